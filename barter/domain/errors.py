@@ -1,0 +1,99 @@
+"""Errors that carry their HTTP status; the API maps them once to RFC 9457 problem+json.
+
+`code` is the stable, machine-readable name clients rely on; `detail` is for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One bad field: `path` like `transfers[2].quantity`, and what is wrong with it."""
+
+    path: str
+    message: str
+
+
+class BarterError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self, detail: str, *, code: str | None = None, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.instance_code = code or self.code
+        self.extra: dict[str, Any] = dict(extra or {})
+
+
+class MalformedRequest(BarterError):
+    status = 400
+    code = "malformed_request"
+    title = "Malformed request"
+
+
+class Unauthorized(BarterError):
+    status = 401
+    code = "unauthorized"
+    title = "Missing or invalid API key"
+
+
+class Forbidden(BarterError):
+    status = 403
+    code = "forbidden"
+    title = "Not allowed for this role"
+
+
+class NotFound(BarterError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(BarterError):
+    status = 409
+    code = "conflict"
+    title = "Conflict with the current state"
+
+
+class StaleVersion(BarterError):
+    status = 412
+    code = "stale_version"
+    title = "The resource changed since it was read"
+
+
+class PayloadTooLarge(BarterError):
+    status = 413
+    code = "payload_too_large"
+    title = "Request body too large"
+
+
+class ValidationFailed(BarterError):
+    status = 422
+    code = "validation_failed"
+    title = "Invalid input"
+
+    def __init__(
+        self, errors: Sequence[FieldError], detail: str | None = None, *, code: str | None = None
+    ) -> None:
+        self.errors = list(errors)
+        first = "; ".join(f"{e.path}: {e.message}" for e in self.errors[:3])
+        super().__init__(detail or f"{len(self.errors)} invalid field(s): {first}", code=code)
+
+
+class PreconditionRequired(BarterError):
+    status = 428
+    code = "precondition_required"
+    title = "If-Match header required"
+
+
+class ServiceUnavailable(BarterError):
+    status = 503
+    code = "unavailable"
+    title = "Service unavailable"

@@ -1,0 +1,127 @@
+"""Reference data: regions, provinces, sub-districts and the starter catalogue.
+
+The figures ship inside the package (`barter/reference/`). Loading is idempotent: each file's
+checksum is recorded, so a start with unchanged files does nothing, and a changed file is merged
+(geography is overwritten, catalogue items are only added, never overwritten).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from barter.storage.sql import contains_pattern, query
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+
+def _read(name: str) -> tuple[str, bytes]:
+    raw = (REFERENCE_DIR / name).read_bytes()
+    return hashlib.sha256(raw).hexdigest(), raw
+
+
+def _float_or_none(text: str) -> float | None:
+    return float(text) if text else None
+
+
+async def _changed(conn: asyncpg.Connection, name: str, checksum: str) -> bool:
+    current = await conn.fetchval(query("reference_checksum"), name)
+    return bool(current != checksum)
+
+
+async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
+    """Load what changed since the last load; return the names of the files loaded."""
+    loaded: list[str] = []
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE reference_loads IN EXCLUSIVE MODE")
+        checksum, raw = _read("regions.json")
+        if await _changed(conn, "regions", checksum):
+            regions: list[dict[str, Any]] = json.loads(raw)
+            await conn.executemany(
+                query("upsert_region"),
+                [(r["code"], r["name_th"], r["name_en"], r["position"]) for r in regions],
+            )
+            await conn.execute(query("record_reference_load"), "regions", checksum)
+            loaded.append("regions")
+        checksum, raw = _read("provinces.json")
+        if await _changed(conn, "provinces", checksum):
+            provinces: list[dict[str, Any]] = json.loads(raw)
+            await conn.executemany(
+                query("upsert_province"),
+                [(p["code"], p["name_th"], p["name_en"], p["region"], p["lat"], p["lon"]) for p in provinces],
+            )
+            await conn.execute(query("record_reference_load"), "provinces", checksum)
+            loaded.append("provinces")
+        checksum, raw = _read("subdistricts.csv")
+        if await _changed(conn, "subdistricts", checksum):
+            rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+            await conn.executemany(
+                query("upsert_subdistrict"),
+                [
+                    (
+                        r["code"],
+                        r["province_code"],
+                        r["name_th"],
+                        r["name_en"],
+                        _float_or_none(r["lat"]),
+                        _float_or_none(r["lon"]),
+                    )
+                    for r in rows
+                ],
+            )
+            await conn.execute(query("record_reference_load"), "subdistricts", checksum)
+            loaded.append("subdistricts")
+        checksum, raw = _read("catalogue.json")
+        if await _changed(conn, "catalogue", checksum):
+            catalogue: dict[str, list[dict[str, Any]]] = json.loads(raw)
+            await conn.executemany(
+                query("upsert_category"),
+                [(c["id"], c["name_th"], c["name_en"], c["position"]) for c in catalogue["categories"]],
+            )
+            await conn.executemany(
+                query("insert_item_if_new"),
+                [
+                    (
+                        i["id"],
+                        i["category_id"],
+                        i["name_th"],
+                        i["name_en"],
+                        i["unit"],
+                        i["kg_per_unit"],
+                        i["shelf_life_days"],
+                        i["reference_value"],
+                    )
+                    for i in catalogue["items"]
+                ],
+            )
+            await conn.execute(query("record_reference_load"), "catalogue", checksum)
+            loaded.append("catalogue")
+    return loaded
+
+
+async def list_regions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_regions"))
+    return rows
+
+
+async def list_provinces(conn: asyncpg.Connection, region: str | None) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_provinces"), region)
+    return rows
+
+
+async def list_categories(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_categories"))
+    return rows
+
+
+async def list_items(
+    conn: asyncpg.Connection, category_id: str | None, q: str | None
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_items"), category_id, contains_pattern(q))
+    return rows

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from barter.api.app import create_app
+from barter.settings import Settings
+from barter.storage.database import init_connection
+from tests.pg import TestServer
+
+TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[TestServer]:
+    server = TestServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+async def pg_template(pg_server: TestServer) -> TestServer:
+    await pg_server.build_template()
+    return pg_server
+
+
+@pytest.fixture
+async def database_url(pg_template: TestServer) -> AsyncIterator[str]:
+    """A fresh, migrated database with reference data, dropped after the test."""
+    name = await pg_template.create_database()
+    try:
+        yield pg_template.url(name)
+    finally:
+        await pg_template.drop_database(name)
+
+
+@pytest.fixture
+async def empty_database_url(pg_template: TestServer) -> AsyncIterator[str]:
+    """A fresh database with no schema at all."""
+    name = await pg_template.create_database(from_template=False)
+    try:
+        yield pg_template.url(name)
+    finally:
+        await pg_template.drop_database(name)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection to the test database, for arranging and checking rows."""
+    conn: asyncpg.Connection = await asyncpg.connect(database_url)
+    await init_connection(conn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path / "data", secret=TEST_SECRET)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client

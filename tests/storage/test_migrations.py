@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from barter.storage.migrations import Migration, MigrationError, load_migrations, migrate
+from barter.storage.reference import load_reference_data
+from barter.storage.resources import migrations_dir
+
+SCHEMA_QUERY = """
+SELECT 'column' AS kind, table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable
+       || ' ' || coalesce(column_default, '') || ' ' || coalesce(generation_expression, '') AS def
+FROM information_schema.columns WHERE table_schema = 'public'
+UNION ALL
+SELECT 'constraint', conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+UNION ALL
+SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = 'public'
+ORDER BY 1, 2
+"""
+
+
+def test_files_are_numbered_in_sequence() -> None:
+    migrations = load_migrations()
+    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+    assert all(m.sql.strip() for m in migrations)
+
+
+def test_out_of_sequence_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("SELECT 1;")
+    (tmp_path / "0003_c.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="0003_c is out of sequence"):
+        load_migrations(tmp_path)
+
+
+def test_badly_named_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "1_first.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match=r"NNNN_name\.sql"):
+        load_migrations(tmp_path)
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    conn: asyncpg.Connection = await asyncpg.connect(url)
+    return conn
+
+
+async def test_applies_in_order_once(empty_database_url: str) -> None:
+    conn = await _connect(empty_database_url)
+    try:
+        applied = await migrate(conn)
+        assert [m.version for m in applied] == [m.version for m in load_migrations()]
+        assert await migrate(conn) == []
+        rows = await conn.fetch("SELECT version, checksum FROM schema_migrations ORDER BY version")
+        assert [(r["version"], r["checksum"]) for r in rows] == [(m.version, m.checksum) for m in applied]
+    finally:
+        await conn.close()
+
+
+async def test_changed_applied_migration_is_refused(empty_database_url: str) -> None:
+    conn = await _connect(empty_database_url)
+    try:
+        original = load_migrations()
+        await migrate(conn, original)
+        tampered = [
+            Migration(original[0].version, original[0].name, original[0].sql + "\n-- edited\n"),
+            *original[1:],
+        ]
+        with pytest.raises(MigrationError, match="was changed after it was applied"):
+            await migrate(conn, tampered)
+    finally:
+        await conn.close()
+
+
+async def test_unknown_applied_migration_is_refused(empty_database_url: str) -> None:
+    conn = await _connect(empty_database_url)
+    try:
+        await migrate(conn)
+        await conn.execute(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')"
+        )
+        with pytest.raises(MigrationError, match="0999 that this version of barter does not know"):
+            await migrate(conn)
+    finally:
+        await conn.close()
+
+
+async def test_failed_migration_leaves_nothing_behind(empty_database_url: str) -> None:
+    conn = await _connect(empty_database_url)
+    try:
+        good = Migration(1, "good", "CREATE TABLE t1 (id int);")
+        bad = Migration(2, "bad", "CREATE TABLE t2 (id int); SELECT 1/0;")
+        with pytest.raises(asyncpg.DivisionByZeroError):
+            await migrate(conn, [good, bad])
+        assert await conn.fetchval("SELECT max(version) FROM schema_migrations") == 1
+        assert await conn.fetchval("SELECT to_regclass('t2')") is None
+    finally:
+        await conn.close()
+
+
+async def test_fresh_database_equals_the_sum_of_migrations(
+    empty_database_url: str, database_url: str
+) -> None:
+    """Running the files by hand, in order, gives exactly the schema the runner gives."""
+    by_hand = await _connect(empty_database_url)
+    runner = await _connect(database_url)
+    try:
+        for migration in load_migrations():
+            await by_hand.execute(migration.sql)
+        expected = [tuple(r) for r in await by_hand.fetch(SCHEMA_QUERY)]
+        actual = [tuple(r) for r in await runner.fetch(SCHEMA_QUERY) if "schema_migrations" not in r["def"]]
+        assert actual == expected
+    finally:
+        await by_hand.close()
+        await runner.close()
+
+
+async def test_concurrent_migrations_apply_each_file_once(empty_database_url: str) -> None:
+    conns = [await _connect(empty_database_url) for _ in range(4)]
+    try:
+        results = await asyncio.gather(*(migrate(c) for c in conns))
+        assert sorted(len(r) for r in results) == [0, 0, 0, len(load_migrations())]
+    finally:
+        for c in conns:
+            await c.close()
+
+
+async def test_reference_loading_is_idempotent(empty_database_url: str) -> None:
+    conn = await _connect(empty_database_url)
+    try:
+        await migrate(conn)
+        assert await load_reference_data(conn) == ["regions", "provinces", "subdistricts", "catalogue"]
+        counts = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM provinces) p, (SELECT count(*) FROM subdistricts) s,"
+            " (SELECT count(*) FROM items) i"
+        )
+        await conn.execute("UPDATE items SET reference_value = 999 WHERE id = 'rice-jasmine'")
+        await conn.execute("DELETE FROM reference_loads")  # force a full reload
+        assert await load_reference_data(conn) == ["regions", "provinces", "subdistricts", "catalogue"]
+        assert await load_reference_data(conn) == []
+        again = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM provinces) p, (SELECT count(*) FROM subdistricts) s,"
+            " (SELECT count(*) FROM items) i"
+        )
+        assert again == counts
+        # A coordinator's change to a reference value survives a reload.
+        assert await conn.fetchval("SELECT reference_value FROM items WHERE id = 'rice-jasmine'") == 999
+    finally:
+        await conn.close()
+
+
+def test_migrations_folder_ships_sql() -> None:
+    assert sorted(p.name for p in migrations_dir().glob("*.sql"))

@@ -1,0 +1,48 @@
+"""The reference figures shipped with barter: regions, provinces, sub-districts, catalogue.
+
+Plain readers for code that needs the figures without a database (the synthetic market
+generator, benchmarks, the demo). The service itself reads them from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+DIR = Path(__file__).resolve().parent
+
+
+class Province(msgspec.Struct, frozen=True):
+    code: str
+    name_th: str
+    name_en: str
+    region: str
+    lat: float
+    lon: float
+
+
+class CatalogueItem(msgspec.Struct, frozen=True):
+    id: str
+    category_id: str
+    name_th: str
+    name_en: str
+    unit: str
+    kg_per_unit: float
+    shelf_life_days: int
+    reference_value: float
+
+
+@cache
+def load_provinces() -> tuple[Province, ...]:
+    raw: list[dict[str, Any]] = json.loads((DIR / "provinces.json").read_text(encoding="utf-8"))
+    return tuple(msgspec.convert(p, Province) for p in raw)
+
+
+@cache
+def load_catalogue() -> tuple[CatalogueItem, ...]:
+    raw: dict[str, list[dict[str, Any]]] = json.loads((DIR / "catalogue.json").read_text(encoding="utf-8"))
+    return tuple(msgspec.convert(i, CatalogueItem) for i in raw["items"])

@@ -1,0 +1,1 @@
+"""The matching engine and the logistics planner: pure functions, no I/O."""

@@ -27,13 +27,9 @@ class ServerProcess:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.log_path = data_dir.parent / f"serve-{self.port}.log"
-        self.env = {
-            **os.environ,
-            "BARTER_DATA_DIR": str(data_dir),
-            "BARTER_PORT": str(self.port),
-            **(extra_env or {}),
-        }
+        self.env = {**os.environ, "BARTER_DATA_DIR": str(data_dir), "BARTER_PORT": str(self.port)}
         self.env.pop("BARTER_DATABASE_URL", None)
+        self.env.update(extra_env or {})
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -52,9 +52,16 @@ class StandalonePostgres:
             shutil.chown(self.folder, entry.pw_uid, entry.pw_gid)
         self._run(self.bin / "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", self.pgdata)
         self._run(
-            self.bin / "pg_ctl", "-w", "-D", self.pgdata, "-l", self.folder / "log",
-            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder}", "start",
-        )  # fmt: skip
+            self.bin / "pg_ctl",
+            "-w",
+            "-D",
+            self.pgdata,
+            "-l",
+            self.folder / "log",
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.folder}",
+            "start",
+        )
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def version(self) -> int:

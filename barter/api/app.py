@@ -6,13 +6,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from barter import __version__
+from barter.api.audit.controller import AuditController
+from barter.api.auth import provide_caller
+from barter.api.communities.controller import CommunityController
 from barter.api.deps import provide_connection
 from barter.api.health import health
+from barter.api.http import Replay, provide_idempotency, replay_handler
+from barter.api.keys.controller import KeyController
+from barter.api.listings.controller import NeedController, OfferController
 from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.reference.controller import ReferenceController
 from barter.api.validation import validate_body
@@ -31,7 +39,13 @@ def create_app(settings: Settings) -> Litestar:
         database = await Database.open(settings)
         try:
             await prepare_database(database)
-            pool = await database.create_pool()
+            pool = await database.create_pool(
+                server_settings={
+                    "lock_timeout": "5s",
+                    "statement_timeout": "30s",
+                    "idle_in_transaction_session_timeout": "60s",
+                }
+            )
             app.state.pool = pool
             app.state.database = database
             try:
@@ -42,9 +56,22 @@ def create_app(settings: Settings) -> Litestar:
             database.close()
 
     return Litestar(
-        route_handlers=[health, ReferenceController],
-        dependencies={"conn": Provide(provide_connection)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        route_handlers=[
+            health,
+            ReferenceController,
+            CommunityController,
+            OfferController,
+            NeedController,
+            KeyController,
+            AuditController,
+        ],
+        dependencies={
+            "conn": Provide(provide_connection),
+            "caller": Provide(provide_caller),
+            "idempotency": Provide(provide_idempotency),
+        },
+        exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
+        state=State({"settings": settings}),
         before_request=validate_body,
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
@@ -54,6 +81,13 @@ def create_app(settings: Settings) -> Litestar:
             description="Moneyless trade for community networks: listings, matching, approval and logistics.",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerKey": SecurityScheme(
+                        type="http", scheme="bearer", description="An API key from `barter keys create`"
+                    )
+                }
+            ),
         ),
         debug=False,
     )

@@ -68,7 +68,8 @@ def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> R
     extra = dict(exc.extra)
     if isinstance(exc, ValidationFailed):
         extra["errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
-    return problem(request, exc.status, exc.instance_code, exc.title, exc.detail, extra)
+    headers = {"WWW-Authenticate": 'Bearer realm="barter"'} if exc.status == 401 else None
+    return problem(request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers)
 
 
 def _litestar_validation_errors(exc: ValidationException) -> list[dict[str, str]]:

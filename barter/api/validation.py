@@ -102,6 +102,20 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
     return [_message(first, path)]
 
 
+def nul_paths(value: Any, path: str = "") -> list[FieldError]:
+    """PostgreSQL text cannot hold NUL characters: find every string that has one."""
+    if isinstance(value, str):
+        return [FieldError(path or "body", "must not contain NUL characters")] if "\x00" in value else []
+    if isinstance(value, dict):
+        found: list[FieldError] = []
+        for key, item in value.items():
+            found.extend(nul_paths(item, _join(path, str(key))))
+        return found
+    if isinstance(value, list):
+        return [error for index, item in enumerate(value) for error in nul_paths(item, f"{path}[{index}]")]
+    return []
+
+
 def data_type(request: Request[Any, Any, Any]) -> Any | None:
     """The annotated type of the handler's `data` parameter, when it is a msgspec struct (or list of)."""
     parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
@@ -116,6 +130,13 @@ def data_type(request: Request[Any, Any, Any]) -> Any | None:
 
 async def validate_body(request: Request[Any, Any, Any]) -> None:
     """Litestar `before_request` hook: refuse malformed or invalid bodies with every error listed."""
+    bad_params = [
+        FieldError(k, "must not contain NUL characters")
+        for k, v in request.query_params.items()
+        if "\x00" in v
+    ]
+    if bad_params:
+        raise ValidationFailed(bad_params)
     tp = data_type(request)
     if tp is None:
         return
@@ -126,6 +147,6 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
         value = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise MalformedRequest(f"The request body is not valid JSON: {exc}") from None
-    errors = collect_errors(value, tp)
+    errors = nul_paths(value) or collect_errors(value, tp)
     if errors:
         raise ValidationFailed(errors)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMANDS: tuple[str, ...] = (
     "serve",
     "migrate",
+    "keys",
 )
 
 

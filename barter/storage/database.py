@@ -49,8 +49,16 @@ class Database:
         await init_connection(conn)
         return conn
 
-    async def create_pool(self, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
-        pool = await asyncpg.create_pool(self.url, min_size=min_size, max_size=max_size, init=init_connection)
+    async def create_pool(
+        self, *, min_size: int = 2, max_size: int = 20, server_settings: dict[str, str] | None = None
+    ) -> asyncpg.Pool:
+        pool = await asyncpg.create_pool(
+            self.url,
+            min_size=min_size,
+            max_size=max_size,
+            init=init_connection,
+            server_settings=server_settings,
+        )
         assert pool is not None
         return pool
 

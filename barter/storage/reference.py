@@ -125,3 +125,27 @@ async def list_items(
 ) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(query("list_items"), category_id, contains_pattern(q))
     return rows
+
+
+async def get_province(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_province"), code)
+    return row
+
+
+async def get_subdistrict(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_subdistrict"), code)
+    return row
+
+
+async def get_item(conn: asyncpg.Connection, item_id: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_item"), item_id)
+    return row
+
+
+async def category_exists(conn: asyncpg.Connection, category_id: str) -> bool:
+    return bool(await conn.fetchval(query("category_exists"), category_id))
+
+
+async def category_units(conn: asyncpg.Connection, category_id: str) -> list[str]:
+    rows = await conn.fetch(query("category_units"), category_id)
+    return [row["unit"] for row in rows]

@@ -2,6 +2,10 @@
 
 A file holds blocks that each start with a `-- name: query_name` line (procrastinate's layout);
 the text up to the next such line is the query. Names are unique across files.
+
+A block may include another block (a fragment, such as a column list) with `@@name@@`; those are
+expanded at load. `query(name, sort=...)` fills the remaining `@@sort@@` holes with text that the
+caller picks from its own fixed list (never from user input), for ORDER BY and keyset variants.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ def parse_queries(text: str, source: str = "<text>") -> dict[str, str]:
     return queries
 
 
+_HOLE = re.compile(r"@@([a-z_][a-z0-9_]*)@@")
+
+
 @cache
 def all_queries() -> dict[str, str]:
     merged: dict[str, str] = {}
@@ -34,15 +41,23 @@ def all_queries() -> dict[str, str]:
             if name in merged:
                 raise ValueError(f"{path.name}: query {name!r} is already defined in another file")
             merged[name] = body
-    return merged
+    return {
+        name: _HOLE.sub(lambda m: merged.get(m.group(1), m.group(0)), body) for name, body in merged.items()
+    }
 
 
-def query(name: str) -> str:
-    """The SQL text of a named query; KeyError names it when missing."""
+@cache
+def query(name: str, **holes: str) -> str:
+    """The SQL text of a named query, with `@@hole@@`s filled; KeyError names a missing query."""
     try:
-        return all_queries()[name]
+        text = all_queries()[name]
     except KeyError:
         raise KeyError(f"no SQL query named {name!r} in barter/storage/queries") from None
+    if holes:
+        text = _HOLE.sub(lambda m: holes.get(m.group(1), m.group(0)), text)
+    if _HOLE.search(text):
+        raise KeyError(f"query {name!r} has unfilled holes: {sorted(set(_HOLE.findall(text)))}")
+    return text
 
 
 def contains_pattern(text: str | None) -> str | None:

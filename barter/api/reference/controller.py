@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from barter.api.deps import Conn
 from barter.api.reference.schemas import CategoryOut, ItemOut, ProvinceOut, RegionOut
@@ -24,7 +24,9 @@ class ReferenceController(Controller):
 
     @get("/provinces", summary="The 77 provinces, with centroids")
     async def provinces(
-        self, conn: Conn, region: Annotated[Region | None, Parameter(description="Only this region")] = None
+        self,
+        conn: Conn,
+        region: Annotated[Region | None, QueryParameter(description="Only this region")] = None,
     ) -> ListOf[ProvinceOut]:
         return ListOf([ProvinceOut(**dict(r)) for r in await repo.list_provinces(conn, region)])
 
@@ -36,10 +38,12 @@ class ReferenceController(Controller):
     async def items(
         self,
         conn: Conn,
-        category_id: Annotated[str | None, Parameter(max_length=64, description="Only this category")] = None,
+        category_id: Annotated[
+            str | None, QueryParameter(max_length=64, description="Only this category")
+        ] = None,
         q: Annotated[
             str | None,
-            Parameter(max_length=100, description="Search Thai or English names, e.g. ข้าว or rice"),
+            QueryParameter(max_length=100, description="Search Thai or English names, e.g. ข้าว or rice"),
         ] = None,
     ) -> ListOf[ItemOut]:
         return ListOf([ItemOut(**dict(r)) for r in await repo.list_items(conn, category_id, q)])

@@ -68,3 +68,6 @@ ON CONFLICT (id) DO UPDATE SET name_th = EXCLUDED.name_th, name_en = EXCLUDED.na
 INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (id) DO NOTHING;
+
+-- name: category_units
+SELECT DISTINCT unit FROM items WHERE category_id = $1 ORDER BY unit;

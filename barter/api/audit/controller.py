@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import QueryParameter
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.http import decode_cursor, encode_cursor
+from barter.api.schemas import Page
+from barter.domain.access import require_role
+from barter.storage.repos import audit as repo
+
+
+class AuditEntry(msgspec.Struct):
+    id: int
+    at: datetime
+    actor_key_id: int | None
+    actor_role: str
+    action: str
+    entity: str
+    entity_id: str
+    community_id: int | None
+    region: str | None
+    before: Any
+    after: Any
+    reason: str | None
+
+
+class AuditController(Controller):
+    path = "/v1/audit"
+    tags = ["audit"]
+    security = SECURITY
+
+    @get("/", summary="The audit log, newest first (admins; coordinators see their regions)")
+    async def list_entries(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        entity: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        entity_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        community_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> Page[AuditEntry]:
+        require_role(caller, "admin", "coordinator")
+        before_id = decode_cursor(cursor, "id", int)[1] if cursor else None
+        rows = await repo.list_entries(
+            conn,
+            caller,
+            entity=entity,
+            entity_id=entity_id,
+            community_id=community_id,
+            before_id=before_id,
+            limit=limit + 1,
+        )
+        data = [AuditEntry(**dict(r)) for r in rows[:limit]]
+        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
+        return Page(data=data, next_cursor=next_cursor)

@@ -1,0 +1,40 @@
+"""Who is calling: `Authorization: Bearer <key>`, looked up by its keyed hash on the request's connection.
+
+Routes that need a key declare a `caller: Caller` parameter; the few public routes are listed in
+PUBLIC_ROUTES and a test walks the route table to keep it that way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency
+
+from barter.api.deps import Conn
+from barter.domain.access import Caller
+from barter.domain.errors import Unauthorized
+from barter.domain.keys import well_formed
+from barter.storage.repos import keys as keys_repo
+
+PUBLIC_ROUTES = frozenset({"/health", "/v1/regions", "/v1/provinces", "/v1/categories", "/v1/items"})
+SECURITY: list[dict[str, list[str]]] = [{"BearerKey": []}]
+
+
+async def provide_caller(request: Request[Any, Any, Any], conn: Conn) -> Caller:
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Use the Bearer scheme: 'Authorization: Bearer <key>'")
+    if not well_formed(token):
+        raise Unauthorized("That is not a barter API key (check for a typo)")
+    caller = await keys_repo.find_caller(conn, request.app.state.settings.secret, token)
+    if caller is None:
+        raise Unauthorized("Unknown or revoked API key")
+    return caller
+
+
+CallerDep = NamedDependency[Caller]

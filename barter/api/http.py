@@ -1,0 +1,164 @@
+"""Small HTTP mechanics shared by the features: ETags and If-Match, cursors, idempotent POSTs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Request, Response
+from litestar.di import NamedDependency
+
+from barter.api.auth import CallerDep
+from barter.api.deps import Conn
+from barter.domain.access import Caller
+from barter.domain.errors import (
+    BarterError,
+    FieldError,
+    MalformedRequest,
+    PreconditionRequired,
+    ValidationFailed,
+)
+from barter.storage.repos import idempotency as idem_repo
+
+JSON = "application/json"
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"v(\d{1,9})"\s*$')
+
+
+def expected_version(request: Request[Any, Any, Any]) -> int | None:
+    """The version the client last saw (from If-Match); None for `*`. 428 when the header is missing."""
+    header = request.headers.get("if-match")
+    if header is None or not header.strip():
+        raise PreconditionRequired("Send If-Match with the ETag you read, so no one else's change is lost")
+    if header.strip() == "*":
+        return None
+    match = _IF_MATCH.match(header)
+    if match is None:
+        raise MalformedRequest('If-Match must be an ETag from this API, such as "v3"')
+    return int(match.group(1))
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(content=msgspec.json.encode(body), status_code=status, media_type=JSON, headers=headers)
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def encode_cursor(sort: str, value: Any, last_id: int) -> str:
+    raw = msgspec.json.encode([sort, value, last_id])
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
+    """(sort value, id) from a cursor made by encode_cursor for the same sort; 422 otherwise."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        got_sort, value, last_id = msgspec.json.decode(raw, type=tuple[str, Any, int])
+        if got_sort != sort:
+            raise ValueError("sort differs")
+        return msgspec.convert(value, value_type), last_id
+    except (ValueError, binascii.Error, msgspec.DecodeError, msgspec.ValidationError, TypeError):
+        raise ValidationFailed(
+            [FieldError("cursor", "not a cursor from this list with this sort; start again without it")]
+        ) from None
+
+
+# --- idempotent POSTs ----------------------------------------------------------------------------
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class Replay(BarterError):
+    """Raised to answer a repeated request with the response stored for its Idempotency-Key."""
+
+    status = 200
+    code = "replay"
+
+    def __init__(self, response: Response[Any]) -> None:
+        super().__init__("replayed")
+        self.response = response
+
+
+def replay_handler(request: Request[Any, Any, Any], exc: Replay) -> Response[Any]:
+    return exc.response
+
+
+class Idempotency:
+    """Stores the response of a POST under the caller's Idempotency-Key, in the request's transaction.
+
+    The key row is inserted first: a concurrent duplicate waits on the unique index until the first
+    request commits (then replays its response) or rolls back (then runs itself), bounded by the
+    connection's lock_timeout (409 busy).
+    """
+
+    def __init__(
+        self, conn: asyncpg.Connection, caller: Caller, key: str | None, method: str, path: str
+    ) -> None:
+        self.conn = conn
+        self.caller = caller
+        self.key = key
+        self.method = method
+        self.path = path
+        self.request_hash = ""
+
+    async def begin(self, body: bytes) -> None:
+        if self.key is None:
+            return
+        if not _KEY.match(self.key):
+            raise ValidationFailed([FieldError("Idempotency-Key", "1 to 255 visible ASCII characters")])
+        try:
+            canonical = (
+                msgspec.json.encode(msgspec.json.decode(body), order="sorted") if body.strip() else b""
+            )
+        except msgspec.DecodeError:
+            canonical = body
+        self.request_hash = hashlib.sha256(
+            self.method.encode() + b" " + self.path.encode() + b"\n" + canonical
+        ).hexdigest()
+        stored = await idem_repo.claim(
+            self.conn, self.caller.key_id, self.key, self.method, self.path, self.request_hash
+        )
+        if stored is None:
+            return
+        if stored["request_hash"] != self.request_hash:
+            raise ValidationFailed(
+                [FieldError("Idempotency-Key", "already used with a different request; use a new key")],
+                code="idempotency_key_reused",
+            )
+        if stored["status"] is None:
+            # Claimed by a request that has not finished; cannot happen after the wait, but be safe.
+            raise BarterError("A request with this Idempotency-Key is still in progress", code="busy")
+        headers = {**(stored["headers"] or {}), "Idempotency-Replayed": "true"}
+        raise Replay(
+            Response(
+                content=bytes(stored["body"]), status_code=stored["status"], media_type=JSON, headers=headers
+            )
+        )
+
+    async def respond(
+        self, body: Any, status: int = 201, headers: dict[str, str] | None = None
+    ) -> Response[Any]:
+        encoded = msgspec.json.encode(body)
+        if self.key is not None:
+            await idem_repo.store(self.conn, self.caller.key_id, self.key, status, encoded, headers or {})
+        return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
+
+
+async def provide_idempotency(request: Request[Any, Any, Any], conn: Conn, caller: CallerDep) -> Idempotency:
+    idem = Idempotency(conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path)
+    await idem.begin(await request.body())
+    return idem
+
+
+IdempotencyDep = NamedDependency[Idempotency]

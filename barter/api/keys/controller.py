@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.http import IdempotencyDep
+from barter.api.keys import service
+from barter.api.keys.schemas import KeyCreate, KeyCreated, KeyOut
+from barter.api.schemas import ListOf
+
+
+class KeyController(Controller):
+    path = "/v1/keys"
+    tags = ["keys"]
+    security = SECURITY
+
+    @post("/", summary="Create an API key (admins); the key is in this response only")
+    async def create(
+        self,
+        data: JSONBody[KeyCreate],
+        conn: Conn,
+        caller: CallerDep,
+        state: State,
+        idempotency: IdempotencyDep,
+    ) -> Response[KeyCreated]:
+        out = await service.create(conn, caller, state.settings.secret, data)
+        return await idempotency.respond(out, 201)
+
+    @get("/", summary="List API keys (admins); never the keys themselves")
+    async def list_keys(self, conn: Conn, caller: CallerDep) -> ListOf[KeyOut]:
+        return ListOf(await service.list_keys(conn, caller))
+
+    @post("/{key_id:int}/revoke", status_code=200, summary="Revoke a key at once (admins)")
+    async def revoke(self, conn: Conn, caller: CallerDep, key_id: FromPath[int]) -> KeyOut:
+        return await service.revoke(conn, caller, key_id)

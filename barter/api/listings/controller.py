@@ -1,0 +1,202 @@
+"""/v1/offers and /v1/needs: the same verbs, filters and rules for both kinds of listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.http import (
+    IdempotencyDep,
+    decode_cursor,
+    encode_cursor,
+    etag,
+    expected_version,
+    json_response,
+)
+from barter.api.listings import service
+from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
+from barter.api.schemas import Page
+from barter.domain.access import Caller
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.model import Region
+from barter.storage.repos import listings as repo
+from barter.storage.repos.listings import SORTS, Kind, ListingFilter
+
+Sort = Literal["-created_at", "created_at", "-remaining", "remaining", "distance"]
+Status = Literal["open", "withdrawn", "closed"]
+_CURSOR_TYPES: dict[str, Any] = {"timestamptz": datetime, "numeric": float, "float8": float}
+
+
+def _near(near: str | None, within_km: float | None, sort: str) -> tuple[float | None, float | None]:
+    errors: list[FieldError] = []
+    lat = lon = None
+    if near is not None:
+        try:
+            lat_text, lon_text = near.split(",")
+            lat, lon = float(lat_text), float(lon_text)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+        except ValueError:
+            errors.append(FieldError("near", "give lat,lon in degrees, e.g. 6.62,100.07"))
+    if within_km is not None and near is None:
+        errors.append(FieldError("within_km", "needs near=lat,lon"))
+    if sort == "distance" and near is None:
+        errors.append(FieldError("sort", "sort=distance needs near=lat,lon"))
+    if errors:
+        raise ValidationFailed(errors)
+    return lat, lon
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """The filters, sort and page both lists take."""
+
+    filter: ListingFilter
+    sort: str
+    cursor: str | None
+    limit: int
+
+    async def page(self, conn: Conn, caller: Caller, kind: Kind) -> Page[Any]:
+        column, sql_type, _ = SORTS[self.sort]
+        after = decode_cursor(self.cursor, self.sort, _CURSOR_TYPES[sql_type]) if self.cursor else None
+        rows = await repo.list_page(
+            conn, kind, caller, self.filter, sort=self.sort, after=after, limit=self.limit + 1
+        )
+        convert = service.offer_out if kind == "offer" else service.need_out
+        data = [convert(r) for r in rows[: self.limit]]
+        next_cursor = None
+        if len(rows) > self.limit:
+            last = rows[self.limit - 1]
+            next_cursor = encode_cursor(self.sort, last[column], last["id"])
+        return Page(data=data, next_cursor=next_cursor)
+
+
+def provide_listing_query(
+    region: FromQuery[Region | None] = None,
+    province_code: Annotated[str | None, QueryParameter(pattern=r"^[1-9][0-9]$")] = None,
+    category_id: Annotated[str | None, QueryParameter(pattern=r"^[a-z][a-z0-9-]{0,63}$")] = None,
+    item_id: Annotated[str | None, QueryParameter(pattern=r"^[a-z][a-z0-9-]{0,63}$")] = None,
+    community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+    status: FromQuery[Status] = "open",
+    q: Annotated[str | None, QueryParameter(max_length=100, description="Item or community name")] = None,
+    near: Annotated[str | None, QueryParameter(max_length=60, description="lat,lon")] = None,
+    within_km: Annotated[float | None, QueryParameter(gt=0, le=5000)] = None,
+    sort: FromQuery[Sort] = "-created_at",
+    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+) -> ListingQuery:
+    lat, lon = _near(near, within_km, sort)
+    flt = ListingFilter(
+        region=region,
+        province_code=province_code,
+        category_id=category_id,
+        item_id=item_id,
+        community_id=community_id,
+        status=status,
+        q=q,
+        near_lat=lat,
+        near_lon=lon,
+        within_km=within_km,
+    )
+    return ListingQuery(filter=flt, sort=sort, cursor=cursor, limit=limit)
+
+
+ListingQueryDep = NamedDependency[ListingQuery]
+LISTING_DEPENDENCIES = {"listing": Provide(provide_listing_query, sync_to_thread=False)}
+
+
+class OfferController(Controller):
+    path = "/v1/offers"
+    tags = ["offers"]
+    security = SECURITY
+    dependencies = LISTING_DEPENDENCIES
+
+    @post("/", summary="Post an offer (what a community has)")
+    async def create(
+        self, data: JSONBody[OfferCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
+    ) -> Response[OfferOut]:
+        out = await service.create_offer(conn, caller, data)
+        return await idempotency.respond(
+            out, 201, {"ETag": etag(out.version), "Location": f"/v1/offers/{out.id}"}
+        )
+
+    @get("/", summary="List and search offers")
+    async def list_offers(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[OfferOut]:
+        return await listing.page(conn, caller, "offer")
+
+    @get("/{offer_id:int}", summary="One offer (ETag for If-Match)")
+    async def get_one(self, conn: Conn, caller: CallerDep, offer_id: FromPath[int]) -> Response[OfferOut]:
+        out = await service.get(conn, caller, "offer", offer_id)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @patch("/{offer_id:int}", summary="Edit an offer (If-Match required)")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[OfferPatch],
+        conn: Conn,
+        caller: CallerDep,
+        offer_id: FromPath[int],
+    ) -> Response[OfferOut]:
+        out = await service.update_offer(conn, caller, offer_id, expected_version(request), data)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @delete(
+        "/{offer_id:int}", status_code=200, summary="Withdraw an offer (If-Match required; the row is kept)"
+    )
+    async def withdraw(
+        self, request: Request[Any, Any, Any], conn: Conn, caller: CallerDep, offer_id: FromPath[int]
+    ) -> Response[OfferOut]:
+        out = await service.withdraw(conn, caller, "offer", offer_id, expected_version(request))
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+
+class NeedController(Controller):
+    path = "/v1/needs"
+    tags = ["needs"]
+    security = SECURITY
+    dependencies = LISTING_DEPENDENCIES
+
+    @post("/", summary="Post a need (an item, a whole category, or a list of acceptable offers)")
+    async def create(
+        self, data: JSONBody[NeedCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
+    ) -> Response[NeedOut]:
+        out = await service.create_need(conn, caller, data)
+        return await idempotency.respond(
+            out, 201, {"ETag": etag(out.version), "Location": f"/v1/needs/{out.id}"}
+        )
+
+    @get("/", summary="List and search needs")
+    async def list_needs(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[NeedOut]:
+        return await listing.page(conn, caller, "need")
+
+    @get("/{need_id:int}", summary="One need (ETag for If-Match)")
+    async def get_one(self, conn: Conn, caller: CallerDep, need_id: FromPath[int]) -> Response[NeedOut]:
+        out = await service.get(conn, caller, "need", need_id)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @patch("/{need_id:int}", summary="Edit a need (If-Match required)")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[NeedPatch],
+        conn: Conn,
+        caller: CallerDep,
+        need_id: FromPath[int],
+    ) -> Response[NeedOut]:
+        out = await service.update_need(conn, caller, need_id, expected_version(request), data)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @delete("/{need_id:int}", status_code=200, summary="Withdraw a need (If-Match required; the row is kept)")
+    async def withdraw(
+        self, request: Request[Any, Any, Any], conn: Conn, caller: CallerDep, need_id: FromPath[int]
+    ) -> Response[NeedOut]:
+        out = await service.withdraw(conn, caller, "need", need_id, expected_version(request))
+        return json_response(out, headers={"ETag": etag(out.version)})

@@ -1,0 +1,75 @@
+"""Who may do what: roles, the caller, and the rules that decide (architecture.md, "Roles").
+
+Objects of another tenant answer 404, not 403: a caller learns nothing about what it may not
+touch. 403 is for a role that never has the right (a partner writing, a community creating
+communities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from barter.domain.errors import Forbidden, NotFound
+
+Role = Literal["admin", "coordinator", "community", "partner"]
+ROLES: tuple[Role, ...] = ("admin", "coordinator", "community", "partner")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated key behind a request."""
+
+    key_id: int
+    role: Role
+    regions: frozenset[str] = field(default_factory=frozenset)
+    community_id: int | None = None
+    partner_detail: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def covers_region(self, region: str) -> bool:
+        """An admin, or a coordinator of that region."""
+        return self.role == "admin" or (self.role == "coordinator" and region in self.regions)
+
+    def acts_for(self, community_id: int, region: str) -> bool:
+        """May manage this community's listings and answer for it."""
+        if self.role == "community":
+            return self.community_id == community_id
+        return self.covers_region(region)
+
+    def sees_contact(self, region: str) -> bool:
+        return self.covers_region(region)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRef:
+    id: int
+    region: str
+
+
+def require_writer(caller: Caller) -> None:
+    """Partners read; they never write."""
+    if caller.role == "partner":
+        raise Forbidden("Partner keys are read-only")
+
+
+def require_acts_for(caller: Caller, community: CommunityRef | None, what: str = "community") -> CommunityRef:
+    """The community exists and the caller may act for it; otherwise it does not exist for them."""
+    require_writer(caller)
+    if community is None or not caller.acts_for(community.id, community.region):
+        raise NotFound(f"No {what} you can act for with that id")
+    return community
+
+
+def require_role(caller: Caller, *roles: Role) -> None:
+    if caller.role not in roles:
+        raise Forbidden(f"This needs one of these roles: {', '.join(roles)}")
+
+
+def require_region(caller: Caller, region: str) -> None:
+    """Admins anywhere; coordinators only in their regions."""
+    if not caller.covers_region(region):
+        raise Forbidden(f"Your key does not cover the {region} region")

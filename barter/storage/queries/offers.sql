@@ -1,0 +1,70 @@
+-- name: offer_columns
+o.id, o.community_id, c.name_th AS community_name_th, c.name_en AS community_name_en,
+c.province_code, p.region, o.item_id, i.name_th AS item_name_th, i.name_en AS item_name_en,
+i.category_id, i.unit, o.quantity::float8 AS quantity, o.held::float8 AS held,
+o.delivered::float8 AS delivered, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot,
+o.available_from, o.available_until, o.gift, o.note, o.status, o.created_at, o.updated_at, o.version
+
+-- name: offer_joins
+JOIN communities c ON c.id = o.community_id
+JOIN provinces p ON p.code = c.province_code
+JOIN items i ON i.id = o.item_id
+
+-- name: insert_offer
+WITH o AS (
+    INSERT INTO offers (community_id, item_id, quantity, min_lot, available_from, available_until, gift, note)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    RETURNING *
+)
+SELECT @@offer_columns@@, NULL::float8 AS distance_km FROM o @@offer_joins@@;
+
+-- name: get_offer
+SELECT @@offer_columns@@, NULL::float8 AS distance_km FROM offers o @@offer_joins@@ WHERE o.id = $1;
+
+-- name: get_offer_for_update
+SELECT @@offer_columns@@, NULL::float8 AS distance_km FROM offers o @@offer_joins@@ WHERE o.id = $1
+FOR UPDATE OF o;
+
+-- name: update_offer
+WITH o AS (
+    UPDATE offers
+    SET item_id = $2, quantity = $3, min_lot = $4, available_from = $5, available_until = $6,
+        gift = $7, note = $8, status = $9, updated_at = now(), version = version + 1
+    WHERE id = $1
+    RETURNING *
+)
+SELECT @@offer_columns@@, NULL::float8 AS distance_km FROM o @@offer_joins@@;
+
+-- name: offers_exist
+SELECT o.id, o.community_id, o.status, i.unit
+FROM offers o JOIN items i ON i.id = o.item_id
+WHERE o.id = ANY($1::bigint[]);
+
+-- name: distance_from_point
+-- (a fragment: great-circle kilometres from ($8, $9) to the community, NULL without a point)
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN $8::float8 IS NULL OR $9::float8 IS NULL THEN NULL ELSE
+        6371.0088 * 2 * asin(least(1.0, sqrt(
+            power(sin(radians(c.lat - $8::float8) / 2), 2)
+            + cos(radians($8::float8)) * cos(radians(c.lat)) * power(sin(radians(c.lon - $9::float8) / 2), 2))))
+    END AS distance_km
+) d
+
+-- name: list_offers
+SELECT @@offer_columns@@, d.distance_km
+FROM offers o @@offer_joins@@
+@@distance_from_point@@
+WHERE ($1::text IS NULL OR p.region = $1)
+  AND ($2::text IS NULL OR c.province_code = $2)
+  AND ($3::text IS NULL OR i.category_id = $3)
+  AND ($4::text IS NULL OR o.item_id = $4)
+  AND ($5::bigint IS NULL OR o.community_id = $5)
+  AND o.status = $6
+  AND ($7::text IS NULL OR i.search_text LIKE $7 ESCAPE '\' OR c.search_text LIKE $7 ESCAPE '\')
+  AND ($10::float8 IS NULL OR (
+        c.lat BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))
+  -- only open listings are public; the rest only to whoever acts for the community
+  AND (o.status = 'open' OR $11::bool OR p.region = ANY($12::text[]) OR o.community_id = $13::bigint)
+  AND ($15::bigint IS NULL OR (@@sort_key@@, o.id) @@sort_cmp@@ ($14::@@sort_type@@, $15::bigint))
+ORDER BY @@sort_key@@ @@sort_dir@@, o.id @@sort_dir@@
+LIMIT $16;

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import asyncpg
+
+from barter.storage.sql import query
+
+
+async def claim(
+    conn: asyncpg.Connection, api_key_id: int, key: str, method: str, path: str, request_hash: str
+) -> asyncpg.Record | None:
+    """None when this request now owns the key; otherwise the stored record of the first one."""
+    inserted = await conn.fetchval(
+        query("claim_idempotency_key"), api_key_id, key, method, path, request_hash
+    )
+    if inserted is not None:
+        return None
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_idempotency_key"), api_key_id, key)
+    return row
+
+
+async def store(
+    conn: asyncpg.Connection, api_key_id: int, key: str, status: int, body: bytes, headers: dict[str, str]
+) -> None:
+    await conn.execute(query("store_idempotent_response"), api_key_id, key, status, body, headers)

@@ -1,0 +1,187 @@
+"""Offers and needs: the two kinds of listing share their shape, queries and visibility rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import asyncpg
+
+from barter.domain.access import Caller
+from barter.storage.repos import one
+from barter.storage.sql import contains_pattern, query
+
+Kind = Literal["offer", "need"]
+
+# sort name -> (column without alias, SQL type for the cursor value, direction)
+SORTS: dict[str, tuple[str, str, str]] = {
+    "-created_at": ("created_at", "timestamptz", "DESC"),
+    "created_at": ("created_at", "timestamptz", "ASC"),
+    "-remaining": ("remaining", "numeric", "DESC"),
+    "remaining": ("remaining", "numeric", "ASC"),
+    "distance": ("distance_km", "float8", "ASC"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFilter:
+    region: str | None = None
+    province_code: str | None = None
+    category_id: str | None = None
+    item_id: str | None = None
+    community_id: int | None = None
+    status: str = "open"
+    q: str | None = None
+    near_lat: float | None = None
+    near_lon: float | None = None
+    within_km: float | None = None
+
+
+def _alias(kind: Kind) -> str:
+    return "o" if kind == "offer" else "n"
+
+
+def _list_query(kind: Kind, sort: str) -> str:
+    column, sql_type, direction = SORTS[sort]
+    key = "d.distance_km" if column == "distance_km" else f"{_alias(kind)}.{column}"
+    return query(
+        f"list_{kind}s",
+        sort_key=key,
+        sort_type=sql_type,
+        sort_dir=direction,
+        sort_cmp="<" if direction == "DESC" else ">",
+    )
+
+
+def cursor_param(sort: str, value: Any) -> Any:
+    """The cursor's sort value as the type its query compares with."""
+    sql_type = SORTS[sort][1]
+    if value is None:
+        return None
+    if sql_type == "numeric":
+        return Decimal(str(value))
+    return value
+
+
+async def list_page(
+    conn: asyncpg.Connection,
+    kind: Kind,
+    caller: Caller,
+    flt: ListingFilter,
+    *,
+    sort: str,
+    after: tuple[Any, int] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    after_value, after_id = after if after is not None else (None, None)
+    rows: list[asyncpg.Record] = await conn.fetch(
+        _list_query(kind, sort),
+        flt.region,
+        flt.province_code,
+        flt.category_id,
+        flt.item_id,
+        flt.community_id,
+        flt.status,
+        contains_pattern(flt.q),
+        flt.near_lat,
+        flt.near_lon,
+        flt.within_km,
+        caller.is_admin,
+        sorted(caller.regions) if caller.role == "coordinator" else [],
+        caller.community_id if caller.role == "community" else None,
+        cursor_param(sort, after_value),
+        after_id,
+        limit,
+    )
+    return rows
+
+
+async def get(conn: asyncpg.Connection, kind: Kind, listing_id: int, *, for_update: bool = False) -> Any:
+    name = f"get_{kind}_for_update" if for_update else f"get_{kind}"
+    return await conn.fetchrow(query(name), listing_id)
+
+
+async def insert_offer(
+    conn: asyncpg.Connection,
+    *,
+    community_id: int,
+    item_id: str,
+    quantity: float,
+    min_lot: float,
+    available_from: date | None,
+    available_until: date | None,
+    gift: bool,
+    note: str | None,
+) -> asyncpg.Record:
+    return await one(
+        conn,
+        query("insert_offer"),
+        community_id,
+        item_id,
+        Decimal(str(quantity)),
+        Decimal(str(min_lot)),
+        available_from,
+        available_until,
+        gift,
+        note,
+    )
+
+
+async def update_offer(conn: asyncpg.Connection, offer_id: int, values: dict[str, Any]) -> asyncpg.Record:
+    return await one(
+        conn,
+        query("update_offer"),
+        offer_id,
+        values["item_id"],
+        Decimal(str(values["quantity"])),
+        Decimal(str(values["min_lot"])),
+        values["available_from"],
+        values["available_until"],
+        values["gift"],
+        values["note"],
+        values["status"],
+    )
+
+
+async def insert_need(conn: asyncpg.Connection, values: dict[str, Any]) -> asyncpg.Record:
+    return await one(
+        conn,
+        query("insert_need"),
+        values["community_id"],
+        values["item_id"],
+        values["category_id"],
+        values["accept_offer_ids"],
+        values["unit"],
+        Decimal(str(values["quantity"])),
+        Decimal(str(values["min_lot"])),
+        values["needed_by"],
+        values["priority"],
+        values["max_distance_km"],
+        values["note"],
+    )
+
+
+async def update_need(conn: asyncpg.Connection, need_id: int, values: dict[str, Any]) -> asyncpg.Record:
+    return await one(
+        conn,
+        query("update_need"),
+        need_id,
+        values["item_id"],
+        values["category_id"],
+        values["accept_offer_ids"],
+        values["unit"],
+        Decimal(str(values["quantity"])),
+        Decimal(str(values["min_lot"])),
+        values["needed_by"],
+        values["priority"],
+        values["max_distance_km"],
+        values["note"],
+        values["status"],
+    )
+
+
+async def offers_by_id(conn: asyncpg.Connection, ids: list[int]) -> dict[int, asyncpg.Record]:
+    rows = await conn.fetch(query("offers_exist"), ids)
+    return {row["id"]: row for row in rows}

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from barter.api.auth import PUBLIC_ROUTES
+from barter.domain.keys import generate_key, well_formed
+from tests.api.conftest import ADMIN, OWNER, PARTNER, World
+
+
+async def test_no_key_is_401_with_a_bearer_challenge(world: World) -> None:
+    response = await world.client.get("/v1/offers")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not-a-key", "Token btr_abc", f"Bearer {generate_key()}"],
+)
+async def test_bad_keys_are_401(world: World, header: str) -> None:
+    response = await world.client.get("/v1/offers", headers={"Authorization": header})
+    assert response.status_code == 401
+
+
+def test_keys_carry_a_checksum() -> None:
+    key = generate_key()
+    assert well_formed(key)
+    typo = key[:10] + ("A" if key[10] != "A" else "B") + key[11:]
+    assert not well_formed(typo)
+    assert not well_formed(key[:-1])
+
+
+async def test_revocation_is_immediate(world: World) -> None:
+    key = await world.new_key(role="partner", name="temporary")
+    headers = {"Authorization": f"Bearer {key}"}
+    assert (await world.client.get("/v1/offers", headers=headers)).status_code == 200
+    key_id = await world.db.fetchval("SELECT max(id) FROM api_keys")
+    revoked = await world.client.post(f"/v1/keys/{key_id}/revoke", headers=world.headers(ADMIN))
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    assert (await world.client.get("/v1/offers", headers=headers)).status_code == 401
+
+
+async def test_keys_are_stored_only_as_keyed_hashes(world: World) -> None:
+    rows = await world.db.fetch("SELECT prefix, hash FROM api_keys")
+    stored = b"".join(bytes(r["hash"]) for r in rows) + "".join(r["prefix"] for r in rows).encode()
+    for key in world.keys.values():
+        assert key.encode() not in stored
+        assert len(key) > 40
+    assert all(len(bytes(r["hash"])) == 32 for r in rows)
+
+
+def test_every_route_needs_a_key_or_is_on_the_public_list(app: Litestar) -> None:
+    """Walk the route table: each handler either takes the caller or is explicitly public."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith("/schema"):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods == {"OPTIONS"}:
+                continue  # Litestar's automatic OPTIONS answer says only which methods exist
+            takes_caller = "caller" in handler.parsed_fn_signature.parameters
+            assert takes_caller != (route.path in PUBLIC_ROUTES), f"{route.path} {handler.http_methods}"
+
+
+async def test_public_routes_answer_anonymously(world: World) -> None:
+    for path in PUBLIC_ROUTES:
+        assert (await world.client.get(path)).status_code == 200
+
+
+async def test_keys_api_is_admin_only(world: World) -> None:
+    for persona in (OWNER, PARTNER):
+        assert (await world.get(persona, "/v1/keys")).status_code == 403
+        assert (await world.post(persona, "/v1/keys", {"role": "partner"})).status_code == 403
+    listed = (await world.get(ADMIN, "/v1/keys")).json()["data"]
+    assert len(listed) == 6
+    assert all("key" not in k and k["prefix"].startswith("btr_") for k in listed)
+
+
+async def test_admin_creates_keys_shown_once(world: World) -> None:
+    created = await world.post(
+        ADMIN, "/v1/keys", {"role": "coordinator", "regions": ["east", "west"], "name": "ผู้ประสานงาน"}
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert well_formed(body["key"])
+    assert body["regions"] == ["east", "west"]
+    use = await world.client.get("/v1/offers", headers={"Authorization": f"Bearer {body['key']}"})
+    assert use.status_code == 200
+    listed = (await world.get(ADMIN, "/v1/keys")).json()["data"]
+    assert body["key"] not in str(listed)
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"role": "coordinator"}, "regions"),
+        ({"role": "community"}, "community_id"),
+        ({"role": "community", "community_id": 999999}, "community_id"),
+        ({"role": "admin", "regions": ["south"]}, "regions"),
+        ({"role": "coordinator", "regions": ["south"], "partner_detail": True}, "partner_detail"),
+        ({"role": "emperor"}, "role"),
+        ({"role": "coordinator", "regions": ["mars"]}, "regions[0]"),
+    ],
+)
+async def test_key_rules(world: World, body: dict[str, object], path: str) -> None:
+    response = await world.post(ADMIN, "/v1/keys", body)
+    assert response.status_code == 422
+    assert path in {e["path"] for e in response.json()["errors"]}

@@ -1,0 +1,108 @@
+"""Bad input gets a clear problem+json, never a 500."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.api.conftest import OWNER, World
+
+
+def _problem(response: object) -> dict[str, object]:
+    assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+    assert {"type", "title", "status", "detail", "code"} <= body.keys()
+    assert body["status"] == response.status_code  # type: ignore[attr-defined]
+    return body
+
+
+@pytest.mark.parametrize("raw", [b"{", b"not json", b"[1,2", b"\xff\xfe"])
+async def test_malformed_json_is_400(world: World, raw: bytes) -> None:
+    response = await world.client.post(
+        "/v1/offers", content=raw, headers=world.headers(OWNER, **{"Content-Type": "application/json"})
+    )
+    assert response.status_code == 400
+    assert _problem(response)["code"] == "malformed_request"
+
+
+async def test_empty_body_is_400(world: World) -> None:
+    response = await world.client.post("/v1/offers", content=b"", headers=world.headers(OWNER))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("raw", [b"[]", b'"text"', b"42", b"null"])
+async def test_body_that_is_not_an_object_is_422(world: World, raw: bytes) -> None:
+    headers = world.headers(OWNER, **{"Content-Type": "application/json"})
+    response = await world.client.post("/v1/offers", content=raw, headers=headers)
+    assert response.status_code == 422
+    assert _problem(response)["code"] == "validation_failed"
+
+
+async def test_over_one_mebibyte_is_413(world: World) -> None:
+    note = "ก" * (400 * 1024)  # three bytes each in UTF-8
+    body = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1, "note": note}
+    response = await world.client.post("/v1/offers", json=body, headers=world.headers(OWNER))
+    assert response.status_code == 413
+    assert _problem(response)["code"] == "payload_too_large"
+
+
+async def test_validation_lists_every_bad_field_by_path(world: World) -> None:
+    body = {"community_id": "one", "item_id": 7, "quantity": -1, "min_lot": "x", "gift": 3, "extra": True}
+    response = await world.client.post("/v1/offers", json=body, headers=world.headers(OWNER))
+    problem = _problem(response)
+    assert response.status_code == 422
+    errors = problem["errors"]
+    assert isinstance(errors, list)
+    assert {e["path"] for e in errors} == {"community_id", "item_id", "quantity", "min_lot", "gift", "extra"}
+    assert all(e["message"] for e in errors)
+
+
+async def test_nested_paths_are_reported(world: World) -> None:
+    body = {"community_id": world.a["id"], "quantity": 5, "accept_offer_ids": [1, "two", -3]}
+    response = await world.client.post("/v1/needs", json=body, headers=world.headers(OWNER))
+    assert response.status_code == 422
+    paths = {e["path"] for e in response.json()["errors"]}
+    assert paths == {"accept_offer_ids[1]", "accept_offer_ids[2]"}
+
+
+async def test_huge_numbers_and_odd_values_never_500(world: World) -> None:
+    odd_bodies = [
+        {"community_id": 2**70, "item_id": "dried-fish", "quantity": 1},
+        {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1e308},
+        {
+            "community_id": world.a["id"],
+            "item_id": "dried-fish",
+            "quantity": 1,
+            "available_from": "2026-02-30",
+        },
+        {"community_id": world.a["id"], "item_id": "x" * 5000, "quantity": 1},
+        {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1, "note": "\u0000"},
+    ]
+    results = await asyncio.gather(
+        *(world.client.post("/v1/offers", json=b, headers=world.headers(OWNER)) for b in odd_bodies)
+    )
+    assert all(400 <= r.status_code < 500 for r in results), [(r.status_code, r.text) for r in results]
+
+
+async def test_odd_query_parameters_never_500(world: World) -> None:
+    for params in (
+        {"limit": "0"},
+        {"limit": "100000"},
+        {"near": "abc"},
+        {"near": "91,181"},
+        {"status": "lost"},
+        {"sort": "price"},
+        {"community_id": "-1"},
+        {"q": "%_\\"},
+        {"cursor": "%%%"},
+        {"q": "ปลา\x00"},
+    ):
+        response = await world.client.get("/v1/offers", params=params, headers=world.headers(OWNER))
+        assert response.status_code in (200, 422), (params, response.status_code, response.text)
+
+
+async def test_nul_characters_are_refused_not_crashing(world: World) -> None:
+    body = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1, "note": "a\u0000b"}
+    response = await world.client.post("/v1/offers", json=body, headers=world.headers(OWNER))
+    assert response.status_code == 422

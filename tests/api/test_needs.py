@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (OWNER, 201),
+        (COORD, 201),
+        (ADMIN, 201),
+        (OTHER, 404),
+        (COORD_ELSEWHERE, 404),
+        (PARTNER, 403),
+        (ANON, 401),
+    ],
+)
+async def test_who_posts_needs_for_community_a(world: World, persona: str, status: int) -> None:
+    body = {"community_id": world.a["id"], "item_id": "rice-jasmine", "quantity": 1500}
+    assert (await world.post(persona, "/v1/needs", body)).status_code == status
+
+
+async def test_item_need_defaults(world: World) -> None:
+    need = await world.need()
+    assert (need["unit"], need["priority"], need["remaining"], need["status"]) == ("kg", 3, 1500, "open")
+    assert need["item_name_th"] == "ข้าวหอมมะลิ"
+    assert need["category_id"] is None
+
+
+async def test_category_need_takes_the_unit_of_its_items(world: World) -> None:
+    rice = await world.need(item_id=None, category_id="rice", quantity=800, priority=5)
+    assert (rice["category_id"], rice["unit"], rice["priority"]) == ("rice", "kg", 5)
+    mixed = await world.post(
+        OWNER, "/v1/needs", {"community_id": world.a["id"], "category_id": "fish-seafood", "quantity": 10}
+    )
+    assert mixed.status_code == 422
+    assert mixed.json()["errors"][0]["path"] == "unit"
+    sauce = await world.need(item_id=None, category_id="fish-seafood", quantity=10, unit="litre", min_lot=0)
+    assert sauce["unit"] == "litre"
+
+
+async def test_need_for_a_list_of_acceptable_offers(world: World) -> None:
+    rice = (
+        await world.post(
+            OTHER, "/v1/offers", {"community_id": world.b["id"], "item_id": "rice-jasmine", "quantity": 1000}
+        )
+    ).json()
+    sticky = (
+        await world.post(
+            OTHER, "/v1/offers", {"community_id": world.b["id"], "item_id": "rice-sticky", "quantity": 500}
+        )
+    ).json()
+    need = await world.need(item_id=None, accept_offer_ids=[sticky["id"], rice["id"]], quantity=300)
+    assert need["accept_offer_ids"] == [sticky["id"], rice["id"]]
+    assert need["unit"] == "kg"
+    own = await world.offer()
+    response = await world.post(
+        OWNER,
+        "/v1/needs",
+        {"community_id": world.a["id"], "quantity": 1, "accept_offer_ids": [rice["id"], own["id"], 999999]},
+    )
+    assert response.status_code == 422
+    assert {e["path"] for e in response.json()["errors"]} == {"accept_offer_ids[1]", "accept_offer_ids[2]"}
+
+
+@pytest.mark.parametrize(
+    ("body", "paths"),
+    [
+        ({"category_id": "rice"}, {"item_id"}),  # two targets
+        ({"item_id": None}, {"item_id"}),  # no target
+        ({"priority": 9, "max_distance_km": 0}, {"priority", "max_distance_km"}),
+        ({"accept_offer_ids": [], "item_id": None}, {"accept_offer_ids"}),
+        ({"needed_by": "soon"}, {"needed_by"}),
+    ],
+)
+async def test_bad_needs(world: World, body: dict[str, object], paths: set[str]) -> None:
+    full = {"community_id": world.a["id"], "item_id": "rice-jasmine", "quantity": 100, **body}
+    response = await world.post(OWNER, "/v1/needs", full)
+    assert response.status_code == 422, response.text
+    assert {e["path"] for e in response.json()["errors"]} == paths
+
+
+async def test_search_needs_by_thai_item_category_and_community(world: World) -> None:
+    await world.need()
+    await world.need(item_id=None, category_id="herbs", quantity=20, min_lot=0, unit="kg")
+    assert len((await world.get(PARTNER, "/v1/needs", q="ข้าวหอมมะลิ")).json()["data"]) == 1
+    assert len((await world.get(PARTNER, "/v1/needs", q="สมุนไพร")).json()["data"]) == 1
+    assert len((await world.get(PARTNER, "/v1/needs", q="ปากบารา")).json()["data"]) == 2
+    assert len((await world.get(PARTNER, "/v1/needs", category_id="herbs")).json()["data"]) == 1
+    assert len((await world.get(PARTNER, "/v1/needs", category_id="rice")).json()["data"]) == 1
+
+
+async def test_edit_and_withdraw_a_need(world: World) -> None:
+    need = await world.need()
+    url = f"/v1/needs/{need['id']}"
+    edited = await world.patch(COORD, url, {"quantity": 2000, "priority": 5}, etag='"v1"')
+    assert edited.status_code == 200
+    assert (edited.json()["quantity"], edited.json()["priority"]) == (2000, 5)
+    assert (await world.patch(COORD, url, {"quantity": 1}, etag='"v1"')).status_code == 412
+    withdrawn = await world.delete(OWNER, url, etag='"v2"')
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert (await world.get(OTHER, url)).status_code == 404

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (OWNER, 201),
+        (COORD, 201),
+        (ADMIN, 201),
+        (OTHER, 404),
+        (COORD_ELSEWHERE, 404),
+        (PARTNER, 403),
+        (ANON, 401),
+    ],
+)
+async def test_who_posts_offers_for_community_a(world: World, persona: str, status: int) -> None:
+    body = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 200}
+    response = await world.post(persona, "/v1/offers", body)
+    assert response.status_code == status, response.text
+
+
+async def test_offer_fields_and_read_only_amounts(world: World) -> None:
+    offer = await world.offer(
+        note="ปลาแห้งจากเกาะลิบง", available_from="2026-12-01", available_until="2027-01-31"
+    )
+    assert offer["unit"] == "kg"
+    assert (offer["quantity"], offer["held"], offer["delivered"], offer["remaining"]) == (200, 0, 0, 200)
+    assert offer["status"] == "open"
+    assert offer["region"] == "south"
+    assert offer["item_name_th"] == "ปลาแห้ง"
+    assert offer["available_until"] == "2027-01-31"
+    response = await world.post(
+        OWNER,
+        "/v1/offers",
+        {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 5, "remaining": 999},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"path": "remaining", "message": "unknown field"}]
+
+
+async def test_grams_convert_to_kilograms_and_litres_stay(world: World) -> None:
+    offer = await world.offer(quantity=2500, unit="g", min_lot=500)
+    assert (offer["quantity"], offer["min_lot"], offer["unit"]) == (2.5, 0.5, "kg")
+    sauce = await world.offer(item_id="fish-sauce", quantity=1500, unit="ml")
+    assert (sauce["quantity"], sauce["unit"]) == (1.5, "litre")
+    wrong = await world.post(
+        OWNER,
+        "/v1/offers",
+        {"community_id": world.a["id"], "item_id": "fish-sauce", "quantity": 3, "unit": "kg"},
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["path"] == "unit"
+
+
+@pytest.mark.parametrize(
+    ("body", "paths"),
+    [
+        ({"quantity": 0}, {"quantity"}),
+        ({"quantity": -3, "min_lot": -1}, {"quantity", "min_lot"}),
+        ({"quantity": 10, "min_lot": 20}, {"min_lot"}),
+        ({"item_id": "caviar"}, {"item_id"}),
+        ({"quantity": "lots"}, {"quantity"}),
+        ({"available_from": "2027-02-01", "available_until": "2027-01-01"}, {"available_until"}),
+        ({"note": "ก" * 1001}, {"note"}),
+        ({"gift": "yes", "unit": "bushel"}, {"gift", "unit"}),
+    ],
+)
+async def test_bad_offers_list_every_field(world: World, body: dict[str, object], paths: set[str]) -> None:
+    full = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 50, **body}
+    response = await world.post(OWNER, "/v1/offers", full)
+    assert response.status_code == 422, response.text
+    assert {e["path"] for e in response.json()["errors"]} == paths
+
+
+async def test_thai_words_round_trip_and_are_found(world: World) -> None:
+    for item, note in (("salted-fish", "ปลาเค็ม"), ("rice-jasmine", "ข้าวหอมมะลิ"), ("shrimp-paste", "กะปิ")):
+        offer = await world.offer(item_id=item, note=note, quantity=10)
+        fetched = (await world.get(PARTNER, f"/v1/offers/{offer['id']}")).json()
+        assert fetched["note"].encode("utf-8") == note.encode("utf-8")
+    for q, item in (("ปลาเค็ม", "salted-fish"), ("ข้าวหอมมะลิ", "rice-jasmine"), ("กะปิ", "shrimp-paste")):
+        found = (await world.get(PARTNER, "/v1/offers", q=q)).json()["data"]
+        assert {o["item_id"] for o in found} == {item}, q
+    by_community = (await world.get(PARTNER, "/v1/offers", q="ปากบารา")).json()["data"]
+    assert len(by_community) == 3
+
+
+async def test_filters(world: World) -> None:
+    fish = await world.offer()
+    rice = (
+        await world.post(
+            OTHER, "/v1/offers", {"community_id": world.b["id"], "item_id": "rice-jasmine", "quantity": 1000}
+        )
+    ).json()
+    ids = lambda resp: [o["id"] for o in resp.json()["data"]]  # noqa: E731
+    assert ids(await world.get(PARTNER, "/v1/offers", region="north")) == [rice["id"]]
+    assert ids(await world.get(PARTNER, "/v1/offers", province_code="91")) == [fish["id"]]
+    assert ids(await world.get(PARTNER, "/v1/offers", category_id="rice")) == [rice["id"]]
+    assert ids(await world.get(PARTNER, "/v1/offers", item_id="dried-fish")) == [fish["id"]]
+    assert ids(await world.get(PARTNER, "/v1/offers", community_id=world.b["id"])) == [rice["id"]]
+    near_satun = await world.get(PARTNER, "/v1/offers", near="6.62,100.07", within_km=100)
+    assert ids(near_satun) == [fish["id"]]
+    assert near_satun.json()["data"][0]["distance_km"] < 100
+    by_distance = await world.get(PARTNER, "/v1/offers", near="19.9,99.8", sort="distance")
+    assert ids(by_distance) == [rice["id"], fish["id"]]
+    bad = await world.get(PARTNER, "/v1/offers", within_km=10)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["path"] == "within_km"
+
+
+async def test_cursor_pages_stay_stable_while_rows_are_inserted(world: World) -> None:
+    first = [await world.offer(quantity=10 + n) for n in range(5)]
+    page1 = (await world.get(PARTNER, "/v1/offers", limit=2)).json()
+    assert [o["id"] for o in page1["data"]] == [first[4]["id"], first[3]["id"]]
+    for n in range(3):  # newer rows arrive between page reads
+        await world.offer(quantity=100 + n)
+    seen = [o["id"] for o in page1["data"]]
+    cursor = page1["next_cursor"]
+    while cursor:
+        page = (await world.get(PARTNER, "/v1/offers", limit=2, cursor=cursor)).json()
+        seen += [o["id"] for o in page["data"]]
+        cursor = page["next_cursor"]
+    assert seen == [o["id"] for o in reversed(first)]
+
+
+async def test_cursor_for_quantity_sort(world: World) -> None:
+    for q in (5, 50, 20, 20, 1):
+        await world.offer(quantity=q, min_lot=0)
+    seen = []
+    cursor = None
+    while True:
+        params = {"limit": 2, "sort": "-remaining", **({"cursor": cursor} if cursor else {})}
+        page = (await world.get(OWNER, "/v1/offers", **params)).json()
+        seen += [o["remaining"] for o in page["data"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [50, 20, 20, 5, 1]
+    first = (await world.get(OWNER, "/v1/offers", limit=2, sort="-remaining")).json()["next_cursor"]
+    mismatched = await world.get(OWNER, "/v1/offers", sort="remaining", cursor=first)
+    assert mismatched.status_code == 422
+    assert mismatched.json()["errors"][0]["path"] == "cursor"
+    garbage = await world.get(OWNER, "/v1/offers", cursor="not-a-cursor")
+    assert garbage.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (OWNER, 200),
+        (COORD, 200),
+        (ADMIN, 200),
+        (OTHER, 404),
+        (COORD_ELSEWHERE, 404),
+        (PARTNER, 403),
+        (ANON, 401),
+    ],
+)
+async def test_who_edits_and_withdraws(world: World, persona: str, status: int) -> None:
+    offer = await world.offer()
+    url = f"/v1/offers/{offer['id']}"
+    edited = await world.patch(persona, url, {"quantity": 150}, etag='"v1"')
+    assert edited.status_code == status, edited.text
+    withdrawn = await world.delete(persona, url, etag='"v2"' if status == 200 else '"v1"')
+    assert withdrawn.status_code == status, withdrawn.text
+    if status == 200:
+        assert withdrawn.json()["status"] == "withdrawn"
+        # The row is kept.
+        assert await world.db.fetchval("SELECT status FROM offers WHERE id = $1", offer["id"]) == "withdrawn"
+
+
+async def test_withdrawn_offers_are_seen_only_by_those_who_act_for_the_community(world: World) -> None:
+    offer = await world.offer()
+    await world.delete(OWNER, f"/v1/offers/{offer['id']}", etag='"v1"')
+    for persona, status in ((OWNER, 200), (COORD, 200), (ADMIN, 200), (OTHER, 404), (PARTNER, 404)):
+        assert (await world.get(persona, f"/v1/offers/{offer['id']}")).status_code == status
+    assert (await world.get(PARTNER, "/v1/offers")).json()["data"] == []
+    assert (await world.get(PARTNER, "/v1/offers", status="withdrawn")).json()["data"] == []
+    assert len((await world.get(COORD, "/v1/offers", status="withdrawn")).json()["data"]) == 1
+
+
+async def test_editing_below_what_is_held_is_refused(world: World) -> None:
+    offer = await world.offer()
+    await world.db.execute("UPDATE offers SET held = 120 WHERE id = $1", offer["id"])
+    url = f"/v1/offers/{offer['id']}"
+    below = await world.patch(OWNER, url, {"quantity": 100}, etag='"v1"')
+    assert below.status_code == 409
+    assert below.json()["code"] == "below_held"
+    assert (await world.patch(OWNER, url, {"quantity": 120}, etag='"v1"')).status_code == 200
+    withdraw = await world.delete(OWNER, url, etag='"v2"')
+    assert withdraw.status_code == 409
+    assert withdraw.json()["code"] == "held"
+
+
+async def test_edits_of_withdrawn_offers_conflict(world: World) -> None:
+    offer = await world.offer()
+    url = f"/v1/offers/{offer['id']}"
+    await world.delete(OWNER, url, etag='"v1"')
+    response = await world.patch(OWNER, url, {"quantity": 5}, etag='"v2"')
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_open"

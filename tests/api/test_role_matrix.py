@@ -1,0 +1,146 @@
+"""Every route x every persona (reliability.md "Role matrix"), generated from the route table.
+
+Objects belong to community A (south). A new route fails `test_the_matrix_covers_every_route`
+until its row is added here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, PERSONAS, World
+
+Call = Callable[[World, str], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    call: Call
+    expect: dict[str, int]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def any_key(status: int = 200) -> dict[str, int]:
+    return {**everyone(status), ANON: 401}
+
+
+def acting_for_a(status: int) -> dict[str, int]:
+    return {
+        OWNER: status,
+        COORD: status,
+        ADMIN: status,
+        OTHER: 404,
+        COORD_ELSEWHERE: 404,
+        PARTNER: 403,
+        ANON: 401,
+    }
+
+
+def roles(status: int, *allowed: str) -> dict[str, int]:
+    return {**dict.fromkeys(PERSONAS, 403), **dict.fromkeys(allowed, status), ANON: 401}
+
+
+def get(path: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        return await w.get(p, path.format(a=w.a["id"]))
+
+    return call
+
+
+async def post_community(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/communities", {"kind": "fishing", "province_code": "91", "name_en": "Libong"})
+
+
+async def patch_community(w: World, p: str) -> Any:
+    url = f"/v1/communities/{w.a['id']}"
+    return await w.patch(p, url, {"contact": "โทร 1"}, (await w.get(ADMIN, url)).headers["etag"])
+
+
+async def post_offer(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/offers", {"community_id": w.a["id"], "item_id": "dried-fish", "quantity": 9})
+
+
+async def post_need(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/needs", {"community_id": w.a["id"], "item_id": "rice-white", "quantity": 9})
+
+
+def on_listing(kind: str, verb: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        listing = await (w.offer(ADMIN) if kind == "offers" else w.need(ADMIN))
+        url = f"/v1/{kind}/{listing['id']}"
+        if verb == "get":
+            return await w.get(p, url)
+        if verb == "patch":
+            return await w.patch(p, url, {"quantity": 300}, '"v1"')
+        return await w.delete(p, url, '"v1"')
+
+    return call
+
+
+async def post_key(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/keys", {"role": "partner", "name": "NGO"})
+
+
+async def revoke_key(w: World, p: str) -> Any:
+    key_id = (await post_key(w, ADMIN)).json()["id"]
+    return await w.client.post(f"/v1/keys/{key_id}/revoke", headers=w.headers(p))
+
+
+MATRIX: dict[tuple[str, str], Row] = {
+    ("GET", "/health"): Row(get("/health"), everyone(200)),
+    ("GET", "/v1/regions"): Row(get("/v1/regions"), everyone(200)),
+    ("GET", "/v1/provinces"): Row(get("/v1/provinces"), everyone(200)),
+    ("GET", "/v1/categories"): Row(get("/v1/categories"), everyone(200)),
+    ("GET", "/v1/items"): Row(get("/v1/items"), everyone(200)),
+    ("GET", "/v1/communities"): Row(get("/v1/communities"), any_key()),
+    ("POST", "/v1/communities"): Row(post_community, roles(201, ADMIN, COORD)),
+    ("GET", "/v1/communities/{community_id:int}"): Row(get("/v1/communities/{a}"), any_key()),
+    ("PATCH", "/v1/communities/{community_id:int}"): Row(patch_community, acting_for_a(200)),
+    ("GET", "/v1/offers"): Row(get("/v1/offers"), any_key()),
+    ("POST", "/v1/offers"): Row(post_offer, acting_for_a(201)),
+    ("GET", "/v1/offers/{offer_id:int}"): Row(on_listing("offers", "get"), any_key()),
+    ("PATCH", "/v1/offers/{offer_id:int}"): Row(on_listing("offers", "patch"), acting_for_a(200)),
+    ("DELETE", "/v1/offers/{offer_id:int}"): Row(on_listing("offers", "delete"), acting_for_a(200)),
+    ("GET", "/v1/needs"): Row(get("/v1/needs"), any_key()),
+    ("POST", "/v1/needs"): Row(post_need, acting_for_a(201)),
+    ("GET", "/v1/needs/{need_id:int}"): Row(on_listing("needs", "get"), any_key()),
+    ("PATCH", "/v1/needs/{need_id:int}"): Row(on_listing("needs", "patch"), acting_for_a(200)),
+    ("DELETE", "/v1/needs/{need_id:int}"): Row(on_listing("needs", "delete"), acting_for_a(200)),
+    ("GET", "/v1/keys"): Row(get("/v1/keys"), roles(200, ADMIN)),
+    ("POST", "/v1/keys"): Row(post_key, roles(201, ADMIN)),
+    ("POST", "/v1/keys/{key_id:int}/revoke"): Row(revoke_key, roles(200, ADMIN)),
+    ("GET", "/v1/audit"): Row(get("/v1/audit"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+}
+
+
+def app_routes(app: Litestar) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and not route.path.startswith("/schema"):
+            found |= {(method, route.path) for method in route.methods if method not in ("OPTIONS", "HEAD")}
+    return found
+
+
+def test_the_matrix_covers_every_route(app: Litestar) -> None:
+    assert app_routes(app) == set(MATRIX)
+
+
+@pytest.mark.parametrize("route", list(MATRIX), ids=[f"{m} {p}" for m, p in MATRIX])
+async def test_route_for_every_persona(world: World, route: tuple[str, str]) -> None:
+    row = MATRIX[route]
+    got = {}
+    for persona in PERSONAS:
+        response = await row.call(world, persona)
+        got[persona] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json")
+    assert got == row.expect

@@ -11,14 +11,14 @@ from litestar.testing import AsyncTestClient
 from barter.api.app import create_app
 from barter.settings import Settings
 from barter.storage.database import init_connection
-from tests.pg import TestServer
+from tests.pg import PgTestServer
 
 TEST_SECRET = "test-secret-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[TestServer]:
-    server = TestServer()
+def pg_server() -> Iterator[PgTestServer]:
+    server = PgTestServer()
     server.start()
     try:
         yield server
@@ -27,13 +27,13 @@ def pg_server() -> Iterator[TestServer]:
 
 
 @pytest.fixture(scope="session")
-async def pg_template(pg_server: TestServer) -> TestServer:
+async def pg_template(pg_server: PgTestServer) -> PgTestServer:
     await pg_server.build_template()
     return pg_server
 
 
 @pytest.fixture
-async def database_url(pg_template: TestServer) -> AsyncIterator[str]:
+async def database_url(pg_template: PgTestServer) -> AsyncIterator[str]:
     """A fresh, migrated database with reference data, dropped after the test."""
     name = await pg_template.create_database()
     try:
@@ -43,7 +43,7 @@ async def database_url(pg_template: TestServer) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def empty_database_url(pg_template: TestServer) -> AsyncIterator[str]:
+async def empty_database_url(pg_template: PgTestServer) -> AsyncIterator[str]:
     """A fresh database with no schema at all."""
     name = await pg_template.create_database(from_template=False)
     try:

@@ -28,7 +28,7 @@ def with_database(url: str, name: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-class TestServer:
+class PgTestServer:
     def __init__(self) -> None:
         self._embedded: EmbeddedPostgres | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None

@@ -21,9 +21,11 @@ from barter.api.health import health
 from barter.api.http import Replay, provide_idempotency, replay_handler
 from barter.api.keys.controller import KeyController
 from barter.api.listings.controller import NeedController, OfferController
+from barter.api.openapi import install_precise_schemas
+from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.reference.controller import ReferenceController
-from barter.api.validation import validate_body
+from barter.api.validation import refuse_nul_in_query
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -55,7 +57,7 @@ def create_app(settings: Settings) -> Litestar:
         finally:
             database.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ReferenceController,
@@ -72,7 +74,8 @@ def create_app(settings: Settings) -> Litestar:
         },
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
         state=State({"settings": settings}),
-        before_request=validate_body,
+        before_request=refuse_nul_in_query,
+        middleware=[allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
@@ -91,3 +94,5 @@ def create_app(settings: Settings) -> Litestar:
         ),
         debug=False,
     )
+    install_precise_schemas(app)
+    return app

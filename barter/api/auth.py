@@ -12,6 +12,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 
 from barter.api.deps import Conn
+from barter.api.validation import validate_body
 from barter.domain.access import Caller
 from barter.domain.errors import Unauthorized
 from barter.domain.keys import well_formed
@@ -34,6 +35,8 @@ async def provide_caller(request: Request[Any, Any, Any], conn: Conn) -> Caller:
     caller = await keys_repo.find_caller(conn, request.app.state.settings.secret, token)
     if caller is None:
         raise Unauthorized("Unknown or revoked API key")
+    # Only now, for a known caller, is the body worth checking: 401 comes before 422.
+    await validate_body(request)
     return caller
 
 

@@ -5,11 +5,12 @@ from litestar import get
 from litestar.datastructures import State
 
 from barter import __version__
+from barter.api.openapi import problems
 from barter.api.reference.schemas import Health
 from barter.domain.errors import ServiceUnavailable
 
 
-@get("/health", tags=["health"], summary="Liveness with a database round trip")
+@get("/health", tags=["health"], summary="Liveness with a database round trip", responses=problems(503))
 async def health(state: State) -> Health:
     pool: asyncpg.Pool = state.pool
     try:

@@ -6,12 +6,13 @@ import base64
 import binascii
 import hashlib
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
+from litestar.params import HeaderParameter
 
 from barter.api.auth import CallerDep
 from barter.api.deps import Conn
@@ -35,9 +36,20 @@ def etag(version: int) -> str:
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"v(\d{1,9})"\s*$')
 
 
-def expected_version(request: Request[Any, Any, Any]) -> int | None:
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=True,
+        max_length=40,
+        pattern=r'^(\*|(W/)?"v[0-9]{1,9}")$',
+        description='The ETag you read, e.g. "v3": 428 when missing, 412 when someone changed it since',
+    ),
+]
+
+
+def expected_version(header: str | None) -> int | None:
     """The version the client last saw (from If-Match); None for `*`. 428 when the header is missing."""
-    header = request.headers.get("if-match")
     if header is None or not header.strip():
         raise PreconditionRequired("Send If-Match with the ETag you read, so no one else's change is lost")
     if header.strip() == "*":

@@ -116,9 +116,15 @@ def nul_paths(value: Any, path: str = "") -> list[FieldError]:
     return []
 
 
-def data_type(request: Request[Any, Any, Any]) -> Any | None:
+def data_type_of(handler: Any) -> Any | None:
+    """The struct type of a route handler's `data` parameter (a msgspec struct), or None."""
+    tp = data_type(handler)
+    return tp if isinstance(tp, type) else None
+
+
+def data_type(handler: Any) -> Any | None:
     """The annotated type of the handler's `data` parameter, when it is a msgspec struct (or list of)."""
-    parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
+    parameter = handler.parsed_fn_signature.parameters.get("data")
     if parameter is None:
         return None
     tp = _strip_annotated(parameter.annotation)
@@ -128,8 +134,19 @@ def data_type(request: Request[Any, Any, Any]) -> Any | None:
     return None
 
 
+async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
+    """Litestar `before_request` hook: PostgreSQL text cannot hold NUL, so no parameter may."""
+    bad = [
+        FieldError(k, "must not contain NUL characters")
+        for k, v in request.query_params.items()
+        if "\x00" in v
+    ]
+    if bad:
+        raise ValidationFailed(bad)
+
+
 async def validate_body(request: Request[Any, Any, Any]) -> None:
-    """Litestar `before_request` hook: refuse malformed or invalid bodies with every error listed."""
+    """Refuse malformed or invalid bodies with every error listed (called once the caller is known)."""
     bad_params = [
         FieldError(k, "must not contain NUL characters")
         for k, v in request.query_params.items()
@@ -137,7 +154,7 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
     ]
     if bad_params:
         raise ValidationFailed(bad_params)
-    tp = data_type(request)
+    tp = data_type(request.route_handler)
     if tp is None:
         return
     body = await request.body()

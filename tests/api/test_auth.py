@@ -109,3 +109,22 @@ async def test_key_rules(world: World, body: dict[str, object], path: str) -> No
     response = await world.post(ADMIN, "/v1/keys", body)
     assert response.status_code == 422
     assert path in {e["path"] for e in response.json()["errors"]}
+
+
+async def test_missing_key_is_401_even_with_a_bad_body(world: World) -> None:
+    response = await world.client.post("/v1/offers", json={"quantity": "lots", "extra": 1})
+    assert response.status_code == 401
+
+
+def test_every_route_with_a_body_authenticates_first(app: Litestar) -> None:
+    """Bodies are validated after the caller is known, so every route that takes one must take the caller."""
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                if "data" in handler.parsed_fn_signature.parameters:
+                    assert "caller" in handler.parsed_fn_signature.parameters, route.path
+
+
+async def test_options_lists_every_method_of_the_path(world: World) -> None:
+    response = await world.client.options("/v1/offers/1")
+    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE", "OPTIONS"}

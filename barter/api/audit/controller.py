@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import decode_cursor, encode_cursor
+from barter.api.openapi import problems
 from barter.api.schemas import Page
 from barter.domain.access import require_role
 from barter.storage.repos import audit as repo
@@ -35,7 +36,11 @@ class AuditController(Controller):
     tags = ["audit"]
     security = SECURITY
 
-    @get("/", summary="The audit log, newest first (admins; coordinators see their regions)")
+    @get(
+        "/",
+        summary="The audit log, newest first (admins; coordinators see their regions)",
+        responses=problems(400, 401, 403, 422),
+    )
     async def list_entries(
         self,
         conn: Conn,

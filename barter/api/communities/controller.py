@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
@@ -11,12 +11,14 @@ from barter.api.communities.schemas import CommunityCreate, CommunityOut, Commun
 from barter.api.deps import Conn
 from barter.api.http import (
     IdempotencyDep,
+    IfMatch,
     decode_cursor,
     encode_cursor,
     etag,
     expected_version,
     json_response,
 )
+from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
 from barter.storage.repos import communities as repo
@@ -29,7 +31,9 @@ class CommunityController(Controller):
     tags = ["communities"]
     security = SECURITY
 
-    @post("/", summary="Create a community (admins anywhere, coordinators in their regions)")
+    @post(
+        "/", summary="Create a community (admins anywhere, coordinators in their regions)", responses=CREATE
+    )
     async def create(
         self, data: JSONBody[CommunityCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
     ) -> Response[CommunityOut]:
@@ -38,7 +42,7 @@ class CommunityController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/communities/{out.id}"}
         )
 
-    @get("/", summary="List communities")
+    @get("/", summary="List communities", responses=READ)
     async def list_communities(
         self,
         conn: Conn,
@@ -60,22 +64,22 @@ class CommunityController(Controller):
         next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
         return Page(data=data, next_cursor=next_cursor)
 
-    @get("/{community_id:int}", summary="One community (ETag for If-Match)")
+    @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
     async def get_one(
         self, conn: Conn, caller: CallerDep, community_id: FromPath[int]
     ) -> Response[CommunityOut]:
         out = await service.get(conn, caller, community_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
-    @patch("/{community_id:int}", summary="Edit a community (If-Match required)")
+    @patch("/{community_id:int}", summary="Edit a community (If-Match required)", responses=CHANGE)
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        if_match: IfMatch,
         data: JSONBody[CommunityPatch],
         conn: Conn,
         caller: CallerDep,
         community_id: FromPath[int],
     ) -> Response[CommunityOut]:
-        version = expected_version(request)
+        version = expected_version(if_match)
         out = await service.update(conn, caller, community_id, version, data)
         return json_response(out, headers={"ETag": etag(out.version)})

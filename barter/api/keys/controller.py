@@ -9,6 +9,7 @@ from barter.api.deps import Conn
 from barter.api.http import IdempotencyDep
 from barter.api.keys import service
 from barter.api.keys.schemas import KeyCreate, KeyCreated, KeyOut
+from barter.api.openapi import problems
 from barter.api.schemas import ListOf
 
 
@@ -17,7 +18,11 @@ class KeyController(Controller):
     tags = ["keys"]
     security = SECURITY
 
-    @post("/", summary="Create an API key (admins); the key is in this response only")
+    @post(
+        "/",
+        summary="Create an API key (admins); the key is in this response only",
+        responses=problems(400, 401, 403, 413, 422),
+    )
     async def create(
         self,
         data: JSONBody[KeyCreate],
@@ -29,10 +34,19 @@ class KeyController(Controller):
         out = await service.create(conn, caller, state.settings.secret, data)
         return await idempotency.respond(out, 201)
 
-    @get("/", summary="List API keys (admins); never the keys themselves")
+    @get(
+        "/",
+        summary="List API keys (admins); never the keys themselves",
+        responses=problems(400, 401, 403, 422),
+    )
     async def list_keys(self, conn: Conn, caller: CallerDep) -> ListOf[KeyOut]:
         return ListOf(await service.list_keys(conn, caller))
 
-    @post("/{key_id:int}/revoke", status_code=200, summary="Revoke a key at once (admins)")
+    @post(
+        "/{key_id:int}/revoke",
+        status_code=200,
+        summary="Revoke a key at once (admins)",
+        responses=problems(400, 401, 403, 404, 422),
+    )
     async def revoke(self, conn: Conn, caller: CallerDep, key_id: FromPath[int]) -> KeyOut:
         return await service.revoke(conn, caller, key_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -14,6 +14,7 @@ from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import (
     IdempotencyDep,
+    IfMatch,
     decode_cursor,
     encode_cursor,
     etag,
@@ -22,6 +23,7 @@ from barter.api.http import (
 )
 from barter.api.listings import service
 from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
+from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
 from barter.domain.access import Caller
 from barter.domain.errors import FieldError, ValidationFailed
@@ -86,7 +88,9 @@ def provide_listing_query(
     community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
     status: FromQuery[Status] = "open",
     q: Annotated[str | None, QueryParameter(max_length=100, description="Item or community name")] = None,
-    near: Annotated[str | None, QueryParameter(max_length=60, description="lat,lon")] = None,
+    near: Annotated[
+        str | None, QueryParameter(max_length=60, pattern=r"^-?[0-9.]+,-?[0-9.]+$", description="lat,lon")
+    ] = None,
     within_km: Annotated[float | None, QueryParameter(gt=0, le=5000)] = None,
     sort: FromQuery[Sort] = "-created_at",
     cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
@@ -118,7 +122,7 @@ class OfferController(Controller):
     security = SECURITY
     dependencies = LISTING_DEPENDENCIES
 
-    @post("/", summary="Post an offer (what a community has)")
+    @post("/", summary="Post an offer (what a community has)", responses=CREATE)
     async def create(
         self, data: JSONBody[OfferCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
     ) -> Response[OfferOut]:
@@ -127,34 +131,37 @@ class OfferController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/offers/{out.id}"}
         )
 
-    @get("/", summary="List and search offers")
+    @get("/", summary="List and search offers", responses=READ)
     async def list_offers(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[OfferOut]:
         return await listing.page(conn, caller, "offer")
 
-    @get("/{offer_id:int}", summary="One offer (ETag for If-Match)")
+    @get("/{offer_id:int}", summary="One offer (ETag for If-Match)", responses=READ_ONE)
     async def get_one(self, conn: Conn, caller: CallerDep, offer_id: FromPath[int]) -> Response[OfferOut]:
         out = await service.get(conn, caller, "offer", offer_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
-    @patch("/{offer_id:int}", summary="Edit an offer (If-Match required)")
+    @patch("/{offer_id:int}", summary="Edit an offer (If-Match required)", responses=CHANGE)
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        if_match: IfMatch,
         data: JSONBody[OfferPatch],
         conn: Conn,
         caller: CallerDep,
         offer_id: FromPath[int],
     ) -> Response[OfferOut]:
-        out = await service.update_offer(conn, caller, offer_id, expected_version(request), data)
+        out = await service.update_offer(conn, caller, offer_id, expected_version(if_match), data)
         return json_response(out, headers={"ETag": etag(out.version)})
 
     @delete(
-        "/{offer_id:int}", status_code=200, summary="Withdraw an offer (If-Match required; the row is kept)"
+        "/{offer_id:int}",
+        status_code=200,
+        summary="Withdraw an offer (If-Match required; the row is kept)",
+        responses=CHANGE,
     )
     async def withdraw(
-        self, request: Request[Any, Any, Any], conn: Conn, caller: CallerDep, offer_id: FromPath[int]
+        self, if_match: IfMatch, conn: Conn, caller: CallerDep, offer_id: FromPath[int]
     ) -> Response[OfferOut]:
-        out = await service.withdraw(conn, caller, "offer", offer_id, expected_version(request))
+        out = await service.withdraw(conn, caller, "offer", offer_id, expected_version(if_match))
         return json_response(out, headers={"ETag": etag(out.version)})
 
 
@@ -164,7 +171,11 @@ class NeedController(Controller):
     security = SECURITY
     dependencies = LISTING_DEPENDENCIES
 
-    @post("/", summary="Post a need (an item, a whole category, or a list of acceptable offers)")
+    @post(
+        "/",
+        summary="Post a need (an item, a whole category, or a list of acceptable offers)",
+        responses=CREATE,
+    )
     async def create(
         self, data: JSONBody[NeedCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
     ) -> Response[NeedOut]:
@@ -173,30 +184,35 @@ class NeedController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/needs/{out.id}"}
         )
 
-    @get("/", summary="List and search needs")
+    @get("/", summary="List and search needs", responses=READ)
     async def list_needs(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[NeedOut]:
         return await listing.page(conn, caller, "need")
 
-    @get("/{need_id:int}", summary="One need (ETag for If-Match)")
+    @get("/{need_id:int}", summary="One need (ETag for If-Match)", responses=READ_ONE)
     async def get_one(self, conn: Conn, caller: CallerDep, need_id: FromPath[int]) -> Response[NeedOut]:
         out = await service.get(conn, caller, "need", need_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
-    @patch("/{need_id:int}", summary="Edit a need (If-Match required)")
+    @patch("/{need_id:int}", summary="Edit a need (If-Match required)", responses=CHANGE)
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        if_match: IfMatch,
         data: JSONBody[NeedPatch],
         conn: Conn,
         caller: CallerDep,
         need_id: FromPath[int],
     ) -> Response[NeedOut]:
-        out = await service.update_need(conn, caller, need_id, expected_version(request), data)
+        out = await service.update_need(conn, caller, need_id, expected_version(if_match), data)
         return json_response(out, headers={"ETag": etag(out.version)})
 
-    @delete("/{need_id:int}", status_code=200, summary="Withdraw a need (If-Match required; the row is kept)")
+    @delete(
+        "/{need_id:int}",
+        status_code=200,
+        summary="Withdraw a need (If-Match required; the row is kept)",
+        responses=CHANGE,
+    )
     async def withdraw(
-        self, request: Request[Any, Any, Any], conn: Conn, caller: CallerDep, need_id: FromPath[int]
+        self, if_match: IfMatch, conn: Conn, caller: CallerDep, need_id: FromPath[int]
     ) -> Response[NeedOut]:
-        out = await service.withdraw(conn, caller, "need", need_id, expected_version(request))
+        out = await service.withdraw(conn, caller, "need", need_id, expected_version(if_match))
         return json_response(out, headers={"ETag": etag(out.version)})

@@ -8,6 +8,7 @@ from litestar import Controller, get
 from litestar.params import QueryParameter
 
 from barter.api.deps import Conn
+from barter.api.openapi import PUBLIC
 from barter.api.reference.schemas import CategoryOut, ItemOut, ProvinceOut, RegionOut
 from barter.api.schemas import ListOf
 from barter.domain.model import Region
@@ -18,11 +19,11 @@ class ReferenceController(Controller):
     path = "/v1"
     tags = ["reference"]
 
-    @get("/regions", summary="The six regions of Thailand")
+    @get("/regions", summary="The six regions of Thailand", responses=PUBLIC)
     async def regions(self, conn: Conn) -> ListOf[RegionOut]:
         return ListOf([RegionOut(**dict(r)) for r in await repo.list_regions(conn)])
 
-    @get("/provinces", summary="The 77 provinces, with centroids")
+    @get("/provinces", summary="The 77 provinces, with centroids", responses=PUBLIC)
     async def provinces(
         self,
         conn: Conn,
@@ -30,11 +31,11 @@ class ReferenceController(Controller):
     ) -> ListOf[ProvinceOut]:
         return ListOf([ProvinceOut(**dict(r)) for r in await repo.list_provinces(conn, region)])
 
-    @get("/categories", summary="Item categories")
+    @get("/categories", summary="Item categories", responses=PUBLIC)
     async def categories(self, conn: Conn) -> ListOf[CategoryOut]:
         return ListOf([CategoryOut(**dict(r)) for r in await repo.list_categories(conn)])
 
-    @get("/items", summary="The catalogue: items with units and reference values")
+    @get("/items", summary="The catalogue: items with units and reference values", responses=PUBLIC)
     async def items(
         self,
         conn: Conn,

@@ -96,3 +96,10 @@ def create_app(settings: Settings) -> Litestar:
     )
     install_precise_schemas(app)
     return app
+
+
+def create_app_from_env() -> Litestar:
+    """For `uvicorn --factory` worker processes: each reads the environment once."""
+    from barter.settings import load_settings
+
+    return create_app(load_settings())

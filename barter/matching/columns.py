@@ -28,10 +28,14 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(slots=True)
-class CycleFamily:
-    """The arc cycles of one length, and how each may carry value."""
+FamilyKey = tuple[str, int]  # ("cycle" | "chain", number of hops)
 
+
+@dataclass(slots=True)
+class Family:
+    """The arc cycles (or enumerated chains) of one length, and how each may carry value."""
+
+    kind: str  # cycle | chain
     length: int
     arcs: IntArray  # (n, L)
     fixed: BoolArray  # (n,): all arcs all-or-nothing: one pattern, the capacities
@@ -52,7 +56,7 @@ class Model:
     """Everything the LP and the MIP are built from."""
 
     market: Market
-    families: dict[int, CycleFamily]
+    families: dict[FamilyKey, Family]
     layers: ChainLayers
     chain_in_master: list[BoolArray]
     flow_arcs: IntArray  # unlimited cycles: the arcs that may carry circulation
@@ -63,27 +67,30 @@ class Model:
     chain_rows: list[IntArray]  # chain_rows[k-1]: communities with a row at position k (k < K)
     balance_rows: IntArray  # unlimited cycles: communities with balance rows
     complete: bool = True  # every bounded cycle was enumerated
+    _arc_objective: FloatArray | None = None
 
     def arc_objective(self) -> FloatArray:
-        m = self.market
-        return m.arc_gain - m.arc_pen
+        """Objective per unit of value on each arc, tie-break penalty included."""
+        if self._arc_objective is None:
+            self._arc_objective = self.market.arc_gain - self.market.arc_pen
+        return self._arc_objective
 
 
 def make_family(
-    market: Market, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
-) -> CycleFamily:
+    market: Market, kind: str, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
+) -> Family:
     caps = market.arc_cap[arcs]
-    fixed_arcs = market.arc_fixed[arcs]
-    fixed = fixed_arcs.all(axis=1)
+    fixed = market.arc_fixed[arcs].all(axis=1)
     if fixed.any() and length > 1:
-        # an all-or-nothing cycle must already be balanced
-        given = caps
-        received = np.roll(caps, 1, axis=1)  # the community at hop k received hop k-1
-        ok = (np.abs(received - given) <= tolerance * given + 1e-9).all(axis=1)
-        keep = ~fixed | ok
+        # an all-or-nothing cycle or chain must already be balanced
+        received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1
+        ok = np.abs(received - caps) <= tolerance * caps + 1e-9
+        if kind == "chain":
+            ok[:, 0] = True  # the gift's giver receives nothing
+        keep = ~fixed | ok.all(axis=1)
         arcs, caps, fixed = arcs[keep], caps[keep], fixed[keep]
     istar = np.argmin(caps, axis=1) if len(arcs) else np.zeros(0, dtype=np.int64)
-    return CycleFamily(length=length, arcs=arcs, fixed=fixed, rays=rays, istar=istar.astype(np.int64))
+    return Family(kind=kind, length=length, arcs=arcs, fixed=fixed, rays=rays, istar=istar.astype(np.int64))
 
 
 @dataclass(slots=True)
@@ -113,7 +120,7 @@ def arc_reduced(model: Model, duals: Duals) -> FloatArray:
     return model.arc_objective() - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
 
 
-def cycle_reduced(model: Model, fam: CycleFamily, g: FloatArray) -> tuple[FloatArray, FloatArray]:
+def cycle_reduced(model: Model, fam: Family, g: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Reduced costs and upper bounds of every column of a family: arrays (n, R).
 
     Fixed cycles use column 0 (their capacity pattern, v <= 1); their other columns are -inf.
@@ -141,7 +148,7 @@ def cycle_reduced(model: Model, fam: CycleFamily, g: FloatArray) -> tuple[FloatA
     return rc, ub
 
 
-def cycle_column(model: Model, fam: CycleFamily, row: int, p: int) -> tuple[FloatArray, float, float]:
+def cycle_column(model: Model, fam: Family, row: int, p: int) -> tuple[FloatArray, float, float]:
     """(value pattern per hop, objective per unit, upper bound) of one cycle column."""
     m = model.market
     arcs = fam.arcs[row]

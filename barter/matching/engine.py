@@ -23,13 +23,26 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from barter.matching.columns import CycleFamily, Model, chain_reduced, cycle_reduced, arc_reduced, make_family
-from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation
+from barter.matching.circulation import solve_unit_circulation, unit_circulation_applies
+from barter.matching.columns import (
+    Family,
+    FamilyKey,
+    Model,
+    arc_reduced,
+    chain_reduced,
+    cycle_reduced,
+    make_family,
+)
+from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
+    ChainLayers,
     TooManyCycles,
     balance_rays,
     chain_layers,
+    chain_rays,
     community_cycles,
+    count_chains,
+    enumerate_chains,
     expand_cycles,
     strongly_connected_components,
 )
@@ -42,6 +55,8 @@ Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
 
 CYCLE_LIMIT = 3_000_000
+CHAIN_LIMIT = 5_000
+EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
 
 
 class Clock:
@@ -74,6 +89,13 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
+    if model.flow_arcs.size and not model.families and model.layers.depth == 0:
+        if unit_circulation_applies(market, model.flow_arcs):
+            flows, total = solve_unit_circulation(market, model.flow_arcs)
+            primal = PrimalResult("optimal", total / market.scale, total / market.scale)
+            primal.flows = flows
+            exchanges, objective = finish(model, primal)
+            return _solution(clock, objective, max(total, objective), True, exchanges)
     lp = relax(model, clock)
     bound = lp.bound * market.scale + market.penalty_bound
     if market.integral:
@@ -85,6 +107,12 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
     exchanges, objective = finish(model, primal)
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
+    return _solution(clock, objective, bound, optimal, exchanges)
+
+
+def _solution(
+    clock: Clock, objective: float, bound: float, optimal: bool, exchanges: list[Exchange]
+) -> Solution:
     clock.report(1.0, f"objective {objective:.6g}, bound {bound:.6g}")
     return Solution(
         status="optimal" if optimal else "feasible",
@@ -100,7 +128,7 @@ def _round(x: float) -> float:
 
 
 def _count(model: Model) -> int:
-    return sum(f.n for f in model.families.values())
+    return sum(f.n for f in model.families.values() if f.kind == "cycle")
 
 
 def build_model(market: Market, clock: Clock) -> Model:
@@ -127,7 +155,7 @@ def build_model(market: Market, clock: Clock) -> Model:
         inner_succ[u].add(v)
         parallel.setdefault((u, v), []).append(int(a))
 
-    families: dict[int, CycleFamily] = {}
+    families: dict[FamilyKey, Family] = {}
     flow_arcs = np.zeros(0, dtype=np.int64)
     complete = True
     length = s.max_cycle_length
@@ -139,12 +167,12 @@ def build_model(market: Market, clock: Clock) -> Model:
 
         try:
             found = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=check)
-            by_len = expand_cycles(found, parallel, limit=CYCLE_LIMIT)
+            by_len = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
         except TooManyCycles:
             complete = False
             by_len = {}
         for L, arcs in sorted(by_len.items()):
-            families[L] = make_family(m, L, arcs, balance_rays(L, tolerance), tolerance)
+            families[("cycle", L)] = make_family(m, "cycle", L, arcs, balance_rays(L, tolerance), tolerance)
     elif length == 0:
         flow_arcs = inner
 
@@ -156,7 +184,14 @@ def build_model(market: Market, clock: Clock) -> Model:
         for c, arcs_c in by_giver.items():
             out_arcs[c] = np.array(arcs_c, dtype=np.int64)
     gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
-    layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
+    if s.max_chain_length > 0 and n_chains <= CHAIN_LIMIT:
+        chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
+        for K, arcs in sorted(chains.items()):
+            families[("chain", K)] = make_family(m, "chain", K, arcs, chain_rays(K, tolerance), tolerance)
+        layers = ChainLayers([])
+    else:
+        layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
     chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
     used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
@@ -194,7 +229,16 @@ def relax(model: Model, clock: Clock) -> LpResult:
             f"LP iteration {iteration}: {value * scale:.6g} (bound {bound * scale:.6g})",
         )
 
-    return master.run(deadline=deadline, progress=progress)
+    m = model.market
+
+    def enough(value: float, bound: float) -> bool:
+        # whole-number objectives: stop once the bound cannot round any lower
+        if not m.integral:
+            return False
+        top = math.floor(bound * m.scale + m.penalty_bound + 1e-6)
+        return top <= math.floor(value * m.scale + m.penalty_bound + 1e-6)
+
+    return master.run(deadline=deadline, progress=progress, enough=enough)
 
 
 def _column_levels(
@@ -205,9 +249,8 @@ def _column_levels(
     m = model.market
     g = arc_reduced(model, lp.duals)
     families = {}
-    for L, fam in model.families.items():
-        rc, ub = cycle_reduced(model, fam, g)
-        families[L] = (rc, ub)
+    for key, fam in model.families.items():
+        families[key] = cycle_reduced(model, fam, g)
     chains = []
     for k in range(1, model.layers.depth + 1):
         rc = chain_reduced(model, k, g, lp.duals)
@@ -219,18 +262,18 @@ def select(model: Model, lp: LpResult, loss: float) -> Selection:
     """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own."""
     selection = Selection(flows=bool(model.flow_arcs.size))
     families, chains = _column_levels(model, lp)
-    for L, fam in model.families.items():
-        rc, _ = families[L]
+    for key in model.families:
+        rc, _ = families[key]
         rows, cols = np.nonzero(rc >= -loss)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            selection.cycles.setdefault((L, r), []).append(c)
-    for (L, r, p), v in lp.cycle_values.items():
+            selection.cycles.setdefault((key, r), []).append(c)
+    for (key, r, p), v in lp.cycle_values.items():
         if v > 1e-9:
-            patterns = selection.cycles.setdefault((L, r), [])
+            patterns = selection.cycles.setdefault((key, r), [])
             if p not in patterns:
                 patterns.append(p)
-    for (L, r), patterns in selection.cycles.items():
-        if not model.families[L].fixed[r] and 0 not in patterns:
+    for (key, r), patterns in selection.cycles.items():
+        if not model.families[key].fixed[r] and 0 not in patterns:
             patterns.append(0)
         patterns.sort()
     for k, loss_k in enumerate(chains, start=1):
@@ -282,7 +325,9 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
 def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
     """Whole-number objectives: find an answer worth `target` = floor(LP bound) using only columns
     that can be part of such an answer (reduced cost at least LP - target); when the best over
-    them falls short, no answer reaches `target`, so lower it by one and widen the columns."""
+    them falls short, no answer reaches `target`, so lower it by one and widen the columns.
+    Preferences enter the search only on small models: elsewhere an all-integer objective solves
+    much faster, and ties are broken afterwards by swapping in preferred offers (exchanges.prefer)."""
     m = model.market
     from_lp = _lp_as_primal(model, lp)
     if from_lp is not None and _main_objective(model, from_lp) >= bound - 1e-6:
@@ -290,10 +335,31 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     lp_obj = lp.bound * m.scale + m.penalty_bound
     target = bound
     best = from_lp
+    # a dive first: keep the columns the LP already uses whole, complete the rest
+    dive = select(model, lp, (lp_obj - target + 1e-6) / m.scale)
+    dive.forced = {
+        (key, r)
+        for (key, r, _), v in lp.cycle_values.items()
+        if v >= 1 - 1e-6 and model.families[key].fixed[r]
+    }
+    dive.forced_chains = {
+        (k, arc) for (k, arc), v in lp.chain_values.items() if m.arc_fixed[arc] and v >= m.arc_cap[arc] - 1e-6
+    }
+    first = bool(dive.forced or dive.forced_chains)
+    proved: float | None = None
     while clock.remaining() > 0:
-        selection = select(model, lp, (lp_obj - target + 1e-6) / m.scale)
+        selection = dive if first else select(model, lp, (lp_obj - target + 1e-6) / m.scale)
         clock.report(0.6, f"proving {target:g}: {selection.size()} columns")
-        result = solve_primal(model, selection, seed=m.settings.seed, time_limit=max(1.0, clock.remaining()))
+        result = solve_primal(
+            model,
+            selection,
+            seed=m.settings.seed,
+            time_limit=max(0.5, clock.remaining()),
+            penalties=selection.size() <= EXACT_TIES,
+        )
+        if result.status == "none" and first:
+            first = False
+            continue
         if result.status == "none":
             break
         main = _main_objective(model, result)
@@ -302,25 +368,32 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
         if result.status != "optimal":
             break
         if main >= target - 1e-6:
-            return best, target
+            proved = target
+            break
+        if first:
+            first = False
+            continue
         # nothing reaches target, so the optimum is at most target - 1
         target -= 1
         if main >= target - 1e-6:
-            return best, target
-    return best or PrimalResult("none", 0.0, np.inf), target if best is not None else None
+            proved = target
+            break
+    if best is None:
+        return PrimalResult("none", 0.0, np.inf), None
+    return best, proved if proved is not None else target
 
 
 def _lp_as_primal(model: Model, lp: LpResult) -> PrimalResult | None:
     """The LP answer itself, when every column it uses is whole (all-or-nothing at 0 or 1)."""
     m = model.market
     result = PrimalResult("optimal", lp.value, lp.value)
-    for (L, r, p), v in lp.cycle_values.items():
+    for (key, r, _), v in lp.cycle_values.items():
         if v <= 1e-6:
             continue
-        fam = model.families[L]
+        fam = model.families[key]
         if not fam.fixed[r] or abs(v - 1) > 1e-6:
             return None
-        result.cycles[(L, r)] = m.arc_cap[fam.arcs[r]].copy()
+        result.cycles[(key, r)] = m.arc_cap[fam.arcs[r]].copy()
     for (k, arc), v in lp.chain_values.items():
         if v <= 1e-6:
             continue
@@ -348,11 +421,12 @@ def _main_objective(model: Model, result: PrimalResult) -> float:
 def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
     m = model.market
     drafts: list[Draft] = []
-    for (L, row), hops in sorted(primal.cycles.items()):
-        arcs = [int(a) for a in model.families[L].arcs[row]]
-        drafts.append(Draft("cycle", arcs, [float(x) for x in hops]))
+    for (key, row), hops in sorted(primal.cycles.items()):
+        fam = model.families[key]
+        drafts.append(Draft(fam.kind, [int(a) for a in fam.arcs[row]], [float(x) for x in hops]))
     drafts += cycles_from_circulation(m, primal.flows)
     drafts += chains_from_positions(m, primal.chains)
+    drafts = prefer(m, drafts)
     finisher = Finisher(m)
     exchanges: list[Exchange] = []
     objective = 0.0

@@ -100,6 +100,38 @@ def cycles_from_circulation(market: Market, flows: dict[int, float]) -> list[Dra
     return drafts
 
 
+def prefer(market: Market, drafts: list[Draft]) -> list[Draft]:
+    """Swap all-or-nothing hops to an offer the receiving need ranks higher, from the same
+    giver, when that offer is free and moves the same value (preference breaks ties)."""
+    m = market
+    used_offers = {int(m.arc_offer[a]) for d in drafts for a in d.arcs}
+    by_slot: dict[tuple[int, int], list[int]] = defaultdict(list)  # (giver, need) -> arcs
+    for a in np.nonzero(m.arc_fixed)[0].tolist():
+        by_slot[(int(m.arc_from[a]), int(m.arc_need[a]))].append(a)
+    for slot in by_slot.values():
+        slot.sort(key=lambda a: (m.arc_rank[a], a))
+    out: list[Draft] = []
+    for d in drafts:
+        arcs = list(d.arcs)
+        for i, a in enumerate(arcs):
+            if not m.arc_fixed[a] or m.arc_rank[a] == 0:
+                continue
+            for b in by_slot[(int(m.arc_from[a]), int(m.arc_need[a]))]:
+                if m.arc_rank[b] >= m.arc_rank[a]:
+                    break
+                ob = int(m.arc_offer[b])
+                if ob in used_offers or m.arc_gift[b] != m.arc_gift[a]:
+                    continue
+                if abs(m.arc_cap[b] - m.arc_cap[a]) > 1e-12 or m.arc_gain[b] != m.arc_gain[a]:
+                    continue
+                used_offers.discard(int(m.arc_offer[a]))
+                used_offers.add(ob)
+                arcs[i] = b
+                break
+        out.append(Draft(d.kind, arcs, list(d.values)))
+    return out
+
+
 @dataclass(slots=True)
 class Ledger:
     """What has been drawn from every offer and need so far."""

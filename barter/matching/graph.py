@@ -164,25 +164,100 @@ def _long_cycles(
 def expand_cycles(
     cycles: Sequence[tuple[int, ...]],
     parallel: dict[tuple[int, int], list[int]],
+    n: int,
     *,
     limit: int,
 ) -> dict[int, IntArray]:
     """Arc cycles by length: row i lists the arc of each hop (community k gives to k+1)."""
     by_len: dict[int, list[tuple[int, ...]]] = {}
-    total = 0
     for cyc in cycles:
-        hops = [parallel[(cyc[k], cyc[(k + 1) % len(cyc)])] for k in range(len(cyc))]
-        bucket = by_len.setdefault(len(cyc), [])
-        if all(len(h) == 1 for h in hops):
-            bucket.append(tuple(h[0] for h in hops))
-            total += 1
-        else:
+        by_len.setdefault(len(cyc), []).append(cyc)
+    single_keys = np.array(
+        sorted(u * n + v for (u, v), arcs in parallel.items() if len(arcs) == 1), dtype=np.int64
+    )
+    single_arcs = np.array([parallel[(int(k) // n, int(k) % n)][0] for k in single_keys], dtype=np.int64)
+    out: dict[int, IntArray] = {}
+    total = 0
+    for length, rows in by_len.items():
+        comm = np.array(rows, dtype=np.int64).reshape(-1, length)
+        keys = comm * n + np.roll(comm, -1, axis=1)
+        pos = np.searchsorted(single_keys, keys)
+        pos = np.minimum(pos, max(0, len(single_keys) - 1))
+        simple = (single_keys[pos] == keys) if len(single_keys) else np.zeros(keys.shape, dtype=np.bool_)
+        easy = simple.all(axis=1)
+        parts = [single_arcs[pos[easy]]]
+        total += int(easy.sum())
+        extra: list[tuple[int, ...]] = []
+        for cyc in comm[~easy].tolist():
+            hops = [parallel[(cyc[k], cyc[(k + 1) % length])] for k in range(length)]
             for combo in itertools.product(*hops):
-                bucket.append(combo)
-                total += 1
+                extra.append(combo)
+            if total + len(extra) > limit:
+                raise TooManyCycles
+        if extra:
+            parts.append(np.array(extra, dtype=np.int64).reshape(-1, length))
+        total += len(extra)
         if total > limit:
             raise TooManyCycles
-    return {length: np.array(rows, dtype=np.int64).reshape(-1, length) for length, rows in by_len.items()}
+        out[length] = np.concatenate(parts).reshape(-1, length)
+    return out
+
+
+def chain_rays(length: int, tolerance: float) -> FloatArray:
+    """Value patterns (max 1) spanning every balanced chain of `length` hops: the communities
+    between the gift's giver and the last receiver have |w[k-1] - w[k]| <= tolerance * w[k]."""
+    rows: list[tuple[float, ...]] = [tuple([1.0] * length)]
+    if tolerance > 0 and length > 1:
+        for signs in itertools.product((1.0 - tolerance, 1.0 + tolerance), repeat=length - 1):
+            w = [1.0]
+            for ratio in signs:  # ratio = w[k] / w[k+1]
+                w.append(w[-1] / ratio)
+            top = max(w)
+            rows.append(tuple(x / top for x in w))
+    return np.array(rows, dtype=np.float64)
+
+
+def count_chains(
+    max_chain: int, gift_arcs: IntArray, ordinary: IntArray, arc_from: IntArray, arc_to: IntArray, n: int
+) -> int:
+    """An upper bound on the number of chains (walks from a gift, up to max_chain arcs)."""
+    if max_chain <= 0 or len(gift_arcs) == 0:
+        return 0
+    at = np.bincount(arc_to[gift_arcs], minlength=n).astype(np.float64)
+    total = float(at.sum())
+    for _ in range(1, max_chain):
+        at = np.bincount(arc_to[ordinary], weights=at[arc_from[ordinary]], minlength=n)
+        total += float(at.sum())
+        if total > 1e12:
+            break
+    return int(min(total, 1e12))
+
+
+def enumerate_chains(
+    max_chain: int, gift_arcs: IntArray, out_arcs: Sequence[IntArray], arc_from: IntArray, arc_to: IntArray
+) -> dict[int, IntArray]:
+    """Every chain (gift arc first, communities distinct) of 1..max_chain arcs, by length."""
+    by_len: dict[int, list[tuple[int, ...]]] = {k: [] for k in range(1, max_chain + 1)}
+    outs = [o.tolist() for o in out_arcs]
+    to = arc_to.tolist()
+
+    def extend(path: list[int], seen: set[int]) -> None:
+        by_len[len(path)].append(tuple(path))
+        if len(path) == max_chain:
+            return
+        for a in outs[to[path[-1]]]:
+            c = to[a]
+            if c in seen:
+                continue
+            path.append(a)
+            seen.add(c)
+            extend(path, seen)
+            path.pop()
+            seen.discard(c)
+
+    for g in sorted(gift_arcs.tolist()):
+        extend([g], {int(arc_from[g]), to[g]})
+    return {k: np.array(v, dtype=np.int64).reshape(-1, k) for k, v in by_len.items() if v}
 
 
 def balance_rays(length: int, tolerance: float) -> FloatArray:

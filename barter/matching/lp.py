@@ -18,6 +18,7 @@ from ortools.linear_solver import pywraplp
 
 from barter.matching.columns import (
     Duals,
+    FamilyKey,
     Model,
     arc_reduced,
     chain_objective,
@@ -32,6 +33,9 @@ IntArray = npt.NDArray[np.int64]
 
 RC_TOL = 1e-7
 
+# a column: (family key, row, pattern); position-indexed chain arcs use key ("position", k)
+Column = tuple[FamilyKey, int, int]
+
 
 class OutOfTime(Exception):
     pass
@@ -43,7 +47,7 @@ class LpResult:
     bound: float  # Lagrangian bound (scaled), valid for the full column set
     converged: bool
     duals: Duals
-    cycle_values: dict[tuple[int, int, int], float] = field(default_factory=dict)  # (L, row, p) -> v
+    cycle_values: dict[tuple[FamilyKey, int, int], float] = field(default_factory=dict)  # (key, row, p) -> v
     chain_values: dict[tuple[int, int], float] = field(default_factory=dict)  # (k, arc) -> value
     flow_values: dict[int, float] = field(default_factory=dict)  # arc -> value
     iterations: int = 0
@@ -72,7 +76,7 @@ class Master:
         self.lo_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
         self.objective = solver.Objective()
         self.objective.SetMaximization()
-        self.cycle_vars: dict[tuple[int, int, int], pywraplp.Variable] = {}
+        self.cycle_vars: dict[tuple[FamilyKey, int, int], pywraplp.Variable] = {}
         self.chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
         self.flow_vars: dict[int, pywraplp.Variable] = {}
 
@@ -84,14 +88,14 @@ class Master:
         row = self.need_row[int(m.arc_need[arc])]
         row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
 
-    def add_cycle(self, length: int, row: int, p: int) -> None:
-        fam = self.model.families[length]
+    def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
+        fam = self.model.families[key]
         pattern, obj, ub = cycle_column(self.model, fam, row, p)
         var = self.solver.NumVar(0.0, ub if fam.fixed[row] else self.solver.infinity(), "")
         for hop, arc in enumerate(fam.arcs[row]):
             self._arc_coefficients(var, int(arc), float(pattern[hop]))
         self.objective.SetCoefficient(var, obj)
-        self.cycle_vars[(length, row, p)] = var
+        self.cycle_vars[(key, row, p)] = var
         fam.in_master[row, p] = True
 
     def add_chain(self, k: int, index: int) -> None:
@@ -153,14 +157,14 @@ class Master:
             total += float(d.need[n] @ (m.need_qty[n] / m.scale))
         return total
 
-    def price(self, d: Duals, want: int) -> tuple[float, list[tuple[str, int, int, int]]]:
+    def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
         """Lagrangian excess over all columns, and the best `want` improving columns not in the
-        master, as (kind, L or k, row or index, pattern)."""
+        master."""
         model = self.model
         g = arc_reduced(model, d)
         excess = 0.0
-        found: list[tuple[float, tuple[str, int, int, int]]] = []
-        for length, fam in model.families.items():
+        found: list[tuple[float, Column]] = []
+        for key, fam in model.families.items():
             if fam.n == 0:
                 continue
             rc, ub = cycle_reduced(model, fam, g)
@@ -173,9 +177,7 @@ class Master:
             if len(rows) > want:
                 top = np.argpartition(-rc[rows, cols], want)[:want]
                 rows, cols = rows[top], cols[top]
-            found.extend(
-                (float(rc[r, c]), ("cycle", length, int(r), int(c))) for r, c in zip(rows, cols, strict=True)
-            )
+            found.extend((float(rc[r, c]), (key, int(r), int(c))) for r, c in zip(rows, cols, strict=True))
         m = model.market
         for k in range(1, model.layers.depth + 1):
             rc = chain_reduced(model, k, g, d)
@@ -187,7 +189,7 @@ class Master:
             idx = np.nonzero(positive & ~model.chain_in_master[k - 1])[0]
             if len(idx) > want:
                 idx = idx[np.argpartition(-rc[idx], want)[:want]]
-            found.extend((float(rc[i]), ("chain", k, int(i), 0)) for i in idx)
+            found.extend((float(rc[i]), (("position", k), int(i), 0)) for i in idx)
         if len(model.flow_arcs):
             rc = flow_reduced(model, g, d, self.tolerance)
             positive = rc > RC_TOL
@@ -195,21 +197,23 @@ class Master:
         found.sort(key=lambda item: -item[0])
         return excess, [key for _, key in found[:want]]
 
-    def add(self, key: tuple[str, int, int, int]) -> None:
-        kind, a, b, c = key
-        if kind == "cycle":
-            self.add_cycle(a, b, c)
+    def add(self, column: Column) -> None:
+        key, row, p = column
+        if key[0] == "position":
+            self.add_chain(key[1], row)
         else:
-            self.add_chain(a, b)
+            self.add_cycle(key, row, p)
 
     def run(
         self,
         *,
         deadline: Callable[[], float],
         progress: Callable[[int, float, float], None] | None = None,
+        enough: Callable[[float, float], bool] | None = None,
         max_iterations: int = 500,
     ) -> LpResult:
-        """Column generation until no column improves, or out of time (then the bound stands)."""
+        """Column generation until no column improves, `enough(value, bound)` says so, or out of
+        time (then the bound stands). The duals returned are those of the best bound."""
         n_rows = len(self.offer_row) + len(self.need_row) + sum(len(r) for r in self.chain_row)
         want = max(200, min(5000, 2 * n_rows))
         if self.model.flow_arcs.size:
@@ -232,14 +236,18 @@ class Master:
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 break
             value = self.objective.Value()
-            duals = self.duals()
-            excess, new = self.price(duals, want)
-            best_bound = min(best_bound, self.rhs_value(duals) + excess)
+            current = self.duals()
+            excess, new = self.price(current, want)
+            lagrangian = self.rhs_value(current) + excess
+            if lagrangian < best_bound:
+                best_bound, duals = lagrangian, current
             if progress is not None:
                 progress(iterations, value, best_bound)
             if not new:
                 converged = True
-                best_bound = min(best_bound, max(value, self.rhs_value(duals) + excess))
+                break
+            if enough is not None and enough(value, best_bound):
+                converged = True
                 break
             for key in new:
                 self.add(key)

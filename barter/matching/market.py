@@ -59,6 +59,7 @@ class Market:
     arc_dist: FloatArray  # km, road factor included
     arc_gain: FloatArray  # objective per unit of value moved (priority - transport per baht)
     arc_pen: FloatArray  # tie-break penalty per unit of value moved (accept_offers rank)
+    arc_rank: FloatArray  # position of the offer in the need's accept_offers (0 otherwise)
     arc_cap: FloatArray  # scaled value: the most the arc can carry
     arc_lot: FloatArray  # scaled value: the least a transfer may carry (model's own rule)
     arc_fixed: BoolArray  # all-or-nothing: a transfer carries exactly arc_cap
@@ -214,6 +215,7 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
         arc_dist=arc_dist,
         arc_gain=gain,
         arc_pen=delta * arc_rank / arc_val,
+        arc_rank=arc_rank,
         arc_cap=values / scale,
         arc_lot=lot_qty * arc_val / scale,
         arc_fixed=fixed,

@@ -33,17 +33,16 @@ class _Pool:
 
     pairs: dict[str, list[str]] = field(default_factory=dict)  # pair -> its donors
     altruists: list[str] = field(default_factory=list)
-    compatible: dict[str, list[str]] = field(default_factory=dict)  # pair -> donors it accepts
+    compatible: dict[str, dict[str, None]] = field(default_factory=dict)  # pair -> donors it accepts
 
     def pair(self, name: str) -> None:
-        self.pairs.setdefault(name, [])
-        self.compatible.setdefault(name, [])
+        if name not in self.pairs:
+            self.pairs[name] = []
+            self.compatible[name] = {}
 
     def arc(self, donor: str, pair: str) -> None:
         self.pair(pair)
-        accepts = self.compatible[pair]
-        if donor not in accepts:
-            accepts.append(donor)
+        self.compatible[pair][donor] = None
 
     def instance(self, settings: Settings) -> Instance:
         communities: list[Community] = []

@@ -16,6 +16,8 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "migrate",
     "keys",
+    "solve",
+    "convert",
 )
 
 

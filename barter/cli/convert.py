@@ -1,0 +1,40 @@
+"""`barter convert`: write the barter-instance/1 that `barter solve --format ...` would solve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "convert", help="convert a kep or trademax file to a barter instance"
+    )
+    parser.add_argument(
+        "--from", dest="source", choices=("kep", "trademax"), required=True, help="input format"
+    )
+    parser.add_argument("file", type=Path, help="the file to convert")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write the instance here (default: standard output)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from barter.cli import CommandError
+    from barter.cli.solve import load_instance
+
+    instance = load_instance(args.file, args.source)
+    payload = msgspec.json.format(msgspec.json.encode(instance), indent=1)
+    if args.output is None:
+        sys.stdout.buffer.write(payload + b"\n")
+    else:
+        try:
+            args.output.write_bytes(payload + b"\n")
+        except OSError as exc:
+            raise CommandError(f"{args.output}: {exc.strerror or exc}") from None
+    return 0

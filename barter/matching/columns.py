@@ -1,0 +1,199 @@
+"""The candidate columns of the matching model and their reduced costs.
+
+A *cycle column* is an arc cycle with a value pattern: hop k carries `v * pattern[k]` (scaled
+value), `v >= 0`. A cycle whose arcs are all all-or-nothing has one pattern, its arc capacities,
+and `v` in [0, 1]. Other cycles take the balance rays of their length (see graph.balance_rays),
+so that any balanced flow on the cycle is a sum of columns.
+
+A *chain column* is an arc at a chain position k (1 = the gift). A *flow column* (unlimited
+cycles) is an arc carrying any value, with balance kept per community by rows.
+
+Rows: every offer (value given <= its quantity's value), every need (quantity received <= its
+quantity), chain rows per (community, position) (value given at k+1 <= kappa * value received
+at k), and for unlimited cycles two balance rows per community.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from barter.matching.graph import ChainLayers
+from barter.matching.market import Market
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+FamilyKey = tuple[str, int]  # ("cycle" | "chain", number of hops)
+
+
+@dataclass(slots=True)
+class Family:
+    """The arc cycles (or enumerated chains) of one length, and how each may carry value."""
+
+    kind: str  # cycle | chain
+    length: int
+    arcs: IntArray  # (n, L)
+    fixed: BoolArray  # (n,): all arcs all-or-nothing: one pattern, the capacities
+    rays: FloatArray  # (R, L) patterns of the flexible cycles
+    istar: IntArray  # (n,): the hop with the smallest capacity (fixed-cost accounting)
+    in_master: BoolArray = field(init=False)  # (n, R) flexible; column 0 also marks fixed ones
+
+    def __post_init__(self) -> None:
+        self.in_master = np.zeros((len(self.arcs), len(self.rays)), dtype=np.bool_)
+
+    @property
+    def n(self) -> int:
+        return len(self.arcs)
+
+
+@dataclass(slots=True)
+class Model:
+    """Everything the LP and the MIP are built from."""
+
+    market: Market
+    families: dict[FamilyKey, Family]
+    layers: ChainLayers
+    chain_in_master: list[BoolArray]
+    flow_arcs: IntArray  # unlimited cycles: the arcs that may carry circulation
+    kappa: float  # chain rows: value given at k+1 <= kappa * value received at k
+    fixed_cost: float  # per exchange, scaled
+    offer_rows: IntArray  # offer ids that have rows
+    need_rows: IntArray
+    chain_rows: list[IntArray]  # chain_rows[k-1]: communities with a row at position k (k < K)
+    balance_rows: IntArray  # unlimited cycles: communities with balance rows
+    complete: bool = True  # every bounded cycle was enumerated
+    _arc_objective: FloatArray | None = None
+
+    def arc_objective(self) -> FloatArray:
+        """Objective per unit of value on each arc, tie-break penalty included."""
+        if self._arc_objective is None:
+            self._arc_objective = self.market.arc_gain - self.market.arc_pen
+        return self._arc_objective
+
+
+def make_family(
+    market: Market, kind: str, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
+) -> Family:
+    caps = market.arc_cap[arcs]
+    fixed = market.arc_fixed[arcs].all(axis=1)
+    if fixed.any() and length > 1:
+        # an all-or-nothing cycle or chain must already be balanced
+        received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1
+        ok = np.abs(received - caps) <= tolerance * caps + 1e-9
+        if kind == "chain":
+            ok[:, 0] = True  # the gift's giver receives nothing
+        keep = ~fixed | ok.all(axis=1)
+        arcs, caps, fixed = arcs[keep], caps[keep], fixed[keep]
+    istar = np.argmin(caps, axis=1) if len(arcs) else np.zeros(0, dtype=np.int64)
+    return Family(kind=kind, length=length, arcs=arcs, fixed=fixed, rays=rays, istar=istar.astype(np.int64))
+
+
+@dataclass(slots=True)
+class Duals:
+    offer: FloatArray  # per offer id (0 where no row)
+    need: FloatArray  # per need id
+    chain: list[FloatArray]  # chain[k-1][c]: row (c, k), k = 1..K-1
+    balance_hi: FloatArray  # unlimited cycles: in - (1+t) out <= 0, per community
+    balance_lo: FloatArray  # (1-t) out - in <= 0
+
+    @staticmethod
+    def zero(model: Model) -> Duals:
+        m = model.market
+        n_c = m.n_communities
+        return Duals(
+            offer=np.zeros(len(m.offer_qty)),
+            need=np.zeros(len(m.need_qty)),
+            chain=[np.zeros(n_c) for _ in model.chain_rows],
+            balance_hi=np.zeros(n_c),
+            balance_lo=np.zeros(n_c),
+        )
+
+
+def arc_reduced(model: Model, duals: Duals) -> FloatArray:
+    """Objective minus capacity prices, per unit of value on each arc."""
+    m = model.market
+    return model.arc_objective() - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
+
+
+def cycle_reduced(model: Model, fam: Family, g: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Reduced costs and upper bounds of every column of a family: arrays (n, R).
+
+    Fixed cycles use column 0 (their capacity pattern, v <= 1); their other columns are -inf.
+    """
+    m = model.market
+    caps = m.arc_cap[fam.arcs]
+    ga = g[fam.arcs]
+    f = model.fixed_cost
+    rc = ga @ fam.rays.T  # (n, R)
+    cap_min = caps[np.arange(fam.n), fam.istar]
+    if f > 0:
+        rc -= f * fam.rays.T[fam.istar] / cap_min[:, None]
+    ub = np.full(rc.shape, np.inf)
+    chunk = max(1, 2_000_000 // max(1, fam.length * len(fam.rays)))
+    for start in range(0, fam.n, chunk):
+        stop = min(fam.n, start + chunk)
+        ratio = caps[start:stop, None, :] / fam.rays[None, :, :]
+        ub[start:stop] = ratio.min(axis=2)
+    if fam.fixed.any():
+        rows = np.nonzero(fam.fixed)[0]
+        rc[rows] = -np.inf
+        rc[rows, 0] = (ga[rows] * caps[rows]).sum(axis=1) - f
+        ub[rows] = 0.0
+        ub[rows, 0] = 1.0
+    return rc, ub
+
+
+def cycle_column(model: Model, fam: Family, row: int, p: int) -> tuple[FloatArray, float, float]:
+    """(value pattern per hop, objective per unit, upper bound) of one cycle column."""
+    m = model.market
+    arcs = fam.arcs[row]
+    caps = m.arc_cap[arcs]
+    obj_arc = model.arc_objective()[arcs]
+    if fam.fixed[row]:
+        pattern = caps.copy()
+        return pattern, float(pattern @ obj_arc) - model.fixed_cost, 1.0
+    pattern = fam.rays[p].copy()
+    i = fam.istar[row]
+    obj = float(pattern @ obj_arc) - model.fixed_cost * pattern[i] / caps[i]
+    return pattern, obj, float((caps / pattern).min())
+
+
+def chain_reduced(model: Model, k: int, g: FloatArray, duals: Duals) -> FloatArray:
+    """Reduced cost per unit of value of the arcs at chain position k (1-based)."""
+    m = model.market
+    arcs = model.layers.arcs[k - 1]
+    rc = g[arcs].copy()
+    if k == 1 and model.fixed_cost > 0:
+        rc -= model.fixed_cost / m.arc_cap[arcs]
+    if k >= 2:
+        rc -= duals.chain[k - 2][m.arc_from[arcs]]
+    if k <= len(model.chain_rows):
+        rc += model.kappa * duals.chain[k - 1][m.arc_to[arcs]]
+    return rc
+
+
+def chain_objective(model: Model, k: int) -> FloatArray:
+    m = model.market
+    arcs = model.layers.arcs[k - 1]
+    obj = model.arc_objective()[arcs].copy()
+    if k == 1 and model.fixed_cost > 0:
+        obj -= model.fixed_cost / m.arc_cap[arcs]
+    return obj
+
+
+def flow_reduced(model: Model, g: FloatArray, duals: Duals, tolerance: float) -> FloatArray:
+    m = model.market
+    arcs = model.flow_arcs
+    to, frm = m.arc_to[arcs], m.arc_from[arcs]
+    return (
+        g[arcs]
+        - duals.balance_hi[to]
+        + (1 + tolerance) * duals.balance_hi[frm]
+        + duals.balance_lo[to]
+        - (1 - tolerance) * duals.balance_lo[frm]
+    )

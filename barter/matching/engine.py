@@ -1,0 +1,444 @@
+"""The matching engine: `solve(instance) -> Solution`.
+
+1. Candidate arcs (market.py: the sparsification rule).
+2. The community graph split into strongly connected components; cycles of up to
+   `max_cycle_length` communities enumerated inside them, or, with no limit, a circulation over
+   their arcs; chains by position from the gift offers (PICEF style), crossing components freely.
+3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py).
+4. A primal model over the promising columns (primal.py, HiGHS) keeps min lots, all-or-nothing
+   goods and fixed costs; with whole-number objectives (one-unit goods) columns are chosen by
+   reduced cost so that the answer is proved optimal against the LP bound.
+5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
+
+Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
+the time limit. Safe to call from any thread.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from barter.matching.circulation import solve_unit_circulation, unit_circulation_applies
+from barter.matching.columns import (
+    Family,
+    FamilyKey,
+    Model,
+    arc_reduced,
+    chain_reduced,
+    cycle_reduced,
+    make_family,
+)
+from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
+from barter.matching.graph import (
+    ChainLayers,
+    TooManyCycles,
+    balance_rays,
+    chain_layers,
+    chain_rays,
+    community_cycles,
+    count_chains,
+    enumerate_chains,
+    expand_cycles,
+    strongly_connected_components,
+)
+from barter.matching.lp import LpResult, Master
+from barter.matching.market import Market, build_market
+from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
+from barter.matching.primal import PrimalResult, Selection, solve_primal
+
+Progress = Callable[[float, str], None]
+IntArray = npt.NDArray[np.int64]
+
+CYCLE_LIMIT = 3_000_000
+CHAIN_LIMIT = 5_000
+EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
+
+
+class Clock:
+    def __init__(self, limit: float, progress: Progress | None) -> None:
+        self.start = time.monotonic()
+        self.limit = limit
+        self.progress = progress
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def remaining(self) -> float:
+        return self.limit - self.elapsed()
+
+    def report(self, fraction: float, message: str) -> None:
+        if self.progress is not None:
+            self.progress(min(1.0, max(0.0, fraction)), message)
+
+
+def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
+    """Find value-balanced cycles and gift chains; return the best answer found and a bound."""
+    clock = Clock(instance.settings.time_limit_s, progress)
+    if problems(instance):
+        return Solution(
+            status="infeasible_input", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed()
+        )
+    clock.report(0.0, "reading the market")
+    market = build_market(instance)
+    if market.n_arcs == 0:
+        return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
+    model = build_model(market, clock)
+    clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
+    if model.flow_arcs.size and not model.families and model.layers.depth == 0:
+        if unit_circulation_applies(market, model.flow_arcs):
+            flows, total = solve_unit_circulation(market, model.flow_arcs)
+            primal = PrimalResult("optimal", total / market.scale, total / market.scale)
+            primal.flows = flows
+            exchanges, objective = finish(model, primal)
+            return _solution(clock, objective, max(total, objective), True, exchanges)
+    lp = relax(model, clock)
+    bound = lp.bound * market.scale + market.penalty_bound
+    if market.integral:
+        bound = math.floor(bound + 1e-6)
+    clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
+    primal, proved = improve(model, lp, bound, clock)
+    if proved is not None:
+        bound = proved
+    exchanges, objective = finish(model, primal)
+    bound = max(bound, objective)
+    optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
+    return _solution(clock, objective, bound, optimal, exchanges)
+
+
+def _solution(
+    clock: Clock, objective: float, bound: float, optimal: bool, exchanges: list[Exchange]
+) -> Solution:
+    clock.report(1.0, f"objective {objective:.6g}, bound {bound:.6g}")
+    return Solution(
+        status="optimal" if optimal else "feasible",
+        objective=_round(objective),
+        upper_bound=_round(bound),
+        solve_seconds=round(clock.elapsed(), 3),
+        exchanges=exchanges,
+    )
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.12g}")
+
+
+def _count(model: Model) -> int:
+    return sum(f.n for f in model.families.values() if f.kind == "cycle")
+
+
+def build_model(market: Market, clock: Clock) -> Model:
+    m = market
+    s = m.settings
+    n = m.n_communities
+    tolerance = s.balance_tolerance
+    ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
+    succ: list[set[int]] = [set() for _ in range(n)]
+    adjacency: list[list[int]] = [[] for _ in range(n)]
+    for a in ordinary:
+        u, v = int(m.arc_from[a]), int(m.arc_to[a])
+        if v not in succ[u]:
+            succ[u].add(v)
+            adjacency[u].append(v)
+    comp = strongly_connected_components(n, adjacency)
+    inner = ordinary[
+        np.array([comp[int(m.arc_from[a])] == comp[int(m.arc_to[a])] for a in ordinary], dtype=bool)
+    ]
+    inner_succ: list[set[int]] = [set() for _ in range(n)]
+    parallel: dict[tuple[int, int], list[int]] = {}
+    for a in inner:
+        u, v = int(m.arc_from[a]), int(m.arc_to[a])
+        inner_succ[u].add(v)
+        parallel.setdefault((u, v), []).append(int(a))
+
+    families: dict[FamilyKey, Family] = {}
+    flow_arcs = np.zeros(0, dtype=np.int64)
+    complete = True
+    length = s.max_cycle_length
+    if length >= 2:
+
+        def check() -> None:
+            if clock.remaining() < 0.5 * s.time_limit_s:
+                raise TooManyCycles
+
+        try:
+            found = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=check)
+            by_len = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
+        except TooManyCycles:
+            complete = False
+            by_len = {}
+        for L, arcs in sorted(by_len.items()):
+            families[("cycle", L)] = make_family(m, "cycle", L, arcs, balance_rays(L, tolerance), tolerance)
+    elif length == 0:
+        flow_arcs = inner
+
+    out_arcs: list[IntArray] = [np.zeros(0, dtype=np.int64) for _ in range(n)]
+    if s.max_chain_length > 0:
+        by_giver: dict[int, list[int]] = {}
+        for a in ordinary:
+            by_giver.setdefault(int(m.arc_from[a]), []).append(int(a))
+        for c, arcs_c in by_giver.items():
+            out_arcs[c] = np.array(arcs_c, dtype=np.int64)
+    gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
+    n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
+    if s.max_chain_length > 0 and n_chains <= CHAIN_LIMIT:
+        chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
+        for K, arcs in sorted(chains.items()):
+            families[("chain", K)] = make_family(m, "chain", K, arcs, chain_rays(K, tolerance), tolerance)
+        layers = ChainLayers([])
+    else:
+        layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
+
+    used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
+    used += list(layers.arcs)
+    used.append(flow_arcs)
+    all_used = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    return Model(
+        market=m,
+        families=families,
+        layers=layers,
+        chain_in_master=[np.zeros(len(arcs), dtype=np.bool_) for arcs in layers.arcs],
+        flow_arcs=flow_arcs,
+        kappa=1.0 / (1.0 - tolerance),
+        fixed_cost=s.exchange_fixed_cost / m.scale,
+        offer_rows=np.unique(m.arc_offer[all_used]),
+        need_rows=np.unique(m.arc_need[all_used]),
+        chain_rows=chain_rows,
+        balance_rows=np.unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
+        complete=complete,
+    )
+
+
+def relax(model: Model, clock: Clock) -> LpResult:
+    master = Master(model, model.market.settings.balance_tolerance)
+    budget = clock.limit
+
+    def deadline() -> float:
+        # keep at least a third of the time for the primal model
+        return clock.remaining() - budget / 3
+
+    def progress(iteration: int, value: float, bound: float) -> None:
+        scale = model.market.scale
+        clock.report(
+            0.1 + 0.4 * min(1.0, clock.elapsed() / max(1e-9, budget * 2 / 3)),
+            f"LP iteration {iteration}: {value * scale:.6g} (bound {bound * scale:.6g})",
+        )
+
+    m = model.market
+
+    def enough(value: float, bound: float) -> bool:
+        # whole-number objectives: stop once the bound cannot round any lower
+        if not m.integral:
+            return False
+        top = math.floor(bound * m.scale + m.penalty_bound + 1e-6)
+        return top <= math.floor(value * m.scale + m.penalty_bound + 1e-6)
+
+    return master.run(deadline=deadline, progress=progress, enough=enough)
+
+
+def _column_levels(
+    model: Model, lp: LpResult
+) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+    """Reduced cost times the smallest level a used column runs at, per family and chain layer
+    (scaled objective units; <= 0 at LP convergence)."""
+    m = model.market
+    g = arc_reduced(model, lp.duals)
+    families = {}
+    for key, fam in model.families.items():
+        families[key] = cycle_reduced(model, fam, g)
+    chains = []
+    for k in range(1, model.layers.depth + 1):
+        rc = chain_reduced(model, k, g, lp.duals)
+        chains.append(rc * m.arc_cap[model.layers.arcs[k - 1]])
+    return families, chains
+
+
+def select(model: Model, lp: LpResult, loss: float) -> Selection:
+    """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own."""
+    selection = Selection(flows=bool(model.flow_arcs.size))
+    families, chains = _column_levels(model, lp)
+    for key in model.families:
+        rc, _ = families[key]
+        rows, cols = np.nonzero(rc >= -loss)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            selection.cycles.setdefault((key, r), []).append(c)
+    for (key, r, p), v in lp.cycle_values.items():
+        if v > 1e-9:
+            patterns = selection.cycles.setdefault((key, r), [])
+            if p not in patterns:
+                patterns.append(p)
+    for (key, r), patterns in selection.cycles.items():
+        if not model.families[key].fixed[r] and 0 not in patterns:
+            patterns.append(0)
+        patterns.sort()
+    for k, loss_k in enumerate(chains, start=1):
+        idx = set(np.nonzero(loss_k >= -loss)[0].tolist())
+        arcs_k = model.layers.arcs[k - 1]
+        position = {int(a): i for i, a in enumerate(arcs_k)}
+        for (kk, arc), v in lp.chain_values.items():
+            if kk == k and v > 1e-9:
+                idx.add(position[arc])
+        if idx:
+            selection.chains[k] = sorted(idx)
+    return selection
+
+
+def _loss_for_budget(model: Model, lp: LpResult, budget: int) -> float:
+    """The smallest loss threshold that selects about `budget` columns."""
+    families, chains = _column_levels(model, lp)
+    losses = [-rc[np.isfinite(rc)].ravel() for rc, _ in families.values()]
+    losses += [-c for c in chains]
+    if not losses:
+        return 0.0
+    allv = np.concatenate(losses)
+    allv = allv[allv >= 0]
+    if len(allv) <= budget:
+        return float(allv.max()) if len(allv) else 0.0
+    return float(np.partition(allv, budget)[budget])
+
+
+def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
+    """Solve the primal model. Returns its result and, for whole-number objectives, the bound it
+    proved (None when it proved nothing beyond the LP)."""
+    m = model.market
+    seed = m.settings.seed
+    if m.integral and lp.converged:
+        return _prove(model, lp, bound, clock)
+    if model.flow_arcs.size and not model.families:
+        selection = Selection(flows=True)
+        selection.chains = {
+            k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
+        }
+    else:
+        n_rows = len(model.offer_rows) + len(model.need_rows)
+        selection = select(model, lp, _loss_for_budget(model, lp, max(2000, 2 * n_rows)))
+    clock.report(0.6, f"primal model over {selection.size()} columns")
+    result = solve_primal(model, selection, seed=seed, time_limit=max(1.0, clock.remaining()), gap=1e-4)
+    return result, None
+
+
+def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
+    """Whole-number objectives: find an answer worth `target` = floor(LP bound) using only columns
+    that can be part of such an answer (reduced cost at least LP - target); when the best over
+    them falls short, no answer reaches `target`, so lower it by one and widen the columns.
+    Preferences enter the search only on small models: elsewhere an all-integer objective solves
+    much faster, and ties are broken afterwards by swapping in preferred offers (exchanges.prefer)."""
+    m = model.market
+    from_lp = _lp_as_primal(model, lp)
+    if from_lp is not None and _main_objective(model, from_lp) >= bound - 1e-6:
+        return from_lp, bound
+    lp_obj = lp.bound * m.scale + m.penalty_bound
+    target = bound
+    best = from_lp
+    # a dive first: keep the columns the LP already uses whole, complete the rest
+    dive = select(model, lp, (lp_obj - target + 1e-6) / m.scale)
+    dive.forced = {
+        (key, r)
+        for (key, r, _), v in lp.cycle_values.items()
+        if v >= 1 - 1e-6 and model.families[key].fixed[r]
+    }
+    dive.forced_chains = {
+        (k, arc) for (k, arc), v in lp.chain_values.items() if m.arc_fixed[arc] and v >= m.arc_cap[arc] - 1e-6
+    }
+    first = bool(dive.forced or dive.forced_chains)
+    proved: float | None = None
+    while clock.remaining() > 0:
+        selection = dive if first else select(model, lp, (lp_obj - target + 1e-6) / m.scale)
+        clock.report(0.6, f"proving {target:g}: {selection.size()} columns")
+        result = solve_primal(
+            model,
+            selection,
+            seed=m.settings.seed,
+            time_limit=max(0.5, clock.remaining()),
+            penalties=selection.size() <= EXACT_TIES,
+        )
+        if result.status == "none" and first:
+            first = False
+            continue
+        if result.status == "none":
+            break
+        main = _main_objective(model, result)
+        if best is None or main > _main_objective(model, best):
+            best = result
+        if result.status != "optimal":
+            break
+        if main >= target - 1e-6:
+            proved = target
+            break
+        if first:
+            first = False
+            continue
+        # nothing reaches target, so the optimum is at most target - 1
+        target -= 1
+        if main >= target - 1e-6:
+            proved = target
+            break
+    if best is None:
+        return PrimalResult("none", 0.0, np.inf), None
+    return best, proved if proved is not None else target
+
+
+def _lp_as_primal(model: Model, lp: LpResult) -> PrimalResult | None:
+    """The LP answer itself, when every column it uses is whole (all-or-nothing at 0 or 1)."""
+    m = model.market
+    result = PrimalResult("optimal", lp.value, lp.value)
+    for (key, r, _), v in lp.cycle_values.items():
+        if v <= 1e-6:
+            continue
+        fam = model.families[key]
+        if not fam.fixed[r] or abs(v - 1) > 1e-6:
+            return None
+        result.cycles[(key, r)] = m.arc_cap[fam.arcs[r]].copy()
+    for (k, arc), v in lp.chain_values.items():
+        if v <= 1e-6:
+            continue
+        if not m.arc_fixed[arc] or abs(v - m.arc_cap[arc]) > 1e-6:
+            return None
+        result.chains[(k, arc)] = float(m.arc_cap[arc])
+    for arc, v in lp.flow_values.items():
+        if v <= 1e-6:
+            continue
+        if not m.arc_fixed[arc] or abs(v - m.arc_cap[arc]) > 1e-6:
+            return None
+        result.flows[arc] = float(m.arc_cap[arc])
+    return result
+
+
+def _main_objective(model: Model, result: PrimalResult) -> float:
+    """Objective in baht of a primal result, tie-break penalties removed (rounded for integers)."""
+    m = model.market
+    value = result.objective * m.scale
+    if m.integral:
+        return float(round(value))
+    return value
+
+
+def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
+    m = model.market
+    drafts: list[Draft] = []
+    for (key, row), hops in sorted(primal.cycles.items()):
+        fam = model.families[key]
+        drafts.append(Draft(fam.kind, [int(a) for a in fam.arcs[row]], [float(x) for x in hops]))
+    drafts += cycles_from_circulation(m, primal.flows)
+    drafts += chains_from_positions(m, primal.chains)
+    drafts = prefer(m, drafts)
+    finisher = Finisher(m)
+    exchanges: list[Exchange] = []
+    objective = 0.0
+    offers, needs = m.instance.offers, m.instance.needs
+    for draft in drafts:
+        hops = finisher.take(draft)
+        if hops is None:
+            continue
+        objective += finisher.value(hops)
+        transfers = [
+            Transfer(offer=offers[int(m.arc_offer[a])].id, need=needs[int(m.arc_need[a])].id, quantity=x)
+            for a, x in hops
+        ]
+        exchanges.append(Exchange(kind=draft.kind, transfers=transfers))  # type: ignore[arg-type]
+    return exchanges, objective

@@ -1,0 +1,225 @@
+"""From solver values to exchanges: cycles as they are, chains and circulations decomposed,
+quantities cleaned, and every exchange checked against the rules before it is returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from barter.matching.market import Market
+
+FloatArray = npt.NDArray[np.float64]
+
+FLOW_EPS = 1e-9
+
+
+@dataclass(slots=True)
+class Draft:
+    """An exchange in arc terms: hop k moves value[k] (scaled) along arcs[k]."""
+
+    kind: str  # cycle | chain
+    arcs: list[int]
+    values: list[float]
+
+
+def chains_from_positions(market: Market, flows: dict[tuple[int, int], float]) -> list[Draft]:
+    """Decompose position-indexed chain flows (value given at k+1 <= received at k) into paths.
+
+    Greedy: from the heaviest gift arc, follow the heaviest remaining arc one position further,
+    never revisiting a community; the path carries its smallest arc value.
+    """
+    remaining: dict[tuple[int, int], float] = dict(flows)
+    by_from: dict[tuple[int, int], list[int]] = defaultdict(list)  # (k, giver) -> arcs
+    for k, arc in sorted(flows):
+        by_from[(k, int(market.arc_from[arc]))].append(arc)
+    drafts: list[Draft] = []
+    while True:
+        starts = [(v, -arc) for (k, arc), v in remaining.items() if k == 1 and v > FLOW_EPS]
+        if not starts:
+            break
+        _, neg = max(starts)
+        path = [-neg]
+        seen = {int(market.arc_from[path[0]]), int(market.arc_to[path[0]])}
+        value = remaining[(1, path[0])]
+        k = 1
+        while True:
+            c = int(market.arc_to[path[-1]])
+            options = [
+                (remaining[(k + 1, a)], -a)
+                for a in by_from.get((k + 1, c), [])
+                if remaining[(k + 1, a)] > FLOW_EPS and int(market.arc_to[a]) not in seen
+            ]
+            if not options:
+                break
+            v, neg = max(options)
+            path.append(-neg)
+            seen.add(int(market.arc_to[-neg]))
+            value = min(value, v)
+            k += 1
+        for position, arc in enumerate(path, start=1):
+            remaining[(position, arc)] -= value
+        drafts.append(Draft("chain", path, [value] * len(path)))
+    return drafts
+
+
+def cycles_from_circulation(market: Market, flows: dict[int, float]) -> list[Draft]:
+    """Decompose an arc circulation (value in = value out at every community) into simple cycles."""
+    remaining = {a: v for a, v in flows.items() if v > FLOW_EPS}
+    out: dict[int, list[int]] = defaultdict(list)
+    for a in sorted(remaining):
+        out[int(market.arc_from[a])].append(a)
+    drafts: list[Draft] = []
+    for start_arc in sorted(remaining):
+        while remaining.get(start_arc, 0.0) > FLOW_EPS:
+            walk = [start_arc]
+            position = {int(market.arc_from[start_arc]): 0}
+            cycle: list[int] | None = None
+            while True:
+                c = int(market.arc_to[walk[-1]])
+                if c in position:
+                    cycle = walk[position[c] :]
+                    break
+                position[c] = len(walk)
+                nxt = next((a for a in out[c] if remaining.get(a, 0.0) > FLOW_EPS), None)
+                if nxt is None:
+                    break
+                walk.append(nxt)
+            if cycle is None:
+                # flow that does not close (numerical dust): drop it
+                for a in walk:
+                    remaining[a] = 0.0
+                break
+            value = min(remaining[a] for a in cycle)
+            for a in cycle:
+                remaining[a] -= value
+            drafts.append(Draft("cycle", cycle, [value] * len(cycle)))
+    return drafts
+
+
+def prefer(market: Market, drafts: list[Draft]) -> list[Draft]:
+    """Swap all-or-nothing hops to an offer the receiving need ranks higher, from the same
+    giver, when that offer is free and moves the same value (preference breaks ties)."""
+    m = market
+    used_offers = {int(m.arc_offer[a]) for d in drafts for a in d.arcs}
+    by_slot: dict[tuple[int, int], list[int]] = defaultdict(list)  # (giver, need) -> arcs
+    for a in np.nonzero(m.arc_fixed)[0].tolist():
+        by_slot[(int(m.arc_from[a]), int(m.arc_need[a]))].append(a)
+    for slot in by_slot.values():
+        slot.sort(key=lambda a: (m.arc_rank[a], a))
+    out: list[Draft] = []
+    for d in drafts:
+        arcs = list(d.arcs)
+        for i, a in enumerate(arcs):
+            if not m.arc_fixed[a] or m.arc_rank[a] == 0:
+                continue
+            for b in by_slot[(int(m.arc_from[a]), int(m.arc_need[a]))]:
+                if m.arc_rank[b] >= m.arc_rank[a]:
+                    break
+                ob = int(m.arc_offer[b])
+                if ob in used_offers or m.arc_gift[b] != m.arc_gift[a]:
+                    continue
+                if abs(m.arc_cap[b] - m.arc_cap[a]) > 1e-12 or m.arc_gain[b] != m.arc_gain[a]:
+                    continue
+                used_offers.discard(int(m.arc_offer[a]))
+                used_offers.add(ob)
+                arcs[i] = b
+                break
+        out.append(Draft(d.kind, arcs, list(d.values)))
+    return out
+
+
+@dataclass(slots=True)
+class Ledger:
+    """What has been drawn from every offer and need so far."""
+
+    offer_used: FloatArray
+    need_used: FloatArray
+
+
+def _snap(x: float) -> float:
+    r = round(x)
+    if r > 0 and abs(x - r) <= 1e-7 * max(1.0, abs(x)):
+        return float(r)
+    return float(f"{x:.10g}")
+
+
+class Finisher:
+    """Turns drafts into checked transfers (offer id, need id, quantity) and prices them."""
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+        m = market
+        self.ledger = Ledger(np.zeros(len(m.offer_qty)), np.zeros(len(m.need_qty)))
+        s = m.settings
+        self.tolerance = s.balance_tolerance
+        self.offer_floor = np.minimum(m.offer_lot, m.offer_qty)
+        self.need_floor = np.minimum(m.need_lot, m.need_qty)
+
+    def quantities(self, draft: Draft) -> list[float]:
+        m = self.market
+        return [
+            _snap(w * m.scale / float(m.arc_val[a])) for a, w in zip(draft.arcs, draft.values, strict=True)
+        ]
+
+    def fits(self, draft: Draft, qty: list[float]) -> bool:
+        m = self.market
+        arcs = draft.arcs
+        if any(x <= 0 for x in qty):
+            return False
+        offers = [int(m.arc_offer[a]) for a in arcs]
+        needs = [int(m.arc_need[a]) for a in arcs]
+        if len(set(offers)) != len(offers) or len(set(needs)) != len(needs):
+            return False
+        for a, x, o, n in zip(arcs, qty, offers, needs, strict=True):
+            slack = 1e-9 * max(1.0, x)
+            if x < self.offer_floor[o] - slack or x < self.need_floor[n] - slack:
+                return False
+            if self.ledger.offer_used[o] + x > m.offer_qty[o] * (1 + 1e-12) + 1e-12:
+                return False
+            if self.ledger.need_used[n] + x > m.need_qty[n] * (1 + 1e-12) + 1e-12:
+                return False
+            _ = a
+        values = [x * float(m.arc_val[a]) for a, x in zip(arcs, qty, strict=True)]
+        hops = len(arcs)
+        checks = range(hops) if draft.kind == "cycle" else range(1, hops)
+        for k in checks:
+            received, given = values[k - 1], values[k]
+            if abs(received - given) > self.tolerance * given + 1e-9 * max(1.0, given):
+                return False
+        return True
+
+    def take(self, draft: Draft) -> list[tuple[int, float]] | None:
+        """Checked (arc, quantity) hops for a draft, or None when it cannot be made valid."""
+        m = self.market
+        if draft.kind == "cycle" and len(draft.arcs) < 2:
+            return None
+        qty = self.quantities(draft)
+        candidates = []
+        if all(x >= 1 for x in qty) and any(x != round(x) for x in qty):
+            candidates.append([float(round(x)) for x in qty])
+            candidates.append([float(np.floor(x)) for x in qty])
+        candidates.append(qty)
+        for option in candidates:
+            if self.fits(draft, option):
+                for a, x in zip(draft.arcs, option, strict=True):
+                    self.ledger.offer_used[int(m.arc_offer[a])] += x
+                    self.ledger.need_used[int(m.arc_need[a])] += x
+                return list(zip(draft.arcs, option, strict=True))
+        return None
+
+    def value(self, hops: list[tuple[int, float]]) -> float:
+        """Objective of one exchange in baht, fixed cost included."""
+        m = self.market
+        s = m.settings
+        total = 0.0
+        for a, x in hops:
+            worth = x * float(m.arc_val[a])
+            total += float(m.need_priority[int(m.arc_need[a])]) * worth
+            total -= (
+                s.transport_cost_per_kg_km * x * float(m.offer_kg[int(m.arc_offer[a])]) * float(m.arc_dist[a])
+            )
+        return total - s.exchange_fixed_cost

@@ -1,0 +1,264 @@
+"""The LP relaxation by column generation (GLOP), and the bound it proves.
+
+The restricted master holds a few columns; pricing computes the reduced cost of every candidate
+column at once (numpy) and adds the best. For any non-negative row prices, the Lagrangian value
+    sum(price * right-hand side) + sum over all columns of max(0, reduced cost) * column bound
+is an upper bound on the objective; at convergence it equals the LP optimum. So a proved bound
+exists after the first iteration, whenever time runs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import pywraplp
+
+from barter.matching.columns import (
+    Duals,
+    FamilyKey,
+    Model,
+    arc_reduced,
+    chain_objective,
+    chain_reduced,
+    cycle_column,
+    cycle_reduced,
+    flow_reduced,
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+RC_TOL = 1e-7
+
+# a column: (family key, row, pattern); position-indexed chain arcs use key ("position", k)
+Column = tuple[FamilyKey, int, int]
+
+
+class OutOfTime(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class LpResult:
+    value: float  # restricted master optimum (scaled)
+    bound: float  # Lagrangian bound (scaled), valid for the full column set
+    converged: bool
+    duals: Duals
+    cycle_values: dict[tuple[FamilyKey, int, int], float] = field(default_factory=dict)  # (key, row, p) -> v
+    chain_values: dict[tuple[int, int], float] = field(default_factory=dict)  # (k, arc) -> value
+    flow_values: dict[int, float] = field(default_factory=dict)  # arc -> value
+    iterations: int = 0
+
+
+class Master:
+    def __init__(self, model: Model, tolerance: float) -> None:
+        self.model = model
+        self.tolerance = tolerance
+        m = model.market
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        assert solver is not None
+        self.solver = solver
+        inf = solver.infinity()
+        self.offer_row = {
+            int(o): solver.Constraint(-inf, float(m.offer_qty[o] * m.offer_val[o] / m.scale))
+            for o in model.offer_rows
+        }
+        self.need_row = {
+            int(n): solver.Constraint(-inf, float(m.need_qty[n] / m.scale)) for n in model.need_rows
+        }
+        self.chain_row: list[dict[int, pywraplp.Constraint]] = [
+            {int(c): solver.Constraint(-inf, 0.0) for c in comms} for comms in model.chain_rows
+        ]
+        self.hi_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
+        self.lo_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
+        self.objective = solver.Objective()
+        self.objective.SetMaximization()
+        self.cycle_vars: dict[tuple[FamilyKey, int, int], pywraplp.Variable] = {}
+        self.chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
+        self.flow_vars: dict[int, pywraplp.Variable] = {}
+
+    # -- columns -------------------------------------------------------------------------------
+
+    def _arc_coefficients(self, var: pywraplp.Variable, arc: int, amount: float) -> None:
+        m = self.model.market
+        self.offer_row[int(m.arc_offer[arc])].SetCoefficient(var, amount)
+        row = self.need_row[int(m.arc_need[arc])]
+        row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
+
+    def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
+        fam = self.model.families[key]
+        pattern, obj, ub = cycle_column(self.model, fam, row, p)
+        var = self.solver.NumVar(0.0, ub if fam.fixed[row] else self.solver.infinity(), "")
+        for hop, arc in enumerate(fam.arcs[row]):
+            self._arc_coefficients(var, int(arc), float(pattern[hop]))
+        self.objective.SetCoefficient(var, obj)
+        self.cycle_vars[(key, row, p)] = var
+        fam.in_master[row, p] = True
+
+    def add_chain(self, k: int, index: int) -> None:
+        model, m = self.model, self.model.market
+        arc = int(model.layers.arcs[k - 1][index])
+        var = self.solver.NumVar(0.0, float(m.arc_cap[arc]), "")
+        self._arc_coefficients(var, arc, 1.0)
+        if k >= 2:
+            self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, 1.0)
+        if k <= len(self.chain_row):
+            row = self.chain_row[k - 1].get(int(m.arc_to[arc]))
+            if row is not None:
+                row.SetCoefficient(var, -model.kappa)
+        self.objective.SetCoefficient(var, float(chain_objective(model, k)[index]))
+        self.chain_vars[(k, arc)] = var
+        model.chain_in_master[k - 1][index] = True
+
+    def add_flows(self) -> None:
+        model, m = self.model, self.model.market
+        t = self.tolerance
+        obj = model.arc_objective()
+        for arc in model.flow_arcs:
+            a = int(arc)
+            var = self.solver.NumVar(0.0, float(m.arc_cap[a]), "")
+            self._arc_coefficients(var, a, 1.0)
+            to, frm = int(m.arc_to[a]), int(m.arc_from[a])
+            self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + 1.0)
+            self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t))
+            self.lo_row[to].SetCoefficient(var, self.lo_row[to].GetCoefficient(var) - 1.0)
+            self.lo_row[frm].SetCoefficient(var, self.lo_row[frm].GetCoefficient(var) + (1 - t))
+            self.objective.SetCoefficient(var, float(obj[a]))
+            self.flow_vars[a] = var
+
+    # -- solving -------------------------------------------------------------------------------
+
+    def duals(self) -> Duals:
+        d = Duals.zero(self.model)
+        for o, row in self.offer_row.items():
+            d.offer[o] = max(0.0, row.dual_value())
+        for n, row in self.need_row.items():
+            d.need[n] = max(0.0, row.dual_value())
+        for k, rows in enumerate(self.chain_row):
+            for c, row in rows.items():
+                d.chain[k][c] = max(0.0, row.dual_value())
+        for c, row in self.hi_row.items():
+            d.balance_hi[c] = max(0.0, row.dual_value())
+        for c, row in self.lo_row.items():
+            d.balance_lo[c] = max(0.0, row.dual_value())
+        return d
+
+    def rhs_value(self, d: Duals) -> float:
+        m = self.model.market
+        total = 0.0
+        if len(self.model.offer_rows):
+            o = self.model.offer_rows
+            total += float(d.offer[o] @ (m.offer_qty[o] * m.offer_val[o] / m.scale))
+        if len(self.model.need_rows):
+            n = self.model.need_rows
+            total += float(d.need[n] @ (m.need_qty[n] / m.scale))
+        return total
+
+    def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
+        """Lagrangian excess over all columns, and the best `want` improving columns not in the
+        master."""
+        model = self.model
+        g = arc_reduced(model, d)
+        excess = 0.0
+        found: list[tuple[float, Column]] = []
+        for key, fam in model.families.items():
+            if fam.n == 0:
+                continue
+            rc, ub = cycle_reduced(model, fam, g)
+            positive = rc > RC_TOL
+            if not positive.any():
+                continue
+            excess += float((rc[positive] * ub[positive]).sum())
+            positive &= ~fam.in_master
+            rows, cols = np.nonzero(positive)
+            if len(rows) > want:
+                top = np.argpartition(-rc[rows, cols], want)[:want]
+                rows, cols = rows[top], cols[top]
+            found.extend((float(rc[r, c]), (key, int(r), int(c))) for r, c in zip(rows, cols, strict=True))
+        m = model.market
+        for k in range(1, model.layers.depth + 1):
+            rc = chain_reduced(model, k, g, d)
+            positive = rc > RC_TOL
+            if not positive.any():
+                continue
+            arcs = model.layers.arcs[k - 1]
+            excess += float((rc[positive] * m.arc_cap[arcs][positive]).sum())
+            idx = np.nonzero(positive & ~model.chain_in_master[k - 1])[0]
+            if len(idx) > want:
+                idx = idx[np.argpartition(-rc[idx], want)[:want]]
+            found.extend((float(rc[i]), (("position", k), int(i), 0)) for i in idx)
+        if len(model.flow_arcs):
+            rc = flow_reduced(model, g, d, self.tolerance)
+            positive = rc > RC_TOL
+            excess += float((rc[positive] * m.arc_cap[model.flow_arcs][positive]).sum())
+        found.sort(key=lambda item: -item[0])
+        return excess, [key for _, key in found[:want]]
+
+    def add(self, column: Column) -> None:
+        key, row, p = column
+        if key[0] == "position":
+            self.add_chain(key[1], row)
+        else:
+            self.add_cycle(key, row, p)
+
+    def run(
+        self,
+        *,
+        deadline: Callable[[], float],
+        progress: Callable[[int, float, float], None] | None = None,
+        enough: Callable[[float, float], bool] | None = None,
+        max_iterations: int = 500,
+    ) -> LpResult:
+        """Column generation until no column improves, `enough(value, bound)` says so, or out of
+        time (then the bound stands). The duals returned are those of the best bound."""
+        n_rows = len(self.offer_row) + len(self.need_row) + sum(len(r) for r in self.chain_row)
+        want = max(200, min(5000, 2 * n_rows))
+        if self.model.flow_arcs.size:
+            self.add_flows()
+        zero = Duals.zero(self.model)
+        _, first = self.price(zero, want)
+        for key in first:
+            self.add(key)
+        best_bound = np.inf
+        value = 0.0
+        converged = False
+        duals = zero
+        iterations = 0
+        for iterations in range(1, max_iterations + 1):  # noqa: B007
+            remaining = deadline()
+            if remaining <= 0:
+                break
+            self.solver.SetTimeLimit(max(1, int(remaining * 1000)))
+            status = self.solver.Solve()
+            if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+                break
+            value = self.objective.Value()
+            current = self.duals()
+            excess, new = self.price(current, want)
+            lagrangian = self.rhs_value(current) + excess
+            if lagrangian < best_bound:
+                best_bound, duals = lagrangian, current
+            if progress is not None:
+                progress(iterations, value, best_bound)
+            if not new:
+                converged = True
+                break
+            if enough is not None and enough(value, best_bound):
+                converged = True
+                break
+            for key in new:
+                self.add(key)
+        if not np.isfinite(best_bound):
+            # no LP solved: the zero prices still give a bound
+            excess, _ = self.price(zero, 0)
+            best_bound = excess
+        result = LpResult(
+            value=value, bound=float(best_bound), converged=converged, duals=duals, iterations=iterations
+        )
+        result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
+        result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
+        result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
+        return result

@@ -1,0 +1,183 @@
+"""The engine's file formats, `barter-instance/1` and `barter-solution/1` (docs: formats.md).
+
+Decoding is strict: a wrong type, a missing field, an unknown field or a value out of range
+raises `InstanceError` with one line naming the field (`$.needs[3].quantity`). `problems()`
+then checks what a schema cannot: unique ids, references, exactly one of item/category/
+accept_offers per need.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+INSTANCE_FORMAT = "barter-instance/1"
+SOLUTION_FORMAT = "barter-solution/1"
+
+NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class InstanceError(ValueError):
+    """A malformed instance or solution file; the message is one line naming the field."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    max_cycle_length: Annotated[int, msgspec.Meta(ge=0, le=8)] = 3
+    max_chain_length: Annotated[int, msgspec.Meta(ge=0, le=16)] = 3
+    balance_tolerance: Annotated[float, msgspec.Meta(ge=0, lt=1)] = 0.1
+    transport_cost_per_kg_km: NonNegative = 0.0
+    exchange_fixed_cost: NonNegative = 0.0
+    road_factor: Positive = 1.0
+    time_limit_s: Positive = 30.0
+    seed: Annotated[int, msgspec.Meta(ge=0, lt=2**31)] = 0
+
+
+class Community(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: Id
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] = 0.0
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)] = 0.0
+    region: str | None = None
+
+
+class Item(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: Id
+    category: Id
+    unit: str = "unit"
+    value: Positive
+    kg_per_unit: NonNegative = 1.0
+
+
+class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: Id
+    community: Id
+    item: Id
+    quantity: NonNegative
+    min_lot: NonNegative = 0.0
+    gift: bool = False
+
+
+class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: Id
+    community: Id
+    item: Id | None = None
+    category: Id | None = None
+    accept_offers: list[Id] | None = None
+    quantity: NonNegative
+    min_lot: NonNegative = 0.0
+    priority: NonNegative = 1.0
+    max_distance_km: NonNegative | None = None
+
+
+class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    format: Literal["barter-instance/1"] = INSTANCE_FORMAT
+    settings: Settings = Settings()
+    communities: list[Community] = msgspec.field(default_factory=list)
+    items: list[Item] = msgspec.field(default_factory=list)
+    offers: list[Offer] = msgspec.field(default_factory=list)
+    needs: list[Need] = msgspec.field(default_factory=list)
+
+
+class Transfer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    offer: Id
+    need: Id
+    quantity: Positive
+
+
+class Exchange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    kind: Literal["cycle", "chain"]
+    transfers: list[Transfer]
+
+
+Status = Literal["optimal", "feasible", "infeasible_input"]
+
+
+class Solution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    format: Literal["barter-solution/1"] = SOLUTION_FORMAT
+    status: Status
+    objective: float
+    upper_bound: float
+    solve_seconds: NonNegative
+    exchanges: list[Exchange] = msgspec.field(default_factory=list)
+
+
+_instance_decoder = msgspec.json.Decoder(Instance)
+_solution_decoder = msgspec.json.Decoder(Solution)
+_encoder = msgspec.json.Encoder()
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def decode_instance(data: bytes | str) -> Instance:
+    """Decode a `barter-instance/1` JSON document; raise InstanceError on any problem."""
+    try:
+        instance = _instance_decoder.decode(data)
+    except msgspec.DecodeError as exc:
+        raise InstanceError(_one_line(exc)) from None
+    found = problems(instance)
+    if found:
+        more = f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""
+        raise InstanceError(found[0] + more)
+    return instance
+
+
+def decode_solution(data: bytes | str) -> Solution:
+    try:
+        return _solution_decoder.decode(data)
+    except msgspec.DecodeError as exc:
+        raise InstanceError(_one_line(exc)) from None
+
+
+def encode(document: Instance | Solution) -> bytes:
+    return _encoder.encode(document)
+
+
+def _duplicates(kind: str, ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            out.append(f"$.{kind}[{index}].id: duplicate id {ident!r}")
+        seen.add(ident)
+    return out
+
+
+def problems(instance: Instance) -> list[str]:
+    """What is wrong with an instance beyond its schema, one line each (empty when sound)."""
+    out: list[str] = []
+    settings = instance.settings
+    if settings.max_cycle_length == 1:
+        out.append("$.settings.max_cycle_length: must be 0 (no limit) or 2 to 8, got 1")
+    out += _duplicates("communities", [c.id for c in instance.communities])
+    out += _duplicates("items", [i.id for i in instance.items])
+    out += _duplicates("offers", [o.id for o in instance.offers])
+    out += _duplicates("needs", [n.id for n in instance.needs])
+    communities = {c.id for c in instance.communities}
+    items = {i.id for i in instance.items}
+    offers = {o.id for o in instance.offers}
+    for index, offer in enumerate(instance.offers):
+        where = f"$.offers[{index}]"
+        if offer.community not in communities:
+            out.append(f"{where}.community: unknown community {offer.community!r}")
+        if offer.item not in items:
+            out.append(f"{where}.item: unknown item {offer.item!r}")
+    for index, need in enumerate(instance.needs):
+        where = f"$.needs[{index}]"
+        if need.community not in communities:
+            out.append(f"{where}.community: unknown community {need.community!r}")
+        given = [name for name in ("accept_offers", "item", "category") if getattr(need, name) is not None]
+        if len(given) != 1:
+            out.append(
+                f"{where}: exactly one of accept_offers, item, category must be given, got "
+                + (", ".join(given) or "none")
+            )
+        if need.item is not None and need.item not in items:
+            out.append(f"{where}.item: unknown item {need.item!r}")
+        for position, ident in enumerate(need.accept_offers or ()):
+            if ident not in offers:
+                out.append(f"{where}.accept_offers[{position}]: unknown offer {ident!r}")
+    return out

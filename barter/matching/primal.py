@@ -1,0 +1,238 @@
+"""The primal model (HiGHS): integer where the market is, over a chosen set of columns.
+
+Unlike the LP relaxation it keeps min lots (a cycle or a chain arc carries nothing or at least
+its lot), all-or-nothing arcs, one fixed cost per exchange, and exact value conservation along
+chains (so that chains decompose into balanced paths).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import pywraplp
+
+from barter.matching.columns import FamilyKey, Model
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class Selection:
+    """Columns given to the primal model."""
+
+    cycles: dict[tuple[FamilyKey, int], list[int]] = field(default_factory=dict)  # (key, row) -> patterns
+    chains: dict[int, list[int]] = field(default_factory=dict)  # k -> indexes into layers.arcs[k-1]
+    flows: bool = False
+    forced: set[tuple[FamilyKey, int]] = field(default_factory=set)  # all-or-nothing columns fixed at 1
+    forced_chains: set[tuple[int, int]] = field(default_factory=set)  # (k, arc) fixed at their capacity
+
+    def size(self) -> int:
+        return sum(len(p) for p in self.cycles.values()) + sum(len(v) for v in self.chains.values())
+
+
+@dataclass(slots=True)
+class PrimalResult:
+    status: str  # optimal | feasible | none
+    objective: float  # objective without tie-break penalties (scaled)
+    bound: float  # solver bound on this restricted model (scaled)
+    cycles: dict[tuple[FamilyKey, int], FloatArray] = field(default_factory=dict)  # hop values
+    chains: dict[tuple[int, int], float] = field(default_factory=dict)  # (k, arc) -> value
+    flows: dict[int, float] = field(default_factory=dict)
+
+
+def _solver(seed: int, time_limit: float, gap: float) -> pywraplp.Solver:
+    solver = pywraplp.Solver.CreateSolver("HIGHS")
+    assert solver is not None
+    solver.SetSolverSpecificParametersAsString(
+        f"output_flag=false\nrandom_seed={seed}\nthreads=1\nmip_rel_gap={gap}\n"
+    )
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    return solver
+
+
+class _Rows:
+    """Linear rows built coefficient by coefficient (much faster than expression objects)."""
+
+    def __init__(self) -> None:
+        self.terms: dict[object, dict[pywraplp.Variable, float]] = {}
+        self.bounds: dict[object, tuple[float, float]] = {}
+
+    def add(self, row: object, var: pywraplp.Variable, coef: float) -> None:
+        terms = self.terms.setdefault(row, {})
+        terms[var] = terms.get(var, 0.0) + coef
+
+    def bound(self, row: object, lo: float, hi: float) -> None:
+        self.bounds[row] = (lo, hi)
+
+    def emit(self, solver: pywraplp.Solver) -> None:
+        for row, terms in self.terms.items():
+            lo, hi = self.bounds[row]
+            constraint = solver.Constraint(lo, hi)
+            for var, coef in terms.items():
+                constraint.SetCoefficient(var, coef)
+
+
+def solve_primal(
+    model: Model,
+    selection: Selection,
+    *,
+    seed: int,
+    time_limit: float,
+    gap: float = 1e-6,
+    penalties: bool = True,
+    min_gain: float | None = None,
+) -> PrimalResult:
+    """Solve the primal model over `selection`. Without `penalties` the tie-break by preference
+    is left out (an all-integer objective solves much faster); `min_gain` (scaled) keeps the
+    objective without penalties at least that high."""
+    m = model.market
+    solver = _solver(seed, time_limit, gap)
+    inf = solver.infinity()
+    rows = _Rows()
+    objective = solver.Objective()
+    objective.SetMaximization()
+    any_integer = False
+    f = model.fixed_cost
+    gains: dict[pywraplp.Variable, float] = {}
+
+    def score(var: pywraplp.Variable, gain: float, pen: float = 0.0) -> None:
+        gains[var] = gain
+        objective.SetCoefficient(var, gain - pen if penalties else gain)
+
+    def use_arc(arc: int, var: pywraplp.Variable, amount: float) -> None:
+        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
+        rows.add(("offer", o), var, amount)
+        rows.bound(("offer", o), -inf, float(m.offer_qty[o] * m.offer_val[o] / m.scale))
+        rows.add(("need", n), var, amount / float(m.arc_val[arc]))
+        rows.bound(("need", n), -inf, float(m.need_qty[n] / m.scale))
+
+    cycle_vars: dict[tuple[FamilyKey, int], list[tuple[pywraplp.Variable, FloatArray]]] = {}
+    for (key, row), patterns in selection.cycles.items():
+        fam = model.families[key]
+        arcs = fam.arcs[row]
+        caps = m.arc_cap[arcs]
+        if fam.fixed[row]:
+            x = solver.IntVar(1.0, 1.0, "") if (key, row) in selection.forced else solver.BoolVar("")
+            any_integer = True
+            for hop, arc in enumerate(arcs):
+                use_arc(int(arc), x, float(caps[hop]))
+            score(x, float(caps @ m.arc_gain[arcs]) - f, float(caps @ m.arc_pen[arcs]))
+            cycle_vars[(key, row)] = [(x, caps.copy())]
+            continue
+        lots = m.arc_lot[arcs]
+        entries: list[tuple[pywraplp.Variable, FloatArray]] = []
+        for p in patterns:
+            v = solver.NumVar(0.0, inf, "")
+            pattern = fam.rays[p]
+            for hop, arc in enumerate(arcs):
+                use_arc(int(arc), v, float(pattern[hop]))
+            score(v, float(pattern @ m.arc_gain[arcs]), float(pattern @ m.arc_pen[arcs]))
+            entries.append((v, pattern))
+        if f > 0 or lots.max() > 0:
+            z = solver.BoolVar("")
+            any_integer = True
+            score(z, -f)
+            for hop in range(fam.length):
+                hi = ("cap", key, row, hop)
+                rows.bound(hi, -inf, 0.0)
+                rows.add(hi, z, -float(caps[hop]))
+                if lots[hop] > 0:
+                    lo = ("lot", key, row, hop)
+                    rows.bound(lo, 0.0, inf)
+                    rows.add(lo, z, -float(lots[hop]))
+                for var, pattern in entries:
+                    rows.add(hi, var, float(pattern[hop]))
+                    if lots[hop] > 0:
+                        rows.add(("lot", key, row, hop), var, float(pattern[hop]))
+        cycle_vars[(key, row)] = entries
+
+    chain_vars: dict[tuple[int, int], tuple[pywraplp.Variable, float]] = {}  # var, value per unit
+    for k, indexes in selection.chains.items():
+        arcs_k = model.layers.arcs[k - 1]
+        for i in indexes:
+            arc = int(arcs_k[i])
+            cap, lot = float(m.arc_cap[arc]), float(m.arc_lot[arc])
+            if m.arc_fixed[arc]:
+                forced = (k, arc) in selection.forced_chains
+                var = solver.IntVar(1.0, 1.0, "") if forced else solver.BoolVar("")
+                any_integer = True
+                unit = cap
+                score(var, float(m.arc_gain[arc]) * cap - (f if k == 1 else 0.0), float(m.arc_pen[arc]) * cap)
+            else:
+                var = solver.NumVar(0.0, cap, "")
+                unit = 1.0
+                score(var, float(m.arc_gain[arc]), float(m.arc_pen[arc]))
+                if lot > 0 or (k == 1 and f > 0):
+                    u = solver.BoolVar("")
+                    any_integer = True
+                    rows.bound(("ccap", k, arc), -inf, 0.0)
+                    rows.add(("ccap", k, arc), var, 1.0)
+                    rows.add(("ccap", k, arc), u, -cap)
+                    if lot > 0:
+                        rows.bound(("clot", k, arc), 0.0, inf)
+                        rows.add(("clot", k, arc), var, 1.0)
+                        rows.add(("clot", k, arc), u, -lot)
+                    if k == 1 and f > 0:
+                        score(u, -f)  # one fixed cost per chain started
+            use_arc(arc, var, unit)
+            chain_vars[(k, arc)] = (var, unit)
+            # value given at position k+1 <= value received at position k, per community
+            if k >= 2:
+                rows.add(("chain", k - 1, int(m.arc_from[arc])), var, unit)
+                rows.bound(("chain", k - 1, int(m.arc_from[arc])), -inf, 0.0)
+            if k < model.layers.depth:
+                rows.add(("chain", k, int(m.arc_to[arc])), var, -unit)
+                rows.bound(("chain", k, int(m.arc_to[arc])), -inf, 0.0)
+
+    flow_vars: dict[int, tuple[pywraplp.Variable, float]] = {}
+    if selection.flows:
+        for arc in model.flow_arcs:
+            a = int(arc)
+            cap = float(m.arc_cap[a])
+            if m.arc_fixed[a]:
+                var = solver.BoolVar("")
+                any_integer = True
+                unit = cap
+            else:
+                var = solver.NumVar(0.0, cap, "")
+                unit = 1.0
+            use_arc(a, var, unit)
+            score(var, float(m.arc_gain[a]) * unit, float(m.arc_pen[a]) * unit)
+            for c, sign in ((int(m.arc_to[a]), 1.0), (int(m.arc_from[a]), -1.0)):
+                rows.add(("balance", c), var, sign * unit)
+                rows.bound(("balance", c), 0.0, 0.0)
+            flow_vars[a] = (var, unit)
+
+    if min_gain is not None:
+        # the objective without penalties, as a row
+        gain_row = solver.Constraint(min_gain, inf)
+        for var, coef in gains.items():
+            if coef:
+                gain_row.SetCoefficient(var, coef)
+    rows.emit(solver)
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return PrimalResult(status="none", objective=0.0, bound=np.inf)
+    obj_value = sum(coef * var.solution_value() for var, coef in gains.items())
+    result = PrimalResult(
+        status="optimal" if status == pywraplp.Solver.OPTIMAL else "feasible",
+        objective=obj_value,
+        bound=objective.BestBound() if any_integer else obj_value,
+    )
+    for key, entries in cycle_vars.items():
+        hops = np.zeros(len(entries[0][1]))
+        for var, pattern in entries:
+            hops += var.solution_value() * pattern
+        if hops.max() > 1e-9:
+            result.cycles[key] = hops
+    for key2, (var, unit) in chain_vars.items():
+        value = var.solution_value() * unit
+        if value > 1e-9:
+            result.chains[key2] = value
+    for a, (var, unit) in flow_vars.items():
+        value = var.solution_value() * unit
+        if value > 1e-9:
+            result.flows[a] = value
+    return result

@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
+from barter.domain.clock import ManualClock
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from tests.pg import PgTestServer
@@ -69,8 +70,14 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def clock() -> ManualClock:
+    """The service's clock in tests: it moves only when a test moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: ManualClock) -> Litestar:
+    return create_app(settings, clock=clock)
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
+import asyncpg
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -16,25 +20,47 @@ from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection
+from barter.api.deps import provide_connection, provide_idempotency
 from barter.api.health import health
-from barter.api.http import Replay, provide_idempotency, replay_handler
+from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.openapi import install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
+from barter.api.proposals.controller import ProposalController
 from barter.api.reference.controller import ReferenceController
+from barter.api.runs.controller import RunController
 from barter.api.validation import refuse_nul_in_query
+from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
+from barter.workflow.runner import Runner, sweep_expired
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(settings: Settings) -> Litestar:
+EXPIRY_SWEEP_S = 15.0
+
+
+async def _sweep_expired_holds(app: Litestar) -> None:
+    """Periodically release holds that ran out (one sweeper at a time across processes)."""
+    while True:
+        try:
+            await sweep_expired(app.state.pool, app.state.clock)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("the hold expiry sweep failed; it runs again shortly")
+        await asyncio.sleep(EXPIRY_SWEEP_S)
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process: bool = True) -> Litestar:
+    """Everything the service answers. `clock` is injectable so tests move time instead of waiting;
+    `run_in_process=False` runs the engine in a thread instead of a worker process."""
     settings = ensure_secret(settings)
+    clock = clock or SystemClock()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -50,9 +76,15 @@ def create_app(settings: Settings) -> Litestar:
             )
             app.state.pool = pool
             app.state.database = database
+            runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
+            app.state.runner = runner
+            await runner.recover()
+            sweeper = asyncio.create_task(_sweep_expired_holds(app))
             try:
                 yield
             finally:
+                sweeper.cancel()
+                await runner.close()
                 await pool.close()
         finally:
             database.close()
@@ -66,14 +98,16 @@ def create_app(settings: Settings) -> Litestar:
             NeedController,
             KeyController,
             AuditController,
+            RunController,
+            ProposalController,
         ],
         dependencies={
             "conn": Provide(provide_connection),
             "caller": Provide(provide_caller),
-            "idempotency": Provide(provide_idempotency),
+            "idempotency": Provide(provide_idempotency, sync_to_thread=False),
         },
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "clock": clock}),
         before_request=refuse_nul_in_query,
         middleware=[allow_header_middleware],
         lifespan=[lifespan],

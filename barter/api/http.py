@@ -12,10 +12,8 @@ import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, PathParameter
 
-from barter.api.auth import CallerDep
-from barter.api.deps import Conn
 from barter.domain.access import Caller
 from barter.domain.errors import (
     BarterError,
@@ -44,6 +42,21 @@ IfMatch = Annotated[
         max_length=40,
         pattern=r'^(\*|(W/)?"v[0-9]{1,9}")$',
         description='The ETag you read, e.g. "v3": 428 when missing, 412 when someone changed it since',
+    ),
+]
+
+
+IdPath = Annotated[int, PathParameter(ge=1, le=2**62, description="An id from this API")]
+"""Path ids: bounded, so a number no row could have is a 422, not a database overflow."""
+
+OptionalIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        max_length=40,
+        pattern=r'^(\*|(W/)?"v[0-9]{1,9}")$',
+        description="Optional: the ETag you read; a stale one is 412 (transitions are idempotent anyway)",
     ),
 ]
 
@@ -165,12 +178,6 @@ class Idempotency:
         if self.key is not None:
             await idem_repo.store(self.conn, self.caller.key_id, self.key, status, encoded, headers or {})
         return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
-
-
-async def provide_idempotency(request: Request[Any, Any, Any], conn: Conn, caller: CallerDep) -> Idempotency:
-    idem = Idempotency(conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path)
-    await idem.begin(await request.body())
-    return idem
 
 
 IdempotencyDep = NamedDependency[Idempotency]

@@ -116,6 +116,22 @@ def nul_paths(value: Any, path: str = "") -> list[FieldError]:
     return []
 
 
+def _optional_of(tp: Any) -> Any:
+    """`X | None` -> X (an optional body); anything else unchanged."""
+    if get_origin(tp) in (Union, types.UnionType):
+        members = [m for m in get_args(tp) if m is not type(None)]
+        if len(members) == 1 and len(get_args(tp)) == 2:
+            return _strip_annotated(members[0])
+    return tp
+
+
+def body_optional(handler: Any) -> bool:
+    parameter = handler.parsed_fn_signature.parameters.get("data")
+    return parameter is not None and _optional_of(
+        _strip_annotated(parameter.annotation)
+    ) is not _strip_annotated(parameter.annotation)
+
+
 def data_type_of(handler: Any) -> Any | None:
     """The struct type of a route handler's `data` parameter (a msgspec struct), or None."""
     tp = data_type(handler)
@@ -127,7 +143,7 @@ def data_type(handler: Any) -> Any | None:
     parameter = handler.parsed_fn_signature.parameters.get("data")
     if parameter is None:
         return None
-    tp = _strip_annotated(parameter.annotation)
+    tp = _optional_of(_strip_annotated(parameter.annotation))
     inner = _strip_annotated(get_args(tp)[0]) if get_origin(tp) is list and get_args(tp) else tp
     if isinstance(inner, type) and issubclass(inner, msgspec.Struct):
         return tp
@@ -159,6 +175,8 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
         return
     body = await request.body()
     if not body.strip():
+        if body_optional(request.route_handler):
+            return
         raise MalformedRequest("The request body is empty; send a JSON object")
     try:
         value = msgspec.json.decode(body)

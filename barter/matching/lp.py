@@ -227,7 +227,7 @@ class Master:
         converged = False
         duals = zero
         iterations = 0
-        for iterations in range(1, max_iterations + 1):  # noqa: B007
+        for iterations in range(1, max_iterations + 1):
             remaining = deadline()
             if remaining <= 0:
                 break

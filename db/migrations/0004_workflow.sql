@@ -39,6 +39,7 @@ CREATE TABLE proposals (
     total_value     numeric(18, 2) NOT NULL,
     hold_expires_at timestamptz NOT NULL,
     reason          text,
+    ended_by        bigint REFERENCES api_keys (id),
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
     approved_at     timestamptz,
@@ -121,3 +122,7 @@ CREATE TRIGGER ledger_entries_final BEFORE UPDATE OR DELETE ON ledger_entries
     FOR EACH ROW EXECUTE FUNCTION ledger_entries_are_final();
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_are_final();
+
+-- Proposals involve several regions; coordinators read the audit log of theirs.
+ALTER TABLE audit_log ADD COLUMN regions text[] NOT NULL DEFAULT '{}';
+CREATE INDEX audit_log_regions ON audit_log USING gin (regions);

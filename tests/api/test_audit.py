@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.api.conftest import ADMIN, COORD, COORD_ELSEWHERE, OTHER, OWNER, World
+from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OTHER, OWNER, World
 
 
 async def test_every_write_is_in_the_audit_log(world: World) -> None:

@@ -6,7 +6,7 @@ from litestar.routes import HTTPRoute
 
 from barter.api.auth import PUBLIC_ROUTES
 from barter.domain.keys import generate_key, well_formed
-from tests.api.conftest import ADMIN, OWNER, PARTNER, World
+from tests.world import ADMIN, OWNER, PARTNER, World
 
 
 async def test_no_key_is_401_with_a_bearer_challenge(world: World) -> None:

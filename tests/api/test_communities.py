@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 SATUN = {"kind": "fishing", "province_code": "91", "name_th": "บ้านเกาะลิบง", "contact": "วิทยุชุมชน 102.5"}
 

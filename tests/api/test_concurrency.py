@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.api.conftest import COORD, OWNER, World
+from tests.world import COORD, OWNER, World
 
 
 async def test_ten_concurrent_patches_with_one_etag(world: World) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.api.conftest import ADMIN, COORD, OWNER, World
+from tests.world import ADMIN, COORD, OWNER, World
 
 
 def _offer_body(world: World, quantity: float = 200) -> dict[str, object]:

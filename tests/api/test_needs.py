@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
 @pytest.mark.parametrize(

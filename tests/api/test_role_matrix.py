@@ -14,7 +14,19 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, PERSONAS, World
+from tests.polling import poll
+from tests.world import (
+    ADMIN,
+    ANON,
+    COORD,
+    COORD_ELSEWHERE,
+    OTHER,
+    OWNER,
+    PARTNER,
+    PERSONAS,
+    World,
+    make_proposal,
+)
 
 Call = Callable[[World, str], Awaitable[Any]]
 
@@ -95,6 +107,38 @@ async def revoke_key(w: World, p: str) -> Any:
     return await w.client.post(f"/v1/keys/{key_id}/revoke", headers=w.headers(p))
 
 
+async def post_run(w: World, p: str) -> Any:
+    response = await w.post(p, "/v1/matching/runs", {"time_limit_s": 5})
+    if response.status_code == 202:  # let it finish, so the next persona is not refused for a running one
+
+        async def read() -> Any:
+            return (await w.get(ADMIN, f"/v1/matching/runs/{response.json()['id']}")).json()
+
+        await poll(read, lambda run: run["status"] in ("succeeded", "failed"))
+    return response
+
+
+async def get_run(w: World, p: str) -> Any:
+    run_id = await w.db.fetchval(
+        "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') "
+        "RETURNING id"
+    )
+    return await w.get(p, f"/v1/matching/runs/{run_id}")
+
+
+def on_proposal(action: str, status: str = "proposed", body: Any = None) -> Call:
+    async def call(w: World, p: str) -> Any:
+        proposal_id = await make_proposal(w, status)
+        if action == "get":
+            return await w.get(p, f"/v1/proposals/{proposal_id}")
+        return await w.client.post(f"/v1/proposals/{proposal_id}/{action}", json=body, headers=w.headers(p))
+
+    return call
+
+
+MEMBER = {OWNER: 200, COORD: 200, ADMIN: 200, OTHER: 404, COORD_ELSEWHERE: 404, PARTNER: 403, ANON: 401}
+DECIDER = {**MEMBER, OWNER: 403}
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/health"): Row(get("/health"), everyone(200)),
     ("GET", "/v1/regions"): Row(get("/v1/regions"), everyone(200)),
@@ -119,6 +163,27 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/keys"): Row(post_key, roles(201, ADMIN)),
     ("POST", "/v1/keys/{key_id:int}/revoke"): Row(revoke_key, roles(200, ADMIN)),
     ("GET", "/v1/audit"): Row(get("/v1/audit"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    ("GET", "/v1/communities/{community_id:int}/account"): Row(get("/v1/communities/{a}/account"), MEMBER),
+    ("POST", "/v1/matching/runs"): Row(post_run, roles(202, ADMIN, COORD, COORD_ELSEWHERE)),
+    ("GET", "/v1/matching/runs"): Row(get("/v1/matching/runs"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    ("GET", "/v1/matching/runs/{run_id:int}"): Row(
+        get_run, {**roles(200, ADMIN, COORD), COORD_ELSEWHERE: 404}
+    ),
+    ("GET", "/v1/proposals"): Row(get("/v1/proposals"), any_key()),
+    ("GET", "/v1/proposals/{proposal_id:int}"): Row(
+        on_proposal("get"), {**any_key(), OTHER: 404, COORD_ELSEWHERE: 404}
+    ),
+    ("POST", "/v1/proposals/{proposal_id:int}/accept"): Row(on_proposal("accept"), MEMBER),
+    ("POST", "/v1/proposals/{proposal_id:int}/decline"): Row(
+        on_proposal("decline", body={"reason": "no boat"}), MEMBER
+    ),
+    ("POST", "/v1/proposals/{proposal_id:int}/approve"): Row(on_proposal("approve"), DECIDER),
+    ("POST", "/v1/proposals/{proposal_id:int}/reject"): Row(
+        on_proposal("reject", body={"reason": "too far"}), DECIDER
+    ),
+    ("POST", "/v1/proposals/{proposal_id:int}/dispatch"): Row(on_proposal("dispatch", "approved"), MEMBER),
+    ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
+    ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.communities import service
@@ -11,6 +11,7 @@ from barter.api.communities.schemas import CommunityCreate, CommunityOut, Commun
 from barter.api.deps import Conn
 from barter.api.http import (
     IdempotencyDep,
+    IdPath,
     IfMatch,
     decode_cursor,
     encode_cursor,
@@ -18,10 +19,11 @@ from barter.api.http import (
     expected_version,
     json_response,
 )
-from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
+from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE, problems
 from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
 from barter.storage.repos import communities as repo
+from barter.workflow.schemas import AccountOut
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 
@@ -65,9 +67,7 @@ class CommunityController(Controller):
         return Page(data=data, next_cursor=next_cursor)
 
     @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(
-        self, conn: Conn, caller: CallerDep, community_id: FromPath[int]
-    ) -> Response[CommunityOut]:
+    async def get_one(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> Response[CommunityOut]:
         out = await service.get(conn, caller, community_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
@@ -78,8 +78,16 @@ class CommunityController(Controller):
         data: JSONBody[CommunityPatch],
         conn: Conn,
         caller: CallerDep,
-        community_id: FromPath[int],
+        community_id: IdPath,
     ) -> Response[CommunityOut]:
         version = expected_version(if_match)
         out = await service.update(conn, caller, community_id, version, data)
         return json_response(out, headers={"ETag": etag(out.version)})
+
+    @get(
+        "/{community_id:int}/account",
+        summary="What the community gave and received, by item and month",
+        responses=problems(400, 401, 403, 404, 422),
+    )
+    async def account(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> AccountOut:
+        return await service.account(conn, caller, community_id)

@@ -9,10 +9,12 @@ import msgspec
 
 from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.domain.access import Caller, require_acts_for, require_region, require_role
-from barter.domain.errors import FieldError, NotFound, StaleVersion, ValidationFailed
+from barter.domain.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.storage import reference
 from barter.storage.repos import audit
 from barter.storage.repos import communities as repo
+from barter.storage.repos import proposals as proposals_repo
+from barter.workflow.schemas import AccountLine, AccountOut, AccountTotals
 
 
 def to_out(row: asyncpg.Record, caller: Caller) -> CommunityOut:
@@ -117,3 +119,38 @@ async def update(
         after=msgspec.to_builtins(out),
     )
     return out
+
+
+async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -> AccountOut:
+    """The community's ledger: gave and received, by month and item, with totals."""
+    row = await repo.get(conn, community_id)
+    if caller.role == "partner":
+        raise Forbidden("Partners read accounts through their grants' exports")
+    if row is None or not caller.acts_for(row["id"], row["region"]):
+        raise NotFound("No community you can act for with that id")
+    lines = [AccountLine(**dict(r)) for r in await proposals_repo.account(conn, community_id)]
+    by_item: dict[str, AccountLine] = {}
+    for line in lines:
+        total = by_item.get(line.item_id)
+        if total is None:
+            by_item[line.item_id] = msgspec.structs.replace(line, month="all")
+        else:
+            by_item[line.item_id] = msgspec.structs.replace(
+                total,
+                gave_quantity=total.gave_quantity + line.gave_quantity,
+                gave_value=total.gave_value + line.gave_value,
+                received_quantity=total.received_quantity + line.received_quantity,
+                received_value=total.received_value + line.received_value,
+                exchanges=total.exchanges + line.exchanges,
+            )
+    gave = round(sum(line.gave_value for line in lines), 2)
+    received = round(sum(line.received_value for line in lines), 2)
+    exchanges = await proposals_repo.count_exchanges(conn, community_id)
+    return AccountOut(
+        community_id=community_id,
+        lines=lines,
+        by_item=sorted(by_item.values(), key=lambda line: line.item_id),
+        totals=AccountTotals(
+            gave_value=gave, received_value=received, balance=round(received - gave, 2), exchanges=exchanges
+        ),
+    )

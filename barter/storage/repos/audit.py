@@ -22,6 +22,7 @@ async def record(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    regions: list[str] | None = None,
 ) -> None:
     await conn.execute(
         query("insert_audit"),
@@ -35,6 +36,7 @@ async def record(
         before,
         after,
         reason,
+        sorted(set(regions or ([region] if region else []))),
     )
 
 

@@ -1,0 +1,263 @@
+"""Proposals (exchanges): read them, and move them from proposed to completed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromQuery, JSONBody, QueryParameter
+from msgspec import Meta
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.http import (
+    Idempotency,
+    IdempotencyDep,
+    IdPath,
+    OptionalIfMatch,
+    decode_cursor,
+    encode_cursor,
+    etag,
+    expected_version,
+    json_response,
+)
+from barter.api.openapi import problems
+from barter.api.problems import barter_error_handler
+from barter.api.schemas import Page
+from barter.api.validation import Input
+from barter.domain.access import Caller
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.model import Region
+from barter.domain.proposals import Action
+from barter.storage.repos import proposals as repo
+from barter.workflow import proposals as workflow
+from barter.workflow.schemas import ProposalOut
+
+Reason = Annotated[str, Meta(min_length=1, max_length=500)]
+TRANSITION = problems(400, 401, 403, 404, 409, 412, 413, 422)
+
+
+class Decision(Input):
+    community_id: Annotated[int, Meta(ge=1, le=2**62, description="The community you answer for")] | None = (
+        None
+    )
+    reason: Reason | None = None
+
+
+def _version(if_match: str | None) -> int | None:
+    """If-Match is optional on transitions (they are idempotent); when sent, a stale one is 412."""
+    return None if if_match is None else expected_version(if_match)
+
+
+async def _move(
+    request: Request[Any, Any, Any],
+    state: State,
+    conn: Conn,
+    caller: Caller,
+    idempotency: Idempotency,
+    proposal_id: int,
+    action: Action,
+    data: Decision | None,
+    if_match: str | None,
+    reason_required: bool = False,
+) -> Response[ProposalOut]:
+    decision = data or Decision()
+    if reason_required and not (decision.reason and decision.reason.strip()):
+        raise ValidationFailed([FieldError("reason", f"a reason is required to {action}")])
+    outcome = await workflow.transition(
+        conn,
+        caller,
+        proposal_id,
+        action,
+        state.clock,
+        community_id=decision.community_id,
+        reason=decision.reason,
+        version=_version(if_match),
+    )
+    if outcome.conflict is not None:
+        # The transition lost, but what it found (an expired hold) must still be committed.
+        return barter_error_handler(request, outcome.conflict)
+    return await idempotency.respond(outcome.proposal, 200, {"ETag": etag(outcome.proposal.version)})
+
+
+class ProposalController(Controller):
+    path = "/v1/proposals"
+    tags = ["proposals"]
+    security = SECURITY
+
+    @get("/", summary="Proposals you can see, newest first", responses=problems(400, 401, 422))
+    async def list_proposals(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        run_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+        status: FromQuery[
+            Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
+            | None
+        ] = None,
+        region: FromQuery[Region | None] = None,
+        community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> Page[ProposalOut]:
+        before = decode_cursor(cursor, "id", int)[1] if cursor else None
+        rows = await repo.list_page(
+            conn,
+            caller,
+            run_id=run_id,
+            status=status,
+            region=region,
+            community_id=community_id,
+            before_id=before,
+            limit=limit + 1,
+        )
+        data = await workflow.load(conn, rows[:limit])
+        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
+        return Page(data=data, next_cursor=next_cursor)
+
+    @get(
+        "/{proposal_id:int}",
+        summary="One proposal: transfers, participants, explanations",
+        responses=problems(400, 401, 404, 422),
+    )
+    async def get_one(self, conn: Conn, caller: CallerDep, proposal_id: IdPath) -> Response[ProposalOut]:
+        out = await workflow.get(conn, caller, proposal_id)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @post(
+        "/{proposal_id:int}/accept",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A participant community (or its coordinator) accepts",
+    )
+    async def accept(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(request, state, conn, caller, idempotency, proposal_id, "accept", data, if_match)
+
+    @post(
+        "/{proposal_id:int}/decline",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A participant community (or its coordinator) declines, with a reason",
+    )
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(
+            request, state, conn, caller, idempotency, proposal_id, "decline", data, if_match, True
+        )
+
+    @post(
+        "/{proposal_id:int}/approve",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A coordinator approves for the involved regions it covers",
+    )
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(request, state, conn, caller, idempotency, proposal_id, "approve", data, if_match)
+
+    @post(
+        "/{proposal_id:int}/reject",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A coordinator of an involved region rejects, with a reason",
+    )
+    async def reject(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(
+            request, state, conn, caller, idempotency, proposal_id, "reject", data, if_match, True
+        )
+
+    @post(
+        "/{proposal_id:int}/dispatch",
+        status_code=200,
+        responses=TRANSITION,
+        summary="The goods are on their way (a coordinator, or a giving community)",
+    )
+    async def dispatch(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(request, state, conn, caller, idempotency, proposal_id, "dispatch", data, if_match)
+
+    @post(
+        "/{proposal_id:int}/complete",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A receiving community (or its coordinator) confirms receipt",
+    )
+    async def complete(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(request, state, conn, caller, idempotency, proposal_id, "complete", data, if_match)
+
+    @post(
+        "/{proposal_id:int}/cancel",
+        status_code=200,
+        responses=TRANSITION,
+        summary="A coordinator cancels an approved exchange",
+    )
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        proposal_id: IdPath,
+        if_match: OptionalIfMatch = None,
+        data: JSONBody[Decision | None] = None,
+    ) -> Response[ProposalOut]:
+        return await _move(request, state, conn, caller, idempotency, proposal_id, "cancel", data, if_match)

@@ -1,0 +1,139 @@
+"""A market snapshot, as the database holds it, turned into the engine's instance (formats.md).
+
+Pure: rows in, `Instance` out. Ids become `c12`, `o345`, `n678`. Categories are qualified by unit
+(`fish-seafood:kg`), so a need for 10 kg of seafood is never met by litres of fish sauce. A need
+priority of 1 to 5 (5 = most urgent) becomes an objective weight of priority / 3 (default 1.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from barter.matching.model import Community, Instance, Item, Need, Offer, Settings
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRow:
+    id: int
+    lat: float
+    lon: float
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: str
+    category_id: str
+    unit: str
+    value: float
+    kg_per_unit: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRow:
+    id: int
+    community_id: int
+    item_id: str
+    remaining: float
+    min_lot: float
+    gift: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NeedRow:
+    id: int
+    community_id: int
+    item_id: str | None
+    category_id: str | None
+    accept_offer_ids: Sequence[int] | None
+    unit: str
+    remaining: float
+    min_lot: float
+    priority: int
+    max_distance_km: float | None
+
+
+def community_key(community_id: int) -> str:
+    return f"c{community_id}"
+
+
+def offer_key(offer_id: int) -> str:
+    return f"o{offer_id}"
+
+
+def need_key(need_id: int) -> str:
+    return f"n{need_id}"
+
+
+def parse_key(key: str) -> int:
+    return int(key[1:])
+
+
+def priority_weight(priority: int) -> float:
+    return priority / 3.0
+
+
+def build_instance(
+    settings: Settings,
+    communities: Sequence[CommunityRow],
+    items: Sequence[ItemRow],
+    offers: Sequence[OfferRow],
+    needs: Sequence[NeedRow],
+) -> Instance:
+    offer_ids = {o.id for o in offers if o.remaining > 0}
+    engine_offers = [
+        Offer(
+            id=offer_key(o.id),
+            community=community_key(o.community_id),
+            item=o.item_id,
+            quantity=o.remaining,
+            min_lot=min(o.min_lot, o.remaining),
+            gift=o.gift,
+        )
+        for o in offers
+        if o.remaining > 0
+    ]
+    engine_needs = []
+    for n in needs:
+        if n.remaining <= 0:
+            continue
+        accept = None
+        if n.accept_offer_ids is not None:
+            accept = [offer_key(x) for x in n.accept_offer_ids if x in offer_ids]
+            if not accept:
+                continue  # none of the offers it accepts is on the market now
+        engine_needs.append(
+            Need(
+                id=need_key(n.id),
+                community=community_key(n.community_id),
+                item=n.item_id,
+                category=f"{n.category_id}:{n.unit}" if n.category_id is not None else None,
+                accept_offers=accept,
+                quantity=n.remaining,
+                min_lot=min(n.min_lot, n.remaining),
+                priority=priority_weight(n.priority),
+                max_distance_km=n.max_distance_km,
+            )
+        )
+    used = {o.community for o in engine_offers} | {n.community for n in engine_needs}
+    return Instance(
+        settings=settings,
+        communities=[
+            Community(id=community_key(c.id), lat=c.lat, lon=c.lon, region=c.region)
+            for c in communities
+            if community_key(c.id) in used
+        ],
+        items=[
+            Item(
+                id=i.id,
+                category=f"{i.category_id}:{i.unit}",
+                unit=i.unit,
+                value=i.value,
+                kg_per_unit=i.kg_per_unit,
+            )
+            for i in items
+        ],
+        offers=engine_offers,
+        needs=engine_needs,
+    )

@@ -1,0 +1,1 @@
+"""The workflow shell: matching runs, proposals and their transitions, hold expiry. Services never commit."""

@@ -1,0 +1,121 @@
+"""What the workflow answers with (msgspec structs shared by the API and the command line)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class TransferOut(msgspec.Struct):
+    position: int
+    offer_id: int
+    need_id: int
+    giver_id: int
+    receiver_id: int
+    item_id: str
+    item_name_th: str
+    item_name_en: str
+    unit: str
+    quantity: float
+    unit_value: float
+    value: float
+    distance_km: float
+    received_at: datetime | None
+
+
+class ParticipantOut(msgspec.Struct):
+    community_id: int
+    name_th: str | None
+    name_en: str | None
+    region: str
+    gives_value: float
+    receives_value: float
+    explanation_th: str
+    explanation_en: str
+    accepted_at: datetime | None
+
+
+class ApprovalOut(msgspec.Struct):
+    region: str
+    approved_at: datetime
+
+
+class Pending(msgspec.Struct):
+    """Who still has to act before the next state."""
+
+    accept: list[int]
+    approve: list[str]
+    receive: list[int]
+
+
+class ProposalOut(msgspec.Struct):
+    id: int
+    run_id: int
+    kind: str
+    status: str
+    regions: list[str]
+    total_value: float
+    hold_expires_at: datetime
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    approved_at: datetime | None
+    dispatched_at: datetime | None
+    completed_at: datetime | None
+    ended_at: datetime | None
+    version: int
+    transfers: list[TransferOut]
+    participants: list[ParticipantOut]
+    approvals: list[ApprovalOut]
+    pending: Pending
+
+
+class RunOut(msgspec.Struct):
+    id: int
+    regions: list[str]
+    status: str
+    settings: dict[str, Any]
+    seed: int
+    requested_by: int | None
+    progress: float
+    message: str
+    engine_status: str | None
+    objective: float | None
+    upper_bound: float | None
+    gap: float | None
+    counts: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    solved_at: datetime | None
+    finished_at: datetime | None
+    heartbeat_at: datetime | None
+
+
+class AccountLine(msgspec.Struct):
+    month: str
+    item_id: str
+    item_name_th: str
+    item_name_en: str
+    unit: str
+    gave_quantity: float
+    gave_value: float
+    received_quantity: float
+    received_value: float
+    exchanges: int
+
+
+class AccountTotals(msgspec.Struct):
+    gave_value: float
+    received_value: float
+    balance: float
+    exchanges: int
+
+
+class AccountOut(msgspec.Struct):
+    community_id: int
+    lines: list[AccountLine]
+    by_item: list[AccountLine]
+    totals: AccountTotals

@@ -1,0 +1,124 @@
+"""Matching runs: scope, authorization, one at a time per region, recovery after a crash."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from barter.api.app import create_app
+from barter.domain.clock import ManualClock
+from barter.domain.model import REGIONS
+from barter.settings import Settings
+from barter.workflow.runner import REGION_LOCKS, RUN_ALIVE
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
+from tests.workflow.conftest import BOTH_COORD, Cycle
+
+
+@pytest.mark.parametrize(
+    ("persona", "body", "status"),
+    [
+        (COORD, {}, 202),
+        (ADMIN, {"regions": ["north"]}, 202),
+        (COORD, {"regions": ["north"]}, 403),
+        (COORD_ELSEWHERE, {"regions": ["south"]}, 403),
+        (OWNER, {}, 403),
+        (OTHER, {}, 403),
+        (PARTNER, {}, 403),
+        (ANON, {}, 401),
+        (COORD, {"max_cycle_length": 1}, 422),
+        (COORD, {"time_limit_s": 0}, 422),
+    ],
+)
+async def test_who_starts_runs_and_over_what(
+    cycle: Cycle, persona: str, body: dict[str, object], status: int
+) -> None:
+    response = await cycle.world.post(persona, "/v1/matching/runs", {"time_limit_s": 5, **body})
+    assert response.status_code == status, response.text
+    if status == 202:
+        run = await cycle.finished(response.json()["id"], ADMIN)
+        assert run["status"] == "succeeded"
+        expected = body.get("regions", ["south"])
+        assert run["regions"] == expected
+
+
+async def test_run_reports_settings_seed_counts_and_timings(cycle: Cycle) -> None:
+    run = await cycle.run(seed=42, max_cycle_length=4, max_chain_length=0, balance_tolerance=0.05)
+    assert run["seed"] == 42
+    assert run["settings"]["max_cycle_length"] == 4
+    assert run["settings"]["max_chain_length"] == 0
+    assert run["settings"]["balance_tolerance"] == 0.05
+    assert run["counts"]["offers"] == 3
+    assert run["counts"]["needs"] == 3
+    assert run["counts"]["communities"] == 3
+    assert run["progress"] == 1
+    assert run["started_at"] <= run["solved_at"] <= run["finished_at"]
+    assert run["upper_bound"] >= run["objective"]
+    listed = (await cycle.world.get(BOTH_COORD, "/v1/matching/runs")).json()["data"]
+    assert [r["id"] for r in listed] == [run["id"]]
+    assert (await cycle.world.get(COORD_ELSEWHERE, f"/v1/matching/runs/{run['id']}")).status_code == 404
+
+
+async def test_a_run_holding_a_region_elsewhere_refuses_a_second(cycle: Cycle, database_url: str) -> None:
+    other_process = await asyncpg.connect(database_url)
+    try:
+        assert await other_process.fetchval(
+            "SELECT pg_try_advisory_lock($1, $2)", REGION_LOCKS, REGIONS.index("south")
+        )
+        refused = await cycle.world.post(COORD, "/v1/matching/runs", {"time_limit_s": 5})
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "run_in_progress"
+        assert refused.json()["state"] == "running"
+        # A run over other regions is not in the way.
+        north = await cycle.world.post(ADMIN, "/v1/matching/runs", {"regions": ["north"], "time_limit_s": 5})
+        assert north.status_code == 202
+        await cycle.finished(north.json()["id"], ADMIN)
+    finally:
+        await other_process.close()
+    assert (await cycle.world.post(COORD, "/v1/matching/runs", {"time_limit_s": 5})).status_code == 202
+
+
+async def test_a_run_cut_short_is_failed_at_the_next_start(
+    cycle: Cycle, database_url: str, settings: Settings, clock: ManualClock
+) -> None:
+    db = cycle.world.db
+    dead = await db.fetchval(
+        "INSERT INTO matching_runs (regions, settings, seed, status, started_at) "
+        "VALUES ('{south}', '{}', 0, 'running', now()) RETURNING id"
+    )
+    alive = await db.fetchval(
+        "INSERT INTO matching_runs (regions, settings, seed, status, started_at) "
+        "VALUES ('{north}', '{}', 0, 'running', now()) RETURNING id"
+    )
+    elsewhere = await asyncpg.connect(database_url)  # another process still running `alive`
+    try:
+        await elsewhere.execute("SELECT pg_advisory_lock($1, $2)", RUN_ALIVE, alive)
+        async with AsyncTestClient(app=create_app(settings, clock=clock)):
+            pass  # a start: recovery runs in the lifespan
+        statuses = dict(
+            await db.fetch("SELECT id, status FROM matching_runs WHERE id = ANY($1)", [dead, alive])
+        )
+        assert statuses == {dead: "failed", alive: "running"}
+        assert "interrupted" in await db.fetchval("SELECT error FROM matching_runs WHERE id = $1", dead)
+        events = await db.fetch("SELECT type, payload FROM outbox_events WHERE type = 'run.failed'")
+        assert [e["payload"]["run_id"] for e in events] == [dead]
+    finally:
+        await elsewhere.close()
+
+
+async def test_runs_emit_outbox_events(cycle: Cycle) -> None:
+    run = await cycle.run()
+    types = [r["type"] for r in await cycle.world.db.fetch("SELECT type FROM outbox_events ORDER BY id")]
+    assert types == ["proposal.proposed", "run.succeeded"]
+    payload = await cycle.world.db.fetchval("SELECT payload FROM outbox_events WHERE type = 'run.succeeded'")
+    assert payload["run_id"] == run["id"]
+
+
+async def test_same_market_and_seed_give_the_same_proposals(cycle: Cycle) -> None:
+    first = await cycle.run(seed=7)
+    (p1,) = await cycle.proposals(first["id"])
+    await cycle.act(OWNER, p1["id"], "decline", reason="test determinism")
+    second = await cycle.run(seed=7)
+    (p2,) = await cycle.proposals(second["id"])
+    shape = lambda p: [(t["offer_id"], t["need_id"], t["quantity"]) for t in p["transfers"]]  # noqa: E731
+    assert shape(p1) == shape(p2)

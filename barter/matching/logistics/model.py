@@ -66,7 +66,10 @@ class Vehicle(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     """A fleet line: `count` identical vehicles of one kind based at one depot.
 
     Every trip starts and ends at the depot. A vehicle makes one trip at a time; the planner may
-    give it several trips one after another.
+    give it several trips one after another. `hub_to_hub` marks a line that runs only between hubs
+    (a plane, a train, a boat, or a truck too big for village roads): it carries line-haul legs of
+    the hub strategy and nothing else, and its depot should be a hub. Its kilometres are the same
+    road kilometres as everyone's (great-circle x road factor by default): price them accordingly.
     """
 
     id: Ident
@@ -77,6 +80,7 @@ class Vehicle(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     fixed_cost: NonNegative = 0.0
     count: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
     speed_kmh: Positive | None = None
+    hub_to_hub: bool = False
 
 
 class Hub(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -96,8 +100,9 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     the plan a function of input and seed; `time_limit_s` is the safety net for the whole plan (a
     plan cut by it says so in `Plan.time_limited`). `hub_max_detour`: a transfer goes through hubs
     only when its road distance through them is at most this times its direct distance.
-    `seed`: OR-Tools routing has no random seed, so the seed orders the nodes given to it and
-    starts the clustering; the same input and seed give the same plan.
+    `strategy`: "auto" screens both (when hubs are given) and optimises the better; "corridors" or
+    "hubs" forces one. `seed`: OR-Tools routing has no random seed, so the seed orders the nodes
+    given to it and starts the clustering; the same input and seed give the same plan.
     """
 
     handover_km: NonNegative = 30.0
@@ -110,6 +115,7 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     seed: Annotated[int, msgspec.Meta(ge=0)] = 0
     max_group_size: Annotated[int, msgspec.Meta(ge=2, le=500)] = 40
     hub_max_detour: Annotated[float, msgspec.Meta(ge=1.0)] = 1.3
+    strategy: Literal["auto", "corridors", "hubs"] = "auto"
     start: date | None = None
 
 

@@ -48,7 +48,7 @@ from barter.matching.logistics.model import (
     Unplaced,
     Vehicle,
 )
-from barter.matching.logistics.routing import Route, Task, Timing, Unit, solve
+from barter.matching.logistics.routing import Route, Solved, Task, Timing, Unit, solve
 
 DAY = 1440
 MAX_UNITS_PER_LINE = 4
@@ -63,7 +63,7 @@ class Context:
     settings: PlanSettings
     distance: DistanceProvider
     timing: Timing
-    lines: tuple[Vehicle, ...]
+    lines: tuple[Vehicle, ...]  # road vehicles: what a transfer travelling alone could take
     deadline: float
     seed: int
     time_limited: int = 0
@@ -80,13 +80,17 @@ class Fleet:
         return Fleet(self.lines, dict(self.free_at))
 
     def units(self, regions: Iterable[str] | None, tasks: Sequence[Task]) -> list[Unit]:
-        """The vehicles a group may use: those based in its regions (all lines when `regions` is
-        None or none is based there), at most one per task and `MAX_UNITS_PER_LINE` per line,
-        earliest free first."""
+        """The vehicles a group may use: road vehicles based in its regions (all road lines when
+        `regions` is None or none is based there), and for hub-to-hub legs every hub-to-hub
+        line; at most one per task and `MAX_UNITS_PER_LINE` per line, earliest free first."""
         lightest = min(t.grams for t in tasks)
+        line_haul = all(t.origin_hub and t.destination_hub for t in tasks)
         usable = [v for v in self.lines if math.floor(v.capacity_kg * 1000) >= lightest]
+        road = [v for v in usable if not v.hub_to_hub]
         wanted = set(regions or ())
-        local = [v for v in usable if v.depot.region in wanted] or usable
+        local = [v for v in road if v.depot.region in wanted] or road
+        if line_haul:
+            local += [v for v in usable if v.hub_to_hub]
         units: list[Unit] = []
         for line in local:
             free = sorted((self.free_at.get((line.id, k), 0), k) for k in range(1, line.count + 1))
@@ -129,7 +133,8 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
     timing = Timing(settings.speed_kmh, 24.0 / settings.working_hours_per_day, settings.stop_minutes)
     transfers = problem.transfers
     start = settings.start or min((t.ready for t in transfers), default=date(2000, 1, 1))
-    ctx = Context(settings, distance, timing, problem.vehicles, began + settings.time_limit_s, settings.seed)
+    road = tuple(v for v in problem.vehicles if not v.hub_to_hub)
+    ctx = Context(settings, distance, timing, road, began + settings.time_limit_s, settings.seed)
 
     direct_km = _pair_km(distance, [(t.origin, t.destination) for t in transfers])
     handovers: list[Handover] = []
@@ -145,7 +150,9 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
             tasks.append(outcome)
 
     strategy: Strategy = "corridors"
-    if problem.hubs and tasks:
+    if settings.strategy == "hubs" and problem.hubs:
+        strategy = "hubs"
+    elif settings.strategy == "auto" and problem.hubs and tasks:
         strategy = _screen(tasks, problem, ctx)
     if strategy == "hubs":
         from barter.matching.logistics.hubs import through_hubs
@@ -179,13 +186,20 @@ def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy
     return "corridors"
 
 
-def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | Handover | Unplaced:
-    """Decide what a transfer is on its own: a hand-over, unplaceable (and why), or a task to route."""
-    settings, timing = ctx.settings, ctx.timing
+def window(transfer: Transfer, start: date) -> tuple[int, int]:
+    """Minutes from the plan's start: ready from the start of `ready`, due by the end of
+    `needed_by` or when its shelf life ends, whichever comes first."""
     opens = (transfer.ready - start).days * DAY
     closes = ((transfer.needed_by - start).days + 1) * DAY
     if transfer.shelf_life_days is not None:
         closes = min(closes, opens + transfer.shelf_life_days * DAY)
+    return opens, closes
+
+
+def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | Handover | Unplaced:
+    """Decide what a transfer is on its own: a hand-over, unplaceable (and why), or a task to route."""
+    settings, timing = ctx.settings, ctx.timing
+    opens, closes = window(transfer, start)
     if closes <= opens:
         why = (
             f"needed by {transfer.needed_by} but ready only on {transfer.ready}"
@@ -327,16 +341,14 @@ def route_groups(
             waiting -= len(tasks)
             # The first round uses the vehicles based in the group's regions; later rounds any.
             units = fleet.units(regions if round_ == 0 else None, tasks)
-            solved = solve(
-                tasks,
-                units,
-                ctx.distance,
-                ctx.timing,
-                seed=ctx.seed + round_,
-                solution_limit=ctx.settings.solution_limit,
-                time_limit_s=budget,
-            )
-            ctx.time_limited += solved.time_limited
+            solved = _solve(tasks, units, ctx, round_, budget)
+            haulers = [u for u in units if u.line.hub_to_hub]
+            if haulers and len(haulers) < len(units):
+                # Local search rarely moves loads one by one onto a vehicle with a large fixed
+                # cost (a plane, a train), so line-hauls are also tried on those alone.
+                other = _solve(tasks, haulers, ctx, round_, budget)
+                if (len(other.dropped), _cost(other)) < (len(solved.dropped), _cost(solved)):
+                    solved = other
             for route in solved.routes:
                 fleet.book(route)
                 trips.append(Trip(route, tasks))
@@ -347,6 +359,24 @@ def route_groups(
             break  # nothing was placed this round: another one would drop the same tasks
         pending = [(list(regions), tasks) for regions, tasks in group_by_corridor(dropped, ctx)]
     return trips, dropped
+
+
+def _solve(tasks: list[Task], units: list[Unit], ctx: Context, round_: int, budget: float) -> Solved:
+    solved = solve(
+        tasks,
+        units,
+        ctx.distance,
+        ctx.timing,
+        seed=ctx.seed + round_,
+        solution_limit=ctx.settings.solution_limit,
+        time_limit_s=budget,
+    )
+    ctx.time_limited += solved.time_limited
+    return solved
+
+
+def _cost(solved: Solved) -> float:
+    return sum(r.unit.line.fixed_cost + r.unit.line.cost_per_km * r.km for r in solved.routes)
 
 
 def _pair_km(distance: DistanceProvider, pairs: Sequence[tuple[Place, Place]]) -> list[float]:
@@ -422,7 +452,7 @@ def _assemble(
                 transfer=transfer.id,
                 legs=tuple(made),
                 delivered=made[-1].dropoff,
-                deadline=_at(start, legs[-1].close),
+                deadline=_at(start, window(transfer, start_day)[1]),
             )
         )
     direct = _direct(routed, ctx)

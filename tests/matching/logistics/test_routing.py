@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import time
+
+from barter.matching.logistics import GreatCircle
+from barter.matching.logistics.routing import Task, Timing, Unit, solve
+from tests.matching.logistics.conftest import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
+
+TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
+
+
+def run(tasks: list[Task], units: list[Unit], seed: int = 0):  # type: ignore[no-untyped-def]
+    return solve(tasks, units, GreatCircle(1.3), TIMING, seed=seed, solution_limit=30, time_limit_s=20)
+
+
+def test_a_task_no_vehicle_can_reach_is_dropped_at_once_not_searched_until_the_time_limit() -> None:
+    began = time.monotonic()
+    solved = run([Task("t", "t", SATUN, CHIANG_MAI, 1000, 0, 600)], [Unit(truck("v", SATUN), 1, 0)])
+    assert solved.dropped == [0]
+    assert solved.routes == []
+    assert not solved.time_limited
+    assert time.monotonic() - began < 5  # the limit given is 20 s
+
+
+def test_routes_respect_capacity_windows_and_the_vehicles_free_time() -> None:
+    tasks = [
+        Task("a", "a", KHON_KAEN, BANGKOK, 900_000, 0, 20_000),
+        Task("b", "b", KHON_KAEN, BANGKOK, 900_000, 0, 20_000),
+        Task("c", "c", BANGKOK, KHON_KAEN, 400_000, 3000, 20_000),
+    ]
+    units = [
+        Unit(truck("pickup", KHON_KAEN, 1500, count=2), 1, 500),
+        Unit(truck("pickup", KHON_KAEN, 1500, count=2), 2, 0),
+    ]
+    solved = run(tasks, units)
+    assert solved.dropped == []
+    for route in solved.routes:
+        assert route.departure >= route.unit.free_at
+        assert all(0 <= v.load_grams <= 1_500_000 for v in route.visits)
+        for v in route.visits:
+            task = tasks[v.task]
+            assert task.open <= v.arrival <= task.close
+        order = [(v.task, v.pickup) for v in route.visits]
+        for t in {v.task for v in route.visits}:
+            assert order.index((t, True)) < order.index((t, False))
+
+
+def test_the_seed_changes_only_the_search_path_and_each_seed_repeats() -> None:
+    tasks = [Task(f"t{k}", f"t{k}", KHON_KAEN, BANGKOK, 100_000 * (k + 1), 0, 30_000) for k in range(5)]
+    units = [Unit(truck("pickup", KHON_KAEN, 1500, count=3), n, 0) for n in (1, 2, 3)]
+
+    def shape(seed: int) -> list[tuple[tuple[str, int], list[tuple[int, bool, int]]]]:
+        return [
+            (r.unit.key, [(v.task, v.pickup, v.arrival) for v in r.visits])
+            for r in run(tasks, units, seed).routes
+        ]
+
+    assert shape(0) == shape(0)
+    assert shape(1) == shape(1)

@@ -76,9 +76,6 @@ class Fleet:
     lines: tuple[Vehicle, ...]
     free_at: dict[tuple[str, int], int] = field(default_factory=dict)
 
-    def copy(self) -> Fleet:
-        return Fleet(self.lines, dict(self.free_at))
-
     def units(self, regions: Iterable[str] | None, tasks: Sequence[Task]) -> list[Unit]:
         """The vehicles a group may use: road vehicles based in its regions (all road lines when
         `regions` is None or none is based there), and for hub-to-hub legs every hub-to-hub
@@ -189,11 +186,11 @@ def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy
 def window(transfer: Transfer, start: date) -> tuple[int, int]:
     """Minutes from the plan's start: ready from the start of `ready`, due by the end of
     `needed_by` or when its shelf life ends, whichever comes first."""
-    opens = (transfer.ready - start).days * DAY
+    ready = (transfer.ready - start).days * DAY
     closes = ((transfer.needed_by - start).days + 1) * DAY
     if transfer.shelf_life_days is not None:
-        closes = min(closes, opens + transfer.shelf_life_days * DAY)
-    return opens, closes
+        closes = min(closes, ready + transfer.shelf_life_days * DAY)
+    return max(ready, 0), closes
 
 
 def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | Handover | Unplaced:
@@ -201,11 +198,12 @@ def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | 
     settings, timing = ctx.settings, ctx.timing
     opens, closes = window(transfer, start)
     if closes <= opens:
-        why = (
-            f"needed by {transfer.needed_by} but ready only on {transfer.ready}"
-            if transfer.needed_by < transfer.ready
-            else f"spoils on the day it is ready (shelf life {transfer.shelf_life_days} days)"
-        )
+        if transfer.needed_by < transfer.ready:
+            why = f"needed by {transfer.needed_by} but ready only on {transfer.ready}"
+        elif closes <= 0:
+            why = f"due (or spoiled) before the plan starts on {start}"
+        else:
+            why = f"spoils on the day it is ready (shelf life {transfer.shelf_life_days} days)"
         return Unplaced(transfer=transfer.id, reason="impossible_window", detail=why)
     if km <= settings.handover_km:
         return Handover(transfer=transfer.id, km=round(km, 1))

@@ -19,7 +19,7 @@ def window(problem: PlanInput, transfer_id: str, start: datetime) -> tuple[datet
     )
     if t.shelf_life_days is not None:
         closes = min(closes, opens + timedelta(days=t.shelf_life_days))
-    return opens, closes
+    return max(opens, start), closes
 
 
 def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None = None) -> None:

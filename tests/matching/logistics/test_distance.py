@@ -4,7 +4,7 @@ import pytest
 
 from barter.matching.logistics import GreatCircle, PlanInput, great_circle_km, plan
 from barter.matching.logistics.model import Place
-from tests.matching.logistics.conftest import BANGKOK, CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
+from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
 from tests.matching.logistics.invariants import check_plan
 
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching.logistics import Hub, Place, PlanInput, Vehicle, plan
-from tests.matching.logistics.conftest import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
+from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
 from tests.matching.logistics.invariants import check_plan
 
 HUBS = (Hub(id="hub-south", place=SONGKHLA), Hub(id="hub-north", place=CHIANG_MAI))

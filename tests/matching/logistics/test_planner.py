@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching.logistics import Handover, Hub, Place, PlanInput, PlanSettings, Vehicle, plan
-from tests.matching.logistics.conftest import (
+from tests.matching.logistics.builders import (
     ALL_PLACES,
     BANGKOK,
     CHIANG_MAI,
@@ -300,3 +300,20 @@ def test_the_invariant_checker_catches_broken_plans() -> None:
     )
     with pytest.raises(AssertionError):
         check_plan(problem, msgspec.structs.replace(good, shipments=(swapped,)))
+
+
+def test_a_plan_starting_later_picks_up_from_its_start_and_refuses_what_is_already_due() -> None:
+    later = msgspec.structs.replace(FAST, start=DAY0 + timedelta(days=4))
+    result = solve(
+        [
+            transfer("waiting", KHON_KAEN, BANGKOK, 500, days=10),
+            transfer("overdue", KHON_KAEN, BANGKOK, 500, days=2),
+        ],
+        [truck("northeast-six-wheel", KHON_KAEN)],
+        settings=later,
+    )
+    assert result.start.date() == DAY0 + timedelta(days=4)
+    assert result.journeys[0].legs[0].pickup.date() >= DAY0 + timedelta(days=4)
+    (overdue,) = result.unplaced
+    assert overdue.reason == "impossible_window"
+    assert "before the plan starts" in overdue.detail

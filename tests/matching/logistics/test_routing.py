@@ -4,7 +4,7 @@ import time
 
 from barter.matching.logistics import GreatCircle
 from barter.matching.logistics.routing import Task, Timing, Unit, solve
-from tests.matching.logistics.conftest import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
+from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
 
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
 

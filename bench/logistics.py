@@ -18,6 +18,8 @@ import sys
 import time
 from datetime import date, timedelta
 
+import msgspec
+
 from barter.domain.model import REGIONS
 from barter.matching.logistics import Hub, Place, Plan, PlanInput, PlanSettings, Transfer, Vehicle, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
@@ -153,10 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--no-hubs", action="store_true", help="plan without hubs (corridors only)")
+    parser.add_argument("--strategy", choices=["auto", "corridors", "hubs"], default="auto")
+    parser.add_argument("--repeat", action="store_true", help="plan twice and check the plans are equal")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md")
     args = parser.parse_args(argv)
     problem = generate(args.transfers, args.seed)
-    settings = PlanSettings(time_limit_s=args.time_limit, seed=args.seed)
+    settings = PlanSettings(time_limit_s=args.time_limit, seed=args.seed, strategy=args.strategy)
     problem = PlanInput(
         transfers=problem.transfers,
         vehicles=problem.vehicles,
@@ -167,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     result = plan(problem)
     seconds = time.monotonic() - began
     body = summary(result, seconds, problem)
+    if args.repeat:
+        again = plan(problem)
+        same = msgspec.json.encode(again) == msgspec.json.encode(result)
+        verdict = "the same plan" if same else "A DIFFERENT PLAN"
+        body += f"\n\nPlanned a second time with the same input and seed: {verdict}."
     print(body)
     if not args.no_write:
         from bench.report import write_section

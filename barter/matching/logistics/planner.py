@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 
+from barter.domain.errors import FieldError, ValidationFailed
 from barter.matching.logistics.distance import DistanceProvider, GreatCircle
 from barter.matching.logistics.model import (
     THAI_TIME,
@@ -124,6 +125,7 @@ class Outcome:
 def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
     """Plan hand-overs and shipments for `problem`. Pure: the same input and seed give the same plan
     (unless the time limit cuts a search short, which `Plan.time_limited` reports)."""
+    _check_ids(problem)
     settings = problem.settings
     began = time.monotonic()
     distance = distance or GreatCircle(settings.road_factor)
@@ -159,6 +161,24 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
         best = corridors(tasks, Fleet(problem.vehicles), ctx)
     unplaced.update(best.unplaced)
     return _assemble(transfers, start, handovers, unplaced, best, problem, ctx)
+
+
+def _check_ids(problem: PlanInput) -> None:
+    """Ids must be unique within transfers, vehicles and hubs (the plan refers to them by id)."""
+    errors: list[FieldError] = []
+    lists = {
+        "transfers": [t.id for t in problem.transfers],
+        "vehicles": [v.id for v in problem.vehicles],
+        "hubs": [h.id for h in problem.hubs],
+    }
+    for name, ids in lists.items():
+        seen: set[str] = set()
+        for i, id_ in enumerate(ids):
+            if id_ in seen:
+                errors.append(FieldError(f"{name}[{i}].id", f"duplicate id {id_!r}"))
+            seen.add(id_)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from barter.domain.errors import ValidationFailed
 from barter.matching.logistics import Handover, Hub, Place, PlanInput, PlanSettings, Vehicle, plan
 from tests.matching.logistics.builders import (
     ALL_PLACES,
@@ -317,3 +318,11 @@ def test_a_plan_starting_later_picks_up_from_its_start_and_refuses_what_is_alrea
     (overdue,) = result.unplaced
     assert overdue.reason == "impossible_window"
     assert "before the plan starts" in overdue.detail
+
+
+def test_duplicate_ids_are_refused_with_the_field_path() -> None:
+    twice = transfer("t", SATUN, BANGKOK, 100)
+    problem = PlanInput(transfers=(twice, twice), vehicles=(truck("v", SONGKHLA),), settings=FAST)
+    with pytest.raises(ValidationFailed) as raised:
+        plan(problem)
+    assert [(e.path, e.message) for e in raised.value.errors] == [("transfers[1].id", "duplicate id 't'")]

@@ -49,7 +49,9 @@ class Path:
     skip: tuple[bool, bool, bool]
 
 
-def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: Context) -> Outcome:
+def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: Context) -> Outcome | None:
+    """The hub strategy's outcome, or None when taking failed legs off their trips broke a time
+    window (possible only with a distance provider that breaks the triangle inequality)."""
     paths, direct = _paths(tasks, hubs, ctx)
     legs: dict[str, list[Task]] = {}
     ready = {p.task.transfer: p.task.open for p in paths}
@@ -79,7 +81,7 @@ def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: 
             try:
                 trips = _take_off(trips, lost, ctx)
             except WindowBroken:
-                return _hopeless(tasks, fleet)
+                return None
             for transfer in lost:
                 legs.pop(transfer, None)
             alive = [p for p in alive if p.task.transfer not in lost]
@@ -92,7 +94,7 @@ def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: 
     for task in tasks:
         if task.transfer not in legs and task.transfer not in unplaced:
             legs[task.transfer] = [task]
-    return Outcome("hubs", trips, legs, unplaced, fleet)
+    return Outcome("hubs", trips, legs, unplaced)
 
 
 def _paths(tasks: Sequence[Task], hubs: Sequence[Hub], ctx: Context) -> tuple[list[Path], list[Task]]:
@@ -190,8 +192,3 @@ def _take_off(trips: list[Trip], transfers: set[str], ctx: Context) -> list[Trip
         elif visits:
             kept.append(Trip(retime(trip.route, visits, trip.tasks, ctx.distance, ctx.timing), trip.tasks))
     return kept
-
-
-def _hopeless(tasks: Sequence[Task], fleet: Fleet) -> Outcome:
-    """An outcome the planner never prefers: every task unplaced."""
-    return Outcome("hubs", [], {}, {t.transfer: no_vehicle(t) for t in tasks}, fleet)

@@ -116,7 +116,6 @@ class Outcome:
     trips: list[Trip]
     legs: dict[str, list[Task]]
     unplaced: dict[str, Unplaced]
-    fleet: Fleet
 
     def cost(self) -> float:
         return sum(_trip_cost(t) for t in self.trips)
@@ -153,11 +152,12 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
         strategy = "hubs"
     elif settings.strategy == "auto" and problem.hubs and tasks:
         strategy = _screen(tasks, problem, ctx)
+    best: Outcome | None = None
     if strategy == "hubs":
         from barter.matching.logistics.hubs import through_hubs
 
         best = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), ctx)
-    else:
+    if best is None:
         best = corridors(tasks, Fleet(problem.vehicles), ctx)
     unplaced.update(best.unplaced)
     return _assemble(transfers, start, handovers, unplaced, best, problem, ctx)
@@ -198,7 +198,7 @@ def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy
     direct = corridors(tasks, Fleet(problem.vehicles), quick)
     hubs = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), quick)
     ctx.time_limited += quick.time_limited
-    if (len(hubs.unplaced), hubs.cost()) < (len(direct.unplaced), direct.cost()):
+    if hubs is not None and (len(hubs.unplaced), hubs.cost()) < (len(direct.unplaced), direct.cost()):
         return "hubs"
     return "corridors"
 
@@ -264,7 +264,7 @@ def corridors(tasks: Sequence[Task], fleet: Fleet, ctx: Context) -> Outcome:
     trips, dropped = route_groups(group_by_corridor(tasks, ctx), fleet, ctx)
     unplaced = {t.transfer: no_vehicle(t) for t in dropped}
     legs = {t.transfer: [t] for t in tasks if t.transfer not in unplaced}
-    return Outcome("corridors", trips, legs, unplaced, fleet)
+    return Outcome("corridors", trips, legs, unplaced)
 
 
 def no_vehicle(task: Task) -> Unplaced:

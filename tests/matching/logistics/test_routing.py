@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import time
 
-from barter.matching.logistics import GreatCircle
-from barter.matching.logistics.routing import Task, Timing, Unit, solve
+import pytest
+
+from barter.matching.logistics import GreatCircle, Place
+from barter.matching.logistics.routing import Task, Timing, Unit, WindowBroken, retime, solve
 from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
 
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
@@ -57,3 +59,26 @@ def test_the_seed_changes_only_the_search_path_and_each_seed_repeats() -> None:
 
     assert shape(0) == shape(0)
     assert shape(1) == shape(1)
+
+
+class Detour:
+    """Roads where every hop is 5,000 km: no window of a few days survives it."""
+
+    def matrix(self, sources: list[Place], targets: list[Place]) -> list[list[float]]:
+        return [[0.0 if s == t else 5000.0 for t in targets] for s in sources]
+
+
+def test_retiming_a_trip_without_some_legs_keeps_its_windows_or_says_it_cannot() -> None:
+    tasks = [
+        Task("a", "a", KHON_KAEN, BANGKOK, 100_000, 0, 10_000),
+        Task("b", "b", KHON_KAEN, BANGKOK, 100_000, 0, 10_000),
+    ]
+    solved = run(tasks, [Unit(truck("pickup", KHON_KAEN, 1500, count=1), 1, 0)])
+    (route,) = solved.routes
+    keep = [v for v in route.visits if v.task == 1]
+    shorter = retime(route, keep, tasks, GreatCircle(1.3), TIMING)
+    assert [(v.task, v.pickup) for v in shorter.visits] == [(1, True), (1, False)]
+    assert shorter.km <= route.km
+    assert shorter.arrival <= route.arrival
+    with pytest.raises(WindowBroken):
+        retime(route, keep, tasks, Detour(), TIMING)

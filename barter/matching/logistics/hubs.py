@@ -75,7 +75,7 @@ def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: 
             for visit in trip.route.visits:
                 task = trip.tasks[visit.task]
                 if task.key != task.transfer and not visit.pickup:
-                    ready[task.transfer] = visit.arrival
+                    ready[task.transfer] = visit.departure  # unloaded at the hub
                     legs.setdefault(task.transfer, []).append(task)
         if lost:
             try:
@@ -129,8 +129,9 @@ def _paths(tasks: Sequence[Task], hubs: Sequence[Hub], ctx: Context) -> tuple[li
             direct.append(task)
             continue
         skip = (a <= settings.handover_km, False, c <= settings.handover_km)
+        # Each leg: loading, driving, unloading (the next leg may load once this one has unloaded).
         fastest = [
-            0 if s else timing.drive(x) + timing.handling for x, s in zip((a, b, c), skip, strict=True)
+            0 if s else timing.drive(x) + 2 * timing.handling for x, s in zip((a, b, c), skip, strict=True)
         ]
         slack = task.close - task.open - sum(fastest)
         if slack < 0:

@@ -6,6 +6,7 @@ Pure (no I/O): `plan(PlanInput) -> Plan`, `to_geojson(Plan) -> dict`. Distances 
 
 from barter.matching.logistics.distance import DistanceProvider, GreatCircle, great_circle_km
 from barter.matching.logistics.geojson import to_geojson
+from barter.matching.logistics.lots import split_heavy, split_into_lots
 from barter.matching.logistics.model import (
     THAI_TIME,
     DirectDelivery,
@@ -47,5 +48,7 @@ __all__ = [
     "Vehicle",
     "great_circle_km",
     "plan",
+    "split_heavy",
+    "split_into_lots",
     "to_geojson",
 ]

@@ -100,9 +100,11 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     the plan a function of input and seed; `time_limit_s` is the safety net for the whole plan (a
     plan cut by it says so in `Plan.time_limited`). `hub_max_detour`: a transfer goes through hubs
     only when its road distance through them is at most this times its direct distance.
-    `strategy`: "auto" screens both (when hubs are given) and optimises the better; "corridors" or
-    "hubs" forces one. `seed`: OR-Tools routing has no random seed, so the seed orders the nodes
-    given to it and starts the clustering; the same input and seed give the same plan.
+    `max_trip_days`: no trip (depot to depot) lasts longer; unset, trips are as long as the
+    windows allow. `strategy`: "auto" screens both (when hubs are given) and optimises the
+    better; "corridors" or "hubs" forces one. `seed`: OR-Tools routing has no random seed, so the
+    seed orders the nodes given to it and starts the clustering; the same input and seed give the
+    same plan.
     """
 
     handover_km: NonNegative = 30.0
@@ -116,6 +118,7 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     max_group_size: Annotated[int, msgspec.Meta(ge=2, le=500)] = 40
     hub_max_detour: Annotated[float, msgspec.Meta(ge=1.0)] = 1.3
     strategy: Literal["auto", "corridors", "hubs"] = "auto"
+    max_trip_days: Positive | None = None
     start: date | None = None
 
 

@@ -387,6 +387,9 @@ def _solve(tasks: list[Task], units: list[Unit], ctx: Context, round_: int, budg
         ctx.timing,
         seed=ctx.seed + round_,
         solution_limit=ctx.settings.solution_limit,
+        max_trip_minutes=None
+        if ctx.settings.max_trip_days is None
+        else round(ctx.settings.max_trip_days * DAY),
         time_limit_s=budget,
     )
     ctx.time_limited += solved.time_limited

@@ -116,6 +116,7 @@ def solve(
     seed: int,
     solution_limit: int,
     time_limit_s: float,
+    max_trip_minutes: int | None = None,
 ) -> Solved:
     """Route `tasks` on `units`; tasks that no unit can carry in time are returned as dropped."""
     if not tasks:
@@ -138,7 +139,13 @@ def solve(
         o, d, speed = len(depots) + 2 * t, len(depots) + 2 * t + 1, unit.line.speed_kmh
         at_origin = max(unit.free_at + timing.drive(km_all[starts[v]][o], speed), task.open)
         at_destination = at_origin + timing.drive(km_all[o][d], speed) + timing.handling
-        return max(at_destination, task.open) <= task.close
+        if max(at_destination, task.open) > task.close:
+            return False
+        if max_trip_minutes is None:
+            return True
+        back = timing.drive(km_all[d][starts[v]], speed) + timing.handling
+        trip = timing.drive(km_all[starts[v]][o], speed) + (at_destination - at_origin) + back
+        return trip <= max_trip_minutes
 
     # A task no unit can carry alone is dropped before the search: a search whose every move is
     # infeasible would otherwise run to its time limit.
@@ -214,6 +221,8 @@ def solve(
         routing.AddDisjunction([d], DROP_PENALTY)
     for v, unit in enumerate(units):
         clock.CumulVar(routing.Start(v)).SetRange(unit.free_at, horizon)
+        if max_trip_minutes is not None:
+            clock.SetSpanUpperBoundForVehicle(max_trip_minutes, v)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
@@ -256,10 +265,11 @@ def schedule(
     tasks: Sequence[Task],
     timing: Timing,
 ) -> Route:
-    """Earliest times along the solver's order of nodes, with the solver's own transit times.
+    """Times along the solver's order of nodes, with the solver's own transit times.
 
-    The vehicle leaves its depot no earlier than it is useful: just in time for the first pick-up's
-    window to open, or when it is free, whichever is later.
+    The trip ends as early as it can (earliest times forward from when the vehicle is free), and
+    leaves its depot as late as that allows (latest times backward from that end), so the vehicle
+    waits as little as possible on the way and the trip is as short as it can be.
     """
     speed = unit.line.speed_kmh
     handling = timing.handling
@@ -267,9 +277,21 @@ def schedule(
     def transit(a: int, b: int) -> int:
         return timing.drive(km[a][b], speed) + (handling if node_task[a] is not None else 0)
 
-    first = node_task[seq[0]]
-    assert first is not None
-    leave = max(unit.free_at, tasks[first[0]].open - transit(depot_node, seq[0]))
+    def window(node: int) -> tuple[int, int]:
+        info = node_task[node]
+        assert info is not None
+        return tasks[info[0]].open, tasks[info[0]].close
+
+    earliest, now, prev = [], unit.free_at, depot_node
+    for node in seq:
+        now = max(now + transit(prev, node), window(node)[0])
+        earliest.append(now)
+        prev = node
+    latest = now
+    for i in range(len(seq) - 2, -1, -1):
+        latest = min(window(seq[i])[1], latest - transit(seq[i], seq[i + 1]))
+        latest = max(latest, earliest[i])
+    leave = max(unit.free_at, latest - transit(depot_node, seq[0]))
     route = Route(unit=unit, departure=leave, arrival=leave)
     now, prev, load = leave, depot_node, 0
     for node in seq:

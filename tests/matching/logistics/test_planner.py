@@ -326,3 +326,19 @@ def test_duplicate_ids_are_refused_with_the_field_path() -> None:
     with pytest.raises(ValidationFailed) as raised:
         plan(problem)
     assert [(e.path, e.message) for e in raised.value.errors] == [("transfers[1].id", "duplicate id 't'")]
+
+
+def test_trips_last_at_most_max_trip_days_and_what_cannot_fit_is_unplaced() -> None:
+    short = msgspec.structs.replace(FAST, max_trip_days=3)
+    result = solve(
+        [
+            transfer("near-1", KHON_KAEN, BANGKOK, 500, ready=0),
+            transfer("near-2", BANGKOK, KHON_KAEN, 500, ready=6),
+            transfer("far", SATUN, CHIANG_RAI, 500),  # 2,500 km of road each way: days beyond 3
+        ],
+        [truck("central-six-wheel", BANGKOK, count=1), truck("south-six-wheel", SONGKHLA, count=1)],
+        settings=short,
+    )
+    assert [(u.transfer, u.reason) for u in result.unplaced] == [("far", "no_vehicle")]
+    assert result.totals.routed == 2
+    assert all(s.arrival - s.departure <= timedelta(days=3) for s in result.shipments)

@@ -62,6 +62,8 @@ def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None
         assert 1 <= s.unit <= line.count
         assert s.capacity_kg == line.capacity_kg
         used[(s.vehicle, s.unit)].append((s.departure, s.arrival))
+        if settings.max_trip_days is not None:
+            assert s.arrival - s.departure <= timedelta(days=settings.max_trip_days), "trip too long"
         assert s.stops[0].kind == "depot"
         assert s.stops[-1].kind == "depot"
         assert s.stops[0].place == line.depot

@@ -238,9 +238,10 @@ hub_sets = st.lists(st.sampled_from(ALL_PLACES), max_size=4, unique=True)
     st.sampled_from(["auto", "corridors", "hubs"]),
     st.integers(min_value=0, max_value=3),
     st.integers(min_value=0, max_value=2),
+    st.sampled_from([None, 2.0, 6.0]),
 )
 def test_generated_plans_keep_every_invariant_and_are_reproducible(
-    raw, fleet, hub_places, plane, strategy, group, seed
+    raw, fleet, hub_places, plane, strategy, group, seed, max_trip_days
 ) -> None:  # type: ignore[no-untyped-def]
     transfers = [
         transfer(f"t{k}", a, b, round(kg, 1), ready=ready, days=days, shelf=shelf)
@@ -263,7 +264,13 @@ def test_generated_plans_keep_every_invariant_and_are_reproducible(
             )
         )
     settings_ = msgspec.structs.replace(
-        FAST, solution_limit=10, max_group_size=2 + group, seed=seed, hub_max_detour=2.0, strategy=strategy
+        FAST,
+        solution_limit=10,
+        max_group_size=2 + group,
+        seed=seed,
+        hub_max_detour=2.0,
+        strategy=strategy,
+        max_trip_days=max_trip_days,
     )
     first = solve(transfers, vehicles, settings_, hubs)
     assert first == solve(transfers, vehicles, settings_, hubs)

@@ -7,6 +7,7 @@ every loser gets a 409 that names the current state.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,8 +22,8 @@ from barter.settings import Settings
 from barter.storage.database import init_connection
 from barter.workflow.runner import sweep_expired
 from tests.live import client, serve
-from tests.world import COORD, OWNER
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
+from tests.world import COORD, OWNER
 
 CLIENTS = 20
 
@@ -95,8 +96,12 @@ async def test_approvals_while_the_community_withdraws_or_reduces_the_held_offer
     url = f"/v1/offers/{fish['id']}"
     etag = f'"v{fish["version"]}"'
     keys = cycle.world.keys
-    async with client(live, keys[OWNER]) as owner, client(live, keys[BOTH_COORD]) as coord, \
-            client(live, keys[B_KEY]) as b, client(live, keys[C_KEY]) as c:  # fmt: skip
+    async with (
+        client(live, keys[OWNER]) as owner,
+        client(live, keys[BOTH_COORD]) as coord,
+        client(live, keys[B_KEY]) as b,
+        client(live, keys[C_KEY]) as c,
+    ):
         calls = []
         for n in range(CLIENTS):
             if n % 4 == 0:
@@ -169,6 +174,6 @@ async def test_two_runs_started_at_once(cycle: Cycle, live_real_time: str) -> No
     runs = await db.fetch("SELECT id, started_at, finished_at FROM matching_runs ORDER BY started_at")
     assert len(runs) == len(started)
     assert all(r["finished_at"] > r["started_at"] for r in runs)
-    for earlier, later in zip(runs, runs[1:], strict=False):
+    for earlier, later in itertools.pairwise(runs):
         assert later["started_at"] >= earlier["finished_at"], "two runs over one region overlapped"
     await _invariants(db)

@@ -11,8 +11,8 @@ from barter.domain.clock import ManualClock
 from barter.domain.model import REGIONS
 from barter.settings import Settings
 from barter.workflow.runner import REGION_LOCKS, RUN_ALIVE
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 from tests.workflow.conftest import BOTH_COORD, Cycle
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
 
 @pytest.mark.parametrize(

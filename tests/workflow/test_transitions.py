@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import asyncpg
+import pytest
 
 from barter.domain.clock import ManualClock
 from barter.storage.database import init_connection
 from barter.workflow.runner import sweep_expired
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
 
 async def _proposal(cycle: Cycle) -> dict[str, Any]:

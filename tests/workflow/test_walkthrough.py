@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.world import COORD, OWNER
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
+from tests.world import COORD, OWNER
 
 
 async def test_three_way_cycle_from_posting_to_accounts(cycle: Cycle) -> None:

@@ -1,0 +1,621 @@
+"""The logistics planner: transfers in, hand-overs and consolidated shipments out.
+
+1. Each transfer is checked on its own: an impossible window (needed before it is ready, spoiled
+   before it could arrive even driven straight there) or a weight above every vehicle's capacity
+   makes it unplaced with that reason; one within `handover_km` is a hand-over.
+2. The rest travel in shipments. They are grouped by corridor, the unordered pair of their origin
+   and destination regions (a truck taking fish north brings rice back south), or by region for
+   transfers inside one region. A group bigger than `max_group_size` is cut by clustering its
+   transfers on their two end points, so 500 transfers become a few dozen small routing problems.
+3. Each group is routed by OR-Tools (`routing.solve`) with the vehicles based in its regions that
+   are free at the time; a vehicle's later trips start when its earlier one is back at the depot.
+   Transfers no vehicle could take get further rounds once the fleet's earlier trips are known.
+4. With hubs, transfers between regions may instead go collection (to the hub of their region),
+   line-haul (hub to hub, consolidated), distribution (hub to destination); see `hubs.py`. The plan
+   keeps whichever strategy places more transfers, then costs less.
+5. Every routed transfer is also costed travelling alone, so the saving is explicit.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import msgspec
+
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.matching.logistics.distance import DistanceProvider, GreatCircle
+from barter.matching.logistics.model import (
+    THAI_TIME,
+    DirectDelivery,
+    Handover,
+    Journey,
+    Leg,
+    Place,
+    Plan,
+    PlanInput,
+    PlanSettings,
+    Shipment,
+    Stop,
+    StopKind,
+    Strategy,
+    Totals,
+    Transfer,
+    Unplaced,
+    Vehicle,
+)
+from barter.matching.logistics.routing import Route, Solved, Task, Timing, Unit, solve
+
+DAY = 1440
+MAX_UNITS_PER_LINE = 4
+ROUNDS = 3
+SHARE = 4
+
+
+@dataclass(slots=True)
+class Context:
+    """What every stage of one planning call shares."""
+
+    settings: PlanSettings
+    distance: DistanceProvider
+    timing: Timing
+    lines: tuple[Vehicle, ...]  # road vehicles: what a transfer travelling alone could take
+    deadline: float
+    seed: int
+    time_limited: int = 0
+
+
+@dataclass(slots=True)
+class Fleet:
+    """When each physical vehicle is next free at its depot (minutes from the plan's start)."""
+
+    lines: tuple[Vehicle, ...]
+    free_at: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def units(self, regions: Iterable[str] | None, tasks: Sequence[Task]) -> list[Unit]:
+        """The vehicles a group may use: road vehicles based in its regions (all road lines when
+        `regions` is None or none is based there), and for hub-to-hub legs every hub-to-hub
+        line; at most one per task and `MAX_UNITS_PER_LINE` per line, earliest free first."""
+        lightest = min(t.grams for t in tasks)
+        line_haul = all(t.origin_hub and t.destination_hub for t in tasks)
+        usable = [v for v in self.lines if math.floor(v.capacity_kg * 1000) >= lightest]
+        road = [v for v in usable if not v.hub_to_hub]
+        wanted = set(regions or ())
+        local = [v for v in road if v.depot.region in wanted] or road
+        if line_haul:
+            local += [v for v in usable if v.hub_to_hub]
+        units: list[Unit] = []
+        for line in local:
+            free = sorted((self.free_at.get((line.id, k), 0), k) for k in range(1, line.count + 1))
+            take = min(len(free), len(tasks), MAX_UNITS_PER_LINE)
+            units += [Unit(line, k, at) for at, k in free[:take]]
+        return units
+
+    def book(self, route: Route) -> None:
+        self.free_at[route.unit.key] = route.arrival
+
+
+@dataclass(slots=True)
+class Trip:
+    """A solved route with its tasks resolved (the routing module speaks in task indices)."""
+
+    route: Route
+    tasks: list[Task]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One strategy's result before it becomes a Plan."""
+
+    strategy: Strategy
+    trips: list[Trip]
+    legs: dict[str, list[Task]]
+    unplaced: dict[str, Unplaced]
+
+    def cost(self) -> float:
+        return sum(_trip_cost(t) for t in self.trips)
+
+
+def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
+    """Plan hand-overs and shipments for `problem`. Pure: the same input and seed give the same plan
+    (unless the time limit cuts a search short, which `Plan.time_limited` reports)."""
+    _check_ids(problem)
+    settings = problem.settings
+    began = time.monotonic()
+    distance = distance or GreatCircle(settings.road_factor)
+    timing = Timing(settings.speed_kmh, 24.0 / settings.working_hours_per_day, settings.stop_minutes)
+    transfers = problem.transfers
+    start = settings.start or min((t.ready for t in transfers), default=date(2000, 1, 1))
+    road = tuple(v for v in problem.vehicles if not v.hub_to_hub)
+    ctx = Context(settings, distance, timing, road, began + settings.time_limit_s, settings.seed)
+
+    direct_km = _pair_km(distance, [(t.origin, t.destination) for t in transfers])
+    handovers: list[Handover] = []
+    unplaced: dict[str, Unplaced] = {}
+    tasks: list[Task] = []
+    for transfer, km in zip(transfers, direct_km, strict=True):
+        outcome = _triage(transfer, km, start, ctx)
+        if isinstance(outcome, Handover):
+            handovers.append(outcome)
+        elif isinstance(outcome, Unplaced):
+            unplaced[transfer.id] = outcome
+        else:
+            tasks.append(outcome)
+
+    strategy: Strategy = "corridors"
+    if settings.strategy == "hubs" and problem.hubs:
+        strategy = "hubs"
+    elif settings.strategy == "auto" and problem.hubs and tasks:
+        strategy = _screen(tasks, problem, ctx)
+    best: Outcome | None = None
+    if strategy == "hubs":
+        from barter.matching.logistics.hubs import through_hubs
+
+        best = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), ctx)
+    if best is None:
+        best = corridors(tasks, Fleet(problem.vehicles), ctx)
+    unplaced.update(best.unplaced)
+    return _assemble(transfers, start, handovers, unplaced, best, problem, ctx)
+
+
+def _check_ids(problem: PlanInput) -> None:
+    """Ids must be unique within transfers, vehicles and hubs (the plan refers to them by id)."""
+    errors: list[FieldError] = []
+    lists = {
+        "transfers": [t.id for t in problem.transfers],
+        "vehicles": [v.id for v in problem.vehicles],
+        "hubs": [h.id for h in problem.hubs],
+    }
+    for name, ids in lists.items():
+        seen: set[str] = set()
+        for i, id_ in enumerate(ids):
+            if id_ in seen:
+                errors.append(FieldError(f"{name}[{i}].id", f"duplicate id {id_!r}"))
+            seen.add(id_)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy:
+    """Pick the strategy to optimise: both are built with first solutions only (a second or two
+    for 500 transfers), and the one placing more transfers, then cheaper, wins. Optimising both
+    would double the time for a choice the first solutions already make clear."""
+    from barter.matching.logistics.hubs import through_hubs
+
+    quick = Context(
+        msgspec.structs.replace(ctx.settings, solution_limit=1),
+        ctx.distance,
+        ctx.timing,
+        ctx.lines,
+        ctx.deadline,
+        ctx.seed,
+    )
+    direct = corridors(tasks, Fleet(problem.vehicles), quick)
+    hubs = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), quick)
+    ctx.time_limited += quick.time_limited
+    if hubs is not None and (len(hubs.unplaced), hubs.cost()) < (len(direct.unplaced), direct.cost()):
+        return "hubs"
+    return "corridors"
+
+
+def window(transfer: Transfer, start: date) -> tuple[int, int]:
+    """Minutes from the plan's start: ready from the start of `ready`, due by the end of
+    `needed_by` or when its shelf life ends, whichever comes first."""
+    ready = (transfer.ready - start).days * DAY
+    closes = ((transfer.needed_by - start).days + 1) * DAY
+    if transfer.shelf_life_days is not None:
+        closes = min(closes, ready + transfer.shelf_life_days * DAY)
+    return max(ready, 0), closes
+
+
+def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | Handover | Unplaced:
+    """Decide what a transfer is on its own: a hand-over, unplaceable (and why), or a task to route."""
+    settings, timing = ctx.settings, ctx.timing
+    opens, closes = window(transfer, start)
+    if closes <= opens:
+        if transfer.needed_by < transfer.ready:
+            why = f"needed by {transfer.needed_by} but ready only on {transfer.ready}"
+        elif closes <= 0:
+            why = f"due (or spoiled) before the plan starts on {start}"
+        else:
+            why = f"spoils on the day it is ready (shelf life {transfer.shelf_life_days} days)"
+        return Unplaced(transfer=transfer.id, reason="impossible_window", detail=why)
+    if km <= settings.handover_km:
+        return Handover(transfer=transfer.id, km=round(km, 1))
+    grams = math.ceil(transfer.weight_kg * 1000)
+    able = [v for v in ctx.lines if math.floor(v.capacity_kg * 1000) >= grams]
+    if not ctx.lines:
+        return Unplaced(transfer=transfer.id, reason="no_fleet", detail="no vehicles were given")
+    if not able:
+        biggest = max(v.capacity_kg for v in ctx.lines)
+        return Unplaced(
+            transfer=transfer.id,
+            reason="too_heavy",
+            detail=f"{transfer.weight_kg:g} kg is more than the largest vehicle carries ({biggest:g} kg);"
+            " split it into lots",
+        )
+    fastest = max(v.speed_kmh or settings.speed_kmh for v in able)
+    shortest = timing.drive(km, fastest) + timing.handling
+    if shortest > closes - opens:
+        return Unplaced(
+            transfer=transfer.id,
+            reason="impossible_window",
+            detail=f"{km:.0f} km take at least {shortest / 60:.0f} h but it must arrive within "
+            f"{(closes - opens) / 60:.0f} h of being ready",
+        )
+    return Task(
+        key=transfer.id,
+        transfer=transfer.id,
+        origin=transfer.origin,
+        destination=transfer.destination,
+        grams=grams,
+        open=opens,
+        close=closes,
+    )
+
+
+def corridors(tasks: Sequence[Task], fleet: Fleet, ctx: Context) -> Outcome:
+    """Every routed transfer travels direct, consolidated with others of its corridor."""
+    trips, dropped = route_groups(group_by_corridor(tasks, ctx), fleet, ctx)
+    unplaced = {t.transfer: no_vehicle(t) for t in dropped}
+    legs = {t.transfer: [t] for t in tasks if t.transfer not in unplaced}
+    return Outcome("corridors", trips, legs, unplaced)
+
+
+def no_vehicle(task: Task) -> Unplaced:
+    return Unplaced(
+        transfer=task.transfer,
+        reason="no_vehicle",
+        detail="no vehicle of the fleet could carry it within its window (all busy, too small or too far)",
+    )
+
+
+def group_by_corridor(tasks: Sequence[Task], ctx: Context) -> list[tuple[tuple[str, ...], list[Task]]]:
+    """Groups of at most `max_group_size` tasks sharing a corridor (or a region), in a fixed order."""
+    by_key: dict[tuple[str, ...], list[Task]] = defaultdict(list)
+    for task in tasks:
+        key: tuple[str, ...] = tuple(sorted({task.origin.region, task.destination.region}))
+        by_key[key].append(task)
+    return [
+        (key, chunk)
+        for key in sorted(by_key)
+        for chunk in cluster(by_key[key], key[0], ctx.settings.max_group_size, ctx.seed)
+    ]
+
+
+def cluster(tasks: Sequence[Task], first_region: str, size: int, seed: int) -> list[list[Task]]:
+    """Cut `tasks` into chunks of at most `size` whose end points lie close together.
+
+    Each task is a point (end in `first_region`, other end), so opposite directions of a corridor
+    land together; k-means from a seeded start, then oversized clusters are halved along their
+    widest coordinate.
+    """
+    ordered = sorted(tasks, key=lambda t: t.key)
+    if len(ordered) <= size:
+        return [ordered]
+
+    def point(t: Task) -> tuple[float, float, float, float]:
+        a, b = t.origin, t.destination
+        if a.region != first_region or (b.region == first_region and (b.lat, b.lon) < (a.lat, a.lon)):
+            a, b = b, a
+        return (a.lat, a.lon, b.lat, b.lon)
+
+    points = [point(t) for t in ordered]
+    k = math.ceil(len(ordered) / size)
+    rng = random.Random(seed)  # noqa: S311 (seeded for reproducibility, not secrecy)
+    centres = [points[i] for i in sorted(rng.sample(range(len(points)), k))]
+    members: list[list[int]] = []
+    for _ in range(12):
+        members = [[] for _ in centres]
+        for i, p in enumerate(points):
+            nearest = min(range(k), key=lambda c: (_square(p, centres[c]), c))
+            members[nearest].append(i)
+        moved = [
+            tuple(sum(points[i][d] for i in m) / len(m) for d in range(4)) if m else centres[c]
+            for c, m in enumerate(members)
+        ]
+        if moved == centres:
+            break
+        centres = moved  # type: ignore[assignment]
+    chunks: list[list[int]] = []
+    pending = [m for m in members if m]
+    while pending:
+        m = pending.pop(0)
+        if len(m) <= size:
+            chunks.append(m)
+            continue
+        widest = max(range(4), key=lambda d: max(points[i][d] for i in m) - min(points[i][d] for i in m))
+        m = sorted(m, key=lambda i: (points[i][widest], i))
+        half = len(m) // 2
+        pending += [m[:half], m[half:]]
+    return [[ordered[i] for i in sorted(chunk)] for chunk in chunks]
+
+
+def _square(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
+
+
+def route_groups(
+    groups: Sequence[tuple[Iterable[str], list[Task]]], fleet: Fleet, ctx: Context
+) -> tuple[list[Trip], list[Task]]:
+    """Route each group in turn on the fleet's free vehicles; what no vehicle took gets further
+    rounds (regrouped by corridor) once the earlier trips have booked the fleet."""
+    trips: list[Trip] = []
+    pending = [(list(regions), tasks) for regions, tasks in groups]
+    dropped: list[Task] = []
+    for round_ in range(ROUNDS):
+        dropped = []
+        waiting = sum(len(tasks) for _, tasks in pending)
+        for regions, tasks in pending:
+            # The time limit is a safety net: a group may take a few times its share of what is
+            # left, so only a plan running far behind is cut (and says so).
+            left = ctx.deadline - time.monotonic()
+            budget = max(0.05, min(left, left * SHARE * len(tasks) / waiting))
+            waiting -= len(tasks)
+            # The first round uses the vehicles based in the group's regions; later rounds any.
+            units = fleet.units(regions if round_ == 0 else None, tasks)
+            solved = _solve(tasks, units, ctx, round_, budget)
+            haulers = [u for u in units if u.line.hub_to_hub]
+            if haulers and len(haulers) < len(units):
+                # Local search rarely moves loads one by one onto a vehicle with a large fixed
+                # cost (a plane, a train), so line-hauls are also tried on those alone.
+                other = _solve(tasks, haulers, ctx, round_, budget)
+                if (len(other.dropped), _cost(other)) < (len(solved.dropped), _cost(solved)):
+                    solved = other
+            for route in solved.routes:
+                fleet.book(route)
+                trips.append(Trip(route, tasks))
+            dropped += [tasks[i] for i in solved.dropped]
+        if not dropped or round_ == ROUNDS - 1:
+            break
+        if len(dropped) == sum(len(tasks) for _, tasks in pending):
+            break  # nothing was placed this round: another one would drop the same tasks
+        pending = [(list(regions), tasks) for regions, tasks in group_by_corridor(dropped, ctx)]
+    return trips, dropped
+
+
+def _solve(tasks: list[Task], units: list[Unit], ctx: Context, round_: int, budget: float) -> Solved:
+    solved = solve(
+        tasks,
+        units,
+        ctx.distance,
+        ctx.timing,
+        seed=ctx.seed + round_,
+        solution_limit=ctx.settings.solution_limit,
+        max_trip_minutes=None
+        if ctx.settings.max_trip_days is None
+        else round(ctx.settings.max_trip_days * DAY),
+        time_limit_s=budget,
+    )
+    ctx.time_limited += solved.time_limited
+    return solved
+
+
+def _cost(solved: Solved) -> float:
+    return sum(r.unit.line.fixed_cost + r.unit.line.cost_per_km * r.km for r in solved.routes)
+
+
+def _pair_km(distance: DistanceProvider, pairs: Sequence[tuple[Place, Place]]) -> list[float]:
+    """Distances of many (a, b) pairs with one rectangular matrix over the distinct end points."""
+    sources = list(dict.fromkeys(a for a, _ in pairs))
+    targets = list(dict.fromkeys(b for _, b in pairs))
+    if not pairs:
+        return []
+    row = {p: i for i, p in enumerate(sources)}
+    col = {p: j for j, p in enumerate(targets)}
+    km = distance.matrix(sources, targets)
+    return [km[row[a]][col[b]] for a, b in pairs]
+
+
+def _trip_cost(trip: Trip) -> float:
+    line = trip.route.unit.line
+    return line.fixed_cost + line.cost_per_km * trip.route.km
+
+
+def _at(start: datetime, minutes: int) -> datetime:
+    return start + timedelta(minutes=minutes)
+
+
+def _assemble(
+    transfers: Sequence[Transfer],
+    start_day: date,
+    handovers: list[Handover],
+    unplaced: dict[str, Unplaced],
+    outcome: Outcome,
+    problem: PlanInput,
+    ctx: Context,
+) -> Plan:
+    start = datetime(start_day.year, start_day.month, start_day.day, tzinfo=THAI_TIME)
+    hubs = {h.place: h.id for h in problem.hubs}
+    trips = sorted(
+        outcome.trips, key=lambda t: (t.route.departure, t.route.unit.line.id, t.route.unit.number)
+    )
+    shipments: list[Shipment] = []
+    leg_times: dict[str, tuple[str, int, int]] = {}
+    for number, trip in enumerate(trips, 1):
+        sid = f"S{number:03d}"
+        shipments.append(_shipment(sid, trip, start, hubs))
+        picked: dict[str, int] = {}
+        for visit in trip.route.visits:
+            task = trip.tasks[visit.task]
+            if visit.pickup:
+                picked[task.key] = visit.arrival
+            else:
+                leg_times[task.key] = (sid, picked[task.key], visit.arrival)
+
+    by_id = {t.id: t for t in transfers}
+    journeys: list[Journey] = []
+    routed: list[Transfer] = []
+    for transfer in transfers:
+        legs = outcome.legs.get(transfer.id)
+        if not legs or transfer.id in unplaced:
+            continue
+        routed.append(transfer)
+        made = []
+        for task in legs:
+            sid, up, down = leg_times[task.key]
+            made.append(
+                Leg(
+                    shipment=sid,
+                    origin=task.origin,
+                    destination=task.destination,
+                    pickup=_at(start, up),
+                    dropoff=_at(start, down),
+                )
+            )
+        journeys.append(
+            Journey(
+                transfer=transfer.id,
+                legs=tuple(made),
+                delivered=made[-1].dropoff,
+                deadline=_at(start, window(transfer, start_day)[1]),
+            )
+        )
+    direct = _direct(routed, ctx)
+    km = round(sum(s.km for s in shipments), 1)
+    cost = round(sum(s.cost for s in shipments), 2)
+    direct_km = round(sum(d.km for d in direct), 1)
+    direct_cost = round(sum(d.cost for d in direct), 2)
+    totals = Totals(
+        transfers=len(transfers),
+        handovers=len(handovers),
+        routed=len(journeys),
+        unplaced=len(unplaced),
+        shipments=len(shipments),
+        weight_kg=round(sum(by_id[j.transfer].weight_kg for j in journeys), 3),
+        km=km,
+        cost=cost,
+        direct_km=direct_km,
+        direct_cost=direct_cost,
+        saved_km=round(direct_km - km, 1),
+        saved_cost=round(direct_cost - cost, 2),
+    )
+    order = {t.id: i for i, t in enumerate(transfers)}
+    return Plan(
+        start=start,
+        strategy=outcome.strategy,
+        seed=ctx.seed,
+        handovers=tuple(handovers),
+        shipments=tuple(shipments),
+        journeys=tuple(journeys),
+        unplaced=tuple(sorted(unplaced.values(), key=lambda u: order[u.transfer])),
+        direct=tuple(direct),
+        totals=totals,
+        time_limited=ctx.time_limited,
+    )
+
+
+def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> Shipment:
+    route = trip.route
+    line = route.unit.line
+    stops: list[Stop] = [
+        Stop(
+            kind="depot",
+            place=line.depot,
+            arrival=_at(start, route.departure),
+            departure=_at(start, route.departure),
+            load_kg=0.0,
+            km_from_previous=0.0,
+        )
+    ]
+    groups: list[list[int]] = []
+    for i, visit in enumerate(route.visits):
+        if groups and route.visits[groups[-1][-1]].place == visit.place:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    carried: list[str] = []
+    max_load = 0
+    for members in groups:
+        visits = [route.visits[i] for i in members]
+        picked = tuple(trip.tasks[v.task].transfer for v in visits if v.pickup)
+        dropped = tuple(trip.tasks[v.task].transfer for v in visits if not v.pickup)
+        carried += [p for p in picked if p not in carried]
+        place = visits[0].place
+        kind: StopKind = (
+            "hub"
+            if place in hubs
+            else "pickup_dropoff"
+            if picked and dropped
+            else "pickup"
+            if picked
+            else "dropoff"
+        )
+        max_load = max(max_load, *(v.load_grams for v in visits))
+        stops.append(
+            Stop(
+                kind=kind,
+                place=place,
+                hub=hubs.get(place),
+                picked=picked,
+                dropped=dropped,
+                arrival=_at(start, visits[0].arrival),
+                departure=_at(start, visits[-1].departure),
+                load_kg=visits[-1].load_grams / 1000,
+                km_from_previous=round(visits[0].km_from_previous, 1),
+            )
+        )
+    back = route.km - sum(v.km_from_previous for v in route.visits)
+    stops.append(
+        Stop(
+            kind="depot",
+            place=line.depot,
+            arrival=_at(start, route.arrival),
+            departure=_at(start, route.arrival),
+            load_kg=0.0,
+            km_from_previous=round(back, 1),
+        )
+    )
+    return Shipment(
+        id=sid,
+        vehicle=line.id,
+        kind=line.kind,
+        unit=route.unit.number,
+        capacity_kg=line.capacity_kg,
+        stops=tuple(stops),
+        transfers=tuple(carried),
+        km=round(route.km, 1),
+        cost=round(_trip_cost(trip), 2),
+        max_load_kg=max_load / 1000,
+        departure=_at(start, route.departure),
+        arrival=_at(start, route.arrival),
+    )
+
+
+def _direct(routed: Sequence[Transfer], ctx: Context) -> list[DirectDelivery]:
+    """Each routed transfer alone: the cheapest vehicle line able to carry it, depot -> origin ->
+    destination -> depot."""
+    if not routed:
+        return []
+    lines = ctx.lines
+    depots = list(dict.fromkeys(v.depot for v in lines))
+    ends = list(dict.fromkeys(p for t in routed for p in (t.origin, t.destination)))
+    out_km = ctx.distance.matrix(depots, ends)
+    back_km = ctx.distance.matrix(ends, depots)
+    where = {p: i for i, p in enumerate(ends)}
+    depot_at = {p: i for i, p in enumerate(depots)}
+    middle = _pair_km(ctx.distance, [(t.origin, t.destination) for t in routed])
+    result: list[DirectDelivery] = []
+    for transfer, mid in zip(routed, middle, strict=True):
+        grams = math.ceil(transfer.weight_kg * 1000)
+        best: tuple[float, float, str] | None = None
+        for line in lines:
+            if math.floor(line.capacity_kg * 1000) < grams:
+                continue
+            d = depot_at[line.depot]
+            km = out_km[d][where[transfer.origin]] + mid + back_km[where[transfer.destination]][d]
+            cost = line.fixed_cost + line.cost_per_km * km
+            if best is None or cost < best[0]:
+                best = (cost, km, line.id)
+        assert best is not None, "a routed transfer fits some vehicle"
+        result.append(
+            DirectDelivery(
+                transfer=transfer.id, vehicle=best[2], km=round(best[1], 1), cost=round(best[0], 2)
+            )
+        )
+    return result

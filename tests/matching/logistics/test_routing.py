@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from barter.matching.logistics import GreatCircle, Place
+from barter.matching.logistics.routing import Task, Timing, Unit, WindowBroken, retime, solve
+from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
+
+TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
+
+
+def run(tasks: list[Task], units: list[Unit], seed: int = 0):  # type: ignore[no-untyped-def]
+    return solve(tasks, units, GreatCircle(1.3), TIMING, seed=seed, solution_limit=30, time_limit_s=20)
+
+
+def test_a_task_no_vehicle_can_reach_is_dropped_at_once_not_searched_until_the_time_limit() -> None:
+    began = time.monotonic()
+    solved = run([Task("t", "t", SATUN, CHIANG_MAI, 1000, 0, 600)], [Unit(truck("v", SATUN), 1, 0)])
+    assert solved.dropped == [0]
+    assert solved.routes == []
+    assert not solved.time_limited
+    assert time.monotonic() - began < 5  # the limit given is 20 s
+
+
+def test_routes_respect_capacity_windows_and_the_vehicles_free_time() -> None:
+    tasks = [
+        Task("a", "a", KHON_KAEN, BANGKOK, 900_000, 0, 20_000),
+        Task("b", "b", KHON_KAEN, BANGKOK, 900_000, 0, 20_000),
+        Task("c", "c", BANGKOK, KHON_KAEN, 400_000, 3000, 20_000),
+    ]
+    units = [
+        Unit(truck("pickup", KHON_KAEN, 1500, count=2), 1, 500),
+        Unit(truck("pickup", KHON_KAEN, 1500, count=2), 2, 0),
+    ]
+    solved = run(tasks, units)
+    assert solved.dropped == []
+    for route in solved.routes:
+        assert route.departure >= route.unit.free_at
+        assert all(0 <= v.load_grams <= 1_500_000 for v in route.visits)
+        for v in route.visits:
+            task = tasks[v.task]
+            assert task.open <= v.arrival <= task.close
+        order = [(v.task, v.pickup) for v in route.visits]
+        for t in {v.task for v in route.visits}:
+            assert order.index((t, True)) < order.index((t, False))
+
+
+def test_the_seed_changes_only_the_search_path_and_each_seed_repeats() -> None:
+    tasks = [Task(f"t{k}", f"t{k}", KHON_KAEN, BANGKOK, 100_000 * (k + 1), 0, 30_000) for k in range(5)]
+    units = [Unit(truck("pickup", KHON_KAEN, 1500, count=3), n, 0) for n in (1, 2, 3)]
+
+    def shape(seed: int) -> list[tuple[tuple[str, int], list[tuple[int, bool, int]]]]:
+        return [
+            (r.unit.key, [(v.task, v.pickup, v.arrival) for v in r.visits])
+            for r in run(tasks, units, seed).routes
+        ]
+
+    assert shape(0) == shape(0)
+    assert shape(1) == shape(1)
+
+
+class Detour:
+    """Roads where every hop is 5,000 km: no window of a few days survives it."""
+
+    def matrix(self, sources: list[Place], targets: list[Place]) -> list[list[float]]:
+        return [[0.0 if s == t else 5000.0 for t in targets] for s in sources]
+
+
+def test_retiming_a_trip_without_some_legs_keeps_its_windows_or_says_it_cannot() -> None:
+    tasks = [
+        Task("a", "a", KHON_KAEN, BANGKOK, 100_000, 0, 10_000),
+        Task("b", "b", KHON_KAEN, BANGKOK, 100_000, 0, 10_000),
+    ]
+    solved = run(tasks, [Unit(truck("pickup", KHON_KAEN, 1500, count=1), 1, 0)])
+    (route,) = solved.routes
+    keep = [v for v in route.visits if v.task == 1]
+    shorter = retime(route, keep, tasks, GreatCircle(1.3), TIMING)
+    assert [(v.task, v.pickup) for v in shorter.visits] == [(1, True), (1, False)]
+    assert shorter.km <= route.km
+    assert shorter.arrival <= route.arrival
+    with pytest.raises(WindowBroken):
+        retime(route, keep, tasks, Detour(), TIMING)

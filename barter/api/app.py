@@ -16,9 +16,9 @@ from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection
+from barter.api.deps import provide_connection, provide_idempotency
 from barter.api.health import health
-from barter.api.http import Replay, provide_idempotency, replay_handler
+from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.openapi import install_precise_schemas
@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={
             "conn": Provide(provide_connection),
             "caller": Provide(provide_caller),
-            "idempotency": Provide(provide_idempotency),
+            "idempotency": Provide(provide_idempotency, sync_to_thread=False),
         },
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
         state=State({"settings": settings}),

@@ -6,12 +6,12 @@ PUBLIC_ROUTES and a test walks the route table to keep it that way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+import asyncpg
 from litestar import Request
 from litestar.di import NamedDependency
 
-from barter.api.deps import Conn
 from barter.api.validation import validate_body
 from barter.domain.access import Caller
 from barter.domain.errors import Unauthorized
@@ -22,7 +22,7 @@ PUBLIC_ROUTES = frozenset({"/health", "/v1/regions", "/v1/provinces", "/v1/categ
 SECURITY: list[dict[str, list[str]]] = [{"BearerKey": []}]
 
 
-async def provide_caller(request: Request[Any, Any, Any], conn: Conn) -> Caller:
+async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
     header = request.headers.get("authorization")
     if not header:
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'")
@@ -32,7 +32,11 @@ async def provide_caller(request: Request[Any, Any, Any], conn: Conn) -> Caller:
         raise Unauthorized("Use the Bearer scheme: 'Authorization: Bearer <key>'")
     if not well_formed(token):
         raise Unauthorized("That is not a barter API key (check for a typo)")
-    caller = await keys_repo.find_caller(conn, request.app.state.settings.secret, token)
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        caller = await keys_repo.find_caller(
+            cast(asyncpg.Connection, conn), request.app.state.settings.secret, token
+        )
     if caller is None:
         raise Unauthorized("Unknown or revoked API key")
     # Only now, for a known caller, is the body worth checking: 401 comes before 422.

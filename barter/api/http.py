@@ -12,10 +12,8 @@ import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, PathParameter
 
-from barter.api.auth import CallerDep
-from barter.api.deps import Conn
 from barter.domain.access import Caller
 from barter.domain.errors import (
     BarterError,
@@ -46,6 +44,10 @@ IfMatch = Annotated[
         description='The ETag you read, e.g. "v3": 428 when missing, 412 when someone changed it since',
     ),
 ]
+
+
+IdPath = Annotated[int, PathParameter(ge=1, le=2**62, description="An id from this API")]
+"""Path ids: bounded, so a number no row could have is a 422, not a database overflow."""
 
 
 def expected_version(header: str | None) -> int | None:
@@ -165,12 +167,6 @@ class Idempotency:
         if self.key is not None:
             await idem_repo.store(self.conn, self.caller.key_id, self.key, status, encoded, headers or {})
         return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
-
-
-async def provide_idempotency(request: Request[Any, Any, Any], conn: Conn, caller: CallerDep) -> Idempotency:
-    idem = Idempotency(conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path)
-    await idem.begin(await request.body())
-    return idem
 
 
 IdempotencyDep = NamedDependency[Idempotency]

@@ -106,3 +106,33 @@ async def test_nul_characters_are_refused_not_crashing(world: World) -> None:
     body = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1, "note": "a\u0000b"}
     response = await world.client.post("/v1/offers", json=body, headers=world.headers(OWNER))
     assert response.status_code == 422
+
+
+async def test_refused_requests_give_their_connection_back(world: World) -> None:
+    """Requests refused while dependencies resolve (bad key, bad body, a reused Idempotency-Key)
+    must not keep a pooled connection: after more of them than the pool holds, the API still answers."""
+    first = await world.post(
+        OWNER,
+        "/v1/offers",
+        {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1},
+        **{"Idempotency-Key": "reused"},
+    )
+    assert first.status_code == 201
+    for n in range(30):
+        kind = n % 3
+        if kind == 0:
+            r = await world.client.post("/v1/offers", json={"quantity": -1}, headers=world.headers(OWNER))
+        elif kind == 1:
+            r = await world.client.get("/v1/offers", headers={"Authorization": "Bearer btr_nope"})
+        else:
+            r = await world.post(
+                OWNER,
+                "/v1/offers",
+                {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 2},
+                **{"Idempotency-Key": "reused"},
+            )
+        assert r.status_code in (401, 422)
+    answer = await asyncio.wait_for(world.client.get("/v1/offers", headers=world.headers(OWNER)), timeout=10)
+    assert answer.status_code == 200
+    pool = world.client.app.state.pool
+    assert pool.get_idle_size() == pool.get_size()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import Provide
 from litestar.params import QueryParameter
 
-from barter.api.deps import Conn
+from barter.api.deps import Conn, provide_public_connection
 from barter.api.openapi import PUBLIC
 from barter.api.reference.schemas import CategoryOut, ItemOut, ProvinceOut, RegionOut
 from barter.api.schemas import ListOf
@@ -18,6 +19,7 @@ from barter.storage import reference as repo
 class ReferenceController(Controller):
     path = "/v1"
     tags = ["reference"]
+    dependencies = {"conn": Provide(provide_public_connection)}
 
     @get("/regions", summary="The six regions of Thailand", responses=PUBLIC)
     async def regions(self, conn: Conn) -> ListOf[RegionOut]:

@@ -18,6 +18,7 @@ COMMANDS: tuple[str, ...] = (
     "keys",
     "solve",
     "convert",
+    "demo",
 )
 
 

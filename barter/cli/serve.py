@@ -11,6 +11,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--host", help="listen address (default: BARTER_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="listen port (default: BARTER_PORT or 8000)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--demo", action="store_true", help="serve the demo market (made by `barter demo` on first use)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -31,6 +34,17 @@ def run(args: argparse.Namespace) -> int:
     if args.port:
         overrides["port"] = args.port
     settings = msgspec.structs.replace(settings, **overrides)
+    if args.demo:
+        import asyncio
+
+        from barter.demo_flow import demo_settings, ensure_demo
+
+        settings = demo_settings(settings)
+        keys = asyncio.run(ensure_demo(settings, write=print))
+        print(
+            f"demo: try  curl -H 'Authorization: Bearer {keys['admin']}' http://{settings.host}:{settings.port}/v1/proposals"
+        )
+        print(f"demo: the API explorer is at http://{settings.host}:{settings.port}/schema")
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

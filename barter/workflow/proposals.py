@@ -30,6 +30,7 @@ from barter.domain.proposals import (
     require_applies,
 )
 from barter.domain.snapshot import parse_key
+from barter.failpoints import failpoint
 from barter.matching.model import Exchange, Instance
 from barter.storage.repos import audit, outbox
 from barter.storage.repos import proposals as repo
@@ -479,6 +480,7 @@ async def _advance(
         [a.region for a in current.approvals],
     ):
         await repo.set_status(conn, proposal.id, "approved", now)
+        failpoint("approve.before_commit")
         current = await _reload(conn, proposal.id)
         await outbox.emit(conn, "proposal.approved", current.regions, _event(current))
     else:
@@ -535,6 +537,7 @@ async def _complete(
     transfers = await _transfers(conn, proposal.id)
     if all(t["received_at"] is not None for t in transfers):
         await repo.deliver(conn, transfers)
+        failpoint("complete.before_ledger")
         await repo.write_ledger(conn, proposal.id, transfers, now)
         await repo.set_status(conn, proposal.id, "completed", now)
         after = await _reload(conn, proposal.id)

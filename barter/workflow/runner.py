@@ -32,6 +32,7 @@ from barter.domain.clock import Clock
 from barter.domain.errors import Conflict
 from barter.domain.model import REGIONS
 from barter.domain.snapshot import build_instance
+from barter.failpoints import failpoint
 from barter.matching.model import Instance, Solution
 from barter.matching.model import Settings as EngineSettings
 from barter.storage.database import Database
@@ -223,6 +224,7 @@ class Runner:
                 road_factor=settings.road_factor,
             )
             counts |= {"proposals": len(made.proposals), "dropped": made.dropped}
+            failpoint("run.before_commit")
             message = f"{len(made.proposals)} proposals"
             if made.dropped:
                 message += f", {made.dropped} dropped (the market moved since the snapshot)"

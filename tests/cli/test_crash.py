@@ -52,9 +52,8 @@ async def check_invariants(db: asyncpg.Connection) -> None:
             half_approved = row["all_accepted"] and row["all_approved"]
             assert not half_approved, f"proposal {row['id']} is half-approved"
         if row["status"] in ("approved", "in_transit", "completed"):
-            assert row["all_accepted"] and row["all_approved"], (
-                f"proposal {row['id']} approved without everyone"
-            )
+            assert row["all_accepted"], f"proposal {row['id']} approved without every acceptance"
+            assert row["all_approved"], f"proposal {row['id']} approved without every region"
     completed = await db.fetch(
         "SELECT p.id, count(l.id) AS entries, (SELECT count(*) FROM proposal_transfers t WHERE t.proposal_id = p.id) AS t "
         "FROM proposals p LEFT JOIN ledger_entries l ON l.proposal_id = p.id WHERE p.status = 'completed' GROUP BY p.id"

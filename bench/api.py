@@ -31,7 +31,7 @@ from barter.api.keys import service as keys_service
 from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.reference import load_catalogue, load_provinces
-from barter.storage.database import init_connection
+from barter.storage.database import Database, init_connection
 from barter.storage.embedded import EmbeddedPostgres
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
@@ -181,8 +181,8 @@ def _filter(params: dict[str, Any]) -> tuple[ListingFilter, str]:
 
 
 async def read_sql(url: str, total: int, clients: int) -> Timing:
-    pool = await asyncpg.create_pool(url, min_size=clients, max_size=clients, init=init_connection)
-    assert pool is not None
+    # The same pool settings the service uses, so the two sides run the same plans.
+    pool = await Database(url=url).create_pool(min_size=clients, max_size=clients)
     caller = Caller(key_id=0, role="partner")
     latencies: list[float] = []
     counter = iter(range(total))

@@ -14,6 +14,12 @@ from barter.storage.embedded import DATABASE, EmbeddedPostgres, ensure_database
 
 _json_encoder = msgspec.json.Encoder()
 
+# The list queries are catch-all statements (`$1 IS NULL OR region = $1`): with the generic plan
+# PostgreSQL switches to after five executions of a prepared statement they ran 10 to 300 times
+# slower (measured: 0.8 ms -> 299 ms for one filter); a custom plan per execution costs well
+# under a millisecond.
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
 
 def _encode_json(value: Any) -> str:
     return _json_encoder.encode(value).decode("utf-8")
@@ -45,7 +51,7 @@ class Database:
         return cls(url=server.url(DATABASE), embedded=server)
 
     async def connect(self) -> asyncpg.Connection:
-        conn: asyncpg.Connection = await asyncpg.connect(self.url)
+        conn: asyncpg.Connection = await asyncpg.connect(self.url, server_settings=SERVER_SETTINGS)
         await init_connection(conn)
         return conn
 

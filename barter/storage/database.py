@@ -33,6 +33,12 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pooled connections never change session state (no SET, LISTEN or session advisory locks:
+    those live on dedicated connections), so the reset query asyncpg runs at every release is a
+    round trip for nothing. An open transaction is still rolled back by asyncpg itself."""
+
+
 @dataclass
 class Database:
     """Where the data lives for one process: the URL and, when embedded, the server handle."""

@@ -25,6 +25,7 @@ from barter.api.openapi import install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.reference.controller import ReferenceController
+from barter.api.stats.controller import StatsController
 from barter.api.validation import refuse_nul_in_query
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> Litestar:
             NeedController,
             KeyController,
             AuditController,
+            StatsController,
         ],
         dependencies={
             "conn": Provide(provide_connection),

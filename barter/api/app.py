@@ -17,6 +17,7 @@ from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
 from barter.api.deps import provide_connection
+from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, provide_idempotency, replay_handler
 from barter.api.keys.controller import KeyController
@@ -32,6 +33,9 @@ from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
 
 MAX_BODY_BYTES = 1024 * 1024
+# Streamed exports hold a connection for their whole response: a small pool of their own, so
+# that they queue among themselves instead of starving the API's pool.
+EXPORT_CONNECTIONS = 4
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -49,11 +53,18 @@ def create_app(settings: Settings) -> Litestar:
                     "idle_in_transaction_session_timeout": "60s",
                 }
             )
+            export_pool = await database.create_pool(
+                min_size=0,
+                max_size=EXPORT_CONNECTIONS,
+                server_settings={"statement_timeout": "30s", "idle_in_transaction_session_timeout": "300s"},
+            )
             app.state.pool = pool
+            app.state.export_pool = export_pool
             app.state.database = database
             try:
                 yield
             finally:
+                await export_pool.close()
                 await pool.close()
         finally:
             database.close()
@@ -68,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
             KeyController,
             AuditController,
             StatsController,
+            ExportController,
         ],
         dependencies={
             "conn": Provide(provide_connection),

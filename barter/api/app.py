@@ -28,9 +28,11 @@ from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.reference.controller import ReferenceController
 from barter.api.stats.controller import StatsController
 from barter.api.validation import refuse_nul_in_query
+from barter.api.webhooks.controller import WebhookController
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
+from barter.webhooks.relay import Relay, RelayConfig, RelayTask
 
 MAX_BODY_BYTES = 1024 * 1024
 # Streamed exports hold a connection for their whole response: a small pool of their own, so
@@ -38,8 +40,11 @@ MAX_BODY_BYTES = 1024 * 1024
 EXPORT_CONNECTIONS = 4
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: Settings, *, relay: bool = True) -> Litestar:
+    """The API; with `relay`, a webhook relay runs in the background of every process."""
     settings = ensure_secret(settings)
+    assert settings.secret is not None
+    secret = settings.secret
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -61,9 +66,20 @@ def create_app(settings: Settings) -> Litestar:
             app.state.pool = pool
             app.state.export_pool = export_pool
             app.state.database = database
+            relay_task = (
+                RelayTask(
+                    Relay(
+                        database.connect, secret, RelayConfig(allow_private=settings.allow_private_webhooks)
+                    )
+                )
+                if relay
+                else None
+            )
             try:
                 yield
             finally:
+                if relay_task is not None:
+                    await relay_task.stop()
                 await export_pool.close()
                 await pool.close()
         finally:
@@ -80,6 +96,7 @@ def create_app(settings: Settings) -> Litestar:
             AuditController,
             StatsController,
             ExportController,
+            WebhookController,
         ],
         dependencies={
             "conn": Provide(provide_connection),

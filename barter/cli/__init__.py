@@ -16,6 +16,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "migrate",
     "keys",
+    "relay",
 )
 
 

@@ -16,7 +16,7 @@ from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection
+from barter.api.deps import provide_connection, release_abandoned_connections
 from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, provide_idempotency, replay_handler
@@ -106,7 +106,7 @@ def create_app(settings: Settings, *, relay: bool = True) -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
         state=State({"settings": settings}),
         before_request=refuse_nul_in_query,
-        middleware=[allow_header_middleware],
+        middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

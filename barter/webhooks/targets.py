@@ -90,7 +90,7 @@ async def vetted_addresses(host: str, port: int, *, allow_private: bool) -> list
         try:
             async with asyncio.timeout(RESOLVE_TIMEOUT_S):
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, UnicodeError):  # UnicodeError: not a valid host name (IDNA)
             raise TargetRefused(f"host {host!r} does not resolve") from None
         found = []
         for info in infos:

@@ -12,7 +12,7 @@ import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, PathParameter
 
 from barter.api.auth import CallerDep
 from barter.api.deps import Conn
@@ -46,6 +46,10 @@ IfMatch = Annotated[
         description='The ETag you read, e.g. "v3": 428 when missing, 412 when someone changed it since',
     ),
 ]
+
+
+PathId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""An id in the path: a positive bigint (a larger number would fail in the database driver, a 500)."""
 
 
 def expected_version(header: str | None) -> int | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.communities import service
@@ -12,6 +12,7 @@ from barter.api.deps import Conn
 from barter.api.http import (
     IdempotencyDep,
     IfMatch,
+    PathId,
     decode_cursor,
     encode_cursor,
     etag,
@@ -65,9 +66,7 @@ class CommunityController(Controller):
         return Page(data=data, next_cursor=next_cursor)
 
     @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(
-        self, conn: Conn, caller: CallerDep, community_id: FromPath[int]
-    ) -> Response[CommunityOut]:
+    async def get_one(self, conn: Conn, caller: CallerDep, community_id: PathId) -> Response[CommunityOut]:
         out = await service.get(conn, caller, community_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
@@ -78,7 +77,7 @@ class CommunityController(Controller):
         data: JSONBody[CommunityPatch],
         conn: Conn,
         caller: CallerDep,
-        community_id: FromPath[int],
+        community_id: PathId,
     ) -> Response[CommunityOut]:
         version = expected_version(if_match)
         out = await service.update(conn, caller, community_id, version, data)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import IdempotencyDep
+from barter.api.http import IdempotencyDep, PathId
 from barter.api.keys import service
 from barter.api.keys.schemas import KeyCreate, KeyCreated, KeyOut
 from barter.api.openapi import problems
@@ -48,5 +48,5 @@ class KeyController(Controller):
         summary="Revoke a key at once (admins)",
         responses=problems(400, 401, 403, 404, 422),
     )
-    async def revoke(self, conn: Conn, caller: CallerDep, key_id: FromPath[int]) -> KeyOut:
+    async def revoke(self, conn: Conn, caller: CallerDep, key_id: PathId) -> KeyOut:
         return await service.revoke(conn, caller, key_id)

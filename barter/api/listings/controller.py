@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import (
     IdempotencyDep,
     IfMatch,
+    PathId,
     decode_cursor,
     encode_cursor,
     etag,
@@ -156,7 +157,7 @@ class OfferController(Controller):
         return await listing.page(conn, caller, "offer")
 
     @get("/{offer_id:int}", summary="One offer (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(self, conn: Conn, caller: CallerDep, offer_id: FromPath[int]) -> Response[OfferOut]:
+    async def get_one(self, conn: Conn, caller: CallerDep, offer_id: PathId) -> Response[OfferOut]:
         out = await service.get(conn, caller, "offer", offer_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
@@ -167,7 +168,7 @@ class OfferController(Controller):
         data: JSONBody[OfferPatch],
         conn: Conn,
         caller: CallerDep,
-        offer_id: FromPath[int],
+        offer_id: PathId,
     ) -> Response[OfferOut]:
         out = await service.update_offer(conn, caller, offer_id, expected_version(if_match), data)
         return json_response(out, headers={"ETag": etag(out.version)})
@@ -179,7 +180,7 @@ class OfferController(Controller):
         responses=CHANGE,
     )
     async def withdraw(
-        self, if_match: IfMatch, conn: Conn, caller: CallerDep, offer_id: FromPath[int]
+        self, if_match: IfMatch, conn: Conn, caller: CallerDep, offer_id: PathId
     ) -> Response[OfferOut]:
         out = await service.withdraw(conn, caller, "offer", offer_id, expected_version(if_match))
         return json_response(out, headers={"ETag": etag(out.version)})
@@ -209,7 +210,7 @@ class NeedController(Controller):
         return await listing.page(conn, caller, "need")
 
     @get("/{need_id:int}", summary="One need (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(self, conn: Conn, caller: CallerDep, need_id: FromPath[int]) -> Response[NeedOut]:
+    async def get_one(self, conn: Conn, caller: CallerDep, need_id: PathId) -> Response[NeedOut]:
         out = await service.get(conn, caller, "need", need_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
@@ -220,7 +221,7 @@ class NeedController(Controller):
         data: JSONBody[NeedPatch],
         conn: Conn,
         caller: CallerDep,
-        need_id: FromPath[int],
+        need_id: PathId,
     ) -> Response[NeedOut]:
         out = await service.update_need(conn, caller, need_id, expected_version(if_match), data)
         return json_response(out, headers={"ETag": etag(out.version)})
@@ -232,7 +233,7 @@ class NeedController(Controller):
         responses=CHANGE,
     )
     async def withdraw(
-        self, if_match: IfMatch, conn: Conn, caller: CallerDep, need_id: FromPath[int]
+        self, if_match: IfMatch, conn: Conn, caller: CallerDep, need_id: PathId
     ) -> Response[NeedOut]:
         out = await service.withdraw(conn, caller, "need", need_id, expected_version(if_match))
         return json_response(out, headers={"ETag": etag(out.version)})

@@ -4,11 +4,11 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import IdempotencyDep, decode_cursor, encode_cursor
+from barter.api.http import IdempotencyDep, PathId, decode_cursor, encode_cursor
 from barter.api.openapi import problems
 from barter.api.schemas import ListOf, Page
 from barter.api.webhooks import service
@@ -58,7 +58,7 @@ class WebhookController(Controller):
         summary="Unsubscribe (pending deliveries are cancelled)",
         responses=problems(400, 401, 403, 404, 422),
     )
-    async def remove(self, conn: Conn, caller: CallerDep, webhook_id: FromPath[int]) -> None:
+    async def remove(self, conn: Conn, caller: CallerDep, webhook_id: PathId) -> None:
         await service.delete(conn, caller, webhook_id)
 
     @get(
@@ -70,7 +70,7 @@ class WebhookController(Controller):
         self,
         conn: Conn,
         caller: CallerDep,
-        webhook_id: FromPath[int],
+        webhook_id: PathId,
         delivery_state: Annotated[
             DeliveryState | None, QueryParameter(name="state", description="Only deliveries in this state")
         ] = None,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import gc
 import io
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
+from barter.api.app import EXPORT_CONNECTIONS
 from barter.api.exports import service
 from barter.domain.access import Caller
 from barter.storage.database import init_connection
 from barter.storage.repos.listings import ListingFilter
 from tests.api.conftest import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, PARTNER, World
+from tests.cli.serving import ServerProcess
+from tests.conftest import TEST_SECRET
 
 
 @pytest.fixture
@@ -180,3 +187,46 @@ async def test_refusals_leak_no_connection(world: World) -> None:
     finally:
         gc.enable()
     assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
+
+
+async def test_abandoned_downloads_give_their_connection_back(
+    world: World, database_url: str, tmp_path: Path
+) -> None:
+    """Against a real server: clients that hang up mid-export leave no transaction behind, and
+    more of them than the export pool has connections do not block the next export."""
+    await world.db.execute(
+        "INSERT INTO offers (community_id, item_id, quantity) "
+        "SELECT $1, 'dried-fish', g FROM generate_series(1, 20000) g",
+        world.a["id"],
+    )
+    server = ServerProcess(
+        tmp_path / "data",
+        extra_env={
+            "BARTER_DATABASE_URL": database_url,
+            "BARTER_SECRET": TEST_SECRET,
+            "BARTER_LOG_LEVEL": "warning",
+        },
+    )
+    server.start()
+    try:
+        await asyncio.to_thread(server.wait_healthy)
+        async with httpx.AsyncClient(base_url=server.url, headers=world.headers(ADMIN), timeout=30) as http:
+            for _ in range(EXPORT_CONNECTIONS + 2):
+                async with http.stream("GET", "/v1/exports/offers.csv") as response:
+                    assert response.status_code == 200
+                    async for chunk in response.aiter_raw():
+                        assert chunk.startswith(b"id,")
+                        break  # hang up after the first chunk
+            full = await http.get("/v1/exports/offers.geojson")
+            assert full.status_code == 200
+            assert len(json.loads(full.content)["features"]) == 20000
+        stuck = (
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state LIKE 'idle in%'"
+        )
+        deadline = time.monotonic() + 10
+        while await world.db.fetchval(stuck):  # the server notices each hang-up at its next write
+            assert time.monotonic() < deadline, "a transaction was left open"
+            await asyncio.sleep(0.05)
+    finally:
+        server.stop()

@@ -180,6 +180,15 @@ async def test_bad_subscriptions_are_refused(world: World, receiver: Receiver) -
     assert community["status"] == 403
 
 
+async def test_a_key_holds_at_most_20_webhooks(world: World, receiver: Receiver) -> None:
+    for n in range(20):
+        await subscribe(world, PARTNER, f"{receiver.url}/{n}")
+    refused = await world.post(PARTNER, "/v1/webhooks", {"url": receiver.url, "events": EVENTS})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "too_many_webhooks"
+    await subscribe(world, ADMIN, receiver.url)  # another key has its own allowance
+
+
 async def test_private_targets_are_refused_unless_allowed() -> None:
     for url in (
         "https://127.0.0.1/hook",

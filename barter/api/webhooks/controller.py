@@ -32,7 +32,7 @@ class WebhookController(Controller):
             "drop duplicates by webhook-id. A partner receives events whose regions its grant covers "
             "entirely, a coordinator events touching its regions, an admin every event."
         ),
-        responses=problems(400, 401, 403, 413, 422),
+        responses=problems(400, 401, 403, 409, 413, 422),
     )
     async def create(
         self,

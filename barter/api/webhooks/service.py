@@ -8,13 +8,15 @@ import msgspec
 
 from barter.api.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from barter.domain.access import Caller
-from barter.domain.errors import FieldError, NotFound, ValidationFailed
+from barter.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from barter.domain.grants import require_subscriber
 from barter.settings import Settings
 from barter.storage.repos import audit
 from barter.storage.repos import webhooks as repo
 from barter.webhooks.signing import message_id, new_salt, secret_text, signing_key
 from barter.webhooks.targets import TargetRefused, parse_target, vetted_addresses
+
+MAX_WEBHOOKS_PER_KEY = 20
 
 
 def webhook_out(row: asyncpg.Record) -> WebhookOut:
@@ -36,6 +38,10 @@ async def create(
     if len(set(data.events)) != len(data.events):
         raise ValidationFailed([FieldError("events", "lists an event twice")])
     await check_url(data.url, allow_private=settings.allow_private_webhooks)
+    if await repo.count_owned(conn, caller.key_id) >= MAX_WEBHOOKS_PER_KEY:
+        raise Conflict(
+            f"A key may hold {MAX_WEBHOOKS_PER_KEY} webhooks; delete one first", code="too_many_webhooks"
+        )
     assert settings.secret is not None
     salt = new_salt()
     row = await repo.insert(

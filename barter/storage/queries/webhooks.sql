@@ -6,6 +6,11 @@ INSERT INTO webhooks AS w (owner_key_id, url, events, description, secret_salt)
 VALUES ($1, $2, $3, $4, $5)
 RETURNING @@webhook_columns@@;
 
+-- name: count_owned_webhooks
+-- (locks the owner's key row first, so that concurrent subscriptions count one after another)
+WITH owner AS (SELECT id FROM api_keys WHERE id = $1 FOR UPDATE)
+SELECT count(*) FROM webhooks w JOIN owner ON w.owner_key_id = owner.id WHERE w.deleted_at IS NULL;
+
 -- name: list_webhooks
 -- ($1: the caller is an admin and sees every webhook; otherwise only those of key $2)
 SELECT @@webhook_columns@@ FROM webhooks w

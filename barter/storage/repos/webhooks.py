@@ -25,6 +25,12 @@ async def insert(
     return await one(conn, query("insert_webhook"), owner_key_id, url, events, description, salt)
 
 
+async def count_owned(conn: asyncpg.Connection, owner_key_id: int) -> int:
+    """Active webhooks of a key, its row locked until the transaction ends."""
+    count: int = await conn.fetchval(query("count_owned_webhooks"), owner_key_id)
+    return count
+
+
 async def list_visible(conn: asyncpg.Connection, caller: Caller) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(query("list_webhooks"), caller.is_admin, caller.key_id)
     return rows

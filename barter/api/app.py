@@ -20,7 +20,8 @@ from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection, provide_idempotency
+from barter.api.deps import provide_connection, provide_idempotency, release_abandoned_connections
+from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
@@ -31,16 +32,22 @@ from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.proposals.controller import ProposalController
 from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunController
+from barter.api.stats.controller import StatsController
 from barter.api.validation import refuse_nul_in_query
+from barter.api.webhooks.controller import WebhookController
 from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
+from barter.webhooks.relay import Relay, RelayConfig, RelayTask
 from barter.workflow.runner import Runner, sweep_expired
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+# Streamed exports hold a connection for their whole response: a small pool of their own, so
+# that they queue among themselves instead of starving the API's pool.
+EXPORT_CONNECTIONS = 4
 
 
 EXPIRY_SWEEP_S = 15.0
@@ -56,10 +63,15 @@ async def _sweep_expired_holds(app: Litestar) -> None:
         await asyncio.sleep(EXPIRY_SWEEP_S)
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process: bool = True) -> Litestar:
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, run_in_process: bool = True, relay: bool = True
+) -> Litestar:
     """Everything the service answers. `clock` is injectable so tests move time instead of waiting;
-    `run_in_process=False` runs the engine in a thread instead of a worker process."""
+    `run_in_process=False` runs the engine in a thread instead of a worker process; with `relay`,
+    a webhook relay runs in the background of every process."""
     settings = ensure_secret(settings)
+    assert settings.secret is not None
+    secret = settings.secret
     clock = clock or SystemClock()
 
     @asynccontextmanager
@@ -74,17 +86,35 @@ def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process
                     "idle_in_transaction_session_timeout": "60s",
                 }
             )
+            export_pool = await database.create_pool(
+                min_size=0,
+                max_size=EXPORT_CONNECTIONS,
+                server_settings={"statement_timeout": "30s", "idle_in_transaction_session_timeout": "300s"},
+            )
             app.state.pool = pool
+            app.state.export_pool = export_pool
             app.state.database = database
             runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
             app.state.runner = runner
             await runner.recover()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
+            relay_task = (
+                RelayTask(
+                    Relay(
+                        database.connect, secret, RelayConfig(allow_private=settings.allow_private_webhooks)
+                    )
+                )
+                if relay
+                else None
+            )
             try:
                 yield
             finally:
                 sweeper.cancel()
+                if relay_task is not None:
+                    await relay_task.stop()
                 await runner.close()
+                await export_pool.close()
                 await pool.close()
         finally:
             database.close()
@@ -100,6 +130,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process
             AuditController,
             RunController,
             ProposalController,
+            StatsController,
+            ExportController,
+            WebhookController,
         ],
         dependencies={
             "conn": Provide(provide_connection),
@@ -109,7 +142,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
         state=State({"settings": settings, "clock": clock}),
         before_request=refuse_nul_in_query,
-        middleware=[allow_header_middleware],
+        middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -1,25 +1,82 @@
 """Request-scoped dependencies: one transaction per request, owned here and nowhere else.
 
-The connection is a generator dependency, and Litestar does not clean up a generator that has
-already yielded when a dependency resolved after it raises: the connection would never go back
-to the pool. So everything that may refuse a request (authentication, body validation, the
-Idempotency-Key claim) happens before the connection's first yield: the caller is resolved first
-(the connection depends on it), and the idempotency claim runs inside the generator itself, where
-an exception unwinds its own `async with` blocks.
+Litestar 2.x does not close a generator dependency that already yielded when a dependency
+resolved after it (or beside it) raises: its connection would stay checked out until garbage
+collection, which exhausts the pool and hangs shutdown. Two defences:
+
+- everything that may refuse a request is done before the connection's first yield: the caller
+  is resolved first (the connection depends on it; body validation runs there), and the
+  Idempotency-Key claim runs inside the generator, whose own error path releases the connection;
+- the connection is also registered in the ASGI scope, and `release_abandoned_connections`
+  rolls back and releases whatever a request left open once its response has gone.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from barter.api.http import Idempotency
 from barter.domain.access import Caller
+
+_SCOPE_KEY = "barter.connection"
+
+
+class RequestConnection:
+    """The request's pooled connection and transaction; closing it twice is harmless."""
+
+    def __init__(self, pool: asyncpg.Pool, *, transactional: bool) -> None:
+        self.pool = pool
+        self.transactional = transactional
+        self._proxy: Any = None
+        self._transaction: Any = None
+
+    async def open(self) -> asyncpg.Connection:
+        self._proxy = await self.pool.acquire()
+        if self.transactional:
+            self._transaction = self._proxy.transaction()
+            await self._transaction.start()
+        return cast(asyncpg.Connection, self._proxy)
+
+    async def close(self, *, failed: bool) -> None:
+        proxy, self._proxy = self._proxy, None
+        if proxy is None:
+            return
+        try:
+            if self._transaction is not None:
+                await (self._transaction.rollback() if failed else self._transaction.commit())
+        finally:
+            await self.pool.release(proxy)
+
+
+@asynccontextmanager
+async def _held_connection(
+    request: Request[Any, Any, Any], state: State, caller: Caller | None
+) -> AsyncIterator[asyncpg.Connection]:
+    transactional = request.method not in ("GET", "HEAD")
+    held = RequestConnection(state.pool, transactional=transactional)
+    request.scope[_SCOPE_KEY] = held  # type: ignore[literal-required]
+    try:
+        conn = await held.open()
+        if transactional and caller is not None:
+            idempotency = Idempotency(
+                conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path
+            )
+            if request.method == "POST":
+                await idempotency.begin(await request.body())
+            request.state.idempotency = idempotency
+        yield conn
+    except BaseException:
+        await held.close(failed=True)
+        raise
+    await held.close(failed=False)
 
 
 async def provide_connection(
@@ -31,27 +88,16 @@ async def provide_connection(
     GET and HEAD only read, statement by statement; a transaction around them would cost two
     round trips and buy nothing, since no read depends on another's snapshot.
     """
-    pool: asyncpg.Pool = state.pool
-    async with pool.acquire() as proxy:
-        conn = cast(asyncpg.Connection, proxy)
-        if request.method in ("GET", "HEAD"):
-            yield conn
-            return
-        async with conn.transaction():
-            idempotency = Idempotency(
-                conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path
-            )
-            if request.method == "POST":
-                await idempotency.begin(await request.body())
-            request.state.idempotency = idempotency
-            yield conn
+    async with _held_connection(request, state, caller) as conn:
+        yield conn
 
 
-async def provide_public_connection(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+async def provide_public_connection(
+    request: Request[Any, Any, Any], state: State
+) -> AsyncGenerator[asyncpg.Connection, None]:
     """A connection for the public reference routes (no caller, reads only)."""
-    pool: asyncpg.Pool = state.pool
-    async with pool.acquire() as proxy:
-        yield cast(asyncpg.Connection, proxy)
+    async with _held_connection(request, state, None) as conn:
+        yield conn
 
 
 def provide_idempotency(
@@ -60,6 +106,20 @@ def provide_idempotency(
     """The request's Idempotency-Key record, claimed when the connection was opened."""
     idempotency: Idempotency = request.state.idempotency
     return idempotency
+
+
+def release_abandoned_connections(app: ASGIApp) -> ASGIApp:
+    """ASGI middleware: after each request, roll back and release a connection nobody closed."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        finally:
+            held = cast(dict[str, Any], scope).pop(_SCOPE_KEY, None)
+            if held is not None:
+                await held.close(failed=True)
+
+    return middleware
 
 
 Conn = NamedDependency[asyncpg.Connection]

@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "solve",
     "convert",
     "demo",
+    "relay",
 )
 
 

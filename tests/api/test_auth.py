@@ -19,6 +19,7 @@ async def test_no_key_is_401_with_a_bearer_challenge(world: World) -> None:
 @pytest.mark.parametrize(
     "header",
     ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not-a-key", "Token btr_abc", f"Bearer {generate_key()}"],
+    ids=["basic-scheme", "no-key", "not-a-key", "token-scheme", "unknown-key"],
 )
 async def test_bad_keys_are_401(world: World, header: str) -> None:
     response = await world.client.get("/v1/offers", headers={"Authorization": header})

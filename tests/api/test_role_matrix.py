@@ -136,8 +136,56 @@ def on_proposal(action: str, status: str = "proposed", body: Any = None) -> Call
     return call
 
 
+def get_south(path: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        return await w.get(p, path, region="south")
+
+    return call
+
+
 MEMBER = {OWNER: 200, COORD: 200, ADMIN: 200, OTHER: 404, COORD_ELSEWHERE: 404, PARTNER: 403, ANON: 401}
 DECIDER = {**MEMBER, OWNER: 403}
+# A public address given literally: accepted without DNS (the matrix app refuses private targets).
+PUBLIC_HOOK = {"url": "https://93.184.215.14/barter", "events": ["proposal.approved"]}
+
+
+async def post_webhook(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/webhooks", PUBLIC_HOOK)
+
+
+def on_partners_webhook(verb: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        hook = (await post_webhook(w, PARTNER)).json()
+        url = f"/v1/webhooks/{hook['id']}"
+        return await (w.delete(p, url) if verb == "delete" else w.get(p, f"{url}/deliveries"))
+
+    return call
+
+
+def reading_south(status: int, *, partner: int) -> dict[str, int]:
+    """Aggregates and exports: coordinators of the region, admins, partners by grant; no communities."""
+    return {
+        OWNER: 403,
+        OTHER: 403,
+        COORD: status,
+        COORD_ELSEWHERE: 403,
+        PARTNER: partner,
+        ADMIN: status,
+        ANON: 401,
+    }
+
+
+def partners_webhook(status: int) -> dict[str, int]:
+    return {
+        OWNER: 403,
+        OTHER: 403,
+        COORD: 404,
+        COORD_ELSEWHERE: 404,
+        PARTNER: status,
+        ADMIN: status,
+        ANON: 401,
+    }
+
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/health"): Row(get("/health"), everyone(200)),
@@ -184,6 +232,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/proposals/{proposal_id:int}/dispatch"): Row(on_proposal("dispatch", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
+    # The partner API (more personas in test_partner_matrix.py). PARTNER reads aggregates only.
+    ("GET", "/v1/stats/supply-demand"): Row(
+        get_south("/v1/stats/supply-demand"), reading_south(200, partner=200)
+    ),
+    **{
+        ("GET", f"/v1/exports/{name}"): Row(get_south(f"/v1/exports/{name}"), reading_south(200, partner=403))
+        for name in ("offers.csv", "offers.geojson", "needs.csv", "needs.geojson")
+    },
+    ("POST", "/v1/webhooks"): Row(post_webhook, roles(201, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)),
+    ("GET", "/v1/webhooks"): Row(get("/v1/webhooks"), roles(200, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)),
+    ("DELETE", "/v1/webhooks/{webhook_id:int}"): Row(on_partners_webhook("delete"), partners_webhook(204)),
+    ("GET", "/v1/webhooks/{webhook_id:int}/deliveries"): Row(
+        on_partners_webhook("deliveries"), partners_webhook(200)
+    ),
 }
 
 

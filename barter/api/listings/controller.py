@@ -37,7 +37,7 @@ Status = Literal["open", "withdrawn", "closed"]
 _CURSOR_TYPES: dict[str, Any] = {"timestamptz": datetime, "numeric": float, "float8": float}
 
 
-def _near(near: str | None, within_km: float | None, sort: str) -> tuple[float | None, float | None]:
+def _near(near: str | None, within_km: float | None) -> tuple[float | None, float | None]:
     errors: list[FieldError] = []
     lat = lon = None
     if near is not None:
@@ -50,8 +50,6 @@ def _near(near: str | None, within_km: float | None, sort: str) -> tuple[float |
             errors.append(FieldError("near", "give lat,lon in degrees, e.g. 6.62,100.07"))
     if within_km is not None and near is None:
         errors.append(FieldError("within_km", "needs near=lat,lon"))
-    if sort == "distance" and near is None:
-        errors.append(FieldError("sort", "sort=distance needs near=lat,lon"))
     if errors:
         raise ValidationFailed(errors)
     return lat, lon
@@ -81,7 +79,8 @@ class ListingQuery:
         return Page(data=data, next_cursor=next_cursor)
 
 
-def provide_listing_query(
+def provide_listing_filter(
+    caller: CallerDep,
     region: FromQuery[Region | None] = None,
     province_code: Annotated[str | None, QueryParameter(pattern=r"^[1-9][0-9]$")] = None,
     category_id: Annotated[str | None, QueryParameter(pattern=r"^[a-z][a-z0-9-]{0,63}$")] = None,
@@ -93,12 +92,16 @@ def provide_listing_query(
         str | None, QueryParameter(max_length=60, pattern=r"^-?[0-9.]+,-?[0-9.]+$", description="lat,lon")
     ] = None,
     within_km: Annotated[float | None, QueryParameter(gt=0, le=5000)] = None,
-    sort: FromQuery[Sort] = "-created_at",
-    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-) -> ListingQuery:
-    lat, lon = _near(near, within_km, sort)
-    flt = ListingFilter(
+) -> ListingFilter:
+    """The filters of the lists (and of the exports, which stream every match).
+
+    It takes the caller so that it runs after authentication, alone in its dependency batch: a
+    401 comes before a 422, and a 422 raised here does not leak the request's connection
+    (Litestar 2.25 does not clean up generator dependencies, such as the connection, when another
+    dependency of the same parallel batch raises; the generator lingers until garbage collection).
+    """
+    lat, lon = _near(near, within_km)
+    return ListingFilter(
         region=region,
         province_code=province_code,
         category_id=category_id,
@@ -110,11 +113,28 @@ def provide_listing_query(
         near_lon=lon,
         within_km=within_km,
     )
-    return ListingQuery(filter=flt, sort=sort, cursor=cursor, limit=limit)
+
+
+ListingFilterDep = NamedDependency[ListingFilter]
+
+
+def provide_listing_query(
+    listing_filter: ListingFilterDep,
+    sort: FromQuery[Sort] = "-created_at",
+    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+) -> ListingQuery:
+    if sort == "distance" and listing_filter.near_lat is None:
+        raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon")])
+    return ListingQuery(filter=listing_filter, sort=sort, cursor=cursor, limit=limit)
 
 
 ListingQueryDep = NamedDependency[ListingQuery]
-LISTING_DEPENDENCIES = {"listing": Provide(provide_listing_query, sync_to_thread=False)}
+FILTER_DEPENDENCIES = {"listing_filter": Provide(provide_listing_filter, sync_to_thread=False)}
+LISTING_DEPENDENCIES = {
+    **FILTER_DEPENDENCIES,
+    "listing": Provide(provide_listing_query, sync_to_thread=False),
+}
 
 
 class OfferController(Controller):

@@ -65,19 +65,18 @@ def cursor_param(sort: str, value: Any) -> Any:
     return value
 
 
-async def list_page(
-    conn: asyncpg.Connection,
+def list_statement(
     kind: Kind,
     caller: Caller,
     flt: ListingFilter,
     *,
     sort: str,
     after: tuple[Any, int] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
+    limit: int | None,
+) -> tuple[str, list[Any]]:
+    """The list query and its arguments; `limit=None` reads every match (exports stream it)."""
     after_value, after_id = after if after is not None else (None, None)
-    rows: list[asyncpg.Record] = await conn.fetch(
-        _list_query(kind, sort),
+    args = [
         flt.region,
         flt.province_code,
         flt.category_id,
@@ -94,7 +93,22 @@ async def list_page(
         cursor_param(sort, after_value),
         after_id,
         limit,
-    )
+    ]
+    return _list_query(kind, sort), args
+
+
+async def list_page(
+    conn: asyncpg.Connection,
+    kind: Kind,
+    caller: Caller,
+    flt: ListingFilter,
+    *,
+    sort: str,
+    after: tuple[Any, int] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    sql, args = list_statement(kind, caller, flt, sort=sort, after=after, limit=limit)
+    rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
     return rows
 
 

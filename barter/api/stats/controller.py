@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.params import FromQuery
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.openapi import problems
+from barter.api.stats import service
+from barter.api.stats.schemas import SupplyDemand
+from barter.domain.model import Region
+from barter.storage.repos.stats import GroupBy
+
+
+class StatsController(Controller):
+    path = "/v1/stats"
+    tags = ["stats"]
+    security = SECURITY
+
+    @get(
+        "/supply-demand",
+        summary="Open, matched and delivered quantities and values offered and needed, per cell",
+        description=(
+            "Partners read the regions they are granted (all, for a national grant), coordinators "
+            "their regions, admins everything; `region` narrows that (403 outside it). Quantities are "
+            "per unit, values are quantity x the item's current reference value. Months are the month "
+            "a listing was posted (Thai time). A cell with fewer than 3 distinct communities is "
+            "suppressed (figures null, `suppressed: true`) unless the key has a detail grant or is a "
+            "coordinator or admin. Community keys: 403."
+        ),
+        responses=problems(400, 401, 403, 422),
+    )
+    async def supply_demand(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        group_by: FromQuery[GroupBy] = "region",
+        region: FromQuery[Region | None] = None,
+    ) -> SupplyDemand:
+        return await service.supply_demand(conn, caller, group_by, region)

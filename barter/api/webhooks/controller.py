@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, delete, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody, QueryParameter
+
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn
+from barter.api.http import IdempotencyDep, IdPath, decode_cursor, encode_cursor
+from barter.api.openapi import problems
+from barter.api.schemas import ListOf, Page
+from barter.api.webhooks import service
+from barter.api.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
+
+DeliveryState = Literal["pending", "delivered", "failed", "cancelled"]
+
+
+class WebhookController(Controller):
+    path = "/v1/webhooks"
+    tags = ["webhooks"]
+    security = SECURITY
+
+    @post(
+        "/",
+        summary="Subscribe a URL to events; the signing secret is in this response only",
+        description=(
+            "Partners, coordinators and admins. Deliveries are signed the Standard Webhooks way "
+            "(webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "
+            "'id.timestamp.body'> keyed by the bytes of the whsec_ secret) and sent at least once: "
+            "drop duplicates by webhook-id. A partner receives events whose regions its grant covers "
+            "entirely, a coordinator events touching its regions, an admin every event."
+        ),
+        responses=problems(400, 401, 403, 409, 413, 422),
+    )
+    async def create(
+        self,
+        data: JSONBody[WebhookCreate],
+        conn: Conn,
+        caller: CallerDep,
+        state: State,
+        idempotency: IdempotencyDep,
+    ) -> Response[WebhookCreated]:
+        out = await service.create(conn, caller, state.settings, data)
+        return await idempotency.respond(out, 201, {"Location": f"/v1/webhooks/{out.id}"})
+
+    @get(
+        "/",
+        summary="Your webhooks (admins: all); never their secrets",
+        responses=problems(400, 401, 403, 422),
+    )
+    async def list_webhooks(self, conn: Conn, caller: CallerDep) -> ListOf[WebhookOut]:
+        return ListOf(await service.list_webhooks(conn, caller))
+
+    @delete(
+        "/{webhook_id:int}",
+        summary="Unsubscribe (pending deliveries are cancelled)",
+        responses=problems(400, 401, 403, 404, 422),
+    )
+    async def remove(self, conn: Conn, caller: CallerDep, webhook_id: IdPath) -> None:
+        await service.delete(conn, caller, webhook_id)
+
+    @get(
+        "/{webhook_id:int}/deliveries",
+        summary="Deliveries to this webhook, newest first, with every attempt",
+        responses=problems(400, 401, 403, 404, 422),
+    )
+    async def list_deliveries(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        webhook_id: IdPath,
+        delivery_state: Annotated[
+            DeliveryState | None, QueryParameter(name="state", description="Only deliveries in this state")
+        ] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> Page[DeliveryOut]:
+        before_id = decode_cursor(cursor, "id", int)[1] if cursor else None
+        rows = await service.deliveries(
+            conn, caller, webhook_id, state=delivery_state, before_id=before_id, limit=limit + 1
+        )
+        data = rows[:limit]
+        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
+        return Page(data=data, next_cursor=next_cursor)

@@ -1,0 +1,109 @@
+"""The partner API x the personas of grants (issue 7): the webhook's owner, another partner, a
+partner without a grant for the region, the region's coordinator, a community, an admin, nobody.
+
+The data concern the south; the owner and the other partner hold national detail grants, the
+partner without a grant is granted the north only, with aggregates only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from litestar import Litestar
+
+from tests.world import ADMIN, ANON, COORD, OWNER, World
+from tests.api.test_role_matrix import PUBLIC_HOOK, app_routes
+
+OWNER_PARTNER = "owner_partner"
+OTHER_PARTNER = "other_partner"
+NO_GRANT = "partner_without_grant"
+COMMUNITY = OWNER  # community A's key
+PERSONAS = (OWNER_PARTNER, OTHER_PARTNER, NO_GRANT, COORD, COMMUNITY, ADMIN, ANON)
+PARTNER_KEYS = {
+    OWNER_PARTNER: {"role": "partner", "partner_detail": True, "name": "University"},
+    OTHER_PARTNER: {"role": "partner", "partner_detail": True, "name": "NGO"},
+    NO_GRANT: {"role": "partner", "regions": ["north"], "name": "Northern agency"},
+}
+
+Call = Callable[[World, str], Awaitable[Any]]
+
+
+def south(path: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        return await w.get(p, path, region="south")
+
+    return call
+
+
+async def subscribe(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/webhooks", PUBLIC_HOOK)
+
+
+def owners_webhook(verb: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        hook = (await subscribe(w, OWNER_PARTNER)).json()
+        url = f"/v1/webhooks/{hook['id']}"
+        return await (w.delete(p, url) if verb == "delete" else w.get(p, f"{url}/deliveries"))
+
+    return call
+
+
+def expect(**statuses: int) -> dict[str, int]:
+    names = {
+        "owner": OWNER_PARTNER,
+        "other": OTHER_PARTNER,
+        "no_grant": NO_GRANT,
+        "coordinator": COORD,
+        "community": COMMUNITY,
+        "admin": ADMIN,
+    }
+    return {**{names[k]: v for k, v in statuses.items()}, ANON: 401}
+
+
+EXPORT = expect(owner=200, other=200, no_grant=403, coordinator=200, community=403, admin=200)
+MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
+    ("GET", "/v1/stats/supply-demand"): (south("/v1/stats/supply-demand"), EXPORT),
+    **{
+        ("GET", f"/v1/exports/{n}"): (south(f"/v1/exports/{n}"), EXPORT)
+        for n in ("offers.csv", "offers.geojson", "needs.csv", "needs.geojson")
+    },
+    ("POST", "/v1/webhooks"): (
+        subscribe,
+        expect(owner=201, other=201, no_grant=201, coordinator=201, community=403, admin=201),
+    ),
+    ("GET", "/v1/webhooks"): (
+        lambda w, p: w.get(p, "/v1/webhooks"),
+        expect(owner=200, other=200, no_grant=200, coordinator=200, community=403, admin=200),
+    ),
+    ("DELETE", "/v1/webhooks/{webhook_id:int}"): (
+        owners_webhook("delete"),
+        expect(owner=204, other=404, no_grant=404, coordinator=404, community=403, admin=204),
+    ),
+    ("GET", "/v1/webhooks/{webhook_id:int}/deliveries"): (
+        owners_webhook("deliveries"),
+        expect(owner=200, other=404, no_grant=404, coordinator=404, community=403, admin=200),
+    ),
+}
+
+
+def test_every_partner_route_has_a_row(app: Litestar) -> None:
+    partner_routes = {
+        (m, p) for m, p in app_routes(app) if p.startswith(("/v1/stats", "/v1/exports", "/v1/webhooks"))
+    }
+    assert partner_routes == set(MATRIX)
+
+
+@pytest.mark.parametrize("route", list(MATRIX), ids=[f"{m} {p}" for m, p in MATRIX])
+async def test_partner_route_for_every_persona(world: World, route: tuple[str, str]) -> None:
+    for persona, spec in PARTNER_KEYS.items():
+        world.keys[persona] = await world.new_key(**spec)
+    call, expected = MATRIX[route]
+    got = {}
+    for persona in PERSONAS:
+        response = await call(world, persona)
+        got[persona] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json")
+    assert got == expected

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from barter.webhooks.targets import TargetRefused, parse_target, refusal, vetted_addresses
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.1.1",
+        "169.254.169.254",  # cloud metadata
+        "100.64.0.1",  # carrier-grade NAT
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254",
+    ],
+)
+def test_internal_addresses_are_refused(address: str) -> None:
+    assert refusal(ipaddress.ip_address(address)) is not None
+
+
+@pytest.mark.parametrize("address", ["1.1.1.1", "8.8.8.8", "2606:4700:4700::1111"])
+def test_public_addresses_pass(address: str) -> None:
+    assert refusal(ipaddress.ip_address(address)) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.org/x", "https"),
+        ("http://example.org/x", "https"),
+        ("https://user:pw@example.org/x", "credentials"),
+        ("https://example.org/x#frag", "fragment"),
+        ("https:///nohost", "no host"),
+        ("https://example.org:99999/", "not a valid URL"),
+    ],
+)
+def test_bad_urls_are_refused(url: str, reason: str) -> None:
+    with pytest.raises(TargetRefused, match=reason):
+        parse_target(url, allow_private=False)
+
+
+def test_http_only_where_private_targets_are_allowed() -> None:
+    target = parse_target("http://127.0.0.1:8080/hook", allow_private=True)
+    assert (target.scheme, target.host, target.port) == ("http", "127.0.0.1", 8080)
+    assert parse_target("https://example.org/h", allow_private=False).port == 443
+
+
+async def test_names_are_checked_after_resolution() -> None:
+    with pytest.raises(TargetRefused, match="loopback"):
+        await vetted_addresses("localhost", 443, allow_private=False)
+    assert "127.0.0.1" in await vetted_addresses("localhost", 443, allow_private=True)
+    with pytest.raises(TargetRefused, match="private"):
+        await vetted_addresses("10.0.0.8", 443, allow_private=False)
+    assert await vetted_addresses("1.1.1.1", 443, allow_private=False) == ["1.1.1.1"]
+
+
+async def test_unresolvable_hosts_are_refused() -> None:
+    with pytest.raises(TargetRefused, match="does not resolve"):
+        await vetted_addresses("no-such-host.invalid", 443, allow_private=True)

@@ -25,6 +25,11 @@ from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
 from barter.api.listings.controller import NeedController, OfferController
+from barter.api.logistics.controller import (
+    LogisticsPlanController,
+    ShipmentController,
+    install_geojson_schema,
+)
 from barter.api.openapi import install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
@@ -100,6 +105,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process
             AuditController,
             RunController,
             ProposalController,
+            LogisticsPlanController,
+            ShipmentController,
         ],
         dependencies={
             "conn": Provide(provide_connection),
@@ -129,6 +136,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, run_in_process
         debug=False,
     )
     install_precise_schemas(app)
+    install_geojson_schema(app)
     return app
 
 

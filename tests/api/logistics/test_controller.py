@@ -4,7 +4,10 @@ each caller sees only what is theirs."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
+
+import jsonschema_rs
 
 from tests.api.logistics.conftest import Leg, Towns, exchange
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
@@ -232,3 +235,40 @@ async def test_the_map_has_a_line_per_shipment_and_a_point_per_stop(world: World
     assert hidden.status_code == 404
     bad = await world.client.get("/v1/logistics/plans/7.kml", headers=world.headers(COORD))
     assert bad.status_code == 422
+
+
+def _documented(document: dict[str, Any], path: str, media_type: str = "application/json") -> Any:
+    """A validator for the 200 answer of GET `path` as the OpenAPI document describes it."""
+    content = document["paths"][path]["get"]["responses"]["200"]["content"]
+    return jsonschema_rs.validator_for(
+        {**content[media_type]["schema"], "components": document["components"]}
+    )
+
+
+async def test_plans_maps_and_shipments_match_the_documented_schemas(world: World, towns: Towns) -> None:
+    """Schemathesis rarely reaches a stored plan: check real ones against the OpenAPI document."""
+    document = (await world.client.get("/schema/openapi.json")).json()
+    _, _, shipment = await _two_on_one_truck(world, towns)
+    await exchange(world, [Leg(towns.satun, towns.near_satun, "pumpkin", 20)])  # a hand-over
+    late = Leg(towns.satun, towns.chiang_rai, "morning-glory", 9, needed_by=date(2020, 1, 1))
+    await exchange(world, [late])  # unplaced
+    plan_id = (await _plan(world, ADMIN))["id"]
+    checks = [
+        ("/v1/logistics/plans/{plan}", f"/v1/logistics/plans/{plan_id}", "application/json"),
+        ("/v1/logistics/plans/{plan}", f"/v1/logistics/plans/{plan_id}.geojson", "application/geo+json"),
+        ("/v1/logistics/plans", "/v1/logistics/plans", "application/json"),
+        ("/v1/shipments", "/v1/shipments", "application/json"),
+        ("/v1/shipments/{shipment_id}", f"/v1/shipments/{shipment['id']}", "application/json"),
+    ]
+    bodies = {}
+    for path, url, media_type in checks:
+        response = await world.client.get(url, headers=world.headers(ADMIN))
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == media_type
+        _documented(document, path, media_type).validate(response.json())
+        bodies[url] = response.json()
+    plan = bodies[f"/v1/logistics/plans/{plan_id}"]
+    assert plan["handovers"]
+    assert plan["unplaced"]
+    as_plan = _documented(document, "/v1/logistics/plans/{plan}")
+    assert not as_plan.is_valid(bodies[f"/v1/logistics/plans/{plan_id}.geojson"]), "the validator can fail"

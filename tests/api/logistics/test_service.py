@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
 from barter.api.logistics import service
+from barter.api.logistics.schemas import PlanCreate
 from barter.matching.logistics import plan
 from tests.api.logistics.conftest import Leg, Towns, check_stored_plan, exchange, thai_day_start
 from tests.world import ADMIN, World
@@ -130,3 +131,81 @@ async def test_same_input_and_seed_give_the_same_plan(world: World, towns: Towns
     assert second.json()["id"] != first.json()["id"]
     assert _shape(second.json())["shipments"] == _shape(first.json())["shipments"]
     assert _shape(second.json())["totals"] == _shape(first.json())["totals"]
+
+
+def _row(**overrides: Any) -> dict[str, Any]:
+    row = {
+        "proposal_id": 4,
+        "position": 1,
+        "item_id": "rice-jasmine",
+        "quantity": 100.0,
+        "kg_per_unit": 1.0,
+        "shelf_life_days": 365,
+        "available_from": None,
+        "needed_by": None,
+        "giver_id": 10,
+        "giver_name_th": "บ้านยโสธร",
+        "giver_name_en": None,
+        "giver_lat": 15.79,
+        "giver_lon": 104.14,
+        "giver_region": "northeast",
+        "receiver_id": 11,
+        "receiver_name_th": None,
+        "receiver_name_en": "Pak Bara",
+        "receiver_lat": 6.86,
+        "receiver_lon": 99.72,
+        "receiver_region": "south",
+    }
+    return row | overrides
+
+
+def test_the_planner_input_follows_the_listings() -> None:
+    day = date(2025, 3, 3)
+    settings = service.settings_for(PlanCreate(seed=9, handover_km=12), day)
+    assert (settings.seed, settings.handover_km, settings.start) == (9, 12, day)
+    assert settings.time_limit_s == service.DEFAULT_TIME_LIMIT_S
+    rows = [
+        _row(),
+        _row(position=2, available_from=day + timedelta(days=5), needed_by=day + timedelta(days=9)),
+        _row(
+            position=3,
+            available_from=day - timedelta(days=5),
+            quantity=4000,
+            kg_per_unit=1.2,
+            shelf_life_days=30,
+        ),
+    ]
+    built = service.build_input(rows, day, settings, split_lots=True, horizon_days=14)
+    first, second, third = built.problem.transfers
+    assert first.id == "4.1"
+    assert (first.ready, first.needed_by, first.shelf_life_days) == (day, day + timedelta(days=14), 365)
+    assert (first.origin.lat, first.origin.region) == (15.79, "northeast")
+    assert (first.destination.lon, first.destination.region) == (99.72, "south")
+    assert (second.ready, second.needed_by) == (day + timedelta(days=5), day + timedelta(days=9))
+    assert third.ready == day, "an offer available since last week is ready today"
+    assert (third.weight_kg, third.shelf_life_days) == (4800, 30)
+    assert built.parts["4.3"] == service.Part(4, 3, 0, 4000, 4800)
+    assert built.names[first.origin.name] == {
+        "name_th": "บ้านยโสธร",
+        "name_en": "บ้านยโสธร",
+        "community_id": 10,
+    }
+    assert built.names[first.destination.name]["name_th"] == "Pak Bara"
+    assert len(built.problem.vehicles) == 18
+    assert len(built.problem.hubs) == 6
+    assert built.problem.settings == settings
+
+
+def test_transfers_heavier_than_the_biggest_truck_become_lots_unless_told_not_to() -> None:
+    day = date(2025, 3, 3)
+    rows = [_row(quantity=32_000)]
+    settings = service.settings_for(PlanCreate(), day)
+    lots = service.build_input(rows, day, settings, split_lots=True, horizon_days=14)
+    assert [t.id for t in lots.problem.transfers] == ["4.1/1", "4.1/2", "4.1/3"]
+    assert [p.lot for p in lots.parts.values()] == [1, 2, 3]
+    assert sum(p.quantity for p in lots.parts.values()) == 32_000
+    assert all(p.weight_kg <= 15_000 for p in lots.parts.values())
+    whole = service.build_input(rows, day, settings, split_lots=False, horizon_days=14)
+    assert [t.id for t in whole.problem.transfers] == ["4.1"]
+    (unplaced,) = plan(whole.problem).unplaced
+    assert unplaced.reason == "too_heavy"

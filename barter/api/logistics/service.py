@@ -78,7 +78,7 @@ from barter.storage.repos import audit
 from barter.storage.repos import logistics as repo
 
 MAX_TRANSFERS = 500
-DEFAULT_TIME_LIMIT_S = 20.0
+DEFAULT_TIME_LIMIT_S = 30.0  # 500 transfers plan in 20-25 s on 2 cores (bench/logistics_api.py)
 DEFAULT_HORIZON_DAYS = 14
 
 # --- building the planner's input (pure) ---------------------------------------------------------

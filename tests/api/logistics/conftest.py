@@ -150,14 +150,18 @@ def check_stored_plan(plan: dict[str, Any], expected: set[tuple[int, int, int]])
             legs[k].append(c["leg"])
             weights[k] = c["transfer"]["weight_kg"]
             assert 1 <= c["leg"] <= c["legs"] <= 3
-            assert c["pickup"] < c["dropoff"]
+            assert datetime.fromisoformat(c["pickup"]) < datetime.fromisoformat(c["dropoff"])
         picked_at: dict[tuple[int, int, int], int] = {}
         load = 0.0
-        previous = shipment["stops"][0]["departure"]
+        previous = datetime.fromisoformat(shipment["stops"][0]["departure"])
         assert shipment["stops"][0]["kind"] == shipment["stops"][-1]["kind"] == "depot"
         for i, stop in enumerate(shipment["stops"]):
-            assert previous <= stop["arrival"] <= stop["departure"], "times move forward"
-            previous = stop["departure"]
+            arrival, departure = (
+                datetime.fromisoformat(stop["arrival"]),
+                datetime.fromisoformat(stop["departure"]),
+            )
+            assert previous <= arrival <= departure, "times move forward"
+            previous = departure
             for ref in stop["picked"]:
                 picked_at[key(ref)] = i
                 load += weights[key(ref)]

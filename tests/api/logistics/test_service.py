@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -209,3 +210,33 @@ def test_transfers_heavier_than_the_biggest_truck_become_lots_unless_told_not_to
     assert [t.id for t in whole.problem.transfers] == ["4.1"]
     (unplaced,) = plan(whole.problem).unplaced
     assert unplaced.reason == "too_heavy"
+
+
+async def test_through_hubs_each_leg_rides_one_shipment_and_the_legs_chain(
+    world: World, towns: Towns
+) -> None:
+    ids = await _cross_region(world, towns)
+    response = await world.post(ADMIN, "/v1/logistics/plans", {"strategy": "hubs", "seed": 1})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["strategy"] == "hubs"
+    expected = {(ids["cycle"], p, 0) for p in (0, 1)} | {(ids["cycle"], 2, lot) for lot in (1, 2)}
+    expected |= {(ids["local"], 0, 0), (ids["local"], 1, 0), (ids["late"], 0, 0), (ids["late"], 1, 0)}
+    check_stored_plan(body, expected)
+    legs: dict[tuple[int, int, int], list[dict[str, Any]]] = {}
+    for s in body["shipments"]:
+        for c in s["carries"]:
+            t = c["transfer"]
+            legs.setdefault((t["proposal_id"], t["position"], t["lot"]), []).append(c)
+    through = {k: sorted(v, key=lambda c: c["leg"]) for k, v in legs.items() if v[0]["legs"] > 1}
+    assert through, "some transfer changes vehicles at a hub"
+    for chain in through.values():
+        for before, after in itertools.pairwise(chain):
+            arrived, leaves = (
+                datetime.fromisoformat(before["dropoff"]),
+                datetime.fromisoformat(after["pickup"]),
+            )
+            assert arrived <= leaves, "a leg leaves the hub after the previous one arrives"
+    hub_stops = [stop for s in body["shipments"] for stop in s["stops"] if stop["kind"] == "hub"]
+    assert hub_stops
+    assert all(stop["name_en"].endswith(" hub") for stop in hub_stops)

@@ -7,7 +7,8 @@ Seeds a fresh embedded PostgreSQL with the planner benchmark's market (bench.log
 one approved single-transfer proposal per transfer, its dates moved so that the earliest is
 today. Then one admin request plans all of it with the API's default fleet (barter/api/logistics/
 fleet.py) and stores the plan; the report compares that request with the planner alone on the
-stored input, and times the reads of the plan, its map and the shipment list. Writes the "logistics-api" section of docs/benchmarks.md.
+stored input, and times the reads of the plan, its map and the shipment list. Writes the
+"logistics-api" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -26,6 +26,11 @@ from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
 from barter.api.listings.controller import NeedController, OfferController
+from barter.api.logistics.controller import (
+    LogisticsPlanController,
+    ShipmentController,
+    install_geojson_schema,
+)
 from barter.api.openapi import install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
@@ -133,6 +138,8 @@ def create_app(
             StatsController,
             ExportController,
             WebhookController,
+            LogisticsPlanController,
+            ShipmentController,
         ],
         dependencies={
             "conn": Provide(provide_connection),
@@ -162,6 +169,7 @@ def create_app(
         debug=False,
     )
     install_precise_schemas(app)
+    install_geojson_schema(app)
     return app
 
 

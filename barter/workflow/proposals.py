@@ -32,7 +32,7 @@ from barter.domain.proposals import (
 from barter.domain.snapshot import parse_key
 from barter.failpoints import failpoint
 from barter.matching.model import Exchange, Instance
-from barter.storage.repos import audit, outbox
+from barter.storage.repos import audit, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
 from barter.workflow.schemas import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
@@ -425,16 +425,25 @@ async def transition(
         assert regions
         return Outcome(after)
     if action == "dispatch":
-        return Outcome(await _dispatch(conn, caller, proposal, now))
+        return Outcome(await _shipments_follow(conn, await _dispatch(conn, caller, proposal, now), now))
     if action == "complete":
-        return Outcome(await _complete(conn, caller, proposal, community_id, now))
+        done = await _complete(conn, caller, proposal, community_id, now)
+        return Outcome(await _shipments_follow(conn, done, now))
     if action == "cancel":
         _covered(caller, proposal)
         if proposal.status == "cancelled":
             return Outcome(proposal)
         require_applies("cancel", proposal.status)
-        return Outcome(await _end(conn, caller, proposal, "cancelled", now, reason=reason, action="cancel"))
+        ended = await _end(conn, caller, proposal, "cancelled", now, reason=reason, action="cancel")
+        return Outcome(await _shipments_follow(conn, ended, now))
     raise TransitionConflict(action, proposal.status)
+
+
+async def _shipments_follow(conn: asyncpg.Connection, proposal: ProposalOut, now: datetime) -> ProposalOut:
+    """The logistics hook: shipments carrying the proposal follow its new status, in this transaction
+    (on the road once all they carry is dispatched, delivered once all is completed)."""
+    await logistics.follow_proposal(conn, proposal.id, now)
+    return proposal
 
 
 async def _accept(

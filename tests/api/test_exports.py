@@ -20,9 +20,9 @@ from barter.api.exports import service
 from barter.domain.access import Caller
 from barter.storage.database import init_connection
 from barter.storage.repos.listings import ListingFilter
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, PARTNER, World
 from tests.cli.serving import ServerProcess
 from tests.conftest import TEST_SECRET
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, PARTNER, World
 
 
 @pytest.fixture

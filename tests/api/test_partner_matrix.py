@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from tests.world import ADMIN, ANON, COORD, OWNER, World
 from tests.api.test_role_matrix import PUBLIC_HOOK, app_routes
+from tests.world import ADMIN, ANON, COORD, OWNER, World
 
 OWNER_PARTNER = "owner_partner"
 OTHER_PARTNER = "other_partner"

@@ -143,7 +143,45 @@ def get_south(path: str) -> Call:
     return call
 
 
+async def post_plan(w: World, p: str) -> Any:
+    await make_proposal(w, "approved")  # a fresh approved swap in the south for every persona
+    return await w.post(p, "/v1/logistics/plans", {"time_limit_s": 5})
+
+
+async def _south_plan(w: World) -> dict[str, Any]:
+    await make_proposal(w, "approved")
+    response = await w.post(ADMIN, "/v1/logistics/plans", {"regions": ["south"]})
+    assert response.status_code == 201, response.text
+    plan: dict[str, Any] = response.json()
+    assert plan["shipments"], "the swap travels on a shipment"
+    return plan
+
+
+async def get_plan(w: World, p: str) -> Any:
+    plan = await _south_plan(w)
+    as_json = await w.get(p, f"/v1/logistics/plans/{plan['id']}")
+    as_map = await w.get(p, f"/v1/logistics/plans/{plan['id']}.geojson")
+    assert as_map.status_code == as_json.status_code
+    return as_map
+
+
+async def cancel_plan(w: World, p: str) -> Any:
+    plan = await _south_plan(w)
+    return await w.client.post(f"/v1/logistics/plans/{plan['id']}/cancel", headers=w.headers(p))
+
+
+def on_shipment(action: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        shipment_id = (await _south_plan(w))["shipments"][0]["id"]
+        if action == "get":
+            return await w.get(p, f"/v1/shipments/{shipment_id}")
+        return await w.client.post(f"/v1/shipments/{shipment_id}/{action}", headers=w.headers(p))
+
+    return call
+
+
 MEMBER = {OWNER: 200, COORD: 200, ADMIN: 200, OTHER: 404, COORD_ELSEWHERE: 404, PARTNER: 403, ANON: 401}
+PLANNER = {**MEMBER, OWNER: 403, OTHER: 403}
 DECIDER = {**MEMBER, OWNER: 403}
 # A public address given literally: accepted without DNS (the matrix app refuses private targets).
 PUBLIC_HOOK = {"url": "https://93.184.215.14/barter", "events": ["proposal.approved"]}
@@ -246,6 +284,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/webhooks/{webhook_id:int}/deliveries"): Row(
         on_partners_webhook("deliveries"), partners_webhook(200)
     ),
+    # The north's coordinator has nothing approved to plan in its region.
+    ("POST", "/v1/logistics/plans"): Row(post_plan, {**roles(201, ADMIN, COORD), COORD_ELSEWHERE: 409}),
+    ("GET", "/v1/logistics/plans"): Row(
+        get("/v1/logistics/plans"), roles(200, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)
+    ),
+    ("GET", "/v1/logistics/plans/{plan:str}"): Row(get_plan, {**PLANNER, PARTNER: 200}),
+    ("POST", "/v1/logistics/plans/{plan_id:int}/cancel"): Row(cancel_plan, PLANNER),
+    ("GET", "/v1/shipments"): Row(get("/v1/shipments"), any_key()),
+    ("GET", "/v1/shipments/{shipment_id:int}"): Row(on_shipment("get"), {**MEMBER, PARTNER: 200}),
+    ("POST", "/v1/shipments/{shipment_id:int}/loading"): Row(on_shipment("loading"), PLANNER),
+    ("POST", "/v1/shipments/{shipment_id:int}/depart"): Row(on_shipment("depart"), PLANNER),
 }
 
 

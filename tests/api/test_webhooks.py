@@ -15,9 +15,9 @@ from barter.api.webhooks import service
 from barter.domain.errors import ValidationFailed
 from barter.settings import Settings
 from barter.storage.repos.outbox import emit
-from tests.world import ADMIN, COORD, OWNER, PARTNER, World
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.standard_webhooks import verify
+from tests.world import ADMIN, COORD, OWNER, PARTNER, World
 
 EVENTS = ["proposal.proposed", "proposal.approved", "proposal.rejected", "proposal.completed"]
 

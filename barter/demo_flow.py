@@ -17,10 +17,14 @@ import msgspec
 
 from barter.api.keys import service as keys_service
 from barter.api.keys.schemas import KeyCreate
+from barter.api.logistics import service as logistics
+from barter.api.logistics.render import render_shipments
+from barter.api.logistics.schemas import PlanCreate
 from barter.demo import build_market
 from barter.domain.access import Caller
 from barter.domain.clock import SystemClock
 from barter.domain.model import REGIONS
+from barter.domain.proposals import Action
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -124,94 +128,131 @@ def render_proposal(p: ProposalOut) -> list[str]:
     return lines
 
 
+DEMO_ENGINE = {
+    "max_cycle_length": 3,
+    "max_chain_length": 3,
+    "balance_tolerance": 0.1,
+    "road_factor": 1.3,
+    "transport_cost_per_kg_km": 0.0,
+    "exchange_fixed_cost": 0.0,
+}
+
+
 async def run_demo(settings: Settings, *, time_limit_s: float, show: int, write: Write) -> list[ProposalOut]:
-    started = time.monotonic()
     settings = ensure_secret(settings)
-    assert settings.secret is not None
-    clock = SystemClock()
     write(f"barter demo: data in {settings.data_dir} (embedded PostgreSQL)")
     database = await Database.open(settings)
     try:
         await prepare_database(database)
         conn = await database.connect()
         try:
-            keys = await load_market(conn, settings.secret)
-            if keys:
-                (settings.data_dir / KEYS_FILE).write_text(
-                    json.dumps(keys, indent=1) + "\n", encoding="utf-8"
-                )
-            c = await one(conn, query("demo_market_counts"))
-            write(
-                f"market: {c['communities']} communities, {c['offers']} open offers, {c['needs']} open needs"
-            )
-            admin_key = json.loads((settings.data_dir / KEYS_FILE).read_text(encoding="utf-8"))["admin"]
-            write(f"demo keys (admin, a coordinator per region, a partner): {settings.data_dir / KEYS_FILE}")
-
-            runner = Runner(database, clock, timedelta(hours=settings.hold_hours))
-            await runner.recover()
-            reservation = await runner.reserve(list(REGIONS))
-            engine = {
-                "max_cycle_length": 3,
-                "max_chain_length": 3,
-                "balance_tolerance": 0.1,
-                "road_factor": 1.3,
-                "transport_cost_per_kg_km": 0.0,
-                "exchange_fixed_cost": 0.0,
-                "time_limit_s": time_limit_s,
-            }
-            row = await runs_repo.insert(conn, list(REGIONS), engine, 2020, None)
-            await reservation.mark(row["id"])
-            write(
-                f"matching run {row['id']}: all six regions, cycles of up to 3, chains of up to 3 "
-                f"(at most {time_limit_s:.0f} s) ..."
-            )
-            await runner.start(reservation)
-            await runner.wait()
-            run = await runs_repo.get(conn, row["id"])
-            assert run is not None
-            if run["status"] != "succeeded":
-                raise RuntimeError(f"the matching run failed: {run['error']}")
-            gap = f"{run['gap']:.1%}" if run["gap"] is not None else "n/a"
-            objective, bound = f"{run['objective']:,.0f}", f"{run['upper_bound']:,.0f}"
-            write(
-                f"  {run['engine_status']}: objective {objective}, bound {bound}, gap {gap}; {run['message']}"
-            )
-            admin = await _caller(conn, settings.secret, admin_key)
-            rows = await conn.fetch(query("demo_run_proposals"), row["id"])
-            proposals = await workflow.load(conn, rows)
-            cross = [
-                p
-                for p in proposals
-                if len(p.participants) >= 3 and len({x.region for x in p.participants}) >= 2
-            ]
-            write(
-                f"\n{len(proposals)} proposals; {len(cross)} join three or more communities across regions."
-            )
-            write("ข้อเสนอการแลกเปลี่ยน / proposed exchanges:")
-            for p in (cross + [p for p in proposals if p not in cross])[:show]:
-                write("\n".join(render_proposal(p)))
-            if cross:
-                example = cross[0].participants[0]
-                write(f"\nwhat {example.name_en} is told:")
-                write(f"  TH: {example.explanation_th}\n  EN: {example.explanation_en}")
-
-            write(
-                "\nevery community accepts, every region's coordinator approves, the goods go and arrive ..."
-            )
-            for p in proposals:
-                for action in ("accept", "approve", "dispatch", "complete"):
-                    async with conn.transaction():
-                        await workflow.transition(conn, admin, p.id, action, clock)
-            done = await conn.fetchval(query("demo_completed"), row["id"])
-            write(f"{done} exchanges completed.\n\naccounts (บัญชีชุมชน), by region:")
-            for line in await _accounts(conn):
-                write(line)
-            write(f"\ndone in {time.monotonic() - started:.1f} s. Serve this data with: barter serve --demo")
-            return proposals
+            return await _demo(conn, database, settings, time_limit_s, show, write)
         finally:
             await conn.close()
     finally:
         database.close()
+
+
+async def _demo(
+    conn: asyncpg.Connection,
+    database: Database,
+    settings: Settings,
+    time_limit_s: float,
+    show: int,
+    write: Write,
+) -> list[ProposalOut]:
+    started = time.monotonic()
+    assert settings.secret is not None
+    clock = SystemClock()
+    keys = await load_market(conn, settings.secret)
+    if keys:
+        (settings.data_dir / KEYS_FILE).write_text(json.dumps(keys, indent=1) + "\n", encoding="utf-8")
+    c = await one(conn, query("demo_market_counts"))
+    write(f"market: {c['communities']} communities, {c['offers']} open offers, {c['needs']} open needs")
+    admin_key = json.loads((settings.data_dir / KEYS_FILE).read_text(encoding="utf-8"))["admin"]
+    write(f"demo keys (admin, a coordinator per region, a partner): {settings.data_dir / KEYS_FILE}")
+    admin = await _caller(conn, settings.secret, admin_key)
+
+    run_id = await _match(conn, database, settings, clock, time_limit_s, write)
+    proposals = await workflow.load(conn, await conn.fetch(query("demo_run_proposals"), run_id))
+    cross = [
+        p for p in proposals if len(p.participants) >= 3 and len({x.region for x in p.participants}) >= 2
+    ]
+    write(f"\n{len(proposals)} proposals; {len(cross)} join three or more communities across regions.")
+    write("ข้อเสนอการแลกเปลี่ยน / proposed exchanges:")
+    for p in (cross + [p for p in proposals if p not in cross])[:show]:
+        write("\n".join(render_proposal(p)))
+    if cross:
+        example = cross[0].participants[0]
+        write(f"\nwhat {example.name_en} is told:")
+        write(f"  TH: {example.explanation_th}\n  EN: {example.explanation_en}")
+
+    write("\nevery community accepts and every region's coordinator approves ...")
+    await _move_all(conn, admin, proposals, ("accept", "approve"), clock)
+    if proposals:
+        write("\nshipments for the approved exchanges (การขนส่ง):")
+        async with conn.transaction():
+            plan = await logistics.create_plan(conn, admin, PlanCreate(time_limit_s=15, seed=2020), clock)
+        head, *shipments = render_shipments(plan).split("\nShipment ")
+        write("\n".join([head, *(f"Shipment {s}" for s in shipments[:2])]))
+        if len(shipments) > 2:
+            write(
+                f"... and {len(shipments) - 2} more shipments (GET /v1/shipments, or the map: "
+                f"GET /v1/logistics/plans/{plan.id}.geojson)"
+            )
+    write("\nthe goods go and arrive: dispatch, then every receiver confirms ...")
+    await _move_all(conn, admin, proposals, ("dispatch", "complete"), clock)
+    done = await conn.fetchval(query("demo_completed"), run_id)
+    write(f"{done} exchanges completed.\n\naccounts (บัญชีชุมชน), by region:")
+    for line in await _accounts(conn):
+        write(line)
+    write(f"\ndone in {time.monotonic() - started:.1f} s. Serve this data with: barter serve --demo")
+    return proposals
+
+
+async def _match(
+    conn: asyncpg.Connection,
+    database: Database,
+    settings: Settings,
+    clock: SystemClock,
+    time_limit_s: float,
+    write: Write,
+) -> int:
+    """One national run through the same Runner the API uses; the run's id once it succeeded."""
+    runner = Runner(database, clock, timedelta(hours=settings.hold_hours))
+    await runner.recover()
+    reservation = await runner.reserve(list(REGIONS))
+    row = await runs_repo.insert(
+        conn, list(REGIONS), {**DEMO_ENGINE, "time_limit_s": time_limit_s}, 2020, None
+    )
+    await reservation.mark(row["id"])
+    write(
+        f"matching run {row['id']}: six regions, cycles and chains of up to 3, at most {time_limit_s:.0f} s"
+    )
+    await runner.start(reservation)
+    await runner.wait()
+    run = await runs_repo.get(conn, row["id"])
+    assert run is not None
+    if run["status"] != "succeeded":
+        raise RuntimeError(f"the matching run failed: {run['error']}")
+    gap = f"{run['gap']:.1%}" if run["gap"] is not None else "n/a"
+    objective, bound = f"{run['objective']:,.0f}", f"{run['upper_bound']:,.0f}"
+    write(f"  {run['engine_status']}: objective {objective}, bound {bound}, gap {gap}; {run['message']}")
+    run_id: int = row["id"]
+    return run_id
+
+
+async def _move_all(
+    conn: asyncpg.Connection,
+    admin: Caller,
+    proposals: list[ProposalOut],
+    actions: tuple[Action, ...],
+    clock: SystemClock,
+) -> None:
+    for p in proposals:
+        for action in actions:
+            async with conn.transaction():
+                await workflow.transition(conn, admin, p.id, action, clock)
 
 
 async def _caller(conn: asyncpg.Connection, secret: str, key: str) -> Caller:

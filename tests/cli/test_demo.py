@@ -39,6 +39,8 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
     assert completed is not None
     assert int(completed.group(1)) == int(cross.group(1))
     assert "accounts" in out
+    assert re.search(r"routed in \d+ shipments", out)  # the shipments of the approved exchanges
+    assert "Shipment 1" in out
     keys = json.loads((tmp_path / "data" / "demo" / "demo-keys.json").read_text())
     assert set(keys) >= {"admin", "partner", "coordinator-south"}
 

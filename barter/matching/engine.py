@@ -32,6 +32,10 @@ from barter.matching.columns import (
     chain_reduced,
     cycle_reduced,
     make_family,
+    need_tail,
+    need_tail_share,
+    offer_tail,
+    offer_tail_share,
 )
 from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
@@ -50,13 +54,16 @@ from barter.matching.lp import LpResult, Master
 from barter.matching.market import Market, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.primal import PrimalResult, Selection, solve_primal
+from barter.matching.repair import repair
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
 
 CYCLE_LIMIT = 3_000_000
-CHAIN_LIMIT = 5_000
-EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
+CHAIN_LIMIT = 5_000  # one-unit goods: more chains than this are modelled by position
+CHAIN_LIMIT_DIVISIBLE = 2_000_000
+EXACT_TIES = 500
+POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
 
 
 class Clock:
@@ -185,7 +192,7 @@ def build_model(market: Market, clock: Clock) -> Model:
             out_arcs[c] = np.array(arcs_c, dtype=np.int64)
     gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
     n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
-    if s.max_chain_length > 0 and n_chains <= CHAIN_LIMIT:
+    if s.max_chain_length > 0 and n_chains <= (CHAIN_LIMIT if m.integral else CHAIN_LIMIT_DIVISIBLE):
         chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
         for K, arcs in sorted(chains.items()):
             families[("chain", K)] = make_family(m, "chain", K, arcs, chain_rays(K, tolerance), tolerance)
@@ -198,6 +205,13 @@ def build_model(market: Market, clock: Clock) -> Model:
     used += list(layers.arcs)
     used.append(flow_arcs)
     all_used = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    arc_short_offer = m.arc_cap < offer_tail(m)[m.arc_offer] * (1 - 1e-9)
+    arc_short_need = m.arc_cap / m.arc_val < need_tail(m)[m.arc_need] * (1 - 1e-9)
+    short_offers = [m.arc_offer[fam.arcs[fam.short_offer]] for fam in families.values()]
+    short_needs = [m.arc_need[fam.arcs[fam.short_need]] for fam in families.values()]
+    loose = np.concatenate([*layers.arcs, flow_arcs]) if layers.arcs or flow_arcs.size else flow_arcs
+    short_offers.append(m.arc_offer[loose[arc_short_offer[loose]]])
+    short_needs.append(m.arc_need[loose[arc_short_need[loose]]])
     return Model(
         market=m,
         families=families,
@@ -210,6 +224,12 @@ def build_model(market: Market, clock: Clock) -> Model:
         need_rows=np.unique(m.arc_need[all_used]),
         chain_rows=chain_rows,
         balance_rows=np.unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
+        arc_short_offer=arc_short_offer,
+        arc_short_need=arc_short_need,
+        tail_offers=np.unique(np.concatenate(short_offers)),
+        tail_needs=np.unique(np.concatenate(short_needs)),
+        offer_share=offer_tail_share(m),
+        need_share=need_tail_share(m),
         complete=complete,
     )
 
@@ -250,7 +270,7 @@ def _column_levels(
     g = arc_reduced(model, lp.duals)
     families = {}
     for key, fam in model.families.items():
-        families[key] = cycle_reduced(model, fam, g)
+        families[key] = cycle_reduced(model, fam, g, lp.duals)
     chains = []
     for k in range(1, model.layers.depth + 1):
         rc = chain_reduced(model, k, g, lp.duals)
@@ -314,12 +334,40 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         selection.chains = {
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
-    else:
-        n_rows = len(model.offer_rows) + len(model.need_rows)
-        selection = select(model, lp, _loss_for_budget(model, lp, max(2000, 2 * n_rows)))
-    clock.report(0.6, f"primal model over {selection.size()} columns")
-    result = solve_primal(model, selection, seed=seed, time_limit=max(1.0, clock.remaining()), gap=1e-4)
-    return result, None
+        clock.report(0.6, f"primal model over {selection.size()} columns")
+        result = solve_primal(model, selection, seed=seed, time_limit=max(1.0, clock.remaining()), gap=1e-4)
+        return result, None
+    n_rows = len(model.offer_rows) + len(model.need_rows)
+    selection = select(model, lp, _loss_for_budget(model, lp, max(2000, n_rows)))
+    clock.report(0.6, f"rounding over {selection.size()} columns")
+    best = repair(model, selection, remaining=clock.remaining)
+    # polish: the MIP over what the LP and the rounding used, while time remains
+    polish = Selection()
+    for (key, r, p), v in lp.cycle_values.items():
+        if v > 1e-9:
+            polish.cycles.setdefault((key, r), []).append(p)
+    for group in best.cycles:
+        polish.cycles.setdefault(group, [])
+    for group, patterns in polish.cycles.items():
+        if not model.families[group[0]].fixed[group[1]] and 0 not in patterns:
+            patterns.append(0)
+        patterns.sort()
+    chains: dict[int, set[int]] = {}
+    positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
+    for (k, arc), v in list(lp.chain_values.items()) + list(best.chains.items()):
+        if v > 1e-9:
+            chains.setdefault(k, set()).add(positions[k - 1][arc])
+    polish.chains = {k: sorted(v) for k, v in chains.items()}
+    # HiGHS (through pywraplp) returns nothing when its time runs out, so only small models
+    if (
+        clock.remaining() > 1.0
+        and 0 < len(polish.cycles) + sum(map(len, polish.chains.values())) <= POLISH_LIMIT
+    ):
+        clock.report(0.8, f"polishing over {polish.size()} columns")
+        result = solve_primal(model, polish, seed=seed, time_limit=0.4 * clock.remaining(), gap=1e-3)
+        if result.status != "none" and result.objective > best.objective:
+            best = result
+    return best, None
 
 
 def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
@@ -428,13 +476,16 @@ def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
     drafts += chains_from_positions(m, primal.chains)
     drafts = prefer(m, drafts)
     finisher = Finisher(m)
+    kept: list[tuple[Draft, list[float]]] = []
+    for draft in drafts:
+        qty = finisher.take(draft)
+        if qty is not None:
+            kept.append((draft, qty))
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
-    for draft in drafts:
-        hops = finisher.take(draft)
-        if hops is None:
-            continue
+    for draft, qty in kept:
+        hops = list(zip(draft.arcs, finisher.whole(draft, qty), strict=True))
         objective += finisher.value(hops)
         transfers = [
             Transfer(offer=offers[int(m.arc_offer[a])].id, need=needs[int(m.arc_need[a])].id, quantity=x)

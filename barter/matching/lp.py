@@ -18,6 +18,8 @@ from ortools.linear_solver import pywraplp
 
 from barter.matching.columns import (
     Duals,
+    need_tail,
+    offer_tail,
     FamilyKey,
     Model,
     arc_reduced,
@@ -72,6 +74,12 @@ class Master:
         self.chain_row: list[dict[int, pywraplp.Constraint]] = [
             {int(c): solver.Constraint(-inf, 0.0) for c in comms} for comms in model.chain_rows
         ]
+        self.tail_offer_cap = offer_tail(m)
+        self.tail_need_cap = need_tail(m)
+        self.tail_offer_row: dict[int, pywraplp.Constraint] = {}
+        self.tail_need_row: dict[int, pywraplp.Constraint] = {}
+        self.share_offer_row = {int(o): solver.Constraint(-inf, 0.0) for o in model.tail_offers}
+        self.share_need_row = {int(n): solver.Constraint(-inf, 0.0) for n in model.tail_needs}
         self.hi_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
         self.lo_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
         self.objective = solver.Objective()
@@ -82,18 +90,54 @@ class Master:
 
     # -- columns -------------------------------------------------------------------------------
 
-    def _arc_coefficients(self, var: pywraplp.Variable, arc: int, amount: float) -> None:
+    def _arc_coefficients(
+        self,
+        var: pywraplp.Variable,
+        arc: int,
+        amount: float,
+        short_offer: bool = False,
+        short_need: bool = False,
+    ) -> None:
         m = self.model.market
-        self.offer_row[int(m.arc_offer[arc])].SetCoefficient(var, amount)
-        row = self.need_row[int(m.arc_need[arc])]
+        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
+        self.offer_row[o].SetCoefficient(var, amount)
+        row = self.need_row[n]
         row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
+        if short_offer:
+            row = self.tail_offer_row.get(o)
+            if row is None:
+                row = self.tail_offer_row[o] = self.solver.Constraint(
+                    -self.solver.infinity(), float(self.tail_offer_cap[o])
+                )
+            row.SetCoefficient(var, row.GetCoefficient(var) + amount)
+        share = self.share_offer_row.get(o)
+        if share is not None:
+            coef = (1.0 if short_offer else 0.0) - float(self.model.offer_share[o])
+            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount)
+        share = self.share_need_row.get(n)
+        if share is not None:
+            coef = (1.0 if short_need else 0.0) - float(self.model.need_share[n])
+            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount / float(m.arc_val[arc]))
+        if short_need:
+            row = self.tail_need_row.get(n)
+            if row is None:
+                row = self.tail_need_row[n] = self.solver.Constraint(
+                    -self.solver.infinity(), float(self.tail_need_cap[n])
+                )
+            row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
 
     def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
         fam = self.model.families[key]
         pattern, obj, ub = cycle_column(self.model, fam, row, p)
         var = self.solver.NumVar(0.0, ub if fam.fixed[row] else self.solver.infinity(), "")
         for hop, arc in enumerate(fam.arcs[row]):
-            self._arc_coefficients(var, int(arc), float(pattern[hop]))
+            self._arc_coefficients(
+                var,
+                int(arc),
+                float(pattern[hop]),
+                bool(fam.short_offer[row, hop]),
+                bool(fam.short_need[row, hop]),
+            )
         self.objective.SetCoefficient(var, obj)
         self.cycle_vars[(key, row, p)] = var
         fam.in_master[row, p] = True
@@ -102,7 +146,9 @@ class Master:
         model, m = self.model, self.model.market
         arc = int(model.layers.arcs[k - 1][index])
         var = self.solver.NumVar(0.0, float(m.arc_cap[arc]), "")
-        self._arc_coefficients(var, arc, 1.0)
+        self._arc_coefficients(
+            var, arc, 1.0, bool(model.arc_short_offer[arc]), bool(model.arc_short_need[arc])
+        )
         if k >= 2:
             self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, 1.0)
         if k <= len(self.chain_row):
@@ -120,7 +166,7 @@ class Master:
         for arc in model.flow_arcs:
             a = int(arc)
             var = self.solver.NumVar(0.0, float(m.arc_cap[a]), "")
-            self._arc_coefficients(var, a, 1.0)
+            self._arc_coefficients(var, a, 1.0, bool(model.arc_short_offer[a]), bool(model.arc_short_need[a]))
             to, frm = int(m.arc_to[a]), int(m.arc_from[a])
             self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + 1.0)
             self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t))
@@ -144,6 +190,14 @@ class Master:
             d.balance_hi[c] = max(0.0, row.dual_value())
         for c, row in self.lo_row.items():
             d.balance_lo[c] = max(0.0, row.dual_value())
+        for o, row in self.tail_offer_row.items():
+            d.tail_offer[o] = max(0.0, row.dual_value())
+        for n, row in self.tail_need_row.items():
+            d.tail_need[n] = max(0.0, row.dual_value())
+        for o, row in self.share_offer_row.items():
+            d.share_offer[o] = max(0.0, row.dual_value())
+        for n, row in self.share_need_row.items():
+            d.share_need[n] = max(0.0, row.dual_value())
         return d
 
     def rhs_value(self, d: Duals) -> float:
@@ -155,6 +209,8 @@ class Master:
         if len(self.model.need_rows):
             n = self.model.need_rows
             total += float(d.need[n] @ (m.need_qty[n] / m.scale))
+        total += sum(d.tail_offer[o] * float(self.tail_offer_cap[o]) for o in self.tail_offer_row)
+        total += sum(d.tail_need[n] * float(self.tail_need_cap[n]) for n in self.tail_need_row)
         return total
 
     def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
@@ -167,7 +223,7 @@ class Master:
         for key, fam in model.families.items():
             if fam.n == 0:
                 continue
-            rc, ub = cycle_reduced(model, fam, g)
+            rc, ub = cycle_reduced(model, fam, g, d)
             positive = rc > RC_TOL
             if not positive.any():
                 continue

@@ -213,16 +213,6 @@ def solve_primal(
                 gain_row.SetCoefficient(var, coef)
     rows.emit(solver)
     status = solver.Solve()
-    import os
-
-    if os.environ.get("BARTER_DEBUG"):
-        print("status", status, solver.NumVariables(), solver.NumConstraints(), solver.wall_time())
-        open("/tmp/scratch/model.lp", "w").write(solver.ExportModelAsLpFormat(False))
-        from ortools.linear_solver import linear_solver_pb2
-
-        proto = linear_solver_pb2.MPModelProto()
-        solver.ExportModelToProto(proto)
-        open("/tmp/scratch/model.pb", "wb").write(proto.SerializeToString())
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return PrimalResult(status="none", objective=0.0, bound=np.inf)
     obj_value = sum(coef * var.solution_value() for var, coef in gains.items())

@@ -52,13 +52,13 @@ def load_instance(path: Path, fmt: str) -> Any:
         from barter.matching.importers.trademax import parse_trademax
 
         parsed = parse_trademax(text)
-        for warning in parsed.warnings[:20]:
-            print(f"barter: {path.name}: warning: {warning}", file=sys.stderr)
-        if len(parsed.warnings) > 20:
-            print(f"barter: {path.name}: ... and {len(parsed.warnings) - 20} more warnings", file=sys.stderr)
-        return parsed.instance
     except InstanceError as exc:
         raise CommandError(f"{path}: {exc}") from None
+    for warning in parsed.warnings[:20]:
+        print(f"barter: {path.name}: warning: {warning}", file=sys.stderr)
+    if len(parsed.warnings) > 20:
+        print(f"barter: {path.name}: ... and {len(parsed.warnings) - 20} more warnings", file=sys.stderr)
+    return parsed.instance
 
 
 def run(args: argparse.Namespace) -> int:

@@ -118,7 +118,7 @@ def reachable(caps: FloatArray, kind: str, tolerance: float) -> FloatArray:
 
     Along a cycle hop k+1 carries between 1/(1+t) and 1/(1-t) times hop k, so hop i carries at
     most cap_j * min((1/(1-t))^d, (1+t)^(L-d)) for every other hop j, d steps before it."""
-    n, length = caps.shape
+    length = caps.shape[1]
     out = caps.copy()
     up, down = 1.0 / (1.0 - tolerance), 1.0 + tolerance
     for i in range(length):
@@ -139,7 +139,7 @@ def make_family(
 ) -> Family:
     m = market
     caps = m.arc_cap[arcs]
-    fixed = m.arc_fixed[arcs].all(axis=1)
+    fixed: BoolArray = np.asarray(m.arc_fixed[arcs].all(axis=1), dtype=np.bool_)
     if fixed.any() and length > 1:
         # an all-or-nothing cycle or chain must already be balanced
         received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1

@@ -58,12 +58,14 @@ from barter.matching.repair import repair
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 CYCLE_LIMIT = 3_000_000
-CHAIN_LIMIT = 5_000  # one-unit goods: more chains than this are modelled by position
-CHAIN_LIMIT_DIVISIBLE = 2_000_000
-EXACT_TIES = 500
-POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
+# more chains than this are modelled by position (PICEF) instead of enumerated
+CHAIN_LIMIT = 5_000  # one-unit goods: position-indexed chains solve faster
+CHAIN_LIMIT_DIVISIBLE = 2_000_000  # divisible goods: enumerated chains round far better
+EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
+POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 
 
 class Clock:
@@ -96,13 +98,13 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
-    if model.flow_arcs.size and not model.families and model.layers.depth == 0:
-        if unit_circulation_applies(market, model.flow_arcs):
-            flows, total = solve_unit_circulation(market, model.flow_arcs)
-            primal = PrimalResult("optimal", total / market.scale, total / market.scale)
-            primal.flows = flows
-            exchanges, objective = finish(model, primal)
-            return _solution(clock, objective, max(total, objective), True, exchanges)
+    circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
+    if circulation and unit_circulation_applies(market, model.flow_arcs):
+        flows, total = solve_unit_circulation(market, model.flow_arcs)
+        primal = PrimalResult("optimal", total / market.scale, total / market.scale)
+        primal.flows = flows
+        exchanges, objective = finish(model, primal)
+        return _solution(clock, objective, max(total, objective), True, exchanges)
     lp = relax(model, clock)
     bound = lp.bound * market.scale + market.penalty_bound
     if market.integral:
@@ -178,8 +180,10 @@ def build_model(market: Market, clock: Clock) -> Model:
         except TooManyCycles:
             complete = False
             by_len = {}
-        for L, arcs in sorted(by_len.items()):
-            families[("cycle", L)] = make_family(m, "cycle", L, arcs, balance_rays(L, tolerance), tolerance)
+        for hops, arcs in sorted(by_len.items()):
+            families[("cycle", hops)] = make_family(
+                m, "cycle", hops, arcs, balance_rays(hops, tolerance), tolerance
+            )
     elif length == 0:
         flow_arcs = inner
 
@@ -194,8 +198,10 @@ def build_model(market: Market, clock: Clock) -> Model:
     n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
     if s.max_chain_length > 0 and n_chains <= (CHAIN_LIMIT if m.integral else CHAIN_LIMIT_DIVISIBLE):
         chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
-        for K, arcs in sorted(chains.items()):
-            families[("chain", K)] = make_family(m, "chain", K, arcs, chain_rays(K, tolerance), tolerance)
+        for hops, arcs in sorted(chains.items()):
+            families[("chain", hops)] = make_family(
+                m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
+            )
         layers = ChainLayers([])
     else:
         layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
@@ -263,12 +269,12 @@ def relax(model: Model, clock: Clock) -> LpResult:
 
 def _column_levels(
     model: Model, lp: LpResult
-) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+) -> tuple[dict[FamilyKey, tuple[FloatArray, FloatArray]], list[FloatArray]]:
     """Reduced cost times the smallest level a used column runs at, per family and chain layer
     (scaled objective units; <= 0 at LP convergence)."""
     m = model.market
     g = arc_reduced(model, lp.duals)
-    families = {}
+    families: dict[FamilyKey, tuple[FloatArray, FloatArray]] = {}
     for key, fam in model.families.items():
         families[key] = cycle_reduced(model, fam, g, lp.duals)
     chains = []
@@ -485,11 +491,11 @@ def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
     for draft, qty in kept:
-        hops = list(zip(draft.arcs, finisher.whole(draft, qty), strict=True))
-        objective += finisher.value(hops)
+        moved = list(zip(draft.arcs, finisher.whole(draft, qty), strict=True))
+        objective += finisher.value(moved)
         transfers = [
             Transfer(offer=offers[int(m.arc_offer[a])].id, need=needs[int(m.arc_need[a])].id, quantity=x)
-            for a, x in hops
+            for a, x in moved
         ]
         exchanges.append(Exchange(kind=draft.kind, transfers=transfers))  # type: ignore[arg-type]
     return exchanges, objective

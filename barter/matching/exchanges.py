@@ -227,11 +227,11 @@ class Finisher:
         for step in (1.0, 0.1):
             if not all(x >= step for x in qty):
                 continue
-            for option in (
+            for rounded in (
                 [round(x / step) * step for x in qty],
                 [np.floor(x / step + 1e-9) * step for x in qty],
             ):
-                option = [float(f"{x:.10g}") for x in option]
+                option = [float(f"{x:.10g}") for x in rounded]
                 if (
                     self.fits(draft, option)
                     and self.value(list(zip(draft.arcs, option, strict=True))) >= floor

@@ -114,9 +114,7 @@ def _short_cycles(
         if v in back:
             out.append((s, v))
         if max_len >= 3:
-            for w in sorted(succ[v] & back):
-                if w > s and w != v:
-                    out.append((s, v, w))
+            out.extend((s, v, w) for w in sorted(succ[v] & back) if w > s and w != v)
 
 
 def _long_cycles(
@@ -190,8 +188,7 @@ def expand_cycles(
         extra: list[tuple[int, ...]] = []
         for cyc in comm[~easy].tolist():
             hops = [parallel[(cyc[k], cyc[(k + 1) % length])] for k in range(length)]
-            for combo in itertools.product(*hops):
-                extra.append(combo)
+            extra.extend(itertools.product(*hops))
             if total + len(extra) > limit:
                 raise TooManyCycles
         if extra:
@@ -226,7 +223,7 @@ def count_chains(
     at = np.bincount(arc_to[gift_arcs], minlength=n).astype(np.float64)
     total = float(at.sum())
     for _ in range(1, max_chain):
-        at = np.bincount(arc_to[ordinary], weights=at[arc_from[ordinary]], minlength=n)
+        at = np.bincount(arc_to[ordinary], weights=at[arc_from[ordinary]], minlength=n).astype(np.float64)
         total += float(at.sum())
         if total > 1e12:
             break
@@ -284,7 +281,7 @@ def balance_rays(length: int, tolerance: float) -> FloatArray:
                     w.append(w[k] / ratios[k])
                 top = max(w)
                 rows.append(tuple(x / top for x in w))
-    unique = sorted(set(tuple(round(x, 12) for x in r) for r in rows[1:]))
+    unique = sorted({tuple(round(x, 12) for x in r) for r in rows[1:]})
     return np.array([rows[0], *unique], dtype=np.float64)
 
 

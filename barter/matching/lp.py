@@ -18,8 +18,6 @@ from ortools.linear_solver import pywraplp
 
 from barter.matching.columns import (
     Duals,
-    need_tail,
-    offer_tail,
     FamilyKey,
     Model,
     arc_reduced,
@@ -28,6 +26,8 @@ from barter.matching.columns import (
     cycle_column,
     cycle_reduced,
     flow_reduced,
+    need_tail,
+    offer_tail,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -209,8 +209,8 @@ class Master:
         if len(self.model.need_rows):
             n = self.model.need_rows
             total += float(d.need[n] @ (m.need_qty[n] / m.scale))
-        total += sum(d.tail_offer[o] * float(self.tail_offer_cap[o]) for o in self.tail_offer_row)
-        total += sum(d.tail_need[n] * float(self.tail_need_cap[n]) for n in self.tail_need_row)
+        total += sum(float(d.tail_offer[o] * self.tail_offer_cap[o]) for o in self.tail_offer_row)
+        total += sum(float(d.tail_need[n] * self.tail_need_cap[n]) for n in self.tail_need_row)
         return total
 
     def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
@@ -283,7 +283,7 @@ class Master:
         converged = False
         duals = zero
         iterations = 0
-        for iterations in range(1, max_iterations + 1):  # noqa: B007
+        for iterations in range(1, max_iterations + 1):
             remaining = deadline()
             if remaining <= 0:
                 break

@@ -55,7 +55,7 @@ def repair(
         row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
 
     groups: dict[tuple[FamilyKey, int], list[tuple[pywraplp.Variable, FloatArray]]] = {}
-    for (key, row), patterns in selection.cycles.items():
+    for (key, row), chosen in selection.cycles.items():
         fam = model.families[key]
         arcs = fam.arcs[row]
         caps = m.arc_cap[arcs]
@@ -64,9 +64,8 @@ def repair(
         fits = (lots[None, :] / rays).max(axis=1) <= (caps[None, :] / rays).min(axis=1) * (1 + 1e-9)
         if not np.any(fits):
             continue  # no pattern meets every lot within the capacities
-        if not fam.fixed[row]:
-            # keep a pattern that can meet the lots, in case the cycle must be pushed up to them
-            patterns = sorted(set(patterns) | {int(np.argmax(fits))})
+        # keep a pattern that can meet the lots, in case the cycle must be pushed up to them
+        patterns = chosen if fam.fixed[row] else sorted(set(chosen) | {int(np.argmax(fits))})
         entries = []
         if fam.fixed[row]:
             v = solver.NumVar(0.0, 1.0, "")
@@ -88,6 +87,13 @@ def repair(
 
     chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
     depth = model.layers.depth
+
+    def node_row(k: int, c: int) -> pywraplp.Constraint:
+        row = chain_row.get((k, c))
+        if row is None:
+            row = chain_row[(k, c)] = solver.Constraint(-inf, 0.0)
+        return row
+
     for k, indexes in selection.chains.items():
         arcs_k = model.layers.arcs[k - 1]
         for i in indexes:
@@ -100,18 +106,11 @@ def repair(
                 gain -= f / cap
             objective.SetCoefficient(var, gain)
             chain_vars[(k, arc)] = var
+            # value given at position k+1 <= value received at position k
             if k >= 2:
-                key2 = (k - 1, int(m.arc_from[arc]))
-                row = chain_row.get(key2)
-                if row is None:
-                    row = chain_row[key2] = solver.Constraint(-inf, 0.0)
-                row.SetCoefficient(var, 1.0)
+                node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, 1.0)
             if k < depth:
-                key2 = (k, int(m.arc_to[arc]))
-                row = chain_row.get(key2)
-                if row is None:
-                    row = chain_row[key2] = solver.Constraint(-inf, 0.0)
-                row.SetCoefficient(var, -1.0)
+                node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -1.0)
 
     removed: set[tuple[FamilyKey, int]] = set()
     removed_chain: set[tuple[int, int]] = set()

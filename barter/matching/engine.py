@@ -40,7 +40,6 @@ from barter.matching.columns import (
 from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
     ChainLayers,
-    TooManyCycles,
     balance_rays,
     chain_layers,
     chain_rays,
@@ -61,6 +60,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 CYCLE_LIMIT = 3_000_000
+ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
+LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+MIN_CALL = 0.05  # seconds
 # more chains than this are modelled by position (PICEF) instead of enumerated
 CHAIN_LIMIT = 5_000  # one-unit goods: position-indexed chains solve faster
 CHAIN_LIMIT_DIVISIBLE = 2_000_000  # divisible goods: enumerated chains round far better
@@ -79,6 +81,10 @@ class Clock:
 
     def remaining(self) -> float:
         return self.limit - self.elapsed()
+
+    def left(self) -> float:
+        """Time for one more solver call: what remains, but never less than a moment."""
+        return max(MIN_CALL, self.remaining())
 
     def report(self, fraction: float, message: str) -> None:
         if self.progress is not None:
@@ -113,7 +119,7 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
     primal, proved = improve(model, lp, bound, clock)
     if proved is not None:
         bound = proved
-    exchanges, objective = finish(model, primal)
+    exchanges, objective = finish(model, primal, bound)
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
     return _solution(clock, objective, bound, optimal, exchanges)
@@ -170,20 +176,19 @@ def build_model(market: Market, clock: Clock) -> Model:
     length = s.max_cycle_length
     if length >= 2:
 
-        def check() -> None:
-            if clock.remaining() < 0.5 * s.time_limit_s:
-                raise TooManyCycles
+        def in_time() -> bool:
+            return clock.elapsed() <= ENUMERATION_SHARE * s.time_limit_s
 
-        try:
-            found = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=check)
-            by_len = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
-        except TooManyCycles:
-            complete = False
-            by_len = {}
+        found, complete = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=in_time)
+        by_len, expanded = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
+        complete = complete and expanded
         for hops, arcs in sorted(by_len.items()):
             families[("cycle", hops)] = make_family(
                 m, "cycle", hops, arcs, balance_rays(hops, tolerance), tolerance
             )
+        if not complete:
+            # the cycles found still serve the answer; the bound relaxes the length limit
+            flow_arcs = inner
     elif length == 0:
         flow_arcs = inner
 
@@ -245,8 +250,8 @@ def relax(model: Model, clock: Clock) -> LpResult:
     budget = clock.limit
 
     def deadline() -> float:
-        # keep at least a third of the time for the primal model
-        return clock.remaining() - budget / 3
+        # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model
+        return LP_SHARE * budget - clock.elapsed()
 
     def progress(iteration: int, value: float, bound: float) -> None:
         scale = model.market.scale
@@ -285,8 +290,10 @@ def _column_levels(
 
 
 def select(model: Model, lp: LpResult, loss: float) -> Selection:
-    """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own."""
-    selection = Selection(flows=bool(model.flow_arcs.size))
+    """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own
+    (a negative `loss` keeps only columns pricing above -loss)."""
+    # circulation flows answer only for unlimited cycles; next to enumerated cycles they only bound
+    selection = Selection(flows=bool(model.flow_arcs.size) and not model.families)
     families, chains = _column_levels(model, lp)
     for key in model.families:
         rc, _ = families[key]
@@ -315,14 +322,14 @@ def select(model: Model, lp: LpResult, loss: float) -> Selection:
 
 
 def _loss_for_budget(model: Model, lp: LpResult, budget: int) -> float:
-    """The smallest loss threshold that selects about `budget` columns."""
+    """The loss threshold that selects about `budget` columns, best reduced costs first
+    (before the LP converges many columns still price positive: they count too)."""
     families, chains = _column_levels(model, lp)
     losses = [-rc[np.isfinite(rc)].ravel() for rc, _ in families.values()]
     losses += [-c for c in chains]
     if not losses:
         return 0.0
     allv = np.concatenate(losses)
-    allv = allv[allv >= 0]
     if len(allv) <= budget:
         return float(allv.max()) if len(allv) else 0.0
     return float(np.partition(allv, budget)[budget])
@@ -333,7 +340,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     proved (None when it proved nothing beyond the LP)."""
     m = model.market
     seed = m.settings.seed
-    if m.integral and lp.converged:
+    if lp.converged and bool(m.arc_fixed.all()):
         return _prove(model, lp, bound, clock)
     if model.flow_arcs.size and not model.families:
         selection = Selection(flows=True)
@@ -341,10 +348,11 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
         clock.report(0.6, f"primal model over {selection.size()} columns")
-        result = solve_primal(model, selection, seed=seed, time_limit=max(1.0, clock.remaining()), gap=1e-4)
+        result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
     n_rows = len(model.offer_rows) + len(model.need_rows)
-    selection = select(model, lp, _loss_for_budget(model, lp, max(2000, n_rows)))
+    loss = _loss_for_budget(model, lp, max(2000, n_rows))
+    selection = select(model, lp, loss)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     best = repair(model, selection, remaining=clock.remaining)
     # polish: the MIP over what the LP and the rounding used, while time remains
@@ -370,7 +378,8 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         and 0 < len(polish.cycles) + sum(map(len, polish.chains.values())) <= POLISH_LIMIT
     ):
         clock.report(0.8, f"polishing over {polish.size()} columns")
-        result = solve_primal(model, polish, seed=seed, time_limit=0.4 * clock.remaining(), gap=1e-3)
+        limit = min(0.4 * clock.remaining(), 1.0 + clock.elapsed())
+        result = solve_primal(model, polish, seed=seed, time_limit=limit, gap=1e-3)
         if result.status != "none" and result.objective > best.objective:
             best = result
     return best, None
@@ -401,6 +410,8 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     }
     first = bool(dive.forced or dive.forced_chains)
     proved: float | None = None
+    if not m.integral:
+        return _prove_by_reduced_cost(model, lp, dive if first else None, best, clock)
     while clock.remaining() > 0:
         selection = dive if first else select(model, lp, (lp_obj - target + 1e-6) / m.scale)
         clock.report(0.6, f"proving {target:g}: {selection.size()} columns")
@@ -408,7 +419,7 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
             model,
             selection,
             seed=m.settings.seed,
-            time_limit=max(0.5, clock.remaining()),
+            time_limit=clock.left(),
             penalties=selection.size() <= EXACT_TIES,
         )
         if result.status == "none" and first:
@@ -437,9 +448,39 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     return best, proved if proved is not None else target
 
 
+def _prove_by_reduced_cost(
+    model: Model, lp: LpResult, dive: Selection | None, best: PrimalResult | None, clock: Clock
+) -> tuple[PrimalResult, float | None]:
+    """All-or-nothing goods with any objective: take the best answer known (worth z), then solve
+    over every column whose reduced cost is above -(LP - z): any better answer uses only those,
+    so the optimum over them is the optimum."""
+    m = model.market
+    seed = m.settings.seed
+    if dive is not None:
+        result = solve_primal(model, dive, seed=seed, time_limit=0.5 * clock.left())
+        if result.status != "none" and (best is None or result.objective > best.objective):
+            best = result
+    known = _main_objective(model, best) if best is not None else 0.0
+    lp_obj = lp.bound * m.scale + m.penalty_bound
+    selection = select(model, lp, (lp_obj - known) / m.scale + 1e-9)
+    clock.report(0.6, f"proving over {selection.size()} columns")
+    ties = selection.size() <= EXACT_TIES
+    result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), penalties=ties)
+    if result.status == "none":
+        return best or PrimalResult("none", 0.0, np.inf), None
+    if best is None or result.objective > best.objective:
+        best = result
+    if result.status != "optimal":
+        return best, None
+    # the solver's own bound over these columns holds for every answer better than `known`
+    return best, max(known, result.bound * m.scale + (m.penalty_bound if ties else 0.0))
+
+
 def _lp_as_primal(model: Model, lp: LpResult) -> PrimalResult | None:
     """The LP answer itself, when every column it uses is whole (all-or-nothing at 0 or 1)."""
     m = model.market
+    if model.families and any(v > 1e-6 for v in lp.flow_values.values()):
+        return None  # circulation flows here only relax the cycle length
     result = PrimalResult("optimal", lp.value, lp.value)
     for (key, r, _), v in lp.cycle_values.items():
         if v <= 1e-6:
@@ -472,7 +513,9 @@ def _main_objective(model: Model, result: PrimalResult) -> float:
     return value
 
 
-def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
+def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple[list[Exchange], float]:
+    """Exchanges from the solver's values, checked; in whole units where that costs little,
+    unless the exact quantities already reach `bound` (then they stay, and stay optimal)."""
     m = model.market
     drafts: list[Draft] = []
     for (key, row), hops in sorted(primal.cycles.items()):
@@ -487,11 +530,13 @@ def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
         qty = finisher.take(draft)
         if qty is not None:
             kept.append((draft, qty))
+    exact = sum(finisher.value(list(zip(d.arcs, q, strict=True))) for d, q in kept)
+    rounding = exact < bound - 1e-6 * max(1.0, abs(bound))
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
     for draft, qty in kept:
-        moved = list(zip(draft.arcs, finisher.whole(draft, qty), strict=True))
+        moved = list(zip(draft.arcs, finisher.whole(draft, qty) if rounding else qty, strict=True))
         objective += finisher.value(moved)
         transfers = [
             Transfer(offer=offers[int(m.arc_offer[a])].id, need=needs[int(m.arc_need[a])].id, quantity=x)

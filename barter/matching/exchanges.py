@@ -152,7 +152,7 @@ def _snap(x: float) -> float:
     r = round(x)
     if r > 0 and abs(x - r) <= 1e-7 * max(1.0, abs(x)):
         return float(r)
-    return float(f"{x:.10g}")
+    return float(f"{x:.12g}")
 
 
 class Finisher:
@@ -176,6 +176,13 @@ class Finisher:
     def fits(self, draft: Draft, qty: list[float]) -> bool:
         m = self.market
         arcs = draft.arcs
+        s = m.settings
+        if draft.kind == "cycle" and (
+            len(arcs) < 2 or (s.max_cycle_length and len(arcs) > s.max_cycle_length)
+        ):
+            return False
+        if draft.kind == "chain" and (len(arcs) > s.max_chain_length or not m.arc_gift[arcs[0]]):
+            return False
         if any(x <= 0 for x in qty):
             return False
         offers = [int(m.arc_offer[a]) for a in arcs]

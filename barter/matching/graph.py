@@ -20,10 +20,6 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-class TooManyCycles(Exception):
-    """Enumeration stopped at its limit (or its deadline)."""
-
-
 def strongly_connected_components(n: int, succ: Sequence[Sequence[int]]) -> list[int]:
     """Component number of every node (iterative Tarjan; numbers in reverse topological order)."""
     index = [-1] * n
@@ -78,12 +74,13 @@ def community_cycles(
     max_len: int,
     *,
     limit: int,
-    check: Callable[[], None] | None = None,
-) -> list[tuple[int, ...]]:
-    """All simple cycles of 2..max_len nodes, each once, starting from its lowest node.
+    check: Callable[[], bool] | None = None,
+) -> tuple[list[tuple[int, ...]], bool]:
+    """All simple cycles of 2..max_len nodes, each once, starting from its lowest node, and
+    whether the list is complete: enumeration stops past `limit` cycles or when `check()`
+    (called now and then) says time is up.
 
     `succ` must already be restricted to arcs inside strongly connected components.
-    Raises TooManyCycles past `limit` cycles; `check()` is called now and then (it may raise).
     """
     pred: list[set[int]] = [set() for _ in range(n)]
     for u in range(n):
@@ -93,15 +90,15 @@ def community_cycles(
     for s in range(n):
         if not succ[s]:
             continue
-        if check is not None and s % 64 == 0:
-            check()
+        if check is not None and s % 16 == 0 and not check():
+            return out, False
         if max_len <= 3:
             _short_cycles(s, succ, pred, max_len, out)
         else:
             _long_cycles(s, succ, pred, max_len, out)
         if len(out) > limit:
-            raise TooManyCycles
-    return out
+            return out[:limit], False
+    return out, True
 
 
 def _short_cycles(
@@ -165,8 +162,9 @@ def expand_cycles(
     n: int,
     *,
     limit: int,
-) -> dict[int, IntArray]:
-    """Arc cycles by length: row i lists the arc of each hop (community k gives to k+1)."""
+) -> tuple[dict[int, IntArray], bool]:
+    """Arc cycles by length (row i lists the arc of each hop: community k gives to k+1), and
+    whether all of them fit under `limit`."""
     by_len: dict[int, list[tuple[int, ...]]] = {}
     for cyc in cycles:
         by_len.setdefault(len(cyc), []).append(cyc)
@@ -176,7 +174,8 @@ def expand_cycles(
     single_arcs = np.array([parallel[(int(k) // n, int(k) % n)][0] for k in single_keys], dtype=np.int64)
     out: dict[int, IntArray] = {}
     total = 0
-    for length, rows in by_len.items():
+    complete = True
+    for length, rows in sorted(by_len.items()):
         comm = np.array(rows, dtype=np.int64).reshape(-1, length)
         keys = comm * n + np.roll(comm, -1, axis=1)
         pos = np.searchsorted(single_keys, keys)
@@ -190,14 +189,15 @@ def expand_cycles(
             hops = [parallel[(cyc[k], cyc[(k + 1) % length])] for k in range(length)]
             extra.extend(itertools.product(*hops))
             if total + len(extra) > limit:
-                raise TooManyCycles
+                complete = False
+                break
         if extra:
             parts.append(np.array(extra, dtype=np.int64).reshape(-1, length))
         total += len(extra)
-        if total > limit:
-            raise TooManyCycles
         out[length] = np.concatenate(parts).reshape(-1, length)
-    return out
+        if not complete:
+            break
+    return out, complete
 
 
 def chain_rays(length: int, tolerance: float) -> FloatArray:

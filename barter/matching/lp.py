@@ -283,14 +283,17 @@ class Master:
         converged = False
         duals = zero
         iterations = 0
+        solved = False
         for iterations in range(1, max_iterations + 1):
             remaining = deadline()
-            if remaining <= 0:
+            if remaining <= 0 and solved:
                 break
-            self.solver.SetTimeLimit(max(1, int(remaining * 1000)))
+            self.solver.SetTimeLimit(max(1, int(max(remaining, 0.05) * 1000)))
             status = self.solver.Solve()
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+                solved = False
                 break
+            solved = True
             value = self.objective.Value()
             current = self.duals()
             excess, new = self.price(current, want)
@@ -305,6 +308,8 @@ class Master:
             if enough is not None and enough(value, best_bound):
                 converged = True
                 break
+            if deadline() <= 0:
+                break  # out of time: keep this solution readable (no columns added after it)
             for key in new:
                 self.add(key)
         if not np.isfinite(best_bound):
@@ -314,7 +319,8 @@ class Master:
         result = LpResult(
             value=value, bound=float(best_bound), converged=converged, duals=duals, iterations=iterations
         )
-        result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
-        result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
-        result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
+        if solved:
+            result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
+            result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
+            result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
         return result

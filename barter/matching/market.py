@@ -172,11 +172,18 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
     arc_offer = np.concatenate(chunks_offer) if chunks_offer else empty
     arc_need = np.concatenate(chunks_need) if chunks_need else empty
     arc_rank = np.concatenate(chunks_rank) if chunks_rank else np.zeros(0)
+
+    # an all-or-nothing need takes one transfer of its whole quantity (anything smaller would
+    # have to be its last, taking all that remains, which is then the whole): an offer with less
+    # can never serve it; likewise an all-or-nothing offer and a smaller need
+    q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
+    possible = ~((need_lot[arc_need] >= q_n - EPS) & (q_o < q_n - EPS))
+    possible &= ~((offer_lot[arc_offer] >= q_o - EPS) & (q_n < q_o - EPS))
+    arc_offer, arc_need, arc_rank = arc_offer[possible], arc_need[possible], arc_rank[possible]
     arc_from = offer_comm[arc_offer]
     arc_to = need_comm[arc_need]
     arc_val = offer_val[arc_offer]
     arc_dist = haversine_km(lat[arc_from], lon[arc_from], lat[arc_to], lon[arc_to]) * road
-
     q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
     cap_qty = np.minimum(q_o, q_n)
     lot_qty = np.maximum(np.minimum(offer_lot[arc_offer], q_o), np.minimum(need_lot[arc_need], q_n))

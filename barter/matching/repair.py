@@ -136,9 +136,9 @@ def repair(
     start_left = remaining()
     for rounds in range(1, max_rounds + 1):
         left = remaining()
-        if left <= 0 and flows:
-            break
-        solver.SetTimeLimit(max(1, int(max(left, 1.0) * 1000)))
+        if left <= 0:
+            break  # out of time: the last good answer stands
+        solver.SetTimeLimit(max(50, int(left * 1000)))
         status = solver.Solve()
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             if not batch:

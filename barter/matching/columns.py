@@ -193,10 +193,12 @@ class Duals:
         )
 
 
-def arc_reduced(model: Model, duals: Duals) -> FloatArray:
-    """Objective minus capacity prices, per unit of value on each arc (tail rows not included)."""
+def arc_reduced(model: Model, duals: Duals, *, penalties: bool = True) -> FloatArray:
+    """Objective minus capacity prices, per unit of value on each arc (tail rows not included);
+    without `penalties`, the objective leaves out the tie-break by preference."""
     m = model.market
-    return model.arc_objective() - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
+    objective = model.arc_objective() if penalties else m.arc_gain
+    return objective - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
 
 
 def tail_price(

@@ -112,7 +112,7 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), True, exchanges)
     lp = relax(model, clock)
-    bound = lp.bound * market.scale + market.penalty_bound
+    bound = min(lp.bound * market.scale + market.penalty_bound, lp.plain_bound * market.scale)
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
@@ -464,8 +464,11 @@ def _prove_by_reduced_cost(
     lp_obj = lp.bound * m.scale + m.penalty_bound
     selection = select(model, lp, (lp_obj - known) / m.scale + 1e-9)
     clock.report(0.6, f"proving over {selection.size()} columns")
-    ties = selection.size() <= EXACT_TIES
-    result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), penalties=ties)
+    if selection.size() == 0:
+        # no column can lift an answer above `known`: it is optimal
+        return best or PrimalResult("none", 0.0, np.inf), known
+    # preferences stay out (a bound on the plain objective); exchanges.prefer breaks ties
+    result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-9, penalties=False)
     if result.status == "none":
         return best or PrimalResult("none", 0.0, np.inf), None
     if best is None or result.objective > best.objective:
@@ -473,7 +476,7 @@ def _prove_by_reduced_cost(
     if result.status != "optimal":
         return best, None
     # the solver's own bound over these columns holds for every answer better than `known`
-    return best, max(known, result.bound * m.scale + (m.penalty_bound if ties else 0.0))
+    return best, max(known, result.bound * m.scale)
 
 
 def _lp_as_primal(model: Model, lp: LpResult) -> PrimalResult | None:

@@ -47,6 +47,7 @@ class OutOfTime(Exception):
 class LpResult:
     value: float  # restricted master optimum (scaled)
     bound: float  # Lagrangian bound (scaled), valid for the full column set
+    plain_bound: float  # the same for the objective without tie-break penalties
     converged: bool
     duals: Duals
     cycle_values: dict[tuple[FamilyKey, int, int], float] = field(default_factory=dict)  # (key, row, p) -> v
@@ -213,11 +214,11 @@ class Master:
         total += sum(float(d.tail_need[n] * self.tail_need_cap[n]) for n in self.tail_need_row)
         return total
 
-    def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
+    def price(self, d: Duals, want: int, *, penalties: bool = True) -> tuple[float, list[Column]]:
         """Lagrangian excess over all columns, and the best `want` improving columns not in the
-        master."""
+        master. Without `penalties` the excess is for the objective without tie-breaks."""
         model = self.model
-        g = arc_reduced(model, d)
+        g = arc_reduced(model, d, penalties=penalties)
         excess = 0.0
         found: list[tuple[float, Column]] = []
         for key, fam in model.families.items():
@@ -316,8 +317,14 @@ class Master:
             # no LP solved: the zero prices still give a bound
             excess, _ = self.price(zero, 0)
             best_bound = excess
+        plain_excess, _ = self.price(duals, 0, penalties=False)
         result = LpResult(
-            value=value, bound=float(best_bound), converged=converged, duals=duals, iterations=iterations
+            value=value,
+            bound=float(best_bound),
+            plain_bound=self.rhs_value(duals) + plain_excess,
+            converged=converged,
+            duals=duals,
+            iterations=iterations,
         )
         if solved:
             result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import msgspec
@@ -22,22 +23,30 @@ ITEMS = [
 
 def three_regions(**settings: Any) -> dict[str, Any]:
     """Fish goes north-east, rice goes to the centre, vegetables go south: one 3-cycle."""
-    return {
-        "format": "barter-instance/1",
-        "settings": {"max_cycle_length": 3, "max_chain_length": 0, **settings},
-        "communities": [SATUN, SURIN, NAKHON_PATHOM],
-        "items": ITEMS,
-        "offers": [
-            {"id": "fish", "community": "satun-01", "item": "dried-fish", "quantity": 100, "min_lot": 10},
-            {"id": "rice", "community": "surin-01", "item": "rice-jasmine", "quantity": 1500, "min_lot": 50},
-            {"id": "veg", "community": "nakhon-pathom-01", "item": "pumpkin", "quantity": 2000},
-        ],
-        "needs": [
-            {"id": "satun-veg", "community": "satun-01", "category": "vegetables", "quantity": 2000},
-            {"id": "surin-fish", "community": "surin-01", "item": "dried-fish", "quantity": 150},
-            {"id": "np-rice", "community": "nakhon-pathom-01", "item": "rice-jasmine", "quantity": 1000},
-        ],
-    }
+    return copy.deepcopy(
+        {
+            "format": "barter-instance/1",
+            "settings": {"max_cycle_length": 3, "max_chain_length": 0, **settings},
+            "communities": [SATUN, SURIN, NAKHON_PATHOM],
+            "items": ITEMS,
+            "offers": [
+                {"id": "fish", "community": "satun-01", "item": "dried-fish", "quantity": 100, "min_lot": 10},
+                {
+                    "id": "rice",
+                    "community": "surin-01",
+                    "item": "rice-jasmine",
+                    "quantity": 1500,
+                    "min_lot": 50,
+                },
+                {"id": "veg", "community": "nakhon-pathom-01", "item": "pumpkin", "quantity": 2000},
+            ],
+            "needs": [
+                {"id": "satun-veg", "community": "satun-01", "category": "vegetables", "quantity": 2000},
+                {"id": "surin-fish", "community": "surin-01", "item": "dried-fish", "quantity": 150},
+                {"id": "np-rice", "community": "nakhon-pathom-01", "item": "rice-jasmine", "quantity": 1000},
+            ],
+        }
+    )
 
 
 def as_instance(data: dict[str, Any]) -> Instance:

@@ -63,6 +63,7 @@ CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
 MIN_CALL = 0.05  # seconds
+LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
 # more chains than this are modelled by position (PICEF) instead of enumerated
 CHAIN_LIMIT = 5_000  # one-unit goods: position-indexed chains solve faster
 CHAIN_LIMIT_DIVISIBLE = 2_000_000  # divisible goods: enumerated chains round far better
@@ -263,9 +264,10 @@ def relax(model: Model, clock: Clock) -> LpResult:
     m = model.market
 
     def enough(value: float, bound: float) -> bool:
-        # whole-number objectives: stop once the bound cannot round any lower
         if not m.integral:
-            return False
+            # divisible goods: the rounding loses more than this anyway
+            return bound - value <= LP_GAP * abs(bound)
+        # whole-number objectives: stop once the bound cannot round any lower
         top = math.floor(bound * m.scale + m.penalty_bound + 1e-6)
         return top <= math.floor(value * m.scale + m.penalty_bound + 1e-6)
 
@@ -351,7 +353,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
     n_rows = len(model.offer_rows) + len(model.need_rows)
-    loss = _loss_for_budget(model, lp, max(2000, n_rows))
+    loss = _loss_for_budget(model, lp, max(2000, 3 * n_rows))
     selection = select(model, lp, loss)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     best = repair(model, selection, remaining=clock.remaining)

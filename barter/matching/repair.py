@@ -22,7 +22,7 @@ FloatArray = npt.NDArray[np.float64]
 
 LOT_SLACK = 1e-7
 FORCE_AT = 0.5  # a cycle carrying at least half its lots is pushed up to them, not dropped
-FORCE_ROUNDS = 12
+FORCE_ROUNDS = 8
 
 
 def repair(
@@ -134,6 +134,7 @@ def repair(
     offer_cap = m.offer_qty * m.offer_val / m.scale
     need_cap = m.need_qty / m.scale
     start_left = remaining()
+    frozen = False
     for rounds in range(1, max_rounds + 1):
         left = remaining()
         if left <= 0:
@@ -184,11 +185,21 @@ def repair(
             else:
                 drop.append(group)
         # force the closest, as long as the lots already forced still fit every offer and need;
-        # after FORCE_ROUNDS rounds, or with little time left, only drop
+        # after FORCE_ROUNDS rounds, or with little time left, only drop, and only among the
+        # exchanges in use: nothing new can come in, so the rounds end quickly
         near.sort()
         if rounds > FORCE_ROUNDS or remaining() < 0.25 * start_left:
             drop.extend(group for _, group in near)
             near = []
+            if not frozen:
+                frozen = True
+                for group in groups:
+                    if group not in flows and group not in removed:
+                        for var, _ in groups[group]:
+                            var.SetUb(0.0)
+                for key2, var in chain_vars.items():
+                    if key2 not in chain_flows:
+                        var.SetUb(0.0)
         for _, group in near:
             arcs = model.families[group[0]].arcs[group[1]]
             lots = m.arc_lot[arcs]

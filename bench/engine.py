@@ -248,7 +248,8 @@ def _line(row: Row) -> str:
     peer = "" if row.peer_seconds is None else f" peer {row.peer_seconds:.2f}s"
     return (
         f"{row.name}: expected {_num(row.expected)} objective {_num(row.objective, 1)}"
-        f" bound {_num(row.bound, 1)} gap {gap} {row.status} {row.seconds:.2f}s {row.peak_mb:.0f}MB{peer} {row.note}"
+        f" bound {_num(row.bound, 1)} gap {gap} {row.status}"
+        f" {row.seconds:.2f}s {row.peak_mb:.0f}MB{peer} {row.note}"
     )
 
 

@@ -193,9 +193,9 @@ def repair(
             near = []
             if not frozen:
                 frozen = True
-                for group in groups:
+                for group, entries in groups.items():
                     if group not in flows and group not in removed:
-                        for var, _ in groups[group]:
+                        for var, _ in entries:
                             var.SetUb(0.0)
                 for key2, var in chain_vars.items():
                     if key2 not in chain_flows:

@@ -1,17 +1,23 @@
 """The matching engine: `solve(instance) -> Solution`.
 
 1. Candidate arcs (market.py: the sparsification rule).
-2. The community graph split into strongly connected components; cycles of up to
-   `max_cycle_length` communities enumerated inside them, or, with no limit, a circulation over
-   their arcs; chains by position from the gift offers (PICEF style), crossing components freely.
+2. The community graph is split into strongly connected components: cycles of up to
+   `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
+   circulation runs over their arcs. Chains start from gift offers and cross components freely;
+   they are enumerated when few enough, otherwise modelled by position (PICEF style).
 3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py).
-4. A primal model over the promising columns (primal.py, HiGHS) keeps min lots, all-or-nothing
-   goods and fixed costs; with whole-number objectives (one-unit goods) columns are chosen by
-   reduced cost so that the answer is proved optimal against the LP bound.
+   All components share one LP (it is block-diagonal anyway); the MIPs below are small.
+4. A feasible answer:
+   * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
+     reduced cost allows them in a better answer, so the answer is proved optimal against the
+     LP bound (_prove); with no cycle limit, an exact min-cost circulation (circulation.py);
+   * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
+     (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
 
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
-the time limit. Safe to call from any thread.
+the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
+any thread.
 """
 
 from __future__ import annotations
@@ -111,7 +117,7 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         primal = PrimalResult("optimal", total / market.scale, total / market.scale)
         primal.flows = flows
         exchanges, objective = finish(model, primal)
-        return _solution(clock, objective, max(total, objective), True, exchanges)
+        return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     lp = relax(model, clock)
     bound = min(lp.bound * market.scale + market.penalty_bound, lp.plain_bound * market.scale)
     if market.integral:

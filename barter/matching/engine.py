@@ -51,8 +51,8 @@ from barter.matching.graph import (
     chain_rays,
     community_cycles,
     count_chains,
-    enumerate_chains,
     expand_cycles,
+    positioned_chains,
     strongly_connected_components,
 )
 from barter.matching.lp import LpResult, Master
@@ -70,9 +70,8 @@ ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed 
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
 MIN_CALL = 0.05  # seconds
 LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
-# more chains than this are modelled by position (PICEF) instead of enumerated
-CHAIN_LIMIT = 5_000  # one-unit goods: position-indexed chains solve faster
-CHAIN_LIMIT_DIVISIBLE = 2_000_000  # divisible goods: enumerated chains round far better
+CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one revisit a community
+CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the promising positions
 EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
 POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 
@@ -207,16 +206,22 @@ def build_model(market: Market, clock: Clock) -> Model:
         for c, arcs_c in by_giver.items():
             out_arcs[c] = np.array(arcs_c, dtype=np.int64)
     gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
-    n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
-    if s.max_chain_length > 0 and n_chains <= (CHAIN_LIMIT if m.integral else CHAIN_LIMIT_DIVISIBLE):
-        chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
-        for hops, arcs in sorted(chains.items()):
-            families[("chain", hops)] = make_family(
-                m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
-            )
-        layers = ChainLayers([])
-    else:
-        layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    # chains by position (PICEF). That is exact when no chain can come back to a community: every
+    # community receives at most once (one all-or-nothing need) and givers of gifts need nothing,
+    # as in kidney exchange. Otherwise, and only when there are few chains, they are listed as
+    # columns instead; large markets keep positions (see _chains_as_columns for the rounding).
+    layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    if layers.depth > 1 and not _positions_exact(m):
+        few = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n) <= CHAIN_LIMIT
+        if few:
+            allowed = list(layers.arcs)
+            for hops, arcs in sorted(
+                positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_LIMIT).items()
+            ):
+                families[("chain", hops)] = make_family(
+                    m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
+                )
+            layers = ChainLayers([])
     chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
     used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
@@ -250,6 +255,19 @@ def build_model(market: Market, clock: Clock) -> Model:
         need_share=need_tail_share(m),
         complete=complete,
     )
+
+
+def _positions_exact(m: Market) -> bool:
+    """No chain by position can revisit a community: each community has at most one need with
+    candidate arcs, all-or-nothing, and no community giving a gift has one."""
+    needs = np.unique(m.arc_need)
+    if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
+        return False
+    receivers = m.need_comm[needs]
+    if len(np.unique(receivers)) != len(receivers):
+        return False
+    givers = np.unique(m.offer_comm[m.offer_gift])
+    return not bool(np.isin(givers, receivers).any())
 
 
 def relax(model: Model, clock: Clock) -> LpResult:
@@ -329,6 +347,27 @@ def select(model: Model, lp: LpResult, loss: float) -> Selection:
     return selection
 
 
+def _chains_as_columns(model: Model, selection: Selection) -> None:
+    """Divisible goods round better with whole chains as columns (each with its balance
+    patterns and lots) than with chain flows by position. So the chains through the promising
+    positions (the position columns selected) become families, up to CHAIN_PATHS of them, and
+    replace the position columns in `selection`. Never every chain: only those the LP points to."""
+    if not selection.chains:
+        return
+    m = model.market
+    tolerance = m.settings.balance_tolerance
+    allowed = [
+        model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
+    ]
+    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_PATHS).items()):
+        fam = make_family(m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance)
+        model.families[("chain", hops)] = fam
+        every = list(range(len(fam.rays)))
+        for row in range(fam.n):
+            selection.cycles[(("chain", hops), row)] = [0] if fam.fixed[row] else list(every)
+    selection.chains = {}
+
+
 def _loss_for_budget(model: Model, lp: LpResult, budget: int) -> float:
     """The loss threshold that selects about `budget` columns, best reduced costs first
     (before the LP converges many columns still price positive: they count too)."""
@@ -361,6 +400,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     n_rows = len(model.offer_rows) + len(model.need_rows)
     loss = _loss_for_budget(model, lp, max(2000, 3 * n_rows))
     selection = select(model, lp, loss)
+    _chains_as_columns(model, selection)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     best = repair(model, selection, remaining=clock.remaining)
     # polish: the MIP over what the LP and the rounding used, while time remains
@@ -374,19 +414,13 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         if not model.families[group[0]].fixed[group[1]] and 0 not in patterns:
             patterns.append(0)
         patterns.sort()
-    chains: dict[int, set[int]] = {}
-    positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
-    for (k, arc), v in list(lp.chain_values.items()) + list(best.chains.items()):
-        if v > 1e-9:
-            chains.setdefault(k, set()).add(positions[k - 1][arc])
-    polish.chains = {k: sorted(v) for k, v in chains.items()}
     # HiGHS (through pywraplp) returns nothing when its time runs out, so only small models
     if (
         clock.remaining() > 1.0
         and 0 < len(polish.cycles) + sum(map(len, polish.chains.values())) <= POLISH_LIMIT
     ):
         clock.report(0.8, f"polishing over {polish.size()} columns")
-        limit = min(0.4 * clock.remaining(), 1.0 + clock.elapsed())
+        limit = min(0.5 * clock.remaining(), 5.0 + 2.0 * clock.elapsed())
         result = solve_primal(model, polish, seed=seed, time_limit=limit, gap=1e-3)
         if result.status != "none" and result.objective > best.objective:
             best = result

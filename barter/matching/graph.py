@@ -230,30 +230,44 @@ def count_chains(
     return int(min(total, 1e12))
 
 
-def enumerate_chains(
-    max_chain: int, gift_arcs: IntArray, out_arcs: Sequence[IntArray], arc_from: IntArray, arc_to: IntArray
+def positioned_chains(
+    allowed: Sequence[IntArray], arc_from: IntArray, arc_to: IntArray, *, limit: int
 ) -> dict[int, IntArray]:
-    """Every chain (gift arc first, communities distinct) of 1..max_chain arcs, by length."""
-    by_len: dict[int, list[tuple[int, ...]]] = {k: [] for k in range(1, max_chain + 1)}
-    outs = [o.tolist() for o in out_arcs]
+    """Chains whose k-th arc is among `allowed[k-1]` (position 1: gift arcs), communities
+    distinct, every prefix included, by length; at most `limit` of them, in the order given."""
+    depth = len(allowed)
+    by_len: dict[int, list[tuple[int, ...]]] = {k: [] for k in range(1, depth + 1)}
+    outs: list[dict[int, list[int]]] = [{} for _ in range(depth)]
+    for k in range(1, depth):
+        for a in allowed[k].tolist():
+            outs[k].setdefault(int(arc_from[a]), []).append(a)
     to = arc_to.tolist()
+    count = 0
 
-    def extend(path: list[int], seen: set[int]) -> None:
+    def extend(path: list[int], seen: set[int]) -> bool:
+        nonlocal count
         by_len[len(path)].append(tuple(path))
-        if len(path) == max_chain:
-            return
-        for a in outs[to[path[-1]]]:
+        count += 1
+        if count >= limit:
+            return False
+        if len(path) == depth:
+            return True
+        for a in outs[len(path)].get(to[path[-1]], []):
             c = to[a]
             if c in seen:
                 continue
             path.append(a)
             seen.add(c)
-            extend(path, seen)
+            going = extend(path, seen)
             path.pop()
             seen.discard(c)
+            if not going:
+                return False
+        return True
 
-    for g in sorted(gift_arcs.tolist()):
-        extend([g], {int(arc_from[g]), to[g]})
+    for g in allowed[0].tolist() if depth else []:
+        if not extend([g], {int(arc_from[g]), to[g]}):
+            break
     return {k: np.array(v, dtype=np.int64).reshape(-1, k) for k, v in by_len.items() if v}
 
 

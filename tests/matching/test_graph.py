@@ -11,7 +11,7 @@ from barter.matching.graph import (
     balance_rays,
     chain_rays,
     community_cycles,
-    enumerate_chains,
+    positioned_chains,
     strongly_connected_components,
 )
 
@@ -79,9 +79,9 @@ def test_chains_start_at_gifts_and_never_revisit() -> None:
     # arcs: 0: g->a (gift), 1: a->b, 2: b->a, 3: b->c
     arc_from = np.array([9, 0, 1, 1])
     arc_to = np.array([0, 1, 0, 2])
-    out_arcs = [np.array([1]), np.array([2, 3]), np.array([], dtype=np.int64)] + [
-        np.array([], dtype=np.int64)
-    ] * 7
-    chains = enumerate_chains(3, np.array([0]), out_arcs, arc_from, arc_to)
+    allowed = [np.array([0]), np.array([1, 2]), np.array([2, 3])]
+    chains = positioned_chains(allowed, arc_from, arc_to, limit=100)
     paths = {tuple(row) for rows in chains.values() for row in rows.tolist()}
     assert paths == {(0,), (0, 1), (0, 1, 3)}
+    limited = positioned_chains(allowed, arc_from, arc_to, limit=2)
+    assert sum(len(rows) for rows in limited.values()) == 2

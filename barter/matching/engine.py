@@ -68,6 +68,7 @@ FloatArray = npt.NDArray[np.float64]
 CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+FINISH_SHARE = 0.05  # kept back from rounding for checking and writing the answer
 MIN_CALL = 0.05  # seconds
 LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
 CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one revisit a community
@@ -402,7 +403,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     selection = select(model, lp, loss)
     _chains_as_columns(model, selection)
     clock.report(0.6, f"rounding over {selection.size()} columns")
-    best = repair(model, selection, remaining=clock.remaining)
+    best = repair(model, selection, remaining=lambda: clock.remaining() - FINISH_SHARE * clock.limit)
     # polish: the MIP over what the LP and the rounding used, while time remains
     polish = Selection()
     for (key, r, p), v in lp.cycle_values.items():

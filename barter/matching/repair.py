@@ -120,6 +120,20 @@ def repair(
     chain_flows: dict[tuple[int, int], float] = {}
     good: tuple[dict[tuple[FamilyKey, int], FloatArray], dict[tuple[int, int], float]] = ({}, {})
 
+    def least_flow(group: tuple[FamilyKey, int]) -> FloatArray:
+        """Per hop, the value carried by the smallest flow that meets every lot (best pattern)."""
+        arcs = model.families[group[0]].arcs[group[1]]
+        lots, caps = m.arc_lot[arcs], m.arc_cap[arcs]
+        best: FloatArray | None = None
+        for _, pattern in groups[group]:
+            scale = float(np.max(lots / pattern))
+            if scale > float(np.min(caps / pattern)) * (1 + 1e-9):
+                continue
+            flow = scale * pattern
+            if best is None or flow.sum() < best.sum():
+                best = flow
+        return best if best is not None else lots
+
     def drop_group(group: tuple[FamilyKey, int]) -> None:
         removed.add(group)
         flows.pop(group, None)
@@ -147,9 +161,9 @@ def repair(
             # the last lots forced together do not fit: drop them instead
             for group in batch:
                 arcs = model.families[group[0]].arcs[group[1]]
-                lots = m.arc_lot[arcs]
-                committed_offer[m.arc_offer[arcs]] -= lots
-                committed_need[m.arc_need[arcs]] -= lots / m.arc_val[arcs]
+                least = least_flow(group)
+                committed_offer[m.arc_offer[arcs]] -= least
+                committed_need[m.arc_need[arcs]] -= least / m.arc_val[arcs]
                 drop_group(group)
             batch = []
             continue
@@ -202,15 +216,15 @@ def repair(
                         var.SetUb(0.0)
         for _, group in near:
             arcs = model.families[group[0]].arcs[group[1]]
-            lots = m.arc_lot[arcs]
+            least = least_flow(group)  # what the exchange carries at the least, lots met
             offers_g, needs_g = m.arc_offer[arcs], m.arc_need[arcs]
-            need_qty = lots / m.arc_val[arcs]
-            if np.any(committed_offer[offers_g] + lots > offer_cap[offers_g] * (1 + 1e-9)) or np.any(
+            need_qty = least / m.arc_val[arcs]
+            if np.any(committed_offer[offers_g] + least > offer_cap[offers_g] * (1 + 1e-9)) or np.any(
                 committed_need[needs_g] + need_qty > need_cap[needs_g] * (1 + 1e-9)
             ):
                 drop.append(group)
                 continue
-            committed_offer[offers_g] += lots
+            committed_offer[offers_g] += least
             committed_need[needs_g] += need_qty
             batch.append(group)
         if not batch:

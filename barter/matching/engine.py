@@ -396,7 +396,11 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
         clock.report(0.6, f"primal model over {selection.size()} columns")
-        result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
+        result = solve_primal(model, selection, seed=seed, time_limit=0.7 * clock.left(), gap=1e-4)
+        if result.status == "none" and selection.chains:
+            # out of time with chains' lots to decide: the circulation alone is a plain LP
+            selection.chains = {}
+            result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
     n_rows = len(model.offer_rows) + len(model.need_rows)
     loss = _loss_for_budget(model, lp, max(2000, 3 * n_rows))

@@ -1,10 +1,13 @@
-"""Divisible goods: a feasible answer by repeated LP (GLOP), rounding by removal.
+"""Divisible goods: a feasible answer by repeated LP (GLOP), rounding by pushing up or dropping.
 
 The LP over the chosen columns ignores min lots and spreads fixed costs over the flow. After
-each solve, every cycle or chain that carries value below one of its lots is dropped (its
-columns get an upper bound of 0), and so is every exchange worth less than its fixed cost;
-then the LP is solved again from the previous basis. Removing only ever shrinks the model,
-so this ends, usually in a handful of rounds, with an answer that keeps every rule.
+each solve, every exchange (a cycle, or a listed chain) that carries value below one of its lots
+is either pushed up to its lots (rows: every hop at least its lot), when it already carries at
+least FORCE_AT of them and the least flows that meeting the lots takes still fit every offer and
+need, or dropped (its columns get an upper bound of 0); exchanges worth less than their fixed
+cost are dropped too. Then the LP is solved again from the previous basis. After FORCE_ROUNDS
+rounds only dropping remains, among the exchanges in use, so the rounds end quickly. The last
+solve that pushed nothing new up, less what it dropped, keeps every rule.
 """
 
 from __future__ import annotations

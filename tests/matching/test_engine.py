@@ -15,7 +15,7 @@ from barter.matching.model import Solution
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.brute import best_objective
-from tests.matching.conftest import ITEMS, as_dict, as_instance, three_regions
+from tests.matching.conftest import as_dict, as_instance, three_regions
 from tests.matching.validator import problems
 
 
@@ -250,5 +250,13 @@ def test_brute_force_agrees_on_a_hand_made_kidney_pool() -> None:
     assert run(unlimited)["objective"] == 3
 
 
-def test_items_list_is_what_the_example_uses() -> None:
-    assert {i["id"] for i in ITEMS} >= {"dried-fish", "rice-jasmine"}
+def test_the_package_exposes_solve_without_loading_the_solver_early() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, barter.matching as m; early = 'ortools' in sys.modules; "
+        "m.solve; print(early, 'ortools.linear_solver' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

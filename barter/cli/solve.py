@@ -104,13 +104,19 @@ def run(args: argparse.Namespace) -> int:
             )
 
     solution = solve(instance, progress=progress)
-    payload = encode(solution)
-    if args.output is None:
+    write_output(args.output, encode(solution))
+    return 0
+
+
+def write_output(path: Path | None, payload: bytes) -> None:
+    """`payload` and a newline to `path`, or to standard output when there is none."""
+    from barter.cli import CommandError
+
+    if path is None:
         sys.stdout.buffer.write(payload + b"\n")
         sys.stdout.flush()
-    else:
-        try:
-            args.output.write_bytes(payload + b"\n")
-        except OSError as exc:
-            raise CommandError(f"{args.output}: {exc.strerror or exc}") from None
-    return 0
+        return
+    try:
+        path.write_bytes(payload + b"\n")
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None

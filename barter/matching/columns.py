@@ -82,13 +82,22 @@ class Model:
     offer_share: FloatArray  # per offer: lot / quantity
     need_share: FloatArray
     complete: bool = True  # every bounded cycle was enumerated
+    # the LP's objective leaves the tie-break out where answers are proved optimal by reduced
+    # costs (all-or-nothing goods): its bound and duals are then for the objective itself
+    penalized: bool = True
     _arc_objective: FloatArray | None = None
 
     def arc_objective(self) -> FloatArray:
-        """Objective per unit of value on each arc, tie-break penalty included."""
+        """The LP's objective per unit of value on each arc."""
         if self._arc_objective is None:
-            self._arc_objective = self.market.arc_gain - self.market.arc_pen
+            m = self.market
+            self._arc_objective = m.arc_gain - m.arc_pen if self.penalized else m.arc_gain.copy()
         return self._arc_objective
+
+    @property
+    def penalty_slack(self) -> float:
+        """What the LP's bound must add to bound the objective itself (baht)."""
+        return self.market.penalty_bound if self.penalized else 0.0
 
 
 def offer_tail(market: Market) -> FloatArray:

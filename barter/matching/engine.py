@@ -71,6 +71,7 @@ LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
 FINISH_SHARE = 0.05  # kept back from rounding for checking and writing the answer
 MIN_CALL = 0.05  # seconds
 LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
+PROOF_SLACK = 0.05  # whole-number objectives: ... and this close to a whole number
 CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one revisit a community
 CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the promising positions
 EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
@@ -119,7 +120,7 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     lp = relax(model, clock)
-    bound = min(lp.bound * market.scale + market.penalty_bound, lp.plain_bound * market.scale)
+    bound = min(lp.bound * market.scale + model.penalty_slack, lp.plain_bound * market.scale)
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
@@ -254,6 +255,7 @@ def build_model(market: Market, clock: Clock) -> Model:
         tail_needs=np.unique(np.concatenate(short_needs)),
         offer_share=offer_tail_share(m),
         need_share=need_tail_share(m),
+        penalized=not bool(m.arc_fixed.all()),
         complete=complete,
     )
 
@@ -292,20 +294,25 @@ def relax(model: Model, clock: Clock) -> LpResult:
         if not m.integral:
             # divisible goods: the rounding loses more than this anyway
             return bound - value <= LP_GAP * abs(bound)
-        # whole-number objectives: stop once the bound cannot round any lower
-        top = math.floor(bound * m.scale + m.penalty_bound + 1e-6)
-        return top <= math.floor(value * m.scale + m.penalty_bound + 1e-6)
+        # whole-number objectives: stop once the bound cannot round any lower and sits close
+        # to it (the proof then selects few columns: those priced within bound - target)
+        top = bound * m.scale + model.penalty_slack
+        low = value * m.scale + model.penalty_slack
+        return (
+            math.floor(top + 1e-6) <= math.floor(low + 1e-6) and top - math.floor(top + 1e-6) <= PROOF_SLACK
+        )
 
     return master.run(deadline=deadline, progress=progress, enough=enough)
 
 
 def _column_levels(
-    model: Model, lp: LpResult
+    model: Model, lp: LpResult, *, penalties: bool = True
 ) -> tuple[dict[FamilyKey, tuple[FloatArray, FloatArray]], list[FloatArray]]:
     """Reduced cost times the smallest level a used column runs at, per family and chain layer
-    (scaled objective units; <= 0 at LP convergence)."""
+    (scaled objective units; <= 0 at LP convergence); without `penalties`, for the objective
+    without tie-breaks (the one lp.plain_bound bounds)."""
     m = model.market
-    g = arc_reduced(model, lp.duals)
+    g = arc_reduced(model, lp.duals, penalties=penalties)
     families: dict[FamilyKey, tuple[FloatArray, FloatArray]] = {}
     for key, fam in model.families.items():
         families[key] = cycle_reduced(model, fam, g, lp.duals)
@@ -316,12 +323,12 @@ def _column_levels(
     return families, chains
 
 
-def select(model: Model, lp: LpResult, loss: float) -> Selection:
+def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -> Selection:
     """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own
     (a negative `loss` keeps only columns pricing above -loss)."""
     # circulation flows answer only for unlimited cycles; next to enumerated cycles they only bound
     selection = Selection(flows=bool(model.flow_arcs.size) and not model.families)
-    families, chains = _column_levels(model, lp)
+    families, chains = _column_levels(model, lp, penalties=penalties)
     for key in model.families:
         rc, _ = families[key]
         rows, cols = np.nonzero(rc >= -loss)
@@ -442,10 +449,28 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     from_lp = _lp_as_primal(model, lp)
     if from_lp is not None and _main_objective(model, from_lp) >= bound - 1e-6:
         return from_lp, bound
-    lp_obj = lp.bound * m.scale + m.penalty_bound
+    lp_obj = lp.bound * m.scale + model.penalty_slack
     target = bound
     best = from_lp
-    # a dive first: keep the columns the LP already uses whole, complete the rest
+    if m.integral:
+        # the columns the LP uses often hold an answer worth the bound already: a small model
+        support = Selection()
+        for (key, r, p), v in lp.cycle_values.items():
+            if v > 1e-6:
+                support.cycles.setdefault((key, r), []).append(p)
+        positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
+        for (k, arc), v in lp.chain_values.items():
+            if v > 1e-6:
+                support.chains.setdefault(k, []).append(positions[k - 1][arc])
+        if support.size():
+            result = solve_primal(
+                model, support, seed=m.settings.seed, time_limit=clock.left(), penalties=False
+            )
+            if result.status != "none" and _main_objective(model, result) >= target - 1e-6:
+                return result, target
+            if result.status != "none":
+                best = result
+    # a dive next: keep the columns the LP already uses whole, complete the rest
     dive = select(model, lp, (lp_obj - target + 1e-6) / m.scale)
     dive.forced = {
         (key, r)
@@ -508,7 +533,7 @@ def _prove_by_reduced_cost(
         if result.status != "none" and (best is None or result.objective > best.objective):
             best = result
     known = _main_objective(model, best) if best is not None else 0.0
-    lp_obj = lp.bound * m.scale + m.penalty_bound
+    lp_obj = lp.bound * m.scale + model.penalty_slack
     selection = select(model, lp, (lp_obj - known) / m.scale + 1e-9)
     clock.report(0.6, f"proving over {selection.size()} columns")
     if selection.size() == 0:

@@ -225,11 +225,8 @@ class Master:
             if fam.n == 0:
                 continue
             rc, ub = cycle_reduced(model, fam, g, d)
-            positive = rc > RC_TOL
-            if not positive.any():
-                continue
-            excess += float((rc[positive] * ub[positive]).sum())
-            positive &= ~fam.in_master
+            excess += float((rc[rc > 0] * ub[rc > 0]).sum())  # every positive one, for the bound
+            positive = (rc > RC_TOL) & ~fam.in_master  # clearly improving, for the master
             rows, cols = np.nonzero(positive)
             if len(rows) > want:
                 top = np.argpartition(-rc[rows, cols], want)[:want]
@@ -238,19 +235,15 @@ class Master:
         m = model.market
         for k in range(1, model.layers.depth + 1):
             rc = chain_reduced(model, k, g, d)
-            positive = rc > RC_TOL
-            if not positive.any():
-                continue
             arcs = model.layers.arcs[k - 1]
-            excess += float((rc[positive] * m.arc_cap[arcs][positive]).sum())
-            idx = np.nonzero(positive & ~model.chain_in_master[k - 1])[0]
+            excess += float((rc[rc > 0] * m.arc_cap[arcs][rc > 0]).sum())
+            idx = np.nonzero((rc > RC_TOL) & ~model.chain_in_master[k - 1])[0]
             if len(idx) > want:
                 idx = idx[np.argpartition(-rc[idx], want)[:want]]
             found.extend((float(rc[i]), (("position", k), int(i), 0)) for i in idx)
         if len(model.flow_arcs):
             rc = flow_reduced(model, g, d, self.tolerance)
-            positive = rc > RC_TOL
-            excess += float((rc[positive] * m.arc_cap[model.flow_arcs][positive]).sum())
+            excess += float((rc[rc > 0] * m.arc_cap[model.flow_arcs][rc > 0]).sum())
         found.sort(key=lambda item: -item[0])
         return excess, [key for _, key in found[:want]]
 

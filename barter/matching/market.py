@@ -25,6 +25,7 @@ import numpy.typing as npt
 from barter.matching.model import Instance, Settings
 
 K_BEST = 8
+PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
 EARTH_RADIUS_KM = 6371.0088
 EPS = 1e-9
 
@@ -194,9 +195,10 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
     values = arc_val * cap_qty
     scale = float(np.median(values)) if len(values) else 1.0
     scale = scale if scale > 0 else 1.0
-    # tie-break: at most 0.25 objective units in all, so integer objectives stay integer
+    # tie-break: at most PENALTY_BUDGET objective units in all, so integer objectives stay
+    # integer and the LP bound, which must allow for it, stays tight
     weight = float(np.sum(need_qty * max_rank))
-    delta = 0.25 / weight if weight > 0 else 0.0
+    delta = PENALTY_BUDGET / weight if weight > 0 else 0.0
     gain = need_priority[arc_need] - tc * offer_kg[arc_offer] * arc_dist / arc_val
 
     integral = _integral(settings, fixed, gain * values, len(arc_offer))
@@ -227,7 +229,7 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
         arc_lot=lot_qty * arc_val / scale,
         arc_fixed=fixed,
         arc_gift=offer_gift[arc_offer],
-        penalty_bound=0.25 if weight > 0 else 0.0,
+        penalty_bound=PENALTY_BUDGET if weight > 0 else 0.0,
         integral=integral,
     )
 

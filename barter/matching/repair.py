@@ -6,8 +6,8 @@ is either pushed up to its lots (rows: every hop at least its lot), when it alre
 least FORCE_AT of them and the least flows that meeting the lots takes still fit every offer and
 need, or dropped (its columns get an upper bound of 0); exchanges worth less than their fixed
 cost are dropped too. Then the LP is solved again from the previous basis. After FORCE_ROUNDS
-rounds only dropping remains, among the exchanges in use, so the rounds end quickly. The last
-solve that pushed nothing new up, less what it dropped, keeps every rule.
+rounds only dropping remains, among the exchanges in use, so the rounds end quickly. Any solve, less the
+exchanges in trouble, keeps every rule; the best of those is the answer.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ def repair(
     flows: dict[tuple[FamilyKey, int], FloatArray] = {}
     chain_flows: dict[tuple[int, int], float] = {}
     good: tuple[dict[tuple[FamilyKey, int], FloatArray], dict[tuple[int, int], float]] = ({}, {})
+    best_worth = 0.0
 
     def least_flow(group: tuple[FamilyKey, int]) -> FloatArray:
         """Per hop, the value carried by the smallest flow that meets every lot (best pattern)."""
@@ -201,6 +202,15 @@ def repair(
                 near.append((-closeness, group))
             else:
                 drop.append(group)
+        # what this solve gives with every exchange in trouble left out keeps every rule: the best
+        # such answer of any round is the fallback when time runs out
+        trouble = set(drop) | {group for _, group in near}
+        valid = {g: h for g, h in flows.items() if g not in trouble}
+        valid_chain = {k: v for k, v in chain_flows.items() if v >= float(m.arc_lot[k[1]]) * (1 - LOT_SLACK)}
+        worth = sum(float(h @ m.arc_gain[model.families[g[0]].arcs[g[1]]]) - f for g, h in valid.items())
+        worth += sum(float(m.arc_gain[k[1]]) * v - (f if k[0] == 1 else 0.0) for k, v in valid_chain.items())
+        if worth > best_worth:
+            best_worth, good = worth, (valid, valid_chain)
         # force the closest, as long as the lots already forced still fit every offer and need;
         # after FORCE_ROUNDS rounds, or with little time left, only drop, and only among the
         # exchanges in use: nothing new can come in, so the rounds end quickly
@@ -230,8 +240,6 @@ def repair(
             committed_offer[offers_g] += least
             committed_need[needs_g] += need_qty
             batch.append(group)
-        if not batch:
-            good = (dict(flows), dict(chain_flows))
         drop_chain = [
             key2 for key2, value in chain_flows.items() if value < float(m.arc_lot[key2[1]]) * (1 - LOT_SLACK)
         ]
@@ -253,13 +261,9 @@ def repair(
             del chain_flows[key2]
             chain_vars[key2].SetUb(0.0)
         if not drop and not drop_chain and not batch and not near:
-            good = (dict(flows), dict(chain_flows))
             break
 
-    # the last solve that forced nothing new, less what it had to drop: within every capacity
     flows, chain_flows = good
-    flows = {g: h for g, h in flows.items() if g not in removed}
-    chain_flows = {k: v for k, v in chain_flows.items() if k not in removed_chain}
     result = PrimalResult("feasible", 0.0, np.inf, cycles=flows, chains=chain_flows)
     total = 0.0
     for group, hops in flows.items():

@@ -208,10 +208,10 @@ def build_model(market: Market, clock: Clock) -> Model:
         for c, arcs_c in by_giver.items():
             out_arcs[c] = np.array(arcs_c, dtype=np.int64)
     gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
-    # chains by position (PICEF). That is exact when no chain can come back to a community: every
-    # community receives at most once (one all-or-nothing need) and givers of gifts need nothing,
-    # as in kidney exchange. Otherwise, and only when there are few chains, they are listed as
-    # columns instead; large markets keep positions (see _chains_as_columns for the rounding).
+    # chains by position (PICEF). That is exact for one-unit goods where no chain can come back
+    # to a community (see _positions_exact), as in kidney exchange. Otherwise, and only when
+    # there are few chains, they are listed as columns instead; large markets keep positions
+    # (see _chains_as_columns for the rounding).
     layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
     if layers.depth > 1 and not _positions_exact(m):
         few = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n) <= CHAIN_LIMIT
@@ -261,8 +261,12 @@ def build_model(market: Market, clock: Clock) -> Model:
 
 
 def _positions_exact(m: Market) -> bool:
-    """No chain by position can revisit a community: each community has at most one need with
-    candidate arcs, all-or-nothing, and no community giving a gift has one."""
+    """Chains by position are exactly the chains: every arc moves the same all-or-nothing
+    value (so giving on what was received keeps the balance), each community has at most one
+    need with candidate arcs (so no chain comes back to it), and no giver of a gift has one."""
+    caps = m.arc_cap
+    if not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
+        return False
     needs = np.unique(m.arc_need)
     if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
         return False

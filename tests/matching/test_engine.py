@@ -203,7 +203,7 @@ def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markets())
 def test_every_answer_keeps_the_rules(data: dict[str, Any]) -> None:
     out = run(data)
@@ -211,7 +211,7 @@ def test_every_answer_keeps_the_rules(data: dict[str, Any]) -> None:
     assert out["objective"] >= -1e-9
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markets(all_or_nothing=True))
 def test_all_or_nothing_markets_are_solved_to_optimality(data: dict[str, Any]) -> None:
     if data["settings"]["max_cycle_length"] == 0:

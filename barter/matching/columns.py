@@ -82,8 +82,8 @@ class Model:
     offer_share: FloatArray  # per offer: lot / quantity
     need_share: FloatArray
     complete: bool = True  # every bounded cycle was enumerated
-    # the LP's objective leaves the tie-break out where answers are proved optimal by reduced
-    # costs (all-or-nothing goods): its bound and duals are then for the objective itself
+    # the LP's objective includes the tie-break: besides breaking ties it perturbs the LP away
+    # from degenerate optima, so one-unit markets often come out whole (False: leave it out)
     penalized: bool = True
     _arc_objective: FloatArray | None = None
 

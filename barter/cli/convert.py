@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import msgspec
 
-    from barter.cli import CommandError
-    from barter.cli.solve import load_instance
+    from barter.cli.solve import load_instance, write_output
 
     instance = load_instance(args.file, args.source)
-    payload = msgspec.json.format(msgspec.json.encode(instance), indent=1)
-    if args.output is None:
-        sys.stdout.buffer.write(payload + b"\n")
-    else:
-        try:
-            args.output.write_bytes(payload + b"\n")
-        except OSError as exc:
-            raise CommandError(f"{args.output}: {exc.strerror or exc}") from None
+    write_output(args.output, msgspec.json.format(msgspec.json.encode(instance), indent=1))
     return 0

@@ -52,13 +52,13 @@ def load_instance(path: Path, fmt: str) -> Any:
         from barter.matching.importers.trademax import parse_trademax
 
         parsed = parse_trademax(text)
-        for warning in parsed.warnings[:20]:
-            print(f"barter: {path.name}: warning: {warning}", file=sys.stderr)
-        if len(parsed.warnings) > 20:
-            print(f"barter: {path.name}: ... and {len(parsed.warnings) - 20} more warnings", file=sys.stderr)
-        return parsed.instance
     except InstanceError as exc:
         raise CommandError(f"{path}: {exc}") from None
+    for warning in parsed.warnings[:20]:
+        print(f"barter: {path.name}: warning: {warning}", file=sys.stderr)
+    if len(parsed.warnings) > 20:
+        print(f"barter: {path.name}: ... and {len(parsed.warnings) - 20} more warnings", file=sys.stderr)
+    return parsed.instance
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,13 +104,19 @@ def run(args: argparse.Namespace) -> int:
             )
 
     solution = solve(instance, progress=progress)
-    payload = encode(solution)
-    if args.output is None:
+    write_output(args.output, encode(solution))
+    return 0
+
+
+def write_output(path: Path | None, payload: bytes) -> None:
+    """`payload` and a newline to `path`, or to standard output when there is none."""
+    from barter.cli import CommandError
+
+    if path is None:
         sys.stdout.buffer.write(payload + b"\n")
         sys.stdout.flush()
-    else:
-        try:
-            args.output.write_bytes(payload + b"\n")
-        except OSError as exc:
-            raise CommandError(f"{args.output}: {exc.strerror or exc}") from None
-    return 0
+        return
+    try:
+        path.write_bytes(payload + b"\n")
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None

@@ -11,6 +11,13 @@ cycles) is an arc carrying any value, with balance kept per community by rows.
 Rows: every offer (value given <= its quantity's value), every need (quantity received <= its
 quantity), chain rows per (community, position) (value given at k+1 <= kappa * value received
 at k), and for unlimited cycles two balance rows per community.
+
+Tail rows make the bound honest about min lots without ignoring them altogether. A transfer
+below an offer's lot is allowed only when it takes all that remains of the offer, so each offer
+has at most one such "tail", worth less than its lot, and only when the offer is used up. A hop
+that can never reach the lot (its cycle's capacities, through the balance tolerance, keep it
+below) can only ever carry tails, so per offer: tails <= lot, and tails <= lot/quantity times
+all the offer gives (true when the offer is used up; with no tail, trivially). Needs likewise.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ class Family:
     fixed: BoolArray  # (n,): all arcs all-or-nothing: one pattern, the capacities
     rays: FloatArray  # (R, L) patterns of the flexible cycles
     istar: IntArray  # (n,): the hop with the smallest capacity (fixed-cost accounting)
+    short_offer: BoolArray  # (n, L): the hop can only carry a tail of its offer
+    short_need: BoolArray  # (n, L): the hop can only carry a tail of its need
     in_master: BoolArray = field(init=False)  # (n, R) flexible; column 0 also marks fixed ones
 
     def __post_init__(self) -> None:
@@ -66,21 +75,80 @@ class Model:
     need_rows: IntArray
     chain_rows: list[IntArray]  # chain_rows[k-1]: communities with a row at position k (k < K)
     balance_rows: IntArray  # unlimited cycles: communities with balance rows
+    arc_short_offer: BoolArray  # the arc alone can never reach its offer's lot
+    arc_short_need: BoolArray
+    tail_offers: IntArray  # offers with a short hop somewhere: they get tail rows
+    tail_needs: IntArray
+    offer_share: FloatArray  # per offer: lot / quantity
+    need_share: FloatArray
     complete: bool = True  # every bounded cycle was enumerated
+    # the LP's objective includes the tie-break: besides breaking ties it perturbs the LP away
+    # from degenerate optima, so one-unit markets often come out whole (False: leave it out)
+    penalized: bool = True
     _arc_objective: FloatArray | None = None
 
     def arc_objective(self) -> FloatArray:
-        """Objective per unit of value on each arc, tie-break penalty included."""
+        """The LP's objective per unit of value on each arc."""
         if self._arc_objective is None:
-            self._arc_objective = self.market.arc_gain - self.market.arc_pen
+            m = self.market
+            self._arc_objective = m.arc_gain - m.arc_pen if self.penalized else m.arc_gain.copy()
         return self._arc_objective
+
+    @property
+    def penalty_slack(self) -> float:
+        """What the LP's bound must add to bound the objective itself (baht)."""
+        return self.market.penalty_bound if self.penalized else 0.0
+
+
+def offer_tail(market: Market) -> FloatArray:
+    """Per offer, the value (scaled) a transfer below its lot must stay under."""
+    m = market
+    return np.minimum(m.offer_lot, m.offer_qty) * m.offer_val / m.scale
+
+
+def offer_tail_share(market: Market) -> FloatArray:
+    m = market
+    return np.minimum(m.offer_lot, m.offer_qty) / np.maximum(m.offer_qty, 1e-300)
+
+
+def need_tail_share(market: Market) -> FloatArray:
+    m = market
+    return np.minimum(m.need_lot, m.need_qty) / np.maximum(m.need_qty, 1e-300)
+
+
+def need_tail(market: Market) -> FloatArray:
+    """Per need, the quantity (scaled, as in need rows) a transfer below its lot stays under."""
+    m = market
+    return np.minimum(m.need_lot, m.need_qty) / m.scale
+
+
+def reachable(caps: FloatArray, kind: str, tolerance: float) -> FloatArray:
+    """(n, L): the most each hop can carry in a balanced cycle (or chain) within all capacities.
+
+    Along a cycle hop k+1 carries between 1/(1+t) and 1/(1-t) times hop k, so hop i carries at
+    most cap_j * min((1/(1-t))^d, (1+t)^(L-d)) for every other hop j, d steps before it."""
+    length = caps.shape[1]
+    out = caps.copy()
+    up, down = 1.0 / (1.0 - tolerance), 1.0 + tolerance
+    for i in range(length):
+        for j in range(length):
+            if i == j:
+                continue
+            if kind == "cycle":
+                d = (i - j) % length
+                ratio = min(up**d, down ** (length - d))
+            else:
+                ratio = up ** (i - j) if i > j else down ** (j - i)
+            out[:, i] = np.minimum(out[:, i], caps[:, j] * ratio)
+    return out
 
 
 def make_family(
     market: Market, kind: str, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
 ) -> Family:
-    caps = market.arc_cap[arcs]
-    fixed = market.arc_fixed[arcs].all(axis=1)
+    m = market
+    caps = m.arc_cap[arcs]
+    fixed: BoolArray = np.asarray(m.arc_fixed[arcs].all(axis=1), dtype=np.bool_)
     if fixed.any() and length > 1:
         # an all-or-nothing cycle or chain must already be balanced
         received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1
@@ -90,7 +158,19 @@ def make_family(
         keep = ~fixed | ok.all(axis=1)
         arcs, caps, fixed = arcs[keep], caps[keep], fixed[keep]
     istar = np.argmin(caps, axis=1) if len(arcs) else np.zeros(0, dtype=np.int64)
-    return Family(kind=kind, length=length, arcs=arcs, fixed=fixed, rays=rays, istar=istar.astype(np.int64))
+    top = np.where(fixed[:, None], caps, reachable(caps, kind, tolerance)) if len(arcs) else caps
+    short_offer = top < offer_tail(m)[m.arc_offer[arcs]] * (1 - 1e-9)
+    short_need = top / m.arc_val[arcs] < need_tail(m)[m.arc_need[arcs]] * (1 - 1e-9)
+    return Family(
+        kind=kind,
+        length=length,
+        arcs=arcs,
+        fixed=fixed,
+        rays=rays,
+        istar=istar.astype(np.int64),
+        short_offer=short_offer,
+        short_need=short_need,
+    )
 
 
 @dataclass(slots=True)
@@ -100,6 +180,10 @@ class Duals:
     chain: list[FloatArray]  # chain[k-1][c]: row (c, k), k = 1..K-1
     balance_hi: FloatArray  # unlimited cycles: in - (1+t) out <= 0, per community
     balance_lo: FloatArray  # (1-t) out - in <= 0
+    tail_offer: FloatArray  # per offer id: tails <= lot
+    tail_need: FloatArray  # per need id
+    share_offer: FloatArray  # per offer id: tails - share * all <= 0
+    share_need: FloatArray
 
     @staticmethod
     def zero(model: Model) -> Duals:
@@ -111,23 +195,42 @@ class Duals:
             chain=[np.zeros(n_c) for _ in model.chain_rows],
             balance_hi=np.zeros(n_c),
             balance_lo=np.zeros(n_c),
+            tail_offer=np.zeros(len(m.offer_qty)),
+            tail_need=np.zeros(len(m.need_qty)),
+            share_offer=np.zeros(len(m.offer_qty)),
+            share_need=np.zeros(len(m.need_qty)),
         )
 
 
-def arc_reduced(model: Model, duals: Duals) -> FloatArray:
-    """Objective minus capacity prices, per unit of value on each arc."""
+def arc_reduced(model: Model, duals: Duals, *, penalties: bool = True) -> FloatArray:
+    """Objective minus capacity prices, per unit of value on each arc (tail rows not included);
+    without `penalties`, the objective leaves out the tie-break by preference."""
     m = model.market
-    return model.arc_objective() - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
+    objective = model.arc_objective() if penalties else m.arc_gain
+    return objective - duals.offer[m.arc_offer] - duals.need[m.arc_need] / m.arc_val
 
 
-def cycle_reduced(model: Model, fam: Family, g: FloatArray) -> tuple[FloatArray, FloatArray]:
+def tail_price(
+    model: Model, duals: Duals, arcs: IntArray, short_offer: BoolArray, short_need: BoolArray
+) -> FloatArray:
+    """Tail-row prices per unit of value on hops that can only carry tails (same shape as arcs)."""
+    m = model.market
+    o, n = m.arc_offer[arcs], m.arc_need[arcs]
+    price = np.where(short_offer, duals.tail_offer[o] + duals.share_offer[o], 0.0)
+    price -= model.offer_share[o] * duals.share_offer[o]
+    need_price = np.where(short_need, duals.tail_need[n] + duals.share_need[n], 0.0)
+    need_price -= model.need_share[n] * duals.share_need[n]
+    return price + need_price / m.arc_val[arcs]
+
+
+def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tuple[FloatArray, FloatArray]:
     """Reduced costs and upper bounds of every column of a family: arrays (n, R).
 
     Fixed cycles use column 0 (their capacity pattern, v <= 1); their other columns are -inf.
     """
     m = model.market
     caps = m.arc_cap[fam.arcs]
-    ga = g[fam.arcs]
+    ga = g[fam.arcs] - tail_price(model, duals, fam.arcs, fam.short_offer, fam.short_need)
     f = model.fixed_cost
     rc = ga @ fam.rays.T  # (n, R)
     cap_min = caps[np.arange(fam.n), fam.istar]
@@ -167,7 +270,7 @@ def chain_reduced(model: Model, k: int, g: FloatArray, duals: Duals) -> FloatArr
     """Reduced cost per unit of value of the arcs at chain position k (1-based)."""
     m = model.market
     arcs = model.layers.arcs[k - 1]
-    rc = g[arcs].copy()
+    rc = g[arcs] - tail_price(model, duals, arcs, model.arc_short_offer[arcs], model.arc_short_need[arcs])
     if k == 1 and model.fixed_cost > 0:
         rc -= model.fixed_cost / m.arc_cap[arcs]
     if k >= 2:
@@ -192,6 +295,7 @@ def flow_reduced(model: Model, g: FloatArray, duals: Duals, tolerance: float) ->
     to, frm = m.arc_to[arcs], m.arc_from[arcs]
     return (
         g[arcs]
+        - tail_price(model, duals, arcs, model.arc_short_offer[arcs], model.arc_short_need[arcs])
         - duals.balance_hi[to]
         + (1 + tolerance) * duals.balance_hi[frm]
         + duals.balance_lo[to]

@@ -1,17 +1,23 @@
 """The matching engine: `solve(instance) -> Solution`.
 
 1. Candidate arcs (market.py: the sparsification rule).
-2. The community graph split into strongly connected components; cycles of up to
-   `max_cycle_length` communities enumerated inside them, or, with no limit, a circulation over
-   their arcs; chains by position from the gift offers (PICEF style), crossing components freely.
+2. The community graph is split into strongly connected components: cycles of up to
+   `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
+   circulation runs over their arcs. Chains start from gift offers and cross components freely;
+   they are enumerated when few enough, otherwise modelled by position (PICEF style).
 3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py).
-4. A primal model over the promising columns (primal.py, HiGHS) keeps min lots, all-or-nothing
-   goods and fixed costs; with whole-number objectives (one-unit goods) columns are chosen by
-   reduced cost so that the answer is proved optimal against the LP bound.
+   All components share one LP (it is block-diagonal anyway); the MIPs below are small.
+4. A feasible answer:
+   * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
+     reduced cost allows them in a better answer, so the answer is proved optimal against the
+     LP bound (_prove); with no cycle limit, an exact min-cost circulation (circulation.py);
+   * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
+     (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
 
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
-the time limit. Safe to call from any thread.
+the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
+any thread.
 """
 
 from __future__ import annotations
@@ -32,31 +38,43 @@ from barter.matching.columns import (
     chain_reduced,
     cycle_reduced,
     make_family,
+    need_tail,
+    need_tail_share,
+    offer_tail,
+    offer_tail_share,
 )
 from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
     ChainLayers,
-    TooManyCycles,
     balance_rays,
     chain_layers,
     chain_rays,
     community_cycles,
     count_chains,
-    enumerate_chains,
     expand_cycles,
+    positioned_chains,
     strongly_connected_components,
 )
 from barter.matching.lp import LpResult, Master
 from barter.matching.market import Market, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.primal import PrimalResult, Selection, solve_primal
+from barter.matching.repair import repair
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 CYCLE_LIMIT = 3_000_000
-CHAIN_LIMIT = 5_000
-EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly  # more chains than this: model them by position instead
+ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
+LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+FINISH_SHARE = 0.05  # kept back from rounding for checking and writing the answer
+MIN_CALL = 0.05  # seconds
+LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
+CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one revisit a community
+CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the promising positions
+EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
+POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 
 
 class Clock:
@@ -70,6 +88,10 @@ class Clock:
 
     def remaining(self) -> float:
         return self.limit - self.elapsed()
+
+    def left(self) -> float:
+        """Time for one more solver call: what remains, but never less than a moment."""
+        return max(MIN_CALL, self.remaining())
 
     def report(self, fraction: float, message: str) -> None:
         if self.progress is not None:
@@ -89,22 +111,22 @@ def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
-    if model.flow_arcs.size and not model.families and model.layers.depth == 0:
-        if unit_circulation_applies(market, model.flow_arcs):
-            flows, total = solve_unit_circulation(market, model.flow_arcs)
-            primal = PrimalResult("optimal", total / market.scale, total / market.scale)
-            primal.flows = flows
-            exchanges, objective = finish(model, primal)
-            return _solution(clock, objective, max(total, objective), True, exchanges)
+    circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
+    if circulation and unit_circulation_applies(market, model.flow_arcs):
+        flows, total = solve_unit_circulation(market, model.flow_arcs)
+        primal = PrimalResult("optimal", total / market.scale, total / market.scale)
+        primal.flows = flows
+        exchanges, objective = finish(model, primal)
+        return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     lp = relax(model, clock)
-    bound = lp.bound * market.scale + market.penalty_bound
+    bound = min(lp.bound * market.scale + model.penalty_slack, lp.plain_bound * market.scale)
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
     primal, proved = improve(model, lp, bound, clock)
     if proved is not None:
         bound = proved
-    exchanges, objective = finish(model, primal)
+    exchanges, objective = finish(model, primal, bound)
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
     return _solution(clock, objective, bound, optimal, exchanges)
@@ -161,18 +183,19 @@ def build_model(market: Market, clock: Clock) -> Model:
     length = s.max_cycle_length
     if length >= 2:
 
-        def check() -> None:
-            if clock.remaining() < 0.5 * s.time_limit_s:
-                raise TooManyCycles
+        def in_time() -> bool:
+            return clock.elapsed() <= ENUMERATION_SHARE * s.time_limit_s
 
-        try:
-            found = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=check)
-            by_len = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
-        except TooManyCycles:
-            complete = False
-            by_len = {}
-        for L, arcs in sorted(by_len.items()):
-            families[("cycle", L)] = make_family(m, "cycle", L, arcs, balance_rays(L, tolerance), tolerance)
+        found, complete = community_cycles(n, inner_succ, length, limit=CYCLE_LIMIT, check=in_time)
+        by_len, expanded = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
+        complete = complete and expanded
+        for hops, arcs in sorted(by_len.items()):
+            families[("cycle", hops)] = make_family(
+                m, "cycle", hops, arcs, balance_rays(hops, tolerance), tolerance
+            )
+        if not complete:
+            # the cycles found still serve the answer; the bound relaxes the length limit
+            flow_arcs = inner
     elif length == 0:
         flow_arcs = inner
 
@@ -184,20 +207,35 @@ def build_model(market: Market, clock: Clock) -> Model:
         for c, arcs_c in by_giver.items():
             out_arcs[c] = np.array(arcs_c, dtype=np.int64)
     gift_arcs = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
-    n_chains = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n)
-    if s.max_chain_length > 0 and n_chains <= CHAIN_LIMIT:
-        chains = enumerate_chains(s.max_chain_length, gift_arcs, out_arcs, m.arc_from, m.arc_to)
-        for K, arcs in sorted(chains.items()):
-            families[("chain", K)] = make_family(m, "chain", K, arcs, chain_rays(K, tolerance), tolerance)
-        layers = ChainLayers([])
-    else:
-        layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    # chains by position (PICEF). That is exact for one-unit goods where no chain can come back
+    # to a community (see _positions_exact), as in kidney exchange. Otherwise, and only when
+    # there are few chains, they are listed as columns instead; large markets keep positions
+    # (see _chains_as_columns for the rounding).
+    layers = chain_layers(s.max_chain_length, gift_arcs, out_arcs, m.arc_to)
+    if layers.depth > 1 and not _positions_exact(m):
+        few = count_chains(s.max_chain_length, gift_arcs, ordinary, m.arc_from, m.arc_to, n) <= CHAIN_LIMIT
+        if few:
+            allowed = list(layers.arcs)
+            for hops, arcs in sorted(
+                positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_LIMIT).items()
+            ):
+                families[("chain", hops)] = make_family(
+                    m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
+                )
+            layers = ChainLayers([])
     chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
     used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
     used += list(layers.arcs)
     used.append(flow_arcs)
     all_used = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    arc_short_offer = m.arc_cap < offer_tail(m)[m.arc_offer] * (1 - 1e-9)
+    arc_short_need = m.arc_cap / m.arc_val < need_tail(m)[m.arc_need] * (1 - 1e-9)
+    short_offers = [m.arc_offer[fam.arcs[fam.short_offer]] for fam in families.values()]
+    short_needs = [m.arc_need[fam.arcs[fam.short_need]] for fam in families.values()]
+    loose = np.concatenate([*layers.arcs, flow_arcs]) if layers.arcs or flow_arcs.size else flow_arcs
+    short_offers.append(m.arc_offer[loose[arc_short_offer[loose]]])
+    short_needs.append(m.arc_need[loose[arc_short_need[loose]]])
     return Model(
         market=m,
         families=families,
@@ -210,8 +248,31 @@ def build_model(market: Market, clock: Clock) -> Model:
         need_rows=np.unique(m.arc_need[all_used]),
         chain_rows=chain_rows,
         balance_rows=np.unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
+        arc_short_offer=arc_short_offer,
+        arc_short_need=arc_short_need,
+        tail_offers=np.unique(np.concatenate(short_offers)),
+        tail_needs=np.unique(np.concatenate(short_needs)),
+        offer_share=offer_tail_share(m),
+        need_share=need_tail_share(m),
         complete=complete,
     )
+
+
+def _positions_exact(m: Market) -> bool:
+    """Chains by position are exactly the chains: every arc moves the same all-or-nothing
+    value (so giving on what was received keeps the balance), each community has at most one
+    need with candidate arcs (so no chain comes back to it), and no giver of a gift has one."""
+    caps = m.arc_cap
+    if not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
+        return False
+    needs = np.unique(m.arc_need)
+    if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
+        return False
+    receivers = m.need_comm[needs]
+    if len(np.unique(receivers)) != len(receivers):
+        return False
+    givers = np.unique(m.offer_comm[m.offer_gift])
+    return not bool(np.isin(givers, receivers).any())
 
 
 def relax(model: Model, clock: Clock) -> LpResult:
@@ -219,8 +280,8 @@ def relax(model: Model, clock: Clock) -> LpResult:
     budget = clock.limit
 
     def deadline() -> float:
-        # keep at least a third of the time for the primal model
-        return clock.remaining() - budget / 3
+        # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model
+        return LP_SHARE * budget - clock.elapsed()
 
     def progress(iteration: int, value: float, bound: float) -> None:
         scale = model.market.scale
@@ -232,25 +293,27 @@ def relax(model: Model, clock: Clock) -> LpResult:
     m = model.market
 
     def enough(value: float, bound: float) -> bool:
-        # whole-number objectives: stop once the bound cannot round any lower
         if not m.integral:
-            return False
-        top = math.floor(bound * m.scale + m.penalty_bound + 1e-6)
-        return top <= math.floor(value * m.scale + m.penalty_bound + 1e-6)
+            # divisible goods: the rounding loses more than this anyway
+            return bound - value <= LP_GAP * abs(bound)
+        # whole-number objectives: stop once the bound cannot round any lower
+        top = math.floor(bound * m.scale + model.penalty_slack + 1e-6)
+        return top <= math.floor(value * m.scale + model.penalty_slack + 1e-6)
 
     return master.run(deadline=deadline, progress=progress, enough=enough)
 
 
 def _column_levels(
-    model: Model, lp: LpResult
-) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+    model: Model, lp: LpResult, *, penalties: bool = True
+) -> tuple[dict[FamilyKey, tuple[FloatArray, FloatArray]], list[FloatArray]]:
     """Reduced cost times the smallest level a used column runs at, per family and chain layer
-    (scaled objective units; <= 0 at LP convergence)."""
+    (scaled objective units; <= 0 at LP convergence); without `penalties`, for the objective
+    without tie-breaks (the one lp.plain_bound bounds)."""
     m = model.market
-    g = arc_reduced(model, lp.duals)
-    families = {}
+    g = arc_reduced(model, lp.duals, penalties=penalties)
+    families: dict[FamilyKey, tuple[FloatArray, FloatArray]] = {}
     for key, fam in model.families.items():
-        families[key] = cycle_reduced(model, fam, g)
+        families[key] = cycle_reduced(model, fam, g, lp.duals)
     chains = []
     for k in range(1, model.layers.depth + 1):
         rc = chain_reduced(model, k, g, lp.duals)
@@ -258,10 +321,12 @@ def _column_levels(
     return families, chains
 
 
-def select(model: Model, lp: LpResult, loss: float) -> Selection:
-    """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own."""
-    selection = Selection(flows=bool(model.flow_arcs.size))
-    families, chains = _column_levels(model, lp)
+def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -> Selection:
+    """Columns whose use costs at most `loss` (scaled) against the LP bound, plus the LP's own
+    (a negative `loss` keeps only columns pricing above -loss)."""
+    # circulation flows answer only for unlimited cycles; next to enumerated cycles they only bound
+    selection = Selection(flows=bool(model.flow_arcs.size) and not model.families)
+    families, chains = _column_levels(model, lp, penalties=penalties)
     for key in model.families:
         rc, _ = families[key]
         rows, cols = np.nonzero(rc >= -loss)
@@ -288,15 +353,36 @@ def select(model: Model, lp: LpResult, loss: float) -> Selection:
     return selection
 
 
+def _chains_as_columns(model: Model, selection: Selection) -> None:
+    """Divisible goods round better with whole chains as columns (each with its balance
+    patterns and lots) than with chain flows by position. So the chains through the promising
+    positions (the position columns selected) become families, up to CHAIN_PATHS of them, and
+    replace the position columns in `selection`. Never every chain: only those the LP points to."""
+    if not selection.chains:
+        return
+    m = model.market
+    tolerance = m.settings.balance_tolerance
+    allowed = [
+        model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
+    ]
+    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_PATHS).items()):
+        fam = make_family(m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance)
+        model.families[("chain", hops)] = fam
+        every = list(range(len(fam.rays)))
+        for row in range(fam.n):
+            selection.cycles[(("chain", hops), row)] = [0] if fam.fixed[row] else list(every)
+    selection.chains = {}
+
+
 def _loss_for_budget(model: Model, lp: LpResult, budget: int) -> float:
-    """The smallest loss threshold that selects about `budget` columns."""
+    """The loss threshold that selects about `budget` columns, best reduced costs first
+    (before the LP converges many columns still price positive: they count too)."""
     families, chains = _column_levels(model, lp)
     losses = [-rc[np.isfinite(rc)].ravel() for rc, _ in families.values()]
     losses += [-c for c in chains]
     if not losses:
         return 0.0
     allv = np.concatenate(losses)
-    allv = allv[allv >= 0]
     if len(allv) <= budget:
         return float(allv.max()) if len(allv) else 0.0
     return float(np.partition(allv, budget)[budget])
@@ -307,19 +393,48 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     proved (None when it proved nothing beyond the LP)."""
     m = model.market
     seed = m.settings.seed
-    if m.integral and lp.converged:
+    if lp.converged and bool(m.arc_fixed.all()):
         return _prove(model, lp, bound, clock)
     if model.flow_arcs.size and not model.families:
         selection = Selection(flows=True)
         selection.chains = {
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
-    else:
-        n_rows = len(model.offer_rows) + len(model.need_rows)
-        selection = select(model, lp, _loss_for_budget(model, lp, max(2000, 2 * n_rows)))
-    clock.report(0.6, f"primal model over {selection.size()} columns")
-    result = solve_primal(model, selection, seed=seed, time_limit=max(1.0, clock.remaining()), gap=1e-4)
-    return result, None
+        clock.report(0.6, f"primal model over {selection.size()} columns")
+        result = solve_primal(model, selection, seed=seed, time_limit=0.7 * clock.left(), gap=1e-4)
+        if result.status == "none" and selection.chains:
+            # out of time with chains' lots to decide: the circulation alone is a plain LP
+            selection.chains = {}
+            result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
+        return result, None
+    n_rows = len(model.offer_rows) + len(model.need_rows)
+    loss = _loss_for_budget(model, lp, max(2000, 3 * n_rows))
+    selection = select(model, lp, loss)
+    _chains_as_columns(model, selection)
+    clock.report(0.6, f"rounding over {selection.size()} columns")
+    best = repair(model, selection, remaining=lambda: clock.remaining() - FINISH_SHARE * clock.limit)
+    # polish: the MIP over what the LP and the rounding used, while time remains
+    polish = Selection()
+    for (key, r, p), v in lp.cycle_values.items():
+        if v > 1e-9:
+            polish.cycles.setdefault((key, r), []).append(p)
+    for group in best.cycles:
+        polish.cycles.setdefault(group, [])
+    for group, patterns in polish.cycles.items():
+        if not model.families[group[0]].fixed[group[1]] and 0 not in patterns:
+            patterns.append(0)
+        patterns.sort()
+    # HiGHS (through pywraplp) returns nothing when its time runs out, so only small models
+    if (
+        clock.remaining() > 1.0
+        and 0 < len(polish.cycles) + sum(map(len, polish.chains.values())) <= POLISH_LIMIT
+    ):
+        clock.report(0.8, f"polishing over {polish.size()} columns")
+        limit = min(0.5 * clock.remaining(), 5.0 + 2.0 * clock.elapsed())
+        result = solve_primal(model, polish, seed=seed, time_limit=limit, gap=1e-3)
+        if result.status != "none" and result.objective > best.objective:
+            best = result
+    return best, None
 
 
 def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
@@ -332,10 +447,28 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     from_lp = _lp_as_primal(model, lp)
     if from_lp is not None and _main_objective(model, from_lp) >= bound - 1e-6:
         return from_lp, bound
-    lp_obj = lp.bound * m.scale + m.penalty_bound
+    lp_obj = lp.bound * m.scale + model.penalty_slack
     target = bound
     best = from_lp
-    # a dive first: keep the columns the LP already uses whole, complete the rest
+    if m.integral:
+        # the columns the LP uses often hold an answer worth the bound already: a small model
+        support = Selection()
+        for (key, r, p), v in lp.cycle_values.items():
+            if v > 1e-6:
+                support.cycles.setdefault((key, r), []).append(p)
+        positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
+        for (k, arc), v in lp.chain_values.items():
+            if v > 1e-6:
+                support.chains.setdefault(k, []).append(positions[k - 1][arc])
+        if support.size():
+            result = solve_primal(
+                model, support, seed=m.settings.seed, time_limit=clock.left(), penalties=False
+            )
+            if result.status != "none" and _main_objective(model, result) >= target - 1e-6:
+                return result, target
+            if result.status != "none":
+                best = result
+    # a dive next: keep the columns the LP already uses whole, complete the rest
     dive = select(model, lp, (lp_obj - target + 1e-6) / m.scale)
     dive.forced = {
         (key, r)
@@ -345,8 +478,11 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     dive.forced_chains = {
         (k, arc) for (k, arc), v in lp.chain_values.items() if m.arc_fixed[arc] and v >= m.arc_cap[arc] - 1e-6
     }
+    _leave_out_clashes(model, dive)
     first = bool(dive.forced or dive.forced_chains)
     proved: float | None = None
+    if not m.integral:
+        return _prove_by_reduced_cost(model, lp, dive if first else None, best, clock)
     while clock.remaining() > 0:
         selection = dive if first else select(model, lp, (lp_obj - target + 1e-6) / m.scale)
         clock.report(0.6, f"proving {target:g}: {selection.size()} columns")
@@ -354,7 +490,7 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
             model,
             selection,
             seed=m.settings.seed,
-            time_limit=max(0.5, clock.remaining()),
+            time_limit=clock.left(),
             penalties=selection.size() <= EXACT_TIES,
         )
         if result.status == "none" and first:
@@ -383,9 +519,75 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     return best, proved if proved is not None else target
 
 
+def _leave_out_clashes(model: Model, dive: Selection) -> None:
+    """Drop from a dive the all-or-nothing columns that share an offer or a need with a forced
+    one: they could only be zero, and a smaller model solves faster."""
+    m = model.market
+    taken_o: set[int] = set()
+    taken_n: set[int] = set()
+    for key, r in dive.forced:
+        arcs = model.families[key].arcs[r]
+        taken_o.update(m.arc_offer[arcs].tolist())
+        taken_n.update(m.arc_need[arcs].tolist())
+    for _, arc in dive.forced_chains:
+        taken_o.add(int(m.arc_offer[arc]))
+        taken_n.add(int(m.arc_need[arc]))
+    if not taken_o and not taken_n:
+        return
+    for group in list(dive.cycles):
+        if group in dive.forced:
+            continue
+        arcs = model.families[group[0]].arcs[group[1]]
+        if taken_o.intersection(m.arc_offer[arcs].tolist()) or taken_n.intersection(
+            m.arc_need[arcs].tolist()
+        ):
+            del dive.cycles[group]
+    for k, indexes in list(dive.chains.items()):
+        arcs_k = model.layers.arcs[k - 1]
+        dive.chains[k] = [
+            i
+            for i in indexes
+            if (k, int(arcs_k[i])) in dive.forced_chains
+            or (int(m.arc_offer[arcs_k[i]]) not in taken_o and int(m.arc_need[arcs_k[i]]) not in taken_n)
+        ]
+
+
+def _prove_by_reduced_cost(
+    model: Model, lp: LpResult, dive: Selection | None, best: PrimalResult | None, clock: Clock
+) -> tuple[PrimalResult, float | None]:
+    """All-or-nothing goods with any objective: take the best answer known (worth z), then solve
+    over every column whose reduced cost is above -(LP - z): any better answer uses only those,
+    so the optimum over them is the optimum."""
+    m = model.market
+    seed = m.settings.seed
+    if dive is not None:
+        result = solve_primal(model, dive, seed=seed, time_limit=0.5 * clock.left())
+        if result.status != "none" and (best is None or result.objective > best.objective):
+            best = result
+    known = _main_objective(model, best) if best is not None else 0.0
+    lp_obj = lp.bound * m.scale + model.penalty_slack
+    selection = select(model, lp, (lp_obj - known) / m.scale + 1e-9)
+    clock.report(0.6, f"proving over {selection.size()} columns")
+    if selection.size() == 0:
+        # no column can lift an answer above `known`: it is optimal
+        return best or PrimalResult("none", 0.0, np.inf), known
+    # preferences stay out (a bound on the plain objective); exchanges.prefer breaks ties
+    result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-9, penalties=False)
+    if result.status == "none":
+        return best or PrimalResult("none", 0.0, np.inf), None
+    if best is None or result.objective > best.objective:
+        best = result
+    if result.status != "optimal":
+        return best, None
+    # the solver's own bound over these columns holds for every answer better than `known`
+    return best, max(known, result.bound * m.scale)
+
+
 def _lp_as_primal(model: Model, lp: LpResult) -> PrimalResult | None:
     """The LP answer itself, when every column it uses is whole (all-or-nothing at 0 or 1)."""
     m = model.market
+    if model.families and any(v > 1e-6 for v in lp.flow_values.values()):
+        return None  # circulation flows here only relax the cycle length
     result = PrimalResult("optimal", lp.value, lp.value)
     for (key, r, _), v in lp.cycle_values.items():
         if v <= 1e-6:
@@ -418,7 +620,9 @@ def _main_objective(model: Model, result: PrimalResult) -> float:
     return value
 
 
-def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
+def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple[list[Exchange], float]:
+    """Exchanges from the solver's values, checked; in whole units where that costs little,
+    unless the exact quantities already reach `bound` (then they stay, and stay optimal)."""
     m = model.market
     drafts: list[Draft] = []
     for (key, row), hops in sorted(primal.cycles.items()):
@@ -428,17 +632,22 @@ def finish(model: Model, primal: PrimalResult) -> tuple[list[Exchange], float]:
     drafts += chains_from_positions(m, primal.chains)
     drafts = prefer(m, drafts)
     finisher = Finisher(m)
+    kept: list[tuple[Draft, list[float]]] = []
+    for draft in drafts:
+        qty = finisher.take(draft)
+        if qty is not None:
+            kept.append((draft, qty))
+    exact = sum(finisher.value(list(zip(d.arcs, q, strict=True))) for d, q in kept)
+    rounding = exact < bound - 1e-6 * max(1.0, abs(bound))
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
-    for draft in drafts:
-        hops = finisher.take(draft)
-        if hops is None:
-            continue
-        objective += finisher.value(hops)
+    for draft, qty in kept:
+        moved = list(zip(draft.arcs, finisher.whole(draft, qty) if rounding else qty, strict=True))
+        objective += finisher.value(moved)
         transfers = [
             Transfer(offer=offers[int(m.arc_offer[a])].id, need=needs[int(m.arc_need[a])].id, quantity=x)
-            for a, x in hops
+            for a, x in moved
         ]
         exchanges.append(Exchange(kind=draft.kind, transfers=transfers))  # type: ignore[arg-type]
     return exchanges, objective

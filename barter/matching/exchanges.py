@@ -15,6 +15,7 @@ from barter.matching.market import Market
 FloatArray = npt.NDArray[np.float64]
 
 FLOW_EPS = 1e-9
+ROUNDING_LOSS = 1e-3  # whole units may cost an exchange at most this share of its value
 
 
 @dataclass(slots=True)
@@ -30,34 +31,41 @@ def chains_from_positions(market: Market, flows: dict[tuple[int, int], float]) -
     """Decompose position-indexed chain flows (value given at k+1 <= received at k) into paths.
 
     Greedy: from the heaviest gift arc, follow the heaviest remaining arc one position further,
-    never revisiting a community; the path carries its smallest arc value.
+    never revisiting a community, and never past an arc whose remaining flow is below its lot;
+    the path carries its smallest arc value.
     """
+    m = market
     remaining: dict[tuple[int, int], float] = dict(flows)
     by_from: dict[tuple[int, int], list[int]] = defaultdict(list)  # (k, giver) -> arcs
     for k, arc in sorted(flows):
-        by_from[(k, int(market.arc_from[arc]))].append(arc)
+        by_from[(k, int(m.arc_from[arc]))].append(arc)
     drafts: list[Draft] = []
     while True:
-        starts = [(v, -arc) for (k, arc), v in remaining.items() if k == 1 and v > FLOW_EPS]
+        starts = [
+            (v, -arc)
+            for (k, arc), v in remaining.items()
+            if k == 1 and v > FLOW_EPS and v >= m.arc_lot[arc] * (1 - 1e-9)
+        ]
         if not starts:
             break
         _, neg = max(starts)
         path = [-neg]
-        seen = {int(market.arc_from[path[0]]), int(market.arc_to[path[0]])}
+        seen = {int(m.arc_from[path[0]]), int(m.arc_to[path[0]])}
         value = remaining[(1, path[0])]
         k = 1
         while True:
-            c = int(market.arc_to[path[-1]])
+            c = int(m.arc_to[path[-1]])
             options = [
                 (remaining[(k + 1, a)], -a)
                 for a in by_from.get((k + 1, c), [])
-                if remaining[(k + 1, a)] > FLOW_EPS and int(market.arc_to[a]) not in seen
+                if remaining[(k + 1, a)] > FLOW_EPS and int(m.arc_to[a]) not in seen
             ]
+            options = [(v, neg) for v, neg in options if min(v, value) >= m.arc_lot[-neg] * (1 - 1e-9)]
             if not options:
                 break
             v, neg = max(options)
             path.append(-neg)
-            seen.add(int(market.arc_to[-neg]))
+            seen.add(int(m.arc_to[-neg]))
             value = min(value, v)
             k += 1
         for position, arc in enumerate(path, start=1):
@@ -144,7 +152,7 @@ def _snap(x: float) -> float:
     r = round(x)
     if r > 0 and abs(x - r) <= 1e-7 * max(1.0, abs(x)):
         return float(r)
-    return float(f"{x:.10g}")
+    return float(f"{x:.12g}")
 
 
 class Finisher:
@@ -168,21 +176,27 @@ class Finisher:
     def fits(self, draft: Draft, qty: list[float]) -> bool:
         m = self.market
         arcs = draft.arcs
+        s = m.settings
+        if draft.kind == "cycle" and (
+            len(arcs) < 2 or (s.max_cycle_length and len(arcs) > s.max_cycle_length)
+        ):
+            return False
+        if draft.kind == "chain" and (len(arcs) > s.max_chain_length or not m.arc_gift[arcs[0]]):
+            return False
         if any(x <= 0 for x in qty):
             return False
         offers = [int(m.arc_offer[a]) for a in arcs]
         needs = [int(m.arc_need[a]) for a in arcs]
         if len(set(offers)) != len(offers) or len(set(needs)) != len(needs):
             return False
-        for a, x, o, n in zip(arcs, qty, offers, needs, strict=True):
+        for x, o, n in zip(qty, offers, needs, strict=True):
             slack = 1e-9 * max(1.0, x)
             if x < self.offer_floor[o] - slack or x < self.need_floor[n] - slack:
                 return False
-            if self.ledger.offer_used[o] + x > m.offer_qty[o] * (1 + 1e-12) + 1e-12:
+            if self.ledger.offer_used[o] + x > m.offer_qty[o] * (1 + 1e-9):
                 return False
-            if self.ledger.need_used[n] + x > m.need_qty[n] * (1 + 1e-12) + 1e-12:
+            if self.ledger.need_used[n] + x > m.need_qty[n] * (1 + 1e-9):
                 return False
-            _ = a
         values = [x * float(m.arc_val[a]) for a, x in zip(arcs, qty, strict=True)]
         hops = len(arcs)
         checks = range(hops) if draft.kind == "cycle" else range(1, hops)
@@ -192,24 +206,47 @@ class Finisher:
                 return False
         return True
 
-    def take(self, draft: Draft) -> list[tuple[int, float]] | None:
-        """Checked (arc, quantity) hops for a draft, or None when it cannot be made valid."""
+    def _book(self, draft: Draft, qty: list[float], sign: float) -> None:
         m = self.market
+        for a, x in zip(draft.arcs, qty, strict=True):
+            self.ledger.offer_used[int(m.arc_offer[a])] += sign * x
+            self.ledger.need_used[int(m.arc_need[a])] += sign * x
+
+    def take(self, draft: Draft) -> list[float] | None:
+        """Checked quantities for a draft (booked in the ledger), or None when it is not valid."""
         if draft.kind == "cycle" and len(draft.arcs) < 2:
             return None
         qty = self.quantities(draft)
-        candidates = []
-        if all(x >= 1 for x in qty) and any(x != round(x) for x in qty):
-            candidates.append([float(round(x)) for x in qty])
-            candidates.append([float(np.floor(x)) for x in qty])
-        candidates.append(qty)
-        for option in candidates:
-            if self.fits(draft, option):
-                for a, x in zip(draft.arcs, option, strict=True):
-                    self.ledger.offer_used[int(m.arc_offer[a])] += x
-                    self.ledger.need_used[int(m.arc_need[a])] += x
-                return list(zip(draft.arcs, option, strict=True))
-        return None
+        if not self.fits(draft, qty):
+            return None
+        self._book(draft, qty, 1.0)
+        return qty
+
+    def whole(self, draft: Draft, qty: list[float]) -> list[float]:
+        """The same exchange in whole units (else in tenths) when that keeps every rule and loses
+        at most ROUNDING_LOSS of its value; called after every exchange is booked, so rounding
+        up only uses capacity nobody else needs."""
+        if all(x == round(x) for x in qty):
+            return qty
+        self._book(draft, qty, -1.0)
+        exact = self.value(list(zip(draft.arcs, qty, strict=True)))
+        floor = exact - ROUNDING_LOSS * abs(exact)
+        for step in (1.0, 0.1):
+            if not all(x >= step for x in qty):
+                continue
+            for rounded in (
+                [round(x / step) * step for x in qty],
+                [np.floor(x / step + 1e-9) * step for x in qty],
+            ):
+                option = [float(f"{x:.10g}") for x in rounded]
+                if (
+                    self.fits(draft, option)
+                    and self.value(list(zip(draft.arcs, option, strict=True))) >= floor
+                ):
+                    self._book(draft, option, 1.0)
+                    return option
+        self._book(draft, qty, 1.0)
+        return qty
 
     def value(self, hops: list[tuple[int, float]]) -> float:
         """Objective of one exchange in baht, fixed cost included."""

@@ -20,10 +20,6 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-class TooManyCycles(Exception):
-    """Enumeration stopped at its limit (or its deadline)."""
-
-
 def strongly_connected_components(n: int, succ: Sequence[Sequence[int]]) -> list[int]:
     """Component number of every node (iterative Tarjan; numbers in reverse topological order)."""
     index = [-1] * n
@@ -78,12 +74,13 @@ def community_cycles(
     max_len: int,
     *,
     limit: int,
-    check: Callable[[], None] | None = None,
-) -> list[tuple[int, ...]]:
-    """All simple cycles of 2..max_len nodes, each once, starting from its lowest node.
+    check: Callable[[], bool] | None = None,
+) -> tuple[list[tuple[int, ...]], bool]:
+    """All simple cycles of 2..max_len nodes, each once, starting from its lowest node, and
+    whether the list is complete: enumeration stops past `limit` cycles or when `check()`
+    (called now and then) says time is up.
 
     `succ` must already be restricted to arcs inside strongly connected components.
-    Raises TooManyCycles past `limit` cycles; `check()` is called now and then (it may raise).
     """
     pred: list[set[int]] = [set() for _ in range(n)]
     for u in range(n):
@@ -93,15 +90,15 @@ def community_cycles(
     for s in range(n):
         if not succ[s]:
             continue
-        if check is not None and s % 64 == 0:
-            check()
+        if check is not None and s % 16 == 0 and not check():
+            return out, False
         if max_len <= 3:
             _short_cycles(s, succ, pred, max_len, out)
         else:
             _long_cycles(s, succ, pred, max_len, out)
         if len(out) > limit:
-            raise TooManyCycles
-    return out
+            return out[:limit], False
+    return out, True
 
 
 def _short_cycles(
@@ -114,9 +111,7 @@ def _short_cycles(
         if v in back:
             out.append((s, v))
         if max_len >= 3:
-            for w in sorted(succ[v] & back):
-                if w > s and w != v:
-                    out.append((s, v, w))
+            out.extend((s, v, w) for w in sorted(succ[v] & back) if w > s and w != v)
 
 
 def _long_cycles(
@@ -167,8 +162,9 @@ def expand_cycles(
     n: int,
     *,
     limit: int,
-) -> dict[int, IntArray]:
-    """Arc cycles by length: row i lists the arc of each hop (community k gives to k+1)."""
+) -> tuple[dict[int, IntArray], bool]:
+    """Arc cycles by length (row i lists the arc of each hop: community k gives to k+1), and
+    whether all of them fit under `limit`."""
     by_len: dict[int, list[tuple[int, ...]]] = {}
     for cyc in cycles:
         by_len.setdefault(len(cyc), []).append(cyc)
@@ -178,7 +174,8 @@ def expand_cycles(
     single_arcs = np.array([parallel[(int(k) // n, int(k) % n)][0] for k in single_keys], dtype=np.int64)
     out: dict[int, IntArray] = {}
     total = 0
-    for length, rows in by_len.items():
+    complete = True
+    for length, rows in sorted(by_len.items()):
         comm = np.array(rows, dtype=np.int64).reshape(-1, length)
         keys = comm * n + np.roll(comm, -1, axis=1)
         pos = np.searchsorted(single_keys, keys)
@@ -190,17 +187,17 @@ def expand_cycles(
         extra: list[tuple[int, ...]] = []
         for cyc in comm[~easy].tolist():
             hops = [parallel[(cyc[k], cyc[(k + 1) % length])] for k in range(length)]
-            for combo in itertools.product(*hops):
-                extra.append(combo)
+            extra.extend(itertools.product(*hops))
             if total + len(extra) > limit:
-                raise TooManyCycles
+                complete = False
+                break
         if extra:
             parts.append(np.array(extra, dtype=np.int64).reshape(-1, length))
         total += len(extra)
-        if total > limit:
-            raise TooManyCycles
         out[length] = np.concatenate(parts).reshape(-1, length)
-    return out
+        if not complete:
+            break
+    return out, complete
 
 
 def chain_rays(length: int, tolerance: float) -> FloatArray:
@@ -226,37 +223,51 @@ def count_chains(
     at = np.bincount(arc_to[gift_arcs], minlength=n).astype(np.float64)
     total = float(at.sum())
     for _ in range(1, max_chain):
-        at = np.bincount(arc_to[ordinary], weights=at[arc_from[ordinary]], minlength=n)
+        at = np.bincount(arc_to[ordinary], weights=at[arc_from[ordinary]], minlength=n).astype(np.float64)
         total += float(at.sum())
         if total > 1e12:
             break
     return int(min(total, 1e12))
 
 
-def enumerate_chains(
-    max_chain: int, gift_arcs: IntArray, out_arcs: Sequence[IntArray], arc_from: IntArray, arc_to: IntArray
+def positioned_chains(
+    allowed: Sequence[IntArray], arc_from: IntArray, arc_to: IntArray, *, limit: int
 ) -> dict[int, IntArray]:
-    """Every chain (gift arc first, communities distinct) of 1..max_chain arcs, by length."""
-    by_len: dict[int, list[tuple[int, ...]]] = {k: [] for k in range(1, max_chain + 1)}
-    outs = [o.tolist() for o in out_arcs]
+    """Chains whose k-th arc is among `allowed[k-1]` (position 1: gift arcs), communities
+    distinct, every prefix included, by length; at most `limit` of them, in the order given."""
+    depth = len(allowed)
+    by_len: dict[int, list[tuple[int, ...]]] = {k: [] for k in range(1, depth + 1)}
+    outs: list[dict[int, list[int]]] = [{} for _ in range(depth)]
+    for k in range(1, depth):
+        for a in allowed[k].tolist():
+            outs[k].setdefault(int(arc_from[a]), []).append(a)
     to = arc_to.tolist()
+    count = 0
 
-    def extend(path: list[int], seen: set[int]) -> None:
+    def extend(path: list[int], seen: set[int]) -> bool:
+        nonlocal count
         by_len[len(path)].append(tuple(path))
-        if len(path) == max_chain:
-            return
-        for a in outs[to[path[-1]]]:
+        count += 1
+        if count >= limit:
+            return False
+        if len(path) == depth:
+            return True
+        for a in outs[len(path)].get(to[path[-1]], []):
             c = to[a]
             if c in seen:
                 continue
             path.append(a)
             seen.add(c)
-            extend(path, seen)
+            going = extend(path, seen)
             path.pop()
             seen.discard(c)
+            if not going:
+                return False
+        return True
 
-    for g in sorted(gift_arcs.tolist()):
-        extend([g], {int(arc_from[g]), to[g]})
+    for g in allowed[0].tolist() if depth else []:
+        if not extend([g], {int(arc_from[g]), to[g]}):
+            break
     return {k: np.array(v, dtype=np.int64).reshape(-1, k) for k, v in by_len.items() if v}
 
 
@@ -284,7 +295,7 @@ def balance_rays(length: int, tolerance: float) -> FloatArray:
                     w.append(w[k] / ratios[k])
                 top = max(w)
                 rows.append(tuple(x / top for x in w))
-    unique = sorted(set(tuple(round(x, 12) for x in r) for r in rows[1:]))
+    unique = sorted({tuple(round(x, 12) for x in r) for r in rows[1:]})
     return np.array([rows[0], *unique], dtype=np.float64)
 
 

@@ -26,6 +26,8 @@ from barter.matching.columns import (
     cycle_column,
     cycle_reduced,
     flow_reduced,
+    need_tail,
+    offer_tail,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,6 +47,7 @@ class OutOfTime(Exception):
 class LpResult:
     value: float  # restricted master optimum (scaled)
     bound: float  # Lagrangian bound (scaled), valid for the full column set
+    plain_bound: float  # the same for the objective without tie-break penalties
     converged: bool
     duals: Duals
     cycle_values: dict[tuple[FamilyKey, int, int], float] = field(default_factory=dict)  # (key, row, p) -> v
@@ -72,6 +75,12 @@ class Master:
         self.chain_row: list[dict[int, pywraplp.Constraint]] = [
             {int(c): solver.Constraint(-inf, 0.0) for c in comms} for comms in model.chain_rows
         ]
+        self.tail_offer_cap = offer_tail(m)
+        self.tail_need_cap = need_tail(m)
+        self.tail_offer_row: dict[int, pywraplp.Constraint] = {}
+        self.tail_need_row: dict[int, pywraplp.Constraint] = {}
+        self.share_offer_row = {int(o): solver.Constraint(-inf, 0.0) for o in model.tail_offers}
+        self.share_need_row = {int(n): solver.Constraint(-inf, 0.0) for n in model.tail_needs}
         self.hi_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
         self.lo_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
         self.objective = solver.Objective()
@@ -82,18 +91,54 @@ class Master:
 
     # -- columns -------------------------------------------------------------------------------
 
-    def _arc_coefficients(self, var: pywraplp.Variable, arc: int, amount: float) -> None:
+    def _arc_coefficients(
+        self,
+        var: pywraplp.Variable,
+        arc: int,
+        amount: float,
+        short_offer: bool = False,
+        short_need: bool = False,
+    ) -> None:
         m = self.model.market
-        self.offer_row[int(m.arc_offer[arc])].SetCoefficient(var, amount)
-        row = self.need_row[int(m.arc_need[arc])]
+        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
+        self.offer_row[o].SetCoefficient(var, amount)
+        row = self.need_row[n]
         row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
+        if short_offer:
+            row = self.tail_offer_row.get(o)
+            if row is None:
+                row = self.tail_offer_row[o] = self.solver.Constraint(
+                    -self.solver.infinity(), float(self.tail_offer_cap[o])
+                )
+            row.SetCoefficient(var, row.GetCoefficient(var) + amount)
+        share = self.share_offer_row.get(o)
+        if share is not None:
+            coef = (1.0 if short_offer else 0.0) - float(self.model.offer_share[o])
+            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount)
+        share = self.share_need_row.get(n)
+        if share is not None:
+            coef = (1.0 if short_need else 0.0) - float(self.model.need_share[n])
+            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount / float(m.arc_val[arc]))
+        if short_need:
+            row = self.tail_need_row.get(n)
+            if row is None:
+                row = self.tail_need_row[n] = self.solver.Constraint(
+                    -self.solver.infinity(), float(self.tail_need_cap[n])
+                )
+            row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
 
     def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
         fam = self.model.families[key]
         pattern, obj, ub = cycle_column(self.model, fam, row, p)
         var = self.solver.NumVar(0.0, ub if fam.fixed[row] else self.solver.infinity(), "")
         for hop, arc in enumerate(fam.arcs[row]):
-            self._arc_coefficients(var, int(arc), float(pattern[hop]))
+            self._arc_coefficients(
+                var,
+                int(arc),
+                float(pattern[hop]),
+                bool(fam.short_offer[row, hop]),
+                bool(fam.short_need[row, hop]),
+            )
         self.objective.SetCoefficient(var, obj)
         self.cycle_vars[(key, row, p)] = var
         fam.in_master[row, p] = True
@@ -102,7 +147,9 @@ class Master:
         model, m = self.model, self.model.market
         arc = int(model.layers.arcs[k - 1][index])
         var = self.solver.NumVar(0.0, float(m.arc_cap[arc]), "")
-        self._arc_coefficients(var, arc, 1.0)
+        self._arc_coefficients(
+            var, arc, 1.0, bool(model.arc_short_offer[arc]), bool(model.arc_short_need[arc])
+        )
         if k >= 2:
             self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, 1.0)
         if k <= len(self.chain_row):
@@ -120,7 +167,7 @@ class Master:
         for arc in model.flow_arcs:
             a = int(arc)
             var = self.solver.NumVar(0.0, float(m.arc_cap[a]), "")
-            self._arc_coefficients(var, a, 1.0)
+            self._arc_coefficients(var, a, 1.0, bool(model.arc_short_offer[a]), bool(model.arc_short_need[a]))
             to, frm = int(m.arc_to[a]), int(m.arc_from[a])
             self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + 1.0)
             self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t))
@@ -144,6 +191,14 @@ class Master:
             d.balance_hi[c] = max(0.0, row.dual_value())
         for c, row in self.lo_row.items():
             d.balance_lo[c] = max(0.0, row.dual_value())
+        for o, row in self.tail_offer_row.items():
+            d.tail_offer[o] = max(0.0, row.dual_value())
+        for n, row in self.tail_need_row.items():
+            d.tail_need[n] = max(0.0, row.dual_value())
+        for o, row in self.share_offer_row.items():
+            d.share_offer[o] = max(0.0, row.dual_value())
+        for n, row in self.share_need_row.items():
+            d.share_need[n] = max(0.0, row.dual_value())
         return d
 
     def rhs_value(self, d: Duals) -> float:
@@ -155,24 +210,23 @@ class Master:
         if len(self.model.need_rows):
             n = self.model.need_rows
             total += float(d.need[n] @ (m.need_qty[n] / m.scale))
+        total += sum(float(d.tail_offer[o] * self.tail_offer_cap[o]) for o in self.tail_offer_row)
+        total += sum(float(d.tail_need[n] * self.tail_need_cap[n]) for n in self.tail_need_row)
         return total
 
-    def price(self, d: Duals, want: int) -> tuple[float, list[Column]]:
+    def price(self, d: Duals, want: int, *, penalties: bool = True) -> tuple[float, list[Column]]:
         """Lagrangian excess over all columns, and the best `want` improving columns not in the
-        master."""
+        master. Without `penalties` the excess is for the objective without tie-breaks."""
         model = self.model
-        g = arc_reduced(model, d)
+        g = arc_reduced(model, d, penalties=penalties)
         excess = 0.0
         found: list[tuple[float, Column]] = []
         for key, fam in model.families.items():
             if fam.n == 0:
                 continue
-            rc, ub = cycle_reduced(model, fam, g)
-            positive = rc > RC_TOL
-            if not positive.any():
-                continue
-            excess += float((rc[positive] * ub[positive]).sum())
-            positive &= ~fam.in_master
+            rc, ub = cycle_reduced(model, fam, g, d)
+            excess += float((rc[rc > 0] * ub[rc > 0]).sum())  # every positive one, for the bound
+            positive = (rc > RC_TOL) & ~fam.in_master  # clearly improving, for the master
             rows, cols = np.nonzero(positive)
             if len(rows) > want:
                 top = np.argpartition(-rc[rows, cols], want)[:want]
@@ -181,19 +235,15 @@ class Master:
         m = model.market
         for k in range(1, model.layers.depth + 1):
             rc = chain_reduced(model, k, g, d)
-            positive = rc > RC_TOL
-            if not positive.any():
-                continue
             arcs = model.layers.arcs[k - 1]
-            excess += float((rc[positive] * m.arc_cap[arcs][positive]).sum())
-            idx = np.nonzero(positive & ~model.chain_in_master[k - 1])[0]
+            excess += float((rc[rc > 0] * m.arc_cap[arcs][rc > 0]).sum())
+            idx = np.nonzero((rc > RC_TOL) & ~model.chain_in_master[k - 1])[0]
             if len(idx) > want:
                 idx = idx[np.argpartition(-rc[idx], want)[:want]]
             found.extend((float(rc[i]), (("position", k), int(i), 0)) for i in idx)
         if len(model.flow_arcs):
             rc = flow_reduced(model, g, d, self.tolerance)
-            positive = rc > RC_TOL
-            excess += float((rc[positive] * m.arc_cap[model.flow_arcs][positive]).sum())
+            excess += float((rc[rc > 0] * m.arc_cap[model.flow_arcs][rc > 0]).sum())
         found.sort(key=lambda item: -item[0])
         return excess, [key for _, key in found[:want]]
 
@@ -227,14 +277,17 @@ class Master:
         converged = False
         duals = zero
         iterations = 0
+        solved = False
         for iterations in range(1, max_iterations + 1):
             remaining = deadline()
-            if remaining <= 0:
+            if remaining <= 0 and solved:
                 break
-            self.solver.SetTimeLimit(max(1, int(remaining * 1000)))
+            self.solver.SetTimeLimit(max(1, int(max(remaining, 0.05) * 1000)))
             status = self.solver.Solve()
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+                solved = False
                 break
+            solved = True
             value = self.objective.Value()
             current = self.duals()
             excess, new = self.price(current, want)
@@ -249,16 +302,25 @@ class Master:
             if enough is not None and enough(value, best_bound):
                 converged = True
                 break
+            if deadline() <= 0:
+                break  # out of time: keep this solution readable (no columns added after it)
             for key in new:
                 self.add(key)
         if not np.isfinite(best_bound):
             # no LP solved: the zero prices still give a bound
             excess, _ = self.price(zero, 0)
             best_bound = excess
+        plain_excess, _ = self.price(duals, 0, penalties=False)
         result = LpResult(
-            value=value, bound=float(best_bound), converged=converged, duals=duals, iterations=iterations
+            value=value,
+            bound=float(best_bound),
+            plain_bound=self.rhs_value(duals) + plain_excess,
+            converged=converged,
+            duals=duals,
+            iterations=iterations,
         )
-        result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
-        result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
-        result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
+        if solved:
+            result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
+            result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
+            result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
         return result

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from barter.matching.model import Instance, Settings
 
 K_BEST = 8
+PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
 EARTH_RADIUS_KM = 6371.0088
 EPS = 1e-9
 
@@ -172,11 +173,18 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
     arc_offer = np.concatenate(chunks_offer) if chunks_offer else empty
     arc_need = np.concatenate(chunks_need) if chunks_need else empty
     arc_rank = np.concatenate(chunks_rank) if chunks_rank else np.zeros(0)
+
+    # an all-or-nothing need takes one transfer of its whole quantity (anything smaller would
+    # have to be its last, taking all that remains, which is then the whole): an offer with less
+    # can never serve it; likewise an all-or-nothing offer and a smaller need
+    q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
+    possible = ~((need_lot[arc_need] >= q_n - EPS) & (q_o < q_n - EPS))
+    possible &= ~((offer_lot[arc_offer] >= q_o - EPS) & (q_n < q_o - EPS))
+    arc_offer, arc_need, arc_rank = arc_offer[possible], arc_need[possible], arc_rank[possible]
     arc_from = offer_comm[arc_offer]
     arc_to = need_comm[arc_need]
     arc_val = offer_val[arc_offer]
     arc_dist = haversine_km(lat[arc_from], lon[arc_from], lat[arc_to], lon[arc_to]) * road
-
     q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
     cap_qty = np.minimum(q_o, q_n)
     lot_qty = np.maximum(np.minimum(offer_lot[arc_offer], q_o), np.minimum(need_lot[arc_need], q_n))
@@ -187,9 +195,10 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
     values = arc_val * cap_qty
     scale = float(np.median(values)) if len(values) else 1.0
     scale = scale if scale > 0 else 1.0
-    # tie-break: at most 0.25 objective units in all, so integer objectives stay integer
+    # tie-break: at most PENALTY_BUDGET objective units in all, so integer objectives stay
+    # integer and the LP bound, which must allow for it, stays tight
     weight = float(np.sum(need_qty * max_rank))
-    delta = 0.25 / weight if weight > 0 else 0.0
+    delta = PENALTY_BUDGET / weight if weight > 0 else 0.0
     gain = need_priority[arc_need] - tc * offer_kg[arc_offer] * arc_dist / arc_val
 
     integral = _integral(settings, fixed, gain * values, len(arc_offer))
@@ -220,7 +229,7 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
         arc_lot=lot_qty * arc_val / scale,
         arc_fixed=fixed,
         arc_gift=offer_gift[arc_offer],
-        penalty_bound=0.25 if weight > 0 else 0.0,
+        penalty_bound=PENALTY_BUDGET if weight > 0 else 0.0,
         integral=integral,
     )
 

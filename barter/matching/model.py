@@ -72,7 +72,7 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
 
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    format: Literal["barter-instance/1"] = INSTANCE_FORMAT
+    format: Literal["barter-instance/1"] = "barter-instance/1"
     settings: Settings = Settings()
     communities: list[Community] = msgspec.field(default_factory=list)
     items: list[Item] = msgspec.field(default_factory=list)
@@ -95,7 +95,7 @@ Status = Literal["optimal", "feasible", "infeasible_input"]
 
 
 class Solution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    format: Literal["barter-solution/1"] = SOLUTION_FORMAT
+    format: Literal["barter-solution/1"] = "barter-solution/1"
     status: Status
     objective: float
     upper_bound: float

@@ -221,12 +221,12 @@ def solve_primal(
         objective=obj_value,
         bound=objective.BestBound() if any_integer else obj_value,
     )
-    for key, entries in cycle_vars.items():
+    for group, entries in cycle_vars.items():
         hops = np.zeros(len(entries[0][1]))
         for var, pattern in entries:
             hops += var.solution_value() * pattern
         if hops.max() > 1e-9:
-            result.cycles[key] = hops
+            result.cycles[group] = hops
     for key2, (var, unit) in chain_vars.items():
         value = var.solution_value() * unit
         if value > 1e-9:

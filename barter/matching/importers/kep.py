@@ -32,7 +32,7 @@ class _Pool:
     """Pairs and altruists under construction, in first-seen order."""
 
     pairs: dict[str, list[str]] = field(default_factory=dict)  # pair -> its donors
-    altruists: list[str] = field(default_factory=list)
+    altruists: list[tuple[str, str]] = field(default_factory=list)  # (name, donor id)
     compatible: dict[str, dict[str, None]] = field(default_factory=dict)  # pair -> donors it accepts
 
     def pair(self, name: str) -> None:
@@ -69,9 +69,9 @@ class _Pool:
                     min_lot=1,
                 )
             )
-        for a in self.altruists:
-            communities.append(Community(id=f"altruist-{a}"))
-            donor(a, f"altruist-{a}", True)
+        for name, d in self.altruists:
+            communities.append(Community(id=f"altruist-{name}"))
+            donor(d, f"altruist-{name}", True)
         return Instance(settings=settings, communities=communities, items=items, offers=offers, needs=needs)
 
 
@@ -105,7 +105,7 @@ def _kep_solver_json(text: str, settings: Settings) -> Instance:
             raise InstanceError(f"{where}.sources: expected a list of recipient ids")
         d = f"donor-{donor_id}"
         if len(sources) == 0:
-            pool.altruists.append(d)
+            pool.altruists.append((str(donor_id), d))
         elif len(sources) == 1:
             p = str(sources[0])
             pool.pair(p)
@@ -167,8 +167,7 @@ def _kidney_solver(text: str, ndds: str | None, settings: Settings) -> Instance:
         if nlines:
             lineno, head = nlines[0]
             n_ndds = _int(_numbers(head, lineno, 2)[0], lineno)
-            for j in range(n_ndds):
-                pool.altruists.append(f"ndd-{j}")
+            pool.altruists.extend((f"ndd-{j}", f"ndd-{j}") for j in range(n_ndds))
             for lineno, line in nlines[1:]:
                 src, tgt, _ = _numbers(line, lineno, 3)
                 s, t = _int(src, lineno), _int(tgt, lineno)
@@ -213,7 +212,7 @@ def _preflib(text: str, settings: Settings) -> Instance:
         vertex = i - first + base  # the number arcs use
         if names[i].lower().startswith(("alturist", "altruist")):
             kind[vertex] = "altruist"
-            pool.altruists.append(f"donor-{i}")
+            pool.altruists.append((str(i), f"donor-{i}"))
         else:
             kind[vertex] = "pair"
             pool.pair(str(i))

@@ -43,6 +43,7 @@ FLAGS = {
     "EXPLICIT-PRIORITIES",
     "SHRINK-VERBOSE",
 }
+BREAK = ";"  # a want-list token that ranks the wants after it lower
 VALUED = {"SMALL-STEP", "BIG-STEP", "NONTRADE-COST", "ITERATIONS", "SEED", "SHRINK"}
 
 
@@ -185,7 +186,7 @@ def _build(
         seen: set[str] = set()
         rank = 1
         for token in v.wants:
-            if token == ";":
+            if token == BREAK:
                 rank += steps["BIG-STEP"]
                 continue
             want = token

@@ -1,0 +1,262 @@
+"""The engine: every answer valid, optimal where it says so, deterministic, within its time."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+import msgspec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barter.matching.engine import solve
+from barter.matching.model import Solution
+from barter.matching.synthetic import generate_market
+from barter.reference import load_catalogue, load_provinces
+from tests.matching.brute import best_objective
+from tests.matching.conftest import as_dict, as_instance, three_regions
+from tests.matching.validator import problems
+
+
+def run(data: dict[str, Any]) -> dict[str, Any]:
+    solution = solve(as_instance(data))
+    out = as_dict(solution)
+    found = problems(data, out)
+    assert found == [], found
+    return out
+
+
+def test_three_regions_close_one_cycle() -> None:
+    out = run(three_regions())
+    assert out["status"] == "optimal"
+    (exchange,) = out["exchanges"]
+    assert exchange["kind"] == "cycle"
+    assert {t["offer"] for t in exchange["transfers"]} == {"fish", "rice", "veg"}
+    assert out["upper_bound"] >= out["objective"] > 0
+
+
+def test_no_cycle_when_two_hops_are_allowed_only() -> None:
+    out = run(three_regions(max_cycle_length=2))
+    assert out["exchanges"] == []
+    assert out["objective"] == 0
+
+
+def test_tolerance_is_used_but_never_exceeded() -> None:
+    # satun's vegetables need is small: the cycle is limited by it, and a 10% tolerance lets
+    # the others give a little more than they get
+    data = three_regions(balance_tolerance=0.1)
+    data["needs"][0]["quantity"] = 1000  # 20,000 baht of vegetables
+    tight = run(three_regions(balance_tolerance=0.0) | {"needs": data["needs"]})
+    loose = run(data)
+    assert loose["objective"] > tight["objective"] * 1.05
+
+
+def test_max_distance_and_fixed_cost_can_forbid_the_cycle() -> None:
+    far = three_regions()
+    far["needs"][1]["max_distance_km"] = 100  # surin will not take fish from satun
+    assert run(far)["exchanges"] == []
+    costly = three_regions(exchange_fixed_cost=10_000_000)
+    assert run(costly)["exchanges"] == []
+
+
+def test_gift_starts_a_chain() -> None:
+    data = three_regions(max_chain_length=2)
+    data["offers"][0]["gift"] = True
+    out = run(data)
+    kinds = [e["kind"] for e in out["exchanges"]]
+    assert kinds == ["chain"]
+    assert out["exchanges"][0]["transfers"][0]["offer"] == "fish"
+
+
+def test_unlimited_cycles_of_divisible_goods() -> None:
+    out = run(three_regions(max_cycle_length=0, balance_tolerance=0.0))
+    assert [len(e["transfers"]) for e in out["exchanges"]] == [3]
+    assert out["status"] == "optimal"
+
+
+def test_preference_breaks_ties() -> None:
+    data = {
+        "format": "barter-instance/1",
+        "settings": {"max_cycle_length": 2, "max_chain_length": 0, "balance_tolerance": 0},
+        "communities": [{"id": "a"}, {"id": "b"}],
+        "items": [{"id": "x", "category": "c", "value": 1.0}, {"id": "y", "category": "c", "value": 1.0}],
+        "offers": [
+            {"id": "a1", "community": "a", "item": "x", "quantity": 1, "min_lot": 1},
+            {"id": "a2", "community": "a", "item": "x", "quantity": 1, "min_lot": 1},
+            {"id": "b1", "community": "b", "item": "y", "quantity": 1, "min_lot": 1},
+        ],
+        "needs": [
+            {"id": "na", "community": "a", "accept_offers": ["b1"], "quantity": 1, "min_lot": 1},
+            {"id": "nb", "community": "b", "accept_offers": ["a2", "a1"], "quantity": 1, "min_lot": 1},
+        ],
+    }
+    out = run(data)
+    offers = {t["offer"] for e in out["exchanges"] for t in e["transfers"]}
+    assert offers == {"a2", "b1"}
+    data["needs"][1]["accept_offers"] = ["a1", "a2"]
+    offers = {t["offer"] for e in run(data)["exchanges"] for t in e["transfers"]}
+    assert offers == {"a1", "b1"}
+
+
+def test_bad_input_is_reported_not_solved() -> None:
+    data = three_regions()
+    data["needs"][0]["item"] = "pumpkin"  # now both item and category
+    solution = solve(as_instance(data))
+    assert solution.status == "infeasible_input"
+    assert solution.exchanges == []
+
+
+def test_same_input_and_seed_same_answer() -> None:
+    instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=3)
+    first, second = solve(instance), solve(instance)
+    assert msgspec.structs.replace(first, solve_seconds=0) == msgspec.structs.replace(second, solve_seconds=0)
+    assert first.exchanges
+
+
+def test_time_limit_is_honoured_with_a_valid_answer_and_bound() -> None:
+    instance = generate_market(1500, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=1.0)
+    )
+    seen: list[tuple[float, str]] = []
+    solution = solve(instance, progress=lambda f, m: seen.append((f, m)))
+    assert solution.solve_seconds < 1.0 * 3 + 3  # generous: the limit is checked between steps
+    assert solution.upper_bound >= solution.objective
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert seen
+    assert all(0.0 <= f <= 1.0 for f, _ in seen)
+
+
+def test_solves_from_a_worker_thread() -> None:
+    results: list[Solution] = []
+    worker = threading.Thread(target=lambda: results.append(solve(as_instance(three_regions()))))
+    worker.start()
+    worker.join()
+    assert results[0].status == "optimal"
+    assert len(results[0].exchanges) == 1
+
+
+# -- generated markets ----------------------------------------------------------------------
+
+POSITIONS = [(6.6, 100.1), (14.9, 103.5), (13.8, 100.1), (18.8, 99.0), (12.6, 102.1), (7.9, 98.4)]
+
+
+@st.composite
+def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
+    n = draw(st.integers(2, 5))
+    communities = [{"id": f"c{i}", "lat": POSITIONS[i][0], "lon": POSITIONS[i][1]} for i in range(n)]
+    values = draw(st.lists(st.sampled_from([10.0, 20.0, 25.0, 50.0]), min_size=2, max_size=3))
+    items = [
+        {"id": f"i{k}", "category": f"k{k % 2}", "value": v, "kg_per_unit": 1.0} for k, v in enumerate(values)
+    ]
+    quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40]
+    offers = []
+    for j in range(draw(st.integers(1, 6))):
+        q = draw(st.sampled_from(quantities))
+        offers.append(
+            {
+                "id": f"o{j}",
+                "community": f"c{draw(st.integers(0, n - 1))}",
+                "item": f"i{draw(st.integers(0, len(items) - 1))}",
+                "quantity": q,
+                "min_lot": q if all_or_nothing else draw(st.sampled_from([0, 1, 3, q])),
+                "gift": draw(st.booleans()) and draw(st.booleans()),
+            }
+        )
+    needs = []
+    for j in range(draw(st.integers(1, 6))):
+        q = draw(st.sampled_from(quantities))
+        kind = draw(st.sampled_from(["item", "category", "accept"]))
+        need: dict[str, Any] = {
+            "id": f"n{j}",
+            "community": f"c{draw(st.integers(0, n - 1))}",
+            "quantity": q,
+            "min_lot": q if all_or_nothing else draw(st.sampled_from([0, 1, 3, q])),
+            "priority": draw(st.sampled_from([0.5, 1.0, 2.0])),
+        }
+        if kind == "item":
+            need["item"] = f"i{draw(st.integers(0, len(items) - 1))}"
+        elif kind == "category":
+            need["category"] = f"k{draw(st.integers(0, 1))}"
+        else:
+            need["accept_offers"] = draw(
+                st.lists(st.sampled_from([o["id"] for o in offers]), max_size=3, unique=True)
+            )
+        if draw(st.integers(0, 3)) == 0:
+            need["max_distance_km"] = draw(st.sampled_from([300.0, 900.0]))
+        needs.append(need)
+    return {
+        "format": "barter-instance/1",
+        "settings": {
+            "max_cycle_length": draw(st.sampled_from([0, 2, 3, 4])),
+            "max_chain_length": draw(st.sampled_from([0, 1, 2, 3])),
+            "balance_tolerance": draw(st.sampled_from([0.0, 0.1, 0.3])),
+            "transport_cost_per_kg_km": draw(st.sampled_from([0.0, 0.001])),
+            "exchange_fixed_cost": draw(st.sampled_from([0.0, 5.0])),
+            "time_limit_s": 10,
+        },
+        "communities": communities,
+        "items": items,
+        "offers": offers,
+        "needs": needs,
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets())
+def test_every_answer_keeps_the_rules(data: dict[str, Any]) -> None:
+    out = run(data)
+    assert out["status"] in ("optimal", "feasible")
+    assert out["objective"] >= -1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(all_or_nothing=True))
+def test_all_or_nothing_markets_are_solved_to_optimality(data: dict[str, Any]) -> None:
+    if data["settings"]["max_cycle_length"] == 0:
+        data["settings"]["max_cycle_length"] = 5  # the brute force enumerates bounded cycles
+    out = run(data)
+    best = best_objective(data)
+    assert abs(out["objective"] - best) <= 1e-6 * max(1.0, best), (out, best)
+    assert out["status"] == "optimal"
+    assert out["upper_bound"] >= best - 1e-6 * max(1.0, best)
+
+
+def test_brute_force_agrees_on_a_hand_made_kidney_pool() -> None:
+    # 3-cycle a->b->c->a and a 2-cycle c<->d; c can be in one only; chain from altruist e to d
+    pairs = ["a", "b", "c", "d"]
+    data: dict[str, Any] = {
+        "format": "barter-instance/1",
+        "settings": {"max_cycle_length": 3, "max_chain_length": 2, "balance_tolerance": 0},
+        "communities": [{"id": p} for p in [*pairs, "e"]],
+        "items": [{"id": f"k-{p}", "category": "kidney", "value": 1.0} for p in [*pairs, "e"]],
+        "offers": [
+            {"id": f"d-{p}", "community": p, "item": f"k-{p}", "quantity": 1, "min_lot": 1, "gift": p == "e"}
+            for p in [*pairs, "e"]
+        ],
+        "needs": [
+            {"id": "p-a", "community": "a", "accept_offers": ["d-c"], "quantity": 1, "min_lot": 1},
+            {"id": "p-b", "community": "b", "accept_offers": ["d-a"], "quantity": 1, "min_lot": 1},
+            {"id": "p-c", "community": "c", "accept_offers": ["d-b", "d-d"], "quantity": 1, "min_lot": 1},
+            {"id": "p-d", "community": "d", "accept_offers": ["d-c", "d-e"], "quantity": 1, "min_lot": 1},
+        ],
+    }
+    out = run(data)
+    assert out["objective"] == best_objective(data) == 4  # the 3-cycle and the chain e -> d
+    assert sorted(e["kind"] for e in out["exchanges"]) == ["chain", "cycle"]
+    unlimited = copy.deepcopy(data)
+    unlimited["settings"]["max_chain_length"] = 0
+    assert run(unlimited)["objective"] == 3
+
+
+def test_the_package_exposes_solve_without_loading_the_solver_early() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, barter.matching as m; early = 'ortools' in sys.modules; "
+        "m.solve; print(early, 'ortools.linear_solver' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

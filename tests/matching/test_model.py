@@ -1,0 +1,77 @@
+"""The file formats: strict decoding with one-line errors naming the field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from barter.matching.model import InstanceError, Settings, decode_instance, decode_solution, encode, problems
+from tests.matching.conftest import as_instance, three_regions
+
+
+def test_the_example_decodes_with_its_defaults() -> None:
+    data = three_regions()
+    del data["settings"]
+    instance = decode_instance(json.dumps(data))
+    assert instance.settings == Settings()
+    assert instance.settings.max_cycle_length == 3
+    assert instance.settings.balance_tolerance == 0.1
+    assert instance.needs[0].priority == 1.0
+    assert instance.offers[2].min_lot == 0
+    assert decode_instance(encode(instance)) == instance
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda d: d["needs"][1].update(quantity="lots"), "$.needs[1].quantity"),
+        (lambda d: d["offers"][0].update(quantity=-1), "$.offers[0].quantity"),
+        (lambda d: d["settings"].update(max_cycle_lenght=3), "max_cycle_lenght"),
+        (lambda d: d["settings"].update(max_cycle_length=9), "$.settings.max_cycle_length"),
+        (lambda d: d["items"][0].update(value=0), "$.items[0].value"),
+        (lambda d: d.update(format="barter-instance/2"), "$.format"),
+        (lambda d: d["communities"][0].pop("id"), "id"),
+    ],
+)
+def test_a_malformed_file_names_its_field_in_one_line(change: object, named: str) -> None:
+    data = three_regions()
+    change(data)  # type: ignore[operator]
+    with pytest.raises(InstanceError) as caught:
+        decode_instance(json.dumps(data))
+    message = str(caught.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_what_a_schema_cannot_see_is_found_too() -> None:
+    data = three_regions()
+    data["offers"].append(dict(data["offers"][0]))  # duplicate id
+    data["needs"][0]["item"] = "pumpkin"  # item and category
+    data["needs"][1]["accept_offers"] = ["nope"]
+    data["needs"][1].pop("item")
+    data["offers"][1]["community"] = "atlantis"
+    found = problems(as_instance(data))
+    assert any("duplicate id 'fish'" in p for p in found)
+    assert any("exactly one of accept_offers, item, category" in p for p in found)
+    assert any("unknown offer 'nope'" in p for p in found)
+    assert any("unknown community 'atlantis'" in p for p in found)
+    with pytest.raises(InstanceError, match=r"more problem"):
+        decode_instance(json.dumps(data))
+
+
+def test_a_cycle_of_one_is_refused() -> None:
+    assert problems(as_instance(three_regions(max_cycle_length=1)))
+
+
+def test_solutions_decode_strictly() -> None:
+    good = {
+        "format": "barter-solution/1",
+        "status": "optimal",
+        "objective": 1,
+        "upper_bound": 1,
+        "solve_seconds": 0,
+    }
+    assert decode_solution(json.dumps(good)).status == "optimal"
+    with pytest.raises(InstanceError, match=r"status"):
+        decode_solution(json.dumps({**good, "status": "great"}))

@@ -1,0 +1,168 @@
+"""An independent check of a barter-solution/1 against its barter-instance/1.
+
+Written from docs (formats.md) alone: it reads plain JSON-like dicts and imports nothing from
+barter, so that a bug in the engine cannot hide in a shared helper. `problems()` returns one
+line per broken rule; an empty list means the solution keeps every rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+DEFAULTS = {
+    "max_cycle_length": 3,
+    "max_chain_length": 3,
+    "balance_tolerance": 0.1,
+    "transport_cost_per_kg_km": 0.0,
+    "exchange_fixed_cost": 0.0,
+    "road_factor": 1.0,
+}
+REL = 1e-6  # numerical slack, relative
+
+
+def _close_enough(a: float, b: float) -> bool:
+    """a <= b up to rounding."""
+    return a <= b + REL * max(1.0, abs(b))
+
+
+def great_circle_km(a: dict[str, Any], b: dict[str, Any]) -> float:
+    lat1, lon1 = math.radians(a.get("lat", 0.0)), math.radians(a.get("lon", 0.0))
+    lat2, lon2 = math.radians(b.get("lat", 0.0)), math.radians(b.get("lon", 0.0))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    settings = {**DEFAULTS, **instance.get("settings", {})}
+    communities = {c["id"]: c for c in instance["communities"]}
+    items = {i["id"]: i for i in instance["items"]}
+    offers = {o["id"]: o for o in instance["offers"]}
+    needs = {n["id"]: n for n in instance["needs"]}
+    road = settings["road_factor"]
+    tolerance = settings["balance_tolerance"]
+
+    if solution.get("format") != "barter-solution/1":
+        out.append(f"format is {solution.get('format')!r}")
+    if solution.get("status") not in ("optimal", "feasible", "infeasible_input"):
+        out.append(f"status is {solution.get('status')!r}")
+
+    given: dict[str, list[float]] = defaultdict(list)  # offer -> transfer quantities
+    taken: dict[str, list[float]] = defaultdict(list)  # need -> transfer quantities
+    objective = 0.0
+    for e, exchange in enumerate(solution.get("exchanges", [])):
+        where = f"exchange {e}"
+        kind = exchange.get("kind")
+        transfers = exchange.get("transfers", [])
+        if kind not in ("cycle", "chain"):
+            out.append(f"{where}: kind {kind!r}")
+            continue
+        if not transfers:
+            out.append(f"{where}: no transfers")
+            continue
+        hops = []  # (giver, receiver, value)
+        for t, transfer in enumerate(transfers):
+            offer, need = offers.get(transfer["offer"]), needs.get(transfer["need"])
+            q = transfer["quantity"]
+            if offer is None or need is None:
+                out.append(f"{where} transfer {t}: unknown offer or need")
+                continue
+            if not q > 0:
+                out.append(f"{where} transfer {t}: quantity {q} is not positive")
+            problem = _acceptable(offer, need, items, communities, road)
+            if problem:
+                out.append(f"{where} transfer {t}: {problem}")
+            item = items[offer["item"]]
+            giver, receiver = offer["community"], need["community"]
+            km = great_circle_km(communities[giver], communities[receiver]) * road
+            objective += need.get("priority", 1.0) * q * item["value"]
+            objective -= settings["transport_cost_per_kg_km"] * q * item.get("kg_per_unit", 1.0) * km
+            given[offer["id"]].append(q)
+            taken[need["id"]].append(q)
+            hops.append((giver, receiver, q * item["value"]))
+        objective -= settings["exchange_fixed_cost"]
+        if len(hops) != len(transfers):
+            continue
+        out.extend(
+            f"{where}: transfer {k} goes to {hops[k][1]}, but {hops[k + 1][0]} gives transfer {k + 1}"
+            for k in range(len(hops) - 1)
+            if hops[k][1] != hops[k + 1][0]
+        )
+        givers = [h[0] for h in hops]
+        if kind == "cycle":
+            if hops[-1][1] != hops[0][0]:
+                out.append(f"{where}: the cycle does not close")
+            if len(set(givers)) != len(givers):
+                out.append(f"{where}: a community appears twice in the cycle")
+            limit = settings["max_cycle_length"]
+            if limit and len(hops) > limit:
+                out.append(f"{where}: cycle of {len(hops)} > max_cycle_length {limit}")
+            balanced = range(len(hops))
+        else:
+            members = [*givers, hops[-1][1]]
+            if len(set(members)) != len(members):
+                out.append(f"{where}: a community appears twice in the chain")
+            if not offers[transfers[0]["offer"]].get("gift", False):
+                out.append(f"{where}: the chain does not start with a gift")
+            if len(hops) > settings["max_chain_length"]:
+                out.append(f"{where}: chain of {len(hops)} > max_chain_length {settings['max_chain_length']}")
+            balanced = range(1, len(hops))
+        for k in balanced:
+            received, gives = hops[k - 1][2], hops[k][2]
+            if abs(received - gives) > tolerance * gives + REL * max(1.0, gives):
+                out.append(f"{where}: {hops[k][0]} gives {gives:.6g} but receives {received:.6g}")
+
+    for ident, quantities in given.items():
+        out += _within(
+            f"offer {ident}", quantities, offers[ident]["quantity"], offers[ident].get("min_lot", 0.0)
+        )
+    for ident, quantities in taken.items():
+        out += _within(
+            f"need {ident}", quantities, needs[ident]["quantity"], needs[ident].get("min_lot", 0.0)
+        )
+
+    reported = solution.get("objective", 0.0)
+    if abs(reported - objective) > REL * max(1.0, abs(objective)):
+        out.append(f"objective {reported} but the transfers are worth {objective}")
+    if not _close_enough(reported, solution.get("upper_bound", math.inf)):
+        out.append(f"upper_bound {solution.get('upper_bound')} below objective {reported}")
+    return out
+
+
+def _acceptable(
+    offer: dict[str, Any],
+    need: dict[str, Any],
+    items: dict[str, dict[str, Any]],
+    communities: dict[str, dict[str, Any]],
+    road: float,
+) -> str | None:
+    if offer["community"] == need["community"]:
+        return "offer and need of the same community"
+    if need.get("accept_offers") is not None:
+        if offer["id"] not in need["accept_offers"]:
+            return f"{need['id']} does not accept {offer['id']}"
+    elif need.get("item") is not None:
+        if offer["item"] != need["item"]:
+            return f"{need['id']} wants {need['item']}, not {offer['item']}"
+    elif items[offer["item"]]["category"] != need.get("category"):
+        return f"{need['id']} wants category {need.get('category')}"
+    limit = need.get("max_distance_km")
+    if limit is not None:
+        km = great_circle_km(communities[offer["community"]], communities[need["community"]]) * road
+        if km > limit * (1 + 1e-4):
+            return f"{km:.1f} km is beyond {need['id']}'s {limit} km"
+    return None
+
+
+def _within(name: str, quantities: list[float], quantity: float, min_lot: float) -> list[str]:
+    out = []
+    total = sum(quantities)
+    if not _close_enough(total, quantity):
+        out.append(f"{name}: {total} drawn from {quantity}")
+    small = [q for q in quantities if q < min_lot * (1 - REL)]
+    # a transfer below the lot must take all that remains: only one, and nothing left after it
+    if small and (len(small) > 1 or total < quantity * (1 - REL)):
+        out.append(f"{name}: transfers {small} below the min_lot {min_lot}")
+    return out

@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 import httpx
@@ -36,6 +37,7 @@ from barter.storage.embedded import EmbeddedPostgres
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
 from barter.storage.repos.listings import ListingFilter
+from bench.http_client import Connection
 from bench.report import write_section
 
 SECRET = "bench-secret-0123456789abcdef"
@@ -64,6 +66,11 @@ class Timing:
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def _host_port(base: str) -> tuple[str, int]:
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
 
 
 def free_port() -> int:
@@ -116,7 +123,7 @@ async def post_offers(base: str, ids: list[int], keys: list[str], total: int, cl
 
     async def client(worker: int) -> None:
         rng = random.Random(worker)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with Connection(*_host_port(base)) as http:
             while True:
                 try:
                     n = queue.get_nowait()
@@ -131,10 +138,10 @@ async def post_offers(base: str, ids: list[int], keys: list[str], total: int, cl
                 }
                 headers = {"Authorization": f"Bearer {keys[who]}", "Idempotency-Key": str(uuid.uuid4())}
                 started = time.perf_counter()
-                response = await http.post("/v1/offers", json=body, headers=headers)
+                status, text = await http.request("POST", "/v1/offers", body, headers)
                 latencies.append(time.perf_counter() - started)
-                if response.status_code != 201:
-                    failures.append(f"{response.status_code} {response.text[:200]}")
+                if status != 201:
+                    failures.append(f"{status} {text[:200]!r}")
 
     started = time.perf_counter()
     await asyncio.gather(*(client(w) for w in range(clients)))
@@ -149,15 +156,13 @@ async def read_api(base: str, key: str, total: int, clients: int) -> Timing:
     counter = iter(range(total))
 
     async def client() -> None:
-        async with httpx.AsyncClient(
-            base_url=base, timeout=30, headers={"Authorization": f"Bearer {key}"}
-        ) as http:
+        async with Connection(*_host_port(base), headers={"Authorization": f"Bearer {key}"}) as http:
             for n in counter:
-                params = READ_FILTERS[n % len(READ_FILTERS)]
+                query = urlencode({**READ_FILTERS[n % len(READ_FILTERS)], "limit": 50})
                 started = time.perf_counter()
-                response = await http.get("/v1/offers", params={**params, "limit": 50})
+                status, text = await http.request("GET", f"/v1/offers?{query}")
                 latencies.append(time.perf_counter() - started)
-                assert response.status_code == 200, response.text
+                assert status == 200, text
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))

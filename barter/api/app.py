@@ -34,7 +34,7 @@ from barter.api.logistics.controller import (
 from barter.api.openapi import install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
-from barter.api.proposals.controller import ProposalController
+from barter.api.proposals.controller import TRANSITIONS, ProposalController
 from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
@@ -135,6 +135,7 @@ def create_app(
             AuditController,
             RunController,
             ProposalController,
+            *TRANSITIONS,
             StatsController,
             ExportController,
             WebhookController,

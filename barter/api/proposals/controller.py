@@ -60,7 +60,7 @@ async def _move(
     action: Action,
     data: Decision | None,
     if_match: str | None,
-    reason_required: bool = False,
+    reason_required: bool,
 ) -> Response[ProposalOut]:
     decision = data or Decision()
     if reason_required and not (decision.reason and decision.reason.strip()):
@@ -125,33 +125,21 @@ class ProposalController(Controller):
         out = await workflow.get(conn, caller, proposal_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
-    @post(
-        "/{proposal_id:int}/accept",
-        status_code=200,
-        responses=TRANSITION,
-        summary="A participant community (or its coordinator) accepts",
-    )
-    async def accept(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(request, state, conn, caller, idempotency, proposal_id, "accept", data, if_match)
+
+def transition(action: Action, summary: str, *, reason_required: bool = False) -> Any:
+    """The route of one transition, POST /v1/proposals/{id}/<action>: they differ only in the action."""
 
     @post(
-        "/{proposal_id:int}/decline",
+        f"/v1/proposals/{{proposal_id:int}}/{action}",
         status_code=200,
+        summary=summary,
         responses=TRANSITION,
-        summary="A participant community (or its coordinator) declines, with a reason",
+        tags=["proposals"],
+        security=SECURITY,
+        operation_id=f"{action}Proposal",
+        name=f"proposal-{action}",
     )
-    async def decline(
-        self,
+    async def handler(
         request: Request[Any, Any, Any],
         state: State,
         conn: Conn,
@@ -162,102 +150,22 @@ class ProposalController(Controller):
         data: JSONBody[Decision | None] = None,
     ) -> Response[ProposalOut]:
         return await _move(
-            request, state, conn, caller, idempotency, proposal_id, "decline", data, if_match, True
+            request, state, conn, caller, idempotency, proposal_id, action, data, if_match, reason_required
         )
 
-    @post(
-        "/{proposal_id:int}/approve",
-        status_code=200,
-        responses=TRANSITION,
-        summary="A coordinator approves for the involved regions it covers",
-    )
-    async def approve(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(request, state, conn, caller, idempotency, proposal_id, "approve", data, if_match)
+    return handler
 
-    @post(
-        "/{proposal_id:int}/reject",
-        status_code=200,
-        responses=TRANSITION,
-        summary="A coordinator of an involved region rejects, with a reason",
-    )
-    async def reject(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(
-            request, state, conn, caller, idempotency, proposal_id, "reject", data, if_match, True
-        )
 
-    @post(
-        "/{proposal_id:int}/dispatch",
-        status_code=200,
-        responses=TRANSITION,
-        summary="The goods are on their way (a coordinator, or a giving community)",
-    )
-    async def dispatch(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(request, state, conn, caller, idempotency, proposal_id, "dispatch", data, if_match)
-
-    @post(
-        "/{proposal_id:int}/complete",
-        status_code=200,
-        responses=TRANSITION,
-        summary="A receiving community (or its coordinator) confirms receipt",
-    )
-    async def complete(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(request, state, conn, caller, idempotency, proposal_id, "complete", data, if_match)
-
-    @post(
-        "/{proposal_id:int}/cancel",
-        status_code=200,
-        responses=TRANSITION,
-        summary="A coordinator cancels an approved exchange",
-    )
-    async def cancel(
-        self,
-        request: Request[Any, Any, Any],
-        state: State,
-        conn: Conn,
-        caller: CallerDep,
-        idempotency: IdempotencyDep,
-        proposal_id: IdPath,
-        if_match: OptionalIfMatch = None,
-        data: JSONBody[Decision | None] = None,
-    ) -> Response[ProposalOut]:
-        return await _move(request, state, conn, caller, idempotency, proposal_id, "cancel", data, if_match)
+TRANSITIONS = [
+    transition("accept", "A participant community (or its coordinator) accepts"),
+    transition(
+        "decline",
+        "A participant community (or its coordinator) declines, with a reason",
+        reason_required=True,
+    ),
+    transition("approve", "A coordinator approves for the involved regions it covers"),
+    transition("reject", "A coordinator of an involved region rejects, with a reason", reason_required=True),
+    transition("dispatch", "The goods are on their way (a coordinator, or a giving community)"),
+    transition("complete", "A receiving community (or its coordinator) confirms receipt"),
+    transition("cancel", "A coordinator cancels an approved exchange"),
+]

@@ -353,7 +353,7 @@ async def test_proposal_export_filters(world: World, exchanges: dict[str, Any]) 
     run_id = await world.db.fetchval("SELECT run_id FROM proposals WHERE id = $1", cross)
     assert await proposals(run_id=run_id) == [cross]
     today = datetime.now(ZoneInfo("Asia/Bangkok")).date()
-    assert await proposals(**{"from": str(today - timedelta(days=1)), "to": str(today)}) == [
+    assert await proposals(since=str(today - timedelta(days=1)), until=str(today)) == [
         south,
         cross,
         chain,
@@ -361,13 +361,11 @@ async def test_proposal_export_filters(world: World, exchanges: dict[str, Any]) 
     await exchanges["market"].dated(
         chain, datetime(2025, 3, 31, 17, 30, tzinfo=UTC)
     )  # 00:30 on 1 April, Thai
-    assert await proposals(**{"from": "2025-04-01", "to": "2025-04-01"}) == [chain]
-    assert await proposals(to="2025-03-31") == []
-    backwards = await world.get(
-        ADMIN, "/v1/exports/proposals.csv", **{"from": "2025-04-02", "to": "2025-04-01"}
-    )
+    assert await proposals(since="2025-04-01", until="2025-04-01") == [chain]
+    assert await proposals(until="2025-03-31") == []
+    backwards = await world.get(ADMIN, "/v1/exports/proposals.csv", since="2025-04-02", until="2025-04-01")
     assert backwards.status_code == 422
-    assert backwards.json()["errors"][0]["path"] == "to"
+    assert backwards.json()["errors"][0]["path"] == "until"
     assert (await world.get(ADMIN, "/v1/exports/proposals.csv", status="lost")).status_code == 422
 
 
@@ -429,8 +427,8 @@ async def test_ledger_filters_grants_and_map(world: World, exchanges: dict[str, 
     assert {r["direction"] for r in await entries(community_id=world.a["id"])} == {"gave", "received"}
     assert await entries(region="north") == []
     today = datetime.now(ZoneInfo("Asia/Bangkok")).date()
-    assert len(await entries(**{"from": str(today)})) == 6
-    assert await entries(to=str(today - timedelta(days=1))) == []
+    assert len(await entries(since=str(today))) == 6
+    assert await entries(until=str(today - timedelta(days=1))) == []
     assert len(await entries(COORD)) == 6
     assert await entries(COORD_ELSEWHERE) == []
     assert (await world.get(ADMIN, "/v1/exports/ledger.csv", direction="lent")).status_code == 422

@@ -65,6 +65,7 @@ def expect(**statuses: int) -> dict[str, int]:
 EXPORT = expect(owner=200, other=200, no_grant=403, coordinator=200, community=403, admin=200)
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("GET", "/v1/stats/supply-demand"): (south("/v1/stats/supply-demand"), EXPORT),
+    ("GET", "/v1/stats/exchanges"): (south("/v1/stats/exchanges"), EXPORT),
     **{("GET", f"/v1/exports/{n}"): (south(f"/v1/exports/{n}"), EXPORT) for n in EXPORTS},
     ("POST", "/v1/webhooks"): (
         subscribe,

@@ -277,9 +277,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
     # The partner API (more personas in test_partner_matrix.py). PARTNER reads aggregates only.
-    ("GET", "/v1/stats/supply-demand"): Row(
-        get_south("/v1/stats/supply-demand"), reading_south(200, partner=200)
-    ),
+    **{
+        ("GET", f"/v1/stats/{name}"): Row(get_south(f"/v1/stats/{name}"), reading_south(200, partner=200))
+        for name in ("supply-demand", "exchanges")
+    },
     **{
         ("GET", f"/v1/exports/{name}"): Row(get_south(f"/v1/exports/{name}"), reading_south(200, partner=403))
         for name in EXPORTS

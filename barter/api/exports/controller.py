@@ -7,7 +7,6 @@ after authentication, alone in its dependency batch (see `provide_listing_filter
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get
@@ -22,8 +21,8 @@ from barter.api.exports import service
 from barter.api.exports.service import EXPORTS, Format, Name
 from barter.api.listings.controller import provide_listing_filter
 from barter.api.openapi import problems
+from barter.api.period import Since, Until, check_period
 from barter.domain.access import Caller
-from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
 from barter.storage.repos.exports import ExchangeFilter
 
@@ -33,12 +32,6 @@ Bom = Annotated[
     bool, QueryParameter(description="Start with a UTF-8 byte-order mark, for spreadsheet programs")
 ]
 Id = Annotated[int | None, QueryParameter(ge=1, le=2**62)]
-Since = Annotated[
-    date | None, QueryParameter(name="from", description="From this date (Thai time), included: YYYY-MM-DD")
-]
-Until = Annotated[
-    date | None, QueryParameter(name="to", description="Up to this date (Thai time), included: YYYY-MM-DD")
-]
 ProposalStatus = Literal[
     "proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"
 ]
@@ -68,22 +61,17 @@ _ABOUT: dict[Name, tuple[str, str]] = {
         "participants and dates repeated on each row; transfers of one proposal follow each other in "
         "their cycle or chain order, proposals oldest first. A proposal touching a region you read is "
         "exported whole, as the proposal list shows it. `region`: proposals touching it; "
-        "`community_id`: proposals it takes part in; `from`/`to`: created on those dates. GeoJSON: "
+        "`community_id`: proposals it takes part in; `since`/`until`: created on those dates. GeoJSON: "
         "a LineString from the giver to the receiver, feature id `<proposal>-<position>`. ",
     ),
     "ledger": (
         "Ledger entries",
         "What each community gave and received in completed exchanges, one row per entry "
         "(an exchange's transfer is two entries: gave, received), oldest first. `region`, "
-        "`community_id`: the entry's community; `from`/`to`: booked on those dates. GeoJSON: a "
+        "`community_id`: the entry's community; `since`/`until`: booked on those dates. GeoJSON: a "
         "Point at the community. ",
     ),
 }
-
-
-def _period(since: date | None, until: date | None) -> None:
-    if since is not None and until is not None and since > until:
-        raise ValidationFailed([FieldError("to", "must not be before from")])
 
 
 def provide_proposal_filter(
@@ -95,7 +83,7 @@ def provide_proposal_filter(
     since: Since = None,
     until: Until = None,
 ) -> ExchangeFilter:
-    _period(since, until)
+    check_period(since, until)
     return ExchangeFilter(
         region=region, status=status, run_id=run_id, community_id=community_id, since=since, until=until
     )
@@ -110,7 +98,7 @@ def provide_ledger_filter(
     since: Since = None,
     until: Until = None,
 ) -> ExchangeFilter:
-    _period(since, until)
+    check_period(since, until)
     return ExchangeFilter(
         region=region, direction=direction, run_id=run_id, community_id=community_id, since=since, until=until
     )

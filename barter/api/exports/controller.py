@@ -42,19 +42,14 @@ _WHO = (
     "granted regions (`region` narrows that; 403 outside it); partners with aggregates only and "
     "community keys get 403."
 )
+_LISTINGS = (
+    "Filters as in the list; every match, oldest first. Withdrawn and closed listings only for "
+    "whoever may see them in the list (admins, coordinators of their region). GeoJSON: a Point "
+    "at the community. "
+)
 _ABOUT: dict[Name, tuple[str, str]] = {
-    "offers": (
-        "Offers",
-        "Filters as in the list; every match, oldest first. Withdrawn and closed listings only for "
-        "whoever may see them in the list (admins, coordinators of their region). GeoJSON: a Point "
-        "at the community. ",
-    ),
-    "needs": (
-        "Needs",
-        "Filters as in the list; every match, oldest first. Withdrawn and closed listings only for "
-        "whoever may see them in the list (admins, coordinators of their region). GeoJSON: a Point "
-        "at the community. ",
-    ),
+    "offers": ("Offers", _LISTINGS),
+    "needs": ("Needs", _LISTINGS),
     "proposals": (
         "Proposal transfers",
         "One row per transfer (offer -> need, giver -> receiver), with its proposal's state, run, "

@@ -21,7 +21,9 @@ class Side(msgspec.Struct):
     delivered: Amount
 
 
-class Cell(msgspec.Struct, kw_only=True):
+class CellHead(msgspec.Struct, kw_only=True):
+    """What every aggregate cell starts with; the figures that follow are null when suppressed."""
+
     key: str
     label_th: str
     label_en: str
@@ -29,6 +31,11 @@ class Cell(msgspec.Struct, kw_only=True):
     """True when the cell has fewer than `min_communities` communities and the key has no detail
     grant: its figures are withheld (null)."""
     communities: int | None = None
+    """Distinct communities counted in the cell (for exchanges: those of the cell's regions taking
+    part in its proposals)."""
+
+
+class Cell(CellHead, kw_only=True):
     offered: Side | None = None
     needed: Side | None = None
 
@@ -108,15 +115,7 @@ class Endings(msgspec.Struct, kw_only=True):
     coordinators and admins (null otherwise)."""
 
 
-class ExchangeCell(msgspec.Struct, kw_only=True):
-    key: str
-    label_th: str
-    label_en: str
-    suppressed: bool
-    """True when the cell has fewer than `min_communities` communities and the key has no detail
-    grant: its figures are withheld (null)."""
-    communities: int | None = None
-    """Distinct communities of the cell's regions taking part in its proposals."""
+class ExchangeCell(CellHead, kw_only=True):
     proposals: ExchangeCounts | None = None
     values: ExchangeValues | None = None
     lengths: list[ExchangeLength] | None = None

@@ -7,18 +7,23 @@ they manage their own listings and nothing here.
 
 Webhook events follow the same grant, decided in SQL when the relay fans an event out
 (`fan_out_events` in queries/webhooks.sql): a partner hears of an event when every region it
-concerns is granted, a coordinator when one of them is its own, an admin always.
+concerns is granted, a coordinator when one of them is its own, an admin always. A partner with
+aggregates only receives the event without the fields that name communities or carry their words
+(`subscriber_data`): it learns that proposal 12 in the south was rejected, not who took part or why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from barter.domain.access import Caller
 from barter.domain.errors import Forbidden
 
 # Aggregates hide cells made of fewer communities than this (unless the reader has detail).
 MIN_COMMUNITIES = 3
+# Event data that identifies communities or quotes them: community ids, free-text reasons.
+ROW_LEVEL_FIELDS = frozenset({"communities", "reason"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +69,11 @@ def require_subscriber(caller: Caller) -> None:
     """Webhooks are for partners, coordinators and admins."""
     if caller.role == "community":
         raise Forbidden("Community keys cannot subscribe to webhooks")
+
+
+def subscriber_data(data: Any, *, detail: bool) -> Any:
+    """An event's data as a subscriber receives it: whole with detail (detail grants, coordinators,
+    admins), without `ROW_LEVEL_FIELDS` for partners with aggregates only."""
+    if detail or not isinstance(data, dict):
+        return data
+    return {k: v for k, v in data.items() if k not in ROW_LEVEL_FIELDS}

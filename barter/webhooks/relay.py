@@ -26,6 +26,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from barter.domain.grants import subscriber_data
 from barter.storage.repos import webhooks as repo
 from barter.storage.repos.webhooks import AttemptResult
 from barter.webhooks.sender import Sender
@@ -106,7 +107,8 @@ class Relay:
         return len(rows)
 
     async def _attempt(self, row: asyncpg.Record, slots: asyncio.Semaphore) -> AttemptResult:
-        body = event_body(row["type"], row["event_created_at"], row["regions"], row["payload"])
+        data = subscriber_data(row["payload"], detail=row["detail"])
+        body = event_body(row["type"], row["event_created_at"], row["regions"], data)
         key = signing_key(self.server_secret, bytes(row["secret_salt"]))
         async with slots:
             at = datetime.now(UTC)

@@ -1,4 +1,5 @@
-"""GET /v1/exports/{offers,needs}.{csv,geojson}: every match, streamed, UTF-8 with Thai intact."""
+"""GET /v1/exports/{offers,needs,proposals,ledger}.{csv,geojson}: every match, streamed, UTF-8 with
+Thai intact."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import gc
 import io
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -17,12 +20,15 @@ import pytest
 
 from barter.api.app import EXPORT_CONNECTIONS
 from barter.api.exports import service
+from barter.api.exports.service import EXPORTS
 from barter.domain.access import Caller
 from barter.storage.database import init_connection
+from barter.storage.repos.exports import listing_statement
 from barter.storage.repos.listings import ListingFilter
+from tests.api.exchanges import Market
 from tests.cli.serving import ServerProcess
 from tests.conftest import TEST_SECRET
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, PARTNER, World
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, PARTNER, World, second_south_community
 
 
 @pytest.fixture
@@ -158,7 +164,12 @@ async def test_large_exports_stream_in_batches(world: World, database_url: str) 
     )
     admin = Caller(key_id=world.key_ids[ADMIN], role="admin")
     async with asyncpg.create_pool(database_url, min_size=1, max_size=1, init=init_connection) as pool:
-        chunks = [c async for c in service.stream(pool, admin, "offer", "csv", ListingFilter(), None)]
+        chunks = [
+            c
+            async for c in service.stream(
+                pool, EXPORTS["offers"], "csv", listing_statement("offer", admin, ListingFilter(), None)
+            )
+        ]
     # the header, then one chunk per 500 rows: memory holds one batch, not the export
     assert [c.count(b"\r\n") for c in chunks] == [1, 500, 500, 234]
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8"))))
@@ -230,3 +241,202 @@ async def test_abandoned_downloads_give_their_connection_back(
             await asyncio.sleep(0.05)
     finally:
         server.stop()
+
+
+# --- proposals and the ledger --------------------------------------------------------------------
+
+
+@pytest.fixture
+async def exchanges(world: World) -> dict[str, Any]:
+    """South: A, A2, Trang; north: B; northeast: Yasothon.
+    `south`: A -> A2 -> Trang -> A, completed (its ledger: 6 entries).
+    `cross`: A -> B -> A (south and north), proposed.
+    `chain`: B gives rice to Yasothon (north and northeast), declined."""
+    market = Market(world)
+    a, b = world.a, world.b
+    a2 = await second_south_community(world)
+    trang = await market.community("กลุ่มแม่บ้านตรัง", "92", 7.56, 99.61)
+    yasothon = await market.community("กลุ่มเกษตรกรนาข้าวยโสธร", "35", 15.79, 104.14)
+    south = await market.exchange([(a, "dried-fish", 10), (a2, "rice-jasmine", 70), (trang, "coconut", 100)])
+    await market.complete(south)
+    cross = await market.exchange([(a, "dried-fish", 5), (b, "rice-jasmine", 37)])
+    chain = await market.exchange([(b, "rice-jasmine", 100), (yasothon, "turmeric", 0)], kind="chain")
+    await market.move(chain, "decline", reason="ไม่มีรถขนส่ง")
+    return {
+        "market": market,
+        "south": south,
+        "cross": cross,
+        "chain": chain,
+        "a2": a2,
+        "trang": trang,
+        "yasothon": yasothon,
+    }
+
+
+async def _transfers(w: World, persona: str, **params: Any) -> list[tuple[int, int]]:
+    rows = _csv(await w.get(persona, "/v1/exports/proposals.csv", **params))
+    return [(int(r["proposal_id"]), int(r["position"])) for r in rows]
+
+
+async def test_proposals_csv_has_one_row_per_transfer(world: World, exchanges: dict[str, Any]) -> None:
+    south, cross, chain = exchanges["south"], exchanges["cross"], exchanges["chain"]
+    response = await world.get(ADMIN, "/v1/exports/proposals.csv")
+    assert response.headers["content-disposition"] == 'attachment; filename="proposals.csv"'
+    rows = _csv(response)
+    assert [(int(r["proposal_id"]), int(r["position"])) for r in rows] == [
+        (south, 0),
+        (south, 1),
+        (south, 2),
+        (cross, 0),
+        (cross, 1),
+        (chain, 0),
+    ]
+    first = rows[0]
+    assert (first["kind"], first["status"], first["regions"], first["participants"]) == (
+        "cycle",
+        "completed",
+        "south",
+        "3",
+    )
+    assert (first["giver_id"], first["receiver_id"]) == (str(world.a["id"]), str(exchanges["a2"]["id"]))
+    assert first["giver_name_th"] == "กลุ่มประมงพื้นบ้านบ้านปากบารา"
+    assert first["receiver_name_th"] == "บ้านทุ่งหว้า"
+    assert (first["item_id"], first["item_name_th"], first["unit"], first["quantity"]) == (
+        "dried-fish",
+        "ปลาแห้ง",
+        "kg",
+        "10",
+    )
+    assert float(first["value"]) == pytest.approx(10 * float(first["unit_value"]))
+    assert float(first["proposal_value"]) == pytest.approx(sum(float(r["value"]) for r in rows[:3]))
+    assert (float(first["giver_lat"]), float(first["receiver_lon"])) == (6.86, 99.8)
+    assert all(first[c] for c in ("received_at", "approved_at", "completed_at"))
+    declined = rows[-1]
+    assert (declined["status"], declined["regions"], declined["kind"]) == (
+        "rejected",
+        "north northeast",
+        "chain",
+    )
+    assert declined["reason"] == "ไม่มีรถขนส่ง"
+    assert declined["receiver_name_th"] == "กลุ่มเกษตรกรนาข้าวยโสธร"
+    assert rows[3]["completed_at"] == ""
+
+
+async def test_proposals_geojson_draws_each_transfer_from_giver_to_receiver(
+    world: World, exchanges: dict[str, Any]
+) -> None:
+    response = await world.get(ADMIN, "/v1/exports/proposals.geojson", status="proposed")
+    assert response.headers["content-type"] == "application/geo+json"
+    features = json.loads(response.content)["features"]
+    cross = exchanges["cross"]
+    assert [f["id"] for f in features] == [f"{cross}-0", f"{cross}-1"]
+    fish, rice = features
+    assert fish["geometry"] == {"type": "LineString", "coordinates": [[99.72, 6.86], [99.83, 19.9]]}
+    assert rice["geometry"]["coordinates"] == [[99.83, 19.9], [99.72, 6.86]]
+    assert rice["properties"]["giver_name_th"] == "วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย"
+    assert rice["properties"]["regions"] == ["north", "south"]
+    assert rice["properties"]["quantity"] == 37
+    assert not {"giver_lat", "giver_lon", "receiver_lat", "receiver_lon"} & set(rice["properties"])
+
+
+async def test_proposal_export_filters(world: World, exchanges: dict[str, Any]) -> None:
+    south, cross, chain = exchanges["south"], exchanges["cross"], exchanges["chain"]
+
+    async def proposals(**params: Any) -> list[int]:
+        return list(dict.fromkeys(p for p, _ in await _transfers(world, ADMIN, **params)))
+
+    assert await proposals(status="completed") == [south]
+    assert await proposals(region="northeast") == [chain]
+    assert await proposals(region="north") == [cross, chain]
+    assert await proposals(community_id=world.b["id"]) == [cross, chain]
+    assert await proposals(community_id=exchanges["trang"]["id"]) == [south]
+    run_id = await world.db.fetchval("SELECT run_id FROM proposals WHERE id = $1", cross)
+    assert await proposals(run_id=run_id) == [cross]
+    today = datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    assert await proposals(since=str(today - timedelta(days=1)), until=str(today)) == [
+        south,
+        cross,
+        chain,
+    ]
+    await exchanges["market"].dated(
+        chain, datetime(2025, 3, 31, 17, 30, tzinfo=UTC)
+    )  # 00:30 on 1 April, Thai
+    assert await proposals(since="2025-04-01", until="2025-04-01") == [chain]
+    assert await proposals(until="2025-03-31") == []
+    backwards = await world.get(ADMIN, "/v1/exports/proposals.csv", since="2025-04-02", until="2025-04-01")
+    assert backwards.status_code == 422
+    assert backwards.json()["errors"][0]["path"] == "until"
+    assert (await world.get(ADMIN, "/v1/exports/proposals.csv", status="lost")).status_code == 422
+
+
+async def test_proposal_exports_follow_the_grants(world: World, exchanges: dict[str, Any]) -> None:
+    south, cross, chain = exchanges["south"], exchanges["cross"], exchanges["chain"]
+    # A proposal touching a region read is exported whole, the north's transfer of `cross` included.
+    assert await _transfers(world, COORD) == [(south, 0), (south, 1), (south, 2), (cross, 0), (cross, 1)]
+    assert await _transfers(world, COORD_ELSEWHERE) == [(cross, 0), (cross, 1), (chain, 0)]
+    assert (await world.get(COORD, "/v1/exports/proposals.csv", region="north")).status_code == 403
+    world.keys["ne_detail"] = await world.new_key(role="partner", regions=["northeast"], partner_detail=True)
+    assert await _transfers(world, "ne_detail") == [(chain, 0)]
+    for persona in (PARTNER, OWNER):  # aggregates only; a community
+        for url in ("/v1/exports/proposals.geojson", "/v1/exports/ledger.csv"):
+            refused = await world.get(persona, url)
+            assert refused.status_code == 403
+            assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_proposals_csv_with_a_bom(world: World, exchanges: dict[str, Any]) -> None:
+    response = await world.get(ADMIN, "/v1/exports/proposals.csv", bom="true")
+    assert response.content.startswith(b"\xef\xbb\xbfproposal_id,")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["giver_name_th"] == "กลุ่มประมงพื้นบ้านบ้านปากบารา"
+
+
+async def test_ledger_csv_lists_what_each_community_gave_and_received(
+    world: World, exchanges: dict[str, Any]
+) -> None:
+    south = exchanges["south"]
+    response = await world.get(ADMIN, "/v1/exports/ledger.csv")
+    assert response.headers["content-disposition"] == 'attachment; filename="ledger.csv"'
+    rows = _csv(response)
+    assert len(rows) == 6  # only the completed exchange: two entries per transfer
+    assert {int(r["proposal_id"]) for r in rows} == {south}
+    a = [r for r in rows if r["community_id"] == str(world.a["id"])]
+    assert sorted((r["direction"], r["item_id"], r["quantity"]) for r in a) == [
+        ("gave", "dried-fish", "10"),
+        ("received", "coconut", "100"),
+    ]
+    gave = next(r for r in a if r["direction"] == "gave")
+    assert gave["community_name_th"] == "กลุ่มประมงพื้นบ้านบ้านปากบารา"
+    assert (gave["counterpart_name_th"], gave["counterpart_region"]) == ("บ้านทุ่งหว้า", "south")
+    assert (gave["item_name_th"], gave["region"], float(gave["lat"])) == ("ปลาแห้ง", "south", 6.86)
+    assert float(gave["value"]) == pytest.approx(
+        float(await world.db.fetchval("SELECT reference_value FROM items WHERE id = 'dried-fish'")) * 10
+    )
+    run_id = await world.db.fetchval("SELECT run_id FROM proposals WHERE id = $1", south)
+    assert {r["run_id"] for r in rows} == {str(run_id)}
+    gave_total = sum(float(r["value"]) for r in rows if r["direction"] == "gave")
+    received_total = sum(float(r["value"]) for r in rows if r["direction"] == "received")
+    assert gave_total == pytest.approx(received_total)
+
+
+async def test_ledger_filters_grants_and_map(world: World, exchanges: dict[str, Any]) -> None:
+    async def entries(persona: str = ADMIN, **params: Any) -> list[dict[str, str]]:
+        return _csv(await world.get(persona, "/v1/exports/ledger.csv", **params))
+
+    assert len(await entries(direction="gave")) == 3
+    assert {r["direction"] for r in await entries(community_id=world.a["id"])} == {"gave", "received"}
+    assert await entries(region="north") == []
+    today = datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    assert len(await entries(since=str(today))) == 6
+    assert await entries(until=str(today - timedelta(days=1))) == []
+    assert len(await entries(COORD)) == 6
+    assert await entries(COORD_ELSEWHERE) == []
+    assert (await world.get(ADMIN, "/v1/exports/ledger.csv", direction="lent")).status_code == 422
+    features = json.loads(
+        (await world.get(ADMIN, "/v1/exports/ledger.geojson", direction="received")).content
+    )["features"]
+    trang = next(f for f in features if f["properties"]["community_id"] == exchanges["trang"]["id"])
+    assert trang["geometry"] == {"type": "Point", "coordinates": [99.61, 7.56]}
+    assert trang["properties"]["community_name_th"] == "กลุ่มแม่บ้านตรัง"
+    assert trang["properties"]["item_id"] == "rice-jasmine"
+    assert isinstance(trang["id"], int)

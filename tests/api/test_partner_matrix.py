@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from tests.api.test_role_matrix import PUBLIC_HOOK, app_routes
+from tests.api.test_role_matrix import EXPORTS, PUBLIC_HOOK, app_routes
 from tests.world import ADMIN, ANON, COORD, OWNER, World
 
 OWNER_PARTNER = "owner_partner"
@@ -65,10 +65,8 @@ def expect(**statuses: int) -> dict[str, int]:
 EXPORT = expect(owner=200, other=200, no_grant=403, coordinator=200, community=403, admin=200)
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("GET", "/v1/stats/supply-demand"): (south("/v1/stats/supply-demand"), EXPORT),
-    **{
-        ("GET", f"/v1/exports/{n}"): (south(f"/v1/exports/{n}"), EXPORT)
-        for n in ("offers.csv", "offers.geojson", "needs.csv", "needs.geojson")
-    },
+    ("GET", "/v1/stats/exchanges"): (south("/v1/stats/exchanges"), EXPORT),
+    **{("GET", f"/v1/exports/{n}"): (south(f"/v1/exports/{n}"), EXPORT) for n in EXPORTS},
     ("POST", "/v1/webhooks"): (
         subscribe,
         expect(owner=201, other=201, no_grant=201, coordinator=201, community=403, admin=201),

@@ -200,6 +200,12 @@ def on_partners_webhook(verb: str) -> Call:
     return call
 
 
+# Every export route: offers and needs, proposals (one row per transfer) and the ledger.
+EXPORTS = [
+    f"{kind}.{fmt}" for kind in ("offers", "needs", "proposals", "ledger") for fmt in ("csv", "geojson")
+]
+
+
 def reading_south(status: int, *, partner: int) -> dict[str, int]:
     """Aggregates and exports: coordinators of the region, admins, partners by grant; no communities."""
     return {
@@ -271,12 +277,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
     # The partner API (more personas in test_partner_matrix.py). PARTNER reads aggregates only.
-    ("GET", "/v1/stats/supply-demand"): Row(
-        get_south("/v1/stats/supply-demand"), reading_south(200, partner=200)
-    ),
+    **{
+        ("GET", f"/v1/stats/{name}"): Row(get_south(f"/v1/stats/{name}"), reading_south(200, partner=200))
+        for name in ("supply-demand", "exchanges")
+    },
     **{
         ("GET", f"/v1/exports/{name}"): Row(get_south(f"/v1/exports/{name}"), reading_south(200, partner=403))
-        for name in ("offers.csv", "offers.geojson", "needs.csv", "needs.geojson")
+        for name in EXPORTS
     },
     ("POST", "/v1/webhooks"): Row(post_webhook, roles(201, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)),
     ("GET", "/v1/webhooks"): Row(get("/v1/webhooks"), roles(200, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)),

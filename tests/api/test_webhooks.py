@@ -17,7 +17,7 @@ from barter.settings import Settings
 from barter.storage.repos.outbox import emit
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.standard_webhooks import verify
-from tests.world import ADMIN, COORD, OWNER, PARTNER, World
+from tests.world import ADMIN, COORD, OWNER, PARTNER, World, make_proposal
 
 EVENTS = ["proposal.proposed", "proposal.approved", "proposal.rejected", "proposal.completed"]
 
@@ -137,6 +137,42 @@ async def test_events_follow_the_subscriber_grant(world: World, receiver: Receiv
         seen.setdefault(request.path.rsplit("/", 1)[1], set()).add(int(request.id.removeprefix("evt_")))
     assert seen == expected
     assert runs_only["events"] == ["run.failed"]
+
+
+async def test_aggregates_only_partners_hear_of_exchanges_without_communities_or_reasons(
+    world: World, receiver: Receiver
+) -> None:
+    world.keys["detail"] = await world.new_key(role="partner", partner_detail=True)
+    hooks = {p: await subscribe(world, p, f"{receiver.url}/{p}") for p in (PARTNER, "detail")}
+    proposal_id = await make_proposal(world)  # proposal.proposed, as a run writes it
+    declined = await world.post(ADMIN, f"/v1/proposals/{proposal_id}/decline", {"reason": "ไม่มีเรือ"})
+    assert declined.status_code == 200
+    got = await asyncio.to_thread(receiver.wait_for, lambda r: len(r) >= 4)
+    bodies: dict[tuple[str, str], dict[str, Any]] = {}
+    for request in got:
+        persona = request.path.rsplit("/", 1)[1]
+        hook = hooks[persona]
+        verify(
+            hook["secret"],
+            request.headers["webhook-id"],
+            request.headers["webhook-timestamp"],
+            request.headers["webhook-signature"],
+            request.body,
+        )
+        body = json.loads(request.body)
+        bodies[persona, body["type"]] = body["data"]
+    communities = sorted([world.a["id"], world.a2["id"]])
+    full = bodies["detail", "proposal.rejected"]
+    assert (sorted(full["communities"]), full["reason"]) == (communities, "ไม่มีเรือ")
+    assert sorted(bodies["detail", "proposal.proposed"]["communities"]) == communities
+    for event in ("proposal.proposed", "proposal.rejected"):
+        aggregate = bodies[PARTNER, event]
+        assert "communities" not in aggregate
+        assert "reason" not in aggregate
+        assert aggregate["proposal_id"] == proposal_id
+        assert aggregate == {
+            k: v for k, v in bodies["detail", event].items() if k not in ("communities", "reason")
+        }
 
 
 async def test_unsubscribe(world: World, receiver: Receiver) -> None:

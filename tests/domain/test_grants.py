@@ -4,7 +4,13 @@ import pytest
 
 from barter.domain.access import Caller
 from barter.domain.errors import Forbidden
-from barter.domain.grants import MIN_COMMUNITIES, read_scope, require_detail, require_subscriber
+from barter.domain.grants import (
+    MIN_COMMUNITIES,
+    read_scope,
+    require_detail,
+    require_subscriber,
+    subscriber_data,
+)
 
 ADMIN = Caller(key_id=1, role="admin")
 SOUTH_COORDINATOR = Caller(key_id=2, role="coordinator", regions=frozenset({"south"}))
@@ -56,3 +62,21 @@ def test_community_keys_have_no_grant() -> None:
         require_subscriber(COMMUNITY)
     for caller in (ADMIN, SOUTH_COORDINATOR, NATIONAL_PARTNER):
         require_subscriber(caller)
+
+
+def test_aggregates_only_subscribers_get_events_without_communities_or_reasons() -> None:
+    data = {
+        "proposal_id": 7,
+        "status": "rejected",
+        "communities": [3, 9],
+        "reason": "ไม่มีเรือ",
+        "total_value": 10.0,
+    }
+    assert subscriber_data(data, detail=True) == data
+    assert subscriber_data(data, detail=False) == {
+        "proposal_id": 7,
+        "status": "rejected",
+        "total_value": 10.0,
+    }
+    assert data["communities"] == [3, 9]  # the stored event is untouched
+    assert subscriber_data([1, 2], detail=False) == [1, 2]

@@ -6,10 +6,11 @@ from litestar.params import FromQuery
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.openapi import problems
+from barter.api.period import Since, Until, check_period
 from barter.api.stats import service
-from barter.api.stats.schemas import SupplyDemand
+from barter.api.stats.schemas import ExchangeStats, SupplyDemand
 from barter.domain.model import Region
-from barter.storage.repos.stats import GroupBy
+from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
 
 
 class StatsController(Controller):
@@ -38,3 +39,31 @@ class StatsController(Controller):
         region: FromQuery[Region | None] = None,
     ) -> SupplyDemand:
         return await service.supply_demand(conn, caller, group_by, region)
+
+    @get(
+        "/exchanges",
+        summary="Proposals by state, values exchanged, cycle lengths, approval times and endings, per cell",
+        description=(
+            "Proposals created in the period (`since`, `until`: Thai dates, both included), in one cell "
+            "(`group_by=all`), per region or per month of creation. Grants as for supply-demand: partners "
+            "read the regions they are granted, coordinators theirs, admins everything; `region` narrows "
+            "that (403 outside it). A proposal counts in every region it touches (and in the totals of "
+            "the regions read); its values and communities count where each community is: `values` are "
+            "what the cell's communities give, at the reference values the proposal used. A cell with "
+            "fewer than 3 distinct communities is suppressed (figures null, `suppressed: true`) unless "
+            "the key has a detail grant or is a coordinator or admin; the verbatim reasons for declining, "
+            "rejecting and cancelling are shown only to those (null otherwise). Community keys: 403."
+        ),
+        responses=problems(400, 401, 403, 422),
+    )
+    async def exchanges(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        group_by: FromQuery[ExchangeGroupBy] = "all",
+        region: FromQuery[Region | None] = None,
+        since: Since = None,
+        until: Until = None,
+    ) -> ExchangeStats:
+        check_period(since, until)
+        return await service.exchanges(conn, caller, group_by, region, since, until)

@@ -1,16 +1,31 @@
-"""Supply and demand per cell, with small cells suppressed for readers without a detail grant."""
+"""Supply and demand, and exchanges, per cell, with small cells suppressed for readers without a
+detail grant."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import asyncpg
 
-from barter.api.stats.schemas import Amount, Cell, Side, SupplyDemand
+from barter.api.stats.schemas import (
+    Amount,
+    ApprovalTimes,
+    Cell,
+    EndingReason,
+    Endings,
+    ExchangeCell,
+    ExchangeCounts,
+    ExchangeLength,
+    ExchangeStats,
+    ExchangeValues,
+    Side,
+    SupplyDemand,
+)
 from barter.domain.access import Caller
 from barter.domain.grants import MIN_COMMUNITIES, read_scope
 from barter.storage.repos import stats as repo
-from barter.storage.repos.stats import GroupBy
+from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
 
 _MEASURES = ("open", "matched", "delivered")
 
@@ -59,5 +74,66 @@ async def supply_demand(
         min_communities=MIN_COMMUNITIES,
         detail=scope.detail,
         suppressed_cells=suppressed,
+        cells=cells,
+    )
+
+
+REASONS_PER_CELL = 20
+
+
+async def exchanges(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    group_by: ExchangeGroupBy,
+    region: str | None,
+    since: date | None,
+    until: date | None,
+) -> ExchangeStats:
+    scope = read_scope(caller)
+    regions = scope.narrowed(region)
+    rows = await repo.exchanges(
+        conn, group_by, regions, since, until, reasons=REASONS_PER_CELL if scope.detail else 0
+    )
+    lengths: dict[str, list[ExchangeLength]] = {}
+    for r in rows.lengths:
+        lengths.setdefault(r["key"], []).append(
+            ExchangeLength(kind=r["kind"], participants=r["participants"], proposals=r["proposals"])
+        )
+    reasons: dict[str, list[EndingReason]] = {}
+    for r in rows.reasons:
+        reasons.setdefault(r["key"], []).append(
+            EndingReason(action=r["action"], reason=r["reason"], proposals=r["proposals"])
+        )
+    cells: list[ExchangeCell] = []
+    for r in rows.cells:
+        cell = ExchangeCell(key=r["key"], label_th=r["label_th"], label_en=r["label_en"], suppressed=False)
+        cells.append(cell)
+        if not scope.shows_cell(r["communities"]):
+            cell.suppressed = True
+            continue
+        cell.communities = r["communities"]
+        cell.proposals = ExchangeCounts(**{f: r[f] for f in ExchangeCounts.__struct_fields__})
+        cell.values = ExchangeValues(
+            proposed=r["proposed_value"], approved=r["approved_value"], completed=r["completed_value"]
+        )
+        cell.lengths = lengths.get(r["key"], [])
+        cell.approval = ApprovalTimes(
+            approved=r["approvals"], median_seconds=r["approval_median_s"], p90_seconds=r["approval_p90_s"]
+        )
+        cell.endings = Endings(
+            declined=r["declined"],
+            rejected=r["rejected_by_coordinator"],
+            expired=r["expired"],
+            cancelled=r["cancelled"],
+            reasons=reasons.get(r["key"], []) if scope.detail else None,
+        )
+    return ExchangeStats(
+        group_by=group_by,
+        regions=regions,
+        since=since,
+        until=until,
+        min_communities=MIN_COMMUNITIES,
+        detail=scope.detail,
+        suppressed_cells=sum(c.suppressed for c in cells),
         cells=cells,
     )

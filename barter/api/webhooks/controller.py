@@ -30,7 +30,9 @@ class WebhookController(Controller):
             "(webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "
             "'id.timestamp.body'> keyed by the bytes of the whsec_ secret) and sent at least once: "
             "drop duplicates by webhook-id. A partner receives events whose regions its grant covers "
-            "entirely, a coordinator events touching its regions, an admin every event."
+            "entirely, a coordinator events touching its regions, an admin every event. A partner with "
+            "aggregates only receives the event's data without `communities` (their ids) and `reason` "
+            "(free text): the proposal, its run, state, kind, regions and value."
         ),
         responses=problems(400, 401, 403, 409, 413, 422),
     )

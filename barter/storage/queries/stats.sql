@@ -58,3 +58,112 @@ SELECT key, label_th, label_en, sort_key, side, unit,
 FROM cell
 GROUP BY GROUPING SETS ((key, label_th, label_en, sort_key), (key, label_th, label_en, sort_key, side, unit))
 ORDER BY sort_key, key, side NULLS FIRST, unit NULLS FIRST;
+
+-- name: exchange_cells
+-- (a fragment of a WITH. `pr`: one row per proposal and each of its regions read ($1, NULL = all),
+-- for proposals created on the Thai dates $2 to $3 (NULL = open), with the cell it counts in, as
+-- @@cell@@ picks it; `cp`: one row per cell and proposal. A proposal counts in every region cell
+-- it touches; its values and communities count where each community is.)
+pr AS (
+    SELECT @@cell@@, s.proposal_id, s.region
+    FROM (
+        SELECT p.id AS proposal_id, u.region, r.name_th AS region_th, r.name_en AS region_en,
+               r.position AS region_position,
+               to_char(p.created_at AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM') AS month
+        FROM proposals p
+        CROSS JOIN LATERAL unnest(p.regions) AS u(region)
+        JOIN regions r ON r.code = u.region
+        WHERE ($1::text[] IS NULL OR u.region = ANY($1::text[]))
+          AND ($2::date IS NULL OR p.created_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Bangkok'))
+          AND ($3::date IS NULL OR p.created_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Bangkok'))
+    ) s
+),
+cp AS (SELECT DISTINCT key, label_th, label_en, sort_key, proposal_id FROM pr)
+
+-- name: proposal_ending
+-- (a fragment: the audited decision that ended proposal p, when one did: decline, reject or cancel)
+LEFT JOIN LATERAL (
+    SELECT a.action FROM audit_log a
+    WHERE p.status IN ('rejected', 'cancelled') AND a.entity = 'proposal' AND a.entity_id = p.id::text
+      AND a.action IN ('decline', 'reject', 'cancel')
+    ORDER BY a.id DESC
+    LIMIT 1
+) ending ON true
+
+-- name: exchange_stats
+-- Per cell: its communities (participants from the cell's regions), proposals by state, the value
+-- the cell's communities give (in every proposal, in those that reached approval, in completed
+-- ones), approval times (created -> approved, seconds) and how proposals ended.
+WITH @@exchange_cells@@,
+members AS (
+    SELECT pr.key, count(DISTINCT pp.community_id)::int AS communities
+    FROM pr JOIN proposal_participants pp ON pp.proposal_id = pr.proposal_id AND pp.region = pr.region
+    GROUP BY pr.key
+),
+given AS (
+    SELECT pr.key, pr.proposal_id, sum(t.value) AS value
+    FROM pr
+    JOIN proposal_participants pp ON pp.proposal_id = pr.proposal_id AND pp.region = pr.region
+    JOIN proposal_transfers t ON t.proposal_id = pp.proposal_id AND t.giver_id = pp.community_id
+    GROUP BY pr.key, pr.proposal_id
+)
+SELECT cp.key, cp.label_th, cp.label_en, m.communities,
+       count(*)::int AS total,
+       count(*) FILTER (WHERE p.status = 'proposed')::int AS proposed,
+       count(*) FILTER (WHERE p.status = 'approved')::int AS approved,
+       count(*) FILTER (WHERE p.status = 'in_transit')::int AS in_transit,
+       count(*) FILTER (WHERE p.status = 'completed')::int AS completed,
+       count(*) FILTER (WHERE p.status = 'rejected')::int AS rejected,
+       count(*) FILTER (WHERE p.status = 'expired')::int AS expired,
+       count(*) FILTER (WHERE p.status = 'cancelled')::int AS cancelled,
+       coalesce(sum(g.value), 0)::float8 AS proposed_value,
+       coalesce(sum(g.value) FILTER (WHERE p.approved_at IS NOT NULL), 0)::float8 AS approved_value,
+       coalesce(sum(g.value) FILTER (WHERE p.status = 'completed'), 0)::float8 AS completed_value,
+       count(*) FILTER (WHERE p.approved_at IS NOT NULL)::int AS approvals,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - p.created_at)::float8)
+           FILTER (WHERE p.approved_at IS NOT NULL) AS approval_median_s,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM p.approved_at - p.created_at)::float8)
+           FILTER (WHERE p.approved_at IS NOT NULL) AS approval_p90_s,
+       count(*) FILTER (WHERE p.status = 'rejected' AND ending.action = 'decline')::int AS declined,
+       count(*) FILTER (WHERE p.status = 'rejected' AND ending.action IS DISTINCT FROM 'decline')::int
+           AS rejected_by_coordinator
+FROM cp
+JOIN proposals p ON p.id = cp.proposal_id
+JOIN members m ON m.key = cp.key
+LEFT JOIN given g ON g.key = cp.key AND g.proposal_id = cp.proposal_id
+@@proposal_ending@@
+GROUP BY cp.key, cp.label_th, cp.label_en, cp.sort_key, m.communities
+ORDER BY cp.sort_key, cp.key;
+
+-- name: exchange_lengths
+-- Per cell: how many proposals of each kind (cycle, chain) had how many participant communities.
+WITH @@exchange_cells@@
+SELECT cp.key, p.kind, n.participants, count(*)::int AS proposals
+FROM cp
+JOIN proposals p ON p.id = cp.proposal_id
+CROSS JOIN LATERAL (
+    SELECT count(*)::int AS participants FROM proposal_participants pp WHERE pp.proposal_id = p.id
+) n
+GROUP BY cp.key, p.kind, n.participants
+ORDER BY cp.key, p.kind DESC, n.participants;
+
+-- name: exchange_reasons
+-- Per cell: the $4 most frequent reasons given to decline, reject or cancel, verbatim (trimmed).
+WITH @@exchange_cells@@,
+counted AS (
+    SELECT cp.key, coalesce(ending.action, CASE p.status WHEN 'cancelled' THEN 'cancel' ELSE 'reject' END)
+               AS action,
+           btrim(p.reason) AS reason, count(*)::int AS proposals
+    FROM cp
+    JOIN proposals p ON p.id = cp.proposal_id
+    @@proposal_ending@@
+    WHERE p.status IN ('rejected', 'cancelled') AND btrim(coalesce(p.reason, '')) <> ''
+    GROUP BY cp.key, 2, 3
+)
+SELECT key, action, reason, proposals
+FROM (
+    SELECT counted.*, row_number() OVER (PARTITION BY key ORDER BY proposals DESC, reason, action) AS rank
+    FROM counted
+) ranked
+WHERE rank <= $4
+ORDER BY key, rank;

@@ -79,9 +79,11 @@ SELECT (SELECT count(*) FROM dispatched) AS events, (SELECT count(*) FROM subscr
 
 -- name: claim_deliveries
 -- Up to $1 due deliveries, locked until this transaction ends (a crash releases them at once);
--- rows another relay holds are skipped.
+-- rows another relay holds are skipped. `detail`: whether the subscriber reads row-level data (keys
+-- never change their grant, so every attempt of a delivery sends the same body).
 SELECT d.id, d.event_id, d.attempts, w.url, w.secret_salt,
        (w.deleted_at IS NULL AND k.revoked_at IS NULL) AS active,
+       (k.role <> 'partner' OR k.partner_detail) AS detail,
        e.type, e.regions, e.payload, e.created_at AS event_created_at
 FROM webhook_deliveries d
 JOIN webhooks w ON w.id = d.webhook_id

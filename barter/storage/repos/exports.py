@@ -1,8 +1,16 @@
-"""Exports read the lists' own query without a limit, through a server-side cursor."""
+"""The statements exports stream, read through a server-side cursor.
+
+Listings are read with the lists' own query without a limit; proposals (one row per transfer)
+and ledger entries with queries of their own (queries/exports.sql). Every statement takes the
+regions to read last (None: all), as decided by the caller's grant.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -10,18 +18,48 @@ from barter.domain.access import Caller
 from barter.storage.repos.listings import Kind, ListingFilter, list_statement
 from barter.storage.sql import query
 
+Statement = tuple[str, list[Any]]
 
-async def listings(
-    conn: asyncpg.Connection,
-    kind: Kind,
-    caller: Caller,
-    flt: ListingFilter,
-    regions: list[str] | None,
-    *,
-    prefetch: int,
-) -> AsyncIterator[asyncpg.Record]:
-    """Every matching listing, `prefetch` rows per round trip; call inside a transaction."""
+
+@dataclass(frozen=True, slots=True)
+class ExchangeFilter:
+    """Filters of the proposal and ledger exports. `since`/`until` are Thai calendar dates, both
+    included: when a proposal was created, when a ledger entry was booked."""
+
+    region: str | None = None
+    status: str | None = None
+    """Proposals only: their current state."""
+    direction: str | None = None
+    """Ledger only: gave or received."""
+    run_id: int | None = None
+    community_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def listing_statement(kind: Kind, caller: Caller, flt: ListingFilter, regions: list[str] | None) -> Statement:
     sql, args = list_statement(kind, caller, flt, sort="created_at", after=None, limit=None)
-    statement = query("export_listings", listing=sql.rstrip().rstrip(";"))
-    async for row in conn.cursor(statement, *args, regions, prefetch=prefetch):
-        yield row
+    return query("export_listings", listing=sql.rstrip().rstrip(";")), [*args, regions]
+
+
+def _exchange_args(flt: ExchangeFilter, middle: str | None, regions: list[str] | None) -> list[Any]:
+    return [flt.region, middle, flt.run_id, flt.community_id, flt.since, flt.until, regions]
+
+
+def proposal_statement(flt: ExchangeFilter, regions: list[str] | None) -> Statement:
+    return query("export_proposals"), _exchange_args(flt, flt.status, regions)
+
+
+def ledger_statement(flt: ExchangeFilter, regions: list[str] | None) -> Statement:
+    return query("export_ledger"), _exchange_args(flt, flt.direction, regions)
+
+
+async def rows(
+    conn: asyncpg.Connection, statement: Statement, *, prefetch: int
+) -> AsyncIterator[Sequence[asyncpg.Record]]:
+    """Every row of the statement in batches of `prefetch` (one round trip each); call inside a
+    transaction. Only one batch is held at a time."""
+    sql, args = statement
+    cursor = await conn.cursor(sql, *args)
+    while batch := await cursor.fetch(prefetch):
+        yield batch

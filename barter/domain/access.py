@@ -73,3 +73,10 @@ def require_region(caller: Caller, region: str) -> None:
     """Admins anywhere; coordinators only in their regions."""
     if not caller.covers_region(region):
         raise Forbidden(f"Your key does not cover the {region} region")
+
+
+def require_row_level(caller: Caller) -> None:
+    """Row-level exchanges (who traded with whom) are for partners with a detail grant only;
+    partners with aggregates only read the statistics."""
+    if caller.role == "partner" and not caller.partner_detail:
+        raise Forbidden("Your partner key reads aggregates only (GET /v1/stats/exchanges)")

@@ -101,7 +101,8 @@ def visible(caller: Caller, proposal: ProposalOut) -> bool:
         return bool(caller.regions & set(proposal.regions))
     if caller.role == "community":
         return any(p.community_id == caller.community_id for p in proposal.participants)
-    return not caller.regions or bool(caller.regions & set(proposal.regions))  # partner grants
+    # A partner's grant must cover every region of the proposal (as for webhooks).
+    return not caller.regions or set(proposal.regions) <= caller.regions
 
 
 async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:

@@ -261,9 +261,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/matching/runs/{run_id:int}"): Row(
         get_run, {**roles(200, ADMIN, COORD), COORD_ELSEWHERE: 404}
     ),
-    ("GET", "/v1/proposals"): Row(get("/v1/proposals"), any_key()),
+    # PARTNER reads aggregates only: who traded with whom needs a detail grant.
+    ("GET", "/v1/proposals"): Row(get("/v1/proposals"), {**any_key(), PARTNER: 403}),
     ("GET", "/v1/proposals/{proposal_id:int}"): Row(
-        on_proposal("get"), {**any_key(), OTHER: 404, COORD_ELSEWHERE: 404}
+        on_proposal("get"), {**any_key(), OTHER: 404, COORD_ELSEWHERE: 404, PARTNER: 403}
     ),
     ("POST", "/v1/proposals/{proposal_id:int}/accept"): Row(on_proposal("accept"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/decline"): Row(

@@ -189,3 +189,24 @@ async def test_listings_with_holds_cannot_go_below_them(cycle: Cycle) -> None:
     assert below.status_code == 409
     withdraw = await cycle.world.delete(OWNER, url, f'"v{current["version"]}"')
     assert withdraw.status_code == 409
+
+
+async def test_partners_see_exchanges_only_with_a_detail_grant_covering_every_region(cycle: Cycle) -> None:
+    proposal = await _proposal(cycle)  # south and northeast
+    w = cycle.world
+    aggregates = await w.new_key(role="partner")
+    south_detail = await w.new_key(role="partner", regions=["south"], partner_detail=True)
+    both_detail = await w.new_key(role="partner", regions=["south", "northeast"], partner_detail=True)
+    national_detail = await w.new_key(role="partner", partner_detail=True)
+
+    async def seen(key: str) -> tuple[int, int, list[int]]:
+        headers = {"Authorization": f"Bearer {key}"}
+        one = await w.client.get(f"/v1/proposals/{proposal['id']}", headers=headers)
+        page = await w.client.get("/v1/proposals", headers=headers)
+        ids = [p["id"] for p in page.json()["data"]] if page.status_code == 200 else []
+        return one.status_code, page.status_code, ids
+
+    assert await seen(aggregates) == (403, 403, [])
+    assert await seen(south_detail) == (404, 200, [])
+    assert await seen(both_detail) == (200, 200, [proposal["id"]])
+    assert await seen(national_detail) == (200, 200, [proposal["id"]])

@@ -26,7 +26,7 @@ from barter.api.openapi import problems
 from barter.api.problems import barter_error_handler
 from barter.api.schemas import Page
 from barter.api.validation import Input
-from barter.domain.access import Caller
+from barter.domain.access import Caller, require_row_level
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
 from barter.domain.proposals import Action
@@ -101,6 +101,7 @@ class ProposalController(Controller):
         cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> Page[ProposalOut]:
+        require_row_level(caller)
         before = decode_cursor(cursor, "id", int)[1] if cursor else None
         rows = await repo.list_page(
             conn,
@@ -122,6 +123,7 @@ class ProposalController(Controller):
         responses=problems(400, 401, 404, 422),
     )
     async def get_one(self, conn: Conn, caller: CallerDep, proposal_id: IdPath) -> Response[ProposalOut]:
+        require_row_level(caller)
         out = await workflow.get(conn, caller, proposal_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 

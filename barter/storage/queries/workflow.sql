@@ -160,8 +160,10 @@ WHERE proposal_id = ANY($1::bigint[])
 ORDER BY proposal_id, region;
 
 -- name: list_proposals
+-- Visible: everything ($1: admins, national partners), a coordinator's regions (any of them),
+-- a partner's grant (all of the proposal's regions), or a community's own proposals.
 SELECT @@proposal_columns@@ FROM proposals p
-WHERE ($1::bool OR p.regions && $2::text[]
+WHERE ($1::bool OR p.regions && $2::text[] OR p.regions <@ $10::text[]
        OR EXISTS (SELECT 1 FROM proposal_participants pp WHERE pp.proposal_id = p.id AND pp.community_id = $3))
   AND ($4::bigint IS NULL OR p.run_id = $4)
   AND ($5::text IS NULL OR p.status = $5)

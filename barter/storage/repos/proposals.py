@@ -160,7 +160,7 @@ async def list_page(
     rows: list[asyncpg.Record] = await conn.fetch(
         query("list_proposals"),
         sees_all,
-        sorted(caller.regions) if caller.role in ("coordinator", "partner") else [],
+        sorted(caller.regions) if caller.role == "coordinator" else [],
         caller.community_id if caller.role == "community" else None,
         run_id,
         status,
@@ -168,6 +168,7 @@ async def list_page(
         community_id,
         before_id,
         limit,
+        sorted(caller.regions) if caller.role == "partner" and caller.regions else None,
     )
     return rows
 

@@ -375,8 +375,13 @@ async def test_proposal_exports_follow_the_grants(world: World, exchanges: dict[
     assert await _transfers(world, COORD) == [(south, 0), (south, 1), (south, 2), (cross, 0), (cross, 1)]
     assert await _transfers(world, COORD_ELSEWHERE) == [(cross, 0), (cross, 1), (chain, 0)]
     assert (await world.get(COORD, "/v1/exports/proposals.csv", region="north")).status_code == 403
+    # A partner's grant must cover every region of a proposal (the rule of the list and of webhooks).
     world.keys["ne_detail"] = await world.new_key(role="partner", regions=["northeast"], partner_detail=True)
-    assert await _transfers(world, "ne_detail") == [(chain, 0)]
+    assert await _transfers(world, "ne_detail") == []
+    world.keys["n_ne_detail"] = await world.new_key(
+        role="partner", regions=["north", "northeast"], partner_detail=True
+    )
+    assert await _transfers(world, "n_ne_detail") == [(chain, 0)]
     for persona in (PARTNER, OWNER):  # aggregates only; a community
         for url in ("/v1/exports/proposals.geojson", "/v1/exports/ledger.csv"):
             refused = await world.get(persona, url)

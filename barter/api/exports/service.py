@@ -182,7 +182,7 @@ EXPORTS: dict[Name, ExportKind] = {
         _PROPOSAL_COLUMNS,
         (("giver_lon", "giver_lat"), ("receiver_lon", "receiver_lat")),
         _transfer_id,
-        lambda _caller, flt, regions: repo.proposal_statement(flt, regions),
+        repo.proposal_statement,
     ),
     "ledger": ExportKind(
         "ledger",

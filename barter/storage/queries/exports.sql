@@ -9,7 +9,8 @@ ORDER BY x.created_at, x.id;
 
 -- name: export_proposals
 -- One row per transfer of every proposal that touches the regions $7 (NULL = all), whole (all its
--- transfers, whichever region they are in), as the proposal list shows it: filters $1 region,
+-- transfers, whichever region they are in), as the proposal list shows it; for a partner ($8) every
+-- region of the proposal must be within its grant, the rule of the list and of webhooks: filters $1 region,
 -- $2 status, $3 run, $4 participant community, $5..$6 created on these Thai dates. In creation order.
 SELECT t.proposal_id, t.position, p.run_id, p.kind, p.status, p.regions,
        (SELECT count(*) FROM proposal_participants pp WHERE pp.proposal_id = p.id)::int AS participants,
@@ -30,7 +31,7 @@ JOIN provinces gp ON gp.code = g.province_code
 JOIN communities r ON r.id = t.receiver_id
 JOIN provinces rp ON rp.code = r.province_code
 JOIN items i ON i.id = t.item_id
-WHERE ($7::text[] IS NULL OR p.regions && $7::text[])
+WHERE ($7::text[] IS NULL OR (CASE WHEN $8::bool THEN p.regions <@ $7::text[] ELSE p.regions && $7::text[] END))
   AND ($1::text IS NULL OR $1 = ANY(p.regions))
   AND ($2::text IS NULL OR p.status = $2)
   AND ($3::bigint IS NULL OR p.run_id = $3)

@@ -46,8 +46,9 @@ def _exchange_args(flt: ExchangeFilter, middle: str | None, regions: list[str] |
     return [flt.region, middle, flt.run_id, flt.community_id, flt.since, flt.until, regions]
 
 
-def proposal_statement(flt: ExchangeFilter, regions: list[str] | None) -> Statement:
-    return query("export_proposals"), _exchange_args(flt, flt.status, regions)
+def proposal_statement(caller: Caller, flt: ExchangeFilter, regions: list[str] | None) -> Statement:
+    """Partners see a proposal only when their grant covers all its regions; others when it touches theirs."""
+    return query("export_proposals"), [*_exchange_args(flt, flt.status, regions), caller.role == "partner"]
 
 
 def ledger_statement(flt: ExchangeFilter, regions: list[str] | None) -> Statement:

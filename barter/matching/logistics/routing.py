@@ -6,9 +6,10 @@ place within a time window) and vehicle units (one physical vehicle each, free a
 given minute). Every trip starts and ends at the vehicle's depot.
 
 Determinism: the search is single-threaded, starts from PARALLEL_CHEAPEST_INSERTION, and improves
-with guided local search until `solution_limit` solutions; the time limit is only a safety net and
-a run cut by it says so. OR-Tools routing has no seed of its own: the seed shuffles the order of
-the tasks given to it, which changes the search path but not the model.
+with guided local search until `solution_limit` solutions; the time limit is only a safety net, the
+only clock the search reads (`search_parameters`), and a run cut by it says so. OR-Tools routing
+has no seed of its own: the seed shuffles the order of the tasks given to it, which changes the
+search path but not the model.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
 from barter.matching.logistics.distance import DistanceProvider
 from barter.matching.logistics.model import Place, Vehicle
@@ -224,16 +226,19 @@ def solve(
         if max_trip_minutes is not None:
             clock.SetSpanUpperBoundForVehicle(max_trip_minutes, v)
 
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.solution_limit = solution_limit
-    params.time_limit.FromNanoseconds(max(1, int(time_limit_s * 1e9)))
+    params = search_parameters(solution_limit, time_limit_s)
     # A deterministic backstop in case local search stops finding solutions to count.
-    routing.AddSearchMonitor(solver.FailuresLimit(FAILURES_PER_SOLUTION * solution_limit + 1000))
+    failures = FAILURES_PER_SOLUTION * solution_limit + 1000
+    routing.AddSearchMonitor(solver.FailuresLimit(failures))
     began = time.monotonic()
     solution = routing.SolveWithParameters(params)
-    time_limited = time.monotonic() - began >= time_limit_s * 0.98
+    # Cut by the clock only if it ran out before either counted limit stopped the search: a slow
+    # machine that still reached the solution limit found the same routes as a fast one.
+    time_limited = (
+        time.monotonic() - began >= time_limit_s * 0.98
+        and solver.Solutions() < solution_limit
+        and solver.Failures() < failures
+    )
     if solution is None:
         return Solved([], list(range(len(tasks))), time_limited)
 
@@ -253,6 +258,25 @@ def solve(
         served.update(node_task[x][0] for x in seq)  # type: ignore[index]
     dropped = sorted(set(range(len(tasks))) - served)
     return Solved(routes, dropped, time_limited)
+
+
+def search_parameters(solution_limit: int, time_limit_s: float) -> RoutingSearchParameters:
+    """Cheapest insertion, then guided local search until `solution_limit` solutions, with
+    `time_limit_s` as the only clock.
+
+    OR-Tools also gives each local-search move its own wall-clock allowance (`lns_time_limit`,
+    100 ms by default) to complete the move's schedule, and rejects a move that runs out: on a
+    loaded machine the search would take another path and return another plan without saying so.
+    That allowance is raised to the whole time limit, whose cuts `Solved.time_limited` reports.
+    """
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.solution_limit = solution_limit
+    nanos = max(1, int(time_limit_s * 1e9))
+    params.time_limit.FromNanoseconds(nanos)
+    params.lns_time_limit.FromNanoseconds(nanos)
+    return params
 
 
 def schedule(

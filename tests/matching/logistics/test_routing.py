@@ -13,6 +13,7 @@ from barter.matching.logistics.routing import (
     WindowBroken,
     retime,
     schedule,
+    search_parameters,
     solve,
 )
 from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
@@ -125,3 +126,24 @@ def test_retiming_never_moves_a_stop_later_so_a_drop_off_at_a_hub_stays_before_t
     # Timed afresh with no regard for the old times, the drop-off of `kept` would come later.
     free = in_order(unit, [(v.task, v.pickup) for v in keep], tasks)
     assert free.visits[1].arrival > keep[1].arrival
+
+
+def test_the_time_limit_is_the_only_clock_the_search_reads() -> None:
+    params = search_parameters(solution_limit=25, time_limit_s=7.5)
+    assert params.solution_limit == 25
+    assert params.time_limit.ToNanoseconds() == 7_500_000_000
+    # Not the default 100 ms per move, which on a busy machine changes the plan without a word.
+    assert params.lns_time_limit.ToNanoseconds() == 7_500_000_000
+
+
+def test_a_search_is_reported_cut_only_when_the_time_limit_stopped_it() -> None:
+    tasks = [
+        Task(f"t{k}", f"t{k}", KHON_KAEN if k % 2 else CHIANG_MAI, BANGKOK, 100_000 * (k + 1), 0, 30_000)
+        for k in range(12)
+    ]
+    units = [Unit(truck("pickup", KHON_KAEN, 1500, count=3), n, 0) for n in (1, 2, 3)]
+    counted = solve(tasks, units, GreatCircle(1.3), TIMING, seed=0, solution_limit=5, time_limit_s=20)
+    cut = solve(tasks, units, GreatCircle(1.3), TIMING, seed=0, solution_limit=10**6, time_limit_s=0.2)
+    assert not counted.time_limited
+    assert cut.time_limited
+    assert cut.dropped == counted.dropped == []

@@ -12,11 +12,14 @@ of a transfer's window (its window minus the fastest time of its three legs) is 
 between the legs, so a leg that meets its own deadline leaves the next one enough time. A transfer
 whose line-haul or distribution finds no vehicle has its earlier legs taken off their trips and
 travels direct instead, together with the transfers whose collection found no vehicle and those
-not eligible for hubs.
+not eligible for hubs. A trip that loses legs is timed afresh with no stop later than before, so
+every other load it drops at a hub is still there before the next leg picks it up; a transfer
+whose legs would not meet there all the same travels direct (or is unplaced), never as planned.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +61,25 @@ def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: 
     alive = list(paths)
     trips: list[Trip] = []
     failed: list[Task] = []
+
+    def divert(lost: set[str]) -> bool:
+        """Take the legs of `lost` off their trips and send those transfers direct (or unplaced);
+        False when a shortened trip could not keep its times."""
+        nonlocal trips, alive
+        try:
+            trips = _take_off(trips, lost, ctx)
+        except WindowBroken:
+            return False
+        for transfer in lost:
+            legs.pop(transfer, None)
+        alive = [p for p in alive if p.task.transfer not in lost]
+        again = [p.task for p in paths if p.task.transfer in lost]
+        rescued, still = route_groups(group_by_corridor(again, ctx), fleet, ctx)
+        trips += rescued
+        failed.extend(still)
+        legs.update({t.transfer: [t] for t in again if t not in still})
+        return True
+
     for stage in range(3):
         stage_tasks: list[Task] = []
         for path in alive:
@@ -77,24 +99,38 @@ def through_hubs(tasks: Sequence[Task], hubs: Sequence[Hub], fleet: Fleet, ctx: 
                 if task.key != task.transfer and not visit.pickup:
                     ready[task.transfer] = visit.departure  # unloaded at the hub
                     legs.setdefault(task.transfer, []).append(task)
-        if lost:
-            try:
-                trips = _take_off(trips, lost, ctx)
-            except WindowBroken:
-                return None
-            for transfer in lost:
-                legs.pop(transfer, None)
-            alive = [p for p in alive if p.task.transfer not in lost]
-            direct = [p.task for p in paths if p.task.transfer in lost]
-            rescued, still = route_groups(group_by_corridor(direct, ctx), fleet, ctx)
-            trips += rescued
-            failed += still
-            legs.update({t.transfer: [t] for t in direct if t not in still})
+        if lost and not divert(lost):
+            return None
+    # Re-timing keeps every drop-off at a hub no later than the next leg's pick-up, so nothing is
+    # left here; should a change ever break that, those transfers travel direct rather than in an
+    # impossible plan (diverted transfers have one leg, so this ends).
+    while broken := _unchained(trips, legs):
+        if not divert(broken):
+            return None
     unplaced = {t.transfer: no_vehicle(t) for t in failed}
     for task in tasks:
         if task.transfer not in legs and task.transfer not in unplaced:
             legs[task.transfer] = [task]
     return Outcome("hubs", trips, legs, unplaced)
+
+
+def _unchained(trips: Sequence[Trip], legs: dict[str, list[Task]]) -> set[str]:
+    """Transfers with a leg loaded at a hub before the previous leg has unloaded them there."""
+    loading: dict[str, int] = {}
+    unloaded: dict[str, int] = {}
+    for trip in trips:
+        for visit in trip.route.visits:
+            key = trip.tasks[visit.task].key
+            if visit.pickup:
+                loading[key] = visit.arrival
+            else:
+                unloaded[key] = visit.departure
+    return {
+        transfer
+        for transfer, chain in legs.items()
+        for a, b in itertools.pairwise(chain)
+        if unloaded[a.key] > loading[b.key]
+    }
 
 
 def _paths(tasks: Sequence[Task], hubs: Sequence[Hub], ctx: Context) -> tuple[list[Path], list[Task]]:

@@ -6,9 +6,10 @@ place within a time window) and vehicle units (one physical vehicle each, free a
 given minute). Every trip starts and ends at the vehicle's depot.
 
 Determinism: the search is single-threaded, starts from PARALLEL_CHEAPEST_INSERTION, and improves
-with guided local search until `solution_limit` solutions; the time limit is only a safety net and
-a run cut by it says so. OR-Tools routing has no seed of its own: the seed shuffles the order of
-the tasks given to it, which changes the search path but not the model.
+with guided local search until `solution_limit` solutions; the time limit is only a safety net, the
+only clock the search reads (`search_parameters`), and a run cut by it says so. OR-Tools routing
+has no seed of its own: the seed shuffles the order of the tasks given to it, which changes the
+search path but not the model.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
 from barter.matching.logistics.distance import DistanceProvider
 from barter.matching.logistics.model import Place, Vehicle
@@ -224,16 +226,19 @@ def solve(
         if max_trip_minutes is not None:
             clock.SetSpanUpperBoundForVehicle(max_trip_minutes, v)
 
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.solution_limit = solution_limit
-    params.time_limit.FromNanoseconds(max(1, int(time_limit_s * 1e9)))
+    params = search_parameters(solution_limit, time_limit_s)
     # A deterministic backstop in case local search stops finding solutions to count.
-    routing.AddSearchMonitor(solver.FailuresLimit(FAILURES_PER_SOLUTION * solution_limit + 1000))
+    failures = FAILURES_PER_SOLUTION * solution_limit + 1000
+    routing.AddSearchMonitor(solver.FailuresLimit(failures))
     began = time.monotonic()
     solution = routing.SolveWithParameters(params)
-    time_limited = time.monotonic() - began >= time_limit_s * 0.98
+    # Cut by the clock only if it ran out before either counted limit stopped the search: a slow
+    # machine that still reached the solution limit found the same routes as a fast one.
+    time_limited = (
+        time.monotonic() - began >= time_limit_s * 0.98
+        and solver.Solutions() < solution_limit
+        and solver.Failures() < failures
+    )
     if solution is None:
         return Solved([], list(range(len(tasks))), time_limited)
 
@@ -255,6 +260,25 @@ def solve(
     return Solved(routes, dropped, time_limited)
 
 
+def search_parameters(solution_limit: int, time_limit_s: float) -> RoutingSearchParameters:
+    """Cheapest insertion, then guided local search until `solution_limit` solutions, with
+    `time_limit_s` as the only clock.
+
+    OR-Tools also gives each local-search move its own wall-clock allowance (`lns_time_limit`,
+    100 ms by default) to complete the move's schedule, and rejects a move that runs out: on a
+    loaded machine the search would take another path and return another plan without saying so.
+    That allowance is raised to the whole time limit, whose cuts `Solved.time_limited` reports.
+    """
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.solution_limit = solution_limit
+    nanos = max(1, int(time_limit_s * 1e9))
+    params.time_limit.FromNanoseconds(nanos)
+    params.lns_time_limit.FromNanoseconds(nanos)
+    return params
+
+
 def schedule(
     unit: Unit,
     depot_node: int,
@@ -264,12 +288,14 @@ def schedule(
     km: Sequence[Sequence[float]],
     tasks: Sequence[Task],
     timing: Timing,
+    not_after: Sequence[int] | None = None,
 ) -> Route:
     """Times along the solver's order of nodes, with the solver's own transit times.
 
     The trip ends as early as it can (earliest times forward from when the vehicle is free), and
     leaves its depot as late as that allows (latest times backward from that end), so the vehicle
-    waits as little as possible on the way and the trip is as short as it can be.
+    waits as little as possible on the way and the trip is as short as it can be. `not_after`, one
+    minute per node of `seq`, caps each arrival like a tighter window (WindowBroken when it cannot).
     """
     speed = unit.line.speed_kmh
     handling = timing.handling
@@ -277,30 +303,32 @@ def schedule(
     def transit(a: int, b: int) -> int:
         return timing.drive(km[a][b], speed) + (handling if node_task[a] is not None else 0)
 
-    def window(node: int) -> tuple[int, int]:
-        info = node_task[node]
+    def window(i: int) -> tuple[int, int]:
+        info = node_task[seq[i]]
         assert info is not None
-        return tasks[info[0]].open, tasks[info[0]].close
+        task = tasks[info[0]]
+        return task.open, task.close if not_after is None else min(task.close, not_after[i])
 
     earliest, now, prev = [], unit.free_at, depot_node
-    for node in seq:
-        now = max(now + transit(prev, node), window(node)[0])
+    for i, node in enumerate(seq):
+        now = max(now + transit(prev, node), window(i)[0])
         earliest.append(now)
         prev = node
     latest = now
     for i in range(len(seq) - 2, -1, -1):
-        latest = min(window(seq[i])[1], latest - transit(seq[i], seq[i + 1]))
+        latest = min(window(i)[1], latest - transit(seq[i], seq[i + 1]))
         latest = max(latest, earliest[i])
     leave = max(unit.free_at, latest - transit(depot_node, seq[0]))
     route = Route(unit=unit, departure=leave, arrival=leave)
     now, prev, load = leave, depot_node, 0
-    for node in seq:
+    for i, node in enumerate(seq):
         info = node_task[node]
         assert info is not None
         task = tasks[info[0]]
-        arrival = max(now + transit(prev, node), task.open)
-        if arrival > task.close:
-            raise WindowBroken(f"{task.key} would arrive at minute {arrival}, after {task.close}")
+        opens, closes = window(i)
+        arrival = max(now + transit(prev, node), opens)
+        if arrival > closes:
+            raise WindowBroken(f"{task.key} would arrive at minute {arrival}, after {closes}")
         load += task.grams if info[1] else -task.grams
         route.visits.append(
             Visit(info[0], info[1], places[node], arrival, arrival + handling, load, km[prev][node])
@@ -315,12 +343,18 @@ def schedule(
 def retime(
     route: Route, keep: Sequence[Visit], tasks: Sequence[Task], distance: DistanceProvider, timing: Timing
 ) -> Route:
-    """The same trip with only the visits in `keep` (in their order), timed afresh.
+    """The same trip with only the visits in `keep` (in their order), timed afresh, no stop later
+    than it was.
 
-    Raises WindowBroken when the shorter trip misses a window, which a distance provider that
-    breaks the triangle inequality can cause.
+    Other trips may already rely on those times: a leg picked up at a hub waits for the drop-off
+    of the previous leg there, so a drop-off must not move later (and without the removed stops
+    none has to: the vehicle could still keep every old time). Timed afresh without that cap, a
+    trip that lost a stop could leave its depot later and drop a load at a hub after the next
+    vehicle had already left with it. Raises WindowBroken when the shorter trip cannot keep a
+    window or an old time, which a distance provider that breaks the triangle inequality can cause.
     """
     places = [route.unit.line.depot] + [v.place for v in keep]
     km = distance.matrix(places, places)
     node_task: list[tuple[int, bool] | None] = [None] + [(v.task, v.pickup) for v in keep]
-    return schedule(route.unit, 0, range(1, len(places)), node_task, places, km, tasks, timing)
+    seq = range(1, len(places))
+    return schedule(route.unit, 0, seq, node_task, places, km, tasks, timing, [v.arrival for v in keep])

@@ -3,10 +3,13 @@ from __future__ import annotations
 import math
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import barter.matching.logistics.hubs
 from barter.matching.logistics import Hub, Place, PlanInput, Vehicle, plan
+from barter.matching.logistics.routing import Route, Task, Timing, Visit, schedule
 from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
 from tests.matching.logistics.invariants import check_plan
 
@@ -65,6 +68,71 @@ def test_hubs_that_do_not_pay_leave_the_corridor_plan() -> None:
     check_plan(trucks_only, result)
     assert result.strategy == "corridors"
     assert all(len(j.legs) == 1 for j in result.journeys)
+
+
+def shared_collection(*more: Vehicle) -> PlanInput:
+    """The property test's failing case (seed 31), shrunk: three loads from one village near Khon
+    Kaen to Songkhla through the Khon Kaen and Songkhla hubs, one truck at Khon Kaen and one at
+    Bangkok. The Khon Kaen truck collects t6 and t7 on one round; no truck can take t6 on from the
+    hub in time, so its collection comes off that round, which is then timed afresh."""
+    village = ring(KHON_KAEN, 0.5, 3)[0]
+    return PlanInput(
+        transfers=(
+            transfer("t6", village, SONGKHLA, 10, days=3),
+            transfer("t7", village, SONGKHLA, 10, days=5),
+            transfer("t8", village, SONGKHLA, 10, ready=2, days=3),
+        ),
+        vehicles=(
+            truck("northeast-pickup", KHON_KAEN, 1500, per_km=9, fixed=800, count=1),
+            truck("central-pickup", BANGKOK, 1500, per_km=9, fixed=800, count=1),
+            *more,
+        ),
+        hubs=(Hub(id="hub-northeast", place=KHON_KAEN), Hub(id="hub-south", place=SONGKHLA)),
+        settings=msgspec.structs.replace(FAST, solution_limit=10, max_group_size=4, strategy="hubs"),
+    )
+
+
+def test_a_round_that_loses_a_collection_still_drops_the_others_before_their_line_haul_leaves() -> None:
+    problem_ = shared_collection()
+    result = plan(problem_)
+    check_plan(problem_, result)
+    assert result.strategy == "hubs"
+    assert [u.transfer for u in result.unplaced] == ["t6"]
+    (t7,) = [j for j in result.journeys if j.transfer == "t7"]
+    collection, line_haul = t7.legs
+    assert collection.destination == line_haul.origin == KHON_KAEN
+    # Before the fix the round, re-timed without t6, left its depot later and reached the hub at
+    # 05:57 on day 2, six hours after the Bangkok truck had left with t7 (23:59 on day 1).
+    assert collection.dropoff <= line_haul.pickup
+
+
+def test_a_plan_whose_legs_would_not_meet_at_the_hub_sends_those_transfers_direct(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should re-timing ever move a drop-off at a hub after the next leg's pick-up, the planner
+    sends that transfer direct instead of returning a plan no truck could follow."""
+
+    def careless(route: Route, keep: list[Visit], tasks: list[Task], distance, timing: Timing) -> Route:  # type: ignore[no-untyped-def]
+        places = [route.unit.line.depot] + [v.place for v in keep]
+        node_task = [None] + [(v.task, v.pickup) for v in keep]
+        km = distance.matrix(places, places)
+        return schedule(route.unit, 0, range(1, len(places)), node_task, places, km, tasks, timing)
+
+    monkeypatch.setattr(barter.matching.logistics.hubs, "retime", careless)
+    problem_ = shared_collection()
+    result = plan(problem_)
+    check_plan(problem_, result)
+    assert result.strategy == "hubs"
+    # Both trucks are booked by then, so t7 cannot travel direct either: it is unplaced, and says why.
+    assert [(u.transfer, u.reason) for u in result.unplaced] == [("t6", "no_vehicle"), ("t7", "no_vehicle")]
+    assert [(j.transfer, len(j.legs)) for j in result.journeys] == [("t8", 2)]
+
+    # With a truck to spare in the South, t7 travels direct on it.
+    problem_ = shared_collection(truck("south-pickup", SONGKHLA, 1500, per_km=9, fixed=800, count=1))
+    result = plan(problem_)
+    check_plan(problem_, result)
+    (t7,) = [j for j in result.journeys if j.transfer == "t7"]
+    assert [(leg.origin, leg.destination) for leg in t7.legs] == [(problem_.transfers[1].origin, SONGKHLA)]
 
 
 CENTRES = (SONGKHLA, CHIANG_MAI, KHON_KAEN, BANGKOK)

@@ -5,7 +5,17 @@ import time
 import pytest
 
 from barter.matching.logistics import GreatCircle, Place
-from barter.matching.logistics.routing import Task, Timing, Unit, WindowBroken, retime, solve
+from barter.matching.logistics.routing import (
+    Route,
+    Task,
+    Timing,
+    Unit,
+    WindowBroken,
+    retime,
+    schedule,
+    search_parameters,
+    solve,
+)
 from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
 
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
@@ -82,3 +92,58 @@ def test_retiming_a_trip_without_some_legs_keeps_its_windows_or_says_it_cannot()
     assert shorter.arrival <= route.arrival
     with pytest.raises(WindowBroken):
         retime(route, keep, tasks, Detour(), TIMING)
+
+
+def in_order(unit: Unit, order: list[tuple[int, bool]], tasks: list[Task]) -> Route:
+    """A trip visiting (task, pickup) in exactly this order, timed like the solver's trips."""
+    places = [unit.line.depot] + [tasks[t].origin if up else tasks[t].destination for t, up in order]
+    km = GreatCircle(1.3).matrix(places, places)
+    return schedule(unit, 0, range(1, len(places)), [None, *order], places, km, tasks, TIMING)
+
+
+def test_retiming_never_moves_a_stop_later_so_a_drop_off_at_a_hub_stays_before_the_next_leg() -> None:
+    # A collection round to the Khon Kaen hub: `early` must be there by minute 1000, which makes
+    # the truck leave its depot early; `late` is ready only on day 2. Without `early` the truck
+    # could leave later and still be back as soon, but `kept` was already promised to the hub by
+    # then (a line-haul may be booked to take it on from there).
+    village = Place(lat=16.93, lon=102.83, region="northeast", name="village")
+    tasks = [
+        Task("kept", "kept", village, KHON_KAEN, 10_000, 0, 10_000),
+        Task("early", "early", village, KHON_KAEN, 10_000, 0, 1000),
+        Task("late", "late", village, KHON_KAEN, 10_000, 2880, 10_000),
+    ]
+    unit = Unit(truck("pickup", KHON_KAEN, 1500, count=1), 1, 0)
+    order = [(0, True), (1, True), (1, False), (0, False), (2, True), (2, False)]
+    route = in_order(unit, order, tasks)
+    keep = [v for v in route.visits if v.task != 1]
+
+    shorter = retime(route, keep, tasks, GreatCircle(1.3), TIMING)
+
+    assert [(v.task, v.pickup) for v in shorter.visits] == [(0, True), (0, False), (2, True), (2, False)]
+    for old, new in zip(keep, shorter.visits, strict=True):
+        assert new.arrival <= old.arrival, (old, new)
+    assert shorter.arrival <= route.arrival
+    # Timed afresh with no regard for the old times, the drop-off of `kept` would come later.
+    free = in_order(unit, [(v.task, v.pickup) for v in keep], tasks)
+    assert free.visits[1].arrival > keep[1].arrival
+
+
+def test_the_time_limit_is_the_only_clock_the_search_reads() -> None:
+    params = search_parameters(solution_limit=25, time_limit_s=7.5)
+    assert params.solution_limit == 25
+    assert params.time_limit.ToNanoseconds() == 7_500_000_000
+    # Not the default 100 ms per move, which on a busy machine changes the plan without a word.
+    assert params.lns_time_limit.ToNanoseconds() == 7_500_000_000
+
+
+def test_a_search_is_reported_cut_only_when_the_time_limit_stopped_it() -> None:
+    tasks = [
+        Task(f"t{k}", f"t{k}", KHON_KAEN if k % 2 else CHIANG_MAI, BANGKOK, 100_000 * (k + 1), 0, 30_000)
+        for k in range(12)
+    ]
+    units = [Unit(truck("pickup", KHON_KAEN, 1500, count=3), n, 0) for n in (1, 2, 3)]
+    counted = solve(tasks, units, GreatCircle(1.3), TIMING, seed=0, solution_limit=5, time_limit_s=20)
+    cut = solve(tasks, units, GreatCircle(1.3), TIMING, seed=0, solution_limit=10**6, time_limit_s=0.2)
+    assert not counted.time_limited
+    assert cut.time_limited
+    assert cut.dropped == counted.dropped == []

@@ -69,7 +69,8 @@ class Database:
             min_size=min_size,
             max_size=max_size,
             init=init_connection,
-            server_settings=server_settings,
+            reset=_keep_session,
+            server_settings={**SERVER_SETTINGS, **(server_settings or {})},
         )
         assert pool is not None
         return pool

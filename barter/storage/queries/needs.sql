@@ -48,7 +48,10 @@ WHERE ($1::text IS NULL OR p.region = $1)
   AND ($4::text IS NULL OR n.item_id = $4)
   AND ($5::bigint IS NULL OR n.community_id = $5)
   AND n.status = $6
-  AND ($7::text IS NULL OR i.search_text LIKE $7 ESCAPE '\' OR c.search_text LIKE $7 ESCAPE '\'
+  -- text: the few matching items and communities first, so the scan in sort order stops at the page
+  AND ($7::text IS NULL
+       OR n.item_id IN (SELECT id FROM items WHERE search_text LIKE $7 ESCAPE '\')
+       OR n.community_id IN (SELECT id FROM communities WHERE search_text LIKE $7 ESCAPE '\')
        OR lower(cat.name_th || ' ' || cat.name_en) LIKE $7 ESCAPE '\')
   AND ($10::float8 IS NULL OR (
         c.lat BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))

@@ -78,13 +78,16 @@ POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 
 
 class Clock:
-    def __init__(self, limit: float, progress: Progress | None) -> None:
-        self.start = time.monotonic()
+    def __init__(
+        self, limit: float, progress: Progress | None, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.now = now
+        self.start = now()
         self.limit = limit
         self.progress = progress
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.start
+        return self.now() - self.start
 
     def remaining(self) -> float:
         return self.limit - self.elapsed()
@@ -98,9 +101,14 @@ class Clock:
             self.progress(min(1.0, max(0.0, fraction)), message)
 
 
-def solve(instance: Instance, *, progress: Progress | None = None) -> Solution:
-    """Find value-balanced cycles and gift chains; return the best answer found and a bound."""
-    clock = Clock(instance.settings.time_limit_s, progress)
+def solve(
+    instance: Instance, *, progress: Progress | None = None, now: Callable[[], float] = time.monotonic
+) -> Solution:
+    """Find value-balanced cycles and gift chains; return the best answer found and a bound.
+
+    `now` is the clock the time limit is read from (seconds, monotonic); tests pass their own.
+    """
+    clock = Clock(instance.settings.time_limit_s, progress, now)
     if problems(instance):
         return Solution(
             status="infeasible_input", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed()

@@ -279,9 +279,9 @@ class Master:
         iterations = 0
         solved = False
         for iterations in range(1, max_iterations + 1):
+            # never stop here: columns were added since the last solve, and the solver's values
+            # are readable only after solving the model as it is now
             remaining = deadline()
-            if remaining <= 0 and solved:
-                break
             self.solver.SetTimeLimit(max(1, int(max(remaining, 0.05) * 1000)))
             status = self.solver.Solve()
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
@@ -302,8 +302,12 @@ class Master:
             if enough is not None and enough(value, best_bound):
                 converged = True
                 break
-            if deadline() <= 0:
-                break  # out of time: keep this solution readable (no columns added after it)
+            left = deadline()
+            if left <= remaining - left:
+                # the next iteration would likely run out of time: stop with this solution readable
+                break
+            if iterations == max_iterations:
+                break
             for key in new:
                 self.add(key)
         if not np.isfinite(best_bound):

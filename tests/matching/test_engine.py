@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barter.matching.engine import solve
+from barter.matching.engine import ROUNDING_RATE, solve
 from barter.matching.model import Solution
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
@@ -142,6 +142,15 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(step: float) -> No
     assert problems(as_dict(instance), as_dict(solution)) == []
     assert seen
     assert all(0.0 <= f <= 1.0 for f, _ in seen)
+    if step < instance.settings.time_limit_s / 10:
+        # the LP ended with time left: the rounding takes only the columns it has time for (not
+        # all 76,619 here), and answers with exchanges
+        rounding = [m for _, m in seen if m.startswith("rounding over")]
+        assert len(rounding) == 1
+        columns = int(rounding[0].split()[2])
+        assert columns <= 2 * max(2000, ROUNDING_RATE * instance.settings.time_limit_s)
+        assert solution.exchanges
+        assert solution.objective > 0
 
 
 def test_solves_from_a_worker_thread() -> None:

@@ -409,6 +409,10 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         selection.chains = {
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
+        if clock.remaining() <= 0:
+            # out of time already: a model deciding the chains' lots could not be solved in a
+            # moment, only built (11 s for 95,485 columns); the circulation alone is a plain LP
+            selection.chains = {}
         clock.report(0.6, f"primal model over {selection.size()} columns")
         result = solve_primal(model, selection, seed=seed, time_limit=0.7 * clock.left(), gap=1e-4)
         if result.status == "none" and selection.chains:

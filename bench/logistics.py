@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 import msgspec
 
-from barter.domain.model import REGIONS
+from barter.domain.model import REGIONS, Region
 from barter.matching.logistics import Hub, Place, Plan, PlanInput, PlanSettings, Transfer, Vehicle, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
 
@@ -41,8 +41,8 @@ FLEET = (
     ("ten-wheel", 15_000.0, 22.0, 3_500.0, 3),
     ("trailer", 30_000.0, 30.0, 6_000.0, 1),
 )
-RICE_FROM = ("north", "northeast", "central")
-FISH_FROM = ("south", "east")
+RICE_FROM: tuple[Region, ...] = ("north", "northeast", "central")
+FISH_FROM: tuple[Region, ...] = ("south", "east")
 
 
 def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> PlanInput:

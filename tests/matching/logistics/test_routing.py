@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_the_seed_changes_only_the_search_path_and_each_seed_repeats() -> None:
 class Detour:
     """Roads where every hop is 5,000 km: no window of a few days survives it."""
 
-    def matrix(self, sources: list[Place], targets: list[Place]) -> list[list[float]]:
+    def matrix(self, sources: Sequence[Place], targets: Sequence[Place]) -> list[list[float]]:
         return [[0.0 if s == t else 5000.0 for t in targets] for s in sources]
 
 

@@ -8,6 +8,7 @@ import pytest
 from barter.matching.logistics import GreatCircle, Place
 from barter.matching.logistics.routing import (
     Route,
+    Solved,
     Task,
     Timing,
     Unit,
@@ -22,7 +23,7 @@ from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SA
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
 
 
-def run(tasks: list[Task], units: list[Unit], seed: int = 0):  # type: ignore[no-untyped-def]
+def run(tasks: list[Task], units: list[Unit], seed: int = 0) -> Solved:
     return solve(tasks, units, GreatCircle(1.3), TIMING, seed=seed, solution_limit=30, time_limit_s=20)
 
 

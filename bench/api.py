@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import asyncpg
@@ -206,7 +206,9 @@ async def read_sql(url: str, total: int, clients: int) -> Timing:
             for n in counter:
                 flt, sort = _filter(READ_FILTERS[n % len(READ_FILTERS)])
                 started = time.perf_counter()
-                await listings_repo.list_page(conn, "offer", caller, flt, sort=sort, after=None, limit=51)
+                await listings_repo.list_page(
+                    cast(asyncpg.Connection, conn), "offer", caller, flt, sort=sort, after=None, limit=51
+                )
                 latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -272,7 +274,10 @@ def main() -> None:
 
     ratio = reads.rate / sql.rate
     p99 = reads.pct(0.99)
-    verdict = lambda ok: "met" if ok else "NOT met"  # noqa: E731
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
     body = f"""
 {args.offers:,} offers posted by {args.clients} concurrent HTTP clients (each POST with its own
 Idempotency-Key, as community keys of {args.communities} communities), then {args.reads:,} filtered reads

@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -83,7 +84,7 @@ def barter() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "barter"]
 
 
-def solve(fmt: str, path: Path, out: Path, extra: list[str]) -> tuple[Run, dict[str, object] | None]:
+def solve(fmt: str, path: Path, out: Path, extra: list[str]) -> tuple[Run, dict[str, Any] | None]:
     result = run([*barter(), "solve", "--format", fmt, str(path), "-o", str(out), *extra])
     if result.code != 0 or not out.exists():
         return result, None
@@ -219,9 +220,7 @@ def synthetic_rows(quick: bool) -> list[Row]:
     return rows
 
 
-def _row(
-    group: str, name: str, expected: float | None, result: Run, solution: dict[str, object] | None
-) -> Row:
+def _row(group: str, name: str, expected: float | None, result: Run, solution: dict[str, Any] | None) -> Row:
     if solution is None:
         tail = result.stderr.strip().splitlines()[-1:] if result.stderr.strip() else ["no solution"]
         return Row(group, name, expected, None, None, "error", result.seconds, result.peak_mb, note=tail[0])
@@ -229,8 +228,8 @@ def _row(
         group,
         name,
         expected,
-        float(solution["objective"]),  # type: ignore[arg-type]
-        float(solution["upper_bound"]),  # type: ignore[arg-type]
+        float(solution["objective"]),
+        float(solution["upper_bound"]),
         str(solution["status"]),
         result.seconds,
         result.peak_mb,

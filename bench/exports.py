@@ -178,6 +178,7 @@ async def add_swaps(url: str, swaps: int) -> dict[str, int]:
             )
     finally:
         await conn.close()
+    assert counts is not None, "an aggregate SELECT returns one row"
     return dict(counts)
 
 

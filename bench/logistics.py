@@ -17,10 +17,11 @@ import random
 import sys
 import time
 from datetime import date, timedelta
+from typing import cast
 
 import msgspec
 
-from barter.domain.model import REGIONS
+from barter.domain.model import REGIONS, Region
 from barter.matching.logistics import Hub, Place, Plan, PlanInput, PlanSettings, Transfer, Vehicle, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
 
@@ -41,8 +42,8 @@ FLEET = (
     ("ten-wheel", 15_000.0, 22.0, 3_500.0, 3),
     ("trailer", 30_000.0, 30.0, 6_000.0, 1),
 )
-RICE_FROM = ("north", "northeast", "central")
-FISH_FROM = ("south", "east")
+RICE_FROM: tuple[Region, ...] = ("north", "northeast", "central")
+FISH_FROM: tuple[Region, ...] = ("south", "east")
 
 
 def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> PlanInput:
@@ -57,7 +58,7 @@ def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> Pla
             Place(
                 lat=round(p.lat + rng.uniform(-0.2, 0.2), 4),
                 lon=round(p.lon + rng.uniform(-0.2, 0.2), 4),
-                region=p.region,  # type: ignore[arg-type]
+                region=cast(Region, p.region),  # provinces.json holds only the six regions
                 name=f"{p.name_en} community {k + 1}",
             )
         )
@@ -105,7 +106,7 @@ def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> Pla
     hubs: list[Hub] = []
     for region, code in DEPOT_PROVINCES.items():
         p = by_code[code]
-        depot = Place(lat=p.lat, lon=p.lon, region=p.region, name=f"{p.name_en} depot")  # type: ignore[arg-type]
+        depot = Place(lat=p.lat, lon=p.lon, region=cast(Region, p.region), name=f"{p.name_en} depot")
         hubs.append(Hub(id=f"hub-{region}", place=depot))
         for kind, capacity, per_km, fixed, count in FLEET:
             vehicles.append(

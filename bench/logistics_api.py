@@ -33,7 +33,7 @@ from barter.api.keys import service as keys_service
 from barter.api.keys.schemas import KeyCreate
 from barter.api.logistics import service
 from barter.matching.logistics import Place, plan
-from barter.reference import load_catalogue, load_provinces
+from barter.reference import CatalogueItem, load_catalogue, load_provinces
 from barter.settings import Settings
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database, init_connection
@@ -48,7 +48,10 @@ async def seed(url: str, transfers: int, seed_: int) -> str:
     problem = generate(transfers, seed_)
     shift = service.thai_today(datetime.now(UTC)) - START
     provinces = {p.name_en: p for p in load_provinces()}
-    items = {(i.kg_per_unit, i.shelf_life_days): i for i in reversed(load_catalogue())}
+    # keyed as the transfers carry them (generate() copies both from a catalogue item)
+    items: dict[tuple[float, int | None], CatalogueItem] = {
+        (i.kg_per_unit, i.shelf_life_days): i for i in reversed(load_catalogue())
+    }
     await prepare_database(Database(url=url))
     conn: asyncpg.Connection = await asyncpg.connect(url)
     await init_connection(conn)

@@ -35,7 +35,7 @@ class StandalonePostgres:
         # PostgreSQL refuses to run as root; the pgserver wheel creates this user for the same reason.
         self.user = "pgserver" if os.geteuid() == 0 else None
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str | Path) -> None:
         command = [str(a) for a in args]
         if self.user is not None:
             command = ["runuser", "-u", self.user, "--", *command]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -85,7 +84,7 @@ async def _community(db: asyncpg.Connection, **values: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def world(client: Client, db: asyncpg.Connection) -> AsyncIterator[World]:
+async def world(client: Client, db: asyncpg.Connection) -> World:
     w = World(client=client, db=db)
     w.a = await _community(
         db,

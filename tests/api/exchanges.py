@@ -54,12 +54,13 @@ class Market:
         """One proposal; in a chain the last leg's community receives and gives nothing."""
         givers = legs if kind == "cycle" else legs[:-1]
         receivers = [legs[(i + 1) % len(legs)][0] for i in range(len(givers))]
-        values = dict(
-            await self.w.db.fetch(
+        values = {
+            r["id"]: r["reference_value"]
+            for r in await self.w.db.fetch(
                 "SELECT id, reference_value::float8 FROM items WHERE id = ANY($1::text[])",
                 [item for _, item, _ in givers],
             )
-        )
+        }
         offers, needs, transfers = [], [], []
         for (giver, item, quantity), receiver in zip(givers, receivers, strict=True):
             offer = await self.w.post(

@@ -19,6 +19,7 @@ async def test_ten_concurrent_patches_with_one_etag(world: World) -> None:
     stored = await world.db.fetchrow(
         "SELECT quantity::float8 AS q, version FROM offers WHERE id = $1", offer["id"]
     )
+    assert stored is not None
     assert (stored["q"], stored["version"]) == (winner["quantity"], 2)
     assert all(r.json()["code"] == "stale_version" for r in responses if r.status_code == 412)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from tests.world import OWNER, World
 
 
-def _problem(response: object) -> dict[str, object]:
-    assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
-    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+def _problem(response: httpx.Response) -> dict[str, object]:
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, object] = response.json()
     assert {"type", "title", "status", "detail", "code"} <= body.keys()
-    assert body["status"] == response.status_code  # type: ignore[attr-defined]
+    assert body["status"] == response.status_code
     return body
 
 

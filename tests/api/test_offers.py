@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
@@ -95,7 +96,10 @@ async def test_filters(world: World) -> None:
             OTHER, "/v1/offers", {"community_id": world.b["id"], "item_id": "rice-jasmine", "quantity": 1000}
         )
     ).json()
-    ids = lambda resp: [o["id"] for o in resp.json()["data"]]  # noqa: E731
+
+    def ids(resp: httpx.Response) -> list[int]:
+        return [o["id"] for o in resp.json()["data"]]
+
     assert ids(await world.get(PARTNER, "/v1/offers", region="north")) == [rice["id"]]
     assert ids(await world.get(PARTNER, "/v1/offers", province_code="91")) == [fish["id"]]
     assert ids(await world.get(PARTNER, "/v1/offers", category_id="rice")) == [rice["id"]]

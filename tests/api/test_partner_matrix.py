@@ -21,7 +21,7 @@ OTHER_PARTNER = "other_partner"
 NO_GRANT = "partner_without_grant"
 COMMUNITY = OWNER  # community A's key
 PERSONAS = (OWNER_PARTNER, OTHER_PARTNER, NO_GRANT, COORD, COMMUNITY, ADMIN, ANON)
-PARTNER_KEYS = {
+PARTNER_KEYS: dict[str, dict[str, Any]] = {
     OWNER_PARTNER: {"role": "partner", "partner_detail": True, "name": "University"},
     OTHER_PARTNER: {"role": "partner", "partner_detail": True, "name": "NGO"},
     NO_GRANT: {"role": "partner", "regions": ["north"], "name": "Northern agency"},

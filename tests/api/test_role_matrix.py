@@ -307,7 +307,7 @@ MATRIX: dict[tuple[str, str], Row] = {
 
 
 def app_routes(app: Litestar) -> set[tuple[str, str]]:
-    found = set()
+    found: set[tuple[str, str]] = set()
     for route in app.routes:
         if isinstance(route, HTTPRoute) and not route.path.startswith("/schema"):
             found |= {(method, route.path) for method in route.methods if method not in ("OPTIONS", "HEAD")}

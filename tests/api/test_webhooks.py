@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -14,12 +14,17 @@ import pytest
 from barter.api.webhooks import service
 from barter.domain.errors import ValidationFailed
 from barter.settings import Settings
-from barter.storage.repos.outbox import emit
+from barter.storage.repos.outbox import EventType, emit
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.standard_webhooks import verify
 from tests.world import ADMIN, COORD, OWNER, PARTNER, World, make_proposal
 
-EVENTS = ["proposal.proposed", "proposal.approved", "proposal.rejected", "proposal.completed"]
+EVENTS: list[EventType] = [
+    "proposal.proposed",
+    "proposal.approved",
+    "proposal.rejected",
+    "proposal.completed",
+]
 
 
 @pytest.fixture
@@ -34,7 +39,7 @@ def receiver() -> Iterator[Receiver]:
         yield r
 
 
-async def subscribe(w: World, persona: str, url: str, events: list[str] = EVENTS) -> dict[str, Any]:
+async def subscribe(w: World, persona: str, url: str, events: Sequence[str] = EVENTS) -> dict[str, Any]:
     response = await w.post(persona, "/v1/webhooks", {"url": url, "events": events, "description": "ทดสอบ"})
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
@@ -106,7 +111,7 @@ async def test_every_event_arrives_signed(world: World, receiver: Receiver) -> N
 
 
 async def test_events_follow_the_subscriber_grant(world: World, receiver: Receiver) -> None:
-    keys = {
+    keys: dict[str, dict[str, Any]] = {
         "south_partner": {"role": "partner", "regions": ["south"]},
         "north_partner": {"role": "partner", "regions": ["north"]},
         "national": {"role": "partner"},

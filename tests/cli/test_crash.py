@@ -101,6 +101,7 @@ async def test_sigkill_during_a_run(
     server.wait_healthy()
     try:
         final = await db.fetchrow("SELECT status, error FROM matching_runs WHERE id = $1", run["id"])
+        assert final is not None
         assert final["status"] == "failed"
         assert "interrupted" in final["error"]
         assert await db.fetchval("SELECT count(*) FROM proposals") == 0

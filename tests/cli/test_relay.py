@@ -105,7 +105,10 @@ async def test_killing_the_relay_mid_delivery_loses_no_event(
             relay = start_relay(database_url, tmp_path)
             try:
                 # Once this incarnation delivers, let it work a random moment, then kill it.
-                await asyncio.to_thread(receiver.wait_for, lambda r, seen=seen: len(r) > seen, 60)
+                def delivered(r: list[Received], seen: int = seen) -> bool:
+                    return len(r) > seen
+
+                await asyncio.to_thread(receiver.wait_for, delivered, 60)
                 await asyncio.sleep(rng.uniform(0.0, 0.2))
             finally:
                 mid_delivery += receiver.in_flight > 0

@@ -18,7 +18,8 @@ def best_objective(instance: dict[str, Any]) -> float:
     items = {i["id"]: i for i in instance["items"]}
     offers = instance["offers"]
     needs = instance["needs"]
-    road, tolerance = settings["road_factor"], settings["balance_tolerance"]
+    road: float = settings["road_factor"]
+    tolerance: float = settings["balance_tolerance"]
     for listing in [*offers, *needs]:
         assert listing.get("min_lot", 0) >= listing["quantity"], "brute force needs all-or-nothing listings"
 

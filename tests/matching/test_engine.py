@@ -77,7 +77,7 @@ def test_unlimited_cycles_of_divisible_goods() -> None:
 
 
 def test_preference_breaks_ties() -> None:
-    data = {
+    data: dict[str, Any] = {
         "format": "barter-instance/1",
         "settings": {"max_cycle_length": 2, "max_chain_length": 0, "balance_tolerance": 0},
         "communities": [{"id": "a"}, {"id": "b"}],

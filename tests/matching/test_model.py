@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -34,9 +36,11 @@ def test_the_example_decodes_with_its_defaults() -> None:
         (lambda d: d["communities"][0].pop("id"), "id"),
     ],
 )
-def test_a_malformed_file_names_its_field_in_one_line(change: object, named: str) -> None:
+def test_a_malformed_file_names_its_field_in_one_line(
+    change: Callable[[dict[str, Any]], object], named: str
+) -> None:
     data = three_regions()
-    change(data)  # type: ignore[operator]
+    change(data)
     with pytest.raises(InstanceError) as caught:
         decode_instance(json.dumps(data))
     message = str(caught.value)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 from barter.matching.engine import solve
-from barter.matching.model import problems
+from barter.matching.model import Instance, problems
 from barter.matching.synthetic import generate_market, profile
 from barter.reference import load_catalogue, load_provinces
 
 
-def market(n: int, seed: int = 0):  # type: ignore[no-untyped-def]
+def market(n: int, seed: int = 0) -> Instance:
     return generate_market(n, provinces=load_provinces(), catalogue=load_catalogue(), seed=seed)
 
 
@@ -25,8 +25,8 @@ def test_coasts_offer_fish_and_the_north_rice() -> None:
     items = {i.id: i.category for i in instance.items}
     provinces = {p.name_en: p for p in load_provinces()}
     region_of = {c.id: c.region for c in instance.communities}
-    coastal = Counter()
-    upland = Counter()
+    coastal: Counter[str] = Counter()
+    upland: Counter[str] = Counter()
     for offer in instance.offers:
         where = region_of[offer.community]
         if where == "south":

@@ -8,7 +8,7 @@ from typing import Any
 from tests.matching.conftest import three_regions
 from tests.matching.validator import problems
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "format": "barter-solution/1",
     "status": "feasible",
     "objective": 0.0,
@@ -79,7 +79,7 @@ def test_lots_below_min_only_when_taking_all_that_remains() -> None:
 
 def test_chains_start_with_a_gift_and_skip_balance_at_their_ends() -> None:
     instance = three_regions(max_chain_length=2)
-    solution = {
+    solution: dict[str, Any] = {
         **GOOD,
         "exchanges": [
             {

@@ -7,7 +7,7 @@ import asyncio
 import collections
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import asyncpg
 import pytest
@@ -59,7 +59,7 @@ class Running:
 
 
 @pytest.fixture
-async def connect(database_url: str) -> AsyncIterator[Database]:
+async def connect(database_url: str) -> Database:
     return Database(url=database_url)
 
 
@@ -123,6 +123,7 @@ async def test_a_delivery_that_keeps_failing_ends_failed(db: asyncpg.Connection,
         async with Running([Relay(connect.connect, TEST_SECRET, config)]):
             await asyncio.to_thread(receiver.wait_for, lambda r: len(r) == 3)
         row = await db.fetchrow("SELECT * FROM webhook_deliveries WHERE webhook_id = $1", hook_id)
+        assert row is not None
         assert (row["state"], row["attempts"], row["last_status"], row["last_error"]) == (
             "failed",
             3,
@@ -147,10 +148,12 @@ async def test_private_targets_are_refused_at_delivery_time(
             await relay.aclose()
         assert receiver.received == []
     attempt = await db.fetchrow("SELECT * FROM webhook_attempts")
+    assert attempt is not None
     assert attempt["status_code"] is None
     assert "loopback" in attempt["error"]
     assert attempt["error"].startswith("refused")
     row = await db.fetchrow("SELECT state, next_attempt_at > now() AS later FROM webhook_deliveries")
+    assert row is not None
     assert (row["state"], row["later"]) == ("pending", True)  # retried later, in case the name moves
 
 
@@ -174,6 +177,7 @@ async def test_slow_receivers_time_out(db: asyncpg.Connection, connect: Database
             release.set()
             await relay.aclose()
     attempt = await db.fetchrow("SELECT * FROM webhook_attempts")
+    assert attempt is not None
     assert attempt["error"] == "no response within 0.3 s"
 
 

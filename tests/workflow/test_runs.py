@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
@@ -95,9 +97,10 @@ async def test_a_run_cut_short_is_failed_at_the_next_start(
         await elsewhere.execute("SELECT pg_advisory_lock($1, $2)", RUN_ALIVE, alive)
         async with AsyncTestClient(app=create_app(settings, clock=clock)):
             pass  # a start: recovery runs in the lifespan
-        statuses = dict(
-            await db.fetch("SELECT id, status FROM matching_runs WHERE id = ANY($1)", [dead, alive])
-        )
+        statuses = {
+            r["id"]: r["status"]
+            for r in await db.fetch("SELECT id, status FROM matching_runs WHERE id = ANY($1)", [dead, alive])
+        }
         assert statuses == {dead: "failed", alive: "running"}
         assert "interrupted" in await db.fetchval("SELECT error FROM matching_runs WHERE id = $1", dead)
         events = await db.fetch("SELECT type, payload FROM outbox_events WHERE type = 'run.failed'")
@@ -120,5 +123,8 @@ async def test_same_market_and_seed_give_the_same_proposals(cycle: Cycle) -> Non
     await cycle.act(OWNER, p1["id"], "decline", reason="test determinism")
     second = await cycle.run(seed=7)
     (p2,) = await cycle.proposals(second["id"])
-    shape = lambda p: [(t["offer_id"], t["need_id"], t["quantity"]) for t in p["transfers"]]  # noqa: E731
+
+    def shape(p: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+        return [(t["offer_id"], t["need_id"], t["quantity"]) for t in p["transfers"]]
+
     assert shape(p1) == shape(p2)

@@ -32,6 +32,7 @@ from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.domain.clock import ManualClock
 from barter.domain.errors import BarterError
+from barter.domain.proposals import Action
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
 from barter.storage.database import init_connection
 from barter.storage.repos import communities as communities_repo
@@ -41,7 +42,7 @@ from tests.conftest import TEST_SECRET
 from tests.pg import PgTestServer
 
 ITEMS = {"dried-fish": 260.0, "rice-jasmine": 35.0}
-ACTIONS = ("accept", "approve", "dispatch", "complete", "cancel")
+ACTIONS: tuple[Action, ...] = ("accept", "approve", "dispatch", "complete", "cancel")
 
 
 class Market(RuleBasedStateMachine):
@@ -188,13 +189,13 @@ class Market(RuleBasedStateMachine):
         return made.proposals[0] if made.proposals else 0
 
     @rule(proposal=proposals, action=st.sampled_from(ACTIONS))
-    def act(self, proposal: int, action: str) -> None:
+    def act(self, proposal: int, action: Action) -> None:
         if proposal == 0:
             return
 
         async def go() -> None:
             async with self.conn.transaction():
-                outcome = await workflow.transition(self.conn, self.admin, proposal, action, self.clock)  # type: ignore[arg-type]
+                outcome = await workflow.transition(self.conn, self.admin, proposal, action, self.clock)
             event(f"{action}: now {outcome.proposal.status}")
 
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -104,7 +104,7 @@ async def exchange(w: World, legs: list[Leg], status: str = "approved") -> int:
         offers=offers,
         needs=needs,
     )
-    kind = "cycle" if legs[-1].receiver["id"] == legs[0].giver["id"] else "chain"
+    kind: Literal["cycle", "chain"] = "cycle" if legs[-1].receiver["id"] == legs[0].giver["id"] else "chain"
     run_id = await w.db.fetchval(
         "INSERT INTO matching_runs (regions, settings, seed, status) "
         "VALUES ('{south}', '{}', 0, 'succeeded') RETURNING id"

@@ -9,7 +9,7 @@ import msgspec
 from barter.api.logistics.render import pad, render_shipments, width
 from barter.api.logistics.schemas import PlanOut
 
-REF = {
+REF: dict[str, Any] = {
     "proposal_status": "approved",
     "unit": "kg",
     "giver_id": 1,
@@ -19,9 +19,22 @@ REF = {
     "receiver_name_th": "กลุ่มสมุนไพรสกลนคร",
     "receiver_name_en": "Sakon Nakhon herb group",
 }
-FISH = {**REF, "proposal_id": 7, "position": 0, "lot": 0, "item_id": "dried-fish", "item_name_th": "ปลาแห้ง"}
+FISH: dict[str, Any] = {
+    **REF,
+    "proposal_id": 7,
+    "position": 0,
+    "lot": 0,
+    "item_id": "dried-fish",
+    "item_name_th": "ปลาแห้ง",
+}
 FISH |= {"item_name_en": "Dried fish", "quantity": 100.0, "weight_kg": 100.0}
-RICE = {**FISH, "position": 2, "lot": 2, "item_id": "rice-jasmine", "item_name_th": "ข้าวหอมมะลิ"}
+RICE: dict[str, Any] = {
+    **FISH,
+    "position": 2,
+    "lot": 2,
+    "item_id": "rice-jasmine",
+    "item_name_th": "ข้าวหอมมะลิ",
+}
 RICE |= {"item_name_en": "Jasmine rice", "quantity": 10_000.0, "weight_kg": 10_000.0}
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from barter.matching.logistics import GreatCircle, PlanInput, great_circle_km, plan
@@ -32,7 +34,7 @@ class Flat:
         self.km = km
         self.calls = 0
 
-    def matrix(self, sources: list[Place], targets: list[Place]) -> list[list[float]]:
+    def matrix(self, sources: Sequence[Place], targets: Sequence[Place]) -> list[list[float]]:
         self.calls += 1
         return [[0.0 if s == t else self.km for t in targets] for s in sources]
 

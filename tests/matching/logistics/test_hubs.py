@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import barter.matching.logistics.hubs
-from barter.matching.logistics import Hub, Place, PlanInput, Vehicle, plan
+from barter.matching.logistics import DistanceProvider, Hub, Place, PlanInput, Vehicle, plan
 from barter.matching.logistics.routing import Route, Task, Timing, Visit, schedule
 from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
 from tests.matching.logistics.invariants import check_plan
@@ -112,7 +112,9 @@ def test_a_plan_whose_legs_would_not_meet_at_the_hub_sends_those_transfers_direc
     """Should re-timing ever move a drop-off at a hub after the next leg's pick-up, the planner
     sends that transfer direct instead of returning a plan no truck could follow."""
 
-    def careless(route: Route, keep: list[Visit], tasks: list[Task], distance, timing: Timing) -> Route:  # type: ignore[no-untyped-def]
+    def careless(
+        route: Route, keep: list[Visit], tasks: list[Task], distance: DistanceProvider, timing: Timing
+    ) -> Route:
         places = [route.unit.line.depot] + [v.place for v in keep]
         node_task = [None] + [(v.task, v.pickup) for v in keep]
         km = distance.matrix(places, places)
@@ -156,7 +158,9 @@ VILLAGES = CENTRES + tuple(p for c in CENTRES for p in ring(c, 0.5, 3))
     st.booleans(),
     st.integers(min_value=0, max_value=2),
 )
-def test_generated_hub_plans_keep_every_invariant(raw, count, plane, seed) -> None:  # type: ignore[no-untyped-def]
+def test_generated_hub_plans_keep_every_invariant(
+    raw: list[tuple[Place, Place, float, int, int]], count: int, plane: bool, seed: int
+) -> None:
     transfers = tuple(
         transfer(f"t{k}", a, b, round(kg, 1), ready=ready, days=days)
         for k, (a, b, kg, ready, days) in enumerate(raw)

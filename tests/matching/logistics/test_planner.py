@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Literal
 
 import msgspec
 import pytest
@@ -8,7 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.domain.errors import ValidationFailed
-from barter.matching.logistics import Handover, Hub, Place, PlanInput, PlanSettings, Vehicle, plan
+from barter.matching.logistics import (
+    Handover,
+    Hub,
+    Place,
+    Plan,
+    PlanInput,
+    PlanSettings,
+    Transfer,
+    Vehicle,
+    plan,
+)
 from tests.matching.logistics.builders import (
     ALL_PLACES,
     BANGKOK,
@@ -27,7 +39,12 @@ from tests.matching.logistics.builders import (
 from tests.matching.logistics.invariants import check_plan
 
 
-def solve(transfers, vehicles, settings=FAST, hubs=()):  # type: ignore[no-untyped-def]
+def solve(
+    transfers: Iterable[Transfer],
+    vehicles: Iterable[Vehicle],
+    settings: PlanSettings = FAST,
+    hubs: Iterable[Hub] = (),
+) -> Plan:
     problem = PlanInput(
         transfers=tuple(transfers), vehicles=tuple(vehicles), hubs=tuple(hubs), settings=settings
     )
@@ -241,8 +258,15 @@ hub_sets = st.lists(st.sampled_from(ALL_PLACES), max_size=4, unique=True)
     st.sampled_from([None, 2.0, 6.0]),
 )
 def test_generated_plans_keep_every_invariant_and_are_reproducible(
-    raw, fleet, hub_places, plane, strategy, group, seed, max_trip_days
-) -> None:  # type: ignore[no-untyped-def]
+    raw: list[tuple[Place, Place, float, int, int, int | None]],
+    fleet: list[tuple[Place, float, float, int]],
+    hub_places: list[Place],
+    plane: bool,
+    strategy: Literal["auto", "corridors", "hubs"],
+    group: int,
+    seed: int,
+    max_trip_days: float | None,
+) -> None:
     transfers = [
         transfer(f"t{k}", a, b, round(kg, 1), ready=ready, days=days, shelf=shelf)
         for k, (a, b, kg, ready, days, shelf) in enumerate(raw)

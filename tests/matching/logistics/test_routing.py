@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import pytest
 
 from barter.matching.logistics import GreatCircle, Place
 from barter.matching.logistics.routing import (
     Route,
+    Solved,
     Task,
     Timing,
     Unit,
@@ -21,7 +23,7 @@ from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SA
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
 
 
-def run(tasks: list[Task], units: list[Unit], seed: int = 0):  # type: ignore[no-untyped-def]
+def run(tasks: list[Task], units: list[Unit], seed: int = 0) -> Solved:
     return solve(tasks, units, GreatCircle(1.3), TIMING, seed=seed, solution_limit=30, time_limit_s=20)
 
 
@@ -74,7 +76,7 @@ def test_the_seed_changes_only_the_search_path_and_each_seed_repeats() -> None:
 class Detour:
     """Roads where every hop is 5,000 km: no window of a few days survives it."""
 
-    def matrix(self, sources: list[Place], targets: list[Place]) -> list[list[float]]:
+    def matrix(self, sources: Sequence[Place], targets: Sequence[Place]) -> list[list[float]]:
         return [[0.0 if s == t else 5000.0 for t in targets] for s in sources]
 
 

@@ -1,8 +1,8 @@
 """`barter relay` killed with SIGKILL again and again while events are produced: none is lost.
 
 reliability.md, "Relay crash": the relay is a real process; each incarnation is killed at a
-random moment shortly after it starts delivering (so most kills land mid-batch, with requests in
-flight and their outcomes not yet committed), while 1,000 events are written to the outbox. A
+random moment shortly after it starts delivering, with its next request held at the receiver (so
+kills land mid-batch, with a request in flight and its outcome not yet committed), while 1,000 events are written to the outbox. A
 last relay then drains what is left. Every event must reach the receiver, duplicates must carry
 the same webhook-id, and every request must verify.
 """
@@ -78,9 +78,16 @@ async def test_killing_the_relay_mid_delivery_loses_no_event(
     db: asyncpg.Connection, database_url: str, tmp_path: Path
 ) -> None:
     slow = threading.Event()
+    hold = threading.Event()  # set just before a kill: requests wait there until it has happened
+    release = threading.Event()
+    held = threading.Event()  # a request is waiting at the receiver
 
     def respond(_: Received) -> int:
-        slow.wait(0.005)  # a receiver taking a few milliseconds, so kills find requests in flight
+        if hold.is_set():
+            held.set()
+            release.wait(30)
+        else:
+            slow.wait(0.005)  # a receiver taking a few milliseconds
         return 200
 
     rng = random.Random(7)
@@ -110,10 +117,18 @@ async def test_killing_the_relay_mid_delivery_loses_no_event(
 
                 await asyncio.to_thread(receiver.wait_for, delivered, 60)
                 await asyncio.sleep(rng.uniform(0.0, 0.2))
+                # hold the next request at the receiver, so the kill lands with it in flight and
+                # its outcome not yet recorded (unless the relay has nothing left to send)
+                release.clear()
+                held.clear()
+                hold.set()
+                await asyncio.to_thread(held.wait, 2)
             finally:
                 mid_delivery += receiver.in_flight > 0
                 relay.send_signal(signal.SIGKILL)
                 assert relay.wait(30) == -signal.SIGKILL
+                hold.clear()
+                release.set()
             kills += 1
         ids = await producer
 

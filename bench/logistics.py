@@ -17,7 +17,6 @@ import random
 import sys
 import time
 from datetime import date, timedelta
-from typing import cast
 
 import msgspec
 
@@ -58,7 +57,7 @@ def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> Pla
             Place(
                 lat=round(p.lat + rng.uniform(-0.2, 0.2), 4),
                 lon=round(p.lon + rng.uniform(-0.2, 0.2), 4),
-                region=cast(Region, p.region),  # provinces.json holds only the six regions
+                region=p.region,
                 name=f"{p.name_en} community {k + 1}",
             )
         )
@@ -106,7 +105,7 @@ def generate(transfers: int = 500, seed: int = 0, communities: int = 160) -> Pla
     hubs: list[Hub] = []
     for region, code in DEPOT_PROVINCES.items():
         p = by_code[code]
-        depot = Place(lat=p.lat, lon=p.lon, region=cast(Region, p.region), name=f"{p.name_en} depot")
+        depot = Place(lat=p.lat, lon=p.lon, region=p.region, name=f"{p.name_en} depot")
         hubs.append(Hub(id=f"hub-{region}", place=depot))
         for kind, capacity, per_km, fixed, count in FLEET:
             vehicles.append(

@@ -13,6 +13,8 @@ from typing import Any
 
 import msgspec
 
+from barter.domain.model import Region
+
 DIR = Path(__file__).resolve().parent
 
 
@@ -20,7 +22,7 @@ class Province(msgspec.Struct, frozen=True):
     code: str
     name_th: str
     name_en: str
-    region: str
+    region: Region  # checked when the figures load: a typo in provinces.json fails at once
     lat: float
     lon: float
 

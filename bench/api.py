@@ -14,31 +14,25 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
 import asyncpg
-import httpx
 
 from barter.api.keys import service as keys_service
 from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.reference import load_catalogue, load_provinces
 from barter.storage.database import Database, init_connection
-from barter.storage.embedded import EmbeddedPostgres
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
 from barter.storage.repos.listings import ListingFilter
 from bench.http_client import Connection
 from bench.report import write_section
+from bench.serving import serving
 
 SECRET = "bench-secret-0123456789abcdef"
 READ_FILTERS: list[dict[str, Any]] = [
@@ -71,15 +65,6 @@ class Timing:
 def _host_port(base: str) -> tuple[str, int]:
     host, port = base.removeprefix("http://").split(":")
     return host, int(port)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 async def setup(url: str, n_communities: int) -> tuple[list[int], list[str]]:
@@ -230,47 +215,15 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="barter-bench-api-") as tmp:
-        data_dir = Path(tmp) / "data"
-        embedded = EmbeddedPostgres(data_dir)
-        embedded.start()
-        url = embedded.url("barter")
-        port = free_port()
-        env = {
-            **os.environ,
-            "BARTER_DATA_DIR": str(data_dir),
-            "BARTER_PORT": str(port),
-            "BARTER_SECRET": SECRET,
-            "BARTER_LOG_LEVEL": "warning",
-        }
-        env.pop("BARTER_DATABASE_URL", None)
-        command = [sys.executable, "-m", "barter", "serve"]
-        if args.workers > 1:
-            command += ["--workers", str(args.workers)]
-        server = subprocess.Popen(command, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not become healthy")
-                time.sleep(0.2)
-            ids, keys = asyncio.run(setup(url, args.communities))
-            posts = asyncio.run(post_offers(base, ids, keys, args.offers, args.clients))
-            asyncio.run(analyze(url))
-            asyncio.run(read_api(base, keys[0], 200, args.clients))  # warm-up
-            reads = asyncio.run(read_api(base, keys[0], args.reads, args.clients))
-            light = asyncio.run(read_api(base, keys[0], args.reads // 4, 4))
-            sql = asyncio.run(read_sql(url, args.reads, args.clients))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
-            embedded.stop()
+    with serving("barter-bench-api-", SECRET, workers=args.workers) as served:
+        base, url = served.base, served.database_url
+        ids, keys = asyncio.run(setup(url, args.communities))
+        posts = asyncio.run(post_offers(base, ids, keys, args.offers, args.clients))
+        asyncio.run(analyze(url))
+        asyncio.run(read_api(base, keys[0], 200, args.clients))  # warm-up
+        reads = asyncio.run(read_api(base, keys[0], args.reads, args.clients))
+        light = asyncio.run(read_api(base, keys[0], args.reads // 4, 4))
+        sql = asyncio.run(read_sql(url, args.reads, args.clients))
 
     ratio = reads.rate / sql.rate
     p99 = reads.pct(0.99)

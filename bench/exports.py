@@ -22,16 +22,10 @@ import asyncio
 import codecs
 import csv
 import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -41,23 +35,14 @@ import psutil
 from barter.api.keys import service as keys_service
 from barter.api.keys.schemas import KeyCreate
 from barter.storage.database import init_connection
-from barter.storage.embedded import EmbeddedPostgres
 from bench.report import write_section
+from bench.serving import serving
 
 SECRET = "bench-secret-0123456789abcdef"
 NOTE = "ปลาแห้งตากแดด ล็อตที่ "
 MiB = 1024 * 1024
 # Flat: streaming every row may grow the server by at most this much more than a tenth of them.
 FLAT_MARGIN_MIB = 8
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 async def setup(url: str, offers: int) -> tuple[str, int]:
@@ -312,65 +297,34 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="barter-bench-exports-") as tmp:
-        data_dir = Path(tmp) / "data"
-        embedded = EmbeddedPostgres(data_dir)
-        embedded.start()
-        url = embedded.url("barter")
-        port = free_port()
-        env = {
-            **os.environ,
-            "BARTER_DATA_DIR": str(data_dir),
-            "BARTER_PORT": str(port),
-            "BARTER_SECRET": SECRET,
-            "BARTER_LOG_LEVEL": "warning",
-        }
-        env.pop("BARTER_DATABASE_URL", None)
-        server = subprocess.Popen([sys.executable, "-m", "barter", "serve"], env=env)
-        base = f"http://127.0.0.1:{port}"
-        runs: list[Run] = []
-        exchange_runs: list[Run] = []
-        expected: dict[str, int] = {}
-        rss_start = 0
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not become healthy")
-                time.sleep(0.2)
-            started = time.perf_counter()
-            key, rice = asyncio.run(setup(url, args.offers))
-            print(f"{args.offers:,} offers inserted in {time.perf_counter() - started:.1f} s")
-            rss_start = psutil.Process(server.pid).memory_info().rss
-            export(base, key, server.pid, "/v1/exports/offers.csv", {"category_id": "rice"}, rice)  # warm-up
-            for path in ("/v1/exports/offers.csv", "/v1/exports/offers.geojson"):
-                runs.append(export(base, key, server.pid, path, {"category_id": "rice"}, rice))
-                runs.append(export(base, key, server.pid, path, {}, args.offers))
-            started = time.perf_counter()
-            expected = asyncio.run(add_swaps(url, min(args.swaps, args.offers // 2)))
-            print(f"{args.swaps:,} swaps inserted in {time.perf_counter() - started:.1f} s")
-            for kind, total, south in (
-                ("proposals", expected["transfers"], expected["south_transfers"]),
-                ("ledger", expected["ledger"], expected["south_ledger"]),
-            ):
-                for fmt in ("csv", "geojson"):
-                    path = f"/v1/exports/{kind}.{fmt}"
-                    exchange_runs.append(export(base, key, server.pid, path, {"region": "south"}, south))
-                    exchange_runs.append(export(base, key, server.pid, path, {}, total))
-            for run in runs + exchange_runs:
-                print(
-                    f"{run.name}: {run.rows:,} rows, {run.bytes / MiB:.1f} MiB in {run.seconds:.2f} s, "
-                    f"server RSS {run.rss_before / MiB:.0f} -> {run.rss_peak / MiB:.0f} MiB"
-                )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
-            embedded.stop()
+    runs: list[Run] = []
+    exchange_runs: list[Run] = []
+    with serving("barter-bench-exports-", SECRET) as served:
+        base, url, pid = served.base, served.database_url, served.pid
+        started = time.perf_counter()
+        key, rice = asyncio.run(setup(url, args.offers))
+        print(f"{args.offers:,} offers inserted in {time.perf_counter() - started:.1f} s")
+        rss_start = psutil.Process(pid).memory_info().rss
+        export(base, key, pid, "/v1/exports/offers.csv", {"category_id": "rice"}, rice)  # warm-up
+        for path in ("/v1/exports/offers.csv", "/v1/exports/offers.geojson"):
+            runs.append(export(base, key, pid, path, {"category_id": "rice"}, rice))
+            runs.append(export(base, key, pid, path, {}, args.offers))
+        started = time.perf_counter()
+        expected = asyncio.run(add_swaps(url, min(args.swaps, args.offers // 2)))
+        print(f"{args.swaps:,} swaps inserted in {time.perf_counter() - started:.1f} s")
+        for kind, total, south in (
+            ("proposals", expected["transfers"], expected["south_transfers"]),
+            ("ledger", expected["ledger"], expected["south_ledger"]),
+        ):
+            for fmt in ("csv", "geojson"):
+                path = f"/v1/exports/{kind}.{fmt}"
+                exchange_runs.append(export(base, key, pid, path, {"region": "south"}, south))
+                exchange_runs.append(export(base, key, pid, path, {}, total))
+        for run in runs + exchange_runs:
+            print(
+                f"{run.name}: {run.rows:,} rows, {run.bytes / MiB:.1f} MiB in {run.seconds:.2f} s, "
+                f"server RSS {run.rss_before / MiB:.0f} -> {run.rss_peak / MiB:.0f} MiB"
+            )
 
     lines = _table(runs)
     full = [r for r in runs if r.rows == args.offers]

@@ -6,14 +6,15 @@ import base64
 import binascii
 import hashlib
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, PathParameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
+from barter.api.schemas import Page
 from barter.domain.access import Caller
 from barter.domain.errors import (
     BarterError,
@@ -97,6 +98,28 @@ def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
         raise ValidationFailed(
             [FieldError("cursor", "not a cursor from this list with this sort; start again without it")]
         ) from None
+
+
+Cursor = Annotated[str | None, QueryParameter(max_length=400)]
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_HasId)
+
+
+def last_id(cursor: str | None) -> int | None:
+    """Where a page of a list in id order starts: the id its cursor ended at (None: the first)."""
+    return decode_cursor(cursor, "id", int)[1] if cursor else None
+
+
+def id_page(data: list[_Row], *, more: bool) -> Page[_Row]:
+    """A page of a list in id order; `more` when the query (asked for limit + 1) found a row past it."""
+    return Page(data=data, next_cursor=encode_cursor("id", data[-1].id, data[-1].id) if more else None)
 
 
 # --- idempotent POSTs ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import decode_cursor, encode_cursor
+from barter.api.http import Cursor, Limit, id_page, last_id
 from barter.api.openapi import problems
 from barter.api.schemas import Page
 from barter.domain.access import require_role
@@ -48,20 +48,17 @@ class AuditController(Controller):
         entity: Annotated[str | None, QueryParameter(max_length=40)] = None,
         entity_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
         community_id: Annotated[int | None, QueryParameter(ge=1)] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[AuditEntry]:
         require_role(caller, "admin", "coordinator")
-        before_id = decode_cursor(cursor, "id", int)[1] if cursor else None
         rows = await repo.list_entries(
             conn,
             caller,
             entity=entity,
             entity_id=entity_id,
             community_id=community_id,
-            before_id=before_id,
+            before_id=last_id(cursor),
             limit=limit + 1,
         )
-        data = [AuditEntry(**dict(r)) for r in rows[:limit]]
-        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
-        return Page(data=data, next_cursor=next_cursor)
+        return id_page([AuditEntry(**dict(r)) for r in rows[:limit]], more=len(rows) > limit)

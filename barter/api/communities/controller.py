@@ -10,22 +10,22 @@ from barter.api.communities import service
 from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.api.deps import Conn
 from barter.api.http import (
+    Cursor,
     IdempotencyDep,
     IdPath,
     IfMatch,
-    decode_cursor,
-    encode_cursor,
+    Limit,
     etag,
     expected_version,
+    id_page,
     json_response,
+    last_id,
 )
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE, problems
 from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
 from barter.storage.repos import communities as repo
 from barter.workflow.schemas import AccountOut
-
-Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 
 
 class CommunityController(Controller):
@@ -55,16 +55,19 @@ class CommunityController(Controller):
         q: Annotated[
             str | None, QueryParameter(max_length=100, description="Search Thai or English names")
         ] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+        cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[CommunityOut]:
-        after = decode_cursor(cursor, "id", int)[1] if cursor else None
         rows = await repo.list_page(
-            conn, region=region, province_code=province_code, kind=kind, q=q, after_id=after, limit=limit + 1
+            conn,
+            region=region,
+            province_code=province_code,
+            kind=kind,
+            q=q,
+            after_id=last_id(cursor),
+            limit=limit + 1,
         )
-        data = [service.to_out(r, caller) for r in rows[:limit]]
-        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
-        return Page(data=data, next_cursor=next_cursor)
+        return id_page([service.to_out(r, caller) for r in rows[:limit]], more=len(rows) > limit)
 
     @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
     async def get_one(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> Response[CommunityOut]:

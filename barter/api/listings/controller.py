@@ -13,9 +13,11 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import (
+    Cursor,
     IdempotencyDep,
     IdPath,
     IfMatch,
+    Limit,
     decode_cursor,
     encode_cursor,
     etag,
@@ -121,8 +123,8 @@ ListingFilterDep = NamedDependency[ListingFilter]
 def provide_listing_query(
     listing_filter: ListingFilterDep,
     sort: FromQuery[Sort] = "-created_at",
-    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ) -> ListingQuery:
     if sort == "distance" and listing_filter.near_lat is None:
         raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon")])

@@ -12,14 +12,16 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import (
+    Cursor,
     IdempotencyDep,
     IdPath,
+    Limit,
     OptionalIfMatch,
-    decode_cursor,
-    encode_cursor,
     etag,
     expected_version,
+    id_page,
     json_response,
+    last_id,
 )
 from barter.api.logistics import service
 from barter.api.logistics.schemas import (
@@ -38,8 +40,6 @@ from barter.domain.model import Region
 
 GEOJSON = "application/geo+json"
 MOVE = problems(400, 401, 403, 404, 409, 412, 413, 422)
-Cursor = Annotated[str | None, QueryParameter(max_length=400)]
-Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size")]
 PlanRef = Annotated[
     str,
     PathParameter(
@@ -88,13 +88,16 @@ class LogisticsPlanController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[PlanSummary]:
-        before = decode_cursor(cursor, "id", int)[1] if cursor else None
         data = await service.list_plans(
-            conn, caller, preview=preview, status=status, region=region, before_id=before, limit=limit + 1
+            conn,
+            caller,
+            preview=preview,
+            status=status,
+            region=region,
+            before_id=last_id(cursor),
+            limit=limit + 1,
         )
-        more = len(data) > limit
-        data = data[:limit]
-        return Page(data=data, next_cursor=encode_cursor("id", data[-1].id, data[-1].id) if more else None)
+        return id_page(data[:limit], more=len(data) > limit)
 
     @get(
         "/{plan:str}",
@@ -150,13 +153,16 @@ class ShipmentController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[ShipmentOut]:
-        before = decode_cursor(cursor, "id", int)[1] if cursor else None
         data = await service.list_shipments(
-            conn, caller, plan_id=plan, status=status, region=region, before_id=before, limit=limit + 1
+            conn,
+            caller,
+            plan_id=plan,
+            status=status,
+            region=region,
+            before_id=last_id(cursor),
+            limit=limit + 1,
         )
-        more = len(data) > limit
-        data = data[:limit]
-        return Page(data=data, next_cursor=encode_cursor("id", data[-1].id, data[-1].id) if more else None)
+        return id_page(data[:limit], more=len(data) > limit)
 
     @get(
         "/{shipment_id:int}",

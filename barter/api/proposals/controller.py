@@ -12,15 +12,17 @@ from msgspec import Meta
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import (
+    Cursor,
     Idempotency,
     IdempotencyDep,
     IdPath,
+    Limit,
     OptionalIfMatch,
-    decode_cursor,
-    encode_cursor,
     etag,
     expected_version,
+    id_page,
     json_response,
+    last_id,
 )
 from barter.api.openapi import problems
 from barter.api.problems import barter_error_handler
@@ -98,11 +100,10 @@ class ProposalController(Controller):
         ] = None,
         region: FromQuery[Region | None] = None,
         community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[ProposalOut]:
         require_row_level(caller)
-        before = decode_cursor(cursor, "id", int)[1] if cursor else None
         rows = await repo.list_page(
             conn,
             caller,
@@ -110,12 +111,10 @@ class ProposalController(Controller):
             status=status,
             region=region,
             community_id=community_id,
-            before_id=before,
+            before_id=last_id(cursor),
             limit=limit + 1,
         )
-        data = await workflow.load(conn, rows[:limit])
-        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
-        return Page(data=data, next_cursor=next_cursor)
+        return id_page(await workflow.load(conn, rows[:limit]), more=len(rows) > limit)
 
     @get(
         "/{proposal_id:int}",

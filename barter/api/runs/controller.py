@@ -8,12 +8,19 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody
 from msgspec import Meta
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import IdempotencyDep, IdPath, decode_cursor, encode_cursor
+from barter.api.http import (
+    Cursor,
+    IdempotencyDep,
+    IdPath,
+    Limit,
+    id_page,
+    last_id,
+)
 from barter.api.openapi import problems
 from barter.api.schemas import Page
 from barter.api.validation import Input
@@ -109,17 +116,12 @@ class RunController(Controller):
         conn: Conn,
         caller: CallerDep,
         status: FromQuery[Literal["queued", "running", "succeeded", "failed"] | None] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[RunOut]:
         require_role(caller, "admin", "coordinator")
-        before = decode_cursor(cursor, "id", int)[1] if cursor else None
-        rows = await repo.list_page(conn, caller, status=status, before_id=before, limit=limit + 1)
-        data = [run_out(r) for r in rows[:limit]]
-        return Page(
-            data=data,
-            next_cursor=encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None,
-        )
+        rows = await repo.list_page(conn, caller, status=status, before_id=last_id(cursor), limit=limit + 1)
+        return id_page([run_out(r) for r in rows[:limit]], more=len(rows) > limit)
 
     @get(
         "/{run_id:int}",

@@ -8,7 +8,14 @@ from litestar.params import JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import IdempotencyDep, IdPath, decode_cursor, encode_cursor
+from barter.api.http import (
+    Cursor,
+    IdempotencyDep,
+    IdPath,
+    Limit,
+    id_page,
+    last_id,
+)
 from barter.api.openapi import problems
 from barter.api.schemas import ListOf, Page
 from barter.api.webhooks import service
@@ -76,13 +83,10 @@ class WebhookController(Controller):
         delivery_state: Annotated[
             DeliveryState | None, QueryParameter(name="state", description="Only deliveries in this state")
         ] = None,
-        cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[DeliveryOut]:
-        before_id = decode_cursor(cursor, "id", int)[1] if cursor else None
         rows = await service.deliveries(
-            conn, caller, webhook_id, state=delivery_state, before_id=before_id, limit=limit + 1
+            conn, caller, webhook_id, state=delivery_state, before_id=last_id(cursor), limit=limit + 1
         )
-        data = rows[:limit]
-        next_cursor = encode_cursor("id", data[-1].id, data[-1].id) if len(rows) > limit else None
-        return Page(data=data, next_cursor=next_cursor)
+        return id_page(rows[:limit], more=len(rows) > limit)

@@ -182,26 +182,10 @@ class PlanSummary(msgspec.Struct):
     version: int
 
 
-class PlanOut(msgspec.Struct):
+class PlanOut(PlanSummary):
     """A plan with its shipments, hand-overs and unplaced transfers. `deferred` counts the
     proposals left for the next plan when the scope held more than one plan takes."""
 
-    id: int
-    preview: bool
-    status: PlanStatus
-    scope: list[str]
-    regions: list[str]
-    proposals: list[int]
-    deferred: int
-    seed: int
-    strategy: str
-    starts_at: datetime
-    time_limited: int
-    totals: TotalsOut
-    requested_by: int | None
-    created_at: datetime
-    cancelled_at: datetime | None
-    version: int
     shipments: list[ShipmentOut]
     handovers: list[HandoverOut]
     unplaced: list[UnplacedOut]

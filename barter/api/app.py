@@ -40,6 +40,7 @@ from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
 from barter.api.validation import refuse_nul_in_query
 from barter.api.webhooks.controller import WebhookController
+from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
@@ -124,8 +125,10 @@ def create_app(
         finally:
             database.close()
 
+    console = console_parts(settings)
     app = Litestar(
         route_handlers=[
+            *console.route_handlers,
             health,
             ReferenceController,
             CommunityController,
@@ -153,12 +156,22 @@ def create_app(
         middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
+        template_config=console.template_config,
         openapi_config=OpenAPIConfig(
             title="barter",
             version=__version__,
             description="Moneyless trade for community networks: listings, matching, approval and logistics.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin()],
+            # The explorer's assets are served by the app itself: it works offline.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+                    favicon=f"<link rel='icon' type='image/png' href='{SWAGGER}/favicon-32x32.png'>",
+                ),
+                JsonRenderPlugin(),
+            ],
             components=Components(
                 security_schemes={
                     "BearerKey": SecurityScheme(

@@ -55,10 +55,13 @@ async def test_keys_are_stored_only_as_keyed_hashes(world: World) -> None:
 
 
 def test_every_route_needs_a_key_or_is_on_the_public_list(app: Litestar) -> None:
-    """Walk the route table: each handler either takes the caller or is explicitly public."""
+    """Walk the route table: each handler either takes the caller or is explicitly public.
+    (The console's pages and files are walked by tests/console/test_pages.py.)"""
     for route in app.routes:
-        if not isinstance(route, HTTPRoute) or route.path.startswith("/schema"):
+        if not isinstance(route, HTTPRoute) or route.path.startswith(("/schema", "/console", "/static")):
             continue
+        if route.path == "/":
+            continue  # the front door: a redirect to the console
         for handler in route.route_handlers:
             if handler.http_methods == {"OPTIONS"}:
                 continue  # Litestar's automatic OPTIONS answer says only which methods exist

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.background_tasks import BackgroundTask
@@ -29,7 +30,7 @@ from barter.domain.errors import FieldError, Forbidden, NotFound, ValidationFail
 from barter.domain.model import REGIONS, Region
 from barter.settings import Settings
 from barter.storage.repos import runs as repo
-from barter.workflow.runner import Runner
+from barter.workflow.runner import Reservation, Runner
 from barter.workflow.schemas import RunOut
 
 
@@ -48,6 +49,40 @@ class RunCreate(Input):
 
 def run_out(row: Any) -> RunOut:
     return RunOut(**dict(row))
+
+
+async def begin_run(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, runner: Runner, data: RunCreate
+) -> tuple[RunOut, Reservation]:
+    """Record a run for the caller's regions (or those asked for) and reserve them; the caller
+    starts `runner.start(reservation)` once its transaction has committed, or releases it."""
+    require_role(caller, "admin", "coordinator")
+    regions = sorted(data.regions or (REGIONS if caller.is_admin else caller.regions))
+    outside = [r for r in regions if not caller.covers_region(r)]
+    if outside:
+        raise Forbidden(f"Your key does not cover {', '.join(outside)}")
+    if data.max_cycle_length == 1:
+        raise ValidationFailed([FieldError("max_cycle_length", "2 to 8, or 0 for no limit")])
+    engine = {
+        "max_cycle_length": 3,
+        "max_chain_length": 3,
+        "balance_tolerance": 0.1,
+        "transport_cost_per_kg_km": 0.0,
+        "exchange_fixed_cost": 0.0,
+        "road_factor": 1.3,
+        "time_limit_s": settings.matching_time_limit_s,
+    }
+    asked = msgspec.structs.asdict(data)
+    overrides = {k: v for k, v in asked.items() if v is not None and k not in ("regions", "seed")}
+    seed = data.seed if data.seed is not None else settings.matching_seed
+    reservation = await runner.reserve(regions)
+    try:
+        row = await repo.insert(conn, regions, engine | overrides, seed, caller.key_id)
+        await reservation.mark(row["id"])
+    except BaseException:
+        await reservation.release()
+        raise
+    return run_out(row), reservation
 
 
 def _can_see(caller: Caller, row: Any) -> bool:
@@ -73,41 +108,14 @@ class RunController(Controller):
         state: State,
         idempotency: IdempotencyDep,
     ) -> Response[RunOut]:
-        require_role(caller, "admin", "coordinator")
-        settings: Settings = state.settings
-        regions = sorted(data.regions or (REGIONS if caller.is_admin else caller.regions))
-        outside = [r for r in regions if not caller.covers_region(r)]
-        if outside:
-            raise Forbidden(f"Your key does not cover {', '.join(outside)}")
-        if data.max_cycle_length == 1:
-            raise ValidationFailed([FieldError("max_cycle_length", "2 to 8, or 0 for no limit")])
-        engine = {
-            "max_cycle_length": 3,
-            "max_chain_length": 3,
-            "balance_tolerance": 0.1,
-            "transport_cost_per_kg_km": 0.0,
-            "exchange_fixed_cost": 0.0,
-            "road_factor": 1.3,
-            "time_limit_s": settings.matching_time_limit_s,
-        }
-        overrides = {
-            k: v
-            for k, v in msgspec.structs.asdict(data).items()
-            if v is not None and k not in ("regions", "seed")
-        }
-        seed = data.seed if data.seed is not None else settings.matching_seed
-        runner: Runner = state.runner
-        reservation = await runner.reserve(regions)
+        out, reservation = await begin_run(conn, caller, state.settings, state.runner, data)
         try:
-            row = await repo.insert(conn, regions, engine | overrides, seed, caller.key_id)
-            await reservation.mark(row["id"])
-            out = run_out(row)
             response = await idempotency.respond(out, 202, {"Location": f"/v1/matching/runs/{out.id}"})
         except BaseException:
             await reservation.release()
             raise
         # Starts once the response is sent, which is after this request's transaction committed.
-        response.background = BackgroundTask(runner.start, reservation)
+        response.background = BackgroundTask(state.runner.start, reservation)
         return response
 
     @get("/", summary="Matching runs, newest first", responses=problems(400, 401, 403, 422))

@@ -1,0 +1,297 @@
+"""The console's one door to the use cases: every page calls these functions and nothing else.
+
+Until the services layer (barter/services) lands, they call today's services in
+barter/api/<feature>/service.py and barter/workflow/; rewiring the console is this file alone.
+Each takes the request's connection and the signed-in caller, so the API's authorization rules
+apply unchanged (another tenant's objects are not found).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from barter.api.communities import service as communities
+from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
+from barter.api.listings import service as listings
+from barter.api.listings.schemas import NeedCreate, NeedOut, OfferCreate, OfferOut
+from barter.api.logistics import service as logistics
+from barter.api.logistics.schemas import PlanCreate, PlanOut, PlanSummary, ShipmentOut
+from barter.api.runs.controller import RunCreate, begin_run, run_out
+from barter.api.stats import service as stats
+from barter.api.stats.schemas import SupplyDemand
+from barter.domain.access import Caller, require_row_level
+from barter.domain.clock import Clock
+from barter.domain.errors import NotFound
+from barter.domain.proposals import Action
+from barter.settings import Settings
+from barter.storage import reference
+from barter.storage.repos import communities as communities_repo
+from barter.storage.repos import listings as listings_repo
+from barter.storage.repos import proposals as proposals_repo
+from barter.storage.repos import runs as runs_repo
+from barter.workflow import proposals as workflow
+from barter.workflow.runner import Reservation, Runner
+from barter.workflow.schemas import AccountOut, ProposalOut, RunOut
+
+__all__ = [
+    "AccountOut",
+    "CommunityCreate",
+    "CommunityOut",
+    "CommunityPatch",
+    "NeedCreate",
+    "NeedOut",
+    "OfferCreate",
+    "OfferOut",
+    "PlanCreate",
+    "PlanOut",
+    "PlanSummary",
+    "ProposalOut",
+    "RunCreate",
+    "RunOut",
+    "ShipmentOut",
+    "SupplyDemand",
+]
+
+# --- reference lists for forms ----------------------------------------------------------------
+
+
+async def provinces(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in await reference.list_provinces(conn, None)]
+
+
+async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in await reference.list_categories(conn)]
+
+
+async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in await reference.list_items(conn, None, None)]
+
+
+async def subdistrict(conn: asyncpg.Connection, code: str) -> dict[str, Any] | None:
+    row = await reference.get_subdistrict(conn, code)
+    return None if row is None else dict(row)
+
+
+# --- communities --------------------------------------------------------------------------------
+
+
+def _console_sees(caller: Caller, community: CommunityOut) -> bool:
+    """The console shows the communities a caller acts for (its own, or those of its regions)."""
+    return caller.acts_for(community.id, community.region)
+
+
+async def list_communities(
+    conn: asyncpg.Connection, caller: Caller, *, q: str | None = None, limit: int = 200
+) -> list[CommunityOut]:
+    if caller.role == "community":
+        assert caller.community_id is not None
+        return [await communities.get(conn, caller, caller.community_id)]
+    regions: list[str | None] = [None] if caller.is_admin else [*sorted(caller.regions)]
+    out: list[CommunityOut] = []
+    for region in regions:
+        rows = await communities_repo.list_page(
+            conn, region=region, province_code=None, kind=None, q=q, after_id=None, limit=limit
+        )
+        out.extend(communities.to_out(r, caller) for r in rows)
+    return sorted(out, key=lambda c: c.id)
+
+
+async def similar_communities(
+    conn: asyncpg.Connection, caller: Caller, name: str, province_code: str
+) -> list[CommunityOut]:
+    """Likely duplicates: a community of the same province whose name contains this one."""
+    if not name.strip():
+        return []
+    rows = await communities_repo.list_page(
+        conn, region=None, province_code=province_code, kind=None, q=name.strip(), after_id=None, limit=5
+    )
+    return [communities.to_out(r, caller) for r in rows]
+
+
+async def community(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityOut:
+    out = await communities.get(conn, caller, community_id)
+    if not _console_sees(caller, out):
+        raise NotFound("No community you can act for with that id")
+    return out
+
+
+async def create_community(conn: asyncpg.Connection, caller: Caller, data: CommunityCreate) -> CommunityOut:
+    return await communities.create(conn, caller, data)
+
+
+async def update_community(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, version: int | None, data: CommunityPatch
+) -> CommunityOut:
+    return await communities.update(conn, caller, community_id, version, data)
+
+
+async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -> AccountOut:
+    return await communities.account(conn, caller, community_id)
+
+
+# --- offers and needs ---------------------------------------------------------------------------
+
+
+async def _open_listings(
+    conn: asyncpg.Connection, caller: Caller, kind: listings_repo.Kind, community_id: int
+) -> list[asyncpg.Record]:
+    await community(conn, caller, community_id)
+    flt = listings_repo.ListingFilter(community_id=community_id, status="open")
+    return await listings_repo.list_page(conn, kind, caller, flt, sort="-created_at", after=None, limit=200)
+
+
+async def offers_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[OfferOut]:
+    return [listings.offer_out(r) for r in await _open_listings(conn, caller, "offer", community_id)]
+
+
+async def needs_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[NeedOut]:
+    return [listings.need_out(r) for r in await _open_listings(conn, caller, "need", community_id)]
+
+
+async def post_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate) -> OfferOut:
+    return await listings.create_offer(conn, caller, data)
+
+
+async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) -> NeedOut:
+    return await listings.create_need(conn, caller, data)
+
+
+async def withdraw(
+    conn: asyncpg.Connection, caller: Caller, kind: listings_repo.Kind, listing_id: int
+) -> int:
+    """Withdraw a listing; answers its community's id."""
+    out = await listings.withdraw(conn, caller, kind, listing_id, None)
+    return out.community_id
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+async def start_run(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, runner: Runner, data: RunCreate
+) -> tuple[RunOut, Reservation]:
+    """The caller must start `runner.start(reservation)` after its transaction commits."""
+    return await begin_run(conn, caller, settings, runner, data)
+
+
+async def runs(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:
+    if caller.role not in ("admin", "coordinator"):
+        return []
+    rows = await runs_repo.list_page(conn, caller, status=None, before_id=None, limit=limit)
+    return [run_out(r) for r in rows]
+
+
+async def run(conn: asyncpg.Connection, caller: Caller, run_id: int) -> RunOut:
+    row = await runs_repo.get(conn, run_id)
+    if (
+        row is None
+        or caller.role not in ("admin", "coordinator")
+        or not (caller.is_admin or caller.regions & set(row["regions"]))
+    ):
+        raise NotFound("No run with that id")
+    return run_out(row)
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+async def proposals(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    *,
+    status: str | None = None,
+    run_id: int | None = None,
+    community_id: int | None = None,
+    limit: int = 100,
+) -> list[ProposalOut]:
+    require_row_level(caller)
+    rows = await proposals_repo.list_page(
+        conn,
+        caller,
+        run_id=run_id,
+        status=status,
+        region=None,
+        community_id=community_id,
+        before_id=None,
+        limit=limit,
+    )
+    return await workflow.load(conn, rows)
+
+
+async def proposal(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:
+    require_row_level(caller)
+    return await workflow.get(conn, caller, proposal_id)
+
+
+@dataclass(frozen=True)
+class Moved:
+    proposal: ProposalOut
+    conflict: Exception | None
+
+
+async def move(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    proposal_id: int,
+    action: Action,
+    clock: Clock,
+    *,
+    community_id: int | None = None,
+    reason: str | None = None,
+) -> Moved:
+    outcome = await workflow.transition(
+        conn, caller, proposal_id, action, clock, community_id=community_id, reason=reason
+    )
+    return Moved(outcome.proposal, outcome.conflict)
+
+
+# --- logistics ----------------------------------------------------------------------------------
+
+
+async def plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock) -> PlanOut:
+    return await logistics.create_plan(conn, caller, data, clock)
+
+
+async def plans(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[PlanSummary]:
+    page = await logistics.list_plans(
+        conn, caller, preview=None, status=None, region=None, before_id=None, limit=limit
+    )
+    return list(page)
+
+
+async def plan_of(conn: asyncpg.Connection, caller: Caller, plan_id: int) -> PlanOut:
+    return await logistics.get_plan(conn, caller, plan_id)
+
+
+async def shipment(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> ShipmentOut:
+    return await logistics.get_shipment(conn, caller, shipment_id)
+
+
+async def shipments(conn: asyncpg.Connection, caller: Caller, limit: int = 50) -> list[ShipmentOut]:
+    page = await logistics.list_shipments(
+        conn, caller, plan_id=None, status=None, region=None, before_id=None, limit=limit
+    )
+    return list(page)
+
+
+async def move_shipment(
+    conn: asyncpg.Connection, caller: Caller, shipment_id: int, action: str, clock: Clock
+) -> ShipmentOut:
+    return await logistics.move_shipment(conn, caller, shipment_id, action, clock, None)
+
+
+# --- the day's overview -------------------------------------------------------------------------
+
+
+async def supply_demand(conn: asyncpg.Connection, caller: Caller) -> SupplyDemand | None:
+    if caller.role == "community":
+        return None
+    return await stats.supply_demand(conn, caller, "category", None)
+
+
+def expiring(proposal: ProposalOut, now: datetime, within: timedelta = timedelta(hours=24)) -> bool:
+    return proposal.status == "proposed" and proposal.hold_expires_at - now <= within

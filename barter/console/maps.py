@@ -6,6 +6,7 @@ Pure functions that return what the templates draw as inline SVG (no tiles, no n
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -66,15 +67,72 @@ class Map:
     points: list[Point] = field(default_factory=list)
     arrows: list[Arrow] = field(default_factory=list)
     highlight: set[str] = field(default_factory=set)
+    box: tuple[float, float, float, float] | None = None  # x, y, width, height when zoomed
 
     @property
     def view_box(self) -> str:
-        return f"0 0 {self.width:g} {self.height:g}"
+        x, y, w, h = self.box or (0.0, 0.0, self.width, self.height)
+        return f"{x:g} {y:g} {w:g} {h:g}"
+
+    @property
+    def _span(self) -> float:
+        return self.box[2] if self.box else self.width
 
     @property
     def marker(self) -> float:
         """A point's radius: about the same on screen however far the map is zoomed."""
-        return 9.0
+        return round(self._span / 70, 2)
+
+    @property
+    def font(self) -> float:
+        return round(self._span / 24, 2)
+
+    @property
+    def stroke(self) -> float:
+        return round(self._span / 220, 2)
+
+    def label_left(self, p: Point) -> bool:
+        """Write a point's name to its left when it stands in the right half of the view."""
+        x, _, w, _ = self.box or (0.0, 0.0, self.width, self.height)
+        return p.x > x + w / 2
+
+    def lines(self) -> list[Arrow]:
+        """The arrows as drawn: stopped short of the points, and moved aside so that goods going
+        both ways between two places show as two arrows."""
+        drawn: list[Arrow] = []
+        for a in self.arrows:
+            dx, dy = a.x2 - a.x1, a.y2 - a.y1
+            length = math.hypot(dx, dy)
+            if length <= 2.5 * self.marker:
+                continue
+            ux, uy = dx / length, dy / length
+            cut, aside = 1.6 * self.marker, 0.7 * self.marker
+            drawn.append(
+                Arrow(
+                    round(a.x1 + ux * cut - uy * aside, 1),
+                    round(a.y1 + uy * cut + ux * aside, 1),
+                    round(a.x2 - ux * cut - uy * aside, 1),
+                    round(a.y2 - uy * cut + ux * aside, 1),
+                    a.label,
+                )
+            )
+        return drawn
+
+
+MIN_SPAN = 160.0  # map units (1.6 degrees of latitude): a zoomed map still shows its surroundings
+
+
+def zoom(m: Map, pad: float = 0.35) -> Map:
+    """Frame the map around its points and arrows (a 4:3 box at least MIN_SPAN wide)."""
+    xs = [p.x for p in m.points] + [a.x1 for a in m.arrows] + [a.x2 for a in m.arrows]
+    ys = [p.y for p in m.points] + [a.y1 for a in m.arrows] + [a.y2 for a in m.arrows]
+    if not xs:
+        return m
+    w = max(max(xs) - min(xs), (max(ys) - min(ys)) * 4 / 3, MIN_SPAN / (1 + 2 * pad)) * (1 + 2 * pad)
+    h = w * 3 / 4
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    m.box = (round(cx - w / 2, 1), round(cy - h / 2, 1), round(w, 1), round(h, 1))
+    return m
 
 
 def base_map(highlight: set[str] | None = None) -> Map:

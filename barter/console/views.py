@@ -397,7 +397,7 @@ async def _community_page(
     offers = await uses.offers_of(conn, viewer.caller, community_id)
     needs = await uses.needs_of(conn, viewer.caller, community_id)
     proposals = await uses.proposals(conn, viewer.caller, community_id=community_id, limit=20)
-    m = maps.with_points(maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en))])
+    m = maps.zoom(maps.with_points(maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en))]))
     return page(
         "community.html",
         viewer,
@@ -466,17 +466,19 @@ class Matching(Controller):
 def proposal_map(p: uses.ProposalOut, points: dict[int, tuple[float, float]]) -> maps.Map:
     names = {part.community_id: i18n.pick(part.name_th, part.name_en) for part in p.participants}
     m = maps.with_points(maps.base_map(), [(*points[cid], names[cid]) for cid in names if cid in points])
-    return maps.with_arrows(
-        m,
-        [
-            (
-                points[t.giver_id],
-                points[t.receiver_id],
-                f"{i18n.pick(t.item_name_th, t.item_name_en)} {i18n.quantity(t.quantity, t.unit)}",
-            )
-            for t in p.transfers
-            if t.giver_id in points and t.receiver_id in points
-        ],
+    return maps.zoom(
+        maps.with_arrows(
+            m,
+            [
+                (
+                    points[t.giver_id],
+                    points[t.receiver_id],
+                    f"{i18n.pick(t.item_name_th, t.item_name_en)} {i18n.quantity(t.quantity, t.unit)}",
+                )
+                for t in p.transfers
+                if t.giver_id in points and t.receiver_id in points
+            ],
+        )
     )
 
 
@@ -626,7 +628,7 @@ class Logistics(Controller):
     @get("/plans/{plan_id:int}")
     async def plan(self, conn: Conn, viewer: ViewerDep, plan_id: FromPath[int]) -> Template:
         p = await uses.plan_of(conn, viewer.caller, plan_id)
-        return page("plan.html", viewer, "logistics", plan=p, map=shipment_map(p.shipments))
+        return page("plan.html", viewer, "logistics", plan=p, map=maps.zoom(shipment_map(p.shipments)))
 
     @get("/shipments/{shipment_id:int}/sheet")
     async def sheet(self, conn: Conn, viewer: ViewerDep, shipment_id: FromPath[int]) -> Template:
@@ -653,7 +655,13 @@ class Logistics(Controller):
             for stop in s.stops
         ]
         return page(
-            "sheet.html", viewer, "logistics", s=s, contacts=contacts, rows=rows, map=shipment_map([s])
+            "sheet.html",
+            viewer,
+            "logistics",
+            s=s,
+            contacts=contacts,
+            rows=rows,
+            map=maps.zoom(shipment_map([s])),
         )
 
     @post("/shipments/{shipment_id:int}/{action:str}")

@@ -9,6 +9,7 @@ templates/base.html.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -423,6 +424,15 @@ class Matching(Controller):
 
     @get("/")
     async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
+        if viewer.caller.role not in ("admin", "coordinator"):
+            return page(
+                "error.html",
+                viewer,
+                "matching",
+                status_code=403,
+                status=403,
+                message=_("Matching runs are started by coordinators."),
+            )
         regions = list(REGIONS) if viewer.caller.is_admin else sorted(viewer.caller.regions)
         return page(
             "matching.html", viewer, "matching", runs=await uses.runs(conn, viewer.caller), regions=regions
@@ -487,19 +497,7 @@ class Proposals(Controller):
 
     @get("/")
     async def queue(self, conn: Conn, viewer: ViewerDep, show: FromQuery[str] = "waiting") -> Template:
-        status = None if show in ("waiting", "all") else show
-        found = await uses.proposals(conn, viewer.caller, status=status if status != "waiting" else None)
-        if show == "waiting":
-            found = [p for p in found if any(_mine(viewer, p).values())]
-        return page(
-            "proposals.html",
-            viewer,
-            "proposals",
-            proposals=found,
-            show=show,
-            mine={p.id: _mine(viewer, p) for p in found},
-            approvable=any(_mine(viewer, p)["approve"] for p in found),
-        )
+        return await _queue(conn, viewer, show)
 
     @get("/{proposal_id:int}")
     async def card(self, conn: Conn, viewer: ViewerDep, proposal_id: FromPath[int]) -> Template:
@@ -548,9 +546,39 @@ class Proposals(Controller):
         self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
     ) -> Response[Any]:
         form = await read_form(request)
+        approved: list[int] = []
+        refused: list[int] = []
         for raw in form.get("ids", []):
-            await uses.move(conn, viewer.caller, int(raw), "approve", state.clock)
-        return to("/proposals/")
+            proposal_id = int(raw)
+            try:
+                async with conn.transaction():  # a savepoint: one refusal leaves the others
+                    moved = await uses.move(conn, viewer.caller, proposal_id, "approve", state.clock)
+            except BarterError:
+                refused.append(proposal_id)
+                continue
+            (refused if moved.conflict is not None else approved).append(proposal_id)
+        return await _queue(conn, viewer, "waiting", approved=approved, refused=refused)
+
+
+async def _queue(
+    conn: Conn, viewer: Viewer, show: str, *, approved: Sequence[int] = (), refused: Sequence[int] = ()
+) -> Template:
+    """The exchanges `show` asks for: what waits for me, a status, or all."""
+    status = None if show in ("waiting", "all") else show
+    found = await uses.proposals(conn, viewer.caller, status=status)
+    if show == "waiting":
+        found = [p for p in found if any(_mine(viewer, p).values())]
+    return page(
+        "proposals.html",
+        viewer,
+        "proposals",
+        proposals=found,
+        show=show,
+        mine={p.id: _mine(viewer, p) for p in found},
+        approvable=any(_mine(viewer, p)["approve"] for p in found),
+        approved=list(approved),
+        refused=list(refused),
+    )
 
 
 async def _card(

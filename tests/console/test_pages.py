@@ -242,3 +242,26 @@ async def test_english_on_request(world: World) -> None:
     assert 'lang="en"' in page.text
     assert "Register a community" in page.text
     assert "ลงทะเบียนชุมชน" not in page.text
+
+
+async def test_bulk_approval_approves_what_it_can_and_says_what_it_could_not(world: World) -> None:
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/proposals/")
+    response = await world.client.post(
+        "/console/proposals/approve",
+        data={"ids": [str(proposal_id), "999999"], "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 200
+    assert f"#{proposal_id}" in response.text
+    assert "#999999" in response.text  # named among those it could not approve
+    regions = await world.db.fetch(
+        "SELECT region FROM proposal_approvals WHERE proposal_id = $1", proposal_id
+    )
+    assert [r["region"] for r in regions] == ["south"]
+
+
+async def test_matching_is_for_coordinators(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    assert (await world.client.get("/console/matching/")).status_code == 403

@@ -20,7 +20,12 @@ from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection, provide_idempotency, release_abandoned_connections
+from barter.api.deps import (
+    provide_connection,
+    provide_idempotency,
+    provide_public_connection,
+    release_abandoned_connections,
+)
 from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
@@ -125,7 +130,7 @@ def create_app(
         finally:
             database.close()
 
-    console = console_parts(settings)
+    console = console_parts(settings, Provide(provide_public_connection))
     app = Litestar(
         route_handlers=[
             *console.route_handlers,

@@ -9,7 +9,6 @@ also carries Litestar's CSRF token (see barter/console/web.py).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -21,10 +20,8 @@ from litestar.di import NamedDependency
 
 from barter.domain.access import Caller
 from barter.domain.clock import Clock
-from barter.domain.keys import well_formed
+from barter.services import sessions
 from barter.settings import Settings
-from barter.storage.repos import console_sessions
-from barter.storage.repos import keys as keys_repo
 
 COOKIE = "barter_session"
 LIFETIME = timedelta(hours=12)
@@ -59,7 +56,7 @@ async def provide_viewer(request: Request[Any, Any, Any], state: State) -> Viewe
     clock: Clock = state.clock
     pool: asyncpg.Pool = state.pool
     async with pool.acquire() as conn:
-        found = await console_sessions.find_caller(
+        found = await sessions.session_caller(
             cast(asyncpg.Connection, conn), _secret(state), token, clock.now()
         )
     if found is None:
@@ -70,25 +67,14 @@ async def provide_viewer(request: Request[Any, Any, Any], state: State) -> Viewe
 
 async def sign_in(conn: asyncpg.Connection, state: State, key: str) -> str | None:
     """A new session token for a valid key; None for anything else."""
-    key = key.strip()
-    if not well_formed(key):
-        return None
-    caller = await keys_repo.find_caller(conn, _secret(state), key)
-    if caller is None:
-        return None
     clock: Clock = state.clock
-    now = clock.now()
-    token = secrets.token_urlsafe(32)
-    await console_sessions.delete_expired(conn, now)
-    if not await console_sessions.insert(conn, _secret(state), token, caller.key_id, now, now + LIFETIME):
-        return None
-    return token
+    return await sessions.open_session(conn, _secret(state), key, clock.now(), LIFETIME)
 
 
 async def sign_out(conn: asyncpg.Connection, state: State, request: Request[Any, Any, Any]) -> None:
     token = request.cookies.get(COOKIE)
     if token:
-        await console_sessions.delete(conn, _secret(state), token)
+        await sessions.close_session(conn, _secret(state), token)
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str | None) -> Cookie:
@@ -111,3 +97,6 @@ def with_cookie(response: Response[Any], request: Request[Any, Any, Any], token:
 
 ViewerDep = NamedDependency[Viewer]
 """Annotate a page's `viewer: ViewerDep` parameter: the page needs a signed-in viewer."""
+
+Conn = NamedDependency[asyncpg.Connection]
+"""A page's `conn: Conn`: the request's connection, provided by the app factory."""

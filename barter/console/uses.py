@@ -178,7 +178,7 @@ async def start_run(
     return await begin_run(conn, caller, settings, runner, data)
 
 
-async def runs(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:
+async def runs_of(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:
     if caller.role not in ("admin", "coordinator"):
         return []
     rows = await runs_repo.list_page(conn, caller, status=None, before_id=None, limit=limit)

@@ -21,10 +21,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from barter.api.deps import Conn
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
-from barter.console.session import Viewer, ViewerDep, sign_in, sign_out, with_cookie
+from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
 from barter.domain.errors import BarterError, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
@@ -171,7 +170,7 @@ class Today(Controller):
             if caller.role in ("admin", "coordinator")
             else []
         )
-        runs = await uses.runs(conn, caller, limit=1)
+        runs = await uses.runs_of(conn, caller, limit=1)
         supply = await uses.supply_demand(conn, caller)
         return page(
             "today.html",
@@ -435,7 +434,7 @@ class Matching(Controller):
             )
         regions = list(REGIONS) if viewer.caller.is_admin else sorted(viewer.caller.regions)
         return page(
-            "matching.html", viewer, "matching", runs=await uses.runs(conn, viewer.caller), regions=regions
+            "matching.html", viewer, "matching", runs=await uses.runs_of(conn, viewer.caller), regions=regions
         )
 
     @post("/runs")

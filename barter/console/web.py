@@ -26,7 +26,6 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 from litestar_htmx import ClientRedirect, HTMXRequest
 
-from barter.api.deps import provide_public_connection
 from barter.console import i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, provide_viewer
@@ -237,7 +236,10 @@ def root() -> Redirect:
     return Redirect(path=f"{PREFIX}/")
 
 
-def console_parts(settings: Settings) -> ConsoleParts:
+def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
+    """What the app registers for the console. `connection` provides the request's pooled
+    connection (a transaction for anything but GET): the app factory's, so that the console
+    imports nothing from the JSON API."""
     from barter.console import views
 
     assert settings.secret is not None
@@ -253,7 +255,7 @@ def console_parts(settings: Settings) -> ConsoleParts:
         path=PREFIX,
         route_handlers=views.HANDLERS,
         dependencies={
-            "conn": Provide(provide_public_connection),
+            "conn": connection,
             "viewer": Provide(provide_viewer),
         },
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],

@@ -108,6 +108,11 @@ def pick(th: str | None, en: str | None) -> str:
     return first or second or "–"
 
 
+def slash_date(value: date) -> str:
+    """A date as typed in the console's forms: d/m/yyyy, Buddhist era."""
+    return f"{value.day}/{value.month}/{value.year + BUDDHIST_ERA_OFFSET}"
+
+
 def parse_thai_date(text: str) -> date | None:
     """A date typed in a form: ISO (from a date picker), or d/m/yyyy with a Buddhist-era year
     (a year above 2400 is taken as Buddhist era)."""

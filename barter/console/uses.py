@@ -17,7 +17,7 @@ import asyncpg
 from barter.api.communities import service as communities
 from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.api.listings import service as listings
-from barter.api.listings.schemas import NeedCreate, NeedOut, OfferCreate, OfferOut
+from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.api.logistics import service as logistics
 from barter.api.logistics.schemas import PlanCreate, PlanOut, PlanSummary, ShipmentOut
 from barter.api.runs.controller import RunCreate, begin_run, run_out
@@ -33,6 +33,7 @@ from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
 from barter.storage.repos import proposals as proposals_repo
 from barter.storage.repos import runs as runs_repo
+from barter.storage.repos.listings import Kind
 from barter.workflow import proposals as workflow
 from barter.workflow.runner import Reservation, Runner
 from barter.workflow.schemas import AccountOut, ProposalOut, RunOut
@@ -42,10 +43,13 @@ __all__ = [
     "CommunityCreate",
     "CommunityOut",
     "CommunityPatch",
+    "Kind",
     "NeedCreate",
     "NeedOut",
+    "NeedPatch",
     "OfferCreate",
     "OfferOut",
+    "OfferPatch",
     "PlanCreate",
     "PlanOut",
     "PlanSummary",
@@ -137,7 +141,7 @@ async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -
 
 
 async def _open_listings(
-    conn: asyncpg.Connection, caller: Caller, kind: listings_repo.Kind, community_id: int
+    conn: asyncpg.Connection, caller: Caller, kind: Kind, community_id: int
 ) -> list[asyncpg.Record]:
     await community(conn, caller, community_id)
     flt = listings_repo.ListingFilter(community_id=community_id, status="open")
@@ -160,9 +164,19 @@ async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) 
     return await listings.create_need(conn, caller, data)
 
 
-async def withdraw(
-    conn: asyncpg.Connection, caller: Caller, kind: listings_repo.Kind, listing_id: int
-) -> int:
+async def change_offer(
+    conn: asyncpg.Connection, caller: Caller, offer_id: int, version: int, data: OfferPatch
+) -> OfferOut:
+    return await listings.update_offer(conn, caller, offer_id, version, data)
+
+
+async def change_need(
+    conn: asyncpg.Connection, caller: Caller, need_id: int, version: int, data: NeedPatch
+) -> NeedOut:
+    return await listings.update_need(conn, caller, need_id, version, data)
+
+
+async def withdraw(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int) -> int:
     """Withdraw a listing; answers its community's id."""
     out = await listings.withdraw(conn, caller, kind, listing_id, None)
     return out.community_id

@@ -361,16 +361,58 @@ class Communities(Controller):
             )
         return to(f"/communities/{community_id}")
 
-    @post("/{community_id:int}/{kind:str}/{listing_id:int}/withdraw")
-    async def withdraw(
+    @post(
+        [
+            "/{community_id:int}/offers/{listing_id:int}/edit",
+            "/{community_id:int}/needs/{listing_id:int}/edit",
+        ]
+    )
+    async def change(
         self,
+        request: Request[Any, Any, Any],
         conn: Conn,
         viewer: ViewerDep,
         community_id: FromPath[int],
-        kind: FromPath[str],
         listing_id: FromPath[int],
     ) -> Response[Any]:
-        await uses.withdraw(conn, viewer.caller, "offer" if kind == "offers" else "need", listing_id)
+        kind = _kind_in(request)
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        version = int(one(form, "version") or 0)
+        quantity = number(form, "quantity", errors)
+        try:
+            if kind == "offers":
+                until = day(form, "available_until", errors)
+                data = convert({"quantity": quantity, "available_until": until}, uses.OfferPatch, errors)
+                await uses.change_offer(conn, viewer.caller, listing_id, version, data)
+            else:
+                by = day(form, "needed_by", errors)
+                data = convert({"quantity": quantity, "needed_by": by}, uses.NeedPatch, errors)
+                await uses.change_need(conn, viewer.caller, listing_id, version, data)
+        except ValidationFailed as exc:
+            errors_at = (
+                {"offer_error": _messages(exc)} if kind == "offers" else {"need_error": _messages(exc)}
+            )
+            return await _community_page(conn, viewer, community_id, status_code=422, **errors_at)
+        return to(f"/communities/{community_id}")
+
+    @post(
+        [
+            "/{community_id:int}/offers/{listing_id:int}/withdraw",
+            "/{community_id:int}/needs/{listing_id:int}/withdraw",
+        ]
+    )
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        community_id: FromPath[int],
+        listing_id: FromPath[int],
+    ) -> Response[Any]:
+        await uses.withdraw(
+            conn, viewer.caller, "offer" if _kind_in(request) == "offers" else "need", listing_id
+        )
         return to(f"/communities/{community_id}")
 
     @get("/{community_id:int}/account")
@@ -378,6 +420,11 @@ class Communities(Controller):
         c = await uses.community(conn, viewer.caller, community_id)
         acct = await uses.account(conn, viewer.caller, community_id)
         return page("account.html", viewer, "communities", community=c, account=acct)
+
+
+def _kind_in(request: Request[Any, Any, Any]) -> str:
+    """`offers` or `needs`: which list a listing's route is under."""
+    return "offers" if "/offers/" in request.url.path else "needs"
 
 
 def _messages(exc: ValidationFailed) -> str:

@@ -145,6 +145,7 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         thai_date=i18n.thai_date,
+        thai_slash=i18n.slash_date,
         number=i18n.number,
         quantity=i18n.quantity,
         unit=i18n.unit_name,

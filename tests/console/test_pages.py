@@ -265,3 +265,52 @@ async def test_bulk_approval_approves_what_it_can_and_says_what_it_could_not(wor
 async def test_matching_is_for_coordinators(world: World) -> None:
     await sign_in(world.client, world.keys[OWNER])
     assert (await world.client.get("/console/matching/")).status_code == 403
+
+
+async def test_changing_an_offer_in_thai_dates_and_a_stale_form_is_refused(world: World) -> None:
+    offer = await world.offer(COORD, quantity=200)
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    changed = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={
+            "quantity": "1,250",
+            "available_until": "31/1/2570",
+            "version": str(offer["version"]),
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    row = await world.db.fetchrow(
+        "SELECT quantity::float8 AS q, available_until FROM offers WHERE id = $1", offer["id"]
+    )
+    assert row is not None
+    assert row["q"] == 1250
+    assert str(row["available_until"]) == "2027-01-31"
+    page = await world.client.get(f"/console/communities/{a}")
+    assert "1,250 กก." in page.text
+    assert "31 ม.ค. 2570" in page.text
+    stale = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={"quantity": "5", "version": str(offer["version"]), "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 412
+    assert "เปลี่ยนไประหว่างนั้น" in stale.text
+    assert await world.db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer["id"]) == 1250
+
+
+async def test_withdrawing_a_need(world: World) -> None:
+    need = await world.need(COORD)
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    done = await world.client.post(
+        f"/console/communities/{a}/needs/{need['id']}/withdraw",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert await world.db.fetchval("SELECT status FROM needs WHERE id = $1", need["id"]) == "withdrawn"

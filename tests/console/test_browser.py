@@ -58,11 +58,14 @@ async def test_a_coordinators_day_from_sign_in_to_the_account(
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     await seed_partner_village(live, admin)
     context = await browser.new_context(locale="th-TH")
+    elsewhere: list[str] = []
+    context.on("request", lambda r: None if r.url.startswith(live) else elsewhere.append(r.url))
     page = await context.new_page()
     try:
         day = await coordinators_day(page, live, coordinator)
     finally:
         await context.close()
+    assert elsewhere == []  # every script, style, font and image came from the app
     # What the browser did is what the database holds.
     status = await db.fetchval("SELECT status FROM proposals WHERE id = $1", day.proposal_id)
     assert status == "completed"
@@ -92,6 +95,8 @@ async def test_a_community_key_sees_only_its_own_community_on_a_phone(
         other_id = other.json()["id"]
     key = await _key(db, role="community", community_id=own, name="ควนขนุน")
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    elsewhere: list[str] = []
+    context.on("request", lambda r: None if r.url.startswith(live) else elsewhere.append(r.url))
     page = await context.new_page()
     try:
         await sign_in(page, live, key)
@@ -109,5 +114,10 @@ async def test_a_community_key_sees_only_its_own_community_on_a_phone(
         response = await page.goto(f"{live}/console/logistics/")
         assert response is not None
         assert response.status == 403
+        # The API explorer works from the app's own copy of Swagger UI.
+        await page.goto(f"{live}/schema/swagger")
+        await expect(page.locator(".swagger-ui .info .title")).to_contain_text("barter")
+        await expect(page.locator(".opblock").first).to_be_visible()
     finally:
         await context.close()
+    assert elsewhere == []

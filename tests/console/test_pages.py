@@ -7,6 +7,7 @@ import re
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
 
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
@@ -314,3 +315,16 @@ async def test_withdrawing_a_need(world: World) -> None:
     )
     assert done.status_code == 303, done.text
     assert await world.db.fetchval("SELECT status FROM needs WHERE id = $1", need["id"]) == "withdrawn"
+
+
+async def test_over_tls_the_session_cookie_is_secure(world: World, app: Litestar) -> None:
+    async with AsyncTestClient(app=app, base_url="https://barter.example") as tls:
+        token = await csrf_of(tls)
+        response = await tls.post(
+            "/console/signin", data={"key": world.keys[COORD], "_csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 303
+        cookie = next(
+            v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(COOKIE)
+        )
+        assert "secure" in {part.strip().lower() for part in cookie.split(";")}

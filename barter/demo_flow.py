@@ -15,16 +15,18 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
-from barter.api.logistics import service as logistics
-from barter.api.logistics.render import render_shipments
-from barter.api.logistics.schemas import PlanCreate
 from barter.demo import build_market
 from barter.domain.access import Caller
 from barter.domain.clock import SystemClock
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
+from barter.schemas.keys import KeyCreate
+from barter.schemas.logistics import PlanCreate
+from barter.schemas.proposals import ProposalOut
+from barter.services import keys as keys_service
+from barter.services import logistics
+from barter.services import proposals as workflow
+from barter.services.logistics_render import render_shipments
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -34,9 +36,7 @@ from barter.storage.repos import one
 from barter.storage.repos import proposals as proposals_repo
 from barter.storage.repos import runs as runs_repo
 from barter.storage.sql import query
-from barter.workflow import proposals as workflow
 from barter.workflow.runner import Runner
-from barter.workflow.schemas import ProposalOut
 
 Write = Callable[[str], None]
 KEYS_FILE = "demo-keys.json"

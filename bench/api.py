@@ -22,10 +22,10 @@ from urllib.parse import urlencode
 
 import asyncpg
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.reference import load_catalogue, load_provinces
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import Database, init_connection
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo

@@ -32,8 +32,8 @@ import asyncpg
 import httpx
 import psutil
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import init_connection
 from bench.report import write_section
 from bench.serving import serving

@@ -29,11 +29,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
-from barter.api.logistics import service
-from barter.matching.logistics import Place, plan
+from barter.logistics import Place, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
+from barter.services import logistics as service
 from barter.settings import Settings
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database, init_connection

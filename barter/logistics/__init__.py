@@ -4,10 +4,10 @@ Pure (no I/O): `plan(PlanInput) -> Plan`, `to_geojson(Plan) -> dict`. Distances 
 `DistanceProvider`; the default is great-circle kilometres times a road factor.
 """
 
-from barter.matching.logistics.distance import DistanceProvider, GreatCircle, great_circle_km
-from barter.matching.logistics.geojson import to_geojson
-from barter.matching.logistics.lots import split_heavy, split_into_lots
-from barter.matching.logistics.model import (
+from barter.logistics.distance import DistanceProvider, GreatCircle, great_circle_km
+from barter.logistics.geojson import to_geojson
+from barter.logistics.lots import split_heavy, split_into_lots
+from barter.logistics.model import (
     THAI_TIME,
     DirectDelivery,
     Handover,
@@ -25,7 +25,7 @@ from barter.matching.logistics.model import (
     Unplaced,
     Vehicle,
 )
-from barter.matching.logistics.planner import plan
+from barter.logistics.planner import plan
 
 __all__ = [
     "THAI_TIME",

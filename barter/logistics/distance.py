@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
-from barter.matching.logistics.model import Place
+from barter.logistics.model import Place
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barter.domain.model import REGIONS, Region
-from barter.matching.logistics import Hub, Place, Vehicle
+from barter.logistics import Hub, Place, Vehicle
 from barter.reference import load_provinces
 
 DEPOT_PROVINCES: dict[Region, str] = {

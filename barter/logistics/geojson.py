@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from barter.matching.logistics.model import Plan
+from barter.logistics.model import Plan
 
 
 def to_geojson(plan: Plan) -> dict[str, Any]:

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from barter.domain.model import Region
-from barter.matching.logistics.model import Hub, Place
-from barter.matching.logistics.planner import (
+from barter.logistics.model import Hub, Place
+from barter.logistics.planner import (
     Context,
     Fleet,
     Outcome,
@@ -36,7 +36,7 @@ from barter.matching.logistics.planner import (
     no_vehicle,
     route_groups,
 )
-from barter.matching.logistics.routing import Task, WindowBroken, retime
+from barter.logistics.routing import Task, WindowBroken, retime
 
 STAGES = ("collect", "linehaul", "deliver")
 

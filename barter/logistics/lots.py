@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import msgspec
 
-from barter.matching.logistics.model import Transfer
+from barter.logistics.model import Transfer
 
 
 def split_into_lots(transfer: Transfer, max_kg: float) -> tuple[Transfer, ...]:

@@ -29,8 +29,8 @@ from datetime import date, datetime, timedelta
 import msgspec
 
 from barter.domain.errors import FieldError, ValidationFailed
-from barter.matching.logistics.distance import DistanceProvider, GreatCircle
-from barter.matching.logistics.model import (
+from barter.logistics.distance import DistanceProvider, GreatCircle
+from barter.logistics.model import (
     THAI_TIME,
     DirectDelivery,
     Handover,
@@ -49,7 +49,7 @@ from barter.matching.logistics.model import (
     Unplaced,
     Vehicle,
 )
-from barter.matching.logistics.routing import Route, Solved, Task, Timing, Unit, solve
+from barter.logistics.routing import Route, Solved, Task, Timing, Unit, solve
 
 DAY = 1440
 MAX_UNITS_PER_LINE = 4
@@ -154,7 +154,7 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
         strategy = _screen(tasks, problem, ctx)
     best: Outcome | None = None
     if strategy == "hubs":
-        from barter.matching.logistics.hubs import through_hubs
+        from barter.logistics.hubs import through_hubs
 
         best = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), ctx)
     if best is None:
@@ -185,7 +185,7 @@ def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy
     """Pick the strategy to optimise: both are built with first solutions only (a second or two
     for 500 transfers), and the one placing more transfers, then cheaper, wins. Optimising both
     would double the time for a choice the first solutions already make clear."""
-    from barter.matching.logistics.hubs import through_hubs
+    from barter.logistics.hubs import through_hubs
 
     quick = Context(
         msgspec.structs.replace(ctx.settings, solution_limit=1),

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
-from barter.matching.logistics.distance import DistanceProvider
-from barter.matching.logistics.model import Place, Vehicle
+from barter.logistics.distance import DistanceProvider
+from barter.logistics.model import Place, Vehicle
 
 DROP_PENALTY = 10**11
 FAILURES_PER_SOLUTION = 50

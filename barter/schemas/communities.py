@@ -6,8 +6,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from barter.api.validation import Input
 from barter.domain.model import CommunityKind
+from barter.schemas.base import Input
 
 Name = Annotated[str, Meta(min_length=1, max_length=200, description="Thai or English name")]
 ProvinceCode = Annotated[str, Meta(pattern=r"^[1-9][0-9]$", description="Official province code, e.g. 91")]

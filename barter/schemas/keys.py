@@ -6,9 +6,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from barter.api.validation import Input
 from barter.domain.access import Role
 from barter.domain.model import Region
+from barter.schemas.base import Input
 
 
 class KeyCreate(Input):

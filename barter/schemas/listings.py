@@ -6,8 +6,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from barter.api.validation import Input
 from barter.domain.units import INPUT_UNITS
+from barter.schemas.base import Input
 
 Quantity = Annotated[float, Meta(gt=0, le=1e9, description="In the item's unit (or g/ml, converted)")]
 MinLot = Annotated[float, Meta(ge=0, le=1e9, description="Smallest sensible transfer")]

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from barter.api.validation import Input
 from barter.domain.model import Region
+from barter.schemas.base import Input
 
 ShipmentStatus = Literal["planned", "loading", "on_the_road", "delivered", "cancelled"]
 PlanStatus = Literal["active", "cancelled"]

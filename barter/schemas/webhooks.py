@@ -6,7 +6,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from barter.api.validation import Input
+from barter.schemas.base import Input
 from barter.storage.repos.outbox import EventType
 
 

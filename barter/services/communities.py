@@ -7,14 +7,14 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.domain.access import Caller, require_acts_for, require_region, require_role
 from barter.domain.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.proposals import AccountLine, AccountOut, AccountTotals
 from barter.storage import reference
 from barter.storage.repos import audit
 from barter.storage.repos import communities as repo
 from barter.storage.repos import proposals as proposals_repo
-from barter.workflow.schemas import AccountLine, AccountOut, AccountTotals
 
 
 def to_out(row: asyncpg.Record, caller: Caller) -> CommunityOut:

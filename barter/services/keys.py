@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from barter.api.keys.schemas import KeyCreate, KeyCreated, KeyOut
 from barter.domain.access import Caller, require_role
 from barter.domain.errors import FieldError, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
+from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as repo

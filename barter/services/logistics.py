@@ -45,8 +45,23 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.api.logistics.fleet import BIGGEST_KG, default_fleet
-from barter.api.logistics.schemas import (
+from barter.domain.access import Caller, require_role
+from barter.domain.clock import Clock
+from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion
+from barter.domain.model import REGIONS
+from barter.logistics import (
+    THAI_TIME,
+    Place,
+    Plan,
+    PlanInput,
+    PlanSettings,
+    Transfer,
+    plan,
+    split_into_lots,
+    to_geojson,
+)
+from barter.logistics.fleet import BIGGEST_KG, default_fleet
+from barter.schemas.logistics import (
     CarriedOut,
     HandoverOut,
     PlanCreate,
@@ -58,21 +73,6 @@ from barter.api.logistics.schemas import (
     TransferKey,
     TransferRef,
     UnplacedOut,
-)
-from barter.domain.access import Caller, require_role
-from barter.domain.clock import Clock
-from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion
-from barter.domain.model import REGIONS
-from barter.matching.logistics import (
-    THAI_TIME,
-    Place,
-    Plan,
-    PlanInput,
-    PlanSettings,
-    Transfer,
-    plan,
-    split_into_lots,
-    to_geojson,
 )
 from barter.storage.repos import audit
 from barter.storage.repos import logistics as repo

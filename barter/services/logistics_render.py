@@ -10,8 +10,8 @@ from typing import Any
 
 import msgspec
 
-from barter.api.logistics.schemas import PlanOut, ShipmentOut, TransferKey, TransferRef
-from barter.matching.logistics import THAI_TIME
+from barter.logistics import THAI_TIME
+from barter.schemas.logistics import PlanOut, ShipmentOut, TransferKey, TransferRef
 
 
 def width(text: str) -> int:

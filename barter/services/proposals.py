@@ -29,13 +29,13 @@ from barter.domain.proposals import (
     explain,
     require_applies,
 )
-from barter.domain.snapshot import parse_key
 from barter.failpoints import failpoint
 from barter.matching.model import Exchange, Instance
+from barter.matching.snapshot import parse_key
+from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
 from barter.storage.repos import audit, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
-from barter.workflow.schemas import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
 
 EARTH_KM = 6371.0088
 

@@ -8,7 +8,9 @@ from datetime import date
 
 import asyncpg
 
-from barter.api.stats.schemas import (
+from barter.domain.access import Caller
+from barter.domain.grants import MIN_COMMUNITIES, read_scope
+from barter.schemas.stats import (
     Amount,
     ApprovalTimes,
     Cell,
@@ -22,8 +24,6 @@ from barter.api.stats.schemas import (
     Side,
     SupplyDemand,
 )
-from barter.domain.access import Caller
-from barter.domain.grants import MIN_COMMUNITIES, read_scope
 from barter.storage.repos import stats as repo
 from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from barter.api.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from barter.domain.access import Caller
 from barter.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from barter.domain.grants import require_subscriber
+from barter.schemas.webhooks import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from barter.settings import Settings
 from barter.storage.repos import audit
 from barter.storage.repos import webhooks as repo

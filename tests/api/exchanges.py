@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from barter.domain.clock import SystemClock
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
+from barter.services.proposals import create_all
 from barter.storage.repos import communities as communities_repo
-from barter.workflow.proposals import create_all
 from tests.world import ADMIN, World
 
 Leg = tuple[dict[str, Any], str, float]  # (giving community, item id, quantity)

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from barter.api.app import EXPORT_CONNECTIONS
-from barter.api.exports import service
-from barter.api.exports.service import EXPORTS
 from barter.domain.access import Caller
+from barter.services import exports as service
+from barter.services.exports import EXPORTS
 from barter.storage.database import init_connection
 from barter.storage.repos.exports import listing_statement
 from barter.storage.repos.listings import ListingFilter

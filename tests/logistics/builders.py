@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from barter.matching.logistics import Place, PlanSettings, Transfer, Vehicle
+from barter.logistics import Place, PlanSettings, Transfer, Vehicle
 
 DAY0 = date(2025, 3, 3)
 # Real province centroids (rounded), one or two per region.

@@ -6,7 +6,7 @@ import itertools
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from barter.matching.logistics import THAI_TIME, DistanceProvider, GreatCircle, Plan, PlanInput
+from barter.logistics import THAI_TIME, DistanceProvider, GreatCircle, Plan, PlanInput
 
 TOLERANCE_KG = 0.01
 

@@ -4,10 +4,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from barter.matching.logistics import GreatCircle, PlanInput, great_circle_km, plan
-from barter.matching.logistics.model import Place
-from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
-from tests.matching.logistics.invariants import check_plan
+from barter.logistics import GreatCircle, PlanInput, great_circle_km, plan
+from barter.logistics.model import Place
+from tests.logistics.builders import BANGKOK, CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
+from tests.logistics.invariants import check_plan
 
 
 def test_great_circle_matches_known_distances() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from barter.api.logistics.fleet import BIGGEST_KG, DEPOT_PROVINCES, FLEET, default_fleet
 from barter.domain.model import REGIONS
+from barter.logistics.fleet import BIGGEST_KG, DEPOT_PROVINCES, FLEET, default_fleet
 from barter.reference import load_provinces
 
 

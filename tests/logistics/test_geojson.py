@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from barter.matching.logistics import PlanInput, plan, to_geojson
-from tests.matching.logistics.builders import CHIANG_MAI, FAST, SATUN, SONGKHLA, TRANG, transfer, truck
+from barter.logistics import PlanInput, plan, to_geojson
+from tests.logistics.builders import CHIANG_MAI, FAST, SATUN, SONGKHLA, TRANG, transfer, truck
 
 
 def test_routes_are_line_strings_and_stops_are_points_in_lon_lat_order() -> None:

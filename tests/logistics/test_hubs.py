@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import barter.matching.logistics.hubs
-from barter.matching.logistics import DistanceProvider, Hub, Place, PlanInput, Vehicle, plan
-from barter.matching.logistics.routing import Route, Task, Timing, Visit, schedule
-from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
-from tests.matching.logistics.invariants import check_plan
+import barter.logistics.hubs
+from barter.logistics import DistanceProvider, Hub, Place, PlanInput, Vehicle, plan
+from barter.logistics.routing import Route, Task, Timing, Visit, schedule
+from tests.logistics.builders import BANGKOK, CHIANG_MAI, FAST, KHON_KAEN, SONGKHLA, transfer, truck
+from tests.logistics.invariants import check_plan
 
 HUBS = (Hub(id="hub-south", place=SONGKHLA), Hub(id="hub-north", place=CHIANG_MAI))
 PLANE = msgspec.structs.replace(
@@ -120,7 +120,7 @@ def test_a_plan_whose_legs_would_not_meet_at_the_hub_sends_those_transfers_direc
         km = distance.matrix(places, places)
         return schedule(route.unit, 0, range(1, len(places)), node_task, places, km, tasks, timing)
 
-    monkeypatch.setattr(barter.matching.logistics.hubs, "retime", careless)
+    monkeypatch.setattr(barter.logistics.hubs, "retime", careless)
     problem_ = shared_collection()
     result = plan(problem_)
     check_plan(problem_, result)

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barter.matching.logistics import PlanInput, plan
-from barter.matching.logistics.lots import split_heavy, split_into_lots
-from tests.matching.logistics.builders import CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
-from tests.matching.logistics.invariants import check_plan
+from barter.logistics import PlanInput, plan
+from barter.logistics.lots import split_heavy, split_into_lots
+from tests.logistics.builders import CHIANG_MAI, FAST, SATUN, SONGKHLA, transfer, truck
+from tests.logistics.invariants import check_plan
 
 
 def test_77_tonnes_of_rice_become_six_lots_of_at_most_15_tonnes_that_all_get_planned() -> None:

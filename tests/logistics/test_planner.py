@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.domain.errors import ValidationFailed
-from barter.matching.logistics import (
+from barter.logistics import (
     Handover,
     Hub,
     Place,
@@ -21,7 +21,7 @@ from barter.matching.logistics import (
     Vehicle,
     plan,
 )
-from tests.matching.logistics.builders import (
+from tests.logistics.builders import (
     ALL_PLACES,
     BANGKOK,
     CHIANG_MAI,
@@ -36,7 +36,7 @@ from tests.matching.logistics.builders import (
     transfer,
     truck,
 )
-from tests.matching.logistics.invariants import check_plan
+from tests.logistics.invariants import check_plan
 
 
 def solve(

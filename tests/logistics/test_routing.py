@@ -5,8 +5,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from barter.matching.logistics import GreatCircle, Place
-from barter.matching.logistics.routing import (
+from barter.logistics import GreatCircle, Place
+from barter.logistics.routing import (
     Route,
     Solved,
     Task,
@@ -18,7 +18,7 @@ from barter.matching.logistics.routing import (
     search_parameters,
     solve,
 )
-from tests.matching.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
+from tests.logistics.builders import BANGKOK, CHIANG_MAI, KHON_KAEN, SATUN, truck
 
 TIMING = Timing(speed_kmh=50, stretch=2.4, stop_minutes=60)
 

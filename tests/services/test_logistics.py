@@ -8,9 +8,9 @@ from typing import Any
 
 import msgspec
 
-from barter.api.logistics import service
-from barter.api.logistics.schemas import PlanCreate
-from barter.matching.logistics import plan
+from barter.logistics import plan
+from barter.schemas.logistics import PlanCreate
+from barter.services import logistics as service
 from tests.api.logistics.conftest import Leg, Towns, check_stored_plan, exchange, thai_day_start
 from tests.world import ADMIN, World
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import msgspec
 
-from barter.api.logistics.render import pad, render_shipments, width
-from barter.api.logistics.schemas import PlanOut
+from barter.schemas.logistics import PlanOut
+from barter.services.logistics_render import pad, render_shipments, width
 
 REF: dict[str, Any] = {
     "proposal_status": "approved",

@@ -6,8 +6,6 @@ from litestar import Controller, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
-from barter.api.communities import service
-from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.api.deps import Conn
 from barter.api.http import (
     Cursor,
@@ -24,8 +22,10 @@ from barter.api.http import (
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE, problems
 from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
+from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.proposals import AccountOut
+from barter.services import communities as service
 from barter.storage.repos import communities as repo
-from barter.workflow.schemas import AccountOut
 
 
 class CommunityController(Controller):

@@ -24,13 +24,13 @@ from barter.api.http import (
     expected_version,
     json_response,
 )
-from barter.api.listings import service
-from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
 from barter.domain.access import Caller
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
+from barter.schemas.listings import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
+from barter.services import listings as service
 from barter.storage.repos import listings as repo
 from barter.storage.repos.listings import SORTS, Kind, ListingFilter
 

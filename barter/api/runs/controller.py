@@ -23,14 +23,14 @@ from barter.api.http import (
 )
 from barter.api.openapi import problems
 from barter.api.schemas import Page
-from barter.api.validation import Input
 from barter.domain.access import Caller, require_role
 from barter.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from barter.domain.model import REGIONS, Region
+from barter.schemas.base import Input
+from barter.schemas.proposals import RunOut
 from barter.settings import Settings
 from barter.storage.repos import runs as repo
 from barter.workflow.runner import Runner
-from barter.workflow.schemas import RunOut
 
 
 class RunCreate(Input):

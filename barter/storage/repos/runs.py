@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from barter.domain.access import Caller
-from barter.domain.snapshot import CommunityRow, ItemRow, NeedRow, OfferRow
+from barter.matching.snapshot import CommunityRow, ItemRow, NeedRow, OfferRow
 from barter.storage.repos import one
 from barter.storage.sql import query
 

@@ -11,10 +11,10 @@ from typing import Any, Literal
 import pytest
 
 from barter.domain.clock import SystemClock
-from barter.matching.logistics import THAI_TIME
+from barter.logistics import THAI_TIME
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
+from barter.services.proposals import create_all
 from barter.storage.repos import communities as communities_repo
-from barter.workflow.proposals import create_all
 from tests.world import ADMIN, World, world
 
 __all__ = ["Leg", "Towns", "exchange", "place", "towns", "world"]

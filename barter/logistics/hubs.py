@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from barter.domain.model import Region
 from barter.logistics.model import Hub, Place
-from barter.logistics.planner import (
+from barter.logistics.routing import Task, WindowBroken, retime
+from barter.logistics.trips import (
     Context,
     Fleet,
     Outcome,
@@ -36,7 +37,6 @@ from barter.logistics.planner import (
     no_vehicle,
     route_groups,
 )
-from barter.logistics.routing import Task, WindowBroken, retime
 
 STAGES = ("collect", "linehaul", "deliver")
 

@@ -32,6 +32,15 @@ Positive = Annotated[float, msgspec.Meta(gt=0.0)]
 NonNegative = Annotated[float, msgspec.Meta(ge=0.0)]
 
 
+class PlanInputError(ValueError):
+    """The planner's input contradicts itself; `problems` pairs a field path with what is wrong.
+    The service that built the input maps it to a 422 (ValidationFailed)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems = problems
+
+
 class Place(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A point with the region it lies in; `name` is a label for people (community, depot, hub)."""
 

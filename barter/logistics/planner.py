@@ -19,17 +19,14 @@
 from __future__ import annotations
 
 import math
-import random
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import msgspec
 
-from barter.domain.errors import FieldError, ValidationFailed
 from barter.logistics.distance import DistanceProvider, GreatCircle
+from barter.logistics.hubs import through_hubs
 from barter.logistics.model import (
     THAI_TIME,
     DirectDelivery,
@@ -39,7 +36,7 @@ from barter.logistics.model import (
     Place,
     Plan,
     PlanInput,
-    PlanSettings,
+    PlanInputError,
     Shipment,
     Stop,
     StopKind,
@@ -47,78 +44,9 @@ from barter.logistics.model import (
     Totals,
     Transfer,
     Unplaced,
-    Vehicle,
 )
-from barter.logistics.routing import Route, Solved, Task, Timing, Unit, solve
-
-DAY = 1440
-MAX_UNITS_PER_LINE = 4
-ROUNDS = 3
-SHARE = 4
-
-
-@dataclass(slots=True)
-class Context:
-    """What every stage of one planning call shares."""
-
-    settings: PlanSettings
-    distance: DistanceProvider
-    timing: Timing
-    lines: tuple[Vehicle, ...]  # road vehicles: what a transfer travelling alone could take
-    deadline: float
-    seed: int
-    time_limited: int = 0
-
-
-@dataclass(slots=True)
-class Fleet:
-    """When each physical vehicle is next free at its depot (minutes from the plan's start)."""
-
-    lines: tuple[Vehicle, ...]
-    free_at: dict[tuple[str, int], int] = field(default_factory=dict)
-
-    def units(self, regions: Iterable[str] | None, tasks: Sequence[Task]) -> list[Unit]:
-        """The vehicles a group may use: road vehicles based in its regions (all road lines when
-        `regions` is None or none is based there), and for hub-to-hub legs every hub-to-hub
-        line; at most one per task and `MAX_UNITS_PER_LINE` per line, earliest free first."""
-        lightest = min(t.grams for t in tasks)
-        line_haul = all(t.origin_hub and t.destination_hub for t in tasks)
-        usable = [v for v in self.lines if math.floor(v.capacity_kg * 1000) >= lightest]
-        road = [v for v in usable if not v.hub_to_hub]
-        wanted = set(regions or ())
-        local = [v for v in road if v.depot.region in wanted] or road
-        if line_haul:
-            local += [v for v in usable if v.hub_to_hub]
-        units: list[Unit] = []
-        for line in local:
-            free = sorted((self.free_at.get((line.id, k), 0), k) for k in range(1, line.count + 1))
-            take = min(len(free), len(tasks), MAX_UNITS_PER_LINE)
-            units += [Unit(line, k, at) for at, k in free[:take]]
-        return units
-
-    def book(self, route: Route) -> None:
-        self.free_at[route.unit.key] = route.arrival
-
-
-@dataclass(slots=True)
-class Trip:
-    """A solved route with its tasks resolved (the routing module speaks in task indices)."""
-
-    route: Route
-    tasks: list[Task]
-
-
-@dataclass(slots=True)
-class Outcome:
-    """One strategy's result before it becomes a Plan."""
-
-    strategy: Strategy
-    trips: list[Trip]
-    legs: dict[str, list[Task]]
-    unplaced: dict[str, Unplaced]
-
-    def cost(self) -> float:
-        return sum(_trip_cost(t) for t in self.trips)
+from barter.logistics.routing import Task, Timing
+from barter.logistics.trips import DAY, Context, Fleet, Outcome, Trip, corridors, trip_cost
 
 
 def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
@@ -154,8 +82,6 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
         strategy = _screen(tasks, problem, ctx)
     best: Outcome | None = None
     if strategy == "hubs":
-        from barter.logistics.hubs import through_hubs
-
         best = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), ctx)
     if best is None:
         best = corridors(tasks, Fleet(problem.vehicles), ctx)
@@ -165,7 +91,7 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
 
 def _check_ids(problem: PlanInput) -> None:
     """Ids must be unique within transfers, vehicles and hubs (the plan refers to them by id)."""
-    errors: list[FieldError] = []
+    errors: list[tuple[str, str]] = []
     lists = {
         "transfers": [t.id for t in problem.transfers],
         "vehicles": [v.id for v in problem.vehicles],
@@ -175,18 +101,16 @@ def _check_ids(problem: PlanInput) -> None:
         seen: set[str] = set()
         for i, id_ in enumerate(ids):
             if id_ in seen:
-                errors.append(FieldError(f"{name}[{i}].id", f"duplicate id {id_!r}"))
+                errors.append((f"{name}[{i}].id", f"duplicate id {id_!r}"))
             seen.add(id_)
     if errors:
-        raise ValidationFailed(errors)
+        raise PlanInputError(errors)
 
 
 def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy:
     """Pick the strategy to optimise: both are built with first solutions only (a second or two
     for 500 transfers), and the one placing more transfers, then cheaper, wins. Optimising both
     would double the time for a choice the first solutions already make clear."""
-    from barter.logistics.hubs import through_hubs
-
     quick = Context(
         msgspec.structs.replace(ctx.settings, solution_limit=1),
         ctx.distance,
@@ -259,147 +183,6 @@ def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | 
     )
 
 
-def corridors(tasks: Sequence[Task], fleet: Fleet, ctx: Context) -> Outcome:
-    """Every routed transfer travels direct, consolidated with others of its corridor."""
-    trips, dropped = route_groups(group_by_corridor(tasks, ctx), fleet, ctx)
-    unplaced = {t.transfer: no_vehicle(t) for t in dropped}
-    legs = {t.transfer: [t] for t in tasks if t.transfer not in unplaced}
-    return Outcome("corridors", trips, legs, unplaced)
-
-
-def no_vehicle(task: Task) -> Unplaced:
-    return Unplaced(
-        transfer=task.transfer,
-        reason="no_vehicle",
-        detail="no vehicle of the fleet could carry it within its window (all busy, too small or too far)",
-    )
-
-
-def group_by_corridor(tasks: Sequence[Task], ctx: Context) -> list[tuple[tuple[str, ...], list[Task]]]:
-    """Groups of at most `max_group_size` tasks sharing a corridor (or a region), in a fixed order."""
-    by_key: dict[tuple[str, ...], list[Task]] = defaultdict(list)
-    for task in tasks:
-        key: tuple[str, ...] = tuple(sorted({task.origin.region, task.destination.region}))
-        by_key[key].append(task)
-    return [
-        (key, chunk)
-        for key in sorted(by_key)
-        for chunk in cluster(by_key[key], key[0], ctx.settings.max_group_size, ctx.seed)
-    ]
-
-
-def cluster(tasks: Sequence[Task], first_region: str, size: int, seed: int) -> list[list[Task]]:
-    """Cut `tasks` into chunks of at most `size` whose end points lie close together.
-
-    Each task is a point (end in `first_region`, other end), so opposite directions of a corridor
-    land together; k-means from a seeded start, then oversized clusters are halved along their
-    widest coordinate.
-    """
-    ordered = sorted(tasks, key=lambda t: t.key)
-    if len(ordered) <= size:
-        return [ordered]
-
-    def point(t: Task) -> tuple[float, float, float, float]:
-        a, b = t.origin, t.destination
-        if a.region != first_region or (b.region == first_region and (b.lat, b.lon) < (a.lat, a.lon)):
-            a, b = b, a
-        return (a.lat, a.lon, b.lat, b.lon)
-
-    points = [point(t) for t in ordered]
-    k = math.ceil(len(ordered) / size)
-    rng = random.Random(seed)  # noqa: S311 (seeded for reproducibility, not secrecy)
-    centres = [points[i] for i in sorted(rng.sample(range(len(points)), k))]
-    members: list[list[int]] = []
-    for _ in range(12):
-        members = [[] for _ in centres]
-        for i, p in enumerate(points):
-            nearest = min(range(k), key=lambda c: (_square(p, centres[c]), c))
-            members[nearest].append(i)
-        moved = [
-            tuple(sum(points[i][d] for i in m) / len(m) for d in range(4)) if m else centres[c]
-            for c, m in enumerate(members)
-        ]
-        if moved == centres:
-            break
-        centres = moved  # type: ignore[assignment]
-    chunks: list[list[int]] = []
-    pending = [m for m in members if m]
-    while pending:
-        m = pending.pop(0)
-        if len(m) <= size:
-            chunks.append(m)
-            continue
-        widest = max(range(4), key=lambda d: max(points[i][d] for i in m) - min(points[i][d] for i in m))
-        m = sorted(m, key=lambda i: (points[i][widest], i))
-        half = len(m) // 2
-        pending += [m[:half], m[half:]]
-    return [[ordered[i] for i in sorted(chunk)] for chunk in chunks]
-
-
-def _square(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
-
-
-def route_groups(
-    groups: Sequence[tuple[Iterable[str], list[Task]]], fleet: Fleet, ctx: Context
-) -> tuple[list[Trip], list[Task]]:
-    """Route each group in turn on the fleet's free vehicles; what no vehicle took gets further
-    rounds (regrouped by corridor) once the earlier trips have booked the fleet."""
-    trips: list[Trip] = []
-    pending = [(list(regions), tasks) for regions, tasks in groups]
-    dropped: list[Task] = []
-    for round_ in range(ROUNDS):
-        dropped = []
-        waiting = sum(len(tasks) for _, tasks in pending)
-        for regions, tasks in pending:
-            # The time limit is a safety net: a group may take a few times its share of what is
-            # left, so only a plan running far behind is cut (and says so).
-            left = ctx.deadline - time.monotonic()
-            budget = max(0.05, min(left, left * SHARE * len(tasks) / waiting))
-            waiting -= len(tasks)
-            # The first round uses the vehicles based in the group's regions; later rounds any.
-            units = fleet.units(regions if round_ == 0 else None, tasks)
-            solved = _solve(tasks, units, ctx, round_, budget)
-            haulers = [u for u in units if u.line.hub_to_hub]
-            if haulers and len(haulers) < len(units):
-                # Local search rarely moves loads one by one onto a vehicle with a large fixed
-                # cost (a plane, a train), so line-hauls are also tried on those alone.
-                other = _solve(tasks, haulers, ctx, round_, budget)
-                if (len(other.dropped), _cost(other)) < (len(solved.dropped), _cost(solved)):
-                    solved = other
-            for route in solved.routes:
-                fleet.book(route)
-                trips.append(Trip(route, tasks))
-            dropped += [tasks[i] for i in solved.dropped]
-        if not dropped or round_ == ROUNDS - 1:
-            break
-        if len(dropped) == sum(len(tasks) for _, tasks in pending):
-            break  # nothing was placed this round: another one would drop the same tasks
-        pending = [(list(regions), tasks) for regions, tasks in group_by_corridor(dropped, ctx)]
-    return trips, dropped
-
-
-def _solve(tasks: list[Task], units: list[Unit], ctx: Context, round_: int, budget: float) -> Solved:
-    solved = solve(
-        tasks,
-        units,
-        ctx.distance,
-        ctx.timing,
-        seed=ctx.seed + round_,
-        solution_limit=ctx.settings.solution_limit,
-        max_trip_minutes=None
-        if ctx.settings.max_trip_days is None
-        else round(ctx.settings.max_trip_days * DAY),
-        time_limit_s=budget,
-    )
-    ctx.time_limited += solved.time_limited
-    return solved
-
-
-def _cost(solved: Solved) -> float:
-    return sum(r.unit.line.fixed_cost + r.unit.line.cost_per_km * r.km for r in solved.routes)
-
-
 def _pair_km(distance: DistanceProvider, pairs: Sequence[tuple[Place, Place]]) -> list[float]:
     """Distances of many (a, b) pairs with one rectangular matrix over the distinct end points."""
     sources = list(dict.fromkeys(a for a, _ in pairs))
@@ -410,11 +193,6 @@ def _pair_km(distance: DistanceProvider, pairs: Sequence[tuple[Place, Place]]) -
     col = {p: j for j, p in enumerate(targets)}
     km = distance.matrix(sources, targets)
     return [km[row[a]][col[b]] for a, b in pairs]
-
-
-def _trip_cost(trip: Trip) -> float:
-    line = trip.route.unit.line
-    return line.fixed_cost + line.cost_per_km * trip.route.km
 
 
 def _at(start: datetime, minutes: int) -> datetime:
@@ -580,7 +358,7 @@ def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> 
         stops=tuple(stops),
         transfers=tuple(carried),
         km=round(route.km, 1),
-        cost=round(_trip_cost(trip), 2),
+        cost=round(trip_cost(trip), 2),
         max_load_kg=max_load / 1000,
         departure=_at(start, route.departure),
         arrival=_at(start, route.arrival),

@@ -47,13 +47,14 @@ import msgspec
 
 from barter.domain.access import Caller, require_role
 from barter.domain.clock import Clock
-from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion
+from barter.domain.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.logistics import (
     THAI_TIME,
     Place,
     Plan,
     PlanInput,
+    PlanInputError,
     PlanSettings,
     Transfer,
     plan,
@@ -389,7 +390,10 @@ async def create_plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate
         split_lots=data.split_lots,
         horizon_days=data.horizon_days or DEFAULT_HORIZON_DAYS,
     )
-    result = await asyncio.to_thread(plan, built.problem)
+    try:
+        result = await asyncio.to_thread(plan, built.problem)
+    except PlanInputError as exc:  # the planner's own input error, a 422 at this edge
+        raise ValidationFailed([FieldError(path, message) for path, message in exc.problems]) from None
     if not data.preview:
         statuses = await repo.share_proposals(conn, scope.proposals)
         moved = sorted(p for p in scope.proposals if statuses.get(p) != "approved")

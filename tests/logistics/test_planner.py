@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barter.domain.errors import ValidationFailed
 from barter.logistics import (
     Handover,
     Hub,
     Place,
     Plan,
     PlanInput,
+    PlanInputError,
     PlanSettings,
     Transfer,
     Vehicle,
@@ -354,9 +354,9 @@ def test_a_plan_starting_later_picks_up_from_its_start_and_refuses_what_is_alrea
 def test_duplicate_ids_are_refused_with_the_field_path() -> None:
     twice = transfer("t", SATUN, BANGKOK, 100)
     problem = PlanInput(transfers=(twice, twice), vehicles=(truck("v", SONGKHLA),), settings=FAST)
-    with pytest.raises(ValidationFailed) as raised:
+    with pytest.raises(PlanInputError) as raised:
         plan(problem)
-    assert [(e.path, e.message) for e in raised.value.errors] == [("transfers[1].id", "duplicate id 't'")]
+    assert raised.value.problems == [("transfers[1].id", "duplicate id 't'")]
 
 
 def test_trips_last_at_most_max_trip_days_and_what_cannot_fit_is_unplaced() -> None:

@@ -25,11 +25,11 @@ import asyncpg
 from barter.domain.access import Caller
 from barter.reference import load_catalogue, load_provinces
 from barter.schemas.keys import KeyCreate
+from barter.schemas.listings import ListingFilter
 from barter.services import keys as keys_service
 from barter.storage.database import Database, init_connection
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
-from barter.storage.repos.listings import ListingFilter
 from bench.http_client import Connection
 from bench.report import write_section
 from bench.serving import serving

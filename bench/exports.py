@@ -92,8 +92,9 @@ async def add_swaps(url: str, swaps: int) -> dict[str, int]:
     try:
         async with conn.transaction():
             await conn.execute(
-                "INSERT INTO matching_runs (regions, settings, seed, status) "
-                "SELECT array_agg(code ORDER BY position), '{}', 0, 'succeeded' FROM regions"
+                "INSERT INTO matching_runs (regions, settings, status) "
+                "SELECT array_agg(code ORDER BY position), jsonb_build_object('seed', 0), 'succeeded' "
+                "FROM regions"
             )
             await conn.execute(
                 """

@@ -70,8 +70,9 @@ async def seed(url: str, transfers: int, seed_: int) -> str:
                     place.lon,
                 )
             run_id = await conn.fetchval(
-                "INSERT INTO matching_runs (regions, settings, seed, status)"
-                " VALUES ('{north,northeast,central,east,west,south}', '{}', 0, 'succeeded') RETURNING id"
+                "INSERT INTO matching_runs (regions, settings, status)"
+                " VALUES ('{north,northeast,central,east,west,south}', jsonb_build_object('seed', 0),"
+                " 'succeeded') RETURNING id"
             )
             now = datetime.now(UTC)
             for t in problem.transfers:

@@ -179,7 +179,7 @@ async def make_proposal(w: World, status: str = "proposed") -> int:
         ],
     )
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') RETURNING id"
     )
     async with w.db.transaction():
         made = await create_all(

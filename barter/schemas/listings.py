@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -120,3 +121,20 @@ class NeedOut(msgspec.Struct):
     updated_at: datetime
     version: int
     distance_km: float | None = None
+
+
+Kind = Literal["offer", "need"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFilter:
+    region: str | None = None
+    province_code: str | None = None
+    category_id: str | None = None
+    item_id: str | None = None
+    community_id: int | None = None
+    status: str = "open"
+    q: str | None = None
+    near_lat: float | None = None
+    near_lon: float | None = None
+    within_km: float | None = None

@@ -135,3 +135,7 @@ class ExchangeStats(msgspec.Struct, kw_only=True):
     admin)."""
     suppressed_cells: int
     cells: list[ExchangeCell]
+
+
+GroupBy = Literal["region", "province", "category", "item", "month"]
+ExchangeGroupBy = Literal["all", "region", "month"]

@@ -6,8 +6,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from barter.domain.events import EventType
 from barter.schemas.base import Input
-from barter.storage.repos.outbox import EventType
 
 
 class WebhookCreate(Input):

@@ -63,6 +63,11 @@ async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, d
     return KeyCreated(**msgspec.structs.asdict(out), key=key)
 
 
+async def authenticate(conn: asyncpg.Connection, secret: str, key: str) -> Caller | None:
+    """The caller a presented key stands for; None when it is unknown or revoked."""
+    return await repo.find_caller(conn, secret, key)
+
+
 async def list_keys(conn: asyncpg.Connection, caller: Caller | None) -> list[KeyOut]:
     if caller is not None:
         require_role(caller, "admin")

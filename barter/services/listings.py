@@ -11,12 +11,11 @@ import msgspec
 from barter.domain.access import Caller, CommunityRef, require_acts_for
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.units import canonical_unit, to_catalogue_unit
-from barter.schemas.listings import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
+from barter.schemas.listings import Kind, NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.storage import reference
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as repo
-from barter.storage.repos.listings import Kind
 
 
 def offer_out(row: asyncpg.Record) -> OfferOut:

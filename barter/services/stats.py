@@ -18,14 +18,15 @@ from barter.schemas.stats import (
     Endings,
     ExchangeCell,
     ExchangeCounts,
+    ExchangeGroupBy,
     ExchangeLength,
     ExchangeStats,
     ExchangeValues,
+    GroupBy,
     Side,
     SupplyDemand,
 )
 from barter.storage.repos import stats as repo
-from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
 
 _MEASURES = ("open", "matched", "delivered")
 

@@ -33,8 +33,7 @@ from barter.domain.clock import Clock
 from barter.domain.errors import Conflict
 from barter.domain.model import REGIONS
 from barter.failpoints import failpoint
-from barter.matching.model import Instance, Solution
-from barter.matching.model import Settings as EngineSettings
+from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.services.proposals import create_all
 from barter.storage.database import Database

@@ -41,8 +41,8 @@ class Market:
 
     async def run(self, regions: list[str]) -> int:
         run_id: int = await self.w.db.fetchval(
-            "INSERT INTO matching_runs (regions, settings, seed, status) "
-            "VALUES ($1, '{}', 0, 'succeeded') RETURNING id",
+            "INSERT INTO matching_runs (regions, settings, status) "
+            "VALUES ($1, jsonb_build_object('seed', 0), 'succeeded') RETURNING id",
             regions,
         )
         self.run_ids.append(run_id)

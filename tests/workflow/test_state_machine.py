@@ -64,7 +64,7 @@ class Market(RuleBasedStateMachine):
         self.admin = Caller(key_id=key.id, role="admin")
         self.run_id = self.run(
             self.conn.fetchval(
-                "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') "
+                "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') "
                 "RETURNING id"
             )
         )

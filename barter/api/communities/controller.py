@@ -25,7 +25,7 @@ from barter.domain.model import CommunityKind, Region
 from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
 from barter.schemas.proposals import AccountOut
 from barter.services import communities as service
-from barter.storage.repos import communities as repo
+from barter.services import read
 
 
 class CommunityController(Controller):
@@ -58,8 +58,9 @@ class CommunityController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[CommunityOut]:
-        rows = await repo.list_page(
+        rows = await read.community_page(
             conn,
+            caller,
             region=region,
             province_code=province_code,
             kind=kind,
@@ -67,7 +68,7 @@ class CommunityController(Controller):
             after_id=last_id(cursor),
             limit=limit + 1,
         )
-        return id_page([service.to_out(r, caller) for r in rows[:limit]], more=len(rows) > limit)
+        return id_page(rows[:limit], more=len(rows) > limit)
 
     @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
     async def get_one(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> Response[CommunityOut]:

@@ -22,9 +22,9 @@ from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
 from barter.domain.access import Caller
 from barter.domain.model import Region
+from barter.schemas.exports import ExchangeFilter
 from barter.services import exports as service
 from barter.services.exports import EXPORTS, Format, Name
-from barter.storage.repos.exports import ExchangeFilter
 
 CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 GEOJSON = "application/geo+json"

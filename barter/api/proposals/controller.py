@@ -34,7 +34,7 @@ from barter.domain.proposals import Action
 from barter.schemas.base import Input
 from barter.schemas.proposals import ProposalOut
 from barter.services import proposals as workflow
-from barter.storage.repos import proposals as repo
+from barter.services import read
 
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 TRANSITION = problems(400, 401, 403, 404, 409, 412, 413, 422)
@@ -103,8 +103,7 @@ class ProposalController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[ProposalOut]:
-        require_row_level(caller)
-        rows = await repo.list_page(
+        rows = await read.proposal_page(
             conn,
             caller,
             run_id=run_id,
@@ -114,7 +113,7 @@ class ProposalController(Controller):
             before_id=last_id(cursor),
             limit=limit + 1,
         )
-        return id_page(await workflow.load(conn, rows[:limit]), more=len(rows) > limit)
+        return id_page(rows[:limit], more=len(rows) > limit)
 
     @get(
         "/{proposal_id:int}",

@@ -8,9 +8,8 @@ from barter.api.deps import Conn
 from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
 from barter.domain.model import Region
-from barter.schemas.stats import ExchangeStats, SupplyDemand
+from barter.schemas.stats import ExchangeGroupBy, ExchangeStats, GroupBy, SupplyDemand
 from barter.services import stats as service
-from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
 
 
 class StatsController(Controller):

@@ -1,10 +1,10 @@
 -- name: run_columns
-id, regions, status, settings, seed, requested_by, progress, message, engine_status, objective,
+id, regions, status, settings - 'seed' AS settings, (settings ->> 'seed')::integer AS seed, requested_by, progress, message, engine_status, objective,
 upper_bound, gap, counts, error, created_at, started_at, solved_at, finished_at, heartbeat_at
 
 -- name: insert_run
-INSERT INTO matching_runs (regions, settings, seed, requested_by)
-VALUES ($1, $2, $3, $4)
+INSERT INTO matching_runs (regions, settings, requested_by)
+VALUES ($1, $2, $3)
 RETURNING @@run_columns@@;
 
 -- name: get_run

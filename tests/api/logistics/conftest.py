@@ -106,8 +106,8 @@ async def exchange(w: World, legs: list[Leg], status: str = "approved") -> int:
     )
     kind: Literal["cycle", "chain"] = "cycle" if legs[-1].receiver["id"] == legs[0].giver["id"] else "chain"
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) "
-        "VALUES ('{south}', '{}', 0, 'succeeded') RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status) "
+        "VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') RETURNING id"
     )
     async with w.db.transaction():
         made = await create_all(

@@ -11,23 +11,27 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import asyncpg
 import msgspec
 
-from barter.domain.access import Caller, require_writer
+from barter.domain.access import Caller
 from barter.domain.clock import Clock
-from barter.domain.errors import Forbidden, NotFound, StaleVersion
+from barter.domain.errors import NotFound, StaleVersion
 from barter.domain.proposals import (
     Action,
+    Decision,
     Leg,
+    ProposalState,
+    Request,
+    Status,
     TransitionConflict,
-    approved_when,
+    decide,
     display_names,
+    expiry,
     explain,
-    require_applies,
 )
 from barter.failpoints import failpoint
 from barter.matching.model import Exchange, Instance
@@ -54,9 +58,7 @@ def floor4(quantity: float) -> float:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _out(
-    row: asyncpg.Record, transfers: list[Any], participants: list[Any], approvals: list[Any]
-) -> ProposalOut:
+def _out(row: Any, transfers: list[Any], participants: list[Any], approvals: list[Any]) -> ProposalOut:
     accepted = {p["community_id"] for p in participants if p["accepted_at"] is not None}
     approved = {a["region"] for a in approvals}
     live = row["status"] in ("proposed", "approved", "in_transit")
@@ -280,18 +282,62 @@ class Outcome:
     conflict: TransitionConflict | None = None
 
 
-async def _locked(
-    conn: asyncpg.Connection, caller: Caller, proposal_id: int, version: int | None
-) -> ProposalOut:
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A proposal as read once for a transition: its rows, and the answer they make."""
+
+    row: dict[str, Any]
+    transfers: list[asyncpg.Record]
+    participants: list[Any]
+    approvals: list[dict[str, Any]]
+    out: ProposalOut
+
+    def state(self, now: datetime) -> ProposalState:
+        p = self.out
+        return ProposalState(
+            status=cast(Status, p.status),
+            regions=tuple(p.regions),
+            members={x.community_id: x.region for x in p.participants},
+            accepted=frozenset(x.community_id for x in p.participants if x.accepted_at is not None),
+            approved=frozenset(a.region for a in p.approvals),
+            givers=frozenset(t.giver_id for t in p.transfers),
+            receivers=frozenset(t.receiver_id for t in p.transfers),
+            received=frozenset(t.receiver_id for t in p.transfers if t.received_at is not None),
+            reason=p.reason,
+            hold_expired=p.status == "proposed" and p.hold_expires_at <= now,
+        )
+
+
+def _assemble(
+    row: Any, transfers: list[asyncpg.Record], participants: list[Any], approvals: list[dict[str, Any]]
+) -> _Loaded:
+    values = {k: row[k] for k in _PROPOSAL_COLUMNS}
+    return _Loaded(
+        values, transfers, participants, approvals, _out(values, transfers, participants, approvals)
+    )
+
+
+_PROPOSAL_COLUMNS = (
+    "id", "run_id", "kind", "status", "regions", "total_value", "hold_expires_at", "reason", "ended_by",
+    "created_at", "updated_at", "approved_at", "dispatched_at", "completed_at", "ended_at", "version",
+)  # fmt: skip
+
+
+async def _locked(conn: asyncpg.Connection, caller: Caller, proposal_id: int, version: int | None) -> _Loaded:
+    """The proposal under its row lock, then its transfers, participants and approvals: four
+    statements. The details are read after the lock is granted, so they include what the
+    transaction that held it before committed (a statement sees what committed before it began)."""
     row = await repo.get(conn, proposal_id, lock=True)
     if row is None:
         raise NotFound("No proposal with that id")
-    (out,) = await load(conn, [row])
-    if not visible(caller, out):
+    transfers, participants, approval_rows = await repo.details(conn, [proposal_id])
+    approvals = [{"region": a["region"], "approved_at": a["approved_at"]} for a in approval_rows]
+    loaded = _assemble(row, transfers, participants, approvals)
+    if not visible(caller, loaded.out):
         raise NotFound("No proposal with that id")
-    if version is not None and out.version != version:
-        raise StaleVersion(f"The proposal changed since you read it (now version {out.version})")
-    return out
+    if version is not None and loaded.out.version != version:
+        raise StaleVersion(f"The proposal changed since you read it (now version {loaded.out.version})")
+    return loaded
 
 
 async def _transfers(conn: asyncpg.Connection, proposal_id: int) -> list[asyncpg.Record]:
@@ -324,29 +370,6 @@ async def _record(
     )
 
 
-async def _end(
-    conn: asyncpg.Connection,
-    caller: Caller | None,
-    proposal: ProposalOut,
-    status: str,
-    now: datetime,
-    *,
-    reason: str | None,
-    action: str,
-    community_id: int | None = None,
-) -> ProposalOut:
-    """Reject, decline, expire or cancel: the holds go back to the market."""
-    await repo.release(conn, await _transfers(conn, proposal.id))
-    await repo.set_status(
-        conn, proposal.id, status, now, reason=reason, ended_by=caller.key_id if caller else None
-    )
-    after = await _reload(conn, proposal.id)
-    await _record(conn, caller, action, proposal, after, community_id=community_id, reason=reason)
-    if status == "rejected":
-        await outbox.emit(conn, "proposal.rejected", proposal.regions, _event(after))
-    return after
-
-
 async def _reload(conn: asyncpg.Connection, proposal_id: int) -> ProposalOut:
     row = await repo.get(conn, proposal_id)
     assert row is not None
@@ -367,29 +390,6 @@ def _event(p: ProposalOut) -> dict[str, Any]:
     }
 
 
-def _acting(caller: Caller, proposal: ProposalOut, community_id: int | None, who: Sequence[int]) -> list[int]:
-    """The communities among `who` that the caller answers for (one, when `community_id` is given)."""
-    require_writer(caller)
-    region = {p.community_id: p.region for p in proposal.participants}
-    mine = [c for c in who if caller.acts_for(c, region[c])]
-    if community_id is not None:
-        if community_id not in mine:
-            raise NotFound("You do not act for that community in this proposal")
-        return [community_id]
-    if not mine:
-        raise Forbidden("You act for no community that has a part in this")
-    return mine
-
-
-def _covered(caller: Caller, proposal: ProposalOut) -> list[str]:
-    """The proposal's regions this caller decides for as a coordinator (all of them for an admin)."""
-    require_writer(caller)
-    regions = [r for r in proposal.regions if caller.covers_region(r)]
-    if not regions:
-        raise Forbidden("Only a coordinator of a region involved (or an admin) can do this")
-    return regions
-
-
 async def transition(
     conn: asyncpg.Connection,
     caller: Caller,
@@ -401,162 +401,88 @@ async def transition(
     reason: str | None = None,
     version: int | None = None,
 ) -> Outcome:
+    """Move a proposal: load it once under its lock, let the pure state machine decide, apply the
+    decision, answer. In the caller's transaction; a retry of an applied request changes nothing."""
     now = clock.now()
-    proposal = await _locked(conn, caller, proposal_id, version)
-    if (
-        proposal.status == "proposed"
-        and proposal.hold_expires_at <= now
-        and action not in ("decline", "reject")
-    ):
-        # The hold ran out before the expiry job came by: it expires now, and the request loses.
-        expired = await _end(conn, None, proposal, "expired", now, reason="the hold expired", action="expire")
-        return Outcome(expired, TransitionConflict(action, expired.status))
-    if action == "accept":
-        return Outcome(await _accept(conn, caller, proposal, community_id, now))
-    if action == "decline":
-        return Outcome(await _decline(conn, caller, proposal, community_id, reason, now))
-    if action == "approve":
-        return Outcome(await _approve(conn, caller, proposal, now))
-    if action == "reject":
-        regions = _covered(caller, proposal)
-        if proposal.status == "rejected" and proposal.reason == reason:
-            return Outcome(proposal)  # a retry of the same rejection
-        require_applies("reject", proposal.status)
-        after = await _end(conn, caller, proposal, "rejected", now, reason=reason, action="reject")
-        assert regions
-        return Outcome(after)
-    if action == "dispatch":
-        return Outcome(await _shipments_follow(conn, await _dispatch(conn, caller, proposal, now), now))
-    if action == "complete":
-        done = await _complete(conn, caller, proposal, community_id, now)
-        return Outcome(await _shipments_follow(conn, done, now))
-    if action == "cancel":
-        _covered(caller, proposal)
-        if proposal.status == "cancelled":
-            return Outcome(proposal)
-        require_applies("cancel", proposal.status)
-        ended = await _end(conn, caller, proposal, "cancelled", now, reason=reason, action="cancel")
-        return Outcome(await _shipments_follow(conn, ended, now))
-    raise TransitionConflict(action, proposal.status)
+    loaded = await _locked(conn, caller, proposal_id, version)
+    decision = decide(loaded.state(now), caller, Request(action, community_id, reason))
+    if decision.retry:
+        if decision.shipments_follow:
+            await _shipments_follow(conn, proposal_id, now)
+        return Outcome(loaded.out)
+    return Outcome(await _apply(conn, caller, loaded, decision, now), decision.conflict)
 
 
-async def _shipments_follow(conn: asyncpg.Connection, proposal: ProposalOut, now: datetime) -> ProposalOut:
+async def _apply(
+    conn: asyncpg.Connection, caller: Caller | None, loaded: _Loaded, decision: Decision, now: datetime
+) -> ProposalOut:
+    """Write what `decision` says, in the caller's transaction, and build the answer once."""
+    before = loaded.out
+    actor = None if decision.system else caller
+    if decision.accept or decision.approve:
+        assert actor is not None
+        row = await repo.record_answers(
+            conn,
+            before.id,
+            decision.status,
+            now,
+            actor.key_id,
+            accept=decision.accept,
+            approve=decision.approve,
+        )
+        if decision.status == "approved":
+            failpoint("approve.before_commit")
+        at = now.astimezone(UTC)
+        participants = [
+            {**dict(p), "accepted_at": at} if p["community_id"] in decision.accept else p
+            for p in loaded.participants
+        ]
+        approvals = sorted(
+            loaded.approvals + [{"region": r, "approved_at": at} for r in decision.approve],
+            key=lambda a: str(a["region"]),
+        )
+        after = _assemble(row, loaded.transfers, participants, approvals).out
+    elif decision.receive:
+        assert actor is not None
+        for community in decision.receive:
+            await repo.mark_received(conn, before.id, community, now, actor.key_id)
+        if decision.deliver:
+            transfers = await _transfers(conn, before.id)
+            await repo.deliver(conn, transfers)
+            failpoint("complete.before_ledger")
+            await repo.write_ledger(conn, before.id, transfers, now)
+            await repo.set_status(conn, before.id, decision.status, now)
+        else:
+            await repo.touch(conn, before.id, now)
+        after = await _reload(conn, before.id)
+    else:
+        if decision.release:  # reject, decline, expire or cancel: the holds go back to the market
+            await repo.release(conn, loaded.transfers)
+        await repo.set_status(
+            conn,
+            before.id,
+            decision.status,
+            now,
+            reason=decision.reason if decision.release else None,
+            ended_by=actor.key_id if actor and decision.release else None,
+        )
+        after = await _reload(conn, before.id)
+    if decision.event is not None and decision.event != "proposal.rejected":
+        await outbox.emit(conn, decision.event, after.regions, _event(after))
+    await _record(
+        conn, actor, decision.audit, before, after, community_id=decision.community_id, reason=decision.reason
+    )
+    if decision.event == "proposal.rejected":
+        await outbox.emit(conn, decision.event, before.regions, _event(after))
+    if decision.shipments_follow:
+        await _shipments_follow(conn, before.id, now)
+    return after
+
+
+async def _shipments_follow(conn: asyncpg.Connection, proposal_id: int, now: datetime) -> None:
     """The logistics hook: shipments carrying the proposal follow its new status, in this transaction
     (on the road once all they carry is dispatched, delivered once all is completed)."""
-    await logistics.follow_proposal(conn, proposal.id, now)
-    return proposal
-
-
-async def _accept(
-    conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut, community_id: int | None, now: datetime
-) -> ProposalOut:
-    communities = _acting(caller, proposal, community_id, [p.community_id for p in proposal.participants])
-    accepted = {p.community_id for p in proposal.participants if p.accepted_at is not None}
-    if set(communities) <= accepted:
-        return proposal  # already accepted: a retry changes nothing, whatever happened since
-    require_applies("accept", proposal.status)
-    for community in communities:
-        if await repo.accept(conn, proposal.id, community, now, caller.key_id):
-            accepted.add(community)
-    return await _advance(conn, caller, proposal, now, "accept", community_id=communities[0])
-
-
-async def _approve(
-    conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut, now: datetime
-) -> ProposalOut:
-    regions = _covered(caller, proposal)
-    approved = {a.region for a in proposal.approvals}
-    if set(regions) <= approved:
-        return proposal
-    require_applies("approve", proposal.status)
-    for region in regions:
-        await repo.approve(conn, proposal.id, region, now, caller.key_id)
-    return await _advance(conn, caller, proposal, now, "approve")
-
-
-async def _advance(
-    conn: asyncpg.Connection,
-    caller: Caller,
-    proposal: ProposalOut,
-    now: datetime,
-    action: str,
-    community_id: int | None = None,
-) -> ProposalOut:
-    current = await _reload(conn, proposal.id)
-    if approved_when(
-        [p.community_id for p in current.participants],
-        [p.community_id for p in current.participants if p.accepted_at is not None],
-        current.regions,
-        [a.region for a in current.approvals],
-    ):
-        await repo.set_status(conn, proposal.id, "approved", now)
-        failpoint("approve.before_commit")
-        current = await _reload(conn, proposal.id)
-        await outbox.emit(conn, "proposal.approved", current.regions, _event(current))
-    else:
-        await repo.touch(conn, proposal.id, now)
-        current = await _reload(conn, proposal.id)
-    await _record(conn, caller, action, proposal, current, community_id=community_id)
-    return current
-
-
-async def _decline(
-    conn: asyncpg.Connection,
-    caller: Caller,
-    proposal: ProposalOut,
-    community_id: int | None,
-    reason: str | None,
-    now: datetime,
-) -> ProposalOut:
-    communities = _acting(caller, proposal, community_id, [p.community_id for p in proposal.participants])
-    if proposal.status == "rejected" and proposal.reason == reason:
-        return proposal
-    require_applies("decline", proposal.status)
-    return await _end(
-        conn, caller, proposal, "rejected", now, reason=reason, action="decline", community_id=communities[0]
-    )
-
-
-async def _dispatch(
-    conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut, now: datetime
-) -> ProposalOut:
-    if not caller.is_admin and caller.role != "coordinator":
-        _acting(caller, proposal, None, sorted({t.giver_id for t in proposal.transfers}))
-    else:
-        _covered(caller, proposal)
-    if proposal.status == "in_transit":
-        return proposal
-    require_applies("dispatch", proposal.status)
-    await repo.set_status(conn, proposal.id, "in_transit", now)
-    after = await _reload(conn, proposal.id)
-    await _record(conn, caller, "dispatch", proposal, after)
-    return after
-
-
-async def _complete(
-    conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut, community_id: int | None, now: datetime
-) -> ProposalOut:
-    receivers = sorted({t.receiver_id for t in proposal.transfers})
-    communities = _acting(caller, proposal, community_id, receivers)
-    received = {t.receiver_id for t in proposal.transfers if t.received_at is not None}
-    if set(communities) <= received:
-        return proposal  # receipt already confirmed
-    require_applies("complete", proposal.status)
-    for community in communities:
-        await repo.mark_received(conn, proposal.id, community, now, caller.key_id)
-    transfers = await _transfers(conn, proposal.id)
-    if all(t["received_at"] is not None for t in transfers):
-        await repo.deliver(conn, transfers)
-        failpoint("complete.before_ledger")
-        await repo.write_ledger(conn, proposal.id, transfers, now)
-        await repo.set_status(conn, proposal.id, "completed", now)
-        after = await _reload(conn, proposal.id)
-        await outbox.emit(conn, "proposal.completed", after.regions, _event(after))
-    else:
-        await repo.touch(conn, proposal.id, now)
-        after = await _reload(conn, proposal.id)
-    await _record(conn, caller, "complete", proposal, after, community_id=communities[0])
-    return after
+    await logistics.follow_proposal(conn, proposal_id, now)
 
 
 # --- expiry --------------------------------------------------------------------------------------
@@ -569,8 +495,9 @@ async def expire_due(conn: asyncpg.Connection, clock: Clock, limit: int = 200) -
     for proposal_id in await repo.due_expiries(conn, now, limit):
         row = await repo.get(conn, proposal_id)
         assert row is not None
-        (proposal,) = await load(conn, [row])
-        await _end(conn, None, proposal, "expired", now, reason="the hold expired", action="expire")
+        transfers, participants, approvals = await repo.details(conn, [proposal_id])
+        loaded = _assemble(row, transfers, participants, [dict(a) for a in approvals])
+        await _apply(conn, None, loaded, expiry(loaded.state(now)), now)
         expired.append(proposal_id)
     return expired
 

@@ -35,7 +35,8 @@ def _spelled_in_code() -> tuple[set[str], list[re.Pattern[str]]]:
                 if not re.fullmatch(r"[a-z_]{3,}", fixed):
                     continue  # not a query name with a part filled in (f"{a} {b}", messages, ...)
                 parts = [
-                    re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z0-9_]+" for v in node.values
+                    re.escape(str(v.value)) if isinstance(v, ast.Constant) else "[a-z0-9_]+"
+                    for v in node.values
                 ]
                 patterns.append(re.compile("".join(parts)))
     return literals, patterns

@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from barter.domain.access import Caller
 from barter.domain.errors import Forbidden, NotFound
@@ -180,3 +182,55 @@ def test_the_table_covers_every_state_action_and_role() -> None:
     assert set(OUTCOME) == set(ACTIONS) == set(ALLOWED)
     assert all(set(OUTCOME[a]) <= set(STATUSES) for a in ACTIONS)
     assert len(STATUSES) * len(ACTIONS) * len(ROLES) == 336
+
+
+MOVES: dict[Status, frozenset[Status]] = {
+    "proposed": frozenset({"proposed", "approved", "rejected", "expired"}),
+    "approved": frozenset({"approved", "in_transit", "completed", "cancelled"}),
+    "in_transit": frozenset({"in_transit", "completed"}),
+}
+
+members = st.frozensets(st.sampled_from((A, B, C)))
+
+
+@given(
+    status=st.sampled_from(STATUSES),
+    accepted=members,
+    approved=st.frozensets(st.sampled_from(("south", "northeast"))),
+    received=members,
+    hold_expired=st.booleans(),
+    role=st.sampled_from(sorted(ROLES)),
+    action=st.sampled_from(ACTIONS),
+    community_id=st.none() | st.sampled_from((A, B, C, 99)),
+    reason=st.none() | st.sampled_from(("too far", "spoiled")),
+)
+def test_any_request_in_any_state_moves_only_along_the_diagram(
+    status: Status,
+    accepted: frozenset[int],
+    approved: frozenset[str],
+    received: frozenset[int],
+    hold_expired: bool,
+    role: str,
+    action: Action,
+    community_id: int | None,
+    reason: str | None,
+) -> None:
+    before = state(status, accepted=accepted, approved=approved, received=received, hold_expired=hold_expired)
+    try:
+        decision = decide(before, ROLES[role], Request(action, community_id, reason))
+    except (Forbidden, NotFound, TransitionConflict):
+        return
+    if decision.retry:
+        assert decision.status == status
+        assert (decision.accept, decision.approve, decision.receive, decision.release) == ((), (), (), False)
+        return
+    assert decision.status in MOVES[status]  # ended proposals never move again
+    assert not (decision.release and decision.deliver)
+    assert decision.release == (decision.status in ("rejected", "expired", "cancelled"))
+    assert decision.deliver == (decision.status == "completed")
+    assert set(decision.accept).isdisjoint(accepted)
+    assert set(decision.approve).isdisjoint(approved)
+    if decision.status == "approved" and status == "proposed":
+        assert accepted | set(decision.accept) == {A, B, C}
+        assert approved | set(decision.approve) == {"south", "northeast"}
+        assert decision.event == "proposal.approved"

@@ -18,9 +18,9 @@ from pathlib import Path
 from playwright.async_api import Page, async_playwright
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.clock import SystemClock
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.settings import Settings
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database

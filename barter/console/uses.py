@@ -1,9 +1,8 @@
 """The console's one door to the use cases: every page calls these functions and nothing else.
 
-Until the services layer (barter/services) lands, they call today's services in
-barter/api/<feature>/service.py and barter/workflow/; rewiring the console is this file alone.
-Each takes the request's connection and the signed-in caller, so the API's authorization rules
-apply unchanged (another tenant's objects are not found).
+They call barter/services and nothing else (no repository, no SQL; an import-linter contract keeps
+it so). Each takes the request's connection and the signed-in caller, so the API's authorization
+rules apply unchanged (another tenant's objects are not found).
 """
 
 from __future__ import annotations
@@ -13,30 +12,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
 
-from barter.api.communities import service as communities
-from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
-from barter.api.listings import service as listings
-from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
-from barter.api.logistics import service as logistics
-from barter.api.logistics.schemas import PlanCreate, PlanOut, PlanSummary, ShipmentOut
-from barter.api.runs.controller import RunCreate, begin_run, run_out
-from barter.api.stats import service as stats
-from barter.api.stats.schemas import SupplyDemand
 from barter.domain.access import Caller, require_row_level
 from barter.domain.clock import Clock
 from barter.domain.errors import NotFound
 from barter.domain.proposals import Action
+from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.listings import (
+    Kind,
+    ListingFilter,
+    NeedCreate,
+    NeedOut,
+    NeedPatch,
+    OfferCreate,
+    OfferOut,
+    OfferPatch,
+)
+from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut
+from barter.schemas.proposals import AccountOut, ProposalOut, RunOut
+from barter.schemas.runs import RunRequest
+from barter.schemas.stats import SupplyDemand
+from barter.services import communities, listings, logistics, read, runs, stats
+from barter.services import proposals as workflow
 from barter.settings import Settings
-from barter.storage import reference
-from barter.storage.repos import communities as communities_repo
-from barter.storage.repos import listings as listings_repo
-from barter.storage.repos import proposals as proposals_repo
-from barter.storage.repos import runs as runs_repo
-from barter.storage.repos.listings import Kind
-from barter.workflow import proposals as workflow
 from barter.workflow.runner import Reservation, Runner
-from barter.workflow.schemas import AccountOut, ProposalOut, RunOut
+
+RunCreate = RunRequest
 
 __all__ = [
     "AccountOut",
@@ -64,20 +66,15 @@ __all__ = [
 
 
 async def provinces(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in await reference.list_provinces(conn, None)]
+    return [msgspec.structs.asdict(p) for p in await read.provinces(conn, None)]
 
 
 async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in await reference.list_categories(conn)]
+    return [msgspec.structs.asdict(c) for c in await read.categories(conn)]
 
 
 async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in await reference.list_items(conn, None, None)]
-
-
-async def subdistrict(conn: asyncpg.Connection, code: str) -> dict[str, Any] | None:
-    row = await reference.get_subdistrict(conn, code)
-    return None if row is None else dict(row)
+    return [msgspec.structs.asdict(i) for i in await read.items(conn, None, None)]
 
 
 # --- communities --------------------------------------------------------------------------------
@@ -97,10 +94,11 @@ async def list_communities(
     regions: list[str | None] = [None] if caller.is_admin else [*sorted(caller.regions)]
     out: list[CommunityOut] = []
     for region in regions:
-        rows = await communities_repo.list_page(
-            conn, region=region, province_code=None, kind=None, q=q, after_id=None, limit=limit
+        out.extend(
+            await read.community_page(
+                conn, caller, region=region, province_code=None, kind=None, q=q, after_id=None, limit=limit
+            )
         )
-        out.extend(communities.to_out(r, caller) for r in rows)
     return sorted(out, key=lambda c: c.id)
 
 
@@ -110,10 +108,16 @@ async def similar_communities(
     """Likely duplicates: a community of the same province whose name contains this one."""
     if not name.strip():
         return []
-    rows = await communities_repo.list_page(
-        conn, region=None, province_code=province_code, kind=None, q=name.strip(), after_id=None, limit=5
+    return await read.community_page(
+        conn,
+        caller,
+        region=None,
+        province_code=province_code,
+        kind=None,
+        q=name.strip(),
+        after_id=None,
+        limit=5,
     )
-    return [communities.to_out(r, caller) for r in rows]
 
 
 async def community(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityOut:
@@ -142,18 +146,19 @@ async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -
 
 async def _open_listings(
     conn: asyncpg.Connection, caller: Caller, kind: Kind, community_id: int
-) -> list[asyncpg.Record]:
+) -> list[Any]:
     await community(conn, caller, community_id)
-    flt = listings_repo.ListingFilter(community_id=community_id, status="open")
-    return await listings_repo.list_page(conn, kind, caller, flt, sort="-created_at", after=None, limit=200)
+    flt = ListingFilter(community_id=community_id, status="open")
+    page = await read.listing_page(conn, caller, kind, flt, sort="-created_at", after=None, limit=200)
+    return [listing for listing, _ in page]
 
 
 async def offers_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[OfferOut]:
-    return [listings.offer_out(r) for r in await _open_listings(conn, caller, "offer", community_id)]
+    return await _open_listings(conn, caller, "offer", community_id)
 
 
 async def needs_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[NeedOut]:
-    return [listings.need_out(r) for r in await _open_listings(conn, caller, "need", community_id)]
+    return await _open_listings(conn, caller, "need", community_id)
 
 
 async def post_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate) -> OfferOut:
@@ -186,28 +191,23 @@ async def withdraw(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing
 
 
 async def start_run(
-    conn: asyncpg.Connection, caller: Caller, settings: Settings, runner: Runner, data: RunCreate
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, runner: Runner, data: RunRequest
 ) -> tuple[RunOut, Reservation]:
     """The caller must start `runner.start(reservation)` after its transaction commits."""
-    return await begin_run(conn, caller, settings, runner, data)
+    started = await runs.start_run(conn, caller, runner, data, runs.run_defaults(settings))
+    return started.run, started.reservation
 
 
 async def runs_of(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:
     if caller.role not in ("admin", "coordinator"):
         return []
-    rows = await runs_repo.list_page(conn, caller, status=None, before_id=None, limit=limit)
-    return [run_out(r) for r in rows]
+    return await read.run_page(conn, caller, status=None, before_id=None, limit=limit)
 
 
 async def run(conn: asyncpg.Connection, caller: Caller, run_id: int) -> RunOut:
-    row = await runs_repo.get(conn, run_id)
-    if (
-        row is None
-        or caller.role not in ("admin", "coordinator")
-        or not (caller.is_admin or caller.regions & set(row["regions"]))
-    ):
+    if caller.role not in ("admin", "coordinator"):
         raise NotFound("No run with that id")
-    return run_out(row)
+    return await runs.get_run(conn, caller, run_id)
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -222,8 +222,7 @@ async def proposals(
     community_id: int | None = None,
     limit: int = 100,
 ) -> list[ProposalOut]:
-    require_row_level(caller)
-    rows = await proposals_repo.list_page(
+    return await read.proposal_page(
         conn,
         caller,
         run_id=run_id,
@@ -233,7 +232,6 @@ async def proposals(
         before_id=None,
         limit=limit,
     )
-    return await workflow.load(conn, rows)
 
 
 async def proposal(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:

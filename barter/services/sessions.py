@@ -13,8 +13,8 @@ import asyncpg
 
 from barter.domain.access import Caller
 from barter.domain.keys import well_formed
+from barter.services import keys
 from barter.storage.repos import console_sessions as repo
-from barter.storage.repos import keys as keys_repo
 
 
 async def open_session(
@@ -24,7 +24,7 @@ async def open_session(
     key = key.strip()
     if not well_formed(key):
         return None
-    caller = await keys_repo.find_caller(conn, secret, key)
+    caller = await keys.authenticate(conn, secret, key)
     if caller is None:
         return None
     token = secrets.token_urlsafe(32)

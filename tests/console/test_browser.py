@@ -10,9 +10,9 @@ import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.clock import SystemClock
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.console.day import coordinators_day, launch, seed_partner_village, sign_in

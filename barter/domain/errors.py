@@ -74,6 +74,12 @@ class PayloadTooLarge(BarterError):
     title = "Request body too large"
 
 
+class UnsupportedMediaType(BarterError):
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class ValidationFailed(BarterError):
     status = 422
     code = "validation_failed"

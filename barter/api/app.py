@@ -17,6 +17,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from barter import __version__
+from barter.api import ratelimit
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
@@ -63,6 +64,8 @@ async def _sweep_expired_holds(app: Litestar) -> None:
     while True:
         try:
             await sweep_expired(app.state.pool, app.state.clock)
+            async with app.state.pool.acquire() as conn:
+                await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("the hold expiry sweep failed; it runs again shortly")
         await asyncio.sleep(EXPIRY_SWEEP_S)

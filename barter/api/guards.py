@@ -1,7 +1,8 @@
 """Checks every request passes before anything else looks at it (issue 16).
 
-- JSON nested deeper than MAX_JSON_DEPTH is a 400 `too_deeply_nested`, found by a linear scan of
-  the raw bytes before any decoder (or the key lookup) runs: a 2 KB body of a thousand brackets
+- A JSON body (sent as JSON, or to a handler that takes JSON whatever it is sent as) nested deeper than
+  MAX_JSON_DEPTH is a 400 `too_deeply_nested`, found by a linear scan of the raw bytes before any
+  decoder (or the key lookup) runs: a 2 KB body of a thousand brackets
   must not reach a recursive decoder and fill the log with stack traces.
 - Query parameters may not hold NUL characters (PostgreSQL text cannot).
 """
@@ -12,8 +13,9 @@ import re
 from typing import Any
 
 from litestar import Request
+from litestar.enums import RequestEncodingType
 
-from barter.api.validation import refuse_nul_in_query
+from barter.api.validation import is_json, refuse_nul_in_query
 from barter.domain.errors import BarterError
 
 # Bodies of this API nest four levels at most (a plan's settings); 32 leaves room and stays cheap.
@@ -47,10 +49,23 @@ def json_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
+def _decoded_as_json(request: Request[Any, Any, Any]) -> bool:
+    """Whether anything may decode this body as JSON: a JSON content type, or a handler whose `data`
+    is a JSON body (Litestar decodes those whatever the Content-Type says). Forms and uploads are not
+    scanned."""
+    if is_json(request.headers.get("content-type")):
+        return True
+    parameter = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if parameter is None:
+        return False
+    media_type = getattr(parameter.kwarg_definition, "media_type", None)
+    return media_type is None or media_type == RequestEncodingType.JSON
+
+
 async def guard_request(request: Request[Any, Any, Any]) -> None:
     """Litestar `before_request` hook: runs before authentication and before any body is decoded."""
     await refuse_nul_in_query(request)
-    if request.method in _METHODS_WITH_BODY:
+    if request.method in _METHODS_WITH_BODY and _decoded_as_json(request):
         body = await request.body()
         if json_depth(body) > MAX_JSON_DEPTH:
             raise TooDeeplyNested(

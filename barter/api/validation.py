@@ -184,6 +184,13 @@ async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
         raise ValidationFailed(bad)
 
 
+def is_json(content_type: str | None) -> bool:
+    """application/json or a +json type: the only bodies decoded as JSON (anything else is 415
+    where a JSON body is expected)."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 async def validate_body(request: Request[Any, Any, Any]) -> None:
     """Refuse malformed or invalid bodies with every error listed (called once the caller is known)."""
     bad_params = [
@@ -201,10 +208,10 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
         if body_optional(request.route_handler):
             return
         raise MalformedRequest("The request body is empty; send a JSON object")
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    content_type = request.headers.get("content-type", "")
+    if not is_json(content_type):
         raise UnsupportedMediaType(
-            f"Send the body as Content-Type: application/json (got {media_type or 'none'})",
+            f"Send the body as Content-Type: application/json (got {content_type or 'none'})",
             extra={"errors": [{"path": "Content-Type", "message": "must be application/json"}]},
         )
     try:

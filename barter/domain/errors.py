@@ -99,6 +99,18 @@ class PreconditionRequired(BarterError):
     title = "If-Match header required"
 
 
+class TooManyRequests(BarterError):
+    """A limit was reached; `retry_after` seconds from now the request may succeed (Retry-After)."""
+
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail, code=code, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class ServiceUnavailable(BarterError):
     status = 503
     code = "unavailable"

@@ -36,11 +36,12 @@ NESTED = b"[" * 1000 + b"]" * 1000
 async def test_deeply_nested_json_is_a_400_before_the_key_is_checked(
     world: World, url: str, persona: str
 ) -> None:
-    headers = world.headers(persona, **{"Content-Type": "application/json"})
-    for body in (NESTED, b'{"note":' + b'{"a":' * 800 + b"1" + b"}" * 801):
-        response = await world.client.post(url, content=body, headers=headers)
-        assert response.status_code == 400, response.text
-        assert _problem(response)["code"] == "too_deeply_nested"
+    for content_type in ("application/json", "text/plain", ""):
+        headers = world.headers(persona, **({"Content-Type": content_type} if content_type else {}))
+        for body in (NESTED, b'{"note":' + b'{"a":' * 800 + b"1" + b"}" * 801):
+            response = await world.client.post(url, content=body, headers=headers)
+            assert response.status_code == 400, response.text
+            assert _problem(response)["code"] == "too_deeply_nested"
 
 
 async def test_ordinary_nesting_still_passes(world: World) -> None:
@@ -207,3 +208,13 @@ def test_cross_field_rules_are_described(app: Litestar) -> None:
         assert "`within_km` needs `near`" in document["paths"][path]["get"]["description"]
     for path in ("/v1/stats/exchanges", "/v1/exports/proposals.csv", "/v1/exports/ledger.csv"):
         assert "`until` must not be before `since`" in document["paths"][path]["get"]["description"], path
+
+
+def test_every_keyed_route_documents_429_and_every_body_415(app: Litestar) -> None:
+    document = openapi_document(app)
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security"):
+                assert "429" in operation["responses"], (method, path)
+            if "requestBody" in operation:
+                assert "415" in operation["responses"], (method, path)

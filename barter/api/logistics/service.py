@@ -34,7 +34,6 @@ is the hook barter/workflow/proposals.py calls after dispatch, complete and canc
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,12 +69,13 @@ from barter.matching.logistics import (
     PlanInput,
     PlanSettings,
     Transfer,
-    plan,
     split_into_lots,
     to_geojson,
 )
+from barter.settings import Settings
 from barter.storage.repos import audit
 from barter.storage.repos import logistics as repo
+from barter.workflow.planning import run_planner, take_plan_slot
 
 MAX_TRANSFERS = 500
 DEFAULT_TIME_LIMIT_S = 30.0  # 500 transfers plan in 20-25 s on 2 cores (bench/logistics_api.py)
@@ -398,8 +398,11 @@ async def _scope(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, now
     return scope
 
 
-async def create_plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock) -> PlanOut:
+async def create_plan(
+    conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock, settings: Settings
+) -> PlanOut:
     require_role(caller, "admin", "coordinator")
+    await take_plan_slot(conn, caller, settings)
     now = clock.now()
     today = thai_today(now)
     scope = await _scope(conn, caller, data, now)
@@ -411,7 +414,7 @@ async def create_plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate
         split_lots=data.split_lots,
         horizon_days=data.horizon_days or DEFAULT_HORIZON_DAYS,
     )
-    result = await asyncio.to_thread(plan, built.problem)
+    result = await run_planner(built.problem, settings)
     if not data.preview:
         statuses = await repo.share_proposals(conn, scope.proposals)
         moved = sorted(p for p in scope.proposals if statuses.get(p) != "approved")

@@ -2,7 +2,7 @@
 
 A plan is CPU-bound Python (the planner is pure and single-threaded): in a thread it would hold
 the interpreter lock and stall every other request of the process. It runs in a pool of spawned
-worker processes instead, started with a lower scheduling priority (nice 10), so the API's reads
+worker processes instead, started at the lowest scheduling priority (nice 19), so the API's reads
 keep their share of the CPU while plans are made.
 
 How many run at once is bounded across every server process with transaction-scoped advisory
@@ -63,7 +63,7 @@ async def take_plan_slot(conn: asyncpg.Connection, caller: Caller, settings: Set
 
 
 def _start_worker(parent: int) -> None:
-    os.nice(10)
+    os.nice(19)
     _follow_parent(parent)
 
 

@@ -17,7 +17,6 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from barter import __version__
-from barter.api import ratelimit
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
@@ -46,6 +45,7 @@ from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
 from barter.webhooks.relay import Relay, RelayConfig, RelayTask
+from barter.workflow import ratelimit
 from barter.workflow.runner import Runner, sweep_expired
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from typing import Any
 
 import asyncpg
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import init_connection
 from bench.http_client import Connection
 from bench.logistics_api import SECRET, seed

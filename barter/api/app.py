@@ -41,11 +41,11 @@ from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
 from barter.api.webhooks.controller import WebhookController
 from barter.domain.clock import Clock, SystemClock
+from barter.services import ratelimit
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
 from barter.webhooks.relay import Relay, RelayConfig, RelayTask
-from barter.workflow import ratelimit
 from barter.workflow.runner import Runner, sweep_expired
 
 log = logging.getLogger(__name__)

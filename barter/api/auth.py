@@ -17,7 +17,7 @@ from barter.api.validation import validate_body
 from barter.domain.access import Caller
 from barter.domain.errors import Unauthorized
 from barter.domain.keys import well_formed
-from barter.storage.repos import keys as keys_repo
+from barter.services import keys
 
 PUBLIC_ROUTES = frozenset({"/health", "/v1/regions", "/v1/provinces", "/v1/categories", "/v1/items"})
 SECURITY: list[dict[str, list[str]]] = [{"BearerKey": []}]
@@ -53,7 +53,7 @@ async def _lookup(request: Request[Any, Any, Any], conn: asyncpg.Connection) -> 
         raise Unauthorized("Use the Bearer scheme: 'Authorization: Bearer <key>'")
     if not well_formed(token):
         raise Unauthorized("That is not a barter API key (check for a typo)")
-    caller = await keys_repo.find_caller(conn, request.app.state.settings.secret, token)
+    caller = await keys.authenticate(conn, request.app.state.settings.secret, token)
     if caller is None:
         raise Unauthorized("Unknown or revoked API key")
     return caller

@@ -1,7 +1,7 @@
 """Per-key and per-address rate limits, stricter for failed keys (issue 16).
 
 Fixed windows of `rate_limit_window_s` (Settings), counted in PostgreSQL so that every server
-process shares them (barter/workflow/ratelimit.py): a key may make `rate_limit_per_key` requests in
+process shares them (barter/services/ratelimit.py): a key may make `rate_limit_per_key` requests in
 a window and an address `rate_limit_per_address`; an address that sent `rate_limit_auth_failures`
 unknown, revoked or malformed keys in a window is refused (even with a good key) until the window
 ends. Beyond a limit: 429 problem+json with Retry-After. A limit of 0 is off. The address is the
@@ -18,9 +18,9 @@ from litestar import Request
 
 from barter.domain.access import Caller
 from barter.domain.errors import TooManyRequests
+from barter.services import ratelimit
+from barter.services.ratelimit import Window
 from barter.settings import Settings
-from barter.workflow import ratelimit
-from barter.workflow.ratelimit import Window
 
 
 def _address(request: Request[Any, Any, Any]) -> str:

@@ -19,8 +19,8 @@ from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
 from barter.domain.clock import ManualClock
+from barter.services.planning import PLAN_SLOTS, key_slot
 from barter.settings import Settings, load_settings
-from barter.workflow.planning import PLAN_SLOTS, key_slot
 from tests.world import ADMIN, COORD, OWNER, World, make_proposal
 
 LIMITED = {"rate_limit_per_key": 5, "rate_limit_per_address": 8, "rate_limit_auth_failures": 3}

@@ -264,8 +264,10 @@ async def move(
 # --- logistics ----------------------------------------------------------------------------------
 
 
-async def plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock) -> PlanOut:
-    return await logistics.create_plan(conn, caller, data, clock)
+async def plan(
+    conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock, settings: Settings
+) -> PlanOut:
+    return await logistics.create_plan(conn, caller, data, clock, settings)
 
 
 async def plans(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[PlanSummary]:

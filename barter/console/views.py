@@ -696,7 +696,7 @@ class Logistics(Controller):
     ) -> Response[Any]:
         form = await read_form(request)
         data = convert({"preview": bool(one(form, "preview"))}, uses.PlanCreate, [])
-        made = await uses.plan(conn, viewer.caller, data, state.clock)
+        made = await uses.plan(conn, viewer.caller, data, state.clock, state.settings)
         return to(f"/logistics/plans/{made.id}")
 
     @get("/plans/{plan_id:int}")

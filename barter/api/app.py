@@ -25,6 +25,7 @@ from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
+from barter.api.line.controller import LineController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.logistics.controller import (
     LogisticsPlanController,
@@ -40,6 +41,8 @@ from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
 from barter.api.validation import refuse_nul_in_query
 from barter.api.webhooks.controller import WebhookController
+from barter.channels.line.client import LineHttpClient
+from barter.channels.line.webhook import line_webhook
 from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
@@ -101,6 +104,12 @@ def create_app(
             app.state.database = database
             runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
             app.state.runner = runner
+            line = (
+                LineHttpClient(settings.line_channel_access_token, base_url=settings.line_api_base)
+                if settings.line_enabled and settings.line_channel_access_token
+                else None
+            )
+            app.state.line = line
             await runner.recover()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
             relay_task = (
@@ -119,6 +128,8 @@ def create_app(
                 if relay_task is not None:
                     await relay_task.stop()
                 await runner.close()
+                if line is not None:
+                    await line.aclose()
                 await export_pool.close()
                 await pool.close()
         finally:
@@ -141,6 +152,8 @@ def create_app(
             WebhookController,
             LogisticsPlanController,
             ShipmentController,
+            LineController,
+            line_webhook,
         ],
         dependencies={
             "conn": Provide(provide_connection),

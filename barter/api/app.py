@@ -25,7 +25,7 @@ from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
-from barter.api.line.controller import LineController
+from barter.api.line.controller import LineController, NoticeController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.logistics.controller import (
     LogisticsPlanController,
@@ -47,6 +47,7 @@ from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
+from barter.webhooks.notices import notices_from_settings
 from barter.webhooks.relay import Relay, RelayConfig, RelayTask
 from barter.workflow.runner import Runner, sweep_expired
 
@@ -112,10 +113,14 @@ def create_app(
             app.state.line = line
             await runner.recover()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
+            relay_config = RelayConfig(allow_private=settings.allow_private_webhooks)
             relay_task = (
                 RelayTask(
                     Relay(
-                        database.connect, secret, RelayConfig(allow_private=settings.allow_private_webhooks)
+                        database.connect,
+                        secret,
+                        relay_config,
+                        notices_from_settings(settings, relay_config),
                     )
                 )
                 if relay
@@ -153,6 +158,7 @@ def create_app(
             LogisticsPlanController,
             ShipmentController,
             LineController,
+            NoticeController,
             line_webhook,
         ],
         dependencies={

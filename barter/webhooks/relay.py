@@ -29,6 +29,7 @@ import msgspec
 from barter.domain.grants import subscriber_data
 from barter.storage.repos import webhooks as repo
 from barter.storage.repos.webhooks import AttemptResult
+from barter.webhooks.notices import Notices
 from barter.webhooks.sender import Sender
 from barter.webhooks.signing import message_id, signed_headers, signing_key
 
@@ -68,10 +69,17 @@ def event_body(event_type: str, created_at: datetime, regions: list[str], data: 
 
 
 class Relay:
-    def __init__(self, connect: Connect, server_secret: str, config: RelayConfig | None = None) -> None:
+    def __init__(
+        self,
+        connect: Connect,
+        server_secret: str,
+        config: RelayConfig | None = None,
+        notices: Notices | None = None,
+    ) -> None:
         self.connect = connect
         self.server_secret = server_secret
         self.config = config or RelayConfig()
+        self.notices = notices  # community notices (LINE, SMS) from the same outbox, in the same rounds
         self.sender = Sender(allow_private=self.config.allow_private, timeout_s=self.config.timeout_s)
         self._conn: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
@@ -84,7 +92,10 @@ class Relay:
         conn = await self._connection()
         self._wake.clear()
         events, _ = await repo.fan_out(conn, self.config.batch_size * 4)
-        return events + await self._deliver_due(conn)
+        worked = events + await self._deliver_due(conn)
+        if self.notices is not None:
+            worked += await self.notices.step(conn)
+        return worked
 
     async def drain(self) -> int:
         """Rounds until nothing is left to do now (retries due later stay pending)."""
@@ -181,6 +192,8 @@ class Relay:
     async def aclose(self) -> None:
         await self._disconnect()
         await self.sender.aclose()
+        if self.notices is not None:
+            await self.notices.aclose()
 
 
 class RelayTask:

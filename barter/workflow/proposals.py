@@ -344,6 +344,10 @@ async def _end(
     await _record(conn, caller, action, proposal, after, community_id=community_id, reason=reason)
     if status == "rejected":
         await outbox.emit(conn, "proposal.rejected", proposal.regions, _event(after))
+    elif status == "expired":
+        await outbox.emit(conn, "proposal.expired", proposal.regions, _event(after))
+    elif status == "cancelled":
+        await outbox.emit(conn, "proposal.cancelled", proposal.regions, _event(after))
     return after
 
 
@@ -530,6 +534,7 @@ async def _dispatch(
     await repo.set_status(conn, proposal.id, "in_transit", now)
     after = await _reload(conn, proposal.id)
     await _record(conn, caller, "dispatch", proposal, after)
+    await outbox.emit(conn, "proposal.dispatched", after.regions, _event(after))
     return after
 
 

@@ -5,16 +5,21 @@ The console's link-code screen uses the same use cases (barter/services/line.py)
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
+from litestar.params import QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import IdempotencyDep, IdPath
+from barter.api.http import Cursor, IdempotencyDep, IdPath, Limit, id_page, last_id
 from barter.api.openapi import problems
-from barter.api.schemas import ListOf
+from barter.api.schemas import ListOf, Page
 from barter.services import line as service
+from barter.services import notices
 from barter.services.line import CodeOut, LinkOut
+from barter.services.notices import NoticeOut
 
 
 class LineController(Controller):
@@ -56,3 +61,35 @@ class LineController(Controller):
     )
     async def revoke_link(self, conn: Conn, caller: CallerDep, link_id: IdPath) -> LinkOut:
         return await service.revoke_link(conn, caller, link_id)
+
+
+class NoticeController(Controller):
+    path = "/v1/notifications"
+    tags = ["line"]
+    security = SECURITY
+
+    @get(
+        "/",
+        summary="Notices sent to communities by LINE and SMS, and those that failed, newest first",
+        responses=problems(400, 401, 403, 422),
+    )
+    async def list_notices(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+        notice_state: Annotated[
+            Literal["pending", "sent", "failed", "cancelled"] | None, QueryParameter(name="state")
+        ] = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Page[NoticeOut]:
+        rows = await notices.list_notices(
+            conn,
+            caller,
+            community_id=community_id,
+            state=notice_state,
+            before_id=last_id(cursor),
+            limit=limit + 1,
+        )
+        return id_page(rows[:limit], more=len(rows) > limit)

@@ -14,6 +14,9 @@ EventType = Literal[
     "proposal.approved",
     "proposal.rejected",
     "proposal.completed",
+    "proposal.dispatched",
+    "proposal.expired",
+    "proposal.cancelled",
     "run.succeeded",
     "run.failed",
 ]
@@ -22,6 +25,9 @@ EVENT_TYPES: tuple[EventType, ...] = (
     "proposal.approved",
     "proposal.rejected",
     "proposal.completed",
+    "proposal.dispatched",
+    "proposal.expired",
+    "proposal.cancelled",
     "run.succeeded",
     "run.failed",
 )

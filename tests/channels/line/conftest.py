@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar import Litestar
 
+from barter.api.app import create_app
 from barter.channels.line.signature import sign
+from barter.domain.clock import ManualClock
 from barter.settings import Settings
-from tests.channels.standins import LinePlatform
+from tests.channels.standins import LinePlatform, SmsGateway
 from tests.conftest import TEST_SECRET
 from tests.world import Client, world
 
@@ -29,7 +32,15 @@ def line_platform() -> Iterator[LinePlatform]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, line_platform: LinePlatform) -> Settings:
+def sms_gateway() -> Iterator[SmsGateway]:
+    with SmsGateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def settings(
+    database_url: str, tmp_path: Path, line_platform: LinePlatform, sms_gateway: SmsGateway
+) -> Settings:
     return Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
@@ -37,7 +48,17 @@ def settings(database_url: str, tmp_path: Path, line_platform: LinePlatform) -> 
         line_channel_secret=CHANNEL_SECRET,
         line_channel_access_token=line_platform.access_token,
         line_api_base=line_platform.url,
+        sms_api_key=sms_gateway.api_key,
+        sms_api_secret=sms_gateway.api_secret,
+        sms_sender="BARTER",
+        sms_api_base=sms_gateway.url,
     )
+
+
+@pytest.fixture
+def app(settings: Settings, clock: ManualClock) -> Litestar:
+    """No background relay: the tests run the relay themselves, when they choose."""
+    return create_app(settings, clock=clock, relay=False)
 
 
 def event_id() -> str:

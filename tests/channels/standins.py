@@ -7,6 +7,7 @@ import base64
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -31,6 +32,8 @@ class StandIn:
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
+        # Called with each request before it is answered (outside the lock): a test may hold it there.
+        self.gate: Callable[[Request], None] | None = None
         self._lock = threading.Lock()
         stand_in = self
 
@@ -38,8 +41,13 @@ class StandIn:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                length = int(self.headers.get("content-length", "0"))
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    return  # the client died mid-request: nothing arrived
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                if stand_in.gate is not None:
+                    stand_in.gate(request)
                 with stand_in._lock:
                     stand_in.requests.append(request)
                     status, payload = stand_in.answer(request)
@@ -53,7 +61,13 @@ class StandIn:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client killed mid-request (the crash tests) is expected here
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

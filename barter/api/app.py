@@ -24,6 +24,7 @@ from barter.api.deps import provide_connection, provide_idempotency, release_aba
 from barter.api.exports.controller import ExportController
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
+from barter.api.imports.controller import ImportController
 from barter.api.keys.controller import KeyController
 from barter.api.line.controller import LineController, NoticeController
 from barter.api.listings.controller import NeedController, OfferController
@@ -159,6 +160,7 @@ def create_app(
             ShipmentController,
             LineController,
             NoticeController,
+            ImportController,
             line_webhook,
         ],
         dependencies={

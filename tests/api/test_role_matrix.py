@@ -234,6 +234,13 @@ async def revoke_line_link(w: World, p: str) -> Any:
     return await w.post(p, f"/v1/line-links/{link.id}/revoke", {})
 
 
+async def dry_run_import(w: World, p: str) -> Any:
+    """A one-row sheet for community A, dry run: elsewhere, the row itself is refused (not found)."""
+    body = f"kind,community_id,item,quantity\noffer,{w.a['id']},dried-fish,5\n".encode()
+    headers = w.headers(p, **{"Content-Type": "text/csv"})
+    return await w.client.post("/v1/imports", content=body, params={"dry_run": "true"}, headers=headers)
+
+
 # Every export route: offers and needs, proposals (one row per transfer) and the ledger.
 EXPORTS = [
     f"{kind}.{fmt}" for kind in ("offers", "needs", "proposals", "ledger") for fmt in ("csv", "geojson")
@@ -346,6 +353,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         get("/v1/communities/{a}/line-links"), LINKER(200)
     ),
     ("POST", "/v1/line-links/{link_id:int}/revoke"): Row(revoke_line_link, LINKER(200)),
+    ("POST", "/v1/imports"): Row(dry_run_import, roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    ("GET", "/v1/imports/template.csv"): Row(get("/v1/imports/template.csv"), everyone(200)),
+    ("GET", "/v1/imports/template.xlsx"): Row(get("/v1/imports/template.xlsx"), everyone(200)),
     ("GET", "/v1/notifications"): Row(get("/v1/notifications"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
 }
 

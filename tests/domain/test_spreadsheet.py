@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from barter.channels.spreadsheet import (
+from barter.domain.spreadsheet import (
     SheetError,
     detect_format,
     read_sheet,

@@ -50,15 +50,20 @@ class ImportController(Controller):
         report = await service.import_sheet(conn, caller, body, fmt, load_catalogue(), dry_run=dry_run)
         return await idempotency.respond(report, 200 if dry_run or report.replayed else 201)
 
-    @get("/template.csv", summary="The import template (CSV, UTF-8 with BOM)", responses=PUBLIC)
+    @get(
+        "/template.csv",
+        summary="The import template (CSV, UTF-8 with BOM)",
+        responses=PUBLIC,
+        media_type="text/csv",
+    )
     async def template_csv(self) -> Response[bytes]:
         return Response(
             template_csv(),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"content-disposition": 'attachment; filename="barter-import.csv"'},
         )
 
-    @get("/template.xlsx", summary="The import template (XLSX)", responses=PUBLIC)
+    @get("/template.xlsx", summary="The import template (XLSX)", responses=PUBLIC, media_type=XLSX)
     async def template_xlsx(self) -> Response[bytes]:
         return Response(
             template_xlsx(),

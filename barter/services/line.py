@@ -209,6 +209,7 @@ async def redeem_code(
     if claimed is None:
         return "bad_code", None
     community_id = claimed["community_id"]
+    await repo.retire_stale_links(conn, chat_id)
     key = await keys_repo.insert_key(
         conn,
         secret=secret,

@@ -33,7 +33,9 @@ WITH l AS (
 SELECT @@line_link_columns@@ FROM l JOIN communities co ON co.id = l.community_id JOIN provinces pr ON pr.code = co.province_code;
 
 -- name: active_line_link
+-- (a link whose key an admin revoked through /v1/keys is no link either)
 SELECT @@line_link_columns@@ FROM line_links l JOIN communities co ON co.id = l.community_id JOIN provinces pr ON pr.code = co.province_code
+JOIN api_keys k ON k.id = l.key_id AND k.revoked_at IS NULL
 WHERE l.chat_id = $1 AND l.revoked_at IS NULL;
 
 -- name: get_line_link
@@ -80,3 +82,9 @@ UPDATE line_drafts SET drafts = $2 WHERE id = $1;
 
 -- name: decide_line_draft
 UPDATE line_drafts SET state = $2, listings = $3, decided_at = now() WHERE id = $1;
+
+-- name: retire_stale_line_links
+-- Links of this chat whose key was revoked through /v1/keys: closed before the chat links again.
+UPDATE line_links l SET revoked_at = now()
+FROM api_keys k
+WHERE l.chat_id = $1 AND l.revoked_at IS NULL AND k.id = l.key_id AND k.revoked_at IS NOT NULL;

@@ -17,7 +17,9 @@ WITH ev AS (
     WHERE ev.type LIKE 'proposal.%'
 ), targets AS (
     SELECT m.event_id, m.community_id, 'line' AS channel, l.chat_id AS target
-    FROM members m JOIN line_links l ON l.community_id = m.community_id AND l.revoked_at IS NULL
+    FROM members m
+    JOIN line_links l ON l.community_id = m.community_id AND l.revoked_at IS NULL
+    JOIN api_keys k ON k.id = l.key_id AND k.revoked_at IS NULL
     UNION
     SELECT m.event_id, m.community_id, 'sms', phone.number
     FROM members m

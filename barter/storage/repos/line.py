@@ -47,6 +47,10 @@ async def insert_link(
     )
 
 
+async def retire_stale_links(conn: asyncpg.Connection, chat_id: str) -> None:
+    await conn.execute(query("retire_stale_line_links"), chat_id)
+
+
 async def active_link(conn: asyncpg.Connection, chat_id: str) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(query("active_line_link"), chat_id)
     return row

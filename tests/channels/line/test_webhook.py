@@ -154,6 +154,15 @@ async def test_codes_are_one_time_and_links_revocable(world: World, line_platfor
     assert revoked.json()["revoked_at"] is not None
     await deliver(world.client, message("มีปลาเค็ม 200 กิโล"))
     assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    # A link whose key an admin revokes through /v1/keys stops at once too.
+    await link(world, world.a, chat="Cthird-group")
+    [third] = (await world.get(COORD, f"/v1/communities/{world.a['id']}/line-links")).json()["data"]
+    key_id = await world.db.fetchval("SELECT key_id FROM line_links WHERE id = $1", third["id"])
+    assert (await world.post(ADMIN, f"/v1/keys/{key_id}/revoke", {})).status_code == 200
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล", chat="Cthird-group"))
+    assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    await link(world, world.a, chat="Cthird-group")  # and it can be linked again with a new code
+    assert "เชื่อมต่อกับ" in last_reply(line_platform)["text"]
     actions = [(a["entity"], a["action"]) for a in (await world.get(ADMIN, "/v1/audit")).json()["data"]]
     assert ("line_code", "issue") in actions
     assert ("line_link", "link") in actions

@@ -44,11 +44,11 @@ from barter.api.validation import refuse_nul_in_query
 from barter.api.webhooks.controller import WebhookController
 from barter.channels.line.client import LineHttpClient
 from barter.channels.line.webhook import line_webhook
+from barter.channels.notices import notices_from_settings
 from barter.domain.clock import Clock, SystemClock
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
-from barter.webhooks.notices import notices_from_settings
 from barter.webhooks.relay import Relay, RelayConfig, RelayTask
 from barter.workflow.runner import Runner, sweep_expired
 

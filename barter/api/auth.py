@@ -16,7 +16,7 @@ from barter.api.validation import validate_body
 from barter.domain.access import Caller
 from barter.domain.errors import Unauthorized
 from barter.domain.keys import well_formed
-from barter.storage.repos import keys as keys_repo
+from barter.services import keys
 
 PUBLIC_ROUTES = frozenset(
     {
@@ -46,7 +46,7 @@ async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
         raise Unauthorized("That is not a barter API key (check for a typo)")
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
-        caller = await keys_repo.find_caller(
+        caller = await keys.authenticate(
             cast(asyncpg.Connection, conn), request.app.state.settings.secret, token
         )
     if caller is None:

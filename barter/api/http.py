@@ -23,7 +23,7 @@ from barter.domain.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
-from barter.storage.repos import idempotency as idem_repo
+from barter.services import idempotency as idem
 
 JSON = "application/json"
 
@@ -174,9 +174,7 @@ class Idempotency:
         self.request_hash = hashlib.sha256(
             self.method.encode() + b" " + self.path.encode() + b"\n" + canonical
         ).hexdigest()
-        stored = await idem_repo.claim(
-            self.conn, self.caller.key_id, self.key, self.method, self.path, self.request_hash
-        )
+        stored = await idem.claim(self.conn, self.caller, self.key, self.method, self.path, self.request_hash)
         if stored is None:
             return
         if stored["request_hash"] != self.request_hash:
@@ -199,7 +197,7 @@ class Idempotency:
     ) -> Response[Any]:
         encoded = msgspec.json.encode(body)
         if self.key is not None:
-            await idem_repo.store(self.conn, self.caller.key_id, self.key, status, encoded, headers or {})
+            await idem.store(self.conn, self.caller, self.key, status, encoded, headers or {})
         return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
 
 

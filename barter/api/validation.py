@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import types
-import unicodedata
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import msgspec
@@ -18,18 +17,6 @@ from litestar import Request
 from barter.domain.errors import FieldError, MalformedRequest, ValidationFailed
 
 _AT = re.compile(r" - at `\$(.*)`$")
-
-
-class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of every request body: unknown fields are refused and text is NFC-normalised."""
-
-    def __post_init__(self) -> None:
-        for name in self.__struct_fields__:
-            value = getattr(self, name)
-            if isinstance(value, str):
-                setattr(self, name, unicodedata.normalize("NFC", value))
-            elif isinstance(value, list) and value and isinstance(value[0], str):
-                setattr(self, name, [unicodedata.normalize("NFC", v) for v in value])
 
 
 def _join(path: str, suffix: str) -> str:

@@ -33,11 +33,11 @@ def run(args: argparse.Namespace) -> int:
     import logging
     import signal
 
+    from barter.channels.notices import notices_from_settings
     from barter.cli import CommandError
     from barter.settings import ensure_secret, load_settings
     from barter.storage.bootstrap import prepare_database
     from barter.storage.database import Database
-    from barter.webhooks.notices import notices_from_settings
     from barter.webhooks.relay import Relay, RelayConfig
 
     for name, value, low in (

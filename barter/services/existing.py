@@ -1,17 +1,16 @@
-"""The one place the LINE, notification and import use cases reach the listing and proposal ones.
+"""The listing and proposal use cases the LINE, notice and import use cases call, in one place.
 
-Those live in barter/api/<feature>/service.py and barter/workflow/ today and move to
-barter/services/ (issue 13); when they do, only the imports below change.
+(Written before the services move of issue 13 landed; it now only names what they use.)
 """
 
 from __future__ import annotations
 
-from barter.api.listings.schemas import NeedCreate, NeedOut, OfferCreate, OfferOut
-from barter.api.listings.service import create_need, create_offer
 from barter.domain.proposals import Action, TransitionConflict
-from barter.workflow.proposals import Outcome, transition
-from barter.workflow.proposals import get as get_proposal
-from barter.workflow.schemas import ProposalOut
+from barter.schemas.listings import NeedCreate, NeedOut, OfferCreate, OfferOut
+from barter.schemas.proposals import ProposalOut
+from barter.services.listings import create_need, create_offer
+from barter.services.proposals import Outcome, transition
+from barter.services.proposals import get as get_proposal
 
 __all__ = [
     "Action",

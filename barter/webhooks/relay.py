@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import msgspec
@@ -29,7 +29,6 @@ import msgspec
 from barter.domain.grants import subscriber_data
 from barter.storage.repos import webhooks as repo
 from barter.storage.repos.webhooks import AttemptResult
-from barter.webhooks.notices import Notices
 from barter.webhooks.sender import Sender
 from barter.webhooks.signing import message_id, signed_headers, signing_key
 
@@ -68,13 +67,22 @@ def event_body(event_type: str, created_at: datetime, regions: list[str], data: 
     return _encoder.encode({"type": event_type, "timestamp": created_at, "regions": regions, "data": data})
 
 
+class RoundStep(Protocol):
+    """More work for each relay round on the relay's connection (the community notices of
+    barter/channels/notices.py), so it shares the relay's wake-ups, reconnects and shutdown."""
+
+    async def step(self, conn: asyncpg.Connection) -> int: ...
+
+    async def aclose(self) -> None: ...
+
+
 class Relay:
     def __init__(
         self,
         connect: Connect,
         server_secret: str,
         config: RelayConfig | None = None,
-        notices: Notices | None = None,
+        notices: RoundStep | None = None,
     ) -> None:
         self.connect = connect
         self.server_secret = server_secret

@@ -32,14 +32,13 @@ import msgspec
 from barter.domain.clock import Clock
 from barter.domain.errors import Conflict
 from barter.domain.model import REGIONS
-from barter.domain.snapshot import build_instance
 from barter.failpoints import failpoint
-from barter.matching.model import Instance, Solution
-from barter.matching.model import Settings as EngineSettings
+from barter.matching.model import EngineSettings, Instance, Solution
+from barter.matching.snapshot import build_instance
+from barter.services.proposals import create_all
 from barter.storage.database import Database
 from barter.storage.repos import outbox
 from barter.storage.repos import runs as runs_repo
-from barter.workflow.proposals import create_all
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +289,7 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
 
 async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
     """Release the holds that ran out: one sweeper at a time, across processes."""
-    from barter.workflow.proposals import expire_due
+    from barter.services.proposals import expire_due
 
     async with pool.acquire() as conn, conn.transaction():
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", EXPIRY_LOCK):

@@ -120,7 +120,7 @@ async def post_run(w: World, p: str) -> Any:
 
 async def get_run(w: World, p: str) -> Any:
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') "
+        "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') "
         "RETURNING id"
     )
     return await w.get(p, f"/v1/matching/runs/{run_id}")

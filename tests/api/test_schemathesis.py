@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.api.openapi import openapi_document
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from barter.storage.repos import communities as communities_repo

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import asyncpg
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.services import line as line_service
 from barter.storage.database import init_connection
 from barter.storage.repos import communities as communities_repo

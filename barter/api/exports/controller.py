@@ -17,14 +17,14 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
 from barter.api.auth import SECURITY, CallerDep
-from barter.api.exports import service
-from barter.api.exports.service import EXPORTS, Format, Name
 from barter.api.listings.controller import provide_listing_filter
 from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
 from barter.domain.access import Caller
 from barter.domain.model import Region
-from barter.storage.repos.exports import ExchangeFilter
+from barter.schemas.exports import ExchangeFilter
+from barter.services import exports as service
+from barter.services.exports import EXPORTS, Format, Name
 
 CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 GEOJSON = "application/geo+json"

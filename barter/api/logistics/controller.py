@@ -23,8 +23,11 @@ from barter.api.http import (
     json_response,
     last_id,
 )
-from barter.api.logistics import service
-from barter.api.logistics.schemas import (
+from barter.api.openapi import problems
+from barter.api.schemas import Page
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.model import Region
+from barter.schemas.logistics import (
     FeatureCollection,
     PlanCreate,
     PlanOut,
@@ -33,10 +36,7 @@ from barter.api.logistics.schemas import (
     ShipmentOut,
     ShipmentStatus,
 )
-from barter.api.openapi import problems
-from barter.api.schemas import Page
-from barter.domain.errors import FieldError, ValidationFailed
-from barter.domain.model import Region
+from barter.services import logistics as service
 
 GEOJSON = "application/geo+json"
 MOVE = problems(400, 401, 403, 404, 409, 412, 413, 422)

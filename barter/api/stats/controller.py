@@ -7,10 +7,9 @@ from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
-from barter.api.stats import service
-from barter.api.stats.schemas import ExchangeStats, SupplyDemand
 from barter.domain.model import Region
-from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
+from barter.schemas.stats import ExchangeGroupBy, ExchangeStats, GroupBy, SupplyDemand
+from barter.services import stats as service
 
 
 class StatsController(Controller):

@@ -47,12 +47,6 @@ SELECT @@line_link_columns@@ FROM line_links l JOIN communities co ON co.id = l.
 WHERE l.community_id = $1 AND l.revoked_at IS NULL
 ORDER BY l.id;
 
--- name: community_line_chats
--- Where a community's LINE notices go: every chat linked to it now.
-SELECT l.id, l.chat_id FROM line_links l
-WHERE l.community_id = $1 AND l.revoked_at IS NULL
-ORDER BY l.id;
-
 -- name: revoke_line_link
 WITH l AS (
     UPDATE line_links SET revoked_at = now(), revoked_by = $2

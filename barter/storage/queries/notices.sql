@@ -30,7 +30,7 @@ WITH ev AS (
     WHERE $2::bool AND phone.number ~ '^0[689][0-9]{8}$'
 ), inserted AS (
     INSERT INTO notifications (event_id, community_id, channel, target)
-    SELECT event_id, community_id, channel, target FROM targets
+    SELECT event_id, community_id, channel, target FROM targets ORDER BY event_id, channel, target
     ON CONFLICT ON CONSTRAINT notifications_once DO NOTHING
     RETURNING 1
 ), marked AS (
@@ -42,7 +42,7 @@ SELECT (SELECT count(*) FROM marked) AS events, (SELECT count(*) FROM inserted) 
 -- name: claim_notices
 -- Due notifications, locked until this transaction ends (a crash releases them unrecorded, so they
 -- are sent again), with what their message needs: the event, and the community's part in it.
-SELECT n.id, n.channel, n.target, n.retry_key, n.attempts, n.community_id,
+SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.community_id,
        e.type, e.payload,
        pp.explanation_th, pp.gives_value, pp.receives_value,
        (SELECT string_agg(coalesce(c.name_th, c.name_en), ', ' ORDER BY c.id)
@@ -58,7 +58,7 @@ JOIN outbox_events e ON e.id = n.event_id
 LEFT JOIN proposal_participants pp
        ON pp.proposal_id = (e.payload ->> 'proposal_id')::bigint AND pp.community_id = n.community_id
 WHERE n.state = 'pending' AND n.next_attempt_at <= now()
-ORDER BY n.next_attempt_at, n.id
+ORDER BY n.next_attempt_at, n.event_id, n.id
 LIMIT $1
 FOR UPDATE OF n SKIP LOCKED;
 

@@ -66,11 +66,6 @@ async def list_links(conn: asyncpg.Connection, community_id: int) -> list[asyncp
     return rows
 
 
-async def community_chats(conn: asyncpg.Connection, community_id: int) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(query("community_line_chats"), community_id)
-    return rows
-
-
 async def revoke_link(conn: asyncpg.Connection, link_id: int, revoked_by: int) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(query("revoke_line_link"), link_id, revoked_by)
     return row

@@ -8,9 +8,9 @@ from urllib.parse import parse_qsl
 import asyncpg
 import pytest
 
+from barter.channels.notices import notices_from_settings
 from barter.settings import Settings
 from barter.storage.database import init_connection
-from barter.webhooks.notices import notices_from_settings
 from barter.webhooks.relay import Relay, RelayConfig
 from tests.channels.line.conftest import deliver, postback
 from tests.channels.line.test_webhook import link

@@ -182,7 +182,9 @@ async def _demo(
     if proposals:
         write("\nshipments for the approved exchanges (การขนส่ง):")
         async with conn.transaction():
-            plan = await logistics.create_plan(conn, admin, PlanCreate(time_limit_s=15, seed=2020), clock)
+            plan = await logistics.create_plan(
+                conn, admin, PlanCreate(time_limit_s=15, seed=2020), clock, settings
+            )
         head, *shipments = render_shipments(plan).split("\nShipment ")
         write("\n".join([head, *(f"Shipment {s}" for s in shipments[:2])]))
         if len(shipments) > 2:

@@ -21,6 +21,12 @@ InputUnit = Annotated[
 
 
 class OfferCreate(Input):
+    """A new offer: what a community has.
+
+    Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
+    the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
+    converted. `available_until` must not be before `available_from`."""
+
     community_id: Id
     item_id: Slug
     quantity: Quantity
@@ -33,6 +39,13 @@ class OfferCreate(Input):
 
 
 class OfferPatch(Input):
+    """Changes to an offer; fields left out keep their value.
+
+    Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
+    the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
+    converted. `available_until` must not be before `available_from`; `quantity` must
+    not go below what proposals hold or delivered (409 `below_held`)."""
+
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET
@@ -71,6 +84,12 @@ class OfferOut(msgspec.Struct):
 
 
 class NeedCreate(Input):
+    """A new need: one of `item_id`, `category_id` or `accept_offer_ids`.
+
+    Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
+    the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
+    converted."""
+
     community_id: Id
     quantity: Quantity
     item_id: Slug | None = None
@@ -85,6 +104,13 @@ class NeedCreate(Input):
 
 
 class NeedPatch(Input):
+    """Changes to a need; fields left out keep their value.
+
+    Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
+    the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
+    converted. `quantity` must not go below what proposals hold or delivered (409
+    `below_held`)."""
+
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET

@@ -30,15 +30,19 @@ def _out(kind: Kind, row: asyncpg.Record) -> OfferOut | NeedOut:
     return offer_out(row) if kind == "offer" else need_out(row)
 
 
+# Quantities are stored as numeric(16, 4): anything below this rounds to nothing.
+SMALLEST_QUANTITY = 0.0001
+
+
 def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | None, expected: str) -> float:
-    if unit is None:
-        return quantity
-    converted = to_catalogue_unit(quantity, unit, expected)  # type: ignore[arg-type]
+    converted = quantity if unit is None else to_catalogue_unit(quantity, unit, expected)  # type: ignore[arg-type]
     if converted is None:
         errors.append(FieldError("unit", f"must be {expected} or convertible to it"))
         return quantity
-    if converted <= 0 and field == "quantity":
-        errors.append(FieldError("quantity", "is too small once converted"))
+    if field == "quantity" and round(converted, 4) < SMALLEST_QUANTITY:
+        errors.append(
+            FieldError("quantity", f"is below {SMALLEST_QUANTITY} {expected}, the smallest amount kept")
+        )
     return converted
 
 
@@ -230,6 +234,8 @@ async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate
     if unit is not None:
         quantity = _convert(errors, "quantity", data.quantity, data.unit, unit)
         min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, unit)
+    elif round(quantity, 4) < SMALLEST_QUANTITY:
+        errors.append(FieldError("quantity", f"is below {SMALLEST_QUANTITY}, the smallest amount kept"))
     _check_amounts(errors, quantity, min_lot)
     if errors or unit is None:
         raise ValidationFailed(errors or [FieldError("item_id", "no usable target")])

@@ -34,7 +34,6 @@ is the hook barter/workflow/proposals.py calls after dispatch, complete and canc
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.domain.access import Caller, require_role
+from barter.domain.access import Caller, require_role, require_row_level
 from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
@@ -57,7 +56,6 @@ from barter.logistics import (
     PlanInputError,
     PlanSettings,
     Transfer,
-    plan,
     split_into_lots,
     to_geojson,
 )
@@ -75,6 +73,8 @@ from barter.schemas.logistics import (
     TransferRef,
     UnplacedOut,
 )
+from barter.services.planning import run_planner, take_plan_slot
+from barter.settings import Settings
 from barter.storage.repos import audit
 from barter.storage.repos import logistics as repo
 
@@ -217,10 +217,15 @@ async def _shipments(conn: asyncpg.Connection, rows: Sequence[Any]) -> list[Ship
     return [_shipment(r, by[r["id"]]) for r in rows]
 
 
-async def _load_plan(conn: asyncpg.Connection, row: Any) -> PlanOut:
+async def _load_plan(conn: asyncpg.Connection, row: Any, caller: Caller | None = None) -> PlanOut:
+    """The plan as `caller` may read it: a caller scoped to regions sees the shipments, hand-overs
+    and unplaced transfers that touch its regions, as /v1/shipments shows them (None: all)."""
     summary = _summary(row)
     transfers = await repo.plan_transfer_rows(conn, row["id"])
     shipments = await _shipments(conn, await repo.plan_shipments(conn, row["id"]))
+    if caller is not None:
+        shipments = [s for s in shipments if sees_shipment(caller, s)]
+        transfers = [t for t in transfers if sees_regions(caller, t["end_regions"])]
     return PlanOut(
         **msgspec.structs.asdict(summary),
         shipments=shipments,
@@ -241,20 +246,29 @@ def sees_plan(caller: Caller, row: Any) -> bool:
     return False
 
 
+def sees_regions(caller: Caller, regions: Sequence[str]) -> bool:
+    """Whether something touching `regions` is in the caller's scope (admins and national partners
+    see every region; coordinators and regional partners theirs)."""
+    if caller.is_admin or (caller.role == "partner" and not caller.regions):
+        return True
+    return bool(caller.regions & set(regions))
+
+
 def sees_shipment(caller: Caller, shipment: ShipmentOut) -> bool:
     if caller.is_admin:
         return True
     if caller.role == "coordinator":
-        return bool(caller.regions & set(shipment.regions))
+        return sees_regions(caller, shipment.regions)
     if shipment.preview:
         return False
     if caller.role == "partner":
-        return not caller.regions or bool(caller.regions & set(shipment.regions))
+        return sees_regions(caller, shipment.regions)
     return any(caller.community_id in (c.transfer.giver_id, c.transfer.receiver_id) for c in shipment.carries)
 
 
 async def _visible_plan(conn: asyncpg.Connection, caller: Caller, plan_id: int, *, lock: bool = False) -> Any:
     require_role(caller, "admin", "coordinator", "partner")
+    require_row_level(caller)  # who gives what to whom: as /v1/proposals
     row = await repo.get_plan(conn, plan_id, lock=lock)
     if row is None or not sees_plan(caller, row):
         raise NotFound("No plan with that id")
@@ -262,7 +276,7 @@ async def _visible_plan(conn: asyncpg.Connection, caller: Caller, plan_id: int, 
 
 
 async def get_plan(conn: asyncpg.Connection, caller: Caller, plan_id: int) -> PlanOut:
-    return await _load_plan(conn, await _visible_plan(conn, caller, plan_id))
+    return await _load_plan(conn, await _visible_plan(conn, caller, plan_id), caller)
 
 
 async def list_plans(
@@ -292,6 +306,12 @@ async def plan_geojson(conn: asyncpg.Connection, caller: Caller, plan_id: int) -
     places: dict[str, dict[str, Any]] = stored["places"]
     shipments = {r["code"]: r for r in await repo.plan_shipments(conn, plan_id)}
     geojson = to_geojson(document)
+    # Only the shipments the caller may read, as in the plan's JSON.
+    geojson["features"] = [
+        f
+        for f in geojson["features"]
+        if sees_regions(caller, shipments[f["properties"]["shipment"]]["regions"])
+    ]
     for feature in geojson["features"]:
         properties = feature["properties"]
         shipment = shipments[properties["shipment"]]
@@ -318,6 +338,7 @@ async def stored_input(conn: asyncpg.Connection, plan_id: int) -> tuple[PlanInpu
 
 
 async def get_shipment(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> ShipmentOut:
+    require_row_level(caller)
     row = await repo.get_shipment(conn, shipment_id)
     if row is None:
         raise NotFound("No shipment with that id")
@@ -337,6 +358,7 @@ async def list_shipments(
     before_id: int | None,
     limit: int,
 ) -> list[ShipmentOut]:
+    require_row_level(caller)
     rows = await repo.list_shipments(
         conn, caller, plan_id=plan_id, status=status, region=region, before_id=before_id, limit=limit
     )
@@ -377,8 +399,11 @@ async def _scope(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, now
     return scope
 
 
-async def create_plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock) -> PlanOut:
+async def create_plan(
+    conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock, settings: Settings
+) -> PlanOut:
     require_role(caller, "admin", "coordinator")
+    await take_plan_slot(conn, caller, settings)
     now = clock.now()
     today = thai_today(now)
     scope = await _scope(conn, caller, data, now)
@@ -391,7 +416,7 @@ async def create_plan(conn: asyncpg.Connection, caller: Caller, data: PlanCreate
         horizon_days=data.horizon_days or DEFAULT_HORIZON_DAYS,
     )
     try:
-        result = await asyncio.to_thread(plan, built.problem)
+        result = await run_planner(built.problem, settings)
     except PlanInputError as exc:  # the planner's own input error, a 422 at this edge
         raise ValidationFailed([FieldError(path, message) for path, message in exc.problems]) from None
     if not data.preview:
@@ -542,7 +567,7 @@ async def cancel_plan(
     require_role(caller, "admin", "coordinator")
     row = await _visible_plan(conn, caller, plan_id, lock=True)
     if row["status"] == "cancelled":
-        return await _load_plan(conn, row)  # a retry
+        return await _load_plan(conn, row, caller)  # a retry
     _check_version("plan", row["version"], version)
     started = [
         s
@@ -569,7 +594,7 @@ async def cancel_plan(
         before={"status": row["status"], "version": row["version"]},
         after={"status": "cancelled", "version": after["version"] if after else None},
     )
-    return await _load_plan(conn, after)
+    return await _load_plan(conn, after, caller)
 
 
 MOVES: dict[str, tuple[str, frozenset[str]]] = {

@@ -35,6 +35,7 @@ from barter.domain.model import REGIONS
 from barter.failpoints import failpoint
 from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
+from barter.processes import follow_parent
 from barter.services.proposals import create_all
 from barter.storage.database import Database
 from barter.storage.repos import outbox
@@ -55,22 +56,6 @@ def solve_encoded(instance: bytes) -> bytes:
     return encode(solve(decode_instance(instance)))
 
 
-def _follow_parent(parent: int, every_s: float = 0.5) -> None:
-    """Exit when the server process that spawned this worker is gone.
-
-    A worker holds both ends of its own call queue, so it never sees end-of-file when the server
-    is killed (SIGKILL, out of memory): without this it would wait forever, an orphan holding its
-    memory, and a solve under way would run to its time limit for nobody.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
-
-
 _executor: concurrent.futures.ProcessPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -83,7 +68,7 @@ def engine_executor() -> concurrent.futures.ProcessPoolExecutor:
             _executor = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_follow_parent,
+                initializer=follow_parent,
                 initargs=(os.getpid(),),
             )
             atexit.register(_executor.shutdown, wait=False, cancel_futures=True)

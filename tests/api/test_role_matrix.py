@@ -339,10 +339,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/logistics/plans"): Row(
         get("/v1/logistics/plans"), roles(200, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)
     ),
-    ("GET", "/v1/logistics/plans/{plan:str}"): Row(get_plan, {**PLANNER, PARTNER: 200}),
+    # Who gives what to whom: PARTNER (aggregates only) gets 403 as on /v1/proposals (issue 16).
+    ("GET", "/v1/logistics/plans/{plan:str}"): Row(get_plan, PLANNER),
     ("POST", "/v1/logistics/plans/{plan_id:int}/cancel"): Row(cancel_plan, PLANNER),
-    ("GET", "/v1/shipments"): Row(get("/v1/shipments"), any_key()),
-    ("GET", "/v1/shipments/{shipment_id:int}"): Row(on_shipment("get"), {**MEMBER, PARTNER: 200}),
+    ("GET", "/v1/shipments"): Row(get("/v1/shipments"), {**any_key(), PARTNER: 403}),
+    ("GET", "/v1/shipments/{shipment_id:int}"): Row(on_shipment("get"), MEMBER),
     ("POST", "/v1/shipments/{shipment_id:int}/loading"): Row(on_shipment("loading"), PLANNER),
     ("POST", "/v1/shipments/{shipment_id:int}/depart"): Row(on_shipment("depart"), PLANNER),
     # The LINE channel: off in this app (no channel settings), so its webhook is not there at all.

@@ -30,7 +30,7 @@ class AuditController(Controller):
         caller: CallerDep,
         entity: Annotated[str | None, QueryParameter(max_length=40)] = None,
         entity_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        community_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[AuditEntry]:

@@ -56,14 +56,16 @@ _ABOUT: dict[Name, tuple[str, str]] = {
         "participants and dates repeated on each row; transfers of one proposal follow each other in "
         "their cycle or chain order, proposals oldest first. A proposal touching a region you read is "
         "exported whole, as the proposal list shows it. `region`: proposals touching it; "
-        "`community_id`: proposals it takes part in; `since`/`until`: created on those dates. GeoJSON: "
+        "`community_id`: proposals it takes part in; `since`/`until`: created on those dates "
+        "(`until` must not be before `since`). GeoJSON: "
         "a LineString from the giver to the receiver, feature id `<proposal>-<position>`. ",
     ),
     "ledger": (
         "Ledger entries",
         "What each community gave and received in completed exchanges, one row per entry "
         "(an exchange's transfer is two entries: gave, received), oldest first. `region`, "
-        "`community_id`: the entry's community; `since`/`until`: booked on those dates. GeoJSON: a "
+        "`community_id`: the entry's community; `since`/`until`: booked on those dates "
+        "(`until` must not be before `since`). GeoJSON: a "
         "Point at the community. ",
     ),
 }

@@ -43,6 +43,11 @@ from barter.services import read
 
 Sort = Literal["-created_at", "created_at", "-remaining", "remaining", "distance"]
 Status = Literal["open", "withdrawn", "closed"]
+LIST_RULES = (
+    "Filters combine (all must hold). `within_km` needs `near` (422 at `within_km` without it); "
+    "`sort=distance` orders by the distance from `near`. `cursor` is the `next_cursor` of the page "
+    "before, with the same sort; anything else is 422 at `cursor`."
+)
 
 
 def _near(near: str | None, within_km: float | None) -> tuple[float | None, float | None]:
@@ -159,7 +164,7 @@ class OfferController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/offers/{out.id}"}
         )
 
-    @get("/", summary="List and search offers", responses=READ)
+    @get("/", summary="List and search offers", description=LIST_RULES, responses=READ)
     async def list_offers(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[OfferOut]:
         return await listing.page(conn, caller, "offer")
 
@@ -212,7 +217,7 @@ class NeedController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/needs/{out.id}"}
         )
 
-    @get("/", summary="List and search needs", responses=READ)
+    @get("/", summary="List and search needs", description=LIST_RULES, responses=READ)
     async def list_needs(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[NeedOut]:
         return await listing.page(conn, caller, "need")
 

@@ -43,7 +43,8 @@ class StatsController(Controller):
         "/exchanges",
         summary="Proposals by state, values exchanged, cycle lengths, approval times and endings, per cell",
         description=(
-            "Proposals created in the period (`since`, `until`: Thai dates, both included), in one cell "
+            "Proposals created in the period (`since`, `until`: Thai dates, both included; `until` must not "
+            "be before `since`), in one cell "
             "(`group_by=all`), per region or per month of creation. Grants as for supply-demand: partners "
             "read the regions they are granted, coordinators theirs, admins everything; `region` narrows "
             "that (403 outside it). A proposal counts in every region it touches (and in the totals of "

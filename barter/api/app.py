@@ -30,7 +30,9 @@ from barter.api.exports.controller import ExportController
 from barter.api.guards import guard_request
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
+from barter.api.imports.controller import ImportController
 from barter.api.keys.controller import KeyController
+from barter.api.line.controller import LineController, NoticeController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.logistics.controller import (
     LogisticsPlanController,
@@ -45,6 +47,9 @@ from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
 from barter.api.webhooks.controller import WebhookController
+from barter.channels.line.client import LineHttpClient
+from barter.channels.line.webhook import line_webhook
+from barter.channels.notices import notices_from_settings
 from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
 from barter.services import ratelimit
@@ -110,12 +115,22 @@ def create_app(
             app.state.database = database
             runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
             app.state.runner = runner
+            line = (
+                LineHttpClient(settings.line_channel_access_token, base_url=settings.line_api_base)
+                if settings.line_enabled and settings.line_channel_access_token
+                else None
+            )
+            app.state.line = line
             await runner.recover()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
+            relay_config = RelayConfig(allow_private=settings.allow_private_webhooks)
             relay_task = (
                 RelayTask(
                     Relay(
-                        database.connect, secret, RelayConfig(allow_private=settings.allow_private_webhooks)
+                        database.connect,
+                        secret,
+                        relay_config,
+                        notices_from_settings(settings, relay_config),
                     )
                 )
                 if relay
@@ -128,6 +143,8 @@ def create_app(
                 if relay_task is not None:
                     await relay_task.stop()
                 await runner.close()
+                if line is not None:
+                    await line.aclose()
                 await export_pool.close()
                 await pool.close()
         finally:
@@ -152,6 +169,10 @@ def create_app(
             WebhookController,
             LogisticsPlanController,
             ShipmentController,
+            LineController,
+            NoticeController,
+            ImportController,
+            line_webhook,
         ],
         dependencies={
             "conn": Provide(provide_connection),

@@ -102,7 +102,17 @@ class Decision:
     receive: tuple[int, ...] = ()
     release: bool = False
     deliver: bool = False
-    event: Literal["proposal.approved", "proposal.rejected", "proposal.completed"] | None = None
+    event: (
+        Literal[
+            "proposal.approved",
+            "proposal.rejected",
+            "proposal.completed",
+            "proposal.dispatched",
+            "proposal.expired",
+            "proposal.cancelled",
+        ]
+        | None
+    ) = None
     audit: str = ""
     community_id: int | None = None
     reason: str | None = None
@@ -190,7 +200,7 @@ def _dispatch(state: ProposalState, caller: Caller, request: Request) -> Decisio
     if state.status == "in_transit":
         return _retry(state, shipments_follow=True)
     require_applies("dispatch", state.status)
-    return Decision(status="in_transit", audit="dispatch", shipments_follow=True)
+    return Decision(status="in_transit", event="proposal.dispatched", audit="dispatch", shipments_follow=True)
 
 
 def _complete(state: ProposalState, caller: Caller, request: Request) -> Decision:
@@ -228,7 +238,11 @@ def _ended(
     return Decision(
         status=status,
         release=True,
-        event="proposal.rejected" if status == "rejected" else None,
+        event="proposal.rejected"
+        if status == "rejected"
+        else "proposal.cancelled"
+        if status == "cancelled"
+        else None,
         audit=audit,
         community_id=community_id,
         reason=request.reason,
@@ -252,7 +266,14 @@ HOLD_EXPIRED = "the hold expired"
 def expiry(state: ProposalState) -> Decision:
     """The system's expiry of a proposal whose hold ran out."""
     require_applies("expire", state.status)
-    return Decision(status="expired", release=True, audit="expire", reason=HOLD_EXPIRED, system=True)
+    return Decision(
+        status="expired",
+        release=True,
+        event="proposal.expired",
+        audit="expire",
+        reason=HOLD_EXPIRED,
+        system=True,
+    )
 
 
 def decide(state: ProposalState, caller: Caller, request: Request) -> Decision:

@@ -36,6 +36,8 @@ class CatalogueItem(msgspec.Struct, frozen=True):
     kg_per_unit: float
     shelf_life_days: int
     reference_value: float
+    # Other Thai names people use for the item (ข้าวสาร for white rice); read by the LINE parser.
+    synonyms_th: tuple[str, ...] = ()
 
 
 @cache

@@ -33,11 +33,12 @@ from barter.domain.proposals import (
     expiry,
     explain,
 )
+from barter.domain.receipts import Planned, Stated, check
 from barter.failpoints import failpoint
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
 from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
-from barter.storage.repos import audit, logistics, outbox
+from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
 
@@ -400,9 +401,11 @@ async def transition(
     community_id: int | None = None,
     reason: str | None = None,
     version: int | None = None,
+    receipts: Sequence[Stated] = (),
 ) -> Outcome:
     """Move a proposal: load it once under its lock, let the pure state machine decide, apply the
-    decision, answer. In the caller's transaction; a retry of an applied request changes nothing."""
+    decision, answer. In the caller's transaction; a retry of an applied request changes nothing.
+    `receipts` (complete only): what arrived on each transfer; those not listed arrived in full."""
     now = clock.now()
     loaded = await _locked(conn, caller, proposal_id, version)
     decision = decide(loaded.state(now), caller, Request(action, community_id, reason))
@@ -410,7 +413,61 @@ async def transition(
         if decision.shipments_follow:
             await _shipments_follow(conn, proposal_id, now)
         return Outcome(loaded.out)
+    if receipts and decision.receive:
+        await _record_receipts(conn, loaded, decision.receive, receipts)
     return Outcome(await _apply(conn, caller, loaded, decision, now), decision.conflict)
+
+
+async def _record_receipts(
+    conn: asyncpg.Connection, loaded: _Loaded, receiving: Sequence[int], receipts: Sequence[Stated]
+) -> None:
+    plan = [
+        Planned(t.position, t.receiver_id, t.quantity, t.received_at is None) for t in loaded.out.transfers
+    ]
+    for r in check(plan, receiving, receipts):
+        await repo.record_receipt(
+            conn,
+            loaded.out.id,
+            r.position,
+            quantity=r.quantity,
+            condition=r.condition,
+            note=r.note,
+            photo_ref=r.photo_ref,
+        )
+
+
+async def _open_disputes(
+    conn: asyncpg.Connection,
+    caller: Caller | None,
+    before: ProposalOut,
+    transfers: Sequence[asyncpg.Record],
+    now: datetime,
+) -> None:
+    """A transfer that arrived short or spoiled opens a dispute for the regions of both sides."""
+    members = {p.community_id: p.region for p in before.participants}
+    for t in transfers:
+        got = repo.received(t)
+        if got >= t["quantity"]:
+            continue
+        regions = [members[t["giver_id"]], members[t["receiver_id"]]]
+        dispute_id = await disputes.insert(
+            conn, t, regions=regions, received=got, condition=t["condition"], now=now
+        )
+        await audit.record(
+            conn,
+            caller,
+            action="open",
+            entity="dispute",
+            entity_id=dispute_id,
+            community_id=t["receiver_id"],
+            regions=regions,
+            after={
+                "proposal_id": before.id,
+                "position": t["position"],
+                "planned": t["quantity"],
+                "received": got,
+            },
+        )
 
 
 async def _apply(
@@ -451,6 +508,7 @@ async def _apply(
             await repo.deliver(conn, transfers)
             failpoint("complete.before_ledger")
             await repo.write_ledger(conn, before.id, transfers, now)
+            await _open_disputes(conn, actor, before, transfers, now)
             await repo.set_status(conn, before.id, decision.status, now)
         else:
             await repo.touch(conn, before.id, now)

@@ -35,6 +35,8 @@ class ItemOut(msgspec.Struct):
     kg_per_unit: float
     shelf_life_days: int
     reference_value: float
+    quantity_step: float = 0.0001
+    version: int = 1
 
 
 class Health(msgspec.Struct):

@@ -54,11 +54,13 @@ WHERE p.region = ANY($1::text[])
 ORDER BY c.id;
 
 -- name: snapshot_items
-SELECT id, category_id, unit, reference_value::float8 AS value, kg_per_unit::float8 AS kg_per_unit
+SELECT id, category_id, unit, reference_value::float8 AS value, kg_per_unit::float8 AS kg_per_unit,
+       quantity_step::float8 AS quantity_step
 FROM items ORDER BY id;
 
 -- name: snapshot_offers
-SELECT o.id, o.community_id, o.item_id, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot, o.gift
+SELECT o.id, o.community_id, o.item_id, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot, o.gift,
+       o.own_value::float8 AS own_value, o.min_ratio_item_id, o.min_ratio::float8 AS min_ratio
 FROM offers o
 JOIN communities c ON c.id = o.community_id
 JOIN provinces p ON p.code = c.province_code
@@ -68,7 +70,8 @@ ORDER BY o.id;
 
 -- name: snapshot_needs
 SELECT n.id, n.community_id, n.item_id, n.category_id, n.accept_offer_ids, n.unit,
-       n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot, n.priority, n.max_distance_km
+       n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot, n.priority, n.max_distance_km,
+       n.own_value::float8 AS own_value
 FROM needs n
 JOIN communities c ON c.id = n.community_id
 JOIN provinces p ON p.code = c.province_code

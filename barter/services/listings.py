@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, CommunityRef, require_acts_for
+from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.thaidate import from_era
 from barter.domain.units import canonical_unit, normalise_unit, off_step, to_catalogue_unit
@@ -370,3 +372,22 @@ async def withdraw(
     out = _out(kind, updated)
     await _audit(conn, caller, "withdraw", kind, out, before)
     return out
+
+
+# --- recurring offers ----------------------------------------------------------------------------
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+MAX_PERIODS = 120  # catching up after a long stop: at most ten years of months in one sweep
+
+
+async def open_recurring(conn: asyncpg.Connection, clock: Clock) -> list[int]:
+    """Open the next quantity of every recurring offer whose date has come (Thai calendar day), in
+    the caller's transaction; periods missed while the service was down are caught up."""
+    today = clock.now().astimezone(BANGKOK).date()
+    opened: list[int] = []
+    for _ in range(MAX_PERIODS):
+        ids = await repo.open_recurring(conn, today)
+        if not ids:
+            break
+        opened += ids
+    return opened

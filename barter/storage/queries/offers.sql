@@ -81,3 +81,16 @@ WHERE ($1::text IS NULL OR p.region = $1)
   AND ($15::bigint IS NULL OR (@@sort_key@@, o.id) @@sort_cmp@@ ($14::@@sort_type@@, $15::bigint))
 ORDER BY @@sort_key@@ @@sort_dir@@, o.id @@sort_dir@@
 LIMIT $16;
+
+-- A recurring offer whose next date has come opens one more period's quantity (a fully delivered
+-- one reopens); `recur_next` moves on one period. Run until no row changes to catch up.
+-- name: open_recurring_offers
+UPDATE offers
+SET quantity = quantity + recur_quantity,
+    status = 'open',
+    recur_next = (recur_next + CASE recur_every WHEN 'week' THEN interval '7 days'
+                                                ELSE interval '1 month' END)::date,
+    updated_at = now(), version = version + 1
+WHERE recur_next IS NOT NULL AND recur_next <= $1::date AND status IN ('open', 'closed')
+  AND (recur_until IS NULL OR recur_next <= recur_until)
+RETURNING id;

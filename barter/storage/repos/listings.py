@@ -201,3 +201,8 @@ async def update_need(conn: asyncpg.Connection, need_id: int, values: dict[str, 
 async def offers_by_id(conn: asyncpg.Connection, ids: list[int]) -> dict[int, asyncpg.Record]:
     rows = await conn.fetch(query("offers_exist"), ids)
     return {row["id"]: row for row in rows}
+
+
+async def open_recurring(conn: asyncpg.Connection, today: date) -> list[int]:
+    """One period of every recurring offer that is due by `today`; the ids opened."""
+    return [r["id"] for r in await conn.fetch(query("open_recurring_offers"), today)]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 import asyncpg
@@ -35,6 +36,9 @@ from barter.domain.proposals import (
 )
 from barter.domain.receipts import Planned, Stated, check
 from barter.failpoints import failpoint
+from barter.logistics.estimate import direct_cost
+from barter.logistics.fleet import default_fleet
+from barter.logistics.model import Vehicle
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
 from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
@@ -121,6 +125,15 @@ async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> Pro
 # --- making proposals from a run -----------------------------------------------------------------
 
 
+@cache
+def _vehicles() -> tuple[Vehicle, ...]:
+    """The kinds of vehicle of the default fleet (one of each), for transport estimates."""
+    kinds: dict[str, Vehicle] = {}
+    for v in default_fleet().vehicles:
+        kinds.setdefault(v.kind, v)
+    return tuple(kinds.values())
+
+
 @dataclass(frozen=True, slots=True)
 class Made:
     proposals: list[int]
@@ -143,6 +156,8 @@ class _Context:
     points: dict[int, tuple[float, float]]
     items: dict[str, Any]
     values: dict[str, float]
+    kg_per_unit: dict[str, float] = field(default_factory=dict)
+    vehicles: tuple[Vehicle, ...] = ()
 
 
 async def create_all(
@@ -176,6 +191,8 @@ async def create_all(
         points={parse_key(c.id): (c.lat, c.lon) for c in instance.communities},
         items={r["id"]: r for r in await conn.fetch(query("item_names"), sorted(values))},
         values=values,
+        kg_per_unit={i.id: i.kg_per_unit for i in instance.items},
+        vehicles=_vehicles(),
     )
     offer_of = {o.id: o for o in instance.offers}
     need_of = {n.id: n for n in instance.needs}
@@ -241,8 +258,20 @@ async def _make_one(
             unit_value=ctx.values[item],
             distance_km=round(distance, 1),
         )
+        weight = quantity * ctx.kg_per_unit.get(item, 1.0)
         story.append(
-            Leg(giver, receiver, quantity, unit, ctx.items[item]["name_th"], ctx.items[item]["name_en"])
+            Leg(
+                giver,
+                receiver,
+                quantity,
+                unit,
+                ctx.items[item]["name_th"],
+                ctx.items[item]["name_en"],
+                value=quantity * ctx.values[item],
+                need_id=need_id,
+                distance_km=round(distance, 1),
+                transport=direct_cost(weight, distance, ctx.vehicles),
+            )
         )
     for community in members:
         thai, english = explain(community, story, ctx.names, kind)

@@ -82,9 +82,9 @@ WHERE ($1::text IS NULL OR p.region = $1)
 ORDER BY @@sort_key@@ @@sort_dir@@, o.id @@sort_dir@@
 LIMIT $16;
 
+-- name: open_recurring_offers
 -- A recurring offer whose next date has come opens one more period's quantity (a fully delivered
 -- one reopens); `recur_next` moves on one period. Run until no row changes to catch up.
--- name: open_recurring_offers
 UPDATE offers
 SET quantity = quantity + recur_quantity,
     status = 'open',

@@ -7,10 +7,6 @@ from datetime import date
 BE_OFFSET = 543
 FIRST_BE_LOOKING_YEAR = 2400  # no Gregorian date barter handles is this late; a BE year is
 
-MONTHS_TH = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
-
 
 def from_era(value: date, calendar: str) -> tuple[date, str | None]:
     """(the Gregorian date, a problem or None) for a date given in `calendar` (buddhist or gregorian).
@@ -29,12 +25,3 @@ def from_era(value: date, calendar: str) -> tuple[date, str | None]:
         )
     return value, None
 
-
-def be_iso(value: date) -> str:
-    """2027-06-01 -> "2570-06-01"."""
-    return f"{value.year + BE_OFFSET:04d}-{value.month:02d}-{value.day:02d}"
-
-
-def thai_date(value: date) -> str:
-    """2027-06-01 -> "1 มิ.ย. 2570"."""
-    return f"{value.day} {MONTHS_TH[value.month - 1]} {value.year + BE_OFFSET}"

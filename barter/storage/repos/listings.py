@@ -153,9 +153,9 @@ async def update_offer(conn: asyncpg.Connection, offer_id: int, values: dict[str
         values["gift"],
         values["note"],
         values["status"],
-        _num(values["own_value"]),
-        values["min_ratio_item_id"],
-        _num(values["min_ratio"]),
+        _num(values.get("own_value")),
+        values.get("min_ratio_item_id"),
+        _num(values.get("min_ratio")),
     )
 
 
@@ -174,7 +174,7 @@ async def insert_need(conn: asyncpg.Connection, values: dict[str, Any]) -> async
         values["priority"],
         values["max_distance_km"],
         values["note"],
-        _num(values["own_value"]),
+        _num(values.get("own_value")),
     )
 
 
@@ -194,7 +194,7 @@ async def update_need(conn: asyncpg.Connection, need_id: int, values: dict[str, 
         values["max_distance_km"],
         values["note"],
         values["status"],
-        _num(values["own_value"]),
+        _num(values.get("own_value")),
     )
 
 

@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
+from barter.api.catalogue.controller import CatalogueController
 from barter.api.communities.controller import CommunityController
 from barter.api.deps import (
     provide_connection,
@@ -156,6 +157,7 @@ def create_app(
             *console.route_handlers,
             health,
             ReferenceController,
+            CatalogueController,
             CommunityController,
             OfferController,
             NeedController,

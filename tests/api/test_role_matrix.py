@@ -136,6 +136,22 @@ def on_proposal(action: str, status: str = "proposed", body: Any = None) -> Call
     return call
 
 
+def on_dispute(action: str) -> Call:
+    """A south swap completed with 140 of the 148 kg of rice received: a dispute of the south."""
+
+    async def call(w: World, p: str) -> Any:
+        proposal_id = await make_proposal(w, "approved")
+        receipt = {"position": 1, "quantity": 140, "condition": "short"}
+        done = await w.post(ADMIN, f"/v1/proposals/{proposal_id}/complete", {"receipts": [receipt]})
+        assert done.json()["status"] == "completed", done.text
+        dispute_id = await w.db.fetchval("SELECT id FROM disputes WHERE proposal_id = $1", proposal_id)
+        if action == "get":
+            return await w.get(p, f"/v1/disputes/{dispute_id}")
+        return await w.post(p, f"/v1/disputes/{dispute_id}/resolve", {"resolution": "accept"})
+
+    return call
+
+
 def get_south(path: str) -> Call:
     async def call(w: World, p: str) -> Any:
         return await w.get(p, path, region="south")
@@ -318,6 +334,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/v1/proposals/{proposal_id:int}/dispatch"): Row(on_proposal("dispatch", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
+    ("GET", "/v1/disputes"): Row(get("/v1/disputes"), any_key()),
+    ("GET", "/v1/disputes/{dispute_id:int}"): Row(
+        on_dispute("get"), {**any_key(), OTHER: 404, COORD_ELSEWHERE: 404, PARTNER: 404}
+    ),
+    ("POST", "/v1/disputes/{dispute_id:int}/resolve"): Row(
+        on_dispute("resolve"), {**roles(200, ADMIN, COORD), OTHER: 404, COORD_ELSEWHERE: 404}
+    ),
+    ("GET", "/v1/items/{item_id:str}/values"): Row(get("/v1/items/dried-fish/values"), any_key()),
+    ("POST", "/v1/items/{item_id:str}/values"): Row(
+        lambda w, p: w.post(p, "/v1/items/dried-fish/values", {"value": 270}), roles(200, ADMIN)
+    ),
     # The partner API (more personas in test_partner_matrix.py). PARTNER reads aggregates only.
     **{
         ("GET", f"/v1/stats/{name}"): Row(get_south(f"/v1/stats/{name}"), reading_south(200, partner=200))

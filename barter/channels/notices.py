@@ -21,7 +21,7 @@ import asyncpg
 from barter.channels.line import replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
-from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway
+from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -87,10 +87,13 @@ def sms_notice(row: Any) -> str:
         body = "barter: " + _HEADLINES.get(row["type"], "ข้อเสนอ #{id} มีความคืบหน้า").format(id=proposal_id)
         body = body.split(" (")[0]  # the Thai only: every character costs on SMS
         tail = ""
-    room = SMS_MAX_PARTS * UCS2_PART - len(tail)
-    if len(body) > room:
-        body = body[: room - 1] + "…"
-    return body + tail
+    if len(segments(body + tail)) <= SMS_MAX_PARTS:
+        return body + tail
+    # Parts break after a space, so they may hold fewer than 67 characters: cut until it fits.
+    cut = SMS_MAX_PARTS * UCS2_PART - len(tail) - 1
+    while cut > 0 and len(segments(body[:cut] + "…" + tail)) > SMS_MAX_PARTS:
+        cut -= 1
+    return body[:cut] + "…" + tail
 
 
 class Notices:

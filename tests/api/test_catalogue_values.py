@@ -51,3 +51,14 @@ async def test_values_are_versioned_and_audited(world: World) -> None:
     bad = await world.post(ADMIN, URL, {"value": 0})
     assert bad.status_code == 422
     assert (await world.post(ADMIN, "/v1/items/caviar/values", {"value": 5})).status_code == 404
+
+
+@pytest.mark.parametrize("item", ["%00", "rice%00", "x" * 65, "Rice"])
+async def test_a_malformed_item_id_is_a_client_error(world: World, item: str) -> None:
+    # found by tests/api/test_fuzz.py: a NUL in the path reached PostgreSQL and answered 500
+    for response in (
+        await world.get(ADMIN, f"/v1/items/{item}/values"),
+        await world.post(ADMIN, f"/v1/items/{item}/values", {"value": 270}),
+    ):
+        assert 400 <= response.status_code < 500
+        assert response.headers["content-type"].startswith("application/problem+json")

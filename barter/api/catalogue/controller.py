@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
-from barter.api.http import OptionalIfMatch, etag, expected_version, json_response
+from barter.api.http import ItemIdPath, OptionalIfMatch, etag, expected_version, json_response
 from barter.api.openapi import problems
 from barter.schemas.reference import ItemValues, ValueSet
 from barter.services import catalogue
@@ -25,7 +25,7 @@ class CatalogueController(Controller):
         summary="An item's reference values: national, by region, and every change",
         responses=problems(401, 404),
     )
-    async def get_values(self, conn: Conn, caller: CallerDep, item_id: FromPath[str]) -> Response[ItemValues]:
+    async def get_values(self, conn: Conn, caller: CallerDep, item_id: ItemIdPath) -> Response[ItemValues]:
         out = await catalogue.values(conn, item_id)
         return json_response(out, headers={"ETag": etag(out.version)})
 
@@ -40,7 +40,7 @@ class CatalogueController(Controller):
         state: State,
         conn: Conn,
         caller: CallerDep,
-        item_id: FromPath[str],
+        item_id: ItemIdPath,
         data: JSONBody[ValueSet],
         if_match: OptionalIfMatch = None,
     ) -> Response[ItemValues]:

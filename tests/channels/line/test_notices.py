@@ -42,7 +42,7 @@ async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works
     assert push.target == "Cgroup-pakbara"
     [notice] = push.messages
     assert f"มีข้อเสนอแลกเปลี่ยนใหม่ #{proposal_id}" in notice["text"]
-    assert "ชุมชนของคุณให้ปลาแห้ง 20 กก." in notice["text"]
+    assert "คุณให้ปลาแห้ง 20 กก." in notice["text"]
     assert "บ้านทุ่งหว้า" in notice["text"]  # the partner
     accept = next(i["action"] for i in notice["quickReply"]["items"] if i["action"]["label"] == "ตอบรับ")
     assert dict(parse_qsl(accept["data"])) == {"a": "accept", "p": str(proposal_id)}

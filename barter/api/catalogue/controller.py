@@ -23,7 +23,7 @@ class CatalogueController(Controller):
     @get(
         "/",
         summary="An item's reference values: national, by region, and every change",
-        responses=problems(401, 404),
+        responses=problems(401, 404, 422),
     )
     async def get_values(self, conn: Conn, caller: CallerDep, item_id: ItemIdPath) -> Response[ItemValues]:
         out = await catalogue.values(conn, item_id)

@@ -40,6 +40,11 @@ def page(name: str, viewer: Viewer | None, nav: str, status_code: int = 200, **c
     )
 
 
+def coordinators_only(viewer: Viewer, nav: str, message: str) -> Template:
+    """The 403 page of a section that only coordinators and admins use."""
+    return page("error.html", viewer, nav, status_code=403, status=403, message=message)
+
+
 def to(path: str) -> Redirect:
     """After a form is handled: back to a page (303, so a reload does not resend the form)."""
     return Redirect(path=f"/console{path}", status_code=303)
@@ -471,14 +476,7 @@ class Matching(Controller):
     @get("/")
     async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
         if viewer.caller.role not in ("admin", "coordinator"):
-            return page(
-                "error.html",
-                viewer,
-                "matching",
-                status_code=403,
-                status=403,
-                message=_("Matching runs are started by coordinators."),
-            )
+            return coordinators_only(viewer, "matching", _("Matching runs are started by coordinators."))
         regions = list(REGIONS) if viewer.caller.is_admin else sorted(viewer.caller.regions)
         return page(
             "matching.html", viewer, "matching", runs=await uses.runs_of(conn, viewer.caller), regions=regions
@@ -671,14 +669,7 @@ class Logistics(Controller):
     @get("/")
     async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
         if viewer.caller.role not in ("admin", "coordinator"):
-            return page(
-                "error.html",
-                viewer,
-                "logistics",
-                status_code=403,
-                status=403,
-                message=_("Logistics are for coordinators."),
-            )
+            return coordinators_only(viewer, "logistics", _("Logistics are for coordinators."))
         plans = await uses.plans(conn, viewer.caller)
         shipments = await uses.shipments(conn, viewer.caller)
         return page(

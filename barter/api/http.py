@@ -6,8 +6,8 @@ import base64
 import binascii
 import hashlib
 import re
-from datetime import UTC, datetime
-from typing import Annotated, Any, Protocol, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import asyncpg
 import msgspec
@@ -24,6 +24,7 @@ from barter.domain.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
+from barter.domain.thaidate import buddhist_iso
 from barter.services import idempotency as idem
 
 JSON = "application/json"
@@ -85,6 +86,29 @@ def expected_version(header: str | None) -> int | None:
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=JSON, headers=headers)
+
+
+# --- calendars -----------------------------------------------------------------------------------
+
+ShowCalendar = Annotated[
+    Literal["gregorian", "buddhist"],
+    QueryParameter(
+        description="The era dates are shown in: buddhist (2570-06-01 for 1 June 2027) or gregorian "
+        "(the default). Calendar dates only; timestamps such as created_at stay RFC 3339.",
+    ),
+]
+
+
+def shown_in(calendar: str, out: msgspec.Struct) -> Any:
+    """`out` as a response body with its calendar dates in `calendar` (Gregorian: `out` itself)."""
+    if calendar != "buddhist":
+        return out
+    body: dict[str, Any] = msgspec.to_builtins(out)
+    for name in out.__struct_fields__:
+        value = getattr(out, name)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            body[name] = buddhist_iso(value)
+    return body
 
 
 # --- cursors -------------------------------------------------------------------------------------

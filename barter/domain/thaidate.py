@@ -24,3 +24,11 @@ def from_era(value: date, calendar: str) -> tuple[date, str | None]:
             'or add "calendar": "buddhist"'
         )
     return value, None
+
+
+def buddhist_iso(value: date) -> str:
+    """`value` written as an ISO date in the Buddhist era: 2027-06-01 -> "2570-06-01".
+
+    A string, not a `date`: 29 February of a leap year (2028) falls in a BE year (2571) that the
+    proleptic Gregorian calendar of `datetime.date` does not count as leap."""
+    return f"{value.year + BE_OFFSET:04d}-{value.month:02d}-{value.day:02d}"

@@ -78,6 +78,28 @@ async def test_buddhist_era_dates_are_converted_never_stored_543_years_off(world
     assert patch.json()["needed_by"] == "2027-01-15"
 
 
+async def test_dates_are_shown_in_the_buddhist_era_when_asked(world: World) -> None:
+    offer = await world.offer(available_from="2028-02-29", available_until="2028-06-30")
+    need = await world.need(needed_by="2027-01-15")
+    one = (await world.get(OWNER, f"/v1/offers/{offer['id']}", calendar="buddhist")).json()
+    # 29 February 2028 is 29 กุมภาพันธ์ 2571: shown as written, though 2571 is not leap in the
+    # proleptic Gregorian calendar
+    assert (one["available_from"], one["available_until"]) == ("2571-02-29", "2571-06-30")
+    assert one["created_at"] == offer["created_at"]  # timestamps stay RFC 3339
+    assert {k: v for k, v in one.items() if not k.startswith("available_")} == {
+        k: v for k, v in offer.items() if not k.startswith("available_")
+    }
+    page = (
+        await world.get(OWNER, "/v1/needs", calendar="buddhist", community_id=need["community_id"])
+    ).json()
+    assert [n["needed_by"] for n in page["data"] if n["id"] == need["id"]] == ["2570-01-15"]
+    plain = (await world.get(OWNER, f"/v1/needs/{need['id']}")).json()
+    assert plain["needed_by"] == "2027-01-15"
+    wrong = await world.get(OWNER, f"/v1/offers/{offer['id']}", calendar="thai")
+    assert wrong.status_code == 422, wrong.text
+    assert [e["path"] for e in wrong.json()["errors"]] == ["calendar"]
+
+
 async def test_own_terms_are_stored_validated_and_shown(world: World) -> None:
     # "2 kg of our fish for at least 20 kg of rice": 10 kg of rice for each kg of fish
     offer = await world.offer(own_value=300, min_ratio_item_id="rice-sticky", min_ratio=10)

@@ -17,11 +17,13 @@ from barter.api.http import (
     IdPath,
     IfMatch,
     Limit,
+    ShowCalendar,
     decode_cursor,
     encode_cursor,
     etag,
     expected_version,
     json_response,
+    shown_in,
 )
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
@@ -76,6 +78,7 @@ class ListingQuery:
     sort: str
     cursor: str | None
     limit: int
+    calendar: str = "gregorian"
 
     async def page(self, conn: Conn, caller: Caller, kind: Kind) -> Page[Any]:
         value_type = read.SORT_VALUE_TYPES[self.sort]
@@ -83,7 +86,7 @@ class ListingQuery:
         rows = await read.listing_page(
             conn, caller, kind, self.filter, sort=self.sort, after=after, limit=self.limit + 1
         )
-        data = [out for out, _ in rows[: self.limit]]
+        data = [shown_in(self.calendar, out) for out, _ in rows[: self.limit]]
         next_cursor = None
         if len(rows) > self.limit:
             last, value = rows[self.limit - 1]
@@ -135,10 +138,11 @@ def provide_listing_query(
     sort: FromQuery[Sort] = "-created_at",
     cursor: Cursor = None,
     limit: Limit = 50,
+    calendar: ShowCalendar = "gregorian",
 ) -> ListingQuery:
     if sort == "distance" and listing_filter.near_lat is None:
         raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon")])
-    return ListingQuery(filter=listing_filter, sort=sort, cursor=cursor, limit=limit)
+    return ListingQuery(filter=listing_filter, sort=sort, cursor=cursor, limit=limit, calendar=calendar)
 
 
 ListingQueryDep = NamedDependency[ListingQuery]
@@ -169,9 +173,11 @@ class OfferController(Controller):
         return await listing.page(conn, caller, "offer")
 
     @get("/{offer_id:int}", summary="One offer (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(self, conn: Conn, caller: CallerDep, offer_id: IdPath) -> Response[OfferOut]:
+    async def get_one(
+        self, conn: Conn, caller: CallerDep, offer_id: IdPath, calendar: ShowCalendar = "gregorian"
+    ) -> Response[OfferOut]:
         out = await service.get(conn, caller, "offer", offer_id)
-        return json_response(out, headers={"ETag": etag(out.version)})
+        return json_response(shown_in(calendar, out), headers={"ETag": etag(out.version)})
 
     @patch("/{offer_id:int}", summary="Edit an offer (If-Match required)", responses=CHANGE)
     async def update(
@@ -222,9 +228,11 @@ class NeedController(Controller):
         return await listing.page(conn, caller, "need")
 
     @get("/{need_id:int}", summary="One need (ETag for If-Match)", responses=READ_ONE)
-    async def get_one(self, conn: Conn, caller: CallerDep, need_id: IdPath) -> Response[NeedOut]:
+    async def get_one(
+        self, conn: Conn, caller: CallerDep, need_id: IdPath, calendar: ShowCalendar = "gregorian"
+    ) -> Response[NeedOut]:
         out = await service.get(conn, caller, "need", need_id)
-        return json_response(out, headers={"ETag": etag(out.version)})
+        return json_response(shown_in(calendar, out), headers={"ETag": etag(out.version)})
 
     @patch("/{need_id:int}", summary="Edit a need (If-Match required)", responses=CHANGE)
     async def update(

@@ -24,7 +24,7 @@ from litestar.types import ControllerRouterHandler
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
-from barter.domain.errors import BarterError, FieldError, ValidationFailed
+from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
 from barter.reference import load_subdistricts
@@ -384,21 +384,24 @@ class Communities(Controller):
         form = await read_form(request)
         errors: list[FieldError] = []
         version = int(one(form, "version") or 0)
-        quantity = number(form, "quantity", errors)
+        values: dict[str, Any] = {
+            "item_id": one(form, "item_id"),
+            "quantity": number(form, "quantity", errors),
+            "min_lot": number(form, "min_lot", errors),
+        }
         try:
             if kind == "offers":
-                until = day(form, "available_until", errors)
-                data = convert({"quantity": quantity, "available_until": until}, uses.OfferPatch, errors)
+                values["available_until"] = day(form, "available_until", errors)
+                data = convert(values, uses.OfferPatch, errors)
                 await uses.change_offer(conn, viewer.caller, listing_id, version, data)
             else:
-                by = day(form, "needed_by", errors)
-                data = convert({"quantity": quantity, "needed_by": by}, uses.NeedPatch, errors)
+                values["needed_by"] = day(form, "needed_by", errors)
+                data = convert(values, uses.NeedPatch, errors)
                 await uses.change_need(conn, viewer.caller, listing_id, version, data)
-        except ValidationFailed as exc:
-            errors_at = (
-                {"offer_error": _messages(exc)} if kind == "offers" else {"need_error": _messages(exc)}
-            )
-            return await _community_page(conn, viewer, community_id, status_code=422, **errors_at)
+        except (ValidationFailed, Conflict) as exc:
+            message = _messages(exc) if isinstance(exc, ValidationFailed) else i18n.detail(exc)
+            errors_at = {"offer_error": message} if kind == "offers" else {"need_error": message}
+            return await _community_page(conn, viewer, community_id, status_code=exc.status, **errors_at)
         return to(f"/communities/{community_id}")
 
     @post(

@@ -199,7 +199,7 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
     if isinstance(exc, ValidationFailed):
         message += " " + "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
     elif exc.status in (403, 409):
-        message += f" ({exc.detail})"
+        message += f" ({i18n.detail(exc)})"
     return error_page(request, exc.status, message)
 
 

@@ -328,3 +328,40 @@ async def test_over_tls_the_session_cookie_is_secure(world: World, app: Litestar
             v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(COOKIE)
         )
         assert "secure" in {part.strip().lower() for part in cookie.split(";")}
+
+
+async def test_changing_an_offers_goods_and_smallest_lot(world: World) -> None:
+    offer = await world.offer(COORD, quantity=200, min_lot=10)
+    held = await world.offer(COORD, item_id="salted-squid", quantity=50, min_lot=0)
+    await world.db.execute("UPDATE offers SET held = 20 WHERE id = $1", held["id"])
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    page = await world.client.get(f"/console/communities/{a}")
+    assert f'id="offer-{offer["id"]}-item" name="item_id"' in page.text
+    assert f'id="offer-{held["id"]}-item" disabled' in page.text  # held: the goods cannot change
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    changed = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={
+            "item_id": "salted-fish",
+            "quantity": "200",
+            "min_lot": "25",
+            "version": str(offer["version"]),
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    row = await world.db.fetchrow(
+        "SELECT item_id, min_lot::float8 AS lot FROM offers WHERE id = $1", offer["id"]
+    )
+    assert row is not None
+    assert (row["item_id"], row["lot"]) == ("salted-fish", 25)
+    refused = await world.client.post(
+        f"/console/communities/{a}/offers/{held['id']}/edit",
+        data={"item_id": "dried-fish", "quantity": "50", "version": "1", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert "เปลี่ยนชนิดของไม่ได้" in refused.text
+    assert await world.db.fetchval("SELECT item_id FROM offers WHERE id = $1", held["id"]) == "salted-squid"

@@ -92,6 +92,9 @@ def _names() -> dict[str, dict[str, str]]:
             "on_the_road": _("on the road"),
             "delivered": _("delivered"),
             "active": _("active"),
+            "pending": _("waiting for consent"),
+            "started": _("started"),
+            "declined": _("declined"),
         },
         "kind": {
             "fishing": _("fishing community"),

@@ -33,8 +33,9 @@ from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentO
 from barter.schemas.proposals import AccountOut, ProposalOut, RunOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
-from barter.services import communities, listings, logistics, read, run_consents, runs, stats
+from barter.services import communities, line, listings, logistics, read, run_consents, runs, stats
 from barter.services import proposals as workflow
+from barter.services.line import ActiveCodeOut, CodeOut, LinkOut
 from barter.settings import Settings
 from barter.workflow.runner import Reservation, Runner
 
@@ -42,11 +43,14 @@ RunCreate = RunRequest
 
 __all__ = [
     "AccountOut",
+    "ActiveCodeOut",
+    "CodeOut",
     "CommunityCreate",
     "CommunityOut",
     "CommunityPatch",
     "ConsentAnswer",
     "Kind",
+    "LinkOut",
     "NeedCreate",
     "NeedOut",
     "NeedPatch",
@@ -142,6 +146,34 @@ async def update_community(
 
 async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -> AccountOut:
     return await communities.account(conn, caller, community_id)
+
+
+# --- LINE link codes ------------------------------------------------------------------------------
+
+
+async def line_codes(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, clock: Clock
+) -> list[ActiveCodeOut]:
+    return await line.active_codes(conn, caller, community_id, clock.now())
+
+
+async def line_links(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[LinkOut]:
+    return await line.list_links(conn, caller, community_id)
+
+
+async def issue_line_code(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, community_id: int, clock: Clock
+) -> CodeOut:
+    assert settings.secret is not None
+    return await line.issue_code(conn, caller, settings.secret, community_id, clock.now())
+
+
+async def revoke_line_code(conn: asyncpg.Connection, caller: Caller, code_id: int) -> None:
+    await line.revoke_code(conn, caller, code_id)
+
+
+async def revoke_line_link(conn: asyncpg.Connection, caller: Caller, link_id: int) -> LinkOut:
+    return await line.revoke_link(conn, caller, link_id)
 
 
 # --- offers and needs ---------------------------------------------------------------------------

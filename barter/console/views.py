@@ -1,9 +1,8 @@
 """The console's pages, in the order of a coordinator's day: Today, Communities, Matching,
 Proposals, Logistics. Every page calls the use cases through barter/console/uses.py only.
 
-A place is kept for the LINE channel's console screen (issuing link codes): it will be a
-controller in barter/console/line.py, listed in HANDLERS below and in the navigation of
-templates/base.html.
+The LINE link-code screen of a community is barter/console/line.py's controller, listed in
+HANDLERS below and reached from the community's page.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from litestar.types import ControllerRouterHandler
 
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
+from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
 from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
@@ -815,4 +815,12 @@ class Logistics(Controller):
         return to(f"/logistics/plans/{s.plan_id}")
 
 
-HANDLERS: list[ControllerRouterHandler] = [SignIn, Today, Communities, Matching, Proposals, Logistics]
+HANDLERS: list[ControllerRouterHandler] = [
+    SignIn,
+    Today,
+    Communities,
+    LineCodes,
+    Matching,
+    Proposals,
+    Logistics,
+]

@@ -212,6 +212,7 @@ async def test_no_page_loads_anything_from_another_site(world: World) -> None:
         f"/console/communities/{a}",
         f"/console/communities/{a}/edit",
         f"/console/communities/{a}/account",
+        f"/console/communities/{a}/line/",
         "/console/matching/",
         "/console/proposals/?show=all",
         f"/console/proposals/{proposal_id}",

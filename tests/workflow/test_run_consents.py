@@ -4,6 +4,7 @@ the south and the northeast, the Northeast coordinator consents, and the run fin
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -139,3 +140,20 @@ async def test_who_asks_and_for_what(cycle: Cycle, persona: str, regions: list[s
 async def test_bad_settings_are_refused_when_asked_not_when_consented(cycle: Cycle) -> None:
     response = await cycle.world.post(COORD, URL, {**ACROSS, "max_cycle_length": 1})
     assert response.status_code == 422
+
+
+async def test_two_regions_consenting_at_once_start_exactly_one_run(cycle: Cycle) -> None:
+    """Each answer locks the request: whichever commits second sees the other's consent and starts
+    the run (without the lock both could see the other still waiting, and nothing would start)."""
+    asked = await _ask(cycle, regions=["south", "north", "northeast"])
+    assert sorted(asked["waiting_for"]) == ["north", "northeast"]
+    answers = await asyncio.gather(
+        _answer(cycle, COORD_ELSEWHERE, asked["id"], "consent"),
+        _answer(cycle, NE_COORD, asked["id"], "consent"),
+    )
+    assert [a.status_code for a in answers] == [200, 200]
+    assert sorted(a.json()["status"] for a in answers) == ["pending", "started"]
+    run_id = next(a.json()["run_id"] for a in answers if a.json()["status"] == "started")
+    assert await cycle.world.db.fetchval("SELECT count(*) FROM matching_runs") == 1
+    run = await cycle.finished(run_id, COORD)
+    assert run["regions"] == ["north", "northeast", "south"]

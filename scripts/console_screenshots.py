@@ -3,8 +3,10 @@
     python -m scripts.console_screenshots
 
 Starts the service on a throw-away embedded PostgreSQL, lets Debian's chromium live a South
-coordinator's day (tests/console/day.py, the same steps the browser test asserts) and saves each
-main page at 1280 px and 360 px wide. It also fails when a page is wider than the screen.
+coordinator's day (tests/console/day.py, the same steps the browser test asserts), then the
+screens the day does not need (changing an offer, the map picker, LINE codes, consenting to a run
+across regions), and saves each main page at 1280 px and 360 px wide. It also fails when a page
+is wider than the screen.
 """
 
 from __future__ import annotations
@@ -24,16 +26,30 @@ from barter.services import keys as keys_service
 from barter.settings import Settings
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
-from tests.console.day import coordinators_day, launch, seed_partner_village
+from tests.console.day import coordinators_day, launch, more_pages, seed_partner_village
 from tests.live import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "console"
 SIZES = {"desktop": (1280, 900), "phone": (360, 740)}
-PAGES = ("signin", "today", "community-register", "community", "run", "proposal", "plan", "sheet", "account")
+PAGES = (
+    "signin",
+    "today",
+    "community-register",
+    "community",
+    "run",
+    "proposal",
+    "plan",
+    "sheet",
+    "account",
+    "offer-change",
+    "community-picker",
+    "line",
+    "consent",
+)
 
 
-async def _keys(settings: Settings) -> tuple[str, str]:
+async def _keys(settings: Settings) -> tuple[str, str, str]:
     assert settings.secret is not None
     database = await Database.open(settings)
     try:
@@ -48,14 +64,20 @@ async def _keys(settings: Settings) -> tuple[str, str]:
                 settings.secret,
                 KeyCreate(role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้"),
             )
+            north = await keys_service.create(
+                conn,
+                None,
+                settings.secret,
+                KeyCreate(role="coordinator", regions=["north"], name="ผู้ประสานงานภาคเหนือ"),
+            )
         finally:
             await conn.close()
     finally:
         database.close()
-    return admin.key, coordinator.key
+    return admin.key, coordinator.key, north.key
 
 
-async def _day(base: str, admin: str, coordinator: str) -> list[str]:
+async def _day(base: str, admin: str, coordinator: str, north: str) -> list[str]:
     OUT.mkdir(parents=True, exist_ok=True)
     too_wide: list[str] = []
 
@@ -75,7 +97,10 @@ async def _day(base: str, admin: str, coordinator: str) -> list[str]:
         browser = await launch(playwright)
         try:
             context = await browser.new_context(locale="th-TH")
-            await coordinators_day(await context.new_page(), base, coordinator, shoot)
+            page = await context.new_page()
+            day = await coordinators_day(page, base, coordinator, shoot)
+            other = await (await browser.new_context(locale="th-TH")).new_page()
+            await more_pages(page, other, base, day, north, shoot)
         finally:
             await browser.close()
     return too_wide
@@ -84,10 +109,10 @@ async def _day(base: str, admin: str, coordinator: str) -> list[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="barter-shots-") as tmp:
         settings = Settings(data_dir=Path(tmp), secret=secrets.token_hex(16))
-        admin, coordinator = asyncio.run(_keys(settings))
+        admin, coordinator, north = asyncio.run(_keys(settings))
         app = create_app(settings, clock=SystemClock(), run_in_process=False, relay=False)
         with serve(app) as base:
-            too_wide = asyncio.run(_day(base, admin, coordinator))
+            too_wide = asyncio.run(_day(base, admin, coordinator, north))
     print(f"wrote {len(PAGES) * len(SIZES)} screenshots to {OUT.relative_to(ROOT)}")
     for line in too_wide:
         print(f"too wide: {line}")

@@ -45,7 +45,7 @@ from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.proposals.controller import TRANSITIONS, ProposalController
 from barter.api.reference.controller import ReferenceController
-from barter.api.runs.controller import RunController
+from barter.api.runs.controller import RunConsentController, RunController
 from barter.api.stats.controller import StatsController
 from barter.api.webhooks.controller import WebhookController
 from barter.channels.line.client import LineHttpClient
@@ -164,6 +164,7 @@ def create_app(
             KeyController,
             AuditController,
             RunController,
+            RunConsentController,
             ProposalController,
             *TRANSITIONS,
             StatsController,

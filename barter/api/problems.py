@@ -42,7 +42,8 @@ _STATUS_CODES: dict[int, tuple[str, str]] = {
 }
 
 
-# Titles in Thai for callers who ask for it (Accept-Language: th); `detail` stays in English.
+# Titles in Thai for callers who ask for it (Accept-Language: th); `detail` is Thai too where the
+# error carries a Thai text (BarterError.detail_th, or THAI_DETAILS for the framework's own).
 THAI_TITLES: dict[str, str] = {
     "Bad request": "คำขอไม่ถูกต้อง",
     "Malformed request": "รูปแบบคำขอไม่ถูกต้อง",
@@ -62,6 +63,17 @@ THAI_TITLES: dict[str, str] = {
     "Service unavailable": "ระบบไม่พร้อมให้บริการชั่วคราว",
     "Resource busy": "ข้อมูลกำลังถูกแก้ไข",
     "HTTP error": "ข้อผิดพลาด HTTP",
+}
+
+
+THAI_DETAILS: dict[str, str] = {
+    "No such resource": "ไม่มีที่อยู่นี้ในระบบ",
+    "Something went wrong on our side": "ระบบขัดข้อง ขออภัย",
+    "The change conflicts with data that changed meanwhile; read and retry": (
+        "ข้อมูลถูกเปลี่ยนไประหว่างนี้ โปรดอ่านใหม่แล้วลองอีกครั้ง"
+    ),
+    "Another request is changing the same data; retry": "มีคำขออื่นกำลังแก้ไขข้อมูลเดียวกัน โปรดลองอีกครั้ง",
+    "The database took too long; retry": "ฐานข้อมูลตอบช้าเกินไป โปรดลองอีกครั้ง",
 }
 
 
@@ -89,6 +101,7 @@ def problem(
     detail: str,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    detail_th: str | None = None,
 ) -> Response[Any]:
     body: dict[str, Any] = {
         "type": f"https://barter.example/problems/{code.replace('_', '-')}",
@@ -102,6 +115,7 @@ def problem(
         body.update(extra)
     if wants_thai(request) and title in THAI_TITLES:
         body["title"] = THAI_TITLES[title]
+        body["detail"] = detail_th or THAI_DETAILS.get(detail, detail)
         headers = {**(headers or {}), "Content-Language": "th"}
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -113,7 +127,9 @@ def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> R
     headers = {"WWW-Authenticate": 'Bearer realm="barter"'} if exc.status == 401 else None
     if isinstance(exc, TooManyRequests):
         headers = {"Retry-After": str(exc.retry_after)}
-    return problem(request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers)
+    return problem(
+        request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers, exc.detail_th
+    )
 
 
 def _litestar_validation_errors(exc: ValidationException) -> list[dict[str, str]]:

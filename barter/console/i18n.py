@@ -19,6 +19,9 @@ from typing import Literal
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from barter.domain.errors import BarterError
+from barter.domain.units import UNIT_NAMES
+
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
 DEFAULT_LANG: Lang = "th"
@@ -28,13 +31,6 @@ BUDDHIST_ERA_OFFSET = 543
 
 _MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# How Thai people write the catalogue's units (and the English beside them).
-UNITS: dict[str, tuple[str, str]] = {
-    "kg": ("กก.", "kg"),
-    "litre": ("ลิตร", "litre"),
-    "piece": ("ชิ้น", "piece"),
-    "pack": ("แพ็ก", "pack"),
-}
 
 
 @cache
@@ -93,13 +89,18 @@ def number(value: float | int | None, digits: int = 2) -> str:
 
 
 def unit_name(unit: str) -> str:
-    th, en = UNITS.get(unit, (unit, unit))
+    th, en = UNIT_NAMES.get(unit, (unit, unit))
     return th if _current.get() == "th" else en
 
 
 def quantity(value: float | None, unit: str) -> str:
     """`200 กก.` / `200 kg`."""
     return f"{number(value)} {unit_name(unit)}"
+
+
+def detail(exc: BarterError) -> str:
+    """An error's detail in the reader's language (the Thai one where it was written)."""
+    return exc.detail_th if _current.get() == "th" and exc.detail_th else exc.detail
 
 
 def pick(th: str | None, en: str | None) -> str:

@@ -31,10 +31,11 @@ from barter.schemas.listings import (
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut
 from barter.schemas.proposals import AccountOut, ProposalOut, RunOut
-from barter.schemas.runs import RunRequest
+from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
-from barter.services import communities, listings, logistics, read, runs, stats
+from barter.services import communities, line, listings, logistics, read, run_consents, runs, stats
 from barter.services import proposals as workflow
+from barter.services.line import ActiveCodeOut, CodeOut, LinkOut
 from barter.settings import Settings
 from barter.workflow.runner import Reservation, Runner
 
@@ -42,10 +43,14 @@ RunCreate = RunRequest
 
 __all__ = [
     "AccountOut",
+    "ActiveCodeOut",
+    "CodeOut",
     "CommunityCreate",
     "CommunityOut",
     "CommunityPatch",
+    "ConsentAnswer",
     "Kind",
+    "LinkOut",
     "NeedCreate",
     "NeedOut",
     "NeedPatch",
@@ -56,6 +61,8 @@ __all__ = [
     "PlanOut",
     "PlanSummary",
     "ProposalOut",
+    "RunConsentOut",
+    "RunConsentRequest",
     "RunCreate",
     "RunOut",
     "ShipmentOut",
@@ -141,6 +148,34 @@ async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -
     return await communities.account(conn, caller, community_id)
 
 
+# --- LINE link codes ------------------------------------------------------------------------------
+
+
+async def line_codes(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, clock: Clock
+) -> list[ActiveCodeOut]:
+    return await line.active_codes(conn, caller, community_id, clock.now())
+
+
+async def line_links(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[LinkOut]:
+    return await line.list_links(conn, caller, community_id)
+
+
+async def issue_line_code(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, community_id: int, clock: Clock
+) -> CodeOut:
+    assert settings.secret is not None
+    return await line.issue_code(conn, caller, settings.secret, community_id, clock.now())
+
+
+async def revoke_line_code(conn: asyncpg.Connection, caller: Caller, code_id: int) -> None:
+    await line.revoke_code(conn, caller, code_id)
+
+
+async def revoke_line_link(conn: asyncpg.Connection, caller: Caller, link_id: int) -> LinkOut:
+    return await line.revoke_link(conn, caller, link_id)
+
+
 # --- offers and needs ---------------------------------------------------------------------------
 
 
@@ -196,6 +231,39 @@ async def start_run(
     """The caller must start `runner.start(reservation)` after its transaction commits."""
     started = await runs.start_run(conn, caller, runner, data, runs.run_defaults(settings))
     return started.run, started.reservation
+
+
+async def ask_across(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, clock: Clock, data: RunConsentRequest
+) -> RunConsentOut:
+    """Ask the other regions' coordinators for a run across regions."""
+    return await run_consents.request_run(conn, caller, data, runs.run_defaults(settings), clock.now())
+
+
+async def answer_request(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    settings: Settings,
+    runner: Runner,
+    clock: Clock,
+    request_id: int,
+    data: ConsentAnswer,
+) -> tuple[RunConsentOut, Reservation | None]:
+    """Consent or decline; with the last consent, a reservation to start after commit."""
+    out, started = await run_consents.answer(
+        conn, caller, request_id, data, runner, runs.run_defaults(settings), clock.now()
+    )
+    return out, None if started is None else started.reservation
+
+
+async def run_requests(conn: asyncpg.Connection, caller: Caller, clock: Clock) -> list[RunConsentOut]:
+    if caller.role not in ("admin", "coordinator"):
+        return []
+    return await run_consents.list_requests(conn, caller, clock.now(), limit=20)
+
+
+def waiting_on(caller: Caller, request: RunConsentOut) -> list[str]:
+    return run_consents.waiting_on(caller, request)
 
 
 async def runs_of(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:

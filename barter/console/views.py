@@ -1,9 +1,8 @@
 """The console's pages, in the order of a coordinator's day: Today, Communities, Matching,
 Proposals, Logistics. Every page calls the use cases through barter/console/uses.py only.
 
-A place is kept for the LINE channel's console screen (issuing link codes): it will be a
-controller in barter/console/line.py, listed in HANDLERS below and in the navigation of
-templates/base.html.
+The LINE link-code screen of a community is barter/console/line.py's controller, listed in
+HANDLERS below and reached from the community's page.
 """
 
 from __future__ import annotations
@@ -23,8 +22,9 @@ from litestar.types import ControllerRouterHandler
 
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
+from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
-from barter.domain.errors import BarterError, FieldError, ValidationFailed
+from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
 from barter.reference import load_subdistricts
@@ -177,6 +177,9 @@ class Today(Controller):
         )
         runs = await uses.runs_of(conn, caller, limit=1)
         supply = await uses.supply_demand(conn, caller)
+        consents = [
+            r for r in await uses.run_requests(conn, caller, state.clock) if uses.waiting_on(caller, r)
+        ]
         return page(
             "today.html",
             viewer,
@@ -189,7 +192,8 @@ class Today(Controller):
             last_run=runs[0] if runs else None,
             supply=supply,
             today=now,
-            waiting=len(to_approve) + len(unanswered) + len(to_receive) + len(shipments),
+            consents=consents,
+            waiting=len(to_approve) + len(unanswered) + len(to_receive) + len(shipments) + len(consents),
         )
 
 
@@ -384,21 +388,24 @@ class Communities(Controller):
         form = await read_form(request)
         errors: list[FieldError] = []
         version = int(one(form, "version") or 0)
-        quantity = number(form, "quantity", errors)
+        values: dict[str, Any] = {
+            "item_id": one(form, "item_id"),
+            "quantity": number(form, "quantity", errors),
+            "min_lot": number(form, "min_lot", errors),
+        }
         try:
             if kind == "offers":
-                until = day(form, "available_until", errors)
-                data = convert({"quantity": quantity, "available_until": until}, uses.OfferPatch, errors)
+                values["available_until"] = day(form, "available_until", errors)
+                data = convert(values, uses.OfferPatch, errors)
                 await uses.change_offer(conn, viewer.caller, listing_id, version, data)
             else:
-                by = day(form, "needed_by", errors)
-                data = convert({"quantity": quantity, "needed_by": by}, uses.NeedPatch, errors)
+                values["needed_by"] = day(form, "needed_by", errors)
+                data = convert(values, uses.NeedPatch, errors)
                 await uses.change_need(conn, viewer.caller, listing_id, version, data)
-        except ValidationFailed as exc:
-            errors_at = (
-                {"offer_error": _messages(exc)} if kind == "offers" else {"need_error": _messages(exc)}
-            )
-            return await _community_page(conn, viewer, community_id, status_code=422, **errors_at)
+        except (ValidationFailed, Conflict) as exc:
+            message = _messages(exc) if isinstance(exc, ValidationFailed) else i18n.detail(exc)
+            errors_at = {"offer_error": message} if kind == "offers" else {"need_error": message}
+            return await _community_page(conn, viewer, community_id, status_code=exc.status, **errors_at)
         return to(f"/communities/{community_id}")
 
     @post(
@@ -474,13 +481,8 @@ class Matching(Controller):
     path = "/matching"
 
     @get("/")
-    async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
-        if viewer.caller.role not in ("admin", "coordinator"):
-            return coordinators_only(viewer, "matching", _("Matching runs are started by coordinators."))
-        regions = list(REGIONS) if viewer.caller.is_admin else sorted(viewer.caller.regions)
-        return page(
-            "matching.html", viewer, "matching", runs=await uses.runs_of(conn, viewer.caller), regions=regions
-        )
+    async def index(self, conn: Conn, viewer: ViewerDep, state: State) -> Template:
+        return await _matching(conn, viewer, state)
 
     @post("/runs")
     async def start(
@@ -498,6 +500,57 @@ class Matching(Controller):
         response.background = BackgroundTask(state.runner.start, reservation)
         return response
 
+    @post("/requests")
+    async def ask(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        """Ask the other regions' coordinators for a run across regions."""
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        limit = number(form, "time_limit_s", errors)
+        regions = form.get("regions", []) + form.get("other_regions", [])
+        try:
+            data = convert(
+                {"regions": regions or None, "time_limit_s": limit}, uses.RunConsentRequest, errors
+            )
+            await uses.ask_across(conn, viewer.caller, state.settings, state.clock, data)
+        except ValidationFailed as exc:
+            return await _matching(conn, viewer, state, ask_error=_messages(exc), status_code=422)
+        return to("/matching/")
+
+    @post("/requests/{request_id:int}/{answer:str}")
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        state: State,
+        request_id: FromPath[int],
+        answer: FromPath[str],
+    ) -> Response[Any]:
+        """Consent to a run across regions, or decline it with a reason."""
+        if answer not in ("consent", "decline"):
+            raise ValidationFailed([FieldError("answer", "unknown answer")])
+        form = await read_form(request)
+        reason = one(form, "reason")
+        if answer == "decline" and not reason:
+            return await _matching(
+                conn,
+                viewer,
+                state,
+                ask_error=_("Give a reason, so the requester knows why."),
+                status_code=422,
+            )
+        data = convert({"answer": answer, "reason": reason}, uses.ConsentAnswer, [])
+        out, reservation = await uses.answer_request(
+            conn, viewer.caller, state.settings, state.runner, state.clock, request_id, data
+        )
+        if reservation is None:
+            return to("/matching/")
+        response = to(f"/matching/runs/{out.run_id}")
+        response.background = BackgroundTask(state.runner.start, reservation)
+        return response
+
     @get("/runs/{run_id:int}")
     async def run(self, conn: Conn, viewer: ViewerDep, run_id: FromPath[int]) -> Template:
         run = await uses.run(conn, viewer.caller, run_id)
@@ -512,6 +565,29 @@ class Matching(Controller):
             response: Response[Any] = Response(content="", status_code=200, headers={"HX-Refresh": "true"})
             return response
         return page("_progress.html", viewer, "matching", run=run)
+
+
+async def _matching(
+    conn: Conn, viewer: Viewer, state: State, *, ask_error: str = "", status_code: int = 200
+) -> Template:
+    caller = viewer.caller
+    if caller.role not in ("admin", "coordinator"):
+        return coordinators_only(viewer, "matching", _("Matching runs are started by coordinators."))
+    regions = list(REGIONS) if caller.is_admin else sorted(caller.regions)
+    requests = await uses.run_requests(conn, caller, state.clock)
+    return page(
+        "matching.html",
+        viewer,
+        "matching",
+        status_code=status_code,
+        runs=await uses.runs_of(conn, caller),
+        regions=regions,
+        other_regions=[] if caller.is_admin else [r for r in REGIONS if r not in caller.regions],
+        requests=requests,
+        waiting={r.id: uses.waiting_on(caller, r) for r in requests},
+        to_answer=[r for r in requests if uses.waiting_on(caller, r)],
+        ask_error=ask_error,
+    )
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -739,4 +815,12 @@ class Logistics(Controller):
         return to(f"/logistics/plans/{s.plan_id}")
 
 
-HANDLERS: list[ControllerRouterHandler] = [SignIn, Today, Communities, Matching, Proposals, Logistics]
+HANDLERS: list[ControllerRouterHandler] = [
+    SignIn,
+    Today,
+    Communities,
+    LineCodes,
+    Matching,
+    Proposals,
+    Logistics,
+]

@@ -92,6 +92,9 @@ def _names() -> dict[str, dict[str, str]]:
             "on_the_road": _("on the road"),
             "delivered": _("delivered"),
             "active": _("active"),
+            "pending": _("waiting for consent"),
+            "started": _("started"),
+            "declined": _("declined"),
         },
         "kind": {
             "fishing": _("fishing community"),
@@ -199,7 +202,7 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
     if isinstance(exc, ValidationFailed):
         message += " " + "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
     elif exc.status in (403, 409):
-        message += f" ({exc.detail})"
+        message += f" ({i18n.detail(exc)})"
     return error_page(request, exc.status, message)
 
 

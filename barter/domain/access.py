@@ -16,6 +16,14 @@ Role = Literal["admin", "coordinator", "community", "partner"]
 # The channel a write came through; the audit log records it ("via LINE").
 Via = Literal["api", "console", "line", "import"]
 ROLES: tuple[Role, ...] = ("admin", "coordinator", "community", "partner")
+# Thai words for error details (Accept-Language: th).
+_THAI_ROLES: dict[Role, str] = {
+    "admin": "ผู้ดูแลระบบ",
+    "coordinator": "ผู้ประสานงาน",
+    "community": "ชุมชน",
+    "partner": "หน่วยงานภาคี",
+}
+THAI_THINGS = {"community": "ชุมชน", "offer": "รายการของที่มี", "need": "รายการของที่ต้องการ"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +64,34 @@ class CommunityRef:
 def require_writer(caller: Caller) -> None:
     """Partners read; they never write."""
     if caller.role == "partner":
-        raise Forbidden("Partner keys are read-only")
+        raise Forbidden("Partner keys are read-only", detail_th="รหัสของหน่วยงานภาคีใช้อ่านได้อย่างเดียว")
 
 
 def require_acts_for(caller: Caller, community: CommunityRef | None, what: str = "community") -> CommunityRef:
     """The community exists and the caller may act for it; otherwise it does not exist for them."""
     require_writer(caller)
     if community is None or not caller.acts_for(community.id, community.region):
-        raise NotFound(f"No {what} you can act for with that id")
+        raise NotFound(
+            f"No {what} you can act for with that id",
+            detail_th=f"ไม่พบ{THAI_THINGS.get(what, what)}ที่คุณดูแลตามรหัสนี้",
+        )
     return community
 
 
 def require_role(caller: Caller, *roles: Role) -> None:
     if caller.role not in roles:
-        raise Forbidden(f"This needs one of these roles: {', '.join(roles)}")
+        raise Forbidden(
+            f"This needs one of these roles: {', '.join(roles)}",
+            detail_th=f"ต้องเป็นบทบาทใดบทบาทหนึ่งต่อไปนี้: {', '.join(_THAI_ROLES[r] for r in roles)}",
+        )
 
 
 def require_region(caller: Caller, region: str) -> None:
     """Admins anywhere; coordinators only in their regions."""
     if not caller.covers_region(region):
-        raise Forbidden(f"Your key does not cover the {region} region")
+        raise Forbidden(
+            f"Your key does not cover the {region} region", detail_th=f"รหัสของคุณไม่ครอบคลุมภาค {region}"
+        )
 
 
 def require_row_level(caller: Caller) -> None:

@@ -1,6 +1,7 @@
 """Errors that carry their HTTP status; the API maps them once to RFC 9457 problem+json.
 
-`code` is the stable, machine-readable name clients rely on; `detail` is for people.
+`code` is the stable, machine-readable name clients rely on; `detail` is for people, and
+`detail_th` is the same in Thai where one is written (answered to `Accept-Language: th`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,16 @@ class BarterError(Exception):
     title: ClassVar[str] = "Bad request"
 
     def __init__(
-        self, detail: str, *, code: str | None = None, extra: Mapping[str, Any] | None = None
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        detail_th: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.detail_th = detail_th
         self.instance_code = code or self.code
         self.extra: dict[str, Any] = dict(extra or {})
 
@@ -90,7 +97,11 @@ class ValidationFailed(BarterError):
     ) -> None:
         self.errors = list(errors)
         first = "; ".join(f"{e.path}: {e.message}" for e in self.errors[:3])
-        super().__init__(detail or f"{len(self.errors)} invalid field(s): {first}", code=code)
+        super().__init__(
+            detail or f"{len(self.errors)} invalid field(s): {first}",
+            code=code,
+            detail_th=None if detail else f"ข้อมูลไม่ถูกต้อง {len(self.errors)} ช่อง: {first}",
+        )
 
 
 class PreconditionRequired(BarterError):

@@ -22,6 +22,19 @@ CONVERSIONS: dict[str, tuple[Unit, float]] = {
 }
 INPUT_UNITS: tuple[str, ...] = tuple(CONVERSIONS)
 
+# How Thai people write the catalogue's units (and the English beside them): pages, errors, LINE.
+UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "kg": ("กก.", "kg"),
+    "litre": ("ลิตร", "litre"),
+    "piece": ("ชิ้น", "piece"),
+    "pack": ("แพ็ก", "pack"),
+}
+
+
+def thai_unit(unit: str) -> str:
+    return UNIT_NAMES.get(unit, (unit, unit))[0]
+
+
 # How people write units, in Thai and in English, -> one of INPUT_UNITS. A tray (ถาด) and a bag
 # (ถุง) are counted as packs; eggs, coconuts and cloth are counted in pieces (ฟอง, ลูก, ผืน).
 ALIASES: dict[str, str] = {

@@ -69,8 +69,11 @@ class OfferPatch(Input):
     Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
     the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
     converted. `available_until` must not be before `available_from`; `quantity` must
-    not go below what proposals hold or delivered (409 `below_held`)."""
+    not go below what proposals hold or delivered (409 `below_held`). `item_id` moves the offer
+    to another catalogue item (its unit and steps then apply) only while nothing of it is held or
+    delivered (409 `item_held`)."""
 
+    item_id: Slug | UnsetType = UNSET
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET
@@ -148,8 +151,10 @@ class NeedPatch(Input):
     Cross-field rules (422 with the field's path): `min_lot` must not exceed `quantity` (both in
     the same unit, after conversion); `quantity` must be at least 0.0001 of the item's unit once
     converted. `quantity` must not go below what proposals hold or delivered (409
-    `below_held`)."""
+    `below_held`). `item_id` moves a need that names an item to another one (its unit and steps
+    then apply) only while nothing of it is held or delivered (409 `item_held`)."""
 
+    item_id: Slug | UnsetType = UNSET
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
+import msgspec
 from msgspec import Meta
 
 from barter.domain.model import Region
@@ -27,3 +29,42 @@ class RunRequest(Input):
     exchange_fixed_cost: FixedCost | None = None
     time_limit_s: Annotated[float, Meta(ge=0.1, le=CLIENT_TIME_LIMIT_MAX_S)] | None = None
     seed: Seed | None = None
+
+
+class RunConsentRequest(RunRequest):
+    """A run across regions, asked of the other regions' coordinators: `regions` names the caller's
+    own regions (at least one) and the others (at least one), then the same overrides as a run."""
+
+
+class ConsentAnswer(Input):
+    """A coordinator's answer for its regions of a request: `consent`, or `decline` with a reason
+    the requester reads."""
+
+    answer: Literal["consent", "decline"]
+    reason: Annotated[str, Meta(min_length=1, max_length=500)] | None = None
+
+
+class RegionAnswer(msgspec.Struct):
+    region: str
+    answer: Literal["consented", "declined"] | None
+    reason: str | None
+    answered_at: datetime | None
+
+
+class RunConsentOut(msgspec.Struct):
+    """A request for a run across regions. `status` is pending until every region consented
+    (started: `run_id` is the run), one declined (declined), or `expires_at` passed (expired);
+    `waiting_for` names the regions still to answer."""
+
+    id: int
+    regions: list[str]
+    requested_by: int
+    requested_by_name: str
+    status: Literal["pending", "started", "declined", "expired"]
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+    run_id: int | None
+    settings: dict[str, Any]
+    answers: list[RegionAnswer]
+    waiting_for: list[str]

@@ -63,6 +63,15 @@ class CodeOut(msgspec.Struct):
     expires_at: datetime
 
 
+class ActiveCodeOut(msgspec.Struct):
+    """A code issued and not yet used, revoked or expired (its text was shown once, at issue)."""
+
+    id: int
+    community_id: int
+    created_at: datetime
+    expires_at: datetime
+
+
 class LinkOut(msgspec.Struct):
     id: int
     chat_type: str
@@ -116,7 +125,9 @@ async def revoke_code(conn: asyncpg.Connection, caller: Caller, code_id: int) ->
         raise NotFound("No link code with that id")
     community = await _coordinated(conn, caller, found["community_id"])
     if await repo.revoke_code(conn, code_id) is None:
-        raise Conflict("The code was already used or revoked", code="code_used")
+        raise Conflict(
+            "The code was already used or revoked", code="code_used", detail_th="รหัสนี้ถูกใช้หรือยกเลิกไปแล้ว"
+        )
     await audit.record(
         conn,
         caller,
@@ -126,6 +137,13 @@ async def revoke_code(conn: asyncpg.Connection, caller: Caller, code_id: int) ->
         community_id=community.id,
         region=community.region,
     )
+
+
+async def active_codes(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, now: datetime
+) -> list[ActiveCodeOut]:
+    await _coordinated(conn, caller, community_id)
+    return [ActiveCodeOut(**dict(r)) for r in await repo.active_codes(conn, community_id, now)]
 
 
 async def list_links(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[LinkOut]:

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from barter.domain.access import Caller, CommunityRef, require_acts_for
+from barter.domain.access import THAI_THINGS, Caller, CommunityRef, require_acts_for
 from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.thaidate import from_era
-from barter.domain.units import canonical_unit, normalise_unit, off_step, to_catalogue_unit
+from barter.domain.units import canonical_unit, normalise_unit, off_step, thai_unit, to_catalogue_unit
 from barter.schemas.listings import Kind, NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.storage import reference
 from barter.storage.repos import audit
@@ -143,7 +143,7 @@ def _visible(caller: Caller, row: asyncpg.Record) -> bool:
 async def get(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int) -> OfferOut | NeedOut:
     row = await repo.get(conn, kind, listing_id)
     if row is None or not _visible(caller, row):
-        raise NotFound(f"No {kind} with that id")
+        raise NotFound(f"No {kind} with that id", detail_th=f"ไม่พบ{THAI_THINGS[kind]}ตามรหัสนี้")
     return _out(kind, row)
 
 
@@ -154,7 +154,10 @@ async def _locked_for_write(
     require_acts_for(caller, None if row is None else CommunityRef(row["community_id"], row["region"]), kind)
     assert row is not None
     if version is not None and row["version"] != version:
-        raise StaleVersion(f"The {kind} changed since you read it (now version {row['version']})")
+        raise StaleVersion(
+            f"The {kind} changed since you read it (now version {row['version']})",
+            detail_th=f"{THAI_THINGS[kind]}นี้ถูกแก้ไขหลังจากที่คุณอ่าน (ตอนนี้เป็นฉบับที่ {row['version']})",
+        )
     return row
 
 
@@ -208,9 +211,9 @@ async def update_offer(
         "item_id", "quantity", "min_lot", "available_from", "available_until", "gift", "note", "status",
         "own_value", "min_ratio_item_id", "min_ratio",
     )  # fmt: skip
-    values = _patched(row, "offer", keys, data)
+    values = _patched(row, "offer", keys, data, await _new_item(conn, row, "offer", data))
     errors: list[FieldError] = []
-    await _terms(conn, errors, row["item_id"], values)
+    await _terms(conn, errors, values["item_id"], values)
     if errors:
         raise ValidationFailed(errors)
     out = offer_out(await repo.update_offer(conn, offer_id, values))
@@ -218,8 +221,48 @@ async def update_offer(
     return out
 
 
-def _patched(row: asyncpg.Record, kind: Kind, keys: tuple[str, ...], data: msgspec.Struct) -> dict[str, Any]:
-    """The row's values with the patch applied, checked; amounts never go below what is committed."""
+async def _new_item(
+    conn: asyncpg.Connection, row: asyncpg.Record, kind: Kind, data: OfferPatch | NeedPatch
+) -> asyncpg.Record | None:
+    """The catalogue item a patch moves the listing to, or None when the item stays. An item is
+    changed only while nothing of the listing is held or delivered (409 `item_held`): a proposal
+    promised that item."""
+    item_id = data.item_id
+    if item_id is msgspec.UNSET or item_id == row["item_id"]:
+        return None
+    if row["status"] != "open":
+        raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
+    committed = row["held"] + row["delivered"]
+    if committed > 0:
+        raise Conflict(
+            f"{committed:g} {row['unit']} of this {kind} are held by proposals or delivered; "
+            "its item cannot change: withdraw what is free and post a new one",
+            code="item_held",
+            detail_th=(
+                f"เปลี่ยนชนิดของไม่ได้ เพราะมี {committed:g} {thai_unit(row['unit'])} "
+                "ถูกจองไว้ในข้อเสนอแลกเปลี่ยนหรือส่งไปแล้ว ให้ลงรายการใหม่แทน"
+            ),
+        )
+    if kind == "need" and row["item_id"] is None:
+        raise ValidationFailed(
+            [FieldError("item_id", "this need names a category or offers, not an item; post a new one")]
+        )
+    item = await reference.get_item(conn, item_id)
+    if item is None:
+        raise ValidationFailed([FieldError("item_id", "no item with this id")])
+    return item
+
+
+def _patched(
+    row: asyncpg.Record,
+    kind: Kind,
+    keys: tuple[str, ...],
+    data: msgspec.Struct,
+    item: asyncpg.Record | None = None,
+) -> dict[str, Any]:
+    """The row's values with the patch applied, checked; amounts never go below what is committed.
+    With `item` (a new catalogue item) the amounts are counted and stepped in its unit: kept ones
+    are converted, and must be given again when the units do not convert."""
     if row["status"] != "open":
         raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
@@ -228,10 +271,21 @@ def _patched(row: asyncpg.Record, kind: Kind, keys: tuple[str, ...], data: msgsp
     errors: list[FieldError] = []
     _dates(errors, calendar, changes, ("available_from", "available_until", "needed_by"))
     values: dict[str, Any] = {**{k: row[k] for k in keys}, **changes}
+    target_unit, step = row["unit"], row["quantity_step"]
+    if item is not None:
+        target_unit, step = item["unit"], item["quantity_step"]
+        if "unit" in values:
+            values["unit"] = target_unit
+        for field in ("quantity", "min_lot"):
+            if field not in changes:
+                kept = to_catalogue_unit(row[field], row["unit"], target_unit)
+                if kept is None:
+                    errors.append(FieldError(field, f"give it again in {target_unit}, the new item's unit"))
+                else:
+                    values[field] = kept
     for field in ("quantity", "min_lot"):
         if field in changes:
-            values[field] = _convert(errors, field, changes[field], unit, row["unit"])
-    step = row["quantity_step"]
+            values[field] = _convert(errors, field, changes[field], unit, target_unit)
     _check_amounts(errors, values["quantity"], values["min_lot"], step)
     if "available_from" in values:
         _check_dates(errors, values["available_from"], values["available_until"])
@@ -243,6 +297,10 @@ def _patched(row: asyncpg.Record, kind: Kind, keys: tuple[str, ...], data: msgsp
             f"{committed:g} {row['unit']} of this {kind} are held by proposals or delivered; "
             "the quantity cannot go below that",
             code="below_held",
+            detail_th=(
+                f"มี {committed:g} {thai_unit(row['unit'])} ถูกจองไว้ในข้อเสนอแลกเปลี่ยนหรือส่งไปแล้ว "
+                "จำนวนต้องไม่น้อยกว่านั้น"
+            ),
         )
     return values
 
@@ -348,7 +406,7 @@ async def update_need(
         "status",
         "own_value",
     )
-    values = _patched(row, "need", keys, data)
+    values = _patched(row, "need", keys, data, await _new_item(conn, row, "need", data))
     out = need_out(await repo.update_need(conn, need_id, values))
     await _audit(conn, caller, "update", "need", out, need_out(row))
     return out
@@ -371,6 +429,9 @@ async def withdraw(
             f"{row['held']:g} {row['unit']} of this {kind} are held by proposed exchanges; "
             "decline those proposals first",
             code="held",
+            detail_th=(
+                f"มี {row['held']:g} {thai_unit(row['unit'])} ถูกจองไว้ในข้อเสนอแลกเปลี่ยน ให้ปฏิเสธข้อเสนอเหล่านั้นก่อน"
+            ),
         )
     before = _out(kind, row)
     values = {**dict(row), "status": "withdrawn"}

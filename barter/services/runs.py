@@ -95,10 +95,21 @@ async def start_run(
     outside = [r for r in regions if not caller.covers_region(r)]
     if outside:
         raise Forbidden(f"Your key does not cover {', '.join(outside)}")
-    settings = resolve_settings(defaults, request)
+    return await queue_run(conn, engine, regions, resolve_settings(defaults, request), caller.key_id)
+
+
+async def queue_run(
+    conn: asyncpg.Connection,
+    engine: Engine[R],
+    regions: list[str],
+    settings: EngineSettings,
+    requested_by: int,
+) -> StartedRun[R]:
+    """Reserve the regions with the engine and insert the queued run (for a caller already
+    allowed to run over them: `start_run`, or a request every region consented to)."""
     reservation = await engine.reserve(regions)
     try:
-        row = await repo.insert(conn, regions, msgspec.structs.asdict(settings), caller.key_id)
+        row = await repo.insert(conn, regions, msgspec.structs.asdict(settings), requested_by)
         await reservation.mark(row["id"])
     except BaseException:
         await reservation.release()

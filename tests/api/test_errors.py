@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.world import OWNER, World
+from tests.world import OWNER, PARTNER, World
 
 
 def _problem(response: httpx.Response) -> dict[str, object]:
@@ -156,3 +156,27 @@ async def test_errors_speak_thai_when_asked(world: World, accept: str | None, ti
     assert body["title"] == title
     assert body["code"] == "not_found"  # the stable code never changes with the language
     assert (response.headers.get("content-language") == "th") == (title == "ไม่พบข้อมูล")
+
+
+async def test_thai_details_where_a_thai_text_exists(world: World) -> None:
+    thai = {"Accept-Language": "th"}
+    missing = await world.client.get("/v1/offers/999999", headers=world.headers(OWNER, **thai))
+    assert _problem(missing)["detail"] == "ไม่พบรายการของที่มีตามรหัสนี้"
+    no_route = await world.client.get("/v1/nowhere", headers=world.headers(OWNER, **thai))
+    assert _problem(no_route)["detail"] == "ไม่มีที่อยู่นี้ในระบบ"
+    partner = await world.client.post(
+        "/v1/offers",
+        json={"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 2},
+        headers=world.headers(PARTNER, **thai),
+    )
+    assert partner.status_code == 403
+    assert _problem(partner)["detail"] == "รหัสของหน่วยงานภาคีใช้อ่านได้อย่างเดียว"
+    invalid = await world.client.post(
+        "/v1/offers",
+        json={"community_id": world.a["id"], "item_id": "nothing-such", "quantity": 2},
+        headers=world.headers(OWNER, **thai),
+    )
+    assert invalid.status_code == 422
+    assert str(_problem(invalid)["detail"]).startswith("ข้อมูลไม่ถูกต้อง 1 ช่อง")
+    english = await world.client.get("/v1/offers/999999", headers=world.headers(OWNER))
+    assert _problem(english)["detail"] == "No offer with that id"

@@ -118,6 +118,26 @@ async def post_run(w: World, p: str) -> Any:
     return response
 
 
+ACROSS = {"regions": ["south", "north"], "time_limit_s": 1}
+
+
+async def ask_across(w: World, p: str) -> Any:
+    return await w.post(p, "/v1/matching/run-requests", ACROSS)
+
+
+def on_run_request(action: str) -> Call:
+    """A request of the south coordinator for a run over the south and the north."""
+
+    async def call(w: World, p: str) -> Any:
+        request_id = (await ask_across(w, COORD)).json()["id"]
+        url = f"/v1/matching/run-requests/{request_id}"
+        if action == "get":
+            return await w.get(p, url)
+        return await w.post(p, f"{url}/answer", {"answer": "decline", "reason": "not now"})
+
+    return call
+
+
 async def get_run(w: World, p: str) -> Any:
     run_id = await w.db.fetchval(
         "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') "
@@ -315,6 +335,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/communities/{community_id:int}/account"): Row(get("/v1/communities/{a}/account"), MEMBER),
     ("POST", "/v1/matching/runs"): Row(post_run, roles(202, ADMIN, COORD, COORD_ELSEWHERE)),
     ("GET", "/v1/matching/runs"): Row(get("/v1/matching/runs"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    ("POST", "/v1/matching/run-requests"): Row(ask_across, roles(201, COORD, COORD_ELSEWHERE)),
+    ("POST", "/v1/matching/run-requests/{request_id:int}/answer"): Row(
+        on_run_request("answer"), {**roles(200, ADMIN, COORD_ELSEWHERE), COORD: 409}
+    ),
+    ("GET", "/v1/matching/run-requests/{request_id:int}"): Row(
+        on_run_request("get"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)
+    ),
     ("GET", "/v1/matching/runs/{run_id:int}"): Row(
         get_run, {**roles(200, ADMIN, COORD), COORD_ELSEWHERE: 404}
     ),

@@ -193,3 +193,45 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
     await page.goto(f"{base}/console/")
     await shoot(page, "today")
     return day
+
+
+async def more_pages(page: Page, other: Page, base: str, day: Day, north_key: str, shoot: Shoot) -> None:
+    """After the day, the screens it did not need: changing an offer's goods and smallest lot, the
+    map picker, the community's LINE codes, and a run across regions that the North's coordinator
+    (signed in on `other`) is asked to consent to."""
+    await page.goto(f"{base}/console/communities/{day.community_id}")
+    await page.locator("#offer-item").select_option("salted-squid")
+    await page.locator("#offer-quantity").fill("30")
+    await page.get_by_role("button", name="บันทึกรายการเสนอแลก").click()
+    offers = page.locator("section", has=page.get_by_role("heading", name="สิ่งที่เรามี (เสนอแลก)"))
+    await expect(offers).to_contain_text("30 กก.")
+    await offers.locator("details summary").first.click()
+    await expect(offers.locator("select[name=item_id]").first).to_be_visible()
+    await shoot(page, "offer-change")
+
+    await page.goto(f"{base}/console/communities/new")
+    await page.get_by_label("จังหวัด").select_option("91")
+    subdistrict = page.get_by_label("ตำบล")
+    await expect(subdistrict.locator("option")).not_to_have_count(1)
+    await subdistrict.select_option(index=1)
+    await page.get_by_text("หรือเลือกที่ตั้งบนแผนที่").click()
+    await page.get_by_role("button", name="ใช้จุดกลางของตำบล").click()
+    await expect(page.locator("#picker circle.picked")).to_have_count(1)
+    await shoot(page, "community-picker")
+
+    await page.goto(f"{base}/console/communities/{day.community_id}/line/")
+    await page.get_by_role("button", name="ออกรหัสเชื่อมต่อ LINE").click()
+    await expect(page.locator("#new-code")).to_be_visible()
+    await shoot(page, "line")
+
+    await page.goto(f"{base}/console/matching/")
+    ask = page.locator("#ask-form")
+    await ask.get_by_label("ภาคเหนือ").check()
+    await ask.get_by_role("button", name="ขอความยินยอม").click()
+    await expect(page.locator("main")).to_contain_text("รอความยินยอม")
+    other.set_default_timeout(TIMEOUT_MS)
+    await sign_in(other, base, north_key)
+    await expect(other.locator("main")).to_contain_text("การจับคู่ข้ามภาคที่รอความยินยอมจากคุณ")
+    await other.goto(f"{base}/console/matching/")
+    await expect(other.get_by_role("button", name="ยินยอม: เริ่มการจับคู่")).to_be_visible()
+    await shoot(other, "consent")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
@@ -13,6 +15,7 @@ from barter.api.app import create_app
 from barter.domain.clock import SystemClock
 from barter.schemas.keys import KeyCreate
 from barter.services import keys as keys_service
+from barter.services import line as line_service
 from barter.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.console.day import coordinators_day, launch, seed_partner_village, sign_in
@@ -118,6 +121,86 @@ async def test_a_community_key_sees_only_its_own_community_on_a_phone(
         await page.goto(f"{live}/schema/swagger")
         await expect(page.locator(".swagger-ui .info .title")).to_contain_text("barter")
         await expect(page.locator(".opblock").first).to_be_visible()
+    finally:
+        await context.close()
+    assert elsewhere == []
+
+
+async def test_placing_a_community_on_the_map_and_linking_line_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection
+) -> None:
+    """The map picker (a tap sets latitude and longitude; the sub-district's point on request),
+    the saved community's coordinates, then its LINE screen: a code, a linked group, unlinked."""
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    elsewhere: list[str] = []
+    context.on("request", lambda r: None if r.url.startswith(live) else elsewhere.append(r.url))
+    page = await context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        await sign_in(page, live, coordinator)
+        await page.goto(f"{live}/console/communities/new")
+        await page.get_by_label("ชื่อภาษาไทย").fill("กลุ่มประมงเกาะสาหร่าย")
+        await page.get_by_label("จังหวัด").select_option("91")  # สตูล
+        subdistrict = page.get_by_label("ตำบล")
+        await expect(subdistrict.locator("option")).not_to_have_count(1)
+        await subdistrict.select_option(index=1)
+        await page.get_by_text("หรือเลือกที่ตั้งบนแผนที่").click()
+        # The sub-district's own point, on request.
+        await page.get_by_role("button", name="ใช้จุดกลางของตำบล").click()
+        chosen = subdistrict.locator("option:checked")
+        assert (
+            await page.locator("#lat").input_value()
+            == f"{float(await chosen.get_attribute('data-lat') or 0):.5f}"
+        )
+        assert (
+            await page.locator("#lon").input_value()
+            == f"{float(await chosen.get_attribute('data-lon') or 0):.5f}"
+        )
+        await expect(page.locator("#picker circle.picked")).to_have_count(1)
+        # A tap on the map where Ko Sarai is (6.67 N, 99.95 E): the inverse of the page's projection.
+        target = await page.evaluate(
+            """([lat, lon]) => {
+                const box = document.getElementById("picker"), p = box.dataset;
+                const svg = box.querySelector("svg"), pt = svg.createSVGPoint();
+                pt.x = (lon - parseFloat(p.lon0)) * parseFloat(p.kx) * parseFloat(p.scale);
+                pt.y = (parseFloat(p.lat1) - lat) * parseFloat(p.scale);
+                const at = pt.matrixTransform(svg.getScreenCTM());
+                return [at.x, at.y];
+            }""",
+            [6.67, 99.95],
+        )
+        await page.mouse.click(target[0], target[1])
+        lat = float(await page.locator("#lat").input_value())
+        lon = float(await page.locator("#lon").input_value())
+        assert abs(lat - 6.67) < 0.05
+        assert abs(lon - 99.95) < 0.05
+        await _fits(page)
+        await page.get_by_role("button", name="บันทึก").click()
+        await expect(page.get_by_role("heading", name=re.compile("เกาะสาหร่าย"))).to_be_visible()
+        saved = await db.fetchrow("SELECT id, lat, lon FROM communities WHERE name_th = 'กลุ่มประมงเกาะสาหร่าย'")
+        assert saved is not None
+        assert (round(saved["lat"], 5), round(saved["lon"], 5)) == (round(lat, 5), round(lon, 5))
+
+        # Its LINE screen: issue a code, a group sends it, the screen lists the group, unlink it.
+        await page.get_by_role("link", name="LINE", exact=True).click()
+        await expect(page.locator("main")).to_contain_text("ยังไม่มีแชต LINE")
+        await page.get_by_role("button", name="ออกรหัสเชื่อมต่อ LINE").click()
+        code = await page.locator("#new-code .code b").inner_text()
+        assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+        await _fits(page)
+        result, link = await line_service.redeem_code(
+            db, TEST_SECRET, code, chat_id="Cbrowser1", chat_type="group", user_id="U1", now=datetime.now(UTC)
+        )
+        assert result == "linked"
+        assert link is not None
+        await page.goto(f"{live}/console/communities/{saved['id']}/line/")
+        await expect(page.locator("main")).to_contain_text(f"กลุ่ม LINE #{link.id}")
+        await expect(page.locator("main")).to_contain_text("ไม่มีรหัสที่รอใช้")
+        await _fits(page)
+        await page.get_by_role("button", name="ยกเลิกการเชื่อม").click()
+        await expect(page.locator("main")).to_contain_text("ยังไม่มีแชต LINE")
+        assert await db.fetchval("SELECT revoked_at IS NOT NULL FROM line_links WHERE id = $1", link.id)
     finally:
         await context.close()
     assert elsewhere == []

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
 from tests.console.conftest import csrf_of, sign_in
+from tests.polling import poll
 from tests.world import (
     ADMIN,
     ANON,
@@ -211,6 +212,7 @@ async def test_no_page_loads_anything_from_another_site(world: World) -> None:
         f"/console/communities/{a}",
         f"/console/communities/{a}/edit",
         f"/console/communities/{a}/account",
+        f"/console/communities/{a}/line/",
         "/console/matching/",
         "/console/proposals/?show=all",
         f"/console/proposals/{proposal_id}",
@@ -328,3 +330,93 @@ async def test_over_tls_the_session_cookie_is_secure(world: World, app: Litestar
             v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(COOKIE)
         )
         assert "secure" in {part.strip().lower() for part in cookie.split(";")}
+
+
+async def test_changing_an_offers_goods_and_smallest_lot(world: World) -> None:
+    offer = await world.offer(COORD, quantity=200, min_lot=10)
+    held = await world.offer(COORD, item_id="salted-squid", quantity=50, min_lot=0)
+    await world.db.execute("UPDATE offers SET held = 20 WHERE id = $1", held["id"])
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    page = await world.client.get(f"/console/communities/{a}")
+    assert f'id="offer-{offer["id"]}-item" name="item_id"' in page.text
+    assert f'id="offer-{held["id"]}-item" disabled' in page.text  # held: the goods cannot change
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    changed = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={
+            "item_id": "salted-fish",
+            "quantity": "200",
+            "min_lot": "25",
+            "version": str(offer["version"]),
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    row = await world.db.fetchrow(
+        "SELECT item_id, min_lot::float8 AS lot FROM offers WHERE id = $1", offer["id"]
+    )
+    assert row is not None
+    assert (row["item_id"], row["lot"]) == ("salted-fish", 25)
+    refused = await world.client.post(
+        f"/console/communities/{a}/offers/{held['id']}/edit",
+        data={"item_id": "dried-fish", "quantity": "50", "version": "1", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert "เปลี่ยนชนิดของไม่ได้" in refused.text
+    assert await world.db.fetchval("SELECT item_id FROM offers WHERE id = $1", held["id"]) == "salted-squid"
+
+
+async def test_a_run_across_regions_asked_in_the_console_and_consented_there(world: World) -> None:
+    south = world.client
+    await sign_in(south, world.keys[COORD])
+    token = await csrf_of(south, "/console/matching/")
+    asked = await south.post(
+        "/console/matching/requests",
+        data={"regions": "south", "other_regions": "north", "time_limit_s": "2", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303, asked.text
+    mine = await south.get("/console/matching/")
+    assert "รอความยินยอม" in mine.text  # pending, waiting for the north
+    assert "ยินยอม: เริ่มการจับคู่" not in mine.text  # nothing for the south to answer
+    # The north's coordinator finds it on Today and in Matching, and consents.
+    await sign_in(south, world.keys[COORD_ELSEWHERE])
+    today = await south.get("/console/")
+    assert "การจับคู่ข้ามภาคที่รอความยินยอมจากคุณ" in today.text
+    request_id = await world.db.fetchval("SELECT id FROM run_requests")
+    token = await csrf_of(south, "/console/matching/")
+    bare = await south.post(
+        f"/console/matching/requests/{request_id}/decline",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert bare.status_code == 422
+    consented = await south.post(
+        f"/console/matching/requests/{request_id}/consent",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert consented.status_code == 303, consented.text
+    run_id = await world.db.fetchval("SELECT run_id FROM run_requests WHERE id = $1", request_id)
+    assert consented.headers["location"] == f"/console/matching/runs/{run_id}"
+    assert await world.db.fetchval("SELECT regions FROM matching_runs WHERE id = $1", run_id) == [
+        "north",
+        "south",
+    ]
+
+    async def status() -> str:
+        return str(await world.db.fetchval("SELECT status FROM matching_runs WHERE id = $1", run_id))
+
+    await poll(status, lambda s: s in ("succeeded", "failed"))
+    # A community key has no matching page at all, and a partner cannot answer.
+    await sign_in(south, world.keys[PARTNER])
+    token = await csrf_of(south, "/console/signin")
+    refused = await south.post(
+        f"/console/matching/requests/{request_id}/consent",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403

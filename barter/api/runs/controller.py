@@ -22,8 +22,8 @@ from barter.api.http import (
 from barter.api.openapi import problems
 from barter.api.schemas import Page
 from barter.schemas.proposals import RunOut
-from barter.schemas.runs import RunRequest
-from barter.services import read, runs
+from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
+from barter.services import read, run_consents, runs
 from barter.workflow.runner import Runner
 
 
@@ -76,3 +76,60 @@ class RunController(Controller):
     )
     async def get_one(self, conn: Conn, caller: CallerDep, run_id: IdPath) -> RunOut:
         return await runs.get_run(conn, caller, run_id)
+
+
+class RunConsentController(Controller):
+    """Runs across regions: a coordinator asks, a coordinator of each other region answers."""
+
+    path = "/v1/matching/run-requests"
+    tags = ["matching"]
+    security = SECURITY
+
+    @post(
+        "/",
+        status_code=201,
+        summary="Ask the other regions' coordinators for a run across regions (coordinators)",
+        description="`regions` names at least one of the caller's regions (consented at once) and "
+        "at least one other; a coordinator of each other region answers within 24 hours.",
+        responses=problems(400, 401, 403, 413, 422),
+    )
+    async def ask(
+        self, data: JSONBody[RunConsentRequest], conn: Conn, caller: CallerDep, state: State
+    ) -> RunConsentOut:
+        return await run_consents.request_run(
+            conn, caller, data, runs.run_defaults(state.settings), state.clock.now()
+        )
+
+    @post(
+        "/{request_id:int}/answer",
+        status_code=200,
+        summary="Consent or decline for your regions; the last consent starts the run",
+        description="409 `request_expired`, `request_decided`, `nothing_to_answer` (none of your "
+        "regions waits), or `run_in_progress` (a run is going in one of the regions: answer again "
+        "when it ends).",
+        responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
+    async def answer(
+        self,
+        data: JSONBody[ConsentAnswer],
+        conn: Conn,
+        caller: CallerDep,
+        state: State,
+        request_id: IdPath,
+    ) -> Response[RunConsentOut]:
+        runner: Runner = state.runner
+        out, started = await run_consents.answer(
+            conn, caller, request_id, data, runner, runs.run_defaults(state.settings), state.clock.now()
+        )
+        response = Response(out)
+        if started is not None:
+            response.background = BackgroundTask(runner.start, started.reservation)
+        return response
+
+    @get(
+        "/{request_id:int}",
+        summary="One request for a run across regions: who answered, who is awaited, its run",
+        responses=problems(400, 401, 403, 404, 422),
+    )
+    async def get_one(self, conn: Conn, caller: CallerDep, state: State, request_id: IdPath) -> RunConsentOut:
+        return await run_consents.get(conn, caller, request_id, state.clock.now())

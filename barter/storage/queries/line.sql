@@ -15,6 +15,12 @@ UPDATE line_link_codes SET revoked_at = now()
 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL
 RETURNING id, community_id;
 
+-- name: list_active_line_codes
+-- Codes that can still link a chat (the codes themselves are not stored, only when they end).
+SELECT id, community_id, created_at, expires_at FROM line_link_codes
+WHERE community_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+ORDER BY id DESC;
+
 -- name: get_line_code
 SELECT c.id, c.community_id, pr.region FROM line_link_codes c
 JOIN communities co ON co.id = c.community_id JOIN provinces pr ON pr.code = co.province_code

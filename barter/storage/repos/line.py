@@ -22,6 +22,11 @@ async def claim_code(conn: asyncpg.Connection, code_hash: bytes, now: datetime) 
     return row
 
 
+async def active_codes(conn: asyncpg.Connection, community_id: int, now: datetime) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_active_line_codes"), community_id, now)
+    return rows
+
+
 async def get_code(conn: asyncpg.Connection, code_id: int) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(query("get_line_code"), code_id)
     return row

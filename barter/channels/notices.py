@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from barter.channels.line import replies
+from barter.channels.line import outgoing, replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
@@ -107,7 +107,11 @@ class Notices:
 
     async def step(self, conn: asyncpg.Connection) -> int:
         events, _ = await repo.fan_out(conn, self.config.batch_size * 4, sms=self.sms is not None)
-        return events + await self._deliver_due(conn)
+        # Answers to LINE events their webhook request did not send (a crash, LINE unreachable).
+        replies_sent = (
+            0 if self.line is None else await outgoing.send(conn, self.line, self.config, self._rng)
+        )
+        return events + replies_sent + await self._deliver_due(conn)
 
     async def _deliver_due(self, conn: asyncpg.Connection) -> int:
         async with conn.transaction():

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
-import asyncpg
-import pytest
-
-from barter.channels.notices import notices_from_settings
-from barter.settings import Settings
-from barter.storage.database import init_connection
-from barter.webhooks.relay import Relay, RelayConfig
+from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, postback
 from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.conftest import TEST_SECRET
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal
-
-
-@pytest.fixture
-async def relay(settings: Settings, database_url: str) -> AsyncIterator[Relay]:
-    async def connect() -> asyncpg.Connection:
-        conn: asyncpg.Connection = await asyncpg.connect(database_url)
-        await init_connection(conn)
-        return conn
-
-    config = RelayConfig(base_delay_s=0.01, max_attempts=3)
-    relay = Relay(connect, TEST_SECRET, config, notices_from_settings(settings, config))
-    yield relay
-    await relay.aclose()
 
 
 async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works(

@@ -133,6 +133,8 @@ class Notices:
 
     async def _attempt(self, row: asyncpg.Record, slots: asyncio.Semaphore) -> NoticeResult:
         number = row["attempts"] + 1
+        if not row["consented"]:  # opted out of SMS (or changed number) since the notice was made
+            return NoticeResult(row["id"], row["attempts"], "cancelled", 0.0, None, "opted out of SMS")
         parts: int | None = None
         status: int | None = None
         error: str | None = None

@@ -25,7 +25,8 @@ from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, NotFound
 from barter.domain.keys import generate_key
 from barter.domain.thai_text import Draft
-from barter.services import existing
+from barter.schemas.sms import SmsConsentIn
+from barter.services import existing, sms_consent
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
@@ -375,3 +376,20 @@ async def answer_proposal(
 
 def today_in_thailand(now: datetime) -> date:
     return (now + timedelta(hours=7)).date()
+
+
+# --- SMS opt-out ----------------------------------------------------------------------------------
+
+_STOP_SMS = re.compile(r"^\s*(?:หยุด|ยกเลิก|ไม่รับ|เลิกรับ|stop)\s*(?:sms|เอสเอ็มเอส)\s*$", re.IGNORECASE)
+
+
+def stops_sms(text: str) -> bool:
+    """ "หยุด SMS", "ยกเลิก sms", "ไม่รับ SMS", "STOP SMS": the chat's community opts out of SMS."""
+    return _STOP_SMS.match(text) is not None
+
+
+async def stop_sms(conn: asyncpg.Connection, link: Link, now: datetime) -> bool:
+    """Opt the chat's community out of SMS notices (audited via LINE); False if it was not in."""
+    before = await sms_consent.get(conn, link.caller, link.community_id)
+    await sms_consent.record(conn, link.caller, link.community_id, SmsConsentIn(consent=False), now)
+    return before.opted_in

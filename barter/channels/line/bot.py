@@ -77,6 +77,8 @@ async def _post(
 ) -> list[TextMessage]:
     if len(message) > MAX_TEXT:
         return [replies.unreadable()]
+    if service.stops_sms(message):
+        return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
     reading = read_post(message, ctx.catalogue, service.today_in_thailand(ctx.clock.now()))
     if not reading.drafts:
         return [replies.unreadable()]

@@ -124,6 +124,15 @@ def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
     return text("\n".join(lines))
 
 
+def sms_stopped(was_on: bool) -> TextMessage:
+    if not was_on:
+        return text("ชุมชนนี้ไม่ได้รับ SMS อยู่แล้วค่ะ (SMS notices were not on)")
+    return text(
+        "หยุดส่ง SMS แจ้งเตือนให้ชุมชนนี้แล้วค่ะ ยังแจ้งทาง LINE ตามเดิม\n"
+        "(SMS notices are off; LINE notices continue. Ask your coordinator to turn SMS on again.)"
+    )
+
+
 def cancelled() -> TextMessage:
     return text("ยกเลิกแล้วค่ะ (cancelled)")
 

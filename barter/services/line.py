@@ -415,6 +415,7 @@ class Receipt:
     asking: Literal["quantity", "condition", "confirm"]
     transfer: existing.TransferOut | None
     answers: list[tuple[existing.TransferOut, ReceiptAnswer]]
+    stale: bool = False  # the exchange moved on (received another way, cancelled): not asked any more
 
 
 class ReceiptRefused(Exception):
@@ -431,12 +432,15 @@ async def _receipt(conn: asyncpg.Connection, link: Link, row: asyncpg.Record) ->
     transfers = {t.position: t for t in proposal.transfers}
     answers = msgspec.convert(row["answers"], list[ReceiptAnswer])
     told = [(transfers[a.position], a) for a in answers]
+    stale = proposal.status != "in_transit" or any(
+        transfers[p].received_at is not None for p in row["positions"]
+    )
     if answers and answers[-1].condition is None:
-        return Receipt(row["id"], proposal.id, "condition", transfers[answers[-1].position], told)
+        return Receipt(row["id"], proposal.id, "condition", transfers[answers[-1].position], told, stale)
     left = [p for p in row["positions"] if p not in {a.position for a in answers}]
     if left:
-        return Receipt(row["id"], proposal.id, "quantity", transfers[left[0]], told)
-    return Receipt(row["id"], proposal.id, "confirm", None, told)
+        return Receipt(row["id"], proposal.id, "quantity", transfers[left[0]], told, stale)
+    return Receipt(row["id"], proposal.id, "confirm", None, told, stale)
 
 
 async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime) -> Receipt:
@@ -457,11 +461,18 @@ async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, 
 
 
 async def receipt_asking(
-    conn: asyncpg.Connection, link: Link, prompt_id: int | None = None
+    conn: asyncpg.Connection, link: Link, now: datetime, prompt_id: int | None = None
 ) -> Receipt | None:
-    """The receipt the chat is being asked about now (or this one), if any."""
+    """The receipt the chat is being asked about now (or this one), if any; a question the exchange
+    has overtaken (its receipt recorded another way, or the exchange ended) is dropped."""
     row = await repo.active_receipt_prompt(conn, link.id, prompt_id)
-    return None if row is None else await _receipt(conn, link, row)
+    if row is None:
+        return None
+    receipt = await _receipt(conn, link, row)
+    if receipt.stale:
+        await repo.update_receipt_prompt(conn, receipt.prompt_id, row["answers"], "cancelled", now)
+        return None
+    return receipt
 
 
 async def _save(

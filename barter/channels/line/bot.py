@@ -80,7 +80,7 @@ async def _post(
         return [replies.unreadable()]
     if service.stops_sms(message):
         return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
-    receipt = await service.receipt_asking(conn, link)
+    receipt = await service.receipt_asking(conn, link, ctx.clock.now())
     if receipt is not None:
         answered = await _receipt_text(conn, ctx, link, receipt, message)
         if answered is not None:
@@ -188,6 +188,9 @@ async def _receipt_text(
     """A typed answer to the receipt question the chat was asked; None when the message is not one
     (it is then read as a post)."""
     now = ctx.clock.now()
+    today = service.today_in_thailand(now)
+    if any(d.kind is not None for d in read_post(message, ctx.catalogue, today).drafts):
+        return None  # "มีปลาเค็ม 200 กิโล" while a receipt question is open: a post
     if receipt.asking == "quantity":
         reading = read_quantity(message, ctx.catalogue)
         if reading is None and not (any(w in message for w in _ALL_WORDS) and "ไม่ครบ" not in message):
@@ -209,7 +212,7 @@ async def _receipt_text(
 async def _receipt_action(
     conn: asyncpg.Connection, ctx: Context, link: service.Link, prompt_id: int, value: str
 ) -> list[TextMessage]:
-    receipt = await service.receipt_asking(conn, link, prompt_id)
+    receipt = await service.receipt_asking(conn, link, ctx.clock.now(), prompt_id)
     if receipt is None:
         return [replies.draft_gone()]
     now = ctx.clock.now()

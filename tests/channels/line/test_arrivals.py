@@ -10,7 +10,7 @@ from barter.logistics import THAI_TIME
 from barter.services.arrivals import announce_due
 from barter.webhooks.relay import Relay
 from tests.channels.line.test_webhook import link
-from tests.channels.standins import LinePlatform
+from tests.channels.standins import LinePlatform, SmsGateway
 from tests.world import ADMIN, World, make_proposal
 
 
@@ -31,9 +31,14 @@ async def sweep(world: World, clock: ManualClock) -> list[tuple[int, int]]:
 
 
 async def test_receivers_hear_that_goods_are_arriving_before_they_arrive(
-    world: World, line_platform: LinePlatform, relay: Relay, clock: ManualClock
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay, clock: ManualClock
 ) -> None:
     await link(world, world.a)
+    await world.client.put(
+        f"/v1/communities/{world.a['id']}/sms",
+        json={"consent": True, "number": "0812345678"},
+        headers=world.headers(ADMIN),
+    )
     proposal_id = await dispatch_far(world)
     rows = await world.db.fetch(
         "SELECT receiver_id, expected_at, due_at, state FROM arrival_notices WHERE proposal_id = $1"
@@ -65,6 +70,8 @@ async def test_receivers_hear_that_goods_are_arriving_before_they_arrive(
         "ของออกเดินทางแล้วค่ะ (on the way)",
         arriving["text"].split("\n")[0].split(": ")[-1],
     ]
+    # By SMS too, in Thai only, with the expected day and hour.
+    assert sms_gateway.sent[-1].message == "barter: " + arriving["text"].split(" (arriving soon)")[0]
     events = await world.db.fetch("SELECT payload FROM outbox_events WHERE type = 'proposal.arriving'")
     assert len(events) == 2
     assert all(len(e["payload"]["communities"]) == 1 for e in events)

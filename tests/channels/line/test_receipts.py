@@ -113,6 +113,8 @@ async def test_a_message_that_is_no_answer_is_read_as_a_post_and_cancel_ends_the
     proposal_id = await short_receipt_asked(world, line_platform)
     await deliver(world.client, message("มีปลาเค็ม"))  # no number: a post, not an answer
     assert said(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล"))  # a number, but plainly a post
+    assert said(line_platform)["text"].startswith("เข้าใจว่า")
     await deliver(world.client, message("ครบแล้วค่ะ"))  # typed "all of it"
     summary = said(line_platform)
     assert "148 จาก 148 กก." in summary["text"]
@@ -120,3 +122,26 @@ async def test_a_message_that_is_no_answer_is_read_as_a_post_and_cancel_ends_the
     assert "ยกเลิกแล้ว" in said(line_platform)["text"]
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]  # nothing recorded
+
+
+async def test_a_question_the_exchange_overtook_is_dropped(world: World, line_platform: LinePlatform) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    ask = said(line_platform)
+    # The coordinator records the receipt for the village meanwhile (through the API).
+    response = await world.client.post(
+        f"/v1/proposals/{proposal_id}/complete",
+        json={"community_id": world.a["id"]},
+        headers=world.headers(ADMIN),
+    )
+    assert response.status_code == 200, response.text
+    await deliver(world.client, message("120"))  # no longer an answer: read as a post
+    assert said(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, postback(data(ask, "ครบ 148 กก.")))
+    assert "ไปแล้ว" in said(line_platform)["text"]
+    [rice] = [
+        t
+        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
+        if t["receiver_id"] == world.a["id"]
+    ]
+    assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
+    assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "cancelled"

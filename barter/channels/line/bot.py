@@ -189,7 +189,8 @@ async def _receipt_text(
     (it is then read as a post)."""
     now = ctx.clock.now()
     today = service.today_in_thailand(now)
-    if any(d.kind is not None for d in read_post(message, ctx.catalogue, today).drafts):
+    drafts = read_post(message, ctx.catalogue, today).drafts
+    if any(d.kind is not None and d.item_id is not None for d in drafts):
         return None  # "มีปลาเค็ม 200 กิโล" while a receipt question is open: a post
     if receipt.asking == "quantity":
         reading = read_quantity(message, ctx.catalogue)

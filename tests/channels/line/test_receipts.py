@@ -88,7 +88,7 @@ async def test_all_of_it_by_button_or_typed_and_number_words(
     world: World, line_platform: LinePlatform
 ) -> None:
     proposal_id = await short_receipt_asked(world, line_platform)
-    await deliver(world.client, message("ร้อยสี่สิบ"))  # Thai number words, no unit
+    await deliver(world.client, message("มีแค่ร้อยสี่สิบ"))  # Thai number words, no unit
     why = said(line_platform)
     assert why["text"].startswith("ได้รับข้าวหอมมะลิ 140 จาก 148 กก.")
     await deliver(world.client, message("ของมาไม่ครบค่ะ"))  # the condition, typed

@@ -14,14 +14,16 @@ import asyncio
 import logging
 import random
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from barter.channels.line import replies
+from barter.channels.line import outgoing, replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
+from barter.logistics import THAI_TIME
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -35,11 +37,22 @@ SMS_MAX_PARTS = 3
 _HEADLINES = {
     "proposal.approved": "ข้อเสนอแลกเปลี่ยน #{id} อนุมัติแล้ว เตรียมส่งของได้เลยค่ะ (approved)",
     "proposal.dispatched": "ข้อเสนอแลกเปลี่ยน #{id}: ของออกเดินทางแล้วค่ะ (on the way)",
+    "proposal.arriving": "ข้อเสนอแลกเปลี่ยน #{id}: ของใกล้ถึงแล้วค่ะ คาดว่าถึง{when} (arriving soon)",
     "proposal.completed": "การแลกเปลี่ยน #{id} เสร็จสมบูรณ์ ขอบคุณค่ะ (completed)",
     "proposal.rejected": "ข้อเสนอแลกเปลี่ยน #{id} ไม่ได้ไปต่อค่ะ (declined or rejected)",
     "proposal.expired": "ข้อเสนอแลกเปลี่ยน #{id} หมดเวลาตอบรับ ของที่จองไว้กลับเข้าตลาดแล้ว (expired)",
     "proposal.cancelled": "การแลกเปลี่ยน #{id} ถูกยกเลิกค่ะ (cancelled)",
 }
+
+
+def _headline(event_type: str, payload: Any, default: str) -> str:
+    """The event's one line in Thai (English in brackets), with its proposal and expected time."""
+    when = ""
+    expected = payload.get("expected_at")
+    if isinstance(expected, str):
+        at = datetime.fromisoformat(expected).astimezone(THAI_TIME)
+        when = f" {replies.thai_date(at.date())} ราว {at:%H}.00 น."
+    return _HEADLINES.get(event_type, default).format(id=int(payload.get("proposal_id", 0)), when=when)
 
 
 def _float(value: Any) -> float:
@@ -62,11 +75,11 @@ def line_notice(row: Any) -> list[TextMessage]:
                 _float(row["distance_km"]),
             )
         ]
-    headline = _HEADLINES.get(row["type"], "ข้อเสนอแลกเปลี่ยน #{id} มีความคืบหน้าค่ะ").format(id=proposal_id)
+    headline = _headline(row["type"], payload, "ข้อเสนอแลกเปลี่ยน #{id} มีความคืบหน้าค่ะ")
     reason = payload.get("reason")
     if reason and row["type"] in ("proposal.rejected", "proposal.cancelled"):
         headline += f"\nเหตุผล: {reason}"
-    if row["type"] == "proposal.dispatched" and row["receives"]:
+    if row["type"] in ("proposal.dispatched", "proposal.arriving") and row["receives"]:
         question = replies.receipt_question(proposal_id)
         return [
             text(
@@ -84,7 +97,7 @@ def sms_notice(row: Any) -> str:
         body = f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id} {row['explanation_th'] or ''}"
         tail = " ตอบรับทางไลน์หรือแจ้งผู้ประสานงาน"
     else:
-        body = "barter: " + _HEADLINES.get(row["type"], "ข้อเสนอ #{id} มีความคืบหน้า").format(id=proposal_id)
+        body = "barter: " + _headline(row["type"], payload, "ข้อเสนอ #{id} มีความคืบหน้า")
         body = body.split(" (")[0]  # the Thai only: every character costs on SMS
         tail = ""
     if len(segments(body + tail)) <= SMS_MAX_PARTS:
@@ -107,7 +120,11 @@ class Notices:
 
     async def step(self, conn: asyncpg.Connection) -> int:
         events, _ = await repo.fan_out(conn, self.config.batch_size * 4, sms=self.sms is not None)
-        return events + await self._deliver_due(conn)
+        # Answers to LINE events their webhook request did not send (a crash, LINE unreachable).
+        replies_sent = (
+            0 if self.line is None else await outgoing.send(conn, self.line, self.config, self._rng)
+        )
+        return events + replies_sent + await self._deliver_due(conn)
 
     async def _deliver_due(self, conn: asyncpg.Connection) -> int:
         async with conn.transaction():
@@ -129,6 +146,8 @@ class Notices:
 
     async def _attempt(self, row: asyncpg.Record, slots: asyncio.Semaphore) -> NoticeResult:
         number = row["attempts"] + 1
+        if not row["consented"]:  # opted out of SMS (or changed number) since the notice was made
+            return NoticeResult(row["id"], row["attempts"], "cancelled", 0.0, None, "opted out of SMS")
         parts: int | None = None
         status: int | None = None
         error: str | None = None

@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 import httpcore
 import msgspec
 
+from barter.domain.phone import thai_mobile as domain_thai_mobile
+
 UCS2_SINGLE, UCS2_PART = 70, 67
 GSM_SINGLE, GSM_PART = 160, 153
 MAX_PARTS = 4
@@ -30,7 +32,6 @@ _GSM7 = set(
 _LINK = re.compile(
     r"(?i)\b(?:https?://|www\.)([^\s/]+)|\b((?:[a-z0-9-]+\.)+(?:com|net|org|th|io|co|me|ly|link))\b"
 )
-_THAI_MOBILE = re.compile(r"^0[689]\d{8}$")
 
 
 class SmsRefused(ValueError):
@@ -81,14 +82,10 @@ def check_links(text: str, registered_hosts: Iterable[str]) -> None:
 
 def thai_mobile(number: str) -> str:
     """A Thai mobile number as 0XXXXXXXXX ("+66 81-234-5678" -> "0812345678")."""
-    digits = re.sub(r"[\s\-().]", "", number)
-    if digits.startswith("+66"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("66") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if not _THAI_MOBILE.match(digits):
+    normalised = domain_thai_mobile(number)
+    if normalised is None:
         raise SmsRefused(f"{number!r} is not a Thai mobile number")
-    return digits
+    return normalised
 
 
 @dataclass(frozen=True, slots=True)

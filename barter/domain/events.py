@@ -11,6 +11,7 @@ EventType = Literal[
     "proposal.rejected",
     "proposal.completed",
     "proposal.dispatched",
+    "proposal.arriving",
     "proposal.expired",
     "proposal.cancelled",
     "run.succeeded",

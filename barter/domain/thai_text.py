@@ -444,6 +444,35 @@ def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
     )
 
 
+class QuantityReading(msgspec.Struct, frozen=True):
+    """A quantity as a community answers "how much arrived?": "120", "๑๒๐ กิโล", "ได้ร้อยยี่สิบ กก."."""
+
+    quantity: float  # in the unit named (converted: 500 กรัม -> 0.5 kg), or as typed when none is
+    unit: Unit | None  # the catalogue unit the text named, None when it named none
+    condition: str | None  # "spoiled" or "short" when the text says so ("เสีย", "เน่า", "ขาด")
+
+
+_SPOILED_WORDS = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
+_SHORT_WORDS = ("ขาด", "ไม่ครบ", "หาย")
+
+
+def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityReading | None:
+    """The quantity in a short answer (Thai or Arabic digits, Thai number words, a unit), or None
+    when the text holds no number."""
+    part = _read_part(normalise(text), _cached_index(catalogue))
+    if part.quantity is None or part.quantity < 0:
+        return None
+    squashed = _squash(text)
+    condition = (
+        "spoiled"
+        if any(w in squashed for w in _SPOILED_WORDS)
+        else "short"
+        if any(w in squashed for w in _SHORT_WORDS)
+        else None
+    )
+    return QuantityReading(quantity=part.quantity, unit=part.unit, condition=condition)
+
+
 def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Reading:
     """What a Thai message offers and needs, as drafts to confirm; no drafts when nothing was read."""
     index = _cached_index(catalogue)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from barter.domain.proposals import Action, TransitionConflict
 from barter.schemas.listings import NeedCreate, NeedOut, OfferCreate, OfferOut
-from barter.schemas.proposals import ProposalOut
+from barter.schemas.proposals import ProposalOut, TransferOut
 from barter.services.listings import create_need, create_offer
 from barter.services.proposals import Outcome, transition
 from barter.services.proposals import get as get_proposal
@@ -20,6 +20,7 @@ __all__ = [
     "OfferOut",
     "Outcome",
     "ProposalOut",
+    "TransferOut",
     "TransitionConflict",
     "create_need",
     "create_offer",

@@ -22,10 +22,12 @@ import msgspec
 
 from barter.domain.access import Caller, CommunityRef, require_acts_for, require_role
 from barter.domain.clock import Clock
-from barter.domain.errors import Conflict, NotFound
+from barter.domain.errors import Conflict, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
-from barter.domain.thai_text import Draft
-from barter.services import existing
+from barter.domain.receipts import TOLERANCE, Stated
+from barter.domain.thai_text import Draft, QuantityReading
+from barter.schemas.sms import SmsConsentIn
+from barter.services import existing, sms_consent
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
@@ -393,3 +395,180 @@ async def answer_proposal(
 
 def today_in_thailand(now: datetime) -> date:
     return (now + timedelta(hours=7)).date()
+
+
+# --- SMS opt-out ----------------------------------------------------------------------------------
+
+_STOP_SMS = re.compile(r"^\s*(?:หยุด|ยกเลิก|ไม่รับ|เลิกรับ|stop)\s*(?:sms|เอสเอ็มเอส)\s*$", re.IGNORECASE)
+
+
+def stops_sms(text: str) -> bool:
+    """ "หยุด SMS", "ยกเลิก sms", "ไม่รับ SMS", "STOP SMS": the chat's community opts out of SMS."""
+    return _STOP_SMS.match(text) is not None
+
+
+async def stop_sms(conn: asyncpg.Connection, link: Link, now: datetime) -> bool:
+    """Opt the chat's community out of SMS notices (audited via LINE); False if it was not in."""
+    before = await sms_consent.get(conn, link.caller, link.community_id)
+    await sms_consent.record(conn, link.caller, link.community_id, SmsConsentIn(consent=False), now)
+    return before.opted_in
+
+
+# --- receipts with the quantity received --------------------------------------------------------
+
+
+class ReceiptAnswer(msgspec.Struct):
+    position: int
+    quantity: float
+    condition: str | None  # None: less than planned arrived, and the chat was not asked why yet
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """Where a receipt told over LINE stands: what is asked next (`asking`: the quantity of
+    `transfer`, its condition, or the confirmation of `answers`)."""
+
+    prompt_id: int
+    proposal_id: int
+    asking: Literal["quantity", "condition", "confirm"]
+    transfer: existing.TransferOut | None
+    answers: list[tuple[existing.TransferOut, ReceiptAnswer]]
+    stale: bool = False  # the exchange moved on (received another way, cancelled): not asked any more
+
+
+class ReceiptRefused(Exception):
+    """A typed quantity that cannot be what arrived: more than planned, or in another unit."""
+
+    def __init__(self, receipt: Receipt, reason: Literal["too_much", "unit"]) -> None:
+        super().__init__(reason)
+        self.receipt = receipt
+        self.reason = reason
+
+
+async def _receipt(conn: asyncpg.Connection, link: Link, row: asyncpg.Record) -> Receipt:
+    proposal = await existing.get_proposal(conn, link.caller, row["proposal_id"])
+    transfers = {t.position: t for t in proposal.transfers}
+    answers = msgspec.convert(row["answers"], list[ReceiptAnswer])
+    told = [(transfers[a.position], a) for a in answers]
+    stale = proposal.status != "in_transit" or any(
+        transfers[p].received_at is not None for p in row["positions"]
+    )
+    if answers and answers[-1].condition is None:
+        return Receipt(row["id"], proposal.id, "condition", transfers[answers[-1].position], told, stale)
+    left = [p for p in row["positions"] if p not in {a.position for a in answers}]
+    if left:
+        return Receipt(row["id"], proposal.id, "quantity", transfers[left[0]], told, stale)
+    return Receipt(row["id"], proposal.id, "confirm", None, told, stale)
+
+
+async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime) -> Receipt:
+    """The chat said less than planned arrived: ask, transfer by transfer, how much did."""
+    proposal = await existing.get_proposal(conn, link.caller, proposal_id)
+    waiting = [
+        t.position for t in proposal.transfers if t.receiver_id == link.community_id and t.received_at is None
+    ]
+    if proposal.status != "in_transit":
+        raise existing.TransitionConflict("complete", proposal.status)
+    if not waiting:
+        raise Conflict(
+            "บันทึกการได้รับของของชุมชนนี้ไว้แล้ว (this community's receipt is already recorded)",
+            code="already_received",
+        )
+    row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, now)
+    return await _receipt(conn, link, row)
+
+
+async def receipt_asking(
+    conn: asyncpg.Connection, link: Link, now: datetime, prompt_id: int | None = None
+) -> Receipt | None:
+    """The receipt the chat is being asked about now (or this one), if any; a question the exchange
+    has overtaken (its receipt recorded another way, or the exchange ended) is dropped."""
+    row = await repo.active_receipt_prompt(conn, link.id, prompt_id)
+    if row is None:
+        return None
+    receipt = await _receipt(conn, link, row)
+    if receipt.stale:
+        await repo.update_receipt_prompt(conn, receipt.prompt_id, row["answers"], "cancelled", now)
+        return None
+    return receipt
+
+
+async def _save(
+    conn: asyncpg.Connection, link: Link, receipt: Receipt, answers: list[ReceiptAnswer], now: datetime
+) -> Receipt:
+    await repo.update_receipt_prompt(conn, receipt.prompt_id, msgspec.to_builtins(answers), "asking", now)
+    row = await repo.active_receipt_prompt(conn, link.id, receipt.prompt_id)
+    assert row is not None
+    return await _receipt(conn, link, row)
+
+
+async def receipt_quantity(
+    conn: asyncpg.Connection, link: Link, receipt: Receipt, reading: QuantityReading | None, now: datetime
+) -> Receipt:
+    """The quantity of the transfer asked about (None: all of it). Raises ReceiptRefused."""
+    transfer = receipt.transfer
+    assert transfer is not None
+    assert receipt.asking == "quantity"
+    if reading is None:
+        answer = ReceiptAnswer(transfer.position, transfer.quantity, "good")
+    else:
+        if reading.unit is not None and reading.unit != transfer.unit:
+            raise ReceiptRefused(receipt, "unit")
+        if reading.quantity > transfer.quantity + TOLERANCE:
+            raise ReceiptRefused(receipt, "too_much")
+        full = reading.quantity >= transfer.quantity - TOLERANCE
+        answer = ReceiptAnswer(
+            transfer.position,
+            transfer.quantity if full else reading.quantity,
+            "good" if full else reading.condition,
+        )
+    return await _save(conn, link, receipt, [a for _, a in receipt.answers] + [answer], now)
+
+
+async def receipt_condition(
+    conn: asyncpg.Connection,
+    link: Link,
+    receipt: Receipt,
+    condition: Literal["short", "spoiled"],
+    now: datetime,
+) -> Receipt:
+    answers = [a for _, a in receipt.answers]
+    if receipt.asking != "condition":
+        return receipt
+    answers[-1] = msgspec.structs.replace(answers[-1], condition=condition)
+    return await _save(conn, link, receipt, answers, now)
+
+
+async def restart_receipt(conn: asyncpg.Connection, link: Link, receipt: Receipt, now: datetime) -> Receipt:
+    return await _save(conn, link, receipt, [], now)
+
+
+async def cancel_receipt(conn: asyncpg.Connection, link: Link, receipt: Receipt, now: datetime) -> None:
+    await repo.update_receipt_prompt(
+        conn, receipt.prompt_id, msgspec.to_builtins([a for _, a in receipt.answers]), "cancelled", now
+    )
+
+
+async def confirm_receipt(
+    conn: asyncpg.Connection, link: Link, receipt: Receipt, clock: Clock
+) -> existing.Outcome:
+    """What the chat told becomes the community's receipt through the same transition the API's
+    `POST /v1/proposals/{id}/complete` makes with `receipts` (a shortfall opens a dispute when the
+    exchange completes). BarterError (ValidationFailed...) when the plan moved meanwhile."""
+    if receipt.asking != "confirm":
+        raise ValidationFailed([], "The receipt is not complete yet")
+    outcome = await existing.transition(
+        conn,
+        link.caller,
+        receipt.proposal_id,
+        "complete",
+        clock,
+        community_id=link.community_id,
+        receipts=[
+            Stated(a.position, a.quantity, a.condition, "บันทึกผ่าน LINE (via LINE)") for _, a in receipt.answers
+        ],
+    )
+    await repo.update_receipt_prompt(
+        conn, receipt.prompt_id, msgspec.to_builtins([a for _, a in receipt.answers]), "done", clock.now()
+    )
+    return outcome

@@ -42,6 +42,7 @@ from barter.logistics.model import Vehicle
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
 from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
+from barter.services import arrivals
 from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
@@ -556,6 +557,8 @@ async def _apply(
         after = await _reload(conn, before.id)
     if decision.event is not None and decision.event != "proposal.rejected":
         await outbox.emit(conn, decision.event, after.regions, _event(after))
+    if decision.event == "proposal.dispatched":  # tell each receiver shortly before it arrives
+        await arrivals.schedule(conn, before.id, now)
     await _record(
         conn, actor, decision.audit, before, after, community_id=decision.community_id, reason=decision.reason
     )

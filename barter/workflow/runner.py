@@ -273,8 +273,9 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
 
 
 async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
-    """Release the holds that ran out, and open recurring offers' next quantities: one sweeper at a
-    time, across processes. Returns the proposals expired."""
+    """Release the holds that ran out, open recurring offers' next quantities and announce the
+    arrivals that fell due: one sweeper at a time, across processes. Returns the proposals expired."""
+    from barter.services.arrivals import announce_due
     from barter.services.listings import open_recurring
     from barter.services.proposals import expire_due
 
@@ -282,4 +283,5 @@ async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", EXPIRY_LOCK):
             return []
         await open_recurring(conn, clock)  # type: ignore[arg-type]
+        await announce_due(conn, clock)  # type: ignore[arg-type]
         return await expire_due(conn, clock)  # type: ignore[arg-type]

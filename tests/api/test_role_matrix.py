@@ -247,6 +247,14 @@ async def post_line_webhook(w: World, p: str) -> Any:
     )
 
 
+async def put_sms(w: World, p: str) -> Any:
+    return await w.client.put(
+        f"/v1/communities/{w.a['id']}/sms",
+        json={"consent": True, "number": "081-234-5678"},
+        headers=w.headers(p),
+    )
+
+
 async def post_line_code(w: World, p: str) -> Any:
     return await w.post(p, f"/v1/communities/{w.a['id']}/line-codes", {})
 
@@ -412,6 +420,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/imports/template.csv"): Row(get("/v1/imports/template.csv"), everyone(200)),
     ("GET", "/v1/imports/template.xlsx"): Row(get("/v1/imports/template.xlsx"), everyone(200)),
     ("GET", "/v1/notifications"): Row(get("/v1/notifications"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    # SMS consent and the number: the community itself and those who act for it, nobody else.
+    ("GET", "/v1/communities/{community_id:int}/sms"): Row(get("/v1/communities/{a}/sms"), acting_for_a(200)),
+    ("PUT", "/v1/communities/{community_id:int}/sms"): Row(put_sms, acting_for_a(200)),
 }
 
 

@@ -18,6 +18,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -71,22 +72,27 @@ async def produce(database_url: str, community_id: int, done: asyncio.Event) -> 
         done.set()
 
 
-async def test_killing_the_relay_mid_push_loses_no_notice_and_shows_none_twice(
-    db: asyncpg.Connection, database_url: str, tmp_path: Path
-) -> None:
-    community = await communities_repo.insert(
+async def linked_community(db: asyncpg.Connection, chats: list[str]) -> dict[str, Any]:
+    """A community whose LINE chats are linked, made through the services as a coordinator would."""
+    row = await communities_repo.insert(
         db, subdistrict_code=None, name_th="บ้านปากบารา", name_en=None, kind="fishing",
         province_code="91", lat=6.86, lon=99.72, contact=None,
     )  # fmt: skip
+    community: dict[str, Any] = dict(row)
     admin = await keys_service.create(db, None, TEST_SECRET, KeyCreate(role="admin"))
     caller = Caller(key_id=admin.id, role="admin")
-    for chat in range(CHATS):
+    for chat in chats:
         code = await line_service.issue_code(db, caller, TEST_SECRET, community["id"], datetime.now(UTC))
         await line_service.redeem_code(
-            db, TEST_SECRET, code.code, chat_id=f"Cchat{chat}", chat_type="group", user_id=None,
-            now=datetime.now(UTC),
-        )  # fmt: skip
+            db, TEST_SECRET, code.code, chat_id=chat, chat_type="group", user_id=None, now=datetime.now(UTC)
+        )
+    return community
 
+
+async def test_killing_the_relay_mid_push_loses_no_notice_and_shows_none_twice(
+    db: asyncpg.Connection, database_url: str, tmp_path: Path
+) -> None:
+    community = await linked_community(db, [f"Cchat{chat}" for chat in range(CHATS)])
     hold = threading.Event()
     held = threading.Event()
     release = threading.Event()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from barter.domain.thai_text import Draft, read_post
+from barter.domain.thai_text import Draft, QuantityReading, read_post, read_quantity
 from barter.reference import load_catalogue
 
 TODAY = date(2026, 12, 3)  # a Thursday; 2569 BE
@@ -118,3 +118,23 @@ def test_ready_only_without_problems() -> None:
     assert read_post("มีปลาเค็ม 200 กิโล", load_catalogue(), TODAY).ready
     assert not read_post("มีปลาเค็ม", load_catalogue(), TODAY).ready
     assert not read_post("สวัสดี", load_catalogue(), TODAY).ready
+
+
+QUANTITIES: list[tuple[str, QuantityReading | None]] = [
+    ("120", QuantityReading(120.0, None, None)),
+    ("๑๒๐", QuantityReading(120.0, None, None)),
+    ("ได้มา ๑๒๐ กิโล", QuantityReading(120.0, "kg", None)),
+    ("ได้รับร้อยยี่สิบกิโลค่ะ", QuantityReading(120.0, "kg", None)),
+    ("1,200 กิโลกรัม", QuantityReading(1200.0, "kg", None)),
+    ("500 กรัม", QuantityReading(0.5, "kg", None)),
+    ("ได้ 80 ลิตร", QuantityReading(80.0, "litre", None)),
+    ("ได้ 100 กก. ที่เหลือเน่า", QuantityReading(100.0, "kg", "spoiled")),
+    ("ขาดไป ได้แค่ 90", QuantityReading(90.0, None, "short")),
+    ("สวัสดีค่ะ", None),
+    ("ครบแล้ว", None),  # no number: the bot reads "ครบ" itself
+]
+
+
+@pytest.mark.parametrize(("answer", "expected"), QUANTITIES, ids=[q for q, _ in QUANTITIES])
+def test_reads_a_received_quantity(answer: str, expected: QuantityReading | None) -> None:
+    assert read_quantity(answer, load_catalogue()) == expected

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post, put
+from litestar.datastructures import State
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
@@ -24,8 +25,9 @@ from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
 from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
 from barter.schemas.proposals import AccountOut
+from barter.schemas.sms import SmsConsentIn, SmsConsentOut
 from barter.services import communities as service
-from barter.services import read
+from barter.services import read, sms_consent
 
 
 class CommunityController(Controller):
@@ -95,3 +97,21 @@ class CommunityController(Controller):
     )
     async def account(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> AccountOut:
         return await service.account(conn, caller, community_id)
+
+    @get(
+        "/{community_id:int}/sms",
+        summary="The number SMS notices go to, and whether the community consented (opted in)",
+        responses=problems(400, 401, 403, 404, 422),
+    )
+    async def sms(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> SmsConsentOut:
+        return await sms_consent.get(conn, caller, community_id)
+
+    @put(
+        "/{community_id:int}/sms",
+        summary="Opt the community in to SMS notices with a Thai mobile number, or out (audited)",
+        responses=problems(400, 401, 403, 404, 413, 422),
+    )
+    async def set_sms(
+        self, data: JSONBody[SmsConsentIn], conn: Conn, caller: CallerDep, state: State, community_id: IdPath
+    ) -> SmsConsentOut:
+        return await sms_consent.record(conn, caller, community_id, data, state.clock.now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import asyncpg
 
@@ -17,7 +18,7 @@ from barter.channels.line.events import Event
 from barter.channels.line.messages import TextMessage
 from barter.domain.clock import Clock
 from barter.domain.errors import BarterError
-from barter.domain.thai_text import CatalogueEntry, read_post
+from barter.domain.thai_text import CatalogueEntry, read_post, read_quantity
 from barter.services import line as service
 from barter.services.existing import TransitionConflict
 
@@ -77,6 +78,13 @@ async def _post(
 ) -> list[TextMessage]:
     if len(message) > MAX_TEXT:
         return [replies.unreadable()]
+    if service.stops_sms(message):
+        return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
+    receipt = await service.receipt_asking(conn, link, ctx.clock.now())
+    if receipt is not None:
+        answered = await _receipt_text(conn, ctx, link, receipt, message)
+        if answered is not None:
+            return answered
     reading = read_post(message, ctx.catalogue, service.today_in_thailand(ctx.clock.now()))
     if not reading.drafts:
         return [replies.unreadable()]
@@ -101,6 +109,9 @@ async def _postback(
                 return await _draft_action(conn, link, action, draft_id, fields)
             if proposal_id is not None and action in ("accept", "decline", "recv"):
                 return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
+            prompt_id = _int(fields, "i")
+            if prompt_id is not None and action == "rq":
+                return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""))
     except service.DraftGone:
         return [replies.draft_gone()]
     except TransitionConflict as exc:
@@ -158,5 +169,67 @@ async def _proposal_action(
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("complete", outcome.proposal.status)]
     if fields.get("q") == "short":
-        return [replies.receipt_short()]
+        return [replies.receipt_ask(await service.start_receipt(conn, link, proposal_id, ctx.clock.now()))]
     return [replies.receipt_question(proposal_id)]
+
+
+_ALL_WORDS = ("ครบ", "ทั้งหมด")
+_CONDITION_WORDS: tuple[tuple[str, Literal["short", "spoiled"]], ...] = (
+    ("ไม่ครบ", "short"),
+    ("ขาด", "short"),
+    ("เสีย", "spoiled"),
+    ("เน่า", "spoiled"),
+)
+
+
+async def _receipt_text(
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, receipt: service.Receipt, message: str
+) -> list[TextMessage] | None:
+    """A typed answer to the receipt question the chat was asked; None when the message is not one
+    (it is then read as a post)."""
+    now = ctx.clock.now()
+    today = service.today_in_thailand(now)
+    drafts = read_post(message, ctx.catalogue, today).drafts
+    if any(d.kind is not None and d.item_id is not None for d in drafts):
+        return None  # "มีปลาเค็ม 200 กิโล" while a receipt question is open: a post
+    if receipt.asking == "quantity":
+        reading = read_quantity(message, ctx.catalogue)
+        if reading is None and not (any(w in message for w in _ALL_WORDS) and "ไม่ครบ" not in message):
+            return None
+        try:
+            async with conn.transaction():
+                receipt = await service.receipt_quantity(conn, link, receipt, reading, now)
+        except service.ReceiptRefused as refused:
+            return replies.receipt_refused(refused.receipt, refused.reason)
+        return [replies.receipt_ask(receipt)]
+    if receipt.asking == "condition":
+        condition = next((c for word, c in _CONDITION_WORDS if word in message), None)
+        if condition is None:
+            return None
+        return [replies.receipt_ask(await service.receipt_condition(conn, link, receipt, condition, now))]
+    return None
+
+
+async def _receipt_action(
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, prompt_id: int, value: str
+) -> list[TextMessage]:
+    receipt = await service.receipt_asking(conn, link, ctx.clock.now(), prompt_id)
+    if receipt is None:
+        return [replies.draft_gone()]
+    now = ctx.clock.now()
+    if value == "cancel":
+        await service.cancel_receipt(conn, link, receipt, now)
+        return [replies.cancelled()]
+    if value == "restart":
+        return [replies.receipt_ask(await service.restart_receipt(conn, link, receipt, now))]
+    if value == "all" and receipt.asking == "quantity":
+        return [replies.receipt_ask(await service.receipt_quantity(conn, link, receipt, None, now))]
+    if value in ("short", "spoiled") and receipt.asking == "condition":
+        condition: Literal["short", "spoiled"] = "short" if value == "short" else "spoiled"
+        return [replies.receipt_ask(await service.receipt_condition(conn, link, receipt, condition, now))]
+    if value == "ok" and receipt.asking == "confirm":
+        outcome = await service.confirm_receipt(conn, link, receipt, ctx.clock)
+        if outcome.conflict is not None:
+            return [_conflict(outcome.conflict)]
+        return [replies.receipt_recorded(receipt, outcome.proposal.status)]
+    return [replies.receipt_ask(receipt)]  # a button of an earlier step: ask what is asked now

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
 from barter.domain.proposals import UNIT_TH
 from barter.domain.thai_text import EXAMPLE_TH, Draft
+
+if TYPE_CHECKING:
+    from barter.services.line import Receipt
 
 MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 # Decline reasons offered as buttons: (code, Thai label, text recorded as the reason)
@@ -124,6 +128,15 @@ def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
     return text("\n".join(lines))
 
 
+def sms_stopped(was_on: bool) -> TextMessage:
+    if not was_on:
+        return text("ชุมชนนี้ไม่ได้รับ SMS อยู่แล้วค่ะ (SMS notices were not on)")
+    return text(
+        "หยุดส่ง SMS แจ้งเตือนให้ชุมชนนี้แล้วค่ะ ยังแจ้งทาง LINE ตามเดิม\n"
+        "(SMS notices are off; LINE notices continue. Ask your coordinator to turn SMS on again.)"
+    )
+
+
 def cancelled() -> TextMessage:
     return text("ยกเลิกแล้วค่ะ (cancelled)")
 
@@ -178,11 +191,74 @@ def receipt_question(proposal_id: int) -> TextMessage:
     )
 
 
-def receipt_short() -> TextMessage:
+CONDITION_TH = {"good": "ครบ สภาพดี", "short": "ได้ไม่ครบ", "spoiled": "ของเสียบางส่วน"}
+
+
+def _unit(unit: str) -> str:
+    return UNIT_TH.get(unit, unit)
+
+
+def receipt_ask(receipt: Receipt) -> TextMessage:
+    """The next question of a receipt told over LINE: a quantity, why less arrived, or confirm."""
+    i = receipt.prompt_id
+    cancel = button("ยกเลิก", a="rq", i=i, v="cancel")
+    t = receipt.transfer
+    if receipt.asking == "quantity":
+        assert t is not None
+        planned = f"{amount(t.quantity)} {_unit(t.unit)}"
+        return text(
+            f"ได้รับ{t.item_name_th}เท่าไรคะ? (ตามที่ตกลง {planned})\n"
+            "พิมพ์จำนวนที่ได้รับและใช้ได้ เช่น 120 หรือ ๑๒๐ กิโล\n"
+            "(How much arrived in usable condition? Type the quantity.)",
+            [button(f"ครบ {planned}"[:20], a="rq", i=i, v="all"), cancel],
+        )
+    if receipt.asking == "condition":
+        assert t is not None
+        _, told = receipt.answers[-1]
+        return text(
+            f"ได้รับ{t.item_name_th} {amount(told.quantity)} จาก {amount(t.quantity)} {_unit(t.unit)}\n"
+            "ส่วนที่เหลือเป็นอย่างไรคะ? (what happened to the rest?)",
+            [
+                button("ของมาไม่ครบ", a="rq", i=i, v="short"),
+                button("ของเสีย", a="rq", i=i, v="spoiled"),
+                cancel,
+            ],
+        )
+    lines = ["สรุปการได้รับของ (receipt):"]
+    for transfer, answer in receipt.answers:
+        lines.append(
+            f"• {transfer.item_name_th} {amount(answer.quantity)} จาก {amount(transfer.quantity)} "
+            f"{_unit(transfer.unit)} ({CONDITION_TH.get(answer.condition or '', '')})"
+        )
+    lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อบันทึก")
     return text(
-        "รับทราบค่ะ กรุณาโทรแจ้งผู้ประสานงานว่าได้รับเท่าไร ระบบจะยังไม่ปิดการแลกเปลี่ยนนี้\n"
-        "(Please tell your coordinator how much arrived; the exchange stays open.)"
+        "\n".join(lines),
+        [button("ยืนยัน", a="rq", i=i, v="ok"), button("เริ่มใหม่", a="rq", i=i, v="restart"), cancel],
     )
+
+
+def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
+    t = receipt.transfer
+    assert t is not None
+    why = (
+        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({amount(t.quantity)} {_unit(t.unit)}) ค่ะ (more than planned)"
+        if reason == "too_much"
+        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {_unit(t.unit)} (another unit)"
+    )
+    return [text(why), receipt_ask(receipt)]
+
+
+def receipt_recorded(receipt: Receipt, status: str) -> TextMessage:
+    short = any(a.condition in ("short", "spoiled") for _, a in receipt.answers)
+    lines = ["บันทึกการได้รับของแล้วค่ะ ✓ (receipt recorded)"]
+    lines += [
+        f"• {t.item_name_th} {amount(a.quantity)} {_unit(t.unit)} ({CONDITION_TH.get(a.condition or '', '')})"
+        for t, a in receipt.answers
+    ]
+    if short:
+        lines.append("ผู้ประสานงานจะติดตามส่วนที่ขาดค่ะ (a coordinator follows up what is missing)")
+    lines.append(f"สถานะตอนนี้: {STATUS_TH.get(status, status)}")
+    return text("\n".join(lines))
 
 
 def proposal_notice(

@@ -2,13 +2,15 @@
 
 Off (404) unless BARTER_LINE_CHANNEL_SECRET and BARTER_LINE_CHANNEL_ACCESS_TOKEN are set. The
 `x-line-signature` is checked against the raw body before anything is parsed; a request that
-fails it is answered 401 and changes nothing. Each event is handled in its own transaction and
-answered with the reply token after that transaction commits.
+fails it is answered 401 and changes nothing. Each event is handled in its own transaction, which
+also writes the answer (channels/line/outgoing.py); after the commit the answer is sent with the
+reply token. A process that dies in between loses nothing: a relay sends the answer later (reply
+token while valid, else a push).
 """
 
 from __future__ import annotations
 
-import logging
+import random
 from typing import Any, cast
 
 import asyncpg
@@ -16,14 +18,17 @@ import msgspec
 from litestar import Request, Response, post
 from litestar.datastructures import State
 
-from barter.channels.line import bot, events
+from barter.channels.line import bot, events, outgoing
 from barter.channels.line.client import LinePlatform
 from barter.channels.line.signature import HEADER, verify
 from barter.domain.errors import MalformedRequest, NotFound, PayloadTooLarge, Unauthorized
+from barter.failpoints import failpoint
 from barter.reference import load_catalogue
+from barter.webhooks.relay import RelayConfig
 
-log = logging.getLogger("barter.line")
 PATH = "/line/webhook"
+_SEND = RelayConfig()  # retries of an answer that could not be sent at once (any relay's rounds)
+_rng = random.Random()  # noqa: S311 (retry jitter, not a secret)
 
 
 @post(PATH, status_code=200, include_in_schema=False, name="line-webhook")
@@ -48,8 +53,13 @@ async def line_webhook(request: Request[Any, Any, Any], state: State) -> Respons
             conn = cast(asyncpg.Connection, proxy)
             async with conn.transaction():
                 answer = await bot.handle(conn, ctx, event)
-        if answer and event.reply_token:
-            result = await platform.reply(event.reply_token, answer)
-            if not result.ok:
-                log.warning("LINE reply to event %s failed: %s", event.webhook_event_id, result.error)
+                chat_id = None if event.source is None else event.source.chat_id
+                reply_id = (
+                    await outgoing.keep(conn, event.webhook_event_id, chat_id, event.reply_token, answer)
+                    if answer and chat_id is not None
+                    else None
+                )
+            failpoint("line.reply.before_send")
+            if reply_id is not None:
+                await outgoing.send(conn, platform, _SEND, _rng, [reply_id])
     return Response({}, status_code=200)

@@ -88,3 +88,20 @@ UPDATE line_drafts SET state = $2, listings = $3, decided_at = now() WHERE id = 
 UPDATE line_links l SET revoked_at = now()
 FROM api_keys k
 WHERE l.chat_id = $1 AND l.revoked_at IS NULL AND k.id = l.key_id AND k.revoked_at IS NOT NULL;
+
+-- name: cancel_receipt_prompts
+UPDATE line_receipt_prompts SET state = 'cancelled', updated_at = $2 WHERE link_id = $1 AND state = 'asking';
+
+-- name: insert_receipt_prompt
+INSERT INTO line_receipt_prompts (link_id, proposal_id, positions, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $4)
+RETURNING id, link_id, proposal_id, positions, answers, state;
+
+-- name: active_receipt_prompt
+-- ($1 link, $2 id or NULL for the chat's current one) A receipt the chat is being asked about.
+SELECT id, link_id, proposal_id, positions, answers, state FROM line_receipt_prompts
+WHERE link_id = $1 AND state = 'asking' AND ($2::bigint IS NULL OR id = $2)
+FOR UPDATE;
+
+-- name: update_receipt_prompt
+UPDATE line_receipt_prompts SET answers = $2, state = $3, updated_at = $4 WHERE id = $1;

@@ -1,7 +1,7 @@
 -- name: fan_out_notices
 -- Up to $1 proposal events not yet turned into notices become one notification per channel of each
--- community they name: every LINE chat linked to it, and (when $2, SMS is on) its contact number if
--- that is a Thai mobile. Events another relay holds are skipped; each event is marked once.
+-- community they name: every LINE chat linked to it, and (when $2, SMS is on) the number it opted in
+-- to SMS with. Events another relay holds are skipped; each event is marked once.
 WITH ev AS (
     SELECT id, type, payload FROM outbox_events
     WHERE notified_at IS NULL
@@ -21,13 +21,10 @@ WITH ev AS (
     JOIN line_links l ON l.community_id = m.community_id AND l.revoked_at IS NULL
     JOIN api_keys k ON k.id = l.key_id AND k.revoked_at IS NULL
     UNION
-    SELECT m.event_id, m.community_id, 'sms', phone.number
+    SELECT m.event_id, m.community_id, 'sms', s.number
     FROM members m
-    JOIN communities c ON c.id = m.community_id
-    CROSS JOIN LATERAL (
-        SELECT regexp_replace(regexp_replace(coalesce(c.contact, ''), '[\s().-]', '', 'g'), '^\+?66', '0') AS number
-    ) AS phone
-    WHERE $2::bool AND phone.number ~ '^0[689][0-9]{8}$'
+    JOIN sms_consents s ON s.community_id = m.community_id AND s.opted_in
+    WHERE $2::bool
 ), inserted AS (
     INSERT INTO notifications (event_id, community_id, channel, target)
     SELECT event_id, community_id, channel, target FROM targets ORDER BY event_id, channel, target
@@ -52,7 +49,10 @@ SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.communi
         WHERE t.proposal_id = pp.proposal_id
           AND (t.giver_id = n.community_id OR t.receiver_id = n.community_id)) AS distance_km,
        EXISTS (SELECT 1 FROM proposal_transfers t
-               WHERE t.proposal_id = pp.proposal_id AND t.receiver_id = n.community_id) AS receives
+               WHERE t.proposal_id = pp.proposal_id AND t.receiver_id = n.community_id) AS receives,
+       -- an SMS waiting to be sent goes only if the community is still opted in at that number
+       n.channel <> 'sms' OR EXISTS (SELECT 1 FROM sms_consents s
+               WHERE s.community_id = n.community_id AND s.opted_in AND s.number = n.target) AS consented
 FROM notifications n
 JOIN outbox_events e ON e.id = n.event_id
 LEFT JOIN proposal_participants pp

@@ -98,3 +98,24 @@ async def update_draft(conn: asyncpg.Connection, draft_id: int, drafts: Any) -> 
 
 async def decide_draft(conn: asyncpg.Connection, draft_id: int, state: str, listings: Any) -> None:
     await conn.execute(query("decide_line_draft"), draft_id, state, listings)
+
+
+async def start_receipt_prompt(
+    conn: asyncpg.Connection, link_id: int, proposal_id: int, positions: list[int], now: datetime
+) -> asyncpg.Record:
+    """A new receipt question for the chat; one it was asked before is dropped."""
+    await conn.execute(query("cancel_receipt_prompts"), link_id, now)
+    return await one(conn, query("insert_receipt_prompt"), link_id, proposal_id, positions, now)
+
+
+async def active_receipt_prompt(
+    conn: asyncpg.Connection, link_id: int, prompt_id: int | None = None
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("active_receipt_prompt"), link_id, prompt_id)
+    return row
+
+
+async def update_receipt_prompt(
+    conn: asyncpg.Connection, prompt_id: int, answers: Any, state: str, now: datetime
+) -> None:
+    await conn.execute(query("update_receipt_prompt"), prompt_id, answers, state, now)

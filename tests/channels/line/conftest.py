@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from litestar import Litestar
 
 from barter.api.app import create_app
 from barter.channels.line.signature import sign
+from barter.channels.notices import notices_from_settings
 from barter.domain.clock import ManualClock
 from barter.settings import Settings
+from barter.storage.database import init_connection
+from barter.webhooks.relay import Relay, RelayConfig
 from tests.channels.standins import LinePlatform, SmsGateway
 from tests.conftest import TEST_SECRET
 from tests.world import Client, world
@@ -53,6 +57,19 @@ def settings(
         sms_sender="BARTER",
         sms_api_base=sms_gateway.url,
     )
+
+
+@pytest.fixture
+async def relay(settings: Settings, database_url: str) -> AsyncIterator[Relay]:
+    async def connect() -> asyncpg.Connection:
+        conn: asyncpg.Connection = await asyncpg.connect(database_url)
+        await init_connection(conn)
+        return conn
+
+    config = RelayConfig(base_delay_s=0.01, max_attempts=3)
+    relay = Relay(connect, TEST_SECRET, config, notices_from_settings(settings, config))
+    yield relay
+    await relay.aclose()
 
 
 @pytest.fixture

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
-import asyncpg
-import pytest
-
-from barter.channels.notices import notices_from_settings
-from barter.settings import Settings
-from barter.storage.database import init_connection
-from barter.webhooks.relay import Relay, RelayConfig
-from tests.channels.line.conftest import deliver, postback
+from barter.storage.repos import notices as notices_repo
+from barter.webhooks.relay import Relay
+from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.conftest import TEST_SECRET
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal
-
-
-@pytest.fixture
-async def relay(settings: Settings, database_url: str) -> AsyncIterator[Relay]:
-    async def connect() -> asyncpg.Connection:
-        conn: asyncpg.Connection = await asyncpg.connect(database_url)
-        await init_connection(conn)
-        return conn
-
-    config = RelayConfig(base_delay_s=0.01, max_attempts=3)
-    relay = Relay(connect, TEST_SECRET, config, notices_from_settings(settings, config))
-    yield relay
-    await relay.aclose()
 
 
 async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works(
     world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
 ) -> None:
     await link(world, world.a)
+    opted_in = await world.client.put(
+        f"/v1/communities/{world.a['id']}/sms",
+        json={"consent": True, "number": "081-234-5678"},
+        headers=world.headers(OWNER),
+    )
+    assert opted_in.status_code == 200, opted_in.text
     proposal_id = await make_proposal(world)
     await relay.drain()
     [push] = [s for s in line_platform.sent if s.kind == "push"]
@@ -49,7 +35,8 @@ async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works
     await deliver(world.client, postback(accept["data"]))
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] not in proposal["pending"]["accept"]
-    # Community A's contact is a Thai mobile: the same notice went by SMS, Thai, no link.
+    # Community A opted in to SMS: the same notice went by SMS, Thai, no link (and only to A:
+    # community B's contact is a mobile number too, but B never consented).
     [sms] = sms_gateway.sent
     assert sms.msisdn == "0812345678"
     assert sms.message.startswith(f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id}")
@@ -70,6 +57,11 @@ async def test_failures_are_retried_then_shown_as_failed(
     world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
 ) -> None:
     await link(world, world.a)
+    await world.client.put(
+        f"/v1/communities/{world.a['id']}/sms",
+        json={"consent": True, "number": "0812345678"},
+        headers=world.headers(OWNER),
+    )
     line_platform.fail_next = [500]  # once: the retry gets through
     sms_gateway.fail_next = [503, 503, 503]  # every attempt: failed after max_attempts
     await make_proposal(world)
@@ -105,3 +97,36 @@ async def test_dispatch_notice_asks_receivers_to_confirm_receipt(
     await deliver(world.client, postback(received["data"]))
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] not in proposal["pending"]["receive"]
+
+
+async def test_sms_goes_only_with_consent_and_stops_when_the_chat_says_so(
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
+) -> None:
+    await link(world, world.a)
+    await make_proposal(world)
+    await relay.drain()
+    assert sms_gateway.sent == []  # contacts are mobile numbers, but nobody consented
+    await world.client.put(
+        f"/v1/communities/{world.a['id']}/sms",
+        json={"consent": True, "number": "0812345678"},
+        headers=world.headers(COORD),
+    )
+    await make_proposal(world)
+    await relay.drain()
+    assert [s.msisdn for s in sms_gateway.sent] == ["0812345678"]
+    # A third notice is made but not yet sent when the village writes "หยุด SMS" in its group.
+    await make_proposal(world)
+    await notices_repo.fan_out(world.db, 100, sms=True)
+    assert await world.db.fetchval("SELECT count(*) FROM notifications WHERE state = 'pending'") == 2
+    await deliver(world.client, message("หยุด SMS"))
+    assert "หยุดส่ง SMS" in line_platform.sent[-1].messages[0]["text"]
+    consent = (await world.get(OWNER, f"/v1/communities/{world.a['id']}/sms")).json()
+    assert consent["opted_in"] is False
+    audit = (await world.get(COORD, "/v1/audit", entity="sms_consent")).json()["data"]
+    assert (audit[0]["action"], audit[0]["via"]) == ("opt_out", "line")
+    await relay.drain()
+    assert len(sms_gateway.sent) == 1  # the waiting SMS was not sent; the LINE notice was
+    states = await world.db.fetch("SELECT channel, state FROM notifications ORDER BY id DESC LIMIT 2")
+    assert sorted(tuple(r) for r in states) == [("line", "sent"), ("sms", "cancelled")]
+    await deliver(world.client, message("ยกเลิก sms"))
+    assert "ไม่ได้รับ SMS อยู่แล้ว" in line_platform.sent[-1].messages[0]["text"]

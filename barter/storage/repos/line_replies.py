@@ -1,0 +1,53 @@
+"""LINE replies kept with the change they answer, then sent (reply token, or push) and recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from barter.storage.sql import query
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    event_id: str,
+    chat_id: str,
+    reply_token: str | None,
+    messages: Any,
+    ttl_s: float,
+) -> int | None:
+    """The reply's id; None when this event's reply was written before."""
+    reply_id: int | None = await conn.fetchval(
+        query("insert_line_reply"), event_id, chat_id, reply_token, messages, ttl_s
+    )
+    return reply_id
+
+
+async def claim(conn: asyncpg.Connection, ids: Sequence[int] | None, limit: int) -> list[asyncpg.Record]:
+    """Pending replies (these ids, or any due), locked FOR UPDATE SKIP LOCKED: call inside the
+    transaction that records them."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        query("claim_line_replies"), None if ids is None else list(ids), limit
+    )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyResult:
+    reply_id: int
+    attempts: int
+    state: str
+    retry_in_s: float
+    sent_as: str | None
+    status: int | None
+    error: str | None
+
+
+async def record(conn: asyncpg.Connection, results: Sequence[ReplyResult]) -> None:
+    await conn.executemany(
+        query("finish_line_reply"),
+        [(r.reply_id, r.attempts, r.state, r.retry_in_s, r.sent_as, r.status, r.error) for r in results],
+    )

@@ -1,0 +1,147 @@
+"""Receipt confirmed from LINE with the quantity received: typed in Thai (Thai digits and number
+words included) or "all of it" by button, with the condition; it goes through the API's transition,
+so a shortfall opens the same dispute the API would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from barter.webhooks.relay import Relay
+from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_webhook import button_data, link
+from tests.channels.standins import LinePlatform
+from tests.world import ADMIN, COORD, World, make_proposal
+
+
+def said(platform: LinePlatform) -> dict[str, Any]:
+    """The bot's last message (a reply may hold several: the last one asks the next question)."""
+    return platform.sent[-1].messages[-1]
+
+
+def data(reply: dict[str, Any], label: str) -> str:
+    fields = button_data(reply, label)
+    return "&".join(f"{k}={v}" for k, v in fields.items())
+
+
+async def short_receipt_asked(world: World, line_platform: LinePlatform) -> int:
+    await link(world, world.a)
+    proposal_id = await make_proposal(world, "in_transit")
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=short"))
+    return proposal_id
+
+
+async def test_a_short_receipt_typed_in_thai_opens_the_dispute_the_api_would(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    ask = said(line_platform)
+    assert ask["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
+    # More than planned, or another unit: said so, and asked again.
+    await deliver(world.client, message("ได้ 200 กิโล"))
+    assert "มากกว่าที่ตกลงไว้" in line_platform.sent[-1].messages[0]["text"]
+    assert said(line_platform)["text"] == ask["text"]
+    await deliver(world.client, message("120 ลิตร"))
+    assert "หน่วยไม่ตรง" in line_platform.sent[-1].messages[0]["text"]
+    # Thai digits and a unit as people write it.
+    await deliver(world.client, message("ได้มา ๑๒๐ กิโล"))
+    why = said(line_platform)
+    assert why["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
+    await deliver(world.client, postback(data(why, "ของเสีย")))
+    summary = said(line_platform)
+    assert "• ข้าวหอมมะลิ 120 จาก 148 กก. (ของเสียบางส่วน)" in summary["text"]
+    # Nothing is recorded before the confirmation.
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] not in proposal["pending"]["receive"]
+    [rice] = [t for t in proposal["transfers"] if t["receiver_id"] == world.a["id"]]
+    assert (rice["received_quantity"], rice["condition"]) == (120.0, "spoiled")
+    audit = (await world.get(COORD, "/v1/audit", entity="proposal")).json()["data"]
+    assert (audit[0]["action"], audit[0]["via"], audit[0]["community_id"]) == (
+        "complete",
+        "line",
+        world.a["id"],
+    )
+    # The other side confirms through the API: the exchange completes and the shortfall is a
+    # dispute, exactly as a receipt of 120 spoiled sent to the API makes one.
+    response = await world.client.post(
+        f"/v1/proposals/{proposal_id}/complete",
+        json={"community_id": world.a2["id"]},
+        headers=world.headers(ADMIN),
+    )
+    assert response.json()["status"] == "completed"
+    [dispute] = (await world.get(COORD, "/v1/disputes", proposal_id=proposal_id)).json()["data"]
+    assert (dispute["receiver_id"], dispute["planned"], dispute["received"], dispute["condition"]) == (
+        world.a["id"],
+        148.0,
+        120.0,
+        "spoiled",
+    )
+    # A later tap on an old button changes nothing.
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert "ไปแล้ว" in said(line_platform)["text"]
+
+
+async def test_all_of_it_by_button_or_typed_and_number_words(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    await deliver(world.client, message("มีแค่ร้อยสี่สิบ"))  # Thai number words, no unit
+    why = said(line_platform)
+    assert why["text"].startswith("ได้รับข้าวหอมมะลิ 140 จาก 148 กก.")
+    await deliver(world.client, message("ของมาไม่ครบค่ะ"))  # the condition, typed
+    summary = said(line_platform)
+    assert "(ได้ไม่ครบ)" in summary["text"]
+    await deliver(world.client, postback(data(summary, "เริ่มใหม่")))
+    await deliver(world.client, postback(data(said(line_platform), "ครบ 148 กก.")))
+    summary = said(line_platform)
+    assert "• ข้าวหอมมะลิ 148 จาก 148 กก. (ครบ สภาพดี)" in summary["text"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    [rice] = [t for t in proposal["transfers"] if t["receiver_id"] == world.a["id"]]
+    assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
+    # Asked again after it was recorded: the bot says so instead of asking.
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=short"))
+    assert "บันทึกการได้รับของของชุมชนนี้ไว้แล้ว" in said(line_platform)["text"]
+
+
+async def test_a_message_that_is_no_answer_is_read_as_a_post_and_cancel_ends_the_question(
+    world: World, line_platform: LinePlatform, relay: Relay
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    await deliver(world.client, message("มีปลาเค็ม"))  # no number: a post, not an answer
+    assert said(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล"))  # a number, but plainly a post
+    assert said(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, message("ครบแล้วค่ะ"))  # typed "all of it"
+    summary = said(line_platform)
+    assert "148 จาก 148 กก." in summary["text"]
+    await deliver(world.client, postback(data(summary, "ยกเลิก")))
+    assert "ยกเลิกแล้ว" in said(line_platform)["text"]
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]  # nothing recorded
+
+
+async def test_a_question_the_exchange_overtook_is_dropped(world: World, line_platform: LinePlatform) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    ask = said(line_platform)
+    # The coordinator records the receipt for the village meanwhile (through the API).
+    response = await world.client.post(
+        f"/v1/proposals/{proposal_id}/complete",
+        json={"community_id": world.a["id"]},
+        headers=world.headers(ADMIN),
+    )
+    assert response.status_code == 200, response.text
+    await deliver(world.client, message("120"))  # no longer an answer: read as a post
+    assert said(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, postback(data(ask, "ครบ 148 กก.")))
+    assert "ไปแล้ว" in said(line_platform)["text"]
+    [rice] = [
+        t
+        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
+        if t["receiver_id"] == world.a["id"]
+    ]
+    assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
+    assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "cancelled"

@@ -56,8 +56,9 @@ from barter.matching.graph import (
     strongly_connected_components,
 )
 from barter.matching.lp import LpResult, Master
-from barter.matching.market import Market, build_market
+from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
+from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.repair import repair
 
@@ -75,6 +76,11 @@ CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one re
 CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the promising positions
 EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
 POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
+MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing working set
+PRICING_SHARE = 0.35  # no new round of arc generation after this share of the time limit
+PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
+PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
+PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
 
@@ -115,25 +121,27 @@ def solve(
             status="infeasible_input", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed()
         )
     clock.report(0.0, "reading the market")
-    market = build_market(instance)
+    whole = acceptable(instance)
+    market = build_market(instance, whole=whole)
     if market.n_arcs == 0:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
     circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
-    if circulation and unit_circulation_applies(market, model.flow_arcs):
+    if circulation and market.n_excluded == 0 and unit_circulation_applies(market, model.flow_arcs):
         flows, total = solve_unit_circulation(market, model.flow_arcs)
         primal = PrimalResult("optimal", total / market.scale, total / market.scale)
         primal.flows = flows
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
-    lp = relax(model, clock)
-    bound = min(lp.bound * market.scale + model.penalty_slack, lp.plain_bound * market.scale)
+    model, lp, bound = price_and_relax(instance, whole, model, clock)
+    market = model.market
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
     primal, proved = improve(model, lp, bound, clock)
-    if proved is not None:
+    if proved is not None and market.n_excluded == 0:
+        # (a proof over the working columns holds for the whole market only when it is the market)
         bound = proved
     exchanges, objective = finish(model, primal, bound)
     bound = max(bound, objective)
@@ -284,7 +292,55 @@ def _positions_exact(m: Market) -> bool:
     return not bool(np.isin(givers, receivers).any())
 
 
-def relax(model: Model, clock: Clock) -> LpResult:
+def price_and_relax(
+    instance: Instance, whole: Acceptable, model: Model, clock: Clock
+) -> tuple[Model, LpResult, float]:
+    """The LP over the working arcs, priced against the whole market (pricing.py); while
+    excluded arcs price positive and time allows, bring the best of them in and solve again
+    (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
+    the best over the rounds of the LP's bound plus what excluded arcs could still add."""
+    extra: dict[int, IntArray] = {}
+    limit = clock.limit
+    best = math.inf
+    settled: tuple[Model, LpResult] | None = None
+    round_ = 0
+    while True:
+        round_ += 1
+        started = clock.elapsed()
+        # early rounds only need duals good enough to point at the arcs worth bringing in
+        lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP)
+        market = model.market
+        priced = price_whole(model, lp.duals, budget=max(PRICING_ARCS, 2 * len(market.need_qty)))
+        scale = market.scale
+        lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
+        best = min(best, lp_bound + priced.correction * scale)
+        clock.report(
+            0.45,
+            f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "
+            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g})",
+        )
+        if not lp.converged and settled is not None:
+            # the larger LP did not finish: the answer comes from the last one that did
+            return settled[0], settled[1], best
+        settled = (model, lp)
+        small = priced.correction * scale <= PRICING_GAP * max(abs(lp_bound), 1e-9)
+        took = clock.elapsed() - started
+        if (
+            priced.n_improving == 0
+            or small
+            or not lp.converged
+            or round_ >= MAX_PRICING_ROUNDS
+            # the next round is larger: expect it to take twice as long
+            or clock.elapsed() + 2 * took > PRICING_SHARE * limit
+        ):
+            return model, lp, best
+        for j, offers in priced.improving.items():
+            known = extra.get(j)
+            extra[j] = offers if known is None else np.union1d(known, offers)
+        model = build_model(build_market(instance, extra=extra, whole=whole), clock)
+
+
+def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
     master = Master(model, model.market.settings.balance_tolerance)
     budget = clock.limit
 
@@ -304,7 +360,7 @@ def relax(model: Model, clock: Clock) -> LpResult:
     def enough(value: float, bound: float) -> bool:
         if not m.integral:
             # divisible goods: the rounding loses more than this anyway
-            return bound - value <= LP_GAP * abs(bound)
+            return bound - value <= gap * abs(bound)
         # whole-number objectives: stop once the bound cannot round any lower
         top = math.floor(bound * m.scale + model.penalty_slack + 1e-6)
         return top <= math.floor(value * m.scale + model.penalty_slack + 1e-6)

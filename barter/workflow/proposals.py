@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from barter.domain import geo
 from barter.domain.access import Caller, require_writer
 from barter.domain.clock import Clock
 from barter.domain.errors import Forbidden, NotFound, StaleVersion
@@ -37,13 +38,9 @@ from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
 from barter.workflow.schemas import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
 
-EARTH_KM = 6371.0088
-
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    return geo.great_circle_km(a[0], a[1], b[0], b[1])
 
 
 def floor4(quantity: float) -> float:

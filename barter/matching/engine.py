@@ -77,10 +77,11 @@ CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the prom
 EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
 POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing working set
-PRICING_SHARE = 0.35  # no new round of arc generation after this share of the time limit
+PRICING_SHARE = 0.5  # no new round of arc generation after this share of the time limit
 PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
 PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
+TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
 
@@ -125,6 +126,7 @@ def solve(
     market = build_market(instance, whole=whole)
     if market.n_arcs == 0:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
+    first = two_way(market) if market.settings.max_cycle_length != 1 else ([], 0.0)
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
     circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
@@ -144,6 +146,8 @@ def solve(
         # (a proof over the working columns holds for the whole market only when it is the market)
         bound = proved
     exchanges, objective = finish(model, primal, bound)
+    if first[1] > objective:
+        exchanges, objective = first
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
     return _solution(clock, objective, bound, optimal, exchanges)
@@ -330,8 +334,8 @@ def price_and_relax(
             or small
             or not lp.converged
             or round_ >= MAX_PRICING_ROUNDS
-            # the next round is larger: expect it to take twice as long
-            or clock.elapsed() + 2 * took > PRICING_SHARE * limit
+            # the next round is larger: expect it to take half as long again
+            or clock.elapsed() + 1.5 * took > PRICING_SHARE * limit
         ):
             return model, lp, best
         for j, offers in priced.improving.items():
@@ -459,7 +463,14 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     m = model.market
     seed = m.settings.seed
     if lp.converged and bool(m.arc_fixed.all()):
-        return _prove(model, lp, bound, clock)
+        # anytime: a rounded answer first, so that a proof cut short by the clock (HiGHS then
+        # returns nothing) still leaves one (2,000 UK pairs at 300 s answered nothing before)
+        keep = max(FINISH_SHARE * clock.limit, 0.5 * clock.remaining())
+        quick = _rounded(model, lp, clock, keep, chains_as_columns=False)
+        result, proved = _prove(model, lp, bound, clock)
+        if result.status == "none" or _main_objective(model, quick) > _main_objective(model, result):
+            return quick, proved
+        return result, proved
     if model.flow_arcs.size and not model.families:
         selection = Selection(flows=True)
         selection.chains = {
@@ -476,17 +487,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
             selection.chains = {}
             result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
-    n_rows = len(model.offer_rows) + len(model.need_rows)
-    # as many columns as the rounding can build and solve in the time left: with a short limit on
-    # a large market, building every column first left no time to solve and the answer empty
-    # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
-    left = clock.remaining() - FINISH_SHARE * clock.limit
-    budget = min(max(2000, 3 * n_rows), max(2000, int(ROUNDING_RATE * left)))
-    loss = _loss_for_budget(model, lp, budget)
-    selection = select(model, lp, loss)
-    _chains_as_columns(model, selection)
-    clock.report(0.6, f"rounding over {selection.size()} columns")
-    best = repair(model, selection, remaining=lambda: clock.remaining() - FINISH_SHARE * clock.limit)
+    best = _rounded(model, lp, clock, FINISH_SHARE * clock.limit)
     # polish: the MIP over what the LP and the rounding used, while time remains
     polish = Selection()
     for (key, r, p), v in lp.cycle_values.items():
@@ -508,7 +509,38 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         result = solve_primal(model, polish, seed=seed, time_limit=limit, gap=1e-3)
         if result.status != "none" and result.objective > best.objective:
             best = result
+    keep = FINISH_SHARE * clock.limit
+    if bool(m.arc_fixed.all()) and clock.remaining() - keep > 2.0:
+        # all-or-nothing goods with the LP cut short by the clock (2,000 UK pairs): the time
+        # left goes to the MIP over the columns the LP points to; the rounding stands if the
+        # MIP runs out of time (HiGHS then returns nothing)
+        budget = max(2000, 3 * (len(model.offer_rows) + len(model.need_rows)))
+        selection = select(model, lp, _loss_for_budget(model, lp, budget))
+        clock.report(0.8, f"searching over {selection.size()} columns")
+        result = solve_primal(
+            model, selection, seed=seed, time_limit=clock.remaining() - keep, gap=1e-4, penalties=False
+        )
+        if result.status != "none" and _main_objective(model, result) > _main_objective(model, best):
+            best = result
     return best, None
+
+
+def _rounded(
+    model: Model, lp: LpResult, clock: Clock, keep: float, *, chains_as_columns: bool = True
+) -> PrimalResult:
+    """Round the LP (repair.py) over as many columns as there is time for, leaving `keep` s."""
+    n_rows = len(model.offer_rows) + len(model.need_rows)
+    # as many columns as the rounding can build and solve in the time left: with a short limit on
+    # a large market, building every column first left no time to solve and the answer empty
+    # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
+    left = clock.remaining() - keep
+    budget = min(max(2000, 3 * n_rows), max(2000, int(ROUNDING_RATE * left)))
+    loss = _loss_for_budget(model, lp, budget)
+    selection = select(model, lp, loss)
+    if chains_as_columns:
+        _chains_as_columns(model, selection)
+    clock.report(0.6, f"rounding over {selection.size()} columns")
+    return repair(model, selection, remaining=lambda: clock.remaining() - keep)
 
 
 def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
@@ -704,7 +736,11 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
         drafts.append(Draft(fam.kind, [int(a) for a in fam.arcs[row]], [float(x) for x in hops]))
     drafts += cycles_from_circulation(m, primal.flows)
     drafts += chains_from_positions(m, primal.chains)
-    drafts = prefer(m, drafts)
+    return emit(m, prefer(m, drafts), bound)
+
+
+def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[Exchange], float]:
+    """Drafts as checked exchanges (those breaking a rule are left out), and their objective."""
     finisher = Finisher(m)
     kept: list[tuple[Draft, list[float]]] = []
     for draft in drafts:
@@ -724,4 +760,39 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
             for a, x in moved
         ]
         exchanges.append(Exchange(kind=draft.kind, transfers=transfers))  # type: ignore[arg-type]
+    return exchanges, objective
+
+
+def two_way(m: Market) -> tuple[list[Exchange], float]:
+    """A first answer in a moment: two-way trades (A gives B, B gives A), the most valuable first,
+    each as large as both arcs allow, kept when every rule holds. The engine holds it from the
+    start and returns it whenever its own answer is not better (anytime: a 2-cycle in the
+    market never leaves the answer empty, however short the limit)."""
+    ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
+    if len(ordinary) == 0:
+        return [], 0.0
+    n = m.n_communities
+    key = m.arc_from[ordinary] * n + m.arc_to[ordinary]
+    back_key = m.arc_to[ordinary] * n + m.arc_from[ordinary]
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    lo = np.searchsorted(sorted_keys, back_key, side="left")
+    hi = np.searchsorted(sorted_keys, back_key, side="right")
+    worth = m.arc_gain * m.arc_cap
+    pairs: list[tuple[float, int, int]] = []
+    for i in np.nonzero((hi > lo) & (m.arc_from[ordinary] < m.arc_to[ordinary]))[0].tolist():
+        a = int(ordinary[i])
+        partners = ordinary[order[lo[i] : hi[i]]]
+        b = int(partners[np.argmax(worth[partners])])
+        value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
+        score = value * float(m.arc_gain[a] + m.arc_gain[b])
+        pairs.append((-score, a, b))
+    pairs.sort()
+    drafts = []
+    for _, a, b in pairs[:TWO_WAY_LIMIT]:
+        value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
+        drafts.append(Draft("cycle", [a, b], [value, value]))
+    exchanges, objective = emit(m, drafts)
+    if objective <= 0:
+        return [], 0.0
     return exchanges, objective

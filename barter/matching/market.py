@@ -33,6 +33,7 @@ from barter.domain.geo import great_circle_km
 from barter.matching.model import Instance, Settings
 
 K_BEST = 8
+WHOLE_MARKET_ARCS = 6_000  # up to this many acceptable arcs, every one is a working arc
 PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
 EPS = 1e-9
 
@@ -106,6 +107,18 @@ class Acceptable:
     offer_index: dict[str, int]
     pools: dict[str, IntArray]
     category_pools: dict[str, IntArray]
+
+    def size_bound(self) -> int:
+        """At least as many as the acceptable arcs (pools before the hard rules)."""
+        total = 0
+        for need in self.instance.needs:
+            if need.accept_offers is not None:
+                total += len(need.accept_offers)
+            elif need.item is not None:
+                total += len(self.pools.get(need.item, ()))
+            else:
+                total += len(self.category_pools.get(need.category or "", ()))
+        return total
 
     def arcs(self, j: int) -> tuple[IntArray, FloatArray, FloatArray]:
         """(offers, their rank in accept_offers (0 otherwise), road km) of need j's acceptable arcs."""
@@ -210,11 +223,13 @@ def build_market(
     empty = np.zeros(0, dtype=np.int64)
     excluded = 0
     takes = _takes(instance, whole)
+    # a small market is solved whole: bringing arcs in by pricing rounds would cost more
+    small = whole.size_bound() <= WHOLE_MARKET_ARCS
     for j, need in enumerate(needs):
         cand, rank, dist = whole.arcs(j)
         if len(cand) == 0:
             continue
-        if need.accept_offers is None and len(cand) > K_BEST:
+        if need.accept_offers is None and len(cand) > K_BEST and not small:
             net = need.priority - tc * offer_kg[cand] * dist / offer_val[cand]
             order = np.lexsort((cand, dist, -net))
             kth = order[K_BEST - 1]

@@ -109,7 +109,8 @@ def test_bad_input_is_reported_not_solved() -> None:
 
 
 def test_same_input_and_seed_same_answer() -> None:
-    instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=3)
+    # small enough that no stage is cut short by the clock (one that is depends on the machine)
+    instance = generate_market(40, provinces=load_provinces(), catalogue=load_catalogue(), seed=3)
     first, second = solve(instance), solve(instance)
     assert msgspec.structs.replace(first, solve_seconds=0) == msgspec.structs.replace(second, solve_seconds=0)
     assert first.exchanges

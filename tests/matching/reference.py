@@ -101,11 +101,11 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
     exchanges = []
     worth = 0.0
     if result.has_primal_feasible_solution():
-        worth = float(result.objective_value())
         for choice, v in columns:
             value = result.variable_values(v)
             if value <= 1e-7:
                 continue
+            worth += value * sum(per for *_, per in choice) - fixed
             transfers = [
                 {"offer": o["id"], "need": n["id"], "quantity": value / val} for o, n, val, _ in choice
             ]

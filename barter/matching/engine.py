@@ -1,11 +1,16 @@
 """The matching engine: `solve(instance) -> Solution`.
 
-1. Candidate arcs (market.py: the sparsification rule).
+1. Working arcs (market.py): every acceptable arc of a small market; in a large one each need's
+   nearest (best net of transport) and two-way partners, however far. Pricing (pricing.py) prices
+   every excluded acceptable arc against the LP duals, brings in those that could improve the LP
+   (delayed arc generation, while time allows) and turns the working LP's bound into a bound of
+   the whole market: the bound reported is never one over the working arcs alone.
 2. The community graph is split into strongly connected components: cycles of up to
    `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
    circulation runs over their arcs. Chains start from gift offers and cross components freely;
    they are enumerated when few enough, otherwise modelled by position (PICEF style).
-3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py).
+3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py);
+   a first answer of two-way trades is held from before the LP (two_way).
    All components share one LP (it is block-diagonal anyway); the MIPs below are small.
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose

@@ -23,15 +23,18 @@ best arcs (`W`), one and two hops back; for longer cycles, chains and large mark
 through each community's best arc in and out, which is looser but still an upper bound. Chains
 by position and circulation flows are single arcs: their reduced cost is exact.
 
-Raising the price of offer o by delta_o = max(0, max R_e over excluded arcs e of o) makes every
-column through an excluded arc price at most 0 and lowers every other column's reduced cost,
-so with these prices the Lagrangian value is
+So every column j through excluded arcs has rc_j <= R_e * (value j moves on e) for each of its
+excluded arcs e. In the Lagrangian relaxation keep, besides the dualised rows, the constraints
+every answer meets anyway: an arc carries at most min(offer, need) worth, and an offer's arcs
+together at most its value. Assigning each such column to one of its excluded arcs,
 
-    LP bound + sum over offers of delta_o * (the offer's value)
+    sum of rc_j * x_j  <=  max over flows f of  sum over arcs e of max(0, R_e) * f_e
 
-(or the same on the need side, whichever is smaller). That is a bound of the whole market; when
+with those capacities: a fractional knapsack per offer (best R_e first), or per need, whichever
+is smaller. The Lagrangian bound of the whole market is the working LP's bound plus that. When
 no excluded arc prices positive it is the LP bound itself, and at LP convergence the LP optimum
-of the whole market.
+of the whole market. Working arcs that sit in whole-market columns the working LP lacks (a chain
+position, or a flow between two of its components) are priced the same way.
 """
 
 from __future__ import annotations

@@ -85,6 +85,7 @@ MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing work
 PRICING_SHARE = 0.5  # no new round of arc generation after this share of the time limit
 PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
 PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
+PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
@@ -308,6 +309,11 @@ def price_and_relax(
     excluded arcs price positive and time allows, bring the best of them in and solve again
     (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
     the best over the rounds of the LP's bound plus what excluded arcs could still add."""
+    if whole.size_bound() > PRICING_MAX_ARCS:
+        # too many arcs to price one by one in this process (20,000 communities: some 90
+        # million): the bound is the plain one every answer meets, each need filled at its
+        # priority with its dearest acceptable item, transport free. True, but loose.
+        return model, relax(model, clock), _plain_bound(model.market)
     extra: dict[int, IntArray] = {}
     limit = clock.limit
     best = math.inf
@@ -347,6 +353,25 @@ def price_and_relax(
             known = extra.get(j)
             extra[j] = offers if known is None else np.union1d(known, offers)
         model = build_model(build_market(instance, extra=extra, whole=whole), clock)
+
+
+def _plain_bound(m: Market) -> float:
+    """sum over needs of priority * quantity * the most valuable item it accepts (baht)."""
+    items = {it.id: it for it in m.instance.items}
+    dearest: dict[str, float] = {}
+    for it in m.instance.items:
+        dearest[it.category] = max(dearest.get(it.category, 0.0), it.value)
+    offer_value = {o.id: items[o.item].value for o in m.instance.offers}
+    total = 0.0
+    for need in m.instance.needs:
+        if need.accept_offers is not None:
+            value = max((offer_value[x] for x in need.accept_offers), default=0.0)
+        elif need.item is not None:
+            value = items[need.item].value if need.item in items else 0.0
+        else:
+            value = dearest.get(need.category or "", 0.0)
+        total += need.priority * need.quantity * value
+    return total
 
 
 def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
@@ -470,9 +495,17 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     if lp.converged and bool(m.arc_fixed.all()):
         # anytime: a rounded answer first, so that a proof cut short by the clock (HiGHS then
         # returns nothing) still leaves one (2,000 UK pairs at 300 s answered nothing before)
-        keep = max(FINISH_SHARE * clock.limit, 0.5 * clock.remaining())
-        quick = _rounded(model, lp, clock, keep, chains_as_columns=False)
-        result, proved = _prove(model, lp, bound, clock)
+        # the proof first, with a quarter of the time held back; if it ends without an answer
+        # proved optimal, the rounding uses what is left
+        reserve = max(FINISH_SHARE * clock.limit, 0.25 * clock.remaining())
+        clock.limit -= reserve
+        try:
+            result, proved = _prove(model, lp, bound, clock)
+        finally:
+            clock.limit += reserve
+        if result.status == "optimal" and proved is not None and _main_objective(model, result) >= proved:
+            return result, proved
+        quick = _rounded(model, lp, clock, FINISH_SHARE * clock.limit, chains_as_columns=False)
         if result.status == "none" or _main_objective(model, quick) > _main_objective(model, result):
             return quick, proved
         return result, proved

@@ -15,16 +15,19 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
-from barter.api.logistics import service as logistics
-from barter.api.logistics.render import render_shipments
-from barter.api.logistics.schemas import PlanCreate
 from barter.demo import build_market
 from barter.domain.access import Caller
 from barter.domain.clock import SystemClock
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
+from barter.schemas.keys import KeyCreate
+from barter.schemas.logistics import PlanCreate
+from barter.schemas.proposals import ProposalOut
+from barter.schemas.runs import RunRequest
+from barter.services import keys as keys_service
+from barter.services import logistics, runs
+from barter.services import proposals as workflow
+from barter.services.logistics_render import render_shipments
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -32,11 +35,8 @@ from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
 from barter.storage.repos import one
 from barter.storage.repos import proposals as proposals_repo
-from barter.storage.repos import runs as runs_repo
 from barter.storage.sql import query
-from barter.workflow import proposals as workflow
 from barter.workflow.runner import Runner
-from barter.workflow.schemas import ProposalOut
 
 Write = Callable[[str], None]
 KEYS_FILE = "demo-keys.json"
@@ -128,16 +128,6 @@ def render_proposal(p: ProposalOut) -> list[str]:
     return lines
 
 
-DEMO_ENGINE = {
-    "max_cycle_length": 3,
-    "max_chain_length": 3,
-    "balance_tolerance": 0.1,
-    "road_factor": 1.3,
-    "transport_cost_per_kg_km": 0.0,
-    "exchange_fixed_cost": 0.0,
-}
-
-
 async def run_demo(settings: Settings, *, time_limit_s: float, show: int, write: Write) -> list[ProposalOut]:
     settings = ensure_secret(settings)
     write(f"barter demo: data in {settings.data_dir} (embedded PostgreSQL)")
@@ -173,7 +163,7 @@ async def _demo(
     write(f"demo keys (admin, a coordinator per region, a partner): {settings.data_dir / KEYS_FILE}")
     admin = await _caller(conn, settings.secret, admin_key)
 
-    run_id = await _match(conn, database, settings, clock, time_limit_s, write)
+    run_id = await _match(conn, database, settings, admin, clock, time_limit_s, write)
     proposals = await workflow.load(conn, await conn.fetch(query("demo_run_proposals"), run_id))
     cross = [
         p for p in proposals if len(p.participants) >= 3 and len({x.region for x in p.participants}) >= 2
@@ -192,7 +182,9 @@ async def _demo(
     if proposals:
         write("\nshipments for the approved exchanges (การขนส่ง):")
         async with conn.transaction():
-            plan = await logistics.create_plan(conn, admin, PlanCreate(time_limit_s=15, seed=2020), clock)
+            plan = await logistics.create_plan(
+                conn, admin, PlanCreate(time_limit_s=15, seed=2020), clock, settings
+            )
         head, *shipments = render_shipments(plan).split("\nShipment ")
         write("\n".join([head, *(f"Shipment {s}" for s in shipments[:2])]))
         if len(shipments) > 2:
@@ -214,6 +206,7 @@ async def _match(
     conn: asyncpg.Connection,
     database: Database,
     settings: Settings,
+    admin: Caller,
     clock: SystemClock,
     time_limit_s: float,
     write: Write,
@@ -221,25 +214,22 @@ async def _match(
     """One national run through the same Runner the API uses; the run's id once it succeeded."""
     runner = Runner(database, clock, timedelta(hours=settings.hold_hours))
     await runner.recover()
-    reservation = await runner.reserve(list(REGIONS))
-    row = await runs_repo.insert(
-        conn, list(REGIONS), {**DEMO_ENGINE, "time_limit_s": time_limit_s}, 2020, None
-    )
-    await reservation.mark(row["id"])
+    request = RunRequest(regions=list(REGIONS), time_limit_s=time_limit_s, seed=2020)
+    async with conn.transaction():
+        started = await runs.start_run(conn, admin, runner, request, runs.run_defaults(settings))
     write(
-        f"matching run {row['id']}: six regions, cycles and chains of up to 3, at most {time_limit_s:.0f} s"
+        f"matching run {started.run.id}: six regions, cycles and chains of up to 3, "
+        f"at most {time_limit_s:.0f} s"
     )
-    await runner.start(reservation)
+    await runner.start(started.reservation)
     await runner.wait()
-    run = await runs_repo.get(conn, row["id"])
-    assert run is not None
-    if run["status"] != "succeeded":
-        raise RuntimeError(f"the matching run failed: {run['error']}")
-    gap = f"{run['gap']:.1%}" if run["gap"] is not None else "n/a"
-    objective, bound = f"{run['objective']:,.0f}", f"{run['upper_bound']:,.0f}"
-    write(f"  {run['engine_status']}: objective {objective}, bound {bound}, gap {gap}; {run['message']}")
-    run_id: int = row["id"]
-    return run_id
+    run = await runs.get_run(conn, admin, started.run.id)
+    if run.status != "succeeded":
+        raise RuntimeError(f"the matching run failed: {run.error}")
+    gap = f"{run.gap:.1%}" if run.gap is not None else "n/a"
+    objective, bound = f"{run.objective or 0:,.0f}", f"{run.upper_bound or 0:,.0f}"
+    write(f"  {run.engine_status}: objective {objective}, bound {bound}, gap {gap}; {run.message}")
+    return run.id
 
 
 async def _move_all(
@@ -256,9 +246,7 @@ async def _move_all(
 
 
 async def _caller(conn: asyncpg.Connection, secret: str, key: str) -> Caller:
-    from barter.storage.repos.keys import find_caller
-
-    caller = await find_caller(conn, secret, key)
+    caller = await keys_service.authenticate(conn, secret, key)
     assert caller is not None
     return caller
 

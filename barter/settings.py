@@ -38,6 +38,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Matching defaults (a run may override them).
     matching_time_limit_s: float = 30.0
     matching_seed: int = 0
+    # Rate limits per window (0 turns one off): requests per key, requests per client address,
+    # failed keys per address (past it the address is locked out until the window ends).
+    rate_limit_window_s: int = 60
+    rate_limit_per_key: int = 600
+    rate_limit_per_address: int = 1200
+    rate_limit_auth_failures: int = 20
+    # Logistics plans computed at once, across all processes, and by one key.
+    plan_concurrency: int = 2
+    plan_per_key: int = 1
 
     @property
     def embedded(self) -> bool:
@@ -146,6 +155,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_private_webhooks=_bool(env, "BARTER_ALLOW_PRIVATE_WEBHOOKS", False),
         matching_time_limit_s=_float(env, "BARTER_MATCHING_TIME_LIMIT_S", 30.0, 0.1, 3600.0),
         matching_seed=_int(env, "BARTER_MATCHING_SEED", 0, 0, 2**31 - 1),
+        rate_limit_window_s=_int(env, "BARTER_RATE_LIMIT_WINDOW_S", 60, 1, 3600),
+        rate_limit_per_key=_int(env, "BARTER_RATE_LIMIT_PER_KEY", 600, 0, 10**6),
+        rate_limit_per_address=_int(env, "BARTER_RATE_LIMIT_PER_ADDRESS", 1200, 0, 10**6),
+        rate_limit_auth_failures=_int(env, "BARTER_RATE_LIMIT_AUTH_FAILURES", 20, 0, 10**6),
+        plan_concurrency=_int(env, "BARTER_PLAN_CONCURRENCY", 2, 1, 16),
+        plan_per_key=_int(env, "BARTER_PLAN_PER_KEY", 1, 1, 16),
     )
 
 

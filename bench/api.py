@@ -22,14 +22,14 @@ from urllib.parse import urlencode
 
 import asyncpg
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.reference import load_catalogue, load_provinces
+from barter.schemas.keys import KeyCreate
+from barter.schemas.listings import ListingFilter
+from barter.services import keys as keys_service
 from barter.storage.database import Database, init_connection
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
-from barter.storage.repos.listings import ListingFilter
 from bench.http_client import Connection
 from bench.report import write_section
 from bench.serving import serving

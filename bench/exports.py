@@ -32,8 +32,8 @@ import asyncpg
 import httpx
 import psutil
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import init_connection
 from bench.report import write_section
 from bench.serving import serving
@@ -92,8 +92,9 @@ async def add_swaps(url: str, swaps: int) -> dict[str, int]:
     try:
         async with conn.transaction():
             await conn.execute(
-                "INSERT INTO matching_runs (regions, settings, seed, status) "
-                "SELECT array_agg(code ORDER BY position), '{}', 0, 'succeeded' FROM regions"
+                "INSERT INTO matching_runs (regions, settings, status) "
+                "SELECT array_agg(code ORDER BY position), jsonb_build_object('seed', 0), 'succeeded' "
+                "FROM regions"
             )
             await conn.execute(
                 """

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import msgspec
 
 from barter.domain.model import REGIONS, Region
-from barter.matching.logistics import Hub, Place, Plan, PlanInput, PlanSettings, Transfer, Vehicle, plan
+from barter.logistics import Hub, Place, Plan, PlanInput, PlanSettings, Transfer, Vehicle, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
 
 START = date(2025, 3, 3)

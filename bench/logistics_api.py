@@ -29,11 +29,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
-from barter.api.logistics import service
-from barter.matching.logistics import Place, plan
+from barter.logistics import Place, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
+from barter.services import logistics as service
 from barter.settings import Settings
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database, init_connection
@@ -70,8 +70,9 @@ async def seed(url: str, transfers: int, seed_: int) -> str:
                     place.lon,
                 )
             run_id = await conn.fetchval(
-                "INSERT INTO matching_runs (regions, settings, seed, status)"
-                " VALUES ('{north,northeast,central,east,west,south}', '{}', 0, 'succeeded') RETURNING id"
+                "INSERT INTO matching_runs (regions, settings, status)"
+                " VALUES ('{north,northeast,central,east,west,south}', jsonb_build_object('seed', 0),"
+                " 'succeeded') RETURNING id"
             )
             now = datetime.now(UTC)
             for t in problem.transfers:

@@ -47,6 +47,10 @@ def serving(prefix: str, secret: str, *, workers: int = 1) -> Iterator[Served]:
             "BARTER_PORT": str(port),
             "BARTER_SECRET": secret,
             "BARTER_LOG_LEVEL": "warning",
+            # Benchmarks send thousands of requests from one key and address: no rate limits.
+            "BARTER_RATE_LIMIT_PER_KEY": "0",
+            "BARTER_RATE_LIMIT_PER_ADDRESS": "0",
+            "BARTER_RATE_LIMIT_AUTH_FAILURES": "0",
         }
         env.pop("BARTER_DATABASE_URL", None)
         command = [sys.executable, "-m", "barter", "serve"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -15,6 +16,14 @@ from barter.storage.database import init_connection
 from tests.pg import PgTestServer
 
 TEST_SECRET = "test-secret-0123456789abcdef"
+# Rate limits off and two plans per key: tests race many requests from one key and one address on
+# purpose; tests/api/test_limits.py turns the limits on where it checks them.
+TEST_LIMITS: dict[str, Any] = {
+    "rate_limit_per_key": 0,
+    "rate_limit_per_address": 0,
+    "rate_limit_auth_failures": 0,
+    "plan_per_key": 2,
+}
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +75,7 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "data", secret=TEST_SECRET)
+    return Settings(database_url=database_url, data_dir=tmp_path / "data", secret=TEST_SECRET, **TEST_LIMITS)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.repos import communities as communities_repo
 from tests.conftest import TEST_SECRET
 
@@ -141,7 +141,7 @@ async def make_proposal(w: World, status: str = "proposed") -> int:
     then moved by an admin to `status` (proposed, approved or in_transit)."""
     from barter.domain.clock import SystemClock
     from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
-    from barter.workflow.proposals import create_all
+    from barter.services.proposals import create_all
 
     a2 = await second_south_community(w)
     fish = await w.offer(ADMIN, quantity=20, min_lot=0)
@@ -179,7 +179,7 @@ async def make_proposal(w: World, status: str = "proposed") -> int:
         ],
     )
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') RETURNING id"
     )
     async with w.db.transaction():
         made = await create_all(

@@ -22,6 +22,7 @@ from barter.api.auth import provide_caller
 from barter.api.communities.controller import CommunityController
 from barter.api.deps import provide_connection, provide_idempotency, release_abandoned_connections
 from barter.api.exports.controller import ExportController
+from barter.api.guards import guard_request
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
 from barter.api.keys.controller import KeyController
@@ -38,9 +39,9 @@ from barter.api.proposals.controller import TRANSITIONS, ProposalController
 from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
-from barter.api.validation import refuse_nul_in_query
 from barter.api.webhooks.controller import WebhookController
 from barter.domain.clock import Clock, SystemClock
+from barter.services import ratelimit
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -63,6 +64,8 @@ async def _sweep_expired_holds(app: Litestar) -> None:
     while True:
         try:
             await sweep_expired(app.state.pool, app.state.clock)
+            async with app.state.pool.acquire() as conn:
+                await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("the hold expiry sweep failed; it runs again shortly")
         await asyncio.sleep(EXPIRY_SWEEP_S)
@@ -149,7 +152,7 @@ def create_app(
         },
         exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
         state=State({"settings": settings, "clock": clock}),
-        before_request=refuse_nul_in_query,
+        before_request=guard_request,
         middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,

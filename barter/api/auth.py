@@ -12,17 +12,38 @@ import asyncpg
 from litestar import Request
 from litestar.di import NamedDependency
 
+from barter.api import ratelimit
 from barter.api.validation import validate_body
 from barter.domain.access import Caller
 from barter.domain.errors import Unauthorized
 from barter.domain.keys import well_formed
-from barter.storage.repos import keys as keys_repo
+from barter.services import keys
 
 PUBLIC_ROUTES = frozenset({"/health", "/v1/regions", "/v1/provinces", "/v1/categories", "/v1/items"})
 SECURITY: list[dict[str, list[str]]] = [{"BearerKey": []}]
 
 
 async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    try:
+        caller = await _caller(request)
+    except Unauthorized:
+        await ratelimit.count_failure(request)
+        raise
+    # Only now, for a known caller, is the body worth checking: 401 comes before 422.
+    await validate_body(request)
+    return caller
+
+
+async def _caller(request: Request[Any, Any, Any]) -> Caller:
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        await ratelimit.refuse_locked_out(request, cast(asyncpg.Connection, conn))
+        caller = await _lookup(request, cast(asyncpg.Connection, conn))
+        await ratelimit.count_request(request, cast(asyncpg.Connection, conn), caller)
+    return caller
+
+
+async def _lookup(request: Request[Any, Any, Any], conn: asyncpg.Connection) -> Caller:
     header = request.headers.get("authorization")
     if not header:
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'")
@@ -32,15 +53,9 @@ async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
         raise Unauthorized("Use the Bearer scheme: 'Authorization: Bearer <key>'")
     if not well_formed(token):
         raise Unauthorized("That is not a barter API key (check for a typo)")
-    pool: asyncpg.Pool = request.app.state.pool
-    async with pool.acquire() as conn:
-        caller = await keys_repo.find_caller(
-            cast(asyncpg.Connection, conn), request.app.state.settings.secret, token
-        )
+    caller = await keys.authenticate(conn, request.app.state.settings.secret, token)
     if caller is None:
         raise Unauthorized("Unknown or revoked API key")
-    # Only now, for a known caller, is the body worth checking: 401 comes before 422.
-    await validate_body(request)
     return caller
 
 

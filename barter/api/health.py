@@ -6,8 +6,8 @@ from litestar.datastructures import State
 
 from barter import __version__
 from barter.api.openapi import problems
-from barter.api.reference.schemas import Health
 from barter.domain.errors import ServiceUnavailable
+from barter.schemas.reference import Health
 
 
 @get("/health", tags=["health"], summary="Liveness with a database round trip", responses=problems(503))

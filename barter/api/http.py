@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Protocol, TypeVar
 
 import asyncpg
@@ -23,7 +24,7 @@ from barter.domain.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
-from barter.storage.repos import idempotency as idem_repo
+from barter.services import idempotency as idem
 
 JSON = "application/json"
 
@@ -86,6 +87,24 @@ def encode_cursor(sort: str, value: Any, last_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+MAX_ID = 2**62
+# Sort values a cursor may carry: the quantities and moments rows can have (issue 16: a forged
+# cursor with a 64-bit overflow or the year 1 at +14:00 must be a 422, not a database error).
+MAX_SORT_NUMBER = 1e15
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: Any) -> Any:
+    if isinstance(value, float | int) and not -MAX_SORT_NUMBER <= value <= MAX_SORT_NUMBER:
+        raise ValueError("out of range")
+    if isinstance(value, datetime) and (
+        value.tzinfo is None or not EARLIEST <= value.astimezone(UTC) < LATEST
+    ):
+        raise ValueError("out of range")
+    return value
+
+
 def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
     """(sort value, id) from a cursor made by encode_cursor for the same sort; 422 otherwise."""
     try:
@@ -93,8 +112,17 @@ def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
         got_sort, value, last_id = msgspec.json.decode(raw, type=tuple[str, Any, int])
         if got_sort != sort:
             raise ValueError("sort differs")
-        return msgspec.convert(value, value_type), last_id
-    except (ValueError, binascii.Error, msgspec.DecodeError, msgspec.ValidationError, TypeError):
+        if not 1 <= last_id <= MAX_ID:
+            raise ValueError("no row has that id")
+        return _in_range(msgspec.convert(value, value_type)), last_id
+    except (
+        ValueError,
+        OverflowError,
+        binascii.Error,
+        msgspec.DecodeError,
+        msgspec.ValidationError,
+        TypeError,
+    ):
         raise ValidationFailed(
             [FieldError("cursor", "not a cursor from this list with this sort; start again without it")]
         ) from None
@@ -174,9 +202,7 @@ class Idempotency:
         self.request_hash = hashlib.sha256(
             self.method.encode() + b" " + self.path.encode() + b"\n" + canonical
         ).hexdigest()
-        stored = await idem_repo.claim(
-            self.conn, self.caller.key_id, self.key, self.method, self.path, self.request_hash
-        )
+        stored = await idem.claim(self.conn, self.caller, self.key, self.method, self.path, self.request_hash)
         if stored is None:
             return
         if stored["request_hash"] != self.request_hash:
@@ -199,7 +225,7 @@ class Idempotency:
     ) -> Response[Any]:
         encoded = msgspec.json.encode(body)
         if self.key is not None:
-            await idem_repo.store(self.conn, self.caller.key_id, self.key, status, encoded, headers or {})
+            await idem.store(self.conn, self.caller, self.key, status, encoded, headers or {})
         return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
 
 

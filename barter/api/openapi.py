@@ -63,13 +63,52 @@ def install_precise_schemas(app: Litestar) -> None:
             tp = data_type_of(handler)
             if tp is not None:
                 bodies.add(tp)
+    document: dict[str, Any] = app.plugins.get("OpenAPIPlugin").provide_openapi_schema()
+    _exact_integer_bounds(document)
+    _limits(document)
     if not bodies:
         return
     _, components = msgspec.json.schema_components(
         sorted(bodies, key=lambda t: t.__name__), ref_template="#/components/schemas/{name}"
     )
-    document: dict[str, Any] = app.plugins.get("OpenAPIPlugin").provide_openapi_schema()
     document.setdefault("components", {}).setdefault("schemas", {}).update(components)
+
+
+def _limits(document: dict[str, Any]) -> None:
+    """Answers any operation may give (issue 16): 429 on every route behind a key (rate limits),
+    415 and 400 `too_deeply_nested` on every route that takes a body."""
+    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            if operation.get("security"):
+                responses.setdefault(
+                    "429",
+                    {
+                        "description": "Too many requests (Retry-After says when to try again)",
+                        "content": problem,
+                    },
+                )
+            if "requestBody" in operation:
+                responses.setdefault("415", {"description": "Send application/json", "content": problem})
+                responses.setdefault(
+                    "400", {"description": "Malformed or too deeply nested", "content": problem}
+                )
+
+
+def _exact_integer_bounds(document: dict[str, Any]) -> None:
+    """Litestar writes the bounds of integer parameters as floats (2**62 as 4.611686018427388e+18):
+    state them as the exact integers the service enforces."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema") or {}
+                if schema.get("type") == "integer":
+                    for bound in ("minimum", "maximum"):
+                        if isinstance(schema.get(bound), float):
+                            schema[bound] = int(schema[bound])
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from barter.domain.errors import BarterError, ValidationFailed
+from barter.domain.errors import BarterError, TooManyRequests, ValidationFailed
 
 log = logging.getLogger("barter.api")
 
@@ -69,6 +69,8 @@ def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> R
     if isinstance(exc, ValidationFailed):
         extra["errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
     headers = {"WWW-Authenticate": 'Bearer realm="barter"'} if exc.status == 401 else None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers)
 
 

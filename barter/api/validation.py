@@ -15,21 +15,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import msgspec
 from litestar import Request
 
-from barter.domain.errors import FieldError, MalformedRequest, ValidationFailed
+from barter.domain.errors import FieldError, MalformedRequest, UnsupportedMediaType, ValidationFailed
 
 _AT = re.compile(r" - at `\$(.*)`$")
-
-
-class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of every request body: unknown fields are refused and text is NFC-normalised."""
-
-    def __post_init__(self) -> None:
-        for name in self.__struct_fields__:
-            value = getattr(self, name)
-            if isinstance(value, str):
-                setattr(self, name, unicodedata.normalize("NFC", value))
-            elif isinstance(value, list) and value and isinstance(value[0], str):
-                setattr(self, name, [unicodedata.normalize("NFC", v) for v in value])
 
 
 def _join(path: str, suffix: str) -> str:
@@ -102,10 +90,33 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
     return [_message(first, path)]
 
 
+# Bidirectional embeddings, overrides and isolates (Unicode Bidi Algorithm, "explicit formatting").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def text_problem(text: str) -> str | None:
+    """Why a piece of text may not be stored, or None. PostgreSQL text cannot hold NUL; bidi
+    overrides make a name display as something else; text made only of zero-width or format
+    characters is invisible on every screen (whitespace alone is left to each field's rules)."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    if any(ch in BIDI_CONTROLS for ch in text):
+        return "must not contain bidirectional override or isolate characters (U+202A-202E, U+2066-2069)"
+    if (
+        text
+        and all(unicodedata.category(ch) in _INVISIBLE for ch in text)
+        and not all(ch.isspace() for ch in text)
+    ):
+        return "has no visible characters (only zero-width or format characters)"
+    return None
+
+
 def nul_paths(value: Any, path: str = "") -> list[FieldError]:
-    """PostgreSQL text cannot hold NUL characters: find every string that has one."""
+    """Every string of a body that may not be stored (`text_problem`), with its path."""
     if isinstance(value, str):
-        return [FieldError(path or "body", "must not contain NUL characters")] if "\x00" in value else []
+        problem = text_problem(value)
+        return [FieldError(path or "body", problem)] if problem else []
     if isinstance(value, dict):
         found: list[FieldError] = []
         for key, item in value.items():
@@ -161,6 +172,13 @@ async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
         raise ValidationFailed(bad)
 
 
+def is_json(content_type: str | None) -> bool:
+    """application/json or a +json type: the only bodies decoded as JSON (anything else is 415
+    where a JSON body is expected)."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 async def validate_body(request: Request[Any, Any, Any]) -> None:
     """Refuse malformed or invalid bodies with every error listed (called once the caller is known)."""
     bad_params = [
@@ -178,6 +196,12 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
         if body_optional(request.route_handler):
             return
         raise MalformedRequest("The request body is empty; send a JSON object")
+    content_type = request.headers.get("content-type", "")
+    if not is_json(content_type):
+        raise UnsupportedMediaType(
+            f"Send the body as Content-Type: application/json (got {content_type or 'none'})",
+            extra={"errors": [{"path": "Content-Type", "message": "must be application/json"}]},
+        )
     try:
         value = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:

@@ -36,10 +36,10 @@ def run(args: argparse.Namespace) -> int:
 
     import msgspec
 
-    from barter.api.keys import service
-    from barter.api.keys.schemas import KeyCreate
     from barter.cli import CommandError
     from barter.domain.errors import BarterError, ValidationFailed
+    from barter.schemas.keys import KeyCreate
+    from barter.services import keys as service
     from barter.settings import ensure_secret, load_settings
     from barter.storage.bootstrap import prepare_database
     from barter.storage.database import Database

@@ -74,6 +74,12 @@ class PayloadTooLarge(BarterError):
     title = "Request body too large"
 
 
+class UnsupportedMediaType(BarterError):
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class ValidationFailed(BarterError):
     status = 422
     code = "validation_failed"
@@ -91,6 +97,18 @@ class PreconditionRequired(BarterError):
     status = 428
     code = "precondition_required"
     title = "If-Match header required"
+
+
+class TooManyRequests(BarterError):
+    """A limit was reached; `retry_after` seconds from now the request may succeed (Retry-After)."""
+
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail, code=code, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 class ServiceUnavailable(BarterError):

@@ -7,11 +7,12 @@ approved, in any order; one decline or rejection ends it. Holds expire while it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from barter.domain.errors import Conflict
+from barter.domain.access import Caller, require_writer
+from barter.domain.errors import Conflict, Forbidden, NotFound
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
@@ -54,6 +55,213 @@ def approved_when(
 ) -> bool:
     """Every participant accepted and every involved region approved."""
     return set(participants) <= set(accepted) and set(regions) <= set(approved)
+
+
+# --- the state machine ---------------------------------------------------------------------------
+# The service loads a ProposalState once, under the proposal's row lock, asks `decide` what the
+# request does, applies the Decision in the same transaction, and builds the answer once.
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalState:
+    """What deciding a transition needs to know of a proposal, and nothing else."""
+
+    status: Status
+    regions: tuple[str, ...]
+    members: dict[int, str]  # participant community -> its region
+    accepted: frozenset[int]
+    approved: frozenset[str]
+    givers: frozenset[int]
+    receivers: frozenset[int]
+    received: frozenset[int]
+    reason: str | None = None
+    hold_expired: bool = False  # proposed, and its hold ran out before the expiry job came by
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One caller's action on a proposal; `community_id` picks which community it answers for."""
+
+    action: Action
+    community_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a request does. `retry`: nothing changes (the same request was already applied).
+    Otherwise the service writes `accept`/`approve`/`receive`, moves to `status` (the same status
+    for a step that does not finish the state), releases holds or delivers and books the ledger,
+    emits `event`, and audits `audit` (as the system when `system`). `conflict`: the transaction
+    still commits (an expiry noticed on the way) but the request itself loses with this 409."""
+
+    status: Status
+    retry: bool = False
+    accept: tuple[int, ...] = ()
+    approve: tuple[str, ...] = ()
+    receive: tuple[int, ...] = ()
+    release: bool = False
+    deliver: bool = False
+    event: Literal["proposal.approved", "proposal.rejected", "proposal.completed"] | None = None
+    audit: str = ""
+    community_id: int | None = None
+    reason: str | None = None
+    system: bool = False
+    shipments_follow: bool = False
+    conflict: TransitionConflict | None = None
+
+
+def acting(caller: Caller, state: ProposalState, community_id: int | None, who: Iterable[int]) -> list[int]:
+    """The communities among `who` that the caller answers for (one, when `community_id` is given)."""
+    require_writer(caller)
+    mine = [c for c in who if caller.acts_for(c, state.members[c])]
+    if community_id is not None:
+        if community_id not in mine:
+            raise NotFound("You do not act for that community in this proposal")
+        return [community_id]
+    if not mine:
+        raise Forbidden("You act for no community that has a part in this")
+    return mine
+
+
+def covered(caller: Caller, state: ProposalState) -> list[str]:
+    """The proposal's regions this caller decides for as a coordinator (all of them for an admin)."""
+    require_writer(caller)
+    regions = [r for r in state.regions if caller.covers_region(r)]
+    if not regions:
+        raise Forbidden("Only a coordinator of a region involved (or an admin) can do this")
+    return regions
+
+
+def _retry(state: ProposalState, *, shipments_follow: bool = False) -> Decision:
+    return Decision(status=state.status, retry=True, shipments_follow=shipments_follow)
+
+
+def _accept(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    communities = acting(caller, state, request.community_id, sorted(state.members))
+    if set(communities) <= state.accepted:
+        return _retry(state)  # already accepted: a retry changes nothing, whatever happened since
+    require_applies("accept", state.status)
+    done = approved_when(state.members, state.accepted | set(communities), state.regions, state.approved)
+    return Decision(
+        status="approved" if done else state.status,
+        accept=tuple(c for c in communities if c not in state.accepted),
+        event="proposal.approved" if done else None,
+        audit="accept",
+        community_id=communities[0],
+    )
+
+
+def _decline(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    communities = acting(caller, state, request.community_id, sorted(state.members))
+    if state.status == "rejected" and state.reason == request.reason:
+        return _retry(state)
+    require_applies("decline", state.status)
+    return _ended(state, "rejected", "decline", request, community_id=communities[0])
+
+
+def _approve(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    regions = covered(caller, state)
+    if set(regions) <= state.approved:
+        return _retry(state)
+    require_applies("approve", state.status)
+    done = approved_when(state.members, state.accepted, state.regions, state.approved | set(regions))
+    return Decision(
+        status="approved" if done else state.status,
+        approve=tuple(r for r in regions if r not in state.approved),
+        event="proposal.approved" if done else None,
+        audit="approve",
+    )
+
+
+def _reject(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    covered(caller, state)
+    if state.status == "rejected" and state.reason == request.reason:
+        return _retry(state)  # a retry of the same rejection
+    require_applies("reject", state.status)
+    return _ended(state, "rejected", "reject", request)
+
+
+def _dispatch(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    if not caller.is_admin and caller.role != "coordinator":
+        acting(caller, state, None, sorted(state.givers))
+    else:
+        covered(caller, state)
+    if state.status == "in_transit":
+        return _retry(state, shipments_follow=True)
+    require_applies("dispatch", state.status)
+    return Decision(status="in_transit", audit="dispatch", shipments_follow=True)
+
+
+def _complete(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    communities = acting(caller, state, request.community_id, sorted(state.receivers))
+    if set(communities) <= state.received:
+        return _retry(state, shipments_follow=True)  # receipt already confirmed
+    require_applies("complete", state.status)
+    done = state.receivers <= state.received | set(communities)
+    return Decision(
+        status="completed" if done else state.status,
+        receive=tuple(communities),
+        deliver=done,
+        event="proposal.completed" if done else None,
+        audit="complete",
+        community_id=communities[0],
+        shipments_follow=True,
+    )
+
+
+def _cancel(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    covered(caller, state)
+    if state.status == "cancelled":
+        return _retry(state)
+    require_applies("cancel", state.status)
+    return replace(_ended(state, "cancelled", "cancel", request), shipments_follow=True)
+
+
+def _expire(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    raise TransitionConflict("expire", state.status)  # only the system expires a hold
+
+
+def _ended(
+    state: ProposalState, status: Status, audit: str, request: Request, *, community_id: int | None = None
+) -> Decision:
+    return Decision(
+        status=status,
+        release=True,
+        event="proposal.rejected" if status == "rejected" else None,
+        audit=audit,
+        community_id=community_id,
+        reason=request.reason,
+    )
+
+
+Handler = Callable[[ProposalState, Caller, Request], Decision]
+HANDLERS: dict[Action, Handler] = {
+    "accept": _accept,
+    "decline": _decline,
+    "approve": _approve,
+    "reject": _reject,
+    "dispatch": _dispatch,
+    "complete": _complete,
+    "cancel": _cancel,
+    "expire": _expire,
+}
+HOLD_EXPIRED = "the hold expired"
+
+
+def expiry(state: ProposalState) -> Decision:
+    """The system's expiry of a proposal whose hold ran out."""
+    require_applies("expire", state.status)
+    return Decision(status="expired", release=True, audit="expire", reason=HOLD_EXPIRED, system=True)
+
+
+def decide(state: ProposalState, caller: Caller, request: Request) -> Decision:
+    """What `request` by `caller` does to a proposal in `state`, or the error it answers with
+    (Forbidden, NotFound for a community the caller does not act for, TransitionConflict)."""
+    if state.hold_expired and state.status == "proposed" and request.action not in ("decline", "reject"):
+        # The hold ran out before the expiry job came by: it expires now, and the request loses.
+        return replace(expiry(state), conflict=TransitionConflict(request.action, "expired"))
+    return HANDLERS[request.action](state, caller, request)
 
 
 # --- explanations --------------------------------------------------------------------------------

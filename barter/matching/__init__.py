@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from barter.matching.model import (
     Community,
+    EngineSettings,
     Exchange,
     Instance,
     InstanceError,
@@ -20,6 +21,7 @@ from barter.matching.model import (
     Need,
     Offer,
     Settings,
+    SettingsError,
     Solution,
     Transfer,
     decode_instance,
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Community",
+    "EngineSettings",
     "Exchange",
     "Instance",
     "InstanceError",
@@ -40,6 +43,7 @@ __all__ = [
     "Need",
     "Offer",
     "Settings",
+    "SettingsError",
     "Solution",
     "Transfer",
     "decode_instance",

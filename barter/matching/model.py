@@ -8,6 +8,7 @@ accept_offers per need.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 import msgspec
@@ -24,15 +25,54 @@ class InstanceError(ValueError):
     """A malformed instance or solution file; the message is one line naming the field."""
 
 
-class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    max_cycle_length: Annotated[int, msgspec.Meta(ge=0, le=8)] = 3
-    max_chain_length: Annotated[int, msgspec.Meta(ge=0, le=16)] = 3
-    balance_tolerance: Annotated[float, msgspec.Meta(ge=0, lt=1)] = 0.1
-    transport_cost_per_kg_km: NonNegative = 0.0
-    exchange_fixed_cost: NonNegative = 0.0
+# The bounds of every engine setting, declared once: EngineSettings uses them, and so does each
+# channel's overrides struct (barter.schemas.runs.RunRequest).
+TIME_LIMIT_MAX_S = 3600.0
+CycleLength = Annotated[int, msgspec.Meta(ge=0, le=8, description="2 to 8, or 0 for no limit")]
+ChainLength = Annotated[int, msgspec.Meta(ge=0, le=16, description="transfers in a gift chain; 0: none")]
+Tolerance = Annotated[float, msgspec.Meta(ge=0, lt=1)]
+CostPerKgKm = Annotated[float, msgspec.Meta(ge=0, le=100)]
+FixedCost = Annotated[float, msgspec.Meta(ge=0, le=1e9)]
+TimeLimit = Annotated[float, msgspec.Meta(gt=0, le=TIME_LIMIT_MAX_S)]
+Seed = Annotated[int, msgspec.Meta(ge=0, lt=2**31)]
+
+
+class SettingsError(ValueError):
+    """Settings out of their bounds: `field` names the setting, `message` says what is allowed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The engine's settings, the one definition used by files, the CLI, the API, the demo and the
+    stored run (whose row keeps all of them, the seed included). Defaults are formats.md's."""
+
+    max_cycle_length: CycleLength = 3
+    max_chain_length: ChainLength = 3
+    balance_tolerance: Tolerance = 0.1
+    transport_cost_per_kg_km: CostPerKgKm = 0.0
+    exchange_fixed_cost: FixedCost = 0.0
     road_factor: Positive = 1.0
-    time_limit_s: Positive = 30.0
-    seed: Annotated[int, msgspec.Meta(ge=0, lt=2**31)] = 0
+    time_limit_s: TimeLimit = 30.0
+    seed: Seed = 0
+
+    def overridden(self, overrides: Mapping[str, object]) -> EngineSettings:
+        """These settings with `overrides` applied (None means "keep"), checked against the bounds."""
+        merged = msgspec.structs.asdict(self) | {k: v for k, v in overrides.items() if v is not None}
+        try:
+            settings = msgspec.convert(merged, EngineSettings)
+        except msgspec.ValidationError as exc:
+            message, at, path = " ".join(str(exc).split()).partition(" - at `$.")
+            raise SettingsError(path.rstrip("`") if at else "settings", message) from None
+        if settings.max_cycle_length == 1:
+            raise SettingsError("max_cycle_length", "2 to 8, or 0 for no limit")
+        return settings
+
+
+Settings = EngineSettings  # the name the engine's modules have always used
 
 
 class Community(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -73,7 +113,7 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     format: Literal["barter-instance/1"] = "barter-instance/1"
-    settings: Settings = Settings()
+    settings: EngineSettings = EngineSettings()
     communities: list[Community] = msgspec.field(default_factory=list)
     items: list[Item] = msgspec.field(default_factory=list)
     offers: list[Offer] = msgspec.field(default_factory=list)

@@ -56,8 +56,16 @@ def parse_target(url: str, *, allow_private: bool) -> Target:
 
 def refusal(address: IPAddress) -> str | None:
     """Why this address may not receive webhooks, or None when it is a public address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return refusal(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return refusal(address.ipv4_mapped)
+        # Tunnels that carry an IPv4 address inside: 6to4 (2002::/16) and Teredo (2001::/32).
+        if address.sixtofour is not None and (inner := refusal(address.sixtofour)) is not None:
+            return f"{address} (6to4 around {inner})"
+        if address.teredo is not None:
+            for embedded in address.teredo:
+                if (inner := refusal(embedded)) is not None:
+                    return f"{address} (Teredo around {inner})"
     checks = (
         ("a loopback address", address.is_loopback),
         ("a link-local address", address.is_link_local),

@@ -32,14 +32,14 @@ import msgspec
 from barter.domain.clock import Clock
 from barter.domain.errors import Conflict
 from barter.domain.model import REGIONS
-from barter.domain.snapshot import build_instance
 from barter.failpoints import failpoint
-from barter.matching.model import Instance, Solution
-from barter.matching.model import Settings as EngineSettings
+from barter.matching.model import EngineSettings, Instance, Solution
+from barter.matching.snapshot import build_instance
+from barter.processes import follow_parent
+from barter.services.proposals import create_all
 from barter.storage.database import Database
 from barter.storage.repos import outbox
 from barter.storage.repos import runs as runs_repo
-from barter.workflow.proposals import create_all
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +56,6 @@ def solve_encoded(instance: bytes) -> bytes:
     return encode(solve(decode_instance(instance)))
 
 
-def _follow_parent(parent: int, every_s: float = 0.5) -> None:
-    """Exit when the server process that spawned this worker is gone.
-
-    A worker holds both ends of its own call queue, so it never sees end-of-file when the server
-    is killed (SIGKILL, out of memory): without this it would wait forever, an orphan holding its
-    memory, and a solve under way would run to its time limit for nobody.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
-
-
 _executor: concurrent.futures.ProcessPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -84,7 +68,7 @@ def engine_executor() -> concurrent.futures.ProcessPoolExecutor:
             _executor = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_follow_parent,
+                initializer=follow_parent,
                 initargs=(os.getpid(),),
             )
             atexit.register(_executor.shutdown, wait=False, cancel_futures=True)
@@ -290,7 +274,7 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
 
 async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
     """Release the holds that ran out: one sweeper at a time, across processes."""
-    from barter.workflow.proposals import expire_due
+    from barter.services.proposals import expire_due
 
     async with pool.acquire() as conn, conn.transaction():
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", EXPIRY_LOCK):

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from barter.domain.clock import SystemClock
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
+from barter.services.proposals import create_all
 from barter.storage.repos import communities as communities_repo
-from barter.workflow.proposals import create_all
 from tests.world import ADMIN, World
 
 Leg = tuple[dict[str, Any], str, float]  # (giving community, item id, quantity)
@@ -41,8 +41,8 @@ class Market:
 
     async def run(self, regions: list[str]) -> int:
         run_id: int = await self.w.db.fetchval(
-            "INSERT INTO matching_runs (regions, settings, seed, status) "
-            "VALUES ($1, '{}', 0, 'succeeded') RETURNING id",
+            "INSERT INTO matching_runs (regions, settings, status) "
+            "VALUES ($1, jsonb_build_object('seed', 0), 'succeeded') RETURNING id",
             regions,
         )
         self.run_ids.append(run_id)

@@ -19,12 +19,12 @@ import httpx
 import pytest
 
 from barter.api.app import EXPORT_CONNECTIONS
-from barter.api.exports import service
-from barter.api.exports.service import EXPORTS
 from barter.domain.access import Caller
+from barter.schemas.listings import ListingFilter
+from barter.services import exports as service
+from barter.services.exports import EXPORTS
 from barter.storage.database import init_connection
 from barter.storage.repos.exports import listing_statement
-from barter.storage.repos.listings import ListingFilter
 from tests.api.exchanges import Market
 from tests.cli.serving import ServerProcess
 from tests.conftest import TEST_SECRET

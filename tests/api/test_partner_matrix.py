@@ -14,7 +14,7 @@ import pytest
 from litestar import Litestar
 
 from tests.api.test_role_matrix import EXPORTS, PUBLIC_HOOK, app_routes
-from tests.world import ADMIN, ANON, COORD, OWNER, World
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal
 
 OWNER_PARTNER = "owner_partner"
 OTHER_PARTNER = "other_partner"
@@ -84,6 +84,69 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         expect(owner=200, other=404, no_grant=404, coordinator=404, community=403, admin=200),
     ),
 }
+
+
+async def _south_plan(w: World) -> dict[str, Any]:
+    await make_proposal(w, "approved")
+    response = await w.post(ADMIN, "/v1/logistics/plans", {"regions": ["south"]})
+    assert response.status_code == 201, response.text
+    plan: dict[str, Any] = response.json()
+    return plan
+
+
+def plan_read(suffix: str) -> Call:
+    async def call(w: World, p: str) -> Any:
+        return await w.get(p, f"/v1/logistics/plans/{(await _south_plan(w))['id']}{suffix}")
+
+    return call
+
+
+def shipment_read(one: bool) -> Call:
+    async def call(w: World, p: str) -> Any:
+        shipment = (await _south_plan(w))["shipments"][0]["id"]
+        return await w.get(p, f"/v1/shipments/{shipment}" if one else "/v1/shipments")
+
+    return call
+
+
+# Logistics reads (issue 16): row-level, so partners need a detail grant (NO_GRANT has none, and
+# is granted the north only); a coordinator of another region is COORD_ELSEWHERE in the role matrix.
+LOGISTICS: dict[str, tuple[Call, dict[str, int]]] = {
+    "GET /v1/logistics/plans/{id}": (
+        plan_read(""),
+        expect(owner=200, other=200, no_grant=403, coordinator=200, community=403, admin=200),
+    ),
+    "GET /v1/logistics/plans/{id}.geojson": (
+        plan_read(".geojson"),
+        expect(owner=200, other=200, no_grant=403, coordinator=200, community=403, admin=200),
+    ),
+    "GET /v1/shipments": (
+        shipment_read(False),
+        expect(owner=200, other=200, no_grant=403, coordinator=200, community=200, admin=200),
+    ),
+    "GET /v1/shipments/{id}": (
+        shipment_read(True),
+        expect(owner=200, other=200, no_grant=403, coordinator=200, community=200, admin=200),
+    ),
+}
+
+
+@pytest.mark.parametrize("route", list(LOGISTICS))
+async def test_logistics_reads_for_every_persona(world: World, route: str) -> None:
+    for persona, spec in PARTNER_KEYS.items():
+        world.keys[persona] = await world.new_key(**spec)
+    world.keys["south_partner_without_detail"] = await world.new_key(
+        role="partner", regions=["south"], name="x"
+    )
+    call, expected = LOGISTICS[route]
+    got = {}
+    for persona in (*PERSONAS, "south_partner_without_detail", COORD_ELSEWHERE):
+        response = await call(world, persona)
+        got[persona] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json")
+    elsewhere = 200 if route == "GET /v1/shipments" else 404  # an empty list, or not there for it
+    assert got == {**expected, "south_partner_without_detail": 403, COORD_ELSEWHERE: elsewhere}
 
 
 def test_every_partner_route_has_a_row(app: Litestar) -> None:

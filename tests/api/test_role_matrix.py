@@ -120,7 +120,7 @@ async def post_run(w: World, p: str) -> Any:
 
 async def get_run(w: World, p: str) -> Any:
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') "
+        "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') "
         "RETURNING id"
     )
     return await w.get(p, f"/v1/matching/runs/{run_id}")
@@ -297,10 +297,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/logistics/plans"): Row(
         get("/v1/logistics/plans"), roles(200, ADMIN, COORD, COORD_ELSEWHERE, PARTNER)
     ),
-    ("GET", "/v1/logistics/plans/{plan:str}"): Row(get_plan, {**PLANNER, PARTNER: 200}),
+    # Who gives what to whom: PARTNER (aggregates only) gets 403 as on /v1/proposals (issue 16).
+    ("GET", "/v1/logistics/plans/{plan:str}"): Row(get_plan, PLANNER),
     ("POST", "/v1/logistics/plans/{plan_id:int}/cancel"): Row(cancel_plan, PLANNER),
-    ("GET", "/v1/shipments"): Row(get("/v1/shipments"), any_key()),
-    ("GET", "/v1/shipments/{shipment_id:int}"): Row(on_shipment("get"), {**MEMBER, PARTNER: 200}),
+    ("GET", "/v1/shipments"): Row(get("/v1/shipments"), {**any_key(), PARTNER: 403}),
+    ("GET", "/v1/shipments/{shipment_id:int}"): Row(on_shipment("get"), MEMBER),
     ("POST", "/v1/shipments/{shipment_id:int}/loading"): Row(on_shipment("loading"), PLANNER),
     ("POST", "/v1/shipments/{shipment_id:int}/depart"): Row(on_shipment("depart"), PLANNER),
 }

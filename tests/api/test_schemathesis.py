@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
 from barter.api.app import create_app
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.api.openapi import openapi_document
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from barter.storage.repos import communities as communities_repo
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_LIMITS, TEST_SECRET
 from tests.pg import PgTestServer
 
 EXAMPLES = 12
@@ -57,7 +57,12 @@ async def fuzz_target(
     finally:
         await conn.close()
     app = create_app(
-        Settings(database_url=url, data_dir=Path(tmp_path_factory.mktemp("fuzz")), secret=TEST_SECRET)
+        Settings(
+            database_url=url,
+            data_dir=Path(tmp_path_factory.mktemp("fuzz")),
+            secret=TEST_SECRET,
+            **TEST_LIMITS,
+        )
     )
     try:
         yield {"app": app, "tenants": {"admin": admin.key, "community": member.key}}

@@ -11,8 +11,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from barter.api.webhooks import service
 from barter.domain.errors import ValidationFailed
+from barter.services import webhooks as service
 from barter.settings import Settings
 from barter.storage.repos.outbox import EventType, emit
 from tests.webhooks.receiver import Receiver

@@ -29,6 +29,8 @@ class ServerProcess:
         self.log_path = data_dir.parent / f"serve-{self.port}.log"
         self.env = {**os.environ, "BARTER_DATA_DIR": str(data_dir), "BARTER_PORT": str(self.port)}
         self.env.pop("BARTER_DATABASE_URL", None)
+        # Workloads of many clients from one address: no rate limits unless a test sets them.
+        self.env.update({f"BARTER_RATE_LIMIT_{n}": "0" for n in ("PER_KEY", "PER_ADDRESS", "AUTH_FAILURES")})
         self.env.update(extra_env or {})
         self.process: subprocess.Popen[bytes] | None = None
 

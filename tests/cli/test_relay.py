@@ -22,8 +22,8 @@ from pathlib import Path
 
 import asyncpg
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import init_connection
 from barter.storage.repos import webhooks as webhooks_repo
 from barter.storage.repos.outbox import emit

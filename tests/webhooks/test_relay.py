@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import asyncpg
 import pytest
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
 from barter.storage.database import Database
 from barter.storage.repos import webhooks as webhooks_repo
 from barter.storage.repos.outbox import EVENT_TYPES, emit

@@ -24,6 +24,12 @@ from barter.webhooks.targets import TargetRefused, parse_target, refusal, vetted
         "fc00::1",
         "::ffff:127.0.0.1",
         "::ffff:169.254.169.254",
+        "2002:7f00:1::",  # 6to4 around 127.0.0.1 (issue 16)
+        "2002:a00:1::1",  # 6to4 around 10.0.0.1
+        "2002:a9fe:a9fe::",  # 6to4 around 169.254.169.254
+        "2002:c0a8:101::",  # 6to4 around 192.168.1.1
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+        "2001:0:5db8:d70e::f5ff:fefe",  # Teredo, client 10.0.1.1
     ],
 )
 def test_internal_addresses_are_refused(address: str) -> None:
@@ -69,3 +75,10 @@ async def test_names_are_checked_after_resolution() -> None:
 async def test_unresolvable_hosts_are_refused() -> None:
     with pytest.raises(TargetRefused, match="does not resolve"):
         await vetted_addresses("no-such-host.invalid", 443, allow_private=True)
+
+
+@pytest.mark.parametrize("address", ["2002:7f00:1::", "2001:0:4136:e378:8000:63bf:80ff:fffe"])
+def test_tunnels_around_internal_addresses_name_what_they_embed(address: str) -> None:
+    reason = refusal(ipaddress.ip_address(address))
+    assert reason is not None
+    assert "127.0.0.1" in reason, reason

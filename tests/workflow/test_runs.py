@@ -85,12 +85,12 @@ async def test_a_run_cut_short_is_failed_at_the_next_start(
 ) -> None:
     db = cycle.world.db
     dead = await db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status, started_at) "
-        "VALUES ('{south}', '{}', 0, 'running', now()) RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status, started_at) "
+        "VALUES ('{south}', jsonb_build_object('seed', 0), 'running', now()) RETURNING id"
     )
     alive = await db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status, started_at) "
-        "VALUES ('{north}', '{}', 0, 'running', now()) RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status, started_at) "
+        "VALUES ('{north}', jsonb_build_object('seed', 0), 'running', now()) RETURNING id"
     )
     elsewhere = await asyncpg.connect(database_url)  # another process still running `alive`
     try:

@@ -27,17 +27,17 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from barter.api.keys import service as keys_service
-from barter.api.keys.schemas import KeyCreate
 from barter.domain.access import Caller
 from barter.domain.clock import ManualClock
 from barter.domain.errors import BarterError
 from barter.domain.proposals import Action
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
+from barter.schemas.keys import KeyCreate
+from barter.services import keys as keys_service
+from barter.services import proposals as workflow
 from barter.storage.database import init_connection
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import listings as listings_repo
-from barter.workflow import proposals as workflow
 from tests.conftest import TEST_SECRET
 from tests.pg import PgTestServer
 
@@ -64,7 +64,7 @@ class Market(RuleBasedStateMachine):
         self.admin = Caller(key_id=key.id, role="admin")
         self.run_id = self.run(
             self.conn.fetchval(
-                "INSERT INTO matching_runs (regions, settings, seed, status) VALUES ('{south}', '{}', 0, 'succeeded') "
+                "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') "
                 "RETURNING id"
             )
         )

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
@@ -12,23 +10,8 @@ from barter.api.deps import Conn
 from barter.api.http import Cursor, Limit, id_page, last_id
 from barter.api.openapi import problems
 from barter.api.schemas import Page
-from barter.domain.access import require_role
-from barter.storage.repos import audit as repo
-
-
-class AuditEntry(msgspec.Struct):
-    id: int
-    at: datetime
-    actor_key_id: int | None
-    actor_role: str
-    action: str
-    entity: str
-    entity_id: str
-    community_id: int | None
-    region: str | None
-    before: Any
-    after: Any
-    reason: str | None
+from barter.schemas.audit import AuditEntry
+from barter.services import read
 
 
 class AuditController(Controller):
@@ -47,12 +30,11 @@ class AuditController(Controller):
         caller: CallerDep,
         entity: Annotated[str | None, QueryParameter(max_length=40)] = None,
         entity_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        community_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[AuditEntry]:
-        require_role(caller, "admin", "coordinator")
-        rows = await repo.list_entries(
+        rows = await read.audit_entries(
             conn,
             caller,
             entity=entity,
@@ -61,4 +43,4 @@ class AuditController(Controller):
             before_id=last_id(cursor),
             limit=limit + 1,
         )
-        return id_page([AuditEntry(**dict(r)) for r in rows[:limit]], more=len(rows) > limit)
+        return id_page(rows[:limit], more=len(rows) > limit)

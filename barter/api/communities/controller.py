@@ -6,8 +6,6 @@ from litestar import Controller, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
-from barter.api.communities import service
-from barter.api.communities.schemas import CommunityCreate, CommunityOut, CommunityPatch
 from barter.api.deps import Conn
 from barter.api.http import (
     Cursor,
@@ -24,8 +22,10 @@ from barter.api.http import (
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE, problems
 from barter.api.schemas import Page
 from barter.domain.model import CommunityKind, Region
-from barter.storage.repos import communities as repo
-from barter.workflow.schemas import AccountOut
+from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.proposals import AccountOut
+from barter.services import communities as service
+from barter.services import read
 
 
 class CommunityController(Controller):
@@ -58,8 +58,9 @@ class CommunityController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[CommunityOut]:
-        rows = await repo.list_page(
+        rows = await read.community_page(
             conn,
+            caller,
             region=region,
             province_code=province_code,
             kind=kind,
@@ -67,7 +68,7 @@ class CommunityController(Controller):
             after_id=last_id(cursor),
             limit=limit + 1,
         )
-        return id_page([service.to_out(r, caller) for r in rows[:limit]], more=len(rows) > limit)
+        return id_page(rows[:limit], more=len(rows) > limit)
 
     @get("/{community_id:int}", summary="One community (ETag for If-Match)", responses=READ_ONE)
     async def get_one(self, conn: Conn, caller: CallerDep, community_id: IdPath) -> Response[CommunityOut]:

@@ -17,14 +17,14 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 
 from barter.api.auth import SECURITY, CallerDep
-from barter.api.exports import service
-from barter.api.exports.service import EXPORTS, Format, Name
 from barter.api.listings.controller import provide_listing_filter
 from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
 from barter.domain.access import Caller
 from barter.domain.model import Region
-from barter.storage.repos.exports import ExchangeFilter
+from barter.schemas.exports import ExchangeFilter
+from barter.services import exports as service
+from barter.services.exports import EXPORTS, Format, Name
 
 CSV = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 GEOJSON = "application/geo+json"
@@ -56,14 +56,16 @@ _ABOUT: dict[Name, tuple[str, str]] = {
         "participants and dates repeated on each row; transfers of one proposal follow each other in "
         "their cycle or chain order, proposals oldest first. A proposal touching a region you read is "
         "exported whole, as the proposal list shows it. `region`: proposals touching it; "
-        "`community_id`: proposals it takes part in; `since`/`until`: created on those dates. GeoJSON: "
+        "`community_id`: proposals it takes part in; `since`/`until`: created on those dates "
+        "(`until` must not be before `since`). GeoJSON: "
         "a LineString from the giver to the receiver, feature id `<proposal>-<position>`. ",
     ),
     "ledger": (
         "Ledger entries",
         "What each community gave and received in completed exchanges, one row per entry "
         "(an exchange's transfer is two entries: gave, received), oldest first. `region`, "
-        "`community_id`: the entry's community; `since`/`until`: booked on those dates. GeoJSON: a "
+        "`community_id`: the entry's community; `since`/`until`: booked on those dates "
+        "(`until` must not be before `since`). GeoJSON: a "
         "Point at the community. ",
     ),
 }

@@ -7,10 +7,10 @@ from litestar.params import JSONBody
 from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import IdempotencyDep, IdPath
-from barter.api.keys import service
-from barter.api.keys.schemas import KeyCreate, KeyCreated, KeyOut
 from barter.api.openapi import problems
 from barter.api.schemas import ListOf
+from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut
+from barter.services import keys as service
 
 
 class KeyController(Controller):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, delete, get, patch, post
@@ -24,19 +23,31 @@ from barter.api.http import (
     expected_version,
     json_response,
 )
-from barter.api.listings import service
-from barter.api.listings.schemas import NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
 from barter.domain.access import Caller
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
-from barter.storage.repos import listings as repo
-from barter.storage.repos.listings import SORTS, Kind, ListingFilter
+from barter.schemas.listings import (
+    Kind,
+    ListingFilter,
+    NeedCreate,
+    NeedOut,
+    NeedPatch,
+    OfferCreate,
+    OfferOut,
+    OfferPatch,
+)
+from barter.services import listings as service
+from barter.services import read
 
 Sort = Literal["-created_at", "created_at", "-remaining", "remaining", "distance"]
 Status = Literal["open", "withdrawn", "closed"]
-_CURSOR_TYPES: dict[str, Any] = {"timestamptz": datetime, "numeric": float, "float8": float}
+LIST_RULES = (
+    "Filters combine (all must hold). `within_km` needs `near` (422 at `within_km` without it); "
+    "`sort=distance` orders by the distance from `near`. `cursor` is the `next_cursor` of the page "
+    "before, with the same sort; anything else is 422 at `cursor`."
+)
 
 
 def _near(near: str | None, within_km: float | None) -> tuple[float | None, float | None]:
@@ -67,17 +78,16 @@ class ListingQuery:
     limit: int
 
     async def page(self, conn: Conn, caller: Caller, kind: Kind) -> Page[Any]:
-        column, sql_type, _ = SORTS[self.sort]
-        after = decode_cursor(self.cursor, self.sort, _CURSOR_TYPES[sql_type]) if self.cursor else None
-        rows = await repo.list_page(
-            conn, kind, caller, self.filter, sort=self.sort, after=after, limit=self.limit + 1
+        value_type = read.SORT_VALUE_TYPES[self.sort]
+        after = decode_cursor(self.cursor, self.sort, value_type) if self.cursor else None
+        rows = await read.listing_page(
+            conn, caller, kind, self.filter, sort=self.sort, after=after, limit=self.limit + 1
         )
-        convert = service.offer_out if kind == "offer" else service.need_out
-        data = [convert(r) for r in rows[: self.limit]]
+        data = [out for out, _ in rows[: self.limit]]
         next_cursor = None
         if len(rows) > self.limit:
-            last = rows[self.limit - 1]
-            next_cursor = encode_cursor(self.sort, last[column], last["id"])
+            last, value = rows[self.limit - 1]
+            next_cursor = encode_cursor(self.sort, value, last.id)
         return Page(data=data, next_cursor=next_cursor)
 
 
@@ -154,7 +164,7 @@ class OfferController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/offers/{out.id}"}
         )
 
-    @get("/", summary="List and search offers", responses=READ)
+    @get("/", summary="List and search offers", description=LIST_RULES, responses=READ)
     async def list_offers(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[OfferOut]:
         return await listing.page(conn, caller, "offer")
 
@@ -207,7 +217,7 @@ class NeedController(Controller):
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/needs/{out.id}"}
         )
 
-    @get("/", summary="List and search needs", responses=READ)
+    @get("/", summary="List and search needs", description=LIST_RULES, responses=READ)
     async def list_needs(self, conn: Conn, caller: CallerDep, listing: ListingQueryDep) -> Page[NeedOut]:
         return await listing.page(conn, caller, "need")
 

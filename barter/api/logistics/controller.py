@@ -23,8 +23,11 @@ from barter.api.http import (
     json_response,
     last_id,
 )
-from barter.api.logistics import service
-from barter.api.logistics.schemas import (
+from barter.api.openapi import problems
+from barter.api.schemas import Page
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.model import Region
+from barter.schemas.logistics import (
     FeatureCollection,
     PlanCreate,
     PlanOut,
@@ -33,10 +36,7 @@ from barter.api.logistics.schemas import (
     ShipmentOut,
     ShipmentStatus,
 )
-from barter.api.openapi import problems
-from barter.api.schemas import Page
-from barter.domain.errors import FieldError, ValidationFailed
-from barter.domain.model import Region
+from barter.services import logistics as service
 
 GEOJSON = "application/geo+json"
 MOVE = problems(400, 401, 403, 404, 409, 412, 413, 422)
@@ -62,7 +62,7 @@ class LogisticsPlanController(Controller):
     @post(
         "/",
         summary="Plan shipments for the approved proposals of your regions (or preview the proposed ones)",
-        responses=problems(400, 401, 403, 409, 413, 422),
+        responses=problems(400, 401, 403, 409, 413, 415, 422, 429),
     )
     async def create(
         self,
@@ -72,7 +72,7 @@ class LogisticsPlanController(Controller):
         idempotency: IdempotencyDep,
         data: JSONBody[PlanCreate | None] = None,
     ) -> Response[PlanOut]:
-        out = await service.create_plan(conn, caller, data or PlanCreate(), state.clock)
+        out = await service.create_plan(conn, caller, data or PlanCreate(), state.clock, state.settings)
         return await idempotency.respond(
             out, 201, {"Location": f"/v1/logistics/plans/{out.id}", "ETag": etag(out.version)}
         )

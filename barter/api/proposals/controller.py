@@ -27,14 +27,14 @@ from barter.api.http import (
 from barter.api.openapi import problems
 from barter.api.problems import barter_error_handler
 from barter.api.schemas import Page
-from barter.api.validation import Input
 from barter.domain.access import Caller, require_row_level
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
 from barter.domain.proposals import Action
-from barter.storage.repos import proposals as repo
-from barter.workflow import proposals as workflow
-from barter.workflow.schemas import ProposalOut
+from barter.schemas.base import Input
+from barter.schemas.proposals import ProposalOut
+from barter.services import proposals as workflow
+from barter.services import read
 
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 TRANSITION = problems(400, 401, 403, 404, 409, 412, 413, 422)
@@ -103,8 +103,7 @@ class ProposalController(Controller):
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[ProposalOut]:
-        require_row_level(caller)
-        rows = await repo.list_page(
+        rows = await read.proposal_page(
             conn,
             caller,
             run_id=run_id,
@@ -114,7 +113,7 @@ class ProposalController(Controller):
             before_id=last_id(cursor),
             limit=limit + 1,
         )
-        return id_page(await workflow.load(conn, rows[:limit]), more=len(rows) > limit)
+        return id_page(rows[:limit], more=len(rows) > limit)
 
     @get(
         "/{proposal_id:int}",

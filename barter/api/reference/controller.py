@@ -10,10 +10,10 @@ from litestar.params import QueryParameter
 
 from barter.api.deps import Conn, provide_public_connection
 from barter.api.openapi import PUBLIC
-from barter.api.reference.schemas import CategoryOut, ItemOut, ProvinceOut, RegionOut
 from barter.api.schemas import ListOf
 from barter.domain.model import Region
-from barter.storage import reference as repo
+from barter.schemas.reference import CategoryOut, ItemOut, ProvinceOut, RegionOut
+from barter.services import read
 
 
 class ReferenceController(Controller):
@@ -23,7 +23,7 @@ class ReferenceController(Controller):
 
     @get("/regions", summary="The six regions of Thailand", responses=PUBLIC)
     async def regions(self, conn: Conn) -> ListOf[RegionOut]:
-        return ListOf([RegionOut(**dict(r)) for r in await repo.list_regions(conn)])
+        return ListOf(await read.regions(conn))
 
     @get("/provinces", summary="The 77 provinces, with centroids", responses=PUBLIC)
     async def provinces(
@@ -31,11 +31,11 @@ class ReferenceController(Controller):
         conn: Conn,
         region: Annotated[Region | None, QueryParameter(description="Only this region")] = None,
     ) -> ListOf[ProvinceOut]:
-        return ListOf([ProvinceOut(**dict(r)) for r in await repo.list_provinces(conn, region)])
+        return ListOf(await read.provinces(conn, region))
 
     @get("/categories", summary="Item categories", responses=PUBLIC)
     async def categories(self, conn: Conn) -> ListOf[CategoryOut]:
-        return ListOf([CategoryOut(**dict(r)) for r in await repo.list_categories(conn)])
+        return ListOf(await read.categories(conn))
 
     @get("/items", summary="The catalogue: items with units and reference values", responses=PUBLIC)
     async def items(
@@ -49,4 +49,4 @@ class ReferenceController(Controller):
             QueryParameter(max_length=100, description="Search Thai or English names, e.g. ข้าว or rice"),
         ] = None,
     ) -> ListOf[ItemOut]:
-        return ListOf([ItemOut(**dict(r)) for r in await repo.list_items(conn, category_id, q)])
+        return ListOf(await read.items(conn, category_id, q))

@@ -7,10 +7,9 @@ from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.openapi import problems
 from barter.api.period import Since, Until, check_period
-from barter.api.stats import service
-from barter.api.stats.schemas import ExchangeStats, SupplyDemand
 from barter.domain.model import Region
-from barter.storage.repos.stats import ExchangeGroupBy, GroupBy
+from barter.schemas.stats import ExchangeGroupBy, ExchangeStats, GroupBy, SupplyDemand
+from barter.services import stats as service
 
 
 class StatsController(Controller):
@@ -44,7 +43,8 @@ class StatsController(Controller):
         "/exchanges",
         summary="Proposals by state, values exchanged, cycle lengths, approval times and endings, per cell",
         description=(
-            "Proposals created in the period (`since`, `until`: Thai dates, both included), in one cell "
+            "Proposals created in the period (`since`, `until`: Thai dates, both included; `until` must not "
+            "be before `since`), in one cell "
             "(`group_by=all`), per region or per month of creation. Grants as for supply-demand: partners "
             "read the regions they are granted, coordinators theirs, admins everything; `region` narrows "
             "that (403 outside it). A proposal counts in every region it touches (and in the totals of "

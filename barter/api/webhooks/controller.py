@@ -18,8 +18,8 @@ from barter.api.http import (
 )
 from barter.api.openapi import problems
 from barter.api.schemas import ListOf, Page
-from barter.api.webhooks import service
-from barter.api.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
+from barter.schemas.webhooks import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
+from barter.services import webhooks as service
 
 DeliveryState = Literal["pending", "delivered", "failed", "cancelled"]
 

@@ -102,8 +102,11 @@ JOIN communities g ON g.id = t.giver_id
 JOIN communities r ON r.id = t.receiver_id
 
 -- name: plan_transfer_rows
-SELECT @@transfer_ref_columns@@, x.outcome, x.km, x.reason, x.detail
+SELECT @@transfer_ref_columns@@, x.outcome, x.km, x.reason, x.detail,
+       ARRAY[gp.region, rp.region] AS end_regions
 FROM plan_transfers x @@transfer_ref_joins@@
+JOIN provinces gp ON gp.code = g.province_code
+JOIN provinces rp ON rp.code = r.province_code
 WHERE x.plan_id = $1
 ORDER BY x.proposal_id, x.position, x.lot;
 

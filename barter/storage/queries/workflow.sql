@@ -1,10 +1,10 @@
 -- name: run_columns
-id, regions, status, settings, seed, requested_by, progress, message, engine_status, objective,
+id, regions, status, settings - 'seed' AS settings, (settings ->> 'seed')::integer AS seed, requested_by, progress, message, engine_status, objective,
 upper_bound, gap, counts, error, created_at, started_at, solved_at, finished_at, heartbeat_at
 
 -- name: insert_run
-INSERT INTO matching_runs (regions, settings, seed, requested_by)
-VALUES ($1, $2, $3, $4)
+INSERT INTO matching_runs (regions, settings, requested_by)
+VALUES ($1, $2, $3)
 RETURNING @@run_columns@@;
 
 -- name: get_run
@@ -174,13 +174,22 @@ WHERE ($1::bool OR p.regions && $2::text[] OR p.regions <@ $10::text[]
 ORDER BY p.id DESC
 LIMIT $9;
 
--- name: accept_participant
-UPDATE proposal_participants SET accepted_at = $3, accepted_by = $4
-WHERE proposal_id = $1 AND community_id = $2 AND accepted_at IS NULL;
-
--- name: insert_approval
-INSERT INTO proposal_approvals (proposal_id, region, approved_at, approved_by) VALUES ($1, $2, $3, $4)
-ON CONFLICT (proposal_id, region) DO NOTHING;
+-- name: record_answers
+-- Participants accept ($5) and regions approve ($6), and the proposal moves to $2 (its own status
+-- when this answer does not complete it): one statement, returning the proposal as it now is.
+WITH accepted AS (
+    UPDATE proposal_participants SET accepted_at = $3, accepted_by = $4
+    WHERE proposal_id = $1 AND community_id = ANY($5::bigint[]) AND accepted_at IS NULL
+), approved AS (
+    INSERT INTO proposal_approvals (proposal_id, region, approved_at, approved_by)
+    SELECT $1, region, $3, $4 FROM unnest($6::text[]) AS region
+    ON CONFLICT (proposal_id, region) DO NOTHING
+)
+UPDATE proposals p
+SET status = $2, updated_at = $3, version = p.version + 1,
+    approved_at = CASE WHEN $2 = 'approved' THEN $3 ELSE p.approved_at END
+WHERE p.id = $1
+RETURNING @@proposal_columns@@;
 
 -- name: set_proposal_status
 UPDATE proposals

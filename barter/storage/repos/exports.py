@@ -8,33 +8,17 @@ regions to read last (None: all), as decided by the caller's grant.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import asyncpg
 
 from barter.domain.access import Caller
-from barter.storage.repos.listings import Kind, ListingFilter, list_statement
+from barter.schemas.exports import ExchangeFilter
+from barter.schemas.listings import Kind, ListingFilter
+from barter.storage.repos.listings import list_statement
 from barter.storage.sql import query
 
 Statement = tuple[str, list[Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class ExchangeFilter:
-    """Filters of the proposal and ledger exports. `since`/`until` are Thai calendar dates, both
-    included: when a proposal was created, when a ledger entry was booked."""
-
-    region: str | None = None
-    status: str | None = None
-    """Proposals only: their current state."""
-    direction: str | None = None
-    """Ledger only: gave or received."""
-    run_id: int | None = None
-    community_id: int | None = None
-    since: date | None = None
-    until: date | None = None
 
 
 def listing_statement(kind: Kind, caller: Caller, flt: ListingFilter, regions: list[str] | None) -> Statement:

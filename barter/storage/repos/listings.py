@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import asyncpg
 
 from barter.domain.access import Caller
+from barter.schemas.listings import Kind, ListingFilter
 from barter.storage.repos import one
 from barter.storage.sql import contains_pattern, query
-
-Kind = Literal["offer", "need"]
 
 # sort name -> (column without alias, SQL type for the cursor value, direction)
 SORTS: dict[str, tuple[str, str, str]] = {
@@ -23,20 +21,6 @@ SORTS: dict[str, tuple[str, str, str]] = {
     "remaining": ("remaining", "numeric", "ASC"),
     "distance": ("distance_km", "float8", "ASC"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ListingFilter:
-    region: str | None = None
-    province_code: str | None = None
-    category_id: str | None = None
-    item_id: str | None = None
-    community_id: int | None = None
-    status: str = "open"
-    q: str | None = None
-    near_lat: float | None = None
-    near_lon: float | None = None
-    within_km: float | None = None
 
 
 def _alias(kind: Kind) -> str:

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
 import asyncpg
 
+from barter.domain.events import EVENT_TYPES, EventType
 from barter.storage.sql import query
 
-EventType = Literal[
-    "proposal.proposed",
-    "proposal.approved",
-    "proposal.rejected",
-    "proposal.completed",
-    "run.succeeded",
-    "run.failed",
-]
-EVENT_TYPES: tuple[EventType, ...] = (
-    "proposal.proposed",
-    "proposal.approved",
-    "proposal.rejected",
-    "proposal.completed",
-    "run.succeeded",
-    "run.failed",
-)
+__all__ = ["EVENT_TYPES", "EventType", "emit"]
 
 
 async def emit(

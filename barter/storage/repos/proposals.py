@@ -10,6 +10,7 @@ from decimal import Decimal
 import asyncpg
 
 from barter.domain.access import Caller
+from barter.storage.repos import one
 from barter.storage.sql import query
 
 
@@ -173,18 +174,20 @@ async def list_page(
     return rows
 
 
-async def accept(
-    conn: asyncpg.Connection, proposal_id: int, community_id: int, now: datetime, key_id: int
-) -> bool:
-    result: str = await conn.execute(query("accept_participant"), proposal_id, community_id, now, key_id)
-    return result.endswith(" 1")
-
-
-async def approve(
-    conn: asyncpg.Connection, proposal_id: int, region: str, now: datetime, key_id: int
-) -> bool:
-    result: str = await conn.execute(query("insert_approval"), proposal_id, region, now, key_id)
-    return result.endswith(" 1")
+async def record_answers(
+    conn: asyncpg.Connection,
+    proposal_id: int,
+    status: str,
+    now: datetime,
+    key_id: int,
+    *,
+    accept: Sequence[int] = (),
+    approve: Sequence[str] = (),
+) -> asyncpg.Record:
+    """Acceptances and approvals, and the proposal's new status, in one statement; the proposal after."""
+    return await one(
+        conn, query("record_answers"), proposal_id, status, now, key_id, list(accept), list(approve)
+    )
 
 
 async def set_status(

@@ -8,19 +8,17 @@ from typing import Any
 import asyncpg
 
 from barter.domain.access import Caller
-from barter.domain.snapshot import CommunityRow, ItemRow, NeedRow, OfferRow
+from barter.matching.snapshot import CommunityRow, ItemRow, NeedRow, OfferRow
 from barter.storage.repos import one
 from barter.storage.sql import query
 
 
 async def insert(
-    conn: asyncpg.Connection,
-    regions: list[str],
-    settings: dict[str, Any],
-    seed: int,
-    requested_by: int | None,
+    conn: asyncpg.Connection, regions: list[str], settings: dict[str, Any], requested_by: int | None
 ) -> asyncpg.Record:
-    return await one(conn, query("insert_run"), sorted(regions), settings, seed, requested_by)
+    """A queued run; `settings` are the whole engine settings, seed included (the row's `settings`
+    reads back without the seed, which is its own column of the result)."""
+    return await one(conn, query("insert_run"), sorted(regions), settings, requested_by)
 
 
 async def get(conn: asyncpg.Connection, run_id: int) -> asyncpg.Record | None:

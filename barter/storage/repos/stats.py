@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 import asyncpg
 
+from barter.schemas.stats import ExchangeGroupBy, GroupBy
 from barter.storage.sql import query
-
-GroupBy = Literal["region", "province", "category", "item", "month"]
 
 # group_by -> the cell's key, labels and order, from the columns of `supply_demand_listings`
 _CELLS: dict[str, str] = {
@@ -33,8 +31,6 @@ async def supply_demand(
     rows: list[asyncpg.Record] = await conn.fetch(query("supply_demand", cell=_CELLS[group_by]), regions)
     return rows
 
-
-ExchangeGroupBy = Literal["all", "region", "month"]
 
 # group_by -> the cell's key, labels and order, from the columns of `exchange_cells`
 _EXCHANGE_CELLS: dict[str, str] = {

@@ -11,10 +11,10 @@ from typing import Any, Literal
 import pytest
 
 from barter.domain.clock import SystemClock
-from barter.matching.logistics import THAI_TIME
+from barter.logistics import THAI_TIME
 from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
+from barter.services.proposals import create_all
 from barter.storage.repos import communities as communities_repo
-from barter.workflow.proposals import create_all
 from tests.world import ADMIN, World, world
 
 __all__ = ["Leg", "Towns", "exchange", "place", "towns", "world"]
@@ -106,8 +106,8 @@ async def exchange(w: World, legs: list[Leg], status: str = "approved") -> int:
     )
     kind: Literal["cycle", "chain"] = "cycle" if legs[-1].receiver["id"] == legs[0].giver["id"] else "chain"
     run_id = await w.db.fetchval(
-        "INSERT INTO matching_runs (regions, settings, seed, status) "
-        "VALUES ('{south}', '{}', 0, 'succeeded') RETURNING id"
+        "INSERT INTO matching_runs (regions, settings, status) "
+        "VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') RETURNING id"
     )
     async with w.db.transaction():
         made = await create_all(

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from barter.domain.access import Role
+from barter.domain.model import Region
+from barter.schemas.base import Input
+
+
+class KeyCreate(Input):
+    role: Role
+    regions: Annotated[list[Region], Meta(max_length=6)] = []
+    community_id: Annotated[int, Meta(ge=1, le=2**62)] | None = None
+    name: Annotated[str, Meta(max_length=200)] = ""
+    partner_detail: bool = False
+
+
+class KeyOut(msgspec.Struct):
+    id: int
+    name: str
+    role: str
+    regions: list[str]
+    community_id: int | None
+    partner_detail: bool
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str = ""

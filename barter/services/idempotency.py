@@ -1,0 +1,24 @@
+"""Idempotency keys: a retried request has one effect (reliability.md). The channel hashes the
+request and replays the stored response; this records both in the caller's transaction."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from barter.domain.access import Caller
+from barter.storage.repos import idempotency as repo
+
+
+async def claim(
+    conn: asyncpg.Connection, caller: Caller, key: str, method: str, path: str, request_hash: str
+) -> asyncpg.Record | None:
+    """None when this request now owns the caller's key; otherwise the stored record of the first
+    request (its hash, and its response once it finished)."""
+    return await repo.claim(conn, caller.key_id, key, method, path, request_hash)
+
+
+async def store(
+    conn: asyncpg.Connection, caller: Caller, key: str, status: int, body: bytes, headers: dict[str, str]
+) -> None:
+    """The response to replay for the caller's key, in the transaction of the effect."""
+    await repo.store(conn, caller.key_id, key, status, body, headers)

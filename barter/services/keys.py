@@ -1,0 +1,97 @@
+"""API keys: created by admins (or the `barter keys` command on the server), shown once, revocable."""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from barter.domain.access import Caller, require_role
+from barter.domain.errors import FieldError, NotFound, ValidationFailed
+from barter.domain.keys import generate_key
+from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut
+from barter.storage.repos import audit
+from barter.storage.repos import communities as communities_repo
+from barter.storage.repos import keys as repo
+
+
+def key_out(row: asyncpg.Record) -> KeyOut:
+    return KeyOut(**dict(row))
+
+
+async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, data: KeyCreate) -> KeyCreated:
+    """`caller` is None for the command line, which runs with the server's own authority."""
+    if caller is not None:
+        require_role(caller, "admin")
+    errors: list[FieldError] = []
+    if data.role == "coordinator" and not data.regions:
+        errors.append(FieldError("regions", "a coordinator key needs at least one region"))
+    if data.role in ("admin", "community") and data.regions:
+        errors.append(FieldError("regions", f"a {data.role} key takes no regions"))
+    if data.role == "community":
+        if data.community_id is None:
+            errors.append(FieldError("community_id", "a community key needs its community"))
+        elif await communities_repo.ref(conn, data.community_id) is None:
+            errors.append(FieldError("community_id", "no community with this id"))
+    elif data.community_id is not None:
+        errors.append(FieldError("community_id", "only community keys name a community"))
+    if data.partner_detail and data.role != "partner":
+        errors.append(FieldError("partner_detail", "only partner keys carry grants"))
+    if errors:
+        raise ValidationFailed(errors)
+    key = generate_key()
+    row = await repo.insert_key(
+        conn,
+        secret=secret,
+        key=key,
+        name=data.name,
+        role=data.role,
+        regions=list(data.regions),
+        community_id=data.community_id,
+        partner_detail=data.partner_detail,
+        created_by=None if caller is None else caller.key_id,
+    )
+    out = key_out(row)
+    await audit.record(
+        conn,
+        caller,
+        action="create",
+        entity="api_key",
+        entity_id=out.id,
+        community_id=out.community_id,
+        after=msgspec.to_builtins(out),
+    )
+    return KeyCreated(**msgspec.structs.asdict(out), key=key)
+
+
+async def authenticate(conn: asyncpg.Connection, secret: str, key: str) -> Caller | None:
+    """The caller a presented key stands for; None when it is unknown or revoked."""
+    return await repo.find_caller(conn, secret, key)
+
+
+async def list_keys(conn: asyncpg.Connection, caller: Caller | None) -> list[KeyOut]:
+    if caller is not None:
+        require_role(caller, "admin")
+    return [key_out(r) for r in await repo.list_keys(conn)]
+
+
+async def revoke(conn: asyncpg.Connection, caller: Caller | None, key_id: int) -> KeyOut:
+    if caller is not None:
+        require_role(caller, "admin")
+    before = await repo.get_key(conn, key_id)
+    if before is None:
+        raise NotFound("No key with that id")
+    row = await repo.revoke_key(conn, key_id)
+    assert row is not None
+    out = key_out(row)
+    if before["revoked_at"] is None:
+        await audit.record(
+            conn,
+            caller,
+            action="revoke",
+            entity="api_key",
+            entity_id=key_id,
+            community_id=out.community_id,
+            before=msgspec.to_builtins(key_out(before)),
+            after=msgspec.to_builtins(out),
+        )
+    return out

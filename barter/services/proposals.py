@@ -1,0 +1,503 @@
+"""Proposals: made from a run's exchanges, then moved by communities and coordinators.
+
+Every transition is one transaction (the caller's): the proposal row is locked first, then offers
+and needs in id order, so two transitions can never deadlock; a transition that does not apply
+answers 409 naming the current state; a retry of one that already took effect answers with the
+current state and changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import asyncpg
+import msgspec
+
+from barter.domain import geo
+from barter.domain.access import Caller
+from barter.domain.clock import Clock
+from barter.domain.errors import NotFound, StaleVersion
+from barter.domain.proposals import (
+    Action,
+    Decision,
+    Leg,
+    ProposalState,
+    Request,
+    Status,
+    TransitionConflict,
+    decide,
+    display_names,
+    expiry,
+    explain,
+)
+from barter.failpoints import failpoint
+from barter.matching.model import Exchange, Instance
+from barter.matching.snapshot import parse_key
+from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
+from barter.storage.repos import audit, logistics, outbox
+from barter.storage.repos import proposals as repo
+from barter.storage.sql import query
+
+
+def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return geo.great_circle_km(a[0], a[1], b[0], b[1])
+
+
+def floor4(quantity: float) -> float:
+    """Quantities are stored with 4 decimals; rounding down never holds more than the engine chose."""
+    return math.floor(quantity * 10_000 + 1e-6) / 10_000
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _out(row: Any, transfers: list[Any], participants: list[Any], approvals: list[Any]) -> ProposalOut:
+    accepted = {p["community_id"] for p in participants if p["accepted_at"] is not None}
+    approved = {a["region"] for a in approvals}
+    live = row["status"] in ("proposed", "approved", "in_transit")
+    received = {t["receiver_id"] for t in transfers if t["received_at"] is not None}
+    receivers = sorted({t["receiver_id"] for t in transfers})
+    pending = Pending(
+        accept=sorted(p["community_id"] for p in participants if p["community_id"] not in accepted)
+        if row["status"] == "proposed"
+        else [],
+        approve=sorted(set(row["regions"]) - approved) if row["status"] == "proposed" else [],
+        receive=[r for r in receivers if r not in received] if live and row["status"] != "proposed" else [],
+    )
+    values = {k: row[k] for k in row.keys() if k != "ended_by"}  # noqa: SIM118 (asyncpg Record)
+    return ProposalOut(
+        **values,
+        transfers=[TransferOut(**{k: t[k] for k in t.keys() if k != "proposal_id"}) for t in transfers],  # noqa: SIM118
+        participants=[
+            ParticipantOut(**{k: p[k] for k in p.keys() if k != "proposal_id"})  # noqa: SIM118
+            for p in participants
+        ],
+        approvals=[ApprovalOut(region=a["region"], approved_at=a["approved_at"]) for a in approvals],
+        pending=pending,
+    )
+
+
+async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> list[ProposalOut]:
+    ids = [r["id"] for r in rows]
+    transfers, participants, approvals = await repo.details(conn, ids)
+    by: dict[str, dict[int, list[Any]]] = {"t": {}, "p": {}, "a": {}}
+    for key, items in (("t", transfers), ("p", participants), ("a", approvals)):
+        for item in items:
+            by[key].setdefault(item["proposal_id"], []).append(item)
+    return [
+        _out(r, by["t"].get(r["id"], []), by["p"].get(r["id"], []), by["a"].get(r["id"], [])) for r in rows
+    ]
+
+
+def visible(caller: Caller, proposal: ProposalOut) -> bool:
+    if caller.is_admin:
+        return True
+    if caller.role == "coordinator":
+        return bool(caller.regions & set(proposal.regions))
+    if caller.role == "community":
+        return any(p.community_id == caller.community_id for p in proposal.participants)
+    # A partner's grant must cover every region of the proposal (as for webhooks).
+    return not caller.regions or set(proposal.regions) <= caller.regions
+
+
+async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:
+    row = await repo.get(conn, proposal_id)
+    if row is None:
+        raise NotFound("No proposal with that id")
+    (out,) = await load(conn, [row])
+    if not visible(caller, out):
+        raise NotFound("No proposal with that id")
+    return out
+
+
+# --- making proposals from a run -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    proposals: list[int]
+    dropped: int
+
+
+class _Dropped(Exception):
+    """Raised inside an exchange's savepoint to undo what it had held."""
+
+
+@dataclass
+class _Context:
+    run_id: int
+    instance: Instance
+    hold_until: datetime
+    now: datetime
+    road_factor: float
+    names: dict[int, tuple[str, str]]
+    regions: dict[int, str]
+    points: dict[int, tuple[float, float]]
+    items: dict[str, Any]
+    values: dict[str, float]
+
+
+async def create_all(
+    conn: asyncpg.Connection,
+    *,
+    run_id: int,
+    instance: Instance,
+    exchanges: Sequence[Exchange],
+    hold: timedelta,
+    clock: Clock,
+    road_factor: float,
+) -> Made:
+    """Each exchange becomes a proposal holding its quantities, or is dropped whole (its savepoint
+    rolled back) when the market moved since the snapshot and a quantity is no longer there."""
+    now = clock.now()
+    values = {i.id: i.value for i in instance.items}
+    ids = sorted({parse_key(c.id) for c in instance.communities})
+    names: dict[int, tuple[str, str]] = {}
+    regions: dict[int, str] = {}
+    for r in await conn.fetch(query("snapshot_names"), ids):
+        names[r["id"]] = display_names(r["name_th"], r["name_en"])
+        regions[r["id"]] = r["region"]
+    ctx = _Context(
+        run_id=run_id,
+        instance=instance,
+        hold_until=now + hold,
+        now=now,
+        road_factor=road_factor,
+        names=names,
+        regions=regions,
+        points={parse_key(c.id): (c.lat, c.lon) for c in instance.communities},
+        items={r["id"]: r for r in await conn.fetch(query("item_names"), sorted(values))},
+        values=values,
+    )
+    offer_of = {o.id: o for o in instance.offers}
+    need_of = {n.id: n for n in instance.needs}
+    made: list[int] = []
+    dropped = 0
+    for exchange in exchanges:
+        legs = []
+        for t in exchange.transfers:
+            offer, need = offer_of[t.offer], need_of[t.need]
+            legs.append(
+                (
+                    parse_key(t.offer),
+                    parse_key(t.need),
+                    parse_key(offer.community),
+                    parse_key(need.community),
+                    offer.item,
+                    floor4(t.quantity),
+                )
+            )
+        try:
+            async with conn.transaction():  # a savepoint inside the run's transaction
+                made.append(await _make_one(conn, ctx, exchange.kind, legs))
+        except _Dropped:
+            dropped += 1
+    return Made(made, dropped)
+
+
+async def _make_one(
+    conn: asyncpg.Connection, ctx: _Context, kind: str, legs: list[tuple[int, int, int, int, str, float]]
+) -> int:
+    if any(q <= 0 for *_, q in legs):
+        raise _Dropped
+    if not await repo.reserve(
+        conn, [(o, q) for o, _, _, _, _, q in legs], [(n, q) for _, n, _, _, _, q in legs]
+    ):
+        raise _Dropped
+    members = list(dict.fromkeys(c for leg in legs for c in (leg[2], leg[3])))
+    total = sum(q * ctx.values[item] for *_, item, q in legs)
+    proposal_id = await repo.insert_proposal(
+        conn,
+        run_id=ctx.run_id,
+        kind=kind,
+        regions=[ctx.regions[c] for c in members],
+        total_value=total,
+        hold_expires_at=ctx.hold_until,
+        now=ctx.now,
+    )
+    story = []
+    for position, (offer_id, need_id, giver, receiver, item, quantity) in enumerate(legs):
+        distance = great_circle_km(ctx.points[giver], ctx.points[receiver]) * ctx.road_factor
+        unit = ctx.items[item]["unit"]
+        await repo.insert_transfer(
+            conn,
+            proposal_id,
+            position,
+            offer_id=offer_id,
+            need_id=need_id,
+            giver_id=giver,
+            receiver_id=receiver,
+            item_id=item,
+            unit=unit,
+            quantity=quantity,
+            unit_value=ctx.values[item],
+            distance_km=round(distance, 1),
+        )
+        story.append(
+            Leg(giver, receiver, quantity, unit, ctx.items[item]["name_th"], ctx.items[item]["name_en"])
+        )
+    for community in members:
+        thai, english = explain(community, story, ctx.names, kind)
+        await repo.insert_participant(
+            conn,
+            proposal_id,
+            community,
+            region=ctx.regions[community],
+            gives_value=sum(q * ctx.values[i] for _, _, g, _, i, q in legs if g == community),
+            receives_value=sum(q * ctx.values[i] for _, _, _, r, i, q in legs if r == community),
+            explanation_th=thai,
+            explanation_en=english,
+        )
+    await outbox.emit(
+        conn,
+        "proposal.proposed",
+        [ctx.regions[c] for c in members],
+        {
+            "proposal_id": proposal_id,
+            "run_id": ctx.run_id,
+            "kind": kind,
+            "communities": members,
+            "total_value": round(total, 2),
+        },
+    )
+    return proposal_id
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The proposal after a transition; `conflict` when the request lost and its answer is 409
+    although the transaction must still commit (an expiry noticed on the way)."""
+
+    proposal: ProposalOut
+    conflict: TransitionConflict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A proposal as read once for a transition: its rows, and the answer they make."""
+
+    row: dict[str, Any]
+    transfers: list[asyncpg.Record]
+    participants: list[Any]
+    approvals: list[dict[str, Any]]
+    out: ProposalOut
+
+    def state(self, now: datetime) -> ProposalState:
+        p = self.out
+        return ProposalState(
+            status=cast(Status, p.status),
+            regions=tuple(p.regions),
+            members={x.community_id: x.region for x in p.participants},
+            accepted=frozenset(x.community_id for x in p.participants if x.accepted_at is not None),
+            approved=frozenset(a.region for a in p.approvals),
+            givers=frozenset(t.giver_id for t in p.transfers),
+            receivers=frozenset(t.receiver_id for t in p.transfers),
+            received=frozenset(t.receiver_id for t in p.transfers if t.received_at is not None),
+            reason=p.reason,
+            hold_expired=p.status == "proposed" and p.hold_expires_at <= now,
+        )
+
+
+def _assemble(
+    row: Any, transfers: list[asyncpg.Record], participants: list[Any], approvals: list[dict[str, Any]]
+) -> _Loaded:
+    values = {k: row[k] for k in _PROPOSAL_COLUMNS}
+    return _Loaded(
+        values, transfers, participants, approvals, _out(values, transfers, participants, approvals)
+    )
+
+
+_PROPOSAL_COLUMNS = (
+    "id", "run_id", "kind", "status", "regions", "total_value", "hold_expires_at", "reason", "ended_by",
+    "created_at", "updated_at", "approved_at", "dispatched_at", "completed_at", "ended_at", "version",
+)  # fmt: skip
+
+
+async def _locked(conn: asyncpg.Connection, caller: Caller, proposal_id: int, version: int | None) -> _Loaded:
+    """The proposal under its row lock, then its transfers, participants and approvals: four
+    statements. The details are read after the lock is granted, so they include what the
+    transaction that held it before committed (a statement sees what committed before it began)."""
+    row = await repo.get(conn, proposal_id, lock=True)
+    if row is None:
+        raise NotFound("No proposal with that id")
+    transfers, participants, approval_rows = await repo.details(conn, [proposal_id])
+    approvals = [{"region": a["region"], "approved_at": a["approved_at"]} for a in approval_rows]
+    loaded = _assemble(row, transfers, participants, approvals)
+    if not visible(caller, loaded.out):
+        raise NotFound("No proposal with that id")
+    if version is not None and loaded.out.version != version:
+        raise StaleVersion(f"The proposal changed since you read it (now version {loaded.out.version})")
+    return loaded
+
+
+async def _transfers(conn: asyncpg.Connection, proposal_id: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = (await repo.details(conn, [proposal_id]))[0]
+    return rows
+
+
+async def _record(
+    conn: asyncpg.Connection,
+    caller: Caller | None,
+    action: str,
+    before: ProposalOut,
+    after: ProposalOut,
+    *,
+    community_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    await audit.record(
+        conn,
+        caller,
+        action=action,
+        entity="proposal",
+        entity_id=before.id,
+        community_id=community_id,
+        region=before.regions[0] if len(before.regions) == 1 else None,
+        regions=before.regions,
+        before={"status": before.status, "version": before.version},
+        after={"status": after.status, "version": after.version},
+        reason=reason,
+    )
+
+
+async def _reload(conn: asyncpg.Connection, proposal_id: int) -> ProposalOut:
+    row = await repo.get(conn, proposal_id)
+    assert row is not None
+    (out,) = await load(conn, [row])
+    return out
+
+
+def _event(p: ProposalOut) -> dict[str, Any]:
+    return {
+        "proposal_id": p.id,
+        "run_id": p.run_id,
+        "status": p.status,
+        "kind": p.kind,
+        "regions": p.regions,
+        "communities": [x.community_id for x in p.participants],
+        "total_value": p.total_value,
+        "reason": p.reason,
+    }
+
+
+async def transition(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    proposal_id: int,
+    action: Action,
+    clock: Clock,
+    *,
+    community_id: int | None = None,
+    reason: str | None = None,
+    version: int | None = None,
+) -> Outcome:
+    """Move a proposal: load it once under its lock, let the pure state machine decide, apply the
+    decision, answer. In the caller's transaction; a retry of an applied request changes nothing."""
+    now = clock.now()
+    loaded = await _locked(conn, caller, proposal_id, version)
+    decision = decide(loaded.state(now), caller, Request(action, community_id, reason))
+    if decision.retry:
+        if decision.shipments_follow:
+            await _shipments_follow(conn, proposal_id, now)
+        return Outcome(loaded.out)
+    return Outcome(await _apply(conn, caller, loaded, decision, now), decision.conflict)
+
+
+async def _apply(
+    conn: asyncpg.Connection, caller: Caller | None, loaded: _Loaded, decision: Decision, now: datetime
+) -> ProposalOut:
+    """Write what `decision` says, in the caller's transaction, and build the answer once."""
+    before = loaded.out
+    actor = None if decision.system else caller
+    if decision.accept or decision.approve:
+        assert actor is not None
+        row = await repo.record_answers(
+            conn,
+            before.id,
+            decision.status,
+            now,
+            actor.key_id,
+            accept=decision.accept,
+            approve=decision.approve,
+        )
+        if decision.status == "approved":
+            failpoint("approve.before_commit")
+        at = now.astimezone(UTC)
+        participants = [
+            {**dict(p), "accepted_at": at} if p["community_id"] in decision.accept else p
+            for p in loaded.participants
+        ]
+        approvals = sorted(
+            loaded.approvals + [{"region": r, "approved_at": at} for r in decision.approve],
+            key=lambda a: str(a["region"]),
+        )
+        after = _assemble(row, loaded.transfers, participants, approvals).out
+    elif decision.receive:
+        assert actor is not None
+        for community in decision.receive:
+            await repo.mark_received(conn, before.id, community, now, actor.key_id)
+        if decision.deliver:
+            transfers = await _transfers(conn, before.id)
+            await repo.deliver(conn, transfers)
+            failpoint("complete.before_ledger")
+            await repo.write_ledger(conn, before.id, transfers, now)
+            await repo.set_status(conn, before.id, decision.status, now)
+        else:
+            await repo.touch(conn, before.id, now)
+        after = await _reload(conn, before.id)
+    else:
+        if decision.release:  # reject, decline, expire or cancel: the holds go back to the market
+            await repo.release(conn, loaded.transfers)
+        await repo.set_status(
+            conn,
+            before.id,
+            decision.status,
+            now,
+            reason=decision.reason if decision.release else None,
+            ended_by=actor.key_id if actor and decision.release else None,
+        )
+        after = await _reload(conn, before.id)
+    if decision.event is not None and decision.event != "proposal.rejected":
+        await outbox.emit(conn, decision.event, after.regions, _event(after))
+    await _record(
+        conn, actor, decision.audit, before, after, community_id=decision.community_id, reason=decision.reason
+    )
+    if decision.event == "proposal.rejected":
+        await outbox.emit(conn, decision.event, before.regions, _event(after))
+    if decision.shipments_follow:
+        await _shipments_follow(conn, before.id, now)
+    return after
+
+
+async def _shipments_follow(conn: asyncpg.Connection, proposal_id: int, now: datetime) -> None:
+    """The logistics hook: shipments carrying the proposal follow its new status, in this transaction
+    (on the road once all they carry is dispatched, delivered once all is completed)."""
+    await logistics.follow_proposal(conn, proposal_id, now)
+
+
+# --- expiry --------------------------------------------------------------------------------------
+
+
+async def expire_due(conn: asyncpg.Connection, clock: Clock, limit: int = 200) -> list[int]:
+    """Expire proposals whose hold ran out (in the caller's transaction; skips rows others hold)."""
+    now = clock.now()
+    expired = []
+    for proposal_id in await repo.due_expiries(conn, now, limit):
+        row = await repo.get(conn, proposal_id)
+        assert row is not None
+        transfers, participants, approvals = await repo.details(conn, [proposal_id])
+        loaded = _assemble(row, transfers, participants, [dict(a) for a in approvals])
+        await _apply(conn, None, loaded, expiry(loaded.state(now)), now)
+        expired.append(proposal_id)
+    return expired
+
+
+def as_json(proposal: ProposalOut) -> Any:
+    return msgspec.to_builtins(proposal)

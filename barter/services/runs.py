@@ -1,0 +1,115 @@
+"""Matching runs: start one over the caller's regions, read them back.
+
+`start_run` is the one way a run begins (JSON API, console, demo). It checks the caller's role and
+regions, resolves the settings (the run defaults, then the request's overrides), reserves the
+regions with the engine (one run per region at a time), and inserts the queued run in the caller's
+transaction. The channel starts the reserved run once that transaction has committed, and releases
+the reservation if it does not get that far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+import asyncpg
+import msgspec
+
+from barter.domain.access import Caller, require_role
+from barter.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from barter.domain.model import REGIONS
+from barter.matching.model import EngineSettings, SettingsError
+from barter.schemas.proposals import RunOut
+from barter.schemas.runs import RunRequest
+from barter.settings import Settings
+from barter.storage.repos import runs as repo
+
+# Great-circle kilometres times 1.3 is close to Thai road distances; files keep formats.md's 1.0.
+RUN_ROAD_FACTOR = 1.3
+
+
+class Reservation(Protocol):
+    """The engine's hold on a run's regions (barter.workflow.runner.Reservation)."""
+
+    async def mark(self, run_id: int) -> None: ...
+
+    async def release(self) -> None: ...
+
+
+R = TypeVar("R", bound=Reservation)
+R_co = TypeVar("R_co", bound=Reservation, covariant=True)
+
+
+class Engine(Protocol[R_co]):
+    """What starting a run needs of the background runner (barter.workflow.runner.Runner)."""
+
+    async def reserve(self, regions: list[str]) -> R_co: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StartedRun(Generic[R]):
+    run: RunOut
+    reservation: R
+    """Hand it to the runner's `start` once the transaction commits; `release` it otherwise."""
+
+
+def run_defaults(settings: Settings) -> EngineSettings:
+    """The settings of a run nobody overrode: the engine's, with Thai roads, and the operator's
+    time limit and seed."""
+    return EngineSettings(
+        road_factor=RUN_ROAD_FACTOR,
+        time_limit_s=settings.matching_time_limit_s,
+        seed=settings.matching_seed,
+    )
+
+
+def resolve_settings(defaults: EngineSettings, request: RunRequest) -> EngineSettings:
+    """`defaults` with the request's overrides, or a 422 naming the field."""
+    overrides = {k: v for k, v in msgspec.structs.asdict(request).items() if k != "regions"}
+    try:
+        return defaults.overridden(overrides)
+    except SettingsError as exc:  # the engine's own input error, a 422 at this edge
+        raise ValidationFailed([FieldError(exc.field, exc.message)]) from None
+
+
+def run_out(row: Any) -> RunOut:
+    return RunOut(**dict(row))
+
+
+def _can_see(caller: Caller, row: Any) -> bool:
+    return caller.is_admin or bool(caller.regions & set(row["regions"]))
+
+
+async def start_run(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    engine: Engine[R],
+    request: RunRequest,
+    defaults: EngineSettings,
+) -> StartedRun[R]:
+    """Queue a run over `request.regions` (default: all the caller covers) in the caller's
+    transaction. Coordinators for their regions, admins anywhere; 409 while one of the regions
+    has a run going."""
+    require_role(caller, "admin", "coordinator")
+    regions = sorted(request.regions or (REGIONS if caller.is_admin else caller.regions))
+    outside = [r for r in regions if not caller.covers_region(r)]
+    if outside:
+        raise Forbidden(f"Your key does not cover {', '.join(outside)}")
+    settings = resolve_settings(defaults, request)
+    reservation = await engine.reserve(regions)
+    try:
+        row = await repo.insert(conn, regions, msgspec.structs.asdict(settings), caller.key_id)
+        await reservation.mark(row["id"])
+    except BaseException:
+        await reservation.release()
+        raise
+    return StartedRun(run_out(row), reservation)
+
+
+async def get_run(conn: asyncpg.Connection, caller: Caller, run_id: int) -> RunOut:
+    """One run: status, progress, objective, bound, gap, counts, timings (its regions' coordinators)."""
+    require_role(caller, "admin", "coordinator")
+    row = await repo.get(conn, run_id)
+    if row is None or not _can_see(caller, row):
+        raise NotFound("No run with that id")
+    return run_out(row)

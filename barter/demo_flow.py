@@ -97,17 +97,43 @@ async def load_market(conn: asyncpg.Connection, secret: str) -> dict[str, str]:
                     "note": None,
                 },
             )
-        keys = {
-            "admin": (
-                await keys_service.create(conn, None, secret, KeyCreate(role="admin", name="demo admin"))
-            ).key
-        }
-        for region in REGIONS:
-            spec = KeyCreate(role="coordinator", regions=[region], name=f"demo coordinator, {region}")
-            keys[f"coordinator-{region}"] = (await keys_service.create(conn, None, secret, spec)).key
-        partner = KeyCreate(role="partner", name="demo partner (national, aggregates)")
-        keys["partner"] = (await keys_service.create(conn, None, secret, partner)).key
+        keys = await create_demo_keys(conn, secret)
         await conn.execute(query("record_reference_load"), "demo", "demo-2020")
+    return keys
+
+
+async def create_demo_keys(conn: asyncpg.Connection, secret: str) -> dict[str, str]:
+    """The demo's keys by name: an admin, a coordinator per region and a national partner."""
+    keys = {
+        "admin": (
+            await keys_service.create(conn, None, secret, KeyCreate(role="admin", name="demo admin"))
+        ).key
+    }
+    for region in REGIONS:
+        spec = KeyCreate(role="coordinator", regions=[region], name=f"demo coordinator, {region}")
+        keys[f"coordinator-{region}"] = (await keys_service.create(conn, None, secret, spec)).key
+    partner = KeyCreate(role="partner", name="demo partner (national, aggregates)")
+    keys["partner"] = (await keys_service.create(conn, None, secret, partner)).key
+    return keys
+
+
+async def renew_demo_keys(settings: Settings, *, write: Write) -> dict[str, str]:
+    """For `barter keys create --demo`: the demo market (made on first use) with a new set of keys,
+    written to its keys file in place of the old set."""
+    settings = ensure_secret(settings)
+    assert settings.secret is not None
+    await ensure_demo(settings, write=write)
+    database = await Database.open(settings)
+    try:
+        conn = await database.connect()
+        try:
+            async with conn.transaction():
+                keys = await create_demo_keys(conn, settings.secret)
+        finally:
+            await conn.close()
+    finally:
+        database.close()
+    (settings.data_dir / KEYS_FILE).write_text(json.dumps(keys, indent=1) + "\n", encoding="utf-8")
     return keys
 
 

@@ -47,10 +47,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Logistics plans computed at once, across all processes, and by one key.
     plan_concurrency: int = 2
     plan_per_key: int = 1
+    # LINE Official Account (Messaging API channel); without both, the LINE channel is off.
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base: str = "https://api.line.me"
+    # ThaiBulkSMS (API v2) for SMS notices; without key, secret and sender, SMS is off.
+    sms_api_key: str | None = None
+    sms_api_secret: str | None = None
+    sms_sender: str | None = None
+    sms_api_base: str = "https://api-v2.thaibulksms.com"
 
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.sms_api_key and self.sms_api_secret and self.sms_sender)
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:
@@ -129,6 +146,20 @@ def _secret(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    return raw or None
+
+
+def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.startswith(("https://", "http://")):
+        raise SettingsError(f"{name}: expected an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
 def _log_level(env: Mapping[str, str]) -> LogLevel:
     raw = env.get("BARTER_LOG_LEVEL", "info").strip().lower() or "info"
     for level in _LOG_LEVELS:
@@ -161,6 +192,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_limit_auth_failures=_int(env, "BARTER_RATE_LIMIT_AUTH_FAILURES", 20, 0, 10**6),
         plan_concurrency=_int(env, "BARTER_PLAN_CONCURRENCY", 2, 1, 16),
         plan_per_key=_int(env, "BARTER_PLAN_PER_KEY", 1, 1, 16),
+        line_channel_secret=_text(env, "BARTER_LINE_CHANNEL_SECRET"),
+        line_channel_access_token=_text(env, "BARTER_LINE_CHANNEL_ACCESS_TOKEN"),
+        line_api_base=_base_url(env, "BARTER_LINE_API_BASE", "https://api.line.me"),
+        sms_api_key=_text(env, "BARTER_SMS_API_KEY"),
+        sms_api_secret=_text(env, "BARTER_SMS_API_SECRET"),
+        sms_sender=_text(env, "BARTER_SMS_SENDER"),
+        sms_api_base=_base_url(env, "BARTER_SMS_API_BASE", "https://api-v2.thaibulksms.com"),
     )
 
 

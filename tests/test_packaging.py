@@ -22,7 +22,13 @@ def test_wheel_ships_migrations_queries_and_reference_data(tmp_path: Path) -> No
         assert f"barter/_db/migrations/{migration.name}" in names
     for sql in (ROOT / "barter" / "storage" / "queries").glob("*.sql"):
         assert f"barter/storage/queries/{sql.name}" in names
-    for data in ("provinces.json", "subdistricts.csv", "catalogue.json", "regions.json"):
+    for data in ("provinces.json", "subdistricts.csv", "catalogue.json", "regions.json", "map.json"):
         assert f"barter/reference/{data}" in names
+    # The console: templates, the Thai catalogue and every file it serves (no CDN to fall back on).
+    console = ROOT / "barter" / "console"
+    for folder in ("templates", "static", "locale"):
+        for path in (console / folder).rglob("*"):
+            if path.is_file():
+                assert path.relative_to(ROOT).as_posix() in names, path
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "barter = barter.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

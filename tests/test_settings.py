@@ -17,6 +17,21 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.port == 8000
     assert settings.log_level == "info"
     assert settings.data_dir == tmp_path / ".local" / "share" / "barter"
+    assert not settings.line_enabled
+    assert not settings.sms_enabled
+
+
+def test_line_and_sms_are_on_only_with_all_their_settings(tmp_path: Path) -> None:
+    base = {"HOME": str(tmp_path), "BARTER_LINE_CHANNEL_SECRET": "abc"}
+    assert not load_settings(base).line_enabled
+    line = load_settings(
+        {**base, "BARTER_LINE_CHANNEL_ACCESS_TOKEN": "tok", "BARTER_LINE_API_BASE": "http://127.0.0.1:9/"}
+    )
+    assert line.line_enabled
+    assert line.line_api_base == "http://127.0.0.1:9"
+    sms = {"HOME": str(tmp_path), "BARTER_SMS_API_KEY": "k", "BARTER_SMS_API_SECRET": "s"}
+    assert not load_settings(sms).sms_enabled
+    assert load_settings({**sms, "BARTER_SMS_SENDER": "BARTER"}).sms_enabled
 
 
 def test_values_are_read(tmp_path: Path) -> None:
@@ -49,6 +64,8 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("BARTER_LOG_LEVEL", "loud"),
         ("BARTER_HOLD_HOURS", "-1"),
         ("BARTER_ALLOW_PRIVATE_WEBHOOKS", "maybe"),
+        ("BARTER_LINE_API_BASE", "api.line.me"),
+        ("BARTER_SMS_API_BASE", "ftp://x"),
     ],
 )
 def test_invalid_setting_names_the_variable(name: str, value: str, tmp_path: Path) -> None:

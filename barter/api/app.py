@@ -19,13 +19,21 @@ from litestar.openapi.spec import Components, SecurityScheme
 from barter import __version__
 from barter.api.audit.controller import AuditController
 from barter.api.auth import provide_caller
+from barter.api.catalogue.controller import CatalogueController
 from barter.api.communities.controller import CommunityController
-from barter.api.deps import provide_connection, provide_idempotency, release_abandoned_connections
+from barter.api.deps import (
+    provide_connection,
+    provide_idempotency,
+    provide_public_connection,
+    release_abandoned_connections,
+)
 from barter.api.exports.controller import ExportController
 from barter.api.guards import guard_request
 from barter.api.health import health
 from barter.api.http import Replay, replay_handler
+from barter.api.imports.controller import ImportController
 from barter.api.keys.controller import KeyController
+from barter.api.line.controller import LineController, NoticeController
 from barter.api.listings.controller import NeedController, OfferController
 from barter.api.logistics.controller import (
     LogisticsPlanController,
@@ -40,6 +48,10 @@ from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunController
 from barter.api.stats.controller import StatsController
 from barter.api.webhooks.controller import WebhookController
+from barter.channels.line.client import LineHttpClient
+from barter.channels.line.webhook import line_webhook
+from barter.channels.notices import notices_from_settings
+from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
 from barter.services import ratelimit
 from barter.settings import Settings, ensure_secret
@@ -104,12 +116,22 @@ def create_app(
             app.state.database = database
             runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
             app.state.runner = runner
+            line = (
+                LineHttpClient(settings.line_channel_access_token, base_url=settings.line_api_base)
+                if settings.line_enabled and settings.line_channel_access_token
+                else None
+            )
+            app.state.line = line
             await runner.recover()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
+            relay_config = RelayConfig(allow_private=settings.allow_private_webhooks)
             relay_task = (
                 RelayTask(
                     Relay(
-                        database.connect, secret, RelayConfig(allow_private=settings.allow_private_webhooks)
+                        database.connect,
+                        secret,
+                        relay_config,
+                        notices_from_settings(settings, relay_config),
                     )
                 )
                 if relay
@@ -122,15 +144,20 @@ def create_app(
                 if relay_task is not None:
                     await relay_task.stop()
                 await runner.close()
+                if line is not None:
+                    await line.aclose()
                 await export_pool.close()
                 await pool.close()
         finally:
             database.close()
 
+    console = console_parts(settings, Provide(provide_public_connection))
     app = Litestar(
         route_handlers=[
+            *console.route_handlers,
             health,
             ReferenceController,
+            CatalogueController,
             CommunityController,
             OfferController,
             NeedController,
@@ -144,6 +171,10 @@ def create_app(
             WebhookController,
             LogisticsPlanController,
             ShipmentController,
+            LineController,
+            NoticeController,
+            ImportController,
+            line_webhook,
         ],
         dependencies={
             "conn": Provide(provide_connection),
@@ -156,12 +187,22 @@ def create_app(
         middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
+        template_config=console.template_config,
         openapi_config=OpenAPIConfig(
             title="barter",
             version=__version__,
             description="Moneyless trade for community networks: listings, matching, approval and logistics.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin()],
+            # The explorer's assets are served by the app itself: it works offline.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+                    favicon=f"<link rel='icon' type='image/png' href='{SWAGGER}/favicon-32x32.png'>",
+                ),
+                JsonRenderPlugin(),
+            ],
             components=Components(
                 security_schemes={
                     "BearerKey": SecurityScheme(

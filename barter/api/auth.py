@@ -19,7 +19,19 @@ from barter.domain.errors import Unauthorized
 from barter.domain.keys import well_formed
 from barter.services import keys
 
-PUBLIC_ROUTES = frozenset({"/health", "/v1/regions", "/v1/provinces", "/v1/categories", "/v1/items"})
+PUBLIC_ROUTES = frozenset(
+    {
+        "/health",
+        "/v1/regions",
+        "/v1/provinces",
+        "/v1/categories",
+        "/v1/items",
+        "/v1/imports/template.csv",
+        "/v1/imports/template.xlsx",
+    }
+)
+# Routes without a key that a platform signs instead; each refuses a request whose signature fails.
+SIGNED_ROUTES = frozenset({"/line/webhook"})
 SECURITY: list[dict[str, list[str]]] = [{"BearerKey": []}]
 
 

@@ -51,6 +51,14 @@ IfMatch = Annotated[
 IdPath = Annotated[int, PathParameter(ge=1, le=2**62, description="An id from this API")]
 """Path ids: bounded, so a number no row could have is a 422, not a database overflow."""
 
+ItemIdPath = Annotated[
+    str,
+    PathParameter(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A catalogue item id, such as rice-sticky"
+    ),
+]
+"""Catalogue item ids in a path: their shape is checked, so a NUL or a megabyte is a 4xx, not a 500."""
+
 OptionalIfMatch = Annotated[
     str | None,
     HeaderParameter(

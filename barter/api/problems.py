@@ -42,6 +42,45 @@ _STATUS_CODES: dict[int, tuple[str, str]] = {
 }
 
 
+# Titles in Thai for callers who ask for it (Accept-Language: th); `detail` stays in English.
+THAI_TITLES: dict[str, str] = {
+    "Bad request": "คำขอไม่ถูกต้อง",
+    "Malformed request": "รูปแบบคำขอไม่ถูกต้อง",
+    "Missing or invalid API key": "ไม่มีรหัส API หรือรหัสไม่ถูกต้อง",
+    "Not allowed for this role": "บทบาทนี้ไม่มีสิทธิ์ทำรายการนี้",
+    "Not found": "ไม่พบข้อมูล",
+    "Method not allowed": "ไม่รองรับวิธีการนี้",
+    "Not acceptable": "ไม่สามารถตอบในรูปแบบที่ขอได้",
+    "Conflict with the current state": "ขัดกับสถานะปัจจุบัน",
+    "The resource changed since it was read": "ข้อมูลเปลี่ยนไปหลังจากที่อ่าน",
+    "Request body too large": "เนื้อหาคำขอใหญ่เกินไป",
+    "Unsupported media type": "ไม่รองรับชนิดข้อมูลนี้",
+    "Invalid input": "ข้อมูลไม่ถูกต้อง",
+    "If-Match header required": "ต้องส่งส่วนหัว If-Match",
+    "Too many requests": "คำขอมากเกินไป",
+    "Internal server error": "ระบบขัดข้อง",
+    "Service unavailable": "ระบบไม่พร้อมให้บริการชั่วคราว",
+    "Resource busy": "ข้อมูลกำลังถูกแก้ไข",
+    "HTTP error": "ข้อผิดพลาด HTTP",
+}
+
+
+def wants_thai(request: Request[Any, Any, Any]) -> bool:
+    """The caller's most wanted language (Accept-Language, by weight) is Thai."""
+    best, best_q = "", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and q > best_q:
+            best, best_q = tag.lower(), q
+    return best.split("-")[0] == "th"
+
+
 def problem(
     request: Request[Any, Any, Any],
     status: int,
@@ -61,6 +100,9 @@ def problem(
     }
     if extra:
         body.update(extra)
+    if wants_thai(request) and title in THAI_TITLES:
+        body["title"] = THAI_TITLES[title]
+        headers = {**(headers or {}), "Content-Language": "th"}
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -13,7 +13,13 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("keys", help="create, list and revoke API keys")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="create a key; it is printed once, on the last line")
-    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--role", choices=ROLES, help="the key's role (required unless --demo)")
+    create.add_argument(
+        "--demo",
+        action="store_true",
+        help="new keys for the demo market of `barter serve --demo` (made on first use): "
+        "an admin, a coordinator per region and a partner",
+    )
     create.add_argument(
         "--region",
         action="append",
@@ -47,6 +53,15 @@ def run(args: argparse.Namespace) -> int:
     settings = ensure_secret(load_settings())
     assert settings.secret is not None
     secret = settings.secret
+    if args.action == "create" and args.demo:
+        from barter.demo_flow import demo_settings, renew_demo_keys
+
+        keys = asyncio.run(renew_demo_keys(demo_settings(settings), write=print))
+        for name, key in keys.items():
+            print(f"{name}\t{key}")
+        return 0
+    if args.action == "create" and args.role is None:
+        raise CommandError("give --role (or --demo for the demo's keys)")
 
     async def go() -> list[str]:
         database = await Database.open(settings)

@@ -1,4 +1,4 @@
-"""`barter relay`: deliver webhooks from the outbox, as its own process.
+"""`barter relay`: deliver webhooks and community notices (LINE, SMS) from the outbox, as its own process.
 
 `barter serve` already runs a relay in every process; run this to add delivery capacity, or to
 deliver when the API runs elsewhere. Any number may run at once (they skip each other's rows).
@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import logging
     import signal
 
+    from barter.channels.notices import notices_from_settings
     from barter.cli import CommandError
     from barter.settings import ensure_secret, load_settings
     from barter.storage.bootstrap import prepare_database
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         database = await Database.open(settings)
         try:
             await prepare_database(database)
-            relay = Relay(database.connect, secret, config)
+            relay = Relay(database.connect, secret, config, notices_from_settings(settings, config))
             try:
                 if args.once:
                     done = await relay.drain()

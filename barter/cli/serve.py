@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
             f"demo: try  curl -H 'Authorization: Bearer {keys['admin']}' http://{settings.host}:{settings.port}/v1/proposals"
         )
         print(f"demo: the API explorer is at http://{settings.host}:{settings.port}/schema")
+        print(f"demo: the coordinator console is at http://{settings.host}:{settings.port}/console/")
+        print(f"demo: sign in there as the South's coordinator with  {keys['coordinator-south']}")
+        print("demo: other keys (admin, a coordinator per region, partner): barter keys create --demo")
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

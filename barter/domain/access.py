@@ -13,6 +13,8 @@ from typing import Literal
 from barter.domain.errors import Forbidden, NotFound
 
 Role = Literal["admin", "coordinator", "community", "partner"]
+# The channel a write came through; the audit log records it ("via LINE").
+Via = Literal["api", "console", "line", "import"]
 ROLES: tuple[Role, ...] = ("admin", "coordinator", "community", "partner")
 
 
@@ -25,6 +27,7 @@ class Caller:
     regions: frozenset[str] = field(default_factory=frozenset)
     community_id: int | None = None
     partner_detail: bool = False
+    via: Via = "api"
 
     @property
     def is_admin(self) -> bool:

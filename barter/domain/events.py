@@ -1,4 +1,5 @@
-"""The events a partner may subscribe to (webhooks), written to the outbox with the change."""
+"""The events a partner or community may subscribe to (webhooks), written to the outbox with the change.
+Proposal events also become notices to the communities they name (LINE, SMS)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ EventType = Literal[
     "proposal.approved",
     "proposal.rejected",
     "proposal.completed",
+    "proposal.dispatched",
+    "proposal.expired",
+    "proposal.cancelled",
     "run.succeeded",
     "run.failed",
 ]

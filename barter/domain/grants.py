@@ -66,9 +66,9 @@ def require_detail(scope: ReadScope) -> None:
 
 
 def require_subscriber(caller: Caller) -> None:
-    """Webhooks are for partners, coordinators and admins."""
-    if caller.role == "community":
-        raise Forbidden("Community keys cannot subscribe to webhooks")
+    """Webhooks are for partners, coordinators, admins and communities (about their own exchanges)."""
+    if caller.role not in ("partner", "coordinator", "admin", "community"):
+        raise Forbidden("This key cannot subscribe to webhooks")
 
 
 def subscriber_data(data: Any, *, detail: bool) -> Any:

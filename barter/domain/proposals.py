@@ -102,7 +102,17 @@ class Decision:
     receive: tuple[int, ...] = ()
     release: bool = False
     deliver: bool = False
-    event: Literal["proposal.approved", "proposal.rejected", "proposal.completed"] | None = None
+    event: (
+        Literal[
+            "proposal.approved",
+            "proposal.rejected",
+            "proposal.completed",
+            "proposal.dispatched",
+            "proposal.expired",
+            "proposal.cancelled",
+        ]
+        | None
+    ) = None
     audit: str = ""
     community_id: int | None = None
     reason: str | None = None
@@ -190,7 +200,7 @@ def _dispatch(state: ProposalState, caller: Caller, request: Request) -> Decisio
     if state.status == "in_transit":
         return _retry(state, shipments_follow=True)
     require_applies("dispatch", state.status)
-    return Decision(status="in_transit", audit="dispatch", shipments_follow=True)
+    return Decision(status="in_transit", event="proposal.dispatched", audit="dispatch", shipments_follow=True)
 
 
 def _complete(state: ProposalState, caller: Caller, request: Request) -> Decision:
@@ -228,7 +238,11 @@ def _ended(
     return Decision(
         status=status,
         release=True,
-        event="proposal.rejected" if status == "rejected" else None,
+        event="proposal.rejected"
+        if status == "rejected"
+        else "proposal.cancelled"
+        if status == "cancelled"
+        else None,
         audit=audit,
         community_id=community_id,
         reason=request.reason,
@@ -252,7 +266,14 @@ HOLD_EXPIRED = "the hold expired"
 def expiry(state: ProposalState) -> Decision:
     """The system's expiry of a proposal whose hold ran out."""
     require_applies("expire", state.status)
-    return Decision(status="expired", release=True, audit="expire", reason=HOLD_EXPIRED, system=True)
+    return Decision(
+        status="expired",
+        release=True,
+        event="proposal.expired",
+        audit="expire",
+        reason=HOLD_EXPIRED,
+        system=True,
+    )
 
 
 def decide(state: ProposalState, caller: Caller, request: Request) -> Decision:
@@ -272,7 +293,8 @@ UNIT_EN = {"kg": "kg", "litre": "litres", "piece": "pieces", "pack": "packs"}
 
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """One transfer as the people in it would describe it."""
+    """One transfer as the people in it would describe it: what, how much, its reference value,
+    the need it fills, the road distance and a transport estimate (baht)."""
 
     giver: int
     receiver: int
@@ -280,59 +302,95 @@ class Leg:
     unit: str
     item_th: str
     item_en: str
+    value: float = 0.0
+    need_id: int | None = None
+    distance_km: float = 0.0
+    transport: float = 0.0
 
 
 def _amount(quantity: float) -> str:
     return f"{quantity:,.0f}" if abs(quantity - round(quantity)) < 1e-9 else f"{quantity:,.2f}".rstrip("0")
 
 
+def _baht(value: float) -> str:
+    return f"{value:,.0f}"
+
+
 def _what_en(leg: Leg) -> str:
-    return f"{_amount(leg.quantity)} {UNIT_EN.get(leg.unit, leg.unit)} {leg.item_en.lower()}"
+    return f"{_amount(leg.quantity)} {UNIT_EN.get(leg.unit, leg.unit)} of {leg.item_en.lower()}"
 
 
-def _give_en(leg: Leg, names: dict[int, tuple[str, str]]) -> str:
-    return f"{_what_en(leg)} to {names[leg.receiver][1]}"
-
-
-def _get_en(leg: Leg, names: dict[int, tuple[str, str]]) -> str:
-    return f"{_what_en(leg)} from {names[leg.giver][1]}"
-
-
-def _give_th(leg: Leg, names: dict[int, tuple[str, str]]) -> str:
-    return (
-        f"{leg.item_th} {_amount(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)} ให้{names[leg.receiver][0]}"
-    )
-
-
-def _get_th(leg: Leg, names: dict[int, tuple[str, str]]) -> str:
-    return f"{leg.item_th} {_amount(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)} จาก{names[leg.giver][0]}"
+def _what_th(leg: Leg) -> str:
+    return f"{leg.item_th} {_amount(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)}"
 
 
 def explain(
     community: int, legs: Sequence[Leg], names: dict[int, tuple[str, str]], kind: str
 ) -> tuple[str, str]:
-    """(Thai, English) for one community: what it gives to whom, what it receives from whom.
+    """(Thai, English) for one community: what it gives and receives with their reference values,
+    the balance, which of its needs it fills, the distance and a transport estimate; in a chain,
+    that it starts with the community's donation (or ends with one received).
 
     `names` maps community ids to (Thai name, English name), either falling back to the other.
     """
     gives = [leg for leg in legs if leg.giver == community]
     gets = [leg for leg in legs if leg.receiver == community]
-    en_parts, th_parts = [], []
-    if gives:
-        en_parts.append("you give " + " and ".join(_give_en(g, names) for g in gives))
-        th_parts.append("ชุมชนของคุณให้" + " และ".join(_give_th(g, names) for g in gives))
-    if gets:
-        en_parts.append("you receive " + " and ".join(_get_en(g, names) for g in gets))
-        th_parts.append("ได้รับ" + " และ".join(_get_th(g, names) for g in gets))
-    english = ", ".join(en_parts)
-    thai = " ".join(th_parts)
-    if kind == "chain" and gives and not gets:
-        english += " (a gift that starts this chain)"
-        thai += " (เป็นของขวัญที่เริ่มต้นห่วงโซ่นี้)"
-    elif kind == "chain" and gets and not gives:
-        english += " (the end of a gift chain: nothing is asked back)"
-        thai += " (ปลายห่วงโซ่ของขวัญ ไม่ต้องให้อะไรตอบแทน)"
-    return thai, english[:1].upper() + english[1:]
+    en: list[str] = []
+    th: list[str] = []
+    give_en = " and ".join(
+        f"{_what_en(g)} (worth about {_baht(g.value)} baht) to {names[g.receiver][1]}" for g in gives
+    )
+    give_th = " และ".join(
+        f"{_what_th(g)} (มูลค่าประมาณ {_baht(g.value)} บาท) แก่{names[g.receiver][0]}" for g in gives
+    )
+    get_en = " and ".join(f"{_what_en(g)} ({_baht(g.value)} baht) from {names[g.giver][1]}" for g in gets)
+    get_th = " และ".join(f"{_what_th(g)} ({_baht(g.value)} บาท) จาก{names[g.giver][0]}" for g in gets)
+    if gives and gets:
+        en.append(f"You give {give_en} and receive {get_en}.")
+        th.append(f"คุณให้{give_th} และได้รับ{get_th}")
+        given, received = sum(g.value for g in gives), sum(g.value for g in gets)
+        difference = received - given
+        if abs(difference) < 0.5:
+            en.append("The values balance.")
+            th.append("มูลค่าที่ให้และที่ได้รับเท่ากัน")
+        elif difference > 0:
+            en.append(f"You receive about {_baht(difference)} baht more than you give.")
+            th.append(f"คุณได้รับมากกว่าที่ให้ประมาณ {_baht(difference)} บาท")
+        else:
+            en.append(f"You give about {_baht(-difference)} baht more than you receive.")
+            th.append(f"คุณให้มากกว่าที่ได้รับประมาณ {_baht(-difference)} บาท")
+    elif gives:
+        if kind == "chain":
+            en.append(
+                f"This exchange starts with your donation: you give {give_en}, and nothing is asked back."
+            )
+            th.append(f"การแลกเปลี่ยนนี้เริ่มต้นจากการบริจาคของคุณ: คุณให้{give_th} โดยไม่ต้องรับสิ่งใดตอบแทน")
+        else:
+            en.append(f"You give {give_en}.")
+            th.append(f"คุณให้{give_th}")
+    elif gets:
+        en.append(f"You receive {get_en}.")
+        th.append(f"คุณได้รับ{get_th}")
+        if kind == "chain":
+            en.append("It comes from a chain started by a donation: nothing is asked back.")
+            th.append("มาจากห่วงโซ่ที่เริ่มต้นด้วยการบริจาค ไม่ต้องให้สิ่งใดตอบแทน")
+    for g in gets:
+        if g.need_id is not None:
+            en.append(f"It fills your need for {g.item_en.lower()} (need {g.need_id}).")
+            th.append(f"ตรงกับความต้องการ{g.item_th}ของคุณ (รายการที่ {g.need_id})")
+    mine = gives + gets
+    if mine:
+        km = sum(leg.distance_km for leg in mine)
+        cost = sum(leg.transport for leg in mine)
+        en.append(
+            f"Distance about {_amount(round(km))} km by road; transport about {_baht(cost)} baht "
+            "if each load goes alone by the cheapest suitable vehicle."
+        )
+        th.append(
+            f"ระยะทางประมาณ {_amount(round(km))} กม. ค่าขนส่งประมาณ {_baht(cost)} บาท "
+            "หากส่งแยกแต่ละเที่ยวด้วยรถที่ถูกที่สุด"
+        )
+    return " ".join(th), " ".join(en)
 
 
 def display_names(name_th: str | None, name_en: str | None) -> tuple[str, str]:

@@ -88,6 +88,15 @@ class Item(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     unit: str = "unit"
     value: Positive
     kg_per_unit: NonNegative = 1.0
+    # transfers of this item are whole multiples of it (1: it comes whole); None: any amount
+    step: Positive | None = None
+
+
+class MinRatio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An offer's term: at least `ratio` units of `item` for each unit given."""
+
+    item: Id
+    ratio: Positive
 
 
 class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -97,6 +106,8 @@ class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     quantity: NonNegative
     min_lot: NonNegative = 0.0
     gift: bool = False
+    own_value: Positive | None = None  # the community's own value per unit (data; not yet balanced on)
+    min_ratio: MinRatio | None = None  # (data; not yet enforced by the engine)
 
 
 class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -109,6 +120,7 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     min_lot: NonNegative = 0.0
     priority: NonNegative = 1.0
     max_distance_km: NonNegative | None = None
+    own_value: Positive | None = None  # (data; not yet balanced on)
 
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

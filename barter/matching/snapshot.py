@@ -3,6 +3,8 @@
 Pure: rows in, `Instance` out. Ids become `c12`, `o345`, `n678`. Categories are qualified by unit
 (`fish-seafood:kg`), so a need for 10 kg of seafood is never met by litres of fish sauce. A need
 priority of 1 to 5 (5 = most urgent) becomes an objective weight of priority / 3 (default 1.0).
+Each item's quantity step and each listing's own terms (own value, minimum ratio) pass through as
+data; the engine does not use them yet (rounding to steps and balancing by own terms come with it).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from barter.matching.model import Community, Instance, Item, Need, Offer, Settings
+from barter.matching.model import Community, Instance, Item, MinRatio, Need, Offer, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class ItemRow:
     unit: str
     value: float
     kg_per_unit: float
+    quantity_step: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,9 @@ class OfferRow:
     remaining: float
     min_lot: float
     gift: bool
+    own_value: float | None = None
+    min_ratio_item_id: str | None = None
+    min_ratio: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,7 @@ class NeedRow:
     min_lot: float
     priority: int
     max_distance_km: float | None
+    own_value: float | None = None
 
 
 def community_key(community_id: int) -> str:
@@ -90,6 +97,10 @@ def build_instance(
             quantity=o.remaining,
             min_lot=min(o.min_lot, o.remaining),
             gift=o.gift,
+            own_value=o.own_value,
+            min_ratio=None
+            if o.min_ratio is None
+            else MinRatio(item=o.min_ratio_item_id or "", ratio=o.min_ratio),
         )
         for o in offers
         if o.remaining > 0
@@ -114,6 +125,7 @@ def build_instance(
                 min_lot=min(n.min_lot, n.remaining),
                 priority=priority_weight(n.priority),
                 max_distance_km=n.max_distance_km,
+                own_value=n.own_value,
             )
         )
     used = {o.community for o in engine_offers} | {n.community for n in engine_needs}
@@ -131,6 +143,7 @@ def build_instance(
                 unit=i.unit,
                 value=i.value,
                 kg_per_unit=i.kg_per_unit,
+                step=i.quantity_step,
             )
             for i in items
         ],

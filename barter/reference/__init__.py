@@ -36,6 +36,9 @@ class CatalogueItem(msgspec.Struct, frozen=True):
     kg_per_unit: float
     shelf_life_days: int
     reference_value: float
+    quantity_step: float  # listings and transfers are multiples of it (1: the goods come whole)
+    # Other Thai names people use for the item (ข้าวสาร for white rice); read by the LINE parser.
+    synonyms_th: tuple[str, ...] = ()
 
 
 @cache
@@ -48,3 +51,30 @@ def load_provinces() -> tuple[Province, ...]:
 def load_catalogue() -> tuple[CatalogueItem, ...]:
     raw: dict[str, list[dict[str, Any]]] = json.loads((DIR / "catalogue.json").read_text(encoding="utf-8"))
     return tuple(msgspec.convert(i, CatalogueItem) for i in raw["items"])
+
+
+class Subdistrict(msgspec.Struct, frozen=True):
+    code: str
+    province_code: str
+    name_th: str
+    name_en: str
+    lat: float | None
+    lon: float | None
+
+
+@cache
+def load_subdistricts() -> tuple[Subdistrict, ...]:
+    import csv
+
+    with (DIR / "subdistricts.csv").open(encoding="utf-8") as f:
+        return tuple(
+            Subdistrict(
+                code=row["code"],
+                province_code=row["province_code"],
+                name_th=row["name_th"],
+                name_en=row["name_en"],
+                lat=float(row["lat"]) if row["lat"] else None,
+                lon=float(row["lon"]) if row["lon"] else None,
+            )
+            for row in csv.DictReader(f)
+        )

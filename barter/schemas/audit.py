@@ -13,6 +13,7 @@ class AuditEntry(msgspec.Struct):
     at: datetime
     actor_key_id: int | None
     actor_role: str
+    via: str  # api, console, line, import or system
     action: str
     entity: str
     entity_id: str

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -7,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from barter.domain.units import INPUT_UNITS
+from barter.domain.units import ALIASES, INPUT_UNITS
 from barter.schemas.base import Input
 
 Quantity = Annotated[float, Meta(gt=0, le=1e9, description="In the item's unit (or g/ml, converted)")]
@@ -16,8 +17,25 @@ Note = Annotated[str, Meta(max_length=1000)]
 Id = Annotated[int, Meta(ge=1, le=2**62)]
 Slug = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
 InputUnit = Annotated[
-    str, Meta(pattern="^(" + "|".join(INPUT_UNITS) + ")$", description="kg, g, litre, l, ml, piece, pack")
+    str,
+    Meta(
+        pattern=r"^\s*("
+        + "|".join(re.escape(u) for u in sorted({*INPUT_UNITS, *ALIASES}, key=len, reverse=True))
+        + r")\s*$",
+        description="kg, g, litre, l, ml, piece, pack, or as written in Thai: กก., กิโล, กิโลกรัม, กรัม, ลิตร, "
+        "ชิ้น, ถุง, แพ็ค, ถาด",
+    ),
 ]
+OwnValue = Annotated[float, Meta(gt=0, le=1e7, description="The community's own value per unit, in baht")]
+MinRatio = Annotated[
+    float,
+    Meta(gt=0, le=1e4, description="At least this many units of min_ratio_item_id for each unit of this"),
+]
+Calendar = Annotated[
+    Literal["gregorian", "buddhist"],
+    Meta(description="The era of the dates given: buddhist (2570 = 2027) or gregorian (the default)"),
+]
+Every = Literal["week", "month"]
 
 
 class OfferCreate(Input):
@@ -36,6 +54,13 @@ class OfferCreate(Input):
     available_until: date | None = None
     gift: bool = False
     note: Note | None = None
+    own_value: OwnValue | None = None
+    min_ratio_item_id: Slug | None = None
+    min_ratio: MinRatio | None = None
+    recur_every: Every | None = None
+    recur_quantity: Quantity | None = None
+    recur_until: date | None = None
+    calendar: Calendar = "gregorian"
 
 
 class OfferPatch(Input):
@@ -53,6 +78,10 @@ class OfferPatch(Input):
     available_until: date | UnsetType | None = UNSET
     gift: bool | UnsetType = UNSET
     note: Note | UnsetType | None = UNSET
+    own_value: OwnValue | UnsetType | None = UNSET
+    min_ratio_item_id: Slug | UnsetType | None = UNSET
+    min_ratio: MinRatio | UnsetType | None = UNSET
+    calendar: Calendar = "gregorian"
 
 
 class OfferOut(msgspec.Struct):
@@ -81,6 +110,14 @@ class OfferOut(msgspec.Struct):
     updated_at: datetime
     version: int
     distance_km: float | None = None
+    own_value: float | None = None
+    min_ratio_item_id: str | None = None
+    min_ratio: float | None = None
+    quantity_step: float | None = None
+    recur_every: str | None = None
+    recur_quantity: float | None = None
+    recur_until: date | None = None
+    recur_next: date | None = None
 
 
 class NeedCreate(Input):
@@ -101,6 +138,8 @@ class NeedCreate(Input):
     priority: Annotated[int, Meta(ge=1, le=5, description="5 = most urgent (food security)")] = 3
     max_distance_km: Annotated[float, Meta(gt=0, le=5000)] | None = None
     note: Note | None = None
+    own_value: OwnValue | None = None
+    calendar: Calendar = "gregorian"
 
 
 class NeedPatch(Input):
@@ -118,6 +157,8 @@ class NeedPatch(Input):
     priority: Annotated[int, Meta(ge=1, le=5)] | UnsetType = UNSET
     max_distance_km: Annotated[float, Meta(gt=0, le=5000)] | UnsetType | None = UNSET
     note: Note | UnsetType | None = UNSET
+    own_value: OwnValue | UnsetType | None = UNSET
+    calendar: Calendar = "gregorian"
 
 
 class NeedOut(msgspec.Struct):
@@ -147,6 +188,8 @@ class NeedOut(msgspec.Struct):
     updated_at: datetime
     version: int
     distance_km: float | None = None
+    own_value: float | None = None
+    quantity_step: float | None = None
 
 
 Kind = Literal["offer", "need"]

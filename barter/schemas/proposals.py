@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import Meta
+
+from barter.schemas.base import Input
+
+Condition = Literal["good", "short", "spoiled"]
 
 
 class TransferOut(msgspec.Struct):
@@ -23,6 +28,10 @@ class TransferOut(msgspec.Struct):
     value: float
     distance_km: float
     received_at: datetime | None
+    received_quantity: float | None = None
+    condition: str | None = None
+    receipt_note: str | None = None
+    photo_ref: str | None = None
 
 
 class ParticipantOut(msgspec.Struct):
@@ -105,6 +114,8 @@ class AccountLine(msgspec.Struct):
     received_quantity: float
     received_value: float
     exchanges: int
+    planned_gave_quantity: float = 0.0
+    planned_received_quantity: float = 0.0
 
 
 class AccountTotals(msgspec.Struct):
@@ -119,3 +130,44 @@ class AccountOut(msgspec.Struct):
     lines: list[AccountLine]
     by_item: list[AccountLine]
     totals: AccountTotals
+
+
+class Receipt(Input):
+    """What arrived on one transfer of the exchange (by its position)."""
+
+    position: Annotated[int, Meta(ge=0, le=1000)]
+    quantity: Annotated[float, Meta(ge=0, le=1e9, description="Received, in the transfer's unit")]
+    condition: Condition | None = None
+    note: Annotated[str, Meta(max_length=1000)] | None = None
+    photo_ref: (
+        Annotated[str, Meta(min_length=1, max_length=500, description="A photo's id or URL")] | None
+    ) = None
+
+
+class DisputeOut(msgspec.Struct):
+    id: int
+    proposal_id: int
+    position: int
+    giver_id: int
+    receiver_id: int
+    regions: list[str]
+    item_id: str
+    item_name_th: str
+    item_name_en: str
+    unit: str
+    planned: float
+    received: float
+    shortfall: float
+    condition: str
+    note: str | None
+    photo_ref: str | None
+    status: str
+    resolution_note: str | None
+    resolved_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class DisputeResolve(Input):
+    resolution: Literal["accept", "make_up"]
+    note: Annotated[str, Meta(max_length=1000)] | None = None

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 import msgspec
+from msgspec import Meta
+
+from barter.domain.model import Region
+from barter.schemas.base import Input
 
 
 class RegionOut(msgspec.Struct):
@@ -35,9 +42,43 @@ class ItemOut(msgspec.Struct):
     kg_per_unit: float
     shelf_life_days: int
     reference_value: float
+    quantity_step: float = 0.0001
+    version: int = 1
 
 
 class Health(msgspec.Struct):
     status: str
     database: str
     version: str
+
+
+class ValueSet(Input):
+    """A reference value in baht per unit: national (no region; admins) or for one region."""
+
+    value: Annotated[float, Meta(gt=0, le=1e7)]
+    region: Region | None = None
+    reason: Annotated[str, Meta(max_length=500)] | None = None
+
+
+class ValueChange(msgspec.Struct):
+    item_id: str
+    region: str | None
+    value: float
+    version: int
+    reason: str | None
+    at: datetime
+
+
+class RegionValue(msgspec.Struct):
+    region: str
+    value: float
+    version: int
+    updated_at: datetime
+
+
+class ItemValues(msgspec.Struct):
+    item_id: str
+    reference_value: float
+    version: int
+    regions: list[RegionValue]
+    changes: list[ValueChange]

@@ -142,6 +142,8 @@ async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -
                 received_quantity=total.received_quantity + line.received_quantity,
                 received_value=total.received_value + line.received_value,
                 exchanges=total.exchanges + line.exchanges,
+                planned_gave_quantity=total.planned_gave_quantity + line.planned_gave_quantity,
+                planned_received_quantity=total.planned_received_quantity + line.planned_received_quantity,
             )
     gave = round(sum(line.gave_value for line in lines), 2)
     received = round(sum(line.received_value for line in lines), 2)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, CommunityRef, require_acts_for
+from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
-from barter.domain.units import canonical_unit, to_catalogue_unit
+from barter.domain.thaidate import from_era
+from barter.domain.units import canonical_unit, normalise_unit, off_step, to_catalogue_unit
 from barter.schemas.listings import Kind, NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.storage import reference
 from barter.storage.repos import audit
@@ -37,7 +40,13 @@ SMALLEST_QUANTITY = 0.0001
 def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | None, expected: str) -> float:
     converted = quantity if unit is None else to_catalogue_unit(quantity, unit, expected)  # type: ignore[arg-type]
     if converted is None:
-        errors.append(FieldError("unit", f"must be {expected} or convertible to it"))
+        if field == "quantity":  # one message for the unit, not one per amount
+            known = unit is not None and normalise_unit(unit) is not None
+            errors.append(
+                FieldError(
+                    "unit", f"must be {expected} or convertible to it" if known else f"unknown unit {unit!r}"
+                )
+            )
         return quantity
     if field == "quantity" and round(converted, 4) < SMALLEST_QUANTITY:
         errors.append(
@@ -46,9 +55,55 @@ def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | 
     return converted
 
 
-def _check_amounts(errors: list[FieldError], quantity: float, min_lot: float) -> None:
+def _check_amounts(
+    errors: list[FieldError], quantity: float, min_lot: float, step: float | None = None
+) -> None:
     if min_lot > quantity:
         errors.append(FieldError("min_lot", "must not exceed quantity"))
+    if step is not None and off_step(quantity, step):  # (a min lot is a bound, not an amount that moves)
+        whole = "whole units" if step == 1 else f"steps of {step:g}"
+        message = f"this item comes in {whole}: {quantity:g} is not a multiple of {step:g}"
+        errors.append(FieldError("quantity", message))
+
+
+def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Dates given in the Buddhist era (calendar=buddhist) stored in the Gregorian one; a Gregorian
+    date with a Buddhist-era year is refused, never stored 543 years off."""
+    for field in fields:
+        value = values.get(field)
+        if isinstance(value, date):
+            converted, problem = from_era(value, calendar)
+            if problem:
+                errors.append(FieldError(field, problem))
+            values[field] = converted
+
+
+async def _terms(
+    conn: asyncpg.Connection, errors: list[FieldError], item_id: str, values: dict[str, Any]
+) -> None:
+    """A minimum-ratio term names another catalogue item and a ratio, both or neither."""
+    ratio_item, ratio = values.get("min_ratio_item_id"), values.get("min_ratio")
+    if (ratio_item is None) != (ratio is None):
+        missing = "min_ratio" if ratio is None else "min_ratio_item_id"
+        errors.append(FieldError(missing, "min_ratio_item_id and min_ratio go together"))
+    elif ratio_item is not None:
+        if ratio_item == item_id:
+            errors.append(FieldError("min_ratio_item_id", "must be another item than the one offered"))
+        elif await reference.get_item(conn, ratio_item) is None:
+            errors.append(FieldError("min_ratio_item_id", "no item with this id"))
+
+
+def _recurrence(errors: list[FieldError], values: dict[str, Any]) -> None:
+    every, amount, until = values.get("recur_every"), values.get("recur_quantity"), values.get("recur_until")
+    if (every is None) != (amount is None):
+        errors.append(
+            FieldError(
+                "recur_quantity" if amount is None else "recur_every",
+                "recur_every and recur_quantity go together",
+            )
+        )
+    if until is not None and every is None:
+        errors.append(FieldError("recur_until", "needs recur_every and recur_quantity"))
 
 
 def _check_dates(errors: list[FieldError], start: date | None, end: date | None) -> None:
@@ -112,10 +167,20 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
     if item is None:
         raise ValidationFailed([FieldError("item_id", "no item with this id")])
     errors: list[FieldError] = []
+    terms = msgspec.structs.asdict(data)
+    _dates(errors, data.calendar, terms, ("available_from", "available_until", "recur_until"))
     quantity = _convert(errors, "quantity", data.quantity, data.unit, item["unit"])
     min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, item["unit"])
-    _check_amounts(errors, quantity, min_lot)
-    _check_dates(errors, data.available_from, data.available_until)
+    if data.recur_quantity is not None:
+        terms["recur_quantity"] = _convert(
+            errors, "recur_quantity", data.recur_quantity, data.unit, item["unit"]
+        )
+    _check_amounts(errors, quantity, min_lot, item["quantity_step"])
+    if terms["recur_quantity"] is not None and off_step(terms["recur_quantity"], item["quantity_step"]):
+        errors.append(FieldError("recur_quantity", f"must be a multiple of {item['quantity_step']:g}"))
+    _check_dates(errors, terms["available_from"], terms["available_until"])
+    await _terms(conn, errors, data.item_id, terms)
+    _recurrence(errors, terms)
     if errors:
         raise ValidationFailed(errors)
     row = await repo.insert_offer(
@@ -124,10 +189,11 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
         item_id=data.item_id,
         quantity=quantity,
         min_lot=min_lot,
-        available_from=data.available_from,
-        available_until=data.available_until,
+        available_from=terms["available_from"],
+        available_until=terms["available_until"],
         gift=data.gift,
         note=data.note,
+        terms=terms,
     )
     out = offer_out(row)
     await _audit(conn, caller, "create", "offer", out)
@@ -138,8 +204,15 @@ async def update_offer(
     conn: asyncpg.Connection, caller: Caller, offer_id: int, version: int | None, data: OfferPatch
 ) -> OfferOut:
     row = await _locked_for_write(conn, caller, "offer", offer_id, version)
-    keys = ("item_id", "quantity", "min_lot", "available_from", "available_until", "gift", "note", "status")
+    keys = (
+        "item_id", "quantity", "min_lot", "available_from", "available_until", "gift", "note", "status",
+        "own_value", "min_ratio_item_id", "min_ratio",
+    )  # fmt: skip
     values = _patched(row, "offer", keys, data)
+    errors: list[FieldError] = []
+    await _terms(conn, errors, row["item_id"], values)
+    if errors:
+        raise ValidationFailed(errors)
     out = offer_out(await repo.update_offer(conn, offer_id, values))
     await _audit(conn, caller, "update", "offer", out, offer_out(row))
     return out
@@ -151,12 +224,15 @@ def _patched(row: asyncpg.Record, kind: Kind, keys: tuple[str, ...], data: msgsp
         raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     unit = changes.pop("unit", None)
-    values: dict[str, Any] = {**{k: row[k] for k in keys}, **changes}
+    calendar = changes.pop("calendar", "gregorian")
     errors: list[FieldError] = []
+    _dates(errors, calendar, changes, ("available_from", "available_until", "needed_by"))
+    values: dict[str, Any] = {**{k: row[k] for k in keys}, **changes}
     for field in ("quantity", "min_lot"):
         if field in changes:
             values[field] = _convert(errors, field, changes[field], unit, row["unit"])
-    _check_amounts(errors, values["quantity"], values["min_lot"])
+    step = row["quantity_step"]
+    _check_amounts(errors, values["quantity"], values["min_lot"], step)
     if "available_from" in values:
         _check_dates(errors, values["available_from"], values["available_until"])
     if errors:
@@ -181,6 +257,9 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
         errors.append(FieldError("item_id", "give exactly one of item_id, category_id, accept_offer_ids"))
         return None
     given = canonical_unit(data.unit) if data.unit is not None else None
+    if data.unit is not None and given is None:
+        errors.append(FieldError("unit", f"unknown unit {data.unit!r}"))
+        return None
     if data.item_id is not None:
         item = await reference.get_item(conn, data.item_id)
         if item is None:
@@ -229,22 +308,23 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
 async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) -> NeedOut:
     await _community(conn, caller, data.community_id)
     errors: list[FieldError] = []
+    values = msgspec.structs.asdict(data)
+    _dates(errors, data.calendar, values, ("needed_by",))
     unit = await _need_unit(conn, data, errors)
     quantity, min_lot = data.quantity, data.min_lot
+    step = None
     if unit is not None:
         quantity = _convert(errors, "quantity", data.quantity, data.unit, unit)
         min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, unit)
+        if data.item_id is not None:
+            item = await reference.get_item(conn, data.item_id)
+            step = None if item is None else item["quantity_step"]
     elif round(quantity, 4) < SMALLEST_QUANTITY:
         errors.append(FieldError("quantity", f"is below {SMALLEST_QUANTITY}, the smallest amount kept"))
-    _check_amounts(errors, quantity, min_lot)
+    _check_amounts(errors, quantity, min_lot, step)
     if errors or unit is None:
         raise ValidationFailed(errors or [FieldError("item_id", "no usable target")])
-    values = {
-        **msgspec.structs.asdict(data),
-        "unit": unit,
-        "quantity": quantity,
-        "min_lot": min_lot,
-    }
+    values |= {"unit": unit, "quantity": quantity, "min_lot": min_lot}
     out = need_out(await repo.insert_need(conn, values))
     await _audit(conn, caller, "create", "need", out)
     return out
@@ -266,6 +346,7 @@ async def update_need(
         "max_distance_km",
         "note",
         "status",
+        "own_value",
     )
     values = _patched(row, "need", keys, data)
     out = need_out(await repo.update_need(conn, need_id, values))
@@ -297,3 +378,22 @@ async def withdraw(
     out = _out(kind, updated)
     await _audit(conn, caller, "withdraw", kind, out, before)
     return out
+
+
+# --- recurring offers ----------------------------------------------------------------------------
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+MAX_PERIODS = 120  # catching up after a long stop: at most ten years of months in one sweep
+
+
+async def open_recurring(conn: asyncpg.Connection, clock: Clock) -> list[int]:
+    """Open the next quantity of every recurring offer whose date has come (Thai calendar day), in
+    the caller's transaction; periods missed while the service was down are caught up."""
+    today = clock.now().astimezone(BANGKOK).date()
+    opened: list[int] = []
+    for _ in range(MAX_PERIODS):
+        ids = await repo.open_recurring(conn, today)
+        if not ids:
+            break
+        opened += ids
+    return opened

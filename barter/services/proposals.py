@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 import asyncpg
@@ -34,11 +35,15 @@ from barter.domain.proposals import (
     expiry,
     explain,
 )
+from barter.domain.receipts import Planned, Stated, check
 from barter.failpoints import failpoint
+from barter.logistics.estimate import direct_cost
+from barter.logistics.fleet import default_fleet
+from barter.logistics.model import Vehicle
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
 from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
-from barter.storage.repos import audit, logistics, outbox
+from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
 
@@ -117,6 +122,15 @@ async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> Pro
 # --- making proposals from a run -----------------------------------------------------------------
 
 
+@cache
+def _vehicles() -> tuple[Vehicle, ...]:
+    """The kinds of vehicle of the default fleet (one of each), for transport estimates."""
+    kinds: dict[str, Vehicle] = {}
+    for v in default_fleet().vehicles:
+        kinds.setdefault(v.kind, v)
+    return tuple(kinds.values())
+
+
 @dataclass(frozen=True, slots=True)
 class Made:
     proposals: list[int]
@@ -139,6 +153,8 @@ class _Context:
     points: dict[int, tuple[float, float]]
     items: dict[str, Any]
     values: dict[str, float]
+    kg_per_unit: dict[str, float] = field(default_factory=dict)
+    vehicles: tuple[Vehicle, ...] = ()
 
 
 async def create_all(
@@ -172,6 +188,8 @@ async def create_all(
         points={parse_key(c.id): (c.lat, c.lon) for c in instance.communities},
         items={r["id"]: r for r in await conn.fetch(query("item_names"), sorted(values))},
         values=values,
+        kg_per_unit={i.id: i.kg_per_unit for i in instance.items},
+        vehicles=_vehicles(),
     )
     offer_of = {o.id: o for o in instance.offers}
     need_of = {n.id: n for n in instance.needs}
@@ -237,8 +255,20 @@ async def _make_one(
             unit_value=ctx.values[item],
             distance_km=round(distance, 1),
         )
+        weight = quantity * ctx.kg_per_unit.get(item, 1.0)
         story.append(
-            Leg(giver, receiver, quantity, unit, ctx.items[item]["name_th"], ctx.items[item]["name_en"])
+            Leg(
+                giver,
+                receiver,
+                quantity,
+                unit,
+                ctx.items[item]["name_th"],
+                ctx.items[item]["name_en"],
+                value=quantity * ctx.values[item],
+                need_id=need_id,
+                distance_km=round(distance, 1),
+                transport=direct_cost(weight, distance, ctx.vehicles),
+            )
         )
     for community in members:
         thai, english = explain(community, story, ctx.names, kind)
@@ -397,9 +427,11 @@ async def transition(
     community_id: int | None = None,
     reason: str | None = None,
     version: int | None = None,
+    receipts: Sequence[Stated] = (),
 ) -> Outcome:
     """Move a proposal: load it once under its lock, let the pure state machine decide, apply the
-    decision, answer. In the caller's transaction; a retry of an applied request changes nothing."""
+    decision, answer. In the caller's transaction; a retry of an applied request changes nothing.
+    `receipts` (complete only): what arrived on each transfer; those not listed arrived in full."""
     now = clock.now()
     loaded = await _locked(conn, caller, proposal_id, version)
     decision = decide(loaded.state(now), caller, Request(action, community_id, reason))
@@ -407,7 +439,61 @@ async def transition(
         if decision.shipments_follow:
             await _shipments_follow(conn, proposal_id, now)
         return Outcome(loaded.out)
+    if receipts and decision.receive:
+        await _record_receipts(conn, loaded, decision.receive, receipts)
     return Outcome(await _apply(conn, caller, loaded, decision, now), decision.conflict)
+
+
+async def _record_receipts(
+    conn: asyncpg.Connection, loaded: _Loaded, receiving: Sequence[int], receipts: Sequence[Stated]
+) -> None:
+    plan = [
+        Planned(t.position, t.receiver_id, t.quantity, t.received_at is None) for t in loaded.out.transfers
+    ]
+    for r in check(plan, receiving, receipts):
+        await repo.record_receipt(
+            conn,
+            loaded.out.id,
+            r.position,
+            quantity=r.quantity,
+            condition=r.condition,
+            note=r.note,
+            photo_ref=r.photo_ref,
+        )
+
+
+async def _open_disputes(
+    conn: asyncpg.Connection,
+    caller: Caller | None,
+    before: ProposalOut,
+    transfers: Sequence[asyncpg.Record],
+    now: datetime,
+) -> None:
+    """A transfer that arrived short or spoiled opens a dispute for the regions of both sides."""
+    members = {p.community_id: p.region for p in before.participants}
+    for t in transfers:
+        got = repo.received(t)
+        if got >= t["quantity"]:
+            continue
+        regions = [members[t["giver_id"]], members[t["receiver_id"]]]
+        dispute_id = await disputes.insert(
+            conn, t, regions=regions, received=got, condition=t["condition"], now=now
+        )
+        await audit.record(
+            conn,
+            caller,
+            action="open",
+            entity="dispute",
+            entity_id=dispute_id,
+            community_id=t["receiver_id"],
+            regions=regions,
+            after={
+                "proposal_id": before.id,
+                "position": t["position"],
+                "planned": t["quantity"],
+                "received": got,
+            },
+        )
 
 
 async def _apply(
@@ -448,6 +534,7 @@ async def _apply(
             await repo.deliver(conn, transfers)
             failpoint("complete.before_ledger")
             await repo.write_ledger(conn, before.id, transfers, now)
+            await _open_disputes(conn, actor, before, transfers, now)
             await repo.set_status(conn, before.id, decision.status, now)
         else:
             await repo.touch(conn, before.id, now)

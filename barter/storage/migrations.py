@@ -8,6 +8,7 @@ lock makes concurrent starts apply each migration exactly once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,13 @@ def load_migrations(folder: Path | None = None) -> list[Migration]:
         if match is None:
             raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
         found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise MigrationError(f"migration {migration.label} is out of sequence (expected {expected:04d})")
+    # Numbers are handed out per branch before the branches merge, so a gap is allowed (a migration
+    # of a lower number may come later and is applied then); the same number twice never is.
+    for before, migration in itertools.pairwise(found):
+        if migration.version == before.version:
+            raise MigrationError(f"migrations {before.label} and {migration.label} share a number")
+    if found and found[0].version != 1:
+        raise MigrationError(f"migration {found[0].label} is out of sequence (expected 0001)")
     return found
 
 

@@ -96,6 +96,7 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
                         i["kg_per_unit"],
                         i["shelf_life_days"],
                         i["reference_value"],
+                        i["quantity_step"],
                     )
                     for i in catalogue["items"]
                 ],

@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import msgspec
@@ -67,11 +67,27 @@ def event_body(event_type: str, created_at: datetime, regions: list[str], data: 
     return _encoder.encode({"type": event_type, "timestamp": created_at, "regions": regions, "data": data})
 
 
+class RoundStep(Protocol):
+    """More work for each relay round on the relay's connection (the community notices of
+    barter/channels/notices.py), so it shares the relay's wake-ups, reconnects and shutdown."""
+
+    async def step(self, conn: asyncpg.Connection) -> int: ...
+
+    async def aclose(self) -> None: ...
+
+
 class Relay:
-    def __init__(self, connect: Connect, server_secret: str, config: RelayConfig | None = None) -> None:
+    def __init__(
+        self,
+        connect: Connect,
+        server_secret: str,
+        config: RelayConfig | None = None,
+        notices: RoundStep | None = None,
+    ) -> None:
         self.connect = connect
         self.server_secret = server_secret
         self.config = config or RelayConfig()
+        self.notices = notices  # community notices (LINE, SMS) from the same outbox, in the same rounds
         self.sender = Sender(allow_private=self.config.allow_private, timeout_s=self.config.timeout_s)
         self._conn: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
@@ -84,7 +100,10 @@ class Relay:
         conn = await self._connection()
         self._wake.clear()
         events, _ = await repo.fan_out(conn, self.config.batch_size * 4)
-        return events + await self._deliver_due(conn)
+        worked = events + await self._deliver_due(conn)
+        if self.notices is not None:
+            worked += await self.notices.step(conn)
+        return worked
 
     async def drain(self) -> int:
         """Rounds until nothing is left to do now (retries due later stay pending)."""
@@ -181,6 +200,8 @@ class Relay:
     async def aclose(self) -> None:
         await self._disconnect()
         await self.sender.aclose()
+        if self.notices is not None:
+            await self.notices.aclose()
 
 
 class RelayTask:

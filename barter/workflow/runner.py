@@ -273,10 +273,13 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
 
 
 async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
-    """Release the holds that ran out: one sweeper at a time, across processes."""
+    """Release the holds that ran out, and open recurring offers' next quantities: one sweeper at a
+    time, across processes. Returns the proposals expired."""
+    from barter.services.listings import open_recurring
     from barter.services.proposals import expire_due
 
     async with pool.acquire() as conn, conn.transaction():
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", EXPIRY_LOCK):
             return []
+        await open_recurring(conn, clock)  # type: ignore[arg-type]
         return await expire_due(conn, clock)  # type: ignore[arg-type]

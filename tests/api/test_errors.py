@@ -137,3 +137,22 @@ async def test_refused_requests_give_their_connection_back(world: World) -> None
     assert answer.status_code == 200
     pool = world.client.app.state.pool
     assert pool.get_idle_size() == pool.get_size()
+
+
+@pytest.mark.parametrize(
+    ("accept", "title"),
+    [
+        ("th", "ไม่พบข้อมูล"),
+        ("th-TH,th;q=0.9,en;q=0.5", "ไม่พบข้อมูล"),
+        ("en;q=1, th;q=0.4", "Not found"),
+        (None, "Not found"),
+    ],
+)
+async def test_errors_speak_thai_when_asked(world: World, accept: str | None, title: str) -> None:
+    extra = {"Accept-Language": accept} if accept else {}
+    response = await world.client.get("/v1/offers/999999", headers=world.headers(OWNER, **extra))
+    assert response.status_code == 404
+    body = _problem(response)
+    assert body["title"] == title
+    assert body["code"] == "not_found"  # the stable code never changes with the language
+    assert (response.headers.get("content-language") == "th") == (title == "ไม่พบข้อมูล")

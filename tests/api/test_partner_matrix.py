@@ -69,19 +69,19 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     **{("GET", f"/v1/exports/{n}"): (south(f"/v1/exports/{n}"), EXPORT) for n in EXPORTS},
     ("POST", "/v1/webhooks"): (
         subscribe,
-        expect(owner=201, other=201, no_grant=201, coordinator=201, community=403, admin=201),
+        expect(owner=201, other=201, no_grant=201, coordinator=201, community=201, admin=201),
     ),
     ("GET", "/v1/webhooks"): (
         lambda w, p: w.get(p, "/v1/webhooks"),
-        expect(owner=200, other=200, no_grant=200, coordinator=200, community=403, admin=200),
+        expect(owner=200, other=200, no_grant=200, coordinator=200, community=200, admin=200),
     ),
     ("DELETE", "/v1/webhooks/{webhook_id:int}"): (
         owners_webhook("delete"),
-        expect(owner=204, other=404, no_grant=404, coordinator=404, community=403, admin=204),
+        expect(owner=204, other=404, no_grant=404, coordinator=404, community=404, admin=204),
     ),
     ("GET", "/v1/webhooks/{webhook_id:int}/deliveries"): (
         owners_webhook("deliveries"),
-        expect(owner=200, other=404, no_grant=404, coordinator=404, community=403, admin=200),
+        expect(owner=200, other=404, no_grant=404, coordinator=404, community=404, admin=200),
     ),
 }
 

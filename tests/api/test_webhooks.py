@@ -217,8 +217,23 @@ async def test_bad_subscriptions_are_refused(world: World, receiver: Receiver) -
     ] == "secret"
     nowhere = await refused({"url": "https://no-such-host.invalid/hook", "events": EVENTS})
     assert nowhere["errors"][0] == {"path": "url", "message": "host 'no-such-host.invalid' does not resolve"}
-    community = await refused({"url": receiver.url, "events": EVENTS}, OWNER)
-    assert community["status"] == 403
+
+
+async def test_a_community_key_hears_only_of_its_own_exchanges(world: World, receiver: Receiver) -> None:
+    hook = await subscribe(world, OWNER, receiver.url)
+    mine = await emit(
+        world.db, "proposal.approved", ["south"], {"proposal_id": 1, "communities": [world.a["id"]]}
+    )
+    await emit(world.db, "proposal.approved", ["north"], {"proposal_id": 2, "communities": [world.b["id"]]})
+    await emit(world.db, "run.succeeded", ["south"], {"run_id": 1})
+    last = await emit(
+        world.db, "proposal.rejected", ["south"], {"proposal_id": 3, "communities": [world.a["id"]]}
+    )
+    got = await asyncio.to_thread(receiver.wait_for, lambda r: len({x.id for x in r}) == 2)
+    assert {r.id for r in got} == {f"evt_{mine}", f"evt_{last}"}
+    await settled(world, OWNER, hook["id"], 2)
+    others = (await world.get(COORD, f"/v1/webhooks/{hook['id']}/deliveries")).status_code
+    assert others == 404  # a subscription is its owner's (and admins')
 
 
 async def test_a_key_holds_at_most_20_webhooks(world: World, receiver: Receiver) -> None:

@@ -55,7 +55,39 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
         assert len(proposals) == int(completed.group(1))
         communities = httpx.get(f"{server.url}/v1/communities", params={"region": "west"}, headers=headers)
         assert len(communities.json()["data"]) == 50  # the first page of 60
+        # It names the console and a key to sign in with, and the key signs in.
+        log = server.log()
+        assert f"{server.url}/console/" in log
+        printed = re.search(r"sign in there as the South's coordinator with\s+(\S+)", log)
+        assert printed is not None
+        assert printed.group(1) == keys["coordinator-south"]
+        assert _console_sign_in(server.url, printed.group(1)).status_code == 200
     finally:
         server.stop(signal.SIGTERM)
+    # `barter keys create --demo` makes a new set of the demo's keys, which the demo server takes.
+    renewed = subprocess.run(
+        [sys.executable, "-m", "barter", "keys", "create", "--demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert renewed.returncode == 0, renewed.stderr[-3000:]
+    new_keys = dict(line.split("\t") for line in renewed.stdout.splitlines() if "\t" in line)
+    assert set(new_keys) >= {"admin", "partner", "coordinator-south"}
+    assert new_keys["coordinator-south"] != keys["coordinator-south"]
+    assert json.loads((tmp_path / "data" / "demo" / "demo-keys.json").read_text()) == new_keys
     # The real data folder was never touched: the demo lives in its own.
     assert not (tmp_path / "data" / "pgdata").exists()
+
+
+def _console_sign_in(base: str, key: str) -> httpx.Response:
+    """Sign in to the console through its form (CSRF token and all); answer the page it leads to."""
+    with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as browser:
+        form = browser.get("/console/signin")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        signed = browser.post("/console/signin", data={"key": key, "_csrf_token": token.group(1)})
+        assert "ออกจากระบบ" in signed.text  # the sign-out button: signed in
+        return signed

@@ -23,16 +23,26 @@ ORDER BY 1, 2
 """
 
 
-def test_files_are_numbered_in_sequence() -> None:
+def test_files_are_numbered_in_order() -> None:
     migrations = load_migrations()
-    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+    versions = [m.version for m in migrations]
+    assert versions[0] == 1
+    assert versions == sorted(set(versions))
     assert all(m.sql.strip() for m in migrations)
 
 
-def test_out_of_sequence_files_are_refused(tmp_path: Path) -> None:
+def test_gaps_are_allowed_but_a_number_twice_is_refused(tmp_path: Path) -> None:
     (tmp_path / "0001_a.sql").write_text("SELECT 1;")
     (tmp_path / "0003_c.sql").write_text("SELECT 1;")
-    with pytest.raises(MigrationError, match="0003_c is out of sequence"):
+    assert [m.version for m in load_migrations(tmp_path)] == [1, 3]  # 0002 lands from another branch
+    (tmp_path / "0003_d.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="0003_c and 0003_d share a number"):
+        load_migrations(tmp_path)
+
+
+def test_the_first_must_be_one(tmp_path: Path) -> None:
+    (tmp_path / "0002_b.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="0002_b is out of sequence"):
         load_migrations(tmp_path)
 
 

@@ -31,10 +31,11 @@ from barter.domain.access import Caller, require_row_level
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.model import Region
 from barter.domain.proposals import Action
+from barter.domain.receipts import Stated
 from barter.schemas.base import Input
-from barter.schemas.proposals import ProposalOut
+from barter.schemas.proposals import DisputeOut, DisputeResolve, ProposalOut, Receipt
+from barter.services import disputes, read
 from barter.services import proposals as workflow
-from barter.services import read
 
 Reason = Annotated[str, Meta(min_length=1, max_length=500)]
 TRANSITION = problems(400, 401, 403, 404, 409, 412, 413, 422)
@@ -45,6 +46,12 @@ class Decision(Input):
         None
     )
     reason: Reason | None = None
+
+
+class Receive(Decision):
+    """Confirm receipt; `receipts` records what arrived on a transfer when it was not all of it."""
+
+    receipts: Annotated[list[Receipt], Meta(max_length=100)] | None = None
 
 
 def _version(if_match: str | None) -> int | None:
@@ -65,6 +72,7 @@ async def _move(
     reason_required: bool,
 ) -> Response[ProposalOut]:
     decision = data or Decision()
+    receipts = decision.receipts if isinstance(decision, Receive) else None
     if reason_required and not (decision.reason and decision.reason.strip()):
         raise ValidationFailed([FieldError("reason", f"a reason is required to {action}")])
     outcome = await workflow.transition(
@@ -76,6 +84,7 @@ async def _move(
         community_id=decision.community_id,
         reason=decision.reason,
         version=_version(if_match),
+        receipts=[Stated(r.position, r.quantity, r.condition, r.note, r.photo_ref) for r in receipts or ()],
     )
     if outcome.conflict is not None:
         # The transition lost, but what it found (an expired hold) must still be committed.
@@ -166,6 +175,90 @@ TRANSITIONS = [
     transition("approve", "A coordinator approves for the involved regions it covers"),
     transition("reject", "A coordinator of an involved region rejects, with a reason", reason_required=True),
     transition("dispatch", "The goods are on their way (a coordinator, or a giving community)"),
-    transition("complete", "A receiving community (or its coordinator) confirms receipt"),
     transition("cancel", "A coordinator cancels an approved exchange"),
 ]
+
+
+@post(
+    "/v1/proposals/{proposal_id:int}/complete",
+    status_code=200,
+    summary="A receiving community (or its coordinator) confirms receipt, with what arrived",
+    description=(
+        "Without `receipts`, everything planned arrived in good condition. A receipt names a transfer "
+        "(position), the quantity that arrived and its condition (good, short, spoiled) with an optional "
+        "note and photo reference; less than planned opens a dispute when the exchange completes."
+    ),
+    responses=TRANSITION,
+    tags=["proposals"],
+    security=SECURITY,
+    operation_id="completeProposal",
+    name="proposal-complete",
+)
+async def complete(
+    request: Request[Any, Any, Any],
+    state: State,
+    conn: Conn,
+    caller: CallerDep,
+    idempotency: IdempotencyDep,
+    proposal_id: IdPath,
+    if_match: OptionalIfMatch = None,
+    data: JSONBody[Receive | None] = None,
+) -> Response[ProposalOut]:
+    return await _move(
+        request, state, conn, caller, idempotency, proposal_id, "complete", data, if_match, False
+    )
+
+
+class DisputeController(Controller):
+    """Deliveries recorded short or spoiled, and their resolution by a coordinator of the region."""
+
+    path = "/v1/disputes"
+    tags = ["proposals"]
+    security = SECURITY
+
+    @get(
+        "/",
+        summary="Disputes you can see (a coordinator: its regions'), newest first",
+        responses=problems(400, 401, 422),
+    )
+    async def list_disputes(
+        self,
+        conn: Conn,
+        caller: CallerDep,
+        status: FromQuery[Literal["open", "accepted", "made_up"] | None] = None,
+        proposal_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Page[DisputeOut]:
+        rows = await disputes.list_disputes(
+            conn, caller, status=status, proposal_id=proposal_id, before_id=last_id(cursor), limit=limit + 1
+        )
+        return id_page(rows[:limit], more=len(rows) > limit)
+
+    @get("/{dispute_id:int}", summary="One dispute", responses=problems(400, 401, 404, 422))
+    async def get_one(self, conn: Conn, caller: CallerDep, dispute_id: IdPath) -> Response[DisputeOut]:
+        out = await disputes.get(conn, caller, dispute_id)
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+    @post(
+        "/{dispute_id:int}/resolve",
+        status_code=200,
+        summary="Accept what arrived, or record that the giver made up the shortfall",
+        responses=problems(400, 401, 403, 404, 409, 412, 422),
+    )
+    async def resolve(
+        self,
+        state: State,
+        conn: Conn,
+        caller: CallerDep,
+        dispute_id: IdPath,
+        data: JSONBody[DisputeResolve],
+        if_match: OptionalIfMatch = None,
+    ) -> Response[DisputeOut]:
+        out = await disputes.resolve(conn, caller, dispute_id, data, state.clock.now(), _version(if_match))
+        return json_response(out, headers={"ETag": etag(out.version)})
+
+
+# The disputes are registered with the transitions (app.py registers this list).
+TRANSITIONS.insert(5, complete)
+TRANSITIONS.append(DisputeController)

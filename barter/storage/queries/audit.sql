@@ -1,10 +1,11 @@
 -- name: insert_audit
 INSERT INTO audit_log (actor_key_id, actor_role, action, entity, entity_id, community_id, region,
-                       before, after, reason, regions)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+                       before, after, reason, regions, via)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: list_audit
-SELECT id, at, actor_key_id, actor_role, action, entity, entity_id, community_id, region, before, after, reason
+SELECT id, at, actor_key_id, actor_role, via, action, entity, entity_id, community_id, region, before, after,
+       reason
 FROM audit_log
 WHERE ($1::bool OR region = ANY($2::text[]) OR regions && $2::text[])
   AND ($3::text IS NULL OR entity = $3)

@@ -3,7 +3,8 @@ n.id, n.community_id, c.name_th AS community_name_th, c.name_en AS community_nam
 c.province_code, p.region, n.item_id, i.name_th AS item_name_th, i.name_en AS item_name_en,
 n.category_id, n.accept_offer_ids, n.unit, n.quantity::float8 AS quantity, n.held::float8 AS held,
 n.delivered::float8 AS delivered, n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot,
-n.needed_by, n.priority, n.max_distance_km, n.note, n.status, n.created_at, n.updated_at, n.version
+n.needed_by, n.priority, n.max_distance_km, n.note, n.status, n.created_at, n.updated_at, n.version,
+n.own_value::float8 AS own_value, i.quantity_step::float8 AS quantity_step
 
 -- name: need_joins
 JOIN communities c ON c.id = n.community_id
@@ -14,8 +15,8 @@ LEFT JOIN categories cat ON cat.id = coalesce(n.category_id, i.category_id)
 -- name: insert_need
 WITH n AS (
     INSERT INTO needs (community_id, item_id, category_id, accept_offer_ids, unit, quantity, min_lot,
-                       needed_by, priority, max_distance_km, note)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                       needed_by, priority, max_distance_km, note, own_value)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
     RETURNING *
 )
 SELECT @@need_columns@@, NULL::float8 AS distance_km FROM n @@need_joins@@;
@@ -31,7 +32,7 @@ FOR UPDATE OF n;
 WITH n AS (
     UPDATE needs
     SET item_id = $2, category_id = $3, accept_offer_ids = $4, unit = $5, quantity = $6, min_lot = $7,
-        needed_by = $8, priority = $9, max_distance_km = $10, note = $11, status = $12,
+        needed_by = $8, priority = $9, max_distance_km = $10, note = $11, status = $12, own_value = $13,
         updated_at = now(), version = version + 1
     WHERE id = $1
     RETURNING *

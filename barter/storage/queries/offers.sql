@@ -3,7 +3,10 @@ o.id, o.community_id, c.name_th AS community_name_th, c.name_en AS community_nam
 c.province_code, p.region, o.item_id, i.name_th AS item_name_th, i.name_en AS item_name_en,
 i.category_id, i.unit, o.quantity::float8 AS quantity, o.held::float8 AS held,
 o.delivered::float8 AS delivered, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot,
-o.available_from, o.available_until, o.gift, o.note, o.status, o.created_at, o.updated_at, o.version
+o.available_from, o.available_until, o.gift, o.note, o.status, o.created_at, o.updated_at, o.version,
+o.own_value::float8 AS own_value, o.min_ratio_item_id, o.min_ratio::float8 AS min_ratio,
+i.quantity_step::float8 AS quantity_step, o.recur_every, o.recur_quantity::float8 AS recur_quantity,
+o.recur_until, o.recur_next
 
 -- name: offer_joins
 JOIN communities c ON c.id = o.community_id
@@ -12,8 +15,14 @@ JOIN items i ON i.id = o.item_id
 
 -- name: insert_offer
 WITH o AS (
-    INSERT INTO offers (community_id, item_id, quantity, min_lot, available_from, available_until, gift, note)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    INSERT INTO offers (community_id, item_id, quantity, min_lot, available_from, available_until, gift, note,
+                        own_value, min_ratio_item_id, min_ratio, recur_every, recur_quantity, recur_until,
+                        recur_next)
+    -- a recurring offer opens its next quantity one period after it becomes available
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+            CASE WHEN $12::text IS NULL THEN NULL
+                 ELSE (coalesce($5::date, (now() AT TIME ZONE 'Asia/Bangkok')::date)
+                       + CASE $12::text WHEN 'week' THEN interval '7 days' ELSE interval '1 month' END)::date END)
     RETURNING *
 )
 SELECT @@offer_columns@@, NULL::float8 AS distance_km FROM o @@offer_joins@@;
@@ -29,7 +38,8 @@ FOR UPDATE OF o;
 WITH o AS (
     UPDATE offers
     SET item_id = $2, quantity = $3, min_lot = $4, available_from = $5, available_until = $6,
-        gift = $7, note = $8, status = $9, updated_at = now(), version = version + 1
+        gift = $7, note = $8, status = $9, own_value = $10, min_ratio_item_id = $11, min_ratio = $12,
+        updated_at = now(), version = version + 1
     WHERE id = $1
     RETURNING *
 )
@@ -71,3 +81,16 @@ WHERE ($1::text IS NULL OR p.region = $1)
   AND ($15::bigint IS NULL OR (@@sort_key@@, o.id) @@sort_cmp@@ ($14::@@sort_type@@, $15::bigint))
 ORDER BY @@sort_key@@ @@sort_dir@@, o.id @@sort_dir@@
 LIMIT $16;
+
+-- name: open_recurring_offers
+-- A recurring offer whose next date has come opens one more period's quantity (a fully delivered
+-- one reopens); `recur_next` moves on one period. Run until no row changes to catch up.
+UPDATE offers
+SET quantity = quantity + recur_quantity,
+    status = 'open',
+    recur_next = (recur_next + CASE recur_every WHEN 'week' THEN interval '7 days'
+                                                ELSE interval '1 month' END)::date,
+    updated_at = now(), version = version + 1
+WHERE recur_next IS NOT NULL AND recur_next <= $1::date AND status IN ('open', 'closed')
+  AND (recur_until IS NULL OR recur_next <= recur_until)
+RETURNING id;

@@ -22,7 +22,8 @@ GROUP BY c.id ORDER BY c.position, c.id;
 
 -- name: list_items
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
-       shelf_life_days, reference_value::float8 AS reference_value
+       shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
+       version
 FROM items
 WHERE ($1::text IS NULL OR category_id = $1)
   AND ($2::text IS NULL OR search_text LIKE $2 ESCAPE '\')
@@ -30,7 +31,8 @@ ORDER BY category_id, id;
 
 -- name: get_item
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
-       shelf_life_days, reference_value::float8 AS reference_value
+       shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
+       version
 FROM items WHERE id = $1;
 
 -- name: category_exists
@@ -64,10 +66,12 @@ ON CONFLICT (id) DO UPDATE SET name_th = EXCLUDED.name_th, name_en = EXCLUDED.na
                                position = EXCLUDED.position;
 
 -- name: insert_item_if_new
--- Reference values may have been changed by coordinators since: a reload never overwrites an item.
-INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (id) DO NOTHING;
+-- Reference values may have been changed by coordinators since: a reload never overwrites them
+-- (only the quantity step, which is how the goods come, follows the catalogue).
+INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value,
+                   quantity_step)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (id) DO UPDATE SET quantity_step = EXCLUDED.quantity_step;
 
 -- name: category_units
 SELECT DISTINCT unit FROM items WHERE category_id = $1 ORDER BY unit;

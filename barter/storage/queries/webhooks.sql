@@ -53,9 +53,10 @@ LIMIT $4;
 -- statement, skipping events another relay is fanning out. A subscription matches when it
 -- lists the event type, its key is not revoked, and the key's grant covers the event: admins
 -- always; a partner when every region of the event is granted (no regions = national); a
--- coordinator when one region of the event is its own. Events that concern no region reach all.
+-- coordinator when one region of the event is its own; a community when the event names it among
+-- its communities. Events that concern no region reach all but communities.
 WITH ev AS (
-    SELECT id, type, regions FROM outbox_events
+    SELECT id, type, regions, payload FROM outbox_events
     WHERE dispatched_at IS NULL
     ORDER BY id
     LIMIT $1
@@ -69,6 +70,7 @@ WITH ev AS (
     WHERE k.role = 'admin'
        OR (k.role = 'partner' AND (cardinality(k.regions) = 0 OR ev.regions <@ k.regions))
        OR (k.role = 'coordinator' AND (cardinality(ev.regions) = 0 OR ev.regions && k.regions))
+       OR (k.role = 'community' AND ev.payload -> 'communities' @> to_jsonb(k.community_id))
     ON CONFLICT ON CONSTRAINT webhook_deliveries_once DO NOTHING
     RETURNING 1
 ), dispatched AS (

@@ -54,11 +54,13 @@ WHERE p.region = ANY($1::text[])
 ORDER BY c.id;
 
 -- name: snapshot_items
-SELECT id, category_id, unit, reference_value::float8 AS value, kg_per_unit::float8 AS kg_per_unit
+SELECT id, category_id, unit, reference_value::float8 AS value, kg_per_unit::float8 AS kg_per_unit,
+       quantity_step::float8 AS quantity_step
 FROM items ORDER BY id;
 
 -- name: snapshot_offers
-SELECT o.id, o.community_id, o.item_id, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot, o.gift
+SELECT o.id, o.community_id, o.item_id, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot, o.gift,
+       o.own_value::float8 AS own_value, o.min_ratio_item_id, o.min_ratio::float8 AS min_ratio
 FROM offers o
 JOIN communities c ON c.id = o.community_id
 JOIN provinces p ON p.code = c.province_code
@@ -68,7 +70,8 @@ ORDER BY o.id;
 
 -- name: snapshot_needs
 SELECT n.id, n.community_id, n.item_id, n.category_id, n.accept_offer_ids, n.unit,
-       n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot, n.priority, n.max_distance_km
+       n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot, n.priority, n.max_distance_km,
+       n.own_value::float8 AS own_value
 FROM needs n
 JOIN communities c ON c.id = n.community_id
 JOIN provinces p ON p.code = c.province_code
@@ -141,7 +144,8 @@ SELECT @@proposal_columns@@ FROM proposals p WHERE p.id = $1 FOR UPDATE;
 -- name: proposal_transfers
 SELECT t.proposal_id, t.position, t.offer_id, t.need_id, t.giver_id, t.receiver_id, t.item_id,
        i.name_th AS item_name_th, i.name_en AS item_name_en, t.unit, t.quantity::float8 AS quantity,
-       t.unit_value::float8 AS unit_value, t.value::float8 AS value, t.distance_km, t.received_at
+       t.unit_value::float8 AS unit_value, t.value::float8 AS value, t.distance_km, t.received_at,
+       t.received_quantity::float8 AS received_quantity, t.condition, t.receipt_note, t.photo_ref
 FROM proposal_transfers t JOIN items i ON i.id = t.item_id
 WHERE t.proposal_id = ANY($1::bigint[])
 ORDER BY t.proposal_id, t.position;
@@ -205,8 +209,16 @@ WHERE id = $1;
 UPDATE proposals SET updated_at = $2, version = version + 1 WHERE id = $1;
 
 -- name: mark_received
-UPDATE proposal_transfers SET received_at = $3, received_by = $4
+UPDATE proposal_transfers SET received_at = $3, received_by = $4,
+    received_quantity = coalesce(received_quantity, quantity), condition = coalesce(condition, 'good')
 WHERE proposal_id = $1 AND receiver_id = $2 AND received_at IS NULL;
+
+-- What arrived on one transfer (the quantity and its condition); full and good when not given.
+-- name: record_receipt
+UPDATE proposal_transfers
+SET received_quantity = coalesce($3, quantity), condition = coalesce($4, 'good'), receipt_note = $5,
+    photo_ref = $6
+WHERE proposal_id = $1 AND position = $2 AND received_at IS NULL;
 
 -- name: due_expiries
 SELECT id FROM proposals
@@ -217,8 +229,8 @@ FOR UPDATE SKIP LOCKED;
 
 -- name: insert_ledger_entry
 INSERT INTO ledger_entries (community_id, proposal_id, position, direction, counterpart_id, item_id, unit,
-                            quantity, value, at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+                            quantity, value, at, planned_quantity, entry)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: account_by_item_month
 SELECT to_char(l.at AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM') AS month, l.item_id,
@@ -227,7 +239,10 @@ SELECT to_char(l.at AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM') AS month, l.item_id,
        coalesce(sum(l.value) FILTER (WHERE l.direction = 'gave'), 0)::float8 AS gave_value,
        coalesce(sum(l.quantity) FILTER (WHERE l.direction = 'received'), 0)::float8 AS received_quantity,
        coalesce(sum(l.value) FILTER (WHERE l.direction = 'received'), 0)::float8 AS received_value,
-       count(DISTINCT l.proposal_id)::int AS exchanges
+       count(DISTINCT l.proposal_id)::int AS exchanges,
+       coalesce(sum(l.planned_quantity) FILTER (WHERE l.direction = 'gave'), 0)::float8 AS planned_gave_quantity,
+       coalesce(sum(l.planned_quantity) FILTER (WHERE l.direction = 'received'), 0)::float8
+           AS planned_received_quantity
 FROM ledger_entries l JOIN items i ON i.id = l.item_id
 WHERE l.community_id = $1
 GROUP BY 1, l.item_id, i.name_th, i.name_en, l.unit

@@ -37,6 +37,7 @@ async def record(
         after,
         reason,
         sorted(set(regions or ([region] if region else []))),
+        caller.via if caller else "system",
     )
 
 

@@ -112,7 +112,10 @@ async def insert_offer(
     available_until: date | None,
     gift: bool,
     note: str | None,
+    terms: dict[str, Any] | None = None,
 ) -> asyncpg.Record:
+    """`terms`: own_value, min_ratio_item_id, min_ratio, recur_every, recur_quantity, recur_until."""
+    terms = terms or {}
     return await one(
         conn,
         query("insert_offer"),
@@ -124,7 +127,17 @@ async def insert_offer(
         available_until,
         gift,
         note,
+        _num(terms.get("own_value")),
+        terms.get("min_ratio_item_id"),
+        _num(terms.get("min_ratio")),
+        terms.get("recur_every"),
+        _num(terms.get("recur_quantity")),
+        terms.get("recur_until"),
     )
+
+
+def _num(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 async def update_offer(conn: asyncpg.Connection, offer_id: int, values: dict[str, Any]) -> asyncpg.Record:
@@ -140,6 +153,9 @@ async def update_offer(conn: asyncpg.Connection, offer_id: int, values: dict[str
         values["gift"],
         values["note"],
         values["status"],
+        _num(values.get("own_value")),
+        values.get("min_ratio_item_id"),
+        _num(values.get("min_ratio")),
     )
 
 
@@ -158,6 +174,7 @@ async def insert_need(conn: asyncpg.Connection, values: dict[str, Any]) -> async
         values["priority"],
         values["max_distance_km"],
         values["note"],
+        _num(values.get("own_value")),
     )
 
 
@@ -177,9 +194,15 @@ async def update_need(conn: asyncpg.Connection, need_id: int, values: dict[str, 
         values["max_distance_km"],
         values["note"],
         values["status"],
+        _num(values.get("own_value")),
     )
 
 
 async def offers_by_id(conn: asyncpg.Connection, ids: list[int]) -> dict[int, asyncpg.Record]:
     rows = await conn.fetch(query("offers_exist"), ids)
     return {row["id"]: row for row in rows}
+
+
+async def open_recurring(conn: asyncpg.Connection, today: date) -> list[int]:
+    """One period of every recurring offer that is due by `today`; the ids opened."""
+    return [r["id"] for r in await conn.fetch(query("open_recurring_offers"), today)]

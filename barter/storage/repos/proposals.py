@@ -40,17 +40,46 @@ async def reserve(
 
 
 async def release(conn: asyncpg.Connection, transfers: Sequence[asyncpg.Record]) -> None:
-    for offer_id, quantity in _summed((t["offer_id"], t["quantity"]) for t in transfers):
-        await conn.execute(query("release_offer"), offer_id, _dec(quantity))
-    for need_id, quantity in _summed((t["need_id"], t["quantity"]) for t in transfers):
-        await conn.execute(query("release_need"), need_id, _dec(quantity))
+    await release_amounts(
+        conn,
+        [(t["offer_id"], t["quantity"]) for t in transfers],
+        [(t["need_id"], t["quantity"]) for t in transfers],
+    )
+
+
+def received(t: asyncpg.Record) -> float:
+    """What arrived on a transfer: its recorded receipt, or the planned quantity."""
+    got = t["received_quantity"]
+    return float(t["quantity"] if got is None else got)
 
 
 async def deliver(conn: asyncpg.Connection, transfers: Sequence[asyncpg.Record]) -> None:
-    for offer_id, quantity in _summed((t["offer_id"], t["quantity"]) for t in transfers):
-        await conn.execute(query("deliver_offer"), offer_id, _dec(quantity))
-    for need_id, quantity in _summed((t["need_id"], t["quantity"]) for t in transfers):
-        await conn.execute(query("deliver_need"), need_id, _dec(quantity))
+    """Move what arrived from held to delivered; a shortfall stays held until its dispute is resolved."""
+    await deliver_amounts(
+        conn,
+        [(t["offer_id"], received(t)) for t in transfers],
+        [(t["need_id"], received(t)) for t in transfers],
+    )
+
+
+async def deliver_amounts(
+    conn: asyncpg.Connection, offers: Iterable[tuple[int, float]], needs: Iterable[tuple[int, float]]
+) -> None:
+    for offer_id, quantity in _summed(offers):
+        if quantity > 0:
+            await conn.execute(query("deliver_offer"), offer_id, _dec(quantity))
+    for need_id, quantity in _summed(needs):
+        if quantity > 0:
+            await conn.execute(query("deliver_need"), need_id, _dec(quantity))
+
+
+async def release_amounts(
+    conn: asyncpg.Connection, offers: Iterable[tuple[int, float]], needs: Iterable[tuple[int, float]]
+) -> None:
+    for offer_id, quantity in _summed(offers):
+        await conn.execute(query("release_offer"), offer_id, _dec(quantity))
+    for need_id, quantity in _summed(needs):
+        await conn.execute(query("release_need"), need_id, _dec(quantity))
 
 
 async def insert_proposal(
@@ -213,6 +242,28 @@ async def mark_received(
     return not result.endswith(" 0")
 
 
+async def record_receipt(
+    conn: asyncpg.Connection,
+    proposal_id: int,
+    position: int,
+    *,
+    quantity: float | None,
+    condition: str | None,
+    note: str | None,
+    photo_ref: str | None,
+) -> None:
+    """What arrived on one transfer (before it is marked received); None means all of it, good."""
+    await conn.execute(
+        query("record_receipt"),
+        proposal_id,
+        position,
+        None if quantity is None else _dec(quantity),
+        condition,
+        note,
+        photo_ref,
+    )
+
+
 async def due_expiries(conn: asyncpg.Connection, now: datetime, limit: int) -> list[int]:
     return [r["id"] for r in await conn.fetch(query("due_expiries"), now, limit)]
 
@@ -220,37 +271,47 @@ async def due_expiries(conn: asyncpg.Connection, now: datetime, limit: int) -> l
 async def write_ledger(
     conn: asyncpg.Connection, proposal_id: int, transfers: Sequence[asyncpg.Record], now: datetime
 ) -> None:
+    """Each transfer as delivered (what arrived, and its value), beside the planned quantity."""
+    await write_entries(
+        conn,
+        proposal_id,
+        [(t, received(t), float(t["quantity"])) for t in transfers],
+        now,
+        "delivery",
+    )
+
+
+async def write_entries(
+    conn: asyncpg.Connection,
+    proposal_id: int,
+    lines: Sequence[tuple[asyncpg.Record, float, float]],
+    now: datetime,
+    entry: str,
+) -> None:
+    """(transfer, quantity, planned quantity) -> one entry for the giver and one for the receiver."""
     rows = []
-    for t in transfers:
-        quantity, value = _dec(t["quantity"]), Decimal(f"{t['value']:.2f}")
-        rows.append(
-            (
-                t["giver_id"],
-                proposal_id,
-                t["position"],
-                "gave",
-                t["receiver_id"],
-                t["item_id"],
-                t["unit"],
-                quantity,
-                value,
-                now,
+    for t, amount, planned in lines:
+        quantity, value = _dec(amount), Decimal(f"{amount * t['unit_value']:.2f}")
+        for who, direction, other in (
+            (t["giver_id"], "gave", t["receiver_id"]),
+            (t["receiver_id"], "received", t["giver_id"]),
+        ):
+            rows.append(
+                (
+                    who,
+                    proposal_id,
+                    t["position"],
+                    direction,
+                    other,
+                    t["item_id"],
+                    t["unit"],
+                    quantity,
+                    value,
+                    now,
+                    _dec(planned),
+                    entry,
+                )
             )
-        )
-        rows.append(
-            (
-                t["receiver_id"],
-                proposal_id,
-                t["position"],
-                "received",
-                t["giver_id"],
-                t["item_id"],
-                t["unit"],
-                quantity,
-                value,
-                now,
-            )
-        )
     await conn.executemany(query("insert_ledger_entry"), rows)
 
 

@@ -1,0 +1,162 @@
+"""One LINE webhook event in, the replies out: the conversation, over barter/services/line.
+
+Each event is handled in its own transaction (the caller's), which first records the event's
+webhookEventId: a redelivered event finds it and does nothing. Unlinked chats get a polite
+answer and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+
+from barter.channels.line import replies
+from barter.channels.line.events import Event
+from barter.channels.line.messages import TextMessage
+from barter.domain.clock import Clock
+from barter.domain.errors import BarterError
+from barter.domain.thai_text import CatalogueEntry, read_post
+from barter.services import line as service
+from barter.services.existing import TransitionConflict
+
+MAX_TEXT = 1000  # longer messages are not listings; they get the example
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    secret: str  # the server secret: link codes are looked up by their keyed hash
+    catalogue: Sequence[CatalogueEntry]
+    clock: Clock
+
+
+async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[TextMessage]:
+    """The replies to one event (none for a replay, a standby channel, or an event with no chat)."""
+    source = event.source
+    chat_id = None if source is None else source.chat_id
+    if event.mode != "active" or source is None or chat_id is None:
+        return []
+    if not await service.first_time(conn, event.webhook_event_id, event.type, chat_id):
+        return []
+    if event.type in ("follow", "join"):
+        link = await service.link_for(conn, chat_id)
+        return [replies.not_linked()] if link is None else [replies.already_linked(link.community_name_th)]
+    message = event.text
+    if message is not None:
+        code = service.code_in(message)
+        if code is not None:
+            result, link = await service.redeem_code(
+                conn,
+                ctx.secret,
+                code,
+                chat_id=chat_id,
+                chat_type=source.type,
+                user_id=source.user_id,
+                now=ctx.clock.now(),
+            )
+            if result == "linked":
+                assert link is not None
+                return [replies.linked(link.community_name_th)]
+            if result == "already_linked":
+                assert link is not None
+                return [replies.already_linked(link.community_name_th)]
+            return [replies.bad_code()]
+    link = await service.link_for(conn, chat_id)
+    if link is None:
+        return [replies.not_linked()] if event.type in ("message", "postback") else []
+    if message is not None:
+        return await _post(conn, ctx, link, message)
+    if event.type == "postback" and event.postback is not None:
+        return await _postback(conn, ctx, link, event.postback.fields())
+    return []
+
+
+async def _post(
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str
+) -> list[TextMessage]:
+    if len(message) > MAX_TEXT:
+        return [replies.unreadable()]
+    reading = read_post(message, ctx.catalogue, service.today_in_thailand(ctx.clock.now()))
+    if not reading.drafts:
+        return [replies.unreadable()]
+    draft_id = await service.save_draft(conn, link, message, reading.drafts)
+    return [replies.draft_reply(draft_id, reading.drafts)]
+
+
+def _int(fields: dict[str, str], name: str) -> int | None:
+    raw = fields.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+async def _postback(
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, fields: dict[str, str]
+) -> list[TextMessage]:
+    action = fields.get("a")
+    draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
+    try:
+        # A savepoint: a refused action undoes itself, while the event stays recorded as handled.
+        async with conn.transaction():
+            if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
+                return await _draft_action(conn, link, action, draft_id, fields)
+            if proposal_id is not None and action in ("accept", "decline", "recv"):
+                return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
+    except service.DraftGone:
+        return [replies.draft_gone()]
+    except TransitionConflict as exc:
+        return [_conflict(exc)]
+    except BarterError as exc:
+        return [replies.refused(exc.detail)]
+    return []
+
+
+def _conflict(exc: TransitionConflict) -> TextMessage:
+    status = str(exc.extra.get("state", ""))
+    return replies.refused(f"ข้อเสนอนี้ {replies.STATUS_TH.get(status, status)} แล้ว")
+
+
+async def _draft_action(
+    conn: asyncpg.Connection, link: service.Link, action: str, draft_id: int, fields: dict[str, str]
+) -> list[TextMessage]:
+    if action == "confirm":
+        posted = await service.confirm_draft(conn, link, draft_id)
+        return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
+    if action == "kind":
+        kind = fields.get("k")
+        if kind not in ("offer", "need"):
+            return []
+        drafts = await service.set_kind(conn, link, draft_id, kind)  # type: ignore[arg-type]
+        return [replies.draft_reply(draft_id, drafts)]
+    await service.cancel_draft(conn, link, draft_id)
+    return [replies.cancelled() if action == "cancel" else replies.edit()]
+
+
+async def _proposal_action(
+    conn: asyncpg.Connection,
+    ctx: Context,
+    link: service.Link,
+    action: str,
+    proposal_id: int,
+    fields: dict[str, str],
+) -> list[TextMessage]:
+    if action == "accept":
+        outcome = await service.answer_proposal(conn, link, proposal_id, "accept", ctx.clock)
+        if outcome.conflict is not None:  # the hold ran out on the way: that expiry is kept
+            return [_conflict(outcome.conflict)]
+        return [replies.proposal_moved("accept", outcome.proposal.status)]
+    if action == "decline":
+        reason = next((r for code, _, r in replies.DECLINE_REASONS if code == fields.get("r")), None)
+        if reason is None:
+            return [replies.decline_reasons(proposal_id)]
+        outcome = await service.answer_proposal(conn, link, proposal_id, "decline", ctx.clock, reason=reason)
+        if outcome.conflict is not None:
+            return [_conflict(outcome.conflict)]
+        return [replies.proposal_moved("decline", outcome.proposal.status)]
+    if fields.get("q") == "all":
+        outcome = await service.answer_proposal(conn, link, proposal_id, "complete", ctx.clock)
+        if outcome.conflict is not None:
+            return [_conflict(outcome.conflict)]
+        return [replies.proposal_moved("complete", outcome.proposal.status)]
+    if fields.get("q") == "short":
+        return [replies.receipt_short()]
+    return [replies.receipt_question(proposal_id)]

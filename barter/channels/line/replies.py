@@ -1,0 +1,205 @@
+"""What the bot says, in Thai first with short English, and the buttons it offers (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
+from barter.domain.proposals import UNIT_TH
+from barter.domain.thai_text import EXAMPLE_TH, Draft
+
+MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+# Decline reasons offered as buttons: (code, Thai label, text recorded as the reason)
+DECLINE_REASONS: tuple[tuple[str, str, str], ...] = (
+    ("far", "ไกลเกินไป", "ไกลเกินไป (too far)"),
+    ("value", "มูลค่าไม่เหมาะ", "มูลค่าไม่เหมาะสม (values not fair)"),
+    ("stock", "ของไม่พอแล้ว", "ของไม่พอแล้ว (no longer have enough)"),
+    ("noneed", "ไม่ต้องการแล้ว", "ไม่ต้องการแล้ว (no longer needed)"),
+    ("time", "ช่วงเวลาไม่สะดวก", "ช่วงเวลาไม่สะดวก (timing does not suit)"),
+)
+
+
+def thai_date(day: date) -> str:
+    """Buddhist-era date as Thai people write it: 31 ม.ค. 2570."""
+    return f"{day.day} {MONTHS_TH[day.month - 1]} {day.year + 543}"
+
+
+def amount(quantity: float) -> str:
+    return f"{quantity:,.0f}" if abs(quantity - round(quantity)) < 1e-9 else f"{quantity:,.2f}".rstrip("0")
+
+
+def _line(draft: Draft) -> str:
+    verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
+    item = draft.item_name_th or f"“{draft.item_text}” (ไม่รู้จัก)"
+    if draft.guessed:
+        item += " (เดาจากคำที่พิมพ์)"
+    qty = "? " if draft.quantity is None else f"{amount(draft.quantity)} "
+    unit = UNIT_TH.get(draft.unit or "", draft.unit_text or "")
+    parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
+    if draft.quantity_from_value:
+        parts.append("  (คิดจากมูลค่าเท่ากัน)")
+    if draft.needed_by:
+        parts.append(f"  ภายใน {thai_date(draft.needed_by)}")
+    if draft.available_from:
+        parts.append(f"  พร้อมส่งตั้งแต่ {thai_date(draft.available_from)}")
+    if draft.available_until:
+        parts.append(f"  ส่งได้ถึง {thai_date(draft.available_until)}")
+    return "\n".join(parts)
+
+
+_QUESTIONS = {
+    "no_kind": "มีของนี้ให้ หรือ ต้องการของนี้คะ? (offer or need?)",
+    "unknown_item": "ยังไม่รู้จักสินค้านี้ ลองพิมพ์ชื่ออื่น เช่น ปลาเค็ม ข้าวสาร กุ้งแห้ง (unknown item)",
+    "no_quantity": "จำนวนเท่าไรคะ? เช่น 200 กิโล (how much?)",
+    "unit_mismatch": "หน่วยไม่ตรงกับสินค้านี้ ลองใช้ กก. ลิตร หรือ ชิ้น (unit does not fit the item)",
+    "unit_needs_size": "ขนาดเท่าไรคะ? เช่น 10 ถุง ถุงละ 5 กิโล (size of each bag?)",
+}
+
+
+def draft_reply(draft_id: int, drafts: Sequence[Draft]) -> TextMessage:
+    """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first."""
+    lines = ["เข้าใจว่า (we read):", *(_line(d) for d in drafts)]
+    problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
+    if not problems:
+        lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ")
+        return text(
+            "\n".join(lines),
+            [
+                button("ยืนยัน", a="confirm", d=draft_id),
+                button("แก้ไข", a="edit", d=draft_id),
+                button("ยกเลิก", a="cancel", d=draft_id),
+            ],
+        )
+    lines.extend(_QUESTIONS[p] for p in problems)
+    buttons: list[QuickReplyItem] = []
+    if "no_kind" in problems:
+        buttons += [
+            button("มีให้ (offer)", "มีให้", a="kind", k="offer", d=draft_id),
+            button("ต้องการ (need)", "ต้องการ", a="kind", k="need", d=draft_id),
+        ]
+    else:
+        lines.append("พิมพ์ข้อความใหม่ได้เลยค่ะ (send a corrected message)")
+    buttons.append(button("ยกเลิก", a="cancel", d=draft_id))
+    return text("\n".join(lines), buttons)
+
+
+def unreadable() -> TextMessage:
+    return text("ขออภัย อ่านข้อความนี้ไม่ออกค่ะ (could not read that)\n" + EXAMPLE_TH)
+
+
+def not_linked() -> TextMessage:
+    return text(
+        "สวัสดีค่ะ แชทนี้ยังไม่ได้เชื่อมกับชุมชนใน barter\n"
+        "ขอรหัสเชื่อมต่อจากผู้ประสานงาน แล้วพิมพ์รหัสในแชทนี้ เช่น ABCD-EFGH\n"
+        "(This chat is not linked to a community yet: ask your coordinator for a link code.)"
+    )
+
+
+def linked(community: str | None) -> TextMessage:
+    return text(
+        f"เชื่อมต่อกับ {community or 'ชุมชน'} แล้วค่ะ ✓\n"
+        "ต่อไปพิมพ์สิ่งที่มีหรือต้องการได้เลย และจะได้รับแจ้งเมื่อมีข้อเสนอแลกเปลี่ยน\n" + EXAMPLE_TH
+    )
+
+
+def already_linked(community: str | None) -> TextMessage:
+    return text(f"แชทนี้เชื่อมกับ {community or 'ชุมชน'} อยู่แล้วค่ะ (already linked)")
+
+
+def bad_code() -> TextMessage:
+    return text(
+        "รหัสนี้ใช้ไม่ได้ค่ะ อาจหมดอายุหรือถูกใช้ไปแล้ว กรุณาขอรหัสใหม่จากผู้ประสานงาน\n"
+        "(This code is expired, used or unknown.)"
+    )
+
+
+def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
+    """items: (kind, id, item name, quantity, unit)."""
+    lines = ["ลงประกาศแล้วค่ะ ✓ (posted)"]
+    for kind, listing_id, name, quantity, unit in items:
+        label = "มีให้" if kind == "offer" else "ต้องการ"
+        lines.append(f"• {label} {name} {amount(quantity)} {UNIT_TH.get(unit, unit)} (#{listing_id})")
+    lines.append("จะแจ้งให้ทราบเมื่อมีข้อเสนอแลกเปลี่ยนค่ะ")
+    return text("\n".join(lines))
+
+
+def cancelled() -> TextMessage:
+    return text("ยกเลิกแล้วค่ะ (cancelled)")
+
+
+def edit() -> TextMessage:
+    return text("พิมพ์ข้อความใหม่ได้เลยค่ะ (send the corrected message)\n" + EXAMPLE_TH)
+
+
+def draft_gone() -> TextMessage:
+    return text("รายการนี้ยืนยันหรือยกเลิกไปแล้วค่ะ (already done)")
+
+
+def refused(detail: str) -> TextMessage:
+    return text(f"ทำรายการไม่สำเร็จค่ะ (not done): {detail}")
+
+
+def proposal_moved(action: str, status: str) -> TextMessage:
+    done = {
+        "accept": "ตอบรับข้อเสนอแล้วค่ะ ✓ (accepted)",
+        "decline": "ปฏิเสธข้อเสนอแล้วค่ะ (declined)",
+        "complete": "บันทึกการได้รับของแล้วค่ะ ✓ (receipt confirmed)",
+    }[action]
+    state = STATUS_TH.get(status, status)
+    return text(f"{done}\nสถานะตอนนี้: {state}")
+
+
+STATUS_TH = {
+    "proposed": "รอทุกฝ่ายตอบรับ (proposed)",
+    "approved": "อนุมัติแล้ว (approved)",
+    "in_transit": "กำลังขนส่ง (on the way)",
+    "completed": "เสร็จสิ้น (completed)",
+    "rejected": "ยกเลิก/ปฏิเสธ (rejected)",
+    "expired": "หมดเวลา (expired)",
+    "cancelled": "ยกเลิก (cancelled)",
+}
+
+
+def decline_reasons(proposal_id: int) -> TextMessage:
+    return text(
+        "เหตุผลที่ปฏิเสธคืออะไรคะ? (why decline?)",
+        [button(label, a="decline", p=proposal_id, r=code) for code, label, _ in DECLINE_REASONS],
+    )
+
+
+def receipt_question(proposal_id: int) -> TextMessage:
+    return text(
+        "ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)",
+        [
+            button("ได้รับครบแล้ว", a="recv", p=proposal_id, q="all"),
+            button("ได้ไม่ครบ", a="recv", p=proposal_id, q="short"),
+        ],
+    )
+
+
+def receipt_short() -> TextMessage:
+    return text(
+        "รับทราบค่ะ กรุณาโทรแจ้งผู้ประสานงานว่าได้รับเท่าไร ระบบจะยังไม่ปิดการแลกเปลี่ยนนี้\n"
+        "(Please tell your coordinator how much arrived; the exchange stays open.)"
+    )
+
+
+def proposal_notice(
+    proposal_id: int, explanation_th: str, gives: float, receives: float, partners: str, distance_km: float
+) -> TextMessage:
+    """A new proposal for the community: what it gives and gets, values, partner, distance."""
+    body = (
+        f"มีข้อเสนอแลกเปลี่ยนใหม่ #{proposal_id} (new proposal)\n"
+        f"{explanation_th}\n"
+        f"มูลค่าที่ให้ {amount(gives)} / ที่ได้รับ {amount(receives)} (ค่าอ้างอิง)\n"
+        f"แลกกับ: {partners}\n"
+        f"ระยะทางประมาณ {amount(round(distance_km))} กม."
+    )
+    return text(
+        body,
+        [
+            button("ตอบรับ", a="accept", p=proposal_id),
+            button("ปฏิเสธ", a="decline", p=proposal_id),
+        ],
+    )

@@ -1,0 +1,55 @@
+"""`POST /line/webhook`: the endpoint a LINE Official Account's Messaging API channel calls.
+
+Off (404) unless BARTER_LINE_CHANNEL_SECRET and BARTER_LINE_CHANNEL_ACCESS_TOKEN are set. The
+`x-line-signature` is checked against the raw body before anything is parsed; a request that
+fails it is answered 401 and changes nothing. Each event is handled in its own transaction and
+answered with the reply token after that transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+import asyncpg
+import msgspec
+from litestar import Request, Response, post
+from litestar.datastructures import State
+
+from barter.channels.line import bot, events
+from barter.channels.line.client import LinePlatform
+from barter.channels.line.signature import HEADER, verify
+from barter.domain.errors import MalformedRequest, NotFound, PayloadTooLarge, Unauthorized
+from barter.reference import load_catalogue
+
+log = logging.getLogger("barter.line")
+PATH = "/line/webhook"
+
+
+@post(PATH, status_code=200, include_in_schema=False, name="line-webhook")
+async def line_webhook(request: Request[Any, Any, Any], state: State) -> Response[dict[str, str]]:
+    settings = state.settings
+    platform: LinePlatform | None = getattr(state, "line", None)
+    if not settings.line_enabled or platform is None:
+        raise NotFound("Not found")
+    body = await request.body()
+    if len(body) > events.MAX_BODY_BYTES:
+        raise PayloadTooLarge("The webhook body is too large")
+    if not verify(settings.line_channel_secret, body, request.headers.get(HEADER)):
+        raise Unauthorized("The x-line-signature does not match the body")
+    try:
+        callback = events.parse(body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise MalformedRequest(f"Not a LINE webhook body: {exc}") from None
+    ctx = bot.Context(secret=settings.secret, catalogue=load_catalogue(), clock=state.clock)
+    pool: asyncpg.Pool = state.pool
+    for event in callback.events:
+        async with pool.acquire() as proxy:
+            conn = cast(asyncpg.Connection, proxy)
+            async with conn.transaction():
+                answer = await bot.handle(conn, ctx, event)
+        if answer and event.reply_token:
+            result = await platform.reply(event.reply_token, answer)
+            if not result.ok:
+                log.warning("LINE reply to event %s failed: %s", event.webhook_event_id, result.error)
+    return Response({}, status_code=200)

@@ -1,0 +1,187 @@
+"""Notices to communities, delivered in the webhook relay's rounds from the same outbox.
+
+Each proposal event becomes one notification per channel of each community it names (every LINE
+chat linked to it; its contact number by SMS when a gateway is configured). A notification is
+claimed `FOR UPDATE SKIP LOCKED` in a transaction that also records its outcome, exactly like a
+webhook delivery: a relay killed mid-send leaves it pending and the next relay sends it again.
+LINE pushes carry the notification's own `X-Line-Retry-Key`, so that resend is answered 409 by
+LINE and shown once; SMS has no such key and is at least once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+from barter.channels.line import replies
+from barter.channels.line.client import LineHttpClient, LinePlatform
+from barter.channels.line.messages import TextMessage, text
+from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
+from barter.storage.repos import notices as repo
+from barter.storage.repos.notices import NoticeResult
+from barter.webhooks.relay import RelayConfig, retry_delay
+
+if TYPE_CHECKING:
+    from barter.settings import Settings
+
+log = logging.getLogger("barter.notices")
+SMS_MAX_PARTS = 3
+
+_HEADLINES = {
+    "proposal.approved": "ข้อเสนอแลกเปลี่ยน #{id} อนุมัติแล้ว เตรียมส่งของได้เลยค่ะ (approved)",
+    "proposal.dispatched": "ข้อเสนอแลกเปลี่ยน #{id}: ของออกเดินทางแล้วค่ะ (on the way)",
+    "proposal.completed": "การแลกเปลี่ยน #{id} เสร็จสมบูรณ์ ขอบคุณค่ะ (completed)",
+    "proposal.rejected": "ข้อเสนอแลกเปลี่ยน #{id} ไม่ได้ไปต่อค่ะ (declined or rejected)",
+    "proposal.expired": "ข้อเสนอแลกเปลี่ยน #{id} หมดเวลาตอบรับ ของที่จองไว้กลับเข้าตลาดแล้ว (expired)",
+    "proposal.cancelled": "การแลกเปลี่ยน #{id} ถูกยกเลิกค่ะ (cancelled)",
+}
+
+
+def _float(value: Any) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def line_notice(row: Any) -> list[TextMessage]:
+    """The LINE message for one notification: a new proposal with its answer buttons, a dispatch
+    with the receipt buttons for a receiving community, otherwise the news in one line."""
+    payload = row["payload"]
+    proposal_id = int(payload.get("proposal_id", 0))
+    if row["type"] == "proposal.proposed":
+        return [
+            replies.proposal_notice(
+                proposal_id,
+                row["explanation_th"] or "",
+                _float(row["gives_value"]),
+                _float(row["receives_value"]),
+                row["partners"] or "-",
+                _float(row["distance_km"]),
+            )
+        ]
+    headline = _HEADLINES.get(row["type"], "ข้อเสนอแลกเปลี่ยน #{id} มีความคืบหน้าค่ะ").format(id=proposal_id)
+    reason = payload.get("reason")
+    if reason and row["type"] in ("proposal.rejected", "proposal.cancelled"):
+        headline += f"\nเหตุผล: {reason}"
+    if row["type"] == "proposal.dispatched" and row["receives"]:
+        question = replies.receipt_question(proposal_id)
+        return [
+            text(
+                headline + "\n" + question.text, question.quick_reply.items if question.quick_reply else None
+            )
+        ]
+    return [text(headline)]
+
+
+def sms_notice(row: Any) -> str:
+    """A short SMS, no links: at most SMS_MAX_PARTS parts of 67 Thai characters."""
+    payload = row["payload"]
+    proposal_id = int(payload.get("proposal_id", 0))
+    if row["type"] == "proposal.proposed":
+        body = f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id} {row['explanation_th'] or ''}"
+        tail = " ตอบรับทางไลน์หรือแจ้งผู้ประสานงาน"
+    else:
+        body = "barter: " + _HEADLINES.get(row["type"], "ข้อเสนอ #{id} มีความคืบหน้า").format(id=proposal_id)
+        body = body.split(" (")[0]  # the Thai only: every character costs on SMS
+        tail = ""
+    if len(segments(body + tail)) <= SMS_MAX_PARTS:
+        return body + tail
+    # Parts break after a space, so they may hold fewer than 67 characters: cut until it fits.
+    cut = SMS_MAX_PARTS * UCS2_PART - len(tail) - 1
+    while cut > 0 and len(segments(body[:cut] + "…" + tail)) > SMS_MAX_PARTS:
+        cut -= 1
+    return body[:cut] + "…" + tail
+
+
+class Notices:
+    """The notice half of a relay round: fan out new events, then send one batch of due notices."""
+
+    def __init__(self, config: RelayConfig, *, line: LinePlatform | None, sms: SmsGateway | None) -> None:
+        self.config = config
+        self.line = line
+        self.sms = sms
+        self._rng = random.Random()  # noqa: S311 (retry jitter, not a secret)
+
+    async def step(self, conn: asyncpg.Connection) -> int:
+        events, _ = await repo.fan_out(conn, self.config.batch_size * 4, sms=self.sms is not None)
+        return events + await self._deliver_due(conn)
+
+    async def _deliver_due(self, conn: asyncpg.Connection) -> int:
+        async with conn.transaction():
+            rows = await repo.claim_due(conn, self.config.batch_size)
+            if not rows:
+                return 0
+            slots = asyncio.Semaphore(self.config.concurrency)
+            # One chat or phone at a time, in event order (a proposal before its approval);
+            # different recipients in parallel.
+            by_target: dict[tuple[str, str], list[asyncpg.Record]] = {}
+            for row in sorted(rows, key=lambda r: (r["event_id"], r["id"])):
+                by_target.setdefault((row["channel"], row["target"]), []).append(row)
+            batches = await asyncio.gather(*(self._in_order(group, slots) for group in by_target.values()))
+            await repo.record(conn, [result for batch in batches for result in batch])
+        return len(rows)
+
+    async def _in_order(self, rows: list[asyncpg.Record], slots: asyncio.Semaphore) -> list[NoticeResult]:
+        return [await self._attempt(row, slots) for row in rows]
+
+    async def _attempt(self, row: asyncpg.Record, slots: asyncio.Semaphore) -> NoticeResult:
+        number = row["attempts"] + 1
+        parts: int | None = None
+        status: int | None = None
+        error: str | None = None
+        retryable = False
+        async with slots:
+            if row["channel"] == "line":
+                if self.line is None:
+                    error = "LINE is not configured"
+                else:
+                    sent = await self.line.push(
+                        row["target"], line_notice(row), uuid.UUID(str(row["retry_key"]))
+                    )
+                    status, error, retryable = sent.status, sent.error, sent.retryable
+            elif self.sms is None:
+                error = "SMS is not configured"
+            else:
+                result = await self.sms.send(row["target"], sms_notice(row))
+                status, error, retryable, parts = result.status, result.error, result.retryable, result.parts
+        if error is None:
+            state, retry_in = "sent", 0.0
+        elif retryable and number < self.config.max_attempts:
+            state, retry_in = "pending", retry_delay(self.config, number, self._rng)
+        else:
+            state, retry_in = "failed", 0.0
+        if error is not None:
+            log.info("notice %d attempt %d: %s", row["id"], number, error)
+        return NoticeResult(row["id"], number, state, retry_in, status, error, parts)
+
+    async def aclose(self) -> None:
+        for client in (self.line, self.sms):
+            close = getattr(client, "aclose", None)
+            if close is not None:
+                await close()
+
+
+def notices_from_settings(settings: Settings, config: RelayConfig) -> Notices:
+    """Notices with the channels the settings turn on (LINE and ThaiBulkSMS); either may be off."""
+    line = (
+        LineHttpClient(
+            settings.line_channel_access_token, base_url=settings.line_api_base, timeout_s=config.timeout_s
+        )
+        if settings.line_enabled and settings.line_channel_access_token
+        else None
+    )
+    sms = (
+        ThaiBulkSmsGateway(
+            settings.sms_api_key or "",
+            settings.sms_api_secret or "",
+            sender=settings.sms_sender or "",
+            base_url=settings.sms_api_base,
+            timeout_s=config.timeout_s,
+        )
+        if settings.sms_enabled
+        else None
+    )
+    return Notices(config, line=line, sms=sms)

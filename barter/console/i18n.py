@@ -1,0 +1,128 @@
+"""The console's language: gettext catalogues (Babel), Buddhist-era dates, Thai numbers and units.
+
+Messages are written in English in the code and templates and translated to Thai in
+barter/console/locale/th/LC_MESSAGES/messages.po (compiled beside it to messages.mo; a test keeps
+the two in step and checks that every message has its Thai). Thai is the default; a `lang` cookie
+switches to English. The request's catalogue lives in a context variable, so Python code and
+Jinja templates translate through the same `gettext`.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+Lang = Literal["th", "en"]
+LANGS: tuple[Lang, ...] = ("th", "en")
+DEFAULT_LANG: Lang = "th"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no summer time
+BUDDHIST_ERA_OFFSET = 543
+
+_MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# How Thai people write the catalogue's units (and the English beside them).
+UNITS: dict[str, tuple[str, str]] = {
+    "kg": ("กก.", "kg"),
+    "litre": ("ลิตร", "litre"),
+    "piece": ("ชิ้น", "piece"),
+    "pack": ("แพ็ก", "pack"),
+}
+
+
+@cache
+def catalogue(lang: Lang) -> _gettext.NullTranslations:
+    if lang == "en":
+        return _gettext.NullTranslations()  # the messages are written in English
+    return Translations.load(str(LOCALE_DIR), [lang], domain="messages")
+
+
+_current: ContextVar[Lang] = ContextVar("console_lang", default=DEFAULT_LANG)
+
+
+def use(lang: str | None) -> Lang:
+    """Make `lang` the language of the current request (anything unknown is Thai)."""
+    chosen: Lang = "en" if lang == "en" else "th"
+    _current.set(chosen)
+    return chosen
+
+
+def current() -> Lang:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return catalogue(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalogue(_current.get()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def thai_date(value: date | datetime | None, *, time: bool = False) -> str:
+    """`3 ธ.ค. 2569` in Thai (Buddhist era), `3 Dec 2026` in English; times in Thai time."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        local = value.astimezone(THAI_TIME) if value.tzinfo else value
+        day: date = local.date()
+        clock = f" {local:%H:%M}" if time else ""
+    else:
+        day, clock = value, ""
+    if _current.get() == "th":
+        return f"{day.day} {_MONTHS_TH[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}{clock}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}{clock}"
+
+
+def number(value: float | int | None, digits: int = 2) -> str:
+    """Grouped thousands, at most `digits` decimals, as written in Thailand (1,234.5)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="th_TH")
+
+
+def unit_name(unit: str) -> str:
+    th, en = UNITS.get(unit, (unit, unit))
+    return th if _current.get() == "th" else en
+
+
+def quantity(value: float | None, unit: str) -> str:
+    """`200 กก.` / `200 kg`."""
+    return f"{number(value)} {unit_name(unit)}"
+
+
+def pick(th: str | None, en: str | None) -> str:
+    """A name in the reader's language, falling back to the other one."""
+    first, second = (th, en) if _current.get() == "th" else (en, th)
+    return first or second or "–"
+
+
+def slash_date(value: date) -> str:
+    """A date as typed in the console's forms: d/m/yyyy, Buddhist era."""
+    return f"{value.day}/{value.month}/{value.year + BUDDHIST_ERA_OFFSET}"
+
+
+def parse_thai_date(text: str) -> date | None:
+    """A date typed in a form: ISO (from a date picker), or d/m/yyyy with a Buddhist-era year
+    (a year above 2400 is taken as Buddhist era)."""
+    text = text.strip()
+    if not text:
+        return None
+    if "/" in text:
+        d, m, y = (int(part) for part in text.split("/"))
+    else:
+        y, m, d = (int(part) for part in text.split("-"))
+    if y > 2400:
+        y -= BUDDHIST_ERA_OFFSET
+    return date(y, m, d)

@@ -1,0 +1,166 @@
+"""Offline maps: Thailand's provinces from barter/reference/map.json, with points and arrows on top.
+
+Pure functions that return what the templates draw as inline SVG (no tiles, no network).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from barter.reference import DIR, load_provinces
+
+REGION_FILL = {
+    "north": "#dfe9d3",
+    "northeast": "#efe4c8",
+    "central": "#d9e4ef",
+    "east": "#e6dcee",
+    "west": "#f1dcd6",
+    "south": "#d4ebe6",
+}
+
+
+@cache
+def _figure() -> dict[str, Any]:
+    figure: dict[str, Any] = json.loads((DIR / "map.json").read_text(encoding="utf-8"))
+    return figure
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Map units of map.json's projection (x east, y south)."""
+    p = _figure()["projection"]
+    return round((lon - p["lon0"]) * p["kx"] * p["scale"], 1), round((p["lat1"] - lat) * p["scale"], 1)
+
+
+def unproject(x: float, y: float) -> tuple[float, float]:
+    p = _figure()["projection"]
+    return round(p["lat1"] - y / p["scale"], 5), round(p["lon0"] + x / (p["kx"] * p["scale"]), 5)
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    kind: str = "community"
+
+
+@dataclass(frozen=True)
+class Arrow:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+
+
+@dataclass
+class Map:
+    """What one map shows: the provinces, and a view box around what matters."""
+
+    width: float
+    height: float
+    provinces: list[tuple[str, str, str]]  # code, fill, path
+    points: list[Point] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+    highlight: set[str] = field(default_factory=set)
+    box: tuple[float, float, float, float] | None = None  # x, y, width, height when zoomed
+
+    @property
+    def view_box(self) -> str:
+        x, y, w, h = self.box or (0.0, 0.0, self.width, self.height)
+        return f"{x:g} {y:g} {w:g} {h:g}"
+
+    @property
+    def _span(self) -> float:
+        return self.box[2] if self.box else self.width
+
+    @property
+    def marker(self) -> float:
+        """A point's radius: about the same on screen however far the map is zoomed."""
+        return round(self._span / 70, 2)
+
+    @property
+    def font(self) -> float:
+        return round(self._span / 24, 2)
+
+    @property
+    def stroke(self) -> float:
+        return round(self._span / 220, 2)
+
+    def label_left(self, p: Point) -> bool:
+        """Write a point's name to its left when it stands in the right half of the view."""
+        x, _, w, _ = self.box or (0.0, 0.0, self.width, self.height)
+        return p.x > x + w / 2
+
+    def lines(self) -> list[Arrow]:
+        """The arrows as drawn: stopped short of the points, and moved aside so that goods going
+        both ways between two places show as two arrows."""
+        drawn: list[Arrow] = []
+        for a in self.arrows:
+            dx, dy = a.x2 - a.x1, a.y2 - a.y1
+            length = math.hypot(dx, dy)
+            if length <= 2.5 * self.marker:
+                continue
+            ux, uy = dx / length, dy / length
+            cut, aside = 1.6 * self.marker, 0.7 * self.marker
+            drawn.append(
+                Arrow(
+                    round(a.x1 + ux * cut - uy * aside, 1),
+                    round(a.y1 + uy * cut + ux * aside, 1),
+                    round(a.x2 - ux * cut - uy * aside, 1),
+                    round(a.y2 - uy * cut + ux * aside, 1),
+                    a.label,
+                )
+            )
+        return drawn
+
+
+MIN_SPAN = 160.0  # map units (1.6 degrees of latitude): a zoomed map still shows its surroundings
+
+
+def zoom(m: Map, pad: float = 0.35) -> Map:
+    """Frame the map around its points and arrows (a 4:3 box at least MIN_SPAN wide)."""
+    xs = [p.x for p in m.points] + [a.x1 for a in m.arrows] + [a.x2 for a in m.arrows]
+    ys = [p.y for p in m.points] + [a.y1 for a in m.arrows] + [a.y2 for a in m.arrows]
+    if not xs:
+        return m
+    w = max(max(xs) - min(xs), (max(ys) - min(ys)) * 4 / 3, MIN_SPAN / (1 + 2 * pad)) * (1 + 2 * pad)
+    h = w * 3 / 4
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    m.box = (round(cx - w / 2, 1), round(cy - h / 2, 1), round(w, 1), round(h, 1))
+    return m
+
+
+def base_map(highlight: set[str] | None = None) -> Map:
+    figure = _figure()
+    region = {p.code: p.region for p in load_provinces()}
+    provinces = [
+        (code, REGION_FILL.get(region.get(code, ""), "#e5e5e5"), path)
+        for code, path in figure["provinces"].items()
+    ]
+    return Map(figure["width"], figure["height"], provinces, highlight=set(highlight or ()))
+
+
+def with_points(m: Map, points: list[tuple[float, float, str]]) -> Map:
+    for lat, lon, label in points:
+        x, y = project(lat, lon)
+        m.points.append(Point(x, y, label))
+    return m
+
+
+def with_arrows(m: Map, arrows: list[tuple[tuple[float, float], tuple[float, float], str]]) -> Map:
+    for a, b, label in arrows:
+        x1, y1 = project(*a)
+        x2, y2 = project(*b)
+        m.arrows.append(Arrow(x1, y1, x2, y2, label))
+    return m
+
+
+def projection() -> dict[str, float]:
+    """The projection's parameters, for the map picker in the browser."""
+    p: dict[str, float] = _figure()["projection"]
+    return p

@@ -1,0 +1,311 @@
+"""The console's one door to the use cases: every page calls these functions and nothing else.
+
+They call barter/services and nothing else (no repository, no SQL; an import-linter contract keeps
+it so). Each takes the request's connection and the signed-in caller, so the API's authorization
+rules apply unchanged (another tenant's objects are not found).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from barter.domain.access import Caller, require_row_level
+from barter.domain.clock import Clock
+from barter.domain.errors import NotFound
+from barter.domain.proposals import Action
+from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.listings import (
+    Kind,
+    ListingFilter,
+    NeedCreate,
+    NeedOut,
+    NeedPatch,
+    OfferCreate,
+    OfferOut,
+    OfferPatch,
+)
+from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut
+from barter.schemas.proposals import AccountOut, ProposalOut, RunOut
+from barter.schemas.runs import RunRequest
+from barter.schemas.stats import SupplyDemand
+from barter.services import communities, listings, logistics, read, runs, stats
+from barter.services import proposals as workflow
+from barter.settings import Settings
+from barter.workflow.runner import Reservation, Runner
+
+RunCreate = RunRequest
+
+__all__ = [
+    "AccountOut",
+    "CommunityCreate",
+    "CommunityOut",
+    "CommunityPatch",
+    "Kind",
+    "NeedCreate",
+    "NeedOut",
+    "NeedPatch",
+    "OfferCreate",
+    "OfferOut",
+    "OfferPatch",
+    "PlanCreate",
+    "PlanOut",
+    "PlanSummary",
+    "ProposalOut",
+    "RunCreate",
+    "RunOut",
+    "ShipmentOut",
+    "SupplyDemand",
+]
+
+# --- reference lists for forms ----------------------------------------------------------------
+
+
+async def provinces(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [msgspec.structs.asdict(p) for p in await read.provinces(conn, None)]
+
+
+async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [msgspec.structs.asdict(c) for c in await read.categories(conn)]
+
+
+async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [msgspec.structs.asdict(i) for i in await read.items(conn, None, None)]
+
+
+# --- communities --------------------------------------------------------------------------------
+
+
+def _console_sees(caller: Caller, community: CommunityOut) -> bool:
+    """The console shows the communities a caller acts for (its own, or those of its regions)."""
+    return caller.acts_for(community.id, community.region)
+
+
+async def list_communities(
+    conn: asyncpg.Connection, caller: Caller, *, q: str | None = None, limit: int = 200
+) -> list[CommunityOut]:
+    if caller.role == "community":
+        assert caller.community_id is not None
+        return [await communities.get(conn, caller, caller.community_id)]
+    regions: list[str | None] = [None] if caller.is_admin else [*sorted(caller.regions)]
+    out: list[CommunityOut] = []
+    for region in regions:
+        out.extend(
+            await read.community_page(
+                conn, caller, region=region, province_code=None, kind=None, q=q, after_id=None, limit=limit
+            )
+        )
+    return sorted(out, key=lambda c: c.id)
+
+
+async def similar_communities(
+    conn: asyncpg.Connection, caller: Caller, name: str, province_code: str
+) -> list[CommunityOut]:
+    """Likely duplicates: a community of the same province whose name contains this one."""
+    if not name.strip():
+        return []
+    return await read.community_page(
+        conn,
+        caller,
+        region=None,
+        province_code=province_code,
+        kind=None,
+        q=name.strip(),
+        after_id=None,
+        limit=5,
+    )
+
+
+async def community(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityOut:
+    out = await communities.get(conn, caller, community_id)
+    if not _console_sees(caller, out):
+        raise NotFound("No community you can act for with that id")
+    return out
+
+
+async def create_community(conn: asyncpg.Connection, caller: Caller, data: CommunityCreate) -> CommunityOut:
+    return await communities.create(conn, caller, data)
+
+
+async def update_community(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, version: int | None, data: CommunityPatch
+) -> CommunityOut:
+    return await communities.update(conn, caller, community_id, version, data)
+
+
+async def account(conn: asyncpg.Connection, caller: Caller, community_id: int) -> AccountOut:
+    return await communities.account(conn, caller, community_id)
+
+
+# --- offers and needs ---------------------------------------------------------------------------
+
+
+async def _open_listings(
+    conn: asyncpg.Connection, caller: Caller, kind: Kind, community_id: int
+) -> list[Any]:
+    await community(conn, caller, community_id)
+    flt = ListingFilter(community_id=community_id, status="open")
+    page = await read.listing_page(conn, caller, kind, flt, sort="-created_at", after=None, limit=200)
+    return [listing for listing, _ in page]
+
+
+async def offers_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[OfferOut]:
+    return await _open_listings(conn, caller, "offer", community_id)
+
+
+async def needs_of(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[NeedOut]:
+    return await _open_listings(conn, caller, "need", community_id)
+
+
+async def post_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate) -> OfferOut:
+    return await listings.create_offer(conn, caller, data)
+
+
+async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) -> NeedOut:
+    return await listings.create_need(conn, caller, data)
+
+
+async def change_offer(
+    conn: asyncpg.Connection, caller: Caller, offer_id: int, version: int, data: OfferPatch
+) -> OfferOut:
+    return await listings.update_offer(conn, caller, offer_id, version, data)
+
+
+async def change_need(
+    conn: asyncpg.Connection, caller: Caller, need_id: int, version: int, data: NeedPatch
+) -> NeedOut:
+    return await listings.update_need(conn, caller, need_id, version, data)
+
+
+async def withdraw(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int) -> int:
+    """Withdraw a listing; answers its community's id."""
+    out = await listings.withdraw(conn, caller, kind, listing_id, None)
+    return out.community_id
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+async def start_run(
+    conn: asyncpg.Connection, caller: Caller, settings: Settings, runner: Runner, data: RunRequest
+) -> tuple[RunOut, Reservation]:
+    """The caller must start `runner.start(reservation)` after its transaction commits."""
+    started = await runs.start_run(conn, caller, runner, data, runs.run_defaults(settings))
+    return started.run, started.reservation
+
+
+async def runs_of(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[RunOut]:
+    if caller.role not in ("admin", "coordinator"):
+        return []
+    return await read.run_page(conn, caller, status=None, before_id=None, limit=limit)
+
+
+async def run(conn: asyncpg.Connection, caller: Caller, run_id: int) -> RunOut:
+    if caller.role not in ("admin", "coordinator"):
+        raise NotFound("No run with that id")
+    return await runs.get_run(conn, caller, run_id)
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+async def proposals(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    *,
+    status: str | None = None,
+    run_id: int | None = None,
+    community_id: int | None = None,
+    limit: int = 100,
+) -> list[ProposalOut]:
+    return await read.proposal_page(
+        conn,
+        caller,
+        run_id=run_id,
+        status=status,
+        region=None,
+        community_id=community_id,
+        before_id=None,
+        limit=limit,
+    )
+
+
+async def proposal(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:
+    require_row_level(caller)
+    return await workflow.get(conn, caller, proposal_id)
+
+
+@dataclass(frozen=True)
+class Moved:
+    proposal: ProposalOut
+    conflict: Exception | None
+
+
+async def move(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    proposal_id: int,
+    action: Action,
+    clock: Clock,
+    *,
+    community_id: int | None = None,
+    reason: str | None = None,
+) -> Moved:
+    outcome = await workflow.transition(
+        conn, caller, proposal_id, action, clock, community_id=community_id, reason=reason
+    )
+    return Moved(outcome.proposal, outcome.conflict)
+
+
+# --- logistics ----------------------------------------------------------------------------------
+
+
+async def plan(
+    conn: asyncpg.Connection, caller: Caller, data: PlanCreate, clock: Clock, settings: Settings
+) -> PlanOut:
+    return await logistics.create_plan(conn, caller, data, clock, settings)
+
+
+async def plans(conn: asyncpg.Connection, caller: Caller, limit: int = 20) -> list[PlanSummary]:
+    page = await logistics.list_plans(
+        conn, caller, preview=None, status=None, region=None, before_id=None, limit=limit
+    )
+    return list(page)
+
+
+async def plan_of(conn: asyncpg.Connection, caller: Caller, plan_id: int) -> PlanOut:
+    return await logistics.get_plan(conn, caller, plan_id)
+
+
+async def shipment(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> ShipmentOut:
+    return await logistics.get_shipment(conn, caller, shipment_id)
+
+
+async def shipments(conn: asyncpg.Connection, caller: Caller, limit: int = 50) -> list[ShipmentOut]:
+    page = await logistics.list_shipments(
+        conn, caller, plan_id=None, status=None, region=None, before_id=None, limit=limit
+    )
+    return list(page)
+
+
+async def move_shipment(
+    conn: asyncpg.Connection, caller: Caller, shipment_id: int, action: str, clock: Clock
+) -> ShipmentOut:
+    return await logistics.move_shipment(conn, caller, shipment_id, action, clock, None)
+
+
+# --- the day's overview -------------------------------------------------------------------------
+
+
+async def supply_demand(conn: asyncpg.Connection, caller: Caller) -> SupplyDemand | None:
+    if caller.role == "community":
+        return None
+    return await stats.supply_demand(conn, caller, "category", None)
+
+
+def expiring(proposal: ProposalOut, now: datetime, within: timedelta = timedelta(hours=24)) -> bool:
+    return proposal.status == "proposed" and proposal.hold_expires_at - now <= within

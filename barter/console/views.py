@@ -1,0 +1,742 @@
+"""The console's pages, in the order of a coordinator's day: Today, Communities, Matching,
+Proposals, Logistics. Every page calls the use cases through barter/console/uses.py only.
+
+A place is kept for the LINE channel's console screen (issuing link codes): it will be a
+controller in barter/console/line.py, listed in HANDLERS below and in the navigation of
+templates/base.html.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import Cookie, State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
+
+from barter.console import i18n, maps, uses
+from barter.console.i18n import _
+from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
+from barter.domain.errors import BarterError, FieldError, ValidationFailed
+from barter.domain.model import REGIONS
+from barter.domain.proposals import Action
+from barter.reference import load_subdistricts
+
+KINDS = ("fishing", "farming", "urban", "mixed", "other")
+ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
+Form = dict[str, list[str]]
+
+
+def page(name: str, viewer: Viewer | None, nav: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(
+        template_name=name, context={"viewer": viewer, "nav": nav, **context}, status_code=status_code
+    )
+
+
+def coordinators_only(viewer: Viewer, nav: str, message: str) -> Template:
+    """The 403 page of a section that only coordinators and admins use."""
+    return page("error.html", viewer, nav, status_code=403, status=403, message=message)
+
+
+def to(path: str) -> Redirect:
+    """After a form is handled: back to a page (303, so a reload does not resend the form)."""
+    return Redirect(path=f"/console{path}", status_code=303)
+
+
+async def read_form(request: Request[Any, Any, Any]) -> Form:
+    form = await request.form()
+    return {k: [str(v) for v in form.getall(k)] for k in form}
+
+
+def one(form: Form, name: str) -> str | None:
+    values = form.get(name)
+    value = values[0].strip() if values else ""
+    return value or None
+
+
+def number(form: Form, name: str, errors: list[FieldError]) -> float | None:
+    text = one(form, name)
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        errors.append(FieldError(name, _("must be a number")))
+        return None
+
+
+def day(form: Form, name: str, errors: list[FieldError]) -> date | None:
+    text = one(form, name)
+    if text is None:
+        return None
+    try:
+        return i18n.parse_thai_date(text)
+    except ValueError:
+        errors.append(FieldError(name, _("write the date as day/month/year, e.g. 15/1/2570")))
+        return None
+
+
+def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -> Any:
+    """Form values into the use case's input struct; every problem is collected."""
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        return msgspec.convert({k: v for k, v in values.items() if v is not None}, into)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        path = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else ""
+        raise ValidationFailed([FieldError(path, text.split(" - at ", maxsplit=1)[0])]) from exc
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+class SignIn(Controller):
+    @get("/signin")
+    async def form(self, next: FromQuery[str | None] = None) -> Template:
+        return page("signin.html", None, "", next=next or "", error="")
+
+    @post("/signin")
+    async def submit(self, request: Request[Any, Any, Any], state: State, conn: Conn) -> Response[Any]:
+        form = await read_form(request)
+        token = await sign_in(conn, state, one(form, "key") or "")
+        target = one(form, "next") or "/console/"
+        if not target.startswith("/console/") or "//" in target:
+            target = "/console/"
+        if token is None:
+            return page(
+                "signin.html",
+                None,
+                "",
+                status_code=401,
+                next=target,
+                error=_("That key is not valid or has been revoked. Check it and try again."),
+            )
+        return with_cookie(Redirect(path=target, status_code=303), request, token)
+
+    @post("/signout")
+    async def signout(self, request: Request[Any, Any, Any], state: State, conn: Conn) -> Response[Any]:
+        await sign_out(conn, state, request)
+        return with_cookie(Redirect(path="/console/signin", status_code=303), request, None)
+
+    @get("/lang/{code:str}")
+    async def language(self, code: FromPath[str], next: FromQuery[str | None] = None) -> Response[Any]:
+        target = next if next and next.startswith("/console/") and "//" not in next else "/console/"
+        chosen = "en" if code == "en" else "th"
+        response: Response[Any] = Redirect(path=target, status_code=303)
+        response.set_cookie(Cookie(key="lang", value=chosen, path="/", max_age=365 * 86400, samesite="lax"))
+        return response
+
+
+# --- today --------------------------------------------------------------------------------------
+
+
+def _mine(viewer: ViewerDep, p: uses.ProposalOut) -> dict[str, Any]:
+    """What this proposal waits for from me."""
+    caller = viewer.caller
+    my_regions = [r for r in p.pending.approve if caller.covers_region(r)]
+    my_accepts = [
+        part
+        for part in p.participants
+        if part.community_id in p.pending.accept and caller.acts_for(part.community_id, part.region)
+    ]
+    my_receipts = [
+        part
+        for part in p.participants
+        if part.community_id in p.pending.receive and caller.acts_for(part.community_id, part.region)
+    ]
+    return {"approve": my_regions, "accept": my_accepts, "receive": my_receipts}
+
+
+class Today(Controller):
+    @get("/")
+    async def today(self, conn: Conn, viewer: ViewerDep, state: State) -> Template:
+        caller = viewer.caller
+        now = state.clock.now()
+        proposed = await uses.proposals(conn, caller, status="proposed")
+        moving = await uses.proposals(conn, caller, status="approved") + await uses.proposals(
+            conn, caller, status="in_transit"
+        )
+        to_approve = [p for p in proposed if _mine(viewer, p)["approve"]]
+        unanswered = [
+            (p, part) for p in proposed for part in p.participants if part.community_id in p.pending.accept
+        ]
+        expiring = [p for p in proposed if uses.expiring(p, now)]
+        to_receive = [p for p in moving if _mine(viewer, p)["receive"]]
+        shipments = (
+            [s for s in await uses.shipments(conn, caller) if s.status in ("planned", "loading")]
+            if caller.role in ("admin", "coordinator")
+            else []
+        )
+        runs = await uses.runs_of(conn, caller, limit=1)
+        supply = await uses.supply_demand(conn, caller)
+        return page(
+            "today.html",
+            viewer,
+            "today",
+            to_approve=to_approve,
+            unanswered=unanswered,
+            expiring=expiring,
+            to_receive=to_receive,
+            shipments=shipments,
+            last_run=runs[0] if runs else None,
+            supply=supply,
+            today=now,
+            waiting=len(to_approve) + len(unanswered) + len(to_receive) + len(shipments),
+        )
+
+
+# --- communities --------------------------------------------------------------------------------
+
+
+def _community_values(form: Form, errors: list[FieldError]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name_th": one(form, "name_th"),
+        "name_en": one(form, "name_en"),
+        "kind": one(form, "kind"),
+        "province_code": one(form, "province_code"),
+        "subdistrict_code": one(form, "subdistrict_code"),
+        "contact": one(form, "contact"),
+        "lat": number(form, "lat", errors),
+        "lon": number(form, "lon", errors),
+    }
+    if values["lat"] is None and values["subdistrict_code"]:
+        # No point picked on the map: the sub-district's own point.
+        for sub in load_subdistricts():
+            if sub.code == values["subdistrict_code"] and sub.lat is not None:
+                values["lat"], values["lon"] = sub.lat, sub.lon
+    return values
+
+
+async def _community_form(
+    conn: Conn,
+    viewer: ViewerDep,
+    values: dict[str, Any],
+    *,
+    error: str = "",
+    similar: Any = (),
+    community: uses.CommunityOut | None = None,
+    status_code: int = 200,
+) -> Template:
+    fields = ("name_th", "name_en", "kind", "province_code", "subdistrict_code", "contact", "lat", "lon")
+    values = {**dict.fromkeys(fields), **values}
+    province = values["province_code"] or ""
+    return page(
+        "community_form.html",
+        viewer,
+        "communities",
+        status_code=status_code,
+        values=values,
+        provinces=await uses.provinces(conn),
+        subdistricts=[s for s in load_subdistricts() if s.province_code == province],
+        kinds=KINDS,
+        error=error,
+        similar=list(similar),
+        community=community,
+        map=maps.base_map(),
+    )
+
+
+class Communities(Controller):
+    path = "/communities"
+
+    @get("/")
+    async def list_communities(
+        self, conn: Conn, viewer: ViewerDep, q: FromQuery[str | None] = None
+    ) -> Response[Any]:
+        if viewer.caller.role == "community":
+            return to(f"/communities/{viewer.caller.community_id}")
+        found = await uses.list_communities(conn, viewer.caller, q=q)
+        m = maps.with_points(
+            maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en)) for c in found]
+        )
+        return page("communities.html", viewer, "communities", communities=found, q=q or "", map=m)
+
+    @get("/new")
+    async def new(
+        self, conn: Conn, viewer: ViewerDep, province_code: FromQuery[str | None] = None
+    ) -> Template:
+        return await _community_form(conn, viewer, {"province_code": province_code or "", "kind": "fishing"})
+
+    @post("/")
+    async def create(self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep) -> Response[Any]:
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        values = _community_values(form, errors)
+        try:
+            if not one(form, "confirm") and values["province_code"]:
+                similar = await uses.similar_communities(
+                    conn, viewer.caller, values["name_th"] or values["name_en"] or "", values["province_code"]
+                )
+                if similar:
+                    return await _community_form(conn, viewer, values, similar=similar)
+            data = convert(values, uses.CommunityCreate, errors)
+            created = await uses.create_community(conn, viewer.caller, data)
+        except ValidationFailed as exc:
+            return await _community_form(conn, viewer, values, error=_messages(exc), status_code=422)
+        return to(f"/communities/{created.id}")
+
+    @get("/subdistricts")
+    async def subdistricts(self, viewer: ViewerDep, province_code: FromQuery[str] = "") -> Template:
+        options = [s for s in load_subdistricts() if s.province_code == province_code]
+        return page("_subdistricts.html", viewer, "", subdistricts=options, selected="")
+
+    @get("/{community_id:int}")
+    async def detail(self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int]) -> Template:
+        return await _community_page(conn, viewer, community_id)
+
+    @get("/{community_id:int}/edit")
+    async def edit(self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int]) -> Template:
+        c = await uses.community(conn, viewer.caller, community_id)
+        return await _community_form(conn, viewer, msgspec.structs.asdict(c), community=c)
+
+    @post("/{community_id:int}/edit")
+    async def update(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, community_id: FromPath[int]
+    ) -> Response[Any]:
+        c = await uses.community(conn, viewer.caller, community_id)
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        values = _community_values(form, errors)
+        if values["lat"] is None:
+            values.pop("lat")
+            values.pop("lon")
+        try:
+            data = convert(values, uses.CommunityPatch, errors)
+            version = int(one(form, "version") or c.version)
+            await uses.update_community(conn, viewer.caller, community_id, version, data)
+        except ValidationFailed as exc:
+            return await _community_form(
+                conn, viewer, values, community=c, error=_messages(exc), status_code=422
+            )
+        return to(f"/communities/{community_id}")
+
+    @post("/{community_id:int}/offers")
+    async def post_offer(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, community_id: FromPath[int]
+    ) -> Response[Any]:
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        values = {
+            "community_id": community_id,
+            "item_id": one(form, "item_id"),
+            "quantity": number(form, "quantity", errors),
+            "min_lot": number(form, "min_lot", errors),
+            "available_from": day(form, "available_from", errors),
+            "available_until": day(form, "available_until", errors),
+            "note": one(form, "note"),
+        }
+        try:
+            await uses.post_offer(conn, viewer.caller, convert(values, uses.OfferCreate, errors))
+        except ValidationFailed as exc:
+            return await _community_page(
+                conn, viewer, community_id, offer_error=_messages(exc), status_code=422
+            )
+        return to(f"/communities/{community_id}")
+
+    @post("/{community_id:int}/needs")
+    async def post_need(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, community_id: FromPath[int]
+    ) -> Response[Any]:
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        what = one(form, "what") or ""
+        values = {
+            "community_id": community_id,
+            "item_id": what.removeprefix("item:") if what.startswith("item:") else None,
+            "category_id": what.removeprefix("category:") if what.startswith("category:") else None,
+            "quantity": number(form, "quantity", errors),
+            "min_lot": number(form, "min_lot", errors),
+            "needed_by": day(form, "needed_by", errors),
+            "priority": int(one(form, "priority") or 3),
+            "note": one(form, "note"),
+        }
+        try:
+            await uses.post_need(conn, viewer.caller, convert(values, uses.NeedCreate, errors))
+        except ValidationFailed as exc:
+            return await _community_page(
+                conn, viewer, community_id, need_error=_messages(exc), status_code=422
+            )
+        return to(f"/communities/{community_id}")
+
+    @post(
+        [
+            "/{community_id:int}/offers/{listing_id:int}/edit",
+            "/{community_id:int}/needs/{listing_id:int}/edit",
+        ]
+    )
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        community_id: FromPath[int],
+        listing_id: FromPath[int],
+    ) -> Response[Any]:
+        kind = _kind_in(request)
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        version = int(one(form, "version") or 0)
+        quantity = number(form, "quantity", errors)
+        try:
+            if kind == "offers":
+                until = day(form, "available_until", errors)
+                data = convert({"quantity": quantity, "available_until": until}, uses.OfferPatch, errors)
+                await uses.change_offer(conn, viewer.caller, listing_id, version, data)
+            else:
+                by = day(form, "needed_by", errors)
+                data = convert({"quantity": quantity, "needed_by": by}, uses.NeedPatch, errors)
+                await uses.change_need(conn, viewer.caller, listing_id, version, data)
+        except ValidationFailed as exc:
+            errors_at = (
+                {"offer_error": _messages(exc)} if kind == "offers" else {"need_error": _messages(exc)}
+            )
+            return await _community_page(conn, viewer, community_id, status_code=422, **errors_at)
+        return to(f"/communities/{community_id}")
+
+    @post(
+        [
+            "/{community_id:int}/offers/{listing_id:int}/withdraw",
+            "/{community_id:int}/needs/{listing_id:int}/withdraw",
+        ]
+    )
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        community_id: FromPath[int],
+        listing_id: FromPath[int],
+    ) -> Response[Any]:
+        await uses.withdraw(
+            conn, viewer.caller, "offer" if _kind_in(request) == "offers" else "need", listing_id
+        )
+        return to(f"/communities/{community_id}")
+
+    @get("/{community_id:int}/account")
+    async def account(self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int]) -> Template:
+        c = await uses.community(conn, viewer.caller, community_id)
+        acct = await uses.account(conn, viewer.caller, community_id)
+        return page("account.html", viewer, "communities", community=c, account=acct)
+
+
+def _kind_in(request: Request[Any, Any, Any]) -> str:
+    """`offers` or `needs`: which list a listing's route is under."""
+    return "offers" if "/offers/" in request.url.path else "needs"
+
+
+def _messages(exc: ValidationFailed) -> str:
+    return "; ".join(f"{e.path}: {e.message}" if e.path else e.message for e in exc.errors)
+
+
+async def _community_page(
+    conn: Conn,
+    viewer: ViewerDep,
+    community_id: int,
+    *,
+    offer_error: str = "",
+    need_error: str = "",
+    status_code: int = 200,
+) -> Template:
+    c = await uses.community(conn, viewer.caller, community_id)
+    offers = await uses.offers_of(conn, viewer.caller, community_id)
+    needs = await uses.needs_of(conn, viewer.caller, community_id)
+    proposals = await uses.proposals(conn, viewer.caller, community_id=community_id, limit=20)
+    m = maps.zoom(maps.with_points(maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en))]))
+    return page(
+        "community.html",
+        viewer,
+        "communities",
+        status_code=status_code,
+        community=c,
+        offers=offers,
+        needs=needs,
+        proposals=proposals,
+        items=await uses.items(conn),
+        categories=await uses.categories(conn),
+        offer_error=offer_error,
+        need_error=need_error,
+        map=m,
+    )
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+class Matching(Controller):
+    path = "/matching"
+
+    @get("/")
+    async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
+        if viewer.caller.role not in ("admin", "coordinator"):
+            return coordinators_only(viewer, "matching", _("Matching runs are started by coordinators."))
+        regions = list(REGIONS) if viewer.caller.is_admin else sorted(viewer.caller.regions)
+        return page(
+            "matching.html", viewer, "matching", runs=await uses.runs_of(conn, viewer.caller), regions=regions
+        )
+
+    @post("/runs")
+    async def start(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        form = await read_form(request)
+        errors: list[FieldError] = []
+        limit = number(form, "time_limit_s", errors)
+        data = convert(
+            {"regions": form.get("regions") or None, "time_limit_s": limit}, uses.RunCreate, errors
+        )
+        run, reservation = await uses.start_run(conn, viewer.caller, state.settings, state.runner, data)
+        response = to(f"/matching/runs/{run.id}")
+        # Starts once the response is sent, which is after this request's transaction committed.
+        response.background = BackgroundTask(state.runner.start, reservation)
+        return response
+
+    @get("/runs/{run_id:int}")
+    async def run(self, conn: Conn, viewer: ViewerDep, run_id: FromPath[int]) -> Template:
+        run = await uses.run(conn, viewer.caller, run_id)
+        found = await uses.proposals(conn, viewer.caller, run_id=run_id) if run.status == "succeeded" else []
+        return page("run.html", viewer, "matching", run=run, proposals=found)
+
+    @get("/runs/{run_id:int}/progress")
+    async def progress(self, conn: Conn, viewer: ViewerDep, run_id: FromPath[int]) -> Response[Any]:
+        run = await uses.run(conn, viewer.caller, run_id)
+        if run.status in ("succeeded", "failed"):
+            # Done: the whole page again, with its result.
+            response: Response[Any] = Response(content="", status_code=200, headers={"HX-Refresh": "true"})
+            return response
+        return page("_progress.html", viewer, "matching", run=run)
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def proposal_map(p: uses.ProposalOut, points: dict[int, tuple[float, float]]) -> maps.Map:
+    names = {part.community_id: i18n.pick(part.name_th, part.name_en) for part in p.participants}
+    m = maps.with_points(maps.base_map(), [(*points[cid], names[cid]) for cid in names if cid in points])
+    return maps.zoom(
+        maps.with_arrows(
+            m,
+            [
+                (
+                    points[t.giver_id],
+                    points[t.receiver_id],
+                    f"{i18n.pick(t.item_name_th, t.item_name_en)} {i18n.quantity(t.quantity, t.unit)}",
+                )
+                for t in p.transfers
+                if t.giver_id in points and t.receiver_id in points
+            ],
+        )
+    )
+
+
+class Proposals(Controller):
+    path = "/proposals"
+
+    @get("/")
+    async def queue(self, conn: Conn, viewer: ViewerDep, show: FromQuery[str] = "waiting") -> Template:
+        return await _queue(conn, viewer, show)
+
+    @get("/{proposal_id:int}")
+    async def card(self, conn: Conn, viewer: ViewerDep, proposal_id: FromPath[int]) -> Template:
+        return await _card(conn, viewer, proposal_id)
+
+    @post("/{proposal_id:int}/{action:str}")
+    async def act(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        state: State,
+        proposal_id: FromPath[int],
+        action: FromPath[str],
+    ) -> Response[Any]:
+        if action not in ACTIONS:
+            raise ValidationFailed([FieldError("action", "unknown action")])
+        form = await read_form(request)
+        reason = one(form, "reason")
+        if action in ("decline", "reject") and not reason:
+            return await _card(
+                conn,
+                viewer,
+                proposal_id,
+                error=_("Give a reason, so the communities know why."),
+                status_code=422,
+            )
+        community = one(form, "community_id")
+        moved = await uses.move(
+            conn,
+            viewer.caller,
+            proposal_id,
+            action,
+            state.clock,
+            community_id=int(community) if community else None,
+            reason=reason,
+        )
+        if moved.conflict is not None:
+            return await _card(
+                conn, viewer, proposal_id, error=_("This exchange's hold has expired."), status_code=409
+            )
+        return to(f"/proposals/{proposal_id}")
+
+    @post("/approve")
+    async def bulk_approve(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        form = await read_form(request)
+        approved: list[int] = []
+        refused: list[int] = []
+        for raw in form.get("ids", []):
+            proposal_id = int(raw)
+            try:
+                async with conn.transaction():  # a savepoint: one refusal leaves the others
+                    moved = await uses.move(conn, viewer.caller, proposal_id, "approve", state.clock)
+            except BarterError:
+                refused.append(proposal_id)
+                continue
+            (refused if moved.conflict is not None else approved).append(proposal_id)
+        return await _queue(conn, viewer, "waiting", approved=approved, refused=refused)
+
+
+async def _queue(
+    conn: Conn, viewer: Viewer, show: str, *, approved: Sequence[int] = (), refused: Sequence[int] = ()
+) -> Template:
+    """The exchanges `show` asks for: what waits for me, a status, or all."""
+    status = None if show in ("waiting", "all") else show
+    found = await uses.proposals(conn, viewer.caller, status=status)
+    if show == "waiting":
+        found = [p for p in found if any(_mine(viewer, p).values())]
+    return page(
+        "proposals.html",
+        viewer,
+        "proposals",
+        proposals=found,
+        show=show,
+        mine={p.id: _mine(viewer, p) for p in found},
+        approvable=any(_mine(viewer, p)["approve"] for p in found),
+        approved=list(approved),
+        refused=list(refused),
+    )
+
+
+async def _card(
+    conn: Conn, viewer: ViewerDep, proposal_id: int, *, error: str = "", status_code: int = 200
+) -> Template:
+    p = await uses.proposal(conn, viewer.caller, proposal_id)
+    points: dict[int, tuple[float, float]] = {}
+    for part in p.participants:
+        if viewer.caller.acts_for(part.community_id, part.region) or viewer.caller.role != "community":
+            try:
+                c = await uses.community(conn, viewer.caller, part.community_id)
+            except BarterError:
+                continue
+            points[c.id] = (c.lat, c.lon)
+    return page(
+        "proposal.html",
+        viewer,
+        "proposals",
+        status_code=status_code,
+        p=p,
+        mine=_mine(viewer, p),
+        error=error,
+        map=proposal_map(p, points),
+        can_approve=bool(_mine(viewer, p)["approve"]),
+        covers=any(viewer.caller.covers_region(r) for r in p.regions),
+    )
+
+
+# --- logistics ----------------------------------------------------------------------------------
+
+
+def shipment_map(shipments: list[uses.ShipmentOut]) -> maps.Map:
+    m = maps.base_map()
+    for s in shipments:
+        stops = [(st.lat, st.lon) for st in s.stops]
+        maps.with_points(m, [(st.lat, st.lon, i18n.pick(st.name_th, st.name_en)) for st in s.stops])
+        maps.with_arrows(m, [(a, b, s.code) for a, b in itertools.pairwise(stops) if a != b])
+    return m
+
+
+class Logistics(Controller):
+    path = "/logistics"
+
+    @get("/")
+    async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
+        if viewer.caller.role not in ("admin", "coordinator"):
+            return coordinators_only(viewer, "logistics", _("Logistics are for coordinators."))
+        plans = await uses.plans(conn, viewer.caller)
+        shipments = await uses.shipments(conn, viewer.caller)
+        return page(
+            "logistics.html",
+            viewer,
+            "logistics",
+            plans=plans,
+            shipments=shipments,
+            map=shipment_map(shipments),
+        )
+
+    @post("/plans")
+    async def make_plan(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        form = await read_form(request)
+        data = convert({"preview": bool(one(form, "preview"))}, uses.PlanCreate, [])
+        made = await uses.plan(conn, viewer.caller, data, state.clock, state.settings)
+        return to(f"/logistics/plans/{made.id}")
+
+    @get("/plans/{plan_id:int}")
+    async def plan(self, conn: Conn, viewer: ViewerDep, plan_id: FromPath[int]) -> Template:
+        p = await uses.plan_of(conn, viewer.caller, plan_id)
+        return page("plan.html", viewer, "logistics", plan=p, map=maps.zoom(shipment_map(p.shipments)))
+
+    @get("/shipments/{shipment_id:int}/sheet")
+    async def sheet(self, conn: Conn, viewer: ViewerDep, shipment_id: FromPath[int]) -> Template:
+        s = await uses.shipment(conn, viewer.caller, shipment_id)
+        contacts: dict[int, uses.CommunityOut] = {}
+        for stop in s.stops:
+            if stop.community_id is not None and stop.community_id not in contacts:
+                try:
+                    contacts[stop.community_id] = await uses.community(conn, viewer.caller, stop.community_id)
+                except BarterError:
+                    continue
+        refs = {(c.transfer.proposal_id, c.transfer.position, c.transfer.lot): c.transfer for c in s.carries}
+        rows = [
+            [
+                (refs[(k.proposal_id, k.position, k.lot)], "load")
+                for k in stop.picked
+                if (k.proposal_id, k.position, k.lot) in refs
+            ]
+            + [
+                (refs[(k.proposal_id, k.position, k.lot)], "unload")
+                for k in stop.dropped
+                if (k.proposal_id, k.position, k.lot) in refs
+            ]
+            for stop in s.stops
+        ]
+        return page(
+            "sheet.html",
+            viewer,
+            "logistics",
+            s=s,
+            contacts=contacts,
+            rows=rows,
+            map=maps.zoom(shipment_map([s])),
+        )
+
+    @post("/shipments/{shipment_id:int}/{action:str}")
+    async def move(
+        self, conn: Conn, viewer: ViewerDep, state: State, shipment_id: FromPath[int], action: FromPath[str]
+    ) -> Response[Any]:
+        if action not in ("loading", "depart"):
+            raise ValidationFailed([FieldError("action", "unknown action")])
+        s = await uses.move_shipment(conn, viewer.caller, shipment_id, action, state.clock)
+        return to(f"/logistics/plans/{s.plan_id}")
+
+
+HANDLERS: list[ControllerRouterHandler] = [SignIn, Today, Communities, Matching, Proposals, Logistics]

@@ -1,0 +1,274 @@
+"""The coordinator console's wiring: templates, static files, CSRF, language and error pages.
+
+`console_parts(settings)` gives create_app what to register; the pages are in
+barter/console/views.py and call the use cases only through barter/console/uses.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from litestar import Request, Response, Router, get
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
+from litestar_htmx import ClientRedirect, HTMXRequest
+
+from barter.console import i18n, maps
+from barter.console.i18n import _
+from barter.console.session import SignInRequired, provide_viewer
+from barter.domain.errors import BarterError, ValidationFailed
+from barter.reference import load_provinces
+from barter.settings import Settings
+
+log = logging.getLogger("barter.console")
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+PREFIX = "/console"
+# Console routes that need no signed-in viewer (a test walks the route table to keep it so).
+CONSOLE_PUBLIC = frozenset({"/console/signin", "/console/signout", "/console/lang/{code:str}"})
+CSRF_COOKIE = "barter_csrf"
+HTMX_JS = "/static/vendor/htmx-2.0.11/htmx.min.js"
+SWAGGER = "/static/vendor/swagger-ui-5.35.0"
+
+REGION_NAMES = {
+    "north": ("ภาคเหนือ", "North"),
+    "northeast": ("ภาคตะวันออกเฉียงเหนือ", "Northeast"),
+    "central": ("ภาคกลาง", "Central"),
+    "east": ("ภาคตะวันออก", "East"),
+    "west": ("ภาคตะวันตก", "West"),
+    "south": ("ภาคใต้", "South"),
+}
+
+
+def region_name(code: str) -> str:
+    th, en = REGION_NAMES.get(code, (code, code))
+    return i18n.pick(th, en)
+
+
+def province_name(code: str) -> str:
+    for p in load_provinces():
+        if p.code == code:
+            return i18n.pick(p.name_th, p.name_en)
+    return code
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Names of the codes pages show (written here so the catalogue extractor finds them)."""
+    return {
+        "role": {
+            "admin": _("administrator"),
+            "coordinator": _("coordinator"),
+            "community": _("community"),
+            "partner": _("partner"),
+        },
+        "status": {
+            "proposed": _("proposed"),
+            "approved": _("approved"),
+            "in_transit": _("on the way"),
+            "completed": _("completed"),
+            "rejected": _("rejected"),
+            "expired": _("expired"),
+            "cancelled": _("cancelled"),
+            "queued": _("queued"),
+            "running": _("running"),
+            "succeeded": _("finished"),
+            "failed": _("failed"),
+            "planned": _("planned"),
+            "loading": _("loading"),
+            "on_the_road": _("on the road"),
+            "delivered": _("delivered"),
+            "active": _("active"),
+        },
+        "kind": {
+            "fishing": _("fishing community"),
+            "farming": _("farming community"),
+            "urban": _("urban community"),
+            "mixed": _("mixed"),
+            "other": _("other"),
+        },
+        "stop": {
+            "depot": _("depot"),
+            "pickup": _("pick up"),
+            "dropoff": _("drop off"),
+            "pickup_dropoff": _("pick up and drop off"),
+            "hub": _("hub"),
+        },
+    }
+
+
+def _namer(kind: str) -> Any:
+    def name(code: str) -> str:
+        return _names()[kind].get(code, code)
+
+    return name
+
+
+def month_name(month: str) -> str:
+    """`2026-12` as `ธ.ค. 2569` / `Dec 2026`."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+    except ValueError:
+        return month
+    return i18n.thai_date(date(year, number, 1)).split(" ", 1)[1]
+
+
+def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:
+    for c in categories:
+        if c["id"] == category_id:
+            return i18n.pick(c["name_th"], c["name_en"])
+    return category_id
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        thai_date=i18n.thai_date,
+        thai_slash=i18n.slash_date,
+        number=i18n.number,
+        quantity=i18n.quantity,
+        unit=i18n.unit_name,
+        region=region_name,
+        province=province_name,
+        role=_namer("role"),
+        status=_namer("status"),
+        kind=_namer("kind"),
+        stop=_namer("stop"),
+        month=month_name,
+        category=category_name,
+    )
+    env.globals.update(
+        pick=i18n.pick, lang=i18n.current, htmx_js=HTMX_JS, prefix=PREFIX, projection=maps.projection
+    )
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine(engine_instance=environment()))
+
+
+# --- errors as pages ----------------------------------------------------------------------------
+
+
+def _sign_in_again(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    target = f"{PREFIX}/signin?next={request.url.path}"
+    if isinstance(request, HTMXRequest) and request.htmx:
+        return ClientRedirect(redirect_to=target)
+    return Redirect(path=target)
+
+
+def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Template:
+    return Template(
+        template_name="error.html",
+        context={"status": status, "message": message, "viewer": None, "nav": ""},
+        status_code=status,
+    )
+
+
+def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response[Any]:
+    messages = {
+        401: i18n.gettext("Please sign in again."),
+        403: i18n.gettext("Your key does not allow this."),
+        404: i18n.gettext("Not found, or not yours to see."),
+        409: i18n.gettext("This has changed meanwhile; reload the page and try again."),
+        412: i18n.gettext("This has changed meanwhile; reload the page and try again."),
+        422: i18n.gettext("Some of what you entered is not valid."),
+    }
+    message = messages.get(exc.status, i18n.gettext("Something went wrong."))
+    if isinstance(exc, ValidationFailed):
+        message += " " + "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+    elif exc.status in (403, 409):
+        message += f" ({exc.detail})"
+    return error_page(request, exc.status, message)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
+        return error_page(
+            request, 403, i18n.gettext("The form expired. Go back, reload the page and send it again.")
+        )
+    if exc.status_code == 404:
+        return error_page(request, 404, i18n.gettext("Not found, or not yours to see."))
+    return error_page(request, exc.status_code, i18n.gettext("Something went wrong."))
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("console page failed: %s", request.url.path, exc_info=exc)
+    return error_page(request, 500, i18n.gettext("Something went wrong."))
+
+
+async def _language(request: Request[Any, Any, Any]) -> None:
+    i18n.use(request.cookies.get("lang"))
+
+
+# --- assembly -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleParts:
+    route_handlers: list[ControllerRouterHandler]
+    template_config: TemplateConfig[JinjaTemplateEngine]
+
+
+@get("/", include_in_schema=False, sync_to_thread=False)
+def root() -> Redirect:
+    """The service's front door is the console."""
+    return Redirect(path=f"{PREFIX}/")
+
+
+def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
+    """What the app registers for the console. `connection` provides the request's pooled
+    connection (a transaction for anything but GET): the app factory's, so that the console
+    imports nothing from the JSON API."""
+    from barter.console import views
+
+    assert settings.secret is not None
+    csrf = CSRFConfig(
+        secret=settings.secret + ":console-csrf",
+        cookie_name=CSRF_COOKIE,
+        cookie_path=PREFIX,
+        cookie_httponly=True,
+        cookie_samesite="strict",
+        header_name="x-csrftoken",
+    )
+    router = Router(
+        path=PREFIX,
+        route_handlers=views.HANDLERS,
+        dependencies={
+            "conn": connection,
+            "viewer": Provide(provide_viewer),
+        },
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        exception_handlers={
+            SignInRequired: _sign_in_again,
+            BarterError: _barter_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        before_request=_language,
+        request_class=HTMXRequest,
+        include_in_schema=False,
+    )
+    static = create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
+    return ConsoleParts(route_handlers=[root, router, static], template_config=template_config())

@@ -1,0 +1,311 @@
+"""Coordinators' spreadsheets of offers and needs: CSV or XLSX in, row drafts out, and a template.
+
+Headers may be Thai or English ("ประเภท", "kind", or the template's "ประเภท (kind)"); kinds, items
+and units may be written in Thai ("มี", "ปลาเค็ม", "กิโล"). CSV files saved by Thai Excel come as
+UTF-8 (with or without a BOM) or as Windows-874; both are read. Every row is read on its own: a bad
+row gets its errors (field, Thai and English) and never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, Literal
+
+import msgspec
+
+from barter.domain.thai_text import UNITS as THAI_UNITS
+from barter.domain.thai_text import CatalogueEntry
+from barter.domain.units import CONVERSIONS
+
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+Format = Literal["csv", "xlsx"]
+
+# column -> (Thai header, English header, other accepted spellings)
+COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "kind": ("ประเภท", "kind", ("มีหรือต้องการ", "type")),
+    "community_id": ("รหัสชุมชน", "community_id", ("ชุมชน", "community")),
+    "item": ("สินค้า", "item", ("รายการ", "ชื่อสินค้า", "item_id")),
+    "quantity": ("จำนวน", "quantity", ("ปริมาณ", "qty")),
+    "unit": ("หน่วย", "unit", ()),
+    "min_lot": ("ขั้นต่ำต่อครั้ง", "min_lot", ("ขั้นต่ำ",)),
+    "available_from": ("พร้อมส่งตั้งแต่", "available_from", ("ตั้งแต่",)),
+    "available_until": ("ส่งได้ถึง", "available_until", ("ถึง",)),
+    "needed_by": ("ต้องการภายใน", "needed_by", ("ภายใน",)),
+    "priority": ("ความเร่งด่วน", "priority", ("ความสำคัญ",)),
+    "note": ("หมายเหตุ", "note", ()),
+}
+REQUIRED = ("kind", "community_id", "item", "quantity")
+_KINDS = {"มี": "offer", "ให้": "offer", "offer": "offer", "ต้องการ": "need", "need": "need", "อยากได้": "need"}
+
+
+class RowError(msgspec.Struct, frozen=True):
+    field: str
+    message_th: str
+    message_en: str
+
+
+class RowDraft(msgspec.Struct, frozen=True, kw_only=True):
+    """One row as read: what it would create, or why it cannot (`errors` not empty)."""
+
+    row: int  # the spreadsheet's own row number (the header is row 1)
+    kind: Literal["offer", "need"] | None = None
+    community_id: int | None = None
+    item_id: str | None = None
+    quantity: float | None = None
+    unit: str | None = None  # as the API takes it: kg, g, litre, l, ml, piece, pack
+    min_lot: float = 0.0
+    available_from: date | None = None
+    available_until: date | None = None
+    needed_by: date | None = None
+    priority: int = 3
+    note: str | None = None
+    errors: tuple[RowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read (not CSV/XLSX, no header, too many rows)."""
+
+
+def _header_key(text: str) -> str | None:
+    cleaned = re.sub(r"\s+", " ", text.replace("\ufeff", "")).strip().lower()
+    candidates = {cleaned, re.sub(r"\s*\(.*\)\s*$", "", cleaned)}
+    inner = re.search(r"\(([^)]*)\)", cleaned)
+    if inner:
+        candidates.add(inner.group(1).strip())
+    for key, (thai, english, others) in COLUMNS.items():
+        if candidates & {thai, english, *others}:
+            return key
+    return None
+
+
+def template_headers() -> list[str]:
+    return [f"{thai} ({english})" for thai, english, _ in COLUMNS.values()]
+
+
+TEMPLATE_ROWS: list[list[str]] = [
+    ["มี", "12", "ปลาเค็ม", "200", "กิโล", "20", "2027-01-05", "2027-03-31", "", "", "ตากแดดเดียว"],
+    ["ต้องการ", "12", "ข้าวหอมมะลิ", "1500", "กก.", "100", "", "", "31/3/2570", "4", ""],
+]
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(template_headers())
+    writer.writerows(TEMPLATE_ROWS)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Thai correctly
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "รายการ"
+    sheet.append(template_headers())
+    for row in TEMPLATE_ROWS:
+        sheet.append(row)
+    from openpyxl.utils import get_column_letter
+
+    for index in range(1, len(COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError("the CSV file is neither UTF-8 nor Thai Windows (cp874) text")
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+    text = _decode_csv(data)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SheetError(f"the XLSX file cannot be opened ({type(exc).__name__})") from None
+    try:
+        sheet = book["รายการ"] if "รายการ" in book.sheetnames else book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield list(values)
+    finally:
+        book.close()
+
+
+def detect_format(filename: str | None, data: bytes) -> Format:
+    if data[:2] == b"PK" or (filename or "").lower().endswith(".xlsx"):
+        return "xlsx"
+    return "csv"
+
+
+def read_sheet(data: bytes, fmt: Format, catalogue: Sequence[CatalogueEntry]) -> list[RowDraft]:
+    """Every data row of the file as a draft; raises SheetError when the file itself is unusable."""
+    if len(data) > MAX_BYTES:
+        raise SheetError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    rows = _xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data)
+    header: dict[int, str] | None = None
+    drafts: list[RowDraft] = []
+    items = _item_names(catalogue)
+    for number, values in enumerate(rows, start=1):
+        if all(_blank(v) for v in values):
+            continue
+        if header is None:
+            keys = {i: _header_key(str(v or "")) for i, v in enumerate(values)}
+            header = {i: key for i, key in keys.items() if key is not None}
+            missing = [COLUMNS[k][0] for k in REQUIRED if k not in header.values()]
+            if missing:
+                raise SheetError(
+                    f"row {number}: the header lacks {', '.join(missing)}; download the template"
+                )
+            continue
+        if len(drafts) >= MAX_ROWS:
+            raise SheetError(f"more than {MAX_ROWS} rows; split the file")
+        cells = {key: values[i] for i, key in header.items() if i < len(values)}
+        drafts.append(read_row(number, cells, items))
+    if header is None:
+        raise SheetError("the file is empty; download the template")
+    return drafts
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _item_names(catalogue: Iterable[CatalogueEntry]) -> dict[str, CatalogueEntry]:
+    names: dict[str, CatalogueEntry] = {}
+    for item in catalogue:
+        for name in (item.id, item.name_th, *item.synonyms_th):
+            names.setdefault(re.sub(r"\s+", "", name).lower(), item)
+    return names
+
+
+def _err(field: str, th: str, en: str) -> RowError:
+    return RowError(field, th, en)
+
+
+def _date(value: Any) -> date:
+    """ISO dates, d/m/yyyy (Buddhist-era years above 2400 converted) and spreadsheet date cells."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        parsed = date.fromisoformat(text)
+        return parsed.replace(year=parsed.year - 543) if parsed.year > 2400 else parsed
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return date(year - 543 if year > 2400 else year, month, day)
+    raise ValueError(text)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)  # noqa: TRY004 (a bad cell, reported like any other bad number)
+    if isinstance(value, int | float):
+        return float(value)
+    return float(str(value).replace(",", "").strip())
+
+
+def _unit(text: str) -> str | None:
+    """A unit as written (Thai or English) -> the API's unit name and a factor, or None."""
+    cleaned = text.strip().lower()
+    if cleaned in CONVERSIONS:
+        return cleaned
+    if cleaned in THAI_UNITS:
+        unit, factor = THAI_UNITS[cleaned]
+        if factor == 1.0:
+            return unit
+        return {("kg", 0.001): "g", ("litre", 0.001): "ml"}.get((unit, factor))
+    return None
+
+
+def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry]) -> RowDraft:
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    text = {k: ("" if _blank(v) else str(v).strip()) for k, v in cells.items()}
+    errors.extend(
+        _err(key, f"ต้องกรอก {COLUMNS[key][0]}", f"{COLUMNS[key][1]} is required")
+        for key in REQUIRED
+        if not text.get(key)
+    )
+    kind = _KINDS.get(text.get("kind", "").lower())
+    if text.get("kind") and kind is None:
+        errors.append(_err("kind", "ประเภทต้องเป็น มี หรือ ต้องการ", "kind must be offer or need"))
+    values["kind"] = kind
+    if text.get("community_id"):
+        try:
+            values["community_id"] = int(_number(cells["community_id"]))
+        except ValueError:
+            errors.append(_err("community_id", "รหัสชุมชนต้องเป็นตัวเลข", "community_id must be a number"))
+    if text.get("item"):
+        item = items.get(re.sub(r"\s+", "", text["item"]).lower())
+        if item is None:
+            errors.append(_err("item", f"ไม่รู้จักสินค้า '{text['item']}'", f"unknown item '{text['item']}'"))
+        else:
+            values["item_id"] = item.id
+    for key in ("quantity", "min_lot"):
+        if text.get(key):
+            try:
+                amount = _number(cells[key])
+            except ValueError:
+                errors.append(_err(key, f"{COLUMNS[key][0]} ต้องเป็นตัวเลข", f"{key} must be a number"))
+                continue
+            if amount < 0 or (key == "quantity" and amount == 0):
+                errors.append(_err(key, f"{COLUMNS[key][0]} ต้องมากกว่าศูนย์", f"{key} must be above zero"))
+            values[key] = amount
+    if text.get("unit"):
+        unit = _unit(text["unit"])
+        if unit is None:
+            errors.append(_err("unit", f"ไม่รู้จักหน่วย '{text['unit']}'", f"unknown unit '{text['unit']}'"))
+        values["unit"] = unit
+    for key in ("available_from", "available_until", "needed_by"):
+        if text.get(key):
+            try:
+                values[key] = _date(cells[key])
+            except ValueError:
+                errors.append(
+                    _err(key, "วันที่ต้องเป็น วัน/เดือน/ปี เช่น 31/3/2570", f"{key}: write a date like 2027-03-31")
+                )
+    if text.get("priority"):
+        try:
+            priority = int(_number(cells["priority"]))
+            if not 1 <= priority <= 5:
+                raise ValueError(priority)
+            values["priority"] = priority
+        except ValueError:
+            errors.append(_err("priority", "ความเร่งด่วนต้องเป็น 1 ถึง 5", "priority must be 1 to 5"))
+    if text.get("note"):
+        values["note"] = text["note"][:1000]
+    if kind == "offer" and (text.get("needed_by") or text.get("priority")):
+        errors.append(_err("needed_by", "รายการที่มี ไม่ต้องกรอกวันที่ต้องการ", "offers take no needed_by, priority"))
+    if kind == "need" and (text.get("available_from") or text.get("available_until")):
+        errors.append(_err("available_from", "รายการที่ต้องการ ไม่ต้องกรอกวันพร้อมส่ง", "needs take no availability"))
+    return RowDraft(row=number, errors=tuple(errors), **values)

@@ -1,0 +1,172 @@
+"""Spreadsheet import of offers and needs, for admins and coordinators (their regions' communities).
+
+Every row goes through the same use case as `POST /v1/offers` / `POST /v1/needs`, as the importing
+key with `via="import"`, each in its own savepoint, so the report says row by row what would be
+created and what is wrong. A dry run rolls every row back. A real import creates all rows in the
+caller's one transaction, or (if any row is wrong) none; the same file imported again by the same
+key answers the first report and creates nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+
+import asyncpg
+import msgspec
+
+from barter.domain.access import Caller, require_role
+from barter.domain.errors import BarterError, FieldError, ValidationFailed
+from barter.domain.spreadsheet import Format, RowDraft, RowError, SheetError, read_sheet
+from barter.domain.thai_text import CatalogueEntry
+from barter.services import existing
+from barter.storage.repos import imports as repo
+
+
+class RowReport(msgspec.Struct):
+    row: int
+    ok: bool
+    kind: str | None
+    community_id: int | None
+    item_id: str | None
+    quantity: float | None  # in the item's unit, once converted
+    unit: str | None
+    listing_id: int | None  # set when the import created it
+    errors: list[RowError]
+
+
+class ImportReport(msgspec.Struct):
+    dry_run: bool
+    replayed: bool  # this key imported this very file before: nothing new was created
+    rows: int
+    ok: int
+    failed: int
+    created: int
+    report: list[RowReport]
+
+
+class _RowFailed(Exception):
+    """Undo one row's savepoint."""
+
+
+def _listing(draft: RowDraft) -> existing.OfferCreate | existing.NeedCreate:
+    common = {
+        "community_id": draft.community_id,
+        "item_id": draft.item_id,
+        "quantity": draft.quantity,
+        "unit": draft.unit,
+        "min_lot": draft.min_lot,
+        "note": draft.note,
+    }
+    if draft.kind == "offer":
+        offer = {**common, "available_from": draft.available_from, "available_until": draft.available_until}
+        return msgspec.convert(offer, existing.OfferCreate, from_attributes=False)
+    need = {**common, "needed_by": draft.needed_by, "priority": draft.priority}
+    return msgspec.convert(need, existing.NeedCreate, from_attributes=False)
+
+
+def _errors_of(exc: BarterError) -> list[RowError]:
+    if isinstance(exc, ValidationFailed):
+        fields: Sequence[FieldError] = exc.errors
+        return [RowError(f.path, f"ข้อมูลไม่ถูกต้อง: {f.message}", f.message) for f in fields]
+    where = "community_id" if exc.status == 404 else "row"
+    return [RowError(where, f"ทำรายการไม่ได้: {exc.detail}", exc.detail)]
+
+
+def _report(
+    draft: RowDraft,
+    errors: list[RowError],
+    *,
+    quantity: float | None = None,
+    unit: str | None = None,
+    listing_id: int | None = None,
+) -> RowReport:
+    return RowReport(
+        row=draft.row,
+        ok=not errors,
+        kind=draft.kind,
+        community_id=draft.community_id,
+        item_id=draft.item_id,
+        quantity=draft.quantity if quantity is None else quantity,
+        unit=draft.unit if unit is None else unit,
+        listing_id=listing_id,
+        errors=errors,
+    )
+
+
+async def _one_row(conn: asyncpg.Connection, caller: Caller, draft: RowDraft, keep: bool) -> RowReport:
+    if not draft.ok:
+        return _report(draft, list(draft.errors))
+    try:
+        data = _listing(draft)
+    except msgspec.ValidationError as exc:
+        return _report(draft, [RowError("row", f"ข้อมูลไม่ถูกต้อง: {exc}", str(exc))])
+    out: existing.OfferOut | existing.NeedOut | None = None
+    try:
+        async with conn.transaction():  # a savepoint per row
+            if isinstance(data, existing.OfferCreate):
+                out = await existing.create_offer(conn, caller, data)
+            else:
+                out = await existing.create_need(conn, caller, data)
+            if not keep:
+                raise _RowFailed
+    except _RowFailed:
+        pass
+    except BarterError as exc:
+        return _report(draft, _errors_of(exc))
+    assert out is not None
+    return _report(draft, [], quantity=out.quantity, unit=out.unit, listing_id=out.id if keep else None)
+
+
+async def import_sheet(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    data: bytes,
+    fmt: Format,
+    catalogue: Sequence[CatalogueEntry],
+    *,
+    dry_run: bool,
+) -> ImportReport:
+    require_role(caller, "admin", "coordinator")
+    try:
+        drafts = read_sheet(data, fmt, catalogue)
+    except SheetError as exc:
+        raise ValidationFailed([FieldError("file", str(exc))]) from None
+    importer = dataclasses.replace(caller, via="import")
+    file_hash = hashlib.sha256(data).digest()
+    import_id: int | None = None
+    if not dry_run:
+        import_id = await repo.claim(conn, caller.key_id, file_hash, fmt, len(drafts))
+        if import_id is None:
+            earlier = await repo.get(conn, caller.key_id, file_hash)
+            assert earlier is not None
+            stored = msgspec.convert(earlier["report"], ImportReport)
+            return msgspec.structs.replace(stored, replayed=True)
+    rows = [await _one_row(conn, importer, d, keep=not dry_run) for d in drafts]
+    failed = sum(not r.ok for r in rows)
+    report = ImportReport(
+        dry_run=dry_run,
+        replayed=False,
+        rows=len(rows),
+        ok=len(rows) - failed,
+        failed=failed,
+        created=0 if dry_run else len(rows) - failed,
+        report=rows,
+    )
+    if dry_run:
+        return report
+    if failed:
+        # One transaction for the whole file: a wrong row means nothing is created (the caller's
+        # transaction rolls back, the import row with it). The dry run shows the rows to fix.
+        raise ValidationFailed(
+            [
+                FieldError(f"rows[{r.row}].{e.field}", e.message_en)
+                for r in rows
+                if not r.ok
+                for e in r.errors
+            ][:200]
+        )
+    assert import_id is not None
+    await repo.finish(conn, import_id, report.created, msgspec.to_builtins(report))
+    return report

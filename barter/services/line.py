@@ -1,0 +1,377 @@
+"""LINE use cases: link codes, linked chats, handled events, drafts and their confirmation.
+
+A coordinator of the community's region (or an admin) issues a one-time code; the first LINE chat
+that sends it is linked to the community and acts for it through a key of its own (role
+community, `via="line"`), so the listing and proposal rules and the audit log apply unchanged.
+Codes are stored only as keyed hashes, expire after CODE_TTL, and are audited with every link
+and revocation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import asyncpg
+import msgspec
+
+from barter.domain.access import Caller, CommunityRef, require_acts_for, require_role
+from barter.domain.clock import Clock
+from barter.domain.errors import Conflict, NotFound
+from barter.domain.keys import generate_key
+from barter.domain.thai_text import Draft
+from barter.services import existing
+from barter.storage.repos import audit
+from barter.storage.repos import communities as communities_repo
+from barter.storage.repos import keys as keys_repo
+from barter.storage.repos import line as repo
+
+CODE_TTL = timedelta(hours=48)
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+_CODE = re.compile(r"^\s*(?:รหัส\s*:?\s*)?([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})\s*$")
+
+
+def generate_code() -> str:
+    body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+def code_in(text: str) -> str | None:
+    """The link code a message consists of ("ABCD-EFGH", "รหัส abcd efgh"), normalised."""
+    match = _CODE.match(text)
+    if match is None:
+        return None
+    code = (match.group(1) + match.group(2)).upper()
+    if any(ch not in _CODE_ALPHABET for ch in code):
+        return None
+    return f"{code[:4]}-{code[4:]}"
+
+
+def code_hash(secret: str, code: str) -> bytes:
+    return hmac.new(secret.encode("utf-8"), b"line-code:" + code.encode("ascii"), hashlib.sha256).digest()
+
+
+class CodeOut(msgspec.Struct):
+    id: int
+    community_id: int
+    code: str  # shown once
+    expires_at: datetime
+
+
+class LinkOut(msgspec.Struct):
+    id: int
+    chat_type: str
+    community_id: int
+    community_name_th: str | None
+    linked_by: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def link_out(row: asyncpg.Record) -> LinkOut:
+    return LinkOut(
+        id=row["id"],
+        chat_type=row["chat_type"],
+        community_id=row["community_id"],
+        community_name_th=row["community_name_th"],
+        linked_by=row["linked_by"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+async def _coordinated(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityRef:
+    """Codes and links are managed by an admin or a coordinator of the community's region."""
+    require_role(caller, "admin", "coordinator")
+    return require_acts_for(caller, await communities_repo.ref(conn, community_id))
+
+
+async def issue_code(
+    conn: asyncpg.Connection, caller: Caller, secret: str, community_id: int, now: datetime
+) -> CodeOut:
+    community = await _coordinated(conn, caller, community_id)
+    code = generate_code()
+    row = await repo.insert_code(conn, code_hash(secret, code), community_id, caller.key_id, now + CODE_TTL)
+    await audit.record(
+        conn,
+        caller,
+        action="issue",
+        entity="line_code",
+        entity_id=row["id"],
+        community_id=community_id,
+        region=community.region,
+        after={"expires_at": row["expires_at"].isoformat()},
+    )
+    return CodeOut(id=row["id"], community_id=community_id, code=code, expires_at=row["expires_at"])
+
+
+async def revoke_code(conn: asyncpg.Connection, caller: Caller, code_id: int) -> None:
+    found = await repo.get_code(conn, code_id)
+    if found is None:
+        raise NotFound("No link code with that id")
+    community = await _coordinated(conn, caller, found["community_id"])
+    if await repo.revoke_code(conn, code_id) is None:
+        raise Conflict("The code was already used or revoked", code="code_used")
+    await audit.record(
+        conn,
+        caller,
+        action="revoke",
+        entity="line_code",
+        entity_id=code_id,
+        community_id=community.id,
+        region=community.region,
+    )
+
+
+async def list_links(conn: asyncpg.Connection, caller: Caller, community_id: int) -> list[LinkOut]:
+    await _coordinated(conn, caller, community_id)
+    return [link_out(r) for r in await repo.list_links(conn, community_id)]
+
+
+async def revoke_link(conn: asyncpg.Connection, caller: Caller, link_id: int) -> LinkOut:
+    found = await repo.get_link(conn, link_id)
+    if found is None:
+        raise NotFound("No LINE link with that id")
+    await _coordinated(conn, caller, found["community_id"])
+    row = await repo.revoke_link(conn, link_id, caller.key_id)
+    if row is None:
+        return link_out(found)  # already revoked: a retry changes nothing
+    out = link_out(row)
+    await audit.record(
+        conn,
+        caller,
+        action="revoke",
+        entity="line_link",
+        entity_id=link_id,
+        community_id=out.community_id,
+        region=row["region"],
+        after=msgspec.to_builtins(out),
+    )
+    return out
+
+
+# --- the chat's side ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    id: int
+    chat_id: str
+    community_id: int
+    community_name_th: str | None
+    region: str
+    caller: Caller
+
+
+def _link(row: asyncpg.Record) -> Link:
+    return Link(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        community_id=row["community_id"],
+        community_name_th=row["community_name_th"],
+        region=row["region"],
+        caller=Caller(key_id=row["key_id"], role="community", community_id=row["community_id"], via="line"),
+    )
+
+
+async def link_for(conn: asyncpg.Connection, chat_id: str) -> Link | None:
+    row = await repo.active_link(conn, chat_id)
+    return None if row is None else _link(row)
+
+
+async def first_time(conn: asyncpg.Connection, event_id: str, event_type: str, chat_id: str | None) -> bool:
+    """Record a webhook event; False when it was handled before (LINE redelivers)."""
+    return await repo.claim_event(conn, event_id, event_type, chat_id)
+
+
+RedeemResult = Literal["linked", "already_linked", "bad_code"]
+
+
+async def redeem_code(
+    conn: asyncpg.Connection,
+    secret: str,
+    code: str,
+    *,
+    chat_id: str,
+    chat_type: str,
+    user_id: str | None,
+    now: datetime,
+) -> tuple[RedeemResult, Link | None]:
+    existing = await link_for(conn, chat_id)
+    if existing is not None:
+        return "already_linked", existing
+    claimed = await repo.claim_code(conn, code_hash(secret, code), now)
+    if claimed is None:
+        return "bad_code", None
+    community_id = claimed["community_id"]
+    await repo.retire_stale_links(conn, chat_id)
+    key = await keys_repo.insert_key(
+        conn,
+        secret=secret,
+        key=generate_key(),  # never shown: the chat acts through it, nobody can present it
+        name=f"LINE {chat_type} {chat_id[:12]}",
+        role="community",
+        regions=[],
+        community_id=community_id,
+        partner_detail=False,
+        created_by=claimed["created_by"],
+    )
+    row = await repo.insert_link(
+        conn,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        community_id=community_id,
+        key_id=key["id"],
+        code_id=claimed["id"],
+        linked_by=user_id,
+    )
+    link = _link(row)
+    await audit.record(
+        conn,
+        link.caller,
+        action="link",
+        entity="line_link",
+        entity_id=link.id,
+        community_id=community_id,
+        region=link.region,
+        after=msgspec.to_builtins(link_out(row)),
+    )
+    return "linked", link
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+
+def _drafts_json(drafts: tuple[Draft, ...] | list[Draft]) -> Any:
+    return msgspec.to_builtins(list(drafts))
+
+
+def _drafts(value: Any) -> list[Draft]:
+    return msgspec.convert(value, list[Draft])
+
+
+async def save_draft(conn: asyncpg.Connection, link: Link, message: str, drafts: tuple[Draft, ...]) -> int:
+    return await repo.insert_draft(conn, link.id, message[:5000], _drafts_json(drafts))
+
+
+class DraftGone(Exception):
+    """The draft is not this chat's, or was already confirmed or cancelled."""
+
+    def __init__(self, state: str | None) -> None:
+        super().__init__(state or "missing")
+        self.state = state
+
+
+async def pending_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> list[Draft]:
+    row = await repo.get_draft(conn, draft_id, link.id)
+    if row is None or row["state"] != "pending":
+        raise DraftGone(None if row is None else row["state"])
+    return _drafts(row["drafts"])
+
+
+async def set_kind(
+    conn: asyncpg.Connection, link: Link, draft_id: int, kind: Literal["offer", "need"]
+) -> list[Draft]:
+    drafts = await pending_draft(conn, link, draft_id)
+    fixed = [
+        msgspec.structs.replace(d, kind=kind, problems=tuple(p for p in d.problems if p != "no_kind"))
+        if d.kind is None
+        else d
+        for d in drafts
+    ]
+    await repo.update_draft(conn, draft_id, _drafts_json(fixed))
+    return fixed
+
+
+async def cancel_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> None:
+    await pending_draft(conn, link, draft_id)
+    await repo.decide_draft(conn, draft_id, "cancelled", None)
+
+
+class Posted(msgspec.Struct, frozen=True):
+    kind: str
+    id: int
+    item_name_th: str
+    quantity: float
+    unit: str
+
+
+async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> list[Posted]:
+    """Every draft of the message becomes an offer or need of the chat's community, posted and
+    audited as that community via LINE, or none does (one savepoint): BarterError says why."""
+    drafts = await pending_draft(conn, link, draft_id)
+    if not drafts or any(not d.ready for d in drafts):
+        raise DraftGone("pending")
+    posted: list[Posted] = []
+    async with conn.transaction():  # a savepoint: a refused listing leaves the draft pending
+        for draft in drafts:
+            posted.append(await _post(conn, link, draft))  # noqa: PERF401 (one after another)
+    await repo.decide_draft(conn, draft_id, "confirmed", [{"kind": p.kind, "id": p.id} for p in posted])
+    return posted
+
+
+async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
+    assert draft.item_id is not None
+    assert draft.quantity is not None
+    note = "โพสต์ผ่าน LINE (via LINE)"
+    out: existing.OfferOut | existing.NeedOut
+    if draft.kind == "offer":
+        out = await existing.create_offer(
+            conn,
+            link.caller,
+            existing.OfferCreate(
+                community_id=link.community_id,
+                item_id=draft.item_id,
+                quantity=draft.quantity,
+                available_from=draft.available_from,
+                available_until=draft.available_until,
+                note=note,
+            ),
+        )
+    else:
+        out = await existing.create_need(
+            conn,
+            link.caller,
+            existing.NeedCreate(
+                community_id=link.community_id,
+                item_id=draft.item_id,
+                quantity=draft.quantity,
+                needed_by=draft.needed_by,
+                note=note,
+            ),
+        )
+    return Posted(
+        kind=draft.kind or "offer",
+        id=out.id,
+        item_name_th=out.item_name_th or draft.item_name_th or "",
+        quantity=out.quantity,
+        unit=out.unit,
+    )
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+async def answer_proposal(
+    conn: asyncpg.Connection,
+    link: Link,
+    proposal_id: int,
+    action: existing.Action,
+    clock: Clock,
+    *,
+    reason: str | None = None,
+) -> existing.Outcome:
+    """Accept, decline or confirm receipt for the chat's community: the same transition the API
+    makes (`POST /v1/proposals/{id}/<action>` with this community's key)."""
+    return await existing.transition(
+        conn, link.caller, proposal_id, action, clock, community_id=link.community_id, reason=reason
+    )
+
+
+def today_in_thailand(now: datetime) -> date:
+    return (now + timedelta(hours=7)).date()

@@ -1,0 +1,45 @@
+"""Console sessions: an API key presented once becomes a session token for a browser.
+
+The token is random; the database keeps only its keyed hash, the key it stands for and when it
+ends, so signing out or revoking the key ends it at once, on every server process.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from barter.domain.access import Caller
+from barter.domain.keys import well_formed
+from barter.services import keys
+from barter.storage.repos import console_sessions as repo
+
+
+async def open_session(
+    conn: asyncpg.Connection, secret: str, key: str, now: datetime, lifetime: timedelta
+) -> str | None:
+    """A new session token for a valid key; None for anything else (no session is made)."""
+    key = key.strip()
+    if not well_formed(key):
+        return None
+    caller = await keys.authenticate(conn, secret, key)
+    if caller is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    await repo.delete_expired(conn, now)
+    if not await repo.insert(conn, secret, token, caller.key_id, now, now + lifetime):
+        return None
+    return token
+
+
+async def session_caller(
+    conn: asyncpg.Connection, secret: str, token: str, now: datetime
+) -> tuple[Caller, str] | None:
+    """Who a live session stands for, and the key's name; None once ended, expired or revoked."""
+    return await repo.find_caller(conn, secret, token, now)
+
+
+async def close_session(conn: asyncpg.Connection, secret: str, token: str) -> None:
+    await repo.delete(conn, secret, token)

@@ -1,0 +1,32 @@
+-- Reference values set through the API: national (items.reference_value) or for one region; every
+-- change is kept with its version.
+
+-- name: set_national_value
+UPDATE items SET reference_value = $2, version = version + 1, updated_at = now()
+WHERE id = $1
+RETURNING version;
+
+-- name: set_region_value
+INSERT INTO item_region_values (item_id, region, value) VALUES ($1, $2, $3)
+ON CONFLICT (item_id, region) DO UPDATE
+SET value = EXCLUDED.value, version = item_region_values.version + 1, updated_at = now()
+RETURNING version;
+
+-- name: current_value
+SELECT coalesce((SELECT value FROM item_region_values WHERE item_id = $1 AND region = $2),
+                (SELECT reference_value FROM items WHERE id = $1))::float8 AS value,
+       coalesce((SELECT version FROM item_region_values WHERE item_id = $1 AND region = $2), 0) AS version;
+
+-- name: insert_value_change
+INSERT INTO item_value_changes (item_id, region, value, version, changed_by, reason, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: value_changes
+SELECT item_id, region, value::float8 AS value, version, reason, at
+FROM item_value_changes WHERE item_id = $1
+ORDER BY at DESC, id DESC
+LIMIT 200;
+
+-- name: region_values
+SELECT region, value::float8 AS value, version, updated_at FROM item_region_values
+WHERE item_id = $1 ORDER BY region;

@@ -1,0 +1,95 @@
+"""LINE link codes, linked chats, handled webhook events and drafts awaiting confirmation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from barter.storage.repos import one
+from barter.storage.sql import query
+
+
+async def insert_code(
+    conn: asyncpg.Connection, code_hash: bytes, community_id: int, created_by: int, expires_at: datetime
+) -> asyncpg.Record:
+    return await one(conn, query("insert_line_code"), code_hash, community_id, created_by, expires_at)
+
+
+async def claim_code(conn: asyncpg.Connection, code_hash: bytes, now: datetime) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("claim_line_code"), code_hash, now)
+    return row
+
+
+async def get_code(conn: asyncpg.Connection, code_id: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_line_code"), code_id)
+    return row
+
+
+async def revoke_code(conn: asyncpg.Connection, code_id: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("revoke_line_code"), code_id)
+    return row
+
+
+async def insert_link(
+    conn: asyncpg.Connection,
+    *,
+    chat_id: str,
+    chat_type: str,
+    community_id: int,
+    key_id: int,
+    code_id: int,
+    linked_by: str | None,
+) -> asyncpg.Record:
+    return await one(
+        conn, query("insert_line_link"), chat_id, chat_type, community_id, key_id, code_id, linked_by
+    )
+
+
+async def retire_stale_links(conn: asyncpg.Connection, chat_id: str) -> None:
+    await conn.execute(query("retire_stale_line_links"), chat_id)
+
+
+async def active_link(conn: asyncpg.Connection, chat_id: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("active_line_link"), chat_id)
+    return row
+
+
+async def get_link(conn: asyncpg.Connection, link_id: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_line_link"), link_id)
+    return row
+
+
+async def list_links(conn: asyncpg.Connection, community_id: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(query("list_line_links"), community_id)
+    return rows
+
+
+async def revoke_link(conn: asyncpg.Connection, link_id: int, revoked_by: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("revoke_line_link"), link_id, revoked_by)
+    return row
+
+
+async def claim_event(conn: asyncpg.Connection, event_id: str, event_type: str, chat_id: str | None) -> bool:
+    """True the first time an event id is seen (in this transaction's view); False for a replay."""
+    claimed = await conn.fetchval(query("claim_line_event"), event_id, event_type, chat_id)
+    return claimed is not None
+
+
+async def insert_draft(conn: asyncpg.Connection, link_id: int, message: str, drafts: Any) -> int:
+    draft_id: int = await conn.fetchval(query("insert_line_draft"), link_id, message, drafts)
+    return draft_id
+
+
+async def get_draft(conn: asyncpg.Connection, draft_id: int, link_id: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("get_line_draft"), draft_id, link_id)
+    return row
+
+
+async def update_draft(conn: asyncpg.Connection, draft_id: int, drafts: Any) -> None:
+    await conn.execute(query("update_line_draft"), draft_id, drafts)
+
+
+async def decide_draft(conn: asyncpg.Connection, draft_id: int, state: str, listings: Any) -> None:
+    await conn.execute(query("decide_line_draft"), draft_id, state, listings)

@@ -1,0 +1,105 @@
+"""Listings as a village writes them: Thai units, whole units, Buddhist-era dates, own terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.world import OWNER, World
+
+
+async def _bad(world: World, body: dict[str, Any], kind: str = "offers") -> dict[str, str]:
+    base = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 50}
+    response = await world.post(OWNER, f"/v1/{kind}", {**base, **body})
+    assert response.status_code == 422, response.text
+    return {e["path"]: e["message"] for e in response.json()["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("item", "unit", "quantity", "stored", "catalogue_unit"),
+    [
+        ("dried-fish", "กก.", 82.5, 82.5, "kg"),
+        ("dried-fish", "กิโล", 20, 20, "kg"),
+        ("rice-sticky", "กิโลกรัม", 650, 650, "kg"),
+        ("dried-fish", "กรัม", 500, 0.5, "kg"),
+        ("fish-sauce", "ลิตร", 12, 12, "litre"),
+        ("herbal-soap", "ชิ้น", 40, 40, "piece"),
+        ("eggs-salted", " ฟอง ", 30, 30, "piece"),
+    ],
+)
+async def test_units_as_people_write_them(
+    world: World, item: str, unit: str, quantity: float, stored: float, catalogue_unit: str
+) -> None:
+    offer = await world.offer(item_id=item, unit=unit, quantity=quantity, min_lot=0)
+    assert (offer["quantity"], offer["unit"]) == (stored, catalogue_unit)
+
+
+async def test_a_unit_that_does_not_fit_the_item_is_refused_by_name(world: World) -> None:
+    errors = await _bad(world, {"item_id": "herbal-soap", "unit": "ลิตร", "quantity": 2})
+    assert errors == {"unit": "must be piece or convertible to it"}
+    assert "unit" in await _bad(world, {"unit": "ตะกร้า"})  # a basket is not a unit barter knows
+    # a tray (ถาด) and a bag (ถุง) are packs: salted eggs are counted by the piece
+    assert "unit" in await _bad(world, {"item_id": "eggs-salted", "unit": "ถาด", "quantity": 2})
+
+
+async def test_units_that_come_whole(world: World) -> None:
+    errors = await _bad(world, {"item_id": "herbal-soap", "quantity": 137.5})
+    assert errors == {"quantity": "this item comes in whole units: 137.5 is not a multiple of 1"}
+    errors = await _bad(world, {"quantity": 73.2884})
+    assert errors == {"quantity": "this item comes in steps of 0.1: 73.2884 is not a multiple of 0.1"}
+    need = await _bad(world, {"item_id": "coconut", "quantity": 2.5}, "needs")
+    assert set(need) == {"quantity"}
+    offer = await world.offer(item_id="herbal-soap", quantity=138, min_lot=0)
+    assert offer["quantity_step"] == 1
+    patch = await world.patch(OWNER, f"/v1/offers/{offer['id']}", {"quantity": 100.5}, '"v1"')
+    assert patch.status_code == 422
+    assert [e["path"] for e in patch.json()["errors"]] == ["quantity"]
+    items = (await world.get(OWNER, "/v1/items", category_id="rice")).json()["data"]
+    assert {i["quantity_step"] for i in items} == {0.1}
+
+
+async def test_buddhist_era_dates_are_converted_never_stored_543_years_off(world: World) -> None:
+    offer = await world.offer(available_from="2570-06-01", available_until="2570-09-30", calendar="buddhist")
+    assert (offer["available_from"], offer["available_until"]) == ("2027-06-01", "2027-09-30")
+    errors = await _bad(world, {"available_from": "2570-06-01"})
+    assert errors == {
+        "available_from": '2570 looks like a Buddhist-era year: send 2027 or add "calendar": "buddhist"'
+    }
+    errors = await _bad(world, {"available_from": "2027-06-01", "calendar": "buddhist"})
+    assert errors == {"available_from": "2027 is not a Buddhist-era year (2570 = 2027); send the BE year"}
+    need = await world.need(needed_by="2569-12-31", calendar="buddhist")
+    assert need["needed_by"] == "2026-12-31"
+    assert "needed_by" in await _bad(world, {"item_id": "rice-jasmine", "needed_by": "2569-12-31"}, "needs")
+    patch = await world.patch(
+        OWNER, f"/v1/needs/{need['id']}", {"needed_by": "2570-01-15", "calendar": "buddhist"}, '"v1"'
+    )
+    assert patch.status_code == 200, patch.text
+    assert patch.json()["needed_by"] == "2027-01-15"
+
+
+async def test_own_terms_are_stored_validated_and_shown(world: World) -> None:
+    # "2 kg of our fish for at least 20 kg of rice": 10 kg of rice for each kg of fish
+    offer = await world.offer(own_value=300, min_ratio_item_id="rice-sticky", min_ratio=10)
+    assert (offer["own_value"], offer["min_ratio_item_id"], offer["min_ratio"]) == (300, "rice-sticky", 10)
+    fetched = (await world.get(OWNER, f"/v1/offers/{offer['id']}")).json()
+    assert fetched["min_ratio"] == 10
+    assert set(await _bad(world, {"min_ratio": 10})) == {"min_ratio_item_id"}
+    assert set(await _bad(world, {"min_ratio_item_id": "rice-sticky"})) == {"min_ratio"}
+    assert set(await _bad(world, {"min_ratio_item_id": "dried-fish", "min_ratio": 2})) == {
+        "min_ratio_item_id"
+    }
+    assert set(await _bad(world, {"min_ratio_item_id": "caviar", "min_ratio": 2})) == {"min_ratio_item_id"}
+    assert set(await _bad(world, {"own_value": 0})) == {"own_value"}
+    patch = await world.patch(OWNER, f"/v1/offers/{offer['id']}", {"min_ratio": None}, '"v1"')
+    assert patch.status_code == 422
+    cleared = await world.patch(
+        OWNER,
+        f"/v1/offers/{offer['id']}",
+        {"min_ratio": None, "min_ratio_item_id": None, "own_value": 280},
+        '"v1"',
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert (cleared.json()["min_ratio"], cleared.json()["own_value"]) == (None, 280)
+    need = await world.need(own_value=30)
+    assert need["own_value"] == 30

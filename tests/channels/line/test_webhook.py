@@ -1,0 +1,211 @@
+"""The LINE channel end to end: signed webhooks in, replies out through the stand-in platform."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.standins import LinePlatform
+from tests.world import (
+    ADMIN,
+    COORD,
+    COORD_ELSEWHERE,
+    OTHER,
+    OWNER,
+    World,
+    make_proposal,
+    second_south_community,
+)
+
+
+def last_reply(platform: LinePlatform) -> dict[str, Any]:
+    sent = platform.sent[-1]
+    assert sent.kind == "reply"
+    [reply] = sent.messages
+    return reply
+
+
+def button_data(reply: dict[str, Any], label: str) -> dict[str, str]:
+    for item in reply.get("quickReply", {}).get("items", []):
+        if item["action"]["label"] == label:
+            return dict(parse_qsl(item["action"]["data"]))
+    raise AssertionError(f"no button {label!r} in {reply}")
+
+
+async def link(
+    w: World, community: dict[str, Any], chat: str = "Cgroup-pakbara", persona: str = COORD
+) -> str:
+    response = await w.post(persona, f"/v1/communities/{community['id']}/line-codes", {})
+    assert response.status_code == 201, response.text
+    code: str = response.json()["code"]
+    assert (await deliver(w.client, message(code.lower().replace("-", " "), chat=chat))).status_code == 200
+    return code
+
+
+async def counts(w: World) -> tuple[int, int, int, int]:
+    row = await w.db.fetchrow(
+        "SELECT (SELECT count(*) FROM line_events) AS e, (SELECT count(*) FROM line_drafts) AS d,"
+        " (SELECT count(*) FROM offers) AS o, (SELECT count(*) FROM line_links) AS l"
+    )
+    assert row is not None
+    return row["e"], row["d"], row["o"], row["l"]
+
+
+async def test_unsigned_or_wrongly_signed_requests_change_nothing(
+    world: World, line_platform: LinePlatform
+) -> None:
+    code = (await world.post(COORD, f"/v1/communities/{world.a['id']}/line-codes", {})).json()["code"]
+    before = await counts(world)
+    for signature in (None, "", "bm90IGEgc2lnbmF0dXJl", "sign-of-another-secret"):
+        response = await deliver(world.client, message(code), message("มีปลาเค็ม 200 กิโล"), signature=signature)
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert await counts(world) == before
+    assert line_platform.sent == []
+
+
+async def test_unlinked_chat_gets_a_polite_answer_and_nothing_else(
+    world: World, line_platform: LinePlatform
+) -> None:
+    response = await deliver(world.client, message("มีปลาเค็ม 200 กิโล", chat="Cstranger"))
+    assert response.status_code == 200
+    assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    assert (await counts(world))[1:] == (0, 0, 0)
+
+
+async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_offer(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    assert "เชื่อมต่อกับ กลุ่มประมงพื้นบ้านบ้านปากบารา แล้ว" in last_reply(line_platform)["text"]
+    # Another member of the same group posts.
+    await deliver(world.client, message("มีปลาเค็ม ๒๐๐ กิโล พร้อมส่ง 15 ม.ค. 70", user="Ufisher2"))
+    reply = last_reply(line_platform)
+    assert "ปลาเค็ม 200 กก." in reply["text"]
+    assert "พร้อมส่งตั้งแต่ 15 ม.ค. 2570" in reply["text"]
+    assert (await counts(world))[2] == 0  # nothing is posted before the confirmation
+    confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}", user="Ufisher2")
+    assert (await deliver(world.client, confirm)).status_code == 200
+    assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    assert [(o["item_id"], o["quantity"], o["unit"], o["available_from"]) for o in offers] == [
+        ("salted-fish", 200.0, "kg", "2027-01-15")
+    ]
+    audit = (await world.get(COORD, "/v1/audit", entity="offer")).json()["data"]
+    assert [(a["via"], a["actor_role"], a["community_id"]) for a in audit] == [
+        ("line", "community", world.a["id"])
+    ]
+    # LINE redelivers the confirmation: nothing happens twice, and nothing is said twice.
+    replies = len(line_platform.sent)
+    assert (await deliver(world.client, confirm)).status_code == 200
+    assert len(line_platform.sent) == replies
+    assert len((await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]) == 1
+
+
+async def test_a_replayed_message_makes_one_draft(world: World, line_platform: LinePlatform) -> None:
+    await link(world, world.a)
+    event = message("ต้องการข้าวสาร ๕๐ กก. ภายในเดือนหน้า")
+    await deliver(world.client, event)
+    await deliver(world.client, event)
+    await deliver(world.client, event, event)
+    assert (await counts(world))[1] == 1
+    assert sum(s.kind == "reply" for s in line_platform.sent) == 2  # the link, then one draft
+
+
+async def test_questions_cancel_and_unreadable_text(world: World, line_platform: LinePlatform) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("สวัสดีค่ะ"))
+    assert "ลองพิมพ์แบบนี้" in last_reply(line_platform)["text"]
+    await deliver(world.client, message("ข้าวหอมมะลิ 100 กิโล"))  # neither มี nor ต้องการ
+    reply = last_reply(line_platform)
+    need = button_data(reply, "ต้องการ (need)")
+    await deliver(world.client, postback(f"a=kind&k=need&d={need['d']}"))
+    reply = last_reply(line_platform)
+    await deliver(world.client, postback(f"a=cancel&d={button_data(reply, 'ยกเลิก')['d']}"))
+    assert "ยกเลิกแล้ว" in last_reply(line_platform)["text"]
+    await deliver(world.client, postback(f"a=confirm&d={need['d']}"))
+    assert "ยืนยันหรือยกเลิกไปแล้ว" in last_reply(line_platform)["text"]
+    assert (await counts(world))[2] == 0
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert needs == []
+
+
+async def test_codes_are_one_time_and_links_revocable(world: World, line_platform: LinePlatform) -> None:
+    code = await link(world, world.a)
+    await deliver(world.client, message(code, chat="Cother-group"))
+    assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
+    await deliver(world.client, message("ABCD-EFGH", chat="Cother-group"))
+    assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
+    # Only coordinators of the region and admins manage links.
+    assert (await world.get(OWNER, f"/v1/communities/{world.a['id']}/line-links")).status_code == 403
+    assert (
+        await world.get(COORD_ELSEWHERE, f"/v1/communities/{world.a['id']}/line-links")
+    ).status_code == 404
+    assert (
+        await world.post(COORD_ELSEWHERE, f"/v1/communities/{world.a['id']}/line-codes", {})
+    ).status_code == 404
+    assert (await world.post(OTHER, f"/v1/communities/{world.b['id']}/line-codes", {})).status_code == 403
+    [linked] = (await world.get(COORD, f"/v1/communities/{world.a['id']}/line-links")).json()["data"]
+    assert linked["chat_type"] == "group"
+    assert "chat_id" not in linked
+    revoked = await world.post(ADMIN, f"/v1/line-links/{linked['id']}/revoke", {})
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล"))
+    assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    # A link whose key an admin revokes through /v1/keys stops at once too.
+    await link(world, world.a, chat="Cthird-group")
+    [third] = (await world.get(COORD, f"/v1/communities/{world.a['id']}/line-links")).json()["data"]
+    key_id = await world.db.fetchval("SELECT key_id FROM line_links WHERE id = $1", third["id"])
+    assert (await world.post(ADMIN, f"/v1/keys/{key_id}/revoke", {})).status_code == 200
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล", chat="Cthird-group"))
+    assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    await link(world, world.a, chat="Cthird-group")  # and it can be linked again with a new code
+    assert "เชื่อมต่อกับ" in last_reply(line_platform)["text"]
+    actions = [(a["entity"], a["action"]) for a in (await world.get(ADMIN, "/v1/audit")).json()["data"]]
+    assert ("line_code", "issue") in actions
+    assert ("line_link", "link") in actions
+    assert ("line_link", "revoke") in actions
+
+
+async def test_accept_and_decline_postbacks_move_proposals_as_the_api_does(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await make_proposal(world)
+    a2 = await second_south_community(world)
+    await link(world, world.a)
+    await deliver(world.client, postback(f"a=accept&p={proposal_id}"))
+    assert "ตอบรับข้อเสนอแล้ว" in last_reply(line_platform)["text"]
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert proposal["status"] == "proposed"
+    assert proposal["pending"]["accept"] == [a2["id"]]
+    entry = (await world.get(ADMIN, "/v1/audit", entity="proposal", entity_id=str(proposal_id))).json()[
+        "data"
+    ][0]
+    assert (entry["action"], entry["via"], entry["community_id"]) == ("accept", "line", world.a["id"])
+    # The rest through the API: the same proposal approves as usual.
+    key_a2 = await world.new_key(role="community", community_id=a2["id"])
+    accepted = await world.client.post(
+        f"/v1/proposals/{proposal_id}/accept", headers={"Authorization": f"Bearer {key_a2}"}
+    )
+    assert accepted.status_code == 200
+    approved = await world.post(COORD, f"/v1/proposals/{proposal_id}/approve", {})
+    assert approved.json()["status"] == "approved"
+    await deliver(world.client, postback(f"a=accept&p={proposal_id}"))  # a second tap changes nothing
+    assert "อนุมัติแล้ว" in last_reply(line_platform)["text"]
+
+
+async def test_decline_asks_for_a_reason_then_declines(world: World, line_platform: LinePlatform) -> None:
+    proposal_id = await make_proposal(world)
+    await link(world, world.a)
+    await deliver(world.client, postback(f"a=decline&p={proposal_id}"))
+    reasons = last_reply(line_platform)
+    far = button_data(reasons, "ไกลเกินไป")
+    assert (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["status"] == "proposed"
+    await deliver(world.client, postback("&".join(f"{k}={v}" for k, v in far.items())))
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert (proposal["status"], proposal["reason"]) == ("rejected", "ไกลเกินไป (too far)")
+    other = await make_proposal(world)
+    await deliver(world.client, postback(f"a=accept&p={other + 1000}"))  # not this community's
+    assert "ทำรายการไม่สำเร็จ" in last_reply(line_platform)["text"]

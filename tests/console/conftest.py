@@ -1,0 +1,31 @@
+"""Fixtures for the console: the API tests' world of personas, and signing in as one of them."""
+
+from __future__ import annotations
+
+import re
+
+from tests.world import Client, world
+
+__all__ = ["sign_in", "world"]
+
+CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def csrf_of(client: Client, path: str = "/console/signin") -> str:
+    page = await client.get(path)
+    found = CSRF_INPUT.search(page.text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+async def sign_in(client: Client, key: str) -> None:
+    """Sign the client in through the form, as a browser would (its cookies then carry the session)."""
+    client.cookies.clear()
+    token = await csrf_of(client)
+    response = await client.post(
+        "/console/signin",
+        data={"key": key, "_csrf_token": token, "next": "/console/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/console/"

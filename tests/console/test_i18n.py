@@ -1,0 +1,57 @@
+"""The console's language: the Thai catalogue is complete and compiled, dates are Buddhist era."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from barter.console import i18n
+from scripts.console_messages import PO, extracted
+
+
+def test_every_message_has_its_thai_and_the_compiled_catalogue_is_current() -> None:
+    with PO.open("rb") as f:
+        po = read_po(f, locale="th")
+    with PO.with_suffix(".mo").open("rb") as f:
+        mo = read_mo(f)
+    in_code = {m.id for m in extracted() if m.id}
+    in_po = {m.id: m.string for m in po if m.id}
+    assert in_code <= in_po.keys(), (
+        f"run python -m scripts.console_messages: {sorted(in_code - in_po.keys())}"
+    )
+    assert not [mid for mid in in_code if not in_po[mid]], "messages without Thai"
+    assert {m.id: m.string for m in mo if m.id} == in_po, (
+        "messages.mo is stale: python -m scripts.console_messages"
+    )
+
+
+def test_dates_in_the_buddhist_era_in_thai_and_common_era_in_english() -> None:
+    i18n.use("th")
+    assert i18n.thai_date(date(2026, 12, 31)) == "31 ธ.ค. 2569"
+    # 18:30 UTC is already the next morning in Thailand.
+    assert i18n.thai_date(datetime(2026, 12, 31, 18, 30, tzinfo=UTC), time=True) == "1 ม.ค. 2570 01:30"
+    assert i18n.thai_date(None) == "–"
+    i18n.use("en")
+    assert i18n.thai_date(date(2026, 12, 31)) == "31 Dec 2026"
+    i18n.use("th")
+
+
+def test_dates_typed_in_forms() -> None:
+    assert i18n.parse_thai_date("15/1/2570") == date(2027, 1, 15)
+    assert i18n.parse_thai_date("15/1/2027") == date(2027, 1, 15)
+    assert i18n.parse_thai_date("2027-01-15") == date(2027, 1, 15)
+    assert i18n.parse_thai_date("  ") is None
+
+
+def test_numbers_and_units_as_thai_people_write_them() -> None:
+    i18n.use("th")
+    assert i18n.quantity(1500, "kg") == "1,500 กก."
+    assert i18n.quantity(2.5, "litre") == "2.5 ลิตร"
+    assert i18n.number(1234567.891) == "1,234,567.89"
+    assert i18n.gettext("Today") == "วันนี้"
+    i18n.use("en")
+    assert i18n.quantity(1500, "kg") == "1,500 kg"
+    assert i18n.gettext("Today") == "Today"
+    i18n.use("th")

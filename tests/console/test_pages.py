@@ -1,0 +1,330 @@
+"""The console over HTTP (no browser): sessions, CSRF, who sees which page, and no external URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+
+from barter.console.session import COOKIE
+from barter.console.web import CONSOLE_PUBLIC
+from tests.console.conftest import csrf_of, sign_in
+from tests.world import (
+    ADMIN,
+    ANON,
+    COORD,
+    COORD_ELSEWHERE,
+    OTHER,
+    OWNER,
+    PARTNER,
+    World,
+    make_proposal,
+)
+
+
+def test_every_console_page_needs_a_viewer_or_is_on_the_public_list(app: Litestar) -> None:
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/console"):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods == {"OPTIONS"}:
+                continue
+            needs_viewer = "viewer" in handler.parsed_fn_signature.parameters
+            assert needs_viewer != (route.path in CONSOLE_PUBLIC), f"{route.path} {handler.http_methods}"
+
+
+async def test_the_front_door_is_the_console_and_asks_strangers_to_sign_in(world: World) -> None:
+    root = await world.client.get("/", follow_redirects=False)
+    assert root.status_code in (301, 302, 303, 307, 308)
+    assert root.headers["location"] == "/console/"
+    today = await world.client.get("/console/", follow_redirects=False)
+    assert today.status_code in (302, 303, 307)
+    assert today.headers["location"].startswith("/console/signin")
+    page = await world.client.get("/console/signin")
+    assert page.status_code == 200
+    assert 'lang="th"' in page.text
+    assert "เข้าสู่ระบบ" in page.text
+
+
+async def test_sign_in_keeps_a_server_side_session_in_an_httponly_cookie(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    # The sign-in response set the cookie; read its flags from a fresh sign-in's header.
+    token = await csrf_of(world.client)
+    response = await world.client.post(
+        "/console/signin", data={"key": world.keys[COORD], "_csrf_token": token}, follow_redirects=False
+    )
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(COOKIE))
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert "httponly" in flags
+    assert "samesite=lax" in flags
+    assert "secure" not in flags  # plain http here; over TLS the cookie is Secure
+    value = cookie.split(";")[0].split("=", 1)[1]
+    # Only a hash of the token is stored.
+    stored = await world.db.fetchval(
+        "SELECT count(*) FROM console_sessions WHERE token_hash = $1", value.encode()
+    )
+    assert stored == 0
+    assert await world.db.fetchval("SELECT count(*) FROM console_sessions") == 2
+    today = await world.client.get("/console/")
+    assert today.status_code == 200
+    assert "South coordinator" in today.text
+
+
+async def test_sign_out_and_revocation_end_the_session(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/")
+    out = await world.client.post("/console/signout", data={"_csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    after = await world.client.get("/console/", follow_redirects=False)
+    assert after.headers["location"].startswith("/console/signin")
+    assert await world.db.fetchval("SELECT count(*) FROM console_sessions") == 0
+
+    await sign_in(world.client, world.keys[COORD])
+    assert (await world.client.get("/console/")).status_code == 200
+    await world.db.execute("UPDATE api_keys SET revoked_at = now() WHERE id = $1", world.key_ids[COORD])
+    revoked = await world.client.get("/console/", follow_redirects=False)
+    assert revoked.headers["location"].startswith("/console/signin")
+
+
+async def test_a_bad_key_is_refused_in_thai(world: World) -> None:
+    token = await csrf_of(world.client)
+    response = await world.client.post(
+        "/console/signin", data={"key": "not-a-key", "_csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 401
+    assert "รหัสนี้ไม่ถูกต้อง" in response.text
+    assert COOKIE not in response.headers.get("set-cookie", "")
+
+
+async def test_every_form_needs_the_csrf_token(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    body = {"name_th": "บ้านใหม่", "kind": "fishing", "province_code": "91"}
+    refused = await world.client.post("/console/communities/", data=body, follow_redirects=False)
+    assert refused.status_code == 403
+    assert await world.db.fetchval("SELECT count(*) FROM communities WHERE name_th = 'บ้านใหม่'") == 0
+    forged = await world.client.post(
+        "/console/communities/", data={**body, "_csrf_token": "0" * 128}, follow_redirects=False
+    )
+    assert forged.status_code == 403
+    token = await csrf_of(world.client, "/console/communities/new")
+    made = await world.client.post(
+        "/console/communities/", data={**body, "_csrf_token": token}, follow_redirects=False
+    )
+    assert made.status_code == 303, made.text
+    assert await world.db.fetchval("SELECT count(*) FROM communities WHERE name_th = 'บ้านใหม่'") == 1
+
+
+async def test_registering_a_likely_duplicate_asks_first(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/communities/new")
+    body = {"name_th": "บ้านปากบารา", "kind": "fishing", "province_code": "91", "_csrf_token": token}
+    first = await world.client.post("/console/communities/", data=body, follow_redirects=False)
+    assert first.status_code == 200
+    assert "ชื่อคล้ายกัน" in first.text
+    assert await world.db.fetchval("SELECT count(*) FROM communities WHERE name_th = 'บ้านปากบารา'") == 0
+    again = await world.client.post(
+        "/console/communities/", data={**body, "confirm": "1"}, follow_redirects=False
+    )
+    assert again.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        (OWNER, {"community": 200, "account": 200, "proposal": 200, "logistics": 403, "matching_start": 403}),
+        (OTHER, {"community": 404, "account": 404, "proposal": 404, "logistics": 403, "matching_start": 403}),
+        (COORD, {"community": 200, "account": 200, "proposal": 200, "logistics": 200, "matching_start": 200}),
+        (
+            COORD_ELSEWHERE,
+            {"community": 404, "account": 404, "proposal": 404, "logistics": 200, "matching_start": 403},
+        ),
+        (
+            PARTNER,
+            {"community": 404, "account": 404, "proposal": 403, "logistics": 403, "matching_start": 403},
+        ),
+        (ADMIN, {"community": 200, "account": 200, "proposal": 200, "logistics": 200, "matching_start": 200}),
+        (ANON, {"community": 302, "account": 302, "proposal": 302, "logistics": 302, "matching_start": 302}),
+    ],
+)
+async def test_each_page_as_each_persona(world: World, persona: str, expected: dict[str, int]) -> None:
+    proposal_id = await make_proposal(world)
+    a = world.a["id"]
+    if persona != ANON:
+        await sign_in(world.client, world.keys[persona])
+    pages = {
+        "community": f"/console/communities/{a}",
+        "account": f"/console/communities/{a}/account",
+        "proposal": f"/console/proposals/{proposal_id}",
+        "logistics": "/console/logistics/",
+    }
+    seen = {
+        name: (await world.client.get(path, follow_redirects=False)).status_code
+        for name, path in pages.items()
+    }
+    token = await csrf_of(world.client, "/console/signin")
+    start = await world.client.post(
+        "/console/matching/runs",
+        data={"regions": "south", "time_limit_s": "1", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    seen["matching_start"] = 200 if start.status_code == 303 else start.status_code
+    assert seen == expected
+    if persona in (OTHER, COORD_ELSEWHERE):
+        # Not found means not found: the page names nothing of community A.
+        page = await world.client.get(pages["community"])
+        assert world.a["name_th"] not in page.text
+
+
+async def test_a_community_key_sees_its_own_community_only(world: World) -> None:
+    await make_proposal(world)
+    await sign_in(world.client, world.keys[OWNER])
+    listing = await world.client.get("/console/communities/")
+    assert listing.status_code == 200
+    assert world.a["name_th"] in listing.text
+    assert world.b["name_th"] not in listing.text
+    assert (await world.client.get(f"/console/communities/{world.b['id']}")).status_code == 404
+
+
+EXTERNAL = re.compile(
+    r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+async def test_no_page_loads_anything_from_another_site(world: World) -> None:
+    proposal_id = await make_proposal(world, "approved")
+    await sign_in(world.client, world.keys[COORD])
+    plan_token = await csrf_of(world.client, "/console/logistics/")
+    planned = await world.client.post(
+        "/console/logistics/plans", data={"_csrf_token": plan_token}, follow_redirects=False
+    )
+    assert planned.status_code == 303, planned.text
+    a = world.a["id"]
+    paths = [
+        "/console/signin",
+        "/console/",
+        "/console/communities/",
+        "/console/communities/new",
+        f"/console/communities/{a}",
+        f"/console/communities/{a}/edit",
+        f"/console/communities/{a}/account",
+        "/console/matching/",
+        "/console/proposals/?show=all",
+        f"/console/proposals/{proposal_id}",
+        "/console/logistics/",
+        planned.headers["location"],
+        "/schema",
+        "/schema/swagger",
+    ]
+    assets: set[str] = set()
+    for path in paths:
+        page = await world.client.get(path)
+        assert page.status_code == 200, path
+        assert not EXTERNAL.search(page.text), (path, EXTERNAL.search(page.text))
+        assets.update(re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", page.text))
+    assert any("htmx" in a for a in assets)
+    assert any("swagger-ui-bundle" in a for a in assets)
+    for asset in sorted(assets):
+        served = await world.client.get(asset)
+        assert served.status_code == 200, asset
+        if asset.endswith(".css"):
+            assert not EXTERNAL.search(served.text), asset
+
+
+async def test_english_on_request(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    switched = await world.client.get("/console/lang/en?next=/console/communities/", follow_redirects=False)
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/console/communities/"
+    page = await world.client.get("/console/communities/")
+    assert 'lang="en"' in page.text
+    assert "Register a community" in page.text
+    assert "ลงทะเบียนชุมชน" not in page.text
+
+
+async def test_bulk_approval_approves_what_it_can_and_says_what_it_could_not(world: World) -> None:
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/proposals/")
+    response = await world.client.post(
+        "/console/proposals/approve",
+        data={"ids": [str(proposal_id), "999999"], "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 200
+    assert f"#{proposal_id}" in response.text
+    assert "#999999" in response.text  # named among those it could not approve
+    regions = await world.db.fetch(
+        "SELECT region FROM proposal_approvals WHERE proposal_id = $1", proposal_id
+    )
+    assert [r["region"] for r in regions] == ["south"]
+
+
+async def test_matching_is_for_coordinators(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    assert (await world.client.get("/console/matching/")).status_code == 403
+
+
+async def test_changing_an_offer_in_thai_dates_and_a_stale_form_is_refused(world: World) -> None:
+    offer = await world.offer(COORD, quantity=200)
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    changed = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={
+            "quantity": "1,250",
+            "available_until": "31/1/2570",
+            "version": str(offer["version"]),
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    row = await world.db.fetchrow(
+        "SELECT quantity::float8 AS q, available_until FROM offers WHERE id = $1", offer["id"]
+    )
+    assert row is not None
+    assert row["q"] == 1250
+    assert str(row["available_until"]) == "2027-01-31"
+    page = await world.client.get(f"/console/communities/{a}")
+    assert "1,250 กก." in page.text
+    assert "31 ม.ค. 2570" in page.text
+    stale = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={"quantity": "5", "version": str(offer["version"]), "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 412
+    assert "เปลี่ยนไประหว่างนั้น" in stale.text
+    assert await world.db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer["id"]) == 1250
+
+
+async def test_withdrawing_a_need(world: World) -> None:
+    need = await world.need(COORD)
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    done = await world.client.post(
+        f"/console/communities/{a}/needs/{need['id']}/withdraw",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert await world.db.fetchval("SELECT status FROM needs WHERE id = $1", need["id"]) == "withdrawn"
+
+
+async def test_over_tls_the_session_cookie_is_secure(world: World, app: Litestar) -> None:
+    async with AsyncTestClient(app=app, base_url="https://barter.example") as tls:
+        token = await csrf_of(tls)
+        response = await tls.post(
+            "/console/signin", data={"key": world.keys[COORD], "_csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 303
+        cookie = next(
+            v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(COOKIE)
+        )
+        assert "secure" in {part.strip().lower() for part in cookie.split(";")}

@@ -1,0 +1,68 @@
+"""Explanations read as a coordinator would say them, in Thai and English (real sentences)."""
+
+from __future__ import annotations
+
+from barter.domain.proposals import Leg, explain
+from barter.logistics.estimate import direct_cost
+from barter.logistics.fleet import default_fleet
+
+NAMES = {1: ("กลุ่มประมงบ้านปากบารา", "Pak Bara fishers"), 2: ("กลุ่มข้าวเหนียวกาฬสินธุ์", "Kalasin sticky rice group")}
+FISH = Leg(
+    1, 2, 82.5, "kg", "ปลาแห้ง", "Dried fish", value=21_450, need_id=31, distance_km=1_350.0, transport=12_150
+)
+RICE = Leg(
+    2,
+    1,
+    650,
+    "kg",
+    "ข้าวเหนียว",
+    "Sticky rice",
+    value=22_750,
+    need_id=17,
+    distance_km=1_350.0,
+    transport=12_150,
+)
+
+
+def test_a_swap_names_values_balance_need_distance_and_transport() -> None:
+    thai, english = explain(1, [FISH, RICE], NAMES, "cycle")
+    assert thai == (
+        "คุณให้ปลาแห้ง 82.5 กก. (มูลค่าประมาณ 21,450 บาท) แก่กลุ่มข้าวเหนียวกาฬสินธุ์ "
+        "และได้รับข้าวเหนียว 650 กก. (22,750 บาท) จากกลุ่มข้าวเหนียวกาฬสินธุ์ "
+        "คุณได้รับมากกว่าที่ให้ประมาณ 1,300 บาท "
+        "ตรงกับความต้องการข้าวเหนียวของคุณ (รายการที่ 17) "
+        "ระยะทางประมาณ 2,700 กม. ค่าขนส่งประมาณ 24,300 บาท หากส่งแยกแต่ละเที่ยวด้วยรถที่ถูกที่สุด"
+    )
+    assert english == (
+        "You give 82.5 kg of dried fish (worth about 21,450 baht) to Kalasin sticky rice group "
+        "and receive 650 kg of sticky rice (22,750 baht) from Kalasin sticky rice group. "
+        "You receive about 1,300 baht more than you give. "
+        "It fills your need for sticky rice (need 17). "
+        "Distance about 2,700 km by road; transport about 24,300 baht "
+        "if each load goes alone by the cheapest suitable vehicle."
+    )
+    _, other = explain(2, [FISH, RICE], NAMES, "cycle")
+    assert "You give about 1,300 baht more than you receive." in other
+    assert "It fills your need for dried fish (need 31)." in other
+
+
+def test_a_chain_starts_with_a_donation() -> None:
+    thai, english = explain(1, [FISH], NAMES, "chain")
+    assert english.startswith(
+        "This exchange starts with your donation: you give 82.5 kg of dried fish (worth about 21,450 baht) "
+        "to Kalasin sticky rice group, and nothing is asked back."
+    )
+    assert thai.startswith("การแลกเปลี่ยนนี้เริ่มต้นจากการบริจาคของคุณ: คุณให้ปลาแห้ง 82.5 กก.")
+    assert "gift" not in english
+    assert "ของขวัญ" not in thai
+    thai, english = explain(2, [FISH], NAMES, "chain")
+    assert "It comes from a chain started by a donation: nothing is asked back." in english
+    assert "ห่วงโซ่ที่เริ่มต้นด้วยการบริจาค" in thai
+
+
+def test_transport_is_the_cheapest_vehicle_for_the_load() -> None:
+    vehicles = default_fleet().vehicles
+    # 82.5 kg: one pickup at 9 baht/km; 20 t: two ten-wheel trucks at 22 baht/km beat 4 six-wheels.
+    assert direct_cost(82.5, 100, vehicles) == 900
+    assert direct_cost(20_000, 100, vehicles) == 2 * 22 * 100
+    assert direct_cost(0, 100, vehicles) == 0

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from barter.domain.spreadsheet import (
+    SheetError,
+    detect_format,
+    read_sheet,
+    template_csv,
+    template_headers,
+    template_xlsx,
+)
+from barter.reference import load_catalogue
+
+CATALOGUE = load_catalogue()
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("fmt", "data"), [("csv", template_csv()), ("xlsx", template_xlsx())])
+def test_the_template_reads_back_as_two_good_rows(fmt: str, data: bytes) -> None:
+    assert detect_format(f"t.{fmt}", data) == fmt
+    offer, need = read_sheet(data, "csv" if fmt == "csv" else "xlsx", CATALOGUE)
+    assert offer.ok, offer.errors
+    assert need.ok, need.errors
+    assert (offer.kind, offer.community_id, offer.item_id, offer.quantity, offer.unit) == (
+        "offer",
+        12,
+        "salted-fish",
+        200,
+        "kg",
+    )
+    assert offer.available_until == date(2027, 3, 31)
+    assert offer.min_lot == 20
+    assert (need.kind, need.item_id, need.quantity, need.needed_by, need.priority) == (
+        "need",
+        "rice-jasmine",
+        1500,
+        date(2027, 3, 31),
+        4,
+    )
+
+
+def test_template_xlsx_has_thai_headers_with_english() -> None:
+    sheet = load_workbook(io.BytesIO(template_xlsx())).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == template_headers()
+    assert template_headers()[0] == "ประเภท (kind)"
+
+
+def test_500_rows_and_a_bad_one_stops_only_itself() -> None:
+    rows: list[list[object]] = [["ประเภท", "รหัสชุมชน", "สินค้า", "จำนวน", "หน่วย", "ต้องการภายใน"]]
+    rows.extend(
+        [
+            "ต้องการ" if i % 2 else "มี",
+            1 + i % 7,
+            "ข้าวสาร" if i % 2 else "ปลาแห้ง",
+            10 + i,
+            "กก.",
+            "31/1/2570" if i % 2 else "",
+        ]
+        for i in range(500)
+    )
+    rows[251] = ["มี", 3, "ลองกอง", "ห้าสิบ", "ถัง", ""]  # unknown item, not a number, unknown unit
+    drafts = read_sheet(_xlsx(rows), "xlsx", CATALOGUE)
+    assert len(drafts) == 500
+    bad = [d for d in drafts if not d.ok]
+    assert [d.row for d in bad] == [252]
+    assert {e.field for e in bad[0].errors} == {"item", "quantity", "unit"}
+    assert all(e.message_th and e.message_en for e in bad[0].errors)
+    assert drafts[1].needed_by == date(2027, 1, 31)
+    assert drafts[1].item_id == "rice-white"
+
+
+def test_thai_windows_csv_with_semicolons_and_english_headers() -> None:
+    text = "kind;community_id;item;quantity;unit;available_from\noffer;5;กุ้งแห้ง;1,200;กิโลกรัม;2027-02-01\nneed;5;rice-sticky;300;kg;2027-02-01\n"
+    drafts = read_sheet(text.encode("cp874"), "csv", CATALOGUE)
+    assert [(d.kind, d.item_id, d.quantity, d.unit) for d in drafts] == [
+        ("offer", "dried-shrimp", 1200, "kg"),
+        ("need", "rice-sticky", 300, "kg"),
+    ]
+    assert drafts[0].available_from == date(2027, 2, 1)
+    assert drafts[1].errors[0].field == "available_from"  # a need takes no availability
+
+
+def test_date_cells_grams_and_blank_rows() -> None:
+    rows: list[list[object]] = [
+        [
+            "ประเภท (kind)",
+            "รหัสชุมชน (community_id)",
+            "สินค้า (item)",
+            "จำนวน (quantity)",
+            "หน่วย (unit)",
+            "ต้องการภายใน (needed_by)",
+        ],
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", datetime(2027, 1, 15)],
+        [None, None, None, None, None, None],
+        ["อยากได้", "x", "", -1, "", "32/13/2570"],
+    ]
+    good, bad = read_sheet(_xlsx(rows), "xlsx", CATALOGUE)
+    assert good.ok
+    assert good.unit == "g"
+    assert good.needed_by == date(2027, 1, 15)
+    assert bad.row == 4
+    assert {e.field for e in bad.errors} == {"community_id", "item", "quantity", "needed_by"}
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "message"),
+    [
+        (b"", "csv", "empty"),
+        ("สินค้า,จำนวน\nปลาเค็ม,5\n".encode(), "csv", "ประเภท"),
+        (b"PK\x03\x04 not really a workbook", "xlsx", "cannot be opened"),
+        (b"\x81\x82\xdb\xfc" * 10, "csv", "neither UTF-8"),
+    ],
+)
+def test_unreadable_files_say_why(data: bytes, fmt: str, message: str) -> None:
+    with pytest.raises(SheetError, match=message):
+        read_sheet(data, fmt, CATALOGUE)  # type: ignore[arg-type]

@@ -59,6 +59,7 @@ from barter.matching.graph import (
     expand_cycles,
     positioned_chains,
     strongly_connected_components,
+    unique,
 )
 from barter.matching.lp import LpResult, Master
 from barter.matching.market import Acceptable, Market, acceptable, build_market
@@ -66,6 +67,7 @@ from barter.matching.model import Exchange, Instance, Solution, Transfer, proble
 from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.repair import repair
+from barter.matching.unit import is_unit, solve_unit
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
@@ -74,6 +76,9 @@ FloatArray = npt.NDArray[np.float64]
 CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
+UNIT_HIGHS_SHARE = 0.3  # one-unit markets: of the time left, HiGHS's over the LP's columns ...
+UNIT_SAT_SHARE = 0.8  # ... and then CP-SAT's over them, if HiGHS found no optimum
 FINISH_SHARE = 0.05  # kept back from rounding for checking and writing the answer
 MIN_CALL = 0.05  # seconds
 LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
@@ -186,23 +191,25 @@ def build_model(market: Market, clock: Clock) -> Model:
     n = m.n_communities
     tolerance = s.balance_tolerance
     ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
-    succ: list[set[int]] = [set() for _ in range(n)]
-    adjacency: list[list[int]] = [[] for _ in range(n)]
-    for a in ordinary:
-        u, v = int(m.arc_from[a]), int(m.arc_to[a])
-        if v not in succ[u]:
-            succ[u].add(v)
-            adjacency[u].append(v)
-    comp = strongly_connected_components(n, adjacency)
-    inner = ordinary[
-        np.array([comp[int(m.arc_from[a])] == comp[int(m.arc_to[a])] for a in ordinary], dtype=bool)
-    ]
+    # community pairs with an arc, grouped by giver (numpy: 319,083 arcs for 2,000 UK pairs)
+    pair_keys = unique(m.arc_from[ordinary] * n + m.arc_to[ordinary])
+    givers, receivers = pair_keys // n, pair_keys % n
+    cuts = np.searchsorted(givers, np.arange(n + 1))
+    adjacency = [receivers[cuts[u] : cuts[u + 1]].tolist() for u in range(n)]
+    comp = np.array(strongly_connected_components(n, adjacency), dtype=np.int64)
+    inner = ordinary[comp[m.arc_from[ordinary]] == comp[m.arc_to[ordinary]]]
+    inner_keys = m.arc_from[inner] * n + m.arc_to[inner]
+    order = np.argsort(inner_keys, kind="stable")
+    sorted_keys = inner_keys[order]
+    starts = np.nonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])[0][: len(inner)]
+    ends = np.r_[starts[1:], len(sorted_keys)][: len(starts)]
     inner_succ: list[set[int]] = [set() for _ in range(n)]
     parallel: dict[tuple[int, int], list[int]] = {}
-    for a in inner:
-        u, v = int(m.arc_from[a]), int(m.arc_to[a])
+    grouped = inner[order].tolist()
+    for key, lo, hi in zip(sorted_keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        u, v = divmod(key, n)
         inner_succ[u].add(v)
-        parallel.setdefault((u, v), []).append(int(a))
+        parallel[(u, v)] = grouped[lo:hi]
 
     families: dict[FamilyKey, Family] = {}
     flow_arcs = np.zeros(0, dtype=np.int64)
@@ -250,12 +257,12 @@ def build_model(market: Market, clock: Clock) -> Model:
                     m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
                 )
             layers = ChainLayers([])
-    chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
+    chain_rows = [unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
     used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
     used += list(layers.arcs)
     used.append(flow_arcs)
-    all_used = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    all_used = unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
     arc_short_offer = m.arc_cap < offer_tail(m)[m.arc_offer] * (1 - 1e-9)
     arc_short_need = m.arc_cap / m.arc_val < need_tail(m)[m.arc_need] * (1 - 1e-9)
     short_offers = [m.arc_offer[fam.arcs[fam.short_offer]] for fam in families.values()]
@@ -271,14 +278,14 @@ def build_model(market: Market, clock: Clock) -> Model:
         flow_arcs=flow_arcs,
         kappa=1.0 / (1.0 - tolerance),
         fixed_cost=s.exchange_fixed_cost / m.scale,
-        offer_rows=np.unique(m.arc_offer[all_used]),
-        need_rows=np.unique(m.arc_need[all_used]),
+        offer_rows=unique(m.arc_offer[all_used]),
+        need_rows=unique(m.arc_need[all_used]),
         chain_rows=chain_rows,
-        balance_rows=np.unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
+        balance_rows=unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
         arc_short_offer=arc_short_offer,
         arc_short_need=arc_short_need,
-        tail_offers=np.unique(np.concatenate(short_offers)),
-        tail_needs=np.unique(np.concatenate(short_needs)),
+        tail_offers=unique(np.concatenate(short_offers)),
+        tail_needs=unique(np.concatenate(short_needs)),
         offer_share=offer_tail_share(m),
         need_share=need_tail_share(m),
         complete=complete,
@@ -292,13 +299,13 @@ def _positions_exact(m: Market) -> bool:
     caps = m.arc_cap
     if not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
         return False
-    needs = np.unique(m.arc_need)
+    needs = unique(m.arc_need)
     if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
         return False
     receivers = m.need_comm[needs]
-    if len(np.unique(receivers)) != len(receivers):
+    if len(unique(receivers)) != len(receivers):
         return False
-    givers = np.unique(m.offer_comm[m.offer_gift])
+    givers = unique(m.offer_comm[m.offer_gift])
     return not bool(np.isin(givers, receivers).any())
 
 
@@ -378,9 +385,12 @@ def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
     master = Master(model, model.market.settings.balance_tolerance)
     budget = clock.limit
 
+    # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model; in
+    # one-unit markets the primal model searches the LP's own columns, so the LP has longer
+    share = UNIT_LP_SHARE if is_unit(model.market) else LP_SHARE
+
     def deadline() -> float:
-        # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model
-        return LP_SHARE * budget - clock.elapsed()
+        return share * budget - clock.elapsed()
 
     def progress(iteration: int, value: float, bound: float) -> None:
         scale = model.market.scale
@@ -492,6 +502,13 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     proved (None when it proved nothing beyond the LP)."""
     m = model.market
     seed = m.settings.seed
+    if is_unit(m) and not model.flow_arcs.size and not lp.converged:
+        # one-unit markets (unit.py) with the LP cut short by the clock (2,000 UK pairs): the
+        # time left goes to CP-SAT over the columns the LP uses
+        support = _support(model, lp)
+        clock.report(0.7, f"CP-SAT over the {support.size()} columns the LP uses")
+        keep = FINISH_SHARE * clock.limit
+        return solve_unit(model, support, seed=seed, time_limit=clock.remaining() - keep), None
     if lp.converged and bool(m.arc_fixed.all()):
         # anytime: a rounded answer first, so that a proof cut short by the clock (HiGHS then
         # returns nothing) still leaves one (2,000 UK pairs at 300 s answered nothing before)
@@ -596,18 +613,24 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     best = from_lp
     if m.integral:
         # the columns the LP uses often hold an answer worth the bound already: a small model
-        support = Selection()
-        for (key, r, p), v in lp.cycle_values.items():
-            if v > 1e-6:
-                support.cycles.setdefault((key, r), []).append(p)
-        positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
-        for (k, arc), v in lp.chain_values.items():
-            if v > 1e-6:
-                support.chains.setdefault(k, []).append(positions[k - 1][arc])
+        support = _support(model, lp)
         if support.size():
-            result = solve_primal(
-                model, support, seed=m.settings.seed, time_limit=clock.left(), penalties=False
-            )
+            unit = is_unit(m)
+            limit = UNIT_HIGHS_SHARE * clock.left() if unit else clock.left()
+            result = solve_primal(model, support, seed=m.settings.seed, time_limit=limit, penalties=False)
+            if unit and result.status != "optimal":
+                # HiGHS ran out of time (2,000 UK pairs: nothing found in 20 s); CP-SAT finds
+                # good answers over the same columns (unit.py), stopping if one reaches the bound
+                sat = solve_unit(
+                    model,
+                    support,
+                    seed=m.settings.seed,
+                    time_limit=UNIT_SAT_SHARE * clock.left(),
+                    hint=result if result.status != "none" else None,
+                    at_most=target,
+                )
+                if sat.status != "none" and (result.status == "none" or sat.objective > result.objective):
+                    result = sat
             if result.status != "none" and _main_objective(model, result) >= target - 1e-6:
                 return result, target
             if result.status != "none":
@@ -661,6 +684,19 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     if best is None:
         return PrimalResult("none", 0.0, np.inf), None
     return best, proved if proved is not None else target
+
+
+def _support(model: Model, lp: LpResult) -> Selection:
+    """The columns the LP uses."""
+    support = Selection()
+    for (key, r, p), v in lp.cycle_values.items():
+        if v > 1e-6:
+            support.cycles.setdefault((key, r), []).append(p)
+    positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
+    for (k, arc), v in lp.chain_values.items():
+        if v > 1e-6:
+            support.chains.setdefault(k, []).append(positions[k - 1][arc])
+    return support
 
 
 def _leave_out_clashes(model: Model, dive: Selection) -> None:

@@ -22,6 +22,7 @@ from barter.matching.columns import (
     FamilyKey,
     Model,
     arc_reduced,
+    arc_rows,
     chain_objective,
     chain_reduced,
     cycle_column,
@@ -39,6 +40,9 @@ RC_TOL = 1e-7
 
 # a column: (family key, row, pattern); position-indexed chain arcs use key ("position", k)
 Column = tuple[FamilyKey, int, int]
+
+
+_Values = tuple[dict[tuple[FamilyKey, int, int], float], dict[tuple[int, int], float], dict[int, float]]
 
 
 class OutOfTime(Exception):
@@ -114,10 +118,11 @@ class Master:
         short_need: bool = False,
     ) -> None:
         m = self.model.market
-        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
-        self.offer_row[o].SetCoefficient(var, amount)
-        row = self.need_row[n]
-        row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
+        offer_term, need_term = arc_rows(m, arc, amount)
+        o, n = offer_term.index, need_term.index
+        for term, rows in ((offer_term, self.offer_row), (need_term, self.need_row)):
+            row = rows[term.index]
+            row.SetCoefficient(var, row.GetCoefficient(var) + term.coef)
         if short_offer:
             row = self.tail_offer_row.get(o)
             if row is None:
@@ -266,6 +271,13 @@ class Master:
         found.sort(key=lambda item: -item[0])
         return min(excess, shares.total()), [key for _, key in found[:want]]
 
+    def _values(self) -> _Values:
+        return (
+            {k: v.solution_value() for k, v in self.cycle_vars.items()},
+            {k: v.solution_value() for k, v in self.chain_vars.items()},
+            {k: v.solution_value() for k, v in self.flow_vars.items()},
+        )
+
     def add(self, column: Column) -> None:
         key, row, p = column
         if key[0] == "position":
@@ -296,7 +308,7 @@ class Master:
         converged = False
         duals = zero
         iterations = 0
-        solved = False
+        values: _Values | None = None
         for iterations in range(1, max_iterations + 1):
             # never stop here: columns were added since the last solve, and the solver's values
             # are readable only after solving the model as it is now
@@ -304,10 +316,11 @@ class Master:
             self.solver.SetTimeLimit(max(1, int(max(remaining, 0.05) * 1000)))
             status = self.solver.Solve()
             if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-                solved = False
                 break
-            solved = True
             value = self.objective.Value()
+            # the values of this solve, read now: a later solve cut short by the clock may leave
+            # none readable (then these stand; the columns added since are at 0, still feasible)
+            values = self._values()
             current = self.duals()
             excess, new = self.price(current, want)
             lagrangian = self.rhs_value(current) + excess
@@ -342,10 +355,8 @@ class Master:
             duals=duals,
             iterations=iterations,
         )
-        if solved:
-            result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
-            result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
-            result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
+        if values is not None:
+            result.cycle_values, result.chain_values, result.flow_values = values
         return result
 
 

@@ -140,6 +140,10 @@ def solve(
     first = two_way(market) if market.settings.max_cycle_length != 1 else ([], 0.0)
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
+    if clock.remaining() <= 0 and first[1] > 0:
+        # out of time before any LP (a short limit on a large market): the first answer, with
+        # the plain whole-market bound, rather than overrunning the limit by an LP and pricing
+        return _finish_first(clock, first, _plain_bound(market))
     circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
     if circulation and market.n_excluded == 0 and unit_circulation_applies(market, model.flow_arcs):
         flows, total = solve_unit_circulation(market, model.flow_arcs)
@@ -152,6 +156,8 @@ def solve(
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
+    if clock.remaining() <= 0 and first[1] > 0:
+        return _finish_first(clock, first, bound)
     primal, proved = improve(model, lp, bound, clock)
     if proved is not None and market.n_excluded == 0:
         # (a proof over the working columns holds for the whole market only when it is the market)
@@ -162,6 +168,12 @@ def solve(
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
     return _solution(clock, objective, bound, optimal, exchanges)
+
+
+def _finish_first(clock: Clock, first: tuple[list[Exchange], float], bound: float) -> Solution:
+    """The first answer (two-way trades) as the solution, under a whole-market `bound`."""
+    exchanges, objective = first
+    return _solution(clock, objective, max(bound, objective), objective >= bound - 1e-6, exchanges)
 
 
 def _solution(
@@ -332,6 +344,9 @@ def price_and_relax(
         # early rounds only need duals good enough to point at the arcs worth bringing in
         lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP)
         market = model.market
+        if settled is None and clock.remaining() <= 0:
+            # out of time before any pricing (seconds on a large market): the plain bound
+            return model, lp, _plain_bound(market)
         priced = price_whole(model, lp.duals, budget=max(PRICING_ARCS, 2 * len(market.need_qty)))
         scale = market.scale
         lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)

@@ -92,6 +92,7 @@ PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
 PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
+PRICING_RATE = 100_000  # acceptable arcs priced per second (measured: 74,000-111,000, loaded)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
@@ -335,7 +336,10 @@ def price_and_relax(
         return model, relax(model, clock), _plain_bound(model.market)
     extra: dict[int, IntArray] = {}
     limit = clock.limit
-    best = math.inf
+    # the plain bound is a whole-market bound too, and sometimes the tighter one (synthetic
+    # markets of 1,500 communities at a 5 s limit: 1.9e8 against 5.3e8 from pricing)
+    plain = _plain_bound(model.market)
+    best = plain
     settled: tuple[Model, LpResult] | None = None
     round_ = 0
     while True:
@@ -344,9 +348,10 @@ def price_and_relax(
         # early rounds only need duals good enough to point at the arcs worth bringing in
         lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP)
         market = model.market
-        if settled is None and clock.remaining() <= 0:
-            # out of time before any pricing (seconds on a large market): the plain bound
-            return model, lp, _plain_bound(market)
+        if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
+            # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
+            # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
+            return model, lp, plain
         priced = price_whole(model, lp.duals, budget=max(PRICING_ARCS, 2 * len(market.need_qty)))
         scale = market.scale
         lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
@@ -477,7 +482,7 @@ def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -
     return selection
 
 
-def _chains_as_columns(model: Model, selection: Selection) -> None:
+def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PATHS) -> None:
     """Divisible goods round better with whole chains as columns (each with its balance
     patterns and lots) than with chain flows by position. So the chains through the promising
     positions (the position columns selected) become families, up to CHAIN_PATHS of them, and
@@ -489,7 +494,7 @@ def _chains_as_columns(model: Model, selection: Selection) -> None:
     allowed = [
         model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
     ]
-    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_PATHS).items()):
+    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=limit).items()):
         fam = make_family(m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance)
         model.families[("chain", hops)] = fam
         every = list(range(len(fam.rays)))
@@ -608,7 +613,10 @@ def _rounded(
     loss = _loss_for_budget(model, lp, budget)
     selection = select(model, lp, loss)
     if chains_as_columns:
-        _chains_as_columns(model, selection)
+        # no more chains than the budget has room for (5,000 communities at 20 s: 206,673
+        # columns to round, built in 19 s past the limit)
+        room = max(1, min(CHAIN_PATHS, budget - sum(map(len, selection.cycles.values()))))
+        _chains_as_columns(model, selection, limit=room)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     return repair(model, selection, remaining=lambda: clock.remaining() - keep)
 

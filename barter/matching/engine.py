@@ -613,9 +613,10 @@ def _rounded(
     loss = _loss_for_budget(model, lp, budget)
     selection = select(model, lp, loss)
     if chains_as_columns:
-        # no more chains than the budget has room for (5,000 communities at 20 s: 206,673
+        # no more chains than there is time to round (5,000 communities at 20 s: 206,673
         # columns to round, built in 19 s past the limit)
-        room = max(1, min(CHAIN_PATHS, budget - sum(map(len, selection.cycles.values()))))
+        cycles = sum(map(len, selection.cycles.values()))
+        room = max(1, min(CHAIN_PATHS, int(ROUNDING_RATE * left) - cycles))
         _chains_as_columns(model, selection, limit=room)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     return repair(model, selection, remaining=lambda: clock.remaining() - keep)

@@ -15,7 +15,9 @@
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
      reduced cost allows them in a better answer, so the answer is proved optimal against the
-     LP bound (_prove); with no cycle limit, an exact min-cost circulation (circulation.py);
+     LP bound (_prove); in one-unit markets (kidney exchange) CP-SAT over the LP's columns
+     where HiGHS finds no optimum in time, or when the LP was cut short (unit.py); with no
+     cycle limit, an exact min-cost circulation (circulation.py);
    * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).

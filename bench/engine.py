@@ -36,8 +36,10 @@ the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} 
 `TransplantCount`, cycle-and-chain model, PuLP/CBC), also a whole process, on the same file in the same
 run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
 trademax rows: expected = items trading (the objective column counts the non-dummy transfers);
-synthetic rows: the reference column is the proved upper bound, which holds over the candidate arcs
-(each need's 8 best suppliers; barter/matching/market.py)."""
+synthetic rows: the reference column is the proved upper bound of the whole market (every acceptable
+arc, however far: the working LP's bound plus what every excluded arc could still add, priced against
+its duals; barter/matching/pricing.py). The machine was shared with other work during the run: times
+are inflated."""
 
 
 @dataclass
@@ -338,14 +340,19 @@ def targets(kep: list[Row], trademax: list[Row], synthetic: list[Row]) -> list[t
     out.append((f"trademax uncapped rows: <= 1.5 s each (slowest {worst:.2f} s)", not slow, "; ".join(slow)))
     for n, text, check in (
         (
+            100,
+            "at least 97% of the whole-market bound in <= 30 s",
+            lambda r: r.gap is not None and r.gap <= 0.03 and r.seconds <= 30,
+        ),
+        (
             1_000,
-            "within 3% of the bound in <= 30 s",
+            "at least 97% of the whole-market bound in <= 30 s",
             lambda r: r.gap is not None and r.gap <= 0.03 and r.seconds <= 30,
         ),
         (
             5_000,
-            "a proved gap in <= 120 s and <= 4 GB",
-            lambda r: r.gap is not None and r.seconds <= 120 and r.peak_mb <= 4096,
+            "a proved whole-market gap <= 3% in <= 120 s and <= 4 GB",
+            lambda r: r.gap is not None and r.gap <= 0.03 and r.seconds <= 120 and r.peak_mb <= 4096,
         ),
         (20_000, "reports what it reached", lambda r: r.gap is not None),
     ):

@@ -48,9 +48,11 @@ def main() -> None:
             print(row, flush=True)
             rows.append(row)
     body = "\n".join(rows) + (
-        "\n\nEvery answer carries a proved bound. An empty answer (objective 0) means the limit ran out "
-        "before the rounding could use any column; at 5,000 communities, reading the market and one LP "
-        "iteration take about 2.5 s."
+        "\n\nEvery answer carries a proved bound of the whole market (every acceptable arc; "
+        "barter/matching/pricing.py). The engine holds a first answer of two-way trades from before its "
+        "LP, so no answer is empty when the market has one. Reading a 5,000-community market (every "
+        "acceptable arc, for pricing) takes several seconds, so a 1 s limit is overrun by that much. The "
+        "machine was shared with other work during the run: times are inflated."
     )
     if not args.no_write:
         write_section("time-limit", "Matching engine: short time limits", "python -m bench.time_limit", body)

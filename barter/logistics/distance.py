@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Protocol
 
+from barter.domain import geo
 from barter.logistics.model import Place
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 class DistanceProvider(Protocol):
@@ -23,9 +21,7 @@ class DistanceProvider(Protocol):
 
 def great_circle_km(a: Place, b: Place) -> float:
     """The haversine distance in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return geo.great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
 
 class GreatCircle:

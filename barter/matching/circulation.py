@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from barter.matching.graph import unique
 from barter.matching.market import Market
 
 IntArray = npt.NDArray[np.int64]
@@ -34,8 +35,8 @@ def solve_unit_circulation(market: Market, arcs: IntArray) -> tuple[dict[int, fl
     m = market
     unit = float(m.arc_cap[arcs[0]])  # scaled value of one transfer
     n_comm = m.n_communities
-    offers = np.unique(m.arc_offer[arcs])
-    needs = np.unique(m.arc_need[arcs])
+    offers = unique(m.arc_offer[arcs])
+    needs = unique(m.arc_need[arcs])
     offer_node = {int(o): n_comm + i for i, o in enumerate(offers)}
     need_node = {int(n): n_comm + len(offers) + i for i, n in enumerate(needs)}
     flow = min_cost_flow.SimpleMinCostFlow()

@@ -100,6 +100,28 @@ class Model:
         return self.market.penalty_bound if self.penalized else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class RowTerm:
+    """One coefficient an arc puts in a capacity row: row (kind, index) <= rhs."""
+
+    kind: str  # offer | need
+    index: int  # the offer's or the need's number
+    coef: float
+    rhs: float
+
+
+def arc_rows(market: Market, arc: int, amount: float) -> tuple[RowTerm, RowTerm]:
+    """The rule every model of the market shares (the LP, the integer model, the rounding): an
+    arc carrying `amount` (scaled value) adds `amount` to its offer's row (value given <= the
+    offer's value) and `amount / value` to its need's row (quantity received <= the need's)."""
+    m = market
+    o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
+    return (
+        RowTerm("offer", o, amount, float(m.offer_qty[o] * m.offer_val[o] / m.scale)),
+        RowTerm("need", n, amount / float(m.arc_val[arc]), float(m.need_qty[n] / m.scale)),
+    )
+
+
 def offer_tail(market: Market) -> FloatArray:
     """Per offer, the value (scaled) a transfer below its lot must stay under."""
     m = market

@@ -1,16 +1,23 @@
 """The matching engine: `solve(instance) -> Solution`.
 
-1. Candidate arcs (market.py: the sparsification rule).
+1. Working arcs (market.py): every acceptable arc of a small market; in a large one each need's
+   nearest (best net of transport) and two-way partners, however far. Pricing (pricing.py) prices
+   every excluded acceptable arc against the LP duals, brings in those that could improve the LP
+   (delayed arc generation, while time allows) and turns the working LP's bound into a bound of
+   the whole market: the bound reported is never one over the working arcs alone.
 2. The community graph is split into strongly connected components: cycles of up to
    `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
    circulation runs over their arcs. Chains start from gift offers and cross components freely;
    they are enumerated when few enough, otherwise modelled by position (PICEF style).
-3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py).
+3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py);
+   a first answer of two-way trades is held from before the LP (two_way).
    All components share one LP (it is block-diagonal anyway); the MIPs below are small.
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
      reduced cost allows them in a better answer, so the answer is proved optimal against the
-     LP bound (_prove); with no cycle limit, an exact min-cost circulation (circulation.py);
+     LP bound (_prove); in one-unit markets (kidney exchange) CP-SAT over the LP's columns
+     where HiGHS finds no optimum in time, or when the LP was cut short (unit.py); with no
+     cycle limit, an exact min-cost circulation (circulation.py);
    * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
@@ -54,12 +61,15 @@ from barter.matching.graph import (
     expand_cycles,
     positioned_chains,
     strongly_connected_components,
+    unique,
 )
 from barter.matching.lp import LpResult, Master
-from barter.matching.market import Market, build_market
+from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
+from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.repair import repair
+from barter.matching.unit import is_unit, solve_unit
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
@@ -68,6 +78,9 @@ FloatArray = npt.NDArray[np.float64]
 CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
+UNIT_HIGHS_SHARE = 0.3  # one-unit markets: of the time left, HiGHS's over the LP's columns ...
+UNIT_SAT_SHARE = 0.8  # ... and then CP-SAT's over them, if HiGHS found no optimum
 FINISH_SHARE = 0.05  # kept back from rounding for checking and writing the answer
 MIN_CALL = 0.05  # seconds
 LP_GAP = 1e-3  # divisible goods: column generation stops this close to its bound
@@ -75,6 +88,14 @@ CHAIN_LIMIT = 50_000  # chains listed as columns when positions could let one re
 CHAIN_PATHS = 300_000  # divisible goods: chains rounding may use, from the promising positions
 EXACT_TIES = 500  # primal models up to this many columns break preference ties exactly
 POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
+MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing working set
+PRICING_SHARE = 0.5  # no new round of arc generation after this share of the time limit
+PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
+PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
+PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
+PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
+PRICING_RATE = 100_000  # acceptable arcs priced per second (measured: 74,000-111,000, loaded)
+TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
 
@@ -115,30 +136,47 @@ def solve(
             status="infeasible_input", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed()
         )
     clock.report(0.0, "reading the market")
-    market = build_market(instance)
+    whole = acceptable(instance)
+    market = build_market(instance, whole=whole)
     if market.n_arcs == 0:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
+    first = two_way(market) if market.settings.max_cycle_length != 1 else ([], 0.0)
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
+    if clock.remaining() <= 0 and first[1] > 0:
+        # out of time before any LP (a short limit on a large market): the first answer, with
+        # the plain whole-market bound, rather than overrunning the limit by an LP and pricing
+        return _finish_first(clock, first, _plain_bound(market))
     circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
-    if circulation and unit_circulation_applies(market, model.flow_arcs):
+    if circulation and market.n_excluded == 0 and unit_circulation_applies(market, model.flow_arcs):
         flows, total = solve_unit_circulation(market, model.flow_arcs)
         primal = PrimalResult("optimal", total / market.scale, total / market.scale)
         primal.flows = flows
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
-    lp = relax(model, clock)
-    bound = min(lp.bound * market.scale + model.penalty_slack, lp.plain_bound * market.scale)
+    model, lp, bound = price_and_relax(instance, whole, model, clock)
+    market = model.market
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
+    if clock.remaining() <= 0 and first[1] > 0:
+        return _finish_first(clock, first, bound)
     primal, proved = improve(model, lp, bound, clock)
-    if proved is not None:
+    if proved is not None and market.n_excluded == 0:
+        # (a proof over the working columns holds for the whole market only when it is the market)
         bound = proved
     exchanges, objective = finish(model, primal, bound)
+    if first[1] > objective:
+        exchanges, objective = first
     bound = max(bound, objective)
     optimal = objective >= bound - (0.5 if market.integral else 1e-6 * max(1.0, abs(bound)))
     return _solution(clock, objective, bound, optimal, exchanges)
+
+
+def _finish_first(clock: Clock, first: tuple[list[Exchange], float], bound: float) -> Solution:
+    """The first answer (two-way trades) as the solution, under a whole-market `bound`."""
+    exchanges, objective = first
+    return _solution(clock, objective, max(bound, objective), objective >= bound - 1e-6, exchanges)
 
 
 def _solution(
@@ -168,23 +206,25 @@ def build_model(market: Market, clock: Clock) -> Model:
     n = m.n_communities
     tolerance = s.balance_tolerance
     ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
-    succ: list[set[int]] = [set() for _ in range(n)]
-    adjacency: list[list[int]] = [[] for _ in range(n)]
-    for a in ordinary:
-        u, v = int(m.arc_from[a]), int(m.arc_to[a])
-        if v not in succ[u]:
-            succ[u].add(v)
-            adjacency[u].append(v)
-    comp = strongly_connected_components(n, adjacency)
-    inner = ordinary[
-        np.array([comp[int(m.arc_from[a])] == comp[int(m.arc_to[a])] for a in ordinary], dtype=bool)
-    ]
+    # community pairs with an arc, grouped by giver (numpy: 319,083 arcs for 2,000 UK pairs)
+    pair_keys = unique(m.arc_from[ordinary] * n + m.arc_to[ordinary])
+    givers, receivers = pair_keys // n, pair_keys % n
+    cuts = np.searchsorted(givers, np.arange(n + 1))
+    adjacency = [receivers[cuts[u] : cuts[u + 1]].tolist() for u in range(n)]
+    comp = np.array(strongly_connected_components(n, adjacency), dtype=np.int64)
+    inner = ordinary[comp[m.arc_from[ordinary]] == comp[m.arc_to[ordinary]]]
+    inner_keys = m.arc_from[inner] * n + m.arc_to[inner]
+    order = np.argsort(inner_keys, kind="stable")
+    sorted_keys = inner_keys[order]
+    starts = np.nonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])[0][: len(inner)]
+    ends = np.r_[starts[1:], len(sorted_keys)][: len(starts)]
     inner_succ: list[set[int]] = [set() for _ in range(n)]
     parallel: dict[tuple[int, int], list[int]] = {}
-    for a in inner:
-        u, v = int(m.arc_from[a]), int(m.arc_to[a])
+    grouped = inner[order].tolist()
+    for key, lo, hi in zip(sorted_keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        u, v = divmod(key, n)
         inner_succ[u].add(v)
-        parallel.setdefault((u, v), []).append(int(a))
+        parallel[(u, v)] = grouped[lo:hi]
 
     families: dict[FamilyKey, Family] = {}
     flow_arcs = np.zeros(0, dtype=np.int64)
@@ -232,12 +272,12 @@ def build_model(market: Market, clock: Clock) -> Model:
                     m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
                 )
             layers = ChainLayers([])
-    chain_rows = [np.unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
+    chain_rows = [unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
     used: list[IntArray] = [fam.arcs.ravel() for fam in families.values()]
     used += list(layers.arcs)
     used.append(flow_arcs)
-    all_used = np.unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
+    all_used = unique(np.concatenate(used)) if used else np.zeros(0, dtype=np.int64)
     arc_short_offer = m.arc_cap < offer_tail(m)[m.arc_offer] * (1 - 1e-9)
     arc_short_need = m.arc_cap / m.arc_val < need_tail(m)[m.arc_need] * (1 - 1e-9)
     short_offers = [m.arc_offer[fam.arcs[fam.short_offer]] for fam in families.values()]
@@ -253,14 +293,14 @@ def build_model(market: Market, clock: Clock) -> Model:
         flow_arcs=flow_arcs,
         kappa=1.0 / (1.0 - tolerance),
         fixed_cost=s.exchange_fixed_cost / m.scale,
-        offer_rows=np.unique(m.arc_offer[all_used]),
-        need_rows=np.unique(m.arc_need[all_used]),
+        offer_rows=unique(m.arc_offer[all_used]),
+        need_rows=unique(m.arc_need[all_used]),
         chain_rows=chain_rows,
-        balance_rows=np.unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
+        balance_rows=unique(np.concatenate([m.arc_from[flow_arcs], m.arc_to[flow_arcs]])),
         arc_short_offer=arc_short_offer,
         arc_short_need=arc_short_need,
-        tail_offers=np.unique(np.concatenate(short_offers)),
-        tail_needs=np.unique(np.concatenate(short_needs)),
+        tail_offers=unique(np.concatenate(short_offers)),
+        tail_needs=unique(np.concatenate(short_needs)),
         offer_share=offer_tail_share(m),
         need_share=need_tail_share(m),
         complete=complete,
@@ -274,23 +314,105 @@ def _positions_exact(m: Market) -> bool:
     caps = m.arc_cap
     if not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
         return False
-    needs = np.unique(m.arc_need)
+    needs = unique(m.arc_need)
     if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
         return False
     receivers = m.need_comm[needs]
-    if len(np.unique(receivers)) != len(receivers):
+    if len(unique(receivers)) != len(receivers):
         return False
-    givers = np.unique(m.offer_comm[m.offer_gift])
+    givers = unique(m.offer_comm[m.offer_gift])
     return not bool(np.isin(givers, receivers).any())
 
 
-def relax(model: Model, clock: Clock) -> LpResult:
+def price_and_relax(
+    instance: Instance, whole: Acceptable, model: Model, clock: Clock
+) -> tuple[Model, LpResult, float]:
+    """The LP over the working arcs, priced against the whole market (pricing.py); while
+    excluded arcs price positive and time allows, bring the best of them in and solve again
+    (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
+    the best over the rounds of the LP's bound plus what excluded arcs could still add."""
+    if whole.size_bound() > PRICING_MAX_ARCS:
+        # too many arcs to price one by one in this process (20,000 communities: some 90
+        # million): the bound is the plain one every answer meets, each need filled at its
+        # priority with its dearest acceptable item, transport free. True, but loose.
+        return model, relax(model, clock), _plain_bound(model.market)
+    extra: dict[int, IntArray] = {}
+    limit = clock.limit
+    # the plain bound is a whole-market bound too, and sometimes the tighter one (synthetic
+    # markets of 1,500 communities at a 5 s limit: 1.9e8 against 5.3e8 from pricing)
+    plain = _plain_bound(model.market)
+    best = plain
+    settled: tuple[Model, LpResult] | None = None
+    round_ = 0
+    while True:
+        round_ += 1
+        started = clock.elapsed()
+        # early rounds only need duals good enough to point at the arcs worth bringing in
+        lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP)
+        market = model.market
+        if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
+            # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
+            # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
+            return model, lp, plain
+        priced = price_whole(model, lp.duals, budget=max(PRICING_ARCS, 2 * len(market.need_qty)))
+        scale = market.scale
+        lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
+        best = min(best, lp_bound + priced.correction * scale)
+        clock.report(
+            0.45,
+            f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "
+            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g})",
+        )
+        if not lp.converged and settled is not None:
+            # the larger LP did not finish: the answer comes from the last one that did
+            return settled[0], settled[1], best
+        settled = (model, lp)
+        small = priced.correction * scale <= PRICING_GAP * max(abs(lp_bound), 1e-9)
+        took = clock.elapsed() - started
+        if (
+            priced.n_improving == 0
+            or small
+            or not lp.converged
+            or round_ >= MAX_PRICING_ROUNDS
+            # the next round is larger: expect it to take half as long again
+            or clock.elapsed() + 1.5 * took > PRICING_SHARE * limit
+        ):
+            return model, lp, best
+        for j, offers in priced.improving.items():
+            known = extra.get(j)
+            extra[j] = offers if known is None else np.union1d(known, offers)
+        model = build_model(build_market(instance, extra=extra, whole=whole), clock)
+
+
+def _plain_bound(m: Market) -> float:
+    """sum over needs of priority * quantity * the most valuable item it accepts (baht)."""
+    items = {it.id: it for it in m.instance.items}
+    dearest: dict[str, float] = {}
+    for it in m.instance.items:
+        dearest[it.category] = max(dearest.get(it.category, 0.0), it.value)
+    offer_value = {o.id: items[o.item].value for o in m.instance.offers}
+    total = 0.0
+    for need in m.instance.needs:
+        if need.accept_offers is not None:
+            value = max((offer_value[x] for x in need.accept_offers), default=0.0)
+        elif need.item is not None:
+            value = items[need.item].value if need.item in items else 0.0
+        else:
+            value = dearest.get(need.category or "", 0.0)
+        total += need.priority * need.quantity * value
+    return total
+
+
+def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
     master = Master(model, model.market.settings.balance_tolerance)
     budget = clock.limit
 
+    # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model; in
+    # one-unit markets the primal model searches the LP's own columns, so the LP has longer
+    share = UNIT_LP_SHARE if is_unit(model.market) else LP_SHARE
+
     def deadline() -> float:
-        # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model
-        return LP_SHARE * budget - clock.elapsed()
+        return share * budget - clock.elapsed()
 
     def progress(iteration: int, value: float, bound: float) -> None:
         scale = model.market.scale
@@ -304,7 +426,7 @@ def relax(model: Model, clock: Clock) -> LpResult:
     def enough(value: float, bound: float) -> bool:
         if not m.integral:
             # divisible goods: the rounding loses more than this anyway
-            return bound - value <= LP_GAP * abs(bound)
+            return bound - value <= gap * abs(bound)
         # whole-number objectives: stop once the bound cannot round any lower
         top = math.floor(bound * m.scale + model.penalty_slack + 1e-6)
         return top <= math.floor(value * m.scale + model.penalty_slack + 1e-6)
@@ -362,7 +484,7 @@ def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -
     return selection
 
 
-def _chains_as_columns(model: Model, selection: Selection) -> None:
+def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PATHS) -> None:
     """Divisible goods round better with whole chains as columns (each with its balance
     patterns and lots) than with chain flows by position. So the chains through the promising
     positions (the position columns selected) become families, up to CHAIN_PATHS of them, and
@@ -374,7 +496,7 @@ def _chains_as_columns(model: Model, selection: Selection) -> None:
     allowed = [
         model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
     ]
-    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_PATHS).items()):
+    for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=limit).items()):
         fam = make_family(m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance)
         model.families[("chain", hops)] = fam
         every = list(range(len(fam.rays)))
@@ -402,8 +524,30 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
     proved (None when it proved nothing beyond the LP)."""
     m = model.market
     seed = m.settings.seed
+    if is_unit(m) and not model.flow_arcs.size and not lp.converged:
+        # one-unit markets (unit.py) with the LP cut short by the clock (2,000 UK pairs): the
+        # time left goes to CP-SAT over the columns the LP uses
+        support = _support(model, lp)
+        clock.report(0.7, f"CP-SAT over the {support.size()} columns the LP uses")
+        keep = FINISH_SHARE * clock.limit
+        return solve_unit(model, support, seed=seed, time_limit=clock.remaining() - keep), None
     if lp.converged and bool(m.arc_fixed.all()):
-        return _prove(model, lp, bound, clock)
+        # anytime: a rounded answer first, so that a proof cut short by the clock (HiGHS then
+        # returns nothing) still leaves one (2,000 UK pairs at 300 s answered nothing before)
+        # the proof first, with a quarter of the time held back; if it ends without an answer
+        # proved optimal, the rounding uses what is left
+        reserve = max(FINISH_SHARE * clock.limit, 0.25 * clock.remaining())
+        clock.limit -= reserve
+        try:
+            result, proved = _prove(model, lp, bound, clock)
+        finally:
+            clock.limit += reserve
+        if result.status == "optimal" and proved is not None and _main_objective(model, result) >= proved:
+            return result, proved
+        quick = _rounded(model, lp, clock, FINISH_SHARE * clock.limit, chains_as_columns=False)
+        if result.status == "none" or _main_objective(model, quick) > _main_objective(model, result):
+            return quick, proved
+        return result, proved
     if model.flow_arcs.size and not model.families:
         selection = Selection(flows=True)
         selection.chains = {
@@ -420,17 +564,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
             selection.chains = {}
             result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
-    n_rows = len(model.offer_rows) + len(model.need_rows)
-    # as many columns as the rounding can build and solve in the time left: with a short limit on
-    # a large market, building every column first left no time to solve and the answer empty
-    # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
-    left = clock.remaining() - FINISH_SHARE * clock.limit
-    budget = min(max(2000, 3 * n_rows), max(2000, int(ROUNDING_RATE * left)))
-    loss = _loss_for_budget(model, lp, budget)
-    selection = select(model, lp, loss)
-    _chains_as_columns(model, selection)
-    clock.report(0.6, f"rounding over {selection.size()} columns")
-    best = repair(model, selection, remaining=lambda: clock.remaining() - FINISH_SHARE * clock.limit)
+    best = _rounded(model, lp, clock, FINISH_SHARE * clock.limit)
     # polish: the MIP over what the LP and the rounding used, while time remains
     polish = Selection()
     for (key, r, p), v in lp.cycle_values.items():
@@ -452,7 +586,42 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         result = solve_primal(model, polish, seed=seed, time_limit=limit, gap=1e-3)
         if result.status != "none" and result.objective > best.objective:
             best = result
+    keep = FINISH_SHARE * clock.limit
+    if bool(m.arc_fixed.all()) and clock.remaining() - keep > 2.0:
+        # all-or-nothing goods with the LP cut short by the clock (2,000 UK pairs): the time
+        # left goes to the MIP over the columns the LP points to; the rounding stands if the
+        # MIP runs out of time (HiGHS then returns nothing)
+        budget = max(2000, 3 * (len(model.offer_rows) + len(model.need_rows)))
+        selection = select(model, lp, _loss_for_budget(model, lp, budget))
+        clock.report(0.8, f"searching over {selection.size()} columns")
+        result = solve_primal(
+            model, selection, seed=seed, time_limit=clock.remaining() - keep, gap=1e-4, penalties=False
+        )
+        if result.status != "none" and _main_objective(model, result) > _main_objective(model, best):
+            best = result
     return best, None
+
+
+def _rounded(
+    model: Model, lp: LpResult, clock: Clock, keep: float, *, chains_as_columns: bool = True
+) -> PrimalResult:
+    """Round the LP (repair.py) over as many columns as there is time for, leaving `keep` s."""
+    n_rows = len(model.offer_rows) + len(model.need_rows)
+    # as many columns as the rounding can build and solve in the time left: with a short limit on
+    # a large market, building every column first left no time to solve and the answer empty
+    # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
+    left = clock.remaining() - keep
+    budget = min(max(2000, 3 * n_rows), max(2000, int(ROUNDING_RATE * left)))
+    loss = _loss_for_budget(model, lp, budget)
+    selection = select(model, lp, loss)
+    if chains_as_columns:
+        # no more chains than there is time to round (5,000 communities at 20 s: 206,673
+        # columns to round, built in 19 s past the limit)
+        cycles = sum(map(len, selection.cycles.values()))
+        room = max(1, min(CHAIN_PATHS, int(ROUNDING_RATE * left) - cycles))
+        _chains_as_columns(model, selection, limit=room)
+    clock.report(0.6, f"rounding over {selection.size()} columns")
+    return repair(model, selection, remaining=lambda: clock.remaining() - keep)
 
 
 def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
@@ -470,18 +639,24 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     best = from_lp
     if m.integral:
         # the columns the LP uses often hold an answer worth the bound already: a small model
-        support = Selection()
-        for (key, r, p), v in lp.cycle_values.items():
-            if v > 1e-6:
-                support.cycles.setdefault((key, r), []).append(p)
-        positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
-        for (k, arc), v in lp.chain_values.items():
-            if v > 1e-6:
-                support.chains.setdefault(k, []).append(positions[k - 1][arc])
+        support = _support(model, lp)
         if support.size():
-            result = solve_primal(
-                model, support, seed=m.settings.seed, time_limit=clock.left(), penalties=False
-            )
+            unit = is_unit(m)
+            limit = UNIT_HIGHS_SHARE * clock.left() if unit else clock.left()
+            result = solve_primal(model, support, seed=m.settings.seed, time_limit=limit, penalties=False)
+            if unit and result.status != "optimal":
+                # HiGHS ran out of time (2,000 UK pairs: nothing found in 20 s); CP-SAT finds
+                # good answers over the same columns (unit.py), stopping if one reaches the bound
+                sat = solve_unit(
+                    model,
+                    support,
+                    seed=m.settings.seed,
+                    time_limit=UNIT_SAT_SHARE * clock.left(),
+                    hint=result if result.status != "none" else None,
+                    at_most=target,
+                )
+                if sat.status != "none" and (result.status == "none" or sat.objective > result.objective):
+                    result = sat
             if result.status != "none" and _main_objective(model, result) >= target - 1e-6:
                 return result, target
             if result.status != "none":
@@ -535,6 +710,19 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
     if best is None:
         return PrimalResult("none", 0.0, np.inf), None
     return best, proved if proved is not None else target
+
+
+def _support(model: Model, lp: LpResult) -> Selection:
+    """The columns the LP uses."""
+    support = Selection()
+    for (key, r, p), v in lp.cycle_values.items():
+        if v > 1e-6:
+            support.cycles.setdefault((key, r), []).append(p)
+    positions = [{int(a): i for i, a in enumerate(arcs)} for arcs in model.layers.arcs]
+    for (k, arc), v in lp.chain_values.items():
+        if v > 1e-6:
+            support.chains.setdefault(k, []).append(positions[k - 1][arc])
+    return support
 
 
 def _leave_out_clashes(model: Model, dive: Selection) -> None:
@@ -648,7 +836,11 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
         drafts.append(Draft(fam.kind, [int(a) for a in fam.arcs[row]], [float(x) for x in hops]))
     drafts += cycles_from_circulation(m, primal.flows)
     drafts += chains_from_positions(m, primal.chains)
-    drafts = prefer(m, drafts)
+    return emit(m, prefer(m, drafts), bound)
+
+
+def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[Exchange], float]:
+    """Drafts as checked exchanges (those breaking a rule are left out), and their objective."""
     finisher = Finisher(m)
     kept: list[tuple[Draft, list[float]]] = []
     for draft in drafts:
@@ -668,4 +860,39 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
             for a, x in moved
         ]
         exchanges.append(Exchange(kind=draft.kind, transfers=transfers))  # type: ignore[arg-type]
+    return exchanges, objective
+
+
+def two_way(m: Market) -> tuple[list[Exchange], float]:
+    """A first answer in a moment: two-way trades (A gives B, B gives A), the most valuable first,
+    each as large as both arcs allow, kept when every rule holds. The engine holds it from the
+    start and returns it whenever its own answer is not better (anytime: a 2-cycle in the
+    market never leaves the answer empty, however short the limit)."""
+    ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
+    if len(ordinary) == 0:
+        return [], 0.0
+    n = m.n_communities
+    key = m.arc_from[ordinary] * n + m.arc_to[ordinary]
+    back_key = m.arc_to[ordinary] * n + m.arc_from[ordinary]
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    lo = np.searchsorted(sorted_keys, back_key, side="left")
+    hi = np.searchsorted(sorted_keys, back_key, side="right")
+    worth = m.arc_gain * m.arc_cap
+    pairs: list[tuple[float, int, int]] = []
+    for i in np.nonzero((hi > lo) & (m.arc_from[ordinary] < m.arc_to[ordinary]))[0].tolist():
+        a = int(ordinary[i])
+        partners = ordinary[order[lo[i] : hi[i]]]
+        b = int(partners[np.argmax(worth[partners])])
+        value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
+        score = value * float(m.arc_gain[a] + m.arc_gain[b])
+        pairs.append((-score, a, b))
+    pairs.sort()
+    drafts = []
+    for _, a, b in pairs[:TWO_WAY_LIMIT]:
+        value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
+        drafts.append(Draft("cycle", [a, b], [value, value]))
+    exchanges, objective = emit(m, drafts)
+    if objective <= 0:
+        return [], 0.0
     return exchanges, objective

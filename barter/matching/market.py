@@ -4,29 +4,37 @@ Everything the solver touches is a number in a numpy array. Value flows are in *
 units*: baht (or whatever `items[].value` measures) divided by `Market.scale`, so that the LPs
 see numbers near 1.
 
-Candidate arcs (the sparsification rule, see `K_BEST`):
-  * an arc joins an offer to a need of another community when the need accepts the offer
-    (accept_offers, else item, else category), within `max_distance_km`, with positive quantities;
+Arcs. The *acceptable* arcs (`Acceptable.arcs`) are the whole market: an offer and a need of
+another community, the need accepting the offer (accept_offers, else item, else category), within
+the need's `max_distance_km` (the only hard distance rule), with positive quantities. Distance
+is otherwise a cost (transport per kg-km), never a filter.
+
+The *working* arcs are a subset, for speed only:
   * a need given by `accept_offers` keeps every offer on its list (people chose them);
   * a need given by item or category keeps its `K_BEST` offers with the highest net value per
     baht (priority minus transport cost per baht moved), nearer first; offers tied with the
     K-th on both keep their place too, so markets where every offer is alike (one-unit goods
-    at one place) are not cut at all.
-The proved bound is a bound over these candidate arcs.
+    at one place) are not cut at all;
+  * plus the arcs pricing brought in (`extra`): barter.matching.pricing prices every excluded
+    acceptable arc against the LP's duals, and the engine adds those that could improve it.
+No bound is reported over the working arcs alone: pricing turns the working LP's bound into a
+bound of the whole market (pricing.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from barter.domain.geo import great_circle_km
 from barter.matching.model import Instance, Settings
 
 K_BEST = 8
+WHOLE_MARKET_ARCS = 6_000  # up to this many acceptable arcs, every one is a working arc
 PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
-EARTH_RADIUS_KM = 6371.0088
 EPS = 1e-9
 
 IntArray = npt.NDArray[np.int64]
@@ -67,6 +75,8 @@ class Market:
     arc_gift: BoolArray
     penalty_bound: float  # the most the tie-break penalties can sum to, in baht
     integral: bool  # every feasible answer has an integer objective
+    whole: Acceptable  # every acceptable arc, for pricing the ones left out
+    n_excluded: int  # acceptable arcs not among the working ones
 
     @property
     def n_communities(self) -> int:
@@ -77,84 +87,149 @@ class Market:
         return len(self.arc_offer)
 
 
-def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(lon2 - lon1)
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    out: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return out
+@dataclass(frozen=True, slots=True)
+class Acceptable:
+    """Every acceptable arc of the whole market, generated need by need (never all stored:
+    20,000 communities have some 90 million). The hard rules only: the need accepts the offer
+    (accept_offers, else item, else category), another community, positive quantities, within
+    the need's `max_distance_km`, and not an all-or-nothing side the other cannot fill."""
 
+    instance: Instance
+    road: float
+    lat: FloatArray
+    lon: FloatArray
+    offer_comm: IntArray
+    offer_qty: FloatArray
+    offer_lot: FloatArray
+    need_comm: IntArray
+    need_qty: FloatArray
+    need_lot: FloatArray
+    offer_index: dict[str, int]
+    pools: dict[str, IntArray]
+    category_pools: dict[str, IntArray]
 
-def build_market(instance: Instance, settings: Settings | None = None) -> Market:
-    """Index `instance` (assumed sound: see model.problems) and choose its candidate arcs."""
-    settings = settings or instance.settings
-    comm_index = {c.id: i for i, c in enumerate(instance.communities)}
-    lat = np.array([c.lat for c in instance.communities], dtype=np.float64)
-    lon = np.array([c.lon for c in instance.communities], dtype=np.float64)
-    items = {it.id: it for it in instance.items}
-    offers, needs = instance.offers, instance.needs
+    def size_bound(self) -> int:
+        """At least as many as the acceptable arcs (pools before the hard rules)."""
+        total = 0
+        for need in self.instance.needs:
+            if need.accept_offers is not None:
+                total += len(need.accept_offers)
+            elif need.item is not None:
+                total += len(self.pools.get(need.item, ()))
+            else:
+                total += len(self.category_pools.get(need.category or "", ()))
+        return total
 
-    offer_comm = np.array([comm_index[o.community] for o in offers], dtype=np.int64)
-    offer_val = np.array([items[o.item].value for o in offers], dtype=np.float64)
-    offer_kg = np.array([items[o.item].kg_per_unit for o in offers], dtype=np.float64)
-    offer_qty = np.array([o.quantity for o in offers], dtype=np.float64)
-    offer_lot = np.array([o.min_lot for o in offers], dtype=np.float64)
-    offer_gift = np.array([o.gift for o in offers], dtype=np.bool_)
-    need_comm = np.array([comm_index[n.community] for n in needs], dtype=np.int64)
-    need_qty = np.array([n.quantity for n in needs], dtype=np.float64)
-    need_lot = np.array([n.min_lot for n in needs], dtype=np.float64)
-    need_priority = np.array([n.priority for n in needs], dtype=np.float64)
-
-    offer_index = {o.id: i for i, o in enumerate(offers)}
-    by_item: dict[str, list[int]] = {}
-    by_category: dict[str, list[int]] = {}
-    for i, o in enumerate(offers):
-        if o.quantity > EPS:
-            by_item.setdefault(o.item, []).append(i)
-            by_category.setdefault(items[o.item].category, []).append(i)
-    pools = {key: np.array(value, dtype=np.int64) for key, value in by_item.items()}
-    category_pools = {key: np.array(value, dtype=np.int64) for key, value in by_category.items()}
-
-    tc = settings.transport_cost_per_kg_km
-    road = settings.road_factor
-    chunks_offer: list[IntArray] = []
-    chunks_need: list[IntArray] = []
-    chunks_rank: list[FloatArray] = []
-    max_rank = np.zeros(len(needs), dtype=np.float64)
-    empty = np.zeros(0, dtype=np.int64)
-    for j, need in enumerate(needs):
+    def arcs(self, j: int) -> tuple[IntArray, FloatArray, FloatArray]:
+        """(offers, their rank in accept_offers (0 otherwise), road km) of need j's acceptable arcs."""
+        need = self.instance.needs[j]
+        empty = np.zeros(0, dtype=np.int64)
         if need.quantity <= EPS:
-            continue
-        c = need_comm[j]
+            return empty, np.zeros(0), np.zeros(0)
+        c = self.need_comm[j]
         explicit = need.accept_offers is not None
         if explicit:
-            listed = [offer_index[x] for x in need.accept_offers or ()]
+            listed = [self.offer_index[x] for x in need.accept_offers or ()]
             cand = np.array(listed, dtype=np.int64) if listed else empty
             rank = np.arange(len(cand), dtype=np.float64)
         elif need.item is not None:
-            cand = pools.get(need.item, empty)
+            cand = self.pools.get(need.item, empty)
             rank = np.zeros(len(cand), dtype=np.float64)
         else:
-            cand = category_pools.get(need.category or "", empty)
+            cand = self.category_pools.get(need.category or "", empty)
             rank = np.zeros(len(cand), dtype=np.float64)
         if len(cand) == 0:
-            continue
-        keep = (offer_comm[cand] != c) & (offer_qty[cand] > EPS)
+            return empty, np.zeros(0), np.zeros(0)
+        keep = (self.offer_comm[cand] != c) & (self.offer_qty[cand] > EPS)
         if explicit:
             # an offer listed twice counts once, at its best rank
             _, first = np.unique(cand, return_index=True)
             once = np.zeros(len(cand), dtype=np.bool_)
             once[first] = True
             keep &= once
+        # an all-or-nothing need takes one transfer of its whole quantity (anything smaller would
+        # have to be its last, taking all that remains, which is then the whole): an offer with
+        # less can never serve it; likewise an all-or-nothing offer and a smaller need
+        q_o, q_n, lot_n = self.offer_qty[cand], self.need_qty[j], self.need_lot[j]
+        keep &= ~((lot_n >= q_n - EPS) & (q_o < q_n - EPS))
+        keep &= ~((self.offer_lot[cand] >= q_o - EPS) & (q_n < q_o - EPS))
         cand, rank = cand[keep], rank[keep]
-        if len(cand) == 0:
-            continue
-        dist = haversine_km(lat[offer_comm[cand]], lon[offer_comm[cand]], lat[c], lon[c]) * road
+        giver = self.offer_comm[cand]
+        dist = great_circle_km(self.lat[giver], self.lon[giver], self.lat[c], self.lon[c]) * self.road
         if need.max_distance_km is not None:
             near = dist <= need.max_distance_km + 1e-9
             cand, rank, dist = cand[near], rank[near], dist[near]
-        if not explicit and len(cand) > K_BEST:
+        return cand, rank, dist
+
+
+def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptable:
+    settings = settings or instance.settings
+    comm_index = {c.id: i for i, c in enumerate(instance.communities)}
+    items = {it.id: it for it in instance.items}
+    offers, needs = instance.offers, instance.needs
+    by_item: dict[str, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    for i, o in enumerate(offers):
+        if o.quantity > EPS:
+            by_item.setdefault(o.item, []).append(i)
+            by_category.setdefault(items[o.item].category, []).append(i)
+    return Acceptable(
+        instance=instance,
+        road=settings.road_factor,
+        lat=np.array([c.lat for c in instance.communities], dtype=np.float64),
+        lon=np.array([c.lon for c in instance.communities], dtype=np.float64),
+        offer_comm=np.array([comm_index[o.community] for o in offers], dtype=np.int64),
+        offer_qty=np.array([o.quantity for o in offers], dtype=np.float64),
+        offer_lot=np.array([o.min_lot for o in offers], dtype=np.float64),
+        need_comm=np.array([comm_index[n.community] for n in needs], dtype=np.int64),
+        need_qty=np.array([n.quantity for n in needs], dtype=np.float64),
+        need_lot=np.array([n.min_lot for n in needs], dtype=np.float64),
+        offer_index={o.id: i for i, o in enumerate(offers)},
+        pools={key: np.array(value, dtype=np.int64) for key, value in by_item.items()},
+        category_pools={key: np.array(value, dtype=np.int64) for key, value in by_category.items()},
+    )
+
+
+def build_market(
+    instance: Instance,
+    settings: Settings | None = None,
+    *,
+    extra: Mapping[int, IntArray] | None = None,
+    whole: Acceptable | None = None,
+) -> Market:
+    """Index `instance` (assumed sound: see model.problems) and choose its working arcs: each
+    need's K_BEST (see the module docstring) and, from `extra` (need -> offers), the arcs that
+    pricing against the whole market brought in."""
+    settings = settings or instance.settings
+    whole = whole or acceptable(instance, settings)
+    items = {it.id: it for it in instance.items}
+    offers, needs = instance.offers, instance.needs
+    offer_comm = whole.offer_comm
+    offer_val = np.array([items[o.item].value for o in offers], dtype=np.float64)
+    offer_kg = np.array([items[o.item].kg_per_unit for o in offers], dtype=np.float64)
+    offer_qty = whole.offer_qty
+    offer_lot = whole.offer_lot
+    offer_gift = np.array([o.gift for o in offers], dtype=np.bool_)
+    need_comm = whole.need_comm
+    need_qty = whole.need_qty
+    need_lot = whole.need_lot
+    need_priority = np.array([n.priority for n in needs], dtype=np.float64)
+
+    tc = settings.transport_cost_per_kg_km
+    chunks_offer: list[IntArray] = []
+    chunks_need: list[IntArray] = []
+    chunks_rank: list[FloatArray] = []
+    max_rank = np.zeros(len(needs), dtype=np.float64)
+    empty = np.zeros(0, dtype=np.int64)
+    excluded = 0
+    takes = _takes(instance, whole)
+    # a small market is solved whole: bringing arcs in by pricing rounds would cost more
+    small = whole.size_bound() <= WHOLE_MARKET_ARCS
+    for j, need in enumerate(needs):
+        cand, rank, dist = whole.arcs(j)
+        if len(cand) == 0:
+            continue
+        if need.accept_offers is None and len(cand) > K_BEST and not small:
             net = need.priority - tc * offer_kg[cand] * dist / offer_val[cand]
             order = np.lexsort((cand, dist, -net))
             kth = order[K_BEST - 1]
@@ -162,9 +237,17 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
             chosen = np.zeros(len(cand), dtype=np.bool_)
             chosen[order[:K_BEST]] = True
             chosen |= tied
+            # distance is no filter: partners that could give back at once (a two-way trade,
+            # however far) enter too, the best K_BEST of them by the same order
+            back = takes[offer_comm[cand], need_comm[j]]
+            if back.any():
+                ranked = order[back[order]]
+                chosen[ranked[:K_BEST]] = True
+            more = extra.get(j) if extra is not None else None
+            if more is not None and len(more):
+                chosen |= np.isin(cand, more)
+            excluded += int(len(cand) - chosen.sum())
             cand, rank = cand[chosen], rank[chosen]
-        if len(cand) == 0:
-            continue
         chunks_offer.append(cand)
         chunks_need.append(np.full(len(cand), j, dtype=np.int64))
         chunks_rank.append(rank)
@@ -173,18 +256,11 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
     arc_offer = np.concatenate(chunks_offer) if chunks_offer else empty
     arc_need = np.concatenate(chunks_need) if chunks_need else empty
     arc_rank = np.concatenate(chunks_rank) if chunks_rank else np.zeros(0)
-
-    # an all-or-nothing need takes one transfer of its whole quantity (anything smaller would
-    # have to be its last, taking all that remains, which is then the whole): an offer with less
-    # can never serve it; likewise an all-or-nothing offer and a smaller need
-    q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
-    possible = ~((need_lot[arc_need] >= q_n - EPS) & (q_o < q_n - EPS))
-    possible &= ~((offer_lot[arc_offer] >= q_o - EPS) & (q_n < q_o - EPS))
-    arc_offer, arc_need, arc_rank = arc_offer[possible], arc_need[possible], arc_rank[possible]
     arc_from = offer_comm[arc_offer]
     arc_to = need_comm[arc_need]
     arc_val = offer_val[arc_offer]
-    arc_dist = haversine_km(lat[arc_from], lon[arc_from], lat[arc_to], lon[arc_to]) * road
+    lat, lon = whole.lat, whole.lon
+    arc_dist = great_circle_km(lat[arc_from], lon[arc_from], lat[arc_to], lon[arc_to]) * settings.road_factor
     q_o, q_n = offer_qty[arc_offer], need_qty[arc_need]
     cap_qty = np.minimum(q_o, q_n)
     lot_qty = np.maximum(np.minimum(offer_lot[arc_offer], q_o), np.minimum(need_lot[arc_need], q_n))
@@ -231,7 +307,47 @@ def build_market(instance: Instance, settings: Settings | None = None) -> Market
         arc_gift=offer_gift[arc_offer],
         penalty_bound=PENALTY_BUDGET if weight > 0 else 0.0,
         integral=integral,
+        whole=whole,
+        n_excluded=excluded,
     )
+
+
+def _takes(instance: Instance, whole: Acceptable) -> _Takes:
+    """takes[u, v]: community u has a need that some offer of community v could fill (by item or
+    category; lists of named offers count by the offers' items)."""
+    items = {it.id: i for i, it in enumerate(instance.items)}
+    n = len(instance.communities)
+    offered = np.zeros((n, len(items)), dtype=np.bool_)
+    for i, o in enumerate(instance.offers):
+        if o.quantity > EPS:
+            offered[whole.offer_comm[i], items[o.item]] = True
+    by_category: dict[str, list[int]] = {}
+    for it in instance.items:
+        by_category.setdefault(it.category, []).append(items[it.id])
+    wanted = np.zeros((n, len(items)), dtype=np.bool_)
+    for j, need in enumerate(instance.needs):
+        c = whole.need_comm[j]
+        if need.item is not None:
+            wanted[c, items[need.item]] = True
+        elif need.category is not None:
+            wanted[c, by_category.get(need.category, [])] = True
+        else:
+            for ident in need.accept_offers or ():
+                wanted[c, items[instance.offers[whole.offer_index[ident]].item]] = True
+    return _Takes(wanted, offered)
+
+
+class _Takes:
+    """A lazy boolean matrix: [u, v] -> whether u wants something v offers."""
+
+    def __init__(self, wanted: BoolArray, offered: BoolArray) -> None:
+        self.wanted = wanted.astype(np.float32)
+        self.offered = offered.astype(np.float32)
+
+    def __getitem__(self, key: tuple[IntArray, np.int64]) -> BoolArray:
+        u, v = key
+        out: BoolArray = (self.wanted[u] @ self.offered[v]) > 0
+        return out
 
 
 def _integral(settings: Settings, fixed: BoolArray, contributions: FloatArray, n: int) -> bool:

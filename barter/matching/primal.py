@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
-from barter.matching.columns import FamilyKey, Model
+from barter.matching.columns import FamilyKey, Model, arc_rows
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -102,11 +102,9 @@ def solve_primal(
         objective.SetCoefficient(var, gain - pen if penalties else gain)
 
     def use_arc(arc: int, var: pywraplp.Variable, amount: float) -> None:
-        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
-        rows.add(("offer", o), var, amount)
-        rows.bound(("offer", o), -inf, float(m.offer_qty[o] * m.offer_val[o] / m.scale))
-        rows.add(("need", n), var, amount / float(m.arc_val[arc]))
-        rows.bound(("need", n), -inf, float(m.need_qty[n] / m.scale))
+        for term in arc_rows(m, arc, amount):
+            rows.add((term.kind, term.index), var, term.coef)
+            rows.bound((term.kind, term.index), -inf, term.rhs)
 
     cycle_vars: dict[tuple[FamilyKey, int], list[tuple[pywraplp.Variable, FloatArray]]] = {}
     for (key, row), patterns in selection.cycles.items():

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
-from barter.matching.columns import FamilyKey, Model
+from barter.matching.columns import FamilyKey, Model, arc_rows
 from barter.matching.primal import PrimalResult, Selection
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,6 +28,9 @@ FORCE_AT = 0.5  # a cycle carrying at least half its lots is pushed up to them, 
 FORCE_ROUNDS = 8
 
 
+Group = tuple[FamilyKey, int]  # one exchange: (family, row)
+
+
 def repair(
     model: Model,
     selection: Selection,
@@ -35,101 +38,281 @@ def repair(
     remaining: Callable[[], float],
     max_rounds: int = 400,
 ) -> PrimalResult:
-    m = model.market
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    assert solver is not None
-    inf = solver.infinity()
-    objective = solver.Objective()
-    objective.SetMaximization()
-    offer_row: dict[int, pywraplp.Constraint] = {}
-    need_row: dict[int, pywraplp.Constraint] = {}
-    chain_row: dict[tuple[int, int], pywraplp.Constraint] = {}
-    f = model.fixed_cost
+    rounding = _Rounding(model, selection)
+    start_left = remaining()
+    for rounds in range(1, max_rounds + 1):
+        left = remaining()
+        if left <= 0:
+            break  # out of time: the last good answer stands
+        if not rounding.solve(left):
+            if not rounding.undo_batch():
+                break
+            continue
+        rounding.read()
+        drop, near = rounding.in_trouble()
+        rounding.keep_if_best(set(drop) | {group for _, group in near})
+        # force the closest, as long as the lots already forced still fit every offer and need;
+        # after FORCE_ROUNDS rounds, or with little time left, only drop, and only among the
+        # exchanges in use: nothing new can come in, so the rounds end quickly
+        near.sort()
+        if rounds > FORCE_ROUNDS or remaining() < 0.25 * start_left:
+            drop.extend(group for _, group in near)
+            near = []
+            rounding.freeze()
+        drop.extend(rounding.force([group for _, group in near]))
+        drop_chain = rounding.short_chains()
+        rounding.apply(drop, drop_chain)
+        if not drop and not drop_chain and not rounding.batch and not near:
+            break
+    return rounding.result()
 
-    def use_arc(arc: int, var: pywraplp.Variable, amount: float) -> None:
-        o, n = int(m.arc_offer[arc]), int(m.arc_need[arc])
-        row = offer_row.get(o)
-        if row is None:
-            row = offer_row[o] = solver.Constraint(-inf, float(m.offer_qty[o] * m.offer_val[o] / m.scale))
-        row.SetCoefficient(var, row.GetCoefficient(var) + amount)
-        row = need_row.get(n)
-        if row is None:
-            row = need_row[n] = solver.Constraint(-inf, float(m.need_qty[n] / m.scale))
-        row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
 
-    groups: dict[tuple[FamilyKey, int], list[tuple[pywraplp.Variable, FloatArray]]] = {}
-    for (key, row), chosen in selection.cycles.items():
-        fam = model.families[key]
-        arcs = fam.arcs[row]
-        caps = m.arc_cap[arcs]
-        lots = m.arc_lot[arcs]
-        rays = fam.rays if not fam.fixed[row] else caps[None, :]
-        fits = (lots[None, :] / rays).max(axis=1) <= (caps[None, :] / rays).min(axis=1) * (1 + 1e-9)
-        if not np.any(fits):
-            continue  # no pattern meets every lot within the capacities
-        # keep a pattern that can meet the lots, in case the cycle must be pushed up to them
-        patterns = chosen if fam.fixed[row] else sorted(set(chosen) | {int(np.argmax(fits))})
-        entries = []
-        if fam.fixed[row]:
-            v = solver.NumVar(0.0, 1.0, "")
-            for hop, arc in enumerate(arcs):
-                use_arc(int(arc), v, float(caps[hop]))
-            objective.SetCoefficient(v, float(caps @ (m.arc_gain[arcs] - m.arc_pen[arcs])) - f)
-            entries.append((v, caps.copy()))
-        else:
-            i = int(fam.istar[row])
-            for p in patterns:
-                pattern = fam.rays[p]
-                v = solver.NumVar(0.0, inf, "")
+class _Rounding:
+    """The LP over the chosen columns (GLOP) and what the rounding has decided so far."""
+
+    def __init__(self, model: Model, selection: Selection) -> None:
+        self.model = model
+        m = self.m = model.market
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        assert solver is not None
+        self.solver = solver
+        self.inf = solver.infinity()
+        self.objective = solver.Objective()
+        self.objective.SetMaximization()
+        self.offer_row: dict[int, pywraplp.Constraint] = {}
+        self.need_row: dict[int, pywraplp.Constraint] = {}
+        self.chain_row: dict[tuple[int, int], pywraplp.Constraint] = {}
+        self.f = model.fixed_cost
+        self.groups: dict[Group, list[tuple[pywraplp.Variable, FloatArray]]] = {}
+        self.chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
+        self._add_cycles(selection)
+        self._add_chains(selection)
+        self.removed: set[Group] = set()
+        self.removed_chain: set[tuple[int, int]] = set()
+        self.forced: dict[Group, list[pywraplp.Constraint]] = {}
+        self.batch: list[Group] = []  # forced in the last round
+        self.flows: dict[Group, FloatArray] = {}
+        self.chain_flows: dict[tuple[int, int], float] = {}
+        self.good: tuple[dict[Group, FloatArray], dict[tuple[int, int], float]] = ({}, {})
+        self.best_worth = 0.0
+        self.committed_offer = np.zeros(len(m.offer_qty))  # lots forced so far (scaled value)
+        self.committed_need = np.zeros(len(m.need_qty))  # (scaled quantity)
+        self.offer_cap = m.offer_qty * m.offer_val / m.scale
+        self.need_cap = m.need_qty / m.scale
+        self.frozen = False
+
+    # -- the LP ----------------------------------------------------------------------------------
+
+    def _use_arc(self, arc: int, var: pywraplp.Variable, amount: float) -> None:
+        for term in arc_rows(self.m, arc, amount):
+            rows = self.offer_row if term.kind == "offer" else self.need_row
+            row = rows.get(term.index)
+            if row is None:
+                row = rows[term.index] = self.solver.Constraint(-self.inf, term.rhs)
+            row.SetCoefficient(var, row.GetCoefficient(var) + term.coef)
+
+    def _add_cycles(self, selection: Selection) -> None:
+        m, model, f = self.m, self.model, self.f
+        for (key, row), chosen in selection.cycles.items():
+            fam = model.families[key]
+            arcs = fam.arcs[row]
+            caps = m.arc_cap[arcs]
+            lots = m.arc_lot[arcs]
+            rays = fam.rays if not fam.fixed[row] else caps[None, :]
+            fits = (lots[None, :] / rays).max(axis=1) <= (caps[None, :] / rays).min(axis=1) * (1 + 1e-9)
+            if not np.any(fits):
+                continue  # no pattern meets every lot within the capacities
+            # keep a pattern that can meet the lots, in case the cycle must be pushed up to them
+            patterns = chosen if fam.fixed[row] else sorted(set(chosen) | {int(np.argmax(fits))})
+            entries = []
+            if fam.fixed[row]:
+                v = self.solver.NumVar(0.0, 1.0, "")
                 for hop, arc in enumerate(arcs):
-                    use_arc(int(arc), v, float(pattern[hop]))
-                gain = float(pattern @ (m.arc_gain[arcs] - m.arc_pen[arcs]))
-                objective.SetCoefficient(v, gain - f * float(pattern[i]) / float(caps[i]))
-                entries.append((v, pattern))
-        groups[(key, row)] = entries
+                    self._use_arc(int(arc), v, float(caps[hop]))
+                self.objective.SetCoefficient(v, float(caps @ (m.arc_gain[arcs] - m.arc_pen[arcs])) - f)
+                entries.append((v, caps.copy()))
+            else:
+                i = int(fam.istar[row])
+                for p in patterns:
+                    pattern = fam.rays[p]
+                    v = self.solver.NumVar(0.0, self.inf, "")
+                    for hop, arc in enumerate(arcs):
+                        self._use_arc(int(arc), v, float(pattern[hop]))
+                    gain = float(pattern @ (m.arc_gain[arcs] - m.arc_pen[arcs]))
+                    self.objective.SetCoefficient(v, gain - f * float(pattern[i]) / float(caps[i]))
+                    entries.append((v, pattern))
+            self.groups[(key, row)] = entries
 
-    chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
-    depth = model.layers.depth
-
-    def node_row(k: int, c: int) -> pywraplp.Constraint:
-        row = chain_row.get((k, c))
+    def _node_row(self, k: int, c: int) -> pywraplp.Constraint:
+        row = self.chain_row.get((k, c))
         if row is None:
-            row = chain_row[(k, c)] = solver.Constraint(-inf, 0.0)
+            row = self.chain_row[(k, c)] = self.solver.Constraint(-self.inf, 0.0)
         return row
 
-    for k, indexes in selection.chains.items():
-        arcs_k = model.layers.arcs[k - 1]
-        for i in indexes:
-            arc = int(arcs_k[i])
-            cap = float(m.arc_cap[arc])
-            var = solver.NumVar(0.0, cap, "")
-            use_arc(arc, var, 1.0)
-            gain = float(m.arc_gain[arc] - m.arc_pen[arc])
-            if k == 1 and f > 0:
-                gain -= f / cap
-            objective.SetCoefficient(var, gain)
-            chain_vars[(k, arc)] = var
-            # value given at position k+1 <= value received at position k
-            if k >= 2:
-                node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, 1.0)
-            if k < depth:
-                node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -1.0)
+    def _add_chains(self, selection: Selection) -> None:
+        m, model, f = self.m, self.model, self.f
+        depth = model.layers.depth
+        for k, indexes in selection.chains.items():
+            arcs_k = model.layers.arcs[k - 1]
+            for i in indexes:
+                arc = int(arcs_k[i])
+                cap = float(m.arc_cap[arc])
+                var = self.solver.NumVar(0.0, cap, "")
+                self._use_arc(arc, var, 1.0)
+                gain = float(m.arc_gain[arc] - m.arc_pen[arc])
+                if k == 1 and f > 0:
+                    gain -= f / cap
+                self.objective.SetCoefficient(var, gain)
+                self.chain_vars[(k, arc)] = var
+                # value given at position k+1 <= value received at position k
+                if k >= 2:
+                    self._node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, 1.0)
+                if k < depth:
+                    self._node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -1.0)
 
-    removed: set[tuple[FamilyKey, int]] = set()
-    removed_chain: set[tuple[int, int]] = set()
-    forced: dict[tuple[FamilyKey, int], list[pywraplp.Constraint]] = {}
-    batch: list[tuple[FamilyKey, int]] = []  # forced in the last round
-    flows: dict[tuple[FamilyKey, int], FloatArray] = {}
-    chain_flows: dict[tuple[int, int], float] = {}
-    good: tuple[dict[tuple[FamilyKey, int], FloatArray], dict[tuple[int, int], float]] = ({}, {})
-    best_worth = 0.0
+    def solve(self, left: float) -> bool:
+        """Solve again (from the last basis); False when no answer came back."""
+        self.solver.SetTimeLimit(max(50, int(left * 1000)))
+        status = self.solver.Solve()
+        return status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 
-    def least_flow(group: tuple[FamilyKey, int]) -> FloatArray:
+    # -- one round -------------------------------------------------------------------------------
+
+    def undo_batch(self) -> bool:
+        """The last lots forced together do not fit: drop them instead (False: none were forced)."""
+        if not self.batch:
+            return False
+        m = self.m
+        for group in self.batch:
+            arcs = self.model.families[group[0]].arcs[group[1]]
+            least = self.least_flow(group)
+            self.committed_offer[m.arc_offer[arcs]] -= least
+            self.committed_need[m.arc_need[arcs]] -= least / m.arc_val[arcs]
+            self.drop_group(group)
+        self.batch = []
+        return True
+
+    def read(self) -> None:
+        """The flows of the last solve, per exchange and per chain position."""
+        self.batch = []
+        self.flows = {}
+        for group, entries in self.groups.items():
+            if group in self.removed:
+                continue
+            hops = sum(
+                (var.solution_value() * pattern for var, pattern in entries), np.zeros(len(entries[0][1]))
+            )
+            if hops.max() > 1e-9:
+                self.flows[group] = hops
+        self.chain_flows = {
+            key2: var.solution_value()
+            for key2, var in self.chain_vars.items()
+            if key2 not in self.removed_chain and var.solution_value() > 1e-9
+        }
+
+    def in_trouble(self) -> tuple[list[Group], list[tuple[float, Group]]]:
+        """Exchanges to drop (worth less than their fixed cost, or far below their lots) and
+        those near their lots (with how near: the least share of a lot carried)."""
+        m, f = self.m, self.f
+        drop: list[Group] = []
+        near: list[tuple[float, Group]] = []
+        for group, hops in self.flows.items():
+            arcs = self.model.families[group[0]].arcs[group[1]]
+            lots = m.arc_lot[arcs]
+            if float(hops @ m.arc_gain[arcs]) - f <= 0 and group not in self.forced:
+                drop.append(group)
+                continue
+            need = lots > 0
+            if not np.any(hops[need] < lots[need] * (1 - LOT_SLACK)):
+                continue
+            closeness = float(np.min(hops[need] / lots[need]))
+            if closeness >= FORCE_AT and group not in self.forced:
+                near.append((-closeness, group))
+            else:
+                drop.append(group)
+        return drop, near
+
+    def keep_if_best(self, trouble: set[Group]) -> None:
+        """What this solve gives with every exchange in trouble left out keeps every rule: the
+        best such answer of any round is the fallback when time runs out."""
+        m, f = self.m, self.f
+        valid = {g: h for g, h in self.flows.items() if g not in trouble}
+        valid_chain = {
+            k: v for k, v in self.chain_flows.items() if v >= float(m.arc_lot[k[1]]) * (1 - LOT_SLACK)
+        }
+        worth = sum(float(h @ m.arc_gain[self.model.families[g[0]].arcs[g[1]]]) - f for g, h in valid.items())
+        worth += sum(float(m.arc_gain[k[1]]) * v - (f if k[0] == 1 else 0.0) for k, v in valid_chain.items())
+        if worth > self.best_worth:
+            self.best_worth, self.good = worth, (valid, valid_chain)
+
+    def freeze(self) -> None:
+        """From now on only the exchanges in use may carry value."""
+        if self.frozen:
+            return
+        self.frozen = True
+        for group, entries in self.groups.items():
+            if group not in self.flows and group not in self.removed:
+                for var, _ in entries:
+                    var.SetUb(0.0)
+        for key2, var in self.chain_vars.items():
+            if key2 not in self.chain_flows:
+                var.SetUb(0.0)
+
+    def force(self, near: list[Group]) -> list[Group]:
+        """Push the exchanges near their lots up to them (the batch), closest first, while the
+        lots forced so far fit every offer and need; returns those that do not fit."""
+        m = self.m
+        misfits: list[Group] = []
+        for group in near:
+            arcs = self.model.families[group[0]].arcs[group[1]]
+            least = self.least_flow(group)  # what the exchange carries at the least, lots met
+            offers_g, needs_g = m.arc_offer[arcs], m.arc_need[arcs]
+            need_qty = least / m.arc_val[arcs]
+            if np.any(
+                self.committed_offer[offers_g] + least > self.offer_cap[offers_g] * (1 + 1e-9)
+            ) or np.any(self.committed_need[needs_g] + need_qty > self.need_cap[needs_g] * (1 + 1e-9)):
+                misfits.append(group)
+                continue
+            self.committed_offer[offers_g] += least
+            self.committed_need[needs_g] += need_qty
+            self.batch.append(group)
+        return misfits
+
+    def short_chains(self) -> list[tuple[int, int]]:
+        m = self.m
+        return [
+            key2
+            for key2, value in self.chain_flows.items()
+            if value < float(m.arc_lot[key2[1]]) * (1 - LOT_SLACK)
+        ]
+
+    def apply(self, drop: list[Group], drop_chain: list[tuple[int, int]]) -> None:
+        """Drop what is dropped, and add rows holding the batch at its lots."""
+        for group in drop:
+            self.drop_group(group)
+        for group in self.batch:
+            fam = self.model.families[group[0]]
+            lots = self.m.arc_lot[fam.arcs[group[1]]]
+            rows = []
+            for hop in range(fam.length):
+                if lots[hop] > 0:
+                    row = self.solver.Constraint(float(lots[hop]), self.inf)
+                    for var, pattern in self.groups[group]:
+                        row.SetCoefficient(var, float(pattern[hop]))
+                    rows.append(row)
+            self.forced[group] = rows
+        for key2 in drop_chain:
+            self.removed_chain.add(key2)
+            del self.chain_flows[key2]
+            self.chain_vars[key2].SetUb(0.0)
+
+    def least_flow(self, group: Group) -> FloatArray:
         """Per hop, the value carried by the smallest flow that meets every lot (best pattern)."""
-        arcs = model.families[group[0]].arcs[group[1]]
+        m = self.m
+        arcs = self.model.families[group[0]].arcs[group[1]]
         lots, caps = m.arc_lot[arcs], m.arc_cap[arcs]
         best: FloatArray | None = None
-        for _, pattern in groups[group]:
+        for _, pattern in self.groups[group]:
             scale = float(np.max(lots / pattern))
             if scale > float(np.min(caps / pattern)) * (1 + 1e-9):
                 continue
@@ -138,138 +321,22 @@ def repair(
                 best = flow
         return best if best is not None else lots
 
-    def drop_group(group: tuple[FamilyKey, int]) -> None:
-        removed.add(group)
-        flows.pop(group, None)
-        for row in forced.pop(group, []):
-            row.SetLb(-inf)
-        for var, _ in groups[group]:
+    def drop_group(self, group: Group) -> None:
+        self.removed.add(group)
+        self.flows.pop(group, None)
+        for row in self.forced.pop(group, []):
+            row.SetLb(-self.inf)
+        for var, _ in self.groups[group]:
             var.SetUb(0.0)
 
-    m_offer = len(m.offer_qty)
-    committed_offer = np.zeros(m_offer)  # lots forced so far (scaled value)
-    committed_need = np.zeros(len(m.need_qty))  # (scaled quantity)
-    offer_cap = m.offer_qty * m.offer_val / m.scale
-    need_cap = m.need_qty / m.scale
-    start_left = remaining()
-    frozen = False
-    for rounds in range(1, max_rounds + 1):
-        left = remaining()
-        if left <= 0:
-            break  # out of time: the last good answer stands
-        solver.SetTimeLimit(max(50, int(left * 1000)))
-        status = solver.Solve()
-        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            if not batch:
-                break
-            # the last lots forced together do not fit: drop them instead
-            for group in batch:
-                arcs = model.families[group[0]].arcs[group[1]]
-                least = least_flow(group)
-                committed_offer[m.arc_offer[arcs]] -= least
-                committed_need[m.arc_need[arcs]] -= least / m.arc_val[arcs]
-                drop_group(group)
-            batch = []
-            continue
-        batch = []
-        flows = {}
-        for group, entries in groups.items():
-            if group in removed:
-                continue
-            hops = sum(
-                (var.solution_value() * pattern for var, pattern in entries), np.zeros(len(entries[0][1]))
-            )
-            if hops.max() > 1e-9:
-                flows[group] = hops
-        chain_flows = {
-            key2: var.solution_value()
-            for key2, var in chain_vars.items()
-            if key2 not in removed_chain and var.solution_value() > 1e-9
-        }
-        drop: list[tuple[FamilyKey, int]] = []
-        near: list[tuple[float, tuple[FamilyKey, int]]] = []
+    def result(self) -> PrimalResult:
+        """The best answer of any round that keeps every rule."""
+        m, f = self.m, self.f
+        flows, chain_flows = self.good
+        total = 0.0
         for group, hops in flows.items():
-            arcs = model.families[group[0]].arcs[group[1]]
-            lots = m.arc_lot[arcs]
-            if float(hops @ m.arc_gain[arcs]) - f <= 0 and group not in forced:
-                drop.append(group)
-                continue
-            need = lots > 0
-            if not np.any(hops[need] < lots[need] * (1 - LOT_SLACK)):
-                continue
-            closeness = float(np.min(hops[need] / lots[need]))
-            if closeness >= FORCE_AT and group not in forced:
-                near.append((-closeness, group))
-            else:
-                drop.append(group)
-        # what this solve gives with every exchange in trouble left out keeps every rule: the best
-        # such answer of any round is the fallback when time runs out
-        trouble = set(drop) | {group for _, group in near}
-        valid = {g: h for g, h in flows.items() if g not in trouble}
-        valid_chain = {k: v for k, v in chain_flows.items() if v >= float(m.arc_lot[k[1]]) * (1 - LOT_SLACK)}
-        worth = sum(float(h @ m.arc_gain[model.families[g[0]].arcs[g[1]]]) - f for g, h in valid.items())
-        worth += sum(float(m.arc_gain[k[1]]) * v - (f if k[0] == 1 else 0.0) for k, v in valid_chain.items())
-        if worth > best_worth:
-            best_worth, good = worth, (valid, valid_chain)
-        # force the closest, as long as the lots already forced still fit every offer and need;
-        # after FORCE_ROUNDS rounds, or with little time left, only drop, and only among the
-        # exchanges in use: nothing new can come in, so the rounds end quickly
-        near.sort()
-        if rounds > FORCE_ROUNDS or remaining() < 0.25 * start_left:
-            drop.extend(group for _, group in near)
-            near = []
-            if not frozen:
-                frozen = True
-                for group, entries in groups.items():
-                    if group not in flows and group not in removed:
-                        for var, _ in entries:
-                            var.SetUb(0.0)
-                for key2, var in chain_vars.items():
-                    if key2 not in chain_flows:
-                        var.SetUb(0.0)
-        for _, group in near:
-            arcs = model.families[group[0]].arcs[group[1]]
-            least = least_flow(group)  # what the exchange carries at the least, lots met
-            offers_g, needs_g = m.arc_offer[arcs], m.arc_need[arcs]
-            need_qty = least / m.arc_val[arcs]
-            if np.any(committed_offer[offers_g] + least > offer_cap[offers_g] * (1 + 1e-9)) or np.any(
-                committed_need[needs_g] + need_qty > need_cap[needs_g] * (1 + 1e-9)
-            ):
-                drop.append(group)
-                continue
-            committed_offer[offers_g] += least
-            committed_need[needs_g] += need_qty
-            batch.append(group)
-        drop_chain = [
-            key2 for key2, value in chain_flows.items() if value < float(m.arc_lot[key2[1]]) * (1 - LOT_SLACK)
-        ]
-        for group in drop:
-            drop_group(group)
-        for group in batch:
-            fam = model.families[group[0]]
-            lots = m.arc_lot[fam.arcs[group[1]]]
-            rows = []
-            for hop in range(fam.length):
-                if lots[hop] > 0:
-                    row = solver.Constraint(float(lots[hop]), inf)
-                    for var, pattern in groups[group]:
-                        row.SetCoefficient(var, float(pattern[hop]))
-                    rows.append(row)
-            forced[group] = rows
-        for key2 in drop_chain:
-            removed_chain.add(key2)
-            del chain_flows[key2]
-            chain_vars[key2].SetUb(0.0)
-        if not drop and not drop_chain and not batch and not near:
-            break
-
-    flows, chain_flows = good
-    result = PrimalResult("feasible", 0.0, np.inf, cycles=flows, chains=chain_flows)
-    total = 0.0
-    for group, hops in flows.items():
-        arcs = model.families[group[0]].arcs[group[1]]
-        total += float(hops @ m.arc_gain[arcs]) - f
-    for (k, arc), value in chain_flows.items():
-        total += float(m.arc_gain[arc]) * value - (f if k == 1 else 0.0)
-    result.objective = total
-    return result
+            arcs = self.model.families[group[0]].arcs[group[1]]
+            total += float(hops @ m.arc_gain[arcs]) - f
+        for (k, arc), value in chain_flows.items():
+            total += float(m.arc_gain[arc]) * value - (f if k == 1 else 0.0)
+        return PrimalResult("feasible", total, np.inf, cycles=flows, chains=chain_flows)

@@ -30,6 +30,7 @@ from typing import Protocol
 
 import msgspec
 
+from barter.domain.geo import great_circle_km
 from barter.matching.model import Community, Instance, Item, Need, Offer, Settings
 
 COASTAL_INLAND_REGIONS = {
@@ -260,7 +261,4 @@ def _lot(rng: random.Random, quantity: float) -> float:
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1 = map(math.radians, a)
-    lat2, lon2 = map(math.radians, b)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+    return great_circle_km(a[0], a[1], b[0], b[1])

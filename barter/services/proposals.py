@@ -18,6 +18,7 @@ from typing import Any, cast
 import asyncpg
 import msgspec
 
+from barter.domain import geo
 from barter.domain.access import Caller
 from barter.domain.clock import Clock
 from barter.domain.errors import NotFound, StaleVersion
@@ -47,13 +48,9 @@ from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.sql import query
 
-EARTH_KM = 6371.0088
-
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    return geo.great_circle_km(a[0], a[1], b[0], b[1])
 
 
 def floor4(quantity: float) -> float:

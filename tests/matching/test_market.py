@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 from barter.matching.market import K_BEST, build_market
 from tests.matching.conftest import as_instance, three_regions
@@ -49,12 +50,14 @@ def line_market(n_offers: int, transport: float) -> dict[str, Any]:
     }
 
 
-def test_each_need_keeps_its_k_best_offers_nearest_first() -> None:
+def test_each_need_keeps_its_k_best_offers_nearest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("barter.matching.market.WHOLE_MARKET_ARCS", 0)  # as in a large market
     kept = arcs(line_market(K_BEST + 5, transport=0.01))
     assert kept == {(f"o{i}", "n") for i in range(K_BEST)}
 
 
-def test_offers_alike_are_all_kept() -> None:
+def test_offers_alike_are_all_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("barter.matching.market.WHOLE_MARKET_ARCS", 0)
     data = line_market(K_BEST + 5, transport=0.0)
     for community in data["communities"]:
         community["lat"], community["lon"] = 15.0, 100.0  # all in one place: every offer ties

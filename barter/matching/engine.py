@@ -65,6 +65,7 @@ from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
+from barter.matching.relaxation import hub_bound
 from barter.matching.repair import repair
 
 Progress = Callable[[float, str], None]
@@ -87,6 +88,8 @@ PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
 PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
+HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come from the arcs themselves
+HUB_SHARE = 0.25  # of the time left, at most, for the hub relaxation
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
@@ -144,6 +147,13 @@ def solve(
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     model, lp, bound = price_and_relax(instance, whole, model, clock)
     market = model.market
+    if market.n_excluded:
+        # the priced bound is loose while many excluded arcs still price positive; the hub
+        # relaxation (relaxation.py) bounds the whole market another way: keep the smaller
+        exact = whole.size_bound() <= HUB_EXACT_ARCS
+        hub = hub_bound(market, exact_gains=exact, time_limit_s=max(MIN_CALL, HUB_SHARE * clock.remaining()))
+        clock.report(0.5, f"hub relaxation bound {hub:.6g} (priced LP bound {bound:.6g})")
+        bound = min(bound, hub)
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")

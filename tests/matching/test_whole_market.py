@@ -14,6 +14,7 @@ from barter.matching import market as market_module
 from barter.matching.engine import Clock, build_model, relax, solve
 from barter.matching.market import K_BEST, build_market
 from barter.matching.pricing import price_whole
+from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.conftest import as_dict, as_instance
@@ -165,3 +166,8 @@ def test_bound_and_answer_against_an_independent_reference(n: int, seed: int, tr
     tolerance = 1e-6 * max(1.0, reference["objective"])
     assert solution["upper_bound"] >= reference["objective"] - tolerance
     assert solution["objective"] >= 0.99 * reference["objective"] - tolerance
+    # the hub relaxation (what a large market reports when pricing leaves arcs out) holds too
+    market = build_market(instance)
+    for exact in (True, False):
+        hub = hub_bound(market, exact_gains=exact)
+        assert hub >= max(reference["objective"], solution["objective"]) - tolerance

@@ -37,9 +37,12 @@ the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} 
 run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
 trademax rows: expected = items trading (the objective column counts the non-dummy transfers);
 synthetic rows: the reference column is the proved upper bound of the whole market (every acceptable
-arc, however far: the working LP's bound plus what every excluded arc could still add, priced against
-its duals; barter/matching/pricing.py). The machine was shared with other work during the run: times
-are inflated."""
+arc, however far): the smaller of two true bounds, the working LP's bound plus what every excluded arc
+could still add, priced against its duals (barter/matching/pricing.py), and the hub relaxation, a flow
+of value offer -> item hub -> need with each community's balance kept and cycle lengths, lots and
+distance limits forgotten (barter/matching/relaxation.py). The hub relaxation is the one that binds on
+the large markets; what it forgets (above all the cycle-length limit) is most of the gap left. The
+machine was shared with other work during the run: times are inflated."""
 
 
 @dataclass

@@ -89,9 +89,7 @@ PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, th
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come from the arcs themselves
-HUB_SHARE = (
-    0.5  # of the time left, at most, for the hub relaxation (20,000 communities: 109 s on a busy machine)
-)
+HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation (20,000 communities: ~100 s)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 

@@ -89,7 +89,8 @@ PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, th
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come from the arcs themselves
-HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation (20,000 communities: ~100 s)
+HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
+HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
@@ -147,11 +148,15 @@ def solve(
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     model, lp, bound = price_and_relax(instance, whole, model, clock)
     market = model.market
-    if market.n_excluded:
+    budget = HUB_SHARE * clock.remaining()
+    listings = len(market.offer_qty) + len(market.need_qty)
+    if market.n_excluded and budget >= HUB_SECONDS_PER_LISTING * listings:
         # the priced bound is loose while many excluded arcs still price positive; the hub
-        # relaxation (relaxation.py) bounds the whole market another way: keep the smaller
+        # relaxation (relaxation.py) bounds the whole market another way: keep the smaller.
+        # (Skipped when the time left could not build and solve it: its model is built before
+        # the solver's own limit applies.)
         exact = whole.size_bound() <= HUB_EXACT_ARCS
-        hub = hub_bound(market, exact_gains=exact, time_limit_s=max(MIN_CALL, HUB_SHARE * clock.remaining()))
+        hub = hub_bound(market, exact_gains=exact, time_limit_s=budget)
         clock.report(0.5, f"hub relaxation bound {hub:.6g} (priced LP bound {bound:.6g})")
         bound = min(bound, hub)
     if market.integral:

@@ -41,7 +41,8 @@ arc, however far): the smaller of two true bounds, the working LP's bound plus w
 could still add, priced against its duals (barter/matching/pricing.py), and the hub relaxation, a flow
 of value offer -> item hub -> need with each community's balance kept and cycle lengths, lots and
 distance limits forgotten (barter/matching/relaxation.py). The hub relaxation is the one that binds on
-the large markets; what it forgets (above all the cycle-length limit) is most of the gap left. The
+the large markets; what it forgets (above all the cycle-length limit) costs 20-60% on small markets
+solved whole, so it is probably most of the gap left on large ones. The
 machine was shared with other work during the run: times are inflated."""
 
 

@@ -278,6 +278,7 @@ class Master:
         duals = zero
         iterations = 0
         solved = False
+        kept: tuple[dict[Column, float], dict[tuple[int, int], float], dict[int, float]] | None = None
         for iterations in range(1, max_iterations + 1):
             # never stop here: columns were added since the last solve, and the solver's values
             # are readable only after solving the model as it is now
@@ -308,6 +309,9 @@ class Master:
                 break
             if iterations == max_iterations:
                 break
+            # keep this solution: if the next solve runs out of time, it is still feasible (the
+            # columns added below start at zero) and the solver cannot give it back then
+            kept = self._values()
             for key in new:
                 self.add(key)
         if not np.isfinite(best_bound):
@@ -323,8 +327,16 @@ class Master:
             duals=duals,
             iterations=iterations,
         )
-        if solved:
-            result.cycle_values = {k: v.solution_value() for k, v in self.cycle_vars.items()}
-            result.chain_values = {k: v.solution_value() for k, v in self.chain_vars.items()}
-            result.flow_values = {k: v.solution_value() for k, v in self.flow_vars.items()}
+        values = self._values() if solved else kept
+        if values is not None:
+            result.cycle_values, result.chain_values, result.flow_values = values
         return result
+
+    def _values(
+        self,
+    ) -> tuple[dict[Column, float], dict[tuple[int, int], float], dict[int, float]]:
+        return (
+            {k: v.solution_value() for k, v in self.cycle_vars.items()},
+            {k: v.solution_value() for k, v in self.chain_vars.items()},
+            {k: v.solution_value() for k, v in self.flow_vars.items()},
+        )

@@ -34,6 +34,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from barter.matching.aggregate import aggregate_bound
 from barter.matching.circulation import solve_unit_circulation, unit_circulation_applies
 from barter.matching.columns import (
     Family,
@@ -344,6 +345,11 @@ def price_and_relax(
         scale = market.scale
         lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
         best = min(best, lp_bound + priced.correction * scale)
+        # the same duals priced by community pairs, keeping the cycle limit (aggregate.py)
+        # (only when arcs are left out: otherwise the LP's own bound is already the market's)
+        agg = aggregate_bound(model, lp.duals) if market.n_excluded else None
+        if agg is not None:
+            best = min(best, agg.bound * scale)
         clock.report(
             0.45,
             f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "

@@ -176,7 +176,7 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
                     w3 = float(total[i])
                     cycles.append((int(us[i]), int(vs[i])))
             best = max(best, w3 / 2)
-    chains = 0.0
+    chains = walked = 0.0
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
         h_gift = _pairs(a_gift, b, tau, dist)
@@ -191,20 +191,116 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
             for k in range(2, depth + 1):
                 rc = h - chain(k - 1)[:, None] + kappa * chain(k)[None, :]
                 chains = max(chains, float(rc.max()))
-        else:
+        if any(key[0] == "chain" for key in model.families):
             walk = np.where(h_gift > 0, rho * h_gift, h_gift).max(axis=0)
-            chains = float(walk.max())
+            walked = float(walk.max())
             for _ in range(2, depth + 1):
                 walk = (walk[:, None] + w).max(axis=0)
-                chains = max(chains, float(walk.max()))
+                walked = max(walked, float(walk.max()))
+            chains = max(chains, walked)
     rate = max(best, chains, 0.0)
     live = m.offer_qty > 0
-    value = float((m.offer_qty[live] * m.offer_val[live]).sum() / m.scale)
+    cap = np.where(live, m.offer_qty * m.offer_val / m.scale, 0.0)
+    value = float(cap.sum())
+    per_offer = _per_offer(model, d, b, tau, dist, h, rho, walked)
+    excess = min(rate * value, float(cap @ per_offer))
     rhs = float(
         d.offer @ (m.offer_qty * m.offer_val / m.scale)
         + d.need @ (m.need_qty / m.scale)
         + d.tail_offer @ offer_tail(m)
         + d.tail_need @ need_tail(m)
     )
-    bound = (rhs + rate * value) * (1.0 + SAFETY) + SAFETY
+    bound = (rhs + excess) * (1.0 + SAFETY) + SAFETY
     return Aggregate(bound=bound, rate=rate, cycles=cycles)
+
+
+CLOSE_EXACT = 400  # communities: up to this, two-hop closures are exact (n**3 work: 1,000 take 6 s)
+
+
+def _closure(h: FloatArray, rho: float, length: int) -> FloatArray:
+    """close[v, u]: the best way back from v to u in 1..length-1 hops, each hop weighted as
+    seen from another hop of the same column (rho * g where g > 0, g / rho otherwise)."""
+    w = np.where(h > 0, rho * h, h / rho)
+    close = w.copy() if length >= 2 else np.full(h.shape, NEG)
+    if length >= 3:
+        n = h.shape[0]
+        if n <= CLOSE_EXACT:
+            w32 = w.astype(np.float32)
+            block = max(1, 8_000_000 // max(1, n * n))
+            for lo in range(0, n, block):
+                hi = min(n, lo + block)
+                two = (w32[lo:hi, :, None] + w32[None, :, :]).max(axis=1)
+                close[lo:hi] = np.maximum(close[lo:hi], two.astype(np.float64))
+        else:
+            close = np.maximum(close, w.max(axis=1)[:, None] + w.max(axis=0)[None, :])
+    return close
+
+
+def _through(b: FloatArray, tau: FloatArray, dist: FloatArray, after: FloatArray) -> FloatArray:
+    """t[u, c] = max over v of b[c, v] - tau_c * dist[u, v] + after[v, u]  (u != v)."""
+    n, n_items = dist.shape[0], b.shape[0]
+    out = np.full((n, n_items), NEG)
+    after_t = np.ascontiguousarray(after.T)  # after_t[u, v] = after[v, u]
+    np.fill_diagonal(after_t, NEG)
+    for c in range(n_items):
+        vs = np.flatnonzero(b[c] > NEG)
+        if len(vs) == 0:
+            continue
+        block = b[c, vs][None, :] + after_t[:, vs]
+        if tau[c] > 0:
+            block -= tau[c] * dist[:, vs]
+        out[:, c] = block.max(axis=1)
+    return out
+
+
+def _per_offer(
+    model: Model,
+    d: Duals,
+    b: FloatArray,
+    tau: FloatArray,
+    dist: FloatArray,
+    h: FloatArray,
+    rho: float,
+    walked: float,
+) -> FloatArray:
+    """Per offer, what one unit of its value can add through any column (>= 0).
+
+    A column j through hop e of offer o has rc_j <= q_e * R_o: R_o is o's own term, its best
+    need community v, and the best way back (cycles) or on (chains by position). A cycle has at
+    least two hops and rc_j <= min over its hops, so at most half of sum over hops of q_e * R_o:
+    cycles count R_o / 2 per unit of value their hops take from o. Chain columns listed as
+    families count the best walk (`walked`, per unit of their smallest hop, so per unit at o).
+    """
+    m = model.market
+    s = m.settings
+    inst = m.instance
+    n = m.n_communities
+    items = {it.id: k for k, it in enumerate(inst.items)}
+    offer_item = np.array([items[o.item] for o in inst.offers], dtype=np.int64)
+    a_off = -d.offer + model.offer_share * d.share_offer
+    u, c = m.offer_comm, offer_item
+    rate = np.zeros(len(m.offer_qty))
+    ordinary = ~m.offer_gift
+    length = s.max_cycle_length
+    if length >= 2:
+        cyc = _through(b, tau, dist, _closure(h, rho, length))
+        r = a_off + cyc[u, c]
+        rate = np.where(ordinary, np.maximum(rate, r / 2), rate)
+    depth = s.max_chain_length
+    if depth > 0 and bool(m.offer_gift.any()):
+        if model.layers.depth:
+            rows = len(model.chain_rows)
+
+            def chain(k: int) -> FloatArray:
+                return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
+
+            zero = np.zeros((n, n))
+            first = _through(b, tau, dist, zero + model.kappa * chain(1)[:, None])
+            rate = np.where(~ordinary, np.maximum(rate, a_off + first[u, c]), rate)
+            for k in range(2, depth + 1):
+                at_k = _through(b, tau, dist, zero + model.kappa * chain(k)[:, None])
+                r = a_off + at_k[u, c] - chain(k - 1)[u]
+                rate = np.where(ordinary, np.maximum(rate, r), rate)
+        if any(key[0] == "chain" for key in model.families):
+            rate = np.maximum(rate, walked)
+    return np.maximum(rate, 0.0)

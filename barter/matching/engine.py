@@ -353,7 +353,8 @@ def price_and_relax(
         clock.report(
             0.45,
             f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "
-            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g})",
+            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g}"
+            + (f"; by community pairs {agg.bound * scale:.6g})" if agg is not None else ")"),
         )
         if not lp.converged and settled is not None:
             # the larger LP did not finish: the answer comes from the last one that did

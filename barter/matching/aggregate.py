@@ -66,9 +66,23 @@ class Aggregate:
     cycles: list[tuple[int, ...]] = field(default_factory=list)  # best community cycles found
 
 
-def _terms(model: Model, d: Duals) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """(A ordinary, A gift, B, tau, D): offer terms per (community, item), need terms per
-    (item, community), transport per value and km per item, road km per community pair."""
+@dataclass(slots=True)
+class Special:
+    """A need only some communities can serve (named offers, or a distance limit)."""
+
+    community: int
+    item: int
+    term: float
+    sources: IntArray  # the communities that may serve it
+
+
+Terms = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, list[Special]]
+
+
+def _terms(model: Model, d: Duals) -> Terms:
+    """(A ordinary, A gift, B, tau, D, specials): offer terms per (community, item), need terms
+    per (item, community) of the needs any community may serve, transport per value and km per
+    item, road km per community pair, and the needs only some communities may serve."""
     m = model.market
     inst = m.instance
     n, n_items = m.n_communities, len(inst.items)
@@ -91,13 +105,43 @@ def _terms(model: Model, d: Duals) -> tuple[FloatArray, FloatArray, FloatArray, 
         np.minimum.at(tau, offer_item, tc * m.offer_kg / m.offer_val)
     tau[~np.isfinite(tau)] = 0.0
     tau = np.maximum(tau, 0.0)
+    w = m.whole
+    dist = great_circle_km(w.lat[:, None], w.lon[:, None], w.lat[None, :], w.lon[None, :]) * w.road
+    dist = np.maximum(dist * (1.0 - 1e-9) - 1e-9, 0.0)  # never above the market's own road km
     need_rows, need_items = [], []
+    specials: list[Special] = []
     for j, need in enumerate(inst.needs):
         if m.need_qty[j] <= 0:
             continue
-        if need.accept_offers is not None:
-            ks = sorted({int(offer_item[m.whole.offer_index[x]]) for x in need.accept_offers})
-        elif need.item is not None:
+        v = int(m.need_comm[j])
+        if need.accept_offers is not None or need.max_distance_km is not None:
+            # only some communities can serve it: the named offers' or those near enough
+            if need.accept_offers is not None:
+                listed = [w.offer_index[x] for x in need.accept_offers]
+                pairs = {(int(m.offer_comm[o]), int(offer_item[o])) for o in listed}
+            else:
+                if need.item is not None:
+                    cats = [items[need.item]] if need.item in items else []
+                else:
+                    cats = by_category.get(need.category or "", [])
+                pairs = {(-1, k) for k in cats}
+            near = np.ones(n, dtype=np.bool_)
+            if need.max_distance_km is not None:
+                near = dist[:, v] <= need.max_distance_km + 1e-6
+            own = float(d.need[j] - model.need_share[j] * d.share_need[j])
+            for k in sorted({k for _, k in pairs}):
+                ok = near.copy()
+                if need.accept_offers is not None:
+                    allowed = np.zeros(n, dtype=np.bool_)
+                    allowed[[u for u, kk in pairs if kk == k]] = True
+                    ok &= allowed
+                ok[v] = False
+                us = np.flatnonzero(ok)
+                if len(us):
+                    term = float(m.need_priority[j]) - own / float(item_val[k])
+                    specials.append(Special(v, k, term, us))
+            continue
+        if need.item is not None:
             ks = [items[need.item]] if need.item in items else []
         else:
             ks = by_category.get(need.category or "", [])
@@ -108,15 +152,16 @@ def _terms(model: Model, d: Duals) -> tuple[FloatArray, FloatArray, FloatArray, 
         j_arr = np.array(need_rows, dtype=np.int64)
         k_arr = np.array(need_items, dtype=np.int64)
         price = d.need[j_arr] - model.need_share[j_arr] * d.share_need[j_arr]
-        term = m.need_priority[j_arr] - price / item_val[k_arr]
-        np.maximum.at(b, (k_arr, m.need_comm[j_arr]), term)
-    w = m.whole
-    dist = great_circle_km(w.lat[:, None], w.lon[:, None], w.lat[None, :], w.lon[None, :]) * w.road
-    return a_ord, a_gift, b, tau, np.maximum(dist * (1.0 - 1e-9) - 1e-9, 0.0)
+        terms = m.need_priority[j_arr] - price / item_val[k_arr]
+        np.maximum.at(b, (k_arr, m.need_comm[j_arr]), terms)
+    return a_ord, a_gift, b, tau, dist, specials
 
 
-def _pairs(a: FloatArray, b: FloatArray, tau: FloatArray, dist: FloatArray) -> FloatArray:
-    """h(u, v) = max over items c of a[u, c] + b[c, v] - tau_c * dist[u, v]; -inf on u == v."""
+def _pairs(
+    a: FloatArray, b: FloatArray, tau: FloatArray, dist: FloatArray, specials: list[Special]
+) -> FloatArray:
+    """h(u, v) = max over items c of a[u, c] + b[c, v] - tau_c * dist[u, v]; -inf on u == v;
+    the special needs only from their sources."""
     n = a.shape[0]
     h = np.full((n, n), NEG)
     for c in range(a.shape[1]):
@@ -128,6 +173,9 @@ def _pairs(a: FloatArray, b: FloatArray, tau: FloatArray, dist: FloatArray) -> F
         if tau[c] > 0:
             block -= tau[c] * dist[np.ix_(us, vs)]
         h[np.ix_(us, vs)] = np.maximum(h[np.ix_(us, vs)], block)
+    for sp in specials:
+        us, c, v = sp.sources, sp.item, sp.community
+        h[us, v] = np.maximum(h[us, v], a[us, c] + sp.term - tau[c] * dist[us, v])
     np.fill_diagonal(h, NEG)
     return h
 
@@ -141,8 +189,8 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
     if model.flow_arcs.size or length == 0 or length > 3 or not model.complete or n > DENSE_MAX:
         return None
     rho = drift(model)
-    a_ord, a_gift, b, tau, dist = _terms(model, d)
-    h = _pairs(a_ord, b, tau, dist)
+    a_ord, a_gift, b, tau, dist, specials = _terms(model, d)
+    h = _pairs(a_ord, b, tau, dist, specials)
     w = np.where(h > 0, rho * h, h)
     best = 0.0  # per unit of value offered
     cycles: list[tuple[int, ...]] = []
@@ -179,7 +227,7 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
     chains = walked = 0.0
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
-        h_gift = _pairs(a_gift, b, tau, dist)
+        h_gift = _pairs(a_gift, b, tau, dist, specials)
         if model.layers.depth:
             rows = len(model.chain_rows)
 
@@ -202,7 +250,7 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
     live = m.offer_qty > 0
     cap = np.where(live, m.offer_qty * m.offer_val / m.scale, 0.0)
     value = float(cap.sum())
-    per_offer = _per_offer(model, d, b, tau, dist, h, rho, walked)
+    per_offer = _per_offer(model, d, b, tau, dist, specials, h, rho, walked)
     excess = min(rate * value, float(cap @ per_offer))
     rhs = float(
         d.offer @ (m.offer_qty * m.offer_val / m.scale)
@@ -236,8 +284,11 @@ def _closure(h: FloatArray, rho: float, length: int) -> FloatArray:
     return close
 
 
-def _through(b: FloatArray, tau: FloatArray, dist: FloatArray, after: FloatArray) -> FloatArray:
-    """t[u, c] = max over v of b[c, v] - tau_c * dist[u, v] + after[v, u]  (u != v)."""
+def _through(
+    b: FloatArray, tau: FloatArray, dist: FloatArray, after: FloatArray, specials: list[Special]
+) -> FloatArray:
+    """t[u, c] = max over v of b[c, v] - tau_c * dist[u, v] + after[v, u]  (u != v), the
+    special needs only from their sources."""
     n, n_items = dist.shape[0], b.shape[0]
     out = np.full((n, n_items), NEG)
     after_t = np.ascontiguousarray(after.T)  # after_t[u, v] = after[v, u]
@@ -250,6 +301,9 @@ def _through(b: FloatArray, tau: FloatArray, dist: FloatArray, after: FloatArray
         if tau[c] > 0:
             block -= tau[c] * dist[:, vs]
         out[:, c] = block.max(axis=1)
+    for sp in specials:
+        us, c, v = sp.sources, sp.item, sp.community
+        out[us, c] = np.maximum(out[us, c], sp.term - tau[c] * dist[us, v] + after[v, us])
     return out
 
 
@@ -259,6 +313,7 @@ def _per_offer(
     b: FloatArray,
     tau: FloatArray,
     dist: FloatArray,
+    specials: list[Special],
     h: FloatArray,
     rho: float,
     walked: float,
@@ -283,7 +338,7 @@ def _per_offer(
     ordinary = ~m.offer_gift
     length = s.max_cycle_length
     if length >= 2:
-        cyc = _through(b, tau, dist, _closure(h, rho, length))
+        cyc = _through(b, tau, dist, _closure(h, rho, length), specials)
         r = a_off + cyc[u, c]
         rate = np.where(ordinary, np.maximum(rate, r / 2), rate)
     depth = s.max_chain_length
@@ -295,10 +350,10 @@ def _per_offer(
                 return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
 
             zero = np.zeros((n, n))
-            first = _through(b, tau, dist, zero + model.kappa * chain(1)[:, None])
+            first = _through(b, tau, dist, zero + model.kappa * chain(1)[:, None], specials)
             rate = np.where(~ordinary, np.maximum(rate, a_off + first[u, c]), rate)
             for k in range(2, depth + 1):
-                at_k = _through(b, tau, dist, zero + model.kappa * chain(k)[:, None])
+                at_k = _through(b, tau, dist, zero + model.kappa * chain(k)[:, None], specials)
                 r = a_off + at_k[u, c] - chain(k - 1)[u]
                 rate = np.where(ordinary, np.maximum(rate, r), rate)
         if any(key[0] == "chain" for key in model.families):

@@ -66,6 +66,29 @@ class Aggregate:
     cycles: list[tuple[int, ...]] = field(default_factory=list)  # best community cycles found
 
 
+def _served(model: Model) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(offers, needs) with at least one acceptable arc in the whole market (the others can move
+    nothing, whatever their prices), computed once per market."""
+    m = model.market
+    cached = _SERVED.get(id(m))
+    if cached is not None and cached[0] is m:
+        return cached[1], cached[2]
+    offers = np.zeros(len(m.offer_qty), dtype=np.bool_)
+    needs = np.zeros(len(m.need_qty), dtype=np.bool_)
+    for j in range(len(m.need_qty)):
+        cand, _, _ = m.whole.arcs(j)
+        if len(cand):
+            offers[cand] = True
+            needs[j] = True
+    offers &= m.offer_qty > 0
+    _SERVED.clear()
+    _SERVED[id(m)] = (m, offers, needs)
+    return offers, needs
+
+
+_SERVED: dict[int, tuple[object, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = {}
+
+
 @dataclass(slots=True)
 class Special:
     """A need only some communities can serve (named offers, or a distance limit)."""
@@ -91,7 +114,7 @@ def _terms(model: Model, d: Duals) -> Terms:
     for it in inst.items:
         by_category.setdefault(it.category, []).append(items[it.id])
     offer_item = np.array([items[o.item] for o in inst.offers], dtype=np.int64)
-    live = m.offer_qty > 0
+    live = _served(model)[0]
     a_off = -d.offer + model.offer_share * d.share_offer
     a_ord = np.full((n, n_items), NEG)
     a_gift = np.full((n, n_items), NEG)
@@ -110,8 +133,9 @@ def _terms(model: Model, d: Duals) -> Terms:
     dist = np.maximum(dist * (1.0 - 1e-9) - 1e-9, 0.0)  # never above the market's own road km
     need_rows, need_items = [], []
     specials: list[Special] = []
+    takes = _served(model)[1]
     for j, need in enumerate(inst.needs):
-        if m.need_qty[j] <= 0:
+        if m.need_qty[j] <= 0 or not takes[j]:
             continue
         v = int(m.need_comm[j])
         if need.accept_offers is not None or need.max_distance_km is not None:
@@ -247,7 +271,7 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
                 walked = max(walked, float(walk.max()))
             chains = max(chains, walked)
     rate = max(best, chains, 0.0)
-    live = m.offer_qty > 0
+    live = _served(model)[0]
     cap = np.where(live, m.offer_qty * m.offer_val / m.scale, 0.0)
     value = float(cap.sum())
     per_offer = _per_offer(model, d, b, tau, dist, specials, h, rho, walked)

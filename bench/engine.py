@@ -37,9 +37,15 @@ the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} 
 run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
 trademax rows: expected = items trading (the objective column counts the non-dummy transfers);
 synthetic rows: the reference column is the proved upper bound of the whole market (every acceptable
-arc, however far: the working LP's bound plus what every excluded arc could still add, priced against
-its duals; barter/matching/pricing.py). The machine was shared with other work during the run: times
-are inflated."""
+arc, however far): the smaller of two true bounds, the working LP's bound plus what every excluded arc
+could still add, priced against its duals (barter/matching/pricing.py), and the hub relaxation, a flow
+of value offer -> item hub -> need with each community's balance kept and cycle lengths, lots and
+distance limits forgotten (barter/matching/relaxation.py); up to 1,500 communities also the working
+LP's duals priced by community pairs with the cycle limit kept (barter/matching/aggregate.py), which
+stays loose until pricing converges. The hub relaxation is the one that binds on
+the large markets; what it forgets (above all the cycle-length limit) costs 20-60% on small markets
+solved whole, so it is probably most of the gap left on large ones. The
+machine was shared with other work during the run: times are inflated."""
 
 
 @dataclass

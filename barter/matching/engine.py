@@ -36,6 +36,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from barter.matching.aggregate import aggregate_bound
 from barter.matching.circulation import solve_unit_circulation, unit_circulation_applies
 from barter.matching.columns import (
     Family,
@@ -68,6 +69,7 @@ from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
+from barter.matching.relaxation import hub_bound
 from barter.matching.repair import repair
 from barter.matching.unit import is_unit, solve_unit
 
@@ -95,6 +97,9 @@ PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, th
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 PRICING_RATE = 100_000  # acceptable arcs priced per second (measured: 74,000-111,000, loaded)
+HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come from the arcs themselves
+HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
+HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 
@@ -156,6 +161,17 @@ def solve(
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     model, lp, bound = price_and_relax(instance, whole, model, clock)
     market = model.market
+    budget = HUB_SHARE * clock.remaining()
+    listings = len(market.offer_qty) + len(market.need_qty)
+    if market.n_excluded and budget >= HUB_SECONDS_PER_LISTING * listings:
+        # the priced bound is loose while many excluded arcs still price positive; the hub
+        # relaxation (relaxation.py) bounds the whole market another way: keep the smaller.
+        # (Skipped when the time left could not build and solve it: its model is built before
+        # the solver's own limit applies.)
+        exact = whole.size_bound() <= HUB_EXACT_ARCS
+        hub = hub_bound(market, exact_gains=exact, time_limit_s=budget)
+        clock.report(0.5, f"hub relaxation bound {hub:.6g} (priced LP bound {bound:.6g})")
+        bound = min(bound, hub)
     if market.integral:
         bound = math.floor(bound + 1e-6)
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
@@ -358,10 +374,16 @@ def price_and_relax(
         scale = market.scale
         lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
         best = min(best, lp_bound + priced.correction * scale)
+        # the same duals priced by community pairs, keeping the cycle limit (aggregate.py)
+        # (only when arcs are left out: otherwise the LP's own bound is already the market's)
+        agg = aggregate_bound(model, lp.duals) if market.n_excluded else None
+        if agg is not None:
+            best = min(best, agg.bound * scale)
         clock.report(
             0.45,
             f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "
-            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g})",
+            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g}"
+            + (f"; by community pairs {agg.bound * scale:.6g})" if agg is not None else ")"),
         )
         if not lp.converged and settled is not None:
             # the larger LP did not finish: the answer comes from the last one that did

@@ -11,9 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching import market as market_module
+from barter.matching.aggregate import aggregate_bound
+from barter.matching.columns import Duals
 from barter.matching.engine import Clock, build_model, relax, solve
 from barter.matching.market import K_BEST, build_market
 from barter.matching.pricing import price_whole
+from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.conftest import as_dict, as_instance
@@ -133,6 +136,12 @@ def test_pricing_brings_in_the_far_partner_the_working_arcs_left_out(
     assert lp.bound * market.scale < 1.0  # over the working arcs alone: no trade at all
     priced = price_whole(model, lp.duals)
     assert priced.correction * market.scale >= 26_000 * 0.9  # the rice's worth, at least
+    # priced by community pairs (aggregate.py), the far rice shows too, and names the pair
+    agg = aggregate_bound(model, lp.duals)
+    assert agg is not None
+    assert agg.bound * market.scale >= 26_000 * 0.9
+    names = [c["id"] for c in data["communities"]]
+    assert {names[c] for c in agg.cycles[-1]} == {SATUN["id"], CHIANG_RAI["id"]}
     brought = {(offers[o], needs[j]) for j, os in priced.improving.items() for o in os}
     assert ("north-rice", "satun-rice") in brought
     solution = as_dict(solve(instance))
@@ -165,3 +174,17 @@ def test_bound_and_answer_against_an_independent_reference(n: int, seed: int, tr
     tolerance = 1e-6 * max(1.0, reference["objective"])
     assert solution["upper_bound"] >= reference["objective"] - tolerance
     assert solution["objective"] >= 0.99 * reference["objective"] - tolerance
+    # the hub relaxation (what a large market reports when pricing leaves arcs out) holds too
+    market = build_market(instance)
+    for exact in (True, False):
+        hub = hub_bound(market, exact_gains=exact)
+        assert hub >= max(reference["objective"], solution["objective"]) - tolerance
+    # the aggregated Lagrangian bound (aggregate.py) holds at any prices: at the working LP's
+    # duals, and at the working LP's duals with no arc priced (zero prices)
+    clock = Clock(10.0, None)
+    model = build_model(market, clock)
+    lp = relax(model, clock)
+    for duals in (lp.duals, Duals.zero(model)):
+        agg = aggregate_bound(model, duals)
+        assert agg is not None
+        assert agg.bound * market.scale >= max(reference["objective"], solution["objective"]) - tolerance

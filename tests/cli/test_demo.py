@@ -49,9 +49,17 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
     try:
         server.wait_healthy(timeout=60)
         headers = {"Authorization": f"Bearer {keys['admin']}"}
-        proposals = httpx.get(
-            f"{server.url}/v1/proposals", params={"status": "completed", "limit": 200}, headers=headers
-        ).json()["data"]
+        proposals: list[dict[str, object]] = []
+        cursor = None
+        while True:  # every page: the demo's answer may hold more than one page of proposals
+            params: dict[str, str | int] = {"status": "completed", "limit": 200}
+            if cursor:
+                params["cursor"] = cursor
+            page = httpx.get(f"{server.url}/v1/proposals", params=params, headers=headers).json()
+            proposals += page["data"]
+            cursor = page["next_cursor"]
+            if not cursor or len(proposals) > 10_000:
+                break
         assert len(proposals) == int(completed.group(1))
         communities = httpx.get(f"{server.url}/v1/communities", params={"region": "west"}, headers=headers)
         assert len(communities.json()["data"]) == 50  # the first page of 60

@@ -19,6 +19,7 @@ from typing import Literal
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from barter.domain import thaidate
 from barter.domain.errors import BarterError
 from barter.domain.units import UNIT_NAMES
 
@@ -27,10 +28,6 @@ LANGS: tuple[Lang, ...] = ("th", "en")
 DEFAULT_LANG: Lang = "th"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no summer time
-BUDDHIST_ERA_OFFSET = 543
-
-_MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @cache
@@ -76,8 +73,8 @@ def thai_date(value: date | datetime | None, *, time: bool = False) -> str:
     else:
         day, clock = value, ""
     if _current.get() == "th":
-        return f"{day.day} {_MONTHS_TH[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}{clock}"
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}{clock}"
+        return f"{thaidate.thai_short(day)}{clock}"
+    return f"{day.day} {thaidate.MONTHS_EN[day.month - 1]} {day.year}{clock}"
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -111,7 +108,7 @@ def pick(th: str | None, en: str | None) -> str:
 
 def slash_date(value: date) -> str:
     """A date as typed in the console's forms: d/m/yyyy, Buddhist era."""
-    return f"{value.day}/{value.month}/{value.year + BUDDHIST_ERA_OFFSET}"
+    return thaidate.slash(value)
 
 
 def parse_thai_date(text: str) -> date | None:
@@ -124,6 +121,4 @@ def parse_thai_date(text: str) -> date | None:
         d, m, y = (int(part) for part in text.split("/"))
     else:
         y, m, d = (int(part) for part in text.split("-"))
-    if y > 2400:
-        y -= BUDDHIST_ERA_OFFSET
-    return date(y, m, d)
+    return thaidate.from_parts(y, m, d)

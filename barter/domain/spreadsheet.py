@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from barter.domain import thaidate
 from barter.domain.thai_text import UNITS as THAI_UNITS
 from barter.domain.thai_text import CatalogueEntry
 from barter.domain.units import CONVERSIONS
@@ -216,13 +217,14 @@ def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        parsed = date.fromisoformat(text)
-        return parsed.replace(year=parsed.year - 543) if parsed.year > 2400 else parsed
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        return thaidate.from_parts(year, month, day)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if match:
         day, month, year = (int(g) for g in match.groups())
-        return date(year - 543 if year > 2400 else year, month, day)
+        return thaidate.from_parts(year, month, day)
     raise ValueError(text)
 
 

@@ -23,6 +23,7 @@ from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie, thai_digit_to_arabic_digit, thaiword_to_num
 
+from barter.domain import thaidate
 from barter.domain.model import Unit
 
 Kind = Literal["offer", "need"]
@@ -155,10 +156,8 @@ def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date
     year = int(year_text)
     if year < 100:  # "68" is 2568 BE; a two-digit year is always Buddhist era here
         year += 2500
-    if year > 2400:  # Buddhist era
-        year -= 543
     try:
-        return date(year, month, day)
+        return thaidate.from_parts(year, month, day)
     except ValueError:
         return None
 

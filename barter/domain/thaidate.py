@@ -6,6 +6,26 @@ from datetime import date
 
 BE_OFFSET = 543
 FIRST_BE_LOOKING_YEAR = 2400  # no Gregorian date barter handles is this late; a BE year is
+MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def thai_short(day: date) -> str:
+    """A date as Thai people write it, Buddhist era: 31 ม.ค. 2570."""
+    return f"{day.day} {MONTHS_TH[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def slash(day: date) -> str:
+    """d/m/yyyy in the Buddhist era, as typed in forms: 31/1/2570."""
+    return f"{day.day}/{day.month}/{day.year + BE_OFFSET}"
+
+
+def from_parts(year: int, month: int, day: int) -> date:
+    """A date typed as numbers, its year in either era (a year of 2400 or later is Buddhist era).
+
+    The year is converted before the date is built, so 29/2/2571 (29 Feb 2028) is read too,
+    which `date(2571, 2, 29)` would refuse. Raises ValueError for a day that does not exist."""
+    return date(year - BE_OFFSET if year >= FIRST_BE_LOOKING_YEAR else year, month, day)
 
 
 def from_era(value: date, calendar: str) -> tuple[date, str | None]:

@@ -96,16 +96,19 @@ def test_thai_windows_csv_with_semicolons_and_english_headers() -> None:
     assert drafts[1].errors[0].field == "available_from"  # a need takes no availability
 
 
+NEED_HEADERS: list[object] = [
+    "ประเภท (kind)",
+    "รหัสชุมชน (community_id)",
+    "สินค้า (item)",
+    "จำนวน (quantity)",
+    "หน่วย (unit)",
+    "ต้องการภายใน (needed_by)",
+]
+
+
 def test_date_cells_grams_and_blank_rows() -> None:
     rows: list[list[object]] = [
-        [
-            "ประเภท (kind)",
-            "รหัสชุมชน (community_id)",
-            "สินค้า (item)",
-            "จำนวน (quantity)",
-            "หน่วย (unit)",
-            "ต้องการภายใน (needed_by)",
-        ],
+        NEED_HEADERS,
         ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", datetime(2027, 1, 15)],
         [None, None, None, None, None, None],
         ["อยากได้", "x", "", -1, "", "32/13/2570"],
@@ -116,6 +119,24 @@ def test_date_cells_grams_and_blank_rows() -> None:
     assert good.needed_by == date(2027, 1, 15)
     assert bad.row == 4
     assert {e.field for e in bad.errors} == {"community_id", "item", "quantity", "needed_by"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2571-02-29", date(2028, 2, 29)),  # an ISO date typed with the BE year, on a leap day
+        ("29/2/2571", date(2028, 2, 29)),
+        ("2027-01-15", date(2027, 1, 15)),
+    ],
+)
+def test_typed_dates_in_either_era(cell: str, expected: date) -> None:
+    rows: list[list[object]] = [
+        NEED_HEADERS,
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", cell],
+    ]
+    (draft,) = read_sheet(_xlsx(rows), "xlsx", CATALOGUE)
+    assert draft.ok, draft.errors
+    assert draft.needed_by == expected
 
 
 @pytest.mark.parametrize(

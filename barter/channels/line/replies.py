@@ -7,13 +7,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
+from barter.domain import thaidate
 from barter.domain.proposals import UNIT_TH
 from barter.domain.thai_text import EXAMPLE_TH, Draft
 
 if TYPE_CHECKING:
     from barter.services.line import Receipt
 
-MONTHS_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 # Decline reasons offered as buttons: (code, Thai label, text recorded as the reason)
 DECLINE_REASONS: tuple[tuple[str, str, str], ...] = (
     ("far", "ไกลเกินไป", "ไกลเกินไป (too far)"),
@@ -26,7 +26,7 @@ DECLINE_REASONS: tuple[tuple[str, str, str], ...] = (
 
 def thai_date(day: date) -> str:
     """Buddhist-era date as Thai people write it: 31 ม.ค. 2570."""
-    return f"{day.day} {MONTHS_TH[day.month - 1]} {day.year + 543}"
+    return thaidate.thai_short(day)
 
 
 def amount(quantity: float) -> str:

@@ -44,8 +44,7 @@ distance limits forgotten (barter/matching/relaxation.py); up to 1,500 communiti
 LP's duals priced by community pairs with the cycle limit kept (barter/matching/aggregate.py), which
 stays loose until pricing converges. The hub relaxation is the one that binds on
 the large markets; what it forgets (above all the cycle-length limit) costs 20-60% on small markets
-solved whole, so it is probably most of the gap left on large ones. The
-machine was shared with other work during the run: times are inflated."""
+solved whole, so it is probably most of the gap left on large ones."""
 
 
 @dataclass
@@ -297,11 +296,26 @@ def targets(kep: list[Row], trademax: list[Row], synthetic: list[Row]) -> list[t
     out.append(
         (f"kep_solver files ({len(peer_rows)}): no slower than kep-solver", not slower, "; ".join(slower))
     )
-    others = [r for r in kep if r.peer_seconds is None and not r.name.startswith("generated")]
+    # the UK NHS 2022 pools (1,000 pairs and more) have their own target: issue 11 asks to keep
+    # the 1,000 + 100 pool's proved optimum in under 10 s (9.9 s at d666c1a)
+    uk = [r for r in kep if r.name.startswith("uk2022/")]
+    others = [r for r in kep if r.peer_seconds is None and not r.name.startswith("generated") and r not in uk]
     slow = [f"{r.name} {r.seconds:.2f}s" for r in others if r.seconds > 2.0]
     worst = max((r.seconds for r in others), default=0.0)
     out.append(
         (f"other kep rows ({len(others)}): <= 2 s each (slowest {worst:.2f} s)", not slow, "; ".join(slow))
+    )
+    missed = [
+        f"{r.name} {_num(r.objective)} {r.status} {r.seconds:.2f}s"
+        for r in uk
+        if r.objective != r.expected or r.status != "optimal" or r.seconds > 10.0
+    ]
+    out.append(
+        (
+            f"UK NHS 2022 pools ({len(uk)}): expected objective, optimal, <= 10 s each",
+            bool(uk) and not missed,
+            "; ".join(missed) or ", ".join(f"{r.name} {r.seconds:.2f} s" for r in uk),
+        )
     )
     for cycles_chains, expected in (("(L=3, K=0)", 431.0), ("(L=3, K=1)", 460.0)):
         row = next(
@@ -384,6 +398,7 @@ def main() -> None:
     if not SHARED.exists():
         raise SystemExit(f"benchmark data not found at {SHARED}")
     OUT.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
     peer = None if args.no_peer else peer_python()
     kep = kep_rows(args.quick, peer)
     trademax = trademax_rows(args.quick)
@@ -398,8 +413,15 @@ def main() -> None:
         return
     from bench.report import write_section
 
+    load = (
+        f"Load average (1 min, on {os.cpu_count()} cores) at the start {load_before:.1f} and at the end "
+        f"{os.getloadavg()[0]:.1f}: the solves themselves keep it near 1-2; above that, other work "
+        "shared the machine and the times are inflated."
+    )
     body = (
         NOTES
+        + "\n\n"
+        + load
         + "\n\n### Targets\n\n"
         + summary
         + "\n\n### kep\n\n"

@@ -102,6 +102,7 @@ HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
 HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
+CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
 
 
 class Clock:
@@ -592,10 +593,16 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         selection.chains = {
             k: list(range(len(model.layers.arcs[k - 1]))) for k in range(1, model.layers.depth + 1)
         }
-        if clock.remaining() <= 0:
-            # out of time already: a model deciding the chains' lots could not be solved in a
-            # moment, only built (11 s for 95,485 columns); the circulation alone is a plain LP
+        if selection.size() > ROUNDING_RATE * clock.remaining():
+            # too little time to build, let alone solve, a model deciding the chains' lots
+            # (11 s for 95,485 columns; 5,000 communities at a 5 s limit: 164,859 columns with
+            # 1.2 s left took 20 s); the circulation alone is a plain LP
             selection.chains = {}
+        if model.flow_arcs.size > CIRCULATION_RATE * clock.remaining():
+            # nor the circulation (5,000 communities, 104,382 flow arcs, 0.9 s left: 3.1 s to
+            # build and solve): the first answer stands, within the limit
+            clock.report(0.6, f"no time for a circulation over {model.flow_arcs.size} arcs")
+            return PrimalResult("none", 0.0, np.inf), None
         clock.report(0.6, f"primal model over {selection.size()} columns")
         result = solve_primal(model, selection, seed=seed, time_limit=0.7 * clock.left(), gap=1e-4)
         if result.status == "none" and selection.chains:

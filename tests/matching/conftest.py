@@ -61,3 +61,15 @@ def as_dict(document: Instance | Solution) -> dict[str, Any]:
 @pytest.fixture
 def market() -> dict[str, Any]:
     return three_regions()
+
+
+class SettableClock:
+    """A counting clock (each reading `step` s) that the test moves forward from progress."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        self.t += self.step
+        return self.t

@@ -16,7 +16,7 @@ from barter.matching.model import Solution
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.brute import best_objective
-from tests.matching.conftest import as_dict, as_instance, three_regions
+from tests.matching.conftest import SettableClock, as_dict, as_instance, three_regions
 from tests.matching.validator import problems
 
 
@@ -158,6 +158,40 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(step: float) -> No
         assert not [m for _, m in seen if m.startswith(("LP iteration", "primal model over"))]
         assert solution.exchanges
         assert all(len(e.transfers) == 2 for e in solution.exchanges)
+
+
+@pytest.mark.parametrize("left", [0.001, 10.0], ids=["moment-left", "time-left"])
+def test_a_circulation_is_built_only_when_there_is_time_for_it(left: float) -> None:
+    # a busy machine: no cycle enumerated in time, so the model is circulation flows; building
+    # it is not bounded by the solver's limit (5,000 communities at 5 s: 164,859 columns with 1.2
+    # s left took 20 s), so with a moment left the two-way trades held from the start answer
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
+    limit = 20.0
+    settings = msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    instance = msgspec.structs.replace(instance, settings=settings)
+    clock = SettableClock(1e-6)
+    seen: list[str] = []
+
+    def progress(_: float, message: str) -> None:
+        seen.append(message)
+        if message == "reading the market":
+            clock.t = 0.9 * limit  # past enumeration's share before the first model
+        elif message.startswith("LP bound"):
+            clock.t = max(clock.t, limit - left)
+
+    solution = solve(instance, progress=progress, now=clock)
+    assert any(m.endswith(" 0 cycles") for m in seen)  # the model is the circulation
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert solution.exchanges
+    skipped = [m for m in seen if m.startswith("no time for a circulation")]
+    built = [m for m in seen if m.startswith("primal model over")]
+    if left < 1.0:
+        assert skipped
+        assert not built
+        assert all(len(e.transfers) == 2 for e in solution.exchanges)
+    else:
+        assert built
+        assert not skipped
 
 
 def test_a_longer_limit_never_answers_less() -> None:

@@ -20,7 +20,7 @@ from barter.matching.pricing import price_whole
 from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
-from tests.matching.conftest import as_dict, as_instance
+from tests.matching.conftest import SettableClock, as_dict, as_instance
 from tests.matching.reference import reference_solution
 from tests.matching.validator import great_circle_km, problems
 
@@ -191,18 +191,6 @@ def test_bound_and_answer_against_an_independent_reference(n: int, seed: int, tr
         assert agg.bound * market.scale >= max(reference["objective"], solution["objective"]) - tolerance
 
 
-class _JumpingClock:
-    """A counting clock (each reading `step` s) that the test can move forward at once."""
-
-    def __init__(self, step: float) -> None:
-        self.step = step
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        self.t += self.step
-        return self.t
-
-
 def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each pricing round's LP is over a subset of the market's arcs under the run's rules, so it
     can never exceed the whole-market bound reported. Rounds that start after cycle enumeration's
@@ -221,7 +209,7 @@ def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest
         return lp
 
     monkeypatch.setattr(engine_module, "relax", recording)
-    clock = _JumpingClock(1e-4)
+    clock = SettableClock(1e-4)
 
     def progress(_: float, message: str) -> None:
         if "candidate arcs" in message:

@@ -411,17 +411,12 @@ def main() -> None:
     print(summary)
     if args.quick:
         return
-    from bench.report import write_section
+    from bench.report import load_note, write_section
 
-    load = (
-        f"Load average (1 min, on {os.cpu_count()} cores) at the start {load_before:.1f} and at the end "
-        f"{os.getloadavg()[0]:.1f}: the solves themselves keep it near 1-2; above that, other work "
-        "shared the machine and the times are inflated."
-    )
     body = (
         NOTES
         + "\n\n"
-        + load
+        + load_note(load_before)
         + "\n\n### Targets\n\n"
         + summary
         + "\n\n### kep\n\n"

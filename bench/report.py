@@ -47,6 +47,16 @@ def commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
+def load_note(before: float) -> str:
+    """The machine's load at a benchmark's start (`before`, from os.getloadavg) and now, said so
+    that a reader can tell a quiet run from a shared one."""
+    return (
+        f"Load average (1 min, on {os.cpu_count()} cores) at the start {before:.1f} and at the end "
+        f"{os.getloadavg()[0]:.1f}: a solve keeps it near 1-2; above that, other work shared the "
+        "machine and the times are inflated."
+    )
+
+
 def write_section(name: str, title: str, command: str, body: str) -> None:
     """Replace (or append) section `name` of docs/benchmarks.md."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

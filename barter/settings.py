@@ -51,6 +51,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_base: str = "https://api.line.me"
+    # How long LINE webhook events, sent answers and finished receipt conversations are kept;
+    # an event older than this (by its LINE timestamp) is ignored as a replay, since its id may
+    # no longer be on record. LINE redelivers within hours, so a month is ample.
+    line_history_days: int = 30
     # ThaiBulkSMS (API v2) for SMS notices; without key, secret and sender, SMS is off.
     sms_api_key: str | None = None
     sms_api_secret: str | None = None
@@ -195,6 +199,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         line_channel_secret=_text(env, "BARTER_LINE_CHANNEL_SECRET"),
         line_channel_access_token=_text(env, "BARTER_LINE_CHANNEL_ACCESS_TOKEN"),
         line_api_base=_base_url(env, "BARTER_LINE_API_BASE", "https://api.line.me"),
+        line_history_days=_int(env, "BARTER_LINE_HISTORY_DAYS", 30, 1, 3650),
         sms_api_key=_text(env, "BARTER_SMS_API_KEY"),
         sms_api_secret=_text(env, "BARTER_SMS_API_SECRET"),
         sms_sender=_text(env, "BARTER_SMS_SENDER"),

@@ -65,6 +65,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("BARTER_HOLD_HOURS", "-1"),
         ("BARTER_ALLOW_PRIVATE_WEBHOOKS", "maybe"),
         ("BARTER_LINE_API_BASE", "api.line.me"),
+        ("BARTER_LINE_HISTORY_DAYS", "0"),
         ("BARTER_SMS_API_BASE", "ftp://x"),
     ],
 )

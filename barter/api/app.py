@@ -53,7 +53,7 @@ from barter.channels.line.webhook import line_webhook
 from barter.channels.notices import notices_from_settings
 from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
-from barter.services import ratelimit
+from barter.services import line, ratelimit
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -78,6 +78,8 @@ async def _sweep_expired_holds(app: Litestar) -> None:
             await sweep_expired(app.state.pool, app.state.clock)
             async with app.state.pool.acquire() as conn:
                 await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)
+                history = timedelta(days=app.state.settings.line_history_days)
+                await line.prune(conn, app.state.clock.now(), history)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("the hold expiry sweep failed; it runs again shortly")
         await asyncio.sleep(EXPIRY_SWEEP_S)

@@ -32,6 +32,7 @@ from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
 from barter.storage.repos import line as repo
+from barter.storage.repos import line_replies as replies_repo
 
 CODE_TTL = timedelta(hours=48)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -204,9 +205,31 @@ async def link_for(conn: asyncpg.Connection, chat_id: str) -> Link | None:
     return None if row is None else _link(row)
 
 
-async def first_time(conn: asyncpg.Connection, event_id: str, event_type: str, chat_id: str | None) -> bool:
-    """Record a webhook event; False when it was handled before (LINE redelivers)."""
-    return await repo.claim_event(conn, event_id, event_type, chat_id)
+async def first_time(
+    conn: asyncpg.Connection,
+    event_id: str,
+    event_type: str,
+    chat_id: str | None,
+    *,
+    sent_at: datetime,
+    now: datetime,
+    history: timedelta,
+) -> bool:
+    """Record a webhook event; False when it was handled before (LINE redelivers), or when it is
+    older than the history kept (`prune` forgets ids after that, so it could not be told apart)."""
+    if sent_at < now - history:
+        return False
+    return await repo.claim_event(conn, event_id, event_type, chat_id, now)
+
+
+PRUNE_BATCH = 5_000  # rows of each table one sweep deletes at most (the rest wait for the next)
+
+
+async def prune(conn: asyncpg.Connection, now: datetime, history: timedelta) -> int:
+    """Forget webhook events, sent answers and finished receipt conversations older than the
+    history (the sweeper calls this). Returns the rows deleted."""
+    before = now - history
+    return await repo.prune(conn, before, PRUNE_BATCH) + await replies_repo.prune(conn, before, PRUNE_BATCH)
 
 
 RedeemResult = Literal["linked", "already_linked", "bad_code"]

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
@@ -45,7 +46,7 @@ async def test_an_answer_committed_before_a_crash_is_sent_by_the_next_relay(
             "message": {"type": "text", "id": "1", "text": "มีปลาเค็ม 200 กิโล", "quoteToken": "q"},
             "webhookEventId": "01CRASHTESTEVENT000000000001",
             "deliveryContext": {"isRedelivery": False},
-            "timestamp": 1764720000000,
+            "timestamp": int(time.time() * 1000),
             "source": {"type": "group", "groupId": "Cgroup-pakbara", "userId": "Ufisher1"},
             "replyToken": "reply-token-of-the-crash",
             "mode": "active",

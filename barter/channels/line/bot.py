@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import asyncpg
@@ -30,6 +31,7 @@ class Context:
     secret: str  # the server secret: link codes are looked up by their keyed hash
     catalogue: Sequence[CatalogueEntry]
     clock: Clock
+    history: timedelta  # events older than this are ignored as replays (Settings.line_history_days)
 
 
 async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[TextMessage]:
@@ -38,7 +40,16 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
     chat_id = None if source is None else source.chat_id
     if event.mode != "active" or source is None or chat_id is None:
         return []
-    if not await service.first_time(conn, event.webhook_event_id, event.type, chat_id):
+    sent_at = datetime.fromtimestamp(event.timestamp / 1000, UTC)
+    if not await service.first_time(
+        conn,
+        event.webhook_event_id,
+        event.type,
+        chat_id,
+        sent_at=sent_at,
+        now=ctx.clock.now(),
+        history=ctx.history,
+    ):
         return []
     if event.type in ("follow", "join"):
         link = await service.link_for(conn, chat_id)

@@ -11,6 +11,7 @@ token while valid, else a push).
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any, cast
 
 import asyncpg
@@ -46,7 +47,12 @@ async def line_webhook(request: Request[Any, Any, Any], state: State) -> Respons
         callback = events.parse(body)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise MalformedRequest(f"Not a LINE webhook body: {exc}") from None
-    ctx = bot.Context(secret=settings.secret, catalogue=load_catalogue(), clock=state.clock)
+    ctx = bot.Context(
+        secret=settings.secret,
+        catalogue=load_catalogue(),
+        clock=state.clock,
+        history=timedelta(days=settings.line_history_days),
+    )
     pool: asyncpg.Pool = state.pool
     for event in callback.events:
         async with pool.acquire() as proxy:

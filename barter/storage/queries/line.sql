@@ -64,7 +64,8 @@ WITH l AS (
 SELECT @@line_link_columns@@ FROM l JOIN communities co ON co.id = l.community_id JOIN provinces pr ON pr.code = co.province_code;
 
 -- name: claim_line_event
-INSERT INTO line_events (webhook_event_id, type, chat_id) VALUES ($1, $2, $3)
+-- ($4 the service's now)
+INSERT INTO line_events (webhook_event_id, type, chat_id, received_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (webhook_event_id) DO NOTHING
 RETURNING webhook_event_id;
 
@@ -105,3 +106,13 @@ FOR UPDATE;
 
 -- name: update_receipt_prompt
 UPDATE line_receipt_prompts SET answers = $2, state = $3, updated_at = $4 WHERE id = $1;
+
+-- Forgetting what is no longer needed, a batch at a time ($1 before, $2 the most rows). Events
+-- older than the history are refused as replays, so their ids need not be kept.
+-- name: prune_line_events
+DELETE FROM line_events WHERE webhook_event_id IN (
+    SELECT webhook_event_id FROM line_events WHERE received_at < $1 LIMIT $2);
+
+-- name: prune_receipt_prompts
+DELETE FROM line_receipt_prompts WHERE id IN (
+    SELECT id FROM line_receipt_prompts WHERE state IN ('done', 'cancelled') AND updated_at < $1 LIMIT $2);

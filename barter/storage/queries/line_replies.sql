@@ -25,3 +25,8 @@ SET attempts = $2, state = $3, sent_as = $5, last_status = $6, last_error = $7,
     next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4) ELSE next_attempt_at END,
     finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
 WHERE id = $1;
+
+-- name: prune_line_replies
+-- ($1 before, $2 the most rows) Answers sent or given up on, a batch at a time.
+DELETE FROM line_replies WHERE id IN (
+    SELECT id FROM line_replies WHERE state IN ('sent', 'failed') AND finished_at < $1 LIMIT $2);

@@ -76,10 +76,22 @@ async def revoke_link(conn: asyncpg.Connection, link_id: int, revoked_by: int) -
     return row
 
 
-async def claim_event(conn: asyncpg.Connection, event_id: str, event_type: str, chat_id: str | None) -> bool:
+async def claim_event(
+    conn: asyncpg.Connection, event_id: str, event_type: str, chat_id: str | None, now: datetime
+) -> bool:
     """True the first time an event id is seen (in this transaction's view); False for a replay."""
-    claimed = await conn.fetchval(query("claim_line_event"), event_id, event_type, chat_id)
+    claimed = await conn.fetchval(query("claim_line_event"), event_id, event_type, chat_id, now)
     return claimed is not None
+
+
+async def prune(conn: asyncpg.Connection, before: datetime, limit: int) -> int:
+    """Forget events received, and receipt conversations finished, before `before` (at most
+    `limit` rows of each). Returns the rows deleted."""
+    deleted = 0
+    for name in ("prune_line_events", "prune_receipt_prompts"):
+        status = await conn.execute(query(name), before, limit)
+        deleted += int(status.split()[-1])
+    return deleted
 
 
 async def insert_draft(conn: asyncpg.Connection, link_id: int, message: str, drafts: Any) -> int:

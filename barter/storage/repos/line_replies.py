@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -24,6 +25,12 @@ async def insert(
         query("insert_line_reply"), event_id, chat_id, reply_token, messages, ttl_s
     )
     return reply_id
+
+
+async def prune(conn: asyncpg.Connection, before: datetime, limit: int) -> int:
+    """Forget answers sent or given up on before `before` (at most `limit`); returns how many."""
+    status = await conn.execute(query("prune_line_replies"), before, limit)
+    return int(status.split()[-1])
 
 
 async def claim(conn: asyncpg.Connection, ids: Sequence[int] | None, limit: int) -> list[asyncpg.Record]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,11 @@ def app(settings: Settings, clock: ManualClock) -> Litestar:
     return create_app(settings, clock=clock, relay=False)
 
 
+def now_ms() -> int:
+    """An event's LINE timestamp: now (events older than the history kept are ignored)."""
+    return int(time.time() * 1000)
+
+
 def event_id() -> str:
     return f"01TESTEVENT{next(_ids):015d}"
 
@@ -94,7 +100,7 @@ def message(text: str, chat: str = "Cgroup-pakbara", user: str = "Ufisher1", **e
         "message": {"type": "text", "id": str(next(_ids)), "text": text, "quoteToken": "q"},
         "webhookEventId": extra.get("event_id") or event_id(),
         "deliveryContext": {"isRedelivery": False},
-        "timestamp": 1764720000000,
+        "timestamp": now_ms(),
         "source": source(chat, user),
         "replyToken": f"reply-{next(_ids)}",
         "mode": "active",
@@ -107,7 +113,7 @@ def postback(data: str, chat: str = "Cgroup-pakbara", user: str = "Ufisher1") ->
         "postback": {"data": data},
         "webhookEventId": event_id(),
         "deliveryContext": {"isRedelivery": False},
-        "timestamp": 1764720000000,
+        "timestamp": now_ms(),
         "source": source(chat, user),
         "replyToken": f"reply-{next(_ids)}",
         "mode": "active",

@@ -10,7 +10,9 @@ cycles) is an arc carrying any value, with balance kept per community by rows.
 
 Rows: every offer (value given <= its quantity's value), every need (quantity received <= its
 quantity), chain rows per (community, position) (value given at k+1 <= kappa * value received
-at k), and for unlimited cycles two balance rows per community.
+at k), and for unlimited cycles two balance rows per community. With own terms (terms.py) the
+chain and balance rows weigh each arc as its community sees it (gamma given, rho received), and
+cycles and chains touching such listings get rays of their own (families_for).
 
 Tail rows make the bound honest about min lots without ignoring them altogether. A transfer
 below an offer's lot is allowed only when it takes all that remains of the offer, so each offer
@@ -22,20 +24,24 @@ all the offer gives (true when the offer is used up; with no tail, trivially). N
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from barter.matching import graph
 from barter.matching.graph import ChainLayers
 from barter.matching.market import Market
+from barter.matching.terms import hop_skews, skew_groups, skewed_rays
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-FamilyKey = tuple[str, int]  # ("cycle" | "chain", number of hops)
+# ("cycle" | "chain", number of hops); families with own terms: ("cycle" | "chain", -1, -2, ...)
+FamilyKey = tuple[str, int]
 
 
 @dataclass(slots=True)
@@ -166,21 +172,36 @@ def reachable(caps: FloatArray, kind: str, tolerance: float) -> FloatArray:
 
 
 def make_family(
-    market: Market, kind: str, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
+    market: Market,
+    kind: str,
+    length: int,
+    arcs: IntArray,
+    rays: FloatArray,
+    tolerance: float,
+    skew: FloatArray | None = None,
 ) -> Family:
+    """The family of `arcs` (n, L) with value patterns `rays`. `skew` (L,): the skews every
+    row shares (terms.py; None: all 1, the shared rays)."""
     m = market
     caps = m.arc_cap[arcs]
     fixed: BoolArray = np.asarray(m.arc_fixed[arcs].all(axis=1), dtype=np.bool_)
     if fixed.any() and length > 1:
-        # an all-or-nothing cycle or chain must already be balanced
+        # an all-or-nothing cycle or chain must already be balanced (by its own terms)
         received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1
+        if skew is not None:
+            received = received * np.roll(skew, 1)[None, :]
         ok = np.abs(received - caps) <= tolerance * caps + 1e-9
         if kind == "chain":
             ok[:, 0] = True  # the gift's giver receives nothing
         keep = ~fixed | ok.all(axis=1)
         arcs, caps, fixed = arcs[keep], caps[keep], fixed[keep]
     istar = np.argmin(caps, axis=1) if len(arcs) else np.zeros(0, dtype=np.int64)
-    top = np.where(fixed[:, None], caps, reachable(caps, kind, tolerance)) if len(arcs) else caps
+    if skew is None and len(arcs):
+        top = np.where(fixed[:, None], caps, reachable(caps, kind, tolerance))
+    else:
+        # own terms: only the capacities themselves (a hop marked short can only carry tails;
+        # marking fewer hops short only loosens the tail rows, so the LP stays a relaxation)
+        top = caps
     short_offer = top < offer_tail(m)[m.arc_offer[arcs]] * (1 - 1e-9)
     short_need = top / m.arc_val[arcs] < need_tail(m)[m.arc_need[arcs]] * (1 - 1e-9)
     return Family(
@@ -193,6 +214,38 @@ def make_family(
         short_offer=short_offer,
         short_need=short_need,
     )
+
+
+def families_for(
+    market: Market,
+    kind: str,
+    length: int,
+    arcs: IntArray,
+    tolerance: float,
+    taken: Mapping[FamilyKey, Family],
+) -> dict[FamilyKey, Family]:
+    """The families of the cycles (or chains) `arcs` of one length: those whose every skew is 1
+    share the rays of their length, key (kind, length); the others, touching listings with own
+    terms, go by their skews into small families with rays of their own (terms.skewed_rays),
+    keys (kind, -1), (kind, -2), ... not in `taken`. Rows no flow can balance are left out."""
+    m = market
+    base = graph.balance_rays(length, tolerance) if kind == "cycle" else graph.chain_rays(length, tolerance)
+    if not m.terms or len(arcs) == 0:
+        return {(kind, length): make_family(m, kind, length, arcs, base, tolerance)}
+    sigma = hop_skews(m.arc_gamma, m.arc_rho, arcs, kind)
+    plain, groups = skew_groups(sigma)
+    out: dict[FamilyKey, Family] = {}
+    if len(plain):
+        out[(kind, length)] = make_family(m, kind, length, arcs[plain], base, tolerance)
+    ident = -1 - sum(1 for key in taken if key[0] == kind and key[1] < 0)
+    for rows in groups:
+        skew = sigma[rows[0]]
+        rays = skewed_rays(kind, skew, tolerance)
+        if len(rays) == 0:
+            continue
+        out[(kind, ident)] = make_family(m, kind, length, arcs[rows], rays, tolerance, skew)
+        ident -= 1
+    return out
 
 
 @dataclass(slots=True)
@@ -296,9 +349,9 @@ def chain_reduced(model: Model, k: int, g: FloatArray, duals: Duals) -> FloatArr
     if k == 1 and model.fixed_cost > 0:
         rc -= model.fixed_cost / m.arc_cap[arcs]
     if k >= 2:
-        rc -= duals.chain[k - 2][m.arc_from[arcs]]
+        rc -= m.arc_gamma[arcs] * duals.chain[k - 2][m.arc_from[arcs]]
     if k <= len(model.chain_rows):
-        rc += model.kappa * duals.chain[k - 1][m.arc_to[arcs]]
+        rc += model.kappa * m.arc_rho[arcs] * duals.chain[k - 1][m.arc_to[arcs]]
     return rc
 
 
@@ -315,11 +368,12 @@ def flow_reduced(model: Model, g: FloatArray, duals: Duals, tolerance: float) ->
     m = model.market
     arcs = model.flow_arcs
     to, frm = m.arc_to[arcs], m.arc_from[arcs]
+    rho, gamma = m.arc_rho[arcs], m.arc_gamma[arcs]
     return (
         g[arcs]
         - tail_price(model, duals, arcs, model.arc_short_offer[arcs], model.arc_short_need[arcs])
-        - duals.balance_hi[to]
-        + (1 + tolerance) * duals.balance_hi[frm]
-        + duals.balance_lo[to]
-        - (1 - tolerance) * duals.balance_lo[frm]
+        - rho * duals.balance_hi[to]
+        + (1 + tolerance) * gamma * duals.balance_hi[frm]
+        + rho * duals.balance_lo[to]
+        - (1 - tolerance) * gamma * duals.balance_lo[frm]
     )

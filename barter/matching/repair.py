@@ -165,10 +165,11 @@ class _Rounding:
                 self.objective.SetCoefficient(var, gain)
                 self.chain_vars[(k, arc)] = var
                 # value given at position k+1 <= value received at position k
+                # (as each community sees it: own terms weigh given by gamma, received by rho)
                 if k >= 2:
-                    self._node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, 1.0)
+                    self._node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, float(m.arc_gamma[arc]))
                 if k < depth:
-                    self._node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -1.0)
+                    self._node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -float(m.arc_rho[arc]))
 
     def solve(self, left: float) -> bool:
         """Solve again (from the last basis); False when no answer came back."""

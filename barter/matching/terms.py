@@ -25,11 +25,12 @@ ratio but one sits on a bound (as for sigma = 1) and a central one (all s_k equa
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
 
-from barter.matching.model import Instance
+from barter.matching.model import Instance, Offer
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,15 +38,22 @@ IntArray = npt.NDArray[np.int64]
 EXACT = 1e-9  # relative: a cycle this close to balancing keeps its rays (more columns: still a relaxation)
 
 
+def own_offer_value(offer: Offer, values: Mapping[str, float]) -> float | None:
+    """An offer's own value of one unit: its own_value, or `ratio` units of the min_ratio item
+    at that item's reference value (`values`), the larger when both; None without terms."""
+    own = offer.own_value
+    if offer.min_ratio is not None and offer.min_ratio.item in values:
+        by_ratio = offer.min_ratio.ratio * values[offer.min_ratio.item]
+        own = by_ratio if own is None else max(own, by_ratio)
+    return own
+
+
 def offer_factors(instance: Instance, offer_val: FloatArray) -> FloatArray:
     """Per offer: its own value of one unit over its reference value (1 without terms)."""
     values = {it.id: it.value for it in instance.items}
     out = np.ones(len(instance.offers), dtype=np.float64)
     for i, o in enumerate(instance.offers):
-        own = o.own_value
-        if o.min_ratio is not None and o.min_ratio.item in values:
-            by_ratio = o.min_ratio.ratio * values[o.min_ratio.item]
-            own = by_ratio if own is None else max(own, by_ratio)
+        own = own_offer_value(o, values)
         if own is not None:
             out[i] = own / float(offer_val[i])
     return out

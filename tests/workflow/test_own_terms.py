@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from barter.storage.repos import communities as communities_repo
-from tests.workflow.conftest import B_KEY, BOTH_COORD, Cycle
+from tests.workflow.conftest import B_KEY, BOTH_COORD, Cycle, yasothon
 from tests.world import OWNER, World
 
 
@@ -13,22 +12,10 @@ async def test_a_2_kg_fish_for_20_kg_rice_term_reaches_the_proposal(world: World
     """Pak Bara asks at least 10 kg of sticky rice for each kg of its dried fish; a Yasothon rice
     group says a kilo of dried fish is worth 300 baht to it (catalogue: fish 260, sticky rice 30).
     The run's tolerance stays 0.1, and the exchange is proposed; each side's values are its own."""
-    yasothon = dict(
-        await communities_repo.insert(
-            world.db,
-            name_th="กลุ่มข้าวเหนียวยโสธร",
-            name_en="Yasothon sticky rice group",
-            kind="farming",
-            province_code="35",
-            lat=15.79,
-            lon=104.14,
-            subdistrict_code=None,
-            contact=None,
-        )
-    )
-    world.keys[B_KEY] = await world.new_key(role="community", community_id=yasothon["id"])
+    rice_farmers = await yasothon(world)
+    world.keys[B_KEY] = await world.new_key(role="community", community_id=rice_farmers["id"])
     world.keys[BOTH_COORD] = await world.new_key(role="coordinator", regions=["south", "northeast"])
-    a, b = world.a["id"], yasothon["id"]
+    a, b = world.a["id"], rice_farmers["id"]
     posts = [
         (
             OWNER,

@@ -258,7 +258,7 @@ def build_model(market: Market, clock: Clock, *, enumerate_until: float | None =
         by_len, expanded = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
         complete = complete and expanded
         for hops, arcs in sorted(by_len.items()):
-            families.update(families_for(m, "cycle", hops, arcs, tolerance, families))
+            families.update(families_for(m, "cycle", hops, arcs, tolerance))
         if not complete:
             # the cycles found still serve the answer; the bound relaxes the length limit
             flow_arcs = inner
@@ -285,7 +285,7 @@ def build_model(market: Market, clock: Clock, *, enumerate_until: float | None =
             for hops, arcs in sorted(
                 positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_LIMIT).items()
             ):
-                families.update(families_for(m, "chain", hops, arcs, tolerance, families))
+                families.update(families_for(m, "chain", hops, arcs, tolerance))
             layers = ChainLayers([])
     chain_rows = [unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
@@ -531,9 +531,9 @@ def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PA
         model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
     ]
     for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=limit).items()):
-        for key, fam in families_for(m, "chain", hops, arcs, tolerance, model.families).items():
+        for key, fam in families_for(m, "chain", hops, arcs, tolerance).items():
             model.families[key] = fam
-            every = list(range(len(fam.rays)))
+            every = list(range(fam.n_rays))
             for row in range(fam.n):
                 selection.cycles[(key, row)] = [0] if fam.fixed[row] else list(every)
     selection.chains = {}

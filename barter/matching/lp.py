@@ -397,9 +397,12 @@ class _RowShares:
             rows = np.nonzero(fam.fixed)[0]
             self.add_arcs(fam.arcs[rows], m.arc_cap[fam.arcs[rows]], rc[rows, 0])
         flexible = np.nonzero(~fam.fixed)[0]
-        for p in range(len(fam.rays)):
+        for p in range(fam.n_rays):
             if len(flexible):
-                amounts = np.broadcast_to(fam.rays[p], (len(flexible), fam.length))
+                if fam.rays.ndim == 3:
+                    amounts = fam.rays[flexible, p]
+                else:
+                    amounts = np.broadcast_to(fam.rays[p], (len(flexible), fam.length))
                 self.add_arcs(fam.arcs[flexible], amounts, rc[flexible, p])
 
     def total(self) -> float:

@@ -125,7 +125,7 @@ def solve_primal(
         entries: list[tuple[pywraplp.Variable, FloatArray]] = []
         for p in patterns:
             v = solver.NumVar(0.0, inf, "")
-            pattern = fam.rays[p]
+            pattern = fam.pattern(row, p)
             for hop, arc in enumerate(arcs):
                 use_arc(int(arc), v, float(pattern[hop]))
             score(v, float(pattern @ m.arc_gain[arcs]), float(pattern @ m.arc_pen[arcs]))

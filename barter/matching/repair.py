@@ -118,7 +118,7 @@ class _Rounding:
             arcs = fam.arcs[row]
             caps = m.arc_cap[arcs]
             lots = m.arc_lot[arcs]
-            rays = fam.rays if not fam.fixed[row] else caps[None, :]
+            rays = fam.row_rays(row) if not fam.fixed[row] else caps[None, :]
             fits = (lots[None, :] / rays).max(axis=1) <= (caps[None, :] / rays).min(axis=1) * (1 + 1e-9)
             if not np.any(fits):
                 continue  # no pattern meets every lot within the capacities
@@ -134,7 +134,7 @@ class _Rounding:
             else:
                 i = int(fam.istar[row])
                 for p in patterns:
-                    pattern = fam.rays[p]
+                    pattern = fam.pattern(row, p)
                     v = self.solver.NumVar(0.0, self.inf, "")
                     for hop, arc in enumerate(arcs):
                         self._use_arc(int(arc), v, float(pattern[hop]))

@@ -84,53 +84,49 @@ def hop_skews(arc_gamma: FloatArray, arc_rho: FloatArray, arcs: IntArray, kind: 
 
 def skewed_rays(kind: str, sigma: FloatArray, tolerance: float) -> FloatArray:
     """Value patterns (max 1) spanning every flow of one cycle (or chain) that balances by its
-    communities' own terms (module docstring); row 0 the central one. Empty (0, L) when no flow
-    balances."""
-    length = len(sigma)
+    communities' own terms (module docstring), each once, row 0 the central one. Empty (0, L)
+    when no flow balances."""
+    rays, ok = row_rays(kind, sigma[None, :], tolerance)
+    if not ok[0]:
+        return np.zeros((0, len(sigma)), dtype=np.float64)
+    central = tuple(np.round(rays[0, 0], 12).tolist())
+    rest = sorted({tuple(np.round(r, 12).tolist()) for r in rays[0, 1:]} - {central})
+    return np.array([rays[0, 0], *rest], dtype=np.float64)
+
+
+def row_rays(kind: str, sigma: FloatArray, tolerance: float) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """skewed_rays for many rows at once: (n, C, L) patterns and which rows can balance at all.
+    Every row gets the same number C of patterns: the central one first, then one per extreme
+    combination (a combination infeasible for a row repeats its central pattern)."""
+    n, length = sigma.shape
     lo, hi = 1.0 - tolerance, 1.0 + tolerance
-    rows: list[tuple[float, ...]] = []
-
-    def pattern(ratios: list[float]) -> tuple[float, ...]:
-        w = [1.0]
-        for k in range(length - 1):
-            w.append(w[k] * float(sigma[k]) / ratios[k])
-        top = max(w)
-        return tuple(x / top for x in w)
-
     if kind == "chain":
-        rows.append(pattern([1.0] * length))
+        combos = [np.ones(max(0, length - 1))]
         if tolerance > 0 and length > 1:
-            rows.extend(pattern(list(signs)) for signs in itertools.product((lo, hi), repeat=length - 1))
+            combos += [np.array(signs) for signs in itertools.product((lo, hi), repeat=length - 1)]
+        ok = np.ones(n, dtype=np.bool_)
+        ratios = [np.broadcast_to(c, (n, length - 1)) for c in combos]
     else:
-        total = float(np.prod(sigma))
-        central = total ** (1.0 / length) if total > 0 else 0.0
-        if not lo * (1 - EXACT) <= central <= hi * (1 + EXACT):
-            return np.zeros((0, length), dtype=np.float64)
-        rows.append(pattern([central] * length))
+        total = np.prod(sigma, axis=1)
+        central = np.where(total > 0, total, 0.0) ** (1.0 / length)
+        ok = (lo * (1 - EXACT) <= central) & (central <= hi * (1 + EXACT))
+        ratios = [np.repeat(central[:, None], length - 1, axis=1)]
         if tolerance > 0:
             for free in range(length):
                 for signs in itertools.product((lo, hi), repeat=length - 1):
-                    ratios = list(signs)
-                    last = total / float(np.prod(ratios))
-                    if not lo * (1 - EXACT) <= last <= hi * (1 + EXACT):
-                        continue
-                    ratios.insert(free, last)
-                    rows.append(pattern(ratios))
-    unique = sorted(
-        {tuple(round(x, 12) for x in r) for r in rows[1:]} - {tuple(round(x, 12) for x in rows[0])}
-    )
-    return np.array([rows[0], *unique], dtype=np.float64)
-
-
-def skew_groups(sigma: FloatArray) -> tuple[IntArray, list[IntArray]]:
-    """Rows whose every skew is 1 (the shared rays serve them), and the other rows grouped by
-    their skews (one set of rays per group)."""
-    plain = np.all(sigma == 1.0, axis=1)
-    rest = np.nonzero(~plain)[0]
-    groups: dict[tuple[float, ...], list[int]] = {}
-    for r in rest.tolist():
-        groups.setdefault(tuple(np.round(sigma[r], 12).tolist()), []).append(r)
-    return np.nonzero(plain)[0], [np.array(v, dtype=np.int64) for _, v in sorted(groups.items())]
+                    fixed = np.array(signs)
+                    last = total / float(np.prod(fixed))
+                    fits = (lo * (1 - EXACT) <= last) & (last <= hi * (1 + EXACT))
+                    full = np.insert(np.broadcast_to(fixed, (n, length - 1)), free, last, axis=1)
+                    # only the first L - 1 ratios shape the pattern; an infeasible one repeats the central
+                    ratios.append(np.where(fits[:, None], full[:, : length - 1], ratios[0]))
+    out = np.empty((n, len(ratios), length))
+    for c, r in enumerate(ratios):
+        w = np.ones((n, length))
+        for k in range(length - 1):
+            w[:, k + 1] = w[:, k] * sigma[:, k] / r[:, k]
+        out[:, c] = w / w.max(axis=1, keepdims=True)
+    return out, ok
 
 
 def community_factors(

@@ -17,12 +17,13 @@ from barter.matching import market as market_module
 from barter.matching.aggregate import aggregate_bound
 from barter.matching.columns import Duals
 from barter.matching.engine import Clock, build_model, relax, solve
+from barter.matching.exchanges import Draft, Finisher, chains_from_positions
 from barter.matching.graph import balance_rays, chain_rays
 from barter.matching.market import build_market
-from barter.matching.model import Instance, MinRatio
+from barter.matching.model import Instance, InstanceError, MinRatio, decode_instance
 from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
-from barter.matching.terms import skewed_rays
+from barter.matching.terms import row_rays, skewed_rays
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.conftest import as_dict, as_instance
 from tests.matching.reference import reference_solution
@@ -292,3 +293,98 @@ def test_every_working_lp_stays_under_the_whole_market_bound_with_own_terms(
     assert lps
     assert max(lps) <= solution.upper_bound + 1.0
     assert solution.objective > 0
+
+
+def donation_chain(*, fish_own: float | None) -> dict[str, Any]:
+    """Herbs donated by Nan to the Satun fishers, who pass dried fish on to Roi Et."""
+    fish: dict[str, Any] = {"id": "fish", "community": SATUN["id"], "item": "dried-fish", "quantity": 2}
+    if fish_own is not None:
+        fish["own_value"] = fish_own
+    return copy.deepcopy(
+        {
+            "format": "barter-instance/1",
+            "settings": {"max_cycle_length": 3, "max_chain_length": 3, "time_limit_s": 10.0},
+            "communities": [SATUN, ROI_ET, NAN],
+            "items": ITEMS,
+            "offers": [
+                fish,
+                {"id": "herb", "community": NAN["id"], "item": "herbs", "quantity": 50, "gift": True},
+            ],
+            "needs": [
+                {"id": "satun-herbs", "community": SATUN["id"], "item": "herbs", "quantity": 50},
+                {"id": "roi-et-fish", "community": ROI_ET["id"], "item": "dried-fish", "quantity": 10},
+            ],
+        }
+    )
+
+
+def test_a_chain_passes_on_by_the_middle_communitys_own_terms() -> None:
+    """The fishers in the middle of a donation chain pass on 2 kg of fish they value at 300 baht a
+    kilo: they must receive 540-660 baht of herbs for it (by the catalogue's 260: 468-572)."""
+    for own, worth in ((300.0, 600.0), (None, 520.0)):
+        solution = run(donation_chain(fish_own=own))
+        # (the rest of the donation goes to the fishers alone, a chain of one transfer)
+        (chain,) = [e for e in solution["exchanges"] if len(e["transfers"]) == 2]
+        assert chain["kind"] == "chain"
+        moved = {t["offer"]: t["quantity"] for t in chain["transfers"]}
+        assert moved["fish"] == pytest.approx(2.0)
+        assert 0.9 * worth - 1e-6 <= moved["herb"] * 100 <= 1.1 * worth + 1e-6
+
+
+def test_chain_flows_by_position_decompose_by_own_terms() -> None:
+    """Position flows that keep each community's own view (gamma given = rho received) come
+    apart into chains the finisher accepts; equal reference values would break the balance."""
+    market = build_market(as_instance(donation_chain(fish_own=300.0)))
+    gift = int(np.nonzero(market.arc_gift)[0][0])
+    fish = int(np.nonzero(~market.arc_gift)[0][0])
+    herbs = 6.0 * 100 / market.scale  # 600 baht of herbs: the fishers' own value of 2 kg
+    fish_value = 2.0 * 260 / market.scale
+    drafts = chains_from_positions(market, {(1, gift): herbs, (2, fish): fish_value})
+    assert len(drafts) == 1
+    assert drafts[0].values == pytest.approx([herbs, fish_value])
+    assert Finisher(market).take(drafts[0]) is not None
+    assert not Finisher(market).fits(Draft("chain", drafts[0].arcs, [herbs, herbs]), [6.0, 600 / 260])
+
+
+def test_no_cycle_limit_keeps_own_terms_and_a_true_bound() -> None:
+    """With no cycle limit the circulation answers without the arcs that carry own terms (it
+    balances reference value exactly); the first answer's two-way trade keeps both sides'
+    terms, and the bound (whose rows weigh every arc as its communities see it) stays above."""
+    data = fish_for_rice()
+    data["settings"]["max_cycle_length"] = 0
+    solution = run(data)
+    assert rice_per_fish(solution) >= 10.0
+    assert solution["upper_bound"] >= solution["objective"]
+
+
+def test_a_min_ratio_must_name_a_known_item() -> None:
+    data = fish_for_rice()
+    data["offers"][0]["min_ratio"]["item"] = "caviar"
+    with pytest.raises(InstanceError, match=r"\$\.offers\[0\]\.min_ratio\.item: unknown item 'caviar'"):
+        decode_instance(msgspec.json.encode(data))
+
+
+@given(
+    sigma=st.lists(st.floats(min_value=0.5, max_value=2.0), min_size=1, max_size=4),
+    tolerance=st.sampled_from([0.0, 0.1, 0.3]),
+)
+@settings(max_examples=60, deadline=None)
+def test_chain_rays_balance_every_middle_community(sigma: list[float], tolerance: float) -> None:
+    skew = np.array([*sigma[:-1], 1.0])  # the last receiver gives nothing
+    rays = skewed_rays("chain", skew, tolerance)
+    assert len(rays) == (2 ** (len(sigma) - 1) + 1 if tolerance > 0 and len(sigma) > 1 else 1)
+    for w in rays:
+        received, given = skew[:-1] * w[:-1], w[1:]
+        assert np.all(np.abs(received - given) <= tolerance * given + 1e-9)
+
+
+def test_rows_get_the_rays_they_would_get_alone() -> None:
+    rng = np.random.default_rng(5)
+    sigma = rng.uniform(0.8, 1.25, size=(50, 3))
+    rays, ok = row_rays("cycle", sigma, 0.1)
+    for r in range(50):
+        alone = skewed_rays("cycle", sigma[r], 0.1)
+        assert bool(ok[r]) == (len(alone) > 0)
+        if ok[r]:
+            mine = {tuple(np.round(x, 9)) for x in rays[r]}
+            assert mine == {tuple(np.round(x, 9)) for x in alone}

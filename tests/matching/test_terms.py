@@ -42,6 +42,25 @@ ROI_ET = {"id": "roi-et-farmers", "lat": 16.05, "lon": 103.65}
 NAN = {"id": "nan-herbalists", "lat": 18.78, "lon": 100.78}
 
 
+def market_of(
+    communities: list[dict[str, Any]],
+    offers: list[dict[str, Any]],
+    needs: list[dict[str, Any]],
+    chains: int = 0,
+) -> dict[str, Any]:
+    """An instance of these listings at the run's default tolerance (cycles of 3, 10 s)."""
+    return copy.deepcopy(
+        {
+            "format": "barter-instance/1",
+            "settings": {"max_cycle_length": 3, "max_chain_length": chains, "time_limit_s": 10.0},
+            "communities": communities,
+            "items": ITEMS,
+            "offers": offers,
+            "needs": needs,
+        }
+    )
+
+
 def fish_for_rice(*, ratio: float | None = 10.0, rice_own: float | None = 300.0) -> dict[str, Any]:
     """A fishing community giving 2 kg of dried fish for at least `ratio` kg of sticky rice per
     kg, and a rice community whose need for dried fish says what a kilo is worth to it (None:
@@ -53,21 +72,16 @@ def fish_for_rice(*, ratio: float | None = 10.0, rice_own: float | None = 300.0)
     wants_fish["quantity"] = 10
     if rice_own is not None:
         wants_fish["own_value"] = rice_own
-    return copy.deepcopy(
-        {
-            "format": "barter-instance/1",
-            "settings": {"max_cycle_length": 3, "max_chain_length": 0, "time_limit_s": 10.0},
-            "communities": [SATUN, ROI_ET],
-            "items": ITEMS,
-            "offers": [
-                fish,
-                {"id": "rice", "community": ROI_ET["id"], "item": "rice-sticky", "quantity": 500},
-            ],
-            "needs": [
-                {"id": "satun-rice", "community": SATUN["id"], "item": "rice-sticky", "quantity": 500},
-                wants_fish,
-            ],
-        }
+    return market_of(
+        [SATUN, ROI_ET],
+        [
+            fish,
+            {"id": "rice", "community": ROI_ET["id"], "item": "rice-sticky", "quantity": 500},
+        ],
+        [
+            {"id": "satun-rice", "community": SATUN["id"], "item": "rice-sticky", "quantity": 500},
+            wants_fish,
+        ],
     )
 
 
@@ -134,29 +148,24 @@ def three_way(*, nan_own: float | None) -> dict[str, Any]:
     }
     if nan_own is not None:
         rice_need["own_value"] = nan_own
-    return copy.deepcopy(
-        {
-            "format": "barter-instance/1",
-            "settings": {"max_cycle_length": 3, "max_chain_length": 0, "time_limit_s": 10.0},
-            "communities": [SATUN, ROI_ET, NAN],
-            "items": ITEMS,
-            "offers": [
-                {
-                    "id": "fish",
-                    "community": SATUN["id"],
-                    "item": "dried-fish",
-                    "quantity": 2,
-                    "own_value": 360.0,
-                },
-                {"id": "rice", "community": ROI_ET["id"], "item": "rice-sticky", "quantity": 500},
-                {"id": "herb", "community": NAN["id"], "item": "herbs", "quantity": 50},
-            ],
-            "needs": [
-                {"id": "satun-herbs", "community": SATUN["id"], "item": "herbs", "quantity": 50},
-                {"id": "roi-et-fish", "community": ROI_ET["id"], "item": "dried-fish", "quantity": 10},
-                rice_need,
-            ],
-        }
+    return market_of(
+        [SATUN, ROI_ET, NAN],
+        [
+            {
+                "id": "fish",
+                "community": SATUN["id"],
+                "item": "dried-fish",
+                "quantity": 2,
+                "own_value": 360.0,
+            },
+            {"id": "rice", "community": ROI_ET["id"], "item": "rice-sticky", "quantity": 500},
+            {"id": "herb", "community": NAN["id"], "item": "herbs", "quantity": 50},
+        ],
+        [
+            {"id": "satun-herbs", "community": SATUN["id"], "item": "herbs", "quantity": 50},
+            {"id": "roi-et-fish", "community": ROI_ET["id"], "item": "dried-fish", "quantity": 10},
+            rice_need,
+        ],
     )
 
 
@@ -300,21 +309,17 @@ def donation_chain(*, fish_own: float | None) -> dict[str, Any]:
     fish: dict[str, Any] = {"id": "fish", "community": SATUN["id"], "item": "dried-fish", "quantity": 2}
     if fish_own is not None:
         fish["own_value"] = fish_own
-    return copy.deepcopy(
-        {
-            "format": "barter-instance/1",
-            "settings": {"max_cycle_length": 3, "max_chain_length": 3, "time_limit_s": 10.0},
-            "communities": [SATUN, ROI_ET, NAN],
-            "items": ITEMS,
-            "offers": [
-                fish,
-                {"id": "herb", "community": NAN["id"], "item": "herbs", "quantity": 50, "gift": True},
-            ],
-            "needs": [
-                {"id": "satun-herbs", "community": SATUN["id"], "item": "herbs", "quantity": 50},
-                {"id": "roi-et-fish", "community": ROI_ET["id"], "item": "dried-fish", "quantity": 10},
-            ],
-        }
+    return market_of(
+        [SATUN, ROI_ET, NAN],
+        [
+            fish,
+            {"id": "herb", "community": NAN["id"], "item": "herbs", "quantity": 50, "gift": True},
+        ],
+        [
+            {"id": "satun-herbs", "community": SATUN["id"], "item": "herbs", "quantity": 50},
+            {"id": "roi-et-fish", "community": ROI_ET["id"], "item": "dried-fish", "quantity": 10},
+        ],
+        chains=3,
     )
 
 

@@ -22,6 +22,12 @@
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
 
+Own terms (terms.py): each community balances by its own values where its listings set them.
+Cycles and chains touching such listings get patterns of their own (columns.families_for), chain
+and balance rows weigh each arc as its communities see it, two-way trades and the final check use
+both sides' terms, and every bound widens by how far own values can move a balance (pricing.drift,
+aggregate.py, relaxation.py). Without own terms every factor is 1 and nothing changes.
+
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
 the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
 any thread.

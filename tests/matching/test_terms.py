@@ -25,8 +25,10 @@ from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.matching.terms import row_rays, skewed_rays
 from barter.reference import load_catalogue, load_provinces
+from tests.matching.brute import best_objective
 from tests.matching.conftest import as_dict, as_instance
 from tests.matching.reference import reference_solution
+from tests.matching.test_engine import markets
 from tests.matching.validator import problems
 
 # the catalogue's reference values (baht per kg)
@@ -393,3 +395,25 @@ def test_rows_get_the_rays_they_would_get_alone() -> None:
         if ok[r]:
             mine = {tuple(np.round(x, 9)) for x in rays[r]}
             assert mine == {tuple(np.round(x, 9)) for x in alone}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(terms=True))
+def test_every_answer_keeps_every_communitys_own_terms(data: dict[str, Any]) -> None:
+    out = run(data)  # the validator balances each community by its own terms
+    assert out["status"] in ("optimal", "feasible")
+    assert out["upper_bound"] >= out["objective"] - 1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(all_or_nothing=True, terms=True))
+def test_all_or_nothing_markets_with_own_terms_are_solved_to_optimality(data: dict[str, Any]) -> None:
+    """Against the brute force (every exchange the rules allow, each community balancing by its
+    own terms): the same optimum, and a bound never below it."""
+    if data["settings"]["max_cycle_length"] == 0:
+        data["settings"]["max_cycle_length"] = 5  # the brute force enumerates bounded cycles
+    out = run(data)
+    best = best_objective(data)
+    assert out["upper_bound"] >= best - 1e-6 * max(1.0, best)
+    assert abs(out["objective"] - best) <= 1e-6 * max(1.0, best), (out, best)
+    assert out["status"] == "optimal"

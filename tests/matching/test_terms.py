@@ -28,7 +28,7 @@ from barter.reference import load_catalogue, load_provinces
 from tests.matching.brute import best_objective
 from tests.matching.conftest import as_dict, as_instance
 from tests.matching.reference import reference_solution
-from tests.matching.test_engine import markets
+from tests.matching.test_engine import OWN_FACTORS, markets
 from tests.matching.validator import problems
 
 # the catalogue's reference values (baht per kg)
@@ -405,8 +405,57 @@ def test_every_answer_keeps_every_communitys_own_terms(data: dict[str, Any]) -> 
     assert out["upper_bound"] >= out["objective"] - 1e-9
 
 
+@st.composite
+def rings(draw: st.DrawFn) -> dict[str, Any]:
+    """2-4 communities in a ring (each offers what the next needs, whole lots), a chord or two
+    and maybe a donation, with own values on some listings near the reference values: own terms
+    often decide which exchanges balance."""
+    n = draw(st.integers(2, 4))
+    communities = [{"id": f"c{k}", "lat": 13.0 + k, "lon": 100.0 + k} for k in range(n)]
+    # values close enough that many rings balance, far enough that terms make and break them
+    values = [draw(st.sampled_from([20.0, 22.0, 25.0])) for _ in range(n)]
+    items = [{"id": f"i{k}", "category": f"k{k}", "value": v} for k, v in enumerate(values)]
+    pairs = [(k, (k + 1) % n) for k in range(n)]
+    pairs += draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2))
+    offers, needs = [], []
+    for j, (giver, receiver) in enumerate(pairs):
+        if giver == receiver:
+            continue
+        q = draw(st.sampled_from([2, 2, 2, 3]))
+        offer: dict[str, Any] = {"id": f"o{j}", "community": f"c{giver}", "item": f"i{giver}", "quantity": q}
+        offer["min_lot"] = q
+        need: dict[str, Any] = {
+            "id": f"n{j}",
+            "community": f"c{receiver}",
+            "item": f"i{giver}",
+            "quantity": q,
+        }
+        need["min_lot"] = q
+        if draw(st.booleans()):
+            offer["own_value"] = values[giver] * draw(st.sampled_from(OWN_FACTORS))
+        if draw(st.booleans()):
+            need["own_value"] = values[giver] * draw(st.sampled_from(OWN_FACTORS))
+        offers.append(offer)
+        needs.append(need)
+    if draw(st.integers(0, 3)) == 3:
+        offers[0] = {**offers[0], "gift": True}
+    return {
+        "format": "barter-instance/1",
+        "settings": {
+            "max_cycle_length": draw(st.sampled_from([n, 4])),
+            "max_chain_length": draw(st.sampled_from([0, 1, 2, 3])),
+            "balance_tolerance": draw(st.sampled_from([0.0, 0.1, 0.3])),
+            "time_limit_s": 10,
+        },
+        "communities": communities,
+        "items": items,
+        "offers": offers,
+        "needs": needs,
+    }
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(markets(all_or_nothing=True, terms=True))
+@given(st.one_of(rings(), markets(all_or_nothing=True, terms=True)))
 def test_all_or_nothing_markets_with_own_terms_are_solved_to_optimality(data: dict[str, Any]) -> None:
     """Against the brute force (every exchange the rules allow, each community balancing by its
     own terms): the same optimum, and a bound never below it."""

@@ -292,9 +292,22 @@ UNIT_EN = {"kg": "kg", "litre": "litres", "piece": "pieces", "pack": "packs"}
 
 
 @dataclass(frozen=True, slots=True)
+class OwnTerm:
+    """A community's own terms on one side of a transfer: its own value of one unit (baht), and,
+    for an offer set as a ratio, at least `ratio` units of another item per unit given."""
+
+    unit_value: float
+    ratio: float | None = None
+    ratio_item_th: str = ""
+    ratio_item_en: str = ""
+    ratio_unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Leg:
     """One transfer as the people in it would describe it: what, how much, its reference value,
-    the need it fills, the road distance and a transport estimate (baht)."""
+    the need it fills, the road distance and a transport estimate (baht); and the own terms the
+    giver (its offer) and the receiver (its need) balanced it by, if they set any."""
 
     giver: int
     receiver: int
@@ -306,6 +319,18 @@ class Leg:
     need_id: int | None = None
     distance_km: float = 0.0
     transport: float = 0.0
+    giver_term: OwnTerm | None = None
+    receiver_term: OwnTerm | None = None
+
+    @property
+    def giver_value(self) -> float:
+        """What the leg is worth to its giver: by its own terms, else the reference value."""
+        return self.value if self.giver_term is None else self.quantity * self.giver_term.unit_value
+
+    @property
+    def receiver_value(self) -> float:
+        """What the leg is worth to its receiver: by its own terms, else the reference value."""
+        return self.value if self.receiver_term is None else self.quantity * self.receiver_term.unit_value
 
 
 def _amount(quantity: float) -> str:
@@ -349,6 +374,18 @@ def explain(
         en.append(f"You give {give_en} and receive {get_en}.")
         th.append(f"คุณให้{give_th} และได้รับ{get_th}")
         given, received = sum(g.value for g in gives), sum(g.value for g in gets)
+        terms = _own_terms(gives, gets)
+        if terms:
+            # the exchange was balanced by the community's own terms: say them, and the balance
+            given, received = sum(g.giver_value for g in gives), sum(g.receiver_value for g in gets)
+            en.append(
+                f"By your own terms ({'; '.join(en_term for _, en_term in terms)}) you give about "
+                f"{_baht(given)} baht and receive about {_baht(received)} baht."
+            )
+            th.append(
+                f"ตามเงื่อนไขของคุณเอง ({'; '.join(th_term for th_term, _ in terms)}) "
+                f"คุณให้ประมาณ {_baht(given)} บาท และได้รับประมาณ {_baht(received)} บาท"
+            )
         difference = received - given
         if abs(difference) < 0.5:
             en.append("The values balance.")
@@ -391,6 +428,30 @@ def explain(
             "หากส่งแยกแต่ละเที่ยวด้วยรถที่ถูกที่สุด"
         )
     return " ".join(th), " ".join(en)
+
+
+def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str]]:
+    """(Thai, English) for each own term the community set on these legs, once each."""
+    out: list[tuple[str, str]] = []
+    for leg, term in [(g, g.giver_term) for g in gives] + [(g, g.receiver_term) for g in gets]:
+        if term is None:
+            continue
+        unit_th, unit_en = UNIT_TH.get(leg.unit, leg.unit), leg.unit
+        if term.ratio is not None:
+            ratio_th = UNIT_TH.get(term.ratio_unit, term.ratio_unit)
+            text = (
+                f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {_amount(term.ratio)} {ratio_th}",
+                f"at least {_amount(term.ratio)} {term.ratio_unit} of {term.ratio_item_en.lower()} "
+                f"for each {unit_en} of {leg.item_en.lower()}",
+            )
+        else:
+            text = (
+                f"{leg.item_th} {unit_th}ละ {_amount(term.unit_value)} บาท",
+                f"{leg.item_en.lower()} at {_amount(term.unit_value)} baht a {unit_en}",
+            )
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def display_names(name_th: str | None, name_en: str | None) -> tuple[str, str]:

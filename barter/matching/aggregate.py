@@ -36,6 +36,10 @@ a bound at any iteration. When the oracle finds nothing positive it is y . b, th
 at convergence: the whole-market LP optimum. The cycles attaining W name concrete arcs
 (the argmax offers and needs), which the engine can bring into the working set.
 
+Own terms (terms.py): rho (pricing.drift) covers the larger drift between hops they allow, and
+chain rows weigh an arc by at least its giver's least gamma and at most its receiver's largest
+rho, so every bound above still holds.
+
 Circulation models (no cycle limit, or flows relaxing an incomplete enumeration) and markets
 above DENSE_MAX communities are left to the other bounds (None).
 """
@@ -259,9 +263,16 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
                 return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
 
             kappa = model.kappa
-            chains = float((h_gift + kappa * chain(1)[None, :]).max())
+            # own terms: an arc u -> v weighs gamma >= gamma_lo[u] in u's row and rho <=
+            # rho_hi[v] in v's (prices >= 0), so these stay above every arc's reduced cost
+            gamma_lo, rho_hi = m.gamma_lo, m.rho_hi
+            chains = float((h_gift + kappa * rho_hi[None, :] * chain(1)[None, :]).max())
             for k in range(2, depth + 1):
-                rc = h - chain(k - 1)[:, None] + kappa * chain(k)[None, :]
+                rc = (
+                    h
+                    - gamma_lo[:, None] * chain(k - 1)[:, None]
+                    + kappa * rho_hi[None, :] * chain(k)[None, :]
+                )
                 chains = max(chains, float(rc.max()))
         if any(key[0] == "chain" for key in model.families):
             walk = np.where(h_gift > 0, rho * h_gift, h_gift).max(axis=0)
@@ -374,11 +385,12 @@ def _per_offer(
                 return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
 
             zero = np.zeros((n, n))
-            first = _through(b, tau, dist, zero + model.kappa * chain(1)[:, None], specials)
+            rho_hi = m.rho_hi  # own terms: see aggregate_bound
+            first = _through(b, tau, dist, zero + model.kappa * (rho_hi * chain(1))[:, None], specials)
             rate = np.where(~ordinary, np.maximum(rate, a_off + first[u, c]), rate)
             for k in range(2, depth + 1):
-                at_k = _through(b, tau, dist, zero + model.kappa * chain(k)[:, None], specials)
-                r = a_off + at_k[u, c] - chain(k - 1)[u]
+                at_k = _through(b, tau, dist, zero + model.kappa * (rho_hi * chain(k))[:, None], specials)
+                r = a_off + at_k[u, c] - m.offer_gamma * chain(k - 1)[u]
                 rate = np.where(ordinary, np.maximum(rate, r), rate)
         if any(key[0] == "chain" for key in model.families):
             rate = np.maximum(rate, walked)

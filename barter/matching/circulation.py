@@ -19,7 +19,7 @@ IntArray = npt.NDArray[np.int64]
 
 
 def unit_circulation_applies(market: Market, arcs: IntArray) -> bool:
-    if len(arcs) == 0 or not market.integral:
+    if len(arcs) == 0 or not market.integral or market.terms:
         return False
     caps = market.arc_cap[arcs]
     vals = market.arc_val[arcs]

@@ -10,7 +10,9 @@ cycles) is an arc carrying any value, with balance kept per community by rows.
 
 Rows: every offer (value given <= its quantity's value), every need (quantity received <= its
 quantity), chain rows per (community, position) (value given at k+1 <= kappa * value received
-at k), and for unlimited cycles two balance rows per community.
+at k), and for unlimited cycles two balance rows per community. With own terms (terms.py) the
+chain and balance rows weigh each arc as its community sees it (gamma given, rho received), and
+cycles and chains touching such listings get rays of their own (families_for).
 
 Tail rows make the bound honest about min lots without ignoring them altogether. A transfer
 below an offer's lot is allowed only when it takes all that remains of the offer, so each offer
@@ -27,15 +29,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from barter.matching import graph
 from barter.matching.graph import ChainLayers
 from barter.matching.market import Market
+from barter.matching.terms import hop_skews, row_rays
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-FamilyKey = tuple[str, int]  # ("cycle" | "chain", number of hops)
+# ("cycle" | "chain", number of hops); with own terms ("cycle" | "chain", -number of hops)
+FamilyKey = tuple[str, int]
 
 
 @dataclass(slots=True)
@@ -46,18 +51,33 @@ class Family:
     length: int
     arcs: IntArray  # (n, L)
     fixed: BoolArray  # (n,): all arcs all-or-nothing: one pattern, the capacities
-    rays: FloatArray  # (R, L) patterns of the flexible cycles
+    # (R, L) patterns of the flexible cycles, shared; or (n, R, L), each row its own (own terms)
+    rays: FloatArray
     istar: IntArray  # (n,): the hop with the smallest capacity (fixed-cost accounting)
     short_offer: BoolArray  # (n, L): the hop can only carry a tail of its offer
     short_need: BoolArray  # (n, L): the hop can only carry a tail of its need
     in_master: BoolArray = field(init=False)  # (n, R) flexible; column 0 also marks fixed ones
 
     def __post_init__(self) -> None:
-        self.in_master = np.zeros((len(self.arcs), len(self.rays)), dtype=np.bool_)
+        self.in_master = np.zeros((len(self.arcs), self.n_rays), dtype=np.bool_)
 
     @property
     def n(self) -> int:
         return len(self.arcs)
+
+    @property
+    def n_rays(self) -> int:
+        return int(self.rays.shape[-2])
+
+    def pattern(self, row: int, p: int) -> FloatArray:
+        """Pattern p of row `row`."""
+        out: FloatArray = self.rays[p] if self.rays.ndim == 2 else self.rays[row, p]
+        return out
+
+    def row_rays(self, row: int) -> FloatArray:
+        """(R, L): the patterns of one row."""
+        out: FloatArray = self.rays if self.rays.ndim == 2 else self.rays[row]
+        return out
 
 
 @dataclass(slots=True)
@@ -166,21 +186,39 @@ def reachable(caps: FloatArray, kind: str, tolerance: float) -> FloatArray:
 
 
 def make_family(
-    market: Market, kind: str, length: int, arcs: IntArray, rays: FloatArray, tolerance: float
+    market: Market,
+    kind: str,
+    length: int,
+    arcs: IntArray,
+    rays: FloatArray,
+    tolerance: float,
+    skew: FloatArray | None = None,
 ) -> Family:
+    """The family of `arcs` (n, L) with value patterns `rays` ((R, L) shared, or (n, R, L)).
+    `skew` ((n, L) or (L,)): the rows' skews (terms.py; None: all 1, the shared rays)."""
     m = market
     caps = m.arc_cap[arcs]
     fixed: BoolArray = np.asarray(m.arc_fixed[arcs].all(axis=1), dtype=np.bool_)
     if fixed.any() and length > 1:
-        # an all-or-nothing cycle or chain must already be balanced
+        # an all-or-nothing cycle or chain must already be balanced (by its own terms)
         received = np.roll(caps, 1, axis=1)  # the community giving hop k received hop k-1
+        if skew is not None:
+            received = received * np.roll(np.atleast_2d(skew), 1, axis=1)
         ok = np.abs(received - caps) <= tolerance * caps + 1e-9
         if kind == "chain":
             ok[:, 0] = True  # the gift's giver receives nothing
         keep = ~fixed | ok.all(axis=1)
         arcs, caps, fixed = arcs[keep], caps[keep], fixed[keep]
+        if rays.ndim == 3:
+            rays = rays[keep]
+            skew = None if skew is None or skew.ndim == 1 else skew[keep]
     istar = np.argmin(caps, axis=1) if len(arcs) else np.zeros(0, dtype=np.int64)
-    top = np.where(fixed[:, None], caps, reachable(caps, kind, tolerance)) if len(arcs) else caps
+    if skew is None and len(arcs):
+        top = np.where(fixed[:, None], caps, reachable(caps, kind, tolerance))
+    else:
+        # own terms: only the capacities themselves (a hop marked short can only carry tails;
+        # marking fewer hops short only loosens the tail rows, so the LP stays a relaxation)
+        top = caps
     short_offer = top < offer_tail(m)[m.arc_offer[arcs]] * (1 - 1e-9)
     short_need = top / m.arc_val[arcs] < need_tail(m)[m.arc_need[arcs]] * (1 - 1e-9)
     return Family(
@@ -193,6 +231,33 @@ def make_family(
         short_offer=short_offer,
         short_need=short_need,
     )
+
+
+def families_for(
+    market: Market, kind: str, length: int, arcs: IntArray, tolerance: float
+) -> dict[FamilyKey, Family]:
+    """The families of the cycles (or chains) `arcs` of one length: those whose every skew is 1
+    share the rays of their length, key (kind, length); the others, touching listings with own
+    terms, each have rays of their own (terms.row_rays), key (kind, -length). Rows no flow can
+    balance are left out."""
+    m = market
+    base = graph.balance_rays(length, tolerance) if kind == "cycle" else graph.chain_rays(length, tolerance)
+    if not m.terms or len(arcs) == 0:
+        return {(kind, length): make_family(m, kind, length, arcs, base, tolerance)}
+    sigma = hop_skews(m.arc_gamma, m.arc_rho, arcs, kind)
+    plain = np.all(sigma == 1.0, axis=1)
+    out: dict[FamilyKey, Family] = {}
+    if plain.any():
+        out[(kind, length)] = make_family(m, kind, length, arcs[plain], base, tolerance)
+    if not plain.all():
+        rays, ok = row_rays(kind, sigma[~plain], tolerance)
+        rows = np.nonzero(ok)[0]
+        if len(rows):
+            skew = sigma[~plain][rows]
+            out[(kind, -length)] = make_family(
+                m, kind, length, arcs[~plain][rows], rays[rows], tolerance, skew
+            )
+    return out
 
 
 @dataclass(slots=True)
@@ -254,15 +319,17 @@ def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tup
     caps = m.arc_cap[fam.arcs]
     ga = g[fam.arcs] - tail_price(model, duals, fam.arcs, fam.short_offer, fam.short_need)
     f = model.fixed_cost
-    rc = ga @ fam.rays.T  # (n, R)
+    own = fam.rays.ndim == 3  # own terms: every row its own rays
+    rc = np.einsum("nl,nrl->nr", ga, fam.rays) if own else ga @ fam.rays.T  # (n, R)
     cap_min = caps[np.arange(fam.n), fam.istar]
     if f > 0:
-        rc -= f * fam.rays.T[fam.istar] / cap_min[:, None]
+        at_istar = fam.rays[np.arange(fam.n), :, fam.istar] if own else fam.rays.T[fam.istar]
+        rc -= f * at_istar / cap_min[:, None]
     ub = np.full(rc.shape, np.inf)
-    chunk = max(1, 2_000_000 // max(1, fam.length * len(fam.rays)))
+    chunk = max(1, 2_000_000 // max(1, fam.length * fam.n_rays))
     for start in range(0, fam.n, chunk):
         stop = min(fam.n, start + chunk)
-        ratio = caps[start:stop, None, :] / fam.rays[None, :, :]
+        ratio = caps[start:stop, None, :] / (fam.rays[start:stop] if own else fam.rays[None, :, :])
         ub[start:stop] = ratio.min(axis=2)
     if fam.fixed.any():
         rows = np.nonzero(fam.fixed)[0]
@@ -282,7 +349,7 @@ def cycle_column(model: Model, fam: Family, row: int, p: int) -> tuple[FloatArra
     if fam.fixed[row]:
         pattern = caps.copy()
         return pattern, float(pattern @ obj_arc) - model.fixed_cost, 1.0
-    pattern = fam.rays[p].copy()
+    pattern = fam.pattern(row, p).copy()
     i = fam.istar[row]
     obj = float(pattern @ obj_arc) - model.fixed_cost * pattern[i] / caps[i]
     return pattern, obj, float((caps / pattern).min())
@@ -296,9 +363,9 @@ def chain_reduced(model: Model, k: int, g: FloatArray, duals: Duals) -> FloatArr
     if k == 1 and model.fixed_cost > 0:
         rc -= model.fixed_cost / m.arc_cap[arcs]
     if k >= 2:
-        rc -= duals.chain[k - 2][m.arc_from[arcs]]
+        rc -= m.arc_gamma[arcs] * duals.chain[k - 2][m.arc_from[arcs]]
     if k <= len(model.chain_rows):
-        rc += model.kappa * duals.chain[k - 1][m.arc_to[arcs]]
+        rc += model.kappa * m.arc_rho[arcs] * duals.chain[k - 1][m.arc_to[arcs]]
     return rc
 
 
@@ -315,11 +382,12 @@ def flow_reduced(model: Model, g: FloatArray, duals: Duals, tolerance: float) ->
     m = model.market
     arcs = model.flow_arcs
     to, frm = m.arc_to[arcs], m.arc_from[arcs]
+    rho, gamma = m.arc_rho[arcs], m.arc_gamma[arcs]
     return (
         g[arcs]
         - tail_price(model, duals, arcs, model.arc_short_offer[arcs], model.arc_short_need[arcs])
-        - duals.balance_hi[to]
-        + (1 + tolerance) * duals.balance_hi[frm]
-        + duals.balance_lo[to]
-        - (1 - tolerance) * duals.balance_lo[frm]
+        - rho * duals.balance_hi[to]
+        + (1 + tolerance) * gamma * duals.balance_hi[frm]
+        + rho * duals.balance_lo[to]
+        - (1 - tolerance) * gamma * duals.balance_lo[frm]
     )

@@ -22,6 +22,12 @@
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
 5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
 
+Own terms (terms.py): each community balances by its own values where its listings set them.
+Cycles and chains touching such listings get patterns of their own (columns.families_for), chain
+and balance rows weigh each arc as its communities see it, two-way trades and the final check use
+both sides' terms, and every bound widens by how far own values can move a balance (pricing.drift,
+aggregate.py, relaxation.py). Without own terms every factor is 1 and nothing changes.
+
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
 the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
 any thread.
@@ -45,7 +51,7 @@ from barter.matching.columns import (
     arc_reduced,
     chain_reduced,
     cycle_reduced,
-    make_family,
+    families_for,
     need_tail,
     need_tail_share,
     offer_tail,
@@ -54,9 +60,7 @@ from barter.matching.columns import (
 from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
     ChainLayers,
-    balance_rays,
     chain_layers,
-    chain_rays,
     community_cycles,
     count_chains,
     expand_cycles,
@@ -260,9 +264,7 @@ def build_model(market: Market, clock: Clock, *, enumerate_until: float | None =
         by_len, expanded = expand_cycles(found, parallel, n, limit=CYCLE_LIMIT)
         complete = complete and expanded
         for hops, arcs in sorted(by_len.items()):
-            families[("cycle", hops)] = make_family(
-                m, "cycle", hops, arcs, balance_rays(hops, tolerance), tolerance
-            )
+            families.update(families_for(m, "cycle", hops, arcs, tolerance))
         if not complete:
             # the cycles found still serve the answer; the bound relaxes the length limit
             flow_arcs = inner
@@ -289,9 +291,7 @@ def build_model(market: Market, clock: Clock, *, enumerate_until: float | None =
             for hops, arcs in sorted(
                 positioned_chains(allowed, m.arc_from, m.arc_to, limit=CHAIN_LIMIT).items()
             ):
-                families[("chain", hops)] = make_family(
-                    m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance
-                )
+                families.update(families_for(m, "chain", hops, arcs, tolerance))
             layers = ChainLayers([])
     chain_rows = [unique(m.arc_from[layers.arcs[k]]) for k in range(1, layers.depth)]
 
@@ -329,11 +329,11 @@ def build_model(market: Market, clock: Clock, *, enumerate_until: float | None =
 
 
 def _positions_exact(m: Market) -> bool:
-    """Chains by position are exactly the chains: every arc moves the same all-or-nothing
-    value (so giving on what was received keeps the balance), each community has at most one
+    """Chains by position are exactly the chains: no own terms, every arc moves the same
+    all-or-nothing value (so giving on what was received keeps the balance), each community has at most one
     need with candidate arcs (so no chain comes back to it), and no giver of a gift has one."""
     caps = m.arc_cap
-    if not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
+    if m.terms or not bool(m.arc_fixed.all()) or float(np.ptp(caps)) > 1e-9 * float(caps.max()):
         return False
     needs = unique(m.arc_need)
     if not bool(np.all(m.need_lot[needs] >= m.need_qty[needs])):
@@ -537,11 +537,11 @@ def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PA
         model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
     ]
     for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=limit).items()):
-        fam = make_family(m, "chain", hops, arcs, chain_rays(hops, tolerance), tolerance)
-        model.families[("chain", hops)] = fam
-        every = list(range(len(fam.rays)))
-        for row in range(fam.n):
-            selection.cycles[(("chain", hops), row)] = [0] if fam.fixed[row] else list(every)
+        for key, fam in families_for(m, "chain", hops, arcs, tolerance).items():
+            model.families[key] = fam
+            every = list(range(fam.n_rays))
+            for row in range(fam.n):
+                selection.cycles[(key, row)] = [0] if fam.fixed[row] else list(every)
     selection.chains = {}
 
 
@@ -943,9 +943,29 @@ def two_way(m: Market) -> tuple[list[Exchange], float]:
     pairs.sort()
     drafts = []
     for _, a, b in pairs[:TWO_WAY_LIMIT]:
+        if m.terms:
+            hops = _two_way_terms(m, a, b)
+            if hops is not None:
+                drafts.append(Draft("cycle", [a, b], hops))
+            continue
         value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
         drafts.append(Draft("cycle", [a, b], [value, value]))
     exchanges, objective = emit(m, drafts)
     if objective <= 0:
         return [], 0.0
     return exchanges, objective
+
+
+def _two_way_terms(m: Market, a: int, b: int) -> list[float] | None:
+    """The values of a two-way trade a, b balanced by both communities' own terms (terms.py):
+    both see the same ratio s = sqrt(sigma_a * sigma_b) of received to given, as large as the
+    arcs allow; None when no ratio keeps both within the tolerance."""
+    t = m.settings.balance_tolerance
+    sigma_a = float(m.arc_rho[a] / m.arc_gamma[b])  # b's giver receives a, gives b
+    sigma_b = float(m.arc_rho[b] / m.arc_gamma[a])
+    s = math.sqrt(sigma_a * sigma_b)
+    if not (1 - t) * (1 - 1e-12) <= s <= (1 + t) * (1 + 1e-12):
+        return None
+    per = sigma_a / s  # value on b per value on a
+    value = min(float(m.arc_cap[a]), float(m.arc_cap[b]) / per)
+    return [value, value * per]

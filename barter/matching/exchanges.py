@@ -51,26 +51,32 @@ def chains_from_positions(market: Market, flows: dict[tuple[int, int], float]) -
         _, neg = max(starts)
         path = [-neg]
         seen = {int(m.arc_from[path[0]]), int(m.arc_to[path[0]])}
-        value = remaining[(1, path[0])]
+        value = remaining[(1, path[0])]  # what the gift carries
+        # hop k carries value * mult[k]: 1 without own terms; with them, each community gives on
+        # what it received as it sees both (rho received = gamma given)
+        mult = [1.0]
         k = 1
         while True:
             c = int(m.arc_to[path[-1]])
-            options = [
-                (remaining[(k + 1, a)], -a)
-                for a in by_from.get((k + 1, c), [])
-                if remaining[(k + 1, a)] > FLOW_EPS and int(m.arc_to[a]) not in seen
-            ]
-            options = [(v, neg) for v, neg in options if min(v, value) >= m.arc_lot[-neg] * (1 - 1e-9)]
+            rho = float(m.arc_rho[path[-1]])
+            options = []
+            for a in by_from.get((k + 1, c), []):
+                if remaining[(k + 1, a)] > FLOW_EPS and int(m.arc_to[a]) not in seen:
+                    ratio = mult[-1] * rho / float(m.arc_gamma[a])
+                    carried = min(remaining[(k + 1, a)] / ratio, value)
+                    if carried * ratio >= m.arc_lot[a] * (1 - 1e-9):
+                        options.append((remaining[(k + 1, a)], -a, carried, ratio))
             if not options:
                 break
-            v, neg = max(options)
+            _, neg, carried, ratio = max(options)
             path.append(-neg)
             seen.add(int(m.arc_to[-neg]))
-            value = min(value, v)
+            value = carried
+            mult.append(ratio)
             k += 1
         for position, arc in enumerate(path, start=1):
-            remaining[(position, arc)] -= value
-        drafts.append(Draft("chain", path, [value] * len(path)))
+            remaining[(position, arc)] -= value * mult[position - 1]
+        drafts.append(Draft("chain", path, [value * x for x in mult]))
     return drafts
 
 
@@ -132,6 +138,8 @@ def prefer(market: Market, drafts: list[Draft]) -> list[Draft]:
                     continue
                 if abs(m.arc_cap[b] - m.arc_cap[a]) > 1e-12 or m.arc_gain[b] != m.arc_gain[a]:
                     continue
+                if m.arc_gamma[b] != m.arc_gamma[a] or m.arc_rho[b] != m.arc_rho[a]:
+                    continue  # other own terms: the exchange's balance would change
                 used_offers.discard(int(m.arc_offer[a]))
                 used_offers.add(ob)
                 arcs[i] = b
@@ -197,11 +205,15 @@ class Finisher:
                 return False
             if self.ledger.need_used[n] + x > m.need_qty[n] * (1 + 1e-9):
                 return False
+        # each community balances by its own view (terms.py): what it gives at its offer's own
+        # value, what it receives at its need's own value (else the reference values)
         values = [x * float(m.arc_val[a]) for a, x in zip(arcs, qty, strict=True)]
+        gives = [v * float(m.arc_gamma[a]) for a, v in zip(arcs, values, strict=True)]
+        gets = [v * float(m.arc_rho[a]) for a, v in zip(arcs, values, strict=True)]
         hops = len(arcs)
         checks = range(hops) if draft.kind == "cycle" else range(1, hops)
         for k in checks:
-            received, given = values[k - 1], values[k]
+            received, given = gets[k - 1], gives[k]
             if abs(received - given) > self.tolerance * given + 1e-9 * max(1.0, given):
                 return False
         return True

@@ -169,12 +169,13 @@ class Master:
         self._arc_coefficients(
             var, arc, 1.0, bool(model.arc_short_offer[arc]), bool(model.arc_short_need[arc])
         )
+        # chain rows by each community's own view: gamma * given <= kappa * rho * received
         if k >= 2:
-            self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, 1.0)
+            self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, float(m.arc_gamma[arc]))
         if k <= len(self.chain_row):
             row = self.chain_row[k - 1].get(int(m.arc_to[arc]))
             if row is not None:
-                row.SetCoefficient(var, -model.kappa)
+                row.SetCoefficient(var, -model.kappa * float(m.arc_rho[arc]))
         self.objective.SetCoefficient(var, float(self._chain_objective(k)[index]))
         self.chain_vars[(k, arc)] = var
         model.chain_in_master[k - 1][index] = True
@@ -188,10 +189,12 @@ class Master:
             var = self.solver.NumVar(0.0, float(m.arc_cap[a]), "")
             self._arc_coefficients(var, a, 1.0, bool(model.arc_short_offer[a]), bool(model.arc_short_need[a]))
             to, frm = int(m.arc_to[a]), int(m.arc_from[a])
-            self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + 1.0)
-            self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t))
-            self.lo_row[to].SetCoefficient(var, self.lo_row[to].GetCoefficient(var) - 1.0)
-            self.lo_row[frm].SetCoefficient(var, self.lo_row[frm].GetCoefficient(var) + (1 - t))
+            # balance by each community's own view: the receiver's rho, the giver's gamma
+            rho, gamma = float(m.arc_rho[a]), float(m.arc_gamma[a])
+            self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + rho)
+            self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t) * gamma)
+            self.lo_row[to].SetCoefficient(var, self.lo_row[to].GetCoefficient(var) - rho)
+            self.lo_row[frm].SetCoefficient(var, self.lo_row[frm].GetCoefficient(var) + (1 - t) * gamma)
             self.objective.SetCoefficient(var, float(obj[a]))
             self.flow_vars[a] = var
 
@@ -394,9 +397,12 @@ class _RowShares:
             rows = np.nonzero(fam.fixed)[0]
             self.add_arcs(fam.arcs[rows], m.arc_cap[fam.arcs[rows]], rc[rows, 0])
         flexible = np.nonzero(~fam.fixed)[0]
-        for p in range(len(fam.rays)):
+        for p in range(fam.n_rays):
             if len(flexible):
-                amounts = np.broadcast_to(fam.rays[p], (len(flexible), fam.length))
+                if fam.rays.ndim == 3:
+                    amounts = fam.rays[flexible, p]
+                else:
+                    amounts = np.broadcast_to(fam.rays[p], (len(flexible), fam.length))
                 self.add_arcs(fam.arcs[flexible], amounts, rc[flexible, p])
 
     def total(self) -> float:

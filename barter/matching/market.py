@@ -31,6 +31,13 @@ import numpy.typing as npt
 
 from barter.domain.geo import great_circle_km
 from barter.matching.model import Instance, Settings
+from barter.matching.terms import (
+    community_factors,
+    need_own_values,
+    offer_factors,
+    receiver_factors,
+    skew_bound,
+)
 
 K_BEST = 8
 WHOLE_MARKET_ARCS = 6_000  # up to this many acceptable arcs, every one is a working arc
@@ -73,6 +80,21 @@ class Market:
     arc_lot: FloatArray  # scaled value: the least a transfer may carry (model's own rule)
     arc_fixed: BoolArray  # all-or-nothing: a transfer carries exactly arc_cap
     arc_gift: BoolArray
+    # own terms (terms.py): the giver's own value of one unit of value moved on the arc (its
+    # offer's own value over the reference value), and the receiver's (its need's own value over
+    # the reference value); 1 where the listing carries no own terms
+    arc_gamma: FloatArray
+    arc_rho: FloatArray
+    offer_gamma: FloatArray  # per offer: own value / reference value (1: none)
+    need_own: FloatArray  # per need: own value of one unit received (nan: none)
+    terms: bool  # some listing carries own terms
+    # per community: the least gamma of its offers, the largest, the least rho of its needs,
+    # the largest (terms.community_factors; 1 without own terms)
+    gamma_lo: FloatArray
+    gamma_hi: FloatArray
+    rho_lo: FloatArray
+    rho_hi: FloatArray
+    skew: float  # P >= 1: every skew lies in [1 / P, P] (1 without own terms)
     penalty_bound: float  # the most the tie-break penalties can sum to, in baht
     integral: bool  # every feasible answer has an integer objective
     whole: Acceptable  # every acceptable arc, for pricing the ones left out
@@ -278,6 +300,12 @@ def build_market(
     gain = need_priority[arc_need] - tc * offer_kg[arc_offer] * arc_dist / arc_val
 
     integral = _integral(settings, fixed, gain * values, len(arc_offer))
+    offer_gamma = offer_factors(instance, offer_val)
+    need_own = need_own_values(instance)
+    arc_rho = receiver_factors(need_own[arc_need], arc_val)
+    gamma_lo, gamma_hi, rho_lo, rho_hi = community_factors(
+        instance, offer_comm, need_comm, offer_gamma, need_own
+    )
     return Market(
         instance=instance,
         settings=settings,
@@ -305,6 +333,16 @@ def build_market(
         arc_lot=lot_qty * arc_val / scale,
         arc_fixed=fixed,
         arc_gift=offer_gift[arc_offer],
+        arc_gamma=offer_gamma[arc_offer],
+        arc_rho=arc_rho,
+        offer_gamma=offer_gamma,
+        need_own=need_own,
+        terms=bool(np.any(offer_gamma != 1.0) or np.any(~np.isnan(need_own))),
+        gamma_lo=gamma_lo,
+        gamma_hi=gamma_hi,
+        rho_lo=rho_lo,
+        rho_hi=rho_hi,
+        skew=skew_bound(rho_lo / gamma_hi, rho_hi / gamma_lo),
         penalty_bound=PENALTY_BUDGET if weight > 0 else 0.0,
         integral=integral,
         whole=whole,

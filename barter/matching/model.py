@@ -106,8 +106,10 @@ class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     quantity: NonNegative
     min_lot: NonNegative = 0.0
     gift: bool = False
-    own_value: Positive | None = None  # the community's own value per unit (data; not yet balanced on)
-    min_ratio: MinRatio | None = None  # (data; not yet enforced by the engine)
+    # the community's own terms (terms.py): its own value per unit, or at least `ratio` units of
+    # another item per unit (read as ratio * that item's value); balance then uses them
+    own_value: Positive | None = None
+    min_ratio: MinRatio | None = None
 
 
 class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -120,7 +122,7 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     min_lot: NonNegative = 0.0
     priority: NonNegative = 1.0
     max_distance_km: NonNegative | None = None
-    own_value: Positive | None = None  # (data; not yet balanced on)
+    own_value: Positive | None = None  # its own value of one unit received (terms.py)
 
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -217,6 +219,8 @@ def problems(instance: Instance) -> list[str]:
             out.append(f"{where}.community: unknown community {offer.community!r}")
         if offer.item not in items:
             out.append(f"{where}.item: unknown item {offer.item!r}")
+        if offer.min_ratio is not None and offer.min_ratio.item not in items:
+            out.append(f"{where}.min_ratio.item: unknown item {offer.min_ratio.item!r}")
     for index, need in enumerate(instance.needs):
         where = f"$.needs[{index}]"
         if need.community not in communities:

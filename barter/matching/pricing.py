@@ -23,6 +23,10 @@ best arcs (`W`), one and two hops back; for longer cycles, chains and large mark
 through each community's best arc in and out, which is looser but still an upper bound. Chains
 by position and circulation flows are single arcs: their reduced cost is exact.
 
+Own terms (terms.py) keep this argument: rho grows to cover the larger drift they allow
+(drift), and chain and balance rows price each arc by the factors its communities weigh it with
+(gamma given, rho received), exactly as the LP does.
+
 So every column j through excluded arcs has rc_j <= R_e * (value j moves on e) for each of its
 excluded arcs e. In the Lagrangian relaxation keep, besides the dualised rows, the constraints
 every answer meets anyway: an arc carries at most min(offer, need) worth, and an offer's arcs
@@ -48,6 +52,7 @@ import numpy.typing as npt
 
 from barter.matching.columns import Duals, Model
 from barter.matching.graph import balance_rays, chain_rays
+from barter.matching.terms import receiver_factors
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -77,6 +82,13 @@ def drift(model: Model) -> float:
         rho = max(rho, 1.0 / float(balance_rays(length, t).min()))
     for length in range(1, s.max_chain_length + 1):
         rho = max(rho, 1.0 / float(chain_rays(length, t).min()))
+    p = model.market.skew
+    if p > 1.0:
+        # own terms (terms.py): a community with skew sigma passes on between sigma / (1 + t) and
+        # sigma / (1 - t) of what it receives, sigma in [1 / P, P]; so one hop to the next moves
+        # at most P / (1 - t) times more or less, and any two hops of a cycle or chain are at
+        # most longest - 1 such steps apart
+        rho = max(rho, (p / (1.0 - t)) ** (longest - 1))
     return rho
 
 
@@ -152,6 +164,9 @@ def price_whole(
     ex_offer, ex_need, ex_gain = excluded if excluded is not None else excluded_arcs(model)
     ex_from, ex_to = m.offer_comm[ex_offer], m.need_comm[ex_need]
     ex_gift = m.offer_gift[ex_offer]
+    # own terms (terms.py): chain and balance rows weigh an arc by gamma (given) and rho (received)
+    ex_gamma = m.offer_gamma[ex_offer]
+    ex_rho = receiver_factors(m.need_own[ex_need], m.offer_val[ex_offer])
     g_ex = _reduced(model, duals, ex_offer, ex_need, ex_gain)
     g_work = _reduced(model, duals, m.arc_offer, m.arc_need, m.arc_gain)
     rho = drift(model)
@@ -193,15 +208,17 @@ def price_whole(
     if model.flow_arcs.size or length == 0:
         bh, bl = duals.balance_hi, duals.balance_lo
 
-        def flow_rc(g: FloatArray, frm: IntArray, to: IntArray) -> FloatArray:
-            return g - bh[to] + (1 + t) * bh[frm] + bl[to] - (1 - t) * bl[frm]
+        def flow_rc(
+            g: FloatArray, frm: IntArray, to: IntArray, gamma: FloatArray, rho: FloatArray
+        ) -> FloatArray:
+            return g - rho * bh[to] + (1 + t) * gamma * bh[frm] + rho * bl[to] - (1 - t) * gamma * bl[frm]
 
-        r_ex = np.maximum(r_ex, np.where(ordinary_x, flow_rc(g_ex, ex_from, ex_to), NEG))
+        r_ex = np.maximum(r_ex, np.where(ordinary_x, flow_rc(g_ex, ex_from, ex_to, ex_gamma, ex_rho), NEG))
         # working arcs that join two components are flow columns of the whole market only
         inner = np.zeros(m.n_arcs, dtype=np.bool_)
         inner[model.flow_arcs] = True
         other = np.nonzero(ordinary_w & ~inner)[0]
-        rc = flow_rc(g_work[other], m.arc_from[other], m.arc_to[other])
+        rc = flow_rc(g_work[other], m.arc_from[other], m.arc_to[other], m.arc_gamma[other], m.arc_rho[other])
         np.maximum.at(corr_work, other, np.maximum(rc, 0.0))
 
     has_gifts = bool(m.arc_gift.any() or ex_gift.any())
@@ -217,7 +234,9 @@ def price_whole(
             exact = exact and dense
         else:
             reach = _reach(model, ex_from, ex_to, ex_gift)
-            r_ex = np.maximum(r_ex, _position_bound(model, duals, g_ex, ex_from, ex_to, ex_gift, reach))
+            r_ex = np.maximum(
+                r_ex, _position_bound(model, duals, g_ex, ex_from, ex_to, ex_gift, reach, ex_gamma, ex_rho)
+            )
             _position_working(model, duals, g_work, corr_work, reach)
 
     positive = r_ex > EPS
@@ -339,13 +358,15 @@ def _position_bound(
     ex_to: IntArray,
     ex_gift: npt.NDArray[np.bool_],
     reach: list[npt.NDArray[np.bool_]],
+    ex_gamma: FloatArray,
+    ex_rho: FloatArray,
 ) -> FloatArray:
     """Excluded arcs as chain arcs by position: exact reduced costs, best position."""
     depth = model.market.settings.max_chain_length
     kappa = model.kappa
-    best = np.where(ex_gift, g_ex + kappa * _chain_dual(d, 1, ex_to), NEG)
+    best = np.where(ex_gift, g_ex + kappa * ex_rho * _chain_dual(d, 1, ex_to), NEG)
     for k in range(2, depth + 1):
-        rc = g_ex - _chain_dual(d, k - 1, ex_from) + kappa * _chain_dual(d, k, ex_to)
+        rc = g_ex - ex_gamma * _chain_dual(d, k - 1, ex_from) + kappa * ex_rho * _chain_dual(d, k, ex_to)
         best = np.maximum(best, np.where(ex_gift | ~reach[k - 2][ex_from], NEG, rc))
     return best
 
@@ -366,12 +387,12 @@ def _position_working(
         arcs = ordinary[~in_layer[ordinary] & reach[k - 2][m.arc_from[ordinary]]]
         if len(arcs) == 0:
             continue
-        rc = g_work[arcs] - _chain_dual(d, k - 1, m.arc_from[arcs])
-        rc += kappa * _chain_dual(d, k, m.arc_to[arcs])
+        rc = g_work[arcs] - m.arc_gamma[arcs] * _chain_dual(d, k - 1, m.arc_from[arcs])
+        rc += kappa * m.arc_rho[arcs] * _chain_dual(d, k, m.arc_to[arcs])
         np.maximum.at(corr, arcs, np.maximum(rc, 0.0))
     gifts = np.nonzero(m.arc_gift & (m.arc_cap > 0))[0]
     if model.layers.depth == 0 and len(gifts):
-        rc = g_work[gifts] + kappa * _chain_dual(d, 1, m.arc_to[gifts])
+        rc = g_work[gifts] + kappa * m.arc_rho[gifts] * _chain_dual(d, 1, m.arc_to[gifts])
         np.maximum.at(corr, gifts, np.maximum(rc, 0.0))
 
 

@@ -2,7 +2,9 @@
 
 Unlike the LP relaxation it keeps min lots (a cycle or a chain arc carries nothing or at least
 its lot), all-or-nothing arcs, one fixed cost per exchange, and exact value conservation along
-chains (so that chains decompose into balanced paths).
+chains (so that chains decompose into balanced paths; with own terms conserved as each community
+sees it, see exchanges.chains_from_positions). Circulation flows (no cycle limit) leave out arcs
+touching listings with own terms.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def solve_primal(
         entries: list[tuple[pywraplp.Variable, FloatArray]] = []
         for p in patterns:
             v = solver.NumVar(0.0, inf, "")
-            pattern = fam.rays[p]
+            pattern = fam.pattern(row, p)
             for hop, arc in enumerate(arcs):
                 use_arc(int(arc), v, float(pattern[hop]))
             score(v, float(pattern @ m.arc_gain[arcs]), float(pattern @ m.arc_pen[arcs]))
@@ -176,18 +178,24 @@ def solve_primal(
                         score(u, -f)  # one fixed cost per chain started
             use_arc(arc, var, unit)
             chain_vars[(k, arc)] = (var, unit)
-            # value given at position k+1 <= value received at position k, per community
+            # value given at position k+1 <= value received at position k, per community, as it
+            # sees them (own terms: gamma given, rho received)
             if k >= 2:
-                rows.add(("chain", k - 1, int(m.arc_from[arc])), var, unit)
+                rows.add(("chain", k - 1, int(m.arc_from[arc])), var, unit * float(m.arc_gamma[arc]))
                 rows.bound(("chain", k - 1, int(m.arc_from[arc])), -inf, 0.0)
             if k < model.layers.depth:
-                rows.add(("chain", k, int(m.arc_to[arc])), var, -unit)
+                rows.add(("chain", k, int(m.arc_to[arc])), var, -unit * float(m.arc_rho[arc]))
                 rows.bound(("chain", k, int(m.arc_to[arc])), -inf, 0.0)
 
     flow_vars: dict[int, tuple[pywraplp.Variable, float]] = {}
     if selection.flows:
         for arc in model.flow_arcs:
             a = int(arc)
+            if m.arc_gamma[a] != 1.0 or m.arc_rho[a] != 1.0:
+                # own terms: a circulation balanced exactly in reference value does not decompose
+                # into cycles that keep them; such arcs carry no circulation answer (the LP and
+                # the bounds keep them, weighted as each side sees them)
+                continue
             cap = float(m.arc_cap[a])
             if m.arc_fixed[a]:
                 var = solver.BoolVar("")

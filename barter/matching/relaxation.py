@@ -11,6 +11,9 @@ keep only what every answer meets anyway:
     where "gives" leaves out gifts;
   * what communities receive beyond that is the end of a chain, and a chain of L transfers ends
     with at most (1 / (1 - t)) ** (L - 1) times the gift that started it.
+  * with own terms (terms.py) a community balances as it sees values: both rules widen by the
+    most its own values can differ from the reference values (see the rows below), so every
+    answer under the run's rules still maps onto a flow of this network.
 
 Route every transfer of item i through a hub node for i: offer -> hub(i) -> need, gaining per
 baht moved the best net value any acceptable offer of item i has for that need (its priority
@@ -119,13 +122,20 @@ def hub_bound(m: Market, *, exact_gains: bool = True, time_limit_s: float = 60.0
         for x in receives[c]:
             hi.SetCoefficient(x, 1.0)
             lo.SetCoefficient(x, -1.0)
+        # own terms (terms.py): c balances rho * received against gamma * given, so in reference
+        # value it receives within [(1 - t) * gamma_lo / rho_hi, (1 + t) * gamma_hi / rho_lo]
+        # times what it gives (exactly [1 - t, 1 + t] without own terms)
+        up = (1.0 + t) * float(m.gamma_hi[c] / m.rho_lo[c])
+        down = (1.0 - t) * float(m.gamma_lo[c] / m.rho_hi[c])
         for x in gives[c]:
-            hi.SetCoefficient(x, -(1.0 + t))
-            lo.SetCoefficient(x, 1.0 - t)
+            hi.SetCoefficient(x, -up)
+            lo.SetCoefficient(x, down)
         hi.SetCoefficient(end, -1.0)
         lo.SetCoefficient(end, 1.0)
     if chains and ends:
-        growth = (1.0 / (1.0 - t)) ** max(0, s.max_chain_length - 1)
+        # a community in a chain passes on at most rho_hi / gamma_lo / (1 - t) of what it received
+        step = max(1.0, float(np.max(m.rho_hi / m.gamma_lo)))
+        growth = (step / (1.0 - t)) ** max(0, s.max_chain_length - 1)
         row = solver.Constraint(-inf, 0.0)
         for e in ends:
             row.SetCoefficient(e, 1.0)

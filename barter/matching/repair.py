@@ -118,7 +118,7 @@ class _Rounding:
             arcs = fam.arcs[row]
             caps = m.arc_cap[arcs]
             lots = m.arc_lot[arcs]
-            rays = fam.rays if not fam.fixed[row] else caps[None, :]
+            rays = fam.row_rays(row) if not fam.fixed[row] else caps[None, :]
             fits = (lots[None, :] / rays).max(axis=1) <= (caps[None, :] / rays).min(axis=1) * (1 + 1e-9)
             if not np.any(fits):
                 continue  # no pattern meets every lot within the capacities
@@ -134,7 +134,7 @@ class _Rounding:
             else:
                 i = int(fam.istar[row])
                 for p in patterns:
-                    pattern = fam.rays[p]
+                    pattern = fam.pattern(row, p)
                     v = self.solver.NumVar(0.0, self.inf, "")
                     for hop, arc in enumerate(arcs):
                         self._use_arc(int(arc), v, float(pattern[hop]))
@@ -165,10 +165,11 @@ class _Rounding:
                 self.objective.SetCoefficient(var, gain)
                 self.chain_vars[(k, arc)] = var
                 # value given at position k+1 <= value received at position k
+                # (as each community sees it: own terms weigh given by gamma, received by rho)
                 if k >= 2:
-                    self._node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, 1.0)
+                    self._node_row(k - 1, int(m.arc_from[arc])).SetCoefficient(var, float(m.arc_gamma[arc]))
                 if k < depth:
-                    self._node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -1.0)
+                    self._node_row(k, int(m.arc_to[arc])).SetCoefficient(var, -float(m.arc_rho[arc]))
 
     def solve(self, left: float) -> bool:
         """Solve again (from the last basis); False when no answer came back."""

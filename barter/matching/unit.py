@@ -38,7 +38,7 @@ def workers() -> int:
 def is_unit(m: Market) -> bool:
     """Every arc all-or-nothing with one same value, whole-number objective, and no offer or
     need able to serve two transfers."""
-    if m.n_arcs == 0 or not m.integral or not bool(m.arc_fixed.all()):
+    if m.n_arcs == 0 or not m.integral or m.terms or not bool(m.arc_fixed.all()):
         return False
     caps = m.arc_cap
     if float(np.ptp(caps)) > 1e-9 * float(caps.max()):

@@ -26,6 +26,7 @@ from barter.domain.proposals import (
     Action,
     Decision,
     Leg,
+    OwnTerm,
     ProposalState,
     Request,
     Status,
@@ -42,6 +43,7 @@ from barter.logistics.fleet import default_fleet
 from barter.logistics.model import Vehicle
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
+from barter.matching.terms import own_offer_value
 from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
 from barter.services import arrivals
 from barter.storage.repos import audit, disputes, logistics, outbox
@@ -156,6 +158,9 @@ class _Context:
     values: dict[str, float]
     kg_per_unit: dict[str, float] = field(default_factory=dict)
     vehicles: tuple[Vehicle, ...] = ()
+    # own terms (barter.matching.terms) by offer and need id, where the listing set them
+    offer_terms: dict[int, OwnTerm] = field(default_factory=dict)
+    need_terms: dict[int, OwnTerm] = field(default_factory=dict)
 
 
 async def create_all(
@@ -192,6 +197,7 @@ async def create_all(
         kg_per_unit={i.id: i.kg_per_unit for i in instance.items},
         vehicles=_vehicles(),
     )
+    _own_terms(ctx, instance)
     offer_of = {o.id: o for o in instance.offers}
     need_of = {n.id: n for n in instance.needs}
     made: list[int] = []
@@ -216,6 +222,24 @@ async def create_all(
         except _Dropped:
             dropped += 1
     return Made(made, dropped)
+
+
+def _own_terms(ctx: _Context, instance: Instance) -> None:
+    """The own terms each offer and need of the run set, as the explanations state them."""
+    for o in instance.offers:
+        own = own_offer_value(o, ctx.values)
+        if own is None:
+            continue
+        term = OwnTerm(own)
+        ratio = o.min_ratio
+        if ratio is not None and (o.own_value is None or own > o.own_value):
+            # the ratio set the value: say it as the community did
+            names = ctx.items[ratio.item]
+            term = OwnTerm(own, ratio.ratio, names["name_th"], names["name_en"], names["unit"])
+        ctx.offer_terms[parse_key(o.id)] = term
+    for n in instance.needs:
+        if n.own_value is not None:
+            ctx.need_terms[parse_key(n.id)] = OwnTerm(n.own_value)
 
 
 async def _make_one(
@@ -269,6 +293,8 @@ async def _make_one(
                 need_id=need_id,
                 distance_km=round(distance, 1),
                 transport=direct_cost(weight, distance, ctx.vehicles),
+                giver_term=ctx.offer_terms.get(offer_id),
+                receiver_term=ctx.need_terms.get(need_id),
             )
         )
     for community in members:
@@ -278,8 +304,9 @@ async def _make_one(
             proposal_id,
             community,
             region=ctx.regions[community],
-            gives_value=sum(q * ctx.values[i] for _, _, g, _, i, q in legs if g == community),
-            receives_value=sum(q * ctx.values[i] for _, _, _, r, i, q in legs if r == community),
+            # the values this community balanced by: its own terms where it set any
+            gives_value=sum(leg.giver_value for leg in story if leg.giver == community),
+            receives_value=sum(leg.receiver_value for leg in story if leg.receiver == community),
             explanation_th=thai,
             explanation_en=english,
         )

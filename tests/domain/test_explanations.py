@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from barter.domain.proposals import Leg, explain
+from dataclasses import replace
+
+from barter.domain.proposals import Leg, OwnTerm, explain
 from barter.logistics.estimate import direct_cost
 from barter.logistics.fleet import default_fleet
 
@@ -66,3 +68,36 @@ def test_transport_is_the_cheapest_vehicle_for_the_load() -> None:
     assert direct_cost(82.5, 100, vehicles) == 900
     assert direct_cost(20_000, 100, vehicles) == 2 * 22 * 100
     assert direct_cost(0, 100, vehicles) == 0
+
+
+def test_own_terms_are_stated_and_the_balance_is_by_them() -> None:
+    """The fishers ask at least 10 kg of sticky rice per kg of fish; the rice group values a kilo
+    of dried fish at 300 baht (the catalogue: 260, rice 30). Each reads its own terms and the
+    balance it agreed to, not the catalogue's 520 against 600."""
+    ratio = OwnTerm(300.0, 10.0, "ข้าวเหนียว", "Sticky rice", "kg")
+    fish = Leg(1, 2, 2, "kg", "ปลาแห้ง", "Dried fish", value=520, need_id=31, giver_term=ratio)
+    fish = replace(fish, receiver_term=OwnTerm(300.0))
+    rice = Leg(2, 1, 20, "kg", "ข้าวเหนียว", "Sticky rice", value=600, need_id=17)
+    thai, english = explain(1, [fish, rice], NAMES, "cycle")
+    assert english.startswith(
+        "You give 2 kg of dried fish (worth about 520 baht) to Kalasin sticky rice group "
+        "and receive 20 kg of sticky rice (600 baht) from Kalasin sticky rice group. "
+        "By your own terms (at least 10 kg of sticky rice for each kg of dried fish) "
+        "you give about 600 baht and receive about 600 baht. The values balance."
+    )
+    assert thai.startswith(
+        "คุณให้ปลาแห้ง 2 กก. (มูลค่าประมาณ 520 บาท) แก่กลุ่มข้าวเหนียวกาฬสินธุ์ "
+        "และได้รับข้าวเหนียว 20 กก. (600 บาท) จากกลุ่มข้าวเหนียวกาฬสินธุ์ "
+        "ตามเงื่อนไขของคุณเอง (ปลาแห้ง 1 กก. ต่อข้าวเหนียวอย่างน้อย 10 กก.) "
+        "คุณให้ประมาณ 600 บาท และได้รับประมาณ 600 บาท มูลค่าที่ให้และที่ได้รับเท่ากัน"
+    )
+    thai, english = explain(2, [fish, rice], NAMES, "cycle")
+    assert (
+        "By your own terms (dried fish at 300 baht a kg) you give about 600 baht and receive about "
+        "600 baht. The values balance." in english
+    )
+    assert "ตามเงื่อนไขของคุณเอง (ปลาแห้ง กก.ละ 300 บาท) คุณให้ประมาณ 600 บาท และได้รับประมาณ 600 บาท" in thai
+    # without own terms nothing changes: the catalogue's values and their balance
+    _, plain = explain(1, [replace(fish, giver_term=None), rice], NAMES, "cycle")
+    assert "own terms" not in plain
+    assert "You receive about 80 baht more than you give." in plain

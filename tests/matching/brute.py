@@ -1,15 +1,15 @@
 """Exhaustive search for tiny all-or-nothing markets (every min_lot equals its quantity).
 
 Independent of the engine: it enumerates every exchange the rules in formats.md allow (gift
-offers start chains, and only start them) and every set of exchanges drawing on each offer and
-need at most once, and returns the best objective.
+offers start chains, and only start them; each community balances by its own terms) and every
+set of exchanges drawing on each offer and need at most once, and returns the best objective.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.matching.validator import DEFAULTS, _acceptable, great_circle_km
+from tests.matching.validator import DEFAULTS, _acceptable, great_circle_km, own_need_value, own_offer_value
 
 
 def best_objective(instance: dict[str, Any]) -> float:
@@ -42,9 +42,10 @@ def best_objective(instance: dict[str, Any]) -> float:
                     n["id"],
                     o["community"],
                     n["community"],
-                    q * item["value"],
+                    q * own_offer_value(o, items),  # as the giver sees it (own terms)
                     worth,
                     o.get("gift", False),
+                    q * own_need_value(n, item),  # as the receiver sees it
                 )
             )
 
@@ -66,10 +67,10 @@ def best_objective(instance: dict[str, Any]) -> float:
         for t in transfers:
             if t[6] or t[2] != last[3]:
                 continue
-            if not balanced(last[4], t[4]):
+            if not balanced(last[7], t[4]):
                 continue
             if kind == "cycle" and t[3] == path[0][2]:
-                if len(path) + 1 <= max_cycle and balanced(t[4], path[0][4]) and min(members) == path[0][2]:
+                if len(path) + 1 <= max_cycle and balanced(t[7], path[0][4]) and min(members) == path[0][2]:
                     exchanges.append((offers_used | {t[0]}, needs_used | {t[1]}, worth + t[5]))
                 continue
             if t[3] in members:

@@ -5,7 +5,9 @@ plain dicts and checks acceptability with the independent validator's rule). Del
 simple, so that it is easy to trust:
   * every acceptable (offer, need) pair of the whole market is an arc, however far;
   * every simple cycle of 2..max_cycle_length communities over those arcs is a column, moving
-    the same value v on each hop (balanced exactly, so within any tolerance);
+    the same value v on each hop (balanced exactly, so within any tolerance); with own terms,
+    every community receiving the same share r of what it gives as it sees them (r = 1 where
+    no listing has terms), kept when r is within the tolerance;
   * v is semi-continuous: 0, or between the largest min lot on its hops and the smallest
     capacity (stricter than the engine's rules, so every answer here is feasible there);
   * no chains.
@@ -17,12 +19,13 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import math
 from collections import defaultdict
 from typing import Any
 
 from ortools.math_opt.python import mathopt
 
-from tests.matching.validator import DEFAULTS, _acceptable, great_circle_km
+from tests.matching.validator import DEFAULTS, _acceptable, great_circle_km, own_need_value, own_offer_value
 
 
 def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) -> dict[str, Any]:
@@ -34,6 +37,7 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
     tc = settings["transport_cost_per_kg_km"]
     fixed = settings["exchange_fixed_cost"]
     length = settings["max_cycle_length"] or 3
+    tolerance = settings["balance_tolerance"]
 
     # arcs: (offer, need, value of one unit, objective per unit of value)
     arcs: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any], float, float]]] = defaultdict(list)
@@ -71,13 +75,19 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
     for cycle in cycles:
         hops = [arcs[(cycle[k], cycle[(k + 1) % len(cycle)])] for k in range(len(cycle))]
         for choice in itertools.product(*hops):
-            cap = min(min(o["quantity"] * val, n["quantity"] * val) for o, n, val, _ in choice)
+            per_v = _quantities(choice, items, tolerance)
+            if per_v is None:
+                continue
+            cap = min(
+                min(o["quantity"], n["quantity"]) / c for (o, n, _, _), c in zip(choice, per_v, strict=True)
+            )
             lot = max(
-                max(o.get("min_lot", 0.0) * val, n.get("min_lot", 0.0) * val) for o, n, val, _ in choice
+                max(o.get("min_lot", 0.0), n.get("min_lot", 0.0)) / c
+                for (o, n, _, _), c in zip(choice, per_v, strict=True)
             )
             if lot > cap:
                 continue
-            gain = sum(per for *_, per in choice)
+            gain = sum(per * val * c for (_, _, val, per), c in zip(choice, per_v, strict=True))
             if gain * cap - fixed <= 0:
                 continue
             v = model.add_variable(lb=0.0, ub=cap)
@@ -85,10 +95,10 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
             model.add_linear_constraint(v <= cap * y)
             model.add_linear_constraint(v >= lot * y)
             objective += gain * v - fixed * y
-            for o, n, val, _ in choice:
-                offer_use[o["id"]].append(v * (1.0 / val))
-                need_use[n["id"]].append(v * (1.0 / val))
-            columns.append((choice, v))
+            for (o, n, _, _), c in zip(choice, per_v, strict=True):
+                offer_use[o["id"]].append(v * c)
+                need_use[n["id"]].append(v * c)
+            columns.append((choice, per_v, gain, v))
     for offer in instance["offers"]:
         if offer_use[offer["id"]]:
             model.add_linear_constraint(sum(offer_use[offer["id"]]) <= offer["quantity"])
@@ -101,13 +111,14 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
     exchanges = []
     worth = 0.0
     if result.has_primal_feasible_solution():
-        for choice, v in columns:
+        for choice, per_v, gain, v in columns:
             value = result.variable_values(v)
             if value <= 1e-7:
                 continue
-            worth += value * sum(per for *_, per in choice) - fixed
+            worth += value * gain - fixed
             transfers = [
-                {"offer": o["id"], "need": n["id"], "quantity": value / val} for o, n, val, _ in choice
+                {"offer": o["id"], "need": n["id"], "quantity": value * c}
+                for (o, n, _, _), c in zip(choice, per_v, strict=True)
             ]
             exchanges.append({"kind": "cycle", "transfers": transfers})
     return {
@@ -122,3 +133,25 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
 
 def _seconds(s: float) -> datetime.timedelta:
     return datetime.timedelta(seconds=s)
+
+
+def _quantities(
+    choice: tuple[tuple[dict[str, Any], dict[str, Any], float, float], ...],
+    items: dict[str, dict[str, Any]],
+    tolerance: float,
+) -> list[float] | None:
+    """Quantity moved on each hop per unit of v (v: the value on the first hop), every community
+    receiving the same share r of what it gives, each as it sees them (own terms, else the
+    reference values); None when that share is outside the tolerance. Without own terms r = 1
+    and every hop moves v in value."""
+    gives = [own_offer_value(o, items) for o, *_ in choice]
+    gets = [own_need_value(n, items[o["item"]]) for o, n, *_ in choice]
+    ratio = math.prod(gets) / math.prod(gives)
+    r = ratio ** (1.0 / len(choice))
+    if not (1 - tolerance) * (1 - 1e-12) <= r <= (1 + tolerance) * (1 + 1e-12):
+        return None
+    out = [1.0 / choice[0][2]]
+    for k in range(len(choice) - 1):
+        # community k+1 receives r times what it gives, as it sees both
+        out.append(out[k] * gets[k] / (r * gives[k + 1]))
+    return out

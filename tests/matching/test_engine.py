@@ -223,8 +223,12 @@ def test_solves_from_a_worker_thread() -> None:
 POSITIONS = [(6.6, 100.1), (14.9, 103.5), (13.8, 100.1), (18.8, 99.0), (12.6, 102.1), (7.9, 98.4)]
 
 
+OWN_FACTORS = [0.8, 0.95, 1.0, 1.15, 1.3]  # own values as shares of the reference value
+
+
 @st.composite
-def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
+def markets(draw: st.DrawFn, all_or_nothing: bool = False, terms: bool = False) -> dict[str, Any]:
+    """Tiny markets; with `terms`, some listings carry their community's own terms."""
     n = draw(st.integers(2, 5))
     communities = [{"id": f"c{i}", "lat": POSITIONS[i][0], "lon": POSITIONS[i][1]} for i in range(n)]
     values = draw(st.lists(st.sampled_from([10.0, 20.0, 25.0, 50.0]), min_size=2, max_size=3))
@@ -245,6 +249,15 @@ def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
                 "gift": draw(st.booleans()) and draw(st.booleans()),
             }
         )
+        if terms and draw(st.booleans()):
+            # own values near the reference (so they make and break balances), or ratios
+            value = values[int(str(offers[-1]["item"])[1:])]
+            if draw(st.booleans()):
+                offers[-1]["own_value"] = value * draw(st.sampled_from(OWN_FACTORS))
+            else:
+                ratio_item = draw(st.integers(0, len(items) - 1))
+                ratio = value / values[ratio_item] * draw(st.sampled_from(OWN_FACTORS))
+                offers[-1]["min_ratio"] = {"item": f"i{ratio_item}", "ratio": ratio}
     needs = []
     for j in range(draw(st.integers(1, 6))):
         q = draw(st.sampled_from(quantities))
@@ -266,6 +279,8 @@ def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
             )
         if draw(st.integers(0, 3)) == 0:
             need["max_distance_km"] = draw(st.sampled_from([300.0, 900.0]))
+        if terms and draw(st.booleans()):
+            need["own_value"] = draw(st.sampled_from(values)) * draw(st.sampled_from(OWN_FACTORS))
         needs.append(need)
     return {
         "format": "barter-instance/1",

@@ -22,6 +22,7 @@ from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.conftest import SettableClock, as_dict, as_instance
 from tests.matching.reference import reference_solution
+from tests.matching.test_terms import with_terms
 from tests.matching.validator import great_circle_km, problems
 
 SATUN = {"id": "satun-fishers", "lat": 6.62, "lon": 100.07, "region": "south"}
@@ -225,3 +226,27 @@ def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest
     assert max(value for _, value in lps) <= solution.upper_bound + 1.0
     # and the answer is the rounding of a cycle-limited LP, not the two-way trades alone
     assert solution.objective >= 0.9 * lps[-1][1]
+
+
+def test_every_working_lp_stays_under_the_whole_market_bound_with_own_terms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Priced in rounds as a large market is: no LP over working arcs exceeds the whole-market
+    bound reported, with own terms on a third of the listings."""
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
+    base = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
+    instance = _with(with_terms(base, 7), time_limit_s=10.0)
+    lps: list[float] = []
+    relax_working = engine_module.relax
+
+    def recording(model: Any, clock: Clock, gap: float = engine_module.LP_GAP) -> Any:
+        lp = relax_working(model, clock, gap)
+        lps.append(lp.value * model.market.scale)
+        return lp
+
+    monkeypatch.setattr(engine_module, "relax", recording)
+    solution = solve(instance)
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert lps
+    assert max(lps) <= solution.upper_bound + 1.0
+    assert solution.objective > 0

@@ -62,7 +62,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
         if not transfers:
             out.append(f"{where}: no transfers")
             continue
-        hops = []  # (giver, receiver, value)
+        hops = []  # (giver, receiver, value as the giver sees it, as the receiver sees it)
         for t, transfer in enumerate(transfers):
             offer, need = offers.get(transfer["offer"]), needs.get(transfer["need"])
             q = transfer["quantity"]
@@ -81,7 +81,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             objective -= settings["transport_cost_per_kg_km"] * q * item.get("kg_per_unit", 1.0) * km
             given[offer["id"]].append(q)
             taken[need["id"]].append(q)
-            hops.append((giver, receiver, q * item["value"]))
+            hops.append((giver, receiver, q * own_offer_value(offer, items), q * own_need_value(need, item)))
         objective -= settings["exchange_fixed_cost"]
         if len(hops) != len(transfers):
             continue
@@ -109,8 +109,10 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             if len(hops) > settings["max_chain_length"]:
                 out.append(f"{where}: chain of {len(hops)} > max_chain_length {settings['max_chain_length']}")
             balanced = range(1, len(hops))
+        # each community by its own terms: what it gives at its offer's own value, what it
+        # receives at its need's own value (the reference values where it set none)
         for k in balanced:
-            received, gives = hops[k - 1][2], hops[k][2]
+            received, gives = hops[k - 1][3], hops[k][2]
             if abs(received - gives) > tolerance * gives + REL * max(1.0, gives):
                 out.append(f"{where}: {hops[k][0]} gives {gives:.6g} but receives {received:.6g}")
 
@@ -129,6 +131,23 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
     if not _close_enough(reported, solution.get("upper_bound", math.inf)):
         out.append(f"upper_bound {solution.get('upper_bound')} below objective {reported}")
     return out
+
+
+def own_offer_value(offer: dict[str, Any], items: dict[str, dict[str, Any]]) -> float:
+    """What one unit of an offer is worth to its community: its own_value, or `ratio` units of
+    the min_ratio item at that item's value (the larger when both), else the item's value."""
+    own = offer.get("own_value")
+    ratio = offer.get("min_ratio")
+    if ratio is not None:
+        by_ratio = ratio["ratio"] * items[ratio["item"]]["value"]
+        own = by_ratio if own is None else max(own, by_ratio)
+    return float(own if own is not None else items[offer["item"]]["value"])
+
+
+def own_need_value(need: dict[str, Any], item: dict[str, Any]) -> float:
+    """What one unit received is worth to the needing community."""
+    own = need.get("own_value")
+    return float(own if own is not None else item["value"])
 
 
 def _acceptable(

@@ -56,13 +56,11 @@ class Cycle:
         return await self.world.post(persona, f"/v1/proposals/{proposal_id}/{action}", body or None)
 
 
-@pytest.fixture
-async def cycle(world: World) -> Cycle:
-    db = world.db
-    cy = Cycle(world)
-    cy.b = dict(
+async def yasothon(world: World) -> dict[str, Any]:
+    """B, the Yasothon rice farmers (northeast)."""
+    return dict(
         await communities_repo.insert(
-            db,
+            world.db,
             name_th="กลุ่มเกษตรกรนาข้าวยโสธร",
             name_en="Yasothon rice farmers",
             kind="farming",
@@ -73,6 +71,13 @@ async def cycle(world: World) -> Cycle:
             contact="08-1111-2222",
         )
     )
+
+
+@pytest.fixture
+async def cycle(world: World) -> Cycle:
+    db = world.db
+    cy = Cycle(world)
+    cy.b = await yasothon(world)
     cy.c = dict(
         await communities_repo.insert(
             db,

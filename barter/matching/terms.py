@@ -2,7 +2,8 @@
 
 A listing may carry its community's own terms: an offer's `own_value` (what one unit of what it
 gives is worth to it) or `min_ratio` ("at least `ratio` units of item X for each unit of mine",
-read as an own value of `ratio` times X's reference value; with both, the larger), and a need's
+read as an own value of `ratio` times X's reference value over (1 - tolerance), so that
+balance never gives it less than the ratio; with both, the larger), and a need's
 `own_value` (what one unit of what it receives is worth to it). Each community balances by its
 own view: what it receives, at its needs' own values (else the reference values), within the
 run's tolerance of what it gives, at its offers' own values (else the reference values). Both
@@ -38,12 +39,15 @@ IntArray = npt.NDArray[np.int64]
 EXACT = 1e-9  # relative: a cycle this close to balancing keeps its rays (more columns: still a relaxation)
 
 
-def own_offer_value(offer: Offer, values: Mapping[str, float]) -> float | None:
+def own_offer_value(offer: Offer, values: Mapping[str, float], tolerance: float) -> float | None:
     """An offer's own value of one unit: its own_value, or `ratio` units of the min_ratio item
-    at that item's reference value (`values`), the larger when both; None without terms."""
+    at that item's reference value (`values`) over (1 - tolerance), the larger when both; None
+    without terms. A minimum ratio is a floor the community set, not a value to balance around:
+    balance lets what it receives fall to (1 - tolerance) of what it gives, so the ratio's value
+    is raised by that much, and it receives at least `ratio` units of X's worth for each unit."""
     own = offer.own_value
     if offer.min_ratio is not None and offer.min_ratio.item in values:
-        by_ratio = offer.min_ratio.ratio * values[offer.min_ratio.item]
+        by_ratio = offer.min_ratio.ratio * values[offer.min_ratio.item] / (1.0 - tolerance)
         own = by_ratio if own is None else max(own, by_ratio)
     return own
 
@@ -53,7 +57,7 @@ def offer_factors(instance: Instance, offer_val: FloatArray) -> FloatArray:
     values = {it.id: it.value for it in instance.items}
     out = np.ones(len(instance.offers), dtype=np.float64)
     for i, o in enumerate(instance.offers):
-        own = own_offer_value(o, values)
+        own = own_offer_value(o, values, instance.settings.balance_tolerance)
         if own is not None:
             out[i] = own / float(offer_val[i])
     return out

@@ -227,7 +227,9 @@ async def create_all(
 def _own_terms(ctx: _Context, instance: Instance) -> None:
     """The own terms each offer and need of the run set, as the explanations state them."""
     for o in instance.offers:
-        own = own_offer_value(o, ctx.values)
+        # at face value: "10 kg of rice for each kg" reads as 10 kg of rice's worth (the engine
+        # balances on it raised by the tolerance, so that the community never gets less)
+        own = own_offer_value(o, ctx.values, 0.0)
         if own is None:
             continue
         term = OwnTerm(own)

@@ -42,7 +42,10 @@ def best_objective(instance: dict[str, Any]) -> float:
                     n["id"],
                     o["community"],
                     n["community"],
-                    q * own_offer_value(o, items),  # as the giver sees it (own terms)
+                    q
+                    * own_offer_value(
+                        o, items, settings["balance_tolerance"]
+                    ),  # as the giver sees it (own terms)
                     worth,
                     o.get("gift", False),
                     q * own_need_value(n, item),  # as the receiver sees it

@@ -98,7 +98,7 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
             for (o, n, _, _), c in zip(choice, per_v, strict=True):
                 offer_use[o["id"]].append(v * c)
                 need_use[n["id"]].append(v * c)
-            columns.append((choice, per_v, gain, v))
+            columns.append((choice, per_v, gain, v, y))
     for offer in instance["offers"]:
         if offer_use[offer["id"]]:
             model.add_linear_constraint(sum(offer_use[offer["id"]]) <= offer["quantity"])
@@ -111,10 +111,10 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
     exchanges = []
     worth = 0.0
     if result.has_primal_feasible_solution():
-        for choice, per_v, gain, v in columns:
+        for choice, per_v, gain, v, y in columns:
             value = result.variable_values(v)
-            if value <= 1e-7:
-                continue
+            if value <= 1e-7 or result.variable_values(y) < 0.5:
+                continue  # (a column HiGHS left on within its integrality tolerance is off)
             worth += value * gain - fixed
             transfers = [
                 {"offer": o["id"], "need": n["id"], "quantity": value * c}
@@ -144,7 +144,7 @@ def _quantities(
     receiving the same share r of what it gives, each as it sees them (own terms, else the
     reference values); None when that share is outside the tolerance. Without own terms r = 1
     and every hop moves v in value."""
-    gives = [own_offer_value(o, items) for o, *_ in choice]
+    gives = [own_offer_value(o, items, tolerance) for o, *_ in choice]
     gets = [own_need_value(n, items[o["item"]]) for o, n, *_ in choice]
     ratio = math.prod(gets) / math.prod(gives)
     r = ratio ** (1.0 / len(choice))

@@ -81,7 +81,14 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             objective -= settings["transport_cost_per_kg_km"] * q * item.get("kg_per_unit", 1.0) * km
             given[offer["id"]].append(q)
             taken[need["id"]].append(q)
-            hops.append((giver, receiver, q * own_offer_value(offer, items), q * own_need_value(need, item)))
+            hops.append(
+                (
+                    giver,
+                    receiver,
+                    q * own_offer_value(offer, items, tolerance),
+                    q * own_need_value(need, item),
+                )
+            )
         objective -= settings["exchange_fixed_cost"]
         if len(hops) != len(transfers):
             continue
@@ -133,13 +140,14 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
     return out
 
 
-def own_offer_value(offer: dict[str, Any], items: dict[str, dict[str, Any]]) -> float:
+def own_offer_value(offer: dict[str, Any], items: dict[str, dict[str, Any]], tolerance: float) -> float:
     """What one unit of an offer is worth to its community: its own_value, or `ratio` units of
-    the min_ratio item at that item's value (the larger when both), else the item's value."""
+    the min_ratio item at that item's value over (1 - tolerance), so that balance within the
+    tolerance never gives it less than the ratio (the larger when both), else the item's value."""
     own = offer.get("own_value")
     ratio = offer.get("min_ratio")
     if ratio is not None:
-        by_ratio = ratio["ratio"] * items[ratio["item"]]["value"]
+        by_ratio = ratio["ratio"] * items[ratio["item"]]["value"] / (1.0 - tolerance)
         own = by_ratio if own is None else max(own, by_ratio)
     return float(own if own is not None else items[offer["item"]]["value"])
 

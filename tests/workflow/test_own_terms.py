@@ -43,7 +43,9 @@ async def test_a_2_kg_fish_for_20_kg_rice_term_reaches_the_proposal(world: World
     moved = {t["item_id"]: t for t in proposal["transfers"]}
     assert moved["dried-fish"]["quantity"] == pytest.approx(2.0)
     rice = moved["rice-sticky"]["quantity"]
-    assert 20.0 - 1e-6 <= rice <= 22.0 + 1e-6  # at least 10 kg per kg; the rice group gives <= 1.1 x 600 baht
+    assert (
+        20.0 - 1e-6 <= rice <= 600 / 0.9 / 30 + 1e-6
+    )  # at least 10 kg per kg; the rice group gives <= 600 / 0.9 baht
     # every transfer keeps the catalogue's value it was priced at
     assert (moved["dried-fish"]["unit_value"], moved["rice-sticky"]["unit_value"]) == (260, 30)
     story = {p["community_id"]: p for p in proposal["participants"]}

@@ -873,8 +873,9 @@ def _main_objective(model: Model, result: PrimalResult) -> float:
 
 
 def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple[list[Exchange], float]:
-    """Exchanges from the solver's values, checked; in whole units where that costs little,
-    unless the exact quantities already reach `bound` (then they stay, and stay optimal)."""
+    """Exchanges from the solver's values, checked and rounded to their items' steps (emit); in
+    whole units where that costs little, unless the exact quantities already reach `bound`
+    (then they stay, and stay optimal)."""
     m = model.market
     drafts: list[Draft] = []
     for (key, row), hops in sorted(primal.cycles.items()):
@@ -886,7 +887,8 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
 
 
 def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[Exchange], float]:
-    """Drafts as checked exchanges (those breaking a rule are left out), and their objective."""
+    """Drafts as checked exchanges in whole steps (those breaking a rule, or that no rounding to
+    steps keeps within the rules, are left out), and their objective."""
     finisher = Finisher(m)
     kept: list[tuple[Draft, list[float]]] = []
     for draft in drafts:
@@ -898,7 +900,10 @@ def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
-    for draft, qty in kept:
+    for draft, exact_qty in kept:
+        qty = finisher.steps(draft, exact_qty)
+        if qty is None:
+            continue  # no rounding to whole steps keeps its rules: not proposed
         moved = list(zip(draft.arcs, finisher.whole(draft, qty) if rounding else qty, strict=True))
         objective += finisher.value(moved)
         transfers = [

@@ -1,9 +1,17 @@
 """From solver values to exchanges: cycles as they are, chains and circulations decomposed,
 quantities cleaned, and every exchange checked against the rules before it is returned.
+
+Whole units. The solver moves value continuously; people move whole pieces and kilograms to a
+step. Every exchange is therefore scaled down to the largest value flow at which each hop is a
+whole multiple of its item's step (`Item.step`; none: any amount of at least MIN_QUANTITY) and
+every community's balance still holds; an exchange that cannot be rounded, or whose transfers
+move less than the run's `min_exchange_value`, is left out. Rounding only removes answers, so
+a bound of the whole market stays a bound; the objective is that of the rounded exchanges.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,6 +24,8 @@ FloatArray = npt.NDArray[np.float64]
 
 FLOW_EPS = 1e-9
 ROUNDING_LOSS = 1e-3  # whole units may cost an exchange at most this share of its value
+MIN_QUANTITY = 1e-4  # the database keeps four decimals: no transfer is smaller, no step finer
+STEP_CANDIDATES = 24  # multiples of its step below each hop's exact quantity tried as the scale
 
 
 @dataclass(slots=True)
@@ -155,6 +165,27 @@ def _snap(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+def _on_step(x: float, step: float) -> bool:
+    if step <= 0:
+        return True
+    n = x / step
+    return abs(n - round(n)) <= 1e-9 * max(1.0, n)
+
+
+def _down(x: float, step: float) -> float:
+    """x rounded down to a whole number of steps (step 0: as it is)."""
+    if step <= 0:
+        return x
+    return float(f"{math.floor(x / step + 1e-9) * step:.10g}")
+
+
+def _nearest(x: float, step: float) -> float:
+    """x rounded to the nearest whole number of steps (step 0: as it is)."""
+    if step <= 0:
+        return x
+    return float(f"{round(x / step) * step:.10g}")
+
+
 class Finisher:
     """Turns drafts into checked transfers (offer id, need id, quantity) and prices them."""
 
@@ -166,6 +197,10 @@ class Finisher:
         self.tolerance = s.balance_tolerance
         self.offer_floor = np.minimum(m.offer_lot, m.offer_qty)
         self.need_floor = np.minimum(m.need_lot, m.need_qty)
+        self.min_value = s.min_exchange_value
+        # each offer's item's step, never finer than MIN_QUANTITY; 0.0: any amount
+        steps = {it.id: 0.0 if it.step is None else max(it.step, MIN_QUANTITY) for it in m.instance.items}
+        self.offer_step = np.array([steps[o.item] for o in m.instance.offers], dtype=np.float64)
 
     def quantities(self, draft: Draft) -> list[float]:
         m = self.market
@@ -173,7 +208,9 @@ class Finisher:
             _snap(w * m.scale / float(m.arc_val[a])) for a, w in zip(draft.arcs, draft.values, strict=True)
         ]
 
-    def fits(self, draft: Draft, qty: list[float]) -> bool:
+    def fits(self, draft: Draft, qty: list[float], *, final: bool = False) -> bool:
+        """Whether `qty` keeps every rule given the ledger; `final`: also the rules of what is
+        returned (whole steps, at least MIN_QUANTITY, each transfer worth the run's minimum)."""
         m = self.market
         arcs = draft.arcs
         s = m.settings
@@ -198,6 +235,12 @@ class Finisher:
             if self.ledger.need_used[n] + x > m.need_qty[n] * (1 + 1e-9):
                 return False
         values = [x * float(m.arc_val[a]) for a, x in zip(arcs, qty, strict=True)]
+        if final:
+            for x, o, worth in zip(qty, offers, values, strict=True):
+                if x < MIN_QUANTITY * (1 - 1e-9) or not _on_step(x, float(self.offer_step[o])):
+                    return False
+                if worth < self.min_value * (1 - 1e-9):
+                    return False
         hops = len(arcs)
         checks = range(hops) if draft.kind == "cycle" else range(1, hops)
         for k in checks:
@@ -222,6 +265,36 @@ class Finisher:
         self._book(draft, qty, 1.0)
         return qty
 
+    def steps(self, draft: Draft, qty: list[float]) -> list[float] | None:
+        """The booked exchange `qty` rounded to its items' steps (rebooked), or None (unbooked)
+        when no rounding keeps every rule.
+
+        The value flow is scaled by t <= 1 and each hop rounded to its step, down or to the
+        nearest step; the candidate scales are those at which a hop is a whole number of steps
+        (the coarsest hops decide, so a few suffice). The largest scale that keeps every rule
+        wins, its better rounding first."""
+        m = self.market
+        self._book(draft, qty, -1.0)
+        steps = [float(self.offer_step[int(m.arc_offer[a])]) for a in draft.arcs]
+        scales = {1.0}
+        for x, s in zip(qty, steps, strict=True):
+            if s > 0 and x > 0:
+                top = math.floor(x / s + 1e-9)
+                scales.update(n * s / x for n in range(top, max(top - STEP_CANDIDATES, 0), -1))
+        for t in sorted(scales, reverse=True):
+            found: list[tuple[float, list[float]]] = []
+            for rounding in (_nearest, _down):
+                option = [rounding(t * x, s) for x, s in zip(qty, steps, strict=True)]
+                if self.fits(draft, option, final=True):
+                    worth = self.value(list(zip(draft.arcs, option, strict=True)))
+                    if worth > 0:
+                        found.append((worth, option))
+            if found:
+                best = max(found, key=lambda f: f[0])[1]
+                self._book(draft, best, 1.0)
+                return best
+        return None
+
     def whole(self, draft: Draft, qty: list[float]) -> list[float]:
         """The same exchange in whole units (else in tenths) when that keeps every rule and loses
         at most ROUNDING_LOSS of its value; called after every exchange is booked, so rounding
@@ -240,7 +313,7 @@ class Finisher:
             ):
                 option = [float(f"{x:.10g}") for x in rounded]
                 if (
-                    self.fits(draft, option)
+                    self.fits(draft, option, final=True)
                     and self.value(list(zip(draft.arcs, option, strict=True))) >= floor
                 ):
                     self._book(draft, option, 1.0)

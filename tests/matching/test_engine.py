@@ -224,14 +224,22 @@ POSITIONS = [(6.6, 100.1), (14.9, 103.5), (13.8, 100.1), (18.8, 99.0), (12.6, 10
 
 
 @st.composite
-def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
+def markets(draw: st.DrawFn, all_or_nothing: bool = False, steps: bool = False) -> dict[str, Any]:
+    """A small random market; `steps`: items come in steps (pieces, half and tenth kilograms, a
+    2.5 kg bag), values are odd, quantities are not whole steps, and runs set a minimum value."""
     n = draw(st.integers(2, 5))
     communities = [{"id": f"c{i}", "lat": POSITIONS[i][0], "lon": POSITIONS[i][1]} for i in range(n)]
-    values = draw(st.lists(st.sampled_from([10.0, 20.0, 25.0, 50.0]), min_size=2, max_size=3))
+    prices = [10.0, 20.0, 25.0, 50.0] + ([7.0, 35.0, 130.0] if steps else [])
+    values = draw(st.lists(st.sampled_from(prices), min_size=2, max_size=3))
     items = [
         {"id": f"i{k}", "category": f"k{k % 2}", "value": v, "kg_per_unit": 1.0} for k, v in enumerate(values)
     ]
-    quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40]
+    if steps:
+        for item in items:
+            step = draw(st.sampled_from([None, 1.0, 1.0, 0.5, 0.1, 2.5]))
+            if step is not None:
+                item["step"] = step
+    quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40] + ([3.7, 12.25, 0.3] if steps else [])
     offers = []
     for j in range(draw(st.integers(1, 6))):
         q = draw(st.sampled_from(quantities))
@@ -275,6 +283,7 @@ def markets(draw: st.DrawFn, all_or_nothing: bool = False) -> dict[str, Any]:
             "balance_tolerance": draw(st.sampled_from([0.0, 0.1, 0.3])),
             "transport_cost_per_kg_km": draw(st.sampled_from([0.0, 0.001])),
             "exchange_fixed_cost": draw(st.sampled_from([0.0, 5.0])),
+            "min_exchange_value": draw(st.sampled_from([0.0, 30.0])) if steps else 0.0,
             "time_limit_s": 10,
         },
         "communities": communities,
@@ -290,6 +299,22 @@ def test_every_answer_keeps_the_rules(data: dict[str, Any]) -> None:
     out = run(data)
     assert out["status"] in ("optimal", "feasible")
     assert out["objective"] >= -1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(steps=True))
+def test_every_transfer_is_whole_steps_and_balanced(data: dict[str, Any]) -> None:
+    """The validator checks each transfer is a whole number of its item's steps and worth the
+    run's minimum, each community's balance within the tolerance, nothing beyond what remains."""
+    out = run(data)
+    assert out["status"] in ("optimal", "feasible")
+    steps = {i["id"]: i.get("step") for i in data["items"]}
+    item_of = {o["id"]: o["item"] for o in data["offers"]}
+    for exchange in out["exchanges"]:
+        for t in exchange["transfers"]:
+            step = steps[item_of[t["offer"]]]
+            if step is not None:  # (the validator checks it too; this says it plainly)
+                assert abs(t["quantity"] / step - round(t["quantity"] / step)) < 1e-9, t
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

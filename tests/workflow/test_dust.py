@@ -9,7 +9,6 @@ import asyncpg
 import pytest
 
 from barter.storage.repos import runs as runs_repo
-from barter.workflow import runner as runner_module
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, Cycle
 from tests.world import OWNER
 
@@ -83,7 +82,7 @@ async def test_an_exchange_held_elsewhere_between_snapshot_and_commit_is_dropped
             await elsewhere.close()
         return taken
 
-    monkeypatch.setattr(runner_module.runs_repo, "snapshot", then_held_elsewhere)
+    monkeypatch.setattr(runs_repo, "snapshot", then_held_elsewhere)  # the module the runner calls
     run = await cycle.run()
     assert await cycle.proposals(run["id"]) == []
     assert run["counts"]["exchanges"] == 1

@@ -900,10 +900,21 @@ def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
+    # whole steps; an exchange that cannot be rounded (nor a chain cut short) is tried again once
+    # the others are (their rounding down may leave it the room it lacked), else not proposed
+    stepped: list[tuple[Draft, list[float]]] = []
+    failed: list[tuple[Draft, list[float]]] = []
     for draft, exact_qty in kept:
-        qty = finisher.steps(draft, exact_qty)
-        if qty is None:
-            continue  # no rounding to whole steps keeps its rules: not proposed
+        settled = finisher.settle(draft, exact_qty)
+        if settled is None:
+            failed.append((draft, exact_qty))
+        else:
+            stepped.append(settled)
+    for draft, exact_qty in failed:
+        settled = finisher.settle(draft, exact_qty, booked=False)
+        if settled is not None:
+            stepped.append(settled)
+    for draft, qty in stepped:
         moved = list(zip(draft.arcs, finisher.whole(draft, qty) if rounding else qty, strict=True))
         objective += finisher.value(moved)
         transfers = [

@@ -26,6 +26,7 @@ FLOW_EPS = 1e-9
 ROUNDING_LOSS = 1e-3  # whole units may cost an exchange at most this share of its value
 MIN_QUANTITY = 1e-4  # the database keeps four decimals: no transfer is smaller, no step finer
 STEP_CANDIDATES = 24  # multiples of its step below each hop's exact quantity tried as the scale
+ROUNDINGS = 64  # roundings of one exchange at one scale tried at most
 
 
 @dataclass(slots=True)
@@ -172,20 +173,6 @@ def _on_step(x: float, step: float) -> bool:
     return abs(n - round(n)) <= 1e-9 * max(1.0, n)
 
 
-def _down(x: float, step: float) -> float:
-    """x rounded down to a whole number of steps (step 0: as it is)."""
-    if step <= 0:
-        return x
-    return float(f"{math.floor(x / step + 1e-9) * step:.10g}")
-
-
-def _nearest(x: float, step: float) -> float:
-    """x rounded to the nearest whole number of steps (step 0: as it is)."""
-    if step <= 0:
-        return x
-    return float(f"{round(x / step) * step:.10g}")
-
-
 class Finisher:
     """Turns drafts into checked transfers (offer id, need id, quantity) and prices them."""
 
@@ -265,35 +252,102 @@ class Finisher:
         self._book(draft, qty, 1.0)
         return qty
 
-    def steps(self, draft: Draft, qty: list[float]) -> list[float] | None:
-        """The booked exchange `qty` rounded to its items' steps (rebooked), or None (unbooked)
-        when no rounding keeps every rule.
+    def steps(self, draft: Draft, qty: list[float], *, booked: bool = True) -> list[float] | None:
+        """The exchange `qty` (booked, unless `booked` is False) rounded to its items' steps and
+        booked, or None (and not booked) when no rounding keeps every rule.
 
-        The value flow is scaled by t <= 1 and each hop rounded to its step, down or to the
-        nearest step; the candidate scales are those at which a hop is a whole number of steps
-        (the coarsest hops decide, so a few suffice). The largest scale that keeps every rule
-        wins, its better rounding first."""
+        The value flow is scaled by t, the candidate scales being those at which a hop is a whole
+        number of steps (the coarsest hops decide, so a few suffice): 1, then a step or two more
+        on one hop, then down; at each scale every hop takes its step below, above or two below
+        (`_roundings`: one hop may round up where its neighbour rounds down, as a flow at the
+        edge of the tolerance needs). The first scale with a rounding that keeps every rule
+        wins, its most valuable rounding."""
         m = self.market
-        self._book(draft, qty, -1.0)
+        if booked:
+            self._book(draft, qty, -1.0)
         steps = [float(self.offer_step[int(m.arc_offer[a])]) for a in draft.arcs]
-        scales = {1.0}
+        down: set[float] = set()
+        up: set[float] = set()
         for x, s in zip(qty, steps, strict=True):
             if s > 0 and x > 0:
                 top = math.floor(x / s + 1e-9)
-                scales.update(n * s / x for n in range(top, max(top - STEP_CANDIDATES, 0), -1))
-        for t in sorted(scales, reverse=True):
-            found: list[tuple[float, list[float]]] = []
-            for rounding in (_nearest, _down):
-                option = [rounding(t * x, s) for x, s in zip(qty, steps, strict=True)]
+                down.update(n * s / x for n in range(top, max(top - STEP_CANDIDATES, 0), -1))
+                up.update(n * s / x for n in (top + 1, top + 2))
+        # as it is; a little more, where a hop held at its lot needs the others up with it (and
+        # there is room: fits checks); then less and less
+        scales = [1.0, *sorted(t for t in up if t > 1), *sorted((t for t in down if t < 1), reverse=True)]
+        for t in scales:
+            best: tuple[float, list[float]] | None = None
+            for option in self._roundings(draft, [t * x for x in qty], steps):
                 if self.fits(draft, option, final=True):
                     worth = self.value(list(zip(draft.arcs, option, strict=True)))
-                    if worth > 0:
-                        found.append((worth, option))
-            if found:
-                best = max(found, key=lambda f: f[0])[1]
-                self._book(draft, best, 1.0)
-                return best
+                    if worth > 0 and (best is None or worth > best[0]):
+                        best = (worth, option)
+            if best is not None:
+                self._book(draft, best[1], 1.0)
+                return best[1]
         return None
+
+    def settle(
+        self, draft: Draft, qty: list[float], *, booked: bool = True
+    ) -> tuple[Draft, list[float]] | None:
+        """`steps`, and for a chain that cannot be rounded, its longest prefix that can (a chain cut
+        short still starts with its donation; its last receiver gives nothing back)."""
+        rounded = self.steps(draft, qty, booked=booked)
+        while rounded is None and draft.kind == "chain" and len(draft.arcs) > 1:
+            draft = Draft(draft.kind, draft.arcs[:-1], draft.values[:-1])
+            qty = qty[:-1]
+            rounded = self.steps(draft, qty, booked=False)
+        return None if rounded is None else (draft, rounded)
+
+    def _roundings(self, draft: Draft, targets: list[float], steps: list[float]) -> list[list[float]]:
+        """Up to ROUNDINGS ways to put each hop on its step near `targets`, hop by hop: each hop's
+        target is first brought within the tolerance of the value the hop before it moves (and,
+        closing a cycle, of the first hop's), then taken to its step below, above or two below.
+        Each is checked again in full by fits."""
+        m = self.market
+        vals = [float(m.arc_val[a]) for a in draft.arcs]
+        hops = len(targets)
+        cycle = draft.kind == "cycle"
+        tol = self.tolerance
+
+        def balanced(received: float, given: float) -> bool:
+            return abs(received - given) <= tol * given + 1e-9 * max(1.0, given)
+
+        def options(k: int, previous: float | None, first: float | None) -> list[float]:
+            lo, hi = 0.0, math.inf  # the value hop k may move
+            if previous is not None:  # its giver receives `previous`: |previous - v| <= tol v
+                lo, hi = previous / (1 + tol), (previous / (1 - tol) if tol < 1 else math.inf)
+            if first is not None:  # closing the cycle, the first giver receives it
+                lo, hi = max(lo, first * (1 - tol)), min(hi, first * (1 + tol))
+            x = min(max(targets[k], lo / vals[k]), hi / vals[k])
+            s = steps[k]
+            if s <= 0:
+                return [x]
+            n = math.floor(x / s + 1e-9)
+            return [float(f"{j * s:.10g}") for j in (n, n + 1, n - 1) if j > 0]
+
+        out: list[list[float]] = []
+        chosen: list[float] = []
+
+        def walk(k: int) -> None:
+            if len(out) >= ROUNDINGS:
+                return
+            if k == hops:
+                if not cycle or hops < 2 or balanced(chosen[-1] * vals[-1], chosen[0] * vals[0]):
+                    out.append(list(chosen))
+                return
+            previous = chosen[-1] * vals[k - 1] if k > 0 else None
+            first = chosen[0] * vals[0] if cycle and k == hops - 1 and k > 0 else None
+            for x in options(k, previous, first):
+                if previous is not None and not balanced(previous, x * vals[k]):
+                    continue
+                chosen.append(x)
+                walk(k + 1)
+                chosen.pop()
+
+        walk(0)
+        return out
 
     def whole(self, draft: Draft, qty: list[float]) -> list[float]:
         """The same exchange in whole units (else in tenths) when that keeps every rule and loses

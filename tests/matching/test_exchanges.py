@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from barter.matching.engine import solve
+from barter.matching.exchanges import Draft, Finisher
+from barter.matching.market import build_market
 from tests.matching.conftest import as_dict, as_instance
 from tests.matching.validator import problems
 
@@ -99,3 +101,64 @@ def test_dust_is_never_proposed() -> None:
     data["needs"][0]["quantity"] = 0.00005
     out = run(data)
     assert out["exchanges"] == []
+
+
+def test_a_chain_that_cannot_be_rounded_whole_is_cut_short() -> None:
+    """A donation of rice starts a chain: rice to the fishers, their fish (in 5 kg boxes, 1,350
+    baht each) to the weavers, one piece of silk (1,700 baht) from the weavers to the town. No
+    whole number of boxes is within 10% of the silk, so the chain stops at the weavers: the
+    donation and the fish still go."""
+    data: dict[str, Any] = {
+        "settings": {"balance_tolerance": 0.1, "max_chain_length": 3, "time_limit_s": 10},
+        "communities": [
+            {"id": "donor", "lat": 16.4, "lon": 102.8},
+            {"id": "fishers", "lat": 6.6, "lon": 100.1},
+            {"id": "weavers", "lat": 15.2, "lon": 104.8},
+            {"id": "town", "lat": 13.7, "lon": 100.5},
+        ],
+        "items": [
+            {"id": "rice", "category": "rice", "unit": "kg", "value": 30.0, "step": 0.1},
+            {"id": "fish", "category": "fish", "unit": "kg", "value": 270.0, "step": 5.0},
+            {"id": "silk", "category": "cloth", "unit": "piece", "value": 1700.0, "step": 1.0},
+        ],
+        "offers": [
+            {"id": "rice-gift", "community": "donor", "item": "rice", "quantity": 100, "gift": True},
+            {"id": "fish", "community": "fishers", "item": "fish", "quantity": 50},
+            {"id": "silk", "community": "weavers", "item": "silk", "quantity": 1},
+        ],
+        "needs": [
+            {"id": "rice-for-fishers", "community": "fishers", "item": "rice", "quantity": 100},
+            {"id": "fish-for-weavers", "community": "weavers", "item": "fish", "quantity": 50},
+            {"id": "silk-for-town", "community": "town", "item": "silk", "quantity": 1},
+        ],
+    }
+    market = build_market(as_instance(data))
+    arcs = [
+        next(
+            a
+            for a in range(market.n_arcs)
+            if data["offers"][market.arc_offer[a]]["id"] == offer
+            and data["needs"][market.arc_need[a]]["id"] == need
+        )
+        for offer, need in (
+            ("rice-gift", "rice-for-fishers"),
+            ("fish", "fish-for-weavers"),
+            ("silk", "silk-for-town"),
+        )
+    ]
+    # the balanced flow: 1,700 baht of silk, 1,545 of fish (6.3 kg: not a whole box), 1,405 of rice
+    values = [1405 / market.scale, 1545 / market.scale, 1700 / market.scale]
+    finisher = Finisher(market)
+    exact = finisher.take(Draft("chain", arcs, values))
+    assert exact is not None
+    settled = finisher.settle(Draft("chain", arcs, values), exact)
+    assert settled is not None
+    draft, (rice, fish) = settled
+    assert draft.arcs == arcs[:2]  # the chain, cut short at the weavers
+    assert fish == 5.0
+    assert abs(rice * 30 - fish * 270) <= 0.1 * fish * 270 + 1e-6
+    # and the engine's answer moves no silk, and fish only in whole boxes
+    out = run(data)
+    for e in out["exchanges"]:
+        assert "silk" not in [t["offer"] for t in e["transfers"]]
+        assert all(t["quantity"] % 5 == 0 for t in e["transfers"] if t["offer"] == "fish")

@@ -20,7 +20,9 @@
      cycle limit, an exact min-cost circulation (circulation.py);
    * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
-5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
+5. Flows become exchanges, rounded to their items' steps (whole pieces, kilograms to a step; an
+   exchange no rounding keeps within the rules is left out, a chain cut short) and checked against
+   every rule, the run's smallest transfer value included, before they are returned (exchanges.py).
 
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
 the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from

@@ -20,7 +20,9 @@
      cycle limit, an exact min-cost circulation (circulation.py);
    * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
-5. Flows become exchanges, checked against every rule before they are returned (exchanges.py).
+5. Flows become exchanges, rounded to their items' steps (whole pieces, kilograms to a step; an
+   exchange no rounding keeps within the rules is left out, a chain cut short) and checked against
+   every rule, the run's smallest transfer value included, before they are returned (exchanges.py).
 
 Own terms (terms.py): each community balances by its own values where its listings set them.
 Cycles and chains touching such listings get patterns of their own (columns.families_for), chain
@@ -880,8 +882,9 @@ def _main_objective(model: Model, result: PrimalResult) -> float:
 
 
 def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple[list[Exchange], float]:
-    """Exchanges from the solver's values, checked; in whole units where that costs little,
-    unless the exact quantities already reach `bound` (then they stay, and stay optimal)."""
+    """Exchanges from the solver's values, checked and rounded to their items' steps (emit); in
+    whole units where that costs little, unless the exact quantities already reach `bound`
+    (then they stay, and stay optimal)."""
     m = model.market
     drafts: list[Draft] = []
     for (key, row), hops in sorted(primal.cycles.items()):
@@ -893,7 +896,8 @@ def finish(model: Model, primal: PrimalResult, bound: float = math.inf) -> tuple
 
 
 def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[Exchange], float]:
-    """Drafts as checked exchanges (those breaking a rule are left out), and their objective."""
+    """Drafts as checked exchanges in whole steps (those breaking a rule, or that no rounding to
+    steps keeps within the rules, are left out), and their objective."""
     finisher = Finisher(m)
     kept: list[tuple[Draft, list[float]]] = []
     for draft in drafts:
@@ -905,7 +909,21 @@ def emit(m: Market, drafts: list[Draft], bound: float = math.inf) -> tuple[list[
     exchanges: list[Exchange] = []
     objective = 0.0
     offers, needs = m.instance.offers, m.instance.needs
-    for draft, qty in kept:
+    # whole steps; an exchange that cannot be rounded (nor a chain cut short) is tried again once
+    # the others are (their rounding down may leave it the room it lacked), else not proposed
+    stepped: list[tuple[Draft, list[float]]] = []
+    failed: list[tuple[Draft, list[float]]] = []
+    for draft, exact_qty in kept:
+        settled = finisher.settle(draft, exact_qty)
+        if settled is None:
+            failed.append((draft, exact_qty))
+        else:
+            stepped.append(settled)
+    for draft, exact_qty in failed:
+        settled = finisher.settle(draft, exact_qty, booked=False)
+        if settled is not None:
+            stepped.append(settled)
+    for draft, qty in stepped:
         moved = list(zip(draft.arcs, finisher.whole(draft, qty) if rounding else qty, strict=True))
         objective += finisher.value(moved)
         transfers = [

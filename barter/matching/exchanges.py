@@ -1,9 +1,17 @@
 """From solver values to exchanges: cycles as they are, chains and circulations decomposed,
 quantities cleaned, and every exchange checked against the rules before it is returned.
+
+Whole units. The solver moves value continuously; people move whole pieces and kilograms to a
+step. Every exchange is therefore scaled down to the largest value flow at which each hop is a
+whole multiple of its item's step (`Item.step`; none: any amount of at least MIN_QUANTITY) and
+every community's balance still holds; an exchange that cannot be rounded, or whose transfers
+move less than the run's `min_exchange_value`, is left out. Rounding only removes answers, so
+a bound of the whole market stays a bound; the objective is that of the rounded exchanges.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,6 +24,9 @@ FloatArray = npt.NDArray[np.float64]
 
 FLOW_EPS = 1e-9
 ROUNDING_LOSS = 1e-3  # whole units may cost an exchange at most this share of its value
+MIN_QUANTITY = 1e-4  # the database keeps four decimals: no transfer is smaller, no step finer
+STEP_CANDIDATES = 24  # multiples of its step below each hop's exact quantity tried as the scale
+ROUNDINGS = 64  # roundings of one exchange at one scale tried at most
 
 
 @dataclass(slots=True)
@@ -163,6 +174,13 @@ def _snap(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+def _on_step(x: float, step: float) -> bool:
+    if step <= 0:
+        return True
+    n = x / step
+    return abs(n - round(n)) <= 1e-9 * max(1.0, n)
+
+
 class Finisher:
     """Turns drafts into checked transfers (offer id, need id, quantity) and prices them."""
 
@@ -174,6 +192,10 @@ class Finisher:
         self.tolerance = s.balance_tolerance
         self.offer_floor = np.minimum(m.offer_lot, m.offer_qty)
         self.need_floor = np.minimum(m.need_lot, m.need_qty)
+        self.min_value = s.min_exchange_value
+        # each offer's item's step, never finer than MIN_QUANTITY; 0.0: any amount
+        steps = {it.id: 0.0 if it.step is None else max(it.step, MIN_QUANTITY) for it in m.instance.items}
+        self.offer_step = np.array([steps[o.item] for o in m.instance.offers], dtype=np.float64)
 
     def quantities(self, draft: Draft) -> list[float]:
         m = self.market
@@ -181,7 +203,9 @@ class Finisher:
             _snap(w * m.scale / float(m.arc_val[a])) for a, w in zip(draft.arcs, draft.values, strict=True)
         ]
 
-    def fits(self, draft: Draft, qty: list[float]) -> bool:
+    def fits(self, draft: Draft, qty: list[float], *, final: bool = False) -> bool:
+        """Whether `qty` keeps every rule given the ledger; `final`: also the rules of what is
+        returned (whole steps, at least MIN_QUANTITY, each transfer worth the run's minimum)."""
         m = self.market
         arcs = draft.arcs
         s = m.settings
@@ -210,6 +234,12 @@ class Finisher:
         values = [x * float(m.arc_val[a]) for a, x in zip(arcs, qty, strict=True)]
         gives = [v * float(m.arc_gamma[a]) for a, v in zip(arcs, values, strict=True)]
         gets = [v * float(m.arc_rho[a]) for a, v in zip(arcs, values, strict=True)]
+        if final:
+            for x, o, worth in zip(qty, offers, values, strict=True):
+                if x < MIN_QUANTITY * (1 - 1e-9) or not _on_step(x, float(self.offer_step[o])):
+                    return False
+                if worth < self.min_value * (1 - 1e-9):
+                    return False
         hops = len(arcs)
         checks = range(hops) if draft.kind == "cycle" else range(1, hops)
         for k in checks:
@@ -234,6 +264,106 @@ class Finisher:
         self._book(draft, qty, 1.0)
         return qty
 
+    def steps(self, draft: Draft, qty: list[float], *, booked: bool = True) -> list[float] | None:
+        """The exchange `qty` (booked, unless `booked` is False) rounded to its items' steps and
+        booked, or None (and not booked) when no rounding keeps every rule.
+
+        The value flow is scaled by t, the candidate scales being those at which a hop is a whole
+        number of steps (the coarsest hops decide, so a few suffice): 1, then a step or two more
+        on one hop, then down; at each scale every hop takes its step below, above or two below
+        (`_roundings`: one hop may round up where its neighbour rounds down, as a flow at the
+        edge of the tolerance needs). The first scale with a rounding that keeps every rule
+        wins, its most valuable rounding."""
+        m = self.market
+        if booked:
+            self._book(draft, qty, -1.0)
+        steps = [float(self.offer_step[int(m.arc_offer[a])]) for a in draft.arcs]
+        down: set[float] = set()
+        up: set[float] = set()
+        for x, s in zip(qty, steps, strict=True):
+            if s > 0 and x > 0:
+                top = math.floor(x / s + 1e-9)
+                down.update(n * s / x for n in range(top, max(top - STEP_CANDIDATES, 0), -1))
+                up.update(n * s / x for n in (top + 1, top + 2))
+        # as it is; a little more, where a hop held at its lot needs the others up with it (and
+        # there is room: fits checks); then less and less
+        scales = [1.0, *sorted(t for t in up if t > 1), *sorted((t for t in down if t < 1), reverse=True)]
+        for t in scales:
+            best: tuple[float, list[float]] | None = None
+            for option in self._roundings(draft, [t * x for x in qty], steps):
+                if self.fits(draft, option, final=True):
+                    worth = self.value(list(zip(draft.arcs, option, strict=True)))
+                    if worth > 0 and (best is None or worth > best[0]):
+                        best = (worth, option)
+            if best is not None:
+                self._book(draft, best[1], 1.0)
+                return best[1]
+        return None
+
+    def settle(
+        self, draft: Draft, qty: list[float], *, booked: bool = True
+    ) -> tuple[Draft, list[float]] | None:
+        """`steps`, and for a chain that cannot be rounded, its longest prefix that can (a chain cut
+        short still starts with its donation; its last receiver gives nothing back)."""
+        rounded = self.steps(draft, qty, booked=booked)
+        while rounded is None and draft.kind == "chain" and len(draft.arcs) > 1:
+            draft = Draft(draft.kind, draft.arcs[:-1], draft.values[:-1])
+            qty = qty[:-1]
+            rounded = self.steps(draft, qty, booked=False)
+        return None if rounded is None else (draft, rounded)
+
+    def _roundings(self, draft: Draft, targets: list[float], steps: list[float]) -> list[list[float]]:
+        """Up to ROUNDINGS ways to put each hop on its step near `targets`, hop by hop: each hop's
+        target is first brought within the tolerance of the value the hop before it moves (and,
+        closing a cycle, of the first hop's), then taken to its step below, above or two below.
+        Each is checked again in full by fits."""
+        m = self.market
+        # value of one unit of each hop as its giver sees it, and as its receiver does (own
+        # terms, terms.py; the reference value without them)
+        gives = [float(m.arc_val[a] * m.arc_gamma[a]) for a in draft.arcs]
+        gets = [float(m.arc_val[a] * m.arc_rho[a]) for a in draft.arcs]
+        hops = len(targets)
+        cycle = draft.kind == "cycle"
+        tol = self.tolerance
+
+        def balanced(received: float, given: float) -> bool:
+            return abs(received - given) <= tol * given + 1e-9 * max(1.0, given)
+
+        def options(k: int, previous: float | None, first: float | None) -> list[float]:
+            lo, hi = 0.0, math.inf  # the value hop k may move
+            if previous is not None:  # its giver receives `previous`: |previous - v| <= tol v
+                lo, hi = previous / (1 + tol) / gives[k], (previous / (1 - tol) if tol < 1 else math.inf) / gives[k]
+            if first is not None:  # closing the cycle, the first giver receives it
+                lo, hi = max(lo, first * (1 - tol) / gets[k]), min(hi, first * (1 + tol) / gets[k])
+            x = min(max(targets[k], lo), hi)
+            s = steps[k]
+            if s <= 0:
+                return [x]
+            n = math.floor(x / s + 1e-9)
+            return [float(f"{j * s:.10g}") for j in (n, n + 1, n - 1) if j > 0]
+
+        out: list[list[float]] = []
+        chosen: list[float] = []
+
+        def walk(k: int) -> None:
+            if len(out) >= ROUNDINGS:
+                return
+            if k == hops:
+                if not cycle or hops < 2 or balanced(chosen[-1] * gets[-1], chosen[0] * gives[0]):
+                    out.append(list(chosen))
+                return
+            previous = chosen[-1] * gets[k - 1] if k > 0 else None
+            first = chosen[0] * gives[0] if cycle and k == hops - 1 and k > 0 else None
+            for x in options(k, previous, first):
+                if previous is not None and not balanced(previous, x * gives[k]):
+                    continue
+                chosen.append(x)
+                walk(k + 1)
+                chosen.pop()
+
+        walk(0)
+        return out
+
     def whole(self, draft: Draft, qty: list[float]) -> list[float]:
         """The same exchange in whole units (else in tenths) when that keeps every rule and loses
         at most ROUNDING_LOSS of its value; called after every exchange is booked, so rounding
@@ -252,7 +382,7 @@ class Finisher:
             ):
                 option = [float(f"{x:.10g}") for x in rounded]
                 if (
-                    self.fits(draft, option)
+                    self.fits(draft, option, final=True)
                     and self.value(list(zip(draft.arcs, option, strict=True))) >= floor
                 ):
                     self._book(draft, option, 1.0)

@@ -35,6 +35,9 @@ CostPerKgKm = Annotated[float, msgspec.Meta(ge=0, le=100)]
 FixedCost = Annotated[float, msgspec.Meta(ge=0, le=1e9)]
 TimeLimit = Annotated[float, msgspec.Meta(gt=0, le=TIME_LIMIT_MAX_S)]
 Seed = Annotated[int, msgspec.Meta(ge=0, lt=2**31)]
+MinExchangeValue = Annotated[
+    float, msgspec.Meta(ge=0, le=1e7, description="the least value each transfer of an exchange moves")
+]
 
 
 class SettingsError(ValueError):
@@ -56,6 +59,10 @@ class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     transport_cost_per_kg_km: CostPerKgKm = 0.0
     exchange_fixed_cost: FixedCost = 0.0
     road_factor: Positive = 1.0
+    # An exchange is proposed only when each of its transfers moves at least this value (in the
+    # items' value unit; the service's runs use baht and a village's default, see
+    # barter.services.runs.RUN_MIN_EXCHANGE_VALUE). 0 here: a file's values may be in any unit.
+    min_exchange_value: MinExchangeValue = 0.0
     time_limit_s: TimeLimit = 30.0
     seed: Seed = 0
 

@@ -3,8 +3,11 @@
 Pure: rows in, `Instance` out. Ids become `c12`, `o345`, `n678`. Categories are qualified by unit
 (`fish-seafood:kg`), so a need for 10 kg of seafood is never met by litres of fish sauce. A need
 priority of 1 to 5 (5 = most urgent) becomes an objective weight of priority / 3 (default 1.0).
-Each item's quantity step and each listing's own terms (own value, minimum ratio) pass through as
-data; the engine does not use them yet (rounding to steps and balancing by own terms come with it).
+Each item's quantity step passes through (the engine rounds every transfer to it), and so do each
+listing's own terms (own value, minimum ratio) as data. A listing whose remaining quantity is below
+its own min lot or one step of its item is dust: no transfer could both keep its lot and take no
+more than remains, so it is left out of the snapshot (its listing closes on delivery, see
+deliver_offer in workflow.sql).
 """
 
 from __future__ import annotations
@@ -81,6 +84,11 @@ def priority_weight(priority: int) -> float:
     return priority / 3.0
 
 
+def is_dust(remaining: float, min_lot: float, step: float | None) -> bool:
+    """Nothing a transfer could take: none left, less than the min lot, or less than one step."""
+    return remaining <= 0 or remaining < min_lot or (step is not None and remaining < step)
+
+
 def build_instance(
     settings: Settings,
     communities: Sequence[CommunityRow],
@@ -88,6 +96,13 @@ def build_instance(
     offers: Sequence[OfferRow],
     needs: Sequence[NeedRow],
 ) -> Instance:
+    steps = {i.id: i.quantity_step for i in items}
+    offers = [o for o in offers if not is_dust(o.remaining, o.min_lot, steps.get(o.item_id))]
+    needs = [
+        n
+        for n in needs
+        if not is_dust(n.remaining, n.min_lot, steps.get(n.item_id) if n.item_id is not None else None)
+    ]
     offer_ids = {o.id for o in offers if o.remaining > 0}
     engine_offers = [
         Offer(

@@ -9,7 +9,15 @@ import msgspec
 from msgspec import Meta
 
 from barter.domain.model import Region
-from barter.matching.model import ChainLength, CostPerKgKm, CycleLength, FixedCost, Seed, Tolerance
+from barter.matching.model import (
+    ChainLength,
+    CostPerKgKm,
+    CycleLength,
+    FixedCost,
+    MinExchangeValue,
+    Seed,
+    Tolerance,
+)
 from barter.schemas.base import Input
 
 # A client may ask for at most ten minutes of the shared engine; an operator may configure up to
@@ -27,6 +35,7 @@ class RunRequest(Input):
     balance_tolerance: Tolerance | None = None
     transport_cost_per_kg_km: CostPerKgKm | None = None
     exchange_fixed_cost: FixedCost | None = None
+    min_exchange_value: MinExchangeValue | None = None
     time_limit_s: Annotated[float, Meta(ge=0.1, le=CLIENT_TIME_LIMIT_MAX_S)] | None = None
     seed: Seed | None = None
 

@@ -136,8 +136,13 @@ def _vehicles() -> tuple[Vehicle, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Made:
+    """The proposals made; `dropped`: exchanges whose holds failed because the market moved since
+    the snapshot (a concurrent hold, delivery or close); `unstorable`: exchanges with a quantity
+    the database's four decimals cannot hold (the engine returns none: counted, never "dropped")."""
+
     proposals: list[int]
     dropped: int
+    unstorable: int = 0
 
 
 class _Dropped(Exception):
@@ -201,7 +206,7 @@ async def create_all(
     offer_of = {o.id: o for o in instance.offers}
     need_of = {n.id: n for n in instance.needs}
     made: list[int] = []
-    dropped = 0
+    dropped = unstorable = 0
     for exchange in exchanges:
         legs = []
         for t in exchange.transfers:
@@ -216,12 +221,15 @@ async def create_all(
                     floor4(t.quantity),
                 )
             )
+        if any(q <= 0 for *_, q in legs):
+            unstorable += 1
+            continue
         try:
             async with conn.transaction():  # a savepoint inside the run's transaction
                 made.append(await _make_one(conn, ctx, exchange.kind, legs))
         except _Dropped:
             dropped += 1
-    return Made(made, dropped)
+    return Made(made, dropped, unstorable)
 
 
 def _own_terms(ctx: _Context, instance: Instance) -> None:
@@ -247,8 +255,6 @@ def _own_terms(ctx: _Context, instance: Instance) -> None:
 async def _make_one(
     conn: asyncpg.Connection, ctx: _Context, kind: str, legs: list[tuple[int, int, int, int, str, float]]
 ) -> int:
-    if any(q <= 0 for *_, q in legs):
-        raise _Dropped
     if not await repo.reserve(
         conn, [(o, q) for o, _, _, _, _, q in legs], [(n, q) for _, n, _, _, _, q in legs]
     ):

@@ -26,6 +26,13 @@ from barter.storage.repos import runs as repo
 
 # Great-circle kilometres times 1.3 is close to Thai road distances; files keep formats.md's 1.0.
 RUN_ROAD_FACTOR = 1.3
+# The smallest transfer worth proposing, in baht. Every transfer costs its two communities an
+# acceptance each, a coordinator's approval per region, packing and a hand-over or a parcel (a
+# 10 kg domestic parcel is some 100-200 baht), and a member's day is worth a day's minimum wage
+# (330-400 baht in 2025). Below about 500 baht a transfer costs the villages more than it moves
+# (the dust of issue 12: 0.07 baht of fish and rice needing three approvals); the demo's smallest
+# listing is worth 5,000 baht. Files keep the engine's 0 (their values may be in any unit).
+RUN_MIN_EXCHANGE_VALUE = 500.0
 
 
 class Reservation(Protocol):
@@ -58,6 +65,7 @@ def run_defaults(settings: Settings) -> EngineSettings:
     time limit and seed."""
     return EngineSettings(
         road_factor=RUN_ROAD_FACTOR,
+        min_exchange_value=RUN_MIN_EXCHANGE_VALUE,
         time_limit_s=settings.matching_time_limit_s,
         seed=settings.matching_seed,
     )

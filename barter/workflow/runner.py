@@ -232,6 +232,9 @@ class Runner:
             message = f"{len(made.proposals)} proposals"
             if made.dropped:
                 message += f", {made.dropped} dropped (the market moved since the snapshot)"
+            if made.unstorable:
+                counts["unstorable"] = made.unstorable
+                message += f", {made.unstorable} left out (a quantity below 0.0001)"
             done = await runs_repo.succeeded(conn, run_id, counts, self.clock.now(), message)
             await outbox.emit(conn, "run.succeeded", regions, _run_event(done))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import httpx
 
+from barter.reference import load_catalogue
 from tests.cli.serving import ServerProcess
+from tests.polling import poll
 
 
 def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> None:
@@ -70,6 +73,11 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
         assert printed is not None
         assert printed.group(1) == keys["coordinator-south"]
         assert _console_sign_in(server.url, printed.group(1)).status_code == 200
+        # The demo's run and two further runs on what its market has left (issue 12's done-when).
+        first = re.search(r"matching run (\d+):", out)
+        assert first is not None
+        runs = [int(first.group(1))] + [asyncio.run(_another_run(server.url, headers)) for _ in range(2)]
+        asyncio.run(_proposals_a_village_would_accept(server.url, headers, runs))
     finally:
         server.stop(signal.SIGTERM)
     # `barter keys create --demo` makes a new set of the demo's keys, which the demo server takes.
@@ -88,6 +96,67 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
     assert json.loads((tmp_path / "data" / "demo" / "demo-keys.json").read_text()) == new_keys
     # The real data folder was never touched: the demo lives in its own.
     assert not (tmp_path / "data" / "pgdata").exists()
+
+
+async def _another_run(base: str, headers: dict[str, str]) -> int:
+    """A national matching run on the demo market as it is now; its id once it succeeded."""
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        started = await client.post("/v1/matching/runs", json={"time_limit_s": 4})
+        assert started.status_code == 202, started.text
+        run_id: int = started.json()["id"]
+
+        async def read() -> dict[str, object]:
+            body: dict[str, object] = (await client.get(f"/v1/matching/runs/{run_id}")).json()
+            return body
+
+        run = await poll(read, lambda r: r["status"] in ("succeeded", "failed"), timeout=120)
+        assert run["status"] == "succeeded", run
+        return run_id
+
+
+async def _proposals_a_village_would_accept(base: str, headers: dict[str, str], run_ids: list[int]) -> None:
+    """Every transfer of these runs is a whole number of its item's steps (whole pieces and packs,
+    no more decimals than the step), worth at least the run's minimum; no run dropped anything (the
+    market did not move under them); every participant is told values and distance in Thai and
+    English."""
+    steps = {item.id: item.quantity_step for item in load_catalogue()}
+    seen = 0
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        for run_id in run_ids:
+            run = (await client.get(f"/v1/matching/runs/{run_id}")).json()
+            assert run["counts"]["dropped"] == 0, run
+            assert "dropped" not in run["message"]
+            least = run["settings"]["min_exchange_value"]
+            assert least >= 500  # the service's default: no dust
+            proposals: list[dict[str, object]] = []
+            cursor = None
+            while True:
+                params: dict[str, str | int] = {"run_id": run_id, "limit": 200}
+                if cursor:
+                    params["cursor"] = cursor
+                page = (await client.get("/v1/proposals", params=params)).json()
+                proposals += page["data"]
+                cursor = page["next_cursor"]
+                if not cursor:
+                    break
+            assert len(proposals) == run["counts"]["proposals"]
+            for p in proposals:
+                for t in p["transfers"]:  # type: ignore[attr-defined]
+                    step, q = steps[t["item_id"]], t["quantity"]
+                    assert abs(q / step - round(q / step)) < 1e-9, (run_id, t)
+                    decimals = len(f"{step:g}".partition(".")[2])
+                    assert round(q, decimals) == q, (run_id, t)
+                    if t["unit"] in ("piece", "pack"):
+                        assert q == int(q), (run_id, t)
+                    assert q * t["unit_value"] >= least - 1e-6, (run_id, t)
+                for person in p["participants"]:  # type: ignore[attr-defined]
+                    th, en = person["explanation_th"], person["explanation_en"]
+                    assert re.search(r"[\d,]+ บาท", th), th  # values ...
+                    assert re.search(r"[\d,]+ กม\.", th), th  # ... and distance, in Thai
+                    assert re.search(r"[\d,]+ baht", en), en
+                    assert re.search(r"[\d,]+ km", en), en
+            seen += len(proposals)
+    assert seen > 0
 
 
 def _console_sign_in(base: str, key: str) -> httpx.Response:

@@ -227,15 +227,25 @@ OWN_FACTORS = [0.8, 0.95, 1.0, 1.15, 1.3]  # own values as shares of the referen
 
 
 @st.composite
-def markets(draw: st.DrawFn, all_or_nothing: bool = False, terms: bool = False) -> dict[str, Any]:
-    """Tiny markets; with `terms`, some listings carry their community's own terms."""
+def markets(
+    draw: st.DrawFn, all_or_nothing: bool = False, terms: bool = False, steps: bool = False
+) -> dict[str, Any]:
+    """A small random market; with `terms`, some listings carry their community's own terms;
+    `steps`: items come in steps (pieces, half and tenth kilograms, a 2.5 kg bag), values are
+    odd, quantities are not whole steps, and runs set a minimum value."""
     n = draw(st.integers(2, 5))
     communities = [{"id": f"c{i}", "lat": POSITIONS[i][0], "lon": POSITIONS[i][1]} for i in range(n)]
-    values = draw(st.lists(st.sampled_from([10.0, 20.0, 25.0, 50.0]), min_size=2, max_size=3))
+    prices = [10.0, 20.0, 25.0, 50.0] + ([7.0, 35.0, 130.0] if steps else [])
+    values = draw(st.lists(st.sampled_from(prices), min_size=2, max_size=3))
     items = [
         {"id": f"i{k}", "category": f"k{k % 2}", "value": v, "kg_per_unit": 1.0} for k, v in enumerate(values)
     ]
-    quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40]
+    if steps:
+        for item in items:
+            step = draw(st.sampled_from([None, 1.0, 1.0, 0.5, 0.1, 2.5]))
+            if step is not None:
+                item["step"] = step
+    quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40] + ([3.7, 12.25, 0.3] if steps else [])
     offers = []
     for j in range(draw(st.integers(1, 6))):
         q = draw(st.sampled_from(quantities))
@@ -290,6 +300,7 @@ def markets(draw: st.DrawFn, all_or_nothing: bool = False, terms: bool = False) 
             "balance_tolerance": draw(st.sampled_from([0.0, 0.1, 0.3])),
             "transport_cost_per_kg_km": draw(st.sampled_from([0.0, 0.001])),
             "exchange_fixed_cost": draw(st.sampled_from([0.0, 5.0])),
+            "min_exchange_value": draw(st.sampled_from([0.0, 30.0])) if steps else 0.0,
             "time_limit_s": 10,
         },
         "communities": communities,
@@ -305,6 +316,32 @@ def test_every_answer_keeps_the_rules(data: dict[str, Any]) -> None:
     out = run(data)
     assert out["status"] in ("optimal", "feasible")
     assert out["objective"] >= -1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(steps=True))
+def test_every_transfer_is_whole_steps_and_balanced(data: dict[str, Any]) -> None:
+    """The validator checks each transfer is a whole number of its item's steps and worth the
+    run's minimum, each community's balance within the tolerance, nothing beyond what remains."""
+    out = run(data)
+    assert out["status"] in ("optimal", "feasible")
+    steps = {i["id"]: i.get("step") for i in data["items"]}
+    item_of = {o["id"]: o["item"] for o in data["offers"]}
+    for exchange in out["exchanges"]:
+        for t in exchange["transfers"]:
+            step = steps[item_of[t["offer"]]]
+            if step is not None:  # (the validator checks it too; this says it plainly)
+                assert abs(t["quantity"] / step - round(t["quantity"] / step)) < 1e-9, t
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(steps=True, terms=True))
+def test_whole_steps_keep_every_communitys_own_terms(data: dict[str, Any]) -> None:
+    """Rounding to steps and own terms together: the validator balances each community by its
+    own terms after rounding, and checks steps and the minimum value (run() asserts no problem)."""
+    out = run(data)
+    assert out["status"] in ("optimal", "feasible")
+    assert out["upper_bound"] >= out["objective"] - 1e-6 * max(1.0, abs(out["objective"]))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,6 +18,7 @@ DEFAULTS = {
     "transport_cost_per_kg_km": 0.0,
     "exchange_fixed_cost": 0.0,
     "road_factor": 1.0,
+    "min_exchange_value": 0.0,
 }
 REL = 1e-6  # numerical slack, relative
 
@@ -75,6 +76,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             if problem:
                 out.append(f"{where} transfer {t}: {problem}")
             item = items[offer["item"]]
+            out += _whole(f"{where} transfer {t}", q, item, settings["min_exchange_value"])
             giver, receiver = offer["community"], need["community"]
             km = great_circle_km(communities[giver], communities[receiver]) * road
             objective += need.get("priority", 1.0) * q * item["value"]
@@ -181,6 +183,20 @@ def _acceptable(
         if km > limit * (1 + 1e-4):
             return f"{km:.1f} km is beyond {need['id']}'s {limit} km"
     return None
+
+
+def _whole(where: str, q: float, item: dict[str, Any], least: float) -> list[str]:
+    """A transfer is a whole number of its item's steps (none: any amount of at least 0.0001, the
+    database's four decimals) and moves at least the run's minimum value."""
+    out = []
+    step = item.get("step")
+    if step is not None and abs(q / step - round(q / step)) > 1e-6:
+        out.append(f"{where}: {q} {item['id']} is not a whole number of steps of {step}")
+    if q < 1e-4 * (1 - REL):
+        out.append(f"{where}: {q} is below 0.0001")
+    if q * item["value"] < least * (1 - REL):
+        out.append(f"{where}: worth {q * item['value']:.6g}, below min_exchange_value {least}")
+    return out
 
 
 def _within(name: str, quantities: list[float], quantity: float, min_lot: float) -> list[str]:

@@ -104,15 +104,24 @@ UPDATE offers SET held = held - $2, updated_at = now() WHERE id = $1;
 UPDATE needs SET held = held - $2, updated_at = now() WHERE id = $1;
 
 -- name: deliver_offer
-UPDATE offers
+-- Delivery closes a listing once nothing is held and what remains is none, or dust: less than its
+-- min lot or one step of its item (barter.matching.snapshot.is_dust; no run proposes it again).
+-- Its remaining quantity stays as it is, so posted = remaining + held + delivered still holds.
+UPDATE offers o
 SET held = held - $2, delivered = delivered + $2, updated_at = now(),
-    status = CASE WHEN quantity - delivered - $2 <= 0 AND status = 'open' THEN 'closed' ELSE status END
+    status = CASE WHEN status = 'open' AND held - $2 <= 0
+                   AND (quantity - delivered - $2 <= 0 OR quantity - delivered - $2 < min_lot
+                        OR quantity - delivered - $2 < (SELECT i.quantity_step FROM items i WHERE i.id = o.item_id))
+              THEN 'closed' ELSE status END
 WHERE id = $1;
 
 -- name: deliver_need
-UPDATE needs
+UPDATE needs n
 SET held = held - $2, delivered = delivered + $2, updated_at = now(),
-    status = CASE WHEN quantity - delivered - $2 <= 0 AND status = 'open' THEN 'closed' ELSE status END
+    status = CASE WHEN status = 'open' AND held - $2 <= 0
+                   AND (quantity - delivered - $2 <= 0 OR quantity - delivered - $2 < min_lot
+                        OR quantity - delivered - $2 < (SELECT i.quantity_step FROM items i WHERE i.id = n.item_id))
+              THEN 'closed' ELSE status END
 WHERE id = $1;
 
 -- name: insert_proposal

@@ -332,7 +332,8 @@ class Finisher:
         def options(k: int, previous: float | None, first: float | None) -> list[float]:
             lo, hi = 0.0, math.inf  # the value hop k may move
             if previous is not None:  # its giver receives `previous`: |previous - v| <= tol v
-                lo, hi = previous / (1 + tol) / gives[k], (previous / (1 - tol) if tol < 1 else math.inf) / gives[k]
+                top = previous / (1 - tol) if tol < 1 else math.inf
+                lo, hi = previous / (1 + tol) / gives[k], top / gives[k]
             if first is not None:  # closing the cycle, the first giver receives it
                 lo, hi = max(lo, first * (1 - tol) / gets[k]), min(hi, first * (1 + tol) / gets[k])
             x = min(max(targets[k], lo), hi)

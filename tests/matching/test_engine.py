@@ -246,7 +246,7 @@ def markets(
             if step is not None:
                 item["step"] = step
     quantities = [2, 4] if all_or_nothing else [1, 2, 5, 10, 40] + ([3.7, 12.25, 0.3] if steps else [])
-    offers = []
+    offers: list[dict[str, Any]] = []
     for j in range(draw(st.integers(1, 6))):
         q = draw(st.sampled_from(quantities))
         offers.append(

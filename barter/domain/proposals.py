@@ -317,16 +317,6 @@ def declined_arcs(
     return sorted({(a.offer, a.need) for a in arcs if involved(a.giver) or involved(a.receiver)})
 
 
-def repair_regions(state: ProposalState, community: int | None) -> list[str]:
-    """The regions a repair re-solves: those of the others after a decline (the decliner's own
-    region only when another participant is in it), every region of the exchange after a
-    rejection (its participants in the rejecting region may still trade on other arcs)."""
-    if community is None:
-        return sorted(set(state.regions))
-    others = {r for c, r in state.members.items() if c != community}
-    return sorted(others or set(state.regions))
-
-
 # --- explanations --------------------------------------------------------------------------------
 
 UNIT_TH = {"kg": "กก.", "litre": "ลิตร", "piece": "ชิ้น", "pack": "แพ็ค"}

@@ -36,7 +36,6 @@ from barter.domain.proposals import (
     display_names,
     expiry,
     explain,
-    repair_regions,
 )
 from barter.domain.receipts import Planned, Stated, check
 from barter.failpoints import failpoint
@@ -579,8 +578,10 @@ async def _repair(
     conn: asyncpg.Connection, actor: Caller | None, loaded: _Loaded, decision: Decision, now: datetime
 ) -> None:
     """After a decline or rejection, in its transaction: who declined, the exchange's arcs that
-    involve them (cooling down from now), and a repair run queued for the others with the
-    proposal's run settings. Runners start it once this commits and its regions are free."""
+    involve them (cooling down from now), and a repair run queued for the others, over the
+    proposal's run's regions with its settings (tolerance, limits, time limit, seed): the others'
+    fallback partners may be anywhere that run looked, as the declined partner was. Runners start
+    it once this commits and its regions are free."""
     before = loaded.out
     community = decision.community_id
     rejecting = list(decision.regions) if community is None else None
@@ -595,9 +596,8 @@ async def _repair(
     await repair_repo.insert_declined_arcs(
         conn, before.id, arcs, community_id=community, regions=rejecting, now=now
     )
-    regions = repair_regions(loaded.state(now), community)
-    run_id = await repair_repo.insert_repair_run(
-        conn, regions, actor.key_id if actor else None, before.id, before.run_id
+    run_id, regions = await repair_repo.insert_repair_run(
+        conn, actor.key_id if actor else None, before.id, before.run_id
     )
     await audit.record(
         conn,

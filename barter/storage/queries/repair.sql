@@ -16,15 +16,15 @@ WHERE declined_at > $1 AND offer_id = ANY($2::bigint[]) AND need_id = ANY($3::bi
 ORDER BY offer_id, need_id;
 
 -- name: insert_repair_run
--- A queued repair of proposal $3 over regions $1, with the settings (seed included) of the run
--- that proposed it ($4); runners hear of it when this transaction commits.
+-- A queued repair of proposal $2, over the regions and with the settings (seed included) of the
+-- run that proposed it ($3); runners hear of it when this transaction commits.
 WITH run AS (
     INSERT INTO matching_runs (regions, settings, requested_by, kind, repair_of, message)
-    SELECT $1, r.settings, $2, 'repair', $3, 'waiting for its regions to be free'
-    FROM matching_runs r WHERE r.id = $4
-    RETURNING id
+    SELECT r.regions, r.settings, $1, 'repair', $2, 'waiting for its regions to be free'
+    FROM matching_runs r WHERE r.id = $3
+    RETURNING id, regions
 )
-SELECT id, pg_notify('barter_repair', id::text) FROM run;
+SELECT id, regions, pg_notify('barter_repair', id::text) FROM run;
 
 -- name: queued_repairs
 SELECT id, regions FROM matching_runs WHERE kind = 'repair' AND status = 'queued' ORDER BY id;

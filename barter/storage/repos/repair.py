@@ -47,16 +47,12 @@ async def cooling_arcs(
 
 
 async def insert_repair_run(
-    conn: asyncpg.Connection,
-    regions: Sequence[str],
-    requested_by: int | None,
-    proposal_id: int,
-    parent_run: int,
-) -> int:
-    run_id: int = await conn.fetchval(
-        query("insert_repair_run"), sorted(regions), requested_by, proposal_id, parent_run
-    )
-    return run_id
+    conn: asyncpg.Connection, requested_by: int | None, proposal_id: int, parent_run: int
+) -> tuple[int, list[str]]:
+    """A queued repair of the proposal, over its run's regions with its run's settings."""
+    row = await conn.fetchrow(query("insert_repair_run"), requested_by, proposal_id, parent_run)
+    assert row is not None  # the proposal's run exists (a foreign key)
+    return row["id"], list(row["regions"])
 
 
 async def queued_repairs(conn: asyncpg.Connection) -> list[asyncpg.Record]:

@@ -27,7 +27,7 @@ from barter.storage.database import Database
 from barter.storage.repos import communities as communities_repo
 from barter.workflow.runner import Runner
 from tests.polling import poll
-from tests.world import ADMIN, COORD_ELSEWHERE, OTHER, OWNER, World
+from tests.world import ADMIN, COORD_ELSEWHERE, OTHER, OWNER, World, second_south_community
 
 REGIONS: list[Region] = ["north", "northeast", "south"]
 D_KEY = "owner_d"
@@ -287,3 +287,64 @@ async def test_a_repair_waits_while_another_run_holds_its_regions(
     )
     assert fish is not None
     assert (fish["q"], fish["h"]) == (100.0, 100.0)
+
+
+async def test_two_exchanges_declined_at_once_repair_one_after_the_other_holding_nothing_twice(
+    market: Market,
+) -> None:
+    """E, a second fishing group, makes two exchanges: A and E each with one of B and D. B and D
+    decline theirs at the same moment: two repairs over the same regions, run one after the
+    other (the region locks); the second sees what the first held, so together they propose the
+    two crossed swaps once, and nothing is dropped or held twice."""
+    m, w = market, market.world
+    e = await second_south_community(w)
+    for name, kind, body in (
+        ("e_fish", "offers", {"item_id": "dried-fish", "quantity": 100, "min_lot": 100}),
+        ("e_rice_need", "needs", {"item_id": "rice-jasmine", "quantity": 750}),
+    ):
+        response = await w.post(ADMIN, f"/v1/{kind}", {"community_id": e["id"], **body})
+        assert response.status_code == 201, response.text
+        m.listings[name] = response.json()
+    first = await m.proposals((await m.run())["id"])
+    assert len(first) == 2
+    by_partner = {next(iter(m.members(p) & {w.b["id"], m.d["id"]})): p for p in first}  # B's exchange and D's
+    answers = await asyncio.gather(
+        w.post(OTHER, f"/v1/proposals/{by_partner[w.b['id']]['id']}/decline", {"reason": "no"}),
+        w.post(D_KEY, f"/v1/proposals/{by_partner[m.d['id']]['id']}/decline", {"reason": "no"}),
+    )
+    assert [r.status_code for r in answers] == [200, 200]
+    repairs = [await m.repair(p["id"]) for p in first]
+    made = [p for r in repairs for p in await m.proposals(r["id"])]
+    assert sum(r["counts"]["dropped"] for r in repairs) == 0
+    pairs = sorted(sorted(m.members(p)) for p in made)
+    before = sorted(sorted(m.members(p)) for p in first)
+    assert len(made) == 2
+    assert pairs != before, "each fishing group now trades with the other rice group"
+    for p in made:
+        assert not m.arcs(p) & {a for q in first for a in m.arcs(q)}, "no declined arc again"
+    held = await w.db.fetch(
+        "SELECT quantity::float8 AS q, held::float8 AS h FROM offers WHERE item_id = 'dried-fish'"
+    )
+    assert sorted((r["q"], r["h"]) for r in held) == [(100.0, 100.0), (100.0, 100.0)]
+
+
+async def test_a_queued_repair_is_not_failed_by_recovery_and_a_runner_starts_it(
+    market: Market, settings: Settings, clock: ManualClock
+) -> None:
+    """A repair queued by a decline whose process died before any runner heard of it: recovery
+    at the next start leaves it queued (no runner had it), and the runner starts it."""
+    m, w = market, market.world
+    proposal = await first_proposal(m)
+    repair_id = await w.db.fetchval(
+        "INSERT INTO matching_runs (regions, settings, kind, repair_of) "
+        "SELECT regions, settings, 'repair', $1 FROM matching_runs WHERE id = $2 RETURNING id",
+        proposal["id"],
+        proposal["run_id"],
+    )
+    assert settings.database_url is not None
+    restarted = Runner(Database(url=settings.database_url), clock, timedelta(hours=72), use_process=False)
+    assert repair_id not in await restarted.recover()
+    assert await w.db.fetchval("SELECT status FROM matching_runs WHERE id = $1", repair_id) != "failed"
+    await restarted.start_queued()
+    await restarted.wait()
+    assert (await m.finished(repair_id))["repair_of"] == proposal["id"]

@@ -443,3 +443,13 @@ async def test_a_decline_in_the_console_names_who_and_says_a_new_proposal_is_loo
     assert page.status_code == 200, page.text
     assert "รอบจับคู่ซ่อม" in page.text
     assert f'href="/console/proposals/{proposal_id}"' in page.text
+
+
+async def test_a_rejected_exchange_names_the_region_in_the_console(world: World) -> None:
+    proposal_id = await make_proposal(world)
+    rejected = await world.post(COORD, f"/v1/proposals/{proposal_id}/reject", {"reason": "ไกลเกินไป"})
+    assert rejected.status_code == 200, rejected.text
+    await sign_in(world.client, world.keys[COORD])
+    page = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert "ไม่อนุมัติโดยผู้ประสานงานของ ภาคใต้" in page.text
+    assert "ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น" in page.text

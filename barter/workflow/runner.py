@@ -104,6 +104,7 @@ class Runner:
     cooldown: timedelta = timedelta(days=DECLINE_COOLDOWN_DAYS)  # declined arcs left out this long
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _listener: asyncpg.Connection | None = None
+    _closing: bool = False
 
     async def reserve(self, regions: list[str]) -> Reservation:
         conn = await self.database.connect()
@@ -133,11 +134,13 @@ class Runner:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
+        self._closing = True  # no queued repair starts from here on
         if self._listener is not None and not self._listener.is_closed():
             await self._listener.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._tasks:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     # --- repair runs: queued by a decline's transaction, started here when their regions are free ---
 
@@ -164,6 +167,8 @@ class Runner:
         its own id's lock first (whoever holds it has it), then its regions' locks without
         waiting. A repair whose regions another run holds stays queued, and is tried again when a
         run of this process ends, on the next decline's notice, and by the periodic sweeper."""
+        if self._closing:
+            return []
         conn = await self.database.connect()
         try:
             queued = await repair_repo.queued_repairs(conn)

@@ -238,7 +238,12 @@ async def _match(
     write: Write,
 ) -> int:
     """One national run through the same Runner the API uses; the run's id once it succeeded."""
-    runner = Runner(database, clock, timedelta(hours=settings.hold_hours))
+    runner = Runner(
+        database,
+        clock,
+        timedelta(hours=settings.hold_hours),
+        cooldown=timedelta(days=settings.decline_cooldown_days),
+    )
     await runner.recover()
     request = RunRequest(regions=list(REGIONS), time_limit_s=time_limit_s, seed=2020)
     async with conn.transaction():

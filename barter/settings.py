@@ -18,6 +18,11 @@ import msgspec
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
 _LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error", "critical")
 SECRET_FILE = "secret.key"  # noqa: S105 (a file name, not a secret)
+# After a decline or rejection, the declined exchange's arcs that involve the decliner are not
+# proposed again for this long. Two weeks: longer than the 72 h hold and a weekly round of runs
+# (so the next rounds do not hold everyone's stock for the same refused exchange again), short
+# enough that a changed season, price or need gets another chance within the month.
+DECLINE_COOLDOWN_DAYS = 14.0
 
 
 class SettingsError(Exception):
@@ -38,6 +43,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Matching defaults (a run may override them).
     matching_time_limit_s: float = 30.0
     matching_seed: int = 0
+    # How long a declined exchange is not proposed again to the decliner (DECLINE_COOLDOWN_DAYS).
+    decline_cooldown_days: float = DECLINE_COOLDOWN_DAYS
     # Rate limits per window (0 turns one off): requests per key, requests per client address,
     # failed keys per address (past it the address is locked out until the window ends).
     rate_limit_window_s: int = 60
@@ -190,6 +197,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_private_webhooks=_bool(env, "BARTER_ALLOW_PRIVATE_WEBHOOKS", False),
         matching_time_limit_s=_float(env, "BARTER_MATCHING_TIME_LIMIT_S", 30.0, 0.1, 3600.0),
         matching_seed=_int(env, "BARTER_MATCHING_SEED", 0, 0, 2**31 - 1),
+        decline_cooldown_days=_float(env, "BARTER_DECLINE_COOLDOWN_DAYS", DECLINE_COOLDOWN_DAYS, 0.0, 365.0),
         rate_limit_window_s=_int(env, "BARTER_RATE_LIMIT_WINDOW_S", 60, 1, 3600),
         rate_limit_per_key=_int(env, "BARTER_RATE_LIMIT_PER_KEY", 600, 0, 10**6),
         rate_limit_per_address=_int(env, "BARTER_RATE_LIMIT_PER_ADDRESS", 1200, 0, 10**6),

@@ -76,6 +76,7 @@ async def _sweep_expired_holds(app: Litestar) -> None:
     while True:
         try:
             await sweep_expired(app.state.pool, app.state.clock)
+            await app.state.runner.start_queued()  # repairs nobody heard of, or that waited
             async with app.state.pool.acquire() as conn:
                 await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)
                 history = timedelta(days=app.state.settings.line_history_days)
@@ -116,7 +117,13 @@ def create_app(
             app.state.pool = pool
             app.state.export_pool = export_pool
             app.state.database = database
-            runner = Runner(database, clock, timedelta(hours=settings.hold_hours), use_process=run_in_process)
+            runner = Runner(
+                database,
+                clock,
+                timedelta(hours=settings.hold_hours),
+                use_process=run_in_process,
+                cooldown=timedelta(days=settings.decline_cooldown_days),
+            )
             app.state.runner = runner
             line = (
                 LineHttpClient(settings.line_channel_access_token, base_url=settings.line_api_base)
@@ -125,6 +132,7 @@ def create_app(
             )
             app.state.line = line
             await runner.recover()
+            await runner.listen()
             sweeper = asyncio.create_task(_sweep_expired_holds(app))
             relay_config = RelayConfig(allow_private=settings.allow_private_webhooks)
             relay_task = (

@@ -39,7 +39,10 @@ _HEADLINES = {
     "proposal.dispatched": "ข้อเสนอแลกเปลี่ยน #{id}: ของออกเดินทางแล้วค่ะ (on the way)",
     "proposal.arriving": "ข้อเสนอแลกเปลี่ยน #{id}: ของใกล้ถึงแล้วค่ะ คาดว่าถึง{when} (arriving soon)",
     "proposal.completed": "การแลกเปลี่ยน #{id} เสร็จสมบูรณ์ ขอบคุณค่ะ (completed)",
-    "proposal.rejected": "ข้อเสนอแลกเปลี่ยน #{id} ไม่ได้ไปต่อค่ะ (declined or rejected)",
+    "proposal.rejected": (
+        "ข้อเสนอแลกเปลี่ยน #{id} ไม่ได้ไปต่อค่ะ ระบบกำลังหาข้อเสนอใหม่ให้ "
+        "(declined or rejected; a new proposal is being looked for)"
+    ),
     "proposal.expired": "ข้อเสนอแลกเปลี่ยน #{id} หมดเวลาตอบรับ ของที่จองไว้กลับเข้าตลาดแล้ว (expired)",
     "proposal.cancelled": "การแลกเปลี่ยน #{id} ถูกยกเลิกค่ะ (cancelled)",
 }

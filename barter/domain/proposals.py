@@ -119,6 +119,10 @@ class Decision:
     system: bool = False
     shipments_follow: bool = False
     conflict: TransitionConflict | None = None
+    # a decline (community_id) or a rejection (these regions): who ended it; the exchange's arcs
+    # that involve them cool down, and a repair run re-solves at once for the others
+    regions: tuple[str, ...] = ()
+    repair: bool = False
 
 
 def acting(caller: Caller, state: ProposalState, community_id: int | None, who: Iterable[int]) -> list[int]:
@@ -185,11 +189,11 @@ def _approve(state: ProposalState, caller: Caller, request: Request) -> Decision
 
 
 def _reject(state: ProposalState, caller: Caller, request: Request) -> Decision:
-    covered(caller, state)
+    regions = covered(caller, state)
     if state.status == "rejected" and state.reason == request.reason:
         return _retry(state)  # a retry of the same rejection
     require_applies("reject", state.status)
-    return _ended(state, "rejected", "reject", request)
+    return replace(_ended(state, "rejected", "reject", request), regions=tuple(regions))
 
 
 def _dispatch(state: ProposalState, caller: Caller, request: Request) -> Decision:
@@ -246,6 +250,7 @@ def _ended(
         audit=audit,
         community_id=community_id,
         reason=request.reason,
+        repair=status == "rejected",
     )
 
 
@@ -283,6 +288,33 @@ def decide(state: ProposalState, caller: Caller, request: Request) -> Decision:
         # The hold ran out before the expiry job came by: it expires now, and the request loses.
         return replace(expiry(state), conflict=TransitionConflict(request.action, "expired"))
     return HANDLERS[request.action](state, caller, request)
+
+
+# --- repair after a decline ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """One transfer of an exchange as matching sees it: an offer to a need, giver to receiver."""
+
+    offer: int
+    need: int
+    giver: int
+    receiver: int
+
+
+def declined_arcs(
+    arcs: Iterable[Arc], members: dict[int, str], community: int | None, regions: Iterable[str]
+) -> list[tuple[int, int]]:
+    """The (offer, need) pairs of a declined exchange that involve who declined: those where the
+    declining community gives or receives, or, for a rejection, where the giver or the receiver is
+    in a rejecting region. The other arcs stay free: the others may still trade on them."""
+    rejecting = set(regions)
+
+    def involved(c: int) -> bool:
+        return c == community or members.get(c) in rejecting
+
+    return sorted({(a.offer, a.need) for a in arcs if involved(a.giver) or involved(a.receiver)})
 
 
 # --- explanations --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ see numbers near 1.
 
 Arcs. The *acceptable* arcs (`Acceptable.arcs`) are the whole market: an offer and a need of
 another community, the need accepting the offer (accept_offers, else item, else category), within
-the need's `max_distance_km` (the only hard distance rule), with positive quantities. Distance
+the need's `max_distance_km` (the only hard distance rule), with positive quantities, and not
+among the instance's `excluded` arcs (declined, cooling down). Distance
 is otherwise a cost (transport per kg-km), never a filter.
 
 The *working* arcs are a subset, for speed only:
@@ -24,7 +25,7 @@ bound of the whole market (pricing.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -129,6 +130,8 @@ class Acceptable:
     offer_index: dict[str, int]
     pools: dict[str, IntArray]
     category_pools: dict[str, IntArray]
+    # need -> offers whose arcs are excluded (`Instance.excluded`: declined, cooling down)
+    excluded: Mapping[int, IntArray] = field(default_factory=dict)
 
     def size_bound(self) -> int:
         """At least as many as the acceptable arcs (pools before the hard rules)."""
@@ -163,6 +166,9 @@ class Acceptable:
         if len(cand) == 0:
             return empty, np.zeros(0), np.zeros(0)
         keep = (self.offer_comm[cand] != c) & (self.offer_qty[cand] > EPS)
+        out = self.excluded.get(j)
+        if out is not None:
+            keep &= ~np.isin(cand, out)
         if explicit:
             # an offer listed twice counts once, at its best rank
             _, first = np.unique(cand, return_index=True)
@@ -209,7 +215,19 @@ def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptab
         offer_index={o.id: i for i, o in enumerate(offers)},
         pools={key: np.array(value, dtype=np.int64) for key, value in by_item.items()},
         category_pools={key: np.array(value, dtype=np.int64) for key, value in by_category.items()},
+        excluded=_excluded(instance),
     )
+
+
+def _excluded(instance: Instance) -> dict[int, IntArray]:
+    """need index -> the offers it may not take from (`Instance.excluded`)."""
+    offer_index = {o.id: i for i, o in enumerate(instance.offers)}
+    need_index = {n.id: j for j, n in enumerate(instance.needs)}
+    out: dict[int, list[int]] = {}
+    for arc in instance.excluded:
+        if arc.offer in offer_index and arc.need in need_index:
+            out.setdefault(need_index[arc.need], []).append(offer_index[arc.offer])
+    return {j: np.array(sorted(offers), dtype=np.int64) for j, offers in out.items()}
 
 
 def build_market(

@@ -132,6 +132,14 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     own_value: Positive | None = None  # its own value of one unit received (terms.py)
 
 
+class Excluded(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An arc (offer -> need) no exchange may use: one a decliner was proposed and refused, while
+    it cools down. The engine leaves it out of the whole market, so bounds hold without it."""
+
+    offer: Id
+    need: Id
+
+
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     format: Literal["barter-instance/1"] = "barter-instance/1"
     settings: EngineSettings = EngineSettings()
@@ -139,6 +147,7 @@ class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     items: list[Item] = msgspec.field(default_factory=list)
     offers: list[Offer] = msgspec.field(default_factory=list)
     needs: list[Need] = msgspec.field(default_factory=list)
+    excluded: list[Excluded] = msgspec.field(default_factory=list)
 
 
 class Transfer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -243,4 +252,10 @@ def problems(instance: Instance) -> list[str]:
         for position, ident in enumerate(need.accept_offers or ()):
             if ident not in offers:
                 out.append(f"{where}.accept_offers[{position}]: unknown offer {ident!r}")
+    needs = {n.id for n in instance.needs}
+    for index, arc in enumerate(instance.excluded):
+        if arc.offer not in offers:
+            out.append(f"$.excluded[{index}].offer: unknown offer {arc.offer!r}")
+        if arc.need not in needs:
+            out.append(f"$.excluded[{index}].need: unknown need {arc.need!r}")
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from barter.matching.model import Community, Instance, Item, MinRatio, Need, Offer, Settings
+from barter.matching.model import Community, Excluded, Instance, Item, MinRatio, Need, Offer, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,11 @@ def build_instance(
     items: Sequence[ItemRow],
     offers: Sequence[OfferRow],
     needs: Sequence[NeedRow],
+    *,
+    excluded: Sequence[tuple[int, int]] = (),
 ) -> Instance:
+    """`excluded`: (offer id, need id) arcs no exchange may use (declined, cooling down); those
+    whose offer or need is not in the instance are left out."""
     steps = {i.id: i.quantity_step for i in items}
     offers = [o for o in offers if not is_dust(o.remaining, o.min_lot, steps.get(o.item_id))]
     needs = [
@@ -144,6 +148,7 @@ def build_instance(
             )
         )
     used = {o.community for o in engine_offers} | {n.community for n in engine_needs}
+    need_ids = {n.id for n in engine_needs}
     return Instance(
         settings=settings,
         communities=[
@@ -164,4 +169,9 @@ def build_instance(
         ],
         offers=engine_offers,
         needs=engine_needs,
+        excluded=[
+            Excluded(offer=offer_key(o), need=need_key(n))
+            for o, n in sorted(set(excluded))
+            if o in offer_ids and need_key(n) in need_ids
+        ],
     )

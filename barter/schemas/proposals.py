@@ -79,6 +79,10 @@ class ProposalOut(msgspec.Struct):
     participants: list[ParticipantOut]
     approvals: list[ApprovalOut]
     pending: Pending
+    # who ended it by a decline (the community) or a rejection (the regions), and with which key
+    ended_by: int | None = None
+    ended_by_community: int | None = None
+    ended_by_regions: list[str] | None = None
 
 
 class RunOut(msgspec.Struct):
@@ -101,6 +105,8 @@ class RunOut(msgspec.Struct):
     solved_at: datetime | None
     finished_at: datetime | None
     heartbeat_at: datetime | None
+    kind: Literal["run", "repair"] = "run"
+    repair_of: int | None = None  # a repair run: the declined or rejected proposal it re-solves around
 
 
 class AccountLine(msgspec.Struct):

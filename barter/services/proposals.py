@@ -24,6 +24,7 @@ from barter.domain.clock import Clock
 from barter.domain.errors import NotFound, StaleVersion
 from barter.domain.proposals import (
     Action,
+    Arc,
     Decision,
     Leg,
     OwnTerm,
@@ -32,6 +33,7 @@ from barter.domain.proposals import (
     Status,
     TransitionConflict,
     decide,
+    declined_arcs,
     display_names,
     expiry,
     explain,
@@ -48,6 +50,7 @@ from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, Propo
 from barter.services import arrivals
 from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
+from barter.storage.repos import repair as repair_repo
 from barter.storage.sql import query
 
 
@@ -76,9 +79,8 @@ def _out(row: Any, transfers: list[Any], participants: list[Any], approvals: lis
         approve=sorted(set(row["regions"]) - approved) if row["status"] == "proposed" else [],
         receive=[r for r in receivers if r not in received] if live and row["status"] != "proposed" else [],
     )
-    values = {k: row[k] for k in row.keys() if k != "ended_by"}  # noqa: SIM118 (asyncpg Record)
     return ProposalOut(
-        **values,
+        **{k: row[k] for k in row.keys()},  # noqa: SIM118 (asyncpg Record)
         transfers=[TransferOut(**{k: t[k] for k in t.keys() if k != "proposal_id"}) for t in transfers],  # noqa: SIM118
         participants=[
             ParticipantOut(**{k: p[k] for k in p.keys() if k != "proposal_id"})  # noqa: SIM118
@@ -383,6 +385,7 @@ def _assemble(
 _PROPOSAL_COLUMNS = (
     "id", "run_id", "kind", "status", "regions", "total_value", "hold_expires_at", "reason", "ended_by",
     "created_at", "updated_at", "approved_at", "dispatched_at", "completed_at", "ended_at", "version",
+    "ended_by_community", "ended_by_regions",
 )  # fmt: skip
 
 
@@ -450,6 +453,9 @@ def _event(p: ProposalOut) -> dict[str, Any]:
         "communities": [x.community_id for x in p.participants],
         "total_value": p.total_value,
         "reason": p.reason,
+        "ended_by": p.ended_by,
+        "ended_by_community": p.ended_by_community,
+        "ended_by_regions": p.ended_by_regions,
     }
 
 
@@ -586,6 +592,8 @@ async def _apply(
             reason=decision.reason if decision.release else None,
             ended_by=actor.key_id if actor and decision.release else None,
         )
+        if decision.repair:
+            await _repair(conn, actor, loaded, decision, now)
         after = await _reload(conn, before.id)
     if decision.event is not None and decision.event != "proposal.rejected":
         await outbox.emit(conn, decision.event, after.regions, _event(after))
@@ -599,6 +607,44 @@ async def _apply(
     if decision.shipments_follow:
         await _shipments_follow(conn, before.id, now)
     return after
+
+
+async def _repair(
+    conn: asyncpg.Connection, actor: Caller | None, loaded: _Loaded, decision: Decision, now: datetime
+) -> None:
+    """After a decline or rejection, in its transaction: who declined, the exchange's arcs that
+    involve them (cooling down from now), and a repair run queued for the others, over the
+    proposal's run's regions with its settings (tolerance, limits, time limit, seed): the others'
+    fallback partners may be anywhere that run looked, as the declined partner was. Runners start
+    it once this commits and its regions are free."""
+    before = loaded.out
+    community = decision.community_id
+    rejecting = list(decision.regions) if community is None else None
+    await repair_repo.mark_ended_by(conn, before.id, community, rejecting)
+    members = {p.community_id: p.region for p in before.participants}
+    arcs = declined_arcs(
+        [Arc(t.offer_id, t.need_id, t.giver_id, t.receiver_id) for t in before.transfers],
+        members,
+        community,
+        rejecting or (),
+    )
+    await repair_repo.insert_declined_arcs(
+        conn, before.id, arcs, community_id=community, regions=rejecting, now=now
+    )
+    run_id, regions = await repair_repo.insert_repair_run(
+        conn, actor.key_id if actor else None, before.id, before.run_id
+    )
+    await audit.record(
+        conn,
+        actor,
+        action="repair",
+        entity="run",
+        entity_id=run_id,
+        community_id=community,
+        regions=regions,
+        after={"repair_of": before.id, "regions": regions, "declined_arcs": len(arcs)},
+        reason=decision.reason,
+    )
 
 
 async def _shipments_follow(conn: asyncpg.Connection, proposal_id: int, now: datetime) -> None:

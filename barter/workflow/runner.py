@@ -37,8 +37,10 @@ from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.processes import follow_parent
 from barter.services.proposals import create_all
+from barter.settings import DECLINE_COOLDOWN_DAYS
 from barter.storage.database import Database
 from barter.storage.repos import outbox
+from barter.storage.repos import repair as repair_repo
 from barter.storage.repos import runs as runs_repo
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,10 @@ class Runner:
     hold: timedelta
     use_process: bool = True
     heartbeat_s: float = 1.0
+    cooldown: timedelta = timedelta(days=DECLINE_COOLDOWN_DAYS)  # declined arcs left out this long
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _listener: asyncpg.Connection | None = None
+    _closing: bool = False
 
     async def reserve(self, regions: list[str]) -> Reservation:
         conn = await self.database.connect()
@@ -129,9 +134,70 @@ class Runner:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        self._closing = True  # no queued repair starts from here on
+        if self._listener is not None and not self._listener.is_closed():
+            await self._listener.close()
+        while self._tasks:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # --- repair runs: queued by a decline's transaction, started here when their regions are free ---
+
+    async def listen(self) -> None:
+        """Hear each repair queued by a decline as its transaction commits (LISTEN, on a dedicated
+        connection), and start those already waiting."""
+        self._listener = await self.database.connect()
+        await self._listener.add_listener(repair_repo.NOTIFY_CHANNEL, self._heard)
+        await self.start_queued()
+
+    def _heard(self, *_: object) -> None:
+        task = asyncio.get_running_loop().create_task(self._start_queued_quietly())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start_queued_quietly(self) -> None:
+        try:
+            await self.start_queued()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("starting queued repair runs failed; the sweeper tries again")
+
+    async def start_queued(self) -> list[int]:
+        """Start every queued repair run whose regions are free, each once across all processes:
+        its own id's lock first (whoever holds it has it), then its regions' locks without
+        waiting. A repair whose regions another run holds stays queued, and is tried again when a
+        run of this process ends, on the next decline's notice, and by the periodic sweeper."""
+        if self._closing:
+            return []
+        conn = await self.database.connect()
+        try:
+            queued = await repair_repo.queued_repairs(conn)
+        finally:
+            await conn.close()
+        started = []
+        for row in queued:
+            reservation = await self._pick(row["id"], list(row["regions"]))
+            if reservation is not None:
+                await self.start(reservation)
+                started.append(row["id"])
+        return started
+
+    async def _pick(self, run_id: int, regions: list[str]) -> Reservation | None:
+        conn = await self.database.connect()
+        try:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", RUN_ALIVE, run_id):
+                await conn.close()
+                return None
+            for region in sorted(regions):
+                if not await conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1, $2)", REGION_LOCKS, REGIONS.index(region)
+                ):
+                    await conn.close()  # drops every lock it took: the repair stays queued
+                    return None
+        except BaseException:
+            await conn.close()
+            raise
+        return Reservation(conn, sorted(regions), run_id)
 
     async def recover(self) -> list[int]:
         """Mark failed the unfinished runs whose process is gone (their id lock is free)."""
@@ -170,6 +236,8 @@ class Runner:
                 await self._fail(conn, run_id, f"{type(exc).__name__}: {exc}")
         finally:
             await reservation.release()
+        # its regions are free again: a repair that waited for them starts now
+        await self._start_queued_quietly()
 
     async def _fail(self, conn: asyncpg.Connection, run_id: int, error: str) -> None:
         async with conn.transaction():
@@ -184,7 +252,10 @@ class Runner:
         assert row is not None
         settings = msgspec.convert({**row["settings"], "seed": row["seed"]}, EngineSettings)
         communities, items, offers, needs = await runs_repo.snapshot(conn, regions, self.clock.now().date())
-        instance = build_instance(settings, communities, items, offers, needs)
+        cooling = await repair_repo.cooling_arcs(
+            conn, self.clock.now() - self.cooldown, [o.id for o in offers], [n.id for n in needs]
+        )
+        instance = build_instance(settings, communities, items, offers, needs, excluded=cooling)
         await runs_repo.progress(
             conn,
             run_id,
@@ -198,6 +269,7 @@ class Runner:
             "communities": len(instance.communities),
             "offers": len(instance.offers),
             "needs": len(instance.needs),
+            "excluded_arcs": len(instance.excluded),
             "exchanges": len(solution.exchanges),
             "solve_seconds": round(solution.solve_seconds, 3),
             "wall_seconds": round(time.monotonic() - started, 3),
@@ -272,6 +344,8 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
         "upper_bound": row["upper_bound"],
         "counts": row["counts"],
         "error": row["error"],
+        "kind": row["kind"],
+        "repair_of": row["repair_of"],
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -20,6 +22,7 @@ from barter.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.console.day import coordinators_day, launch, seed_partner_village, sign_in
 from tests.live import serve
+from tests.polling import poll
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
 
@@ -204,3 +207,56 @@ async def test_placing_a_community_on_the_map_and_linking_line_on_a_phone(
     finally:
         await context.close()
     assert elsewhere == []
+
+
+async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looked_for(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """The coordinator declines for the rice village on a phone: the exchange's page names the
+    village and says, in Thai, that a new proposal is being looked for; a repair run is queued."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    village = await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        made = await api.post(
+            "/v1/communities",
+            json={"name_th": "กลุ่มประมงพื้นบ้านบ้านตันหยงโป", "kind": "fishing", "province_code": "91"},
+        )
+        fishers = made.json()["id"]
+        for kind, body in (
+            ("offers", {"item_id": "dried-fish", "quantity": 200}),
+            ("needs", {"item_id": "rice-jasmine", "quantity": 1500}),
+        ):
+            posted = await api.post(f"/v1/{kind}", json={"community_id": fishers, **body})
+            assert posted.status_code == 201, posted.text
+        started = await api.post("/v1/matching/runs", json={"regions": ["south"], "time_limit_s": 5})
+        assert started.status_code == 202, started.text
+        run_id = started.json()["id"]
+
+        async def read() -> dict[str, Any]:
+            body: dict[str, Any] = (await api.get(f"/v1/matching/runs/{run_id}")).json()
+            return body
+
+        assert (await poll(read, lambda r: r["status"] in ("succeeded", "failed")))["status"] == "succeeded"
+        (proposal,) = (await api.get("/v1/proposals", params={"run_id": run_id})).json()["data"]
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    page = await context.new_page()
+    try:
+        await sign_in(page, live, coordinator)
+        await page.goto(f"{live}/console/proposals/{proposal['id']}")
+        card = page.locator(".participant").filter(has=page.get_by_role("heading", name=re.compile("ควนขนุน")))
+        await card.get_by_text("ปฏิเสธแทนชุมชนนี้").click()
+        await card.get_by_label("เพราะอะไร").fill("ข้าวหมดแล้ว")
+        await card.get_by_role("button", name="ปฏิเสธ", exact=True).click()
+        await expect(page.locator("#status")).to_have_text("ไม่อนุมัติ")
+        notice = page.locator("#ended-by")
+        await expect(notice).to_contain_text("ปฏิเสธโดย วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")
+        await expect(notice).to_contain_text("ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น")
+        await _fits(page)
+        await page.screenshot(path=str(tmp_path / "declined.png"), full_page=True)
+    finally:
+        await context.close()
+    assert (
+        await db.fetchval("SELECT ended_by_community FROM proposals WHERE id = $1", proposal["id"]) == village
+    )
+    assert await db.fetchval("SELECT count(*) FROM matching_runs WHERE repair_of = $1", proposal["id"]) == 1

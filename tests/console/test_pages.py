@@ -23,6 +23,7 @@ from tests.world import (
     PARTNER,
     World,
     make_proposal,
+    second_south_community,
 )
 
 
@@ -420,3 +421,35 @@ async def test_a_run_across_regions_asked_in_the_console_and_consented_there(wor
         follow_redirects=False,
     )
     assert refused.status_code == 403
+
+
+async def test_a_decline_in_the_console_names_who_and_says_a_new_proposal_is_looked_for(world: World) -> None:
+    """The console's decline is the service's: it names the community, starts a repair run (whose
+    page says what it repairs), and the exchange's page says so in Thai."""
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, f"/console/proposals/{proposal_id}")
+    a2 = await second_south_community(world)
+    response = await world.client.post(
+        f"/console/proposals/{proposal_id}/decline",
+        data={"community_id": str(a2["id"]), "reason": "ข้าวหมดแล้ว", "_csrf_token": token},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200, response.text
+    assert "ปฏิเสธโดย บ้านทุ่งหว้า" in response.text
+    assert "ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น" in response.text
+    run_id = await world.db.fetchval("SELECT id FROM matching_runs WHERE repair_of = $1", proposal_id)
+    page = await world.client.get(f"/console/matching/runs/{run_id}")
+    assert page.status_code == 200, page.text
+    assert "รอบจับคู่ซ่อม" in page.text
+    assert f'href="/console/proposals/{proposal_id}"' in page.text
+
+
+async def test_a_rejected_exchange_names_the_region_in_the_console(world: World) -> None:
+    proposal_id = await make_proposal(world)
+    rejected = await world.post(COORD, f"/v1/proposals/{proposal_id}/reject", {"reason": "ไกลเกินไป"})
+    assert rejected.status_code == 200, rejected.text
+    await sign_in(world.client, world.keys[COORD])
+    page = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert "ไม่อนุมัติโดยผู้ประสานงานของ ภาคใต้" in page.text
+    assert "ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น" in page.text

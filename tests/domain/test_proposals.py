@@ -20,11 +20,13 @@ from barter.domain.proposals import (
     APPLIES,
     HOLD_EXPIRED,
     Action,
+    Arc,
     ProposalState,
     Request,
     Status,
     TransitionConflict,
     decide,
+    declined_arcs,
 )
 
 A, B, C = 1, 2, 3
@@ -234,3 +236,33 @@ def test_any_request_in_any_state_moves_only_along_the_diagram(
         assert accepted | set(decision.accept) == {A, B, C}
         assert approved | set(decision.approve) == {"south", "northeast"}
         assert decision.event == "proposal.approved"
+
+
+def test_a_decline_names_the_community_and_a_rejection_the_regions_and_both_repair() -> None:
+    declined = decide(state("proposed"), ROLES["participant"], Request("decline", reason="no"))
+    assert (declined.community_id, declined.regions, declined.repair) == (A, (), True)
+    rejected = decide(state("proposed"), ROLES["coordinator"], Request("reject", reason="no"))
+    assert (rejected.community_id, rejected.regions, rejected.repair) == (None, ("northeast", "south"), True)
+    retried = decide(state("rejected", reason="no"), ROLES["participant"], Request("decline", reason="no"))
+    assert retried.retry
+    assert not retried.repair  # a retry changes nothing, and starts no second repair
+    cancelled = decide(state("approved"), ROLES["coordinator"], Request("cancel", reason="no"))
+    assert not cancelled.repair  # a cancelled exchange was approved by all: nothing to repair around
+    expired = decide(state("proposed", hold_expired=True), ROLES["participant"], Request("accept"))
+    assert not expired.repair
+
+
+# A -> B -> C -> A: offers 10, 20, 30 and needs 11, 21, 31 of A, B, C
+CYCLE = [Arc(10, 21, A, B), Arc(20, 31, B, C), Arc(30, 11, C, A)]
+MEMBERS = {A: "south", B: "northeast", C: "northeast"}
+
+
+def test_the_declined_arcs_are_those_where_the_decliner_gives_or_receives() -> None:
+    assert declined_arcs(CYCLE, MEMBERS, B, ()) == [(10, 21), (20, 31)]
+    assert declined_arcs(CYCLE, MEMBERS, A, ()) == [(10, 21), (30, 11)]
+
+
+def test_a_rejection_cools_the_arcs_crossing_its_regions_communities() -> None:
+    assert declined_arcs(CYCLE, MEMBERS, None, ["south"]) == [(10, 21), (30, 11)]
+    assert declined_arcs(CYCLE, MEMBERS, None, ["northeast"]) == [(10, 21), (20, 31), (30, 11)]
+    assert declined_arcs(CYCLE, MEMBERS, None, ["north"]) == []

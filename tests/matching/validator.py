@@ -44,6 +44,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
     needs = {n["id"]: n for n in instance["needs"]}
     road = settings["road_factor"]
     tolerance = settings["balance_tolerance"]
+    excluded = {(x["offer"], x["need"]) for x in instance.get("excluded", [])}
 
     if solution.get("format") != "barter-solution/1":
         out.append(f"format is {solution.get('format')!r}")
@@ -73,6 +74,8 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             if not q > 0:
                 out.append(f"{where} transfer {t}: quantity {q} is not positive")
             problem = _acceptable(offer, need, items, communities, road)
+            if (offer["id"], need["id"]) in excluded:
+                problem = f"{offer['id']} -> {need['id']} is an excluded arc"
             if problem:
                 out.append(f"{where} transfer {t}: {problem}")
             item = items[offer["item"]]

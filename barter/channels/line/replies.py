@@ -156,7 +156,12 @@ def refused(detail: str) -> TextMessage:
 def proposal_moved(action: str, status: str) -> TextMessage:
     done = {
         "accept": "ตอบรับข้อเสนอแล้วค่ะ ✓ (accepted)",
-        "decline": "ปฏิเสธข้อเสนอแล้วค่ะ (declined)",
+        "decline": (
+            "ปฏิเสธข้อเสนอแล้วค่ะ ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น "
+            "และจะไม่เสนอการแลกเปลี่ยนเดิมนี้ให้คุณซ้ำในช่วงนี้ "
+            "(declined: a new proposal is being looked for the others, and this same exchange "
+            "will not be offered to you again for a while)"
+        ),
         "complete": "บันทึกการได้รับของแล้วค่ะ ✓ (receipt confirmed)",
     }[action]
     state = STATUS_TH.get(status, status)

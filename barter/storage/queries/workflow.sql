@@ -1,6 +1,6 @@
 -- name: run_columns
 id, regions, status, settings - 'seed' AS settings, (settings ->> 'seed')::integer AS seed, requested_by, progress, message, engine_status, objective,
-upper_bound, gap, counts, error, created_at, started_at, solved_at, finished_at, heartbeat_at
+upper_bound, gap, counts, error, created_at, started_at, solved_at, finished_at, heartbeat_at, kind, repair_of
 
 -- name: insert_run
 INSERT INTO matching_runs (regions, settings, requested_by)
@@ -45,7 +45,10 @@ WHERE id = $1 AND status IN ('queued', 'running')
 RETURNING @@run_columns@@;
 
 -- name: unfinished_runs
-SELECT id, regions FROM matching_runs WHERE status IN ('queued', 'running') ORDER BY id;
+-- (a queued repair holds no lock until a runner picks it: it is not unfinished work of a dead process)
+SELECT id, regions FROM matching_runs
+WHERE status IN ('queued', 'running') AND NOT (kind = 'repair' AND status = 'queued')
+ORDER BY id;
 
 -- name: snapshot_communities
 SELECT c.id, c.lat, c.lon, p.region
@@ -142,7 +145,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7);
 -- name: proposal_columns
 p.id, p.run_id, p.kind, p.status, p.regions, p.total_value::float8 AS total_value, p.hold_expires_at,
 p.reason, p.ended_by, p.created_at, p.updated_at, p.approved_at, p.dispatched_at, p.completed_at, p.ended_at,
-p.version
+p.version, p.ended_by_community, p.ended_by_regions
 
 -- name: get_proposal
 SELECT @@proposal_columns@@ FROM proposals p WHERE p.id = $1;

@@ -9,7 +9,7 @@ from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal
+from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal, second_south_community
 
 
 async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works(
@@ -77,6 +77,24 @@ async def test_failures_are_retried_then_shown_as_failed(
     failed = (await world.get(COORD, "/v1/notifications", state="failed")).json()["data"]
     assert [(n["channel"], n["attempts"], n["last_status"]) for n in failed] == [("sms", 3, 503)]
     assert len([s for s in line_platform.sent if s.kind == "push"]) == 1
+
+
+async def test_the_others_hear_that_a_new_proposal_is_being_looked_for(
+    world: World, line_platform: LinePlatform, relay: Relay
+) -> None:
+    await link(world, world.a)
+    proposal_id = await make_proposal(world)
+    a2 = await second_south_community(world)
+    declined = await world.post(
+        ADMIN, f"/v1/proposals/{proposal_id}/decline", {"community_id": a2["id"], "reason": "ข้าวหมดแล้ว"}
+    )
+    assert declined.status_code == 200, declined.text
+    await relay.drain()
+    pushes = [s.messages[0]["text"] for s in line_platform.sent if s.kind == "push"]
+    assert pushes[-1] == (
+        f"ข้อเสนอแลกเปลี่ยน #{proposal_id} ไม่ได้ไปต่อค่ะ ระบบกำลังหาข้อเสนอใหม่ให้ "
+        "(declined or rejected; a new proposal is being looked for)\nเหตุผล: ข้าวหมดแล้ว"
+    )
 
 
 async def test_dispatch_notice_asks_receivers_to_confirm_receipt(

@@ -206,6 +206,11 @@ async def test_decline_asks_for_a_reason_then_declines(world: World, line_platfo
     await deliver(world.client, postback("&".join(f"{k}={v}" for k, v in far.items())))
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert (proposal["status"], proposal["reason"]) == ("rejected", "ไกลเกินไป (too far)")
+    assert proposal["ended_by_community"] == world.a["id"]
+    assert "ระบบกำลังหาข้อเสนอใหม่" in last_reply(line_platform)["text"]
+    assert (
+        await world.db.fetchval("SELECT count(*) FROM matching_runs WHERE repair_of = $1", proposal_id) == 1
+    )
     other = await make_proposal(world)
     await deliver(world.client, postback(f"a=accept&p={other + 1000}"))  # not this community's
     assert "ทำรายการไม่สำเร็จ" in last_reply(line_platform)["text"]

@@ -9,6 +9,7 @@ accept_offers per need.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
@@ -35,6 +36,10 @@ CostPerKgKm = Annotated[float, msgspec.Meta(ge=0, le=100)]
 FixedCost = Annotated[float, msgspec.Meta(ge=0, le=1e9)]
 TimeLimit = Annotated[float, msgspec.Meta(gt=0, le=TIME_LIMIT_MAX_S)]
 Seed = Annotated[int, msgspec.Meta(ge=0, lt=2**31)]
+SpeedKmh = Annotated[float, msgspec.Meta(gt=0, le=200)]
+HoursPerDay = Annotated[float, msgspec.Meta(gt=0, le=24)]
+LeadDays = Annotated[float, msgspec.Meta(ge=0, le=365)]
+Share = Annotated[float, msgspec.Meta(gt=0, le=1)]
 
 
 class SettingsError(ValueError):
@@ -58,6 +63,18 @@ class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     road_factor: Positive = 1.0
     time_limit_s: TimeLimit = 30.0
     seed: Seed = 0
+    # Time (used where the instance has dates or shelf lives; see market.py `Acceptable`):
+    # goods travel at `speed_kmh`, `working_hours_per_day` hours a day (barter.domain.transit, as
+    # the logistics planner counts); they leave `lead_days` after the instance's `today` at the
+    # earliest (acceptance and approval); their transit may use at most `shelf_life_share` of
+    # their item's shelf life (the rest is the receiver's, to hand out and use them).
+    speed_kmh: SpeedKmh = 50.0
+    working_hours_per_day: HoursPerDay = 10.0
+    lead_days: LeadDays = 3.0
+    shelf_life_share: Share = 0.5
+    # Transport worth paying: no transfer whose transport costs more than this share of the value
+    # it moves, no exchange whose transport and fixed cost exceed this share of the value it moves.
+    max_transport_share: Share = 0.5
 
     def overridden(self, overrides: Mapping[str, object]) -> EngineSettings:
         """These settings with `overrides` applied (None means "keep"), checked against the bounds."""
@@ -90,6 +107,7 @@ class Item(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     kg_per_unit: NonNegative = 1.0
     # transfers of this item are whole multiples of it (1: it comes whole); None: any amount
     step: Positive | None = None
+    shelf_life_days: Positive | None = None  # None: it keeps
 
 
 class MinRatio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -108,6 +126,8 @@ class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     gift: bool = False
     own_value: Positive | None = None  # the community's own value per unit (data; not yet balanced on)
     min_ratio: MinRatio | None = None  # (data; not yet enforced by the engine)
+    available_from: date | None = None  # the goods can leave from this day (None: now)
+    available_until: date | None = None  # ... and until this day, included (None: any time)
 
 
 class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -121,10 +141,12 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     priority: NonNegative = 1.0
     max_distance_km: NonNegative | None = None
     own_value: Positive | None = None  # (data; not yet balanced on)
+    needed_by: date | None = None  # the goods must arrive by the end of this day (None: any time)
 
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     format: Literal["barter-instance/1"] = "barter-instance/1"
+    today: date | None = None  # the day the market is solved (dates are days; None: lead time unknown)
     settings: EngineSettings = EngineSettings()
     communities: list[Community] = msgspec.field(default_factory=list)
     items: list[Item] = msgspec.field(default_factory=list)
@@ -217,6 +239,8 @@ def problems(instance: Instance) -> list[str]:
             out.append(f"{where}.community: unknown community {offer.community!r}")
         if offer.item not in items:
             out.append(f"{where}.item: unknown item {offer.item!r}")
+        if offer.available_from and offer.available_until and offer.available_until < offer.available_from:
+            out.append(f"{where}.available_until: before available_from")
     for index, need in enumerate(instance.needs):
         where = f"$.needs[{index}]"
         if need.community not in communities:

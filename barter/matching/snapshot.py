@@ -5,12 +5,15 @@ Pure: rows in, `Instance` out. Ids become `c12`, `o345`, `n678`. Categories are 
 priority of 1 to 5 (5 = most urgent) becomes an objective weight of priority / 3 (default 1.0).
 Each item's quantity step and each listing's own terms (own value, minimum ratio) pass through as
 data; the engine does not use them yet (rounding to steps and balancing by own terms come with it).
+Dates pass through and the engine decides by them: the snapshot's day (`today`), offers' available
+from/until, needs' needed by, items' shelf life.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from barter.matching.model import Community, Instance, Item, MinRatio, Need, Offer, Settings
 
@@ -31,6 +34,7 @@ class ItemRow:
     value: float
     kg_per_unit: float
     quantity_step: float | None = None
+    shelf_life_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class OfferRow:
     own_value: float | None = None
     min_ratio_item_id: str | None = None
     min_ratio: float | None = None
+    available_from: date | None = None
+    available_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class NeedRow:
     priority: int
     max_distance_km: float | None
     own_value: float | None = None
+    needed_by: date | None = None
 
 
 def community_key(community_id: int) -> str:
@@ -87,6 +94,7 @@ def build_instance(
     items: Sequence[ItemRow],
     offers: Sequence[OfferRow],
     needs: Sequence[NeedRow],
+    today: date | None = None,
 ) -> Instance:
     offer_ids = {o.id for o in offers if o.remaining > 0}
     engine_offers = [
@@ -101,6 +109,8 @@ def build_instance(
             min_ratio=None
             if o.min_ratio is None
             else MinRatio(item=o.min_ratio_item_id or "", ratio=o.min_ratio),
+            available_from=o.available_from,
+            available_until=o.available_until,
         )
         for o in offers
         if o.remaining > 0
@@ -126,10 +136,12 @@ def build_instance(
                 priority=priority_weight(n.priority),
                 max_distance_km=n.max_distance_km,
                 own_value=n.own_value,
+                needed_by=n.needed_by,
             )
         )
     used = {o.community for o in engine_offers} | {n.community for n in engine_needs}
     return Instance(
+        today=today,
         settings=settings,
         communities=[
             Community(id=community_key(c.id), lat=c.lat, lon=c.lon, region=c.region)
@@ -144,6 +156,7 @@ def build_instance(
                 value=i.value,
                 kg_per_unit=i.kg_per_unit,
                 step=i.quantity_step,
+                shelf_life_days=i.shelf_life_days,
             )
             for i in items
         ],

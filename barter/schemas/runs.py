@@ -9,7 +9,18 @@ import msgspec
 from msgspec import Meta
 
 from barter.domain.model import Region
-from barter.matching.model import ChainLength, CostPerKgKm, CycleLength, FixedCost, Seed, Tolerance
+from barter.matching.model import (
+    ChainLength,
+    CostPerKgKm,
+    CycleLength,
+    FixedCost,
+    HoursPerDay,
+    LeadDays,
+    Seed,
+    Share,
+    SpeedKmh,
+    Tolerance,
+)
 from barter.schemas.base import Input
 
 # A client may ask for at most ten minutes of the shared engine; an operator may configure up to
@@ -29,6 +40,11 @@ class RunRequest(Input):
     exchange_fixed_cost: FixedCost | None = None
     time_limit_s: Annotated[float, Meta(ge=0.1, le=CLIENT_TIME_LIMIT_MAX_S)] | None = None
     seed: Seed | None = None
+    speed_kmh: SpeedKmh | None = None
+    working_hours_per_day: HoursPerDay | None = None
+    lead_days: LeadDays | None = None
+    shelf_life_share: Share | None = None
+    max_transport_share: Share | None = None
 
 
 class RunConsentRequest(RunRequest):

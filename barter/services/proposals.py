@@ -156,6 +156,7 @@ class _Context:
     values: dict[str, float]
     kg_per_unit: dict[str, float] = field(default_factory=dict)
     vehicles: tuple[Vehicle, ...] = ()
+    cost_per_kg_km: float = 0.0  # the run's: transport estimates on shared trucks
 
 
 async def create_all(
@@ -191,6 +192,7 @@ async def create_all(
         values=values,
         kg_per_unit={i.id: i.kg_per_unit for i in instance.items},
         vehicles=_vehicles(),
+        cost_per_kg_km=instance.settings.transport_cost_per_kg_km,
     )
     offer_of = {o.id: o for o in instance.offers}
     need_of = {n.id: n for n in instance.needs}
@@ -269,10 +271,12 @@ async def _make_one(
                 need_id=need_id,
                 distance_km=round(distance, 1),
                 transport=direct_cost(weight, distance, ctx.vehicles),
+                shared=ctx.cost_per_kg_km * weight * distance,
             )
         )
     for community in members:
         thai, english = explain(community, story, ctx.names, kind)
+        mine = [leg for leg in story if leg.giver == community]
         await repo.insert_participant(
             conn,
             proposal_id,
@@ -282,6 +286,8 @@ async def _make_one(
             receives_value=sum(q * ctx.values[i] for _, _, _, r, i, q in legs if r == community),
             explanation_th=thai,
             explanation_en=english,
+            distance_km=sum(leg.distance_km for leg in mine),
+            transport_estimate=sum(leg.shared for leg in mine),
         )
     await outbox.emit(
         conn,

@@ -183,8 +183,9 @@ class Runner:
         row = await runs_repo.get(conn, run_id)
         assert row is not None
         settings = msgspec.convert({**row["settings"], "seed": row["seed"]}, EngineSettings)
-        communities, items, offers, needs = await runs_repo.snapshot(conn, regions, self.clock.now().date())
-        instance = build_instance(settings, communities, items, offers, needs)
+        today = self.clock.now().date()
+        communities, items, offers, needs = await runs_repo.snapshot(conn, regions, today)
+        instance = build_instance(settings, communities, items, offers, needs, today)
         await runs_repo.progress(
             conn,
             run_id,

@@ -36,6 +36,7 @@ from barter.failpoints import failpoint
 from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.processes import follow_parent
+from barter.services.logistics import thai_today
 from barter.services.proposals import create_all
 from barter.storage.database import Database
 from barter.storage.repos import outbox
@@ -183,7 +184,7 @@ class Runner:
         row = await runs_repo.get(conn, run_id)
         assert row is not None
         settings = msgspec.convert({**row["settings"], "seed": row["seed"]}, EngineSettings)
-        today = self.clock.now().date()
+        today = thai_today(self.clock.now())  # the communities' day, as the planner's
         communities, items, offers, needs = await runs_repo.snapshot(conn, regions, today)
         instance = build_instance(settings, communities, items, offers, needs, today)
         await runs_repo.progress(

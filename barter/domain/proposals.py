@@ -338,8 +338,10 @@ class OwnTerm:
 @dataclass(frozen=True, slots=True)
 class Leg:
     """One transfer as the people in it would describe it: what, how much, its reference value,
-    the need it fills, the road distance and a transport estimate (baht); and the own terms the
-    giver (its offer) and the receiver (its need) balanced it by, if they set any."""
+    the need it fills, the road distance and transport estimates (baht): `transport` if the load
+    went alone by the cheapest suitable vehicle, `shared` at the run's cost per kg-km (shared
+    trucks, the figure the matching weighed); and the own terms the giver (its offer) and the
+    receiver (its need) balanced it by, if they set any."""
 
     giver: int
     receiver: int
@@ -351,6 +353,7 @@ class Leg:
     need_id: int | None = None
     distance_km: float = 0.0
     transport: float = 0.0
+    shared: float = 0.0
     giver_term: OwnTerm | None = None
     receiver_term: OwnTerm | None = None
 
@@ -447,18 +450,14 @@ def explain(
         if g.need_id is not None:
             en.append(f"It fills your need for {g.item_en.lower()} (need {g.need_id}).")
             th.append(f"ตรงกับความต้องการ{g.item_th}ของคุณ (รายการที่ {g.need_id})")
-    mine = gives + gets
-    if mine:
-        km = sum(leg.distance_km for leg in mine)
-        cost = sum(leg.transport for leg in mine)
-        en.append(
-            f"Distance about {_amount(round(km))} km by road; transport about {_baht(cost)} baht "
-            "if each load goes alone by the cheapest suitable vehicle."
-        )
-        th.append(
-            f"ระยะทางประมาณ {_amount(round(km))} กม. ค่าขนส่งประมาณ {_baht(cost)} บาท "
-            "หากส่งแยกแต่ละเที่ยวด้วยรถที่ถูกที่สุด"
-        )
+    if gives:
+        sentence_th, sentence_en = _transport_sentences(gives, given=True)
+        th.append(sentence_th)
+        en.append(sentence_en)
+    if gets:
+        sentence_th, sentence_en = _transport_sentences(gets, given=False)
+        th.append(sentence_th)
+        en.append(sentence_en)
     return " ".join(th), " ".join(en)
 
 
@@ -484,6 +483,33 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
         if text not in out:
             out.append(text)
     return out
+
+
+def _transport_sentences(legs: Sequence[Leg], *, given: bool) -> tuple[str, str]:
+    """(Thai, English): how far the goods a community gives (or receives) travel by road, and
+    what their transport is estimated to cost, on shared trucks at the run's rate and alone."""
+    km = _amount(round(sum(leg.distance_km for leg in legs)))
+    shared = sum(leg.shared for leg in legs)
+    alone = _baht(sum(leg.transport for leg in legs))
+    if given:
+        en = f"Your goods travel about {km} km by road"
+        th = f"สินค้าที่คุณให้เดินทางประมาณ {km} กม. ทางถนน"
+    else:
+        en = f"What you receive travels about {km} km by road to you"
+        th = f"สินค้าที่คุณได้รับเดินทางมาประมาณ {km} กม. ทางถนน"
+    if shared >= 0.5:
+        en += (
+            f"; transport is estimated at about {_baht(shared)} baht on shared trucks "
+            f"({alone} baht if the load went alone by the cheapest suitable vehicle)."
+        )
+        th += (
+            f" ค่าขนส่งประมาณ {_baht(shared)} บาท เมื่อรวมส่งกับสินค้าอื่นในรถบรรทุก "
+            f"(ประมาณ {alone} บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด)"
+        )
+    else:
+        en += f"; transport about {alone} baht if the load goes alone by the cheapest suitable vehicle."
+        th += f" ค่าขนส่งประมาณ {alone} บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด"
+    return th, en
 
 
 def display_names(name_th: str | None, name_en: str | None) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
+from barter.domain.transit import transit_days
 from barter.logistics.distance import DistanceProvider
 from barter.logistics.model import Place, Vehicle
 
@@ -95,7 +96,9 @@ class Timing:
     stop_minutes: int
 
     def drive(self, km: float, speed_kmh: float | None = None) -> int:
-        return math.ceil(km / (speed_kmh or self.speed_kmh) * 60.0 * self.stretch)
+        """Elapsed minutes to drive `km` (barter.domain.transit, the engine's transit time too)."""
+        days = transit_days(km, speed_kmh or self.speed_kmh, 24.0 / self.stretch)
+        return math.ceil(days * 1440.0 - 1e-9)
 
     @property
     def handling(self) -> int:

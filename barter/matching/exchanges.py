@@ -6,7 +6,8 @@ step. Every exchange is therefore scaled down to the largest value flow at which
 whole multiple of its item's step (`Item.step`; none: any amount of at least MIN_QUANTITY) and
 every community's balance still holds; an exchange that cannot be rounded, or whose transfers
 move less than the run's `min_exchange_value`, is left out. Rounding only removes answers, so
-a bound of the whole market stays a bound; the objective is that of the rounded exchanges.
+a bound of the whole market stays a bound; the objective is that of the rounded exchanges. One more rule:
+an exchange's transport and fixed cost are at most `max_transport_share` of the value it moves.
 """
 
 from __future__ import annotations
@@ -246,7 +247,16 @@ class Finisher:
             received, given = gets[k - 1], gives[k]
             if abs(received - given) > self.tolerance * given + 1e-9 * max(1.0, given):
                 return False
-        return True
+        # transport worth paying: with the fixed cost, at most its share of the value moved
+        cost = s.exchange_fixed_cost + sum(self._transport(a, x) for a, x in zip(arcs, qty, strict=True))
+        moved = sum(values)
+        return cost <= s.max_transport_share * moved + 1e-9 * max(1.0, moved)
+
+    def _transport(self, arc: int, quantity: float) -> float:
+        """Baht to carry `quantity` along `arc` at the run's cost per kg-km."""
+        m = self.market
+        kg = quantity * float(m.offer_kg[int(m.arc_offer[arc])])
+        return m.settings.transport_cost_per_kg_km * kg * float(m.arc_dist[arc])
 
     def _book(self, draft: Draft, qty: list[float], sign: float) -> None:
         m = self.market
@@ -399,7 +409,5 @@ class Finisher:
         for a, x in hops:
             worth = x * float(m.arc_val[a])
             total += float(m.need_priority[int(m.arc_need[a])]) * worth
-            total -= (
-                s.transport_cost_per_kg_km * x * float(m.offer_kg[int(m.arc_offer[a])]) * float(m.arc_dist[a])
-            )
+            total -= self._transport(a, x)
         return total - s.exchange_fixed_cost

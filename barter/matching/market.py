@@ -6,9 +6,11 @@ see numbers near 1.
 
 Arcs. The *acceptable* arcs (`Acceptable.arcs`) are the whole market: an offer and a need of
 another community, the need accepting the offer (accept_offers, else item, else category), within
-the need's `max_distance_km` (the only hard distance rule), with positive quantities, and not
-among the instance's `excluded` arcs (declined, cooling down). Distance
-is otherwise a cost (transport per kg-km), never a filter.
+the need's `max_distance_km`, with positive quantities, in time (the goods can leave while the
+offer is available, arrive by the need's `needed_by`, and travel within their share of the
+item's shelf life), with transport worth paying (at most `max_transport_share` of the value
+moved), and not among the instance's `excluded` arcs (declined, cooling down). Distance is
+otherwise a cost (transport per kg-km).
 
 The *working* arcs are a subset, for speed only:
   * a need given by `accept_offers` keeps every offer on its list (people chose them);
@@ -31,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barter.domain.geo import great_circle_km
+from barter.domain.transit import transit_days
 from barter.matching.model import Instance, Settings
 from barter.matching.terms import (
     community_factors,
@@ -115,10 +118,30 @@ class Acceptable:
     """Every acceptable arc of the whole market, generated need by need (never all stored:
     20,000 communities have some 90 million). The hard rules only: the need accepts the offer
     (accept_offers, else item, else category), another community, positive quantities, within
-    the need's `max_distance_km`, and not an all-or-nothing side the other cannot fill."""
+    the need's `max_distance_km`, not an all-or-nothing side the other cannot fill, in time and
+    worth its transport:
+
+      * the goods leave on day max(today + lead_days, available_from), which must not be after
+        available_until (days are counted from the start of the day; with no `today` in the
+        instance the lead time is unknown and only available_from counts);
+      * they arrive by the end of needed_by, travelling `transit_days` (barter.domain.transit);
+      * their transit takes at most `shelf_life_share` of the item's shelf life;
+      * transport (cost per kg-km x kg x road km) is at most `max_transport_share` of the value
+        moved.
+
+    Every bound of the engine (pricing.py, relaxation.py, aggregate.py) and its working arcs
+    read the market from here, so they are bounds of the market under these rules."""
 
     instance: Instance
     road: float
+    tc: float  # baht per kg-km (see cost_per_kg_km)
+    transport_share: float
+    days_per_km: float
+    offer_leave: FloatArray  # day number (date.toordinal) the goods can leave; -inf: any day
+    offer_open: BoolArray  # the goods can leave while the offer is available
+    offer_shelf: FloatArray  # days the goods may travel; +inf: they keep
+    offer_kg_per_value: FloatArray  # kg per baht of the offered item
+    need_by: FloatArray  # day number by whose start the goods must be there; +inf: any day
     lat: FloatArray
     lon: FloatArray
     offer_comm: IntArray
@@ -145,6 +168,14 @@ class Acceptable:
                 total += len(self.category_pools.get(need.category or "", ()))
         return total
 
+    def cost_per_kg_km(self, giver: IntArray, receiver: int) -> FloatArray:
+        """Transport cost (baht per kg-km) from each community in `giver` to `receiver`: one
+        figure for every corridor today (the run's `transport_cost_per_kg_km`); a cost per
+        corridor would be a function of the two communities here (and the gains that use the
+        run's figure, market.py, pricing.py, relaxation.py, aggregate.py and exchanges.py, would
+        read it from here)."""
+        return np.full(len(giver), self.tc)
+
     def arcs(self, j: int) -> tuple[IntArray, FloatArray, FloatArray]:
         """(offers, their rank in accept_offers (0 otherwise), road km) of need j's acceptable arcs."""
         need = self.instance.needs[j]
@@ -165,7 +196,7 @@ class Acceptable:
             rank = np.zeros(len(cand), dtype=np.float64)
         if len(cand) == 0:
             return empty, np.zeros(0), np.zeros(0)
-        keep = (self.offer_comm[cand] != c) & (self.offer_qty[cand] > EPS)
+        keep = (self.offer_comm[cand] != c) & (self.offer_qty[cand] > EPS) & self.offer_open[cand]
         out = self.excluded.get(j)
         if out is not None:
             keep &= ~np.isin(cand, out)
@@ -186,8 +217,13 @@ class Acceptable:
         dist = great_circle_km(self.lat[giver], self.lon[giver], self.lat[c], self.lon[c]) * self.road
         if need.max_distance_km is not None:
             near = dist <= need.max_distance_km + 1e-9
-            cand, rank, dist = cand[near], rank[near], dist[near]
-        return cand, rank, dist
+            cand, rank, dist, giver = cand[near], rank[near], dist[near], giver[near]
+        days = dist * self.days_per_km
+        ok = self.offer_leave[cand] + days <= self.need_by[j] + 1e-9
+        ok &= days <= self.offer_shelf[cand] + 1e-9
+        transport = self.cost_per_kg_km(giver, int(c)) * self.offer_kg_per_value[cand] * dist
+        ok &= transport <= self.transport_share + 1e-12
+        return cand[ok], rank[ok], dist[ok]
 
 
 def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptable:
@@ -195,15 +231,32 @@ def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptab
     comm_index = {c.id: i for i, c in enumerate(instance.communities)}
     items = {it.id: it for it in instance.items}
     offers, needs = instance.offers, instance.needs
+    leave, until = _departures(instance, settings)
     by_item: dict[str, list[int]] = {}
     by_category: dict[str, list[int]] = {}
     for i, o in enumerate(offers):
-        if o.quantity > EPS:
+        if o.quantity > EPS and leave[i] <= until[i]:  # an offer that cannot leave in time is out
             by_item.setdefault(o.item, []).append(i)
             by_category.setdefault(items[o.item].category, []).append(i)
+    shelf = [items[o.item].shelf_life_days for o in offers]
     return Acceptable(
         instance=instance,
         road=settings.road_factor,
+        tc=settings.transport_cost_per_kg_km,
+        transport_share=settings.max_transport_share,
+        days_per_km=transit_days(1.0, settings.speed_kmh, settings.working_hours_per_day),
+        offer_leave=leave,
+        offer_open=leave <= until,
+        offer_shelf=np.array(
+            [np.inf if d is None else d * settings.shelf_life_share for d in shelf], dtype=np.float64
+        ),
+        offer_kg_per_value=np.array(
+            [items[o.item].kg_per_unit / items[o.item].value for o in offers], dtype=np.float64
+        ),
+        need_by=np.array(
+            [np.inf if n.needed_by is None else n.needed_by.toordinal() + 1.0 for n in needs],
+            dtype=np.float64,
+        ),
         lat=np.array([c.lat for c in instance.communities], dtype=np.float64),
         lon=np.array([c.lon for c in instance.communities], dtype=np.float64),
         offer_comm=np.array([comm_index[o.community] for o in offers], dtype=np.int64),
@@ -228,6 +281,23 @@ def _excluded(instance: Instance) -> dict[int, IntArray]:
         if arc.offer in offer_index and arc.need in need_index:
             out.setdefault(need_index[arc.need], []).append(offer_index[arc.offer])
     return {j: np.array(sorted(offers), dtype=np.int64) for j, offers in out.items()}
+
+
+def _departures(instance: Instance, settings: Settings) -> tuple[FloatArray, FloatArray]:
+    """(earliest, latest) day number each offer's goods can leave (-inf / +inf: unbounded)."""
+    ready = -np.inf if instance.today is None else instance.today.toordinal() + settings.lead_days
+    leave = np.array(
+        [
+            max(ready, -np.inf if o.available_from is None else o.available_from.toordinal())
+            for o in instance.offers
+        ],
+        dtype=np.float64,
+    )
+    until = np.array(
+        [np.inf if o.available_until is None else o.available_until.toordinal() for o in instance.offers],
+        dtype=np.float64,
+    )
+    return leave, until
 
 
 def build_market(

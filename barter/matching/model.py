@@ -9,6 +9,7 @@ accept_offers per need.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
@@ -38,6 +39,10 @@ Seed = Annotated[int, msgspec.Meta(ge=0, lt=2**31)]
 MinExchangeValue = Annotated[
     float, msgspec.Meta(ge=0, le=1e7, description="the least value each transfer of an exchange moves")
 ]
+SpeedKmh = Annotated[float, msgspec.Meta(gt=0, le=200)]
+HoursPerDay = Annotated[float, msgspec.Meta(gt=0, le=24)]
+LeadDays = Annotated[float, msgspec.Meta(ge=0, le=365)]
+Share = Annotated[float, msgspec.Meta(gt=0, le=1)]
 
 
 class SettingsError(ValueError):
@@ -65,6 +70,18 @@ class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     min_exchange_value: MinExchangeValue = 0.0
     time_limit_s: TimeLimit = 30.0
     seed: Seed = 0
+    # Time (used where the instance has dates or shelf lives; see market.py `Acceptable`):
+    # goods travel at `speed_kmh`, `working_hours_per_day` hours a day (barter.domain.transit, as
+    # the logistics planner counts); they leave `lead_days` after the instance's `today` at the
+    # earliest (acceptance and approval); their transit may use at most `shelf_life_share` of
+    # their item's shelf life (the rest is the receiver's, to hand out and use them).
+    speed_kmh: SpeedKmh = 50.0
+    working_hours_per_day: HoursPerDay = 10.0
+    lead_days: LeadDays = 3.0
+    shelf_life_share: Share = 0.5
+    # Transport worth paying: no transfer whose transport costs more than this share of the value
+    # it moves, no exchange whose transport and fixed cost exceed this share of the value it moves.
+    max_transport_share: Share = 0.5
 
     def overridden(self, overrides: Mapping[str, object]) -> EngineSettings:
         """These settings with `overrides` applied (None means "keep"), checked against the bounds."""
@@ -97,6 +114,7 @@ class Item(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     kg_per_unit: NonNegative = 1.0
     # transfers of this item are whole multiples of it (1: it comes whole); None: any amount
     step: Positive | None = None
+    shelf_life_days: Positive | None = None  # None: it keeps
 
 
 class MinRatio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -117,6 +135,8 @@ class Offer(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     # another item per unit (read as ratio * that item's value); balance then uses them
     own_value: Positive | None = None
     min_ratio: MinRatio | None = None
+    available_from: date | None = None  # the goods can leave from this day (None: now)
+    available_until: date | None = None  # ... and until this day, included (None: any time)
 
 
 class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -130,6 +150,7 @@ class Need(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     priority: NonNegative = 1.0
     max_distance_km: NonNegative | None = None
     own_value: Positive | None = None  # its own value of one unit received (terms.py)
+    needed_by: date | None = None  # the goods must arrive by the end of this day (None: any time)
 
 
 class Excluded(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -142,6 +163,7 @@ class Excluded(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 class Instance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     format: Literal["barter-instance/1"] = "barter-instance/1"
+    today: date | None = None  # the day the market is solved (dates are days; None: lead time unknown)
     settings: EngineSettings = EngineSettings()
     communities: list[Community] = msgspec.field(default_factory=list)
     items: list[Item] = msgspec.field(default_factory=list)
@@ -237,6 +259,8 @@ def problems(instance: Instance) -> list[str]:
             out.append(f"{where}.item: unknown item {offer.item!r}")
         if offer.min_ratio is not None and offer.min_ratio.item not in items:
             out.append(f"{where}.min_ratio.item: unknown item {offer.min_ratio.item!r}")
+        if offer.available_from and offer.available_until and offer.available_until < offer.available_from:
+            out.append(f"{where}.available_until: before available_from")
     for index, need in enumerate(instance.needs):
         where = f"$.needs[{index}]"
         if need.community not in communities:

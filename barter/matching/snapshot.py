@@ -8,12 +8,15 @@ listing's own terms (own value, minimum ratio) as data. A listing whose remainin
 its own min lot or one step of its item is dust: no transfer could both keep its lot and take no
 more than remains, so it is left out of the snapshot (its listing closes on delivery, see
 deliver_offer in workflow.sql).
+Dates pass through and the engine decides by them: the snapshot's day (`today`), offers' available
+from/until, needs' needed by, items' shelf life.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from barter.matching.model import Community, Excluded, Instance, Item, MinRatio, Need, Offer, Settings
 
@@ -34,6 +37,7 @@ class ItemRow:
     value: float
     kg_per_unit: float
     quantity_step: float | None = None
+    shelf_life_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class OfferRow:
     own_value: float | None = None
     min_ratio_item_id: str | None = None
     min_ratio: float | None = None
+    available_from: date | None = None
+    available_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,7 @@ class NeedRow:
     priority: int
     max_distance_km: float | None
     own_value: float | None = None
+    needed_by: date | None = None
 
 
 def community_key(community_id: int) -> str:
@@ -95,6 +102,7 @@ def build_instance(
     items: Sequence[ItemRow],
     offers: Sequence[OfferRow],
     needs: Sequence[NeedRow],
+    today: date | None = None,
     *,
     excluded: Sequence[tuple[int, int]] = (),
 ) -> Instance:
@@ -120,6 +128,8 @@ def build_instance(
             min_ratio=None
             if o.min_ratio is None
             else MinRatio(item=o.min_ratio_item_id or "", ratio=o.min_ratio),
+            available_from=o.available_from,
+            available_until=o.available_until,
         )
         for o in offers
         if o.remaining > 0
@@ -145,11 +155,13 @@ def build_instance(
                 priority=priority_weight(n.priority),
                 max_distance_km=n.max_distance_km,
                 own_value=n.own_value,
+                needed_by=n.needed_by,
             )
         )
     used = {o.community for o in engine_offers} | {n.community for n in engine_needs}
     need_ids = {n.id for n in engine_needs}
     return Instance(
+        today=today,
         settings=settings,
         communities=[
             Community(id=community_key(c.id), lat=c.lat, lon=c.lon, region=c.region)
@@ -164,6 +176,7 @@ def build_instance(
                 value=i.value,
                 kg_per_unit=i.kg_per_unit,
                 step=i.quantity_step,
+                shelf_life_days=i.shelf_life_days,
             )
             for i in items
         ],

@@ -44,6 +44,10 @@ class ParticipantOut(msgspec.Struct):
     explanation_th: str
     explanation_en: str
     accepted_at: datetime | None
+    # road km the goods it gives travel, and their transport at the run's cost per kg-km (shared
+    # trucks; baht): 0 for a community that only receives
+    distance_km: float = 0.0
+    transport_estimate: float = 0.0
 
 
 class ApprovalOut(msgspec.Struct):

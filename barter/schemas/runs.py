@@ -14,8 +14,12 @@ from barter.matching.model import (
     CostPerKgKm,
     CycleLength,
     FixedCost,
+    HoursPerDay,
+    LeadDays,
     MinExchangeValue,
     Seed,
+    Share,
+    SpeedKmh,
     Tolerance,
 )
 from barter.schemas.base import Input
@@ -38,6 +42,11 @@ class RunRequest(Input):
     min_exchange_value: MinExchangeValue | None = None
     time_limit_s: Annotated[float, Meta(ge=0.1, le=CLIENT_TIME_LIMIT_MAX_S)] | None = None
     seed: Seed | None = None
+    speed_kmh: SpeedKmh | None = None
+    working_hours_per_day: HoursPerDay | None = None
+    lead_days: LeadDays | None = None
+    shelf_life_share: Share | None = None
+    max_transport_share: Share | None = None
 
 
 class RunConsentRequest(RunRequest):

@@ -168,6 +168,7 @@ class _Context:
     # own terms (barter.matching.terms) by offer and need id, where the listing set them
     offer_terms: dict[int, OwnTerm] = field(default_factory=dict)
     need_terms: dict[int, OwnTerm] = field(default_factory=dict)
+    cost_per_kg_km: float = 0.0  # the run's: transport estimates on shared trucks
 
 
 async def create_all(
@@ -203,6 +204,7 @@ async def create_all(
         values=values,
         kg_per_unit={i.id: i.kg_per_unit for i in instance.items},
         vehicles=_vehicles(),
+        cost_per_kg_km=instance.settings.transport_cost_per_kg_km,
     )
     _own_terms(ctx, instance)
     offer_of = {o.id: o for o in instance.offers}
@@ -305,10 +307,12 @@ async def _make_one(
                 transport=direct_cost(weight, distance, ctx.vehicles),
                 giver_term=ctx.offer_terms.get(offer_id),
                 receiver_term=ctx.need_terms.get(need_id),
+                shared=ctx.cost_per_kg_km * weight * distance,
             )
         )
     for community in members:
         thai, english = explain(community, story, ctx.names, kind)
+        mine = [leg for leg in story if leg.giver == community]
         await repo.insert_participant(
             conn,
             proposal_id,
@@ -319,6 +323,8 @@ async def _make_one(
             receives_value=sum(leg.receiver_value for leg in story if leg.receiver == community),
             explanation_th=thai,
             explanation_en=english,
+            distance_km=sum(leg.distance_km for leg in mine),
+            transport_estimate=sum(leg.shared for leg in mine),
         )
     await outbox.emit(
         conn,

@@ -18,6 +18,8 @@ import msgspec
 from barter.domain.access import Caller, require_role
 from barter.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from barter.domain.model import REGIONS
+from barter.logistics.estimate import cost_per_kg_km
+from barter.logistics.fleet import FLEET
 from barter.matching.model import EngineSettings, SettingsError
 from barter.schemas.proposals import RunOut
 from barter.schemas.runs import RunRequest
@@ -60,12 +62,20 @@ class StartedRun(Generic[R]):
     """Hand it to the runner's `start` once the transaction commits; `release` it otherwise."""
 
 
+def run_transport_cost() -> float:
+    """Baht per kg-km a run prices transport at: the default fleet's cheapest vehicle per kg-km at
+    its average load (barter.logistics.estimate.cost_per_kg_km), to six decimals."""
+    return round(cost_per_kg_km(FLEET), 6)
+
+
 def run_defaults(settings: Settings) -> EngineSettings:
-    """The settings of a run nobody overrode: the engine's, with Thai roads, and the operator's
-    time limit and seed."""
+    """The settings of a run nobody overrode: the engine's, with Thai roads, transport priced from
+    the fleet (files solved by `barter solve` keep the format's 0), and the operator's time limit
+    and seed."""
     return EngineSettings(
         road_factor=RUN_ROAD_FACTOR,
         min_exchange_value=RUN_MIN_EXCHANGE_VALUE,
+        transport_cost_per_kg_km=run_transport_cost(),
         time_limit_s=settings.matching_time_limit_s,
         seed=settings.matching_seed,
     )

@@ -36,6 +36,7 @@ from barter.failpoints import failpoint
 from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.processes import follow_parent
+from barter.services.logistics import thai_today
 from barter.services.proposals import create_all
 from barter.settings import DECLINE_COOLDOWN_DAYS
 from barter.storage.database import Database
@@ -251,11 +252,12 @@ class Runner:
         row = await runs_repo.get(conn, run_id)
         assert row is not None
         settings = msgspec.convert({**row["settings"], "seed": row["seed"]}, EngineSettings)
-        communities, items, offers, needs = await runs_repo.snapshot(conn, regions, self.clock.now().date())
+        today = thai_today(self.clock.now())  # the communities' day, as the planner's
+        communities, items, offers, needs = await runs_repo.snapshot(conn, regions, today)
         cooling = await repair_repo.cooling_arcs(
             conn, self.clock.now() - self.cooldown, [o.id for o in offers], [n.id for n in needs]
         )
-        instance = build_instance(settings, communities, items, offers, needs, excluded=cooling)
+        instance = build_instance(settings, communities, items, offers, needs, today, excluded=cooling)
         await runs_repo.progress(
             conn,
             run_id,

@@ -10,7 +10,17 @@ from barter.logistics.fleet import default_fleet
 
 NAMES = {1: ("กลุ่มประมงบ้านปากบารา", "Pak Bara fishers"), 2: ("กลุ่มข้าวเหนียวกาฬสินธุ์", "Kalasin sticky rice group")}
 FISH = Leg(
-    1, 2, 82.5, "kg", "ปลาแห้ง", "Dried fish", value=21_450, need_id=31, distance_km=1_350.0, transport=12_150
+    1,
+    2,
+    82.5,
+    "kg",
+    "ปลาแห้ง",
+    "Dried fish",
+    value=21_450,
+    need_id=31,
+    distance_km=1_350.0,
+    transport=12_150,
+    shared=326.7,
 )
 RICE = Leg(
     2,
@@ -23,6 +33,7 @@ RICE = Leg(
     need_id=17,
     distance_km=1_350.0,
     transport=12_150,
+    shared=2_574.0,
 )
 
 
@@ -33,15 +44,20 @@ def test_a_swap_names_values_balance_need_distance_and_transport() -> None:
         "และได้รับข้าวเหนียว 650 กก. (22,750 บาท) จากกลุ่มข้าวเหนียวกาฬสินธุ์ "
         "คุณได้รับมากกว่าที่ให้ประมาณ 1,300 บาท "
         "ตรงกับความต้องการข้าวเหนียวของคุณ (รายการที่ 17) "
-        "ระยะทางประมาณ 2,700 กม. ค่าขนส่งประมาณ 24,300 บาท หากส่งแยกแต่ละเที่ยวด้วยรถที่ถูกที่สุด"
+        "สินค้าที่คุณให้เดินทางประมาณ 1,350 กม. ทางถนน ค่าขนส่งประมาณ 327 บาท เมื่อรวมส่งกับสินค้าอื่นในรถบรรทุก "
+        "(ประมาณ 12,150 บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด) "
+        "สินค้าที่คุณได้รับเดินทางมาประมาณ 1,350 กม. ทางถนน ค่าขนส่งประมาณ 2,574 บาท "
+        "เมื่อรวมส่งกับสินค้าอื่นในรถบรรทุก (ประมาณ 12,150 บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด)"
     )
     assert english == (
         "You give 82.5 kg of dried fish (worth about 21,450 baht) to Kalasin sticky rice group "
         "and receive 650 kg of sticky rice (22,750 baht) from Kalasin sticky rice group. "
         "You receive about 1,300 baht more than you give. "
         "It fills your need for sticky rice (need 17). "
-        "Distance about 2,700 km by road; transport about 24,300 baht "
-        "if each load goes alone by the cheapest suitable vehicle."
+        "Your goods travel about 1,350 km by road; transport is estimated at about 327 baht on shared "
+        "trucks (12,150 baht if the load went alone by the cheapest suitable vehicle). "
+        "What you receive travels about 1,350 km by road to you; transport is estimated at about "
+        "2,574 baht on shared trucks (12,150 baht if the load went alone by the cheapest suitable vehicle)."
     )
     _, other = explain(2, [FISH, RICE], NAMES, "cycle")
     assert "You give about 1,300 baht more than you receive." in other
@@ -101,3 +117,13 @@ def test_own_terms_are_stated_and_the_balance_is_by_them() -> None:
     _, plain = explain(1, [replace(fish, giver_term=None), rice], NAMES, "cycle")
     assert "own terms" not in plain
     assert "You receive about 80 baht more than you give." in plain
+
+
+def test_with_no_transport_rate_the_estimate_is_the_load_alone() -> None:
+    alone = Leg(1, 2, 82.5, "kg", "ปลาแห้ง", "Dried fish", value=21_450, distance_km=80.0, transport=720)
+    thai, english = explain(1, [alone], NAMES, "chain")
+    assert english.endswith(
+        "Your goods travel about 80 km by road; transport about 720 baht "
+        "if the load goes alone by the cheapest suitable vehicle."
+    )
+    assert thai.endswith("สินค้าที่คุณให้เดินทางประมาณ 80 กม. ทางถนน ค่าขนส่งประมาณ 720 บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด")

@@ -41,15 +41,21 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
 
     # arcs: (offer, need, value of one unit, objective per unit of value)
     arcs: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any], float, float]]] = defaultdict(list)
+    carried_per_value: dict[tuple[str, str], float] = {}  # transport per unit of value moved
+    share = settings["max_transport_share"]
     for offer in instance["offers"]:
         if offer["quantity"] <= 0:
             continue
         for need in instance["needs"]:
-            if need["quantity"] <= 0 or _acceptable(offer, need, items, communities, road):
+            if need["quantity"] <= 0 or _acceptable(
+                offer, need, items, communities, road, settings, instance.get("today")
+            ):
                 continue
             item = items[offer["item"]]
             km = great_circle_km(communities[offer["community"]], communities[need["community"]]) * road
-            per_value = need.get("priority", 1.0) - tc * item.get("kg_per_unit", 1.0) * km / item["value"]
+            carried = tc * item.get("kg_per_unit", 1.0) * km / item["value"]
+            carried_per_value[(offer["id"], need["id"])] = carried
+            per_value = need.get("priority", 1.0) - carried
             arcs[(offer["community"], need["community"])].append((offer, need, item["value"], per_value))
 
     succ: dict[str, set[str]] = defaultdict(set)
@@ -85,6 +91,12 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
                 max(o.get("min_lot", 0.0), n.get("min_lot", 0.0)) / c
                 for (o, n, _, _), c in zip(choice, per_v, strict=True)
             )
+            # transport and fixed cost at most `share` of the value moved (len(choice) * v):
+            # v >= fixed / (share * len(choice) - transport per value summed over the hops)
+            room = share * len(choice) - sum(carried_per_value[(o["id"], n["id"])] for o, n, _, _ in choice)
+            if room <= 0 and fixed > 0:
+                continue
+            lot = max(lot, fixed / room if fixed > 0 else 0.0)
             if lot > cap:
                 continue
             gain = sum(per * val * c for (_, _, val, per), c in zip(choice, per_v, strict=True))

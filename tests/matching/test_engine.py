@@ -238,7 +238,14 @@ def markets(
     prices = [10.0, 20.0, 25.0, 50.0] + ([7.0, 35.0, 130.0] if steps else [])
     values = draw(st.lists(st.sampled_from(prices), min_size=2, max_size=3))
     items = [
-        {"id": f"i{k}", "category": f"k{k % 2}", "value": v, "kg_per_unit": 1.0} for k, v in enumerate(values)
+        {
+            "id": f"i{k}",
+            "category": f"k{k % 2}",
+            "value": v,
+            "kg_per_unit": 1.0,
+            "shelf_life_days": draw(st.sampled_from([None, None, 2, 90])),
+        }
+        for k, v in enumerate(values)
     ]
     if steps:
         for item in items:
@@ -257,6 +264,12 @@ def markets(
                 "quantity": q,
                 "min_lot": q if all_or_nothing else draw(st.sampled_from([0, 1, 3, q])),
                 "gift": draw(st.booleans()) and draw(st.booleans()),
+                # (the market's day is 2026-12-04; goods leave three days later at the earliest)
+                **draw(
+                    st.sampled_from(
+                        [{}, {}, {"available_from": "2026-12-20"}, {"available_until": "2026-12-06"}]
+                    )
+                ),
             }
         )
         if terms and draw(st.booleans()):
@@ -291,9 +304,13 @@ def markets(
             need["max_distance_km"] = draw(st.sampled_from([300.0, 900.0]))
         if terms and draw(st.booleans()):
             need["own_value"] = draw(st.sampled_from(values)) * draw(st.sampled_from(OWN_FACTORS))
+        needed_by = draw(st.sampled_from([None, None, "2026-12-08", "2026-12-30"]))
+        if needed_by is not None:
+            need["needed_by"] = needed_by
         needs.append(need)
     return {
         "format": "barter-instance/1",
+        "today": "2026-12-04",
         "settings": {
             "max_cycle_length": draw(st.sampled_from([0, 2, 3, 4])),
             "max_chain_length": draw(st.sampled_from([0, 1, 2, 3])),

@@ -79,3 +79,31 @@ def test_solutions_decode_strictly() -> None:
     assert decode_solution(json.dumps(good)).status == "optimal"
     with pytest.raises(InstanceError, match=r"status"):
         decode_solution(json.dumps({**good, "status": "great"}))
+
+
+def test_dates_and_shelf_lives_are_optional_fields_decoded_strictly() -> None:
+    data = three_regions()
+    data["today"] = "2026-12-04"
+    data["items"][0]["shelf_life_days"] = 90
+    data["offers"][0].update(available_from="2027-01-01", available_until="2027-03-31")
+    data["needs"][1]["needed_by"] = "2027-02-15"
+    instance = decode_instance(json.dumps(data))
+    assert str(instance.today) == "2026-12-04"
+    assert instance.items[0].shelf_life_days == 90
+    assert str(instance.offers[0].available_until) == "2027-03-31"
+    assert str(instance.needs[1].needed_by) == "2027-02-15"
+    assert decode_instance(encode(instance)) == instance
+    assert decode_instance(json.dumps(three_regions())).today is None  # files without dates load
+    changes: list[tuple[Callable[[dict[str, Any]], object], str]] = [
+        (lambda d: d["offers"][0].update(available_from="next month"), "$.offers[0].available_from"),
+        (lambda d: d.update(today="2026-13-01"), "$.today"),
+        (lambda d: d["items"][0].update(shelf_life_days=0), "$.items[0].shelf_life_days"),
+        (lambda d: d["settings"].update(max_transport_share=1.5), "$.settings.max_transport_share"),
+        (lambda d: d["settings"].update(speed_kmh=0), "$.settings.speed_kmh"),
+        (lambda d: d["offers"][0].update(available_until="2026-12-31"), "$.offers[0].available_until"),
+    ]
+    for change, named in changes:
+        bad = json.loads(json.dumps(data))
+        change(bad)
+        with pytest.raises(InstanceError, match=named.replace("$", r"\$").replace("[", r"\[")):
+            decode_instance(json.dumps(bad))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 DEFAULTS = {
@@ -19,6 +20,11 @@ DEFAULTS = {
     "exchange_fixed_cost": 0.0,
     "road_factor": 1.0,
     "min_exchange_value": 0.0,
+    "speed_kmh": 50.0,
+    "working_hours_per_day": 10.0,
+    "lead_days": 3.0,
+    "shelf_life_share": 0.5,
+    "max_transport_share": 0.5,
 }
 REL = 1e-6  # numerical slack, relative
 
@@ -65,6 +71,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             out.append(f"{where}: no transfers")
             continue
         hops = []  # (giver, receiver, value as the giver sees it, as the receiver sees it)
+        transport = moved = 0.0  # baht; moved at the reference values
         for t, transfer in enumerate(transfers):
             offer, need = offers.get(transfer["offer"]), needs.get(transfer["need"])
             q = transfer["quantity"]
@@ -73,7 +80,7 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
                 continue
             if not q > 0:
                 out.append(f"{where} transfer {t}: quantity {q} is not positive")
-            problem = _acceptable(offer, need, items, communities, road)
+            problem = _acceptable(offer, need, items, communities, road, settings, instance.get("today"))
             if (offer["id"], need["id"]) in excluded:
                 problem = f"{offer['id']} -> {need['id']} is an excluded arc"
             if problem:
@@ -83,7 +90,10 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
             giver, receiver = offer["community"], need["community"]
             km = great_circle_km(communities[giver], communities[receiver]) * road
             objective += need.get("priority", 1.0) * q * item["value"]
-            objective -= settings["transport_cost_per_kg_km"] * q * item.get("kg_per_unit", 1.0) * km
+            carried = settings["transport_cost_per_kg_km"] * q * item.get("kg_per_unit", 1.0) * km
+            objective -= carried
+            transport += carried
+            moved += q * item["value"]
             given[offer["id"]].append(q)
             taken[need["id"]].append(q)
             hops.append(
@@ -97,6 +107,10 @@ def problems(instance: dict[str, Any], solution: dict[str, Any]) -> list[str]:
         objective -= settings["exchange_fixed_cost"]
         if len(hops) != len(transfers):
             continue
+        if not _close_enough(
+            transport + settings["exchange_fixed_cost"], settings["max_transport_share"] * moved
+        ):
+            out.append(f"{where}: transport and fixed cost exceed their share of the {moved:.6g} moved")
         out.extend(
             f"{where}: transfer {k} goes to {hops[k][1]}, but {hops[k + 1][0]} gives transfer {k + 1}"
             for k in range(len(hops) - 1)
@@ -169,7 +183,10 @@ def _acceptable(
     items: dict[str, dict[str, Any]],
     communities: dict[str, dict[str, Any]],
     road: float,
+    settings: dict[str, Any] | None = None,
+    today: str | None = None,
 ) -> str | None:
+    settings = {**DEFAULTS, **(settings or {})}
     if offer["community"] == need["community"]:
         return "offer and need of the same community"
     if need.get("accept_offers") is not None:
@@ -185,6 +202,44 @@ def _acceptable(
         km = great_circle_km(communities[offer["community"]], communities[need["community"]]) * road
         if km > limit * (1 + 1e-4):
             return f"{km:.1f} km is beyond {need['id']}'s {limit} km"
+    return _in_time_and_worth_it(offer, need, items[offer["item"]], communities, road, settings, today)
+
+
+def _in_time_and_worth_it(
+    offer: dict[str, Any],
+    need: dict[str, Any],
+    item: dict[str, Any],
+    communities: dict[str, dict[str, Any]],
+    road: float,
+    settings: dict[str, Any],
+    today: str | None,
+) -> str | None:
+    """formats: the goods leave on max(today + lead_days, available_from), not after
+    available_until; they drive speed_kmh for working_hours_per_day hours a day and arrive by the
+    end of needed_by; the drive takes at most shelf_life_share of the shelf life; transport is at
+    most max_transport_share of the value moved."""
+    km = great_circle_km(communities[offer["community"]], communities[need["community"]]) * road
+    days = km / (settings["speed_kmh"] * settings["working_hours_per_day"])
+    leave = -math.inf
+    if today is not None:
+        leave = date.fromisoformat(today).toordinal() + settings["lead_days"]
+    if offer.get("available_from") is not None:
+        leave = max(leave, date.fromisoformat(offer["available_from"]).toordinal())
+    if (
+        offer.get("available_until") is not None
+        and leave > date.fromisoformat(offer["available_until"]).toordinal()
+    ):
+        return f"{offer['id']} cannot leave before it is no longer available"
+    if need.get("needed_by") is not None:
+        due = date.fromisoformat(need["needed_by"]).toordinal() + 1  # the end of that day
+        if leave + days > due + 1e-6:
+            return f"{offer['id']} cannot reach {need['id']} by {need['needed_by']} ({days:.2f} days on the road)"
+    shelf = item.get("shelf_life_days")
+    if shelf is not None and days > settings["shelf_life_share"] * shelf + 1e-6:
+        return f"{days:.2f} days on the road is too long for {shelf} days of shelf life"
+    share = settings["transport_cost_per_kg_km"] * item.get("kg_per_unit", 1.0) * km / item["value"]
+    if share > settings["max_transport_share"] + 1e-9:
+        return f"transport costs {share:.0%} of the value of {offer['id']} moved to {need['id']}"
     return None
 
 

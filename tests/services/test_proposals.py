@@ -77,3 +77,28 @@ async def test_one_accept_issues_at_most_half_the_statements_it_did(cycle: Cycle
     assert len(last) <= BEFORE_APPROVING_ACCEPT / 2, last
     # The answer built without reloading is the proposal as a fresh read gives it.
     assert outcome.proposal == await service.get(db, coordinator, proposal["id"])
+
+
+async def test_each_participant_carries_its_distance_and_transport_estimate(cycle: Cycle) -> None:
+    """Per participant: the road km its goods travel and their transport at the run's cost per
+    kg-km, stored and in the API, and said in the Thai and English explanation."""
+    run = await cycle.run()
+    rate = run["settings"]["transport_cost_per_kg_km"]
+    assert rate > 0
+    (proposal,) = await cycle.proposals(run["id"])
+    for p in proposal["participants"]:
+        (given,) = [t for t in proposal["transfers"] if t["giver_id"] == p["community_id"]]
+        assert p["distance_km"] == round(given["distance_km"], 1) > 0
+        # every item of this swap weighs 1 kg a unit; the transfer's km are stored to 0.1 km
+        expected = rate * given["quantity"] * given["distance_km"]
+        assert abs(p["transport_estimate"] - expected) <= rate * given["quantity"] * 0.05 + 0.01
+        km = f"{round(p['distance_km']):,}"
+        baht = f"{p['transport_estimate']:,.0f}"
+        assert (
+            f"Your goods travel about {km} km by road; transport is estimated at about {baht} baht"
+            in (p["explanation_en"])
+        )
+        assert f"สินค้าที่คุณให้เดินทางประมาณ {km} กม. ทางถนน ค่าขนส่งประมาณ {baht} บาท" in p["explanation_th"]
+    fish = next(t for t in proposal["transfers"] if t["item_id"] == "dried-fish")
+    satun = next(p for p in proposal["participants"] if p["community_id"] == fish["giver_id"])
+    assert 1_400 < satun["distance_km"] < 1_700  # Pak Bara to Sakon Nakhon by road: 1,615 km

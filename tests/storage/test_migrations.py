@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import asyncpg
@@ -163,3 +164,76 @@ async def test_reference_loading_is_idempotent(empty_database_url: str) -> None:
 
 def test_migrations_folder_ships_sql() -> None:
     assert sorted(p.name for p in migrations_dir().glob("*.sql"))
+
+
+async def test_0017_gives_earlier_participants_their_distance_and_transport(empty_database_url: str) -> None:
+    """Proposals made before 0017: each participant gets the road km of the transfers it gives and
+    their transport at its run's cost per kg-km (0 for a run that had none, and for a receiver)."""
+    conn = await _connect(empty_database_url)
+    try:
+        migrations = load_migrations()
+        before = [m for m in migrations if m.version < 17]
+        await migrate(conn, before)
+        await load_reference_data(conn)
+        a, b = [
+            await conn.fetchval(
+                "INSERT INTO communities (name_en, kind, province_code, lat, lon)"
+                " VALUES ($1, 'fishing', '91', 6.62, 100.07) RETURNING id",
+                name,
+            )
+            for name in ("Pak Bara fishers", "Kalasin rice group")
+        ]
+        offer = await conn.fetchval(
+            "INSERT INTO offers (community_id, item_id, quantity) VALUES ($1, 'salted-fish', 100) RETURNING id",
+            a,
+        )
+        need = await conn.fetchval(
+            "INSERT INTO needs (community_id, item_id, unit, quantity) VALUES ($1, 'salted-fish', 'kg', 100)"
+            " RETURNING id",
+            b,
+        )
+        proposals = []
+        for rate in (0.002, None):
+            settings = json.dumps({} if rate is None else {"transport_cost_per_kg_km": rate})
+            run = await conn.fetchval(
+                "INSERT INTO matching_runs (regions, settings) VALUES ('{south}', $1::jsonb) RETURNING id",
+                settings,
+            )
+            proposal = await conn.fetchval(
+                "INSERT INTO proposals (run_id, kind, regions, total_value, hold_expires_at)"
+                " VALUES ($1, 'chain', '{south}', 22000, now()) RETURNING id",
+                run,
+            )
+            await conn.execute(
+                "INSERT INTO proposal_transfers (proposal_id, position, offer_id, need_id, giver_id, receiver_id,"
+                " item_id, unit, quantity, unit_value, value, distance_km)"
+                " VALUES ($1, 0, $2, $3, $4, $5, 'salted-fish', 'kg', 100, 220, 22000, 1234.5)",
+                proposal,
+                offer,
+                need,
+                a,
+                b,
+            )
+            for community, gives, receives in ((a, 22000, 0), (b, 0, 22000)):
+                await conn.execute(
+                    "INSERT INTO proposal_participants (proposal_id, community_id, region, gives_value,"
+                    " receives_value, explanation_th, explanation_en) VALUES ($1, $2, 'south', $3, $4, '-', '-')",
+                    proposal,
+                    community,
+                    gives,
+                    receives,
+                )
+            proposals.append(proposal)
+        await migrate(conn, migrations)
+        rows = await conn.fetch(
+            "SELECT proposal_id, community_id, distance_km::float8 AS km, transport_estimate::float8 AS baht"
+            " FROM proposal_participants ORDER BY proposal_id, community_id"
+        )
+        assert [(r["proposal_id"], r["community_id"], r["km"], r["baht"]) for r in rows] == [
+            (proposals[0], a, 1234.5, 246.9),  # 0.002 baht x 100 kg x 1,234.5 km
+            (proposals[0], b, 0.0, 0.0),
+            (proposals[1], a, 1234.5, 0.0),
+            (proposals[1], b, 0.0, 0.0),
+        ]
+    finally:
+        await conn.close()

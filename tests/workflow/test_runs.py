@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -11,11 +12,16 @@ from litestar.testing import AsyncTestClient
 from barter.api.app import create_app
 from barter.domain.clock import ManualClock
 from barter.domain.model import REGIONS
+from barter.matching.model import EngineSettings
+from barter.matching.snapshot import build_instance, offer_key
+from barter.matching.snapshot import need_key as snapshot_need_key
 from barter.services.proposals import expire_due
+from barter.services.runs import run_transport_cost
 from barter.settings import Settings
+from barter.storage.repos import runs as runs_repo
 from barter.workflow.runner import REGION_LOCKS, RUN_ALIVE
 from tests.polling import poll
-from tests.workflow.conftest import BOTH_COORD, Cycle
+from tests.workflow.conftest import BOTH_COORD, NE_COORD, Cycle
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
 
@@ -139,3 +145,58 @@ async def test_same_market_and_seed_give_the_same_proposals(cycle: Cycle, clock:
         return [(t["offer_id"], t["need_id"], t["quantity"]) for t in p["transfers"]]
 
     assert shape(p1) == shape(p2)
+
+
+async def test_a_run_prices_transport_from_the_fleet_unless_told(cycle: Cycle) -> None:
+    """No transport setting: the run prices it from the fleet's cheapest truck per kg-km (a
+    ten-wheel, 22 baht/km for 15 t at half load) and the run's row keeps the figure; a client's
+    own figure, 0 included, is kept too."""
+    run = await cycle.run()
+    assert run["settings"]["transport_cost_per_kg_km"] == run_transport_cost() == 0.002933
+    assert run["settings"]["max_transport_share"] == 0.5
+    assert run["counts"]["exchanges"] == 1  # Satun's fish for Yasothon's rice is worth its transport
+    again = await cycle.run(transport_cost_per_kg_km=0, max_transport_share=0.2)
+    assert again["settings"]["transport_cost_per_kg_km"] == 0
+    assert again["settings"]["max_transport_share"] == 0.2
+
+
+async def test_a_run_refuses_a_transport_share_out_of_bounds(cycle: Cycle) -> None:
+    refused = await cycle.world.post(BOTH_COORD, "/v1/matching/runs", {"max_transport_share": 1.5})
+    assert refused.status_code == 422
+    assert "max_transport_share" in refused.text
+
+
+async def test_the_snapshot_carries_dates_and_the_run_keeps_to_them(cycle: Cycle) -> None:
+    """The fish is available only next month and the herb group needs it within the week: the
+    snapshot carries both dates (and the items' shelf lives) and the run proposes nothing; when
+    the need can wait, the three-way swap is proposed."""
+    today = datetime.now(UTC).date()
+    fish, fish_need = cycle.listings["fish"], cycle.listings["fish_need"]
+    moved = await cycle.world.patch(
+        OWNER, f"/v1/offers/{fish['id']}", {"available_from": str(today + timedelta(days=30))}, etag='"v1"'
+    )
+    assert moved.status_code == 200, moved.text
+    due = await cycle.world.patch(
+        NE_COORD, f"/v1/needs/{fish_need['id']}", {"needed_by": str(today + timedelta(days=6))}, etag='"v1"'
+    )
+    assert due.status_code == 200, due.text
+    regions = ["northeast", "south"]
+    communities, items, offers, needs = await runs_repo.snapshot(cycle.world.db, regions, today)
+    instance = build_instance(EngineSettings(), communities, items, offers, needs, today)
+    assert instance.today == today
+    offer = next(o for o in instance.offers if o.id == offer_key(fish["id"]))
+    need = next(n for n in instance.needs if n.id == snapshot_need_key(fish_need["id"]))
+    assert offer.available_from == today + timedelta(days=30)
+    assert need.needed_by == today + timedelta(days=6)
+    shelf = {i.id: i.shelf_life_days for i in instance.items}
+    assert (shelf["dried-fish"], shelf["morning-glory"]) == (90, 4)
+    run = await cycle.run()
+    assert run["counts"]["exchanges"] == 0
+    later = await cycle.world.patch(
+        NE_COORD, f"/v1/needs/{fish_need['id']}", {"needed_by": str(today + timedelta(days=40))}, etag='"v2"'
+    )
+    assert later.status_code == 200, later.text
+    run = await cycle.run()
+    assert run["counts"]["exchanges"] == 1
+    (proposal,) = await cycle.proposals(run["id"])
+    assert {t["item_id"] for t in proposal["transfers"]} == {"dried-fish", "rice-jasmine", "turmeric"}

@@ -58,12 +58,13 @@ ORDER BY c.id;
 
 -- name: snapshot_items
 SELECT id, category_id, unit, reference_value::float8 AS value, kg_per_unit::float8 AS kg_per_unit,
-       quantity_step::float8 AS quantity_step
+       quantity_step::float8 AS quantity_step, shelf_life_days
 FROM items ORDER BY id;
 
 -- name: snapshot_offers
 SELECT o.id, o.community_id, o.item_id, o.remaining::float8 AS remaining, o.min_lot::float8 AS min_lot, o.gift,
-       o.own_value::float8 AS own_value, o.min_ratio_item_id, o.min_ratio::float8 AS min_ratio
+       o.own_value::float8 AS own_value, o.min_ratio_item_id, o.min_ratio::float8 AS min_ratio,
+       o.available_from, o.available_until
 FROM offers o
 JOIN communities c ON c.id = o.community_id
 JOIN provinces p ON p.code = c.province_code
@@ -74,7 +75,7 @@ ORDER BY o.id;
 -- name: snapshot_needs
 SELECT n.id, n.community_id, n.item_id, n.category_id, n.accept_offer_ids, n.unit,
        n.remaining::float8 AS remaining, n.min_lot::float8 AS min_lot, n.priority, n.max_distance_km,
-       n.own_value::float8 AS own_value
+       n.own_value::float8 AS own_value, n.needed_by
 FROM needs n
 JOIN communities c ON c.id = n.community_id
 JOIN provinces p ON p.code = c.province_code
@@ -139,8 +140,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: insert_participant
 INSERT INTO proposal_participants (proposal_id, community_id, region, gives_value, receives_value,
-                                   explanation_th, explanation_en)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+                                   explanation_th, explanation_en, distance_km, transport_estimate)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: proposal_columns
 p.id, p.run_id, p.kind, p.status, p.regions, p.total_value::float8 AS total_value, p.hold_expires_at,
@@ -165,7 +166,8 @@ ORDER BY t.proposal_id, t.position;
 -- name: proposal_participants
 SELECT pp.proposal_id, pp.community_id, c.name_th, c.name_en, pp.region,
        pp.gives_value::float8 AS gives_value, pp.receives_value::float8 AS receives_value,
-       pp.explanation_th, pp.explanation_en, pp.accepted_at
+       pp.explanation_th, pp.explanation_en, pp.accepted_at,
+       pp.distance_km::float8 AS distance_km, pp.transport_estimate::float8 AS transport_estimate
 FROM proposal_participants pp JOIN communities c ON c.id = pp.community_id
 WHERE pp.proposal_id = ANY($1::bigint[])
 ORDER BY pp.proposal_id, pp.community_id;

@@ -146,6 +146,8 @@ async def insert_participant(
     receives_value: float,
     explanation_th: str,
     explanation_en: str,
+    distance_km: float = 0.0,
+    transport_estimate: float = 0.0,
 ) -> None:
     await conn.execute(
         query("insert_participant"),
@@ -156,6 +158,8 @@ async def insert_participant(
         Decimal(f"{receives_value:.2f}"),
         explanation_th,
         explanation_en,
+        Decimal(f"{distance_km:.1f}"),
+        Decimal(f"{transport_estimate:.2f}"),
     )
 
 

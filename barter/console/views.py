@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -72,12 +71,15 @@ def number(form: Form, name: str, errors: list[FieldError]) -> float | None:
         return None
 
 
-def day(form: Form, name: str, errors: list[FieldError]) -> date | None:
+def day(form: Form, name: str, errors: list[FieldError]) -> str | None:
+    """A date typed in the form (d/m/yyyy, either era), as the listing's input takes it: ISO,
+    Gregorian."""
     text = one(form, name)
     if text is None:
         return None
     try:
-        return i18n.parse_thai_date(text)
+        parsed = i18n.parse_thai_date(text)
+        return None if parsed is None else parsed.isoformat()
     except ValueError:
         errors.append(FieldError(name, _("write the date as day/month/year, e.g. 15/1/2570")))
         return None

@@ -28,22 +28,30 @@ def from_parts(year: int, month: int, day: int) -> date:
     return date(year - BE_OFFSET if year >= FIRST_BE_LOOKING_YEAR else year, month, day)
 
 
-def from_era(value: date, calendar: str) -> tuple[date, str | None]:
-    """(the Gregorian date, a problem or None) for a date given in `calendar` (buddhist or gregorian).
-    A Gregorian date with a year of 2400 or later is a Buddhist-era year sent by mistake: refused."""
-    if calendar == "buddhist":
-        if value.year < FIRST_BE_LOOKING_YEAR:
-            return value, f"{value.year} is not a Buddhist-era year (2570 = 2027); send the BE year"
+def from_era(value: date | str, calendar: str) -> tuple[date | None, str | None]:
+    """(the Gregorian date, or None with a problem) for a date given in `calendar` (buddhist or
+    gregorian), as a `date` or as ISO text YYYY-MM-DD. Text is read in its own era, so 2571-02-29
+    (29 Feb 2028) is a Buddhist-era date even though `date(2571, 2, 29)` does not exist. A
+    Gregorian date with a year of 2400 or later is a Buddhist-era year sent by mistake: refused."""
+    if isinstance(value, date):
+        year, month, day = value.year, value.month, value.day
+    else:
         try:
-            return value.replace(year=value.year - BE_OFFSET), None
+            year, month, day = (int(part) for part in value.split("-"))
         except ValueError:
-            return value, f"{value.isoformat()} does not exist"
-    if value.year >= FIRST_BE_LOOKING_YEAR:
-        return value, (
-            f"{value.year} looks like a Buddhist-era year: send {value.year - BE_OFFSET} "
-            'or add "calendar": "buddhist"'
+            return None, f"{value!r} is not a date: write YYYY-MM-DD"
+    if calendar == "buddhist":
+        if year < FIRST_BE_LOOKING_YEAR:
+            return None, f"{year} is not a Buddhist-era year (2570 = 2027); send the BE year"
+        year -= BE_OFFSET
+    elif year >= FIRST_BE_LOOKING_YEAR:
+        return None, (
+            f'{year} looks like a Buddhist-era year: send {year - BE_OFFSET} or add "calendar": "buddhist"'
         )
-    return value, None
+    try:
+        return date(year, month, day), None
+    except ValueError:
+        return None, f"{value if isinstance(value, str) else value.isoformat()} does not exist"
 
 
 def buddhist_iso(value: date) -> str:

@@ -36,6 +36,17 @@ Calendar = Annotated[
     Meta(description="The era of the dates given: buddhist (2570 = 2027) or gregorian (the default)"),
 ]
 Every = Literal["week", "month"]
+# A date as given: ISO year-month-day in the era of the request's `calendar`. Kept as text until the
+# era is known, because 29 February of a leap year (2028) is 2571-02-29 in the Buddhist era, a day
+# that `date` (proleptic Gregorian) would refuse; barter.services.listings reads it.
+DateIn = Annotated[
+    str,
+    Meta(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        description="YYYY-MM-DD, in the era of `calendar`",
+        extra_json_schema={"format": "date"},
+    ),
+]
 
 
 class OfferCreate(Input):
@@ -50,8 +61,8 @@ class OfferCreate(Input):
     quantity: Quantity
     unit: InputUnit | None = None
     min_lot: MinLot = 0.0
-    available_from: date | None = None
-    available_until: date | None = None
+    available_from: DateIn | None = None
+    available_until: DateIn | None = None
     gift: bool = False
     note: Note | None = None
     own_value: OwnValue | None = None
@@ -59,7 +70,7 @@ class OfferCreate(Input):
     min_ratio: MinRatio | None = None
     recur_every: Every | None = None
     recur_quantity: Quantity | None = None
-    recur_until: date | None = None
+    recur_until: DateIn | None = None
     calendar: Calendar = "gregorian"
 
 
@@ -77,8 +88,8 @@ class OfferPatch(Input):
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET
-    available_from: date | UnsetType | None = UNSET
-    available_until: date | UnsetType | None = UNSET
+    available_from: DateIn | UnsetType | None = UNSET
+    available_until: DateIn | UnsetType | None = UNSET
     gift: bool | UnsetType = UNSET
     note: Note | UnsetType | None = UNSET
     own_value: OwnValue | UnsetType | None = UNSET
@@ -137,7 +148,7 @@ class NeedCreate(Input):
     accept_offer_ids: Annotated[list[Id], Meta(min_length=1, max_length=50)] | None = None
     unit: InputUnit | None = None
     min_lot: MinLot = 0.0
-    needed_by: date | None = None
+    needed_by: DateIn | None = None
     priority: Annotated[int, Meta(ge=1, le=5, description="5 = most urgent (food security)")] = 3
     max_distance_km: Annotated[float, Meta(gt=0, le=5000)] | None = None
     note: Note | None = None
@@ -158,7 +169,7 @@ class NeedPatch(Input):
     quantity: Quantity | UnsetType = UNSET
     unit: InputUnit | UnsetType = UNSET
     min_lot: MinLot | UnsetType = UNSET
-    needed_by: date | UnsetType | None = UNSET
+    needed_by: DateIn | UnsetType | None = UNSET
     priority: Annotated[int, Meta(ge=1, le=5)] | UnsetType = UNSET
     max_distance_km: Annotated[float, Meta(gt=0, le=5000)] | UnsetType | None = UNSET
     note: Note | UnsetType | None = UNSET

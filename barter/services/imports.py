@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 
 import asyncpg
 import msgspec
@@ -60,9 +61,13 @@ def _listing(draft: RowDraft) -> existing.OfferCreate | existing.NeedCreate:
         "note": draft.note,
     }
     if draft.kind == "offer":
-        offer = {**common, "available_from": draft.available_from, "available_until": draft.available_until}
+        offer = {
+            **common,
+            "available_from": _iso(draft.available_from),
+            "available_until": _iso(draft.available_until),
+        }
         return msgspec.convert(offer, existing.OfferCreate, from_attributes=False)
-    need = {**common, "needed_by": draft.needed_by, "priority": draft.priority}
+    need = {**common, "needed_by": _iso(draft.needed_by), "priority": draft.priority}
     return msgspec.convert(need, existing.NeedCreate, from_attributes=False)
 
 
@@ -170,3 +175,8 @@ async def import_sheet(
     assert import_id is not None
     await repo.finish(conn, import_id, report.created, msgspec.to_builtins(report))
     return report
+
+
+def _iso(day: date | None) -> str | None:
+    """A date read from the sheet, as the listing's input takes it (ISO, Gregorian)."""
+    return None if day is None else day.isoformat()

@@ -371,8 +371,8 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
                 community_id=link.community_id,
                 item_id=draft.item_id,
                 quantity=draft.quantity,
-                available_from=draft.available_from,
-                available_until=draft.available_until,
+                available_from=_iso(draft.available_from),
+                available_until=_iso(draft.available_until),
                 note=note,
             ),
         )
@@ -384,7 +384,7 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
                 community_id=link.community_id,
                 item_id=draft.item_id,
                 quantity=draft.quantity,
-                needed_by=draft.needed_by,
+                needed_by=_iso(draft.needed_by),
                 note=note,
             ),
         )
@@ -595,3 +595,8 @@ async def confirm_receipt(
         conn, receipt.prompt_id, msgspec.to_builtins([a for _, a in receipt.answers]), "done", clock.now()
     )
     return outcome
+
+
+def _iso(day: date | None) -> str | None:
+    """A date read from a message, as the listing's input takes it (ISO, Gregorian)."""
+    return None if day is None else day.isoformat()

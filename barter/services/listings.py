@@ -71,7 +71,7 @@ def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fiel
     date with a Buddhist-era year is refused, never stored 543 years off."""
     for field in fields:
         value = values.get(field)
-        if isinstance(value, date):
+        if isinstance(value, date | str):
             converted, problem = from_era(value, calendar)
             if problem:
                 errors.append(FieldError(field, problem))

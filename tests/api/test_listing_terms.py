@@ -78,6 +78,45 @@ async def test_buddhist_era_dates_are_converted_never_stored_543_years_off(world
     assert patch.json()["needed_by"] == "2027-01-15"
 
 
+async def test_a_buddhist_era_leap_day_is_accepted_and_a_day_that_does_not_exist_is_refused(
+    world: World,
+) -> None:
+    """29 กุมภาพันธ์ 2571 is 29 February 2028: accepted (the proleptic Gregorian `date` has no
+    2571-02-29, so the input is read as text in its own era), on offers, needs and patches."""
+    offer = await world.offer(available_from="2571-02-29", calendar="buddhist")
+    assert offer["available_from"] == "2028-02-29"
+    need = await world.need(needed_by="2571-02-29", calendar="buddhist")
+    assert need["needed_by"] == "2028-02-29"
+    patch = await world.patch(
+        OWNER, f"/v1/offers/{offer['id']}", {"available_until": "2575-02-29", "calendar": "buddhist"}, '"v1"'
+    )
+    assert patch.status_code == 200, patch.text
+    assert patch.json()["available_until"] == "2032-02-29"
+    # 2570 (2027) is not a leap year, nor is 2026; neither era has a 30 February
+    assert await _bad(world, {"available_from": "2570-02-29", "calendar": "buddhist"}) == {
+        "available_from": "2570-02-29 does not exist"
+    }
+    assert await _bad(world, {"available_until": "2026-02-29"}) == {
+        "available_until": "2026-02-29 does not exist"
+    }
+    assert await _bad(
+        world, {"item_id": "rice-jasmine", "needed_by": "2571-02-30", "calendar": "buddhist"}, "needs"
+    ) == {"needed_by": "2571-02-30 does not exist"}
+    # not a date at all: refused by its pattern, with the field's path
+    response = await world.post(
+        OWNER,
+        "/v1/offers",
+        {
+            "community_id": world.a["id"],
+            "item_id": "dried-fish",
+            "quantity": 5,
+            "available_from": "29/2/2571",
+        },
+    )
+    assert response.status_code in (400, 422), response.text
+    assert "available_from" in response.text
+
+
 async def test_dates_are_shown_in_the_buddhist_era_when_asked(world: World) -> None:
     offer = await world.offer(available_from="2028-02-29", available_until="2028-06-30")
     need = await world.need(needed_by="2027-01-15")

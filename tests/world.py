@@ -138,10 +138,20 @@ async def second_south_community(w: World) -> dict[str, Any]:
 
 async def make_proposal(w: World, status: str = "proposed") -> int:
     """A two-way swap inside the south (A's fish for A2's rice), made the way a run makes one,
-    then moved by an admin to `status` (proposed, approved or in_transit)."""
+    then moved by an admin to `status` (proposed, approved or in_transit).
+
+    Hand-made proposals keep the test's market still: from here on the repair runs that declines
+    and rejections queue stay queued (a repair would match the listings the next hand-made
+    proposal posts, and that proposal would find them held). Repairs are tested on their own
+    (tests/workflow/test_repair.py)."""
     from barter.domain.clock import SystemClock
     from barter.matching.model import Community, Exchange, Instance, Item, Need, Offer, Transfer
     from barter.services.proposals import create_all
+
+    async def no_repairs() -> list[int]:
+        return []
+
+    w.client.app.state.runner.start_queued = no_repairs
 
     a2 = await second_south_community(w)
     fish = await w.offer(ADMIN, quantity=20, min_lot=0)

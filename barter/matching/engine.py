@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -70,7 +70,7 @@ from barter.matching.graph import (
     strongly_connected_components,
     unique,
 )
-from barter.matching.lp import LpResult, Master
+from barter.matching.lp import Column, LpResult, Master, carried_columns
 from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.pricing import price_whole
@@ -99,7 +99,9 @@ POLISH_LIMIT = 250  # divisible goods: exchanges the final MIP may reconsider
 MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing working set
 PRICING_SHARE = 0.5  # no new round of arc generation after this share of the time limit
 PRICING_LP_GAP = 1e-2  # the LP's own stopping gap in the first rounds
-PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first
+PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first ...
+PRICING_PER_NEED = 10  # ... and this many per need (1,000 synthetic communities at 30 s: 2 per need
+# gave a second round of 1,600 new arcs and 24.2 M; 10 per need, 11,000 arcs and 29.1 M)
 PRICING_MAX_ARCS = 30_000_000  # acceptable arcs beyond which no arc is priced (memory)
 PRICING_GAP = 1e-4  # stop bringing arcs in once what they could add is this small (relative)
 PRICING_RATE = 100_000  # acceptable arcs priced per second (measured: 74,000-111,000, loaded)
@@ -367,17 +369,20 @@ def price_and_relax(
     best = plain
     settled: tuple[Model, LpResult] | None = None
     round_ = 0
+    warm: list[Column] = []
     while True:
         round_ += 1
         started = clock.elapsed()
         # early rounds only need duals good enough to point at the arcs worth bringing in
-        lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP)
+        lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP, warm=warm)
         market = model.market
         if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
             # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
             # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
             return model, lp, plain
-        priced = price_whole(model, lp.duals, budget=max(PRICING_ARCS, 2 * len(market.need_qty)))
+        priced = price_whole(
+            model, lp.duals, budget=max(PRICING_ARCS, PRICING_PER_NEED * len(market.need_qty))
+        )
         scale = market.scale
         lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
         best = min(best, lp_bound + priced.correction * scale)
@@ -393,7 +398,11 @@ def price_and_relax(
             + (f"; by community pairs {agg.bound * scale:.6g})" if agg is not None else ")"),
         )
         if not lp.converged and settled is not None:
-            # the larger LP did not finish: the answer comes from the last one that did
+            # the larger LP did not finish: the answer comes from whichever LP holds more value
+            # (its values are feasible even unfinished: 1,000 synthetic communities at 30 s, the
+            # second round's LP stood at 28.6 M against the first's 21.5 M when the clock stopped it)
+            if lp.value * market.scale >= settled[1].value * settled[0].market.scale:
+                return model, lp, best
             return settled[0], settled[1], best
         settled = (model, lp)
         small = priced.correction * scale <= PRICING_GAP * max(abs(lp_bound), 1e-9)
@@ -403,8 +412,10 @@ def price_and_relax(
             or small
             or not lp.converged
             or round_ >= MAX_PRICING_ROUNDS
-            # the next round is larger: expect it to take half as long again
-            or clock.elapsed() + 1.5 * took > PRICING_SHARE * limit
+            # another round only while its LP could run as long as this round took before the
+            # LP's deadline: it starts from this LP's columns (warm), so even cut short by the
+            # clock it holds at least this LP's value
+            or clock.elapsed() + took > LP_SHARE * limit
         ):
             return model, lp, best
         for j, offers in priced.improving.items():
@@ -423,6 +434,13 @@ def price_and_relax(
             # cycles left out would turn the next LP into another problem (a relaxation of the
             # cycle limit) and leave the integer step nothing to round: keep the last model
             return model, lp, best
+        # the next LP starts from the columns this one uses (all still there: arcs only grow)
+        warm = carried_columns(model, lp, wider)
+        clock.report(
+            0.45,
+            f"pricing round {round_ + 1}: {wider.market.n_arcs} working arcs, {_count(wider)} cycles, "
+            f"{len(warm)} columns carried over",
+        )
         model = wider
 
 
@@ -445,7 +463,8 @@ def _plain_bound(m: Market) -> float:
     return total
 
 
-def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
+def relax(model: Model, clock: Clock, gap: float = LP_GAP, warm: Sequence[Column] = ()) -> LpResult:
+    """The LP over `model`'s columns by column generation, starting from the columns `warm`."""
     master = Master(model, model.market.settings.balance_tolerance)
     budget = clock.limit
 
@@ -473,7 +492,7 @@ def relax(model: Model, clock: Clock, gap: float = LP_GAP) -> LpResult:
         top = math.floor(bound * m.scale + model.penalty_slack + 1e-6)
         return top <= math.floor(value * m.scale + model.penalty_slack + 1e-6)
 
-    return master.run(deadline=deadline, progress=progress, enough=enough)
+    return master.run(deadline=deadline, progress=progress, enough=enough, initial=warm)
 
 
 def _column_levels(

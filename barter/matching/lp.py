@@ -9,7 +9,7 @@ exists after the first iteration, whenever time runs out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,6 +60,51 @@ class LpResult:
     chain_values: dict[tuple[int, int], float] = field(default_factory=dict)  # (k, arc) -> value
     flow_values: dict[int, float] = field(default_factory=dict)  # arc -> value
     iterations: int = 0
+
+
+def carried_columns(old: Model, lp: LpResult, new: Model) -> list[Column]:
+    """The columns `lp` (over `old`) uses, as columns of `new`, a model of the same instance over
+    more working arcs: a warm start for the next round of arc generation, so that its LP begins
+    at the last one's value instead of from nothing. A column `new` lacks is left out."""
+    om, nm = old.market, new.market
+    n_needs = max(1, len(nm.need_qty))
+    new_keys = nm.arc_offer * n_needs + nm.arc_need
+    order = np.argsort(new_keys, kind="stable")
+    sorted_keys = new_keys[order]
+
+    def translate(arcs: IntArray) -> IntArray | None:
+        if len(sorted_keys) == 0:
+            return None
+        keys = om.arc_offer[arcs] * n_needs + om.arc_need[arcs]
+        at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+        if not bool(np.all(sorted_keys[at] == keys)):
+            return None
+        return np.asarray(order[at], dtype=np.int64)
+
+    rows: dict[FamilyKey, dict[tuple[int, ...], int]] = {}
+    out: list[Column] = []
+    for (key, row, p), v in sorted(lp.cycle_values.items()):
+        if v <= 1e-9 or key not in new.families:
+            continue
+        arcs = translate(old.families[key].arcs[row])
+        if arcs is None:
+            continue
+        index = rows.get(key)
+        if index is None:
+            index = rows[key] = {tuple(r): i for i, r in enumerate(new.families[key].arcs.tolist())}
+        found = index.get(tuple(arcs.tolist()))
+        if found is not None and p < new.families[key].n_rays:
+            out.append((key, found, p))
+    for (k, arc), v in sorted(lp.chain_values.items()):
+        if v <= 1e-9 or k > new.layers.depth:
+            continue
+        mapped = translate(np.array([arc], dtype=np.int64))
+        if mapped is None:
+            continue
+        at = np.nonzero(new.layers.arcs[k - 1] == mapped[0])[0]
+        if len(at):
+            out.append((("position", k), int(at[0]), 0))
+    return out
 
 
 class Master:
@@ -295,14 +340,18 @@ class Master:
         progress: Callable[[int, float, float], None] | None = None,
         enough: Callable[[float, float], bool] | None = None,
         max_iterations: int = 500,
+        initial: Sequence[Column] = (),
     ) -> LpResult:
         """Column generation until no column improves, `enough(value, bound)` says so, or out of
-        time (then the bound stands). The duals returned are those of the best bound."""
+        time (then the bound stands). The duals returned are those of the best bound. `initial`:
+        columns to start from (a warm start: see carried_columns)."""
         n_rows = len(self.offer_row) + len(self.need_row) + sum(len(r) for r in self.chain_row)
         want = max(200, min(5000, 2 * n_rows))
         if self.model.flow_arcs.size:
             self.add_flows()
         zero = Duals.zero(self.model)
+        for key in initial:
+            self.add(key)
         _, first = self.price(zero, want)
         for key in first:
             self.add(key)

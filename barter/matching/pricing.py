@@ -59,7 +59,7 @@ FloatArray = npt.NDArray[np.float64]
 
 DENSE_MAX = 6_000  # communities: up to this, the best-arc graph is a dense matrix (float32)
 TWO_HOP_BLOCK = 4_000_000  # entries per vectorised block of the two-hop search
-PER_NEED = 8  # improving excluded arcs brought in per need and round
+PER_NEED = 30  # improving excluded arcs brought in per need and round, at most
 EPS = 1e-9
 NEG = -np.inf
 

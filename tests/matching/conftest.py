@@ -73,3 +73,32 @@ class SettableClock:
     def __call__(self) -> float:
         self.t += self.step
         return self.t
+
+
+class WorkingLps:
+    """Every LP the engine solves over its working arcs during one test: (the model was
+    complete, the LP's value in baht)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[bool, float]] = []
+
+    @property
+    def values(self) -> list[float]:
+        return [value for _, value in self.seen]
+
+
+@pytest.fixture
+def working_lps(monkeypatch: pytest.MonkeyPatch) -> WorkingLps:
+    """Record the working LPs of every `solve` in the test (engine.relax, wrapped)."""
+    from barter.matching import engine
+
+    record = WorkingLps()
+    relax = engine.relax
+
+    def recording(model: Any, clock: Any, *args: Any, **kwargs: Any) -> Any:
+        lp = relax(model, clock, *args, **kwargs)
+        record.seen.append((model.complete, lp.value * model.market.scale))
+        return lp
+
+    monkeypatch.setattr(engine, "relax", recording)
+    return record

@@ -21,7 +21,7 @@ from barter.matching.market import acceptable, build_market
 from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
-from tests.matching.conftest import SettableClock, as_dict, as_instance
+from tests.matching.conftest import SettableClock, WorkingLps, as_dict, as_instance
 from tests.matching.reference import reference_solution
 from tests.matching.validator import _acceptable, great_circle_km, problems
 
@@ -227,7 +227,9 @@ def test_the_acceptable_arcs_are_the_validators_on_a_market_with_dates() -> None
     assert len(_validator_pairs(undated)) > len(engine_pairs) * 1.1
 
 
-def test_every_bound_holds_on_a_market_with_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_bound_holds_on_a_market_with_dates(
+    monkeypatch: pytest.MonkeyPatch, working_lps: WorkingLps
+) -> None:
     """The bounds are of the whole market under the time and transport rules: no working LP
     (pricing rounds over subsets of the acceptable arcs) exceeds the bound reported, which is at
     least what the independent reference (dates checked by the validator's rule) achieves; the
@@ -235,18 +237,10 @@ def test_every_bound_holds_on_a_market_with_dates(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
     data = dated_market(80, seed=7)
     instance = as_instance(data)
-    lps: list[float] = []
-    relax_working = engine_module.relax
-
-    def recording(model: Any, clock: Clock, gap: float = engine_module.LP_GAP) -> Any:
-        lp = relax_working(model, clock, gap)
-        lps.append(lp.value * model.market.scale)
-        return lp
-
-    monkeypatch.setattr(engine_module, "relax", recording)
     solution = as_dict(solve(instance, now=SettableClock(1e-4)))
     assert problems(data, solution) == []
     assert solution["exchanges"]
+    lps = working_lps.values
     assert lps
     assert max(lps) <= solution["upper_bound"] + 1.0
     reference = reference_solution(data, time_limit_s=20.0)
@@ -258,7 +252,7 @@ def test_every_bound_holds_on_a_market_with_dates(monkeypatch: pytest.MonkeyPatc
         assert hub_bound(market, exact_gains=exact) >= reference["objective"] - tolerance
     clock = Clock(10.0, None)
     model = build_model(market, clock)
-    lp = relax_working(model, clock)
+    lp = engine_module.relax(model, clock)
     for duals in (lp.duals, Duals.zero(model)):
         agg = aggregate_bound(model, duals)
         assert agg is not None

@@ -20,7 +20,7 @@ from barter.matching.pricing import price_whole
 from barter.matching.relaxation import hub_bound
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
-from tests.matching.conftest import SettableClock, as_dict, as_instance
+from tests.matching.conftest import SettableClock, WorkingLps, as_dict, as_instance
 from tests.matching.reference import reference_solution
 from tests.matching.test_terms import with_terms
 from tests.matching.validator import great_circle_km, problems
@@ -192,7 +192,9 @@ def test_bound_and_answer_against_an_independent_reference(n: int, seed: int, tr
         assert agg.bound * market.scale >= max(reference["objective"], solution["objective"]) - tolerance
 
 
-def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_working_lp_stays_under_the_whole_market_bound(
+    monkeypatch: pytest.MonkeyPatch, working_lps: WorkingLps
+) -> None:
     """Each pricing round's LP is over a subset of the market's arcs under the run's rules, so it
     can never exceed the whole-market bound reported. Rounds that start after cycle enumeration's
     share of the limit must still keep the cycle limit: on the demo (360 communities, 10 s) round
@@ -201,15 +203,7 @@ def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
     instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
     instance = _with(instance, time_limit_s=10.0)
-    lps: list[tuple[bool, float]] = []
-    relax_working = engine_module.relax
-
-    def recording(model: Any, clock: Clock, gap: float = engine_module.LP_GAP) -> Any:
-        lp = relax_working(model, clock, gap)
-        lps.append((model.complete, lp.value * model.market.scale))
-        return lp
-
-    monkeypatch.setattr(engine_module, "relax", recording)
+    lps = working_lps.seen
     clock = SettableClock(1e-4)
 
     def progress(_: float, message: str) -> None:
@@ -229,24 +223,16 @@ def test_every_working_lp_stays_under_the_whole_market_bound(monkeypatch: pytest
 
 
 def test_every_working_lp_stays_under_the_whole_market_bound_with_own_terms(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, working_lps: WorkingLps
 ) -> None:
     """Priced in rounds as a large market is: no LP over working arcs exceeds the whole-market
     bound reported, with own terms on a third of the listings."""
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
     base = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
     instance = _with(with_terms(base, 7), time_limit_s=10.0)
-    lps: list[float] = []
-    relax_working = engine_module.relax
-
-    def recording(model: Any, clock: Clock, gap: float = engine_module.LP_GAP) -> Any:
-        lp = relax_working(model, clock, gap)
-        lps.append(lp.value * model.market.scale)
-        return lp
-
-    monkeypatch.setattr(engine_module, "relax", recording)
     solution = solve(instance)
     assert problems(as_dict(instance), as_dict(solution)) == []
+    lps = working_lps.values
     assert lps
     assert max(lps) <= solution.upper_bound + 1.0
     assert solution.objective > 0

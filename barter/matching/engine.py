@@ -5,13 +5,21 @@
    every excluded acceptable arc against the LP duals, brings in those that could improve the LP
    (delayed arc generation, while time allows) and turns the working LP's bound into a bound of
    the whole market: the bound reported is never one over the working arcs alone.
-2. The community graph is split into strongly connected components: cycles of up to
+2. Independent sub-markets (components.py): the weakly connected components of the community
+   graph over every acceptable arc, gifts included (strongly connected ones are not independent:
+   chains cross them). When at least two have POOL_MIN_ARCS arcs or more, each is solved as a
+   market of its own, in parallel where it pays: spawned worker processes, as many as the cores
+   this process may use (or `processes`), each batch ending by the run's deadline, CP-SAT in each
+   with the cores left; the answers are merged in component order (objective and bound summed,
+   optimal only if every part is). A market of one piece takes the path below unchanged.
+   Inside a market, the community graph is split into strongly connected components: cycles of up to
    `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
    circulation runs over their arcs. Chains start from gift offers and cross components freely;
    they are enumerated when few enough, otherwise modelled by position (PICEF style).
 3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py);
    a first answer of two-way trades is held from before the LP (two_way).
-   All components share one LP (it is block-diagonal anyway); the MIPs below are small.
+   A market's strongly connected components share one LP (block-diagonal anyway); the MIPs
+   below are small.
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
      reduced cost allows them in a better answer, so the answer is proved optimal against the
@@ -32,7 +40,9 @@ aggregate.py, relaxation.py). Without own terms every factor is 1 and nothing ch
 
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
 the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
-any thread.
+any thread: a split market's worker processes are spawned, never forked (a script that calls
+`solve` needs the `if __name__ == "__main__":` guard, since a spawned worker imports its main
+module).
 """
 
 from __future__ import annotations

@@ -9,9 +9,18 @@ its own excluded arcs; a need's `accept_offers` keeps the offers of its componen
 of another component can never serve it: that arc would have joined them). A community with no
 acceptable arc is in no component: it can trade with nobody (objective and bound 0).
 
-Solving the parts (engine.solve): they run in a process pool when the split pays, one batch per
-worker, each batch given the time up to the run's deadline (`solve_batch`); `merge` puts the
-answers together in component order, so the result does not depend on which finished first.
+Solving the parts (engine.solve): they run in a process pool when the split pays (`plan`): the
+parts of POOL_MIN_ARCS arcs or more in at most P batches of nearly equal size (`batches`: the
+largest first, each to the lightest batch), one per worker process, the small ones in the calling
+process meanwhile. Time: every batch ends by one deadline, the run's start plus its limit less
+MERGE_S, on the system's monotonic clock (shared by processes), so a worker's start-up is spent
+from its own batch. In a batch each part has the time left times its size over the sizes of the
+parts not yet solved (`solve_batch`): a batch of one part has the whole limit; with more parts
+than processes, a part of size s in a batch of total size B has about limit * s / B, and since
+the batches are nearly equal (B about S / P for parts of total size S), about limit * P * s / S,
+its share of the P processes' time; a part that ends early leaves its time to the next. So the
+wall time stays within the limit however many parts there are. `merge` puts the answers together
+in component order, so the result does not depend on which finished first.
 """
 
 from __future__ import annotations
@@ -29,17 +38,23 @@ from barter.matching.model import Exchange, Instance, Solution
 
 IntArray = npt.NDArray[np.int64]
 
-# A component is worth a process of its own from this many acceptable arcs. Measured (see
-# docs/benchmarks.md, components): starting a spawned worker and importing the engine and OR-Tools
-# takes SPAWN_S; a synthetic region of 300 communities (about 40,000 arcs) takes the whole of a
-# 20 s limit, while components of a few hundred arcs solve exactly in well under a second, less
-# than a process start costs.
+# A part is worth a process of its own from this many acceptable arcs. Measured (synthetic
+# markets, 10 s limit, load 2.5, nice 19): 60 communities (717 arcs) solve in 0.35 s, less than a
+# worker takes to start (SPAWN_S); 120 communities (3,000 arcs) use 6.3 s of the limit. Smaller
+# parts are solved by the calling process while the workers run.
 POOL_MIN_ARCS = 2_000
-SPAWN_S = 2.0  # seconds to start a spawned worker able to solve (measured 1.1-1.9 s, loaded)
+# Seconds from asking for a spawned worker to its being able to solve (engine and OR-Tools
+# imported): measured 0.63-1.21 s for one or two at once at load 0.9-2.5 (bench.components).
+# It is spent from the worker's own time (the deadline is on the system's clock), not added.
+SPAWN_S = 1.5
 POOL_MIN_LIMIT = 3 * SPAWN_S  # below this limit the time lost to starting processes outweighs them
 MERGE_S = 0.25  # seconds kept back from the deadline for returning and merging the answers
-SPLIT_RATE = 1_000_000  # pool arcs (Acceptable.size_bound) the split reads per second (measured)
-SPLIT_SHARE = 0.05  # the split may take at most this share of the limit; larger markets stay whole
+# Pool arcs (Acceptable.size_bound) the split reads per second: measured 1.9-2.3 million
+# (1,800 and 5,000 communities, nice 19, loaded); half that, to be safe. The split reads every
+# acceptable arc, so it is tried only when that takes at most SPLIT_SHARE of the limit (a
+# 1,000-community market at 30 s: 0.1 s; 5,000 communities at 30 s: not tried).
+SPLIT_RATE = 1_000_000
+SPLIT_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from barter.matching.engine import solve, solve_market
 from barter.matching.market import acceptable
 from barter.matching.model import Instance, Solution, problems
 from barter.matching.synthetic import APART_KM, apart, generate_market
+from barter.matching.unit import workers
 from barter.reference import load_catalogue, load_provinces
 from tests.matching import validator
 from tests.matching.conftest import SettableClock, as_dict, as_instance, three_regions
@@ -290,13 +291,28 @@ def small_parts_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(components, "POOL_MIN_ARCS", 20)
 
 
-@pytest.mark.usefixtures("small_parts_count")
-def test_the_pool_gives_each_region_solved_alone_and_is_deterministic() -> None:
+def test_the_pool_gives_each_region_solved_alone_and_is_deterministic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     instance = _regions(40, 3)
+    sizes = [p.arcs for p in split(acceptable(instance))]
+    # the two largest parts count as large (a worker each), the smallest is solved here meanwhile
+    monkeypatch.setattr(components, "POOL_MIN_ARCS", sorted(sizes)[1])
     assert len(independent(acceptable(instance))) == 3
     alone = _alone(instance)
     assert alone[0] > 0
-    first = solve(instance, processes=2)
+    messages: list[str] = []
+    first = solve(instance, processes=2, progress=lambda _, m: messages.append(m))
+    each = max(1, workers() // 2)  # CP-SAT workers: the cores left for each of the 2 processes
+    plan_message = (
+        f"3 independent sub-markets: 2 in 2 processes ({each} CP-SAT workers each), 1 small ones here"
+    )
+    assert plan_message in messages
+    assert sorted(m.split(" (")[0] for m in messages if m.startswith("sub-market ")) == [
+        "sub-market 1 of 3",
+        "sub-market 2 of 3",
+        "sub-market 3 of 3",
+    ]
     _same(first, alone)
     assert validator.problems(as_dict(instance), as_dict(first)) == []
     second = solve(instance, processes=2)

@@ -126,6 +126,9 @@ def main() -> None:
         + f"\n- a spawned worker able to solve (engine and OR-Tools imported) is ready after "
         f"{spawn[0]:.2f} s alone, {spawn[1]:.2f} s for {workers()} at once: that is spent from each "
         "worker's own share of the limit (components.py, SPAWN_S).\n\n"
+        "The wall time is the limit either way: what worker processes buy is time for each sub-market "
+        "(P processes give each about P times its share of the limit), which the engine spends on its "
+        "bound and its answer. "
         "Every bound is a bound of the whole market: the sum of the sub-markets' bounds, each over "
         "every acceptable arc of its sub-market. " + load_note(load_before)
     )

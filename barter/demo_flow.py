@@ -243,6 +243,7 @@ async def _match(
         clock,
         timedelta(hours=settings.hold_hours),
         cooldown=timedelta(days=settings.decline_cooldown_days),
+        engine_processes=settings.engine_processes,
     )
     await runner.recover()
     request = RunRequest(regions=list(REGIONS), time_limit_s=time_limit_s, seed=2020)

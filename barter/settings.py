@@ -43,6 +43,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Matching defaults (a run may override them).
     matching_time_limit_s: float = 30.0
     matching_seed: int = 0
+    # Worker processes a matching run may use for independent sub-markets (0: the cores the engine
+    # process may use; 1: none, sub-markets are solved one after another).
+    engine_processes: int = 0
     # How long a declined exchange is not proposed again to the decliner (DECLINE_COOLDOWN_DAYS).
     decline_cooldown_days: float = DECLINE_COOLDOWN_DAYS
     # Rate limits per window (0 turns one off): requests per key, requests per client address,
@@ -197,6 +200,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_private_webhooks=_bool(env, "BARTER_ALLOW_PRIVATE_WEBHOOKS", False),
         matching_time_limit_s=_float(env, "BARTER_MATCHING_TIME_LIMIT_S", 30.0, 0.1, 3600.0),
         matching_seed=_int(env, "BARTER_MATCHING_SEED", 0, 0, 2**31 - 1),
+        engine_processes=_int(env, "BARTER_ENGINE_PROCESSES", 0, 0, 256),
         decline_cooldown_days=_float(env, "BARTER_DECLINE_COOLDOWN_DAYS", DECLINE_COOLDOWN_DAYS, 0.0, 365.0),
         rate_limit_window_s=_int(env, "BARTER_RATE_LIMIT_WINDOW_S", 60, 1, 3600),
         rate_limit_per_key=_int(env, "BARTER_RATE_LIMIT_PER_KEY", 600, 0, 10**6),

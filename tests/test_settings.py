@@ -19,6 +19,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.data_dir == tmp_path / ".local" / "share" / "barter"
     assert not settings.line_enabled
     assert not settings.sms_enabled
+    assert settings.engine_processes == 0  # the cores the engine process may use
 
 
 def test_line_and_sms_are_on_only_with_all_their_settings(tmp_path: Path) -> None:
@@ -44,6 +45,7 @@ def test_values_are_read(tmp_path: Path) -> None:
             "BARTER_SECRET": "s" * 20,
             "BARTER_LOG_LEVEL": "DEBUG",
             "BARTER_HOLD_HOURS": "1.5",
+            "BARTER_ENGINE_PROCESSES": "1",
         }
     )
     assert settings.database_url == "postgresql://u@db/x"
@@ -51,6 +53,7 @@ def test_values_are_read(tmp_path: Path) -> None:
     assert (settings.data_dir, settings.host, settings.port) == (tmp_path, "0.0.0.0", 9001)
     assert settings.log_level == "debug"
     assert settings.hold_hours == 1.5
+    assert settings.engine_processes == 1
 
 
 @pytest.mark.parametrize(
@@ -67,6 +70,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("BARTER_LINE_API_BASE", "api.line.me"),
         ("BARTER_LINE_HISTORY_DAYS", "0"),
         ("BARTER_SMS_API_BASE", "ftp://x"),
+        ("BARTER_ENGINE_PROCESSES", "-1"),
     ],
 )
 def test_invalid_setting_names_the_variable(name: str, value: str, tmp_path: Path) -> None:

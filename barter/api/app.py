@@ -123,6 +123,7 @@ def create_app(
                 timedelta(hours=settings.hold_hours),
                 use_process=run_in_process,
                 cooldown=timedelta(days=settings.decline_cooldown_days),
+                engine_processes=settings.engine_processes,
             )
             app.state.runner = runner
             line = (

@@ -5,13 +5,21 @@
    every excluded acceptable arc against the LP duals, brings in those that could improve the LP
    (delayed arc generation, while time allows) and turns the working LP's bound into a bound of
    the whole market: the bound reported is never one over the working arcs alone.
-2. The community graph is split into strongly connected components: cycles of up to
+2. Independent sub-markets (components.py): the weakly connected components of the community
+   graph over every acceptable arc, gifts included (strongly connected ones are not independent:
+   chains cross them). When at least two have POOL_MIN_ARCS arcs or more, each is solved as a
+   market of its own, in parallel where it pays: spawned worker processes, as many as the cores
+   this process may use (or `processes`), each batch ending by the run's deadline, CP-SAT in each
+   with the cores left; the answers are merged in component order (objective and bound summed,
+   optimal only if every part is). A market of one piece takes the path below unchanged.
+   Inside a market, the community graph is split into strongly connected components: cycles of up to
    `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
    circulation runs over their arcs. Chains start from gift offers and cross components freely;
    they are enumerated when few enough, otherwise modelled by position (PICEF style).
 3. The LP relaxation by column generation gives a proved upper bound at every step (lp.py);
    a first answer of two-way trades is held from before the LP (two_way).
-   All components share one LP (it is block-diagonal anyway); the MIPs below are small.
+   A market's strongly connected components share one LP (block-diagonal anyway); the MIPs
+   below are small.
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
      reduced cost allows them in a better answer, so the answer is proved optimal against the
@@ -32,12 +40,17 @@ aggregate.py, relaxation.py). Without own terms every factor is 1 and nothing ch
 
 Pure and deterministic for (instance, seed): no I/O, no global state, a monotonic clock only for
 the time limit (a stage cut short by the clock depends on the machine's speed). Safe to call from
-any thread.
+any thread: a split market's worker processes are spawned, never forked (a script that calls
+`solve` needs the `if __name__ == "__main__":` guard, since a spawned worker imports its main
+module).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -59,6 +72,15 @@ from barter.matching.columns import (
     offer_tail,
     offer_tail_share,
 )
+from barter.matching.components import (
+    MERGE_S,
+    Part,
+    independent,
+    merge,
+    plan,
+    rounded,
+    solve_batch,
+)
 from barter.matching.exchanges import Draft, Finisher, chains_from_positions, cycles_from_circulation, prefer
 from barter.matching.graph import (
     ChainLayers,
@@ -77,7 +99,8 @@ from barter.matching.pricing import price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.relaxation import hub_bound
 from barter.matching.repair import repair
-from barter.matching.unit import is_unit, solve_unit
+from barter.matching.unit import is_unit, solve_unit, workers
+from barter.processes import follow_parent
 
 Progress = Callable[[float, str], None]
 IntArray = npt.NDArray[np.int64]
@@ -140,11 +163,21 @@ class Clock:
 
 
 def solve(
-    instance: Instance, *, progress: Progress | None = None, now: Callable[[], float] = time.monotonic
+    instance: Instance,
+    *,
+    progress: Progress | None = None,
+    now: Callable[[], float] = time.monotonic,
+    processes: int | None = None,
 ) -> Solution:
     """Find value-balanced cycles and gift chains; return the best answer found and a bound.
 
     `now` is the clock the time limit is read from (seconds, monotonic); tests pass their own.
+    `processes`: how many worker processes independent sub-markets may use (None: the cores this
+    process may use, unit.workers(); 1: none, the sub-markets are solved one after another here).
+    A market of one piece (components.independent) is solved as one, in this process. Under a
+    caller's own `now`, which cannot cross processes, independent sub-markets are solved one
+    after another here, on that clock. Progress is reported from this process only: per
+    sub-market when the market is split.
     """
     clock = Clock(instance.settings.time_limit_s, progress, now)
     if problems(instance):
@@ -153,6 +186,115 @@ def solve(
         )
     clock.report(0.0, "reading the market")
     whole = acceptable(instance)
+    parts = independent(whole)
+    if parts:
+        return _solve_parts(parts, clock, workers() if processes is None else max(1, processes))
+    return _solve_market(instance, whole, clock)
+
+
+def solve_market(
+    instance: Instance,
+    sat_workers: int | None = None,
+    now: Callable[[], float] = time.monotonic,
+) -> Solution:
+    """The market solved as one, never split (a sound instance: see model.problems); CP-SAT with
+    `sat_workers` workers (None: the cores this process may use). Independent sub-markets are
+    solved by this, each in its own process or one after another."""
+    clock = Clock(instance.settings.time_limit_s, None, now)
+    return _solve_market(instance, acceptable(instance), clock, sat_workers)
+
+
+def _solve_parts(parts: list[Part], clock: Clock, processes: int) -> Solution:
+    """Independent sub-markets, each solved as a market of its own, merged in their order.
+
+    With worker processes (`processes` > 1, the system's clock, a limit long enough to pay for
+    starting them: POOL_MIN_LIMIT), the parts of POOL_MIN_ARCS arcs or more go in nearly equal
+    batches (components.batches), one per process (a spawned one: the engine runs in threads of
+    a server, where fork is unsafe); the small ones are solved here meanwhile. Every batch ends
+    by one deadline, the limit less MERGE_S for returning and merging, measured from this call's
+    start on the system's monotonic clock: a worker's start-up (SPAWN_S) is spent from its own
+    batch's time. In a batch each part has the time left in proportion to its size among the
+    parts still to solve (components.solve_batch), so with more parts than processes the batch
+    holding the most work still ends by the deadline; with as many processes as large parts,
+    each has the whole time. CP-SAT in each process gets the cores left: cores // processes, at
+    least one.
+    Otherwise all parts are solved one after another here, on the caller's clock, the same way.
+    """
+    sizes = [p.arcs for p in parts]
+    instances = [p.instance for p in parts]
+    n = len(parts)
+    deadline = clock.start + clock.limit - MERGE_S
+    planned = plan(sizes, processes, clock.limit) if clock.now is time.monotonic else None
+    solutions: list[Solution | None] = [None] * n
+
+    def done(i: int, solution: Solution) -> None:
+        solutions[i] = solution
+        finished = sum(s is not None for s in solutions)
+        clock.report(
+            finished / n,
+            f"sub-market {i + 1} of {n} ({sizes[i]} arcs): objective {solution.objective:.6g}, "
+            f"bound {solution.upper_bound:.6g}",
+        )
+
+    if planned is None:
+        clock.report(0.0, f"{n} independent sub-markets, solved one after another")
+        solve_batch(_solve_part, instances, sizes, deadline, None, clock.now, done)
+    else:
+        groups, small = planned
+        sat_workers = max(1, workers() // len(groups))
+        clock.report(
+            0.0,
+            f"{n} independent sub-markets: {n - len(small)} in {len(groups)} processes "
+            f"({sat_workers} CP-SAT workers each), {len(small)} small ones here",
+        )
+        with _executor(len(groups)) as executor:
+            futures = {
+                executor.submit(
+                    solve_batch,
+                    _solve_part,
+                    [instances[i] for i in g],
+                    [sizes[i] for i in g],
+                    deadline,
+                    sat_workers,
+                ): g
+                for g in groups
+            }
+            solve_batch(
+                _solve_part,
+                [instances[i] for i in small],
+                [sizes[i] for i in small],
+                deadline,
+                1,
+                clock.now,
+                lambda k, s: done(small[k], s),
+            )
+            for future in concurrent.futures.as_completed(futures):
+                for i, solution in zip(futures[future], future.result(), strict=True):
+                    done(i, solution)
+    merged = merge([s for s in solutions if s is not None], clock.elapsed())
+    clock.report(1.0, f"objective {merged.objective:.6g}, bound {merged.upper_bound:.6g}")
+    return merged
+
+
+def _executor(processes: int) -> concurrent.futures.ProcessPoolExecutor:
+    """The worker processes of one solve, spawned (tests replace this to see whether it is used)."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=follow_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _solve_part(instance: Instance, sat_workers: int | None, now: Callable[[], float]) -> Solution:
+    """One sub-market (components.SolveOne), in a worker process or here."""
+    return solve_market(instance, sat_workers, now)
+
+
+def _solve_market(
+    instance: Instance, whole: Acceptable, clock: Clock, sat_workers: int | None = None
+) -> Solution:
+    """The market as one (solve's own path for a market of one piece)."""
     market = build_market(instance, whole=whole)
     if market.n_arcs == 0:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
@@ -188,7 +330,7 @@ def solve(
     clock.report(0.5, f"LP bound {bound:.6g} after {lp.iterations} iterations")
     if clock.remaining() <= 0 and first[1] > 0:
         return _finish_first(clock, first, bound)
-    primal, proved = improve(model, lp, bound, clock)
+    primal, proved = improve(model, lp, bound, clock, sat_workers)
     if proved is not None and market.n_excluded == 0:
         # (a proof over the working columns holds for the whole market only when it is the market)
         bound = proved
@@ -212,15 +354,11 @@ def _solution(
     clock.report(1.0, f"objective {objective:.6g}, bound {bound:.6g}")
     return Solution(
         status="optimal" if optimal else "feasible",
-        objective=_round(objective),
-        upper_bound=_round(bound),
+        objective=rounded(objective),
+        upper_bound=rounded(bound),
         solve_seconds=round(clock.elapsed(), 3),
         exchanges=exchanges,
     )
-
-
-def _round(x: float) -> float:
-    return float(f"{x:.12g}")
 
 
 def _count(model: Model) -> int:
@@ -582,9 +720,12 @@ def _loss_for_budget(model: Model, lp: LpResult, budget: int) -> float:
     return float(np.partition(allv, budget)[budget])
 
 
-def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
+def improve(
+    model: Model, lp: LpResult, bound: float, clock: Clock, sat_workers: int | None = None
+) -> tuple[PrimalResult, float | None]:
     """Solve the primal model. Returns its result and, for whole-number objectives, the bound it
-    proved (None when it proved nothing beyond the LP)."""
+    proved (None when it proved nothing beyond the LP). CP-SAT, where it runs, has `sat_workers`
+    workers (None: the cores this process may use)."""
     m = model.market
     seed = m.settings.seed
     if is_unit(m) and not model.flow_arcs.size and not lp.converged:
@@ -593,7 +734,8 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         support = _support(model, lp)
         clock.report(0.7, f"CP-SAT over the {support.size()} columns the LP uses")
         keep = FINISH_SHARE * clock.limit
-        return solve_unit(model, support, seed=seed, time_limit=clock.remaining() - keep), None
+        limit = clock.remaining() - keep
+        return solve_unit(model, support, seed=seed, time_limit=limit, n_workers=sat_workers), None
     if lp.converged and bool(m.arc_fixed.all()):
         # anytime: a rounded answer first, so that a proof cut short by the clock (HiGHS then
         # returns nothing) still leaves one (2,000 UK pairs at 300 s answered nothing before)
@@ -605,7 +747,7 @@ def improve(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Pri
         reserve = max(FINISH_SHARE * clock.limit, share * clock.remaining())
         clock.limit -= reserve
         try:
-            result, proved = _prove(model, lp, bound, clock)
+            result, proved = _prove(model, lp, bound, clock, sat_workers)
         finally:
             clock.limit += reserve
         if result.status == "optimal" and proved is not None and _main_objective(model, result) >= proved:
@@ -696,7 +838,9 @@ def _rounded(
     return repair(model, selection, remaining=lambda: clock.remaining() - keep)
 
 
-def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[PrimalResult, float | None]:
+def _prove(
+    model: Model, lp: LpResult, bound: float, clock: Clock, sat_workers: int | None = None
+) -> tuple[PrimalResult, float | None]:
     """Whole-number objectives: find an answer worth `target` = floor(LP bound) using only columns
     that can be part of such an answer (reduced cost at least LP - target); when the best over
     them falls short, no answer reaches `target`, so lower it by one and widen the columns.
@@ -728,6 +872,7 @@ def _prove(model: Model, lp: LpResult, bound: float, clock: Clock) -> tuple[Prim
                     seed=m.settings.seed,
                     time_limit=UNIT_SAT_SHARE * clock.left(),
                     hint=result if result.status != "none" else None,
+                    n_workers=sat_workers,
                     at_most=target,
                 )
                 if sat.status != "none" and (result.status == "none" or sat.objective > result.objective):

@@ -262,3 +262,46 @@ def _lot(rng: random.Random, quantity: float) -> float:
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return great_circle_km(a[0], a[1], b[0], b[1])
+
+
+# Where apart() puts each market: (latitude, longitude) shifts of Thailand (5.6-20.5 N,
+# 97.3-105.6 E) at least 2,700 km from one another, while no two places of one copy are more
+# than 1,700 km apart.
+APART_SHIFTS = ((0.0, 0.0), (0.0, 40.0), (0.0, -40.0), (-40.0, 0.0), (-40.0, 40.0), (-40.0, -40.0))
+APART_KM = 2_500.0  # road km: the longest distance each need of apart() accepts
+
+
+def apart(markets: Sequence[Instance]) -> Instance:
+    """One market of independent regional sub-markets: market r moved by APART_SHIFTS[r] (so
+    regions lie far apart, like markets in different countries), its ids prefixed `r{r}-`, and
+    every need limited to APART_KM road km (its own limit kept when shorter), so that no
+    acceptable arc joins two of them. Items are the union (the same catalogue: the same items);
+    settings are the first market's."""
+    if not markets or len(markets) > len(APART_SHIFTS):
+        raise ValueError(f"apart takes 1 to {len(APART_SHIFTS)} markets")
+    communities: list[Community] = []
+    offers: list[Offer] = []
+    needs: list[Need] = []
+    items: dict[str, Item] = {}
+    for r, (market, (dlat, dlon)) in enumerate(zip(markets, APART_SHIFTS, strict=False)):
+        p = f"r{r}-"
+        communities += [
+            msgspec.structs.replace(c, id=p + c.id, lat=c.lat + dlat, lon=c.lon + dlon)
+            for c in market.communities
+        ]
+        offers += [msgspec.structs.replace(o, id=p + o.id, community=p + o.community) for o in market.offers]
+        needs += [
+            msgspec.structs.replace(
+                n,
+                id=p + n.id,
+                community=p + n.community,
+                accept_offers=None if n.accept_offers is None else [p + x for x in n.accept_offers],
+                max_distance_km=min(APART_KM, n.max_distance_km or APART_KM),
+            )
+            for n in market.needs
+        ]
+        for item in market.items:
+            items.setdefault(item.id, item)
+    return msgspec.structs.replace(
+        markets[0], communities=communities, items=list(items.values()), offers=offers, needs=needs
+    )

@@ -51,12 +51,13 @@ RUN_ALIVE = 1650553462  # "bart" + 2: a run holds this with its own id while it 
 EXPIRY_LOCK = 0x62617274_00000003
 
 
-def solve_encoded(instance: bytes) -> bytes:
-    """The engine in a worker process: JSON in, JSON out (plain bytes cross the boundary)."""
+def solve_encoded(instance: bytes, processes: int = 0) -> bytes:
+    """The engine in a worker process: JSON in, JSON out (plain bytes cross the boundary).
+    `processes`: worker processes for independent sub-markets (0: the cores it may use)."""
     from barter.matching.engine import solve
     from barter.matching.model import decode_instance, encode
 
-    return encode(solve(decode_instance(instance)))
+    return encode(solve(decode_instance(instance), processes=processes or None))
 
 
 _executor: concurrent.futures.ProcessPoolExecutor | None = None
@@ -103,6 +104,7 @@ class Runner:
     use_process: bool = True
     heartbeat_s: float = 1.0
     cooldown: timedelta = timedelta(days=DECLINE_COOLDOWN_DAYS)  # declined arcs left out this long
+    engine_processes: int = 0  # worker processes for independent sub-markets (0: the cores)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _listener: asyncpg.Connection | None = None
     _closing: bool = False
@@ -318,9 +320,9 @@ class Runner:
         loop = asyncio.get_running_loop()
         payload = encode(instance)
         if self.use_process:
-            future = loop.run_in_executor(engine_executor(), solve_encoded, payload)
+            future = loop.run_in_executor(engine_executor(), solve_encoded, payload, self.engine_processes)
         else:
-            future = loop.run_in_executor(None, solve_encoded, payload)
+            future = loop.run_in_executor(None, solve_encoded, payload, self.engine_processes)
         limit = instance.settings.time_limit_s
         started = time.monotonic()
         while True:

@@ -2,6 +2,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from barter.matching import engine as engine_module
+from barter.matching.engine import solve_market
+from barter.matching.importers.kep import parse_kep
+from barter.matching.primal import PrimalResult
 
 
 def test_the_engine_loads_cp_sat_only_when_a_one_unit_market_needs_it() -> None:
@@ -10,3 +19,26 @@ def test_the_engine_loads_cp_sat_only_when_a_one_unit_market_needs_it() -> None:
     code = "import sys, barter.matching.engine; print('pandas' in sys.modules, 'ortools.sat' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_cp_sat_gets_the_workers_a_sub_market_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sub-market solved in a worker process runs CP-SAT with the cores left to it."""
+    relax_working = engine_module.relax
+
+    def cut_short(model: Any, clock: Any, gap: float = engine_module.LP_GAP) -> Any:
+        lp = relax_working(model, clock, gap)
+        lp.converged = False  # as when the clock cuts the LP short (2,000 UK pairs)
+        return lp
+
+    seen: list[int | None] = []
+
+    def recording(*args: Any, **kwargs: Any) -> PrimalResult:
+        seen.append(kwargs["n_workers"])
+        return PrimalResult("none", 0.0, np.inf)
+
+    monkeypatch.setattr(engine_module, "relax", cut_short)
+    monkeypatch.setattr(engine_module, "solve_unit", recording)
+    instance = parse_kep("x.input", "4 4\n0 1 1\n1 2 1\n2 0 1\n2 3 1\n-1 -1 -1\n", "1 1\n0 3 1\n-1 -1 -1\n")
+    solve_market(instance, 1)
+    solve_market(instance)
+    assert seen == [1, None]  # None: the cores this process may use (unit.workers)

@@ -7,7 +7,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from barter.domain.clock import SystemClock
+from barter.matching.engine import solve
+from barter.matching.model import Instance, Solution, decode_solution, encode
+from barter.workflow import runner as runner_module
+from barter.workflow.runner import Runner
+from tests.matching.conftest import as_instance, three_regions
 
 SERVER = """
 import os, sys
@@ -52,3 +63,24 @@ def test_the_worker_exits_when_its_server_is_killed() -> None:
         server.wait(timeout=10)
         if worker and alive(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+async def test_the_runner_passes_its_engine_processes_to_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BARTER_ENGINE_PROCESSES reaches the engine: the Runner hands it to the engine's worker."""
+    seen: list[int] = []
+
+    def recording(payload: bytes, processes: int = 0) -> bytes:
+        seen.append(processes)
+        return encode(Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=0.0))
+
+    monkeypatch.setattr(runner_module, "solve_encoded", recording)
+    runner = Runner(cast(Any, None), SystemClock(), timedelta(hours=1), use_process=False, engine_processes=1)
+    solution = await runner._solve(cast(Any, None), 0, Instance())
+    assert seen == [1]
+    assert solution.status == "optimal"
+
+
+def test_solve_encoded_solves_with_the_processes_given() -> None:
+    instance = as_instance(three_regions())
+    out = decode_solution(runner_module.solve_encoded(encode(instance), 1))
+    assert out.objective == solve(instance, processes=1).objective > 0

@@ -25,8 +25,8 @@ def test_cp_sat_gets_the_workers_a_sub_market_is_given(monkeypatch: pytest.Monke
     """A sub-market solved in a worker process runs CP-SAT with the cores left to it."""
     relax_working = engine_module.relax
 
-    def cut_short(model: Any, clock: Any, gap: float = engine_module.LP_GAP) -> Any:
-        lp = relax_working(model, clock, gap)
+    def cut_short(model: Any, clock: Any, *args: Any, **kwargs: Any) -> Any:
+        lp = relax_working(model, clock, *args, **kwargs)
         lp.converged = False  # as when the clock cuts the LP short (2,000 UK pairs)
         return lp
 

@@ -3,8 +3,11 @@
 1. Working arcs (market.py): every acceptable arc of a small market; in a large one each need's
    nearest (best net of transport) and two-way partners, however far. Pricing (pricing.py) prices
    every excluded acceptable arc against the LP duals, brings in those that could improve the LP
-   (delayed arc generation, while time allows) and turns the working LP's bound into a bound of
-   the whole market: the bound reported is never one over the working arcs alone.
+   (delayed arc generation, while time allows; each round's LP starts from the columns the last
+   one used) and turns the working LP's bound into a bound of the whole market: the bound
+   reported is never one over the working arcs alone. On a large market the hub relaxation
+   (relaxation.py), a second whole-market bound that needs no duals, runs beside the LP in a
+   process of its own when there is a core for it (background.py), else after it.
 2. Independent sub-markets (components.py): the weakly connected components of the community
    graph over every acceptable arc, gifts included (strongly connected ones are not independent:
    chains cross them). When at least two have POOL_MIN_ARCS arcs or more, each is solved as a
@@ -23,8 +26,9 @@
 4. A feasible answer:
    * all-or-nothing goods (kidney exchange, TradeMaximizer): HiGHS over the columns whose
      reduced cost allows them in a better answer, so the answer is proved optimal against the
-     LP bound (_prove); in one-unit markets (kidney exchange) CP-SAT over the LP's columns
-     where HiGHS finds no optimum in time, or when the LP was cut short (unit.py); with no
+     LP bound (_prove); in one-unit markets (kidney exchange) CP-SAT over the LP's columns and
+     the next best by reduced cost where HiGHS finds no optimum in time, or over the LP's
+     columns when the LP was cut short (unit.py); with no
      cycle limit, an exact min-cost circulation (circulation.py);
    * divisible goods: rounding the LP by dropping or pushing up exchanges that break a min lot
      (repair.py), then, for small markets, HiGHS over the exchanges in play.
@@ -58,6 +62,7 @@ import numpy as np
 import numpy.typing as npt
 
 from barter.matching.aggregate import aggregate_bound
+from barter.matching.background import Background
 from barter.matching.circulation import solve_unit_circulation, unit_circulation_applies
 from barter.matching.columns import (
     Family,
@@ -133,6 +138,7 @@ PRICING_RATE = 100_000  # acceptable arcs priced per second (measured: 74,000-11
 HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come from the arcs themselves
 HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
 HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
+HUB_BESIDE_S = 5.0  # from this need on, with two cores or more, it runs beside the LP (background.py)
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
@@ -298,6 +304,39 @@ def _solve_market(
     market = build_market(instance, whole=whole)
     if market.n_arcs == 0:
         return Solution(status="optimal", objective=0.0, upper_bound=0.0, solve_seconds=clock.elapsed())
+    listings = len(market.offer_qty) + len(market.need_qty)
+    beside: Background | None = None
+    if (
+        market.n_excluded
+        and sat_workers is None  # not inside a pool's worker: the other cores are free
+        and clock.now is time.monotonic  # a caller's clock cannot cross processes
+        and workers() >= 2
+        and HUB_SECONDS_PER_LISTING * listings >= HUB_BESIDE_S
+    ):
+        # the hub relaxation needs no LP duals: on a core of its own, beside the LP
+        exact = whole.size_bound() <= HUB_EXACT_ARCS
+        beside = Background(hub_of, instance, exact, clock.limit)
+    try:
+        return _solve_built(instance, whole, market, clock, sat_workers, beside)
+    finally:
+        if beside is not None:
+            beside.stop()
+
+
+def hub_of(instance: Instance, exact: bool, time_limit_s: float) -> float:
+    """The hub relaxation's bound of `instance` (relaxation.py), from the instance alone (what a
+    process of its own is given)."""
+    return hub_bound(build_market(instance), exact_gains=exact, time_limit_s=time_limit_s)
+
+
+def _solve_built(
+    instance: Instance,
+    whole: Acceptable,
+    market: Market,
+    clock: Clock,
+    sat_workers: int | None,
+    beside: Background | None,
+) -> Solution:
     first = two_way(market) if market.settings.max_cycle_length != 1 else ([], 0.0)
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
@@ -316,7 +355,14 @@ def _solve_market(
     market = model.market
     budget = HUB_SHARE * clock.remaining()
     listings = len(market.offer_qty) + len(market.need_qty)
-    if market.n_excluded and budget >= HUB_SECONDS_PER_LISTING * listings:
+    if beside is not None and market.n_excluded:
+        # computed beside the LP since the market was read: wait for it no longer than the
+        # hub would have had here
+        hub = beside.result(budget)
+        if hub is not None:
+            clock.report(0.5, f"hub relaxation bound {hub:.6g}, beside the LP (priced LP bound {bound:.6g})")
+            bound = min(bound, hub)
+    elif market.n_excluded and budget >= HUB_SECONDS_PER_LISTING * listings:
         # the priced bound is loose while many excluded arcs still price positive; the hub
         # relaxation (relaxation.py) bounds the whole market another way: keep the smaller.
         # (Skipped when the time left could not build and solve it: its model is built before

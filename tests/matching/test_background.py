@@ -1,0 +1,80 @@
+"""A computation in a process of its own (barter/matching/background.py)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import msgspec
+import pytest
+
+from barter.matching import engine
+from barter.matching import market as market_module
+from barter.matching.background import Background
+from barter.matching.market import build_market
+from barter.matching.relaxation import hub_bound
+from barter.matching.synthetic import generate_market
+from barter.reference import load_catalogue, load_provinces
+from tests.matching.conftest import as_dict
+from tests.matching.validator import problems
+
+
+def _wait_forever(release: str) -> int:
+    threading.Event().wait()  # never set: only the kill ends this
+    return len(release)
+
+
+def _fail() -> int:
+    raise ValueError("no answer")
+
+
+def test_the_answer_comes_from_another_process() -> None:
+    job = Background(os.getpid)
+    answer = job.result(60.0)
+    assert isinstance(answer, int)
+    assert answer != os.getpid()
+    assert not job._process.is_alive()
+
+
+def test_an_answer_not_there_in_time_is_none_and_the_process_is_killed() -> None:
+    job = Background(_wait_forever, "x")
+    assert job.result(0.2) is None
+    assert not job._process.is_alive()
+    assert job._process.exitcode is not None
+    assert job._process.exitcode < 0  # killed
+
+
+def test_a_failed_computation_is_none() -> None:
+    job = Background(_fail)
+    assert job.result(60.0) is None
+    assert job._process.exitcode != 0
+
+
+def test_the_hub_bound_beside_the_lp_is_the_one_computed_here() -> None:
+    """What the engine asks the other process for is the hub relaxation of the instance itself."""
+    instance = generate_market(150, provinces=load_provinces(), catalogue=load_catalogue(), seed=4)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=60.0)
+    )
+    here = hub_bound(build_market(instance), exact_gains=True, time_limit_s=60.0)
+    job = Background(engine.hub_of, instance, True, 60.0)
+    assert job.result(60.0) == here
+
+
+def test_a_large_market_takes_its_hub_bound_from_beside_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two cores, the hub relaxation runs in a process of its own while the LP runs here;
+    the bound reported is no looser than it, and the answer is still sound."""
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
+    monkeypatch.setattr(engine, "HUB_BESIDE_S", 0.0)
+    monkeypatch.setattr(engine, "workers", lambda: 2)
+    instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=20.0)
+    )
+    messages: list[str] = []
+    solution = engine.solve(instance, progress=lambda _, message: messages.append(message))
+    assert any("beside the LP" in message for message in messages)
+    hub = hub_bound(build_market(instance), exact_gains=True, time_limit_s=60.0)
+    assert solution.upper_bound <= hub + 1e-6 * hub
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert solution.objective > 0

@@ -42,3 +42,31 @@ def test_cp_sat_gets_the_workers_a_sub_market_is_given(monkeypatch: pytest.Monke
     solve_market(instance, 1)
     solve_market(instance)
     assert seen == [1, None]  # None: the cores this process may use (unit.workers)
+
+
+def test_cp_sat_runs_its_whole_portfolio_when_the_machine_is_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no share given (not a pool's worker), CP-SAT gets at least unit.PORTFOLIO workers even
+    on two cores; a share given is kept."""
+    from ortools.sat.python import cp_model
+
+    from barter.matching import unit
+    from barter.matching.market import build_market
+    from barter.matching.primal import Selection
+
+    seen: list[int] = []
+    solve = cp_model.CpSolver.solve
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(self.parameters.num_workers)
+        return solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recording)
+    monkeypatch.setattr(unit, "workers", lambda: 2)
+    instance = parse_kep("x.input", "4 4\n0 1 1\n1 2 1\n2 0 1\n2 3 1\n-1 -1 -1\n", "1 1\n0 3 1\n-1 -1 -1\n")
+    model = engine_module.build_model(build_market(instance), engine_module.Clock(10.0, None))
+    selection = Selection(
+        cycles={key: [0] for key in [(k, r) for k, f in model.families.items() for r in range(f.n)]}
+    )
+    unit.solve_unit(model, selection, seed=0, time_limit=5.0)
+    unit.solve_unit(model, selection, seed=0, time_limit=5.0, n_workers=1)
+    assert seen == [unit.PORTFOLIO, 1]

@@ -76,21 +76,31 @@ class _Rows:
                 constraint.SetCoefficient(var, coef)
 
 
-def solve_primal(
+@dataclass(slots=True)
+class Built:
+    """A primal model in a pywraplp solver: its variables and their objective without tie-breaks."""
+
+    solver: pywraplp.Solver
+    objective: pywraplp.Objective
+    gains: dict[pywraplp.Variable, float]
+    any_integer: bool
+    cycle_vars: dict[tuple[FamilyKey, int], list[tuple[pywraplp.Variable, FloatArray]]]
+    chain_vars: dict[tuple[int, int], tuple[pywraplp.Variable, float]]  # var, value per unit
+    flow_vars: dict[int, tuple[pywraplp.Variable, float]]
+
+
+def build_primal(
     model: Model,
     selection: Selection,
+    solver: pywraplp.Solver,
     *,
-    seed: int,
-    time_limit: float,
-    gap: float = 1e-6,
     penalties: bool = True,
     min_gain: float | None = None,
-) -> PrimalResult:
-    """Solve the primal model over `selection`. Without `penalties` the tie-break by preference
-    is left out (an all-integer objective solves much faster); `min_gain` (scaled) keeps the
-    objective without penalties at least that high."""
+    relaxed: bool = False,
+) -> Built:
+    """The primal model over `selection` in `solver`; `relaxed`: every integer variable
+    continuous within its bounds (the LP relaxation, for diving)."""
     m = model.market
-    solver = _solver(seed, time_limit, gap)
     inf = solver.infinity()
     rows = _Rows()
     objective = solver.Objective()
@@ -98,6 +108,12 @@ def solve_primal(
     any_integer = False
     f = model.fixed_cost
     gains: dict[pywraplp.Variable, float] = {}
+
+    def boolean() -> pywraplp.Variable:
+        return solver.NumVar(0.0, 1.0, "") if relaxed else solver.BoolVar("")
+
+    def fixed_one() -> pywraplp.Variable:
+        return solver.NumVar(1.0, 1.0, "") if relaxed else solver.IntVar(1.0, 1.0, "")
 
     def score(var: pywraplp.Variable, gain: float, pen: float = 0.0) -> None:
         gains[var] = gain
@@ -114,7 +130,7 @@ def solve_primal(
         arcs = fam.arcs[row]
         caps = m.arc_cap[arcs]
         if fam.fixed[row]:
-            x = solver.IntVar(1.0, 1.0, "") if (key, row) in selection.forced else solver.BoolVar("")
+            x = fixed_one() if (key, row) in selection.forced else boolean()
             any_integer = True
             for hop, arc in enumerate(arcs):
                 use_arc(int(arc), x, float(caps[hop]))
@@ -131,7 +147,7 @@ def solve_primal(
             score(v, float(pattern @ m.arc_gain[arcs]), float(pattern @ m.arc_pen[arcs]))
             entries.append((v, pattern))
         if f > 0 or lots.max() > 0:
-            z = solver.BoolVar("")
+            z = boolean()
             any_integer = True
             score(z, -f)
             for hop in range(fam.length):
@@ -156,7 +172,7 @@ def solve_primal(
             cap, lot = float(m.arc_cap[arc]), float(m.arc_lot[arc])
             if m.arc_fixed[arc]:
                 forced = (k, arc) in selection.forced_chains
-                var = solver.IntVar(1.0, 1.0, "") if forced else solver.BoolVar("")
+                var = fixed_one() if forced else boolean()
                 any_integer = True
                 unit = cap
                 score(var, float(m.arc_gain[arc]) * cap - (f if k == 1 else 0.0), float(m.arc_pen[arc]) * cap)
@@ -165,7 +181,7 @@ def solve_primal(
                 unit = 1.0
                 score(var, float(m.arc_gain[arc]), float(m.arc_pen[arc]))
                 if lot > 0 or (k == 1 and f > 0):
-                    u = solver.BoolVar("")
+                    u = boolean()
                     any_integer = True
                     rows.bound(("ccap", k, arc), -inf, 0.0)
                     rows.add(("ccap", k, arc), var, 1.0)
@@ -198,7 +214,7 @@ def solve_primal(
                 continue
             cap = float(m.arc_cap[a])
             if m.arc_fixed[a]:
-                var = solver.BoolVar("")
+                var = boolean()
                 any_integer = True
                 unit = cap
             else:
@@ -218,27 +234,49 @@ def solve_primal(
             if coef:
                 gain_row.SetCoefficient(var, coef)
     rows.emit(solver)
-    status = solver.Solve()
+    return Built(solver, objective, gains, any_integer, cycle_vars, chain_vars, flow_vars)
+
+
+def read_primal(built: Built, status: int) -> PrimalResult:
+    """The answer in a solved primal model (status: pywraplp's)."""
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return PrimalResult(status="none", objective=0.0, bound=np.inf)
-    obj_value = sum(coef * var.solution_value() for var, coef in gains.items())
+    obj_value = sum(coef * var.solution_value() for var, coef in built.gains.items())
     result = PrimalResult(
         status="optimal" if status == pywraplp.Solver.OPTIMAL else "feasible",
         objective=obj_value,
-        bound=objective.BestBound() if any_integer else obj_value,
+        bound=built.objective.BestBound() if built.any_integer else obj_value,
     )
-    for group, entries in cycle_vars.items():
+    for group, entries in built.cycle_vars.items():
         hops = np.zeros(len(entries[0][1]))
         for var, pattern in entries:
             hops += var.solution_value() * pattern
         if hops.max() > 1e-9:
             result.cycles[group] = hops
-    for key2, (var, unit) in chain_vars.items():
+    for key2, (var, unit) in built.chain_vars.items():
         value = var.solution_value() * unit
         if value > 1e-9:
             result.chains[key2] = value
-    for a, (var, unit) in flow_vars.items():
+    for a, (var, unit) in built.flow_vars.items():
         value = var.solution_value() * unit
         if value > 1e-9:
             result.flows[a] = value
     return result
+
+
+def solve_primal(
+    model: Model,
+    selection: Selection,
+    *,
+    seed: int,
+    time_limit: float,
+    gap: float = 1e-6,
+    penalties: bool = True,
+    min_gain: float | None = None,
+) -> PrimalResult:
+    """Solve the primal model over `selection`. Without `penalties` the tie-break by preference
+    is left out (an all-integer objective solves much faster); `min_gain` (scaled) keeps the
+    objective without penalties at least that high."""
+    solver = _solver(seed, time_limit, gap)
+    built = build_primal(model, selection, solver, penalties=penalties, min_gain=min_gain)
+    return read_primal(built, built.solver.Solve())

@@ -115,6 +115,9 @@ CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
 UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
+UNIT_HIGHS_COLUMNS = 1000  # one-unit markets: HiGHS over the LP's columns up to this many ...
+UNIT_HIGHS_SHARE = 0.15  # ... with this share of the time left (2,000 UK pairs, 1,437 columns:
+# nothing in 20 s, and through pywraplp HiGHS returns nothing when its time runs out)
 UNIT_DIVE_SHARE = 0.3  # one-unit markets: of the time left, at most, the dives' on the LP ...
 # ... each over (this many columns: the LP's and the best by reduced cost, the share of
 # fractional columns fixed each round); the best answer stands (2,000 UK pairs, one LP: 20,001
@@ -977,21 +980,36 @@ def _prove(
 def _search_unit(
     model: Model, lp: LpResult, clock: Clock, sat_workers: int | None, at_most: float | None = None
 ) -> PrimalResult:
-    """One-unit markets (unit.py): dives on the LP over the columns it uses and the best by
-    reduced cost (UNIT_DIVES), then, unless one reached `at_most` (a bound), CP-SAT over the
-    columns the LP uses, the next best and the best dive's, starting from that dive's answer.
+    """One-unit markets (unit.py): HiGHS over the columns the LP uses if they are few; if it
+    cannot finish, dives on the LP over the columns it uses and the best by reduced cost
+    (UNIT_DIVES), then, unless one reached `at_most` (a bound), CP-SAT over the columns the LP
+    uses, the next best and the best dive's, starting from that dive's answer.
 
     2,000 UK pairs at 60 s: the dives found 1,531-1,533 (the LP bound: 1,533) in 2-4 s each.
     Before them, HiGHS over the LP's 1,437 columns had 15% of the time and never answered (through
     pywraplp, HiGHS returns nothing when its time runs out: or-tools issue 5016), and CP-SAT
     alone over 4,412 columns found 1,514-1,520 in 25 s."""
     m = model.market
-    until = clock.elapsed() + UNIT_DIVE_SHARE * clock.left()
+    support = _support(model, lp)
     result = PrimalResult("none", 0.0, np.inf)
+    if support.size() <= UNIT_HIGHS_COLUMNS:
+        # small: HiGHS over the columns the LP uses. When it finishes (UK 1,000 pairs: 513
+        # columns, 723 in 0.7 s), _prove widens the columns by reduced cost and proves the
+        # optimum (725) with HiGHS again; dives and CP-SAT are for what HiGHS cannot finish
+        result = solve_primal(
+            model, support, seed=m.settings.seed, time_limit=UNIT_HIGHS_SHARE * clock.left(), penalties=False
+        )
+        if result.status == "optimal":
+            return result
+    until = clock.elapsed() + UNIT_DIVE_SHARE * clock.left()
+    tried: set[int] = set()
     for budget, share in UNIT_DIVES:
         if until - clock.elapsed() <= 0:
             break
         columns = select(model, lp, _loss_for_budget(model, lp, budget))
+        if columns.size() in tried:
+            continue  # every column already (a small market): the same set again
+        tried.add(columns.size())
         clock.report(0.65, f"diving over {columns.size()} columns")
         found = dive(model, columns, deadline=lambda: until - clock.elapsed(), share=share)
         clock.report(0.7, f"the dive found {_main_objective(model, found):g}")
@@ -1001,7 +1019,6 @@ def _search_unit(
             return result
     # over the columns the LP uses and the next best by reduced cost: 2,000 UK pairs at 20 s,
     # 1,489 over the LP's 1,437 columns, 1,507 over 4,412, 1,484 over 20,001 (too many)
-    support = _support(model, lp)
     wider = select(model, lp, _loss_for_budget(model, lp, UNIT_SAT_COLUMNS))
     if wider.size() < support.size():
         wider = support

@@ -46,6 +46,7 @@ def test_cp_sat_gets_the_workers_a_sub_market_is_given(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(engine_module, "relax", cut_short)
     monkeypatch.setattr(engine_module, "solve_unit", recording)
+    monkeypatch.setattr(engine_module, "UNIT_HIGHS_COLUMNS", 0)  # as on a large market
     instance = parse_kep("x.input", "4 4\n0 1 1\n1 2 1\n2 0 1\n2 3 1\n-1 -1 -1\n", "1 1\n0 3 1\n-1 -1 -1\n")
     solve_market(instance, 1)
     solve_market(instance)
@@ -170,5 +171,16 @@ def test_a_dive_worth_the_bound_ends_the_search_without_cp_sat(monkeypatch: pyte
         raise AssertionError("CP-SAT ran after a dive reached the bound")
 
     monkeypatch.setattr(engine_module, "solve_unit", no_cp_sat)
+    monkeypatch.setattr(engine_module, "UNIT_HIGHS_COLUMNS", 0)  # as on a large market
+    dived: list[float] = []
+    dive = engine_module.dive
+
+    def recording(*args: Any, **kwargs: Any) -> PrimalResult:
+        found = dive(*args, **kwargs)
+        dived.append(found.objective)
+        return found
+
+    monkeypatch.setattr(engine_module, "dive", recording)
     result = engine_module._search_unit(model, lp, clock, None, at_most=optimum)
     assert round(result.objective * model.market.scale) == optimum
+    assert len(dived) >= 1

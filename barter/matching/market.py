@@ -51,6 +51,7 @@ EPS = 1e-9
 # CPU's cache and are reused, where one array over the whole market (millions of pairs) would be
 # slow to allocate, and one pass per need slow in Python
 BLOCK_CELLS = 32_768
+EACH_NEEDS = 2_000  # needs whose arcs Acceptable.each holds at once
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -184,9 +185,25 @@ class Acceptable:
 
     def arcs(self, j: int) -> tuple[IntArray, FloatArray, FloatArray]:
         """(offers, their rank in accept_offers (0 otherwise), road km) of need j's acceptable arcs."""
-        for block in self.blocks([j]):
-            return block.row(0)
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+        _, offers, rank, dist = next(self.each([j]))
+        return offers, rank, dist
+
+    def each(
+        self, needs: Sequence[int] | None = None
+    ) -> Iterator[tuple[int, IntArray, FloatArray, FloatArray]]:
+        """(need, offers, rank, road km) as `arcs` gives them, for each need of `needs` (None:
+        every need) in that order; read in blocks (see `blocks`) of EACH_NEEDS needs at a time,
+        so that only their arcs are held at once."""
+        order = list(range(len(self.instance.needs)) if needs is None else needs)
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+        for lo in range(0, len(order), EACH_NEEDS):
+            chunk = order[lo : lo + EACH_NEEDS]
+            found: dict[int, tuple[IntArray, FloatArray, FloatArray]] = {}
+            for block in self.blocks(chunk):
+                for r, j in enumerate(block.needs.tolist()):
+                    found[j] = block.row(r)
+            for j in chunk:
+                yield (j, *found.get(j, none))
 
     def blocks(self, needs: Sequence[int] | None = None) -> Iterator[Block]:
         """The acceptable arcs of `needs` (None: every need), in blocks of needs that share their

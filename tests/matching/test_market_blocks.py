@@ -191,14 +191,19 @@ def test_the_market_read_in_blocks_is_the_market_read_need_by_need(
     make: Any, cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(market_module, "BLOCK_CELLS", cells)  # 97: blocks of a need or a few
+    monkeypatch.setattr(market_module, "EACH_NEEDS", 50 if cells < 1000 else market_module.EACH_NEEDS)
     instance = make()
     expected = reference_acceptable(instance)
     whole = acceptable(instance)
+    every = list(whole.each())
+    assert [j for j, _, _, _ in every] == list(range(len(instance.needs)))
+    backwards = list(whole.each(list(reversed(range(len(instance.needs))))))
+    assert [j for j, _, _, _ in backwards] == list(reversed(range(len(instance.needs))))
     for j, (offers, ranks, kms) in enumerate(expected):
-        got = whole.arcs(j)
-        assert got[0].tolist() == offers
-        assert got[1].tolist() == ranks
-        np.testing.assert_allclose(got[2], kms, rtol=1e-12)
+        for got in (whole.arcs(j), every[j][1:], backwards[-1 - j][1:]):
+            assert got[0].tolist() == offers
+            assert got[1].tolist() == ranks
+            np.testing.assert_allclose(got[2], kms, rtol=1e-12)
     assert sum(len(e[0]) for e in expected) > 3 * len(instance.needs)  # the rules left a market
 
     for whole_market in (True, False):

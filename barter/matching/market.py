@@ -209,7 +209,7 @@ class Acceptable:
         """The acceptable arcs of `needs` (None: every need), in blocks of needs that share their
         candidates (one item's offers, one category's, or lists of named offers), at most about
         BLOCK_CELLS (need, offer) pairs each. A need with nothing to take is in none."""
-        groups: dict[str, list[int]] = {}
+        groups: dict[tuple[bool, str], list[int]] = {}  # (by item, item or category) -> needs
         explicit: list[int] = []
         for j in range(len(self.instance.needs)) if needs is None else needs:
             need = self.instance.needs[j]
@@ -220,12 +220,11 @@ class Acceptable:
                     explicit.append(j)
             elif need.item is not None:
                 if len(self.pools.get(need.item, ())):
-                    groups.setdefault("item:" + need.item, []).append(j)
+                    groups.setdefault((True, need.item), []).append(j)
             elif len(self.category_pools.get(need.category or "", ())):
-                groups.setdefault("category:" + (need.category or ""), []).append(j)
-        for key, members in groups.items():
-            kind, _, name = key.partition(":")
-            pool = self.pools[name] if kind == "item" else self.category_pools[name]
+                groups.setdefault((False, need.category or ""), []).append(j)
+        for (by_item, name), members in groups.items():
+            pool = self.pools[name] if by_item else self.category_pools[name]
             step = max(1, BLOCK_CELLS // len(pool))
             rank = np.zeros(len(pool), dtype=np.float64)
             for lo in range(0, len(members), step):

@@ -75,8 +75,8 @@ def main() -> None:
         + (
             "\n\nEvery answer carries a proved bound of the whole market (every acceptable arc; "
             "barter/matching/pricing.py). The engine holds a first answer of two-way trades from before its "
-            "LP, so no answer is empty when the market has one. Reading a 5,000-community market (every "
-            "acceptable arc, for pricing) takes longer than a second, so a 1 s limit is overrun by that. "
+            "LP, so no answer is empty when the market has one; when the LP could not be built in the time "
+            "left (its flow arcs go in one by one), that answer is the answer, under the plain bound. "
             + load_note(load_before)
         )
     )

@@ -79,8 +79,7 @@ def _served(model: Model) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
         return cached[1], cached[2]
     offers = np.zeros(len(m.offer_qty), dtype=np.bool_)
     needs = np.zeros(len(m.need_qty), dtype=np.bool_)
-    for j in range(len(m.need_qty)):
-        cand, _, _ = m.whole.arcs(j)
+    for j, cand, _, _ in m.whole.each():
         if len(cand):
             offers[cand] = True
             needs[j] = True

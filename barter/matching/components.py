@@ -72,8 +72,7 @@ def community_components(whole: Acceptable) -> tuple[IntArray, IntArray]:
     a_parts: list[IntArray] = []
     b_parts: list[IntArray] = []
     arcs_per_need = np.zeros(len(whole.instance.needs), dtype=np.int64)
-    for j in range(len(whole.instance.needs)):
-        offers, _, _ = whole.arcs(j)
+    for j, offers, _, _ in whole.each():
         if len(offers) == 0:
             continue
         arcs_per_need[j] = len(offers)

@@ -146,6 +146,8 @@ HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come fr
 HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
 HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
 HUB_BESIDE_S = 5.0  # from this need on, with two cores or more, it runs beside the LP (background.py)
+LP_FLOW_RATE = 20_000  # flow arcs the LP adds per second (measured in solves: 26,000-31,000 with the
+# hub beside it on two busy cores; 55,000-60,000 alone), before it can give anything
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
@@ -319,6 +321,9 @@ def _solve_market(
         and clock.now is time.monotonic  # a caller's clock cannot cross processes
         and workers() >= 2
         and HUB_SECONDS_PER_LISTING * listings >= HUB_BESIDE_S
+        # it needs HUB_BESIDE_S at least: under a shorter limit it could not answer in time, and
+        # starting its process holds this one up (0.3-0.45 s: the child reads the instance)
+        and clock.limit >= HUB_BESIDE_S
     ):
         # the hub relaxation needs no LP duals: on a core of its own, beside the LP
         exact = whole.size_bound() <= HUB_EXACT_ARCS
@@ -345,11 +350,18 @@ def _solve_built(
     beside: Background | None,
 ) -> Solution:
     first = two_way(market) if market.settings.max_cycle_length != 1 else ([], 0.0)
+    if clock.remaining() <= 0 and first[1] > 0:
+        # out of time already (a short limit on a large market): the first answer, with the
+        # plain whole-market bound, rather than overrunning the limit by the model and its LP
+        clock.report(0.1, f"{market.n_arcs} candidate arcs, no time left for the LP")
+        return _finish_first(clock, first, _plain_bound(market))
     model = build_model(market, clock)
     clock.report(0.1, f"{market.n_arcs} candidate arcs, {_count(model)} cycles")
-    if clock.remaining() <= 0 and first[1] > 0:
-        # out of time before any LP (a short limit on a large market): the first answer, with
-        # the plain whole-market bound, rather than overrunning the limit by an LP and pricing
+    if first[1] > 0 and model.flow_arcs.size > LP_FLOW_RATE * clock.remaining():
+        # out of time before any LP, or too little left to build it (its flow arcs go in one by
+        # one: 5,000 synthetic communities at a 5 s limit spent 5.4 s there, ending at 7.7 s with
+        # nothing better than the first answer): the first answer, with the plain whole-market
+        # bound, rather than overrunning the limit by an LP and pricing
         return _finish_first(clock, first, _plain_bound(market))
     circulation = model.flow_arcs.size and not model.families and model.layers.depth == 0
     if circulation and market.n_excluded == 0 and unit_circulation_applies(market, model.flow_arcs):

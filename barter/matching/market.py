@@ -26,7 +26,7 @@ bound of the whole market (pricing.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +47,11 @@ K_BEST = 8
 WHOLE_MARKET_ARCS = 6_000  # up to this many acceptable arcs, every one is a working arc
 PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
 EPS = 1e-9
+# (need, offer) pairs the hard rules are applied to at once: arrays of this many numbers stay in the
+# CPU's cache and are reused, where one array over the whole market (millions of pairs) would be
+# slow to allocate, and one pass per need slow in Python
+BLOCK_CELLS = 32_768
+EACH_NEEDS = 2_000  # needs whose arcs Acceptable.each holds at once
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -115,8 +120,9 @@ class Market:
 
 @dataclass(frozen=True, slots=True)
 class Acceptable:
-    """Every acceptable arc of the whole market, generated need by need (never all stored:
-    20,000 communities have some 90 million). The hard rules only: the need accepts the offer
+    """Every acceptable arc of the whole market, generated in blocks of needs that share their
+    candidate offers (never all stored: 20,000 communities have some 90 million). The hard rules
+    only: the need accepts the offer
     (accept_offers, else item, else category), another community, positive quantities, within
     the need's `max_distance_km`, not an all-or-nothing side the other cannot fill, in time and
     worth its transport:
@@ -142,6 +148,7 @@ class Acceptable:
     offer_shelf: FloatArray  # days the goods may travel; +inf: they keep
     offer_kg_per_value: FloatArray  # kg per baht of the offered item
     need_by: FloatArray  # day number by whose start the goods must be there; +inf: any day
+    need_km: FloatArray  # max_distance_km; +inf: none
     lat: FloatArray
     lon: FloatArray
     offer_comm: IntArray
@@ -168,62 +175,138 @@ class Acceptable:
                 total += len(self.category_pools.get(need.category or "", ()))
         return total
 
-    def cost_per_kg_km(self, giver: IntArray, receiver: int) -> FloatArray:
-        """Transport cost (baht per kg-km) from each community in `giver` to `receiver`: one
-        figure for every corridor today (the run's `transport_cost_per_kg_km`); a cost per
-        corridor would be a function of the two communities here (and the gains that use the
-        run's figure, market.py, pricing.py, relaxation.py, aggregate.py and exchanges.py, would
-        read it from here)."""
-        return np.full(len(giver), self.tc)
+    def cost_per_kg_km(self, giver: IntArray, receiver: IntArray) -> FloatArray:
+        """Transport cost (baht per kg-km) from each community in `giver` to the one in
+        `receiver` (arrays broadcast together): one figure for every corridor today (the run's
+        `transport_cost_per_kg_km`); a cost per corridor would be a function of the two
+        communities here (and the gains that use the run's figure, market.py, pricing.py,
+        relaxation.py, aggregate.py and exchanges.py, would read it from here)."""
+        return np.full(np.broadcast_shapes(giver.shape, receiver.shape), self.tc)
 
     def arcs(self, j: int) -> tuple[IntArray, FloatArray, FloatArray]:
         """(offers, their rank in accept_offers (0 otherwise), road km) of need j's acceptable arcs."""
-        need = self.instance.needs[j]
-        empty = np.zeros(0, dtype=np.int64)
-        if need.quantity <= EPS:
-            return empty, np.zeros(0), np.zeros(0)
-        c = self.need_comm[j]
-        explicit = need.accept_offers is not None
-        if explicit:
-            listed = [self.offer_index[x] for x in need.accept_offers or ()]
-            cand = np.array(listed, dtype=np.int64) if listed else empty
-            rank = np.arange(len(cand), dtype=np.float64)
-        elif need.item is not None:
-            cand = self.pools.get(need.item, empty)
-            rank = np.zeros(len(cand), dtype=np.float64)
-        else:
-            cand = self.category_pools.get(need.category or "", empty)
-            rank = np.zeros(len(cand), dtype=np.float64)
-        if len(cand) == 0:
-            return empty, np.zeros(0), np.zeros(0)
-        keep = (self.offer_comm[cand] != c) & (self.offer_qty[cand] > EPS) & self.offer_open[cand]
-        out = self.excluded.get(j)
-        if out is not None:
-            keep &= ~np.isin(cand, out)
-        if explicit:
-            # an offer listed twice counts once, at its best rank
-            _, first = np.unique(cand, return_index=True)
-            once = np.zeros(len(cand), dtype=np.bool_)
-            once[first] = True
-            keep &= once
+        _, offers, rank, dist = next(self.each([j]))
+        return offers, rank, dist
+
+    def each(
+        self, needs: Sequence[int] | None = None
+    ) -> Iterator[tuple[int, IntArray, FloatArray, FloatArray]]:
+        """(need, offers, rank, road km) as `arcs` gives them, for each need of `needs` (None:
+        every need) in that order; read in blocks (see `blocks`) of EACH_NEEDS needs at a time,
+        so that only their arcs are held at once."""
+        order = list(range(len(self.instance.needs)) if needs is None else needs)
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+        for lo in range(0, len(order), EACH_NEEDS):
+            chunk = order[lo : lo + EACH_NEEDS]
+            found: dict[int, tuple[IntArray, FloatArray, FloatArray]] = {}
+            for block in self.blocks(chunk):
+                for r, j in enumerate(block.needs.tolist()):
+                    found[j] = block.row(r)
+            for j in chunk:
+                yield (j, *found.get(j, none))
+
+    def blocks(self, needs: Sequence[int] | None = None) -> Iterator[Block]:
+        """The acceptable arcs of `needs` (None: every need), in blocks of needs that share their
+        candidates (one item's offers, one category's, or lists of named offers), at most about
+        BLOCK_CELLS (need, offer) pairs each. A need with nothing to take is in none."""
+        groups: dict[tuple[bool, str], list[int]] = {}  # (by item, item or category) -> needs
+        explicit: list[int] = []
+        for j in range(len(self.instance.needs)) if needs is None else needs:
+            need = self.instance.needs[j]
+            if need.quantity <= EPS:
+                continue
+            if need.accept_offers is not None:
+                if need.accept_offers:
+                    explicit.append(j)
+            elif need.item is not None:
+                if len(self.pools.get(need.item, ())):
+                    groups.setdefault((True, need.item), []).append(j)
+            elif len(self.category_pools.get(need.category or "", ())):
+                groups.setdefault((False, need.category or ""), []).append(j)
+        for (by_item, name), members in groups.items():
+            pool = self.pools[name] if by_item else self.category_pools[name]
+            step = max(1, BLOCK_CELLS // len(pool))
+            rank = np.zeros(len(pool), dtype=np.float64)
+            for lo in range(0, len(members), step):
+                yield self._block(np.array(members[lo : lo + step], dtype=np.int64), pool, rank, None)
+        width = max((len(self.instance.needs[j].accept_offers or ()) for j in explicit), default=1)
+        step = max(1, BLOCK_CELLS // width)
+        for lo in range(0, len(explicit), step):
+            rows = explicit[lo : lo + step]
+            offers = np.zeros((len(rows), width), dtype=np.int64)
+            listed = np.zeros((len(rows), width), dtype=np.bool_)
+            for r, j in enumerate(rows):
+                seen: set[int] = set()
+                for k, ident in enumerate(self.instance.needs[j].accept_offers or ()):
+                    o = self.offer_index[ident]
+                    offers[r, k] = o
+                    listed[r, k] = o not in seen  # an offer listed twice counts once, at its best rank
+                    seen.add(o)
+            rank = np.broadcast_to(np.arange(width, dtype=np.float64), offers.shape)
+            yield self._block(np.array(rows, dtype=np.int64), offers, rank, listed)
+
+    def _block(self, js: IntArray, offers: IntArray, rank: FloatArray, listed: BoolArray | None) -> Block:
+        """The hard rules (see the class docstring), once for needs `js` x `offers` (one row of
+        offers shared by every need, or one row per need)."""
+        c = self.need_comm[js][:, None]
+        q_n, lot_n = self.need_qty[js][:, None], self.need_lot[js][:, None]
+        q_o, lot_o = self.offer_qty[offers], self.offer_lot[offers]
+        giver = self.offer_comm[offers]
+        ok = (giver != c) & ((q_o > EPS) & self.offer_open[offers])
+        if listed is not None:
+            ok &= listed
+        if self.excluded:
+            for r, j in enumerate(js.tolist()):
+                out = self.excluded.get(j)
+                if out is not None:
+                    ok[r] &= ~np.isin(offers if offers.ndim == 1 else offers[r], out)
         # an all-or-nothing need takes one transfer of its whole quantity (anything smaller would
         # have to be its last, taking all that remains, which is then the whole): an offer with
         # less can never serve it; likewise an all-or-nothing offer and a smaller need
-        q_o, q_n, lot_n = self.offer_qty[cand], self.need_qty[j], self.need_lot[j]
-        keep &= ~((lot_n >= q_n - EPS) & (q_o < q_n - EPS))
-        keep &= ~((self.offer_lot[cand] >= q_o - EPS) & (q_n < q_o - EPS))
-        cand, rank = cand[keep], rank[keep]
-        giver = self.offer_comm[cand]
+        ok &= ~((lot_n >= q_n - EPS) & (q_o < q_n - EPS))
+        ok &= ~((lot_o >= q_o - EPS) & (q_n < q_o - EPS))
         dist = great_circle_km(self.lat[giver], self.lon[giver], self.lat[c], self.lon[c]) * self.road
-        if need.max_distance_km is not None:
-            near = dist <= need.max_distance_km + 1e-9
-            cand, rank, dist, giver = cand[near], rank[near], dist[near], giver[near]
+        ok &= dist <= self.need_km[js][:, None] + 1e-9
         days = dist * self.days_per_km
-        ok = self.offer_leave[cand] + days <= self.need_by[j] + 1e-9
-        ok &= days <= self.offer_shelf[cand] + 1e-9
-        transport = self.cost_per_kg_km(giver, int(c)) * self.offer_kg_per_value[cand] * dist
+        ok &= self.offer_leave[offers] + days <= self.need_by[js][:, None] + 1e-9
+        ok &= days <= self.offer_shelf[offers] + 1e-9
+        transport = self.cost_per_kg_km(giver, c) * self.offer_kg_per_value[offers] * dist
         ok &= transport <= self.transport_share + 1e-12
-        return cand[ok], rank[ok], dist[ok]
+        return Block(needs=js, offers=offers, rank=rank, ok=ok, dist=dist)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Needs x candidate offers under the hard rules: row r is need `needs[r]`; `offers` is one
+    row shared by every need (an item's or a category's offers) or one row per need (its
+    accept_offers, padded); `rank` the offers' positions in accept_offers (0 otherwise), shaped
+    like `offers`; ok[r, c]: the arc is acceptable; dist[r, c]: its road km."""
+
+    needs: IntArray
+    offers: IntArray
+    rank: FloatArray
+    ok: BoolArray
+    dist: FloatArray
+
+    @property
+    def shared(self) -> bool:
+        """Every need has the same candidates (an item's or a category's offers)."""
+        return self.offers.ndim == 1
+
+    def row(self, r: int) -> tuple[IntArray, FloatArray, FloatArray]:
+        """(offers, rank, road km) of the acceptable arcs of the block's r-th need."""
+        keep = self.ok[r]
+        offers = self.offers if self.shared else self.offers[r]
+        rank = self.rank if self.shared else self.rank[r]
+        return offers[keep], rank[keep], self.dist[r][keep]
+
+    def arcs(self, chosen: BoolArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """(offer, need, rank) of the cells in `chosen` (a subset of ok), need by need, each
+        need's in the order of its candidates."""
+        r, k = np.nonzero(chosen)
+        if self.shared:
+            return self.offers[k], self.needs[r], self.rank[k]
+        return self.offers[r, k], self.needs[r], self.rank[r, k]
 
 
 def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptable:
@@ -256,6 +339,9 @@ def acceptable(instance: Instance, settings: Settings | None = None) -> Acceptab
         need_by=np.array(
             [np.inf if n.needed_by is None else n.needed_by.toordinal() + 1.0 for n in needs],
             dtype=np.float64,
+        ),
+        need_km=np.array(
+            [np.inf if n.max_distance_km is None else n.max_distance_km for n in needs], dtype=np.float64
         ),
         lat=np.array([c.lat for c in instance.communities], dtype=np.float64),
         lon=np.array([c.lon for c in instance.communities], dtype=np.float64),
@@ -329,43 +415,35 @@ def build_market(
     chunks_offer: list[IntArray] = []
     chunks_need: list[IntArray] = []
     chunks_rank: list[FloatArray] = []
-    max_rank = np.zeros(len(needs), dtype=np.float64)
-    empty = np.zeros(0, dtype=np.int64)
     excluded = 0
     takes = _takes(instance, whole)
     # a small market is solved whole: bringing arcs in by pricing rounds would cost more
     small = whole.size_bound() <= WHOLE_MARKET_ARCS
-    for j, need in enumerate(needs):
-        cand, rank, dist = whole.arcs(j)
-        if len(cand) == 0:
-            continue
-        if need.accept_offers is None and len(cand) > K_BEST and not small:
-            net = need.priority - tc * offer_kg[cand] * dist / offer_val[cand]
-            order = np.lexsort((cand, dist, -net))
-            kth = order[K_BEST - 1]
-            tied = (net == net[kth]) & (dist == dist[kth])
-            chosen = np.zeros(len(cand), dtype=np.bool_)
-            chosen[order[:K_BEST]] = True
-            chosen |= tied
-            # distance is no filter: partners that could give back at once (a two-way trade,
-            # however far) enter too, the best K_BEST of them by the same order
-            back = takes[offer_comm[cand], need_comm[j]]
-            if back.any():
-                ranked = order[back[order]]
-                chosen[ranked[:K_BEST]] = True
-            more = extra.get(j) if extra is not None else None
-            if more is not None and len(more):
-                chosen |= np.isin(cand, more)
-            excluded += int(len(cand) - chosen.sum())
-            cand, rank = cand[chosen], rank[chosen]
-        chunks_offer.append(cand)
-        chunks_need.append(np.full(len(cand), j, dtype=np.int64))
+    for block in whole.blocks():
+        chosen = block.ok
+        if block.shared and not small:  # a need given by accept_offers keeps its whole list
+            count = chosen.sum(axis=1)
+            cut = np.nonzero(count > K_BEST)[0]
+            if len(cut):
+                chosen = chosen.copy()
+                kept = _working(
+                    block, cut, need_priority, tc * offer_kg, offer_val, offer_comm, need_comm, takes, extra
+                )
+                excluded += int(count[cut].sum() - kept.sum())
+                chosen[cut] = kept
+        offer, need, rank = block.arcs(chosen)
+        chunks_offer.append(offer)
+        chunks_need.append(need)
         chunks_rank.append(rank)
-        max_rank[j] = float(rank.max()) if len(rank) else 0.0
 
-    arc_offer = np.concatenate(chunks_offer) if chunks_offer else empty
+    empty = np.zeros(0, dtype=np.int64)
     arc_need = np.concatenate(chunks_need) if chunks_need else empty
-    arc_rank = np.concatenate(chunks_rank) if chunks_rank else np.zeros(0)
+    order = np.argsort(arc_need, kind="stable")  # need by need, as the needs are listed
+    arc_need = arc_need[order]
+    arc_offer = (np.concatenate(chunks_offer) if chunks_offer else empty)[order]
+    arc_rank = (np.concatenate(chunks_rank) if chunks_rank else np.zeros(0))[order]
+    max_rank = np.zeros(len(needs), dtype=np.float64)
+    np.maximum.at(max_rank, arc_need, arc_rank)
     arc_from = offer_comm[arc_offer]
     arc_to = need_comm[arc_need]
     arc_val = offer_val[arc_offer]
@@ -438,6 +516,60 @@ def build_market(
     )
 
 
+def _working(
+    block: Block,
+    rows: IntArray,
+    priority: FloatArray,
+    tc_kg: FloatArray,
+    offer_val: FloatArray,
+    offer_comm: IntArray,
+    need_comm: IntArray,
+    takes: _Takes,
+    extra: Mapping[int, IntArray] | None,
+) -> BoolArray:
+    """The working arcs among the acceptable ones of `rows` of a block of needs that share their
+    candidates (see the module docstring): per need, the K_BEST offers by net value per baht
+    (priority - transport per baht, `tc_kg` the transport per kg-km of one unit), nearer first,
+    and the offers tied with the K-th on both; the best K_BEST (the same order, then the offers'
+    order) of those whose community could give back at once; and the need's `extra` offers."""
+    ok, dist, needs, offers = block.ok[rows], block.dist[rows], block.needs[rows], block.offers
+    net = priority[needs][:, None] - tc_kg[offers] * dist / offer_val[offers]
+    key = np.where(ok, -net, np.inf)
+    few, strict, tied = _first(ok, key, dist, K_BEST)
+    chosen = few | strict | tied
+    # distance is no filter: partners that could give back at once (a two-way trade, however
+    # far) enter too, the best K_BEST of them by the same order
+    back = ok & takes[offer_comm[offers], need_comm[needs]]
+    if back.any():
+        few, strict, tied = _first(back, np.where(back, key, np.inf), dist, K_BEST)
+        # of the offers tied with the K-th, the first in the offers' order fill the K_BEST
+        room = K_BEST - strict.sum(axis=1, keepdims=True)
+        chosen |= few | strict | (tied & (np.cumsum(tied, axis=1) <= room))
+    if extra is not None:
+        for r, j in enumerate(needs.tolist()):
+            more = extra.get(j)
+            if more is not None and len(more):
+                chosen[r] |= ok[r] & np.isin(offers, more)
+    return chosen
+
+
+def _first(
+    ok: BoolArray, key: FloatArray, dist: FloatArray, k: int
+) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """Per row, the cells of `ok` in order of `key` (+inf outside `ok`), then `dist`: (those of
+    the first k when the row has at most k, else none; those strictly before the k-th; those
+    tied with the k-th on both)."""
+    few = ok.sum(axis=1, keepdims=True) <= k
+    kth = np.partition(key, k - 1, axis=1)[:, k - 1 : k]
+    before = key < kth
+    level = ok & (key == kth)
+    # among the cells on the k-th's key (those before it put first), the k-th's distance
+    d = np.partition(np.where(before, -np.inf, np.where(level, dist, np.inf)), k - 1, axis=1)[:, k - 1 : k]
+    strict = ~few & ok & (before | (level & (dist < d)))
+    tied = ~few & level & (dist == d)
+    return few & ok, strict, tied
+
+
 def _takes(instance: Instance, whole: Acceptable) -> _Takes:
     """takes[u, v]: community u has a need that some offer of community v could fill (by item or
     category; lists of named offers count by the offers' items)."""
@@ -464,16 +596,29 @@ def _takes(instance: Instance, whole: Acceptable) -> _Takes:
 
 
 class _Takes:
-    """A lazy boolean matrix: [u, v] -> whether u wants something v offers."""
+    """A lazy boolean matrix: [u, v] -> whether u wants something v offers (u: communities,
+    v: communities; the answer has a row per v, a column per u). Each community's items wanted
+    and offered are bits of 64-bit words, so a block of pairs costs a few AND operations."""
 
     def __init__(self, wanted: BoolArray, offered: BoolArray) -> None:
-        self.wanted = wanted.astype(np.float32)
-        self.offered = offered.astype(np.float32)
+        self.wanted = _bits(wanted)
+        self.offered = _bits(offered)
 
-    def __getitem__(self, key: tuple[IntArray, np.int64]) -> BoolArray:
+    def __getitem__(self, key: tuple[IntArray, IntArray]) -> BoolArray:
         u, v = key
-        out: BoolArray = (self.wanted[u] @ self.offered[v]) > 0
+        out = np.zeros((len(v), len(u)), dtype=np.bool_)
+        for w in range(self.wanted.shape[1]):
+            out |= (self.offered[v, w][:, None] & self.wanted[u, w][None, :]) != 0
         return out
+
+
+def _bits(table: BoolArray) -> npt.NDArray[np.uint64]:
+    """Each row of a boolean table as bits of 64-bit words (row, word)."""
+    words = max(1, -(-table.shape[1] // 64))
+    padded = np.zeros((table.shape[0], words * 64), dtype=np.bool_)
+    padded[:, : table.shape[1]] = table
+    packed = np.packbits(padded, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view(np.uint64)
 
 
 def _integral(settings: Settings, fixed: BoolArray, contributions: FloatArray, n: int) -> bool:

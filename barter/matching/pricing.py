@@ -102,10 +102,9 @@ class _Arcs:
         stop = np.searchsorted(m.arc_need, np.arange(n_needs), side="right")
         offers, needs, gains = [], [], []
         tc = m.settings.transport_cost_per_kg_km
-        for j, need in enumerate(m.instance.needs):
-            if need.accept_offers is not None:
-                continue  # a list people chose is always whole among the working arcs
-            cand, _, dist = m.whole.arcs(j)
+        # a list people chose is always whole among the working arcs
+        chosen = [j for j, need in enumerate(m.instance.needs) if need.accept_offers is None]
+        for j, cand, _, dist in m.whole.each(chosen):
             if len(cand) <= stop[j] - start[j]:
                 continue
             out = cand[~np.isin(cand, m.arc_offer[start[j] : stop[j]])]

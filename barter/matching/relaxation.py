@@ -78,13 +78,21 @@ def hub_bound(m: Market, *, exact_gains: bool = True, time_limit_s: float = 60.0
         hub_in[int(offer_item[o])].append(x)
         (gift_vars if m.offer_gift[o] else gives[int(m.offer_comm[o])]).append(x)
     tc = s.transport_cost_per_kg_km
+    # the needs whose gains come from their arcs, read in blocks, in the order they are met below
+    by_arcs = m.whole.each(
+        [
+            j
+            for j, need in enumerate(inst.needs)
+            if m.need_qty[j] > 0 and (need.accept_offers is not None or exact_gains)
+        ]
+    )
     for j, need in enumerate(inst.needs):
         if m.need_qty[j] <= 0:
             continue
         c = int(m.need_comm[j])
         row = solver.Constraint(-inf, float(m.need_qty[j] / scale))
         if need.accept_offers is not None or exact_gains:
-            cand, _, dist = m.whole.arcs(j)
+            _, cand, _, dist = next(by_arcs)
             if len(cand) == 0:
                 continue
             gain = m.need_priority[j] - tc * m.offer_kg[cand] * dist / m.offer_val[cand]

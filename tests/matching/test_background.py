@@ -78,3 +78,34 @@ def test_a_large_market_takes_its_hub_bound_from_beside_the_lp(monkeypatch: pyte
     assert solution.upper_bound <= hub + 1e-6 * hub
     assert problems(as_dict(instance), as_dict(solution)) == []
     assert solution.objective > 0
+
+
+@pytest.mark.parametrize("limit", [1.0, 20.0])
+def test_the_hub_relaxation_is_not_started_beside_under_a_limit_too_short_for_it(
+    limit: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It needs HUB_BESIDE_S at least: under a shorter limit its answer would come too late, and
+    starting its process would hold the engine up (0.3-0.45 s at a 1 s limit)."""
+    started: list[float] = []
+
+    class NoProcess:
+        def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
+            started.append(time_limit_s)
+
+        def result(self, timeout_s: float) -> None:
+            return None
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
+    monkeypatch.setattr(engine, "HUB_SECONDS_PER_LISTING", 1.0)  # as a large market would need
+    monkeypatch.setattr(engine, "workers", lambda: 2)
+    monkeypatch.setattr(engine, "Background", NoProcess)
+    instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    )
+    solution = engine.solve(instance)
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert started == ([] if limit < engine.HUB_BESIDE_S else [limit])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import threading
 from typing import Any
 
@@ -11,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barter.matching.engine import ROUNDING_RATE, solve
-from barter.matching.model import Solution
+from barter.matching import engine as engine_module
+from barter.matching.engine import ROUNDING_RATE, _plain_bound, solve
+from barter.matching.market import build_market
+from barter.matching.model import Instance, Solution
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.brute import best_objective
@@ -129,7 +132,11 @@ class SlowClock:
 
 
 @pytest.mark.parametrize("step", [0.05, 10.0], ids=["runs-out-midway", "out-at-once"])
-def test_time_limit_is_honoured_with_a_valid_answer_and_bound(step: float) -> None:
+def test_time_limit_is_honoured_with_a_valid_answer_and_bound(
+    step: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the counting clock stands still while the LP adds its flow arcs: on it, any number fit
+    monkeypatch.setattr(engine_module, "LP_FLOW_RATE", math.inf)
     instance = generate_market(1500, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
     instance = msgspec.structs.replace(
         instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=1.0)
@@ -160,11 +167,11 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(step: float) -> No
         assert all(len(e.transfers) == 2 for e in solution.exchanges)
 
 
-@pytest.mark.parametrize("left", [0.001, 10.0], ids=["moment-left", "time-left"])
-def test_a_circulation_is_built_only_when_there_is_time_for_it(left: float) -> None:
-    # a busy machine: no cycle enumerated in time, so the model is circulation flows; building
-    # it is not bounded by the solver's limit (5,000 communities at 5 s: 164,859 columns with 1.2
-    # s left took 20 s), so with a moment left the two-way trades held from the start answer
+def circulation_run(left: float | None) -> tuple[Instance, Solution, list[str]]:
+    """A 300-community market at 20 s on a busy machine: no cycle enumerated in time (the clock
+    is past enumeration's share before the first model), so the model is circulation flows;
+    with `left`, the clock jumps to that much before the limit once the LP has its bound.
+    (The instance, the solution, the progress messages.)"""
     instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
     limit = 20.0
     settings = msgspec.structs.replace(instance.settings, time_limit_s=limit)
@@ -175,14 +182,23 @@ def test_a_circulation_is_built_only_when_there_is_time_for_it(left: float) -> N
     def progress(_: float, message: str) -> None:
         seen.append(message)
         if message == "reading the market":
-            clock.t = 0.9 * limit  # past enumeration's share before the first model
-        elif message.startswith("LP bound"):
+            clock.t = 0.9 * limit
+        elif message.startswith("LP bound") and left is not None:
             clock.t = max(clock.t, limit - left)
 
     solution = solve(instance, progress=progress, now=clock)
     assert any(m.endswith(" 0 cycles") for m in seen)  # the model is the circulation
     assert problems(as_dict(instance), as_dict(solution)) == []
     assert solution.exchanges
+    return instance, solution, seen
+
+
+@pytest.mark.parametrize("left", [0.001, 10.0], ids=["moment-left", "time-left"])
+def test_a_circulation_is_built_only_when_there_is_time_for_it(left: float) -> None:
+    # building the circulation is not bounded by the solver's limit (5,000 communities at 5 s:
+    # 164,859 columns with 1.2 s left took 20 s), so with a moment left the two-way trades held
+    # from the start answer
+    _, solution, seen = circulation_run(left)
     skipped = [m for m in seen if m.startswith("no time for a circulation")]
     built = [m for m in seen if m.startswith("primal model over")]
     if left < 1.0:
@@ -192,6 +208,26 @@ def test_a_circulation_is_built_only_when_there_is_time_for_it(left: float) -> N
     else:
         assert built
         assert not skipped
+
+
+@pytest.mark.parametrize("rate", [1.0, None], ids=["no-time-to-build-the-lp", "time-to-build-it"])
+def test_the_lp_starts_only_when_its_flow_arcs_can_be_added_in_time(
+    rate: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the LP over circulation flows adds them one by one before it can give anything (5,000
+    # communities at a 5 s limit: 5.4 s, ending at 7.7 s with nothing better than the two-way
+    # trades); with too little time left for them, the two-way trades held from the start
+    # answer at once, under the plain whole-market bound
+    if rate is not None:
+        monkeypatch.setattr(engine_module, "LP_FLOW_RATE", rate)
+    instance, solution, seen = circulation_run(None)
+    lp = [m for m in seen if m.startswith("LP iteration")]
+    if rate is not None:
+        assert not lp
+        assert all(len(e.transfers) == 2 for e in solution.exchanges)
+        assert solution.upper_bound == pytest.approx(_plain_bound(build_market(instance)), rel=1e-6)
+    else:
+        assert lp
 
 
 def test_a_longer_limit_never_answers_less() -> None:

@@ -113,7 +113,7 @@ class _NoTwoWay:
     def __getitem__(self, key: Any) -> Any:
         import numpy as np
 
-        return np.zeros(len(key[0]), dtype=np.bool_)
+        return np.zeros((len(key[1]), len(key[0])), dtype=np.bool_)
 
 
 def test_pricing_brings_in_the_far_partner_the_working_arcs_left_out(

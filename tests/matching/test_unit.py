@@ -173,7 +173,7 @@ def test_a_dive_worth_the_bound_ends_the_search_without_cp_sat(monkeypatch: pyte
     monkeypatch.setattr(engine_module, "solve_unit", no_cp_sat)
     monkeypatch.setattr(engine_module, "UNIT_HIGHS_COLUMNS", 0)  # as on a large market
     dived: list[float] = []
-    dive = engine_module.dive
+    dive = unit.dive
 
     def recording(*args: Any, **kwargs: Any) -> PrimalResult:
         found = dive(*args, **kwargs)

@@ -76,6 +76,7 @@ async def _sweep_expired_holds(app: Litestar) -> None:
     while True:
         try:
             await sweep_expired(app.state.pool, app.state.clock)
+            await app.state.runner.keep_listening()  # a lost LISTEN connection comes back
             await app.state.runner.start_queued()  # repairs nobody heard of, or that waited
             async with app.state.pool.acquire() as conn:
                 await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)

@@ -150,9 +150,22 @@ class Runner:
     async def listen(self) -> None:
         """Hear each repair queued by a decline as its transaction commits (LISTEN, on a dedicated
         connection), and start those already waiting."""
-        self._listener = await self.database.connect()
-        await self._listener.add_listener(repair_repo.NOTIFY_CHANNEL, self._heard)
+        await self._connect_listener()
         await self.start_queued()
+
+    async def keep_listening(self) -> bool:
+        """LISTEN again if the dedicated connection was lost (the database restarted, failed over,
+        or ended the backend); the server's sweeper calls this each round, then starts what was
+        queued meanwhile (notices sent while nobody listened are lost). True if it reconnected."""
+        if self._closing or self._listener is None or not self._listener.is_closed():
+            return False
+        await self._connect_listener()
+        return True
+
+    async def _connect_listener(self) -> None:
+        conn = await self.database.connect()
+        await conn.add_listener(repair_repo.NOTIFY_CHANNEL, self._heard)
+        self._listener = conn
 
     def _heard(self, *_: object) -> None:
         task = asyncio.get_running_loop().create_task(self._start_queued_quietly())

@@ -25,6 +25,7 @@ from barter.services import runs as runs_service
 from barter.settings import DECLINE_COOLDOWN_DAYS, Settings
 from barter.storage.database import Database
 from barter.storage.repos import communities as communities_repo
+from barter.storage.repos import repair as repair_repo
 from barter.workflow.runner import Runner
 from tests.polling import poll
 from tests.world import ADMIN, COORD_ELSEWHERE, OTHER, OWNER, World, second_south_community
@@ -348,3 +349,47 @@ async def test_a_queued_repair_is_not_failed_by_recovery_and_a_runner_starts_it(
     await restarted.start_queued()
     await restarted.wait()
     assert (await m.finished(repair_id))["repair_of"] == proposal["id"]
+
+
+async def test_the_runner_listens_again_after_losing_its_connection(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """The database ends the LISTEN connection (a restart, a failover): the sweeper's call brings
+    it back, and a decline's notice starts queued repairs again without waiting for a sweep."""
+    assert settings.database_url is not None
+    database = Database(url=settings.database_url)
+    runner = Runner(database, clock, timedelta(hours=72), use_process=False)
+    heard: list[int] = []
+
+    async def recording() -> list[int]:
+        heard.append(len(heard))
+        return []
+
+    runner.start_queued = recording  # type: ignore[method-assign]
+    await runner.listen()
+    other = await database.connect()
+    try:
+
+        async def notify_and_count() -> int:
+            await other.execute(f"NOTIFY {repair_repo.NOTIFY_CHANNEL}")
+            return len(heard)
+
+        assert await runner.keep_listening() is False  # alive: nothing to do
+        before = len(heard)
+        await poll(notify_and_count, lambda n: n > before, timeout=30)
+        listener = runner._listener
+        assert listener is not None
+        ended = await other.fetchval("SELECT pg_terminate_backend($1)", listener.get_server_pid())
+        assert ended is True
+
+        async def closed() -> bool:
+            return listener.is_closed()
+
+        await poll(closed, bool, timeout=30)
+        assert await runner.keep_listening() is True
+        assert runner._listener is not listener
+        before = len(heard)
+        await poll(notify_and_count, lambda n: n > before, timeout=30)
+    finally:
+        await other.close()
+        await runner.close()

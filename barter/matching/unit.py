@@ -167,7 +167,7 @@ def dive(
     solve, fix the columns at 1 and the largest fractional ones, drop every column sharing an
     offer or a need with them, and solve again, until the LP is whole. The LP of a kidney
     exchange over tens of thousands of columns is nearly whole already, and what is fixed
-    follows it: 2,000 UK pairs, 20,001-40,001 columns, 1,525-1,533 (the LP bound: 1,533) in
+    follows it: 2,000 UK pairs, 20,001-40,001 columns, 1,526-1,533 (the LP bound: 1,533) in
     2-4 s, where CP-SAT over 4,412 found 1,514-1,520 in 25 s. Each round fixes the columns at 1
     and `share` of the fractional ones, the largest first. Out of time (`deadline()`: seconds
     left), the columns fixed so far are completed greedily by their LP values. Objective

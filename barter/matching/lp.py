@@ -9,12 +9,14 @@ exists after the first iteration, whenever time runs out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import pywraplp
+from highspy._core import _Highs
 
 from barter.matching.columns import (
     Duals,
@@ -37,6 +39,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 RC_TOL = 1e-7
+MIN_SOLVE_S = 0.05  # the shortest time limit a master solve is given (seconds)
+PRIMAL, DUAL = 4, 1  # HiGHS's simplex_strategy values
+MASTER_COLUMNS = 5000  # columns added to the master per iteration, at most
 
 # a column: (family key, row, pattern); position-indexed chain arcs use key ("position", k)
 Column = tuple[FamilyKey, int, int]
@@ -108,42 +113,104 @@ def carried_columns(old: Model, lp: LpResult, new: Model) -> list[Column]:
 
 
 class Master:
+    """The restricted master LP, held in HiGHS (highspy) between solves.
+
+    Column generation adds columns to the LP it has just solved; HiGHS starts the next solve
+    from the last basis (the new columns nonbasic at 0), so a solve after a few added columns
+    takes a few hundred simplex iterations. GLOP through pywraplp took nearly as many as a cold
+    solve there (1,000 synthetic communities, 180 columns added to 20,652: 4,443 iterations and
+    1.1 s against HiGHS's 467 and 0.16 s; see docs/benchmarks.md)."""
+
     def __init__(self, model: Model, tolerance: float) -> None:
         self.model = model
         self.tolerance = tolerance
         m = model.market
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        assert solver is not None
-        self.solver = solver
-        # each iteration adds columns to the last LP: without presolve GLOP starts from the last
-        # basis (2,000 UK pairs: converged in 8 iterations and 69 s instead of 9 and 114 s, on the
-        # same loaded machine)
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-        inf = solver.infinity()
+        # the binding itself: the public subclass highspy.Highs registers Python callbacks when
+        # made, and HiGHS then prints its banner on standard output, where `barter solve` writes
+        # its solution
+        highs = _Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.highs = highs
+        self._row_upper: list[float] = []
         self.offer_row = {
-            int(o): solver.Constraint(-inf, float(m.offer_qty[o] * m.offer_val[o] / m.scale))
-            for o in model.offer_rows
+            int(o): self._new_row(float(m.offer_qty[o] * m.offer_val[o] / m.scale)) for o in model.offer_rows
         }
-        self.need_row = {
-            int(n): solver.Constraint(-inf, float(m.need_qty[n] / m.scale)) for n in model.need_rows
-        }
-        self.chain_row: list[dict[int, pywraplp.Constraint]] = [
-            {int(c): solver.Constraint(-inf, 0.0) for c in comms} for comms in model.chain_rows
+        self.need_row = {int(n): self._new_row(float(m.need_qty[n] / m.scale)) for n in model.need_rows}
+        self.chain_row: list[dict[int, int]] = [
+            {int(c): self._new_row(0.0) for c in comms} for comms in model.chain_rows
         ]
         self.tail_offer_cap = offer_tail(m)
         self.tail_need_cap = need_tail(m)
-        self.tail_offer_row: dict[int, pywraplp.Constraint] = {}
-        self.tail_need_row: dict[int, pywraplp.Constraint] = {}
-        self.share_offer_row = {int(o): solver.Constraint(-inf, 0.0) for o in model.tail_offers}
-        self.share_need_row = {int(n): solver.Constraint(-inf, 0.0) for n in model.tail_needs}
-        self.hi_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
-        self.lo_row = {int(c): solver.Constraint(-inf, 0.0) for c in model.balance_rows}
-        self.objective = solver.Objective()
-        self.objective.SetMaximization()
-        self.cycle_vars: dict[tuple[FamilyKey, int, int], pywraplp.Variable] = {}
-        self.chain_vars: dict[tuple[int, int], pywraplp.Variable] = {}
-        self.flow_vars: dict[int, pywraplp.Variable] = {}
+        self.tail_offer_row: dict[int, int] = {}
+        self.tail_need_row: dict[int, int] = {}
+        self.share_offer_row = {int(o): self._new_row(0.0) for o in model.tail_offers}
+        self.share_need_row = {int(n): self._new_row(0.0) for n in model.tail_needs}
+        self.hi_row = {int(c): self._new_row(0.0) for c in model.balance_rows}
+        self.lo_row = {int(c): self._new_row(0.0) for c in model.balance_rows}
+        self.cycle_vars: dict[tuple[FamilyKey, int, int], int] = {}
+        self.chain_vars: dict[tuple[int, int], int] = {}
+        self.flow_vars: dict[int, int] = {}
         self._chain_objectives: dict[int, FloatArray] = {}
+        self._rows_in_solver = 0
+        self._n_cols = 0
+        # columns added since the last solve, passed to HiGHS in one call before it
+        self._pending_bounds: list[float] = []
+        self._pending_cost: list[float] = []
+        self._pending_entries: list[dict[int, float]] = []
+
+    def _new_row(self, upper: float) -> int:
+        self._row_upper.append(upper)
+        return len(self._row_upper) - 1
+
+    def _column(self, upper: float, cost: float) -> tuple[int, dict[int, float]]:
+        """A new column (index) and its coefficients by row, filled in by the caller."""
+        entries: dict[int, float] = {}
+        self._pending_bounds.append(upper)
+        self._pending_cost.append(cost)
+        self._pending_entries.append(entries)
+        self._n_cols += 1
+        return self._n_cols - 1, entries
+
+    def _flush(self) -> None:
+        """Pass the rows and columns added since the last solve to HiGHS."""
+        inf = highspy.kHighsInf
+        n_rows = len(self._row_upper)
+        if n_rows > self._rows_in_solver:
+            new = n_rows - self._rows_in_solver
+            self.highs.addRows(
+                new,
+                np.full(new, -inf),
+                np.asarray(self._row_upper[self._rows_in_solver :], dtype=np.float64),
+                0,
+                np.zeros(new, dtype=np.int32),
+                np.zeros(0, dtype=np.int32),
+                np.zeros(0, dtype=np.float64),
+            )
+            self._rows_in_solver = n_rows
+        if not self._pending_cost:
+            return
+        starts = np.zeros(len(self._pending_entries), dtype=np.int32)
+        index: list[int] = []
+        value: list[float] = []
+        for j, entries in enumerate(self._pending_entries):
+            starts[j] = len(index)
+            index.extend(entries.keys())
+            value.extend(entries.values())
+        upper = np.asarray(self._pending_bounds, dtype=np.float64)
+        upper[~np.isfinite(upper)] = inf
+        self.highs.addCols(
+            len(self._pending_cost),
+            np.asarray(self._pending_cost, dtype=np.float64),
+            np.zeros(len(self._pending_cost)),
+            upper,
+            len(index),
+            starts,
+            np.asarray(index, dtype=np.int32),
+            np.asarray(value, dtype=np.float64),
+        )
+        self._pending_bounds, self._pending_cost, self._pending_entries = [], [], []
 
     def _chain_objective(self, k: int) -> FloatArray:
         """The objective of every arc at chain position k (computed once per position)."""
@@ -156,72 +223,69 @@ class Master:
 
     def _arc_coefficients(
         self,
-        var: pywraplp.Variable,
+        entries: dict[int, float],
         arc: int,
         amount: float,
         short_offer: bool = False,
         short_need: bool = False,
     ) -> None:
         m = self.model.market
+
+        def add(row: int, coef: float) -> None:
+            entries[row] = entries.get(row, 0.0) + coef
+
         offer_term, need_term = arc_rows(m, arc, amount)
         o, n = offer_term.index, need_term.index
-        for term, rows in ((offer_term, self.offer_row), (need_term, self.need_row)):
-            row = rows[term.index]
-            row.SetCoefficient(var, row.GetCoefficient(var) + term.coef)
+        add(self.offer_row[o], offer_term.coef)
+        add(self.need_row[n], need_term.coef)
         if short_offer:
             row = self.tail_offer_row.get(o)
             if row is None:
-                row = self.tail_offer_row[o] = self.solver.Constraint(
-                    -self.solver.infinity(), float(self.tail_offer_cap[o])
-                )
-            row.SetCoefficient(var, row.GetCoefficient(var) + amount)
+                row = self.tail_offer_row[o] = self._new_row(float(self.tail_offer_cap[o]))
+            add(row, amount)
         share = self.share_offer_row.get(o)
         if share is not None:
             coef = (1.0 if short_offer else 0.0) - float(self.model.offer_share[o])
-            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount)
+            add(share, coef * amount)
         share = self.share_need_row.get(n)
         if share is not None:
             coef = (1.0 if short_need else 0.0) - float(self.model.need_share[n])
-            share.SetCoefficient(var, share.GetCoefficient(var) + coef * amount / float(m.arc_val[arc]))
+            add(share, coef * amount / float(m.arc_val[arc]))
         if short_need:
             row = self.tail_need_row.get(n)
             if row is None:
-                row = self.tail_need_row[n] = self.solver.Constraint(
-                    -self.solver.infinity(), float(self.tail_need_cap[n])
-                )
-            row.SetCoefficient(var, row.GetCoefficient(var) + amount / float(m.arc_val[arc]))
+                row = self.tail_need_row[n] = self._new_row(float(self.tail_need_cap[n]))
+            add(row, amount / float(m.arc_val[arc]))
 
     def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
         fam = self.model.families[key]
         pattern, obj, ub = cycle_column(self.model, fam, row, p)
-        var = self.solver.NumVar(0.0, ub if fam.fixed[row] else self.solver.infinity(), "")
+        var, entries = self._column(ub if fam.fixed[row] else math.inf, obj)
         for hop, arc in enumerate(fam.arcs[row]):
             self._arc_coefficients(
-                var,
+                entries,
                 int(arc),
                 float(pattern[hop]),
                 bool(fam.short_offer[row, hop]),
                 bool(fam.short_need[row, hop]),
             )
-        self.objective.SetCoefficient(var, obj)
         self.cycle_vars[(key, row, p)] = var
         fam.in_master[row, p] = True
 
     def add_chain(self, k: int, index: int) -> None:
         model, m = self.model, self.model.market
         arc = int(model.layers.arcs[k - 1][index])
-        var = self.solver.NumVar(0.0, float(m.arc_cap[arc]), "")
+        var, entries = self._column(float(m.arc_cap[arc]), float(self._chain_objective(k)[index]))
         self._arc_coefficients(
-            var, arc, 1.0, bool(model.arc_short_offer[arc]), bool(model.arc_short_need[arc])
+            entries, arc, 1.0, bool(model.arc_short_offer[arc]), bool(model.arc_short_need[arc])
         )
         # chain rows by each community's own view: gamma * given <= kappa * rho * received
         if k >= 2:
-            self.chain_row[k - 2][int(m.arc_from[arc])].SetCoefficient(var, float(m.arc_gamma[arc]))
+            entries[self.chain_row[k - 2][int(m.arc_from[arc])]] = float(m.arc_gamma[arc])
         if k <= len(self.chain_row):
             row = self.chain_row[k - 1].get(int(m.arc_to[arc]))
             if row is not None:
-                row.SetCoefficient(var, -model.kappa * float(m.arc_rho[arc]))
-        self.objective.SetCoefficient(var, float(self._chain_objective(k)[index]))
+                entries[row] = -model.kappa * float(m.arc_rho[arc])
         self.chain_vars[(k, arc)] = var
         model.chain_in_master[k - 1][index] = True
 
@@ -231,41 +295,47 @@ class Master:
         obj = model.arc_objective()
         for arc in model.flow_arcs:
             a = int(arc)
-            var = self.solver.NumVar(0.0, float(m.arc_cap[a]), "")
-            self._arc_coefficients(var, a, 1.0, bool(model.arc_short_offer[a]), bool(model.arc_short_need[a]))
+            var, entries = self._column(float(m.arc_cap[a]), float(obj[a]))
+            self._arc_coefficients(
+                entries, a, 1.0, bool(model.arc_short_offer[a]), bool(model.arc_short_need[a])
+            )
             to, frm = int(m.arc_to[a]), int(m.arc_from[a])
             # balance by each community's own view: the receiver's rho, the giver's gamma
             rho, gamma = float(m.arc_rho[a]), float(m.arc_gamma[a])
-            self.hi_row[to].SetCoefficient(var, self.hi_row[to].GetCoefficient(var) + rho)
-            self.hi_row[frm].SetCoefficient(var, self.hi_row[frm].GetCoefficient(var) - (1 + t) * gamma)
-            self.lo_row[to].SetCoefficient(var, self.lo_row[to].GetCoefficient(var) - rho)
-            self.lo_row[frm].SetCoefficient(var, self.lo_row[frm].GetCoefficient(var) + (1 - t) * gamma)
-            self.objective.SetCoefficient(var, float(obj[a]))
+            hi_to, hi_frm, lo_to, lo_frm = (
+                self.hi_row[to],
+                self.hi_row[frm],
+                self.lo_row[to],
+                self.lo_row[frm],
+            )
+            entries[hi_to] = entries.get(hi_to, 0.0) + rho
+            entries[hi_frm] = entries.get(hi_frm, 0.0) - (1 + t) * gamma
+            entries[lo_to] = entries.get(lo_to, 0.0) - rho
+            entries[lo_frm] = entries.get(lo_frm, 0.0) + (1 - t) * gamma
             self.flow_vars[a] = var
 
     # -- solving -------------------------------------------------------------------------------
 
     def duals(self) -> Duals:
+        y = np.maximum(np.asarray(self.highs.getSolution().row_dual, dtype=np.float64), 0.0)
         d = Duals.zero(self.model)
-        for o, row in self.offer_row.items():
-            d.offer[o] = max(0.0, row.dual_value())
-        for n, row in self.need_row.items():
-            d.need[n] = max(0.0, row.dual_value())
+
+        def read(target: FloatArray, rows: dict[int, int]) -> None:
+            if rows:
+                target[np.fromiter(rows.keys(), dtype=np.int64)] = y[
+                    np.fromiter(rows.values(), dtype=np.int64)
+                ]
+
+        read(d.offer, self.offer_row)
+        read(d.need, self.need_row)
         for k, rows in enumerate(self.chain_row):
-            for c, row in rows.items():
-                d.chain[k][c] = max(0.0, row.dual_value())
-        for c, row in self.hi_row.items():
-            d.balance_hi[c] = max(0.0, row.dual_value())
-        for c, row in self.lo_row.items():
-            d.balance_lo[c] = max(0.0, row.dual_value())
-        for o, row in self.tail_offer_row.items():
-            d.tail_offer[o] = max(0.0, row.dual_value())
-        for n, row in self.tail_need_row.items():
-            d.tail_need[n] = max(0.0, row.dual_value())
-        for o, row in self.share_offer_row.items():
-            d.share_offer[o] = max(0.0, row.dual_value())
-        for n, row in self.share_need_row.items():
-            d.share_need[n] = max(0.0, row.dual_value())
+            read(d.chain[k], rows)
+        read(d.balance_hi, self.hi_row)
+        read(d.balance_lo, self.lo_row)
+        read(d.tail_offer, self.tail_offer_row)
+        read(d.tail_need, self.tail_need_row)
+        read(d.share_offer, self.share_offer_row)
+        read(d.share_need, self.share_need_row)
         return d
 
     def rhs_value(self, d: Duals) -> float:
@@ -319,11 +389,23 @@ class Master:
         found.sort(key=lambda item: -item[0])
         return min(excess, shares.total()), [key for _, key in found[:want]]
 
+    def _readable(self) -> bool:
+        """Whether the last solve left values to read: optimal, or a feasible point when the
+        clock cut it short."""
+        status = self.highs.getModelStatus()
+        if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
+            return True
+        return bool(
+            status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit)
+            and self.highs.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
+        )
+
     def _values(self) -> _Values:
+        x = self.highs.getSolution().col_value
         return (
-            {k: v.solution_value() for k, v in self.cycle_vars.items()},
-            {k: v.solution_value() for k, v in self.chain_vars.items()},
-            {k: v.solution_value() for k, v in self.flow_vars.items()},
+            {k: x[j] for k, j in self.cycle_vars.items()},
+            {k: x[j] for k, j in self.chain_vars.items()},
+            {k: x[j] for k, j in self.flow_vars.items()},
         )
 
     def add(self, column: Column) -> None:
@@ -346,7 +428,7 @@ class Master:
         time (then the bound stands). The duals returned are those of the best bound. `initial`:
         columns to start from (a warm start: see carried_columns)."""
         n_rows = len(self.offer_row) + len(self.need_row) + sum(len(r) for r in self.chain_row)
-        want = max(200, min(5000, 2 * n_rows))
+        want = max(200, min(MASTER_COLUMNS, 2 * n_rows))
         if self.model.flow_arcs.size:
             self.add_flows()
         zero = Duals.zero(self.model)
@@ -365,11 +447,17 @@ class Master:
             # never stop here: columns were added since the last solve, and the solver's values
             # are readable only after solving the model as it is now
             remaining = deadline()
-            self.solver.SetTimeLimit(max(1, int(max(remaining, 0.05) * 1000)))
-            status = self.solver.Solve()
-            if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            self._flush()
+            # HiGHS's time limit counts from its first run, over every run since
+            self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(remaining, MIN_SOLVE_S))
+            # the first solve by the primal simplex: cut short by the clock, it still leaves a
+            # feasible point to answer from (the dual simplex's, faster from a warm basis, is
+            # infeasible until it ends; then the last solve's values stand)
+            self.highs.setOptionValue("simplex_strategy", DUAL if values is not None else PRIMAL)
+            self.highs.run()
+            if not self._readable():
                 break
-            value = self.objective.Value()
+            value = float(self.highs.getInfo().objective_function_value)
             # the values of this solve, read now: a later solve cut short by the clock may leave
             # none readable (then these stand; the columns added since are at 0, still feasible)
             values = self._values()

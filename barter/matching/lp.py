@@ -13,10 +13,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 import numpy.typing as npt
-from highspy._core import _Highs
 
 from barter.matching.columns import (
     Duals,
@@ -33,14 +31,14 @@ from barter.matching.columns import (
     need_tail,
     offer_tail,
 )
+from barter.matching.lpsolvers import GlopLp, HighsLp
 from barter.matching.market import Market
+from barter.matching.unit import is_unit
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 RC_TOL = 1e-7
-MIN_SOLVE_S = 0.05  # the shortest time limit a master solve is given (seconds)
-PRIMAL, DUAL = 4, 1  # HiGHS's simplex_strategy values
 MASTER_COLUMNS = 5000  # columns added to the master per iteration, at most
 
 # a column: (family key, row, pattern); position-indexed chain arcs use key ("position", k)
@@ -113,26 +111,14 @@ def carried_columns(old: Model, lp: LpResult, new: Model) -> list[Column]:
 
 
 class Master:
-    """The restricted master LP, held in HiGHS (highspy) between solves.
-
-    Column generation adds columns to the LP it has just solved; HiGHS starts the next solve
-    from the last basis (the new columns nonbasic at 0), so a solve after a few added columns
-    takes a few hundred simplex iterations. GLOP through pywraplp took nearly as many as a cold
-    solve there (1,000 synthetic communities, 180 columns added to 20,652: 4,443 iterations and
-    1.1 s against HiGHS's 467 and 0.16 s; see docs/benchmarks.md)."""
+    """The restricted master LP, held in one LP solver (lpsolvers.py) between the solves of
+    column generation: HiGHS for divisible goods, GLOP for one-unit markets (measured there)."""
 
     def __init__(self, model: Model, tolerance: float) -> None:
         self.model = model
         self.tolerance = tolerance
         m = model.market
-        # the binding itself: the public subclass highspy.Highs registers Python callbacks when
-        # made, and HiGHS then prints its banner on standard output, where `barter solve` writes
-        # its solution
-        highs = _Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("threads", 1)
-        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.highs = highs
+        self.lp: GlopLp | HighsLp = GlopLp() if is_unit(m) else HighsLp()
         self._row_upper: list[float] = []
         self.offer_row = {
             int(o): self._new_row(float(m.offer_qty[o] * m.offer_val[o] / m.scale)) for o in model.offer_rows
@@ -174,43 +160,13 @@ class Master:
         return self._n_cols - 1, entries
 
     def _flush(self) -> None:
-        """Pass the rows and columns added since the last solve to HiGHS."""
-        inf = highspy.kHighsInf
-        n_rows = len(self._row_upper)
-        if n_rows > self._rows_in_solver:
-            new = n_rows - self._rows_in_solver
-            self.highs.addRows(
-                new,
-                np.full(new, -inf),
-                np.asarray(self._row_upper[self._rows_in_solver :], dtype=np.float64),
-                0,
-                np.zeros(new, dtype=np.int32),
-                np.zeros(0, dtype=np.int32),
-                np.zeros(0, dtype=np.float64),
-            )
-            self._rows_in_solver = n_rows
-        if not self._pending_cost:
-            return
-        starts = np.zeros(len(self._pending_entries), dtype=np.int32)
-        index: list[int] = []
-        value: list[float] = []
-        for j, entries in enumerate(self._pending_entries):
-            starts[j] = len(index)
-            index.extend(entries.keys())
-            value.extend(entries.values())
-        upper = np.asarray(self._pending_bounds, dtype=np.float64)
-        upper[~np.isfinite(upper)] = inf
-        self.highs.addCols(
-            len(self._pending_cost),
-            np.asarray(self._pending_cost, dtype=np.float64),
-            np.zeros(len(self._pending_cost)),
-            upper,
-            len(index),
-            starts,
-            np.asarray(index, dtype=np.int32),
-            np.asarray(value, dtype=np.float64),
-        )
-        self._pending_bounds, self._pending_cost, self._pending_entries = [], [], []
+        """Pass the rows and columns added since the last solve to the solver."""
+        if len(self._row_upper) > self._rows_in_solver:
+            self.lp.add_rows(self._row_upper[self._rows_in_solver :])
+            self._rows_in_solver = len(self._row_upper)
+        if self._pending_cost:
+            self.lp.add_columns(self._pending_cost, self._pending_bounds, self._pending_entries)
+            self._pending_bounds, self._pending_cost, self._pending_entries = [], [], []
 
     def _chain_objective(self, k: int) -> FloatArray:
         """The objective of every arc at chain position k (computed once per position)."""
@@ -317,7 +273,7 @@ class Master:
     # -- solving -------------------------------------------------------------------------------
 
     def duals(self) -> Duals:
-        y = np.maximum(np.asarray(self.highs.getSolution().row_dual, dtype=np.float64), 0.0)
+        y = np.maximum(self.lp.row_duals(), 0.0)
         d = Duals.zero(self.model)
 
         def read(target: FloatArray, rows: dict[int, int]) -> None:
@@ -389,19 +345,8 @@ class Master:
         found.sort(key=lambda item: -item[0])
         return min(excess, shares.total()), [key for _, key in found[:want]]
 
-    def _readable(self) -> bool:
-        """Whether the last solve left values to read: optimal, or a feasible point when the
-        clock cut it short."""
-        status = self.highs.getModelStatus()
-        if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
-            return True
-        return bool(
-            status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit)
-            and self.highs.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
-        )
-
     def _values(self) -> _Values:
-        x = self.highs.getSolution().col_value
+        x = self.lp.column_values().tolist()
         return (
             {k: x[j] for k, j in self.cycle_vars.items()},
             {k: x[j] for k, j in self.chain_vars.items()},
@@ -448,16 +393,9 @@ class Master:
             # are readable only after solving the model as it is now
             remaining = deadline()
             self._flush()
-            # HiGHS's time limit counts from its first run, over every run since
-            self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(remaining, MIN_SOLVE_S))
-            # the first solve by the primal simplex: cut short by the clock, it still leaves a
-            # feasible point to answer from (the dual simplex's, faster from a warm basis, is
-            # infeasible until it ends; then the last solve's values stand)
-            self.highs.setOptionValue("simplex_strategy", DUAL if values is not None else PRIMAL)
-            self.highs.run()
-            if not self._readable():
+            if not self.lp.solve(remaining):
                 break
-            value = float(self.highs.getInfo().objective_function_value)
+            value = self.lp.value()
             # the values of this solve, read now: a later solve cut short by the clock may leave
             # none readable (then these stand; the columns added since are at 0, still feasible)
             values = self._values()

@@ -1,6 +1,7 @@
 """A slow LINE platform never starves the service of database connections: the webhook commits its
 event and gives its connection back before it calls the Reply API, and records the outcome in a
-second short transaction. Real concurrent requests against a live server with a pool of two."""
+second short transaction (which never overwrites a relay that took the answer over meanwhile).
+Real concurrent requests against a live server."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from barter.api.app import create_app
 from barter.channels.line.signature import sign
 from barter.domain.clock import SystemClock
 from barter.settings import Settings
+from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import CHANNEL_SECRET, message
+from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, Request
 from tests.live import serve
 from tests.polling import poll
+from tests.world import World
 
 POOL = 2
 
@@ -83,3 +87,53 @@ async def test_replies_blocked_at_line_leave_the_pool_to_other_requests(
     rows = await db.fetch("SELECT chat_id, state, sent_as, attempts FROM line_replies ORDER BY chat_id")
     assert [tuple(r) for r in rows] == [(chat, "sent", "reply", 1) for chat in chats]
     assert sorted(s.target for s in line_platform.sent) == sorted(r.json()["replyToken"] for r in held)
+
+
+async def test_an_outcome_that_comes_back_after_a_relay_took_over_does_not_overwrite_it(
+    world: World, settings: Settings, line_platform: LinePlatform, relay: Relay
+) -> None:
+    """The webhook request's call to LINE outlives its claim on the answer, and a relay sends the
+    answer meanwhile. When the request's own outcome comes back at last, the relay's record stands."""
+    await link(world, world.a)
+    first = threading.Event()
+    release = threading.Event()
+
+    def gate(request: Request) -> None:
+        if not first.is_set():  # only the webhook request's own reply waits
+            first.set()
+            release.wait(60)
+
+    line_platform.gate = gate
+    app = create_app(settings, clock=SystemClock(), run_in_process=False, relay=False)
+    with serve(app) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=90) as http:
+            body, headers = _signed(message("มีปลาเค็ม 200 กิโล"))
+            answered = asyncio.create_task(http.post("/line/webhook", content=body, headers=headers))
+            try:
+
+                async def reached() -> bool:
+                    return first.is_set()
+
+                await poll(reached, bool, timeout=8)  # under the LINE client's 10 s timeout
+                # The request's claim runs out (moved, rather than waited for): the relay's turn.
+                moved = await world.db.execute(
+                    "UPDATE line_replies SET next_attempt_at = now() WHERE state = 'pending' AND attempts = 0"
+                )
+                assert moved == "UPDATE 1"
+                assert await relay.drain() == 1
+                row = await world.db.fetchrow(
+                    "SELECT state, sent_as, attempts FROM line_replies ORDER BY id DESC LIMIT 1"
+                )
+                assert row is not None
+                assert tuple(row) == ("sent", "reply", 1)
+            finally:
+                release.set()
+            assert (await answered).status_code == 200
+    # LINE refused the request's token (the relay had used it) and the request pushed the answer
+    # (at least once), but the row still says what the relay recorded.
+    assert [s.kind for s in line_platform.sent][-2:] == ["reply", "push"]
+    row = await world.db.fetchrow(
+        "SELECT state, sent_as, attempts FROM line_replies ORDER BY id DESC LIMIT 1"
+    )
+    assert row is not None
+    assert tuple(row) == ("sent", "reply", 1)

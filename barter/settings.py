@@ -31,6 +31,8 @@ class SettingsError(Exception):
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
+    # Connections each server process keeps for requests (its pool's most).
+    database_pool_size: int = 20
     data_dir: Path
     host: str = "127.0.0.1"
     port: int = 8000
@@ -191,6 +193,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"BARTER_DATA_DIR: {data_dir} exists and is not a folder")
     return Settings(
         database_url=_database_url(env),
+        database_pool_size=_int(env, "BARTER_DATABASE_POOL_SIZE", 20, 2, 1000),
         data_dir=data_dir,
         host=_host(env),
         port=_int(env, "BARTER_PORT", 8000, 1, 65535),

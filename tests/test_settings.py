@@ -20,6 +20,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert not settings.line_enabled
     assert not settings.sms_enabled
     assert settings.engine_processes == 0  # the cores the engine process may use
+    assert settings.database_pool_size == 20
 
 
 def test_line_and_sms_are_on_only_with_all_their_settings(tmp_path: Path) -> None:
@@ -46,6 +47,7 @@ def test_values_are_read(tmp_path: Path) -> None:
             "BARTER_LOG_LEVEL": "DEBUG",
             "BARTER_HOLD_HOURS": "1.5",
             "BARTER_ENGINE_PROCESSES": "1",
+            "BARTER_DATABASE_POOL_SIZE": "5",
         }
     )
     assert settings.database_url == "postgresql://u@db/x"
@@ -54,6 +56,7 @@ def test_values_are_read(tmp_path: Path) -> None:
     assert settings.log_level == "debug"
     assert settings.hold_hours == 1.5
     assert settings.engine_processes == 1
+    assert settings.database_pool_size == 5
 
 
 @pytest.mark.parametrize(
@@ -71,6 +74,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("BARTER_LINE_HISTORY_DAYS", "0"),
         ("BARTER_SMS_API_BASE", "ftp://x"),
         ("BARTER_ENGINE_PROCESSES", "-1"),
+        ("BARTER_DATABASE_POOL_SIZE", "1"),
     ],
 )
 def test_invalid_setting_names_the_variable(name: str, value: str, tmp_path: Path) -> None:

@@ -104,11 +104,12 @@ def create_app(
         try:
             await prepare_database(database)
             pool = await database.create_pool(
+                max_size=settings.database_pool_size,
                 server_settings={
                     "lock_timeout": "5s",
                     "statement_timeout": "30s",
                     "idle_in_transaction_session_timeout": "60s",
-                }
+                },
             )
             export_pool = await database.create_pool(
                 min_size=0,

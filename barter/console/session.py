@@ -5,10 +5,20 @@ and when it ends (console_sessions). Each request looks the session up with its 
 out or revoking the key ends it at once, on every server process, and sessions survive restarts.
 The cookie is SameSite=Lax, HttpOnly, and Secure whenever the request came over TLS; every form
 also carries Litestar's CSRF token (see barter/console/web.py).
+
+A form whose answer must be shown once (a LINE link code: only its hash is kept) answers with a
+redirect and a *flash*: a short-lived cookie for the one page it redirects to, signed with the
+server secret and bound to this session's token, which that page reads and clears at once. So
+reloading the page, or going back and forward, never sends the form again and never shows the
+answer a second time; another browser or session can neither plant nor replay one.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -25,6 +35,8 @@ from barter.settings import Settings
 
 COOKIE = "barter_session"
 LIFETIME = timedelta(hours=12)
+FLASH_COOKIE = "barter_flash"
+FLASH_LIFETIME = timedelta(minutes=5)  # from the form's answer to the page it redirects to
 
 
 class SignInRequired(Exception):
@@ -93,6 +105,61 @@ def session_cookie(request: Request[Any, Any, Any], token: str | None) -> Cookie
 def with_cookie(response: Response[Any], request: Request[Any, Any, Any], token: str | None) -> Response[Any]:
     response.set_cookie(session_cookie(request, token))
     return response
+
+
+def _flash_mac(state: State, token: str, path: str, until: str, payload: str) -> str:
+    key = (_secret(state) + ":console-flash").encode("utf-8")
+    message = "\n".join((token, path, until, payload)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _flash_cookie(request: Request[Any, Any, Any], path: str, value: str, lifetime: timedelta) -> Cookie:
+    return Cookie(
+        key=FLASH_COOKIE,
+        value=value,
+        path=path,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+
+
+def with_flash(
+    response: Response[Any], request: Request[Any, Any, Any], state: State, path: str, payload: str
+) -> Response[Any]:
+    """`response` (a redirect to `path`) carrying `payload` to the next request of `path`, once.
+    The payload is readable in the cookie (signed, not encrypted): only for what that page shows
+    this same viewer anyway, and never kept anywhere else."""
+    clock: Clock = state.clock
+    token = request.cookies.get(COOKIE, "")
+    data = base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")  # no quoting
+    until = str(int((clock.now() + FLASH_LIFETIME).timestamp()))
+    value = f"{data}.{until}.{_flash_mac(state, token, path, until, payload)}"
+    response.set_cookie(_flash_cookie(request, path, value, FLASH_LIFETIME))
+    return response
+
+
+def take_flash(request: Request[Any, Any, Any], state: State, path: str) -> tuple[str | None, Cookie | None]:
+    """The payload flashed to this page (`path`, as `with_flash` was given it) by this session
+    (None when there is none, or it is not genuine), and the cookie that clears it for the answer
+    to set (None when there was none)."""
+    raw = request.cookies.get(FLASH_COOKIE)
+    if raw is None:
+        return None, None
+    clear = _flash_cookie(request, path, "", timedelta(0))
+    data, _, rest = raw.partition(".")
+    until, _, mac = rest.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(data.encode("ascii") + b"=" * (-len(data) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None, clear
+    expected = _flash_mac(state, request.cookies.get(COOKIE, ""), path, until, payload)
+    clock: Clock = state.clock
+    genuine = hmac.compare_digest(mac.encode("utf-8"), expected.encode("ascii"))
+    if not genuine or not until.isdigit() or int(until) < clock.now().timestamp():
+        return None, clear
+    return payload, clear
 
 
 ViewerDep = NamedDependency[Viewer]

@@ -1,5 +1,6 @@
 """`barter serve` dies between committing a LINE event's change and replying to it (a failpoint that
-ends the process as SIGKILL would): the answer is not lost, the next relay sends it."""
+ends the process as SIGKILL would): the answer is not lost, the next relay sends it once the dead
+request's claim on it has run out."""
 
 from __future__ import annotations
 
@@ -63,6 +64,11 @@ async def test_an_answer_committed_before_a_crash_is_sent_by_the_next_relay(
         assert await db.fetchval("SELECT count(*) FROM line_drafts") == 1
         assert await db.fetchval("SELECT state FROM line_replies") == "pending"
         assert platform.sent == []
+        # The dead request's claim on its answer keeps relays off it for a while (CLAIM_S): a
+        # relay now finds nothing due...
+        assert await db.fetchval("SELECT next_attempt_at > now() FROM line_replies")
+        # ...until the claim runs out (moved here, rather than waited for).
+        await db.execute("UPDATE line_replies SET next_attempt_at = now()")
 
         relay = subprocess.run(  # noqa: ASYNC221 (a short child process the test waits for)
             [sys.executable, "-m", "barter", "relay", "--once"],

@@ -209,6 +209,52 @@ async def test_placing_a_community_on_the_map_and_linking_line_on_a_phone(
     assert elsewhere == []
 
 
+async def test_reloading_the_line_screen_on_a_phone_issues_no_second_code(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """A coordinator issues a link code on a phone, reads it out, then reloads the page and goes
+    back and forward: the form is never sent again, the code is not shown again, and exactly one
+    code waits."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    village = await seed_partner_village(live, admin)
+    screen = f"{live}/console/communities/{village}/line/"
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    elsewhere: list[str] = []
+    posts: list[str] = []
+    context.on("request", lambda r: None if r.url.startswith(live) else elsewhere.append(r.url))
+    context.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page = await context.new_page()
+    try:
+        await sign_in(page, live, coordinator)
+        await page.goto(screen)
+        await expect(page.locator("main")).to_contain_text("ไม่มีรหัสที่รอใช้")
+        await page.get_by_role("button", name="ออกรหัสเชื่อมต่อ LINE").click()
+        code = await page.locator("#new-code .code b").inner_text()
+        assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+        assert page.url == screen  # the POST answered with a redirect to the screen
+        await expect(page.locator("#new-code")).to_contain_text("โหลดหน้านี้ใหม่จะไม่แสดงรหัสนี้อีก")
+        await _fits(page)
+        await page.screenshot(path=str(tmp_path / "line-code-issued.png"), full_page=True)
+        issued = [url for url in posts if url.endswith("/line/codes")]
+        assert len(issued) == 1
+        for move in (page.reload, page.go_back, page.go_forward, page.reload):
+            response = await move()
+            assert response is not None
+            assert response.status == 200
+            await expect(page.locator("#new-code")).to_have_count(0)
+            await expect(page.locator("main")).not_to_contain_text(code)
+        assert page.url == screen
+        await expect(page.locator("main")).to_contain_text("ยกเลิกรหัส")  # the one code waiting
+        await page.screenshot(path=str(tmp_path / "line-code-reloaded.png"), full_page=True)
+    finally:
+        await context.close()
+    assert elsewhere == []
+    assert [url for url in posts if url.endswith("/line/codes")] == issued  # never sent again
+    rows = await db.fetch("SELECT community_id, used_at, revoked_at FROM line_link_codes")
+    assert [tuple(r) for r in rows] == [(village, None, None)]  # exactly one code waits
+
+
 async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looked_for(
     browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
 ) -> None:

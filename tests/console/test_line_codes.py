@@ -1,12 +1,16 @@
-"""The LINE link-code screen of a community, over HTTP: who sees and uses it, and that a code shown
-once links a chat that the screen then lists and can unlink (the browser walk is in test_browser)."""
+"""The LINE link-code screen of a community, over HTTP: who sees and uses it, that issuing answers
+303 to the screen which shows the code once (a reload issues nothing and shows nothing), and that a
+code shown once links a chat that the screen then lists and can unlink (the browser walk is in
+test_browser)."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 
+from barter.console.session import FLASH_COOKIE, FLASH_LIFETIME
 from barter.domain.clock import ManualClock
 from barter.services import line as line_service
 from tests.conftest import TEST_SECRET
@@ -16,11 +20,23 @@ from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTN
 CODE = re.compile(r"<b>([A-Z2-9]{4}-[A-Z2-9]{4})</b>")
 
 
+async def _issue(world: World, url: str) -> str:
+    """POST the form as a browser does; the flash cookie the 303 sets (the code rides in it)."""
+    token = await csrf_of(world.client, url)
+    issued = await world.client.post(f"{url}codes", data={"_csrf_token": token}, follow_redirects=False)
+    assert issued.status_code == 303, issued.text
+    assert issued.headers["location"] == url
+    assert not CODE.search(issued.text)  # the POST's own answer shows nothing
+    flash = issued.cookies.get(FLASH_COOKIE)
+    assert flash
+    return flash
+
+
 @pytest.mark.parametrize(
     ("persona", "screen", "issue"),
     [
-        (COORD, 200, 201),
-        (ADMIN, 200, 201),
+        (COORD, 200, 303),
+        (ADMIN, 200, 303),
         (OWNER, 403, 403),  # the community itself does not hand out codes for itself
         (OTHER, 404, 403),  # a community key never issues codes (the API says the same)
         (COORD_ELSEWHERE, 404, 404),
@@ -40,20 +56,27 @@ async def test_who_uses_the_line_screen(world: World, persona: str, screen: int,
     issued = await world.client.post(f"{url}codes", data={"_csrf_token": token}, follow_redirects=False)
     assert issued.status_code == issue
     count = await world.db.fetchval("SELECT count(*) FROM line_link_codes")
-    assert count == (1 if issue == 201 else 0)
+    assert count == (1 if issue == 303 else 0)
+    if issue == 303:
+        assert issued.headers["location"] == url
+        shown = await world.client.get(url)
+        assert CODE.search(shown.text), shown.text
     if screen != 200:
         assert world.a["name_th"] not in seen.text
+        assert not CODE.search(seen.text)
 
 
 async def test_a_code_shown_once_links_a_chat_that_can_be_unlinked(world: World, clock: ManualClock) -> None:
     await sign_in(world.client, world.keys[COORD])
     url = f"/console/communities/{world.a['id']}/line/"
-    token = await csrf_of(world.client, url)
-    issued = await world.client.post(f"{url}codes", data={"_csrf_token": token}, follow_redirects=False)
-    found = CODE.search(issued.text)
-    assert found, issued.text
+    await _issue(world, url)
+    token = await csrf_of(world.client, "/console/signin")
+    page = await world.client.get(url)
+    found = CODE.search(page.text)
+    assert found, page.text
     code = found.group(1)
-    assert "รหัสเชื่อมต่อใหม่" in issued.text
+    assert "รหัสเชื่อมต่อใหม่" in page.text
+    assert "โหลดหน้านี้ใหม่จะไม่แสดงรหัสนี้อีก" in page.text
     page = await world.client.get(url)
     assert code not in page.text  # never shown again
     assert "ยังไม่ได้ใช้" in page.text
@@ -96,3 +119,60 @@ async def test_a_code_can_be_cancelled_before_use(world: World) -> None:
     again = await world.client.post(f"{url}codes/{code_id}/revoke", data={"_csrf_token": token})
     assert again.status_code == 409
     assert "รหัสนี้ถูกใช้หรือยกเลิกไปแล้ว" in again.text
+
+
+async def test_reloading_the_screen_after_issuing_shows_the_code_once_and_issues_nothing(
+    world: World,
+) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    url = f"/console/communities/{world.a['id']}/line/"
+    await _issue(world, url)
+    first = await world.client.get(url)  # where the 303 leads
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "no-store"  # the back button asks again
+    found = CODE.search(first.text)
+    assert found
+    code_id = await world.db.fetchval("SELECT id FROM line_link_codes")
+    assert f"#{code_id} " in first.text
+    for _ in range(3):  # reloads
+        again = await world.client.get(url)
+        assert again.status_code == 200
+        assert found.group(1) not in again.text
+        assert not CODE.search(again.text)
+    assert await world.db.fetchval("SELECT count(*) FROM line_link_codes") == 1
+    assert await world.db.fetchval("SELECT count(*) FROM audit_log WHERE entity = 'line_code'") == 1
+    # The plaintext is nowhere in the database: the code row keeps its hash only.
+    stored = await world.db.fetchval("SELECT row_to_json(c)::text FROM line_link_codes c")
+    assert found.group(1) not in stored
+    assert found.group(1).replace("-", "") not in stored
+
+
+async def test_a_flash_is_shown_only_to_the_session_that_issued_it_unaltered_and_soon(
+    world: World, clock: ManualClock
+) -> None:
+    url = f"/console/communities/{world.a['id']}/line/"
+    await sign_in(world.client, world.keys[COORD])
+    flash = await _issue(world, url)
+    # Another session of the same coordinator (another phone, or a copied cookie) sees no code.
+    await sign_in(world.client, world.keys[COORD])
+    world.client.cookies.set(FLASH_COOKIE, flash, path=url)
+    assert not CODE.search((await world.client.get(url)).text)
+    # In its own session, an altered code is refused.
+    await sign_in(world.client, world.keys[COORD])
+    flash = await _issue(world, url)
+    data, _, rest = flash.partition(".")
+    code_id, _, code = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode().partition(":")
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    forged = base64.urlsafe_b64encode(f"{code_id}:ZZZZ-ZZZZ".encode()).decode().rstrip("=")
+    world.client.cookies.set(FLASH_COOKIE, f"{forged}.{rest}", path=url)
+    page = await world.client.get(url)
+    assert page.status_code == 200
+    assert not CODE.search(page.text)
+    world.client.cookies.set(FLASH_COOKIE, flash, path=url)  # the genuine one, in its session: shown
+    assert f"<b>{code}</b>" in (await world.client.get(url)).text
+    # And one not read within its lifetime is not shown later.
+    await _issue(world, url)
+    clock.advance(seconds=FLASH_LIFETIME.total_seconds() + 1)
+    assert not CODE.search((await world.client.get(url)).text)
+    # Each of those codes was issued once and waits, to be cancelled from the list.
+    assert await world.db.fetchval("SELECT count(*) FROM line_link_codes") == 3

@@ -3,9 +3,10 @@
 Off (404) unless BARTER_LINE_CHANNEL_SECRET and BARTER_LINE_CHANNEL_ACCESS_TOKEN are set. The
 `x-line-signature` is checked against the raw body before anything is parsed; a request that
 fails it is answered 401 and changes nothing. Each event is handled in its own transaction, which
-also writes the answer (channels/line/outgoing.py); after the commit the answer is sent with the
-reply token. A process that dies in between loses nothing: a relay sends the answer later (reply
-token while valid, else a push).
+also writes the answer (channels/line/outgoing.py); after the commit, and with the connection
+back in the pool (LINE may be slow; other requests need it), the answer is sent with the reply
+token and its outcome recorded in a second short transaction. A process that dies in between
+loses nothing: a relay sends the answer later (reply token while valid, else a push).
 """
 
 from __future__ import annotations
@@ -60,12 +61,12 @@ async def line_webhook(request: Request[Any, Any, Any], state: State) -> Respons
             async with conn.transaction():
                 answer = await bot.handle(conn, ctx, event)
                 chat_id = None if event.source is None else event.source.chat_id
-                reply_id = (
+                kept = (
                     await outgoing.keep(conn, event.webhook_event_id, chat_id, event.reply_token, answer)
                     if answer and chat_id is not None
                     else None
                 )
-            failpoint("line.reply.before_send")
-            if reply_id is not None:
-                await outgoing.send(conn, platform, _SEND, _rng, [reply_id])
+        failpoint("line.reply.before_send")
+        if kept is not None:
+            await outgoing.send_kept(pool, platform, _SEND, _rng, kept)
     return Response({}, status_code=200)

@@ -19,12 +19,14 @@ async def insert(
     reply_token: str | None,
     messages: Any,
     ttl_s: float,
-) -> int | None:
-    """The reply's id; None when this event's reply was written before."""
-    reply_id: int | None = await conn.fetchval(
-        query("insert_line_reply"), event_id, chat_id, reply_token, messages, ttl_s
+    claim_s: float,
+) -> asyncpg.Record | None:
+    """The reply as a sender needs it (relays leave it alone for `claim_s`); None when this
+    event's reply was written before."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        query("insert_line_reply"), event_id, chat_id, reply_token, messages, ttl_s, claim_s
     )
-    return reply_id
+    return row
 
 
 async def prune(conn: asyncpg.Connection, before: datetime, limit: int) -> int:
@@ -33,12 +35,10 @@ async def prune(conn: asyncpg.Connection, before: datetime, limit: int) -> int:
     return int(status.split()[-1])
 
 
-async def claim(conn: asyncpg.Connection, ids: Sequence[int] | None, limit: int) -> list[asyncpg.Record]:
-    """Pending replies (these ids, or any due), locked FOR UPDATE SKIP LOCKED: call inside the
-    transaction that records them."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        query("claim_line_replies"), None if ids is None else list(ids), limit
-    )
+async def claim(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """Pending replies that are due, locked FOR UPDATE SKIP LOCKED: call inside the transaction
+    that records them."""
+    rows: list[asyncpg.Record] = await conn.fetch(query("claim_line_replies"), limit)
     return rows
 
 
@@ -54,6 +54,8 @@ class ReplyResult:
 
 
 async def record(conn: asyncpg.Connection, results: Sequence[ReplyResult]) -> None:
+    """Each outcome, over the attempt before it only (an outcome that comes back after another
+    sender took the reply over changes nothing)."""
     await conn.executemany(
         query("finish_line_reply"),
         [(r.reply_id, r.attempts, r.state, r.retry_in_s, r.sent_as, r.status, r.error) for r in results],

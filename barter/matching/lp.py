@@ -31,7 +31,7 @@ from barter.matching.columns import (
     need_tail,
     offer_tail,
 )
-from barter.matching.lpsolvers import GlopLp, HighsLp
+from barter.matching.lpsolvers import HIGHS_MAX_ROWS, GlopLp, HighsLp
 from barter.matching.market import Market
 from barter.matching.unit import is_unit
 
@@ -112,13 +112,15 @@ def carried_columns(old: Model, lp: LpResult, new: Model) -> list[Column]:
 
 class Master:
     """The restricted master LP, held in one LP solver (lpsolvers.py) between the solves of
-    column generation: HiGHS for divisible goods, GLOP for one-unit markets (measured there)."""
+    column generation: HiGHS for divisible goods up to HIGHS_MAX_ROWS offer and need rows, GLOP
+    for larger ones and for one-unit markets (each where it was measured better)."""
 
     def __init__(self, model: Model, tolerance: float) -> None:
         self.model = model
         self.tolerance = tolerance
         m = model.market
-        self.lp: GlopLp | HighsLp = GlopLp() if is_unit(m) else HighsLp()
+        rows = len(model.offer_rows) + len(model.need_rows)
+        self.lp: GlopLp | HighsLp = HighsLp() if not is_unit(m) and rows <= HIGHS_MAX_ROWS else GlopLp()
         self._row_upper: list[float] = []
         self.offer_row = {
             int(o): self._new_row(float(m.offer_qty[o] * m.offer_val[o] / m.scale)) for o in model.offer_rows

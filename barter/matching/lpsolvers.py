@@ -2,19 +2,24 @@
 
 Both take rows `<= upper` and columns `0 <= x <= upper` with their coefficients, maximise, and
 after a solve give the objective, the row prices and the column values. Which one serves a
-market was measured on the masters the engine builds (docs/benchmarks.md):
+market was measured on the masters the engine builds (docs/benchmarks.md, sixth session):
 
-  * HiGHS's interior point method with crossover, for divisible goods: on 1,000 synthetic
-    communities the second pricing round's five solves took 5.4 s, against 8.2 s in GLOP and
-    5.8 s in HiGHS's dual simplex; GLOP barely warm-starts after added columns there (180
-    columns added to 20,652 took 4,443 simplex iterations and 1.1 s, a cold solve 6,347).
-  * GLOP's primal simplex, for one-unit markets (kidney pools): on 2,000 UK pairs it converged
-    in 8 iterations and 21 s; HiGHS's interior point took 13 iterations and 30 s (its vertices
-    price the rest of the market less sharply, so the bound closes later), its dual simplex 50 s
-    for the same eight solves.
+  * HiGHS's interior point method with crossover, for divisible goods up to HIGHS_MAX_ROWS
+    offer and need rows: replaying the masters of 1,000 synthetic communities (3,342 rows), the
+    second pricing round's five solves take 5.4 s, against 8.2 s in GLOP; GLOP barely
+    warm-starts after added columns there (180 columns added to 20,652: 4,443 simplex
+    iterations and 1.1 s, a cold solve 6,347). That market's 30 s answer: 29.8 M, 28.8 M in GLOP.
+  * GLOP's primal simplex for larger markets: 5,000 communities (16,267 rows) at 120 s answer
+    the same in both (85.6-86.2 M) but HiGHS's process peaks at 1.5 GB against 0.34 GB; at
+    20,000 HiGHS's better LP (290 M against 258 M) leaves the rounding (repair.py, GLOP over
+    some 800,000 columns) less time, and the answer falls to 212-237 M from 255-266 M.
+  * GLOP for one-unit markets (kidney pools): replaying the eight masters of 2,000 UK pairs,
+    GLOP's solves take 21 s, HiGHS's interior point 8 s and its dual simplex 50 s, but in the
+    engine the interior point's vertices led column generation through 13 iterations instead of
+    8 and the LP ended 30 s into the run instead of 22 s.
 
-A solve cut short by the clock leaves values only if the solver says they are feasible; the
-master then keeps the last solve's.
+A solve cut short by the clock leaves values only if the solver says they are feasible (GLOP's
+primal simplex often does, HiGHS's methods never); the master then keeps the last solve's.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from ortools.linear_solver import pywraplp
 FloatArray = npt.NDArray[np.float64]
 
 MIN_SOLVE_S = 0.05  # the shortest time limit a solve is given (seconds)
+HIGHS_METHOD = "ipm"  # HiGHS's "solver" option: "ipm" (with crossover) or "simplex" (dual, warm)
+HIGHS_MAX_ROWS = 8_000  # offer and need rows of the master up to which HiGHS holds it (see above)
 
 
 class HighsLp:
@@ -38,7 +45,7 @@ class HighsLp:
         highs = _Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("threads", 1)
-        highs.setOptionValue("solver", "ipm")
+        highs.setOptionValue("solver", HIGHS_METHOD)
         highs.setOptionValue("run_crossover", "on")
         highs.changeObjectiveSense(ObjSense.kMaximize)
         self.highs = highs

@@ -84,3 +84,13 @@ def test_both_solvers_find_the_same_lp_optimum_of_a_market(monkeypatch: pytest.M
         values[unit] = result.value
     assert values[False] > 0
     assert values[True] == pytest.approx(values[False], rel=1e-6)
+
+
+def test_the_master_is_held_where_it_was_measured_better(monkeypatch: pytest.MonkeyPatch) -> None:
+    # divisible goods: HiGHS up to HIGHS_MAX_ROWS offer and need rows, GLOP beyond
+    instance = generate_market(60, provinces=load_provinces(), catalogue=load_catalogue(), seed=5)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    rows = len(model.offer_rows) + len(model.need_rows)
+    assert isinstance(Master(model, 0.1).lp, HighsLp)
+    monkeypatch.setattr(lp_module, "HIGHS_MAX_ROWS", rows - 1)
+    assert isinstance(Master(model, 0.1).lp, GlopLp)

@@ -143,7 +143,7 @@ class Master:
         self._chain_objectives: dict[int, FloatArray] = {}
         self._rows_in_solver = 0
         self._n_cols = 0
-        # columns added since the last solve, passed to HiGHS in one call before it
+        # columns added since the last solve, passed to the solver in one call before it
         self._pending_bounds: list[float] = []
         self._pending_cost: list[float] = []
         self._pending_entries: list[dict[int, float]] = []

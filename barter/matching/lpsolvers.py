@@ -19,7 +19,8 @@ market was measured on the masters the engine builds (docs/benchmarks.md, sixth 
     8 and the LP ended 30 s into the run instead of 22 s.
 
 A solve cut short by the clock leaves values only if the solver says they are feasible (GLOP's
-primal simplex often does, HiGHS's methods never); the master then keeps the last solve's.
+primal simplex often does; HiGHS did in none of the solves I saw cut short); otherwise the master
+keeps the last solve's.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ The *working* arcs are a subset, for speed only:
     baht (priority minus transport cost per baht moved), nearer first; offers tied with the
     K-th on both keep their place too, so markets where every offer is alike (one-unit goods
     at one place) are not cut at all;
+  * and, however far, its `K_BACK` best offers (the same order) whose owners need something its
+    own community offers: partners for a two-way trade (a fishing village's rice is far away);
   * plus the arcs pricing brought in (`extra`): barter.matching.pricing prices every excluded
     acceptable arc against the LP's duals, and the engine adds those that could improve it.
 No bound is reported over the working arcs alone: pricing turns the working LP's bound into a
@@ -44,6 +46,9 @@ from barter.matching.terms import (
 )
 
 K_BEST = 8
+# partners that could give back at once, kept however far (see _working): of 1,000 synthetic
+# communities at 30 s (PRICING_LP_GAP 0.05), 8 per need gave 28.9 M, 16 30.3-30.8 M, 24 30.8-31.3 M
+K_BACK = 24
 WHOLE_MARKET_ARCS = 6_000  # up to this many acceptable arcs, every one is a working arc
 PENALTY_BUDGET = 0.25  # baht: the most preference tie-breaks may weigh in all
 EPS = 1e-9
@@ -530,7 +535,7 @@ def _working(
     """The working arcs among the acceptable ones of `rows` of a block of needs that share their
     candidates (see the module docstring): per need, the K_BEST offers by net value per baht
     (priority - transport per baht, `tc_kg` the transport per kg-km of one unit), nearer first,
-    and the offers tied with the K-th on both; the best K_BEST (the same order, then the offers'
+    and the offers tied with the K-th on both; the best K_BACK (the same order, then the offers'
     order) of those whose community could give back at once; and the need's `extra` offers."""
     ok, dist, needs, offers = block.ok[rows], block.dist[rows], block.needs[rows], block.offers
     net = priority[needs][:, None] - tc_kg[offers] * dist / offer_val[offers]
@@ -538,12 +543,12 @@ def _working(
     few, strict, tied = _first(ok, key, dist, K_BEST)
     chosen = few | strict | tied
     # distance is no filter: partners that could give back at once (a two-way trade, however
-    # far) enter too, the best K_BEST of them by the same order
+    # far) enter too, the best K_BACK of them by the same order
     back = ok & takes[offer_comm[offers], need_comm[needs]]
     if back.any():
-        few, strict, tied = _first(back, np.where(back, key, np.inf), dist, K_BEST)
-        # of the offers tied with the K-th, the first in the offers' order fill the K_BEST
-        room = K_BEST - strict.sum(axis=1, keepdims=True)
+        few, strict, tied = _first(back, np.where(back, key, np.inf), dist, K_BACK)
+        # of the offers tied with the K-th, the first in the offers' order fill the K_BACK
+        room = K_BACK - strict.sum(axis=1, keepdims=True)
         chosen |= few | strict | (tied & (np.cumsum(tied, axis=1) <= room))
     if extra is not None:
         for r, j in enumerate(needs.tolist()):
@@ -560,6 +565,8 @@ def _first(
     the first k when the row has at most k, else none; those strictly before the k-th; those
     tied with the k-th on both)."""
     few = ok.sum(axis=1, keepdims=True) <= k
+    if k >= ok.shape[1]:
+        return few & ok, np.zeros_like(ok), np.zeros_like(ok)
     kth = np.partition(key, k - 1, axis=1)[:, k - 1 : k]
     before = key < kth
     level = ok & (key == kth)

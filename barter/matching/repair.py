@@ -26,6 +26,10 @@ FloatArray = npt.NDArray[np.float64]
 LOT_SLACK = 1e-7
 FORCE_AT = 0.5  # a cycle carrying at least half its lots is pushed up to them, not dropped
 FORCE_ROUNDS = 8
+# without presolve GLOP solves again from the last basis: on 1,000 synthetic communities the
+# rounding's solves after the first took 4,000-4,300 simplex iterations each (1.6-2.2 s) with it,
+# 36-1,900 (0.06-1.2 s) without, to the same answer
+GLOP_PARAMS = "use_preprocessing: false"
 
 
 Group = tuple[FamilyKey, int]  # one exchange: (family, row)
@@ -75,6 +79,7 @@ class _Rounding:
         m = self.m = model.market
         solver = pywraplp.Solver.CreateSolver("GLOP")
         assert solver is not None
+        solver.SetSolverSpecificParametersAsString(GLOP_PARAMS)
         self.solver = solver
         self.inf = solver.infinity()
         self.objective = solver.Objective()

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from barter.matching.market import K_BEST, build_market
+from barter.matching.market import K_BACK, K_BEST, build_market
 from tests.matching.conftest import as_instance, three_regions
 
 
@@ -54,6 +54,36 @@ def test_each_need_keeps_its_k_best_offers_nearest_first(monkeypatch: pytest.Mon
     monkeypatch.setattr("barter.matching.market.WHOLE_MARKET_ARCS", 0)  # as in a large market
     kept = arcs(line_market(K_BEST + 5, transport=0.01))
     assert kept == {(f"o{i}", "n") for i in range(K_BEST)}
+
+
+def with_fish_back(data: dict[str, Any], suppliers: range) -> dict[str, Any]:
+    """The buyer offers dried fish, and `suppliers` need it: they could trade two ways with it."""
+    data["items"].append({"id": "fish", "category": "fish", "value": 300.0})
+    data["offers"].append({"id": "fish", "community": "buyer", "item": "fish", "quantity": 100})
+    data["needs"] += [
+        {"id": f"fish{i}", "community": f"s{i}", "item": "fish", "quantity": 1} for i in suppliers
+    ]
+    return data
+
+
+def test_partners_that_could_give_back_are_kept_however_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond each need's K_BEST nearest offers, its K_BACK nearest offers whose owners need
+    something it has: the rice of a fishing village's real partners is often far away."""
+    monkeypatch.setattr("barter.matching.market.WHOLE_MARKET_ARCS", 0)  # as in a large market
+    n = K_BEST + K_BACK + 10
+    far = range(K_BEST + 5, n)  # the nearest K_BEST + 5 suppliers want nothing the buyer has
+    kept = {arc for arc in arcs(with_fish_back(line_market(n, transport=0.01), far)) if arc[1] == "n"}
+    nearest = {(f"o{i}", "n") for i in range(K_BEST)}
+    back = {(f"o{i}", "n") for i in far[:K_BACK]}
+    assert kept == nearest | back
+
+
+def test_fewer_offers_than_k_back_are_all_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("barter.matching.market.WHOLE_MARKET_ARCS", 0)
+    n = K_BEST + 3
+    assert n < K_BACK
+    data = with_fish_back(line_market(n, transport=0.01), range(n))
+    assert {arc for arc in arcs(data) if arc[1] == "n"} == {(f"o{i}", "n") for i in range(n)}
 
 
 def test_offers_alike_are_all_kept(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -94,9 +94,10 @@ def reference_working(
 ) -> tuple[list[tuple[int, int, float]], int]:
     """The working arcs (offer, need, rank), need by need, and how many acceptable arcs are left
     out: a need by item or category keeps its K_BEST best by (net value, distance, offer), those
-    tied with the K-th on both, the K_BEST best of the offers whose community wants something its
+    tied with the K-th on both, the K_BACK best of the offers whose community wants something its
     own community offers, and its `extra` offers."""
     k = market_module.K_BEST
+    k_back = market_module.K_BACK
     tc = instance.settings.transport_cost_per_kg_km
     items = {it.id: it for it in instance.items}
     wants: dict[str, set[str]] = {}
@@ -130,7 +131,7 @@ def reference_working(
             chosen = {x for x in keep if keys[x][:2] <= kth}
             mine = offers_of.get(need.community, set())
             back = [x for x in ordered if wants.get(instance.offers[offers[x]].community, set()) & mine]
-            chosen |= set(back[:k])
+            chosen |= set(back[:k_back])
             chosen |= {x for x in keep if offers[x] in extra.get(j, [])}
             left_out += len(offers) - len(chosen)
             keep = sorted(chosen)

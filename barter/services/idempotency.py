@@ -1,7 +1,12 @@
 """Idempotency keys: a retried request has one effect (reliability.md). The channel hashes the
-request and replays the stored response; this records both in the caller's transaction."""
+request and replays the stored response; this records both in the caller's transaction.
+
+A response carrying a one-time secret is stored without it (`withheld` names what was left out).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import asyncpg
 
@@ -18,7 +23,14 @@ async def claim(
 
 
 async def store(
-    conn: asyncpg.Connection, caller: Caller, key: str, status: int, body: bytes, headers: dict[str, str]
+    conn: asyncpg.Connection,
+    caller: Caller,
+    key: str,
+    status: int,
+    body: bytes,
+    headers: dict[str, str],
+    withheld: Sequence[str] = (),
 ) -> None:
-    """The response to replay for the caller's key, in the transaction of the effect."""
-    await repo.store(conn, caller.key_id, key, status, body, headers)
+    """The response to replay for the caller's key, in the transaction of the effect; `body` holds
+    no secret, and `withheld` names the fields of the response that were left out of it."""
+    await repo.store(conn, caller.key_id, key, status, body, headers, withheld)

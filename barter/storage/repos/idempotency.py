@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from barter.storage.sql import query
@@ -19,6 +21,14 @@ async def claim(
 
 
 async def store(
-    conn: asyncpg.Connection, api_key_id: int, key: str, status: int, body: bytes, headers: dict[str, str]
+    conn: asyncpg.Connection,
+    api_key_id: int,
+    key: str,
+    status: int,
+    body: bytes,
+    headers: dict[str, str],
+    withheld: Sequence[str],
 ) -> None:
-    await conn.execute(query("store_idempotent_response"), api_key_id, key, status, body, headers)
+    await conn.execute(
+        query("store_idempotent_response"), api_key_id, key, status, body, headers, list(withheld)
+    )

@@ -18,6 +18,7 @@ from litestar.params import HeaderParameter, PathParameter, QueryParameter
 from barter.api.problems import barter_error_handler
 from barter.api.schemas import Page
 from barter.domain.access import Caller
+from barter.domain.clock import Clock
 from barter.domain.errors import (
     BarterError,
     Conflict,
@@ -238,7 +239,8 @@ class Idempotency:
 
     The key row is inserted first: a concurrent duplicate waits on the unique index until the first
     request commits (then replays its response) or rolls back (then runs itself), bounded by the
-    connection's lock_timeout (409 busy).
+    connection's lock_timeout (409 busy). A record older than `idem.RETENTION` is gone or taken
+    over: the request is new.
 
     A response that carries a one-time secret (an API key, a LINE link code, a webhook's signing
     secret: the fields its type declares `shown_once`) is stored without it, and its replay is a
@@ -250,13 +252,20 @@ class Idempotency:
     """
 
     def __init__(
-        self, conn: asyncpg.Connection, caller: Caller, key: str | None, method: str, path: str
+        self,
+        conn: asyncpg.Connection,
+        caller: Caller,
+        key: str | None,
+        method: str,
+        path: str,
+        clock: Clock,
     ) -> None:
         self.conn = conn
         self.caller = caller
         self.key = key
         self.method = method
         self.path = path
+        self.clock = clock
         self.request_hash = ""
 
     async def begin(self, body: bytes) -> None:
@@ -273,7 +282,9 @@ class Idempotency:
         self.request_hash = hashlib.sha256(
             self.method.encode() + b" " + self.path.encode() + b"\n" + canonical
         ).hexdigest()
-        stored = await idem.claim(self.conn, self.caller, self.key, self.method, self.path, self.request_hash)
+        stored = await idem.claim(
+            self.conn, self.caller, self.key, self.method, self.path, self.request_hash, self.clock.now()
+        )
         if stored is None:
             return
         if stored["request_hash"] != self.request_hash:

@@ -10,6 +10,9 @@ import msgspec
 import pytest
 from litestar import Litestar
 
+from barter.api.app import forget_old_records
+from barter.domain.clock import ManualClock
+from barter.services.idempotency import RETENTION
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -243,3 +246,45 @@ def _structs(annotation: Any) -> list[type[msgspec.Struct]]:
 
 def secret_fields_of(struct: type[msgspec.Struct]) -> tuple[str, ...]:
     return tuple(getattr(struct, "shown_once", ()))
+
+
+# --- expiry --------------------------------------------------------------------------------------
+
+
+async def test_an_expired_key_is_a_new_request(world: World, clock: ManualClock) -> None:
+    first = await world.post(OWNER, "/v1/offers", _offer_body(world), **{"Idempotency-Key": "old"})
+    clock.advance(seconds=RETENTION.total_seconds() - 1)
+    kept = await world.post(OWNER, "/v1/offers", _offer_body(world), **{"Idempotency-Key": "old"})
+    assert kept.headers["idempotency-replayed"] == "true"
+    assert kept.content == first.content
+    assert await _offers(world) == 1
+
+    clock.advance(seconds=1)  # the record is RETENTION old: expired, though no sweep ran yet
+    again = await world.post(OWNER, "/v1/offers", _offer_body(world, 300), **{"Idempotency-Key": "old"})
+    assert again.status_code == 201  # a new request, even with another body (not 422)
+    assert "idempotency-replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]
+    assert await _offers(world) == 2
+    replay = await world.post(OWNER, "/v1/offers", _offer_body(world, 300), **{"Idempotency-Key": "old"})
+    assert replay.content == again.content  # and the key now stands for the new request
+    assert await _offers(world) == 2
+
+
+async def _sweep(world: World) -> None:
+    """The sweeper's forgetting, run on the app's own event loop (where its pool lives)."""
+    await asyncio.to_thread(world.client.blocking_portal.call, forget_old_records, world.client.app)
+
+
+async def test_the_sweep_forgets_records_past_their_retention(world: World, clock: ManualClock) -> None:
+    url = f"/v1/communities/{world.a['id']}/line-codes"
+    await world.post(COORD, url, {}, **{"Idempotency-Key": "day-1"})
+    await world.post(OWNER, "/v1/offers", _offer_body(world), **{"Idempotency-Key": "day-1"})
+    clock.advance(hours=20)
+    await world.post(OWNER, "/v1/offers", _offer_body(world), **{"Idempotency-Key": "day-2"})
+    await _sweep(world)
+    assert await world.db.fetchval("SELECT count(*) FROM idempotency_keys") == 3  # none expired yet
+
+    clock.advance(hours=4)
+    await _sweep(world)
+    rows = await world.db.fetch("SELECT key FROM idempotency_keys")
+    assert [r["key"] for r in rows] == ["day-2"]

@@ -168,6 +168,21 @@ async def test_a_retried_secret_is_one_effect_never_stored_and_never_replayed(
     assert withheld == [route.field]
 
 
+async def test_concurrent_duplicates_issue_one_code_and_show_it_once(world: World) -> None:
+    url = f"/v1/communities/{world.a['id']}/line-codes"
+
+    async def send() -> Any:
+        return await world.post(COORD, url, {}, **{"Idempotency-Key": "s-burst"})
+
+    responses = await asyncio.gather(*(send() for _ in range(10)))
+    assert await _count(world, "line_link_codes") == 1
+    issued = [r for r in responses if r.status_code == 201]
+    assert len(issued) == 1
+    others = {(r.status_code, r.json()["code"]) for r in responses if r.status_code != 201}
+    assert others <= {(409, "secret_not_replayed"), (409, "busy")}, others
+    assert issued[0].json()["code"] not in await _records_text(world)
+
+
 async def test_the_secret_replay_is_explained_in_thai(world: World) -> None:
     url = f"/v1/communities/{world.a['id']}/line-codes"
     await world.post(COORD, url, {}, **{"Idempotency-Key": "s-th"})

@@ -53,7 +53,7 @@ from barter.channels.line.webhook import line_webhook
 from barter.channels.notices import notices_from_settings
 from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
-from barter.services import line, ratelimit
+from barter.services import idempotency, line, ratelimit
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -71,17 +71,25 @@ EXPORT_CONNECTIONS = 4
 EXPIRY_SWEEP_S = 15.0
 
 
+async def forget_old_records(app: Litestar) -> None:
+    """Forget rate-limit windows, LINE history and idempotency records past their time (each
+    sweep; a test calls it directly, on the app's clock)."""
+    now = app.state.clock.now()
+    async with app.state.pool.acquire() as conn:
+        await ratelimit.prune(conn, now, app.state.settings)
+        await idempotency.prune(conn, now)
+        await line.prune(conn, now, timedelta(days=app.state.settings.line_history_days))
+
+
 async def _sweep_expired_holds(app: Litestar) -> None:
-    """Periodically release holds that ran out (one sweeper at a time across processes)."""
+    """Periodically release holds that ran out (one sweeper at a time across processes), and
+    forget what is kept only for a while."""
     while True:
         try:
             await sweep_expired(app.state.pool, app.state.clock)
             await app.state.runner.keep_listening()  # a lost LISTEN connection comes back
             await app.state.runner.start_queued()  # repairs nobody heard of, or that waited
-            async with app.state.pool.acquire() as conn:
-                await ratelimit.prune(conn, app.state.clock.now(), app.state.settings)
-                history = timedelta(days=app.state.settings.line_history_days)
-                await line.prune(conn, app.state.clock.now(), history)
+            await forget_old_records(app)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("the hold expiry sweep failed; it runs again shortly")
         await asyncio.sleep(EXPIRY_SWEEP_S)

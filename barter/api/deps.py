@@ -67,7 +67,12 @@ async def _held_connection(
         conn = await held.open()
         if transactional and caller is not None:
             idempotency = Idempotency(
-                conn, caller, request.headers.get("idempotency-key"), request.method, request.url.path
+                conn,
+                caller,
+                request.headers.get("idempotency-key"),
+                request.method,
+                request.url.path,
+                state.clock,
             )
             if request.method == "POST":
                 await idempotency.begin(await request.body())

@@ -15,16 +15,20 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
+from barter.api.problems import barter_error_handler
 from barter.api.schemas import Page
 from barter.domain.access import Caller
+from barter.domain.clock import Clock
 from barter.domain.errors import (
     BarterError,
+    Conflict,
     FieldError,
     MalformedRequest,
     PreconditionRequired,
     ValidationFailed,
 )
 from barter.domain.thaidate import buddhist_iso
+from barter.schemas.base import secret_fields
 from barter.services import idempotency as idem
 
 JSON = "application/json"
@@ -187,18 +191,46 @@ def id_page(data: list[_Row], *, more: bool) -> Page[_Row]:
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
+class SecretNotReplayed(Conflict):
+    """A replay of a response that carried a one-time secret: the secret was not kept."""
+
+    code = "secret_not_replayed"
+
+    def __init__(self, resource: Any, withheld: list[str]) -> None:
+        fields = ", ".join(withheld)
+        super().__init__(
+            f"The first request with this Idempotency-Key succeeded, but its response held a secret "
+            f"({fields}) that is shown once and not kept, so it cannot be shown again. `resource` is "
+            "what that request created: if the secret was lost, revoke or delete it and create another "
+            "with a new Idempotency-Key.",
+            detail_th=(
+                f"คำขอแรกที่ใช้ Idempotency-Key นี้สำเร็จแล้ว แต่คำตอบมีข้อมูลลับ ({fields}) ที่แสดงเพียงครั้งเดียว"
+                "และไม่ได้เก็บไว้ จึงแสดงซ้ำไม่ได้ สิ่งที่คำขอแรกสร้างอยู่ใน resource หากข้อมูลลับสูญหาย "
+                "โปรดเพิกถอนหรือลบรายการนั้น แล้วสร้างใหม่ด้วย Idempotency-Key ใหม่"
+            ),
+            extra={"resource": resource, "withheld": withheld},
+        )
+
+
 class Replay(BarterError):
-    """Raised to answer a repeated request with the response stored for its Idempotency-Key."""
+    """Raised to answer a repeated request with the response stored for its Idempotency-Key, or
+    with the problem that stands for it (`SecretNotReplayed`)."""
 
     status = 200
     code = "replay"
 
-    def __init__(self, response: Response[Any]) -> None:
+    def __init__(self, response: Response[Any] | None = None, problem: BarterError | None = None) -> None:
         super().__init__("replayed")
         self.response = response
+        self.problem = problem
 
 
 def replay_handler(request: Request[Any, Any, Any], exc: Replay) -> Response[Any]:
+    if exc.problem is not None:
+        response = barter_error_handler(request, exc.problem)
+        response.headers["Idempotency-Replayed"] = "true"
+        return response
+    assert exc.response is not None
     return exc.response
 
 
@@ -207,17 +239,33 @@ class Idempotency:
 
     The key row is inserted first: a concurrent duplicate waits on the unique index until the first
     request commits (then replays its response) or rolls back (then runs itself), bounded by the
-    connection's lock_timeout (409 busy).
+    connection's lock_timeout (409 busy). A record older than `idem.RETENTION` is gone or taken
+    over: the request is new.
+
+    A response that carries a one-time secret (an API key, a LINE link code, a webhook's signing
+    secret: the fields its type declares `shown_once`) is stored without it, and its replay is a
+    409 `secret_not_replayed` naming what was created. Keeping the secret, even encrypted under the
+    server secret, would put a copy at rest that the service otherwise never has (it keeps keys and
+    codes only as HMACs); and answering the resource without its secret would look to a client
+    like a success with a blank secret. The effect still happens once; only the first caller ever
+    sees the secret, and replays are scoped to the caller's key, so no one else can ask for it.
     """
 
     def __init__(
-        self, conn: asyncpg.Connection, caller: Caller, key: str | None, method: str, path: str
+        self,
+        conn: asyncpg.Connection,
+        caller: Caller,
+        key: str | None,
+        method: str,
+        path: str,
+        clock: Clock,
     ) -> None:
         self.conn = conn
         self.caller = caller
         self.key = key
         self.method = method
         self.path = path
+        self.clock = clock
         self.request_hash = ""
 
     async def begin(self, body: bytes) -> None:
@@ -234,7 +282,9 @@ class Idempotency:
         self.request_hash = hashlib.sha256(
             self.method.encode() + b" " + self.path.encode() + b"\n" + canonical
         ).hexdigest()
-        stored = await idem.claim(self.conn, self.caller, self.key, self.method, self.path, self.request_hash)
+        stored = await idem.claim(
+            self.conn, self.caller, self.key, self.method, self.path, self.request_hash, self.clock.now()
+        )
         if stored is None:
             return
         if stored["request_hash"] != self.request_hash:
@@ -245,6 +295,9 @@ class Idempotency:
         if stored["status"] is None:
             # Claimed by a request that has not finished; cannot happen after the wait, but be safe.
             raise BarterError("A request with this Idempotency-Key is still in progress", code="busy")
+        if stored["withheld"]:
+            resource = msgspec.json.decode(bytes(stored["body"]))
+            raise Replay(problem=SecretNotReplayed(resource, list(stored["withheld"])))
         headers = {**(stored["headers"] or {}), "Idempotency-Replayed": "true"}
         raise Replay(
             Response(
@@ -257,7 +310,12 @@ class Idempotency:
     ) -> Response[Any]:
         encoded = msgspec.json.encode(body)
         if self.key is not None:
-            await idem.store(self.conn, self.caller, self.key, status, encoded, headers or {})
+            withheld = secret_fields(body)
+            kept = encoded
+            if withheld:
+                builtins: dict[str, Any] = msgspec.to_builtins(body)
+                kept = msgspec.json.encode({k: v for k, v in builtins.items() if k not in withheld})
+            await idem.store(self.conn, self.caller, self.key, status, kept, headers or {}, withheld)
         return Response(content=encoded, status_code=status, media_type=JSON, headers=headers)
 
 

@@ -17,3 +17,10 @@ class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
                 setattr(self, name, unicodedata.normalize("NFC", value))
             elif isinstance(value, list) and value and isinstance(value[0], str):
                 setattr(self, name, [unicodedata.normalize("NFC", v) for v in value])
+
+
+def secret_fields(value: object) -> tuple[str, ...]:
+    """The fields of a response that carry a one-time secret, shown to its caller once and kept
+    nowhere in plain text. A response type declares them as `shown_once: ClassVar[tuple[str, ...]]`;
+    idempotency records leave them out (barter/api/http.py)."""
+    return tuple(getattr(type(value), "shown_once", ()))

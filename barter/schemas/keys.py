@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from msgspec import Meta
@@ -33,3 +33,5 @@ class KeyOut(msgspec.Struct):
 
 class KeyCreated(KeyOut):
     key: str = ""
+
+    shown_once: ClassVar[tuple[str, ...]] = ("key",)  # only its HMAC is kept

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from msgspec import Meta
@@ -36,6 +36,8 @@ class WebhookOut(msgspec.Struct):
 class WebhookCreated(WebhookOut):
     secret: str = ""
     """`whsec_` + base64 signing key, for verifying `webhook-signature`: shown in this response only."""
+
+    shown_once: ClassVar[tuple[str, ...]] = ("secret",)  # derived from the server secret, never stored
 
 
 class AttemptOut(msgspec.Struct):

@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import asyncpg
 import msgspec
@@ -64,6 +64,8 @@ class CodeOut(msgspec.Struct):
     community_id: int
     code: str  # shown once
     expires_at: datetime
+
+    shown_once: ClassVar[tuple[str, ...]] = ("code",)  # only its HMAC is kept
 
 
 class ActiveCodeOut(msgspec.Struct):

@@ -237,3 +237,50 @@ async def test_0017_gives_earlier_participants_their_distance_and_transport(empt
         ]
     finally:
         await conn.close()
+
+
+async def test_0020_scrubs_one_time_secrets_from_idempotency_records(empty_database_url: str) -> None:
+    """Responses stored for replay before 0020 lose their secret (an API key, a LINE link code, a
+    webhook's signing secret) and name it in `withheld`; other responses stay byte for byte."""
+    conn = await _connect(empty_database_url)
+    try:
+        migrations = load_migrations()
+        await migrate(conn, [m for m in migrations if m.version < 20])
+        key_id = await conn.fetchval(
+            "INSERT INTO api_keys (role, prefix, hash) VALUES ('admin', 'bk_', '\\x01') RETURNING id"
+        )
+        secrets = {
+            "/v1/keys": ("key", "bk_live_Zq3secretkeytext"),
+            "/v1/communities/7/line-codes": ("code", "QW7R-K2PX"),
+            "/v1/webhooks/": ("secret", "whsec_c2VjcmV0c2lnbmluZ2tleQ=="),
+        }
+        offer = b'{"id":5,"community_id":7,"item_id":"dried-fish","key":"not a secret here"}'
+        for n, (path, (field, secret)) in enumerate(secrets.items()):
+            body = json.dumps({"id": n, field: secret, "created_at": "2026-12-04T10:00:00Z"})
+            await conn.execute(
+                "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body,"
+                " headers) VALUES ($1, $2, 'POST', $3, 'h', 201, $4, '{}')",
+                key_id,
+                f"k{n}",
+                path,
+                body.encode(),
+            )
+        await conn.execute(
+            "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body, headers)"
+            " VALUES ($1, 'offer', 'POST', '/v1/offers', 'h', 201, $2, '{}')",
+            key_id,
+            offer,
+        )
+        await migrate(conn, migrations)
+        rows = {
+            r["path"]: r
+            for r in await conn.fetch("SELECT path, body, withheld, t::text AS all FROM idempotency_keys t")
+        }
+        for n, (path, (field, secret)) in enumerate(secrets.items()):
+            assert secret not in rows[path]["all"]
+            assert json.loads(bytes(rows[path]["body"])) == {"id": n, "created_at": "2026-12-04T10:00:00Z"}
+            assert rows[path]["withheld"] == [field]
+        assert bytes(rows["/v1/offers"]["body"]) == offer
+        assert rows["/v1/offers"]["withheld"] == []
+    finally:
+        await conn.close()

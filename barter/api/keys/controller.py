@@ -21,7 +21,12 @@ class KeyController(Controller):
     @post(
         "/",
         summary="Create an API key (admins); the key is in this response only",
-        responses=problems(400, 401, 403, 413, 422),
+        description=(
+            "A retry with the same Idempotency-Key creates nothing more and answers 409 "
+            "`secret_not_replayed` with the key's record but not the key: it is shown once and kept "
+            "only as a hash, not even for replays."
+        ),
+        responses=problems(400, 401, 403, 409, 413, 422),
     )
     async def create(
         self,

@@ -29,7 +29,12 @@ class LineController(Controller):
     @post(
         "/v1/communities/{community_id:int}/line-codes",
         summary="A one-time code that links a LINE chat to the community (shown once, valid 48 hours)",
-        responses=problems(400, 401, 403, 404, 413, 422),
+        description=(
+            "A retry with the same Idempotency-Key issues nothing more and answers 409 "
+            "`secret_not_replayed` with the code's id and expiry but not the code: it is shown once and "
+            "kept only as a hash, not even for replays."
+        ),
+        responses=problems(400, 401, 403, 404, 409, 413, 422),
     )
     async def issue_code(
         self, conn: Conn, caller: CallerDep, state: State, idempotency: IdempotencyDep, community_id: IdPath

@@ -39,7 +39,9 @@ class WebhookController(Controller):
             "drop duplicates by webhook-id. A partner receives events whose regions its grant covers "
             "entirely, a coordinator events touching its regions, an admin every event. A partner with "
             "aggregates only receives the event's data without `communities` (their ids) and `reason` "
-            "(free text): the proposal, its run, state, kind, regions and value."
+            "(free text): the proposal, its run, state, kind, regions and value. A retry with the same "
+            "Idempotency-Key subscribes nothing more and answers 409 `secret_not_replayed` with the "
+            "subscription but not its secret, which is shown once and never stored."
         ),
         responses=problems(400, 401, 403, 409, 413, 422),
     )

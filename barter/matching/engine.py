@@ -583,11 +583,13 @@ def price_and_relax(
     settled: tuple[Model, LpResult] | None = None
     round_ = 0
     warm: list[Column] = []
+    tighten = False
     while True:
         round_ += 1
         started = clock.elapsed()
         # early rounds only need duals good enough to point at the arcs worth bringing in
-        lp = relax(model, clock, gap=PRICING_LP_GAP if round_ < 3 else LP_GAP, warm=warm)
+        gap = LP_GAP if tighten or round_ >= 3 else PRICING_LP_GAP
+        lp = relax(model, clock, gap=gap, warm=warm)
         market = model.market
         if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
             # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
@@ -621,15 +623,22 @@ def price_and_relax(
         small = priced.correction * scale <= PRICING_GAP * max(abs(lp_bound), 1e-9)
         took = clock.elapsed() - started
         if (
-            priced.n_improving == 0
-            or small
-            or not lp.converged
+            not lp.converged
             or round_ >= MAX_PRICING_ROUNDS
             # another round only while its LP could run a share of what this round took before
             # the LP's deadline (ROUND_FACTOR)
             or clock.elapsed() + ROUND_FACTOR * took > LP_SHARE * limit
         ):
             return model, lp, best
+        if priced.n_improving == 0 or small:
+            if gap <= LP_GAP:
+                return model, lp, best
+            # nothing more to bring in, but this LP stopped at the pricing rounds' looser gap: the
+            # same arcs again, solved to LP_GAP from this LP's columns, and priced again (synthetic
+            # 100 communities at 30 s: a bound 0.7% above the answer instead of 2.1% without this)
+            tighten = True
+            warm = carried_columns(model, lp, model)
+            continue
         for j, offers in priced.improving.items():
             known = extra.get(j)
             extra[j] = offers if known is None else np.union1d(known, offers)

@@ -587,8 +587,10 @@ def price_and_relax(
     while True:
         round_ += 1
         started = clock.elapsed()
-        # early rounds only need duals good enough to point at the arcs worth bringing in
-        gap = LP_GAP if tighten or round_ >= 3 else PRICING_LP_GAP
+        # early rounds only need duals good enough to point at the arcs worth bringing in (a
+        # market with no arc left out has no arc to point at)
+        loose = not tighten and round_ < 3 and model.market.n_excluded > 0
+        gap = PRICING_LP_GAP if loose else LP_GAP
         lp = relax(model, clock, gap=gap, warm=warm)
         market = model.market
         if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
@@ -631,7 +633,8 @@ def price_and_relax(
         ):
             return model, lp, best
         if priced.n_improving == 0 or small:
-            if gap <= LP_GAP:
+            if gap <= LP_GAP or market.integral or lp.bound - lp.value <= LP_GAP * abs(lp.bound):
+                # (whole-number objectives stop by their own rule, not the gap: see relax)
                 return model, lp, best
             # nothing more to bring in, but this LP stopped at the pricing rounds' looser gap: the
             # same arcs again, solved to LP_GAP from this LP's columns, and priced again (synthetic

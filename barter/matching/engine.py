@@ -772,8 +772,10 @@ def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -
 def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PATHS) -> None:
     """Divisible goods round better with whole chains as columns (each with its balance
     patterns and lots) than with chain flows by position. So the chains through the promising
-    positions (the position columns selected) become families, up to CHAIN_PATHS of them, and
-    replace the position columns in `selection`. Never every chain: only those the LP points to."""
+    positions (the position columns selected) become families, and replace the position columns
+    in `selection`: up to `limit` columns, each chain counted with its balance patterns (counting
+    chains instead, 5,000 communities at 20 s rounded 327,903 columns for a room of 72,396 and
+    ended 6 s past the limit). Never every chain: only those the LP points to, shortest first."""
     if not selection.chains:
         return
     m = model.market
@@ -781,12 +783,17 @@ def _chains_as_columns(model: Model, selection: Selection, limit: int = CHAIN_PA
     allowed = [
         model.layers.arcs[k - 1][selection.chains.get(k, [])] for k in range(1, model.layers.depth + 1)
     ]
+    added = 0
     for hops, arcs in sorted(positioned_chains(allowed, m.arc_from, m.arc_to, limit=limit).items()):
         for key, fam in families_for(m, "chain", hops, arcs, tolerance).items():
             model.families[key] = fam
             every = list(range(fam.n_rays))
             for row in range(fam.n):
-                selection.cycles[(key, row)] = [0] if fam.fixed[row] else list(every)
+                if added >= limit:
+                    break
+                patterns = [0] if fam.fixed[row] else list(every)
+                selection.cycles[(key, row)] = patterns
+                added += len(patterns)
     selection.chains = {}
 
 

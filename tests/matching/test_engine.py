@@ -447,3 +447,22 @@ def test_the_package_exposes_solve_without_loading_the_solver_early() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("limit", [40, 400])
+def test_chains_become_columns_up_to_the_limit_counted_in_columns(limit: int) -> None:
+    """The rounding's budget is in columns: a chain with several balance patterns counts each
+    (counting chains instead, 5,000 communities at 20 s rounded 327,903 columns for a room of
+    72,396 and ended 6 s past the limit)."""
+    instance = generate_market(150, provinces=load_provinces(), catalogue=load_catalogue(), seed=3)
+    clock = engine_module.Clock(30.0, None)
+    model = engine_module.build_model(build_market(instance), clock)
+    lp = engine_module.relax(model, clock)
+    selection = engine_module.select(model, lp, 1e9)
+    assert sum(len(v) for v in selection.chains.values()) > limit  # more chain positions than room
+    cycles = selection.size() - sum(len(v) for v in selection.chains.values())
+    engine_module._chains_as_columns(model, selection, limit=limit)
+    assert not selection.chains
+    added = selection.size() - cycles
+    widest = max(f.n_rays for key, f in model.families.items() if key[0] == "chain")
+    assert 0 < added < limit + widest

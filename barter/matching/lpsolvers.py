@@ -10,7 +10,9 @@ market was measured on the masters the engine builds (docs/benchmarks.md, sixth 
     warm-starts after added columns there (180 columns added to 20,652: 4,443 simplex
     iterations and 1.1 s, a cold solve 6,347). That market's 30 s answer: 29.8 M, 28.8 M in GLOP.
   * GLOP's primal simplex for larger markets: 5,000 communities (16,267 rows) at 120 s answer
-    the same in both (85.6-86.2 M) but HiGHS's process peaks at 1.5 GB against 0.34 GB; at
+    the same in both (85.6-86.2 M); HiGHS's run peaked at 1.5 GB against 0.34 GB, but the
+    seventh session's runs with GLOP peaked at 1.5 GB too on some runs and 0.26 GB on others
+    (same answer), so that figure may not be HiGHS's; at
     20,000 HiGHS's better LP (290 M against 258 M) leaves the rounding (repair.py, GLOP over
     some 800,000 columns) less time, and the answer falls to 212-237 M from 255-266 M.
   * GLOP for one-unit markets (kidney pools): replaying the eight masters of 2,000 UK pairs,
@@ -37,6 +39,9 @@ from ortools.linear_solver import pywraplp
 FloatArray = npt.NDArray[np.float64]
 
 MIN_SOLVE_S = 0.05  # the shortest time limit a solve is given (seconds)
+# GLOP without presolve solves again from the last basis after columns are added or bounds change
+# (the master here, and the rounding in repair.py; the figures are where each sets it)
+GLOP_WARM = "use_preprocessing: false"
 HIGHS_METHOD = "ipm"  # HiGHS's "solver" option: "ipm" (with crossover) or "simplex" (dual, warm)
 HIGHS_MAX_ROWS = 8_000  # offer and need rows of the master up to which HiGHS holds it (see above)
 
@@ -113,7 +118,7 @@ class GlopLp:
         # each iteration adds columns to the last LP: without presolve GLOP starts from the last
         # basis (2,000 UK pairs: converged in 8 iterations and 69 s instead of 9 and 114 s, on
         # the same loaded machine)
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        solver.SetSolverSpecificParametersAsString(GLOP_WARM)
         self.solver = solver
         self.objective = solver.Objective()
         self.objective.SetMaximization()

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from barter.matching.columns import FamilyKey, Model, arc_rows
+from barter.matching.lpsolvers import GLOP_WARM
 from barter.matching.primal import PrimalResult, Selection
 
 FloatArray = npt.NDArray[np.float64]
@@ -26,10 +27,6 @@ FloatArray = npt.NDArray[np.float64]
 LOT_SLACK = 1e-7
 FORCE_AT = 0.5  # a cycle carrying at least half its lots is pushed up to them, not dropped
 FORCE_ROUNDS = 8
-# without presolve GLOP solves again from the last basis: on 1,000 synthetic communities the
-# rounding's solves after the first took 4,000-4,300 simplex iterations each (1.6-2.2 s) with it,
-# 36-1,900 (0.06-1.2 s) without, to the same answer
-GLOP_PARAMS = "use_preprocessing: false"
 
 
 Group = tuple[FamilyKey, int]  # one exchange: (family, row)
@@ -79,7 +76,10 @@ class _Rounding:
         m = self.m = model.market
         solver = pywraplp.Solver.CreateSolver("GLOP")
         assert solver is not None
-        solver.SetSolverSpecificParametersAsString(GLOP_PARAMS)
+        # without presolve GLOP solves again from the last basis: on 1,000 synthetic communities the
+        # rounding's solves after the first took 4,000-4,300 simplex iterations each (1.6-2.2 s)
+        # with it, 36-1,900 (0.06-1.2 s) without, to the same answer
+        solver.SetSolverSpecificParametersAsString(GLOP_WARM)
         self.solver = solver
         self.inf = solver.infinity()
         self.objective = solver.Objective()

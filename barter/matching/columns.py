@@ -288,6 +288,24 @@ class Duals:
             share_need=np.zeros(len(m.need_qty)),
         )
 
+    def blend(self, other: Duals, weight: float) -> Duals:
+        """weight * self + (1 - weight) * other, field by field."""
+
+        def mix(a: FloatArray, b: FloatArray) -> FloatArray:
+            return weight * a + (1 - weight) * b
+
+        return Duals(
+            offer=mix(self.offer, other.offer),
+            need=mix(self.need, other.need),
+            chain=[mix(a, b) for a, b in zip(self.chain, other.chain, strict=True)],
+            balance_hi=mix(self.balance_hi, other.balance_hi),
+            balance_lo=mix(self.balance_lo, other.balance_lo),
+            tail_offer=mix(self.tail_offer, other.tail_offer),
+            tail_need=mix(self.tail_need, other.tail_need),
+            share_offer=mix(self.share_offer, other.share_offer),
+            share_need=mix(self.share_need, other.share_need),
+        )
+
 
 def arc_reduced(model: Model, duals: Duals, *, penalties: bool = True) -> FloatArray:
     """Objective minus capacity prices, per unit of value on each arc (tail rows not included);

@@ -1,24 +1,31 @@
-"""The two LP solvers the master LP (lp.py) is held in between the solves of column generation.
+"""The two LP solvers the master LP (lp.py) is held in between the solves of column generation,
+and the rounding's LP (repair.py, HiGHS only).
 
 Both take rows `<= upper` and columns `0 <= x <= upper` with their coefficients, maximise, and
 after a solve give the objective, the row prices and the column values. Which one serves a
-market was measured on the masters the engine builds (docs/benchmarks.md, sixth session):
+market was measured on the masters the engine builds (docs/benchmarks.md, sixth and eighth
+sessions):
 
   * HiGHS's interior point method with crossover, for divisible goods up to HIGHS_MAX_ROWS
     offer and need rows: replaying the masters of 1,000 synthetic communities (3,342 rows), the
     second pricing round's five solves take 5.4 s, against 8.2 s in GLOP; GLOP barely
     warm-starts after added columns there (180 columns added to 20,652: 4,443 simplex
     iterations and 1.1 s, a cold solve 6,347). That market's 30 s answer: 29.8 M, 28.8 M in GLOP.
-  * GLOP's primal simplex for larger markets: 5,000 communities (16,267 rows) at 120 s answer
-    the same in both (85.6-86.2 M); HiGHS's run peaked at 1.5 GB against 0.34 GB, but the
-    seventh session's runs with GLOP peaked at 1.5 GB too on some runs and 0.26 GB on others
-    (same answer), so that figure may not be HiGHS's; at
-    20,000 HiGHS's better LP (290 M against 258 M) leaves the rounding (repair.py, GLOP over
-    some 800,000 columns) less time, and the answer falls to 212-237 M from 255-266 M.
+    The interior point cannot start from the last solve, so the master parks the columns that
+    price clearly negative (upper bound 0: HiGHS's presolve leaves them out; lp.py): with that,
+    5,000 communities (16,267 rows) converge their first LP in 38 s where GLOP stopped short at
+    58 s, and answer 114-123 M against 107-109 M in GLOP (eighth session). HiGHS's runs there
+    peak at 1.5 GB (GLOP's at 0.26-1.5 GB).
+  * GLOP's primal simplex beyond that (20,000 communities): there HiGHS's better LP (290 M
+    against 258 M, sixth session, before parking) left the rounding less time, and the answer
+    fell to 212-237 M from 255-266 M.
   * GLOP for one-unit markets (kidney pools): replaying the eight masters of 2,000 UK pairs,
     GLOP's solves take 21 s, HiGHS's interior point 8 s and its dual simplex 50 s, but in the
     engine the interior point's vertices led column generation through 13 iterations instead of
     8 and the LP ended 30 s into the run instead of 22 s.
+  * The rounding (repair.py) in HiGHS: the first solve by the interior point, every later one by
+    the dual simplex from the last basis (`warm_from_here`), which the rounding's changes (upper
+    bounds lowered, rows added) keep dual feasible.
 
 A solve cut short by the clock leaves values only if the solver says they are feasible (GLOP's
 primal simplex often does; HiGHS did in none of the solves I saw cut short); otherwise the master
@@ -40,10 +47,10 @@ FloatArray = npt.NDArray[np.float64]
 
 MIN_SOLVE_S = 0.05  # the shortest time limit a solve is given (seconds)
 # GLOP without presolve solves again from the last basis after columns are added or bounds change
-# (the master here, and the rounding in repair.py; the figures are where each sets it)
+# (2,000 UK pairs: see GlopLp)
 GLOP_WARM = "use_preprocessing: false"
 HIGHS_METHOD = "ipm"  # HiGHS's "solver" option: "ipm" (with crossover) or "simplex" (dual, warm)
-HIGHS_MAX_ROWS = 8_000  # offer and need rows of the master up to which HiGHS holds it (see above)
+HIGHS_MAX_ROWS = 30_000  # offer and need rows of the master up to which HiGHS holds it (see above)
 
 
 class HighsLp:
@@ -68,6 +75,26 @@ class HighsLp:
             np.zeros(0, dtype=np.float64),
         )
 
+    def add_row(self, lower: float, entries: dict[int, float]) -> int:
+        """A row `lower <= sum <= inf` over columns already added; returns its index."""
+        self.highs.addRow(
+            lower,
+            kHighsInf,
+            len(entries),
+            np.fromiter(entries.keys(), dtype=np.int32, count=len(entries)),
+            np.fromiter(entries.values(), dtype=np.float64, count=len(entries)),
+        )
+        return int(self.highs.getNumRow()) - 1
+
+    def set_row_lower(self, row: int, lower: float) -> None:
+        self.highs.changeRowBounds(row, lower if np.isfinite(lower) else -kHighsInf, kHighsInf)
+
+    def warm_from_here(self) -> None:
+        """Later solves by the dual simplex from the last basis: it stays dual feasible when bounds
+        tighten or rows are added, which is all the rounding (repair.py) does between solves."""
+        self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue("simplex_strategy", 1)
+
     def add_columns(self, cost: list[float], upper: list[float], entries: list[dict[int, float]]) -> None:
         starts = np.zeros(len(entries), dtype=np.int32)
         index: list[int] = []
@@ -89,6 +116,13 @@ class HighsLp:
             np.asarray(value, dtype=np.float64),
         )
 
+    def set_upper(self, columns: list[int], upper: list[float]) -> None:
+        if columns:
+            ub = np.asarray(upper, dtype=np.float64)
+            ub[~np.isfinite(ub)] = kHighsInf
+            n = len(columns)
+            self.highs.changeColsBounds(n, np.asarray(columns, dtype=np.int32), np.zeros(n), ub)
+
     def solve(self, seconds: float) -> bool:
         # HiGHS's time limit counts from its first run, over every run since
         self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(seconds, MIN_SOLVE_S))
@@ -103,6 +137,10 @@ class HighsLp:
 
     def value(self) -> float:
         return float(self.highs.getInfo().objective_function_value)
+
+    def iterations(self) -> int:
+        info = self.highs.getInfo()
+        return int(info.simplex_iteration_count) + int(info.ipm_iteration_count)
 
     def row_duals(self) -> FloatArray:
         return np.asarray(self.highs.getSolution().row_dual, dtype=np.float64)
@@ -137,6 +175,11 @@ class GlopLp:
                 self.rows[row].SetCoefficient(var, coef)
             self.objective.SetCoefficient(var, c)
             self.columns.append(var)
+
+    def set_upper(self, columns: list[int], upper: list[float]) -> None:
+        inf = self.solver.infinity()
+        for j, u in zip(columns, upper, strict=True):
+            self.columns[j].SetUb(u if np.isfinite(u) else inf)
 
     def solve(self, seconds: float) -> bool:
         self.solver.SetTimeLimit(max(1, int(max(seconds, MIN_SOLVE_S) * 1000)))

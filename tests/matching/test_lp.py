@@ -1,15 +1,20 @@
-"""Column generation (barter/matching/lp.py): what it leaves readable when time runs out, and
-the warm start a later round of arc generation begins from."""
+"""Column generation (barter/matching/lp.py): what it leaves readable when time runs out, the
+warm start a later round of arc generation begins from, and the devices that make its solves
+cheaper (parked columns, smoothed prices) without moving its optimum."""
 
 from __future__ import annotations
 
 import itertools
+import math
 
 import msgspec
 import pytest
 
+from barter.matching import lp as lp_module
+from barter.matching.columns import Duals
 from barter.matching.engine import Clock, build_model
 from barter.matching.lp import Master, carried_columns
+from barter.matching.lpsolvers import HighsLp
 from barter.matching.market import acceptable, build_market
 from barter.matching.pricing import price_whole
 from barter.matching.synthetic import generate_market
@@ -70,3 +75,71 @@ def test_a_later_round_starts_from_the_last_lps_columns() -> None:
     first_value = lp.value * small.scale
     assert one_solve(True) >= first_value * (1 - 1e-6)
     assert one_solve(False) < 0.9 * first_value
+
+
+def _converged_master(
+    monkeypatch: pytest.MonkeyPatch, *, parking: bool, smoothing: float
+) -> tuple[Master, float]:
+    """The LP of a 300-community market's working arcs, solved until no column improves."""
+    monkeypatch.setattr(lp_module, "PARKING", parking)
+    monkeypatch.setattr(lp_module, "SMOOTHING", smoothing)
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    master = Master(model, instance.settings.balance_tolerance)
+    assert isinstance(master.lp, HighsLp)  # divisible goods of this size: parking applies
+    result = master.run(deadline=lambda: 60.0)
+    assert result.converged
+    return master, result.value * model.market.scale
+
+
+def test_parked_columns_and_smoothed_prices_leave_the_lp_optimum_where_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parking (columns pricing clearly negative held at 0, so HiGHS's presolve leaves them out)
+    and Wentges smoothing only change how column generation gets there: converged, the LP over the
+    same columns has the same optimum, and no parked column could still improve it."""
+    _, plain = _converged_master(monkeypatch, parking=False, smoothing=0.0)
+    master, value = _converged_master(monkeypatch, parking=True, smoothing=0.5)
+    assert value == pytest.approx(plain, rel=1e-6)
+    assert master.parked  # the market is large enough for columns to leave the solves
+    assert isinstance(master.lp, HighsLp)
+    x = master.lp.column_values()
+    assert all(x[j] <= 1e-9 for j in master.parked)
+    # at the final prices no parked column prices positive (it would have been released)
+    master.price(master.duals(), 0, park=x)
+    assert not master._unpark
+    upper = master.lp.highs.getLp().col_upper_
+    assert all(upper[j] == 0.0 for j in master.parked)
+    assert any(upper[j] > 0.0 for j in range(len(upper)) if j not in master.parked)
+
+
+def test_a_parked_column_that_prices_positive_again_is_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    master, _ = _converged_master(monkeypatch, parking=True, smoothing=0.0)
+    parked = sorted(master.parked)
+    # prices at zero: every column with a positive objective prices positive again
+    zero = Duals.zero(master.model)
+    master.price(zero, 0, park=master.lp.column_values())
+    released = set(master._unpark) & set(parked)
+    assert released
+    master._flush()
+    assert isinstance(master.lp, HighsLp)
+    upper = master.lp.highs.getLp().col_upper_
+    for j in released:
+        assert j not in master.parked
+        own = master._upper[j]
+        assert upper[j] == own if math.isfinite(own) else upper[j] >= 1e30  # its own bound again
+
+
+def test_duals_blend_field_by_field() -> None:
+    instance = generate_market(30, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    a, b = Duals.zero(model), Duals.zero(model)
+    a.offer[:] = 4.0
+    b.offer[:] = 2.0
+    b.need[:] = 1.0
+    a.balance_lo[:] = 3.0
+    mixed = a.blend(b, 0.25)
+    assert mixed.offer == pytest.approx([2.5] * len(a.offer))
+    assert mixed.need == pytest.approx([0.75] * len(a.need))
+    assert mixed.balance_lo == pytest.approx([0.75] * len(a.balance_lo))
+    assert a.offer[0] == 4.0  # neither input changed

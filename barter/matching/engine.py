@@ -113,7 +113,9 @@ FloatArray = npt.NDArray[np.float64]
 
 CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
-LP_SHARE = 0.6  # the LP stops by then; the primal model has the rest
+# the LP stops by then; the primal model has the rest. 0.6 until the rounding solved in HiGHS
+# (repair.py), which rounds 1,000 synthetic communities in 6-8 s where GLOP took 10-11 s
+LP_SHARE = 0.7
 UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
 UNIT_HIGHS_COLUMNS = 1000  # one-unit markets: HiGHS over the LP's columns up to this many ...
 UNIT_HIGHS_SHARE = 0.15  # ... with this share of the time left (2,000 UK pairs, 1,437 columns:
@@ -137,9 +139,11 @@ MAX_PRICING_ROUNDS = 12  # delayed arc generation: LP solves over a growing work
 # another round of arc generation only while its LP could still run this share of the time the
 # last round took before the LP's deadline (it starts warm from the last LP's columns, so even
 # cut short it holds the last LP's value). 1,000 synthetic communities at 30 s: 1.0 left 9 s of
-# the limit unused and answered 26.1 M twice; 0.5 answered 29.9 M twice
-ROUND_FACTOR = 0.5
-PRICING_SHARE = 0.5  # no new round of arc generation after this share of the time limit
+# the limit unused and answered 26.1 M twice; 0.5 answered 29.9 M twice. With the LP's faster
+# solves (parked columns, smoothed prices: lp.py) and the rounding in HiGHS, 0.25 and
+# PRICING_SHARE 0.65 let a third round run there: 33.0 M, against 32.2 M from two rounds
+ROUND_FACTOR = 0.25
+PRICING_SHARE = 0.65  # no new round of arc generation after this share of the time limit
 # the LP's own stopping gap in the first rounds: duals that good point at the arcs worth pricing in,
 # and the round ends sooner (1,000 synthetic communities at 30 s: 30.8 and 31.3 M, against 30.7
 # and 26.1 M at 1e-2, when the first round's last LP iterations left no time for a second round)
@@ -593,6 +597,12 @@ def price_and_relax(
         gap = PRICING_LP_GAP if loose else LP_GAP
         lp = relax(model, clock, gap=gap, warm=warm)
         market = model.market
+        if not lp.converged and settled is not None:
+            # a later round's LP cut short by its deadline: no round follows, and its duals, not
+            # yet settled, would price the whole market loosely at the cost of the rounding's time
+            # (5,000 communities: 20 s for a bound of 1.07e9, beside the hub relaxation's 1.8e8)
+            kept, kept_lp = _fuller(settled, (model, lp))
+            return kept, kept_lp, best
         if settled is None and whole.size_bound() > PRICING_RATE * clock.remaining():
             # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
             # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
@@ -614,13 +624,6 @@ def price_and_relax(
             f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g}"
             + (f"; by community pairs {agg.bound * scale:.6g})" if agg is not None else ")"),
         )
-        if not lp.converged and settled is not None:
-            # the larger LP did not finish: the answer comes from whichever LP holds more value
-            # (its values are feasible even unfinished: 1,000 synthetic communities at 30 s, the
-            # second round's LP stood at 28.6 M against the first's 21.5 M when the clock stopped it)
-            if lp.value * market.scale >= settled[1].value * settled[0].market.scale:
-                return model, lp, best
-            return settled[0], settled[1], best
         settled = (model, lp)
         small = priced.correction * scale <= PRICING_GAP * max(abs(lp_bound), 1e-9)
         took = clock.elapsed() - started
@@ -666,6 +669,15 @@ def price_and_relax(
             f"{len(warm)} columns carried over",
         )
         model = wider
+
+
+def _fuller(settled: tuple[Model, LpResult], last: tuple[Model, LpResult]) -> tuple[Model, LpResult]:
+    """Of the last converged round and a larger one cut short, the LP holding more value (an
+    unfinished LP's values are feasible: 1,000 synthetic communities at 30 s, the second round's
+    LP stood at 28.6 M against the first's 21.5 M when the clock stopped it)."""
+    if last[1].value * last[0].market.scale >= settled[1].value * settled[0].market.scale:
+        return last
+    return settled
 
 
 def _plain_bound(m: Market) -> float:

@@ -169,8 +169,9 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(
 
 def circulation_run(left: float | None) -> tuple[Instance, Solution, list[str]]:
     """A 300-community market at 20 s on a busy machine: no cycle enumerated in time (the clock
-    is past enumeration's share before the first model, and 2 s before the LP's: the master LP
-    answers only once its first solve ends), so the model is circulation flows;
+    is past enumeration's share, and that of later pricing rounds, before the first model, and
+    still before the LP's deadline: the master LP answers only once its first solve ends), so
+    the model is circulation flows;
     with `left`, the clock jumps to that much before the limit once the LP has its bound.
     (The instance, the solution, the progress messages.)"""
     instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=1)
@@ -183,7 +184,8 @@ def circulation_run(left: float | None) -> tuple[Instance, Solution, list[str]]:
     def progress(_: float, message: str) -> None:
         seen.append(message)
         if message == "reading the market":
-            clock.t = 0.5 * limit
+            clock.t = (max(engine_module.ENUMERATION_SHARE, engine_module.PRICING_SHARE) + 0.01) * limit
+            assert clock.t < engine_module.LP_SHARE * limit
         elif message.startswith("LP bound") and left is not None:
             clock.t = max(clock.t, limit - left)
 

@@ -1,0 +1,78 @@
+"""The rounding (barter/matching/repair.py): its LP is solved once from scratch, then again from
+the last basis after each round's drops and forced lots."""
+
+from __future__ import annotations
+
+from barter.matching.engine import Clock, _loss_for_budget, build_model, relax, select
+from barter.matching.market import build_market
+from barter.matching.repair import _Rounding
+from barter.matching.synthetic import generate_market
+from barter.reference import load_catalogue, load_provinces
+
+
+def _rounding() -> _Rounding:
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    lp = relax(model, Clock(60.0, None))
+    selection = select(model, lp, _loss_for_budget(model, lp, 4000))
+    return _Rounding(model, selection)
+
+
+def _simplex_iterations(rounding: _Rounding) -> int:
+    """Simplex iterations of the last solve; it must not have started over by the interior point."""
+    info = rounding.lp.highs.getInfo()
+    assert info.ipm_iteration_count == 0
+    return int(info.simplex_iteration_count)
+
+
+def test_the_rounding_solves_again_from_its_last_basis() -> None:
+    rounding = _rounding()
+    assert rounding.solve(60.0)
+    first = rounding.lp.value()
+    assert first > 0
+    assert rounding.lp.highs.getInfo().ipm_iteration_count > 0  # the first solve, from scratch
+    # the same LP again: the last basis is already optimal
+    assert rounding.solve(60.0)
+    assert _simplex_iterations(rounding) == 0
+    assert rounding.lp.value() == first
+    # a round: drop the exchanges in trouble, force the near ones, solve from that basis
+    rounding.read()
+    drop, near = rounding.in_trouble()
+    assert drop or near  # lots and fixed costs leave some exchanges to decide
+    drop.extend(rounding.force([group for _, group in sorted(near)]))
+    rounding.apply(drop, rounding.short_chains())
+    assert rounding.solve(60.0)
+    warm = _simplex_iterations(rounding)
+    assert rounding.lp.value() <= first * (1 + 1e-9)  # the round only restricts the LP
+
+    # the same LP solved from scratch by the same simplex takes far more iterations
+    cold = _rounding()
+    cold.lp.warm_from_here()
+    assert cold.solve(60.0)
+    cold.read()
+    assert cold.lp.value() == first or abs(cold.lp.value() - first) <= 1e-6 * first
+    assert warm < _simplex_iterations(cold) / 4
+
+
+def test_a_dropped_exchange_carries_nothing_and_its_forced_rows_are_released() -> None:
+    rounding = _rounding()
+    assert rounding.solve(60.0)
+    rounding.read()
+    used = sorted(rounding.flows)
+    assert len(used) >= 2
+    forced, dropped = used[0], used[1]
+    rounding.batch = [forced]
+    rounding.apply([dropped], [])
+    assert rounding.solve(60.0)
+    rounding.read()
+    assert dropped not in rounding.flows  # its columns are held at 0
+    lots = rounding.m.arc_lot[rounding.model.families[forced[0]].arcs[forced[1]]]
+    hops = rounding.flows[forced]
+    assert all(h >= lot * (1 - 1e-7) for h, lot in zip(hops, lots, strict=True))  # held at its lots
+    rows = rounding.forced[forced]
+    rounding.drop_group(forced)
+    lower = rounding.lp.highs.getLp().row_lower_
+    assert all(lower[r] < -1e29 for r in rows)  # its rows no longer bind
+    assert rounding.solve(60.0)
+    rounding.read()
+    assert forced not in rounding.flows

@@ -347,7 +347,7 @@ class Master:
         rows, cols = np.nonzero((rc < -PARK_RC) & fam.in_master)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             var = self.cycle_vars.get((key, r, c))
-            if var is not None and var < len(x) and x[var] <= PARK_VALUE:
+            if var is not None and x[var] <= PARK_VALUE:
                 self._park.append(var)
         rows, cols = np.nonzero((rc > RC_TOL) & fam.in_master)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -400,8 +400,8 @@ class Master:
         found.sort(key=lambda item: -item[0])
         return min(excess, shares.total()), [key for _, key in found[:want]]
 
-    def _values(self) -> _Values:
-        x = self.lp.column_values().tolist()
+    def _values(self, values: FloatArray) -> _Values:
+        x = values.tolist()
         return (
             {k: x[j] for k, j in self.cycle_vars.items()},
             {k: x[j] for k, j in self.chain_vars.items()},
@@ -453,10 +453,10 @@ class Master:
             value = self.lp.value()
             # the values of this solve, read now: a later solve cut short by the clock may leave
             # none readable (then these stand; the columns added since are at 0, still feasible)
-            values = self._values()
+            x = self.lp.column_values()
+            values = self._values(x)
             current = self.duals()
-            x = self.lp.column_values() if self.parking else None
-            excess, new = self.price(current, want, park=x)
+            excess, new = self.price(current, want, park=x if self.parking else None)
             lagrangian = self.rhs_value(current) + excess
             stable = None
             if SMOOTHING > 0 and np.isfinite(best_bound) and new:

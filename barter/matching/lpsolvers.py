@@ -138,10 +138,6 @@ class HighsLp:
     def value(self) -> float:
         return float(self.highs.getInfo().objective_function_value)
 
-    def iterations(self) -> int:
-        info = self.highs.getInfo()
-        return int(info.simplex_iteration_count) + int(info.ipm_iteration_count)
-
     def row_duals(self) -> FloatArray:
         return np.asarray(self.highs.getSolution().row_dual, dtype=np.float64)
 

@@ -128,14 +128,9 @@ class _Rounding:
                 row = rows[term.index] = self._row(term.rhs)
             entries[row] = entries.get(row, 0.0) + term.coef
 
-    def _set_upper(self, columns: list[int], upper: float) -> None:
-        if not columns:
-            return
-        if self.solved:
-            self.lp.set_upper(columns, [upper] * len(columns))
-        else:
-            for j in columns:
-                self._upper[j] = upper
+    def _hold_at_zero(self, columns: list[int]) -> None:
+        """Upper bound 0 on `columns` (every change to the LP comes after its first solve)."""
+        self.lp.set_upper(columns, [0.0] * len(columns))
 
     def _add_cycles(self, selection: Selection) -> None:
         m, model, f = self.m, self.model, self.f
@@ -289,7 +284,7 @@ class _Rounding:
             for var, _ in entries
         ]
         idle.extend(var for key2, var in self.chain_vars.items() if key2 not in self.chain_flows)
-        self._set_upper(idle, 0.0)
+        self._hold_at_zero(idle)
 
     def force(self, near: list[Group]) -> list[Group]:
         """Push the exchanges near their lots up to them (the batch), closest first, while the
@@ -335,7 +330,7 @@ class _Rounding:
         for key2 in drop_chain:
             self.removed_chain.add(key2)
             del self.chain_flows[key2]
-        self._set_upper([self.chain_vars[key2] for key2 in drop_chain], 0.0)
+        self._hold_at_zero([self.chain_vars[key2] for key2 in drop_chain])
 
     def least_flow(self, group: Group) -> FloatArray:
         """Per hop, the value carried by the smallest flow that meets every lot (best pattern)."""
@@ -357,7 +352,7 @@ class _Rounding:
         self.flows.pop(group, None)
         for row in self.forced.pop(group, []):
             self.lp.set_row_lower(row, -np.inf)
-        self._set_upper([var for var, _ in self.groups[group]], 0.0)
+        self._hold_at_zero([var for var, _ in self.groups[group]])
 
     def result(self) -> PrimalResult:
         """The best answer of any round that keeps every rule."""

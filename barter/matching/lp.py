@@ -349,10 +349,13 @@ class Master:
             var = self.cycle_vars.get((key, r, c))
             if var is not None and x[var] <= PARK_VALUE:
                 self._park.append(var)
+        if not self.parked:
+            return
         rows, cols = np.nonzero((rc > RC_TOL) & fam.in_master)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             var = self.cycle_vars.get((key, r, c))
-            if var is not None:
+            # (a column held at its own upper bound prices positive too: it waits for nothing)
+            if var is not None and var in self.parked:
                 self._unpark.append(var)
 
     def price(

@@ -121,6 +121,9 @@ def test_a_parked_column_that_prices_positive_again_is_released(monkeypatch: pyt
     master.price(zero, 0, park=master.lp.column_values())
     released = set(master._unpark) & set(parked)
     assert released
+    # only parked columns wait to be released: the others pricing positive (at zero prices, every
+    # column in the master) would otherwise keep the LP from ever being called converged
+    assert set(master._unpark) <= set(parked)
     master._flush()
     assert isinstance(master.lp, HighsLp)
     upper = master.lp.highs.getLp().col_upper_

@@ -32,21 +32,24 @@ PEER_VENV = ROOT / "bench" / "out" / "kep-solver-venv"
 PEER_VERSION = "4.0.2"
 UK_LARGE = "uk2022/uk2022-2000-1.json"
 SYNTHETIC = ((100, 30.0), (1_000, 30.0), (5_000, 120.0), (20_000, 300.0))
+WHOLE_LP_UP_TO = 1_000  # communities: the whole-market LP run to its end (bench.whole_lp) up to this
 COMMAND = ".venv/bin/python -m bench.engine"
 NOTES = f"""Every solve is `barter solve` as a whole process (Python start included): wall-clock seconds and
 the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} (`Programme` with
 `TransplantCount`, cycle-and-chain model, PuLP/CBC), also a whole process, on the same file in the same
 run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
 trademax rows: expected = items trading (the objective column counts the non-dummy transfers);
-synthetic rows: the reference column is the proved upper bound of the whole market (every acceptable
-arc, however far): the smaller of two true bounds, the working LP's bound plus what every excluded arc
-could still add, priced against its duals (barter/matching/pricing.py), and the hub relaxation, a flow
-of value offer -> item hub -> need with each community's balance kept and cycle lengths, lots and
-distance limits forgotten (barter/matching/relaxation.py); up to 1,500 communities also the working
-LP's duals priced by community pairs with the cycle limit kept (barter/matching/aggregate.py), which
-stays loose until pricing converges. The hub relaxation is the one that binds on
-the large markets; what it forgets (above all the cycle-length limit) costs 20-60% on small markets
-solved whole, so it is probably most of the gap left on large ones."""
+synthetic rows: up to 1,000 communities, the yardstick is the whole-market LP (every acceptable arc,
+however far, with the cycle and chain limits kept), solved after the timed run by arc generation run
+to its end with no time limit (bench/whole_lp.py, kept in bench/out/whole-lp): its bound, proved when
+no excluded arc could improve its last LP, and its value beside it. "bound reported" is what the timed
+solve itself proved of the whole market: the smallest of the working LP's bound plus what every
+excluded arc could still add, priced against its duals (barter/matching/pricing.py), the hub
+relaxation, a flow of value offer -> item hub -> need with each community's balance kept and cycle
+lengths, lots and distance limits forgotten (barter/matching/relaxation.py), and up to 1,500
+communities the same duals priced by community pairs (barter/matching/aggregate.py). The hub
+relaxation is the one that binds on the large markets; what it forgets (above all the cycle-length
+limit) is most of their gap: on 1,000 communities it stands 6.7% above the whole-market LP."""
 
 
 @dataclass
@@ -70,6 +73,14 @@ class Row:
     peer_seconds: float | None = None
     pairs: int | None = None
     note: str = ""
+    whole_lp: dict[str, Any] | None = None  # bench.whole_lp: the whole-market LP, run to its end
+
+    @property
+    def lp_share(self) -> float | None:
+        """The objective as a share of the whole-market LP bound (bench.whole_lp)."""
+        if self.objective is None or self.whole_lp is None or not self.whole_lp["bound"]:
+            return None
+        return self.objective / float(self.whole_lp["bound"])
 
     @property
     def gap(self) -> float | None:
@@ -226,6 +237,11 @@ def synthetic_rows(quick: bool) -> list[Row]:
         row = _row(
             "synthetic", f"synthetic {n:,} communities (L=3, K=3, limit {limit:g} s)", None, result, solution
         )
+        if n <= WHOLE_LP_UP_TO:
+            from bench.whole_lp import cached
+
+            # after the timed solve, not beside it
+            row.whole_lp = cached(instance)
         rows.append(row)
         print(_line(row), flush=True)
     return rows
@@ -260,6 +276,7 @@ def _line(row: Row) -> str:
         f"{row.name}: expected {_num(row.expected)} objective {_num(row.objective, 1)}"
         f" bound {_num(row.bound, 1)} gap {gap} {row.status}"
         f" {row.seconds:.2f}s {row.peak_mb:.0f}MB{peer} {row.note}"
+        + ("" if row.lp_share is None else f" {row.lp_share:.2%} of the whole-market LP bound")
     )
 
 
@@ -276,6 +293,28 @@ def _table(rows: list[Row]) -> str:
         lines.append(
             f"| {r.name} | {_num(reference)} | {_num(r.objective)} | {gap} | {r.status} "
             f"| {r.seconds:.2f} | {r.peak_mb:.0f} | {peer} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def _synthetic_table(rows: list[Row]) -> str:
+    lines = [
+        "| instance | whole-market LP: bound (value) | objective | of the LP bound | bound reported "
+        "| gap to it | status | seconds | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in rows:
+        if r.whole_lp is None:
+            lp = "—"
+        else:
+            lp = f"{_num(r.whole_lp['bound'])} ({_num(r.whole_lp['value'])})"
+            if not r.whole_lp["proved"]:
+                lp += ", not converged"
+        share = "—" if r.lp_share is None else f"{r.lp_share:.2%}"
+        gap = "—" if r.gap is None else f"{r.gap:.2%}"
+        lines.append(
+            f"| {r.name} | {lp} | {_num(r.objective)} | {share} | {_num(r.bound)} | {gap} | {r.status} "
+            f"| {r.seconds:.2f} | {r.peak_mb:.0f} |"
         )
     return "\n".join(lines)
 
@@ -379,13 +418,13 @@ def targets(kep: list[Row], trademax: list[Row], synthetic: list[Row]) -> list[t
     for n, text, check in (
         (
             100,
-            "at least 97% of the whole-market bound in <= 30 s",
-            lambda r: r.gap is not None and r.gap <= 0.03 and r.seconds <= 30,
+            "at least 97% of the whole-market LP bound in <= 30 s",
+            lambda r: _reaches(r, 0.97) and r.seconds <= 30,
         ),
         (
             1_000,
-            "at least 97% of the whole-market bound in <= 30 s",
-            lambda r: r.gap is not None and r.gap <= 0.03 and r.seconds <= 30,
+            "at least 97% of the whole-market LP bound in <= 30 s",
+            lambda r: _reaches(r, 0.97) and r.seconds <= 30,
         ),
         (
             5_000,
@@ -398,14 +437,23 @@ def targets(kep: list[Row], trademax: list[Row], synthetic: list[Row]) -> list[t
         if row is None:
             continue
         gap = "—" if row.gap is None else f"{row.gap:.2%}"
+        share = "" if row.lp_share is None else f"{row.lp_share:.2%} of the whole-market LP bound, "
         out.append(
             (
                 f"synthetic {n:,}: {text}",
                 check(row),
-                f"gap {gap} in {row.seconds:.1f} s, {row.peak_mb:.0f} MB",
+                f"{share}gap {gap} to its own bound in {row.seconds:.1f} s, {row.peak_mb:.0f} MB",
             )
         )
     return out
+
+
+def _reaches(row: Row, share: float) -> bool:
+    """The objective reaches `share` of the whole-market LP bound: bench.whole_lp's where it was
+    run (a true bound, the LP's optimum when proved), else the bound the solve reported."""
+    if row.lp_share is not None:
+        return row.lp_share >= share
+    return row.gap is not None and row.gap <= 1 - share
 
 
 def main() -> None:
@@ -442,7 +490,7 @@ def main() -> None:
         + "\n\n### trademax\n\n"
         + _table(trademax)
         + "\n\n### synthetic Thai markets\n\n"
-        + _table(synthetic)
+        + _synthetic_table(synthetic)
     )
     write_section("engine", "Matching engine", COMMAND, body)
 

@@ -255,7 +255,12 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
         h_gift = _pairs(a_gift, b, tau, dist, specials)
-        if model.layers.depth:
+        listed = any(key[0] == "chain" for key in model.families)
+        # chains by position, the whole market's unless the working model lists them as columns:
+        # also when no gift is among the working arcs (no layers), or a gift left out that only
+        # pays through the chain it opens was left out of the bound too (it answered 0 below an
+        # answer worth 2,889 baht: tests/matching/test_whole_market.py)
+        if model.layers.depth or not listed:
             rows = len(model.chain_rows)
 
             def chain(k: int) -> FloatArray:
@@ -273,7 +278,7 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
                     + kappa * rho_hi[None, :] * chain(k)[None, :]
                 )
                 chains = max(chains, float(rc.max()))
-        if any(key[0] == "chain" for key in model.families):
+        if listed:
             walk = np.where(h_gift > 0, rho * h_gift, h_gift).max(axis=0)
             walked = float(walk.max())
             for _ in range(2, depth + 1):
@@ -377,7 +382,8 @@ def _per_offer(
         rate = np.where(ordinary, np.maximum(rate, r / 2), rate)
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
-        if model.layers.depth:
+        listed = any(key[0] == "chain" for key in model.families)
+        if model.layers.depth or not listed:  # chains by position (see aggregate_bound)
             rows = len(model.chain_rows)
 
             def chain(k: int) -> FloatArray:
@@ -391,6 +397,6 @@ def _per_offer(
                 at_k = _through(b, tau, dist, zero + model.kappa * (rho_hi * chain(k))[:, None], specials)
                 r = a_off + at_k[u, c] - m.offer_gamma * chain(k - 1)[u]
                 rate = np.where(ordinary, np.maximum(rate, r), rate)
-        if any(key[0] == "chain" for key in model.families):
+        if listed:
             rate = np.maximum(rate, walked)
     return np.maximum(rate, 0.0)

@@ -43,6 +43,7 @@ position, or a flow between two of its components) are priced the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -233,10 +234,14 @@ def price_whole(
             exact = exact and dense
         else:
             reach = _reach(model, ex_from, ex_to, ex_gift)
-            r_ex = np.maximum(
-                r_ex, _position_bound(model, duals, g_ex, ex_from, ex_to, ex_gift, reach, ex_gamma, ex_rho)
+            # the chain rows only the whole market has, priced by what could follow them
+            d_pos = _continue_chains(
+                model, duals, g_work, g_ex, ex_from, ex_to, ex_gift, ex_gamma, ex_rho, reach
             )
-            _position_working(model, duals, g_work, corr_work, reach)
+            r_ex = np.maximum(
+                r_ex, _position_bound(model, d_pos, g_ex, ex_from, ex_to, ex_gift, reach, ex_gamma, ex_rho)
+            )
+            _position_working(model, d_pos, g_work, corr_work, reach)
 
     positive = r_ex > EPS
     # what the columns through positive arcs can add, offer by offer (or need by need)
@@ -347,6 +352,57 @@ def _reach(
         nxt[to[reach[-1][frm]]] = True
         reach.append(nxt)
     return reach
+
+
+def _continue_chains(
+    model: Model,
+    d: Duals,
+    g_work: FloatArray,
+    g_ex: FloatArray,
+    ex_from: IntArray,
+    ex_to: IntArray,
+    ex_gift: npt.NDArray[np.bool_],
+    ex_gamma: FloatArray,
+    ex_rho: FloatArray,
+    reach: list[npt.NDArray[np.bool_]],
+) -> Duals:
+    """`d` with prices for the chain rows (community c, position k) that only the whole market
+    has: c reached at position k through excluded arcs alone, so no column of the working LP
+    touches the row, and any price >= 0 keeps the Lagrangian bound true.
+
+    Priced at 0 (a row that is not there), every arc out of c at position k + 1 is charged in full
+    however little can reach c, and an excluded arc reaching c is priced as if nothing could
+    follow it: on 1,000 synthetic communities that charge stayed at 18 M (half the LP) once no
+    excluded arc improved, and arc generation had no reason to bring in the arcs that open such
+    positions. Priced instead at the most an arc out of c at position k + 1 earns per unit of the
+    row (from the last position back), the arcs out of c price at most 0 and the arcs reaching c
+    carry what could follow, so they price positive and come in."""
+    m = model.market
+    depth = m.settings.max_chain_length
+    n = m.n_communities
+    chain = [d.chain[k].copy() if k < len(d.chain) else np.zeros(n) for k in range(depth - 1)]
+    if depth < 2:
+        return d
+    working = [np.zeros(n, dtype=np.bool_) for _ in range(depth)]
+    for k in range(min(depth, model.layers.depth)):
+        working[k][m.arc_to[model.layers.arcs[k]]] = True
+    ordinary = np.nonzero(~m.arc_gift & (m.arc_cap > 0))[0]
+    others = np.nonzero(~ex_gift)[0]
+    frm = np.concatenate([m.arc_from[ordinary], ex_from[others]])
+    to = np.concatenate([m.arc_to[ordinary], ex_to[others]])
+    g = np.concatenate([g_work[ordinary], g_ex[others]])
+    gamma = np.maximum(np.concatenate([m.arc_gamma[ordinary], ex_gamma[others]]), EPS)
+    rho = np.concatenate([m.arc_rho[ordinary], ex_rho[others]])
+    for k in range(depth - 1, 0, -1):  # the row (c, k) holds the arcs out of c at position k + 1
+        only = reach[k - 1] & ~working[k - 1]
+        if not only.any():
+            continue
+        out = only[frm]
+        earn = g[out] + (model.kappa * rho[out] * chain[k][to[out]] if k < depth - 1 else 0.0)
+        best = np.zeros(n)
+        np.maximum.at(best, frm[out], earn / gamma[out])
+        chain[k - 1][only] = best[only]
+    return dataclasses.replace(d, chain=chain)
 
 
 def _position_bound(

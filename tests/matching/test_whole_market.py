@@ -61,6 +61,15 @@ def satun_market(transport: float) -> dict[str, Any]:
         needs.append(
             {"id": f"near-{i:02d}-baskets", "community": near["id"], "item": "basket", "quantity": 10}
         )
+    return _instance(communities, offers, needs, transport)
+
+
+def _instance(
+    communities: list[dict[str, Any]],
+    offers: list[dict[str, Any]],
+    needs: list[dict[str, Any]],
+    transport: float,
+) -> dict[str, Any]:
     return copy.deepcopy(
         {
             "format": "barter-instance/1",
@@ -116,6 +125,16 @@ class _NoTwoWay:
         return np.zeros((len(key[1]), len(key[0])), dtype=np.bool_)
 
 
+def _working(data: dict[str, Any]) -> tuple[Any, Any, list[str], list[str], set[tuple[str, str]]]:
+    """The instance, its market, the offer and need ids, and the working arcs as id pairs."""
+    instance = as_instance(data)
+    market = build_market(instance)
+    offers = [o["id"] for o in data["offers"]]
+    needs = [n["id"] for n in data["needs"]]
+    working = {(offers[o], needs[n]) for o, n in zip(market.arc_offer, market.arc_need, strict=True)}
+    return instance, market, offers, needs, working
+
+
 def test_pricing_brings_in_the_far_partner_the_working_arcs_left_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -125,11 +144,7 @@ def test_pricing_brings_in_the_far_partner_the_working_arcs_left_out(
     monkeypatch.setattr(market_module, "_takes", lambda instance, whole: _NoTwoWay())
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # as a large market would be
     data = satun_market(0.0)
-    instance = as_instance(data)
-    market = build_market(instance)
-    offers = [o["id"] for o in data["offers"]]
-    needs = [n["id"] for n in data["needs"]]
-    working = {(offers[o], needs[n]) for o, n in zip(market.arc_offer, market.arc_need, strict=True)}
+    instance, market, offers, needs, working = _working(data)
     assert ("north-rice", "satun-rice") not in working
     assert market.n_excluded > 0
     clock = Clock(10.0, None)
@@ -150,6 +165,69 @@ def test_pricing_brings_in_the_far_partner_the_working_arcs_left_out(
     assert problems(data, solution) == []
     pairs = {(t["offer"], t["need"]) for e in solution["exchanges"] for t in e["transfers"]}
     assert pairs == {("satun-fish", "north-fish"), ("north-rice", "satun-rice")}
+
+
+def far_gift_market() -> dict[str, Any]:
+    """A gift of dried fish 1,477 km away from Satun, where fish is wanted little (priority 0.2) and
+    its transport costs more than that: on its own the gift loses value. But Satun pays for fish
+    with rice, which its neighbour needs (priority 1): the chain gift -> Satun -> neighbour is worth
+    2,500 baht. Ten nearer fish offers (for baskets nobody offers) keep the gift out of Satun's
+    working arcs."""
+    altruist = {**CHIANG_RAI, "id": "north-altruist"}
+    neighbour = {"id": "satun-neighbour", "lat": 6.75, "lon": 100.12, "region": "south"}
+    communities = [SATUN, altruist, neighbour]
+    offers = [
+        {"id": "north-gift", "community": altruist["id"], "item": "dried-fish", "quantity": 10, "gift": True},
+        {"id": "satun-rice", "community": SATUN["id"], "item": "sticky-rice", "quantity": 1000},
+    ]
+    needs = [
+        {"id": "satun-fish", "community": SATUN["id"], "item": "dried-fish", "quantity": 10, "priority": 0.2},
+        {"id": "neighbour-rice", "community": neighbour["id"], "item": "sticky-rice", "quantity": 100},
+    ]
+    for i in range(10):
+        near = {"id": f"near-{i}", "lat": 6.7 + 0.1 * i, "lon": 100.3, "region": "south"}
+        communities.append(near)
+        offers.append(
+            {"id": f"near-{i}-fish", "community": near["id"], "item": "dried-fish", "quantity": 100}
+        )
+        needs.append({"id": f"near-{i}-baskets", "community": near["id"], "item": "basket", "quantity": 10})
+    return _instance(communities, offers, needs, 0.05)
+
+
+def test_a_far_gift_that_pays_only_through_the_chain_it_opens_is_brought_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gift's own transfer loses value, so priced alone it would never come in, while the
+    neighbour's transfer, a working arc, is charged in the bound at a chain position only the gift
+    opens: the answer stayed empty (and the bound by community pairs, which left chains out when
+    no gift was a working arc, said 0 was optimal). The chain row of that position, missing from
+    the working LP, is priced by what can follow it, so the gift carries the neighbour's value and
+    comes in; once nothing more improves, the bound is the LP's own."""
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
+    data = far_gift_market()
+    instance, market, offers, needs, working = _working(data)
+    assert ("north-gift", "satun-fish") not in working
+    assert ("satun-rice", "neighbour-rice") in working
+    clock = Clock(10.0, None)
+    model = build_model(market, clock)
+    lp = relax(model, clock)
+    assert lp.value * market.scale < 1.0  # no chain without the gift
+    priced = price_whole(model, lp.duals)
+    brought = {(offers[o], needs[j]) for j, os in priced.improving.items() for o in os}
+    assert ("north-gift", "satun-fish") in brought
+    # priced by community pairs, chains by position count too when no gift is a working arc (the
+    # bound by pairs said 0 here, and the engine reported it)
+    agg = aggregate_bound(model, lp.duals)
+    assert agg is not None
+    solution = as_dict(solve(instance))
+    assert problems(data, solution) == []
+    assert agg.bound * market.scale >= solution["objective"]
+    chains = [e for e in solution["exchanges"] if e["kind"] == "chain"]
+    assert [[(t["offer"], t["need"]) for t in e["transfers"]] for e in chains] == [
+        [("north-gift", "satun-fish"), ("satun-rice", "neighbour-rice")]
+    ]
+    assert solution["objective"] > 2_000
+    assert solution["upper_bound"] <= solution["objective"] * (1 + 2 * engine_module.LP_GAP) + 1.0
 
 
 def _with(instance: Any, **changes: Any) -> Any:

@@ -37,7 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "whole-lp"
-VERSION = "2"  # raise when the model, the pricing or what is kept here changes
+VERSION = "3"  # raise when the model, the pricing or what is kept here changes
 GAP = 1e-4  # the last round's LP is solved this close to its bound ...
 LOOSE = 1e-2  # ... and those before it this close, while excluded arcs still improve it
 STILL = 1e-5  # a round whose LP rose less than this (relative) moves the next rounds to GAP

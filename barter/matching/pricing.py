@@ -38,7 +38,10 @@ with those capacities: a fractional knapsack per offer (best R_e first), or per 
 is smaller. The Lagrangian bound of the whole market is the working LP's bound plus that. When
 no excluded arc prices positive it is the LP bound itself, and at LP convergence the LP optimum
 of the whole market. Working arcs that sit in whole-market columns the working LP lacks (a chain
-position, or a flow between two of its components) are priced the same way.
+position, or a flow between two of its components) are priced the same way. A chain row the
+working LP lacks (a community reached at that position only through an excluded arc) touches no
+working column, so its price is ours to choose: it is priced at what can follow it
+(_continue_chains), which moves the charge onto the excluded arcs that reach it.
 """
 
 from __future__ import annotations

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "whole-lp"
@@ -64,7 +63,7 @@ def whole_lp(instance: Any, *, log: bool = True) -> dict[str, Any]:
     solution of the whole market, so its optimum is at least that); `proved` when the two meet
     (within GAP); `working_bound` and `correction`, the last round's bound over its working arcs
     and what the excluded part of the market could still add to it."""
-    from barter.matching.engine import Clock, build_model, relax
+    from barter.matching.engine import Clock, bring_in, build_model, relax, working_bound
     from barter.matching.lp import carried_columns
     from barter.matching.market import acceptable, build_market
     from barter.matching.pricing import price_whole
@@ -87,7 +86,7 @@ def whole_lp(instance: Any, *, log: bool = True) -> dict[str, Any]:
         lp = relax(model, clock, gap=gap, warm=warm)
         m = model.market
         priced = price_whole(model, lp.duals, budget=PER_NEED * len(m.need_qty))
-        lp_bound = min(lp.bound * m.scale + model.penalty_slack, lp.plain_bound * m.scale)
+        lp_bound = working_bound(model, lp)
         best = min(best, lp_bound + priced.correction * m.scale)
         value = lp.value * m.scale
         if log:
@@ -101,9 +100,7 @@ def whole_lp(instance: Any, *, log: bool = True) -> dict[str, Any]:
         working = lp_bound
         if priced.n_improving == 0 and gap <= GAP:
             break  # no excluded arc left to bring in
-        for j, offers in priced.improving.items():
-            known = extra.get(j)
-            extra[j] = offers if known is None else np.union1d(known, offers)
+        bring_in(extra, priced)
         if priced.n_improving == 0 or value - last <= STILL * abs(value):
             # nothing left to bring in at the looser gap, or nothing its LP gains from what comes
             # in (its duals, not optimal, keep pointing at a few arcs): from now on, solved to GAP

@@ -100,7 +100,7 @@ from barter.matching.graph import (
 from barter.matching.lp import Column, LpResult, Master, carried_columns
 from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
-from barter.matching.pricing import price_whole
+from barter.matching.pricing import WholePricing, price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.relaxation import hub_bound
 from barter.matching.repair import repair
@@ -611,7 +611,7 @@ def price_and_relax(
             model, lp.duals, budget=max(PRICING_ARCS, PRICING_PER_NEED * len(market.need_qty))
         )
         scale = market.scale
-        lp_bound = min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
+        lp_bound = working_bound(model, lp)
         best = min(best, lp_bound + priced.correction * scale)
         # the same duals priced by community pairs, keeping the cycle limit (aggregate.py)
         # (only when arcs are left out: otherwise the LP's own bound is already the market's)
@@ -645,9 +645,7 @@ def price_and_relax(
             tighten = True
             warm = carried_columns(model, lp, model)
             continue
-        for j, offers in priced.improving.items():
-            known = extra.get(j)
-            extra[j] = offers if known is None else np.union1d(known, offers)
+        bring_in(extra, priced)
         # a later round's model is enumerated afresh, past ENUMERATION_SHARE of the limit: it
         # may take until pricing stops (the demo, 360 communities at 10 s: round 6 began at
         # 3.3 s, enumerated no cycle, and its LP and primal ran over circulation flows that
@@ -669,6 +667,20 @@ def price_and_relax(
             f"{len(warm)} columns carried over",
         )
         model = wider
+
+
+def working_bound(model: Model, lp: LpResult) -> float:
+    """The LP's bound over the working arcs (baht): the smaller of its Lagrangian bound with
+    tie-break penalties (and their slack) and the one without."""
+    scale = model.market.scale
+    return min(lp.bound * scale + model.penalty_slack, lp.plain_bound * scale)
+
+
+def bring_in(extra: dict[int, IntArray], priced: WholePricing) -> None:
+    """Add the excluded arcs `priced` names as improving to `extra` (need -> offers)."""
+    for j, offers in priced.improving.items():
+        known = extra.get(j)
+        extra[j] = offers if known is None else np.union1d(known, offers)
 
 
 def _fuller(settled: tuple[Model, LpResult], last: tuple[Model, LpResult]) -> tuple[Model, LpResult]:

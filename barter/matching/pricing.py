@@ -383,9 +383,9 @@ def _continue_chains(
     m = model.market
     depth = m.settings.max_chain_length
     n = m.n_communities
-    chain = [d.chain[k].copy() if k < len(d.chain) else np.zeros(n) for k in range(depth - 1)]
     if depth < 2:
         return d
+    chain = [d.chain[k].copy() if k < len(d.chain) else np.zeros(n) for k in range(depth - 1)]
     working = [np.zeros(n, dtype=np.bool_) for _ in range(depth)]
     for k in range(min(depth, model.layers.depth)):
         working[k][m.arc_to[model.layers.arcs[k]]] = True

@@ -178,6 +178,7 @@ class Master:
         self.released: set[int] = set()
         self._park: list[int] = []
         self._unpark: list[int] = []
+        self._terms: dict[int, tuple[int, int, int, int, float, float]] = {}
 
     def _new_row(self, upper: float) -> int:
         self._row_upper.append(upper)
@@ -220,6 +221,24 @@ class Master:
 
     # -- columns -------------------------------------------------------------------------------
 
+    def _unit_terms(self, arc: int) -> tuple[int, int, int, int, float, float]:
+        """(offer, need, offer row, need row, offer coefficient, need coefficient) of `arc`
+        carrying one unit of value, by arc_rows (the one rule every model shares), computed once
+        per arc: columns are added by the thousand each iteration, and the rule is linear."""
+        known = self._terms.get(arc)
+        if known is None:
+            offer_term, need_term = arc_rows(self.model.market, arc, 1.0)
+            o, n = offer_term.index, need_term.index
+            known = self._terms[arc] = (
+                o,
+                n,
+                self.offer_row[o],
+                self.need_row[n],
+                offer_term.coef,
+                need_term.coef,
+            )
+        return known
+
     def _arc_coefficients(
         self,
         entries: dict[int, float],
@@ -228,46 +247,46 @@ class Master:
         short_offer: bool = False,
         short_need: bool = False,
     ) -> None:
-        m = self.model.market
+        o, n, offer_row, need_row, offer_coef, need_coef = self._unit_terms(arc)
+        given = offer_coef * amount  # value given
+        received = need_coef * amount  # quantity received
 
         def add(row: int, coef: float) -> None:
             entries[row] = entries.get(row, 0.0) + coef
 
-        offer_term, need_term = arc_rows(m, arc, amount)
-        o, n = offer_term.index, need_term.index
-        add(self.offer_row[o], offer_term.coef)
-        add(self.need_row[n], need_term.coef)
+        add(offer_row, given)
+        add(need_row, received)
         if short_offer:
             row = self.tail_offer_row.get(o)
             if row is None:
                 row = self.tail_offer_row[o] = self._new_row(float(self.tail_offer_cap[o]))
-            add(row, amount)
+            add(row, given)
         share = self.share_offer_row.get(o)
         if share is not None:
             coef = (1.0 if short_offer else 0.0) - float(self.model.offer_share[o])
-            add(share, coef * amount)
+            add(share, coef * given)
         share = self.share_need_row.get(n)
         if share is not None:
             coef = (1.0 if short_need else 0.0) - float(self.model.need_share[n])
-            add(share, coef * amount / float(m.arc_val[arc]))
+            add(share, coef * received)
         if short_need:
             row = self.tail_need_row.get(n)
             if row is None:
                 row = self.tail_need_row[n] = self._new_row(float(self.tail_need_cap[n]))
-            add(row, amount / float(m.arc_val[arc]))
+            add(row, received)
 
     def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
         fam = self.model.families[key]
         pattern, obj, ub = cycle_column(self.model, fam, row, p)
         var, entries = self._column(ub if fam.fixed[row] else math.inf, obj)
-        for hop, arc in enumerate(fam.arcs[row]):
-            self._arc_coefficients(
-                entries,
-                int(arc),
-                float(pattern[hop]),
-                bool(fam.short_offer[row, hop]),
-                bool(fam.short_need[row, hop]),
-            )
+        for arc, amount, short_offer, short_need in zip(
+            fam.arcs[row].tolist(),
+            pattern.tolist(),
+            fam.short_offer[row].tolist(),
+            fam.short_need[row].tolist(),
+            strict=True,
+        ):
+            self._arc_coefficients(entries, arc, amount, short_offer, short_need)
         self.cycle_vars[(key, row, p)] = var
         fam.in_master[row, p] = True
 

@@ -97,7 +97,7 @@ from barter.matching.graph import (
     strongly_connected_components,
     unique,
 )
-from barter.matching.lp import Column, LpResult, Master, carried_columns
+from barter.matching.lp import IN_USE, Column, LpResult, Master, carried_columns
 from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.pricing import WholePricing, price_whole
@@ -773,7 +773,7 @@ def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             selection.cycles.setdefault((key, r), []).append(c)
     for (key, r, p), v in lp.cycle_values.items():
-        if v > 1e-9:
+        if v > IN_USE:
             patterns = selection.cycles.setdefault((key, r), [])
             if p not in patterns:
                 patterns.append(p)
@@ -786,7 +786,7 @@ def select(model: Model, lp: LpResult, loss: float, *, penalties: bool = True) -
         arcs_k = model.layers.arcs[k - 1]
         position = {int(a): i for i, a in enumerate(arcs_k)}
         for (kk, arc), v in lp.chain_values.items():
-            if kk == k and v > 1e-9:
+            if kk == k and v > IN_USE:
                 idx.add(position[arc])
         if idx:
             selection.chains[k] = sorted(idx)
@@ -899,7 +899,7 @@ def improve(
     # polish: the MIP over what the LP and the rounding used, while time remains
     polish = Selection()
     for (key, r, p), v in lp.cycle_values.items():
-        if v > 1e-9:
+        if v > IN_USE:
             polish.cycles.setdefault((key, r), []).append(p)
     for group in best.cycles:
         polish.cycles.setdefault(group, [])

@@ -6,9 +6,10 @@ after a solve give the objective, the row prices and the column values. Which on
 market was measured on the masters the engine builds (docs/benchmarks.md, sixth and eighth
 sessions):
 
-  * HiGHS's interior point method with crossover, for divisible goods up to HIGHS_MAX_ROWS
-    offer and need rows: replaying the masters of 1,000 synthetic communities (3,342 rows), the
-    second pricing round's five solves take 5.4 s, against 8.2 s in GLOP; GLOP barely
+  * HiGHS's interior point method, for divisible goods up to HIGHS_MAX_ROWS offer and need rows
+    (without crossover since the tenth session: see MASTER_CROSSOVER in lp.py). Replaying the
+    masters of 1,000 synthetic communities (3,342 rows, with crossover then), the second
+    pricing round's five solves take 5.4 s, against 8.2 s in GLOP; GLOP barely
     warm-starts after added columns there (180 columns added to 20,652: 4,443 simplex
     iterations and 1.1 s, a cold solve 6,347). That market's 30 s answer: 29.8 M, 28.8 M in GLOP.
     The interior point cannot start from the last solve, so the master parks the columns that
@@ -54,12 +55,12 @@ HIGHS_MAX_ROWS = 30_000  # offer and need rows of the master up to which HiGHS h
 
 
 class HighsLp:
-    def __init__(self) -> None:
+    def __init__(self, *, crossover: bool = True) -> None:
         highs = _Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("threads", 1)
         highs.setOptionValue("solver", HIGHS_METHOD)
-        highs.setOptionValue("run_crossover", "on")
+        highs.setOptionValue("run_crossover", "on" if crossover else "off")
         highs.changeObjectiveSense(ObjSense.kMaximize)
         self.highs = highs
 

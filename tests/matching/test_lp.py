@@ -8,12 +8,13 @@ import itertools
 import math
 
 import msgspec
+import numpy as np
 import pytest
 
 from barter.matching import lp as lp_module
 from barter.matching.columns import Duals, arc_reduced, cycle_reduced
 from barter.matching.engine import Clock, build_model
-from barter.matching.lp import Column, Master, carried_columns
+from barter.matching.lp import IN_USE, Column, Master, carried_columns
 from barter.matching.lpsolvers import HighsLp
 from barter.matching.market import acceptable, build_market
 from barter.matching.pricing import price_whole
@@ -56,7 +57,9 @@ def test_a_later_round_starts_from_the_last_lps_columns() -> None:
     wider = build_model(build_market(instance, extra=priced.improving, whole=whole), Clock(60.0, None))
     assert wider.market.n_arcs > small.n_arcs
     warm = carried_columns(first, lp, wider)
-    used = sum(v > 1e-9 for v in lp.cycle_values.values()) + sum(v > 1e-9 for v in lp.chain_values.values())
+    used = sum(v > IN_USE for v in lp.cycle_values.values()) + sum(
+        v > IN_USE for v in lp.chain_values.values()
+    )
     assert len(warm) == used  # every column the first LP used exists in the wider model
     for key, row, _ in warm:
         if key[0] != "position":
@@ -78,11 +81,12 @@ def test_a_later_round_starts_from_the_last_lps_columns() -> None:
 
 
 def _converged_master(
-    monkeypatch: pytest.MonkeyPatch, *, parking: bool, smoothing: float
+    monkeypatch: pytest.MonkeyPatch, *, parking: bool, smoothing: float, crossover: bool = False
 ) -> tuple[Master, float]:
     """The LP of a 300-community market's working arcs, solved until no column improves."""
     monkeypatch.setattr(lp_module, "PARKING", parking)
     monkeypatch.setattr(lp_module, "SMOOTHING", smoothing)
+    monkeypatch.setattr(lp_module, "MASTER_CROSSOVER", crossover)
     instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
     model = build_model(build_market(instance), Clock(60.0, None))
     master = Master(model, instance.settings.balance_tolerance)
@@ -90,6 +94,24 @@ def _converged_master(
     result = master.run(deadline=lambda: 60.0)
     assert result.converged
     return master, result.value * model.market.scale
+
+
+def test_the_interior_points_prices_lead_to_the_same_lp_optimum_as_crossovers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without crossover the master's solves end inside the optimal face, and column generation
+    follows those prices instead of a vertex's: converged, it reaches the same LP optimum. The
+    columns left in use are those above IN_USE, and they alone hold that value."""
+    _, vertex = _converged_master(monkeypatch, parking=True, smoothing=0.5, crossover=True)
+    master, interior = _converged_master(monkeypatch, parking=True, smoothing=0.5, crossover=False)
+    assert interior == pytest.approx(vertex, rel=1e-5)
+    x = master.lp.column_values()
+    assert (x > 1e-12).sum() > (x > IN_USE).sum()  # an interior point: columns barely above 0
+    assert isinstance(master.lp, HighsLp)
+    objective = np.asarray(master.lp.highs.getLp().col_cost_)
+    in_use = np.where(x > IN_USE, x, 0.0)
+    scale = master.model.market.scale
+    assert float(objective @ in_use) * scale == pytest.approx(interior, rel=1e-5)
 
 
 def test_parked_columns_and_smoothed_prices_leave_the_lp_optimum_where_it_was(

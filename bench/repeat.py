@@ -1,0 +1,94 @@
+"""One synthetic market solved several times at the same limit: how far one run's answer is from
+the next.
+
+    .venv/bin/python -m bench.repeat                  # 1,000 communities, 30 s, five runs
+    .venv/bin/python -m bench.repeat 100 --runs 3 --no-write
+
+The engine's path depends on the clock: whether a pricing round still fits before the LP's
+deadline, how many columns the rounding has time for. So two runs of the same market at the same
+limit can answer differently, and bench.engine's single run of each size may be a lucky or an
+unlucky one. This solves `generate_market(n, seed=0)` (bench.engine's market) as `barter solve`
+processes, one after the other, and gives every answer, their median and range, and each as a
+share of the whole-market LP that bench.whole_lp proved (read from its cache, or computed, some
+minutes for 1,000 communities, after the timed runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+
+import msgspec
+
+from bench.engine import solve
+from bench.report import load_note, write_section
+from bench.whole_lp import ROOT, cached, market
+
+OUT = ROOT / "bench" / "out" / "repeat"
+COMMAND = ".venv/bin/python -m bench.repeat"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("n", type=int, nargs="?", default=1_000, help="communities (default 1,000)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--limit", type=float, default=30.0, help="seconds (default 30)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    before = os.getloadavg()[0]
+    instance = market(args.n)
+    OUT.mkdir(parents=True, exist_ok=True)
+    source = OUT / f"market-{args.n}.json"
+    source.write_bytes(msgspec.json.encode(instance))
+    answers: list[tuple[float, float, float]] = []  # objective, bound, seconds
+    for k in range(1, args.runs + 1):
+        out = OUT / f"solution-{args.n}-{k}.json"
+        out.unlink(missing_ok=True)
+        result, solution = solve("barter", source, out, ["--time-limit", str(args.limit)])
+        if solution is None:
+            raise SystemExit(f"run {k}: barter solve failed: {result.stderr.strip()[-500:]}")
+        answers.append((float(solution["objective"]), float(solution["upper_bound"]), result.seconds))
+        print(
+            f"run {k}: objective {answers[-1][0]:,.0f}, bound {answers[-1][1]:,.0f}, {result.seconds:.2f} s",
+            flush=True,
+        )
+    whole = cached(instance)  # after the timed runs, not beside them
+    lp = float(whole["value"])
+    objectives = [a[0] for a in answers]
+    lines = [
+        f"`generate_market({args.n}, seed=0)` (bench.engine's market) solved {args.runs} times by "
+        f"`barter solve --time-limit {args.limit:g}`, one process after the other. Whole-market LP "
+        f"(bench.whole_lp, {'proved' if whole['proved'] else 'not proved'}): {lp:,.0f}.",
+        "",
+        "| run | objective | of the whole-market LP | bound reported | seconds |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for k, (objective, bound, seconds) in enumerate(answers, start=1):
+        lines.append(f"| {k} | {objective:,.0f} | {objective / lp:.2%} | {bound:,.0f} | {seconds:.2f} |")
+    median = statistics.median(objectives)
+    lines += [
+        "",
+        f"Median {median:,.0f} ({median / lp:.2%} of the whole-market LP); lowest {min(objectives):,.0f} "
+        f"({min(objectives) / lp:.2%}), highest {max(objectives):,.0f} ({max(objectives) / lp:.2%}).",
+        "",
+        load_note(before),
+    ]
+    body = "\n".join(lines)
+    print(body, flush=True)
+    if not args.no_write:
+        write_section(
+            f"repeat-{args.n}",
+            f"Matching engine: {args.n:,} synthetic communities, run after run",
+            COMMAND
+            + ("" if args.n == 1_000 else f" {args.n}")
+            + ("" if args.runs == 5 else f" --runs {args.runs}")
+            + ("" if args.limit == 30.0 else f" --limit {args.limit:g}"),
+            body,
+        )
+
+
+if __name__ == "__main__":
+    main()

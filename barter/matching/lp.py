@@ -51,11 +51,13 @@ MASTER_PER_ROW = 2
 PARKING = True
 PARK_RC = 1e-6
 # HiGHS masters are solved by the interior point without crossover: its prices sit inside the
-# optimal face, not at one vertex of it, and column generation follows them in fewer steps.
-# 1,000 synthetic communities at 30 s, five runs each, taken in turn: 32.48-32.89 M (median
-# 32.67 M) against 32.37 M four times and 32.71 M once with crossover; the second round's LP
-# converged to its gap at 32.93 M after 16 s where with crossover it stood at 32.59 M after 18.6 s.
-# 5,000 communities at 120 s: 114.35 M against 114.28 M.
+# optimal face, not at one vertex of it. Measured as whole `barter solve` processes against the
+# same code with crossover, in the same hour (docs/benchmarks.md, tenth session): 5,000 synthetic
+# communities at 120 s answered 126.1 M and 126.0 M against 119.3 M; 1,000 at 30 s gave medians of
+# 32.67 M (10 runs) against 32.46 M (9 runs), a difference inside both runs' ranges (32.1-33.1 M).
+# (In one process the 1,000 runs had favoured it more, 32.67 M against 32.37 M, and the 5,000 ones
+# not at all: compare whole processes.) The second pricing round of 1,000 communities converged
+# to its gap at 32.93 M after 16 s, where with crossover it stood at 32.59 M after 18.6 s.
 MASTER_CROSSOVER = False
 # an interior point leaves no column at exactly 0: a column is in use above this value (scaled).
 # (At 1e-9 the rounding took every column the LP touched, 90,022 of them, and answered 29.5 M.)

@@ -10,7 +10,8 @@ limit can answer differently, and bench.engine's single run of each size may be 
 unlucky one. This solves `generate_market(n, seed=0)` (bench.engine's market) as `barter solve`
 processes, one after the other, and gives every answer, their median and range, and each as a
 share of the whole-market LP that bench.whole_lp proved (read from its cache, or computed, some
-minutes for 1,000 communities, after the timed runs).
+minutes for 1,000 communities, after the timed runs; not beyond bench.engine's WHOLE_LP_UP_TO
+communities, where it would take hours: there the shares are left out).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import statistics
 
 import msgspec
 
-from bench.engine import solve
+from bench.engine import WHOLE_LP_UP_TO, solve
 from bench.report import load_note, write_section
 from bench.whole_lp import ROOT, cached, market
 
@@ -38,6 +39,8 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=30.0, help="seconds (default 30)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     before = os.getloadavg()[0]
     instance = market(args.n)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -55,24 +58,33 @@ def main() -> None:
             f"run {k}: objective {answers[-1][0]:,.0f}, bound {answers[-1][1]:,.0f}, {result.seconds:.2f} s",
             flush=True,
         )
-    whole = cached(instance)  # after the timed runs, not beside them
-    lp = float(whole["value"])
+    # after the timed runs, not beside them
+    whole = cached(instance) if args.n <= WHOLE_LP_UP_TO else None
+    lp = None if whole is None else float(whole["value"])
+
+    def share(x: float) -> str:
+        return "—" if lp is None else f"{x / lp:.2%}"
+
     objectives = [a[0] for a in answers]
+    known = (
+        f"Whole-market LP (bench.whole_lp, {'proved' if whole['proved'] else 'not proved'}): {lp:,.0f}."
+        if whole is not None and lp is not None
+        else f"No whole-market LP: bench.whole_lp is run up to {WHOLE_LP_UP_TO:,} communities."
+    )
     lines = [
         f"`generate_market({args.n}, seed=0)` (bench.engine's market) solved {args.runs} times by "
-        f"`barter solve --time-limit {args.limit:g}`, one process after the other. Whole-market LP "
-        f"(bench.whole_lp, {'proved' if whole['proved'] else 'not proved'}): {lp:,.0f}.",
+        f"`barter solve --time-limit {args.limit:g}`, one process after the other. {known}",
         "",
         "| run | objective | of the whole-market LP | bound reported | seconds |",
         "|---:|---:|---:|---:|---:|",
     ]
     for k, (objective, bound, seconds) in enumerate(answers, start=1):
-        lines.append(f"| {k} | {objective:,.0f} | {objective / lp:.2%} | {bound:,.0f} | {seconds:.2f} |")
+        lines.append(f"| {k} | {objective:,.0f} | {share(objective)} | {bound:,.0f} | {seconds:.2f} |")
     median = statistics.median(objectives)
     lines += [
         "",
-        f"Median {median:,.0f} ({median / lp:.2%} of the whole-market LP); lowest {min(objectives):,.0f} "
-        f"({min(objectives) / lp:.2%}), highest {max(objectives):,.0f} ({max(objectives) / lp:.2%}).",
+        f"Median {median:,.0f} ({share(median)} of the whole-market LP); lowest {min(objectives):,.0f} "
+        f"({share(min(objectives))}), highest {max(objectives):,.0f} ({share(max(objectives))}).",
         "",
         load_note(before),
     ]

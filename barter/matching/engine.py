@@ -382,7 +382,8 @@ def _solve_built(
         primal.flows = flows
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
-    model, lp, bound = price_and_relax(instance, whole, model, clock)
+    threads = workers() if sat_workers is None else sat_workers
+    model, lp, bound = price_and_relax(instance, whole, model, clock, threads=threads)
     market = model.market
     budget = HUB_SHARE * clock.remaining()
     listings = len(market.offer_qty) + len(market.need_qty)
@@ -567,12 +568,13 @@ def _positions_exact(m: Market) -> bool:
 
 
 def price_and_relax(
-    instance: Instance, whole: Acceptable, model: Model, clock: Clock
+    instance: Instance, whole: Acceptable, model: Model, clock: Clock, *, threads: int = 1
 ) -> tuple[Model, LpResult, float]:
     """The LP over the working arcs, priced against the whole market (pricing.py); while
     excluded arcs price positive and time allows, bring the best of them in and solve again
     (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
-    the best over the rounds of the LP's bound plus what excluded arcs could still add."""
+    the best over the rounds of the LP's bound plus what excluded arcs could still add. The
+    pricing may use `threads` threads."""
     if whole.size_bound() > PRICING_MAX_ARCS:
         # too many arcs to price one by one in this process (20,000 communities: some 90
         # million): the bound is the plain one every answer meets, each need filled at its
@@ -608,7 +610,10 @@ def price_and_relax(
             # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
             return model, lp, plain
         priced = price_whole(
-            model, lp.duals, budget=max(PRICING_ARCS, PRICING_PER_NEED * len(market.need_qty))
+            model,
+            lp.duals,
+            budget=max(PRICING_ARCS, PRICING_PER_NEED * len(market.need_qty)),
+            threads=threads,
         )
         scale = market.scale
         lp_bound = working_bound(model, lp)

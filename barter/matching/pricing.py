@@ -49,6 +49,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +64,7 @@ FloatArray = npt.NDArray[np.float64]
 
 DENSE_MAX = 6_000  # communities: up to this, the best-arc graph is a dense matrix (float32)
 TWO_HOP_BLOCK = 4_000_000  # entries per vectorised block of the two-hop search
+TWO_HOP_RUNS_PER_THREAD = 500  # a thread of the two-hop search only for this many rows of W
 PER_NEED = 30  # improving excluded arcs brought in per need and round, at most
 EPS = 1e-9
 NEG = -np.inf
@@ -156,8 +158,10 @@ def price_whole(
     excluded: tuple[IntArray, IntArray, FloatArray] | None = None,
     *,
     budget: int = 10_000,
+    threads: int = 1,
 ) -> WholePricing:
-    """Price every column of the whole market that the working LP does not hold (see above)."""
+    """Price every column of the whole market that the working LP does not hold (see above).
+    `threads`: how many the two-hop search may use (numpy works outside the GIL there)."""
     m = model.market
     if m.n_excluded == 0 and not model.layers.depth and not model.flow_arcs.size:
         return WholePricing(0.0)
@@ -201,7 +205,9 @@ def price_whole(
     length = s.max_cycle_length
     families = [key for key in model.families if key[0] == "cycle"]
     if length >= 2 or families:
-        r_cyc = _cycle_bound(g_ex, ex_from, ex_to, ordinary_x, length, out_best, in_best, top, w_pair)
+        r_cyc = _cycle_bound(
+            g_ex, ex_from, ex_to, ordinary_x, length, out_best, in_best, top, w_pair, threads
+        )
         exact = dense and 2 <= length <= 3
         r_ex = np.maximum(r_ex, r_cyc)
 
@@ -275,7 +281,10 @@ def _knapsack(group: IntArray, rate: FloatArray, cap: FloatArray, budget: FloatA
     the best rates first (a fractional knapsack)."""
     if len(group) == 0:
         return 0.0
-    order = np.lexsort((-rate, group))
+    # by group, the best rates first (ties in input order): two stable sorts, which on 3.5 million
+    # arcs (5,000 synthetic communities) take 1.5 s where one lexsort took 2.4 s
+    order = np.argsort(-rate, kind="stable")
+    order = order[np.argsort(group[order], kind="stable")]
     g, r, c = group[order], rate[order], cap[order]
     before = np.cumsum(c) - c
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
@@ -295,6 +304,7 @@ def _cycle_bound(
     in_best: FloatArray,
     top: float,
     w_pair: npt.NDArray[np.float32] | None,
+    threads: int = 1,
 ) -> FloatArray:
     """R_e for cycles through each excluded arc e = (u -> v): back from v to u in 1..L-1 hops."""
     u, v = ex_from, ex_to
@@ -310,31 +320,50 @@ def _cycle_bound(
         loose = np.where(ordinary, g_ex + out_best[v] + np.maximum(0.0, in_best[u]), NEG)
         todo = np.nonzero(loose > EPS)[0]
         if len(todo):
-            pairs = np.unique(v[todo] * len(out_best) + u[todo])
-            two = _two_hop(w_pair, pairs // len(out_best), pairs % len(out_best))
-            where = np.searchsorted(pairs, v[todo] * len(out_best) + u[todo])
+            # the distinct (v, u) pairs, sorted, and each arc's place among them, through a mark
+            # per pair of communities (n * n bytes, beside W's n * n floats): 5,000 synthetic
+            # communities, 2.9 million pairs, in 0.1 s where np.unique and searchsorted took 5 s
+            n = len(out_best)
+            keys = v[todo] * n + u[todo]
+            mark = np.zeros(n * n, dtype=np.bool_)
+            mark[keys] = True
+            pairs = np.flatnonzero(mark)
+            where = (np.cumsum(mark, dtype=np.int32) - 1)[keys]
+            del mark
+            two = _two_hop(w_pair, pairs // n, pairs % n, threads)
             bound[todo] = np.maximum(bound[todo], g_ex[todo] + two[where])
     return bound
 
 
-def _two_hop(w_pair: npt.NDArray[np.float32], a: IntArray, b: IntArray) -> FloatArray:
-    """max over x of W[a, x] + W[x, b], for each pair (a, b) (sorted by a)."""
-    n = w_pair.shape[0]
+def _two_hop(w_pair: npt.NDArray[np.float32], a: IntArray, b: IntArray, threads: int = 1) -> FloatArray:
+    """max over x of W[a, x] + W[x, b], for each pair (a, b) (sorted by a); the runs of equal a
+    shared among `threads` threads (the gathers and maxima release the GIL: 5,000 synthetic
+    communities, 2.9 million pairs, 9.0 s on two threads, 13.2 s on one)."""
     out = np.full(len(a), NEG)
     w_t = np.ascontiguousarray(w_pair.T)  # w_t[b] = column b: W[x, b] for every x
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
     stops = np.r_[starts[1:], len(a)]
-    for lo, hi in zip(starts.tolist(), stops.tolist(), strict=True):
-        row = w_pair[a[lo]]
-        xs = np.flatnonzero(row > NEG)
-        if len(xs) == 0:
-            continue
-        rx = row[xs]
-        block = max(1, TWO_HOP_BLOCK // max(1, len(xs)))
-        for s0 in range(lo, hi, block):
-            bs = b[s0 : min(hi, s0 + block)]
-            out[s0 : s0 + len(bs)] = (w_t[bs][:, xs] + rx[None, :]).max(axis=1)
-    del n
+    runs = list(zip(starts.tolist(), stops.tolist(), strict=True))
+
+    def search(part: list[tuple[int, int]]) -> None:
+        for lo, hi in part:  # each run writes its own slice of out
+            row = w_pair[a[lo]]
+            xs = np.flatnonzero(row > NEG)
+            if len(xs) == 0:
+                continue
+            rx = row[xs]
+            block = max(1, TWO_HOP_BLOCK // max(1, len(xs)))
+            for s0 in range(lo, hi, block):
+                bs = b[s0 : min(hi, s0 + block)]
+                out[s0 : s0 + len(bs)] = (w_t[bs][:, xs] + rx[None, :]).max(axis=1)
+
+    k = max(1, min(threads, len(runs) // TWO_HOP_RUNS_PER_THREAD))
+    if k == 1:
+        search(runs)
+    else:
+        with ThreadPoolExecutor(k, thread_name_prefix="two-hop") as pool:
+            for done in [pool.submit(search, runs[i::k]) for i in range(k)]:
+                done.result()
     return out
 
 

@@ -1,0 +1,106 @@
+"""The whole-market pricing's inner searches (pricing.py) against plain loops written here."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from barter.matching import pricing
+from barter.matching.pricing import NEG, _cycle_bound, _knapsack, _two_hop
+
+
+def best_arc_graph(n: int, density: float, seed: int) -> npt.NDArray[np.float32]:
+    """W[u, v]: the best weight of an arc u -> v, NEG where there is none (no loops)."""
+    rng = np.random.default_rng(seed)
+    w = rng.normal(0.0, 1.0, (n, n)).astype(np.float32)
+    w[rng.random((n, n)) > density] = NEG
+    np.fill_diagonal(w, NEG)
+    return w
+
+
+def two_hop_by_loop(w: npt.NDArray[np.float32], a: list[int], b: list[int]) -> list[float]:
+    n = w.shape[0]
+    return [max(float(w[x, y]) + float(w[y, z]) for y in range(n)) for x, z in zip(a, b, strict=True)]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_two_hop_is_the_best_path_of_two_arcs_on_any_number_of_threads(
+    threads: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a thread for every handful of rows, so that these small graphs use them all
+    monkeypatch.setattr(pricing, "TWO_HOP_RUNS_PER_THREAD", 2)
+    w = best_arc_graph(40, 0.3, seed)
+    rng = np.random.default_rng(seed)
+    keys = np.unique(rng.integers(0, 40 * 40, 600))
+    a, b = keys // 40, keys % 40
+    got = _two_hop(w, a, b, threads)
+    want = two_hop_by_loop(w, a.tolist(), b.tolist())
+    assert got.tolist() == pytest.approx(want, abs=1e-5)  # W is float32
+    # both kinds of pair are asked: with a way back in two hops, and without
+    assert np.isneginf(got).any()
+    assert np.isfinite(got).any()
+
+
+def test_two_hop_of_a_row_with_no_arc_out_is_neg() -> None:
+    w = best_arc_graph(6, 1.0, 3)
+    w[2, :] = NEG
+    got = _two_hop(w, np.array([2, 2, 4]), np.array([0, 5, 1]), threads=2)
+    assert np.isneginf(got[:2]).all()
+    assert got[2] == pytest.approx(two_hop_by_loop(w, [4], [1])[0])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_knapsack_fills_each_group_best_rate_first(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m, groups = 300, 25
+    group = rng.integers(0, groups, m)
+    rate = rng.integers(0, 6, m).astype(np.float64)  # many ties
+    cap = rng.random(m)
+    budget = rng.random(groups) * 3
+    want = 0.0
+    for g in range(groups):
+        left = float(budget[g])
+        for i in sorted(np.flatnonzero(group == g).tolist(), key=lambda i: -rate[i]):
+            take = min(left, float(cap[i]))
+            want += float(rate[i]) * take
+            left -= take
+    assert _knapsack(group, rate, cap, budget) == pytest.approx(want)
+
+
+def test_knapsack_of_nothing_is_zero() -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    assert _knapsack(empty, np.zeros(0), np.zeros(0), np.ones(3)) == 0.0
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_three_cycle_bound_is_exact_for_every_excluded_arc(
+    threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R_e = g_e + the best way back from v to u in one hop or two, over arcs that repeat pairs
+    and arcs that cannot close any cycle."""
+    monkeypatch.setattr(pricing, "TWO_HOP_RUNS_PER_THREAD", 2)
+    n = 30
+    w = best_arc_graph(n, 0.25, 7)
+    rng = np.random.default_rng(7)
+    m = 500
+    ex_from = rng.integers(0, n, m)
+    ex_to = (ex_from + rng.integers(1, n, m)) % n
+    ex_from[:50], ex_to[:50] = ex_from[50:100], ex_to[50:100]  # pairs met twice
+    g_ex = rng.normal(0.0, 1.0, m)
+    ordinary = rng.random(m) > 0.1
+    out_best, in_best = w.max(axis=1).astype(np.float64), w.max(axis=0).astype(np.float64)
+    top = float(w.max())
+    got = _cycle_bound(g_ex, ex_from, ex_to, ordinary, 3, out_best, in_best, top, w, threads)
+    for e in range(m):
+        u, v = int(ex_from[e]), int(ex_to[e])
+        if not ordinary[e]:
+            assert got[e] == NEG
+            continue
+        back = max(float(w[v, u]), two_hop_by_loop(w, [v], [u])[0])
+        loose = g_ex[e] + out_best[v] + max(0.0, in_best[u])
+        if loose > pricing.EPS:  # where the loose bound already rules an arc out, it is kept
+            assert got[e] == pytest.approx(g_ex[e] + back, abs=1e-5)  # W is float32
+        else:
+            assert got[e] <= loose

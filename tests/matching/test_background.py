@@ -109,3 +109,36 @@ def test_the_hub_relaxation_is_not_started_beside_under_a_limit_too_short_for_it
     solution = engine.solve(instance)
     assert problems(as_dict(instance), as_dict(solution)) == []
     assert started == ([] if limit < engine.HUB_BESIDE_S else [limit])
+
+
+@pytest.mark.parametrize("most", [0, 10_000_000])
+def test_beside_the_lp_the_hub_takes_its_gains_from_the_arcs_up_to_its_own_size(
+    most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a core of its own the hub can afford each need's acceptable arcs (a tighter bound) on
+    markets far larger than when it runs after the LP; beyond HUB_EXACT_BESIDE_ARCS it takes the
+    needs' rules alone."""
+    asked: list[bool] = []
+
+    class NoProcess:
+        def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
+            asked.append(exact)
+
+        def result(self, timeout_s: float) -> None:
+            return None
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
+    monkeypatch.setattr(engine, "HUB_SECONDS_PER_LISTING", 1.0)
+    monkeypatch.setattr(engine, "HUB_EXACT_ARCS", 0)  # after the LP, this market would not be exact
+    monkeypatch.setattr(engine, "HUB_EXACT_BESIDE_ARCS", most)
+    monkeypatch.setattr(engine, "workers", lambda: 2)
+    monkeypatch.setattr(engine, "Background", NoProcess)
+    instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=10.0)
+    )
+    engine.solve(instance)
+    assert asked == [most > 0]

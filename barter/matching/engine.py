@@ -166,15 +166,19 @@ LP_FLOW_RATE = 20_000  # flow arcs the LP adds per second (measured in solves: 2
 # hub beside it on two busy cores; 55,000-60,000 alone), before it can give anything
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
-# ... the repair rounding (repair.py) of divisible goods, as measured: 4,000-4,700 columns a second
-# (1,000 synthetic communities, 21,299 columns in 5.3 s; 5,000, 145,287 in 33 s). At 10,000 the
-# room it left for chains made 5,000 communities at 120 s round 145,287 columns: a first solve
-# of 17-19 s, and the answer hung on whether a second solve ended in time (125.95 M; 127.1 M,
-# 127.6 M, 130.6 M in other runs). At 4,000: 118,000-131,000 columns, 129.8-130.8 M in four
-# runs. Far below it the rounding lacks columns (2,000: 61,218 columns, 120.1 M, done 22 s early).
-# 5,000 communities (seed 1) at 20 s: 89.8 M and 89.0 M, where 10,000 chose 63,000 columns, no
-# rounding ended in time, and the two-way trades answered (43.9 M) twice
+# ... the repair rounding (repair.py) of divisible goods: small rounding LPs go at ROUNDING_RATE
+# (1,500 synthetic communities at 5 s: 12,000-14,000 columns in 1.4 s), large ones at REPAIR_RATE
+# (1,000 communities, 21,299 columns in 5.3 s; 5,000, 145,287 in 33 s), so the budget is the larger
+# of ROUNDING_RATE for the first REPAIR_FAST_S of the time left and REPAIR_RATE for all of it.
+# At ROUNDING_RATE throughout, the room it left for chains made 5,000 communities at 120 s round
+# 145,287 columns: a first solve of 17-19 s, and the answer hung on whether a second solve ended in
+# time (125.95 M; 127.1 M, 127.6 M, 130.6 M in other runs); at REPAIR_RATE, 118,000-131,000
+# columns and 129.8-130.8 M in four runs. At 20 s (seed 1): 89.8 M and 89.0 M, where 63,000
+# columns never finished rounding and the two-way trades answered (43.9 M) twice. Far below it the
+# rounding lacks columns (2,000 a second at 120 s: 61,218 columns, 120.1 M, done 22 s early; 4,000
+# a second for all of 1.2 s at 1,500 communities: 4,800 columns, 29.7 M against 30.8-31.1 M)
 REPAIR_RATE = 4_000
+REPAIR_FAST_S = 2.0
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
 
 
@@ -960,14 +964,15 @@ def _rounded(
     # a large market, building every column first left no time to solve and the answer empty
     # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
     left = clock.remaining() - keep
-    budget = min(max(2000, 3 * n_rows), max(2000, int(REPAIR_RATE * left)))
+    room = max(2000, int(max(ROUNDING_RATE * min(left, REPAIR_FAST_S), REPAIR_RATE * left)))
+    budget = min(max(2000, 3 * n_rows), room)
     loss = _loss_for_budget(model, lp, budget)
     selection = select(model, lp, loss)
     if chains_as_columns:
         # no more chains than there is time to round (5,000 communities at 20 s: 206,673
         # columns to round, built in 19 s past the limit)
         cycles = sum(map(len, selection.cycles.values()))
-        room = max(1, min(CHAIN_PATHS, int(REPAIR_RATE * left) - cycles))
+        room = max(1, min(CHAIN_PATHS, room - cycles))
         _chains_as_columns(model, selection, limit=room)
     clock.report(0.6, f"rounding over {selection.size()} columns")
     return repair(model, selection, remaining=lambda: clock.remaining() - keep)

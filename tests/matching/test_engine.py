@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching import engine as engine_module
-from barter.matching.engine import REPAIR_RATE, _plain_bound, solve
+from barter.matching.engine import REPAIR_FAST_S, REPAIR_RATE, ROUNDING_RATE, _plain_bound, solve
 from barter.matching.market import build_market
 from barter.matching.model import Instance, Solution
 from barter.matching.synthetic import generate_market
@@ -156,7 +156,8 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(
         rounding = [m for _, m in seen if m.startswith("rounding over")]
         assert len(rounding) == 1
         columns = int(rounding[0].split()[2])
-        assert columns <= 2 * max(2000, REPAIR_RATE * instance.settings.time_limit_s)
+        limit = instance.settings.time_limit_s
+        assert columns <= 2 * max(2000, ROUNDING_RATE * min(limit, REPAIR_FAST_S), REPAIR_RATE * limit)
         assert solution.exchanges
         assert solution.objective > 0
     else:

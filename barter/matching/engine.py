@@ -171,12 +171,13 @@ ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of t
 # (1,000 communities, 21,299 columns in 5.3 s; 5,000, 145,287 in 33 s), so the budget is the larger
 # of ROUNDING_RATE for the first REPAIR_FAST_S of the time left and REPAIR_RATE for all of it.
 # At ROUNDING_RATE throughout, the room it left for chains made 5,000 communities at 120 s round
-# 145,287 columns: a first solve of 17-19 s, and the answer hung on whether a second solve ended in
-# time (125.95 M; 127.1 M, 127.6 M, 130.6 M in other runs); at REPAIR_RATE, 118,000-131,000
-# columns and 129.8-130.8 M in four runs. At 20 s (seed 1): 89.8 M and 89.0 M, where 63,000
-# columns never finished rounding and the two-way trades answered (43.9 M) twice. Far below it the
-# rounding lacks columns (2,000 a second at 120 s: 61,218 columns, 120.1 M, done 22 s early; 4,000
-# a second for all of 1.2 s at 1,500 communities: 4,800 columns, 29.7 M against 30.8-31.1 M)
+# up to 145,287 columns, with a first solve of 17-19 s. Replayed from one LP (132.86 M) with the
+# same time left: 125.95 M at 10,000 a second, 130.8 M at 4,000, 126.5 M at 3,000 and 120.1 M at
+# 2,000 (61,218 columns, done 22 s early: the rounding lacks columns). Over whole runs the
+# answers at 120 s vary more than that: medians 129.9 M over six runs with it, 130.0 M over six of
+# the code before it. At 20 s (seed 1) it decides the answer: 89.8 M and 89.0 M, where 63,000 columns never
+# finished rounding and the two-way trades answered (43.9 M) twice. And 4,000 a second for all of
+# 1.2 s left (1,500 communities at 5 s): 4,800 columns, 29.7 M against 30.8-31.1 M
 REPAIR_RATE = 4_000
 REPAIR_FAST_S = 2.0
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)

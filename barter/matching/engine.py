@@ -174,10 +174,10 @@ ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of t
 # up to 145,287 columns, with a first solve of 17-19 s. Replayed from one LP (132.86 M) with the
 # same time left: 125.95 M at 10,000 a second, 130.8 M at 4,000, 126.5 M at 3,000 and 120.1 M at
 # 2,000 (61,218 columns, done 22 s early: the rounding lacks columns). Over whole runs the
-# answers at 120 s vary more than that: medians 129.9 M over six runs with it, 130.0 M over six of
-# the code before it. At 20 s (seed 1) it decides the answer: 89.8 M and 89.0 M, where 63,000 columns never
-# finished rounding and the two-way trades answered (43.9 M) twice. And 4,000 a second for all of
-# 1.2 s left (1,500 communities at 5 s): 4,800 columns, 29.7 M against 30.8-31.1 M
+# answers at 120 s vary more than that: medians 129.9 M over six runs with it, 130.0 M over six
+# of the code before it. At 20 s (seed 1) it decides the answer: 89.8 M and 89.0 M, where 63,000
+# columns never finished rounding and the two-way trades answered (43.9 M) twice. And 4,000 a
+# second for all of 1.2 s left (1,500 communities at 5 s): 4,800 columns, 29.7 M against 30.8-31.1 M
 REPAIR_RATE = 4_000
 REPAIR_FAST_S = 2.0
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)

@@ -61,6 +61,29 @@ def test_the_hub_bound_beside_the_lp_is_the_one_computed_here() -> None:
     assert job.result(60.0) == here
 
 
+class NoProcess:
+    """Background's stand-in: records what the engine would start (exact gains, time limit)
+    and never answers."""
+
+    started: list[tuple[bool, float]]
+
+    def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
+        NoProcess.started.append((exact, time_limit_s))
+
+    def result(self, timeout_s: float) -> None:
+        return None
+
+    def stop(self) -> None:
+        pass
+
+
+def no_process(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, float]]:
+    """Background replaced by NoProcess; returns the list of what was started."""
+    monkeypatch.setattr(NoProcess, "started", [], raising=False)
+    monkeypatch.setattr(engine, "Background", NoProcess)
+    return NoProcess.started
+
+
 def test_a_large_market_takes_its_hub_bound_from_beside_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
     """With two cores, the hub relaxation runs in a process of its own while the LP runs here;
     the bound reported is no looser than it, and the answer is still sound."""
@@ -86,29 +109,17 @@ def test_the_hub_relaxation_is_not_started_beside_under_a_limit_too_short_for_it
 ) -> None:
     """It needs HUB_BESIDE_S at least: under a shorter limit its answer would come too late, and
     starting its process would hold the engine up (0.3-0.45 s at a 1 s limit)."""
-    started: list[float] = []
-
-    class NoProcess:
-        def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
-            started.append(time_limit_s)
-
-        def result(self, timeout_s: float) -> None:
-            return None
-
-        def stop(self) -> None:
-            pass
-
+    started = no_process(monkeypatch)
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
     monkeypatch.setattr(engine, "HUB_SECONDS_PER_LISTING", 1.0)  # as a large market would need
     monkeypatch.setattr(engine, "workers", lambda: 2)
-    monkeypatch.setattr(engine, "Background", NoProcess)
     instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
     instance = msgspec.structs.replace(
         instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
     )
     solution = engine.solve(instance)
     assert problems(as_dict(instance), as_dict(solution)) == []
-    assert started == ([] if limit < engine.HUB_BESIDE_S else [limit])
+    assert [time_limit_s for _, time_limit_s in started] == ([] if limit < engine.HUB_BESIDE_S else [limit])
 
 
 @pytest.mark.parametrize("most", [0, 10_000_000])
@@ -118,27 +129,15 @@ def test_beside_the_lp_the_hub_takes_its_gains_from_the_arcs_up_to_its_own_size(
     """On a core of its own the hub can afford each need's acceptable arcs (a tighter bound) on
     markets far larger than when it runs after the LP; beyond HUB_EXACT_BESIDE_ARCS it takes the
     needs' rules alone."""
-    asked: list[bool] = []
-
-    class NoProcess:
-        def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
-            asked.append(exact)
-
-        def result(self, timeout_s: float) -> None:
-            return None
-
-        def stop(self) -> None:
-            pass
-
+    started = no_process(monkeypatch)
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)
     monkeypatch.setattr(engine, "HUB_SECONDS_PER_LISTING", 1.0)
     monkeypatch.setattr(engine, "HUB_EXACT_ARCS", 0)  # after the LP, this market would not be exact
     monkeypatch.setattr(engine, "HUB_EXACT_BESIDE_ARCS", most)
     monkeypatch.setattr(engine, "workers", lambda: 2)
-    monkeypatch.setattr(engine, "Background", NoProcess)
     instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=7)
     instance = msgspec.structs.replace(
         instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=10.0)
     )
     engine.solve(instance)
-    assert asked == [most > 0]
+    assert [exact for exact, _ in started] == [most > 0]

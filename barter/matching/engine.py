@@ -146,8 +146,16 @@ ROUND_FACTOR = 0.25
 PRICING_SHARE = 0.65  # no new round of arc generation after this share of the time limit
 # the LP's own stopping gap in the first rounds: duals that good point at the arcs worth pricing in,
 # and the round ends sooner (1,000 synthetic communities at 30 s: 30.8 and 31.3 M, against 30.7
-# and 26.1 M at 1e-2, when the first round's last LP iterations left no time for a second round)
-PRICING_LP_GAP = 0.05
+# and 26.1 M at 1e-2, when the first round's last LP iterations left no time for a second round).
+# At 0.05 the second round's LP ran to about 17.5 s and the third, begun, was cut off after one or
+# two iterations; at 0.25 the second ends near 12 s and the third runs 5-7 iterations, to 33.3-33.7
+# M (its arcs hold an LP of 34.37 M, reached in about 16 s more). Fresh processes taken in turn
+# (docs/benchmarks.md, twelfth session): median 33.22 M over 16 runs (32.78-33.40 M) against 32.89
+# M over 7 (32.46-33.14 M); 0.12: 32.93-33.27 M, 0.35: 33.07-33.11 M, 0.5: 32.1-32.9 M. But how
+# many iterations the third round gets before the LP's deadline follows the clock (4: 32.78 M, 5:
+# 32.95 M, 7: 33.3 M), and bench.repeat's five runs gave a median of 32.95 M against 32.89 M before.
+# 5,000 communities at 120 s: 127.2, 128.4, 130.8 M against 127.0, 130.0, 130.2 M, within noise
+PRICING_LP_GAP = 0.25
 PRICING_ARCS = 4000  # at least this many excluded arcs brought in per round, the best first ...
 PRICING_PER_NEED = 10  # ... and this many per need (1,000 synthetic communities at 30 s: 2 per need
 # gave a second round of 1,600 new arcs and 24.2 M; 10 per need, 11,000 arcs and 29.1 M)

@@ -22,6 +22,7 @@ from barter.matching.lpsolvers import HighsLp
 from barter.matching.primal import PrimalResult, Selection
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 LOT_SLACK = 1e-7
 FORCE_AT = 0.5  # a cycle carrying at least half its lots is pushed up to them, not dropped
@@ -91,6 +92,7 @@ class _Rounding:
         self.f = model.fixed_cost
         self.groups: dict[Group, list[tuple[int, FloatArray]]] = {}
         self.chain_vars: dict[tuple[int, int], int] = {}
+        self._blocks: list[tuple[list[Group], IntArray, IntArray, FloatArray]] | None = None
         self._add_cycles(selection)
         self._add_chains(selection)
         self.removed: set[Group] = set()
@@ -220,17 +222,45 @@ class _Rounding:
         self.batch = []
         return True
 
+    def _layout(self) -> list[tuple[list[Group], IntArray, IntArray, FloatArray]]:
+        """The exchanges' columns as arrays, one block per exchange length: the exchanges, and
+        per column its exchange (a row of the block), its LP column and its pattern."""
+        if self._blocks is None:
+            by_length: dict[int, tuple[list[Group], list[int], list[int], list[FloatArray]]] = {}
+            for group, entries in self.groups.items():
+                groups, rows, columns, patterns = by_length.setdefault(len(entries[0][1]), ([], [], [], []))
+                for var, pattern in entries:
+                    rows.append(len(groups))
+                    columns.append(var)
+                    patterns.append(pattern)
+                groups.append(group)
+            self._blocks = [
+                (
+                    groups,
+                    np.asarray(rows, dtype=np.int64),
+                    np.asarray(columns, dtype=np.int64),
+                    np.stack(patterns),
+                )
+                for groups, rows, columns, patterns in by_length.values()
+            ]
+        return self._blocks
+
     def read(self) -> None:
         """The flows of the last solve, per exchange and per chain position."""
         self.batch = []
-        self.flows = {}
         x = self.x
-        for group, entries in self.groups.items():
-            if group in self.removed:
-                continue
-            hops = sum((x[var] * pattern for var, pattern in entries), np.zeros(len(entries[0][1])))
-            if hops.max() > 1e-9:
-                self.flows[group] = hops
+        carried: dict[Group, FloatArray] = {}
+        for groups, rows, columns, patterns in self._layout():
+            # per exchange, the sum of its columns' value times their pattern, added in the
+            # columns' order (np.add.at adds in index order)
+            hops = np.zeros((len(groups), patterns.shape[1]))
+            np.add.at(hops, rows, x[columns][:, None] * patterns)
+            for i in np.nonzero(hops.max(axis=1) > 1e-9)[0].tolist():
+                carried[groups[i]] = hops[i]
+        # (in the exchanges' own order, as everything after reads them)
+        self.flows = {
+            group: carried[group] for group in self.groups if group in carried and group not in self.removed
+        }
         self.chain_flows = {
             key2: float(x[var])
             for key2, var in self.chain_vars.items()

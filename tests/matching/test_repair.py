@@ -3,6 +3,8 @@ the last basis after each round's drops and forced lots."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from barter.matching.engine import Clock, _loss_for_budget, build_model, relax, select
 from barter.matching.market import build_market
 from barter.matching.repair import _Rounding
@@ -76,3 +78,37 @@ def test_a_dropped_exchange_carries_nothing_and_its_forced_rows_are_released() -
     assert rounding.solve(60.0)
     rounding.read()
     assert forced not in rounding.flows
+
+
+def _flows_by_loop(rounding: _Rounding) -> dict[tuple[object, int], list[float]]:
+    """What read() gives, by a plain loop over each exchange's columns."""
+    out: dict[tuple[object, int], list[float]] = {}
+    for group, entries in rounding.groups.items():
+        if group in rounding.removed:
+            continue
+        hops = sum((rounding.x[var] * pattern for var, pattern in entries), np.zeros(len(entries[0][1])))
+        if hops.max() > 1e-9:
+            out[group] = hops.tolist()
+    return out
+
+
+def test_the_flows_read_per_exchange_are_the_sums_of_its_columns() -> None:
+    rounding = _rounding()
+    assert rounding.solve(60.0)
+    rounding.read()
+    lengths = {len(hops) for hops in rounding.flows.values()}
+    assert len(lengths) >= 2  # exchanges of several lengths (blocks of their own)
+    expected = _flows_by_loop(rounding)
+    assert list(rounding.flows) == list(expected)  # the same exchanges, in the same order
+    assert {g: h.tolist() for g, h in rounding.flows.items()} == expected  # to the bit
+    # after a round, the dropped ones are gone and the rest read as before
+    drop, near = rounding.in_trouble()
+    drop.extend(rounding.force([group for _, group in sorted(near)]))
+    rounding.apply(drop, rounding.short_chains())
+    assert rounding.solve(60.0)
+    rounding.read()
+    expected = _flows_by_loop(rounding)
+    assert drop
+    assert not set(drop) & set(rounding.flows)
+    assert list(rounding.flows) == list(expected)
+    assert {g: h.tolist() for g, h in rounding.flows.items()} == expected

@@ -151,7 +151,7 @@ PRICING_SHARE = 0.65  # no new round of arc generation after this share of the t
 # two iterations; at 0.25 the second ends near 12 s and the third runs 5-7 iterations, to 33.3-33.7
 # M (its arcs hold an LP of 34.37 M, reached in about 16 s more). Fresh processes taken in turn
 # (docs/benchmarks.md, twelfth session): median 33.22 M over 16 runs (32.78-33.40 M) against 32.89
-# M over 7 (32.46-33.14 M); 0.12: 32.93-33.27 M, 0.35: 33.07-33.11 M, 0.5: 32.1-32.9 M. But how
+# M over 7 (32.46-33.14 M); 0.12: 32.93-33.27 M, 0.35: 33.07-33.11 M, 0.5: 32.87 M. But how
 # many iterations the third round gets before the LP's deadline follows the clock (4: 32.78 M, 5:
 # 32.95 M, 7: 33.3 M), and bench.repeat's five runs gave a median of 32.95 M against 32.89 M before.
 # 5,000 communities at 120 s: 127.2, 128.4, 130.8 M against 127.0, 130.0, 130.2 M, within noise

@@ -57,6 +57,9 @@ class Family:
     short_offer: BoolArray  # (n, L): the hop can only carry a tail of its offer
     short_need: BoolArray  # (n, L): the hop can only carry a tail of its need
     in_master: BoolArray = field(init=False)  # (n, R) flexible; column 0 also marks fixed ones
+    # (n, R): each column's upper bound (cycle_reduced), computed once: it depends on the arcs'
+    # capacities and the patterns only, never on prices (half of a pricing's time recomputed it)
+    upper: FloatArray | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.in_master = np.zeros((len(self.arcs), self.n_rays), dtype=np.bool_)
@@ -343,7 +346,19 @@ def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tup
     if f > 0:
         at_istar = fam.rays[np.arange(fam.n), :, fam.istar] if own else fam.rays.T[fam.istar]
         rc -= f * at_istar / cap_min[:, None]
-    ub = np.full(rc.shape, np.inf)
+    if fam.fixed.any():
+        rows = np.nonzero(fam.fixed)[0]
+        rc[rows] = -np.inf
+        rc[rows, 0] = (ga[rows] * caps[rows]).sum(axis=1) - f
+    return rc, _upper(fam, caps)
+
+
+def _upper(fam: Family, caps: FloatArray) -> FloatArray:
+    """(n, R): each column's upper bound (fixed cycles: 1 on column 0), kept on the family."""
+    if fam.upper is not None:
+        return fam.upper
+    own = fam.rays.ndim == 3
+    ub = np.full((fam.n, fam.n_rays), np.inf)
     chunk = max(1, 2_000_000 // max(1, fam.length * fam.n_rays))
     for start in range(0, fam.n, chunk):
         stop = min(fam.n, start + chunk)
@@ -351,11 +366,11 @@ def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tup
         ub[start:stop] = ratio.min(axis=2)
     if fam.fixed.any():
         rows = np.nonzero(fam.fixed)[0]
-        rc[rows] = -np.inf
-        rc[rows, 0] = (ga[rows] * caps[rows]).sum(axis=1) - f
         ub[rows] = 0.0
         ub[rows, 0] = 1.0
-    return rc, ub
+    ub.setflags(write=False)  # shared by every pricing from now on
+    fam.upper = ub
+    return ub
 
 
 def cycle_column(model: Model, fam: Family, row: int, p: int) -> tuple[FloatArray, float, float]:

@@ -241,3 +241,31 @@ def test_duals_blend_field_by_field() -> None:
     assert mixed.need == pytest.approx([0.75] * len(a.need))
     assert mixed.balance_lo == pytest.approx([0.75] * len(a.balance_lo))
     assert a.offer[0] == 4.0  # neither input changed
+
+
+def test_column_upper_bounds_are_computed_once_per_family_and_match_their_patterns() -> None:
+    """cycle_reduced keeps each family's column upper bounds (they depend on capacities and
+    patterns, never on prices): the same array at any prices, equal to the most each pattern can
+    carry within every hop's capacity, and read-only so no caller can change what others read."""
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    m = model.market
+    zero = Duals.zero(model)
+    some = Duals.zero(model)
+    some.offer[:] = np.linspace(0.0, 2.0, len(some.offer))
+    assert model.families
+    for fam in model.families.values():
+        assert fam.upper is None  # nothing priced yet
+        rc0, ub0 = cycle_reduced(model, fam, arc_reduced(model, zero), zero)
+        rc1, ub1 = cycle_reduced(model, fam, arc_reduced(model, some), some)
+        assert ub1 is ub0  # kept, not computed again
+        assert not ub0.flags.writeable
+        assert not np.array_equal(rc0[np.isfinite(rc0)], rc1[np.isfinite(rc1)])  # prices did matter
+        caps = m.arc_cap[fam.arcs]
+        for row in range(0, fam.n, max(1, fam.n // 50)):
+            if fam.fixed[row]:
+                assert ub0[row, 0] == 1.0
+                assert np.all(ub0[row, 1:] == 0.0)
+                continue
+            for p in range(fam.n_rays):
+                assert ub0[row, p] == float((caps[row] / fam.pattern(row, p)).min())

@@ -332,7 +332,8 @@ def tail_price(
 
 
 def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tuple[FloatArray, FloatArray]:
-    """Reduced costs and upper bounds of every column of a family: arrays (n, R).
+    """Reduced costs and upper bounds (column_upper's, shared) of every column of a family:
+    arrays (n, R).
 
     Fixed cycles use column 0 (their capacity pattern, v <= 1); their other columns are -inf.
     """
@@ -350,13 +351,15 @@ def cycle_reduced(model: Model, fam: Family, g: FloatArray, duals: Duals) -> tup
         rows = np.nonzero(fam.fixed)[0]
         rc[rows] = -np.inf
         rc[rows, 0] = (ga[rows] * caps[rows]).sum(axis=1) - f
-    return rc, _upper(fam, caps)
+    return rc, column_upper(model, fam)
 
 
-def _upper(fam: Family, caps: FloatArray) -> FloatArray:
-    """(n, R): each column's upper bound (fixed cycles: 1 on column 0), kept on the family."""
+def column_upper(model: Model, fam: Family) -> FloatArray:
+    """(n, R): each column's upper bound, the most its pattern carries within every hop's
+    capacity (fixed cycles: 1 on column 0). Computed once and kept on the family, read-only."""
     if fam.upper is not None:
         return fam.upper
+    caps = model.market.arc_cap[fam.arcs]
     own = fam.rays.ndim == 3
     ub = np.full((fam.n, fam.n_rays), np.inf)
     chunk = max(1, 2_000_000 // max(1, fam.length * fam.n_rays))
@@ -385,7 +388,7 @@ def cycle_column(model: Model, fam: Family, row: int, p: int) -> tuple[FloatArra
     pattern = fam.pattern(row, p).copy()
     i = fam.istar[row]
     obj = float(pattern @ obj_arc) - model.fixed_cost * pattern[i] / caps[i]
-    return pattern, obj, float((caps / pattern).min())
+    return pattern, obj, float(column_upper(model, fam)[row, p])
 
 
 def chain_reduced(model: Model, k: int, g: FloatArray, duals: Duals) -> FloatArray:

@@ -148,7 +148,7 @@ PRICING_SHARE = 0.65  # no new round of arc generation after this share of the t
 # and the round ends sooner (1,000 synthetic communities at 30 s: 30.8 and 31.3 M, against 30.7
 # and 26.1 M at 1e-2, when the first round's last LP iterations left no time for a second round).
 # At 0.05 the second round's LP ran to about 17.5 s and the third, begun, was cut off after one or
-# two iterations; at 0.25 the second ends near 12 s and the third runs 5-7 iterations, to 33.3-33.7
+# two iterations; at 0.25 the second ends near 12 s and the third runs 4-7 iterations, to 33.0-33.7
 # M (its arcs hold an LP of 34.37 M, reached in about 16 s more). Fresh processes taken in turn
 # (docs/benchmarks.md, twelfth session): median 33.22 M over 16 runs (32.78-33.40 M) against 32.89
 # M over 7 (32.46-33.14 M); 0.12: 32.93-33.27 M, 0.35: 33.07-33.11 M, 0.5: 32.87 M. But how

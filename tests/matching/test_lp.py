@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from barter.matching import lp as lp_module
-from barter.matching.columns import Duals, arc_reduced, cycle_reduced
+from barter.matching.columns import Duals, arc_reduced, cycle_column, cycle_reduced
 from barter.matching.engine import Clock, build_model
 from barter.matching.lp import IN_USE, Column, Master, carried_columns
 from barter.matching.lpsolvers import HighsLp
@@ -269,3 +269,4 @@ def test_column_upper_bounds_are_computed_once_per_family_and_match_their_patter
                 continue
             for p in range(fam.n_rays):
                 assert ub0[row, p] == float((caps[row] / fam.pattern(row, p)).min())
+                assert cycle_column(model, fam, row, p)[2] == ub0[row, p]  # one rule for both

@@ -261,33 +261,32 @@ class Master:
         short_offer: bool = False,
         short_need: bool = False,
     ) -> None:
+        # (written out, without a helper: columns are added by the thousand each iteration)
         o, n, offer_row, need_row, offer_coef, need_coef = self._unit_terms(arc)
         given = offer_coef * amount  # value given
         received = need_coef * amount  # quantity received
-
-        def add(row: int, coef: float) -> None:
-            entries[row] = entries.get(row, 0.0) + coef
-
-        add(offer_row, given)
-        add(need_row, received)
+        entries[offer_row] = entries.get(offer_row, 0.0) + given
+        entries[need_row] = entries.get(need_row, 0.0) + received
+        share_offer = self.share_offer_row.get(o)
+        share_need = self.share_need_row.get(n)
+        if not short_offer and not short_need and share_offer is None and share_need is None:
+            return  # most hops: an offer row and a need row
         if short_offer:
             row = self.tail_offer_row.get(o)
             if row is None:
                 row = self.tail_offer_row[o] = self._new_row(float(self.tail_offer_cap[o]))
-            add(row, given)
-        share = self.share_offer_row.get(o)
-        if share is not None:
+            entries[row] = entries.get(row, 0.0) + given
+        if share_offer is not None:
             coef = (1.0 if short_offer else 0.0) - float(self.model.offer_share[o])
-            add(share, coef * given)
-        share = self.share_need_row.get(n)
-        if share is not None:
+            entries[share_offer] = entries.get(share_offer, 0.0) + coef * given
+        if share_need is not None:
             coef = (1.0 if short_need else 0.0) - float(self.model.need_share[n])
-            add(share, coef * received)
+            entries[share_need] = entries.get(share_need, 0.0) + coef * received
         if short_need:
             row = self.tail_need_row.get(n)
             if row is None:
                 row = self.tail_need_row[n] = self._new_row(float(self.tail_need_cap[n]))
-            add(row, received)
+            entries[row] = entries.get(row, 0.0) + received
 
     def add_cycle(self, key: FamilyKey, row: int, p: int) -> None:
         fam = self.model.families[key]
@@ -412,7 +411,10 @@ class Master:
         g = arc_reduced(model, d, penalties=penalties)
         excess = 0.0
         shares = _RowShares(model.market)
-        found: list[tuple[float, Column]] = []
+        # the candidates, as arrays: reduced cost, source (a family key or a chain position),
+        # row and column; only the best `want` of them become Python tuples
+        found_rc: list[FloatArray] = []
+        found_at: list[tuple[FamilyKey, IntArray, IntArray]] = []
         for key, fam in model.families.items():
             if fam.n == 0:
                 continue
@@ -426,7 +428,8 @@ class Master:
             if len(rows) > want:
                 top = np.argpartition(-rc[rows, cols], want)[:want]
                 rows, cols = rows[top], cols[top]
-            found.extend((float(rc[r, c]), (key, int(r), int(c))) for r, c in zip(rows, cols, strict=True))
+            found_rc.append(rc[rows, cols])
+            found_at.append((key, rows, cols))
         m = model.market
         for k in range(1, model.layers.depth + 1):
             rc = chain_reduced(model, k, g, d)
@@ -436,14 +439,14 @@ class Master:
             idx = np.nonzero((rc > RC_TOL) & ~model.chain_in_master[k - 1])[0]
             if len(idx) > want:
                 idx = idx[np.argpartition(-rc[idx], want)[:want]]
-            found.extend((float(rc[i]), (("position", k), int(i), 0)) for i in idx)
+            found_rc.append(rc[idx])
+            found_at.append((("position", k), idx, np.zeros(len(idx), dtype=np.int64)))
         if len(model.flow_arcs):
             rc = flow_reduced(model, g, d, self.tolerance)
             flow_excess = float((rc[rc > 0] * m.arc_cap[model.flow_arcs][rc > 0]).sum())
             excess += flow_excess
             shares.extra += flow_excess
-        found.sort(key=lambda item: -item[0])
-        return min(excess, shares.total()), [key for _, key in found[:want]]
+        return min(excess, shares.total()), _best(found_rc, found_at, want)
 
     def _values(self, values: FloatArray) -> _Values:
         x = values.tolist()
@@ -559,6 +562,25 @@ class Master:
         if values is not None:
             result.cycle_values, result.chain_values, result.flow_values = values
         return result
+
+
+def _best(
+    found_rc: list[FloatArray], found_at: list[tuple[FamilyKey, IntArray, IntArray]], want: int
+) -> list[Column]:
+    """The `want` candidates of largest reduced cost, in that order, ties in the order found
+    (a stable sort: the order of the Python tuples this replaced, sorted by -rc)."""
+    if not found_rc:
+        return []
+    rc = np.concatenate(found_rc)
+    source = np.repeat(np.arange(len(found_at)), [len(r) for r in found_rc])
+    order = np.argsort(-rc, kind="stable")[:want]
+    offsets = np.cumsum([0] + [len(r) for r in found_rc])
+    out: list[Column] = []
+    for i, s in zip(order.tolist(), source[order].tolist(), strict=True):
+        key, rows, cols = found_at[s]
+        j = i - int(offsets[s])
+        out.append((key, int(rows[j]), int(cols[j])))
+    return out
 
 
 class _RowShares:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from barter.matching import lp as lp_module
-from barter.matching.columns import Duals, arc_reduced, cycle_column, cycle_reduced
+from barter.matching.columns import Duals, arc_reduced, arc_rows, cycle_column, cycle_reduced
 from barter.matching.engine import Clock, build_model
 from barter.matching.lp import IN_USE, Column, Master, carried_columns
 from barter.matching.lpsolvers import HighsLp
@@ -270,3 +270,81 @@ def test_column_upper_bounds_are_computed_once_per_family_and_match_their_patter
             for p in range(fam.n_rays):
                 assert ub0[row, p] == float((caps[row] / fam.pattern(row, p)).min())
                 assert cycle_column(model, fam, row, p)[2] == ub0[row, p]  # one rule for both
+
+
+def test_the_best_candidates_come_in_the_order_a_stable_sort_by_reduced_cost_gives() -> None:
+    """price() keeps its candidates as arrays and turns only the best `want` into columns: the
+    same columns, in the same order (ties in the order found), as sorting every candidate tuple."""
+    rng = np.random.default_rng(5)
+    for want in (1, 7, 40, 500):
+        found_rc, found_at = [], []
+        tuples: list[tuple[float, Column]] = []
+        for s in range(4):
+            n = int(rng.integers(0, 60))
+            rc = rng.choice([0.5, 1.0, 2.0, 3.25], size=n) + rng.choice([0.0, 1e-3], size=n)  # many ties
+            rows = rng.integers(0, 1000, size=n)
+            cols = rng.integers(0, 4, size=n)
+            key = ("position", s) if s == 3 else ("cycle", s + 2)
+            found_rc.append(rc)
+            found_at.append((key, rows, cols))
+            tuples.extend((float(v), (key, int(r), int(c))) for v, r, c in zip(rc, rows, cols, strict=True))
+        tuples.sort(key=lambda item: -item[0])
+        assert lp_module._best(found_rc, found_at, want) == [key for _, key in tuples[:want]]
+    assert lp_module._best([], [], 10) == []
+
+
+def test_a_columns_coefficients_are_those_of_the_rule_with_tail_and_share_rows() -> None:
+    """Master._arc_coefficients writes an offer row and a need row for most hops and returns
+    early; a hop that is short, or whose offer or need has share rows, adds its tail and share
+    rows after them. Compared with the rule written out plainly, entry by entry and in order."""
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=3)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    master = Master(model, instance.settings.balance_tolerance)
+    plain = Master(model, instance.settings.balance_tolerance)
+    assert len(model.tail_offers)  # the market has share rows to test
+    assert len(model.tail_needs)
+    m = model.market
+
+    def by_the_rule(entries: dict[int, float], arc: int, amount: float, so: bool, sn: bool) -> None:
+        offer_term, need_term = arc_rows(m, arc, 1.0)
+        o, n = offer_term.index, need_term.index
+        given, received = offer_term.coef * amount, need_term.coef * amount
+
+        def add(row: int, coef: float) -> None:
+            entries[row] = entries.get(row, 0.0) + coef
+
+        add(plain.offer_row[o], given)
+        add(plain.need_row[n], received)
+        if so:
+            row = plain.tail_offer_row.get(o)
+            if row is None:
+                row = plain.tail_offer_row[o] = plain._new_row(float(plain.tail_offer_cap[o]))
+            add(row, given)
+        if o in plain.share_offer_row:
+            add(plain.share_offer_row[o], ((1.0 if so else 0.0) - float(model.offer_share[o])) * given)
+        if n in plain.share_need_row:
+            add(plain.share_need_row[n], ((1.0 if sn else 0.0) - float(model.need_share[n])) * received)
+        if sn:
+            row = plain.tail_need_row.get(n)
+            if row is None:
+                row = plain.tail_need_row[n] = plain._new_row(float(plain.tail_need_cap[n]))
+            add(row, received)
+
+    rng = np.random.default_rng(4)
+    used = np.unique(np.concatenate([fam.arcs.ravel() for fam in model.families.values()]))
+    tails = set(model.tail_offers.tolist()) | {-1 - n for n in model.tail_needs.tolist()}
+    arcs = [a for a in used.tolist() if {int(m.arc_offer[a]), -1 - int(m.arc_need[a])} & tails][:200]
+    arcs += rng.choice(used, size=200).tolist()
+    kinds = set()
+    for arc in arcs:
+        for so, sn in itertools.product((False, True), repeat=2):
+            amount = float(rng.uniform(0.1, 5.0))
+            fast: dict[int, float] = {}
+            slow: dict[int, float] = {}
+            master._arc_coefficients(fast, int(arc), amount, so, sn)
+            by_the_rule(slow, int(arc), amount, so, sn)
+            assert list(fast.items()) == list(slow.items())
+            kinds.add(len(fast))
+    assert master._row_upper == plain._row_upper  # tail rows made in the same order
+    assert 2 in kinds  # plain hops ...
+    assert max(kinds) >= 4  # ... and hops with tail and share rows

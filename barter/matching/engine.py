@@ -114,8 +114,9 @@ FloatArray = npt.NDArray[np.float64]
 CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 # the LP stops by then; the primal model has the rest. 0.6 until the rounding solved in HiGHS
-# (repair.py), which rounds 1,000 synthetic communities in 6-8 s where GLOP took 10-11 s
-LP_SHARE = 0.7
+# (repair.py), which rounds 1,000 synthetic communities in 6-8 s where GLOP took 10-11 s; 0.7
+# until the rounding took 1.5 columns per row instead of 3 (ROUND_PER_ROW), in 4-5 s
+LP_SHARE = 0.77
 UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
 UNIT_HIGHS_COLUMNS = 1000  # one-unit markets: HiGHS over the LP's columns up to this many ...
 UNIT_HIGHS_SHARE = 0.15  # ... with this share of the time left (2,000 UK pairs, 1,437 columns:
@@ -169,11 +170,19 @@ HUB_EXACT_ARCS = 2_000_000  # up to this many acceptable arcs, hub gains come fr
 HUB_EXACT_BESIDE_ARCS = 30_000_000
 HUB_SHARE = 0.5  # of the time left, at most, for the hub relaxation
 HUB_SECONDS_PER_LISTING = 1e-3  # what it needs, about (busy machine: 1,000 communities 1 s, 20,000 110 s)
-HUB_BESIDE_S = 5.0  # from this need on, with two cores or more, it runs beside the LP (background.py)
+# from this need on, with two cores or more, it runs beside the LP (background.py). 1,000
+# synthetic communities (an estimated 3.4 s) ran it after the LP, in 0.5 s of the rounding's time;
+# after an LP that ends at 0.77 of the limit its estimate barely fits in HUB_SHARE of what is left
+HUB_BESIDE_S = 2.0
 LP_FLOW_RATE = 20_000  # flow arcs the LP adds per second (measured in solves: 26,000-31,000 with the
 # hub beside it on two busy cores; 55,000-60,000 alone), before it can give anything
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
+# the rounding's cycle columns, at most, per offer and need row (the chains through the positions
+# they point to come on top). One LP of 1,000 synthetic communities (3,432 rows) rounded with 3
+# per row to 33.36 M in 6.7 s, with 2 to 33.27 M in 5.2 s and with 1.5 to 33.22 M in 4.2 s; with
+# 1.5 the LP runs about 2 s longer (LP_SHARE 0.77), where it gains some 0.15 M a second
+ROUND_PER_ROW = 1.5
 # ... the repair rounding (repair.py) of divisible goods: small rounding LPs go at ROUNDING_RATE
 # (1,500 synthetic communities at 5 s: 12,000-14,000 columns in 1.4 s), large ones at REPAIR_RATE
 # (1,000 communities, 21,299 columns in 5.3 s; 5,000, 145,287 in 33 s), so the budget is the larger
@@ -974,7 +983,7 @@ def _rounded(
     # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
     left = clock.remaining() - keep
     room = max(2000, int(max(ROUNDING_RATE * min(left, REPAIR_FAST_S), REPAIR_RATE * left)))
-    budget = min(max(2000, 3 * n_rows), room)
+    budget = min(max(2000, int(ROUND_PER_ROW * n_rows)), room)
     loss = _loss_for_budget(model, lp, budget)
     selection = select(model, lp, loss)
     if chains_as_columns:

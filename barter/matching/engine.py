@@ -115,7 +115,7 @@ CYCLE_LIMIT = 3_000_000
 ENUMERATION_SHARE = 0.3  # cycles and chains not enumerated by then are relaxed (see build_model)
 # the LP stops by then; the primal model has the rest. 0.6 until the rounding solved in HiGHS
 # (repair.py), which rounds 1,000 synthetic communities in 6-8 s where GLOP took 10-11 s; 0.7
-# until the rounding took 1.5 columns per row instead of 3 (ROUND_PER_ROW), in 4-5 s
+# until the rounding took 1.5 columns per row instead of 3 (ROUND_PER_ROW), in 4-6.5 s
 LP_SHARE = 0.77
 UNIT_LP_SHARE = 0.75  # the same in one-unit markets (the primal model searches the LP's columns)
 UNIT_HIGHS_COLUMNS = 1000  # one-unit markets: HiGHS over the LP's columns up to this many ...
@@ -178,11 +178,6 @@ LP_FLOW_RATE = 20_000  # flow arcs the LP adds per second (measured in solves: 2
 # hub beside it on two busy cores; 55,000-60,000 alone), before it can give anything
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
-# the rounding's cycle columns, at most, per offer and need row (the chains through the positions
-# they point to come on top). One LP of 1,000 synthetic communities (3,432 rows) rounded with 3
-# per row to 33.36 M in 6.7 s, with 2 to 33.27 M in 5.2 s and with 1.5 to 33.22 M in 4.2 s; with
-# 1.5 the LP runs about 2 s longer (LP_SHARE 0.77), where it gains some 0.15 M a second
-ROUND_PER_ROW = 1.5
 # ... the repair rounding (repair.py) of divisible goods: small rounding LPs go at ROUNDING_RATE
 # (1,500 synthetic communities at 5 s: 12,000-14,000 columns in 1.4 s), large ones at REPAIR_RATE
 # (1,000 communities, 21,299 columns in 5.3 s; 5,000, 145,287 in 33 s), so the budget is the larger
@@ -197,6 +192,11 @@ ROUND_PER_ROW = 1.5
 # second for all of 1.2 s left (1,500 communities at 5 s): 4,800 columns, 29.7 M against 30.8-31.1 M
 REPAIR_RATE = 4_000
 REPAIR_FAST_S = 2.0
+# the rounding's cycle columns, at most, per offer and need row (the chains through the positions
+# they point to come on top). One LP of 1,000 synthetic communities (3,432 rows) rounded with 3
+# per row to 33.36 M in 6.7 s, with 2 to 33.27 M in 5.2 s and with 1.5 to 33.22 M in 4.2 s; with
+# 1.5 the LP runs about 2 s longer (LP_SHARE 0.77), where it gains some 0.15 M a second
+ROUND_PER_ROW = 1.5
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
 
 

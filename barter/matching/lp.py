@@ -571,10 +571,11 @@ def _best(
     (a stable sort: the order of the Python tuples this replaced, sorted by -rc)."""
     if not found_rc:
         return []
+    lengths = [len(r) for r in found_rc]
     rc = np.concatenate(found_rc)
-    source = np.repeat(np.arange(len(found_at)), [len(r) for r in found_rc])
+    source = np.repeat(np.arange(len(found_at)), lengths)
     order = np.argsort(-rc, kind="stable")[:want]
-    offsets = np.cumsum([0] + [len(r) for r in found_rc])
+    offsets = np.cumsum([0, *lengths])
     out: list[Column] = []
     for i, s in zip(order.tolist(), source[order].tolist(), strict=True):
         key, rows, cols = found_at[s]

@@ -64,6 +64,16 @@ class HighsLp:
         highs.changeObjectiveSense(ObjSense.kMaximize)
         self.highs = highs
 
+    def copy(self) -> HighsLp:
+        """A second LP, the same as this one, that goes on from this one's basis (its options
+        too: after `warm_from_here`, the dual simplex). Not its solution: HiGHS's setSolution
+        would drop the basis."""
+        other = HighsLp()
+        other.highs.passOptions(self.highs.getOptions())
+        other.highs.passModel(self.highs.getModel())
+        other.highs.setBasis(self.highs.getBasis())
+        return other
+
     def add_rows(self, upper: list[float]) -> None:
         n = len(upper)
         self.highs.addRows(

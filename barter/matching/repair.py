@@ -8,11 +8,17 @@ need, or dropped (its columns get an upper bound of 0); exchanges worth less tha
 cost are dropped too. Then the LP is solved again from the previous basis. After FORCE_ROUNDS
 rounds only dropping remains, among the exchanges in use, so the rounds end quickly. Any solve, less the
 exchanges in trouble, keeps every rule; the best of those is the answer.
+
+Which exchanges are pushed up decides much of the answer, and no one share is best on every
+market. So, with a core to spare, a second rounding starts from the first's first solve (a copy
+of its LP and basis) and pushes up at another share, in a thread; the better answer stands.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -38,19 +44,46 @@ def repair(
     *,
     remaining: Callable[[], float],
     max_rounds: int = 400,
+    force_at: float = FORCE_AT,
+    also_at: float | None = None,
 ) -> PrimalResult:
+    """Round the LP over `selection` within `remaining()` seconds, pushing up the exchanges that
+    carry at least `force_at` of their lots. With `also_at`, a second rounding goes on from the
+    same first solve in a thread, pushing up those at `also_at` instead, and the better answer
+    stands (on a core of its own, as the LP solves leave Python's lock)."""
     rounding = _Rounding(model, selection)
     start_left = remaining()
+    if start_left <= 0 or not rounding.solve(start_left):
+        return rounding.result()  # nothing in time
+    if also_at is None:
+        return _dive(rounding, force_at, remaining, start_left, max_rounds)
+    other = rounding.fork()
+    with ThreadPoolExecutor(1, thread_name_prefix="barter-rounding") as pool:
+        beside = pool.submit(_dive, other, also_at, remaining, start_left, max_rounds)
+        first = _dive(rounding, force_at, remaining, start_left, max_rounds)
+        second = beside.result()
+    return second if second.objective > first.objective else first
+
+
+def _dive(
+    rounding: _Rounding,
+    force_at: float,
+    remaining: Callable[[], float],
+    start_left: float,
+    max_rounds: int,
+) -> PrimalResult:
+    """The rounds, from the LP's first solve (already made) to an answer keeping every rule."""
     for rounds in range(1, max_rounds + 1):
-        left = remaining()
-        if left <= 0:
-            break  # out of time: the last good answer stands
-        if not rounding.solve(left):
-            if not rounding.undo_batch():
-                break
-            continue
+        if rounds > 1:
+            left = remaining()
+            if left <= 0:
+                break  # out of time: the last good answer stands
+            if not rounding.solve(left):
+                if not rounding.undo_batch():
+                    break
+                continue
         rounding.read()
-        drop, near = rounding.in_trouble()
+        drop, near = rounding.in_trouble(force_at)
         rounding.keep_if_best(set(drop) | {group for _, group in near})
         # force the closest, as long as the lots already forced still fit every offer and need;
         # after FORCE_ROUNDS rounds, or with little time left, only drop, and only among the
@@ -206,6 +239,19 @@ class _Rounding:
             self.x = self.lp.column_values()
         return ok
 
+    def fork(self) -> _Rounding:
+        """A second rounding of the same columns that goes on from this one's first solve (call
+        it between that solve and the first round): its own LP, the layout shared (read only)."""
+        self._layout()
+        other = copy.copy(self)
+        other.lp = self.lp.copy()
+        other.x = self.x.copy()
+        other.removed, other.removed_chain, other.forced, other.batch = set(), set(), {}, []
+        other.flows, other.chain_flows, other.good = {}, {}, ({}, {})
+        other.committed_offer = self.committed_offer.copy()
+        other.committed_need = self.committed_need.copy()
+        return other
+
     # -- one round -------------------------------------------------------------------------------
 
     def undo_batch(self) -> bool:
@@ -267,9 +313,9 @@ class _Rounding:
             if key2 not in self.removed_chain and x[var] > 1e-9
         }
 
-    def in_trouble(self) -> tuple[list[Group], list[tuple[float, Group]]]:
-        """Exchanges to drop (worth less than their fixed cost, or far below their lots) and
-        those near their lots (with how near: the least share of a lot carried)."""
+    def in_trouble(self, force_at: float = FORCE_AT) -> tuple[list[Group], list[tuple[float, Group]]]:
+        """Exchanges to drop (worth less than their fixed cost, or below `force_at` of a lot)
+        and those near their lots (with how near: the least share of a lot carried)."""
         m, f = self.m, self.f
         drop: list[Group] = []
         near: list[tuple[float, Group]] = []
@@ -283,7 +329,7 @@ class _Rounding:
             if not np.any(hops[need] < lots[need] * (1 - LOT_SLACK)):
                 continue
             closeness = float(np.min(hops[need] / lots[need]))
-            if closeness >= FORCE_AT and group not in self.forced:
+            if closeness >= force_at and group not in self.forced:
                 near.append((-closeness, group))
             else:
                 drop.append(group)

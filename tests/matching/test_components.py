@@ -266,9 +266,10 @@ def _regions(n: int, regions: int, limit: float = 30.0) -> Instance:
 
 
 def _alone(instance: Instance) -> tuple[float, float, list[Any], bool]:
-    """Each part solved alone (as a market of its own), the answers put one after another."""
+    """Each part solved alone (as a market of its own), the answers put one after another. (As
+    in a worker process, or on a caller's clock: one rounding, none beside it on another core.)"""
     parts = split(acceptable(instance))
-    answers = [solve_market(p.instance) for p in parts]
+    answers = [solve_market(p.instance, 1) for p in parts]
     return (
         sum(a.objective for a in answers),
         sum(a.upper_bound for a in answers),

@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching import engine as engine_module
+from barter.matching import repair as repair_module
 from barter.matching.engine import REPAIR_FAST_S, REPAIR_RATE, ROUNDING_RATE, _plain_bound, solve
 from barter.matching.market import build_market
 from barter.matching.model import Instance, Solution
 from barter.matching.synthetic import generate_market
+from barter.matching.unit import workers
 from barter.reference import load_catalogue, load_provinces
 from tests.matching.brute import best_objective
 from tests.matching.conftest import SettableClock, as_dict, as_instance, three_regions
@@ -247,6 +249,58 @@ def test_a_longer_limit_never_answers_less() -> None:
     # out of time at once, the two-way trades held from the start still answer
     assert objectives[0] > 0
     assert objectives[-1] > objectives[0]
+
+
+def _rounding_calls(
+    monkeypatch: pytest.MonkeyPatch, now: SettableClock | None
+) -> list[tuple[float, float, dict[str, Any]]]:
+    """Solve a 300-community market at 60 s, on the wall clock or `now`; per call of the rounding:
+    the time it was given less the time to the limit (on `now`), the time it should leave
+    (FINISH_S and FINISH_PER_LISTING per offer and need, at most FINISH_SHARE of the limit), and
+    its options."""
+    calls: list[tuple[float, float, dict[str, Any]]] = []
+    real = repair_module.repair
+    limit = 60.0
+
+    def spy(model: Any, selection: Any, *, remaining: Any, **options: Any) -> Any:
+        m = model.market
+        given = remaining() - (limit - now.t if now is not None else 0.0)
+        listings = len(m.offer_qty) + len(m.need_qty)
+        keep = min(
+            engine_module.FINISH_SHARE * limit,
+            engine_module.FINISH_S + engine_module.FINISH_PER_LISTING * listings,
+        )
+        calls.append((given, keep, options))
+        return real(model, selection, remaining=remaining, **options)
+
+    monkeypatch.setattr(engine_module, "repair", spy)
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    settings = msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    instance = msgspec.structs.replace(instance, settings=settings)
+    solution = solve(instance, now=now) if now is not None else solve(instance)
+    assert problems(as_dict(instance), as_dict(solution)) == []
+    assert solution.objective > 0
+    return calls
+
+
+def test_the_rounding_leaves_the_answer_time_by_the_markets_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _rounding_calls(monkeypatch, SettableClock(1e-6))
+    assert len(calls) == 1
+    given, keep, options = calls[0]
+    assert keep < engine_module.FINISH_SHARE * 60.0  # less than the share, at this size
+    assert given == pytest.approx(-keep, abs=1e-5)  # (the clock starts at its first reading)
+    # on a counting clock one rounding only: two threads reading it would make the answer depend
+    # on how they interleave
+    assert options["also_at"] is None
+
+
+def test_a_second_rounding_runs_beside_the_first_with_a_core_to_spare(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _rounding_calls(monkeypatch, None)
+    assert len(calls) == 1
+    expected = engine_module.SECOND_FORCE_AT if workers() >= 2 else None
+    assert calls[0][2]["also_at"] == expected
 
 
 def test_solves_from_a_worker_thread() -> None:

@@ -104,3 +104,27 @@ def test_the_master_is_held_where_it_was_measured_better(monkeypatch: pytest.Mon
     assert isinstance(Master(model, 0.1).lp, HighsLp)
     monkeypatch.setattr(lp_module, "HIGHS_MAX_ROWS", rows - 1)
     assert isinstance(Master(model, 0.1).lp, GlopLp)
+
+
+def test_a_copy_of_a_highs_lp_goes_on_from_its_basis_and_stands_alone() -> None:
+    # max 2x + 3y  s.t.  x + y <= 4,  x + 3y <= 6:  x = 3, y = 1, worth 9
+    lp = HighsLp()
+    lp.add_rows([4.0, 6.0])
+    lp.add_columns([2.0, 3.0], [float("inf"), float("inf")], [{0: 1.0, 1: 1.0}, {0: 1.0, 1: 3.0}])
+    assert lp.solve(10.0)
+    lp.warm_from_here()
+    other = lp.copy()
+    assert other.solve(10.0)
+    info = other.highs.getInfo()
+    assert info.ipm_iteration_count == 0
+    assert info.simplex_iteration_count == 0
+    assert other.highs.getOptionValue("solver")[1] == "simplex"  # warm, as the original
+    assert other.value() == pytest.approx(9.0)
+    assert list(other.column_values()) == pytest.approx([3.0, 1.0])
+    # x <= 1 in the copy only: y = 5/3, worth 7; the original keeps its 9
+    other.set_upper([0], [1.0])
+    assert other.solve(10.0)
+    assert other.value() == pytest.approx(7.0)
+    assert lp.solve(10.0)
+    assert lp.value() == pytest.approx(9.0)
+    assert list(lp.column_values()) == pytest.approx([3.0, 1.0])

@@ -3,21 +3,29 @@ the last basis after each round's drops and forced lots."""
 
 from __future__ import annotations
 
-import numpy as np
+import copy
 
+import numpy as np
+import pytest
+
+from barter.matching.columns import Model
 from barter.matching.engine import Clock, _loss_for_budget, build_model, relax, select
 from barter.matching.market import build_market
-from barter.matching.repair import _Rounding
+from barter.matching.primal import Selection
+from barter.matching.repair import FORCE_AT, _Rounding, repair
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 
 
-def _rounding() -> _Rounding:
-    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+def _selection(seed: int = 2) -> tuple[Model, Selection]:
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=seed)
     model = build_model(build_market(instance), Clock(60.0, None))
     lp = relax(model, Clock(60.0, None))
-    selection = select(model, lp, _loss_for_budget(model, lp, 4000))
-    return _Rounding(model, selection)
+    return model, select(model, lp, _loss_for_budget(model, lp, 4000))
+
+
+def _rounding() -> _Rounding:
+    return _Rounding(*_selection())
 
 
 def _simplex_iterations(rounding: _Rounding) -> int:
@@ -112,3 +120,47 @@ def test_the_flows_read_per_exchange_are_the_sums_of_its_columns() -> None:
     assert not set(drop) & set(rounding.flows)
     assert list(rounding.flows) == list(expected)
     assert {g: h.tolist() for g, h in rounding.flows.items()} == expected
+
+
+def test_a_fork_goes_on_from_the_first_solve_on_an_lp_of_its_own() -> None:
+    rounding = _rounding()
+    assert rounding.solve(60.0)
+    first = rounding.lp.value()
+    other = rounding.fork()
+    assert other.solve(60.0)  # the same LP from the same basis: nothing to do
+    assert _simplex_iterations(other) == 0
+    assert other.lp.value() == first
+    # a round in the fork changes only the fork
+    other.read()
+    drop, near = other.in_trouble()
+    drop.extend(other.force([group for _, group in sorted(near)]))
+    other.apply(drop, other.short_chains())
+    assert drop
+    assert other.removed == set(drop)
+    assert not rounding.removed
+    assert not rounding.committed_offer.any()
+    assert not rounding.committed_need.any()
+    assert other.solve(60.0)
+    assert other.lp.value() < first * (1 - 1e-9)
+    assert rounding.solve(60.0)
+    assert _simplex_iterations(rounding) == 0
+    assert rounding.lp.value() == first
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_second_rounding_beside_the_first_keeps_the_better_answer(seed: int) -> None:
+    # with time enough, each rounding runs to its end whatever the other does: the two beside
+    # each other give the better of the two run alone (seed 2: the second; seed 3: the first)
+    model, selection = _selection(seed)
+
+    def alone(force_at: float) -> tuple[float, dict[object, list[float]]]:
+        result = repair(model, copy.deepcopy(selection), remaining=lambda: 600.0, force_at=force_at)
+        return result.objective, {g: h.tolist() for g, h in result.cycles.items()}
+
+    first, second = alone(FORCE_AT), alone(0.6)
+    assert (second[0] > first[0]) == (seed == 2)
+    assert first[0] != second[0]
+    both = repair(model, copy.deepcopy(selection), remaining=lambda: 600.0, also_at=0.6)
+    assert (both.objective, {g: h.tolist() for g, h in both.cycles.items()}) == max(
+        first, second, key=lambda r: r[0]
+    )

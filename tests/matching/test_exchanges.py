@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from barter.matching.engine import solve
 from barter.matching.exchanges import Draft, Finisher
 from barter.matching.market import build_market
@@ -162,3 +164,40 @@ def test_a_chain_that_cannot_be_rounded_whole_is_cut_short() -> None:
     for e in out["exchanges"]:
         assert "silk" not in [t["offer"] for t in e["transfers"]]
         assert all(t["quantity"] % 5 == 0 for t in e["transfers"] if t["offer"] == "fish")
+
+
+def test_an_exchange_over_a_quantity_by_the_solvers_tolerance_is_scaled_to_fit() -> None:
+    """A solver's answer may pass a need by its own tolerance (HiGHS: a few 1e-8): the exchange is
+    kept, scaled down to the need, its balance unchanged; one over by more is left out."""
+    data = soap_rice_fish()
+    market = build_market(as_instance(data))
+
+    def arc(offer: str, need: str) -> int:
+        return next(
+            a
+            for a in range(market.n_arcs)
+            if data["offers"][market.arc_offer[a]]["id"] == offer
+            and data["needs"][market.arc_need[a]]["id"] == need
+        )
+
+    arcs = [arc("soap", "soap-for-northeast"), arc("rice", "rice-for-south"), arc("fish", "fish-for-west")]
+    fish_worth = 20.3 * 270.0  # the whole need for fish, and as much soap and rice
+
+    def draft(over: float) -> Draft:
+        return Draft("cycle", arcs, [fish_worth * (1 + over) / market.scale] * 3)
+
+    finisher = Finisher(market)
+    exact = finisher.quantities(draft(3e-8))
+    assert exact[2] > 20.3  # over the need
+    assert not finisher.fits(draft(3e-8), exact)
+    taken = finisher.take(draft(3e-8))
+    assert taken is not None
+    assert taken[2] == pytest.approx(20.3, rel=1e-12)
+    assert taken[2] <= 20.3 * (1 + 1e-12)
+    assert [t / x for t, x in zip(taken, exact, strict=True)] == pytest.approx(
+        [taken[2] / exact[2]] * 3, rel=1e-12
+    )
+    assert finisher.ledger.need_used[int(market.arc_need[arcs[2]])] == taken[2]  # booked
+    # over by 1e-5: not the solver's tolerance, and not taken
+    assert Finisher(market).take(draft(1e-5)) is None
+    assert Finisher(market).take(draft(0.0)) is not None

@@ -91,9 +91,14 @@ def reference_solution(instance: dict[str, Any], *, time_limit_s: float = 30.0) 
                 max(o.get("min_lot", 0.0), n.get("min_lot", 0.0)) / c
                 for (o, n, _, _), c in zip(choice, per_v, strict=True)
             )
-            # transport and fixed cost at most `share` of the value moved (len(choice) * v):
-            # v >= fixed / (share * len(choice) - transport per value summed over the hops)
-            room = share * len(choice) - sum(carried_per_value[(o["id"], n["id"])] for o, n, _, _ in choice)
+            # transport and fixed cost at most `share` of the value moved, at the items' values
+            # (hop k moves v * c * value: v on every hop only without own terms):
+            # v >= fixed / (share * moved per v - transport per v)
+            moved = [val * c for (_, _, val, _), c in zip(choice, per_v, strict=True)]
+            room = share * sum(moved) - sum(
+                carried_per_value[(o["id"], n["id"])] * w
+                for (o, n, _, _), w in zip(choice, moved, strict=True)
+            )
             if room <= 0 and fixed > 0:
                 continue
             lot = max(lot, fixed / room if fixed > 0 else 0.0)

@@ -250,6 +250,16 @@ def _with(instance: Instance, **changes: Any) -> Instance:
     return msgspec.structs.replace(instance, settings=msgspec.structs.replace(instance.settings, **changes))
 
 
+def test_the_reference_keeps_the_transport_share_where_own_terms_change_the_value_moved() -> None:
+    # (an example the property test below drew: the reference had taken every hop to move v in
+    # value, true only without own terms, and its answer broke the transport share)
+    base = generate_market(44, provinces=load_provinces(), catalogue=load_catalogue(), seed=1279)
+    data = as_dict(_with(with_terms(base, 1279), time_limit_s=10.0))
+    reference = reference_solution(data, time_limit_s=20.0)
+    assert reference["exchanges"]
+    assert problems(data, reference) == []
+
+
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(min_value=30, max_value=70), seed=st.integers(min_value=0, max_value=10_000))
 def test_bounds_hold_with_own_terms_against_the_independent_reference(n: int, seed: int) -> None:

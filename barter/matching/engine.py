@@ -207,8 +207,9 @@ ROUND_PER_ROW = 1.5
 # LP solves leave Python's lock), pushing up the exchanges carrying 0.6 of their lots instead of
 # repair.FORCE_AT's 0.5, and the better answer stands. Run alone to their end on four LPs of
 # 1,000 synthetic communities, 0.6 gave +5,164, +148,602, -14,305 and -15,893 baht against 0.5
-# (0.7: -42,265, +107,946, +46,001, -57,497); beside each other the first rounding ended 0.15 s
-# later. (An earlier try that solved the second's LP from scratch lost its first 1.1 s solve.)
+# (0.7: -42,265, +107,946, +46,001, -57,497); beside the second, the first ended 0.07-0.25 s
+# later than alone (three LPs). (An earlier try that solved the second's LP from scratch lost
+# its first 1.1 s solve.)
 SECOND_FORCE_AT = 0.6
 CIRCULATION_RATE = 30_000  # flow arcs a circulation model builds and solves per second (34,000 measured)
 
@@ -377,9 +378,7 @@ def _solve_market(
     beside: Background | None = None
     if (
         market.n_excluded
-        and sat_workers is None  # not inside a pool's worker: the other cores are free
-        and clock.now is time.monotonic  # a caller's clock cannot cross processes
-        and workers() >= 2
+        and _core_to_spare(clock, sat_workers)  # (a caller's clock cannot cross processes)
         and HUB_SECONDS_PER_LISTING * listings >= HUB_BESIDE_S
         # it needs HUB_BESIDE_S at least: under a shorter limit it could not answer in time, and
         # starting its process holds this one up (0.3-0.45 s: the child reads the instance)
@@ -393,6 +392,12 @@ def _solve_market(
     finally:
         if beside is not None:
             beside.stop()
+
+
+def _core_to_spare(clock: Clock, sat_workers: int | None) -> bool:
+    """Whether work may run beside this solve on another core: two cores or more, not inside a
+    pool's worker (`sat_workers` set: the other cores are the pool's), and on the wall clock."""
+    return sat_workers is None and clock.now is time.monotonic and workers() >= 2
 
 
 def hub_of(instance: Instance, exact: bool, time_limit_s: float) -> float:
@@ -948,12 +953,12 @@ def improve(
             selection.chains = {}
             result = solve_primal(model, selection, seed=seed, time_limit=clock.left(), gap=1e-4)
         return result, None
-    # a second rounding beside the first only with a core to spare, and on the wall clock (a
+    # a second rounding beside the first only with a core to spare (and on the wall clock: a
     # caller's counting clock read from two threads would no longer give the same answer twice)
-    spare = sat_workers is None and workers() >= 2 and clock.now is time.monotonic
     listings = len(m.offer_qty) + len(m.need_qty)
     keep = min(FINISH_SHARE * clock.limit, FINISH_S + FINISH_PER_LISTING * listings)
-    best = _rounded(model, lp, clock, keep, also_at=SECOND_FORCE_AT if spare else None)
+    also_at = SECOND_FORCE_AT if _core_to_spare(clock, sat_workers) else None
+    best = _rounded(model, lp, clock, keep, also_at=also_at)
     # polish: the MIP over what the LP and the rounding used, while time remains
     polish = Selection()
     for (key, r, p), v in lp.cycle_values.items():

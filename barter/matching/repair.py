@@ -128,6 +128,13 @@ class _Rounding:
         self._blocks: list[tuple[list[Group], IntArray, IntArray, FloatArray]] | None = None
         self._add_cycles(selection)
         self._add_chains(selection)
+        self.offer_cap = m.offer_qty * m.offer_val / m.scale
+        self.need_cap = m.need_qty / m.scale
+        self._undecided()
+
+    def _undecided(self) -> None:
+        """Nothing decided yet: what each rounding (and a fork) starts its rounds from."""
+        m = self.m
         self.removed: set[Group] = set()
         self.removed_chain: set[tuple[int, int]] = set()
         self.forced: dict[Group, list[int]] = {}
@@ -138,8 +145,6 @@ class _Rounding:
         self.best_worth = 0.0
         self.committed_offer = np.zeros(len(m.offer_qty))  # lots forced so far (scaled value)
         self.committed_need = np.zeros(len(m.need_qty))  # (scaled quantity)
-        self.offer_cap = m.offer_qty * m.offer_val / m.scale
-        self.need_cap = m.need_qty / m.scale
         self.frozen = False
 
     # -- the LP ----------------------------------------------------------------------------------
@@ -246,10 +251,7 @@ class _Rounding:
         other = copy.copy(self)
         other.lp = self.lp.copy()
         other.x = self.x.copy()
-        other.removed, other.removed_chain, other.forced, other.batch = set(), set(), {}, []
-        other.flows, other.chain_flows, other.good = {}, {}, ({}, {})
-        other.committed_offer = self.committed_offer.copy()
-        other.committed_need = self.committed_need.copy()
+        other._undecided()
         return other
 
     # -- one round -------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ module).
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -197,6 +198,12 @@ ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of t
 # columns never finished rounding and the two-way trades answered (43.9 M) twice. And 4,000 a
 # second for all of 1.2 s left (1,500 communities at 5 s): 4,800 columns, 29.7 M against 30.8-31.1 M
 REPAIR_RATE = 4_000
+# columns the rounding of divisible goods builds and solves per second, both dives beside each
+# other, measured to the end: 1,000 synthetic communities 19,910 in 5.1-6.5 s, 5,000 41,314 in
+# 13.7 s, 20,000 193,899 in 31 s. An LP that LP_SHARE would stop goes on while the rounding of it
+# at this speed still fits (relax)
+ROUNDING_SPEED = 3_000
+ROUNDING_MARGIN = 1.15
 REPAIR_FAST_S = 2.0
 # the rounding's cycle columns, at most, per offer and need row (the chains through the positions
 # they point to come on top). One LP of 1,000 synthetic communities (3,432 rows) rounded with 3
@@ -436,7 +443,9 @@ def _solve_built(
         exchanges, objective = finish(model, primal)
         return _solution(clock, objective, max(total, objective), objective >= total - 1e-6, exchanges)
     threads = workers() if sat_workers is None else sat_workers
-    model, lp, bound = price_and_relax(instance, whole, model, clock, threads=threads)
+    # the LP may take what the rounding will not need, unless the hub relaxation runs after it
+    stretch = beside is not None or market.n_excluded == 0
+    model, lp, bound = price_and_relax(instance, whole, model, clock, threads=threads, stretch=stretch)
     market = model.market
     budget = HUB_SHARE * clock.remaining()
     listings = len(market.offer_qty) + len(market.need_qty)
@@ -621,18 +630,25 @@ def _positions_exact(m: Market) -> bool:
 
 
 def price_and_relax(
-    instance: Instance, whole: Acceptable, model: Model, clock: Clock, *, threads: int = 1
+    instance: Instance,
+    whole: Acceptable,
+    model: Model,
+    clock: Clock,
+    *,
+    threads: int = 1,
+    stretch: bool = False,
 ) -> tuple[Model, LpResult, float]:
     """The LP over the working arcs, priced against the whole market (pricing.py); while
     excluded arcs price positive and time allows, bring the best of them in and solve again
     (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
     the best over the rounds of the LP's bound plus what excluded arcs could still add. The
-    pricing may use `threads` threads."""
+    pricing may use `threads` threads. With `stretch` (only the rounding follows), an LP that no
+    pricing follows may run on past LP_SHARE while its rounding still fits (relax)."""
     if whole.size_bound() > PRICING_MAX_ARCS:
         # too many arcs to price one by one in this process (20,000 communities: some 90
         # million): the bound is the plain one every answer meets, each need filled at its
         # priority with its dearest acceptable item, transport free. True, but loose.
-        return model, relax(model, clock), _plain_bound(model.market)
+        return model, relax(model, clock, stretch=stretch), _plain_bound(model.market)
     extra: dict[int, IntArray] = {}
     limit = clock.limit
     # the plain bound is a whole-market bound too, and sometimes the tighter one (synthetic
@@ -650,8 +666,13 @@ def price_and_relax(
         # market with no arc left out has no arc to point at)
         loose = not tighten and round_ < 3 and model.market.n_excluded > 0
         gap = PRICING_LP_GAP if loose else LP_GAP
-        lp = relax(model, clock, gap=gap, warm=warm)
+        # (the first round's LP is priced even when cut short, so it keeps LP_SHARE's deadline)
+        lp = relax(model, clock, gap=gap, warm=warm, stretch=stretch and settled is not None)
         market = model.market
+        if stretch and settled is not None and clock.elapsed() > LP_SHARE * limit:
+            # stretched past LP_SHARE (relax): its time is the rounding's, not the pricing's
+            kept, kept_lp = _fuller(settled, (model, lp))
+            return kept, kept_lp, best
         if not lp.converged and settled is not None:
             # a later round's LP cut short by its deadline: no round follows, and its duals, not
             # yet settled, would price the whole market loosely at the cost of the rounding's time
@@ -769,17 +790,44 @@ def _plain_bound(m: Market) -> float:
     return total
 
 
-def relax(model: Model, clock: Clock, gap: float = LP_GAP, warm: Sequence[Column] = ()) -> LpResult:
-    """The LP over `model`'s columns by column generation, starting from the columns `warm`."""
+def relax(
+    model: Model, clock: Clock, gap: float = LP_GAP, warm: Sequence[Column] = (), *, stretch: bool = False
+) -> LpResult:
+    """The LP over `model`'s columns by column generation, starting from the columns `warm`.
+    With `stretch` (nothing but the rounding follows this LP), a rounding of divisible goods that
+    needs less than the time LP_SHARE leaves it gives the rest to the LP."""
     master = Master(model, model.market.settings.balance_tolerance)
     budget = clock.limit
 
     # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model; in
     # one-unit markets the primal model searches the LP's own columns, so the LP has longer
     share = UNIT_LP_SHARE if is_unit(model.market) else LP_SHARE
+    end = share * budget
 
     def deadline() -> float:
-        return share * budget - clock.elapsed()
+        return end - clock.elapsed()
+
+    last = clock.elapsed()
+
+    def stretched(lp: LpResult) -> None:
+        # the LP about to stop: as long as the rounding of it as it stands would take (its
+        # columns at ROUNDING_SPEED, with ROUNDING_MARGIN), asked again at each iteration, as
+        # more columns price near the bound while the LP is short of it (5,000 synthetic
+        # communities at 120 s rounded 41,314 columns in 13.7 s of the 26 s LP_SHARE left it)
+        nonlocal end, last
+        now = clock.elapsed()
+        step, last = now - last, now
+        if now + step < share * budget:
+            return  # LP_SHARE does not stop it yet
+        keep = _finish_reserve(model.market, budget)
+        own = dataclasses.replace(model, families=dict(model.families))  # chains go in a copy
+        columns = _rounding_selection(own, lp, budget - keep - share * budget).size()
+        need = ROUNDING_MARGIN * columns / ROUNDING_SPEED
+        end = max(share * budget, budget - keep - need)
+        clock.report(0.5, f"the LP until {end:.1f} s: {columns} columns to round, about {need:.1f} s")
+
+    m0 = model.market
+    divisible = not is_unit(m0) and not bool(m0.arc_fixed.all()) and bool(model.families)
 
     def progress(iteration: int, value: float, bound: float) -> None:
         scale = model.market.scale
@@ -798,7 +846,13 @@ def relax(model: Model, clock: Clock, gap: float = LP_GAP, warm: Sequence[Column
         top = math.floor(bound * m.scale + model.penalty_slack + 1e-6)
         return top <= math.floor(value * m.scale + model.penalty_slack + 1e-6)
 
-    return master.run(deadline=deadline, progress=progress, enough=enough, initial=warm)
+    return master.run(
+        deadline=deadline,
+        progress=progress,
+        enough=enough,
+        initial=warm,
+        stretch=stretched if stretch and divisible else None,
+    )
 
 
 def _column_levels(
@@ -955,8 +1009,7 @@ def improve(
         return result, None
     # a second rounding beside the first only with a core to spare (and on the wall clock: a
     # caller's counting clock read from two threads would no longer give the same answer twice)
-    listings = len(m.offer_qty) + len(m.need_qty)
-    keep = min(FINISH_SHARE * clock.limit, FINISH_S + FINISH_PER_LISTING * listings)
+    keep = _finish_reserve(m, clock.limit)
     also_at = SECOND_FORCE_AT if _core_to_spare(clock, sat_workers) else None
     best = _rounded(model, lp, clock, keep, also_at=also_at)
     # polish: the MIP over what the LP and the rounding used, while time remains
@@ -996,6 +1049,12 @@ def improve(
     return best, None
 
 
+def _finish_reserve(m: Market, limit: float) -> float:
+    """Seconds the divisible rounding leaves for checking and writing the answer (FINISH_S)."""
+    listings = len(m.offer_qty) + len(m.need_qty)
+    return min(FINISH_SHARE * limit, FINISH_S + FINISH_PER_LISTING * listings)
+
+
 def _rounded(
     model: Model,
     lp: LpResult,
@@ -1006,11 +1065,20 @@ def _rounded(
     also_at: float | None = None,
 ) -> PrimalResult:
     """Round the LP (repair.py) over as many columns as there is time for, leaving `keep` s."""
+    selection = _rounding_selection(model, lp, clock.remaining() - keep, chains_as_columns=chains_as_columns)
+    clock.report(0.6, f"rounding over {selection.size()} columns")
+    return repair(model, selection, remaining=lambda: clock.remaining() - keep, also_at=also_at)
+
+
+def _rounding_selection(
+    model: Model, lp: LpResult, left: float, *, chains_as_columns: bool = True
+) -> Selection:
+    """The columns the rounding of `lp` takes with `left` seconds (chains as columns are added
+    to `model.families`)."""
     n_rows = len(model.offer_rows) + len(model.need_rows)
     # as many columns as the rounding can build and solve in the time left: with a short limit on
     # a large market, building every column first left no time to solve and the answer empty
     # (5,000 communities at 5 s: 144,704 columns, objective 0; with the budget: 6,885, 12.4 M)
-    left = clock.remaining() - keep
     room = max(2000, int(max(ROUNDING_RATE * min(left, REPAIR_FAST_S), REPAIR_RATE * left)))
     budget = min(max(2000, int(ROUND_PER_ROW * n_rows)), room)
     loss = _loss_for_budget(model, lp, budget)
@@ -1021,8 +1089,7 @@ def _rounded(
         cycles = sum(map(len, selection.cycles.values()))
         room = max(1, min(CHAIN_PATHS, room - cycles))
         _chains_as_columns(model, selection, limit=room)
-    clock.report(0.6, f"rounding over {selection.size()} columns")
-    return repair(model, selection, remaining=lambda: clock.remaining() - keep, also_at=also_at)
+    return selection
 
 
 def _prove(

@@ -471,10 +471,13 @@ class Master:
         enough: Callable[[float, float], bool] | None = None,
         max_iterations: int = 500,
         initial: Sequence[Column] = (),
+        stretch: Callable[[LpResult], None] | None = None,
     ) -> LpResult:
         """Column generation until no column improves, `enough(value, bound)` says so, or out of
         time (then the bound stands). The duals returned are those of the best bound. `initial`:
-        columns to start from (a warm start: see carried_columns)."""
+        columns to start from (a warm start: see carried_columns). `stretch`: called after each
+        iteration with the LP as it stands (its plain bound not computed), before `deadline`
+        is read; it may move the deadline."""
         n_rows = len(self.offer_row) + len(self.need_row) + sum(len(r) for r in self.chain_row)
         want = max(200, min(MASTER_COLUMNS, MASTER_PER_ROW * n_rows))
         if self.model.flow_arcs.size:
@@ -538,6 +541,8 @@ class Master:
             if enough is not None and enough(value, best_bound):
                 converged = True
                 break
+            if stretch is not None:
+                stretch(self._result(value, best_bound, best_bound, duals, values, iterations, False))
             left = deadline()
             if left <= remaining - left:
                 # the next iteration would likely run out of time: stop with this solution readable
@@ -551,10 +556,23 @@ class Master:
             excess, _ = self.price(zero, 0)
             best_bound = excess
         plain_excess, _ = self.price(duals, 0, penalties=False)
+        plain = self.rhs_value(duals) + plain_excess
+        return self._result(value, best_bound, plain, duals, values, iterations, converged)
+
+    @staticmethod
+    def _result(
+        value: float,
+        bound: float,
+        plain_bound: float,
+        duals: Duals,
+        values: _Values | None,
+        iterations: int,
+        converged: bool,
+    ) -> LpResult:
         result = LpResult(
             value=value,
-            bound=float(best_bound),
-            plain_bound=self.rhs_value(duals) + plain_excess,
+            bound=float(bound),
+            plain_bound=float(plain_bound),
             converged=converged,
             duals=duals,
             iterations=iterations,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from barter.matching import engine as engine_module
 from barter.matching import repair as repair_module
 from barter.matching.engine import REPAIR_FAST_S, REPAIR_RATE, ROUNDING_RATE, _plain_bound, solve
-from barter.matching.market import build_market
+from barter.matching.market import acceptable, build_market
 from barter.matching.model import Instance, Solution
 from barter.matching.synthetic import generate_market
 from barter.matching.unit import workers
@@ -523,3 +523,66 @@ def test_chains_become_columns_up_to_the_limit_counted_in_columns(limit: int) ->
     added = selection.size() - cycles
     widest = max(f.n_rays for key, f in model.families.items() if key[0] == "chain")
     assert 0 < added < limit + widest
+
+
+# -- the LP's deadline and the rounding's time --------------------------------------------------
+
+
+def _lp_at_300(monkeypatch: pytest.MonkeyPatch, speed: float | None, limit: float) -> tuple[Any, list[str]]:
+    """The first LP of a 300-community market on a counting clock (0.05 s a reading), with the
+    rounding taken to build and solve `speed` columns a second (None: no stretch asked for)."""
+    if speed is not None:
+        monkeypatch.setattr(engine_module, "ROUNDING_SPEED", speed)
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    said: list[str] = []
+    clock = engine_module.Clock(limit, lambda _, message: said.append(message), SettableClock(0.05))
+    model = engine_module.build_model(build_market(instance), clock)
+    lp = engine_module.relax(model, clock, stretch=speed is not None)
+    return lp, [message for message in said if message.startswith("the LP until")]
+
+
+def test_the_lp_takes_the_time_its_rounding_will_not_need(monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = 2.0
+    share, plain = _lp_at_300(monkeypatch, None, limit)
+    assert plain == []
+    fast, said = _lp_at_300(monkeypatch, math.inf, limit)
+    # a rounding that takes no time: the LP runs to the limit less the answer's time
+    keep = engine_module.FINISH_SHARE * limit  # (less than FINISH_S at this limit)
+    assert said
+    assert all(m.startswith(f"the LP until {limit - keep:.1f} s") for m in said)
+    assert fast.iterations > share.iterations
+    assert fast.value > share.value
+
+
+def test_the_lp_never_stops_before_lp_share_for_its_rounding(monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = 2.0
+    _, said = _lp_at_300(monkeypatch, 1e-3, limit)  # a rounding that would take forever
+    assert said
+    assert all(m.startswith(f"the LP until {engine_module.LP_SHARE * limit:.1f} s") for m in said)
+
+
+def test_no_pricing_after_an_lp_stretched_past_lp_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    # its time is the rounding's: 300 communities at 8 s on a counting clock stretch the third
+    # round's LP to 6.55 s, past LP_SHARE (6.16 s), where it converges; priced, it would take to 6.45
+    monkeypatch.setattr(engine_module, "ROUNDING_SPEED", math.inf)
+    limit = 8.0
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    )
+    now = SettableClock(0.05)
+    priced: list[float] = []
+    from barter.matching.pricing import price_whole as real
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        priced.append(now.t)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "price_whole", spy)
+    clock = engine_module.Clock(limit, None, now)
+    whole = acceptable(instance)
+    model = engine_module.build_model(build_market(instance, whole=whole), clock)
+    engine_module.price_and_relax(instance, whole, model, clock, stretch=True)
+    assert now.t > engine_module.LP_SHARE * limit  # the last LP was stretched
+    assert len(priced) >= 2
+    assert max(priced) < engine_module.LP_SHARE * limit

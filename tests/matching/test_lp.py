@@ -14,7 +14,7 @@ import pytest
 from barter.matching import lp as lp_module
 from barter.matching.columns import Duals, arc_reduced, arc_rows, cycle_column, cycle_reduced
 from barter.matching.engine import Clock, build_model
-from barter.matching.lp import IN_USE, Column, Master, carried_columns
+from barter.matching.lp import IN_USE, Column, LpResult, Master, carried_columns
 from barter.matching.lpsolvers import HighsLp
 from barter.matching.market import acceptable, build_market
 from barter.matching.pricing import price_whole
@@ -39,6 +39,37 @@ def test_out_of_time_after_adding_columns_still_gives_readable_values(
     assert result.cycle_values or result.chain_values
     assert all(v >= -1e-9 for v in result.cycle_values.values())
     assert "changed since the solution was last computed" not in capfd.readouterr().err
+
+
+def test_a_stretch_moves_the_deadline_before_it_is_read() -> None:
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    model = build_model(build_market(instance), Clock(60.0, None))
+    tolerance = instance.settings.balance_tolerance
+
+    def run(stretch: bool) -> tuple[int, list[LpResult]]:
+        # a counting clock: each look at the deadline is a second, and 4 s are left at first
+        end, clock = [4.0], itertools.count(1)
+        seen: list[LpResult] = []
+
+        def later(lp: LpResult) -> None:
+            seen.append(lp)
+            end[0] = 40.0
+
+        result = Master(model, tolerance).run(
+            deadline=lambda: end[0] - next(clock), stretch=later if stretch else None
+        )
+        return result.iterations, seen
+
+    plain, none = run(False)
+    assert plain == 2
+    assert none == []
+    stretched, seen = run(True)
+    assert stretched > plain
+    # asked after every iteration with the LP as it stands (but one that ends it: converged, or
+    # the last allowed), its values readable
+    assert stretched - 1 <= len(seen) <= stretched
+    assert all(lp.cycle_values or lp.chain_values for lp in seen)
+    assert [lp.iterations for lp in seen] == list(range(1, len(seen) + 1))
 
 
 def test_a_later_round_starts_from_the_last_lps_columns() -> None:

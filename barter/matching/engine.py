@@ -796,17 +796,20 @@ def relax(
     """The LP over `model`'s columns by column generation, starting from the columns `warm`.
     With `stretch` (nothing but the rounding follows this LP), a rounding of divisible goods that
     needs less than the time LP_SHARE leaves it gives the rest to the LP."""
-    master = Master(model, model.market.settings.balance_tolerance)
+    m = model.market
+    master = Master(model, m.settings.balance_tolerance)
     budget = clock.limit
 
     # the LP stops at LP_SHARE of the time limit, leaving the rest for the primal model; in
     # one-unit markets the primal model searches the LP's own columns, so the LP has longer
-    share = UNIT_LP_SHARE if is_unit(model.market) else LP_SHARE
-    end = share * budget
+    share = UNIT_LP_SHARE if is_unit(m) else LP_SHARE
+    earliest = end = share * budget
 
     def deadline() -> float:
         return end - clock.elapsed()
 
+    divisible = not is_unit(m) and not bool(m.arc_fixed.all()) and bool(model.families)
+    keep = _finish_reserve(m, budget)
     last = clock.elapsed()
 
     def stretched(lp: LpResult) -> None:
@@ -817,26 +820,19 @@ def relax(
         nonlocal end, last
         now = clock.elapsed()
         step, last = now - last, now
-        if now + step < share * budget:
+        if now + step < earliest:
             return  # LP_SHARE does not stop it yet
-        keep = _finish_reserve(model.market, budget)
         own = dataclasses.replace(model, families=dict(model.families))  # chains go in a copy
-        columns = _rounding_selection(own, lp, budget - keep - share * budget).size()
+        columns = _rounding_selection(own, lp, budget - keep - earliest).size()
         need = ROUNDING_MARGIN * columns / ROUNDING_SPEED
-        end = max(share * budget, budget - keep - need)
+        end = max(earliest, budget - keep - need)
         clock.report(0.5, f"the LP until {end:.1f} s: {columns} columns to round, about {need:.1f} s")
 
-    m0 = model.market
-    divisible = not is_unit(m0) and not bool(m0.arc_fixed.all()) and bool(model.families)
-
     def progress(iteration: int, value: float, bound: float) -> None:
-        scale = model.market.scale
         clock.report(
             0.1 + 0.4 * min(1.0, clock.elapsed() / max(1e-9, budget * 2 / 3)),
-            f"LP iteration {iteration}: {value * scale:.6g} (bound {bound * scale:.6g})",
+            f"LP iteration {iteration}: {value * m.scale:.6g} (bound {bound * m.scale:.6g})",
         )
-
-    m = model.market
 
     def enough(value: float, bound: float) -> bool:
         if not m.integral:

@@ -37,19 +37,30 @@ class Background:
         self._process = context.Process(target=_run, args=(send, os.getpid(), target, args), name="barter-bg")
         self._process.start()
         send.close()  # this process only reads: end-of-file when the child is gone
+        self._answer: Any | None = None
+
+    def poll(self) -> Any | None:
+        """The answer if it is in already (kept for `result`), else None; never waits."""
+        self._take(0.0)
+        return self._answer
 
     def result(self, timeout_s: float) -> Any | None:
         """The answer, waiting at most `timeout_s` for it; None when it is not there by then (or
         the process failed). The process is stopped either way."""
-        answer: Any | None = None
         try:
-            if self._receive.poll(max(0.0, timeout_s)):
-                answer = self._receive.recv()
-        except (EOFError, OSError):  # the process died before answering
-            answer = None
+            self._take(timeout_s)
         finally:
             self.stop()
-        return answer
+        return self._answer
+
+    def _take(self, timeout_s: float) -> None:
+        if self._answer is not None or self._receive.closed:
+            return
+        try:
+            if self._receive.poll(max(0.0, timeout_s)):
+                self._answer = self._receive.recv()
+        except (EOFError, OSError):  # the process died before answering
+            self._receive.close()
 
     def stop(self) -> None:
         if self._process.is_alive():

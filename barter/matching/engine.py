@@ -445,7 +445,15 @@ def _solve_built(
     threads = workers() if sat_workers is None else sat_workers
     # the LP may take what the rounding will not need, unless the hub relaxation runs after it
     stretch = beside is not None or market.n_excluded == 0
-    model, lp, bound = price_and_relax(instance, whole, model, clock, threads=threads, stretch=stretch)
+    model, lp, bound = price_and_relax(
+        instance,
+        whole,
+        model,
+        clock,
+        threads=threads,
+        stretch=stretch,
+        known=beside.poll if beside is not None else None,
+    )
     market = model.market
     budget = HUB_SHARE * clock.remaining()
     listings = len(market.offer_qty) + len(market.need_qty)
@@ -637,13 +645,16 @@ def price_and_relax(
     *,
     threads: int = 1,
     stretch: bool = False,
+    known: Callable[[], float | None] | None = None,
 ) -> tuple[Model, LpResult, float]:
     """The LP over the working arcs, priced against the whole market (pricing.py); while
     excluded arcs price positive and time allows, bring the best of them in and solve again
     (delayed arc generation). Returns the last model, its LP, and the whole-market bound (baht):
     the best over the rounds of the LP's bound plus what excluded arcs could still add. The
     pricing may use `threads` threads. With `stretch` (only the rounding follows), an LP that no
-    pricing follows may run on past LP_SHARE while its rounding still fits (relax)."""
+    pricing follows may run on past LP_SHARE while its rounding still fits (relax). `known`: a
+    whole-market bound found elsewhere (the hub relaxation beside), or None while there is none
+    yet; the pricing does not work out a bound that could not beat it."""
     if whole.size_bound() > PRICING_MAX_ARCS:
         # too many arcs to price one by one in this process (20,000 communities: some 90
         # million): the bound is the plain one every answer meets, each need filled at its
@@ -683,24 +694,31 @@ def price_and_relax(
             # no time left to price every acceptable arc (5,000 communities: 63 s for 4.6 million
             # on a loaded machine, with a 20 s limit): the plain bound, and the limit is kept
             return model, lp, plain
+        scale = market.scale
+        lp_bound = working_bound(model, lp)
+        # a correction that leaves the bound above one already held, or one too large to stop
+        # arc generation (PRICING_GAP), is of no use: the pricing need not work it out
+        elsewhere = known() if known is not None else None
+        held = min(best, math.inf if elsewhere is None else elsewhere)
+        beat = max(held - lp_bound, PRICING_GAP * max(abs(lp_bound), 1e-9)) / scale
         priced = price_whole(
             model,
             lp.duals,
             budget=max(PRICING_ARCS, PRICING_PER_NEED * len(market.need_qty)),
             threads=threads,
+            beat=beat,
         )
-        scale = market.scale
-        lp_bound = working_bound(model, lp)
         best = min(best, lp_bound + priced.correction * scale)
         # the same duals priced by community pairs, keeping the cycle limit (aggregate.py)
         # (only when arcs are left out: otherwise the LP's own bound is already the market's)
         agg = aggregate_bound(model, lp.duals) if market.n_excluded else None
         if agg is not None:
             best = min(best, agg.bound * scale)
+        added = f"{priced.correction * scale:.6g}" if priced.bounded else f"more than {beat * scale:.6g}"
         clock.report(
             0.45,
-            f"pricing round {round_}: {priced.n_improving} excluded arcs could improve the LP "
-            f"(bound {lp_bound:.6g} + {priced.correction * scale:.6g}"
+            f"pricing round {round_}: {'at least ' if not priced.bounded else ''}"
+            f"{priced.n_improving} excluded arcs could improve the LP (bound {lp_bound:.6g} + {added}"
             + (f"; by community pairs {agg.bound * scale:.6g})" if agg is not None else ")"),
         )
         settled = (model, lp)

@@ -42,6 +42,13 @@ position, or a flow between two of its components) are priced the same way. A ch
 working LP lacks (a community reached at that position only through an excluded arc) touches no
 working column, so its price is ours to choose: it is priced at what can follow it
 (_continue_chains), which moves the charge onto the excluded arcs that reach it.
+
+Work that cannot pay. The correction serves the bound only where the working LP's bound plus it
+comes below a bound the caller already holds (on large markets, the hub relaxation's). The
+knapsacks over every arc's best single item give a floor of it without the two-hop search or a
+sort; when that floor already exceeds what could be of use (`beat`), the correction is left out
+and the two-hop search runs only for the arcs that could still be among those brought in
+(_could_lead), which are then the same arcs the whole search names.
 """
 
 from __future__ import annotations
@@ -76,6 +83,10 @@ class WholePricing:
     improving: dict[int, IntArray] = field(default_factory=dict)  # need -> offers, best first
     n_improving: int = 0  # excluded arcs whose columns may improve the LP
     exact: bool = True  # cycles priced exactly (False: through per-community bounds)
+    # False: the correction was not worked out, as it could not be below `beat` (price_whole);
+    # `correction` is then inf and `n_improving` counts the arcs known to improve, at least
+    bounded: bool = True
+    closed: int = 0  # excluded arcs whose way back in two hops was searched
 
 
 def drift(model: Model) -> float:
@@ -159,9 +170,17 @@ def price_whole(
     *,
     budget: int = 10_000,
     threads: int = 1,
+    beat: float = np.inf,
 ) -> WholePricing:
     """Price every column of the whole market that the working LP does not hold (see above).
-    `threads`: how many the two-hop search may use (numpy works outside the GIL there)."""
+    `threads`: how many the two-hop search may use (numpy works outside the GIL there).
+
+    `beat` (scaled): a correction at least this large is of no use to the caller (the bound it
+    gives is no better than one it holds). When a floor of the correction, worked out without the
+    two-hop search or the knapsacks' sorts, already exceeds it, the correction is not worked out
+    (`bounded` False), and the two-hop search runs only where an arc could still be among the
+    `budget` best: the arcs brought in are the same, found for less (5,000 synthetic
+    communities: the correction could never beat the hub relaxation's bound there)."""
     m = model.market
     if m.n_excluded == 0 and not model.layers.depth and not model.flow_arcs.size:
         return WholePricing(0.0)
@@ -204,8 +223,9 @@ def price_whole(
     exact = True
     length = s.max_cycle_length
     families = [key for key in model.families if key[0] == "cycle"]
+    closing: _Closing | None = None
     if length >= 2 or families:
-        r_cyc = _cycle_bound(
+        r_cyc, closing = _cycle_parts(
             g_ex, ex_from, ex_to, ordinary_x, length, out_best, in_best, top, w_pair, threads
         )
         exact = dense and 2 <= length <= 3
@@ -252,18 +272,32 @@ def price_whole(
             )
             _position_working(model, d_pos, g_work, corr_work, reach)
 
-    positive = r_ex > EPS
-    # what the columns through positive arcs can add, offer by offer (or need by need)
-    pos = np.nonzero(positive)[0]
+    # r_ex is exact but for the arcs whose way back in two hops is still to search (closing):
+    # there it is a floor, and closing.upper a ceiling
     work = np.nonzero(corr_work > EPS)[0]
-    arc_o = np.concatenate([ex_offer[pos], m.arc_offer[work]])
-    arc_n = np.concatenate([ex_need[pos], m.arc_need[work]])
-    rate = np.concatenate([r_ex[pos], corr_work[work]])
-    val = m.offer_val[arc_o]
-    cap = np.minimum(m.offer_qty[arc_o], m.need_qty[arc_n]) * val / m.scale
-    on_offers = _knapsack(arc_o, rate, cap, m.offer_qty * m.offer_val / m.scale)
-    on_needs = _knapsack(arc_n, rate * val, cap / val, m.need_qty / m.scale)
-    result = WholePricing(min(on_offers, on_needs), exact=exact)
+
+    def knapsacks(rates: FloatArray, solve: Callable[..., float]) -> float:
+        """What the columns through arcs pricing positive can add, offer by offer or need by
+        need, whichever is smaller (`solve`: the knapsack, or its floor)."""
+        pos = np.nonzero(rates > EPS)[0]
+        arc_o = np.concatenate([ex_offer[pos], m.arc_offer[work]])
+        arc_n = np.concatenate([ex_need[pos], m.arc_need[work]])
+        rate = np.concatenate([rates[pos], corr_work[work]])
+        val = m.offer_val[arc_o]
+        cap = np.minimum(m.offer_qty[arc_o], m.need_qty[arc_n]) * val / m.scale
+        on_offers = solve(arc_o, rate, cap, m.offer_qty * m.offer_val / m.scale)
+        on_needs = solve(arc_n, rate * val, cap / val, m.need_qty / m.scale)
+        return min(on_offers, on_needs)
+
+    bounded = True
+    if np.isfinite(beat):
+        floor = knapsacks(r_ex, _knapsack_floor)
+        bounded = not (floor > beat and floor > EPS)
+    if closing is not None:
+        closing.close(r_ex, closing.todo if bounded else _could_lead(r_ex, closing, budget))
+    result = WholePricing(knapsacks(r_ex, _knapsack) if bounded else np.inf, exact=exact, bounded=bounded)
+    result.closed = closing.closed if closing is not None else 0
+    positive = r_ex > EPS
     idx = np.nonzero(positive)[0]
     result.n_improving = len(idx)
     if len(idx) > budget:
@@ -274,6 +308,30 @@ def price_whole(
             chosen = list(itertools.islice(group, PER_NEED))
             result.improving[j] = ex_offer[chosen]
     return result
+
+
+def _could_lead(r: FloatArray, closing: _Closing, budget: int) -> IntArray:
+    """The arcs of `closing.todo` whose search could put them among the `budget` best by R_e;
+    the others stay at their floor in `r` (a value below every one of the `budget` best).
+
+    The 2 * budget arcs with the highest ceilings are searched first; then the `budget`-th best
+    of `r` (exact there, a floor elsewhere) is at most the true `budget`-th best T, and an arc
+    whose ceiling is below it has R_e < T: it could not be among them. Those at or above it are
+    searched too. So the `budget` best are found exactly, ties at T included (and ties the
+    two-hop search's float32 sums could break, through a margin)."""
+    todo, upper = closing.todo, np.maximum(r[closing.todo], closing.upper)
+    first_k = min(len(todo), 2 * budget)
+    if first_k == len(todo):
+        return todo
+    first = np.argpartition(-upper, first_k - 1)[:first_k]
+    closing.close(r, todo[first])
+    searched = np.zeros(len(todo), dtype=np.bool_)
+    searched[first] = True
+    known = r[r > EPS]
+    if len(known) >= budget:
+        at_least = float(np.partition(known, len(known) - budget)[len(known) - budget])
+        return todo[~searched & (upper >= at_least - 1e-6 * max(1.0, abs(at_least)))]
+    return todo[~searched]
 
 
 def _knapsack(group: IntArray, rate: FloatArray, cap: FloatArray, budget: FloatArray) -> float:
@@ -294,6 +352,51 @@ def _knapsack(group: IntArray, rate: FloatArray, cap: FloatArray, budget: FloatA
     return float(r @ take)
 
 
+def _knapsack_floor(group: IntArray, rate: FloatArray, cap: FloatArray, budget: FloatArray) -> float:
+    """At most _knapsack(group, rate, cap, budget), with no sort: per group, its best single item
+    (as much of it as fits)."""
+    best = np.zeros(len(budget))
+    np.maximum.at(best, group, rate * np.minimum(cap, budget[group]))
+    return float(best.sum())
+
+
+@dataclass(slots=True)
+class _Closing:
+    """The part of R_e still to work out for three-cycles over the dense best-arc graph: the best
+    way back in two hops (v -> x -> u), for the arcs `todo` whose ceiling `upper` (one hop out of
+    v at its best, one into u at its best) is positive."""
+
+    g: FloatArray
+    frm: IntArray
+    to: IntArray
+    w_pair: npt.NDArray[np.float32]
+    threads: int
+    todo: IntArray
+    upper: FloatArray
+    closed: int = 0
+
+    def close(self, r: FloatArray, idx: IntArray) -> None:
+        """Raise r[idx] to R_e by the way back in two hops."""
+        if len(idx) == 0:
+            return
+        self.closed += len(idx)
+        v, u = self.to[idx], self.frm[idx]
+        # the distinct (v, u) pairs, sorted, and each arc's place among them, through a mark
+        # per pair of communities (n * n bytes) and, for a moment, its running count (4 n * n
+        # bytes, as much as W): 5,000 synthetic communities, 2.9 million pairs, in 0.1 s where
+        # np.unique and searchsorted took 5 s (peak memory of the 120 s solve 1,507 MB, was
+        # 1,420 MB)
+        n = self.w_pair.shape[0]
+        keys = v * n + u
+        mark = np.zeros(n * n, dtype=np.bool_)
+        mark[keys] = True
+        pairs = np.flatnonzero(mark)
+        where = (np.cumsum(mark, dtype=np.int32) - 1)[keys]
+        del mark
+        two = _two_hop(self.w_pair, pairs // n, pairs % n, self.threads)
+        r[idx] = np.maximum(r[idx], self.g[idx] + two[where])
+
+
 def _cycle_bound(
     g_ex: FloatArray,
     ex_from: IntArray,
@@ -307,6 +410,29 @@ def _cycle_bound(
     threads: int = 1,
 ) -> FloatArray:
     """R_e for cycles through each excluded arc e = (u -> v): back from v to u in 1..L-1 hops."""
+    bound, closing = _cycle_parts(
+        g_ex, ex_from, ex_to, ordinary, length, out_best, in_best, top, w_pair, threads
+    )
+    if closing is not None:
+        closing.close(bound, closing.todo)
+    return bound
+
+
+def _cycle_parts(
+    g_ex: FloatArray,
+    ex_from: IntArray,
+    ex_to: IntArray,
+    ordinary: npt.NDArray[np.bool_],
+    length: int,
+    out_best: FloatArray,
+    in_best: FloatArray,
+    top: float,
+    w_pair: npt.NDArray[np.float32] | None,
+    threads: int = 1,
+) -> tuple[FloatArray, _Closing | None]:
+    """R_e for cycles through each excluded arc e = (u -> v): back from v to u in 1..L-1 hops;
+    for three-cycles over the dense graph, a floor (one hop back) and what is left to search
+    (_Closing) where the ceiling is positive (where it is not, R_e <= 0 already)."""
     u, v = ex_from, ex_to
     back = out_best[v].copy() if length == 2 else out_best[v] + np.maximum(0.0, in_best[u])
     if length > 3:
@@ -319,22 +445,8 @@ def _cycle_bound(
         bound = np.where(ordinary, g_ex + np.maximum(w_pair[v, u], NEG), NEG)
         loose = np.where(ordinary, g_ex + out_best[v] + np.maximum(0.0, in_best[u]), NEG)
         todo = np.nonzero(loose > EPS)[0]
-        if len(todo):
-            # the distinct (v, u) pairs, sorted, and each arc's place among them, through a mark
-            # per pair of communities (n * n bytes) and, for a moment, its running count (4 n * n
-            # bytes, as much as W): 5,000 synthetic communities, 2.9 million pairs, in 0.1 s where
-            # np.unique and searchsorted took 5 s (peak memory of the 120 s solve 1,507 MB, was
-            # 1,420 MB)
-            n = len(out_best)
-            keys = v[todo] * n + u[todo]
-            mark = np.zeros(n * n, dtype=np.bool_)
-            mark[keys] = True
-            pairs = np.flatnonzero(mark)
-            where = (np.cumsum(mark, dtype=np.int32) - 1)[keys]
-            del mark
-            two = _two_hop(w_pair, pairs // n, pairs % n, threads)
-            bound[todo] = np.maximum(bound[todo], g_ex[todo] + two[where])
-    return bound
+        return bound, _Closing(g_ex, ex_from, ex_to, w_pair, threads, todo, loose[todo])
+    return bound, None
 
 
 def _two_hop(w_pair: npt.NDArray[np.float32], a: IntArray, b: IntArray, threads: int = 1) -> FloatArray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import msgspec
 import pytest
@@ -44,6 +45,21 @@ def test_an_answer_not_there_in_time_is_none_and_the_process_is_killed() -> None
     assert job._process.exitcode < 0  # killed
 
 
+def test_poll_never_waits_nor_stops_and_keeps_the_answer_for_result() -> None:
+    job = Background(_wait_forever, "x")
+    assert job.poll() is None
+    assert job._process.is_alive()  # polling leaves it running
+    job.stop()
+    job = Background(os.getpid)
+    deadline = time.monotonic() + 60.0
+    while (answer := job.poll()) is None and time.monotonic() < deadline:
+        job._receive.poll(0.1)  # wait on the pipe itself, bounded
+    assert isinstance(answer, int)
+    assert answer != os.getpid()
+    assert job.poll() == answer
+    assert job.result(0.0) == answer  # kept, not read twice
+
+
 def test_a_failed_computation_is_none() -> None:
     job = Background(_fail)
     assert job.result(60.0) is None
@@ -69,6 +85,9 @@ class NoProcess:
 
     def __init__(self, target: object, instance: object, exact: bool, time_limit_s: float) -> None:
         NoProcess.started.append((exact, time_limit_s))
+
+    def poll(self) -> None:
+        return None
 
     def result(self, timeout_s: float) -> None:
         return None

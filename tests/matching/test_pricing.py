@@ -7,7 +7,13 @@ import numpy.typing as npt
 import pytest
 
 from barter.matching import pricing
-from barter.matching.pricing import NEG, _cycle_bound, _knapsack, _two_hop
+from barter.matching.columns import Duals, Model
+from barter.matching.engine import Clock, build_model
+from barter.matching.lp import Master
+from barter.matching.market import acceptable, build_market
+from barter.matching.pricing import NEG, _cycle_bound, _knapsack, _knapsack_floor, _two_hop, price_whole
+from barter.matching.synthetic import generate_market
+from barter.reference import load_catalogue, load_provinces
 
 
 def best_arc_graph(n: int, density: float, seed: int) -> npt.NDArray[np.float32]:
@@ -104,3 +110,66 @@ def test_three_cycle_bound_is_exact_for_every_excluded_arc(
             assert got[e] == pytest.approx(g_ex[e] + back, abs=1e-5)  # W is float32
         else:
             assert got[e] <= loose
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_knapsack_floor_is_at_most_the_knapsack_and_at_least_each_groups_best_item(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m, groups = 400, 30
+    group = rng.integers(0, groups, m)
+    rate = rng.random(m) * 3
+    cap = rng.random(m)
+    budget = rng.random(groups) * 2
+    floor = _knapsack_floor(group, rate, cap, budget)
+    assert floor <= _knapsack(group, rate, cap, budget) + 1e-9
+    best = [
+        max(
+            (float(rate[i]) * min(float(cap[i]), float(budget[g])) for i in np.flatnonzero(group == g)),
+            default=0.0,
+        )
+        for g in range(groups)
+    ]
+    assert floor == pytest.approx(sum(best))
+
+
+@pytest.fixture(scope="module")
+def priced_market() -> tuple[Model, Duals]:
+    """A 300-community market priced in rounds, and its first LP's prices."""
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    market = build_market(instance, whole=acceptable(instance))
+    assert market.n_excluded > 0
+    model = build_model(market, Clock(60.0, None))
+    lp = Master(model, instance.settings.balance_tolerance).run(deadline=lambda: 30.0)
+    return model, lp.duals
+
+
+@pytest.mark.parametrize("budget", [50, 400])
+def test_a_correction_of_no_use_is_not_worked_out_and_the_same_arcs_come_in(
+    priced_market: tuple[Model, Duals], budget: int
+) -> None:
+    """Told that no correction above `beat` is of use, and shown one that must be, the pricing
+    leaves it out and searches the way back in two hops only where an arc could be among the
+    `budget` best: the arcs it names are exactly those of the whole search."""
+    model, duals = priced_market
+    whole = price_whole(model, duals, budget=budget)
+    assert whole.bounded
+    assert whole.n_improving > 2 * budget  # more improving arcs than the budget: a cut to make
+    cut = price_whole(model, duals, budget=budget, beat=0.0)
+    assert not cut.bounded
+    assert cut.correction == np.inf
+    assert 0 < cut.closed < whole.closed
+    assert 0 < cut.n_improving <= whole.n_improving
+    assert cut.improving.keys() == whole.improving.keys()
+    for j, offers in whole.improving.items():
+        assert cut.improving[j].tolist() == offers.tolist()
+
+
+def test_a_correction_that_could_be_of_use_is_worked_out(priced_market: tuple[Model, Duals]) -> None:
+    model, duals = priced_market
+    whole = price_whole(model, duals, budget=400)
+    assert whole.correction > 0
+    # the floor can reach no further than the correction itself: below it, it is worked out
+    kept = price_whole(model, duals, budget=400, beat=whole.correction)
+    assert kept.bounded
+    assert kept.correction == whole.correction
+    assert kept.closed == whole.closed

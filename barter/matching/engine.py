@@ -699,8 +699,9 @@ def price_and_relax(
         # a correction that leaves the bound above one already held, or one too large to stop
         # arc generation (PRICING_GAP), is of no use: the pricing need not work it out
         elsewhere = known() if known is not None else None
-        held = min(best, math.inf if elsewhere is None else elsewhere)
-        beat = max(held - lp_bound, PRICING_GAP * max(abs(lp_bound), 1e-9)) / scale
+        if elsewhere is not None:
+            best = min(best, elsewhere)  # (a bound of the whole market too)
+        beat = max(best - lp_bound, PRICING_GAP * max(abs(lp_bound), 1e-9)) / scale
         priced = price_whole(
             model,
             lp.duals,

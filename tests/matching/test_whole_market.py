@@ -336,3 +336,36 @@ def test_the_last_lp_is_solved_to_the_lp_gap_once_pricing_brings_nothing_more(
     value = lp.value * model.market.scale
     assert value > 0
     assert bound <= value * (1 + 2 * engine_module.LP_GAP) + model.penalty_slack + 1e-6 * value
+
+
+def test_a_bound_held_from_beside_spares_the_pricing_its_correction_and_changes_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the hub relaxation's bound (as the process beside the LP gives it), the pricing
+    rounds leave out a correction that could not come under it, and search two hops only where
+    an arc could come in: the same arcs come in, the same LPs are solved, and the bound reported
+    is the smaller of the two (on a counting clock, so both runs take the same path)."""
+    monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
+    instance = _with(
+        generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2),
+        time_limit_s=60.0,
+    )
+    whole = acceptable(instance)
+    hub = hub_bound(build_market(instance), exact_gains=True, time_limit_s=60.0)
+
+    def run(known: Any) -> tuple[Any, Any, float, list[str]]:
+        messages: list[str] = []
+        clock = Clock(60.0, lambda _, message: messages.append(message), now=SettableClock(1e-4))
+        model = build_model(build_market(instance, whole=whole), clock)
+        model, lp, bound = price_and_relax(instance, whole, model, clock, known=known)
+        return model, lp, bound, [m for m in messages if m.startswith("pricing round")]
+
+    model, lp, bound, rounds = run(None)
+    spared_model, spared_lp, spared_bound, spared_rounds = run(lambda: hub)
+    assert any("more than" in m for m in spared_rounds)
+    assert not any("more than" in m for m in rounds)
+    assert len(spared_rounds) == len(rounds) >= 2
+    assert spared_model.market.arc_offer.tolist() == model.market.arc_offer.tolist()
+    assert spared_model.market.arc_need.tolist() == model.market.arc_need.tolist()
+    assert spared_lp.value == lp.value
+    assert spared_bound == pytest.approx(min(bound, hub))

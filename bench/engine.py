@@ -38,19 +38,21 @@ NOTES = f"""Every solve is `barter solve` as a whole process (Python start inclu
 the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} (`Programme` with
 `TransplantCount`, cycle-and-chain model, PuLP/CBC), also a whole process, on the same file in the same
 run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
-trademax rows: expected = items trading (the objective column counts the non-dummy transfers);
-synthetic rows: up to 1,000 communities, the whole-market LP (every acceptable arc, however far, the
-cycle and chain limits kept) is solved after the timed run by arc generation run to its end with no
-time limit (bench/whole_lp.py, kept in bench/out/whole-lp): its last LP is a solution of the
-whole-market LP, so an objective below 97% of it is below 97% of any bound ("of the solution": the
-most the share can be). "best whole-market bound": the smallest true bound known, bench.whole_lp's or
-the timed solve's own; the solve's is the smallest of the working LP's bound plus what every excluded
-arc could still add, priced against its duals (barter/matching/pricing.py), the hub relaxation, a
-flow of value offer -> item hub -> need with each community's balance kept and cycle lengths, lots
-and distance limits forgotten (barter/matching/relaxation.py), and up to 1,500 communities the same
-duals priced by community pairs (barter/matching/aggregate.py). A target is met only against a bound
-("of the bound"). The hub relaxation binds on the large markets; on 1,000 communities it stands
-6.6% above the whole-market LP (37.03 M against 34.75 M, proved by bench.whole_lp)."""
+trademax rows: expected = items trading (the objective column counts the non-dummy transfers); synthetic
+rows: up to 1,000 communities, the whole-market LP (every acceptable arc, however far, the cycle and
+chain limits kept) is solved after the timed run by arc generation run to its end with no time limit
+(bench/whole_lp.py, kept in bench/out/whole-lp): its last LP is a solution of the whole-market LP, so an
+objective below 97% of it is below 97% of any bound ("of the solution": the most the share can be); on
+larger markets the row shows it only when `.venv/bin/python -m bench.whole_lp N` was run before on this
+machine (5,000 communities: stopped after its hour, so a solution of that LP but not its optimum). "best
+whole-market bound": the smallest true bound known, bench.whole_lp's or the timed solve's own; the
+solve's is the smallest of the working LP's bound plus what every excluded arc could still add, priced
+against its duals (barter/matching/pricing.py), the hub relaxation, a flow of value offer -> item hub ->
+need with each community's balance kept and cycle lengths, lots and distance limits forgotten
+(barter/matching/relaxation.py), and up to 1,500 communities the same duals priced by community pairs
+(barter/matching/aggregate.py). A target is met only against a bound ("of the bound"). The hub relaxation
+binds on the large markets; on 1,000 communities it stands 6.6% above the whole-market LP (37.03 M
+against 34.75 M, proved by bench.whole_lp)."""
 
 
 @dataclass
@@ -251,11 +253,11 @@ def synthetic_rows(quick: bool) -> list[Row]:
         row = _row(
             "synthetic", f"synthetic {n:,} communities (L=3, K=3, limit {limit:g} s)", None, result, solution
         )
-        if n <= WHOLE_LP_UP_TO:
-            from bench.whole_lp import cached
+        from bench.whole_lp import cached, stored
 
-            # after the timed solve, not beside it
-            row.whole_lp = cached(instance)
+        # after the timed solve, not beside it; on larger markets only when `bench.whole_lp N`
+        # was run before (5,000 communities: its hour ends before the LP is proved)
+        row.whole_lp = cached(instance) if n <= WHOLE_LP_UP_TO else stored(instance)
         rows.append(row)
         print(_line(row), flush=True)
     return rows

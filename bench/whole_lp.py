@@ -127,11 +127,18 @@ def whole_lp(instance: Any, *, log: bool = True) -> dict[str, Any]:
     }
 
 
+def stored(instance: Any) -> dict[str, Any] | None:
+    """whole_lp(instance) as kept in bench/out/whole-lp by an earlier run, or None."""
+    path = OUT / f"market-{key(instance)}.json"
+    return dict(json.loads(path.read_text())) if path.exists() else None
+
+
 def cached(instance: Any, *, log: bool = True) -> dict[str, Any]:
     """whole_lp(instance), from bench/out/whole-lp when this market was done before."""
+    known = stored(instance)
+    if known is not None:
+        return known
     path = OUT / f"market-{key(instance)}.json"
-    if path.exists():
-        return dict(json.loads(path.read_text()))
     result = whole_lp(instance, log=log)
     OUT.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1))

@@ -105,9 +105,9 @@ class Row:
         return (self.bound - self.objective) / abs(self.bound) if self.bound else 0.0
 
 
-def run(cmd: list[str]) -> Run:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -115,13 +115,17 @@ def run(cmd: list[str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr)
 
 
-def barter() -> list[str]:
-    script = Path(sys.executable).parent / "barter"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "barter"]
+def barter() -> tuple[list[str], dict[str, str]]:
+    """The command line of this checkout's CLI, and its environment. Not the venv's `barter`
+    script: that runs the checkout the venv was installed from, which need not be this one (a
+    second worktree sharing the venv measured the first's code, 2026-12-06)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return [sys.executable, "-m", "barter"], {**os.environ, "PYTHONPATH": path}
 
 
 def solve(fmt: str, path: Path, out: Path, extra: list[str]) -> tuple[Run, dict[str, Any] | None]:
-    result = run([*barter(), "solve", "--format", fmt, str(path), "-o", str(out), *extra])
+    command, env = barter()
+    result = run([*command, "solve", "--format", fmt, str(path), "-o", str(out), *extra], env)
     if result.code != 0 or not out.exists():
         return result, None
     return result, json.loads(out.read_text())

@@ -747,12 +747,15 @@ def price_and_relax(
         # a later round's model is enumerated afresh, past ENUMERATION_SHARE of the limit: it
         # may take until pricing stops (the demo, 360 communities at 10 s: round 6 began at
         # 3.3 s, enumerated no cycle, and its LP and primal ran over circulation flows that
-        # ignore the cycle limit; the answer fell to the two-way trades)
-        wider = build_model(
-            build_market(instance, extra=extra, whole=whole),
-            clock,
-            enumerate_until=max(ENUMERATION_SHARE, PRICING_SHARE) * limit,
-        )
+        # ignore the cycle limit; the answer fell to the two-way trades). After a complete model,
+        # which only a complete one may follow, it may also take until the time that still
+        # leaves its LP ROUND_FACTOR of this round's time, the rule this round was let in by
+        # (5,000 synthetic communities at 120 s: a second round priced by 80 s had its third
+        # round's cycles cut at PRICING_SHARE's 78 s, and the answer fell from 144-146 M to 133 M)
+        until = max(ENUMERATION_SHARE, PRICING_SHARE) * limit
+        if model.complete:
+            until = max(until, LP_SHARE * limit - ROUND_FACTOR * took)
+        wider = build_model(build_market(instance, extra=extra, whole=whole), clock, enumerate_until=until)
         if model.complete and not wider.complete:
             # cycles left out would turn the next LP into another problem (a relaxation of the
             # cycle limit) and leave the integer step nothing to round: keep the last model

@@ -591,3 +591,33 @@ def test_no_pricing_after_an_lp_stretched_past_lp_share(monkeypatch: pytest.Monk
     assert now.t > engine_module.LP_SHARE * limit  # the last LP was stretched
     assert len(priced) >= 2
     assert max(priced) < engine_module.LP_SHARE * limit
+
+
+def test_a_round_let_in_by_its_lps_share_may_enumerate_past_pricing_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second round is let in while its LP could still run ROUND_FACTOR of the first round's
+    time before LP_SHARE; its cycles may then be enumerated until that time, not only until
+    PRICING_SHARE (here 0, so that share ends with enumeration's, at 2.4 s of 8, before the
+    second round's cycles are all found). Cut there, its model would be incomplete and no second
+    round would run (5,000 synthetic communities at 120 s: 133 M where three rounds gave
+    144-146 M)."""
+    monkeypatch.setattr(lpsolvers, "MIN_SOLVE_S", 3600.0)  # the counting clock alone decides
+    monkeypatch.setattr(engine_module, "PRICING_SHARE", 0.0)
+    limit = 8.0
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    instance = msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    )
+    now = SettableClock(0.05)
+    said: list[str] = []
+    clock = engine_module.Clock(limit, lambda _, message: said.append(message), now)
+    whole = acceptable(instance)
+    model = engine_module.build_model(build_market(instance, whole=whole), clock)
+    first_arcs = model.market.n_arcs
+    model, _, _ = engine_module.price_and_relax(instance, whole, model, clock)
+    carried = [m for m in said if m.startswith("pricing round 2:") and m.endswith("columns carried over")]
+    assert carried
+    assert now.t > engine_module.ENUMERATION_SHARE * limit  # the round began past the old deadline
+    assert model.complete
+    assert model.market.n_arcs > first_arcs  # the LP handed on is the wider round's

@@ -397,27 +397,6 @@ class _Closing:
         r[idx] = np.maximum(r[idx], self.g[idx] + two[where])
 
 
-def _cycle_bound(
-    g_ex: FloatArray,
-    ex_from: IntArray,
-    ex_to: IntArray,
-    ordinary: npt.NDArray[np.bool_],
-    length: int,
-    out_best: FloatArray,
-    in_best: FloatArray,
-    top: float,
-    w_pair: npt.NDArray[np.float32] | None,
-    threads: int = 1,
-) -> FloatArray:
-    """R_e for cycles through each excluded arc e = (u -> v): back from v to u in 1..L-1 hops."""
-    bound, closing = _cycle_parts(
-        g_ex, ex_from, ex_to, ordinary, length, out_best, in_best, top, w_pair, threads
-    )
-    if closing is not None:
-        closing.close(bound, closing.todo)
-    return bound
-
-
 def _cycle_parts(
     g_ex: FloatArray,
     ex_from: IntArray,

@@ -565,16 +565,21 @@ def test_the_lp_never_stops_before_lp_share_for_its_rounding(monkeypatch: pytest
     assert all(m.startswith(f"the LP until {engine_module.LP_SHARE * limit:.1f} s") for m in said)
 
 
+def _market_300(limit: float) -> Instance:
+    """The 300-community market of the tests below, under `limit` seconds."""
+    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
+    return msgspec.structs.replace(
+        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
+    )
+
+
 def test_no_pricing_after_an_lp_stretched_past_lp_share(monkeypatch: pytest.MonkeyPatch) -> None:
     # its time is the rounding's: 300 communities at 8 s on a counting clock stretch the third
     # round's LP to 6.55 s, past LP_SHARE (6.16 s), where it converges; priced, it would take to 6.45
     monkeypatch.setattr(engine_module, "ROUNDING_SPEED", math.inf)
     monkeypatch.setattr(lpsolvers, "MIN_SOLVE_S", 3600.0)
     limit = 8.0
-    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
-    instance = msgspec.structs.replace(
-        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
-    )
+    instance = _market_300(limit)
     now = SettableClock(0.05)
     priced: list[float] = []
     from barter.matching.pricing import price_whole as real
@@ -605,10 +610,7 @@ def test_a_round_let_in_by_its_lps_share_may_enumerate_past_pricing_share(
     monkeypatch.setattr(lpsolvers, "MIN_SOLVE_S", 3600.0)  # the counting clock alone decides
     monkeypatch.setattr(engine_module, "PRICING_SHARE", 0.0)
     limit = 8.0
-    instance = generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
-    instance = msgspec.structs.replace(
-        instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=limit)
-    )
+    instance = _market_300(limit)
     now = SettableClock(0.05)
     said: list[str] = []
     clock = engine_module.Clock(limit, lambda _, message: said.append(message), now)

@@ -11,7 +11,7 @@ from barter.matching.columns import Duals, Model
 from barter.matching.engine import Clock, build_model
 from barter.matching.lp import Master
 from barter.matching.market import acceptable, build_market
-from barter.matching.pricing import NEG, _cycle_bound, _knapsack, _knapsack_floor, _two_hop, price_whole
+from barter.matching.pricing import NEG, _cycle_parts, _knapsack, _knapsack_floor, _two_hop, price_whole
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 
@@ -98,7 +98,9 @@ def test_three_cycle_bound_is_exact_for_every_excluded_arc(
     ordinary = rng.random(m) > 0.1
     out_best, in_best = w.max(axis=1).astype(np.float64), w.max(axis=0).astype(np.float64)
     top = float(w.max())
-    got = _cycle_bound(g_ex, ex_from, ex_to, ordinary, 3, out_best, in_best, top, w, threads)
+    got, closing = _cycle_parts(g_ex, ex_from, ex_to, ordinary, 3, out_best, in_best, top, w, threads)
+    assert closing is not None
+    closing.close(got, closing.todo)  # the whole search, as price_whole runs it with no `beat`
     for e in range(m):
         u, v = int(ex_from[e]), int(ex_to[e])
         if not ordinary[e]:

@@ -46,6 +46,7 @@ above DENSE_MAX communities are left to the other bounds (None).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -255,17 +256,13 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
         h_gift = _pairs(a_gift, b, tau, dist, specials)
-        listed = any(key[0] == "chain" for key in model.families)
+        listed = _chains_listed(model)
         # chains by position, the whole market's unless the working model lists them as columns:
         # also when no gift is among the working arcs (no layers), or a gift left out that only
         # pays through the chain it opens was left out of the bound too (it answered 0 below an
         # answer worth 2,889 baht: tests/matching/test_whole_market.py)
         if model.layers.depth or not listed:
-            rows = len(model.chain_rows)
-
-            def chain(k: int) -> FloatArray:
-                return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
-
+            chain = _chain_prices(model, d)
             kappa = model.kappa
             # own terms: an arc u -> v weighs gamma >= gamma_lo[u] in u's row and rho <=
             # rho_hi[v] in v's (prices >= 0), so these stay above every arc's reduced cost
@@ -302,6 +299,22 @@ def aggregate_bound(model: Model, d: Duals) -> Aggregate | None:
 
 
 CLOSE_EXACT = 400  # communities: up to this, two-hop closures are exact (n**3 work: 1,000 take 6 s)
+
+
+def _chains_listed(model: Model) -> bool:
+    """The working model lists chains as columns (families "chain"), not by position."""
+    return any(key[0] == "chain" for key in model.families)
+
+
+def _chain_prices(model: Model, d: Duals) -> Callable[[int], FloatArray]:
+    """k -> the prices of the chain rows (community, k), 0 where the model has no such row."""
+    rows = len(model.chain_rows)
+    n = model.market.n_communities
+
+    def chain(k: int) -> FloatArray:
+        return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
+
+    return chain
 
 
 def _closure(h: FloatArray, rho: float, length: int) -> FloatArray:
@@ -382,13 +395,9 @@ def _per_offer(
         rate = np.where(ordinary, np.maximum(rate, r / 2), rate)
     depth = s.max_chain_length
     if depth > 0 and bool(m.offer_gift.any()):
-        listed = any(key[0] == "chain" for key in model.families)
+        listed = _chains_listed(model)
         if model.layers.depth or not listed:  # chains by position (see aggregate_bound)
-            rows = len(model.chain_rows)
-
-            def chain(k: int) -> FloatArray:
-                return d.chain[k - 1] if 1 <= k <= rows else np.zeros(n)
-
+            chain = _chain_prices(model, d)
             zero = np.zeros((n, n))
             rho_hi = m.rho_hi  # own terms: see aggregate_bound
             first = _through(b, tau, dist, zero + model.kappa * (rho_hi * chain(1))[:, None], specials)

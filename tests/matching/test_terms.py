@@ -260,7 +260,11 @@ def test_the_reference_keeps_the_transport_share_where_own_terms_change_the_valu
     assert problems(data, reference) == []
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same three draws on every run, as each costs an independent reference solve
+# of up to 20 s. A new draw each run once found a fault of the reference itself (n=44, seed=1279,
+# now the test above) and failed a CI run for a reason the change under test had nothing to do
+# with. To search wider, drop `derandomize` and raise `max_examples` on your own machine.
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(n=st.integers(min_value=30, max_value=70), seed=st.integers(min_value=0, max_value=10_000))
 def test_bounds_hold_with_own_terms_against_the_independent_reference(n: int, seed: int) -> None:
     """Random markets with own terms: the reference (no shared code) balances each community by

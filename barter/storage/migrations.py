@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncpg
 
+from barter.failpoints import failpoint
 from barter.storage.resources import migrations_dir
 
 MIGRATION_LOCK = 0x62617274_00000001  # "bart" + 1: one advisory lock id for migrations
@@ -97,6 +98,7 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
                 continue
             async with conn.transaction():
                 await conn.execute(migration.sql)
+                failpoint("migrate.before_record")  # crash tests: the migration's work, not committed
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                     migration.version,

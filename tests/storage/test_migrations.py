@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import asyncpg
@@ -239,48 +242,101 @@ async def test_0017_gives_earlier_participants_their_distance_and_transport(empt
         await conn.close()
 
 
+SECRETS = {
+    "/v1/keys": ("key", "bk_live_Zq3secretkeytext"),
+    "/v1/communities/7/line-codes": ("code", "QW7R-K2PX"),
+    "/v1/webhooks/": ("secret", "whsec_c2VjcmV0c2lnbmluZ2tleQ=="),
+}
+OFFER_BODY = b'{"id":5,"community_id":7,"item_id":"dried-fish","key":"not a secret here"}'
+
+
+async def _before_0020(conn: asyncpg.Connection) -> None:
+    """The schema before 0020, with the responses an earlier version stored for replay."""
+    await migrate(conn, [m for m in load_migrations() if m.version < 20])
+    key_id = await conn.fetchval(
+        "INSERT INTO api_keys (role, prefix, hash) VALUES ('admin', 'bk_', '\\x01') RETURNING id"
+    )
+    for n, (path, (field, secret)) in enumerate(SECRETS.items()):
+        body = json.dumps({"id": n, field: secret, "created_at": "2026-12-04T10:00:00Z"})
+        await conn.execute(
+            "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body,"
+            " headers) VALUES ($1, $2, 'POST', $3, 'h', 201, $4, '{}')",
+            key_id,
+            f"k{n}",
+            path,
+            body.encode(),
+        )
+    await conn.execute(
+        "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body, headers)"
+        " VALUES ($1, 'offer', 'POST', '/v1/offers', 'h', 201, $2, '{}')",
+        key_id,
+        OFFER_BODY,
+    )
+
+
+async def _scrubbed(conn: asyncpg.Connection) -> None:
+    rows = {
+        r["path"]: r
+        for r in await conn.fetch("SELECT path, body, withheld, t::text AS all FROM idempotency_keys t")
+    }
+    for n, (path, (field, secret)) in enumerate(SECRETS.items()):
+        assert secret not in rows[path]["all"]
+        assert json.loads(bytes(rows[path]["body"])) == {"id": n, "created_at": "2026-12-04T10:00:00Z"}
+        assert rows[path]["withheld"] == [field]
+    assert bytes(rows["/v1/offers"]["body"]) == OFFER_BODY
+    assert rows["/v1/offers"]["withheld"] == []
+
+
 async def test_0020_scrubs_one_time_secrets_from_idempotency_records(empty_database_url: str) -> None:
     """Responses stored for replay before 0020 lose their secret (an API key, a LINE link code, a
     webhook's signing secret) and name it in `withheld`; other responses stay byte for byte."""
     conn = await _connect(empty_database_url)
     try:
-        migrations = load_migrations()
-        await migrate(conn, [m for m in migrations if m.version < 20])
-        key_id = await conn.fetchval(
-            "INSERT INTO api_keys (role, prefix, hash) VALUES ('admin', 'bk_', '\\x01') RETURNING id"
+        await _before_0020(conn)
+        await migrate(conn)
+        await _scrubbed(conn)
+    finally:
+        await conn.close()
+
+
+def _barter_migrate(url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "barter", "migrate"],
+        env={**os.environ, "BARTER_DATABASE_URL": url, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_a_crash_inside_0020_leaves_every_secret_where_it_was_until_it_runs_again(
+    empty_database_url: str,
+) -> None:
+    """`barter migrate` killed after 0020 has scrubbed, before it commits (a failpoint, as a
+    SIGKILL or a power cut there): no record is half scrubbed, the schema is still 0019's, and
+    the next start applies 0020 whole."""
+    conn = await _connect(empty_database_url)
+    try:
+        await _before_0020(conn)
+        before = [tuple(r) for r in await conn.fetch("SELECT key, body FROM idempotency_keys ORDER BY key")]
+        crashed = await asyncio.to_thread(
+            _barter_migrate, empty_database_url, BARTER_FAILPOINT="migrate.before_record"
         )
-        secrets = {
-            "/v1/keys": ("key", "bk_live_Zq3secretkeytext"),
-            "/v1/communities/7/line-codes": ("code", "QW7R-K2PX"),
-            "/v1/webhooks/": ("secret", "whsec_c2VjcmV0c2lnbmluZ2tleQ=="),
-        }
-        offer = b'{"id":5,"community_id":7,"item_id":"dried-fish","key":"not a secret here"}'
-        for n, (path, (field, secret)) in enumerate(secrets.items()):
-            body = json.dumps({"id": n, field: secret, "created_at": "2026-12-04T10:00:00Z"})
-            await conn.execute(
-                "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body,"
-                " headers) VALUES ($1, $2, 'POST', $3, 'h', 201, $4, '{}')",
-                key_id,
-                f"k{n}",
-                path,
-                body.encode(),
+        assert crashed.returncode == 137, crashed.stderr
+        assert await conn.fetchval("SELECT max(version) FROM schema_migrations") == 19
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM information_schema.columns"
+                " WHERE table_name = 'idempotency_keys' AND column_name = 'withheld'"
             )
-        await conn.execute(
-            "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, body, headers)"
-            " VALUES ($1, 'offer', 'POST', '/v1/offers', 'h', 201, $2, '{}')",
-            key_id,
-            offer,
+            == 0
         )
-        await migrate(conn, migrations)
-        rows = {
-            r["path"]: r
-            for r in await conn.fetch("SELECT path, body, withheld, t::text AS all FROM idempotency_keys t")
-        }
-        for n, (path, (field, secret)) in enumerate(secrets.items()):
-            assert secret not in rows[path]["all"]
-            assert json.loads(bytes(rows[path]["body"])) == {"id": n, "created_at": "2026-12-04T10:00:00Z"}
-            assert rows[path]["withheld"] == [field]
-        assert bytes(rows["/v1/offers"]["body"]) == offer
-        assert rows["/v1/offers"]["withheld"] == []
+        after = [tuple(r) for r in await conn.fetch("SELECT key, body FROM idempotency_keys ORDER BY key")]
+        assert after == before
+        again = await asyncio.to_thread(_barter_migrate, empty_database_url)
+        assert again.returncode == 0, again.stderr
+        assert "0020_idempotency_without_secrets" in again.stdout
+        await _scrubbed(conn)
     finally:
         await conn.close()

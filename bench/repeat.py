@@ -3,6 +3,7 @@ the next.
 
     .venv/bin/python -m bench.repeat                  # 1,000 communities, 30 s, five runs
     .venv/bin/python -m bench.repeat 100 --runs 3 --no-write
+    .venv/bin/python -m bench.repeat --busy 2         # beside two processes that only spin
 
 The engine's path depends on the clock: whether a pricing round still fits before the LP's
 deadline, how many columns the rounding has time for. So two runs of the same market at the same
@@ -12,6 +13,10 @@ processes, one after the other, and gives every answer, their median and range, 
 share of the whole-market LP that bench.whole_lp proved (read from its cache, or computed, some
 minutes for 1,000 communities, after the timed runs; not beyond bench.engine's WHOLE_LP_UP_TO
 communities, where it would take hours: there the shares are left out).
+
+`--busy K` runs K processes that only spin beside the timed runs, standing in for a slower or a
+shared machine: the engine's main thread and the work it puts on the other cores then share them
+with K more. The figures go to a section of their own.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 
 import msgspec
 
@@ -38,26 +45,33 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=float, default=30.0, help="seconds (default 30)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--busy", type=int, default=0, help="processes spinning beside the runs (default 0)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.busy < 0:
+        parser.error("--busy must be at least 0")
     before = os.getloadavg()[0]
     instance = market(args.n)
     OUT.mkdir(parents=True, exist_ok=True)
     source = OUT / f"market-{args.n}.json"
     source.write_bytes(msgspec.json.encode(instance))
     answers: list[tuple[float, float, float]] = []  # objective, bound, seconds
-    for k in range(1, args.runs + 1):
-        out = OUT / f"solution-{args.n}-{k}.json"
-        out.unlink(missing_ok=True)
-        result, solution = solve("barter", source, out, ["--time-limit", str(args.limit)])
-        if solution is None:
-            raise SystemExit(f"run {k}: barter solve failed: {result.stderr.strip()[-500:]}")
-        answers.append((float(solution["objective"]), float(solution["upper_bound"]), result.seconds))
-        print(
-            f"run {k}: objective {answers[-1][0]:,.0f}, bound {answers[-1][1]:,.0f}, {result.seconds:.2f} s",
-            flush=True,
-        )
+    spinning = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    try:
+        for k in range(1, args.runs + 1):
+            out = OUT / f"solution-{args.n}-{k}.json"
+            out.unlink(missing_ok=True)
+            result, solution = solve("barter", source, out, ["--time-limit", str(args.limit)])
+            if solution is None:
+                raise SystemExit(f"run {k}: barter solve failed: {result.stderr.strip()[-500:]}")
+            answers.append((float(solution["objective"]), float(solution["upper_bound"]), result.seconds))
+            objective, bound, seconds = answers[-1]
+            print(f"run {k}: objective {objective:,.0f}, bound {bound:,.0f}, {seconds:.2f} s", flush=True)
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
     # after the timed runs, not beside them
     whole = cached(instance) if args.n <= WHOLE_LP_UP_TO else None
     lp = None if whole is None else float(whole["value"])
@@ -71,9 +85,12 @@ def main() -> None:
         if whole is not None and lp is not None
         else f"No whole-market LP: bench.whole_lp is run up to {WHOLE_LP_UP_TO:,} communities."
     )
+    spin = "processes that only spin" if args.busy > 1 else "process that only spins"
+    beside = f" Beside them, {args.busy} {spin} (this machine has {os.cpu_count()} cores)."
+    beside = beside if args.busy else ""
     lines = [
         f"`generate_market({args.n}, seed=0)` (bench.engine's market) solved {args.runs} times by "
-        f"`barter solve --time-limit {args.limit:g}`, one process after the other. {known}",
+        f"`barter solve --time-limit {args.limit:g}`, one process after the other.{beside} {known}",
         "",
         "| run | objective | of the whole-market LP | bound reported | seconds |",
         "|---:|---:|---:|---:|---:|",
@@ -92,12 +109,14 @@ def main() -> None:
     print(body, flush=True)
     if not args.no_write:
         write_section(
-            f"repeat-{args.n}",
-            f"Matching engine: {args.n:,} synthetic communities, run after run",
+            f"repeat-{args.n}" + (f"-busy{args.busy}" if args.busy else ""),
+            f"Matching engine: {args.n:,} synthetic communities, run after run"
+            + (f", beside {args.busy} spinning process{'es' if args.busy > 1 else ''}" if args.busy else ""),
             COMMAND
             + ("" if args.n == 1_000 else f" {args.n}")
             + ("" if args.runs == 5 else f" --runs {args.runs}")
-            + ("" if args.limit == 30.0 else f" --limit {args.limit:g}"),
+            + ("" if args.limit == 30.0 else f" --limit {args.limit:g}")
+            + ("" if not args.busy else f" --busy {args.busy}"),
             body,
         )
 

@@ -85,9 +85,8 @@ def main() -> None:
         if whole is not None and lp is not None
         else f"No whole-market LP: bench.whole_lp is run up to {WHOLE_LP_UP_TO:,} communities."
     )
-    spin = "processes that only spin" if args.busy > 1 else "process that only spins"
-    beside = f" Beside them, {args.busy} {spin} (this machine has {os.cpu_count()} cores)."
-    beside = beside if args.busy else ""
+    spinning_ones = f"{args.busy} spinning process{'es' if args.busy > 1 else ''}"
+    beside = f" Beside them, {spinning_ones} (this machine has {os.cpu_count()} cores)." if args.busy else ""
     lines = [
         f"`generate_market({args.n}, seed=0)` (bench.engine's market) solved {args.runs} times by "
         f"`barter solve --time-limit {args.limit:g}`, one process after the other.{beside} {known}",
@@ -111,7 +110,7 @@ def main() -> None:
         write_section(
             f"repeat-{args.n}" + (f"-busy{args.busy}" if args.busy else ""),
             f"Matching engine: {args.n:,} synthetic communities, run after run"
-            + (f", beside {args.busy} spinning process{'es' if args.busy > 1 else ''}" if args.busy else ""),
+            + (f", beside {spinning_ones}" if args.busy else ""),
             COMMAND
             + ("" if args.n == 1_000 else f" {args.n}")
             + ("" if args.runs == 5 else f" --runs {args.runs}")

@@ -85,3 +85,40 @@ def test_a_large_market_reports_the_hub_bound_when_pricing_leaves_arcs_out(
     hub = hub_bound(build_market(instance))
     assert solution["objective"] <= solution["upper_bound"] <= hub + 1e-6
     assert solution["objective"] > 0
+
+
+def far_rice_beyond_a_limit() -> dict[str, Any]:
+    """A (Satun) gives 10 kg fish and needs 75 kg rice from within 300 km; the only rice within
+    reach is C's 5 kg (200 baht), 50 km away; B's 75 kg lies 1,400 km away, out of A's reach, and
+    nobody else takes it."""
+    data = swap(10)
+    data["communities"].append({"id": "c", "lat": 7.0, "lon": 100.3, "region": "south"})
+    data["offers"].append({"id": "c-rice", "community": "c", "item": "sticky-rice", "quantity": 5})
+    data["needs"][0]["max_distance_km"] = 300
+    data["needs"].append({"id": "c-fish", "community": "c", "item": "dried-fish", "quantity": 10})
+    return data
+
+
+def test_zones_keep_a_need_with_a_distance_limit_to_the_offers_within_its_reach() -> None:
+    """Through one rice hub A would draw on B's far rice (a bound of some 6,000 baht); through the
+    zones it reaches C's 200 baht of rice only, so A receives at most 200 and C, within the
+    tolerance, at most 1.1 x 200."""
+    data = far_rice_beyond_a_limit()
+    instance = as_instance(data)
+    market = build_market(instance)
+    solution = as_dict(solve(instance))
+    assert problems(data, solution) == []
+    assert solution["objective"] > 0  # A and C swap
+    plain = hub_bound(market, zones=False)
+    zoned = hub_bound(market)  # a small market: zones on
+    assert plain >= 6_000.0 - 1e-6
+    assert solution["objective"] - 1e-6 <= zoned <= 200.0 + 1.1 * 200.0 + 1e-3
+    assert zoned == pytest.approx(hub_bound(market, zones=True), rel=1e-9)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_without_distance_limits_zones_change_nothing(exact: bool) -> None:
+    market = build_market(as_instance(swap(10)))
+    assert hub_bound(market, exact_gains=exact, zones=True) == pytest.approx(
+        hub_bound(market, exact_gains=exact, zones=False), rel=1e-9
+    )

@@ -90,7 +90,7 @@ def hub_bound(
     objective = solver.Objective()
     objective.SetMaximization()
     if zones is None:
-        zones = len(m.offer_qty) + len(m.need_qty) <= ZONE_LISTINGS
+        zones = zones_pay(m)
     zones = zones and exact_gains
     live = m.offer_qty > 0
     offer_zone = _zones(m) if zones else np.zeros(len(m.offer_qty), dtype=np.int64)
@@ -204,6 +204,11 @@ def hub_bound(
         return float("inf")
     # the solver's feasibility tolerances: a margin so that the bound stays above the optimum
     return float(objective.Value()) * (1.0 + SAFETY) + SAFETY
+
+
+def zones_pay(m: Market) -> bool:
+    """Whether zones are kept by default: up to ZONE_LISTINGS offers and needs."""
+    return len(m.offer_qty) + len(m.need_qty) <= ZONE_LISTINGS
 
 
 def _zones(m: Market) -> IntArray:

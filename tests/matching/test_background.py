@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 import msgspec
 import pytest
@@ -72,9 +73,42 @@ def test_the_hub_bound_beside_the_lp_is_the_one_computed_here() -> None:
     instance = msgspec.structs.replace(
         instance, settings=msgspec.structs.replace(instance.settings, time_limit_s=60.0)
     )
-    here = hub_bound(build_market(instance), exact_gains=True, time_limit_s=60.0)
+    market = build_market(instance)
+    here = hub_bound(market, exact_gains=True, time_limit_s=60.0)
     job = Background(engine.hub_of, instance, True, 60.0)
-    assert job.result(60.0) == here
+    first = job.result(60.0)  # the bound without zones, in first
+    assert first == hub_bound(market, exact_gains=True, time_limit_s=60.0, zones=False)
+    job = Background(engine.hub_of, instance, True, 60.0)
+    job._process.join(60.0)  # both steps done
+    assert job.result(0.0) == here < first  # then the bound with zones, tighter on this market
+
+
+def _one_then_forever(first: int) -> Iterator[int]:
+    yield first
+    threading.Event().wait()  # never set: only the kill ends this
+    yield first + 1
+
+
+def _steps(n: int) -> Iterator[int]:
+    yield from range(n)
+
+
+def test_answers_given_in_steps_replace_one_another() -> None:
+    job = Background(_steps, 3)
+    job._process.join(60.0)
+    assert job.poll() == 2
+    assert job.result(0.0) == 2
+
+
+def test_once_an_answer_is_in_result_takes_it_without_waiting_for_a_better_one() -> None:
+    job = Background(_one_then_forever, 7)
+    deadline = time.monotonic() + 60.0
+    while job.poll() is None and time.monotonic() < deadline:
+        job._receive.poll(0.1)  # wait on the pipe itself, bounded
+    started = time.monotonic()
+    assert job.result(600.0) == 7
+    assert time.monotonic() - started < 60.0  # not the 600 s it was allowed
+    assert not job._process.is_alive()
 
 
 class NoProcess:

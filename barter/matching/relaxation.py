@@ -25,8 +25,8 @@ arcs there are.
 
 Zones (up to ZONE_LISTINGS listings): a need that may take only some of item i's offers (a
 distance limit, a list of named offers, dates) would still draw on all of them through hub(i).
-So the offers of item i first meet in a hub per zone (a ZONE_DEG cell of latitude and longitude
-around the offering community), zone(i, z) -> hub(i); such a need draws from the zone hubs of
+So the offers of item i first meet in a hub per zone (the ZONE_DEG cell of latitude and longitude
+holding the offering community), zone(i, z) -> hub(i); such a need draws from the zone hubs of
 its acceptable offers only, at the best gain among them in each zone, and every other need
 from hub(i). A transfer offer -> need still maps onto a path of the network (through the offer's
 zone, which the need reaches because the arc is acceptable), so the bound stays true; it is

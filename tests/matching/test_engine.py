@@ -660,15 +660,22 @@ def swaps(n: int) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("rate", [0.0, None], ids=["no-time-for-all", "time-for-all"])
+@pytest.mark.parametrize(
+    ("rate", "lp_rate"),
+    [(0.0, 0.0), (None, 0.0), (0.0, None)],
+    ids=["no-time-for-more", "time-for-all", "time-for-the-lp"],
+)
 def test_the_first_answer_tries_every_two_way_trade_when_there_is_time(
-    rate: float | None, monkeypatch: pytest.MonkeyPatch
+    rate: float | None, lp_rate: float | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past TWO_WAY_LIMIT (here 1) the first answer tries every two-way trade when that fits in
-    its share of the time left (5,000 synthetic communities at 5 s: 43.9 M -> 56.2 M)."""
+    """Past TWO_WAY_LIMIT (here 1) the first answer tries every two-way trade, greedily and by the
+    LP over all of them, each when it fits in its share of the time left (5,000 synthetic
+    communities at 5 s: 43.9 M -> 56.2 M greedily, 67.4 M by the LP)."""
     monkeypatch.setattr(engine_module, "TWO_WAY_LIMIT", 1)
     if rate is not None:
         monkeypatch.setattr(engine_module, "TWO_WAY_RATE", rate)
+    if lp_rate is not None:
+        monkeypatch.setattr(engine_module, "TWO_WAY_LP_RATE", lp_rate)
     data = swaps(3)
     market = build_market(as_instance(data))
     pairs = engine_module.two_way_pairs(market)
@@ -678,5 +685,107 @@ def test_the_first_answer_tries_every_two_way_trade_when_there_is_time(
         status="feasible", objective=objective, upper_bound=objective, solve_seconds=0.0, exchanges=exchanges
     )
     assert problems(data, as_dict(solution)) == []
-    assert len(exchanges) == (1 if rate == 0.0 else 3)
+    assert len(exchanges) == (1 if rate == lp_rate == 0.0 else 3)
     assert objective == pytest.approx(6_000.0 * len(exchanges))
+
+
+def _two_way_market(needs_of_a: list[dict[str, Any]], others: list[dict[str, Any]]) -> dict[str, Any]:
+    """Community a offers 100 kg dried fish (30,000 baht) and needs `needs_of_a`; each of
+    `others` (id, its need of fish, its offers) trades with a only."""
+    communities = [{"id": "a", "lat": 6.6, "lon": 100.0, "region": "x"}]
+    offers = [{"id": "a-fish", "community": "a", "item": "dried-fish", "quantity": 100}]
+    needs = [{"community": "a", **need} for need in needs_of_a]
+    for i, other in enumerate(others):
+        cid = other["id"]
+        communities.append({"id": cid, "lat": 19.9 + 0.01 * i, "lon": 100.0, "region": "x"})
+        needs.append({"id": f"{cid}-fish", "community": cid, "item": "dried-fish", **other["need"]})
+        offers.extend({"community": cid, **offer} for offer in other["offers"])
+    return {
+        "format": "barter-instance/1",
+        "settings": {"max_cycle_length": 2, "max_chain_length": 0, "transport_cost_per_kg_km": 0.0},
+        "communities": communities,
+        "items": [
+            {"id": "dried-fish", "category": "fish", "unit": "kg", "value": 300.0, "kg_per_unit": 1.0},
+            {"id": "sticky-rice", "category": "rice", "unit": "kg", "value": 40.0, "kg_per_unit": 1.0},
+            {"id": "lemongrass", "category": "herbs", "unit": "kg", "value": 50.0, "kg_per_unit": 1.0},
+        ],
+        "offers": offers,
+        "needs": needs,
+    }
+
+
+def _checked(data: dict[str, Any], answer: tuple[list[Any], float]) -> tuple[list[Any], float]:
+    exchanges, objective = answer
+    solution = Solution(
+        status="feasible", objective=objective, upper_bound=objective, solve_seconds=0.0, exchanges=exchanges
+    )
+    assert problems(data, as_dict(solution)) == []
+    return answer
+
+
+def test_the_lp_over_two_way_trades_pays_an_offer_with_two_of_the_partners_goods() -> None:
+    """b needs all of a's fish and pays with half its worth in rice and half in lemongrass, both of
+    which a needs: the greedy first answer gives each arc one arc back, so it moves half the fish;
+    the LP over every arc with every arc back moves all of it, in two exchanges."""
+    data = _two_way_market(
+        [
+            {"id": "a-rice", "item": "sticky-rice", "quantity": 375},
+            {"id": "a-herbs", "item": "lemongrass", "quantity": 300},
+        ],
+        [
+            {
+                "id": "b",
+                "need": {"quantity": 100},
+                "offers": [
+                    {"id": "b-rice", "item": "sticky-rice", "quantity": 375},
+                    {"id": "b-herbs", "item": "lemongrass", "quantity": 300},
+                ],
+            }
+        ],
+    )
+    market = build_market(as_instance(data))
+    greedy, greedy_objective = _checked(
+        data, engine_module.two_way(market, engine_module.two_way_pairs(market))
+    )
+    chosen, objective = _checked(data, engine_module.two_way_lp(market, engine_module.Clock(60.0, None)))
+    assert len(greedy) == 1
+    assert greedy_objective == pytest.approx(30_000.0)  # 50 kg fish one way, 15,000 baht back
+    assert len(chosen) == 2
+    assert objective == pytest.approx(60_000.0)
+    fish = [t.quantity for e in chosen for t in e.transfers if t.offer == "a-fish"]
+    assert sorted(fish) == pytest.approx([50.0, 50.0])
+
+
+def test_the_lp_over_two_way_trades_leaves_out_a_trade_below_its_lot_and_solves_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """b takes 95 kg of a's 100 kg fish. The LP gives the 5 kg left to c, whose need is worth more
+    than d's, but c takes no less than 20 kg: that trade cannot be kept. Solved again without it,
+    the 5 kg go to d, who takes any amount."""
+    data = _two_way_market(
+        [{"id": "a-rice", "item": "sticky-rice", "quantity": 3000}],
+        [
+            {
+                "id": other,
+                "need": {"quantity": quantity, "priority": priority, **lot},
+                "offers": [{"id": f"{other}-rice", "item": "sticky-rice", "quantity": 1000}],
+            }
+            for other, quantity, priority, lot in (
+                ("b", 95, 3.0, {}),
+                ("c", 100, 2.0, {"min_lot": 20}),
+                ("d", 100, 1.5, {}),
+            )
+        ],
+    )
+    market = build_market(as_instance(data))
+    monkeypatch.setattr(engine_module, "TWO_WAY_LOT_ROUNDS", 0)
+    once = _checked(data, engine_module.two_way_lp(market, engine_module.Clock(60.0, None)))
+    monkeypatch.undo()
+    again = _checked(data, engine_module.two_way_lp(market, engine_module.Clock(60.0, None)))
+
+    def partners(answer: tuple[list[Any], float]) -> list[str]:
+        return sorted(t.need for e in answer[0] for t in e.transfers if t.need != "a-rice")
+
+    assert partners(once) == ["b-fish"]
+    assert partners(again) == ["b-fish", "d-fish"]
+    assert again[1] > once[1]

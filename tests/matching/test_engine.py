@@ -477,6 +477,79 @@ def test_all_or_nothing_markets_are_solved_to_optimality(data: dict[str, Any]) -
     assert out["upper_bound"] >= best - 1e-6 * max(1.0, best)
 
 
+@st.composite
+def two_way_markets(draw: st.DrawFn) -> dict[str, Any]:
+    """A small random market where most communities can trade two ways: each offers one or two
+    items and needs one or two, with lots, steps, own terms and a minimum value drawn as in
+    `markets`."""
+    n = draw(st.integers(2, 6))
+    values = draw(st.lists(st.sampled_from([10.0, 20.0, 25.0, 50.0, 7.0, 130.0]), min_size=2, max_size=3))
+    items = [
+        {
+            "id": f"i{k}",
+            "category": f"k{k}",
+            "value": v,
+            "kg_per_unit": 1.0,
+            "step": draw(st.sampled_from([None, 0.5, 2.5])),
+        }
+        for k, v in enumerate(values)
+    ]
+    offers: list[dict[str, Any]] = []
+    needs: list[dict[str, Any]] = []
+    for c in range(n):
+        for kind, out in (("o", offers), ("n", needs)):
+            for _ in range(draw(st.integers(1, 2))):
+                k = draw(st.integers(0, len(items) - 1))
+                q = draw(st.sampled_from([1, 2, 5, 10, 40, 3.7]))
+                listing: dict[str, Any] = {
+                    "id": f"{kind}{len(out)}",
+                    "community": f"c{c}",
+                    "item": f"i{k}",
+                    "quantity": q,
+                    "min_lot": draw(st.sampled_from([0, 1, 3, q])),
+                }
+                if draw(st.integers(0, 3)) == 0:
+                    listing["own_value"] = values[k] * draw(st.sampled_from(OWN_FACTORS))
+                if kind == "n":
+                    listing["priority"] = draw(st.sampled_from([0.5, 1.0, 2.0]))
+                out.append(listing)
+    return {
+        "format": "barter-instance/1",
+        "settings": {
+            "max_cycle_length": draw(st.sampled_from([2, 3])),
+            "max_chain_length": 0,
+            "balance_tolerance": draw(st.sampled_from([0.0, 0.1, 0.3])),
+            "transport_cost_per_kg_km": draw(st.sampled_from([0.0, 0.001])),
+            "exchange_fixed_cost": draw(st.sampled_from([0.0, 5.0])),
+            "min_exchange_value": draw(st.sampled_from([0.0, 30.0])),
+        },
+        "communities": [{"id": f"c{i}", "lat": POSITIONS[i][0], "lon": POSITIONS[i][1]} for i in range(n)],
+        "items": items,
+        "offers": offers,
+        "needs": needs,
+    }
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(two_way_markets())
+def test_the_lp_over_two_way_trades_keeps_every_rule(data: dict[str, Any]) -> None:
+    """two_way_lp on random markets with lots, steps, own terms and a minimum value: two-way
+    trades only, every rule kept by the validator's own reading (balances by each side's own
+    terms, whole steps, lots, what remains), and the objective what the transfers are worth.
+    Over these 200 markets, 71 have two-way trades. In 3 the LP's answer is below the greedy
+    one's (45 against 88.75 baht in one, where the greedy trade takes all of an offer whose lot
+    is all of it: the LP does not see lots, only leaves out its trades below one and solves
+    again); _first_answer keeps the better, and on the synthetic markets the LP's is 8-13% above."""
+    market = build_market(as_instance(data))
+    exchanges, objective = engine_module.two_way_lp(market, engine_module.Clock(60.0, None))
+    assert all(e.kind == "cycle" and len(e.transfers) == 2 for e in exchanges)
+    assert (objective > 0) == bool(exchanges)
+    solution = Solution(
+        status="feasible", objective=objective, upper_bound=objective, solve_seconds=0.0, exchanges=exchanges
+    )
+    assert problems(data, as_dict(solution)) == []
+
+
 def test_brute_force_agrees_on_a_hand_made_kidney_pool() -> None:
     # 3-cycle a->b->c->a and a 2-cycle c<->d; c can be in one only; chain from altruist e to d
     pairs = ["a", "b", "c", "d"]

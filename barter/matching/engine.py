@@ -187,15 +187,18 @@ HUB_BESIDE_S = 2.0
 LP_FLOW_RATE = 20_000  # flow arcs the LP adds per second (measured in solves: 26,000-31,000 with the
 # hub beside it on two busy cores; 55,000-60,000 alone), before it can give anything
 TWO_WAY_LIMIT = 5_000  # two-way trades the first answer tries; all of them besides (the better of
-# the two answers kept) when that takes at most TWO_WAY_SHARE of the time left: 5,000 synthetic
-# communities try all 19,000 in 0.45 s, 45.6 M -> 59.6 M; 20,000 all 98,000 in 2.2-2.6 s, 99.2 M ->
-# 186.7 M. (Under a short limit on a large market no LP fits after it, so the time is not the LP's.)
+# the two answers kept) when that takes at most TWO_WAY_SHARE of the time left: the bench's 5,000
+# synthetic communities try all 21,204 in 0.45 s, 45.6 M -> 59.8 M; 20,000 all 71,523 in 2.2-2.6 s,
+# 99.2 M -> 186.7 M. (Under a short limit on a large market no LP fits after it, so the time is not
+# the LP's.)
 TWO_WAY_RATE = 40_000  # two-way trades tried a second (measured: 60,000)
 TWO_WAY_SHARE = 0.5
 TWO_WAY_LP_RATE = 12_000  # two-way trades a second two_way_lp takes (measured: 5,000 synthetic
 # communities, 21,000 in 1.5-1.8 s; 20,000, 72,000 in about 6 s)
-TWO_WAY_LP_SHARE = 0.8  # of the time left after the greedy answers: 5,000 communities at 5 s have
-# 3.3 s left there, where nothing after it fits (no LP), and half of that is too little for it
+TWO_WAY_LP_SHARE = 0.8  # of the time left after the greedy answers, where under a short limit
+# nothing after it fits (no LP). bench.time_limit's 5,000 communities at 5 s get there with 3.5 s
+# left (20,196 trades: 1.7 s by TWO_WAY_LP_RATE, 2.1 s in this share); at half, a slightly slower
+# machine would miss it (the bench's market-5000.json as a whole `barter solve`: 21,204 trades)
 TWO_WAY_LOT_ROUNDS = 12  # LPs solved again, trades below a lot left out (5,000 communities: 64.7 M
 # after the first, 67.1 M after 4 more, 67.4 M after 12)
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)

@@ -743,7 +743,7 @@ def test_the_first_answer_tries_every_two_way_trade_when_there_is_time(
 ) -> None:
     """Past TWO_WAY_LIMIT (here 1) the first answer tries every two-way trade, greedily and by the
     LP over all of them, each when it fits in its share of the time left (5,000 synthetic
-    communities at 5 s: 43.9 M -> 56.2 M greedily, 67.4 M by the LP)."""
+    communities of bench.time_limit at 5 s: 43.9 M -> 56.2 M greedily, 64.6 M by the LP)."""
     monkeypatch.setattr(engine_module, "TWO_WAY_LIMIT", 1)
     if rate is not None:
         monkeypatch.setattr(engine_module, "TWO_WAY_RATE", rate)

@@ -453,6 +453,8 @@ def _solve_built(
 ) -> Solution:
     pairs = two_way_pairs(market) if market.settings.max_cycle_length != 1 else []
     first = _first_answer(market, pairs, clock)
+    if first[1] > 0:
+        clock.report(0.05, f"first answer: {len(first[0])} two-way trades, objective {first[1]:.6g}")
     if clock.remaining() <= 0 and first[1] > 0:
         # out of time already (a short limit on a large market): the first answer, with the
         # plain whole-market bound, rather than overrunning the limit by the model and its LP

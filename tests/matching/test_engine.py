@@ -169,6 +169,11 @@ def test_time_limit_is_honoured_with_a_valid_answer_and_bound(
         assert not [m for _, m in seen if m.startswith(("LP iteration", "primal model over"))]
         assert solution.exchanges
         assert all(len(e.transfers) == 2 for e in solution.exchanges)
+        # and a person watching the run saw that answer as soon as it was held
+        first = [m for _, m in seen if m.startswith("first answer: ")]
+        assert first == [
+            f"first answer: {len(solution.exchanges)} two-way trades, objective {solution.objective:.6g}"
+        ]
 
 
 def circulation_run(left: float | None) -> tuple[Instance, Solution, list[str]]:

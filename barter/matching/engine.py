@@ -1546,8 +1546,10 @@ def two_way_lp(m: Market, clock: Clock) -> tuple[list[Exchange], float]:
     """The two-way trades an LP chooses among all of them: every arc with every arc back, each
     carrying what the offers and needs they share leave it (the greedy two_way gives each pair
     of communities its one best trade, as large as its arcs allow, first come first served).
-    Trades the LP sets below a lot cannot be kept, so they are left out and the LP solved again
-    from its last basis, up to TWO_WAY_LOT_ROUNDS times; the last LP's trades are then emitted.
+    Each trade's fixed cost is spread over the most it can carry, as the master LP does (a trade
+    that cannot pay it is not chosen). Trades the LP sets below a lot cannot be kept, so they are
+    left out and the LP solved again from its last basis, up to TWO_WAY_LOT_ROUNDS times; the
+    last LP's trades are then emitted.
 
     The answer depends on the market only. The time left when it starts, on the wall clock, is
     only a safety net for HiGHS, which _first_answer's estimate keeps it from meeting (the clock
@@ -1581,8 +1583,8 @@ def two_way_lp(m: Market, clock: Clock) -> tuple[list[Exchange], float]:
                 row = rows[(term.kind, term.index)]
                 column[row] = column.get(row, 0.0) + term.coef * amount
         entries.append(column)
-    cost = m.arc_gain[first] + per * m.arc_gain[back]
     cap = np.minimum(m.arc_cap[first], m.arc_cap[back] / per)
+    cost = m.arc_gain[first] + per * m.arc_gain[back] - m.settings.exchange_fixed_cost / m.scale / cap
     lot = np.maximum(m.arc_lot[first], m.arc_lot[back] / per)
     stop = time.monotonic() + clock.left()
     lp = HighsLp()

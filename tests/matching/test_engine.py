@@ -482,6 +482,28 @@ def test_all_or_nothing_markets_are_solved_to_optimality(data: dict[str, Any]) -
     assert out["upper_bound"] >= best - 1e-6 * max(1.0, best)
 
 
+def test_the_lp_over_two_way_trades_pays_each_trades_fixed_cost() -> None:
+    """With 1,000 baht a trade, all of a's fish to c (one trade) beats 10 kg to b, whose need
+    counts a little more, and the rest to c (two trades): 59,000 against 58,060 baht. The LP
+    sees each trade's fixed cost spread over the most it can carry, as the master LP does."""
+    data = _two_way_market(
+        [{"id": "a-rice", "item": "sticky-rice", "quantity": 2000}],
+        [
+            {
+                "id": other,
+                "need": {"quantity": quantity, "priority": priority},
+                "offers": [{"id": f"{other}-rice", "item": "sticky-rice", "quantity": 1000}],
+            }
+            for other, quantity, priority in (("b", 10, 1.02), ("c", 100, 1.0))
+        ],
+    )
+    data["settings"]["exchange_fixed_cost"] = 1000.0
+    market = build_market(as_instance(data))
+    exchanges, objective = _checked(data, engine_module.two_way_lp(market, engine_module.Clock(60.0, None)))
+    assert sorted(t.need for e in exchanges for t in e.transfers if t.need != "a-rice") == ["c-fish"]
+    assert objective == pytest.approx(30_000.0 * 2 - 1_000.0)
+
+
 @st.composite
 def two_way_markets(draw: st.DrawFn) -> dict[str, Any]:
     """A small random market where most communities can trade two ways: each offers one or two

@@ -15,7 +15,7 @@ import time
 
 import msgspec
 
-from barter.matching.engine import solve
+from barter.matching.engine import TWO_WAY_LIMIT, solve
 from barter.matching.synthetic import generate_market
 from barter.reference import load_catalogue, load_provinces
 from bench.report import load_note, write_section
@@ -75,9 +75,10 @@ def main() -> None:
         + (
             "\n\nEvery answer carries a proved bound of the whole market (every acceptable arc; "
             "barter/matching/pricing.py). The engine holds a first answer of two-way trades from before its "
-            "LP, so no answer is empty when the market has one; when the LP could not be built in the time "
-            "left (its flow arcs go in one by one), that answer is the answer, under the plain bound. "
-            + load_note(load_before)
+            f"LP (chosen greedily and, past {TWO_WAY_LIMIT:,} of them, by an LP over all of them when there "
+            "is time: engine.two_way_lp), so no answer is empty when the market has one; when the LP could "
+            "not be built in the time left (its flow arcs go in one by one), that answer is the answer, "
+            "under the plain bound. " + load_note(load_before)
         )
     )
     if not args.no_write:

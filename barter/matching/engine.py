@@ -199,8 +199,8 @@ TWO_WAY_LP_SHARE = 0.8  # of the time left after the greedy answers, where under
 # nothing after it fits (no LP). bench.time_limit's 5,000 communities at 5 s get there with 3.5 s
 # left (20,196 trades: 1.7 s by TWO_WAY_LP_RATE, 2.1 s in this share); at half, a slightly slower
 # machine would miss it (the bench's market-5000.json as a whole `barter solve`: 21,204 trades)
-TWO_WAY_LOT_ROUNDS = 12  # LPs solved again, trades below a lot left out (5,000 communities: 64.7 M
-# after the first, 67.1 M after 4 more, 67.4 M after 12)
+TWO_WAY_LOT_ROUNDS = 12  # LPs solved again, trades below a lot left out (5,000 communities, before
+# the LP saw fixed costs: 64.7 M after the first, 67.1 M after 4 more, 67.4 M after 12)
 ROUNDING_RATE = 10_000  # columns the rounding builds and solves per second of time left (measured)
 # ... the repair rounding (repair.py) of divisible goods: small rounding LPs go at ROUNDING_RATE
 # (1,500 synthetic communities at 5 s: 12,000-14,000 columns in 1.4 s), large ones at REPAIR_RATE
@@ -1527,15 +1527,14 @@ def two_way(m: Market, pairs: list[tuple[float, int, int]]) -> tuple[list[Exchan
     as both arcs allow, kept when every rule holds. The engine holds it from the start and
     returns it whenever its own answer is not better (anytime: a 2-cycle in the market never
     leaves the answer empty, however short the limit)."""
+    first = np.array([a for _, a, _ in pairs], dtype=np.int64)
+    back = np.array([b for _, _, b in pairs], dtype=np.int64)
+    per, ok = _two_way_ratio(m, first, back)  # 1 and True without own terms
     drafts = []
-    for _, a, b in pairs:
-        if m.terms:
-            hops = _two_way_terms(m, a, b)
-            if hops is not None:
-                drafts.append(Draft("cycle", [a, b], hops))
-            continue
-        value = min(float(m.arc_cap[a]), float(m.arc_cap[b]))
-        drafts.append(Draft("cycle", [a, b], [value, value]))
+    for (_, a, b), r, good in zip(pairs, per.tolist(), ok.tolist(), strict=True):
+        if good:
+            value = min(float(m.arc_cap[a]), float(m.arc_cap[b]) / r)
+            drafts.append(Draft("cycle", [a, b], [value, value * r]))
     exchanges, objective = emit(m, drafts)
     if objective <= 0:
         return [], 0.0
@@ -1553,9 +1552,9 @@ def two_way_lp(m: Market, clock: Clock) -> tuple[list[Exchange], float]:
 
     The answer depends on the market only. The time left when it starts, on the wall clock, is
     only a safety net for HiGHS, which _first_answer's estimate keeps it from meeting (the clock
-    is read once: a counting clock moves at each reading). 5,000 synthetic communities: 59.8 M
-    greedy, 64.7 M from the first LP, 67.4 M after 12 solves, in 1.5-1.8 s; 20,000: 186.7 M,
-    204.0 M, 210.9 M in about 6 s."""
+    is read once: a counting clock moves at each reading). The bench's synthetic markets, 100
+    baht a trade: 5,000 communities 59.8 M greedy, 67.4 M by the LP in about 1 s; 20,000,
+    186.7 M and 211.4 M in about 4.6 s."""
     found = list(_two_way_arcs(m))
     if not found:
         return [], 0.0
@@ -1617,21 +1616,11 @@ def two_way_lp(m: Market, clock: Clock) -> tuple[list[Exchange], float]:
 def _two_way_ratio(m: Market, a: IntArray, b: IntArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """Per two-way trade (a, b), the value on b per value on a when both communities see the same
     ratio s = sqrt(sigma_a * sigma_b) of received to given by their own terms (terms.py), and
-    whether s keeps both within the tolerance (always, and a ratio of 1, without own terms)."""
+    whether s keeps both within the tolerance (always, and a ratio of exactly 1, without own
+    terms). The greedy two_way and two_way_lp both size their trades by it."""
     t = m.settings.balance_tolerance
     sigma_a = m.arc_rho[a] / m.arc_gamma[b]  # b's giver receives a, gives b
     sigma_b = m.arc_rho[b] / m.arc_gamma[a]
     s = np.sqrt(sigma_a * sigma_b)
     ok = ((1 - t) * (1 - 1e-12) <= s) & (s <= (1 + t) * (1 + 1e-12))
     return sigma_a / s, ok
-
-
-def _two_way_terms(m: Market, a: int, b: int) -> list[float] | None:
-    """The values of a two-way trade a, b balanced by both communities' own terms (_two_way_ratio),
-    as large as the arcs allow; None when no ratio keeps both within the tolerance."""
-    ratio, ok = _two_way_ratio(m, np.array([a]), np.array([b]))
-    if not ok[0]:
-        return None
-    per = float(ratio[0])  # value on b per value on a
-    value = min(float(m.arc_cap[a]), float(m.arc_cap[b]) / per)
-    return [value, value * per]

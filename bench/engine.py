@@ -6,10 +6,13 @@
 Every solve is `barter solve` as a whole process (Python start included), timed wall-clock, its
 peak memory read from the kernel (wait4). The kep-solver peer (4.0.2, from PyPI, installed
 here into bench/out/kep-solver-venv, never a barter dependency) runs on each kep_solver file
-as a whole process in the same run. Rows: every line of ../shared/benchmarks/kep/expected.csv
-and trademax/expected.csv, generated-600-5-0 with chains of three, the UK 2022 pool of 2,000 pairs
-and 200 altruists (no verified optimum: judged against its own proved bound), and synthetic markets of
-100, 1,000, 5,000 and 20,000 communities (cycles of 3, chains of 3).
+as a whole process in the same run; on those files each side runs three times and the run of median
+time stands (a single run of about half a second moved by 0.1 s from one run to the next, and the
+first run of a row reads files from disk that later ones find cached). Rows: every line of
+../shared/benchmarks/kep/expected.csv and trademax/expected.csv, generated-600-5-0 with chains of
+three, the UK 2022 pool of 2,000 pairs and 200 altruists (no verified optimum: judged against its own
+proved bound), and synthetic markets of 100, 1,000, 5,000 and 20,000 communities (cycles of 3, chains
+of 3).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -32,12 +36,15 @@ PEER_VENV = ROOT / "bench" / "out" / "kep-solver-venv"
 PEER_VERSION = "4.0.2"
 UK_LARGE = "uk2022/uk2022-2000-1.json"
 SYNTHETIC = ((100, 30.0), (1_000, 30.0), (5_000, 120.0), (20_000, 300.0))
+T = TypeVar("T")
+TIMED_RUNS = 3  # kep_solver files: runs of each side, the one of median time stands
 WHOLE_LP_UP_TO = 1_000  # communities: the whole-market LP run to its end (bench.whole_lp) up to this
 COMMAND = ".venv/bin/python -m bench.engine"
 NOTES = f"""Every solve is `barter solve` as a whole process (Python start included): wall-clock seconds and
 the peak resident memory of that process. The peer is kep-solver {PEER_VERSION} (`Programme` with
 `TransplantCount`, cycle-and-chain model, PuLP/CBC), also a whole process, on the same file in the same
-run (its chain length counts the altruist, so its 3 is our 2). kep rows: expected = optimal transplants;
+run (its chain length counts the altruist, so its 3 is our 2); on the kep_solver files both run
+{TIMED_RUNS} times and each shows its run of median time. kep rows: expected = optimal transplants;
 trademax rows: expected = items trading (the objective column counts the non-dummy transfers); synthetic
 rows: up to 1,000 communities, the whole-market LP (every acceptable arc, however far, the cycle and
 chain limits kept) is solved after the timed run by arc generation run to its end with no time limit
@@ -104,6 +111,11 @@ class Row:
         if self.objective is None or self.bound is None:
             return None
         return (self.bound - self.objective) / abs(self.bound) if self.bound else 0.0
+
+
+def median_run(runs: list[T], seconds: Callable[[T], float]) -> T:
+    """The run of median time (the later one of the middle two for an even count)."""
+    return sorted(runs, key=seconds)[len(runs) // 2]
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
@@ -185,11 +197,11 @@ def kep_rows(quick: bool, peer: Path | None) -> list[Row]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.unlink(missing_ok=True)
         limit = "60" if name.startswith("generated") or name == UK_LARGE else "30"
-        result, solution = solve(
-            "kep",
-            path,
-            out,
-            ["--max-cycle-length", str(cycles), "--max-chain-length", str(chains), "--time-limit", limit],
+        args = ["--max-cycle-length", str(cycles), "--max-chain-length", str(chains), "--time-limit", limit]
+        compared = name.startswith("kep_solver/") and peer is not None
+        result, solution = median_run(
+            [solve("kep", path, out, args) for _ in range(TIMED_RUNS if compared else 1)],
+            lambda r: r[0].seconds,
         )
         row = _row(
             "kep",
@@ -202,9 +214,14 @@ def kep_rows(quick: bool, peer: Path | None) -> list[Row]:
         if name.startswith("kep_solver/") and peer is not None:
             if name not in peer_times:
                 # kep-solver counts the altruist in a chain's length: its 3 is our 2
-                peer_run = run(
-                    [str(peer), str(ROOT / "bench" / "engine_peer_kep.py"), str(path), "3", str(chains + 1)]
-                )
+                command = [
+                    str(peer),
+                    str(ROOT / "bench" / "engine_peer_kep.py"),
+                    str(path),
+                    "3",
+                    str(chains + 1),
+                ]
+                peer_run = median_run([run(command) for _ in range(TIMED_RUNS)], lambda r: r.seconds)
                 peer_times[name] = peer_run.seconds if peer_run.code == 0 else float("nan")
             row.peer_seconds = peer_times[name]
         rows.append(row)

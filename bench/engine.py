@@ -198,9 +198,9 @@ def kep_rows(quick: bool, peer: Path | None) -> list[Row]:
         out.unlink(missing_ok=True)
         limit = "60" if name.startswith("generated") or name == UK_LARGE else "30"
         args = ["--max-cycle-length", str(cycles), "--max-chain-length", str(chains), "--time-limit", limit]
-        compared = name.startswith("kep_solver/") and peer is not None
+        rival = peer if name.startswith("kep_solver/") else None  # the rows timed against the peer
         result, solution = median_run(
-            [solve("kep", path, out, args) for _ in range(TIMED_RUNS if compared else 1)],
+            [solve("kep", path, out, args) for _ in range(TIMED_RUNS if rival is not None else 1)],
             lambda r: r[0].seconds,
         )
         row = _row(
@@ -211,11 +211,11 @@ def kep_rows(quick: bool, peer: Path | None) -> list[Row]:
             solution,
         )
         row.pairs = pairs[name]
-        if name.startswith("kep_solver/") and peer is not None:
+        if rival is not None:
             if name not in peer_times:
                 # kep-solver counts the altruist in a chain's length: its 3 is our 2
                 command = [
-                    str(peer),
+                    str(rival),
                     str(ROOT / "bench" / "engine_peer_kep.py"),
                     str(path),
                     "3",

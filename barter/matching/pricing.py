@@ -430,13 +430,11 @@ def _cycle_parts(
 
 def _two_hop(w_pair: npt.NDArray[np.float32], a: IntArray, b: IntArray, threads: int = 1) -> FloatArray:
     """max over x of W[a, x] + W[x, b], for each pair (a, b) (sorted by a); the runs of equal a
-    shared among `threads` threads (the gathers and maxima release the GIL: 5,000 synthetic
-    communities, 2.9 million pairs, 9.0 s on two threads, 13.2 s on one).
-
-    Each block gathers only the entries it adds (W[b, x] for the x that a reaches), not whole
-    rows of W: on the 2.2 million pairs of a pricing round of the bench's 5,000 communities (a
-    dump of this function's arguments), 4.2-4.5 s instead of 5.5-5.6 s on two threads and 8.0 s
-    instead of 9.2 s on one, with the same values."""
+    shared among `threads` threads (the gathers and maxima release the GIL). Each block gathers
+    only the entries it adds, W[b, x] for the x that a reaches, not whole rows of W: on a dump of
+    this function's arguments from a pricing round of the bench's 5,000 synthetic communities
+    (2.2 million pairs), 4.2-4.5 s on two threads and 8.0 s on one, where whole rows took 5.5-5.6
+    s and 9.2 s, with the same values."""
     out = np.full(len(a), NEG)
     w_t = np.ascontiguousarray(w_pair.T)  # w_t[b] = column b: W[x, b] for every x
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])

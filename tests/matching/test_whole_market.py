@@ -347,7 +347,7 @@ def test_a_bound_held_from_beside_spares_the_pricing_its_correction_and_changes_
     is the smaller of the two (on a counting clock, so both runs take the same path)."""
     monkeypatch.setattr(market_module, "WHOLE_MARKET_ARCS", 0)  # priced in rounds, as a large market is
     instance = _with(
-        generate_market(300, provinces=load_provinces(), catalogue=load_catalogue(), seed=2),
+        generate_market(150, provinces=load_provinces(), catalogue=load_catalogue(), seed=2),
         time_limit_s=60.0,
     )
     whole = acceptable(instance)

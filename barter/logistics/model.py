@@ -8,9 +8,10 @@ each: ordered stops, load after each stop, kilometres, cost, times), each routed
 transfers that could not be placed and why, and the totals against every transfer travelling alone.
 
 Time: the plan's day 0 starts at 00:00 Thai time (UTC+7) on `PlanSettings.start` or, when that is
-unset, on the earliest ready date. Vehicles drive `working_hours_per_day` a day; the planner
-spreads driving and handling over the whole day (an hour of work takes 24/working_hours hours of
-elapsed time), so times are day-accurate estimates, not a driver's timetable.
+unset, on the earliest ready date; vehicles leave their depots from its `not_before_minute`.
+Vehicles drive `working_hours_per_day` a day; the planner spreads driving and handling over the
+whole day (an hour of work takes 24/working_hours hours of elapsed time), so times are day-accurate
+estimates, not a driver's timetable.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     strategy: Literal["auto", "corridors", "hubs"] = "auto"
     max_trip_days: Positive | None = None
     start: date | None = None
+    # no vehicle leaves its depot before this minute of day 0 (a plan made at 20:21 does not send
+    # a truck out at 00:00 the same day, already gone)
+    not_before_minute: Annotated[int, msgspec.Meta(ge=0, le=1440)] = 0
 
 
 class PlanInput(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

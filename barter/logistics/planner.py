@@ -82,9 +82,9 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
         strategy = _screen(tasks, problem, ctx)
     best: Outcome | None = None
     if strategy == "hubs":
-        best = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), ctx)
+        best = through_hubs(tasks, problem.hubs, _fleet(problem), ctx)
     if best is None:
-        best = corridors(tasks, Fleet(problem.vehicles), ctx)
+        best = corridors(tasks, _fleet(problem), ctx)
     unplaced.update(best.unplaced)
     return _assemble(transfers, start, handovers, unplaced, best, problem, ctx)
 
@@ -107,6 +107,11 @@ def _check_ids(problem: PlanInput) -> None:
         raise PlanInputError(errors)
 
 
+def _fleet(problem: PlanInput) -> Fleet:
+    """The vehicles, each free at its depot from the plan's first minute of departures."""
+    return Fleet(problem.vehicles, problem.settings.not_before_minute)
+
+
 def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy:
     """Pick the strategy to optimise: both are built with first solutions only (a second or two
     for 500 transfers), and the one placing more transfers, then cheaper, wins. Optimising both
@@ -119,8 +124,8 @@ def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy
         ctx.deadline,
         ctx.seed,
     )
-    direct = corridors(tasks, Fleet(problem.vehicles), quick)
-    hubs = through_hubs(tasks, problem.hubs, Fleet(problem.vehicles), quick)
+    direct = corridors(tasks, _fleet(problem), quick)
+    hubs = through_hubs(tasks, problem.hubs, _fleet(problem), quick)
     ctx.time_limited += quick.time_limited
     if hubs is not None and (len(hubs.unplaced), hubs.cost()) < (len(direct.unplaced), direct.cost()):
         return "hubs"

@@ -44,6 +44,7 @@ class Fleet:
     """When each physical vehicle is next free at its depot (minutes from the plan's start)."""
 
     lines: tuple[Vehicle, ...]
+    opens: int = 0  # the minute every vehicle is first free (PlanSettings.not_before_minute)
     free_at: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def units(self, regions: Iterable[str] | None, tasks: Sequence[Task]) -> list[Unit]:
@@ -60,7 +61,7 @@ class Fleet:
             local += [v for v in usable if v.hub_to_hub]
         units: list[Unit] = []
         for line in local:
-            free = sorted((self.free_at.get((line.id, k), 0), k) for k in range(1, line.count + 1))
+            free = sorted((self.free_at.get((line.id, k), self.opens), k) for k in range(1, line.count + 1))
             take = min(len(free), len(tasks), MAX_UNITS_PER_LINE)
             units += [Unit(line, k, at) for at, k in free[:take]]
         return units

@@ -34,6 +34,7 @@ is the hook barter/workflow/proposals.py calls after dispatch, complete and canc
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,14 +159,20 @@ def build_input(
     return Built(problem, parts, names)
 
 
-def settings_for(data: PlanCreate, today: date) -> PlanSettings:
+def settings_for(data: PlanCreate, now: datetime) -> PlanSettings:
+    """The planner's settings for a plan asked for at `now`: it starts today (Thai date), and no
+    vehicle leaves before the next whole minute (a plan made in the evening departs tonight at the
+    earliest, not at the midnight already gone)."""
     base = PlanSettings()
+    thai = now.astimezone(THAI_TIME)
+    since_midnight = thai - thai.replace(hour=0, minute=0, second=0, microsecond=0)
     return PlanSettings(
         handover_km=base.handover_km if data.handover_km is None else data.handover_km,
         time_limit_s=DEFAULT_TIME_LIMIT_S if data.time_limit_s is None else data.time_limit_s,
         seed=data.seed or 0,
         strategy=data.strategy or base.strategy,
-        start=today,
+        start=thai.date(),
+        not_before_minute=math.ceil(since_midnight.total_seconds() / 60),
     )
 
 
@@ -411,7 +418,7 @@ async def create_plan(
     built = build_input(
         rows,
         today,
-        settings_for(data, today),
+        settings_for(data, now),
         split_lots=data.split_lots,
         horizon_days=data.horizon_days or DEFAULT_HORIZON_DAYS,
     )

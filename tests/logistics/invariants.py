@@ -62,6 +62,7 @@ def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None
         assert 1 <= s.unit <= line.count
         assert s.capacity_kg == line.capacity_kg
         used[(s.vehicle, s.unit)].append((s.departure, s.arrival))
+        assert s.departure >= plan.start + timedelta(minutes=settings.not_before_minute), "left too early"
         if settings.max_trip_days is not None:
             assert s.arrival - s.departure <= timedelta(days=settings.max_trip_days), "trip too long"
         assert s.stops[0].kind == "depot"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import msgspec
 import pytest
@@ -60,6 +61,17 @@ def test_small_loads_are_collected_flown_between_hubs_and_distributed_when_that_
         "hub-to-hub vehicles only fly line-hauls"
     )
     assert result.totals.cost < without.totals.cost
+
+
+def test_through_hubs_no_vehicle_leaves_before_the_plans_first_minute_of_departures() -> None:
+    base = problem((*PICKUPS, PLANE))
+    evening = msgspec.structs.replace(base, settings=msgspec.structs.replace(FAST, not_before_minute=1221))
+    result = plan(evening)
+    check_plan(evening, result)
+    assert result.strategy == "hubs"
+    opens = result.start + timedelta(minutes=1221)
+    assert all(s.departure >= opens for s in result.shipments)
+    assert any(s.departure < opens for s in plan(base).shipments), "(else this test shows nothing)"
 
 
 def test_hubs_that_do_not_pay_leave_the_corridor_plan() -> None:

@@ -256,6 +256,7 @@ hub_sets = st.lists(st.sampled_from(ALL_PLACES), max_size=4, unique=True)
     st.integers(min_value=0, max_value=3),
     st.integers(min_value=0, max_value=2),
     st.sampled_from([None, 2.0, 6.0]),
+    st.sampled_from([0, 600, 1300]),
 )
 def test_generated_plans_keep_every_invariant_and_are_reproducible(
     raw: list[tuple[Place, Place, float, int, int, int | None]],
@@ -266,6 +267,7 @@ def test_generated_plans_keep_every_invariant_and_are_reproducible(
     group: int,
     seed: int,
     max_trip_days: float | None,
+    not_before_minute: int,
 ) -> None:
     transfers = [
         transfer(f"t{k}", a, b, round(kg, 1), ready=ready, days=days, shelf=shelf)
@@ -295,6 +297,7 @@ def test_generated_plans_keep_every_invariant_and_are_reproducible(
         hub_max_detour=2.0,
         strategy=strategy,
         max_trip_days=max_trip_days,
+        not_before_minute=not_before_minute,
     )
     first = solve(transfers, vehicles, settings_, hubs)
     assert first == solve(transfers, vehicles, settings_, hubs)
@@ -349,6 +352,27 @@ def test_a_plan_starting_later_picks_up_from_its_start_and_refuses_what_is_alrea
     (overdue,) = result.unplaced
     assert overdue.reason == "impossible_window"
     assert "before the plan starts" in overdue.detail
+
+
+@pytest.mark.parametrize("minute", [0, 20 * 60 + 21])
+def test_no_vehicle_leaves_before_the_plans_first_minute_of_departures(minute: int) -> None:
+    # a plan made at 20:21 must not send a truck out at 00:00 the same day, already gone
+    evening = msgspec.structs.replace(FAST, not_before_minute=minute)
+    result = solve(
+        [
+            transfer("rice", KHON_KAEN, BANGKOK, 1000, days=10),
+            transfer("fish", SATUN, CHIANG_MAI, 800, days=10),
+        ],
+        [truck("northeast-six-wheel", KHON_KAEN), truck("south-six-wheel", SATUN)],
+        settings=evening,
+    )
+    assert result.totals.routed == 2
+    opens = result.start + timedelta(minutes=20 * 60 + 21)
+    if minute:
+        assert all(s.departure >= opens for s in result.shipments)
+        assert all(leg.pickup >= opens for j in result.journeys for leg in j.legs)
+    else:
+        assert any(s.departure < opens for s in result.shipments), "(else this test shows nothing)"
 
 
 def test_duplicate_ids_are_refused_with_the_field_path() -> None:

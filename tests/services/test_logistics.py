@@ -162,8 +162,15 @@ def _row(**overrides: Any) -> dict[str, Any]:
 
 def test_the_planner_input_follows_the_listings() -> None:
     day = date(2025, 3, 3)
-    settings = service.settings_for(PlanCreate(seed=9, handover_km=12), day)
+    # asked for at 20:21 Thai time (13:21 UTC): it starts that day, and departs from 20:21
+    settings = service.settings_for(
+        PlanCreate(seed=9, handover_km=12), datetime(2025, 3, 3, 13, 20, 5, tzinfo=UTC)
+    )
     assert (settings.seed, settings.handover_km, settings.start) == (9, 12, day)
+    assert settings.not_before_minute == 20 * 60 + 21
+    # (at 00:30 Thai time it is already the next Thai day)
+    late = service.settings_for(PlanCreate(), datetime(2025, 3, 3, 17, 30, tzinfo=UTC))
+    assert (late.start, late.not_before_minute) == (day + timedelta(days=1), 30)
     assert settings.time_limit_s == service.DEFAULT_TIME_LIMIT_S
     rows = [
         _row(),
@@ -200,7 +207,7 @@ def test_the_planner_input_follows_the_listings() -> None:
 def test_transfers_heavier_than_the_biggest_truck_become_lots_unless_told_not_to() -> None:
     day = date(2025, 3, 3)
     rows = [_row(quantity=32_000)]
-    settings = service.settings_for(PlanCreate(), day)
+    settings = service.settings_for(PlanCreate(), datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
     lots = service.build_input(rows, day, settings, split_lots=True, horizon_days=14)
     assert [t.id for t in lots.problem.transfers] == ["4.1/1", "4.1/2", "4.1/3"]
     assert [p.lot for p in lots.parts.values()] == [1, 2, 3]

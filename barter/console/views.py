@@ -25,7 +25,7 @@ from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
 from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
-from barter.domain.proposals import Action
+from barter.domain.proposals import Action, TransitionConflict
 from barter.reference import load_subdistricts
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
@@ -648,15 +648,24 @@ class Proposals(Controller):
                 status_code=422,
             )
         community = one(form, "community_id")
-        moved = await uses.move(
-            conn,
-            viewer.caller,
-            proposal_id,
-            action,
-            state.clock,
-            community_id=int(community) if community else None,
-            reason=reason,
-        )
+        try:
+            async with conn.transaction():  # a savepoint: a refused move leaves nothing behind
+                moved = await uses.move(
+                    conn,
+                    viewer.caller,
+                    proposal_id,
+                    action,
+                    state.clock,
+                    community_id=int(community) if community else None,
+                    reason=reason,
+                )
+        except TransitionConflict as exc:  # said on the card, in the reader's language
+            said = (
+                i18n.detail(exc)
+                if exc.detail_th
+                else f"{_('This has changed meanwhile; reload the page and try again.')} ({exc.detail})"
+            )
+            return await _card(conn, viewer, proposal_id, error=said, status_code=exc.status)
         if moved.conflict is not None:
             return await _card(
                 conn, viewer, proposal_id, error=_("This exchange's hold has expired."), status_code=409

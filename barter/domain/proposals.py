@@ -26,7 +26,9 @@ APPLIES: dict[Action, frozenset[str]] = {
     "approve": frozenset({"proposed"}),
     "reject": frozenset({"proposed"}),
     "dispatch": frozenset({"approved"}),
-    "complete": frozenset({"approved", "in_transit"}),
+    # Receipt follows dispatch (architecture.md: approved -> in_transit -> completed): goods not yet
+    # sent cannot have arrived, and a receipt recorded early would leave the exchange approved.
+    "complete": frozenset({"in_transit"}),
     "cancel": frozenset({"approved"}),
     "expire": frozenset({"proposed"}),
 }
@@ -45,8 +47,25 @@ class TransitionConflict(Conflict):
         )
 
 
+class NotDispatched(TransitionConflict):
+    """A receipt asked for before the goods were sent: it applies once the exchange is in transit."""
+
+    code = "not_dispatched"
+
+    def __init__(self, status: str) -> None:
+        Conflict.__init__(
+            self,
+            "The goods have not been dispatched yet: confirm receipt once they are on their way",
+            code="not_dispatched",
+            extra={"state": status},
+            detail_th="ยังไม่ได้ส่งของออก จึงยังยืนยันการรับของไม่ได้ ยืนยันได้เมื่อส่งของออกแล้ว",
+        )
+
+
 def require_applies(action: Action, status: str) -> None:
     if status not in APPLIES[action]:
+        if action == "complete" and status == "approved":
+            raise NotDispatched(status)
         raise TransitionConflict(action, status)
 
 

@@ -24,6 +24,7 @@ from barter.domain.access import Caller, CommunityRef, require_acts_for, require
 from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
+from barter.domain.proposals import require_applies
 from barter.domain.receipts import TOLERANCE, Stated
 from barter.domain.thai_text import Draft, QuantityReading
 from barter.schemas.sms import SmsConsentIn
@@ -492,8 +493,7 @@ async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, 
     waiting = [
         t.position for t in proposal.transfers if t.receiver_id == link.community_id and t.received_at is None
     ]
-    if proposal.status != "in_transit":
-        raise existing.TransitionConflict("complete", proposal.status)
+    require_applies("complete", proposal.status)  # in transit: not before dispatch, not once ended
     if not waiting:
         raise Conflict(
             "บันทึกการได้รับของของชุมชนนี้ไว้แล้ว (this community's receipt is already recorded)",

@@ -69,7 +69,6 @@ def floor4(quantity: float) -> float:
 def _out(row: Any, transfers: list[Any], participants: list[Any], approvals: list[Any]) -> ProposalOut:
     accepted = {p["community_id"] for p in participants if p["accepted_at"] is not None}
     approved = {a["region"] for a in approvals}
-    live = row["status"] in ("proposed", "approved", "in_transit")
     received = {t["receiver_id"] for t in transfers if t["received_at"] is not None}
     receivers = sorted({t["receiver_id"] for t in transfers})
     pending = Pending(
@@ -77,7 +76,8 @@ def _out(row: Any, transfers: list[Any], participants: list[Any], approvals: lis
         if row["status"] == "proposed"
         else [],
         approve=sorted(set(row["regions"]) - approved) if row["status"] == "proposed" else [],
-        receive=[r for r in receivers if r not in received] if live and row["status"] != "proposed" else [],
+        # receipts are asked for once the goods are on their way (decide() refuses them before)
+        receive=[r for r in receivers if r not in received] if row["status"] == "in_transit" else [],
     )
     return ProposalOut(
         **{k: row[k] for k in row.keys()},  # noqa: SIM118 (asyncpg Record)

@@ -160,7 +160,7 @@ def on_dispute(action: str) -> Call:
     """A south swap completed with 140 of the 148 kg of rice received: a dispute of the south."""
 
     async def call(w: World, p: str) -> Any:
-        proposal_id = await make_proposal(w, "approved")
+        proposal_id = await make_proposal(w, "in_transit")
         receipt = {"position": 1, "quantity": 140, "condition": "short"}
         done = await w.post(ADMIN, f"/v1/proposals/{proposal_id}/complete", {"receipts": [receipt]})
         assert done.json()["status"] == "completed", done.text
@@ -367,7 +367,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         on_proposal("reject", body={"reason": "too far"}), DECIDER
     ),
     ("POST", "/v1/proposals/{proposal_id:int}/dispatch"): Row(on_proposal("dispatch", "approved"), MEMBER),
-    ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "approved"), MEMBER),
+    ("POST", "/v1/proposals/{proposal_id:int}/complete"): Row(on_proposal("complete", "in_transit"), MEMBER),
     ("POST", "/v1/proposals/{proposal_id:int}/cancel"): Row(on_proposal("cancel", "approved"), DECIDER),
     ("GET", "/v1/disputes"): Row(get("/v1/disputes"), any_key()),
     ("GET", "/v1/disputes/{dispute_id:int}"): Row(

@@ -453,3 +453,47 @@ async def test_a_rejected_exchange_names_the_region_in_the_console(world: World)
     page = await world.client.get(f"/console/proposals/{proposal_id}")
     assert "ไม่อนุมัติโดยผู้ประสานงานของ ภาคใต้" in page.text
     assert "ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น" in page.text
+
+
+async def test_receipt_is_offered_and_taken_only_once_the_goods_are_dispatched(world: World) -> None:
+    """QA found the receipt button beside "dispatched" on an approved exchange, and pressing it
+    recorded a receipt for goods never sent. Now the button waits for the dispatch, and a crafted
+    post is refused in Thai with nothing recorded."""
+    proposal_id = await make_proposal(world, "approved")
+    a = world.a["id"]
+    await sign_in(world.client, world.keys[COORD])
+    card = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert "ส่งของออกแล้ว" in card.text
+    assert "ยืนยันการรับของแทนชุมชนนี้" not in card.text
+    assert f"/console/proposals/{proposal_id}/complete" not in card.text
+    token = await csrf_of(world.client, f"/console/proposals/{proposal_id}")
+    early = await world.client.post(
+        f"/console/proposals/{proposal_id}/complete",
+        data={"community_id": str(a), "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert early.status_code == 409, early.text
+    assert "ยังไม่ได้ส่งของออก" in early.text
+    received = await world.db.fetchval(
+        "SELECT count(*) FROM proposal_transfers WHERE proposal_id = $1 AND received_at IS NOT NULL",
+        proposal_id,
+    )
+    assert received == 0
+    dispatched = await world.client.post(
+        f"/console/proposals/{proposal_id}/dispatch", data={"_csrf_token": token}, follow_redirects=True
+    )
+    assert dispatched.status_code == 200, dispatched.text
+    assert "ยืนยันการรับของแทนชุมชนนี้" in dispatched.text
+    done = await world.client.post(
+        f"/console/proposals/{proposal_id}/complete",
+        data={"community_id": str(a), "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    row = await world.db.fetchrow(
+        "SELECT received_at FROM proposal_transfers WHERE proposal_id = $1 AND receiver_id = $2",
+        proposal_id,
+        a,
+    )
+    assert row is not None
+    assert row["received_at"] is not None

@@ -21,6 +21,7 @@ from barter.domain.proposals import (
     HOLD_EXPIRED,
     Action,
     Arc,
+    NotDispatched,
     ProposalState,
     Request,
     Status,
@@ -69,7 +70,7 @@ OUTCOME: dict[Action, dict[Status, str]] = {
     "approve": {"proposed": "proposed"},  # the communities have not accepted yet
     "reject": {"proposed": "rejected", "rejected": "retry"},
     "dispatch": {"approved": "in_transit", "in_transit": "retry"},
-    "complete": {"approved": "completed*", "in_transit": "completed*"},
+    "complete": {"in_transit": "completed*"},  # receipt follows dispatch
     "cancel": {"approved": "cancelled", "cancelled": "retry"},
     "expire": {},
 }
@@ -180,6 +181,17 @@ def test_the_last_receipt_completes_and_delivers() -> None:
     assert decision.shipments_follow
 
 
+@pytest.mark.parametrize("role", sorted(PARTIES))
+def test_a_receipt_before_dispatch_is_refused_as_not_dispatched(role: str) -> None:
+    approved = state("approved", accepted=frozenset({A, B, C}), approved=frozenset({"south", "northeast"}))
+    with pytest.raises(NotDispatched) as refused:
+        decide(approved, ROLES[role], Request("complete"))
+    assert (refused.value.status, refused.value.instance_code) == (409, "not_dispatched")
+    assert refused.value.extra == {"state": "approved"}
+    assert refused.value.detail_th is not None
+    assert "ส่งของออก" in refused.value.detail_th
+
+
 def test_the_table_covers_every_state_action_and_role() -> None:
     assert set(OUTCOME) == set(ACTIONS) == set(ALLOWED)
     assert all(set(OUTCOME[a]) <= set(STATUSES) for a in ACTIONS)
@@ -188,7 +200,7 @@ def test_the_table_covers_every_state_action_and_role() -> None:
 
 MOVES: dict[Status, frozenset[Status]] = {
     "proposed": frozenset({"proposed", "approved", "rejected", "expired"}),
-    "approved": frozenset({"approved", "in_transit", "completed", "cancelled"}),
+    "approved": frozenset({"approved", "in_transit", "cancelled"}),
     "in_transit": frozenset({"in_transit", "completed"}),
 }
 

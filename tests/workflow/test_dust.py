@@ -27,6 +27,7 @@ async def _complete(cycle: Cycle, proposal_id: int) -> None:
     for persona in (OWNER, B_KEY, C_KEY):
         assert (await cycle.act(persona, proposal_id, "accept")).status_code == 200
     assert (await cycle.act(BOTH_COORD, proposal_id, "approve")).json()["status"] == "approved"
+    assert (await cycle.act(BOTH_COORD, proposal_id, "dispatch")).json()["status"] == "in_transit"
     for persona in (OWNER, B_KEY, C_KEY):
         assert (await cycle.act(persona, proposal_id, "complete")).status_code == 200
 

@@ -11,13 +11,16 @@ from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
 
-async def _approved(cycle: Cycle) -> dict[str, Any]:
+async def _dispatched(cycle: Cycle) -> dict[str, Any]:
+    """The exchange approved and on its way: receipts are taken from here on."""
     run = await cycle.run()
     (proposal,) = await cycle.proposals(run["id"])
     for persona in (OWNER, B_KEY, C_KEY):
         await cycle.act(persona, proposal["id"], "accept")
-    body: dict[str, Any] = (await cycle.act(BOTH_COORD, proposal["id"], "approve")).json()
-    assert body["status"] == "approved"
+    approved = (await cycle.act(BOTH_COORD, proposal["id"], "approve")).json()
+    assert approved["status"] == "approved"
+    body: dict[str, Any] = (await cycle.act(BOTH_COORD, proposal["id"], "dispatch")).json()
+    assert body["status"] == "in_transit"
     return body
 
 
@@ -42,7 +45,7 @@ async def _invariant(cycle: Cycle) -> None:
 
 async def _short_rice(cycle: Cycle) -> tuple[dict[str, Any], dict[str, Any]]:
     """A receives 700 of the 750 kg of rice (two sacks missing); B and C receive in full."""
-    proposal = await _approved(cycle)
+    proposal = await _dispatched(cycle)
     rice = _rice(proposal)
     receipt = {"position": rice["position"], "quantity": 700, "condition": "short", "note": "ขาดไป 2 กระสอบ"}
     response = await cycle.act(OWNER, proposal["id"], "complete", receipts=[receipt])
@@ -153,7 +156,7 @@ async def test_accepted_as_delivered_returns_the_shortfall_to_the_market(cycle: 
 
 
 async def test_spoiled_goods_and_bad_receipts(cycle: Cycle) -> None:
-    proposal = await _approved(cycle)
+    proposal = await _dispatched(cycle)
     pid, rice = proposal["id"], _rice(proposal)
     fish = next(t for t in proposal["transfers"] if t["item_id"] == "dried-fish")
     cases = [

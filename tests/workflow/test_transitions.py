@@ -120,10 +120,38 @@ async def test_retries_have_one_effect(cycle: Cycle) -> None:
     assert (await cycle.act(OWNER, pid, "accept")).status_code == 200  # retry after it moved on
 
 
+async def test_a_receipt_before_dispatch_is_refused_and_records_nothing(cycle: Cycle) -> None:
+    pid = (await _proposal(cycle))["id"]
+    approved = await _approve_all(cycle, pid)
+    assert approved["status"] == "approved"
+    assert approved["pending"]["receive"] == []  # nobody is asked for a receipt yet
+    for persona in (OWNER, BOTH_COORD):
+        early = await cycle.act(persona, pid, "complete", community_id=cycle.world.a["id"])
+        assert early.status_code == 409, early.text
+        assert (early.json()["code"], early.json()["state"]) == ("not_dispatched", "approved")
+    thai = await cycle.world.client.post(
+        f"/v1/proposals/{pid}/complete",
+        headers={**cycle.world.headers(OWNER), "Accept-Language": "th"},
+    )
+    assert thai.json()["code"] == "not_dispatched"
+    assert "ส่งของออก" in thai.json()["detail"]
+    received = await cycle.world.db.fetchval(
+        "SELECT count(*) FROM proposal_transfers WHERE proposal_id = $1 AND received_at IS NOT NULL", pid
+    )
+    assert received == 0
+    after = (await cycle.world.get(OWNER, f"/v1/proposals/{pid}")).json()
+    assert (after["status"], after["version"]) == ("approved", approved["version"])
+    dispatched = (await cycle.act(BOTH_COORD, pid, "dispatch")).json()
+    assert sorted(dispatched["pending"]["receive"]) == sorted(
+        [cycle.world.a["id"], cycle.b["id"], cycle.c["id"]]
+    )
+    assert (await cycle.act(OWNER, pid, "complete")).status_code == 200
+
+
 async def test_cancel_releases_and_complete_writes_the_ledger_once(cycle: Cycle) -> None:
     pid = (await _proposal(cycle))["id"]
     await _approve_all(cycle, pid)
-    # Receipt can be confirmed without a dispatch step (a hand-over at the pier).
+    await cycle.act(BOTH_COORD, pid, "dispatch")  # receipt follows dispatch, a hand-over too
     for persona in (OWNER, B_KEY, C_KEY):
         await cycle.act(persona, pid, "complete")
     assert (await cycle.act(C_KEY, pid, "complete")).status_code == 200
@@ -145,6 +173,7 @@ async def test_cancel_an_approved_exchange(cycle: Cycle) -> None:
 async def test_ledger_entries_are_never_changed(cycle: Cycle) -> None:
     pid = (await _proposal(cycle))["id"]
     await _approve_all(cycle, pid)
+    await cycle.act(BOTH_COORD, pid, "dispatch")
     for persona in (OWNER, B_KEY, C_KEY):
         await cycle.act(persona, pid, "complete")
     with pytest.raises(Exception, match="never updated or deleted"):

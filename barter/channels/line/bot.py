@@ -133,6 +133,8 @@ async def _postback(
 
 
 def _conflict(exc: TransitionConflict) -> TextMessage:
+    if exc.detail_th:  # one that says more than the state (a receipt before dispatch)
+        return replies.refused(f"{exc.detail_th} ({exc.detail})")
     status = str(exc.extra.get("state", ""))
     return replies.refused(f"ข้อเสนอนี้ {replies.STATUS_TH.get(status, status)} แล้ว")
 

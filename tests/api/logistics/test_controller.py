@@ -82,11 +82,16 @@ async def test_a_shipment_whose_proposals_are_all_cancelled_is_cancelled(world: 
     assert await _status(world, shipment["id"]) == "cancelled"
 
 
-async def test_completing_without_dispatch_delivers_and_never_goes_back(world: World, towns: Towns) -> None:
+async def test_a_shipment_that_departed_first_is_delivered_and_never_goes_back(
+    world: World, towns: Towns
+) -> None:
     first, second, shipment = await _two_on_one_truck(world, towns)
     sid = shipment["id"]
     departed = await world.post(COORD, f"/v1/shipments/{sid}/depart", None)
     assert departed.json()["status"] == "on_the_road"
+    await _act(world, first, "dispatch")  # receipt follows the exchange's dispatch
+    await _act(world, second, "dispatch")
+    assert await _status(world, sid) == "on_the_road"
     await _act(world, first, "complete")
     await _act(world, second, "complete")
     assert await _status(world, sid) == "delivered"

@@ -145,3 +145,18 @@ async def test_a_question_the_exchange_overtook_is_dropped(world: World, line_pl
     ]
     assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
     assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "cancelled"
+
+
+async def test_a_receipt_before_dispatch_is_refused_in_thai_and_records_nothing(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    proposal_id = await make_proposal(world, "approved")
+    for answer in ("all", "short"):
+        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q={answer}"))
+        reply = said(line_platform)["text"]
+        assert reply.startswith("ทำรายการไม่สำเร็จค่ะ"), reply
+        assert "ยังไม่ได้ส่งของออก" in reply
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert proposal["status"] == "approved"
+    assert all(t["received_at"] is None for t in proposal["transfers"])

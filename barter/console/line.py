@@ -59,14 +59,14 @@ class LineCodes(Controller):
     async def revoke_code(
         self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int], code_id: FromPath[int]
     ) -> Response[Any]:
-        await uses.revoke_line_code(conn, viewer.caller, code_id)
+        await uses.revoke_line_code(conn, viewer.caller, community_id, code_id)
         return Redirect(path=_screen(community_id), status_code=303)
 
     @post("/links/{link_id:int}/revoke")
     async def revoke_link(
         self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int], link_id: FromPath[int]
     ) -> Response[Any]:
-        await uses.revoke_line_link(conn, viewer.caller, link_id)
+        await uses.revoke_line_link(conn, viewer.caller, community_id, link_id)
         return Redirect(path=_screen(community_id), status_code=303)
 
 

@@ -168,12 +168,14 @@ async def issue_line_code(
     return await line.issue_code(conn, caller, settings.secret, community_id, clock.now())
 
 
-async def revoke_line_code(conn: asyncpg.Connection, caller: Caller, code_id: int) -> None:
-    await line.revoke_code(conn, caller, code_id)
+async def revoke_line_code(conn: asyncpg.Connection, caller: Caller, community_id: int, code_id: int) -> None:
+    await line.revoke_code(conn, caller, code_id, community_id=community_id)
 
 
-async def revoke_line_link(conn: asyncpg.Connection, caller: Caller, link_id: int) -> LinkOut:
-    return await line.revoke_link(conn, caller, link_id)
+async def revoke_line_link(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, link_id: int
+) -> LinkOut:
+    return await line.revoke_link(conn, caller, link_id, community_id=community_id)
 
 
 # --- offers and needs ---------------------------------------------------------------------------
@@ -205,21 +207,24 @@ async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) 
 
 
 async def change_offer(
-    conn: asyncpg.Connection, caller: Caller, offer_id: int, version: int, data: OfferPatch
+    conn: asyncpg.Connection, caller: Caller, community_id: int, offer_id: int, version: int, data: OfferPatch
 ) -> OfferOut:
-    return await listings.update_offer(conn, caller, offer_id, version, data)
+    """Change an offer of this community (another community's is not found here)."""
+    return await listings.update_offer(conn, caller, offer_id, version, data, community_id=community_id)
 
 
 async def change_need(
-    conn: asyncpg.Connection, caller: Caller, need_id: int, version: int, data: NeedPatch
+    conn: asyncpg.Connection, caller: Caller, community_id: int, need_id: int, version: int, data: NeedPatch
 ) -> NeedOut:
-    return await listings.update_need(conn, caller, need_id, version, data)
+    """Change a need of this community (another community's is not found here)."""
+    return await listings.update_need(conn, caller, need_id, version, data, community_id=community_id)
 
 
-async def withdraw(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int) -> int:
-    """Withdraw a listing; answers its community's id."""
-    out = await listings.withdraw(conn, caller, kind, listing_id, None)
-    return out.community_id
+async def withdraw(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, kind: Kind, listing_id: int
+) -> None:
+    """Withdraw a listing of this community (another community's is not found here)."""
+    await listings.withdraw(conn, caller, kind, listing_id, None, community_id=community_id)
 
 
 # --- matching -----------------------------------------------------------------------------------

@@ -399,11 +399,11 @@ class Communities(Controller):
             if kind == "offers":
                 values["available_until"] = day(form, "available_until", errors)
                 data = convert(values, uses.OfferPatch, errors)
-                await uses.change_offer(conn, viewer.caller, listing_id, version, data)
+                await uses.change_offer(conn, viewer.caller, community_id, listing_id, version, data)
             else:
                 values["needed_by"] = day(form, "needed_by", errors)
                 data = convert(values, uses.NeedPatch, errors)
-                await uses.change_need(conn, viewer.caller, listing_id, version, data)
+                await uses.change_need(conn, viewer.caller, community_id, listing_id, version, data)
         except (ValidationFailed, Conflict) as exc:
             message = _messages(exc) if isinstance(exc, ValidationFailed) else i18n.detail(exc)
             errors_at = {"offer_error": message} if kind == "offers" else {"need_error": message}
@@ -425,7 +425,11 @@ class Communities(Controller):
         listing_id: FromPath[int],
     ) -> Response[Any]:
         await uses.withdraw(
-            conn, viewer.caller, "offer" if _kind_in(request) == "offers" else "need", listing_id
+            conn,
+            viewer.caller,
+            community_id,
+            "offer" if _kind_in(request) == "offers" else "need",
+            listing_id,
         )
         return to(f"/communities/{community_id}")
 

@@ -125,10 +125,13 @@ async def issue_code(
     return CodeOut(id=row["id"], community_id=community_id, code=code, expires_at=row["expires_at"])
 
 
-async def revoke_code(conn: asyncpg.Connection, caller: Caller, code_id: int) -> None:
+async def revoke_code(
+    conn: asyncpg.Connection, caller: Caller, code_id: int, *, community_id: int | None = None
+) -> None:
+    """Revoke an unused code; `community_id` (a path that names the community) must be the code's."""
     found = await repo.get_code(conn, code_id)
-    if found is None:
-        raise NotFound("No link code with that id")
+    if found is None or community_id not in (None, found["community_id"]):
+        raise NotFound("No link code with that id", detail_th="ไม่พบรหัสเชื่อม LINE ตามรหัสนี้")
     community = await _coordinated(conn, caller, found["community_id"])
     if await repo.revoke_code(conn, code_id) is None:
         raise Conflict(
@@ -157,10 +160,13 @@ async def list_links(conn: asyncpg.Connection, caller: Caller, community_id: int
     return [link_out(r) for r in await repo.list_links(conn, community_id)]
 
 
-async def revoke_link(conn: asyncpg.Connection, caller: Caller, link_id: int) -> LinkOut:
+async def revoke_link(
+    conn: asyncpg.Connection, caller: Caller, link_id: int, *, community_id: int | None = None
+) -> LinkOut:
+    """Unlink a chat; `community_id` (a path that names the community) must be the link's."""
     found = await repo.get_link(conn, link_id)
-    if found is None:
-        raise NotFound("No LINE link with that id")
+    if found is None or community_id not in (None, found["community_id"]):
+        raise NotFound("No LINE link with that id", detail_th="ไม่พบการเชื่อม LINE ตามรหัสนี้")
     await _coordinated(conn, caller, found["community_id"])
     row = await repo.revoke_link(conn, link_id, caller.key_id)
     if row is None:

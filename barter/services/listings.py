@@ -148,11 +148,23 @@ async def get(conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: 
 
 
 async def _locked_for_write(
-    conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int, version: int | None
+    conn: asyncpg.Connection,
+    caller: Caller,
+    kind: Kind,
+    listing_id: int,
+    version: int | None,
+    community_id: int | None = None,
 ) -> asyncpg.Record:
+    """The listing, locked, when the caller may change it; `community_id` (a path that names the
+    community, as the console's do) must be the listing's, else it is not found there."""
     row: asyncpg.Record | None = await repo.get(conn, kind, listing_id, for_update=True)
     require_acts_for(caller, None if row is None else CommunityRef(row["community_id"], row["region"]), kind)
     assert row is not None
+    if community_id is not None and row["community_id"] != community_id:
+        raise NotFound(
+            f"No {kind} with that id in this community",
+            detail_th=f"ไม่พบ{THAI_THINGS[kind]}ตามรหัสนี้ในชุมชนนี้",
+        )
     if version is not None and row["version"] != version:
         raise StaleVersion(
             f"The {kind} changed since you read it (now version {row['version']})",
@@ -204,9 +216,15 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
 
 
 async def update_offer(
-    conn: asyncpg.Connection, caller: Caller, offer_id: int, version: int | None, data: OfferPatch
+    conn: asyncpg.Connection,
+    caller: Caller,
+    offer_id: int,
+    version: int | None,
+    data: OfferPatch,
+    *,
+    community_id: int | None = None,
 ) -> OfferOut:
-    row = await _locked_for_write(conn, caller, "offer", offer_id, version)
+    row = await _locked_for_write(conn, caller, "offer", offer_id, version, community_id)
     keys = (
         "item_id", "quantity", "min_lot", "available_from", "available_until", "gift", "note", "status",
         "own_value", "min_ratio_item_id", "min_ratio",
@@ -389,9 +407,15 @@ async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate
 
 
 async def update_need(
-    conn: asyncpg.Connection, caller: Caller, need_id: int, version: int | None, data: NeedPatch
+    conn: asyncpg.Connection,
+    caller: Caller,
+    need_id: int,
+    version: int | None,
+    data: NeedPatch,
+    *,
+    community_id: int | None = None,
 ) -> NeedOut:
-    row = await _locked_for_write(conn, caller, "need", need_id, version)
+    row = await _locked_for_write(conn, caller, "need", need_id, version, community_id)
     keys = (
         "item_id",
         "category_id",
@@ -416,10 +440,16 @@ async def update_need(
 
 
 async def withdraw(
-    conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int, version: int | None
+    conn: asyncpg.Connection,
+    caller: Caller,
+    kind: Kind,
+    listing_id: int,
+    version: int | None,
+    *,
+    community_id: int | None = None,
 ) -> OfferOut | NeedOut:
     """Withdraw (DELETE): the row stays, marked withdrawn. Refused while proposals hold part of it."""
-    row = await _locked_for_write(conn, caller, kind, listing_id, version)
+    row = await _locked_for_write(conn, caller, kind, listing_id, version, community_id)
     if row["status"] == "withdrawn":
         return _out(kind, row)
     if row["status"] != "open":

@@ -176,3 +176,30 @@ async def test_a_flash_is_shown_only_to_the_session_that_issued_it_unaltered_and
     assert not CODE.search((await world.client.get(url)).text)
     # Each of those codes was issued once and waits, to be cancelled from the list.
     assert await world.db.fetchval("SELECT count(*) FROM line_link_codes") == 3
+
+
+async def test_a_code_is_revoked_only_under_its_own_community(world: World) -> None:
+    """The screen's revoke route names the community: another community's code is not found there."""
+    from tests.world import second_south_community
+
+    a2 = await second_south_community(world)
+    issued = await world.post(COORD, f"/v1/communities/{a2['id']}/line-codes", None)
+    assert issued.status_code == 201, issued.text
+    code_id = issued.json()["id"]
+    await sign_in(world.client, world.keys[COORD])
+    url = f"/console/communities/{world.a['id']}/line/"
+    token = await csrf_of(world.client, url)
+    crafted = await world.client.post(
+        f"{url}codes/{code_id}/revoke", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert crafted.status_code == 404, crafted.text
+    revoked = await world.db.fetchval("SELECT revoked_at FROM line_link_codes WHERE id = $1", code_id)
+    assert revoked is None
+    own = f"/console/communities/{a2['id']}/line/"
+    done = await world.client.post(
+        f"{own}codes/{code_id}/revoke", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert (done.status_code, done.headers["location"]) == (303, own)
+    assert (
+        await world.db.fetchval("SELECT revoked_at FROM line_link_codes WHERE id = $1", code_id) is not None
+    )

@@ -497,3 +497,47 @@ async def test_receipt_is_offered_and_taken_only_once_the_goods_are_dispatched(w
     )
     assert row is not None
     assert row["received_at"] is not None
+
+
+async def test_a_listing_is_changed_or_withdrawn_only_under_its_own_community(world: World) -> None:
+    """QA withdrew community 1's offer through /console/communities/121/offers/1/withdraw, and was
+    sent to community 121's page. A listing in another community's path is not found there, and
+    nothing about it changes."""
+    a2 = await second_south_community(world)
+    offer = await world.offer(COORD, community_id=a2["id"])
+    need = await world.need(COORD, community_id=a2["id"])
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    crafted = [
+        (f"offers/{offer['id']}/withdraw", {}),
+        (f"needs/{need['id']}/withdraw", {}),
+        (f"offers/{offer['id']}/edit", {"quantity": "5", "version": str(offer["version"])}),
+        (f"needs/{need['id']}/edit", {"quantity": "5", "version": str(need["version"])}),
+    ]
+    for path, form in crafted:
+        response = await world.client.post(
+            f"/console/communities/{a}/{path}", data={**form, "_csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 404, (path, response.text)
+        assert "ไม่พบ" in response.text
+    for table, listing in (("offers", offer), ("needs", need)):
+        row = await world.db.fetchrow(
+            f"SELECT status, quantity::float8 AS q, version FROM {table} WHERE id = $1",
+            listing["id"],
+        )
+        assert row is not None
+        assert (row["status"], row["q"], row["version"]) == ("open", listing["quantity"], listing["version"])
+    changes = await world.db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE entity IN ('offer', 'need') AND action <> 'create'"
+    )
+    assert changes == 0
+    # Under its own community's path the same withdrawal goes through, back to that community.
+    own = await world.client.post(
+        f"/console/communities/{a2['id']}/offers/{offer['id']}/withdraw",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert own.status_code == 303, own.text
+    assert own.headers["location"] == f"/console/communities/{a2['id']}"
+    assert await world.db.fetchval("SELECT status FROM offers WHERE id = $1", offer["id"]) == "withdrawn"

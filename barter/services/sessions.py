@@ -6,6 +6,7 @@ ends, so signing out or revoking the key ends it at once, on every server proces
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import datetime, timedelta
 
@@ -37,8 +38,13 @@ async def open_session(
 async def session_caller(
     conn: asyncpg.Connection, secret: str, token: str, now: datetime
 ) -> tuple[Caller, str] | None:
-    """Who a live session stands for, and the key's name; None once ended, expired or revoked."""
-    return await repo.find_caller(conn, secret, token, now)
+    """Who a live session stands for, and the key's name; None once ended, expired or revoked.
+    A session is the console's, so what the caller writes is audited `via: console`."""
+    found = await repo.find_caller(conn, secret, token, now)
+    if found is None:
+        return None
+    caller, name = found
+    return dataclasses.replace(caller, via="console"), name
 
 
 async def close_session(conn: asyncpg.Connection, secret: str, token: str) -> None:

@@ -541,3 +541,27 @@ async def test_a_listing_is_changed_or_withdrawn_only_under_its_own_community(wo
     assert own.status_code == 303, own.text
     assert own.headers["location"] == f"/console/communities/{a2['id']}"
     assert await world.db.fetchval("SELECT status FROM offers WHERE id = $1", offer["id"]) == "withdrawn"
+
+
+async def test_what_is_done_in_the_console_is_audited_via_the_console(world: World) -> None:
+    """QA saw a console withdrawal and a console logistics plan audited `via: "api"`."""
+    need = await world.need(COORD)
+    await make_proposal(world, "approved")
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    withdrawn = await world.client.post(
+        f"/console/communities/{a}/needs/{need['id']}/withdraw",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 303, withdrawn.text
+    planned = await world.client.post(
+        "/console/logistics/plans", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert planned.status_code == 303, planned.text
+    entries = (await world.get(COORD, "/v1/audit")).json()["data"]
+    via = {(e["entity"], e["action"]): e["via"] for e in entries}
+    assert via[("need", "withdraw")] == "console"
+    assert via[("logistics_plan", "plan")] == "console"
+    assert via[("need", "create")] == "api"  # posted through the API above

@@ -7,16 +7,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """One bad field: `path` like `transfers[2].quantity`, and what is wrong with it."""
+    """One bad field: `path` like `transfers[2].quantity`, and what is wrong with it.
+
+    `message` is the English for API clients; `code` is the stable name of the problem and
+    `params` its figures, from which a channel writes its own words (the console its Thai)."""
 
     path: str
     message: str
+    code: str = "invalid"
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 class BarterError(Exception):

@@ -33,22 +33,30 @@ async def _check(conn: asyncpg.Connection, values: dict[str, Any]) -> dict[str, 
     errors: list[FieldError] = []
     for name in ("name_th", "name_en"):
         if _blank(values[name]):
-            errors.append(FieldError(name, "must not be blank"))
+            errors.append(FieldError(name, "must not be blank", code="required"))
         elif values[name] is not None:
             values[name] = values[name].strip()
     if not values["name_th"] and not values["name_en"]:
-        errors.append(FieldError("name_th", "give name_th or name_en (or both)"))
+        errors.append(FieldError("name_th", "give name_th or name_en (or both)", code="name_needed"))
     province = await reference.get_province(conn, values["province_code"])
     if province is None:
-        errors.append(FieldError("province_code", "no province with this code"))
+        errors.append(FieldError("province_code", "no province with this code", code="unknown"))
     if (values["lat"] is None) != (values["lon"] is None):
-        errors.append(FieldError("lat" if values["lat"] is None else "lon", "give lat and lon together"))
+        errors.append(
+            FieldError(
+                "lat" if values["lat"] is None else "lon", "give lat and lon together", code="together"
+            )
+        )
     if values["subdistrict_code"] is not None:
         sub = await reference.get_subdistrict(conn, values["subdistrict_code"])
         if sub is None:
-            errors.append(FieldError("subdistrict_code", "no sub-district with this code"))
+            errors.append(FieldError("subdistrict_code", "no sub-district with this code", code="unknown"))
         elif sub["province_code"] != values["province_code"]:
-            errors.append(FieldError("subdistrict_code", "this sub-district is in another province"))
+            errors.append(
+                FieldError(
+                    "subdistrict_code", "this sub-district is in another province", code="other_province"
+                )
+            )
     if errors:
         raise ValidationFailed(errors)
     assert province is not None

@@ -50,7 +50,12 @@ def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | 
         return quantity
     if field == "quantity" and round(converted, 4) < SMALLEST_QUANTITY:
         errors.append(
-            FieldError("quantity", f"is below {SMALLEST_QUANTITY} {expected}, the smallest amount kept")
+            FieldError(
+                "quantity",
+                f"is below {SMALLEST_QUANTITY} {expected}, the smallest amount kept",
+                code="below_smallest",
+                params={"smallest": SMALLEST_QUANTITY},
+            )
         )
     return converted
 
@@ -59,11 +64,11 @@ def _check_amounts(
     errors: list[FieldError], quantity: float, min_lot: float, step: float | None = None
 ) -> None:
     if min_lot > quantity:
-        errors.append(FieldError("min_lot", "must not exceed quantity"))
+        errors.append(FieldError("min_lot", "must not exceed quantity", code="above_quantity"))
     if step is not None and off_step(quantity, step):  # (a min lot is a bound, not an amount that moves)
         whole = "whole units" if step == 1 else f"steps of {step:g}"
         message = f"this item comes in {whole}: {quantity:g} is not a multiple of {step:g}"
-        errors.append(FieldError("quantity", message))
+        errors.append(FieldError("quantity", message, code="off_step", params={"step": step}))
 
 
 def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -74,7 +79,7 @@ def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fiel
         if isinstance(value, date | str):
             converted, problem = from_era(value, calendar)
             if problem:
-                errors.append(FieldError(field, problem))
+                errors.append(FieldError(field, problem, code="bad_date"))
             values[field] = converted
 
 
@@ -108,7 +113,7 @@ def _recurrence(errors: list[FieldError], values: dict[str, Any]) -> None:
 
 def _check_dates(errors: list[FieldError], start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end < start:
-        errors.append(FieldError("available_until", "must not be before available_from"))
+        errors.append(FieldError("available_until", "must not be before available_from", code="before_start"))
 
 
 async def _community(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityRef:
@@ -180,7 +185,7 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
     await _community(conn, caller, data.community_id)
     item = await reference.get_item(conn, data.item_id)
     if item is None:
-        raise ValidationFailed([FieldError("item_id", "no item with this id")])
+        raise ValidationFailed([FieldError("item_id", "no item with this id", code="unknown")])
     errors: list[FieldError] = []
     terms = msgspec.structs.asdict(data)
     _dates(errors, data.calendar, terms, ("available_from", "available_until", "recur_until"))
@@ -267,7 +272,7 @@ async def _new_item(
         )
     item = await reference.get_item(conn, item_id)
     if item is None:
-        raise ValidationFailed([FieldError("item_id", "no item with this id")])
+        raise ValidationFailed([FieldError("item_id", "no item with this id", code="unknown")])
     return item
 
 
@@ -339,13 +344,13 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
     if data.item_id is not None:
         item = await reference.get_item(conn, data.item_id)
         if item is None:
-            errors.append(FieldError("item_id", "no item with this id"))
+            errors.append(FieldError("item_id", "no item with this id", code="unknown"))
             return None
         unit: str = item["unit"]
         return unit
     if data.category_id is not None:
         if not await reference.category_exists(conn, data.category_id):
-            errors.append(FieldError("category_id", "no category with this id"))
+            errors.append(FieldError("category_id", "no category with this id", code="unknown"))
             return None
         units = await reference.category_units(conn, data.category_id)
         if given is not None:
@@ -396,7 +401,14 @@ async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate
             item = await reference.get_item(conn, data.item_id)
             step = None if item is None else item["quantity_step"]
     elif round(quantity, 4) < SMALLEST_QUANTITY:
-        errors.append(FieldError("quantity", f"is below {SMALLEST_QUANTITY}, the smallest amount kept"))
+        errors.append(
+            FieldError(
+                "quantity",
+                f"is below {SMALLEST_QUANTITY}, the smallest amount kept",
+                code="below_smallest",
+                params={"smallest": SMALLEST_QUANTITY},
+            )
+        )
     _check_amounts(errors, quantity, min_lot, step)
     if errors or unit is None:
         raise ValidationFailed(errors or [FieldError("item_id", "no usable target")])

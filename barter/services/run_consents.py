@@ -68,9 +68,17 @@ async def request_run(
     own = [r for r in regions if caller.covers_region(r)]
     others = [r for r in regions if r not in own]
     if not own:
-        raise ValidationFailed([FieldError("regions", "name at least one of your own regions")])
+        raise ValidationFailed(
+            [FieldError("regions", "name at least one of your own regions", code="no_own_region")]
+        )
     if not others:
-        raise ValidationFailed([FieldError("regions", "these are all your regions: start the run directly")])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "regions", "these are all your regions: start the run directly", code="no_other_region"
+                )
+            ]
+        )
     resolve_settings(defaults, data)  # the overrides are checked now, not when the last one consents
     overrides = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "regions" and v is not None}
     request_id = await repo.insert(conn, regions, overrides, caller.key_id, now, now + CONSENT_TTL)

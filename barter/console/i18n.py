@@ -10,6 +10,8 @@ Jinja templates translate through the same `gettext`.
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -49,6 +51,16 @@ def use(lang: str | None) -> Lang:
 
 def current() -> Lang:
     return _current.get()
+
+
+@contextmanager
+def speaking(lang: Lang) -> Iterator[None]:
+    """Translate in `lang` for a moment (the English written beside a Thai message)."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def gettext(message: str) -> str:

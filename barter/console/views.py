@@ -19,10 +19,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
+from barter.console import errors as console_errors
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
 from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
+from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
@@ -31,6 +33,7 @@ from barter.reference import load_subdistricts
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
 ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
 Form = dict[str, list[str]]
+FIRST_YEAR = 1900  # a date typed before this (or on or after a Buddhist-era-looking year) is a slip
 
 
 def page(name: str, viewer: Viewer | None, nav: str, status_code: int = 200, **context: Any) -> Template:
@@ -67,7 +70,7 @@ def number(form: Form, name: str, errors: list[FieldError]) -> float | None:
     try:
         return float(text.replace(",", ""))
     except ValueError:
-        errors.append(FieldError(name, _("must be a number")))
+        errors.append(FieldError(name, "must be a number", code="not_a_number"))
         return None
 
 
@@ -79,22 +82,26 @@ def day(form: Form, name: str, errors: list[FieldError]) -> str | None:
         return None
     try:
         parsed = i18n.parse_thai_date(text)
-        return None if parsed is None else parsed.isoformat()
     except ValueError:
-        errors.append(FieldError(name, _("write the date as day/month/year, e.g. 15/1/2570")))
+        errors.append(FieldError(name, "not a date", code="bad_date"))
         return None
+    if parsed is not None and not FIRST_YEAR <= parsed.year < thaidate.FIRST_BE_LOOKING_YEAR:
+        errors.append(FieldError(name, "year out of range", code="far_date"))
+        return None
+    return None if parsed is None else parsed.isoformat()
 
 
 def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -> Any:
     """Form values into the use case's input struct; every problem is collected."""
+    errors = errors + [
+        e for e in console_errors.checked(values, into) if e.path not in {x.path for x in errors}
+    ]
     if errors:
         raise ValidationFailed(errors)
     try:
         return msgspec.convert({k: v for k, v in values.items() if v is not None}, into)
     except msgspec.ValidationError as exc:
-        text = str(exc)
-        path = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else ""
-        raise ValidationFailed([FieldError(path, text.split(" - at ", maxsplit=1)[0])]) from exc
+        raise ValidationFailed([console_errors.refused(exc)]) from exc
 
 
 # --- signing in ---------------------------------------------------------------------------------
@@ -226,7 +233,7 @@ async def _community_form(
     viewer: ViewerDep,
     values: dict[str, Any],
     *,
-    error: str = "",
+    error: Sequence[console_errors.Said] = (),
     similar: Any = (),
     community: uses.CommunityOut | None = None,
     status_code: int = 200,
@@ -243,7 +250,7 @@ async def _community_form(
         provinces=await uses.provinces(conn),
         subdistricts=[s for s in load_subdistricts() if s.province_code == province],
         kinds=KINDS,
-        error=error,
+        error=list(error),
         similar=list(similar),
         community=community,
         map=maps.base_map(),
@@ -343,7 +350,7 @@ class Communities(Controller):
             await uses.post_offer(conn, viewer.caller, convert(values, uses.OfferCreate, errors))
         except ValidationFailed as exc:
             return await _community_page(
-                conn, viewer, community_id, offer_error=_messages(exc), status_code=422
+                conn, viewer, community_id, offer_error=_messages(exc), offer_form=form, status_code=422
             )
         return to(f"/communities/{community_id}")
 
@@ -368,7 +375,7 @@ class Communities(Controller):
             await uses.post_need(conn, viewer.caller, convert(values, uses.NeedCreate, errors))
         except ValidationFailed as exc:
             return await _community_page(
-                conn, viewer, community_id, need_error=_messages(exc), status_code=422
+                conn, viewer, community_id, need_error=_messages(exc), need_form=form, status_code=422
             )
         return to(f"/communities/{community_id}")
 
@@ -405,9 +412,15 @@ class Communities(Controller):
                 data = convert(values, uses.NeedPatch, errors)
                 await uses.change_need(conn, viewer.caller, community_id, listing_id, version, data)
         except (ValidationFailed, Conflict) as exc:
-            message = _messages(exc) if isinstance(exc, ValidationFailed) else i18n.detail(exc)
-            errors_at = {"offer_error": message} if kind == "offers" else {"need_error": message}
-            return await _community_page(conn, viewer, community_id, status_code=exc.status, **errors_at)
+            message = _messages(exc) if isinstance(exc, ValidationFailed) else _note(i18n.detail(exc))
+            return await _community_page(
+                conn,
+                viewer,
+                community_id,
+                status_code=exc.status,
+                offer_error=message if kind == "offers" else (),
+                need_error=message if kind != "offers" else (),
+            )
         return to(f"/communities/{community_id}")
 
     @post(
@@ -445,8 +458,18 @@ def _kind_in(request: Request[Any, Any, Any]) -> str:
     return "offers" if "/offers/" in request.url.path else "needs"
 
 
-def _messages(exc: ValidationFailed) -> str:
-    return "; ".join(f"{e.path}: {e.message}" if e.path else e.message for e in exc.errors)
+def _messages(exc: ValidationFailed) -> list[console_errors.Said]:
+    return console_errors.said(exc.errors)
+
+
+def _note(text: str) -> list[console_errors.Said]:
+    """A message of the console's own, shown where the form's errors are."""
+    return [console_errors.Said("", text, None)]
+
+
+def _entered(form: Form | None) -> dict[str, str]:
+    """What the viewer typed in a form that was refused, to show it again (empty: a fresh form)."""
+    return {k: v[0] for k, v in (form or {}).items() if v and k != "_csrf_token"}
 
 
 async def _community_page(
@@ -454,8 +477,10 @@ async def _community_page(
     viewer: ViewerDep,
     community_id: int,
     *,
-    offer_error: str = "",
-    need_error: str = "",
+    offer_error: Sequence[console_errors.Said] = (),
+    need_error: Sequence[console_errors.Said] = (),
+    offer_form: Form | None = None,
+    need_form: Form | None = None,
     status_code: int = 200,
 ) -> Template:
     c = await uses.community(conn, viewer.caller, community_id)
@@ -474,8 +499,10 @@ async def _community_page(
         proposals=proposals,
         items=await uses.items(conn),
         categories=await uses.categories(conn),
-        offer_error=offer_error,
-        need_error=need_error,
+        offer_error=list(offer_error),
+        need_error=list(need_error),
+        offer_form=_entered(offer_form),
+        need_form=_entered(need_form),
         map=m,
     )
 
@@ -497,10 +524,13 @@ class Matching(Controller):
         form = await read_form(request)
         errors: list[FieldError] = []
         limit = number(form, "time_limit_s", errors)
-        data = convert(
-            {"regions": form.get("regions") or None, "time_limit_s": limit}, uses.RunCreate, errors
-        )
-        run, reservation = await uses.start_run(conn, viewer.caller, state.settings, state.runner, data)
+        try:
+            data = convert(
+                {"regions": form.get("regions") or None, "time_limit_s": limit}, uses.RunCreate, errors
+            )
+            run, reservation = await uses.start_run(conn, viewer.caller, state.settings, state.runner, data)
+        except ValidationFailed as exc:
+            return await _matching(conn, viewer, state, start_error=_messages(exc), status_code=422)
         response = to(f"/matching/runs/{run.id}")
         # Starts once the response is sent, which is after this request's transaction committed.
         response.background = BackgroundTask(state.runner.start, reservation)
@@ -544,7 +574,7 @@ class Matching(Controller):
                 conn,
                 viewer,
                 state,
-                ask_error=_("Give a reason, so the requester knows why."),
+                answer_error=_note(_("Give a reason, so the requester knows why.")),
                 status_code=422,
             )
         data = convert({"answer": answer, "reason": reason}, uses.ConsentAnswer, [])
@@ -574,7 +604,14 @@ class Matching(Controller):
 
 
 async def _matching(
-    conn: Conn, viewer: Viewer, state: State, *, ask_error: str = "", status_code: int = 200
+    conn: Conn,
+    viewer: Viewer,
+    state: State,
+    *,
+    ask_error: Sequence[console_errors.Said] = (),
+    answer_error: Sequence[console_errors.Said] = (),
+    start_error: Sequence[console_errors.Said] = (),
+    status_code: int = 200,
 ) -> Template:
     caller = viewer.caller
     if caller.role not in ("admin", "coordinator"):
@@ -592,7 +629,9 @@ async def _matching(
         requests=requests,
         waiting={r.id: uses.waiting_on(caller, r) for r in requests},
         to_answer=[r for r in requests if uses.waiting_on(caller, r)],
-        ask_error=ask_error,
+        ask_error=list(ask_error),
+        answer_error=list(answer_error),
+        start_error=list(start_error),
     )
 
 

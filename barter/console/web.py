@@ -26,7 +26,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 from litestar_htmx import ClientRedirect, HTMXRequest
 
-from barter.console import i18n, maps
+from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, provide_viewer
 from barter.domain.errors import BarterError, ValidationFailed
@@ -200,7 +200,7 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
     }
     message = messages.get(exc.status, i18n.gettext("Something went wrong."))
     if isinstance(exc, ValidationFailed):
-        message += " " + "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+        message += " " + errors.plain(exc.errors)
     elif exc.status in (403, 409):
         message += f" ({i18n.detail(exc)})"
     return error_page(request, exc.status, message)

@@ -1,0 +1,167 @@
+"""Input errors as the console says them: plain Thai naming the field, with the English beside.
+
+A `FieldError` carries its field's path and a stable `code` (with `params`); the words come from
+here, never from the English `message` the API sends. Form values the use case's input struct
+refuses are explained from the struct's own bounds (`msgspec.inspect`), so the console never
+shows msgspec's words either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from msgspec import inspect
+
+from barter.console import i18n
+from barter.console.i18n import _
+from barter.domain.errors import FieldError
+
+
+@dataclass(frozen=True)
+class Said:
+    """One problem as shown: `text` in the reader's language, `english` beside it for Thai readers."""
+
+    field: str
+    text: str
+    english: str | None
+
+
+def _field_names() -> dict[str, str]:
+    return {
+        "item_id": _("Goods"),
+        "category_id": _("Goods"),
+        "what": _("Goods"),
+        "quantity": _("How much"),
+        "min_lot": _("Smallest lot to exchange"),
+        "available_from": _("Available from"),
+        "available_until": _("Available until"),
+        "needed_by": _("Needed by"),
+        "priority": _("How urgent"),
+        "note": _("Note"),
+        "unit": _("Unit"),
+        "time_limit_s": _("Time limit (seconds)"),
+        "regions": _("Regions"),
+        "name_th": _("Name in Thai"),
+        "name_en": _("Name in English"),
+        "kind": _("Kind"),
+        "province_code": _("Province"),
+        "subdistrict_code": _("Sub-district (tambon)"),
+        "contact": _("Contact (phone, LINE)"),
+        "lat": _("Latitude"),
+        "lon": _("Longitude"),
+        "reason": _("Reason"),
+    }
+
+
+def _problems() -> dict[str, str]:
+    return {
+        "required": _("fill this in"),
+        "not_a_number": _("must be a number"),
+        "gt": _("must be more than {limit}"),
+        "ge": _("must be at least {limit}"),
+        "lt": _("must be less than {limit}"),
+        "le": _("must be at most {limit}"),
+        "too_long": _("is too long (at most {limit} characters)"),
+        "bad_date": _("write the date as day/month/year, e.g. 15/1/2570"),
+        "far_date": _("the year is too far away: write the Buddhist-era year, e.g. 15/1/2570"),
+        "above_quantity": _("must not be more than the quantity"),
+        "below_smallest": _("is too small"),
+        "off_step": _("this goods comes in steps of {step}"),
+        "before_start": _("must not be before the first day"),
+        "unknown": _("choose one from the list"),
+        "no_own_region": _("tick at least one of your own regions"),
+        "no_other_region": _("tick at least one other region"),
+        "name_needed": _("give a name in Thai or in English"),
+        "together": _("give latitude and longitude together"),
+        "other_province": _("this sub-district is in another province"),
+        "invalid": _("is not valid"),
+    }
+
+
+def _figure(value: Any) -> Any:
+    return i18n.number(value, digits=4) if isinstance(value, int | float) else value
+
+
+def _words(error: FieldError) -> str:
+    base = error.path.split(".", 1)[0].split("[", 1)[0]
+    name = _field_names().get(base)
+    problem = _problems().get(error.code, _problems()["invalid"])
+    text = problem.format(**{k: _figure(v) for k, v in error.params.items()}) if error.params else problem
+    return f"{name}: {text}" if name else text
+
+
+def said(errors: list[FieldError]) -> list[Said]:
+    """The errors in the reader's language, one each, with the English beside for Thai readers."""
+    out: list[Said] = []
+    for error in errors:
+        text = _words(error)
+        with i18n.speaking("en"):
+            english = _words(error)
+        out.append(Said(error.path, text, english if i18n.current() == "th" else None))
+    return out
+
+
+def plain(errors: list[FieldError]) -> str:
+    """The errors as one line (for a page that has no form to show them on)."""
+    return "; ".join(f"{s.text} ({s.english})" if s.english else s.text for s in said(errors))
+
+
+def _unwrapped(kind: inspect.Type) -> inspect.Type:
+    """The field's own type: without `| None` and without its description."""
+    if isinstance(kind, inspect.UnionType):
+        kind = next((m for m in kind.types if not isinstance(m, inspect.NoneType)), kind)
+    while isinstance(kind, inspect.Metadata):
+        kind = kind.type
+    return kind
+
+
+def _bound(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]] | None:
+    """Which of the field type's bounds `value` breaks (msgspec's own constraints)."""
+    if isinstance(kind, inspect.FloatType | inspect.IntType) and isinstance(value, int | float):
+        broken = {
+            "gt": kind.gt is not None and not value > kind.gt,
+            "ge": kind.ge is not None and not value >= kind.ge,
+            "lt": kind.lt is not None and not value < kind.lt,
+            "le": kind.le is not None and not value <= kind.le,
+        }
+        for code, is_broken in broken.items():
+            if is_broken:
+                return code, {"limit": getattr(kind, code)}
+    if (
+        isinstance(kind, inspect.StrType)
+        and isinstance(value, str)
+        and kind.max_length is not None
+        and len(value) > kind.max_length
+    ):
+        return "too_long", {"limit": kind.max_length}
+    return None
+
+
+def checked(values: Mapping[str, Any], into: type[Any]) -> list[FieldError]:
+    """What `into` would refuse in `values`, by field and code: a required field left empty, a
+    number or text outside the field's bounds."""
+    info = inspect.type_info(into)
+    assert isinstance(info, inspect.StructType)
+    errors: list[FieldError] = []
+    for f in info.fields:
+        value = values.get(f.name)
+        if value is None:
+            if f.required:
+                errors.append(FieldError(f.name, "required", code="required"))
+            continue
+        broken = _bound(_unwrapped(f.type), value)
+        if broken is not None:
+            code, params = broken
+            errors.append(FieldError(f.name, f"breaks {code}", code=code, params=params))
+    return errors
+
+
+def refused(exc: msgspec.ValidationError) -> FieldError:
+    """A refusal `checked` did not foresee: the field from msgspec's path, a code that says only
+    that the value is not valid."""
+    text = str(exc)
+    path = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else ""
+    return FieldError(path, text, code="invalid")

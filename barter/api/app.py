@@ -12,6 +12,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -203,7 +204,11 @@ def create_app(
             "caller": Provide(provide_caller),
             "idempotency": Provide(provide_idempotency, sync_to_thread=False),
         },
-        exception_handlers={**EXCEPTION_HANDLERS, Replay: replay_handler},
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            HTTPException: console.unrouted(EXCEPTION_HANDLERS[HTTPException]),
+            Replay: replay_handler,
+        },
         state=State({"settings": settings, "clock": clock}),
         before_request=guard_request,
         middleware=[release_abandoned_connections, allow_header_middleware],

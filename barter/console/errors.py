@@ -8,7 +8,7 @@ shows msgspec's words either.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,15 +93,17 @@ def _words(error: FieldError) -> str:
     return f"{name}: {text}" if name else text
 
 
+def bilingual(field: str, words: Callable[[], str]) -> Said:
+    """`words()` in the reader's language and, for a Thai reader, in English beside it."""
+    text = words()
+    with i18n.speaking("en"):
+        english = words()
+    return Said(field, text, english if i18n.current() == "th" else None)
+
+
 def said(errors: list[FieldError]) -> list[Said]:
     """The errors in the reader's language, one each, with the English beside for Thai readers."""
-    out: list[Said] = []
-    for error in errors:
-        text = _words(error)
-        with i18n.speaking("en"):
-            english = _words(error)
-        out.append(Said(error.path, text, english if i18n.current() == "th" else None))
-    return out
+    return [bilingual(error.path, lambda error=error: _words(error)) for error in errors]  # type: ignore[misc]
 
 
 def plain(errors: list[FieldError]) -> str:

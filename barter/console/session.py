@@ -74,7 +74,9 @@ async def provide_viewer(request: Request[Any, Any, Any], state: State) -> Viewe
     if found is None:
         raise SignInRequired
     caller, name = found
-    return Viewer(caller, name)
+    viewer = Viewer(caller, name)
+    request.state.console_viewer = viewer  # for an error page of this request: its navigation
+    return viewer
 
 
 async def sign_in(conn: asyncpg.Connection, state: State, key: str) -> str | None:

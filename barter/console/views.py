@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, route
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie, State
 from litestar.params import FromPath, FromQuery
@@ -25,7 +25,7 @@ from barter.console.i18n import _
 from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
 from barter.domain import thaidate
-from barter.domain.errors import BarterError, Conflict, FieldError, ValidationFailed
+from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
 from barter.reference import load_subdistricts
@@ -110,15 +110,27 @@ def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -
 class SignIn(Controller):
     @get("/signin")
     async def form(self, next: FromQuery[str | None] = None) -> Template:
-        return page("signin.html", None, "", next=next or "", error="")
+        return page("signin.html", None, "", next=next or "", error=())
 
     @post("/signin")
     async def submit(self, request: Request[Any, Any, Any], state: State, conn: Conn) -> Response[Any]:
         form = await read_form(request)
-        token = await sign_in(conn, state, one(form, "key") or "")
         target = one(form, "next") or "/console/"
         if not target.startswith("/console/") or "//" in target:
             target = "/console/"
+        try:
+            token = await sign_in(conn, state, one(form, "key") or "")
+        except BarterError as exc:
+            if exc.instance_code != "console_not_for_role":
+                raise
+            shown = console_errors.bilingual(
+                "key",
+                lambda: _(
+                    "This console is for communities and coordinators. "
+                    "Partners read the figures through the API."
+                ),
+            )
+            return page("signin.html", None, "", status_code=403, next=target, error=[shown])
         if token is None:
             return page(
                 "signin.html",
@@ -126,7 +138,7 @@ class SignIn(Controller):
                 "",
                 status_code=401,
                 next=target,
-                error=_("That key is not valid or has been revoked. Check it and try again."),
+                error=_note(_("That key is not valid or has been revoked. Check it and try again.")),
             )
         return with_cookie(Redirect(path=target, status_code=303), request, token)
 
@@ -869,7 +881,14 @@ class Logistics(Controller):
         return to(f"/logistics/plans/{s.plan_id}")
 
 
+@route("/{rest:path}", http_method=["GET", "POST"])
+async def no_such_page(viewer: ViewerDep, rest: FromPath[str]) -> Response[Any]:
+    """Any other path under /console/: the console's not-found page, navigation kept."""
+    raise NotFound(f"No console page at {rest}")
+
+
 HANDLERS: list[ControllerRouterHandler] = [
+    no_such_page,
     SignIn,
     Today,
     Communities,

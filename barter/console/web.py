@@ -7,6 +7,7 @@ barter/console/views.py and call the use cases only through barter/console/uses.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -182,11 +183,29 @@ def _sign_in_again(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Template:
+    """The console's error page, with the navigation and sign-out when the viewer is known."""
+    viewer = request.state.get("console_viewer")
     return Template(
         template_name="error.html",
-        context={"status": status, "message": message, "viewer": None, "nav": ""},
+        context={"status": status, "message": message, "viewer": viewer, "nav": ""},
         status_code=status,
     )
+
+
+HttpErrorHandler = Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]
+
+
+def unrouted(api_handler: HttpErrorHandler) -> HttpErrorHandler:
+    """The app's handler of HTTP errors, but a path under /console/ that no page answers (or whose
+    number is not a number) gets the console's page in Thai, not the API's problem+json."""
+
+    def handle(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+        if request.url.path.startswith(f"{PREFIX}/") and exc.status_code in (404, 405):
+            i18n.use(request.cookies.get("lang"))
+            return error_page(request, 404, i18n.gettext("Not found, or not yours to see."))
+        return api_handler(request, exc)
+
+    return handle
 
 
 def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response[Any]:
@@ -232,6 +251,7 @@ async def _language(request: Request[Any, Any, Any]) -> None:
 class ConsoleParts:
     route_handlers: list[ControllerRouterHandler]
     template_config: TemplateConfig[JinjaTemplateEngine]
+    unrouted: Callable[[HttpErrorHandler], HttpErrorHandler]
 
 
 @get("/", include_in_schema=False, sync_to_thread=False)
@@ -274,4 +294,6 @@ def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
         include_in_schema=False,
     )
     static = create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
-    return ConsoleParts(route_handlers=[root, router, static], template_config=template_config())
+    return ConsoleParts(
+        route_handlers=[root, router, static], template_config=template_config(), unrouted=unrouted
+    )

@@ -143,9 +143,10 @@ async def test_registering_a_likely_duplicate_asks_first(world: World) -> None:
             COORD_ELSEWHERE,
             {"community": 404, "account": 404, "proposal": 404, "logistics": 200, "matching_start": 403},
         ),
+        # A partner cannot sign in (see the test of its refusal): as a stranger.
         (
             PARTNER,
-            {"community": 404, "account": 404, "proposal": 403, "logistics": 403, "matching_start": 403},
+            {"community": 302, "account": 302, "proposal": 302, "logistics": 302, "matching_start": 302},
         ),
         (ADMIN, {"community": 200, "account": 200, "proposal": 200, "logistics": 200, "matching_start": 200}),
         (ANON, {"community": 302, "account": 302, "proposal": 302, "logistics": 302, "matching_start": 302}),
@@ -154,7 +155,7 @@ async def test_registering_a_likely_duplicate_asks_first(world: World) -> None:
 async def test_each_page_as_each_persona(world: World, persona: str, expected: dict[str, int]) -> None:
     proposal_id = await make_proposal(world)
     a = world.a["id"]
-    if persona != ANON:
+    if persona not in (ANON, PARTNER):
         await sign_in(world.client, world.keys[persona])
     pages = {
         "community": f"/console/communities/{a}",
@@ -412,8 +413,8 @@ async def test_a_run_across_regions_asked_in_the_console_and_consented_there(wor
         return str(await world.db.fetchval("SELECT status FROM matching_runs WHERE id = $1", run_id))
 
     await poll(status, lambda s: s in ("succeeded", "failed"))
-    # A community key has no matching page at all, and a partner cannot answer.
-    await sign_in(south, world.keys[PARTNER])
+    # A community key cannot answer.
+    await sign_in(south, world.keys[OWNER])
     token = await csrf_of(south, "/console/signin")
     refused = await south.post(
         f"/console/matching/requests/{request_id}/consent",
@@ -565,3 +566,56 @@ async def test_what_is_done_in_the_console_is_audited_via_the_console(world: Wor
     assert via[("need", "withdraw")] == "console"
     assert via[("logistics_plan", "plan")] == "console"
     assert via[("need", "create")] == "api"  # posted through the API above
+
+
+@pytest.mark.parametrize(
+    "path", ["/console/nope", "/console/communities/abc", "/console/logistics/shipments/1", "/console/a/b/c"]
+)
+async def test_a_console_path_that_is_no_page_answers_the_thai_page_not_json(world: World, path: str) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    response = await world.client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "ขออภัย" in response.text
+    assert "problems/not-found" not in response.text
+    # The API's own paths keep problem+json.
+    api = await world.client.get("/v1/nope")
+    assert api.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_forbidden_and_not_found_pages_keep_the_navigation_and_sign_out(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    for path, status in [
+        ("/console/nope", 404),
+        (f"/console/communities/{world.b['id']}", 404),
+        ("/console/matching/", 403),
+    ]:
+        page = await world.client.get(path)
+        assert page.status_code == status, path
+        assert 'action="/console/signout"' in page.text, path
+        assert '<nav class="main"' in page.text, path
+
+
+async def test_a_partner_key_is_refused_at_sign_in_in_thai_with_the_english_beside(world: World) -> None:
+    token = await csrf_of(world.client)
+    response = await world.client.post(
+        "/console/signin", data={"key": world.keys[PARTNER], "_csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    assert "หน้านี้สำหรับชุมชนและผู้ประสานงาน" in response.text
+    assert "Partners read the figures through the API" in response.text
+    assert COOKIE not in response.headers.get("set-cookie", "")
+    assert await world.db.fetchval("SELECT count(*) FROM console_sessions") == 0
+
+
+async def test_a_communitys_today_links_to_no_page_it_may_not_see(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    today = await world.client.get("/console/")
+    assert today.status_code == 200
+    links = set(re.findall(r'href="(/console/[^"]*)"', today.text))
+    assert "/console/logistics/" not in links
+    for link in sorted(links):
+        seen = await world.client.get(link, follow_redirects=False)
+        assert seen.status_code in (200, 303), link
+    await sign_in(world.client, world.keys[COORD])
+    assert 'href="/console/logistics/"' in (await world.client.get("/console/")).text

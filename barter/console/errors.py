@@ -17,7 +17,7 @@ from msgspec import inspect
 
 from barter.console import i18n
 from barter.console.i18n import _
-from barter.domain.errors import FieldError
+from barter.domain.errors import BarterError, FieldError
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,14 @@ def bilingual(field: str, words: Callable[[], str]) -> Said:
 def said(errors: list[FieldError]) -> list[Said]:
     """The errors in the reader's language, one each, with the English beside for Thai readers."""
     return [bilingual(error.path, lambda error=error: _words(error)) for error in errors]  # type: ignore[misc]
+
+
+def of_detail(exc: BarterError) -> Said:
+    """An error's detail as written for people: the Thai where one is written, with the English
+    beside; where only the English is written, it stands beside, never inside, the Thai."""
+    if i18n.current() == "en":
+        return Said("", exc.detail, None)
+    return Said("", exc.detail_th or "", exc.detail)
 
 
 def plain(errors: list[FieldError]) -> str:

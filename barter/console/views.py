@@ -44,7 +44,7 @@ def page(name: str, viewer: Viewer | None, nav: str, status_code: int = 200, **c
 
 def coordinators_only(viewer: Viewer, nav: str, message: str) -> Template:
     """The 403 page of a section that only coordinators and admins use."""
-    return page("error.html", viewer, nav, status_code=403, status=403, message=message)
+    return page("error.html", viewer, nav, status_code=403, status=403, message=message, english=None)
 
 
 def to(path: str) -> Redirect:
@@ -424,7 +424,7 @@ class Communities(Controller):
                 data = convert(values, uses.NeedPatch, errors)
                 await uses.change_need(conn, viewer.caller, community_id, listing_id, version, data)
         except (ValidationFailed, Conflict) as exc:
-            message = _messages(exc) if isinstance(exc, ValidationFailed) else _note(i18n.detail(exc))
+            message = _messages(exc) if isinstance(exc, ValidationFailed) else [console_errors.of_detail(exc)]
             return await _community_page(
                 conn,
                 viewer,

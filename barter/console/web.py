@@ -114,6 +114,24 @@ def _names() -> dict[str, dict[str, str]]:
     }
 
 
+def _run_stage(run: Any) -> str:
+    """Where a matching run is, in words (the engine's own notes are for developers)."""
+    if run.status == "queued":
+        return i18n.gettext("Waiting for its turn")
+    if run.status == "running":
+        if run.progress < 0.1:
+            return i18n.gettext("Reading the open offers and needs")
+        return i18n.gettext("Looking for exchanges")
+    if run.status == "succeeded":
+        found = int(run.counts.get("proposals", 0))
+        return i18n.gettext("Finished: exchanges found: {n}").format(n=found)
+    return i18n.gettext("The run did not finish")
+
+
+def run_stage(run: Any) -> errors.Said:
+    return errors.bilingual("", lambda: _run_stage(run))
+
+
 def _namer(kind: str) -> Any:
     def name(code: str) -> str:
         return _names()[kind].get(code, code)
@@ -163,7 +181,12 @@ def environment() -> jinja2.Environment:
         category=category_name,
     )
     env.globals.update(
-        pick=i18n.pick, lang=i18n.current, htmx_js=HTMX_JS, prefix=PREFIX, projection=maps.projection
+        pick=i18n.pick,
+        lang=i18n.current,
+        run_stage=run_stage,
+        htmx_js=HTMX_JS,
+        prefix=PREFIX,
+        projection=maps.projection,
     )
     return env
 
@@ -182,12 +205,14 @@ def _sign_in_again(request: Request[Any, Any, Any], exc: Exception) -> Response[
     return Redirect(path=target)
 
 
-def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Template:
+def error_page(
+    request: Request[Any, Any, Any], status: int, message: str, english: str | None = None
+) -> Template:
     """The console's error page, with the navigation and sign-out when the viewer is known."""
     viewer = request.state.get("console_viewer")
     return Template(
         template_name="error.html",
-        context={"status": status, "message": message, "viewer": viewer, "nav": ""},
+        context={"status": status, "message": message, "english": english, "viewer": viewer, "nav": ""},
         status_code=status,
     )
 
@@ -218,11 +243,14 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
         422: i18n.gettext("Some of what you entered is not valid."),
     }
     message = messages.get(exc.status, i18n.gettext("Something went wrong."))
+    english = None
     if isinstance(exc, ValidationFailed):
         message += " " + errors.plain(exc.errors)
     elif exc.status in (403, 409):
-        message += f" ({i18n.detail(exc)})"
-    return error_page(request, exc.status, message)
+        said = errors.of_detail(exc)
+        message += f" ({said.text})" if said.text else ""
+        english = said.english
+    return error_page(request, exc.status, message, english)
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

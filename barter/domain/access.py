@@ -23,6 +23,14 @@ _THAI_ROLES: dict[Role, str] = {
     "community": "ชุมชน",
     "partner": "หน่วยงานภาคี",
 }
+THAI_REGIONS = {
+    "north": "ภาคเหนือ",
+    "northeast": "ภาคตะวันออกเฉียงเหนือ",
+    "central": "ภาคกลาง",
+    "east": "ภาคตะวันออก",
+    "west": "ภาคตะวันตก",
+    "south": "ภาคใต้",
+}
 THAI_THINGS = {"community": "ชุมชน", "offer": "รายการของที่มี", "need": "รายการของที่ต้องการ"}
 
 
@@ -90,7 +98,8 @@ def require_region(caller: Caller, region: str) -> None:
     """Admins anywhere; coordinators only in their regions."""
     if not caller.covers_region(region):
         raise Forbidden(
-            f"Your key does not cover the {region} region", detail_th=f"รหัสของคุณไม่ครอบคลุมภาค {region}"
+            f"Your key does not cover the {region} region",
+            detail_th=f"รหัสของคุณไม่ครอบคลุม{THAI_REGIONS.get(region, 'ภาค ' + region)}",
         )
 
 

@@ -82,6 +82,13 @@ from barter.storage.repos import logistics as repo
 MAX_TRANSFERS = 500
 DEFAULT_TIME_LIMIT_S = 30.0  # 500 transfers plan in 20-25 s on 2 cores (bench/logistics_api.py)
 DEFAULT_HORIZON_DAYS = 14
+# A shipment's states as a Thai reader says them (a refused move names both).
+THAI_SHIPMENT_STATES = {
+    "planned": "วางแผนแล้ว",
+    "loading": "กำลังขึ้นของ",
+    "on_the_road": "อยู่ระหว่างทาง",
+    "delivered": "ส่งถึงแล้ว",
+}
 
 # --- building the planner's input (pure) ---------------------------------------------------------
 
@@ -639,6 +646,10 @@ async def move_shipment(
     if before.status not in applies:
         raise Conflict(
             f"Cannot mark a shipment {target} when it is {before.status}",
+            detail_th=(
+                f"เปลี่ยนเที่ยวขนส่งเป็น{THAI_SHIPMENT_STATES.get(target, target)}ไม่ได้"
+                f" เพราะตอนนี้{THAI_SHIPMENT_STATES.get(before.status, before.status)}"
+            ),
             code="invalid_state",
             extra={"state": before.status},
         )

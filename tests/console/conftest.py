@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests.world import Client, world
 
-__all__ = ["sign_in", "world"]
+__all__ = ["sign_in", "start_run", "world"]
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -29,3 +30,13 @@ async def sign_in(client: Client, key: str) -> None:
     )
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/console/"
+
+
+async def start_run(client: Client, time_limit_s: str) -> Any:
+    """Start a run over the south from the matching page's form, as a coordinator would."""
+    token = await csrf_of(client, "/console/matching/")
+    return await client.post(
+        "/console/matching/runs",
+        data={"regions": "south", "time_limit_s": time_limit_s, "_csrf_token": token},
+        follow_redirects=False,
+    )

@@ -11,7 +11,7 @@ from barter.console import i18n
 from barter.console.errors import checked, said
 from barter.domain.errors import FieldError
 from barter.schemas.listings import OfferCreate
-from tests.console.conftest import csrf_of, sign_in
+from tests.console.conftest import csrf_of, sign_in, start_run
 from tests.world import COORD, OWNER, World
 
 ENGLISH_OF_DEVELOPERS = re.compile(r"Expected `|missing required field|looks like a Buddhist|must not exceed")
@@ -110,17 +110,13 @@ async def test_a_bad_time_limit_and_a_run_across_no_other_region_are_said_on_the
     world: World,
 ) -> None:
     await sign_in(world.client, world.keys[COORD])
-    token = await csrf_of(world.client, "/console/matching/")
-    started = await world.client.post(
-        "/console/matching/runs",
-        data={"regions": "south", "time_limit_s": "-5", "_csrf_token": token},
-        follow_redirects=False,
-    )
+    started = await start_run(world.client, "-5")
     assert started.status_code == 422, started.text
     assert "ขออภัย" not in started.text  # the matching page, not an error page
     assert "เวลาคำนวณสูงสุด (วินาที): ต้องไม่น้อยกว่า 0.1" in started.text
     assert not ENGLISH_OF_DEVELOPERS.search(started.text)
     assert await world.db.fetchval("SELECT count(*) FROM matching_runs") == 0
+    token = await csrf_of(world.client, "/console/matching/")
     asked = await world.client.post(
         "/console/matching/requests",
         data={"regions": "south", "time_limit_s": "10", "_csrf_token": token},

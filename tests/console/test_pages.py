@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
-from tests.console.conftest import csrf_of, sign_in
+from tests.console.conftest import csrf_of, sign_in, start_run
 from tests.polling import poll
 from tests.world import (
     ADMIN,
@@ -619,3 +619,18 @@ async def test_a_communitys_today_links_to_no_page_it_may_not_see(world: World) 
         assert seen.status_code in (200, 303), link
     await sign_in(world.client, world.keys[COORD])
     assert 'href="/console/logistics/"' in (await world.client.get("/console/")).text
+
+
+async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    started = await start_run(world.client, "1")
+    assert started.status_code == 303, started.text
+    run_id = await world.db.fetchval("SELECT max(id) FROM matching_runs")
+
+    async def status() -> str:
+        return str(await world.db.fetchval("SELECT status FROM matching_runs WHERE id = $1", run_id))
+
+    await poll(status, lambda s: s == "succeeded")
+    page = await world.client.get(started.headers["location"])
+    assert "เสร็จแล้ว: พบการแลกเปลี่ยน 0 รายการ" in page.text
+    assert not re.search(r"\d+ proposals", page.text)

@@ -122,6 +122,11 @@ async def test_coordinators_move_shipments_forward_only_and_retries_change_nothi
     assert back.status_code == 409
     assert back.json()["code"] == "invalid_state"
     assert back.json()["state"] == "on_the_road"
+    thai = await world.client.post(
+        f"{url}/loading", headers=world.headers(COORD, **{"Accept-Language": "th"})
+    )
+    assert thai.status_code == 409
+    assert thai.json()["detail"] == "เปลี่ยนเที่ยวขนส่งเป็นกำลังขึ้นของไม่ได้ เพราะตอนนี้อยู่ระหว่างทาง"
     cancel = await world.post(COORD, f"/v1/logistics/plans/{shipment['plan_id']}/cancel", None)
     assert cancel.status_code == 409, "a plan whose shipments started cannot be cancelled"
     audit = (await world.get(ADMIN, "/v1/audit", entity="shipment", entity_id=str(shipment["id"]))).json()

@@ -306,3 +306,54 @@ async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looke
         await db.fetchval("SELECT ended_by_community FROM proposals WHERE id = $1", proposal["id"]) == village
     )
     assert await db.fetchval("SELECT count(*) FROM matching_runs WHERE repair_of = $1", proposal["id"]) == 1
+
+
+async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """QA's phone: -5 kg is explained in Thai on the form, which keeps what was typed; a console
+    address that is no page is the Thai page with the navigation, not JSON."""
+    admin = await _key(db, role="admin", name="network admin")
+    own = await seed_partner_village(live, admin)
+    key = await _key(db, role="community", community_id=own, name="ควนขนุน")
+    context = await browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    try:
+        await sign_in(page, live, key)
+        await page.goto(f"{live}/console/communities/{own}")
+        form = page.locator("#offer-form")
+        await form.get_by_label("สินค้า", exact=True).select_option("salted-squid")
+        await form.get_by_label("จำนวน").fill("-5")
+        await form.get_by_label("มีให้ถึงวันที่").fill("31/1/2570")
+        await form.get_by_role("button").click()
+        errors = page.locator("#offer-errors")
+        await expect(errors).to_contain_text("จำนวน: ต้องมากกว่า 0")
+        await expect(errors).to_contain_text("How much: must be more than 0")
+        await expect(page.locator("main")).not_to_contain_text("Expected")
+        await expect(form.get_by_label("สินค้า", exact=True)).to_have_value("salted-squid")
+        await expect(form.get_by_label("จำนวน")).to_have_value("-5")
+        await expect(form.get_by_label("มีให้ถึงวันที่")).to_have_value("31/1/2570")
+        await _fits(page)
+        await errors.scroll_into_view_if_needed()
+        await page.screenshot(path=tmp_path / "offer-refused.png")
+        response = await page.goto(f"{live}/console/nope")
+        assert response is not None
+        assert response.status == 404
+        await expect(page.get_by_role("heading", name="ขออภัย")).to_be_visible()
+        await expect(page.get_by_role("button", name="ออกจากระบบ")).to_be_visible()
+        await expect(page.get_by_role("link", name="ชุมชนของฉัน")).to_be_visible()
+        await page.screenshot(path=tmp_path / "not-found.png")
+        # A partner key is refused at the door, in Thai with the English beside.
+        await page.get_by_role("button", name="ออกจากระบบ").click()
+        await page.get_by_label("รหัสของคุณ").fill(await _key(db, role="partner", name="มหาวิทยาลัย"))
+        await page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        await expect(page.locator("#signin-errors")).to_contain_text("หน้านี้สำหรับชุมชนและผู้ประสานงาน")
+        await expect(page.locator("#signin-errors")).to_contain_text(
+            "Partners read the figures through the API"
+        )
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "partner-refused.png")
+    finally:
+        await context.close()
+    refused = "SELECT count(*) FROM offers WHERE community_id = $1 AND item_id = 'salted-squid'"
+    assert await db.fetchval(refused, own) == 0

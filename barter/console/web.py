@@ -111,6 +111,13 @@ def _names() -> dict[str, dict[str, str]]:
             "pickup_dropoff": _("pick up and drop off"),
             "hub": _("hub"),
         },
+        # the default fleet's vehicle kinds (barter/logistics/fleet.py), and a hub-to-hub plane
+        "vehicle": {
+            "pickup": _("pickup truck"),
+            "six-wheel": _("six-wheel truck"),
+            "ten-wheel": _("ten-wheel truck"),
+            "plane": _("plane"),
+        },
     }
 
 
@@ -177,6 +184,7 @@ def environment() -> jinja2.Environment:
         status=_namer("status"),
         kind=_namer("kind"),
         stop=_namer("stop"),
+        vehicle=_namer("vehicle"),
         month=month_name,
         category=category_name,
     )

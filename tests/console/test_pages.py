@@ -634,3 +634,32 @@ async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
     page = await world.client.get(started.headers["location"])
     assert "เสร็จแล้ว: พบการแลกเปลี่ยน 0 รายการ" in page.text
     assert not re.search(r"\d+ proposals", page.text)
+
+
+async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_beside_the_shipment(
+    world: World,
+) -> None:
+    # shipment codes start at S001 in every plan: a printed sheet must say which plan it is from,
+    # and a driver reads "รถกระบะ #2", not the fleet's code "west-pickup"
+    await make_proposal(world, "approved")
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/logistics/")
+    planned = await world.client.post(
+        "/console/logistics/plans", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert planned.status_code == 303, planned.text
+    plan_id = int(planned.headers["location"].rstrip("/").rsplit("/", 1)[1])
+    plan = await world.client.get(planned.headers["location"])
+    sheets = re.findall(r'href="(/console/logistics/shipments/\d+/sheet)"', plan.text)
+    assert sheets, "(else this test shows nothing)"
+    raw = re.compile(r"\b(?:north|northeast|central|east|west|south)-(?:pickup|six-wheel|ten-wheel)\b")
+    thai = re.compile(r"(?:รถกระบะ|รถบรรทุก 6 ล้อ|รถบรรทุก 10 ล้อ) #\d+")
+    assert thai.search(plan.text)
+    assert not raw.search(plan.text)
+    sheet = await world.client.get(sheets[0])
+    assert sheet.status_code == 200
+    assert thai.search(sheet.text)
+    assert not raw.search(sheet.text)
+    assert re.search(rf"<h1>[^<]*แผน #{plan_id} · S\d{{3}}</h1>", sheet.text), sheet.text[:2000]
+    listing = await world.client.get("/console/logistics/")
+    assert f"แผน #{plan_id} · S" in listing.text

@@ -57,6 +57,18 @@ async def _fits(page: Page) -> None:
     assert width <= page.viewport_size["width"], (page.url, width)
 
 
+TOUCH_PX = 44  # the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt)
+
+
+async def _touchable(page: Page, selector: str) -> None:
+    """Every `selector` on the page is at least TOUCH_PX tall (members over 50, on phones)."""
+    heights = await page.locator(selector).evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights, selector
+    assert min(heights) >= TOUCH_PX, (page.url, selector, heights)
+
+
 async def test_a_coordinators_day_from_sign_in_to_the_account(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:
@@ -112,6 +124,9 @@ async def test_a_community_key_sees_only_its_own_community_on_a_phone(
         await expect(page.get_by_role("heading", name="วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")).to_be_visible()
         await expect(page.locator("main")).to_contain_text("ข้าวหอมมะลิ")
         await _fits(page)
+        # the "change" toggles of its listings and the footer's link are big enough for a thumb
+        await _touchable(page, "main summary")
+        await _touchable(page, "footer a")
         response = await page.goto(f"{live}/console/communities/{other_id}")
         assert response is not None
         assert response.status == 404

@@ -17,6 +17,8 @@ from barter.api.validation import data_type_of
 class ProblemFieldError(msgspec.Struct):
     path: str
     message: str
+    # The problem's stable name (e.g. `in_the_past`, `off_step`) where the service names one.
+    code: str | None = None
 
 
 class Problem(msgspec.Struct, kw_only=True):

@@ -123,7 +123,7 @@ def problem(
 def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> Response[Any]:
     extra = dict(exc.extra)
     if isinstance(exc, ValidationFailed):
-        extra["errors"] = [{"path": e.path, "message": e.message} for e in exc.errors]
+        extra["errors"] = [{"path": e.path, "message": e.message, "code": e.code} for e in exc.errors]
     headers = {"WWW-Authenticate": 'Bearer realm="barter"'} if exc.status == 401 else None
     if isinstance(exc, TooManyRequests):
         headers = {"Retry-After": str(exc.retry_after)}

@@ -71,6 +71,10 @@ def _problems() -> dict[str, str]:
         "below_smallest": _("is too small"),
         "off_step": _("this goods comes in steps of {step}"),
         "before_start": _("must not be before the first day"),
+        "in_the_past": _(
+            "this day has already passed (if you typed a Christian-era year, use the Buddhist-era year,"
+            " e.g. 15/1/2570)"
+        ),
         "unknown": _("choose one from the list"),
         "no_own_region": _("tick at least one of your own regions"),
         "no_other_region": _("tick at least one other region"),

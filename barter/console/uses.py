@@ -198,26 +198,40 @@ async def needs_of(conn: asyncpg.Connection, caller: Caller, community_id: int) 
     return await _open_listings(conn, caller, "need", community_id)
 
 
-async def post_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate) -> OfferOut:
-    return await listings.create_offer(conn, caller, data)
+async def post_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate, clock: Clock) -> OfferOut:
+    return await listings.create_offer(conn, caller, data, clock)
 
 
-async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) -> NeedOut:
-    return await listings.create_need(conn, caller, data)
+async def post_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate, clock: Clock) -> NeedOut:
+    return await listings.create_need(conn, caller, data, clock)
 
 
 async def change_offer(
-    conn: asyncpg.Connection, caller: Caller, community_id: int, offer_id: int, version: int, data: OfferPatch
+    conn: asyncpg.Connection,
+    caller: Caller,
+    community_id: int,
+    offer_id: int,
+    version: int,
+    data: OfferPatch,
+    clock: Clock,
 ) -> OfferOut:
     """Change an offer of this community (another community's is not found here)."""
-    return await listings.update_offer(conn, caller, offer_id, version, data, community_id=community_id)
+    return await listings.update_offer(
+        conn, caller, offer_id, version, data, clock, community_id=community_id
+    )
 
 
 async def change_need(
-    conn: asyncpg.Connection, caller: Caller, community_id: int, need_id: int, version: int, data: NeedPatch
+    conn: asyncpg.Connection,
+    caller: Caller,
+    community_id: int,
+    need_id: int,
+    version: int,
+    data: NeedPatch,
+    clock: Clock,
 ) -> NeedOut:
     """Change a need of this community (another community's is not found here)."""
-    return await listings.update_need(conn, caller, need_id, version, data, community_id=community_id)
+    return await listings.update_need(conn, caller, need_id, version, data, clock, community_id=community_id)
 
 
 async def withdraw(

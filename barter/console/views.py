@@ -345,7 +345,12 @@ class Communities(Controller):
 
     @post("/{community_id:int}/offers")
     async def post_offer(
-        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, community_id: FromPath[int]
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        state: State,
+        community_id: FromPath[int],
     ) -> Response[Any]:
         form = await read_form(request)
         errors: list[FieldError] = []
@@ -359,7 +364,7 @@ class Communities(Controller):
             "note": one(form, "note"),
         }
         try:
-            await uses.post_offer(conn, viewer.caller, convert(values, uses.OfferCreate, errors))
+            await uses.post_offer(conn, viewer.caller, convert(values, uses.OfferCreate, errors), state.clock)
         except ValidationFailed as exc:
             return await _community_page(
                 conn, viewer, community_id, offer_error=_messages(exc), offer_form=form, status_code=422
@@ -368,7 +373,12 @@ class Communities(Controller):
 
     @post("/{community_id:int}/needs")
     async def post_need(
-        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, community_id: FromPath[int]
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        state: State,
+        community_id: FromPath[int],
     ) -> Response[Any]:
         form = await read_form(request)
         errors: list[FieldError] = []
@@ -384,7 +394,7 @@ class Communities(Controller):
             "note": one(form, "note"),
         }
         try:
-            await uses.post_need(conn, viewer.caller, convert(values, uses.NeedCreate, errors))
+            await uses.post_need(conn, viewer.caller, convert(values, uses.NeedCreate, errors), state.clock)
         except ValidationFailed as exc:
             return await _community_page(
                 conn, viewer, community_id, need_error=_messages(exc), need_form=form, status_code=422
@@ -402,6 +412,7 @@ class Communities(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         viewer: ViewerDep,
+        state: State,
         community_id: FromPath[int],
         listing_id: FromPath[int],
     ) -> Response[Any]:
@@ -418,11 +429,15 @@ class Communities(Controller):
             if kind == "offers":
                 values["available_until"] = day(form, "available_until", errors)
                 data = convert(values, uses.OfferPatch, errors)
-                await uses.change_offer(conn, viewer.caller, community_id, listing_id, version, data)
+                await uses.change_offer(
+                    conn, viewer.caller, community_id, listing_id, version, data, state.clock
+                )
             else:
                 values["needed_by"] = day(form, "needed_by", errors)
                 data = convert(values, uses.NeedPatch, errors)
-                await uses.change_need(conn, viewer.caller, community_id, listing_id, version, data)
+                await uses.change_need(
+                    conn, viewer.caller, community_id, listing_id, version, data, state.clock
+                )
         except (ValidationFailed, Conflict) as exc:
             message = _messages(exc) if isinstance(exc, ValidationFailed) else [console_errors.of_detail(exc)]
             return await _community_page(

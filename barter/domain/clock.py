@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no summer time
+
+
+def thai_today(now: datetime) -> date:
+    """The calendar day in Thailand at `now`: the day a listing's dates are counted against."""
+    return now.astimezone(THAI_TIME).date()
 
 
 class SystemClock:

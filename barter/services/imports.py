@@ -18,6 +18,7 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role
+from barter.domain.clock import Clock
 from barter.domain.errors import BarterError, FieldError, ValidationFailed
 from barter.domain.spreadsheet import Format, RowDraft, RowError, SheetError, read_sheet
 from barter.domain.thai_text import CatalogueEntry
@@ -100,7 +101,9 @@ def _report(
     )
 
 
-async def _one_row(conn: asyncpg.Connection, caller: Caller, draft: RowDraft, keep: bool) -> RowReport:
+async def _one_row(
+    conn: asyncpg.Connection, caller: Caller, draft: RowDraft, keep: bool, clock: Clock
+) -> RowReport:
     if not draft.ok:
         return _report(draft, list(draft.errors))
     try:
@@ -111,9 +114,9 @@ async def _one_row(conn: asyncpg.Connection, caller: Caller, draft: RowDraft, ke
     try:
         async with conn.transaction():  # a savepoint per row
             if isinstance(data, existing.OfferCreate):
-                out = await existing.create_offer(conn, caller, data)
+                out = await existing.create_offer(conn, caller, data, clock)
             else:
-                out = await existing.create_need(conn, caller, data)
+                out = await existing.create_need(conn, caller, data, clock)
             if not keep:
                 raise _RowFailed
     except _RowFailed:
@@ -130,6 +133,7 @@ async def import_sheet(
     data: bytes,
     fmt: Format,
     catalogue: Sequence[CatalogueEntry],
+    clock: Clock,
     *,
     dry_run: bool,
 ) -> ImportReport:
@@ -148,7 +152,7 @@ async def import_sheet(
             assert earlier is not None
             stored = msgspec.convert(earlier["report"], ImportReport)
             return msgspec.structs.replace(stored, replayed=True)
-    rows = [await _one_row(conn, importer, d, keep=not dry_run) for d in drafts]
+    rows = [await _one_row(conn, importer, d, not dry_run, clock) for d in drafts]
     failed = sum(not r.ok for r in rows)
     report = ImportReport(
         dry_run=dry_run,

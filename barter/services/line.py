@@ -353,7 +353,7 @@ class Posted(msgspec.Struct, frozen=True):
     unit: str
 
 
-async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> list[Posted]:
+async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clock: Clock) -> list[Posted]:
     """Every draft of the message becomes an offer or need of the chat's community, posted and
     audited as that community via LINE, or none does (one savepoint): BarterError says why."""
     drafts = await pending_draft(conn, link, draft_id)
@@ -362,12 +362,12 @@ async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> 
     posted: list[Posted] = []
     async with conn.transaction():  # a savepoint: a refused listing leaves the draft pending
         for draft in drafts:
-            posted.append(await _post(conn, link, draft))  # noqa: PERF401 (one after another)
+            posted.append(await _post(conn, link, draft, clock))  # noqa: PERF401 (one after another)
     await repo.decide_draft(conn, draft_id, "confirmed", [{"kind": p.kind, "id": p.id} for p in posted])
     return posted
 
 
-async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
+async def _post(conn: asyncpg.Connection, link: Link, draft: Draft, clock: Clock) -> Posted:
     assert draft.item_id is not None
     assert draft.quantity is not None
     note = "โพสต์ผ่าน LINE (via LINE)"
@@ -384,6 +384,7 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
                 available_until=_iso(draft.available_until),
                 note=note,
             ),
+            clock,
         )
     else:
         out = await existing.create_need(
@@ -396,6 +397,7 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft) -> Posted:
                 needed_by=_iso(draft.needed_by),
                 note=note,
             ),
+            clock,
         )
     return Posted(
         kind=draft.kind or "offer",

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import THAI_THINGS, Caller, CommunityRef, require_acts_for
-from barter.domain.clock import Clock
+from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.thaidate import from_era
 from barter.domain.units import canonical_unit, normalise_unit, off_step, thai_unit, to_catalogue_unit
@@ -81,6 +81,22 @@ def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fiel
             if problem:
                 errors.append(FieldError(field, problem, code="bad_date"))
             values[field] = converted
+
+
+def _not_past(errors: list[FieldError], values: dict[str, Any], fields: tuple[str, ...], today: date) -> None:
+    """A last day (available until, needed by, recurring until) before today's Thai date is
+    refused: such a listing could never be exchanged. A first day in the past is fine."""
+    for field in fields:
+        value = values.get(field)
+        if isinstance(value, date) and value < today:
+            errors.append(
+                FieldError(
+                    field,
+                    f"{value.isoformat()} is in the past (today is {today.isoformat()} in Thailand)",
+                    code="in_the_past",
+                    params={"today": today.isoformat()},
+                )
+            )
 
 
 async def _terms(
@@ -181,7 +197,7 @@ async def _locked_for_write(
 # --- offers --------------------------------------------------------------------------------------
 
 
-async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate) -> OfferOut:
+async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCreate, clock: Clock) -> OfferOut:
     await _community(conn, caller, data.community_id)
     item = await reference.get_item(conn, data.item_id)
     if item is None:
@@ -189,6 +205,7 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
     errors: list[FieldError] = []
     terms = msgspec.structs.asdict(data)
     _dates(errors, data.calendar, terms, ("available_from", "available_until", "recur_until"))
+    _not_past(errors, terms, ("available_until", "recur_until"), thai_today(clock.now()))
     quantity = _convert(errors, "quantity", data.quantity, data.unit, item["unit"])
     min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, item["unit"])
     if data.recur_quantity is not None:
@@ -226,6 +243,7 @@ async def update_offer(
     offer_id: int,
     version: int | None,
     data: OfferPatch,
+    clock: Clock,
     *,
     community_id: int | None = None,
 ) -> OfferOut:
@@ -234,7 +252,9 @@ async def update_offer(
         "item_id", "quantity", "min_lot", "available_from", "available_until", "gift", "note", "status",
         "own_value", "min_ratio_item_id", "min_ratio",
     )  # fmt: skip
-    values = _patched(row, "offer", keys, data, await _new_item(conn, row, "offer", data))
+    values = _patched(
+        row, "offer", keys, data, thai_today(clock.now()), await _new_item(conn, row, "offer", data)
+    )
     errors: list[FieldError] = []
     await _terms(conn, errors, values["item_id"], values)
     if errors:
@@ -281,11 +301,13 @@ def _patched(
     kind: Kind,
     keys: tuple[str, ...],
     data: msgspec.Struct,
+    today: date,
     item: asyncpg.Record | None = None,
 ) -> dict[str, Any]:
     """The row's values with the patch applied, checked; amounts never go below what is committed.
     With `item` (a new catalogue item) the amounts are counted and stepped in its unit: kept ones
-    are converted, and must be given again when the units do not convert."""
+    are converted, and must be given again when the units do not convert. Only a last day the
+    patch sets is held to `today`: a listing whose day has since passed keeps its other edits."""
     if row["status"] != "open":
         raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
@@ -293,6 +315,7 @@ def _patched(
     calendar = changes.pop("calendar", "gregorian")
     errors: list[FieldError] = []
     _dates(errors, calendar, changes, ("available_from", "available_until", "needed_by"))
+    _not_past(errors, changes, ("available_until", "needed_by"), today)
     values: dict[str, Any] = {**{k: row[k] for k in keys}, **changes}
     target_unit, step = row["unit"], row["quantity_step"]
     if item is not None:
@@ -386,11 +409,12 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
     return unit
 
 
-async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate) -> NeedOut:
+async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate, clock: Clock) -> NeedOut:
     await _community(conn, caller, data.community_id)
     errors: list[FieldError] = []
     values = msgspec.structs.asdict(data)
     _dates(errors, data.calendar, values, ("needed_by",))
+    _not_past(errors, values, ("needed_by",), thai_today(clock.now()))
     unit = await _need_unit(conn, data, errors)
     quantity, min_lot = data.quantity, data.min_lot
     step = None
@@ -424,6 +448,7 @@ async def update_need(
     need_id: int,
     version: int | None,
     data: NeedPatch,
+    clock: Clock,
     *,
     community_id: int | None = None,
 ) -> NeedOut:
@@ -442,7 +467,9 @@ async def update_need(
         "status",
         "own_value",
     )
-    values = _patched(row, "need", keys, data, await _new_item(conn, row, "need", data))
+    values = _patched(
+        row, "need", keys, data, thai_today(clock.now()), await _new_item(conn, row, "need", data)
+    )
     out = need_out(await repo.update_need(conn, need_id, values))
     await _audit(conn, caller, "update", "need", out, need_out(row))
     return out

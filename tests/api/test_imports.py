@@ -124,3 +124,13 @@ async def test_only_coordinators_and_admins_import_and_anyone_gets_the_template(
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert sheet is not None
     assert sheet["A1"].value == "ประเภท (kind)"
+
+
+async def test_a_row_needed_by_a_day_already_past_is_refused_by_the_same_rule(world: World) -> None:
+    rows = market(world, 4)
+    rows[1] = ["ต้องการ", world.a["id"], "ข้าวสาร", 100, "กก.", "1/1/2560", ""]  # 1 Jan 2017
+    response = await send(world, COORD, xlsx(rows), dry_run=True)
+    assert response.status_code == 200, response.text
+    bad = [r for r in response.json()["report"] if not r["ok"]]
+    assert [(r["row"], [e["field"] for e in r["errors"]]) for r in bad] == [(3, ["needed_by"])]
+    assert "2017-01-01 is in the past" in bad[0]["errors"][0]["message_en"]

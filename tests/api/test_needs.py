@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from barter.domain.clock import ManualClock, thai_today
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -102,3 +103,31 @@ async def test_edit_and_withdraw_a_need(world: World) -> None:
     withdrawn = await world.delete(OWNER, url, etag='"v2"')
     assert withdrawn.json()["status"] == "withdrawn"
     assert (await world.get(OTHER, url)).status_code == 404
+
+
+async def test_a_need_by_a_day_already_past_is_refused_and_today_is_not(
+    world: World, clock: ManualClock
+) -> None:
+    today = thai_today(clock.now())
+    body = {"community_id": world.a["id"], "item_id": "rice-jasmine", "quantity": 100}
+    response = await world.post(OWNER, "/v1/needs", {**body, "needed_by": "2020-01-01"})
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("needed_by", "in_the_past")]
+    assert response.json()["code"] == "validation_failed"
+    need = await world.need(needed_by=str(today))
+    assert need["needed_by"] == str(today)
+
+
+async def test_a_need_whose_day_has_since_passed_keeps_its_other_edits(
+    world: World, clock: ManualClock
+) -> None:
+    today = thai_today(clock.now())
+    need = await world.need(needed_by=str(today))
+    url = f"/v1/needs/{need['id']}"
+    clock.advance(days=1)
+    edited = await world.patch(COORD, url, {"priority": 5}, etag='"v1"')
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["priority"], edited.json()["needed_by"]) == (5, str(today))
+    refused = await world.patch(COORD, url, {"needed_by": str(today)}, etag='"v2"')
+    assert refused.status_code == 422, refused.text
+    assert [(e["path"], e["code"]) for e in refused.json()["errors"]] == [("needed_by", "in_the_past")]

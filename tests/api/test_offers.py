@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 import httpx
 import pytest
 
+from barter.domain.clock import ManualClock, thai_today
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -40,7 +43,7 @@ async def test_offer_fields_and_read_only_amounts(world: World) -> None:
         {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 5, "remaining": 999},
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"path": "remaining", "message": "unknown field"}]
+    assert response.json()["errors"] == [{"path": "remaining", "message": "unknown field", "code": "invalid"}]
 
 
 async def test_grams_convert_to_kilograms_and_litres_stay(world: World) -> None:
@@ -206,3 +209,60 @@ async def test_edits_of_withdrawn_offers_conflict(world: World) -> None:
     response = await world.patch(OWNER, url, {"quantity": 5}, etag='"v2"')
     assert response.status_code == 409
     assert response.json()["code"] == "not_open"
+
+
+def _codes(response: httpx.Response) -> list[tuple[str, str]]:
+    assert response.status_code == 422, response.text
+    return [(e["path"], e["code"]) for e in response.json()["errors"]]
+
+
+async def test_an_offer_whose_last_day_has_passed_is_refused_and_today_is_not(
+    world: World, clock: ManualClock
+) -> None:
+    today = thai_today(clock.now())
+    base = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 50}
+    yesterday = await world.post(
+        OWNER, "/v1/offers", {**base, "available_until": str(today - timedelta(days=1))}
+    )
+    assert _codes(yesterday) == [("available_until", "in_the_past")]
+    in_2560 = await world.post(
+        OWNER, "/v1/offers", {**base, "available_until": "2560-01-01", "calendar": "buddhist"}
+    )
+    assert _codes(in_2560) == [("available_until", "in_the_past")]
+    recurring = {"recur_every": "week", "recur_quantity": 10, "recur_until": str(today - timedelta(days=1))}
+    assert _codes(await world.post(OWNER, "/v1/offers", {**base, **recurring})) == [
+        ("recur_until", "in_the_past")
+    ]
+    # Available since last week, until today: still open for exchange today.
+    offer = await world.offer(available_from=str(today - timedelta(days=7)), available_until=str(today))
+    assert (offer["available_from"], offer["available_until"]) == (str(today - timedelta(days=7)), str(today))
+
+
+async def test_the_day_is_thailands_not_utcs(world: World, clock: ManualClock) -> None:
+    utc_day = clock.now().astimezone(UTC).date()
+    clock.advance(seconds=(datetime.combine(utc_day, time(18), UTC) - clock.now()).total_seconds())
+    assert thai_today(clock.now()) == utc_day + timedelta(days=1)  # 01:00 the next day in Bangkok
+    body = {
+        "community_id": world.a["id"],
+        "item_id": "dried-fish",
+        "quantity": 50,
+        "available_until": str(utc_day),
+    }
+    assert _codes(await world.post(OWNER, "/v1/offers", body)) == [("available_until", "in_the_past")]
+
+
+async def test_an_offer_whose_day_has_since_passed_keeps_its_other_edits(
+    world: World, clock: ManualClock
+) -> None:
+    today = thai_today(clock.now())
+    offer = await world.offer(available_until=str(today))
+    url = f"/v1/offers/{offer['id']}"
+    clock.advance(days=2)
+    edited = await world.patch(OWNER, url, {"quantity": 120, "note": "เหลืออีกนิด"}, etag='"v1"')
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["quantity"], edited.json()["available_until"]) == (120, str(today))
+    refused = await world.patch(OWNER, url, {"available_until": str(today + timedelta(days=1))}, etag='"v2"')
+    assert _codes(refused) == [("available_until", "in_the_past")]
+    moved = await world.patch(OWNER, url, {"available_until": str(today + timedelta(days=2))}, etag='"v2"')
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["available_until"] == str(today + timedelta(days=2))

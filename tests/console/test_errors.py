@@ -14,6 +14,7 @@ from barter.schemas.listings import OfferCreate
 from tests.console.conftest import csrf_of, sign_in, start_run
 from tests.world import COORD, OWNER, World
 
+PASSED = "วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)"
 ENGLISH_OF_DEVELOPERS = re.compile(r"Expected `|missing required field|looks like a Buddhist|must not exceed")
 
 
@@ -44,6 +45,8 @@ def test_the_input_structs_bounds_give_the_codes() -> None:
         (COORD, {"quantity": ""}, "จำนวน: กรุณากรอกช่องนี้"),
         (COORD, {"quantity": "abc"}, "จำนวน: ต้องเป็นตัวเลข"),
         (OWNER, {"quantity": "10", "available_until": "1/1/3000"}, "มีให้ถึงวันที่: ปีไกลเกินไป"),
+        (OWNER, {"quantity": "10", "available_until": "1/1/2560"}, f"มีให้ถึงวันที่: {PASSED}"),
+        (COORD, {"quantity": "10", "available_until": "15/1/2026"}, f"มีให้ถึงวันที่: {PASSED}"),
         (COORD, {"quantity": "10", "min_lot": "50"}, "แลกครั้งละอย่างน้อย: ต้องไม่มากกว่าจำนวนทั้งหมด"),
     ],
 )
@@ -92,6 +95,23 @@ async def test_a_refused_need_keeps_its_goods_amount_date_and_urgency(world: Wor
     assert '<option value="item:rice-jasmine" selected>' in response.text
     assert '<option value="5" selected>' in response.text
     assert 'value="15/1/2570"' in response.text
+
+
+async def test_a_need_by_a_day_already_past_is_refused_in_thai(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    response = await world.client.post(
+        f"/console/communities/{a}/needs",
+        data={"what": "item:rice-jasmine", "quantity": "10", "needed_by": "1/1/2560", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    errors = re.search(r'<ul class="error" role="alert" id="need-errors">(.*?)</ul>', response.text, re.S)
+    assert errors, response.text
+    assert f"ต้องการภายในวันที่: {PASSED}" in errors.group(1)
+    assert "this day has already passed" in errors.group(1)  # the English beside
+    assert await world.db.fetchval("SELECT count(*) FROM needs") == 0
     assert not ENGLISH_OF_DEVELOPERS.search(response.text)
 
 
@@ -103,7 +123,9 @@ async def test_the_api_keeps_its_problem_json(world: World) -> None:
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["errors"] == [{"path": "min_lot", "message": "must not exceed quantity"}]
+    assert body["errors"] == [
+        {"path": "min_lot", "message": "must not exceed quantity", "code": "above_quantity"}
+    ]
 
 
 async def test_a_bad_time_limit_and_a_run_across_no_other_region_are_said_on_the_matching_page(

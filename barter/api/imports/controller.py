@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.params import QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
@@ -39,6 +40,7 @@ class ImportController(Controller):
         conn: Conn,
         caller: CallerDep,
         idempotency: IdempotencyDep,
+        state: State,
         dry_run: Annotated[
             bool, QueryParameter(description="Report what would happen; change nothing")
         ] = False,
@@ -47,7 +49,9 @@ class ImportController(Controller):
         body = await request.body()
         content_type = request.headers.get("content-type", "")
         fmt = "xlsx" if XLSX in content_type else detect_format(filename, body)
-        report = await service.import_sheet(conn, caller, body, fmt, load_catalogue(), dry_run=dry_run)
+        report = await service.import_sheet(
+            conn, caller, body, fmt, load_catalogue(), state.clock, dry_run=dry_run
+        )
         return await idempotency.respond(report, 200 if dry_run or report.replayed else 201)
 
     @get(

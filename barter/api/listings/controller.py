@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -161,9 +162,14 @@ class OfferController(Controller):
 
     @post("/", summary="Post an offer (what a community has)", responses=CREATE)
     async def create(
-        self, data: JSONBody[OfferCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
+        self,
+        data: JSONBody[OfferCreate],
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        state: State,
     ) -> Response[OfferOut]:
-        out = await service.create_offer(conn, caller, data)
+        out = await service.create_offer(conn, caller, data, state.clock)
         return await idempotency.respond(
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/offers/{out.id}"}
         )
@@ -187,8 +193,11 @@ class OfferController(Controller):
         conn: Conn,
         caller: CallerDep,
         offer_id: IdPath,
+        state: State,
     ) -> Response[OfferOut]:
-        out = await service.update_offer(conn, caller, offer_id, expected_version(if_match), data)
+        out = await service.update_offer(
+            conn, caller, offer_id, expected_version(if_match), data, state.clock
+        )
         return json_response(out, headers={"ETag": etag(out.version)})
 
     @delete(
@@ -216,9 +225,14 @@ class NeedController(Controller):
         responses=CREATE,
     )
     async def create(
-        self, data: JSONBody[NeedCreate], conn: Conn, caller: CallerDep, idempotency: IdempotencyDep
+        self,
+        data: JSONBody[NeedCreate],
+        conn: Conn,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
+        state: State,
     ) -> Response[NeedOut]:
-        out = await service.create_need(conn, caller, data)
+        out = await service.create_need(conn, caller, data, state.clock)
         return await idempotency.respond(
             out, 201, {"ETag": etag(out.version), "Location": f"/v1/needs/{out.id}"}
         )
@@ -242,8 +256,9 @@ class NeedController(Controller):
         conn: Conn,
         caller: CallerDep,
         need_id: IdPath,
+        state: State,
     ) -> Response[NeedOut]:
-        out = await service.update_need(conn, caller, need_id, expected_version(if_match), data)
+        out = await service.update_need(conn, caller, need_id, expected_version(if_match), data, state.clock)
         return json_response(out, headers={"ETag": etag(out.version)})
 
     @delete(

@@ -117,7 +117,7 @@ async def _postback(
         # A savepoint: a refused action undoes itself, while the event stays recorded as handled.
         async with conn.transaction():
             if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
-                return await _draft_action(conn, link, action, draft_id, fields)
+                return await _draft_action(conn, ctx, link, action, draft_id, fields)
             if proposal_id is not None and action in ("accept", "decline", "recv"):
                 return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
             prompt_id = _int(fields, "i")
@@ -140,10 +140,15 @@ def _conflict(exc: TransitionConflict) -> TextMessage:
 
 
 async def _draft_action(
-    conn: asyncpg.Connection, link: service.Link, action: str, draft_id: int, fields: dict[str, str]
+    conn: asyncpg.Connection,
+    ctx: Context,
+    link: service.Link,
+    action: str,
+    draft_id: int,
+    fields: dict[str, str],
 ) -> list[TextMessage]:
     if action == "confirm":
-        posted = await service.confirm_draft(conn, link, draft_id)
+        posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
         return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
     if action == "kind":
         kind = fields.get("k")

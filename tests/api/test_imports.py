@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from tests.dates import ahead, be_slash
 from tests.world import ADMIN, ANON, COORD, OWNER, World
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,10 +28,11 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 
 def market(w: World, n: int = 500) -> list[list[Any]]:
+    needed_by = be_slash(ahead(120))  # as a village types it: 31/3/2570
     return [
         ["มี", w.a["id"], "ปลาแห้ง", 10 + i, "กก.", "", f"ล็อต {i}"]
         if i % 2 == 0
-        else ["ต้องการ", w.a["id"], "ข้าวสาร", 100 + i, "กิโล", "31/3/2570", ""]
+        else ["ต้องการ", w.a["id"], "ข้าวสาร", 100 + i, "กิโล", needed_by, ""]
         for i in range(n)
     ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.dates import ahead, be_iso, iso, leap_year
 from tests.world import OWNER, World
 
 
@@ -60,38 +61,51 @@ async def test_units_that_come_whole(world: World) -> None:
 
 
 async def test_buddhist_era_dates_are_converted_never_stored_543_years_off(world: World) -> None:
-    offer = await world.offer(available_from="2570-06-01", available_until="2570-09-30", calendar="buddhist")
-    assert (offer["available_from"], offer["available_until"]) == ("2027-06-01", "2027-09-30")
-    errors = await _bad(world, {"available_from": "2570-06-01"})
+    start, until = ahead(180), ahead(300)
+    offer = await world.offer(
+        available_from=be_iso(start), available_until=be_iso(until), calendar="buddhist"
+    )
+    assert (offer["available_from"], offer["available_until"]) == (iso(start), iso(until))
+    errors = await _bad(world, {"available_from": be_iso(start)})
     assert errors == {
-        "available_from": '2570 looks like a Buddhist-era year: send 2027 or add "calendar": "buddhist"'
+        "available_from": f'{start.year + 543} looks like a Buddhist-era year: send {start.year} or add "calendar": "buddhist"'
     }
-    errors = await _bad(world, {"available_from": "2027-06-01", "calendar": "buddhist"})
-    assert errors == {"available_from": "2027 is not a Buddhist-era year (2570 = 2027); send the BE year"}
-    need = await world.need(needed_by="2569-12-31", calendar="buddhist")
-    assert need["needed_by"] == "2026-12-31"
-    assert "needed_by" in await _bad(world, {"item_id": "rice-jasmine", "needed_by": "2569-12-31"}, "needs")
+    errors = await _bad(world, {"available_from": iso(start), "calendar": "buddhist"})
+    assert errors == {
+        "available_from": f"{start.year} is not a Buddhist-era year (2570 = 2027); send the BE year"
+    }
+    by, later = ahead(60), ahead(100)
+    need = await world.need(needed_by=be_iso(by), calendar="buddhist")
+    assert need["needed_by"] == iso(by)
+    assert "needed_by" in await _bad(world, {"item_id": "rice-jasmine", "needed_by": be_iso(by)}, "needs")
     patch = await world.patch(
-        OWNER, f"/v1/needs/{need['id']}", {"needed_by": "2570-01-15", "calendar": "buddhist"}, '"v1"'
+        OWNER, f"/v1/needs/{need['id']}", {"needed_by": be_iso(later), "calendar": "buddhist"}, '"v1"'
     )
     assert patch.status_code == 200, patch.text
-    assert patch.json()["needed_by"] == "2027-01-15"
+    assert patch.json()["needed_by"] == iso(later)
 
 
 async def test_a_buddhist_era_leap_day_is_accepted_and_a_day_that_does_not_exist_is_refused(
     world: World,
 ) -> None:
-    """29 กุมภาพันธ์ 2571 is 29 February 2028: accepted (the proleptic Gregorian `date` has no
-    2571-02-29, so the input is read as text in its own era), on offers, needs and patches."""
-    offer = await world.offer(available_from="2571-02-29", calendar="buddhist")
-    assert offer["available_from"] == "2028-02-29"
-    need = await world.need(needed_by="2571-02-29", calendar="buddhist")
-    assert need["needed_by"] == "2028-02-29"
+    """29 February of a coming leap year, say 29 กุมภาพันธ์ 2571 (2028): accepted (the proleptic
+    Gregorian `date` has no 2571-02-29, so the input is read as text in its own era), on offers,
+    needs and patches."""
+    leap = leap_year()
+    next_leap = leap_year(leap)
+    offer = await world.offer(available_from=f"{leap + 543}-02-29", calendar="buddhist")
+    assert offer["available_from"] == f"{leap}-02-29"
+    need = await world.need(needed_by=f"{leap + 543}-02-29", calendar="buddhist")
+    assert need["needed_by"] == f"{leap}-02-29"
     patch = await world.patch(
-        OWNER, f"/v1/offers/{offer['id']}", {"available_until": "2575-02-29", "calendar": "buddhist"}, '"v1"'
+        OWNER,
+        f"/v1/offers/{offer['id']}",
+        {"available_until": f"{next_leap + 543}-02-29", "calendar": "buddhist"},
+        '"v1"',
     )
     assert patch.status_code == 200, patch.text
-    assert patch.json()["available_until"] == "2032-02-29"
+    assert patch.json()["available_until"] == f"{next_leap}-02-29"
+    # Days that do not exist are refused as such, before any check of the past: fixed years.
     # 2570 (2027) is not a leap year, nor is 2026; neither era has a 30 February
     assert await _bad(world, {"available_from": "2570-02-29", "calendar": "buddhist"}) == {
         "available_from": "2570-02-29 does not exist"
@@ -118,12 +132,13 @@ async def test_a_buddhist_era_leap_day_is_accepted_and_a_day_that_does_not_exist
 
 
 async def test_dates_are_shown_in_the_buddhist_era_when_asked(world: World) -> None:
-    offer = await world.offer(available_from="2028-02-29", available_until="2028-06-30")
-    need = await world.need(needed_by="2027-01-15")
+    leap, by = leap_year(), ahead(100)
+    offer = await world.offer(available_from=f"{leap}-02-29", available_until=f"{leap}-06-30")
+    need = await world.need(needed_by=iso(by))
     one = (await world.get(OWNER, f"/v1/offers/{offer['id']}", calendar="buddhist")).json()
     # 29 February 2028 is 29 กุมภาพันธ์ 2571: shown as written, though 2571 is not leap in the
     # proleptic Gregorian calendar
-    assert (one["available_from"], one["available_until"]) == ("2571-02-29", "2571-06-30")
+    assert (one["available_from"], one["available_until"]) == (f"{leap + 543}-02-29", f"{leap + 543}-06-30")
     assert one["created_at"] == offer["created_at"]  # timestamps stay RFC 3339
     assert {k: v for k, v in one.items() if not k.startswith("available_")} == {
         k: v for k, v in offer.items() if not k.startswith("available_")
@@ -131,9 +146,9 @@ async def test_dates_are_shown_in_the_buddhist_era_when_asked(world: World) -> N
     page = (
         await world.get(OWNER, "/v1/needs", calendar="buddhist", community_id=need["community_id"])
     ).json()
-    assert [n["needed_by"] for n in page["data"] if n["id"] == need["id"]] == ["2570-01-15"]
+    assert [n["needed_by"] for n in page["data"] if n["id"] == need["id"]] == [be_iso(by)]
     plain = (await world.get(OWNER, f"/v1/needs/{need['id']}")).json()
-    assert plain["needed_by"] == "2027-01-15"
+    assert plain["needed_by"] == iso(by)
     wrong = await world.get(OWNER, f"/v1/offers/{offer['id']}", calendar="thai")
     assert wrong.status_code == 422, wrong.text
     assert [e["path"] for e in wrong.json()["errors"]] == ["calendar"]

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from barter.domain.clock import ManualClock, thai_today
+from tests.dates import ahead, iso
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -28,15 +29,16 @@ async def test_who_posts_offers_for_community_a(world: World, persona: str, stat
 
 
 async def test_offer_fields_and_read_only_amounts(world: World) -> None:
+    until = ahead(60)
     offer = await world.offer(
-        note="ปลาแห้งจากเกาะลิบง", available_from="2026-12-01", available_until="2027-01-31"
+        note="ปลาแห้งจากเกาะลิบง", available_from=iso(ahead(-5)), available_until=iso(until)
     )
     assert offer["unit"] == "kg"
     assert (offer["quantity"], offer["held"], offer["delivered"], offer["remaining"]) == (200, 0, 0, 200)
     assert offer["status"] == "open"
     assert offer["region"] == "south"
     assert offer["item_name_th"] == "ปลาแห้ง"
-    assert offer["available_until"] == "2027-01-31"
+    assert offer["available_until"] == iso(until)
     response = await world.post(
         OWNER,
         "/v1/offers",
@@ -68,7 +70,7 @@ async def test_grams_convert_to_kilograms_and_litres_stay(world: World) -> None:
         ({"quantity": 10, "min_lot": 20}, {"min_lot"}),
         ({"item_id": "caviar"}, {"item_id"}),
         ({"quantity": "lots"}, {"quantity"}),
-        ({"available_from": "2027-02-01", "available_until": "2027-01-01"}, {"available_until"}),
+        ({"available_from": iso(ahead(90)), "available_until": iso(ahead(60))}, {"available_until"}),
         ({"note": "ก" * 1001}, {"note"}),
         ({"gift": "yes", "unit": "bushel"}, {"gift", "unit"}),
     ],

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser, Page, Playwright, expect
 
+from tests.dates import ahead, be_slash, thai
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -110,23 +112,25 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
     assert match, page.url
     day.community_id = int(match.group(1))
 
-    # Post 200 kg of dried fish and a need for jasmine rice, with Buddhist-era dates.
+    # Post 200 kg of dried fish and a need for jasmine rice, with Buddhist-era dates (counted
+    # from today: the service refuses a day already past).
+    until, by = ahead(60), ahead(90)
     await page.locator("#offer-item").select_option("dried-fish")
     await page.locator("#offer-quantity").fill("200")
-    await page.locator("#offer-until").fill("31/12/2569")
+    await page.locator("#offer-until").fill(be_slash(until))
     await page.get_by_role("button", name="บันทึกรายการเสนอแลก").click()
     offers = page.locator("section", has=page.get_by_role("heading", name="สิ่งที่เรามี (เสนอแลก)"))
     await expect(offers).to_contain_text("ปลาแห้ง")
     await expect(offers).to_contain_text("200 กก.")
-    await expect(offers).to_contain_text("31 ธ.ค. 2569")
+    await expect(offers).to_contain_text(thai(until))
     await page.locator("#need-what").select_option("item:rice-jasmine")
     await page.locator("#need-quantity").fill("1,500")
-    await page.locator("#need-by").fill("15/1/2570")
+    await page.locator("#need-by").fill(be_slash(by))
     await page.get_by_role("button", name="บันทึกความต้องการ").click()
     needs = page.locator("section", has=page.get_by_role("heading", name="สิ่งที่เราต้องการ"))
     await expect(needs).to_contain_text("ข้าวหอมมะลิ")
     await expect(needs).to_contain_text("1,500 กก.")
-    await expect(needs).to_contain_text("15 ม.ค. 2570")
+    await expect(needs).to_contain_text(thai(by))
     await shoot(page, "community")
 
     # Start a matching run for the South and wait for its result (the page polls with htmx).

@@ -21,6 +21,7 @@ from barter.services import line as line_service
 from barter.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.console.day import coordinators_day, launch, seed_partner_village, sign_in
+from tests.dates import ahead, be_slash
 from tests.live import serve
 from tests.polling import poll
 
@@ -337,9 +338,10 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
         await sign_in(page, live, key)
         await page.goto(f"{live}/console/communities/{own}")
         form = page.locator("#offer-form")
+        until = be_slash(ahead(60))
         await form.get_by_label("สินค้า", exact=True).select_option("salted-squid")
         await form.get_by_label("จำนวน").fill("-5")
-        await form.get_by_label("มีให้ถึงวันที่").fill("31/1/2570")
+        await form.get_by_label("มีให้ถึงวันที่").fill(until)
         await form.get_by_role("button").click()
         errors = page.locator("#offer-errors")
         await expect(errors).to_contain_text("จำนวน: ต้องมากกว่า 0")
@@ -347,7 +349,7 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
         await expect(page.locator("main")).not_to_contain_text("Expected")
         await expect(form.get_by_label("สินค้า", exact=True)).to_have_value("salted-squid")
         await expect(form.get_by_label("จำนวน")).to_have_value("-5")
-        await expect(form.get_by_label("มีให้ถึงวันที่")).to_have_value("31/1/2570")
+        await expect(form.get_by_label("มีให้ถึงวันที่")).to_have_value(until)
         await _fits(page)
         await errors.scroll_into_view_if_needed()
         await page.screenshot(path=tmp_path / "offer-refused.png")

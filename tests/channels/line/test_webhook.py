@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from barter.domain.thaidate import MONTHS_TH
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.standins import LinePlatform
+from tests.dates import ahead, iso, thai
 from tests.world import (
     ADMIN,
     COORD,
@@ -79,18 +81,20 @@ async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_off
 ) -> None:
     await link(world, world.a)
     assert "เชื่อมต่อกับ กลุ่มประมงพื้นบ้านบ้านปากบารา แล้ว" in last_reply(line_platform)["text"]
-    # Another member of the same group posts.
-    await deliver(world.client, message("มีปลาเค็ม ๒๐๐ กิโล พร้อมส่ง 15 ม.ค. 70", user="Ufisher2"))
+    # Another member of the same group posts a day as people write it: 15 ม.ค. 70 (2-digit BE year).
+    ready = ahead(40)
+    written = f"{ready.day} {MONTHS_TH[ready.month - 1]} {(ready.year + 543) % 100:02d}"
+    await deliver(world.client, message(f"มีปลาเค็ม ๒๐๐ กิโล พร้อมส่ง {written}", user="Ufisher2"))
     reply = last_reply(line_platform)
     assert "ปลาเค็ม 200 กก." in reply["text"]
-    assert "พร้อมส่งตั้งแต่ 15 ม.ค. 2570" in reply["text"]
+    assert f"พร้อมส่งตั้งแต่ {thai(ready)}" in reply["text"]
     assert (await counts(world))[2] == 0  # nothing is posted before the confirmation
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}", user="Ufisher2")
     assert (await deliver(world.client, confirm)).status_code == 200
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
     offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
     assert [(o["item_id"], o["quantity"], o["unit"], o["available_from"]) for o in offers] == [
-        ("salted-fish", 200.0, "kg", "2027-01-15")
+        ("salted-fish", 200.0, "kg", iso(ready))
     ]
     audit = (await world.get(COORD, "/v1/audit", entity="offer")).json()["data"]
     assert [(a["via"], a["actor_role"], a["community_id"]) for a in audit] == [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -439,14 +440,18 @@ class Communities(Controller):
                     conn, viewer.caller, community_id, listing_id, version, data, state.clock
                 )
         except (ValidationFailed, Conflict) as exc:
-            message = _messages(exc) if isinstance(exc, ValidationFailed) else [console_errors.of_detail(exc)]
+            refused = isinstance(exc, ValidationFailed)
+            changing = Changing(
+                kind="offer" if kind == "offers" else "need",
+                id=listing_id,
+                error=_messages(exc)
+                if isinstance(exc, ValidationFailed)
+                else [console_errors.of_detail(exc)],
+                # What was typed, unless the listing moved on meanwhile: then what it holds now.
+                form=_entered(form) if refused else {},
+            )
             return await _community_page(
-                conn,
-                viewer,
-                community_id,
-                status_code=exc.status,
-                offer_error=message if kind == "offers" else (),
-                need_error=message if kind != "offers" else (),
+                conn, viewer, community_id, changing=changing, status_code=exc.status
             )
         return to(f"/communities/{community_id}")
 
@@ -494,6 +499,16 @@ def _note(text: str) -> list[console_errors.Said]:
     return [console_errors.Said("", text, None)]
 
 
+@dataclass(frozen=True)
+class Changing:
+    """A change of one offer or need that was refused: its form is shown open, with the error."""
+
+    kind: str  # "offer" or "need"
+    id: int
+    error: list[console_errors.Said]
+    form: dict[str, str]  # what was typed, by field name; empty: the listing's stored values
+
+
 def _entered(form: Form | None) -> dict[str, str]:
     """What the viewer typed in a form that was refused, to show it again (empty: a fresh form)."""
     return {k: v[0] for k, v in (form or {}).items() if v and k != "_csrf_token"}
@@ -508,6 +523,7 @@ async def _community_page(
     need_error: Sequence[console_errors.Said] = (),
     offer_form: Form | None = None,
     need_form: Form | None = None,
+    changing: Changing | None = None,
     status_code: int = 200,
 ) -> Template:
     c = await uses.community(conn, viewer.caller, community_id)
@@ -530,6 +546,7 @@ async def _community_page(
         need_error=list(need_error),
         offer_form=_entered(offer_form),
         need_form=_entered(need_form),
+        changing=changing,
         map=m,
     )
 

@@ -26,6 +26,7 @@ from tests.live import serve
 from tests.polling import poll
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
+QA_PHONE: ViewportSize = {"width": 390, "height": 844}  # the phone QA checks the console on
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,12 @@ def live(settings: Settings) -> Iterator[str]:
 
 async def _key(db: asyncpg.Connection, **spec: object) -> str:
     return (await keys_service.create(db, None, TEST_SECRET, KeyCreate(**spec))).key  # type: ignore[arg-type]
+
+
+async def _village(live: str, db: asyncpg.Connection) -> tuple[int, str]:
+    """The partner village (seeded through the API by an admin) and a key of its own."""
+    own = await seed_partner_village(live, await _key(db, role="admin", name="network admin"))
+    return own, await _key(db, role="community", community_id=own, name="ควนขนุน")
 
 
 async def _fits(page: Page) -> None:
@@ -329,10 +336,8 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
 ) -> None:
     """QA's phone: -5 kg is explained in Thai on the form, which keeps what was typed; a console
     address that is no page is the Thai page with the navigation, not JSON."""
-    admin = await _key(db, role="admin", name="network admin")
-    own = await seed_partner_village(live, admin)
-    key = await _key(db, role="community", community_id=own, name="ควนขนุน")
-    context = await browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844})
+    own, key = await _village(live, db)
+    context = await browser.new_context(locale="th-TH", viewport=QA_PHONE)
     page = await context.new_page()
     try:
         await sign_in(page, live, key)
@@ -374,3 +379,35 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
         await context.close()
     refused = "SELECT count(*) FROM offers WHERE community_id = $1 AND item_id = 'salted-squid'"
     assert await db.fetchval(refused, own) == 0
+
+
+async def test_a_refused_change_is_said_at_its_listing_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """QA's phone: a smallest lot above the amount, typed in an offer's change form, is said in
+    Thai inside that form, which stays open with what was typed."""
+    own, key = await _village(live, db)
+    offer = await db.fetchval("SELECT id FROM offers WHERE community_id = $1", own)
+    context = await browser.new_context(locale="th-TH", viewport=QA_PHONE)
+    page = await context.new_page()
+    try:
+        await sign_in(page, live, key)
+        await page.goto(f"{live}/console/communities/{own}")
+        toggle = page.locator("details").filter(has=page.locator(f"#offer-{offer}-quantity"))
+        await toggle.locator("summary").click()
+        await page.locator(f"#offer-{offer}-quantity").fill("100")
+        await page.locator(f"#offer-{offer}-min-lot").fill("500")
+        await toggle.get_by_role("button", name="บันทึก").click()
+        errors = page.locator(f"#offer-{offer}-errors")
+        await expect(errors).to_contain_text("ต้องไม่มากกว่าจำนวนทั้งหมด")
+        await expect(errors).to_be_visible()
+        await expect(page.locator("#offer-errors")).to_have_count(0)
+        await expect(toggle).to_have_attribute("open", "")
+        await expect(page.locator(f"#offer-{offer}-quantity")).to_have_value("100")
+        await expect(page.locator(f"#offer-{offer}-min-lot")).to_have_value("500")
+        await expect(errors).to_be_in_viewport()  # the answer opens at the listing, not the top
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "change-refused.png")
+    finally:
+        await context.close()
+    assert await db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer) == 1500

@@ -149,3 +149,58 @@ async def test_a_bad_time_limit_and_a_run_across_no_other_region_are_said_on_the
     assert asked.status_code == 422, asked.text
     assert "ภาค: เลือกภาคอื่นอย่างน้อยหนึ่งภาค" in asked.text
     assert "start the run directly" not in asked.text
+
+
+def _change_form(page: str, kind: str, listing_id: int) -> str:
+    """The `<details>` of one listing's change form, as the page has it."""
+    found = re.search(
+        rf'<details[^>]*>(?:(?!</details>).)*?action="[^"]*/{kind}s/{listing_id}/edit[^"]*"(?:(?!</details>).)*</details>',
+        page,
+        re.S,
+    )
+    assert found, page
+    return found.group(0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "thai"),
+    [
+        (
+            "offer",
+            {"quantity": "-5", "min_lot": "2", "available_until": "31/1/2570"},
+            "จำนวน: ต้องมากกว่า 0",
+        ),
+        ("offer", {"quantity": "30", "min_lot": "50", "available_until": ""}, "ต้องไม่มากกว่าจำนวนทั้งหมด"),
+        ("need", {"quantity": "-5", "min_lot": "2", "needed_by": "15/1/2570"}, "จำนวน: ต้องมากกว่า 0"),
+    ],
+)
+async def test_a_refused_change_is_said_at_its_listing_left_open_with_what_was_typed(
+    world: World, kind: str, typed: dict[str, str], thai: str
+) -> None:
+    listing = await (world.offer(COORD) if kind == "offer" else world.need(COORD))
+    other = await (world.offer(COORD, item_id="salted-squid") if kind == "offer" else world.need(COORD))
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    response = await world.client.post(
+        f"/console/communities/{a}/{kind}s/{listing['id']}/edit",
+        data={"version": str(listing["version"]), "_csrf_token": token, **typed},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    changing = _change_form(response.text, kind, listing["id"])
+    assert changing.startswith("<details open>")
+    errors = re.search(
+        rf'<ul class="error" role="alert" id="{kind}-{listing["id"]}-errors">(.*?)</ul>', changing, re.S
+    )
+    assert errors, changing
+    assert thai in errors.group(1)
+    assert 'class="en" lang="en"' in errors.group(1)
+    for name, value in typed.items():
+        assert re.search(rf'name="{name}" value="{re.escape(value)}"', changing), (name, changing)
+    # Not at the form for a new one, and the other listing's toggle stays closed as stored.
+    assert f'id="{kind}-errors"' not in response.text
+    assert _change_form(response.text, kind, other["id"]).startswith("<details>")
+    table = "offers" if kind == "offer" else "needs"
+    stored = await world.db.fetchval(f"SELECT quantity::float8 FROM {table} WHERE id = $1", listing["id"])
+    assert stored == listing["quantity"]

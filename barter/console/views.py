@@ -574,7 +574,9 @@ class Matching(Controller):
             )
             run, reservation = await uses.start_run(conn, viewer.caller, state.settings, state.runner, data)
         except ValidationFailed as exc:
-            return await _matching(conn, viewer, state, start_error=_messages(exc), status_code=422)
+            return await _matching(
+                conn, viewer, state, start_error=_messages(exc), start_form=form, status_code=422
+            )
         response = to(f"/matching/runs/{run.id}")
         # Starts once the response is sent, which is after this request's transaction committed.
         response.background = BackgroundTask(state.runner.start, reservation)
@@ -595,7 +597,9 @@ class Matching(Controller):
             )
             await uses.ask_across(conn, viewer.caller, state.settings, state.clock, data)
         except ValidationFailed as exc:
-            return await _matching(conn, viewer, state, ask_error=_messages(exc), status_code=422)
+            return await _matching(
+                conn, viewer, state, ask_error=_messages(exc), ask_form=form, status_code=422
+            )
         return to("/matching/")
 
     @post("/requests/{request_id:int}/{answer:str}")
@@ -655,6 +659,8 @@ async def _matching(
     ask_error: Sequence[console_errors.Said] = (),
     answer_error: Sequence[console_errors.Said] = (),
     start_error: Sequence[console_errors.Said] = (),
+    start_form: Form | None = None,
+    ask_form: Form | None = None,
     status_code: int = 200,
 ) -> Template:
     caller = viewer.caller
@@ -676,6 +682,9 @@ async def _matching(
         ask_error=list(ask_error),
         answer_error=list(answer_error),
         start_error=list(start_error),
+        # A refused form comes back as typed (regions ticked, time limit); None: a fresh form.
+        start_form=start_form,
+        ask_form=ask_form,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,19 @@ async def _village(live: str, db: asyncpg.Connection) -> tuple[int, str]:
     """The partner village (seeded through the API by an admin) and a key of its own."""
     own = await seed_partner_village(live, await _key(db, role="admin", name="network admin"))
     return own, await _key(db, role="community", community_id=own, name="ควนขนุน")
+
+
+@asynccontextmanager
+async def _signed_in_on_a_phone(browser: Browser, live: str, key: str, path: str) -> AsyncIterator[Page]:
+    """A page on QA's phone, signed in with `key`, at `path`."""
+    context = await browser.new_context(locale="th-TH", viewport=QA_PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, key)
+        await page.goto(f"{live}{path}")
+        yield page
+    finally:
+        await context.close()
 
 
 async def _fits(page: Page) -> None:
@@ -337,11 +351,7 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
     """QA's phone: -5 kg is explained in Thai on the form, which keeps what was typed; a console
     address that is no page is the Thai page with the navigation, not JSON."""
     own, key = await _village(live, db)
-    context = await browser.new_context(locale="th-TH", viewport=QA_PHONE)
-    page = await context.new_page()
-    try:
-        await sign_in(page, live, key)
-        await page.goto(f"{live}/console/communities/{own}")
+    async with _signed_in_on_a_phone(browser, live, key, f"/console/communities/{own}") as page:
         form = page.locator("#offer-form")
         until = be_slash(ahead(60))
         await form.get_by_label("สินค้า", exact=True).select_option("salted-squid")
@@ -375,8 +385,6 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
         )
         await _fits(page)
         await page.screenshot(path=tmp_path / "partner-refused.png")
-    finally:
-        await context.close()
     refused = "SELECT count(*) FROM offers WHERE community_id = $1 AND item_id = 'salted-squid'"
     assert await db.fetchval(refused, own) == 0
 
@@ -388,11 +396,7 @@ async def test_a_refused_change_is_said_at_its_listing_on_a_phone(
     Thai inside that form, which stays open with what was typed."""
     own, key = await _village(live, db)
     offer = await db.fetchval("SELECT id FROM offers WHERE community_id = $1", own)
-    context = await browser.new_context(locale="th-TH", viewport=QA_PHONE)
-    page = await context.new_page()
-    try:
-        await sign_in(page, live, key)
-        await page.goto(f"{live}/console/communities/{own}")
+    async with _signed_in_on_a_phone(browser, live, key, f"/console/communities/{own}") as page:
         toggle = page.locator("details").filter(has=page.locator(f"#offer-{offer}-quantity"))
         await toggle.locator("summary").click()
         await page.locator(f"#offer-{offer}-quantity").fill("100")
@@ -408,6 +412,27 @@ async def test_a_refused_change_is_said_at_its_listing_on_a_phone(
         await expect(errors).to_be_in_viewport()  # the answer opens at the listing, not the top
         await _fits(page)
         await page.screenshot(path=tmp_path / "change-refused.png")
-    finally:
-        await context.close()
     assert await db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer) == 1500
+
+
+async def test_a_refused_run_keeps_its_regions_and_time_limit_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """QA's phone: a time limit of -5 is refused on the matching page, which keeps the regions as
+    ticked and the time limit as typed (it came back all ticked with 10 before)."""
+    admin = await _key(db, role="admin", name="network admin")
+    async with _signed_in_on_a_phone(browser, live, admin, "/console/matching/") as page:
+        form = page.locator("#start-form")
+        for region in ("ภาคเหนือ", "ภาคกลาง", "ภาคตะวันออก", "ภาคตะวันตก"):
+            await form.get_by_label(region, exact=True).uncheck()
+        await form.get_by_label("เวลาคำนวณสูงสุด (วินาที)").fill("-5")
+        await form.get_by_role("button").click()
+        await expect(page.locator("#start-errors")).to_contain_text("ต้องไม่น้อยกว่า 0.1")
+        await expect(form.get_by_label("เวลาคำนวณสูงสุด (วินาที)")).to_have_value("-5")
+        await expect(form.get_by_label("ภาคใต้", exact=True)).to_be_checked()
+        await expect(form.get_by_label("ภาคตะวันออกเฉียงเหนือ", exact=True)).to_be_checked()
+        await expect(form.get_by_label("ภาคเหนือ", exact=True)).not_to_be_checked()
+        await _fits(page)
+        await form.scroll_into_view_if_needed()
+        await page.screenshot(path=tmp_path / "run-refused.png")
+    assert await db.fetchval("SELECT count(*) FROM matching_runs") == 0

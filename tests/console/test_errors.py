@@ -13,7 +13,7 @@ from barter.domain.errors import FieldError
 from barter.schemas.listings import OfferCreate
 from tests.console.conftest import csrf_of, sign_in, start_run
 from tests.dates import ahead, be_slash
-from tests.world import COORD, OWNER, World
+from tests.world import ADMIN, COORD, OWNER, World
 
 PASSED = "วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)"
 ENGLISH_OF_DEVELOPERS = re.compile(r"Expected `|missing required field|looks like a Buddhist|must not exceed")
@@ -204,3 +204,48 @@ async def test_a_refused_change_is_said_at_its_listing_left_open_with_what_was_t
     table = "offers" if kind == "offer" else "needs"
     stored = await world.db.fetchval(f"SELECT quantity::float8 FROM {table} WHERE id = $1", listing["id"])
     assert stored == listing["quantity"]
+
+
+async def test_a_refused_run_keeps_the_regions_ticked_and_the_time_limit_typed(world: World) -> None:
+    await sign_in(world.client, world.keys[ADMIN])
+    token = await csrf_of(world.client, "/console/matching/")
+    response = await world.client.post(
+        "/console/matching/runs",
+        data={"regions": ["south", "north"], "time_limit_s": "-5", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    start = re.search(r'<form[^>]*id="start-form">(.*?)</form>', response.text, re.S)
+    assert start, response.text
+    ticked = set(re.findall(r'name="regions" value="(\w+)" checked', start.group(1)))
+    assert ticked == {"south", "north"}
+    assert 'id="time_limit_s" name="time_limit_s" value="-5"' in start.group(1)
+    # A fresh page ticks every region and offers ten seconds.
+    fresh = await world.client.get("/console/matching/")
+    start = re.search(r'<form[^>]*id="start-form">(.*?)</form>', fresh.text, re.S)
+    assert start
+    assert len(re.findall(r'name="regions" value="\w+" checked', start.group(1))) == 6
+    assert 'id="time_limit_s" name="time_limit_s" value="10"' in start.group(1)
+
+
+async def test_a_refused_request_across_regions_keeps_the_regions_ticked_and_the_time_typed(
+    world: World,
+) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/matching/")
+    response = await world.client.post(
+        "/console/matching/requests",
+        data={
+            "regions": "south",
+            "other_regions": ["north", "east"],
+            "time_limit_s": "-5",
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    ask = re.search(r'<form[^>]*id="ask-form">(.*?)</form>', response.text, re.S)
+    assert ask, response.text
+    assert set(re.findall(r'name="other_regions" value="(\w+)" checked', ask.group(1))) == {"north", "east"}
+    assert 'id="ask_time_limit_s" name="time_limit_s" value="-5"' in ask.group(1)
+    assert await world.db.fetchval("SELECT count(*) FROM run_requests") == 0

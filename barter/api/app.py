@@ -215,6 +215,7 @@ def create_app(
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         template_config=console.template_config,
+        after_exception=console.after_exception,
         openapi_config=OpenAPIConfig(
             title="barter",
             version=__version__,

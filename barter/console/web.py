@@ -24,7 +24,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import ControllerRouterHandler
+from litestar.types import AfterExceptionHookHandler, ControllerRouterHandler, Scope
+from litestar.utils.scope.state import ScopeState
 from litestar_htmx import ClientRedirect, HTMXRequest
 
 from barter.console import errors, i18n, maps
@@ -241,6 +242,31 @@ def unrouted(api_handler: HttpErrorHandler) -> HttpErrorHandler:
     return handle
 
 
+async def know_the_viewer(exc: Exception, scope: Scope) -> None:
+    """An app `after_exception` hook: for a path under /console/ that no page answers (or whose
+    number is not a number), find who is signed in, so that `unrouted`'s page keeps the navigation
+    and sign-out. Litestar refuses such a path before any console dependency (or the console's
+    CSRF middleware) runs, and its error handlers cannot wait for the database; its exception hooks
+    can. The sign-out form needs the CSRF token the middleware would have given the page: the
+    browser's CSRF cookie, as the middleware does for a GET; without one, no navigation. Never
+    raises: at worst the page is answered without the navigation."""
+    if not isinstance(exc, HTTPException) or exc.status_code not in (404, 405):
+        return
+    request: Request[Any, Any, Any] = Request(scope)
+    if not request.url.path.startswith(f"{PREFIX}/") or request.state.get("console_viewer"):
+        return
+    csrf = request.cookies.get(CSRF_COOKIE)
+    if not csrf:
+        return
+    ScopeState.from_scope(scope).csrf_token = csrf
+    try:
+        await provide_viewer(request, scope["litestar_app"].state)  # keeps it in request.state
+    except SignInRequired:
+        return
+    except Exception:
+        log.exception("console: who is signed in, for the page of %s", request.url.path)
+
+
 def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response[Any]:
     messages = {
         401: i18n.gettext("Please sign in again."),
@@ -288,6 +314,7 @@ class ConsoleParts:
     route_handlers: list[ControllerRouterHandler]
     template_config: TemplateConfig[JinjaTemplateEngine]
     unrouted: Callable[[HttpErrorHandler], HttpErrorHandler]
+    after_exception: list[AfterExceptionHookHandler[Exception]]
 
 
 @get("/", include_in_schema=False, sync_to_thread=False)
@@ -331,5 +358,8 @@ def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
     )
     static = create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
     return ConsoleParts(
-        route_handlers=[root, router, static], template_config=template_config(), unrouted=unrouted
+        route_handlers=[root, router, static],
+        template_config=template_config(),
+        unrouted=unrouted,
+        after_exception=[know_the_viewer],
     )

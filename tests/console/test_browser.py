@@ -375,6 +375,14 @@ async def test_a_refused_offer_and_a_wrong_address_are_said_in_thai_on_a_phone(
         await expect(page.get_by_role("button", name="ออกจากระบบ")).to_be_visible()
         await expect(page.get_by_role("link", name="ชุมชนของฉัน")).to_be_visible()
         await page.screenshot(path=tmp_path / "not-found.png")
+        # A number that is not a number: no console page is even tried, yet the same page.
+        response = await page.goto(f"{live}/console/communities/abc")
+        assert response is not None
+        assert response.status == 404
+        await expect(page.get_by_role("heading", name="ขออภัย")).to_be_visible()
+        await expect(page.get_by_role("link", name="ชุมชนของฉัน")).to_be_visible()
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "not-a-number.png")
         # A partner key is refused at the door, in Thai with the English beside.
         await page.get_by_role("button", name="ออกจากระบบ").click()
         await page.get_by_label("รหัสของคุณ").fill(await _key(db, role="partner", name="มหาวิทยาลัย"))

@@ -598,6 +598,32 @@ async def test_the_forbidden_and_not_found_pages_keep_the_navigation_and_sign_ou
         assert '<nav class="main"' in page.text, path
 
 
+@pytest.mark.parametrize("path", ["/console/communities/abc", "/console/logistics/shipments/1"])
+async def test_an_address_no_page_answers_keeps_the_navigation_for_a_live_session(
+    world: World, path: str
+) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    page = await world.client.get(path)
+    assert page.status_code == 404
+    assert "ขออภัย" in page.text
+    assert '<nav class="main"' in page.text
+    # ... and its sign-out works: the form carries the CSRF token.
+    token = re.search(
+        r'action="/console/signout"><input type="hidden" name="_csrf_token" value="([^"]+)"', page.text
+    )
+    assert token, page.text
+    out = await world.client.post(
+        "/console/signout", data={"_csrf_token": token.group(1)}, follow_redirects=False
+    )
+    assert out.status_code == 303, out.text
+    # A stranger, or a session that ended, gets the page without them (and no error).
+    world.client.cookies.set(COOKIE, "not-a-session")
+    stranger = await world.client.get(path)
+    assert stranger.status_code == 404
+    assert "ขออภัย" in stranger.text
+    assert '<nav class="main"' not in stranger.text
+
+
 async def test_a_partner_key_is_refused_at_sign_in_in_thai_with_the_english_beside(world: World) -> None:
     token = await csrf_of(world.client)
     response = await world.client.post(

@@ -167,11 +167,11 @@ def _change_form(page: str, kind: str, listing_id: int) -> str:
     [
         (
             "offer",
-            {"quantity": "-5", "min_lot": "2", "available_until": "31/1/2570"},
+            {"quantity": "-5", "min_lot": "2", "available_until": be_slash(ahead(60))},
             "จำนวน: ต้องมากกว่า 0",
         ),
         ("offer", {"quantity": "30", "min_lot": "50", "available_until": ""}, "ต้องไม่มากกว่าจำนวนทั้งหมด"),
-        ("need", {"quantity": "-5", "min_lot": "2", "needed_by": "15/1/2570"}, "จำนวน: ต้องมากกว่า 0"),
+        ("need", {"quantity": "-5", "min_lot": "2", "needed_by": be_slash(ahead(40))}, "จำนวน: ต้องมากกว่า 0"),
     ],
 )
 async def test_a_refused_change_is_said_at_its_listing_left_open_with_what_was_typed(

@@ -216,7 +216,11 @@ async def test_bad_subscriptions_are_refused(world: World, receiver: Receiver) -
         "path"
     ] == "secret"
     nowhere = await refused({"url": "https://no-such-host.invalid/hook", "events": EVENTS})
-    assert nowhere["errors"][0] == {"path": "url", "message": "host 'no-such-host.invalid' does not resolve"}
+    assert nowhere["errors"][0] == {
+        "path": "url",
+        "message": "host 'no-such-host.invalid' does not resolve",
+        "code": "invalid",
+    }
 
 
 async def test_a_community_key_hears_only_of_its_own_exchanges(world: World, receiver: Receiver) -> None:

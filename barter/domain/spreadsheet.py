@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
@@ -92,21 +92,25 @@ def template_headers() -> list[str]:
     return [f"{thai} ({english})" for thai, english, _ in COLUMNS.values()]
 
 
-TEMPLATE_ROWS: list[list[str]] = [
-    ["มี", "12", "ปลาเค็ม", "200", "กิโล", "20", "2027-01-05", "2027-03-31", "", "", "ตากแดดเดียว"],
-    ["ต้องการ", "12", "ข้าวหอมมะลิ", "1500", "กก.", "100", "", "", "31/3/2570", "4", ""],
-]
+def template_rows(today: date) -> list[list[str]]:
+    """Two example rows, dated from `today` (the Thai date) on: fixed dates in an example would be
+    refused once they passed (a last day before today is `in_the_past`)."""
+    start, until = today + timedelta(days=30), today + timedelta(days=120)
+    return [
+        ["มี", "12", "ปลาเค็ม", "200", "กิโล", "20", start.isoformat(), until.isoformat(), "", "", "ตากแดดเดียว"],
+        ["ต้องการ", "12", "ข้าวหอมมะลิ", "1500", "กก.", "100", "", "", thaidate.slash(until), "4", ""],
+    ]
 
 
-def template_csv() -> bytes:
+def template_csv(today: date) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(template_headers())
-    writer.writerows(TEMPLATE_ROWS)
+    writer.writerows(template_rows(today))
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Thai correctly
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(today: date) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -114,7 +118,7 @@ def template_xlsx() -> bytes:
     assert sheet is not None
     sheet.title = "รายการ"
     sheet.append(template_headers())
-    for row in TEMPLATE_ROWS:
+    for row in template_rows(today):
         sheet.append(row)
     from openpyxl.utils import get_column_letter
 

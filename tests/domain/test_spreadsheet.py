@@ -30,7 +30,10 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("fmt", "data"), [("csv", template_csv()), ("xlsx", template_xlsx())])
+TODAY = date(2027, 12, 20)
+
+
+@pytest.mark.parametrize(("fmt", "data"), [("csv", template_csv(TODAY)), ("xlsx", template_xlsx(TODAY))])
 def test_the_template_reads_back_as_two_good_rows(fmt: str, data: bytes) -> None:
     assert detect_format(f"t.{fmt}", data) == fmt
     offer, need = read_sheet(data, "csv" if fmt == "csv" else "xlsx", CATALOGUE)
@@ -43,19 +46,20 @@ def test_the_template_reads_back_as_two_good_rows(fmt: str, data: bytes) -> None
         200,
         "kg",
     )
-    assert offer.available_until == date(2027, 3, 31)
+    # its example dates follow the day it is downloaded: fixed ones would become past (refused)
+    assert (offer.available_from, offer.available_until) == (date(2028, 1, 19), date(2028, 4, 18))
     assert offer.min_lot == 20
     assert (need.kind, need.item_id, need.quantity, need.needed_by, need.priority) == (
         "need",
         "rice-jasmine",
         1500,
-        date(2027, 3, 31),
+        date(2028, 4, 18),
         4,
     )
 
 
 def test_template_xlsx_has_thai_headers_with_english() -> None:
-    sheet = load_workbook(io.BytesIO(template_xlsx())).active
+    sheet = load_workbook(io.BytesIO(template_xlsx(TODAY))).active
     assert sheet is not None
     assert [c.value for c in sheet[1]] == template_headers()
     assert template_headers()[0] == "ประเภท (kind)"

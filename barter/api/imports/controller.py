@@ -16,6 +16,7 @@ from barter.api.auth import SECURITY, CallerDep
 from barter.api.deps import Conn
 from barter.api.http import IdempotencyDep
 from barter.api.openapi import PUBLIC, problems
+from barter.domain.clock import thai_today
 from barter.domain.spreadsheet import detect_format, template_csv, template_xlsx
 from barter.reference import load_catalogue
 from barter.services import imports as service
@@ -60,17 +61,17 @@ class ImportController(Controller):
         responses=PUBLIC,
         media_type="text/csv",
     )
-    async def template_csv(self) -> Response[bytes]:
+    async def template_csv(self, state: State) -> Response[bytes]:
         return Response(
-            template_csv(),
+            template_csv(thai_today(state.clock.now())),
             media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"content-disposition": 'attachment; filename="barter-import.csv"'},
         )
 
     @get("/template.xlsx", summary="The import template (XLSX)", responses=PUBLIC, media_type=XLSX)
-    async def template_xlsx(self) -> Response[bytes]:
+    async def template_xlsx(self, state: State) -> Response[bytes]:
         return Response(
-            template_xlsx(),
+            template_xlsx(thai_today(state.clock.now())),
             media_type=XLSX,
             headers={"content-disposition": 'attachment; filename="barter-import.xlsx"'},
         )

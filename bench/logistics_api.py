@@ -29,6 +29,7 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
+from barter.domain.clock import thai_today
 from barter.logistics import Place, plan
 from barter.reference import CatalogueItem, load_catalogue, load_provinces
 from barter.schemas.keys import KeyCreate
@@ -46,7 +47,7 @@ SECRET = "bench-secret-0123456789abcdef"
 async def seed(url: str, transfers: int, seed_: int) -> str:
     """Communities, listings and approved proposals for the generated transfers; an admin key."""
     problem = generate(transfers, seed_)
-    shift = service.thai_today(datetime.now(UTC)) - START
+    shift = thai_today(datetime.now(UTC)) - START
     provinces = {p.name_en: p for p in load_provinces()}
     # keyed as the transfers carry them (generate() copies both from a catalogue item)
     items: dict[tuple[float, int | None], CatalogueItem] = {

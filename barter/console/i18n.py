@@ -13,7 +13,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -22,6 +22,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from barter.domain import thaidate
+from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
 from barter.domain.units import UNIT_NAMES
 
@@ -29,7 +30,6 @@ Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
 DEFAULT_LANG: Lang = "th"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no summer time
 
 
 @cache

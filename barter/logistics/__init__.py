@@ -4,11 +4,11 @@ Pure (no I/O): `plan(PlanInput) -> Plan`, `to_geojson(Plan) -> dict`. Distances 
 `DistanceProvider`; the default is great-circle kilometres times a road factor.
 """
 
+from barter.domain.clock import THAI_TIME
 from barter.logistics.distance import DistanceProvider, GreatCircle, great_circle_km
 from barter.logistics.geojson import to_geojson
 from barter.logistics.lots import split_heavy, split_into_lots
 from barter.logistics.model import (
-    THAI_TIME,
     DirectDelivery,
     Handover,
     Hub,

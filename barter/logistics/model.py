@@ -16,7 +16,7 @@ estimates, not a driver's timetable.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -24,7 +24,6 @@ import msgspec
 from barter.domain.model import Region
 
 # Every struct is immutable, keyword-only and refuses unknown fields.
-THAI_TIME = timezone(timedelta(hours=7), "ICT")
 
 Latitude = Annotated[float, msgspec.Meta(ge=-90.0, le=90.0)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180.0, le=180.0)]

@@ -25,10 +25,10 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 
+from barter.domain.clock import THAI_TIME
 from barter.logistics.distance import DistanceProvider, GreatCircle
 from barter.logistics.hubs import through_hubs
 from barter.logistics.model import (
-    THAI_TIME,
     DirectDelivery,
     Handover,
     Journey,

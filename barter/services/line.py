@@ -427,10 +427,6 @@ async def answer_proposal(
     )
 
 
-def today_in_thailand(now: datetime) -> date:
-    return (now + timedelta(hours=7)).date()
-
-
 # --- SMS opt-out ----------------------------------------------------------------------------------
 
 _STOP_SMS = re.compile(r"^\s*(?:หยุด|ยกเลิก|ไม่รับ|เลิกรับ|stop)\s*(?:sms|เอสเอ็มเอส)\s*$", re.IGNORECASE)

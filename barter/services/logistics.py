@@ -46,7 +46,7 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role, require_row_level
-from barter.domain.clock import Clock
+from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.logistics import (
@@ -113,10 +113,6 @@ class Built:
 
 def community_key(community_id: int) -> str:
     return f"community:{community_id}"
-
-
-def thai_today(now: datetime) -> date:
-    return now.astimezone(THAI_TIME).date()
 
 
 def build_input(

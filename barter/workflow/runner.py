@@ -29,14 +29,13 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.domain.clock import Clock
+from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict
 from barter.domain.model import REGIONS
 from barter.failpoints import failpoint
 from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.processes import follow_parent
-from barter.services.logistics import thai_today
 from barter.services.proposals import create_all
 from barter.settings import DECLINE_COOLDOWN_DAYS
 from barter.storage.database import Database

@@ -8,13 +8,14 @@ from typing import Any
 
 import msgspec
 
+from barter.domain.clock import thai_today
 from barter.logistics import plan
 from barter.schemas.logistics import PlanCreate
 from barter.services import logistics as service
 from tests.api.logistics.conftest import Leg, Towns, check_stored_plan, exchange, thai_day_start
 from tests.world import ADMIN, World
 
-TODAY = service.thai_today(datetime.now(UTC))  # the service plans from the Thai date
+TODAY = thai_today(datetime.now(UTC))  # the service plans from the Thai date
 
 
 async def _cross_region(w: World, t: Towns) -> dict[str, int]:

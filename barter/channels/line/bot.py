@@ -17,7 +17,7 @@ import asyncpg
 from barter.channels.line import replies
 from barter.channels.line.events import Event
 from barter.channels.line.messages import TextMessage
-from barter.domain.clock import Clock
+from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
 from barter.domain.thai_text import CatalogueEntry, read_post, read_quantity
 from barter.services import line as service
@@ -96,7 +96,7 @@ async def _post(
         answered = await _receipt_text(conn, ctx, link, receipt, message)
         if answered is not None:
             return answered
-    reading = read_post(message, ctx.catalogue, service.today_in_thailand(ctx.clock.now()))
+    reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
     if not reading.drafts:
         return [replies.unreadable()]
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
@@ -206,7 +206,7 @@ async def _receipt_text(
     """A typed answer to the receipt question the chat was asked; None when the message is not one
     (it is then read as a post)."""
     now = ctx.clock.now()
-    today = service.today_in_thailand(now)
+    today = thai_today(now)
     drafts = read_post(message, ctx.catalogue, today).drafts
     if any(d.kind is not None and d.item_id is not None for d in drafts):
         return None  # "มีปลาเค็ม 200 กิโล" while a receipt question is open: a post

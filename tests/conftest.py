@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ TEST_LIMITS: dict[str, Any] = {
     "rate_limit_auth_failures": 0,
     "plan_per_key": 2,
 }
+
+
+@pytest.fixture
+def pg_folder() -> Iterator[Path]:
+    """A fresh folder for a PostgreSQL the test starts itself, outside pytest's temporary root.
+
+    Run as root, PostgreSQL runs as the pgserver user, which must pass through every folder above
+    its data. pytest sets its root (/tmp/pytest-of-<user>) back to mode 0700 whenever another
+    pytest starts on the machine: once, a server restarting in the middle of a test could then
+    no longer read its own files ("could not stat data directory": Permission denied).
+    """
+    with tempfile.TemporaryDirectory(prefix="barter-test-folder-") as name:
+        yield Path(name)
 
 
 @pytest.fixture(scope="session")

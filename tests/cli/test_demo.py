@@ -18,8 +18,8 @@ from tests.cli.serving import ServerProcess
 from tests.polling import poll
 
 
-def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> None:
-    env = {**os.environ, "BARTER_DATA_DIR": str(tmp_path / "data")}
+def test_demo_runs_end_to_end_and_serve_shows_the_same_data(pg_folder: Path) -> None:
+    env = {**os.environ, "BARTER_DATA_DIR": str(pg_folder / "data")}
     env.pop("BARTER_DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "barter", "demo", "--time-limit", "10"],
@@ -44,10 +44,10 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
     assert "accounts" in out
     assert re.search(r"routed in \d+ shipments", out)  # the shipments of the approved exchanges
     assert "Shipment 1" in out
-    keys = json.loads((tmp_path / "data" / "demo" / "demo-keys.json").read_text())
+    keys = json.loads((pg_folder / "data" / "demo" / "demo-keys.json").read_text())
     assert set(keys) >= {"admin", "partner", "coordinator-south"}
 
-    server = ServerProcess(tmp_path / "data")
+    server = ServerProcess(pg_folder / "data")
     server.start(("--demo",))
     try:
         server.wait_healthy(timeout=60)
@@ -93,9 +93,9 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(tmp_path: Path) -> N
     new_keys = dict(line.split("\t") for line in renewed.stdout.splitlines() if "\t" in line)
     assert set(new_keys) >= {"admin", "partner", "coordinator-south"}
     assert new_keys["coordinator-south"] != keys["coordinator-south"]
-    assert json.loads((tmp_path / "data" / "demo" / "demo-keys.json").read_text()) == new_keys
+    assert json.loads((pg_folder / "data" / "demo" / "demo-keys.json").read_text()) == new_keys
     # The real data folder was never touched: the demo lives in its own.
-    assert not (tmp_path / "data" / "pgdata").exists()
+    assert not (pg_folder / "data" / "pgdata").exists()
 
 
 async def _another_run(base: str, headers: dict[str, str]) -> int:

@@ -20,8 +20,8 @@ CLEAN_EXIT = {0, -signal.SIGTERM}
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data")
+def server(pg_folder: Path) -> Iterator[ServerProcess]:
+    proc = ServerProcess(pg_folder / "data")
     yield proc
     if proc.process is not None:
         proc.stop(signal.SIGKILL)
@@ -101,7 +101,7 @@ def test_sigkill_leaves_a_folder_the_next_start_recovers(server: ServerProcess) 
     assert not pid_file.exists()
 
 
-def test_two_processes_share_one_data_folder(server: ServerProcess, tmp_path: Path) -> None:
+def test_two_processes_share_one_data_folder(server: ServerProcess) -> None:
     other = ServerProcess(server.data_dir)
     server.start()
     other.start()

@@ -14,8 +14,8 @@ from tests.standalone_pg import SYSTEM_PG15, StandalonePostgres
 
 
 @pytest.fixture
-def standalone(tmp_path: Path) -> Iterator[tuple[StandalonePostgres, str]]:
-    server = StandalonePostgres(tmp_path / "pg")
+def standalone(pg_folder: Path) -> Iterator[tuple[StandalonePostgres, str]]:
+    server = StandalonePostgres(pg_folder / "pg")
     url = server.start()
     try:
         yield server, url

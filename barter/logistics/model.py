@@ -9,9 +9,12 @@ transfers that could not be placed and why, and the totals against every transfe
 
 Time: the plan's day 0 starts at 00:00 Thai time (UTC+7) on `PlanSettings.start` or, when that is
 unset, on the earliest ready date; vehicles leave their depots from its `not_before_minute`.
-Vehicles drive `working_hours_per_day` a day; the planner spreads driving and handling over the
-whole day (an hour of work takes 24/working_hours hours of elapsed time), so times are day-accurate
-estimates, not a driver's timetable.
+Vehicles work `working_hours_per_day` a day from `workday_starts_minute` (08:00). The planner
+counts in working time spread over the whole day (an hour of work takes 24/working_hours hours
+of its minutes) and the plan reads each of its minutes back onto that day's working hours: the
+planner's 01:19 is 08:33 with ten working hours, its 23:59 is 18:00. So every time in a plan falls
+within working hours and the order of events is kept; times are day-accurate estimates, not a
+driver's timetable.
 """
 
 from __future__ import annotations
@@ -129,9 +132,12 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     strategy: Literal["auto", "corridors", "hubs"] = "auto"
     max_trip_days: Positive | None = None
     start: date | None = None
-    # no vehicle leaves its depot before this minute of day 0 (a plan made at 20:21 does not send
-    # a truck out at 00:00 the same day, already gone)
+    # no vehicle leaves its depot before this time of day 0, in minutes from midnight (a plan
+    # made at 20:21 does not send a truck out at 00:00 the same day, already gone, nor at 20:21:
+    # after the working hours it leaves the next morning)
     not_before_minute: Annotated[int, msgspec.Meta(ge=0, le=1440)] = 0
+    # the working day's first minute (from midnight, Thai time); it lasts working_hours_per_day
+    workday_starts_minute: Annotated[int, msgspec.Meta(ge=0, le=1439)] = 8 * 60
 
 
 class PlanInput(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import msgspec
@@ -37,6 +38,7 @@ from barter.logistics.model import (
     Plan,
     PlanInput,
     PlanInputError,
+    PlanSettings,
     Shipment,
     Stop,
     StopKind,
@@ -53,6 +55,7 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
     """Plan hand-overs and shipments for `problem`. Pure: the same input and seed give the same plan
     (unless the time limit cuts a search short, which `Plan.time_limited` reports)."""
     _check_ids(problem)
+    _check_settings(problem)
     settings = problem.settings
     began = time.monotonic()
     distance = distance or GreatCircle(settings.road_factor)
@@ -89,6 +92,45 @@ def plan(problem: PlanInput, distance: DistanceProvider | None = None) -> Plan:
     return _assemble(transfers, start, handovers, unplaced, best, problem, ctx)
 
 
+def _check_settings(problem: PlanInput) -> None:
+    """The working day must end by midnight (the plan reads its minutes back onto one day's hours)."""
+    settings = problem.settings
+    if settings.workday_starts_minute + settings.working_hours_per_day * 60 > DAY:
+        raise PlanInputError(
+            [
+                (
+                    "settings.workday_starts_minute",
+                    f"a working day of {settings.working_hours_per_day:g} h starting at minute "
+                    f"{settings.workday_starts_minute} ends after midnight",
+                )
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class WorkDay:
+    """The working hours: the planner's day is them spread over 24 hours.
+
+    `at` reads a planner's minute back onto its day's working hours; `minute` is the planner's
+    first minute at or after a time of day 0 (minutes from midnight).
+    """
+
+    begins: int
+    hours: float
+
+    @classmethod
+    def of(cls, settings: PlanSettings) -> WorkDay:
+        return cls(settings.workday_starts_minute, settings.working_hours_per_day)
+
+    def at(self, midnight: datetime, minutes: int) -> datetime:
+        day, into = divmod(minutes, DAY)
+        return midnight + timedelta(days=day, minutes=math.floor(self.begins + into * self.hours / 24))
+
+    def minute(self, time_of_day: int) -> int:
+        worked = (time_of_day - self.begins) * 24 / self.hours
+        return min(max(math.ceil(worked - 1e-9), 0), DAY)
+
+
 def _check_ids(problem: PlanInput) -> None:
     """Ids must be unique within transfers, vehicles and hubs (the plan refers to them by id)."""
     errors: list[tuple[str, str]] = []
@@ -109,7 +151,8 @@ def _check_ids(problem: PlanInput) -> None:
 
 def _fleet(problem: PlanInput) -> Fleet:
     """The vehicles, each free at its depot from the plan's first minute of departures."""
-    return Fleet(problem.vehicles, problem.settings.not_before_minute)
+    settings = problem.settings
+    return Fleet(problem.vehicles, WorkDay.of(settings).minute(settings.not_before_minute))
 
 
 def _screen(tasks: Sequence[Task], problem: PlanInput, ctx: Context) -> Strategy:
@@ -184,7 +227,8 @@ def _triage(transfer: Transfer, km: float, start: date, ctx: Context) -> Task | 
         destination=transfer.destination,
         grams=grams,
         open=opens,
-        close=closes,
+        # the due day's last minute: its end is the next day's first, read back as 08:00 then
+        close=closes - 1,
     )
 
 
@@ -200,10 +244,6 @@ def _pair_km(distance: DistanceProvider, pairs: Sequence[tuple[Place, Place]]) -
     return [km[row[a]][col[b]] for a, b in pairs]
 
 
-def _at(start: datetime, minutes: int) -> datetime:
-    return start + timedelta(minutes=minutes)
-
-
 def _assemble(
     transfers: Sequence[Transfer],
     start_day: date,
@@ -214,6 +254,11 @@ def _assemble(
     ctx: Context,
 ) -> Plan:
     start = datetime(start_day.year, start_day.month, start_day.day, tzinfo=THAI_TIME)
+    work = WorkDay.of(problem.settings)
+
+    def at(minutes: int) -> datetime:
+        return work.at(start, minutes)
+
     hubs = {h.place: h.id for h in problem.hubs}
     trips = sorted(
         outcome.trips, key=lambda t: (t.route.departure, t.route.unit.line.id, t.route.unit.number)
@@ -222,7 +267,7 @@ def _assemble(
     leg_times: dict[str, tuple[str, int, int]] = {}
     for number, trip in enumerate(trips, 1):
         sid = f"S{number:03d}"
-        shipments.append(_shipment(sid, trip, start, hubs))
+        shipments.append(_shipment(sid, trip, at, hubs))
         picked: dict[str, int] = {}
         for visit in trip.route.visits:
             task = trip.tasks[visit.task]
@@ -247,8 +292,8 @@ def _assemble(
                     shipment=sid,
                     origin=task.origin,
                     destination=task.destination,
-                    pickup=_at(start, up),
-                    dropoff=_at(start, down),
+                    pickup=at(up),
+                    dropoff=at(down),
                 )
             )
         journeys.append(
@@ -256,7 +301,7 @@ def _assemble(
                 transfer=transfer.id,
                 legs=tuple(made),
                 delivered=made[-1].dropoff,
-                deadline=_at(start, window(transfer, start_day)[1]),
+                deadline=start + timedelta(minutes=window(transfer, start_day)[1]),
             )
         )
     direct = _direct(routed, ctx)
@@ -293,15 +338,15 @@ def _assemble(
     )
 
 
-def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> Shipment:
+def _shipment(sid: str, trip: Trip, at: Callable[[int], datetime], hubs: dict[Place, str]) -> Shipment:
     route = trip.route
     line = route.unit.line
     stops: list[Stop] = [
         Stop(
             kind="depot",
             place=line.depot,
-            arrival=_at(start, route.departure),
-            departure=_at(start, route.departure),
+            arrival=at(route.departure),
+            departure=at(route.departure),
             load_kg=0.0,
             km_from_previous=0.0,
         )
@@ -337,8 +382,8 @@ def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> 
                 hub=hubs.get(place),
                 picked=picked,
                 dropped=dropped,
-                arrival=_at(start, visits[0].arrival),
-                departure=_at(start, visits[-1].departure),
+                arrival=at(visits[0].arrival),
+                departure=at(visits[-1].departure),
                 load_kg=visits[-1].load_grams / 1000,
                 km_from_previous=round(visits[0].km_from_previous, 1),
             )
@@ -348,8 +393,8 @@ def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> 
         Stop(
             kind="depot",
             place=line.depot,
-            arrival=_at(start, route.arrival),
-            departure=_at(start, route.arrival),
+            arrival=at(route.arrival),
+            departure=at(route.arrival),
             load_kg=0.0,
             km_from_previous=round(back, 1),
         )
@@ -365,8 +410,8 @@ def _shipment(sid: str, trip: Trip, start: datetime, hubs: dict[Place, str]) -> 
         km=round(route.km, 1),
         cost=round(trip_cost(trip), 2),
         max_load_kg=max_load / 1000,
-        departure=_at(start, route.departure),
-        arrival=_at(start, route.arrival),
+        departure=at(route.departure),
+        arrival=at(route.arrival),
     )
 
 

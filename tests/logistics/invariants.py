@@ -22,6 +22,15 @@ def window(problem: PlanInput, transfer_id: str, start: datetime) -> tuple[datet
     return max(opens, start), closes
 
 
+def within_working_hours(problem: PlanInput, moment: datetime) -> bool:
+    """`moment` falls within the working hours of its day (Thai time)."""
+    settings = problem.settings
+    local = moment.astimezone(THAI_TIME)
+    minute = local.hour * 60 + local.minute + local.second / 60
+    begins = settings.workday_starts_minute
+    return begins <= minute <= begins + settings.working_hours_per_day * 60
+
+
 def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None = None) -> None:
     transfers = {t.id: t for t in problem.transfers}
     lines = {v.id: v for v in problem.vehicles}
@@ -52,6 +61,8 @@ def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None
             assert a.dropoff <= b.pickup, "a leg leaves the hub after the previous one arrives"
         for leg in j.legs:
             assert opens <= leg.pickup < leg.dropoff <= closes, (j.transfer, opens, leg, closes)
+            assert within_working_hours(problem, leg.pickup), leg
+            assert within_working_hours(problem, leg.dropoff), leg
             legs_on[leg.shipment].append(j.transfer)
         assert j.delivered == j.legs[-1].dropoff
         assert j.deadline == closes
@@ -76,6 +87,8 @@ def check_plan(problem: PlanInput, plan: Plan, distance: DistanceProvider | None
         previous = s.stops[0].departure
         for i, stop in enumerate(s.stops):
             assert previous <= stop.arrival <= stop.departure, "times move forward"
+            for moment in (stop.arrival, stop.departure):
+                assert within_working_hours(problem, moment), (s.id, stop.place, moment)
             previous = stop.departure
             for tid in stop.picked:
                 assert tid not in picked_at, "picked once per shipment"

@@ -354,9 +354,10 @@ def test_a_plan_starting_later_picks_up_from_its_start_and_refuses_what_is_alrea
     assert "before the plan starts" in overdue.detail
 
 
-@pytest.mark.parametrize("minute", [0, 20 * 60 + 21])
+@pytest.mark.parametrize("minute", [0, 5 * 60, 20 * 60 + 21])
 def test_no_vehicle_leaves_before_the_plans_first_minute_of_departures(minute: int) -> None:
-    # a plan made at 20:21 must not send a truck out at 00:00 the same day, already gone
+    # a plan made at 20:21 must not send a truck out at 00:00 the same day, already gone, nor
+    # at night: it leaves the next morning; one made at 05:00 leaves when the working day begins
     evening = msgspec.structs.replace(FAST, not_before_minute=minute)
     result = solve(
         [
@@ -368,11 +369,40 @@ def test_no_vehicle_leaves_before_the_plans_first_minute_of_departures(minute: i
     )
     assert result.totals.routed == 2
     opens = result.start + timedelta(minutes=20 * 60 + 21)
-    if minute:
-        assert all(s.departure >= opens for s in result.shipments)
+    morning = result.start + timedelta(minutes=FAST.workday_starts_minute)
+    if minute > FAST.workday_starts_minute:
+        assert all(s.departure >= morning + timedelta(days=1) for s in result.shipments)
         assert all(leg.pickup >= opens for j in result.journeys for leg in j.legs)
     else:
         assert any(s.departure < opens for s in result.shipments), "(else this test shows nothing)"
+        # the first truck out leaves as the working day begins
+        assert min(s.departure for s in result.shipments) == morning
+
+
+def test_times_fall_within_the_working_hours_the_plan_is_given() -> None:
+    # 1,400 km from Satun to Chiang Mai is days of driving: every stop of it from noon to midnight
+    afternoons = msgspec.structs.replace(FAST, workday_starts_minute=12 * 60, working_hours_per_day=12.0)
+    result = solve(
+        [transfer("fish", SATUN, CHIANG_MAI, 800, days=10)],
+        [truck("south-six-wheel", SATUN)],
+        settings=afternoons,
+    )
+    assert result.totals.routed == 1
+    times = [t for s in result.shipments for stop in s.stops for t in (stop.arrival, stop.departure)]
+    assert len({t.date() for t in times}) > 1, "(a trip of one day shows little here)"
+    assert all(t.hour >= 12 for t in times)
+
+
+def test_a_working_day_past_midnight_is_refused_with_the_field_path() -> None:
+    late = msgspec.structs.replace(FAST, workday_starts_minute=20 * 60, working_hours_per_day=10.0)
+    problem = PlanInput(
+        transfers=(transfer("fish", SATUN, CHIANG_MAI, 800, days=10),),
+        vehicles=(truck("south-six-wheel", SATUN),),
+        settings=late,
+    )
+    with pytest.raises(PlanInputError) as refused:
+        plan(problem)
+    assert [path for path, _ in refused.value.problems] == ["settings.workday_starts_minute"]
 
 
 def test_duplicate_ids_are_refused_with_the_field_path() -> None:

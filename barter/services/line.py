@@ -37,7 +37,13 @@ from barter.storage.repos import line_replies as replies_repo
 
 CODE_TTL = timedelta(hours=48)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-_CODE = re.compile(r"^\s*(?:รหัส\s*:?\s*)?([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})\s*$")
+# what people say around a code or a request: "รหัสเชื่อมต่อ ABCD-EFGH ค่ะ", "หยุดส่ง SMS ครับ"
+_POLITE = r"(?:\s*(?:ค่ะ|คะ|ค่า|ครับ|คับ|ฮะ|นะ|จ้ะ|จ้า|ด้วย|หน่อย|แล้ว|เลย|ทีนะ|ที))*\s*[.!~]*\s*$"
+_CODE = re.compile(
+    r"^\s*(?:(?:นี่|นี้|คือ|ส่ง)?\s*(?:รหัส(?:เชื่อม(?:ต่อ)?|ลิงก์|ลิ้งค์)?|code)\s*(?:คือ)?\s*:?\s*)?"
+    r"([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})" + _POLITE,
+    re.IGNORECASE,
+)
 
 
 def generate_code() -> str:
@@ -429,11 +435,15 @@ async def answer_proposal(
 
 # --- SMS opt-out ----------------------------------------------------------------------------------
 
-_STOP_SMS = re.compile(r"^\s*(?:หยุด|ยกเลิก|ไม่รับ|เลิกรับ|stop)\s*(?:sms|เอสเอ็มเอส)\s*$", re.IGNORECASE)
+_STOP_SMS = re.compile(
+    r"^\s*(?:ขอ\s*)?(?:หยุด(?:ส่ง)?|ยกเลิก|ไม่รับ|เลิกรับ|ไม่เอา|ไม่ต้องส่ง|stop)\s*(?:sms|เอสเอ็มเอส)" + _POLITE,
+    re.IGNORECASE,
+)
 
 
 def stops_sms(text: str) -> bool:
-    """ "หยุด SMS", "ยกเลิก sms", "ไม่รับ SMS", "STOP SMS": the chat's community opts out of SMS."""
+    """ "หยุด SMS", "หยุดส่ง SMS ค่ะ", "ยกเลิก sms ครับ", "ไม่เอา sms แล้ว", "STOP SMS": the chat's
+    community opts out of SMS."""
     return _STOP_SMS.match(text) is not None
 
 

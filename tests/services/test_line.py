@@ -1,0 +1,67 @@
+"""What a chat's message means before any database is asked: a link code, a stop to SMS."""
+
+from __future__ import annotations
+
+import pytest
+
+from barter.services.line import code_in, stops_sms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WPZ5-58YA",
+        "wpz5 58ya",
+        "WPZ558YA",
+        "รหัส: WPZ5-58YA",
+        # as members send it (a QA pass: each was answered "this chat is not linked, ask for a code")
+        "WPZ5-58YA ค่ะ",
+        "รหัส WPZ5-58YA ครับ",
+        "รหัสเชื่อมต่อ WPZ5-58YA",
+        "รหัสเชื่อมต่อคือ WPZ5-58YA นะคะ",
+        "นี่รหัส WPZ5-58YA ค่ะ",
+        "code WPZ5-58YA",
+    ],
+)
+def test_a_link_code_is_read_with_the_words_people_put_around_it(text: str) -> None:
+    assert code_in(text) == "WPZ5-58YA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "มีปลาเค็ม 200 กิโล",
+        "WPZ5-58YA กับ ABCD-EFGH",  # two codes: which one?
+        "ต้องการ WPZ5-58YA 5 กิโล",
+        "WPZ0-58YA",  # 0 is never in a code
+        "รหัส WPZ5-58Y",
+    ],
+)
+def test_a_message_that_is_not_one_code_is_not_a_code(text: str) -> None:
+    assert code_in(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "หยุด SMS",
+        "หยุดSMS",
+        "stop sms",
+        "STOP SMS",
+        "ยกเลิก sms",
+        # as members write it (each was "could not read this message" before)
+        "หยุด SMS ค่ะ",
+        "หยุดส่ง SMS",
+        "ยกเลิก SMS ครับ",
+        "ไม่เอา sms แล้ว",
+        "ขอหยุดส่ง sms ด้วยค่ะ",
+        "ไม่ต้องส่ง SMS แล้วนะคะ",
+    ],
+)
+def test_stopping_sms_is_understood_as_people_say_it(text: str) -> None:
+    assert stops_sms(text)
+
+
+@pytest.mark.parametrize("text", ["SMS", "ส่ง SMS", "หยุด", "หยุด SMS ไว้ก่อน แล้วส่งทางไลน์แทน มีปลา 5 กิโล"])
+def test_other_messages_do_not_stop_sms(text: str) -> None:
+    assert not stops_sms(text)

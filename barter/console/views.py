@@ -8,8 +8,8 @@ HANDLERS below and reached from the community's page.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -26,7 +26,7 @@ from barter.console.i18n import _
 from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
 from barter.domain import thaidate
-from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, ValidationFailed
+from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
 from barter.reference import load_subdistricts
@@ -439,16 +439,16 @@ class Communities(Controller):
                 await uses.change_need(
                     conn, viewer.caller, community_id, listing_id, version, data, state.clock
                 )
-        except (ValidationFailed, Conflict) as exc:
+        except (ValidationFailed, Conflict, StaleVersion) as exc:
             refused = isinstance(exc, ValidationFailed)
             changing = Changing(
                 kind="offer" if kind == "offers" else "need",
                 id=listing_id,
-                error=_messages(exc)
-                if isinstance(exc, ValidationFailed)
-                else [console_errors.of_detail(exc)],
-                # What was typed, unless the listing moved on meanwhile: then what it holds now.
+                error=_messages(exc) if isinstance(exc, ValidationFailed) else _moved_on(exc),
+                # What was typed, unless the listing moved on meanwhile: then what it holds now,
+                # and what was typed listed beside it, to type again.
                 form=_entered(form) if refused else {},
+                typed={} if refused else _entered(form),
             )
             return await _community_page(
                 conn, viewer, community_id, changing=changing, status_code=exc.status
@@ -499,6 +499,29 @@ def _note(text: str) -> list[console_errors.Said]:
     return [console_errors.Said("", text, None)]
 
 
+def _saved_first(what: Callable[[], str]) -> list[console_errors.Said]:
+    """Why a change was not saved when someone else saved `what` (e.g. `_("this listing")`) in
+    between (412, stale version), in the console's words: the service's speak of version numbers.
+    The form then shows what is saved now and lists what was typed."""
+    return [
+        console_errors.bilingual(
+            "",
+            lambda: _(
+                "Someone else changed {what} while you were editing, so your change was not"
+                " saved. The fields show what is saved now; what you typed is listed under this"
+                " message. Type again what you still want to change, then save."
+            ).format(what=what()),
+        )
+    ]
+
+
+def _moved_on(exc: Conflict | StaleVersion) -> list[console_errors.Said]:
+    """Why a change of a listing that moved on meanwhile was not saved."""
+    if isinstance(exc, StaleVersion):
+        return _saved_first(lambda: _("this listing"))
+    return [console_errors.of_detail(exc)]
+
+
 @dataclass(frozen=True)
 class Changing:
     """A change of one offer or need that was refused: its form is shown open, with the error."""
@@ -507,6 +530,9 @@ class Changing:
     id: int
     error: list[console_errors.Said]
     form: dict[str, str]  # what was typed, by field name; empty: the listing's stored values
+    # What was typed when the form shows the stored values instead (the listing moved on): listed
+    # at the listing, so nothing typed is lost.
+    typed: dict[str, str] = field(default_factory=dict)
 
 
 def _entered(form: Form | None) -> dict[str, str]:

@@ -423,6 +423,47 @@ async def test_a_refused_change_is_said_at_its_listing_on_a_phone(
     assert await db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer) == 1500
 
 
+async def test_a_change_someone_else_saved_first_is_said_at_the_listing_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """QA's phone: the community and its coordinator open the same offer's change form and the
+    coordinator saves first. The community's save comes back as its page, not an error page: the
+    offer open as the coordinator saved it, the Thai message at it, in view, and what the
+    community typed listed there."""
+    own, key = await _village(live, db)
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    offer = await db.fetchval("SELECT id FROM offers WHERE community_id = $1", own)
+    path = f"/console/communities/{own}"
+    async with (
+        _signed_in_on_a_phone(browser, live, key, path) as page,
+        _signed_in_on_a_phone(browser, live, coordinator, path) as first,
+    ):
+        for opened in (page, first):
+            await opened.locator(f"#offer-{offer} summary").click()
+        await first.locator(f"#offer-{offer}-quantity").fill("1200")
+        await first.locator(f"#offer-{offer}").get_by_role("button", name="บันทึก").click()
+        await expect(first.locator(f"#offer-{offer}")).to_contain_text("1,200 กก.")
+        toggle = page.locator(f"#offer-{offer} details")
+        await page.locator(f"#offer-{offer}-quantity").fill("900")
+        await page.locator(f"#offer-{offer}-min-lot").fill("50")
+        await toggle.get_by_role("button", name="บันทึก").click()
+        errors = page.locator(f"#offer-{offer}-errors")
+        await expect(errors).to_contain_text("รายการนี้มีคนแก้ไขไปแล้วระหว่างที่คุณแก้อยู่")
+        await expect(errors).to_contain_text("Someone else changed this listing")
+        await expect(errors).to_be_in_viewport()  # the answer opens at the listing, not the top
+        typed = page.locator(f"#offer-{offer}-typed")
+        await expect(typed).to_contain_text("สิ่งที่คุณพิมพ์ไว้ (ยังไม่ได้บันทึก)")
+        await expect(typed).to_contain_text("จำนวนทั้งหมด: 900")
+        await expect(typed).to_contain_text("แลกครั้งละอย่างน้อย: 50")
+        await expect(toggle).to_have_attribute("open", "")
+        await expect(page.locator(f"#offer-{offer}-quantity")).to_have_value("1,200")  # saved now
+        await expect(page.get_by_role("link", name="ชุมชนของฉัน")).to_be_visible()
+        await expect(page.get_by_role("button", name="ออกจากระบบ")).to_be_visible()
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "change-saved-first.png")
+    assert await db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer) == 1200
+
+
 async def test_a_refused_run_keeps_its_regions_and_time_limit_on_a_phone(
     browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
 ) -> None:

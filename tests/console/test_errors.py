@@ -4,16 +4,23 @@ what was typed kept; the JSON API's problem+json is unchanged."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 
+from barter.api.app import create_app
 from barter.console import i18n
 from barter.console.errors import checked, said
+from barter.domain.clock import ManualClock
 from barter.domain.errors import FieldError
 from barter.schemas.listings import OfferCreate
-from tests.console.conftest import csrf_of, sign_in, start_run
+from barter.settings import Settings
+from tests.console.conftest import CSRF_INPUT, csrf_of, sign_in, start_run
 from tests.dates import ahead, be_slash
-from tests.world import ADMIN, COORD, OWNER, World
+from tests.world import ADMIN, COORD, OWNER, Client, World
 
 PASSED = "วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)"
 ENGLISH_OF_DEVELOPERS = re.compile(r"Expected `|missing required field|looks like a Buddhist|must not exceed")
@@ -204,6 +211,130 @@ async def test_a_refused_change_is_said_at_its_listing_left_open_with_what_was_t
     table = "offers" if kind == "offer" else "needs"
     stored = await world.db.fetchval(f"SELECT quantity::float8 FROM {table} WHERE id = $1", listing["id"])
     assert stored == listing["quantity"]
+
+
+SAVED_FIRST = "มีคนแก้ไขไปแล้วระหว่างที่คุณแก้อยู่ สิ่งที่คุณแก้จึงยังไม่ได้บันทึก"
+UNSAVED = "สิ่งที่คุณพิมพ์ไว้ (ยังไม่ได้บันทึก)"
+
+
+@asynccontextmanager
+async def _coordinator_and_community(
+    world: World, settings: Settings, clock: ManualClock
+) -> AsyncIterator[Client]:
+    """Two sessions: the coordinator on `world.client`, the community itself on the client given
+    (its own cookies, through a second app over the same database)."""
+    async with AsyncTestClient(app=create_app(settings, clock=clock)) as community:
+        await sign_in(world.client, world.keys[COORD])
+        await sign_in(community, world.keys[OWNER])
+        yield community
+
+
+def _sent_back(page: str, form: str) -> dict[str, str]:
+    """What a browser sends back from `form` on `page` besides what is typed: the page's CSRF
+    token and the version the form was read at."""
+    token = CSRF_INPUT.search(page)
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert token, page
+    assert version, form
+    return {"_csrf_token": token.group(1), "version": version.group(1)}
+
+
+async def _opened(client: Client, path: str, form_of: Callable[[str], str]) -> dict[str, str]:
+    """`_sent_back` of the form `form_of` finds on `path`, opened now."""
+    page = (await client.get(path)).text
+    return _sent_back(page, form_of(page))
+
+
+async def _row(world: World, table: str, row_id: int) -> dict[str, Any]:
+    """The row as stored, every column."""
+    row = await world.db.fetchrow(f"SELECT * FROM {table} WHERE id = $1", row_id)
+    assert row is not None
+    return dict(row)
+
+
+def _a_whole_page(page: str) -> None:
+    """The console's page with its navigation and sign-out, not the error page."""
+    assert '<nav class="main" aria-label="เมนูหลัก">' in page
+    assert ">ออกจากระบบ</button>" in page
+    assert "<h1>ขออภัย</h1>" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "first", "second"),
+    [
+        ("offer", "available_until", ("300", "20", 60), ("150", "5", 30)),
+        ("need", "needed_by", ("1,800", "60", 50), ("900", "30", 20)),
+    ],
+)
+async def test_a_change_someone_else_saved_first_is_said_at_the_listing_with_what_was_typed(
+    world: World,
+    settings: Settings,
+    clock: ManualClock,
+    kind: str,
+    day: str,
+    first: tuple[str, str, int],
+    second: tuple[str, str, int],
+) -> None:
+    """The coordinator and the community open the same listing's change form; the coordinator
+    saves first. The community's save (412, stale version) comes back as the community's page,
+    navigation and all, with that listing open as it is saved now, the Thai message at it and
+    what the community typed listed there; none of it is saved, and saving again from there
+    does."""
+    listing = await (world.offer(COORD) if kind == "offer" else world.need(COORD))
+    a = world.a["id"]
+    path = f"/console/communities/{a}"
+    url = f"{path}/{kind}s/{listing['id']}/edit"
+
+    def typed(values: tuple[str, str, int]) -> dict[str, str]:
+        quantity, lot, days = values
+        return {"quantity": quantity, "min_lot": lot, day: be_slash(ahead(days))}
+
+    def change_form(page: str) -> str:
+        return _change_form(page, kind, listing["id"])
+
+    async with _coordinator_and_community(world, settings, clock) as community:
+        coordinators = await _opened(world.client, path, change_form)
+        communitys = await _opened(community, path, change_form)
+        saved = await world.client.post(url, data={**coordinators, **typed(first)}, follow_redirects=False)
+        assert saved.status_code == 303, saved.text
+        before = await _row(world, f"{kind}s", listing["id"])
+        late = await community.post(url, data={**communitys, **typed(second)}, follow_redirects=False)
+        assert late.status_code == 412, late.text
+        # Nothing of the community's change was saved: the row is as the coordinator left it.
+        assert await _row(world, f"{kind}s", listing["id"]) == before
+        page = late.text
+        _a_whole_page(page)
+        assert ">ชุมชนของฉัน</a>" in page
+        changing = change_form(page)
+        assert changing.startswith("<details open>")
+        errors = re.search(
+            rf'<ul class="error" role="alert" id="{kind}-{listing["id"]}-errors">(.*?)</ul>', changing, re.S
+        )
+        assert errors, changing
+        assert f"รายการนี้{SAVED_FIRST}" in errors.group(1)
+        assert "Someone else changed this listing while you were editing" in errors.group(1)
+        # The fields hold what the coordinator saved, under the version saved now.
+        for name, value in typed(first).items():
+            assert re.search(rf'name="{name}" value="{re.escape(value)}"', changing), (name, changing)
+        assert f'name="version" value="{before["version"]}"' in changing
+        # What the community typed is listed at the listing.
+        recap = re.search(
+            rf'<div class="notice" id="{kind}-{listing["id"]}-typed">(.*?)</div>', changing, re.S
+        )
+        assert recap, changing
+        assert UNSAVED in recap.group(1)
+        until = "มีให้ถึงวันที่" if kind == "offer" else "ต้องการภายในวันที่"
+        labels = ("จำนวนทั้งหมด", "แลกครั้งละอย่างน้อย", until)
+        for label, value in zip(labels, typed(second).values(), strict=True):
+            assert f"<li>{label}: <b>{value}</b></li>" in recap.group(1), (label, recap.group(1))
+        # Typed again in the form as it came back, the community's change is saved.
+        again = {**_sent_back(page, changing), **typed(second)}
+        resaved = await community.post(url, data=again, follow_redirects=False)
+        assert resaved.status_code == 303, resaved.text
+    quantity = await world.db.fetchval(f"SELECT quantity::float8 FROM {kind}s WHERE id = $1", listing["id"])
+    assert quantity == float(second[0])
+    updates = "SELECT count(*) FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action = 'update'"
+    assert await world.db.fetchval(updates, kind, str(listing["id"])) == 2
 
 
 async def test_a_refused_run_keeps_the_regions_ticked_and_the_time_limit_typed(world: World) -> None:

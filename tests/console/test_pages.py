@@ -305,7 +305,8 @@ async def test_changing_an_offer_in_thai_dates_and_a_stale_form_is_refused(world
         follow_redirects=False,
     )
     assert stale.status_code == 412
-    assert "เปลี่ยนไประหว่างนั้น" in stale.text
+    assert "มีคนแก้ไขไปแล้วระหว่างที่คุณแก้อยู่" in stale.text  # at the listing (tests/console/test_errors.py)
+    assert "<li>จำนวนทั้งหมด: <b>5</b></li>" in stale.text  # what was typed, listed to type again
     assert await world.db.fetchval("SELECT quantity::float8 FROM offers WHERE id = $1", offer["id"]) == 1250
 
 
@@ -370,6 +371,9 @@ async def test_changing_an_offers_goods_and_smallest_lot(world: World) -> None:
     )
     assert refused.status_code == 409
     assert "เปลี่ยนชนิดของไม่ได้" in refused.text
+    # The form shows the stored goods again; what was typed is listed at the listing.
+    assert "<li>สินค้า: <b>ปลาแห้ง</b></li>" in refused.text
+    assert "<li>จำนวนทั้งหมด: <b>50</b></li>" in refused.text
     assert await world.db.fetchval("SELECT item_id FROM offers WHERE id = $1", held["id"]) == "salted-squid"
 
 

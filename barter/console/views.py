@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
@@ -533,6 +533,20 @@ class Changing:
     # What was typed when the form shows the stored values instead (the listing moved on): listed
     # at the listing, so nothing typed is lost.
     typed: dict[str, str] = field(default_factory=dict)
+    gone: bool = False  # no longer open, so not on the page: said at the top of its list instead
+
+
+def _gone(changing: Changing) -> Changing:
+    """A refused change of a listing that closed meanwhile (withdrawn, or all of it delivered):
+    it is no longer listed, so there is no form to show; what was typed is listed instead."""
+    said = console_errors.bilingual(
+        "",
+        lambda: _(
+            "This listing closed while you were editing: someone withdrew it, or all of it was"
+            " delivered. Your change was not saved; what you typed is listed under this message."
+        ),
+    )
+    return replace(changing, error=[said], form={}, typed=changing.typed or changing.form, gone=True)
 
 
 def _entered(form: Form | None) -> dict[str, str]:
@@ -555,6 +569,9 @@ async def _community_page(
     c = await uses.community(conn, viewer.caller, community_id)
     offers = await uses.offers_of(conn, viewer.caller, community_id)
     needs = await uses.needs_of(conn, viewer.caller, community_id)
+    listed = offers if changing is not None and changing.kind == "offer" else needs
+    if changing is not None and all(x.id != changing.id for x in listed):
+        changing = _gone(changing)
     proposals = await uses.proposals(conn, viewer.caller, community_id=community_id, limit=20)
     m = maps.zoom(maps.with_points(maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en))]))
     return page(

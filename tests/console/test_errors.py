@@ -337,6 +337,53 @@ async def test_a_change_someone_else_saved_first_is_said_at_the_listing_with_wha
     assert await world.db.fetchval(updates, kind, str(listing["id"])) == 2
 
 
+@pytest.mark.parametrize(("closed_by", "status"), [("withdrawal", 412), ("delivery", 409)])
+async def test_a_change_of_a_listing_closed_meanwhile_is_said_where_it_was_with_what_was_typed(
+    world: World, settings: Settings, clock: ManualClock, closed_by: str, status: int
+) -> None:
+    """The offer the community is changing closes meanwhile: the coordinator withdraws it (its
+    version moves on: 412), or the last of it is delivered (the status alone changes, as
+    deliver_offer does: 409 not_open). The community's save says so at the top of its offers,
+    under the offer's own anchor, and lists what was typed."""
+    offer = await world.offer(COORD)
+    a = world.a["id"]
+    path = f"/console/communities/{a}"
+
+    def change_form(page: str) -> str:
+        return _change_form(page, "offer", offer["id"])
+
+    async with _coordinator_and_community(world, settings, clock) as community:
+        coordinators = await _opened(world.client, path, change_form)
+        communitys = await _opened(community, path, change_form)
+        if closed_by == "withdrawal":
+            withdrawn = await world.client.post(
+                f"{path}/offers/{offer['id']}/withdraw",
+                data={"_csrf_token": coordinators["_csrf_token"]},
+                follow_redirects=False,
+            )
+            assert withdrawn.status_code == 303, withdrawn.text
+        else:
+            await world.db.execute("UPDATE offers SET status = 'closed' WHERE id = $1", offer["id"])
+        before = await _row(world, "offers", offer["id"])
+        late = await community.post(
+            f"{path}/offers/{offer['id']}/edit",
+            data={**communitys, "quantity": "150", "min_lot": "5", "available_until": ""},
+            follow_redirects=False,
+        )
+    assert late.status_code == status, late.text
+    assert await _row(world, "offers", offer["id"]) == before
+    page = late.text
+    _a_whole_page(page)
+    assert f'action="{path}/offers/{offer["id"]}/edit' not in page  # no longer listed
+    said = re.search(rf'<div id="offer-{offer["id"]}">(.*?)</div>\s*</div>', page, re.S)
+    assert said, page
+    assert "รายการนี้ปิดไปแล้วระหว่างที่คุณแก้อยู่ เพราะมีคนถอนรายการ" in said.group(1)
+    assert "This listing closed while you were editing" in said.group(1)
+    assert f'id="offer-{offer["id"]}-errors"' in said.group(1)
+    assert "<li>จำนวนทั้งหมด: <b>150</b></li>" in said.group(1)
+    assert "<li>แลกครั้งละอย่างน้อย: <b>5</b></li>" in said.group(1)
+
+
 async def test_a_refused_run_keeps_the_regions_ticked_and_the_time_limit_typed(world: World) -> None:
     await sign_in(world.client, world.keys[ADMIN])
     token = await csrf_of(world.client, "/console/matching/")

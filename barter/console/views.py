@@ -8,7 +8,7 @@ HANDLERS below and reached from the community's page.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -249,8 +249,11 @@ async def _community_form(
     error: Sequence[console_errors.Said] = (),
     similar: Any = (),
     community: uses.CommunityOut | None = None,
+    typed: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The form to register or edit a community; `typed`: what was typed into an edit someone
+    else's save overtook, listed beside the form that shows what is saved now."""
     fields = ("name_th", "name_en", "kind", "province_code", "subdistrict_code", "contact", "lat", "lon")
     values = {**dict.fromkeys(fields), **values}
     province = values["province_code"] or ""
@@ -266,6 +269,7 @@ async def _community_form(
         error=list(error),
         similar=list(similar),
         community=community,
+        typed=dict(typed or {}),
         map=maps.base_map(),
     )
 
@@ -341,6 +345,18 @@ class Communities(Controller):
         except ValidationFailed as exc:
             return await _community_form(
                 conn, viewer, values, community=c, error=_messages(exc), status_code=422
+            )
+        except StaleVersion as exc:
+            # Someone else saved first: the form as it is saved now, what was typed listed.
+            now = await uses.community(conn, viewer.caller, community_id)
+            return await _community_form(
+                conn,
+                viewer,
+                msgspec.structs.asdict(now),
+                community=now,
+                error=_saved_first(lambda: _("this community's details")),
+                typed=_entered(form),
+                status_code=exc.status,
             )
         return to(f"/communities/{community_id}")
 

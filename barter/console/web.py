@@ -7,7 +7,7 @@ barter/console/views.py and call the use cases only through barter/console/uses.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,7 +32,7 @@ from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, provide_viewer
 from barter.domain.errors import BarterError, ValidationFailed
-from barter.reference import load_provinces
+from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
 from barter.settings import Settings
 
 log = logging.getLogger("barter.console")
@@ -61,11 +61,19 @@ def region_name(code: str) -> str:
     return i18n.pick(th, en)
 
 
-def province_name(code: str) -> str:
-    for p in load_provinces():
-        if p.code == code:
-            return i18n.pick(p.name_th, p.name_en)
+def _place_name(code: str, places: Iterable[Province | Subdistrict]) -> str:
+    for place in places:
+        if place.code == code:
+            return i18n.pick(place.name_th, place.name_en)
     return code
+
+
+def province_name(code: str) -> str:
+    return _place_name(code, load_provinces())
+
+
+def subdistrict_name(code: str) -> str:
+    return _place_name(code, load_subdistricts())
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -181,6 +189,7 @@ def environment() -> jinja2.Environment:
         unit=i18n.unit_name,
         region=region_name,
         province=province_name,
+        subdistrict=subdistrict_name,
         role=_namer("role"),
         status=_namer("status"),
         kind=_namer("kind"),

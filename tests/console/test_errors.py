@@ -384,6 +384,63 @@ async def test_a_change_of_a_listing_closed_meanwhile_is_said_where_it_was_with_
     assert "<li>แลกครั้งละอย่างน้อย: <b>5</b></li>" in said.group(1)
 
 
+async def test_an_edit_of_a_community_someone_else_saved_first_keeps_what_was_typed(
+    world: World, settings: Settings, clock: ManualClock
+) -> None:
+    """The community edit form carries a version too: a save someone else's overtook comes back
+    as the form (navigation kept) with what is saved now, the Thai message and what was typed."""
+    a = world.a["id"]
+    url = f"/console/communities/{a}/edit"
+    fields = {
+        "name_th": world.a["name_th"],
+        "name_en": world.a["name_en"],
+        "kind": "fishing",
+        "province_code": "91",
+        "subdistrict_code": "",
+        "contact": world.a["contact"],
+        "lat": "6.86",
+        "lon": "99.72",
+    }
+    first = {**fields, "name_en": "Pak Bara small-scale fishers", "contact": "089-111-2222"}
+    second = {**fields, "name_th": "กลุ่มประมงบ้านปากบารา", "kind": "mixed", "contact": "081-999-0000"}
+
+    def form_of(page: str) -> str:
+        found = re.search(r'<form method="post" action="/console/communities/\d+/edit".*?</form>', page, re.S)
+        assert found, page
+        return found.group(0)
+
+    async with _coordinator_and_community(world, settings, clock) as community:
+        coordinators = await _opened(world.client, url, form_of)
+        communitys = await _opened(community, url, form_of)
+        saved = await world.client.post(url, data={**coordinators, **first}, follow_redirects=False)
+        assert saved.status_code == 303, saved.text
+        before = await _row(world, "communities", a)
+        late = await community.post(url, data={**communitys, **second}, follow_redirects=False)
+    assert late.status_code == 412, late.text
+    assert await _row(world, "communities", a) == before
+    page = late.text
+    _a_whole_page(page)
+    errors = re.search(r'<ul class="error" role="alert" id="community-errors">(.*?)</ul>', page, re.S)
+    assert errors, page
+    assert f"ข้อมูลชุมชนนี้{SAVED_FIRST}" in errors.group(1)
+    assert "Someone else changed this community&#39;s details while you were editing" in errors.group(1)
+    form = form_of(page)
+    # The coordinator's, as saved (a community's own key is not shown contacts).
+    assert 'id="name_en" name="name_en" value="Pak Bara small-scale fishers"' in form, form
+    assert f'name="version" value="{before["version"]}"' in form
+    assert f'id="name_th" name="name_th" value="{world.a["name_th"]}"' in form
+    recap = re.search(r'<div class="notice" id="community-typed">(.*?)</div>', page, re.S)
+    assert recap, page
+    assert UNSAVED in recap.group(1)
+    for typed in (
+        "<li>ชื่อภาษาไทย: <b>กลุ่มประมงบ้านปากบารา</b></li>",
+        "<li>ประเภท: <b>ผสม</b></li>",
+        "<li>ติดต่อ (โทรศัพท์, LINE): <b>081-999-0000</b></li>",
+        "<li>จังหวัด: <b>สตูล</b></li>",
+    ):
+        assert typed in recap.group(1), (typed, recap.group(1))
+
+
 async def test_a_refused_run_keeps_the_regions_ticked_and_the_time_limit_typed(world: World) -> None:
     await sign_in(world.client, world.keys[ADMIN])
     token = await csrf_of(world.client, "/console/matching/")

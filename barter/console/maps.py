@@ -103,10 +103,10 @@ class Map:
         for a in self.arrows:
             dx, dy = a.x2 - a.x1, a.y2 - a.y1
             length = math.hypot(dx, dy)
-            if length <= 2.5 * self.marker:
-                continue
-            ux, uy = dx / length, dy / length
             cut, aside = 1.6 * self.marker, 0.7 * self.marker
+            if length <= 2 * cut + self.marker:
+                continue  # stopped short at both ends, it would point backwards or be a dot
+            ux, uy = dx / length, dy / length
             drawn.append(
                 Arrow(
                     round(a.x1 + ux * cut - uy * aside, 1),

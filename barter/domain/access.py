@@ -62,6 +62,12 @@ class Caller:
     def sees_contact(self, region: str) -> bool:
         return self.covers_region(region)
 
+    def sees_point(self, community_id: int, region: str) -> bool:
+        """May know where the community is, to the point: those who act for it (its own key, a
+        coordinator of its region, an admin). Anyone else who shares an exchange with it is told
+        its province."""
+        return self.acts_for(community_id, region)
+
 
 @dataclass(frozen=True, slots=True)
 class CommunityRef:

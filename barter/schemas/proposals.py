@@ -50,6 +50,19 @@ class ParticipantOut(msgspec.Struct):
     transport_estimate: float = 0.0
 
 
+class PlaceOut(msgspec.Struct):
+    """Where a participant stands on a map for one caller: its own point where the caller may
+    read it (exact), else its province's centre (approximate)."""
+
+    community_id: int
+    province_code: str
+    province_name_th: str
+    province_name_en: str
+    lat: float
+    lon: float
+    exact: bool
+
+
 class ApprovalOut(msgspec.Struct):
     region: str
     approved_at: datetime

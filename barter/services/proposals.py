@@ -19,7 +19,7 @@ import asyncpg
 import msgspec
 
 from barter.domain import geo
-from barter.domain.access import Caller
+from barter.domain.access import Caller, require_row_level
 from barter.domain.clock import Clock
 from barter.domain.errors import NotFound, StaleVersion
 from barter.domain.proposals import (
@@ -46,7 +46,14 @@ from barter.logistics.model import Vehicle
 from barter.matching.model import Exchange, Instance
 from barter.matching.snapshot import parse_key
 from barter.matching.terms import own_offer_value
-from barter.schemas.proposals import ApprovalOut, ParticipantOut, Pending, ProposalOut, TransferOut
+from barter.schemas.proposals import (
+    ApprovalOut,
+    ParticipantOut,
+    Pending,
+    PlaceOut,
+    ProposalOut,
+    TransferOut,
+)
 from barter.services import arrivals
 from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
@@ -121,6 +128,31 @@ async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> Pro
     (out,) = await load(conn, [row])
     if not visible(caller, out):
         raise NotFound("No proposal with that id")
+    return out
+
+
+async def places(conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut) -> list[PlaceOut]:
+    """Where each participant of `proposal` is, as far as `caller` may know (one statement, however
+    many take part): its own point where the caller sees it (Caller.sees_point), else its
+    province's centre. The own point of the others never leaves this function. The community's
+    region today decides (a community that moved is placed where it is now)."""
+    require_row_level(caller)
+    if not visible(caller, proposal):
+        raise NotFound("No proposal with that id")
+    out = []
+    for r in await repo.places(conn, proposal.id):
+        exact = caller.sees_point(r["community_id"], r["region"])
+        out.append(
+            PlaceOut(
+                community_id=r["community_id"],
+                province_code=r["province_code"],
+                province_name_th=r["province_name_th"],
+                province_name_en=r["province_name_en"],
+                lat=r["lat"] if exact else r["province_lat"],
+                lon=r["lon"] if exact else r["province_lon"],
+                exact=exact,
+            )
+        )
     return out
 
 

@@ -172,6 +172,18 @@ FROM proposal_participants pp JOIN communities c ON c.id = pp.community_id
 WHERE pp.proposal_id = ANY($1::bigint[])
 ORDER BY pp.proposal_id, pp.community_id;
 
+-- name: proposal_places
+-- Where each participant of one proposal is: its own point, and its province with the province's
+-- centre (services.proposals.places tells a caller one or the other).
+SELECT pp.community_id, pr.region, c.lat, c.lon, c.province_code,
+       pr.name_th AS province_name_th, pr.name_en AS province_name_en,
+       pr.lat AS province_lat, pr.lon AS province_lon
+FROM proposal_participants pp
+JOIN communities c ON c.id = pp.community_id
+JOIN provinces pr ON pr.code = c.province_code
+WHERE pp.proposal_id = $1
+ORDER BY pp.community_id;
+
 -- name: proposal_approvals
 SELECT proposal_id, region, approved_at, approved_by FROM proposal_approvals
 WHERE proposal_id = ANY($1::bigint[])

@@ -179,6 +179,12 @@ async def details(
     return transfers, participants, approvals
 
 
+async def places(conn: asyncpg.Connection, proposal_id: int) -> list[asyncpg.Record]:
+    """Each participant's own point and its province's centre, in one statement."""
+    rows: list[asyncpg.Record] = await conn.fetch(query("proposal_places"), proposal_id)
+    return rows
+
+
 async def list_page(
     conn: asyncpg.Connection,
     caller: Caller,

@@ -9,7 +9,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from barter.reference import DIR, load_provinces
 
@@ -40,12 +40,19 @@ def unproject(x: float, y: float) -> tuple[float, float]:
     return round(p["lat1"] - y / p["scale"], 5), round(p["lon0"] + x / (p["kx"] * p["scale"]), 5)
 
 
+MARKERS = 70  # a point's radius is the zoomed view's width over this
+
+
 @dataclass(frozen=True)
 class Point:
     x: float
     y: float
     label: str
     kind: str = "community"
+    community: int | None = None
+    # where the point is not the community's own but its province's centre: says so
+    # ("ตำแหน่งโดยประมาณ (จังหวัดยโสธร)"); drawn hollow
+    approx: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,11 @@ class Map:
     @property
     def marker(self) -> float:
         """A point's radius: about the same on screen however far the map is zoomed."""
-        return round(self._span / 70, 2)
+        return round(self._span / MARKERS, 2)
+
+    @property
+    def approximate(self) -> list[Point]:
+        return [p for p in self.points if p.approx]
 
     @property
     def font(self) -> float:
@@ -120,19 +131,51 @@ class Map:
 
 
 MIN_SPAN = 160.0  # map units (1.6 degrees of latitude): a zoomed map still shows its surroundings
+PAD = 0.35  # a zoomed map's margin around what it shows, as a share of that
 
 
-def zoom(m: Map, pad: float = 0.35) -> Map:
+def _frame(xs: list[float], ys: list[float], pad: float) -> tuple[float, float, float]:
+    """The centre and width of the 4:3 box that zoom() puts around these map units."""
+    w = max(max(xs) - min(xs), (max(ys) - min(ys)) * 4 / 3, MIN_SPAN / (1 + 2 * pad)) * (1 + 2 * pad)
+    return (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, w
+
+
+def zoom(m: Map, pad: float = PAD) -> Map:
     """Frame the map around its points and arrows (a 4:3 box at least MIN_SPAN wide)."""
     xs = [p.x for p in m.points] + [a.x1 for a in m.arrows] + [a.x2 for a in m.arrows]
     ys = [p.y for p in m.points] + [a.y1 for a in m.arrows] + [a.y2 for a in m.arrows]
     if not xs:
         return m
-    w = max(max(xs) - min(xs), (max(ys) - min(ys)) * 4 / 3, MIN_SPAN / (1 + 2 * pad)) * (1 + 2 * pad)
+    cx, cy, w = _frame(xs, ys, pad)
     h = w * 3 / 4
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     m.box = (round(cx - w / 2, 1), round(cy - h / 2, 1), round(w, 1), round(h, 1))
     return m
+
+
+K = TypeVar("K")
+APART = 7.0  # markers between neighbours on a ring: room for an arrow (Map.lines) between them
+
+
+def apart(spots: dict[K, tuple[float, float]]) -> dict[K, tuple[float, float]]:
+    """The same places (lat, lon), where several share one spot (two villages of a province, each
+    drawn at its centre) set on a small ring around it, so that each shows and an arrow between
+    them can be drawn on the zoomed map."""
+    at = {key: project(*spot) for key, spot in spots.items()}
+    shared: dict[tuple[float, float], list[K]] = {}
+    for key, xy in at.items():
+        shared.setdefault(xy, []).append(key)
+    if all(len(keys) == 1 for keys in shared.values()):
+        return dict(spots)
+    *_, w = _frame([x for x, _ in at.values()], [y for _, y in at.values()], PAD)
+    moved = dict(spots)
+    for (x, y), keys in shared.items():
+        if len(keys) == 1:
+            continue
+        radius = APART * w / MARKERS / (2 * math.sin(math.pi / len(keys)))
+        for i, key in enumerate(keys):
+            turn = 2 * math.pi * i / len(keys) - math.pi / 2
+            moved[key] = unproject(x + radius * math.cos(turn), y + radius * math.sin(turn))
+    return moved
 
 
 def base_map(highlight: set[str] | None = None) -> Map:

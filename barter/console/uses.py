@@ -30,7 +30,7 @@ from barter.schemas.listings import (
     OfferPatch,
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut
-from barter.schemas.proposals import AccountOut, ProposalOut, RunOut
+from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
 from barter.services import communities, line, listings, logistics, read, run_consents, runs, stats
@@ -57,6 +57,7 @@ __all__ = [
     "OfferCreate",
     "OfferOut",
     "OfferPatch",
+    "PlaceOut",
     "PlanCreate",
     "PlanOut",
     "PlanSummary",
@@ -324,6 +325,11 @@ async def proposals(
 async def proposal(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:
     require_row_level(caller)
     return await workflow.get(conn, caller, proposal_id)
+
+
+async def places(conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut) -> dict[int, PlaceOut]:
+    """Where each participant is drawn for this caller (approximate where it may not know)."""
+    return {p.community_id: p for p in await workflow.places(conn, caller, proposal)}
 
 
 @dataclass(frozen=True)

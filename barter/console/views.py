@@ -750,20 +750,41 @@ async def _matching(
 # --- proposals ----------------------------------------------------------------------------------
 
 
-def proposal_map(p: uses.ProposalOut, points: dict[int, tuple[float, float]]) -> maps.Map:
+BANGKOK = "10"  # a special administrative area, not a จังหวัด
+
+
+def province_phrase(place: uses.PlaceOut) -> str:
+    """'จังหวัดยโสธร' / 'Yasothon province'; Bangkok by its name alone."""
+    name = i18n.pick(place.province_name_th, place.province_name_en)
+    return name if place.province_code == BANGKOK else _("%(name)s province") % {"name": name}
+
+
+def proposal_map(p: uses.ProposalOut, places: dict[int, uses.PlaceOut]) -> maps.Map:
+    """Every participant and an arrow for every transfer; a participant whose own point the viewer
+    may not know stands, hollow, at its province's centre and says so."""
     names = {part.community_id: i18n.pick(part.name_th, part.name_en) for part in p.participants}
-    m = maps.with_points(maps.base_map(), [(*points[cid], names[cid]) for cid in names if cid in points])
+    spots = maps.apart({cid: (places[cid].lat, places[cid].lon) for cid in names if cid in places})
+    m = maps.base_map()
+    for cid, (lat, lon) in spots.items():
+        x, y = maps.project(lat, lon)
+        place = places[cid]
+        note = (
+            ""
+            if place.exact
+            else _("approximate location (%(province)s)") % {"province": province_phrase(place)}
+        )
+        m.points.append(maps.Point(x, y, names[cid], community=cid, approx=note))
     return maps.zoom(
         maps.with_arrows(
             m,
             [
                 (
-                    points[t.giver_id],
-                    points[t.receiver_id],
+                    spots[t.giver_id],
+                    spots[t.receiver_id],
                     f"{i18n.pick(t.item_name_th, t.item_name_en)} {i18n.quantity(t.quantity, t.unit)}",
                 )
                 for t in p.transfers
-                if t.giver_id in points and t.receiver_id in points
+                if t.giver_id in spots and t.receiver_id in spots
             ],
         )
     )
@@ -871,14 +892,6 @@ async def _card(
     conn: Conn, viewer: ViewerDep, proposal_id: int, *, error: str = "", status_code: int = 200
 ) -> Template:
     p = await uses.proposal(conn, viewer.caller, proposal_id)
-    points: dict[int, tuple[float, float]] = {}
-    for part in p.participants:
-        if viewer.caller.acts_for(part.community_id, part.region) or viewer.caller.role != "community":
-            try:
-                c = await uses.community(conn, viewer.caller, part.community_id)
-            except BarterError:
-                continue
-            points[c.id] = (c.lat, c.lon)
     return page(
         "proposal.html",
         viewer,
@@ -887,7 +900,7 @@ async def _card(
         p=p,
         mine=_mine(viewer, p),
         error=error,
-        map=proposal_map(p, points),
+        map=proposal_map(p, await uses.places(conn, viewer.caller, p)),
         can_approve=bool(_mine(viewer, p)["approve"]),
         covers=any(viewer.caller.covers_region(r) for r in p.regions),
     )

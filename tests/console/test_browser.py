@@ -59,6 +59,22 @@ async def _village(live: str, db: asyncpg.Connection) -> tuple[int, str]:
     return own, await _key(db, role="community", community_id=own, name="ควนขนุน")
 
 
+async def _the_runs_proposal(api: httpx.AsyncClient, regions: list[str]) -> dict[str, Any]:
+    """Start a run over `regions` through the API (an admin's client), wait for it, and return the
+    one proposal it made."""
+    started = await api.post("/v1/matching/runs", json={"regions": regions, "time_limit_s": 5})
+    assert started.status_code == 202, started.text
+    run_id = started.json()["id"]
+
+    async def read() -> dict[str, Any]:
+        body: dict[str, Any] = (await api.get(f"/v1/matching/runs/{run_id}")).json()
+        return body
+
+    assert (await poll(read, lambda r: r["status"] in ("succeeded", "failed")))["status"] == "succeeded"
+    (proposal,) = (await api.get("/v1/proposals", params={"run_id": run_id})).json()["data"]
+    return dict(proposal)
+
+
 @asynccontextmanager
 async def _signed_in_on_a_phone(browser: Browser, live: str, key: str, path: str) -> AsyncIterator[Page]:
     """A page on QA's phone, signed in with `key`, at `path`."""
@@ -312,16 +328,7 @@ async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looke
         ):
             posted = await api.post(f"/v1/{kind}", json={"community_id": fishers, **body})
             assert posted.status_code == 201, posted.text
-        started = await api.post("/v1/matching/runs", json={"regions": ["south"], "time_limit_s": 5})
-        assert started.status_code == 202, started.text
-        run_id = started.json()["id"]
-
-        async def read() -> dict[str, Any]:
-            body: dict[str, Any] = (await api.get(f"/v1/matching/runs/{run_id}")).json()
-            return body
-
-        assert (await poll(read, lambda r: r["status"] in ("succeeded", "failed")))["status"] == "succeeded"
-        (proposal,) = (await api.get("/v1/proposals", params={"run_id": run_id})).json()["data"]
+        proposal = await _the_runs_proposal(api, ["south"])
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
     page = await context.new_page()
     try:
@@ -485,3 +492,65 @@ async def test_a_refused_run_keeps_its_regions_and_time_limit_on_a_phone(
         await form.scroll_into_view_if_needed()
         await page.screenshot(path=tmp_path / "run-refused.png")
     assert await db.fetchval("SELECT count(*) FROM matching_runs") == 0
+
+
+async def test_an_exchange_across_regions_maps_both_ends_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """QA's phone, the South's coordinator, the exchange barter exists for: dried fish from Satun
+    for jasmine rice from Yasothon, found by a run across both regions. The map shows both ends and
+    the arrows between them; the rice group, whose own point this coordinator may not know, stands
+    hollow at Yasothon's centre, named, with its province and "approximate" beside it."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        ids = []
+        for body, gives, wants in (
+            (
+                {"name_th": "กลุ่มประมงพื้นบ้านบ้านตันหยงโป", "province_code": "91", "lat": 6.86, "lon": 99.72},
+                ("dried-fish", 200),
+                ("rice-jasmine", 1500),
+            ),
+            (
+                {"name_th": "กลุ่มนาข้าวหอมมะลิบ้านสิงห์", "province_code": "35", "lat": 15.79, "lon": 104.14},
+                ("rice-jasmine", 1500),
+                ("dried-fish", 200),
+            ),
+        ):
+            made = await api.post("/v1/communities", json={"kind": "mixed", **body})
+            assert made.status_code == 201, made.text
+            ids.append(made.json()["id"])
+            for kind, (item, quantity) in (("offers", gives), ("needs", wants)):
+                posted = await api.post(
+                    f"/v1/{kind}", json={"community_id": ids[-1], "item_id": item, "quantity": quantity}
+                )
+                assert posted.status_code == 201, posted.text
+        proposal = await _the_runs_proposal(api, ["south", "northeast"])
+    fishers, rice = ids
+    assert sorted(proposal["regions"]) == ["northeast", "south"]
+    async with _signed_in_on_a_phone(
+        browser, live, coordinator, f"/console/proposals/{proposal['id']}"
+    ) as page:
+        figure = page.locator("figure.map")
+        await expect(figure.locator("circle.pt")).to_have_count(2)
+        await expect(figure.locator(f"circle.pt[data-community='{fishers}']:not(.approx)")).to_have_count(1)
+        await expect(figure.locator(f"circle.pt.approx[data-community='{rice}']")).to_have_count(1)
+        await expect(figure.locator("line.arrow")).to_have_count(2)
+        legend = figure.locator("figcaption.map-legend")
+        await expect(legend).to_contain_text("กลุ่มนาข้าวหอมมะลิบ้านสิงห์ · ตำแหน่งโดยประมาณ (จังหวัดยโสธร)")
+        await expect(legend).to_contain_text("จุดกลวงคือตำแหน่งโดยประมาณ")
+        # both ends inside the drawn map, the approximate one hollow (white inside)
+        frame = await figure.get_by_role("img").bounding_box()
+        assert frame is not None
+        for point in await figure.locator("circle.pt").all():
+            box = await point.bounding_box()
+            assert box is not None
+            assert frame["x"] <= box["x"]
+            assert box["x"] + box["width"] <= frame["x"] + frame["width"]
+            assert frame["y"] <= box["y"]
+            assert box["y"] + box["height"] <= frame["y"] + frame["height"]
+        fill = await figure.locator("circle.pt.approx").evaluate("e => getComputedStyle(e).fill")
+        assert fill == "rgb(255, 255, 255)"
+        await _fits(page)
+        await figure.scroll_into_view_if_needed()
+        await page.screenshot(path=str(tmp_path / "qamap.png"))

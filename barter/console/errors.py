@@ -1,9 +1,9 @@
 """Input errors as the console says them: plain Thai naming the field, with the English beside.
 
 A `FieldError` carries its field's path and a stable `code` (with `params`); the words come from
-here, never from the English `message` the API sends. Form values the use case's input struct
-refuses are explained from the struct's own bounds (`msgspec.inspect`), so the console never
-shows msgspec's words either.
+barter.domain.refusals (the one wording the LINE bot says too), never from the English `message`
+the API sends. Form values the use case's input struct refuses are explained from the struct's
+own bounds (`msgspec.inspect`), so the console never shows msgspec's words either.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import msgspec
 from msgspec import inspect
 
 from barter.console import i18n
-from barter.console.i18n import _
+from barter.domain import refusals
 from barter.domain.errors import BarterError, FieldError
 
 
@@ -29,72 +29,12 @@ class Said:
     english: str | None
 
 
-def _field_names() -> dict[str, str]:
-    return {
-        "item_id": _("Goods"),
-        "category_id": _("Goods"),
-        "what": _("Goods"),
-        "quantity": _("How much"),
-        "min_lot": _("Smallest lot to exchange"),
-        "available_from": _("Available from"),
-        "available_until": _("Available until"),
-        "needed_by": _("Needed by"),
-        "priority": _("How urgent"),
-        "note": _("Note"),
-        "unit": _("Unit"),
-        "time_limit_s": _("Time limit (seconds)"),
-        "regions": _("Regions"),
-        "name_th": _("Name in Thai"),
-        "name_en": _("Name in English"),
-        "kind": _("Kind"),
-        "province_code": _("Province"),
-        "subdistrict_code": _("Sub-district (tambon)"),
-        "contact": _("Contact (phone, LINE)"),
-        "lat": _("Latitude"),
-        "lon": _("Longitude"),
-        "reason": _("Reason"),
-    }
-
-
-def _problems() -> dict[str, str]:
-    return {
-        "required": _("fill this in"),
-        "not_a_number": _("must be a number"),
-        "gt": _("must be more than {limit}"),
-        "ge": _("must be at least {limit}"),
-        "lt": _("must be less than {limit}"),
-        "le": _("must be at most {limit}"),
-        "too_long": _("is too long (at most {limit} characters)"),
-        "bad_date": _("write the date as day/month/year, e.g. 15/1/2570"),
-        "far_date": _("the year is too far away: write the Buddhist-era year, e.g. 15/1/2570"),
-        "above_quantity": _("must not be more than the quantity"),
-        "below_smallest": _("is too small"),
-        "off_step": _("this goods comes in steps of {step}"),
-        "before_start": _("must not be before the first day"),
-        "in_the_past": _(
-            "this day has already passed (if you typed a Christian-era year, use the Buddhist-era year,"
-            " e.g. 15/1/2570)"
-        ),
-        "unknown": _("choose one from the list"),
-        "no_own_region": _("tick at least one of your own regions"),
-        "no_other_region": _("tick at least one other region"),
-        "name_needed": _("give a name in Thai or in English"),
-        "together": _("give latitude and longitude together"),
-        "other_province": _("this sub-district is in another province"),
-        "invalid": _("is not valid"),
-    }
-
-
-def _figure(value: Any) -> Any:
-    return i18n.number(value, digits=4) if isinstance(value, int | float) else value
-
-
-def _words(error: FieldError) -> str:
-    base = error.path.split(".", 1)[0].split("[", 1)[0]
-    name = _field_names().get(base)
-    problem = _problems().get(error.code, _problems()["invalid"])
-    text = problem.format(**{k: _figure(v) for k, v in error.params.items()}) if error.params else problem
-    return f"{name}: {text}" if name else text
+def _words(error: FieldError) -> Said:
+    """The error in the page's language (Thai, with the English beside; or English alone)."""
+    words = refusals.field_error(error)
+    if i18n.current() == "en":
+        return Said(error.path, words.en, None)
+    return Said(error.path, words.th, words.en)
 
 
 def bilingual(field: str, words: Callable[[], str]) -> Said:
@@ -107,7 +47,7 @@ def bilingual(field: str, words: Callable[[], str]) -> Said:
 
 def said(errors: list[FieldError]) -> list[Said]:
     """The errors in the reader's language, one each, with the English beside for Thai readers."""
-    return [bilingual(error.path, lambda error=error: _words(error)) for error in errors]  # type: ignore[misc]
+    return [_words(error) for error in errors]
 
 
 def of_detail(exc: BarterError) -> Said:

@@ -24,6 +24,7 @@ from babel.support import Translations
 from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
+from barter.domain.refusals import FIELDS
 from barter.domain.units import UNIT_NAMES
 
 Lang = Literal["th", "en"]
@@ -100,6 +101,12 @@ def number(value: float | int | None, digits: int = 2) -> str:
 def unit_name(unit: str) -> str:
     th, en = UNIT_NAMES.get(unit, (unit, unit))
     return th if _current.get() == "th" else en
+
+
+def field_name(name: str) -> str:
+    """A form field's label, the name its errors give it (barter.domain.refusals.FIELDS)."""
+    words = FIELDS[name]
+    return words.th if _current.get() == "th" else words.en
 
 
 def quantity(value: float | None, unit: str) -> str:

@@ -200,6 +200,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         pick=i18n.pick,
+        field=i18n.field_name,
         lang=i18n.current,
         run_stage=run_stage,
         htmx_js=HTMX_JS,

@@ -17,7 +17,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from barter.domain.errors import BarterError, TooManyRequests, ValidationFailed
+from barter.domain.errors import THAI_TITLES, BarterError, TooManyRequests, ValidationFailed
 
 log = logging.getLogger("barter.api")
 
@@ -42,30 +42,8 @@ _STATUS_CODES: dict[int, tuple[str, str]] = {
 }
 
 
-# Titles in Thai for callers who ask for it (Accept-Language: th); `detail` is Thai too where the
-# error carries a Thai text (BarterError.detail_th, or THAI_DETAILS for the framework's own).
-THAI_TITLES: dict[str, str] = {
-    "Bad request": "คำขอไม่ถูกต้อง",
-    "Malformed request": "รูปแบบคำขอไม่ถูกต้อง",
-    "Missing or invalid API key": "ไม่มีรหัส API หรือรหัสไม่ถูกต้อง",
-    "Not allowed for this role": "บทบาทนี้ไม่มีสิทธิ์ทำรายการนี้",
-    "Not found": "ไม่พบข้อมูล",
-    "Method not allowed": "ไม่รองรับวิธีการนี้",
-    "Not acceptable": "ไม่สามารถตอบในรูปแบบที่ขอได้",
-    "Conflict with the current state": "ขัดกับสถานะปัจจุบัน",
-    "The resource changed since it was read": "ข้อมูลเปลี่ยนไปหลังจากที่อ่าน",
-    "Request body too large": "เนื้อหาคำขอใหญ่เกินไป",
-    "Unsupported media type": "ไม่รองรับชนิดข้อมูลนี้",
-    "Invalid input": "ข้อมูลไม่ถูกต้อง",
-    "If-Match header required": "ต้องส่งส่วนหัว If-Match",
-    "Too many requests": "คำขอมากเกินไป",
-    "Internal server error": "ระบบขัดข้อง",
-    "Service unavailable": "ระบบไม่พร้อมให้บริการชั่วคราว",
-    "Resource busy": "ข้อมูลกำลังถูกแก้ไข",
-    "HTTP error": "ข้อผิดพลาด HTTP",
-}
-
-
+# `detail` in Thai for callers who ask for it (Accept-Language: th, with the title from
+# THAI_TITLES): BarterError.detail_th where the error carries one, else these for the framework's own.
 THAI_DETAILS: dict[str, str] = {
     "No such resource": "ไม่มีที่อยู่นี้ในระบบ",
     "Something went wrong on our side": "ระบบขัดข้อง ขออภัย",

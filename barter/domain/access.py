@@ -113,4 +113,7 @@ def require_row_level(caller: Caller) -> None:
     """Row-level exchanges (who traded with whom) are for partners with a detail grant only;
     partners with aggregates only read the statistics."""
     if caller.role == "partner" and not caller.partner_detail:
-        raise Forbidden("Your partner key reads aggregates only (GET /v1/stats/exchanges)")
+        raise Forbidden(
+            "Your partner key reads aggregates only (GET /v1/stats/exchanges)",
+            detail_th="รหัสของหน่วยงานภาคีนี้อ่านได้เฉพาะสถิติรวม",
+        )

@@ -24,6 +24,32 @@ class FieldError:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Every problem title in Thai, for the callers and channels that speak it (the API answers
+# Accept-Language: th with it; a channel says it where an error carries no Thai detail). The HTTP
+# framework's own titles (barter/api/problems.py) are here too: one table of titles.
+THAI_TITLES: dict[str, str] = {
+    "Bad request": "คำขอไม่ถูกต้อง",
+    "Malformed request": "รูปแบบคำขอไม่ถูกต้อง",
+    "Missing or invalid API key": "ไม่มีรหัส API หรือรหัสไม่ถูกต้อง",
+    "Not allowed for this role": "บทบาทนี้ไม่มีสิทธิ์ทำรายการนี้",
+    "Not found": "ไม่พบข้อมูล",
+    "Method not allowed": "ไม่รองรับวิธีการนี้",
+    "Not acceptable": "ไม่สามารถตอบในรูปแบบที่ขอได้",
+    "Conflict with the current state": "ขัดกับสถานะปัจจุบัน",
+    "The resource changed since it was read": "ข้อมูลเปลี่ยนไปหลังจากที่อ่าน",
+    "Request body too large": "เนื้อหาคำขอใหญ่เกินไป",
+    "Unsupported media type": "ไม่รองรับชนิดข้อมูลนี้",
+    "Invalid input": "ข้อมูลไม่ถูกต้อง",
+    "If-Match header required": "ต้องส่งส่วนหัว If-Match",
+    "Too many requests": "คำขอมากเกินไป",
+    "Internal server error": "ระบบขัดข้อง",
+    "Service unavailable": "ระบบไม่พร้อมให้บริการชั่วคราว",
+    "Resource busy": "ข้อมูลกำลังถูกแก้ไข",
+    "HTTP error": "ข้อผิดพลาด HTTP",
+    "JSON nested too deeply": "ข้อมูล JSON ซ้อนกันลึกเกินไป",
+}
+
+
 class BarterError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
@@ -98,14 +124,19 @@ class ValidationFailed(BarterError):
     title = "Invalid input"
 
     def __init__(
-        self, errors: Sequence[FieldError], detail: str | None = None, *, code: str | None = None
+        self,
+        errors: Sequence[FieldError],
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        detail_th: str | None = None,
     ) -> None:
         self.errors = list(errors)
         first = "; ".join(f"{e.path}: {e.message}" for e in self.errors[:3])
         super().__init__(
             detail or f"{len(self.errors)} invalid field(s): {first}",
             code=code,
-            detail_th=None if detail else f"ข้อมูลไม่ถูกต้อง {len(self.errors)} ช่อง: {first}",
+            detail_th=detail_th if detail else f"ข้อมูลไม่ถูกต้อง {len(self.errors)} ช่อง: {first}",
         )
 
 

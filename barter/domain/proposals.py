@@ -150,10 +150,16 @@ def acting(caller: Caller, state: ProposalState, community_id: int | None, who: 
     mine = [c for c in who if caller.acts_for(c, state.members[c])]
     if community_id is not None:
         if community_id not in mine:
-            raise NotFound("You do not act for that community in this proposal")
+            raise NotFound(
+                "You do not act for that community in this proposal",
+                detail_th="ชุมชนที่คุณดูแลไม่ได้อยู่ในข้อเสนอนี้",
+            )
         return [community_id]
     if not mine:
-        raise Forbidden("You act for no community that has a part in this")
+        raise Forbidden(
+            "You act for no community that has a part in this",
+            detail_th="คุณไม่ได้ดูแลชุมชนใดในข้อเสนอนี้",
+        )
     return mine
 
 
@@ -162,7 +168,10 @@ def covered(caller: Caller, state: ProposalState) -> list[str]:
     require_writer(caller)
     regions = [r for r in state.regions if caller.covers_region(r)]
     if not regions:
-        raise Forbidden("Only a coordinator of a region involved (or an admin) can do this")
+        raise Forbidden(
+            "Only a coordinator of a region involved (or an admin) can do this",
+            detail_th="ต้องเป็นผู้ประสานงานของภาคที่เกี่ยวข้อง หรือผู้ดูแลระบบ",
+        )
     return regions
 
 

@@ -55,17 +55,26 @@ def check(plan: Sequence[Planned], receiving: Iterable[int], receipts: Sequence[
         planned = by_position.get(r.position)
         if planned is None or planned.receiver not in who or not planned.open:
             errors.append(
-                FieldError(f"{path}.position", "no transfer awaiting your receipt at this position")
+                FieldError(
+                    f"{path}.position",
+                    "no transfer awaiting your receipt at this position",
+                    code="not_awaited",
+                )
             )
             continue
         if r.position in seen:
-            errors.append(FieldError(f"{path}.position", "this transfer is listed twice"))
+            errors.append(
+                FieldError(f"{path}.position", "this transfer is listed twice", code="listed_twice")
+            )
             continue
         seen.add(r.position)
         if r.quantity > planned.quantity + TOLERANCE:
             errors.append(
                 FieldError(
-                    f"{path}.quantity", f"more than the {planned.quantity:g} planned; record what was planned"
+                    f"{path}.quantity",
+                    f"more than the {planned.quantity:g} planned; record what was planned",
+                    code="above_planned",
+                    params={"planned": planned.quantity},
                 )
             )
             continue
@@ -74,7 +83,9 @@ def check(plan: Sequence[Planned], receiving: Iterable[int], receipts: Sequence[
         if condition == "good" and not full:
             errors.append(
                 FieldError(
-                    f"{path}.condition", "less than planned arrived: the condition is short or spoiled"
+                    f"{path}.condition",
+                    "less than planned arrived: the condition is short or spoiled",
+                    code="condition_needed",
                 )
             )
             continue
@@ -83,6 +94,7 @@ def check(plan: Sequence[Planned], receiving: Iterable[int], receipts: Sequence[
                 FieldError(
                     f"{path}.quantity",
                     f"a {condition} delivery is less than planned: give the usable quantity",
+                    code="usable_quantity",
                 )
             )
             continue

@@ -3,7 +3,8 @@
 A `FieldError` carries its field's path and a stable `code` with `params`; the words for it come
 from here, never from its English `message` (that one is for API clients). The console shows
 them in the page's language (Thai with the English beside, or English alone), the LINE bot in
-Thai with the English beside.
+Thai with the English beside. A refusal that is not about a field says its `detail_th` where the
+raise wrote one, else the Thai title of its kind (`THAI_TITLES`), with its English detail beside.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from barter.domain.errors import FieldError
+from barter.domain.errors import THAI_TITLES, BarterError, FieldError, ValidationFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ FIELDS: Mapping[str, Words] = {
     "lat": Words("ละติจูด", "Latitude"),
     "lon": Words("ลองจิจูด", "Longitude"),
     "reason": Words("เหตุผล", "Reason"),
+    "receipts": Words("การได้รับของ", "Receipt"),
 }
 
 # What is wrong, by `FieldError.code`; `{name}` is filled from its params.
@@ -84,6 +86,17 @@ PROBLEMS: Mapping[str, Words] = {
     "name_needed": Words("ใส่ชื่อภาษาไทยหรือภาษาอังกฤษ", "give a name in Thai or in English"),
     "together": Words("ใส่ละติจูดและลองจิจูดคู่กัน", "give latitude and longitude together"),
     "other_province": Words("ตำบลนี้อยู่ในจังหวัดอื่น", "this sub-district is in another province"),
+    "not_awaited": Words("ไม่มีของที่รอการได้รับจากชุมชนนี้ในรายการนี้", "nothing awaits your receipt there"),
+    "listed_twice": Words("ระบุรายการเดียวกันซ้ำ", "the same transfer is listed twice"),
+    "above_planned": Words(
+        "มากกว่าที่ตกลงไว้ ({planned}) ให้บันทึกตามที่ตกลง", "more than the {planned} planned; record what was planned"
+    ),
+    "condition_needed": Words(
+        "ได้รับน้อยกว่าที่ตกลง บอกด้วยว่าของมาไม่ครบหรือของเสีย", "less than planned arrived: say if short or spoiled"
+    ),
+    "usable_quantity": Words(
+        "ของมาไม่ครบหรือเสีย ให้บอกจำนวนที่ใช้ได้", "a short or spoiled delivery: give the usable quantity"
+    ),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }
 
@@ -103,3 +116,13 @@ def field_error(error: FieldError) -> Words:
     if name is None:
         return problem
     return Words(f"{name.th}: {problem.th}", f"{name.en}: {problem.en}")
+
+
+def said(exc: BarterError) -> list[Words]:
+    """A refused request in words: each field's problem, or the refusal's own detail (its Thai
+    where the raise wrote one, else the Thai title of its kind), with the English beside."""
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        return [field_error(error) for error in exc.errors]
+    if exc.detail_th:
+        return [Words(exc.detail_th, exc.detail)]
+    return [Words(THAI_TITLES.get(exc.title, THAI_TITLES[BarterError.title]), exc.detail)]

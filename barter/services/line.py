@@ -510,8 +510,9 @@ async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, 
     require_applies("complete", proposal.status)  # in transit: not before dispatch, not once ended
     if not waiting:
         raise Conflict(
-            "บันทึกการได้รับของของชุมชนนี้ไว้แล้ว (this community's receipt is already recorded)",
+            "This community's receipt is already recorded",
             code="already_received",
+            detail_th="บันทึกการได้รับของของชุมชนนี้ไว้แล้ว",
         )
     row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, now)
     return await _receipt(conn, link, row)
@@ -595,7 +596,9 @@ async def confirm_receipt(
     `POST /v1/proposals/{id}/complete` makes with `receipts` (a shortfall opens a dispute when the
     exchange completes). BarterError (ValidationFailed...) when the plan moved meanwhile."""
     if receipt.asking != "confirm":
-        raise ValidationFailed([], "The receipt is not complete yet")
+        raise ValidationFailed(
+            [], "The receipt is not complete yet", detail_th="ยังตอบคำถามเรื่องการได้รับของไม่ครบ"
+        )
     outcome = await existing.transition(
         conn,
         link.caller,

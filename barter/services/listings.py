@@ -132,6 +132,15 @@ def _check_dates(errors: list[FieldError], start: date | None, end: date | None)
         errors.append(FieldError("available_until", "must not be before available_from", code="before_start"))
 
 
+def _not_open(kind: Kind, status: str, *, post_again: bool = True) -> Conflict:
+    """A listing no longer open (withdrawn, done) changes no more (409 `not_open`)."""
+    return Conflict(
+        f"The {kind} is {status}" + ("; post a new one" if post_again else ""),
+        code="not_open",
+        detail_th=f"{THAI_THINGS[kind]}นี้ไม่ได้เปิดอยู่แล้ว" + (" ให้ลงประกาศใหม่แทน" if post_again else ""),
+    )
+
+
 async def _community(conn: asyncpg.Connection, caller: Caller, community_id: int) -> CommunityRef:
     return require_acts_for(caller, await communities_repo.ref(conn, community_id))
 
@@ -274,7 +283,7 @@ async def _new_item(
     if item_id is msgspec.UNSET or item_id == row["item_id"]:
         return None
     if row["status"] != "open":
-        raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
+        raise _not_open(kind, row["status"])
     committed = row["held"] + row["delivered"]
     if committed > 0:
         raise Conflict(
@@ -309,7 +318,7 @@ def _patched(
     are converted, and must be given again when the units do not convert. Only a last day the
     patch sets is held to `today`: a listing whose day has since passed keeps its other edits."""
     if row["status"] != "open":
-        raise Conflict(f"The {kind} is {row['status']}; post a new one", code="not_open")
+        raise _not_open(kind, row["status"])
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     unit = changes.pop("unit", None)
     calendar = changes.pop("calendar", "gregorian")
@@ -492,7 +501,7 @@ async def withdraw(
     if row["status"] == "withdrawn":
         return _out(kind, row)
     if row["status"] != "open":
-        raise Conflict(f"The {kind} is {row['status']}", code="not_open")
+        raise _not_open(kind, row["status"], post_again=False)
     if row["held"] > 0:
         raise Conflict(
             f"{row['held']:g} {row['unit']} of this {kind} are held by proposed exchanges; "

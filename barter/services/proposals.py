@@ -110,6 +110,11 @@ async def load(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> list
     ]
 
 
+def _no_such_proposal() -> NotFound:
+    """A proposal that is not there, or not the caller's to see: the same answer for both."""
+    return NotFound("No proposal with that id", detail_th="ไม่พบข้อเสนอแลกเปลี่ยนตามรหัสนี้")
+
+
 def visible(caller: Caller, proposal: ProposalOut) -> bool:
     if caller.is_admin:
         return True
@@ -124,10 +129,10 @@ def visible(caller: Caller, proposal: ProposalOut) -> bool:
 async def get(conn: asyncpg.Connection, caller: Caller, proposal_id: int) -> ProposalOut:
     row = await repo.get(conn, proposal_id)
     if row is None:
-        raise NotFound("No proposal with that id")
+        raise _no_such_proposal()
     (out,) = await load(conn, [row])
     if not visible(caller, out):
-        raise NotFound("No proposal with that id")
+        raise _no_such_proposal()
     return out
 
 
@@ -433,14 +438,17 @@ async def _locked(conn: asyncpg.Connection, caller: Caller, proposal_id: int, ve
     transaction that held it before committed (a statement sees what committed before it began)."""
     row = await repo.get(conn, proposal_id, lock=True)
     if row is None:
-        raise NotFound("No proposal with that id")
+        raise _no_such_proposal()
     transfers, participants, approval_rows = await repo.details(conn, [proposal_id])
     approvals = [{"region": a["region"], "approved_at": a["approved_at"]} for a in approval_rows]
     loaded = _assemble(row, transfers, participants, approvals)
     if not visible(caller, loaded.out):
-        raise NotFound("No proposal with that id")
+        raise _no_such_proposal()
     if version is not None and loaded.out.version != version:
-        raise StaleVersion(f"The proposal changed since you read it (now version {loaded.out.version})")
+        raise StaleVersion(
+            f"The proposal changed since you read it (now version {loaded.out.version})",
+            detail_th=f"ข้อเสนอนี้ถูกแก้ไขหลังจากที่คุณอ่าน (ตอนนี้เป็นฉบับที่ {loaded.out.version})",
+        )
     return loaded
 
 

@@ -17,6 +17,7 @@ import asyncpg
 from barter.channels.line import replies
 from barter.channels.line.events import Event
 from barter.channels.line.messages import TextMessage
+from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
 from barter.domain.thai_text import CatalogueEntry, read_post, read_quantity
@@ -128,15 +129,16 @@ async def _postback(
     except TransitionConflict as exc:
         return [_conflict(exc)]
     except BarterError as exc:
-        return [replies.refused(exc.detail)]
+        return [replies.refused(refusals.said(exc), draft_id if action == "confirm" else None)]
     return []
 
 
 def _conflict(exc: TransitionConflict) -> TextMessage:
     if exc.detail_th:  # one that says more than the state (a receipt before dispatch)
-        return replies.refused(f"{exc.detail_th} ({exc.detail})")
+        return replies.refused(refusals.said(exc))
     status = str(exc.extra.get("state", ""))
-    return replies.refused(f"ข้อเสนอนี้ {replies.STATUS_TH.get(status, status)} แล้ว")
+    state = replies.STATUS_TH.get(status, status)
+    return replies.refused([refusals.Words(f"ข้อเสนอนี้ทำรายการนี้ไม่ได้แล้ว สถานะตอนนี้: {state}", exc.detail)])
 
 
 async def _draft_action(

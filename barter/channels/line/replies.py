@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
 from barter.domain import thaidate
 from barter.domain.proposals import UNIT_TH
+from barter.domain.refusals import Words
 from barter.domain.thai_text import EXAMPLE_TH, Draft
 
 if TYPE_CHECKING:
@@ -149,8 +150,18 @@ def draft_gone() -> TextMessage:
     return text("รายการนี้ยืนยันหรือยกเลิกไปแล้วค่ะ (already done)")
 
 
-def refused(detail: str) -> TextMessage:
-    return text(f"ทำรายการไม่สำเร็จค่ะ (not done): {detail}")
+def refused(said: Sequence[Words], draft_id: int | None = None) -> TextMessage:
+    """An action the service refused: each reason in Thai, its English beneath (barter.domain.refusals
+    words them, as the console does). A refused draft stays as it was: แก้ไข to send it again."""
+    lines = ["ทำรายการไม่สำเร็จค่ะ (not done)"]
+    for words in said:
+        lines += [f"• {words.th}", f"  ({words.en})"]
+    if draft_id is None:
+        return text("\n".join(lines))
+    lines.append("กด แก้ไข แล้วพิมพ์ข้อความใหม่ได้เลยค่ะ (tap แก้ไข to send a corrected message)")
+    return text(
+        "\n".join(lines), [button("แก้ไข", a="edit", d=draft_id), button("ยกเลิก", a="cancel", d=draft_id)]
+    )
 
 
 def proposal_moved(action: str, status: str) -> TextMessage:

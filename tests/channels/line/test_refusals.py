@@ -1,0 +1,208 @@
+"""A refused action is said to the chat in Thai, naming what was wrong, with the English beneath:
+the words of barter.domain.refusals, the ones the console shows, never the API's English."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import barter
+from barter.channels.line import replies
+from barter.domain import refusals
+from barter.domain.errors import THAI_TITLES, BarterError, Conflict, FieldError, ValidationFailed
+from barter.domain.proposals import TransitionConflict
+from barter.domain.thaidate import MONTHS_TH
+from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_webhook import button_data, last_reply, link
+from tests.channels.standins import LinePlatform
+from tests.dates import ahead, thai
+from tests.world import OWNER, World
+
+NOT_DONE = "ทำรายการไม่สำเร็จค่ะ (not done)"
+
+
+async def _confirmed(world: World, line_platform: LinePlatform, post: str) -> tuple[list[str], int]:
+    """The reply's lines to confirming the draft `post` makes, and the draft's id."""
+    await link(world, world.a)
+    await deliver(world.client, message(post))
+    draft = button_data(last_reply(line_platform), "ยืนยัน")["d"]
+    await deliver(world.client, postback(f"a=confirm&d={draft}"))
+    return last_reply(line_platform)["text"].splitlines(), int(draft)
+
+
+async def test_a_need_by_a_day_already_past_is_refused_in_thai_and_the_draft_waits_for_a_fix(
+    world: World, line_platform: LinePlatform
+) -> None:
+    past = ahead(-3)
+    written = f"{past.day} {MONTHS_TH[past.month - 1]} {(past.year + 543) % 100:02d}"  # 2-digit BE year
+    await link(world, world.a)
+    await deliver(world.client, message(f"ต้องการข้าวสาร 50 กิโล ภายใน {written}"))
+    draft = last_reply(line_platform)
+    assert f"ภายใน {thai(past)}" in draft["text"]
+    await deliver(world.client, postback(f"a=confirm&d={button_data(draft, 'ยืนยัน')['d']}"))
+    reply = last_reply(line_platform)
+    assert reply["text"].splitlines()[:3] == [
+        NOT_DONE,
+        "• ต้องการภายในวันที่: วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)",
+        "  (Needed by: this day has already passed (if you typed a Christian-era year, use the"
+        " Buddhist-era year, e.g. 15/1/2570))",
+    ]
+    assert "is in the past" not in reply["text"]  # the API's English is for API clients
+    assert await world.db.fetchval("SELECT count(*) FROM needs") == 0
+    assert await world.db.fetchval("SELECT state FROM line_drafts") == "pending"
+    # The reply offers the way out: แก้ไข asks for the message again.
+    await deliver(world.client, postback(f"a=edit&d={button_data(reply, 'แก้ไข')['d']}"))
+    assert last_reply(line_platform)["text"].startswith("พิมพ์ข้อความใหม่ได้เลยค่ะ")
+    assert await world.db.fetchval("SELECT state FROM line_drafts") == "cancelled"
+
+
+async def test_goods_that_come_whole_refuse_a_fraction_in_thai(
+    world: World, line_platform: LinePlatform
+) -> None:
+    lines, _ = await _confirmed(world, line_platform, "มีมะพร้าว 2.5 ลูก")
+    assert lines[:3] == [NOT_DONE, "• จำนวน: ของนี้นับทีละ 1", "  (How much: this goods comes in steps of 1)"]
+    assert (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"] == []
+
+
+async def test_a_proposal_that_is_not_there_is_said_in_thai(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, postback("a=accept&p=987654"))
+    assert last_reply(line_platform)["text"].splitlines() == [
+        NOT_DONE,
+        "• ไม่พบข้อเสนอแลกเปลี่ยนตามรหัสนี้",
+        "  (No proposal with that id)",
+    ]
+
+
+# --- every refusal a LINE action can meet --------------------------------------------------------
+
+BARTER = Path(barter.__file__).resolve().parent
+THAI = re.compile("[\u0e00-\u0e7f]")
+API_ENGLISH = "what the API tells its clients"
+# The console names msgspec's own bounds by their names (barter.console.errors.checked).
+BOUNDS = {"gt", "ge", "lt", "le", "too_long", "required"}
+
+
+def _tree(module: str) -> ast.Module:
+    path = BARTER.parent / Path(*module.split("."))
+    file = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
+    return ast.parse(file.read_text(encoding="utf-8"))
+
+
+def _module(name: str) -> bool:
+    path = BARTER.parent / Path(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _made(tree: ast.AST, names: set[str]) -> Iterator[tuple[str, ast.Call]]:
+    """Each call of one of `names` (a class made: an error, a FieldError) in `tree`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
+            yield node.func.id, node
+
+
+def _reached_from_line() -> set[str]:
+    """The services and domain modules the bot's handlers reach: barter.services.line and what it
+    imports of barter.services and barter.domain, and so on."""
+    seen: set[str] = set()
+    todo = ["barter.services.line"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(_tree(name)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                ("barter.services", "barter.domain")
+            ):
+                assert node.module is not None
+                todo += [
+                    f"{node.module}.{a.name}" if _module(f"{node.module}.{a.name}") else node.module
+                    for a in node.names
+                ]
+    return seen
+
+
+def _error_classes() -> dict[str, type[BarterError]]:
+    import barter.api.app  # noqa: F401  (every module that defines an error is loaded with the app)
+
+    found: dict[str, type[BarterError]] = {}
+    todo: list[type[BarterError]] = [BarterError]
+    while todo:
+        cls = todo.pop()
+        found[cls.__name__] = cls
+        todo += cls.__subclasses__()
+    return found
+
+
+def _field_codes() -> set[str]:
+    """Every code a FieldError is given anywhere in barter, and "invalid" (one given none)."""
+    codes = {"invalid"} | BOUNDS
+    for path in BARTER.rglob("*.py"):
+        for _, call in _made(ast.parse(path.read_text(encoding="utf-8")), {"FieldError"}):
+            codes |= {
+                str(k.value.value)
+                for k in call.keywords
+                if k.arg == "code" and isinstance(k.value, ast.Constant)
+            }
+    return codes
+
+
+def _said_by_its_detail(name: str, call: ast.Call) -> bool:
+    """An error made here is said by its detail, except a ValidationFailed made with its fields
+    (said by their codes): one made with none (`[]`) is said by its detail too."""
+    if name != "ValidationFailed":
+        return True
+    fields = call.args[0] if call.args else None
+    return isinstance(fields, ast.List) and not fields.elts
+
+
+def _reasons(exc: BarterError) -> list[tuple[str, str]]:
+    """What the chat is told: each reason's Thai line and the English line beneath it."""
+    lines = replies.refused(refusals.said(exc)).text.splitlines()
+    assert lines[0] == NOT_DONE
+    assert len(lines) % 2 == 1
+    return [(th, en) for th, en in zip(lines[1::2], lines[2::2], strict=True)]
+
+
+@pytest.mark.parametrize("code", sorted(_field_codes()))
+def test_every_field_error_code_is_said_in_thai_words_of_its_own(code: str) -> None:
+    assert code in refusals.PROBLEMS
+    error = FieldError("quantity", API_ENGLISH, code=code, params={"limit": 5, "step": 1, "planned": 148})
+    [(th, en)] = _reasons(ValidationFailed([error]))
+    assert th.startswith("• จำนวน: ")
+    assert THAI.search(th.removeprefix("• จำนวน: ")), th
+    assert code == "invalid" or "ใช้ไม่ได้" not in th  # a code of its own says more than "not valid"
+    assert en.startswith("  (How much: ")
+    assert not THAI.search(en)
+    assert API_ENGLISH not in th + en
+
+
+def test_every_refusal_raised_on_the_way_of_a_line_action_is_written_in_thai() -> None:
+    """Each error made in the modules the bot's handlers reach carries its Thai: a field error by
+    its code (above), a ValidationFailed without fields and any other error by its `detail_th`. A
+    proposal's state conflict is said by the bot from the state (bot._conflict)."""
+    classes = _error_classes()
+    by_state = {name for name, cls in classes.items() if issubclass(cls, TransitionConflict)}
+    reached = _reached_from_line()
+    assert {"barter.services.listings", "barter.services.proposals", "barter.domain.access"} <= reached
+    unwritten = [
+        f"{module}:{call.lineno} {name}"
+        for module in sorted(reached)
+        for name, call in _made(_tree(module), set(classes) - by_state)
+        if _said_by_its_detail(name, call) and "detail_th" not in {k.arg for k in call.keywords}
+    ]
+    assert unwritten == []
+
+
+def test_every_kind_of_error_has_a_thai_title_to_fall_back_on() -> None:
+    untitled = [name for name, cls in _error_classes().items() if cls.title not in THAI_TITLES]
+    assert untitled == []
+    [(th, en)] = _reasons(Conflict("Somebody else changed it"))
+    assert (th, en) == ("• ขัดกับสถานะปัจจุบัน", "  (Somebody else changed it)")

@@ -3,17 +3,15 @@
 A `FieldError` carries its field's path and a stable `code` (with `params`); the words come from
 barter.domain.refusals (the one wording the LINE bot says too), never from the English `message`
 the API sends. Form values the use case's input struct refuses are explained from the struct's
-own bounds (`msgspec.inspect`), so the console never shows msgspec's words either.
+own bounds (`barter.schemas.base.checked`), so the console never shows msgspec's words either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
-from msgspec import inspect
 
 from barter.console import i18n
 from barter.domain import refusals
@@ -63,59 +61,9 @@ def plain(errors: list[FieldError]) -> str:
     return "; ".join(f"{s.text} ({s.english})" if s.english else s.text for s in said(errors))
 
 
-def _unwrapped(kind: inspect.Type) -> inspect.Type:
-    """The field's own type: without `| None` and without its description."""
-    if isinstance(kind, inspect.UnionType):
-        kind = next((m for m in kind.types if not isinstance(m, inspect.NoneType)), kind)
-    while isinstance(kind, inspect.Metadata):
-        kind = kind.type
-    return kind
-
-
-def _bound(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]] | None:
-    """Which of the field type's bounds `value` breaks (msgspec's own constraints)."""
-    if isinstance(kind, inspect.FloatType | inspect.IntType) and isinstance(value, int | float):
-        broken = {
-            "gt": kind.gt is not None and not value > kind.gt,
-            "ge": kind.ge is not None and not value >= kind.ge,
-            "lt": kind.lt is not None and not value < kind.lt,
-            "le": kind.le is not None and not value <= kind.le,
-        }
-        for code, is_broken in broken.items():
-            if is_broken:
-                return code, {"limit": getattr(kind, code)}
-    if (
-        isinstance(kind, inspect.StrType)
-        and isinstance(value, str)
-        and kind.max_length is not None
-        and len(value) > kind.max_length
-    ):
-        return "too_long", {"limit": kind.max_length}
-    return None
-
-
-def checked(values: Mapping[str, Any], into: type[Any]) -> list[FieldError]:
-    """What `into` would refuse in `values`, by field and code: a required field left empty, a
-    number or text outside the field's bounds."""
-    info = inspect.type_info(into)
-    assert isinstance(info, inspect.StructType)
-    errors: list[FieldError] = []
-    for f in info.fields:
-        value = values.get(f.name)
-        if value is None:
-            if f.required:
-                errors.append(FieldError(f.name, "required", code="required"))
-            continue
-        broken = _bound(_unwrapped(f.type), value)
-        if broken is not None:
-            code, params = broken
-            errors.append(FieldError(f.name, f"breaks {code}", code=code, params=params))
-    return errors
-
-
 def refused(exc: msgspec.ValidationError) -> FieldError:
-    """A refusal `checked` did not foresee: the field from msgspec's path, a code that says only
-    that the value is not valid."""
+    """A refusal `barter.schemas.base.checked` did not foresee: the field from msgspec's path, a
+    code that says only that the value is not valid."""
     text = str(exc)
     path = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else ""
     return FieldError(path, text, code="invalid")

@@ -30,6 +30,7 @@ from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, St
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
 from barter.reference import load_subdistricts
+from barter.schemas.base import checked
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
 ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
@@ -94,9 +95,7 @@ def day(form: Form, name: str, errors: list[FieldError]) -> str | None:
 
 def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -> Any:
     """Form values into the use case's input struct; every problem is collected."""
-    errors = errors + [
-        e for e in console_errors.checked(values, into) if e.path not in {x.path for x in errors}
-    ]
+    errors = errors + [e for e in checked(values, into) if e.path not in {x.path for x in errors}]
     if errors:
         raise ValidationFailed(errors)
     try:

@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import asyncpg
 import msgspec
@@ -27,6 +27,7 @@ from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
 from barter.domain.receipts import TOLERANCE, Stated
 from barter.domain.thai_text import Draft, QuantityReading
+from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
 from barter.services import existing, sms_consent
 from barter.storage.repos import audit
@@ -34,6 +35,8 @@ from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
 from barter.storage.repos import line as repo
 from barter.storage.repos import line_replies as replies_repo
+
+_Input = TypeVar("_Input", bound=Input)
 
 CODE_TTL = timedelta(hours=48)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -376,34 +379,22 @@ async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clo
 async def _post(conn: asyncpg.Connection, link: Link, draft: Draft, clock: Clock) -> Posted:
     assert draft.item_id is not None
     assert draft.quantity is not None
-    note = "โพสต์ผ่าน LINE (via LINE)"
+    given = {
+        "community_id": link.community_id,
+        "item_id": draft.item_id,
+        "quantity": draft.quantity,
+        "note": "โพสต์ผ่าน LINE (via LINE)",
+    }
     out: existing.OfferOut | existing.NeedOut
     if draft.kind == "offer":
+        days = {"available_from": _iso(draft.available_from), "available_until": _iso(draft.available_until)}
         out = await existing.create_offer(
-            conn,
-            link.caller,
-            existing.OfferCreate(
-                community_id=link.community_id,
-                item_id=draft.item_id,
-                quantity=draft.quantity,
-                available_from=_iso(draft.available_from),
-                available_until=_iso(draft.available_until),
-                note=note,
-            ),
-            clock,
+            conn, link.caller, _input(existing.OfferCreate, **given, **days), clock
         )
     else:
+        by = _iso(draft.needed_by)
         out = await existing.create_need(
-            conn,
-            link.caller,
-            existing.NeedCreate(
-                community_id=link.community_id,
-                item_id=draft.item_id,
-                quantity=draft.quantity,
-                needed_by=_iso(draft.needed_by),
-                note=note,
-            ),
-            clock,
+            conn, link.caller, _input(existing.NeedCreate, **given, needed_by=by), clock
         )
     return Posted(
         kind=draft.kind or "offer",
@@ -614,6 +605,15 @@ async def confirm_receipt(
         conn, receipt.prompt_id, msgspec.to_builtins([a for _, a in receipt.answers]), "done", clock.now()
     )
     return outcome
+
+
+def _input(into: type[_Input], **values: Any) -> _Input:
+    """The listing's input from what the chat wrote, held to the bounds the API holds a body to
+    (msgspec checks them only when it decodes): "มีข้าวสาร 5000000000 กิโล" is refused, not posted."""
+    errors = checked(values, into)
+    if errors:
+        raise ValidationFailed(errors)
+    return into(**values)
 
 
 def _iso(day: date | None) -> str | None:

@@ -13,9 +13,10 @@ from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
 from barter.console import i18n
-from barter.console.errors import checked, said
+from barter.console.errors import said
 from barter.domain.clock import ManualClock
 from barter.domain.errors import FieldError
+from barter.schemas.base import checked
 from barter.schemas.listings import OfferCreate
 from barter.settings import Settings
 from tests.console.conftest import CSRF_INPUT, csrf_of, sign_in, start_run

@@ -68,6 +68,18 @@ async def test_goods_that_come_whole_refuse_a_fraction_in_thai(
     assert (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"] == []
 
 
+async def test_more_than_the_api_allows_is_refused_in_thai_not_posted(
+    world: World, line_platform: LinePlatform
+) -> None:
+    lines, _ = await _confirmed(world, line_platform, "มีข้าวสาร 5000000000 กิโล")
+    assert lines[:3] == [
+        NOT_DONE,
+        "• จำนวน: ต้องไม่เกิน 1,000,000,000",
+        "  (How much: must be at most 1,000,000,000)",
+    ]
+    assert (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"] == []
+
+
 async def test_a_proposal_that_is_not_there_is_said_in_thai(
     world: World, line_platform: LinePlatform
 ) -> None:

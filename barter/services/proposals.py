@@ -143,7 +143,7 @@ async def places(conn: asyncpg.Connection, caller: Caller, proposal: ProposalOut
     region today decides (a community that moved is placed where it is now)."""
     require_row_level(caller)
     if not visible(caller, proposal):
-        raise NotFound("No proposal with that id")
+        raise _no_such_proposal()
     out = []
     for r in await repo.places(conn, proposal.id):
         exact = caller.sees_point(r["community_id"], r["region"])

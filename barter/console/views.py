@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, route
@@ -484,13 +484,15 @@ class Communities(Controller):
         community_id: FromPath[int],
         listing_id: FromPath[int],
     ) -> Response[Any]:
-        await uses.withdraw(
-            conn,
-            viewer.caller,
-            community_id,
-            "offer" if _kind_in(request) == "offers" else "need",
-            listing_id,
-        )
+        kind: Literal["offer", "need"] = "offer" if _kind_in(request) == "offers" else "need"
+        try:
+            await uses.withdraw(conn, viewer.caller, community_id, kind, listing_id)
+        except Conflict as exc:
+            # held by an exchange, or closed meanwhile: said at the listing (or atop its list)
+            changing = Changing(kind=kind, id=listing_id, error=[console_errors.of_detail(exc)], form={})
+            return await _community_page(
+                conn, viewer, community_id, changing=changing, status_code=exc.status
+            )
         return to(f"/communities/{community_id}")
 
     @get("/{community_id:int}/account")

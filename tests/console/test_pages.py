@@ -324,6 +324,28 @@ async def test_withdrawing_a_need(world: World) -> None:
     assert await world.db.fetchval("SELECT status FROM needs WHERE id = $1", need["id"]) == "withdrawn"
 
 
+async def test_withdrawing_goods_held_by_an_exchange_is_refused_at_the_listing(world: World) -> None:
+    """QA: the refusal (409, held) was the full error page: the community page with the listing
+    opened and the reason in Thai is where the coordinator can act on it."""
+    held = await world.offer(COORD, item_id="salted-squid", quantity=50, min_lot=0)
+    await world.db.execute("UPDATE offers SET held = 20 WHERE id = $1", held["id"])
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    refused = await world.client.post(
+        f"/console/communities/{a}/offers/{held['id']}/withdraw",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert "ขออภัย" not in refused.text  # not the error page
+    assert 'href="/console/signout"' in refused.text or "/console/signout" in refused.text
+    at_listing = refused.text.split(f'id="offer-{held["id"]}"', 1)
+    assert len(at_listing) == 2, "the listing is on the page"
+    assert "ถูกจองไว้ในข้อเสนอแลกเปลี่ยน" in at_listing[1].split("</details>", 1)[0]
+    assert await world.db.fetchval("SELECT status FROM offers WHERE id = $1", held["id"]) == "open"
+
+
 async def test_over_tls_the_session_cookie_is_secure(world: World, app: Litestar) -> None:
     async with AsyncTestClient(app=app, base_url="https://barter.example") as tls:
         token = await csrf_of(tls)

@@ -2,10 +2,13 @@
 
 A message is read in four steps: Thai digits become Arabic ones; a date phrase ("ภายในเดือนหน้า",
 "ภายใน 15 ม.ค. 68") is taken out and resolved against `today` (Buddhist-era years accepted); the
-intent is found ("มี" offer, "ต้องการ" need, "แลก A กับ B" both); then each part is tokenised with
-PyThaiNLP (its bundled word list, no download) to find the quantity (digits or Thai number words),
-the unit, and what is left, which is matched to the catalogue by name and synonyms, longest first,
-then by a close spelling. A draft only becomes a listing after the sender confirms it.
+rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
+kind word ("มี" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
+that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
+amount starts a new item. Each item is its words and its amount (digits or Thai number words, a
+unit); its words are matched to the catalogue by name and synonyms, longest first, then by a close
+spelling. Every item becomes its own draft line; an amount that could be several items' is none
+of theirs until the sender says. A draft only becomes a listing after the sender confirms it.
 """
 
 from __future__ import annotations
@@ -108,15 +111,21 @@ _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 _OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้")
 _NEED_WORDS = ("ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")
-_LEADERS = frozenset({"เรา", "ชุมชน", "กลุ่ม", "บ้าน", "ทาง", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา"})
+_SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A กับ B": A is given, B wanted
+_SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
+# Between two items: "ปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล" (a new line is read as ","; "กับ" is "and"
+# everywhere but between a swap's two sides).
+_SEPARATORS = frozenset({"และ", ",", "กับ", "รวมทั้ง", "+", "/"})
+_PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
         "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ", "คุณภาพ", "ดี",
         "อย่าง", "จาก", "ขาย", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
-        "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ",
+        "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
+        "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ",
     }
-)  # fmt: skip
+)  # fmt: skip  # also the words before the kind word: "ทางเรามี...", "บ้านเรามี..."
 _THAI_MONTHS = {
     "มกราคม": 1, "ม.ค.": 1, "กุมภาพันธ์": 2, "ก.พ.": 2, "มีนาคม": 3, "มี.ค.": 3, "เมษายน": 4, "เม.ย.": 4,
     "พฤษภาคม": 5, "พ.ค.": 5, "มิถุนายน": 6, "มิ.ย.": 6, "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8,
@@ -208,6 +217,7 @@ def _starts(prefix: str | None) -> bool:
 
 class _Index(msgspec.Struct, frozen=True):
     names: tuple[tuple[str, str], ...]  # (name or synonym without spaces, item id), longest first
+    by_name: dict[str, str]  # name or synonym without spaces -> item id
     by_id: dict[str, CatalogueEntry]
     trie: Trie
 
@@ -224,7 +234,12 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
     extra |= {"แลก", "กับ", "เป็น"}
-    return _Index(names=tuple(names), by_id={i.id: i for i in catalogue}, trie=Trie(_base_words() | extra))
+    return _Index(
+        names=tuple(names),
+        by_name=dict(reversed(names)),  # the first of a name used twice
+        by_id={i.id: i for i in catalogue},
+        trie=Trie(_base_words() | extra),
+    )
 
 
 _INDEXES: dict[int, tuple[Sequence[CatalogueEntry], _Index]] = {}
@@ -252,16 +267,16 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-class _Part(msgspec.Struct, frozen=True):
-    item_text: str
-    quantity: float | None
-    unit_text: str | None
+class _Amount(msgspec.Struct, frozen=True):
+    quantity: float  # in the catalogue unit when `unit` is known, else as counted
     unit: Unit | None
-    factor: float
-    needs_size: bool
+    unit_text: str | None  # the unit as written
+    needs_size: bool  # counted in containers of no stated size ("3 ขวด")
 
 
 def _tokens(text: str, index: _Index) -> list[str]:
+    if not text.strip():
+        return []
     return [
         t
         for t in word_tokenize(text, custom_dict=index.trie, engine="newmm", keep_whitespace=False)
@@ -269,73 +284,55 @@ def _tokens(text: str, index: _Index) -> list[str]:
     ]
 
 
-def _read_part(text: str, index: _Index) -> _Part:
-    tokens = _tokens(text, index)
-    quantity: float | None = None
-    unit_text: str | None = None
-    unit: Unit | None = None
-    factor = 1.0
-    needs_size = False
-    rest: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if quantity is None and (_DIGITS.match(token) or _NUMBER_WORD.match(token)):
-            # A run of number tokens: "2" "ร้อย", "สาม" "ร้อย" "ห้า" "สิบ", "1.5" "พัน".
-            run = [token]
-            while i + 1 < len(tokens) and _NUMBER_WORD.match(tokens[i + 1]):
-                run.append(tokens[i + 1])
-                i += 1
-            quantity = _number(run)
-            i += 1
-            continue
-        if token in UNITS and unit_text is None:
-            unit_text = token
-            unit, factor = UNITS[token]
-            i += 1
-            continue
-        container = token.removesuffix("ละ")
-        if container in CONTAINERS:
-            if token.endswith("ละ") or (i + 1 < len(tokens) and tokens[i + 1] == "ละ"):
-                # "ถุงละ 5 กิโล": the size of each container; the count came before it.
-                size = _size(tokens[i + 1 :])
-                if size is not None and quantity is not None:
-                    quantity, unit_text, unit, factor = quantity * size[0], size[1], size[2], 1.0
-                    needs_size = False
-                    break
-            elif unit_text is None:
-                unit_text = container
-                needs_size = True
-            i += 1
-            continue
-        if token not in _FILLER and not re.fullmatch(r"[\s.,!?:;()\-]+", token):
-            rest.append(token)
+def _is_number(token: str) -> bool:
+    return bool(_DIGITS.match(token) or _NUMBER_WORD.match(token))
+
+
+def _amount_at(tokens: Sequence[str], i: int) -> tuple[_Amount, int] | None:
+    """The amount written from tokens[i] ("200 กิโล", "สามร้อย ฟอง", "2 กิโลครึ่ง", "10 ถุง ถุงละ 5
+    กิโล") and the index after it; None when no number starts there."""
+    if i >= len(tokens) or not _is_number(tokens[i]):
+        return None
+    # A run of number tokens: "2" "ร้อย", "สาม" "ร้อย" "ห้า" "สิบ", "1.5" "พัน".
+    j = i + 1
+    while j < len(tokens) and _NUMBER_WORD.match(tokens[j]):
+        j += 1
+    quantity = _number(list(tokens[i:j]))
+    if quantity is None:
+        return None
+    after = tokens[j] if j < len(tokens) else None
+    if after in UNITS:
+        unit, factor = UNITS[after]
+        j += 1
+        if j < len(tokens) and tokens[j] == "ครึ่ง":  # "2 กิโลครึ่ง": two and a half
+            quantity += 0.5
+            j += 1
+        return _Amount(round(quantity * factor, 4), unit, after, needs_size=False), j
+    if after is not None and after.removesuffix("ละ") in CONTAINERS:
+        container = after.removesuffix("ละ")
+        sized = _each_size(tokens, j + 1 if after == container else j, container)
+        if sized is not None:
+            size, unit_text, unit, j = sized
+            return _Amount(round(quantity * size, 4), unit, unit_text, needs_size=False), j
+        return _Amount(quantity, None, container, needs_size=True), j + 1
+    return _Amount(quantity, None, None, needs_size=False), j
+
+
+def _each_size(tokens: Sequence[str], i: int, container: str) -> tuple[float, str, Unit, int] | None:
+    """The size of each container after its count: "ถุงละ 5 กิโล", "ถุง ถุงละ 5 กิโล", "ถุงๆละ 5
+    กิโล" (from tokens[i], just after the count's "ถุง"): (size in catalogue units, unit as written,
+    catalogue unit, index after)."""
+    if i < len(tokens) and tokens[i] in (container, "ๆ"):
         i += 1
-    item_text = "".join(rest)
-    if quantity is not None and unit is not None:
-        quantity = round(quantity * factor, 4)
-    return _Part(
-        item_text=item_text,
-        quantity=quantity,
-        unit_text=unit_text,
-        unit=unit,
-        factor=factor,
-        needs_size=needs_size,
-    )
-
-
-def _size(tokens: list[str]) -> tuple[float, str, Unit] | None:
-    """The "5 กิโล" after "ถุงละ": size in catalogue units, unit as written, catalogue unit."""
-    tokens = [t for t in tokens if t != "ละ"]
-    if (
-        len(tokens) >= 2
-        and (_DIGITS.match(tokens[0]) or _NUMBER_WORD.match(tokens[0]))
-        and tokens[1] in UNITS
-    ):
-        unit, factor = UNITS[tokens[1]]
-        amount = _number([tokens[0]])
-        if amount is not None:
-            return amount * factor, tokens[1], unit
+    if i < len(tokens) and tokens[i] in (container + "ละ", "ละ"):
+        i += 1
+    elif i == 0 or tokens[i - 1] != container + "ละ":
+        return None
+    if i + 1 < len(tokens) and _is_number(tokens[i]) and tokens[i + 1] in UNITS:
+        size = _number([tokens[i]])
+        if size is not None:
+            unit, factor = UNITS[tokens[i + 1]]
+            return size * factor, tokens[i + 1], unit, i + 2
     return None
 
 
@@ -376,18 +373,210 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     return None, False
 
 
-def _draft(kind: Kind | None, text: str, index: _Index) -> Draft:
-    part = _read_part(text, index)
-    item, guessed = _match_item(part.item_text, index)
+def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry, str]] | None:
+    """The catalogue items the words name one after another ("ปลาเค็ม" "กุ้งแห้ง"), each as written,
+    when every word belongs to one of them; None otherwise. Fewest items first."""
+    best: list[list[tuple[CatalogueEntry, str]] | None] = [[]] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        for start in range(end):
+            before = best[start]
+            text = "".join(words[start:end])
+            if before is None or text not in index.by_name:
+                continue
+            found = [*before, (index.by_id[index.by_name[text]], text)]
+            if best[end] is None or len(found) < len(best[end] or ()):
+                best[end] = found
+    return best[len(words)]
+
+
+class _Item(msgspec.Struct):
+    """One item of a message while it is read: the words naming it and its amount."""
+
+    kind: Kind | None
+    clause: int  # which stretch of the message under one kind word it is in
+    separated: bool = False  # written after "และ", ",", a new line: an item in its own right
+    words: list[str] = msgspec.field(default_factory=list)
+    amount: _Amount | None = None
+    each: bool = False  # "อย่างละ 50 กิโล": the amount is each item's
+    shared: bool = False  # its amount may be some other item's too: nobody's, until asked
+
+
+class _Reader:
+    """The items of a message, token by token. A kind word (มี, ต้องการ...) starts a clause whose
+    items all have its kind, until the other kind word (or แลก) comes; in a clause, a separator
+    or a second amount starts a new item."""
+
+    def __init__(self) -> None:
+        self.kinds: list[Kind | None] = [None]
+        self.items: list[_Item] = []
+        self.current = _Item(kind=None, clause=0)
+        self.swap_open = False  # after a leading "แลก": "กับ" / "เป็น" turns to the wanted side
+
+    def _close(self, *, separated: bool = False) -> None:
+        if self.current.words or self.current.amount is not None:
+            self.items.append(self.current)
+        self.current = _Item(kind=self.kinds[-1], clause=len(self.kinds) - 1, separated=separated)
+
+    def _open_clause(self, kind: Kind) -> None:
+        self._close()
+        self.kinds.append(kind)
+        self.current = _Item(kind=kind, clause=len(self.kinds) - 1)
+        self.swap_open = False
+
+    def _clause_has_items(self) -> bool:
+        return any(item.clause == len(self.kinds) - 1 for item in self.items)
+
+    def _clause_is_empty(self) -> bool:
+        return not self.current.words and self.current.amount is None and not self._clause_has_items()
+
+    def read(self, tokens: Sequence[str]) -> list[_Item]:
+        i = 0
+        while i < len(tokens):
+            i = self._step(tokens, i)
+        self._close()
+        return _joined(self.items)
+
+    def _step(self, tokens: Sequence[str], i: int) -> int:
+        word = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word == "ไม่" and following is not None and _kind_of(following) is not None:
+            return i + 2  # "ไม่มี": not a kind word
+        kind = _kind_of(word)
+        if kind is not None:
+            if kind != self.kinds[-1] or self.current.amount is not None or self._clause_has_items():
+                self._open_clause(kind)
+            # else the same kind word again within one item: "มีปลาเค็มให้ 200 กิโล"
+            return i + 1
+        if word in _SWAP_WORDS:
+            if self._clause_is_empty():  # "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
+                self._open_clause("offer")
+                self.swap_open = True
+                return i + 1
+            # "มีปลาเค็ม 100 กิโล แลกข้าวสาร": what came before is given for what follows
+            given: Kind = self.kinds[-1] or "offer"
+            self._give(given)
+            self._open_clause("need" if given == "offer" else "offer")
+            return i + 2 if following in _SWAP_LINKS else i + 1
+        if self.swap_open and word in _SWAP_LINKS:
+            self._open_clause("need")
+            return i + 1
+        if word in _SEPARATORS:
+            self._close(separated=True)
+            return i + 1
+        if word == "อย่างละ" or (word == "อย่าง" and following == "ละ"):
+            self.current.each = True
+            return i + (1 if word == "อย่างละ" else 2)
+        found = _amount_at(tokens, i)
+        if found is not None:
+            if self.current.amount is not None:  # a second amount: a new item
+                self._close()
+            self.current.amount = found[0]
+            return found[1]
+        if _skipped(word):
+            return i + 1
+        if self.current.amount is not None:  # words after an amount: a new item, or a remark
+            self._close()
+        self.current.words.append(word)
+        return i + 1
+
+    def _give(self, kind: Kind) -> None:
+        """The clause read so far is the given side of a swap."""
+        clause = len(self.kinds) - 1
+        self.kinds[-1] = kind
+        for item in (*self.items, self.current):
+            if item.clause == clause:
+                item.kind = kind
+
+
+def _kind_of(token: str) -> Kind | None:
+    return "need" if token in _NEED_WORDS else "offer" if token in _OFFER_WORDS else None
+
+
+def _skipped(token: str) -> bool:
+    """Words that say nothing about the item: polite particles, fillers, punctuation, a unit or
+    container written without a number."""
+    bare = token.removesuffix("ละ")
+    return (
+        token in _FILLER
+        or bare in UNITS
+        or bare in CONTAINERS
+        or re.fullmatch(r"[\s.!?:;()\-]+", token) is not None
+    )
+
+
+def _joined(items: list[_Item]) -> list[_Item]:
+    """An amount and the words of its item written apart, put together: "ต้องการ 50 กก. ข้าวสาร",
+    "ปลาเค็ม มีให้ 200 กิโล"."""
+    joined: list[_Item] = []
+    for item in items:
+        last = joined[-1] if joined else None
+        if last is not None and not item.separated:
+            if (
+                last.amount is not None
+                and not last.words
+                and item.amount is None
+                and last.clause == item.clause
+            ):
+                last.words = item.words
+                continue
+            if last.amount is None and last.kind is None and item.amount is not None and not item.words:
+                item.words = last.words
+                joined[-1] = item
+                continue
+        joined.append(item)
+    return joined
+
+
+def _remark(item: _Item, index: _Index) -> bool:
+    """Words naming no item, written before the kind word or after an amount ("ด่วน", "ที่ อ.ละงู"):
+    not an item of their own. Words after "และ" or on a line of their own are one, even unknown."""
+    return (
+        item.amount is None
+        and not item.separated
+        and _names_in(item.words, index) is None
+        and _match_item("".join(item.words), index)[0] is None
+    )
+
+
+def _shared(items: list[_Item]) -> list[_Item]:
+    """Items without amounts, then one with: "ปลาเค็ม และกุ้งแห้ง 200 กิโล". Whose are the 200?
+    Every one's with "อย่างละ" (each); else nobody's until the sender says (marked `shared`)."""
+    for position, item in enumerate(items):
+        if item.amount is None or not item.separated:
+            continue
+        run = [item]
+        before = position - 1
+        while before >= 0 and items[before].amount is None and items[before].clause == item.clause:
+            run.append(items[before])
+            if not items[before].separated:
+                break
+            before -= 1
+        if len(run) > 1:
+            for other in run:
+                if item.each:
+                    other.amount = item.amount
+                else:
+                    other.shared = True
+    return items
+
+
+def _draft(
+    kind: Kind | None,
+    item: CatalogueEntry | None,
+    guessed: bool,
+    item_text: str,
+    amount: _Amount | None,
+) -> Draft:
     problems: list[Problem] = []
     if kind is None:
         problems.append("no_kind")
     if item is None:
         problems.append("unknown_item")
-    quantity, unit = part.quantity, part.unit
-    if quantity is None:
+    quantity = None if amount is None else amount.quantity
+    unit = None if amount is None else amount.unit
+    if amount is None:
         problems.append("no_quantity")
-    elif part.needs_size:
+    elif amount.needs_size:
         problems.append("unit_needs_size")
     elif item is not None:
         if unit is None:
@@ -398,31 +587,31 @@ def _draft(kind: Kind | None, text: str, index: _Index) -> Draft:
         kind=kind,
         item_id=None if item is None else item.id,
         item_name_th=None if item is None else item.name_th,
-        item_text=part.item_text,
+        item_text=item_text,
         guessed=guessed,
         quantity=quantity,
         unit=unit,
-        unit_text=part.unit_text,
+        unit_text=None if amount is None else amount.unit_text,
         problems=tuple(problems),
     )
 
 
-def _kind_and_rest(text: str, index: _Index) -> tuple[Kind | None, str]:
-    """The intent word near the start ("เรามีปลาเค็ม" -> offer) and the text after it."""
-    tokens = _tokens(text, index)
-    for position, token in enumerate(tokens[:4]):
-        kind: Kind | None = "need" if token in _NEED_WORDS else "offer" if token in _OFFER_WORDS else None
-        if kind is not None:
-            return kind, " ".join(tokens[position + 1 :])
-        if token not in _FILLER and token not in _LEADERS:
-            break
-    return None, text
+def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
+    """The draft lines of one item: several when its words name several catalogue items."""
+    named = _names_in(item.words, index) if item.words else None
+    if named is not None and len(named) > 1:
+        amount = item.amount if item.each and not item.shared else None
+        return [_draft(item.kind, entry, False, text, amount) for entry, text in named]
+    phrase = "".join(item.words)
+    entry, guessed = _match_item(phrase, index)
+    return [_draft(item.kind, entry, guessed, phrase, None if item.shared else item.amount)]
 
 
 def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
     """A swap's wanted side without a quantity: as much as the given side is worth."""
     if (
         wanted.quantity is not None
+        or given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
         or given.quantity is None
         or given.item_id is None
         or wanted.item_id is None
@@ -458,8 +647,9 @@ _SHORT_WORDS = ("ขาด", "ไม่ครบ", "หาย")
 def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityReading | None:
     """The quantity in a short answer (Thai or Arabic digits, Thai number words, a unit), or None
     when the text holds no number."""
-    part = _read_part(normalise(text), _cached_index(catalogue))
-    if part.quantity is None or part.quantity < 0:
+    tokens = _tokens(normalise(text), _cached_index(catalogue))
+    amount = next((found[0] for i in range(len(tokens)) if (found := _amount_at(tokens, i))), None)
+    if amount is None or amount.quantity < 0:
         return None
     squashed = _squash(text)
     condition = (
@@ -469,42 +659,24 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
         if any(w in squashed for w in _SHORT_WORDS)
         else None
     )
-    return QuantityReading(quantity=part.quantity, unit=part.unit, condition=condition)
+    return QuantityReading(quantity=amount.quantity, unit=amount.unit, condition=condition)
 
 
 def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Reading:
-    """What a Thai message offers and needs, as drafts to confirm; no drafts when nothing was read."""
+    """What a Thai message offers and needs, as drafts to confirm, one per item in the order
+    written; no drafts when nothing was read."""
     index = _cached_index(catalogue)
-    body = normalise(text)
+    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", text)))  # a new line starts a new item
     found = _find_date(body, today)
     if found is not None:
         body = (body[: found.span[0]] + " " + body[found.span[1] :]).strip()
-    drafts: list[Draft] = []
-    swap = re.search(r"แลก(?:เปลี่ยน)?", body)
-    wants = re.search(r"ต้องการ|อยากได้", body)
-    kind, rest = _kind_and_rest(body, index)
-    if swap is not None:
-        left, right = body[: swap.start()].strip(), body[swap.end() :].strip()
-        left = re.sub(r"^(?:เอา|อยาก)\s*", "", _kind_and_rest(left, index)[1] if left else "").strip()
-        if left:
-            given_text, wanted_text = left, re.sub(r"^(?:กับ|เป็น)\s*", "", right)
-        else:
-            split = re.search(r"\s*(?:กับ|เป็น)\s*", right)
-            given_text, wanted_text = (
-                (right, "") if split is None else (right[: split.start()], right[split.end() :])
-            )
-        given = _draft("offer", given_text, index)
-        drafts.append(given)
-        if wanted_text.strip():
-            wanted = _draft("need", _kind_and_rest(wanted_text.strip(), index)[1], index)
-            drafts.append(_sized_by_value(given, wanted, index))
-    elif wants is not None and kind == "offer":
-        # "มีปลาเค็ม 100 กิโล ต้องการข้าวสาร": an offer and a need in one message.
-        given = _draft("offer", _kind_and_rest(body[: wants.start()].strip(), index)[1], index)
-        wanted = _draft("need", body[wants.end() :].strip(), index)
-        drafts.extend([given, _sized_by_value(given, wanted, index)])
-    else:
-        drafts.append(_draft(kind, rest, index))
+    items = [item for item in _Reader().read(_tokens(body, index)) if not _remark(item, index)]
+    drafts = [draft for item in _shared(items) for draft in _drafts_of(item, index)]
+    offers = [d for d in drafts if d.kind == "offer"]
+    needs = [d for d in drafts if d.kind == "need"]
+    if len(offers) == 1 and len(needs) == 1:  # one thing for another: "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
+        sized = _sized_by_value(offers[0], needs[0], index)
+        drafts = [sized if d is needs[0] else d for d in drafts]
     if found is not None:
         drafts = [_dated(d, found) for d in drafts]
     reading = Reading(drafts=tuple(drafts))

@@ -6,8 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from barter.domain.thai_text import Draft, QuantityReading, read_post, read_quantity
+from barter.domain.thai_text import Draft, QuantityReading, Reading, read_post, read_quantity
 from barter.reference import load_catalogue
 
 TODAY = date(2026, 12, 3)  # a Thursday; 2569 BE
@@ -98,13 +100,17 @@ def _check(draft: Draft, expected: D) -> None:
             assert getattr(draft, field) == extra[field], field
 
 
-@pytest.mark.parametrize(("message", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_reads_thai_posts(message: str, expected: list[D]) -> None:
-    reading = read_post(message, load_catalogue(), TODAY)
+def _check_reading(message: str, expected: list[D], today: date = TODAY) -> Reading:
+    reading = read_post(message, load_catalogue(), today)
     assert len(reading.drafts) == len(expected), reading
     for draft, want in zip(reading.drafts, expected, strict=True):
         _check(draft, want)
-    assert reading.understood == bool(expected)
+    return reading
+
+
+@pytest.mark.parametrize(("message", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_reads_thai_posts(message: str, expected: list[D]) -> None:
+    assert _check_reading(message, expected).understood == bool(expected)
 
 
 def test_table_is_large_and_varied() -> None:
@@ -138,3 +144,156 @@ QUANTITIES: list[tuple[str, QuantityReading | None]] = [
 @pytest.mark.parametrize(("answer", "expected"), QUANTITIES, ids=[q for q, _ in QUANTITIES])
 def test_reads_a_received_quantity(answer: str, expected: QuantityReading | None) -> None:
     assert read_quantity(answer, load_catalogue()) == expected
+
+
+# Several items in one message: each with its own amount becomes its own draft line, in the order
+# written; มี / ต้องการ carries over to the items after it until the other word appears; an amount
+# that could belong to several items is nobody's (no_quantity on each) rather than a guess.
+SEVERAL: list[tuple[str, list[D]]] = [
+    (
+        "มีปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ต้องการข้าวสาร 100 กิโล และข้าวเหนียว 50 กิโล",
+        [
+            ("offer", "salted-fish", 200, "kg", {}),
+            ("need", "rice-white", 100, "kg", {}),
+            ("need", "rice-sticky", 50, "kg", {}),
+        ],
+    ),
+    (
+        "ต้องการข้าวสาร 15 โล มีปลาเค็มให้ 200 กิโล",
+        [("need", "rice-white", 15, "kg", {}), ("offer", "salted-fish", 200, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "ต้องการข้าวสาร 100 กิโล, ข้าวเหนียว ๕๐ กก.",
+        [("need", "rice-white", 100, "kg", {}), ("need", "rice-sticky", 50, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล กับกุ้งแห้ง 50 กิโล",  # กับ is "and" outside a swap
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล มีกุ้งแห้งอีก 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    # One amount after two items: whose is it? Neither is guessed.
+    (
+        "มีปลาเค็ม กุ้งแห้ง 200 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็มและกุ้งแห้ง 200 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม กุ้งแห้ง อย่างละ 50 กิโล",  # "each": the amount is every one's
+        [("offer", "salted-fish", 50, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    # An item without an amount, or an amount without an item, is shown, never dropped.
+    (
+        "มีปลาเค็ม 200 กิโล และกุ้งแห้ง",
+        [
+            ("offer", "salted-fish", 200, "kg", {}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", None, 50, "kg", {"problems": ("unknown_item",)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล และลองกอง",
+        [
+            ("offer", "salted-fish", 200, "kg", {}),
+            ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
+        ],
+    ),
+    # A need is sized by the value of what is given only when one thing is given for one thing.
+    (
+        "มีปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล ต้องการข้าวสาร",
+        [
+            ("offer", "salted-fish", 200, "kg", {}),
+            ("offer", "dried-shrimp", 50, "kg", {}),
+            ("need", "rice-white", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีน้ำผึ้ง 3 ขวด ต้องการข้าวสาร",  # bottles of no stated size are worth nothing known yet
+        [
+            ("offer", "honey", 3, None, {"problems": ("unit_needs_size",)}),
+            ("need", "rice-white", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ด่วน มีกุ้งแห้ง 50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ด่วน",  # words after the amount that name no item are a remark
+        [("need", "rice-white", 50, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล โทร 081-234-5678",  # a phone number is no amount
+        [("offer", "salted-fish", 200, "kg", {})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ด่วน และกุ้งแห้ง 50 กิโล",  # a remark takes no one's amount
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), SEVERAL, ids=[c[0] for c in SEVERAL])
+def test_reads_every_item_of_a_message(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+_UNIT_WORD = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}
+
+
+@st.composite
+def _listings(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]]]:
+    """A message of 1-4 items, each a catalogue name with its amount, joined as people join them;
+    the kind word comes first and again wherever the kind changes."""
+    catalogue = load_catalogue()
+    items = draw(st.lists(st.sampled_from(catalogue), min_size=1, max_size=4, unique_by=lambda i: i.id))
+    kinds = draw(st.lists(st.sampled_from(["offer", "need"]), min_size=len(items), max_size=len(items)))
+    parts: list[str] = []
+    expected: list[tuple[str, str, float]] = []
+    for position, (item, kind) in enumerate(zip(items, kinds, strict=True)):
+        amount = draw(st.integers(min_value=1, max_value=9999))
+        if position == 0 or kind != kinds[position - 1]:
+            lead = " " if position else ""
+            lead += "มี" if kind == "offer" else "ต้องการ"
+        else:
+            lead = draw(st.sampled_from([" ", " และ", ", ", "\n", " กับ"]))
+        parts.append(f"{lead}{item.name_th} {amount} {_UNIT_WORD[item.unit]}")
+        expected.append((kind, item.id, float(amount)))
+    return "".join(parts), expected
+
+
+@given(_listings())
+@settings(max_examples=150, deadline=None)
+def test_every_item_with_its_amount_is_its_own_draft(
+    listing: tuple[str, list[tuple[str, str, float]]],
+) -> None:
+    message, expected = listing
+    reading = read_post(message, load_catalogue(), TODAY)
+    assert [(d.kind, d.item_id, d.quantity) for d in reading.drafts] == expected, message
+    assert reading.ready, reading

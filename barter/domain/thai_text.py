@@ -80,7 +80,7 @@ class Reading(msgspec.Struct, frozen=True):
         return bool(self.drafts) and all(d.ready for d in self.drafts)
 
 
-# Units as written -> (catalogue unit, factor). Containers of no fixed size need "ถุงละ 5 กิโล".
+# Units as written -> (catalogue unit, factor): the only words an amount is converted by.
 UNITS: dict[str, tuple[Unit, float]] = {
     "กก.": ("kg", 1.0),
     "กก": ("kg", 1.0),
@@ -105,7 +105,12 @@ UNITS: dict[str, tuple[Unit, float]] = {
     "ถาด": ("piece", 30.0),  # a tray of eggs holds 30
     "แผง": ("piece", 30.0),
 }
-CONTAINERS: tuple[str, ...] = ("แพ็ค", "แพค", "แพ็ก", "ถุง", "ห่อ", "ขวด", "กระสอบ", "ลัง", "กล่อง")
+# Containers and bunches of no fixed size: the sender is asked the size ("ถุงละ 5 กิโล"). Any other
+# word written after a number is asked about the same way, never taken for the item's own unit.
+CONTAINERS: tuple[str, ...] = (
+    "แพ็ค", "แพค", "แพ็ก", "ถุง", "ห่อ", "ขวด", "กระสอบ", "ลัง", "กล่อง", "กระปุก", "กระป๋อง", "ซอง", "ถัง",
+    "แกลลอน", "ปี๊บ", "เข่ง", "โหล", "มัด", "กำ", "หวี", "เครือ", "พวง",
+)  # fmt: skip
 _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)+$")
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
@@ -116,6 +121,12 @@ _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
 # Between two items: "ปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล" (a new line is read as ","; "กับ" is "and"
 # everywhere but between a swap's two sides).
 _SEPARATORS = frozenset({"และ", ",", "กับ", "รวมทั้ง", "+", "/"})
+_MONEY_WORDS = ("บาท", "฿")  # "200 บาท" is a price, never an amount
+_PRICE_WORDS = ("ราคา", "฿")  # the number after it is money unless a unit follows it
+# Words with a part in how a message is read: never an item's name or its unit.
+_ROLES = frozenset(
+    {*_SWAP_WORDS, *_SWAP_LINKS, *_SEPARATORS, *_MONEY_WORDS, *_PRICE_WORDS, "อย่าง", "อย่างละ", "ไม่"}
+)
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _FILLER = frozenset(
     {
@@ -123,7 +134,7 @@ _FILLER = frozenset(
         "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ", "คุณภาพ", "ดี",
         "อย่าง", "จาก", "ขาย", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
-        "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ",
+        "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
     }
 )  # fmt: skip  # also the words before the kind word: "ทางเรามี...", "บ้านเรามี..."
 _THAI_MONTHS = {
@@ -288,17 +299,23 @@ def _is_number(token: str) -> bool:
     return bool(_DIGITS.match(token) or _NUMBER_WORD.match(token))
 
 
-def _amount_at(tokens: Sequence[str], i: int) -> tuple[_Amount, int] | None:
-    """The amount written from tokens[i] ("200 กิโล", "สามร้อย ฟอง", "2 กิโลครึ่ง", "10 ถุง ถุงละ 5
-    กิโล") and the index after it; None when no number starts there."""
+def _number_end(tokens: Sequence[str], i: int) -> int | None:
+    """The index after the run of number tokens starting at tokens[i] ("2" "ร้อย", "สาม" "ร้อย"
+    "ห้า" "สิบ", "1.5" "พัน"), or None when no number starts there."""
     if i >= len(tokens) or not _is_number(tokens[i]):
         return None
-    # A run of number tokens: "2" "ร้อย", "สาม" "ร้อย" "ห้า" "สิบ", "1.5" "พัน".
     j = i + 1
     while j < len(tokens) and _NUMBER_WORD.match(tokens[j]):
         j += 1
-    quantity = _number(list(tokens[i:j]))
-    if quantity is None:
+    return j
+
+
+def _amount_at(tokens: Sequence[str], i: int, index: _Index) -> tuple[_Amount, int] | None:
+    """The amount written from tokens[i] ("200 กิโล", "สามร้อย ฟอง", "2 กิโลครึ่ง", "10 ถุง ถุงละ 5
+    กิโล", "5 กระปุก") and the index after it; None when no number starts there."""
+    j = _number_end(tokens, i)
+    quantity = None if j is None else _number(list(tokens[i:j]))
+    if j is None or quantity is None:
         return None
     after = tokens[j] if j < len(tokens) else None
     if after in UNITS:
@@ -308,14 +325,26 @@ def _amount_at(tokens: Sequence[str], i: int) -> tuple[_Amount, int] | None:
             quantity += 0.5
             j += 1
         return _Amount(round(quantity * factor, 4), unit, after, needs_size=False), j
-    if after is not None and after.removesuffix("ละ") in CONTAINERS:
-        container = after.removesuffix("ละ")
+    if after is not None and (after.removesuffix("ละ") in CONTAINERS or _unit_word(after, index)):
+        container = after.removesuffix("ละ") if after.removesuffix("ละ") in CONTAINERS else after
         sized = _each_size(tokens, j + 1 if after == container else j, container)
         if sized is not None:
             size, unit_text, unit, j = sized
             return _Amount(round(quantity * size, 4), unit, unit_text, needs_size=False), j
         return _Amount(quantity, None, container, needs_size=True), j + 1
     return _Amount(quantity, None, None, needs_size=False), j
+
+
+def _unit_word(token: str, index: _Index) -> bool:
+    """A word after a number that is no unit UNITS knows, no item and no other part of the message
+    ("กระปุก", "มัด", "โมง"): what is counted, of a size to ask."""
+    return not (
+        _skipped(token)
+        or _is_number(token)
+        or _kind_of(token) is not None
+        or token in _ROLES
+        or token in index.by_name
+    )
 
 
 def _each_size(tokens: Sequence[str], i: int, container: str) -> tuple[float, str, Unit, int] | None:
@@ -353,24 +382,36 @@ def _number(run: list[str]) -> float | None:
 
 
 def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool]:
-    """(item, guessed): by name or synonym inside the phrase, longest first; else a close spelling."""
+    """(item, guessed): the item the phrase is a name or synonym of; else the one it is a close
+    spelling of ("ปลาเคม"). A name inside a phrase that says more ("พริกแกง" holds the synonym
+    "พริก", "ไข่เป็ด" holds "ไข่") is not a misspelling of it: the phrase names another thing, which
+    the catalogue may not have."""
     if not phrase:
         return None, False
-    for name, item_id in index.names:
-        if name in phrase:
-            return index.by_id[item_id], False
+    if phrase in index.by_name:
+        return index.by_id[index.by_name[phrase]], False
     best: tuple[float, str] | None = None
     for name, item_id in index.names:
-        if len(name) < 3:
+        if len(name) < 3 or name in phrase:
             continue
-        for size in (len(name) - 1, len(name), len(name) + 1):
-            for start in range(max(1, len(phrase) - size + 1)):
-                ratio = SequenceMatcher(None, phrase[start : start + size], name).ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, item_id)
+        ratio = SequenceMatcher(None, phrase, name).ratio()
+        if best is None or ratio > best[0]:
+            best = (ratio, item_id)
     if best is not None and best[0] >= 0.8:
         return index.by_id[best[1]], True
     return None, False
+
+
+def _mentions_item(words: Sequence[str], index: _Index) -> bool:
+    """The words hold a catalogue name at word boundaries, or are a close spelling of one."""
+    return (
+        any(
+            "".join(words[start:end]) in index.by_name
+            for start in range(len(words))
+            for end in range(start + 1, len(words) + 1)
+        )
+        or _match_item("".join(words), index)[0] is not None
+    )
 
 
 def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry, str]] | None:
@@ -406,11 +447,13 @@ class _Reader:
     items all have its kind, until the other kind word (or แลก) comes; in a clause, a separator
     or a second amount starts a new item."""
 
-    def __init__(self) -> None:
+    def __init__(self, index: _Index) -> None:
+        self.index = index
         self.kinds: list[Kind | None] = [None]
         self.items: list[_Item] = []
         self.current = _Item(kind=None, clause=0)
         self.swap_open = False  # after a leading "แลก": "กับ" / "เป็น" turns to the wanted side
+        self.price_open = False  # after "ราคา" or "กิโลละ": the next number is money
 
     def _close(self, *, separated: bool = False) -> None:
         if self.current.words or self.current.amount is not None:
@@ -466,7 +509,16 @@ class _Reader:
         if word == "อย่างละ" or (word == "อย่าง" and following == "ละ"):
             self.current.each = True
             return i + (1 if word == "อย่างละ" else 2)
-        found = _amount_at(tokens, i)
+        if word in _PRICE_WORDS or (
+            word.removesuffix("ละ") in UNITS and (word.endswith("ละ") or following == "ละ")
+        ):  # "ราคา 100 บาท", "กิโลละ 80"
+            self.price_open = True
+            return i + 1
+        money = _money_end(tokens, i, after_price=self.price_open)
+        if money is not None:
+            self.price_open = False
+            return money
+        found = _amount_at(tokens, i, self.index)
         if found is not None:
             if self.current.amount is not None:  # a second amount: a new item
                 self._close()
@@ -488,20 +540,28 @@ class _Reader:
                 item.kind = kind
 
 
+def _money_end(tokens: Sequence[str], i: int, *, after_price: bool) -> int | None:
+    """The index after a sum of money starting at tokens[i] ("200 บาท"; after "ราคา", a number
+    without a unit), or None."""
+    j = _number_end(tokens, i)
+    if j is None:
+        return None
+    after = tokens[j] if j < len(tokens) else None
+    if after in _MONEY_WORDS:
+        return j + 1
+    if after_price and not (after in UNITS or (after is not None and after in CONTAINERS)):
+        return j
+    return None
+
+
 def _kind_of(token: str) -> Kind | None:
     return "need" if token in _NEED_WORDS else "offer" if token in _OFFER_WORDS else None
 
 
 def _skipped(token: str) -> bool:
-    """Words that say nothing about the item: polite particles, fillers, punctuation, a unit or
-    container written without a number."""
-    bare = token.removesuffix("ละ")
-    return (
-        token in _FILLER
-        or bare in UNITS
-        or bare in CONTAINERS
-        or re.fullmatch(r"[\s.!?:;()\-]+", token) is not None
-    )
+    """Words that say nothing about the item: polite particles, fillers, punctuation and emoji, a
+    unit written without a number."""
+    return token in _FILLER or token.removesuffix("ละ") in UNITS or re.fullmatch(r"[\W_]+", token) is not None
 
 
 def _joined(items: list[_Item]) -> list[_Item]:
@@ -530,12 +590,7 @@ def _joined(items: list[_Item]) -> list[_Item]:
 def _remark(item: _Item, index: _Index) -> bool:
     """Words naming no item, written before the kind word or after an amount ("ด่วน", "ที่ อ.ละงู"):
     not an item of their own. Words after "และ" or on a line of their own are one, even unknown."""
-    return (
-        item.amount is None
-        and not item.separated
-        and _names_in(item.words, index) is None
-        and _match_item("".join(item.words), index)[0] is None
-    )
+    return item.amount is None and not item.separated and not _mentions_item(item.words, index)
 
 
 def _shared(items: list[_Item]) -> list[_Item]:
@@ -647,8 +702,9 @@ _SHORT_WORDS = ("ขาด", "ไม่ครบ", "หาย")
 def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityReading | None:
     """The quantity in a short answer (Thai or Arabic digits, Thai number words, a unit), or None
     when the text holds no number."""
-    tokens = _tokens(normalise(text), _cached_index(catalogue))
-    amount = next((found[0] for i in range(len(tokens)) if (found := _amount_at(tokens, i))), None)
+    index = _cached_index(catalogue)
+    tokens = _tokens(normalise(text), index)
+    amount = next((found[0] for i in range(len(tokens)) if (found := _amount_at(tokens, i, index))), None)
     if amount is None or amount.quantity < 0:
         return None
     squashed = _squash(text)
@@ -670,7 +726,9 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     found = _find_date(body, today)
     if found is not None:
         body = (body[: found.span[0]] + " " + body[found.span[1] :]).strip()
-    items = [item for item in _Reader().read(_tokens(body, index)) if not _remark(item, index)]
+    items = [item for item in _Reader(index).read(_tokens(body, index)) if not _remark(item, index)]
+    if not any(item.kind is not None or item.amount is not None for item in items):
+        items = []  # named with neither มี/ต้องการ nor an amount: a mention ("ราคาปลาเค็มตอนนี้ 200 บาท")
     drafts = [draft for item in _shared(items) for draft in _drafts_of(item, index)]
     offers = [d for d in drafts if d.kind == "offer"]
     needs = [d for d in drafts if d.kind == "need"]

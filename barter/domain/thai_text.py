@@ -72,8 +72,9 @@ class Reading(msgspec.Struct, frozen=True):
 
     @property
     def understood(self) -> bool:
-        """Something listing-like was found (an item or a quantity), even if a question remains."""
-        return any(d.item_id is not None or d.quantity is not None for d in self.drafts)
+        """The message reads as a post, even if a question remains; False for chatter, questions
+        and greetings, which give no drafts: nothing to answer."""
+        return bool(self.drafts)
 
     @property
     def ready(self) -> bool:
@@ -123,9 +124,20 @@ _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
 _SEPARATORS = frozenset({"และ", ",", "กับ", "รวมทั้ง", "+", "/"})
 _MONEY_WORDS = ("บาท", "฿")  # "200 บาท" is a price, never an amount
 _PRICE_WORDS = ("ราคา", "฿")  # the number after it is money unless a unit follows it
+# A clause with one of these asks ("มีข้าวสารไหม", "ใครมีบ้าง"): it is no listing. "ได้ไหม" after a
+# request is politeness ("ขอข้าวสาร 50 กิโลได้ไหมคะ"); "บ้าง" asks only at the end of a clause.
+_QUESTION_WORDS = frozenset(
+    {
+        "ไหม", "มั้ย", "มั๊ย", "ไม๊", "หรือเปล่า", "รึเปล่า", "เปล่า", "หรือยัง", "รึยัง", "อะไร", "ยังไง",
+        "อย่างไร", "เท่าไร", "เท่าไหร่", "ที่ไหน", "ไหน", "เมื่อไร", "เมื่อไหร่", "กี่", "?",
+    }
+)  # fmt: skip
+_WHO = "ใคร"  # "ใครมี...", "มีใครต้องการ...": the kind word after it asks
+_NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
 _ROLES = frozenset(
-    {*_SWAP_WORDS, *_SWAP_LINKS, *_SEPARATORS, *_MONEY_WORDS, *_PRICE_WORDS, "อย่าง", "อย่างละ", "ไม่"}
+    {*_SWAP_WORDS, *_SWAP_LINKS, *_SEPARATORS, *_MONEY_WORDS, *_PRICE_WORDS, *_QUESTION_WORDS}
+    | {"อย่าง", "อย่างละ", "บ้าง", _WHO, _NOT}
 )
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _FILLER = frozenset(
@@ -454,6 +466,8 @@ class _Reader:
         self.current = _Item(kind=None, clause=0)
         self.swap_open = False  # after a leading "แลก": "กับ" / "เป็น" turns to the wanted side
         self.price_open = False  # after "ราคา" or "กิโลละ": the next number is money
+        self.unlisted: set[int] = set()  # clauses that ask or say no: no listing in them
+        self.who = False  # "ใคร" just before a kind word: its clause asks
 
     def _close(self, *, separated: bool = False) -> None:
         if self.current.words or self.current.amount is not None:
@@ -482,13 +496,32 @@ class _Reader:
     def _step(self, tokens: Sequence[str], i: int) -> int:
         word = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if word == "ไม่" and following is not None and _kind_of(following) is not None:
-            return i + 2  # "ไม่มี": not a kind word
+        negated = _kind_of(word.removeprefix(_NOT)) if word.startswith(_NOT) else None
+        if negated is None and word == _NOT and following is not None:
+            negated = _kind_of(following)
+        if negated is not None:  # "ไม่มีปลาเค็มแล้ว", "ไม่ ต้องการ"
+            self._open_clause(negated)
+            self.unlisted.add(len(self.kinds) - 1)
+            return i + (1 if word != _NOT else 2)
+        if word == _WHO:
+            if following is not None and _kind_of(following) is not None:
+                self.who = True
+            else:  # "ใครว่างบ้าง"
+                self.unlisted.add(len(self.kinds) - 1)
+            return i + 1
+        if (word in _QUESTION_WORDS or (word == "บ้าง" and _ends_clause(tokens, i + 1))) and not _polite(
+            tokens, i
+        ):
+            self.unlisted.add(len(self.kinds) - 1)
+            return i + 1
         kind = _kind_of(word)
         if kind is not None:
             if kind != self.kinds[-1] or self.current.amount is not None or self._clause_has_items():
                 self._open_clause(kind)
             # else the same kind word again within one item: "มีปลาเค็มให้ 200 กิโล"
+            if self.who:
+                self.unlisted.add(len(self.kinds) - 1)
+                self.who = False
             return i + 1
         if word in _SWAP_WORDS:
             if self._clause_is_empty():  # "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
@@ -540,6 +573,24 @@ class _Reader:
                 item.kind = kind
 
 
+def _ends_clause(tokens: Sequence[str], i: int) -> bool:
+    """Nothing but particles, punctuation or question words from tokens[i] to the next kind word."""
+    for word in tokens[i:]:
+        if _kind_of(word) is not None:
+            return True
+        if not (word in _QUESTION_WORDS or (_skipped(word) and word != "ได้")):
+            return False
+    return True
+
+
+def _polite(tokens: Sequence[str], i: int) -> bool:
+    """The question word at tokens[i] follows "ได้": a request ("ขอ... ได้ไหมคะ?"), not a question."""
+    j = i - 1
+    while j >= 0 and (tokens[j] in _QUESTION_WORDS or (_skipped(tokens[j]) and tokens[j] != "ได้")):
+        j -= 1
+    return j >= 0 and tokens[j] == "ได้"
+
+
 def _money_end(tokens: Sequence[str], i: int, *, after_price: bool) -> int | None:
     """The index after a sum of money starting at tokens[i] ("200 บาท"; after "ราคา", a number
     without a unit), or None."""
@@ -587,10 +638,21 @@ def _joined(items: list[_Item]) -> list[_Item]:
     return joined
 
 
-def _remark(item: _Item, index: _Index) -> bool:
-    """Words naming no item, written before the kind word or after an amount ("ด่วน", "ที่ อ.ละงู"):
-    not an item of their own. Words after "และ" or on a line of their own are one, even unknown."""
-    return item.amount is None and not item.separated and not _mentions_item(item.words, index)
+def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
+    """The items without the words that name no item and have no amount ("ด่วน", "ที่ อ.ละงู" after an
+    amount, "ลุง" before the kind word): remarks, not items. Words after "และ" or on a line of their
+    own, or followed by such an item ("มีลองกอง และมังคุด 200 กิโล"), are items, even unknown."""
+    kept: list[_Item] = []
+    for position, item in enumerate(items):
+        after = items[position + 1] if position + 1 < len(items) else None
+        if (
+            item.amount is not None
+            or item.separated
+            or (after is not None and after.separated and after.clause == item.clause)
+            or _mentions_item(item.words, index)
+        ):
+            kept.append(item)
+    return kept
 
 
 def _shared(items: list[_Item]) -> list[_Item]:
@@ -649,6 +711,24 @@ def _draft(
         unit_text=None if amount is None else amount.unit_text,
         problems=tuple(problems),
     )
+
+
+def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
+    """The item reads as meant for a listing, not as chatter: a name read for sure with มี/ต้องการ
+    or an amount; a guessed name with an amount; unknown words with an amount in a unit of goods
+    (a unit or a container) and a kind or words ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก"), or
+    with a bare number, a kind and words ("ต้องการข้าวโพด 100"). Not "มีประชุม 9 โมง", "ขอ 5 นาที"."""
+    amount = item.amount
+    if any(d.item_id is not None and not d.guessed for d in drafts):
+        return item.kind is not None or amount is not None
+    if amount is None:
+        return False
+    if any(d.item_id is not None for d in drafts):
+        return True
+    if amount.unit_text is None:
+        return item.kind is not None and bool(item.words)
+    goods = amount.unit is not None or amount.unit_text in CONTAINERS
+    return goods and (item.kind is not None or bool(item.words))
 
 
 def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
@@ -720,16 +800,20 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
 
 def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Reading:
     """What a Thai message offers and needs, as drafts to confirm, one per item in the order
-    written; no drafts when nothing was read."""
+    written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
     index = _cached_index(catalogue)
     body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", text)))  # a new line starts a new item
     found = _find_date(body, today)
     if found is not None:
         body = (body[: found.span[0]] + " " + body[found.span[1] :]).strip()
-    items = [item for item in _Reader(index).read(_tokens(body, index)) if not _remark(item, index)]
-    if not any(item.kind is not None or item.amount is not None for item in items):
-        items = []  # named with neither มี/ต้องการ nor an amount: a mention ("ราคาปลาเค็มตอนนี้ 200 บาท")
-    drafts = [draft for item in _shared(items) for draft in _drafts_of(item, index)]
+    reader = _Reader(index)
+    items = _without_remarks(
+        [i for i in reader.read(_tokens(body, index)) if i.clause not in reader.unlisted], index
+    )
+    lines = [(item, _drafts_of(item, index)) for item in _shared(items)]
+    if not any(_listing(item, drafts) for item, drafts in lines):
+        return Reading(drafts=())  # chatter, a question, a price, a greeting: nothing to post
+    drafts = [draft for _, item_drafts in lines for draft in item_drafts]
     offers = [d for d in drafts if d.kind == "offer"]
     needs = [d for d in drafts if d.kind == "need"]
     if len(offers) == 1 and len(needs) == 1:  # one thing for another: "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
@@ -737,8 +821,7 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         drafts = [sized if d is needs[0] else d for d in drafts]
     if found is not None:
         drafts = [_dated(d, found) for d in drafts]
-    reading = Reading(drafts=tuple(drafts))
-    return reading if reading.understood else Reading(drafts=())
+    return Reading(drafts=tuple(drafts))
 
 
 def _dated(draft: Draft, found: _DateFound) -> Draft:

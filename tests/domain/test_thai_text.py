@@ -408,3 +408,68 @@ def test_baht_are_never_an_amount(item: CatalogueItem, baht: int) -> None:
         f"{item.name_th} {baht} บาท",
     ):
         assert all(d.quantity is None for d in read_post(message, load_catalogue(), TODAY).drafts), message
+
+
+# Group chatter and questions are not posts: nothing to post, so the bot can stay quiet. A message
+# is read as a post when it has an item named for sure with มี/ต้องการ or an amount, or an amount in
+# a unit of goods with a kind or an item's words; a clause that asks (ไหม, บ้าง, ใครมี...) or says
+# "ไม่มี" is no listing.
+QUIET: list[str] = [
+    "พรุ่งนี้ไปตลาดกันไหม",
+    "มีใครมีข้าวสารบ้าง",
+    "ใครมีข้าวสารบ้างคะ",
+    "มีข้าวสารไหมคะ",
+    "มีปลาเค็มหรือเปล่า",
+    "มีปลาเค็ม 50 กิโลไหม",
+    "มีใครต้องการปลาเค็มไหม",
+    "ราคาเท่าไหร่คะ",
+    "วันนี้มีประชุมนะ 10 โมง",
+    "มีประชุม 9 โมง ที่ศาลา",
+    "ลุงมีเรือ 2 ลำ",
+    "ขอ 5 นาทีนะ",
+    "ใครว่างบ้าง 3 คน",
+    "ได้ของแล้ว 148 กิโล",
+    "ไม่มีปลาเค็มแล้ว",
+    "ไม่ต้องการข้าวแล้วครับ",
+    "มีปลาเคม",  # a guessed name and no amount: not sure enough to answer
+]
+
+
+@pytest.mark.parametrize("message", QUIET)
+def test_chatter_and_questions_give_nothing_to_post(message: str) -> None:
+    reading = read_post(message, load_catalogue(), TODAY)
+    assert reading.drafts == (), reading
+    assert not reading.understood
+
+
+ASKING_POSTS: list[tuple[str, list[D]]] = [
+    ("ขอข้าวสาร 50 กิโลได้ไหมคะ", [("need", "rice-white", 50, "kg", {})]),  # a polite request
+    ("ต้องการข้าวสาร 50 กิโล ใครมีบ้างคะ", [("need", "rice-white", 50, "kg", {})]),
+    ("ต้องการข้าวสาร ใครมีบ้าง", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
+    (
+        "มีปลาเค็ม 200 กิโล ไม่ต้องการเงิน",
+        [("offer", "salted-fish", 200, "kg", {})],
+    ),
+    (
+        "มีลองกอง และมังคุด 200 กิโล",  # unknown items whose amount is unclear: still a post
+        [
+            ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
+            ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), ASKING_POSTS, ids=[c[0] for c in ASKING_POSTS])
+def test_a_post_with_a_question_or_a_no_in_it_keeps_its_listing(message: str, expected: list[D]) -> None:
+    assert _check_reading(message, expected).understood
+
+
+@given(
+    st.sampled_from(load_catalogue()),
+    st.sampled_from(["มีใครมี{}บ้าง", "ใครมี{}บ้างคะ", "มี{}ไหม", "มี{}มั้ยคะ", "มี{} 10 {}ไหม", "ไม่มี{}แล้ว"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_asking_for_an_item_is_never_an_offer(item: CatalogueItem, pattern: str) -> None:
+    message = pattern.format(item.name_th, _UNIT_WORD[item.unit])
+    assert read_post(message, load_catalogue(), TODAY).drafts == (), message

@@ -1,14 +1,17 @@
 """Thai free text ("มีปลาเค็ม 200 กิโล") read into listing drafts: pure, no I/O.
 
-A message is read in four steps: Thai digits become Arabic ones; a date phrase ("ภายในเดือนหน้า",
-"ภายใน 15 ม.ค. 68") is taken out and resolved against `today` (Buddhist-era years accepted); the
+A message is read in four steps: Thai digits become Arabic ones; each date phrase ("ภายในเดือนหน้า",
+"ภายใน 15 ม.ค. 68", "ส่งได้ถึง 15/1/70") is taken out and resolved against `today` (Buddhist-era
+years accepted; a day that does not exist is kept as a question, bad_date), leaving a mark; the
 rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
 kind word ("มี" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
 that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
 amount starts a new item. Each item is its words and its amount (digits or Thai number words, a
-unit); its words are matched to the catalogue by name and synonyms, longest first, then by a close
-spelling. Every item becomes its own draft line; an amount that could be several items' is none
-of theirs until the sender says. A draft only becomes a listing after the sender confirms it.
+unit); its words must be a catalogue name or synonym (or several, one after another), else a
+close spelling of one, else the item is unknown. Every item becomes its own draft line, with the
+dates of its clause; an amount that could be several items' is none of theirs until the sender
+says. Questions, "ไม่มี" and chatter give no drafts. A draft only becomes a listing after the
+sender confirms it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from barter.domain import thaidate
 from barter.domain.model import Unit
 
 Kind = Literal["offer", "need"]
-# Why a draft cannot be posted as it is; the LINE channel asks the matching question.
-Problem = Literal["no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size"]
+# Why a draft cannot be posted as it is; the LINE channel asks the matching question. unit_needs_size:
+# counted in containers or in a word that is no known unit ("5 กระปุก"): ask "กระปุกละกี่กิโล?".
+# bad_date: a day that does not exist ("31 ก.พ.", in date_text): ask for the date again.
+Problem = Literal["no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size", "bad_date"]
 
 
 class CatalogueEntry(Protocol):
@@ -60,6 +65,7 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     needed_by: date | None = None
     available_from: date | None = None
     available_until: date | None = None
+    date_text: str | None = None  # a date as written that names no day (problem bad_date)
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -139,6 +145,7 @@ _ROLES = frozenset(
     {*_SWAP_WORDS, *_SWAP_LINKS, *_SEPARATORS, *_MONEY_WORDS, *_PRICE_WORDS, *_QUESTION_WORDS}
     | {"อย่าง", "อย่างละ", "บ้าง", _WHO, _NOT}
 )
+_DATE_MARK = "\x00date"  # stands in the tokens where a date was written: "\x00date0"
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _FILLER = frozenset(
     {
@@ -155,17 +162,32 @@ _THAI_MONTHS = {
     "กันยายน": 9, "ก.ย.": 9, "ตุลาคม": 10, "ต.ค.": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "ธันวาคม": 12, "ธ.ค.": 12,
 }  # fmt: skip
 _MONTH_ALT = "|".join(re.escape(m) for m in sorted(_THAI_MONTHS, key=len, reverse=True))
-_DATE_PREFIX = r"(?P<prefix>ภายใน(?:วันที่)?|ก่อน(?:วันที่)?|ไม่เกิน(?:วันที่)?|ตั้งแต่(?:วันที่)?|พร้อมส่ง|ส่งได้|วันที่)"
+# A number after a month is the year unless a unit follows it: "ภายใน 15 ม.ค. 50 กก." is 50 kg.
+_UNIT_ALT = "|".join(
+    re.escape(u) for u in sorted({*UNITS, *CONTAINERS, *_MONEY_WORDS}, key=len, reverse=True)
+)
+# Before a last day ("ภายใน", "ถึง", the bot's own "ส่งได้ถึง") or a first day ("ตั้งแต่", "พร้อมส่ง").
+_END_PREFIX = r"ส่งได้\s*(?:ถึง|ภายใน)|ภายใน|ก่อน|ไม่เกิน|จนถึง|ถึง|หมดเขต|วันที่"
+_START_PREFIX = r"ตั้งแต่|(?:พร้อมส่ง|ส่งได้)(?:\s*ตั้งแต่)?"
+_PREFIX = rf"(?P<prefix>(?:(?P<end>{_END_PREFIX})|(?P<start>{_START_PREFIX}))\s*(?:วันที่\s*)?)"
+_YEAR = rf"(?P<year>\d{{4}}|\d{{2}})(?![\d.])(?!\s*(?:{_UNIT_ALT}))"
 _ABSOLUTE = re.compile(
-    _DATE_PREFIX
-    + r"\s*(?P<day>\d{1,2})\s*(?P<month>"
-    + _MONTH_ALT
-    + r")\s*(?:(?:พ\.ศ\.|พศ\.?)\s*)?(?P<year>\d{2,4})?"
+    rf"(?:{_PREFIX})?(?<![\d.])(?P<date>(?P<day>\d{{1,2}})\s*(?P<month>{_MONTH_ALT})"
+    rf"(?:\s*(?:พ\.ศ\.|พศ\.?|ปี)?\s*{_YEAR})?)"
 )
-_RELATIVE = re.compile(_DATE_PREFIX + r"\s*(?P<n>\d+)\s*(?P<what>วัน|สัปดาห์|อาทิตย์|เดือน)")
+# 15/1/2570, 20-1-70; "15/1" only after a prefix ("1-2" is no date: "ภายใน 1-2 วัน").
+_NUMERIC = re.compile(
+    rf"(?:{_PREFIX})?(?<![\d./-])(?P<date>(?P<day>\d{{1,2}})(?P<sep>[/-])(?P<month>\d{{1,2}})"
+    rf"(?:(?P=sep){_YEAR})?)(?![\d/-])"
+)
+_RELATIVE = re.compile(  # "ภายใน 3 วัน", "ภายใน 1-2 วัน" (by the last of them)
+    rf"{_PREFIX}(?P<date>(?:\d+\s*-\s*)?(?P<n>\d+)\s*(?P<what>วัน|สัปดาห์|อาทิตย์|เดือน))"
+)
 _NAMED = re.compile(
-    _DATE_PREFIX + r"?\s*(?P<what>สิ้นเดือนหน้า|เดือนหน้า|สิ้นเดือนนี้|เดือนนี้|สิ้นเดือน|อาทิตย์หน้า|สัปดาห์หน้า|สิ้นปีนี้|สิ้นปี|ปีหน้า)"
+    rf"(?:{_PREFIX})?(?P<date>(?P<what>สิ้นเดือนหน้า|เดือนหน้า|สิ้นเดือนนี้|เดือนนี้|สิ้นเดือน|อาทิตย์หน้า|"
+    r"สัปดาห์หน้า|สิ้นปีนี้|สิ้นปี|ปีหน้า))"
 )
+_NEAR = re.compile(rf"{_PREFIX}(?P<date>(?P<what>วันนี้|พรุ่งนี้|มะรืนนี้|มะรืน|สัปดาห์นี้|อาทิตย์นี้))")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -179,14 +201,19 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date | None:
+    """The day written, or None when there is no such day. Without a year, the next time it comes
+    (29 ก.พ. in the next leap year); a two-digit year is Buddhist era ("70" is 2570)."""
     if year_text is None:
-        try:
-            candidate = date(today.year, month, day)
-        except ValueError:
-            return None
-        return candidate if candidate >= today else date(today.year + 1, month, day)
+        for year in range(today.year, today.year + 9):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            if candidate >= today:
+                return candidate
+        return None
     year = int(year_text)
-    if year < 100:  # "68" is 2568 BE; a two-digit year is always Buddhist era here
+    if year < 100:
         year += 2500
     try:
         return thaidate.from_parts(year, month, day)
@@ -196,46 +223,69 @@ def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date
 
 class _DateFound(msgspec.Struct, frozen=True):
     day: date
-    starts: bool  # "ตั้งแต่" / "พร้อมส่ง": a start, not a deadline
-    span: tuple[int, int]
+    starts: bool  # "ตั้งแต่" / "พร้อมส่ง": a first day, not a last one
 
 
-def _find_date(text: str, today: date) -> _DateFound | None:
-    match = _ABSOLUTE.search(text)
-    if match is not None:
-        found = _gregorian(match["year"], int(match["day"]), _THAI_MONTHS[match["month"]], today)
-        if found is not None:
-            return _DateFound(day=found, starts=_starts(match["prefix"]), span=match.span())
-    match = _RELATIVE.search(text)
-    if match is not None:
+class _BadDate(msgspec.Struct, frozen=True):
+    text: str  # a day that does not exist, as written ("31 ก.พ.")
+
+
+def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFound | _BadDate]]:
+    """The dates written in the text, each with its span (with its prefix), in the order written."""
+    found: list[tuple[tuple[int, int], _DateFound | _BadDate]] = []
+    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR):
+        for match in pattern.finditer(text):
+            read = _read_date(match, today)
+            if read is not None:
+                found.append((match.span(), read))
+    found.sort(key=lambda f: (f[0][0], -f[0][1]))
+    kept: list[tuple[tuple[int, int], _DateFound | _BadDate]] = []
+    for span, read in found:
+        if not kept or span[0] >= kept[-1][0][1]:
+            kept.append((span, read))
+    return kept
+
+
+def _read_date(match: re.Match[str], today: date) -> _DateFound | _BadDate | None:
+    """What a date match says, resolved against today; None when it is not a date after all (a
+    "15/1" with no prefix)."""
+    starts = match["start"] is not None
+    groups = match.groupdict()
+    if "day" in groups:
+        month = _THAI_MONTHS.get(match["month"]) or int(match["month"])
+        if match.re is _NUMERIC and match["year"] is None and (match["sep"] != "/" or not match["prefix"]):
+            return None
+        day = _gregorian(match["year"], int(match["day"]), month, today)
+        return _BadDate(match["date"].strip()) if day is None else _DateFound(day, starts)
+    if "n" in groups:
         n, what = int(match["n"]), match["what"]
         if what == "วัน":
-            found = today + timedelta(days=n)
-        elif what in {"สัปดาห์", "อาทิตย์"}:
-            found = today + timedelta(weeks=n)
-        else:
-            found = _add_months(today, n)
-        return _DateFound(day=found, starts=_starts(match["prefix"]), span=match.span())
-    match = _NAMED.search(text)
-    if match is not None:
-        what = match["what"]
-        if what in {"เดือนหน้า", "สิ้นเดือนหน้า"}:
-            nxt = _add_months(today.replace(day=1), 1)
-            found = _month_end(nxt.year, nxt.month)
-        elif what in {"เดือนนี้", "สิ้นเดือนนี้", "สิ้นเดือน"}:
-            found = _month_end(today.year, today.month)
-        elif what in {"อาทิตย์หน้า", "สัปดาห์หน้า"}:
-            found = today + timedelta(days=13 - today.weekday())  # Sunday of next week
-        elif what == "ปีหน้า":
-            found = date(today.year + 1, 12, 31)
-        else:
-            found = date(today.year, 12, 31)
-        return _DateFound(day=found, starts=_starts(match["prefix"]), span=match.span())
-    return None
+            return _DateFound(today + timedelta(days=n), starts)
+        if what in {"สัปดาห์", "อาทิตย์"}:
+            return _DateFound(today + timedelta(weeks=n), starts)
+        return _DateFound(_add_months(today, n), starts)
+    return _DateFound(_named_day(match["what"], today), starts)
 
 
-def _starts(prefix: str | None) -> bool:
-    return prefix is not None and prefix.startswith(("ตั้งแต่", "พร้อมส่ง", "ส่งได้"))
+def _named_day(what: str, today: date) -> date:
+    if what == "วันนี้":
+        return today
+    if what == "พรุ่งนี้":
+        return today + timedelta(days=1)
+    if what in {"มะรืน", "มะรืนนี้"}:
+        return today + timedelta(days=2)
+    if what in {"สัปดาห์นี้", "อาทิตย์นี้"}:
+        return today + timedelta(days=6 - today.weekday())  # Sunday of this week
+    if what in {"อาทิตย์หน้า", "สัปดาห์หน้า"}:
+        return today + timedelta(days=13 - today.weekday())  # Sunday of next week
+    if what in {"เดือนหน้า", "สิ้นเดือนหน้า"}:
+        nxt = _add_months(today.replace(day=1), 1)
+        return _month_end(nxt.year, nxt.month)
+    if what in {"เดือนนี้", "สิ้นเดือนนี้", "สิ้นเดือน"}:
+        return _month_end(today.year, today.month)
+    if what == "ปีหน้า":
+        return date(today.year + 1, 12, 31)
+    return date(today.year, 12, 31)
 
 
 class _Index(msgspec.Struct, frozen=True):
@@ -352,6 +402,7 @@ def _unit_word(token: str, index: _Index) -> bool:
     ("กระปุก", "มัด", "โมง"): what is counted, of a size to ask."""
     return not (
         _skipped(token)
+        or token.startswith(_DATE_MARK)
         or _is_number(token)
         or _kind_of(token) is not None
         or token in _ROLES
@@ -468,6 +519,7 @@ class _Reader:
         self.price_open = False  # after "ราคา" or "กิโลละ": the next number is money
         self.unlisted: set[int] = set()  # clauses that ask or say no: no listing in them
         self.who = False  # "ใคร" just before a kind word: its clause asks
+        self.dates: list[tuple[int, int]] = []  # (clause, which date) for each date mark
 
     def _close(self, *, separated: bool = False) -> None:
         if self.current.words or self.current.amount is not None:
@@ -496,6 +548,9 @@ class _Reader:
     def _step(self, tokens: Sequence[str], i: int) -> int:
         word = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word.startswith(_DATE_MARK):
+            self.dates.append((len(self.kinds) - 1, int(word.removeprefix(_DATE_MARK))))
+            return i + 1
         negated = _kind_of(word.removeprefix(_NOT)) if word.startswith(_NOT) else None
         if negated is None and word == _NOT and following is not None:
             negated = _kind_of(following)
@@ -803,33 +858,52 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
     index = _cached_index(catalogue)
     body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", text)))  # a new line starts a new item
-    found = _find_date(body, today)
-    if found is not None:
-        body = (body[: found.span[0]] + " " + body[found.span[1] :]).strip()
+    dates = _find_dates(body, today)
+    tokens: list[str] = []
+    position = 0
+    for number, ((start, end), _) in enumerate(dates):
+        tokens += [*_tokens(body[position:start], index), f"{_DATE_MARK}{number}"]
+        position = end
+    tokens += _tokens(body[position:], index)
     reader = _Reader(index)
-    items = _without_remarks(
-        [i for i in reader.read(_tokens(body, index)) if i.clause not in reader.unlisted], index
-    )
+    items = _without_remarks([i for i in reader.read(tokens) if i.clause not in reader.unlisted], index)
     lines = [(item, _drafts_of(item, index)) for item in _shared(items)]
     if not any(_listing(item, drafts) for item, drafts in lines):
         return Reading(drafts=())  # chatter, a question, a price, a greeting: nothing to post
-    drafts = [draft for _, item_drafts in lines for draft in item_drafts]
+    # A date is its clause's; one written where no line is (before the kind word), every line's.
+    clauses = {item.clause for item, _ in lines}
+
+    def written_for(clause: int) -> list[_DateFound | _BadDate]:
+        return [dates[n][1] for at, n in reader.dates if at == clause or at not in clauses]
+
+    drafts = [_dated(draft, written_for(item.clause)) for item, item_drafts in lines for draft in item_drafts]
     offers = [d for d in drafts if d.kind == "offer"]
     needs = [d for d in drafts if d.kind == "need"]
     if len(offers) == 1 and len(needs) == 1:  # one thing for another: "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
         sized = _sized_by_value(offers[0], needs[0], index)
         drafts = [sized if d is needs[0] else d for d in drafts]
-    if found is not None:
-        drafts = [_dated(d, found) for d in drafts]
     return Reading(drafts=tuple(drafts))
 
 
-def _dated(draft: Draft, found: _DateFound) -> Draft:
+def _dated(draft: Draft, marks: Sequence[_DateFound | _BadDate]) -> Draft:
+    """The draft with its dates: a need's last day (or its only one), an offer's first and last;
+    a day that does not exist is a question to ask (bad_date), never dropped."""
+    firsts = [m.day for m in marks if isinstance(m, _DateFound) and m.starts]
+    lasts = [m.day for m in marks if isinstance(m, _DateFound) and not m.starts]
+    bad = [m.text for m in marks if isinstance(m, _BadDate)]
+    changes: dict[str, object] = {}
     if draft.kind == "need":
-        return msgspec.structs.replace(draft, needed_by=found.day)
-    if found.starts:
-        return msgspec.structs.replace(draft, available_from=found.day)
-    return msgspec.structs.replace(draft, available_until=found.day)
+        if lasts or firsts:
+            changes["needed_by"] = (lasts or firsts)[0]
+    else:
+        if firsts:
+            changes["available_from"] = firsts[0]
+        if lasts:
+            changes["available_until"] = lasts[0]
+    if bad:
+        changes["problems"] = (*draft.problems, "bad_date")
+        changes["date_text"] = bad[0]
+    return msgspec.structs.replace(draft, **changes) if changes else draft
 
 
 EXAMPLE_TH = (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from barter.domain import thaidate
 from barter.domain.thai_text import Draft, QuantityReading, Reading, read_post, read_quantity
 from barter.reference import CatalogueItem, load_catalogue
 
@@ -103,6 +104,7 @@ def _check(draft: Draft, expected: D) -> None:
         "quantity_from_value",
         "item_text",
         "unit_text",
+        "date_text",
     ):
         if field in extra:
             assert getattr(draft, field) == extra[field], field
@@ -473,3 +475,152 @@ def test_a_post_with_a_question_or_a_no_in_it_keeps_its_listing(message: str, ex
 def test_asking_for_an_item_is_never_an_offer(item: CatalogueItem, pattern: str) -> None:
     message = pattern.format(item.name_th, _UNIT_WORD[item.unit])
     assert read_post(message, load_catalogue(), TODAY).drafts == (), message
+
+
+# Dates as people (and the bot's own replies) write them, against the injected today; a day that
+# does not exist is reported on the line (bad_date, with the date as written), never dropped.
+DATES: list[tuple[str, list[D]]] = [
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 15/1/2570",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 15)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 20/1/70",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 20)})],
+    ),
+    ("ต้องการข้าวสาร 50 กก. ภายใน 15/1", [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 15)})]),
+    (
+        "มีปลาเค็ม 200 กิโล ส่งได้ถึง 20 ม.ค.",  # the bot's own wording
+        [("offer", "salted-fish", 200, "kg", {"available_until": date(2027, 1, 20)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ถึง 20 ม.ค.",
+        [("offer", "salted-fish", 200, "kg", {"available_until": date(2027, 1, 20)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ถึงวันที่ 20 ม.ค.",
+        [("offer", "salted-fish", 200, "kg", {"available_until": date(2027, 1, 20)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล หมดเขต 20 ม.ค.",
+        [("offer", "salted-fish", 200, "kg", {"available_until": date(2027, 1, 20)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ส่งได้ถึง 20 ม.ค.",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 20)})],
+    ),
+    ("มีปลาเค็ม 200 กิโล ภายในวันนี้", [("offer", "salted-fish", 200, "kg", {"available_until": TODAY})]),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายในพรุ่งนี้",
+        [("need", "rice-white", 50, "kg", {"needed_by": TODAY + timedelta(days=1)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ตั้งแต่ 20 ม.ค. ถึง 20 ก.พ.",
+        [
+            (
+                "offer",
+                "salted-fish",
+                200,
+                "kg",
+                {"available_from": date(2027, 1, 20), "available_until": date(2027, 2, 20)},
+            )
+        ],
+    ),
+    (
+        "ต้องการข้าวสาร ภายใน 15 ม.ค. 50 กก.",  # 50 before a unit is the amount, not the year 2550
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 15)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 15 ม.ค. ปี 70",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 15)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 29 ก.พ.",  # the next 29 February there is
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2028, 2, 29)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 31 ก.พ.",
+        [
+            (
+                "need",
+                "rice-white",
+                50,
+                "kg",
+                {"problems": ("bad_date",), "needed_by": None, "date_text": "31 ก.พ."},
+            )
+        ],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 31/2/2570",
+        [("need", "rice-white", 50, "kg", {"problems": ("bad_date",), "date_text": "31/2/2570"})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ส่งได้ถึง 15/13/2570",
+        [("offer", "salted-fish", 200, "kg", {"problems": ("bad_date",), "available_until": None})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 1-2 วัน",  # no date 1-2 (1 Feb): the last of 1-2 days
+        [("need", "rice-white", 50, "kg", {"needed_by": TODAY + timedelta(days=2)})],
+    ),
+    # A date belongs to the clause it is written in; before any kind word, to every line.
+    (
+        "มีปลาเค็ม 200 กิโล ต้องการข้าวสาร 50 กิโล ภายในสิ้นเดือน",
+        [
+            ("offer", "salted-fish", 200, "kg", {"available_until": None}),
+            ("need", "rice-white", 50, "kg", {"needed_by": date(2026, 12, 31)}),
+        ],
+    ),
+    (
+        "ภายในสิ้นเดือน ต้องการข้าวสาร 50 กิโล ข้าวเหนียว 20 กิโล",
+        [
+            ("need", "rice-white", 50, "kg", {"needed_by": date(2026, 12, 31)}),
+            ("need", "rice-sticky", 20, "kg", {"needed_by": date(2026, 12, 31)}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), DATES, ids=[c[0] for c in DATES])
+def test_reads_dates(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+_TODAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31))
+
+
+@given(_TODAYS, st.integers(0, 800))
+@settings(max_examples=150, deadline=None)
+def test_the_bots_own_date_wording_reads_back(today: date, ahead: int) -> None:
+    day = today + timedelta(days=ahead)
+    as_written = {
+        f"มีปลาเค็ม 200 กิโล ส่งได้ถึง {thaidate.thai_short(day)}": "available_until",
+        f"มีปลาเค็ม 200 กิโล พร้อมส่งตั้งแต่ {thaidate.thai_short(day)}": "available_from",
+        f"ต้องการข้าวสาร 50 กก. ภายใน {thaidate.thai_short(day)}": "needed_by",
+        f"ต้องการข้าวสาร 50 กก. ภายใน {thaidate.slash(day)}": "needed_by",
+        f"ต้องการข้าวสาร 50 กก. ภายใน {day.day}/{day.month}/{(day.year + 543) % 100:02d}": "needed_by",
+    }
+    for message, field in as_written.items():
+        (draft,) = read_post(message, load_catalogue(), today).drafts
+        assert getattr(draft, field) == day, message
+        assert draft.quantity is not None
+        assert draft.ready, draft
+
+
+@given(_TODAYS, st.integers(0, 300))
+@settings(max_examples=100, deadline=None)
+def test_a_day_and_month_without_a_year_is_the_next_one(today: date, ahead: int) -> None:
+    day = today + timedelta(days=ahead)
+    message = f"ต้องการข้าวสาร 50 กก. ภายใน {day.day} {thaidate.MONTHS_TH[day.month - 1]}"
+    (draft,) = read_post(message, load_catalogue(), today).drafts
+    assert draft.needed_by == day
+
+
+@given(_TODAYS, st.integers(1, 12), st.integers(29, 35), st.sampled_from(["", " 2570", " 70"]))
+@settings(max_examples=150, deadline=None)
+def test_a_day_that_does_not_exist_is_reported(today: date, month: int, day: int, year: str) -> None:
+    assume(day > 31 or (day > 29 and month == 2) or (day == 31 and month in (4, 6, 9, 11)))
+    message = f"ต้องการข้าวสาร 50 กก. ภายใน {day} {thaidate.MONTHS_TH[month - 1]}{year}"
+    (draft,) = read_post(message, load_catalogue(), today).drafts
+    assert draft.problems == ("bad_date",), message
+    assert draft.needed_by is None
+    assert not draft.ready

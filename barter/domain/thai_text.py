@@ -502,7 +502,7 @@ class _Item(msgspec.Struct):
     words: list[str] = msgspec.field(default_factory=list)
     amount: _Amount | None = None
     each: bool = False  # "อย่างละ 50 กิโล": the amount is each item's
-    shared: bool = False  # its amount may be some other item's too: nobody's, until asked
+    unclear: bool = False  # its amount may be another item's too, or is a range: none, until asked
 
 
 class _Reader:
@@ -610,8 +610,16 @@ class _Reader:
         if found is not None:
             if self.current.amount is not None:  # a second amount: a new item
                 self._close()
-            self.current.amount = found[0]
-            return found[1]
+            amount, after = found
+            upper = (
+                _amount_at(tokens, after + 1, self.index)
+                if after < len(tokens) and tokens[after] == "-"
+                else None
+            )
+            if upper is not None:  # "10-20 กิโล": how much is it?
+                (amount, after), self.current.unclear = upper, True
+            self.current.amount = amount
+            return after
         if _skipped(word):
             return i + 1
         if self.current.amount is not None:  # words after an amount: a new item, or a remark
@@ -712,7 +720,7 @@ def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
 
 def _shared(items: list[_Item]) -> list[_Item]:
     """Items without amounts, then one with: "ปลาเค็ม และกุ้งแห้ง 200 กิโล". Whose are the 200?
-    Every one's with "อย่างละ" (each); else nobody's until the sender says (marked `shared`)."""
+    Every one's with "อย่างละ" (each); else nobody's until the sender says (marked `unclear`)."""
     for position, item in enumerate(items):
         if item.amount is None or not item.separated:
             continue
@@ -728,7 +736,7 @@ def _shared(items: list[_Item]) -> list[_Item]:
                 if item.each:
                     other.amount = item.amount
                 else:
-                    other.shared = True
+                    other.unclear = True
     return items
 
 
@@ -790,11 +798,11 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     """The draft lines of one item: several when its words name several catalogue items."""
     named = _names_in(item.words, index) if item.words else None
     if named is not None and len(named) > 1:
-        amount = item.amount if item.each and not item.shared else None
+        amount = item.amount if item.each and not item.unclear else None
         return [_draft(item.kind, entry, False, text, amount) for entry, text in named]
     phrase = "".join(item.words)
     entry, guessed = _match_item(phrase, index)
-    return [_draft(item.kind, entry, guessed, phrase, None if item.shared else item.amount)]
+    return [_draft(item.kind, entry, guessed, phrase, None if item.unclear else item.amount)]
 
 
 def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:

@@ -224,6 +224,10 @@ SEVERAL: list[tuple[str, list[D]]] = [
         ],
     ),
     (
+        "มีปลาเค็ม 10-20 กิโล",  # a range: how much is it?
+        [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})],
+    ),
+    (
         "มีปลาเค็ม 200 กิโล 50 กิโล",
         [("offer", "salted-fish", 200, "kg", {}), ("offer", None, 50, "kg", {"problems": ("unknown_item",)})],
     ),

@@ -134,7 +134,7 @@ _PRICE_WORDS = ("ราคา", "฿")  # the number after it is money unless a 
 # request is politeness ("ขอข้าวสาร 50 กิโลได้ไหมคะ"); "บ้าง" asks only at the end of a clause.
 _QUESTION_WORDS = frozenset(
     {
-        "ไหม", "มั้ย", "มั๊ย", "ไม๊", "หรือเปล่า", "รึเปล่า", "เปล่า", "หรือยัง", "รึยัง", "อะไร", "ยังไง",
+        "ไหม", "มั้ย", "มั๊ย", "ไม๊", "หรือเปล่า", "รึเปล่า", "หรือยัง", "รึยัง", "อะไร", "ยังไง",
         "อย่างไร", "เท่าไร", "เท่าไหร่", "ที่ไหน", "ไหน", "เมื่อไร", "เมื่อไหร่", "กี่", "?",
     }
 )  # fmt: skip
@@ -169,7 +169,7 @@ _UNIT_ALT = "|".join(
 # Before a last day ("ภายใน", "ถึง", the bot's own "ส่งได้ถึง") or a first day ("ตั้งแต่", "พร้อมส่ง").
 _END_PREFIX = r"ส่งได้\s*(?:ถึง|ภายใน)|ภายใน|ก่อน|ไม่เกิน|จนถึง|ถึง|หมดเขต|วันที่"
 _START_PREFIX = r"ตั้งแต่|(?:พร้อมส่ง|ส่งได้)(?:\s*ตั้งแต่)?"
-_PREFIX = rf"(?P<prefix>(?:(?P<end>{_END_PREFIX})|(?P<start>{_START_PREFIX}))\s*(?:วันที่\s*)?)"
+_PREFIX = rf"(?P<prefix>(?:{_END_PREFIX}|(?P<start>{_START_PREFIX}))\s*(?:วันที่\s*)?)"
 _YEAR = rf"(?P<year>\d{{4}}|\d{{2}})(?![\d.])(?!\s*(?:{_UNIT_ALT}))"
 _ABSOLUTE = re.compile(
     rf"(?:{_PREFIX})?(?<![\d.])(?P<date>(?P<day>\d{{1,2}})\s*(?P<month>{_MONTH_ALT})"
@@ -306,7 +306,7 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
         names.extend((_squash(name), item.id) for name in (item.name_th, *item.synonyms_th))
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
-    extra |= {"แลก", "กับ", "เป็น"}
+    extra |= {*_SWAP_WORDS, *_SWAP_LINKS}
     return _Index(
         names=tuple(names),
         by_name=dict(reversed(names)),  # the first of a name used twice

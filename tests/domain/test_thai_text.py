@@ -457,6 +457,10 @@ ASKING_POSTS: list[tuple[str, list[D]]] = [
         [("offer", "salted-fish", 200, "kg", {})],
     ),
     (
+        "มีขวดเปล่า 100 ใบ",
+        [("offer", None, 100, "piece", {"problems": ("unknown_item",), "item_text": "ขวดเปล่า"})],
+    ),
+    (
         "มีลองกอง และมังคุด 200 กิโล",  # unknown items whose amount is unclear: still a post
         [
             ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),

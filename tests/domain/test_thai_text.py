@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from barter.domain import thaidate
-from barter.domain.thai_text import Draft, QuantityReading, Reading, read_post, read_quantity
+from barter.domain.thai_text import Draft, Problem, QuantityReading, Reading, read_post, read_quantity
 from barter.reference import CatalogueItem, load_catalogue
 
 TODAY = date(2026, 12, 3)  # a Thursday; 2569 BE
@@ -632,3 +632,36 @@ def test_a_day_that_does_not_exist_is_reported(today: date, month: int, day: int
     assert draft.problems == ("bad_date",), message
     assert draft.needed_by is None
     assert not draft.ready
+
+
+_PENDING_IN_REPLIES = pytest.mark.xfail(
+    raises=KeyError,
+    strict=True,
+    reason="barter/channels/line/replies.py (being edited elsewhere) has no question for bad_date yet: "
+    "add one to replies._QUESTIONS, then remove this mark",
+)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [pytest.param(p, marks=_PENDING_IN_REPLIES) if p == "bad_date" else p for p in get_args(Problem)],
+)
+def test_the_line_reply_asks_about_every_problem_a_draft_can_have(problem: Problem) -> None:
+    """A draft with a problem is shown with its question and no ยืนยัน button."""
+    from barter.channels.line import replies
+
+    draft = Draft(
+        kind="need",
+        item_id="rice-white",
+        item_name_th="ข้าวขาว",
+        item_text="ข้าวสาร",
+        quantity=50,
+        unit="kg",
+        unit_text="กก.",
+        date_text="31 ก.พ.",
+        problems=(problem,),
+    )
+    reply = replies.draft_reply(1, [draft])
+    assert reply.quick_reply is not None
+    assert "ยืนยัน" not in [item.action.label for item in reply.quick_reply.items]
+    assert len(reply.text.splitlines()) > 2  # what was read, then the question

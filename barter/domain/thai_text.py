@@ -778,9 +778,9 @@ def _draft(
 
 def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     """The item reads as meant for a listing, not as chatter: a name read for sure with มี/ต้องการ
-    or an amount; a guessed name with an amount; unknown words with an amount in a unit of goods
-    (a unit or a container) and a kind or words ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก"), or
-    with a bare number, a kind and words ("ต้องการข้าวโพด 100"). Not "มีประชุม 9 โมง", "ขอ 5 นาที"."""
+    or an amount; a guessed name with an amount; unknown words, or none, with an amount in a unit
+    of goods, a container or no unit ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
+    amount of something no goods are counted in: "มีประชุม 9 โมง", "ขอ 5 นาทีนะ", "มีเรือ 2 ลำ"."""
     amount = item.amount
     if any(d.item_id is not None and not d.guessed for d in drafts):
         return item.kind is not None or amount is not None
@@ -788,10 +788,7 @@ def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
         return False
     if any(d.item_id is not None for d in drafts):
         return True
-    if amount.unit_text is None:
-        return item.kind is not None and bool(item.words)
-    goods = amount.unit is not None or amount.unit_text in CONTAINERS
-    return goods and (item.kind is not None or bool(item.words))
+    return amount.unit is not None or amount.unit_text is None or amount.unit_text in CONTAINERS
 
 
 def _drafts_of(item: _Item, index: _Index) -> list[Draft]:

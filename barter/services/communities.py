@@ -19,7 +19,7 @@ from barter.storage.repos import proposals as proposals_repo
 
 def to_out(row: asyncpg.Record, caller: Caller) -> CommunityOut:
     values = dict(row)
-    if not caller.sees_contact(values["region"]):
+    if not caller.sees_contact(values["id"], values["region"]):
         values["contact"] = None
     return CommunityOut(**values)
 

@@ -78,14 +78,14 @@ async def test_thai_names_round_trip_nfc(world: World) -> None:
     assert fetched["name_th"].encode() == "ชุมชนบ้านหัวเขา ปลาเค็ม".encode()
 
 
-async def test_contact_only_for_coordinators_of_the_region_and_admins(world: World) -> None:
+async def test_contact_only_for_the_community_the_coordinators_of_its_region_and_admins(world: World) -> None:
     url = f"/v1/communities/{world.a['id']}"
     seen = {
         p: (await world.get(p, url)).json()["contact"]
         for p in (ADMIN, COORD, COORD_ELSEWHERE, OWNER, OTHER, PARTNER)
     }
-    assert seen[ADMIN] == seen[COORD] == "081-234-5678"
-    assert seen[COORD_ELSEWHERE] is seen[OWNER] is seen[OTHER] is seen[PARTNER] is None
+    assert seen[ADMIN] == seen[COORD] == seen[OWNER] == "081-234-5678"
+    assert seen[COORD_ELSEWHERE] is seen[OTHER] is seen[PARTNER] is None
     assert (await world.get(ANON, url)).status_code == 401
 
 

@@ -324,6 +324,18 @@ async def test_withdrawing_a_need(world: World) -> None:
     assert await world.db.fetchval("SELECT status FROM needs WHERE id = $1", need["id"]) == "withdrawn"
 
 
+async def test_a_community_sees_its_own_contact_on_its_page_and_edit_form(world: World) -> None:
+    """Its edit form showed the contact empty, as if it had none (a helper's note)."""
+    await sign_in(world.client, world.keys[OWNER])
+    a = world.a["id"]
+    form = await world.client.get(f"/console/communities/{a}/edit")
+    assert form.status_code == 200
+    assert 'name="contact" value="081-234-5678"' in form.text
+    assert "081-234-5678" in (await world.client.get(f"/console/communities/{a}")).text
+    other = await world.client.get(f"/console/communities/{world.b['id']}")
+    assert "089-876-5432" not in other.text
+
+
 async def test_withdrawing_goods_held_by_an_exchange_is_refused_at_the_listing(world: World) -> None:
     """QA: the refusal (409, held) was the full error page: the community page with the listing
     opened and the reason in Thai is where the coordinator can act on it."""

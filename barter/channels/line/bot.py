@@ -7,7 +7,7 @@ answer and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -79,10 +79,29 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
     if link is None:
         return [replies.not_linked()] if event.type in ("message", "postback") else []
     if message is not None:
-        return await _post(conn, ctx, link, message)
+        return await _refusing(conn, lambda: _post(conn, ctx, link, message))
     if event.type == "postback" and event.postback is not None:
-        return await _postback(conn, ctx, link, event.postback.fields())
+        fields = event.postback.fields()
+        draft_id = _int(fields, "d") if fields.get("a") == "confirm" else None
+        return await _refusing(conn, lambda: _postback(conn, ctx, link, fields), draft_id)
     return []
+
+
+async def _refusing(
+    conn: asyncpg.Connection, work: Callable[[], Awaitable[list[TextMessage]]], draft_id: int | None = None
+) -> list[TextMessage]:
+    """The replies of a typed message or a tap, or what the service refused on the way said in
+    Thai (a refused confirmation with the buttons to fix its draft, `draft_id`)."""
+    try:
+        # A savepoint: a refused action undoes itself, while the event stays recorded as handled.
+        async with conn.transaction():
+            return await work()
+    except service.DraftGone:
+        return [replies.draft_gone()]
+    except TransitionConflict as exc:
+        return [_conflict(exc)]
+    except BarterError as exc:
+        return [replies.refused(refusals.said(exc), draft_id)]
 
 
 async def _post(
@@ -114,22 +133,13 @@ async def _postback(
 ) -> list[TextMessage]:
     action = fields.get("a")
     draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
-    try:
-        # A savepoint: a refused action undoes itself, while the event stays recorded as handled.
-        async with conn.transaction():
-            if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
-                return await _draft_action(conn, ctx, link, action, draft_id, fields)
-            if proposal_id is not None and action in ("accept", "decline", "recv"):
-                return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
-            prompt_id = _int(fields, "i")
-            if prompt_id is not None and action == "rq":
-                return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""))
-    except service.DraftGone:
-        return [replies.draft_gone()]
-    except TransitionConflict as exc:
-        return [_conflict(exc)]
-    except BarterError as exc:
-        return [replies.refused(refusals.said(exc), draft_id if action == "confirm" else None)]
+    if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
+        return await _draft_action(conn, ctx, link, action, draft_id, fields)
+    if proposal_id is not None and action in ("accept", "decline", "recv"):
+        return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
+    prompt_id = _int(fields, "i")
+    if prompt_id is not None and action == "rq":
+        return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""))
     return []
 
 

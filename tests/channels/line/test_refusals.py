@@ -16,6 +16,7 @@ from barter.domain import refusals
 from barter.domain.errors import THAI_TITLES, BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.proposals import TransitionConflict
 from barter.domain.thaidate import MONTHS_TH
+from barter.services import line as line_service
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_webhook import button_data, last_reply, link
 from tests.channels.standins import LinePlatform
@@ -90,6 +91,30 @@ async def test_a_proposal_that_is_not_there_is_said_in_thai(
         "• ไม่พบข้อเสนอแลกเปลี่ยนตามรหัสนี้",
         "  (No proposal with that id)",
     ]
+
+
+async def test_a_refusal_met_while_reading_a_typed_message_is_said_in_thai_and_the_event_kept(
+    world: World, line_platform: LinePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typed message is handled like a tap: what the service refuses on its way (here while the
+    SMS opt-out is recorded) is said in Thai, and the event stays handled (LINE does not send it
+    again for an answer it would get again)."""
+    await link(world, world.a)
+
+    async def refused(*_: object) -> bool:
+        raise Conflict("SMS consent is being changed", detail_th="กำลังมีการเปลี่ยนการรับ SMS อยู่")
+
+    monkeypatch.setattr(line_service, "stop_sms", refused)
+    typed = message("หยุด SMS ค่ะ")
+    response = await deliver(world.client, typed)
+    assert response.status_code == 200, response.text
+    assert last_reply(line_platform)["text"].splitlines() == [
+        NOT_DONE,
+        "• กำลังมีการเปลี่ยนการรับ SMS อยู่",
+        "  (SMS consent is being changed)",
+    ]
+    handled = "SELECT count(*) FROM line_events WHERE webhook_event_id = $1"
+    assert await world.db.fetchval(handled, typed["webhookEventId"]) == 1
 
 
 # --- every refusal a LINE action can meet --------------------------------------------------------

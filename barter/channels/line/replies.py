@@ -13,7 +13,8 @@ from barter.domain.refusals import Words
 from barter.domain.thai_text import EXAMPLE_TH, Draft, Problem
 
 if TYPE_CHECKING:
-    from barter.services.line import Receipt
+    from barter.services.existing import TransferOut
+    from barter.services.line import Receipt, ReceiptAnswer
 
 # Decline reasons offered as buttons: (code, Thai label, text recorded as the reason)
 DECLINE_REASONS: tuple[tuple[str, str, str], ...] = (
@@ -237,9 +238,6 @@ def receipt_question(proposal_id: int) -> TextMessage:
     )
 
 
-CONDITION_TH = {"good": "ครบ สภาพดี", "short": "ได้ไม่ครบ", "spoiled": "ของเสียบางส่วน"}
-
-
 def _unit(unit: str) -> str:
     return UNIT_TH.get(unit, unit)
 
@@ -270,16 +268,36 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
                 cancel,
             ],
         )
-    lines = ["สรุปการได้รับของ (receipt):"]
-    for transfer, answer in receipt.answers:
-        lines.append(
-            f"• {transfer.item_name_th} {amount(answer.quantity)} จาก {amount(transfer.quantity)} "
-            f"{_unit(transfer.unit)} ({CONDITION_TH.get(answer.condition or '', '')})"
-        )
-    lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อบันทึก")
+    lines = ["สรุปการได้รับของที่จะบันทึก (the receipt to be recorded):"]
+    lines += [_received(transfer, answer) for transfer, answer in receipt.answers]
+    if any(answer.condition in ("short", "spoiled") for _, answer in receipt.answers):
+        lines.append(_FOLLOWED_UP)
+    lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อบันทึกตามนี้")
     return text(
         "\n".join(lines),
         [button("ยืนยัน", a="rq", i=i, v="ok"), button("เริ่มใหม่", a="rq", i=i, v="restart"), cancel],
+    )
+
+
+_FOLLOWED_UP = "ผู้ประสานงานจะติดตามส่วนที่ขาดหรือเสียค่ะ (a coordinator follows up what is missing)"
+
+
+def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
+    """One transfer's receipt as it is recorded: how much arrived (usable), and what is missing."""
+    unit = _unit(transfer.unit)
+    if answer.condition == "good":
+        return f"• {transfer.item_name_th} ได้รับครบ {amount(transfer.quantity)} {unit} สภาพดี"
+    missing = f"{amount(transfer.quantity - answer.quantity)} {unit}"
+    if answer.condition == "spoiled":
+        return (
+            f"• {transfer.item_name_th} ใช้ได้ {amount(answer.quantity)} จาก {amount(transfer.quantity)} {unit}"
+            f" ของเสีย {missing}"
+        )
+    if answer.quantity <= 0:
+        return f"• {transfer.item_name_th} ไม่ได้รับเลย ขาด {missing}"
+    return (
+        f"• {transfer.item_name_th} ได้รับ {amount(answer.quantity)} จาก {amount(transfer.quantity)} {unit}"
+        f" ขาด {missing}"
     )
 
 
@@ -295,14 +313,10 @@ def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
 
 
 def receipt_recorded(receipt: Receipt, status: str) -> TextMessage:
-    short = any(a.condition in ("short", "spoiled") for _, a in receipt.answers)
     lines = ["บันทึกการได้รับของแล้วค่ะ ✓ (receipt recorded)"]
-    lines += [
-        f"• {t.item_name_th} {amount(a.quantity)} {_unit(t.unit)} ({CONDITION_TH.get(a.condition or '', '')})"
-        for t, a in receipt.answers
-    ]
-    if short:
-        lines.append("ผู้ประสานงานจะติดตามส่วนที่ขาดค่ะ (a coordinator follows up what is missing)")
+    lines += [_received(transfer, answer) for transfer, answer in receipt.answers]
+    if any(answer.condition in ("short", "spoiled") for _, answer in receipt.answers):
+        lines.append(_FOLLOWED_UP)
     lines.append(f"สถานะตอนนี้: {STATUS_TH.get(status, status)}")
     return text("\n".join(lines))
 

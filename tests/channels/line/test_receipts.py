@@ -48,7 +48,7 @@ async def test_a_short_receipt_typed_in_thai_opens_the_dispute_the_api_would(
     assert why["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
     await deliver(world.client, postback(data(why, "ของเสีย")))
     summary = said(line_platform)
-    assert "• ข้าวหอมมะลิ 120 จาก 148 กก. (ของเสียบางส่วน)" in summary["text"]
+    assert "• ข้าวหอมมะลิ ใช้ได้ 120 จาก 148 กก. ของเสีย 28 กก." in summary["text"]
     # Nothing is recorded before the confirmation.
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
@@ -93,11 +93,11 @@ async def test_all_of_it_by_button_or_typed_and_number_words(
     assert why["text"].startswith("ได้รับข้าวหอมมะลิ 140 จาก 148 กก.")
     await deliver(world.client, message("ของมาไม่ครบค่ะ"))  # the condition, typed
     summary = said(line_platform)
-    assert "(ได้ไม่ครบ)" in summary["text"]
+    assert "• ข้าวหอมมะลิ ได้รับ 140 จาก 148 กก. ขาด 8 กก." in summary["text"]
     await deliver(world.client, postback(data(summary, "เริ่มใหม่")))
     await deliver(world.client, postback(data(said(line_platform), "ครบ 148 กก.")))
     summary = said(line_platform)
-    assert "• ข้าวหอมมะลิ 148 จาก 148 กก. (ครบ สภาพดี)" in summary["text"]
+    assert "• ข้าวหอมมะลิ ได้รับครบ 148 กก. สภาพดี" in summary["text"]
     await deliver(world.client, postback(data(summary, "ยืนยัน")))
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     [rice] = [t for t in proposal["transfers"] if t["receiver_id"] == world.a["id"]]
@@ -117,7 +117,7 @@ async def test_a_message_that_is_no_answer_is_read_as_a_post_and_cancel_ends_the
     assert said(line_platform)["text"].startswith("เข้าใจว่า")
     await deliver(world.client, message("ครบแล้วค่ะ"))  # typed "all of it"
     summary = said(line_platform)
-    assert "148 จาก 148 กก." in summary["text"]
+    assert "• ข้าวหอมมะลิ ได้รับครบ 148 กก. สภาพดี" in summary["text"]
     await deliver(world.client, postback(data(summary, "ยกเลิก")))
     assert "ยกเลิกแล้ว" in said(line_platform)["text"]
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()

@@ -454,17 +454,34 @@ class ReceiptAnswer(msgspec.Struct):
     condition: str | None  # None: less than planned arrived, and the chat was not asked why yet
 
 
+# How long a receipt question waits for its answer (from the last step answered): a question left
+# open for hours would take a number written later about something else for the answer.
+RECEIPT_TTL = timedelta(minutes=30)
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """Where a receipt told over LINE stands: what is asked next (`asking`: the quantity of
-    `transfer`, its condition, or the confirmation of `answers`)."""
+    `transfer`, its condition, or the confirmation of `answers`), and of whom (`asked_by`, the
+    LINE user who tapped; None when LINE did not say)."""
 
     prompt_id: int
     proposal_id: int
     asking: Literal["quantity", "condition", "confirm"]
     transfer: existing.TransferOut | None
     answers: list[tuple[existing.TransferOut, ReceiptAnswer]]
+    asked_by: str | None = None
     stale: bool = False  # the exchange moved on (received another way, cancelled): not asked any more
+
+
+class ReceiptClosed(Exception):
+    """A button of a receipt question that is no longer asked: answered or cancelled, or
+    `expired` (unanswered for RECEIPT_TTL). `proposal_id`: its exchange."""
+
+    def __init__(self, proposal_id: int | None, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "closed")
+        self.proposal_id = proposal_id
+        self.expired = expired
 
 
 class ReceiptRefused(Exception):
@@ -484,16 +501,20 @@ async def _receipt(conn: asyncpg.Connection, link: Link, row: asyncpg.Record) ->
     stale = proposal.status != "in_transit" or any(
         transfers[p].received_at is not None for p in row["positions"]
     )
+    who = row["asked_by"]
     if answers and answers[-1].condition is None:
-        return Receipt(row["id"], proposal.id, "condition", transfers[answers[-1].position], told, stale)
+        return Receipt(row["id"], proposal.id, "condition", transfers[answers[-1].position], told, who, stale)
     left = [p for p in row["positions"] if p not in {a.position for a in answers}]
     if left:
-        return Receipt(row["id"], proposal.id, "quantity", transfers[left[0]], told, stale)
-    return Receipt(row["id"], proposal.id, "confirm", None, told, stale)
+        return Receipt(row["id"], proposal.id, "quantity", transfers[left[0]], told, who, stale)
+    return Receipt(row["id"], proposal.id, "confirm", None, told, who, stale)
 
 
-async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime) -> Receipt:
-    """The chat said less than planned arrived: ask, transfer by transfer, how much did."""
+async def start_receipt(
+    conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime, asked_by: str | None
+) -> Receipt:
+    """The chat said less than planned arrived: ask the member who said so (`asked_by`, the LINE
+    user), transfer by transfer, how much did."""
     proposal = await existing.get_proposal(conn, link.caller, proposal_id)
     waiting = [
         t.position for t in proposal.transfers if t.receiver_id == link.community_id and t.received_at is None
@@ -505,22 +526,47 @@ async def start_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int, 
             code="already_received",
             detail_th="บันทึกการได้รับของของชุมชนนี้ไว้แล้ว",
         )
-    row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, now)
+    row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, asked_by, now)
     return await _receipt(conn, link, row)
 
 
 async def receipt_asking(
     conn: asyncpg.Connection, link: Link, now: datetime, prompt_id: int | None = None
 ) -> Receipt | None:
-    """The receipt the chat is being asked about now (or this one), if any; a question the exchange
-    has overtaken (its receipt recorded another way, or the exchange ended) is dropped."""
+    """The receipt the chat is being asked about now (or this one), if any. A question left
+    unanswered for RECEIPT_TTL ends as expired; one the exchange has overtaken (its receipt
+    recorded another way, or the exchange ended) is dropped."""
     row = await repo.active_receipt_prompt(conn, link.id, prompt_id)
     if row is None:
+        return None
+    if row["updated_at"] + RECEIPT_TTL <= now:
+        await repo.update_receipt_prompt(conn, row["id"], row["answers"], "expired", now)
         return None
     receipt = await _receipt(conn, link, row)
     if receipt.stale:
         await repo.update_receipt_prompt(conn, receipt.prompt_id, row["answers"], "cancelled", now)
         return None
+    return receipt
+
+
+async def receipt_asked_of(
+    conn: asyncpg.Connection, link: Link, user_id: str | None, now: datetime
+) -> Receipt | None:
+    """The receipt question a typed message may answer: the chat's current one, if the member
+    who wrote (`user_id`) is the one it was asked of."""
+    receipt = await receipt_asking(conn, link, now)
+    return receipt if receipt is not None and receipt.asked_by == user_id else None
+
+
+async def receipt_tapped(conn: asyncpg.Connection, link: Link, prompt_id: int, now: datetime) -> Receipt:
+    """The receipt question a button belongs to; ReceiptClosed when it is no longer asked."""
+    receipt = await receipt_asking(conn, link, now, prompt_id)
+    if receipt is None:
+        closed = await repo.closed_receipt_prompt(conn, link.id, prompt_id)
+        raise ReceiptClosed(
+            None if closed is None else closed["proposal_id"],
+            expired=closed is not None and closed["state"] == "expired",
+        )
     return receipt
 
 

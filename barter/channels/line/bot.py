@@ -79,11 +79,11 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
     if link is None:
         return [replies.not_linked()] if event.type in ("message", "postback") else []
     if message is not None:
-        return await _refusing(conn, lambda: _post(conn, ctx, link, message))
+        return await _refusing(conn, lambda: _post(conn, ctx, link, message, source.user_id))
     if event.type == "postback" and event.postback is not None:
         fields = event.postback.fields()
         draft_id = _int(fields, "d") if fields.get("a") == "confirm" else None
-        return await _refusing(conn, lambda: _postback(conn, ctx, link, fields), draft_id)
+        return await _refusing(conn, lambda: _postback(conn, ctx, link, fields, source.user_id), draft_id)
     return []
 
 
@@ -105,13 +105,15 @@ async def _refusing(
 
 
 async def _post(
-    conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str, user_id: str | None
 ) -> list[TextMessage]:
+    """A typed message: stop SMS, an answer to the receipt question the sender was asked, or a
+    post to confirm."""
     if len(message) > MAX_TEXT:
         return [replies.unreadable()]
     if service.stops_sms(message):
         return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
-    receipt = await service.receipt_asking(conn, link, ctx.clock.now())
+    receipt = await service.receipt_asked_of(conn, link, user_id, ctx.clock.now())
     if receipt is not None:
         answered = await _receipt_text(conn, ctx, link, receipt, message)
         if answered is not None:
@@ -129,14 +131,14 @@ def _int(fields: dict[str, str], name: str) -> int | None:
 
 
 async def _postback(
-    conn: asyncpg.Connection, ctx: Context, link: service.Link, fields: dict[str, str]
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, fields: dict[str, str], user_id: str | None
 ) -> list[TextMessage]:
     action = fields.get("a")
     draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
     if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
         return await _draft_action(conn, ctx, link, action, draft_id, fields)
     if proposal_id is not None and action in ("accept", "decline", "recv"):
-        return await _proposal_action(conn, ctx, link, action, proposal_id, fields)
+        return await _proposal_action(conn, ctx, link, action, proposal_id, fields, user_id)
     prompt_id = _int(fields, "i")
     if prompt_id is not None and action == "rq":
         return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""))
@@ -179,6 +181,7 @@ async def _proposal_action(
     action: str,
     proposal_id: int,
     fields: dict[str, str],
+    user_id: str | None,
 ) -> list[TextMessage]:
     if action == "accept":
         outcome = await service.answer_proposal(conn, link, proposal_id, "accept", ctx.clock)
@@ -199,7 +202,8 @@ async def _proposal_action(
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("complete", outcome.proposal.status)]
     if fields.get("q") == "short":
-        return [replies.receipt_ask(await service.start_receipt(conn, link, proposal_id, ctx.clock.now()))]
+        asked = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
+        return [replies.receipt_ask(asked)]
     return [replies.receipt_question(proposal_id)]
 
 
@@ -243,10 +247,13 @@ async def _receipt_text(
 async def _receipt_action(
     conn: asyncpg.Connection, ctx: Context, link: service.Link, prompt_id: int, value: str
 ) -> list[TextMessage]:
-    receipt = await service.receipt_asking(conn, link, ctx.clock.now(), prompt_id)
-    if receipt is None:
-        return [replies.draft_gone()]
     now = ctx.clock.now()
+    try:
+        receipt = await service.receipt_tapped(conn, link, prompt_id, now)
+    except service.ReceiptClosed as closed:
+        if closed.expired and closed.proposal_id is not None:
+            return [replies.receipt_expired(closed.proposal_id, service.RECEIPT_TTL)]
+        return [replies.draft_gone()]
     if value == "cancel":
         await service.cancel_receipt(conn, link, receipt, now)
         return [replies.cancelled()]

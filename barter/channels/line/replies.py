@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
@@ -229,13 +229,14 @@ def decline_reasons(proposal_id: int) -> TextMessage:
 
 
 def receipt_question(proposal_id: int) -> TextMessage:
-    return text(
-        "ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)",
-        [
-            button("ได้รับครบแล้ว", a="recv", p=proposal_id, q="all"),
-            button("ได้ไม่ครบ", a="recv", p=proposal_id, q="short"),
-        ],
-    )
+    return text("ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)", _receipt_buttons(proposal_id))
+
+
+def _receipt_buttons(proposal_id: int) -> list[QuickReplyItem]:
+    return [
+        button("ได้รับครบแล้ว", a="recv", p=proposal_id, q="all"),
+        button("ได้ไม่ครบ", a="recv", p=proposal_id, q="short"),
+    ]
 
 
 def _unit(unit: str) -> str:
@@ -298,6 +299,17 @@ def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
     return (
         f"• {transfer.item_name_th} ได้รับ {amount(answer.quantity)} จาก {amount(transfer.quantity)} {unit}"
         f" ขาด {missing}"
+    )
+
+
+def receipt_expired(proposal_id: int, waited: timedelta) -> TextMessage:
+    """A button of a receipt question nobody answered in time: start again from the beginning."""
+    minutes = round(waited.total_seconds() / 60)
+    return text(
+        f"คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ (ไม่มีคำตอบภายใน {minutes} นาที) ยังไม่ได้บันทึกอะไร\n"
+        f"(this question timed out after {minutes} minutes; nothing was recorded)\n"
+        "ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)",
+        _receipt_buttons(proposal_id),
     )
 
 

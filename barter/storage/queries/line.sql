@@ -94,18 +94,22 @@ WHERE l.chat_id = $1 AND l.revoked_at IS NULL AND k.id = l.key_id AND k.revoked_
 UPDATE line_receipt_prompts SET state = 'cancelled', updated_at = $2 WHERE link_id = $1 AND state = 'asking';
 
 -- name: insert_receipt_prompt
-INSERT INTO line_receipt_prompts (link_id, proposal_id, positions, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $4)
-RETURNING id, link_id, proposal_id, positions, answers, state;
+INSERT INTO line_receipt_prompts (link_id, proposal_id, positions, asked_by, created_at, updated_at)
+VALUES ($1, $2, $3, $5, $4, $4)
+RETURNING id, link_id, proposal_id, positions, answers, state, asked_by, updated_at;
 
 -- name: active_receipt_prompt
 -- ($1 link, $2 id or NULL for the chat's current one) A receipt the chat is being asked about.
-SELECT id, link_id, proposal_id, positions, answers, state FROM line_receipt_prompts
+SELECT id, link_id, proposal_id, positions, answers, state, asked_by, updated_at FROM line_receipt_prompts
 WHERE link_id = $1 AND state = 'asking' AND ($2::bigint IS NULL OR id = $2)
 FOR UPDATE;
 
 -- name: update_receipt_prompt
 UPDATE line_receipt_prompts SET answers = $2, state = $3, updated_at = $4 WHERE id = $1;
+
+-- name: receipt_prompt_closed
+-- ($1 link, $2 id) A receipt question of the chat no longer asked: how it ended, and its exchange.
+SELECT state, proposal_id FROM line_receipt_prompts WHERE link_id = $1 AND id = $2 AND state <> 'asking';
 
 -- Forgetting what is no longer needed, a batch at a time ($1 before, $2 the most rows). Events
 -- older than the history are refused as replays, so their ids need not be kept.
@@ -115,4 +119,4 @@ DELETE FROM line_events WHERE webhook_event_id IN (
 
 -- name: prune_receipt_prompts
 DELETE FROM line_receipt_prompts WHERE id IN (
-    SELECT id FROM line_receipt_prompts WHERE state IN ('done', 'cancelled') AND updated_at < $1 LIMIT $2);
+    SELECT id FROM line_receipt_prompts WHERE state IN ('done', 'cancelled', 'expired') AND updated_at < $1 LIMIT $2);

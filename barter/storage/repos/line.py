@@ -113,11 +113,17 @@ async def decide_draft(conn: asyncpg.Connection, draft_id: int, state: str, list
 
 
 async def start_receipt_prompt(
-    conn: asyncpg.Connection, link_id: int, proposal_id: int, positions: list[int], now: datetime
+    conn: asyncpg.Connection,
+    link_id: int,
+    proposal_id: int,
+    positions: list[int],
+    asked_by: str | None,
+    now: datetime,
 ) -> asyncpg.Record:
-    """A new receipt question for the chat; one it was asked before is dropped."""
+    """A new receipt question for the chat, asked of the member `asked_by`; one the chat was
+    asked before is dropped."""
     await conn.execute(query("cancel_receipt_prompts"), link_id, now)
-    return await one(conn, query("insert_receipt_prompt"), link_id, proposal_id, positions, now)
+    return await one(conn, query("insert_receipt_prompt"), link_id, proposal_id, positions, now, asked_by)
 
 
 async def active_receipt_prompt(
@@ -131,3 +137,10 @@ async def update_receipt_prompt(
     conn: asyncpg.Connection, prompt_id: int, answers: Any, state: str, now: datetime
 ) -> None:
     await conn.execute(query("update_receipt_prompt"), prompt_id, answers, state, now)
+
+
+async def closed_receipt_prompt(
+    conn: asyncpg.Connection, link_id: int, prompt_id: int
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("receipt_prompt_closed"), link_id, prompt_id)
+    return row

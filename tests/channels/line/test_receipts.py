@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from barter.domain.clock import ManualClock
 from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_webhook import button_data, link
@@ -160,3 +161,56 @@ async def test_a_receipt_before_dispatch_is_refused_in_thai_and_records_nothing(
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert proposal["status"] == "approved"
     assert all(t["received_at"] is None for t in proposal["transfers"])
+
+
+async def answers(world: World) -> Any:
+    return await world.db.fetchval("SELECT answers FROM line_receipt_prompts WHERE state = 'asking'")
+
+
+def receipt_questions(platform: LinePlatform, since: int) -> list[str]:
+    """What the bot asked or summed up about a receipt after the `since`th message it sent."""
+    told = [m["text"] for s in platform.sent[since:] for m in s.messages]
+    return [t for t in told if t.startswith(("ได้รับข้าวหอมมะลิ", "สรุป"))]
+
+
+async def test_in_a_group_only_the_member_who_tapped_answers_the_receipt_question(
+    world: World, line_platform: LinePlatform, clock: ManualClock
+) -> None:
+    """Member 1 taps ได้ไม่ครบ; what member 2 writes meanwhile is not taken for the answer."""
+    await short_receipt_asked(world, line_platform)  # tapped by Ufisher1
+    clock.advance(minutes=5)
+    asked = len(line_platform.sent)
+    await deliver(world.client, message("ได้ 120 กิโล", user="Ufisher2"))
+    await deliver(world.client, message("ครบแล้วค่ะ", user="Ufisher2"))
+    assert receipt_questions(line_platform, asked) == []
+    assert await answers(world) == []
+    await deliver(world.client, message("ได้มา 10 กิโลค่ะ"))  # the member who tapped
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 10 จาก 148 กก.")
+    await deliver(world.client, message("ของมาไม่ครบ", user="Ufisher2"))
+    assert [a["condition"] for a in await answers(world)] == [None]
+    await deliver(world.client, message("ของมาไม่ครบ"))
+    assert "• ข้าวหอมมะลิ ได้รับ 10 จาก 148 กก. ขาด 138 กก." in said(line_platform)["text"]
+
+
+async def test_an_unanswered_receipt_question_expires_after_half_an_hour(
+    world: World, line_platform: LinePlatform, clock: ManualClock
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    ask = said(line_platform)
+    clock.advance(minutes=29)
+    await deliver(world.client, message("140"))  # in time: the answer
+    why = said(line_platform)
+    assert why["text"].startswith("ได้รับข้าวหอมมะลิ 140 จาก 148 กก.")
+    clock.advance(minutes=31)  # each answer gives another half hour; this one ran out
+    asked = len(line_platform.sent)
+    await deliver(world.client, message("ขาด"))
+    assert receipt_questions(line_platform, asked) == []
+    assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "expired"
+    # A button of the expired question says so and offers to start again; nothing is recorded.
+    for button in (data(why, "ของมาไม่ครบ"), data(ask, "ครบ 148 กก.")):
+        await deliver(world.client, postback(button))
+        reply = said(line_platform)
+        assert reply["text"].startswith("คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ"), reply["text"]
+        assert data(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]

@@ -25,6 +25,7 @@ from barter.domain.clock import Clock
 from barter.domain.errors import Conflict, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
+from barter.domain.receipt_text import PARTICLES
 from barter.domain.receipts import TOLERANCE, Stated
 from barter.domain.thai_text import Draft, QuantityReading
 from barter.schemas.base import Input, checked
@@ -41,7 +42,7 @@ _Input = TypeVar("_Input", bound=Input)
 CODE_TTL = timedelta(hours=48)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 # what people say around a code or a request: "รหัสเชื่อมต่อ ABCD-EFGH ค่ะ", "หยุดส่ง SMS ครับ"
-_POLITE = r"(?:\s*(?:ค่ะ|คะ|ค่า|ครับ|คับ|ฮะ|นะ|จ้ะ|จ้า|ด้วย|หน่อย|แล้ว|เลย|ทีนะ|ที))*\s*[.!~]*\s*$"
+_POLITE = rf"(?:\s*(?:{'|'.join((*PARTICLES, 'ด้วย', 'หน่อย', 'แล้ว', 'เลย', 'ทีนะ', 'ที'))}))*\s*[.!~]*\s*$"
 _CODE = re.compile(
     r"^\s*(?:(?:นี่|นี้|คือ|ส่ง)?\s*(?:รหัส(?:เชื่อม(?:ต่อ)?|ลิงก์|ลิ้งค์)?|code)\s*(?:คือ)?\s*:?\s*)?"
     r"([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})" + _POLITE,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import asyncpg
+import msgspec
 
 from barter.channels.line import replies
 from barter.channels.line.events import Event
@@ -20,7 +21,8 @@ from barter.channels.line.messages import TextMessage
 from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
-from barter.domain.thai_text import CatalogueEntry, read_post, read_quantity
+from barter.domain.receipt_text import ReceiptWords, read_receipt_words
+from barter.domain.thai_text import CatalogueEntry, QuantityReading, read_post, read_quantity
 from barter.services import line as service
 from barter.services.existing import TransitionConflict
 
@@ -113,9 +115,10 @@ async def _post(
         return [replies.unreadable()]
     if service.stops_sms(message):
         return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
+    words = read_receipt_words(message)
     receipt = await service.receipt_asked_of(conn, link, user_id, ctx.clock.now())
-    if receipt is not None:
-        answered = await _receipt_text(conn, ctx, link, receipt, message)
+    if receipt is not None and words is not None:
+        answered = await _receipt_text(conn, ctx, link, receipt, message, words)
         if answered is not None:
             return answered
     reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
@@ -207,28 +210,30 @@ async def _proposal_action(
     return [replies.receipt_question(proposal_id)]
 
 
-_ALL_WORDS = ("ครบ", "ทั้งหมด")
-_CONDITION_WORDS: tuple[tuple[str, Literal["short", "spoiled"]], ...] = (
-    ("ไม่ครบ", "short"),
-    ("ขาด", "short"),
-    ("เสีย", "spoiled"),
-    ("เน่า", "spoiled"),
-)
-
-
 async def _receipt_text(
-    conn: asyncpg.Connection, ctx: Context, link: service.Link, receipt: service.Receipt, message: str
+    conn: asyncpg.Connection,
+    ctx: Context,
+    link: service.Link,
+    receipt: service.Receipt,
+    message: str,
+    words: ReceiptWords,
 ) -> list[TextMessage] | None:
-    """A typed answer to the receipt question the chat was asked; None when the message is not one
-    (it is then read as a post)."""
+    """A typed answer to the receipt question its sender was asked; None when the message is not
+    one (it is then read as anything else)."""
     now = ctx.clock.now()
-    today = thai_today(now)
-    drafts = read_post(message, ctx.catalogue, today).drafts
-    if any(d.kind is not None and d.item_id is not None for d in drafts):
-        return None  # "มีปลาเค็ม 200 กิโล" while a receipt question is open: a post
     if receipt.asking == "quantity":
-        reading = read_quantity(message, ctx.catalogue)
-        if reading is None and not (any(w in message for w in _ALL_WORDS) and "ไม่ครบ" not in message):
+        reading: QuantityReading | None = None  # all of it
+        if words.said == "arrived":  # asked how much, and told only that it came: asked again
+            return [replies.receipt_ask(receipt)]
+        if words.said == "nothing":
+            reading = QuantityReading(quantity=0.0, unit=None, condition="short")
+        elif words.said == "amount":
+            reading = read_quantity(message, ctx.catalogue)
+            if reading is None:
+                return None
+            if words.condition is not None:
+                reading = msgspec.structs.replace(reading, condition=words.condition)
+        elif words.said != "all":
             return None
         try:
             async with conn.transaction():
@@ -236,11 +241,9 @@ async def _receipt_text(
         except service.ReceiptRefused as refused:
             return replies.receipt_refused(refused.receipt, refused.reason)
         return [replies.receipt_ask(receipt)]
-    if receipt.asking == "condition":
-        condition = next((c for word, c in _CONDITION_WORDS if word in message), None)
-        if condition is None:
-            return None
-        return [replies.receipt_ask(await service.receipt_condition(conn, link, receipt, condition, now))]
+    if receipt.asking == "condition" and words.said in ("condition", "nothing") and words.condition:
+        receipt = await service.receipt_condition(conn, link, receipt, words.condition, now)
+        return [replies.receipt_ask(receipt)]
     return None
 
 

@@ -214,3 +214,27 @@ async def test_an_unanswered_receipt_question_expires_after_half_an_hour(
         assert data(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
+
+
+async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Even from the member who tapped: "10 โมง" is a time and "200 บาท" a price, not kilos."""
+    await short_receipt_asked(world, line_platform)
+    asked = len(line_platform.sent)
+    for chat in ("พรุ่งนี้ประชุม 10 โมงนะ", "ราคาตอนนี้ 200 บาท", "ขอ 2 วันนะ", "ได้เลยค่ะ"):
+        await deliver(world.client, message(chat))
+    assert receipt_questions(line_platform, asked) == []
+    assert await answers(world) == []
+    # Nothing arrived, said as people say it: a shortfall of all, shown before it is recorded.
+    await deliver(world.client, message("ยังไม่ได้รับของเลยค่ะ"))
+    summary = said(line_platform)["text"]
+    assert "• ข้าวหอมมะลิ ไม่ได้รับเลย ขาด 148 กก." in summary, summary
+    await deliver(world.client, postback(data(said(line_platform), "เริ่มใหม่")))
+    await deliver(world.client, message("ได้ 100 กิโล ที่เหลือเสีย"))  # an amount, and the rest
+    assert "• ข้าวหอมมะลิ ใช้ได้ 100 จาก 148 กก. ของเสีย 48 กก." in said(line_platform)["text"]
+    await deliver(world.client, postback(data(said(line_platform), "เริ่มใหม่")))
+    await deliver(world.client, message("ได้ร้อยยี่สิบ"))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
+    await deliver(world.client, message("ที่เหลือไม่ได้รับเลยค่ะ"))  # asked what became of the rest
+    assert "• ข้าวหอมมะลิ ได้รับ 120 จาก 148 กก. ขาด 28 กก." in said(line_platform)["text"]

@@ -1,0 +1,136 @@
+"""What a community types about goods sent to it: "ได้รับแล้วค่ะ", "ได้มา ๑๒๐ กิโล", "ที่เหลือเสีย",
+"ไม่ได้รับเลย". Pure, no I/O.
+
+Receipts are told in group chats where people talk about everything else too, so a message is
+read only when the whole of it has one of these shapes, word for word: "พรุ่งนี้ประชุม 10 โมงนะ"
+holds a number but is no amount of goods (โมง is an hour), and "ราคา 200 บาท" is a price. The
+quantity itself is then read by thai_text.read_quantity, as a listing's is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pythainlp.util import thaiword_to_num
+
+from barter.domain.thai_text import UNITS, normalise
+
+Said = Literal["all", "arrived", "nothing", "amount", "condition"]
+Condition = Literal["short", "spoiled"]
+
+# The polite particles and end words people put after what they say ("ได้รับแล้วค่ะ", "หยุด SMS ครับ").
+PARTICLES: tuple[str, ...] = ("ค่ะ", "คะ", "ค่า", "ครับ", "คับ", "ฮะ", "นะ", "จ้ะ", "จ้า", "น้า", "เด้อ")
+SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
+SHORT_WORDS: tuple[str, ...] = ("ไม่ครบ", "ขาด", "หาย")
+# Nothing came: a shortfall of all (asked how much arrived), or of the rest (asked what became of it).
+NOTHING_WORDS: tuple[str, ...] = (
+    "ไม่ได้รับ", "ยังไม่ได้", "ไม่ได้ของ", "ไม่ได้", "ไม่มี", "ยังไม่มา", "ไม่มา", "ยังไม่ถึง", "ไม่ถึง",
+)  # fmt: skip
+_ALL_WORDS = ("ครบ", "ทั้งหมด", "ทุกอย่าง")
+_DONE_WORDS = ("แล้ว", "เรียบร้อย")
+# Words said around a receipt that change nothing in it.
+_AROUND = (
+    "ได้", "รับ", "มา", "ของ", "ถึง", "แค่", "มี", "ใช้", "ที่", "ส่วน", "เหลือ", "อีก", "ก็", "มัน",
+    "เรา", "ทาง", "หมด", "ไป", "บางส่วน", "ระหว่างทาง", "เท่านั้น", "ประมาณ", "ราว", "ๆ", "เลย",
+    "เพียง", "ทุก", "อย่าง", "ไม่",
+)  # fmt: skip
+_RECEIVED = re.compile(r"ได้รับ|ได้ของ|รับของ|ของ(?:มา)?ถึง")
+_PUNCTUATION = r"[\s.,!~?]"
+_LONGEST = 80  # characters: a longer message is a story, not an answer
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptWords:
+    """What a message says about a receipt: all of it arrived, it arrived (how much unsaid),
+    nothing arrived, an amount (with how the rest fared, if said), or only how the rest fared.
+    `received`: the words themselves say goods were received (ได้รับ, ได้ของ, ของถึง), which a
+    bare number or "ครบแล้ว" does not."""
+
+    said: Said
+    condition: Condition | None = None
+    received: bool = False
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _only(words: Iterable[str]) -> re.Pattern[str]:
+    """A text made of these words alone, in any order, with spaces and punctuation between."""
+    return re.compile(rf"^(?:{_PUNCTUATION}*(?:{_alternation(words)}))*{_PUNCTUATION}*$")
+
+
+_CONDITION_WORDS = (*SPOILED_WORDS, *SHORT_WORDS, *NOTHING_WORDS)
+_SENTENCE = _only((*_AROUND, *_ALL_WORDS, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))
+_LEAD = re.compile(rf"^(?:{_PUNCTUATION}*(?:{_alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS))}))*")
+_AFTER_NUMBER = re.compile(
+    rf"^{_PUNCTUATION}*(?:{_alternation(UNITS)})?"
+    rf"(?:{_PUNCTUATION}*(?:{_alternation((*_AROUND, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))}))*"
+    rf"{_PUNCTUATION}*$"
+)
+_DIGITS = re.compile(r"^\d+(?:\.\d+)?")
+
+
+def _condition(text: str) -> Condition | None:
+    if any(w in text for w in SPOILED_WORDS):
+        return "spoiled"
+    if any(w in text for w in (*SHORT_WORDS, *NOTHING_WORDS)):
+        return "short"
+    return None
+
+
+def _numeral(text: str) -> bool:
+    if text == "ครึ่ง":
+        return True
+    try:
+        thaiword_to_num(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number_ends(text: str) -> list[int]:
+    """Where a number at the start of `text` may end, longest first: digits ("120", "1.5", with
+    Thai number words after them: "2 พัน"), or Thai number words alone ("ร้อยยี่สิบ")."""
+    digits = _DIGITS.match(text)
+    start = 0 if digits is None else digits.end()
+    rest = text[start:].lstrip() if digits is not None else text
+    skipped = len(text) - start - len(rest)
+    words = [start + skipped + i for i in range(len(rest), 0, -1) if _numeral(rest[:i])]
+    return words + ([start] if digits is not None else [])
+
+
+def _amount(text: str) -> ReceiptWords | None:
+    """Words around one number ("ได้มา 120 กิโล ที่เหลือเสีย"), with its unit if one is named."""
+    lead = _LEAD.match(text)
+    assert lead is not None  # it matches the empty start at least
+    rest = text[lead.end() :].lstrip()
+    for end in _number_ends(rest):
+        if _AFTER_NUMBER.match(rest[end:]):
+            words = text[: lead.end()] + rest[end:]
+            return ReceiptWords("amount", _condition(words), _RECEIVED.search(text) is not None)
+    return None
+
+
+def read_receipt_words(text: str) -> ReceiptWords | None:
+    """What the message says about a receipt, or None when it is anything else."""
+    body = normalise(text)
+    if not body or len(body) > _LONGEST:
+        return None
+    if _SENTENCE.match(body):
+        if any(w in body for w in NOTHING_WORDS):
+            return ReceiptWords("nothing", "short")
+        received = _RECEIVED.search(body) is not None
+        if any(w in body for w in _CONDITION_WORDS):
+            return ReceiptWords("condition", _condition(body), received)
+        if "ไม่" in body:
+            return None
+        if any(w in body for w in _ALL_WORDS):
+            return ReceiptWords("all", None, received)
+        if received and any(w in body for w in _DONE_WORDS):
+            return ReceiptWords("arrived", None, True)
+        return None
+    return _amount(body)

@@ -1,0 +1,58 @@
+"""What a community types about a receipt is read only when the whole message has a receipt's
+shape: group chat that merely holds a number, or a word like เสีย inside another, is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from barter.domain.receipt_text import ReceiptWords, read_receipt_words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("120", ReceiptWords("amount")),
+        ("ได้มา ๑๒๐ กิโล", ReceiptWords("amount")),
+        ("มีแค่ร้อยสี่สิบ", ReceiptWords("amount")),
+        ("ได้ 0 กิโล", ReceiptWords("amount")),
+        ("120 ลิตร", ReceiptWords("amount")),  # an amount in another unit: the bot says so
+        ("ได้ 100 กิโล ที่เหลือเสีย", ReceiptWords("amount", "spoiled")),
+        ("ใช้ได้ 120 กก. ที่เหลือเน่า", ReceiptWords("amount", "spoiled")),
+        ("ได้ 120 ขาดไป 28", None),  # two numbers: which is the answer is not guessed
+        ("ได้ของแล้ว 148 กิโล", ReceiptWords("amount", None, received=True)),
+        ("ได้รับแล้วค่ะ", ReceiptWords("arrived", None, received=True)),
+        ("ของถึงแล้วครับ", ReceiptWords("arrived", None, received=True)),
+        ("ได้รับครบแล้ว", ReceiptWords("all", None, received=True)),
+        ("ครบแล้วค่ะ", ReceiptWords("all")),
+        ("ไม่ได้รับเลย", ReceiptWords("nothing", "short")),
+        ("ยังไม่ได้", ReceiptWords("nothing", "short")),
+        ("ไม่ได้ของ", ReceiptWords("nothing", "short")),
+        ("ของมาไม่ครบค่ะ", ReceiptWords("condition", "short")),
+        ("ขาด", ReceiptWords("condition", "short")),
+        ("ของเสีย", ReceiptWords("condition", "spoiled")),
+    ],
+)
+def test_receipt_words_are_read(text: str, words: ReceiptWords | None) -> None:
+    assert read_receipt_words(text) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "พรุ่งนี้ประชุม 10 โมงนะ",  # a time
+        "ราคาปลาเค็มตอนนี้ 200 บาท",  # a price
+        "ขอ 2 วันนะ",
+        "10 ถุง",  # a bag of no known size
+        "1,00 กิโล",
+        "มีปลาเค็ม 200 กิโล",  # a post
+        "ขอบคุณค่ะ",
+        "ได้เลยค่ะ",  # "sure"
+        "ถึงแล้วค่ะ",  # somebody arrived, not the goods
+        "เสียดาย",  # เสีย inside another word
+        "ไม่ครบองค์ประชุม",
+        "",
+        "120 " + "กิโล " * 30,
+    ],
+)
+def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
+    assert read_receipt_words(text) is None

@@ -22,11 +22,11 @@ from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
 from barter.domain.receipt_text import ReceiptWords, read_receipt_words
-from barter.domain.thai_text import CatalogueEntry, QuantityReading, read_post, read_quantity
+from barter.domain.thai_text import CatalogueEntry, Draft, QuantityReading, read_post, read_quantity
 from barter.services import line as service
 from barter.services.existing import TransitionConflict
 
-MAX_TEXT = 1000  # longer messages are not listings; they get the example
+MAX_TEXT = 1000  # longer messages are not listings: the example in a 1:1 chat, nothing in a group
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,8 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
     if link is None:
         return [replies.not_linked()] if event.type in ("message", "postback") else []
     if message is not None:
-        return await _refusing(conn, lambda: _post(conn, ctx, link, message, source.user_id))
+        sender = Sender(source.user_id, in_group=source.type != "user")
+        return await _refusing(conn, lambda: _post(conn, ctx, link, message, sender))
     if event.type == "postback" and event.postback is not None:
         fields = event.postback.fields()
         draft_id = _int(fields, "d") if fields.get("a") == "confirm" else None
@@ -106,26 +107,49 @@ async def _refusing(
         return [replies.refused(refusals.said(exc), draft_id)]
 
 
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who wrote a typed message: the LINE user (None when LINE did not say), and whether in a
+    group or room, where members talk among themselves, rather than a 1:1 chat with the bot."""
+
+    user_id: str | None
+    in_group: bool
+
+
 async def _post(
-    conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str, user_id: str | None
+    conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str, sender: Sender
 ) -> list[TextMessage]:
     """A typed message: stop SMS, an answer to the receipt question the sender was asked, or a
-    post to confirm."""
+    post to confirm. In a group, what is none of these is the members' own talk: no answer."""
     if len(message) > MAX_TEXT:
-        return [replies.unreadable()]
+        return [] if sender.in_group else [replies.unreadable()]
     if service.stops_sms(message):
         return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
     words = read_receipt_words(message)
-    receipt = await service.receipt_asked_of(conn, link, user_id, ctx.clock.now())
+    receipt = await service.receipt_asked_of(conn, link, sender.user_id, ctx.clock.now())
     if receipt is not None and words is not None:
         answered = await _receipt_text(conn, ctx, link, receipt, message, words)
         if answered is not None:
             return answered
     reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
+    if sender.in_group and not any(_addressed(d) for d in reading.drafts):
+        return []
     if not reading.drafts:
         return [replies.unreadable()]
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
     return [replies.draft_reply(draft_id, reading.drafts)]
+
+
+def _addressed(draft: Draft) -> bool:
+    """A draft read from group talk is answered when it says two of: offered or needed, a known
+    item (by name, not a guess), an amount with its unit. "มีปลาเค็ม" and "ต้องการข้าว 100 กิโล" are
+    posts to help with; "พรุ่งนี้ประชุม 10 โมงนะ" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
+    said = (
+        draft.kind is not None,
+        draft.item_id is not None and not draft.guessed,
+        draft.quantity is not None and draft.unit_text is not None,
+    )
+    return sum(said) >= 2
 
 
 def _int(fields: dict[str, str], name: str) -> int | None:

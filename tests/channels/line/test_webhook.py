@@ -117,10 +117,41 @@ async def test_a_replayed_message_makes_one_draft(world: World, line_platform: L
     assert sum(s.kind == "reply" for s in line_platform.sent) == 2  # the link, then one draft
 
 
+async def test_in_a_group_chat_the_bot_says_nothing_to_what_it_cannot_read(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Members talk among themselves in their group; a bot that answers each message with "could
+    not read that" gets muted. In a 1:1 chat it still says how to write a post."""
+
+    def in_room(text: str) -> dict[str, Any]:  # a multi-person chat, like a group
+        said = message(text)
+        return {**said, "source": {"type": "room", "roomId": "Rroom-pakbara", "userId": "Ufisher1"}}
+
+    await link(world, world.a)
+    code = (await world.post(COORD, f"/v1/communities/{world.a['id']}/line-codes", {})).json()["code"]
+    await deliver(world.client, in_room(code))
+    assert "เชื่อมต่อกับ" in last_reply(line_platform)["text"]
+    said, drafts = len(line_platform.sent), (await counts(world))[1]
+    chatter = ("ขอบคุณค่ะ", "พรุ่งนี้ไปตลาดกันไหม", "พรุ่งนี้ประชุม 10 โมงนะ", "ข้าวหอมมะลิอร่อยมาก", "555", "ขอ 2 วันนะ")
+    for text in (*chatter, "ดีมาก" * 300):
+        assert (await deliver(world.client, message(text))).status_code == 200
+        assert (await deliver(world.client, in_room(text))).status_code == 200
+    assert line_platform.sent[said:] == []
+    assert (await counts(world))[1] == drafts
+    # What reads as a post is still answered in the group: an item and a verb, or a verb and an amount.
+    await deliver(world.client, message("มีปลาเค็ม"))
+    assert last_reply(line_platform)["text"].startswith("เข้าใจว่า")
+    await deliver(world.client, message("ต้องการข้าว 100 กิโล"))
+    assert last_reply(line_platform)["text"].startswith("เข้าใจว่า")
+    # A member's own chat with the bot: it still helps.
+    await link(world, world.a, chat="Ufisher1")
+    for text in ("ขอบคุณค่ะ", "ดีมาก" * 300):
+        await deliver(world.client, message(text, chat="Ufisher1"))
+        assert "ลองพิมพ์แบบนี้" in last_reply(line_platform)["text"]
+
+
 async def test_questions_cancel_and_unreadable_text(world: World, line_platform: LinePlatform) -> None:
     await link(world, world.a)
-    await deliver(world.client, message("สวัสดีค่ะ"))
-    assert "ลองพิมพ์แบบนี้" in last_reply(line_platform)["text"]
     await deliver(world.client, message("ข้าวหอมมะลิ 100 กิโล"))  # neither มี nor ต้องการ
     reply = last_reply(line_platform)
     need = button_data(reply, "ต้องการ (need)")

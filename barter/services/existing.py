@@ -11,6 +11,7 @@ from barter.schemas.proposals import ProposalOut, TransferOut
 from barter.services.listings import create_need, create_offer
 from barter.services.proposals import Outcome, transition
 from barter.services.proposals import get as get_proposal
+from barter.services.proposals import load as load_proposals
 
 __all__ = [
     "Action",
@@ -25,5 +26,6 @@ __all__ = [
     "create_need",
     "create_offer",
     "get_proposal",
+    "load_proposals",
     "transition",
 ]

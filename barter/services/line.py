@@ -36,6 +36,7 @@ from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
 from barter.storage.repos import line as repo
 from barter.storage.repos import line_replies as replies_repo
+from barter.storage.repos import proposals as proposals_repo
 
 _Input = TypeVar("_Input", bound=Input)
 
@@ -511,22 +512,65 @@ async def _receipt(conn: asyncpg.Connection, link: Link, row: asyncpg.Record) ->
     return Receipt(row["id"], proposal.id, "confirm", None, told, who, stale)
 
 
-async def start_receipt(
-    conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime, asked_by: str | None
-) -> Receipt:
-    """The chat said less than planned arrived: ask the member who said so (`asked_by`, the LINE
-    user), transfer by transfer, how much did."""
+AWAITED_MAX = 12  # exchanges one reply offers to choose from (LINE shows 13 buttons at most)
+
+
+@dataclass(frozen=True, slots=True)
+class Awaited:
+    """An exchange on its way to the chat's community: what of it the community has still to say
+    it received, and who sends each (`givers`: community id -> Thai name)."""
+
+    proposal_id: int
+    transfers: list[existing.TransferOut]
+    givers: dict[int, str]
+
+
+def _awaited(link: Link, proposal: existing.ProposalOut) -> Awaited:
+    return Awaited(
+        proposal.id,
+        [t for t in proposal.transfers if t.receiver_id == link.community_id and t.received_at is None],
+        {p.community_id: p.name_th or p.name_en or "?" for p in proposal.participants},
+    )
+
+
+async def awaited_receipts(conn: asyncpg.Connection, link: Link) -> list[Awaited]:
+    """The exchanges on their way to the chat's community whose receipt it has not told yet,
+    oldest first (the AWAITED_MAX newest of them)."""
+    rows = await proposals_repo.list_page(
+        conn,
+        link.caller,
+        run_id=None,
+        status="in_transit",
+        region=None,
+        community_id=link.community_id,
+        before_id=None,
+        limit=AWAITED_MAX,
+    )
+    page = await existing.load_proposals(conn, rows)
+    return [a for a in (_awaited(link, p) for p in reversed(page)) if a.transfers]
+
+
+async def awaited_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int) -> Awaited:
+    """What of this exchange the chat's community has still to say it received; refused before
+    dispatch, once the exchange ended, or when its receipt is already recorded."""
     proposal = await existing.get_proposal(conn, link.caller, proposal_id)
-    waiting = [
-        t.position for t in proposal.transfers if t.receiver_id == link.community_id and t.received_at is None
-    ]
+    awaited = _awaited(link, proposal)
     require_applies("complete", proposal.status)  # in transit: not before dispatch, not once ended
-    if not waiting:
+    if not awaited.transfers:
         raise Conflict(
             "This community's receipt is already recorded",
             code="already_received",
             detail_th="บันทึกการได้รับของของชุมชนนี้ไว้แล้ว",
         )
+    return awaited
+
+
+async def start_receipt(
+    conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime, asked_by: str | None
+) -> Receipt:
+    """The chat said less than planned arrived: ask the member who said so (`asked_by`, the LINE
+    user), transfer by transfer, how much did."""
+    waiting = [t.position for t in (await awaited_receipt(conn, link, proposal_id)).transfers]
     row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, asked_by, now)
     return await _receipt(conn, link, row)
 

@@ -131,6 +131,8 @@ async def _post(
         answered = await _receipt_text(conn, ctx, link, receipt, message, words)
         if answered is not None:
             return answered
+    if words is not None and words.received and words.said in ("all", "arrived", "amount"):
+        return await _told_received(conn, ctx, link, message, words, sender)
     reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
     if sender.in_group and not any(_addressed(d) for d in reading.drafts):
         return []
@@ -231,7 +233,7 @@ async def _proposal_action(
     if fields.get("q") == "short":
         asked = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
         return [replies.receipt_ask(asked)]
-    return [replies.receipt_question(proposal_id)]
+    return [replies.received_all_question(await service.awaited_receipt(conn, link, proposal_id))]
 
 
 async def _receipt_text(
@@ -269,6 +271,31 @@ async def _receipt_text(
         receipt = await service.receipt_condition(conn, link, receipt, words.condition, now)
         return [replies.receipt_ask(receipt)]
     return None
+
+
+async def _told_received(
+    conn: asyncpg.Connection,
+    ctx: Context,
+    link: service.Link,
+    message: str,
+    words: ReceiptWords,
+    sender: Sender,
+) -> list[TextMessage]:
+    """Goods received, said in words without a question asked ("ได้รับแล้วค่ะ", "ได้ของแล้ว 120
+    กิโล"): of the one exchange on its way, confirmed with a button (an amount starts the partial
+    receipt); with several, which one is asked first. Never read as a listing."""
+    awaited = await service.awaited_receipts(conn, link)
+    if not awaited:
+        return [] if sender.in_group else [replies.nothing_awaited()]
+    if len(awaited) > 1:
+        return [replies.which_received(awaited)]
+    [one] = awaited
+    if words.said != "amount":
+        return [replies.received_all_question(one)]
+    receipt = await service.start_receipt(conn, link, one.proposal_id, ctx.clock.now(), sender.user_id)
+    if len(one.transfers) > 1:  # which of its goods the amount is of: asked one by one
+        return [replies.receipt_ask(receipt)]
+    return await _receipt_text(conn, ctx, link, receipt, message, words) or [replies.receipt_ask(receipt)]
 
 
 async def _receipt_action(

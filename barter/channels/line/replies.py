@@ -14,7 +14,7 @@ from barter.domain.thai_text import EXAMPLE_TH, Draft, Problem
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
-    from barter.services.line import Receipt, ReceiptAnswer
+    from barter.services.line import Awaited, Receipt, ReceiptAnswer
 
 # Decline reasons offered as buttons: (code, Thai label, text recorded as the reason)
 DECLINE_REASONS: tuple[tuple[str, str, str], ...] = (
@@ -230,6 +230,44 @@ def decline_reasons(proposal_id: int) -> TextMessage:
 
 def receipt_question(proposal_id: int) -> TextMessage:
     return text("ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)", _receipt_buttons(proposal_id))
+
+
+def _goods(awaited: Awaited) -> list[str]:
+    return [
+        f"{t.item_name_th} {amount(t.quantity)} {_unit(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
+        for t in awaited.transfers
+    ]
+
+
+def received_all_question(awaited: Awaited) -> TextMessage:
+    """Goods said to have arrived, of one exchange: all of them, as planned? Recorded on ยืนยัน."""
+    lines = [f"ได้รับของจากข้อเสนอ #{awaited.proposal_id} ครบแล้วใช่ไหมคะ? (received all of it?)"]
+    lines += [f"• {goods}" for goods in _goods(awaited)]
+    lines.append("กด ยืนยัน ได้รับครบ เพื่อบันทึก หรือ ได้ไม่ครบ เพื่อบอกจำนวนที่ได้รับค่ะ")
+    return text(
+        "\n".join(lines),
+        [
+            button("ยืนยัน ได้รับครบ", a="recv", p=awaited.proposal_id, q="all"),
+            button("ได้ไม่ครบ", a="recv", p=awaited.proposal_id, q="short"),
+        ],
+    )
+
+
+def which_received(awaited: Sequence[Awaited]) -> TextMessage:
+    """Goods said to have arrived while several exchanges are on their way: which one?"""
+    lines = [f"มีของกำลังส่งมาให้ชุมชนนี้ {len(awaited)} รายการค่ะ ได้รับรายการไหนคะ? (which one arrived?)"]
+    lines += [f"• #{a.proposal_id} {', '.join(_goods(a))}" for a in awaited]
+    return text(
+        "\n".join(lines),
+        [
+            button(f"#{a.proposal_id} {a.transfers[0].item_name_th}"[:20], a="recv", p=a.proposal_id)
+            for a in awaited
+        ],
+    )
+
+
+def nothing_awaited() -> TextMessage:
+    return text("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ ไม่ได้บันทึกอะไร (nothing is on its way to this community)")
 
 
 def _receipt_buttons(proposal_id: int) -> list[QuickReplyItem]:

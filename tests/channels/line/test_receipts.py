@@ -239,3 +239,65 @@ async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
     await deliver(world.client, message("ที่เหลือไม่ได้รับเลยค่ะ"))  # asked what became of the rest
     assert "• ข้าวหอมมะลิ ได้รับ 120 จาก 148 กก. ขาด 28 กก." in said(line_platform)["text"]
+
+
+async def test_a_receipt_typed_in_words_is_confirmed_with_a_button_before_it_is_recorded(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    said_before = len(line_platform.sent)
+    await deliver(world.client, message("ได้รับแล้วค่ะ"))  # nothing on its way: group talk
+    assert line_platform.sent[said_before:] == []
+    proposal_id = await make_proposal(world, "in_transit")
+    for typed in ("ได้รับแล้วค่ะ", "ได้รับครบแล้ว", "ของถึงแล้วนะคะ", "ได้ของแล้วครับ"):
+        await deliver(world.client, message(typed, user="Ufisher2"))
+        asked = said(line_platform)
+        assert asked["text"].splitlines()[:2] == [
+            f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ? (received all of it?)",
+            "• ข้าวหอมมะลิ 148 กก. จากบ้านทุ่งหว้า",
+        ], typed
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]  # asked, not recorded
+    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    [rice] = [
+        t
+        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
+        if t["receiver_id"] == world.a["id"]
+    ]
+    assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
+
+
+async def test_an_amount_typed_with_receipt_words_starts_a_partial_receipt(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้ของแล้ว 120 กิโล"))  # not a listing of an unknown item
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
+    await deliver(world.client, message("ที่เหลือไม่ได้รับเลย"))
+    assert "• ข้าวหอมมะลิ ได้รับ 120 จาก 148 กก. ขาด 28 กก." in said(line_platform)["text"]
+
+
+async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    first = await make_proposal(world, "in_transit")
+    second = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้รับแล้วค่ะ"))
+    which = said(line_platform)
+    assert which["text"].splitlines()[0].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
+    assert data(which, f"#{first} ข้าวหอมมะลิ") == f"a=recv&p={first}"
+    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    asked = said(line_platform)
+    assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{second} ครบแล้วใช่ไหมคะ?")
+    assert data(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short"
+    # In a member's own chat with the bot, told that nothing is on its way once both are in.
+    for proposal_id in (first, second):
+        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all"))
+    await link(world, world.a, chat="Ufisher1")
+    await deliver(world.client, message("ได้รับครบแล้วค่ะ", chat="Ufisher1"))
+    assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")

@@ -23,6 +23,7 @@ from barter.channels.line import outgoing, replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
+from barter.domain import thaidate
 from barter.logistics import THAI_TIME
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
@@ -76,6 +77,7 @@ def line_notice(row: Any) -> list[TextMessage]:
                 _float(row["receives_value"]),
                 row["partners"] or "-",
                 _float(row["distance_km"]),
+                row["answer_by"],
             )
         ]
     headline = _headline(row["type"], payload, "ข้อเสนอแลกเปลี่ยน #{id} มีความคืบหน้าค่ะ")
@@ -98,7 +100,9 @@ def sms_notice(row: Any) -> str:
     proposal_id = int(payload.get("proposal_id", 0))
     if row["type"] == "proposal.proposed":
         body = f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id} {row['explanation_th'] or ''}"
-        tail = " ตอบรับทางไลน์หรือแจ้งผู้ประสานงาน"
+        deadline = row["answer_by"]
+        by = "" if deadline is None else f" ตอบภายใน {thaidate.thai_moment(deadline, brief=True)}"
+        tail = f"{by} ตอบรับทางไลน์หรือแจ้งผู้ประสานงาน"
     else:
         body = "barter: " + _headline(row["type"], payload, "ข้อเสนอ #{id} มีความคืบหน้า")
         body = body.split(" (")[0]  # the Thai only: every character costs on SMS

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+from barter.domain.clock import THAI_TIME
 
 BE_OFFSET = 543
 FIRST_BE_LOOKING_YEAR = 2400  # no Gregorian date barter handles is this late; a BE year is
@@ -13,6 +15,20 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 def thai_short(day: date) -> str:
     """A date as Thai people write it, Buddhist era: 31 ม.ค. 2570."""
     return f"{day.day} {MONTHS_TH[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def thai_moment(at: datetime, *, brief: bool = False) -> str:
+    """A moment as Thai people write it, in Thailand's time and the Buddhist era:
+    9 ธ.ค. 2569 เวลา 14.05 น. (`brief`, where every character costs: 9 ธ.ค. 2569 14.05 น.).
+    Seconds are dropped, not rounded: a deadline is never said later than it is."""
+    local = at.astimezone(THAI_TIME)
+    return f"{thai_short(local.date())} {'' if brief else 'เวลา '}{local.hour}.{local.minute:02d} น."
+
+
+def english_moment(at: datetime) -> str:
+    """The same moment for the English beside the Thai: 9 Dec 2026, 14:05 (Thai time)."""
+    local = at.astimezone(THAI_TIME)
+    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M} (Thai time)"
 
 
 def slash(day: date) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -30,3 +30,10 @@ def test_typed_numbers_become_the_gregorian_date(parts: tuple[int, int, int], ex
 def test_a_day_that_does_not_exist_is_refused() -> None:
     with pytest.raises(ValueError, match="day is out of range"):
         thaidate.from_parts(2570, 2, 29)  # 2027 is not a leap year
+
+
+def test_a_moment_is_written_in_thai_time_and_the_buddhist_era() -> None:
+    # 07:05 UTC is 14.05 in Thailand; 20:30 UTC on 31 Dec is already 1 Jan in Thailand.
+    assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 5, 59, tzinfo=UTC)) == "9 ธ.ค. 2569 เวลา 14.05 น."
+    assert thaidate.thai_moment(datetime(2026, 12, 31, 20, 30, tzinfo=UTC)) == "1 ม.ค. 2570 เวลา 3.30 น."
+    assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 0, tzinfo=UTC), brief=True) == "9 ธ.ค. 2569 14.00 น."

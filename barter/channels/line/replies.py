@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
@@ -372,9 +372,16 @@ def receipt_recorded(receipt: Receipt, status: str) -> TextMessage:
 
 
 def proposal_notice(
-    proposal_id: int, explanation_th: str, gives: float, receives: float, partners: str, distance_km: float
+    proposal_id: int,
+    explanation_th: str,
+    gives: float,
+    receives: float,
+    partners: str,
+    distance_km: float,
+    answer_by: datetime | None,
 ) -> TextMessage:
-    """A new proposal for the community: what it gives and gets, values, partner, distance."""
+    """A new proposal for the community: what it gives and gets, values, partner, distance, and
+    by when to answer (unanswered by then, it expires)."""
     body = (
         f"มีข้อเสนอแลกเปลี่ยนใหม่ #{proposal_id} (new proposal)\n"
         f"{explanation_th}\n"
@@ -382,6 +389,11 @@ def proposal_notice(
         f"แลกกับ: {partners}\n"
         f"ระยะทางประมาณ {amount(round(distance_km))} กม."
     )
+    if answer_by is not None:
+        body += (
+            f"\nกรุณาตอบภายใน {thaidate.thai_moment(answer_by)} หลังจากนั้นข้อเสนอจะหมดเวลาค่ะ"
+            f"\n(answer by {thaidate.english_moment(answer_by)}; after that it expires)"
+        )
     return text(
         body,
         [

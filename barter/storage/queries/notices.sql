@@ -42,6 +42,7 @@ SELECT (SELECT count(*) FROM marked) AS events, (SELECT count(*) FROM inserted) 
 SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.community_id,
        e.type, e.payload,
        pp.explanation_th, pp.gives_value, pp.receives_value,
+       pr.hold_expires_at AS answer_by,  -- a proposal unanswered by then expires
        (SELECT string_agg(coalesce(c.name_th, c.name_en), ', ' ORDER BY c.id)
         FROM proposal_participants o JOIN communities c ON c.id = o.community_id
         WHERE o.proposal_id = pp.proposal_id AND o.community_id <> n.community_id) AS partners,
@@ -57,6 +58,7 @@ FROM notifications n
 JOIN outbox_events e ON e.id = n.event_id
 LEFT JOIN proposal_participants pp
        ON pp.proposal_id = (e.payload ->> 'proposal_id')::bigint AND pp.community_id = n.community_id
+LEFT JOIN proposals pr ON pr.id = pp.proposal_id
 WHERE n.state = 'pending' AND n.next_attempt_at <= now()
 ORDER BY n.next_attempt_at, n.event_id, n.id
 LIMIT $1

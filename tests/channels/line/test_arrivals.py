@@ -9,7 +9,7 @@ from barter.domain.clock import ManualClock
 from barter.logistics import THAI_TIME
 from barter.services.arrivals import announce_due
 from barter.webhooks.relay import Relay
-from tests.channels.line.test_webhook import link
+from tests.channels.line.test_notices import linked_with_sms
 from tests.channels.standins import LinePlatform, SmsGateway
 from tests.world import ADMIN, World, make_proposal
 
@@ -33,12 +33,7 @@ async def sweep(world: World, clock: ManualClock) -> list[tuple[int, int]]:
 async def test_receivers_hear_that_goods_are_arriving_before_they_arrive(
     world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay, clock: ManualClock
 ) -> None:
-    await link(world, world.a)
-    await world.client.put(
-        f"/v1/communities/{world.a['id']}/sms",
-        json={"consent": True, "number": "0812345678"},
-        headers=world.headers(ADMIN),
-    )
+    await linked_with_sms(world, ADMIN)
     proposal_id = await dispatch_far(world)
     rows = await world.db.fetch(
         "SELECT receiver_id, expected_at, due_at, state FROM arrival_notices WHERE proposal_id = $1"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
+from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
 from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
@@ -53,15 +55,41 @@ async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works
     assert (await world.get(OWNER, "/v1/notifications")).status_code == 403
 
 
+async def linked_with_sms(world: World, persona: str = OWNER) -> None:
+    """Community A's group linked, and A opted in to SMS at 0812345678."""
+    await link(world, world.a)
+    opted_in = await world.client.put(
+        f"/v1/communities/{world.a['id']}/sms",
+        json={"consent": True, "number": "0812345678"},
+        headers=world.headers(persona),
+    )
+    assert opted_in.status_code == 200, opted_in.text
+
+
+def answer_by(proposal: dict[str, object]) -> tuple[str, str]:
+    """The proposal's hold as Thai people write a deadline: the day (Buddhist era) and the time,
+    in Thailand (worked out here independently of the code under test)."""
+    hold = datetime.fromisoformat(str(proposal["hold_expires_at"])).astimezone(timezone(timedelta(hours=7)))
+    return f"{hold.day} {MONTHS_TH[hold.month - 1]} {hold.year + 543}", f"{hold.hour}.{hold.minute:02d} น."
+
+
+async def test_a_proposal_notice_says_by_when_to_answer_on_line_and_by_sms(
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
+) -> None:
+    await linked_with_sms(world)
+    proposal_id = await make_proposal(world)
+    await relay.drain()
+    day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
+    [push] = [s for s in line_platform.sent if s.kind == "push"]
+    assert f"กรุณาตอบภายใน {day} เวลา {time}" in push.messages[0]["text"]
+    [sms] = sms_gateway.sent
+    assert f"ตอบภายใน {day} {time}" in sms.message
+
+
 async def test_failures_are_retried_then_shown_as_failed(
     world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
 ) -> None:
-    await link(world, world.a)
-    await world.client.put(
-        f"/v1/communities/{world.a['id']}/sms",
-        json={"consent": True, "number": "0812345678"},
-        headers=world.headers(OWNER),
-    )
+    await linked_with_sms(world)
     line_platform.fail_next = [500]  # once: the retry gets through
     sms_gateway.fail_next = [503, 503, 503]  # every attempt: failed after max_attempts
     await make_proposal(world)

@@ -22,7 +22,7 @@ import asyncpg
 from barter.channels.line import outgoing, replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
-from barter.channels.sms import UCS2_PART, SmsGateway, ThaiBulkSmsGateway, segments
+from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
 from barter.domain import thaidate
 from barter.logistics import THAI_TIME
 from barter.storage.repos import notices as repo
@@ -44,7 +44,7 @@ _HEADLINES = {
         "ข้อเสนอแลกเปลี่ยน #{id} ไม่ได้ไปต่อค่ะ ระบบกำลังหาข้อเสนอใหม่ให้ "
         "(declined or rejected; a new proposal is being looked for)"
     ),
-    "proposal.expired": "ข้อเสนอแลกเปลี่ยน #{id} หมดเวลาตอบรับ ของที่จองไว้กลับเข้าตลาดแล้ว (expired)",
+    "proposal.expired": "ข้อเสนอแลกเปลี่ยน #{id} หมดเวลาตอบรับแล้วค่ะ ของที่จองไว้กลับเข้าตลาดแล้ว (expired)",
     "proposal.cancelled": "การแลกเปลี่ยน #{id} ถูกยกเลิกค่ะ (cancelled)",
 }
 
@@ -75,7 +75,7 @@ def line_notice(row: Any) -> list[TextMessage]:
                 row["explanation_th"] or "",
                 _float(row["gives_value"]),
                 _float(row["receives_value"]),
-                row["partners"] or "-",
+                ", ".join(row["partners"] or []) or "-",
                 _float(row["distance_km"]),
                 row["answer_by"],
             )
@@ -95,25 +95,58 @@ def line_notice(row: Any) -> list[TextMessage]:
 
 
 def sms_notice(row: Any) -> str:
-    """A short SMS, no links: at most SMS_MAX_PARTS parts of 67 Thai characters."""
-    payload = row["payload"]
-    proposal_id = int(payload.get("proposal_id", 0))
+    """A short SMS, no links, whole words: a new proposal as proposal_sms says it, any other news
+    in its Thai line (the sender name already says it is barter)."""
     if row["type"] == "proposal.proposed":
-        body = f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id} {row['explanation_th'] or ''}"
-        deadline = row["answer_by"]
-        by = "" if deadline is None else f" ตอบภายใน {thaidate.thai_moment(deadline, brief=True)}"
-        tail = f"{by} ตอบรับทางไลน์หรือแจ้งผู้ประสานงาน"
-    else:
-        body = "barter: " + _headline(row["type"], payload, "ข้อเสนอ #{id} มีความคืบหน้า")
-        body = body.split(" (")[0]  # the Thai only: every character costs on SMS
-        tail = ""
-    if len(segments(body + tail)) <= SMS_MAX_PARTS:
-        return body + tail
-    # Parts break after a space, so they may hold fewer than 67 characters: cut until it fits.
-    cut = SMS_MAX_PARTS * UCS2_PART - len(tail) - 1
-    while cut > 0 and len(segments(body[:cut] + "…" + tail)) > SMS_MAX_PARTS:
-        cut -= 1
-    return body[:cut] + "…" + tail
+        return proposal_sms(row)
+    return _headline(row["type"], row["payload"], "ข้อเสนอ #{id} มีความคืบหน้าค่ะ").split(" (")[0]
+
+
+SMS_WANTED_PARTS = 2  # a proposal SMS in two parts where it can be: every part is billed
+# There is no inbound SMS: answering, and stopping SMS, go through the coordinator.
+SMS_ANSWER = "ตอบหรือหยุด SMS: แจ้งผู้ประสานงาน"
+
+
+def proposal_sms(row: Any) -> str:
+    """A new proposal by SMS, for a member who reads nothing else: what the community gives and
+    gets, with whom, by when to answer and how. The most that fits SMS_WANTED_PARTS parts (else
+    SMS_MAX_PARTS): the partners' names, shortened, then left out, then the goods after the first
+    of each side counted; never a word cut."""
+    proposal_id = int(row["payload"].get("proposal_id", 0))
+    goods = row["goods"] or []
+    gives = [_goods(g) for g in goods if g["gives"]]
+    gets = [_goods(g) for g in goods if not g["gives"]]
+    partners = list(row["partners"] or [])
+    deadline = row["answer_by"]
+    by = None if deadline is None else f"ตอบภายใน {thaidate.thai_moment(deadline, brief=True)}"
+
+    def said(partner: str | None, gives: list[str], gets: list[str]) -> str:
+        head = f"ข้อเสนอ #{proposal_id}" + ("" if partner is None else f" กับ{partner}") + ":"
+        what = [f"{verb}{' และ'.join(side)}" for verb, side in (("ให้", gives), ("ได้", gets)) if side]
+        return " ".join(part for part in (head, *what, by, SMS_ANSWER) if part)
+
+    first = None if not partners else partners[0]
+    if len(partners) > 1:
+        first = f"{partners[0]} และอีก {len(partners) - 1} ชุมชน"
+    candidates = [
+        said(", ".join(partners) or None, gives, gets),
+        said(first, gives, gets),
+        said(None, gives, gets),
+        said(None, _first(gives), _first(gets)),
+    ]
+    for limit in (SMS_WANTED_PARTS, SMS_MAX_PARTS):
+        for sms in candidates:
+            if len(segments(sms)) <= limit:
+                return sms
+    return candidates[-1]
+
+
+def _goods(goods: Any) -> str:
+    return f"{goods['item']} {replies.amount(float(goods['quantity']))} {replies.unit_th(goods['unit'])}"
+
+
+def _first(side: list[str]) -> list[str]:
+    return side[:1] if len(side) < 2 else [f"{side[0]} และอีก {len(side) - 1} รายการ"]
 
 
 class Notices:

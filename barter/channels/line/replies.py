@@ -234,7 +234,7 @@ def receipt_question(proposal_id: int) -> TextMessage:
 
 def _goods(awaited: Awaited) -> list[str]:
     return [
-        f"{t.item_name_th} {amount(t.quantity)} {_unit(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
+        f"{t.item_name_th} {amount(t.quantity)} {unit_th(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
         for t in awaited.transfers
     ]
 
@@ -277,7 +277,7 @@ def _receipt_buttons(proposal_id: int) -> list[QuickReplyItem]:
     ]
 
 
-def _unit(unit: str) -> str:
+def unit_th(unit: str) -> str:
     return UNIT_TH.get(unit, unit)
 
 
@@ -288,7 +288,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
     t = receipt.transfer
     if receipt.asking == "quantity":
         assert t is not None
-        planned = f"{amount(t.quantity)} {_unit(t.unit)}"
+        planned = f"{amount(t.quantity)} {unit_th(t.unit)}"
         return text(
             f"ได้รับ{t.item_name_th}เท่าไรคะ? (ตามที่ตกลง {planned})\n"
             "พิมพ์จำนวนที่ได้รับและใช้ได้ เช่น 120 หรือ ๑๒๐ กิโล\n"
@@ -299,7 +299,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
         assert t is not None
         _, told = receipt.answers[-1]
         return text(
-            f"ได้รับ{t.item_name_th} {amount(told.quantity)} จาก {amount(t.quantity)} {_unit(t.unit)}\n"
+            f"ได้รับ{t.item_name_th} {amount(told.quantity)} จาก {amount(t.quantity)} {unit_th(t.unit)}\n"
             "ส่วนที่เหลือเป็นอย่างไรคะ? (what happened to the rest?)",
             [
                 button("ของมาไม่ครบ", a="rq", i=i, v="short"),
@@ -323,7 +323,7 @@ _FOLLOWED_UP = "ผู้ประสานงานจะติดตามส�
 
 def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
     """One transfer's receipt as it is recorded: how much arrived (usable), and what is missing."""
-    unit = _unit(transfer.unit)
+    unit = unit_th(transfer.unit)
     if answer.condition == "good":
         return f"• {transfer.item_name_th} ได้รับครบ {amount(transfer.quantity)} {unit} สภาพดี"
     missing = f"{amount(transfer.quantity - answer.quantity)} {unit}"
@@ -355,9 +355,9 @@ def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
     t = receipt.transfer
     assert t is not None
     why = (
-        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({amount(t.quantity)} {_unit(t.unit)}) ค่ะ (more than planned)"
+        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({amount(t.quantity)} {unit_th(t.unit)}) ค่ะ (more than planned)"
         if reason == "too_much"
-        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {_unit(t.unit)} (another unit)"
+        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {unit_th(t.unit)} (another unit)"
     )
     return [text(why), receipt_ask(receipt)]
 

@@ -43,9 +43,15 @@ SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.communi
        e.type, e.payload,
        pp.explanation_th, pp.gives_value, pp.receives_value,
        pr.hold_expires_at AS answer_by,  -- a proposal unanswered by then expires
-       (SELECT string_agg(coalesce(c.name_th, c.name_en), ', ' ORDER BY c.id)
+       (SELECT array_agg(coalesce(c.name_th, c.name_en) ORDER BY c.id)
         FROM proposal_participants o JOIN communities c ON c.id = o.community_id
         WHERE o.proposal_id = pp.proposal_id AND o.community_id <> n.community_id) AS partners,
+       -- what the community gives and gets: item, quantity, unit, in the proposal's order
+       (SELECT jsonb_agg(jsonb_build_object('gives', t.giver_id = n.community_id, 'item', i.name_th,
+                                            'quantity', t.quantity, 'unit', t.unit) ORDER BY t.position)
+        FROM proposal_transfers t JOIN items i ON i.id = t.item_id
+        WHERE t.proposal_id = pp.proposal_id
+          AND (t.giver_id = n.community_id OR t.receiver_id = n.community_id)) AS goods,
        (SELECT max(t.distance_km) FROM proposal_transfers t
         WHERE t.proposal_id = pp.proposal_id
           AND (t.giver_id = n.community_id OR t.receiver_id = n.community_id)) AS distance_km,

@@ -66,7 +66,7 @@ async def test_receivers_hear_that_goods_are_arriving_before_they_arrive(
         arriving["text"].split("\n")[0].split(": ")[-1],
     ]
     # By SMS too, in Thai only, with the expected day and hour.
-    assert sms_gateway.sent[-1].message == "barter: " + arriving["text"].split(" (arriving soon)")[0]
+    assert sms_gateway.sent[-1].message == arriving["text"].split(" (arriving soon)")[0]
     events = await world.db.fetch("SELECT payload FROM outbox_events WHERE type = 'proposal.arriving'")
     assert len(events) == 2
     assert all(len(e["payload"]["communities"]) == 1 for e in events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
+from barter.domain.clock import ManualClock
 from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
 from barter.webhooks.relay import Relay
@@ -41,9 +42,8 @@ async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works
     # community B's contact is a mobile number too, but B never consented).
     [sms] = sms_gateway.sent
     assert sms.msisdn == "0812345678"
-    assert sms.message.startswith(f"barter: ข้อเสนอแลกเปลี่ยน #{proposal_id}")
+    assert sms.message.startswith(f"ข้อเสนอ #{proposal_id} ")
     assert "http" not in sms.message
-    assert 1 < sms.credits <= 3
     # The coordinator sees what was sent; another region's coordinator sees nothing of it.
     sent = (await world.get(COORD, "/v1/notifications", community_id=world.a["id"])).json()["data"]
     assert sorted((n["channel"], n["state"], n["event_type"]) for n in sent) == [
@@ -84,6 +84,36 @@ async def test_a_proposal_notice_says_by_when_to_answer_on_line_and_by_sms(
     assert f"กรุณาตอบภายใน {day} เวลา {time}" in push.messages[0]["text"]
     [sms] = sms_gateway.sent
     assert f"ตอบภายใน {day} {time}" in sms.message
+
+
+async def test_a_proposal_sms_says_what_with_whom_by_when_and_how_to_answer_in_two_parts(
+    world: World, sms_gateway: SmsGateway, relay: Relay
+) -> None:
+    """Members without a smartphone read the SMS alone: what they give and get, with whom, by
+    when, and how to answer (no LINE to answer on): whole words, two parts at most."""
+    await linked_with_sms(world)
+    proposal_id = await make_proposal(world)
+    await relay.drain()
+    day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
+    [sms] = sms_gateway.sent
+    assert sms.message == (
+        f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "
+        f"ตอบภายใน {day} {time} ตอบหรือหยุด SMS: แจ้งผู้ประสานงาน"
+    )
+    assert sms.credits <= 2
+
+
+async def test_an_expired_proposal_is_told_politely_in_one_sms(
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay, clock: ManualClock
+) -> None:
+    await linked_with_sms(world)
+    proposal_id = await make_proposal(world)
+    clock.advance(hours=73)  # past the 72-hour hold: the next answer finds it expired
+    await world.client.post(f"/v1/proposals/{proposal_id}/accept", headers=world.headers(ADMIN))
+    await relay.drain()
+    told = f"ข้อเสนอแลกเปลี่ยน #{proposal_id} หมดเวลาตอบรับแล้วค่ะ ของที่จองไว้กลับเข้าตลาดแล้ว"
+    assert [s.messages[0]["text"] for s in line_platform.sent if s.kind == "push"][-1] == f"{told} (expired)"
+    assert (sms_gateway.sent[-1].message, sms_gateway.sent[-1].credits) == (told, 1)
 
 
 async def test_failures_are_retried_then_shown_as_failed(

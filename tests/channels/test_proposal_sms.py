@@ -1,0 +1,55 @@
+"""A new proposal by SMS: what, with whom, by when and how to answer, in whole words, in two parts
+where it fits; what does not fit is shortened by a rule, never cut off in the middle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from barter.channels.notices import SMS_ANSWER, sms_notice
+from barter.channels.sms import segments
+
+DEADLINE = datetime(2026, 12, 9, 7, 0, tzinfo=UTC)  # 14.00 in Thailand
+
+
+def proposal(partners: list[str], goods: list[tuple[bool, str, float, str]]) -> dict[str, Any]:
+    return {
+        "type": "proposal.proposed",
+        "payload": {"proposal_id": 12},
+        "partners": partners,
+        "goods": [{"gives": g, "item": i, "quantity": q, "unit": u} for g, i, q, u in goods],
+        "answer_by": DEADLINE,
+    }
+
+
+SWAP = [(True, "ปลาแห้ง", 20.0, "kg"), (False, "ข้าวหอมมะลิ", 148.0, "kg")]
+
+
+def test_a_swap_with_one_partner_is_said_whole_in_two_parts() -> None:
+    sms = sms_notice(proposal(["บ้านทุ่งหว้า"], SWAP))
+    assert sms == (
+        "ข้อเสนอ #12 กับบ้านทุ่งหว้า: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "
+        f"ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
+    )
+    assert len(segments(sms)) <= 2
+
+
+def test_long_partner_names_are_shortened_then_left_out_before_a_third_part() -> None:
+    partners = ["วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย", "กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว"]
+    sms = sms_notice(proposal(partners, SWAP))
+    assert sms == (
+        f"ข้อเสนอ #12: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
+    )
+    assert len(segments(sms)) <= 2
+
+
+def test_many_goods_are_counted_not_cut() -> None:
+    goods = [(True, f"สินค้าชุมชนชนิดที่ {n}", 10.0 + n, "kg") for n in range(8)]
+    goods += [(False, "ข้าวหอมมะลิ", 148.0, "kg"), (False, "น้ำปลา", 12.0, "litre")]
+    sms = sms_notice(proposal(["บ้านทุ่งหว้า"], goods))
+    assert sms == (
+        "ข้อเสนอ #12: ให้สินค้าชุมชนชนิดที่ 0 10 กก. และอีก 7 รายการ ได้ข้าวหอมมะลิ 148 กก. และอีก 1 รายการ "
+        f"ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
+    )
+    assert "…" not in sms
+    assert len(segments(sms)) <= 3

@@ -13,6 +13,7 @@ from typing import Literal
 
 from barter.domain.access import Caller, require_writer
 from barter.domain.errors import Conflict, Forbidden, NotFound
+from barter.domain.numbers import figure
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
@@ -396,20 +397,16 @@ class Leg:
         return self.value if self.receiver_term is None else self.quantity * self.receiver_term.unit_value
 
 
-def _amount(quantity: float) -> str:
-    return f"{quantity:,.0f}" if abs(quantity - round(quantity)) < 1e-9 else f"{quantity:,.2f}".rstrip("0")
-
-
 def _baht(value: float) -> str:
     return f"{value:,.0f}"
 
 
 def _what_en(leg: Leg) -> str:
-    return f"{_amount(leg.quantity)} {UNIT_EN.get(leg.unit, leg.unit)} of {leg.item_en.lower()}"
+    return f"{figure(leg.quantity)} {UNIT_EN.get(leg.unit, leg.unit)} of {leg.item_en.lower()}"
 
 
 def _what_th(leg: Leg) -> str:
-    return f"{leg.item_th} {_amount(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)}"
+    return f"{leg.item_th} {figure(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)}"
 
 
 def explain(
@@ -499,14 +496,14 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
         if term.ratio is not None:
             ratio_th = UNIT_TH.get(term.ratio_unit, term.ratio_unit)
             text = (
-                f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {_amount(term.ratio)} {ratio_th}",
-                f"at least {_amount(term.ratio)} {term.ratio_unit} of {term.ratio_item_en.lower()} "
+                f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {figure(term.ratio)} {ratio_th}",
+                f"at least {figure(term.ratio)} {term.ratio_unit} of {term.ratio_item_en.lower()} "
                 f"for each {unit_en} of {leg.item_en.lower()}",
             )
         else:
             text = (
-                f"{leg.item_th} {unit_th}ละ {_amount(term.unit_value)} บาท",
-                f"{leg.item_en.lower()} at {_amount(term.unit_value)} baht a {unit_en}",
+                f"{leg.item_th} {unit_th}ละ {figure(term.unit_value)} บาท",
+                f"{leg.item_en.lower()} at {figure(term.unit_value)} baht a {unit_en}",
             )
         if text not in out:
             out.append(text)
@@ -516,7 +513,7 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
 def _transport_sentences(legs: Sequence[Leg], *, given: bool) -> tuple[str, str]:
     """(Thai, English): how far the goods a community gives (or receives) travel by road, and
     what their transport is estimated to cost, on shared trucks at the run's rate and alone."""
-    km = _amount(round(sum(leg.distance_km for leg in legs)))
+    km = figure(round(sum(leg.distance_km for leg in legs)))
     shared = sum(leg.shared for leg in legs)
     alone = _baht(sum(leg.transport for leg in legs))
     if given:

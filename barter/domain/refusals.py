@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barter.domain.errors import THAI_TITLES, BarterError, FieldError, ValidationFailed
+from barter.domain.numbers import figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class Words:
     en: str
 
     def format(self, params: Mapping[str, Any]) -> Words:
-        figures = {k: figure(v) for k, v in params.items()}
+        figures = {k: _figure(v) for k, v in params.items()}
         return Words(self.th.format(**figures), self.en.format(**figures))
 
 
@@ -101,11 +102,11 @@ PROBLEMS: Mapping[str, Words] = {
 }
 
 
-def figure(value: Any) -> Any:
-    """A number as written in Thailand (grouped thousands, at most four decimals); else as it is."""
+def _figure(value: Any) -> Any:
+    """A number as written in Thailand (numbers.figure); anything else as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return figure(value)
 
 
 def field_error(error: FieldError) -> Words:

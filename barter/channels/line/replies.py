@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
 from barter.domain import thaidate
+from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_TH
 from barter.domain.refusals import Words
 from barter.domain.thai_text import EXAMPLE_TH, Draft, Problem
@@ -31,10 +32,6 @@ def thai_date(day: date) -> str:
     return thaidate.thai_short(day)
 
 
-def amount(quantity: float) -> str:
-    return f"{quantity:,.0f}" if abs(quantity - round(quantity)) < 1e-9 else f"{quantity:,.2f}".rstrip("0")
-
-
 def _line(draft: Draft) -> str:
     verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
     if draft.item_name_th:
@@ -45,7 +42,7 @@ def _line(draft: Draft) -> str:
         item = "(ไม่ทราบว่าสินค้าอะไร)"
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
-    qty = "? " if draft.quantity is None else f"{amount(draft.quantity)} "
+    qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
     unit = UNIT_TH.get(draft.unit or "", draft.unit_text or "")
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
     if draft.quantity_from_value:
@@ -155,7 +152,7 @@ def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
     lines = ["ลงประกาศแล้วค่ะ ✓ (posted)"]
     for kind, listing_id, name, quantity, unit in items:
         label = "มีให้" if kind == "offer" else "ต้องการ"
-        lines.append(f"• {label} {name} {amount(quantity)} {UNIT_TH.get(unit, unit)} (#{listing_id})")
+        lines.append(f"• {label} {name} {figure(quantity)} {UNIT_TH.get(unit, unit)} (#{listing_id})")
     lines.append("จะแจ้งให้ทราบเมื่อมีข้อเสนอแลกเปลี่ยนค่ะ")
     return text("\n".join(lines))
 
@@ -234,7 +231,7 @@ def receipt_question(proposal_id: int) -> TextMessage:
 
 def _goods(awaited: Awaited) -> list[str]:
     return [
-        f"{t.item_name_th} {amount(t.quantity)} {unit_th(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
+        f"{t.item_name_th} {figure(t.quantity)} {unit_th(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
         for t in awaited.transfers
     ]
 
@@ -288,7 +285,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
     t = receipt.transfer
     if receipt.asking == "quantity":
         assert t is not None
-        planned = f"{amount(t.quantity)} {unit_th(t.unit)}"
+        planned = f"{figure(t.quantity)} {unit_th(t.unit)}"
         return text(
             f"ได้รับ{t.item_name_th}เท่าไรคะ? (ตามที่ตกลง {planned})\n"
             "พิมพ์จำนวนที่ได้รับและใช้ได้ เช่น 120 หรือ ๑๒๐ กิโล\n"
@@ -299,7 +296,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
         assert t is not None
         _, told = receipt.answers[-1]
         return text(
-            f"ได้รับ{t.item_name_th} {amount(told.quantity)} จาก {amount(t.quantity)} {unit_th(t.unit)}\n"
+            f"ได้รับ{t.item_name_th} {figure(told.quantity)} จาก {figure(t.quantity)} {unit_th(t.unit)}\n"
             "ส่วนที่เหลือเป็นอย่างไรคะ? (what happened to the rest?)",
             [
                 button("ของมาไม่ครบ", a="rq", i=i, v="short"),
@@ -325,17 +322,17 @@ def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
     """One transfer's receipt as it is recorded: how much arrived (usable), and what is missing."""
     unit = unit_th(transfer.unit)
     if answer.condition == "good":
-        return f"• {transfer.item_name_th} ได้รับครบ {amount(transfer.quantity)} {unit} สภาพดี"
-    missing = f"{amount(transfer.quantity - answer.quantity)} {unit}"
+        return f"• {transfer.item_name_th} ได้รับครบ {figure(transfer.quantity)} {unit} สภาพดี"
+    missing = f"{figure(transfer.quantity - answer.quantity)} {unit}"
     if answer.condition == "spoiled":
         return (
-            f"• {transfer.item_name_th} ใช้ได้ {amount(answer.quantity)} จาก {amount(transfer.quantity)} {unit}"
+            f"• {transfer.item_name_th} ใช้ได้ {figure(answer.quantity)} จาก {figure(transfer.quantity)} {unit}"
             f" ของเสีย {missing}"
         )
     if answer.quantity <= 0:
         return f"• {transfer.item_name_th} ไม่ได้รับเลย ขาด {missing}"
     return (
-        f"• {transfer.item_name_th} ได้รับ {amount(answer.quantity)} จาก {amount(transfer.quantity)} {unit}"
+        f"• {transfer.item_name_th} ได้รับ {figure(answer.quantity)} จาก {figure(transfer.quantity)} {unit}"
         f" ขาด {missing}"
     )
 
@@ -355,7 +352,7 @@ def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
     t = receipt.transfer
     assert t is not None
     why = (
-        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({amount(t.quantity)} {unit_th(t.unit)}) ค่ะ (more than planned)"
+        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({figure(t.quantity)} {unit_th(t.unit)}) ค่ะ (more than planned)"
         if reason == "too_much"
         else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {unit_th(t.unit)} (another unit)"
     )
@@ -385,9 +382,9 @@ def proposal_notice(
     body = (
         f"มีข้อเสนอแลกเปลี่ยนใหม่ #{proposal_id} (new proposal)\n"
         f"{explanation_th}\n"
-        f"มูลค่าที่ให้ {amount(gives)} / ที่ได้รับ {amount(receives)} (ค่าอ้างอิง)\n"
+        f"มูลค่าที่ให้ {figure(gives)} / ที่ได้รับ {figure(receives)} (ค่าอ้างอิง)\n"
         f"แลกกับ: {partners}\n"
-        f"ระยะทางประมาณ {amount(round(distance_km))} กม."
+        f"ระยะทางประมาณ {figure(round(distance_km))} กม."
     )
     if answer_by is not None:
         body += (

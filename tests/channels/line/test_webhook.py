@@ -249,3 +249,9 @@ async def test_decline_asks_for_a_reason_then_declines(world: World, line_platfo
     other = await make_proposal(world)
     await deliver(world.client, postback(f"a=accept&p={other + 1000}"))  # not this community's
     assert "ทำรายการไม่สำเร็จ" in last_reply(line_platform)["text"]
+
+
+async def test_a_small_amount_is_written_whole(world: World, line_platform: LinePlatform) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("มีปลาเค็ม 1 กรัม"))
+    assert "• มี ปลาเค็ม 0.001 กก." in last_reply(line_platform)["text"].splitlines()

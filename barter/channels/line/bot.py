@@ -139,7 +139,7 @@ async def _post(
     if not reading.drafts:
         return [replies.unreadable()]
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
-    return [replies.draft_reply(draft_id, reading.drafts)]
+    return [replies.draft_reply(draft_id, reading.drafts, ctx.catalogue)]
 
 
 def _addressed(draft: Draft) -> bool:
@@ -198,7 +198,7 @@ async def _draft_action(
         if kind not in ("offer", "need"):
             return []
         drafts = await service.set_kind(conn, link, draft_id, kind)  # type: ignore[arg-type]
-        return [replies.draft_reply(draft_id, drafts)]
+        return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
     await service.cancel_draft(conn, link, draft_id)
     return [replies.cancelled() if action == "cancel" else replies.edit()]
 

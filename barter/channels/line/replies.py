@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
 from barter.domain import thaidate
 from barter.domain.numbers import figure
-from barter.domain.proposals import UNIT_TH
+from barter.domain.proposals import UNIT_EN, UNIT_TH
 from barter.domain.refusals import Words
-from barter.domain.thai_text import EXAMPLE_TH, Draft, Problem
+from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -68,11 +68,23 @@ _QUESTIONS = {
 }
 
 
-def _question(problem: Problem, draft: Draft, *, short: bool = False) -> str:
+def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
+    """The unit the draft's item is counted in (the sender used another)."""
+    if draft.item_id not in units:
+        return _QUESTIONS["unit_mismatch"]
+    unit = units[draft.item_id]
+    english = UNIT_EN.get(unit, unit)
+    said = f"หน่วยไม่ตรงกับสินค้านี้: {draft.item_name_th}นับเป็น {unit_th(unit)} ค่ะ"
+    return f"{said} (this item is counted in {english})"
+
+
+def _question(problem: Problem, draft: Draft, units: dict[str, str], *, short: bool = False) -> str:
     """The question about one problem of one line, in the words the sender used (`short`: under
     its line among several, the example given once below them)."""
     if problem == "no_quantity" and short:
         return "จำนวนเท่าไรคะ? (how much?)"
+    if problem == "unit_mismatch":
+        return _unit_mismatch(draft, units)
     if problem == "unit_needs_size" and draft.unit_text:
         unit = draft.unit_text
         return f"{unit}ละกี่กิโลคะ? เช่น 10 {unit} {unit}ละ 2 กิโล (how much is one {unit}?)"
@@ -81,16 +93,21 @@ def _question(problem: Problem, draft: Draft, *, short: bool = False) -> str:
     return _QUESTIONS[problem]
 
 
-def draft_reply(draft_id: int, drafts: Sequence[Draft]) -> TextMessage:
-    """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first."""
+def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[CatalogueEntry]) -> TextMessage:
+    """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first
+    (a unit that does not fit is said with the item's own, from `catalogue`)."""
+    units = {item.id: item.unit for item in catalogue}
     problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
     if len(drafts) == 1:
-        lines = ["เข้าใจว่า (we read):", _line(drafts[0]), *(_question(p, drafts[0]) for p in problems)]
+        lines = ["เข้าใจว่า (we read):", _line(drafts[0]), *(_question(p, drafts[0], units) for p in problems)]
     else:
         # each line's questions under it, so that several lines show which one is asked about
         lines = ["เข้าใจว่า (we read):"]
         for d in drafts:
-            lines += [_line(d), *(f"  ↳ {_question(p, d, short=True)}" for p in d.problems if p != "no_kind")]
+            lines += [
+                _line(d),
+                *(f"  ↳ {_question(p, d, units, short=True)}" for p in d.problems if p != "no_kind"),
+            ]
         if "no_quantity" in problems:
             lines.append("บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (say how much of each)")
         if "no_kind" in problems:

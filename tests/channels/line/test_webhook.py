@@ -255,3 +255,12 @@ async def test_a_small_amount_is_written_whole(world: World, line_platform: Line
     await link(world, world.a)
     await deliver(world.client, message("มีปลาเค็ม 1 กรัม"))
     assert "• มี ปลาเค็ม 0.001 กก." in last_reply(line_platform)["text"].splitlines()
+
+
+async def test_a_unit_that_does_not_fit_names_the_items_own_unit(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("มีกล้วยตาก 50 ลิตร"))
+    lines = last_reply(line_platform)["text"].splitlines()
+    assert "หน่วยไม่ตรงกับสินค้านี้: กล้วยตากนับเป็น กก. ค่ะ (this item is counted in kg)" in lines, lines

@@ -165,11 +165,12 @@ def bad_code() -> TextMessage:
 
 
 def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
-    """items: (kind, id, item name, quantity, unit)."""
+    """items: (kind, id, item name, quantity, unit). Offers and needs are numbered apart (offer
+    #2 and need #2 are two listings): the number says which list it is in."""
     lines = ["ลงประกาศแล้วค่ะ ✓ (posted)"]
     for kind, listing_id, name, quantity, unit in items:
         label = "มีให้" if kind == "offer" else "ต้องการ"
-        lines.append(f"• {label} {name} {figure(quantity)} {UNIT_TH.get(unit, unit)} (#{listing_id})")
+        lines.append(f"• {label} {name} {figure(quantity)} {unit_th(unit)} (ของที่{label} #{listing_id})")
     lines.append("จะแจ้งให้ทราบเมื่อมีข้อเสนอแลกเปลี่ยนค่ะ")
     return text("\n".join(lines))
 

@@ -264,3 +264,20 @@ async def test_a_unit_that_does_not_fit_names_the_items_own_unit(
     await deliver(world.client, message("มีกล้วยตาก 50 ลิตร"))
     lines = last_reply(line_platform)["text"].splitlines()
     assert "หน่วยไม่ตรงกับสินค้านี้: กล้วยตากนับเป็น กก. ค่ะ (this item is counted in kg)" in lines, lines
+
+
+async def test_a_posted_offer_and_need_are_numbered_each_in_its_own_list(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Offers and needs are numbered apart: the same number names two listings, so say which."""
+    await link(world, world.a)
+    await deliver(world.client, message("มีปลาเค็ม 100 กิโล ต้องการข้าวสาร 50 กิโล"))
+    await deliver(
+        world.client, postback(f"a=confirm&d={button_data(last_reply(line_platform), 'ยืนยัน')['d']}")
+    )
+    [offer] = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    [need] = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert last_reply(line_platform)["text"].splitlines()[1:3] == [
+        f"• มีให้ ปลาเค็ม 100 กก. (ของที่มีให้ #{offer['id']})",
+        f"• ต้องการ ข้าวขาว 50 กก. (ของที่ต้องการ #{need['id']})",
+    ]

@@ -178,6 +178,8 @@ def _conflict(exc: TransitionConflict) -> TextMessage:
     if exc.detail_th:  # one that says more than the state (a receipt before dispatch)
         return replies.refused(refusals.said(exc))
     status = str(exc.extra.get("state", ""))
+    if status == "proposed":  # the chat answers a proposal then: only a receipt can be too early
+        return replies.refused([refusals.Words("ข้อเสนอนี้ยังรอทุกฝ่ายตอบรับอยู่ ยังบันทึกการรับของไม่ได้ค่ะ", exc.detail)])
     state = replies.STATUS_TH.get(status, status)
     return replies.refused([refusals.Words(f"ข้อเสนอนี้ทำรายการนี้ไม่ได้แล้ว สถานะตอนนี้: {state}", exc.detail)])
 

@@ -301,3 +301,23 @@ async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     await link(world, world.a, chat="Ufisher1")
     await deliver(world.client, message("ได้รับครบแล้วค่ะ", chat="Ufisher1"))
     assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
+
+
+async def test_a_receipt_tapped_while_the_proposal_awaits_answers_says_so(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    proposal_id = await make_proposal(world)  # proposed: not everyone has answered yet
+    for tap in (
+        f"a=recv&p={proposal_id}&q=all",
+        f"a=recv&p={proposal_id}&q=short",
+        f"a=recv&p={proposal_id}",
+    ):
+        await deliver(world.client, postback(tap))
+        assert said(line_platform)["text"].splitlines()[:2] == [
+            "ทำรายการไม่สำเร็จค่ะ (not done)",
+            "• ข้อเสนอนี้ยังรอทุกฝ่ายตอบรับอยู่ ยังบันทึกการรับของไม่ได้ค่ะ",
+        ], tap
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert proposal["status"] == "proposed"
+    assert all(t["received_at"] is None for t in proposal["transfers"])

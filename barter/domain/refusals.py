@@ -54,6 +54,7 @@ FIELDS: Mapping[str, Words] = {
     "lon": Words("ลองจิจูด", "Longitude"),
     "reason": Words("เหตุผล", "Reason"),
     "receipts": Words("การได้รับของ", "Receipt"),
+    "number": Words("เบอร์มือถือสำหรับ SMS", "Mobile number for SMS"),
 }
 
 # What is wrong, by `FieldError.code`; `{name}` is filled from its params.
@@ -97,6 +98,10 @@ PROBLEMS: Mapping[str, Words] = {
     ),
     "usable_quantity": Words(
         "ของมาไม่ครบหรือเสีย ให้บอกจำนวนที่ใช้ได้", "a short or spoiled delivery: give the usable quantity"
+    ),
+    "not_mobile": Words(
+        "ต้องเป็นเบอร์มือถือ 10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09",
+        "must be a Thai mobile number: 10 digits starting 06, 08 or 09",
     ),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }

@@ -10,13 +10,13 @@ from msgspec import Meta
 
 from barter.schemas.base import Input
 
+# Checked by the service (barter.domain.phone), which refuses a number that is not a Thai mobile
+# with a code the channels word in Thai, rather than here by a pattern whose message is a regex.
 PhoneNumber = Annotated[
     str,
     Meta(
-        min_length=9,
-        max_length=20,
-        pattern=r"^[0-9+\s().-]+$",
-        description="A Thai mobile number: 0812345678, 081-234-5678 or +66 81 234 5678",
+        max_length=40,
+        description="A Thai mobile number: 0812345678, 081-234-5678, +66 81 234 5678 or in Thai digits",
     ),
 ]
 

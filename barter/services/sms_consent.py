@@ -38,17 +38,15 @@ async def record(
     before = _out(community_id, await repo.get(conn, community_id))
     if data.consent:
         if data.number is None:
-            raise ValidationFailed([FieldError("number", "consent to SMS needs the number to text")])
-        number = thai_mobile(data.number)
-        if number is None:
             raise ValidationFailed(
-                [FieldError("number", "not a Thai mobile number (06, 08 or 09 and 8 more digits)")]
+                [FieldError("number", "consent to SMS needs the number to text", code="required")]
             )
+        number = _mobile(data.number)
         row = await repo.opt_in(conn, community_id, number, caller.key_id, now)
         action = "opt_in"
     else:
-        if data.number is not None and thai_mobile(data.number) is None:
-            raise ValidationFailed([FieldError("number", "not a Thai mobile number")])
+        if data.number is not None:
+            _mobile(data.number)
         opted_out = await repo.opt_out(conn, community_id, caller.key_id, now)
         if opted_out is None:  # not opted in: nothing changes, nothing to audit
             return before
@@ -66,3 +64,17 @@ async def record(
         after=msgspec.to_builtins(after),
     )
     return after
+
+
+def _mobile(number: str) -> str:
+    """The number as texted (0XXXXXXXXX), or ValidationFailed coded not_mobile."""
+    mobile = thai_mobile(number)
+    if mobile is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "number", "not a Thai mobile number (06, 08 or 09 and 8 more digits)", code="not_mobile"
+                )
+            ]
+        )
+    return mobile

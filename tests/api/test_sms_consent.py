@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from barter.domain import refusals
+from barter.domain.errors import FieldError, ValidationFailed
 from tests.world import ADMIN, COORD, OWNER, World
 
 
@@ -63,3 +65,22 @@ async def test_opt_in_then_out_is_audited(world: World) -> None:
         ("opt_out", "community"),
     ]
     assert all(a["community_id"] == world.a["id"] for a in audit)
+
+
+async def test_a_number_typed_in_thai_digits_is_taken_and_a_bad_one_is_refused_in_thai(world: World) -> None:
+    """Coordinators type numbers as they are written on paper, Thai digits included; a number that
+    is no Thai mobile is refused by a code the console and LINE word in Thai, never a regex."""
+    response = await put_sms(world, COORD, {"consent": True, "number": "๐๘๑-๒๓๔-๕๖๗๘"})
+    assert response.status_code == 200, response.text
+    assert response.json()["number"] == "0812345678"
+    for bad in ("0812345678 (ลุงแดง)", "12345", "02-123-4567", "๐๒-๑๒๓-๔๕๖๗"):
+        response = await put_sms(world, COORD, {"consent": True, "number": bad})
+        assert response.status_code == 422, (bad, response.text)
+        [error] = response.json()["errors"]
+        assert (error["path"], error["code"]) == ("number", "not_mobile"), (bad, error)
+        [words] = refusals.said(
+            ValidationFailed([FieldError(error["path"], error["message"], error["code"])])
+        )
+        assert words.th == "เบอร์มือถือสำหรับ SMS: ต้องเป็นเบอร์มือถือ 10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09"
+    [error] = (await put_sms(world, COORD, {"consent": True})).json()["errors"]
+    assert (error["path"], error["code"]) == ("number", "required")

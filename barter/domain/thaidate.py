@@ -26,9 +26,9 @@ def thai_moment(at: datetime, *, brief: bool = False) -> str:
 
 
 def english_moment(at: datetime) -> str:
-    """The same moment for the English beside the Thai: 9 Dec 2026, 14:05 (Thai time)."""
+    """The same moment for the English beside the Thai: 9 Dec 2026, 14:05 Thai time."""
     local = at.astimezone(THAI_TIME)
-    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M} (Thai time)"
+    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M} Thai time"
 
 
 def slash(day: date) -> str:

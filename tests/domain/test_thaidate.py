@@ -37,3 +37,4 @@ def test_a_moment_is_written_in_thai_time_and_the_buddhist_era() -> None:
     assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 5, 59, tzinfo=UTC)) == "9 ธ.ค. 2569 เวลา 14.05 น."
     assert thaidate.thai_moment(datetime(2026, 12, 31, 20, 30, tzinfo=UTC)) == "1 ม.ค. 2570 เวลา 3.30 น."
     assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 0, tzinfo=UTC), brief=True) == "9 ธ.ค. 2569 14.00 น."
+    assert thaidate.english_moment(datetime(2026, 12, 9, 7, 5, tzinfo=UTC)) == "9 Dec 2026, 14:05 Thai time"

@@ -652,7 +652,7 @@ def test_the_line_reply_asks_about_every_problem_a_draft_can_have(problem: Probl
         date_text="31 ก.พ.",
         problems=(problem,),
     )
-    reply = replies.draft_reply(1, [draft])
+    reply = replies.draft_reply(1, [draft], load_catalogue())
     assert reply.quick_reply is not None
     assert "ยืนยัน" not in [item.action.label for item in reply.quick_reply.items]
     assert len(reply.text.splitlines()) > 2  # what was read, then the question

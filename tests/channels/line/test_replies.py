@@ -9,8 +9,8 @@ from tests.dates import ahead
 
 
 def _reply(message: str) -> list[str]:
-    reading = read_post(message, load_catalogue(), ahead(0))
-    return draft_reply(1, reading.drafts).text.splitlines()
+    catalogue = load_catalogue()
+    return draft_reply(1, read_post(message, catalogue, ahead(0)).drafts, catalogue).text.splitlines()
 
 
 def test_several_lines_each_show_their_own_question_in_the_senders_words() -> None:
@@ -24,6 +24,13 @@ def test_several_lines_each_show_their_own_question_in_the_senders_words() -> No
 def test_a_day_that_does_not_exist_is_asked_about_quoting_it() -> None:
     lines = _reply("ต้องการข้าวสาร 50 กิโล ภายใน 31 ก.พ.")
     assert any("“31 ก.พ.” ไม่มีในปฏิทินค่ะ" in line for line in lines), lines
+
+
+def test_a_unit_that_does_not_fit_names_the_items_own_under_its_line() -> None:
+    lines = _reply("มีปลาเค็ม 200 กิโล ข้าวสาร 3 ลิตร")
+    assert lines[1] == "• มี ปลาเค็ม 200 กก."
+    assert lines[3].startswith("  ↳ หน่วยไม่ตรงกับสินค้านี้:"), lines
+    assert "นับเป็น กก." in lines[3]
 
 
 def test_an_amount_of_unnamed_goods_says_so() -> None:

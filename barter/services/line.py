@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Literal, TypeVar
@@ -42,27 +43,47 @@ _Input = TypeVar("_Input", bound=Input)
 
 CODE_TTL = timedelta(hours=48)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-# what people say around a code or a request: "รหัสเชื่อมต่อ ABCD-EFGH ค่ะ", "หยุดส่ง SMS ครับ"
-_POLITE = rf"(?:\s*(?:{'|'.join((*PARTICLES, 'ด้วย', 'หน่อย', 'แล้ว', 'เลย', 'ทีนะ', 'ที'))}))*\s*[.!~]*\s*$"
+# what people say around a code or a request: "สวัสดีค่ะ รหัสเชื่อมต่อ ABC2-DEF3 ครับผม 🙏",
+# "หยุดส่ง SMS มาแล้วนะคะ ขอบคุณค่ะ"
+_WORDS_AFTER = (*PARTICLES, "ครับผม", "ขอบคุณ", "ขอบใจ", "มาก", "ด้วย", "หน่อย", "แล้ว", "เลย", "ทีนะ", "ที", "มา")
+_POLITE = rf"(?:\s*(?:{'|'.join(sorted(_WORDS_AFTER, key=len, reverse=True))}))*\s*[.!~]*\s*$"
+_GREETING = rf"(?:สวัสดี(?:\s*(?:ครับผม|{'|'.join(PARTICLES)}))*\s*)?"
 _CODE = re.compile(
-    r"^\s*(?:(?:นี่|นี้|คือ|ส่ง)?\s*(?:รหัส(?:เชื่อม(?:ต่อ)?|ลิงก์|ลิ้งค์)?|code)\s*(?:คือ)?\s*:?\s*)?"
+    r"^\s*" + _GREETING + r"(?:(?:นี่|นี้|คือ|ส่ง)?\s*(?:รหัส(?:เชื่อม(?:ต่อ)?|ลิงก์|ลิ้งค์)?|code)\s*(?:คือ)?\s*:?\s*)?"
     r"([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})" + _POLITE,
     re.IGNORECASE,
 )
+# emoji, their joiners and variation selectors, and the dashes a phone keyboard makes of "-"
+_DECORATION = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u200d": None, "\ufe0f": None})
+
+
+def _plain(text: str) -> str:
+    """The message without its emoji and with plain hyphens (what the patterns read)."""
+    return "".join(
+        ch for ch in text.translate(_DECORATION) if unicodedata.category(ch) not in ("So", "Sk", "Cs")
+    )
 
 
 def generate_code() -> str:
-    body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    return f"{body[:4]}-{body[4:]}"
+    """Eight characters with a letter and a digit among them: what is all digits ("55555555",
+    laughter) or all letters ("HAPPYDAY") is never a code."""
+    while True:
+        body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        if _mixed(body):
+            return f"{body[:4]}-{body[4:]}"
+
+
+def _mixed(code: str) -> bool:
+    return any(ch.isdigit() for ch in code) and any(ch.isalpha() for ch in code)
 
 
 def code_in(text: str) -> str | None:
-    """The link code a message consists of ("ABCD-EFGH", "รหัส abcd efgh"), normalised."""
-    match = _CODE.match(text)
+    """The link code a message consists of ("ABC2-DEF3", "รหัส abc2 def3"), normalised."""
+    match = _CODE.match(_plain(text))
     if match is None:
         return None
     code = (match.group(1) + match.group(2)).upper()
-    if any(ch not in _CODE_ALPHABET for ch in code):
+    if any(ch not in _CODE_ALPHABET for ch in code) or not _mixed(code):
         return None
     return f"{code[:4]}-{code[4:]}"
 
@@ -429,7 +450,8 @@ async def answer_proposal(
 # --- SMS opt-out ----------------------------------------------------------------------------------
 
 _STOP_SMS = re.compile(
-    r"^\s*(?:ขอ\s*)?(?:หยุด(?:ส่ง)?|ยกเลิก|ไม่รับ|เลิกรับ|ไม่เอา|ไม่ต้องส่ง|stop)\s*(?:sms|เอสเอ็มเอส)" + _POLITE,
+    r"^\s*(?:ขอ\s*)?(?:(?:หยุด|ยกเลิก|เลิก)(?:การ)?(?:ส่ง|รับ)?|ไม่รับ|ไม่เอา|ไม่ต้องส่ง|stop)\s*(?:sms|เอสเอ็มเอส)"
+    + _POLITE,
     re.IGNORECASE,
 )
 
@@ -437,7 +459,7 @@ _STOP_SMS = re.compile(
 def stops_sms(text: str) -> bool:
     """ "หยุด SMS", "หยุดส่ง SMS ค่ะ", "ยกเลิก sms ครับ", "ไม่เอา sms แล้ว", "STOP SMS": the chat's
     community opts out of SMS."""
-    return _STOP_SMS.match(text) is not None
+    return _STOP_SMS.match(_plain(text)) is not None
 
 
 async def stop_sms(conn: asyncpg.Connection, link: Link, now: datetime) -> bool:

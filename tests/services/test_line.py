@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from barter.services.line import code_in, stops_sms
+from barter.services.line import code_in, generate_code, stops_sms
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,12 @@ from barter.services.line import code_in, stops_sms
         "รหัสเชื่อมต่อคือ WPZ5-58YA นะคะ",
         "นี่รหัส WPZ5-58YA ค่ะ",
         "code WPZ5-58YA",
+        # the second QA pass
+        "WPZ5-58YA ครับผม",
+        "WPZ5-58YA 🙏",
+        "WPZ5–58YA",  # an en dash, as some keyboards make it
+        "สวัสดีค่ะ WPZ5-58YA",
+        "สวัสดีครับ รหัส WPZ5-58YA ขอบคุณครับ 🙏🏻",
     ],
 )
 def test_a_link_code_is_read_with_the_words_people_put_around_it(text: str) -> None:
@@ -31,14 +37,24 @@ def test_a_link_code_is_read_with_the_words_people_put_around_it(text: str) -> N
     "text",
     [
         "มีปลาเค็ม 200 กิโล",
-        "WPZ5-58YA กับ ABCD-EFGH",  # two codes: which one?
+        "WPZ5-58YA กับ ABC2-DEF3",  # two codes: which one?
         "ต้องการ WPZ5-58YA 5 กิโล",
         "WPZ0-58YA",  # 0 is never in a code
         "รหัส WPZ5-58Y",
+        # laughter and words: a code always has a letter and a digit
+        "55555555",
+        "5555 5555 ค่ะ",
+        "HAPPYDAY",
     ],
 )
 def test_a_message_that_is_not_one_code_is_not_a_code(text: str) -> None:
     assert code_in(text) is None
+
+
+def test_every_code_given_out_is_read_back() -> None:
+    codes = [generate_code() for _ in range(500)]
+    assert all(code_in(code) == code for code in codes)
+    assert all(code_in(f"รหัส {code.lower()} ค่ะ") == code for code in codes)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +72,11 @@ def test_a_message_that_is_not_one_code_is_not_a_code(text: str) -> None:
         "ไม่เอา sms แล้ว",
         "ขอหยุดส่ง sms ด้วยค่ะ",
         "ไม่ต้องส่ง SMS แล้วนะคะ",
+        # the second QA pass
+        "หยุด SMS 🙏",
+        "ไม่ต้องส่ง sms มาแล้วนะคะ",
+        "ยกเลิกการส่ง SMS",
+        "หยุด SMS นะคะ ขอบคุณค่ะ",
     ],
 )
 def test_stopping_sms_is_understood_as_people_say_it(text: str) -> None:

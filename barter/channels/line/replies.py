@@ -141,7 +141,7 @@ def unreadable() -> TextMessage:
 def not_linked() -> TextMessage:
     return text(
         "สวัสดีค่ะ แชทนี้ยังไม่ได้เชื่อมกับชุมชนใน barter\n"
-        "ขอรหัสเชื่อมต่อจากผู้ประสานงาน แล้วพิมพ์รหัสในแชทนี้ เช่น ABCD-EFGH\n"
+        "ขอรหัสเชื่อมต่อจากผู้ประสานงาน แล้วพิมพ์รหัสในแชทนี้ เช่น ABC2-DEF3\n"
         "(This chat is not linked to a community yet: ask your coordinator for a link code.)"
     )
 

@@ -170,7 +170,7 @@ async def test_codes_are_one_time_and_links_revocable(world: World, line_platfor
     code = await link(world, world.a)
     await deliver(world.client, message(code, chat="Cother-group"))
     assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
-    await deliver(world.client, message("ABCD-EFGH", chat="Cother-group"))
+    await deliver(world.client, message("ABC2-DEF3", chat="Cother-group"))
     assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
     # Only coordinators of the region and admins manage links.
     assert (await world.get(OWNER, f"/v1/communities/{world.a['id']}/line-links")).status_code == 403

@@ -111,8 +111,8 @@ SMS_ANSWER = "ตอบหรือหยุด SMS: แจ้งผู้ปร
 def proposal_sms(row: Any) -> str:
     """A new proposal by SMS, for a member who reads nothing else: what the community gives and
     gets, with whom, by when to answer and how. The most that fits SMS_WANTED_PARTS parts (else
-    SMS_MAX_PARTS): the partners' names, shortened, then left out, then the goods after the first
-    of each side counted; never a word cut."""
+    SMS_MAX_PARTS): the partners' names (the first, the others counted), the goods after the first
+    of each side counted; the partner is left out only when nothing else fits; never a word cut."""
     proposal_id = int(row["payload"].get("proposal_id", 0))
     goods = row["goods"] or []
     gives = [_goods(g) for g in goods if g["gives"]]
@@ -129,17 +129,18 @@ def proposal_sms(row: Any) -> str:
     first = None if not partners else partners[0]
     if len(partners) > 1:
         first = f"{partners[0]} และอีก {len(partners) - 1} ชุมชน"
+    # Who the partner is matters more than a part: the goods are counted, then a third part
+    # is paid, before the partner is left out (QA: the main swap's SMS named no partner).
     candidates = [
         said(", ".join(partners) or None, gives, gets),
         said(first, gives, gets),
-        said(None, gives, gets),
-        said(None, _first(gives), _first(gets)),
+        said(first, _first(gives), _first(gets)),
     ]
     for limit in (SMS_WANTED_PARTS, SMS_MAX_PARTS):
         for sms in candidates:
             if len(segments(sms)) <= limit:
                 return sms
-    return candidates[-1]
+    return said(None, _first(gives), _first(gets))
 
 
 def _goods(goods: Any) -> str:

@@ -34,13 +34,15 @@ def test_a_swap_with_one_partner_is_said_whole_in_two_parts() -> None:
     assert len(segments(sms)) <= 2
 
 
-def test_long_partner_names_are_shortened_then_left_out_before_a_third_part() -> None:
+def test_long_partner_names_take_a_third_part_rather_than_be_left_out() -> None:
+    # the second QA pass: the main swap's SMS named no partner, whoever it was
     partners = ["วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย", "กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว"]
     sms = sms_notice(proposal(partners, SWAP))
     assert sms == (
-        f"ข้อเสนอ #12: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
+        "ข้อเสนอ #12 กับวิสาหกิจชุมชนข้าวหอมมะลิเชียงราย และอีก 1 ชุมชน: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "
+        f"ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
     )
-    assert len(segments(sms)) <= 2
+    assert len(segments(sms)) == 3
 
 
 def test_many_goods_are_counted_not_cut() -> None:
@@ -48,7 +50,8 @@ def test_many_goods_are_counted_not_cut() -> None:
     goods += [(False, "ข้าวหอมมะลิ", 148.0, "kg"), (False, "น้ำปลา", 12.0, "litre")]
     sms = sms_notice(proposal(["บ้านทุ่งหว้า"], goods))
     assert sms == (
-        "ข้อเสนอ #12: ให้สินค้าชุมชนชนิดที่ 0 10 กก. และอีก 7 รายการ ได้ข้าวหอมมะลิ 148 กก. และอีก 1 รายการ "
+        "ข้อเสนอ #12 กับบ้านทุ่งหว้า: ให้สินค้าชุมชนชนิดที่ 0 10 กก. และอีก 7 รายการ ได้ข้าวหอมมะลิ 148 กก."
+        " และอีก 1 รายการ "
         f"ตอบภายใน 9 ธ.ค. 2569 14.00 น. {SMS_ANSWER}"
     )
     assert "…" not in sms

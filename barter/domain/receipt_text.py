@@ -18,7 +18,7 @@ from pythainlp.util import thaiword_to_num
 
 from barter.domain.thai_text import UNITS, normalise
 
-Said = Literal["all", "arrived", "nothing", "amount", "condition"]
+Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
 Condition = Literal["short", "spoiled"]
 
 # The polite particles and end words people put after what they say ("ได้รับแล้วค่ะ", "หยุด SMS ครับ").
@@ -26,9 +26,9 @@ PARTICLES: tuple[str, ...] = ("ค่ะ", "คะ", "ค่า", "ครับ"
 SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
 SHORT_WORDS: tuple[str, ...] = ("ไม่ครบ", "ขาด", "หาย")
 # Nothing came: a shortfall of all (asked how much arrived), or of the rest (asked what became of it).
-NOTHING_WORDS: tuple[str, ...] = (
-    "ไม่ได้รับ", "ยังไม่ได้", "ไม่ได้ของ", "ไม่ได้", "ไม่มี", "ยังไม่มา", "ไม่มา", "ยังไม่ถึง", "ไม่ถึง",
-)  # fmt: skip
+NOTHING_WORDS: tuple[str, ...] = ("ไม่ได้รับ", "ไม่ได้ของ", "ไม่ได้", "ไม่มี", "ไม่มา", "ไม่ถึง")
+# Not yet: the goods are still on their way ("ยังไม่ถึงค่ะ", "ยังไม่ได้รับ"), which is no shortfall.
+NOT_YET = "ยังไม่"
 _ALL_WORDS = ("ครบ", "ทั้งหมด", "ทุกอย่าง")
 _DONE_WORDS = ("แล้ว", "เรียบร้อย")
 # Words said around a receipt that change nothing in it.
@@ -45,7 +45,8 @@ _LONGEST = 80  # characters: a longer message is a story, not an answer
 @dataclass(frozen=True, slots=True)
 class ReceiptWords:
     """What a message says about a receipt: all of it arrived, it arrived (how much unsaid),
-    nothing arrived, an amount (with how the rest fared, if said), or only how the rest fared.
+    nothing arrived, not yet (still on its way: nothing to record), an amount (with how the rest
+    fared, if said), or only how the rest fared.
     `received`: the words themselves say goods were received (ได้รับ, ได้ของ, ของถึง), which a
     bare number or "ครบแล้ว" does not."""
 
@@ -64,7 +65,7 @@ def _only(words: Iterable[str]) -> re.Pattern[str]:
 
 
 _CONDITION_WORDS = (*SPOILED_WORDS, *SHORT_WORDS, *NOTHING_WORDS)
-_SENTENCE = _only((*_AROUND, *_ALL_WORDS, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))
+_SENTENCE = _only((*_AROUND, *_ALL_WORDS, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES, "ยัง"))
 _LEAD = re.compile(rf"^(?:{_PUNCTUATION}*(?:{_alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS))}))*")
 _AFTER_NUMBER = re.compile(
     rf"^{_PUNCTUATION}*(?:{_alternation(UNITS)})?"
@@ -121,6 +122,8 @@ def read_receipt_words(text: str) -> ReceiptWords | None:
     if not body or len(body) > _LONGEST:
         return None
     if _SENTENCE.match(body):
+        if NOT_YET in body:
+            return ReceiptWords("not_yet")
         if any(w in body for w in NOTHING_WORDS):
             return ReceiptWords("nothing", "short")
         received = _RECEIVED.search(body) is not None

@@ -249,6 +249,9 @@ async def _receipt_text(
     """A typed answer to the receipt question its sender was asked; None when the message is not
     one (it is then read as anything else)."""
     now = ctx.clock.now()
+    if words.said == "not_yet":  # still on its way: no shortfall to record, the question ends
+        await service.cancel_receipt(conn, link, receipt, now)
+        return [replies.receipt_not_yet()]
     if receipt.asking == "quantity":
         reading: QuantityReading | None = None  # all of it
         if words.said == "arrived":  # asked how much, and told only that it came: asked again

@@ -366,6 +366,16 @@ def receipt_expired(proposal_id: int, waited: timedelta) -> TextMessage:
     )
 
 
+def receipt_not_yet() -> TextMessage:
+    """The goods have not arrived yet: nothing is recorded, and the question ends."""
+    return text(
+        "ยังไม่ต้องบันทึกค่ะ เมื่อของมาถึงแล้ว กด ได้รับครบแล้ว หรือ ได้ไม่ครบ ในข้อความแจ้งส่งของ "
+        "หรือพิมพ์ ได้รับแล้ว ได้เลยค่ะ\n"
+        "(nothing recorded yet: when the goods arrive, tap ได้รับครบแล้ว or ได้ไม่ครบ in the dispatch notice, "
+        "or type ได้รับแล้ว)"
+    )
+
+
 def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
     t = receipt.transfer
     assert t is not None

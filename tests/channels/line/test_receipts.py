@@ -228,7 +228,7 @@ async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
     assert receipt_questions(line_platform, asked) == []
     assert await answers(world) == []
     # Nothing arrived, said as people say it: a shortfall of all, shown before it is recorded.
-    await deliver(world.client, message("ยังไม่ได้รับของเลยค่ะ"))
+    await deliver(world.client, message("ไม่ได้รับของเลยค่ะ"))
     summary = said(line_platform)["text"]
     assert "• ข้าวหอมมะลิ ไม่ได้รับเลย ขาด 148 กก." in summary, summary
     await deliver(world.client, postback(data(said(line_platform), "เริ่มใหม่")))
@@ -239,6 +239,24 @@ async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
     await deliver(world.client, message("ที่เหลือไม่ได้รับเลยค่ะ"))  # asked what became of the rest
     assert "• ข้าวหอมมะลิ ได้รับ 120 จาก 148 กก. ขาด 28 กก." in said(line_platform)["text"]
+
+
+async def test_not_yet_arrived_records_nothing_and_ends_the_question(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """A typed "ยังไม่ถึง" is no shortfall of all: the goods are still on their way."""
+    for typed in ("ยังไม่ถึงค่ะ", "ยังไม่ได้รับครับ", "ยังไม่มาเลย"):
+        proposal_id = await short_receipt_asked(world, line_platform)
+        await deliver(world.client, message(typed))
+        reply = said(line_platform)
+        assert reply["text"].startswith("ยังไม่ต้องบันทึกค่ะ"), (typed, reply["text"])
+        assert (
+            await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts WHERE state = 'asking'") == 0
+        )
+        proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+        assert world.a["id"] in proposal["pending"]["receive"], typed  # nothing recorded
+        assert all(t["received_at"] is None for t in proposal["transfers"])
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
 
 
 async def test_a_receipt_typed_in_words_is_confirmed_with_a_button_before_it_is_recorded(

@@ -481,6 +481,9 @@ class ReceiptAnswer(msgspec.Struct):
 # How long a receipt question waits for its answer (from the last step answered): a question left
 # open for hours would take a number written later about something else for the answer.
 RECEIPT_TTL = timedelta(minutes=30)
+# How long after its question ran out a member's typed answer is still told that it did (weighing
+# 148 kg takes a while), rather than read as anything else.
+RECEIPT_LATE = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,8 +609,10 @@ async def receipt_asking(
     row = await repo.active_receipt_prompt(conn, link.id, prompt_id)
     if row is None:
         return None
-    if row["updated_at"] + RECEIPT_TTL <= now:
-        await repo.update_receipt_prompt(conn, row["id"], row["answers"], "expired", now)
+    if row["updated_at"] + RECEIPT_TTL <= now:  # kept as of when it ran out, not when that was noticed
+        await repo.update_receipt_prompt(
+            conn, row["id"], row["answers"], "expired", row["updated_at"] + RECEIPT_TTL
+        )
         return None
     receipt = await _receipt(conn, link, row)
     if receipt.stale:
@@ -623,6 +628,20 @@ async def receipt_asked_of(
     who wrote (`user_id`) is the one it was asked of."""
     receipt = await receipt_asking(conn, link, now)
     return receipt if receipt is not None and receipt.asked_by == user_id else None
+
+
+async def receipt_expired_of(
+    conn: asyncpg.Connection, link: Link, user_id: str | None, now: datetime
+) -> int | None:
+    """The exchange of the member's own receipt question that ran out within RECEIPT_LATE and is
+    still on its way (an answer typed late is told so, and how to start again)."""
+    if user_id is None:
+        return None
+    row = await repo.expired_receipt_prompt(conn, link.id, user_id, now - RECEIPT_LATE)
+    if row is None:
+        return None
+    awaited = {a.proposal_id for a in await awaited_receipts(conn, link)}
+    return int(row["proposal_id"]) if row["proposal_id"] in awaited else None
 
 
 async def receipt_tapped(conn: asyncpg.Connection, link: Link, prompt_id: int, now: datetime) -> Receipt:

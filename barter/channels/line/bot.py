@@ -133,6 +133,10 @@ async def _post(
             return answered
     if words is not None and words.received and words.said in ("all", "arrived", "amount"):
         return await _told_received(conn, ctx, link, message, words, sender)
+    if receipt is None and words is not None and words.said != "not_yet":
+        late = await service.receipt_expired_of(conn, link, sender.user_id, ctx.clock.now())
+        if late is not None:  # an answer to the member's own question that ran out: said so
+            return [replies.receipt_expired(late, service.RECEIPT_TTL)]
     reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
     if sender.in_group and not any(_addressed(d) for d in reading.drafts):
         return []

@@ -111,6 +111,13 @@ UPDATE line_receipt_prompts SET answers = $2, state = $3, updated_at = $4 WHERE 
 -- ($1 link, $2 id) A receipt question of the chat no longer asked: how it ended, and its exchange.
 SELECT state, proposal_id FROM line_receipt_prompts WHERE link_id = $1 AND id = $2 AND state <> 'asking';
 
+-- name: receipt_prompt_expired_of
+-- ($1 link, $2 the member asked, $3 expired since) The member's receipt question that ran out
+-- most recently, if it ran out after $3.
+SELECT id, proposal_id FROM line_receipt_prompts
+WHERE link_id = $1 AND asked_by = $2 AND state = 'expired' AND updated_at > $3
+ORDER BY updated_at DESC, id DESC LIMIT 1;
+
 -- Forgetting what is no longer needed, a batch at a time ($1 before, $2 the most rows). Events
 -- older than the history are refused as replays, so their ids need not be kept.
 -- name: prune_line_events

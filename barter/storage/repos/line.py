@@ -139,6 +139,15 @@ async def update_receipt_prompt(
     await conn.execute(query("update_receipt_prompt"), prompt_id, answers, state, now)
 
 
+async def expired_receipt_prompt(
+    conn: asyncpg.Connection, link_id: int, asked_by: str, since: datetime
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        query("receipt_prompt_expired_of"), link_id, asked_by, since
+    )
+    return row
+
+
 async def closed_receipt_prompt(
     conn: asyncpg.Connection, link_id: int, prompt_id: int
 ) -> asyncpg.Record | None:

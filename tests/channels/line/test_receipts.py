@@ -217,6 +217,35 @@ async def test_an_unanswered_receipt_question_expires_after_half_an_hour(
     assert world.a["id"] in proposal["pending"]["receive"]
 
 
+async def test_an_answer_typed_after_the_question_ran_out_is_told_so_never_made_a_listing(
+    world: World, line_platform: LinePlatform, clock: ManualClock
+) -> None:
+    """Weighing 148 kg takes a while: the member's late answer is answered, in a group as in 1:1."""
+    proposal_id = await short_receipt_asked(world, line_platform)
+    clock.advance(minutes=40)
+    asked = len(line_platform.sent)
+    await deliver(world.client, message("120", user="Ufisher2"))  # not the member asked: talk
+    assert line_platform.sent[asked:] == []
+    await deliver(world.client, message("120"))
+    reply = said(line_platform)
+    assert reply["text"].startswith("คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ"), reply["text"]
+    assert data(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
+    # In the member's own chat with the bot, the same, not a listing of "? 120".
+    await link(world, world.a, chat="Ufisher1")
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=short", chat="Ufisher1"))
+    clock.advance(minutes=40)
+    await deliver(world.client, message("ได้ 120 กิโล", chat="Ufisher1"))
+    assert said(line_platform)["text"].startswith("คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ")
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
+    # A day later it is group talk again; nothing was recorded.
+    clock.advance(hours=25)
+    asked = len(line_platform.sent)
+    await deliver(world.client, message("120"))
+    assert line_platform.sent[asked:] == []
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]
+
+
 async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
     world: World, line_platform: LinePlatform
 ) -> None:

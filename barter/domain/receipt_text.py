@@ -10,13 +10,13 @@ quantity itself is then read by thai_text.read_quantity, as a listing's is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from pythainlp.util import thaiword_to_num
 
-from barter.domain.thai_text import UNITS, normalise
+from barter.domain.thai_text import UNITS, CatalogueEntry, normalise
 
 Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
 Condition = Literal["short", "spoiled"]
@@ -137,3 +137,67 @@ def read_receipt_words(text: str) -> ReceiptWords | None:
             return ReceiptWords("arrived", None, True)
         return None
     return _amount(body)
+
+
+# A receipt stated as a sentence that may name the goods: "ได้รับข้าวหอมมะลิแล้ว 148 กิโล",
+# "ได้ของครบแล้วค่ะ 🙏", "รับแล้วค่ะ", "ข้าวมาถึงแล้วค่ะ". What follows it is an amount, or only
+# politeness ("ขอบคุณค่ะ", an emoji): anything else makes the message something else.
+_STATED = re.compile(
+    r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
+)
+_ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
+_THANKS = ("ขอบคุณมาก", "ขอบคุณ", "ขอบใจ", "นะ", "เลย", "จ้ะ")
+_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{_alternation((*PARTICLES, *_THANKS))})*$")
+_GENERIC = "ของ"  # "ได้รับของแล้ว": the goods, whichever they are
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptStatement:
+    """A receipt said as a sentence: what it says (all, arrived, or an amount in `amount_text`),
+    and the goods it names (None for ของ, or none named)."""
+
+    words: ReceiptWords
+    goods: str | None
+    amount_text: str = ""
+
+
+def names_goods(goods: str, names: Iterable[str]) -> bool:
+    """The goods as typed are one of these names: the same, or the short of it ("ข้าว" of
+    ข้าวหอมมะลิ)."""
+    return any(n.startswith(goods) or goods.startswith(n) for n in names if n)
+
+
+def _goods(typed: str, catalogue: Sequence[CatalogueEntry]) -> str | Literal[False] | None:
+    """The goods a statement names: None for none or ของ, False when the words are not goods
+    ("ได้เวลาแล้ว": it is time)."""
+    if not typed or typed.startswith(_GENERIC):
+        return None
+    if len(typed) < 2 or not any(names_goods(typed, (e.name_th, *e.synonyms_th)) for e in catalogue):
+        return False
+    return typed
+
+
+def read_receipt_statement(text: str, catalogue: Sequence[CatalogueEntry]) -> ReceiptStatement | None:
+    """A receipt said as a sentence that may name the goods, or None when the message is not one."""
+    body = normalise(text)
+    if not body or len(body) > _LONGEST:
+        return None
+    match = _STATED.match(body)
+    if match is None:
+        match = _ARRIVED.match(body)
+        if match is None or not match["goods"].strip():
+            return None
+    typed = match["goods"].strip()
+    if match.groupdict().get("verb") == "ได้" and not typed:  # "ได้แล้ว" is "done", not goods
+        return None
+    goods = _goods(typed, catalogue)
+    if goods is False:
+        return None
+    rest = match["rest"].strip()
+    if _COURTESY.match(rest):
+        said: Said = "all" if match["all"] else "arrived"
+        return ReceiptStatement(ReceiptWords(said, None, received=True), goods)
+    amount = _amount(rest)
+    if amount is None or amount.said != "amount":
+        return None
+    return ReceiptStatement(ReceiptWords("amount", amount.condition, received=True), goods, rest)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from barter.domain.receipt_text import ReceiptWords, read_receipt_words
+from barter.domain.receipt_text import ReceiptWords, names_goods, read_receipt_statement, read_receipt_words
+from barter.reference import load_catalogue
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,49 @@ def test_receipt_words_are_read(text: str, words: ReceiptWords | None) -> None:
 )
 def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
     assert read_receipt_words(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "goods", "amount_text"),
+    [
+        ("ได้รับข้าวหอมมะลิแล้ว 148 กิโล", "amount", "ข้าวหอมมะลิ", "148 กิโล"),
+        ("ได้รับปลาเค็มแล้ว 20 กิโล", "amount", "ปลาเค็ม", "20 กิโล"),
+        ("ได้รับของแล้วค่ะ ขอบคุณค่ะ", "arrived", None, ""),
+        ("ได้ของครบแล้วค่ะ 🙏", "all", None, ""),
+        ("ได้รับข้าวแล้วค่ะ", "arrived", "ข้าว", ""),
+        ("ข้าวมาถึงแล้วค่ะ", "arrived", "ข้าว", ""),
+        ("รับแล้วค่ะ", "arrived", None, ""),
+    ],
+)
+def test_a_receipt_stated_as_a_sentence_names_its_goods(
+    text: str, said: str, goods: str | None, amount_text: str
+) -> None:
+    statement = read_receipt_statement(text, load_catalogue())
+    assert statement is not None
+    assert (statement.words.said, statement.words.received, statement.goods, statement.amount_text) == (
+        said,
+        True,
+        goods,
+        amount_text,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ได้เวลาแล้ว",  # it is time: no goods
+        "ได้แล้วค่ะ",  # "done"
+        "ลุงมาถึงแล้ว",  # a person arrived
+        "ถึงแล้วค่ะ",
+        "รับแล้วค่ะ จะส่งพรุ่งนี้",  # more than a receipt
+        "มีปลาเค็ม 200 กิโล",
+    ],
+)
+def test_a_sentence_that_is_no_receipt_statement_is_not_read_as_one(text: str) -> None:
+    assert read_receipt_statement(text, load_catalogue()) is None
+
+
+def test_goods_are_named_by_the_whole_name_or_its_start() -> None:
+    assert names_goods("ข้าว", ["ข้าวหอมมะลิ"])
+    assert names_goods("ข้าวหอม", ["ข้าวหอมมะลิ", "ข้าวหอม"])
+    assert not names_goods("ปลาเค็ม", ["ข้าวหอมมะลิ", "ข้าวหอม"])

@@ -21,8 +21,9 @@ from barter.channels.line.messages import TextMessage
 from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
-from barter.domain.receipt_text import ReceiptWords, read_receipt_words
+from barter.domain.receipt_text import ReceiptWords, names_goods, read_receipt_statement, read_receipt_words
 from barter.domain.thai_text import CatalogueEntry, Draft, QuantityReading, read_post, read_quantity
+from barter.schemas.proposals import TransferOut
 from barter.services import line as service
 from barter.services.existing import TransitionConflict
 
@@ -126,13 +127,17 @@ async def _post(
     if service.stops_sms(message):
         return [replies.sms_stopped(await service.stop_sms(conn, link, ctx.clock.now()))]
     words = read_receipt_words(message)
+    statement = None if words is not None else read_receipt_statement(message, ctx.catalogue)
+    goods, answer = None, message
+    if statement is not None:  # "ได้รับข้าวหอมมะลิแล้ว 148 กิโล": never a listing of the rice
+        words, goods, answer = statement.words, statement.goods, statement.amount_text or message
     receipt = await service.receipt_asked_of(conn, link, sender.user_id, ctx.clock.now())
     if receipt is not None and words is not None:
-        answered = await _receipt_text(conn, ctx, link, receipt, message, words)
+        answered = await _receipt_text(conn, ctx, link, receipt, answer, words)
         if answered is not None:
             return answered
     if words is not None and words.received and words.said in ("all", "arrived", "amount"):
-        return await _told_received(conn, ctx, link, message, words, sender)
+        return await _told_received(conn, ctx, link, answer, words, sender, goods)
     if receipt is None and words is not None and words.said != "not_yet":
         late = await service.receipt_expired_of(conn, link, sender.user_id, ctx.clock.now())
         if late is not None:  # an answer to the member's own question that ran out: said so
@@ -289,13 +294,18 @@ async def _told_received(
     message: str,
     words: ReceiptWords,
     sender: Sender,
+    goods: str | None = None,
 ) -> list[TextMessage]:
     """Goods received, said in words without a question asked ("ได้รับแล้วค่ะ", "ได้ของแล้ว 120
     กิโล"): of the one exchange on its way, confirmed with a button (an amount starts the partial
-    receipt); with several, which one is asked first. Never read as a listing."""
+    receipt); with several, which one is asked first (only those of the `goods` named, when some
+    are). Never read as a listing."""
     awaited = await service.awaited_receipts(conn, link)
     if not awaited:
         return [] if sender.in_group else [replies.nothing_awaited()]
+    if goods is not None:
+        named = [a for a in awaited if any(names_goods(goods, _names(ctx, t)) for t in a.transfers)]
+        awaited = named or awaited
     if len(awaited) > 1:
         return [replies.which_received(awaited)]
     [one] = awaited
@@ -305,6 +315,12 @@ async def _told_received(
     if len(one.transfers) > 1:  # which of its goods the amount is of: asked one by one
         return [replies.receipt_ask(receipt)]
     return await _receipt_text(conn, ctx, link, receipt, message, words) or [replies.receipt_ask(receipt)]
+
+
+def _names(ctx: Context, transfer: TransferOut) -> tuple[str, ...]:
+    """What a community may call the goods of a transfer: its name and the catalogue's others."""
+    entry = next((e for e in ctx.catalogue if e.id == transfer.item_id), None)
+    return (transfer.item_name_th, *(() if entry is None else entry.synonyms_th))
 
 
 async def _receipt_action(

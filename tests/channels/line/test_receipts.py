@@ -328,6 +328,31 @@ async def test_an_amount_typed_with_receipt_words_starts_a_partial_receipt(
     assert "• ข้าวหอมมะลิ ได้รับ 120 จาก 148 กก. ขาด 28 กก." in said(line_platform)["text"]
 
 
+async def test_a_receipt_that_names_the_goods_is_a_receipt_never_a_listing(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await link(world, world.a, chat="Ufisher1")
+    # Nothing on its way: group talk in a group, said so in the member's own chat.
+    asked = len(line_platform.sent)
+    await deliver(world.client, message("ได้รับปลาเค็มแล้ว 20 กิโล"))
+    assert line_platform.sent[asked:] == []
+    await deliver(world.client, message("ได้รับปลาเค็มแล้ว 20 กิโล", chat="Ufisher1"))
+    assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
+    proposal_id = await make_proposal(world, "in_transit")
+    for typed in ("ได้รับของแล้วค่ะ ขอบคุณค่ะ", "ได้ของครบแล้วค่ะ 🙏", "ได้รับข้าวแล้วค่ะ", "ข้าวมาถึงแล้วค่ะ", "รับแล้วค่ะ"):
+        await deliver(world.client, message(typed, user="Ufisher2"))
+        assert said(line_platform)["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?"), (
+            typed
+        )
+    # With an amount: a partial receipt, summed up before anything is recorded.
+    await deliver(world.client, message("ได้รับข้าวหอมมะลิแล้ว 120 กิโล"))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]
+
+
 async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     world: World, line_platform: LinePlatform
 ) -> None:

@@ -503,12 +503,13 @@ class Receipt:
 
 class ReceiptClosed(Exception):
     """A button of a receipt question that is no longer asked: answered or cancelled, or
-    `expired` (unanswered for RECEIPT_TTL). `proposal_id`: its exchange."""
+    `expired` (unanswered for RECEIPT_TTL), or `cancelled`. `proposal_id`: its exchange."""
 
-    def __init__(self, proposal_id: int | None, *, expired: bool) -> None:
+    def __init__(self, proposal_id: int | None, *, expired: bool, cancelled: bool = False) -> None:
         super().__init__("expired" if expired else "closed")
         self.proposal_id = proposal_id
         self.expired = expired
+        self.cancelled = cancelled  # cancelled or replaced by another question, not answered
 
 
 class ReceiptRefused(Exception):
@@ -590,11 +591,19 @@ async def awaited_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int
     return awaited
 
 
+class ReceiptInProgress(Exception):
+    """Another member of the chat is telling this exchange's receipt right now: theirs is kept."""
+
+
 async def start_receipt(
     conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime, asked_by: str | None
 ) -> Receipt:
     """The chat said less than planned arrived: ask the member who said so (`asked_by`, the LINE
-    user), transfer by transfer, how much did."""
+    user), transfer by transfer, how much did. ReceiptInProgress while another member is being
+    asked about the same exchange (starting over would silently drop what they told)."""
+    open_now = await receipt_asking(conn, link, now)
+    if open_now is not None and open_now.proposal_id == proposal_id and open_now.asked_by != asked_by:
+        raise ReceiptInProgress(proposal_id)
     waiting = [t.position for t in (await awaited_receipt(conn, link, proposal_id)).transfers]
     row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, asked_by, now)
     return await _receipt(conn, link, row)
@@ -652,6 +661,7 @@ async def receipt_tapped(conn: asyncpg.Connection, link: Link, prompt_id: int, n
         raise ReceiptClosed(
             None if closed is None else closed["proposal_id"],
             expired=closed is not None and closed["state"] == "expired",
+            cancelled=closed is not None and closed["state"] == "cancelled",
         )
     return receipt
 

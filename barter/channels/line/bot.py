@@ -102,6 +102,8 @@ async def _refusing(
             return await work()
     except service.DraftGone:
         return [replies.draft_gone()]
+    except service.ReceiptInProgress:
+        return [replies.receipt_in_progress()]
     except TransitionConflict as exc:
         return [_conflict(exc)]
     except BarterError as exc:
@@ -332,7 +334,7 @@ async def _receipt_action(
     except service.ReceiptClosed as closed:
         if closed.expired and closed.proposal_id is not None:
             return [replies.receipt_expired(closed.proposal_id, service.RECEIPT_TTL)]
-        return [replies.draft_gone()]
+        return [replies.receipt_cancelled() if closed.cancelled else replies.draft_gone()]
     if value == "cancel":
         await service.cancel_receipt(conn, link, receipt, now)
         return [replies.cancelled()]

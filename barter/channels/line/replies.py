@@ -366,6 +366,23 @@ def receipt_expired(proposal_id: int, waited: timedelta) -> TextMessage:
     )
 
 
+def receipt_in_progress() -> TextMessage:
+    """Another member of the chat is telling this receipt right now."""
+    return text(
+        "มีสมาชิกอีกท่านกำลังบันทึกการได้รับของของรายการนี้อยู่ค่ะ รอให้ท่านนั้นยืนยันก่อน "
+        "หรือลองใหม่ภายหลังนะคะ\n"
+        "(another member is recording this receipt now: let them finish, or try again later)"
+    )
+
+
+def receipt_cancelled() -> TextMessage:
+    """A button of a receipt question that was cancelled or replaced by a newer one."""
+    return text(
+        "คำถามนี้ถูกยกเลิกไปแล้ว หรือมีคำถามใหม่มาแทนค่ะ ไม่ได้บันทึกอะไรจากคำถามนี้\n"
+        "(this question was cancelled or replaced by a newer one; nothing was recorded from it)"
+    )
+
+
 def receipt_not_yet() -> TextMessage:
     """The goods have not arrived yet: nothing is recorded, and the question ends."""
     return text(

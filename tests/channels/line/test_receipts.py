@@ -193,6 +193,42 @@ async def test_in_a_group_only_the_member_who_tapped_answers_the_receipt_questio
     assert "• ข้าวหอมมะลิ ได้รับ 10 จาก 148 กก. ขาด 138 กก." in said(line_platform)["text"]
 
 
+async def test_another_member_does_not_silently_cancel_a_receipt_being_told(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)  # asked of Ufisher1
+    await deliver(world.client, message("ได้ 120 กิโล"))
+    await deliver(world.client, message("ของมาไม่ครบ"))
+    summary = said(line_platform)
+    assert summary["text"].startswith("สรุป"), summary["text"]
+    # Meanwhile member 2 says it arrived and taps ได้ไม่ครบ: told member 1 is on it.
+    await deliver(world.client, message("ได้รับแล้วค่ะ", user="Ufisher2"))
+    await deliver(world.client, postback(data(said(line_platform), "ได้ไม่ครบ"), user="Ufisher2"))
+    assert said(line_platform)["text"].startswith("มีสมาชิกอีกท่านกำลังบันทึกการได้รับของของรายการนี้อยู่ค่ะ")
+    # Member 1's confirmation still records what they told.
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    [rice] = [
+        t
+        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
+        if t["receiver_id"] == world.a["id"]
+    ]
+    assert (rice["received_quantity"], rice["condition"]) == (120.0, "short")
+
+
+async def test_a_button_of_a_cancelled_receipt_question_says_it_was_cancelled(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)
+    ask = said(line_platform)
+    await deliver(world.client, postback(data(ask, "ยกเลิก")))
+    await deliver(world.client, postback(data(ask, "ครบ 148 กก.")))
+    reply = said(line_platform)["text"]
+    assert reply.startswith("คำถามนี้ถูกยกเลิกไปแล้ว หรือมีคำถามใหม่มาแทนค่ะ"), reply
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]
+
+
 async def test_an_unanswered_receipt_question_expires_after_half_an_hour(
     world: World, line_platform: LinePlatform, clock: ManualClock
 ) -> None:

@@ -7,10 +7,11 @@ answer and nothing else.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 import asyncpg
 import msgspec
@@ -21,6 +22,7 @@ from barter.channels.line.messages import TextMessage
 from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
+from barter.domain.model import Unit
 from barter.domain.receipt_text import ReceiptWords, names_goods, read_receipt_statement, read_receipt_words
 from barter.domain.thai_text import CatalogueEntry, Draft, QuantityReading, read_post, read_quantity
 from barter.schemas.proposals import TransferOut
@@ -246,7 +248,15 @@ async def _proposal_action(
     if fields.get("q") == "short":
         asked = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
         return [replies.receipt_ask(asked)]
-    return [replies.received_all_question(await service.awaited_receipt(conn, link, proposal_id))]
+    awaited = await service.awaited_receipt(conn, link, proposal_id)
+    amount = _amount_field(fields)
+    if amount is None:
+        return [replies.received_all_question(awaited)]
+    # Chosen after an amount was typed ("ได้ของแล้ว 100 กิโล"): that amount is the answer.
+    receipt = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
+    if len(awaited.transfers) > 1:  # which of its goods the amount is of: asked one by one
+        return [replies.receipt_ask(receipt)]
+    return await _quantity_told(conn, link, receipt, amount, ctx.clock.now())
 
 
 async def _receipt_text(
@@ -277,16 +287,45 @@ async def _receipt_text(
                 reading = msgspec.structs.replace(reading, condition=words.condition)
         elif words.said != "all":
             return None
-        try:
-            async with conn.transaction():
-                receipt = await service.receipt_quantity(conn, link, receipt, reading, now)
-        except service.ReceiptRefused as refused:
-            return replies.receipt_refused(refused.receipt, refused.reason)
-        return [replies.receipt_ask(receipt)]
+        return await _quantity_told(conn, link, receipt, reading, now)
     if receipt.asking == "condition" and words.said in ("condition", "nothing") and words.condition:
         receipt = await service.receipt_condition(conn, link, receipt, words.condition, now)
         return [replies.receipt_ask(receipt)]
     return None
+
+
+async def _quantity_told(
+    conn: asyncpg.Connection,
+    link: service.Link,
+    receipt: service.Receipt,
+    reading: QuantityReading | None,
+    now: datetime,
+) -> list[TextMessage]:
+    """The quantity of the goods asked about (None: all of it), and the next question; one that
+    cannot be (more than planned, another unit) is said so, and asked again."""
+    try:
+        async with conn.transaction():
+            receipt = await service.receipt_quantity(conn, link, receipt, reading, now)
+    except service.ReceiptRefused as refused:
+        return replies.receipt_refused(refused.receipt, refused.reason)
+    return [replies.receipt_ask(receipt)]
+
+
+def _amount_field(fields: dict[str, str]) -> QuantityReading | None:
+    """The amount typed before the exchange was chosen, carried on its button (n, u, c)."""
+    try:
+        quantity = float(fields.get("n", ""))
+    except ValueError:
+        return None
+    unit, condition = fields.get("u"), fields.get("c")
+    if (
+        not math.isfinite(quantity)
+        or quantity < 0
+        or unit not in (None, *get_args(Unit))
+        or condition not in (None, "short", "spoiled")
+    ):
+        return None
+    return QuantityReading(quantity=quantity, unit=unit, condition=condition)  # type: ignore[arg-type]
 
 
 async def _told_received(
@@ -309,7 +348,7 @@ async def _told_received(
         named = [a for a in awaited if any(names_goods(goods, _names(ctx, t)) for t in a.transfers)]
         awaited = named or awaited
     if len(awaited) > 1:
-        return [replies.which_received(awaited)]
+        return [replies.which_received(awaited, _typed_amount(ctx, message, words))]
     [one] = awaited
     if words.said != "amount":
         return [replies.received_all_question(one)]
@@ -317,6 +356,16 @@ async def _told_received(
     if len(one.transfers) > 1:  # which of its goods the amount is of: asked one by one
         return [replies.receipt_ask(receipt)]
     return await _receipt_text(conn, ctx, link, receipt, message, words) or [replies.receipt_ask(receipt)]
+
+
+def _typed_amount(ctx: Context, message: str, words: ReceiptWords) -> QuantityReading | None:
+    """The amount a receipt typed in words says, with how the rest fared; None when it says none."""
+    if words.said != "amount":
+        return None
+    reading = read_quantity(message, ctx.catalogue)
+    if reading is not None and words.condition is not None:
+        reading = msgspec.structs.replace(reading, condition=words.condition)
+    return reading
 
 
 def _names(ctx: Context, transfer: TransferOut) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_EN, UNIT_TH
 from barter.domain.refusals import Words
-from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem
+from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -268,14 +268,20 @@ def received_all_question(awaited: Awaited) -> TextMessage:
     )
 
 
-def which_received(awaited: Sequence[Awaited]) -> TextMessage:
-    """Goods said to have arrived while several exchanges are on their way: which one?"""
+def which_received(awaited: Sequence[Awaited], amount: QuantityReading | None = None) -> TextMessage:
+    """Goods said to have arrived while several exchanges are on their way: which one? The
+    `amount` already typed rides on the buttons, so it is not asked again once one is chosen."""
     lines = [f"มีของกำลังส่งมาให้ชุมชนนี้ {len(awaited)} รายการค่ะ ได้รับรายการไหนคะ? (which one arrived?)"]
     lines += [f"• #{a.proposal_id} {', '.join(_goods(a))}" for a in awaited]
+    told: dict[str, str] = {}
+    if amount is not None:
+        told["n"] = repr(amount.quantity)
+        told |= {"u": amount.unit} if amount.unit else {}
+        told |= {"c": amount.condition} if amount.condition else {}
     return text(
         "\n".join(lines),
         [
-            button(f"#{a.proposal_id} {a.transfers[0].item_name_th}"[:20], a="recv", p=a.proposal_id)
+            button(f"#{a.proposal_id} {a.transfers[0].item_name_th}"[:20], a="recv", p=a.proposal_id, **told)
             for a in awaited
         ],
     )

@@ -411,6 +411,26 @@ async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
 
 
+async def test_an_amount_typed_before_choosing_the_exchange_is_used_once_it_is_chosen(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await make_proposal(world, "in_transit")
+    second = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้ของแล้ว 100 กิโล ที่เหลือเสีย"))
+    which = said(line_platform)
+    assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
+    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    summary = said(line_platform)["text"]
+    assert "• ข้าวหอมมะลิ ใช้ได้ 100 จาก 148 กก. ของเสีย 48 กก." in summary, summary
+    assert (
+        await world.db.fetchval("SELECT proposal_id FROM line_receipt_prompts WHERE state = 'asking'")
+        == second
+    )
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{second}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]  # summed up, not yet recorded
+
+
 async def test_a_receipt_tapped_while_the_proposal_awaits_answers_says_so(
     world: World, line_platform: LinePlatform
 ) -> None:

@@ -139,6 +139,9 @@ _QUESTION_WORDS = frozenset(
     }
 )  # fmt: skip
 _WHO = "ใคร"  # "ใครมี...", "มีใครต้องการ...": the kind word after it asks
+# After a post with its amount, a question about who is interested or how to get in touch ("ใคร
+# สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้") asks nothing about the goods: the post stands.
+_INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท"})
 _NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
 _ROLES = frozenset(
@@ -538,6 +541,14 @@ class _Reader:
     def _clause_is_empty(self) -> bool:
         return not self.current.words and self.current.amount is None and not self._clause_has_items()
 
+    def _posted(self) -> bool:
+        """The clause so far has an item named with its amount."""
+        clause = len(self.kinds) - 1
+        return any(
+            item.clause == clause and item.words and item.amount is not None
+            for item in (*self.items, self.current)
+        )
+
     def read(self, tokens: Sequence[str]) -> list[_Item]:
         i = 0
         while i < len(tokens):
@@ -558,6 +569,10 @@ class _Reader:
             self._open_clause(negated)
             self.unlisted.add(len(self.kinds) - 1)
             return i + (1 if word != _NOT else 2)
+        talk = _interest_end(tokens, i) if self._posted() else None
+        if talk is not None:  # "มีปลาเค็ม 200 กิโล ใครสนใจบ้าง"
+            self._close()
+            return talk
         if word == _WHO:
             if following is not None and _kind_of(following) is not None:
                 self.who = True
@@ -634,6 +649,21 @@ class _Reader:
         for item in (*self.items, self.current):
             if item.clause == clause:
                 item.kind = kind
+
+
+def _interest_end(tokens: Sequence[str], i: int) -> int | None:
+    """The index after a question about interest or contact starting at tokens[i] ("ใคร สนใจ บ้าง",
+    "สนใจ ไหม คะ"), up to the next kind word, swap word or new line; None when there is none."""
+    if tokens[i] != _WHO and tokens[i] not in _INTEREST_WORDS:
+        return None
+    end = i
+    while end < len(tokens) and not (
+        _kind_of(tokens[end]) is not None or tokens[end] in _SWAP_WORDS or tokens[end] == ","
+    ):
+        end += 1
+    tail = tokens[i:end]
+    asks = any(w in _QUESTION_WORDS or w in {_WHO, "บ้าง"} for w in tail)
+    return end if asks and any(w in _INTEREST_WORDS for w in tail) else None
 
 
 def _ends_clause(tokens: Sequence[str], i: int) -> bool:

@@ -437,6 +437,8 @@ QUIET: list[str] = [
     "ไม่มีปลาเค็มแล้ว",
     "ไม่ต้องการข้าวแล้วครับ",
     "มีปลาเคม",  # a guessed name and no amount: not sure enough to answer
+    "มีปลาเค็มไหม ใครสนใจบ้าง",  # asks for the goods: no amount, no post
+    "สนใจปลาเค็มไหมคะ",
 ]
 
 
@@ -459,6 +461,12 @@ ASKING_POSTS: list[tuple[str, list[D]]] = [
         "มีขวดเปล่า 100 ใบ",
         [("offer", None, 100, "piece", {"problems": ("unknown_item",), "item_text": "ขวดเปล่า"})],
     ),
+    # A question about who is interested, or how to get in touch, after a post with its amount
+    # asks nothing about the goods: the post stands.
+    ("มีปลาเค็ม 200 กิโล ใครสนใจบ้าง", [("offer", "salted-fish", 200, "kg", {})]),
+    ("มีปลาเค็ม 200 กิโล สนใจไหมคะ", [("offer", "salted-fish", 200, "kg", {})]),
+    ("มีปลาเค็ม 200 กิโล ใครสนใจติดต่อได้ค่ะ", [("offer", "salted-fish", 200, "kg", {})]),
+    ("ต้องการข้าวสาร 50 กิโล ใครสนใจแลกทักมาได้ไหมคะ", [("need", "rice-white", 50, "kg", {})]),
     (
         "มีลองกอง และมังคุด 200 กิโล",  # unknown items whose amount is unclear: still a post
         [
@@ -482,6 +490,17 @@ def test_a_post_with_a_question_or_a_no_in_it_keeps_its_listing(message: str, ex
 def test_asking_for_an_item_is_never_an_offer(item: CatalogueItem, pattern: str) -> None:
     message = pattern.format(item.name_th, _UNIT_WORD[item.unit])
     assert read_post(message, load_catalogue(), TODAY).drafts == (), message
+
+
+@given(
+    st.sampled_from(load_catalogue()),
+    st.sampled_from(["ใครสนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้ค่ะ", "สนใจทักมาได้เลยไหม", "ใครสนใจ"]),
+)
+@settings(max_examples=100, deadline=None)
+def test_asking_who_is_interested_after_a_post_keeps_it(item: CatalogueItem, ask: str) -> None:
+    message = f"มี{item.name_th} 10 {_UNIT_WORD[item.unit]} {ask}"
+    drafts = read_post(message, load_catalogue(), TODAY).drafts
+    assert [(d.kind, d.item_id, d.quantity) for d in drafts] == [("offer", item.id, 10)], message
 
 
 # Dates as people (and the bot's own replies) write them, against the injected today; a day that

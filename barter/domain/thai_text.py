@@ -142,6 +142,16 @@ _WHO = "ใคร"  # "ใครมี...", "มีใครต้องกา�
 # After a post with its amount, a question about who is interested or how to get in touch ("ใคร
 # สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้") asks nothing about the goods: the post stands.
 _INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท"})
+# Words that describe the goods named before them ("ปลาเค็มแดดเดียว", "เหลือเยอะมาก"): the name stays
+# that item's. Never a word that names another product with it (แกง, เป็ด, แห้ง, เค็ม).
+_DESCRIBING = frozenset(
+    {
+        "เยอะ", "เยอะมาก", "มาก", "มากมาย", "หลาย", "แดดเดียว", "ตากแดด", "สด", "ใหม่", "อร่อย", "สวย",
+        "ดี", "คุณภาพ", "คุณภาพดี", "พรีเมียม", "ชั้นดี", "อย่างดี", "คัด", "คัดพิเศษ", "พิเศษ", "แท้", "ออร์แกนิก",
+        "ปลอดสาร", "ปลอดสารพิษ", "บ้านๆ", "โฮมเมด", "ทำเอง", "จำนวนมาก",
+    }
+)  # fmt: skip
+_LEFT = "เหลือ"  # after a name, what is left over: "ปลาเค็มเหลือเยอะ" offers it
 _NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
 _ROLES = frozenset(
@@ -541,6 +551,11 @@ class _Reader:
     def _clause_is_empty(self) -> bool:
         return not self.current.words and self.current.amount is None and not self._clause_has_items()
 
+    def _named_alone(self) -> bool:
+        """The item being read has catalogue names for all its words and no amount yet."""
+        words = self.current.words
+        return bool(words) and self.current.amount is None and _names_in(words, self.index) is not None
+
     def _posted(self) -> bool:
         """The clause so far has an item named with its amount."""
         clause = len(self.kinds) - 1
@@ -586,6 +601,9 @@ class _Reader:
             return i + 1
         kind = _kind_of(word)
         if kind is not None:
+            if word == _LEFT and self.kinds[-1] is None and self._named_alone():  # "ปลาเค็มเหลือ..."
+                self.kinds[-1] = self.current.kind = kind
+                return i + 1
             if kind != self.kinds[-1] or self.current.amount is not None or self._clause_has_items():
                 self._open_clause(kind)
             # else the same kind word again within one item: "มีปลาเค็มให้ 200 กิโล"
@@ -636,6 +654,8 @@ class _Reader:
             self.current.amount = amount
             return after
         if _skipped(word):
+            return i + 1
+        if word.removesuffix("ๆ") in _DESCRIBING and self._named_alone():  # "ปลาเค็มแดดเดียว 200 กิโล"
             return i + 1
         if self.current.amount is not None:  # words after an amount: a new item, or a remark
             self._close()

@@ -416,6 +416,34 @@ def test_baht_are_never_an_amount(item: CatalogueItem, baht: int) -> None:
         assert all(d.quantity is None for d in read_post(message, load_catalogue(), TODAY).drafts), message
 
 
+# Words describing the goods after a full catalogue name ("เหลือเยอะ", "แดดเดียว", "สด") leave it known;
+# a longer name that is another product (พริกแกง, ไข่เป็ด, above) does not.
+DESCRIBED: list[tuple[str, list[D]]] = [
+    ("มีปลาเค็มเหลือเยอะ", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    ("ปลาเค็มเหลือเยอะค่ะ", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    ("ปลาเค็มแดดเดียว 200 กิโล", [(None, "salted-fish", 200, "kg", {"problems": ("no_kind",)})]),
+    ("มีปลาเค็มเยอะมาก 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
+    ("มีปลาเค็มตากแดด 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
+    ("มีมะพร้าวสดอร่อย 100 ลูก", [("offer", "coconut", 100, "piece", {})]),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), DESCRIBED, ids=[c[0] for c in DESCRIBED])
+def test_describing_words_after_a_name_leave_the_item_known(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+_DESCRIBING = ("เหลือเยอะ", "เยอะมาก", "แดดเดียว", "ตากแดด", "สดๆ", "ใหม่", "อร่อย", "คุณภาพดี")
+
+
+@given(st.sampled_from(load_catalogue()), st.sampled_from(_DESCRIBING), st.integers(1, 9999))
+@settings(max_examples=150, deadline=None)
+def test_a_name_with_describing_words_is_that_item(item: CatalogueItem, words: str, count: int) -> None:
+    message = f"มี{item.name_th}{words} {count} {_UNIT_WORD[item.unit]}"
+    drafts = read_post(message, load_catalogue(), TODAY).drafts
+    assert [(d.item_id, d.guessed, d.quantity) for d in drafts] == [(item.id, False, count)], message
+
+
 # Group chatter and questions are not posts: nothing to post, so the bot can stay quiet. A message
 # is read as a post when it has an item named for sure with มี/ต้องการ or an amount, or an amount in
 # a unit of goods (or none: "120"); a clause that asks (ไหม, บ้าง, ใครมี...) or says "ไม่มี" is no

@@ -464,8 +464,9 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     the catalogue may not have."""
     if not phrase:
         return None, False
-    if phrase in index.by_name:
-        return index.by_id[index.by_name[phrase]], False
+    for name in (phrase, _undescribed(phrase)):  # "กระติบ|ข้าวใหม่" as tokenised: กระติบข้าว + ใหม่
+        if name in index.by_name:
+            return index.by_id[index.by_name[name]], False
     best: tuple[float, str] | None = None
     for name, item_id in index.names:
         if len(name) < 3 or name in phrase:
@@ -476,6 +477,15 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     if best is not None and best[0] >= 0.8:
         return index.by_id[best[1]], True
     return None, False
+
+
+def _undescribed(phrase: str) -> str:
+    """The phrase without the describing words it ends with ("ปลาเค็มเยอะมาก" -> "ปลาเค็ม")."""
+    bare = phrase.rstrip("ๆ")
+    for word in sorted(_DESCRIBING, key=len, reverse=True):
+        if bare.endswith(word) and len(bare) > len(word):
+            return _undescribed(bare.removesuffix(word))
+    return bare
 
 
 def _mentions_item(words: Sequence[str], index: _Index) -> bool:

@@ -425,6 +425,7 @@ DESCRIBED: list[tuple[str, list[D]]] = [
     ("มีปลาเค็มเยอะมาก 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
     ("มีปลาเค็มตากแดด 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
     ("มีมะพร้าวสดอร่อย 100 ลูก", [("offer", "coconut", 100, "piece", {})]),
+    ("มีกระติบข้าวใหม่ 2 ชิ้น", [("offer", "sticky-rice-basket", 2, "piece", {})]),  # กระติบ|ข้าวใหม่
 ]
 
 

@@ -122,7 +122,7 @@ _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 _OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้")
-_NEED_WORDS = ("ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")
+_NEED_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")  # "ต้องการแลกข้าวสาร": a need
 _SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A กับ B": A is given, B wanted
 _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
 # Between two items: "ปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล" (a new line is read as ","; "กับ" is "and"

@@ -445,6 +445,25 @@ def test_a_name_with_describing_words_is_that_item(item: CatalogueItem, words: s
     assert [(d.item_id, d.guessed, d.quantity) for d in drafts] == [(item.id, False, count)], message
 
 
+# "ต้องการแลก" / "อยากแลก" (want to swap for) is a need, however the tokenizer splits it (ต้อง|การแลก).
+SWAP_NEEDS: list[tuple[str, list[D]]] = [
+    ("ต้องการแลกข้าวสาร 100 กิโล", [("need", "rice-white", 100, "kg", {})]),
+    ("อยากแลกข้าวสาร 100 กิโล", [("need", "rice-white", 100, "kg", {})]),
+    (
+        "มีปลาเค็ม 100 กิโล ต้องการแลกกับข้าวเหนียว",
+        [
+            ("offer", "salted-fish", 100, "kg", {}),
+            ("need", "rice-sticky", 733.3, "kg", {"quantity_from_value": True}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), SWAP_NEEDS, ids=[c[0] for c in SWAP_NEEDS])
+def test_wanting_to_swap_for_goods_is_a_need(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
 # Group chatter and questions are not posts: nothing to post, so the bot can stay quiet. A message
 # is read as a post when it has an item named for sure with มี/ต้องการ or an amount, or an amount in
 # a unit of goods (or none: "120"); a clause that asks (ไหม, บ้าง, ใครมี...) or says "ไม่มี" is no

@@ -157,12 +157,14 @@ async def _post(
 
 def _addressed(draft: Draft) -> bool:
     """A draft read from group talk is answered when it says two of: offered or needed, a known
-    item (by name, not a guess), an amount with its unit. "มีปลาเค็ม" and "ต้องการข้าว 100 กิโล" are
-    posts to help with; "พรุ่งนี้ประชุม 10 โมงนะ" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
+    item (by name, or a guess with an amount), an amount (with its unit, or of a known item: its
+    own unit). "มีปลาเค็ม", "ต้องการข้าว 100 กิโล", "ปลาเคม 200 กิโล" and "ปลาเค็ม 200" are posts to help
+    with; "พรุ่งนี้ประชุม 10 โมงนะ", "มีปลาเคม" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
+    amount = draft.quantity is not None and (draft.unit_text is not None or draft.item_id is not None)
     said = (
         draft.kind is not None,
-        draft.item_id is not None and not draft.guessed,
-        draft.quantity is not None and draft.unit_text is not None,
+        draft.item_id is not None and (not draft.guessed or amount),
+        amount,
     )
     return sum(said) >= 2
 

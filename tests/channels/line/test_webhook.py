@@ -150,6 +150,24 @@ async def test_in_a_group_chat_the_bot_says_nothing_to_what_it_cannot_read(
         assert "ลองพิมพ์แบบนี้" in last_reply(line_platform)["text"]
 
 
+async def test_in_a_group_a_guessed_name_or_a_bare_number_with_an_item_is_answered(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """A misspelt name with an amount ("ปลาเคม 200 กิโล", the reply marks the guess) and a known item
+    with a number but no unit ("ปลาเค็ม 200", counted in the item's own unit) are posts, not talk."""
+    await link(world, world.a)
+    for text in ("ปลาเคม 200 กิโล", "ปลาเค็ม 200", "มีปลาเคม 200"):
+        said = len(line_platform.sent)
+        await deliver(world.client, message(text))
+        assert len(line_platform.sent) == said + 1, text
+        assert last_reply(line_platform)["text"].startswith("เข้าใจว่า"), text
+    assert "เดาจากคำที่พิมพ์" in last_reply(line_platform)["text"]
+    said = len(line_platform.sent)
+    for text in ("ประชุม 10 โมงนะ", "มีปลาเคม", "ปลาเคมอร่อย"):  # still talk
+        await deliver(world.client, message(text))
+    assert line_platform.sent[said:] == []
+
+
 async def test_questions_cancel_and_unreadable_text(world: World, line_platform: LinePlatform) -> None:
     await link(world, world.a)
     await deliver(world.client, message("ข้าวหอมมะลิ 100 กิโล"))  # neither มี nor ต้องการ

@@ -160,6 +160,7 @@ _ROLES = frozenset(
 )
 _DATE_MARK = "\x00date"  # stands in the tokens where a date was written: "\x00date0"
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
+_HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
@@ -167,8 +168,11 @@ _FILLER = frozenset(
         "อย่าง", "จาก", "ขาย", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
+        *_HEADINGS,
     }
-)  # fmt: skip  # also the words before the kind word: "ทางเรามี...", "บ้านเรามี..."
+)  # fmt: skip  # also the words before the kind word ("ทางเรามี...") and a list's heading ("มีของดังนี้")
+# A list's marker at the start of a line ("1.", "2)", "-", "•"): no amount, no item.
+_LIST_MARK = re.compile(r"^[ \t]*(?:\(?[0-9๐-๙]{1,2}[.)](?![0-9๐-๙])|[-•*·▪]+)[ \t]*", re.MULTILINE)
 _THAI_MONTHS = {
     "มกราคม": 1, "ม.ค.": 1, "กุมภาพันธ์": 2, "ก.พ.": 2, "มีนาคม": 3, "มี.ค.": 3, "เมษายน": 4, "เม.ย.": 4,
     "พฤษภาคม": 5, "พ.ค.": 5, "มิถุนายน": 6, "มิ.ย.": 6, "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8,
@@ -319,7 +323,7 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
         names.extend((_squash(name), item.id) for name in (item.name_th, *item.synonyms_th))
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
-    extra |= {*_SWAP_WORDS, *_SWAP_LINKS}
+    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS}
     return _Index(
         names=tuple(names),
         by_name=dict(reversed(names)),  # the first of a name used twice
@@ -922,7 +926,8 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     """What a Thai message offers and needs, as drafts to confirm, one per item in the order
     written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
     index = _cached_index(catalogue)
-    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", text)))  # a new line starts a new item
+    unmarked = _LIST_MARK.sub("", text)
+    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", unmarked)))  # a new line starts a new item
     dates = _find_dates(body, today)
     tokens: list[str] = []
     position = 0

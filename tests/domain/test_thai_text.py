@@ -464,6 +464,36 @@ def test_wanting_to_swap_for_goods_is_a_need(message: str, expected: list[D]) ->
     _check_reading(message, expected)
 
 
+# A heading ("ดังนี้", "ตามนี้", "รายการ", ":") and list markers ("1.", "2)", "-", "•") are neither
+# items nor amounts.
+_FISH_AND_SHRIMP: list[D] = [
+    ("offer", "salted-fish", 200, "kg", {}),
+    ("offer", "dried-shrimp", 50, "kg", {}),
+]
+LISTS: list[tuple[str, list[D]]] = [
+    ("มีของดังนี้\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มีตามนี้ค่ะ\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("รายการที่มี:\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มี\n1. ปลาเค็ม 200 กิโล\n2. กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มี\n1) ปลาเค็ม 200 กิโล\n2) กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มี\n- ปลาเค็ม 200 กิโล\n- กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มี\n• ปลาเค็ม 200 กิโล\n• กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    (
+        "1. ปลาเค็ม 200 กิโล\n2. กุ้งแห้ง 50 กิโล",
+        [
+            (None, "salted-fish", 200, "kg", {"problems": ("no_kind",)}),
+            (None, "dried-shrimp", 50, "kg", {"problems": ("no_kind",)}),
+        ],
+    ),
+    ("มี\n1. ปลาเค็ม 1.5 กิโล", [("offer", "salted-fish", 1.5, "kg", {})]),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), LISTS, ids=[c[0] for c in LISTS])
+def test_headings_and_list_markers_are_no_items(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
 # Group chatter and questions are not posts: nothing to post, so the bot can stay quiet. A message
 # is read as a post when it has an item named for sure with มี/ต้องการ or an amount, or an amount in
 # a unit of goods (or none: "120"); a clause that asks (ไหม, บ้าง, ใครมี...) or says "ไม่มี" is no

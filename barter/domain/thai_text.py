@@ -112,6 +112,8 @@ UNITS: dict[str, tuple[Unit, float]] = {
     "ถาด": ("piece", 30.0),  # a tray of eggs holds 30
     "แผง": ("piece", 30.0),
 }
+# The word a question names each catalogue unit by ("ขวดละกี่ลิตร?"), one UNITS reads back at factor 1.
+SIZE_WORDS: dict[str, str] = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}
 # Containers and bunches of no fixed size: the sender is asked the size ("ถุงละ 5 กิโล"). Any other
 # word written after a number is asked about the same way, never taken for the item's own unit.
 CONTAINERS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_EN, UNIT_TH
 from barter.domain.refusals import Words
-from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
+from barter.domain.thai_text import EXAMPLE_TH, SIZE_WORDS, CatalogueEntry, Draft, Problem, QuantityReading
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -86,8 +86,9 @@ def _question(problem: Problem, draft: Draft, units: dict[str, str], *, short: b
     if problem == "unit_mismatch":
         return _unit_mismatch(draft, units)
     if problem == "unit_needs_size" and draft.unit_text:
-        unit = draft.unit_text
-        return f"{unit}ละกี่กิโลคะ? เช่น 10 {unit} {unit}ละ 2 กิโล (how much is one {unit}?)"
+        unit = draft.unit_text  # in the item's own unit: "ขวดละกี่ลิตร" for น้ำปลา; kilos when unknown
+        size = SIZE_WORDS.get(units.get(draft.item_id or "", "kg"), "กิโล")
+        return f"{unit}ละกี่{size}คะ? เช่น 10 {unit} {unit}ละ 2 {size} (how much is one {unit}?)"
     if problem == "bad_date" and draft.date_text:
         return f"วันที่ “{draft.date_text}” ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)"
     return _QUESTIONS[problem]

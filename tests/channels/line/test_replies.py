@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from barter.channels.line.replies import draft_reply
 from barter.domain.thai_text import read_post
-from barter.reference import load_catalogue
+from barter.reference import CatalogueItem, load_catalogue
 from tests.dates import ahead
 
 
@@ -36,3 +39,26 @@ def test_a_unit_that_does_not_fit_names_the_items_own_under_its_line() -> None:
 def test_an_amount_of_unnamed_goods_says_so() -> None:
     lines = _reply("มีปลาเค็ม 200 กิโล และ 50 กิโล")
     assert "“”" not in "\n".join(lines)
+
+
+def test_the_size_question_asks_in_the_items_own_unit() -> None:
+    assert _reply("มีน้ำปลา 20 ขวด")[2].startswith("ขวดละกี่ลิตรคะ? เช่น 10 ขวด ขวดละ 2 ลิตร")
+    assert _reply("มีมะพร้าว 5 เข่ง")[2].startswith("เข่งละกี่ชิ้นคะ? เช่น 10 เข่ง เข่งละ 2 ชิ้น")
+    assert _reply("มีปลาเค็ม 5 เข่ง")[2].startswith("เข่งละกี่กิโลคะ? เช่น 10 เข่ง เข่งละ 2 กิโล")
+
+
+def test_the_answer_in_the_asked_form_is_taken() -> None:
+    (draft,) = read_post("มีน้ำปลา 20 ขวด ขวดละ 0.7 ลิตร", load_catalogue(), ahead(0)).drafts
+    assert (draft.item_id, draft.quantity, draft.unit, draft.problems) == ("fish-sauce", 14, "litre", ())
+
+
+@given(st.sampled_from(load_catalogue()), st.sampled_from(("ขวด", "เข่ง", "มัด", "ถุง")))
+@settings(max_examples=60, deadline=None)
+def test_the_size_question_s_own_example_reads_as_the_item_in_its_unit(
+    item: CatalogueItem, container: str
+) -> None:
+    """The example the question gives, sent back with the item, is a post ready to confirm."""
+    question = _reply(f"มี{item.name_th} 3 {container}")[2]
+    example = question.split("เช่น ", 1)[1].split(" (", 1)[0]
+    (draft,) = read_post(f"มี{item.name_th} {example}", load_catalogue(), ahead(0)).drafts
+    assert (draft.item_id, draft.unit, draft.problems) == (item.id, item.unit, ()), (question, draft)

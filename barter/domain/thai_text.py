@@ -35,7 +35,8 @@ from barter.domain.model import Unit
 Kind = Literal["offer", "need"]
 # Why a draft cannot be posted as it is; the LINE channel asks the matching question. unit_needs_size:
 # counted in containers or in a word that is no known unit ("5 กระปุก"): ask "กระปุกละกี่กิโล?".
-# bad_date: a day that does not exist ("31 ก.พ.", in date_text): ask for the date again.
+# bad_date: a day that does not exist ("31 ก.พ.") or is not worked out ("สงกรานต์"), in date_text:
+# ask for the date again.
 Problem = Literal["no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size", "bad_date"]
 
 
@@ -206,6 +207,11 @@ _NAMED = re.compile(
     rf"(?:{_PREFIX})?(?P<date>(?P<what>สิ้นเดือนหน้า|เดือนหน้า|สิ้นเดือนนี้|เดือนนี้|สิ้นเดือน|อาทิตย์หน้า|"
     r"สัปดาห์หน้า|สิ้นปีนี้|สิ้นปี|ปีหน้า))"
 )
+# A festival names a day whose date is not worked out here: asked about (bad_date), never dropped.
+_FESTIVAL = re.compile(
+    rf"{_PREFIX}(?P<date>(?P<festival>สงกรานต์|ปีใหม่|ตรุษจีน|ลอยกระทง|เข้าพรรษา|ออกพรรษา|สารทเดือนสิบ|"
+    r"วันแม่|วันพ่อ|ฮารีรายอ|รายอ))"
+)
 _NEAR = re.compile(rf"{_PREFIX}(?P<date>(?P<what>วันนี้|พรุ่งนี้|มะรืนนี้|มะรืน|สัปดาห์นี้|อาทิตย์นี้))")
 
 
@@ -252,7 +258,7 @@ class _BadDate(msgspec.Struct, frozen=True):
 def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFound | _BadDate]]:
     """The dates written in the text, each with its span (with its prefix), in the order written."""
     found: list[tuple[tuple[int, int], _DateFound | _BadDate]] = []
-    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR):
+    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR, _FESTIVAL):
         for match in pattern.finditer(text):
             read = _read_date(match, today)
             if read is not None:
@@ -270,6 +276,8 @@ def _read_date(match: re.Match[str], today: date) -> _DateFound | _BadDate | Non
     "15/1" with no prefix)."""
     starts = match["start"] is not None
     groups = match.groupdict()
+    if "festival" in groups:
+        return _BadDate(match["date"])
     if "day" in groups:
         month = _THAI_MONTHS.get(match["month"]) or int(match["month"])
         if match.re is _NUMERIC and match["year"] is None and (match["sep"] != "/" or not match["prefix"]):

@@ -654,6 +654,14 @@ DATES: list[tuple[str, list[D]]] = [
             )
         ],
     ),
+    (  # a festival's day is not worked out: asked about, never dropped
+        "ต้องการข้าวสาร 100 กิโล ก่อนสงกรานต์",
+        [("need", "rice-white", 100, "kg", {"problems": ("bad_date",), "date_text": "สงกรานต์"})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ส่งได้ถึงลอยกระทง",
+        [("offer", "salted-fish", 200, "kg", {"problems": ("bad_date",), "date_text": "ลอยกระทง"})],
+    ),
     (
         "ต้องการข้าวสาร 50 กก. ภายใน 31/2/2570",
         [("need", "rice-white", 50, "kg", {"problems": ("bad_date",), "date_text": "31/2/2570"})],

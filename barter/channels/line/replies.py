@@ -90,6 +90,8 @@ def _question(problem: Problem, draft: Draft, units: dict[str, str], *, short: b
         size = SIZE_WORDS.get(units.get(draft.item_id or "", "kg"), "กิโล")
         return f"{unit}ละกี่{size}คะ? เช่น 10 {unit} {unit}ละ 2 {size} (how much is one {unit}?)"
     if problem == "bad_date" and draft.date_text:
+        if not any(c.isdigit() for c in draft.date_text):  # "สงกรานต์": a day, not one read
+            return f"อ่านวันที่ “{draft.date_text}” ไม่ออกค่ะ พิมพ์เป็นวันที่ เช่น ภายใน 15 ม.ค. (which day?)"
         return f"วันที่ “{draft.date_text}” ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)"
     return _QUESTIONS[problem]
 

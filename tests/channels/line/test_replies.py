@@ -62,3 +62,9 @@ def test_the_size_question_s_own_example_reads_as_the_item_in_its_unit(
     example = question.split("เช่น ", 1)[1].split(" (", 1)[0]
     (draft,) = read_post(f"มี{item.name_th} {example}", load_catalogue(), ahead(0)).drafts
     assert (draft.item_id, draft.unit, draft.problems) == (item.id, item.unit, ()), (question, draft)
+
+
+def test_a_festival_for_a_date_is_asked_about_as_a_day() -> None:
+    lines = _reply("ต้องการข้าวสาร 100 กิโล ก่อนสงกรานต์")
+    assert any("“สงกรานต์”" in line and "เช่น ภายใน 15 ม.ค." in line for line in lines), lines
+    assert not any("ไม่มีในปฏิทิน" in line for line in lines)  # it is a day, just not one read

@@ -160,7 +160,13 @@ def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
         TypeError,
     ):
         raise ValidationFailed(
-            [FieldError("cursor", "not a cursor from this list with this sort; start again without it")]
+            [
+                FieldError(
+                    "cursor",
+                    "not a cursor from this list with this sort; start again without it",
+                    code="stale_cursor",
+                )
+            ]
         ) from None
 
 
@@ -272,7 +278,9 @@ class Idempotency:
         if self.key is None:
             return
         if not _KEY.match(self.key):
-            raise ValidationFailed([FieldError("Idempotency-Key", "1 to 255 visible ASCII characters")])
+            raise ValidationFailed(
+                [FieldError("Idempotency-Key", "1 to 255 visible ASCII characters", code="idempotency_key")]
+            )
         try:
             canonical = (
                 msgspec.json.encode(msgspec.json.decode(body), order="sorted") if body.strip() else b""
@@ -289,7 +297,13 @@ class Idempotency:
             return
         if stored["request_hash"] != self.request_hash:
             raise ValidationFailed(
-                [FieldError("Idempotency-Key", "already used with a different request; use a new key")],
+                [
+                    FieldError(
+                        "Idempotency-Key",
+                        "already used with a different request; use a new key",
+                        code="key_reused",
+                    )
+                ],
                 code="idempotency_key_reused",
             )
         if stored["status"] is None:

@@ -22,4 +22,4 @@ Until = Annotated[
 def check_period(since: date | None, until: date | None) -> None:
     """422 for a period that ends before it starts."""
     if since is not None and until is not None and since > until:
-        raise ValidationFailed([FieldError("until", "must not be before since")])
+        raise ValidationFailed([FieldError("until", "must not be before since", code="before_start")])

@@ -2,7 +2,8 @@
 
 msgspec stops at the first error it meets; people filling a form on a slow phone should learn
 about every mistake at once. `collect_errors` walks the body against the handler's `data` type,
-field by field, and reports each problem with its path (`transfers[2].quantity`).
+field by field, and reports each problem with its path (`transfers[2].quantity`) and its code
+(from the field's type and value: barter.domain.field_types), keeping msgspec's English message.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import msgspec
 from litestar import Request
+from msgspec import inspect
 
 from barter.domain.errors import FieldError, MalformedRequest, UnsupportedMediaType, ValidationFailed
+from barter.domain.field_types import refusal
 
 _AT = re.compile(r" - at `\$(.*)`$")
 
@@ -29,12 +32,15 @@ def _join(path: str, suffix: str) -> str:
     return f"{path}.{suffix}" if path else suffix
 
 
-def _message(exc: msgspec.ValidationError, path: str) -> FieldError:
+def _message(exc: msgspec.ValidationError, path: str, value: Any, tp: Any) -> FieldError:
+    """msgspec's refusal of `value` (of type `tp`, at `path`): its English, and the code the type
+    gives `value` (`invalid` where msgspec names a place deeper inside it)."""
     text = str(exc)
     match = _AT.search(text)
-    if match:
-        return FieldError(_join(path, match.group(1)), text[: match.start()])
-    return FieldError(path or "body", text)
+    if match and match.group(1):
+        return FieldError(_join(path, match.group(1)), text[: match.start()], code="invalid")
+    code, params = refusal(inspect.type_info(tp), value)
+    return FieldError(path or "body", text[: match.start()] if match else text, code=code, params=params)
 
 
 def _strip_annotated(tp: Any) -> Any:
@@ -60,12 +66,19 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         config = bare.__struct_config__
         if config.forbid_unknown_fields:
             errors.extend(
-                FieldError(_join(path, str(key)), "unknown field") for key in value if key not in by_name
+                # "invalid": API clients read this very code (tests/api/test_offers.py)
+                FieldError(_join(path, str(key)), "unknown field", code="invalid")
+                for key in value
+                if key not in by_name
             )
         for field in fields:
             if field.encode_name not in value:
                 if field.required:
-                    errors.append(FieldError(_join(path, field.encode_name), "required field is missing"))
+                    errors.append(
+                        FieldError(
+                            _join(path, field.encode_name), "required field is missing", code="required"
+                        )
+                    )
                 continue
             errors.extend(
                 collect_errors(value[field.encode_name], field.type, _join(path, field.encode_name))
@@ -73,7 +86,7 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         if errors:
             return errors
         # Each field is fine alone: the struct's own cross-field check (__post_init__) failed.
-        return [_message(first, path)]
+        return [_message(first, path, value, tp)]
     if origin in (list, tuple, set, frozenset) and isinstance(value, list):
         args = get_args(bare)
         if args and origin is list:
@@ -87,7 +100,7 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         members = [m for m in get_args(bare) if m is not type(None)]
         if len(members) == 1:
             return collect_errors(value, members[0], path)
-    return [_message(first, path)]
+    return [_message(first, path, value, tp)]
 
 
 # Bidirectional embeddings, overrides and isolates (Unicode Bidi Algorithm, "explicit formatting").
@@ -116,7 +129,7 @@ def nul_paths(value: Any, path: str = "") -> list[FieldError]:
     """Every string of a body that may not be stored (`text_problem`), with its path."""
     if isinstance(value, str):
         problem = text_problem(value)
-        return [FieldError(path or "body", problem)] if problem else []
+        return [FieldError(path or "body", problem, code="bad_characters")] if problem else []
     if isinstance(value, dict):
         found: list[FieldError] = []
         for key, item in value.items():
@@ -161,13 +174,17 @@ def data_type(handler: Any) -> Any | None:
     return None
 
 
-async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
-    """Litestar `before_request` hook: PostgreSQL text cannot hold NUL, so no parameter may."""
-    bad = [
-        FieldError(k, "must not contain NUL characters")
+def _nul_in_query(request: Request[Any, Any, Any]) -> list[FieldError]:
+    return [
+        FieldError(k, "must not contain NUL characters", code="bad_characters")
         for k, v in request.query_params.items()
         if "\x00" in v
     ]
+
+
+async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
+    """Litestar `before_request` hook: PostgreSQL text cannot hold NUL, so no parameter may."""
+    bad = _nul_in_query(request)
     if bad:
         raise ValidationFailed(bad)
 
@@ -181,11 +198,7 @@ def is_json(content_type: str | None) -> bool:
 
 async def validate_body(request: Request[Any, Any, Any]) -> None:
     """Refuse malformed or invalid bodies with every error listed (called once the caller is known)."""
-    bad_params = [
-        FieldError(k, "must not contain NUL characters")
-        for k, v in request.query_params.items()
-        if "\x00" in v
-    ]
+    bad_params = _nul_in_query(request)
     if bad_params:
         raise ValidationFailed(bad_params)
     tp = data_type(request.route_handler)

@@ -3,15 +3,14 @@
 A `FieldError` carries its field's path and a stable `code` (with `params`); the words come from
 barter.domain.refusals (the one wording the LINE bot says too), never from the English `message`
 the API sends. Form values the use case's input struct refuses are explained from the struct's
-own bounds (`barter.schemas.base.checked`), so the console never shows msgspec's words either.
+own bounds (`barter.schemas.base.checked`, else `barter.domain.field_types.refused`), so the
+console never shows msgspec's words either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import msgspec
 
 from barter.console import i18n
 from barter.domain import refusals
@@ -59,11 +58,3 @@ def of_detail(exc: BarterError) -> Said:
 def plain(errors: list[FieldError]) -> str:
     """The errors as one line (for a page that has no form to show them on)."""
     return "; ".join(f"{s.text} ({s.english})" if s.english else s.text for s in said(errors))
-
-
-def refused(exc: msgspec.ValidationError) -> FieldError:
-    """A refusal `barter.schemas.base.checked` did not foresee: the field from msgspec's path, a
-    code that says only that the value is not valid."""
-    text = str(exc)
-    path = text.rsplit("$.", 1)[-1].rstrip("`") if "$." in text else ""
-    return FieldError(path, text, code="invalid")

@@ -25,7 +25,7 @@ from barter.console import i18n, maps, uses
 from barter.console.i18n import _
 from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
-from barter.domain import thaidate
+from barter.domain import field_types, thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
@@ -101,7 +101,7 @@ def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -
     try:
         return msgspec.convert({k: v for k, v in values.items() if v is not None}, into)
     except msgspec.ValidationError as exc:
-        raise ValidationFailed([console_errors.refused(exc)]) from exc
+        raise ValidationFailed([field_types.refused(exc, values, into)]) from exc
 
 
 # --- signing in ---------------------------------------------------------------------------------
@@ -674,7 +674,7 @@ class Matching(Controller):
     ) -> Response[Any]:
         """Consent to a run across regions, or decline it with a reason."""
         if answer not in ("consent", "decline"):
-            raise ValidationFailed([FieldError("answer", "unknown answer")])
+            raise ValidationFailed([FieldError("answer", "unknown answer", code="unknown")])
         form = await read_form(request)
         reason = one(form, "reason")
         if answer == "decline" and not reason:
@@ -813,7 +813,7 @@ class Proposals(Controller):
         action: FromPath[str],
     ) -> Response[Any]:
         if action not in ACTIONS:
-            raise ValidationFailed([FieldError("action", "unknown action")])
+            raise ValidationFailed([FieldError("action", "unknown action", code="unknown")])
         form = await read_form(request)
         reason = one(form, "reason")
         if action in ("decline", "reject") and not reason:
@@ -990,7 +990,7 @@ class Logistics(Controller):
         self, conn: Conn, viewer: ViewerDep, state: State, shipment_id: FromPath[int], action: FromPath[str]
     ) -> Response[Any]:
         if action not in ("loading", "depart"):
-            raise ValidationFailed([FieldError("action", "unknown action")])
+            raise ValidationFailed([FieldError("action", "unknown action", code="unknown")])
         s = await uses.move_shipment(conn, viewer.caller, shipment_id, action, state.clock)
         return to(f"/logistics/plans/{s.plan_id}")
 

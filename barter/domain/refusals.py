@@ -15,6 +15,10 @@ from typing import Any
 
 from barter.domain.errors import THAI_TITLES, BarterError, FieldError, ValidationFailed
 from barter.domain.numbers import figure
+from barter.domain.units import thai_unit
+
+# Params that name units (`kg`, or a list of them): said in Thai by their Thai names (กก.).
+UNIT_PARAMS = frozenset({"unit", "units"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +29,9 @@ class Words:
     en: str
 
     def format(self, params: Mapping[str, Any]) -> Words:
-        figures = {k: _figure(v) for k, v in params.items()}
-        return Words(self.th.format(**figures), self.en.format(**figures))
+        return Words(
+            self.th.format(**_figures(params, thai=True)), self.en.format(**_figures(params, thai=False))
+        )
 
 
 # A field by the name its form gives it (a path's first part: `receipts[0].quantity` is `receipts`).
@@ -55,17 +60,31 @@ FIELDS: Mapping[str, Words] = {
     "reason": Words("เหตุผล", "Reason"),
     "receipts": Words("การได้รับของ", "Receipt"),
     "number": Words("เบอร์มือถือสำหรับ SMS", "Mobile number for SMS"),
+    "min_ratio_item_id": Words("สินค้าที่ขอแลก", "Goods asked in return"),
+    "min_ratio": Words("อัตราแลกขั้นต่ำ", "Smallest ratio"),
+    "recur_every": Words("ความถี่", "How often"),
+    "recur_quantity": Words("จำนวนต่อรอบ", "How much each time"),
+    "recur_until": Words("ทำซ้ำถึงวันที่", "Repeat until"),
+    "accept_offer_ids": Words("ข้อเสนอที่รับ", "Offers accepted"),
+    "file": Words("ไฟล์", "File"),
 }
 
 # What is wrong, by `FieldError.code`; `{name}` is filled from its params.
 PROBLEMS: Mapping[str, Words] = {
     "required": Words("กรุณากรอกช่องนี้", "fill this in"),
     "not_a_number": Words("ต้องเป็นตัวเลข", "must be a number"),
+    "whole_number": Words("ต้องเป็นจำนวนเต็ม", "must be a whole number"),
     "gt": Words("ต้องมากกว่า {limit}", "must be more than {limit}"),
     "ge": Words("ต้องไม่น้อยกว่า {limit}", "must be at least {limit}"),
     "lt": Words("ต้องน้อยกว่า {limit}", "must be less than {limit}"),
     "le": Words("ต้องไม่เกิน {limit}", "must be at most {limit}"),
     "too_long": Words("ยาวเกินไป (ไม่เกิน {limit} ตัวอักษร)", "is too long (at most {limit} characters)"),
+    "too_short": Words("สั้นเกินไป (อย่างน้อย {limit} ตัวอักษร)", "is too short (at least {limit} characters)"),
+    "too_many": Words("มากเกินไป (ไม่เกิน {limit} รายการ)", "lists too many (at most {limit})"),
+    "bad_characters": Words(
+        "มีอักขระที่บันทึกไม่ได้ (อักขระควบคุมหรืออักขระที่มองไม่เห็น)",
+        "has characters that cannot be stored (control or invisible ones)",
+    ),
     "bad_date": Words(
         "เขียนวันที่เป็น วัน/เดือน/ปี เช่น 15/1/2570", "write the date as day/month/year, e.g. 15/1/2570"
     ),
@@ -83,13 +102,38 @@ PROBLEMS: Mapping[str, Words] = {
         " e.g. 15/1/2570)",
     ),
     "unknown": Words("เลือกจากรายการ", "choose one from the list"),
+    "not_known": Words('ไม่รู้จัก "{name}"', '"{name}" is not known'),
+    "counted_in": Words("ของนี้นับเป็น {units}", "this is counted in {units}"),
+    "unit_needed": Words("กรุณาใส่หน่วย: {units}", "give the unit: {units}"),
+    "give_again": Words(
+        "สินค้าใหม่นับเป็น {unit} ให้ใส่จำนวนนี้ใหม่เป็น {unit}",
+        "the new goods are counted in {unit}: give it again in {unit}",
+    ),
+    "ratio_pair": Words(
+        "ใส่สินค้าที่ขอแลกคู่กับอัตราแลกขั้นต่ำ", "give the goods asked in return together with the smallest ratio"
+    ),
+    "same_item": Words("ต้องเป็นสินค้าอื่น ไม่ใช่ของที่ให้", "must be other goods than those offered"),
+    "recur_pair": Words("ใส่ความถี่และจำนวนต่อรอบคู่กัน", "give how often and how much each time together"),
+    "recur_needed": Words("ใส่ความถี่และจำนวนต่อรอบก่อน", "give how often and how much each time first"),
+    "not_an_item": Words(
+        "ความต้องการนี้ระบุเป็นหมวดหรือข้อเสนอ ไม่ใช่สินค้า ให้ลงประกาศใหม่",
+        "this need names a category or offers, not goods: post a new one",
+    ),
+    "one_target": Words(
+        "เลือกอย่างใดอย่างหนึ่ง: สินค้า หมวดสินค้า หรือข้อเสนอที่จะรับ",
+        "give exactly one: goods, a category, or offers to accept",
+    ),
+    "not_open_offer": Words("ไม่มีข้อเสนอที่ยังเปิดอยู่ตามรหัสนี้", "no open offer with this id"),
+    "own_offer": Words("เป็นข้อเสนอของชุมชนเอง", "is the community's own offer"),
+    "mixed_units": Words("ข้อเสนอที่รับต้องนับหน่วยเดียวกัน", "the offers must share one unit"),
+    "not_for_role": Words("บทบาทนี้ไม่ใช้ช่องนี้", "this role takes none"),
     "no_own_region": Words("เลือกภาคของคุณอย่างน้อยหนึ่งภาค", "tick at least one of your own regions"),
     "no_other_region": Words("เลือกภาคอื่นอย่างน้อยหนึ่งภาค", "tick at least one other region"),
     "name_needed": Words("ใส่ชื่อภาษาไทยหรือภาษาอังกฤษ", "give a name in Thai or in English"),
     "together": Words("ใส่ละติจูดและลองจิจูดคู่กัน", "give latitude and longitude together"),
     "other_province": Words("ตำบลนี้อยู่ในจังหวัดอื่น", "this sub-district is in another province"),
     "not_awaited": Words("ไม่มีของที่รอการได้รับจากชุมชนนี้ในรายการนี้", "nothing awaits your receipt there"),
-    "listed_twice": Words("ระบุรายการเดียวกันซ้ำ", "the same transfer is listed twice"),
+    "listed_twice": Words("ระบุรายการเดียวกันซ้ำ", "the same one is listed twice"),
     "above_planned": Words(
         "มากกว่าที่ตกลงไว้ ({planned}) ให้บันทึกตามที่ตกลง", "more than the {planned} planned; record what was planned"
     ),
@@ -103,8 +147,38 @@ PROBLEMS: Mapping[str, Words] = {
         "ต้องเป็นเบอร์มือถือ 10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09",
         "must be a Thai mobile number: 10 digits starting 06, 08 or 09",
     ),
+    # asked of the JSON API and of the engines' settings
+    "bad_point": Words("เขียนเป็น ละติจูด,ลองจิจูด เช่น 6.62,100.07", "write lat,lon in degrees, e.g. 6.62,100.07"),
+    "needs_near": Words("ต้องระบุจุด near=ละติจูด,ลองจิจูด ด้วย", "needs near=lat,lon"),
+    "stale_cursor": Words(
+        "ตัวชี้หน้านี้ไม่ใช่ของรายการและการเรียงนี้ ให้เริ่มใหม่โดยไม่ใส่",
+        "not a cursor of this list and sort; start again without it",
+    ),
+    "idempotency_key": Words("ใช้อักขระ ASCII ที่มองเห็นได้ 1 ถึง 255 ตัว", "1 to 255 visible ASCII characters"),
+    "key_reused": Words("รหัสนี้ใช้กับคำขออื่นไปแล้ว ให้ใช้รหัสใหม่", "already used with another request; use a new key"),
+    "cycle_length": Words("ใส่ 2 ถึง 8 หรือ 0 ถ้าไม่จำกัด", "2 to 8, or 0 for no limit"),
+    "day_past_midnight": Words(
+        "วันทำงานจะเลยเที่ยงคืน ให้เริ่มเร็วขึ้นหรือลดชั่วโมงทำงาน",
+        "the working day would end after midnight: start earlier or work fewer hours",
+    ),
+    # asked of a spreadsheet's file (barter.domain.spreadsheet)
+    "not_text": Words(
+        "อ่านไฟล์ CSV ไม่ได้ ให้บันทึกเป็น UTF-8 หรือข้อความภาษาไทยของ Windows",
+        "the CSV file is neither UTF-8 nor Thai Windows text",
+    ),
+    "not_xlsx": Words("เปิดไฟล์ XLSX ไม่ได้ ไฟล์อาจเสีย", "the XLSX file cannot be opened"),
+    "too_large": Words("ไฟล์ใหญ่เกิน {limit} MB", "the file is larger than {limit} MB"),
+    "no_header": Words(
+        "หัวตารางไม่มีคอลัมน์ {columns} ให้ดาวน์โหลดแบบฟอร์มไปใช้", "the header lacks {columns}; download the template"
+    ),
+    "too_many_rows": Words("มีเกิน {limit} แถว ให้แบ่งเป็นหลายไฟล์", "more than {limit} rows; split the file"),
+    "empty_file": Words("ไฟล์ว่าง ให้ดาวน์โหลดแบบฟอร์มไปใช้", "the file is empty; download the template"),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }
+
+
+def _figures(params: Mapping[str, Any], *, thai: bool) -> dict[str, Any]:
+    return {k: _units(v, thai=thai) if k in UNIT_PARAMS else _figure(v) for k, v in params.items()}
 
 
 def _figure(value: Any) -> Any:
@@ -114,14 +188,25 @@ def _figure(value: Any) -> Any:
     return figure(value)
 
 
+def _units(value: Any, *, thai: bool) -> str:
+    units = [value] if isinstance(value, str) else list(value)
+    return ", ".join(thai_unit(u) if thai else u for u in units)
+
+
+def problem(error: FieldError) -> Words:
+    """What is wrong, without naming the field: `ต้องมากกว่า 0` / `must be more than 0` (a code
+    without words of its own says only that the value is not valid)."""
+    return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
+
+
 def field_error(error: FieldError) -> Words:
     """`จำนวน: ต้องมากกว่า 0` / `How much: must be more than 0`: the field by its name, then what
-    is wrong with it (a code without words of its own says only that the value is not valid)."""
-    problem = PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
+    is wrong with it."""
+    problem_words = problem(error)
     name = FIELDS.get(error.path.split(".", 1)[0].split("[", 1)[0])
     if name is None:
-        return problem
-    return Words(f"{name.th}: {problem.th}", f"{name.en}: {problem.en}")
+        return problem_words
+    return Words(f"{name.th}: {problem_words.th}", f"{name.en}: {problem_words.en}")
 
 
 def said(exc: BarterError) -> list[Words]:

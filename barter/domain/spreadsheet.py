@@ -18,6 +18,7 @@ from typing import Any, Literal
 import msgspec
 
 from barter.domain import thaidate
+from barter.domain.errors import FieldError
 from barter.domain.thai_text import UNITS as THAI_UNITS
 from barter.domain.thai_text import CatalogueEntry
 from barter.domain.units import CONVERSIONS
@@ -73,7 +74,12 @@ class RowDraft(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SheetError(ValueError):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, too many rows)."""
+    """The file as a whole cannot be read (not CSV/XLSX, no header, too many rows): `error` says
+    why, by code (barter.domain.refusals words it) and in English."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def _header_key(text: str) -> str | None:
@@ -88,8 +94,14 @@ def _header_key(text: str) -> str | None:
     return None
 
 
+def _header(key: str) -> str:
+    """A column as the template's header names it: `จำนวน (quantity)`."""
+    thai, english, _ = COLUMNS[key]
+    return f"{thai} ({english})"
+
+
 def template_headers() -> list[str]:
-    return [f"{thai} ({english})" for thai, english, _ in COLUMNS.values()]
+    return [_header(key) for key in COLUMNS]
 
 
 def template_rows(today: date) -> list[list[str]]:
@@ -135,7 +147,9 @@ def _decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetError("the CSV file is neither UTF-8 nor Thai Windows (cp874) text")
+    raise SheetError(
+        FieldError("file", "the CSV file is neither UTF-8 nor Thai Windows (cp874) text", code="not_text")
+    )
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
@@ -154,7 +168,8 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SheetError(f"the XLSX file cannot be opened ({type(exc).__name__})") from None
+        message = f"the XLSX file cannot be opened ({type(exc).__name__})"
+        raise SheetError(FieldError("file", message, code="not_xlsx")) from None
     try:
         sheet = book["รายการ"] if "รายการ" in book.sheetnames else book.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -172,7 +187,9 @@ def detect_format(filename: str | None, data: bytes) -> Format:
 def read_sheet(data: bytes, fmt: Format, catalogue: Sequence[CatalogueEntry]) -> list[RowDraft]:
     """Every data row of the file as a draft; raises SheetError when the file itself is unusable."""
     if len(data) > MAX_BYTES:
-        raise SheetError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        limit = MAX_BYTES // (1024 * 1024)
+        message = f"the file is larger than {limit} MB"
+        raise SheetError(FieldError("file", message, code="too_large", params={"limit": limit}))
     rows = _xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data)
     header: dict[int, str] | None = None
     drafts: list[RowDraft] = []
@@ -185,16 +202,17 @@ def read_sheet(data: bytes, fmt: Format, catalogue: Sequence[CatalogueEntry]) ->
             header = {i: key for i, key in keys.items() if key is not None}
             missing = [COLUMNS[k][0] for k in REQUIRED if k not in header.values()]
             if missing:
-                raise SheetError(
-                    f"row {number}: the header lacks {', '.join(missing)}; download the template"
-                )
+                lacking = ", ".join(_header(k) for k in REQUIRED if k not in header.values())
+                message = f"row {number}: the header lacks {', '.join(missing)}; download the template"
+                raise SheetError(FieldError("file", message, code="no_header", params={"columns": lacking}))
             continue
         if len(drafts) >= MAX_ROWS:
-            raise SheetError(f"more than {MAX_ROWS} rows; split the file")
+            message = f"more than {MAX_ROWS} rows; split the file"
+            raise SheetError(FieldError("file", message, code="too_many_rows", params={"limit": MAX_ROWS}))
         cells = {key: values[i] for i, key in header.items() if i < len(values)}
         drafts.append(read_row(number, cells, items))
     if header is None:
-        raise SheetError("the file is empty; download the template")
+        raise SheetError(FieldError("file", "the file is empty; download the template", code="empty_file"))
     return drafts
 
 

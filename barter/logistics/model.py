@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from barter.domain.errors import FieldError
 from barter.domain.model import Region
 
 # Every struct is immutable, keyword-only and refuses unknown fields.
@@ -36,11 +37,12 @@ NonNegative = Annotated[float, msgspec.Meta(ge=0.0)]
 
 
 class PlanInputError(ValueError):
-    """The planner's input contradicts itself; `problems` pairs a field path with what is wrong.
-    The service that built the input maps it to a 422 (ValidationFailed)."""
+    """The planner's input contradicts itself; `problems` names each field and what is wrong with
+    it (by code, and in English). The service that built the input maps it to a 422
+    (ValidationFailed)."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+    def __init__(self, problems: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in problems))
         self.problems = problems
 
 

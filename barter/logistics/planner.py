@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 import msgspec
 
 from barter.domain.clock import THAI_TIME
+from barter.domain.errors import FieldError
 from barter.logistics.distance import DistanceProvider, GreatCircle
 from barter.logistics.hubs import through_hubs
 from barter.logistics.model import (
@@ -98,10 +99,11 @@ def _check_settings(problem: PlanInput) -> None:
     if settings.workday_starts_minute + settings.working_hours_per_day * 60 > DAY:
         raise PlanInputError(
             [
-                (
+                FieldError(
                     "settings.workday_starts_minute",
                     f"a working day of {settings.working_hours_per_day:g} h starting at minute "
                     f"{settings.workday_starts_minute} ends after midnight",
+                    code="day_past_midnight",
                 )
             ]
         )
@@ -133,7 +135,7 @@ class WorkDay:
 
 def _check_ids(problem: PlanInput) -> None:
     """Ids must be unique within transfers, vehicles and hubs (the plan refers to them by id)."""
-    errors: list[tuple[str, str]] = []
+    errors: list[FieldError] = []
     lists = {
         "transfers": [t.id for t in problem.transfers],
         "vehicles": [v.id for v in problem.vehicles],
@@ -143,7 +145,7 @@ def _check_ids(problem: PlanInput) -> None:
         seen: set[str] = set()
         for i, id_ in enumerate(ids):
             if id_ in seen:
-                errors.append((f"{name}[{i}].id", f"duplicate id {id_!r}"))
+                errors.append(FieldError(f"{name}[{i}].id", f"duplicate id {id_!r}", code="listed_twice"))
             seen.add(id_)
     if errors:
         raise PlanInputError(errors)

@@ -9,10 +9,14 @@ accept_offers per need.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
+
+from barter.domain import field_types
+from barter.domain.errors import FieldError
 
 INSTANCE_FORMAT = "barter-instance/1"
 SOLUTION_FORMAT = "barter-solution/1"
@@ -46,12 +50,12 @@ Share = Annotated[float, msgspec.Meta(gt=0, le=1)]
 
 
 class SettingsError(ValueError):
-    """Settings out of their bounds: `field` names the setting, `message` says what is allowed."""
+    """Settings out of their bounds: `error` names the setting, says in English what is allowed and
+    names the problem by its code (barter.domain.refusals words it)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(f"{error.path}: {error.message}")
+        self.error = error
 
 
 class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -89,10 +93,12 @@ class EngineSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
         try:
             settings = msgspec.convert(merged, EngineSettings)
         except msgspec.ValidationError as exc:
-            message, at, path = " ".join(str(exc).split()).partition(" - at `$.")
-            raise SettingsError(path.rstrip("`") if at else "settings", message) from None
+            error = field_types.refused(exc, merged, EngineSettings)
+            raise SettingsError(error if error.path else replace(error, path="settings")) from None
         if settings.max_cycle_length == 1:
-            raise SettingsError("max_cycle_length", "2 to 8, or 0 for no limit")
+            raise SettingsError(
+                FieldError("max_cycle_length", "2 to 8, or 0 for no limit", code="cycle_length")
+            )
         return settings
 
 

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import inspect
 
 from barter.domain.errors import FieldError
+from barter.domain.field_types import bound, unwrapped
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -31,42 +32,12 @@ def secret_fields(value: object) -> tuple[str, ...]:
     return tuple(getattr(type(value), "shown_once", ()))
 
 
-def _unwrapped(kind: inspect.Type) -> inspect.Type:
-    """The field's own type: without `| None` and without its description."""
-    if isinstance(kind, inspect.UnionType):
-        kind = next((m for m in kind.types if not isinstance(m, inspect.NoneType)), kind)
-    while isinstance(kind, inspect.Metadata):
-        kind = kind.type
-    return kind
-
-
-def _bound(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]] | None:
-    """Which of the field type's bounds `value` breaks (msgspec's own constraints)."""
-    if isinstance(kind, inspect.FloatType | inspect.IntType) and isinstance(value, int | float):
-        broken = {
-            "gt": kind.gt is not None and not value > kind.gt,
-            "ge": kind.ge is not None and not value >= kind.ge,
-            "lt": kind.lt is not None and not value < kind.lt,
-            "le": kind.le is not None and not value <= kind.le,
-        }
-        for code, is_broken in broken.items():
-            if is_broken:
-                return code, {"limit": getattr(kind, code)}
-    if (
-        isinstance(kind, inspect.StrType)
-        and isinstance(value, str)
-        and kind.max_length is not None
-        and len(value) > kind.max_length
-    ):
-        return "too_long", {"limit": kind.max_length}
-    return None
-
-
 def checked(values: Mapping[str, Any], into: type[Any]) -> list[FieldError]:
     """What `into` would refuse in `values`, by field and code: a required field left empty, a
     number or text outside the field's bounds. msgspec checks the bounds only when it decodes; a
     channel that builds an input from what people typed (a console form, a LINE message) asks here
-    first, and says the codes in words (barter.domain.refusals)."""
+    first, and says the codes in words (barter.domain.refusals). The codes are
+    barter.domain.field_types's, the ones every refusal of msgspec's is named by."""
     info = inspect.type_info(into)
     assert isinstance(info, inspect.StructType)
     errors: list[FieldError] = []
@@ -76,7 +47,7 @@ def checked(values: Mapping[str, Any], into: type[Any]) -> list[FieldError]:
             if f.required:
                 errors.append(FieldError(f.name, "required", code="required"))
             continue
-        broken = _bound(_unwrapped(f.type), value)
+        broken = bound(unwrapped(f.type), value)
         if broken is not None:
             code, params = broken
             errors.append(FieldError(f.name, f"breaks {code}", code=code, params=params))

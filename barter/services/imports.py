@@ -141,7 +141,7 @@ async def import_sheet(
     try:
         drafts = read_sheet(data, fmt, catalogue)
     except SheetError as exc:
-        raise ValidationFailed([FieldError("file", str(exc))]) from None
+        raise ValidationFailed([exc.error]) from None
     importer = dataclasses.replace(caller, via="import")
     file_hash = hashlib.sha256(data).digest()
     import_id: int | None = None
@@ -170,7 +170,7 @@ async def import_sheet(
         # transaction rolls back, the import row with it). The dry run shows the rows to fix.
         raise ValidationFailed(
             [
-                FieldError(f"rows[{r.row}].{e.field}", e.message_en)
+                FieldError(f"rows[{r.row}].{e.field}", e.message_en, code="invalid")
                 for r in rows
                 if not r.ok
                 for e in r.errors

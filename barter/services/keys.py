@@ -24,18 +24,18 @@ async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, d
         require_role(caller, "admin")
     errors: list[FieldError] = []
     if data.role == "coordinator" and not data.regions:
-        errors.append(FieldError("regions", "a coordinator key needs at least one region"))
+        errors.append(FieldError("regions", "a coordinator key needs at least one region", code="required"))
     if data.role in ("admin", "community") and data.regions:
-        errors.append(FieldError("regions", f"a {data.role} key takes no regions"))
+        errors.append(FieldError("regions", f"a {data.role} key takes no regions", code="not_for_role"))
     if data.role == "community":
         if data.community_id is None:
-            errors.append(FieldError("community_id", "a community key needs its community"))
+            errors.append(FieldError("community_id", "a community key needs its community", code="required"))
         elif await communities_repo.ref(conn, data.community_id) is None:
-            errors.append(FieldError("community_id", "no community with this id"))
+            errors.append(FieldError("community_id", "no community with this id", code="unknown"))
     elif data.community_id is not None:
-        errors.append(FieldError("community_id", "only community keys name a community"))
+        errors.append(FieldError("community_id", "only community keys name a community", code="not_for_role"))
     if data.partner_detail and data.role != "partner":
-        errors.append(FieldError("partner_detail", "only partner keys carry grants"))
+        errors.append(FieldError("partner_detail", "only partner keys carry grants", code="not_for_role"))
     if errors:
         raise ValidationFailed(errors)
     key = generate_key()

@@ -44,8 +44,13 @@ def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | 
             known = unit is not None and normalise_unit(unit) is not None
             errors.append(
                 FieldError(
-                    "unit", f"must be {expected} or convertible to it" if known else f"unknown unit {unit!r}"
+                    "unit",
+                    f"must be {expected} or convertible to it",
+                    code="counted_in",
+                    params={"units": expected},
                 )
+                if known
+                else FieldError("unit", f"unknown unit {unit!r}", code="not_known", params={"name": unit})
             )
         return quantity
     if field == "quantity" and round(converted, 4) < SMALLEST_QUANTITY:
@@ -106,12 +111,14 @@ async def _terms(
     ratio_item, ratio = values.get("min_ratio_item_id"), values.get("min_ratio")
     if (ratio_item is None) != (ratio is None):
         missing = "min_ratio" if ratio is None else "min_ratio_item_id"
-        errors.append(FieldError(missing, "min_ratio_item_id and min_ratio go together"))
+        errors.append(FieldError(missing, "min_ratio_item_id and min_ratio go together", code="ratio_pair"))
     elif ratio_item is not None:
         if ratio_item == item_id:
-            errors.append(FieldError("min_ratio_item_id", "must be another item than the one offered"))
+            errors.append(
+                FieldError("min_ratio_item_id", "must be another item than the one offered", code="same_item")
+            )
         elif await reference.get_item(conn, ratio_item) is None:
-            errors.append(FieldError("min_ratio_item_id", "no item with this id"))
+            errors.append(FieldError("min_ratio_item_id", "no item with this id", code="unknown"))
 
 
 def _recurrence(errors: list[FieldError], values: dict[str, Any]) -> None:
@@ -121,10 +128,11 @@ def _recurrence(errors: list[FieldError], values: dict[str, Any]) -> None:
             FieldError(
                 "recur_quantity" if amount is None else "recur_every",
                 "recur_every and recur_quantity go together",
+                code="recur_pair",
             )
         )
     if until is not None and every is None:
-        errors.append(FieldError("recur_until", "needs recur_every and recur_quantity"))
+        errors.append(FieldError("recur_until", "needs recur_every and recur_quantity", code="recur_needed"))
 
 
 def _check_dates(errors: list[FieldError], start: date | None, end: date | None) -> None:
@@ -223,7 +231,14 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
         )
     _check_amounts(errors, quantity, min_lot, item["quantity_step"])
     if terms["recur_quantity"] is not None and off_step(terms["recur_quantity"], item["quantity_step"]):
-        errors.append(FieldError("recur_quantity", f"must be a multiple of {item['quantity_step']:g}"))
+        errors.append(
+            FieldError(
+                "recur_quantity",
+                f"must be a multiple of {item['quantity_step']:g}",
+                code="off_step",
+                params={"step": item["quantity_step"]},
+            )
+        )
     _check_dates(errors, terms["available_from"], terms["available_until"])
     await _terms(conn, errors, data.item_id, terms)
     _recurrence(errors, terms)
@@ -297,7 +312,13 @@ async def _new_item(
         )
     if kind == "need" and row["item_id"] is None:
         raise ValidationFailed(
-            [FieldError("item_id", "this need names a category or offers, not an item; post a new one")]
+            [
+                FieldError(
+                    "item_id",
+                    "this need names a category or offers, not an item; post a new one",
+                    code="not_an_item",
+                )
+            ]
         )
     item = await reference.get_item(conn, item_id)
     if item is None:
@@ -335,7 +356,14 @@ def _patched(
             if field not in changes:
                 kept = to_catalogue_unit(row[field], row["unit"], target_unit)
                 if kept is None:
-                    errors.append(FieldError(field, f"give it again in {target_unit}, the new item's unit"))
+                    errors.append(
+                        FieldError(
+                            field,
+                            f"give it again in {target_unit}, the new item's unit",
+                            code="give_again",
+                            params={"unit": target_unit},
+                        )
+                    )
                 else:
                     values[field] = kept
     for field in ("quantity", "min_lot"):
@@ -367,11 +395,17 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
     """The catalogue unit the need is counted in, checking its target; None when the target is bad."""
     targets = [data.item_id is not None, data.category_id is not None, data.accept_offer_ids is not None]
     if sum(targets) != 1:
-        errors.append(FieldError("item_id", "give exactly one of item_id, category_id, accept_offer_ids"))
+        errors.append(
+            FieldError(
+                "item_id", "give exactly one of item_id, category_id, accept_offer_ids", code="one_target"
+            )
+        )
         return None
     given = canonical_unit(data.unit) if data.unit is not None else None
     if data.unit is not None and given is None:
-        errors.append(FieldError("unit", f"unknown unit {data.unit!r}"))
+        errors.append(
+            FieldError("unit", f"unknown unit {data.unit!r}", code="not_known", params={"name": data.unit})
+        )
         return None
     if data.item_id is not None:
         item = await reference.get_item(conn, data.item_id)
@@ -387,34 +421,59 @@ async def _need_unit(conn: asyncpg.Connection, data: NeedCreate, errors: list[Fi
         units = await reference.category_units(conn, data.category_id)
         if given is not None:
             if given not in units:
-                errors.append(FieldError("unit", f"items of this category come in {', '.join(units)}"))
+                errors.append(
+                    FieldError(
+                        "unit",
+                        f"items of this category come in {', '.join(units)}",
+                        code="counted_in",
+                        params={"units": units},
+                    )
+                )
                 return None
             return given
         if len(units) != 1:
-            errors.append(FieldError("unit", f"required: items of this category come in {', '.join(units)}"))
+            errors.append(
+                FieldError(
+                    "unit",
+                    f"required: items of this category come in {', '.join(units)}",
+                    code="unit_needed",
+                    params={"units": units},
+                )
+            )
             return None
         return units[0]
     assert data.accept_offer_ids is not None
     offers = await repo.offers_by_id(conn, data.accept_offer_ids)
     offer_units: set[str] = set()
     if len(set(data.accept_offer_ids)) != len(data.accept_offer_ids):
-        errors.append(FieldError("accept_offer_ids", "lists an offer twice"))
+        errors.append(FieldError("accept_offer_ids", "lists an offer twice", code="listed_twice"))
     for index, offer_id in enumerate(data.accept_offer_ids):
         offer = offers.get(offer_id)
         if offer is None or offer["status"] != "open":
-            errors.append(FieldError(f"accept_offer_ids[{index}]", "no open offer with this id"))
+            errors.append(
+                FieldError(f"accept_offer_ids[{index}]", "no open offer with this id", code="not_open_offer")
+            )
         elif offer["community_id"] == data.community_id:
-            errors.append(FieldError(f"accept_offer_ids[{index}]", "is the community's own offer"))
+            errors.append(
+                FieldError(f"accept_offer_ids[{index}]", "is the community's own offer", code="own_offer")
+            )
         else:
             offer_units.add(offer["unit"])
     if len(offer_units) > 1:
-        errors.append(FieldError("accept_offer_ids", "the offers must share one unit"))
+        errors.append(FieldError("accept_offer_ids", "the offers must share one unit", code="mixed_units"))
         return None
     if not offer_units:
         return None
     (unit,) = offer_units
     if given is not None and given != unit:
-        errors.append(FieldError("unit", f"the accepted offers are counted in {unit}"))
+        errors.append(
+            FieldError(
+                "unit",
+                f"the accepted offers are counted in {unit}",
+                code="counted_in",
+                params={"units": unit},
+            )
+        )
     return unit
 
 
@@ -444,7 +503,7 @@ async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate
         )
     _check_amounts(errors, quantity, min_lot, step)
     if errors or unit is None:
-        raise ValidationFailed(errors or [FieldError("item_id", "no usable target")])
+        raise ValidationFailed(errors or [FieldError("item_id", "no usable target", code="one_target")])
     values |= {"unit": unit, "quantity": quantity, "min_lot": min_lot}
     out = need_out(await repo.insert_need(conn, values))
     await _audit(conn, caller, "create", "need", out)

@@ -47,7 +47,7 @@ import msgspec
 
 from barter.domain.access import Caller, require_role, require_row_level
 from barter.domain.clock import Clock, thai_today
-from barter.domain.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.logistics import (
     THAI_TIME,
@@ -428,7 +428,7 @@ async def create_plan(
     try:
         result = await run_planner(built.problem, settings)
     except PlanInputError as exc:  # the planner's own input error, a 422 at this edge
-        raise ValidationFailed([FieldError(path, message) for path, message in exc.problems]) from None
+        raise ValidationFailed(exc.problems) from None
     if not data.preview:
         statuses = await repo.share_proposals(conn, scope.proposals)
         moved = sorted(p for p in scope.proposals if statuses.get(p) != "approved")

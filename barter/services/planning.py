@@ -23,7 +23,7 @@ import threading
 import asyncpg
 
 from barter.domain.access import Caller
-from barter.domain.errors import TooManyRequests
+from barter.domain.errors import FieldError, TooManyRequests
 from barter.logistics import Plan, PlanInput, PlanInputError, plan
 from barter.processes import follow_parent
 from barter.settings import Settings
@@ -86,7 +86,7 @@ def planner_executor(workers: int) -> concurrent.futures.ProcessPoolExecutor:
         return _executor
 
 
-def _plan_or_problems(problem: PlanInput) -> tuple[Plan | None, list[tuple[str, str]]]:
+def _plan_or_problems(problem: PlanInput) -> tuple[Plan | None, list[FieldError]]:
     """In the worker: the plan, or the input's problems (PlanInputError does not survive pickling
     with its `problems`, so they cross the process boundary as a value)."""
     try:

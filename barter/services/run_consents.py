@@ -111,7 +111,7 @@ async def answer(
     the last consent (start its reservation after commit, release it otherwise)."""
     require_role(caller, "admin", "coordinator")
     if data.answer == "decline" and not data.reason:
-        raise ValidationFailed([FieldError("reason", "say why, so the requester knows")])
+        raise ValidationFailed([FieldError("reason", "say why, so the requester knows", code="required")])
     if not await repo.lock(conn, request_id):
         raise _not_found()
     row = await repo.get(conn, request_id)

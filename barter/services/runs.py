@@ -16,7 +16,7 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role
-from barter.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from barter.domain.errors import Forbidden, NotFound, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.logistics.estimate import cost_per_kg_km
 from barter.logistics.fleet import FLEET
@@ -87,7 +87,7 @@ def resolve_settings(defaults: EngineSettings, request: RunRequest) -> EngineSet
     try:
         return defaults.overridden(overrides)
     except SettingsError as exc:  # the engine's own input error, a 422 at this edge
-        raise ValidationFailed([FieldError(exc.field, exc.message)]) from None
+        raise ValidationFailed([exc.error]) from None
 
 
 def run_out(row: Any) -> RunOut:

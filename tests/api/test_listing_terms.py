@@ -44,6 +44,31 @@ async def test_a_unit_that_does_not_fit_the_item_is_refused_by_name(world: World
     assert "unit" in await _bad(world, {"item_id": "eggs-salted", "unit": "ถาด", "quantity": 2})
 
 
+@pytest.mark.parametrize(
+    ("body", "codes"),
+    [
+        ({"item_id": "herbal-soap", "unit": "ลิตร", "quantity": 2}, [("unit", "counted_in")]),
+        ({"min_ratio_item_id": "rice-jasmine"}, [("min_ratio", "ratio_pair")]),
+        ({"min_ratio_item_id": "dried-fish", "min_ratio": 2}, [("min_ratio_item_id", "same_item")]),
+        ({"min_ratio_item_id": "no-such-goods", "min_ratio": 2}, [("min_ratio_item_id", "unknown")]),
+        ({"recur_every": "week"}, [("recur_quantity", "recur_pair")]),
+        ({"recur_until": iso(ahead(30))}, [("recur_until", "recur_needed")]),
+        (
+            {"item_id": "herbal-soap", "quantity": 10, "recur_every": "week", "recur_quantity": 2.5},
+            [("recur_quantity", "off_step")],
+        ),
+    ],
+)
+async def test_each_refused_term_is_named_by_its_code(
+    world: World, body: dict[str, Any], codes: list[tuple[str, str]]
+) -> None:
+    """The code names the problem for the console and LINE, which word it in Thai (not "ใช้ไม่ได้")."""
+    base = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 50}
+    response = await world.post(OWNER, "/v1/offers", {**base, **body})
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == codes
+
+
 async def test_units_that_come_whole(world: World) -> None:
     errors = await _bad(world, {"item_id": "herbal-soap", "quantity": 137.5})
     assert errors == {"quantity": "this item comes in whole units: 137.5 is not a multiple of 1"}

@@ -37,7 +37,7 @@ async def test_category_need_takes_the_unit_of_its_items(world: World) -> None:
         OWNER, "/v1/needs", {"community_id": world.a["id"], "category_id": "fish-seafood", "quantity": 10}
     )
     assert mixed.status_code == 422
-    assert mixed.json()["errors"][0]["path"] == "unit"
+    assert [(e["path"], e["code"]) for e in mixed.json()["errors"]] == [("unit", "unit_needed")]
     sauce = await world.need(item_id=None, category_id="fish-seafood", quantity=10, unit="litre", min_lot=0)
     assert sauce["unit"] == "litre"
 
@@ -63,24 +63,35 @@ async def test_need_for_a_list_of_acceptable_offers(world: World) -> None:
         {"community_id": world.a["id"], "quantity": 1, "accept_offer_ids": [rice["id"], own["id"], 999999]},
     )
     assert response.status_code == 422
-    assert {e["path"] for e in response.json()["errors"]} == {"accept_offer_ids[1]", "accept_offer_ids[2]"}
+    assert {(e["path"], e["code"]) for e in response.json()["errors"]} == {
+        ("accept_offer_ids[1]", "own_offer"),
+        ("accept_offer_ids[2]", "not_open_offer"),
+    }
+    twice = await world.post(
+        OWNER,
+        "/v1/needs",
+        {"community_id": world.a["id"], "quantity": 1, "accept_offer_ids": [rice["id"]] * 2},
+    )
+    assert [(e["path"], e["code"]) for e in twice.json()["errors"]] == [("accept_offer_ids", "listed_twice")]
 
 
 @pytest.mark.parametrize(
-    ("body", "paths"),
+    ("body", "codes"),
     [
-        ({"category_id": "rice"}, {"item_id"}),  # two targets
-        ({"item_id": None}, {"item_id"}),  # no target
-        ({"priority": 9, "max_distance_km": 0}, {"priority", "max_distance_km"}),
-        ({"accept_offer_ids": [], "item_id": None}, {"accept_offer_ids"}),
-        ({"needed_by": "soon"}, {"needed_by"}),
+        ({"category_id": "rice"}, {("item_id", "one_target")}),  # two targets
+        ({"item_id": None}, {("item_id", "one_target")}),  # no target
+        ({"priority": 9, "max_distance_km": 0}, {("priority", "le"), ("max_distance_km", "gt")}),
+        ({"accept_offer_ids": [], "item_id": None}, {("accept_offer_ids", "required")}),
+        ({"needed_by": "soon"}, {("needed_by", "bad_date")}),
+        ({"item_id": None, "category_id": "rice", "unit": "litre"}, {("unit", "counted_in")}),
     ],
 )
-async def test_bad_needs(world: World, body: dict[str, object], paths: set[str]) -> None:
+async def test_bad_needs(world: World, body: dict[str, object], codes: set[tuple[str, str]]) -> None:
+    """Each refusal names its field and its problem's code (the console and LINE word the code)."""
     full = {"community_id": world.a["id"], "item_id": "rice-jasmine", "quantity": 100, **body}
     response = await world.post(OWNER, "/v1/needs", full)
     assert response.status_code == 422, response.text
-    assert {e["path"] for e in response.json()["errors"]} == paths
+    assert {(e["path"], e["code"]) for e in response.json()["errors"]} == codes
 
 
 async def test_search_needs_by_thai_item_category_and_community(world: World) -> None:

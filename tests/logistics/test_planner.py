@@ -402,7 +402,9 @@ def test_a_working_day_past_midnight_is_refused_with_the_field_path() -> None:
     )
     with pytest.raises(PlanInputError) as refused:
         plan(problem)
-    assert [path for path, _ in refused.value.problems] == ["settings.workday_starts_minute"]
+    assert [(e.path, e.code) for e in refused.value.problems] == [
+        ("settings.workday_starts_minute", "day_past_midnight")
+    ]
 
 
 def test_duplicate_ids_are_refused_with_the_field_path() -> None:
@@ -410,7 +412,9 @@ def test_duplicate_ids_are_refused_with_the_field_path() -> None:
     problem = PlanInput(transfers=(twice, twice), vehicles=(truck("v", SONGKHLA),), settings=FAST)
     with pytest.raises(PlanInputError) as raised:
         plan(problem)
-    assert raised.value.problems == [("transfers[1].id", "duplicate id 't'")]
+    assert [(e.path, e.message, e.code) for e in raised.value.problems] == [
+        ("transfers[1].id", "duplicate id 't'", "listed_twice")
+    ]
 
 
 def test_trips_last_at_most_max_trip_days_and_what_cannot_fit_is_unplaced() -> None:

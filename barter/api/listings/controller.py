@@ -63,9 +63,9 @@ def _near(near: str | None, within_km: float | None) -> tuple[float | None, floa
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
         except ValueError:
-            errors.append(FieldError("near", "give lat,lon in degrees, e.g. 6.62,100.07"))
+            errors.append(FieldError("near", "give lat,lon in degrees, e.g. 6.62,100.07", code="bad_point"))
     if within_km is not None and near is None:
-        errors.append(FieldError("within_km", "needs near=lat,lon"))
+        errors.append(FieldError("within_km", "needs near=lat,lon", code="needs_near"))
     if errors:
         raise ValidationFailed(errors)
     return lat, lon
@@ -142,7 +142,7 @@ def provide_listing_query(
     calendar: ShowCalendar = "gregorian",
 ) -> ListingQuery:
     if sort == "distance" and listing_filter.near_lat is None:
-        raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon")])
+        raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon", code="needs_near")])
     return ListingQuery(filter=listing_filter, sort=sort, cursor=cursor, limit=limit, calendar=calendar)
 
 

@@ -110,7 +110,7 @@ class LogisticsPlanController(Controller):
         number, _, suffix = plan.partition(".")
         plan_id = int(number)
         if plan_id > 2**62:
-            raise ValidationFailed([FieldError("plan", "no plan has so large an id")])
+            raise ValidationFailed([FieldError("plan", "no plan has so large an id", code="unknown")])
         if suffix:
             body = await service.plan_geojson(conn, caller, plan_id)
             # The same route answers the map: documented by install_geojson_schema.

@@ -74,7 +74,7 @@ async def _move(
     decision = data or Decision()
     receipts = decision.receipts if isinstance(decision, Receive) else None
     if reason_required and not (decision.reason and decision.reason.strip()):
-        raise ValidationFailed([FieldError("reason", f"a reason is required to {action}")])
+        raise ValidationFailed([FieldError("reason", f"a reason is required to {action}", code="required")])
     outcome = await workflow.transition(
         conn,
         caller,

@@ -1,0 +1,136 @@
+"""Why a field's msgspec type refuses a value, as a stable code (barter.domain.refusals words it).
+
+msgspec says what it refused in English for developers ("Expected `float` > 0.0"); a channel that
+shows the refusal to people names the problem by code instead. The code comes from the field's
+type and the value, never from msgspec's message: the JSON API's validation, the console's forms,
+the LINE bot's posts, the spreadsheet import and the engine's settings all ask here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+from msgspec import inspect
+
+from barter.domain.errors import FieldError
+
+# Every code `refusal` and `bound` give.
+CODES = frozenset(
+    {
+        "required",
+        "not_a_number",
+        "whole_number",
+        "gt",
+        "ge",
+        "lt",
+        "le",
+        "too_long",
+        "too_short",
+        "too_many",
+        "unknown",
+        "bad_date",
+        "invalid",
+    }
+)
+_AT = re.compile(r" - at `\$\.?(.*)`$")
+_NUMBERS = inspect.IntType | inspect.FloatType
+_COLLECTIONS = inspect.ListType | inspect.SetType | inspect.FrozenSetType
+
+
+def unwrapped(kind: inspect.Type) -> inspect.Type:
+    """The field's own type: without `| None` and without its description."""
+    kind = _without_none(kind)
+    while isinstance(kind, inspect.Metadata):
+        kind = kind.type
+    return kind
+
+
+def _without_none(kind: inspect.Type) -> inspect.Type:
+    if isinstance(kind, inspect.UnionType):
+        return next((m for m in kind.types if not isinstance(m, inspect.NoneType)), kind)
+    return kind
+
+
+def bound(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]] | None:
+    """Which of the field type's bounds `value` breaks (msgspec's own constraints), if any."""
+    if isinstance(kind, _NUMBERS) and isinstance(value, int | float) and not isinstance(value, bool):
+        broken = {
+            "gt": kind.gt is not None and not value > kind.gt,
+            "ge": kind.ge is not None and not value >= kind.ge,
+            "lt": kind.lt is not None and not value < kind.lt,
+            "le": kind.le is not None and not value <= kind.le,
+        }
+        for code, is_broken in broken.items():
+            if is_broken:
+                return code, {"limit": getattr(kind, code)}
+    if isinstance(kind, inspect.StrType) and isinstance(value, str):
+        if kind.max_length is not None and len(value) > kind.max_length:
+            return "too_long", {"limit": kind.max_length}
+        if kind.min_length is not None and len(value) < kind.min_length:
+            return ("required", {}) if not value.strip() else ("too_short", {"limit": kind.min_length})
+    return None
+
+
+def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
+    """The code (and its params) for `value`, which a field of type `kind` refused."""
+    if value is None and not _nullable(kind):
+        return "required", {}
+    if _format(kind) in {"date", "date-time"}:  # a date written as text (`DateIn`: YYYY-MM-DD)
+        return "bad_date", {}
+    kind = unwrapped(kind)
+    if isinstance(kind, _NUMBERS) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return "not_a_number", {}
+    if isinstance(kind, inspect.IntType) and isinstance(value, float) and not value.is_integer():
+        return "whole_number", {}
+    broken = bound(kind, value)
+    if broken is not None:
+        return broken
+    if isinstance(kind, inspect.LiteralType | inspect.EnumType):
+        return "unknown", {}
+    if isinstance(kind, inspect.DateType | inspect.DateTimeType):
+        return "bad_date", {}
+    if isinstance(kind, _COLLECTIONS) and isinstance(value, list):
+        if kind.max_length is not None and len(value) > kind.max_length:
+            return "too_many", {"limit": kind.max_length}
+        if kind.min_length is not None and not value:
+            return "required", {}
+    return "invalid", {}
+
+
+def refused(exc: msgspec.ValidationError, values: Mapping[str, Any], into: type[Any]) -> FieldError:
+    """msgspec's refusal of `values` as an `into` struct, by field and code: the field from the
+    error's path, the code from that field's type and its value. A path deeper than a field of
+    `into` (or none) gives the code `invalid`; the English message stays for API clients."""
+    text = " ".join(str(exc).split())
+    match = _AT.search(text)
+    path = match.group(1) if match else ""
+    message = text[: match.start()] if match else text
+    code: str = "invalid"
+    params: Mapping[str, Any] = {}
+    info = inspect.type_info(into)
+    if isinstance(info, inspect.StructType):
+        field = next((f for f in info.fields if f.encode_name == path), None)
+        if field is not None:
+            code, params = refusal(field.type, values.get(field.name))
+    return FieldError(path, message, code=code, params=params)
+
+
+def _format(kind: inspect.Type) -> str | None:
+    """The JSON Schema format a field's description gives it (`date`), if any."""
+    kind = _without_none(kind)
+    while isinstance(kind, inspect.Metadata):
+        if kind.extra_json_schema and "format" in kind.extra_json_schema:
+            return str(kind.extra_json_schema["format"])
+        kind = kind.type
+    return None
+
+
+def _nullable(kind: inspect.Type) -> bool:
+    while isinstance(kind, inspect.Metadata):
+        kind = kind.type
+    return isinstance(kind, inspect.NoneType | inspect.AnyType) or (
+        isinstance(kind, inspect.UnionType) and any(isinstance(m, inspect.NoneType) for m in kind.types)
+    )

@@ -18,6 +18,7 @@ from litestar.exceptions import (
 from litestar.types import ExceptionHandlersMap
 
 from barter.domain.errors import THAI_TITLES, BarterError, TooManyRequests, ValidationFailed
+from barter.domain.refusals import thai_detail
 
 log = logging.getLogger("barter.api")
 
@@ -43,7 +44,8 @@ _STATUS_CODES: dict[int, tuple[str, str]] = {
 
 
 # `detail` in Thai for callers who ask for it (Accept-Language: th, with the title from
-# THAI_TITLES): BarterError.detail_th where the error carries one, else these for the framework's own.
+# THAI_TITLES): BarterError.detail_th where the error carries one (refused fields: their codes in
+# the words of barter.domain.refusals, `thai_detail`), else these for the framework's own.
 THAI_DETAILS: dict[str, str] = {
     "No such resource": "ไม่มีที่อยู่นี้ในระบบ",
     "Something went wrong on our side": "ระบบขัดข้อง ขออภัย",
@@ -106,7 +108,7 @@ def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> R
     if isinstance(exc, TooManyRequests):
         headers = {"Retry-After": str(exc.retry_after)}
     return problem(
-        request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers, exc.detail_th
+        request, exc.status, exc.instance_code, exc.title, exc.detail, extra, headers, thai_detail(exc)
     )
 
 

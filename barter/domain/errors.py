@@ -119,6 +119,9 @@ class UnsupportedMediaType(BarterError):
 
 
 class ValidationFailed(BarterError):
+    """Fields refused: `errors`, each with its code. Where the raise writes no Thai detail, the
+    channels say the fields' codes in words (barter.domain.refusals: `said`, `thai_detail`)."""
+
     status = 422
     code = "validation_failed"
     title = "Invalid input"
@@ -134,9 +137,7 @@ class ValidationFailed(BarterError):
         self.errors = list(errors)
         first = "; ".join(f"{e.path}: {e.message}" for e in self.errors[:3])
         super().__init__(
-            detail or f"{len(self.errors)} invalid field(s): {first}",
-            code=code,
-            detail_th=detail_th if detail else f"ข้อมูลไม่ถูกต้อง {len(self.errors)} ช่อง: {first}",
+            detail or f"{len(self.errors)} invalid field(s): {first}", code=code, detail_th=detail_th
         )
 
 

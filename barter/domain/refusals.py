@@ -209,6 +209,16 @@ def field_error(error: FieldError) -> Words:
     return Words(f"{name.th}: {problem_words.th}", f"{name.en}: {problem_words.en}")
 
 
+def thai_detail(exc: BarterError) -> str | None:
+    """The refusal's detail in Thai: the one its raise wrote, else for refused fields each path
+    with its problem in the words above (`ข้อมูลไม่ถูกต้อง 1 ช่อง: quantity: ต้องมากกว่า 0`), the
+    Thai beside the API's English detail, which names the same (at most three) fields."""
+    if exc.detail_th or not isinstance(exc, ValidationFailed) or not exc.errors:
+        return exc.detail_th
+    first = "; ".join(f"{e.path}: {problem(e).th}" for e in exc.errors[:3])
+    return f"ข้อมูลไม่ถูกต้อง {len(exc.errors)} ช่อง: {first}"
+
+
 def said(exc: BarterError) -> list[Words]:
     """A refused request in words: each field's problem, or the refusal's own detail (its Thai
     where the raise wrote one, else the Thai title of its kind), with the English beside."""

@@ -177,6 +177,36 @@ async def test_thai_details_where_a_thai_text_exists(world: World) -> None:
         headers=world.headers(OWNER, **thai),
     )
     assert invalid.status_code == 422
-    assert str(_problem(invalid)["detail"]).startswith("ข้อมูลไม่ถูกต้อง 1 ช่อง")
+    assert _problem(invalid)["detail"] == "ข้อมูลไม่ถูกต้อง 1 ช่อง: item_id: เลือกจากรายการ"
     english = await world.client.get("/v1/offers/999999", headers=world.headers(OWNER))
     assert _problem(english)["detail"] == "No offer with that id"
+
+
+async def test_a_refused_body_is_said_in_thai_by_its_codes_and_in_english_as_before(world: World) -> None:
+    """The Thai detail words each field's problem (barter.domain.refusals), with no msgspec English
+    inside it; the English detail and errors[] are what API clients always read."""
+    body = {
+        "community_id": world.a["id"],
+        "item_id": "dried-fish",
+        "quantity": -1,
+        "min_lot": "x",
+        "note": "น" * 1001,
+    }
+    english = await world.client.post("/v1/offers", json=body, headers=world.headers(OWNER))
+    thai = await world.client.post(
+        "/v1/offers", json=body, headers=world.headers(OWNER, **{"Accept-Language": "th"})
+    )
+    assert thai.status_code == english.status_code == 422
+    assert _problem(english)["detail"] == (
+        "3 invalid field(s): quantity: Expected `float` > 0.0; min_lot: Expected `float`, got `str`;"
+        " note: Expected `str` of length <= 1000"
+    )
+    assert english.json()["errors"] == [
+        {"path": "quantity", "message": "Expected `float` > 0.0", "code": "gt"},
+        {"path": "min_lot", "message": "Expected `float`, got `str`", "code": "not_a_number"},
+        {"path": "note", "message": "Expected `str` of length <= 1000", "code": "too_long"},
+    ]
+    assert thai.json()["errors"] == english.json()["errors"]
+    assert _problem(thai)["detail"] == (
+        "ข้อมูลไม่ถูกต้อง 3 ช่อง: quantity: ต้องมากกว่า 0; min_lot: ต้องเป็นตัวเลข; note: ยาวเกินไป (ไม่เกิน 1,000 ตัวอักษร)"
+    )

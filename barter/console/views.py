@@ -25,12 +25,12 @@ from barter.console import i18n, maps, uses
 from barter.console.i18n import _
 from barter.console.line import LineCodes
 from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
-from barter.domain import field_types, thaidate
+from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
 from barter.reference import load_subdistricts
-from barter.schemas.base import checked
+from barter.schemas.base import checked, converted
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
 ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
@@ -98,10 +98,7 @@ def convert(values: dict[str, Any], into: type[Any], errors: list[FieldError]) -
     errors = errors + [e for e in checked(values, into) if e.path not in {x.path for x in errors}]
     if errors:
         raise ValidationFailed(errors)
-    try:
-        return msgspec.convert({k: v for k, v in values.items() if v is not None}, into)
-    except msgspec.ValidationError as exc:
-        raise ValidationFailed([field_types.refused(exc, values, into)]) from exc
+    return converted({k: v for k, v in values.items() if v is not None}, into)
 
 
 # --- signing in ---------------------------------------------------------------------------------

@@ -161,7 +161,10 @@ PROBLEMS: Mapping[str, Words] = {
         "วันทำงานจะเลยเที่ยงคืน ให้เริ่มเร็วขึ้นหรือลดชั่วโมงทำงาน",
         "the working day would end after midnight: start earlier or work fewer hours",
     ),
-    # asked of a spreadsheet's file (barter.domain.spreadsheet)
+    # asked of a spreadsheet and its rows (barter.domain.spreadsheet)
+    "offer_or_need": Words("เขียนว่า มี หรือ ต้องการ", "write offer or need"),
+    "not_for_offers": Words("รายการที่มี ไม่ต้องกรอกช่องนี้", "an offer leaves this empty"),
+    "not_for_needs": Words("รายการที่ต้องการ ไม่ต้องกรอกช่องนี้", "a need leaves this empty"),
     "not_text": Words(
         "อ่านไฟล์ CSV ไม่ได้ ให้บันทึกเป็น UTF-8 หรือข้อความภาษาไทยของ Windows",
         "the CSV file is neither UTF-8 nor Thai Windows text",
@@ -207,6 +210,14 @@ def field_error(error: FieldError) -> Words:
     if name is None:
         return problem_words
     return Words(f"{name.th}: {problem_words.th}", f"{name.en}: {problem_words.en}")
+
+
+def in_sheet(row: int, column: Words | None, what: Words) -> Words:
+    """`แถวที่ 5 คอลัมน์ "จำนวน": ต้องมากกว่า 0` / `Row 5, column "quantity": must be more than 0`:
+    what is wrong in a spreadsheet's row, and in which column (as its header names it)."""
+    if column is None:
+        return Words(f"แถวที่ {row}: {what.th}", f"Row {row}: {what.en}")
+    return Words(f'แถวที่ {row} คอลัมน์ "{column.th}": {what.th}', f'Row {row}, column "{column.en}": {what.en}')
 
 
 def thai_detail(exc: BarterError) -> str | None:

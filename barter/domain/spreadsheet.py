@@ -3,7 +3,8 @@
 Headers may be Thai or English ("ประเภท", "kind", or the template's "ประเภท (kind)"); kinds, items
 and units may be written in Thai ("มี", "ปลาเค็ม", "กิโล"). CSV files saved by Thai Excel come as
 UTF-8 (with or without a BOM) or as Windows-874; both are read. Every row is read on its own: a bad
-row gets its errors (field, Thai and English) and never stops the others.
+row gets its errors (column, code, and the row, column and problem said in Thai and in English by
+barter.domain.refusals) and never stops the others.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
 
-from barter.domain import thaidate
+from barter.domain import refusals, thaidate
 from barter.domain.errors import FieldError
 from barter.domain.thai_text import UNITS as THAI_UNITS
 from barter.domain.thai_text import CatalogueEntry
@@ -42,13 +43,23 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "note": ("หมายเหตุ", "note", ()),
 }
 REQUIRED = ("kind", "community_id", "item", "quantity")
+# A field of the listing a row makes -> the column that holds it (the others have their column's name).
+_COLUMN_OF_FIELD = {"item_id": "item", "category_id": "item"}
 _KINDS = {"มี": "offer", "ให้": "offer", "offer": "offer", "ต้องการ": "need", "need": "need", "อยากได้": "need"}
 
 
 class RowError(msgspec.Struct, frozen=True):
+    """What is wrong in a row: the column (`quantity`, or `row` for the row as a whole), the row
+    number, column and problem said in Thai and in English, and the problem's stable code and
+    figures (barter.domain.refusals; for a refusal not about a value, such as a community the
+    importer does not act for, the refusal's own code: `not_found`). Reports stored before the
+    code came read as `invalid`."""
+
     field: str
     message_th: str
     message_en: str
+    code: str = "invalid"
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class RowDraft(msgspec.Struct, frozen=True, kw_only=True):
@@ -228,8 +239,30 @@ def _item_names(catalogue: Iterable[CatalogueEntry]) -> dict[str, CatalogueEntry
     return names
 
 
-def _err(field: str, th: str, en: str) -> RowError:
-    return RowError(field, th, en)
+def row_error(row: int, error: FieldError) -> RowError:
+    """A problem of a row, said in the words of barter.domain.refusals with the row's number and
+    the column as the template's header names it. `error.path` names a column (`quantity`) or a
+    field of the listing a row makes (`item_id`: the column `item`); a field no column holds
+    (`recur_until`) is said by its own name."""
+    column = _column(error.path)
+    what = refusals.problem(error) if column else refusals.field_error(error)
+    return said_in_row(row, column, what, code=error.code, params=error.params)
+
+
+def said_in_row(
+    row: int, column: str | None, what: refusals.Words, *, code: str, params: Mapping[str, Any] | None = None
+) -> RowError:
+    """`what` is wrong in `row`: in `column` (a key of COLUMNS), or in the row as a whole (None)."""
+    header = None if column is None else refusals.Words(COLUMNS[column][0], COLUMNS[column][1])
+    words = refusals.in_sheet(row, header, what)
+    return RowError(column or "row", words.th, words.en, code=code, params=dict(params or {}))
+
+
+def _column(path: str) -> str | None:
+    """The column that holds the field at `path` (`item_id`, `quantity`), if one does."""
+    field = path.split(".", 1)[0].split("[", 1)[0]
+    key = _COLUMN_OF_FIELD.get(field, field)
+    return key if key in COLUMNS else None
 
 
 def _date(value: Any) -> date:
@@ -272,27 +305,30 @@ def _unit(text: str) -> str | None:
 
 
 def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry]) -> RowDraft:
-    errors: list[RowError] = []
+    errors: list[FieldError] = []
     values: dict[str, Any] = {}
     text = {k: ("" if _blank(v) else str(v).strip()) for k, v in cells.items()}
     errors.extend(
-        _err(key, f"ต้องกรอก {COLUMNS[key][0]}", f"{COLUMNS[key][1]} is required")
+        FieldError(key, f"{COLUMNS[key][1]} is required", code="required")
         for key in REQUIRED
         if not text.get(key)
     )
     kind = _KINDS.get(text.get("kind", "").lower())
     if text.get("kind") and kind is None:
-        errors.append(_err("kind", "ประเภทต้องเป็น มี หรือ ต้องการ", "kind must be offer or need"))
+        errors.append(FieldError("kind", "kind must be offer or need", code="offer_or_need"))
     values["kind"] = kind
     if text.get("community_id"):
         try:
             values["community_id"] = int(_number(cells["community_id"]))
         except ValueError:
-            errors.append(_err("community_id", "รหัสชุมชนต้องเป็นตัวเลข", "community_id must be a number"))
+            errors.append(FieldError("community_id", "community_id must be a number", code="not_a_number"))
     if text.get("item"):
         item = items.get(re.sub(r"\s+", "", text["item"]).lower())
         if item is None:
-            errors.append(_err("item", f"ไม่รู้จักสินค้า '{text['item']}'", f"unknown item '{text['item']}'"))
+            name = text["item"]
+            errors.append(
+                FieldError("item", f"unknown item {name!r}", code="not_known", params={"name": name})
+            )
         else:
             values["item_id"] = item.id
     for key in ("quantity", "min_lot"):
@@ -300,36 +336,53 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
             try:
                 amount = _number(cells[key])
             except ValueError:
-                errors.append(_err(key, f"{COLUMNS[key][0]} ต้องเป็นตัวเลข", f"{key} must be a number"))
+                errors.append(FieldError(key, f"{key} must be a number", code="not_a_number"))
                 continue
-            if amount < 0 or (key == "quantity" and amount == 0):
-                errors.append(_err(key, f"{COLUMNS[key][0]} ต้องมากกว่าศูนย์", f"{key} must be above zero"))
+            if key == "quantity" and amount <= 0:
+                errors.append(FieldError(key, "quantity must be above zero", code="gt", params={"limit": 0}))
+            elif amount < 0:
+                errors.append(
+                    FieldError(key, f"{key} must not be below zero", code="ge", params={"limit": 0})
+                )
             values[key] = amount
     if text.get("unit"):
         unit = _unit(text["unit"])
         if unit is None:
-            errors.append(_err("unit", f"ไม่รู้จักหน่วย '{text['unit']}'", f"unknown unit '{text['unit']}'"))
+            name = text["unit"]
+            errors.append(
+                FieldError("unit", f"unknown unit {name!r}", code="not_known", params={"name": name})
+            )
         values["unit"] = unit
     for key in ("available_from", "available_until", "needed_by"):
         if text.get(key):
             try:
                 values[key] = _date(cells[key])
             except ValueError:
-                errors.append(
-                    _err(key, "วันที่ต้องเป็น วัน/เดือน/ปี เช่น 31/3/2570", f"{key}: write a date like 2027-03-31")
-                )
+                errors.append(FieldError(key, f"{key}: write a date like 2027-03-31", code="bad_date"))
     if text.get("priority"):
         try:
             priority = int(_number(cells["priority"]))
-            if not 1 <= priority <= 5:
-                raise ValueError(priority)
-            values["priority"] = priority
         except ValueError:
-            errors.append(_err("priority", "ความเร่งด่วนต้องเป็น 1 ถึง 5", "priority must be 1 to 5"))
+            errors.append(FieldError("priority", "priority must be a number", code="not_a_number"))
+        else:
+            if not 1 <= priority <= 5:
+                code, limit = ("ge", 1) if priority < 1 else ("le", 5)
+                errors.append(
+                    FieldError("priority", "priority must be 1 to 5", code=code, params={"limit": limit})
+                )
+            values["priority"] = priority
     if text.get("note"):
         values["note"] = text["note"][:1000]
-    if kind == "offer" and (text.get("needed_by") or text.get("priority")):
-        errors.append(_err("needed_by", "รายการที่มี ไม่ต้องกรอกวันที่ต้องการ", "offers take no needed_by, priority"))
-    if kind == "need" and (text.get("available_from") or text.get("available_until")):
-        errors.append(_err("available_from", "รายการที่ต้องการ ไม่ต้องกรอกวันพร้อมส่ง", "needs take no availability"))
-    return RowDraft(row=number, errors=tuple(errors), **values)
+    if kind == "offer":
+        errors.extend(
+            FieldError(key, "offers take no needed_by, priority", code="not_for_offers")
+            for key in ("needed_by", "priority")
+            if text.get(key)
+        )
+    if kind == "need":
+        errors.extend(
+            FieldError(key, "needs take no availability", code="not_for_needs")
+            for key in ("available_from", "available_until")
+            if text.get(key)
+        )
+    return RowDraft(row=number, errors=tuple(row_error(number, e) for e in errors), **values)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec import inspect
 
-from barter.domain.errors import FieldError
-from barter.domain.field_types import bound, unwrapped
+from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.field_types import bound, refused, unwrapped
+
+T = TypeVar("T")
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -52,3 +54,16 @@ def checked(values: Mapping[str, Any], into: type[Any]) -> list[FieldError]:
             code, params = broken
             errors.append(FieldError(f.name, f"breaks {code}", code=code, params=params))
     return errors
+
+
+def converted(values: Mapping[str, Any], into: type[T]) -> T:
+    """`values` (as people typed them: a form, a spreadsheet's row) as an `into`, or
+    ValidationFailed naming each refused field by code: what `checked` finds, else what msgspec
+    still refuses (a type it cannot take, barter.domain.field_types)."""
+    errors = checked(values, into)
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        return msgspec.convert(values, into, from_attributes=False)
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed([refused(exc, values, into)]) from None

@@ -2,9 +2,11 @@
 
 Every row goes through the same use case as `POST /v1/offers` / `POST /v1/needs`, as the importing
 key with `via="import"`, each in its own savepoint, so the report says row by row what would be
-created and what is wrong. A dry run rolls every row back. A real import creates all rows in the
-caller's one transaction, or (if any row is wrong) none; the same file imported again by the same
-key answers the first report and creates nothing.
+created and what is wrong: by row number, column (as the template's header names it) and problem,
+in Thai and in English, in the words of barter.domain.refusals, with the problem's code. A dry run
+rolls every row back. A real import creates all rows in the caller's one transaction, or (if any
+row is wrong) none; the same file imported again by the same key answers the first report and
+creates nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +19,21 @@ from datetime import date
 import asyncpg
 import msgspec
 
+from barter.domain import refusals
 from barter.domain.access import Caller, require_role
 from barter.domain.clock import Clock
 from barter.domain.errors import BarterError, FieldError, ValidationFailed
-from barter.domain.spreadsheet import Format, RowDraft, RowError, SheetError, read_sheet
+from barter.domain.spreadsheet import (
+    Format,
+    RowDraft,
+    RowError,
+    SheetError,
+    read_sheet,
+    row_error,
+    said_in_row,
+)
 from barter.domain.thai_text import CatalogueEntry
+from barter.schemas.base import converted
 from barter.services import existing
 from barter.storage.repos import imports as repo
 
@@ -53,6 +65,7 @@ class _RowFailed(Exception):
 
 
 def _listing(draft: RowDraft) -> existing.OfferCreate | existing.NeedCreate:
+    """The listing the row makes; ValidationFailed naming each field its input refuses (by code)."""
     common = {
         "community_id": draft.community_id,
         "item_id": draft.item_id,
@@ -67,17 +80,19 @@ def _listing(draft: RowDraft) -> existing.OfferCreate | existing.NeedCreate:
             "available_from": _iso(draft.available_from),
             "available_until": _iso(draft.available_until),
         }
-        return msgspec.convert(offer, existing.OfferCreate, from_attributes=False)
+        return converted(offer, existing.OfferCreate)
     need = {**common, "needed_by": _iso(draft.needed_by), "priority": draft.priority}
-    return msgspec.convert(need, existing.NeedCreate, from_attributes=False)
+    return converted(need, existing.NeedCreate)
 
 
-def _errors_of(exc: BarterError) -> list[RowError]:
-    if isinstance(exc, ValidationFailed):
+def _errors_of(row: int, exc: BarterError) -> list[RowError]:
+    """The row's refusal said by row, column and problem. A refusal not about a field (no
+    community the importer acts for: 404) is said by its own detail, in its column."""
+    if isinstance(exc, ValidationFailed) and exc.errors:
         fields: Sequence[FieldError] = exc.errors
-        return [RowError(f.path, f"ข้อมูลไม่ถูกต้อง: {f.message}", f.message) for f in fields]
-    where = "community_id" if exc.status == 404 else "row"
-    return [RowError(where, f"ทำรายการไม่ได้: {exc.detail}", exc.detail)]
+        return [row_error(row, f) for f in fields]
+    [words] = refusals.said(exc)
+    return [said_in_row(row, "community_id" if exc.status == 404 else None, words, code=exc.instance_code)]
 
 
 def _report(
@@ -106,12 +121,9 @@ async def _one_row(
 ) -> RowReport:
     if not draft.ok:
         return _report(draft, list(draft.errors))
-    try:
-        data = _listing(draft)
-    except msgspec.ValidationError as exc:
-        return _report(draft, [RowError("row", f"ข้อมูลไม่ถูกต้อง: {exc}", str(exc))])
     out: existing.OfferOut | existing.NeedOut | None = None
     try:
+        data = _listing(draft)
         async with conn.transaction():  # a savepoint per row
             if isinstance(data, existing.OfferCreate):
                 out = await existing.create_offer(conn, caller, data, clock)
@@ -122,7 +134,7 @@ async def _one_row(
     except _RowFailed:
         pass
     except BarterError as exc:
-        return _report(draft, _errors_of(exc))
+        return _report(draft, _errors_of(draft.row, exc))
     assert out is not None
     return _report(draft, [], quantity=out.quantity, unit=out.unit, listing_id=out.id if keep else None)
 
@@ -168,13 +180,14 @@ async def import_sheet(
     if failed:
         # One transaction for the whole file: a wrong row means nothing is created (the caller's
         # transaction rolls back, the import row with it). The dry run shows the rows to fix.
+        # Its Thai detail says the first rows as the report does (row, column, problem).
+        refused = [(r.row, e) for r in rows for e in r.errors]
         raise ValidationFailed(
             [
-                FieldError(f"rows[{r.row}].{e.field}", e.message_en, code="invalid")
-                for r in rows
-                if not r.ok
-                for e in r.errors
-            ][:200]
+                FieldError(f"rows[{row}].{e.field}", e.message_en, code=e.code, params=e.params)
+                for row, e in refused[:200]
+            ],
+            detail_th=f"นำเข้าไม่ได้ มี {failed} แถวที่ต้องแก้: " + "; ".join(e.message_th for _, e in refused[:3]),
         )
     assert import_id is not None
     await repo.finish(conn, import_id, report.created, msgspec.to_builtins(report))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import date
 from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
+from barter.domain.spreadsheet import template_headers
 from tests.dates import ahead, be_slash
 from tests.world import ADMIN, ANON, COORD, OWNER, World
 
@@ -15,11 +19,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["ประเภท", "รหัสชุมชน", "สินค้า", "จำนวน", "หน่วย", "ต้องการภายใน", "หมายเหตุ"]
 
 
-def xlsx(rows: list[list[Any]]) -> bytes:
+def xlsx(rows: list[list[Any]], header: list[str] = HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -134,5 +138,114 @@ async def test_a_row_needed_by_a_day_already_past_is_refused_by_the_same_rule(wo
     response = await send(world, COORD, xlsx(rows), dry_run=True)
     assert response.status_code == 200, response.text
     bad = [r for r in response.json()["report"] if not r["ok"]]
-    assert [(r["row"], [e["field"] for e in r["errors"]]) for r in bad] == [(3, ["needed_by"])]
-    assert "2017-01-01 is in the past" in bad[0]["errors"][0]["message_en"]
+    assert [(r["row"], [(e["field"], e["code"]) for e in r["errors"]]) for r in bad] == [
+        (3, [("needed_by", "in_the_past")])
+    ]
+    assert bad[0]["errors"][0]["message_th"] == f'แถวที่ 3 คอลัมน์ "ต้องการภายใน": {PASSED_TH}'
+    assert bad[0]["errors"][0]["message_en"] == f'Row 3, column "needed_by": {PASSED_EN}'
+
+
+PASSED_TH = "วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)"
+PASSED_EN = "this day has already passed (if you typed a Christian-era year, use the Buddhist-era year, e.g. 15/1/2570)"
+# msgspec's words for developers ("Expected `float` > 0.0", "got `str`"): never in an import's answer.
+MSGSPEC = re.compile(r"Expected|`|\bstr\b|\bfloat\b|\$\.")
+# The template's headers ("จำนวน (quantity)") of the columns the rows below fill.
+TEMPLATE_HEADER = [
+    h
+    for h in template_headers()
+    if h.endswith(("(kind)", "_id)", "(item)", "(quantity)", "(unit)", "(needed_by)"))
+]
+
+
+def _sheet(rows: list[list[Any]], fmt: str) -> tuple[bytes, str]:
+    """The rows under the template's header, as an XLSX workbook or as a CSV file (UTF-8, BOM)."""
+    if fmt == "csv":
+        text = io.StringIO()
+        csv.writer(text).writerows([TEMPLATE_HEADER, *rows])
+        return text.getvalue().encode("utf-8-sig"), "text/csv"
+    return xlsx(rows, TEMPLATE_HEADER), XLSX
+
+
+def _christian_era(day: date) -> str:
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the_english_beside(
+    world: World, fmt: str
+) -> None:
+    a = world.a["id"]
+    good = [
+        ["มี", a, "ปลาแห้ง", 10, "กก.", ""],
+        [
+            "ต้องการ",
+            a,
+            "ข้าวสาร",
+            100,
+            "กิโล",
+            _christian_era(ahead(60)),
+        ],  # a Christian-era year ahead: read as one
+        ["ต้องการ", a, "ข้าวสาร", 200, "กก.", be_slash(ahead(90))],
+    ]
+    bad = [
+        ["มี", a, "ปลาแห้ง", -5, "กก.", ""],  # row 5
+        ["ต้องการ", a, "ข้าวสาร", "ห้าสิบ", "กิโล", be_slash(ahead(60))],
+        ["มี", a, "ลองกอง", 20, "กก.", ""],
+        ["ต้องการ", a, "ข้าวสาร", 100, "กก.", "1/1/2560"],  # 1 Jan 2017
+        ["ต้องการ", a, "ข้าวสาร", 100, "กก.", _christian_era(ahead(-10))],  # a Christian-era day gone by
+        ["มี", a, "", 10, "กก.", ""],
+        ["มี", a, "ปลาแห้ง", 5_000_000_000, "กก.", ""],  # past the listing's bound (msgspec's, once)
+        ["มี", a, "ปลาแห้ง", 10, "ลิตร", ""],  # dried fish is counted in kg
+    ]
+    body, content_type = _sheet(good + bad, fmt)
+    response = await send(world, COORD, body, dry_run=True, content_type=content_type)
+    assert response.status_code == 200, response.text
+    assert not MSGSPEC.search(response.text), response.text
+    report = response.json()
+    assert (report["rows"], report["ok"], report["failed"]) == (11, 3, 8)
+    assert [r["row"] for r in report["report"] if r["ok"]] == [
+        2,
+        3,
+        4,
+    ]  # good rows stand, spreadsheet-numbered
+    said = {
+        r["row"]: [(e["field"], e["code"], e["message_th"]) for e in r["errors"]]
+        for r in report["report"]
+        if not r["ok"]
+    }
+    assert said == {
+        5: [("quantity", "gt", 'แถวที่ 5 คอลัมน์ "จำนวน": ต้องมากกว่า 0')],
+        6: [("quantity", "not_a_number", 'แถวที่ 6 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข')],
+        7: [("item", "not_known", 'แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลองกอง"')],
+        8: [("needed_by", "in_the_past", f'แถวที่ 8 คอลัมน์ "ต้องการภายใน": {PASSED_TH}')],
+        9: [("needed_by", "in_the_past", f'แถวที่ 9 คอลัมน์ "ต้องการภายใน": {PASSED_TH}')],
+        10: [("item", "required", 'แถวที่ 10 คอลัมน์ "สินค้า": กรุณากรอกช่องนี้')],
+        11: [("quantity", "le", 'แถวที่ 11 คอลัมน์ "จำนวน": ต้องไม่เกิน 1,000,000,000')],
+        12: [("unit", "counted_in", 'แถวที่ 12 คอลัมน์ "หน่วย": ของนี้นับเป็น กก.')],
+    }
+    assert not re.search("[A-Za-z]", "".join(m for row in said.values() for _, _, m in row))  # Thai alone
+    english = {r["row"]: [e["message_en"] for e in r["errors"]] for r in report["report"] if not r["ok"]}
+    assert english[5] == ['Row 5, column "quantity": must be more than 0']
+    assert english[7] == ['Row 7, column "item": "ลองกอง" is not known']
+    assert english[12] == ['Row 12, column "unit": this is counted in kg']
+    assert await listing_counts(world) == (0, 0)  # a dry run changes nothing
+    # A real import is one transaction: with a bad row, nothing; its Thai detail says the rows too.
+    headers = world.headers(COORD, **{"Content-Type": content_type, "Accept-Language": "th"})
+    refused = await world.client.post("/v1/imports", content=body, headers=headers)
+    assert refused.status_code == 422
+    assert not MSGSPEC.search(refused.text), refused.text
+    assert refused.json()["detail"] == (
+        'นำเข้าไม่ได้ มี 8 แถวที่ต้องแก้: แถวที่ 5 คอลัมน์ "จำนวน": ต้องมากกว่า 0;'
+        ' แถวที่ 6 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข; แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลองกอง"'
+    )
+    assert [(e["path"], e["code"]) for e in refused.json()["errors"]][:2] == [
+        ("rows[5].quantity", "gt"),
+        ("rows[6].quantity", "not_a_number"),
+    ]
+    assert await listing_counts(world) == (0, 0)
+    # The good rows alone are imported, the Christian-era year read as such.
+    good_only, _ = _sheet(good, fmt)
+    created = await send(world, COORD, good_only, dry_run=False, content_type=content_type)
+    assert created.status_code == 201, created.text
+    assert await listing_counts(world) == (1, 2)
+    assert await world.db.fetchval("SELECT min(needed_by) FROM needs") == ahead(60)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from barter.domain import refusals
 from barter.domain.spreadsheet import (
     SheetError,
     detect_format,
@@ -122,7 +123,15 @@ def test_date_cells_grams_and_blank_rows() -> None:
     assert good.unit == "g"
     assert good.needed_by == date(2027, 1, 15)
     assert bad.row == 4
-    assert {e.field for e in bad.errors} == {"community_id", "item", "quantity", "needed_by"}
+    assert {(e.field, e.code) for e in bad.errors} == {
+        ("community_id", "not_a_number"),
+        ("item", "required"),
+        ("quantity", "gt"),
+        ("needed_by", "bad_date"),
+    }
+    assert 'แถวที่ 4 คอลัมน์ "ต้องการภายใน": เขียนวันที่เป็น วัน/เดือน/ปี เช่น 15/1/2570' in {
+        e.message_th for e in bad.errors
+    }
 
 
 @pytest.mark.parametrize(
@@ -144,14 +153,24 @@ def test_typed_dates_in_either_era(cell: str, expected: date) -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "fmt", "message"),
+    ("data", "fmt", "message", "code"),
     [
-        (b"", "csv", "empty"),
-        ("สินค้า,จำนวน\nปลาเค็ม,5\n".encode(), "csv", "ประเภท"),
-        (b"PK\x03\x04 not really a workbook", "xlsx", "cannot be opened"),
-        (b"\x81\x82\xdb\xfc" * 10, "csv", "neither UTF-8"),
+        (b"", "csv", "empty", "empty_file"),
+        ("สินค้า,จำนวน\nปลาเค็ม,5\n".encode(), "csv", "ประเภท", "no_header"),
+        (b"PK\x03\x04 not really a workbook", "xlsx", "cannot be opened", "not_xlsx"),
+        (b"\x81\x82\xdb\xfc" * 10, "csv", "neither UTF-8", "not_text"),
     ],
 )
-def test_unreadable_files_say_why(data: bytes, fmt: str, message: str) -> None:
-    with pytest.raises(SheetError, match=message):
+def test_unreadable_files_say_why(data: bytes, fmt: str, message: str, code: str) -> None:
+    with pytest.raises(SheetError, match=message) as refused:
         read_sheet(data, fmt, CATALOGUE)  # type: ignore[arg-type]
+    assert (refused.value.error.path, refused.value.error.code) == ("file", code)
+
+
+def test_a_header_without_its_columns_names_them_as_the_template_does() -> None:
+    with pytest.raises(SheetError) as refused:
+        read_sheet("สินค้า,จำนวน\nปลาเค็ม,5\n".encode(), "csv", CATALOGUE)
+    assert refusals.field_error(refused.value.error) == refusals.Words(
+        "ไฟล์: หัวตารางไม่มีคอลัมน์ ประเภท (kind), รหัสชุมชน (community_id) ให้ดาวน์โหลดแบบฟอร์มไปใช้",
+        "File: the header lacks ประเภท (kind), รหัสชุมชน (community_id); download the template",
+    )

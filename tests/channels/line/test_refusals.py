@@ -122,9 +122,6 @@ async def test_a_refusal_met_while_reading_a_typed_message_is_said_in_thai_and_t
 BARTER = Path(barter.__file__).resolve().parent
 THAI = re.compile("[\u0e00-\u0e7f]")
 API_ENGLISH = "what the API tells its clients"
-# Modules whose FieldErrors may still go without a code: sms_consent.py is being changed in another
-# branch, which gives them theirs (its refusals say only "ใช้ไม่ได้" until then).
-UNCODED_FOR_NOW = {"barter/services/sms_consent.py"}
 
 
 def _tree(module: str) -> ast.Module:
@@ -234,9 +231,7 @@ def test_every_field_error_is_given_a_code() -> None:
     uncoded = [
         where
         for where, call in _field_errors()
-        if len(call.args) < 3
-        and "code" not in {k.arg for k in call.keywords}
-        and where.split(":")[0] not in UNCODED_FOR_NOW
+        if len(call.args) < 3 and "code" not in {k.arg for k in call.keywords}
     ]
     assert uncoded == []
 

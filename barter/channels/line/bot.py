@@ -82,6 +82,10 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
             return [replies.bad_code()]
     link = await service.link_for(conn, chat_id)
     if link is None:
+        if message is not None and source.type != "user" and not _a_post(ctx, message):
+            # a group's talk: it heard how to link when the bot joined, and hears it again when
+            # someone writes a post (a QA pass: "สวัสดีทุกคน" got the not-linked answer every time)
+            return []
         return [replies.not_linked()] if event.type in ("message", "postback") else []
     if message is not None:
         sender = Sender(source.user_id, in_group=source.type != "user")
@@ -153,6 +157,11 @@ async def _post(
         return [replies.unreadable()]
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
     return [replies.draft_reply(draft_id, reading.drafts, ctx.catalogue)]
+
+
+def _a_post(ctx: Context, message: str) -> bool:
+    """The message reads as a post the bot would answer in a group."""
+    return any(_addressed(d) for d in read_post(message, ctx.catalogue, thai_today(ctx.clock.now())).drafts)
 
 
 def _addressed(draft: Draft) -> bool:

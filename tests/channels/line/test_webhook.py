@@ -76,6 +76,21 @@ async def test_unlinked_chat_gets_a_polite_answer_and_nothing_else(
     assert (await counts(world))[1:] == (0, 0, 0)
 
 
+async def test_an_unlinked_group_hears_how_to_link_only_when_someone_posts(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """A QA pass: every "สวัสดีทุกคน" in a group not yet linked got the not-linked answer, and a
+    group mutes a bot like that. Talk gets nothing; a post, or a one-to-one chat, gets the answer."""
+    for talk in ("สวัสดีทุกคน", "พรุ่งนี้ประชุม 10 โมงนะ", "ขอบคุณค่ะ"):
+        assert (await deliver(world.client, message(talk, chat="Cstranger"))).status_code == 200
+    assert line_platform.sent == []
+    await deliver(world.client, message("มีปลาเค็ม 200 กิโล", chat="Cstranger"))
+    assert "ยังไม่ได้เชื่อม" in last_reply(line_platform)["text"]
+    await deliver(world.client, message("สวัสดีค่ะ", chat="Ustranger"))  # one to one
+    assert len(line_platform.sent) == 2
+    assert (await counts(world))[1:] == (0, 0, 0)
+
+
 async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_offer(
     world: World, line_platform: LinePlatform
 ) -> None:

@@ -48,6 +48,8 @@ from highspy import HighsModelStatus, ObjSense, kHighsInf, kSolutionStatusFeasib
 from highspy._core import _Highs
 from ortools.linear_solver import pywraplp
 
+from barter.matching.wall import wall_seconds
+
 FloatArray = npt.NDArray[np.float64]
 
 MIN_SOLVE_S = 0.05  # the shortest time limit a solve is given (seconds)
@@ -140,7 +142,9 @@ class HighsLp:
 
     def solve(self, seconds: float) -> bool:
         # HiGHS's time limit counts from its first run, over every run since
-        self.highs.setOptionValue("time_limit", self.highs.getRunTime() + max(seconds, MIN_SOLVE_S))
+        self.highs.setOptionValue(
+            "time_limit", self.highs.getRunTime() + wall_seconds(max(seconds, MIN_SOLVE_S))
+        )
         self.highs.run()
         status = self.highs.getModelStatus()
         if status in (HighsModelStatus.kOptimal, HighsModelStatus.kModelEmpty):
@@ -193,7 +197,7 @@ class GlopLp:
             self.columns[j].SetUb(u if np.isfinite(u) else inf)
 
     def solve(self, seconds: float) -> bool:
-        self.solver.SetTimeLimit(max(1, int(max(seconds, MIN_SOLVE_S) * 1000)))
+        self.solver.SetTimeLimit(max(1, int(wall_seconds(max(seconds, MIN_SOLVE_S)) * 1000)))
         status = self.solver.Solve()
         return status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
 

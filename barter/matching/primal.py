@@ -16,6 +16,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from barter.matching.columns import FamilyKey, Model, arc_rows
+from barter.matching.wall import wall_seconds
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,7 +51,7 @@ def _solver(seed: int, time_limit: float, gap: float) -> pywraplp.Solver:
     solver.SetSolverSpecificParametersAsString(
         f"output_flag=false\nrandom_seed={seed}\nthreads=1\nmip_rel_gap={gap}\n"
     )
-    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    solver.SetTimeLimit(max(1, int(wall_seconds(time_limit) * 1000)))
     return solver
 
 

@@ -45,6 +45,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from barter.matching.market import IntArray, Market
+from barter.matching.wall import wall_seconds
 
 SAFETY = 1e-6  # relative, and baht
 ZONE_DEG = 0.1  # a zone's side in degrees, about 11 km (1,000 synthetic communities: 36.00 M at
@@ -193,7 +194,7 @@ def hub_bound(
             row.SetCoefficient(e, 1.0)
         for x in gift_vars:
             row.SetCoefficient(x, -growth)
-    solver.SetTimeLimit(int(time_limit_s * 1000))
+    solver.SetTimeLimit(int(wall_seconds(time_limit_s) * 1000))
     # interior point with crossover: some ten times faster than simplex on this LP (5,000
     # communities: 9 s against 35 s, measured)
     solver.SetSolverSpecificParametersAsString("solver=ipm\noutput_flag=false")

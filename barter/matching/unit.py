@@ -22,6 +22,7 @@ from barter.matching.columns import FamilyKey, Model
 from barter.matching.graph import unique
 from barter.matching.market import Market
 from barter.matching.primal import PrimalResult, Selection, build_primal
+from barter.matching.wall import wall_seconds
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -139,7 +140,7 @@ def solve_unit(
         cp.add(objective <= math.floor(at_most + 1e-6))
     cp.maximize(objective)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.max_time_in_seconds = wall_seconds(max(0.05, time_limit))
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = n_workers if n_workers is not None else max(PORTFOLIO, workers())
     status = solver.solve(cp)
@@ -227,7 +228,7 @@ def dive(
     values = np.zeros(len(variables))
     whole = False
     while deadline() > 0:
-        solver.SetTimeLimit(max(1, int(deadline() * 1000)))
+        solver.SetTimeLimit(max(1, int(wall_seconds(deadline()) * 1000)))
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
             break
         values = np.array([v.solution_value() for v in variables])

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barter.matching import engine as engine_module
-from barter.matching import lpsolvers
+from barter.matching import lpsolvers, wall
 from barter.matching import repair as repair_module
 from barter.matching.engine import REPAIR_FAST_S, REPAIR_RATE, ROUNDING_RATE, _plain_bound, solve
 from barter.matching.market import acceptable, build_market
@@ -247,8 +247,10 @@ def test_the_lp_starts_only_when_its_flow_arcs_can_be_added_in_time(
 def test_a_longer_limit_never_answers_less(
     two_way_limit: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the counting clock makes each run depend on the limit only, not on the machine's load;
-    # with 3 two-way trades first, the limits from 2 s on try all of them too (_first_answer)
+    # the counting clock, with no solver stopping on the wall clock first (wall.py), makes each
+    # run depend on the limit only, not on the machine's load; with 3 two-way trades first, the
+    # limits from 2 s on try all of them too (_first_answer)
+    monkeypatch.setattr(wall, "SCALE", 1000.0)
     instance = generate_market(80, provinces=load_provinces(), catalogue=load_catalogue(), seed=2)
     if two_way_limit is not None:
         monkeypatch.setattr(engine_module, "TWO_WAY_LIMIT", two_way_limit)

@@ -270,6 +270,16 @@ async def _community_form(
     )
 
 
+def _points(found: list[uses.CommunityOut]) -> list[tuple[float, float, str]]:
+    """The communities' own points, to draw; the console lists only communities the viewer acts
+    for, whose point it sees (`Caller.sees_point`), and draws none it may not know."""
+    return [
+        (c.lat, c.lon, i18n.pick(c.name_th, c.name_en))
+        for c in found
+        if c.lat is not None and c.lon is not None
+    ]
+
+
 class Communities(Controller):
     path = "/communities"
 
@@ -280,9 +290,7 @@ class Communities(Controller):
         if viewer.caller.role == "community":
             return to(f"/communities/{viewer.caller.community_id}")
         found = await uses.list_communities(conn, viewer.caller, q=q)
-        m = maps.with_points(
-            maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en)) for c in found]
-        )
+        m = maps.with_points(maps.base_map(), _points(found))
         return page("communities.html", viewer, "communities", communities=found, q=q or "", map=m)
 
     @get("/new")
@@ -587,7 +595,7 @@ async def _community_page(
     if changing is not None and all(x.id != changing.id for x in listed):
         changing = _gone(changing)
     proposals = await uses.proposals(conn, viewer.caller, community_id=community_id, limit=20)
-    m = maps.zoom(maps.with_points(maps.base_map(), [(c.lat, c.lon, i18n.pick(c.name_th, c.name_en))]))
+    m = maps.zoom(maps.with_points(maps.base_map(), _points([c])))
     return page(
         "community.html",
         viewer,

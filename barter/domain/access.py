@@ -66,8 +66,11 @@ class Caller:
 
     def sees_point(self, community_id: int, region: str) -> bool:
         """May know where the community is, to the point: those who act for it (its own key, a
-        coordinator of its region, an admin). Anyone else who shares an exchange with it is told
-        its province."""
+        coordinator of its region, an admin), and a partner whose detail grant covers its region
+        (no regions: national), who reads the point in the row-level exports anyway. Anyone else
+        is told its province (a map places it at the province's centre)."""
+        if self.role == "partner":
+            return self.partner_detail and (not self.regions or region in self.regions)
         return self.acts_for(community_id, region)
 
 

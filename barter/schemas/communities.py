@@ -39,6 +39,23 @@ class CommunityPatch(Input):
     contact: Contact | UnsetType | None = UNSET
 
 
+PointOut = Annotated[
+    float | None,
+    Meta(
+        description="The community's own point; null unless the key may know it: the community's own "
+        "key, a coordinator of its region, an admin, or a partner whose detail grant covers its region "
+        "(everyone else reads its province)"
+    ),
+]
+ContactOut = Annotated[
+    str | None,
+    Meta(
+        description="null when there is none, and unless the key acts for the community (its own key, "
+        "a coordinator of its region, an admin)"
+    ),
+]
+
+
 class CommunityOut(msgspec.Struct):
     id: int
     name_th: str | None
@@ -48,10 +65,10 @@ class CommunityOut(msgspec.Struct):
     province_name_th: str
     province_name_en: str
     region: str
-    lat: float
-    lon: float
+    lat: PointOut
+    lon: PointOut
     subdistrict_code: str | None
-    contact: str | None
+    contact: ContactOut
     created_at: datetime
     updated_at: datetime
     version: int

@@ -89,6 +89,58 @@ async def test_contact_only_for_the_community_the_coordinators_of_its_region_and
     assert (await world.get(ANON, url)).status_code == 401
 
 
+DETAIL_SOUTH = "partner_detail_south"  # a partner with a detail grant of the south (A's region)
+DETAIL_NORTH = "partner_detail_north"  # ... of the north only
+
+
+@pytest.mark.parametrize(
+    ("persona", "point", "contact"),
+    [
+        (OWNER, True, True),
+        (COORD, True, True),
+        (ADMIN, True, True),
+        (DETAIL_SOUTH, True, False),  # reads the point in its row-level exports too
+        (OTHER, False, False),
+        (COORD_ELSEWHERE, False, False),
+        (PARTNER, False, False),  # aggregates only
+        (DETAIL_NORTH, False, False),
+    ],
+)
+async def test_the_point_and_contact_only_for_those_who_may_know_them(
+    world: World, persona: str, point: bool, contact: bool
+) -> None:
+    """GET one, the list and its search all follow Caller.sees_point and Caller.sees_contact: a
+    community's own point is not for other communities, other regions' coordinators or partners
+    without a detail grant of its region; its province is for everyone."""
+    world.keys[DETAIL_SOUTH] = await world.new_key(role="partner", regions=["south"], partner_detail=True)
+    world.keys[DETAIL_NORTH] = await world.new_key(role="partner", regions=["north"], partner_detail=True)
+    one = await world.get(persona, f"/v1/communities/{world.a['id']}")
+    assert one.status_code == 200, one.text
+    listed = (await world.get(persona, "/v1/communities", region="south")).json()["data"]
+    found = (await world.get(persona, "/v1/communities", q="ปากบารา")).json()["data"]
+    for body in (one.json(), *listed, *found):
+        assert body["id"] == world.a["id"]
+        assert (body["province_code"], body["region"]) == ("91", "south")
+        assert (body["lat"], body["lon"]) == ((6.86, 99.72) if point else (None, None))
+        assert body["contact"] == ("081-234-5678" if contact else None)
+    assert len(listed) == len(found) == 1
+
+
+async def test_a_national_detail_grant_reads_every_point_and_anonymous_reads_nothing(world: World) -> None:
+    national = await world.new_key(role="partner", partner_detail=True)
+    listed = (
+        await world.client.get("/v1/communities", headers={"Authorization": f"Bearer {national}"})
+    ).json()["data"]
+    assert {(c["id"], c["lat"], c["lon"], c["contact"]) for c in listed} == {
+        (world.a["id"], 6.86, 99.72, None),
+        (world.b["id"], 19.9, 99.83, None),
+    }
+    for url in (f"/v1/communities/{world.a['id']}", "/v1/communities"):
+        response = await world.get(ANON, url)
+        assert response.status_code == 401
+        assert "6.86" not in response.text
+
+
 async def test_list_filters_and_search(world: World) -> None:
     south = (await world.get(PARTNER, "/v1/communities", region="south")).json()["data"]
     assert [c["id"] for c in south] == [world.a["id"]]

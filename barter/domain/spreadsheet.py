@@ -291,6 +291,20 @@ def _number(value: Any) -> float:
     return float(str(value).replace(",", "").strip())
 
 
+def _whole(cells: Mapping[str, Any], key: str, errors: list[FieldError]) -> int | None:
+    """The cell `key` as a whole number (a community's id, a priority), or None with its error
+    added: a fraction (2.5) is refused, never cut to 2."""
+    try:
+        amount = _number(cells[key])
+    except ValueError:
+        errors.append(FieldError(key, f"{key} must be a number", code="not_a_number"))
+        return None
+    if not amount.is_integer():
+        errors.append(FieldError(key, f"{key} must be a whole number", code="whole_number"))
+        return None
+    return int(amount)
+
+
 def _unit(text: str) -> str | None:
     """A unit as written (Thai or English) -> the API's unit name and a factor, or None."""
     cleaned = text.strip().lower()
@@ -318,10 +332,9 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
         errors.append(FieldError("kind", "kind must be offer or need", code="offer_or_need"))
     values["kind"] = kind
     if text.get("community_id"):
-        try:
-            values["community_id"] = int(_number(cells["community_id"]))
-        except ValueError:
-            errors.append(FieldError("community_id", "community_id must be a number", code="not_a_number"))
+        community_id = _whole(cells, "community_id", errors)
+        if community_id is not None:
+            values["community_id"] = community_id
     if text.get("item"):
         item = items.get(re.sub(r"\s+", "", text["item"]).lower())
         if item is None:
@@ -360,11 +373,8 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
             except ValueError:
                 errors.append(FieldError(key, f"{key}: write a date like 2027-03-31", code="bad_date"))
     if text.get("priority"):
-        try:
-            priority = int(_number(cells["priority"]))
-        except ValueError:
-            errors.append(FieldError("priority", "priority must be a number", code="not_a_number"))
-        else:
+        priority = _whole(cells, "priority", errors)
+        if priority is not None:
             if not 1 <= priority <= 5:
                 code, limit = ("ge", 1) if priority < 1 else ("le", 5)
                 errors.append(
@@ -372,7 +382,7 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
                 )
             values["priority"] = priority
     if text.get("note"):
-        values["note"] = text["note"][:1000]
+        values["note"] = text["note"]  # a note too long is refused with its column, never cut
     if kind == "offer":
         errors.extend(
             FieldError(key, "offers take no needed_by, priority", code="not_for_offers")

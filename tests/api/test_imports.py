@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from barter.domain.spreadsheet import template_headers
 from tests.dates import ahead, be_slash
-from tests.world import ADMIN, ANON, COORD, OWNER, World
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["ประเภท", "รหัสชุมชน", "สินค้า", "จำนวน", "หน่วย", "ต้องการภายใน", "หมายเหตุ"]
@@ -249,3 +249,67 @@ async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the
     assert created.status_code == 201, created.text
     assert await listing_counts(world) == (1, 2)
     assert await world.db.fetchval("SELECT min(needed_by) FROM needs") == ahead(60)
+
+
+async def test_a_fraction_where_a_whole_number_goes_and_a_long_note_are_refused_never_cut(
+    world: World,
+) -> None:
+    """A priority of 2.5 was read as 2 and a note cut at 1,000 characters: each is now refused
+    with its column and code, and a real import of the file creates nothing."""
+    header = [*HEADER, "ความเร่งด่วน"]
+    needed_by = be_slash(ahead(60))
+    a = world.a["id"]
+    rows = [
+        ["ต้องการ", a, "ข้าวสาร", 100, "กก.", needed_by, "", 2.5],
+        ["ต้องการ", a + 0.5, "ข้าวสาร", 100, "กก.", needed_by, "", 3],
+        ["มี", a, "ปลาแห้ง", 10, "กก.", "", "ก" * 1001, ""],
+        ["ต้องการ", a, "ข้าวสาร", 100, "กก.", needed_by, "ก" * 1000, 4],  # the longest note, whole
+    ]
+    body = xlsx(rows, header)
+    report = (await send(world, COORD, body, dry_run=True)).json()
+    said = {
+        r["row"]: [(e["field"], e["code"], e["message_th"]) for e in r["errors"]] for r in report["report"]
+    }
+    assert said == {
+        2: [("priority", "whole_number", 'แถวที่ 2 คอลัมน์ "ความเร่งด่วน": ต้องเป็นจำนวนเต็ม')],
+        3: [("community_id", "whole_number", 'แถวที่ 3 คอลัมน์ "รหัสชุมชน": ต้องเป็นจำนวนเต็ม')],
+        4: [("note", "too_long", 'แถวที่ 4 คอลัมน์ "หมายเหตุ": ยาวเกินไป (ไม่เกิน 1,000 ตัวอักษร)')],
+        5: [],
+    }
+    refused = await send(world, COORD, body, dry_run=False)
+    assert refused.status_code == 422, refused.text
+    assert [(e["path"], e["code"]) for e in refused.json()["errors"]] == [
+        ("rows[2].priority", "whole_number"),
+        ("rows[3].community_id", "whole_number"),
+        ("rows[4].note", "too_long"),
+    ]
+    assert await listing_counts(world) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (ADMIN, 200),
+        (COORD, 200),
+        (COORD_ELSEWHERE, 200),  # reads the file, but acts for no southern community
+        (OWNER, 403),
+        (OTHER, 403),
+        (PARTNER, 403),
+        ("partner_detail", 403),
+        (ANON, 401),
+    ],
+)
+async def test_who_reads_a_sheet_with_a_fractional_priority(world: World, persona: str, status: int) -> None:
+    world.keys["partner_detail"] = await world.new_key(role="partner", partner_detail=True)
+    row = ["ต้องการ", world.a["id"], "ข้าวสาร", 100, "กก.", be_slash(ahead(60)), "", 2.5]
+    whole = [*row[:-1], 3]
+    response = await send(world, persona, xlsx([row, whole], [*HEADER, "ความเร่งด่วน"]), dry_run=True)
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["code"]
+        return
+    fraction, whole_row = response.json()["report"]
+    assert [(e["field"], e["code"]) for e in fraction["errors"]] == [("priority", "whole_number")]
+    expected = [("community_id", "not_found")] if persona == COORD_ELSEWHERE else []
+    assert [(e["field"], e["code"]) for e in whole_row["errors"]] == expected

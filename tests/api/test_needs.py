@@ -81,6 +81,7 @@ async def test_need_for_a_list_of_acceptable_offers(world: World) -> None:
         ({"category_id": "rice"}, {("item_id", "one_target")}),  # two targets
         ({"item_id": None}, {("item_id", "one_target")}),  # no target
         ({"priority": 9, "max_distance_km": 0}, {("priority", "le"), ("max_distance_km", "gt")}),
+        ({"priority": 2.5}, {("priority", "whole_number")}),  # never read as 2
         ({"accept_offer_ids": [], "item_id": None}, {("accept_offer_ids", "required")}),
         ({"needed_by": "soon"}, {("needed_by", "bad_date")}),
         ({"item_id": None, "category_id": "rice", "unit": "litre"}, {("unit", "counted_in")}),
@@ -114,6 +115,15 @@ async def test_edit_and_withdraw_a_need(world: World) -> None:
     withdrawn = await world.delete(OWNER, url, etag='"v2"')
     assert withdrawn.json()["status"] == "withdrawn"
     assert (await world.get(OTHER, url)).status_code == 404
+
+
+async def test_a_fractional_priority_is_refused_on_a_change_too(world: World) -> None:
+    need = await world.need(priority=2)
+    url = f"/v1/needs/{need['id']}"
+    refused = await world.patch(COORD, url, {"priority": 2.5}, etag='"v1"')
+    assert refused.status_code == 422, refused.text
+    assert [(e["path"], e["code"]) for e in refused.json()["errors"]] == [("priority", "whole_number")]
+    assert (await world.get(OWNER, url)).json()["priority"] == 2
 
 
 async def test_a_need_by_a_day_already_past_is_refused_and_today_is_not(

@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from barter.domain import refusals
 from barter.domain.spreadsheet import (
+    Format,
     SheetError,
     detect_format,
     read_sheet,
@@ -174,3 +175,23 @@ def test_a_header_without_its_columns_names_them_as_the_template_does() -> None:
         "ไฟล์: หัวตารางไม่มีคอลัมน์ ประเภท (kind), รหัสชุมชน (community_id) ให้ดาวน์โหลดแบบฟอร์มไปใช้",
         "File: the header lacks ประเภท (kind), รหัสชุมชน (community_id); download the template",
     )
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_fraction_where_a_whole_number_goes_is_refused_never_cut(fmt: Format) -> None:
+    """A priority of 2.5 is not 2, and community 12.7 is not community 12: both are refused."""
+    header = [*NEED_HEADERS, "ความเร่งด่วน (priority)"]
+    rows: list[list[object]] = [
+        header,
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", "", 2.5],
+        ["ต้องการ", 12.7, "กาแฟคั่ว", 500, "กรัม", "", 2],
+        ["ต้องการ", "9.0", "กาแฟคั่ว", 500, "กรัม", "", "4.0"],  # whole, however written
+    ]
+    data = _xlsx(rows) if fmt == "xlsx" else "\n".join(",".join(map(str, r)) for r in rows).encode()
+    halves, fraction_id, whole = read_sheet(data, fmt, CATALOGUE)
+    assert [(e.field, e.code) for e in halves.errors] == [("priority", "whole_number")]
+    assert halves.errors[0].message_th == 'แถวที่ 2 คอลัมน์ "ความเร่งด่วน": ต้องเป็นจำนวนเต็ม'
+    assert [(e.field, e.code) for e in fraction_id.errors] == [("community_id", "whole_number")]
+    assert fraction_id.community_id is None
+    assert whole.ok
+    assert (whole.community_id, whole.priority) == (9, 4)

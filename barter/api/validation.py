@@ -66,8 +66,7 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         config = bare.__struct_config__
         if config.forbid_unknown_fields:
             errors.extend(
-                # "invalid": API clients read this very code (tests/api/test_offers.py)
-                FieldError(_join(path, str(key)), "unknown field", code="invalid")
+                FieldError(_join(path, str(key)), "unknown field", code="unknown_field")
                 for key in value
                 if key not in by_name
             )

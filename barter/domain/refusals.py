@@ -176,6 +176,22 @@ PROBLEMS: Mapping[str, Words] = {
     ),
     "too_many_rows": Words("มีเกิน {limit} แถว ให้แบ่งเป็นหลายไฟล์", "more than {limit} rows; split the file"),
     "empty_file": Words("ไฟล์ว่าง ให้ดาวน์โหลดแบบฟอร์มไปใช้", "the file is empty; download the template"),
+    "unknown_field": Words("ไม่มีช่องนี้ ให้ลบออก", "is not a field of this request; leave it out"),
+    # A webhook's URL (barter.webhooks.targets.TargetRefused); `too_long` is said above.
+    "not_a_url": Words(
+        "ไม่ใช่ที่อยู่เว็บ เขียนแบบ https://example.org/hook", "is not a URL; write it as https://example.org/hook"
+    ),
+    "not_https": Words("ต้องขึ้นต้นด้วย https://", "must be an https:// URL"),
+    "url_credentials": Words(
+        "ต้องไม่มีชื่อผู้ใช้หรือรหัสผ่านในที่อยู่ (ลายเซ็นยืนยันผู้ส่งแล้ว)",
+        "must not carry a user name or password (the signature authenticates the sender)",
+    ),
+    "url_fragment": Words("ต้องไม่มีส่วน # ต่อท้ายที่อยู่", "must not end in a #fragment"),
+    "host_not_found": Words("ไม่พบชื่อเครื่องปลายทางนี้ในระบบ DNS", "its host name does not resolve"),
+    "not_public": Words(
+        "ต้องชี้ไปยังที่อยู่สาธารณะบนอินเทอร์เน็ต ไม่ใช่เครือข่ายภายใน",
+        "must point at a public internet address, not a private network",
+    ),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }
 

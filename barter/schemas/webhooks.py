@@ -16,8 +16,11 @@ class WebhookCreate(Input):
         Meta(
             min_length=8,
             max_length=2000,
-            pattern=r"^https?://[^\s]+$",
-            description="An https:// URL on a public address (checked after DNS resolution)",
+            # No pattern: what a webhook URL may be is barter.webhooks.targets's one rule, whose
+            # refusals carry codes of their own (not_https, not_a_url, not_public, ...).
+            description="An https:// URL on a public address (checked after DNS resolution); a URL "
+            "refused is 422 at `url` with its reason's code: not_a_url, not_https, url_credentials, "
+            "url_fragment, host_not_found, not_public, too_long",
         ),
     ]
     events: Annotated[list[EventType], Meta(min_length=1, max_length=20)]

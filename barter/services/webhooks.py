@@ -28,9 +28,8 @@ async def check_url(url: str, *, allow_private: bool) -> None:
         target = parse_target(url, allow_private=allow_private)
         await vetted_addresses(target.host, target.port, allow_private=allow_private)
     except TargetRefused as exc:
-        # "invalid": API clients read the code of a refused URL (tests/api/test_webhooks.py), and
-        # the message says why; only partners' programs subscribe, no console or chat shows it.
-        raise ValidationFailed([FieldError("url", str(exc), code="invalid")]) from None
+        # The code says why (not_https, not_public, ...: TargetRefused), the message says it in English.
+        raise ValidationFailed([FieldError("url", str(exc), code=exc.code, params=exc.params)]) from None
 
 
 async def create(

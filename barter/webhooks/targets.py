@@ -20,7 +20,14 @@ MAX_URL_LENGTH = 2000
 
 
 class TargetRefused(Exception):
-    """The URL may not receive webhooks; the message says why, for the subscriber."""
+    """The URL may not receive webhooks: the message says why, for the subscriber, and `code`
+    names it (stable; barter.domain.refusals words it in Thai): `too_long`, `not_a_url`,
+    `not_https`, `url_credentials`, `url_fragment`, `host_not_found`, `not_public`."""
+
+    def __init__(self, message: str, *, code: str, params: dict[str, int] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +40,28 @@ class Target:
 def parse_target(url: str, *, allow_private: bool) -> Target:
     """Check the URL's shape: https (http only where private targets are allowed), a host, no credentials."""
     if len(url) > MAX_URL_LENGTH:
-        raise TargetRefused(f"is longer than {MAX_URL_LENGTH} characters")
+        raise TargetRefused(
+            f"is longer than {MAX_URL_LENGTH} characters", code="too_long", params={"limit": MAX_URL_LENGTH}
+        )
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise TargetRefused(f"is not a valid URL ({exc})") from None
+        raise TargetRefused(f"is not a valid URL ({exc})", code="not_a_url") from None
     allowed = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in allowed:
-        raise TargetRefused("must be an https:// URL")
+        raise TargetRefused("must be an https:// URL", code="not_https")
     if parts.username is not None or parts.password is not None:
-        raise TargetRefused("must not contain credentials; the signature authenticates the sender")
+        raise TargetRefused(
+            "must not contain credentials; the signature authenticates the sender", code="url_credentials"
+        )
     if parts.fragment:
-        raise TargetRefused("must not contain a #fragment")
+        raise TargetRefused("must not contain a #fragment", code="url_fragment")
     host = parts.hostname
     if not host:
-        raise TargetRefused("has no host")
+        raise TargetRefused("has no host", code="not_a_url")
     if any(ch.isspace() for ch in url):
-        raise TargetRefused("must not contain spaces")
+        raise TargetRefused("must not contain spaces", code="not_a_url")
     return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80))
 
 
@@ -99,17 +110,17 @@ async def vetted_addresses(host: str, port: int, *, allow_private: bool) -> list
             async with asyncio.timeout(RESOLVE_TIMEOUT_S):
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, TimeoutError, UnicodeError):  # UnicodeError: not a valid host name (IDNA)
-            raise TargetRefused(f"host {host!r} does not resolve") from None
+            raise TargetRefused(f"host {host!r} does not resolve", code="host_not_found") from None
         found = []
         for info in infos:
             address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
             if address not in found:
                 found.append(address)
         if not found:
-            raise TargetRefused(f"host {host!r} does not resolve")
+            raise TargetRefused(f"host {host!r} does not resolve", code="host_not_found")
     if not allow_private:
         for address in found:
             reason = refusal(address)
             if reason is not None:
-                raise TargetRefused(f"points at {reason}; webhook targets must be public")
+                raise TargetRefused(f"points at {reason}; webhook targets must be public", code="not_public")
     return [str(a) for a in found]

@@ -45,7 +45,9 @@ async def test_offer_fields_and_read_only_amounts(world: World) -> None:
         {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 5, "remaining": 999},
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"path": "remaining", "message": "unknown field", "code": "invalid"}]
+    assert response.json()["errors"] == [
+        {"path": "remaining", "message": "unknown field", "code": "unknown_field"}
+    ]
 
 
 async def test_grams_convert_to_kilograms_and_litres_stay(world: World) -> None:
@@ -268,3 +270,29 @@ async def test_an_offer_whose_day_has_since_passed_keeps_its_other_edits(
     moved = await world.patch(OWNER, url, {"available_until": str(today + timedelta(days=2))}, etag='"v2"')
     assert moved.status_code == 200, moved.text
     assert moved.json()["available_until"] == str(today + timedelta(days=2))
+
+
+@pytest.mark.parametrize("persona", [OWNER, OTHER, COORD, COORD_ELSEWHERE, PARTNER, ADMIN, ANON])
+async def test_an_unknown_field_has_a_code_of_its_own_said_in_thai(world: World, persona: str) -> None:
+    """A field the request does not take is `unknown_field` at its path, for
+    every key, before anything is looked up; without a key, 401 before the body."""
+    body = {
+        "community_id": world.a["id"],
+        "item_id": "dried-fish",
+        "quantity": 5,
+        "colour": "blue",
+        "recur": {"every": "week"},
+    }
+    response = await world.client.post(
+        "/v1/offers", json=body, headers=world.headers(persona, **{"Accept-Language": "th"})
+    )
+    if persona == ANON:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [
+        ("colour", "unknown_field"),
+        ("recur", "unknown_field"),
+    ]
+    assert response.json()["detail"] == ("ข้อมูลไม่ถูกต้อง 2 ช่อง: colour: ไม่มีช่องนี้ ให้ลบออก; recur: ไม่มีช่องนี้ ให้ลบออก")
+    assert await world.db.fetchval("SELECT count(*) FROM offers") == 0

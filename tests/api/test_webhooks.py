@@ -17,7 +17,7 @@ from barter.settings import Settings
 from barter.storage.repos.outbox import EventType, emit
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.standard_webhooks import verify
-from tests.world import ADMIN, COORD, OWNER, PARTNER, World, make_proposal
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World, make_proposal
 
 EVENTS: list[EventType] = [
     "proposal.proposed",
@@ -219,7 +219,7 @@ async def test_bad_subscriptions_are_refused(world: World, receiver: Receiver) -
     assert nowhere["errors"][0] == {
         "path": "url",
         "message": "host 'no-such-host.invalid' does not resolve",
-        "code": "invalid",
+        "code": "host_not_found",
     }
 
 
@@ -259,5 +259,29 @@ async def test_private_targets_are_refused_unless_allowed() -> None:
         with pytest.raises(ValidationFailed) as refused:
             await service.check_url(url, allow_private=False)
         assert refused.value.errors[0].path == "url"
+        assert refused.value.errors[0].code == ("not_https" if url.startswith("http:") else "not_public")
     await service.check_url("https://93.184.215.14/hook", allow_private=False)
     await service.check_url("http://127.0.0.1:9/hook", allow_private=True)
+
+
+@pytest.mark.parametrize(
+    "persona", [OWNER, OTHER, COORD, COORD_ELSEWHERE, PARTNER, "partner_detail", ADMIN, ANON]
+)
+async def test_a_bad_webhook_url_has_a_code_of_its_own_said_in_thai(world: World, persona: str) -> None:
+    """Every key that may subscribe learns why its URL is refused, by a code of its own (not the
+    generic `invalid`) on `url`, and in Thai when asked; without a key, 401 before the body."""
+    world.keys["partner_detail"] = await world.new_key(role="partner", partner_detail=True)
+    body = {"url": "ftp://example.org/hook", "events": EVENTS}
+    response = await world.client.post(
+        "/v1/webhooks", json=body, headers=world.headers(persona, **{"Accept-Language": "th"})
+    )
+    if persona == ANON:
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorized"
+        return
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert problem["errors"] == [{"path": "url", "message": "must be an https:// URL", "code": "not_https"}]
+    assert problem["detail"] == "ข้อมูลไม่ถูกต้อง 1 ช่อง: url: ต้องขึ้นต้นด้วย https://"
+    assert await world.db.fetchval("SELECT count(*) FROM webhooks") == 0

@@ -42,19 +42,23 @@ def test_public_addresses_pass(address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "reason"),
+    ("url", "reason", "code"),
     [
-        ("ftp://example.org/x", "https"),
-        ("http://example.org/x", "https"),
-        ("https://user:pw@example.org/x", "credentials"),
-        ("https://example.org/x#frag", "fragment"),
-        ("https:///nohost", "no host"),
-        ("https://example.org:99999/", "not a valid URL"),
+        ("ftp://example.org/x", "https", "not_https"),
+        ("http://example.org/x", "https", "not_https"),
+        ("https://user:pw@example.org/x", "credentials", "url_credentials"),
+        ("https://example.org/x#frag", "fragment", "url_fragment"),
+        ("https:///nohost", "no host", "not_a_url"),
+        ("https://example.org:99999/", "not a valid URL", "not_a_url"),
+        ("https://example.org/a b", "spaces", "not_a_url"),
+        ("https://example.org/" + "x" * 2000, "longer than 2000", "too_long"),
     ],
 )
-def test_bad_urls_are_refused(url: str, reason: str) -> None:
-    with pytest.raises(TargetRefused, match=reason):
+def test_bad_urls_are_refused_each_by_its_code(url: str, reason: str, code: str) -> None:
+    with pytest.raises(TargetRefused, match=reason) as refused:
         parse_target(url, allow_private=False)
+    assert refused.value.code == code
+    assert refused.value.params == ({"limit": 2000} if code == "too_long" else {})
 
 
 def test_http_only_where_private_targets_are_allowed() -> None:
@@ -64,8 +68,9 @@ def test_http_only_where_private_targets_are_allowed() -> None:
 
 
 async def test_names_are_checked_after_resolution() -> None:
-    with pytest.raises(TargetRefused, match="loopback"):
+    with pytest.raises(TargetRefused, match="loopback") as loopback:
         await vetted_addresses("localhost", 443, allow_private=False)
+    assert loopback.value.code == "not_public"
     assert "127.0.0.1" in await vetted_addresses("localhost", 443, allow_private=True)
     with pytest.raises(TargetRefused, match="private"):
         await vetted_addresses("10.0.0.8", 443, allow_private=False)
@@ -73,8 +78,9 @@ async def test_names_are_checked_after_resolution() -> None:
 
 
 async def test_unresolvable_hosts_are_refused() -> None:
-    with pytest.raises(TargetRefused, match="does not resolve"):
+    with pytest.raises(TargetRefused, match="does not resolve") as nowhere:
         await vetted_addresses("no-such-host.invalid", 443, allow_private=True)
+    assert nowhere.value.code == "host_not_found"
 
 
 @pytest.mark.parametrize("address", ["2002:7f00:1::", "2001:0:4136:e378:8000:63bf:80ff:fffe"])

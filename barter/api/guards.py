@@ -71,6 +71,12 @@ async def guard_request(request: Request[Any, Any, Any]) -> None:
             raise TooDeeplyNested(
                 f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels; no request of this API needs that",
                 extra={
-                    "errors": [{"path": "body", "message": f"nested deeper than {MAX_JSON_DEPTH} levels"}]
+                    "errors": [
+                        {
+                            "path": "body",
+                            "message": f"nested deeper than {MAX_JSON_DEPTH} levels",
+                            "code": "too_deep",
+                        }
+                    ]
                 },
             )

@@ -17,6 +17,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from barter.api.validation import parameter_errors
 from barter.domain.errors import THAI_TITLES, BarterError, TooManyRequests, ValidationFailed
 from barter.domain.refusals import thai_detail
 
@@ -112,30 +113,12 @@ def barter_error_handler(request: Request[Any, Any, Any], exc: BarterError) -> R
     )
 
 
-def _litestar_validation_errors(exc: ValidationException) -> list[dict[str, str]]:
-    errors: list[dict[str, str]] = []
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    for item in extra:
-        if isinstance(item, dict):
-            key = str(item.get("key") or item.get("source") or "")
-            message = str(item.get("message") or "invalid value")
-            errors.append({"path": key, "message": message})
-    return errors
-
-
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        errors = _litestar_validation_errors(exc)
-        # Litestar uses 400 for parameters that do not parse; they are validation failures here.
-        return problem(
-            request,
-            422,
-            "validation_failed",
-            "Invalid input",
-            "; ".join(f"{e['path']}: {e['message']}" for e in errors) or exc.detail,
-            {"errors": errors},
-        )
+        # Litestar uses 400 for parameters that do not parse; they are refused fields here, with
+        # their paths and codes (and Thai) like a body's.
+        return barter_error_handler(request, ValidationFailed(parameter_errors(request, exc)))
     if isinstance(exc, NotFoundException) and status == 404:
         code, title = _STATUS_CODES[404]
         return problem(request, 404, code, title, "No such resource")

@@ -15,10 +15,15 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import msgspec
 from litestar import Request
+from litestar.di import Provide
+from litestar.enums import ParamType
+from litestar.exceptions import ValidationException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import ParameterKwarg
 from msgspec import inspect
 
 from barter.domain.errors import FieldError, MalformedRequest, UnsupportedMediaType, ValidationFailed
-from barter.domain.field_types import refusal
+from barter.domain.field_types import refusal, refusal_of_text
 
 _AT = re.compile(r" - at `\$(.*)`$")
 
@@ -212,7 +217,11 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
     if not is_json(content_type):
         raise UnsupportedMediaType(
             f"Send the body as Content-Type: application/json (got {content_type or 'none'})",
-            extra={"errors": [{"path": "Content-Type", "message": "must be application/json"}]},
+            extra={
+                "errors": [
+                    {"path": "Content-Type", "message": "must be application/json", "code": "not_json"}
+                ]
+            },
         )
     try:
         value = msgspec.json.decode(body)
@@ -221,3 +230,67 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
     errors = nul_paths(value) or collect_errors(value, tp)
     if errors:
         raise ValidationFailed(errors)
+
+
+# Litestar's words for a parameter it did not find (litestar/_kwargs/extractors.py).
+_MISSING = re.compile(r"^Missing required (\w+) parameter '(.+)' for path ")
+
+
+def _parameter(request: Request[Any, Any, Any], key: str) -> tuple[inspect.Type | None, str, str]:
+    """The parameter `key` of the request's handler or of one of its dependencies (the listings'
+    filters are): its type with its bounds (None if not found), the name the client writes it by
+    (`state`, `If-Match`) and where it is written (query, header, path, cookie)."""
+    handler = request.route_handler
+    sources: tuple[BaseRouteHandler | Provide, ...] = (handler, *handler.resolve_dependencies().values())
+    for source in sources:
+        definition = source.parsed_fn_signature.parameters.get(key)
+        if definition is None:
+            continue
+        info = inspect.type_info(source.signature_model)
+        assert isinstance(info, inspect.StructType)
+        kind = next((f.type for f in info.fields if f.name == key), None)
+        kwarg = definition.kwarg_definition
+        if isinstance(kwarg, ParameterKwarg):
+            return kind, kwarg.name or key, kwarg.param_type.value
+        place = ParamType.PATH if key in request.path_params else ParamType.QUERY
+        return kind, key, place.value
+    return None, key, ParamType.QUERY.value
+
+
+def _given(request: Request[Any, Any, Any], name: str, place: str) -> Any:
+    """What the client wrote for the parameter: text, or the number a path's `:int` already read."""
+    if place == ParamType.PATH.value:
+        return request.path_params.get(name)
+    if place == ParamType.HEADER.value:
+        return request.headers.get(name)
+    if place == ParamType.COOKIE.value:
+        return request.cookies.get(name)
+    return request.query_params.get(name)
+
+
+def parameter_errors(request: Request[Any, Any, Any], exc: ValidationException) -> list[FieldError]:
+    """Litestar's refusal of a request's parameters (`?limit=abc`, a required one missing) as field
+    errors: each at the parameter's name as the client writes it, with the code its type gives
+    the value (barter.domain.field_types), as a body's fields get theirs. Litestar says what
+    failed in `extra` (a list of {key, message, source}), or, for a missing one, in its detail."""
+    missing = _MISSING.match(str(exc.detail))
+    if missing:
+        place, name = missing.groups()
+        return [FieldError(name, f"required {place} parameter is missing", code="required")]
+    errors: list[FieldError] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        key = str(item.get("key") or "")
+        message = str(item.get("message") or "invalid value")
+        kind, name, place = _parameter(request, key)
+        code: str = "invalid"
+        params: Any = {}
+        if kind is not None:
+            value = _given(request, name, place)
+            if isinstance(value, str) or value is None:
+                code, params = refusal_of_text(kind, value)
+            else:
+                code, params = refusal(kind, value)
+        errors.append(FieldError(name or "query", message, code=code, params=params))
+    return errors or [FieldError("query", str(exc.detail), code="invalid")]

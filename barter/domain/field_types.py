@@ -100,6 +100,22 @@ def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
     return "invalid", {}
 
 
+def refusal_of_text(kind: inspect.Type, text: str | None) -> tuple[str, Mapping[str, Any]]:
+    """The code (and its params) for `text`, a value written as text (a query parameter, a
+    header), which a parameter of type `kind` refused; None: the parameter was not given. Where
+    the type is a number, the text is read as the number it spells first, so that `2.5` for a
+    whole number is `whole_number` and `0` under a bound of 1 is `ge`, as in a JSON body."""
+    if text is None:
+        return "required", {}
+    if isinstance(unwrapped(kind), _NUMBERS):
+        try:
+            number = float(text)
+        except ValueError:
+            return "not_a_number", {}
+        return refusal(kind, int(number) if number.is_integer() else number)
+    return refusal(kind, text)
+
+
 def refused(exc: msgspec.ValidationError, values: Mapping[str, Any], into: type[Any]) -> FieldError:
     """msgspec's refusal of `values` as an `into` struct, by field and code: the field from the
     error's path, the code from that field's type and its value. A path deeper than a field of

@@ -192,6 +192,11 @@ PROBLEMS: Mapping[str, Words] = {
         "ต้องชี้ไปยังที่อยู่สาธารณะบนอินเทอร์เน็ต ไม่ใช่เครือข่ายภายใน",
         "must point at a public internet address, not a private network",
     ),
+    # A request's body as a whole (the API's guards): not JSON, or JSON nested too deeply.
+    "not_json": Words(
+        "ต้องส่งเป็น JSON (Content-Type: application/json)", "send JSON (Content-Type: application/json)"
+    ),
+    "too_deep": Words("ข้อมูล JSON ซ้อนกันลึกเกินไป", "the JSON nests too deeply"),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }
 

@@ -42,6 +42,7 @@ async def test_deeply_nested_json_is_a_400_before_the_key_is_checked(
             response = await world.client.post(url, content=body, headers=headers)
             assert response.status_code == 400, response.text
             assert _problem(response)["code"] == "too_deeply_nested"
+            assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("body", "too_deep")]
 
 
 async def test_ordinary_nesting_still_passes(world: World) -> None:
@@ -163,6 +164,7 @@ async def test_a_json_body_under_another_content_type_is_415(world: World, conte
     response = await world.client.post("/v1/offers", content=body, headers=world.headers(OWNER, **extra))
     assert response.status_code == 415, response.text
     assert _problem(response)["code"] == "unsupported_media_type"
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("Content-Type", "not_json")]
     assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
 
 

@@ -292,5 +292,6 @@ def parameter_errors(request: Request[Any, Any, Any], exc: ValidationException) 
                 code, params = refusal_of_text(kind, value)
             else:
                 code, params = refusal(kind, value)
-        errors.append(FieldError(name or "query", message, code=code, params=params))
-    return errors or [FieldError("query", str(exc.detail), code="invalid")]
+        errors.append(FieldError(name or "request", message, code=code, params=params))
+    # Litestar named nothing: the request as a whole.
+    return errors or [FieldError("request", str(exc.detail), code="invalid")]

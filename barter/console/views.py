@@ -76,6 +76,13 @@ def number(form: Form, name: str, errors: list[FieldError]) -> float | None:
         return None
 
 
+def urgency(form: Form, errors: list[FieldError]) -> int | float | None:
+    """A need's urgency (the form's select: 1 to 5, 3 when none is chosen); anything else goes on to
+    the listing's own checks, which refuse it with the field's code."""
+    value = number(form, "priority", errors) if one(form, "priority") is not None else 3
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 def day(form: Form, name: str, errors: list[FieldError]) -> str | None:
     """A date typed in the form (d/m/yyyy, either era), as the listing's input takes it: ISO,
     Gregorian."""
@@ -411,7 +418,7 @@ class Communities(Controller):
             "quantity": number(form, "quantity", errors),
             "min_lot": number(form, "min_lot", errors),
             "needed_by": day(form, "needed_by", errors),
-            "priority": int(one(form, "priority") or 3),
+            "priority": urgency(form, errors),
             "note": one(form, "note"),
         }
         try:

@@ -107,6 +107,27 @@ async def test_a_refused_need_keeps_its_goods_amount_date_and_urgency(world: Wor
     assert f'value="{by}"' in response.text
 
 
+@pytest.mark.parametrize("urgency", ["2.5", "x"])
+async def test_an_urgency_the_form_never_offers_is_refused_on_the_form_not_a_500(
+    world: World, urgency: str
+) -> None:
+    # the form's select offers 1 to 5; a crafted value is refused like any other field
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    response = await world.client.post(
+        f"/console/communities/{a}/needs",
+        data={"what": "item:rice-jasmine", "quantity": "10", "priority": urgency, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    errors = re.search(r'<ul class="error" role="alert" id="need-errors">(.*?)</ul>', response.text, re.S)
+    assert errors, response.text
+    assert "ความเร่งด่วน: ต้องเป็น" in errors.group(1)
+    assert not ENGLISH_OF_DEVELOPERS.search(response.text)
+    assert await world.db.fetchval("SELECT count(*) FROM needs") == 0
+
+
 async def test_a_need_by_a_day_already_past_is_refused_in_thai(world: World) -> None:
     await sign_in(world.client, world.keys[OWNER])
     a = world.a["id"]

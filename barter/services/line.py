@@ -512,6 +512,14 @@ class ReceiptClosed(Exception):
         self.cancelled = cancelled  # cancelled or replaced by another question, not answered
 
 
+class ReceiptNotYours(Exception):
+    """A button of a receipt question asked of another member of the chat: theirs to answer."""
+
+    def __init__(self, receipt: Receipt) -> None:
+        super().__init__(receipt.prompt_id)
+        self.receipt = receipt
+
+
 class ReceiptRefused(Exception):
     """A typed quantity that cannot be what arrived: more than planned, or in another unit."""
 
@@ -636,7 +644,13 @@ async def receipt_asked_of(
     """The receipt question a typed message may answer: the chat's current one, if the member
     who wrote (`user_id`) is the one it was asked of."""
     receipt = await receipt_asking(conn, link, now)
-    return receipt if receipt is not None and receipt.asked_by == user_id else None
+    return receipt if receipt is not None and _asked_of(receipt, user_id) else None
+
+
+def _asked_of(receipt: Receipt, user_id: str | None) -> bool:
+    """The member (LINE user) is the one the receipt question was asked of: only they answer it,
+    typed or by its buttons."""
+    return receipt.asked_by == user_id
 
 
 async def receipt_expired_of(
@@ -653,8 +667,11 @@ async def receipt_expired_of(
     return int(row["proposal_id"]) if row["proposal_id"] in awaited else None
 
 
-async def receipt_tapped(conn: asyncpg.Connection, link: Link, prompt_id: int, now: datetime) -> Receipt:
-    """The receipt question a button belongs to; ReceiptClosed when it is no longer asked."""
+async def receipt_tapped(
+    conn: asyncpg.Connection, link: Link, prompt_id: int, now: datetime, user_id: str | None
+) -> Receipt:
+    """The receipt question a button belongs to, tapped by `user_id`; ReceiptClosed when it is no
+    longer asked, ReceiptNotYours when it was asked of another member (nothing changes)."""
     receipt = await receipt_asking(conn, link, now, prompt_id)
     if receipt is None:
         closed = await repo.closed_receipt_prompt(conn, link.id, prompt_id)
@@ -663,6 +680,8 @@ async def receipt_tapped(conn: asyncpg.Connection, link: Link, prompt_id: int, n
             expired=closed is not None and closed["state"] == "expired",
             cancelled=closed is not None and closed["state"] == "cancelled",
         )
+    if not _asked_of(receipt, user_id):
+        raise ReceiptNotYours(receipt)
     return receipt
 
 

@@ -194,7 +194,7 @@ async def _postback(
         return await _proposal_action(conn, ctx, link, action, proposal_id, fields, user_id)
     prompt_id = _int(fields, "i")
     if prompt_id is not None and action == "rq":
-        return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""))
+        return await _receipt_action(conn, ctx, link, prompt_id, fields.get("v", ""), user_id)
     return []
 
 
@@ -386,11 +386,18 @@ def _names(ctx: Context, transfer: TransferOut) -> tuple[str, ...]:
 
 
 async def _receipt_action(
-    conn: asyncpg.Connection, ctx: Context, link: service.Link, prompt_id: int, value: str
+    conn: asyncpg.Connection,
+    ctx: Context,
+    link: service.Link,
+    prompt_id: int,
+    value: str,
+    user_id: str | None,
 ) -> list[TextMessage]:
     now = ctx.clock.now()
     try:
-        receipt = await service.receipt_tapped(conn, link, prompt_id, now)
+        receipt = await service.receipt_tapped(conn, link, prompt_id, now, user_id)
+    except service.ReceiptNotYours:  # in a group, another member's question: theirs to answer
+        return [replies.receipt_not_yours()]
     except service.ReceiptClosed as closed:
         if closed.expired and closed.proposal_id is not None:
             return [replies.receipt_expired(closed.proposal_id, service.RECEIPT_TTL)]

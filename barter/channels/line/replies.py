@@ -384,6 +384,16 @@ def receipt_in_progress() -> TextMessage:
     )
 
 
+def receipt_not_yours() -> TextMessage:
+    """A receipt question's button tapped by a member of the group other than the one asked."""
+    return text(
+        "คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ ขอให้ท่านนั้นเป็นผู้ตอบนะคะ "
+        "การกดนี้ยังไม่ได้บันทึกอะไร\n"
+        "(this question was asked of the member who started recording this receipt: only they answer it; "
+        "your tap recorded nothing)"
+    )
+
+
 def receipt_cancelled() -> TextMessage:
     """A button of a receipt question that was cancelled or replaced by a newer one."""
     return text(

@@ -24,6 +24,16 @@ def data(reply: dict[str, Any], label: str) -> str:
     return "&".join(f"{k}={v}" for k, v in fields.items())
 
 
+async def received_by_a(world: World, proposal_id: int) -> tuple[float | None, str | None]:
+    """What is recorded of community a's goods in the exchange: (quantity received, condition)."""
+    [goods] = [
+        t
+        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
+        if t["receiver_id"] == world.a["id"]
+    ]
+    return goods["received_quantity"], goods["condition"]
+
+
 async def short_receipt_asked(world: World, line_platform: LinePlatform) -> int:
     await link(world, world.a)
     proposal_id = await make_proposal(world, "in_transit")
@@ -208,12 +218,7 @@ async def test_another_member_does_not_silently_cancel_a_receipt_being_told(
     # Member 1's confirmation still records what they told.
     await deliver(world.client, postback(data(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
-    [rice] = [
-        t
-        for t in (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()["transfers"]
-        if t["receiver_id"] == world.a["id"]
-    ]
-    assert (rice["received_quantity"], rice["condition"]) == (120.0, "short")
+    assert await received_by_a(world, proposal_id) == (120.0, "short")
 
 
 async def test_a_button_of_a_cancelled_receipt_question_says_it_was_cancelled(
@@ -449,3 +454,29 @@ async def test_a_receipt_tapped_while_the_proposal_awaits_answers_says_so(
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert proposal["status"] == "proposed"
     assert all(t["received_at"] is None for t in proposal["transfers"])
+
+
+async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_button(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Member 2's taps on member 1's receipt buttons are told whose question it is; nothing moves."""
+    proposal_id = await short_receipt_asked(world, line_platform)  # asked of Ufisher1
+    ask = said(line_platform)
+    for label in ("ครบ 148 กก.", "ยกเลิก"):
+        await deliver(world.client, postback(data(ask, label), user="Ufisher2"))
+        reply = said(line_platform)["text"]
+        assert reply.startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ"), (label, reply)
+        assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "asking"
+        assert await answers(world) == []
+    # Member 1 tells it up to the summary; member 2's ยืนยัน records nothing, member 1's does.
+    await deliver(world.client, message("ได้ 120 กิโล"))
+    await deliver(world.client, message("ของมาไม่ครบ"))
+    summary = said(line_platform)
+    assert summary["text"].startswith("สรุป"), summary["text"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน"), user="Ufisher2"))
+    assert said(line_platform)["text"].startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ")
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert world.a["id"] in proposal["pending"]["receive"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    assert await received_by_a(world, proposal_id) == (120.0, "short")

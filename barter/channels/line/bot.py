@@ -251,7 +251,11 @@ async def _proposal_action(
         if outcome.conflict is not None:
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("decline", outcome.proposal.status)]
-    if fields.get("q") == "all":
+    if fields.get("q") == "all":  # the notice's ได้รับครบแล้ว: what would be recorded, to confirm
+        return [replies.received_all_question(await service.awaited_receipt(conn, link, proposal_id))]
+    if fields.get("q") == "cancel":
+        return [replies.cancelled()]
+    if fields.get("q") == "ok":
         outcome = await service.answer_proposal(conn, link, proposal_id, "complete", ctx.clock)
         if outcome.conflict is not None:
             return [_conflict(outcome.conflict)]

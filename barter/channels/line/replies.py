@@ -258,15 +258,17 @@ def _goods(awaited: Awaited) -> list[str]:
 
 
 def received_all_question(awaited: Awaited) -> TextMessage:
-    """Goods said to have arrived, of one exchange: all of them, as planned? Recorded on ยืนยัน."""
+    """Goods said to have arrived (typed, or ได้รับครบแล้ว tapped), of one exchange: all of them,
+    as planned? Recorded only on ยืนยัน ได้รับครบ; ยกเลิก records nothing."""
     lines = [f"ได้รับของจากข้อเสนอ #{awaited.proposal_id} ครบแล้วใช่ไหมคะ? (received all of it?)"]
     lines += [f"• {goods}" for goods in _goods(awaited)]
     lines.append("กด ยืนยัน ได้รับครบ เพื่อบันทึก หรือ ได้ไม่ครบ เพื่อบอกจำนวนที่ได้รับค่ะ")
     return text(
         "\n".join(lines),
         [
-            button("ยืนยัน ได้รับครบ", a="recv", p=awaited.proposal_id, q="all"),
+            button("ยืนยัน ได้รับครบ", a="recv", p=awaited.proposal_id, q="ok"),
             button("ได้ไม่ครบ", a="recv", p=awaited.proposal_id, q="short"),
+            button("ยกเลิก", a="recv", p=awaited.proposal_id, q="cancel"),
         ],
     )
 

@@ -10,6 +10,7 @@ from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
 from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_receipts import data
 from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, SmsGateway
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal, second_south_community
@@ -170,7 +171,25 @@ async def test_dispatch_notice_asks_receivers_to_confirm_receipt(
     received = next(
         i["action"] for i in pushes[2]["quickReply"]["items"] if i["action"]["label"] == "ได้รับครบแล้ว"
     )
-    await deliver(world.client, postback(received["data"]))
+    # A tap asks first, with the quantity: a mis-tap records no full delivery.
+    for tap in ("ยกเลิก", "ยืนยัน ได้รับครบ"):
+        await deliver(world.client, postback(received["data"]))
+        confirm = line_platform.sent[-1].messages[-1]
+        assert confirm["text"].splitlines()[:2] == [
+            f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ? (received all of it?)",
+            "• ข้าวหอมมะลิ 148 กก. จากบ้านทุ่งหว้า",
+        ]
+        proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+        assert world.a["id"] in proposal["pending"]["receive"]
+        assert [i["action"]["label"] for i in confirm["quickReply"]["items"]] == [
+            "ยืนยัน ได้รับครบ",
+            "ได้ไม่ครบ",
+            "ยกเลิก",
+        ]
+        await deliver(world.client, postback(data(confirm, tap)))
+        if tap == "ยกเลิก":
+            assert line_platform.sent[-1].messages[-1]["text"].startswith("ยกเลิกแล้วค่ะ")
+    assert line_platform.sent[-1].messages[-1]["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] not in proposal["pending"]["receive"]
 

@@ -164,7 +164,7 @@ async def test_a_receipt_before_dispatch_is_refused_in_thai_and_records_nothing(
 ) -> None:
     await link(world, world.a)
     proposal_id = await make_proposal(world, "approved")
-    for answer in ("all", "short"):
+    for answer in ("all", "ok", "short"):
         await deliver(world.client, postback(f"a=recv&p={proposal_id}&q={answer}"))
         reply = said(line_platform)["text"]
         assert reply.startswith("ทำรายการไม่สำเร็จค่ะ"), reply
@@ -410,7 +410,7 @@ async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     assert data(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short"
     # In a member's own chat with the bot, told that nothing is on its way once both are in.
     for proposal_id in (first, second):
-        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all"))
+        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=ok"))
     await link(world, world.a, chat="Ufisher1")
     await deliver(world.client, message("ได้รับครบแล้วค่ะ", chat="Ufisher1"))
     assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
@@ -443,6 +443,7 @@ async def test_a_receipt_tapped_while_the_proposal_awaits_answers_says_so(
     proposal_id = await make_proposal(world)  # proposed: not everyone has answered yet
     for tap in (
         f"a=recv&p={proposal_id}&q=all",
+        f"a=recv&p={proposal_id}&q=ok",
         f"a=recv&p={proposal_id}&q=short",
         f"a=recv&p={proposal_id}",
     ):

@@ -77,15 +77,29 @@ def _mixed(code: str) -> bool:
     return any(ch.isdigit() for ch in code) and any(ch.isalpha() for ch in code)
 
 
-def code_in(text: str) -> str | None:
-    """The link code a message consists of ("ABC2-DEF3", "รหัส abc2 def3"), normalised."""
+def _code_shaped(text: str) -> str | None:
+    """What a message consisting of one code-shaped word would be as a code, normalised."""
     match = _CODE.match(_plain(text))
     if match is None:
         return None
     code = (match.group(1) + match.group(2)).upper()
-    if any(ch not in _CODE_ALPHABET for ch in code) or not _mixed(code):
+    if any(ch not in _CODE_ALPHABET for ch in code):
         return None
     return f"{code[:4]}-{code[4:]}"
+
+
+def code_in(text: str) -> str | None:
+    """The link code a message consists of ("ABC2-DEF3", "รหัส abc2 def3"), normalised."""
+    code = _code_shaped(text)
+    return code if code is not None and _mixed(code) else None
+
+
+def letters_code_in(text: str) -> str | None:
+    """An all-letter code the message consists of ("WPZK-MYHA ค่ะ"), as codes issued before they
+    had a digit (commit 037d668) could be; the same shape as words ("HAPPYDAY", "good luck"), so
+    it is a code only if it was issued (redeem_code(issued_only=True) asks the table)."""
+    code = _code_shaped(text)
+    return code if code is not None and code.replace("-", "").isalpha() else None
 
 
 def code_hash(secret: str, code: str) -> bytes:
@@ -273,7 +287,7 @@ async def prune(conn: asyncpg.Connection, now: datetime, history: timedelta) -> 
     return await repo.prune(conn, before, PRUNE_BATCH) + await replies_repo.prune(conn, before, PRUNE_BATCH)
 
 
-RedeemResult = Literal["linked", "already_linked", "bad_code"]
+RedeemResult = Literal["linked", "already_linked", "bad_code", "not_a_code"]
 
 
 async def redeem_code(
@@ -285,7 +299,12 @@ async def redeem_code(
     chat_type: str,
     user_id: str | None,
     now: datetime,
+    issued_only: bool = False,
 ) -> tuple[RedeemResult, Link | None]:
+    """Link the chat with the code. `issued_only`: the code has the shape of words (all letters),
+    and is one only if it was ever issued (used or run out: then a bad code); "not_a_code" else."""
+    if issued_only and not await repo.code_issued(conn, code_hash(secret, code)):
+        return "not_a_code", None
     existing = await link_for(conn, chat_id)
     if existing is not None:
         return "already_linked", existing

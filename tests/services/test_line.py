@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from barter.services.line import code_in, generate_code, stops_sms
+from barter.services.line import code_in, generate_code, letters_code_in, stops_sms
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,17 @@ def test_stopping_sms_is_understood_as_people_say_it(text: str) -> None:
 @pytest.mark.parametrize("text", ["SMS", "ส่ง SMS", "หยุด", "หยุด SMS ไว้ก่อน แล้วส่งทางไลน์แทน มีปลา 5 กิโล"])
 def test_other_messages_do_not_stop_sms(text: str) -> None:
     assert not stops_sms(text)
+
+
+@pytest.mark.parametrize("text", ["WPZK-MYHA", "wpzk myha ค่ะ", "WPZKMYHA ครับ", "รหัส WPZK-MYHA นะคะ 🙏"])
+def test_an_all_letter_code_as_issued_before_codes_had_a_digit_is_read_to_be_looked_up(text: str) -> None:
+    assert letters_code_in(text) == "WPZK-MYHA"
+    assert code_in(text) is None  # not surely a code: redeem_code(issued_only=True) decides
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["WPZ5-58YA", "55555555", "WPZI-MYHA", "HAPPYDAY กับ GOODLUCK", "ต้องการ WPZK-MYHA 5 กิโล", "ขอบคุณค่ะ"],
+)
+def test_only_a_message_of_one_all_letter_word_may_be_an_old_code(text: str) -> None:
+    assert letters_code_in(text) is None

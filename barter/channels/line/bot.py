@@ -62,7 +62,9 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
         return [replies.not_linked()] if link is None else [replies.already_linked(link.community_name_th)]
     message = event.text
     if message is not None:
-        code = service.code_in(message)
+        code, issued_only = service.code_in(message), False
+        if code is None:  # all letters, as codes were before they had a digit: one if issued
+            code, issued_only = service.letters_code_in(message), True
         if code is not None:
             result, link = await service.redeem_code(
                 conn,
@@ -72,6 +74,7 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
                 chat_type=source.type,
                 user_id=source.user_id,
                 now=ctx.clock.now(),
+                issued_only=issued_only,
             )
             if result == "linked":
                 assert link is not None
@@ -79,7 +82,9 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
             if result == "already_linked":
                 assert link is not None
                 return [replies.already_linked(link.community_name_th)]
-            return [replies.bad_code()]
+            if result == "bad_code":
+                return [replies.bad_code()]
+            # "not_a_code": words of a code's shape ("HAPPYDAY"), read as any other message
     link = await service.link_for(conn, chat_id)
     if link is None:
         if message is not None and source.type != "user" and not _a_post(ctx, message):

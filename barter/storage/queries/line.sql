@@ -10,6 +10,10 @@ UPDATE line_link_codes SET used_at = $2
 WHERE code_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
 RETURNING id, community_id, created_by;
 
+-- name: line_code_issued
+-- Whether a code with this hash was ever issued (whatever became of it).
+SELECT EXISTS (SELECT 1 FROM line_link_codes WHERE code_hash = $1);
+
 -- name: revoke_line_code
 UPDATE line_link_codes SET revoked_at = now()
 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL

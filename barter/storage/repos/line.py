@@ -22,6 +22,11 @@ async def claim_code(conn: asyncpg.Connection, code_hash: bytes, now: datetime) 
     return row
 
 
+async def code_issued(conn: asyncpg.Connection, code_hash: bytes) -> bool:
+    issued: bool = await conn.fetchval(query("line_code_issued"), code_hash)
+    return issued
+
+
 async def active_codes(conn: asyncpg.Connection, community_id: int, now: datetime) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(query("list_active_line_codes"), community_id, now)
     return rows

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+from barter.domain.clock import ManualClock
 from barter.domain.thaidate import MONTHS_TH
+from barter.services.line import code_hash
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.standins import LinePlatform
+from tests.conftest import TEST_SECRET
 from tests.dates import ahead, iso, thai
 from tests.world import (
     ADMIN,
@@ -314,3 +318,39 @@ async def test_a_posted_offer_and_need_are_numbered_each_in_its_own_list(
         f"• มีให้ ปลาเค็ม 100 กก. (ของที่มีให้ #{offer['id']})",
         f"• ต้องการ ข้าวขาว 50 กก. (ของที่ต้องการ #{need['id']})",
     ]
+
+
+async def old_letters_code(w: World, code: str, expires_at: datetime) -> None:
+    """A code as they were issued before codes had a digit: all letters, stored by its keyed hash."""
+    await w.db.execute(
+        "INSERT INTO line_link_codes (code_hash, community_id, created_by, created_at, expires_at)"
+        " SELECT $1, $2, id, $3::timestamptz - interval '48 hours', $3 FROM api_keys ORDER BY id LIMIT 1",
+        code_hash(TEST_SECRET, code),
+        w.a["id"],
+        expires_at,
+    )
+
+
+async def test_an_all_letter_code_issued_before_codes_had_a_digit_still_links(
+    world: World, line_platform: LinePlatform, clock: ManualClock
+) -> None:
+    await old_letters_code(world, "WPZK-MYHA", clock.now() + timedelta(hours=20))
+    await old_letters_code(world, "QRST-UVWX", clock.now() - timedelta(hours=1))  # ran out
+    # Words of the same shape that were never issued are not codes: no answer about codes.
+    for word in ("HAPPYDAY", "good luck", "Good Days ค่ะ"):
+        await deliver(world.client, message(word, chat="Ustranger"))
+        assert last_reply(line_platform)["text"].startswith("สวัสดีค่ะ แชทนี้ยังไม่ได้เชื่อม"), word
+    await deliver(world.client, message("QRST-UVWX", chat="Ustranger"))  # issued, ran out
+    assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
+    await deliver(world.client, message("wpzk myha ค่ะ", chat="Cold-code-group"))
+    assert last_reply(line_platform)["text"].startswith("เชื่อมต่อกับ")
+    assert (
+        await world.db.fetchval("SELECT community_id FROM line_links WHERE chat_id = 'Cold-code-group'")
+        == (world.a["id"])
+    )
+    # In the linked group, such words are talk again, not "already linked".
+    sent = len(line_platform.sent)
+    await deliver(world.client, message("HAPPYDAY", chat="Cold-code-group"))
+    assert line_platform.sent[sent:] == []
+    await deliver(world.client, message("WPZK-MYHA", chat="Cother-group"))  # used once: no more
+    assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]

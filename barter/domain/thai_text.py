@@ -98,6 +98,7 @@ UNITS: dict[str, tuple[Unit, float]] = {
     "kg": ("kg", 1.0),
     "กรัม": ("kg", 0.001),
     "ก.": ("kg", 0.001),
+    "ขีด": ("kg", 0.1),  # 100 grams, as markets weigh: "พริก 3 ขีด"
     "ตัน": ("kg", 1000.0),
     "ลิตร": ("litre", 1.0),
     "ล.": ("litre", 1.0),

@@ -146,6 +146,7 @@ QUANTITIES: list[tuple[str, QuantityReading | None]] = [
     ("ได้ 80 ลิตร", QuantityReading(80.0, "litre", None)),
     ("ได้ 100 กก. ที่เหลือเน่า", QuantityReading(100.0, "kg", "spoiled")),
     ("ขาดไป ได้แค่ 90", QuantityReading(90.0, None, "short")),
+    ("ได้ 8 ขีด", QuantityReading(0.8, "kg", None)),
     ("สวัสดีค่ะ", None),
     ("ครบแล้ว", None),  # no number: the bot reads "ครบ" itself
 ]
@@ -374,6 +375,12 @@ UNITS_AND_NAMES: list[tuple[str, list[D]]] = [
     ("มีปลาเค็ม 200 กิโล ราคา 100 บาท", [("offer", "salted-fish", 200, "kg", {})]),
     ("มีปลาเค็ม 200 กิโล กิโลละ 80", [("offer", "salted-fish", 200, "kg", {})]),
     ("มีปลาเค็ม 100 บาท", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    # ขีด, as markets weigh: 100 grams.
+    ("มีพริก 3 ขีด", [("offer", "bird-chili", 0.3, "kg", {"unit_text": "ขีด"})]),
+    ("ต้องการกุ้งแห้ง ๕ ขีด", [("need", "dried-shrimp", 0.5, "kg", {})]),
+    ("มีพริก 2 ขีดครึ่ง", [("offer", "bird-chili", 0.25, "kg", {})]),
+    ("มีพริก 3 ขีด ขีดละ 20 บาท", [("offer", "bird-chili", 0.3, "kg", {})]),
+    ("มีน้ำปลา 3 ขีด", [("offer", "fish-sauce", 0.3, "kg", {"problems": ("unit_mismatch",)})]),
 ]
 
 
@@ -403,6 +410,14 @@ def test_a_name_that_says_more_is_never_read_as_the_shorter_item(named: tuple[st
     assume(name + more not in {n for n, i in _NAMES if i == item_id})
     (draft,) = read_post(f"มี{name}{more} 10 กิโล", load_catalogue(), TODAY).drafts
     assert draft.item_id != item_id or draft.guessed, draft
+
+
+@given(st.sampled_from([i for i in load_catalogue() if i.unit == "kg"]), st.integers(1, 9999))
+@settings(max_examples=100, deadline=None)
+def test_a_kheed_is_a_tenth_of_a_kilo(item: CatalogueItem, count: int) -> None:
+    (draft,) = read_post(f"มี{item.name_th} {count} ขีด", load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.unit, draft.problems) == (item.id, "kg", ())
+    assert draft.quantity == pytest.approx(count / 10)
 
 
 @given(st.sampled_from(load_catalogue()), st.integers(1, 9999))

@@ -4,7 +4,7 @@ A message is read in four steps: Thai digits become Arabic ones; each date phras
 "ภายใน 15 ม.ค. 68", "ส่งได้ถึง 15/1/70") is taken out and resolved against `today` (Buddhist-era
 years accepted; a day that does not exist is kept as a question, bad_date), leaving a mark; the
 rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
-kind word ("มี" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
+kind word ("มี" or "ขาย" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
 that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
 amount starts a new item. Each item is its words and its amount (digits or Thai number words, a
 unit); its words must be a catalogue name or synonym (or several, one after another), else a
@@ -125,7 +125,7 @@ CONTAINERS: tuple[str, ...] = (
 _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)+$")
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
-_OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้")
+_OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้", "ขาย")  # "ขายปลาเค็ม 20 กิโล": goods to give
 _NEED_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")  # "ต้องการแลกข้าวสาร": a need
 _SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A กับ B": A is given, B wanted
 _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
@@ -169,7 +169,7 @@ _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
         "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ", "คุณภาพ", "ดี",
-        "อย่าง", "จาก", "ขาย", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
+        "อย่าง", "จาก", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
         *_HEADINGS,

@@ -175,8 +175,16 @@ _FILLER = frozenset(
         *_HEADINGS,
     }
 )  # fmt: skip  # also the words before the kind word ("ทางเรามี...") and a list's heading ("มีของดังนี้")
-# A list's marker at the start of a line ("1.", "2)", "-", "•"): no amount, no item.
-_LIST_MARK = re.compile(r"^[ \t]*(?:\(?[0-9๐-๙]{1,2}[.)](?![0-9๐-๙])|[-•*·▪]+)[ \t]*", re.MULTILINE)
+# A list's marker at the start of a line ("1.", "2)", "-", "•"): no amount, no item. A dash written
+# onto a number ("-5 กิโล") is no marker: see _MINUS.
+_LIST_MARK = re.compile(
+    r"^[ \t]*(?:\(?[0-9๐-๙]{1,2}[.)](?![0-9๐-๙])|[•*·▪]+|[-−–—]+(?![0-9๐-๙]))[ \t]*", re.MULTILINE
+)
+# A dash written onto a number and not after one (a range, "10-20", or a date, "20-1-70"): a minus
+# or a slip ("ปลาเค็ม -5 กิโล"). Its amount is asked (no_quantity), never read as 5 kg. A dash
+# with spaces around it ("ปลาเค็ม - 200 กิโล") stands between a name and its amount.
+_MINUS = re.compile(r"(?<![\d.])[-−–—](?=\d)")
+_MINUS_MARK = "\u2212"  # where _MINUS was, as its own token
 _THAI_MONTHS = {
     "มกราคม": 1, "ม.ค.": 1, "กุมภาพันธ์": 2, "ก.พ.": 2, "มีนาคม": 3, "มี.ค.": 3, "เมษายน": 4, "เม.ย.": 4,
     "พฤษภาคม": 5, "พ.ค.": 5, "มิถุนายน": 6, "มิ.ย.": 6, "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8,
@@ -558,6 +566,7 @@ class _Reader:
         self.unlisted: set[int] = set()  # clauses that ask or say no: no listing in them
         self.who = False  # "ใคร" just before a kind word: its clause asks
         self.dates: list[tuple[int, int]] = []  # (clause, which date) for each date mark
+        self.minus_at: int | None = None  # the token after a minus: its amount is asked
 
     def _close(self, *, separated: bool = False) -> None:
         if self.current.words or self.current.amount is not None:
@@ -601,6 +610,9 @@ class _Reader:
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if word.startswith(_DATE_MARK):
             self.dates.append((len(self.kinds) - 1, int(word.removeprefix(_DATE_MARK))))
+            return i + 1
+        if word == _MINUS_MARK:
+            self.minus_at = i + 1
             return i + 1
         negated = _kind_of(word.removeprefix(_NOT)) if word.startswith(_NOT) else None
         if negated is None and word == _NOT and following is not None:
@@ -676,6 +688,8 @@ class _Reader:
             )
             if upper is not None:  # "10-20 กิโล": how much is it?
                 (amount, after), self.current.unclear = upper, True
+            if self.minus_at == i:  # "-5 กิโล": asked, never 5 kg
+                self.current.unclear = True
             self.current.amount = amount
             return after
         if _skipped(word):
@@ -918,7 +932,10 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
     """The quantity in a short answer (Thai or Arabic digits, Thai number words, a unit), or None
     when the text holds no number."""
     index = _cached_index(catalogue)
-    tokens = _tokens(normalise(text), index)
+    typed = normalise(text)
+    if _MINUS.search(typed):  # "-120": no amount that arrived
+        return None
+    tokens = _tokens(typed, index)
     amount = next((found[0] for i in range(len(tokens)) if (found := _amount_at(tokens, i, index))), None)
     if amount is None or amount.quantity < 0:
         return None
@@ -939,6 +956,7 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     index = _cached_index(catalogue)
     unmarked = _LIST_MARK.sub("", text)
     body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", unmarked)))  # a new line starts a new item
+    body = _MINUS.sub(f" {_MINUS_MARK} ", body)
     dates = _find_dates(body, today)
     tokens: list[str] = []
     position = 0

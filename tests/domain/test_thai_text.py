@@ -157,6 +157,8 @@ QUANTITIES: list[tuple[str, QuantityReading | None]] = [
     ("ได้ 100 กก. ที่เหลือเน่า", QuantityReading(100.0, "kg", "spoiled")),
     ("ขาดไป ได้แค่ 90", QuantityReading(90.0, None, "short")),
     ("ได้ 8 ขีด", QuantityReading(0.8, "kg", None)),
+    ("-120", None),  # a minus: no amount that arrived
+    ("ได้ -5 กิโล", None),
     ("สวัสดีค่ะ", None),
     ("ครบแล้ว", None),  # no number: the bot reads "ครบ" itself
 ]
@@ -511,7 +513,52 @@ LISTS: list[tuple[str, list[D]]] = [
         ],
     ),
     ("มี\n1. ปลาเค็ม 1.5 กิโล", [("offer", "salted-fish", 1.5, "kg", {})]),
+    ("มี\n-ปลาเค็ม 200 กิโล\n-กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),  # a dash before a word: a bullet
+    ("มี\n– ปลาเค็ม 200 กิโล\n– กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    ("มีปลาเค็ม - 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),  # spaced: between name and amount
 ]
+
+
+# A dash written onto a number ("-5 กิโล"), not a range's ("10-20"), is a minus or a slip: the
+# amount is asked, never read as 5 kg.
+MINUS: list[tuple[str, list[D]]] = [
+    ("มีปลาเค็ม -5 กิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    ("ต้องการข้าวสาร −50 กก.", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
+    ("มีปลาเค็ม-5 กิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    (  # at a line's start too; the amount on a line of its own is asked about as ever
+        "มีปลาเค็ม\n-5 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม -5 กิโล กุ้งแห้ง 50 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", 50, "kg", {}),
+        ],
+    ),
+    ("ต้องการข้าวสาร 50 กก. ภายใน 1-2 วัน", [("need", "rice-white", 50, "kg", {})]),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), MINUS, ids=[c[0] for c in MINUS])
+def test_a_minus_before_an_amount_is_asked_about(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+@given(st.sampled_from(load_catalogue()), st.integers(1, 9999), st.sampled_from(["-", "−", "–"]))
+@settings(max_examples=100, deadline=None)
+def test_an_amount_after_a_minus_is_never_taken(item: CatalogueItem, count: int, dash: str) -> None:
+    unit = _UNIT_WORD[item.unit]
+    for message in (f"มี{item.name_th} {dash}{count} {unit}", f"มี{item.name_th}\n{dash}{count} {unit}"):
+        drafts = read_post(message, load_catalogue(), TODAY).drafts
+        assert drafts[0].item_id == item.id, message
+        assert all(d.quantity is None and not d.ready for d in drafts), message
+    # a bullet before the name is no minus
+    (draft,) = read_post(f"มี\n{dash} {item.name_th} {count} {unit}", load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.quantity) == (item.id, count)
 
 
 @pytest.mark.parametrize(("message", "expected"), LISTS, ids=[c[0] for c in LISTS])

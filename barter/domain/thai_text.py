@@ -36,8 +36,11 @@ Kind = Literal["offer", "need"]
 # Why a draft cannot be posted as it is; the LINE channel asks the matching question. unit_needs_size:
 # counted in containers or in a word that is no known unit ("5 กระปุก"): ask "กระปุกละกี่กิโล?".
 # bad_date: a day that does not exist ("31 ก.พ.") or is not worked out ("สงกรานต์"), in date_text:
-# ask for the date again.
-Problem = Literal["no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size", "bad_date"]
+# ask for the date again. past_date: the last day (needed_by, available_until) is already past,
+# when read or when confirmed (`outdated`): ask for another.
+Problem = Literal[
+    "no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size", "bad_date", "past_date"
+]
 
 
 class CatalogueEntry(Protocol):
@@ -975,7 +978,11 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     def written_for(clause: int) -> list[_DateFound | _BadDate]:
         return [dates[n][1] for at, n in reader.dates if at == clause or at not in clauses]
 
-    drafts = [_dated(draft, written_for(item.clause)) for item, item_drafts in lines for draft in item_drafts]
+    drafts = [
+        outdated(_dated(draft, written_for(item.clause)), today)
+        for item, item_drafts in lines
+        for draft in item_drafts
+    ]
     offers = [d for d in drafts if d.kind == "offer"]
     needs = [d for d in drafts if d.kind == "need"]
     if len(offers) == 1 and len(needs) == 1:  # one thing for another: "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
@@ -1003,6 +1010,16 @@ def _dated(draft: Draft, marks: Sequence[_DateFound | _BadDate]) -> Draft:
         changes["problems"] = (*draft.problems, "bad_date")
         changes["date_text"] = bad[0]
     return msgspec.structs.replace(draft, **changes) if changes else draft
+
+
+def outdated(draft: Draft, today: date) -> Draft:
+    """The draft, with the question past_date when its last day (a need's needed_by, an offer's
+    available_until) is before `today`: on reading, and again on confirming (a draft confirmed
+    after its day passed is asked about, never posted). A first day may be past."""
+    last = draft.needed_by if draft.kind == "need" else draft.available_until
+    if last is None or last >= today or "past_date" in draft.problems:
+        return draft
+    return msgspec.structs.replace(draft, problems=(*draft.problems, "past_date"))
 
 
 EXAMPLE_TH = (

@@ -22,13 +22,13 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, CommunityRef, require_acts_for, require_role
-from barter.domain.clock import Clock
+from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
 from barter.domain.receipt_text import PARTICLES
 from barter.domain.receipts import TOLERANCE, Stated
-from barter.domain.thai_text import Draft, QuantityReading
+from barter.domain.thai_text import Draft, QuantityReading, outdated
 from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
 from barter.services import existing, sms_consent
@@ -396,6 +396,14 @@ async def cancel_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> N
     await repo.decide_draft(conn, draft_id, "cancelled", None)
 
 
+class DraftOutdated(Exception):
+    """A draft confirmed after its last day passed: asked about again (`drafts`), not posted."""
+
+    def __init__(self, drafts: list[Draft]) -> None:
+        super().__init__("past_date")
+        self.drafts = drafts
+
+
 class Posted(msgspec.Struct, frozen=True):
     kind: str
     id: int
@@ -406,10 +414,14 @@ class Posted(msgspec.Struct, frozen=True):
 
 async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clock: Clock) -> list[Posted]:
     """Every draft of the message becomes an offer or need of the chat's community, posted and
-    audited as that community via LINE, or none does (one savepoint): BarterError says why."""
+    audited as that community via LINE, or none does (one savepoint): BarterError says why;
+    DraftOutdated when a last day passed since it was read."""
     drafts = await pending_draft(conn, link, draft_id)
     if not drafts or any(not d.ready for d in drafts):
         raise DraftGone("pending")
+    checked = [outdated(d, thai_today(clock.now())) for d in drafts]
+    if any(not d.ready for d in checked):
+        raise DraftOutdated(checked)  # read while its day was ahead, confirmed after it passed
     posted: list[Posted] = []
     async with conn.transaction():  # a savepoint: a refused listing leaves the draft pending
         for draft in drafts:

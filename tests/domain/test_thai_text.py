@@ -10,7 +10,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from barter.domain import thaidate
-from barter.domain.thai_text import Draft, Problem, QuantityReading, Reading, read_post, read_quantity
+from barter.domain.thai_text import (
+    Draft,
+    Problem,
+    QuantityReading,
+    Reading,
+    outdated,
+    read_post,
+    read_quantity,
+)
 from barter.reference import CatalogueItem, load_catalogue
 
 TODAY = date(2026, 12, 3)  # a Thursday; 2569 BE
@@ -555,7 +563,8 @@ def test_an_amount_after_a_minus_is_never_taken(item: CatalogueItem, count: int,
     for message in (f"มี{item.name_th} {dash}{count} {unit}", f"มี{item.name_th}\n{dash}{count} {unit}"):
         drafts = read_post(message, load_catalogue(), TODAY).drafts
         assert drafts[0].item_id == item.id, message
-        assert all(d.quantity is None and not d.ready for d in drafts), message
+        assert all(d.quantity is None for d in drafts), message
+        assert not any(d.ready for d in drafts), message
     # a bullet before the name is no minus
     (draft,) = read_post(f"มี\n{dash} {item.name_th} {count} {unit}", load_catalogue(), TODAY).drafts
     assert (draft.item_id, draft.quantity) == (item.id, count)
@@ -833,3 +842,55 @@ def test_the_line_reply_asks_about_every_problem_a_draft_can_have(problem: Probl
     assert reply.quick_reply is not None
     assert "ยืนยัน" not in [item.action.label for item in reply.quick_reply.items]
     assert len(reply.text.splitlines()) > 2  # what was read, then the question
+
+
+# A last day already past (a year written, or a draft confirmed days later) is asked about, never
+# posted; a first day may be past (the goods are ready since), as the API takes it.
+PAST: list[tuple[str, list[D]]] = [
+    (
+        "ต้องการข้าวสาร 50 กก. ภายใน 1 ธ.ค. 2569",
+        [("need", "rice-white", 50, "kg", {"problems": ("past_date",), "needed_by": date(2026, 12, 1)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ส่งได้ถึง 2/12/69",
+        [
+            (
+                "offer",
+                "salted-fish",
+                200,
+                "kg",
+                {"problems": ("past_date",), "available_until": date(2026, 12, 2)},
+            )
+        ],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล พร้อมส่ง 1 ธ.ค. 2569",
+        [("offer", "salted-fish", 200, "kg", {"available_from": date(2026, 12, 1)})],
+    ),
+    ("ต้องการข้าวสาร 50 กก. ภายในวันนี้", [("need", "rice-white", 50, "kg", {"needed_by": TODAY})]),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), PAST, ids=[c[0] for c in PAST])
+def test_a_last_day_already_past_is_asked_about(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+@given(_TODAYS, st.integers(0, 30), st.integers(1, 30))
+@settings(max_examples=100, deadline=None)
+def test_a_draft_whose_last_day_passed_before_it_was_confirmed_is_asked_about(
+    today: date, ahead: int, later: int
+) -> None:
+    day = today + timedelta(days=ahead)
+    for message in (
+        f"ต้องการข้าวสาร 50 กก. ภายใน {thaidate.thai_short(day)}",
+        f"มีปลาเค็ม 200 กิโล ส่งได้ถึง {thaidate.thai_short(day)}",
+    ):
+        (draft,) = read_post(message, load_catalogue(), today).drafts
+        assert draft.ready, message
+        assert outdated(draft, day) == draft, message
+        asked = outdated(draft, day + timedelta(days=later))
+        assert asked.problems == ("past_date",), message
+        assert (asked.needed_by, asked.available_until) == (draft.needed_by, draft.available_until)
+    (ready,) = read_post(f"มีปลาเค็ม 200 กิโล พร้อมส่ง {thaidate.thai_short(day)}", load_catalogue(), today).drafts
+    assert outdated(ready, day + timedelta(days=later)) == ready

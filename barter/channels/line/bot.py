@@ -222,7 +222,10 @@ async def _draft_action(
     fields: dict[str, str],
 ) -> list[TextMessage]:
     if action == "confirm":
-        posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
+        try:
+            posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
+        except service.DraftOutdated as outdated:  # its day passed since: asked again, not posted
+            return [replies.draft_reply(draft_id, outdated.drafts, ctx.catalogue)]
         return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
     if action == "kind":
         kind = fields.get("k")

@@ -10,7 +10,7 @@ from barter.channels.line.messages import QuickReplyItem, TextMessage, button, t
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_EN, UNIT_TH
-from barter.domain.refusals import Words
+from barter.domain.refusals import PROBLEMS, Words
 from barter.domain.thai_text import EXAMPLE_TH, SIZE_WORDS, CatalogueEntry, Draft, Problem, QuantityReading
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ _QUESTIONS = {
     "unit_mismatch": "หน่วยไม่ตรงกับสินค้านี้ ลองใช้ กก. ลิตร หรือ ชิ้น (unit does not fit the item)",
     "unit_needs_size": "ขนาดเท่าไรคะ? เช่น 10 ถุง ถุงละ 5 กิโล (size of each bag?)",
     "bad_date": "วันที่นี้ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)",
+    "past_date": f"{PROBLEMS['in_the_past'].th} พิมพ์วันใหม่ได้เลยค่ะ ({PROBLEMS['in_the_past'].en})",
 }
 
 
@@ -89,6 +90,9 @@ def _question(problem: Problem, draft: Draft, units: dict[str, str], *, short: b
         unit = draft.unit_text  # in the item's own unit: "ขวดละกี่ลิตร" for น้ำปลา; kilos when unknown
         size = SIZE_WORDS.get(units.get(draft.item_id or "", "kg"), "กิโล")
         return f"{unit}ละกี่{size}คะ? เช่น 10 {unit} {unit}ละ 2 {size} (how much is one {unit}?)"
+    last = draft.needed_by or draft.available_until
+    if problem == "past_date" and last is not None:
+        return f"{thai_date(last)}: {_QUESTIONS['past_date']}"
     if problem == "bad_date" and draft.date_text:
         if not any(c.isdigit() for c in draft.date_text):  # "สงกรานต์": a day, not one read
             return f"อ่านวันที่ “{draft.date_text}” ไม่ออกค่ะ พิมพ์เป็นวันที่ เช่น ภายใน 15 ม.ค. (which day?)"

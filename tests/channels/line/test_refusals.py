@@ -13,6 +13,7 @@ import pytest
 import barter
 from barter.channels.line import replies
 from barter.domain import field_types, refusals
+from barter.domain.clock import ManualClock
 from barter.domain.errors import THAI_TITLES, BarterError, Conflict, FieldError, ValidationFailed
 from barter.domain.proposals import TransitionConflict
 from barter.domain.thaidate import MONTHS_TH
@@ -35,8 +36,8 @@ async def _confirmed(world: World, line_platform: LinePlatform, post: str) -> tu
     return last_reply(line_platform)["text"].splitlines(), int(draft)
 
 
-async def test_a_need_by_a_day_already_past_is_refused_in_thai_and_the_draft_waits_for_a_fix(
-    world: World, line_platform: LinePlatform
+async def test_a_need_by_a_day_already_past_is_asked_about_and_never_posted(
+    world: World, line_platform: LinePlatform, clock: ManualClock
 ) -> None:
     past = ahead(-3)
     written = f"{past.day} {MONTHS_TH[past.month - 1]} {(past.year + 543) % 100:02d}"  # 2-digit BE year
@@ -44,21 +45,22 @@ async def test_a_need_by_a_day_already_past_is_refused_in_thai_and_the_draft_wai
     await deliver(world.client, message(f"ต้องการข้าวสาร 50 กิโล ภายใน {written}"))
     draft = last_reply(line_platform)
     assert f"ภายใน {thai(past)}" in draft["text"]
-    await deliver(world.client, postback(f"a=confirm&d={button_data(draft, 'ยืนยัน')['d']}"))
+    assert (
+        f"{thai(past)}: วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570) พิมพ์วันใหม่ได้เลยค่ะ" in draft["text"]
+    )
+    assert [i["action"]["label"] for i in draft["quickReply"]["items"]] == ["ยกเลิก"]  # no ยืนยัน
+    # A draft read while its day was ahead, confirmed after it passed: asked the same, not posted.
+    await deliver(world.client, message("ต้องการข้าวสาร 50 กิโล ภายในพรุ่งนี้"))
+    tomorrow = last_reply(line_platform)
+    clock.advance(days=2)
+    await deliver(world.client, postback(f"a=confirm&d={button_data(tomorrow, 'ยืนยัน')['d']}"))
     reply = last_reply(line_platform)
-    assert reply["text"].splitlines()[:3] == [
-        NOT_DONE,
-        "• ต้องการภายในวันที่: วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)",
-        "  (Needed by: this day has already passed (if you typed a Christian-era year, use the"
-        " Buddhist-era year, e.g. 15/1/2570))",
-    ]
-    assert "is in the past" not in reply["text"]  # the API's English is for API clients
+    assert reply["text"].startswith("เข้าใจว่า (we read):"), reply["text"]
+    assert "วันที่นี้ผ่านไปแล้ว" in reply["text"]
+    assert "is in the past" not in reply["text"]
+    assert [i["action"]["label"] for i in reply["quickReply"]["items"]] == ["ยกเลิก"]
     assert await world.db.fetchval("SELECT count(*) FROM needs") == 0
-    assert await world.db.fetchval("SELECT state FROM line_drafts") == "pending"
-    # The reply offers the way out: แก้ไข asks for the message again.
-    await deliver(world.client, postback(f"a=edit&d={button_data(reply, 'แก้ไข')['d']}"))
-    assert last_reply(line_platform)["text"].startswith("พิมพ์ข้อความใหม่ได้เลยค่ะ")
-    assert await world.db.fetchval("SELECT state FROM line_drafts") == "cancelled"
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts WHERE state = 'pending'") == 2
 
 
 async def test_goods_that_come_whole_refuse_a_fraction_in_thai(

@@ -225,6 +225,10 @@ _FESTIVAL = re.compile(
     r"วันแม่|วันพ่อ|ฮารีรายอ|รายอ))"
 )
 _NEAR = re.compile(rf"{_PREFIX}(?P<date>(?P<what>วันนี้|พรุ่งนี้|มะรืนนี้|มะรืน|สัปดาห์นี้|อาทิตย์นี้))")
+# พรุ่งนี้ / มะรืนนี้ without a lead-in word ("ต้องการข้าวสาร 50 กิโล พรุ่งนี้"): a need's day, an
+# offer's first day (its empty `start` group marks one). Not วันนี้, which says "nowadays" too
+# ("วันนี้มีปลาเค็ม..."). Talk about tomorrow ("พรุ่งนี้ประชุม 10 โมง") is still no post.
+_BARE_NEAR = re.compile(r"(?P<start>)(?P<date>(?P<what>พรุ่งนี้|มะรืนนี้|มะรืน))")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -270,7 +274,7 @@ class _BadDate(msgspec.Struct, frozen=True):
 def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFound | _BadDate]]:
     """The dates written in the text, each with its span (with its prefix), in the order written."""
     found: list[tuple[tuple[int, int], _DateFound | _BadDate]] = []
-    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR, _FESTIVAL):
+    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR, _BARE_NEAR, _FESTIVAL):
         for match in pattern.finditer(text):
             read = _read_date(match, today)
             if read is not None:

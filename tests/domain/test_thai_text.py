@@ -894,3 +894,40 @@ def test_a_draft_whose_last_day_passed_before_it_was_confirmed_is_asked_about(
         assert (asked.needed_by, asked.available_until) == (draft.needed_by, draft.available_until)
     (ready,) = read_post(f"มีปลาเค็ม 200 กิโล พร้อมส่ง {thaidate.thai_short(day)}", load_catalogue(), today).drafts
     assert outdated(ready, day + timedelta(days=later)) == ready
+
+
+# พรุ่งนี้ / มะรืนนี้ need no lead-in word: a need's day, an offer's first day (the goods are there
+# from then). Talk about tomorrow is still no post.
+_TOMORROW = TODAY + timedelta(days=1)
+NEAR_DAYS: list[tuple[str, list[D]]] = [
+    ("ต้องการข้าวสาร 50 กิโล พรุ่งนี้", [("need", "rice-white", 50, "kg", {"needed_by": _TOMORROW})]),
+    ("พรุ่งนี้ต้องการข้าวสาร 50 กิโล", [("need", "rice-white", 50, "kg", {"needed_by": _TOMORROW})]),
+    (
+        "มะรืนนี้ต้องการข้าวสาร 50 กิโล",
+        [("need", "rice-white", 50, "kg", {"needed_by": TODAY + timedelta(days=2)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล พรุ่งนี้",
+        [("offer", "salted-fish", 200, "kg", {"available_from": _TOMORROW, "available_until": None})],
+    ),
+    ("พรุ่งนี้มีปลาเค็ม 200 กิโล", [("offer", "salted-fish", 200, "kg", {"available_from": _TOMORROW})]),
+    ("มีปลาเค็ม 200 กิโล ส่งได้ถึงพรุ่งนี้", [("offer", "salted-fish", 200, "kg", {"available_until": _TOMORROW})]),
+    ("พรุ่งนี้ประชุม 10 โมงนะ", []),
+    ("พรุ่งนี้เจอกันค่ะ", []),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), NEAR_DAYS, ids=[c[0] for c in NEAR_DAYS])
+def test_tomorrow_is_a_day_without_a_lead_in_word(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+@given(_TODAYS, st.sampled_from(load_catalogue()), st.integers(1, 9999), st.sampled_from([True, False]))
+@settings(max_examples=100, deadline=None)
+def test_tomorrow_before_or_after_a_post_is_its_day(
+    today: date, item: CatalogueItem, count: int, first: bool
+) -> None:
+    post = f"ต้องการ{item.name_th} {count} {_UNIT_WORD[item.unit]}"
+    (draft,) = read_post(f"พรุ่งนี้{post}" if first else f"{post} พรุ่งนี้", load_catalogue(), today).drafts
+    assert (draft.item_id, draft.quantity, draft.needed_by) == (item.id, count, today + timedelta(days=1))
+    assert draft.ready, draft

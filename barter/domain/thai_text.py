@@ -37,10 +37,19 @@ Kind = Literal["offer", "need"]
 # counted in containers or in a word that is no known unit ("5 กระปุก"): ask "กระปุกละกี่กิโล?".
 # bad_date: a day that does not exist ("31 ก.พ.") or is not worked out ("สงกรานต์"), in date_text:
 # ask for the date again. past_date: the last day (needed_by, available_until) is already past,
-# when read or when confirmed (`outdated`): ask for another.
+# when read or when confirmed (`outdated`): ask for another. swap_sides: "อยากแลก A กับ B" says a
+# swap but not which side is given (Draft.side): ask, then `sides_chosen`.
 Problem = Literal[
-    "no_kind", "unknown_item", "no_quantity", "unit_mismatch", "unit_needs_size", "bad_date", "past_date"
+    "no_kind",
+    "unknown_item",
+    "no_quantity",
+    "unit_mismatch",
+    "unit_needs_size",
+    "bad_date",
+    "past_date",
+    "swap_sides",
 ]
+Side = Literal["first", "second"]
 
 
 class CatalogueEntry(Protocol):
@@ -70,6 +79,7 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     available_from: date | None = None
     available_until: date | None = None
     date_text: str | None = None  # a date as written that names no day (problem bad_date)
+    side: Side | None = None  # of a swap not said which way (swap_sides): the side it was written on
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -131,6 +141,9 @@ _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 _OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้", "ขาย")  # "ขายปลาเค็ม 20 กิโล": goods to give
 _NEED_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")  # "ต้องการแลกข้าวสาร": a need
 _SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A กับ B": A is given, B wanted
+# "อยากแลกข้าวสาร": rice is wanted; "อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล": either side may be the
+# one given, so it is asked (swap_sides)
+_SWAP_NEED_WORDS = ("ต้องการแลก", "อยากแลก")
 _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
 # Between two items: "ปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล" (a new line is read as ","; "กับ" is "and"
 # everywhere but between a swap's two sides).
@@ -574,6 +587,8 @@ class _Reader:
         self.who = False  # "ใคร" just before a kind word: its clause asks
         self.dates: list[tuple[int, int]] = []  # (clause, which date) for each date mark
         self.minus_at: int | None = None  # the token after a minus: its amount is asked
+        self.sides_open = False  # after "อยากแลก A": "กับ" / "เป็น" starts the other side
+        self.sides: dict[int, Side] = {}  # the clauses of a swap not said which way, and their side
 
     def _close(self, *, separated: bool = False) -> None:
         if self.current.words or self.current.amount is not None:
@@ -584,7 +599,7 @@ class _Reader:
         self._close()
         self.kinds.append(kind)
         self.current = _Item(kind=kind, clause=len(self.kinds) - 1)
-        self.swap_open = False
+        self.swap_open = self.sides_open = False
 
     def _clause_has_items(self) -> bool:
         return any(item.clause == len(self.kinds) - 1 for item in self.items)
@@ -651,6 +666,7 @@ class _Reader:
             if kind != self.kinds[-1] or self.current.amount is not None or self._clause_has_items():
                 self._open_clause(kind)
             # else the same kind word again within one item: "มีปลาเค็มให้ 200 กิโล"
+            self.sides_open = word in _SWAP_NEED_WORDS
             if self.who:
                 self.unlisted.add(len(self.kinds) - 1)
                 self.who = False
@@ -667,6 +683,12 @@ class _Reader:
             return i + 2 if following in _SWAP_LINKS else i + 1
         if self.swap_open and word in _SWAP_LINKS:
             self._open_clause("need")
+            return i + 1
+        if self.sides_open and word in _SWAP_LINKS and not self._clause_is_empty():
+            # "อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล": which side is given? asked
+            self.sides[len(self.kinds) - 1] = "first"
+            self._open_clause("need")
+            self.sides[len(self.kinds) - 1] = "second"
             return i + 1
         if word in _SEPARATORS:
             self._close(separated=True)
@@ -983,16 +1005,48 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         return [dates[n][1] for at, n in reader.dates if at == clause or at not in clauses]
 
     drafts = [
-        outdated(_dated(draft, written_for(item.clause)), today)
+        _sided(outdated(_dated(draft, written_for(item.clause)), today), reader.sides.get(item.clause))
         for item, item_drafts in lines
         for draft in item_drafts
     ]
+    return Reading(drafts=_value_sized(drafts, index))
+
+
+def _value_sized(drafts: Sequence[Draft], index: _Index) -> tuple[Draft, ...]:
+    """One thing for another ("แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"): the wanted side without a
+    quantity is as much as the given side is worth."""
     offers = [d for d in drafts if d.kind == "offer"]
     needs = [d for d in drafts if d.kind == "need"]
-    if len(offers) == 1 and len(needs) == 1:  # one thing for another: "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
+    if len(offers) == 1 and len(needs) == 1:
         sized = _sized_by_value(offers[0], needs[0], index)
-        drafts = [sized if d is needs[0] else d for d in drafts]
-    return Reading(drafts=tuple(drafts))
+        return tuple(sized if d is needs[0] else d for d in drafts)
+    return tuple(drafts)
+
+
+def _sided(draft: Draft, side: Side | None) -> Draft:
+    """A line of a swap not said which way: no kind yet, and the question which side is given."""
+    if side is None:
+        return draft
+    return msgspec.structs.replace(draft, kind=None, side=side, problems=("swap_sides", *draft.problems))
+
+
+def sides_chosen(
+    drafts: Sequence[Draft], *, first_given: bool, catalogue: Sequence[CatalogueEntry]
+) -> tuple[Draft, ...]:
+    """The drafts of a swap not said which way, once the sender says which side they give: read
+    as "แลก <given> กับ <wanted>" would be (the wanted side sized by value when it has no quantity)."""
+    chosen = [
+        msgspec.structs.replace(
+            d,
+            kind="offer" if (d.side == "first") == first_given else "need",
+            side=None,
+            problems=tuple(p for p in d.problems if p != "swap_sides"),
+        )
+        if d.side is not None
+        else d
+        for d in drafts
+    ]
+    return _value_sized(chosen, _cached_index(catalogue))
 
 
 def _dated(draft: Draft, marks: Sequence[_DateFound | _BadDate]) -> Draft:

@@ -14,6 +14,7 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Literal, TypeVar
@@ -28,7 +29,7 @@ from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
 from barter.domain.receipt_text import PARTICLES
 from barter.domain.receipts import TOLERANCE, Stated
-from barter.domain.thai_text import Draft, QuantityReading, outdated
+from barter.domain.thai_text import CatalogueEntry, Draft, QuantityReading, outdated, sides_chosen
 from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
 from barter.services import existing, sms_consent
@@ -387,6 +388,21 @@ async def set_kind(
         else d
         for d in drafts
     ]
+    await repo.update_draft(conn, draft_id, _drafts_json(fixed))
+    return fixed
+
+
+async def set_sides(
+    conn: asyncpg.Connection,
+    link: Link,
+    draft_id: int,
+    *,
+    first_given: bool,
+    catalogue: Sequence[CatalogueEntry],
+) -> list[Draft]:
+    """Which side of a swap not said which way ("อยากแลก A กับ B") the community gives."""
+    drafts = await pending_draft(conn, link, draft_id)
+    fixed = list(sides_chosen(drafts, first_given=first_given, catalogue=catalogue))
     await repo.update_draft(conn, draft_id, _drafts_json(fixed))
     return fixed
 

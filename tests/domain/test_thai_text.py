@@ -18,6 +18,7 @@ from barter.domain.thai_text import (
     outdated,
     read_post,
     read_quantity,
+    sides_chosen,
 )
 from barter.reference import CatalogueItem, load_catalogue
 
@@ -123,6 +124,7 @@ def _check(draft: Draft, expected: D) -> None:
         "item_text",
         "unit_text",
         "date_text",
+        "side",
     ):
         if field in extra:
             assert getattr(draft, field) == extra[field], field
@@ -931,3 +933,79 @@ def test_tomorrow_before_or_after_a_post_is_its_day(
     (draft,) = read_post(f"พรุ่งนี้{post}" if first else f"{post} พรุ่งนี้", load_catalogue(), today).drafts
     assert (draft.item_id, draft.quantity, draft.needed_by) == (item.id, count, today + timedelta(days=1))
     assert draft.ready, draft
+
+
+# "แลก A กับ B" (or "เป็น B"): A is given, B wanted, as the bot has always read it and as its own
+# example says. "อยากแลก A" / "ต้องการแลก A" alone want A (a need); with "กับ B" after it, either
+# side may be the one given: asked (swap_sides, each line with the side it was written on).
+_RICE_FOR_FISH: list[D] = [
+    ("offer", "rice-white", 15, "kg", {}),
+    ("need", "salted-fish", 2, "kg", {}),
+]
+_ASKED_SIDES: list[D] = [
+    (None, "rice-white", 15, "kg", {"problems": ("swap_sides",), "side": "first"}),
+    (None, "salted-fish", 2, "kg", {"problems": ("swap_sides",), "side": "second"}),
+]
+SWAP_SIDES: list[tuple[str, list[D]]] = [
+    ("แลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล", _RICE_FOR_FISH),
+    ("แลกเปลี่ยนข้าวสาร 15 กิโล เป็นปลาเค็ม 2 กิโล", _RICE_FOR_FISH),
+    ("มีข้าวสาร 15 กิโล แลกกับปลาเค็ม 2 กิโล", _RICE_FOR_FISH),
+    ("อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล", _ASKED_SIDES),
+    ("ต้องการแลกข้าวสาร 15 กิโล กับ ปลาเค็ม 2 กิโล ค่ะ", _ASKED_SIDES),
+    (
+        "อยากแลกข้าวสาร 15 กิโล และปลาเค็ม 2 กิโล",
+        [("need", "rice-white", 15, "kg", {}), ("need", "salted-fish", 2, "kg", {})],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), SWAP_SIDES, ids=[c[0] for c in SWAP_SIDES])
+def test_which_side_of_a_swap_is_given(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+def test_the_sides_chosen_read_as_a_swap_said_plainly() -> None:
+    catalogue = load_catalogue()
+    asked = read_post("อยากแลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว", catalogue, TODAY).drafts
+    assert [(d.kind, d.side, d.problems) for d in asked] == [
+        (None, "first", ("swap_sides",)),
+        (None, "second", ("swap_sides", "no_quantity")),
+    ]
+    plain = read_post("แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว", catalogue, TODAY).drafts
+    assert sides_chosen(asked, first_given=True, catalogue=catalogue) == plain  # sized by value too
+    other = sides_chosen(asked, first_given=False, catalogue=catalogue)
+    assert [(d.kind, d.item_id, d.quantity, d.problems) for d in other] == [
+        ("need", "dried-shrimp", 20, ()),
+        ("offer", "rice-sticky", None, ("no_quantity",)),
+    ]
+
+
+@given(
+    st.lists(st.sampled_from(load_catalogue()), min_size=2, max_size=2, unique_by=lambda i: i.id),
+    st.integers(1, 9999),
+    st.integers(1, 9999),
+    st.sampled_from(["อยากแลก", "ต้องการแลก"]),
+    st.sampled_from(["กับ", "เป็น"]),
+)
+@settings(max_examples=100, deadline=None)
+def test_a_swap_of_unsaid_sides_is_asked_and_then_read_as_chosen(
+    items: list[CatalogueItem], first: int, second: int, lead: str, link: str
+) -> None:
+    catalogue = load_catalogue()
+    a, b = items
+    sides = f"{a.name_th} {first} {_UNIT_WORD[a.unit]} {link}{b.name_th} {second} {_UNIT_WORD[b.unit]}"
+    asked = read_post(f"{lead}{sides}", catalogue, TODAY).drafts
+    assert [(d.kind, d.item_id, d.side) for d in asked] == [(None, a.id, "first"), (None, b.id, "second")]
+    assert all(d.problems == ("swap_sides",) for d in asked), asked
+    plain = read_post(f"แลก{sides}", catalogue, TODAY).drafts
+    assert [(d.kind, d.item_id, d.quantity) for d in plain] == [
+        ("offer", a.id, first),
+        ("need", b.id, second),
+    ]
+    assert sides_chosen(asked, first_given=True, catalogue=catalogue) == plain
+    turned = sides_chosen(asked, first_given=False, catalogue=catalogue)
+    assert [(d.kind, d.item_id, d.quantity) for d in turned] == [
+        ("need", a.id, first),
+        ("offer", b.id, second),
+    ]
+    assert all(d.ready for d in turned), turned

@@ -193,7 +193,7 @@ async def _postback(
 ) -> list[TextMessage]:
     action = fields.get("a")
     draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
-    if draft_id is not None and action in ("confirm", "cancel", "edit", "kind"):
+    if draft_id is not None and action in ("confirm", "cancel", "edit", "kind", "swap"):
         return await _draft_action(conn, ctx, link, action, draft_id, fields)
     if proposal_id is not None and action in ("accept", "decline", "recv"):
         return await _proposal_action(conn, ctx, link, action, proposal_id, fields, user_id)
@@ -227,6 +227,14 @@ async def _draft_action(
         except service.DraftOutdated as outdated:  # its day passed since: asked again, not posted
             return [replies.draft_reply(draft_id, outdated.drafts, ctx.catalogue)]
         return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
+    if action == "swap":  # which side of "อยากแลก A กับ B" the community gives: way 1 is A
+        way = fields.get("g")
+        if way not in ("1", "2"):
+            return []
+        drafts = await service.set_sides(
+            conn, link, draft_id, first_given=way == "1", catalogue=ctx.catalogue
+        )
+        return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
     if action == "kind":
         kind = fields.get("k")
         if kind not in ("offer", "need"):

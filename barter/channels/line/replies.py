@@ -66,6 +66,7 @@ _QUESTIONS = {
     "unit_needs_size": "ขนาดเท่าไรคะ? เช่น 10 ถุง ถุงละ 5 กิโล (size of each bag?)",
     "bad_date": "วันที่นี้ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)",
     "past_date": f"{PROBLEMS['in_the_past'].th} พิมพ์วันใหม่ได้เลยค่ะ ({PROBLEMS['in_the_past'].en})",
+    "swap_sides": "ชุมชนมีอะไรให้ และต้องการอะไรคะ? (which side do you give?)",
 }
 
 
@@ -113,12 +114,18 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[Cata
         for d in drafts:
             lines += [
                 _line(d),
-                *(f"  ↳ {_question(p, d, units, short=True)}" for p in d.problems if p != "no_kind"),
+                *(
+                    f"  ↳ {_question(p, d, units, short=True)}"
+                    for p in d.problems
+                    if p not in ("no_kind", "swap_sides")
+                ),
             ]
         if "no_quantity" in problems:
             lines.append("บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (say how much of each)")
         if "no_kind" in problems:
             lines.append(_QUESTIONS["no_kind"])
+        if "swap_sides" in problems:
+            lines += [_QUESTIONS["swap_sides"], *_swap_ways(drafts)]
     if not problems:
         lines.append("ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ")
         return text(
@@ -135,10 +142,19 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[Cata
             button("มีให้ (offer)", "มีให้", a="kind", k="offer", d=draft_id),
             button("ต้องการ (need)", "ต้องการ", a="kind", k="need", d=draft_id),
         ]
+    elif "swap_sides" in problems:
+        buttons += [button(f"แบบที่ {way}", a="swap", g=way, d=draft_id) for way in (1, 2)]
     else:
         lines.append("พิมพ์ข้อความใหม่ได้เลยค่ะ (send a corrected message)")
     buttons.append(button("ยกเลิก", a="cancel", d=draft_id))
     return text("\n".join(lines), buttons)
+
+
+def _swap_ways(drafts: Sequence[Draft]) -> list[str]:
+    """The two ways a swap not said which way can be read ("อยากแลก A กับ B"): A given, or B."""
+    first = ", ".join(d.item_name_th or d.item_text for d in drafts if d.side == "first")
+    second = ", ".join(d.item_name_th or d.item_text for d in drafts if d.side == "second")
+    return [f"แบบที่ 1: มี {first} ต้องการ {second}", f"แบบที่ 2: มี {second} ต้องการ {first}"]
 
 
 def unreadable() -> TextMessage:

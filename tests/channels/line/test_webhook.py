@@ -354,3 +354,26 @@ async def test_an_all_letter_code_issued_before_codes_had_a_digit_still_links(
     assert line_platform.sent[sent:] == []
     await deliver(world.client, message("WPZK-MYHA", chat="Cother-group"))  # used once: no more
     assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
+
+
+async def test_a_swap_whose_sides_are_not_said_asks_which_is_given(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล"))
+    asked = last_reply(line_platform)
+    assert [i["action"]["label"] for i in asked["quickReply"]["items"]] == ["แบบที่ 1", "แบบที่ 2", "ยกเลิก"]
+    assert "แบบที่ 2: มี ปลาเค็ม ต้องการ ข้าวขาว" in asked["text"], asked["text"]
+    assert (await counts(world))[2] == 0
+    await deliver(
+        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "แบบที่ 2").items()))
+    )
+    chosen = last_reply(line_platform)
+    assert "• มี ปลาเค็ม 2 กก." in chosen["text"], chosen["text"]
+    assert "• ต้องการ ข้าวขาว 15 กก." in chosen["text"]
+    await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
+    assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert [(o["item_id"], o["quantity"]) for o in offers] == [("salted-fish", 2.0)]
+    assert [(n["item_id"], n["quantity"]) for n in needs] == [("rice-white", 15.0)]

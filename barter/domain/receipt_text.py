@@ -16,15 +16,13 @@ from typing import Literal
 
 from pythainlp.util import thaiword_to_num
 
-from barter.domain.thai_text import UNITS, CatalogueEntry, normalise
+from barter.domain.thai_text import SHORT_WORDS, SPOILED_WORDS, UNITS, CatalogueEntry, normalise
 
 Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
 Condition = Literal["short", "spoiled"]
 
 # The polite particles and end words people put after what they say ("ได้รับแล้วค่ะ", "หยุด SMS ครับ").
 PARTICLES: tuple[str, ...] = ("ค่ะ", "คะ", "ค่า", "ครับ", "คับ", "ฮะ", "นะ", "จ้ะ", "จ้า", "น้า", "เด้อ")
-SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
-SHORT_WORDS: tuple[str, ...] = ("ไม่ครบ", "ขาด", "หาย")
 # Nothing came: a shortfall of all (asked how much arrived), or of the rest (asked what became of it).
 NOTHING_WORDS: tuple[str, ...] = ("ไม่ได้รับ", "ไม่ได้ของ", "ไม่ได้", "ไม่มี", "ไม่มา", "ไม่ถึง")
 # Not yet: the goods are still on their way ("ยังไม่ถึงค่ะ", "ยังไม่ได้รับ"), which is no shortfall.

@@ -20,9 +20,8 @@ import msgspec
 
 from barter.domain import refusals, thaidate
 from barter.domain.errors import FieldError
-from barter.domain.thai_text import UNITS as THAI_UNITS
 from barter.domain.thai_text import CatalogueEntry
-from barter.domain.units import CONVERSIONS
+from barter.domain.units import INPUT_UNITS, SPOKEN, normalise_unit
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -306,16 +305,11 @@ def _whole(cells: Mapping[str, Any], key: str, errors: list[FieldError]) -> int 
 
 
 def _unit(text: str) -> str | None:
-    """A unit as written (Thai or English) -> the API's unit name and a factor, or None."""
+    """A unit as written (Thai or English, as the API's words or as spoken) -> one of the API's
+    units (INPUT_UNITS), or None: one it does not take (ตัน, a tray, a bag) is refused."""
     cleaned = text.strip().lower()
-    if cleaned in CONVERSIONS:
-        return cleaned
-    if cleaned in THAI_UNITS:
-        unit, factor = THAI_UNITS[cleaned]
-        if factor == 1.0:
-            return unit
-        return {("kg", 0.001): "g", ("litre", 0.001): "ml"}.get((unit, factor))
-    return None
+    code = normalise_unit(cleaned) or SPOKEN.get(cleaned)
+    return code if code in INPUT_UNITS else None
 
 
 def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry]) -> RowDraft:

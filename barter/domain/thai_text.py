@@ -31,6 +31,7 @@ from pythainlp.util import Trie, thai_digit_to_arabic_digit, thaiword_to_num
 
 from barter.domain import thaidate
 from barter.domain.model import Unit
+from barter.domain.units import FACTORS, SPOKEN
 
 Kind = Literal["offer", "need"]
 # Why a draft cannot be posted as it is; the LINE channel asks the matching question. unit_needs_size:
@@ -101,34 +102,9 @@ class Reading(msgspec.Struct, frozen=True):
         return bool(self.drafts) and all(d.ready for d in self.drafts)
 
 
-# Units as written -> (catalogue unit, factor): the only words an amount is converted by.
-UNITS: dict[str, tuple[Unit, float]] = {
-    "กก.": ("kg", 1.0),
-    "กก": ("kg", 1.0),
-    "กิโลกรัม": ("kg", 1.0),
-    "กิโล": ("kg", 1.0),
-    "โล": ("kg", 1.0),
-    "kg": ("kg", 1.0),
-    "กรัม": ("kg", 0.001),
-    "ก.": ("kg", 0.001),
-    "ขีด": ("kg", 0.1),  # 100 grams, as markets weigh: "พริก 3 ขีด"
-    "ตัน": ("kg", 1000.0),
-    "ลิตร": ("litre", 1.0),
-    "ล.": ("litre", 1.0),
-    "มล.": ("litre", 0.001),
-    "มิลลิลิตร": ("litre", 0.001),
-    "ชิ้น": ("piece", 1.0),
-    "อัน": ("piece", 1.0),
-    "ฟอง": ("piece", 1.0),
-    "ลูก": ("piece", 1.0),
-    "ผืน": ("piece", 1.0),
-    "ใบ": ("piece", 1.0),
-    "ก้อน": ("piece", 1.0),
-    "ถาด": ("piece", 30.0),  # a tray of eggs holds 30
-    "แผง": ("piece", 30.0),
-}
-# The word a question names each catalogue unit by ("ขวดละกี่ลิตร?"), one UNITS reads back at factor 1.
-SIZE_WORDS: dict[str, str] = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}
+# Units as written -> (catalogue unit, factor): the only words an amount is converted by, the
+# spoken ones of barter.domain.units (its FACTORS: the one table of factors).
+UNITS: dict[str, tuple[Unit, float]] = {word: FACTORS[code] for word, code in SPOKEN.items()}
 # Containers and bunches of no fixed size: the sender is asked the size ("ถุงละ 5 กิโล"). Any other
 # word written after a number is asked about the same way, never taken for the item's own unit.
 CONTAINERS: tuple[str, ...] = (
@@ -162,13 +138,17 @@ _WHO = "ใคร"  # "ใครมี...", "มีใครต้องกา�
 # After a post with its amount, a question about who is interested or how to get in touch ("ใคร
 # สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้") asks nothing about the goods: the post stands.
 _INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท"})
+# Describing words that say nothing of which goods even where no name comes before them ("ของสด",
+# "คุณภาพดี"): skipped wherever they are (_FILLER), not only after a name (_DESCRIBING).
+_PLAIN_DESCRIBING = frozenset({"สด", "ใหม่", "ดี", "คุณภาพ"})
 # Words that describe the goods named before them ("ปลาเค็มแดดเดียว", "เหลือเยอะมาก"): the name stays
 # that item's. Never a word that names another product with it (แกง, เป็ด, แห้ง, เค็ม).
 _DESCRIBING = frozenset(
     {
-        "เยอะ", "เยอะมาก", "มาก", "มากมาย", "หลาย", "แดดเดียว", "ตากแดด", "สด", "ใหม่", "อร่อย", "สวย",
-        "ดี", "คุณภาพ", "คุณภาพดี", "พรีเมียม", "ชั้นดี", "อย่างดี", "คัด", "คัดพิเศษ", "พิเศษ", "แท้", "ออร์แกนิก",
-        "ปลอดสาร", "ปลอดสารพิษ", "บ้านๆ", "โฮมเมด", "ทำเอง", "จำนวนมาก",
+        "เยอะ", "เยอะมาก", "มาก", "มากมาย", "หลาย", "แดดเดียว", "ตากแดด", "อร่อย", "สวย", "คุณภาพดี",
+        "พรีเมียม", "ชั้นดี", "อย่างดี", "คัด", "คัดพิเศษ", "พิเศษ", "แท้", "ออร์แกนิก", "ปลอดสาร",
+        "ปลอดสารพิษ", "บ้านๆ", "โฮมเมด", "ทำเอง", "จำนวนมาก",
+        *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip
 _LEFT = "เหลือ"  # after a name, what is left over: "ปลาเค็มเหลือเยอะ" offers it
@@ -184,11 +164,12 @@ _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี�
 _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
-        "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ", "คุณภาพ", "ดี",
-        "อย่าง", "จาก", "ส่ง", "ใหม่", "สด", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
+        "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
+        "อย่าง", "จาก", "ส่ง", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
         *_HEADINGS,
+        *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip  # also the words before the kind word ("ทางเรามี...") and a list's heading ("มีของดังนี้")
 # A list's marker at the start of a line ("1.", "2)", "-", "•"): no amount, no item. A dash written
@@ -953,8 +934,9 @@ class QuantityReading(msgspec.Struct, frozen=True):
     condition: str | None  # "spoiled" or "short" when the text says so ("เสีย", "เน่า", "ขาด")
 
 
-_SPOILED_WORDS = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
-_SHORT_WORDS = ("ขาด", "ไม่ครบ", "หาย")
+# How the goods that did not arrive usable fared, as a receipt says it (receipt_text reads them too).
+SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
+SHORT_WORDS: tuple[str, ...] = ("ไม่ครบ", "ขาด", "หาย")
 
 
 def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityReading | None:
@@ -971,9 +953,9 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
     squashed = _squash(text)
     condition = (
         "spoiled"
-        if any(w in squashed for w in _SPOILED_WORDS)
+        if any(w in squashed for w in SPOILED_WORDS)
         else "short"
-        if any(w in squashed for w in _SHORT_WORDS)
+        if any(w in squashed for w in SHORT_WORDS)
         else None
     )
     return QuantityReading(quantity=amount.quantity, unit=amount.unit, condition=condition)

@@ -1,6 +1,8 @@
 """Units as people write them (English or Thai), converted to the catalogue's units on input.
 
-The one table of unit aliases: the API, the console and LINE all read it (`normalise_unit`).
+The one table of units and their factors (`FACTORS`): the API, the console and imports take the
+INPUT_UNITS by their codes and ALIASES (`normalise_unit`); the LINE bot reads Thai as spoken
+(`SPOKEN`, thai_text.UNITS), which names a few more (ขีด, ตัน, a tray of eggs) by the same table.
 """
 
 from __future__ import annotations
@@ -10,17 +12,22 @@ import unicodedata
 
 from barter.domain.model import Unit
 
-# unit given -> (catalogue unit, factor to multiply the quantity by)
-CONVERSIONS: dict[str, tuple[Unit, float]] = {
+# Every unit barter reads, by its code -> (catalogue unit, factor to multiply the quantity by).
+FACTORS: dict[str, tuple[Unit, float]] = {
     "kg": ("kg", 1.0),
     "g": ("kg", 0.001),
+    "hg": ("kg", 0.1),  # ขีด: 100 grams, as markets weigh
+    "t": ("kg", 1000.0),  # ตัน
     "litre": ("litre", 1.0),
     "l": ("litre", 1.0),
     "ml": ("litre", 0.001),
     "piece": ("piece", 1.0),
     "pack": ("pack", 1.0),
+    "egg_tray": ("piece", 30.0),  # a tray (ถาด, แผง) of eggs holds 30
 }
-INPUT_UNITS: tuple[str, ...] = tuple(CONVERSIONS)
+# The units the API and imports take (a unit given -> catalogue unit and factor).
+INPUT_UNITS: tuple[str, ...] = ("kg", "g", "litre", "l", "ml", "piece", "pack")
+CONVERSIONS: dict[str, tuple[Unit, float]] = {unit: FACTORS[unit] for unit in INPUT_UNITS}
 
 # How Thai people write the catalogue's units (and the English beside them): pages, errors, LINE.
 UNIT_NAMES: dict[str, tuple[str, str]] = {
@@ -33,6 +40,10 @@ UNIT_NAMES: dict[str, tuple[str, str]] = {
 
 def thai_unit(unit: str) -> str:
     return UNIT_NAMES.get(unit, (unit, unit))[0]
+
+
+# The word a chat question names each catalogue unit by ("ขวดละกี่ลิตร?"); SPOKEN reads it back.
+SIZE_WORDS: dict[str, str] = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}
 
 
 # How people write units, in Thai and in English, -> one of INPUT_UNITS. A tray (ถาด) and a bag
@@ -78,6 +89,21 @@ ALIASES: dict[str, str] = {
     "bags": "pack",
     "tray": "pack",
     "trays": "pack",
+}
+
+
+# Thai as spoken in a chat (the LINE bot's free text) -> a code of FACTORS: the API's words, but
+# for packs (a bag, a pack or a tray of no fixed size is asked about there: "ถุงละกี่กิโล?"), and
+# the words of markets and villages the API does not take.
+SPOKEN: dict[str, str] = {
+    **{word: code for word, code in ALIASES.items() if FACTORS[code][0] != "pack"},
+    **{code: code for code in INPUT_UNITS if FACTORS[code][0] != "pack"},
+    "โล": "kg",
+    "ขีด": "hg",
+    "ตัน": "t",
+    "ใบ": "piece",
+    "ถาด": "egg_tray",
+    "แผง": "egg_tray",
 }
 
 

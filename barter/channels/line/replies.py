@@ -11,7 +11,8 @@ from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_EN, UNIT_TH
 from barter.domain.refusals import PROBLEMS, Words
-from barter.domain.thai_text import EXAMPLE_TH, SIZE_WORDS, CatalogueEntry, Draft, Problem, QuantityReading
+from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
+from barter.domain.units import SIZE_WORDS
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut

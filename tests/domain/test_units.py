@@ -1,0 +1,67 @@
+"""One table of units: what the API converts and what the LINE parser reads agree, factor for factor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from barter.domain import thai_text, units
+from barter.domain.spreadsheet import _unit as sheet_unit
+from barter.reference import load_catalogue
+
+TODAY = date(2026, 12, 3)
+_BY_UNIT = {u: [i for i in load_catalogue() if i.unit == u] for u in ("kg", "litre", "piece")}
+# Words the API takes for a unit of weight, volume or count (packs are containers in a chat: asked)
+_API_WORDS = sorted(
+    w
+    for w, code in (*units.ALIASES.items(), *((c, c) for c in units.INPUT_UNITS))
+    if units.CONVERSIONS[code][0] != "pack"
+)
+
+
+def test_every_unit_the_parser_reads_has_its_factor_from_the_one_table() -> None:
+    for word, read in thai_text.UNITS.items():
+        assert read == units.FACTORS[units.SPOKEN[word]], word
+    assert {u: units.FACTORS[u] for u in units.INPUT_UNITS} == units.CONVERSIONS
+
+
+@given(st.sampled_from(_API_WORDS), st.integers(1, 9999))
+@settings(max_examples=150, deadline=None)
+def test_a_unit_the_api_converts_is_read_the_same_in_a_chat(word: str, count: int) -> None:
+    unit = units.canonical_unit(word)
+    assert unit is not None
+    item = _BY_UNIT[unit][0]
+    (draft,) = thai_text.read_post(f"มี{item.name_th} {count} {word}", load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.unit, draft.problems) == (item.id, unit, ()), word
+    assert draft.quantity == pytest.approx(units.to_catalogue_unit(count, word, unit)), word
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("กก.", "kg"),
+        ("โล", "kg"),
+        ("กรัม", "g"),
+        ("มล.", "ml"),
+        ("ใบ", "piece"),
+        ("kilo", "kg"),
+        ("pack", "pack"),
+        ("ถุง", "pack"),  # as the API takes it (in a chat, a bag's size is asked)
+        ("ถาด", "pack"),
+    ],
+)
+def test_a_sheet_takes_the_units_the_api_takes_as_thai_people_write_them(written: str, unit: str) -> None:
+    assert sheet_unit(written) == unit
+
+
+@pytest.mark.parametrize("written", ["ตัน", "ขีด", "แผง", "กระปุก"])
+def test_a_sheet_refuses_a_unit_the_api_does_not_take(written: str) -> None:
+    assert sheet_unit(written) is None
+
+
+def test_the_words_a_size_is_asked_in_read_back_at_factor_one() -> None:
+    for unit, word in units.SIZE_WORDS.items():
+        assert thai_text.UNITS[word] == (unit, 1.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -121,8 +122,13 @@ class LinePlatform(StandIn):
         if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
             return 400, {"message": "The request body has 1 error(s)", "details": [{"property": "messages"}]}
         for message in messages:
-            if message.get("type") != "text" or not 1 <= len(message.get("text", "")) <= 5000:
+            if message.get("type") not in ("text", "textV2") or not 1 <= len(message.get("text", "")) <= 5000:
                 return 400, {"message": "The request body has 1 error(s)", "details": [{"property": "text"}]}
+            if message["type"] == "textV2" and not _substituted(message):
+                return 400, {
+                    "message": "The request body has 1 error(s)",
+                    "details": [{"property": "substitution"}],
+                }
             for item in (message.get("quickReply") or {}).get("items", []):
                 action = item.get("action", {})
                 if (
@@ -228,3 +234,19 @@ class SmsGateway(StandIn):
             "phone_number_list": [{"number": number, "message_id": uuid.uuid4().hex, "used_credit": credits}],
             "bad_phone_number_list": [],
         }
+
+
+def _substituted(message: dict[str, Any]) -> bool:
+    """A textV2 message's every {key} has its substitution, a mention of a user by id."""
+    substitution = message.get("substitution") or {}
+    keys = set(re.findall(r"\{(\w+)\}", message["text"]))
+    return (
+        bool(keys)
+        and keys <= set(substitution)
+        and all(
+            s.get("type") == "mention"
+            and s.get("mentionee", {}).get("type") == "user"
+            and str(s["mentionee"].get("userId", "")).startswith("U")
+            for s in substitution.values()
+        )
+    )

@@ -18,7 +18,7 @@ import msgspec
 
 from barter.channels.line import replies
 from barter.channels.line.events import Event
-from barter.channels.line.messages import TextMessage
+from barter.channels.line.messages import Message, TextMessage
 from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import BarterError
@@ -40,7 +40,7 @@ class Context:
     history: timedelta  # events older than this are ignored as replays (Settings.line_history_days)
 
 
-async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[TextMessage]:
+async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[Message]:
     """The replies to one event (none for a replay, a standby channel, or an event with no chat)."""
     source = event.source
     chat_id = None if source is None else source.chat_id
@@ -103,8 +103,8 @@ async def handle(conn: asyncpg.Connection, ctx: Context, event: Event) -> list[T
 
 
 async def _refusing(
-    conn: asyncpg.Connection, work: Callable[[], Awaitable[list[TextMessage]]], draft_id: int | None = None
-) -> list[TextMessage]:
+    conn: asyncpg.Connection, work: Callable[[], Awaitable[list[Message]]], draft_id: int | None = None
+) -> list[Message]:
     """The replies of a typed message or a tap, or what the service refused on the way said in
     Thai (a refused confirmation with the buttons to fix its draft, `draft_id`)."""
     try:
@@ -132,7 +132,7 @@ class Sender:
 
 async def _post(
     conn: asyncpg.Connection, ctx: Context, link: service.Link, message: str, sender: Sender
-) -> list[TextMessage]:
+) -> list[Message]:
     """A typed message: stop SMS, an answer to the receipt question the sender was asked, or a
     post to confirm. In a group, what is none of these is the members' own talk: no answer."""
     if len(message) > MAX_TEXT:
@@ -190,7 +190,7 @@ def _int(fields: dict[str, str], name: str) -> int | None:
 
 async def _postback(
     conn: asyncpg.Connection, ctx: Context, link: service.Link, fields: dict[str, str], user_id: str | None
-) -> list[TextMessage]:
+) -> list[Message]:
     action = fields.get("a")
     draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
     if draft_id is not None and action in ("confirm", "cancel", "edit", "kind", "swap"):
@@ -220,7 +220,7 @@ async def _draft_action(
     action: str,
     draft_id: int,
     fields: dict[str, str],
-) -> list[TextMessage]:
+) -> list[Message]:
     if action == "confirm":
         try:
             posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
@@ -253,7 +253,7 @@ async def _proposal_action(
     proposal_id: int,
     fields: dict[str, str],
     user_id: str | None,
-) -> list[TextMessage]:
+) -> list[Message]:
     if action == "accept":
         outcome = await service.answer_proposal(conn, link, proposal_id, "accept", ctx.clock)
         if outcome.conflict is not None:  # the hold ran out on the way: that expiry is kept
@@ -297,7 +297,7 @@ async def _receipt_text(
     receipt: service.Receipt,
     message: str,
     words: ReceiptWords,
-) -> list[TextMessage] | None:
+) -> list[Message] | None:
     """A typed answer to the receipt question its sender was asked; None when the message is not
     one (it is then read as anything else)."""
     now = ctx.clock.now()
@@ -331,7 +331,7 @@ async def _quantity_told(
     receipt: service.Receipt,
     reading: QuantityReading | None,
     now: datetime,
-) -> list[TextMessage]:
+) -> list[Message]:
     """The quantity of the goods asked about (None: all of it), and the next question; one that
     cannot be (more than planned, another unit) is said so, and asked again."""
     try:
@@ -367,7 +367,7 @@ async def _told_received(
     words: ReceiptWords,
     sender: Sender,
     goods: str | None = None,
-) -> list[TextMessage]:
+) -> list[Message]:
     """Goods received, said in words without a question asked ("ได้รับแล้วค่ะ", "ได้ของแล้ว 120
     กิโล"): of the one exchange on its way, confirmed with a button (an amount starts the partial
     receipt); with several, which one is asked first (only those of the `goods` named, when some
@@ -412,12 +412,12 @@ async def _receipt_action(
     prompt_id: int,
     value: str,
     user_id: str | None,
-) -> list[TextMessage]:
+) -> list[Message]:
     now = ctx.clock.now()
     try:
         receipt = await service.receipt_tapped(conn, link, prompt_id, now, user_id)
-    except service.ReceiptNotYours:  # in a group, another member's question: theirs to answer
-        return [replies.receipt_not_yours()]
+    except service.ReceiptNotYours as theirs:  # in a group, another member's question: theirs to answer
+        return [replies.receipt_not_yours(theirs.receipt.asked_by)]
     except service.ReceiptClosed as closed:
         if closed.expired and closed.proposal_id is not None:
             return [replies.receipt_expired(closed.proposal_id, service.RECEIPT_TTL)]

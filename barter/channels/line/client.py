@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import ssl
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpcore
 import msgspec
 
-from barter.channels.line.messages import MAX_MESSAGES, TextMessage
+from barter.channels.line.messages import MAX_MESSAGES, Message
 
 API_BASE = "https://api.line.me"
 REPLY_PATH = "/v2/bot/message/reply"
@@ -40,19 +41,19 @@ class SendResult:
 
 
 class LinePlatform(Protocol):
-    async def reply(self, reply_token: str, messages: list[TextMessage]) -> SendResult: ...
+    async def reply(self, reply_token: str, messages: Sequence[Message]) -> SendResult: ...
 
-    async def push(self, to: str, messages: list[TextMessage], retry_key: uuid.UUID) -> SendResult: ...
+    async def push(self, to: str, messages: Sequence[Message], retry_key: uuid.UUID) -> SendResult: ...
 
 
 class _Reply(msgspec.Struct, rename="camel"):
     reply_token: str
-    messages: list[TextMessage]
+    messages: list[Message]
 
 
 class _Push(msgspec.Struct):
     to: str
-    messages: list[TextMessage]
+    messages: list[Message]
 
 
 class LineHttpClient:
@@ -64,12 +65,12 @@ class LineHttpClient:
             ssl_context=ssl.create_default_context(), keepalive_expiry=30.0
         )
 
-    async def reply(self, reply_token: str, messages: list[TextMessage]) -> SendResult:
-        body = msgspec.json.encode(_Reply(reply_token=reply_token, messages=messages[:MAX_MESSAGES]))
+    async def reply(self, reply_token: str, messages: Sequence[Message]) -> SendResult:
+        body = msgspec.json.encode(_Reply(reply_token=reply_token, messages=list(messages[:MAX_MESSAGES])))
         return await self._post(REPLY_PATH, body, {})
 
-    async def push(self, to: str, messages: list[TextMessage], retry_key: uuid.UUID) -> SendResult:
-        body = msgspec.json.encode(_Push(to=to, messages=messages[:MAX_MESSAGES]))
+    async def push(self, to: str, messages: Sequence[Message], retry_key: uuid.UUID) -> SendResult:
+        body = msgspec.json.encode(_Push(to=to, messages=list(messages[:MAX_MESSAGES])))
         result = await self._post(PUSH_PATH, body, {"x-line-retry-key": str(retry_key)})
         if result.status == 409:  # this retry key was already accepted: the message went out before
             return SendResult(409)

@@ -22,7 +22,7 @@ import asyncpg
 import msgspec
 
 from barter.channels.line.client import LinePlatform, SendResult
-from barter.channels.line.messages import TextMessage
+from barter.channels.line.messages import Message
 from barter.storage.repos import line_replies as repo
 from barter.storage.repos.line_replies import ReplyResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -40,7 +40,7 @@ async def keep(
     event_id: str,
     chat_id: str,
     reply_token: str | None,
-    messages: list[TextMessage],
+    messages: list[Message],
 ) -> asyncpg.Record | None:
     """Write the answer to an event in the caller's transaction, claimed by the caller for CLAIM_S;
     the row to give `send_kept` after the commit (None for no answer, or one written before)."""
@@ -89,7 +89,7 @@ async def send(
 async def _attempt(
     platform: LinePlatform, config: RelayConfig, rng: random.Random, row: asyncpg.Record
 ) -> ReplyResult:
-    messages = msgspec.convert(row["messages"], list[TextMessage])
+    messages = msgspec.convert(row["messages"], list[Message])
     sent_as = "reply"
     result: SendResult | None = None
     if row["reply_valid"]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from barter.channels.line.messages import QuickReplyItem, TextMessage, button, text
+from barter.channels.line.messages import Message, QuickReplyItem, TextMessage, button, mentioning, text
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import UNIT_EN, UNIT_TH
@@ -407,8 +407,17 @@ def receipt_in_progress() -> TextMessage:
     )
 
 
-def receipt_not_yours() -> TextMessage:
-    """A receipt question's button tapped by a member of the group other than the one asked."""
+def receipt_not_yours(asked_by: str | None) -> Message:
+    """A receipt question's button tapped by a member of the group other than the one asked: who
+    was asked, mentioned by their LINE name (`asked_by`, their user id; when LINE did not say who,
+    the member who started recording it)."""
+    if asked_by is not None:
+        return mentioning(
+            "คำถามนี้ถาม {asker} ไว้ค่ะ ขอให้ท่านนั้นเป็นผู้ตอบนะคะ การกดนี้ยังไม่ได้บันทึกอะไร\n"
+            "(this question was asked of the member mentioned: only they answer it;"
+            " your tap recorded nothing)",
+            asker=asked_by,
+        )
     return text(
         "คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ ขอให้ท่านนั้นเป็นผู้ตอบนะคะ "
         "การกดนี้ยังไม่ได้บันทึกอะไร\n"
@@ -435,7 +444,7 @@ def receipt_not_yet() -> TextMessage:
     )
 
 
-def receipt_refused(receipt: Receipt, reason: str) -> list[TextMessage]:
+def receipt_refused(receipt: Receipt, reason: str) -> list[Message]:
     t = receipt.transfer
     assert t is not None
     why = (

@@ -465,8 +465,13 @@ async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_
     ask = said(line_platform)
     for label in ("ครบ 148 กก.", "ยกเลิก"):
         await deliver(world.client, postback(data(ask, label), user="Ufisher2"))
-        reply = said(line_platform)["text"]
-        assert reply.startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ"), (label, reply)
+        reply = said(line_platform)
+        # who was asked, by name: LINE shows the mention of Ufisher1 as their LINE name
+        assert reply["type"] == "textV2", reply
+        assert reply["text"].startswith("คำถามนี้ถาม {asker} ไว้ค่ะ"), (label, reply)
+        assert reply["substitution"] == {
+            "asker": {"type": "mention", "mentionee": {"type": "user", "userId": "Ufisher1"}}
+        }
         assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "asking"
         assert await answers(world) == []
     # Member 1 tells it up to the summary; member 2's ยืนยัน records nothing, member 1's does.
@@ -475,7 +480,7 @@ async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_
     summary = said(line_platform)
     assert summary["text"].startswith("สรุป"), summary["text"]
     await deliver(world.client, postback(data(summary, "ยืนยัน"), user="Ufisher2"))
-    assert said(line_platform)["text"].startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ")
+    assert said(line_platform)["text"].startswith("คำถามนี้ถาม {asker} ไว้ค่ะ")
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
     await deliver(world.client, postback(data(summary, "ยืนยัน")))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter.channels.line.replies import draft_reply
+from barter.channels.line.messages import TextMessage, TextV2Message
+from barter.channels.line.replies import draft_reply, receipt_not_yours
 from barter.domain.thai_text import read_post
 from barter.reference import CatalogueItem, load_catalogue
 from tests.dates import ahead
@@ -68,3 +69,15 @@ def test_a_festival_for_a_date_is_asked_about_as_a_day() -> None:
     lines = _reply("ต้องการข้าวสาร 100 กิโล ก่อนสงกรานต์")
     assert any("“สงกรานต์”" in line and "เช่น ภายใน 15 ม.ค." in line for line in lines), lines
     assert not any("ไม่มีในปฏิทิน" in line for line in lines)  # it is a day, just not one read
+
+
+def test_a_tap_on_another_members_receipt_question_names_them_or_says_who_they_are() -> None:
+    named = receipt_not_yours("Ufisher1")
+    assert isinstance(named, TextV2Message)
+    assert named.text.startswith("คำถามนี้ถาม {asker} ไว้ค่ะ")
+    assert named.substitution["asker"].mentionee.user_id == "Ufisher1"
+    # LINE did not say who was asked: said without a name, still polite and in Thai
+    unnamed = receipt_not_yours(None)
+    assert isinstance(unnamed, TextMessage)
+    assert unnamed.text.startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ")
+    assert "{" not in unnamed.text

@@ -656,12 +656,30 @@ async def start_receipt(
     """The chat said less than planned arrived: ask the member who said so (`asked_by`, the LINE
     user), transfer by transfer, how much did. ReceiptInProgress while another member is being
     asked about the same exchange (starting over would silently drop what they told)."""
-    open_now = await receipt_asking(conn, link, now)
-    if open_now is not None and open_now.proposal_id == proposal_id and open_now.asked_by != asked_by:
-        raise ReceiptInProgress(proposal_id)
+    await _not_being_told(conn, link, proposal_id, now, asked_by)
     waiting = [t.position for t in (await awaited_receipt(conn, link, proposal_id)).transfers]
     row = await repo.start_receipt_prompt(conn, link.id, proposal_id, waiting, asked_by, now)
     return await _receipt(conn, link, row)
+
+
+async def _not_being_told(
+    conn: asyncpg.Connection, link: Link, proposal_id: int, now: datetime, user_id: str | None
+) -> None:
+    """ReceiptInProgress while a member other than `user_id` is being asked about this exchange's
+    receipt (what they told would be dropped or overridden)."""
+    open_now = await receipt_asking(conn, link, now)
+    if open_now is not None and open_now.proposal_id == proposal_id and not _asked_of(open_now, user_id):
+        raise ReceiptInProgress(proposal_id)
+
+
+async def receive_all(
+    conn: asyncpg.Connection, link: Link, proposal_id: int, clock: Clock, user_id: str | None
+) -> existing.Outcome:
+    """Everything of the exchange arrived as planned (ยืนยัน ได้รับครบ, tapped by `user_id`): the
+    transition answer_proposal makes with "complete"; ReceiptInProgress while another member is
+    telling a receipt of it (their partial receipt is not overridden)."""
+    await _not_being_told(conn, link, proposal_id, clock.now(), user_id)
+    return await answer_proposal(conn, link, proposal_id, "complete", clock)
 
 
 async def receipt_asking(

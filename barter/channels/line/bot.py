@@ -272,7 +272,7 @@ async def _proposal_action(
     if fields.get("q") == "cancel":
         return [replies.cancelled()]
     if fields.get("q") == "ok":
-        outcome = await service.answer_proposal(conn, link, proposal_id, "complete", ctx.clock)
+        outcome = await service.receive_all(conn, link, proposal_id, ctx.clock, user_id)
         if outcome.conflict is not None:
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("complete", outcome.proposal.status)]

@@ -486,3 +486,20 @@ async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_
     await deliver(world.client, postback(data(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     assert await received_by_a(world, proposal_id) == (120.0, "short")
+
+
+async def test_another_members_confirmation_of_all_does_not_override_a_receipt_being_told(
+    world: World, line_platform: LinePlatform
+) -> None:
+    proposal_id = await short_receipt_asked(world, line_platform)  # asked of Ufisher1
+    await deliver(world.client, message("ได้ 120 กิโล"))
+    await deliver(world.client, message("ได้รับแล้วค่ะ", user="Ufisher2"))
+    asked = said(line_platform)
+    assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?")
+    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    assert said(line_platform)["text"].startswith("มีสมาชิกอีกท่านกำลังบันทึกการได้รับของของรายการนี้อยู่ค่ะ")
+    assert await received_by_a(world, proposal_id) == (None, None)
+    # Member 1 goes on and records what they told.
+    await deliver(world.client, message("ของมาไม่ครบ"))
+    await deliver(world.client, postback(data(said(line_platform), "ยืนยัน")))
+    assert await received_by_a(world, proposal_id) == (120.0, "short")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from barter.services.line import code_in, generate_code, letters_code_in, stops_sms
 
@@ -100,3 +102,15 @@ def test_an_all_letter_code_as_issued_before_codes_had_a_digit_is_read_to_be_loo
 )
 def test_only_a_message_of_one_all_letter_word_may_be_an_old_code(text: str) -> None:
     assert letters_code_in(text) is None
+
+
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # the letters codes are made of (no I, no O)
+
+
+@given(st.text(alphabet=_LETTERS, min_size=8, max_size=8), st.sampled_from(["", " ค่ะ", " ครับ", " นะคะ 🙏"]))
+@settings(max_examples=150, deadline=None)
+def test_every_all_letter_code_of_the_old_kind_is_read_to_be_looked_up(body: str, after: str) -> None:
+    code = f"{body[:4]}-{body[4:]}"
+    for written in (code, body.lower(), f"{body[:4]} {body[4:]}"):
+        assert letters_code_in(written + after) == code
+        assert code_in(written + after) is None

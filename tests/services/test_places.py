@@ -36,7 +36,7 @@ async def test_each_caller_gets_the_points_it_may_know_in_one_statement(world: W
         world.keys[COORD]: {towns.satun["id"]},
         northeast: {towns.yasothon["id"], kho_wang["id"]},
         world.keys[ADMIN]: everyone,
-        detail: set(),  # a partner reading the exchange's rows knows the provinces only
+        detail: everyone,  # a national detail grant: the points its row-level exports give too
     }
     own = {c["id"]: c for c in (towns.satun, towns.yasothon, kho_wang)}
     for key, exact in expected.items():

@@ -65,13 +65,36 @@ class Caller:
         return self.acts_for(community_id, region)
 
     def sees_point(self, community_id: int, region: str) -> bool:
-        """May know where the community is, to the point: those who act for it (its own key, a
-        coordinator of its region, an admin), and a partner whose detail grant covers its region
-        (no regions: national), who reads the point in the row-level exports anyway. Anyone else
-        is told its province (a map places it at the province's centre)."""
-        if self.role == "partner":
-            return self.partner_detail and (not self.regions or region in self.regions)
-        return self.acts_for(community_id, region)
+        """May know where the community is, to the point (`point_scope`). Anyone else is told its
+        province (a map places it at the province's centre, a distance is measured from there)."""
+        return self.point_scope().covers(community_id, region)
+
+    def point_scope(self) -> PointScope:
+        """Whose points this caller may know: those it acts for (its own key, a coordinator's
+        regions, an admin's every one), and a partner's whose detail grant covers their region (no
+        regions: national), who reads the points in the row-level exports anyway."""
+        if self.role == "admin":
+            return PointScope(every=True)
+        if self.role == "coordinator":
+            return PointScope(regions=self.regions)
+        if self.role == "community":
+            return PointScope(community_id=self.community_id)
+        if self.partner_detail:
+            return PointScope(every=not self.regions, regions=self.regions)
+        return PointScope()
+
+
+@dataclass(frozen=True, slots=True)
+class PointScope:
+    """The communities whose own point a caller may know, in a form a query takes too: every one,
+    those of some regions, or its own."""
+
+    every: bool = False
+    regions: frozenset[str] = field(default_factory=frozenset)
+    community_id: int | None = None
+
+    def covers(self, community_id: int, region: str) -> bool:
+        return self.every or region in self.regions or community_id == self.community_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,3 +296,46 @@ async def test_an_unknown_field_has_a_code_of_its_own_said_in_thai(world: World,
     ]
     assert response.json()["detail"] == ("ข้อมูลไม่ถูกต้อง 2 ช่อง: colour: ไม่มีช่องนี้ ให้ลบออก; recur: ไม่มีช่องนี้ ให้ลบออก")
     assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
+
+
+DETAIL_SOUTH = "partner_detail_south"  # a partner with a detail grant of the south (A's region)
+DETAIL_NORTH = "partner_detail_north"  # ... of the north only
+
+
+@pytest.mark.parametrize("kind", ["offers", "needs"])
+@pytest.mark.parametrize(
+    ("persona", "point"),
+    [
+        (OWNER, True),
+        (COORD, True),
+        (ADMIN, True),
+        (DETAIL_SOUTH, True),
+        (OTHER, False),
+        (COORD_ELSEWHERE, False),
+        (PARTNER, False),
+        (DETAIL_NORTH, False),
+    ],
+)
+async def test_distances_tell_no_more_than_the_point_the_caller_may_know(
+    world: World, kind: str, persona: str, point: bool
+) -> None:
+    """`near`, `within_km` and `sort=distance` measure to a community's own point only for those
+    who may know it (Caller.sees_point, as GET /v1/communities/{id} gives it); for anyone else to
+    its province's centre, so that distances from a few points cannot place the village."""
+    world.keys[DETAIL_SOUTH] = await world.new_key(role="partner", regions=["south"], partner_detail=True)
+    world.keys[DETAIL_NORTH] = await world.new_key(role="partner", regions=["north"], partner_detail=True)
+    listing = await (world.offer() if kind == "offers" else world.need())
+    centre = await world.db.fetchrow("SELECT lat, lon FROM provinces WHERE code = '91'")
+    assert centre is not None
+    exact = f"{world.a['lat']},{world.a['lon']}"  # standing at the village itself
+    rows = (await world.get(persona, f"/v1/{kind}", near=exact, sort="distance")).json()["data"]
+    assert [r["id"] for r in rows] == [listing["id"]]
+    if point:
+        assert rows[0]["distance_km"] == pytest.approx(0.0, abs=1e-6)
+    else:
+        assert rows[0]["distance_km"] > 5  # Satun's centre is not the village
+        from_centre = await world.get(persona, f"/v1/{kind}", near=f"{centre['lat']},{centre['lon']}")
+        assert from_centre.json()["data"][0]["distance_km"] == pytest.approx(0.0, abs=1e-6)
+    close = await world.get(persona, f"/v1/{kind}", near=exact, within_km=1)
+    assert [r["id"] for r in close.json()["data"]] == ([listing["id"]] if point else [])
+    assert (await world.get(ANON, f"/v1/{kind}", near=exact)).status_code == 401

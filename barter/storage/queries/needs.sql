@@ -55,7 +55,7 @@ WHERE ($1::text IS NULL OR p.region = $1)
        OR n.community_id IN (SELECT id FROM communities WHERE search_text LIKE $7 ESCAPE '\')
        OR lower(cat.name_th || ' ' || cat.name_en) LIKE $7 ESCAPE '\')
   AND ($10::float8 IS NULL OR (
-        c.lat BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))
+        k.at[0] BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))
   AND (n.status = 'open' OR $11::bool OR p.region = ANY($12::text[]) OR n.community_id = $13::bigint)
   AND ($15::bigint IS NULL OR (@@sort_key@@, n.id) @@sort_cmp@@ ($14::@@sort_type@@, $15::bigint))
 ORDER BY @@sort_key@@ @@sort_dir@@, n.id @@sort_dir@@

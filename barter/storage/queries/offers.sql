@@ -51,12 +51,19 @@ FROM offers o JOIN items i ON i.id = o.item_id
 WHERE o.id = ANY($1::bigint[]);
 
 -- name: distance_from_point
--- (a fragment: great-circle kilometres from ($8, $9) to the community, NULL without a point)
+-- (a fragment: great-circle kilometres from ($8, $9) to where the caller may know the community is,
+-- NULL without a point. Caller.point_scope: its own point for every community ($17), those of the
+-- regions $18 and the community $19; else the centre of its province, so that distances and
+-- `within_km` never tell more than the province.)
+CROSS JOIN LATERAL (
+    SELECT (CASE WHEN $17::bool OR p.region = ANY($18::text[]) OR c.id = $19::bigint
+                 THEN point(c.lat, c.lon) ELSE point(p.lat, p.lon) END) AS at
+) k
 CROSS JOIN LATERAL (
     SELECT CASE WHEN $8::float8 IS NULL OR $9::float8 IS NULL THEN NULL ELSE
         6371.0088 * 2 * asin(least(1.0, sqrt(
-            power(sin(radians(c.lat - $8::float8) / 2), 2)
-            + cos(radians($8::float8)) * cos(radians(c.lat)) * power(sin(radians(c.lon - $9::float8) / 2), 2))))
+            power(sin(radians(k.at[0] - $8::float8) / 2), 2)
+            + cos(radians($8::float8)) * cos(radians(k.at[0])) * power(sin(radians(k.at[1] - $9::float8) / 2), 2))))
     END AS distance_km
 ) d
 
@@ -75,7 +82,7 @@ WHERE ($1::text IS NULL OR p.region = $1)
        OR o.item_id IN (SELECT id FROM items WHERE search_text LIKE $7 ESCAPE '\')
        OR o.community_id IN (SELECT id FROM communities WHERE search_text LIKE $7 ESCAPE '\'))
   AND ($10::float8 IS NULL OR (
-        c.lat BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))
+        k.at[0] BETWEEN $8 - $10 / 110.0 AND $8 + $10 / 110.0 AND d.distance_km <= $10))
   -- only open listings are public; the rest only to whoever acts for the community
   AND (o.status = 'open' OR $11::bool OR p.region = ANY($12::text[]) OR o.community_id = $13::bigint)
   AND ($15::bigint IS NULL OR (@@sort_key@@, o.id) @@sort_cmp@@ ($14::@@sort_type@@, $15::bigint))

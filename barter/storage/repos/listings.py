@@ -60,6 +60,7 @@ def list_statement(
 ) -> tuple[str, list[Any]]:
     """The list query and its arguments; `limit=None` reads every match (exports stream it)."""
     after_value, after_id = after if after is not None else (None, None)
+    points = caller.point_scope()
     args = [
         flt.region,
         flt.province_code,
@@ -77,6 +78,9 @@ def list_statement(
         cursor_param(sort, after_value),
         after_id,
         limit,
+        points.every,
+        sorted(points.regions),
+        points.community_id,
     ]
     return _list_query(kind, sort), args
 

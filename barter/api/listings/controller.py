@@ -48,7 +48,9 @@ Sort = Literal["-created_at", "created_at", "-remaining", "remaining", "distance
 Status = Literal["open", "withdrawn", "closed"]
 LIST_RULES = (
     "Filters combine (all must hold). `within_km` needs `near` (422 at `within_km` without it); "
-    "`sort=distance` orders by the distance from `near`. `cursor` is the `next_cursor` of the page "
+    "`sort=distance` orders by the distance from `near`. Distances (`distance_km`, `within_km`) are "
+    "measured to the community's own point where the key may know it (as `GET /v1/communities/{id}` "
+    "gives it), else to its province's centre. `cursor` is the `next_cursor` of the page "
     "before, with the same sort; anything else is 422 at `cursor`."
 )
 

@@ -24,7 +24,7 @@ from babel.support import Translations
 from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
-from barter.domain.refusals import FIELDS
+from barter.domain.refusals import FIELDS, Words
 from barter.domain.units import UNIT_NAMES
 
 Lang = Literal["th", "en"]
@@ -103,10 +103,14 @@ def unit_name(unit: str) -> str:
     return th if _current.get() == "th" else en
 
 
+def words(said: Words) -> str:
+    """Words worded once for every channel (barter.domain), in the reader's language."""
+    return said.th if _current.get() == "th" else said.en
+
+
 def field_name(name: str) -> str:
     """A form field's label, the name its errors give it (barter.domain.refusals.FIELDS)."""
-    words = FIELDS[name]
-    return words.th if _current.get() == "th" else words.en
+    return words(FIELDS[name])
 
 
 def quantity(value: float | None, unit: str) -> str:

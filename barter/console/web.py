@@ -32,6 +32,7 @@ from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, provide_viewer
 from barter.domain.errors import BarterError, ValidationFailed
+from barter.domain.proposals import STATUS_WORDS
 from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
 from barter.settings import Settings
 
@@ -86,13 +87,8 @@ def _names() -> dict[str, dict[str, str]]:
             "partner": _("partner"),
         },
         "status": {
-            "proposed": _("proposed"),
-            "approved": _("approved"),
-            "in_transit": _("on the way"),
-            "completed": _("completed"),
-            "rejected": _("rejected"),
-            "expired": _("expired"),
-            "cancelled": _("cancelled"),
+            # an exchange's states are worded once, for every channel, in barter.domain.proposals
+            **{status: i18n.words(said) for status, said in STATUS_WORDS.items()},
             "queued": _("queued"),
             "running": _("running"),
             "succeeded": _("finished"),

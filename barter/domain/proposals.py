@@ -14,11 +14,26 @@ from typing import Literal
 from barter.domain.access import Caller, require_writer
 from barter.domain.errors import Conflict, Forbidden, NotFound
 from barter.domain.numbers import figure
+from barter.domain.refusals import Words
+from barter.domain.units import UNIT_NAMES, thai_unit
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
 LIVE: frozenset[str] = frozenset({"proposed", "approved", "in_transit"})
 ENDED: frozenset[str] = frozenset({"completed", "rejected", "expired", "cancelled"})
+
+# What each state is called, in Thai and in English: the console's badges and the LINE bot's
+# "สถานะตอนนี้" both say these. `rejected` ends both a community's decline and a coordinator's
+# rejection, so it names neither.
+STATUS_WORDS: dict[str, Words] = {
+    "proposed": Words("รอทุกฝ่ายตอบรับ", "proposed"),
+    "approved": Words("อนุมัติแล้ว", "approved"),
+    "in_transit": Words("กำลังขนส่ง", "on the way"),
+    "completed": Words("เสร็จสิ้น", "completed"),
+    "rejected": Words("ยกเลิก/ปฏิเสธ", "rejected"),
+    "expired": Words("หมดเวลา", "expired"),
+    "cancelled": Words("ยกเลิก", "cancelled"),
+}
 
 # From which states each action applies.
 APPLIES: dict[Action, frozenset[str]] = {
@@ -348,7 +363,8 @@ def declined_arcs(
 
 # --- explanations --------------------------------------------------------------------------------
 
-UNIT_TH = {"kg": "กก.", "litre": "ลิตร", "piece": "ชิ้น", "pack": "แพ็ค"}
+# The Thai unit names are units.UNIT_NAMES'; this view of them stays for the LINE replies' import.
+UNIT_TH = {unit: names[0] for unit, names in UNIT_NAMES.items()}
 UNIT_EN = {"kg": "kg", "litre": "litres", "piece": "pieces", "pack": "packs"}
 
 
@@ -406,7 +422,7 @@ def _what_en(leg: Leg) -> str:
 
 
 def _what_th(leg: Leg) -> str:
-    return f"{leg.item_th} {figure(leg.quantity)} {UNIT_TH.get(leg.unit, leg.unit)}"
+    return f"{leg.item_th} {figure(leg.quantity)} {thai_unit(leg.unit)}"
 
 
 def explain(
@@ -492,9 +508,9 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
     for leg, term in [(g, g.giver_term) for g in gives] + [(g, g.receiver_term) for g in gets]:
         if term is None:
             continue
-        unit_th, unit_en = UNIT_TH.get(leg.unit, leg.unit), leg.unit
+        unit_th, unit_en = thai_unit(leg.unit), leg.unit
         if term.ratio is not None:
-            ratio_th = UNIT_TH.get(term.ratio_unit, term.ratio_unit)
+            ratio_th = thai_unit(term.ratio_unit)
             text = (
                 f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {figure(term.ratio)} {ratio_th}",
                 f"at least {figure(term.ratio)} {term.ratio_unit} of {term.ratio_item_en.lower()} "

@@ -338,7 +338,7 @@ async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looke
         await card.get_by_text("ปฏิเสธแทนชุมชนนี้").click()
         await card.get_by_label("เพราะอะไร").fill("ข้าวหมดแล้ว")
         await card.get_by_role("button", name="ปฏิเสธ", exact=True).click()
-        await expect(page.locator("#status")).to_have_text("ไม่อนุมัติ")
+        await expect(page.locator("#status")).to_have_text("ยกเลิก/ปฏิเสธ")
         notice = page.locator("#ended-by")
         await expect(notice).to_contain_text("ปฏิเสธโดย วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")
         await expect(notice).to_contain_text("ระบบกำลังหาข้อเสนอใหม่ให้ชุมชนอื่น")

@@ -55,3 +55,25 @@ def test_numbers_and_units_as_thai_people_write_them() -> None:
     assert i18n.quantity(1500, "kg") == "1,500 kg"
     assert i18n.gettext("Today") == "Today"
     i18n.use("th")
+
+
+def test_an_exchanges_state_reads_the_same_in_the_console_and_on_line() -> None:
+    """Both channels say barter.domain.proposals.STATUS_WORDS: every state has them, the console's
+    badge says them in its language and the bot says the Thai with the English beside."""
+    from typing import get_args
+
+    from barter.channels.line import replies
+    from barter.console.web import _names
+    from barter.domain.proposals import STATUS_WORDS, Status
+
+    assert set(STATUS_WORDS) == set(get_args(Status))
+    for status, said in STATUS_WORDS.items():
+        i18n.use("th")
+        assert _names()["status"][status] == said.th
+        i18n.use("en")
+        assert _names()["status"][status] == said.en
+        assert replies.STATUS_TH[status] == f"{said.th} ({said.en})"
+    i18n.use("th")
+    # a community's decline ends an exchange as `rejected` too: its badge does not say "not approved"
+    assert _names()["status"]["rejected"] == "ยกเลิก/ปฏิเสธ"
+    assert "สถานะตอนนี้: ยกเลิก/ปฏิเสธ (rejected)" in replies.proposal_moved("decline", "rejected").text

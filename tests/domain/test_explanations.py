@@ -127,3 +127,13 @@ def test_with_no_transport_rate_the_estimate_is_the_load_alone() -> None:
         "if the load goes alone by the cheapest suitable vehicle."
     )
     assert thai.endswith("สินค้าที่คุณให้เดินทางประมาณ 80 กม. ทางถนน ค่าขนส่งประมาณ 720 บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด")
+
+
+def test_units_are_named_as_on_every_other_page() -> None:
+    """The explanation takes its Thai unit names from units.UNIT_NAMES, as the console and LINE do:
+    a pack is แพ็ก (the Royal Institute's spelling), not the แพ็ค it once wrote on its own."""
+    eggs = replace(FISH, unit="pack", item_th="ไข่ไก่", item_en="Eggs", quantity=12, need_id=None)
+    thai, english = explain(1, [eggs], NAMES, "chain")
+    assert "ไข่ไก่ 12 แพ็ก " in thai
+    assert "แพ็ค" not in thai
+    assert "12 packs of eggs" in english

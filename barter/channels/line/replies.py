@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from barter.channels.line.messages import Message, QuickReplyItem, TextMessage, button, mentioning, text
 from barter.domain import thaidate
 from barter.domain.numbers import figure
-from barter.domain.proposals import UNIT_EN, UNIT_TH
+from barter.domain.proposals import STATUS_WORDS, UNIT_EN, UNIT_TH
 from barter.domain.refusals import PROBLEMS, Words
 from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
 from barter.domain.units import SIZE_WORDS
@@ -249,15 +249,8 @@ def proposal_moved(action: str, status: str) -> TextMessage:
     return text(f"{done}\nสถานะตอนนี้: {state}")
 
 
-STATUS_TH = {
-    "proposed": "รอทุกฝ่ายตอบรับ (proposed)",
-    "approved": "อนุมัติแล้ว (approved)",
-    "in_transit": "กำลังขนส่ง (on the way)",
-    "completed": "เสร็จสิ้น (completed)",
-    "rejected": "ยกเลิก/ปฏิเสธ (rejected)",
-    "expired": "หมดเวลา (expired)",
-    "cancelled": "ยกเลิก (cancelled)",
-}
+# A proposal's state as the bot says it: the domain's words, Thai with the English beside.
+STATUS_TH = {status: f"{words.th} ({words.en})" for status, words in STATUS_WORDS.items()}
 
 
 def decline_reasons(proposal_id: int) -> TextMessage:

@@ -29,7 +29,7 @@ from barter.schemas.listings import (
     OfferOut,
     OfferPatch,
 )
-from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut
+from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut, TransferRef
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
@@ -376,6 +376,38 @@ async def plan_of(conn: asyncpg.Connection, caller: Caller, plan_id: int) -> Pla
 
 async def shipment(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> ShipmentOut:
     return await logistics.get_shipment(conn, caller, shipment_id)
+
+
+@dataclass(frozen=True, slots=True)
+class DriverSheet:
+    """The printed packing and delivery sheet: the shipment, the contacts of its stops' communities
+    that the console shows the caller, and each stop's rows (a transfer and "load" or "unload")."""
+
+    shipment: ShipmentOut
+    contacts: dict[int, CommunityOut]
+    rows: list[list[tuple[TransferRef, str]]]
+
+
+async def driver_sheet(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> DriverSheet:
+    """The shipment and its stops' communities: two reads, however many stops it makes."""
+    s = await shipment(conn, caller, shipment_id)
+    stopped_at = [stop.community_id for stop in s.stops if stop.community_id is not None]
+    seen = [c for c in await communities.get_many(conn, caller, stopped_at) if _console_sees(caller, c)]
+    refs = {(c.transfer.proposal_id, c.transfer.position, c.transfer.lot): c.transfer for c in s.carries}
+    rows = [
+        [
+            (refs[(k.proposal_id, k.position, k.lot)], "load")
+            for k in stop.picked
+            if (k.proposal_id, k.position, k.lot) in refs
+        ]
+        + [
+            (refs[(k.proposal_id, k.position, k.lot)], "unload")
+            for k in stop.dropped
+            if (k.proposal_id, k.position, k.lot) in refs
+        ]
+        for stop in s.stops
+    ]
+    return DriverSheet(s, {c.id: c for c in seen}, rows)
 
 
 async def shipments(conn: asyncpg.Connection, caller: Caller, limit: int = 50) -> list[ShipmentOut]:

@@ -965,36 +965,15 @@ class Logistics(Controller):
 
     @get("/shipments/{shipment_id:int}/sheet")
     async def sheet(self, conn: Conn, viewer: ViewerDep, shipment_id: FromPath[int]) -> Template:
-        s = await uses.shipment(conn, viewer.caller, shipment_id)
-        contacts: dict[int, uses.CommunityOut] = {}
-        for stop in s.stops:
-            if stop.community_id is not None and stop.community_id not in contacts:
-                try:
-                    contacts[stop.community_id] = await uses.community(conn, viewer.caller, stop.community_id)
-                except BarterError:
-                    continue
-        refs = {(c.transfer.proposal_id, c.transfer.position, c.transfer.lot): c.transfer for c in s.carries}
-        rows = [
-            [
-                (refs[(k.proposal_id, k.position, k.lot)], "load")
-                for k in stop.picked
-                if (k.proposal_id, k.position, k.lot) in refs
-            ]
-            + [
-                (refs[(k.proposal_id, k.position, k.lot)], "unload")
-                for k in stop.dropped
-                if (k.proposal_id, k.position, k.lot) in refs
-            ]
-            for stop in s.stops
-        ]
+        sheet = await uses.driver_sheet(conn, viewer.caller, shipment_id)
         return page(
             "sheet.html",
             viewer,
             "logistics",
-            s=s,
-            contacts=contacts,
-            rows=rows,
-            map=maps.zoom(shipment_map([s])),
+            s=sheet.shipment,
+            contacts=sheet.contacts,
+            rows=sheet.rows,
+            map=maps.zoom(shipment_map([sheet.shipment])),
         )
 
     @post("/shipments/{shipment_id:int}/{action:str}")

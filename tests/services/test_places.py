@@ -16,7 +16,7 @@ from barter.services import proposals as service
 from tests.across import province_centre, south_northeast, through_one_province
 from tests.api.logistics.conftest import Towns
 from tests.conftest import TEST_SECRET
-from tests.services.test_proposals import counted
+from tests.statements import counted
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 

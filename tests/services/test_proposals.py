@@ -8,10 +8,6 @@ the response is built from what was read and written.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 import asyncpg
 
 from barter.domain.access import Caller
@@ -19,30 +15,13 @@ from barter.domain.clock import SystemClock
 from barter.services import keys
 from barter.services import proposals as service
 from tests.conftest import TEST_SECRET
+from tests.statements import counted
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, Cycle, cycle
 
 __all__ = ["cycle"]
 
 BEFORE_ACCEPT = 15  # measured at d666c1a with this test's counter (git stash, same test)
 BEFORE_APPROVING_ACCEPT = 16
-ASYNCPG_INTROSPECTION = ("typeinfo_tree", "current_setting('jit')", "set_config('jit'")
-
-
-@asynccontextmanager
-async def counted(db: asyncpg.Connection) -> AsyncIterator[list[str]]:
-    """The statements `db` runs inside the block (asyncpg's query logger sees every one), less
-    asyncpg's own type introspection, which it runs once per connection for a type it first meets."""
-    seen: list[str] = []
-
-    def log(record: Any) -> None:
-        if not any(mark in record.query for mark in ASYNCPG_INTROSPECTION):
-            seen.append(record.query)
-
-    db.add_query_logger(log)
-    try:
-        yield seen
-    finally:
-        db.remove_query_logger(log)
 
 
 async def _caller(db: asyncpg.Connection, key: str) -> Caller:

@@ -17,6 +17,12 @@ SELECT @@community_columns@@
 FROM communities c JOIN provinces p ON p.code = c.province_code
 WHERE c.id = $1;
 
+-- name: get_communities
+SELECT @@community_columns@@
+FROM communities c JOIN provinces p ON p.code = c.province_code
+WHERE c.id = ANY($1::bigint[])
+ORDER BY c.id;
+
 -- name: get_community_for_update
 SELECT @@community_columns@@
 FROM communities c JOIN provinces p ON p.code = c.province_code

@@ -41,6 +41,12 @@ async def get(
     return row
 
 
+async def get_many(conn: asyncpg.Connection, community_ids: list[int]) -> list[asyncpg.Record]:
+    """The communities with these ids (those that exist), by id, in one statement."""
+    rows: list[asyncpg.Record] = await conn.fetch(query("get_communities"), community_ids)
+    return rows
+
+
 async def ref(conn: asyncpg.Connection, community_id: int) -> CommunityRef | None:
     row = await get(conn, community_id)
     return None if row is None else CommunityRef(id=row["id"], region=row["region"])

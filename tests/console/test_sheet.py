@@ -1,0 +1,113 @@
+"""The printed packing and delivery sheet: who may read it, the contacts on it, and what it costs.
+
+It once read each stop's community on its own (one statement a community stopped at); it now reads
+them all in one statement, and says the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from barter.console import uses
+from barter.services import keys
+from tests.conftest import TEST_SECRET
+from tests.console.conftest import csrf_of, sign_in
+from tests.statements import counted
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World, make_proposal
+
+A2_CONTACT = "074-555-0101"
+
+
+async def _sheet(world: World) -> tuple[int, str]:
+    """A planned shipment between A and A2 (both with a contact): its id and its sheet's path."""
+    await make_proposal(world, "approved")
+    await world.db.execute("UPDATE communities SET contact = $2 WHERE id = $1", world.a2["id"], A2_CONTACT)
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/logistics/")
+    planned = await world.client.post(
+        "/console/logistics/plans", data={"_csrf_token": token}, follow_redirects=False
+    )
+    assert planned.status_code == 303, planned.text
+    plan = await world.client.get(planned.headers["location"])
+    paths = sorted(set(re.findall(r'href="(/console/logistics/shipments/(\d+)/sheet)"', plan.text)))
+    assert len(paths) == 1, paths
+    path, shipment_id = paths[0]
+    return int(shipment_id), path
+
+
+def _contacts(html: str) -> dict[str, str | None]:
+    """Each stop's name on the sheet -> the contact printed under it (None where there is none)."""
+    stops = html.split('<div class="card stop">')[1:]
+    assert stops, html[:2000]
+    out: dict[str, str | None] = {}
+    for stop in stops:
+        name = re.search(r"<h3>\d+\. (.*?) <span", stop)
+        assert name, stop[:500]
+        contact = re.search(r"ติดต่อ: ([^<\n]+)", stop)
+        out[name.group(1)] = contact.group(1).strip() if contact else None
+    return out
+
+
+async def test_the_sheet_prints_each_stops_contact_as_before(world: World) -> None:
+    _, path = await _sheet(world)
+    sheet = await world.client.get(path)
+    assert sheet.status_code == 200, sheet.text
+    contacts = _contacts(sheet.text)
+    assert contacts[world.a["name_th"]] == world.a["contact"]
+    assert contacts[world.a2["name_th"]] == A2_CONTACT
+    # the depot and any hub are nobody's: no contact line under them
+    assert [c for name, c in contacts.items() if name not in (world.a["name_th"], world.a2["name_th"])] == [
+        None
+    ] * (len(contacts) - 2)
+
+
+async def test_the_sheet_reads_its_stops_communities_in_one_statement(world: World) -> None:
+    shipment_id, _ = await _sheet(world)
+    caller = await keys.authenticate(world.db, TEST_SECRET, world.keys[COORD])
+    assert caller is not None
+    async with counted(world.db) as shipment_alone:
+        s = await uses.shipment(world.db, caller, shipment_id)
+    stopped_at = {stop.community_id for stop in s.stops if stop.community_id is not None}
+    assert len(stopped_at) == 2  # (else one statement per community would also be one here)
+    async with counted(world.db) as whole_sheet:
+        sheet = await uses.driver_sheet(world.db, caller, shipment_id)
+    assert len(whole_sheet) == len(shipment_alone) + 1, whole_sheet
+    assert {c: sheet.contacts[c].contact for c in stopped_at} == {
+        world.a["id"]: world.a["contact"],
+        world.a2["id"]: A2_CONTACT,
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (COORD, 200),
+        (ADMIN, 200),
+        (OWNER, 200),
+        (OTHER, 404),
+        (COORD_ELSEWHERE, 404),
+        (PARTNER, 302),
+        (ANON, 302),
+    ],
+)
+async def test_who_reads_the_sheet(world: World, persona: str, status: int) -> None:
+    """The sheet's coordinators, admins and communities read it (a community sees its own contact
+    only); another community and a coordinator of another region find no such shipment; a partner
+    cannot sign in to the console, and a stranger is sent to sign in."""
+    _, path = await _sheet(world)
+    world.client.cookies.clear()
+    if persona not in (ANON, PARTNER):
+        await sign_in(world.client, world.keys[persona])
+    sheet = await world.client.get(path, follow_redirects=False)
+    assert sheet.status_code == status, sheet.text[:500]
+    contacts = _contacts(sheet.text) if status == 200 else {}
+    if persona == OWNER:
+        assert contacts[world.a["name_th"]] == world.a["contact"]
+        assert contacts[world.a2["name_th"]] is None  # A2 is not A's to contact
+    elif status == 200:
+        assert contacts[world.a2["name_th"]] == A2_CONTACT
+    else:
+        assert A2_CONTACT not in sheet.text
+        assert world.a["contact"] not in sheet.text

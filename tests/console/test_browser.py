@@ -138,6 +138,52 @@ async def test_a_coordinators_day_from_sign_in_to_the_account(
     assert day.notes["pdf_bytes"] > 10_000
 
 
+MAPPED = ("proposal", "plan", "sheet", "community")  # the day's pages that draw a map
+
+
+async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
+    browser: Browser, live: str, db: asyncpg.Connection
+) -> None:
+    """QA saw the maps at 360 px with a figure's own 40 px each side: a map a quarter narrower
+    than the cards around it. Each map page, at 360 px: no sideways scrolling, and the map as wide
+    as the page's column."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    await seed_partner_village(live, admin)
+    seen: dict[str, str] = {}
+
+    async def where(page: Page, name: str) -> None:
+        seen[name] = page.url
+
+    context = await browser.new_context(locale="th-TH")
+    try:
+        page = await context.new_page()
+        await coordinators_day(page, live, coordinator, where)
+        await page.set_viewport_size(PHONE)
+        paths = [seen[name] for name in MAPPED] + [
+            f"{live}/console/logistics/",
+            f"{live}/console/communities/",
+        ]
+        for url in paths:
+            await page.goto(url)
+            await _fits(page)
+            widths = await page.evaluate(
+                """() => {
+                  const main = document.querySelector('main'), style = getComputedStyle(main);
+                  const column = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                  return {column, maps: [...document.querySelectorAll('figure.map')].map(f => {
+                    const r = f.getBoundingClientRect(); return [r.left, r.right]; })};
+                }"""
+            )
+            assert widths["maps"], url
+            for left, right in widths["maps"]:
+                assert left >= 0, (url, left, right)
+                assert right <= PHONE["width"], (url, left, right)
+                assert right - left >= widths["column"] - 1, (url, left, right, widths["column"])
+    finally:
+        await context.close()
+
+
 async def test_a_community_key_sees_only_its_own_community_on_a_phone(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:

@@ -184,6 +184,32 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
         await context.close()
 
 
+async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
+    browser: Browser, live: str, db: asyncpg.Connection
+) -> None:
+    """QA as a coordinator at 360 px: the header's English and sign-out were 36 px tall, the
+    region choices 30, and a card in the exchanges' list had its text against its border."""
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        for path in ("/console/", "/console/matching/", "/console/proposals/", "/console/logistics/"):
+            await page.goto(f"{live}{path}")
+            await _fits(page)
+            await _touchable(page, "header.top button, header.top .lang")
+            await _touchable(page, "nav.main a")
+        await page.goto(f"{live}/console/matching/")
+        await _touchable(page, "main label.check")
+        await page.goto(f"{live}/console/proposals/?show=all")
+        inset = await page.locator("main li.card").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).paddingLeft)"
+        )
+        assert inset >= 8, inset
+    finally:
+        await context.close()
+
+
 async def test_a_community_key_sees_only_its_own_community_on_a_phone(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:

@@ -729,3 +729,39 @@ async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_besid
     assert re.search(rf"<h1>[^<]*แผน #{plan_id} · S\d{{3}}</h1>", sheet.text), sheet.text[:2000]
     listing = await world.client.get("/console/logistics/")
     assert f"แผน #{plan_id} · S" in listing.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "sees_it"),
+    [
+        (COORD, 200, True),
+        (OWNER, 200, True),
+        (OTHER, 200, False),
+        (COORD_ELSEWHERE, 200, False),
+        (PARTNER, 302, False),
+        (ANON, 302, False),
+    ],
+)
+async def test_the_exchanges_filter_says_the_states_as_their_badges_do(
+    world: World, persona: str, status: int, sees_it: bool
+) -> None:
+    """QA saw the tab "เสนอแล้ว" above badges saying รอทุกฝ่ายตอบรับ: the tabs had words of their
+    own. Both now come from barter.domain.proposals.STATUS_WORDS; who sees which exchange is as before."""
+    proposal_id = await make_proposal(world)
+    if persona not in (ANON, PARTNER):
+        await sign_in(world.client, world.keys[persona])
+    page = await world.client.get("/console/proposals/?show=all", follow_redirects=False)
+    assert page.status_code == status
+    if status != 200:
+        return
+    tabs = re.findall(r'href="/console/proposals/\?show=(\w+)">([^<]+)</a>', page.text)
+    assert dict(tabs)["proposed"] == "รอทุกฝ่ายตอบรับ"
+    assert dict(tabs)["in_transit"] == "กำลังขนส่ง"
+    assert "เสนอแล้ว" not in page.text
+    listed = f'href="/console/proposals/{proposal_id}"' in page.text
+    assert listed == sees_it
+    if sees_it:
+        assert '<span class="badge proposed">รอทุกฝ่ายตอบรับ</span>' in page.text
+    english = await world.client.get("/console/lang/en?next=/console/proposals/", follow_redirects=True)
+    assert ">Proposed</a>" in english.text
+    assert ">On the way</a>" in english.text

@@ -188,7 +188,8 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:
     """QA as a coordinator at 360 px: the header's English and sign-out were 36 px tall, the
-    region choices 30, and a card in the exchanges' list had its text against its border."""
+    region choices 28, a long choice's box was squeezed, and a card in the exchanges' list had its
+    text against its border."""
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
     try:
@@ -201,6 +202,11 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
             await _touchable(page, "nav.main a")
         await page.goto(f"{live}/console/matching/")
         await _touchable(page, "main label.check")
+        # the logistics page's preview choice has a two-line label: its box stays square
+        await page.goto(f"{live}/console/logistics/")
+        box = await page.locator("main label.check input[type=checkbox]").bounding_box()
+        assert box is not None
+        assert abs(box["width"] - box["height"]) < 1, box
         await page.goto(f"{live}/console/proposals/?show=all")
         inset = await page.locator("main li.card").first.evaluate(
             "e => parseFloat(getComputedStyle(e).paddingLeft)"

@@ -20,6 +20,7 @@ from barter.domain.access import Caller
 from barter.domain.clock import SystemClock
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action
+from barter.domain.units import english_unit
 from barter.schemas.keys import KeyCreate
 from barter.schemas.logistics import PlanCreate
 from barter.schemas.proposals import ProposalOut
@@ -148,7 +149,8 @@ def render_proposal(p: ProposalOut) -> list[str]:
         giver = next(x for x in p.participants if x.community_id == t.giver_id)
         receiver = next(x for x in p.participants if x.community_id == t.receiver_id)
         lines.append(
-            f"   {_names(giver)}\n      → {_names(receiver)}: {t.quantity:,.1f} {t.unit} "
+            f"   {_names(giver)}\n      → {_names(receiver)}: "
+            f"{t.quantity:,.1f} {english_unit(t.unit, t.quantity)} "
             f"{t.item_name_th} ({t.item_name_en}), {t.distance_km:,.0f} km"
         )
     return lines
@@ -298,7 +300,9 @@ async def _accounts(conn: asyncpg.Connection) -> list[str]:
                 if x["received_quantity"]
                 else ("gave", x["gave_quantity"])
             )
-            moves.append(f"{verb} {amount:,.0f} {x['unit']} {x['item_name_en'].lower()}")
+            moves.append(
+                f"{verb} {amount:,.0f} {english_unit(x['unit'], amount)} of {x['item_name_en'].lower()}"
+            )
         lines.append(f"    {r['name_th']} ({r['name_en']}): {', '.join(moves)}")
     return lines
 

@@ -25,7 +25,7 @@ from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
 from barter.domain.refusals import FIELDS, Words
-from barter.domain.units import UNIT_NAMES
+from barter.domain.units import english_unit, thai_unit
 
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
@@ -98,9 +98,10 @@ def number(value: float | int | None, digits: int = 2) -> str:
     return format_decimal(value, format=pattern, locale="th_TH")
 
 
-def unit_name(unit: str) -> str:
-    th, en = UNIT_NAMES.get(unit, (unit, unit))
-    return th if _current.get() == "th" else en
+def unit_name(unit: str, quantity: float | None = None) -> str:
+    """The unit in the reader's language; in English, one or many as `quantity` says (a label's
+    unit, with no quantity, is plural: "(pieces)")."""
+    return thai_unit(unit) if _current.get() == "th" else english_unit(unit, quantity)
 
 
 def words(said: Words) -> str:
@@ -114,8 +115,8 @@ def field_name(name: str) -> str:
 
 
 def quantity(value: float | None, unit: str) -> str:
-    """`200 กก.` / `200 kg`."""
-    return f"{number(value)} {unit_name(unit)}"
+    """`200 กก.` / `200 kg`, `1 piece`, `200 pieces`."""
+    return f"{number(value)} {unit_name(unit, value)}"
 
 
 def detail(exc: BarterError) -> str:

@@ -15,7 +15,7 @@ from barter.domain.access import Caller, require_writer
 from barter.domain.errors import Conflict, Forbidden, NotFound
 from barter.domain.numbers import figure
 from barter.domain.refusals import Words
-from barter.domain.units import UNIT_NAMES, thai_unit
+from barter.domain.units import UNIT_NAMES, english_unit, thai_unit
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
@@ -363,9 +363,9 @@ def declined_arcs(
 
 # --- explanations --------------------------------------------------------------------------------
 
-# The Thai unit names are units.UNIT_NAMES'; this view of them stays for the LINE replies' import.
-UNIT_TH = {unit: names[0] for unit, names in UNIT_NAMES.items()}
-UNIT_EN = {"kg": "kg", "litre": "litres", "piece": "pieces", "pack": "packs"}
+# Views of units.UNIT_NAMES (Thai; English plural) that stay for the LINE replies' import.
+UNIT_TH = {unit: names.th for unit, names in UNIT_NAMES.items()}
+UNIT_EN = {unit: names.en_plural for unit, names in UNIT_NAMES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,7 +418,7 @@ def _baht(value: float) -> str:
 
 
 def _what_en(leg: Leg) -> str:
-    return f"{figure(leg.quantity)} {UNIT_EN.get(leg.unit, leg.unit)} of {leg.item_en.lower()}"
+    return f"{figure(leg.quantity)} {english_unit(leg.unit, leg.quantity)} of {leg.item_en.lower()}"
 
 
 def _what_th(leg: Leg) -> str:
@@ -508,12 +508,13 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
     for leg, term in [(g, g.giver_term) for g in gives] + [(g, g.receiver_term) for g in gets]:
         if term is None:
             continue
-        unit_th, unit_en = thai_unit(leg.unit), leg.unit
+        unit_th, unit_en = thai_unit(leg.unit), english_unit(leg.unit, 1)
         if term.ratio is not None:
             ratio_th = thai_unit(term.ratio_unit)
             text = (
                 f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {figure(term.ratio)} {ratio_th}",
-                f"at least {figure(term.ratio)} {term.ratio_unit} of {term.ratio_item_en.lower()} "
+                f"at least {figure(term.ratio)} {english_unit(term.ratio_unit, term.ratio)} "
+                f"of {term.ratio_item_en.lower()} "
                 f"for each {unit_en} of {leg.item_en.lower()}",
             )
         else:

@@ -15,7 +15,7 @@ from typing import Any
 
 from barter.domain.errors import THAI_TITLES, BarterError, FieldError, ValidationFailed
 from barter.domain.numbers import figure
-from barter.domain.units import thai_unit
+from barter.domain.units import english_unit, thai_unit
 
 # Params that name units (`kg`, or a list of them): said in Thai by their Thai names (กก.).
 UNIT_PARAMS = frozenset({"unit", "units"})
@@ -214,7 +214,7 @@ def _figure(value: Any) -> Any:
 
 def _units(value: Any, *, thai: bool) -> str:
     units = [value] if isinstance(value, str) else list(value)
-    return ", ".join(thai_unit(u) if thai else u for u in units)
+    return ", ".join(thai_unit(u) if thai else english_unit(u) for u in units)
 
 
 def problem(error: FieldError) -> Words:

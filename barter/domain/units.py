@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import NamedTuple
 
 from barter.domain.model import Unit
 
@@ -29,17 +30,38 @@ FACTORS: dict[str, tuple[Unit, float]] = {
 INPUT_UNITS: tuple[str, ...] = ("kg", "g", "litre", "l", "ml", "piece", "pack")
 CONVERSIONS: dict[str, tuple[Unit, float]] = {unit: FACTORS[unit] for unit in INPUT_UNITS}
 
-# How Thai people write the catalogue's units (and the English beside them): pages, errors, LINE.
-UNIT_NAMES: dict[str, tuple[str, str]] = {
-    "kg": ("กก.", "kg"),
-    "litre": ("ลิตร", "litre"),
-    "piece": ("ชิ้น", "piece"),
-    "pack": ("แพ็ก", "pack"),
+
+class UnitName(NamedTuple):
+    """A catalogue unit as written in Thai (which has no plural) and in English, one and many."""
+
+    th: str
+    en: str
+    en_plural: str
+
+
+# How Thai people write the catalogue's units, and the English beside them: the one table the
+# console, the explanations, errors and LINE say units from. A symbol (kg) has no plural.
+UNIT_NAMES: dict[str, UnitName] = {
+    "kg": UnitName("กก.", "kg", "kg"),
+    "litre": UnitName("ลิตร", "litre", "litres"),
+    "piece": UnitName("ชิ้น", "piece", "pieces"),
+    "pack": UnitName("แพ็ก", "pack", "packs"),
 }
 
 
+def _named(unit: str) -> UnitName:
+    return UNIT_NAMES.get(unit) or UnitName(unit, unit, unit)
+
+
 def thai_unit(unit: str) -> str:
-    return UNIT_NAMES.get(unit, (unit, unit))[0]
+    return _named(unit).th
+
+
+def english_unit(unit: str, quantity: float | None = None) -> str:
+    """The unit in English for `quantity` of it: 1 piece, 2 pieces, 0.5 packs, 200 kg; with no
+    quantity, the plural a heading or a label takes ("How much in all (pieces)")."""
+    named = _named(unit)
+    return named.en if quantity == 1 else named.en_plural
 
 
 # The word a chat question names each catalogue unit by ("ขวดละกี่ลิตร?"); SPOKEN reads it back.

@@ -13,7 +13,14 @@ from barter.domain.access import THAI_THINGS, Caller, CommunityRef, require_acts
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.thaidate import from_era
-from barter.domain.units import canonical_unit, normalise_unit, off_step, thai_unit, to_catalogue_unit
+from barter.domain.units import (
+    canonical_unit,
+    english_unit,
+    normalise_unit,
+    off_step,
+    thai_unit,
+    to_catalogue_unit,
+)
 from barter.schemas.listings import Kind, NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
 from barter.storage import reference
 from barter.storage.repos import audit
@@ -302,7 +309,8 @@ async def _new_item(
     committed = row["held"] + row["delivered"]
     if committed > 0:
         raise Conflict(
-            f"{committed:g} {row['unit']} of this {kind} are held by proposals or delivered; "
+            f"{committed:g} {english_unit(row['unit'], committed)} of this {kind} "
+            "are held by proposals or delivered; "
             "its item cannot change: withdraw what is free and post a new one",
             code="item_held",
             detail_th=(
@@ -377,7 +385,8 @@ def _patched(
     committed = row["held"] + row["delivered"]
     if values["quantity"] < committed:
         raise Conflict(
-            f"{committed:g} {row['unit']} of this {kind} are held by proposals or delivered; "
+            f"{committed:g} {english_unit(row['unit'], committed)} of this {kind} "
+            "are held by proposals or delivered; "
             "the quantity cannot go below that",
             code="below_held",
             detail_th=(
@@ -563,7 +572,8 @@ async def withdraw(
         raise _not_open(kind, row["status"], post_again=False)
     if row["held"] > 0:
         raise Conflict(
-            f"{row['held']:g} {row['unit']} of this {kind} are held by proposed exchanges; "
+            f"{row['held']:g} {english_unit(row['unit'], row['held'])} of this {kind} "
+            "are held by proposed exchanges; "
             "decline those proposals first",
             code="held",
             detail_th=(

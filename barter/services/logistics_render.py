@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from barter.domain.units import english_unit
 from barter.logistics import THAI_TIME
 from barter.schemas.logistics import PlanOut, ShipmentOut, TransferKey, TransferRef
 
@@ -42,7 +43,9 @@ def _amount(ref: TransferRef) -> str:
     quantity = f"{ref.quantity:,.4f}".rstrip("0").rstrip(".")
     lot = f" lot {ref.lot}" if ref.lot else ""
     where = f"proposal {ref.proposal_id}#{ref.position}{lot}"
-    return f"{quantity} {ref.unit} {ref.item_name_th} {ref.item_name_en} ({where})"
+    return (
+        f"{quantity} {english_unit(ref.unit, ref.quantity)} {ref.item_name_th} {ref.item_name_en} ({where})"
+    )
 
 
 def _key(ref: TransferRef | TransferKey) -> tuple[int, int, int]:

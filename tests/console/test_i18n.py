@@ -77,3 +77,15 @@ def test_an_exchanges_state_reads_the_same_in_the_console_and_on_line() -> None:
     # a community's decline ends an exchange as `rejected` too: its badge does not say "not approved"
     assert _names()["status"]["rejected"] == "ยกเลิก/ปฏิเสธ"
     assert "สถานะตอนนี้: ยกเลิก/ปฏิเสธ (rejected)" in replies.proposal_moved("decline", "rejected").text
+
+
+def test_english_quantities_agree_with_their_number() -> None:
+    """ "200 piece" read as a mistake: the English unit takes its plural from units.UNIT_NAMES."""
+    i18n.use("en")
+    assert i18n.quantity(200, "piece") == "200 pieces"
+    assert i18n.quantity(1, "piece") == "1 piece"
+    assert i18n.quantity(2.5, "litre") == "2.5 litres"
+    assert i18n.quantity(12, "pack") == "12 packs"
+    assert i18n.quantity(200, "kg") == "200 kg"
+    i18n.use("th")
+    assert i18n.quantity(200, "piece") == "200 ชิ้น"

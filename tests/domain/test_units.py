@@ -1,14 +1,17 @@
-"""One table of units: what the API converts and what the LINE parser reads agree, factor for factor."""
+"""One table of units: what the API converts and what the LINE parser reads agree, factor for factor;
+units' names (UNIT_NAMES) in Thai, and in English singular and plural."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter.domain import thai_text, units
+from barter.domain import proposals, thai_text, units
+from barter.domain.proposals import Leg, OwnTerm, explain
 from barter.domain.spreadsheet import _unit as sheet_unit
 from barter.reference import load_catalogue
 
@@ -65,3 +68,40 @@ def test_a_sheet_refuses_a_unit_the_api_does_not_take(written: str) -> None:
 def test_the_words_a_size_is_asked_in_read_back_at_factor_one() -> None:
     for unit, word in units.SIZE_WORDS.items():
         assert thai_text.UNITS[word] == (unit, 1.0)
+
+
+def test_english_units_agree_with_their_number() -> None:
+    assert units.english_unit("piece", 1) == "piece"
+    assert units.english_unit("piece", 200) == "pieces"
+    assert units.english_unit("pack", 0.5) == "packs"
+    assert units.english_unit("litre", 2.5) == "litres"
+    assert units.english_unit("kg", 1) == "kg"
+    assert units.english_unit("kg", 200) == "kg"  # a symbol has no plural
+    assert units.english_unit("bale", 3) == "bale"  # a unit not in the table is said as given
+
+
+def test_the_explanations_english_units_come_from_the_one_table() -> None:
+    """UNIT_EN (which the LINE replies read) is a view of UNIT_NAMES, not a table of its own."""
+    assert {unit: names.en_plural for unit, names in units.UNIT_NAMES.items()} == proposals.UNIT_EN
+
+
+NAMES = {1: ("ก", "A"), 2: ("ข", "B")}
+ONE = Leg(1, 2, 1, "piece", "เสื่อกก", "Reed mat", value=350)
+
+
+def test_one_piece_is_one_piece_in_an_explanation() -> None:
+    _, english = explain(1, [ONE], NAMES, "chain")
+    assert "1 piece of reed mat" in english
+    _, english = explain(1, [replace(ONE, quantity=200)], NAMES, "chain")
+    assert "200 pieces of reed mat" in english
+
+
+def test_own_terms_say_their_units_in_the_plural_where_it_is_one() -> None:
+    fish = Leg(1, 2, 10, "kg", "ปลาแห้ง", "Dried fish", value=2500)
+    mats = replace(ONE, giver=2, receiver=1, quantity=20, value=2500)
+    term = OwnTerm(250, ratio=2, ratio_item_th="เสื่อกก", ratio_item_en="Reed mat", ratio_unit="piece")
+    _, english = explain(1, [replace(fish, giver_term=term), mats], NAMES, "swap")
+    assert "at least 2 pieces of reed mat for each kg of dried fish" in english
+    by_value = replace(mats, receiver_term=OwnTerm(125))
+    _, english = explain(1, [fish, by_value], NAMES, "swap")
+    assert "reed mat at 125 baht a piece" in english

@@ -104,6 +104,11 @@ def unit_name(unit: str, quantity: float | None = None) -> str:
     return thai_unit(unit) if _current.get() == "th" else english_unit(unit, quantity)
 
 
+def baht(value: float | None) -> str:
+    """A reference value: `104,500 บาท` / `104,500 baht` (the network's values, not money)."""
+    return gettext("%(value)s baht") % {"value": number(value, 0)}
+
+
 def words(said: Words) -> str:
     """Words worded once for every channel (barter.domain), in the reader's language."""
     return said.th if _current.get() == "th" else said.en

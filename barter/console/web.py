@@ -181,6 +181,7 @@ def environment() -> jinja2.Environment:
         thai_date=i18n.thai_date,
         thai_slash=i18n.slash_date,
         number=i18n.number,
+        baht=i18n.baht,
         quantity=i18n.quantity,
         unit=i18n.unit_name,
         region=region_name,

@@ -765,3 +765,23 @@ async def test_the_exchanges_filter_says_the_states_as_their_badges_do(
     english = await world.client.get("/console/lang/en?next=/console/proposals/", follow_redirects=True)
     assert ">Proposed</a>" in english.text
     assert ">On the way</a>" in english.text
+
+
+async def test_an_exchanges_amounts_say_they_are_reference_values_in_baht(world: World) -> None:
+    """QA read "มูลค่าที่แลกเปลี่ยน: 104,500" with no unit. The amounts are the network's reference
+    values in baht (as the explanations say), which change no money hands (as the account says)."""
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    total = await world.db.fetchval("SELECT total_value FROM proposals WHERE id = $1", proposal_id)
+    baht = f"{round(total):,}"
+    page = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert f"มูลค่าอ้างอิงที่แลกเปลี่ยน: {baht} บาท" in page.text
+    assert "มูลค่าเป็นมูลค่าอ้างอิงของเครือข่าย ไม่ใช่เงิน" in page.text
+    gives = re.findall(r"ให้ของมูลค่า ([\d,]+) บาท · ได้รับของมูลค่า ([\d,]+) บาท", page.text)
+    assert len(gives) == 2, page.text
+    world.client.cookies.set("lang", "en")
+    page = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert f"Reference value exchanged: {baht} baht" in page.text
+    assert (
+        len(re.findall(r"gives goods worth [\d,]+ baht · receives goods worth [\d,]+ baht", page.text)) == 2
+    )

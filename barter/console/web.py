@@ -27,10 +27,12 @@ from litestar.template.config import TemplateConfig
 from litestar.types import AfterExceptionHookHandler, ControllerRouterHandler, Scope
 from litestar.utils.scope.state import ScopeState
 from litestar_htmx import ClientRedirect, HTMXRequest
+from markupsafe import Markup, escape
 
 from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, provide_viewer
+from barter.domain import phone
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
 from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
@@ -144,6 +146,28 @@ def run_stage(run: Any) -> errors.Said:
     return errors.bilingual("", lambda: _run_stage(run))
 
 
+def exchange_number(proposal_id: int) -> str:
+    """`การแลกเปลี่ยน #7 / exchange #7` (English beside the Thai, as on the driver's sheet), or
+    `exchange #7` in English: what a bare "#7" beside goods travelling for it stands for."""
+    said = errors.bilingual("", lambda: i18n.gettext("exchange #{n}").format(n=proposal_id))
+    return f"{said.text} / {said.english}" if said.english else said.text
+
+
+def dial(text: str | None) -> Markup:
+    """A contact's free text as written, each Thai phone number in it a tel: link that a phone
+    dials (the printed sheet prints the text unchanged)."""
+    text = text or ""
+    out, at = [], 0
+    for number in phone.numbers_in(text):
+        out += [
+            escape(text[at : number.start]),
+            Markup('<a href="%s">%s</a>') % (number.tel, text[number.start : number.end]),
+        ]
+        at = number.end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
 def _namer(kind: str) -> Any:
     def name(code: str) -> str:
         return _names()[kind].get(code, code)
@@ -183,6 +207,8 @@ def environment() -> jinja2.Environment:
         number=i18n.number,
         baht=i18n.baht,
         quantity=i18n.quantity,
+        dial=dial,
+        exchange=exchange_number,
         unit=i18n.unit_name,
         region=region_name,
         province=province_name,

@@ -17,7 +17,7 @@ from tests.console.conftest import csrf_of, sign_in
 from tests.statements import counted
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World, make_proposal
 
-A2_CONTACT = "074-555-0101"
+A2_CONTACT = "074-555-010 (สำนักงาน)"
 
 
 async def _sheet(world: World) -> tuple[int, str]:
@@ -38,15 +38,16 @@ async def _sheet(world: World) -> tuple[int, str]:
 
 
 def _contacts(html: str) -> dict[str, str | None]:
-    """Each stop's name on the sheet -> the contact printed under it (None where there is none)."""
+    """Each stop's name on the sheet -> the contact printed under it, as printed (its phone
+    numbers' links left out; None where there is none)."""
     stops = html.split('<div class="card stop">')[1:]
     assert stops, html[:2000]
     out: dict[str, str | None] = {}
     for stop in stops:
         name = re.search(r"<h3>\d+\. (.*?) <span", stop)
         assert name, stop[:500]
-        contact = re.search(r"ติดต่อ: ([^<\n]+)", stop)
-        out[name.group(1)] = contact.group(1).strip() if contact else None
+        contact = re.search(r"ติดต่อ: (.+)</p>", stop)
+        out[name.group(1)] = re.sub(r"<[^>]+>", "", contact.group(1)).strip() if contact else None
     return out
 
 
@@ -61,6 +62,31 @@ async def test_the_sheet_prints_each_stops_contact_as_before(world: World) -> No
     assert [c for name, c in contacts.items() if name not in (world.a["name_th"], world.a2["name_th"])] == [
         None
     ] * (len(contacts) - 2)
+
+
+async def test_on_a_phone_the_sheets_numbers_dial_and_its_exchange_numbers_say_what_they_are(
+    world: World,
+) -> None:
+    """QA on a phone: the contacts' numbers could not be tapped to call, and "#7" beside each item
+    said nothing of being the exchange it travels for."""
+    _, path = await _sheet(world)
+    sheet = await world.client.get(path)
+    assert '<a href="tel:+66812345678">081-234-5678</a>' in sheet.text  # A's contact
+    assert '<a href="tel:+6674555010">074-555-010</a> (สำนักงาน)' in sheet.text
+    (proposal_id,) = {int(n) for n in re.findall(r"การแลกเปลี่ยน #(\d+) / exchange #\1<", sheet.text)}
+    items = sum(body.split("</tbody>")[0].count("<tr>") for body in sheet.text.split("<tbody>")[1:])
+    assert items >= 2
+    assert sheet.text.count(f"การแลกเปลี่ยน #{proposal_id} / exchange #{proposal_id}<") == items
+    world.client.cookies.set("lang", "en")
+    sheet = await world.client.get(path)
+    assert f">exchange #{proposal_id}<" in sheet.text
+    assert "การแลกเปลี่ยน" not in sheet.text
+
+
+async def test_a_communitys_page_dials_its_contacts_number(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    page = await world.client.get(f"/console/communities/{world.a['id']}")
+    assert '<a href="tel:+66812345678">081-234-5678</a>' in page.text
 
 
 async def test_the_sheet_reads_its_stops_communities_in_one_statement(world: World) -> None:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
+
+from pythainlp.tokenize import subword_tokenize, word_tokenize
 
 from barter.reference import DIR, load_provinces
 
@@ -207,3 +211,84 @@ def projection() -> dict[str, float]:
     """The projection's parameters, for the map picker in the browser."""
     p: dict[str, float] = _figure()["projection"]
     return p
+
+
+# --- labels ----------------------------------------------------------------------------------------
+
+LABEL_WIDTH = 16  # characters as read (a consonant with its marks is one) beside a point
+# Words that begin many communities' names and tell none apart: left off the label (the marker's
+# tooltip keeps the whole name).
+GENERIC_PREFIXES = ("วิสาหกิจชุมชน", "กลุ่ม")
+# The place in a name, as Thai abbreviates it on signs and envelopes: ตำบลบางสัก -> ต.บางสัก
+_PLACE = re.compile(r"\s*(ตำบล|อำเภอ|จังหวัด)\s*")
+_ABBREVIATED = {"ตำบล": "ต.", "อำเภอ": "อ.", "จังหวัด": "จ."}
+LEADING_VOWELS = "เแโใไ"  # written before the consonant they follow in speech
+
+
+def _joins(ch: str) -> bool:
+    """A character drawn on the one before it: a mark (Thai vowels above and below and tone marks
+    are category Mn, though most have combining class 0) or SARA AM, which grapheme clusters keep
+    with its consonant."""
+    return unicodedata.category(ch).startswith("M") or ch in "\u0e33\u0eb3"
+
+
+def width(text: str) -> int:
+    """Characters as read: a consonant and its marks count once."""
+    return sum(1 for ch in text if not _joins(ch))
+
+
+def _parts(name: str) -> tuple[str, str]:
+    """The name as a label says it, in two: what it is, with a generic first word left off
+    (วิสาหกิจชุมชน, กลุ่ม), and its place, abbreviated (ตำบลบางสัก -> ต.บางสัก), or ""."""
+    text = " ".join(name.split())
+    for prefix in GENERIC_PREFIXES:
+        rest = text.removeprefix(prefix).lstrip()
+        if rest != text and rest and not _joins(rest[0]):
+            text = rest
+            break
+    found = _PLACE.search(text)
+    if found and found.start() > 0 and found.end() < len(text) and not _joins(text[found.end()]):
+        return text[: found.start()], _ABBREVIATED[found.group(1)] + text[found.end() :]
+    return text, ""
+
+
+def label_text(name: str) -> str:
+    """The whole label before any cut ("ประมงพื้นบ้าน ต.บางสัก")."""
+    head, place = _parts(name)
+    return f"{head} {place}" if place else head
+
+
+def _cut(text: str, room: int) -> str:
+    """The longest start of `text` at most `room` wide that ends between Thai character clusters
+    (PyThaiNLP's TCC: a consonant keeps its marks, a leading vowel its consonant), at a word's end
+    when one leaves at least half the room."""
+    words, at = set(), 0
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        at += len(word)
+        words.add(at)
+    best = word_end = 0
+    at = 0
+    for piece in subword_tokenize(text, engine="tcc"):
+        if width(text[: at + len(piece)]) > room:
+            break
+        at += len(piece)
+        if at < len(text) and (_joins(text[at]) or text[at - 1] in LEADING_VOWELS):
+            continue  # TCC splits a malformed cluster (ก็ั) too: never there
+        best = at
+        if at in words:
+            word_end = at
+    end = word_end if width(text[:word_end]) * 2 >= room else best
+    return text[:end].rstrip()
+
+
+def map_label(name: str) -> str:
+    """A point's label, at most LABEL_WIDTH wide: cut (with …) only between character clusters,
+    preferably after a word, keeping the place (ต.บางสัก) where the name has one, so that
+    "กลุ่มประมงพื้นบ้านตำบลบางสัก" reads "ประมง… ต.บางสัก"."""
+    text = label_text(name)
+    if width(text) <= LABEL_WIDTH:
+        return text
+    head, place = _parts(name)
+    room = LABEL_WIDTH - width(place) - 2  # "… " before the place
+    cut = _cut(head, room) if place and room >= 4 else ""
+    return f"{cut}… {place}" if cut else f"{_cut(text, LABEL_WIDTH - 1)}…"

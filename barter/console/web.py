@@ -208,6 +208,7 @@ def environment() -> jinja2.Environment:
         baht=i18n.baht,
         quantity=i18n.quantity,
         dial=dial,
+        map_label=maps.map_label,
         exchange=exchange_number,
         unit=i18n.unit_name,
         region=region_name,

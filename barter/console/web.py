@@ -150,7 +150,8 @@ def exchange_number(proposal_id: int) -> str:
     """`การแลกเปลี่ยน #7 / exchange #7` (English beside the Thai, as on the driver's sheet), or
     `exchange #7` in English: what a bare "#7" beside goods travelling for it stands for."""
     said = errors.bilingual("", lambda: i18n.gettext("exchange #{n}").format(n=proposal_id))
-    return f"{said.text} / {said.english}" if said.english else said.text
+    text = f"{said.text} / {said.english}" if said.english else said.text
+    return text.replace(" #", "\u00a0#")  # a narrow column wraps between the words, not before "#7"
 
 
 def dial(text: str | None) -> Markup:

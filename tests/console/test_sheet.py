@@ -73,13 +73,13 @@ async def test_on_a_phone_the_sheets_numbers_dial_and_its_exchange_numbers_say_w
     sheet = await world.client.get(path)
     assert '<a href="tel:+66812345678">081-234-5678</a>' in sheet.text  # A's contact
     assert '<a href="tel:+6674555010">074-555-010</a> (สำนักงาน)' in sheet.text
-    (proposal_id,) = {int(n) for n in re.findall(r"การแลกเปลี่ยน #(\d+) / exchange #\1<", sheet.text)}
+    (proposal_id,) = {int(n) for n in re.findall(r"การแลกเปลี่ยน\xa0#(\d+) / exchange\xa0#\1<", sheet.text)}
     items = sum(body.split("</tbody>")[0].count("<tr>") for body in sheet.text.split("<tbody>")[1:])
     assert items >= 2
-    assert sheet.text.count(f"การแลกเปลี่ยน #{proposal_id} / exchange #{proposal_id}<") == items
+    assert sheet.text.count(f"การแลกเปลี่ยน\xa0#{proposal_id} / exchange\xa0#{proposal_id}<") == items
     world.client.cookies.set("lang", "en")
     sheet = await world.client.get(path)
-    assert f">exchange #{proposal_id}<" in sheet.text
+    assert f">exchange\xa0#{proposal_id}<" in sheet.text
     assert "การแลกเปลี่ยน" not in sheet.text
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -219,9 +218,9 @@ LABEL_WIDTH = 16  # characters as read (a consonant with its marks is one) besid
 # Words that begin many communities' names and tell none apart: left off the label (the marker's
 # tooltip keeps the whole name).
 GENERIC_PREFIXES = ("วิสาหกิจชุมชน", "กลุ่ม")
-# The place in a name, as Thai abbreviates it on signs and envelopes: ตำบลบางสัก -> ต.บางสัก
-_PLACE = re.compile(r"\s*(ตำบล|อำเภอ|จังหวัด)\s*")
-_ABBREVIATED = {"ตำบล": "ต.", "อำเภอ": "อ.", "จังหวัด": "จ."}
+# Words that start the place in a name (the village, sub-district, district or province), and
+# how Thai abbreviates the administrative ones on signs and envelopes: ตำบลบางสัก -> ต.บางสัก
+PLACE_WORDS = {"ตำบล": "ต.", "อำเภอ": "อ.", "จังหวัด": "จ.", "หมู่บ้าน": "หมู่บ้าน", "บ้าน": "บ้าน"}
 LEADING_VOWELS = "เแโใไ"  # written before the consonant they follow in speech
 
 
@@ -239,16 +238,19 @@ def width(text: str) -> int:
 
 def _parts(name: str) -> tuple[str, str]:
     """The name as a label says it, in two: what it is, with a generic first word left off
-    (วิสาหกิจชุมชน, กลุ่ม), and its place, abbreviated (ตำบลบางสัก -> ต.บางสัก), or ""."""
+    (วิสาหกิจชุมชน, กลุ่ม), and its place from a word of PLACE_WORDS (PyThaiNLP's newmm words:
+    the บ้าน of พื้นบ้าน is no place), abbreviated (ตำบลบางสัก -> ต.บางสัก); or ""."""
     text = " ".join(name.split())
     for prefix in GENERIC_PREFIXES:
         rest = text.removeprefix(prefix).lstrip()
         if rest != text and rest and not _joins(rest[0]):
             text = rest
             break
-    found = _PLACE.search(text)
-    if found and found.start() > 0 and found.end() < len(text) and not _joins(text[found.end()]):
-        return text[: found.start()], _ABBREVIATED[found.group(1)] + text[found.end() :]
+    words = word_tokenize(text, engine="newmm", keep_whitespace=True)
+    for i, word in enumerate(words[1:-1], start=1):
+        rest = "".join(words[i + 1 :]).lstrip()
+        if word in PLACE_WORDS and rest and not _joins(rest[0]):
+            return "".join(words[:i]).rstrip(), PLACE_WORDS[word] + rest
     return text, ""
 
 
@@ -258,10 +260,10 @@ def label_text(name: str) -> str:
     return f"{head} {place}" if place else head
 
 
-def _cut(text: str, room: int) -> str:
+def _cut(text: str, room: int, *, whole_words: bool = False) -> str:
     """The longest start of `text` at most `room` wide that ends between Thai character clusters
     (PyThaiNLP's TCC: a consonant keeps its marks, a leading vowel its consonant), at a word's end
-    when one leaves at least half the room."""
+    when one leaves at least half the room (or, `whole_words`, always: maybe none)."""
     words, at = set(), 0
     for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
         at += len(word)
@@ -277,18 +279,21 @@ def _cut(text: str, room: int) -> str:
         best = at
         if at in words:
             word_end = at
-    end = word_end if width(text[:word_end]) * 2 >= room else best
+    end = word_end if whole_words or width(text[:word_end]) * 2 >= room else best
     return text[:end].rstrip()
 
 
 def map_label(name: str) -> str:
     """A point's label, at most LABEL_WIDTH wide: cut (with …) only between character clusters,
-    preferably after a word, keeping the place (ต.บางสัก) where the name has one, so that
-    "กลุ่มประมงพื้นบ้านตำบลบางสัก" reads "ประมง… ต.บางสัก"."""
+    preferably after a word, keeping the place whole where the name has one (what tells a
+    network's names apart): "กลุ่มประมงพื้นบ้านตำบลบางสัก" reads "ประมง… ต.บางสัก", and
+    "กลุ่มประมงพื้นบ้านบ้านต้นหยงโป", with no room for the first word, "บ้านต้นหยงโป"."""
     text = label_text(name)
     if width(text) <= LABEL_WIDTH:
         return text
     head, place = _parts(name)
-    room = LABEL_WIDTH - width(place) - 2  # "… " before the place
-    cut = _cut(head, room) if place and room >= 4 else ""
-    return f"{cut}… {place}" if cut else f"{_cut(text, LABEL_WIDTH - 1)}…"
+    if place and width(place) <= LABEL_WIDTH:
+        room = LABEL_WIDTH - width(place) - 2  # "… " before the place
+        cut = _cut(head, room, whole_words=True) if room > 0 else ""
+        return f"{cut}… {place}" if cut else place
+    return f"{_cut(text, LABEL_WIDTH - 1)}…"

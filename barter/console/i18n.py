@@ -106,7 +106,8 @@ def unit_name(unit: str, quantity: float | None = None) -> str:
 
 def baht(value: float | None) -> str:
     """A reference value: `104,500 บาท` / `104,500 baht` (the network's values, not money)."""
-    return gettext("%(value)s baht") % {"value": number(value, 0)}
+    said = gettext("%(value)s baht") % {"value": number(value, 0)}
+    return said.replace(" ", "\u00a0")  # a narrow line wraps before the figure, not after it
 
 
 def words(said: Words) -> str:

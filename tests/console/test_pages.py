@@ -775,13 +775,14 @@ async def test_an_exchanges_amounts_say_they_are_reference_values_in_baht(world:
     total = await world.db.fetchval("SELECT total_value FROM proposals WHERE id = $1", proposal_id)
     baht = f"{round(total):,}"
     page = await world.client.get(f"/console/proposals/{proposal_id}")
-    assert f"มูลค่าอ้างอิงที่แลกเปลี่ยน: {baht} บาท" in page.text
+    assert f"มูลค่าอ้างอิงที่แลกเปลี่ยน: {baht}\xa0บาท" in page.text
     assert "มูลค่าเป็นมูลค่าอ้างอิงของเครือข่าย ไม่ใช่เงิน" in page.text
-    gives = re.findall(r"ให้ของมูลค่า ([\d,]+) บาท · ได้รับของมูลค่า ([\d,]+) บาท", page.text)
+    gives = re.findall(r"ให้ของมูลค่า ([\d,]+)\xa0บาท · ได้รับของมูลค่า ([\d,]+)\xa0บาท", page.text)
     assert len(gives) == 2, page.text
     world.client.cookies.set("lang", "en")
     page = await world.client.get(f"/console/proposals/{proposal_id}")
-    assert f"Reference value exchanged: {baht} baht" in page.text
+    assert f"Reference value exchanged: {baht}\xa0baht" in page.text
     assert (
-        len(re.findall(r"gives goods worth [\d,]+ baht · receives goods worth [\d,]+ baht", page.text)) == 2
+        len(re.findall(r"gives goods worth [\d,]+\xa0baht · receives goods worth [\d,]+\xa0baht", page.text))
+        == 2
     )

@@ -25,6 +25,7 @@ from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
 from barter.domain import thaidate
 from barter.domain.numbers import figure
+from barter.domain.units import thai_unit
 from barter.logistics import THAI_TIME
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
@@ -144,7 +145,7 @@ def proposal_sms(row: Any) -> str:
 
 
 def _goods(goods: Any) -> str:
-    return f"{goods['item']} {figure(float(goods['quantity']))} {replies.unit_th(goods['unit'])}"
+    return f"{goods['item']} {figure(float(goods['quantity']))} {thai_unit(goods['unit'])}"
 
 
 def _first(side: list[str]) -> list[str]:

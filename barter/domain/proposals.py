@@ -15,7 +15,7 @@ from barter.domain.access import Caller, require_writer
 from barter.domain.errors import Conflict, Forbidden, NotFound
 from barter.domain.numbers import figure
 from barter.domain.refusals import Words
-from barter.domain.units import UNIT_NAMES, english_unit, thai_unit
+from barter.domain.units import english_unit, thai_unit
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
@@ -362,10 +362,6 @@ def declined_arcs(
 
 
 # --- explanations --------------------------------------------------------------------------------
-
-# Views of units.UNIT_NAMES (Thai; English plural) that stay for the LINE replies' import.
-UNIT_TH = {unit: names.th for unit, names in UNIT_NAMES.items()}
-UNIT_EN = {unit: names.en_plural for unit, names in UNIT_NAMES.items()}
 
 
 @dataclass(frozen=True, slots=True)

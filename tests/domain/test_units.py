@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter.domain import proposals, thai_text, units
+from barter.domain import thai_text, units
 from barter.domain.proposals import Leg, OwnTerm, explain
 from barter.domain.spreadsheet import _unit as sheet_unit
 from barter.reference import load_catalogue
@@ -78,11 +78,6 @@ def test_english_units_agree_with_their_number() -> None:
     assert units.english_unit("kg", 1) == "kg"
     assert units.english_unit("kg", 200) == "kg"  # a symbol has no plural
     assert units.english_unit("bale", 3) == "bale"  # a unit not in the table is said as given
-
-
-def test_the_explanations_english_units_come_from_the_one_table() -> None:
-    """UNIT_EN (which the LINE replies read) is a view of UNIT_NAMES, not a table of its own."""
-    assert {unit: names.en_plural for unit, names in units.UNIT_NAMES.items()} == proposals.UNIT_EN
 
 
 NAMES = {1: ("ก", "A"), 2: ("ข", "B")}

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from barter.channels.line.messages import Message, QuickReplyItem, TextMessage, button, mentioning, text
 from barter.domain import thaidate
 from barter.domain.numbers import figure
-from barter.domain.proposals import STATUS_WORDS, UNIT_EN, UNIT_TH
+from barter.domain.proposals import STATUS_WORDS
 from barter.domain.refusals import PROBLEMS, Words
 from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
-from barter.domain.units import SIZE_WORDS
+from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -44,7 +44,7 @@ def _line(draft: Draft) -> str:
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
     qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
-    unit = UNIT_TH.get(draft.unit or "", draft.unit_text or "")
+    unit = thai_unit(draft.unit) if draft.unit in UNIT_NAMES else draft.unit_text or ""
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
     if draft.quantity_from_value:
         parts.append("  (คิดจากมูลค่าเท่ากัน)")
@@ -76,8 +76,8 @@ def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
     if draft.item_id not in units:
         return _QUESTIONS["unit_mismatch"]
     unit = units[draft.item_id]
-    english = UNIT_EN.get(unit, unit)
-    said = f"หน่วยไม่ตรงกับสินค้านี้: {draft.item_name_th}นับเป็น {unit_th(unit)} ค่ะ"
+    english = english_unit(unit)
+    said = f"หน่วยไม่ตรงกับสินค้านี้: {draft.item_name_th}นับเป็น {thai_unit(unit)} ค่ะ"
     return f"{said} (this item is counted in {english})"
 
 
@@ -194,7 +194,7 @@ def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
     lines = ["ลงประกาศแล้วค่ะ ✓ (posted)"]
     for kind, listing_id, name, quantity, unit in items:
         label = "มีให้" if kind == "offer" else "ต้องการ"
-        lines.append(f"• {label} {name} {figure(quantity)} {unit_th(unit)} (ของที่{label} #{listing_id})")
+        lines.append(f"• {label} {name} {figure(quantity)} {thai_unit(unit)} (ของที่{label} #{listing_id})")
     lines.append("จะแจ้งให้ทราบเมื่อมีข้อเสนอแลกเปลี่ยนค่ะ")
     return text("\n".join(lines))
 
@@ -266,7 +266,7 @@ def receipt_question(proposal_id: int) -> TextMessage:
 
 def _goods(awaited: Awaited) -> list[str]:
     return [
-        f"{t.item_name_th} {figure(t.quantity)} {unit_th(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
+        f"{t.item_name_th} {figure(t.quantity)} {thai_unit(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
         for t in awaited.transfers
     ]
 
@@ -317,10 +317,6 @@ def _receipt_buttons(proposal_id: int) -> list[QuickReplyItem]:
     ]
 
 
-def unit_th(unit: str) -> str:
-    return UNIT_TH.get(unit, unit)
-
-
 def receipt_ask(receipt: Receipt) -> TextMessage:
     """The next question of a receipt told over LINE: a quantity, why less arrived, or confirm."""
     i = receipt.prompt_id
@@ -328,7 +324,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
     t = receipt.transfer
     if receipt.asking == "quantity":
         assert t is not None
-        planned = f"{figure(t.quantity)} {unit_th(t.unit)}"
+        planned = f"{figure(t.quantity)} {thai_unit(t.unit)}"
         return text(
             f"ได้รับ{t.item_name_th}เท่าไรคะ? (ตามที่ตกลง {planned})\n"
             "พิมพ์จำนวนที่ได้รับและใช้ได้ เช่น 120 หรือ ๑๒๐ กิโล\n"
@@ -339,7 +335,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
         assert t is not None
         _, told = receipt.answers[-1]
         return text(
-            f"ได้รับ{t.item_name_th} {figure(told.quantity)} จาก {figure(t.quantity)} {unit_th(t.unit)}\n"
+            f"ได้รับ{t.item_name_th} {figure(told.quantity)} จาก {figure(t.quantity)} {thai_unit(t.unit)}\n"
             "ส่วนที่เหลือเป็นอย่างไรคะ? (what happened to the rest?)",
             [
                 button("ของมาไม่ครบ", a="rq", i=i, v="short"),
@@ -363,7 +359,7 @@ _FOLLOWED_UP = "ผู้ประสานงานจะติดตามส�
 
 def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
     """One transfer's receipt as it is recorded: how much arrived (usable), and what is missing."""
-    unit = unit_th(transfer.unit)
+    unit = thai_unit(transfer.unit)
     if answer.condition == "good":
         return f"• {transfer.item_name_th} ได้รับครบ {figure(transfer.quantity)} {unit} สภาพดี"
     missing = f"{figure(transfer.quantity - answer.quantity)} {unit}"
@@ -441,9 +437,9 @@ def receipt_refused(receipt: Receipt, reason: str) -> list[Message]:
     t = receipt.transfer
     assert t is not None
     why = (
-        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({figure(t.quantity)} {unit_th(t.unit)}) ค่ะ (more than planned)"
+        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({figure(t.quantity)} {thai_unit(t.unit)}) ค่ะ (more than planned)"
         if reason == "too_much"
-        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {unit_th(t.unit)} (another unit)"
+        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {thai_unit(t.unit)} (another unit)"
     )
     return [text(why), receipt_ask(receipt)]
 

@@ -41,7 +41,7 @@ from barter.api.logistics.controller import (
     ShipmentController,
     install_geojson_schema,
 )
-from barter.api.openapi import install_precise_schemas
+from barter.api.openapi import install_document, install_precise_schemas
 from barter.api.options import allow_header_middleware
 from barter.api.problems import EXCEPTION_HANDLERS
 from barter.api.proposals.controller import TRANSITIONS, ProposalController
@@ -241,8 +241,7 @@ def create_app(
         ),
         debug=False,
     )
-    install_precise_schemas(app)
-    install_geojson_schema(app)
+    install_document(app, install_precise_schemas, install_geojson_schema)
     return app
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
@@ -111,6 +113,27 @@ def _exact_integer_bounds(document: dict[str, Any]) -> None:
                     for bound in ("minimum", "maximum"):
                         if isinstance(schema.get(bound), float):
                             schema[bound] = int(schema[bound])
+
+
+# Litestar builds the document from every route, and the steps below finish it: some 0.25 s an
+# app. Every app a process makes has the same routes (settings change none), and a test suite
+# makes one an HTTP test: the document finished for the first app is given to the next, as a copy.
+_FINISHED: dict[tuple[tuple[str, ...], ...], bytes] = {}
+
+
+def install_document(app: Litestar, *steps: Callable[[Litestar], None]) -> None:
+    """Build the app's OpenAPI document and finish it with `steps` (each edits it in place), or
+    give it the one already finished for an app with the same routes."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    key = tuple(sorted((route.path, *sorted(getattr(route, "methods", ()))) for route in app.routes))
+    finished = _FINISHED.get(key)
+    if finished is not None:
+        # (the plugin answers /schema from this dict once it holds one; it has no public setter)
+        plugin._openapi_schema = msgspec.json.decode(finished)
+        return
+    for step in steps:
+        step(app)
+    _FINISHED[key] = msgspec.json.encode(plugin.provide_openapi_schema())
 
 
 def openapi_document(app: Litestar) -> dict[str, Any]:

@@ -256,7 +256,10 @@ def _parts(name: str) -> tuple[str, str]:
 
 def label_text(name: str) -> str:
     """The whole label before any cut ("ประมงพื้นบ้าน ต.บางสัก")."""
-    head, place = _parts(name)
+    return _joined(*_parts(name))
+
+
+def _joined(head: str, place: str) -> str:
     return f"{head} {place}" if place else head
 
 
@@ -269,9 +272,10 @@ def _cut(text: str, room: int, *, whole_words: bool = False) -> str:
         at += len(word)
         words.add(at)
     best = word_end = 0
-    at = 0
+    at = wide = 0
     for piece in subword_tokenize(text, engine="tcc"):
-        if width(text[: at + len(piece)]) > room:
+        wide += width(piece)
+        if wide > room:
             break
         at += len(piece)
         if at < len(text) and (_joins(text[at]) or text[at - 1] in LEADING_VOWELS):
@@ -288,10 +292,10 @@ def map_label(name: str) -> str:
     preferably after a word, keeping the place whole where the name has one (what tells a
     network's names apart): "กลุ่มประมงพื้นบ้านตำบลบางสัก" reads "ประมง… ต.บางสัก", and
     "กลุ่มประมงพื้นบ้านบ้านต้นหยงโป", with no room for the first word, "บ้านต้นหยงโป"."""
-    text = label_text(name)
+    head, place = _parts(name)
+    text = _joined(head, place)
     if width(text) <= LABEL_WIDTH:
         return text
-    head, place = _parts(name)
     if place and width(place) <= LABEL_WIDTH:
         room = LABEL_WIDTH - width(place) - 2  # "… " before the place
         cut = _cut(head, room, whole_words=True) if room > 0 else ""

@@ -31,6 +31,7 @@ Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
 DEFAULT_LANG: Lang = "th"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+NBSP = "\u00a0"  # a no-break space: a line is never broken at it (an amount and its unit)
 
 
 @cache
@@ -107,7 +108,7 @@ def unit_name(unit: str, quantity: float | None = None) -> str:
 def baht(value: float | None) -> str:
     """A reference value: `104,500 บาท` / `104,500 baht` (the network's values, not money)."""
     said = gettext("%(value)s baht") % {"value": number(value, 0)}
-    return said.replace(" ", "\u00a0")  # a narrow line wraps before the figure, not after it
+    return said.replace(" ", NBSP)  # a narrow line wraps before the figure, not after it
 
 
 def words(said: Words) -> str:
@@ -121,8 +122,9 @@ def field_name(name: str) -> str:
 
 
 def quantity(value: float | None, unit: str) -> str:
-    """`200 กก.` / `200 kg`, `1 piece`, `200 pieces`."""
-    return f"{number(value)} {unit_name(unit, value)}"
+    """`200 กก.` / `200 kg`, `1 piece`, `200 pieces`, the amount and its unit joined by a no-break
+    space, so that a narrow column never leaves "1,500" on one line and "กก." on the next."""
+    return f"{number(value)}{NBSP}{unit_name(unit, value)}"
 
 
 def detail(exc: BarterError) -> str:

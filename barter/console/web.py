@@ -154,6 +154,28 @@ def exchange_number(proposal_id: int) -> str:
     return text.replace(" #", "\u00a0#")  # a narrow column wraps between the words, not before "#7"
 
 
+def unbroken(text: str) -> Markup:
+    """`text` that no line break parts (an amount and its unit). The no-break space between them
+    is not enough on its own: the page's `overflow-wrap: anywhere` lets a squeezed table cell break
+    inside any word, so the two are also set `white-space: nowrap` (console.css `.nobr`)."""
+    return Markup('<span class="nobr">%s</span>') % text
+
+
+def quantity(value: float | None, unit: str) -> Markup:
+    """`1,500 กก.` on one line (i18n.quantity)."""
+    return unbroken(i18n.quantity(value, unit))
+
+
+def measured(value: float | None, word: str, digits: int = 0) -> Markup:
+    """`6,000 กก.` or `420 กม.`: a figure and the word for its unit, on one line."""
+    return unbroken(f"{i18n.number(value, digits)}{i18n.NBSP}{word}")
+
+
+def baht(value: float | None) -> Markup:
+    """`104,500 บาท` on one line (i18n.baht)."""
+    return unbroken(i18n.baht(value))
+
+
 def dial(text: str | None) -> Markup:
     """A contact's free text as written, each Thai phone number in it a tel: link that a phone
     dials (the printed sheet prints the text unchanged)."""
@@ -206,8 +228,9 @@ def environment() -> jinja2.Environment:
         thai_date=i18n.thai_date,
         thai_slash=i18n.slash_date,
         number=i18n.number,
-        baht=i18n.baht,
-        quantity=i18n.quantity,
+        baht=baht,
+        quantity=quantity,
+        measured=measured,
         dial=dial,
         map_label=maps.map_label,
         exchange=exchange_number,

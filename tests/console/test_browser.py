@@ -95,6 +95,44 @@ async def _fits(page: Page) -> None:
     assert width <= page.viewport_size["width"], (page.url, width)
 
 
+# An amount and its unit as the console writes them ("1,500 กก.", "6,000 กก.", "104,500 บาท"),
+# with any space between the two (an ordinary one is the mistake this looks for).
+AMOUNTS_ON_LINES = r"""() => {
+  const amount = /\d[\d,.]*\s(?:กก\.|กม\.|ลิตร|ชิ้น|แพ็ก|บาท)/g;
+  const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node; (node = walk.nextNode());) {
+    // a map's titles are not laid out; an explanation is the engine's stored text (barter.domain)
+    if (node.parentElement.closest('svg, .explain')) continue;
+    for (const m of node.data.matchAll(amount)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      if (rects.length) found.push([m[0], new Set(rects.map(r => Math.round(r.top))).size]);
+    }
+  }
+  return found;
+}"""
+
+
+async def _amounts_whole(page: Page, widths: range) -> int:
+    """At each width, every amount shown with its unit stands on one line ("1,500" never at the end
+    of a line and "กก." at the start of the next); how many amounts were seen at the last width."""
+    assert page.viewport_size is not None
+    height = page.viewport_size["height"]
+    found: list[tuple[str, int]] = []
+    try:
+        for wide in widths:
+            await page.set_viewport_size({"width": wide, "height": height})
+            found = await page.evaluate(AMOUNTS_ON_LINES)
+            broken = [text for text, lines in found if lines > 1]
+            assert not broken, (page.url, wide, broken)
+    finally:
+        await page.set_viewport_size({"width": widths[-1], "height": height})
+    return len(found)
+
+
 TOUCH_PX = 44  # the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt)
 
 
@@ -141,12 +179,17 @@ async def test_a_coordinators_day_from_sign_in_to_the_account(
 MAPPED = ("proposal", "plan", "sheet", "community")  # the day's pages that draw a map
 
 
+AMOUNTED = ("proposal", "plan", "sheet", "run", "account")  # the day's pages that say amounts with units
+PHONE_WIDTHS = range(320, 361, 4)  # the narrow phones, to the 360 px one
+
+
 async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:
     """QA saw the maps at 360 px with a figure's own 40 px each side: a map a quarter narrower
     than the cards around it. Each map page, at 360 px: no sideways scrolling, and the map as wide
-    as the page's column."""
+    as the page's column. The review saw "1,500" and "กก." parted at a line's end: on every page
+    of the day that says amounts, at every width from 320 px to 360 px, each stays on one line."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     await seed_partner_village(live, admin)
@@ -180,6 +223,9 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
                 assert left >= 0, (url, left, right)
                 assert right <= PHONE["width"], (url, left, right)
                 assert right - left >= widths["column"] - 1, (url, left, right, widths["column"])
+        for name in AMOUNTED:
+            await page.goto(seen[name])
+            assert await _amounts_whole(page, PHONE_WIDTHS), name
     finally:
         await context.close()
 

@@ -125,7 +125,7 @@ async def test_a_south_northeast_exchange_shows_both_ends_to_each_persona(
         assert not LEGEND.search(page.text)  # nothing approximate, nothing to explain
     _check_leaks(page.text, [c for name, (c, _, _) in ends.items() if name not in exact], points)
     # an arrow for every transfer: the fish south to north-east, the rice back
-    assert sorted(ARROW.findall(page.text)) == ["ข้าวหอมมะลิ 1,500 กก.", "ปลาแห้ง 200 กก."]
+    assert sorted(ARROW.findall(page.text)) == ["ข้าวหอมมะลิ 1,500\xa0กก.", "ปลาแห้ง 200\xa0กก."]
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,11 @@ from datetime import UTC, date, datetime
 
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from barter.console import i18n
+from barter.domain.units import UNIT_NAMES
 from scripts.console_messages import PO, extracted
 
 
@@ -47,12 +50,12 @@ def test_dates_typed_in_forms() -> None:
 
 def test_numbers_and_units_as_thai_people_write_them() -> None:
     i18n.use("th")
-    assert i18n.quantity(1500, "kg") == "1,500 กก."
-    assert i18n.quantity(2.5, "litre") == "2.5 ลิตร"
+    assert i18n.quantity(1500, "kg") == "1,500\xa0กก."
+    assert i18n.quantity(2.5, "litre") == "2.5\xa0ลิตร"
     assert i18n.number(1234567.891) == "1,234,567.89"
     assert i18n.gettext("Today") == "วันนี้"
     i18n.use("en")
-    assert i18n.quantity(1500, "kg") == "1,500 kg"
+    assert i18n.quantity(1500, "kg") == "1,500\xa0kg"
     assert i18n.gettext("Today") == "Today"
     i18n.use("th")
 
@@ -82,10 +85,43 @@ def test_an_exchanges_state_reads_the_same_in_the_console_and_on_line() -> None:
 def test_english_quantities_agree_with_their_number() -> None:
     """ "200 piece" read as a mistake: the English unit takes its plural from units.UNIT_NAMES."""
     i18n.use("en")
-    assert i18n.quantity(200, "piece") == "200 pieces"
-    assert i18n.quantity(1, "piece") == "1 piece"
-    assert i18n.quantity(2.5, "litre") == "2.5 litres"
-    assert i18n.quantity(12, "pack") == "12 packs"
-    assert i18n.quantity(200, "kg") == "200 kg"
+    assert i18n.quantity(200, "piece") == "200\xa0pieces"
+    assert i18n.quantity(1, "piece") == "1\xa0piece"
+    assert i18n.quantity(2.5, "litre") == "2.5\xa0litres"
+    assert i18n.quantity(12, "pack") == "12\xa0packs"
+    assert i18n.quantity(200, "kg") == "200\xa0kg"
     i18n.use("th")
-    assert i18n.quantity(200, "piece") == "200 ชิ้น"
+    assert i18n.quantity(200, "piece") == "200\xa0ชิ้น"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=0, max_value=10_000_000, allow_nan=False),
+    st.sampled_from([*UNIT_NAMES, "crate"]),
+    st.sampled_from(i18n.LANGS),
+)
+def test_an_amount_and_its_unit_are_never_parted_at_a_line_break(
+    value: float, unit: str, lang: i18n.Lang
+) -> None:
+    """QA's phone put "1,500" at the end of one line and "กก." at the start of the next: the two
+    are joined by a no-break space, and nothing in the amount is a place to break."""
+    with i18n.speaking(lang):
+        said = i18n.quantity(value, unit)
+        amount, _, name = said.partition("\xa0")
+        assert amount == i18n.number(value)
+        assert name == i18n.unit_name(unit, value)
+        assert not any(ch.isspace() and ch != "\xa0" for ch in said), repr(said)
+
+
+def test_on_a_page_an_amount_and_its_unit_are_also_set_on_one_line() -> None:
+    """A squeezed table cell breaks even at a no-break space under the page's `overflow-wrap:
+    anywhere`: the templates' filters also set the amount `white-space: nowrap` (console.css
+    `.nobr`), and escape what they are given."""
+    from barter.console import web
+
+    i18n.use("th")
+    assert web.quantity(1500, "kg") == '<span class="nobr">1,500\xa0กก.</span>'
+    assert web.baht(104500) == '<span class="nobr">104,500\xa0บาท</span>'
+    assert web.measured(6000.4, i18n.gettext("kg")) == '<span class="nobr">6,000\xa0กก.</span>'
+    assert web.quantity(3, "<b>") == '<span class="nobr">3\xa0&lt;b&gt;</span>'
+    assert ".nobr { white-space: nowrap; }" in (web.HERE / "static" / "console.css").read_text()

@@ -297,7 +297,7 @@ async def test_changing_an_offer_in_thai_dates_and_a_stale_form_is_refused(world
     assert row["q"] == 1250
     assert row["available_until"] == until
     page = await world.client.get(f"/console/communities/{a}")
-    assert "1,250 กก." in page.text
+    assert "1,250\xa0กก." in page.text  # the amount and its unit on one line
     assert thai(until) in page.text
     stale = await world.client.post(
         f"/console/communities/{a}/offers/{offer['id']}/edit",
@@ -775,14 +775,13 @@ async def test_an_exchanges_amounts_say_they_are_reference_values_in_baht(world:
     total = await world.db.fetchval("SELECT total_value FROM proposals WHERE id = $1", proposal_id)
     baht = f"{round(total):,}"
     page = await world.client.get(f"/console/proposals/{proposal_id}")
-    assert f"มูลค่าอ้างอิงที่แลกเปลี่ยน: {baht}\xa0บาท" in page.text
+    assert f'มูลค่าอ้างอิงที่แลกเปลี่ยน: <span class="nobr">{baht}\xa0บาท</span>' in page.text
     assert "มูลค่าเป็นมูลค่าอ้างอิงของเครือข่าย ไม่ใช่เงิน" in page.text
-    gives = re.findall(r"ให้ของมูลค่า ([\d,]+)\xa0บาท · ได้รับของมูลค่า ([\d,]+)\xa0บาท", page.text)
+    worth = r'<span class="nobr">([\d,]+)\xa0บาท</span>'
+    gives = re.findall(rf"ให้ของมูลค่า {worth} · ได้รับของมูลค่า {worth}", page.text)
     assert len(gives) == 2, page.text
     world.client.cookies.set("lang", "en")
     page = await world.client.get(f"/console/proposals/{proposal_id}")
-    assert f"Reference value exchanged: {baht}\xa0baht" in page.text
-    assert (
-        len(re.findall(r"gives goods worth [\d,]+\xa0baht · receives goods worth [\d,]+\xa0baht", page.text))
-        == 2
-    )
+    assert f'Reference value exchanged: <span class="nobr">{baht}\xa0baht</span>' in page.text
+    worth = r'<span class="nobr">[\d,]+\xa0baht</span>'
+    assert len(re.findall(rf"gives goods worth {worth} · receives goods worth {worth}", page.text)) == 2

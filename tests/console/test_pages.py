@@ -785,3 +785,29 @@ async def test_an_exchanges_amounts_say_they_are_reference_values_in_baht(world:
     assert f'Reference value exchanged: <span class="nobr">{baht}\xa0baht</span>' in page.text
     worth = r'<span class="nobr">[\d,]+\xa0baht</span>'
     assert len(re.findall(rf"gives goods worth {worth} · receives goods worth {worth}", page.text)) == 2
+
+
+async def test_an_accounts_values_say_they_are_reference_values_in_baht(world: World) -> None:
+    """The review read the account's tiles with no unit ("5,200 มูลค่าที่ให้"): they are the
+    network's reference values in baht, said as the exchange page says them, in Thai and in
+    English, each figure and its unit on one line."""
+    proposal_id = await make_proposal(world, "in_transit")
+    done = await world.post(ADMIN, f"/v1/proposals/{proposal_id}/complete", {})
+    assert done.json()["status"] == "completed", done.text
+    a = world.a["id"]
+    totals = (await world.get(ADMIN, f"/v1/communities/{a}/account")).json()["totals"]
+    assert totals["gave_value"] > 1000  # (else the thousands' comma below shows nothing)
+    await sign_in(world.client, world.keys[COORD])
+    for lang, unit, labels, not_money in (
+        ("th", "บาท", ("มูลค่าที่ให้", "มูลค่าที่ได้รับ", "ส่วนต่าง"), "ไม่ใช่เงิน"),
+        ("en", "baht", ("value given", "value received", "balance"), "not money"),
+    ):
+        world.client.cookies.set("lang", lang)
+        page = await world.client.get(f"/console/communities/{a}/account")
+        assert page.status_code == 200
+        for tile, label in zip(("gave_value", "received_value", "balance"), labels, strict=True):
+            tiled = rf'<b class="nobr">([^<]+)<small>&nbsp;{unit}</small></b>{label}</div>'
+            shown = re.search(tiled, page.text)
+            assert shown, (lang, tile, page.text[:3000])
+            assert shown.group(1) == f"{round(totals[tile]):,}", (lang, tile)
+        assert not_money in page.text

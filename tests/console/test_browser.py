@@ -139,6 +139,20 @@ async def _amounts_whole(page: Page, widths: range) -> int:
     return len(found)
 
 
+async def _one_line(page: Page, selector: str) -> None:
+    """Every `selector` on the page says what it says on one line."""
+    lines = await page.locator(selector).evaluate_all(
+        """els => els.map(e => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          const rects = [...range.getClientRects()].filter(r => r.width > 0);
+          return [e.textContent.trim(), new Set(rects.map(r => Math.round(r.top))).size];
+        })"""
+    )
+    assert lines, selector
+    assert all(n == 1 for _, n in lines), (page.url, selector, lines)
+
+
 TOUCH_PX = 44  # the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt)
 
 
@@ -195,7 +209,8 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     """QA saw the maps at 360 px with a figure's own 40 px each side: a map a quarter narrower
     than the cards around it. Each map page, at 360 px: no sideways scrolling, and the map as wide
     as the page's column. The review saw "1,500" and "กก." parted at a line's end: on every page
-    of the day that says amounts, at every width from 320 px to 360 px, each stays on one line."""
+    of the day that says amounts, at every width from 320 px to 360 px, each stays on one line; and
+    the sheet's load/unload column, which wrapped at 360 px, does not."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     await seed_partner_village(live, admin)
@@ -238,6 +253,10 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
                     "els => els.forEach(b => { b.firstChild.data = '-12,345,678'; })"
                 )
             assert await _amounts_whole(page, PHONE_WIDTHS), name
+        # the driver's sheet at 360 px: the load/unload column (ขึ้น / ลง, ขึ้นของ, ลงของ) wrapped
+        await page.goto(seen["sheet"])
+        await _one_line(page, ".stop table tr > :nth-child(3)")
+        await _fits(page)
     finally:
         await context.close()
 

@@ -7,6 +7,7 @@ barter/console/views.py and call the use cases only through barter/console/uses.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -146,6 +147,93 @@ def run_stage(run: Any) -> errors.Said:
     return errors.bilingual("", lambda: _run_stage(run))
 
 
+@dataclass(frozen=True)
+class Measure:
+    """One line of how good a run's answer is: what it measures and its figure (or words), in the
+    reader's language with the English beside for a Thai reader, and what that means (the page
+    says it in the reader's language alone: beside, it doubled the card's length on a phone)."""
+
+    key: str
+    label: errors.Said
+    value: errors.Said
+    meaning: errors.Said
+
+
+def _percent_at_least(share: float) -> str:
+    """`share` as a percentage cut down, never rounded up, to one decimal: 0.99996 is 99.9%, so a
+    figure that is "at least" stays true and reads 100% only where it is."""
+    return i18n.number(math.floor(max(0.0, min(share, 1.0)) * 1000) / 10, 1)
+
+
+def run_measures(run: Any) -> list[Measure]:
+    """How good a finished run's answer is, in a coordinator's words (the engine's objective,
+    bound and gap are for the technical details). The bound is a ceiling over the whole market of
+    the run's regions, so the answer is "at least" a share of the best one; it is the best only
+    where the engine proved it (engine status `optimal`)."""
+    if run.objective is None:
+        return []
+
+    def said(words: Callable[[], str]) -> errors.Said:
+        return errors.bilingual("", words)
+
+    def figure(value: float) -> errors.Said:
+        return errors.Said("", i18n.number(value, 0), None)  # the same in either language
+
+    measures = [
+        Measure(
+            "score",
+            said(lambda: _("This answer's score")),
+            figure(run.objective),
+            said(
+                lambda: _(
+                    "The reference value of the goods that reach those who need them (an urgent "
+                    "need counts for more), less the cost of carrying them."
+                )
+            ),
+        )
+    ]
+    proved = run.engine_status == "optimal"
+    if run.upper_bound is not None and run.upper_bound > 0:
+        measures.append(
+            Measure(
+                "ceiling",
+                said(lambda: _("The most any answer could score")),
+                figure(run.upper_bound),
+                said(
+                    lambda: _(
+                        "A ceiling worked out over the whole market of this run's regions: no "
+                        "answer scores more, and the best one may score less."
+                    )
+                ),
+            )
+        )
+        if not proved:
+            share = _percent_at_least(run.objective / run.upper_bound)
+            measures.append(
+                Measure(
+                    "closeness",
+                    said(lambda: _("How close to the best answer")),
+                    said(lambda: _("at least %(percent)s%% of the best answer") % {"percent": share}),
+                    said(
+                        lambda: _(
+                            "Measured against the ceiling above: the best answer may score less "
+                            "than the ceiling, so this one may be closer still."
+                        )
+                    ),
+                )
+            )
+    if proved:
+        measures.append(
+            Measure(
+                "closeness",
+                said(lambda: _("How close to the best answer")),
+                said(lambda: _("the best answer there is (proved)")),
+                said(lambda: _("The engine proved that no answer scores more.")),
+            )
+        )
+    return measures
+
+
 def exchange_number(proposal_id: int) -> str:
     """`การแลกเปลี่ยน #7 / exchange #7` (English beside the Thai, as on the driver's sheet), or
     `exchange #7` in English: what a bare "#7" beside goods travelling for it stands for."""
@@ -251,6 +339,7 @@ def environment() -> jinja2.Environment:
         field=i18n.field_name,
         lang=i18n.current,
         run_stage=run_stage,
+        run_measures=run_measures,
         htmx_js=HTMX_JS,
         prefix=PREFIX,
         projection=maps.projection,

@@ -700,6 +700,14 @@ async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
     page = await world.client.get(started.headers["location"])
     assert "เสร็จแล้ว: พบการแลกเปลี่ยน 0 รายการ" in page.text
     assert not re.search(r"\d+ proposals", page.text)
+    # how good the answer is, in a coordinator's words; the solver's terms only in the details
+    assert '<dt>คะแนนของคำตอบนี้ <span class="en" lang="en">This answer&#39;s score</span></dt>' in page.text
+    assert 'id="run-closeness"' in page.text
+    outside = re.sub(r'<details class="technical">.*?</details>', "", page.text, flags=re.S)
+    assert outside != page.text
+    for term in ("ค่าเป้าหมาย", "ขอบเขตบน", "objective", "upper bound", "gap"):
+        assert term not in outside, term
+    assert "ค่าเป้าหมาย" in page.text  # kept for whoever opens the details
 
 
 async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_beside_the_shipment(

@@ -1,12 +1,16 @@
-"""The console's wiring: how a matching run's stage and an error's detail are said."""
+"""The console's wiring: how a matching run's stage and answer and an error's detail are said."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from barter.console import i18n
 from barter.console.errors import of_detail
-from barter.console.web import run_stage
+from barter.console.web import Measure, run_measures, run_stage
 from barter.domain.errors import Conflict
 
 
@@ -39,3 +43,74 @@ def test_an_error_with_only_english_keeps_it_beside_not_inside_the_thai() -> Non
     assert said.english == "Cannot mark a shipment on_the_road when it is delivered"
     said = of_detail(Conflict("Gone", detail_th="ไม่มีแล้ว"))
     assert (said.text, said.english) == ("ไม่มีแล้ว", "Gone")
+
+
+def _finished(
+    objective: float | None, bound: float | None, engine_status: str = "feasible"
+) -> SimpleNamespace:
+    return SimpleNamespace(objective=objective, upper_bound=bound, engine_status=engine_status)
+
+
+SOLVER_WORDS = ("ค่าเป้าหมาย", "ขอบเขตบน", "objective", "bound", "gap", "optimal", "feasible")
+
+
+def _said(measures: list[Measure]) -> dict[str, tuple[str, str, str, str | None]]:
+    return {m.key: (m.label.text, m.value.text, m.meaning.text, m.value.english) for m in measures}
+
+
+def test_a_runs_answer_is_said_as_a_score_a_ceiling_and_how_close_not_in_solver_terms() -> None:
+    """The review: the run page said ค่าเป้าหมาย and ขอบเขตบน, which mean nothing to a coordinator.
+    It now says the answer's score, the most any answer could score (a ceiling over the whole
+    market) and how close the answer is, in Thai with the English beside."""
+    i18n.use("th")
+    said = _said(run_measures(_finished(97_330.4, 100_000)))
+    assert list(said) == ["score", "ceiling", "closeness"]
+    assert said["score"][:2] == ("คะแนนของคำตอบนี้", "97,330")
+    assert said["ceiling"][:2] == ("คะแนนสูงสุดที่คำตอบใด ๆ ทำได้", "100,000")
+    assert "ทั้งตลาด" in said["ceiling"][2]  # the ceiling is the whole market's
+    assert said["closeness"][1] == "อย่างน้อย 97.3% ของคำตอบที่ดีที่สุด"
+    assert said["closeness"][3] == "at least 97.3% of the best answer"  # the English beside
+    for measure in run_measures(_finished(97_330.4, 100_000)):
+        for words in (measure.label, measure.value, measure.meaning):
+            for text in (words.text, words.english or ""):
+                assert not any(term in text.lower() for term in SOLVER_WORDS), text
+    i18n.use("en")
+    said = _said(run_measures(_finished(97_330.4, 100_000)))
+    assert said["closeness"][1] == "at least 97.3% of the best answer"
+    assert said["closeness"][3] is None  # English alone for an English reader
+    i18n.use("th")
+
+
+def test_an_answer_is_called_the_best_only_where_the_engine_proved_it() -> None:
+    i18n.use("th")
+    close = _said(run_measures(_finished(99_999.6, 100_000)))
+    assert close["closeness"][1] == "อย่างน้อย 99.9% ของคำตอบที่ดีที่สุด"  # never rounded up to 100%
+    assert "ดีที่สุดแล้ว" not in close["closeness"][1]
+    proved = _said(run_measures(_finished(100_000, 100_000, "optimal")))
+    assert proved["closeness"][1] == "ดีที่สุดแล้ว (พิสูจน์แล้ว)"
+    assert proved["closeness"][3] == "the best answer there is (proved)"
+    nothing = _said(run_measures(_finished(0, 0, "optimal")))  # no exchange possible, proved
+    assert list(nothing) == ["score", "closeness"]
+    assert nothing["closeness"][1] == "ดีที่สุดแล้ว (พิสูจน์แล้ว)"
+    assert run_measures(_finished(None, None)) == []  # not finished: nothing to say
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(min_value=0, max_value=1e9, allow_nan=False),
+    st.floats(min_value=1, max_value=1e9, allow_nan=False),
+    st.sampled_from(["optimal", "feasible"]),
+)
+def test_how_close_is_never_more_than_the_figures_show(objective: float, bound: float, status: str) -> None:
+    """The share said is at most objective / bound (cut down, not rounded), so "at least" is
+    true; "the best" is said exactly where the engine proved it."""
+    objective = min(objective, bound)  # the engine's bound is never below its answer
+    i18n.use("en")
+    (closeness,) = [m for m in run_measures(_finished(objective, bound, status)) if m.key == "closeness"]
+    if status == "optimal":
+        assert closeness.value.text == "the best answer there is (proved)"
+    else:
+        shown = re.fullmatch(r"at least ([\d,.]+)% of the best answer", closeness.value.text)
+        assert shown, closeness.value.text
+        assert float(shown.group(1).replace(",", "")) <= objective / bound * 100 + 1e-9
+    i18n.use("th")

@@ -75,6 +75,25 @@ async def _the_runs_proposal(api: httpx.AsyncClient, regions: list[str]) -> dict
     return dict(proposal)
 
 
+async def _a_south_swap(live: str, admin: str) -> tuple[int, dict[str, Any]]:
+    """The partner village and a fishing group in Satun, matched by a run over the south: the
+    village's id and the run's one proposal (each community's rice for the other's fish)."""
+    village = await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        made = await api.post(
+            "/v1/communities",
+            json={"name_th": "กลุ่มประมงพื้นบ้านบ้านตันหยงโป", "kind": "fishing", "province_code": "91"},
+        )
+        fishers = made.json()["id"]
+        for kind, body in (
+            ("offers", {"item_id": "dried-fish", "quantity": 200}),
+            ("needs", {"item_id": "rice-jasmine", "quantity": 1500}),
+        ):
+            posted = await api.post(f"/v1/{kind}", json={"community_id": fishers, **body})
+            assert posted.status_code == 201, posted.text
+        return village, await _the_runs_proposal(api, ["south"])
+
+
 @asynccontextmanager
 async def _signed_in_on_a_phone(browser: Browser, live: str, key: str, path: str) -> AsyncIterator[Page]:
     """A page on QA's phone, signed in with `key`, at `path`."""
@@ -153,6 +172,7 @@ async def _one_line(page: Page, selector: str) -> None:
     assert all(n == 1 for _, n in lines), (page.url, selector, lines)
 
 
+TEXT_LINKS = "main a:not(.button):not(.tile)"  # links that are words in a list, table or line
 TOUCH_PX = 44  # the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt)
 
 
@@ -266,17 +286,30 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
 ) -> None:
     """QA as a coordinator at 360 px: the header's English and sign-out were 36 px tall, the
     region choices 28, a long choice's box was squeezed, and a card in the exchanges' list had its
-    text against its border."""
+    text against its border. The review: the text links in lists (an exchange, a run, a
+    community) were some 24 px tall; every text link of these pages is a 44 px target now."""
+    admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    village, proposal = await _a_south_swap(live, admin)
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
     try:
         page = await context.new_page()
         await sign_in(page, live, coordinator)
-        for path in ("/console/", "/console/matching/", "/console/proposals/", "/console/logistics/"):
+        listed = (
+            "/console/",  # the exchanges waiting for answers
+            "/console/matching/",  # the runs
+            "/console/proposals/?show=all",  # the exchanges' cards
+            "/console/communities/",  # the communities' table
+            f"/console/communities/{village}",  # its exchanges
+            f"/console/matching/runs/{proposal['run_id']}",  # the exchanges a run found
+        )
+        for path in (*listed, "/console/proposals/", "/console/logistics/"):
             await page.goto(f"{live}{path}")
             await _fits(page)
             await _touchable(page, "header.top button, header.top .lang")
             await _touchable(page, "nav.main a")
+            if path in listed:
+                await _touchable(page, TEXT_LINKS)
         await page.goto(f"{live}/console/matching/")
         await _touchable(page, "main label.check")
         # the logistics page's preview choice has a two-line label: its box stays square
@@ -470,20 +503,7 @@ async def test_declining_for_a_community_on_a_phone_says_a_new_proposal_is_looke
     village and says, in Thai, that a new proposal is being looked for; a repair run is queued."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
-    village = await seed_partner_village(live, admin)
-    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
-        made = await api.post(
-            "/v1/communities",
-            json={"name_th": "กลุ่มประมงพื้นบ้านบ้านตันหยงโป", "kind": "fishing", "province_code": "91"},
-        )
-        fishers = made.json()["id"]
-        for kind, body in (
-            ("offers", {"item_id": "dried-fish", "quantity": 200}),
-            ("needs", {"item_id": "rice-jasmine", "quantity": 1500}),
-        ):
-            posted = await api.post(f"/v1/{kind}", json={"community_id": fishers, **body})
-            assert posted.status_code == 201, posted.text
-        proposal = await _the_runs_proposal(api, ["south"])
+    village, proposal = await _a_south_swap(live, admin)
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
     page = await context.new_page()
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -56,6 +57,9 @@ class Point:
     # where the point is not the community's own but its province's centre: says so
     # ("ตำแหน่งโดยประมาณ (จังหวัดยโสธร)"); drawn hollow
     approx: str = ""
+    # where it is, finest first (its sub-district, its province), in the reader's language: what
+    # a label adds where two places' labels would otherwise look alike (distinct_labels)
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,10 @@ class Map:
     @property
     def stroke(self) -> float:
         return round(self._span / 220, 2)
+
+    def labelled(self) -> list[tuple[Point, str]]:
+        """Each point with its label, no two places' labels alike (distinct_labels)."""
+        return list(zip(self.points, distinct_labels(self.points), strict=True))
 
     def label_left(self, p: Point) -> bool:
         """Write a point's name to its left when it stands in the right half of the view."""
@@ -219,8 +227,18 @@ LABEL_WIDTH = 16  # characters as read (a consonant with its marks is one) besid
 # tooltip keeps the whole name).
 GENERIC_PREFIXES = ("วิสาหกิจชุมชน", "กลุ่ม")
 # Words that start the place in a name (the village, sub-district, district or province), and
-# how Thai abbreviates the administrative ones on signs and envelopes: ตำบลบางสัก -> ต.บางสัก
-PLACE_WORDS = {"ตำบล": "ต.", "อำเภอ": "อ.", "จังหวัด": "จ.", "หมู่บ้าน": "หมู่บ้าน", "บ้าน": "บ้าน"}
+# how Thai abbreviates the administrative ones on signs and envelopes: ตำบลบางสัก -> ต.บางสัก.
+# An English name says its place after "of" ("Small-scale fishers of Bang Sak"): the place is
+# what follows, and the "of" is said only where the whole name fits (JOINED_BY).
+PLACE_WORDS = {
+    "ตำบล": "ต.",
+    "อำเภอ": "อ.",
+    "จังหวัด": "จ.",
+    "หมู่บ้าน": "หมู่บ้าน",
+    "บ้าน": "บ้าน",
+    "of": "",
+}
+JOINED_BY = {"of": " of "}  # how what a name is and its place are joined (else by a space)
 LEADING_VOWELS = "เแโใไ"  # written before the consonant they follow in speech
 
 
@@ -236,10 +254,11 @@ def width(text: str) -> int:
     return sum(1 for ch in text if not _joins(ch))
 
 
-def _parts(name: str) -> tuple[str, str]:
+def _parts(name: str) -> tuple[str, str, str]:
     """The name as a label says it, in two: what it is, with a generic first word left off
     (วิสาหกิจชุมชน, กลุ่ม), and its place from a word of PLACE_WORDS (PyThaiNLP's newmm words:
-    the บ้าน of พื้นบ้าน is no place), abbreviated (ตำบลบางสัก -> ต.บางสัก); or ""."""
+    the บ้าน of พื้นบ้าน is no place), abbreviated (ตำบลบางสัก -> ต.บางสัก), or ""; and what
+    joins the two where both are said (JOINED_BY)."""
     text = " ".join(name.split())
     for prefix in GENERIC_PREFIXES:
         rest = text.removeprefix(prefix).lstrip()
@@ -250,8 +269,8 @@ def _parts(name: str) -> tuple[str, str]:
     for i, word in enumerate(words[1:-1], start=1):
         rest = "".join(words[i + 1 :]).lstrip()
         if word in PLACE_WORDS and rest and not _joins(rest[0]):
-            return "".join(words[:i]).rstrip(), PLACE_WORDS[word] + rest
-    return text, ""
+            return "".join(words[:i]).rstrip(), PLACE_WORDS[word] + rest, JOINED_BY.get(word, " ")
+    return text, "", " "
 
 
 def label_text(name: str) -> str:
@@ -259,8 +278,8 @@ def label_text(name: str) -> str:
     return _joined(*_parts(name))
 
 
-def _joined(head: str, place: str) -> str:
-    return f"{head} {place}" if place else head
+def _joined(head: str, place: str, joiner: str = " ") -> str:
+    return f"{head}{joiner}{place}" if place else head
 
 
 def _cut(text: str, room: int, *, whole_words: bool = False) -> str:
@@ -292,8 +311,8 @@ def map_label(name: str) -> str:
     preferably after a word, keeping the place whole where the name has one (what tells a
     network's names apart): "กลุ่มประมงพื้นบ้านตำบลบางสัก" reads "ประมง… ต.บางสัก", and
     "กลุ่มประมงพื้นบ้านบ้านต้นหยงโป", with no room for the first word, "บ้านต้นหยงโป"."""
-    head, place = _parts(name)
-    text = _joined(head, place)
+    head, place, joiner = _parts(name)
+    text = _joined(head, place, joiner)
     if width(text) <= LABEL_WIDTH:
         return text
     if place and width(place) <= LABEL_WIDTH:
@@ -301,3 +320,74 @@ def map_label(name: str) -> str:
         cut = _cut(head, room, whole_words=True) if room > 0 else ""
         return f"{cut}… {place}" if cut else place
     return f"{_cut(text, LABEL_WIDTH - 1)}…"
+
+
+PLACE_WIDTH = 16  # characters as read of the place a label adds to tell itself apart
+
+
+def _place_key(p: Point) -> Hashable:
+    """What makes a point one place: its community, else (a hub, a depot) its spot and name. A
+    shipment's stops at one community twice are one place, labelled once."""
+    return ("community", p.community) if p.community is not None else (p.x, p.y, p.label)
+
+
+def _alike(labels: dict[Hashable, str]) -> list[list[Hashable]]:
+    """The places (in the order they come) that share a label, group by group."""
+    by_label: dict[str, list[Hashable]] = {}
+    for key, label in labels.items():
+        by_label.setdefault(label, []).append(key)
+    return [keys for keys in by_label.values() if len(keys) > 1]
+
+
+def _numbered(label: str, n: int) -> str:
+    """`label (n)`, cut (with …) to stay LABEL_WIDTH wide."""
+    mark = f" ({n})"
+    room = LABEL_WIDTH - width(mark)
+    if width(label) <= room:
+        return f"{label}{mark}"
+    return f"{_cut(label, room - 1)}…{mark}"
+
+
+def _with_place(label: str, place: str) -> str:
+    """`label · place`, the place cut (with …) to PLACE_WIDTH."""
+    if width(place) > PLACE_WIDTH:
+        place = f"{_cut(place, PLACE_WIDTH - 1)}…"
+    return f"{label} · {place}"
+
+
+def distinct_labels(points: Sequence[Point]) -> list[str]:
+    """Each point's label (map_label), made distinct where two places would look alike (two
+    villages named บ้านหนองบัว, two English names cut to the same words): the first of its
+    `places` (sub-district, then province) that tells every one of them apart is added
+    ("บ้านหนองบัว · ยโสธร"); where none does (no place known, or the same), they are numbered in
+    the order they come ("บ้านหนองบัว (1)", "(2)"). A place a map shows twice (a shipment's stop
+    visited again) keeps one label; the marker's tooltip keeps each whole name."""
+    first: dict[Hashable, Point] = {}
+    for p in points:
+        first.setdefault(_place_key(p), p)
+    labels = {key: map_label(p.label) for key, p in first.items()}
+    for keys in _alike(labels):
+        told: list[str] | None = None
+        for level in range(max(len(first[key].places) for key in keys)):
+            wheres = [_place_of(first[key], level) for key in keys]
+            added = [_with_place(labels[key], where) for key, where in zip(keys, wheres, strict=True)]
+            if all(wheres) and len(set(added)) == len(keys):
+                told = added
+                break
+        labels.update(
+            zip(keys, told or [_numbered(labels[key], n) for n, key in enumerate(keys, 1)], strict=True)
+        )
+    # A label made above may be one another place already had: what is still alike is numbered
+    # by the place's order on the map, a number no other place has.
+    order = {key: n for n, key in enumerate(first, 1)}
+    for _ in range(len(first)):
+        alike = _alike(labels)
+        if not alike:
+            break
+        for keys in alike:
+            labels.update((key, _numbered(map_label(first[key].label), order[key])) for key in keys)
+    return [labels[_place_key(p)] for p in points]
+
+
+def _place_of(p: Point, level: int) -> str:
+    return p.places[level].strip() if level < len(p.places) else ""

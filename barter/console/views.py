@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, Literal
 
 import msgspec
@@ -29,7 +30,7 @@ from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
-from barter.reference import load_subdistricts
+from barter.reference import Subdistrict, load_subdistricts
 from barter.schemas.base import checked, converted
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
@@ -277,11 +278,26 @@ async def _community_form(
     )
 
 
-def _points(found: list[uses.CommunityOut]) -> list[tuple[float, float, str]]:
+@cache
+def _subdistricts() -> dict[str, Subdistrict]:
+    return {s.code: s for s in load_subdistricts()}
+
+
+def _where(c: uses.CommunityOut) -> tuple[str, ...]:
+    """Where a community is, finest first, for a map label that must tell it from a namesake:
+    its sub-district (where it gave one), then its province."""
+    sub = _subdistricts().get(c.subdistrict_code or "")
+    province = i18n.pick(c.province_name_th, c.province_name_en)
+    return (i18n.pick(sub.name_th, sub.name_en), province) if sub else (province,)
+
+
+def _points(found: list[uses.CommunityOut]) -> list[maps.Point]:
     """The communities' own points, to draw; the console lists only communities the viewer acts
     for, whose point it sees (`Caller.sees_point`), and draws none it may not know."""
     return [
-        (c.lat, c.lon, i18n.pick(c.name_th, c.name_en))
+        maps.Point(
+            *maps.project(c.lat, c.lon), i18n.pick(c.name_th, c.name_en), community=c.id, places=_where(c)
+        )
         for c in found
         if c.lat is not None and c.lon is not None
     ]
@@ -297,7 +313,8 @@ class Communities(Controller):
         if viewer.caller.role == "community":
             return to(f"/communities/{viewer.caller.community_id}")
         found = await uses.list_communities(conn, viewer.caller, q=q)
-        m = maps.with_points(maps.base_map(), _points(found))
+        m = maps.base_map()
+        m.points += _points(found)
         return page("communities.html", viewer, "communities", communities=found, q=q or "", map=m)
 
     @get("/new")
@@ -602,7 +619,9 @@ async def _community_page(
     if changing is not None and all(x.id != changing.id for x in listed):
         changing = _gone(changing)
     proposals = await uses.proposals(conn, viewer.caller, community_id=community_id, limit=20)
-    m = maps.zoom(maps.with_points(maps.base_map(), _points([c])))
+    m = maps.base_map()
+    m.points += _points([c])
+    m = maps.zoom(m)
     return page(
         "community.html",
         viewer,
@@ -786,7 +805,8 @@ def proposal_map(p: uses.ProposalOut, places: dict[int, uses.PlaceOut]) -> maps.
             if place.exact
             else _("approximate location (%(province)s)") % {"province": province_phrase(place)}
         )
-        m.points.append(maps.Point(x, y, names[cid], community=cid, approx=note))
+        where = (i18n.pick(place.province_name_th, place.province_name_en),)  # what any viewer may read
+        m.points.append(maps.Point(x, y, names[cid], community=cid, approx=note, places=where))
     return maps.zoom(
         maps.with_arrows(
             m,
@@ -926,7 +946,12 @@ def shipment_map(shipments: list[uses.ShipmentOut]) -> maps.Map:
     m = maps.base_map()
     for s in shipments:
         stops = [(st.lat, st.lon) for st in s.stops]
-        maps.with_points(m, [(st.lat, st.lon, i18n.pick(st.name_th, st.name_en)) for st in s.stops])
+        m.points += [
+            maps.Point(
+                *maps.project(st.lat, st.lon), i18n.pick(st.name_th, st.name_en), community=st.community_id
+            )
+            for st in s.stops
+        ]
         maps.with_arrows(m, [(a, b, s.code) for a, b in itertools.pairwise(stops) if a != b])
     return m
 

@@ -320,7 +320,6 @@ def environment() -> jinja2.Environment:
         quantity=quantity,
         measured=measured,
         dial=dial,
-        map_label=maps.map_label,
         exchange=exchange_number,
         unit=i18n.unit_name,
         region=region_name,

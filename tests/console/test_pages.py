@@ -819,3 +819,29 @@ async def test_an_accounts_values_say_they_are_reference_values_in_baht(world: W
             assert shown, (lang, tile, page.text[:3000])
             assert shown.group(1) == f"{round(totals[tile]):,}", (lang, tile)
         assert not_money in page.text
+
+
+LABEL = re.compile(r'<text class="pt-label"[^>]*><title>([^<]*)</title>([^<]*)</text>')
+
+
+async def test_two_communities_whose_map_labels_look_alike_are_told_apart(world: World) -> None:
+    """The review: English map labels could look alike. Two fishing groups of a sub-district
+    named Bang Sak, one in Phang Nga and one in Songkhla, read "Bang Sak" each: on the map of the
+    communities each says its province, in English and in Thai."""
+    for name_th, name_en, province, lat, lon in (
+        ("กลุ่มประมงพื้นบ้านตำบลบางสัก", "Small-scale fishers of Bang Sak", "82", 8.95, 98.27),
+        ("กลุ่มประมงชายฝั่งตำบลบางสัก", "Coastal fishers of Bang Sak", "90", 7.2, 100.6),
+    ):
+        body = {"name_th": name_th, "name_en": name_en, "kind": "fishing", "province_code": province}
+        made = await world.post(ADMIN, "/v1/communities", {**body, "lat": lat, "lon": lon})
+        assert made.status_code == 201, made.text
+    await sign_in(world.client, world.keys[COORD])
+    for lang, expected in (
+        ("en", {"Bang Sak · Phang-nga", "Bang Sak · Songkhla"}),
+        ("th", {"ประมง… ต.บางสัก · พังงา", "ประมง… ต.บางสัก · สงขลา"}),
+    ):
+        world.client.cookies.set("lang", lang)
+        page = await world.client.get("/console/communities/")
+        labels = [label for _, label in LABEL.findall(page.text)]
+        assert len(labels) == len(set(labels)), labels  # no two alike
+        assert expected <= set(labels), labels

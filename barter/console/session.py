@@ -25,8 +25,10 @@ from typing import Any, cast
 
 import asyncpg
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
 
 from barter.domain.access import Caller
 from barter.domain.clock import Clock
@@ -61,8 +63,10 @@ def _secret(state: State) -> str:
     return settings.secret
 
 
-async def provide_viewer(request: Request[Any, Any, Any], state: State) -> Viewer:
-    token = request.cookies.get(COOKIE)
+async def find_viewer(connection: ASGIConnection[Any, Any, Any, Any], state: State) -> Viewer:
+    """Who the session cookie says is signed in, kept in the request's state (for the page's
+    dependency, and for an error page of this request: its navigation); SignInRequired if none."""
+    token = connection.cookies.get(COOKIE)
     if not token:
         raise SignInRequired
     clock: Clock = state.clock
@@ -75,7 +79,26 @@ async def provide_viewer(request: Request[Any, Any, Any], state: State) -> Viewe
         raise SignInRequired
     caller, name = found
     viewer = Viewer(caller, name)
-    request.state.console_viewer = viewer  # for an error page of this request: its navigation
+    connection.state.console_viewer = viewer
+    return viewer
+
+
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The console router's guard: a page that takes a `viewer` is refused (SignInRequired, a
+    redirect to the sign-in page) before any of its dependencies is resolved. As a dependency
+    beside the request's connection, the refusal came after the connection's generator had
+    yielded, and Litestar, whose dependency resolution failed, never closed that generator: it
+    stayed suspended until the event loop closed it at shutdown, and asyncio logged "generator
+    didn't stop after athrow()" (the screenshot script's traceback; tests/console/test_shutdown.py)."""
+    if "viewer" in handler.parsed_fn_signature.parameters:
+        await find_viewer(connection, connection.app.state)
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
+    """The viewer the `signed_in` guard found for this page."""
+    viewer: Viewer | None = request.state.get("console_viewer")
+    if viewer is None:  # a page the guard did not see: refused as the guard would
+        raise SignInRequired
     return viewer
 
 

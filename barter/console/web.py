@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 
 from barter.console import errors, i18n, maps
 from barter.console.i18n import _
-from barter.console.session import SignInRequired, provide_viewer
+from barter.console.session import SignInRequired, find_viewer, provide_viewer, signed_in
 from barter.domain import phone
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
@@ -406,7 +406,7 @@ async def know_the_viewer(exc: Exception, scope: Scope) -> None:
         return
     ScopeState.from_scope(scope).csrf_token = csrf
     try:
-        await provide_viewer(request, scope["litestar_app"].state)  # keeps it in request.state
+        await find_viewer(request, scope["litestar_app"].state)  # keeps it in request.state
     except SignInRequired:
         return
     except Exception:
@@ -489,8 +489,9 @@ def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
         route_handlers=views.HANDLERS,
         dependencies={
             "conn": connection,
-            "viewer": Provide(provide_viewer),
+            "viewer": Provide(provide_viewer, sync_to_thread=False),
         },
+        guards=[signed_in],  # the viewer before any dependency: see session.signed_in
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers={
             SignInRequired: _sign_in_again,

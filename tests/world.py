@@ -136,9 +136,10 @@ async def second_south_community(w: World) -> dict[str, Any]:
     return w.a2
 
 
-async def make_proposal(w: World, status: str = "proposed") -> int:
+async def make_proposal(w: World, status: str = "proposed", *, gift: bool = False) -> int:
     """A two-way swap inside the south (A's fish for A2's rice), made the way a run makes one,
-    then moved by an admin to `status` (proposed, approved or in_transit).
+    then moved by an admin to `status` (proposed, approved or in_transit). `gift`: a chain of one
+    transfer instead, A's fish given to A2 (A receives nothing).
 
     Hand-made proposals keep the test's market still: from here on the repair runs that declines
     and rejections queue stay queued (a repair would match the listings the next hand-made
@@ -188,6 +189,8 @@ async def make_proposal(w: World, status: str = "proposed") -> int:
             Transfer(offer=f"o{rice_id}", need=f"n{rice_need['id']}", quantity=148),
         ],
     )
+    if gift:
+        exchange = Exchange(kind="chain", transfers=exchange.transfers[:1])
     run_id = await w.db.fetchval(
         "INSERT INTO matching_runs (regions, settings, status) VALUES ('{south}', jsonb_build_object('seed', 0), 'succeeded') RETURNING id"
     )

@@ -631,10 +631,24 @@ async def awaited_receipts(conn: asyncpg.Connection, link: Link) -> list[Awaited
     return [a for a in (_awaited(link, p) for p in reversed(page)) if a.transfers]
 
 
-async def awaited_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int) -> Awaited:
-    """What of this exchange the chat's community has still to say it received; refused before
-    dispatch, once the exchange ended, or when its receipt is already recorded."""
+async def _receiving(conn: asyncpg.Connection, link: Link, proposal_id: int) -> existing.ProposalOut:
+    """The exchange, if the chat's community receives goods in it: only a receiver's chat tells a
+    receipt (one that only gives is told so; one with no part in it finds no such proposal)."""
     proposal = await existing.get_proposal(conn, link.caller, proposal_id)
+    if all(t.receiver_id != link.community_id for t in proposal.transfers):
+        raise Conflict(
+            "This community receives nothing in this exchange",
+            code="not_a_receiver",
+            detail_th="ชุมชนนี้ไม่ได้รับของในข้อเสนอนี้ จึงบันทึกการได้รับของไม่ได้",
+        )
+    return proposal
+
+
+async def awaited_receipt(conn: asyncpg.Connection, link: Link, proposal_id: int) -> Awaited:
+    """What of this exchange the chat's community has still to say it received; refused when the
+    community receives nothing in it (only a receiver records a receipt), before dispatch, once
+    the exchange ended, or when its receipt is already recorded."""
+    proposal = await _receiving(conn, link, proposal_id)
     awaited = _awaited(link, proposal)
     require_applies("complete", proposal.status)  # in transit: not before dispatch, not once ended
     if not awaited.transfers:
@@ -678,6 +692,7 @@ async def receive_all(
     """Everything of the exchange arrived as planned (ยืนยัน ได้รับครบ, tapped by `user_id`): the
     transition answer_proposal makes with "complete"; ReceiptInProgress while another member is
     telling a receipt of it (their partial receipt is not overridden)."""
+    await _receiving(conn, link, proposal_id)
     await _not_being_told(conn, link, proposal_id, clock.now(), user_id)
     return await answer_proposal(conn, link, proposal_id, "complete", clock)
 

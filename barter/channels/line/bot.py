@@ -267,22 +267,30 @@ async def _proposal_action(
         if outcome.conflict is not None:
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("decline", outcome.proposal.status)]
-    if fields.get("q") == "all":  # the notice's ได้รับครบแล้ว: what would be recorded, to confirm
-        return [replies.received_all_question(await service.awaited_receipt(conn, link, proposal_id))]
-    if fields.get("q") == "cancel":
+    question = fields.get("q")
+    asker = fields.get("by")  # on the buttons of the question "received all of it?": whose it is
+    if asker is not None and question in ("ok", "short", "cancel") and (asker or None) != user_id:
+        return [replies.receipt_not_yours(asker or None)]  # in a group, another member's question
+    if question == "all":  # the notice's ได้รับครบแล้ว: what would be recorded, to confirm
+        awaited = await service.awaited_receipt(conn, link, proposal_id)
+        return [replies.received_all_question(awaited, user_id)]
+    if question == "cancel":
         return [replies.cancelled()]
-    if fields.get("q") == "ok":
+    if question == "ok":
+        if asker is None:  # a ยืนยัน ได้รับครบ of before it was tied to its asker: asked again, tied
+            awaited = await service.awaited_receipt(conn, link, proposal_id)
+            return [replies.received_all_question(awaited, user_id)]
         outcome = await service.receive_all(conn, link, proposal_id, ctx.clock, user_id)
         if outcome.conflict is not None:
             return [_conflict(outcome.conflict)]
         return [replies.proposal_moved("complete", outcome.proposal.status)]
-    if fields.get("q") == "short":
+    if question == "short":
         asked = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
         return [replies.receipt_ask(asked)]
     awaited = await service.awaited_receipt(conn, link, proposal_id)
     amount = _amount_field(fields)
     if amount is None:
-        return [replies.received_all_question(awaited)]
+        return [replies.received_all_question(awaited, user_id)]
     # Chosen after an amount was typed ("ได้ของแล้ว 100 กิโล"): that amount is the answer.
     receipt = await service.start_receipt(conn, link, proposal_id, ctx.clock.now(), user_id)
     if len(awaited.transfers) > 1:  # which of its goods the amount is of: asked one by one
@@ -382,7 +390,7 @@ async def _told_received(
         return [replies.which_received(awaited, _typed_amount(ctx, message, words))]
     [one] = awaited
     if words.said != "amount":
-        return [replies.received_all_question(one)]
+        return [replies.received_all_question(one, sender.user_id)]
     receipt = await service.start_receipt(conn, link, one.proposal_id, ctx.clock.now(), sender.user_id)
     if len(one.transfers) > 1:  # which of its goods the amount is of: asked one by one
         return [replies.receipt_ask(receipt)]

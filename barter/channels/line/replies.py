@@ -271,18 +271,21 @@ def _goods(awaited: Awaited) -> list[str]:
     ]
 
 
-def received_all_question(awaited: Awaited) -> TextMessage:
+def received_all_question(awaited: Awaited, asked_by: str | None) -> TextMessage:
     """Goods said to have arrived (typed, or ได้รับครบแล้ว tapped), of one exchange: all of them,
-    as planned? Recorded only on ยืนยัน ได้รับครบ; ยกเลิก records nothing."""
+    as planned? Recorded only on ยืนยัน ได้รับครบ; ยกเลิก records nothing. The question is the
+    member's who said so (`asked_by`, their LINE user id; "" on the buttons when LINE did not
+    say): in a group, its buttons answer only for them, as a receipt question's do."""
     lines = [f"ได้รับของจากข้อเสนอ #{awaited.proposal_id} ครบแล้วใช่ไหมคะ? (received all of it?)"]
     lines += [f"• {goods}" for goods in _goods(awaited)]
     lines.append("กด ยืนยัน ได้รับครบ เพื่อบันทึก หรือ ได้ไม่ครบ เพื่อบอกจำนวนที่ได้รับค่ะ")
+    asker = asked_by or ""
     return text(
         "\n".join(lines),
         [
-            button("ยืนยัน ได้รับครบ", a="recv", p=awaited.proposal_id, q="ok"),
-            button("ได้ไม่ครบ", a="recv", p=awaited.proposal_id, q="short"),
-            button("ยกเลิก", a="recv", p=awaited.proposal_id, q="cancel"),
+            button("ยืนยัน ได้รับครบ", a="recv", p=awaited.proposal_id, q="ok", by=asker),
+            button("ได้ไม่ครบ", a="recv", p=awaited.proposal_id, q="short", by=asker),
+            button("ยกเลิก", a="recv", p=awaited.proposal_id, q="cancel", by=asker),
         ],
     )
 

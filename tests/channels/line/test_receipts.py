@@ -4,7 +4,10 @@ so a shortfall opens the same dispute the API would."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+import pytest
 
 from barter.domain.clock import ManualClock
 from barter.webhooks.relay import Relay
@@ -407,10 +410,11 @@ async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
     asked = said(line_platform)
     assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{second} ครบแล้วใช่ไหมคะ?")
-    assert data(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short"
+    assert data(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short&by=Ufisher1"
     # In a member's own chat with the bot, told that nothing is on its way once both are in.
     for proposal_id in (first, second):
-        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=ok"))
+        await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all"))
+        await deliver(world.client, postback(data(said(line_platform), "ยืนยัน ได้รับครบ")))
     await link(world, world.a, chat="Ufisher1")
     await deliver(world.client, message("ได้รับครบแล้วค่ะ", chat="Ufisher1"))
     assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
@@ -503,3 +507,173 @@ async def test_another_members_confirmation_of_all_does_not_override_a_receipt_b
     await deliver(world.client, message("ของมาไม่ครบ"))
     await deliver(world.client, postback(data(said(line_platform), "ยืนยัน")))
     assert await received_by_a(world, proposal_id) == (120.0, "short")
+
+
+async def _asked_all_by_tap(world: World, line_platform: LinePlatform) -> int:
+    """Member 1 taps the dispatch notice's ได้รับครบแล้ว."""
+    proposal_id = await make_proposal(world, "in_transit")
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all"))
+    return proposal_id
+
+
+async def _asked_all_by_typing(world: World, line_platform: LinePlatform) -> int:
+    """Member 1 types that the goods came."""
+    proposal_id = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ของมาถึงแล้วค่ะ"))
+    return proposal_id
+
+
+async def _asked_all_after_choosing(world: World, line_platform: LinePlatform) -> int:
+    """Two exchanges on their way: member 1 types that goods came, then chooses which."""
+    await make_proposal(world, "in_transit")
+    proposal_id = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้รับของแล้วค่ะ"))
+    await deliver(world.client, postback(data(said(line_platform), f"#{proposal_id} ข้าวหอมมะลิ")))
+    return proposal_id
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [_asked_all_by_tap, _asked_all_by_typing, _asked_all_after_choosing],
+    ids=["tap", "typed", "chosen"],
+)
+async def test_in_a_group_only_the_member_who_said_it_all_came_confirms_it(
+    world: World, line_platform: LinePlatform, ask: Callable[[World, LinePlatform], Awaitable[int]]
+) -> None:
+    """A "received all of it?" is the question of the member who said so (Ufisher1), however it was
+    asked: another member's tap on any of its buttons is told, by name, whose question it is, and
+    records nothing, starts nothing; with no one in the middle of a receipt, too."""
+    await link(world, world.a)
+    proposal_id = await ask(world, line_platform)
+    question = said(line_platform)
+    assert question["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?"), question
+    assert await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts") == 0  # nobody mid-receipt
+    for label in ("ยืนยัน ได้รับครบ", "ได้ไม่ครบ", "ยกเลิก"):
+        await deliver(world.client, postback(data(question, label), user="Ufisher2"))
+        reply = said(line_platform)
+        assert reply["type"] == "textV2", (label, reply)
+        assert reply["text"].startswith("คำถามนี้ถาม {asker} ไว้ค่ะ"), (label, reply)
+        assert reply["substitution"]["asker"]["mentionee"] == {"type": "user", "userId": "Ufisher1"}
+        assert await received_by_a(world, proposal_id) == (None, None), label
+        assert await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts") == 0, label
+    # The member asked confirms it.
+    await deliver(world.client, postback(data(question, "ยืนยัน ได้รับครบ")))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    assert await received_by_a(world, proposal_id) == (148.0, "good")
+
+
+async def test_the_member_asked_may_still_say_less_came_or_cancel(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    proposal_id = await _asked_all_by_typing(world, line_platform)
+    question = said(line_platform)
+    await deliver(world.client, postback(data(question, "ยกเลิก")))
+    assert said(line_platform)["text"].startswith("ยกเลิกแล้วค่ะ")
+    await deliver(world.client, postback(data(question, "ได้ไม่ครบ")))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ?")
+    assert await world.db.fetchval("SELECT asked_by FROM line_receipt_prompts") == "Ufisher1"
+    assert await received_by_a(world, proposal_id) == (None, None)
+
+
+async def test_a_confirmation_of_all_of_it_tied_to_no_one_asks_again_and_records_nothing(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """A ยืนยัน ได้รับครบ sent before the buttons carried their asker is asked again, of whoever
+    tapped it, rather than recorded for anyone."""
+    await link(world, world.a)
+    proposal_id = await make_proposal(world, "in_transit")
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=ok", user="Ufisher2"))
+    asked = said(line_platform)
+    assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?")
+    assert button_data(asked, "ยืนยัน ได้รับครบ")["by"] == "Ufisher2"
+    assert await received_by_a(world, proposal_id) == (None, None)
+    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    assert await received_by_a(world, proposal_id) == (148.0, "good")
+
+
+async def _receiver(world: World) -> tuple[str, int]:
+    await link(world, world.a, chat="Ufisher1")
+    return "Ufisher1", await make_proposal(world, "in_transit")
+
+
+async def _giver_only(world: World) -> tuple[str, int]:
+    """A's fish given to A2 in a gift chain: A is in the exchange and receives nothing."""
+    await link(world, world.a, chat="Ufisher1")
+    return "Ufisher1", await make_proposal(world, "in_transit", gift=True)
+
+
+async def _not_in_it(world: World) -> tuple[str, int]:
+    """A member of the northern rice farmers' chat, which has no part in A's exchange."""
+    await link(world, world.b, chat="Ufarmer1", persona=ADMIN)
+    return "Ufarmer1", await make_proposal(world, "in_transit")
+
+
+async def _not_linked(world: World) -> tuple[str, int]:
+    return "Ustranger1", await make_proposal(world, "in_transit")
+
+
+async def _unlinked_since(world: World) -> tuple[str, int]:
+    await link(world, world.a, chat="Ufisher1")
+    [linked] = (await world.get(COORD, f"/v1/communities/{world.a['id']}/line-links")).json()["data"]
+    assert (await world.post(ADMIN, f"/v1/line-links/{linked['id']}/revoke", {})).status_code == 200
+    return "Ufisher1", await make_proposal(world, "in_transit")
+
+
+NOT_RECEIVER = "• ชุมชนนี้ไม่ได้รับของในข้อเสนอนี้ จึงบันทึกการได้รับของไม่ได้"
+NO_PROPOSAL = "• ไม่พบข้อเสนอแลกเปลี่ยนตามรหัสนี้"
+NOT_LINKED = "สวัสดีค่ะ แชทนี้ยังไม่ได้เชื่อมกับชุมชนใน barter"
+NOTHING_COMING = "ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ"
+
+
+@pytest.mark.parametrize(
+    ("chat", "answers"),
+    [
+        (
+            _giver_only,
+            {"all": NOT_RECEIVER, "short": NOT_RECEIVER, "ok": NOT_RECEIVER, "typed": NOTHING_COMING},
+        ),
+        (_not_in_it, {"all": NO_PROPOSAL, "short": NO_PROPOSAL, "ok": NO_PROPOSAL, "typed": NOTHING_COMING}),
+        (_not_linked, dict.fromkeys(("all", "short", "ok", "typed"), NOT_LINKED)),
+        (_unlinked_since, dict.fromkeys(("all", "short", "ok", "typed"), NOT_LINKED)),
+    ],
+    ids=["gives-only", "not-in-the-exchange", "not-linked", "unlinked-since"],
+)
+async def test_only_a_chat_of_a_receiving_community_records_a_receipt(
+    world: World,
+    line_platform: LinePlatform,
+    chat: Callable[[World], Awaitable[tuple[str, int]]],
+    answers: dict[str, str],
+) -> None:
+    """Every way of telling a receipt, from a chat that does not act for a community receiving
+    goods in the exchange: refused in Thai, nothing recorded, no question started."""
+    member, proposal_id = await chat(world)
+    taps = {
+        "all": f"a=recv&p={proposal_id}&q=all",
+        "short": f"a=recv&p={proposal_id}&q=short",
+        "ok": f"a=recv&p={proposal_id}&q=ok&by={member}",  # as if the member had been asked
+    }
+    for way, expected in answers.items():
+        if way == "typed":
+            await deliver(world.client, message("ได้รับของครบแล้วค่ะ", chat=member, user=member))
+        else:
+            await deliver(world.client, postback(taps[way], chat=member, user=member))
+        reply = said(line_platform)["text"]
+        assert expected in reply.splitlines()[:2] or reply.startswith(expected), (way, reply)
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    assert proposal["status"] == "in_transit"
+    assert all(t["received_at"] is None for t in proposal["transfers"])
+    assert await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts") == 0
+
+
+async def test_a_chat_of_the_receiving_community_records_its_own_receipt_only(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """The same taps from the receiver's chat record its receipt, and nobody else's."""
+    member, proposal_id = await _receiver(world)
+    await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all", chat=member, user=member))
+    await deliver(world.client, postback(data(said(line_platform), "ยืนยัน ได้รับครบ"), chat=member, user=member))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
+    received = {t["receiver_id"]: t["received_at"] is not None for t in proposal["transfers"]}
+    assert received == {world.a["id"]: True, world.a2["id"]: False}

@@ -6,7 +6,8 @@ years accepted; a day that does not exist is kept as a question, bad_date), leav
 rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
 kind word ("มี" or "ขาย" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
 that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
-amount starts a new item. Each item is its words and its amount (digits or Thai number words, a
+amount starts a new item (but an amount alone on the line under a name is that name's:
+"ปลาแห้ง⏎20 กิโล" is one item). Each item is its words and its amount (digits or Thai number words, a
 unit); its words must be a catalogue name or synonym (or several, one after another), else a
 close spelling of one, else the item is unknown. Every item becomes its own draft line, with the
 dates of its clause; an amount that could be several items' is none of theirs until the sender
@@ -159,6 +160,7 @@ _ROLES = frozenset(
     | {"อย่าง", "อย่างละ", "บ้าง", _WHO, _NOT}
 )
 _DATE_MARK = "\x00date"  # stands in the tokens where a date was written: "\x00date0"
+_LINE_MARK = "\ue000"  # stands in the tokens where a new line starts (after its "," separator)
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 _FILLER = frozenset(
@@ -550,6 +552,7 @@ class _Item(msgspec.Struct):
     amount: _Amount | None = None
     each: bool = False  # "อย่างละ 50 กิโล": the amount is each item's
     unclear: bool = False  # its amount may be another item's too, or is a range: none, until asked
+    new_line: bool = False  # the first item of a line of the message
 
 
 class _Reader:
@@ -606,11 +609,15 @@ class _Reader:
         while i < len(tokens):
             i = self._step(tokens, i)
         self._close()
-        return _joined(self.items)
+        return _lines_joined(_joined(self.items), self.index)
 
     def _step(self, tokens: Sequence[str], i: int) -> int:
         word = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word == _LINE_MARK:
+            self._close(separated=True)
+            self.current.new_line = True
+            return i + 1
         if word.startswith(_DATE_MARK):
             self.dates.append((len(self.kinds) - 1, int(word.removeprefix(_DATE_MARK))))
             return i + 1
@@ -800,6 +807,33 @@ def _joined(items: list[_Item]) -> list[_Item]:
     return joined
 
 
+def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:
+    """A name on one line and its amount alone on the next ("ปลาแห้ง⏎20 กิโล", "มีข้าวเหนียว⏎100 กก."):
+    one item, as if written on one line. Only when the line before names goods (a catalogue name,
+    or any words after มี/ต้องการ) and has no amount, and the amount's line names nothing: a name
+    with an amount on the next line ("มีปลาเค็ม⏎กุ้งแห้ง 50 กิโล"), an amount after one that had its
+    own, or after a greeting ("สวัสดีค่ะ⏎20 กิโล"), stays apart."""
+    joined: list[_Item] = []
+    for item in items:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and item.new_line
+            and item.amount is not None
+            and not item.words
+            and last.amount is None
+            and last.words
+            and last.clause == item.clause
+            and (last.kind is not None or _mentions_item(last.words, index))
+        ):
+            last.amount = item.amount
+            last.each = last.each or item.each
+            last.unclear = last.unclear or item.unclear
+            continue
+        joined.append(item)
+    return joined
+
+
 def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
     """The items without the words that name no item and have no amount ("ด่วน", "ที่ อ.ละงู" after an
     amount, "ลุง" before the kind word): remarks, not items. Words after "และ" or on a line of their
@@ -965,8 +999,9 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     """What a Thai message offers and needs, as drafts to confirm, one per item in the order
     written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
     index = _cached_index(catalogue)
-    unmarked = _LIST_MARK.sub("", text)
-    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", " , ", unmarked)))  # a new line starts a new item
+    unmarked = _LIST_MARK.sub("", text.replace(_LINE_MARK, ""))
+    # A new line starts a new item (its name's amount may be alone on the next: _lines_joined).
+    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked)))
     body = _MINUS.sub(f" {_MINUS_MARK} ", body)
     dates = _find_dates(body, today)
     tokens: list[str] = []

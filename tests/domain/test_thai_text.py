@@ -336,6 +336,183 @@ def test_every_item_with_its_amount_is_its_own_draft(
     assert reading.ready, reading
 
 
+# A name on one line and its amount alone on the next ("ปลาแห้ง⏎20 กิโล") is one item, as on one
+# line; a line that names goods of its own, or an amount after one that had its own, stays apart.
+LINES: list[tuple[str, list[D]]] = [
+    ("ปลาแห้ง\n20 กิโล", [(None, "dried-fish", 20, "kg", {"problems": ("no_kind",)})]),
+    ("มีข้าวเหนียว\n100 กก.", [("offer", "rice-sticky", 100, "kg", {})]),
+    ("มีข้าวเหนียว\r\n\r\n๑๐๐ กก.", [("offer", "rice-sticky", 100, "kg", {})]),
+    ("ต้องการ\nข้าวสาร\n50 กก.", [("need", "rice-white", 50, "kg", {})]),
+    ("มีปลาเค็ม\n20", [("offer", "salted-fish", 20, "kg", {})]),  # in the item's own unit
+    ("มีปลาเค็ม\nค่ะ\n200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
+    (
+        "มีลองกอง\n100 กิโล",
+        [("offer", None, 100, "kg", {"problems": ("unknown_item",), "item_text": "ลองกอง"})],
+    ),
+    (
+        "ต้องการข้าวสาร\nภายใน 15 ม.ค.\n50 กก.",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2027, 1, 15)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล\nกุ้งแห้ง\n50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    (
+        "ปลาแห้ง\n20 กิโล\nกุ้งแห้ง\n30 กิโล",
+        [
+            (None, "dried-fish", 20, "kg", {"problems": ("no_kind",)}),
+            (None, "dried-shrimp", 30, "kg", {"problems": ("no_kind",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม\n200 กิโล\nต้องการข้าวสาร\n50 กก.",
+        [("offer", "salted-fish", 200, "kg", {}), ("need", "rice-white", 50, "kg", {})],
+    ),
+    (
+        "แลกกุ้งแห้ง\n20 กิโล\nกับข้าวเหนียว",
+        [
+            ("offer", "dried-shrimp", 20, "kg", {}),
+            ("need", "rice-sticky", 500, "kg", {"quantity_from_value": True}),
+        ],
+    ),
+    (  # "each" on the amount's line: every item's above it
+        "มีปลาเค็ม\nกุ้งแห้ง\nอย่างละ 50 กิโล",
+        [("offer", "salted-fish", 50, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],
+    ),
+    # Apart: whose is an amount after two names? Nobody's until the sender says, as on one line.
+    (
+        "มีปลาเค็ม และกุ้งแห้ง\n200 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (  # the next line names goods of its own
+        "มีปลาเค็ม\nกุ้งแห้ง 50 กิโล",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม\n50 กก. ข้าวสาร",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "rice-white", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (  # the line above had its amount
+        "มีปลาเค็ม 200 กิโล\n50 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("offer", None, 50, "kg", {"problems": ("unknown_item",)})],
+    ),
+    (  # the line above is a greeting, not goods
+        "สวัสดีค่ะ\n20 กิโล",
+        [
+            (
+                None,
+                None,
+                None,
+                None,
+                {"problems": ("no_kind", "unknown_item", "no_quantity"), "item_text": "สวัสดี"},
+            ),
+            (
+                None,
+                None,
+                None,
+                None,
+                {"problems": ("no_kind", "unknown_item", "no_quantity"), "item_text": ""},
+            ),
+        ],
+    ),
+    (  # of another kind: a need's amount is never an offer's
+        "มีปลาเค็ม\nต้องการ\n50 กก.",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("need", None, 50, "kg", {"problems": ("unknown_item",)}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), LINES, ids=[c[0] for c in LINES])
+def test_a_name_and_its_amount_on_the_next_line_are_one_item(message: str, expected: list[D]) -> None:
+    _check_reading(message, expected)
+
+
+_KIND_WORDS = {"offer": "มี", "need": "ต้องการ", None: ""}
+_BREAKS = st.sampled_from(["\n", "\r\n", "\n\n", " \n ", "\nค่ะ\n"])
+
+
+@given(
+    st.sampled_from(load_catalogue()),
+    st.sampled_from(list(_KIND_WORDS)),
+    st.integers(1, 9999),
+    _BREAKS,
+    st.booleans(),
+)
+@settings(max_examples=150, deadline=None)
+def test_an_amount_on_the_line_under_its_name_reads_as_on_one_line(
+    item: CatalogueItem, kind: str | None, count: int, newline: str, with_unit: bool
+) -> None:
+    amount = f"{count} {_UNIT_WORD[item.unit]}" if with_unit else str(count)
+    one_line = read_post(f"{_KIND_WORDS[kind]}{item.name_th} {amount}", load_catalogue(), TODAY)
+    two_lines = read_post(f"{_KIND_WORDS[kind]}{item.name_th}{newline}{amount}", load_catalogue(), TODAY)
+    assert two_lines == one_line, (item.name_th, newline, amount)
+    assert [(d.item_id, d.quantity) for d in two_lines.drafts] == [(item.id, count)]
+
+
+@st.composite
+def _listings_by_line(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]]]:
+    """A message of 1-4 items, one kind word each time the kind changes, and each item's name and
+    amount on one line or its amount alone on the line below."""
+    catalogue = load_catalogue()
+    items = draw(st.lists(st.sampled_from(catalogue), min_size=1, max_size=4, unique_by=lambda i: i.id))
+    kinds = draw(st.lists(st.sampled_from(["offer", "need"]), min_size=len(items), max_size=len(items)))
+    lines: list[str] = []
+    expected: list[tuple[str, str, float]] = []
+    for position, (item, kind) in enumerate(zip(items, kinds, strict=True)):
+        amount = draw(st.integers(min_value=1, max_value=9999))
+        lead = "มี" if kind == "offer" else "ต้องการ"
+        if position and kind == kinds[position - 1]:
+            lead = ""
+        between = draw(st.sampled_from([" ", "\n"]))
+        lines.append(f"{lead}{item.name_th}{between}{amount} {_UNIT_WORD[item.unit]}")
+        expected.append((kind, item.id, float(amount)))
+    return "\n".join(lines), expected
+
+
+@given(_listings_by_line())
+@settings(max_examples=150, deadline=None)
+def test_every_item_keeps_its_own_amount_whichever_line_it_is_on(
+    listing: tuple[str, list[tuple[str, str, float]]],
+) -> None:
+    message, expected = listing
+    reading = read_post(message, load_catalogue(), TODAY)
+    assert [(d.kind, d.item_id, d.quantity) for d in reading.drafts] == expected, message
+    assert reading.ready, reading
+
+
+@given(
+    st.lists(st.sampled_from(load_catalogue()), min_size=2, max_size=2, unique_by=lambda i: i.id),
+    st.integers(1, 9999),
+    st.integers(1, 9999),
+)
+@settings(max_examples=150, deadline=None)
+def test_lines_that_each_name_or_count_their_own_stay_apart(
+    items: list[CatalogueItem], first: int, second: int
+) -> None:
+    """A line naming goods of its own is never given the amount of the line above or below, and
+    an amount under a line that had one is never that line's."""
+    one, other = items
+    unit, other_unit = _UNIT_WORD[one.unit], _UNIT_WORD[other.unit]
+    named = read_post(f"มี{one.name_th}\n{other.name_th} {second} {other_unit}", load_catalogue(), TODAY)
+    assert [d.item_id for d in named.drafts] == [one.id, other.id], named
+    assert named.drafts[0].quantity is None  # whose is the amount? asked
+    counted = read_post(f"มี{one.name_th} {first} {unit}\n{second} {other_unit}", load_catalogue(), TODAY)
+    assert [(d.item_id, d.quantity) for d in counted.drafts][:1] == [(one.id, first)], counted
+    assert len(counted.drafts) == 2, counted
+
+
 # A word after an amount that is not a unit the catalogue converts is never turned into kilograms:
 # the line asks its size ("กระปุกละกี่กิโล?"). A typed name that says more than a catalogue name
 # ("พริกแกง" holds the synonym "พริก") is not that item: unknown, never the nearest thing.
@@ -535,12 +712,9 @@ MINUS: list[tuple[str, list[D]]] = [
     ("มีปลาเค็ม -5 กิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
     ("ต้องการข้าวสาร −50 กก.", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
     ("มีปลาเค็ม-5 กิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
-    (  # at a line's start too; the amount on a line of its own is asked about as ever
+    (  # at a line's start too: the line's amount is the name's above it, and asked about
         "มีปลาเค็ม\n-5 กิโล",
-        [
-            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
-            ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
-        ],
+        [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})],
     ),
     (
         "มีปลาเค็ม -5 กิโล กุ้งแห้ง 50 กิโล",

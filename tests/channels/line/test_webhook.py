@@ -126,6 +126,33 @@ async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_off
     assert len((await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]) == 1
 
 
+async def test_a_name_with_its_amount_on_the_next_line_is_one_line_to_confirm(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Typed on a phone with Enter between the goods and how much: one line, one question or none."""
+    await link(world, world.a)
+    await deliver(world.client, message("มีข้าวเหนียว\n100 กก."))
+    reply = last_reply(line_platform)
+    assert reply["text"].splitlines() == [
+        "เข้าใจว่า (we read):",
+        "• มี ข้าวเหนียว 100 กก.",
+        "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ",
+    ]
+    await deliver(world.client, postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}"))
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    assert [(o["item_id"], o["quantity"]) for o in offers] == [("rice-sticky", 100.0)]
+    # Offered or needed is the one question left; its answer makes the line ready.
+    await deliver(world.client, message("ปลาแห้ง\n20 กิโล"))
+    reply = last_reply(line_platform)
+    assert reply["text"].splitlines() == [
+        "เข้าใจว่า (we read):",
+        "• ? ปลาแห้ง 20 กก.",
+        "มีของนี้ให้ หรือ ต้องการของนี้คะ? (offer or need?)",
+    ]
+    await deliver(world.client, postback(f"a=kind&k=offer&d={button_data(reply, 'มีให้ (offer)')['d']}"))
+    assert "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ" in last_reply(line_platform)["text"]
+
+
 async def test_a_replayed_message_makes_one_draft(world: World, line_platform: LinePlatform) -> None:
     await link(world, world.a)
     event = message("ต้องการข้าวสาร ๕๐ กก. ภายในเดือนหน้า")

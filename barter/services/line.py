@@ -378,8 +378,19 @@ async def pending_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> 
     return _drafts(row["drafts"])
 
 
+def _as_of(drafts: Sequence[Draft], today: date) -> list[Draft]:
+    """The drafts as they stand `today`: a last day passed since they were read is asked about
+    (past_date), on every tap, and saved with them (`_save_drafts`)."""
+    return [outdated(d, today) for d in drafts]
+
+
+async def _save_drafts(conn: asyncpg.Connection, draft_id: int, drafts: list[Draft]) -> list[Draft]:
+    await repo.update_draft(conn, draft_id, _drafts_json(drafts))
+    return drafts
+
+
 async def set_kind(
-    conn: asyncpg.Connection, link: Link, draft_id: int, kind: Literal["offer", "need"]
+    conn: asyncpg.Connection, link: Link, draft_id: int, kind: Literal["offer", "need"], today: date
 ) -> list[Draft]:
     drafts = await pending_draft(conn, link, draft_id)
     fixed = [
@@ -388,8 +399,7 @@ async def set_kind(
         else d
         for d in drafts
     ]
-    await repo.update_draft(conn, draft_id, _drafts_json(fixed))
-    return fixed
+    return await _save_drafts(conn, draft_id, _as_of(fixed, today))
 
 
 async def set_sides(
@@ -399,12 +409,12 @@ async def set_sides(
     *,
     first_given: bool,
     catalogue: Sequence[CatalogueEntry],
+    today: date,
 ) -> list[Draft]:
     """Which side of a swap not said which way ("อยากแลก A กับ B") the community gives."""
     drafts = await pending_draft(conn, link, draft_id)
-    fixed = list(sides_chosen(drafts, first_given=first_given, catalogue=catalogue))
-    await repo.update_draft(conn, draft_id, _drafts_json(fixed))
-    return fixed
+    fixed = sides_chosen(drafts, first_given=first_given, catalogue=catalogue)
+    return await _save_drafts(conn, draft_id, _as_of(fixed, today))
 
 
 async def cancel_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> None:
@@ -412,11 +422,12 @@ async def cancel_draft(conn: asyncpg.Connection, link: Link, draft_id: int) -> N
     await repo.decide_draft(conn, draft_id, "cancelled", None)
 
 
-class DraftOutdated(Exception):
-    """A draft confirmed after its last day passed: asked about again (`drafts`), not posted."""
+class DraftNotReady(Exception):
+    """A draft confirmed with a question still to answer (`drafts`, as saved): above all a last
+    day that passed since it was read (past_date). Asked about again, not posted."""
 
     def __init__(self, drafts: list[Draft]) -> None:
-        super().__init__("past_date")
+        super().__init__(",".join(dict.fromkeys(p for d in drafts for p in d.problems)))
         self.drafts = drafts
 
 
@@ -431,13 +442,16 @@ class Posted(msgspec.Struct, frozen=True):
 async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clock: Clock) -> list[Posted]:
     """Every draft of the message becomes an offer or need of the chat's community, posted and
     audited as that community via LINE, or none does (one savepoint): BarterError says why;
-    DraftOutdated when a last day passed since it was read."""
+    DraftNotReady when a last day passed since it was read (saved with the draft, which a later
+    tap finds so), or a question is left."""
     drafts = await pending_draft(conn, link, draft_id)
-    if not drafts or any(not d.ready for d in drafts):
+    if not drafts:
         raise DraftGone("pending")
-    checked = [outdated(d, thai_today(clock.now())) for d in drafts]
+    checked = _as_of(drafts, thai_today(clock.now()))
+    if checked != drafts:  # read while its day was ahead, confirmed after it passed
+        await _save_drafts(conn, draft_id, checked)
     if any(not d.ready for d in checked):
-        raise DraftOutdated(checked)  # read while its day was ahead, confirmed after it passed
+        raise DraftNotReady(checked)
     posted: list[Posted] = []
     async with conn.transaction():  # a savepoint: a refused listing leaves the draft pending
         for draft in drafts:

@@ -224,22 +224,28 @@ async def _draft_action(
     if action == "confirm":
         try:
             posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
-        except service.DraftOutdated as outdated:  # its day passed since: asked again, not posted
-            return [replies.draft_reply(draft_id, outdated.drafts, ctx.catalogue)]
+        except service.DraftNotReady as unready:  # its day passed since: asked again, not posted
+            return [replies.draft_reply(draft_id, unready.drafts, ctx.catalogue)]
         return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
     if action == "swap":  # which side of "อยากแลก A กับ B" the community gives: way 1 is A
         way = fields.get("g")
         if way not in ("1", "2"):
             return []
         drafts = await service.set_sides(
-            conn, link, draft_id, first_given=way == "1", catalogue=ctx.catalogue
+            conn,
+            link,
+            draft_id,
+            first_given=way == "1",
+            catalogue=ctx.catalogue,
+            today=thai_today(ctx.clock.now()),
         )
         return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
     if action == "kind":
         kind = fields.get("k")
         if kind not in ("offer", "need"):
             return []
-        drafts = await service.set_kind(conn, link, draft_id, kind)  # type: ignore[arg-type]
+        today = thai_today(ctx.clock.now())
+        drafts = await service.set_kind(conn, link, draft_id, kind, today)  # type: ignore[arg-type]
         return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
     await service.cancel_draft(conn, link, draft_id)
     return [replies.cancelled() if action == "cancel" else replies.edit()]

@@ -63,6 +63,46 @@ async def test_a_need_by_a_day_already_past_is_asked_about_and_never_posted(
     assert await world.db.fetchval("SELECT count(*) FROM line_drafts WHERE state = 'pending'") == 2
 
 
+@pytest.mark.parametrize(
+    ("typed", "tap"),
+    [
+        ("ต้องการข้าวสาร 50 กิโล ภายในพรุ่งนี้", "ยืนยัน"),
+        ("ปลาเค็ม 200 กิโล ส่งได้ถึงพรุ่งนี้", "มีให้ (offer)"),  # offered or needed, asked first
+        ("อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล ภายในพรุ่งนี้", "แบบที่ 1"),  # which side is given
+    ],
+    ids=["confirm", "kind", "swap"],
+)
+async def test_a_last_day_passed_since_a_draft_was_read_is_saved_with_it(
+    world: World, line_platform: LinePlatform, clock: ManualClock, typed: str, tap: str
+) -> None:
+    """Whatever is tapped after the day passed, the draft is asked about and keeps the question:
+    a later tap, of any of its buttons, finds it so; nothing is ever posted."""
+    await link(world, world.a)
+    await deliver(world.client, message(typed))
+    fields = button_data(last_reply(line_platform), tap)
+    draft_id = int(fields["d"])
+    assert await _past_dates(world, draft_id) == []
+    clock.advance(days=2)
+    await deliver(world.client, postback("&".join(f"{k}={v}" for k, v in fields.items())))
+    reply = last_reply(line_platform)
+    assert "วันที่นี้ผ่านไปแล้ว" in reply["text"], reply["text"]
+    assert [i["action"]["label"] for i in reply["quickReply"]["items"]] == ["ยกเลิก"]  # no ยืนยัน
+    assert await _past_dates(world, draft_id) == ["past_date"]  # saved with the draft
+    # A ยืนยัน tapped later (an earlier message's) is asked the same: never "already done".
+    await deliver(world.client, postback(f"a=confirm&d={draft_id}"))
+    again = last_reply(line_platform)
+    assert again["text"] == reply["text"]
+    assert await world.db.fetchval("SELECT state FROM line_drafts WHERE id = $1", draft_id) == "pending"
+    assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
+    assert await world.db.fetchval("SELECT count(*) FROM needs") == 0
+
+
+async def _past_dates(world: World, draft_id: int) -> list[str]:
+    """The past_date questions the draft's lines keep, as saved."""
+    saved = await world.db.fetchval("SELECT drafts FROM line_drafts WHERE id = $1", draft_id)
+    return [p for line in saved for p in line["problems"] if p == "past_date"]
+
+
 async def test_goods_that_come_whole_refuse_a_fraction_in_thai(
     world: World, line_platform: LinePlatform
 ) -> None:

@@ -99,14 +99,26 @@ class LineSent:
 @dataclass
 class LinePlatform(StandIn):
     """`/v2/bot/message/reply` and `/v2/bot/message/push` as the Messaging API reference
-    describes them: bearer token, 1-5 messages, a reply token used once, and X-Line-Retry-Key
-    answered 409 once a push with that key was accepted. `fail_next` queues failure statuses."""
+    describes them: bearer token, 1-5 messages, a reply token used once (and refused once it ran
+    out: `expire`), and X-Line-Retry-Key answered 409 once a push with that key was accepted.
+    `fail_next` queues failure statuses answered instead of sending; `fail_after_send` queues
+    failure statuses answered after sending (LINE warns that a 5xx may follow a message it sent)."""
 
     access_token: str = "test-access-token"
     sent: list[LineSent] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    fail_after_send: list[int] = field(default_factory=list)
     _used_tokens: set[str] = field(default_factory=set)
     _accepted_keys: set[str] = field(default_factory=set)
+
+    def expire(self, *tokens: str) -> None:
+        """These reply tokens ran out (LINE keeps them about half a minute): refused from now on."""
+        self._used_tokens.update(tokens)
+
+    def _sent(self, status: int, sent_messages: list[dict[str, str]]) -> Answer:
+        if self.fail_after_send:
+            return self.fail_after_send.pop(0), {"message": "stand-in failure after sending"}
+        return status, {"sentMessages": sent_messages}
 
     def __post_init__(self) -> None:
         StandIn.__init__(self)
@@ -149,7 +161,7 @@ class LinePlatform(StandIn):
                 return 400, {"message": "Invalid reply token"}
             self._used_tokens.add(token)
             self.sent.append(LineSent("reply", token, messages))
-            return 200, {"sentMessages": sent_messages}
+            return self._sent(200, sent_messages)
         if request.path == "/v2/bot/message/push":
             key = request.headers.get("x-line-retry-key")
             if key is not None:
@@ -166,7 +178,7 @@ class LinePlatform(StandIn):
             if not body.get("to"):
                 return 400, {"message": "The request body has 1 error(s)", "details": [{"property": "to"}]}
             self.sent.append(LineSent("push", body["to"], messages, key))
-            return 200, {"sentMessages": sent_messages}
+            return self._sent(200, sent_messages)
         return 404, {"message": "Not found"}
 
 

@@ -3,7 +3,9 @@
 `LinePlatform` is the interface the service uses; `LineHttpClient` speaks the Messaging API over
 HTTPS, and tests point it at a local stand-in of the platform. Pushes carry `X-Line-Retry-Key`
 (a UUID per notice), so a retry after a timeout is answered 409 instead of being sent twice;
-409 therefore counts as delivered.
+409 therefore counts as delivered. Replies take no retry key (LINE answers 400 to one); a reply
+token is spent once. `SendResult.nothing_sent` says when LINE certainly sent nothing (a 4xx, or
+never reached): after a 5xx or no answer the message may have gone out.
 """
 
 from __future__ import annotations
@@ -29,10 +31,18 @@ PUSH_PATH = "/v2/bot/message/push"
 class SendResult:
     status: int | None
     error: str | None = None
+    unsent: bool = False  # LINE was never reached (no connection): nothing of the request arrived
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def nothing_sent(self) -> bool:
+        """LINE certainly sent nothing for the request: it refused it (4xx) or was never reached.
+        Otherwise (2xx, 5xx, no answer) the message may have gone out: LINE says that even a 5xx
+        or a timeout may follow a message it sent."""
+        return not self.ok and (self.unsent or (self.status is not None and 400 <= self.status < 500))
 
     @property
     def retryable(self) -> bool:
@@ -92,6 +102,8 @@ class LineHttpClient:
                     content=body,
                     extensions={"timeout": timeouts},
                 )
+        except (httpcore.ConnectError, httpcore.ConnectTimeout, httpcore.PoolTimeout) as exc:
+            return SendResult(None, f"LINE not reached: {type(exc).__name__}: {exc}"[:300], unsent=True)
         except (TimeoutError, httpcore.TimeoutException):
             return SendResult(None, f"no response within {self._timeout_s:g} s")
         except (httpcore.NetworkError, httpcore.ProtocolError, ssl.SSLError) as exc:

@@ -6,7 +6,8 @@ fails it is answered 401 and changes nothing. Each event is handled in its own t
 also writes the answer (channels/line/outgoing.py); after the commit, and with the connection
 back in the pool (LINE may be slow; other requests need it), the answer is sent with the reply
 token and its outcome recorded in a second short transaction. A process that dies in between
-loses nothing: a relay sends the answer later (reply token while valid, else a push).
+shows nothing twice and loses nothing that can still be sent: a relay sends the answer later
+(outgoing.py: the same reply token after a reply that may have gone out, else a push).
 """
 
 from __future__ import annotations

@@ -60,3 +60,26 @@ async def record(conn: asyncpg.Connection, results: Sequence[ReplyResult]) -> No
         query("finish_line_reply"),
         [(r.reply_id, r.attempts, r.state, r.retry_in_s, r.sent_as, r.status, r.error) for r in results],
     )
+
+
+async def note_going(conn: asyncpg.Connection, reply_id: int, attempts: int, claim_s: float) -> bool:
+    """Note that a reply with the token is about to go (call in a transaction of its own, committed
+    before the call to LINE), claiming the answer again for `claim_s`; False when the answer is no
+    longer the caller's to reply to (a relay has it, or its token ran out)."""
+    noted = await conn.fetchval(query("note_line_reply_going"), reply_id, attempts, claim_s)
+    return noted is not None
+
+
+async def record_unsent(conn: asyncpg.Connection, result: ReplyResult) -> bool:
+    """The outcome of a noted reply that certainly did not go out (the note goes with it), if the
+    caller's claim still holds; False when it was not recorded (not the caller's any more)."""
+    recorded = await conn.fetchval(
+        query("finish_unsent_line_reply"),
+        result.reply_id,
+        result.attempts,
+        result.state,
+        result.retry_in_s,
+        result.status,
+        result.error,
+    )
+    return recorded is not None

@@ -103,6 +103,21 @@ async def test_unreachable_platform_is_retryable() -> None:
         await line.aclose()
     assert result.status is None
     assert result.retryable
+    assert result.unsent  # never reached: certainly nothing sent, so a push cannot be a second copy
+    assert result.nothing_sent
+
+
+@pytest.mark.parametrize(
+    ("status", "nothing_sent"),
+    [(400, True), (401, True), (429, True), (500, False), (503, False)],
+)
+async def test_whether_line_certainly_sent_nothing(
+    platform: LinePlatform, client: LineHttpClient, status: int, nothing_sent: bool
+) -> None:
+    """A 4xx refuses the request; after a 5xx LINE may have sent the message all the same."""
+    platform.fail_next = [status]
+    result = await client.reply("token-1", [text("a")])
+    assert (result.status, result.ok, result.nothing_sent) == (status, False, nothing_sent)
 
 
 def test_limits_are_enforced_before_sending() -> None:

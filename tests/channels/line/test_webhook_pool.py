@@ -93,7 +93,8 @@ async def test_an_outcome_that_comes_back_after_a_relay_took_over_does_not_overw
     world: World, settings: Settings, line_platform: LinePlatform, relay: Relay
 ) -> None:
     """The webhook request's call to LINE outlives its claim on the answer, and a relay sends the
-    answer meanwhile. When the request's own outcome comes back at last, the relay's record stands."""
+    answer meanwhile. When the request's own outcome comes back at last, the relay's record stands,
+    and the answer was shown once."""
     await link(world, world.a)
     first = threading.Event()
     release = threading.Event()
@@ -129,9 +130,11 @@ async def test_an_outcome_that_comes_back_after_a_relay_took_over_does_not_overw
             finally:
                 release.set()
             assert (await answered).status_code == 200
-    # LINE refused the request's token (the relay had used it) and the request pushed the answer
-    # (at least once), but the row still says what the relay recorded.
-    assert [s.kind for s in line_platform.sent][-2:] == ["reply", "push"]
+    # The relay tried the token the request had noted as going out (never a push), and LINE sent
+    # that; LINE then refused the request's own try of the spent token, and the request, its claim
+    # gone, pushed nothing. The row still says what the relay recorded.
+    assert [s.kind for s in line_platform.sent][-2:] == ["reply", "reply"]  # the link's, the post's
+    assert [r.path for r in line_platform.requests][-2:] == ["/v2/bot/message/reply"] * 2
     row = await world.db.fetchrow(
         "SELECT state, sent_as, attempts FROM line_replies ORDER BY id DESC LIMIT 1"
     )

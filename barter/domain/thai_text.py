@@ -1087,6 +1087,24 @@ def _dated(draft: Draft, marks: Sequence[_DateFound | _BadDate]) -> Draft:
     return msgspec.structs.replace(draft, **changes) if changes else draft
 
 
+def kind_chosen(draft: Draft, kind: Kind) -> Draft:
+    """The draft of no kind once its sender says offer or need. Its dates were read as an offer's
+    (a first and a last day); a need has one, its last day (or its only one), as `_dated` reads it."""
+    if draft.kind is not None:
+        return draft
+    problems = tuple(p for p in draft.problems if p != "no_kind")
+    if kind == "offer":
+        return msgspec.structs.replace(draft, kind=kind, problems=problems)
+    return msgspec.structs.replace(
+        draft,
+        kind=kind,
+        problems=problems,
+        needed_by=draft.needed_by or draft.available_until or draft.available_from,
+        available_from=None,
+        available_until=None,
+    )
+
+
 def outdated(draft: Draft, today: date) -> Draft:
     """The draft, with the question past_date when its last day (a need's needed_by, an offer's
     available_until) is before `today`: on reading, and again on confirming (a draft confirmed

@@ -29,7 +29,14 @@ from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
 from barter.domain.receipt_text import PARTICLES
 from barter.domain.receipts import TOLERANCE, Stated
-from barter.domain.thai_text import CatalogueEntry, Draft, QuantityReading, outdated, sides_chosen
+from barter.domain.thai_text import (
+    CatalogueEntry,
+    Draft,
+    QuantityReading,
+    kind_chosen,
+    outdated,
+    sides_chosen,
+)
 from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
 from barter.services import existing, sms_consent
@@ -393,12 +400,7 @@ async def set_kind(
     conn: asyncpg.Connection, link: Link, draft_id: int, kind: Literal["offer", "need"], today: date
 ) -> list[Draft]:
     drafts = await pending_draft(conn, link, draft_id)
-    fixed = [
-        msgspec.structs.replace(d, kind=kind, problems=tuple(p for p in d.problems if p != "no_kind"))
-        if d.kind is None
-        else d
-        for d in drafts
-    ]
+    fixed = [kind_chosen(d, kind) for d in drafts]
     return await _save_drafts(conn, draft_id, _as_of(fixed, today))
 
 

@@ -15,6 +15,7 @@ from barter.domain.thai_text import (
     Problem,
     QuantityReading,
     Reading,
+    kind_chosen,
     outdated,
     read_post,
     read_quantity,
@@ -955,6 +956,28 @@ def test_reads_dates(message: str, expected: list[D]) -> None:
 
 
 _TODAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [
+        ("ปลาแห้ง 20 กิโล ภายใน 15 ม.ค. 70", date(2027, 1, 15)),
+        ("ปลาแห้ง 20 กิโล ตั้งแต่ 15 ม.ค. 70", date(2027, 1, 15)),
+    ],
+)
+def test_a_kind_chosen_later_keeps_the_day_on_its_side(message: str, day: date) -> None:
+    """A post of no kind reads its day as an offer's; once it is said to be a need, that day is
+    the need's last day, not a day the goods could leave on, and no offer day is left behind."""
+    (draft,) = read_post(message, load_catalogue(), TODAY).drafts
+    assert draft.kind is None
+    assert day in (draft.available_from, draft.available_until)
+    need = kind_chosen(draft, "need")
+    assert (need.kind, need.needed_by, need.available_from, need.available_until) == ("need", day, None, None)
+    assert "no_kind" not in need.problems
+    offer = kind_chosen(draft, "offer")
+    assert (offer.kind, offer.needed_by) == ("offer", None)
+    assert (offer.available_from, offer.available_until) == (draft.available_from, draft.available_until)
+    assert kind_chosen(need, "offer") == need  # a kind once said stays
 
 
 @given(_TODAYS, st.integers(0, 800))

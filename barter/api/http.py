@@ -27,6 +27,7 @@ from barter.domain.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
+from barter.domain.formats import ETAG, ITEM_ID_IN_PATH
 from barter.domain.thaidate import buddhist_iso
 from barter.schemas.base import secret_fields
 from barter.services import idempotency as idem
@@ -47,7 +48,7 @@ IfMatch = Annotated[
         name="If-Match",
         required=True,
         max_length=40,
-        pattern=r'^(\*|(W/)?"v[0-9]{1,9}")$',
+        pattern=ETAG,
         description='The ETag you read, e.g. "v3": 428 when missing, 412 when someone changed it since',
     ),
 ]
@@ -58,9 +59,7 @@ IdPath = Annotated[int, PathParameter(ge=1, le=2**62, description="An id from th
 
 ItemIdPath = Annotated[
     str,
-    PathParameter(
-        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A catalogue item id, such as rice-sticky"
-    ),
+    PathParameter(pattern=ITEM_ID_IN_PATH, description="A catalogue item id, such as rice-sticky"),
 ]
 """Catalogue item ids in a path: their shape is checked, so a NUL or a megabyte is a 4xx, not a 500."""
 
@@ -70,7 +69,7 @@ OptionalIfMatch = Annotated[
         name="If-Match",
         required=False,
         max_length=40,
-        pattern=r'^(\*|(W/)?"v[0-9]{1,9}")$',
+        pattern=ETAG,
         description="Optional: the ETag you read; a stale one is 412 (transitions are idempotent anyway)",
     ),
 ]

@@ -16,6 +16,7 @@ import msgspec
 from msgspec import inspect
 
 from barter.domain.errors import FieldError
+from barter.domain.formats import SHAPES
 
 # Every code `refusal` and `bound` give.
 CODES = frozenset(
@@ -32,6 +33,8 @@ CODES = frozenset(
         "too_many",
         "unknown",
         "bad_date",
+        "bad_format",
+        "bad_point",
         "invalid",
     }
 )
@@ -88,6 +91,8 @@ def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
     broken = bound(kind, value)
     if broken is not None:
         return broken
+    if isinstance(kind, inspect.StrType) and isinstance(value, str) and not _matches(kind, value):
+        return shape_refusal(kind.pattern)
     if isinstance(kind, inspect.LiteralType | inspect.EnumType):
         return "unknown", {}
     if isinstance(kind, inspect.DateType | inspect.DateTimeType):
@@ -98,6 +103,22 @@ def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
         if kind.min_length is not None and not value:
             return "required", {}
     return "invalid", {}
+
+
+def _matches(kind: inspect.StrType, value: str) -> bool:
+    return kind.pattern is None or re.search(kind.pattern, value) is not None
+
+
+def shape_refusal(pattern: str | None) -> tuple[str, Mapping[str, Any]]:
+    """The code (and its params) for text that does not match `pattern`: `bad_format` naming the
+    shape the pattern asks for (barter.domain.formats), so that its words say what to write, not
+    the regular expression; a point and a date have codes of their own (`bad_point`, `bad_date`)."""
+    shape = SHAPES.get(pattern or "")
+    if shape == "point":
+        return "bad_point", {}
+    if shape == "date":
+        return "bad_date", {}
+    return "bad_format", ({"shape": shape} if shape else {})
 
 
 def refusal_of_text(kind: inspect.Type, text: str | None) -> tuple[str, Mapping[str, Any]]:

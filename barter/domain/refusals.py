@@ -197,7 +197,34 @@ PROBLEMS: Mapping[str, Words] = {
         "ต้องส่งเป็น JSON (Content-Type: application/json)", "send JSON (Content-Type: application/json)"
     ),
     "too_deep": Words("ข้อมูล JSON ซ้อนกันลึกเกินไป", "the JSON nests too deeply"),
+    # Text that a pattern refuses, said by the shape it asks for (SHAPES below) where one is named.
+    "bad_format": Words("เขียนไม่ตรงรูปแบบที่กำหนด", "is not written in the expected form"),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
+}
+
+# What to write where a pattern refused the text (`bad_format` with `{"shape": ...}`, by the
+# shape names of barter.domain.formats): the shape in words, never the regular expression.
+SHAPES: Mapping[str, Words] = {
+    "province_code": Words("ต้องเป็นรหัสจังหวัด 2 หลัก เช่น 91", "must be a two-digit province code, e.g. 91"),
+    "subdistrict_code": Words(
+        "ต้องเป็นรหัสตำบล 6 หลัก เช่น 910101", "must be a six-digit sub-district code, e.g. 910101"
+    ),
+    "catalogue_id": Words(
+        "ต้องเป็นรหัสในรายการสินค้า เขียนด้วยอักษรอังกฤษตัวเล็ก ตัวเลข และขีด - เช่น rice-sticky",
+        "must be a catalogue id in lower-case letters, digits and hyphens, e.g. rice-sticky",
+    ),
+    "etag": Words(
+        'ต้องเป็น ETag ที่อ่านมา อยู่ในเครื่องหมายคำพูด เช่น "v3" (หรือ *)',
+        'must be the ETag you read, in quotes, e.g. "v3" (or *)',
+    ),
+    "plan_ref": Words(
+        "ต้องเป็นเลขแผน หรือเลขแผนตามด้วย .geojson เช่น 7 หรือ 7.geojson",
+        "must be a plan id, or a plan id followed by .geojson, e.g. 7 or 7.geojson",
+    ),
+    "unit": Words(
+        "ต้องเป็นหน่วยที่รู้จัก เช่น กก. กรัม ลิตร ชิ้น หรือ แพ็ก",
+        "must be a known unit, such as kg, g, litre, ml, piece or pack",
+    ),
 }
 
 
@@ -219,7 +246,10 @@ def _units(value: Any, *, thai: bool) -> str:
 
 def problem(error: FieldError) -> Words:
     """What is wrong, without naming the field: `ต้องมากกว่า 0` / `must be more than 0` (a code
-    without words of its own says only that the value is not valid)."""
+    without words of its own says only that the value is not valid; text that a pattern refused
+    says the shape to write, where its params name one)."""
+    if error.code == "bad_format" and error.params.get("shape") in SHAPES:
+        return SHAPES[error.params["shape"]]
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 

@@ -6,12 +6,13 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from barter.domain.formats import PROVINCE_CODE, SUBDISTRICT_CODE
 from barter.domain.model import CommunityKind
 from barter.schemas.base import Input
 
 Name = Annotated[str, Meta(min_length=1, max_length=200, description="Thai or English name")]
-ProvinceCode = Annotated[str, Meta(pattern=r"^[1-9][0-9]$", description="Official province code, e.g. 91")]
-SubdistrictCode = Annotated[str, Meta(pattern=r"^[1-9][0-9]{5}$", description="Sub-district (tambon) code")]
+ProvinceCode = Annotated[str, Meta(pattern=PROVINCE_CODE, description="Official province code, e.g. 91")]
+SubdistrictCode = Annotated[str, Meta(pattern=SUBDISTRICT_CODE, description="Sub-district (tambon) code")]
 Lat = Annotated[float, Meta(ge=-90, le=90)]
 Lon = Annotated[float, Meta(ge=-180, le=180)]
 Contact = Annotated[str, Meta(max_length=500)]

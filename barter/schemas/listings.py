@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -8,20 +7,18 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from barter.domain.units import ALIASES, INPUT_UNITS
+from barter.domain.formats import CATALOGUE_ID, DATE, UNIT
 from barter.schemas.base import Input
 
 Quantity = Annotated[float, Meta(gt=0, le=1e9, description="In the item's unit (or g/ml, converted)")]
 MinLot = Annotated[float, Meta(ge=0, le=1e9, description="Smallest sensible transfer")]
 Note = Annotated[str, Meta(max_length=1000)]
 Id = Annotated[int, Meta(ge=1, le=2**62)]
-Slug = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{0,63}$")]
+Slug = Annotated[str, Meta(pattern=CATALOGUE_ID)]
 InputUnit = Annotated[
     str,
     Meta(
-        pattern=r"^\s*("
-        + "|".join(re.escape(u) for u in sorted({*INPUT_UNITS, *ALIASES}, key=len, reverse=True))
-        + r")\s*$",
+        pattern=UNIT,
         description="kg, g, litre, l, ml, piece, pack, or as written in Thai: กก., กิโล, กิโลกรัม, กรัม, ลิตร, "
         "ชิ้น, ถุง, แพ็ค, ถาด",
     ),
@@ -42,7 +39,7 @@ Every = Literal["week", "month"]
 DateIn = Annotated[
     str,
     Meta(
-        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        pattern=DATE,
         description="YYYY-MM-DD, in the era of `calendar`",
         extra_json_schema={"format": "date"},
     ),

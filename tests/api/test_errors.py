@@ -292,7 +292,148 @@ async def test_a_missing_parameter_and_a_bad_header_have_their_codes_too() -> No
             {"path": "n", "message": "required query parameter is missing", "code": "required"}
         ]
         header = client.get("/needs-n", params={"n": "3"}, headers={"X-Token": "nope"})
-        assert [(e["path"], e["code"]) for e in header.json()["errors"]] == [("X-Token", "invalid")]
+        # a pattern of no known shape: bad_format all the same, said as text of the wrong form
+        assert [(e["path"], e["code"]) for e in header.json()["errors"]] == [("X-Token", "bad_format")]
         half = client.get("/needs-n", params={"n": "3.5"}, headers={"X-Token": "t1"})
         assert [(e["path"], e["code"]) for e in half.json()["errors"]] == [("n", "whole_number")]
         assert client.get("/needs-n", params={"n": "3"}, headers={"X-Token": "t1"}).json() == 3
+
+
+# --- text a pattern refuses -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "params", "body", "path", "code"),
+    [
+        (
+            "POST",
+            "/v1/communities",
+            {},
+            {"kind": "fishing", "province_code": "9"},
+            "province_code",
+            "bad_format",
+        ),
+        ("GET", "/v1/communities", {"province_code": "x"}, None, "province_code", "bad_format"),
+        ("GET", "/v1/offers", {"province_code": "910"}, None, "province_code", "bad_format"),
+        ("GET", "/v1/needs", {"item_id": "Rice Sticky"}, None, "item_id", "bad_format"),
+        ("GET", "/v1/offers", {"category_id": "-rice"}, None, "category_id", "bad_format"),
+        ("GET", "/v1/offers", {"near": "six,hundred"}, None, "near", "bad_point"),
+        ("GET", "/v1/logistics/plans/seven", {}, None, "plan", "bad_format"),
+        (
+            "POST",
+            "/v1/communities",
+            {},
+            {"kind": "fishing", "province_code": "91", "name_th": "บ้าน", "subdistrict_code": "9101"},
+            "subdistrict_code",
+            "bad_format",
+        ),
+        (
+            "POST",
+            "/v1/offers",
+            {},
+            {"item_id": "dried-fish", "quantity": 1, "unit": "ton"},
+            "unit",
+            "bad_format",
+        ),
+        ("POST", "/v1/offers", {}, {"item_id": "Dried Fish", "quantity": 1}, "item_id", "bad_format"),
+        (
+            "POST",
+            "/v1/offers",
+            {},
+            {"item_id": "dried-fish", "quantity": 1, "available_from": "1/2/2570"},
+            "available_from",
+            "bad_date",
+        ),
+    ],
+)
+async def test_text_a_pattern_refuses_is_bad_format_at_its_path(
+    world: World,
+    method: str,
+    url: str,
+    params: dict[str, str],
+    body: dict[str, object] | None,
+    path: str,
+    code: str,
+) -> None:
+    """A value of the wrong shape has a code of its own, not `invalid` (a point and a date have
+    theirs), in a body, a query parameter or a path alike."""
+    if body is not None and "item_id" in body:
+        body = {"community_id": world.a["id"], **body}
+    response = await world.client.request(method, url, params=params, json=body, headers=world.headers(ADMIN))
+    assert response.status_code == 422, response.text
+    assert _problem(response)["code"] == "validation_failed"
+    assert (path, code) in [(e["path"], e["code"]) for e in response.json()["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("etag", "code"),
+    [
+        ("v1", "bad_format"),
+        ("'v1'", "bad_format"),
+        ('"1"', "bad_format"),
+        ('"v' + "9" * 40 + '"', "too_long"),
+    ],
+)
+async def test_an_if_match_that_is_no_etag_is_refused_at_the_header(
+    world: World, etag: str, code: str
+) -> None:
+    offer = await world.offer()
+    response = await world.patch(OWNER, f"/v1/offers/{offer['id']}", {"note": "x"}, etag=etag)
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("If-Match", code)]
+    assert (await world.get(OWNER, f"/v1/offers/{offer['id']}")).json()["note"] is None
+
+
+async def test_a_refused_shape_is_said_by_what_to_write_not_by_its_pattern(world: World) -> None:
+    thai = {"Accept-Language": "th"}
+    province = await world.client.get(
+        "/v1/communities", params={"province_code": "x"}, headers=world.headers(ADMIN, **thai)
+    )
+    assert _problem(province)["detail"] == "ข้อมูลไม่ถูกต้อง 1 ช่อง: province_code: ต้องเป็นรหัสจังหวัด 2 หลัก เช่น 91"
+    offer = await world.offer()
+    thai_etag = await world.client.patch(
+        f"/v1/offers/{offer['id']}",
+        json={"note": "x"},
+        headers=world.headers(OWNER, **thai, **{"If-Match": "v1"}),
+    )
+    assert _problem(thai_etag)["detail"] == (
+        'ข้อมูลไม่ถูกต้อง 1 ช่อง: If-Match: ต้องเป็น ETag ที่อ่านมา อยู่ในเครื่องหมายคำพูด เช่น "v3" (หรือ *)'
+    )
+    assert "[" not in str(_problem(thai_etag)["detail"])  # no regular expression in the Thai
+
+
+def test_every_pattern_of_the_api_has_a_shape_with_words() -> None:
+    """Every pattern a body field or a parameter of the API is checked by (the OpenAPI document's)
+    is one of barter.domain.formats', whose shape barter.domain.refusals words (or that has a code
+    of its own): no refusal of a pattern is said as a regular expression or as `invalid`."""
+    from pathlib import Path
+
+    from barter.api.app import create_app
+    from barter.api.openapi import openapi_document
+    from barter.domain import formats, refusals
+    from barter.domain.field_types import shape_refusal
+    from barter.settings import Settings
+    from tests.conftest import TEST_SECRET
+
+    app = create_app(
+        Settings(database_url="postgresql://unused/", data_dir=Path("/nonexistent"), secret=TEST_SECRET)
+    )
+    patterns: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                patterns.add(node["pattern"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(openapi_document(app))
+    assert formats.ETAG in patterns
+    assert formats.PROVINCE_CODE in patterns
+    for pattern in patterns:
+        assert pattern in formats.SHAPES, pattern
+        code, params = shape_refusal(pattern)
+        assert code in ("bad_point", "bad_date") or params["shape"] in refusals.SHAPES, pattern

@@ -70,6 +70,8 @@ QUERIES: list[dict[str, str]] = [{"cursor": c} for c in FORGED_CURSORS] + [
     {"plan": str(2**64)},
     {"sort": "-remaining", "cursor": FORGED_CURSORS[1]},
 ]
+# ETags as If-Match carries them, and text that is none (refused at the header as bad_format).
+IF_MATCHES = ['"v1"', "v1", "*", 'W/"v1"', '"v' + "9" * 30 + '"', "'v1'", "", '"v1", "v2"']
 CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "image/png", ""]
 
 
@@ -78,13 +80,20 @@ def _fill(path: str, value: str) -> str:
 
 
 async def _send(
-    w: World, method: str, path: str, persona: str, body: bytes, query: dict[str, str], content_type: str
+    w: World,
+    method: str,
+    path: str,
+    persona: str,
+    body: bytes,
+    query: dict[str, str],
+    content_type: str,
+    if_match: str = '"v1"',
 ) -> None:
     headers = w.headers(persona)
     if content_type:
         headers["Content-Type"] = content_type
     if method in ("PATCH", "DELETE", "POST"):
-        headers["If-Match"] = '"v1"'
+        headers["If-Match"] = if_match
     response = await w.client.request(
         method, path, content=body if method != "GET" else None, params=query, headers=headers
     )
@@ -109,7 +118,8 @@ async def test_every_route_survives_the_battery(world: World) -> None:
             target = _fill(path, PATH_VALUES[index % len(PATH_VALUES)])
             query = QUERIES[index % len(QUERIES)]
             content_type = CONTENT_TYPES[index % len(CONTENT_TYPES)]
-            await _send(world, method, target, ADMIN, body, query, content_type)
+            if_match = IF_MATCHES[index % len(IF_MATCHES)]
+            await _send(world, method, target, ADMIN, body, query, content_type, if_match)
         if method == "GET":
             for query in QUERIES:
                 await _send(world, method, _fill(path, "1"), ADMIN, b"", query, "")
@@ -168,4 +178,5 @@ async def test_hypothesis_mixtures_never_reach_a_5xx(
     query = data.draw(st.sampled_from(QUERIES)) if data.draw(st.booleans()) else {}
     body = data.draw(hostile_body()) if method != "GET" else b""
     content_type = data.draw(st.sampled_from(CONTENT_TYPES))
-    await _send(world, method, target, persona, body, query, content_type)
+    if_match = data.draw(st.sampled_from(IF_MATCHES))
+    await _send(world, method, target, persona, body, query, content_type, if_match)

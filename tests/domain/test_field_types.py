@@ -8,8 +8,12 @@ import msgspec
 import pytest
 from msgspec import inspect
 
+from barter.domain import field_types, formats, refusals
+from barter.domain.errors import FieldError
 from barter.domain.field_types import CODES, refusal, refused
-from barter.schemas.listings import DateIn, NeedCreate, OfferCreate
+from barter.domain.formats import POINT
+from barter.schemas.communities import ProvinceCode, SubdistrictCode
+from barter.schemas.listings import DateIn, InputUnit, NeedCreate, OfferCreate
 
 Priority = Annotated[int, msgspec.Meta(ge=1, le=5)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
@@ -33,6 +37,12 @@ Ids = Annotated[list[int], msgspec.Meta(min_length=1, max_length=2)]
         (Ids, [1, 2, 3], "too_many", {"limit": 2}),
         (Ids, [], "required", {}),
         (dict[str, int], 5, "invalid", {}),
+        (ProvinceCode, "9", "bad_format", {"shape": "province_code"}),
+        (SubdistrictCode | None, "91010", "bad_format", {"shape": "subdistrict_code"}),
+        (InputUnit, "ton", "bad_format", {"shape": "unit"}),
+        (Annotated[str, msgspec.Meta(pattern=POINT)], "here", "bad_point", {}),
+        (Annotated[str, msgspec.Meta(pattern="^x$")], "y", "bad_format", {}),  # a shape of no name
+        (ProvinceCode, 91, "invalid", {}),  # not text at all: no shape to name
     ],
 )
 def test_a_refused_value_is_named_by_its_fields_type(
@@ -53,3 +63,20 @@ def test_msgspecs_refusal_of_a_struct_names_the_field_and_its_code() -> None:
     with pytest.raises(msgspec.ValidationError) as raised:
         msgspec.convert(need, NeedCreate)
     assert refused(raised.value, need, NeedCreate).code == "not_a_number"
+
+
+def test_every_shape_a_pattern_asks_for_is_said_in_thai_and_english() -> None:
+    """A pattern's refusal says what to write (barter.domain.refusals.SHAPES), never the regular
+    expression; a point and a date are said by codes of their own."""
+    for pattern, shape in formats.SHAPES.items():
+        code, params = field_types.shape_refusal(pattern)
+        if shape in ("point", "date"):
+            assert (code, params) == ({"point": "bad_point", "date": "bad_date"}[shape], {})
+            continue
+        assert (code, params) == ("bad_format", {"shape": shape})
+        words = refusals.problem(FieldError("x", "regex", code=code, params=params))
+        assert words == refusals.SHAPES[shape]
+        assert any("\u0e00" <= ch <= "\u0e7f" for ch in words.th), words
+        assert not any("\u0e00" <= ch <= "\u0e7f" for ch in words.en), words
+    generic = refusals.problem(FieldError("x", "regex", code="bad_format"))
+    assert generic == refusals.PROBLEMS["bad_format"]

@@ -22,6 +22,7 @@ from barter.api.http import (
 )
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE, problems
 from barter.api.schemas import Page
+from barter.domain.formats import PROVINCE_CODE
 from barter.domain.model import CommunityKind, Region
 from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
 from barter.schemas.proposals import AccountOut
@@ -52,7 +53,7 @@ class CommunityController(Controller):
         conn: Conn,
         caller: CallerDep,
         region: FromQuery[Region | None] = None,
-        province_code: Annotated[str | None, QueryParameter(pattern=r"^[1-9][0-9]$")] = None,
+        province_code: Annotated[str | None, QueryParameter(pattern=PROVINCE_CODE)] = None,
         kind: FromQuery[CommunityKind | None] = None,
         q: Annotated[
             str | None, QueryParameter(max_length=100, description="Search Thai or English names")

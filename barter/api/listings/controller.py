@@ -30,6 +30,7 @@ from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
 from barter.domain.access import Caller
 from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.formats import CATALOGUE_ID, POINT, PROVINCE_CODE
 from barter.domain.model import Region
 from barter.schemas.listings import (
     Kind,
@@ -100,15 +101,13 @@ class ListingQuery:
 def provide_listing_filter(
     caller: CallerDep,
     region: FromQuery[Region | None] = None,
-    province_code: Annotated[str | None, QueryParameter(pattern=r"^[1-9][0-9]$")] = None,
-    category_id: Annotated[str | None, QueryParameter(pattern=r"^[a-z][a-z0-9-]{0,63}$")] = None,
-    item_id: Annotated[str | None, QueryParameter(pattern=r"^[a-z][a-z0-9-]{0,63}$")] = None,
+    province_code: Annotated[str | None, QueryParameter(pattern=PROVINCE_CODE)] = None,
+    category_id: Annotated[str | None, QueryParameter(pattern=CATALOGUE_ID)] = None,
+    item_id: Annotated[str | None, QueryParameter(pattern=CATALOGUE_ID)] = None,
     community_id: Annotated[int | None, QueryParameter(ge=1, le=2**62)] = None,
     status: FromQuery[Status] = "open",
     q: Annotated[str | None, QueryParameter(max_length=100, description="Item or community name")] = None,
-    near: Annotated[
-        str | None, QueryParameter(max_length=60, pattern=r"^-?[0-9.]+,-?[0-9.]+$", description="lat,lon")
-    ] = None,
+    near: Annotated[str | None, QueryParameter(max_length=60, pattern=POINT, description="lat,lon")] = None,
     within_km: Annotated[float | None, QueryParameter(gt=0, le=5000)] = None,
 ) -> ListingFilter:
     """The filters of the lists (and of the exports, which stream every match).

@@ -26,6 +26,7 @@ from barter.api.http import (
 from barter.api.openapi import problems
 from barter.api.schemas import Page
 from barter.domain.errors import FieldError, ValidationFailed
+from barter.domain.formats import PLAN_REF
 from barter.domain.model import Region
 from barter.schemas.logistics import (
     FeatureCollection,
@@ -43,7 +44,7 @@ MOVE = problems(400, 401, 403, 404, 409, 412, 413, 422)
 PlanRef = Annotated[
     str,
     PathParameter(
-        pattern=r"^[1-9][0-9]{0,17}(\.geojson)?$",
+        pattern=PLAN_REF,
         max_length=26,
         description="A plan id for the plan as JSON, or the id followed by .geojson for its map",
     ),

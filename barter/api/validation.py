@@ -4,10 +4,13 @@ msgspec stops at the first error it meets; people filling a form on a slow phone
 about every mistake at once. `collect_errors` walks the body against the handler's `data` type,
 field by field, and reports each problem with its path (`transfers[2].quantity`) and its code
 (from the field's type and value: barter.domain.field_types), keeping msgspec's English message.
+A whole number written with a point (`"priority": 2.0`) is read as that number first
+(`whole_numbers`), as the spreadsheet import and the query parameters read it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import types
 import unicodedata
@@ -105,6 +108,55 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         if len(members) == 1:
             return collect_errors(value, members[0], path)
     return [_message(first, path, value, tp)]
+
+
+def whole_numbers(value: Any, tp: Any) -> Any:
+    """`value` (a decoded JSON body) with each float that is a whole number (2.0) read as that
+    int where `tp` takes a whole number there and no fraction (`priority`, an id): JSON does not
+    tell 2 from 2.0, nor do the spreadsheet import (a cell of 2.0 is priority 2) and the query
+    parameters (`?limit=2.0` is 2). A fraction (2.5) stays as it is, refused as `whole_number`;
+    so do infinities, which no whole number is."""
+    return _whole(value, inspect.type_info(tp))
+
+
+def _bare(kind: inspect.Type) -> inspect.Type:
+    while isinstance(kind, inspect.Metadata):
+        kind = kind.type
+    return kind
+
+
+def _members(kind: inspect.Type) -> list[inspect.Type]:
+    """The types a value of `kind` may be: a union's members, else `kind`; without descriptions."""
+    kind = _bare(kind)
+    return [_bare(m) for m in kind.types] if isinstance(kind, inspect.UnionType) else [kind]
+
+
+def _whole(value: Any, kind: inspect.Type) -> Any:
+    members = _members(kind)
+    if isinstance(value, float):
+        takes_whole_only = any(isinstance(m, inspect.IntType) for m in members) and not any(
+            isinstance(m, inspect.FloatType | inspect.AnyType) for m in members
+        )
+        if takes_whole_only and math.isfinite(value) and value.is_integer():
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        for member in members:
+            if isinstance(member, inspect.StructType):
+                fields = {f.encode_name: f.type for f in member.fields}
+                return {k: _whole(v, fields[k]) if k in fields else v for k, v in value.items()}
+            if isinstance(member, inspect.DictType):
+                return {k: _whole(v, member.value_type) for k, v in value.items()}
+        return value
+    if isinstance(value, list):
+        for member in members:
+            if isinstance(member, inspect.ListType | inspect.SetType | inspect.FrozenSetType):
+                return [_whole(v, member.item_type) for v in value]
+            if isinstance(member, inspect.VarTupleType):
+                return [_whole(v, member.item_type) for v in value]
+            if isinstance(member, inspect.TupleType) and len(member.item_types) == len(value):
+                return [_whole(v, t) for v, t in zip(value, member.item_types, strict=True)]
+    return value
 
 
 # Bidirectional embeddings, overrides and isolates (Unicode Bidi Algorithm, "explicit formatting").
@@ -227,6 +279,7 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
         value = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise MalformedRequest(f"The request body is not valid JSON: {exc}") from None
+    value = whole_numbers(value, tp)
     errors = nul_paths(value) or collect_errors(value, tp)
     if errors:
         raise ValidationFailed(errors)

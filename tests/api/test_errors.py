@@ -437,3 +437,36 @@ def test_every_pattern_of_the_api_has_a_shape_with_words() -> None:
         assert pattern in formats.SHAPES, pattern
         code, params = shape_refusal(pattern)
         assert code in ("bad_point", "bad_date") or params["shape"] in refusals.SHAPES, pattern
+
+
+# --- whole numbers written with a point -----------------------------------------------------------
+
+
+def test_a_whole_float_is_read_as_an_int_only_where_the_type_takes_no_fraction() -> None:
+    """`whole_numbers` walks a body with its type: 2.0 becomes 2 in an int field (optional, in a
+    list, in a nested struct), never in a float field nor where any value goes, and a fraction or
+    an infinity stays as sent, for the field's refusal to name."""
+    from barter.api.proposals.controller import Receive
+    from barter.api.validation import collect_errors, whole_numbers
+    from barter.schemas.listings import NeedCreate
+    from barter.schemas.logistics import PlanCreate
+    from barter.schemas.runs import RunRequest
+
+    need = whole_numbers(
+        {"community_id": 7.0, "quantity": 2.0, "priority": 2.0, "accept_offer_ids": [1.0, 2.5], "x": 1.0},
+        NeedCreate,
+    )
+    assert need == {"community_id": 7, "quantity": 2.0, "priority": 2, "accept_offer_ids": [1, 2.5], "x": 1.0}
+    assert type(need["community_id"]) is int
+    assert type(need["quantity"]) is float
+    receive = whole_numbers({"community_id": 3.0, "receipts": [{"position": 1.0, "quantity": 4.0}]}, Receive)
+    assert receive == {"community_id": 3, "receipts": [{"position": 1, "quantity": 4.0}]}
+    assert type(receive["receipts"][0]["quantity"]) is float
+    plan = whole_numbers({"seed": 3.0, "horizon_days": 30.0, "time_limit_s": 2.0}, PlanCreate)
+    assert plan == {"seed": 3, "horizon_days": 30, "time_limit_s": 2.0}
+    run = whole_numbers({"max_cycle_length": 4.0, "lead_days": 3.0, "seed": float("inf")}, RunRequest)
+    assert run["max_cycle_length"] == 4
+    assert type(run["lead_days"]) is float
+    assert run["seed"] == float("inf")
+    assert [(e.path, e.code) for e in collect_errors(run, RunRequest)] == [("seed", "whole_number")]
+    assert whole_numbers([1.0, {"a": 2.0}], list[int]) == [1, {"a": 2.0}]  # junk stays junk

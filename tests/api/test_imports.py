@@ -313,3 +313,14 @@ async def test_who_reads_a_sheet_with_a_fractional_priority(world: World, person
     assert [(e["field"], e["code"]) for e in fraction["errors"]] == [("priority", "whole_number")]
     expected = [("community_id", "not_found")] if persona == COORD_ELSEWHERE else []
     assert [(e["field"], e["code"]) for e in whole_row["errors"]] == expected
+
+
+async def test_a_whole_number_cell_written_2_0_is_that_number_as_in_the_json_api(world: World) -> None:
+    """A spreadsheet keeps numbers as floats: a priority cell of 2.0 (or "2.0") is priority 2, as
+    the JSON API takes `"priority": 2.0`; 2.5 is refused in both."""
+    row = ["ต้องการ", float(world.a["id"]), "ข้าวสาร", 100, "กก.", be_slash(ahead(60)), "", 2.0]
+    text = [*row[:-1], "4.0"]
+    created = await send(world, COORD, xlsx([row, text], [*HEADER, "ความเร่งด่วน"]), dry_run=False)
+    assert created.status_code == 201, created.text
+    priorities = await world.db.fetch("SELECT priority FROM needs ORDER BY id")
+    assert [r["priority"] for r in priorities] == [2, 4]

@@ -126,6 +126,40 @@ async def test_a_fractional_priority_is_refused_on_a_change_too(world: World) ->
     assert (await world.get(OWNER, url)).json()["priority"] == 2
 
 
+async def test_a_whole_number_written_2_0_is_that_number_as_in_imports_and_query_parameters(
+    world: World,
+) -> None:
+    """JSON does not tell 2 from 2.0: a priority, a community's id or an offer's id written with a
+    point and nothing after it is that whole number, as a spreadsheet cell of 2.0 is priority 2
+    and `?limit=2.0` is 2. A fraction (2.5) is refused as `whole_number`; one past the bounds as
+    them."""
+    offer = await world.offer(OTHER, community_id=world.b["id"])
+    body = {
+        "community_id": float(world.a["id"]),
+        "quantity": 5.0,
+        "priority": 2.0,
+        "accept_offer_ids": [float(offer["id"])],
+    }
+    created = await world.post(OWNER, "/v1/needs", body)
+    assert created.status_code == 201, created.text
+    need = created.json()
+    assert (need["community_id"], need["priority"], need["accept_offer_ids"]) == (
+        world.a["id"],
+        2,
+        [offer["id"]],
+    )
+    url = f"/v1/needs/{need['id']}"
+    changed = await world.patch(OWNER, url, {"priority": 5.0}, etag='"v1"')
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["priority"] == 5
+    for priority, code in ((5.5, "whole_number"), (6.0, "le"), (0.0, "ge"), (-0.0, "ge"), (1e300, "le")):
+        refused = await world.patch(OWNER, url, {"priority": priority}, etag='"v2"')
+        assert refused.status_code == 422, (priority, refused.text)
+        assert [(e["path"], e["code"]) for e in refused.json()["errors"]] == [("priority", code)], priority
+    listed = await world.get(OWNER, "/v1/needs", limit="2.0")
+    assert listed.status_code == 200, listed.text
+
+
 async def test_a_need_by_a_day_already_past_is_refused_and_today_is_not(
     world: World, clock: ManualClock
 ) -> None:

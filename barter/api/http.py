@@ -17,12 +17,12 @@ from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from barter.api.problems import barter_error_handler
 from barter.api.schemas import Page
+from barter.api.validation import parameter_error
 from barter.domain.access import Caller
 from barter.domain.clock import Clock
 from barter.domain.errors import (
     BarterError,
     Conflict,
-    FieldError,
     MalformedRequest,
     PreconditionRequired,
     ValidationFailed,
@@ -158,15 +158,7 @@ def decode_cursor(cursor: str, sort: str, value_type: Any) -> tuple[Any, int]:
         msgspec.ValidationError,
         TypeError,
     ):
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "cursor",
-                    "not a cursor from this list with this sort; start again without it",
-                    code="stale_cursor",
-                )
-            ]
-        ) from None
+        raise ValidationFailed([parameter_error("cursor", "stale_cursor")]) from None
 
 
 Cursor = Annotated[str | None, QueryParameter(max_length=400)]
@@ -277,9 +269,7 @@ class Idempotency:
         if self.key is None:
             return
         if not _KEY.match(self.key):
-            raise ValidationFailed(
-                [FieldError("Idempotency-Key", "1 to 255 visible ASCII characters", code="idempotency_key")]
-            )
+            raise ValidationFailed([parameter_error("Idempotency-Key", "idempotency_key")])
         try:
             canonical = (
                 msgspec.json.encode(msgspec.json.decode(body), order="sorted") if body.strip() else b""
@@ -296,14 +286,7 @@ class Idempotency:
             return
         if stored["request_hash"] != self.request_hash:
             raise ValidationFailed(
-                [
-                    FieldError(
-                        "Idempotency-Key",
-                        "already used with a different request; use a new key",
-                        code="key_reused",
-                    )
-                ],
-                code="idempotency_key_reused",
+                [parameter_error("Idempotency-Key", "key_reused")], code="idempotency_key_reused"
             )
         if stored["status"] is None:
             # Claimed by a request that has not finished; cannot happen after the wait, but be safe.

@@ -11,7 +11,8 @@ from typing import Annotated
 
 from litestar.params import QueryParameter
 
-from barter.domain.errors import FieldError, ValidationFailed
+from barter.api.validation import parameter_error
+from barter.domain.errors import ValidationFailed
 
 Since = Annotated[date | None, QueryParameter(description="From this date (Thai time), included: YYYY-MM-DD")]
 Until = Annotated[
@@ -22,4 +23,4 @@ Until = Annotated[
 def check_period(since: date | None, until: date | None) -> None:
     """422 for a period that ends before it starts."""
     if since is not None and until is not None and since > until:
-        raise ValidationFailed([FieldError("until", "must not be before since", code="before_start")])
+        raise ValidationFailed([parameter_error("until", "before_start")])

@@ -10,10 +10,12 @@ A whole number written with a point (`"priority": 2.0`) is read as that number f
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import types
 import unicodedata
+from collections.abc import Mapping
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import msgspec
@@ -27,6 +29,7 @@ from msgspec import inspect
 
 from barter.domain.errors import FieldError, MalformedRequest, UnsupportedMediaType, ValidationFailed
 from barter.domain.field_types import refusal, refusal_of_text
+from barter.domain.refusals import in_one_line
 
 _AT = re.compile(r" - at `\$(.*)`$")
 
@@ -230,12 +233,17 @@ def data_type(handler: Any) -> Any | None:
     return None
 
 
+def parameter_error(name: str, code: str, params: Mapping[str, Any] | None = None) -> FieldError:
+    r"""A refused parameter (a query parameter, a header, a part of the path) at the name the client
+    writes it by, with its code and, as its message, the project's words for the code, Thai first
+    with the English beside (barter.domain.refusals.in_one_line): never Litestar's or msgspec's
+    English (`Expected \`int\`, got \`str\``), which speaks of types the client never wrote."""
+    error = FieldError(name, "", code=code, params=dict(params or {}))
+    return dataclasses.replace(error, message=in_one_line(error))
+
+
 def _nul_in_query(request: Request[Any, Any, Any]) -> list[FieldError]:
-    return [
-        FieldError(k, "must not contain NUL characters", code="bad_characters")
-        for k, v in request.query_params.items()
-        if "\x00" in v
-    ]
+    return [parameter_error(k, "bad_characters") for k, v in request.query_params.items() if "\x00" in v]
 
 
 async def refuse_nul_in_query(request: Request[Any, Any, Any]) -> None:
@@ -271,7 +279,11 @@ async def validate_body(request: Request[Any, Any, Any]) -> None:
             f"Send the body as Content-Type: application/json (got {content_type or 'none'})",
             extra={
                 "errors": [
-                    {"path": "Content-Type", "message": "must be application/json", "code": "not_json"}
+                    {
+                        "path": "Content-Type",
+                        "message": parameter_error("Content-Type", "not_json").message,
+                        "code": "not_json",
+                    }
                 ]
             },
         )
@@ -324,18 +336,18 @@ def _given(request: Request[Any, Any, Any], name: str, place: str) -> Any:
 def parameter_errors(request: Request[Any, Any, Any], exc: ValidationException) -> list[FieldError]:
     """Litestar's refusal of a request's parameters (`?limit=abc`, a required one missing) as field
     errors: each at the parameter's name as the client writes it, with the code its type gives
-    the value (barter.domain.field_types), as a body's fields get theirs. Litestar says what
-    failed in `extra` (a list of {key, message, source}), or, for a missing one, in its detail."""
+    the value (barter.domain.field_types), as a body's fields get theirs, said in the code's
+    words (`parameter_error`), not in Litestar's message. Litestar says what failed in `extra` (a
+    list of {key, message, source}), or, for a missing one, in its detail."""
     missing = _MISSING.match(str(exc.detail))
     if missing:
-        place, name = missing.groups()
-        return [FieldError(name, f"required {place} parameter is missing", code="required")]
+        _, name = missing.groups()
+        return [parameter_error(name, "required")]
     errors: list[FieldError] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
         key = str(item.get("key") or "")
-        message = str(item.get("message") or "invalid value")
         kind, name, place = _parameter(request, key)
         code: str = "invalid"
         params: Any = {}
@@ -345,6 +357,6 @@ def parameter_errors(request: Request[Any, Any, Any], exc: ValidationException) 
                 code, params = refusal_of_text(kind, value)
             else:
                 code, params = refusal(kind, value)
-        errors.append(FieldError(name or "request", message, code=code, params=params))
+        errors.append(parameter_error(name or "request", code, params))
     # Litestar named nothing: the request as a whole.
     return errors or [FieldError("request", str(exc.detail), code="invalid")]

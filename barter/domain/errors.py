@@ -15,7 +15,9 @@ from typing import Any, ClassVar
 class FieldError:
     """One bad field: `path` like `transfers[2].quantity`, and what is wrong with it.
 
-    `message` is the English for API clients; `code` is the stable name of the problem and
+    `message` is for API clients: English for a body's field (msgspec's, or the service's), and
+    for a refused parameter (query, header, path) the code's words, Thai first with the English
+    beside (barter.api.validation.parameter_error); `code` is the stable name of the problem and
     `params` its figures, from which a channel writes its own words (the console its Thai)."""
 
     path: str

@@ -253,6 +253,15 @@ def problem(error: FieldError) -> Words:
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 
+def in_one_line(error: FieldError) -> str:
+    """What is wrong, Thai first with the English beside, in one line: `ต้องเป็นจำนวนเต็ม / must be
+    a whole number` (a slash, since the words may hold brackets of their own). The JSON API's
+    `message` for a refused parameter (a query parameter, a header, a part of the path), where
+    neither Litestar's nor msgspec's English is shown."""
+    words = problem(error)
+    return f"{words.th} / {words.en}"
+
+
 def field_error(error: FieldError) -> Words:
     """`จำนวน: ต้องมากกว่า 0` / `How much: must be more than 0`: the field by its name, then what
     is wrong with it."""

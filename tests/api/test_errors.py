@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from typing import Annotated
 
 import httpx
 import pytest
 
+from barter.domain.errors import FieldError
+from barter.domain.refusals import in_one_line
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
+
+# A message that starts in Thai (the project's words for a refused parameter, English after it).
+THAI = re.compile(r"^[\u0e00-\u0e7f]")
 
 
 def _problem(response: httpx.Response) -> dict[str, object]:
@@ -239,10 +246,116 @@ async def test_a_refused_query_parameter_is_a_field_error_with_its_code(
     assert body["code"] == "validation_failed"
     [error] = response.json()["errors"]
     assert (error["path"], error["code"]) == (path, code)
-    assert error["message"]  # Litestar's English, for API clients
+    # the project's words for the code, Thai first, never Litestar's English about types
+    assert error["message"] == in_one_line(FieldError(path, "", code=code, params=error_params(limit)))
+    assert THAI.match(error["message"]), error["message"]
+    assert "Expected" not in error["message"]
     assert response.json().get("errors") == [error]
     if limit is not None:
         assert f"{limit}" in error["message"]
+
+
+def error_params(limit: int | None) -> dict[str, object]:
+    return {} if limit is None else {"limit": limit}
+
+
+async def test_a_fraction_for_a_whole_number_is_said_in_the_projects_words_not_litestars(
+    world: World,
+) -> None:
+    """`?limit=2.5` was refused with Litestar's "Expected `int`, got `str`": a client never sent a
+    type, and nobody reading the answer could say it to the person who typed 2.5."""
+    response = await world.client.get("/v1/offers", params={"limit": "2.5"}, headers=world.headers(OWNER))
+    assert response.json()["errors"] == [
+        {"path": "limit", "message": "ต้องเป็นจำนวนเต็ม / must be a whole number", "code": "whole_number"}
+    ]
+    assert response.json()["detail"] == "1 invalid field(s): limit: ต้องเป็นจำนวนเต็ม / must be a whole number"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "params", "headers", "path", "message"),
+    [
+        ("GET", "/v1/offers", {"limit": "500"}, {}, "limit", "ต้องไม่เกิน 200 / must be at most 200"),
+        ("GET", "/v1/offers/0", {}, {}, "offer_id", "ต้องไม่น้อยกว่า 1 / must be at least 1"),
+        ("GET", "/v1/offers", {"region": "mars"}, {}, "region", "เลือกจากรายการ / choose one from the list"),
+        (
+            "GET",
+            "/v1/offers",
+            {"cursor": "zz"},
+            {},
+            "cursor",
+            "ตัวชี้หน้านี้ไม่ใช่ของรายการและการเรียงนี้ ให้เริ่มใหม่โดยไม่ใส่"
+            " / not a cursor of this list and sort; start again without it",
+        ),
+        (
+            "GET",
+            "/v1/offers",
+            {"near": "91,200"},
+            {},
+            "near",
+            "เขียนเป็น ละติจูด,ลองจิจูด เช่น 6.62,100.07 / write lat,lon in degrees, e.g. 6.62,100.07",
+        ),
+        (
+            "GET",
+            "/v1/offers",
+            {"within_km": "5"},
+            {},
+            "within_km",
+            "ต้องระบุจุด near=ละติจูด,ลองจิจูด ด้วย / needs near=lat,lon",
+        ),
+        (
+            "GET",
+            "/v1/offers",
+            {"sort": "distance"},
+            {},
+            "sort",
+            "ต้องระบุจุด near=ละติจูด,ลองจิจูด ด้วย / needs near=lat,lon",
+        ),
+        ("GET", "/v1/offers", {"q": "ปลา\x00"}, {}, "q", None),
+        (
+            "GET",
+            "/v1/stats/exchanges",
+            {"since": "2027-02-01", "until": "2027-01-01"},
+            {},
+            "until",
+            "ต้องไม่ก่อนวันเริ่ม / must not be before the first day",
+        ),
+        ("GET", "/v1/communities", {"province_code": "x"}, {}, "province_code", None),
+        ("PATCH", "/v1/offers/1", {}, {"If-Match": "v1"}, "If-Match", None),
+        ("POST", "/v1/offers", {}, {"Idempotency-Key": "a b"}, "Idempotency-Key", None),
+        ("POST", "/v1/offers", {}, {"Content-Type": "text/plain"}, "Content-Type", None),
+    ],
+)
+async def test_every_refused_parameter_is_said_thai_first_with_the_english_beside(
+    world: World,
+    method: str,
+    url: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    path: str,
+    message: str | None,
+) -> None:
+    """A query parameter, a part of the path or a header: each refusal's message is its code in
+    the words of barter.domain.refusals, Thai, then the English, in one line."""
+    body = (
+        {"note": "x"}
+        if method == "PATCH"
+        else {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1}
+    )
+    response = await world.client.request(
+        method,
+        url,
+        params=params,
+        content=json.dumps(body).encode() if method != "GET" else None,
+        headers=world.headers(ADMIN, **{"Content-Type": "application/json", **headers}),
+    )
+    assert 400 <= response.status_code < 500, response.text
+    [error] = response.json()["errors"]
+    assert error["path"] == path
+    if message is not None:
+        assert error["message"] == message
+    assert " / " in error["message"]
+    assert THAI.match(error["message"]), error["message"]
+    assert "Expected" not in error["message"]
 
 
 async def test_a_refused_query_parameter_is_said_in_thai_by_its_code(world: World) -> None:
@@ -289,7 +402,7 @@ async def test_a_missing_parameter_and_a_bad_header_have_their_codes_too() -> No
         assert missing.status_code == 422, missing.text
         assert missing.json()["code"] == "validation_failed"
         assert missing.json()["errors"] == [
-            {"path": "n", "message": "required query parameter is missing", "code": "required"}
+            {"path": "n", "message": "กรุณากรอกช่องนี้ / fill this in", "code": "required"}
         ]
         header = client.get("/needs-n", params={"n": "3"}, headers={"X-Token": "nope"})
         # a pattern of no known shape: bad_format all the same, said as text of the wrong form

@@ -28,6 +28,7 @@ from barter.api.http import (
 )
 from barter.api.openapi import CHANGE, CREATE, READ, READ_ONE
 from barter.api.schemas import Page
+from barter.api.validation import parameter_error
 from barter.domain.access import Caller
 from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.formats import CATALOGUE_ID, POINT, PROVINCE_CODE
@@ -66,9 +67,9 @@ def _near(near: str | None, within_km: float | None) -> tuple[float | None, floa
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
         except ValueError:
-            errors.append(FieldError("near", "give lat,lon in degrees, e.g. 6.62,100.07", code="bad_point"))
+            errors.append(parameter_error("near", "bad_point"))
     if within_km is not None and near is None:
-        errors.append(FieldError("within_km", "needs near=lat,lon", code="needs_near"))
+        errors.append(parameter_error("within_km", "needs_near"))
     if errors:
         raise ValidationFailed(errors)
     return lat, lon
@@ -143,7 +144,7 @@ def provide_listing_query(
     calendar: ShowCalendar = "gregorian",
 ) -> ListingQuery:
     if sort == "distance" and listing_filter.near_lat is None:
-        raise ValidationFailed([FieldError("sort", "sort=distance needs near=lat,lon", code="needs_near")])
+        raise ValidationFailed([parameter_error("sort", "needs_near")])
     return ListingQuery(filter=listing_filter, sort=sort, cursor=cursor, limit=limit, calendar=calendar)
 
 

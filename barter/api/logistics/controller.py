@@ -25,7 +25,8 @@ from barter.api.http import (
 )
 from barter.api.openapi import problems
 from barter.api.schemas import Page
-from barter.domain.errors import FieldError, ValidationFailed
+from barter.api.validation import parameter_error
+from barter.domain.errors import ValidationFailed
 from barter.domain.formats import PLAN_REF
 from barter.domain.model import Region
 from barter.schemas.logistics import (
@@ -111,7 +112,7 @@ class LogisticsPlanController(Controller):
         number, _, suffix = plan.partition(".")
         plan_id = int(number)
         if plan_id > 2**62:
-            raise ValidationFailed([FieldError("plan", "no plan has so large an id", code="unknown")])
+            raise ValidationFailed([parameter_error("plan", "unknown")])
         if suffix:
             body = await service.plan_geojson(conn, caller, plan_id)
             # The same route answers the map: documented by install_geojson_schema.

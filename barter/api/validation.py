@@ -29,7 +29,7 @@ from msgspec import inspect
 
 from barter.domain.errors import FieldError, MalformedRequest, UnsupportedMediaType, ValidationFailed
 from barter.domain.field_types import refusal, refusal_of_text
-from barter.domain.refusals import in_one_line
+from barter.domain.refusals import in_one_line, problem
 
 _AT = re.compile(r" - at `\$(.*)`$")
 
@@ -51,7 +51,11 @@ def _message(exc: msgspec.ValidationError, path: str, value: Any, tp: Any) -> Fi
     if match and match.group(1):
         return FieldError(_join(path, match.group(1)), text[: match.start()], code="invalid")
     code, params = refusal(inspect.type_info(tp), value)
-    return FieldError(path or "body", text[: match.start()] if match else text, code=code, params=params)
+    message = text[: match.start()] if match else text
+    if "matching regex" in message:
+        # A pattern's regular expression tells nobody what to write: the shape's words do.
+        message = problem(FieldError(path, message, code=code, params=params)).en
+    return FieldError(path or "body", message, code=code, params=params)
 
 
 def _strip_annotated(tp: Any) -> Any:

@@ -8,8 +8,10 @@ the LINE bot's posts, the spreadsheet import and the engine's settings all ask h
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -35,10 +37,20 @@ CODES = frozenset(
         "bad_date",
         "bad_format",
         "bad_point",
+        "not_a_boolean",
+        "not_a_string",
+        "not_a_list",
+        "not_an_object",
         "invalid",
     }
 )
 _AT = re.compile(r" - at `\$\.?(.*)`$")
+# A number as a query parameter or a header may spell it (JSON's syntax, as Litestar reads it):
+# not `+1`, `00001`, `1.`, `1_000` nor other scripts' digits (๑), which Python's float() would read.
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE_TEXT = frozenset({"nan", "-nan", "inf", "-inf", "infinity", "-infinity"})
+# A date as this API takes it (an ISO date): said so, not as a form's day/month/year.
+ISO_DATE: Mapping[str, Any] = MappingProxyType({"shape": "iso_date"})
 _NUMBERS = inspect.IntType | inspect.FloatType
 _COLLECTIONS = inspect.ListType | inspect.SetType | inspect.FrozenSetType
 
@@ -82,12 +94,19 @@ def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
     if value is None and not _nullable(kind):
         return "required", {}
     if _format(kind) in {"date", "date-time"}:  # a date written as text (`DateIn`: YYYY-MM-DD)
-        return "bad_date", {}
+        return "bad_date", ISO_DATE
     kind = unwrapped(kind)
     if isinstance(kind, _NUMBERS) and (isinstance(value, bool) or not isinstance(value, int | float)):
         return "not_a_number", {}
+    if isinstance(kind, _NUMBERS) and isinstance(value, float) and not math.isfinite(value):
+        # 1e400 (read as infinity) breaks the field's bound; NaN, or infinity where none is, is
+        # no number the field could hold.
+        return (None if math.isnan(value) else bound(kind, value)) or ("not_a_number", {})
     if isinstance(kind, inspect.IntType) and isinstance(value, float) and not value.is_integer():
         return "whole_number", {}
+    wrong_type = _wrong_type(kind, value)
+    if wrong_type is not None:
+        return wrong_type, {}
     broken = bound(kind, value)
     if broken is not None:
         return broken
@@ -96,13 +115,27 @@ def refusal(kind: inspect.Type, value: Any) -> tuple[str, Mapping[str, Any]]:
     if isinstance(kind, inspect.LiteralType | inspect.EnumType):
         return "unknown", {}
     if isinstance(kind, inspect.DateType | inspect.DateTimeType):
-        return "bad_date", {}
+        return "bad_date", ISO_DATE
     if isinstance(kind, _COLLECTIONS) and isinstance(value, list):
         if kind.max_length is not None and len(value) > kind.max_length:
             return "too_many", {"limit": kind.max_length}
         if kind.min_length is not None and not value:
             return "required", {}
     return "invalid", {}
+
+
+def _wrong_type(kind: inspect.Type, value: Any) -> str | None:
+    """The code for a value of another JSON type than the field takes (a number for a name, text
+    for a list), or None: true or false, text, a list, an object, each said so."""
+    if isinstance(kind, inspect.BoolType) and not isinstance(value, bool):
+        return "not_a_boolean"
+    if isinstance(kind, inspect.StrType) and not isinstance(value, str):
+        return "not_a_string"
+    if isinstance(kind, _COLLECTIONS) and not isinstance(value, list):
+        return "not_a_list"
+    if isinstance(kind, inspect.StructType | inspect.DictType) and not isinstance(value, dict):
+        return "not_an_object"
+    return None
 
 
 def _matches(kind: inspect.StrType, value: str) -> bool:
@@ -117,7 +150,7 @@ def shape_refusal(pattern: str | None) -> tuple[str, Mapping[str, Any]]:
     if shape == "point":
         return "bad_point", {}
     if shape == "date":
-        return "bad_date", {}
+        return "bad_date", ISO_DATE
     return "bad_format", ({"shape": shape} if shape else {})
 
 
@@ -129,10 +162,9 @@ def refusal_of_text(kind: inspect.Type, text: str | None) -> tuple[str, Mapping[
     if text is None:
         return "required", {}
     if isinstance(unwrapped(kind), _NUMBERS):
-        try:
-            number = float(text)
-        except ValueError:
+        if not _NUMBER_TEXT.fullmatch(text) and text.lower() not in _NOT_FINITE_TEXT:
             return "not_a_number", {}
+        number = float(text)  # 1e400: infinity, refused by the bound it breaks
         return refusal(kind, int(number) if number.is_integer() else number)
     return refusal(kind, text)
 

@@ -73,6 +73,13 @@ FIELDS: Mapping[str, Words] = {
 PROBLEMS: Mapping[str, Words] = {
     "required": Words("กรุณากรอกช่องนี้", "fill this in"),
     "not_a_number": Words("ต้องเป็นตัวเลข", "must be a number"),
+    # a value of another JSON type than the field takes (asked of the JSON API)
+    "not_a_boolean": Words("ต้องเป็น true หรือ false", "must be true or false"),
+    "not_a_string": Words("ต้องเป็นข้อความในเครื่องหมายคำพูด", "must be text, in quotes"),
+    "not_a_list": Words("ต้องเป็นรายการในวงเล็บ [ ]", "must be a list, in [ ]"),
+    "not_an_object": Words(
+        "ต้องเป็นออบเจกต์ JSON (ชื่อช่องกับค่า)", "must be a JSON object (fields and their values)"
+    ),
     "whole_number": Words("ต้องเป็นจำนวนเต็ม", "must be a whole number"),
     "gt": Words("ต้องมากกว่า {limit}", "must be more than {limit}"),
     "ge": Words("ต้องไม่น้อยกว่า {limit}", "must be at least {limit}"),
@@ -203,7 +210,8 @@ PROBLEMS: Mapping[str, Words] = {
 }
 
 # What to write where a pattern refused the text (`bad_format` with `{"shape": ...}`, by the
-# shape names of barter.domain.formats): the shape in words, never the regular expression.
+# shape names of barter.domain.formats): the shape in words, never the regular expression; and a
+# date the JSON API refused (`bad_date` with the shape `iso_date`).
 SHAPES: Mapping[str, Words] = {
     "province_code": Words("ต้องเป็นรหัสจังหวัด 2 หลัก เช่น 91", "must be a two-digit province code, e.g. 91"),
     "subdistrict_code": Words(
@@ -224,6 +232,10 @@ SHAPES: Mapping[str, Words] = {
     "unit": Words(
         "ต้องเป็นหน่วยที่รู้จัก เช่น กก. กรัม ลิตร ชิ้น หรือ แพ็ก",
         "must be a known unit, such as kg, g, litre, ml, piece or pack",
+    ),
+    # A date as the JSON API takes it (`bad_date` with this shape): not a form's day/month/year.
+    "iso_date": Words(
+        "เขียนวันที่เป็น ปี-เดือน-วัน เช่น 2027-01-15", "write the date as year-month-day, e.g. 2027-01-15"
     ),
 }
 
@@ -248,8 +260,9 @@ def problem(error: FieldError) -> Words:
     """What is wrong, without naming the field: `ต้องมากกว่า 0` / `must be more than 0` (a code
     without words of its own says only that the value is not valid; text that a pattern refused
     says the shape to write, where its params name one)."""
-    if error.code == "bad_format" and error.params.get("shape") in SHAPES:
-        return SHAPES[error.params["shape"]]
+    shape = error.params.get("shape")
+    if error.code in ("bad_format", "bad_date") and isinstance(shape, str) and shape in SHAPES:
+        return SHAPES[shape]
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 

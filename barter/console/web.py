@@ -193,7 +193,8 @@ def run_measures(run: Any) -> list[Measure]:
         )
     ]
     proved = run.engine_status == "optimal"
-    if run.upper_bound is not None and run.upper_bound > 0:
+    ceiling = run.upper_bound is not None and run.upper_bound > 0
+    if ceiling:
         measures.append(
             Measure(
                 "ceiling",
@@ -207,30 +208,25 @@ def run_measures(run: Any) -> list[Measure]:
                 ),
             )
         )
-        if not proved:
-            share = _percent_at_least(run.objective / run.upper_bound)
-            measures.append(
-                Measure(
-                    "closeness",
-                    said(lambda: _("How close to the best answer")),
-                    said(lambda: _("at least %(percent)s%% of the best answer") % {"percent": share}),
-                    said(
-                        lambda: _(
-                            "Measured against the ceiling above: the best answer may score less "
-                            "than the ceiling, so this one may be closer still."
-                        )
-                    ),
-                )
-            )
     if proved:
-        measures.append(
-            Measure(
-                "closeness",
-                said(lambda: _("How close to the best answer")),
-                said(lambda: _("the best answer there is (proved)")),
-                said(lambda: _("The engine proved that no answer scores more.")),
-            )
+        closeness = (
+            said(lambda: _("the best answer there is (proved)")),
+            said(lambda: _("The engine proved that no answer scores more.")),
         )
+    elif ceiling:
+        share = _percent_at_least(run.objective / run.upper_bound)
+        closeness = (
+            said(lambda: _("at least %(percent)s%% of the best answer") % {"percent": share}),
+            said(
+                lambda: _(
+                    "Measured against the ceiling above: the best answer may score less "
+                    "than the ceiling, so this one may be closer still."
+                )
+            ),
+        )
+    else:
+        return measures
+    measures.append(Measure("closeness", said(lambda: _("How close to the best answer")), *closeness))
     return measures
 
 

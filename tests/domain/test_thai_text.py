@@ -326,15 +326,20 @@ def _listings(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]]]:
     return "".join(parts), expected
 
 
+def _check_listing(listing: tuple[str, list[tuple[str, str, float]]]) -> None:
+    """Every item of the listing is its own draft, with its own kind and amount, ready to post."""
+    message, expected = listing
+    reading = read_post(message, load_catalogue(), TODAY)
+    assert [(d.kind, d.item_id, d.quantity) for d in reading.drafts] == expected, message
+    assert reading.ready, reading
+
+
 @given(_listings())
 @settings(max_examples=150, deadline=None)
 def test_every_item_with_its_amount_is_its_own_draft(
     listing: tuple[str, list[tuple[str, str, float]]],
 ) -> None:
-    message, expected = listing
-    reading = read_post(message, load_catalogue(), TODAY)
-    assert [(d.kind, d.item_id, d.quantity) for d in reading.drafts] == expected, message
-    assert reading.ready, reading
+    _check_listing(listing)
 
 
 # A name on one line and its amount alone on the next ("ปลาแห้ง⏎20 กิโล") is one item, as on one
@@ -487,10 +492,7 @@ def _listings_by_line(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]
 def test_every_item_keeps_its_own_amount_whichever_line_it_is_on(
     listing: tuple[str, list[tuple[str, str, float]]],
 ) -> None:
-    message, expected = listing
-    reading = read_post(message, load_catalogue(), TODAY)
-    assert [(d.kind, d.item_id, d.quantity) for d in reading.drafts] == expected, message
-    assert reading.ready, reading
+    _check_listing(listing)
 
 
 @given(

@@ -109,9 +109,17 @@ def community_components(whole: Acceptable) -> tuple[IntArray, IntArray]:
 def split(whole: Acceptable) -> list[Part]:
     """The market's independent sub-markets, in the order of their first community (see the
     module docstring); communities with no acceptable arc are left out."""
-    instance = whole.instance
     comp, sizes = community_components(whole)
-    k = len(sizes)
+    return [
+        Part(sub, int(size)) for sub, size in zip(sub_markets(whole, comp, len(sizes)), sizes, strict=True)
+    ]
+
+
+def sub_markets(whole: Acceptable, comp: IntArray, k: int) -> list[Instance]:
+    """The market cut into `k` markets by the community's group in `comp` (0 to k - 1; -1: in
+    none): each keeps its communities, their offers and needs, the items they use, the excluded
+    arcs inside it, and of a need's `accept_offers` the offers of its own group."""
+    instance = whole.instance
     communities: list[list[int]] = [[] for _ in range(k)]
     for i, c in enumerate(comp.tolist()):
         if c >= 0:
@@ -128,7 +136,7 @@ def split(whole: Acceptable) -> list[Part]:
             needs[c].append(j)
     offer_of = {o.id: int(offer_part[i]) for i, o in enumerate(instance.offers)}
     need_of = {n.id: int(need_part[j]) for j, n in enumerate(instance.needs)}
-    parts: list[Part] = []
+    subs: list[Instance] = []
     for c in range(k):
         sub_offers = [instance.offers[i] for i in offers[c]]
         sub_needs = []
@@ -141,18 +149,19 @@ def split(whole: Acceptable) -> list[Part]:
         used = {o.item for o in sub_offers}
         used.update(o.min_ratio.item for o in sub_offers if o.min_ratio is not None)
         used.update(n.item for n in sub_needs if n.item is not None)
-        sub = msgspec.structs.replace(
-            instance,
-            communities=[instance.communities[i] for i in communities[c]],
-            items=[it for it in instance.items if it.id in used],
-            offers=sub_offers,
-            needs=sub_needs,
-            excluded=[
-                x for x in instance.excluded if offer_of.get(x.offer) == c and need_of.get(x.need) == c
-            ],
+        subs.append(
+            msgspec.structs.replace(
+                instance,
+                communities=[instance.communities[i] for i in communities[c]],
+                items=[it for it in instance.items if it.id in used],
+                offers=sub_offers,
+                needs=sub_needs,
+                excluded=[
+                    x for x in instance.excluded if offer_of.get(x.offer) == c and need_of.get(x.need) == c
+                ],
+            )
         )
-        parts.append(Part(sub, int(sizes[c])))
-    return parts
+    return subs
 
 
 def independent(whole: Acceptable) -> list[Part]:

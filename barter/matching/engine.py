@@ -15,6 +15,11 @@
    this process may use (or `processes`), each batch ending by the run's deadline, CP-SAT in each
    with the cores left; the answers are merged in component order (objective and bound summed,
    optimal only if every part is). A market of one piece takes the path below unchanged.
+   A market too large to solve as one in its limit (pieces.py: 2,000 communities or more, the
+   limit short of what the whole market would need) is dealt at random into pieces of about
+   1,250 communities, solved the same way (_solve_pieces); meanwhile this process finds the
+   whole market's two-way trades (kept when worth more) and its bound, the hub relaxation's or
+   the plain one: a piece's own bound leaves out the trades between pieces.
    Inside a market, the community graph is split into strongly connected components: cycles of up to
    `max_cycle_length` communities are enumerated inside them (graph.py), or, with no limit, a
    circulation runs over their arcs. Chains start from gift offers and cross components freely;
@@ -82,7 +87,9 @@ from barter.matching.columns import (
 )
 from barter.matching.components import (
     MERGE_S,
+    POOL_MIN_LIMIT,
     Part,
+    batches,
     independent,
     merge,
     plan,
@@ -104,6 +111,8 @@ from barter.matching.lp import IN_USE, Column, LpResult, Master, carried_columns
 from barter.matching.lpsolvers import HighsLp
 from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
+from barter.matching.pieces import count as count_pieces
+from barter.matching.pieces import deal
 from barter.matching.pricing import WholePricing, price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.relaxation import hub_bound, zones_pay
@@ -287,8 +296,13 @@ def solve(
     clock.report(0.0, "reading the market")
     whole = acceptable(instance)
     parts = independent(whole)
+    processes = workers() if processes is None else max(1, processes)
     if parts:
-        return _solve_parts(parts, clock, workers() if processes is None else max(1, processes))
+        return _solve_parts(parts, clock, processes)
+    pooled = processes if _pool_pays(clock) else 1
+    k = count_pieces(len(instance.communities), pooled, clock.limit)
+    if k:
+        return _solve_pieces(instance, whole, deal(whole, k), clock, pooled)
     return _solve_market(instance, whole, clock)
 
 
@@ -347,18 +361,8 @@ def _solve_parts(parts: list[Part], clock: Clock, processes: int) -> Solution:
             f"{n} independent sub-markets: {n - len(small)} in {len(groups)} processes "
             f"({sat_workers} CP-SAT workers each), {len(small)} small ones here",
         )
-        with _executor(len(groups)) as executor:
-            futures = {
-                executor.submit(
-                    solve_batch,
-                    _solve_part,
-                    [instances[i] for i in g],
-                    [sizes[i] for i in g],
-                    deadline,
-                    sat_workers,
-                ): g
-                for g in groups
-            }
+
+        def small_ones_here() -> None:
             solve_batch(
                 _solve_part,
                 [instances[i] for i in small],
@@ -368,12 +372,110 @@ def _solve_parts(parts: list[Part], clock: Clock, processes: int) -> Solution:
                 clock.now,
                 lambda k, s: done(small[k], s),
             )
-            for future in concurrent.futures.as_completed(futures):
-                for i, solution in zip(futures[future], future.result(), strict=True):
-                    done(i, solution)
+
+        _in_workers(groups, instances, sizes, deadline, sat_workers, small_ones_here, done)
     merged = merge([s for s in solutions if s is not None], clock.elapsed())
     clock.report(1.0, f"objective {merged.objective:.6g}, bound {merged.upper_bound:.6g}")
     return merged
+
+
+def _in_workers(
+    groups: list[list[int]],
+    instances: list[Instance],
+    sizes: list[int],
+    deadline: float,
+    sat_workers: int,
+    meanwhile: Callable[[], None],
+    done: Callable[[int, Solution], None],
+) -> None:
+    """Each group of parts (by index) solved by `deadline` in a worker process of its own, while
+    this process does `meanwhile`; `done` is told of each part's answer as its group comes in."""
+    with _executor(len(groups)) as executor:
+        futures = {
+            executor.submit(
+                solve_batch,
+                _solve_part,
+                [instances[i] for i in g],
+                [sizes[i] for i in g],
+                deadline,
+                sat_workers,
+            ): g
+            for g in groups
+        }
+        meanwhile()
+        for future in concurrent.futures.as_completed(futures):
+            for i, solution in zip(futures[future], future.result(), strict=True):
+                done(i, solution)
+
+
+def _pool_pays(clock: Clock) -> bool:
+    """Whether parts may go to worker processes: on the system's clock (a caller's own clock
+    cannot cross processes) and under a limit long enough to pay for starting them."""
+    return clock.now is time.monotonic and clock.limit >= POOL_MIN_LIMIT
+
+
+def _solve_pieces(
+    instance: Instance, whole: Acceptable, pieces: list[Part], clock: Clock, processes: int
+) -> Solution:
+    """A market dealt into pieces (pieces.py), each solved as a market of its own by one deadline
+    as independent sub-markets are (in `processes` worker processes, or one after another here
+    when that is 1), their answers merged; meanwhile, here, the whole market's two-way trades
+    (kept when worth more) and its bound: the plain bound and the hub relaxation, never the
+    pieces' own bounds, which leave out the trades between pieces."""
+    sizes = [p.arcs for p in pieces]
+    instances = [p.instance for p in pieces]
+    n = len(pieces)
+    deadline = clock.start + clock.limit - MERGE_S
+    solutions: list[Solution | None] = [None] * n
+
+    def done(i: int, solution: Solution) -> None:
+        solutions[i] = solution
+        finished = sum(s is not None for s in solutions)
+        clock.report(
+            0.1 + 0.9 * finished / n,
+            f"piece {i + 1} of {n} ({len(instances[i].communities)} communities): "
+            f"objective {solution.objective:.6g}",
+        )
+
+    clock.report(0.0, f"{len(instance.communities)} communities dealt into {n} pieces, {processes} at a time")
+    if processes > 1:
+        groups = batches(sizes, processes)
+        sat_workers = max(1, workers() // len(groups))
+        floor: list[tuple[tuple[list[Exchange], float], float]] = []
+
+        def whole_market_here() -> None:
+            floor.append(_whole_market_floor(instance, whole, clock, deadline - clock.now()))
+
+        _in_workers(groups, instances, sizes, deadline, sat_workers, whole_market_here, done)
+        first, bound = floor[0]
+    else:
+        first, bound = _whole_market_floor(instance, whole, clock, HUB_SHARE * clock.remaining())
+        solve_batch(_solve_part, instances, sizes, deadline, None, clock.now, done)
+    merged = merge([s for s in solutions if s is not None], clock.elapsed())
+    exchanges, objective = merged.exchanges, merged.objective
+    if first[1] > objective:
+        exchanges, objective = first
+    return _solution(clock, objective, max(bound, objective), objective >= bound - 1e-6, exchanges)
+
+
+def _whole_market_floor(
+    instance: Instance, whole: Acceptable, clock: Clock, hub_budget: float
+) -> tuple[tuple[list[Exchange], float], float]:
+    """The whole market's first answer (its two-way trades: _first_answer) and its bound: the
+    plain bound, or the hub relaxation's when it is smaller and there is `hub_budget` for it."""
+    market = build_market(instance, whole=whole)
+    pairs = two_way_pairs(market) if market.settings.max_cycle_length != 1 else []
+    first = _first_answer(market, pairs, clock)
+    clock.report(0.05, f"first answer: {len(first[0])} two-way trades, objective {first[1]:.6g}")
+    bound = _plain_bound(market)
+    listings = len(market.offer_qty) + len(market.need_qty)
+    if hub_budget >= HUB_SECONDS_PER_LISTING * listings:
+        exact = whole.size_bound() <= HUB_EXACT_BESIDE_ARCS
+        bound = min(bound, *hub_steps(market, exact, hub_budget))
+        clock.report(0.1, f"hub relaxation bound {bound:.6g}")
+    if market.integral:
+        bound = math.floor(bound + 1e-6)
+    return first, bound
 
 
 def _executor(processes: int) -> concurrent.futures.ProcessPoolExecutor:

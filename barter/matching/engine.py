@@ -15,8 +15,8 @@
    this process may use (or `processes`), each batch ending by the run's deadline, CP-SAT in each
    with the cores left; the answers are merged in component order (objective and bound summed,
    optimal only if every part is). A market of one piece takes the path below unchanged.
-   A market too large to solve as one in its limit (pieces.py: 2,000 communities or more, the
-   limit short of what the whole market would need) is dealt at random into pieces of about
+   A market too large to solve as one in its limit (pieces.py: 2,000 communities or more, with
+   10 s or more for each piece) is dealt at random into pieces of about
    1,250 communities, solved the same way (_solve_pieces); meanwhile this process finds the
    whole market's two-way trades (kept when worth more) and its bound, the hub relaxation's or
    the plain one: a piece's own bound leaves out the trades between pieces.

@@ -10,14 +10,14 @@ and seed deal the same pieces), each piece keeps its communities' offers and nee
 `accept_offers` the offers in its piece), and each is solved as a market of its own
 (components.sub_markets, the same cut that independent sub-markets use).
 
-(The numbers below PIECE_COMMUNITIES say where pieces pay.)
+The measurements beside the constants below say where pieces pay.
 
 An answer of the pieces is an answer of the market: the pieces share no community, so no offer or
 need serves two of them. What is lost is every trade between pieces; dealing at random keeps each
 region's goods in every piece (the fish of the coasts and the rice of the North and Northeast), so
-a piece keeps most of the trades it needs: the five random pieces of the bench's 5,000
-communities, solved for 22 s each, answered 161.5 M together against 145.9 M from the whole
-market in 120 s, in the same hour (docs/benchmarks.md, twenty-fifth session).
+a piece keeps most of the trades it needs: four random pieces of the bench's 5,000 communities,
+two at a time for 57 s each, answered 164.2 M together, against 145.9 M from the whole market in
+120 s (docs/benchmarks.md, twenty-fifth session).
 
 A piece's own bound is not a bound of the market (the trades between pieces are left out), so the
 bound reported is the whole market's, computed as before: the plain bound and the hub relaxation
@@ -41,25 +41,21 @@ from barter.matching.market import Acceptable
 #   2,500 at 30 s: 78.5 M against 64.0 M.  2,000 at 60 s: 65.2 M against 64.9 M.
 #   1,500 at 20 s: 48.1 M against 45.6 M; at 30 s 49.1 M against 49.0 M; at 60 s 49.5 M against
 #   50.4 M.  1,000 at 30 s: 31.8 M against 33.8 M.
-# So pieces pay from PIECES_FROM communities on, while the limit is below the time the whole
-# market needs to do better, taken as WHOLE_S * (n / WHOLE_AT) ** WHOLE_POWER: about 30 s at
-# 1,500 (where they break even), 62 s at 2,000 (pieces still ahead at 60 s), and beyond that
-# extrapolated (5,000: 609 s; the whole market's LP there was still short of its optimum after
-# 970 s).
+# So pieces pay from PIECES_FROM communities on under the limits people use; with a limit long
+# enough the whole market does better (1,500 at 60 s, and likely 2,000 and more at some longer
+# limit, not measured), but a switch back to the whole market at some limit would answer less
+# just above it than pieces just below (2,000: 64.9 M at 62 s against 65.2 M at 60 s), and a
+# longer limit must never answer less. So the whole market is never taken back.
 PIECE_COMMUNITIES = 1_250  # about this many communities in a piece
-PIECES_FROM = 2_000  # markets of this many communities or more may be dealt into pieces ...
-PIECE_MIN_S = 10.0  # ... when each piece would have at least this many seconds ...
-WHOLE_S = 30.0  # ... and the limit is below what the whole market needs to do better
-WHOLE_AT = 1_500
-WHOLE_POWER = 2.5
+PIECES_FROM = 2_000  # markets of this many communities or more are dealt into pieces ...
+PIECE_MIN_S = 10.0  # ... when each piece would have at least this many seconds
 
 
 def count(communities: int, processes: int, limit: float) -> int:
     """How many pieces a market of `communities` is dealt into under `limit` with `processes`
     worker processes: a multiple of the processes, each piece about PIECE_COMMUNITIES, or 0 (solve
-    it whole) below PIECES_FROM, when a piece would have less than PIECE_MIN_S, or when the limit
-    gives the whole market time enough."""
-    if communities < PIECES_FROM or limit >= WHOLE_S * (communities / WHOLE_AT) ** WHOLE_POWER:
+    it whole) below PIECES_FROM or when a piece would have less than PIECE_MIN_S."""
+    if communities < PIECES_FROM:
         return 0
     per_process = math.ceil(communities / (processes * PIECE_COMMUNITIES))
     if limit / per_process < PIECE_MIN_S:

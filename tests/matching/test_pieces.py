@@ -37,7 +37,6 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pieces, "PIECES_FROM", 60)
     monkeypatch.setattr(pieces, "PIECE_COMMUNITIES", 20)
     monkeypatch.setattr(pieces, "PIECE_MIN_S", 0.01)
-    monkeypatch.setattr(pieces, "WHOLE_S", 1e9)
 
 
 @pytest.mark.parametrize(
@@ -45,9 +44,8 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (1_999, 2, 30.0, 0),  # below PIECES_FROM: solved whole
         (2_000, 2, 60.0, 2),  # 1 piece of 1,000 in each process
-        (2_000, 2, 62.0, 0),  # time enough for the whole market (WHOLE_S at 2,000: 61.6 s)
-        (5_000, 2, 600.0, 4),
-        (5_000, 2, 610.0, 0),  # 609 s
+        (2_000, 2, 9.0, 0),  # 9 s for the piece: too short, solved whole
+        (2_000, 2, 3_600.0, 2),  # never taken back whole: a longer limit must not answer less
         (5_000, 2, 120.0, 4),  # 2 pieces of 1,250 in each process, 60 s each
         (5_000, 1, 120.0, 4),  # one after another: 4 of 1,250, 30 s each
         (5_000, 2, 20.0, 4),  # 10 s each: PIECE_MIN_S

@@ -15,8 +15,8 @@
    this process may use (or `processes`), each batch ending by the run's deadline, CP-SAT in each
    with the cores left; the answers are merged in component order (objective and bound summed,
    optimal only if every part is). A market of one piece takes the path below unchanged.
-   A market too large to solve as one in its limit (pieces.py: 2,000 communities or more, with
-   10 s or more for each piece) is dealt at random into pieces of about
+   A market of divisible goods too large to solve as one in its limit (pieces.py: 2,000
+   communities or more, with 10 s or more for each piece) is dealt at random into pieces of about
    1,250 communities, solved the same way (_solve_pieces); meanwhile this process finds the
    whole market's two-way trades (kept when worth more) and its bound, the hub relaxation's or
    the plain one: a piece's own bound leaves out the trades between pieces.
@@ -112,7 +112,7 @@ from barter.matching.lpsolvers import HighsLp
 from barter.matching.market import Acceptable, Market, acceptable, build_market
 from barter.matching.model import Exchange, Instance, Solution, Transfer, problems
 from barter.matching.pieces import count as count_pieces
-from barter.matching.pieces import deal
+from barter.matching.pieces import deal, divisible
 from barter.matching.pricing import WholePricing, price_whole
 from barter.matching.primal import PrimalResult, Selection, solve_primal
 from barter.matching.relaxation import hub_bound, zones_pay
@@ -301,7 +301,7 @@ def solve(
         return _solve_parts(parts, clock, processes)
     pooled = processes if _pool_pays(clock) else 1
     k = count_pieces(len(instance.communities), pooled, clock.limit)
-    if k:
+    if k and divisible(instance):
         return _solve_pieces(instance, whole, deal(whole, k), clock, pooled)
     return _solve_market(instance, whole, clock)
 

@@ -193,3 +193,20 @@ def test_a_market_below_the_size_is_solved_whole(monkeypatch: pytest.MonkeyPatch
     solution, messages = _solve_messages(instance, now=SettableClock(0.0), processes=1)
     assert not any("dealt into" in m for m in messages)
     assert solution.objective > 0
+
+
+@pytest.mark.usefixtures("small_pieces")
+@pytest.mark.parametrize("whole_side", ["offers", "needs"])
+def test_a_market_of_all_or_nothing_goods_is_solved_whole(
+    whole_side: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a kidney pool or a TradeMaximizer list: its integer model is proved optimal whole
+    monkeypatch.setattr(engine_module, "deal", lambda whole, k: pytest.fail("not dealt"))
+    instance = _market(80, limit=10.0)
+    assert pieces.divisible(instance)
+    listings = [msgspec.structs.replace(x, min_lot=x.quantity) for x in getattr(instance, whole_side)]
+    instance = msgspec.structs.replace(instance, **{whole_side: listings})
+    assert not pieces.divisible(instance)
+    solution, messages = _solve_messages(instance, now=SettableClock(0.0), processes=1)
+    assert not any("dealt into" in m for m in messages)
+    assert validator.problems(as_dict(instance), as_dict(solution)) == []

@@ -45,8 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Matching defaults (a run may override them).
     matching_time_limit_s: float = 30.0
     matching_seed: int = 0
-    # Worker processes a matching run may use for independent sub-markets (0: the cores the engine
-    # process may use; 1: none, sub-markets are solved one after another).
+    # Worker processes a matching run may use for independent sub-markets and the pieces a large
+    # market is dealt into (0: the cores the engine process may use; 1: none, they are solved one
+    # after another).
     engine_processes: int = 0
     # How long a declined exchange is not proposed again to the decliner (DECLINE_COOLDOWN_DAYS).
     decline_cooldown_days: float = DECLINE_COOLDOWN_DAYS

@@ -52,7 +52,7 @@ EXPIRY_LOCK = 0x62617274_00000003
 
 def solve_encoded(instance: bytes, processes: int = 0) -> bytes:
     """The engine in a worker process: JSON in, JSON out (plain bytes cross the boundary).
-    `processes`: worker processes for independent sub-markets (0: the cores it may use)."""
+    `processes`: worker processes for independent sub-markets and pieces (0: the cores it may use)."""
     from barter.matching.engine import solve
     from barter.matching.model import decode_instance, encode
 
@@ -103,7 +103,7 @@ class Runner:
     use_process: bool = True
     heartbeat_s: float = 1.0
     cooldown: timedelta = timedelta(days=DECLINE_COOLDOWN_DAYS)  # declined arcs left out this long
-    engine_processes: int = 0  # worker processes for independent sub-markets (0: the cores)
+    engine_processes: int = 0  # worker processes for sub-markets and pieces (0: the cores)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _listener: asyncpg.Connection | None = None
     _closing: bool = False

@@ -4,6 +4,8 @@
   MAX_JSON_DEPTH is a 400 `too_deeply_nested`, found by a linear scan of the raw bytes before any
   decoder (or the key lookup) runs: a 2 KB body of a thousand brackets
   must not reach a recursive decoder and fill the log with stack traces.
+- A number no float holds (1e400) is refused at its field, by the bound it breaks, where the
+  decoder would refuse the whole body without naming one (barter.api.validation.numbers_past_float).
 - Query parameters may not hold NUL characters (PostgreSQL text cannot).
 """
 
@@ -15,8 +17,8 @@ from typing import Any
 from litestar import Request
 from litestar.enums import RequestEncodingType
 
-from barter.api.validation import is_json, refuse_nul_in_query
-from barter.domain.errors import BarterError
+from barter.api.validation import data_type, is_json, numbers_past_float, refuse_nul_in_query
+from barter.domain.errors import BarterError, ValidationFailed
 
 # Bodies of this API nest four levels at most (a plan's settings); 32 leaves room and stays cheap.
 MAX_JSON_DEPTH = 32
@@ -80,3 +82,9 @@ async def guard_request(request: Request[Any, Any, Any]) -> None:
                     ]
                 },
             )
+        tp = data_type(request.route_handler)
+        past_float = numbers_past_float(body, tp) if tp is not None else []
+        if past_float:
+            # Refused here, before the key is looked up, as the decoder would refuse the body:
+            # but with its fields named, as the same number in a query parameter is.
+            raise ValidationFailed(past_float)

@@ -11,6 +11,7 @@ A whole number written with a point (`"priority": 2.0`) is read as that number f
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import re
 import types
@@ -164,6 +165,52 @@ def _whole(value: Any, kind: inspect.Type) -> Any:
             if isinstance(member, inspect.TupleType) and len(member.item_types) == len(value):
                 return [_whole(v, t) for v, t in zip(value, member.item_types, strict=True)]
     return value
+
+
+def numbers_past_float(body: bytes, tp: Any) -> list[FieldError]:
+    """The fields of a JSON `body` (for a `data` of type `tp`) that hold a number no float holds
+    (1e400), each refused as that number in a query parameter is: by the bound it breaks (`le`),
+    else `not_a_number`; with the body's other refused fields, as `collect_errors` lists them.
+
+    msgspec will not read such a number and names no field ("Number out of range - at `$[...]`"),
+    so the body is read again by the standard library, which reads it as infinity (JSON's own
+    NaN and Infinity are no JSON, and stay refused). Empty where msgspec reads the body, or where
+    it is no JSON for another reason too: the decoder's 400 says so."""
+    try:
+        msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        if not str(exc).startswith("Number out of range"):
+            return []
+    else:
+        return []
+    try:
+        value = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return []
+    value = whole_numbers(value, tp)
+    errors = collect_errors(value, tp)
+    said = [e.path for e in errors]
+    errors.extend(
+        FieldError(path, "Number out of range", code="not_a_number")
+        for path in _infinities(value)
+        if not any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in said)
+    )
+    return errors
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _infinities(value: Any, path: str = "") -> list[str]:
+    """The paths of the infinities in a decoded body (numbers past any float, read as infinity)."""
+    if isinstance(value, float) and math.isinf(value):
+        return [path or "body"]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _infinities(item, _join(path, str(key)))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _infinities(item, f"{path}[{index}]")]
+    return []
 
 
 # Bidirectional embeddings, overrides and isolates (Unicode Bidi Algorithm, "explicit formatting").

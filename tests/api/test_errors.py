@@ -696,3 +696,62 @@ async def test_a_bodys_pattern_is_said_by_its_shape_in_english_too(world: World)
             "code": "bad_format",
         }
     ]
+
+
+# --- a body msgspec cannot read whole: a number past any float -----------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "raw", "path", "code", "limit"),
+    [
+        ("/v1/offers", b'"quantity": 1e400', "quantity", "le", 1e9),
+        ("/v1/needs", b'"quantity": 1e400', "quantity", "le", 1e9),
+        ("/v1/offers", b'"quantity": -1e400', "quantity", "gt", 0),
+        ("/v1/offers", b'"quantity": 1, "min_lot": 2E+999', "min_lot", "le", 1e9),
+    ],
+)
+async def test_a_number_past_any_float_is_refused_at_its_field_by_the_bound_it_breaks(
+    world: World, url: str, raw: bytes, path: str, code: str, limit: float
+) -> None:
+    """msgspec will not read 1e400 (no float holds it) and says only "Number out of range" at an
+    unnamed key; the body read again as the standard library reads it (1e400 is infinity) names
+    the field, refused by the bound it breaks as 1e400 in a query parameter is."""
+    body = b'{"community_id": %d, "item_id": "dried-fish", %s}' % (world.a["id"], raw)
+    headers = world.headers(OWNER, **{"Content-Type": "application/json", "Accept-Language": "th"})
+    response = await world.client.post(url, content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert _problem(response)["code"] == "validation_failed"
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [(path, code)]
+    words = "ต้องไม่เกิน 1,000,000,000" if code == "le" else "ต้องมากกว่า 0"
+    assert response.json()["detail"] == f"ข้อมูลไม่ถูกต้อง 1 ช่อง: {path}: {words}"
+    assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
+
+
+async def test_a_number_past_any_float_in_a_body_that_is_no_json_is_still_malformed(world: World) -> None:
+    """Read again only to name the field: a body broken after the number stays malformed."""
+    headers = world.headers(OWNER, **{"Content-Type": "application/json"})
+    for raw in (b'{"quantity": 1e400, "note": NaN}', b'{"quantity": 1e400,', b'{"quantity": 1e400} x'):
+        response = await world.client.post("/v1/offers", content=raw, headers=headers)
+        assert response.status_code == 400, (raw, response.text)
+        assert _problem(response)["code"] == "malformed_request"
+
+
+def test_a_number_past_any_float_is_named_even_where_no_bound_refuses_it() -> None:
+    """A field that takes any float (or a key the body may not have) still names the number,
+    `not_a_number` where nothing else says it; a body msgspec reads has nothing to name."""
+    import msgspec
+
+    from barter.api.validation import numbers_past_float
+
+    class Loose(msgspec.Struct, forbid_unknown_fields=True):
+        amount: float
+        amounts: list[float] = []
+
+    raw = b'{"amount": 1e400, "amounts": [1, -1e400], "extra": [2e400]}'
+    assert [(e.path, e.code) for e in numbers_past_float(raw, Loose)] == [
+        ("extra", "unknown_field"),
+        ("amount", "not_a_number"),
+        ("amounts[1]", "not_a_number"),
+    ]
+    assert numbers_past_float(b'{"amount": 1e300}', Loose) == []
+    assert numbers_past_float(b'{"amount": 1e400, "amounts": [Infinity]}', Loose) == []

@@ -44,6 +44,12 @@ def _join(path: str, suffix: str) -> str:
     return f"{path}.{suffix}" if path else suffix
 
 
+def _key(path: str, key: object) -> str:
+    """The path of a body's key under `path`: `quantity`, `receipts[0].quantity`; the empty key,
+    which no dot can show, as JavaScript writes it: `[""]`, `receipts[0][""]`."""
+    return f'{path}[""]' if key == "" else _join(path, str(key))
+
+
 def _message(exc: msgspec.ValidationError, path: str, value: Any, tp: Any) -> FieldError:
     """msgspec's refusal of `value` (of type `tp`, at `path`): its English, and the code the type
     gives `value` (`invalid` where msgspec names a place deeper inside it)."""
@@ -82,7 +88,7 @@ def collect_errors(value: Any, tp: Any, path: str = "") -> list[FieldError]:
         config = bare.__struct_config__
         if config.forbid_unknown_fields:
             errors.extend(
-                FieldError(_join(path, str(key)), "unknown field", code="unknown_field")
+                FieldError(_key(path, key), "unknown field", code="unknown_field")
                 for key in value
                 if key not in by_name
             )
@@ -207,7 +213,7 @@ def _infinities(value: Any, path: str = "") -> list[str]:
     if isinstance(value, float) and math.isinf(value):
         return [path or "body"]
     if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _infinities(item, _join(path, str(key)))]
+        return [p for key, item in value.items() for p in _infinities(item, _key(path, key))]
     if isinstance(value, list):
         return [p for index, item in enumerate(value) for p in _infinities(item, f"{path}[{index}]")]
     return []
@@ -243,7 +249,7 @@ def nul_paths(value: Any, path: str = "") -> list[FieldError]:
     if isinstance(value, dict):
         found: list[FieldError] = []
         for key, item in value.items():
-            found.extend(nul_paths(item, _join(path, str(key))))
+            found.extend(nul_paths(item, _key(path, key)))
         return found
     if isinstance(value, list):
         return [error for index, item in enumerate(value) for error in nul_paths(item, f"{path}[{index}]")]

@@ -736,6 +736,19 @@ async def test_a_number_past_any_float_in_a_body_that_is_no_json_is_still_malfor
         assert _problem(response)["code"] == "malformed_request"
 
 
+async def test_an_empty_key_is_an_unknown_field_named_as_the_empty_key(world: World) -> None:
+    body = {"": 1, "community_id": world.a["id"], "item_id": "dried-fish", "quantity": 1}
+    """A key no dot can show (was said at `body`, as if the whole body were wrong): unknown, as
+    any key the request does not take, at `[""]`."""
+    response = await world.post(OWNER, "/v1/offers", body, **{"Accept-Language": "th"})
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [('[""]', "unknown_field")]
+    assert response.json()["detail"] == 'ข้อมูลไม่ถูกต้อง 1 ช่อง: [""]: ไม่มีช่องนี้ ให้ลบออก'
+    nested = {"receipts": [{"position": 0, "quantity": 1, "": 2}]}
+    response = await world.post(ADMIN, "/v1/proposals/1/complete", nested)
+    assert ('receipts[0][""]', "unknown_field") in [(e["path"], e["code"]) for e in response.json()["errors"]]
+
+
 def test_a_number_past_any_float_is_named_even_where_no_bound_refuses_it() -> None:
     """A field that takes any float (or a key the body may not have) still names the number,
     `not_a_number` where nothing else says it; a body msgspec reads has nothing to name."""

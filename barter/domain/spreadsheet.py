@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -283,11 +284,15 @@ def _date(value: Any) -> date:
 
 
 def _number(value: Any) -> float:
+    """A number cell, or text spelling one (1,250 too); ValueError for anything else, and for
+    what Python's float() reads as no finite number (nan, inf, Infinity, 1e400): no one counts
+    goods in those, and each is refused as `abc` is (`not_a_number`), in every numeric column."""
     if isinstance(value, bool):
         raise ValueError(value)  # noqa: TRY004 (a bad cell, reported like any other bad number)
-    if isinstance(value, int | float):
-        return float(value)
-    return float(str(value).replace(",", "").strip())
+    number = float(value) if isinstance(value, int | float) else float(str(value).replace(",", "").strip())
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _whole(cells: Mapping[str, Any], key: str, errors: list[FieldError]) -> int | None:

@@ -53,6 +53,21 @@ async def listing_counts(w: World) -> tuple[int, int]:
     return row["o"], row["n"]
 
 
+async def refusals_of(
+    w: World, body: bytes
+) -> tuple[dict[int, list[tuple[str, str, str]]], list[tuple[str, str]]]:
+    """A file's dry run as each row's refusals (column, code, Thai words), and the paths and codes
+    its real import is refused with (422, creating nothing)."""
+    report = (await send(w, COORD, body, dry_run=True)).json()
+    said = {
+        r["row"]: [(e["field"], e["code"], e["message_th"]) for e in r["errors"]] for r in report["report"]
+    }
+    refused = await send(w, COORD, body, dry_run=False)
+    assert refused.status_code == 422, refused.text
+    assert await listing_counts(w) == (0, 0)
+    return said, [(e["path"], e["code"]) for e in refused.json()["errors"]]
+
+
 async def test_dry_run_reports_every_row_and_a_bad_row_stops_only_itself(world: World) -> None:
     rows = market(world)
     rows[100] = ["มี", world.a["id"], "ลองกอง", "ห้าสิบ", "กก.", "", ""]  # unknown item, not a number
@@ -265,25 +280,49 @@ async def test_a_fraction_where_a_whole_number_goes_and_a_long_note_are_refused_
         ["มี", a, "ปลาแห้ง", 10, "กก.", "", "ก" * 1001, ""],
         ["ต้องการ", a, "ข้าวสาร", 100, "กก.", needed_by, "ก" * 1000, 4],  # the longest note, whole
     ]
-    body = xlsx(rows, header)
-    report = (await send(world, COORD, body, dry_run=True)).json()
-    said = {
-        r["row"]: [(e["field"], e["code"], e["message_th"]) for e in r["errors"]] for r in report["report"]
-    }
+    said, refused = await refusals_of(world, xlsx(rows, header))
     assert said == {
         2: [("priority", "whole_number", 'แถวที่ 2 คอลัมน์ "ความเร่งด่วน": ต้องเป็นจำนวนเต็ม')],
         3: [("community_id", "whole_number", 'แถวที่ 3 คอลัมน์ "รหัสชุมชน": ต้องเป็นจำนวนเต็ม')],
         4: [("note", "too_long", 'แถวที่ 4 คอลัมน์ "หมายเหตุ": ยาวเกินไป (ไม่เกิน 1,000 ตัวอักษร)')],
         5: [],
     }
-    refused = await send(world, COORD, body, dry_run=False)
-    assert refused.status_code == 422, refused.text
-    assert [(e["path"], e["code"]) for e in refused.json()["errors"]] == [
+    assert refused == [
         ("rows[2].priority", "whole_number"),
         ("rows[3].community_id", "whole_number"),
         ("rows[4].note", "too_long"),
     ]
-    assert await listing_counts(world) == (0, 0)
+
+
+@pytest.mark.parametrize("cell", ["nan", "NaN", "inf", "-inf", "Infinity", "1e400"])
+async def test_a_cell_that_python_reads_as_no_finite_number_is_not_a_number_in_every_numeric_column(
+    world: World, cell: str
+) -> None:
+    """`nan` in the priority column was `whole_number` ("must be a whole number"), and in the
+    quantity column it went on as a number: each is `not_a_number` at its row and column, as
+    `abc` is, and a real import of the file creates nothing."""
+    header = [*HEADER, "ความเร่งด่วน"]
+    needed_by = be_slash(ahead(60))
+    a = world.a["id"]
+    rows = [
+        ["ต้องการ", a, "ข้าวสาร", 100, "กก.", needed_by, "", cell],
+        ["ต้องการ", cell, "ข้าวสาร", 100, "กก.", needed_by, "", 3],
+        ["มี", a, "ปลาแห้ง", cell, "กก.", "", "", ""],
+        ["มี", a, "ปลาแห้ง", "abc", "กก.", "", "", ""],
+    ]
+    said, refused = await refusals_of(world, xlsx(rows, header))
+    assert said == {
+        2: [("priority", "not_a_number", 'แถวที่ 2 คอลัมน์ "ความเร่งด่วน": ต้องเป็นตัวเลข')],
+        3: [("community_id", "not_a_number", 'แถวที่ 3 คอลัมน์ "รหัสชุมชน": ต้องเป็นตัวเลข')],
+        4: [("quantity", "not_a_number", 'แถวที่ 4 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข')],
+        5: [("quantity", "not_a_number", 'แถวที่ 5 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข')],
+    }
+    assert refused == [
+        ("rows[2].priority", "not_a_number"),
+        ("rows[3].community_id", "not_a_number"),
+        ("rows[4].quantity", "not_a_number"),
+        ("rows[5].quantity", "not_a_number"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -195,3 +195,24 @@ def test_a_fraction_where_a_whole_number_goes_is_refused_never_cut(fmt: Format) 
     assert fraction_id.community_id is None
     assert whole.ok
     assert (whole.community_id, whole.priority) == (9, 4)
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_text_python_reads_as_no_finite_number_is_no_number(fmt: Format, cell: str) -> None:
+    """float() reads `nan` and `inf`, which no one counts goods in: refused as `abc` is, in every
+    numeric column (a priority of nan was `whole_number`, a quantity of nan went on as a number)."""
+    header = [*NEED_HEADERS, "ความเร่งด่วน (priority)"]
+    rows: list[list[object]] = [
+        header,
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", "", cell],
+        ["ต้องการ", cell, "กาแฟคั่ว", 500, "กรัม", "", 2],
+        ["ต้องการ", 9, "กาแฟคั่ว", cell, "กรัม", "", 2],
+    ]
+    data = _xlsx(rows) if fmt == "xlsx" else "\n".join(",".join(map(str, r)) for r in rows).encode()
+    priority, community, quantity = read_sheet(data, fmt, CATALOGUE)
+    assert [(e.field, e.code) for e in priority.errors] == [("priority", "not_a_number")]
+    assert priority.errors[0].message_th == 'แถวที่ 2 คอลัมน์ "ความเร่งด่วน": ต้องเป็นตัวเลข'
+    assert [(e.field, e.code) for e in community.errors] == [("community_id", "not_a_number")]
+    assert [(e.field, e.code) for e in quantity.errors] == [("quantity", "not_a_number")]
+    assert quantity.quantity is None

@@ -95,7 +95,7 @@ def day(form: Form, name: str, errors: list[FieldError]) -> str | None:
     except ValueError:
         errors.append(FieldError(name, "not a date", code="bad_date"))
         return None
-    if parsed is not None and not FIRST_YEAR <= parsed.year < thaidate.FIRST_BE_LOOKING_YEAR:
+    if parsed is not None and (parsed.year < FIRST_YEAR or thaidate.too_late(parsed)):
         errors.append(FieldError(name, "year out of range", code="far_date"))
         return None
     return None if parsed is None else parsed.isoformat()

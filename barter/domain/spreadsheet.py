@@ -368,9 +368,14 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
     for key in ("available_from", "available_until", "needed_by"):
         if text.get(key):
             try:
-                values[key] = _date(cells[key])
+                day = _date(cells[key])
             except ValueError:
                 errors.append(FieldError(key, f"{key}: write a date like 2027-03-31", code="bad_date"))
+                continue
+            if thaidate.too_late(day):
+                errors.append(FieldError(key, f"{key}: {day.isoformat()} is too far ahead", code="far_date"))
+                continue
+            values[key] = day
     if text.get("priority"):
         priority = _whole(cells, "priority", errors)
         if priority is not None:

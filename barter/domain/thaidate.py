@@ -44,6 +44,13 @@ def from_parts(year: int, month: int, day: int) -> date:
     return date(year - BE_OFFSET if year >= FIRST_BE_LOOKING_YEAR else year, month, day)
 
 
+def too_late(day: date) -> bool:
+    """A day no date barter handles reaches: a Gregorian year of FIRST_BE_LOOKING_YEAR (2400) or
+    later, read from a slip such as 9999 typed as a Buddhist-era year (9456). Refused as
+    `far_date` wherever a day is typed (the console's form, the API, a spreadsheet)."""
+    return day.year >= FIRST_BE_LOOKING_YEAR
+
+
 def from_era(value: date | str, calendar: str) -> tuple[date | None, str | None]:
     """(the Gregorian date, or None with a problem) for a date given in `calendar` (buddhist or
     gregorian), as a `date` or as ISO text YYYY-MM-DD. Text is read in its own era, so 2571-02-29

@@ -12,7 +12,7 @@ import msgspec
 from barter.domain.access import THAI_THINGS, Caller, CommunityRef, require_acts_for
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
-from barter.domain.thaidate import from_era
+from barter.domain.thaidate import from_era, too_late
 from barter.domain.units import (
     canonical_unit,
     english_unit,
@@ -85,13 +85,17 @@ def _check_amounts(
 
 def _dates(errors: list[FieldError], calendar: str, values: dict[str, Any], fields: tuple[str, ...]) -> None:
     """Dates given in the Buddhist era (calendar=buddhist) stored in the Gregorian one; a Gregorian
-    date with a Buddhist-era year is refused, never stored 543 years off."""
+    date with a Buddhist-era year is refused, never stored 543 years off; so is a Buddhist-era
+    year past any date barter handles (9999 BE is 9456), as the console refuses it."""
     for field in fields:
         value = values.get(field)
         if isinstance(value, date | str):
             converted, problem = from_era(value, calendar)
             if problem:
                 errors.append(FieldError(field, problem, code="bad_date"))
+            elif converted is not None and too_late(converted):
+                message = f"{value} is {converted.isoformat()}: no date barter handles is this late"
+                errors.append(FieldError(field, message, code="far_date"))
             values[field] = converted
 
 

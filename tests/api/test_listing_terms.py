@@ -110,6 +110,26 @@ async def test_buddhist_era_dates_are_converted_never_stored_543_years_off(world
     assert patch.json()["needed_by"] == iso(later)
 
 
+@pytest.mark.parametrize("field", ["available_until", "needed_by"])
+async def test_a_buddhist_era_year_past_any_date_barter_handles_is_refused_as_too_far(
+    world: World, field: str
+) -> None:
+    """9999 BE is 9456: accepted and stored before; now `far_date`, as the console refuses the same
+    day typed in its form: the bound every channel shares (thaidate.too_late)."""
+    kind = "needs" if field == "needed_by" else "offers"
+    base = {"community_id": world.a["id"], "item_id": "dried-fish", "quantity": 50, "calendar": "buddhist"}
+    response = await world.post(
+        OWNER, f"/v1/{kind}", {**base, field: "9999-12-31"}, **{"Accept-Language": "th"}
+    )
+    assert response.status_code == 422, response.text
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [(field, "far_date")]
+    assert "ปีไกลเกินไป" in response.json()["detail"]
+    assert await world.db.fetchval(f"SELECT count(*) FROM {kind}") == 0
+    last = await world.post(OWNER, f"/v1/{kind}", {**base, field: "2942-12-31"})  # 2399: the last year
+    assert last.status_code == 201, last.text
+    assert last.json()[field] == "2399-12-31"
+
+
 async def test_a_buddhist_era_leap_day_is_accepted_and_a_day_that_does_not_exist_is_refused(
     world: World,
 ) -> None:

@@ -153,6 +153,23 @@ def test_typed_dates_in_either_era(cell: str, expected: date) -> None:
     assert draft.needed_by == expected
 
 
+@pytest.mark.parametrize("cell", ["31/12/9999", "9999-12-31", "1/1/2943"])
+def test_a_buddhist_era_year_past_any_date_barter_handles_is_too_far(cell: str) -> None:
+    """9999 BE is 9456, 2943 BE is 2400: no date barter handles, `far_date` at its row and
+    column, as the console and the API refuse it; 2942 BE (2399) is still a day."""
+    rows: list[list[object]] = [
+        NEED_HEADERS,
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", cell],
+        ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", "31/12/2942"],
+    ]
+    far, last = read_sheet(_xlsx(rows), "xlsx", CATALOGUE)
+    assert [(e.field, e.code) for e in far.errors] == [("needed_by", "far_date")]
+    assert far.errors[0].message_th == 'แถวที่ 2 คอลัมน์ "ต้องการภายใน": ปีไกลเกินไป: เขียนปี พ.ศ. เช่น 15/1/2570'
+    assert far.needed_by is None
+    assert last.ok, last.errors
+    assert last.needed_by == date(2399, 12, 31)
+
+
 @pytest.mark.parametrize(
     ("data", "fmt", "message", "code"),
     [

@@ -27,6 +27,14 @@ def test_typed_numbers_become_the_gregorian_date(parts: tuple[int, int, int], ex
     assert thaidate.from_parts(*parts) == expected
 
 
+def test_a_day_from_2400_on_is_too_late_for_barter() -> None:
+    """9999 typed as a Buddhist-era year is 9456: too late (the bound of Buddhist-era-looking
+    years, FIRST_BE_LOOKING_YEAR); 2942 BE (2399) is the last year that is not."""
+    assert thaidate.too_late(thaidate.from_parts(9999, 12, 31))
+    assert thaidate.too_late(thaidate.from_parts(2943, 1, 1))
+    assert not thaidate.too_late(thaidate.from_parts(2942, 12, 31))
+
+
 def test_a_day_that_does_not_exist_is_refused() -> None:
     with pytest.raises(ValueError, match="day is out of range"):
         thaidate.from_parts(2570, 2, 29)  # 2027 is not a leap year

@@ -238,8 +238,9 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date | None:
-    """The day written, or None when there is no such day. Without a year, the next time it comes
-    (29 ก.พ. in the next leap year); a two-digit year is Buddhist era ("70" is 2570)."""
+    """The day written, or None when there is no such day (or none barter handles). Without a
+    year, the next time it comes (29 ก.พ. in the next leap year); a two-digit year is Buddhist era
+    ("70" is 2570)."""
     if year_text is None:
         for year in range(today.year, today.year + 9):
             try:
@@ -253,9 +254,12 @@ def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date
     if year < 100:
         year += 2500
     try:
-        return thaidate.from_parts(year, month, day)
+        written = thaidate.from_parts(year, month, day)
     except ValueError:
         return None
+    # a year past any date barter handles (9999 BE is 9456) is no day to post: asked again
+    # (bad_date), as the API and imports refuse it (thaidate.too_late)
+    return None if thaidate.too_late(written) else written
 
 
 class _DateFound(msgspec.Struct, frozen=True):

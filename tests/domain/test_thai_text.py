@@ -926,6 +926,22 @@ DATES: list[tuple[str, list[D]]] = [
         "ต้องการข้าวสาร 50 กก. ภายใน 31/2/2570",
         [("need", "rice-white", 50, "kg", {"problems": ("bad_date",), "date_text": "31/2/2570"})],
     ),
+    (  # a year past any date barter handles (9999 BE is 9456): asked again, as the API refuses it
+        "ต้องการข้าวสาร 50 กก. ภายใน 15 ม.ค. 9999",
+        [
+            (
+                "need",
+                "rice-white",
+                50,
+                "kg",
+                {"problems": ("bad_date",), "needed_by": None, "date_text": "15 ม.ค. 9999"},
+            )
+        ],
+    ),
+    (  # the last year barter handles (2942 BE is 2399)
+        "ต้องการข้าวสาร 50 กก. ภายใน 31/12/2942",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2399, 12, 31)})],
+    ),
     (
         "มีปลาเค็ม 200 กิโล ส่งได้ถึง 15/13/2570",
         [("offer", "salted-fish", 200, "kg", {"problems": ("bad_date",), "available_until": None})],

@@ -59,10 +59,13 @@ SPLIT_SHARE = 0.05
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One independent sub-market and its size (acceptable arcs)."""
+    """One independent sub-market and its size, or one piece of a market (pieces.deal) and its
+    size. Sizes share time and batches only among parts of one kind: a sub-market's is its
+    acceptable arcs (POOL_MIN_ARCS reads them so), a piece's its offers and needs (its arcs are
+    never counted: a market is dealt when it is too large to read them all)."""
 
     instance: Instance
-    arcs: int
+    arcs: int  # the size above: acceptable arcs of a sub-market, offers and needs of a piece
 
 
 def community_components(whole: Acceptable) -> tuple[IntArray, IntArray]:

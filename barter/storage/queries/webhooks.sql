@@ -101,10 +101,11 @@ INSERT INTO webhook_attempts (delivery_id, number, at, status_code, error, durat
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: finish_attempt
--- ($3: the new state; $4: seconds until the next attempt, when still pending)
+-- ($3: the new state; $4: seconds until the next attempt, when still pending, counted from $7,
+-- when this attempt started: now() is the claiming transaction's start, before the attempt)
 UPDATE webhook_deliveries
 SET attempts = $2, state = $3, last_status = $5, last_error = $6,
-    next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4) ELSE next_attempt_at END,
+    next_attempt_at = CASE WHEN $3 = 'pending' THEN $7::timestamptz + make_interval(secs => $4) ELSE next_attempt_at END,
     finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
 WHERE id = $1;
 

@@ -95,7 +95,7 @@ async def record(conn: asyncpg.Connection, results: Sequence[AttemptResult]) -> 
     )
     await conn.executemany(
         query("finish_attempt"),
-        [(r.delivery_id, r.number, r.state, r.retry_in_s, r.status_code, r.error) for r in results],
+        [(r.delivery_id, r.number, r.state, r.retry_in_s, r.status_code, r.error, r.at) for r in results],
     )
 
 

@@ -48,8 +48,10 @@ def is_gsm7(text: str) -> bool:
 
 
 def segments(text: str) -> list[str]:
-    """The parts the text travels in: one if it fits, else parts of 67 (UCS-2) or 153 (GSM-7),
-    broken after a space where one is near the end of a part, never inside a character."""
+    """The parts the gateway cuts the text into, and bills: one if it fits, else parts of 67
+    (UCS-2) or 153 (GSM-7) units. barter hands the whole text to the gateway and the phone joins
+    the parts again, so a part ends where its units run out, not between words; a surrogate pair
+    is kept whole (if a gateway cut one, it would bill no more parts than this)."""
     single, part = (GSM_SINGLE, GSM_PART) if is_gsm7(text) else (UCS2_SINGLE, UCS2_PART)
     if _units(text) <= single:
         return [text]
@@ -63,10 +65,6 @@ def segments(text: str) -> list[str]:
                 break
             units += size
             taken += 1
-        if taken < len(rest):
-            space = rest.rfind(" ", 0, taken)
-            if space >= taken * 2 // 3:
-                taken = space + 1
         parts.append(rest[:taken])
         rest = rest[taken:]
     return parts

@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from barter.channels.sms import SmsRefused, ThaiBulkSmsGateway, check_links, segments, thai_mobile
 from tests.channels.standins import SmsGateway
@@ -20,13 +22,27 @@ def test_thai_fits_70_in_one_and_67_per_part() -> None:
     assert "".join(parts) == "ก" * 71
 
 
-def test_a_long_notice_is_split_at_spaces_and_nothing_is_lost() -> None:
-    parts = segments(NOTICE)
-    assert len(NOTICE) > 70
-    assert len(parts) == 3
-    assert all(len(p.encode("utf-16-le")) // 2 <= 67 for p in parts)
-    assert "".join(parts) == NOTICE
-    assert all(p.endswith(" ") for p in parts[:-1])  # broken between words
+def test_a_long_notice_is_counted_as_the_gateway_bills_it_and_nothing_is_lost() -> None:
+    # The gateway cuts every 67 units, between words or not: a count that broke at spaces
+    # recorded 3 parts for a 133-unit notice billed as 2 (CI, 7 Dec 2026).
+    for notice in (
+        NOTICE,
+        "ข้อเสนอ #1 กับบ้านทุ่งหว้า: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "
+        "ตอบภายใน 10 ธ.ค. 2569 10.06 น. ตอบหรือหยุด SMS: แจ้งผู้ประสานงาน",
+    ):
+        parts = segments(notice)
+        units = len(notice.encode("utf-16-le")) // 2
+        assert len(parts) == -(-units // 67)
+        assert all(len(p.encode("utf-16-le")) // 2 == 67 for p in parts[:-1])
+        assert "".join(parts) == notice
+
+
+@given(st.text(alphabet="กขคงาิีุู่้ ๑0123456789.:#", min_size=1, max_size=300))
+def test_the_count_is_what_the_gateway_bills_for_any_thai_text(text: str) -> None:
+    text = "ก" + text  # Thai, so UCS-2
+    units = len(text.encode("utf-16-le")) // 2
+    assert len(segments(text)) == (1 if units <= 70 else -(-units // 67))
+    assert "".join(segments(text)) == text
 
 
 def test_plain_latin_uses_gsm7_sizes_and_emoji_count_double() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -33,9 +34,10 @@ from markupsafe import Markup, escape
 from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, find_viewer, provide_viewer, signed_in
-from barter.domain import phone
+from barter.domain import phone, thaidate
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
+from barter.domain.units import UNIT_NAMES
 from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
 from barter.settings import Settings
 
@@ -245,6 +247,39 @@ def unbroken(text: str) -> Markup:
     return Markup('<span class="nobr">%s</span>') % text
 
 
+# The units a figure is written with in text barter.domain writes (the explanations of an
+# exchange): the catalogue's units in Thai and English, reference values (บาท) and road distances
+# (กม.); longest first, so that "packs" is not read as "pack".
+FIGURE_UNITS = sorted(
+    {
+        *(name for named in UNIT_NAMES.values() for name in named),
+        *("บาท", "กม.", "baht", "km"),
+    },
+    key=len,
+    reverse=True,
+)
+_FIGURE = r"\d[\d,]*(?:\.\d+)?"
+# "20 กก.", "1,500 บาท", "12.5 litres", and a date as the domain writes it, "10 ธ.ค. 2569"; an
+# English unit only as a whole word ("km", not the start of "kmz")
+FIGURES = re.compile(
+    rf"{_FIGURE}[ \u00a0](?:(?:{'|'.join(map(re.escape, FIGURE_UNITS))})(?![A-Za-z])"
+    rf"|(?:{'|'.join(map(re.escape, thaidate.MONTHS_TH + thaidate.MONTHS_EN))})[ \u00a0]\d{{4}}(?!\d))"
+)
+
+
+def figures(text: str | None) -> Markup:
+    """Text barter.domain wrote (an exchange's explanation, shared with LINE), escaped, with each
+    figure and its unit ("20 กก.", "79 บาท") and each date ("10 ธ.ค. 2569") set on one line as
+    the console's own `quantity` and `baht` set theirs (`unbroken`). The text is unchanged."""
+    text = text or ""
+    out, at = [], 0
+    for found in FIGURES.finditer(text):
+        out += [escape(text[at : found.start()]), unbroken(found.group())]
+        at = found.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
 def quantity(value: float | None, unit: str) -> Markup:
     """`1,500 กก.` on one line (i18n.quantity)."""
     return unbroken(i18n.quantity(value, unit))
@@ -315,6 +350,7 @@ def environment() -> jinja2.Environment:
         baht=baht,
         quantity=quantity,
         measured=measured,
+        figures=figures,
         dial=dial,
         exchange=exchange_number,
         unit=i18n.unit_name,

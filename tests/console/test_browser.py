@@ -121,8 +121,9 @@ AMOUNTS_ON_LINES = r"""() => {
   const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   const found = [];
   for (let node; (node = walk.nextNode());) {
-    // a map's titles are not laid out; an explanation is the engine's stored text (barter.domain)
-    if (node.parentElement.closest('svg, .explain')) continue;
+    // a map's titles are not laid out (an exchange's explanation, the domain's text, is checked:
+    // the console sets its figures on one line)
+    if (node.parentElement.closest('svg')) continue;
     for (const m of node.data.matchAll(amount)) {
       const range = document.createRange();
       range.setStart(node, m.index);

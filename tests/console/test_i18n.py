@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime
 
 from babel.messages.mofile import read_mo
@@ -125,3 +127,65 @@ def test_on_a_page_an_amount_and_its_unit_are_also_set_on_one_line() -> None:
     assert web.measured(6000.4, i18n.gettext("kg")) == '<span class="nobr">6,000\xa0กก.</span>'
     assert web.quantity(3, "<b>") == '<span class="nobr">3\xa0&lt;b&gt;</span>'
     assert ".nobr { white-space: nowrap; }" in (web.HERE / "static" / "console.css").read_text()
+
+
+def test_an_explanations_figures_and_units_are_set_on_one_line_its_text_unchanged() -> None:
+    """QA's 320 px phone put "20" at the end of a line and "กก." at the start of the next in an
+    exchange's explanation, which barter.domain writes for LINE as well: the console's `figures`
+    filter sets each figure with its unit (and a date) in the `.nobr` span `quantity` uses,
+    escapes the rest, and changes no character of what the domain wrote."""
+    from barter.console import web
+    from barter.domain.proposals import Leg, OwnTerm, explain
+
+    legs = [
+        Leg(1, 2, 20, "kg", "ปลาแห้ง", "Dried fish", value=1580, distance_km=412.6, transport=2100, shared=79),
+        Leg(
+            2,
+            1,
+            12.5,
+            "litre",
+            "น้ำผึ้ง<ป่า>",
+            "Wild honey",
+            value=1500,
+            need_id=7,
+            receiver_term=OwnTerm(120, 3, "ข้าว", "rice", "pack"),
+        ),
+    ]
+    names = {1: ("กลุ่มประมงพื้นบ้านบ้านตันหยงโป", "Fishers"), 2: ("บ้านควนขนุน", "Khuan Khanun")}
+    thai, english = explain(1, legs, names, "swap")
+    for text, runs in (
+        (
+            thai,
+            [
+                "20 กก.",
+                "1,580 บาท",
+                "12.5 ลิตร",
+                "1,500 บาท",
+                "1 ลิตร",
+                "3 แพ็ก",
+                "413 กม.",
+                "79 บาท",
+                "2,100 บาท",
+            ],
+        ),
+        (english, ["20 kg", "1,580 baht", "12.5 litres", "3 packs", "413 km", "79 baht", "2,100 baht"]),
+    ):
+        shown = web.figures(text)
+        unbroken = re.findall(r'<span class="nobr">([^<]*)</span>', shown)
+        for run in runs:
+            assert html.escape(run, quote=True) in unbroken, (run, shown)
+        assert html.unescape(re.sub(r"<[^>]*>", "", shown)) == text  # the same characters
+        assert "<ป่า>" not in shown  # what the domain wrote is escaped
+        # no figure outside a span is followed by a unit
+        outside = re.sub(r'<span class="nobr">[^<]*</span>', "|", shown)
+        assert not re.search(
+            r"\d (?:กก\.|ลิตร|ชิ้น|แพ็ก|บาท|กม\.|kg|litres?|pieces?|packs?|baht|km)\b", outside
+        ), shown
+    assert web.figures("ส่งถึง 10 ธ.ค. 2569 และ 3 Dec 2026") == (
+        'ส่งถึง <span class="nobr">10 ธ.ค. 2569</span> และ <span class="nobr">3 Dec 2026</span>'
+    )
+    assert (
+        web.figures("2 kmz, 3 ชิ้น & 4 กก.")
+        == '2 kmz, <span class="nobr">3 ชิ้น</span> &amp; <span class="nobr">4 กก.</span>'
+    )
+    assert web.figures(None) == ""

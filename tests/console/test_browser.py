@@ -327,6 +327,68 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
         await context.close()
 
 
+# Each Thai word of the text of `selector`'s cells (words as the browser's own dictionary finds
+# them, Intl.Segmenter) with the number of lines it is drawn on: 1 for every word kept whole.
+WORDS_ON_LINES = r"""(selector) => {
+  const words = new Intl.Segmenter('th', {granularity: 'word'});
+  const found = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walk.nextNode());) {
+      for (const w of words.segment(node.data)) {
+        if (!w.isWordLike || !/[\u0e00-\u0e7f]/.test(w.segment)) continue;
+        const range = document.createRange();
+        range.setStart(node, w.index);
+        range.setEnd(node, w.index + w.segment.length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        found.push([w.segment, new Set(rects.map(r => Math.round(r.top))).size]);
+      }
+    }
+  }
+  return found;
+}"""
+# Real-looking names of communities: long, with no space between their words.
+LONG_THAI_NAMES = (
+    "วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย",
+    "กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว",
+    "กลุ่มทอผ้าไหมพื้นเมืองบ้านดอนแก้ว",
+    "สหกรณ์การเกษตรผู้ปลูกผักปลอดสารพิษ",
+)
+
+
+async def test_the_communities_table_breaks_thai_names_between_words_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection
+) -> None:
+    """QA at 320 px: the communities' table cut its names inside words ("จังหวั" above "ด", as the
+    body's `overflow-wrap: anywhere` lets a squeezed column do). At every width from 320 px to
+    360 px, no Thai word of the table (a name, a province, a kind, a heading) is drawn on two
+    lines, and the page does not scroll sideways."""
+    admin = await _key(db, role="admin", name="network admin")
+    await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        for name in LONG_THAI_NAMES:
+            made = await api.post(
+                "/v1/communities", json={"name_th": name, "kind": "farming", "province_code": "57"}
+            )
+            assert made.status_code == 201, made.text
+    coordinator = await _key(db, role="coordinator", regions=["south", "north"], name="ผู้ประสานงาน")
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        await page.goto(f"{live}/console/communities/")
+        await expect(page.locator("main table")).to_contain_text(LONG_THAI_NAMES[-1])
+        for wide in PHONE_WIDTHS:
+            await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
+            found = await page.evaluate(WORDS_ON_LINES, "main table th, main table td")
+            assert len(found) > 4 * len(LONG_THAI_NAMES), found  # the names' words were seen
+            split = [word for word, lines in found if lines != 1]
+            assert not split, (wide, split)
+            await _fits(page)
+    finally:
+        await context.close()
+
+
 async def test_a_community_key_sees_only_its_own_community_on_a_phone(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:

@@ -9,7 +9,7 @@ import json
 import math
 import unicodedata
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, TypeVar
 
@@ -113,10 +113,15 @@ class Map:
         """Each point with its label, no two places' labels alike (distinct_labels)."""
         return list(zip(self.points, distinct_labels(self.points), strict=True))
 
-    def label_left(self, p: Point) -> bool:
-        """Write a point's name to its left when it stands in the right half of the view."""
-        x, _, w, _ = self.box or (0.0, 0.0, self.width, self.height)
-        return p.x > x + w / 2
+    def placed(self) -> tuple[list[Label], list[tuple[Point, str]]]:
+        """The labels as drawn (place_labels), and the points left unlabelled, each with its
+        label, for the map's caption to name."""
+        return place_labels(
+            self.labelled(),
+            self.box or (0.0, 0.0, self.width, self.height),
+            marker=self.marker,
+            font=self.font,
+        )
 
     def lines(self) -> list[Arrow]:
         """The arrows as drawn: stopped short of the points, and moved aside so that goods going
@@ -323,6 +328,94 @@ def map_label(name: str) -> str:
 
 
 PLACE_WIDTH = 16  # characters as read of the place a label adds to tell itself apart
+
+
+# --- where labels go ---------------------------------------------------------------------------
+
+# A character's width as read, in ems: what a label's length is estimated by (Sarabun and Noto
+# Sans Thai draw Thai and Latin at about half an em; a little more, so that an estimate errs wide).
+GLYPH_EM = 0.6
+ASCENT, DESCENT = 1.0, 0.3  # a label's height above and below its baseline, in ems (Thai marks)
+ROW = 1.4  # a line's height, in ems (more than a label's): a label moved up or down beside its point
+
+
+@dataclass(frozen=True)
+class Label:
+    """A point's label as drawn: its text, where its baseline starts, ends or is centred
+    (`anchor`, SVG's text-anchor: start, end, middle)."""
+
+    point: Point
+    text: str
+    x: float
+    y: float
+    anchor: str
+
+    def box(self, font: float) -> tuple[float, float, float, float]:
+        """Left, top, right, bottom, in map units (an estimate: GLYPH_EM)."""
+        wide = width(self.text) * font * GLYPH_EM
+        left = {"start": self.x, "end": self.x - wide}.get(self.anchor, self.x - wide / 2)
+        return left, self.y - font * ASCENT, left + wide, self.y + font * DESCENT
+
+
+Box = tuple[float, float, float, float]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(a: Box, view: Box) -> bool:
+    x, y, w, h = view
+    return a[0] >= x and a[1] >= y and a[2] <= x + w and a[3] <= y + h
+
+
+def _spots(p: Point, text: str, view: Box, marker: float, font: float) -> list[Label]:
+    """Where `p`'s label may go, best first: beside it on the side toward the middle of the view
+    (to its left in the right half), on the other side, above, below (moved sideways into the
+    view where it would run past its edge), then beside it a line up or down."""
+    gap, baseline = 1.6 * marker, font * 0.35
+    right = Label(p, text, round(p.x + gap, 1), round(p.y + baseline, 1), "start")
+    left = Label(p, text, round(p.x - gap, 1), round(p.y + baseline, 1), "end")
+    sides = [left, right] if p.x > view[0] + view[2] / 2 else [right, left]
+    half = width(text) * font * GLYPH_EM / 2
+    middle = round(min(max(p.x, view[0] + half), view[0] + view[2] - half), 1)
+    above = Label(p, text, middle, round(p.y - marker - font * DESCENT - font * 0.1, 1), "middle")
+    below = Label(p, text, middle, round(p.y + marker + font * ASCENT + font * 0.1, 1), "middle")
+    rows = [replace(side, y=round(side.y + step * font * ROW, 1)) for side in sides for step in (-1, 1)]
+    return [*sides, above, below, *rows]
+
+
+def place_labels(
+    labelled: Sequence[tuple[Point, str]], view: Box, *, marker: float, font: float
+) -> tuple[list[Label], list[tuple[Point, str]]]:
+    """Each point's label where it covers no other label and no other point's marker: the first
+    of its spots (`_spots`) that is free and within the view (x, y, width, height), which cuts
+    off what runs past its edge; any spot only for a label that no spot holds within the view.
+    Points come first to last; a label with no free spot is left off (the lesser: it came
+    later), and returned with its point for the map to list, its name still the marker's
+    tooltip. A place shown twice at one spot (a stop visited again) is labelled once."""
+    markers = [(p.x - marker, p.y - marker, p.x + marker, p.y + marker) for p, _ in labelled]
+    placed: list[Label] = []
+    left_off: list[tuple[Point, str]] = []
+    done: set[tuple[float, float, str]] = set()
+    for n, (p, text) in enumerate(labelled):
+        if (p.x, p.y, text) in done:
+            continue
+        done.add((p.x, p.y, text))
+        others = markers[:n] + markers[n + 1 :]  # its own is never under its label
+        spots = _spots(p, text, view, marker, font)
+        spots = [spot for spot in spots if _inside(spot.box(font), view)] or spots
+        free = [
+            spot
+            for spot in spots
+            if not any(_overlap(spot.box(font), box) for box in others)
+            and not any(_overlap(spot.box(font), label.box(font)) for label in placed)
+        ]
+        if free:
+            placed.append(free[0])
+        else:
+            left_off.append((p, text))
+    return placed, left_off
 
 
 def _place_key(p: Point) -> Hashable:

@@ -4,8 +4,12 @@ that share one spot."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from barter.console import maps
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from barter.console import maps, web
 
 
 def test_an_arrow_too_short_to_draw_is_left_out_not_drawn_backwards() -> None:
@@ -31,3 +35,110 @@ def test_places_sharing_a_spot_are_set_apart_so_the_arrow_between_them_shows() -
     m = maps.zoom(maps.with_arrows(maps.base_map(), [(a, b, "rice"), (satun, a, "fish")]))
     assert [x.label for x in m.lines()] == ["rice", "fish"]
     assert maps.apart({"a": satun, "b": yasothon}) == {"a": satun, "b": yasothon}
+
+
+def _boxes_apart(m: maps.Map, labels: list[maps.Label]) -> None:
+    """No label covers another, nor any marker but its own (each as place_labels estimates it)."""
+    boxes = [label.box(m.font) for label in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not maps._overlap(a, b), (labels, a, b)
+        for p in m.points:
+            if p is not labels[i].point:
+                marker = (p.x - m.marker, p.y - m.marker, p.x + m.marker, p.y + m.marker)
+                assert not maps._overlap(a, marker), (labels[i], p)
+
+
+# three communities of Chiang Rai a few km apart: a font's height or less on a zoomed map
+CLOSE = [
+    (19.910, 99.840, "วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย"),
+    (19.930, 99.862, "กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว"),
+    (19.895, 99.870, "กลุ่มทอผ้าไหมพื้นเมืองบ้านดอนแก้ว"),
+]
+
+
+def _close_map(spots: list[tuple[float, float, str]]) -> maps.Map:
+    m = maps.zoom(maps.with_points(maps.base_map(), spots))
+    m.points = [replace(p, community=n) for n, p in enumerate(m.points)]
+    return m
+
+
+def test_labels_of_communities_a_few_km_apart_do_not_overlap() -> None:
+    """QA: on a phone, the names of close communities were drawn over each other, each beside its
+    point as if alone. Each label now goes where it covers no other label and no other marker,
+    and all three are named."""
+    m = _close_map(CLOSE)
+    # as they were drawn (each to the right of its point), two of them overlapped
+    beside = [
+        maps.Label(p, text, p.x + 1.6 * m.marker, p.y + m.font * 0.35, "start") for p, text in m.labelled()
+    ]
+    assert any(
+        maps._overlap(a.box(m.font), b.box(m.font)) for i, a in enumerate(beside) for b in beside[i + 1 :]
+    )
+    labels, left_off = m.placed()
+    assert left_off == []
+    assert [label.text for label in labels] == [text for _, text in m.labelled()]
+    _boxes_apart(m, labels)
+    assert m.box is not None
+    for label in labels:  # and each within the map's view
+        assert maps._inside(label.box(m.font), m.box), label
+
+
+def test_a_label_with_no_free_spot_is_left_off_and_listed_not_drawn_over_another() -> None:
+    """Eight communities within a km or two (the most a map names): those whose label would
+    cover another's are left off, the first to come keep theirs, and the left off are returned
+    for the map's caption to list (each still its marker's tooltip)."""
+    crowd = [(19.91 + 0.004 * (i % 3), 99.84 + 0.004 * (i // 3), f"บ้านหนองบัวหมู่ที่ {i + 1}") for i in range(8)]
+    m = _close_map(crowd)
+    labels, left_off = m.placed()
+    assert left_off, labels
+    assert labels[0].point is m.points[0]
+    assert {label.point.community for label in labels} | {p.community for p, _ in left_off} == set(range(8))
+    _boxes_apart(m, labels)
+    html = web.environment().from_string('{% from "_map.html" import draw %}{{ draw(m, "map") }}').render(m=m)
+    listed = html.split('<ul class="plain unlabelled">')[1].split("</ul>")[0]
+    for p, _ in left_off:
+        assert f"<li>{p.label}</li>" in listed
+    assert html.count('class="pt-label"') == len(labels)
+
+
+def test_a_place_shown_twice_at_one_spot_is_labelled_once() -> None:
+    m = _close_map(CLOSE[:1])
+    m.points.append(m.points[0])  # a shipment's stop visited again
+    labels, left_off = m.placed()
+    assert len(labels) == 1
+    assert left_off == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(19.8, 19.95), st.floats(99.8, 99.95), st.sampled_from([c[2] for c in CLOSE])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_no_two_labels_overlap_wherever_the_points_are(spots: list[tuple[float, float, str]]) -> None:
+    m = _close_map(spots)
+    labels, left_off = m.placed()
+    assert len(labels) + len(left_off) == len(m.points)
+    _boxes_apart(m, labels)
+    for label in labels:  # none cut off at the map's edge
+        assert maps._inside(label.box(m.font), m.box or (0, 0, m.width, m.height)), label
+
+
+def test_a_label_that_would_run_past_the_maps_edge_is_not_cut_off_but_listed() -> None:
+    """The map of the communities, the whole country: three groups of Chiang Rai at its top, each
+    drawn at the province's centre. The second's label went left of the point and past the
+    map's edge ("…น… บ้านหนองบัว"); it goes below the first now, and the third, with no room
+    left within the map, is listed."""
+    m = maps.base_map()
+    m.points = [
+        maps.Point(*maps.project(19.9, 99.8), name, community=n) for n, (_, _, name) in enumerate(CLOSE)
+    ]
+    labels, left_off = m.placed()
+    view = (0.0, 0.0, m.width, m.height)
+    assert [label.point.community for label in labels] == [0, 1]
+    assert all(maps._inside(label.box(m.font), view) for label in labels), labels
+    assert [p.community for p, _ in left_off] == [2]
+    _boxes_apart(m, labels)

@@ -347,44 +347,75 @@ WORDS_ON_LINES = r"""(selector) => {
   }
   return found;
 }"""
-# Real-looking names of communities: long, with no space between their words.
+# Real-looking names of communities of the South: long, with no space between their words.
 LONG_THAI_NAMES = (
-    "วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย",
+    "วิสาหกิจชุมชนแปรรูปอาหารทะเลบ้านบ่อเจ็ดลูก",
     "กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว",
     "กลุ่มทอผ้าไหมพื้นเมืองบ้านดอนแก้ว",
     "สหกรณ์การเกษตรผู้ปลูกผักปลอดสารพิษ",
 )
 
 
-async def test_the_communities_table_breaks_thai_names_between_words_on_a_phone(
+async def _tables_keep_thai_words(page: Page, widths: range) -> int:
+    """At each width, no Thai word of the page's tables (a community's or a good's name, a month,
+    a heading) is drawn on two lines, and the page does not scroll sideways; how many words were
+    seen at the last width. A table in a closed <details> (the run's technical details) is opened
+    first, as a reader would."""
+    assert page.viewport_size is not None
+    height = page.viewport_size["height"]
+    await page.locator("main details").evaluate_all("els => els.forEach(d => { d.open = true; })")
+    found: list[tuple[str, int]] = []
+    try:
+        for wide in widths:
+            await page.set_viewport_size({"width": wide, "height": height})
+            found = await page.evaluate(WORDS_ON_LINES, "main table th, main table td")
+            assert found, page.url  # the page has a table, with Thai in it
+            split = [word for word, lines in found if lines != 1]
+            assert not split, (page.url, wide, split)
+            await _fits(page)
+    finally:
+        await page.set_viewport_size({"width": widths[-1], "height": height})
+    return len(found)
+
+
+TABLED = ("proposal", "run", "sheet", "account", "today")  # the day's pages with a table
+
+
+async def test_the_tables_break_thai_between_words_on_a_phone(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:
     """QA at 320 px: the communities' table cut its names inside words ("จังหวั" above "ด", as the
-    body's `overflow-wrap: anywhere` lets a squeezed column do). At every width from 320 px to
-    360 px, no Thai word of the table (a name, a province, a kind, a heading) is drawn on two
-    lines, and the page does not scroll sideways."""
+    body's `overflow-wrap: anywhere` lets a squeezed column do), and so did an exchange's From/To
+    table ("ควนขนุ" above "น"). On the communities' page (with long names) and every page of the
+    day with a table (an exchange's, a run's technical details, the driver's sheet, an account,
+    today's supply and demand), at every width from 320 px to 360 px, no Thai word of a table is
+    drawn on two lines, and the page does not scroll sideways."""
     admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     await seed_partner_village(live, admin)
     async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
         for name in LONG_THAI_NAMES:
             made = await api.post(
-                "/v1/communities", json={"name_th": name, "kind": "farming", "province_code": "57"}
+                "/v1/communities", json={"name_th": name, "kind": "farming", "province_code": "91"}
             )
             assert made.status_code == 201, made.text
-    coordinator = await _key(db, role="coordinator", regions=["south", "north"], name="ผู้ประสานงาน")
-    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    seen: dict[str, str] = {}
+
+    async def where(page: Page, name: str) -> None:
+        seen[name] = page.url
+
+    context = await browser.new_context(locale="th-TH")
     try:
         page = await context.new_page()
-        await sign_in(page, live, coordinator)
+        await coordinators_day(page, live, coordinator, where)
+        await page.set_viewport_size(PHONE)
         await page.goto(f"{live}/console/communities/")
         await expect(page.locator("main table")).to_contain_text(LONG_THAI_NAMES[-1])
-        for wide in PHONE_WIDTHS:
-            await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
-            found = await page.evaluate(WORDS_ON_LINES, "main table th, main table td")
-            assert len(found) > 4 * len(LONG_THAI_NAMES), found  # the names' words were seen
-            split = [word for word, lines in found if lines != 1]
-            assert not split, (wide, split)
-            await _fits(page)
+        seen_words = await _tables_keep_thai_words(page, PHONE_WIDTHS)
+        assert seen_words > 4 * len(LONG_THAI_NAMES)  # the names' words were seen
+        for name in TABLED:
+            await page.goto(seen[name])
+            await _tables_keep_thai_words(page, PHONE_WIDTHS)
     finally:
         await context.close()
 

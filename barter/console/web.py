@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -317,13 +317,19 @@ def _namer(kind: str) -> Any:
     return name
 
 
-def month_name(month: str) -> str:
-    """`2026-12` as `ธ.ค. 2569` / `Dec 2026`."""
+def thai_date(value: date | datetime | None, *, time: bool = False) -> Markup:
+    """`10 ธ.ค. 2569 14:00` (i18n.thai_date) on one line: a phone's narrow line parted day, month
+    and year, or the date from its time."""
+    return unbroken(i18n.thai_date(value, time=time))
+
+
+def month_name(month: str) -> Markup | str:
+    """`2026-12` as `ธ.ค. 2569` / `Dec 2026`, on one line."""
     try:
         year, number = (int(part) for part in month.split("-"))
     except ValueError:
         return month
-    return i18n.thai_date(date(year, number, 1)).split(" ", 1)[1]
+    return unbroken(i18n.thai_date(date(year, number, 1)).split(" ", 1)[1])
 
 
 def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:
@@ -344,7 +350,7 @@ def environment() -> jinja2.Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        thai_date=i18n.thai_date,
+        thai_date=thai_date,
         thai_slash=i18n.slash_date,
         number=i18n.number,
         baht=baht,

@@ -16,6 +16,7 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright, 
 
 from barter.api.app import create_app
 from barter.domain.clock import SystemClock
+from barter.domain.thaidate import MONTHS_TH
 from barter.schemas.keys import KeyCreate
 from barter.services import keys as keys_service
 from barter.services import line as line_service
@@ -114,10 +115,14 @@ async def _fits(page: Page) -> None:
     assert width <= page.viewport_size["width"], (page.url, width)
 
 
-# An amount and its unit as the console writes them ("1,500 กก.", "6,000 กก.", "104,500 บาท"),
-# with any space between the two (an ordinary one is the mistake this looks for).
-AMOUNTS_ON_LINES = r"""() => {
-  const amount = /\d[\d,.]*\s(?:กก\.|กม\.|ลิตร|ชิ้น|แพ็ก|บาท)/g;
+# A date as the console writes it, with its time where it has one ("10 ธ.ค. 2569 14:00"), or a
+# month ("ธ.ค. 2569"); then an amount and its unit ("1,500 กก.", "6,000 กก.", "104,500 บาท").
+# Any space between their parts (an ordinary one is the mistake this looks for).
+MONTHS = "|".join(re.escape(m) for m in MONTHS_TH)
+DATE = rf"(?:\d{{1,2}}\s)?(?:{MONTHS})\s\d{{4}}(?:\s\d{{2}}:\d{{2}})?"
+AMOUNT = r"\d[\d,.]*\s(?:กก\.|กม\.|ลิตร|ชิ้น|แพ็ก|บาท)"
+AMOUNTS_ON_LINES = r"""(pattern) => {
+  const amount = new RegExp(pattern, 'g');
   const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   const found = [];
   for (let node; (node = walk.nextNode());) {
@@ -136,17 +141,18 @@ AMOUNTS_ON_LINES = r"""() => {
 }"""
 
 
-async def _amounts_whole(page: Page, widths: range) -> int:
+async def _amounts_whole(page: Page, widths: range) -> list[str]:
     """At each width, every amount shown with its unit stands on one line ("1,500" never at the end
-    of a line and "กก." at the start of the next), nothing scrolls sideways and no tile's figure
-    sticks out of its tile; how many amounts were seen at the last width."""
+    of a line and "กก." at the start of the next), and so does every date with its time ("10 ธ.ค."
+    never above "2569"), nothing scrolls sideways and no tile's figure sticks out of its tile; the
+    amounts and dates seen at the last width."""
     assert page.viewport_size is not None
     height = page.viewport_size["height"]
     found: list[tuple[str, int]] = []
     try:
         for wide in widths:
             await page.set_viewport_size({"width": wide, "height": height})
-            found = await page.evaluate(AMOUNTS_ON_LINES)
+            found = await page.evaluate(AMOUNTS_ON_LINES, f"{DATE}|{AMOUNT}")
             broken = [text for text, lines in found if lines > 1]
             assert not broken, (page.url, wide, broken)
             await _fits(page)
@@ -156,7 +162,7 @@ async def _amounts_whole(page: Page, widths: range) -> int:
             assert not tiles, (page.url, wide, tiles)
     finally:
         await page.set_viewport_size({"width": widths[-1], "height": height})
-    return len(found)
+    return [text for text, _ in found]
 
 
 async def _one_line(page: Page, selector: str) -> None:
@@ -221,6 +227,7 @@ MAPPED = ("proposal", "plan", "sheet", "community")  # the day's pages that draw
 
 
 AMOUNTED = ("proposal", "plan", "sheet", "run", "account")  # the day's pages that say amounts with units
+DATED = (*AMOUNTED, "today")  # and that say dates (an account its months)
 PHONE_WIDTHS = range(320, 361, 4)  # the narrow phones, to the 360 px one
 
 
@@ -230,8 +237,9 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     """QA saw the maps at 360 px with a figure's own 40 px each side: a map a quarter narrower
     than the cards around it. Each map page, at 360 px: no sideways scrolling, and the map as wide
     as the page's column. The review saw "1,500" and "กก." parted at a line's end: on every page
-    of the day that says amounts, at every width from 320 px to 360 px, each stays on one line; and
-    the sheet's load/unload column, which wrapped at 360 px, does not."""
+    of the day that says amounts, at every width from 320 px to 360 px, each stays on one line, as
+    does each date with its time on those pages and today's (an account's "ธ.ค." was above "2569"
+    at 320 px); and the sheet's load/unload column, which wrapped at 360 px, does not."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     await seed_partner_village(live, admin)
@@ -265,7 +273,7 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
                 assert left >= 0, (url, left, right)
                 assert right <= PHONE["width"], (url, left, right)
                 assert right - left >= widths["column"] - 1, (url, left, right, widths["column"])
-        for name in AMOUNTED:
+        for name in DATED:
             await page.goto(seen[name])
             if name == "account":
                 # the day's 52,000 บาท fits anywhere: the figures of a year's trade, as long as
@@ -273,7 +281,10 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
                 await page.locator(".tile b.nobr").evaluate_all(
                     "els => els.forEach(b => { b.firstChild.data = '-12,345,678'; })"
                 )
-            assert await _amounts_whole(page, PHONE_WIDTHS), name
+            shown = await _amounts_whole(page, PHONE_WIDTHS)
+            assert any(re.fullmatch(DATE, text) for text in shown), (name, shown)
+            if name in AMOUNTED:
+                assert any(re.fullmatch(AMOUNT, text) for text in shown), (name, shown)
         # the driver's sheet at 360 px: the load/unload column (ขึ้น / ลง, ขึ้นของ, ลงของ) wrapped
         await page.goto(seen["sheet"])
         await _one_line(page, ".stop table tr > :nth-child(3)")

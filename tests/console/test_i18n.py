@@ -129,6 +129,23 @@ def test_on_a_page_an_amount_and_its_unit_are_also_set_on_one_line() -> None:
     assert ".nobr { white-space: nowrap; }" in (web.HERE / "static" / "console.css").read_text()
 
 
+def test_on_a_page_a_date_and_its_time_are_set_on_one_line() -> None:
+    """QA's 320 px phone parted "ธ.ค." from "2569" in an account's month column: the templates'
+    `thai_date` and `month` filters set a date, with its time, in the same `.nobr` span as an
+    amount; the characters are i18n's own."""
+    from barter.console import web
+
+    i18n.use("th")
+    env = web.environment()
+    at = datetime(2026, 12, 10, 7, 0, tzinfo=UTC)
+    assert env.filters["thai_date"](at, time=True) == '<span class="nobr">10 ธ.ค. 2569 14:00</span>'
+    assert env.filters["thai_date"](date(2026, 12, 10)) == '<span class="nobr">10 ธ.ค. 2569</span>'
+    assert env.filters["month"]("2026-12") == '<span class="nobr">ธ.ค. 2569</span>'
+    i18n.use("en")
+    assert env.filters["thai_date"](at, time=True) == '<span class="nobr">10 Dec 2026 14:00</span>'
+    i18n.use("th")
+
+
 def test_an_explanations_figures_and_units_are_set_on_one_line_its_text_unchanged() -> None:
     """QA's 320 px phone put "20" at the end of a line and "กก." at the start of the next in an
     exchange's explanation, which barter.domain writes for LINE as well: the console's `figures`

@@ -172,17 +172,18 @@ K = TypeVar("K")
 APART = 7.0  # markers between neighbours on a ring: room for an arrow (Map.lines) between them
 
 
-def apart(spots: dict[K, tuple[float, float]]) -> dict[K, tuple[float, float]]:
+def apart(spots: dict[K, tuple[float, float]], span: float | None = None) -> dict[K, tuple[float, float]]:
     """The same places (lat, lon), where several share one spot (two villages of a province, each
     drawn at its centre) set on a small ring around it, so that each shows and an arrow between
-    them can be drawn on the zoomed map."""
+    them can be drawn; neighbours on a ring are APART markers apart on a map `span` map units wide
+    (the whole country's width, unzoomed), by default the zoomed map around them (zoom())."""
     at = {key: project(*spot) for key, spot in spots.items()}
     shared: dict[tuple[float, float], list[K]] = {}
     for key, xy in at.items():
         shared.setdefault(xy, []).append(key)
     if all(len(keys) == 1 for keys in shared.values()):
         return dict(spots)
-    *_, w = _frame([x for x, _ in at.values()], [y for _, y in at.values()], PAD)
+    w = span if span is not None else _frame([x for x, _ in at.values()], [y for _, y in at.values()], PAD)[2]
     moved = dict(spots)
     for (x, y), keys in shared.items():
         if len(keys) == 1:

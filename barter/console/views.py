@@ -291,15 +291,18 @@ def _where(c: uses.CommunityOut) -> tuple[str, ...]:
     return (i18n.pick(sub.name_th, sub.name_en), province) if sub else (province,)
 
 
-def _points(found: list[uses.CommunityOut]) -> list[maps.Point]:
-    """The communities' own points, to draw; the console lists only communities the viewer acts
-    for, whose point it sees (`Caller.sees_point`), and draws none it may not know."""
+def _points(found: list[uses.CommunityOut], span: float | None = None) -> list[maps.Point]:
+    """The communities' own points, to draw on a map `span` wide (maps.apart); the console lists
+    only communities the viewer acts for, whose point it sees (`Caller.sees_point`), and draws
+    none it may not know. Communities registered without a point of their own all stand at their
+    province's centre: they are set apart around it, so that each shows."""
+    spots = maps.apart({c.id: (c.lat, c.lon) for c in found if c.lat is not None and c.lon is not None}, span)
     return [
         maps.Point(
-            *maps.project(c.lat, c.lon), i18n.pick(c.name_th, c.name_en), community=c.id, places=_where(c)
+            *maps.project(*spots[c.id]), i18n.pick(c.name_th, c.name_en), community=c.id, places=_where(c)
         )
         for c in found
-        if c.lat is not None and c.lon is not None
+        if c.id in spots
     ]
 
 
@@ -314,7 +317,7 @@ class Communities(Controller):
             return to(f"/communities/{viewer.caller.community_id}")
         found = await uses.list_communities(conn, viewer.caller, q=q)
         m = maps.base_map()
-        m.points += _points(found)
+        m.points += _points(found, span=m.width)  # the whole country, unzoomed
         return page("communities.html", viewer, "communities", communities=found, q=q or "", map=m)
 
     @get("/new")

@@ -37,6 +37,33 @@ def test_places_sharing_a_spot_are_set_apart_so_the_arrow_between_them_shows() -
     assert maps.apart({"a": satun, "b": yasothon}) == {"a": satun, "b": yasothon}
 
 
+def test_on_the_country_map_places_sharing_a_spot_are_set_apart_by_the_country_maps_markers() -> None:
+    """The communities' map is the whole country, unzoomed: communities registered without a point
+    all stand at their province's centre. A ring sized for the map zoom() would frame (apart's
+    default) is as wide as what the points span: a province's alone left the markers over each
+    other on the country map, Satun's and Yasothon's put them two provinces away. Sized for the
+    country map (span), neighbours on the ring are APART of its markers apart around the shared
+    spot, whatever else the map shows; a place alone is untouched."""
+    satun, yasothon = (6.86, 99.72), (15.838, 104.3049)
+    country = maps.base_map()
+    shared = {f"group {i}": satun for i in range(5)}
+    centre = maps.project(*satun)
+
+    def gaps(spots: dict[str, tuple[float, float]]) -> list[float]:
+        xy = [maps.project(*spots[key]) for key in shared]
+        assert math.isclose(sum(x for x, _ in xy) / 5, centre[0], abs_tol=0.1)  # around the spot
+        assert math.isclose(sum(y for _, y in xy) / 5, centre[1], abs_tol=0.1)
+        return [math.dist(a, b) for a, b in zip(xy, xy[1:] + xy[:1], strict=True)]
+
+    assert max(gaps(maps.apart(shared))) < 2 * country.marker  # zoomed: overlapping here
+    assert min(gaps(maps.apart({**shared, "alone": yasothon}))) > 2 * maps.APART * country.marker
+    for others in ({}, {"alone": yasothon}):
+        spots = maps.apart({**shared, **others}, span=country.width)
+        assert all(spots[key] == spot for key, spot in others.items())
+        for gap in gaps(spots):
+            assert math.isclose(gap, maps.APART * country.marker, rel_tol=0.01), gap
+
+
 def _boxes_apart(m: maps.Map, labels: list[maps.Label]) -> None:
     """No label covers another, nor any marker but its own (each as place_labels estimates it)."""
     boxes = [label.box(m.font) for label in labels]

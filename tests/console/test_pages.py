@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -9,8 +10,10 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
+from barter.console import maps
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
+from tests.across import province_centre
 from tests.console.conftest import csrf_of, sign_in, start_run
 from tests.dates import ahead, be_slash, thai
 from tests.polling import poll
@@ -845,3 +848,33 @@ async def test_two_communities_whose_map_labels_look_alike_are_told_apart(world:
         labels = [label for _, label in LABEL.findall(page.text)]
         assert len(labels) == len(set(labels)), labels  # no two alike
         assert expected <= set(labels), labels
+
+
+POINT = re.compile(r'<circle class="pt" data-community="(\d+)" cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)">')
+
+
+async def test_communities_without_a_point_are_set_apart_around_their_provinces_centre(world: World) -> None:
+    """The review: on the map of the communities, those registered without a point of their own
+    were all drawn on one dot at their province's centre, their labels beside it. They are set
+    apart around it (maps.apart, as on an exchange's map): no two markers overlap, and each is
+    named, on the map or in its caption."""
+    names = ("กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว", "กลุ่มทอผ้าไหมพื้นเมืองบ้านดอนแก้ว", "สหกรณ์ผู้ปลูกผักปลอดสารพิษ")
+    made = []
+    for name in names:
+        body = {"name_th": name, "kind": "farming", "province_code": "91"}
+        response = await world.post(ADMIN, "/v1/communities", body)
+        assert response.status_code == 201, response.text
+        made.append(response.json()["id"])
+    await sign_in(world.client, world.keys[COORD])
+    page = await world.client.get("/console/communities/")
+    drawn = {int(cid): (float(x), float(y), float(r)) for cid, x, y, r in POINT.findall(page.text)}
+    ours = [drawn[cid] for cid in made]
+    centre = maps.project(*province_centre("91"))
+    for i, (x, y, r) in enumerate(ours):
+        assert math.dist((x, y), centre) < 10 * r, (x, y, centre)  # around Satun's centre
+        for x2, y2, _ in ours[i + 1 :]:
+            assert math.dist((x, y), (x2, y2)) >= 2 * r, ours  # markers side by side, not one dot
+    named = {title for title, _ in LABEL.findall(page.text)}
+    caption = re.search(r'<ul class="plain unlabelled">(.*?)</ul>', page.text, re.S)
+    listed = caption.group(1) if caption else ""
+    assert all(name in named or name in listed for name in names), (named, listed)

@@ -174,6 +174,12 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
     await expect(page.locator("nav.main")).to_be_hidden()
     await expect(page.get_by_role("button", name="พิมพ์")).to_be_hidden()
     await expect(page.locator(".signature").first).to_be_visible()
+    # Paper cannot scroll: no box of the sheet may clip a wide table when printed.
+    overflows = await page.locator(".scroll").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).overflowX)"
+    )
+    assert overflows, "the sheet has no scrolling box to check"
+    assert set(overflows) == {"visible"}, overflows
     day.notes["pdf_bytes"] = len(await page.pdf(format="A4"))
     await shoot(page, "sheet-print")
     await page.emulate_media(media="screen")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import asyncpg
 
@@ -59,3 +59,31 @@ async def test_a_recurrence_needs_its_period_and_quantity(world: World) -> None:
         response = await world.post(OWNER, "/v1/offers", {**base, **extra})
         assert response.status_code == 422, (extra, response.text)
         assert path in {e["path"] for e in response.json()["errors"]}, response.text
+
+
+async def test_a_monthly_offer_from_the_31st_keeps_to_month_ends_not_the_28th(
+    world: World, clock: ManualClock
+) -> None:
+    """Available from 31 January 2027 (the clock fixed a week before): each later month opens on
+    its own last day when it has no 31st (28 Feb, then 31 Mar, 30 Apr), not on the 28th ever after
+    because February once cut the day short."""
+    clock.advance(seconds=(datetime(2027, 1, 24, 3, 0, tzinfo=UTC) - clock.now()).total_seconds())
+    offer = await world.offer(
+        item_id="rice-sticky",
+        quantity=200,
+        min_lot=0,
+        available_from="2027-01-31",
+        recur_every="month",
+        recur_quantity=200,
+        recur_until="2027-05-31",
+    )
+    assert offer["recur_next"] == "2027-02-28"
+    seen = []
+    for day in ("2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"):
+        # 00:30 on that day in Bangkok (17:30 UTC the day before)
+        at = datetime.combine(date.fromisoformat(day) - timedelta(days=1), time(17, 30), UTC)
+        before = ManualClock(at - timedelta(hours=1))
+        assert await open_recurring(world.db, before) == [], day
+        assert await open_recurring(world.db, ManualClock(at)) == [offer["id"]], day
+        seen.append((await world.get(OWNER, f"/v1/offers/{offer['id']}")).json()["recur_next"])
+    assert seen == ["2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30"]

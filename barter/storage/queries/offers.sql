@@ -92,12 +92,23 @@ LIMIT $16;
 -- name: open_recurring_offers
 -- A recurring offer whose next date has come opens one more period's quantity (a fully delivered
 -- one reopens); `recur_next` moves on one period. Run until no row changes to catch up.
-UPDATE offers
-SET quantity = quantity + recur_quantity,
+-- Months are counted from the offer's first day (available_from, else the Thai day it was
+-- posted), not from the last opening: from 31 January it opens 28 February, then 31 March (a
+-- month after 28 February is 28 March, and every month after that would open on the 28th).
+UPDATE offers o
+SET quantity = o.quantity + o.recur_quantity,
     status = 'open',
-    recur_next = (recur_next + CASE recur_every WHEN 'week' THEN interval '7 days'
-                                                ELSE interval '1 month' END)::date,
-    updated_at = now(), version = version + 1
-WHERE recur_next IS NOT NULL AND recur_next <= $1::date AND status IN ('open', 'closed')
-  AND (recur_until IS NULL OR recur_next <= recur_until)
-RETURNING id;
+    recur_next = CASE
+        WHEN o.recur_every = 'week' THEN o.recur_next + 7
+        WHEN (s.first + make_interval(months => s.months))::date > o.recur_next
+            THEN (s.first + make_interval(months => s.months))::date
+        ELSE (s.first + make_interval(months => s.months + 1))::date END,
+    updated_at = now(), version = o.version + 1
+FROM offers f
+CROSS JOIN LATERAL (SELECT coalesce(f.available_from, (f.created_at AT TIME ZONE 'Asia/Bangkok')::date) AS first) a
+CROSS JOIN LATERAL (SELECT a.first, ((extract(year FROM f.recur_next) - extract(year FROM a.first)) * 12
+                                     + extract(month FROM f.recur_next) - extract(month FROM a.first))::int AS months) s
+WHERE f.id = o.id
+  AND o.recur_next IS NOT NULL AND o.recur_next <= $1::date AND o.status IN ('open', 'closed')
+  AND (o.recur_until IS NULL OR o.recur_next <= o.recur_until)
+RETURNING o.id;

@@ -156,13 +156,16 @@ async def test_withdrawn_listings_leave_open_figures(world: World, market: dict[
 
 
 async def test_month_cells_use_thai_time(world: World, market: dict[str, Any]) -> None:
-    cells = _cells(await world.get(ADMIN, URL, group_by="month"))
-    this_month = datetime.now(ZoneInfo("Asia/Bangkok")).strftime("%Y-%m")
-    assert list(cells) == [this_month] or len(cells) == 2  # a run at midnight may straddle two
+    # Every listing posted at 16:59 UTC on 31 January 2025 (23:59 in Bangkok): all in January,
+    # whatever day the suite runs on.
+    for table in ("offers", "needs"):
+        await world.db.execute(f"UPDATE {table} SET created_at = '2025-01-31 16:59:00+00'")
+    assert list(_cells(await world.get(ADMIN, URL, group_by="month"))) == ["2025-01"]
     await world.db.execute(
         "UPDATE offers SET created_at = '2025-01-31 18:00:00+00' WHERE id = $1", market["rice"]["id"]
     )
     cells = _cells(await world.get(ADMIN, URL, group_by="month"))
+    assert list(cells) == ["2025-01", "2025-02"]
     assert cells["2025-02"]["offered"]["open"]["quantity"] == {"kg": 1000}  # 01:00 on 1 Feb in Bangkok
 
 

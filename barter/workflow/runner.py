@@ -367,14 +367,15 @@ def _run_event(row: asyncpg.Record) -> dict[str, Any]:
 
 async def sweep_expired(pool: asyncpg.Pool, clock: Clock) -> list[int]:
     """Release the holds that ran out, open recurring offers' next quantities and announce the
-    arrivals that fell due: one sweeper at a time, across processes. Returns the proposals expired."""
+    arrivals that fell due: one sweeper at a time, across processes (a second one waits for the
+    first, then finds what is left; skipping instead left a caller's sweep undone whenever the
+    server's periodic one happened to be running). Returns the proposals expired."""
     from barter.services.arrivals import announce_due
     from barter.services.listings import open_recurring
     from barter.services.proposals import expire_due
 
     async with pool.acquire() as conn, conn.transaction():
-        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", EXPIRY_LOCK):
-            return []
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", EXPIRY_LOCK)
         await open_recurring(conn, clock)  # type: ignore[arg-type]
         await announce_due(conn, clock)  # type: ignore[arg-type]
         return await expire_due(conn, clock)  # type: ignore[arg-type]

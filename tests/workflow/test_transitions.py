@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -9,7 +10,7 @@ import pytest
 
 from barter.domain.clock import ManualClock
 from barter.storage.database import init_connection
-from barter.workflow.runner import sweep_expired
+from barter.workflow.runner import EXPIRY_LOCK, sweep_expired
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
@@ -196,6 +197,34 @@ async def test_holds_expire_by_the_clock(cycle: Cycle, clock: ManualClock, datab
     body = (await cycle.world.get(BOTH_COORD, f"/v1/proposals/{pid}")).json()
     assert body["status"] == "expired"
     assert all(h == 0 for _, h, _, _ in (await _listing_amounts(cycle)).values())
+
+
+async def test_a_sweep_that_meets_a_running_one_waits_and_still_expires_the_hold(
+    cycle: Cycle, clock: ManualClock, database_url: str
+) -> None:
+    """Another sweeper (the server's periodic one) holds the sweep lock: a sweep asked for now
+    waits for it and then releases the hold, rather than returning having done nothing (which
+    once failed the recurring-offer test when the server's sweep ran at the same moment)."""
+    pid = (await _proposal(cycle))["id"]
+    clock.advance(hours=73)
+    other = await asyncpg.connect(database_url)
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2, init=init_connection)
+    try:
+        running = other.transaction()
+        await running.start()
+        await other.execute("SELECT pg_advisory_xact_lock($1)", EXPIRY_LOCK)
+        sweep = asyncio.create_task(sweep_expired(pool, clock))
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        for _ in range(10_000):  # until the sweep is seen queued behind the lock (no sleeping)
+            if sweep.done() or await cycle.world.db.fetchval(waiting):
+                break
+        assert not sweep.done(), "the sweep returned while another held the lock"
+        await running.commit()
+        assert await sweep == [pid]
+    finally:
+        await pool.close()
+        await other.close()
+    assert (await cycle.world.get(BOTH_COORD, f"/v1/proposals/{pid}")).json()["status"] == "expired"
 
 
 async def test_a_late_approval_expires_the_hold_and_loses(cycle: Cycle, clock: ManualClock) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
-from barter.domain.clock import ManualClock
+from barter.domain.clock import ManualClock, thai_today
 from barter.domain.model import REGIONS
 from barter.matching.model import EngineSettings
 from barter.matching.snapshot import build_instance, offer_key
@@ -166,11 +166,11 @@ async def test_a_run_refuses_a_transport_share_out_of_bounds(cycle: Cycle) -> No
     assert "max_transport_share" in refused.text
 
 
-async def test_the_snapshot_carries_dates_and_the_run_keeps_to_them(cycle: Cycle) -> None:
+async def test_the_snapshot_carries_dates_and_the_run_keeps_to_them(cycle: Cycle, clock: ManualClock) -> None:
     """The fish is available only next month and the herb group needs it within the week: the
     snapshot carries both dates (and the items' shelf lives) and the run proposes nothing; when
     the need can wait, the three-way swap is proposed."""
-    today = datetime.now(UTC).date()
+    today = thai_today(clock.now())  # the runner's day: Thailand's, not UTC's (a day ahead after 17:00 UTC)
     fish, fish_need = cycle.listings["fish"], cycle.listings["fish_need"]
     moved = await cycle.world.patch(
         OWNER, f"/v1/offers/{fish['id']}", {"available_from": str(today + timedelta(days=30))}, etag='"v1"'

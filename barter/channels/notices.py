@@ -26,7 +26,6 @@ from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.units import thai_unit
-from barter.logistics import THAI_TIME
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -56,8 +55,7 @@ def _headline(event_type: str, payload: Any, default: str) -> str:
     when = ""
     expected = payload.get("expected_at")
     if isinstance(expected, str):
-        at = datetime.fromisoformat(expected).astimezone(THAI_TIME)
-        when = f" {replies.thai_date(at.date())} ราว {at:%H}.00 น."
+        when = f" {thaidate.thai_about(datetime.fromisoformat(expected))}"
     return _HEADLINES.get(event_type, default).format(id=int(payload.get("proposal_id", 0)), when=when)
 
 

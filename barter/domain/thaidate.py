@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from barter.domain.clock import THAI_TIME
 
@@ -23,6 +23,17 @@ def thai_moment(at: datetime, *, brief: bool = False) -> str:
     Seconds are dropped, not rounded: a deadline is never said later than it is."""
     local = at.astimezone(THAI_TIME)
     return f"{thai_short(local.date())} {'' if brief else 'เวลา '}{local.hour}.{local.minute:02d} น."
+
+
+def thai_about(at: datetime) -> str:
+    """An expected moment, said to the nearest half hour: 9 ธ.ค. 2569 ราว 15.00 น. for 14.50
+    (an arrival estimated from distance and speed; "ราว" (about) the nearest, not the hour
+    before it)."""
+    local = at.astimezone(THAI_TIME)
+    base = local.replace(minute=0, second=0, microsecond=0)
+    halves = (local - base + timedelta(minutes=15)) // timedelta(minutes=30)
+    near = base + halves * timedelta(minutes=30)
+    return f"{thai_short(near.date())} ราว {near.hour}.{near.minute:02d} น."
 
 
 def english_moment(at: datetime) -> str:

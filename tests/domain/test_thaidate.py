@@ -45,4 +45,18 @@ def test_a_moment_is_written_in_thai_time_and_the_buddhist_era() -> None:
     assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 5, 59, tzinfo=UTC)) == "9 ธ.ค. 2569 เวลา 14.05 น."
     assert thaidate.thai_moment(datetime(2026, 12, 31, 20, 30, tzinfo=UTC)) == "1 ม.ค. 2570 เวลา 3.30 น."
     assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 0, tzinfo=UTC), brief=True) == "9 ธ.ค. 2569 14.00 น."
+
+
+def test_an_expected_arrival_is_said_to_the_nearest_half_hour() -> None:
+    # 14.50 was said "ราว 14.00" (the hour before it), and 4 a.m. "04.00"
+    said = {
+        (7, 50): "9 ธ.ค. 2569 ราว 15.00 น.",
+        (7, 20): "9 ธ.ค. 2569 ราว 14.30 น.",
+        (7, 14): "9 ธ.ค. 2569 ราว 14.00 น.",
+        (7, 15): "9 ธ.ค. 2569 ราว 14.30 น.",
+        (21, 10): "10 ธ.ค. 2569 ราว 4.00 น.",
+        (16, 50): "10 ธ.ค. 2569 ราว 0.00 น.",  # 23.50 in Thailand: the nearest is the next day
+    }
+    for (hour, minute), words in said.items():
+        assert thaidate.thai_about(datetime(2026, 12, 9, hour, minute, tzinfo=UTC)) == words
     assert thaidate.english_moment(datetime(2026, 12, 9, 7, 5, tzinfo=UTC)) == "9 Dec 2026, 14:05 Thai time"

@@ -19,10 +19,13 @@ def thai_short(day: date) -> str:
 
 def thai_moment(at: datetime, *, brief: bool = False) -> str:
     """A moment as Thai people write it, in Thailand's time and the Buddhist era:
-    9 ธ.ค. 2569 เวลา 14.05 น. (`brief`, where every character costs: 9 ธ.ค. 2569 14.05 น.).
-    Seconds are dropped, not rounded: a deadline is never said later than it is."""
+    9 ธ.ค. 2569 เวลา 14.05 น. `brief`, where every character costs (an SMS deadline): 9 ธ.ค.
+    14.05 น., without the year, for a moment less than a year ahead, which is read as the next
+    9 ธ.ค. Seconds are dropped, not rounded: a deadline is never said later than it is."""
     local = at.astimezone(THAI_TIME)
-    return f"{thai_short(local.date())} {'' if brief else 'เวลา '}{local.hour}.{local.minute:02d} น."
+    if brief:
+        return f"{local.day} {MONTHS_TH[local.month - 1]} {local.hour}.{local.minute:02d} น."
+    return f"{thai_short(local.date())} เวลา {local.hour}.{local.minute:02d} น."
 
 
 def thai_about(at: datetime) -> str:

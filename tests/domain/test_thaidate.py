@@ -44,7 +44,7 @@ def test_a_moment_is_written_in_thai_time_and_the_buddhist_era() -> None:
     # 07:05 UTC is 14.05 in Thailand; 20:30 UTC on 31 Dec is already 1 Jan in Thailand.
     assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 5, 59, tzinfo=UTC)) == "9 ธ.ค. 2569 เวลา 14.05 น."
     assert thaidate.thai_moment(datetime(2026, 12, 31, 20, 30, tzinfo=UTC)) == "1 ม.ค. 2570 เวลา 3.30 น."
-    assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 0, tzinfo=UTC), brief=True) == "9 ธ.ค. 2569 14.00 น."
+    assert thaidate.thai_moment(datetime(2026, 12, 9, 7, 0, tzinfo=UTC), brief=True) == "9 ธ.ค. 14.00 น."
 
 
 def test_an_expected_arrival_is_said_to_the_nearest_half_hour() -> None:

@@ -67,11 +67,13 @@ async def linked_with_sms(world: World, persona: str = OWNER) -> None:
     assert opted_in.status_code == 200, opted_in.text
 
 
-def answer_by(proposal: dict[str, object]) -> tuple[str, str]:
-    """The proposal's hold as Thai people write a deadline: the day (Buddhist era) and the time,
-    in Thailand (worked out here independently of the code under test)."""
+def answer_by(proposal: dict[str, object]) -> tuple[str, str, str]:
+    """The proposal's hold as Thai people write a deadline: the day (Buddhist era), the day as an
+    SMS says it (no year: the next such day), and the time, in Thailand (worked out here
+    independently of the code under test)."""
     hold = datetime.fromisoformat(str(proposal["hold_expires_at"])).astimezone(timezone(timedelta(hours=7)))
-    return f"{hold.day} {MONTHS_TH[hold.month - 1]} {hold.year + 543}", f"{hold.hour}.{hold.minute:02d} น."
+    day = f"{hold.day} {MONTHS_TH[hold.month - 1]}"
+    return f"{day} {hold.year + 543}", day, f"{hold.hour}.{hold.minute:02d} น."
 
 
 async def test_a_proposal_notice_says_by_when_to_answer_on_line_and_by_sms(
@@ -80,11 +82,11 @@ async def test_a_proposal_notice_says_by_when_to_answer_on_line_and_by_sms(
     await linked_with_sms(world)
     proposal_id = await make_proposal(world)
     await relay.drain()
-    day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
+    day, sms_day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
     [push] = [s for s in line_platform.sent if s.kind == "push"]
     assert f"กรุณาตอบภายใน {day} เวลา {time}" in push.messages[0]["text"]
     [sms] = sms_gateway.sent
-    assert f"ตอบภายใน {day} {time}" in sms.message
+    assert f"ตอบภายใน {sms_day} {time} " in sms.message
 
 
 async def test_a_proposal_sms_says_what_with_whom_by_when_and_how_to_answer_in_two_parts(
@@ -95,7 +97,7 @@ async def test_a_proposal_sms_says_what_with_whom_by_when_and_how_to_answer_in_t
     await linked_with_sms(world)
     proposal_id = await make_proposal(world)
     await relay.drain()
-    day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
+    _, day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
     [sms] = sms_gateway.sent
     assert sms.message == (
         f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "

@@ -14,7 +14,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import msgspec
@@ -266,11 +266,11 @@ def _column(path: str) -> str | None:
 
 
 def _date(value: Any) -> date:
-    """ISO dates, d/m/yyyy (Buddhist-era years above 2400 converted) and spreadsheet date cells."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """ISO dates, d/m/yyyy and spreadsheet date cells, a Buddhist-era year (2400 or later)
+    converted in each: a date cell of 31/1/2570 is what Excel set to Gregorian makes of that day
+    typed the Thai way, as the same text is."""
+    if isinstance(value, date):  # a datetime too
+        return thaidate.from_parts(value.year, value.month, value.day)
     text = str(value).strip()
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     if iso:

@@ -141,9 +141,13 @@ def test_date_cells_grams_and_blank_rows() -> None:
         ("2571-02-29", date(2028, 2, 29)),  # an ISO date typed with the BE year, on a leap day
         ("29/2/2571", date(2028, 2, 29)),
         ("2027-01-15", date(2027, 1, 15)),
+        # a date cell: Excel set to Gregorian keeps 31/1/2570 typed the Thai way as the year 2570
+        (datetime(2570, 1, 31), date(2027, 1, 31)),
+        (date(2570, 1, 31), date(2027, 1, 31)),
+        (datetime(2027, 1, 31, 8, 30), date(2027, 1, 31)),
     ],
 )
-def test_typed_dates_in_either_era(cell: str, expected: date) -> None:
+def test_typed_dates_in_either_era(cell: object, expected: date) -> None:
     rows: list[list[object]] = [
         NEED_HEADERS,
         ["ต้องการ", 9, "กาแฟคั่ว", 500, "กรัม", cell],
@@ -153,8 +157,8 @@ def test_typed_dates_in_either_era(cell: str, expected: date) -> None:
     assert draft.needed_by == expected
 
 
-@pytest.mark.parametrize("cell", ["31/12/9999", "9999-12-31", "1/1/2943"])
-def test_a_buddhist_era_year_past_any_date_barter_handles_is_too_far(cell: str) -> None:
+@pytest.mark.parametrize("cell", ["31/12/9999", "9999-12-31", "1/1/2943", datetime(9999, 12, 31)])
+def test_a_buddhist_era_year_past_any_date_barter_handles_is_too_far(cell: object) -> None:
     """9999 BE is 9456, 2943 BE is 2400: no date barter handles, `far_date` at its row and
     column, as the console and the API refuse it; 2942 BE (2399) is still a day."""
     rows: list[list[object]] = [

@@ -8,17 +8,15 @@ from typing import Any
 
 import msgspec
 
-from barter.domain.clock import thai_today
+from barter.domain.clock import ManualClock, thai_today
 from barter.logistics import plan
 from barter.schemas.logistics import PlanCreate
 from barter.services import logistics as service
 from tests.api.logistics.conftest import Leg, Towns, check_stored_plan, exchange, thai_day_start
 from tests.world import ADMIN, World
 
-TODAY = thai_today(datetime.now(UTC))  # the service plans from the Thai date
 
-
-async def _cross_region(w: World, t: Towns) -> dict[str, int]:
+async def _cross_region(w: World, t: Towns, today: date) -> dict[str, int]:
     """The 2020 story and its neighbours: fish north, rice south (20 t: two lots), a local swap of
     hand-overs, and greens that were due yesterday."""
     return {
@@ -36,7 +34,7 @@ async def _cross_region(w: World, t: Towns) -> dict[str, int]:
         "late": await exchange(
             w,
             [
-                Leg(t.satun, t.chiang_rai, "morning-glory", 300, needed_by=TODAY - timedelta(days=1)),
+                Leg(t.satun, t.chiang_rai, "morning-glory", 300, needed_by=today - timedelta(days=1)),
                 Leg(t.chiang_rai, t.satun, "rice-white", 500),
             ],
         ),
@@ -44,9 +42,10 @@ async def _cross_region(w: World, t: Towns) -> dict[str, int]:
 
 
 async def test_a_plan_places_every_transfer_once_within_capacity_and_windows(
-    world: World, towns: Towns
+    world: World, towns: Towns, clock: ManualClock
 ) -> None:
-    ids = await _cross_region(world, towns)
+    today = thai_today(clock.now())  # the service plans from the Thai date on its clock
+    ids = await _cross_region(world, towns, today)
     response = await world.post(ADMIN, "/v1/logistics/plans", {"seed": 3})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -76,8 +75,8 @@ async def test_a_plan_places_every_transfer_once_within_capacity_and_windows(
     assert all(lot["weight_kg"] == 10_000 for lot in lots)
     # Time windows: picked up no earlier than today, delivered by the end of the needed-by date
     # (no need named one: today + 14 days; no item here spoils sooner).
-    start = thai_day_start(TODAY)
-    due = thai_day_start(TODAY + timedelta(days=15))
+    start = thai_day_start(today)
+    due = thai_day_start(today + timedelta(days=15))
     for s in body["shipments"]:
         for c in s["carries"]:
             assert datetime.fromisoformat(c["pickup"]) >= start
@@ -94,8 +93,10 @@ async def test_a_plan_places_every_transfer_once_within_capacity_and_windows(
     assert again.json() == body
 
 
-async def test_the_stored_input_plans_again_to_the_stored_plan(world: World, towns: Towns) -> None:
-    await _cross_region(world, towns)
+async def test_the_stored_input_plans_again_to_the_stored_plan(
+    world: World, towns: Towns, clock: ManualClock
+) -> None:
+    await _cross_region(world, towns, thai_today(clock.now()))
     created = (await world.post(ADMIN, "/v1/logistics/plans", {"seed": 5})).json()
     problem, stored = await service.stored_input(world.db, created["id"])
     assert problem.settings.seed == 5
@@ -117,8 +118,8 @@ def _shape(body: dict[str, Any]) -> Any:
     return clean(body)
 
 
-async def test_same_input_and_seed_give_the_same_plan(world: World, towns: Towns) -> None:
-    await _cross_region(world, towns)
+async def test_same_input_and_seed_give_the_same_plan(world: World, towns: Towns, clock: ManualClock) -> None:
+    await _cross_region(world, towns, thai_today(clock.now()))
     first = await world.post(ADMIN, "/v1/logistics/plans", {"seed": 7})
     assert first.status_code == 201
     again = await world.post(ADMIN, "/v1/logistics/plans", {"seed": 7})
@@ -221,9 +222,9 @@ def test_transfers_heavier_than_the_biggest_truck_become_lots_unless_told_not_to
 
 
 async def test_through_hubs_each_leg_rides_one_shipment_and_the_legs_chain(
-    world: World, towns: Towns
+    world: World, towns: Towns, clock: ManualClock
 ) -> None:
-    ids = await _cross_region(world, towns)
+    ids = await _cross_region(world, towns, thai_today(clock.now()))
     response = await world.post(ADMIN, "/v1/logistics/plans", {"strategy": "hubs", "seed": 1})
     assert response.status_code == 201, response.text
     body = response.json()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,6 +104,37 @@ async def _signed_in_on_a_phone(browser: Browser, live: str, key: str, path: str
         await sign_in(page, live, key)
         await page.goto(f"{live}{path}")
         yield page
+    finally:
+        await context.close()
+
+
+@asynccontextmanager
+async def _the_day_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, *, names: Sequence[str] = ()
+) -> AsyncIterator[tuple[Page, dict[str, str]]]:
+    """A southern coordinator's day walked in Thai (coordinators_day; `names` made first as
+    communities of Satun), then the page at PHONE's size, with the address of each page of the
+    day by its name."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        for name in names:
+            made = await api.post(
+                "/v1/communities", json={"name_th": name, "kind": "farming", "province_code": "91"}
+            )
+            assert made.status_code == 201, made.text
+    seen: dict[str, str] = {}
+
+    async def where(page: Page, name: str) -> None:
+        seen[name] = page.url
+
+    context = await browser.new_context(locale="th-TH")
+    try:
+        page = await context.new_page()
+        await coordinators_day(page, live, coordinator, where)
+        await page.set_viewport_size(PHONE)
+        yield page, seen
     finally:
         await context.close()
 
@@ -240,19 +271,7 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     of the day that says amounts, at every width from 320 px to 360 px, each stays on one line, as
     does each date with its time on those pages and today's (an account's "ธ.ค." was above "2569"
     at 320 px); and the sheet's load/unload column, which wrapped at 360 px, does not."""
-    admin = await _key(db, role="admin", name="network admin")
-    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
-    await seed_partner_village(live, admin)
-    seen: dict[str, str] = {}
-
-    async def where(page: Page, name: str) -> None:
-        seen[name] = page.url
-
-    context = await browser.new_context(locale="th-TH")
-    try:
-        page = await context.new_page()
-        await coordinators_day(page, live, coordinator, where)
-        await page.set_viewport_size(PHONE)
+    async with _the_day_on_a_phone(browser, live, db) as (page, seen):
         paths = [seen[name] for name in MAPPED] + [
             f"{live}/console/logistics/",
             f"{live}/console/communities/",
@@ -289,8 +308,6 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
         await page.goto(seen["sheet"])
         await _one_line(page, ".stop table tr > :nth-child(3)")
         await _fits(page)
-    finally:
-        await context.close()
 
 
 async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
@@ -401,25 +418,7 @@ async def test_the_tables_break_thai_between_words_on_a_phone(
     day with a table (an exchange's, a run's technical details, the driver's sheet, an account,
     today's supply and demand), at every width from 320 px to 360 px, no Thai word of a table is
     drawn on two lines, and the page does not scroll sideways."""
-    admin = await _key(db, role="admin", name="network admin")
-    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
-    await seed_partner_village(live, admin)
-    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
-        for name in LONG_THAI_NAMES:
-            made = await api.post(
-                "/v1/communities", json={"name_th": name, "kind": "farming", "province_code": "91"}
-            )
-            assert made.status_code == 201, made.text
-    seen: dict[str, str] = {}
-
-    async def where(page: Page, name: str) -> None:
-        seen[name] = page.url
-
-    context = await browser.new_context(locale="th-TH")
-    try:
-        page = await context.new_page()
-        await coordinators_day(page, live, coordinator, where)
-        await page.set_viewport_size(PHONE)
+    async with _the_day_on_a_phone(browser, live, db, names=LONG_THAI_NAMES) as (page, seen):
         await page.goto(f"{live}/console/communities/")
         await expect(page.locator("main table")).to_contain_text(LONG_THAI_NAMES[-1])
         seen_words = await _tables_keep_thai_words(page, PHONE_WIDTHS)
@@ -427,8 +426,6 @@ async def test_the_tables_break_thai_between_words_on_a_phone(
         for name in TABLED:
             await page.goto(seen[name])
             await _tables_keep_thai_words(page, PHONE_WIDTHS)
-    finally:
-        await context.close()
 
 
 async def test_a_community_key_sees_only_its_own_community_on_a_phone(

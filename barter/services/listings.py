@@ -266,6 +266,7 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
         gift=data.gift,
         note=data.note,
         terms=terms,
+        today=thai_today(clock.now()),
     )
     out = offer_out(row)
     await _audit(conn, caller, "create", "offer", out)

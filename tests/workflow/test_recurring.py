@@ -87,3 +87,20 @@ async def test_a_monthly_offer_from_the_31st_keeps_to_month_ends_not_the_28th(
         assert await open_recurring(world.db, ManualClock(at)) == [offer["id"]], day
         seen.append((await world.get(OWNER, f"/v1/offers/{offer['id']}")).json()["recur_next"])
     assert seen == ["2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30"]
+
+
+async def test_an_offer_available_at_once_counts_its_weeks_from_the_services_today(
+    world: World, clock: ManualClock
+) -> None:
+    """Posted on the service's 31 January 2027 at 23:30 in Bangkok (16:30 UTC), with no first
+    day: its first week opens on 7 February, counted from the service's clock, not from the
+    database server's (a server set months apart, or a test's pinned clock, gave another day)."""
+    clock.advance(seconds=(datetime(2027, 1, 31, 16, 30, tzinfo=UTC) - clock.now()).total_seconds())
+    offer = await world.offer(
+        item_id="rice-sticky", quantity=50, min_lot=0, recur_every="week", recur_quantity=50
+    )
+    assert offer["recur_next"] == "2027-02-07"
+    monthly = await world.offer(
+        item_id="rice-sticky", quantity=50, min_lot=0, recur_every="month", recur_quantity=50
+    )
+    assert monthly["recur_next"] == "2027-02-28"

@@ -18,10 +18,11 @@ WITH o AS (
     INSERT INTO offers (community_id, item_id, quantity, min_lot, available_from, available_until, gift, note,
                         own_value, min_ratio_item_id, min_ratio, recur_every, recur_quantity, recur_until,
                         recur_next)
-    -- a recurring offer opens its next quantity one period after it becomes available
+    -- a recurring offer opens its next quantity one period after it becomes available (from today's
+    -- Thai date on the service's clock, $15, when it is available at once)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
             CASE WHEN $12::text IS NULL THEN NULL
-                 ELSE (coalesce($5::date, (now() AT TIME ZONE 'Asia/Bangkok')::date)
+                 ELSE (coalesce($5::date, $15::date)
                        + CASE $12::text WHEN 'week' THEN interval '7 days' ELSE interval '1 month' END)::date END)
     RETURNING *
 )

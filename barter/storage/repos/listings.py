@@ -117,9 +117,13 @@ async def insert_offer(
     gift: bool,
     note: str | None,
     terms: dict[str, Any] | None = None,
+    today: date | None = None,
 ) -> asyncpg.Record:
-    """`terms`: own_value, min_ratio_item_id, min_ratio, recur_every, recur_quantity, recur_until."""
+    """`terms`: own_value, min_ratio_item_id, min_ratio, recur_every, recur_quantity, recur_until.
+    `today` (today's Thai date on the service's clock) starts a recurring offer available at once."""
     terms = terms or {}
+    if terms.get("recur_every") is not None and available_from is None and today is None:
+        raise ValueError("a recurring offer available at once needs today's date to count from")
     return await one(
         conn,
         query("insert_offer"),
@@ -137,6 +141,7 @@ async def insert_offer(
         terms.get("recur_every"),
         _num(terms.get("recur_quantity")),
         terms.get("recur_until"),
+        today,
     )
 
 

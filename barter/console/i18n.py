@@ -55,6 +55,11 @@ def current() -> Lang:
     return _current.get()
 
 
+def other() -> Lang:
+    """The language the reader is not reading: the one written beside, smaller (`.en`)."""
+    return "en" if _current.get() == "th" else "th"
+
+
 @contextmanager
 def speaking(lang: Lang) -> Iterator[None]:
     """Translate in `lang` for a moment (the English written beside a Thai message)."""

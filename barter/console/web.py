@@ -375,6 +375,7 @@ def environment() -> jinja2.Environment:
         pick=i18n.pick,
         field=i18n.field_name,
         lang=i18n.current,
+        other_lang=i18n.other,
         run_stage=run_stage,
         run_measures=run_measures,
         htmx_js=HTMX_JS,

@@ -49,7 +49,9 @@ def main() -> None:
         write_po(f, fresh, omit_header=False, sort_output=True, include_lineno=False, width=0)
     with PO.with_suffix(".mo").open("wb") as f:
         write_mo(f, fresh)
-    missing = [m.id for m in fresh if m.id and not m.string]
+    # a plural's Thai is a tuple of forms, each of which must be written
+    forms = {m.id: m.string if isinstance(m.string, tuple) else (m.string,) for m in fresh if m.id}
+    missing = [mid for mid, thai in forms.items() if not all(thai)]
     print(f"{len(fresh)} messages, {len(missing)} without Thai")
     for mid in missing:
         print(f"  {mid!r}")

@@ -115,7 +115,7 @@ def _names() -> dict[str, dict[str, str]]:
             "other": _("other"),
         },
         "stop": {
-            "depot": _("depot"),
+            "depot": _("vehicle base"),  # a depot's name says "depot" already
             "pickup": _("pick up"),
             "dropoff": _("drop off"),
             "pickup_dropoff": _("pick up and drop off"),
@@ -339,6 +339,13 @@ def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:
     return category_id
 
 
+def any_of(category: str) -> str:
+    """A need for anything in a category: "อะไรก็ได้ในหมวด ข้าว", "any rice" (an English
+    category's name is a title, "Rice", and reads lower-case inside the phrase)."""
+    name = category if i18n.current() == "th" else category.lower()
+    return _("any %(category)s") % {"category": name}
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -370,6 +377,7 @@ def environment() -> jinja2.Environment:
         vehicle=_namer("vehicle"),
         month=month_name,
         category=category_name,
+        any_of=any_of,
     )
     env.globals.update(
         pick=i18n.pick,

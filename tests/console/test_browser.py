@@ -172,18 +172,18 @@ AMOUNTS_ON_LINES = r"""(pattern) => {
 }"""
 
 
-async def _amounts_whole(page: Page, widths: range) -> list[str]:
+async def _amounts_whole(page: Page, widths: Sequence[int], pattern: str = f"{DATE}|{AMOUNT}") -> list[str]:
     """At each width, every amount shown with its unit stands on one line ("1,500" never at the end
     of a line and "กก." at the start of the next), and so does every date with its time ("10 ธ.ค."
     never above "2569"), nothing scrolls sideways and no tile's figure sticks out of its tile; the
-    amounts and dates seen at the last width."""
+    amounts and dates seen at the last width. `pattern` finds them (the English console's own)."""
     assert page.viewport_size is not None
     height = page.viewport_size["height"]
     found: list[tuple[str, int]] = []
     try:
         for wide in widths:
             await page.set_viewport_size({"width": wide, "height": height})
-            found = await page.evaluate(AMOUNTS_ON_LINES, f"{DATE}|{AMOUNT}")
+            found = await page.evaluate(AMOUNTS_ON_LINES, pattern)
             broken = [text for text, lines in found if lines > 1]
             assert not broken, (page.url, wide, broken)
             await _fits(page)

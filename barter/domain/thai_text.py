@@ -9,7 +9,10 @@ that kind until the other kind word comes, and in a clause "และ", ",", a n
 amount starts a new item (but an amount alone on the line under a name is that name's:
 "ปลาแห้ง⏎20 กิโล" is one item). Each item is its words and its amount (digits or Thai number words, a
 unit); its words must be a catalogue name or synonym (or several, one after another), else a
-close spelling of one, else the item is unknown. Every item becomes its own draft line, with the
+category's word (CATEGORY_WORDS: "ข้าว" is any rice, a category need; offered, which_item is asked),
+else a close spelling of a name, else the item is unknown. A container's size in brackets ("3 กระสอบ
+(50 กก./กระสอบ)") reads as written without them; other brackets are spaces. A wish after "แลก" or
+"ต้องการ" is kept even when unknown (asked, never dropped). Every item becomes its own draft line, with the
 dates of its clause; an amount that could be several items' is none of theirs until the sender
 says. Questions, "ไม่มี" and chatter give no drafts. A draft only becomes a listing after the
 sender confirms it.
@@ -40,7 +43,10 @@ Kind = Literal["offer", "need"]
 # bad_date: a day that does not exist ("31 ก.พ.") or is not worked out ("สงกรานต์"), in date_text:
 # ask for the date again. past_date: the last day (needed_by, available_until) is already past,
 # when read or when confirmed (`outdated`): ask for another. swap_sides: "อยากแลก A กับ B" says a
-# swap but not which side is given (Draft.side): ask, then `sides_chosen`.
+# swap but not which side is given (Draft.side): ask, then `sides_chosen`. which_item: an offer of
+# a whole category ("มีข้าว 100 กิโล"): an offer is one item, so ask which ("ข้าวอะไรคะ?").
+# which_unit: a category need counted with no unit whose items come in several ("ต้องการปลา 20"):
+# ask the unit.
 Problem = Literal[
     "no_kind",
     "unknown_item",
@@ -50,6 +56,8 @@ Problem = Literal[
     "bad_date",
     "past_date",
     "swap_sides",
+    "which_item",
+    "which_unit",
 ]
 Side = Literal["first", "second"]
 
@@ -57,6 +65,8 @@ Side = Literal["first", "second"]
 class CatalogueEntry(Protocol):
     @property
     def id(self) -> str: ...
+    @property
+    def category_id(self) -> str: ...
     @property
     def name_th(self) -> str: ...
     @property
@@ -72,11 +82,16 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     item_id: str | None
     item_name_th: str | None
     item_text: str  # what the sender wrote for the item
+    # A whole category named ("ต้องการข้าว": any rice will do), item_id None; item_name_th is then
+    # the category's name. A need of it is posted as a category need; an offer asks which_item.
+    category_id: str | None = None
     guessed: bool = False  # matched by a close spelling, not by name
     quantity: float | None
     unit: Unit | None  # the catalogue's unit, after conversion
     unit_text: str | None  # the unit as written
     quantity_from_value: bool = False  # a swap's other side, sized to the same reference value
+    # a category need sized by value: the item whose reference value sized it (the category's cheapest)
+    valued_as: str | None = None
     needed_by: date | None = None
     available_from: date | None = None
     available_until: date | None = None
@@ -112,6 +127,27 @@ CONTAINERS: tuple[str, ...] = (
     "แพ็ค", "แพค", "แพ็ก", "ถุง", "ห่อ", "ขวด", "กระสอบ", "ลัง", "กล่อง", "กระปุก", "กระป๋อง", "ซอง", "ถัง",
     "แกลลอน", "ปี๊บ", "เข่ง", "โหล", "มัด", "กำ", "หวี", "เครือ", "พวง",
 )  # fmt: skip
+# Words that name a whole category, not one item ("ต้องการข้าว 100 กก": any rice will do) -> the
+# category's id. A catalogue name or synonym wins over them (ข้าวเหนียว, ข้าวสาร, ผักบุ้ง, ปลาเค็ม,
+# กระติบข้าว): only the word itself, or with describing words after it, names the category. "ปลา"
+# alone is no one fish: the category of fish and seafood (a need of it takes any of them).
+CATEGORY_WORDS: dict[str, str] = {
+    "ข้าว": "rice",
+    "ผัก": "vegetables",
+    "ผลไม้": "fruit",
+    "สมุนไพร": "herbs",
+    "อาหารทะเล": "fish-seafood",
+    "ของทะเล": "fish-seafood",
+    "ปลา": "fish-seafood",
+}
+# The categories' names as the bot says them (the catalogue's name_th; tests hold them equal).
+CATEGORY_NAMES_TH: dict[str, str] = {
+    "rice": "ข้าว",
+    "vegetables": "ผัก",
+    "fruit": "ผลไม้",
+    "herbs": "สมุนไพร",
+    "fish-seafood": "ปลาและอาหารทะเล",
+}
 _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)+$")
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
@@ -121,6 +157,10 @@ _SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A �
 # "อยากแลกข้าวสาร": rice is wanted; "อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล": either side may be the
 # one given, so it is asked (swap_sides)
 _SWAP_NEED_WORDS = ("ต้องการแลก", "อยากแลก")
+# Words that say a wish outright: the words after them name goods wanted even when unknown and
+# without an amount ("มีปลาเค็ม 200 กิโล ต้องการมันสำปะหลัง"), asked about, never dropped as a
+# remark; so do the words after "แลก" that follows goods given ("...15 กิโล แลกข้าว").
+_WISH_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้")
 _SWAP_LINKS = ("กับ", "เป็น")  # between the two sides of a swap
 # Between two items: "ปลาเค็ม 200 กิโล และกุ้งแห้ง 50 กิโล" (a new line is read as ","; "กับ" is "and"
 # everywhere but between a swap's two sides).
@@ -336,11 +376,18 @@ class _Index(msgspec.Struct, frozen=True):
     by_name: dict[str, str]  # name or synonym without spaces -> item id
     by_id: dict[str, CatalogueEntry]
     trie: Trie
+    categories: dict[str, str]  # a word naming a whole category (CATEGORY_WORDS) -> its id
+    in_category: dict[str, tuple[CatalogueEntry, ...]]  # category id -> its items, in catalogue order
+
+
+# Dictionary words read as the two words they are made of in a post: "แลกกุ้งแห้ง 20 กิโล กับข้าว" is
+# กับ + ข้าว (the rice wanted), not กับข้าว (dishes), which no one lists.
+_SPLIT_WORDS = frozenset({"กับข้าว"})
 
 
 @cache
 def _base_words() -> frozenset[str]:
-    return frozenset(thai_words())
+    return frozenset(thai_words()) - _SPLIT_WORDS
 
 
 def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
@@ -349,12 +396,18 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
         names.extend((_squash(name), item.id) for name in (item.name_th, *item.synonyms_th))
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
-    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS}
+    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS}
+    in_category: dict[str, tuple[CatalogueEntry, ...]] = {}
+    for item in catalogue:
+        in_category[item.category_id] = (*in_category.get(item.category_id, ()), item)
+    by_name = dict(reversed(names))  # the first of a name used twice
     return _Index(
         names=tuple(names),
-        by_name=dict(reversed(names)),  # the first of a name used twice
+        by_name=by_name,
         by_id={i.id: i for i in catalogue},
         trie=Trie(_base_words() | extra),
+        categories={w: c for w, c in CATEGORY_WORDS.items() if w not in by_name and c in in_category},
+        in_category=in_category,
     )
 
 
@@ -518,11 +571,22 @@ def _undescribed(phrase: str) -> str:
     return bare
 
 
+def _category_of(phrase: str, index: _Index) -> str | None:
+    """The category the phrase names as a whole ("ข้าว", "ผักสดๆ"), when it names no item."""
+    if phrase in index.by_name:
+        return None
+    for name in (phrase, _undescribed(phrase)):
+        if name in index.categories:
+            return index.categories[name]
+    return None
+
+
 def _mentions_item(words: Sequence[str], index: _Index) -> bool:
-    """The words hold a catalogue name at word boundaries, or are a close spelling of one."""
+    """The words hold a catalogue name (or a category's word) at word boundaries, or are a close
+    spelling of a name."""
     return (
         any(
-            "".join(words[start:end]) in index.by_name
+            "".join(words[start:end]) in index.by_name or "".join(words[start:end]) in index.categories
             for start in range(len(words))
             for end in range(start + 1, len(words) + 1)
         )
@@ -530,17 +594,25 @@ def _mentions_item(words: Sequence[str], index: _Index) -> bool:
     )
 
 
-def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry, str]] | None:
-    """The catalogue items the words name one after another ("ปลาเค็ม" "กุ้งแห้ง"), each as written,
-    when every word belongs to one of them; None otherwise. Fewest items first."""
-    best: list[list[tuple[CatalogueEntry, str]] | None] = [[]] + [None] * len(words)
+def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry | str, str]] | None:
+    """The catalogue items (or categories, by their id) the words name one after another ("ปลาเค็ม"
+    "กุ้งแห้ง", "ข้าว" "ผัก"), each as written, when every word belongs to one of them; None
+    otherwise. Fewest first."""
+    best: list[list[tuple[CatalogueEntry | str, str]] | None] = [[]] + [None] * len(words)
     for end in range(1, len(words) + 1):
         for start in range(end):
             before = best[start]
             text = "".join(words[start:end])
-            if before is None or text not in index.by_name:
+            if before is None:
                 continue
-            found = [*before, (index.by_id[index.by_name[text]], text)]
+            named: CatalogueEntry | str
+            if text in index.by_name:
+                named = index.by_id[index.by_name[text]]
+            elif text in index.categories:
+                named = index.categories[text]
+            else:
+                continue
+            found = [*before, (named, text)]
             if best[end] is None or len(found) < len(best[end] or ()):
                 best[end] = found
     return best[len(words)]
@@ -557,6 +629,7 @@ class _Item(msgspec.Struct):
     each: bool = False  # "อย่างละ 50 กิโล": the amount is each item's
     unclear: bool = False  # its amount may be another item's too, or is a range: none, until asked
     new_line: bool = False  # the first item of a line of the message
+    wish: bool = False  # the first item after a word that says a wish (_WISH_WORDS, แลก after goods)
 
 
 class _Reader:
@@ -659,6 +732,8 @@ class _Reader:
                 self._open_clause(kind)
             # else the same kind word again within one item: "มีปลาเค็มให้ 200 กิโล"
             self.sides_open = word in _SWAP_NEED_WORDS
+            if word in _WISH_WORDS and not self.current.words and self.current.amount is None:
+                self.current.wish = True
             if self.who:
                 self.unlisted.add(len(self.kinds) - 1)
                 self.who = False
@@ -672,9 +747,11 @@ class _Reader:
             given: Kind = self.kinds[-1] or "offer"
             self._give(given)
             self._open_clause("need" if given == "offer" else "offer")
+            self.current.wish = given == "offer"
             return i + 2 if following in _SWAP_LINKS else i + 1
         if self.swap_open and word in _SWAP_LINKS:
             self._open_clause("need")
+            self.current.wish = True
             return i + 1
         if self.sides_open and word in _SWAP_LINKS and not self._clause_is_empty():
             # "อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล": which side is given? asked
@@ -841,13 +918,15 @@ def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:
 def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
     """The items without the words that name no item and have no amount ("ด่วน", "ที่ อ.ละงู" after an
     amount, "ลุง" before the kind word): remarks, not items. Words after "และ" or on a line of their
-    own, or followed by such an item ("มีลองกอง และมังคุด 200 กิโล"), are items, even unknown."""
+    own, or followed by such an item ("มีลองกอง และมังคุด 200 กิโล"), or that say a wish (`wish`:
+    "ต้องการมันสำปะหลัง", "แลกมันสำปะหลัง" after goods given) are items, even unknown: asked."""
     kept: list[_Item] = []
     for position, item in enumerate(items):
         after = items[position + 1] if position + 1 < len(items) else None
         if (
             item.amount is not None
             or item.separated
+            or (item.wish and item.words)
             or (after is not None and after.separated and after.clause == item.clause)
             or _mentions_item(item.words, index)
         ):
@@ -883,34 +962,49 @@ def _draft(
     guessed: bool,
     item_text: str,
     amount: _Amount | None,
+    category: tuple[str, tuple[str, ...]] | None = None,
 ) -> Draft:
+    """One draft line: of an item, or of a whole `category` (its id and its items' units) when no
+    item is named ("ต้องการข้าว"): counted in the unit written, which must be one of its items',
+    or, written without one, in the one they share (else which_unit); offered, which_item."""
     problems: list[Problem] = []
     if kind is None:
         problems.append("no_kind")
-    if item is None:
+    if item is None and category is None:
         problems.append("unknown_item")
+    units = (item.unit,) if item is not None else () if category is None else category[1]
     quantity = None if amount is None else amount.quantity
     unit = None if amount is None else amount.unit
     if amount is None:
         problems.append("no_quantity")
     elif amount.needs_size:
         problems.append("unit_needs_size")
-    elif item is not None:
-        if unit is None:
-            unit = item.unit  # type: ignore[assignment]  # "มีไข่ 300" counts in the item's own unit
-        elif unit != item.unit:
+    elif units:
+        if unit is None and len(units) == 1:
+            unit = units[0]  # type: ignore[assignment]  # "มีไข่ 300" counts in the item's own unit
+        elif unit is None:
+            problems.append("which_unit")  # "ต้องการปลา 20": kilos or litres?
+        elif unit not in units:
             problems.append("unit_mismatch")
-    return Draft(
+    category_id = None if item is not None or category is None else category[0]
+    name = None
+    if item is not None:
+        name = item.name_th
+    elif category_id is not None:
+        name = CATEGORY_NAMES_TH.get(category_id, item_text)
+    draft = Draft(
         kind=kind,
         item_id=None if item is None else item.id,
-        item_name_th=None if item is None else item.name_th,
+        item_name_th=name,
         item_text=item_text,
+        category_id=category_id,
         guessed=guessed,
         quantity=quantity,
         unit=unit,
         unit_text=None if amount is None else amount.unit_text,
         problems=tuple(problems),
     )
+    return _which_item_asked(draft)
 
 
 def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
@@ -919,7 +1013,7 @@ def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     of goods, a container or no unit ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
     amount of something no goods are counted in: "มีประชุม 9 โมง", "ขอ 5 นาทีนะ", "มีเรือ 2 ลำ"."""
     amount = item.amount
-    if any(d.item_id is not None and not d.guessed for d in drafts):
+    if any((d.item_id is not None and not d.guessed) or d.category_id is not None for d in drafts):
         return item.kind is not None or amount is not None
     if amount is None:
         return False
@@ -928,39 +1022,72 @@ def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     return amount.unit is not None or amount.unit_text is None or amount.unit_text in CONTAINERS
 
 
+def _category(category: str, index: _Index) -> tuple[str, tuple[str, ...]]:
+    """A category's id and the units its items come in, for `_draft`."""
+    return category, tuple(dict.fromkeys(i.unit for i in index.in_category[category]))
+
+
+def _which_item_asked(draft: Draft) -> Draft:
+    """A category offered is asked which of its items (an offer is one item); needed, it is not."""
+    asked = draft.category_id is not None and draft.kind == "offer"
+    if asked == ("which_item" in draft.problems):
+        return draft
+    problems = tuple(p for p in draft.problems if p != "which_item")
+    return msgspec.structs.replace(draft, problems=(*problems, "which_item") if asked else problems)
+
+
 def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     """The draft lines of one item: several when its words name several catalogue items."""
     named = _names_in(item.words, index) if item.words else None
     if named is not None and len(named) > 1:
         amount = item.amount if item.each and not item.unclear else None
-        return [_draft(item.kind, entry, False, text, amount) for entry, text in named]
+        return [
+            _draft(item.kind, None, False, text, amount, _category(entry, index))
+            if isinstance(entry, str)
+            else _draft(item.kind, entry, False, text, amount)
+            for entry, text in named
+        ]
     phrase = "".join(item.words)
+    amount = None if item.unclear else item.amount
+    category = _category_of(phrase, index)
+    if category is not None:  # before a close spelling: "ข้าว" is no misspelt ข้าวขาว
+        return [_draft(item.kind, None, False, phrase, amount, _category(category, index))]
     entry, guessed = _match_item(phrase, index)
-    return [_draft(item.kind, entry, guessed, phrase, None if item.unclear else item.amount)]
+    return [_draft(item.kind, entry, guessed, phrase, amount)]
 
 
 def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
-    """A swap's wanted side without a quantity: as much as the given side is worth."""
+    """A swap's wanted side without a quantity: as much as the given side is worth. A category
+    wanted is sized by its cheapest item's reference value (`valued_as`): the most of it the given
+    side is worth, the engine balancing each exchange by the value of the kind that comes; only
+    when its items share one unit (else it is asked)."""
     if (
         wanted.quantity is not None
         or given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
         or given.quantity is None
         or given.item_id is None
-        or wanted.item_id is None
+        or (wanted.item_id is None and wanted.category_id is None)
     ):
         return wanted
     value = given.quantity * index.by_id[given.item_id].reference_value
-    per_unit = index.by_id[wanted.item_id].reference_value
-    if per_unit <= 0:
+    valued_as: str | None = None
+    if wanted.item_id is not None:
+        item = index.by_id[wanted.item_id]
+    else:
+        kinds = index.in_category.get(wanted.category_id or "", ())
+        if not kinds or len({k.unit for k in kinds}) != 1:
+            return wanted  # "แลกปลา": kilos of dried fish or litres of fish sauce? asked
+        item = min(kinds, key=lambda k: k.reference_value)
+        valued_as = item.id
+    if item.reference_value <= 0:
         return wanted
-    item = index.by_id[wanted.item_id]
-    problems = tuple(p for p in wanted.problems if p != "no_quantity")
     return msgspec.structs.replace(
         wanted,
-        quantity=round(value / per_unit, 1),
+        quantity=round(value / item.reference_value, 1),
         unit=item.unit,
         quantity_from_value=True,
-        problems=problems,
+        valued_as=valued_as,
+        problems=tuple(p for p in wanted.problems if p != "no_quantity"),
     )
 
 
@@ -999,6 +1126,32 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
     return QuantityReading(quantity=amount.quantity, unit=amount.unit, condition=condition)
 
 
+_NUMBER_TEXT = r"\d+(?:\.\d+)?"
+_CONTAINER_ALT = "|".join(re.escape(c) for c in sorted(CONTAINERS, key=len, reverse=True))
+_SIZE_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# A container's size in brackets after its count: "3 กระสอบ (กระสอบละ 50 กก)", "(50 กก./กระสอบ)",
+# "(50 กก. ต่อกระสอบ)", "[ถุงละ 2 กิโล]": read as the same words written without them.
+_BRACKETED_SIZE = re.compile(
+    rf"(?P<count>{_NUMBER_TEXT})\s*(?P<box>{_CONTAINER_ALT})\s*[(\[]\s*(?:"
+    rf"(?P=box)\s*ละ\s*(?P<size>{_NUMBER_TEXT})\s*(?P<unit>{_SIZE_UNIT_ALT})"
+    rf"|(?P<size2>{_NUMBER_TEXT})\s*(?P<unit2>{_SIZE_UNIT_ALT})\s*(?:/|ต่อ|ละ)\s*(?P=box)"
+    r")\s*[)\]]"
+)
+_BRACKETS = re.compile(r"[()\[\]{}]")  # any other: its words read as written, no "(" in a name
+
+
+def _unbracketed(text: str) -> str:
+    """The text with a container's size in brackets written plainly ("3 กระสอบ กระสอบละ 50 กก"),
+    and every other bracket a space: what is in them reads as any words do (a remark, a describing
+    word, goods), never as an item named "(50"."""
+
+    def plain(match: re.Match[str]) -> str:
+        size, unit = match["size"] or match["size2"], match["unit"] or match["unit2"]
+        return f" {match['count']} {match['box']} {match['box']}ละ {size} {unit} "
+
+    return _BRACKETS.sub(" ", _BRACKETED_SIZE.sub(plain, text))
+
+
 def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Reading:
     """What a Thai message offers and needs, as drafts to confirm, one per item in the order
     written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
@@ -1006,7 +1159,7 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     unmarked = _LIST_MARK.sub("", text.replace(_LINE_MARK, ""))
     # A new line starts a new item (its name's amount may be alone on the next: _lines_joined).
     body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked)))
-    body = _MINUS.sub(f" {_MINUS_MARK} ", body)
+    body = _MINUS.sub(f" {_MINUS_MARK} ", normalise(_unbracketed(body)))
     dates = _find_dates(body, today)
     tokens: list[str] = []
     position = 0
@@ -1030,7 +1183,18 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         for item, item_drafts in lines
         for draft in item_drafts
     ]
-    return Reading(drafts=_value_sized(drafts, index))
+    return Reading(drafts=_value_sized(_said_by_items(drafts, index), index))
+
+
+def _said_by_items(drafts: Sequence[Draft], index: _Index) -> list[Draft]:
+    """The drafts without a category offered with no amount where an item of it is offered too
+    ("เอาปลาแลกข้าวค่ะ มีปลาแห้ง 30 กิโล"): the item says which, and how much."""
+    offered = {index.by_id[d.item_id].category_id for d in drafts if d.kind == "offer" and d.item_id}
+    return [
+        d
+        for d in drafts
+        if not (d.kind == "offer" and d.category_id in offered and d.quantity is None and d.item_id is None)
+    ]
 
 
 def _value_sized(drafts: Sequence[Draft], index: _Index) -> tuple[Draft, ...]:
@@ -1057,11 +1221,13 @@ def sides_chosen(
     """The drafts of a swap not said which way, once the sender says which side they give: read
     as "แลก <given> กับ <wanted>" would be (the wanted side sized by value when it has no quantity)."""
     chosen = [
-        msgspec.structs.replace(
-            d,
-            kind="offer" if (d.side == "first") == first_given else "need",
-            side=None,
-            problems=tuple(p for p in d.problems if p != "swap_sides"),
+        _which_item_asked(
+            msgspec.structs.replace(
+                d,
+                kind="offer" if (d.side == "first") == first_given else "need",
+                side=None,
+                problems=tuple(p for p in d.problems if p != "swap_sides"),
+            )
         )
         if d.side is not None
         else d
@@ -1098,7 +1264,7 @@ def kind_chosen(draft: Draft, kind: Kind) -> Draft:
         return draft
     problems = tuple(p for p in draft.problems if p != "no_kind")
     if kind == "offer":
-        return msgspec.structs.replace(draft, kind=kind, problems=problems)
+        return _which_item_asked(msgspec.structs.replace(draft, kind=kind, problems=problems))
     return msgspec.structs.replace(
         draft,
         kind=kind,

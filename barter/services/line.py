@@ -436,9 +436,10 @@ class DraftNotReady(Exception):
 class Posted(msgspec.Struct, frozen=True):
     kind: str
     id: int
-    item_name_th: str
+    item_name_th: str  # a need of a whole category: the category's name
     quantity: float
     unit: str
+    category_id: str | None = None  # a need of any item of this category
 
 
 async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clock: Clock) -> list[Posted]:
@@ -463,11 +464,20 @@ async def confirm_draft(conn: asyncpg.Connection, link: Link, draft_id: int, clo
 
 
 async def _post(conn: asyncpg.Connection, link: Link, draft: Draft, clock: Clock) -> Posted:
-    assert draft.item_id is not None
+    """One ready draft as an offer or need; a need of a whole category ("ต้องการข้าว 100 กก") as a
+    category need, in the unit read (the API's `category_id` with `unit`: its items may come in
+    several)."""
     assert draft.quantity is not None
+    target: dict[str, Any]
+    if draft.item_id is None:
+        assert draft.kind == "need"  # an offer names one item (which_item is asked)
+        assert draft.category_id is not None
+        target = {"category_id": draft.category_id, "unit": draft.unit}
+    else:
+        target = {"item_id": draft.item_id}
     given = {
         "community_id": link.community_id,
-        "item_id": draft.item_id,
+        **target,
         "quantity": draft.quantity,
         "note": "โพสต์ผ่าน LINE (via LINE)",
     }
@@ -488,6 +498,7 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft, clock: Clock
         item_name_th=out.item_name_th or draft.item_name_th or "",
         quantity=out.quantity,
         unit=out.unit,
+        category_id=None if draft.item_id is not None else draft.category_id,
     )
 
 

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from barter.domain import thaidate
 from barter.domain.thai_text import (
+    CATEGORY_NAMES_TH,
+    CATEGORY_WORDS,
     Draft,
     Problem,
     QuantityReading,
@@ -21,7 +23,7 @@ from barter.domain.thai_text import (
     read_quantity,
     sides_chosen,
 )
-from barter.reference import CatalogueItem, load_catalogue
+from barter.reference import DIR, CatalogueItem, load_catalogue
 
 TODAY = date(2026, 12, 3)  # a Thursday; 2569 BE
 
@@ -126,6 +128,8 @@ def _check(draft: Draft, expected: D) -> None:
         "unit_text",
         "date_text",
         "side",
+        "category_id",
+        "valued_as",
     ):
         if field in extra:
             assert getattr(draft, field) == extra[field], field
@@ -1224,3 +1228,244 @@ def test_a_swap_of_unsaid_sides_is_asked_and_then_read_as_chosen(
         ("offer", b.id, second),
     ]
     assert all(d.ready for d in turned), turned
+
+
+# A word for a whole category ("ข้าว", "ผัก", "ปลา" alone): a need of any of its items, posted as a
+# category need; offered, it is asked which (an offer is one item); never an unknown item. A wish
+# the sender wrote is never dropped: sized by value after goods given, or asked.
+RICE = {"category_id": "rice"}
+FISH = {"category_id": "fish-seafood"}
+CATEGORIES: list[tuple[str, list[D]]] = [
+    ("ต้องการข้าว 100 กก", [("need", None, 100, "kg", RICE)]),
+    ("อยากได้ผัก 20 กิโล", [("need", None, 20, "kg", {"category_id": "vegetables"})]),
+    ("ต้องการผลไม้ ๕๐ กิโล", [("need", None, 50, "kg", {"category_id": "fruit"})]),
+    ("หาสมุนไพร 10 กิโลค่ะ", [("need", None, 10, "kg", {"category_id": "herbs"})]),
+    ("ต้องการอาหารทะเล 30 กิโล", [("need", None, 30, "kg", FISH)]),
+    ("ต้องการของทะเล 30 กิโล", [("need", None, 30, "kg", FISH)]),
+    ("ต้องการปลา 20 กิโล", [("need", None, 20, "kg", {**FISH, "item_text": "ปลา"})]),
+    ("ต้องการข้าวใหม่ 50 กิโล", [("need", None, 50, "kg", RICE)]),  # a describing word after it
+    ("ต้องการข้าว 100", [("need", None, 100, "kg", RICE)]),  # every rice is counted in kg
+    ("ต้องการปลา 20", [("need", None, 20, None, {**FISH, "problems": ("which_unit",)})]),  # kg or litres?
+    (
+        "ต้องการผัก 3 ลิตร",
+        [("need", None, 3, "litre", {"category_id": "vegetables", "problems": ("unit_mismatch",)})],
+    ),
+    ("ต้องการข้าว", [("need", None, None, None, {**RICE, "problems": ("no_quantity",)})]),
+    ("มีข้าว 100 กิโล", [("offer", None, 100, "kg", {**RICE, "problems": ("which_item",)})]),
+    ("มีปลา 20 กิโล", [("offer", None, 20, "kg", {**FISH, "problems": ("which_item",)})]),
+    ("ข้าว 100 กิโล", [(None, None, 100, "kg", {**RICE, "problems": ("no_kind",)})]),
+    (
+        "ต้องการข้าว ผัก อย่างละ 20 กิโล",
+        [("need", None, 20, "kg", RICE), ("need", None, 20, "kg", {"category_id": "vegetables"})],
+    ),
+    # after goods given, the wish sized by the same value, in the category's cheapest kind (ข้าวขาว
+    # at 24 baht a kilo: 15 kg of dried squid at 950 is worth 593.75 kg of it)
+    (
+        "มีปลาหมึกแห้ง 15 กิโล แลกข้าว ส่งได้ภายในสิ้นเดือนนี้",
+        [
+            ("offer", "dried-squid", 15, "kg", {}),
+            (
+                "need",
+                None,
+                593.8,
+                "kg",
+                {
+                    **RICE,
+                    "quantity_from_value": True,
+                    "valued_as": "rice-white",
+                    "needed_by": date(2026, 12, 31),
+                },
+            ),
+        ],
+    ),
+    (
+        "เอาปลาแลกข้าวค่ะ มีปลาแห้ง 30 กิโล",  # "ปลา" is said again by the ปลาแห้ง offered: one offer
+        [
+            ("need", None, 325, "kg", {**RICE, "quantity_from_value": True, "valued_as": "rice-white"}),
+            ("offer", "dried-fish", 30, "kg", {}),
+        ],
+    ),
+    (
+        "แลกกุ้งแห้ง 20 กิโล กับข้าว",  # กับ + ข้าว, not กับข้าว (dishes)
+        [
+            ("offer", "dried-shrimp", 20, "kg", {}),
+            ("need", None, 625, "kg", {**RICE, "quantity_from_value": True}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 20 กิโล แลกปลา",  # fish in kilos or fish sauce in litres: no one value, asked
+        [
+            ("offer", "salted-fish", 20, "kg", {}),
+            ("need", None, None, None, {**FISH, "problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีปลาหมึกแห้ง 15 กิโล แลกมันสำปะหลัง",  # a wish not in the catalogue: asked, never dropped
+        [
+            ("offer", "dried-squid", 15, "kg", {}),
+            (
+                "need",
+                None,
+                None,
+                None,
+                {"problems": ("unknown_item", "no_quantity"), "item_text": "มันสำปะหลัง"},
+            ),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ต้องการมันสำปะหลัง",
+        [
+            ("offer", "salted-fish", 200, "kg", {}),
+            ("need", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
+        ],
+    ),
+    ("มีปลาเค็ม 200 กิโล ให้โทรหาลุงแดง", [("offer", "salted-fish", 200, "kg", {})]),  # a remark stays one
+    # longer names win over the category word they start with or hold
+    ("ต้องการข้าวเหนียว 50 กิโล", [("need", "rice-sticky", 50, "kg", {})]),
+    ("ต้องการข้าวสาร 50 กิโล", [("need", "rice-white", 50, "kg", {})]),
+    ("มีผักบุ้ง 40 กิโล", [("offer", "morning-glory", 40, "kg", {})]),
+    ("มีปลาเค็ม 20 กิโล", [("offer", "salted-fish", 20, "kg", {})]),
+    ("มีกระติบข้าว 3 ชิ้น", [("offer", "sticky-rice-basket", 3, "piece", {})]),
+    (
+        "มีข้าวสาร 20 กิโล แลกปลาแห้ง",
+        [("offer", "rice-white", 20, "kg", {}), ("need", "dried-fish", 1.8, "kg", {})],
+    ),
+    # talk about rice is still talk
+    ("กินข้าวยังคะ", []),
+    ("มีข้าวกินไหม", []),
+    ("ใครมีข้าวบ้าง", []),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), CATEGORIES, ids=[c[0] for c in CATEGORIES])
+def test_a_category_word_is_a_need_of_any_of_its_items(message: str, expected: list[D]) -> None:
+    reading = _check_reading(message, expected)
+    assert not any(d.category_id and "unknown_item" in d.problems for d in reading.drafts)
+
+
+def test_the_category_words_name_the_catalogues_categories_by_their_names() -> None:
+    import json
+
+    categories = {
+        c["id"]: c["name_th"] for c in json.loads((DIR / "catalogue.json").read_text())["categories"]
+    }
+    assert set(CATEGORY_WORDS.values()) <= set(categories)
+    assert {c: categories[c] for c in CATEGORY_NAMES_TH} == CATEGORY_NAMES_TH
+    assert set(CATEGORY_NAMES_TH) == set(CATEGORY_WORDS.values())
+
+
+def test_a_category_said_later_to_be_offered_is_asked_which_item() -> None:
+    (draft,) = read_post("ข้าว 100 กิโล", load_catalogue(), TODAY).drafts
+    assert kind_chosen(draft, "offer").problems == ("which_item",)
+    assert kind_chosen(draft, "need").ready
+    swap = read_post("อยากแลกข้าว 15 กิโล กับปลาเค็ม 2 กิโล", load_catalogue(), TODAY).drafts
+    rice_given = sides_chosen(swap, first_given=True, catalogue=load_catalogue())
+    assert [(d.kind, d.category_id, d.problems) for d in rice_given] == [
+        ("offer", "rice", ("which_item",)),
+        ("need", None, ()),
+    ]
+    rice_wanted = sides_chosen(swap, first_given=False, catalogue=load_catalogue())
+    assert [(d.kind, d.category_id, d.problems) for d in rice_wanted] == [
+        ("need", "rice", ()),
+        ("offer", None, ()),
+    ]
+
+
+_HOLDING_A_CATEGORY_WORD = [
+    (name, item.id)
+    for item in load_catalogue()
+    for name in (item.name_th, *item.synonyms_th)
+    if any(word in name and word != name for word in CATEGORY_WORDS)
+]
+
+
+@given(
+    st.sampled_from(_HOLDING_A_CATEGORY_WORD),
+    st.sampled_from(["มี", "ต้องการ", "อยากได้", "แลกปลาเค็ม 5 กิโล กับ"]),
+    st.integers(1, 9999),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_name_holding_a_category_word_is_still_its_item(
+    named: tuple[str, str], kind: str, count: int
+) -> None:
+    """ข้าวเหนียว, ข้าวสาร, ผักบุ้ง, ปลาเค็ม, กระติบข้าว...: the item, never the category it begins with."""
+    name, item_id = named
+    item = next(i for i in load_catalogue() if i.id == item_id)
+    unit = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}[item.unit]
+    drafts = read_post(f"{kind}{name} {count} {unit}", load_catalogue(), TODAY).drafts
+    assert drafts[-1].item_id == item_id, (name, drafts)
+    assert drafts[-1].category_id is None
+
+
+@given(
+    st.sampled_from([i for i in load_catalogue() if i.unit == "kg"]),
+    st.integers(1, 999),
+    st.sampled_from(sorted(CATEGORY_WORDS)),
+    st.sampled_from(["", "ค่ะ", "นะคะ", " ครับ"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_category_wanted_after_goods_given_is_never_dropped(
+    item: CatalogueItem, count: int, word: str, particle: str
+) -> None:
+    """ "...แลกข้าว": the wish is read, sized by the same value in the category's cheapest kind when
+    its kinds share a unit, else asked; never dropped."""
+    drafts = read_post(f"มี{item.name_th} {count} กิโล แลก{word}{particle}", load_catalogue(), TODAY).drafts
+    offer, need = drafts
+    assert (offer.kind, offer.item_id, offer.quantity) == ("offer", item.id, count)
+    assert (need.kind, need.category_id, need.item_id) == ("need", CATEGORY_WORDS[word], None)
+    kinds = [i for i in load_catalogue() if i.category_id == need.category_id]
+    if len({k.unit for k in kinds}) > 1:
+        assert (need.quantity, need.problems) == (None, ("no_quantity",))
+        return
+    cheapest = min(kinds, key=lambda k: k.reference_value)
+    assert need.valued_as == cheapest.id
+    assert need.quantity == pytest.approx(
+        count * item.reference_value / cheapest.reference_value, abs=0.051
+    )  # to 0.1
+    assert (need.unit, need.problems) == (cheapest.unit, ())
+
+
+# A container's size in brackets reads as written without them; any other bracket names no item.
+BRACKETS: list[tuple[str, list[D]]] = [
+    ("ต้องการข้าวสาร 3 กระสอบ (กระสอบละ 50 กก)", [("need", "rice-white", 150, "kg", {})]),
+    ("มีข้าวสาร 3 กระสอบ (50 กก./กระสอบ)", [("offer", "rice-white", 150, "kg", {})]),
+    ("มีข้าวสาร 3 กระสอบ (50 กก. ต่อกระสอบ)", [("offer", "rice-white", 150, "kg", {})]),
+    ("ต้องการน้ำตาลทราย 10 ถุง [ถุงละ 2 กิโล]", [("need", "cane-sugar", 20, "kg", {})]),
+    ("มีน้ำปลา ๑๒ ขวด (ขวดละ 0.7 ลิตร)", [("offer", "fish-sauce", 8.4, "litre", {})]),
+    ("ต้องการข้าว 2 กระสอบ (กระสอบละ 50 กิโล)", [("need", None, 100, "kg", RICE)]),
+    ("มีปลาเค็ม 20 กก. (แดดเดียว)", [("offer", "salted-fish", 20, "kg", {})]),
+    ("มีปลาเค็ม (แดดเดียว) 20 กก.", [("offer", "salted-fish", 20, "kg", {})]),
+    ("(ด่วน) ต้องการข้าวสาร 50 กิโล", [("need", "rice-white", 50, "kg", {})]),
+    ("มีน้ำผึ้ง 3 ขวด (ขวดใหญ่)", [("offer", "honey", 3, None, {"problems": ("unit_needs_size",)})]),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), BRACKETS, ids=[c[0] for c in BRACKETS])
+def test_a_size_in_brackets_reads_as_without_them(message: str, expected: list[D]) -> None:
+    reading = _check_reading(message, expected)
+    assert not any("(" in d.item_text or ")" in d.item_text or "[" in d.item_text for d in reading.drafts)
+
+
+@given(
+    st.sampled_from([i for i in load_catalogue() if i.unit == "kg"]),
+    st.integers(1, 99),
+    st.sampled_from(["กระสอบ", "ถุง", "ลัง", "เข่ง", "ถัง"]),
+    st.integers(1, 99),
+    st.sampled_from(
+        ["({c}ละ {n} กก)", "({n} กก./{c})", "({n} กิโล ต่อ{c})", "[{c}ละ {n} กิโล]", "( {c}ละ {n} กก. )"]
+    ),
+    st.sampled_from(["มี", "ต้องการ"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_way_of_bracketing_a_size_reads_as_the_plain_one(
+    item: CatalogueItem, count: int, container: str, size: int, bracket: str, kind: str
+) -> None:
+    said = bracket.format(c=container, n=size)
+    written = read_post(f"{kind}{item.name_th} {count} {container} {said}", load_catalogue(), TODAY).drafts
+    plain = read_post(
+        f"{kind}{item.name_th} {count} {container} {container}ละ {size} กิโล", load_catalogue(), TODAY
+    )
+    assert [(d.item_id, d.quantity, d.unit, d.problems) for d in written] == [
+        (d.item_id, d.quantity, d.unit, d.problems) for d in plain.drafts
+    ]
+    assert [(d.item_id, d.quantity) for d in written] == [(item.id, count * size)]

@@ -172,12 +172,13 @@ def _a_post(ctx: Context, message: str) -> bool:
 def _addressed(draft: Draft) -> bool:
     """A draft read from group talk is answered when it says two of: offered or needed, a known
     item (by name, or a guess with an amount), an amount (with its unit, or of a known item: its
-    own unit). "มีปลาเค็ม", "ต้องการข้าว 100 กิโล", "ปลาเคม 200 กิโล" and "ปลาเค็ม 200" are posts to help
-    with; "พรุ่งนี้ประชุม 10 โมงนะ", "มีปลาเคม" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
+    own unit), a category named as one ("ต้องการข้าว 100 กิโล": any rice). "มีปลาเค็ม", "ต้องการข้าว 100
+    กิโล", "ปลาเคม 200 กิโล" and "ปลาเค็ม 200" are posts to help with; "พรุ่งนี้ประชุม 10 โมงนะ",
+    "มีปลาเคม" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
     amount = draft.quantity is not None and (draft.unit_text is not None or draft.item_id is not None)
     said = (
         draft.kind is not None,
-        draft.item_id is not None and (not draft.guessed or amount),
+        (draft.item_id is not None and (not draft.guessed or amount)) or draft.category_id is not None,
         amount,
     )
     return sum(said) >= 2
@@ -226,7 +227,8 @@ async def _draft_action(
             posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
         except service.DraftNotReady as unready:  # its day passed since: asked again, not posted
             return [replies.draft_reply(draft_id, unready.drafts, ctx.catalogue)]
-        return [replies.posted([(p.kind, p.id, p.item_name_th, p.quantity, p.unit) for p in posted])]
+        named = [(p, replies.any_kind(p.item_name_th) if p.category_id else p.item_name_th) for p in posted]
+        return [replies.posted([(p.kind, p.id, name, p.quantity, p.unit) for p, name in named])]
     if action == "swap":  # which side of "อยากแลก A กับ B" the community gives: way 1 is A
         way = fields.get("g")
         if way not in ("1", "2"):

@@ -11,7 +11,14 @@ from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import STATUS_WORDS
 from barter.domain.refusals import PROBLEMS, Words
-from barter.domain.thai_text import EXAMPLE_TH, CatalogueEntry, Draft, Problem, QuantityReading
+from barter.domain.thai_text import (
+    CATEGORY_WORDS,
+    EXAMPLE_TH,
+    CatalogueEntry,
+    Draft,
+    Problem,
+    QuantityReading,
+)
 from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit
 
 if TYPE_CHECKING:
@@ -33,9 +40,16 @@ def thai_date(day: date) -> str:
     return thaidate.thai_short(day)
 
 
-def _line(draft: Draft) -> str:
+def any_kind(category_name: str) -> str:
+    """A need of a whole category as the bot says it: "ข้าว (ชนิดใดก็ได้)"."""
+    return f"{category_name} (ชนิดใดก็ได้)"
+
+
+def _line(draft: Draft, names: dict[str, str]) -> str:
     verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
-    if draft.item_name_th:
+    if draft.category_id is not None:  # needed: any of it; offered or not said: as written, asked
+        item = any_kind(draft.item_name_th or draft.item_text) if draft.kind == "need" else draft.item_text
+    elif draft.item_name_th:
         item = draft.item_name_th
     elif draft.item_text:
         item = f"“{draft.item_text}” (ไม่รู้จัก)"
@@ -46,7 +60,13 @@ def _line(draft: Draft) -> str:
     qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
     unit = thai_unit(draft.unit) if draft.unit in UNIT_NAMES else draft.unit_text or ""
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
-    if draft.quantity_from_value:
+    if draft.quantity_from_value and draft.valued_as is not None:
+        cheapest = names.get(draft.valued_as, draft.valued_as)
+        parts.append(
+            f"  (คิดจากมูลค่าเท่ากันโดยประมาณ ตามราคาอ้างอิงของ{cheapest} ซึ่งถูกที่สุดในหมวดนี้"
+            " ถ้าได้ชนิดที่ราคาสูงกว่า จำนวนจะน้อยกว่านี้)"
+        )
+    elif draft.quantity_from_value:
         parts.append("  (คิดจากมูลค่าเท่ากัน)")
     if draft.needed_by:
         parts.append(f"  ภายใน {thai_date(draft.needed_by)}")
@@ -68,7 +88,35 @@ _QUESTIONS = {
     "bad_date": "วันที่นี้ไม่มีในปฏิทินค่ะ พิมพ์วันใหม่ เช่น ภายใน 15 ม.ค. (no such date)",
     "past_date": f"{PROBLEMS['in_the_past'].th} พิมพ์วันใหม่ได้เลยค่ะ ({PROBLEMS['in_the_past'].en})",
     "swap_sides": "ชุมชนมีอะไรให้ และต้องการอะไรคะ? (which side do you give?)",
+    "which_item": "ของที่มีให้เป็นชนิดไหนคะ? พิมพ์ชื่อสินค้า เช่น ข้าวขาว ปลาเค็ม (which kind?)",
+    "which_unit": "นับเป็นหน่วยอะไรคะ? เช่น กิโล หรือ ลิตร (which unit?)",
 }
+
+
+def _which_item(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
+    """A category offered: which of its items, in the sender's word ("ข้าวอะไรคะ? เช่น ข้าวหอมมะลิ
+    ข้าวขาว ข้าวเหนียว"), its items named by that word first."""
+    items = [i for i in catalogue if i.category_id == draft.category_id]
+    if not items:
+        return _QUESTIONS["which_item"]
+    word = next(
+        (w for w in sorted(CATEGORY_WORDS, key=len, reverse=True) if draft.item_text.startswith(w)),
+        draft.item_name_th or draft.item_text,
+    )
+    named = sorted(items, key=lambda i: word not in i.name_th)  # stable: catalogue order within
+    examples = " ".join(i.name_th for i in named[:4])
+    return f"{word}อะไรคะ? เช่น {examples} (which kind? an offer is one kind of goods)"
+
+
+def _which_unit(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
+    """A category needed in a number with no unit, its items counted in several: which unit."""
+    units = dict.fromkeys(i.unit for i in catalogue if i.category_id == draft.category_id)
+    said = [SIZE_WORDS.get(u, thai_unit(u)) for u in units]
+    if draft.quantity is None or len(said) < 2:
+        return _QUESTIONS["which_unit"]
+    amount = figure(draft.quantity)
+    examples = " หรือ ".join(f"{amount} {word}" for word in said)
+    return f"{amount} อะไรคะ? เช่น {examples} (which unit?)"
 
 
 def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
@@ -81,9 +129,20 @@ def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
     return f"{said} (this item is counted in {english})"
 
 
-def _question(problem: Problem, draft: Draft, units: dict[str, str], *, short: bool = False) -> str:
+def _question(
+    problem: Problem,
+    draft: Draft,
+    units: dict[str, str],
+    *,
+    short: bool = False,
+    catalogue: Sequence[CatalogueEntry] = (),
+) -> str:
     """The question about one problem of one line, in the words the sender used (`short`: under
     its line among several, the example given once below them)."""
+    if problem == "which_item":
+        return _which_item(draft, catalogue)
+    if problem == "which_unit":
+        return _which_unit(draft, catalogue)
     if problem == "no_quantity" and short:
         return "จำนวนเท่าไรคะ? (how much?)"
     if problem == "unit_mismatch":
@@ -106,17 +165,22 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[Cata
     """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first
     (a unit that does not fit is said with the item's own, from `catalogue`)."""
     units = {item.id: item.unit for item in catalogue}
+    names = {item.id: item.name_th for item in catalogue}
     problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
     if len(drafts) == 1:
-        lines = ["เข้าใจว่า (we read):", _line(drafts[0]), *(_question(p, drafts[0], units) for p in problems)]
+        lines = [
+            "เข้าใจว่า (we read):",
+            _line(drafts[0], names),
+            *(_question(p, drafts[0], units, catalogue=catalogue) for p in problems),
+        ]
     else:
         # each line's questions under it, so that several lines show which one is asked about
         lines = ["เข้าใจว่า (we read):"]
         for d in drafts:
             lines += [
-                _line(d),
+                _line(d, names),
                 *(
-                    f"  ↳ {_question(p, d, units, short=True)}"
+                    f"  ↳ {_question(p, d, units, short=True, catalogue=catalogue)}"
                     for p in d.problems
                     if p not in ("no_kind", "swap_sides")
                 ),

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from barter.channels.line.messages import TextMessage, TextV2Message
 from barter.channels.line.replies import draft_reply, receipt_not_yours
-from barter.domain.thai_text import read_post
+from barter.domain.thai_text import CATEGORY_WORDS, read_post
 from barter.reference import CatalogueItem, load_catalogue
 from tests.dates import ahead
 
@@ -81,3 +81,69 @@ def test_a_tap_on_another_members_receipt_question_names_them_or_says_who_they_a
     assert isinstance(unnamed, TextMessage)
     assert unnamed.text.startswith("คำถามนี้ถามสมาชิกที่เริ่มบันทึกการได้รับของรายการนี้ไว้ค่ะ")
     assert "{" not in unnamed.text
+
+
+def test_a_category_needed_is_said_as_any_of_its_kind_ready_to_confirm() -> None:
+    catalogue = load_catalogue()
+    reply = draft_reply(1, read_post("ต้องการข้าว 100 กก", catalogue, ahead(0)).drafts, catalogue)
+    assert reply.text.splitlines() == [
+        "เข้าใจว่า (we read):",
+        "• ต้องการ ข้าว (ชนิดใดก็ได้) 100 กก.",
+        "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ",
+    ]
+    assert reply.quick_reply is not None
+    assert "ยืนยัน" in [item.action.label for item in reply.quick_reply.items]
+    assert _reply("ต้องการปลา 20 กิโล")[1] == "• ต้องการ ปลาและอาหารทะเล (ชนิดใดก็ได้) 20 กก."
+
+
+def test_a_category_offered_is_asked_which_kind_never_unknown() -> None:
+    catalogue = load_catalogue()
+    reply = draft_reply(1, read_post("มีข้าว 100 กิโล", catalogue, ahead(0)).drafts, catalogue)
+    lines = reply.text.splitlines()
+    assert lines[1] == "• มี ข้าว 100 กก."
+    assert lines[2].startswith("ข้าวอะไรคะ? เช่น ข้าวหอมมะลิ ข้าวขาว ข้าวเหนียว"), lines
+    assert "ไม่รู้จัก" not in reply.text
+    assert reply.quick_reply is not None
+    assert "ยืนยัน" not in [item.action.label for item in reply.quick_reply.items]
+    assert _reply("มีปลา 20 กิโล")[2].startswith("ปลาอะไรคะ? เช่น ปลาแห้ง ปลาเค็ม")
+
+
+def test_a_category_sized_by_value_says_it_is_an_estimate_and_by_which_kind() -> None:
+    lines = _reply("มีปลาหมึกแห้ง 15 กิโล แลกข้าว")
+    assert lines[2] == "• ต้องการ ข้าว (ชนิดใดก็ได้) 593.8 กก."
+    assert lines[3].startswith("  (คิดจากมูลค่าเท่ากันโดยประมาณ ตามราคาอ้างอิงของข้าวขาว ซึ่งถูกที่สุดในหมวดนี้")
+    assert lines[-1] == "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ"
+    # an item wanted is sized as before, without the estimate's words
+    assert _reply("มีปลาเค็ม 20 กก. แลกข้าวสาร")[3] == "  (คิดจากมูลค่าเท่ากัน)"
+
+
+def test_a_wish_that_cannot_be_read_is_asked_about() -> None:
+    lines = _reply("มีปลาหมึกแห้ง 15 กิโล แลกมันสำปะหลัง")
+    assert lines[2] == "• ต้องการ “มันสำปะหลัง” (ไม่รู้จัก) ?"
+    assert lines[3].startswith("  ↳ ยังไม่รู้จักสินค้านี้")
+    assert "ถูกต้องไหมคะ" not in "\n".join(lines)
+    # fish wanted for fish given, no amount: fish in kilos or fish sauce in litres has no one value
+    lines = _reply("มีข้าวสาร 20 กิโล แลกปลา")
+    assert lines[2] == "• ต้องการ ปลาและอาหารทะเล (ชนิดใดก็ได้) ?"
+    assert lines[3] == "  ↳ จำนวนเท่าไรคะ? (how much?)"
+
+
+def test_a_category_counted_in_no_unit_asks_which_when_its_kinds_differ() -> None:
+    assert _reply("ต้องการปลา 20")[2] == "20 อะไรคะ? เช่น 20 กิโล หรือ 20 ลิตร (which unit?)"
+    assert _reply("ต้องการข้าว 100")[1] == "• ต้องการ ข้าว (ชนิดใดก็ได้) 100 กก."
+
+
+@given(st.sampled_from(sorted(CATEGORY_WORDS)), st.integers(1, 999))
+@settings(max_examples=40, deadline=None)
+def test_each_kind_the_which_question_names_reads_back_as_an_offer_of_it(word: str, count: int) -> None:
+    """The kinds the question gives as examples, sent back as the offer, are posts to confirm."""
+    question = _reply(f"มี{word} {count} กิโล")[2]
+    assert question.startswith(f"{word}อะไรคะ? เช่น "), question
+    examples = question.split("เช่น ", 1)[1].split(" (", 1)[0].split()
+    assert examples
+    for name in examples:
+        item = next(i for i in load_catalogue() if i.name_th == name)
+        assert item.category_id == CATEGORY_WORDS[word]
+        unit = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}[item.unit]
+        (draft,) = read_post(f"มี{name} {count} {unit}", load_catalogue(), ahead(0)).drafts
+        assert (draft.item_id, draft.problems) == (item.id, ()), (name, draft)

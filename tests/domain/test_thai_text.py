@@ -1320,6 +1320,13 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         ],
     ),
     ("มีปลาเค็ม 200 กิโล ให้โทรหาลุงแดง", [("offer", "salted-fish", 200, "kg", {})]),  # a remark stays one
+    (
+        "ปลาแลกข้าว",  # the 2020 barter in three words: both sides asked, neither dropped
+        [
+            ("offer", None, None, None, {**FISH, "problems": ("no_quantity", "which_item")}),
+            ("need", None, None, None, {**RICE, "problems": ("no_quantity",)}),
+        ],
+    ),
     # longer names win over the category word they start with or hold
     ("ต้องการข้าวเหนียว 50 กิโล", [("need", "rice-sticky", 50, "kg", {})]),
     ("ต้องการข้าวสาร 50 กิโล", [("need", "rice-white", 50, "kg", {})]),

@@ -412,12 +412,14 @@ class Communities(Controller):
             "note": one(form, "note"),
         }
         try:
-            await uses.post_offer(conn, viewer.caller, convert(values, uses.OfferCreate, errors), state.clock)
+            posted = await uses.post_offer(
+                conn, viewer.caller, convert(values, uses.OfferCreate, errors), state.clock
+            )
         except ValidationFailed as exc:
             return await _community_page(
                 conn, viewer, community_id, offer_error=_messages(exc), offer_form=form, status_code=422
             )
-        return to(f"/communities/{community_id}")
+        return to(f"/communities/{community_id}#offer-{posted.id}")  # the new listing, in view
 
     @post("/{community_id:int}/needs")
     async def post_need(
@@ -442,12 +444,14 @@ class Communities(Controller):
             "note": one(form, "note"),
         }
         try:
-            await uses.post_need(conn, viewer.caller, convert(values, uses.NeedCreate, errors), state.clock)
+            posted = await uses.post_need(
+                conn, viewer.caller, convert(values, uses.NeedCreate, errors), state.clock
+            )
         except ValidationFailed as exc:
             return await _community_page(
                 conn, viewer, community_id, need_error=_messages(exc), need_form=form, status_code=422
             )
-        return to(f"/communities/{community_id}")
+        return to(f"/communities/{community_id}#need-{posted.id}")  # the new listing, in view
 
     @post(
         [

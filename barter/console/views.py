@@ -143,7 +143,11 @@ class SignIn(Controller):
                 "",
                 status_code=401,
                 next=target,
-                error=_note(_("That key is not valid or has been revoked. Check it and try again.")),
+                error=[
+                    console_errors.bilingual(
+                        "key", lambda: _("That key is not valid or has been revoked. Check it and try again.")
+                    )
+                ],
             )
         return with_cookie(Redirect(path=target, status_code=303), request, token)
 
@@ -547,11 +551,6 @@ def _messages(exc: ValidationFailed) -> list[console_errors.Said]:
     return console_errors.said(exc.errors)
 
 
-def _note(text: str) -> list[console_errors.Said]:
-    """A message of the console's own, shown where the form's errors are."""
-    return [console_errors.Said("", text, None)]
-
-
 def _saved_first(what: Callable[[], str]) -> list[console_errors.Said]:
     """Why a change was not saved when someone else saved `what` (e.g. `_("this listing")`) in
     between (412, stale version), in the console's words: the service's speak of version numbers.
@@ -720,7 +719,11 @@ class Matching(Controller):
                 conn,
                 viewer,
                 state,
-                answer_error=_note(_("Give a reason, so the requester knows why.")),
+                answer_error=[
+                    console_errors.bilingual(
+                        "reason", lambda: _("Give a reason, so the requester knows why.")
+                    )
+                ],
                 status_code=422,
             )
         data = convert({"answer": answer, "reason": reason}, uses.ConsentAnswer, [])

@@ -45,9 +45,13 @@ def page(name: str, viewer: Viewer | None, nav: str, status_code: int = 200, **c
     )
 
 
-def coordinators_only(viewer: Viewer, nav: str, message: str) -> Template:
-    """The 403 page of a section that only coordinators and admins use."""
-    return page("error.html", viewer, nav, status_code=403, status=403, message=message, english=None)
+def coordinators_only(viewer: Viewer, nav: str, words: Callable[[], str]) -> Template:
+    """The 403 page of a section that only coordinators and admins use: `words()`, to a Thai
+    reader with the English beside."""
+    said = console_errors.bilingual("", words)
+    return page(
+        "error.html", viewer, nav, status_code=403, status=403, message=said.text, english=said.english
+    )
 
 
 def to(path: str) -> Redirect:
@@ -766,7 +770,7 @@ async def _matching(
 ) -> Template:
     caller = viewer.caller
     if caller.role not in ("admin", "coordinator"):
-        return coordinators_only(viewer, "matching", _("Matching runs are started by coordinators."))
+        return coordinators_only(viewer, "matching", lambda: _("Matching runs are started by coordinators."))
     regions = list(REGIONS) if caller.is_admin else sorted(caller.regions)
     requests = await uses.run_requests(conn, caller, state.clock)
     return page(
@@ -972,7 +976,7 @@ class Logistics(Controller):
     @get("/")
     async def index(self, conn: Conn, viewer: ViewerDep) -> Template:
         if viewer.caller.role not in ("admin", "coordinator"):
-            return coordinators_only(viewer, "logistics", _("Logistics are for coordinators."))
+            return coordinators_only(viewer, "logistics", lambda: _("Logistics are for coordinators."))
         plans = await uses.plans(conn, viewer.caller)
         shipments = await uses.shipments(conn, viewer.caller)
         return page(

@@ -408,9 +408,14 @@ def _sign_in_again(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 def error_page(
-    request: Request[Any, Any, Any], status: int, message: str, english: str | None = None
+    request: Request[Any, Any, Any], status: int, message: str | Callable[[], str], english: str | None = None
 ) -> Template:
-    """The console's error page, with the navigation and sign-out when the viewer is known."""
+    """The console's error page, with the navigation and sign-out when the viewer is known; a
+    `message` given as words to say (`lambda: i18n.gettext(...)`) is said, to a Thai reader,
+    with the English beside."""
+    if callable(message):
+        said = errors.bilingual("", message)
+        message, english = said.text, said.english
     viewer = request.state.get("console_viewer")
     return Template(
         template_name="error.html",
@@ -429,7 +434,7 @@ def unrouted(api_handler: HttpErrorHandler) -> HttpErrorHandler:
     def handle(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if request.url.path.startswith(f"{PREFIX}/") and exc.status_code in (404, 405):
             i18n.use(request.cookies.get("lang"))
-            return error_page(request, 404, i18n.gettext("Not found, or not yours to see."))
+            return error_page(request, 404, lambda: i18n.gettext("Not found, or not yours to see."))
         return api_handler(request, exc)
 
     return handle
@@ -461,16 +466,16 @@ async def know_the_viewer(exc: Exception, scope: Scope) -> None:
 
 
 def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response[Any]:
-    messages = {
-        401: i18n.gettext("Please sign in again."),
-        403: i18n.gettext("Your key does not allow this."),
-        404: i18n.gettext("Not found, or not yours to see."),
-        409: i18n.gettext("This has changed meanwhile; reload the page and try again."),
-        412: i18n.gettext("This has changed meanwhile; reload the page and try again."),
-        422: i18n.gettext("Some of what you entered is not valid."),
+    messages: dict[int, Callable[[], str]] = {
+        401: lambda: i18n.gettext("Please sign in again."),
+        403: lambda: i18n.gettext("Your key does not allow this."),
+        404: lambda: i18n.gettext("Not found, or not yours to see."),
+        409: lambda: i18n.gettext("This has changed meanwhile; reload the page and try again."),
+        412: lambda: i18n.gettext("This has changed meanwhile; reload the page and try again."),
+        422: lambda: i18n.gettext("Some of what you entered is not valid."),
     }
-    message = messages.get(exc.status, i18n.gettext("Something went wrong."))
-    english = None
+    said = errors.bilingual("", messages.get(exc.status, lambda: i18n.gettext("Something went wrong.")))
+    message, english = said.text, said.english
     if isinstance(exc, ValidationFailed):
         message += " " + errors.plain(exc.errors)
     elif exc.status in (403, 409):
@@ -483,16 +488,18 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
         return error_page(
-            request, 403, i18n.gettext("The form expired. Go back, reload the page and send it again.")
+            request,
+            403,
+            lambda: i18n.gettext("The form expired. Go back, reload the page and send it again."),
         )
     if exc.status_code == 404:
-        return error_page(request, 404, i18n.gettext("Not found, or not yours to see."))
-    return error_page(request, exc.status_code, i18n.gettext("Something went wrong."))
+        return error_page(request, 404, lambda: i18n.gettext("Not found, or not yours to see."))
+    return error_page(request, exc.status_code, lambda: i18n.gettext("Something went wrong."))
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("console page failed: %s", request.url.path, exc_info=exc)
-    return error_page(request, 500, i18n.gettext("Something went wrong."))
+    return error_page(request, 500, lambda: i18n.gettext("Something went wrong."))
 
 
 async def _language(request: Request[Any, Any, Any]) -> None:

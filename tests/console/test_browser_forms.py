@@ -1,0 +1,229 @@
+"""The console's forms and lists that the day's walk (tests/console/test_browser.py) does not cover,
+in Thai on narrow phones, as a coordinator and as a community: registering and editing a
+community (with the sub-district picker and the map), a community's page with its listings and
+forms, matching (and a run across regions to consent to), the exchanges' lists, logistics and a
+plan, the LINE screen, signing in and the error page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+from playwright.async_api import Browser, Page, expect
+
+from tests.console import test_browser
+from tests.console.day import sign_in
+from tests.console.test_browser import (
+    PHONE,
+    TOUCH_PX,
+    WORDS_ON_LINES,
+    _a_south_swap,
+    _fits,
+    _key,
+    _one_line,
+    _village,
+)
+from tests.dates import ahead, be_slash
+
+browser = test_browser.browser  # the fixtures of the day's walk: one chromium, the live app
+live = test_browser.live
+
+WIDTHS = (320, 340, 360)  # the narrowest phones to the 360 px one
+# What a thumb taps in a page's header and body (a checkbox through its label, as tall as a row).
+TARGETS = (
+    "header.top button, header.top .lang, main a, main button, main select, main textarea, "
+    "main summary, main label.check, main input:not([type=hidden]):not([type=checkbox])"
+)
+TAPPABLE = r"""(els) => els
+  .filter(e => e.getClientRects().length)  // shown (not in a closed <details>)
+  .map(e => [e.textContent.trim().slice(0, 40) || e.id || e.name, e.getBoundingClientRect().height])"""
+UNIT_HINT = "ตามหน่วยที่แสดงข้างสินค้า"  # "in the unit shown beside the goods"
+
+
+async def _open_details(page: Page) -> None:
+    """Every toggle ("change", "decline", the map picker) opened, as a reader would."""
+    await page.locator("main details").evaluate_all("els => els.forEach(d => { d.open = true; })")
+
+
+async def _walk(page: Page, shots: Path | None = None) -> None:
+    """At each of WIDTHS, the page as it is: nothing scrolls sideways, no Thai word of its header
+    or body is drawn on two lines (words as the browser's dictionary finds them), and everything
+    a thumb taps is at least TOUCH_PX tall; a photograph at the narrowest width into `shots`."""
+    assert page.viewport_size is not None
+    height = page.viewport_size["height"]
+    try:
+        for wide in WIDTHS:
+            await page.set_viewport_size({"width": wide, "height": height})
+            await _fits(page)
+            words = await page.evaluate(WORDS_ON_LINES, "header.top, main")
+            assert words, page.url  # the page says something in Thai
+            split = [word for word, lines in words if lines > 1]
+            assert not split, (page.url, wide, split)
+            small = [t for t in await page.locator(TARGETS).evaluate_all(TAPPABLE) if t[1] < TOUCH_PX]
+            assert not small, (page.url, wide, small)
+            if shots is not None and wide == WIDTHS[0]:
+                name = re.sub(r"[^a-z0-9]+", "-", page.url.split("/console/", 1)[1]).strip("-") or "today"
+                await page.screenshot(path=shots / f"{name}-{wide}.png", full_page=True)
+    finally:
+        await page.set_viewport_size({"width": WIDTHS[-1], "height": height})
+
+
+async def _subdistricts_shown(page: Page) -> None:
+    """The register form with Satun chosen (htmx fills its sub-districts) and the map opened."""
+    await page.get_by_label("จังหวัด").select_option("91")  # สตูล
+    await expect(page.get_by_label("ตำบล").locator("option")).not_to_have_count(1)
+    await page.get_by_text("หรือเลือกที่ตั้งบนแผนที่").click()
+
+
+async def _a_code_issued(page: Page) -> None:
+    await page.get_by_role("button", name="ออกรหัสเชื่อมต่อ LINE").click()
+    await expect(page.locator("#new-code")).to_be_visible()
+    # its deadline ends the Thai sentence without a full stop; its notice names no README
+    await expect(page.locator("#new-code p.hint").first).to_contain_text(re.compile(r"\d{2}:\d{2}$"))
+    await expect(page.locator("main")).not_to_contain_text("README")
+
+
+async def _not_found(page: Page) -> None:
+    """A console address that is no page: said in Thai, the English beside (it was Thai alone)."""
+    await expect(page.locator("main .error")).to_contain_text("ไม่พบข้อมูล")
+    await expect(page.locator("main .error [lang=en]")).to_have_text("Not found, or not yours to see.")
+
+
+async def _refusals_said_in_view(page: Page, shots: Path) -> None:
+    """On a 320 px phone the forms to add an offer or a need are far below the page's top: a
+    refused one came back at the top, its Thai explanation out of sight (nothing seemed to have
+    happened). Each opens at its form, the explanation in view; a saved offer opens at the new
+    listing. The need's amount says its unit is the one beside the goods, as the offer's does."""
+    await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
+    for kind, fill in (("offer", "#offer-quantity"), ("need", "#need-quantity")):
+        form = page.locator(f"#{kind}-form")
+        await expect(form.get_by_label(re.compile(UNIT_HINT))).to_have_count(1)
+        await page.locator(fill).fill("-5")
+        await form.get_by_role("button").click()
+        errors = page.locator(f"#{kind}-errors")
+        await expect(errors).to_contain_text("ต้องมากกว่า 0")
+        await expect(errors).to_be_in_viewport()
+        await page.screenshot(path=shots / f"{kind}-refused-{WIDTHS[0]}.png")  # what the phone shows
+        await _walk(page)
+    await page.locator("#offer-item").select_option("salted-squid")
+    await page.locator("#offer-quantity").fill("30")
+    await page.locator("#offer-until").fill(be_slash(ahead(60)))
+    await page.locator("#offer-form").get_by_role("button").click()
+    await expect(page).to_have_url(re.compile(r"#offer-\d+$"))
+    listing = page.locator(f"#{page.url.rsplit('#', 1)[1]}")
+    await expect(listing.locator("b").first).to_have_text("ปลาหมึกเค็ม")
+    await expect(listing).to_contain_text("30 กก.")
+    await expect(listing.locator("b").first).to_be_in_viewport()
+    await page.screenshot(path=shots / f"offer-saved-{WIDTHS[0]}.png")
+
+
+Step = Callable[[Page], Awaitable[None]] | None
+
+
+async def test_a_coordinators_forms_and_lists_on_narrow_phones(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """The South's coordinator at 320, 340 and 360 px, on every page of the console's that the
+    day's walk leaves out, in Thai: none scrolls sideways, breaks a Thai word or has a target
+    under 44 px. What QA's look found: a refused offer or need said out of sight (and a need's
+    amount without its unit); a Thai sentence ended with an English full stop (a request to
+    consent to, the LINE code's deadline); the LINE screen sent a coordinator to "the README";
+    "ภาคเหนือ" in the header broke into "ภาค" and "เหนือ" on two lines."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    north = await _key(db, role="coordinator", regions=["north"], name="ผู้ประสานงานภาคเหนือ")
+    village, _ = await _a_south_swap(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {coordinator}"}) as api:
+        planned = await api.post("/v1/logistics/plans", json={"preview": True})
+        assert planned.status_code == 201, planned.text
+        asked = await api.post("/v1/matching/run-requests", json={"regions": ["south", "north"]})
+        assert asked.status_code == 201, asked.text
+    pages: tuple[tuple[str, Step], ...] = (
+        ("/console/communities/new", _subdistricts_shown),
+        (f"/console/communities/{village}/edit", None),
+        (f"/console/communities/{village}", None),
+        ("/console/matching/", None),
+        ("/console/proposals/?show=all", None),
+        ("/console/proposals/", None),
+        ("/console/logistics/", None),
+        (f"/console/logistics/plans/{planned.json()['id']}", None),
+        (f"/console/communities/{village}/line/", _a_code_issued),
+        ("/console/nope", _not_found),
+    )
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        for path, step in pages:
+            await page.goto(f"{live}{path}")
+            if step is not None:
+                await step(page)
+            await _open_details(page)
+            await _walk(page, tmp_path)
+        await page.goto(f"{live}/console/communities/{village}")
+        await _refusals_said_in_view(page, tmp_path)
+    finally:
+        await context.close()
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, north)
+        await page.goto(f"{live}/console/matching/")
+        card = page.locator(f"#request-{asked.json()['id']}")
+        await expect(card.locator("p").first).to_have_text("ผู้ประสานงานภาคใต้ ขอจับคู่รวม ภาคเหนือ, ภาคใต้")
+        await _open_details(page)
+        await _walk(page, tmp_path)
+        await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
+        await _one_line(page, "header.top .who .nobr")
+    finally:
+        await context.close()
+
+
+async def test_signing_in_and_a_communitys_own_pages_on_narrow_phones(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Sign-in (and a wrong key, now said with the English beside, as every other refusal is),
+    then what a community's key sees, at 320, 340 and 360 px in Thai: no sideways scrolling, no
+    Thai word broken, no target under 44 px; the error page's Thai with the English beside; its
+    refused need said in view."""
+    own, key = await _village(live, db)
+    context = await browser.new_context(locale="th-TH", viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{live}/console/signin")
+        await _walk(page, tmp_path)
+        await page.get_by_label("รหัสของคุณ").fill("not-a-key")
+        await page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        errors = page.locator("#signin-errors")
+        await expect(errors).to_contain_text("รหัสนี้ไม่ถูกต้องหรือถูกยกเลิกแล้ว")
+        await expect(errors.locator("[lang=en]")).to_have_text(
+            "That key is not valid or has been revoked. Check it and try again."
+        )
+        await _walk(page)
+        await page.screenshot(path=tmp_path / f"signin-refused-{WIDTHS[-1]}.png")
+        await sign_in(page, live, key)
+        for path, english in (
+            ("/console/", None),
+            (f"/console/communities/{own}", None),
+            (f"/console/communities/{own}/edit", None),
+            ("/console/proposals/?show=all", None),
+            (f"/console/communities/{own}/account", None),
+            # the error page, in Thai with the English beside (it was Thai alone)
+            ("/console/logistics/", "Logistics are for coordinators."),
+            (f"/console/communities/{own + 1}", "Not found, or not yours to see."),
+        ):
+            await page.goto(f"{live}{path}")
+            await _open_details(page)
+            await _walk(page, tmp_path)
+            if english is not None:
+                await expect(page.locator("main .error [lang=en]")).to_have_text(english)
+        await page.goto(f"{live}/console/communities/{own}")
+        need = page.locator("#need-form")
+        await need.get_by_label(re.compile(UNIT_HINT)).fill("0")
+        await need.get_by_role("button").click()
+        await expect(page.locator("#need-errors")).to_be_in_viewport()
+    finally:
+        await context.close()

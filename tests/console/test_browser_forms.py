@@ -78,6 +78,17 @@ async def _subdistricts_shown(page: Page) -> None:
     await page.get_by_text("หรือเลือกที่ตั้งบนแผนที่").click()
 
 
+async def _a_point_refused(page: Page) -> None:
+    """A latitude that is no number, typed on the map's toggle: the refusal named "ละติจูด" above a
+    form whose toggle came back closed, the field out of sight. It comes back open."""
+    await page.get_by_label("ชื่อภาษาไทย").fill("กลุ่มประมงเกาะสาหร่าย")
+    await _subdistricts_shown(page)
+    await page.get_by_label("ละติจูด").fill("หกจุดหก")
+    await page.get_by_role("button", name="บันทึก").click()
+    await expect(page.locator("#community-errors")).to_contain_text("ละติจูด: ต้องเป็นตัวเลข")
+    await expect(page.get_by_label("ละติจูด")).to_be_visible()
+
+
 async def _a_code_issued(page: Page) -> None:
     await page.get_by_role("button", name="ออกรหัสเชื่อมต่อ LINE").click()
     await expect(page.locator("#new-code")).to_be_visible()
@@ -129,7 +140,7 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
     """The South's coordinator at 320, 340 and 360 px, on every page of the console's that the
     day's walk leaves out, in Thai: none scrolls sideways, breaks a Thai word or has a target
     under 44 px. What QA's look found: a refused offer or need said out of sight (and a need's
-    amount without its unit); a Thai sentence ended with an English full stop (a request to
+    amount without its unit), and a refused latitude behind a closed toggle; a Thai sentence ended with an English full stop (a request to
     consent to, the LINE code's deadline); the LINE screen sent a coordinator to "the README";
     "ภาคเหนือ" in the header broke into "ภาค" and "เหนือ" on two lines."""
     admin = await _key(db, role="admin", name="network admin")
@@ -143,6 +154,7 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
         assert asked.status_code == 201, asked.text
     pages: tuple[tuple[str, Step], ...] = (
         ("/console/communities/new", _subdistricts_shown),
+        ("/console/communities/new", _a_point_refused),
         (f"/console/communities/{village}/edit", None),
         (f"/console/communities/{village}", None),
         ("/console/matching/", None),

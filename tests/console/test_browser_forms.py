@@ -34,7 +34,7 @@ live = test_browser.live
 WIDTHS = (320, 340, 360)  # the narrowest phones to the 360 px one
 # What a thumb taps in a page's header and body (a checkbox through its label, as tall as a row).
 TARGETS = (
-    "header.top button, header.top .lang, main a, main button, main select, main textarea, "
+    "header.top a, header.top button, main a, main button, main select, main textarea, "
     "main summary, main label.check, main input:not([type=hidden]):not([type=checkbox])"
 )
 TAPPABLE = r"""(els) => els

@@ -253,6 +253,12 @@ def _community_values(form: Form, errors: list[FieldError]) -> dict[str, Any]:
     return values
 
 
+def _point_as_typed(values: dict[str, Any], form: Form) -> dict[str, Any]:
+    """A refused form's values with its latitude and longitude as typed: one that is no number
+    ("6,86" for 6.86) is said refused, and stays in its field to be corrected, not emptied."""
+    return {**values, "lat": one(form, "lat"), "lon": one(form, "lon")}
+
+
 async def _community_form(
     conn: Conn,
     viewer: ViewerDep,
@@ -349,7 +355,9 @@ class Communities(Controller):
             data = convert(values, uses.CommunityCreate, errors)
             created = await uses.create_community(conn, viewer.caller, data)
         except ValidationFailed as exc:
-            return await _community_form(conn, viewer, values, error=_messages(exc), status_code=422)
+            return await _community_form(
+                conn, viewer, _point_as_typed(values, form), error=_messages(exc), status_code=422
+            )
         return to(f"/communities/{created.id}")
 
     @get("/subdistricts")
@@ -383,7 +391,12 @@ class Communities(Controller):
             await uses.update_community(conn, viewer.caller, community_id, version, data)
         except ValidationFailed as exc:
             return await _community_form(
-                conn, viewer, values, community=c, error=_messages(exc), status_code=422
+                conn,
+                viewer,
+                _point_as_typed(values, form),
+                community=c,
+                error=_messages(exc),
+                status_code=422,
             )
         except StaleVersion as exc:
             # Someone else saved first: the form as it is saved now, what was typed listed.

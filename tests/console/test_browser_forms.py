@@ -80,13 +80,15 @@ async def _subdistricts_shown(page: Page) -> None:
 
 async def _a_point_refused(page: Page) -> None:
     """A latitude that is no number, typed on the map's toggle: the refusal named "ละติจูด" above a
-    form whose toggle came back closed, the field out of sight. It comes back open."""
+    form whose toggle came back closed, the field out of sight and emptied. It comes back open,
+    with what was typed."""
     await page.get_by_label("ชื่อภาษาไทย").fill("กลุ่มประมงเกาะสาหร่าย")
     await _subdistricts_shown(page)
     await page.get_by_label("ละติจูด").fill("หกจุดหก")
     await page.get_by_role("button", name="บันทึก").click()
     await expect(page.locator("#community-errors")).to_contain_text("ละติจูด: ต้องเป็นตัวเลข")
     await expect(page.get_by_label("ละติจูด")).to_be_visible()
+    await expect(page.get_by_label("ละติจูด")).to_have_value("หกจุดหก")  # as typed, to correct
 
 
 async def _a_code_issued(page: Page) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from tests.console import test_browser
 from tests.console.day import sign_in
@@ -110,8 +110,9 @@ async def _refusals_said_in_view(page: Page, shots: Path) -> None:
     refused one came back at the top, its Thai explanation out of sight (nothing seemed to have
     happened). Each opens at its form, the explanation in view; a saved offer opens at the new
     listing. The need's amount says its unit is the one beside the goods, as the offer's does."""
-    await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
+    narrowest: ViewportSize = {"width": WIDTHS[0], "height": PHONE["height"]}
     for kind, fill in (("offer", "#offer-quantity"), ("need", "#need-quantity")):
+        await page.set_viewport_size(narrowest)
         form = page.locator(f"#{kind}-form")
         await expect(form.get_by_label(re.compile(UNIT_HINT))).to_have_count(1)
         await page.locator(fill).fill("-5")
@@ -121,6 +122,7 @@ async def _refusals_said_in_view(page: Page, shots: Path) -> None:
         await expect(errors).to_be_in_viewport()
         await page.screenshot(path=shots / f"{kind}-refused-{WIDTHS[0]}.png")  # what the phone shows
         await _walk(page)
+    await page.set_viewport_size(narrowest)
     await page.locator("#offer-item").select_option("salted-squid")
     await page.locator("#offer-quantity").fill("30")
     await page.locator("#offer-until").fill(be_slash(ahead(60)))
@@ -142,9 +144,10 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
     """The South's coordinator at 320, 340 and 360 px, on every page of the console's that the
     day's walk leaves out, in Thai: none scrolls sideways, breaks a Thai word or has a target
     under 44 px. What QA's look found: a refused offer or need said out of sight (and a need's
-    amount without its unit), and a refused latitude behind a closed toggle; a Thai sentence ended with an English full stop (a request to
-    consent to, the LINE code's deadline); the LINE screen sent a coordinator to "the README";
-    "ภาคเหนือ" in the header broke into "ภาค" and "เหนือ" on two lines."""
+    amount without its unit); a refused latitude behind a closed toggle, emptied; a Thai sentence
+    ended with an English full stop (a request to consent to, the LINE code's deadline); the LINE
+    screen sent a coordinator to "the README"; "ภาคเหนือ" in the header broke into "ภาค" and
+    "เหนือ" on two lines; the header's link home was 29 px tall; the error page was Thai alone."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     north = await _key(db, role="coordinator", regions=["north"], name="ผู้ประสานงานภาคเหนือ")

@@ -15,7 +15,7 @@ from barter.domain.access import Caller, require_writer
 from barter.domain.errors import Conflict, Forbidden, NotFound
 from barter.domain.numbers import figure
 from barter.domain.refusals import Words
-from barter.domain.units import english_unit, thai_unit
+from barter.domain.units import english_unit, thai_unit_for
 
 Status = Literal["proposed", "approved", "in_transit", "completed", "rejected", "expired", "cancelled"]
 Action = Literal["accept", "decline", "approve", "reject", "dispatch", "complete", "cancel", "expire"]
@@ -374,6 +374,7 @@ class OwnTerm:
     ratio_item_th: str = ""
     ratio_item_en: str = ""
     ratio_unit: str = ""
+    ratio_item_id: str | None = None  # the other item, for its Thai counting word (ไข่ไก่ 30 ฟอง)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +398,7 @@ class Leg:
     shared: float = 0.0
     giver_term: OwnTerm | None = None
     receiver_term: OwnTerm | None = None
+    item_id: str | None = None  # for the Thai counting word the item is said in (ไข่ไก่ 300 ฟอง)
 
     @property
     def giver_value(self) -> float:
@@ -418,7 +420,7 @@ def _what_en(leg: Leg) -> str:
 
 
 def _what_th(leg: Leg) -> str:
-    return f"{leg.item_th} {figure(leg.quantity)} {thai_unit(leg.unit)}"
+    return f"{leg.item_th} {figure(leg.quantity)} {thai_unit_for(leg.unit, leg.item_id)}"
 
 
 def explain(
@@ -504,9 +506,9 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
     for leg, term in [(g, g.giver_term) for g in gives] + [(g, g.receiver_term) for g in gets]:
         if term is None:
             continue
-        unit_th, unit_en = thai_unit(leg.unit), english_unit(leg.unit, 1)
+        unit_th, unit_en = thai_unit_for(leg.unit, leg.item_id), english_unit(leg.unit, 1)
         if term.ratio is not None:
-            ratio_th = thai_unit(term.ratio_unit)
+            ratio_th = thai_unit_for(term.ratio_unit, term.ratio_item_id)
             text = (
                 f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {figure(term.ratio)} {ratio_th}",
                 f"at least {figure(term.ratio)} {english_unit(term.ratio_unit, term.ratio)} "

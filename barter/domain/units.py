@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import cache
 from typing import NamedTuple
 
 from barter.domain.model import Unit
+from barter.reference import load_catalogue
 
 # Every unit barter reads, by its code -> (catalogue unit, factor to multiply the quantity by).
 FACTORS: dict[str, tuple[Unit, float]] = {
@@ -57,6 +59,24 @@ def thai_unit(unit: str) -> str:
     return _named(unit).th
 
 
+@cache
+def counting_words() -> dict[str, str]:
+    """Item id -> the counting word (ลักษณนาม) Thai counts it in, for the catalogue's piece items
+    that have one (eggs-chicken -> ฟอง): the catalogue's `counted_th`, read once."""
+    return {item.id: item.counted_th for item in load_catalogue() if item.counted_th}
+
+
+def thai_unit_for(unit: str, item_id: str | None) -> str:
+    """How Thai says an amount of the item in `unit`: a piece item by its counting word from the
+    catalogue (ไข่ไก่ 300 ฟอง, มะพร้าว 100 ลูก, ผ้าไหม 20 ผืน), else the unit's word (กก., ลิตร; ชิ้น
+    for a piece item with none, or when the item is not known). English says "pieces" for all."""
+    if unit == "piece" and item_id is not None:
+        word = counting_words().get(item_id)
+        if word is not None:
+            return word
+    return thai_unit(unit)
+
+
 def english_unit(unit: str, quantity: float | None = None) -> str:
     """The unit in English for `quantity` of it: 1 piece, 2 pieces, 0.5 packs, 200 kg; with no
     quantity, the plural a heading or a label takes ("How much in all (pieces)")."""
@@ -69,7 +89,8 @@ SIZE_WORDS: dict[str, str] = {"kg": "กิโล", "litre": "ลิตร", "pi
 
 
 # How people write units, in Thai and in English, -> one of INPUT_UNITS. A tray (ถาด) and a bag
-# (ถุง) are counted as packs; eggs, coconuts and cloth are counted in pieces (ฟอง, ลูก, ผืน).
+# (ถุง) are counted as packs; eggs, coconuts, cloth, baskets and soap are counted in pieces (ฟอง,
+# ลูก, ผืน, ใบ, ก้อน: the counting words the catalogue says them in, `thai_unit_for`).
 ALIASES: dict[str, str] = {
     "กก.": "kg",
     "กก": "kg",
@@ -99,6 +120,7 @@ ALIASES: dict[str, str] = {
     "ลูก": "piece",
     "ผืน": "piece",
     "ก้อน": "piece",
+    "ใบ": "piece",  # a basket, a bottle; only after a number (ใบมะกรูด is an item: kaffir lime leaves)
     "pieces": "piece",
     "pcs": "piece",
     "ถุง": "pack",
@@ -123,7 +145,6 @@ SPOKEN: dict[str, str] = {
     "โล": "kg",
     "ขีด": "hg",
     "ตัน": "t",
-    "ใบ": "piece",
     "ถาด": "egg_tray",
     "แผง": "egg_tray",
 }

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
-from barter.domain.model import Region
-
 DIR = Path(__file__).resolve().parent
+
+# The regions' codes, as regions.json lists them (barter.domain.model re-exports them): here, below
+# the domain, which reads the catalogue below (barter.domain.units), and must not be read back.
+Region = Literal["north", "northeast", "central", "east", "west", "south"]
+REGIONS: tuple[Region, ...] = ("north", "northeast", "central", "east", "west", "south")
 
 
 class Province(msgspec.Struct, frozen=True):
@@ -39,6 +42,13 @@ class CatalogueItem(msgspec.Struct, frozen=True):
     quantity_step: float  # listings and transfers are multiples of it (1: the goods come whole)
     # Other Thai names people use for the item (ข้าวสาร for white rice); read by the LINE parser.
     synonyms_th: tuple[str, ...] = ()
+    # The counting word (ลักษณนาม) Thai says a piece item's amount in: ไข่ไก่ 300 ฟอง, มะพร้าว
+    # 100 ลูก (barter.domain.units.thai_unit_for); None: ชิ้น, as for every item not counted.
+    counted_th: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.counted_th is not None and self.unit != "piece":
+            raise ValueError(f"{self.id}: only an item counted in pieces has a counting word (counted_th)")
 
 
 @cache

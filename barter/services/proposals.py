@@ -286,7 +286,7 @@ def _own_terms(ctx: _Context, instance: Instance) -> None:
         if ratio is not None and (o.own_value is None or own > o.own_value):
             # the ratio set the value: say it as the community did
             names = ctx.items[ratio.item]
-            term = OwnTerm(own, ratio.ratio, names["name_th"], names["name_en"], names["unit"])
+            term = OwnTerm(own, ratio.ratio, names["name_th"], names["name_en"], names["unit"], ratio.item)
         ctx.offer_terms[parse_key(o.id)] = term
     for n in instance.needs:
         if n.own_value is not None:
@@ -345,6 +345,7 @@ async def _make_one(
                 giver_term=ctx.offer_terms.get(offer_id),
                 receiver_term=ctx.need_terms.get(need_id),
                 shared=ctx.cost_per_kg_km * weight * distance,
+                item_id=item,
             )
         )
     for community in members:

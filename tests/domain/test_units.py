@@ -100,3 +100,90 @@ def test_own_terms_say_their_units_in_the_plural_where_it_is_one() -> None:
     by_value = replace(mats, receiver_term=OwnTerm(125))
     _, english = explain(1, [fish, by_value], NAMES, "swap")
     assert "reed mat at 125 baht a piece" in english
+
+
+# The counting words (ลักษณนาม) a Thai villager counts each piece item in.
+COUNTED = {
+    "herbal-compress": "ลูก",
+    "coconut": "ลูก",
+    "eggs-chicken": "ฟอง",
+    "eggs-salted": "ฟอง",
+    "silk-cloth": "ผืน",
+    "indigo-cloth": "ผืน",
+    "bamboo-basket": "ใบ",
+    "sticky-rice-basket": "ใบ",
+    "krajood-mat": "ผืน",
+    "herbal-soap": "ก้อน",
+}
+
+
+def test_every_piece_item_is_said_in_its_own_counting_word_and_nothing_else_changes() -> None:
+    assert {i.id: units.thai_unit_for(i.unit, i.id) for i in _BY_UNIT["piece"]} == COUNTED
+    assert units.counting_words() == COUNTED
+    for item in (*_BY_UNIT["kg"], *_BY_UNIT["litre"]):
+        assert item.counted_th is None, item.id
+        assert units.thai_unit_for(item.unit, item.id) == units.thai_unit(item.unit), item.id
+    assert units.thai_unit_for("kg", "rice-jasmine") == "กก."
+    assert units.thai_unit_for("litre", "fish-sauce") == "ลิตร"
+    # the item not known (a category's need, a unit list), or not in the catalogue: ชิ้น
+    assert units.thai_unit_for("piece", None) == "ชิ้น"
+    assert units.thai_unit_for("piece", "a-village-own-item") == "ชิ้น"
+    # an egg said in another unit (a wrong one, a receipt's) is said in that unit
+    assert units.thai_unit_for("kg", "eggs-chicken") == "กก."
+    # English counts every piece item in pieces
+    assert units.english_unit("piece", 300) == "pieces"
+
+
+@pytest.mark.parametrize("word", sorted(set(COUNTED.values())))
+def test_a_counting_word_barter_says_is_read_back_as_pieces(word: str) -> None:
+    assert units.normalise_unit(word) == "piece"
+    assert thai_text.UNITS[word] == ("piece", 1.0)
+    assert sheet_unit(word) == "piece"
+
+
+@pytest.mark.parametrize(
+    ("message", "read"),
+    [
+        ("มีใบมะกรูด 2 กิโล", ("kaffir-lime-leaves", 2, "kg")),  # ใบ, a leaf, begins the item's name
+        ("ต้องการใบมะกรูด 500 กรัม", ("kaffir-lime-leaves", 0.5, "kg")),
+        ("มีตะกร้าไม้ไผ่ 12 ใบ", ("bamboo-basket", 12, "piece")),  # ใบ after a number: baskets
+        ("มีกระติบข้าว 20 ใบ", ("sticky-rice-basket", 20, "piece")),
+    ],
+)
+def test_bai_is_a_leaf_in_an_items_name_and_a_count_after_a_number(
+    message: str, read: tuple[str, float, str]
+) -> None:
+    (draft,) = thai_text.read_post(message, load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.quantity, draft.unit, draft.problems) == (*read, ())
+
+
+def test_a_basket_and_leaves_in_one_message_are_two_goods() -> None:
+    baskets, leaves = thai_text.read_post("มีกระติบข้าว 20 ใบ ใบมะกรูด 3 กิโล", load_catalogue(), TODAY).drafts
+    assert (baskets.item_id, baskets.quantity, baskets.unit) == ("sticky-rice-basket", 20, "piece")
+    assert (leaves.item_id, leaves.quantity, leaves.unit) == ("kaffir-lime-leaves", 3, "kg")
+
+
+EGGS = Leg(1, 2, 300, "piece", "ไข่ไก่", "Chicken eggs", value=1200, item_id="eggs-chicken")
+
+
+def test_an_explanation_counts_eggs_in_fong_and_english_in_pieces() -> None:
+    rice = Leg(2, 1, 40, "kg", "ข้าวหอมมะลิ", "Jasmine rice", value=1400, item_id="rice-jasmine")
+    thai, english = explain(1, [EGGS, rice], NAMES, "swap")
+    assert "คุณให้ไข่ไก่ 300 ฟอง (มูลค่าประมาณ 1,200 บาท) แก่ข" in thai
+    assert "ข้าวหอมมะลิ 40 กก." in thai
+    assert "ชิ้น" not in thai
+    assert "300 pieces of chicken eggs" in english
+    # a leg whose item is not known is said in ชิ้น, as before
+    thai, _ = explain(1, [replace(EGGS, item_id=None), rice], NAMES, "swap")
+    assert "ไข่ไก่ 300 ชิ้น" in thai
+
+
+def test_own_terms_say_each_item_in_its_own_counting_word() -> None:
+    coconuts = Leg(2, 1, 50, "piece", "มะพร้าว", "Coconut", value=1250, item_id="coconut")
+    term = OwnTerm(5, ratio=2, ratio_item_th="มะพร้าว", ratio_item_en="Coconut", ratio_unit="piece")
+    term = replace(term, ratio_item_id="coconut")
+    thai, english = explain(1, [replace(EGGS, giver_term=term), coconuts], NAMES, "swap")
+    assert "ไข่ไก่ 1 ฟอง ต่อมะพร้าวอย่างน้อย 2 ลูก" in thai
+    assert "at least 2 pieces of coconut for each piece of chicken eggs" in english
+    thai, _ = explain(1, [EGGS, replace(coconuts, receiver_term=OwnTerm(30))], NAMES, "swap")
+    assert "มะพร้าว ลูกละ 30 บาท" in thai

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import msgspec
 import pytest
 
+from barter.domain import model
 from barter.domain.model import REGIONS
-from barter.reference import Province, load_catalogue, load_provinces
+from barter.reference import DIR, CatalogueItem, Province, load_catalogue, load_provinces
 
 
 def test_every_province_is_in_one_of_the_six_regions_inside_thailand() -> None:
@@ -26,3 +29,34 @@ def test_catalogue_items_have_units_weights_and_values() -> None:
     items = load_catalogue()
     assert len(items) >= 40
     assert all(i.kg_per_unit > 0 and i.reference_value > 0 and i.shelf_life_days > 0 for i in items)
+
+
+def test_every_item_counted_in_pieces_has_a_counting_word_and_no_other_item_has_one() -> None:
+    for item in load_catalogue():
+        assert (item.counted_th is not None) == (item.unit == "piece"), item.id
+    # the Thai counting words (ลักษณนาม), one word each, not the generic ชิ้น
+    assert {i.counted_th for i in load_catalogue() if i.counted_th} == {"ลูก", "ฟอง", "ผืน", "ใบ", "ก้อน"}
+
+
+def test_a_counting_word_on_an_item_not_counted_in_pieces_is_refused_when_the_figures_load() -> None:
+    row = {
+        "id": "rice-jasmine",
+        "category_id": "rice",
+        "name_th": "ข้าวหอมมะลิ",
+        "name_en": "Jasmine rice",
+        "unit": "kg",
+        "kg_per_unit": 1,
+        "shelf_life_days": 365,
+        "reference_value": 35,
+        "quantity_step": 0.1,
+        "counted_th": "ถัง",
+    }
+    with pytest.raises(msgspec.ValidationError, match="counting word"):
+        msgspec.convert(row, CatalogueItem)
+    assert msgspec.convert({**row, "counted_th": None}, CatalogueItem).counted_th is None
+
+
+def test_the_regions_named_in_code_are_the_regions_of_the_figures() -> None:
+    regions = json.loads((DIR / "regions.json").read_text(encoding="utf-8"))
+    assert tuple(r["code"] for r in sorted(regions, key=lambda r: r["position"])) == REGIONS
+    assert model.REGIONS is REGIONS  # the domain's names are the figures' own

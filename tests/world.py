@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import pytest
@@ -136,10 +136,27 @@ async def second_south_community(w: World) -> dict[str, Any]:
     return w.a2
 
 
-async def make_proposal(w: World, status: str = "proposed", *, gift: bool = False) -> int:
+class Goods(NamedTuple):
+    """What community A gives in a hand-made proposal: the item, its category as the matching
+    names it, its reference value and how much."""
+
+    item: str
+    category: str
+    value: float
+    quantity: float
+
+
+FISH = Goods("dried-fish", "fish-seafood:kg", 260, 20)
+EGGS = Goods("eggs-chicken", "eggs:piece", 4, 300)
+
+
+async def make_proposal(
+    w: World, status: str = "proposed", *, gift: bool = False, gives: Goods = FISH
+) -> int:
     """A two-way swap inside the south (A's fish for A2's rice), made the way a run makes one,
     then moved by an admin to `status` (proposed, approved or in_transit). `gift`: a chain of one
-    transfer instead, A's fish given to A2 (A receives nothing).
+    transfer instead, A's fish given to A2 (A receives nothing). `gives`: what A gives in place of
+    its 20 kg of dried fish (EGGS: 300 eggs).
 
     Hand-made proposals keep the test's market still: from here on the repair runs that declines
     and rejections queue stay queued (a repair would match the listings the next hand-made
@@ -155,13 +172,13 @@ async def make_proposal(w: World, status: str = "proposed", *, gift: bool = Fals
     w.client.app.state.runner.start_queued = no_repairs
 
     a2 = await second_south_community(w)
-    fish = await w.offer(ADMIN, quantity=20, min_lot=0)
+    fish = await w.offer(ADMIN, item_id=gives.item, quantity=gives.quantity, min_lot=0)
     rice_need = await w.need(ADMIN, quantity=150, min_lot=0)
     rice = await w.post(
         ADMIN, "/v1/offers", {"community_id": a2["id"], "item_id": "rice-jasmine", "quantity": 150}
     )
     fish_need = await w.post(
-        ADMIN, "/v1/needs", {"community_id": a2["id"], "item_id": "dried-fish", "quantity": 20}
+        ADMIN, "/v1/needs", {"community_id": a2["id"], "item_id": gives.item, "quantity": gives.quantity}
     )
     rice_id, fish_need_id = rice.json()["id"], fish_need.json()["id"]
     instance = Instance(
@@ -170,22 +187,22 @@ async def make_proposal(w: World, status: str = "proposed", *, gift: bool = Fals
             Community(id=f"c{a2['id']}", lat=7.08, lon=99.8),
         ],
         items=[
-            Item(id="dried-fish", category="fish-seafood:kg", value=260),
+            Item(id=gives.item, category=gives.category, value=gives.value),
             Item(id="rice-jasmine", category="rice:kg", value=35),
         ],
         offers=[
-            Offer(id=f"o{fish['id']}", community=f"c{w.a['id']}", item="dried-fish", quantity=20),
+            Offer(id=f"o{fish['id']}", community=f"c{w.a['id']}", item=gives.item, quantity=gives.quantity),
             Offer(id=f"o{rice_id}", community=f"c{a2['id']}", item="rice-jasmine", quantity=150),
         ],
         needs=[
             Need(id=f"n{rice_need['id']}", community=f"c{w.a['id']}", item="rice-jasmine", quantity=150),
-            Need(id=f"n{fish_need_id}", community=f"c{a2['id']}", item="dried-fish", quantity=20),
+            Need(id=f"n{fish_need_id}", community=f"c{a2['id']}", item=gives.item, quantity=gives.quantity),
         ],
     )
     exchange = Exchange(
         kind="cycle",
         transfers=[
-            Transfer(offer=f"o{fish['id']}", need=f"n{fish_need_id}", quantity=20),
+            Transfer(offer=f"o{fish['id']}", need=f"n{fish_need_id}", quantity=gives.quantity),
             Transfer(offer=f"o{rice_id}", need=f"n{rice_need['id']}", quantity=148),
         ],
     )

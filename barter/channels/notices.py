@@ -25,7 +25,7 @@ from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
 from barter.domain import thaidate
 from barter.domain.numbers import figure
-from barter.domain.units import thai_unit
+from barter.domain.units import thai_unit_for
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -143,7 +143,9 @@ def proposal_sms(row: Any) -> str:
 
 
 def _goods(goods: Any) -> str:
-    return f"{goods['item']} {figure(float(goods['quantity']))} {thai_unit(goods['unit'])}"
+    """ไข่ไก่ 300 ฟอง: the item's amount in its own counting word, no longer than ชิ้น in an SMS."""
+    unit = thai_unit_for(goods["unit"], goods.get("item_id"))
+    return f"{goods['item']} {figure(float(goods['quantity']))} {unit}"
 
 
 def _first(side: list[str]) -> list[str]:

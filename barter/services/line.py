@@ -436,6 +436,7 @@ class DraftNotReady(Exception):
 class Posted(msgspec.Struct, frozen=True):
     kind: str
     id: int
+    item_id: str | None  # None: a need of a whole category
     item_name_th: str  # a need of a whole category: the category's name
     quantity: float
     unit: str
@@ -495,6 +496,7 @@ async def _post(conn: asyncpg.Connection, link: Link, draft: Draft, clock: Clock
     return Posted(
         kind=draft.kind or "offer",
         id=out.id,
+        item_id=draft.item_id,
         item_name_th=out.item_name_th or draft.item_name_th or "",
         quantity=out.quantity,
         unit=out.unit,

@@ -18,7 +18,7 @@ from barter.domain.units import (
     english_unit,
     normalise_unit,
     off_step,
-    thai_unit,
+    thai_unit_for,
     to_catalogue_unit,
 )
 from barter.schemas.listings import Kind, NeedCreate, NeedOut, NeedPatch, OfferCreate, OfferOut, OfferPatch
@@ -300,6 +300,11 @@ async def update_offer(
     return out
 
 
+def _said_th(row: asyncpg.Record, quantity: float) -> str:
+    """An amount of the listing in Thai, in its item's own counting word: 300 ฟอง, 20 กก."""
+    return f"{quantity:g} {thai_unit_for(row['unit'], row['item_id'])}"
+
+
 async def _new_item(
     conn: asyncpg.Connection, row: asyncpg.Record, kind: Kind, data: OfferPatch | NeedPatch
 ) -> asyncpg.Record | None:
@@ -319,7 +324,7 @@ async def _new_item(
             "its item cannot change: withdraw what is free and post a new one",
             code="item_held",
             detail_th=(
-                f"เปลี่ยนชนิดของไม่ได้ เพราะมี {committed:g} {thai_unit(row['unit'])} "
+                f"เปลี่ยนชนิดของไม่ได้ เพราะมี {_said_th(row, committed)} "
                 "ถูกจองไว้ในข้อเสนอแลกเปลี่ยนหรือส่งไปแล้ว ให้ลงรายการใหม่แทน"
             ),
         )
@@ -394,10 +399,7 @@ def _patched(
             "are held by proposals or delivered; "
             "the quantity cannot go below that",
             code="below_held",
-            detail_th=(
-                f"มี {committed:g} {thai_unit(row['unit'])} ถูกจองไว้ในข้อเสนอแลกเปลี่ยนหรือส่งไปแล้ว "
-                "จำนวนต้องไม่น้อยกว่านั้น"
-            ),
+            detail_th=f"มี {_said_th(row, committed)} ถูกจองไว้ในข้อเสนอแลกเปลี่ยนหรือส่งไปแล้ว จำนวนต้องไม่น้อยกว่านั้น",
         )
     return values
 
@@ -581,9 +583,7 @@ async def withdraw(
             "are held by proposed exchanges; "
             "decline those proposals first",
             code="held",
-            detail_th=(
-                f"มี {row['held']:g} {thai_unit(row['unit'])} ถูกจองไว้ในข้อเสนอแลกเปลี่ยน ให้ปฏิเสธข้อเสนอเหล่านั้นก่อน"
-            ),
+            detail_th=f"มี {_said_th(row, row['held'])} ถูกจองไว้ในข้อเสนอแลกเปลี่ยน ให้ปฏิเสธข้อเสนอเหล่านั้นก่อน",
         )
     before = _out(kind, row)
     values = {**dict(row), "status": "withdrawn"}

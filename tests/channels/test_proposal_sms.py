@@ -8,16 +8,22 @@ from typing import Any
 
 from barter.channels.notices import SMS_ANSWER, sms_notice
 from barter.channels.sms import segments
+from barter.domain.units import counting_words, thai_unit
 
 DEADLINE = datetime(2026, 12, 9, 7, 0, tzinfo=UTC)  # 14.00 in Thailand
 
 
-def proposal(partners: list[str], goods: list[tuple[bool, str, float, str]]) -> dict[str, Any]:
+def proposal(
+    partners: list[str], goods: list[tuple[bool, str, float, str]], item_ids: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "type": "proposal.proposed",
         "payload": {"proposal_id": 12},
         "partners": partners,
-        "goods": [{"gives": g, "item": i, "quantity": q, "unit": u} for g, i, q, u in goods],
+        "goods": [
+            {"gives": g, "item": i, "quantity": q, "unit": u} | ({"item_id": item_ids[n]} if item_ids else {})
+            for n, (g, i, q, u) in enumerate(goods)
+        ],
         "answer_by": DEADLINE,
     }
 
@@ -56,3 +62,17 @@ def test_many_goods_are_counted_not_cut() -> None:
     )
     assert "…" not in sms
     assert len(segments(sms)) <= 3
+
+
+def test_eggs_and_cloth_are_counted_in_their_own_words_and_no_sms_grows_for_it() -> None:
+    goods = [(True, "ไข่ไก่", 300.0, "piece"), (False, "ผ้าไหมทอมือ", 2.0, "piece")]
+    sms = sms_notice(proposal(["บ้านทุ่งหว้า"], goods, ["eggs-chicken", "silk-cloth"]))
+    assert sms == (
+        f"ข้อเสนอ #12 กับบ้านทุ่งหว้า: ให้ไข่ไก่ 300 ฟอง ได้ผ้าไหมทอมือ 2 ผืน ตอบภายใน 9 ธ.ค. 14.00 น. {SMS_ANSWER}"
+    )
+    assert len(segments(sms)) <= 2
+    # a notice made before the goods named their item says ชิ้น, as before
+    assert "ให้ไข่ไก่ 300 ชิ้น" in sms_notice(proposal(["บ้านทุ่งหว้า"], goods))
+    # an SMS is billed by UCS-2 units: no counting word is longer than the ชิ้น it replaces
+    ucs2 = {word: len(word.encode("utf-16-le")) // 2 for word in counting_words().values()}
+    assert max(ucs2.values()) <= len(thai_unit("piece").encode("utf-16-le")) // 2 == 4, ucs2

@@ -228,7 +228,7 @@ async def _draft_action(
         except service.DraftNotReady as unready:  # its day passed since: asked again, not posted
             return [replies.draft_reply(draft_id, unready.drafts, ctx.catalogue)]
         named = [(p, replies.any_kind(p.item_name_th) if p.category_id else p.item_name_th) for p in posted]
-        return [replies.posted([(p.kind, p.id, name, p.quantity, p.unit) for p, name in named])]
+        return [replies.posted([(p.kind, p.id, p.item_id, name, p.quantity, p.unit) for p, name in named])]
     if action == "swap":  # which side of "อยากแลก A กับ B" the community gives: way 1 is A
         way = fields.get("g")
         if way not in ("1", "2"):

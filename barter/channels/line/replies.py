@@ -19,7 +19,7 @@ from barter.domain.thai_text import (
     Problem,
     QuantityReading,
 )
-from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit
+from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit, thai_unit_for
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -58,7 +58,7 @@ def _line(draft: Draft, names: dict[str, str]) -> str:
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
     qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
-    unit = thai_unit(draft.unit) if draft.unit in UNIT_NAMES else draft.unit_text or ""
+    unit = thai_unit_for(draft.unit, draft.item_id) if draft.unit in UNIT_NAMES else draft.unit_text or ""
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
     if draft.quantity_from_value and draft.valued_as is not None:
         cheapest = names.get(draft.valued_as, draft.valued_as)
@@ -120,12 +120,13 @@ def _which_unit(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
 
 
 def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
-    """The unit the draft's item is counted in (the sender used another)."""
+    """The unit the draft's item is counted in, by its own counting word (ไข่ไก่นับเป็น ฟอง): the
+    sender used another."""
     if draft.item_id not in units:
         return _QUESTIONS["unit_mismatch"]
     unit = units[draft.item_id]
     english = english_unit(unit)
-    said = f"หน่วยไม่ตรงกับสินค้านี้: {draft.item_name_th}นับเป็น {thai_unit(unit)} ค่ะ"
+    said = f"หน่วยไม่ตรงกับสินค้านี้: {draft.item_name_th}นับเป็น {thai_unit_for(unit, draft.item_id)} ค่ะ"
     return f"{said} (this item is counted in {english})"
 
 
@@ -148,8 +149,9 @@ def _question(
     if problem == "unit_mismatch":
         return _unit_mismatch(draft, units)
     if problem == "unit_needs_size" and draft.unit_text:
-        unit = draft.unit_text  # in the item's own unit: "ขวดละกี่ลิตร" for น้ำปลา; kilos when unknown
-        size = SIZE_WORDS.get(units.get(draft.item_id or "", "kg"), "กิโล")
+        # in the item's own unit: "ขวดละกี่ลิตร" for น้ำปลา, "ถุงละกี่ฟอง" for eggs; kilos when unknown
+        unit, counted = draft.unit_text, units.get(draft.item_id or "", "kg")
+        size = thai_unit_for(counted, draft.item_id) if counted == "piece" else SIZE_WORDS.get(counted, "กิโล")
         return f"{unit}ละกี่{size}คะ? เช่น 10 {unit} {unit}ละ 2 {size} (how much is one {unit}?)"
     last = draft.needed_by or draft.available_until
     if problem == "past_date" and last is not None:
@@ -252,13 +254,15 @@ def bad_code() -> TextMessage:
     )
 
 
-def posted(items: Sequence[tuple[str, int, str, float, str]]) -> TextMessage:
-    """items: (kind, id, item name, quantity, unit). Offers and needs are numbered apart (offer
-    #2 and need #2 are two listings): the number says which list it is in."""
+def posted(items: Sequence[tuple[str, int, str | None, str, float, str]]) -> TextMessage:
+    """items: (kind, id, item id (None: a category's need), name, quantity, unit). Offers and needs
+    are numbered apart (offer #2 and need #2 are two listings): the number says which list it is
+    in."""
     lines = ["ลงประกาศแล้วค่ะ ✓ (posted)"]
-    for kind, listing_id, name, quantity, unit in items:
+    for kind, listing_id, item_id, name, quantity, unit in items:
         label = "มีให้" if kind == "offer" else "ต้องการ"
-        lines.append(f"• {label} {name} {figure(quantity)} {thai_unit(unit)} (ของที่{label} #{listing_id})")
+        said = f"{figure(quantity)} {thai_unit_for(unit, item_id)}"
+        lines.append(f"• {label} {name} {said} (ของที่{label} #{listing_id})")
     lines.append("จะแจ้งให้ทราบเมื่อมีข้อเสนอแลกเปลี่ยนค่ะ")
     return text("\n".join(lines))
 
@@ -328,10 +332,14 @@ def receipt_question(proposal_id: int) -> TextMessage:
     return text("ได้รับของครบตามข้อเสนอไหมคะ? (received everything?)", _receipt_buttons(proposal_id))
 
 
+def _planned(t: TransferOut) -> str:
+    """A transfer's amount as planned, in the item's own counting word: 300 ฟอง, 200 กก."""
+    return f"{figure(t.quantity)} {thai_unit_for(t.unit, t.item_id)}"
+
+
 def _goods(awaited: Awaited) -> list[str]:
     return [
-        f"{t.item_name_th} {figure(t.quantity)} {thai_unit(t.unit)} จาก{awaited.givers.get(t.giver_id, '?')}"
-        for t in awaited.transfers
+        f"{t.item_name_th} {_planned(t)} จาก{awaited.givers.get(t.giver_id, '?')}" for t in awaited.transfers
     ]
 
 
@@ -391,7 +399,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
     t = receipt.transfer
     if receipt.asking == "quantity":
         assert t is not None
-        planned = f"{figure(t.quantity)} {thai_unit(t.unit)}"
+        planned = _planned(t)
         return text(
             f"ได้รับ{t.item_name_th}เท่าไรคะ? (ตามที่ตกลง {planned})\n"
             "พิมพ์จำนวนที่ได้รับและใช้ได้ เช่น 120 หรือ ๑๒๐ กิโล\n"
@@ -402,7 +410,7 @@ def receipt_ask(receipt: Receipt) -> TextMessage:
         assert t is not None
         _, told = receipt.answers[-1]
         return text(
-            f"ได้รับ{t.item_name_th} {figure(told.quantity)} จาก {figure(t.quantity)} {thai_unit(t.unit)}\n"
+            f"ได้รับ{t.item_name_th} {figure(told.quantity)} จาก {_planned(t)}\n"
             "ส่วนที่เหลือเป็นอย่างไรคะ? (what happened to the rest?)",
             [
                 button("ของมาไม่ครบ", a="rq", i=i, v="short"),
@@ -426,7 +434,7 @@ _FOLLOWED_UP = "ผู้ประสานงานจะติดตามส�
 
 def _received(transfer: TransferOut, answer: ReceiptAnswer) -> str:
     """One transfer's receipt as it is recorded: how much arrived (usable), and what is missing."""
-    unit = thai_unit(transfer.unit)
+    unit = thai_unit_for(transfer.unit, transfer.item_id)
     if answer.condition == "good":
         return f"• {transfer.item_name_th} ได้รับครบ {figure(transfer.quantity)} {unit} สภาพดี"
     missing = f"{figure(transfer.quantity - answer.quantity)} {unit}"
@@ -504,9 +512,9 @@ def receipt_refused(receipt: Receipt, reason: str) -> list[Message]:
     t = receipt.transfer
     assert t is not None
     why = (
-        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({figure(t.quantity)} {thai_unit(t.unit)}) ค่ะ (more than planned)"
+        f"จำนวนนี้มากกว่าที่ตกลงไว้ ({_planned(t)}) ค่ะ (more than planned)"
         if reason == "too_much"
-        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {thai_unit(t.unit)} (another unit)"
+        else f"หน่วยไม่ตรงค่ะ {t.item_name_th}นับเป็น {thai_unit_for(t.unit, t.item_id)} (another unit)"
     )
     return [text(why), receipt_ask(receipt)]
 

@@ -48,7 +48,8 @@ SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.communi
         WHERE o.proposal_id = pp.proposal_id AND o.community_id <> n.community_id) AS partners,
        -- what the community gives and gets: item, quantity, unit, in the proposal's order
        (SELECT jsonb_agg(jsonb_build_object('gives', t.giver_id = n.community_id, 'item', i.name_th,
-                                            'quantity', t.quantity, 'unit', t.unit) ORDER BY t.position)
+                                            'item_id', t.item_id, 'quantity', t.quantity, 'unit', t.unit)
+                         ORDER BY t.position)
         FROM proposal_transfers t JOIN items i ON i.id = t.item_id
         WHERE t.proposal_id = pp.proposal_id
           AND (t.giver_id = n.community_id OR t.receiver_id = n.community_id)) AS goods,

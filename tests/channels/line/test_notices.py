@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
+import pytest
+
 from barter.domain.clock import ManualClock
 from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
@@ -13,7 +15,18 @@ from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_receipts import data
 from tests.channels.line.test_webhook import link
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World, make_proposal, second_south_community
+from tests.world import (
+    ADMIN,
+    COORD,
+    COORD_ELSEWHERE,
+    EGGS,
+    FISH,
+    OWNER,
+    Goods,
+    World,
+    make_proposal,
+    second_south_community,
+)
 
 
 async def test_a_proposal_reaches_a_linked_community_and_its_accept_button_works(
@@ -89,21 +102,28 @@ async def test_a_proposal_notice_says_by_when_to_answer_on_line_and_by_sms(
     assert f"ตอบภายใน {sms_day} {time} " in sms.message
 
 
+@pytest.mark.parametrize(
+    ("gives", "said"), [(FISH, "ปลาแห้ง 20 กก."), (EGGS, "ไข่ไก่ 300 ฟอง")], ids=["fish", "eggs"]
+)
 async def test_a_proposal_sms_says_what_with_whom_by_when_and_how_to_answer_in_two_parts(
-    world: World, sms_gateway: SmsGateway, relay: Relay
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay, gives: Goods, said: str
 ) -> None:
     """Members without a smartphone read the SMS alone: what they give and get, with whom, by
-    when, and how to answer (no LINE to answer on): whole words, two parts at most."""
+    when, and how to answer (no LINE to answer on): whole words, two parts at most. Eggs are
+    counted in ฟอง there and on LINE, as a villager counts them, never ชิ้น."""
     await linked_with_sms(world)
-    proposal_id = await make_proposal(world)
+    proposal_id = await make_proposal(world, gives=gives)
     await relay.drain()
     _, day, time = answer_by((await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json())
     [sms] = sms_gateway.sent
     assert sms.message == (
-        f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้ปลาแห้ง 20 กก. ได้ข้าวหอมมะลิ 148 กก. "
+        f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้{said} ได้ข้าวหอมมะลิ 148 กก. "
         f"ตอบภายใน {day} {time} ตอบหรือหยุด SMS: แจ้งผู้ประสานงาน"
     )
     assert sms.credits <= 2
+    [push] = [s for s in line_platform.sent if s.kind == "push"]
+    assert f"คุณให้{said} (มูลค่าประมาณ " in push.messages[0]["text"]
+    assert "ชิ้น" not in push.messages[0]["text"]
 
 
 async def test_an_expired_proposal_is_told_politely_in_one_sms(

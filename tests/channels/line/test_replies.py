@@ -6,9 +6,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barter.channels.line.messages import TextMessage, TextV2Message
-from barter.channels.line.replies import draft_reply, receipt_not_yours
+from barter.channels.line.replies import (
+    draft_reply,
+    posted,
+    receipt_ask,
+    receipt_not_yours,
+    receipt_recorded,
+    receipt_refused,
+    received_all_question,
+)
 from barter.domain.thai_text import CATEGORY_WORDS, read_post
 from barter.reference import CatalogueItem, load_catalogue
+from barter.schemas.proposals import TransferOut
+from barter.services.line import Awaited, Receipt, ReceiptAnswer
 from tests.dates import ahead
 
 
@@ -44,8 +54,65 @@ def test_an_amount_of_unnamed_goods_says_so() -> None:
 
 def test_the_size_question_asks_in_the_items_own_unit() -> None:
     assert _reply("มีน้ำปลา 20 ขวด")[2].startswith("ขวดละกี่ลิตรคะ? เช่น 10 ขวด ขวดละ 2 ลิตร")
-    assert _reply("มีมะพร้าว 5 เข่ง")[2].startswith("เข่งละกี่ชิ้นคะ? เช่น 10 เข่ง เข่งละ 2 ชิ้น")
+    assert _reply("มีมะพร้าว 5 เข่ง")[2].startswith("เข่งละกี่ลูกคะ? เช่น 10 เข่ง เข่งละ 2 ลูก")  # its own word
     assert _reply("มีปลาเค็ม 5 เข่ง")[2].startswith("เข่งละกี่กิโลคะ? เช่น 10 เข่ง เข่งละ 2 กิโล")
+
+
+def test_eggs_are_counted_in_fong_as_a_villager_counts_them() -> None:
+    assert _reply("มีไข่ไก่ 10 แผง")[1] == "• มี ไข่ไก่ 300 ฟอง"  # ten trays of thirty
+    assert _reply("มีผ้าไหมทอมือ 20 ผืน")[1] == "• มี ผ้าไหมทอมือ 20 ผืน"
+    assert _reply("มีมะพร้าว 100 ชิ้น")[1] == "• มี มะพร้าว 100 ลูก"  # said back in its own word
+    assert _reply("ต้องการกระติบข้าว 15 ใบ")[1] == "• ต้องการ กระติบข้าว 15 ใบ"
+    assert _reply("มีปลาเค็ม 200 กิโล")[1] == "• มี ปลาเค็ม 200 กก."  # weighed goods as they were
+
+
+def test_a_unit_that_does_not_fit_a_piece_item_names_its_counting_word() -> None:
+    lines = _reply("มีไข่ไก่ 3 ลิตร")
+    assert "หน่วยไม่ตรงกับสินค้านี้: ไข่ไก่นับเป็น ฟอง ค่ะ (this item is counted in pieces)" in lines, lines
+    assert any("สบู่สมุนไพรนับเป็น ก้อน ค่ะ" in line for line in _reply("มีสบู่สมุนไพร 2 กิโล"))
+
+
+def test_the_size_question_for_a_piece_item_asks_in_its_counting_word() -> None:
+    assert _reply("มีไข่ไก่ 5 ถุง")[2].startswith("ถุงละกี่ฟองคะ? เช่น 10 ถุง ถุงละ 2 ฟอง")
+    (draft,) = read_post("มีไข่ไก่ 5 ถุง ถุงละ 10 ฟอง", load_catalogue(), ahead(0)).drafts
+    assert (draft.item_id, draft.quantity, draft.unit, draft.problems) == ("eggs-chicken", 50, "piece", ())
+
+
+EGGS = TransferOut(
+    position=0,
+    offer_id=1,
+    need_id=2,
+    giver_id=10,
+    receiver_id=20,
+    item_id="eggs-chicken",
+    item_name_th="ไข่ไก่",
+    item_name_en="Chicken eggs",
+    unit="piece",
+    quantity=300,
+    unit_value=4,
+    value=1200,
+    distance_km=40,
+    received_at=None,
+)
+
+
+def test_what_is_posted_and_received_over_line_is_counted_in_the_items_own_word() -> None:
+    said = posted([("offer", 7, "eggs-chicken", "ไข่ไก่", 300, "piece")]).text
+    assert "• มีให้ ไข่ไก่ 300 ฟอง (ของที่มีให้ #7)" in said
+    awaited = Awaited(5, [EGGS], {10: "บ้านนาดี"})
+    assert "• ไข่ไก่ 300 ฟอง จากบ้านนาดี" in received_all_question(awaited, None).text.splitlines()
+    asked = receipt_ask(Receipt(1, 5, "quantity", EGGS, []))
+    assert "(ตามที่ตกลง 300 ฟอง)" in asked.text
+    short = ReceiptAnswer(0, 280, "spoiled")
+    assert "ไข่ไก่ 280 จาก 300 ฟอง" in receipt_ask(Receipt(1, 5, "condition", EGGS, [(EGGS, short)])).text
+    recorded = receipt_recorded(Receipt(1, 5, "confirm", None, [(EGGS, short)]), "completed").text
+    assert "• ไข่ไก่ ใช้ได้ 280 จาก 300 ฟอง ของเสีย 20 ฟอง" in recorded
+    too_much, unit = (
+        receipt_refused(Receipt(1, 5, "quantity", EGGS, []), why) for why in ("too_much", "unit")
+    )
+    assert too_much[0].text.startswith("จำนวนนี้มากกว่าที่ตกลงไว้ (300 ฟอง)")
+    assert unit[0].text.startswith("หน่วยไม่ตรงค่ะ ไข่ไก่นับเป็น ฟอง")
+    assert not any("ชิ้น" in m.text for m in (*too_much, *unit) if isinstance(m, TextMessage))
 
 
 def test_the_answer_in_the_asked_form_is_taken() -> None:

@@ -206,6 +206,25 @@ async def test_editing_below_what_is_held_is_refused(world: World) -> None:
     assert withdraw.json()["code"] == "held"
 
 
+async def test_what_is_held_is_said_in_thai_in_the_items_own_counting_word(world: World) -> None:
+    """300 eggs held: "มี 120 ฟอง ถูกจองไว้", as a villager counts eggs, not ชิ้น."""
+    offer = await world.offer(item_id="eggs-chicken", quantity=300, min_lot=0)
+    await world.db.execute("UPDATE offers SET held = 120 WHERE id = $1", offer["id"])
+    url = f"/v1/offers/{offer['id']}"
+    thai = world.headers(OWNER, **{"Accept-Language": "th", "If-Match": '"v1"'})  # each refused: still v1
+    below = await world.client.patch(url, json={"quantity": 100}, headers=thai)
+    assert below.status_code == 409
+    assert below.json()["detail"].startswith("มี 120 ฟอง ถูกจองไว้"), below.json()
+    item = await world.client.patch(url, json={"item_id": "eggs-salted"}, headers=thai)
+    assert item.status_code == 409
+    assert "เพราะมี 120 ฟอง ถูกจองไว้" in item.json()["detail"], item.json()
+    withdraw = await world.client.delete(url, headers=thai)
+    assert withdraw.status_code == 409
+    assert withdraw.json()["detail"].startswith("มี 120 ฟอง ถูกจองไว้ในข้อเสนอแลกเปลี่ยน"), withdraw.json()
+    english = await world.delete(OWNER, url, etag='"v1"')
+    assert english.json()["detail"].startswith("120 pieces of this offer are held")
+
+
 async def test_edits_of_withdrawn_offers_conflict(world: World) -> None:
     offer = await world.offer()
     url = f"/v1/offers/{offer['id']}"

@@ -95,6 +95,20 @@ async def test_an_unlinked_group_hears_how_to_link_only_when_someone_posts(
     assert (await counts(world))[1:] == (0, 0, 0)
 
 
+async def test_ten_trays_of_eggs_are_read_and_posted_as_300_fong(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("มีไข่ไก่ 10 แผง"))
+    reply = last_reply(line_platform)
+    assert "• มี ไข่ไก่ 300 ฟอง" in reply["text"]
+    confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
+    assert (await deliver(world.client, confirm)).status_code == 200
+    (offer,) = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    assert (offer["item_id"], offer["quantity"], offer["unit"]) == ("eggs-chicken", 300, "piece")
+    assert f"• มีให้ ไข่ไก่ 300 ฟอง (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
+
+
 async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_offer(
     world: World, line_platform: LinePlatform
 ) -> None:

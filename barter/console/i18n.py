@@ -25,7 +25,7 @@ from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
 from barter.domain.refusals import FIELDS, Words
-from barter.domain.units import english_unit, thai_unit
+from barter.domain.units import english_unit, thai_unit_for
 
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
@@ -104,10 +104,11 @@ def number(value: float | int | None, digits: int = 2) -> str:
     return format_decimal(value, format=pattern, locale="th_TH")
 
 
-def unit_name(unit: str, quantity: float | None = None) -> str:
-    """The unit in the reader's language; in English, one or many as `quantity` says (a label's
-    unit, with no quantity, is plural: "(pieces)")."""
-    return thai_unit(unit) if _current.get() == "th" else english_unit(unit, quantity)
+def unit_name(unit: str, quantity: float | None = None, item: str | None = None) -> str:
+    """The unit in the reader's language: in Thai, the `item`'s counting word where it is known
+    and counted in pieces (ฟอง for eggs, else ชิ้น); in English, one or many as `quantity` says (a
+    label's unit, with no quantity, is plural: "(pieces)")."""
+    return thai_unit_for(unit, item) if _current.get() == "th" else english_unit(unit, quantity)
 
 
 def baht(value: float | None) -> str:
@@ -126,10 +127,11 @@ def field_name(name: str) -> str:
     return words(FIELDS[name])
 
 
-def quantity(value: float | None, unit: str) -> str:
-    """`200 กก.` / `200 kg`, `1 piece`, `200 pieces`, the amount and its unit joined by a no-break
-    space, so that a narrow column never leaves "1,500" on one line and "กก." on the next."""
-    return f"{number(value)}{NBSP}{unit_name(unit, value)}"
+def quantity(value: float | None, unit: str, item: str | None = None) -> str:
+    """`200 กก.` / `200 kg`, `300 ฟอง` (eggs, the `item`) / `300 pieces`, `1 piece`, the amount and
+    its unit joined by a no-break space, so that a narrow column never leaves "1,500" on one line
+    and "กก." on the next."""
+    return f"{number(value)}{NBSP}{unit_name(unit, value, item)}"
 
 
 def detail(exc: BarterError) -> str:

@@ -841,7 +841,12 @@ def proposal_map(p: uses.ProposalOut, places: dict[int, uses.PlaceOut]) -> maps.
                 (
                     spots[t.giver_id],
                     spots[t.receiver_id],
-                    f"{i18n.pick(t.item_name_th, t.item_name_en)} {i18n.quantity(t.quantity, t.unit)}",
+                    " ".join(
+                        (
+                            i18n.pick(t.item_name_th, t.item_name_en),
+                            i18n.quantity(t.quantity, t.unit, t.item_id),
+                        )
+                    ),
                 )
                 for t in p.transfers
                 if t.giver_id in spots and t.receiver_id in spots

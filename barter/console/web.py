@@ -37,7 +37,7 @@ from barter.console.session import SignInRequired, find_viewer, provide_viewer, 
 from barter.domain import phone, thaidate
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
-from barter.domain.units import UNIT_NAMES
+from barter.domain.units import UNIT_NAMES, counting_words
 from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
 from barter.settings import Settings
 
@@ -248,11 +248,13 @@ def unbroken(text: str) -> Markup:
 
 
 # The units a figure is written with in text barter.domain writes (the explanations of an
-# exchange): the catalogue's units in Thai and English, reference values (บาท) and road distances
-# (กม.); longest first, so that "packs" is not read as "pack".
+# exchange): the catalogue's units in Thai and English, the counting words of its piece items (300
+# ฟอง), reference values (บาท) and road distances (กม.); longest first, so that "packs" is not
+# read as "pack".
 FIGURE_UNITS = sorted(
     {
         *(name for named in UNIT_NAMES.values() for name in named),
+        *counting_words().values(),
         *("บาท", "กม.", "baht", "km"),
     },
     key=len,
@@ -280,9 +282,9 @@ def figures(text: str | None) -> Markup:
     return Markup("").join(out)
 
 
-def quantity(value: float | None, unit: str) -> Markup:
-    """`1,500 กก.` on one line (i18n.quantity)."""
-    return unbroken(i18n.quantity(value, unit))
+def quantity(value: float | None, unit: str, item: str | None = None) -> Markup:
+    """`1,500 กก.`, `300 ฟอง` (eggs, the `item`) on one line (i18n.quantity)."""
+    return unbroken(i18n.quantity(value, unit, item))
 
 
 def measured(value: float | None, word: str, digits: int = 0) -> Markup:

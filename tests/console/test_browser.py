@@ -17,6 +17,7 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright, 
 from barter.api.app import create_app
 from barter.domain.clock import SystemClock
 from barter.domain.thaidate import MONTHS_TH
+from barter.domain.units import counting_words
 from barter.schemas.keys import KeyCreate
 from barter.services import keys as keys_service
 from barter.services import line as line_service
@@ -151,7 +152,8 @@ async def _fits(page: Page) -> None:
 # Any space between their parts (an ordinary one is the mistake this looks for).
 MONTHS = "|".join(re.escape(m) for m in MONTHS_TH)
 DATE = rf"(?:\d{{1,2}}\s)?(?:{MONTHS})\s\d{{4}}(?:\s\d{{2}}:\d{{2}})?"
-AMOUNT = r"\d[\d,.]*\s(?:กก\.|กม\.|ลิตร|ชิ้น|แพ็ก|บาท)"
+# (and the counting words of the catalogue's piece items: "300 ฟอง")
+AMOUNT = rf"\d[\d,.]*\s(?:กก\.|กม\.|ลิตร|ชิ้น|แพ็ก|บาท|{'|'.join(sorted(set(counting_words().values())))})"
 AMOUNTS_ON_LINES = r"""(pattern) => {
   const amount = new RegExp(pattern, 'g');
   const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
@@ -470,6 +472,37 @@ async def test_a_community_key_sees_only_its_own_community_on_a_phone(
     finally:
         await context.close()
     assert elsewhere == []
+
+
+async def test_a_villages_eggs_coconuts_and_mats_are_counted_in_their_own_words_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """ไข่ไก่ 300 ฟอง, มะพร้าว 100 ลูก, เสื่อกระจูด 20 ผืน on the community's page, not ชิ้น:
+    each amount on one line down to a 320 px phone, and the goods' choices say the word too."""
+    admin = await _key(db, role="admin", name="network admin")
+    village = await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        offers = {}
+        for item, quantity in (("eggs-chicken", 300), ("coconut", 100), ("krajood-mat", 20)):
+            posted = await api.post(
+                "/v1/offers", json={"community_id": village, "item_id": item, "quantity": quantity}
+            )
+            assert posted.status_code == 201, posted.text
+            offers[item] = posted.json()["id"]
+    key = await _key(db, role="community", community_id=village, name="ควนขนุน")
+    async with _signed_in_on_a_phone(browser, live, key, f"/console/communities/{village}") as page:
+        await page.set_viewport_size(PHONE)
+        shown = await _amounts_whole(page, PHONE_WIDTHS)
+        for amount in ("300\xa0ฟอง", "100\xa0ลูก", "20\xa0ผืน", "1,500\xa0กก."):
+            assert amount in shown, (amount, shown)
+        await expect(page.locator("#offer-item")).to_contain_text("ไข่ไก่ (ฟอง)")
+        await expect(page.locator("main ul.plain").first).not_to_contain_text("ชิ้น")
+        eggs = page.locator(f"#offer-{offers['eggs-chicken']}")
+        await eggs.locator("summary").click()
+        await expect(eggs.locator("label", has_text="จำนวนทั้งหมด")).to_have_text("จำนวนทั้งหมด (ฟอง)")
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "eggs-in-fong.png", full_page=True)
+        await page.locator("main ul.plain").first.screenshot(path=tmp_path / "eggs-in-fong-offers.png")
 
 
 async def test_placing_a_community_on_the_map_and_linking_line_on_a_phone(

@@ -22,6 +22,7 @@ from tests.world import (
     ANON,
     COORD,
     COORD_ELSEWHERE,
+    EGGS,
     OTHER,
     OWNER,
     PARTNER,
@@ -878,3 +879,41 @@ async def test_communities_without_a_point_are_set_apart_around_their_provinces_
     caption = re.search(r'<ul class="plain unlabelled">(.*?)</ul>', page.text, re.S)
     listed = caption.group(1) if caption else ""
     assert all(name in named or name in listed for name in names), (named, listed)
+
+
+EGGS_TH = '<span class="nobr">300\xa0ฟอง</span>'
+EGGS_EN = '<span class="nobr">300\xa0pieces</span>'
+
+
+async def test_eggs_are_counted_in_fong_in_thai_and_in_pieces_in_english(world: World) -> None:
+    """No villager says "ไข่ไก่ 300 ชิ้น": a listing, an exchange (its transfers and its explanation)
+    and an account count eggs in ฟอง, each amount on one line; English counts them in pieces."""
+    a = world.a["id"]
+    await world.offer(OWNER, item_id="eggs-chicken", quantity=300, min_lot=0)
+    proposal_id = await make_proposal(world, "in_transit", gives=EGGS)
+    done = await world.post(ADMIN, f"/v1/proposals/{proposal_id}/complete", {})
+    assert done.json()["status"] == "completed", done.text
+    await sign_in(world.client, world.keys[COORD])
+    community = await world.client.get(f"/console/communities/{a}")
+    assert f"<b>ไข่ไก่</b> {EGGS_TH}" in community.text, community.text
+    assert ">ไข่ไก่ (ฟอง)</option>" in community.text
+    assert ">ผ้าไหมทอมือ (ผืน)</option>" in community.text
+    assert ">ปลาแห้ง (กก.)</option>" in community.text  # weighed goods as before
+    exchange = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert f"ไข่ไก่ {EGGS_TH}</td>" in exchange.text  # the transfers
+    # the explanation (as LINE says it), its figure and counting word set on one line
+    assert 'คุณให้ไข่ไก่ <span class="nobr">300 ฟอง</span>' in exchange.text
+    account = await world.client.get(f"/console/communities/{a}/account")
+    assert f'<td class="num">{EGGS_TH}</td>' in account.text
+    for page in (community, exchange, account):
+        assert "ชิ้น" not in page.text, page.url
+    world.client.cookies.set("lang", "en")
+    community = await world.client.get(f"/console/communities/{a}")
+    assert f"<b>Chicken eggs</b> {EGGS_EN}" in community.text
+    assert ">Chicken eggs (pieces)</option>" in community.text
+    exchange = await world.client.get(f"/console/proposals/{proposal_id}")
+    assert f"Chicken eggs {EGGS_EN}</td>" in exchange.text
+    account = await world.client.get(f"/console/communities/{a}/account")
+    assert f'<td class="num">{EGGS_EN}</td>' in account.text
+    for page in (community, account):  # (an exchange's page gives its Thai explanation beside)
+        assert "ฟอง" not in page.text, page.url

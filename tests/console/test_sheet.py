@@ -15,14 +15,28 @@ from barter.services import keys
 from tests.conftest import TEST_SECRET
 from tests.console.conftest import csrf_of, sign_in
 from tests.statements import counted
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World, make_proposal
+from tests.world import (
+    ADMIN,
+    ANON,
+    COORD,
+    COORD_ELSEWHERE,
+    EGGS,
+    FISH,
+    OTHER,
+    OWNER,
+    PARTNER,
+    Goods,
+    World,
+    make_proposal,
+)
 
 A2_CONTACT = "074-555-010 (สำนักงาน)"
 
 
-async def _sheet(world: World) -> tuple[int, str]:
-    """A planned shipment between A and A2 (both with a contact): its id and its sheet's path."""
-    await make_proposal(world, "approved")
+async def _sheet(world: World, gives: Goods = FISH) -> tuple[int, str]:
+    """A planned shipment between A and A2 (both with a contact): its id and its sheet's path.
+    `gives`: what A gives A2 in it (A2 gives rice)."""
+    await make_proposal(world, "approved", gives=gives)
     await world.db.execute("UPDATE communities SET contact = $2 WHERE id = $1", world.a2["id"], A2_CONTACT)
     await sign_in(world.client, world.keys[COORD])
     token = await csrf_of(world.client, "/console/logistics/")
@@ -81,6 +95,18 @@ async def test_on_a_phone_the_sheets_numbers_dial_and_its_exchange_numbers_say_w
     sheet = await world.client.get(path)
     assert f">exchange\xa0#{proposal_id}<" in sheet.text
     assert "การแลกเปลี่ยน" not in sheet.text
+
+
+async def test_the_sheet_counts_eggs_in_fong_as_the_village_does(world: World) -> None:
+    _, path = await _sheet(world, EGGS)
+    sheet = await world.client.get(path)
+    assert sheet.status_code == 200, sheet.text
+    assert '<td class="num"><span class="nobr">300\xa0ฟอง</span></td>' in sheet.text, sheet.text
+    assert '<td class="num"><span class="nobr">148\xa0กก.</span></td>' in sheet.text  # the rice
+    assert "ชิ้น" not in sheet.text
+    world.client.cookies.set("lang", "en")
+    sheet = await world.client.get(path)
+    assert '<td class="num"><span class="nobr">300\xa0pieces</span></td>' in sheet.text
 
 
 async def test_a_communitys_page_dials_its_contacts_number(world: World) -> None:

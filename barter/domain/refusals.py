@@ -15,9 +15,10 @@ from typing import Any
 
 from barter.domain.errors import THAI_TITLES, BarterError, FieldError, ValidationFailed
 from barter.domain.numbers import figure
-from barter.domain.units import english_unit, thai_unit
+from barter.domain.units import english_unit, thai_unit_for
 
-# Params that name units (`kg`, or a list of them): said in Thai by their Thai names (กก.).
+# Params that name units (`kg`, or a list of them): said in Thai by their Thai names (กก.), a
+# piece item's by its counting word where the params name the item (`item_id`: ไข่ไก่ -> ฟอง).
 UNIT_PARAMS = frozenset({"unit", "units"})
 
 
@@ -241,7 +242,8 @@ SHAPES: Mapping[str, Words] = {
 
 
 def _figures(params: Mapping[str, Any], *, thai: bool) -> dict[str, Any]:
-    return {k: _units(v, thai=thai) if k in UNIT_PARAMS else _figure(v) for k, v in params.items()}
+    item = params.get("item_id")
+    return {k: _units(v, item, thai=thai) if k in UNIT_PARAMS else _figure(v) for k, v in params.items()}
 
 
 def _figure(value: Any) -> Any:
@@ -251,9 +253,9 @@ def _figure(value: Any) -> Any:
     return figure(value)
 
 
-def _units(value: Any, *, thai: bool) -> str:
+def _units(value: Any, item: str | None, *, thai: bool) -> str:
     units = [value] if isinstance(value, str) else list(value)
-    return ", ".join(thai_unit(u) if thai else english_unit(u) for u in units)
+    return ", ".join(thai_unit_for(u, item) if thai else english_unit(u) for u in units)
 
 
 def problem(error: FieldError) -> Words:

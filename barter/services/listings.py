@@ -44,7 +44,16 @@ def _out(kind: Kind, row: asyncpg.Record) -> OfferOut | NeedOut:
 SMALLEST_QUANTITY = 0.0001
 
 
-def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | None, expected: str) -> float:
+def _convert(
+    errors: list[FieldError],
+    field: str,
+    quantity: float,
+    unit: str | None,
+    expected: str,
+    item_id: str | None = None,
+) -> float:
+    """The quantity in the `expected` unit; a unit that does not convert is refused, said in the
+    item's own Thai counting word where it is known (`item_id`: "ของนี้นับเป็น ฟอง")."""
     converted = quantity if unit is None else to_catalogue_unit(quantity, unit, expected)  # type: ignore[arg-type]
     if converted is None:
         if field == "quantity":  # one message for the unit, not one per amount
@@ -54,7 +63,7 @@ def _convert(errors: list[FieldError], field: str, quantity: float, unit: str | 
                     "unit",
                     f"must be {expected} or convertible to it",
                     code="counted_in",
-                    params={"units": expected},
+                    params={"units": expected, "item_id": item_id},
                 )
                 if known
                 else FieldError("unit", f"unknown unit {unit!r}", code="not_known", params={"name": unit})
@@ -234,7 +243,7 @@ async def create_offer(conn: asyncpg.Connection, caller: Caller, data: OfferCrea
     terms = msgspec.structs.asdict(data)
     _dates(errors, data.calendar, terms, ("available_from", "available_until", "recur_until"))
     _not_past(errors, terms, ("available_until", "recur_until"), thai_today(clock.now()))
-    quantity = _convert(errors, "quantity", data.quantity, data.unit, item["unit"])
+    quantity = _convert(errors, "quantity", data.quantity, data.unit, item["unit"], data.item_id)
     min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, item["unit"])
     if data.recur_quantity is not None:
         terms["recur_quantity"] = _convert(
@@ -365,9 +374,9 @@ def _patched(
     _dates(errors, calendar, changes, ("available_from", "available_until", "needed_by"))
     _not_past(errors, changes, ("available_until", "needed_by"), today)
     values: dict[str, Any] = {**{k: row[k] for k in keys}, **changes}
-    target_unit, step = row["unit"], row["quantity_step"]
+    target_unit, step, item_id = row["unit"], row["quantity_step"], row["item_id"]
     if item is not None:
-        target_unit, step = item["unit"], item["quantity_step"]
+        target_unit, step, item_id = item["unit"], item["quantity_step"], item["id"]
         if "unit" in values:
             values["unit"] = target_unit
         for field in ("quantity", "min_lot"):
@@ -379,14 +388,14 @@ def _patched(
                             field,
                             f"give it again in {target_unit}, the new item's unit",
                             code="give_again",
-                            params={"unit": target_unit},
+                            params={"unit": target_unit, "item_id": item_id},
                         )
                     )
                 else:
                     values[field] = kept
     for field in ("quantity", "min_lot"):
         if field in changes:
-            values[field] = _convert(errors, field, changes[field], unit, target_unit)
+            values[field] = _convert(errors, field, changes[field], unit, target_unit, item_id)
     _check_amounts(errors, values["quantity"], values["min_lot"], step)
     if "available_from" in values:
         _check_dates(errors, values["available_from"], values["available_until"])
@@ -503,7 +512,7 @@ async def create_need(conn: asyncpg.Connection, caller: Caller, data: NeedCreate
     quantity, min_lot = data.quantity, data.min_lot
     step = None
     if unit is not None:
-        quantity = _convert(errors, "quantity", data.quantity, data.unit, unit)
+        quantity = _convert(errors, "quantity", data.quantity, data.unit, unit, data.item_id)
         min_lot = _convert(errors, "min_lot", data.min_lot, data.unit, unit)
         if data.item_id is not None:
             item = await reference.get_item(conn, data.item_id)

@@ -68,6 +68,16 @@ async def refusals_of(
     return said, [(e["path"], e["code"]) for e in refused.json()["errors"]]
 
 
+async def test_eggs_weighed_in_a_sheet_are_told_they_are_counted_in_fong(world: World) -> None:
+    """Eggs are counted, not weighed: the row is refused in the eggs' own word, not ชิ้น."""
+    body = xlsx(
+        [["มี", world.a["id"], "ไข่ไก่", 20, "กก.", "", ""], ["มี", world.a["id"], "ไข่ไก่", 300, "ฟอง", "", ""]]
+    )
+    said, refused = await refusals_of(world, body)
+    assert said == {2: [("unit", "counted_in", 'แถวที่ 2 คอลัมน์ "หน่วย": ของนี้นับเป็น ฟอง')], 3: []}
+    assert refused == [("rows[2].unit", "counted_in")]
+
+
 async def test_dry_run_reports_every_row_and_a_bad_row_stops_only_itself(world: World) -> None:
     rows = market(world)
     rows[100] = ["มี", world.a["id"], "ลองกอง", "ห้าสิบ", "กก.", "", ""]  # unknown item, not a number

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter.domain import thai_text, units
+from barter.domain import refusals, thai_text, units
+from barter.domain.errors import FieldError
 from barter.domain.proposals import Leg, OwnTerm, explain
 from barter.domain.spreadsheet import _unit as sheet_unit
 from barter.reference import load_catalogue
@@ -187,3 +188,18 @@ def test_own_terms_say_each_item_in_its_own_counting_word() -> None:
     assert "at least 2 pieces of coconut for each piece of chicken eggs" in english
     thai, _ = explain(1, [EGGS, replace(coconuts, receiver_term=OwnTerm(30))], NAMES, "swap")
     assert "มะพร้าว ลูกละ 30 บาท" in thai
+
+
+def test_a_refusal_names_the_unit_in_the_items_counting_word_where_it_names_the_item() -> None:
+    def said(code: str, params: dict[str, object]) -> tuple[str, str]:
+        words = refusals.field_error(FieldError("quantity", "-", code=code, params=params))
+        return words.th, words.en
+
+    again = said("give_again", {"unit": "piece", "item_id": "eggs-chicken"})
+    assert again == (
+        "จำนวน: สินค้าใหม่นับเป็น ฟอง ให้ใส่จำนวนนี้ใหม่เป็น ฟอง",
+        "How much: the new goods are counted in pieces: give it again in pieces",
+    )
+    assert said("counted_in", {"units": "piece", "item_id": "coconut"})[0] == "จำนวน: ของนี้นับเป็น ลูก"
+    # no item named (a category's units): the units' own words
+    assert said("counted_in", {"units": ["kg", "piece"]})[0] == "จำนวน: ของนี้นับเป็น กก., ชิ้น"

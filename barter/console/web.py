@@ -139,9 +139,9 @@ def _run_stage(run: Any) -> str:
         if run.progress < 0.1:
             return i18n.gettext("Reading the open offers and needs")
         return i18n.gettext("Looking for exchanges")
-    if run.status == "succeeded":
+    if run.status == "succeeded":  # the badge beside it already says it finished
         found = int(run.counts.get("proposals", 0))
-        return i18n.gettext("Finished: exchanges found: {n}").format(n=found)
+        return i18n.gettext("Exchanges found: {n}").format(n=found)
     return i18n.gettext("The run did not finish")
 
 

@@ -27,10 +27,10 @@ def test_a_runs_stage_is_said_in_thai_with_the_english_beside_never_the_engines_
         "Reading the open offers and needs",
     )
     done = run_stage(_run("succeeded", 1.0, 0))
-    assert (done.text, done.english) == ("เสร็จแล้ว: พบการแลกเปลี่ยน 0 รายการ", "Finished: exchanges found: 0")
+    assert (done.text, done.english) == ("พบการแลกเปลี่ยน 0 รายการ", "Exchanges found: 0")
     i18n.use("en")
     assert (run_stage(_run("succeeded", 1.0, 1)).text, run_stage(_run("queued", 0)).english) == (
-        "Finished: exchanges found: 1",
+        "Exchanges found: 1",
         None,
     )
     i18n.use("th")

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import httpx
 
+# How long a test waits for a starting server before it fails: a bound for a loaded machine (a CI
+# run with other work beside it took 20.3 s for a fresh folder), not a speed target, which
+# bench/startup.py measures.
+STARTING_S = 90.0
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -44,7 +49,7 @@ class ServerProcess:
             [sys.executable, "-m", "barter", "serve", *args], env=self.env, stdout=log, stderr=log
         )
 
-    def wait_healthy(self, timeout: float = 20.0) -> float:
+    def wait_healthy(self, timeout: float = STARTING_S) -> float:
         """Poll /health until 200 (bounded); return the seconds it took."""
         assert self.process is not None
         started = time.monotonic()

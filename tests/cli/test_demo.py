@@ -50,7 +50,7 @@ def test_demo_runs_end_to_end_and_serve_shows_the_same_data(pg_folder: Path) -> 
     server = ServerProcess(pg_folder / "data")
     server.start(("--demo",))
     try:
-        server.wait_healthy(timeout=60)
+        server.wait_healthy()
         headers = {"Authorization": f"Bearer {keys['admin']}"}
         proposals: list[dict[str, object]] = []
         cursor = None

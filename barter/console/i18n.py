@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from babel.numbers import format_decimal
 from babel.support import Translations
@@ -143,6 +143,20 @@ def pick(th: str | None, en: str | None) -> str:
     """A name in the reader's language, falling back to the other one."""
     first, second = (th, en) if _current.get() == "th" else (en, th)
     return first or second or "–"
+
+
+def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:
+    for c in categories:
+        if c["id"] == category_id:
+            return pick(c["name_th"], c["name_en"])
+    return category_id
+
+
+def any_of(category: str) -> str:
+    """A need for anything in a category: "อะไรก็ได้ในหมวด ข้าว", "any rice" (an English
+    category's name is a title, "Rice", and reads lower-case inside the phrase)."""
+    name = category if _current.get() == "th" else category.lower()
+    return gettext("any %(category)s") % {"category": name}
 
 
 def slash_date(value: date) -> str:

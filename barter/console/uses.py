@@ -235,6 +235,14 @@ async def change_need(
     return await listings.update_need(conn, caller, need_id, version, data, clock, community_id=community_id)
 
 
+async def to_withdraw(
+    conn: asyncpg.Connection, caller: Caller, community_id: int, kind: Kind, listing_id: int
+) -> OfferOut | NeedOut:
+    """A listing of this community, to confirm its withdrawal: only who may withdraw it reads it
+    here (another community's, or one under another community's path, is not found)."""
+    return await listings.to_withdraw(conn, caller, kind, listing_id, community_id=community_id)
+
+
 async def withdraw(
     conn: asyncpg.Connection, caller: Caller, community_id: int, kind: Kind, listing_id: int
 ) -> None:

@@ -527,11 +527,12 @@ class Communities(Controller):
             )
         return to(f"/communities/{community_id}")
 
-    @post(
+    @route(
         [
             "/{community_id:int}/offers/{listing_id:int}/withdraw",
             "/{community_id:int}/needs/{listing_id:int}/withdraw",
-        ]
+        ],
+        http_method=["GET", "POST"],
     )
     async def withdraw(
         self,
@@ -541,7 +542,24 @@ class Communities(Controller):
         community_id: FromPath[int],
         listing_id: FromPath[int],
     ) -> Response[Any]:
+        """Withdrawing asks first (GET), on a page of its own reached by a link, so without
+        JavaScript too: one mis-tap beside "Save" took a village's listing out of matching. Only
+        its confirmation's form withdraws (POST). Both go by the withdrawal's own rules: whoever
+        may not withdraw the listing finds no such page."""
         kind: Literal["offer", "need"] = "offer" if _kind_in(request) == "offers" else "need"
+        if request.method == "GET":
+            listing = await uses.to_withdraw(conn, viewer.caller, community_id, kind, listing_id)
+            categories = await uses.categories(conn)
+            return page(
+                "withdraw.html",
+                viewer,
+                "communities",
+                kind=kind,
+                listing=listing,
+                question=console_errors.bilingual("", lambda: _withdraw_question(listing, categories)),
+                notes=_withdraw_notes(listing),
+                can=listing.status == "open" and not listing.held,
+            )
         try:
             await uses.withdraw(conn, viewer.caller, community_id, kind, listing_id)
         except Conflict as exc:
@@ -557,6 +575,70 @@ class Communities(Controller):
         c = await uses.community(conn, viewer.caller, community_id)
         acct = await uses.account(conn, viewer.caller, community_id)
         return page("account.html", viewer, "communities", community=c, account=acct)
+
+
+def _withdraw_question(listing: uses.OfferOut | uses.NeedOut, categories: list[dict[str, Any]]) -> str:
+    """The question a withdrawal asks: the goods, what is left of them, whose ("ถอนรายการ ไข่ไก่
+    300 ฟอง ของ <ชุมชน> ใช่ไหม?")."""
+    if listing.item_name_th or listing.item_name_en:
+        goods = i18n.pick(listing.item_name_th, listing.item_name_en)
+    else:  # a need for anything in a category
+        goods = i18n.any_of(i18n.category_name(listing.category_id or "", categories))
+    return _("Withdraw %(goods)s, %(amount)s, of %(community)s?") % {
+        "goods": goods,
+        "amount": i18n.quantity(listing.remaining, listing.unit, listing.item_id),
+        "community": i18n.pick(listing.community_name_th, listing.community_name_en),
+    }
+
+
+def _withdraw_notes(listing: uses.OfferOut | uses.NeedOut) -> list[console_errors.Said]:
+    """What withdrawing does, in plain words, before it is done: it cannot be undone (the row stays,
+    withdrawn, and nothing opens it again: a new listing is posted instead); a recurring offer opens
+    no more; while exchanges hold part of it, it cannot be withdrawn (the service refuses it)."""
+    if listing.status != "open":
+        return [
+            console_errors.bilingual(
+                "", lambda: _("This listing is no longer open: it was withdrawn, or all of it was delivered.")
+            )
+        ]
+    notes = [
+        console_errors.bilingual(
+            "",
+            lambda: _(
+                "Once withdrawn, it is no longer offered to matching, and it cannot be undone: to"
+                " list it again, post it anew."
+            ),
+        )
+    ]
+    every = getattr(listing, "recur_every", None)
+    if every == "week":
+        notes.append(
+            console_errors.bilingual("", lambda: _("It opens again every week; withdrawn, it opens no more."))
+        )
+    elif every == "month":
+        notes.append(
+            console_errors.bilingual(
+                "", lambda: _("It opens again every month; withdrawn, it opens no more.")
+            )
+        )
+    if listing.delivered:
+        notes.append(
+            console_errors.bilingual("", lambda: _("What was delivered already stays in the account."))
+        )
+    if listing.held:
+        notes.append(
+            console_errors.bilingual(
+                "held",
+                lambda: (
+                    _(
+                        "It cannot be withdrawn now: %(amount)s of it are held by proposed exchanges."
+                        " Decline those exchanges first."
+                    )
+                    % {"amount": i18n.quantity(listing.held, listing.unit, listing.item_id)}
+                ),
+            )
+        )
+    return notes
 
 
 def _kind_in(request: Request[Any, Any, Any]) -> str:

@@ -334,20 +334,6 @@ def month_name(month: str) -> Markup | str:
     return unbroken(i18n.thai_date(date(year, number, 1)).split(" ", 1)[1])
 
 
-def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:
-    for c in categories:
-        if c["id"] == category_id:
-            return i18n.pick(c["name_th"], c["name_en"])
-    return category_id
-
-
-def any_of(category: str) -> str:
-    """A need for anything in a category: "อะไรก็ได้ในหมวด ข้าว", "any rice" (an English
-    category's name is a title, "Rice", and reads lower-case inside the phrase)."""
-    name = category if i18n.current() == "th" else category.lower()
-    return _("any %(category)s") % {"category": name}
-
-
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -378,8 +364,8 @@ def environment() -> jinja2.Environment:
         stop=_namer("stop"),
         vehicle=_namer("vehicle"),
         month=month_name,
-        category=category_name,
-        any_of=any_of,
+        category=i18n.category_name,
+        any_of=i18n.any_of,
     )
     env.globals.update(
         pick=i18n.pick,

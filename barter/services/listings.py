@@ -212,10 +212,13 @@ async def _locked_for_write(
     listing_id: int,
     version: int | None,
     community_id: int | None = None,
+    *,
+    lock: bool = True,
 ) -> asyncpg.Record:
-    """The listing, locked, when the caller may change it; `community_id` (a path that names the
-    community, as the console's do) must be the listing's, else it is not found there."""
-    row: asyncpg.Record | None = await repo.get(conn, kind, listing_id, for_update=True)
+    """The listing, locked (unless `lock` is false: only to read it), when the caller may change
+    it; `community_id` (a path that names the community, as the console's do) must be the
+    listing's, else it is not found there."""
+    row: asyncpg.Record | None = await repo.get(conn, kind, listing_id, for_update=lock)
     require_acts_for(caller, None if row is None else CommunityRef(row["community_id"], row["region"]), kind)
     assert row is not None
     if community_id is not None and row["community_id"] != community_id:
@@ -569,6 +572,14 @@ async def update_need(
 
 
 # --- both ----------------------------------------------------------------------------------------
+
+
+async def to_withdraw(
+    conn: asyncpg.Connection, caller: Caller, kind: Kind, listing_id: int, *, community_id: int
+) -> OfferOut | NeedOut:
+    """The listing as a withdrawal's confirmation shows it: read by the rules `withdraw` follows
+    (whoever may not withdraw it finds no such listing), nothing locked or changed."""
+    return _out(kind, await _locked_for_write(conn, caller, kind, listing_id, None, community_id, lock=False))
 
 
 async def withdraw(

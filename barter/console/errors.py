@@ -19,19 +19,35 @@ from barter.domain.errors import BarterError, FieldError
 
 @dataclass(frozen=True)
 class Said:
-    """One problem as shown: `text` in the reader's language, `english` beside it for Thai readers."""
+    """One problem as shown: `text` in the reader's language, `english` beside it for Thai readers;
+    `short` (with `short_english`): the same without the field's name, said under the field itself,
+    whose label names it (empty: `text` says it there too)."""
 
     field: str
     text: str
     english: str | None
+    short: str = ""
+    short_english: str | None = None
+
+    @property
+    def input(self) -> str:
+        """The name of the form's input it is about: its path's first part (`receipts[0].quantity`
+        is `receipts`), as refusals.FIELDS names fields."""
+        return self.field.split(".", 1)[0].split("[", 1)[0]
+
+    @property
+    def at_field(self) -> tuple[str, str | None]:
+        """What is said under the field: the short words, else the whole; the English beside."""
+        return (self.short, self.short_english) if self.short else (self.text, self.english)
 
 
 def _words(error: FieldError) -> Said:
     """The error in the page's language (Thai, with the English beside; or English alone)."""
     words = refusals.field_error(error)
+    short = refusals.problem(error)
     if i18n.current() == "en":
-        return Said(error.path, words.en, None)
-    return Said(error.path, words.th, words.en)
+        return Said(error.path, words.en, None, short.en)
+    return Said(error.path, words.th, words.en, short.th, short.en)
 
 
 def bilingual(field: str, words: Callable[[], str]) -> Said:

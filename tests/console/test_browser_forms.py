@@ -24,6 +24,7 @@ from tests.console.test_browser import (
     _fits,
     _key,
     _one_line,
+    _touchable,
     _village,
 )
 from tests.dates import ahead, be_slash
@@ -242,5 +243,66 @@ async def test_signing_in_and_a_communitys_own_pages_on_narrow_phones(
         await need.get_by_label(re.compile(UNIT_HINT)).fill("0")
         await need.get_by_role("button").click()
         await expect(page.locator("#need-errors")).to_be_in_viewport()
+    finally:
+        await context.close()
+
+
+async def test_withdrawing_asks_first_and_a_refused_field_is_said_under_it_on_a_320_px_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """A phone walk's two findings, at 320 px in Thai, as the village's own key. "ถอนรายการ" sat
+    under "บันทึก" and one tap withdrew the offer: it now asks on a page of its own that fits the
+    phone, its two buttons a thumb's size; "No" goes back to the listing, still listed, and "Yes"
+    withdraws it. A refused amount was said only atop the form: it is also said right under its
+    field, which is marked for a screen reader."""
+    own, key = await _village(live, db)
+    context = await browser.new_context(
+        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
+    )
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, key)
+        await page.goto(f"{live}/console/communities/{own}")
+        offer = await page.locator("li[id^=offer-]").first.get_attribute("id")
+        assert offer is not None
+        listing = page.locator(f"#{offer}")
+        await listing.locator("summary").click()
+        await listing.get_by_role("link", name="ถอนรายการ").click()
+        await expect(page).to_have_url(re.compile(rf"/communities/{own}/offers/\d+/withdraw$"))
+        question = page.locator("#withdraw .ask b")
+        await expect(question).to_contain_text("ถอนรายการ ข้าวหอมมะลิ 1,500")
+        await expect(question).to_contain_text("ของ วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน ใช่ไหม?")
+        await expect(page.locator("#withdraw")).to_contain_text("ยกเลิกการถอนไม่ได้")
+        await _fits(page)
+        choices = page.locator("#withdraw button, #withdraw a.button")
+        await expect(choices).to_have_count(2)
+        await _touchable(page, "#withdraw button, #withdraw a.button")
+        await page.screenshot(path=tmp_path / f"withdraw-confirm-{WIDTHS[0]}.png", full_page=True)
+        await _walk(page)  # 320 to 360 px: no sideways scrolling, no Thai word broken, no small target
+        await page.get_by_role("link", name="ไม่ถอน เก็บไว้").click()
+        await expect(page).to_have_url(re.compile(rf"/communities/{own}#{offer}$"))
+        await expect(listing).to_be_visible()  # still listed
+
+        await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
+        await listing.locator("summary").click()
+        await page.locator(f"#{offer}-quantity").fill("-5")
+        await listing.get_by_role("button", name="บันทึก").click()
+        field = page.locator(f"#{offer}-quantity")
+        said = page.locator(f"#{offer}-quantity-error")
+        await expect(said).to_have_text("ต้องมากกว่า 0 must be more than 0")
+        await expect(field).to_have_attribute("aria-invalid", "true")
+        await expect(field).to_have_attribute("aria-describedby", f"{offer}-quantity-error")
+        await field.scroll_into_view_if_needed()
+        under, box = await said.bounding_box(), await field.bounding_box()
+        assert under is not None
+        assert box is not None
+        assert 0 <= under["y"] - (box["y"] + box["height"]) <= 12, (box, under)  # right under it
+        assert abs(under["x"] - box["x"]) <= 2, (box, under)
+        await page.screenshot(path=tmp_path / f"field-refused-{WIDTHS[0]}.png")
+
+        await page.goto(f"{live}/console/communities/{own}/offers/{offer.split('-')[1]}/withdraw")
+        await page.get_by_role("button", name="ใช่ ถอนรายการนี้").click()
+        await expect(page).to_have_url(re.compile(rf"/communities/{own}$"))
+        await expect(page.locator(f"#{offer}")).to_have_count(0)
     finally:
         await context.close()

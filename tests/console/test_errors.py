@@ -506,3 +506,143 @@ async def test_a_refused_request_across_regions_keeps_the_regions_ticked_and_the
     assert set(re.findall(r'name="other_regions" value="(\w+)" checked', ask.group(1))) == {"north", "east"}
     assert 'id="ask_time_limit_s" name="time_limit_s" value="-5"' in ask.group(1)
     assert await world.db.fetchval("SELECT count(*) FROM run_requests") == 0
+
+
+def _said_at(page: str, input_id: str) -> tuple[str, str]:
+    """The input (or select) of `input_id` and the message said right under it: the opening tag,
+    and what the `<p>` that follows its end says (no label, no other field between)."""
+    found = re.search(
+        rf'(<(input|select)\b[^>]*\bid="{input_id}"[^>]*>)(?:(?!<(?:input|select|label|p)\b).)*?'
+        rf'<p class="field-error" id="{input_id}-error">(.*?)</p>',
+        page,
+        re.S,
+    )
+    assert found, (input_id, page)
+    return found.group(1), found.group(3)
+
+
+def _marked(tag: str, input_id: str) -> bool:
+    """The tag says its input is refused and which message describes it."""
+    invalid = 'aria-invalid="true"' in tag
+    assert invalid == (f'aria-describedby="{input_id}-error"' in tag), tag
+    return invalid
+
+
+def _tag(page: str, input_id: str) -> str:
+    found = re.search(rf'<(?:input|select)\b[^>]*\bid="{input_id}"[^>]*>', page)
+    assert found, (input_id, page)
+    return found.group(0)
+
+
+async def test_a_refused_offer_says_each_refusal_at_its_field_too(world: World) -> None:
+    """The list atop the form stays; each refused input is marked for a screen reader
+    (aria-invalid, described by its message) and its message is said right under it, short (its
+    label names the field), the English beside; the fields not refused are left unmarked."""
+    await sign_in(world.client, world.keys[OWNER])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    typed = {"item_id": "salted-squid", "quantity": "-5", "available_until": "1/1/3000", "_csrf_token": token}
+    response = await world.client.post(f"/console/communities/{a}/offers", data=typed, follow_redirects=False)
+    assert response.status_code == 422, response.text
+    page = response.text
+    summary = re.search(r'<ul class="error" role="alert" id="offer-errors">(.*?)</ul>', page, re.S)
+    assert summary, page
+    assert "จำนวน: ต้องมากกว่า 0" in summary.group(1)
+    assert "มีให้ถึงวันที่: ปีไกลเกินไป" in summary.group(1)
+    tag, said = _said_at(page, "offer-quantity")
+    assert _marked(tag, "offer-quantity")
+    assert said == 'ต้องมากกว่า 0 <span class="en" lang="en">must be more than 0</span>'
+    assert 'name="quantity" inputmode="decimal" required value="-5"' in tag  # what was typed
+    tag, said = _said_at(page, "offer-until")
+    assert _marked(tag, "offer-until")
+    assert said.startswith('ปีไกลเกินไป: เขียนปี พ.ศ. เช่น 15/1/2570 <span class="en" lang="en">the year')
+    assert not _marked(_tag(page, "offer-item"), "offer-item")
+    assert 'id="offer-item-error"' not in page
+    # The need's form, not refused, is not marked.
+    assert not _marked(_tag(page, "need-quantity"), "need-quantity")
+    assert page.count('aria-invalid="true"') == 2
+    # In English: the English alone, under the field.
+    world.client.cookies.set("lang", "en")
+    english = await world.client.post(f"/console/communities/{a}/offers", data=typed, follow_redirects=False)
+    _, said = _said_at(english.text, "offer-quantity")
+    assert said == "must be more than 0"
+
+
+async def test_a_refused_need_marks_its_urgency_and_its_goods(world: World) -> None:
+    """A need names its goods in one select (`what`), which the refusals call `item_id` or
+    `category_id`: a refusal of either is said at that select."""
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+
+    async def refused(typed: dict[str, str]) -> str:
+        response = await world.client.post(
+            f"/console/communities/{a}/needs",
+            data={"what": "item:rice-jasmine", "quantity": "10", **typed, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 422, response.text
+        return response.text
+
+    page = await refused({"priority": "x"})
+    tag, said = _said_at(page, "need-priority")
+    assert _marked(tag, "need-priority")
+    assert said.startswith("ต้องเป็น")
+    assert not _marked(_tag(page, "need-what"), "need-what")
+    page = await refused({"what": ""})  # neither goods nor a category: refused as `item_id`
+    tag, said = _said_at(page, "need-what")
+    assert _marked(tag, "need-what")
+    assert '<span class="en" lang="en">' in said
+    for other in ("need-quantity", "need-priority", "need-by"):
+        assert not _marked(_tag(page, other), other)
+
+
+async def test_a_refused_change_of_a_listing_is_said_at_its_field(world: World) -> None:
+    offer = await world.offer(COORD)
+    await sign_in(world.client, world.keys[COORD])
+    a = world.a["id"]
+    token = await csrf_of(world.client, f"/console/communities/{a}")
+    response = await world.client.post(
+        f"/console/communities/{a}/offers/{offer['id']}/edit",
+        data={"version": str(offer["version"]), "quantity": "-5", "min_lot": "2", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    changing = _change_form(response.text, "offer", offer["id"])
+    field = f"offer-{offer['id']}-quantity"
+    tag, said = _said_at(changing, field)
+    assert _marked(tag, field)
+    assert said == 'ต้องมากกว่า 0 <span class="en" lang="en">must be more than 0</span>'
+    for other in (f"offer-{offer['id']}-min-lot", f"offer-{offer['id']}-until", f"offer-{offer['id']}-item"):
+        assert not _marked(_tag(changing, other), other)
+
+
+async def test_a_refused_community_is_said_at_its_fields(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/communities/new")
+    response = await world.client.post(
+        "/console/communities/",
+        data={
+            "name_th": "บ้านเกาะสาหร่าย",
+            "kind": "fishing",
+            "province_code": "91",
+            "lat": "หกจุดหก",
+            "lon": "500",
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    page = response.text
+    summary = re.search(r'<ul class="error" role="alert" id="community-errors">(.*?)</ul>', page, re.S)
+    assert summary, page
+    assert "ละติจูด: ต้องเป็นตัวเลข" in summary.group(1)
+    tag, said = _said_at(page, "lat")
+    assert _marked(tag, "lat")
+    assert said == 'ต้องเป็นตัวเลข <span class="en" lang="en">must be a number</span>'
+    assert 'value="หกจุดหก"' in tag
+    tag, said = _said_at(page, "lon")
+    assert _marked(tag, "lon")
+    assert said.startswith("ต้องไม่เกิน 180")
+    for other in ("name_th", "name_en", "kind", "province_code", "subdistrict_code", "contact"):
+        assert not _marked(_tag(page, other), other)

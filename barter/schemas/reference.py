@@ -33,6 +33,17 @@ class CategoryOut(msgspec.Struct):
     item_count: int
 
 
+CountedTh = Annotated[
+    str | None,
+    Meta(
+        description="The counting word (ลักษณนาม) Thai says an amount of a piece item in, e.g. ฟอง for "
+        "eggs (ไข่ไก่ 300 ฟอง), ลูก for coconuts, ผืน for woven cloth; null for an item weighed or "
+        "measured, or counted in plain ชิ้น (pieces)",
+        examples=["ฟอง"],
+    ),
+]
+
+
 class ItemOut(msgspec.Struct):
     id: str
     category_id: str
@@ -44,6 +55,7 @@ class ItemOut(msgspec.Struct):
     reference_value: float
     quantity_step: float = 0.0001
     version: int = 1
+    counted_th: CountedTh = None
 
 
 class Health(msgspec.Struct):

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from barter.domain.access import Caller, require_role, require_row_level
+from barter.domain.units import counting_words
 from barter.schemas.audit import AuditEntry
 from barter.schemas.communities import CommunityOut
 from barter.schemas.listings import Kind, ListingFilter, NeedOut, OfferOut
@@ -140,4 +141,9 @@ async def categories(conn: asyncpg.Connection) -> list[CategoryOut]:
 
 
 async def items(conn: asyncpg.Connection, category_id: str | None, q: str | None) -> list[ItemOut]:
-    return [ItemOut(**dict(r)) for r in await reference.list_items(conn, category_id, q)]
+    """The items, each with its Thai counting word where it has one: read from the catalogue
+    (barter/reference/catalogue.json, which the items table is loaded from), the one definition
+    the console and the LINE bot say amounts by (barter.domain.units.thai_unit_for)."""
+    words = counting_words()
+    rows = await reference.list_items(conn, category_id, q)
+    return [ItemOut(**dict(r), counted_th=words.get(r["id"])) for r in rows]

@@ -6,6 +6,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from barter.reference import load_catalogue
+
 Client = AsyncTestClient[Litestar]
 
 
@@ -108,6 +110,24 @@ async def test_items_filter_by_category(client: Client) -> None:
     rice = await _data(client, "/v1/items", category_id="rice")
     assert len(rice) >= 4
     assert {i["category_id"] for i in rice} == {"rice"}
+
+
+async def test_items_say_their_thai_counting_word_from_the_catalogue(client: Client) -> None:
+    """A phone walk: a partner's app read the items without the word Thai counts eggs in, and
+    could only say "300 ชิ้น". Each piece item with a counting word in the catalogue returns it
+    (ไข่ไก่ -> ฟอง), every other item null, and the OpenAPI document says what it is."""
+    items = {i["id"]: i for i in await _data(client, "/v1/items")}
+    assert items["eggs-chicken"]["counted_th"] == "ฟอง"
+    assert items["rice-jasmine"]["counted_th"] is None  # weighed
+    catalogue = {item.id: item.counted_th for item in load_catalogue()}
+    assert any(word is None for word in catalogue.values())
+    assert {i: item["counted_th"] for i, item in items.items()} == {i: catalogue[i] for i in items}
+    assert all("counted_th" in item for item in await _data(client, "/v1/items", q="ไข่"))
+    doc = (await client.get("/schema/openapi.json")).json()
+    field = doc["components"]["schemas"]["ItemOut"]["properties"]["counted_th"]
+    assert field["oneOf"] == [{"type": "string"}, {"type": "null"}], field
+    assert "ลักษณนาม" in field["description"], field
+    assert field["examples"] == ["ฟอง"], field
 
 
 async def test_openapi_document_and_ui(client: Client) -> None:

@@ -72,6 +72,50 @@ async def _walk(page: Page, shots: Path | None = None) -> None:
         await page.set_viewport_size({"width": WIDTHS[-1], "height": height})
 
 
+# Each "·" (or "→") of the lists' lines whose next character is drawn on a later line: the
+# separator ends a line, read with what came before it rather than what it introduces.
+HANGING = r"""(selector) => {
+  const hanging = [];
+  const box = (node, i) => {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    return range.getBoundingClientRect();
+  };
+  for (const line of document.querySelectorAll(selector)) {
+    const chars = [];  // each character drawn, in reading order, with its text node
+    const walk = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walk.nextNode());) {
+      if (!node.parentElement.getClientRects().length) continue;
+      for (let i = 0; i < node.data.length; i++) if (node.data[i].trim()) chars.push([node, i]);
+    }
+    chars.forEach(([node, i], k) => {
+      if (!'·→'.includes(node.data[i]) || k + 1 === chars.length) return;
+      const mark = box(node, i), next = box(...chars[k + 1]);
+      if ((next.top + next.bottom) / 2 > mark.bottom) hanging.push(line.textContent.replace(/\s+/g, ' ').trim());
+    });
+  }
+  return hanging;
+}"""
+SEPARATED = "main ul.plain li, main .card p"  # the runs, requests, plans and shipments listed
+
+
+async def _no_separator_ends_a_line(page: Page) -> None:
+    """A phone walk: at 320 px the runs' and shipments' lines ended in a lone "·" ("แผน #1 · S001
+    ส่งถึงแล้ว ·", then "456 กม. · 7 ธ.ค. 2569 12:44"). At each of WIDTHS, every "·" and "→" of
+    those lines stays with what it introduces."""
+    assert page.viewport_size is not None
+    height = page.viewport_size["height"]
+    try:
+        for wide in WIDTHS:
+            await page.set_viewport_size({"width": wide, "height": height})
+            assert await page.locator(SEPARATED).filter(has_text="·").count(), page.url
+            hanging = await page.evaluate(HANGING, SEPARATED)
+            assert not hanging, (page.url, wide, hanging)
+    finally:
+        await page.set_viewport_size({"width": WIDTHS[-1], "height": height})
+
+
 async def _subdistricts_shown(page: Page) -> None:
     """The register form with Satun chosen (htmx fills its sub-districts) and the map opened."""
     await page.get_by_label("จังหวัด").select_option("91")  # สตูล
@@ -146,7 +190,8 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
     day's walk leaves out, in Thai: none scrolls sideways, breaks a Thai word or has a target
     under 44 px. What QA's look found: a refused offer or need said out of sight (and a need's
     amount without its unit); a refused latitude behind a closed toggle, emptied; a Thai sentence
-    ended with an English full stop (a request to consent to, the LINE code's deadline); the LINE
+    ended with an English full stop (a request to consent to, the LINE code's deadline); a lone "·"
+    ending a line of the runs and shipments lists; the LINE
     screen sent a coordinator to "the README"; "ภาคเหนือ" in the header broke into "ภาค" and
     "เหนือ" on two lines; the header's link home was 29 px tall; the error page was Thai alone."""
     admin = await _key(db, role="admin", name="network admin")
@@ -163,11 +208,11 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
         ("/console/communities/new", _a_point_refused),
         (f"/console/communities/{village}/edit", None),
         (f"/console/communities/{village}", None),
-        ("/console/matching/", None),
+        ("/console/matching/", _no_separator_ends_a_line),
         ("/console/proposals/?show=all", None),
         ("/console/proposals/", None),
-        ("/console/logistics/", None),
-        (f"/console/logistics/plans/{planned.json()['id']}", None),
+        ("/console/logistics/", _no_separator_ends_a_line),
+        (f"/console/logistics/plans/{planned.json()['id']}", _no_separator_ends_a_line),
         (f"/console/communities/{village}/line/", _a_code_issued),
         ("/console/nope", _not_found),
     )

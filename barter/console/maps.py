@@ -102,6 +102,11 @@ class Map:
         return [p for p in self.points if p.approx]
 
     @property
+    def places(self) -> int:
+        """How many places the map shows: a shipment's stop visited twice is one (_place_key)."""
+        return len({_place_key(p) for p in self.points})
+
+    @property
     def font(self) -> float:
         return round(self._span / 24, 2)
 
@@ -336,8 +341,13 @@ PLACE_WIDTH = 16  # characters as read of the place a label adds to tell itself 
 # A character's width as read, in ems: what a label's length is estimated by (Sarabun and Noto
 # Sans Thai draw Thai and Latin at about half an em; a little more, so that an estimate errs wide).
 GLYPH_EM = 0.6
-ASCENT, DESCENT = 1.0, 0.3  # a label's height above and below its baseline, in ems (Thai marks)
-ROW = 1.4  # a line's height, in ems (more than a label's): a label moved up or down beside its point
+# A label's height above and below its baseline, in ems: the box the browser draws its text in
+# (getBoundingClientRect), which holds Thai's marks above and below. Measured in chromium, the
+# console's fonts' box is 1.05-1.07 above and 0.49-0.52 below; it was taken as 1.0 and 0.3, and
+# labels stacked a line apart on the whole country's map of a plan (three places of the South
+# within a few km) drew their boxes 2 px over each other on a phone.
+ASCENT, DESCENT = 1.1, 0.55
+ROW = 1.7  # a line's height, in ems (more than a label's): a label moved up or down beside its point
 
 
 @dataclass(frozen=True)
@@ -374,7 +384,7 @@ def _spots(p: Point, text: str, view: Box, marker: float, font: float) -> list[L
     """Where `p`'s label may go, best first: beside it on the side toward the middle of the view
     (to its left in the right half), on the other side, above, below (moved sideways into the
     view where it would run past its edge), then beside it a line up or down."""
-    gap, baseline = 1.6 * marker, font * 0.35
+    gap, baseline = 1.6 * marker, font * (ASCENT - DESCENT) / 2  # the box's middle at the point's
     right = Label(p, text, round(p.x + gap, 1), round(p.y + baseline, 1), "start")
     left = Label(p, text, round(p.x - gap, 1), round(p.y + baseline, 1), "end")
     sides = [left, right] if p.x > view[0] + view[2] / 2 else [right, left]

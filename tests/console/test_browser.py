@@ -264,6 +264,23 @@ DATED = (*AMOUNTED, "today")  # and that say dates (an account its months)
 PHONE_WIDTHS = range(320, 361, 4)  # the narrow phones, to the 360 px one
 
 
+# Each map label's text and the box the browser draws it in (its font's, Thai marks and all).
+LABEL_BOXES = r"""() => [...document.querySelectorAll('figure.map text.pt-label')].map(t => {
+  const r = t.getBoundingClientRect();
+  return [t.lastChild.data, r.left, r.top, r.right, r.bottom];
+})"""
+
+
+async def _labels_apart(page: Page) -> int:
+    """No two of the page's map labels drawn over each other; how many there are."""
+    boxes = await page.evaluate(LABEL_BOXES)
+    for i, (text, left, top, right, bottom) in enumerate(boxes):
+        for other, left2, top2, right2, bottom2 in boxes[i + 1 :]:
+            apart = right <= left2 or right2 <= left or bottom <= top2 or bottom2 <= top
+            assert apart, (page.url, text, other, boxes)
+    return len(boxes)
+
+
 async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     browser: Browser, live: str, db: asyncpg.Connection
 ) -> None:
@@ -272,7 +289,10 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
     as the page's column. The review saw "1,500" and "กก." parted at a line's end: on every page
     of the day that says amounts, at every width from 320 px to 360 px, each stays on one line, as
     does each date with its time on those pages and today's (an account's "ธ.ค." was above "2569"
-    at 320 px); and the sheet's load/unload column, which wrapped at 360 px, does not."""
+    at 320 px); and the sheet's load/unload column, which wrapped at 360 px, does not. A phone walk
+    saw the South's labels crowded on the whole country's map of the shipments: no two labels of
+    any map are drawn over each other (the boxes the browser draws them in), and the logistics
+    page's names the plan's three places."""
     async with _the_day_on_a_phone(browser, live, db) as (page, seen):
         paths = [seen[name] for name in MAPPED] + [
             f"{live}/console/logistics/",
@@ -281,6 +301,9 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
         for url in paths:
             await page.goto(url)
             await _fits(page)
+            labelled = await _labels_apart(page)
+            if url.endswith("/logistics/"):
+                assert labelled == 3, url  # the depot, the village and the fishing group
             widths = await page.evaluate(
                 """() => {
                   const main = document.querySelector('main'), style = getComputedStyle(main);

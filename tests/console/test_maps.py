@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter.console import maps, web
+from barter.console import maps, views, web
+from barter.schemas.logistics import ShipmentOut
 
 
 def test_an_arrow_too_short_to_draw_is_left_out_not_drawn_backwards() -> None:
@@ -169,3 +171,92 @@ def test_a_label_that_would_run_past_the_maps_edge_is_not_cut_off_but_listed() -
     assert all(maps._inside(label.box(m.font), view) for label in labels), labels
     assert [p.community for p, _ in left_off] == [2]
     _boxes_apart(m, labels)
+
+
+# A plan's stops in the South, each a few km from the next: the depot in Songkhla, and three groups
+# of one district (what the whole country's map of the plan draws within a marker or two).
+STOPS = [
+    ("คลังรถสงขลา", None, 7.19, 100.59),
+    ("กลุ่มประมงพื้นบ้านบ้านตันหยงโป", 1, 7.21, 100.56),
+    ("วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน", 2, 7.23, 100.58),
+    ("กลุ่มแม่บ้านเกษตรกรบ้านหนองบัว", 3, 7.20, 100.61),
+]
+SHIPMENT = {  # what shipment_map does not read
+    "plan_id": 1,
+    "status": "planned",
+    "preview": False,
+    "vehicle": "6w",
+    "kind": "truck6",
+    "unit": 1,
+    "capacity_kg": 5000.0,
+    "regions": ["south"],
+    "km": 40.0,
+    "cost": 900.0,
+    "max_load_kg": 1700.0,
+    "departure": "2026-12-07T08:00:00Z",
+    "arrival": "2026-12-07T12:00:00Z",
+    "carries": [],
+    "created_at": "2026-12-07T00:00:00Z",
+    "updated_at": "2026-12-07T00:00:00Z",
+    "loading_at": None,
+    "departed_at": None,
+    "delivered_at": None,
+    "cancelled_at": None,
+    "version": 1,
+}
+
+
+def _shipment(n: int, route: list[int]) -> ShipmentOut:
+    """Shipment `n`, from the depot through STOPS[i] for i in `route`, back to the depot."""
+    stops = [
+        {
+            "kind": "depot" if community is None else "pickup_dropoff",
+            "name_th": name,
+            "name_en": name,
+            "community_id": community,
+            "lat": lat,
+            "lon": lon,
+            "region": "south",
+            "hub": None,
+            "arrival": SHIPMENT["departure"],
+            "departure": SHIPMENT["departure"],
+            "load_kg": 0.0,
+            "km_from_previous": 1.0,
+            "picked": [],
+            "dropped": [],
+        }
+        for name, community, lat, lon in (STOPS[i] for i in [0, *route, 0])
+    ]
+    return msgspec.convert(
+        {**SHIPMENT, "id": n, "code": f"S00{n}", "stops": stops}, ShipmentOut, strict=False
+    )
+
+
+def test_a_plans_close_stops_are_labelled_apart_on_the_country_map_and_the_plans() -> None:
+    """A phone walk: on the whole country's map of the shipments (the logistics page) the South's
+    three places stood a line apart, their labels' boxes drawn over each other (a label's height
+    was taken as 1.3 ems; the browser draws 1.57). A plan whose stops are a few km apart, two
+    shipments visiting some twice: on the country map and the plan's (zoomed), no label covers
+    another or another's marker, each place is named once, on the map or listed under it."""
+    plan = [_shipment(1, [1, 2, 1]), _shipment(2, [3, 2])]
+    for m in (views.shipment_map(plan), maps.zoom(views.shipment_map(plan))):
+        assert len(m.points) == 9  # more than the 8 points a map named: no label was drawn
+        assert m.places == 4  # a stop visited again is one place: labelled (the map names up to 8)
+        labels, left_off = m.placed()
+        _boxes_apart(m, labels)
+        named = [label.point.label for label in labels] + [p.label for p, _ in left_off]
+        assert sorted(named) == sorted(name for name, *_ in STOPS)
+        html = (
+            web.environment()
+            .from_string('{% from "_map.html" import draw %}{{ draw(m, "map") }}')
+            .render(m=m)
+        )
+        assert html.count('class="pt-label"') == len(labels)
+        listed = html.split('<ul class="plain unlabelled">')[1].split("</ul>")[0] if left_off else ""
+        assert all(f"<li>{p.label}</li>" in listed for p, _ in left_off)
+        for i, a in enumerate(labels):  # a line apart at least, as the browser draws a line
+            for b in labels[i + 1 :]:
+                if a.box(m.font)[0] < b.box(m.font)[2] and b.box(m.font)[0] < a.box(m.font)[2]:
+                    assert abs(a.y - b.y) >= 1.57 * m.font, (a, b)
+    country, _ = views.shipment_map(plan).placed()
+    assert len(country) >= 3, country  # the South's places, named on the country map

@@ -126,6 +126,7 @@ class Map:
             self.box or (0.0, 0.0, self.width, self.height),
             marker=self.marker,
             font=self.font,
+            lines=[(a.x1, a.y1, a.x2, a.y2) for a in self.lines()],
         )
 
     def lines(self) -> list[Arrow]:
@@ -380,6 +381,31 @@ def _inside(a: Box, view: Box) -> bool:
     return a[0] >= x and a[1] >= y and a[2] <= x + w and a[3] <= y + h
 
 
+def _crosses(line: Box, box: Box) -> bool:
+    """Whether the segment (x1, y1, x2, y2) passes through the box (left, top, right, bottom):
+    the part of it within the box's sides (Liang-Barsky) is not empty."""
+    x1, y1, x2, y2 = line
+    start, end = 0.0, 1.0
+    for step, room in (
+        (x1 - x2, x1 - box[0]),
+        (x2 - x1, box[2] - x1),
+        (y1 - y2, y1 - box[1]),
+        (y2 - y1, box[3] - y1),
+    ):
+        if step == 0:
+            if room < 0:
+                return False  # parallel to this side, and outside it
+            continue
+        at = room / step
+        if step < 0:
+            start = max(start, at)
+        else:
+            end = min(end, at)
+        if start > end:
+            return False
+    return True
+
+
 def _spots(p: Point, text: str, view: Box, marker: float, font: float) -> list[Label]:
     """Where `p`'s label may go, best first: beside it on the side toward the middle of the view
     (to its left in the right half), on the other side, above, below (moved sideways into the
@@ -397,14 +423,21 @@ def _spots(p: Point, text: str, view: Box, marker: float, font: float) -> list[L
 
 
 def place_labels(
-    labelled: Sequence[tuple[Point, str]], view: Box, *, marker: float, font: float
+    labelled: Sequence[tuple[Point, str]],
+    view: Box,
+    *,
+    marker: float,
+    font: float,
+    lines: Sequence[Box] = (),
 ) -> tuple[list[Label], list[tuple[Point, str]]]:
     """Each point's label where it covers no other label and no other point's marker: the first
     of its spots (`_spots`) that is free and within the view (x, y, width, height), which cuts
     off what runs past its edge; any spot only for a label that no spot holds within the view.
     Points come first to last; a label with no free spot is left off (the lesser: it came
     later), and returned with its point for the map to list, its name still the marker's
-    tooltip. A place shown twice at one spot (a stop visited again) is labelled once."""
+    tooltip. A place shown twice at one spot (a stop visited again) is labelled once. Of the free
+    spots, one that no arrow (`lines`, each x1, y1, x2, y2) runs through comes first: a plan's
+    depot was named across the arrow of the route beside it."""
     markers = [(p.x - marker, p.y - marker, p.x + marker, p.y + marker) for p, _ in labelled]
     placed: list[Label] = []
     left_off: list[tuple[Point, str]] = []
@@ -423,7 +456,8 @@ def place_labels(
             and not any(_overlap(spot.box(font), label.box(font)) for label in placed)
         ]
         if free:
-            placed.append(free[0])
+            clear = [spot for spot in free if not any(_crosses(line, spot.box(font)) for line in lines)]
+            placed.append((clear or free)[0])
         else:
             left_off.append((p, text))
     return placed, left_off

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barter.console import maps, views, web
+from barter.reference import load_provinces
 from barter.schemas.logistics import ShipmentOut
 
 
@@ -206,8 +207,10 @@ SHIPMENT = {  # what shipment_map does not read
 }
 
 
-def _shipment(n: int, route: list[int]) -> ShipmentOut:
-    """Shipment `n`, from the depot through STOPS[i] for i in `route`, back to the depot."""
+def _shipment(
+    n: int, route: list[int], places: list[tuple[str, int | None, float, float]] = STOPS
+) -> ShipmentOut:
+    """Shipment `n`, from the depot (places[0]) through places[i] for i in `route`, back to it."""
     stops = [
         {
             "kind": "depot" if community is None else "pickup_dropoff",
@@ -225,7 +228,7 @@ def _shipment(n: int, route: list[int]) -> ShipmentOut:
             "picked": [],
             "dropped": [],
         }
-        for name, community, lat, lon in (STOPS[i] for i in [0, *route, 0])
+        for name, community, lat, lon in (places[i] for i in [0, *route, 0])
     ]
     return msgspec.convert(
         {**SHIPMENT, "id": n, "code": f"S00{n}", "stops": stops}, ShipmentOut, strict=False
@@ -260,3 +263,41 @@ def test_a_plans_close_stops_are_labelled_apart_on_the_country_map_and_the_plans
                     assert abs(a.y - b.y) >= 1.57 * m.font, (a, b)
     country, _ = views.shipment_map(plan).placed()
     assert len(country) >= 3, country  # the South's places, named on the country map
+
+
+def test_a_label_is_put_where_no_arrow_runs_through_it_where_there_is_such_a_spot() -> None:
+    """The day's plan on a phone: the depot in Songkhla, the fishing group in Satun and the rice
+    group in Phatthalung (each at its province's centre). The depot's label went to its left,
+    across the arrow between the other two; it goes where no arrow runs, as do the others."""
+    centre = {p.code: (p.lat, p.lon) for p in load_provinces()}
+    places = [
+        ("คลังรถสงขลา", None, *centre["90"]),
+        ("กลุ่มประมงพื้นบ้านบ้านตันหยงโป", 1, *centre["91"]),
+        ("วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน", 2, *centre["93"]),
+    ]
+    m = maps.zoom(views.shipment_map([_shipment(1, [1, 2, 1], places)]))
+    lines = [(a.x1, a.y1, a.x2, a.y2) for a in m.lines()]
+    assert len(lines) == 4
+    view = m.box or (0.0, 0.0, m.width, m.height)
+    before, _ = maps.place_labels(m.labelled(), view, marker=m.marker, font=m.font)
+    crossed = [
+        label.text for label in before if any(maps._crosses(line, label.box(m.font)) for line in lines)
+    ]
+    assert "คลังรถสงขลา" in crossed, crossed
+    labels, left_off = m.placed()
+    assert left_off == []
+    assert len(labels) == 3
+    _boxes_apart(m, labels)
+    for label in labels:
+        assert not any(maps._crosses(line, label.box(m.font)) for line in lines), label
+        assert maps._inside(label.box(m.font), view), label
+
+
+def test_whether_an_arrow_runs_through_a_box() -> None:
+    box = (0.0, 0.0, 10.0, 4.0)
+    assert maps._crosses((-5.0, 2.0, 15.0, 2.0), box)  # straight through
+    assert maps._crosses((5.0, 2.0, 5.0, 20.0), box)  # from within
+    assert maps._crosses((-1.0, -1.0, 11.0, 5.0), box)  # corner to corner
+    assert not maps._crosses((-5.0, 5.0, 15.0, 5.0), box)  # below it
+    assert not maps._crosses((11.0, -10.0, 11.0, 10.0), box)  # beside it, upright
+    assert not maps._crosses((-2.0, 3.0, 1.0, 7.0), box)  # past its corner

@@ -740,7 +740,7 @@ async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_besid
     assert not raw.search(sheet.text)
     assert re.search(rf"<h1>[^<]*แผน #{plan_id} · S\d{{3}}</h1>", sheet.text), sheet.text[:2000]
     listing = await world.client.get("/console/logistics/")
-    assert f"แผน #{plan_id} · S" in listing.text
+    assert f"แผน #{plan_id} ·&nbsp;S" in listing.text  # the "·" kept with what follows it
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from playwright.async_api import Browser, Page, ViewportSize, expect
+from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.console import test_browser
 from tests.console.day import sign_in
@@ -180,6 +180,19 @@ async def _refusals_said_in_view(page: Page, shots: Path) -> None:
     await page.screenshot(path=shots / f"offer-saved-{WIDTHS[0]}.png")
 
 
+async def _said_right_under(field: Locator, said: Locator, said_id: str) -> None:
+    """The refused `field` is marked for a screen reader (aria-invalid, described by `said_id`)
+    and its message `said` is drawn right under it, aligned with it."""
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await expect(field).to_have_attribute("aria-describedby", said_id)
+    await field.scroll_into_view_if_needed()
+    under, box = await said.bounding_box(), await field.bounding_box()
+    assert under is not None
+    assert box is not None
+    assert 0 <= under["y"] - (box["y"] + box["height"]) <= 12, (box, under)  # right under it
+    assert abs(under["x"] - box["x"]) <= 2, (box, under)
+
+
 Step = Callable[[Page], Awaitable[None]] | None
 
 
@@ -335,19 +348,65 @@ async def test_withdrawing_asks_first_and_a_refused_field_is_said_under_it_on_a_
         field = page.locator(f"#{offer}-quantity")
         said = page.locator(f"#{offer}-quantity-error")
         await expect(said).to_have_text("ต้องมากกว่า 0 must be more than 0")
-        await expect(field).to_have_attribute("aria-invalid", "true")
-        await expect(field).to_have_attribute("aria-describedby", f"{offer}-quantity-error")
-        await field.scroll_into_view_if_needed()
-        under, box = await said.bounding_box(), await field.bounding_box()
-        assert under is not None
-        assert box is not None
-        assert 0 <= under["y"] - (box["y"] + box["height"]) <= 12, (box, under)  # right under it
-        assert abs(under["x"] - box["x"]) <= 2, (box, under)
+        await _said_right_under(field, said, f"{offer}-quantity-error")
         await page.screenshot(path=tmp_path / f"field-refused-{WIDTHS[0]}.png")
 
         await page.goto(f"{live}/console/communities/{own}/offers/{offer.split('-')[1]}/withdraw")
         await page.get_by_role("button", name="ใช่ ถอนรายการนี้").click()
         await expect(page).to_have_url(re.compile(rf"/communities/{own}$"))
         await expect(page.locator(f"#{offer}")).to_have_count(0)
+    finally:
+        await context.close()
+
+
+async def test_a_refused_key_and_a_refused_run_are_said_under_their_fields_on_a_320_px_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Today's phone walks: the sign-in and matching forms still said a refusal only atop the form.
+    At 320 px in Thai, a wrong key is said right under its field; a run's time limit refused is
+    said under the time limit, and a run across regions with no other region ticked under the
+    regions' boxes (the last one), each box marked; each marked for a screen reader."""
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    context = await browser.new_context(
+        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
+    )
+    try:
+        page = await context.new_page()
+        await page.goto(f"{live}/console/signin")
+        await page.get_by_label("รหัสของคุณ").fill("not-a-key")
+        await page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        said = page.locator("#key-error")
+        await expect(said).to_have_text(re.compile(r"^รหัสนี้ไม่ถูกต้องหรือถูกยกเลิกแล้ว .* That key is not valid"))
+        await _said_right_under(page.locator("#key"), said, "key-error")
+        await _walk(page)
+        await page.screenshot(path=tmp_path / f"signin-key-refused-{WIDTHS[0]}.png", full_page=True)
+
+        await sign_in(page, live, coordinator)
+        await page.goto(f"{live}/console/matching/")
+        start = page.locator("#start-form")
+        await start.locator("#time_limit_s").fill("-5")
+        await start.get_by_role("button").click()
+        said = page.locator("#time_limit_s-error")
+        await expect(said).to_contain_text("ต้องไม่น้อยกว่า 0.1")
+        await _said_right_under(page.locator("#time_limit_s"), said, "time_limit_s-error")
+        await page.screenshot(path=tmp_path / f"matching-time-refused-{WIDTHS[0]}.png")
+
+        ask = page.locator("#ask-form")
+        await ask.get_by_role("button").click()
+        said = page.locator("#ask-regions-error")
+        await expect(said).to_have_text("เลือกภาคอื่นอย่างน้อยหนึ่งภาค tick at least one other region")
+        boxes = ask.locator("input[name=other_regions]")
+        await expect(boxes).to_have_count(5)
+        for box in await boxes.all():
+            await expect(box).to_have_attribute("aria-invalid", "true")
+            await expect(box).to_have_attribute("aria-describedby", "ask-regions-error")
+        await said.scroll_into_view_if_needed()
+        under, last = await said.bounding_box(), await ask.locator("label.check").last.bounding_box()
+        assert under is not None
+        assert last is not None
+        assert 0 <= under["y"] - (last["y"] + last["height"]) <= 12, (last, under)  # under the last box
+        await expect(page.locator("#ask_time_limit_s")).not_to_have_attribute("aria-invalid", "true")
+        await _walk(page)
+        await page.screenshot(path=tmp_path / f"matching-regions-refused-{WIDTHS[0]}.png")
     finally:
         await context.close()

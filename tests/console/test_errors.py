@@ -21,7 +21,7 @@ from barter.schemas.listings import OfferCreate
 from barter.settings import Settings
 from tests.console.conftest import CSRF_INPUT, csrf_of, sign_in, start_run
 from tests.dates import ahead, be_slash
-from tests.world import ADMIN, COORD, OWNER, Client, World
+from tests.world import ADMIN, COORD, OWNER, PARTNER, Client, World
 
 PASSED = "วันที่นี้ผ่านไปแล้ว (ถ้าพิมพ์ปี ค.ศ. ให้ใช้ปี พ.ศ. เช่น 15/1/2570)"
 ENGLISH_OF_DEVELOPERS = re.compile(r"Expected `|missing required field|looks like a Buddhist|must not exceed")
@@ -508,17 +508,25 @@ async def test_a_refused_request_across_regions_keeps_the_regions_ticked_and_the
     assert await world.db.fetchval("SELECT count(*) FROM run_requests") == 0
 
 
+def _said_after(page: str, before: str, said_id: str) -> tuple[str, str]:
+    """What the pattern `before` matches right before the message `said_id` (the `<p>` of
+    `{said_id}-error`), and what that message says."""
+    found = re.search(
+        rf'(?P<before>{before})<p class="field-error" id="{said_id}-error">(?P<said>.*?)</p>', page, re.S
+    )
+    assert found, (said_id, page)
+    return found.group("before"), found.group("said")
+
+
 def _said_at(page: str, input_id: str) -> tuple[str, str]:
     """The input (or select) of `input_id` and the message said right under it: the opening tag,
     and what the `<p>` that follows its end says (no label, no other field between)."""
-    found = re.search(
-        rf'(<(input|select)\b[^>]*\bid="{input_id}"[^>]*>)(?:(?!<(?:input|select|label|p)\b).)*?'
-        rf'<p class="field-error" id="{input_id}-error">(.*?)</p>',
+    before, said = _said_after(
         page,
-        re.S,
+        rf'<(?:input|select)\b[^>]*\bid="{input_id}"[^>]*>(?:(?!<(?:input|select|label|p)\b).)*?',
+        input_id,
     )
-    assert found, (input_id, page)
-    return found.group(1), found.group(3)
+    return before[: before.index(">") + 1], said
 
 
 def _marked(tag: str, input_id: str) -> bool:
@@ -646,3 +654,123 @@ async def test_a_refused_community_is_said_at_its_fields(world: World) -> None:
     assert said.startswith("ต้องไม่เกิน 180")
     for other in ("name_th", "name_en", "kind", "province_code", "subdistrict_code", "contact"):
         assert not _marked(_tag(page, other), other)
+
+
+def _group_said_at(form: str, name: str, group_id: str) -> tuple[list[str], str]:
+    """A group of checkboxes (`name`) and the message said right under the last of them: the
+    boxes' opening tags and what the `<p>` that follows the group says."""
+    boxes = rf'(?:<label class="check"><input type="checkbox" name="{name}"[^>]*>[^<]*</label>)+\s*'
+    before, said = _said_after(form, boxes, group_id)
+    return re.findall(r"<input\b[^>]*>", before), said
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "thai", "english"),
+    [
+        (None, 401, "รหัสนี้ไม่ถูกต้องหรือถูกยกเลิกแล้ว", "That key is not valid or has been revoked."),
+        (PARTNER, 403, "หน้านี้สำหรับชุมชนและผู้ประสานงาน", "This console is for communities and coordinators."),
+    ],
+)
+async def test_a_refused_key_is_said_at_its_field(
+    world: World, persona: str | None, status: int, thai: str, english: str
+) -> None:
+    """The sign-in form's one input is marked for a screen reader and its refusal said right under
+    it (the whole sentence: it is about the key, not a part of it), the English beside; the list
+    atop the form stays. In English, the English alone."""
+    key = world.keys[persona] if persona else "bk_not-a-key-at-all"
+    typed = {"key": key, "next": "/console/"}
+    for lang in ("th", "en"):
+        world.client.cookies.clear()
+        world.client.cookies.set("lang", lang)
+        token = await csrf_of(world.client)
+        response = await world.client.post(
+            "/console/signin", data={**typed, "_csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == status, response.text
+        page = response.text
+        summary = re.search(r'<ul class="error" role="alert" id="signin-errors">(.*?)</ul>', page, re.S)
+        assert summary, page
+        tag, said = _said_at(page, "key")
+        assert _marked(tag, "key")
+        assert 'value="' not in tag  # the key typed is not sent back
+        assert page.count('aria-invalid="true"') == 1
+        if lang == "th":
+            assert said.startswith(thai), said
+            assert f'<span class="en" lang="en">{english}' in said, said
+        else:
+            assert said.startswith(english), said
+            assert 'lang="en"' not in said
+            assert not re.search(r"[\u0e00-\u0e7f]", said)
+    # A fresh form marks nothing.
+    world.client.cookies.clear()
+    fresh = await world.client.get("/console/signin")
+    assert not _marked(_tag(fresh.text, "key"), "key")
+    assert 'class="field-error"' not in fresh.text
+
+
+async def test_a_refused_run_is_said_at_its_fields(world: World) -> None:
+    """The start form: a time limit refused is said under its input; a region the form never
+    offers (a crafted value) is said under the regions' boxes, each box marked."""
+    await sign_in(world.client, world.keys[ADMIN])
+    token = await csrf_of(world.client, "/console/matching/")
+
+    async def start_form(typed: dict[str, Any]) -> str:
+        response = await world.client.post(
+            "/console/matching/runs", data={**typed, "_csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 422, response.text
+        start = re.search(r'<form[^>]*id="start-form">(.*?)</form>', response.text, re.S)
+        assert start, response.text
+        assert response.text.count('aria-invalid="true"') == start.group(1).count('aria-invalid="true"')
+        return start.group(1)
+
+    form = await start_form({"regions": ["south", "north"], "time_limit_s": "-5"})
+    tag, said = _said_at(form, "time_limit_s")
+    assert _marked(tag, "time_limit_s")
+    assert 'value="-5"' in tag
+    assert said.startswith("ต้องไม่น้อยกว่า 0.1 ")
+    assert '<span class="en" lang="en">' in said
+    boxes = re.findall(r'<input type="checkbox" name="regions"[^>]*>', form)
+    assert len(boxes) == 6
+    assert not any(_marked(box, "start-regions") for box in boxes)
+    assert 'id="start-regions-error"' not in form
+
+    form = await start_form({"regions": ["south", "atlantis"], "time_limit_s": "10"})
+    boxes, said = _group_said_at(form, "regions", "start-regions")
+    assert len(boxes) == 6
+    assert all(_marked(box, "start-regions") for box in boxes)
+    assert '<span class="en" lang="en">' in said
+    assert not _marked(_tag(form, "time_limit_s"), "time_limit_s")
+
+
+async def test_a_refused_request_across_regions_is_said_at_its_fields(world: World) -> None:
+    """The ask form: no other region ticked is said under the other regions' boxes, each marked;
+    a time limit refused, under its input."""
+    await sign_in(world.client, world.keys[COORD])
+    token = await csrf_of(world.client, "/console/matching/")
+
+    async def ask_form(typed: dict[str, Any]) -> str:
+        response = await world.client.post(
+            "/console/matching/requests",
+            data={"regions": "south", **typed, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 422, response.text
+        ask = re.search(r'<form[^>]*id="ask-form">(.*?)</form>', response.text, re.S)
+        assert ask, response.text
+        assert response.text.count('aria-invalid="true"') == ask.group(1).count('aria-invalid="true"')
+        return ask.group(1)
+
+    form = await ask_form({"time_limit_s": "10"})
+    boxes, said = _group_said_at(form, "other_regions", "ask-regions")
+    assert len(boxes) == 5
+    assert all(_marked(box, "ask-regions") for box in boxes)
+    assert said == 'เลือกภาคอื่นอย่างน้อยหนึ่งภาค <span class="en" lang="en">tick at least one other region</span>'
+    assert not _marked(_tag(form, "ask_time_limit_s"), "ask_time_limit_s")
+
+    form = await ask_form({"other_regions": "north", "time_limit_s": "-5"})
+    tag, said = _said_at(form, "ask_time_limit_s")
+    assert _marked(tag, "ask_time_limit_s")
+    assert said.startswith("ต้องไม่น้อยกว่า 0.1 ")
+    assert 'id="ask-regions-error"' not in form
+    assert 'name="other_regions" value="north" checked>' in form

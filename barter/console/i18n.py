@@ -10,7 +10,7 @@ Jinja templates translate through the same `gettext`.
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -25,7 +25,7 @@ from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
 from barter.domain.errors import BarterError
 from barter.domain.refusals import FIELDS, Words
-from barter.domain.units import english_unit, thai_unit_for
+from barter.domain.units import english_unit, thai_unit_for, thai_unit_of_all
 
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
@@ -132,6 +132,13 @@ def quantity(value: float | None, unit: str, item: str | None = None) -> str:
     its unit joined by a no-break space, so that a narrow column never leaves "1,500" on one line
     and "กก." on the next."""
     return f"{number(value)}{NBSP}{unit_name(unit, value, item)}"
+
+
+def summed(value: float | None, unit: str, items: Iterable[str]) -> str:
+    """`600 ฟอง` / `600 pieces`: an amount summed over several `items` (a category's, counted in
+    `unit`), in Thai in the counting word they all share, else the unit's word (ชิ้น)."""
+    word = thai_unit_of_all(unit, items) if _current.get() == "th" else english_unit(unit, value)
+    return f"{number(value)}{NBSP}{word}"
 
 
 def detail(exc: BarterError) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from barter.domain import phone, thaidate
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
 from barter.domain.units import UNIT_NAMES, counting_words
-from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
+from barter.reference import Province, Subdistrict, load_catalogue, load_provinces, load_subdistricts
 from barter.settings import Settings
 
 log = logging.getLogger("barter.console")
@@ -287,6 +288,19 @@ def quantity(value: float | None, unit: str, item: str | None = None) -> Markup:
     return unbroken(i18n.quantity(value, unit, item))
 
 
+@cache
+def _counted_in(category_id: str, unit: str) -> tuple[str, ...]:
+    """The catalogue's items of the category that are counted in `unit`."""
+    return tuple(i.id for i in load_catalogue() if i.category_id == category_id and i.unit == unit)
+
+
+def category_quantity(value: float | None, unit: str, category_id: str) -> Markup:
+    """An amount of a category's goods summed (the today page's open supply and demand), on one
+    line: in Thai in the counting word all its items counted in `unit` share (ไข่ 600 ฟอง), else in
+    the unit's (ชิ้น: the crafts count cloth in ผืน, baskets in ใบ); in English, pieces."""
+    return unbroken(i18n.summed(value, unit, _counted_in(category_id, unit)))
+
+
 def measured(value: float | None, word: str, digits: int = 0) -> Markup:
     """`6,000 กก.` or `420 กม.`: a figure and the word for its unit, on one line."""
     return unbroken(f"{i18n.number(value, digits)}{i18n.NBSP}{word}")
@@ -350,6 +364,7 @@ def environment() -> jinja2.Environment:
         number=i18n.number,
         baht=baht,
         quantity=quantity,
+        category_quantity=category_quantity,
         measured=measured,
         figures=figures,
         dial=dial,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
 
@@ -75,6 +76,15 @@ def thai_unit_for(unit: str, item_id: str | None) -> str:
         if word is not None:
             return word
     return thai_unit(unit)
+
+
+def thai_unit_of_all(unit: str, item_ids: Iterable[str]) -> str:
+    """How Thai says an amount in `unit` summed over several items (the goods of a category counted
+    in it): the counting word they all share (ไข่ไก่ and ไข่เค็ม: ฟอง), else the unit's word (ชิ้น
+    where their words differ, as cloth's ผืน and a basket's ใบ, where one has none, or where no
+    item is named). `item_ids`: the items counted in `unit` only."""
+    words = {thai_unit_for(unit, item_id) for item_id in item_ids}
+    return words.pop() if len(words) == 1 else thai_unit(unit)
 
 
 def english_unit(unit: str, quantity: float | None = None) -> str:

@@ -15,7 +15,7 @@ import httpx
 from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.console import test_browser
-from tests.console.day import sign_in
+from tests.console.day import seed_partner_village, sign_in
 from tests.console.test_browser import (
     PHONE,
     TOUCH_PX,
@@ -408,5 +408,38 @@ async def test_a_refused_key_and_a_refused_run_are_said_under_their_fields_on_a_
         await expect(page.locator("#ask_time_limit_s")).not_to_have_attribute("aria-invalid", "true")
         await _walk(page)
         await page.screenshot(path=tmp_path / f"matching-regions-refused-{WIDTHS[0]}.png")
+    finally:
+        await context.close()
+
+
+async def test_todays_supply_and_demand_counts_eggs_in_fong_on_a_320_px_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Today's phone walks: the today page's open supply and demand said eggs in ชิ้น. At 320 px
+    in Thai, a coordinator's today page counts the eggs' category in ฟอง, its amount on one line,
+    the crafts (cloth and baskets, counted in other words) in ชิ้น; the page fits the phone."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    village = await seed_partner_village(live, admin)
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        for item, quantity in (("eggs-chicken", 300), ("silk-cloth", 20), ("bamboo-basket", 5)):
+            offered = await api.post(
+                "/v1/offers", json={"community_id": village, "item_id": item, "quantity": quantity}
+            )
+            assert offered.status_code == 201, offered.text
+    context = await browser.new_context(
+        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
+    )
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        table = page.locator("main table")
+        eggs = table.locator("tr", has_text="ไข่")
+        await expect(eggs.locator("td.num").first).to_have_text("300 ฟอง")
+        await expect(table.locator("tr", has_text="หัตถกรรม").locator("td.num").first).to_have_text("25 ชิ้น")
+        await _one_line(page, "main table tr:has-text('ไข่') td.num .nobr")
+        await eggs.scroll_into_view_if_needed()
+        await page.screenshot(path=tmp_path / f"today-eggs-{WIDTHS[0]}.png")
+        await _walk(page)
     finally:
         await context.close()

@@ -917,3 +917,40 @@ async def test_eggs_are_counted_in_fong_in_thai_and_in_pieces_in_english(world: 
     assert f'<td class="num">{EGGS_EN}</td>' in account.text
     for page in (community, account):  # (an exchange's page gives its Thai explanation beside)
         assert "ฟอง" not in page.text, page.url
+
+
+async def test_todays_supply_and_demand_counts_a_category_in_the_word_its_goods_share(world: World) -> None:
+    """The today page sums the open offers and needs of each category: eggs, all counted in ฟอง,
+    in ฟอง (an offer of eggs and a need for any eggs); fruit's coconuts in ลูก beside its mangoes'
+    kg; crafts, cloth in ผืน and baskets in ใบ, in ชิ้น. English counts them all in pieces."""
+    await world.offer(OWNER, item_id="eggs-chicken", quantity=300, min_lot=0)
+    await world.need(OWNER, item_id=None, category_id="eggs", unit="piece", quantity=60, min_lot=0)
+    await world.offer(OWNER, item_id="coconut", quantity=100, min_lot=0)
+    await world.offer(OWNER, item_id="mango", quantity=40, min_lot=0)
+    await world.offer(OWNER, item_id="silk-cloth", quantity=20, min_lot=0)
+    await world.offer(OWNER, item_id="bamboo-basket", quantity=5, min_lot=0)
+    await sign_in(world.client, world.keys[COORD])
+
+    def row(page: str, category: str) -> tuple[str, str]:
+        found = re.search(
+            rf'<tr><td>{category}</td>\s*<td class="num">(.*?)</td>\s*<td class="num">(.*?)</td></tr>',
+            page,
+            re.S,
+        )
+        assert found, (category, page)
+        return found.group(1), found.group(2)
+
+    today = await world.client.get("/console/")
+    assert today.status_code == 200, today.text
+    assert row(today.text, "ไข่") == (
+        '<span class="nobr">300\xa0ฟอง</span><br>',
+        '<span class="nobr">60\xa0ฟอง</span><br>',
+    )
+    offered, _ = row(today.text, "ผลไม้")
+    assert '<span class="nobr">100\xa0ลูก</span>' in offered
+    assert '<span class="nobr">40\xa0กก.</span>' in offered
+    assert row(today.text, "หัตถกรรมและผ้าทอ")[0] == '<span class="nobr">25\xa0ชิ้น</span><br>'
+    world.client.cookies.set("lang", "en")
+    today = await world.client.get("/console/")
+    assert row(today.text, "Eggs")[0] == '<span class="nobr">300\xa0pieces</span><br>'
+    assert row(today.text, "Crafts and woven cloth")[0] == '<span class="nobr">25\xa0pieces</span><br>'

@@ -135,6 +135,34 @@ def test_every_piece_item_is_said_in_its_own_counting_word_and_nothing_else_chan
     assert units.english_unit("piece", 300) == "pieces"
 
 
+def test_goods_summed_are_said_in_the_counting_word_they_all_share_else_in_chin() -> None:
+    # eggs, chicken and salted, are both counted in ฟอง: a category's sum of them is too
+    assert units.thai_unit_of_all("piece", ["eggs-chicken", "eggs-salted"]) == "ฟอง"
+    assert units.thai_unit_of_all("piece", ["coconut"]) == "ลูก"
+    # cloth (ผืน) and baskets (ใบ) summed are neither: ชิ้น
+    assert units.thai_unit_of_all("piece", ["silk-cloth", "krajood-mat", "bamboo-basket"]) == "ชิ้น"
+    # an item counted in no word of its own, or none named at all: ชิ้น
+    assert units.thai_unit_of_all("piece", ["eggs-chicken", "a-village-own-item"]) == "ชิ้น"
+    assert units.thai_unit_of_all("piece", []) == "ชิ้น"
+    # weighed goods keep the unit's word
+    assert units.thai_unit_of_all("kg", ["rice-jasmine", "rice-sticky"]) == "กก."
+    # each category whose piece items share a word says it; the others say ชิ้น
+    catalogue = load_catalogue()
+    said = {
+        category: units.thai_unit_of_all(
+            "piece", [i.id for i in catalogue if i.category_id == category and i.unit == "piece"]
+        )
+        for category in {i.category_id for i in catalogue}
+    }
+    assert {c: w for c, w in said.items() if w != "ชิ้น"} == {
+        "eggs": "ฟอง",
+        "fruit": "ลูก",
+        "herbs": "ลูก",
+        "household": "ก้อน",
+    }
+    assert said["crafts"] == "ชิ้น"
+
+
 @pytest.mark.parametrize("word", sorted(set(COUNTED.values())))
 def test_a_counting_word_barter_says_is_read_back_as_pieces(word: str) -> None:
     assert units.normalise_unit(word) == "piece"

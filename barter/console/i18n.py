@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from babel.numbers import format_decimal
 from babel.support import Translations
+from markupsafe import Markup, escape
 
 from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
@@ -150,6 +151,17 @@ def pick(th: str | None, en: str | None) -> str:
     """A name in the reader's language, falling back to the other one."""
     first, second = (th, en) if _current.get() == "th" else (en, th)
     return first or second or "–"
+
+
+def named(th: str | None, en: str | None) -> Markup:
+    """A name as `pick` gives it, for text: where it has none in the reader's language, the other
+    one is marked as its language (`<span lang="th">`, escaped within), so that a screen reader
+    reads a Thai name in an English sentence in a Thai voice. Not for an attribute, a page's title
+    or an option, which hold no markup: `pick` there."""
+    first, second, lang = (th, en, "en") if _current.get() == "th" else (en, th, "th")
+    if first or not second:
+        return escape(first or "–")
+    return Markup('<span lang="%s">%s</span>') % (lang, second)
 
 
 def category_name(category_id: str, categories: list[dict[str, Any]]) -> str:

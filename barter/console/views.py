@@ -20,6 +20,7 @@ from litestar.datastructures import Cookie, State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
+from markupsafe import Markup, escape
 
 from barter.console import errors as console_errors
 from barter.console import i18n, maps, uses
@@ -577,17 +578,18 @@ class Communities(Controller):
         return page("account.html", viewer, "communities", community=c, account=acct)
 
 
-def _withdraw_question(listing: uses.OfferOut | uses.NeedOut, categories: list[dict[str, Any]]) -> str:
+def _withdraw_question(listing: uses.OfferOut | uses.NeedOut, categories: list[dict[str, Any]]) -> Markup:
     """The question a withdrawal asks: the goods, what is left of them, whose ("ถอนรายการ ไข่ไก่
-    300 ฟอง ของ <ชุมชน> ใช่ไหม?")."""
+    300 ฟอง ของ <ชุมชน> ใช่ไหม?"); escaped, a community's name in the other language marked so
+    (`i18n.named`)."""
     if listing.item_name_th or listing.item_name_en:
         goods = i18n.pick(listing.item_name_th, listing.item_name_en)
     else:  # a need for anything in a category
         goods = i18n.any_of(i18n.category_name(listing.category_id or "", categories))
-    return _("Withdraw %(goods)s, %(amount)s, of %(community)s?") % {
+    return escape(_("Withdraw %(goods)s, %(amount)s, of %(community)s?")) % {
         "goods": goods,
         "amount": i18n.quantity(listing.remaining, listing.unit, listing.item_id),
-        "community": i18n.pick(listing.community_name_th, listing.community_name_en),
+        "community": i18n.named(listing.community_name_th, listing.community_name_en),
     }
 
 

@@ -384,6 +384,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         pick=i18n.pick,
+        named=i18n.named,
         field=i18n.field_name,
         lang=i18n.current,
         other_lang=i18n.other,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.async_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
 
 from tests.console import test_browser
 from tests.console.day import seed_partner_village, sign_in
@@ -193,6 +193,11 @@ async def _said_right_under(field: Locator, said: Locator, said_id: str) -> None
     assert abs(under["x"] - box["x"]) <= 2, (box, under)
 
 
+async def _narrowest_phone(browser: Browser, locale: str) -> BrowserContext:
+    """A context as the narrowest phone (WIDTHS[0]) shows pages, in `locale`."""
+    return await browser.new_context(locale=locale, viewport={"width": WIDTHS[0], "height": PHONE["height"]})
+
+
 Step = Callable[[Page], Awaitable[None]] | None
 
 
@@ -314,9 +319,7 @@ async def test_withdrawing_asks_first_and_a_refused_field_is_said_under_it_on_a_
     withdraws it. A refused amount was said only atop the form: it is also said right under its
     field, which is marked for a screen reader."""
     own, key = await _village(live, db)
-    context = await browser.new_context(
-        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
-    )
+    context = await _narrowest_phone(browser, "th-TH")
     try:
         page = await context.new_page()
         await sign_in(page, live, key)
@@ -367,9 +370,7 @@ async def test_a_refused_key_and_a_refused_run_are_said_under_their_fields_on_a_
     said under the time limit, and a run across regions with no other region ticked under the
     regions' boxes (the last one), each box marked; each marked for a screen reader."""
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
-    context = await browser.new_context(
-        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
-    )
+    context = await _narrowest_phone(browser, "th-TH")
     try:
         page = await context.new_page()
         await page.goto(f"{live}/console/signin")
@@ -427,9 +428,7 @@ async def test_todays_supply_and_demand_counts_eggs_in_fong_on_a_320_px_phone(
                 "/v1/offers", json={"community_id": village, "item_id": item, "quantity": quantity}
             )
             assert offered.status_code == 201, offered.text
-    context = await browser.new_context(
-        locale="th-TH", viewport={"width": WIDTHS[0], "height": PHONE["height"]}
-    )
+    context = await _narrowest_phone(browser, "th-TH")
     try:
         page = await context.new_page()
         await sign_in(page, live, coordinator)
@@ -441,5 +440,36 @@ async def test_todays_supply_and_demand_counts_eggs_in_fong_on_a_320_px_phone(
         await eggs.scroll_into_view_if_needed()
         await page.screenshot(path=tmp_path / f"today-eggs-{WIDTHS[0]}.png")
         await _walk(page)
+    finally:
+        await context.close()
+
+
+async def test_a_thai_name_in_the_english_console_is_marked_thai(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Today's phone walks: in the English console a community with no English name was named in
+    Thai with no language mark, so a screen reader read it in an English voice. Its name on the
+    communities list and as its page's heading is marked lang="th"; the page fits a 320 px phone."""
+    admin = await _key(db, role="admin", name="network admin")
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="South coordinator")
+    async with httpx.AsyncClient(base_url=live, headers={"Authorization": f"Bearer {admin}"}) as api:
+        made = await api.post(
+            "/v1/communities",
+            json={"name_th": "กลุ่มแม่บ้านบ้านดอน", "kind": "farming", "province_code": "93"},
+        )
+        assert made.status_code == 201, made.text
+    context = await _narrowest_phone(browser, "en-GB")
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        await page.get_by_role("link", name="English").click()
+        await page.goto(f"{live}/console/communities/")
+        listed = page.locator("main table a [lang=th]")
+        await expect(listed).to_have_text("กลุ่มแม่บ้านบ้านดอน")
+        await page.goto(f"{live}/console/communities/{made.json()['id']}")
+        await expect(page.locator("html")).to_have_attribute("lang", "en")
+        await expect(page.locator("h1 [lang=th]")).to_have_text("กลุ่มแม่บ้านบ้านดอน")
+        await _fits(page)
+        await page.screenshot(path=tmp_path / f"english-thai-name-{WIDTHS[0]}.png")
     finally:
         await context.close()

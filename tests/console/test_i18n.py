@@ -213,3 +213,14 @@ def test_an_explanations_figures_and_units_are_set_on_one_line_its_text_unchange
         == '2 kmz, <span class="nobr">3 ชิ้น</span> &amp; <span class="nobr">4 กก.</span>'
     )
     assert web.figures(None) == ""
+
+
+def test_a_name_in_the_other_language_is_marked_as_it_escaped_within() -> None:
+    i18n.use("en")
+    assert i18n.named("บ้าน <ทุ่ง> & นา", None) == '<span lang="th">บ้าน &lt;ทุ่ง&gt; &amp; นา</span>'
+    assert i18n.named("บ้านทุ่ง", "Thung & Co") == "Thung &amp; Co"  # its own: as any text, unmarked
+    assert i18n.named(None, None) == "–"
+    i18n.use("th")
+    assert i18n.named("บ้านทุ่ง & นา", "Thung") == "บ้านทุ่ง &amp; นา"
+    assert i18n.named(None, "Thung") == '<span lang="en">Thung</span>'
+    assert i18n.pick(None, "Thung") == "Thung"  # for attributes and titles: the name alone

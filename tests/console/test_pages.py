@@ -954,3 +954,37 @@ async def test_todays_supply_and_demand_counts_a_category_in_the_word_its_goods_
     today = await world.client.get("/console/")
     assert row(today.text, "Eggs")[0] == '<span class="nobr">300\xa0pieces</span><br>'
     assert row(today.text, "Crafts and woven cloth")[0] == '<span class="nobr">25\xa0pieces</span><br>'
+
+
+async def test_a_thai_name_in_an_english_page_is_marked_thai(world: World) -> None:
+    """A community with no English name is named in Thai on the English pages, marked lang="th"
+    so that a screen reader reads it in a Thai voice (escaped within); the page's title, which
+    holds no markup, names it alone; the Thai pages name it unmarked."""
+    a = world.a["id"]
+    name = 'กลุ่ม "ปากบารา" & เพื่อน'
+    await world.db.execute("UPDATE communities SET name_th = $1, name_en = NULL WHERE id = $2", name, a)
+    offer = await world.offer(COORD)
+    escaped = "กลุ่ม &#34;ปากบารา&#34; &amp; เพื่อน"
+    marked = f'<span lang="th">{escaped}</span>'
+    await sign_in(world.client, world.keys[COORD])
+    world.client.cookies.set("lang", "en")
+    listed = await world.client.get("/console/communities/")
+    assert f'<a href="/console/communities/{a}">{marked}</a>' in listed.text, listed.text
+    community = await world.client.get(f"/console/communities/{a}")
+    assert f"<h1>{marked}</h1>" in community.text
+    assert f"<title>{escaped} · barter</title>" in community.text
+    account = await world.client.get(f"/console/communities/{a}/account")
+    assert f"<h1>Account: {marked}</h1>" in account.text
+    withdraw = await world.client.get(f"/console/communities/{a}/offers/{offer['id']}/withdraw")
+    assert f"of {marked}?</b>" in withdraw.text, withdraw.text
+    for page in (listed, community, account, withdraw):
+        assert "&lt;span" not in page.text, page.url  # marked, not escaped twice
+    world.client.cookies.set("lang", "th")
+    community = await world.client.get(f"/console/communities/{a}")
+    assert f"<h1>{escaped}</h1>" in community.text
+    withdraw = await world.client.get(f"/console/communities/{a}/offers/{offer['id']}/withdraw")
+    assert f"ของ {escaped} ใช่ไหม?</b>" in withdraw.text, withdraw.text
+    # the English beside the Thai question marks the Thai name within it
+    assert f"of {marked}?</span>" in withdraw.text, withdraw.text
+    for page in (community, withdraw):
+        assert f'lang="th">{escaped}' not in page.text.replace(f"of {marked}", ""), page.url

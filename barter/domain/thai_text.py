@@ -36,6 +36,7 @@ from pythainlp.util import Trie, thai_digit_to_arabic_digit, thaiword_to_num
 from barter.domain import thaidate
 from barter.domain.model import Unit
 from barter.domain.units import FACTORS, SPOKEN
+from barter.reference import category_names_th
 
 Kind = Literal["offer", "need"]
 # Why a draft cannot be posted as it is; the LINE channel asks the matching question. unit_needs_size:
@@ -139,14 +140,6 @@ CATEGORY_WORDS: dict[str, str] = {
     "อาหารทะเล": "fish-seafood",
     "ของทะเล": "fish-seafood",
     "ปลา": "fish-seafood",
-}
-# The categories' names as the bot says them (the catalogue's name_th; tests hold them equal).
-CATEGORY_NAMES_TH: dict[str, str] = {
-    "rice": "ข้าว",
-    "vegetables": "ผัก",
-    "fruit": "ผลไม้",
-    "herbs": "สมุนไพร",
-    "fish-seafood": "ปลาและอาหารทะเล",
 }
 _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)+$")
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
@@ -991,7 +984,7 @@ def _draft(
     if item is not None:
         name = item.name_th
     elif category_id is not None:
-        name = CATEGORY_NAMES_TH.get(category_id, item_text)
+        name = category_names_th().get(category_id, item_text)
     draft = Draft(
         kind=kind,
         item_id=None if item is None else item.id,

@@ -58,9 +58,20 @@ def load_provinces() -> tuple[Province, ...]:
 
 
 @cache
-def load_catalogue() -> tuple[CatalogueItem, ...]:
+def _catalogue_file() -> dict[str, list[dict[str, Any]]]:
     raw: dict[str, list[dict[str, Any]]] = json.loads((DIR / "catalogue.json").read_text(encoding="utf-8"))
-    return tuple(msgspec.convert(i, CatalogueItem) for i in raw["items"])
+    return raw
+
+
+@cache
+def load_catalogue() -> tuple[CatalogueItem, ...]:
+    return tuple(msgspec.convert(i, CatalogueItem) for i in _catalogue_file()["items"])
+
+
+@cache
+def category_names_th() -> dict[str, str]:
+    """Category id -> its Thai name (rice -> ข้าว), as the catalogue names it."""
+    return {c["id"]: c["name_th"] for c in _catalogue_file()["categories"]}
 
 
 class Subdistrict(msgspec.Struct, frozen=True):

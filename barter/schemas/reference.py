@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
 
+from barter.domain.formats import CATALOGUE_ID
 from barter.domain.model import Region
 from barter.schemas.base import Input
 
@@ -94,3 +95,37 @@ class ItemValues(msgspec.Struct):
     version: int
     regions: list[RegionValue]
     changes: list[ValueChange]
+
+
+class ItemNew(Input):
+    """Goods the shipped catalogue lacks, added by a coordinator or an admin (ปลาทู, ข้าวโพด).
+
+    The id is made from the English name (`mackerel`, or `item-N` where it has no Latin letters);
+    the quantity step follows the unit (0.1 for kg and litres, whole pieces and packs)."""
+
+    name_th: Annotated[str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู")]
+    category_id: Annotated[str, Meta(pattern=CATALOGUE_ID, description="The category, e.g. fish-seafood")]
+    unit: Annotated[Literal["kg", "litre", "piece", "pack"], Meta(description="How it is counted")]
+    reference_value: Annotated[float, Meta(gt=0, le=1e7, description="Baht per unit, for balancing")]
+    shelf_life_days: Annotated[int, Meta(ge=1, le=3650, description="How many days it keeps")]
+    name_en: Annotated[str, Meta(min_length=1, max_length=80, description="The English name")] | None = None
+    kg_per_unit: (
+        Annotated[
+            float,
+            Meta(
+                gt=0, le=1000, description="Weight of one unit (kg; 1 for kg, required for pieces and packs)"
+            ),
+        ]
+        | None
+    ) = None
+    synonyms_th: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=60)]],
+        Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง"),
+    ] = msgspec.field(default_factory=list)
+    counted_th: (
+        Annotated[
+            str,
+            Meta(min_length=1, max_length=10, description="A piece item's counting word, e.g. ตัว, ลูก, ฟอง"),
+        ]
+        | None
+    ) = None

@@ -13,7 +13,6 @@ from typing import Any
 import asyncpg
 
 from barter.domain.access import Caller, require_role, require_row_level
-from barter.domain.units import counting_words
 from barter.schemas.audit import AuditEntry
 from barter.schemas.communities import CommunityOut
 from barter.schemas.listings import Kind, ListingFilter, NeedOut, OfferOut
@@ -141,9 +140,7 @@ async def categories(conn: asyncpg.Connection) -> list[CategoryOut]:
 
 
 async def items(conn: asyncpg.Connection, category_id: str | None, q: str | None) -> list[ItemOut]:
-    """The items, each with its Thai counting word where it has one: read from the catalogue
-    (barter/reference/catalogue.json, which the items table is loaded from), the one definition
-    the console and the LINE bot say amounts by (barter.domain.units.thai_unit_for)."""
-    words = counting_words()
-    rows = await reference.list_items(conn, category_id, q)
-    return [ItemOut(**dict(r), counted_th=words.get(r["id"])) for r in rows]
+    """The items, the shipped catalogue's and those the network added, each with its Thai counting
+    word where it has one (the items table holds it: loaded from barter/reference/catalogue.json,
+    or given when the goods were added)."""
+    return [ItemOut(**dict(r)) for r in await reference.list_items(conn, category_id, q)]

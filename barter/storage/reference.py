@@ -97,8 +97,11 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
                         i["shelf_life_days"],
                         i["reference_value"],
                         i["quantity_step"],
+                        i.get("synonyms_th", []),
+                        i.get("counted_th"),
+                        position,
                     )
-                    for i in catalogue["items"]
+                    for position, i in enumerate(catalogue["items"])
                 ],
             )
             await conn.execute(query("record_reference_load"), "catalogue", checksum)

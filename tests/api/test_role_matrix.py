@@ -322,6 +322,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/provinces"): Row(get("/v1/provinces"), everyone(200)),
     ("GET", "/v1/categories"): Row(get("/v1/categories"), everyone(200)),
     ("GET", "/v1/items"): Row(get("/v1/items"), everyone(200)),
+    ("POST", "/v1/items"): Row(
+        lambda w, p: w.post(
+            p,
+            "/v1/items",
+            {
+                "name_th": f"ข้าวโพด {p}",
+                "category_id": "vegetables",
+                "unit": "kg",
+                "reference_value": 15,
+                "shelf_life_days": 7,
+            },
+        ),
+        roles(201, ADMIN, COORD, COORD_ELSEWHERE),  # the catalogue is the whole network's, not a region's
+    ),
     ("GET", "/v1/communities"): Row(get("/v1/communities"), any_key()),
     ("POST", "/v1/communities"): Row(post_community, roles(201, ADMIN, COORD)),
     ("GET", "/v1/communities/{community_id:int}"): Row(get("/v1/communities/{a}"), any_key()),

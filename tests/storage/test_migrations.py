@@ -10,8 +10,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from barter.reference import load_provinces
 from barter.storage.migrations import Migration, MigrationError, load_migrations, migrate
-from barter.storage.reference import load_reference_data
+from barter.storage.reference import REFERENCE_DIR, load_reference_data
 from barter.storage.resources import migrations_dir
 
 SCHEMA_QUERY = """
@@ -169,6 +170,43 @@ def test_migrations_folder_ships_sql() -> None:
     assert sorted(p.name for p in migrations_dir().glob("*.sql"))
 
 
+async def _reference_before_0022(conn: asyncpg.Connection) -> None:
+    """The regions, provinces and catalogue as a database before 0022 held them (today's loader
+    writes the columns 0022 added, so it cannot fill an older schema)."""
+    regions = json.loads((REFERENCE_DIR / "regions.json").read_text(encoding="utf-8"))
+    await conn.executemany(
+        "INSERT INTO regions (code, name_th, name_en, position) VALUES ($1, $2, $3, $4)",
+        [(r["code"], r["name_th"], r["name_en"], r["position"]) for r in regions],
+    )
+    await conn.executemany(
+        "INSERT INTO provinces (code, name_th, name_en, region, lat, lon) VALUES ($1, $2, $3, $4, $5, $6)",
+        [(p.code, p.name_th, p.name_en, p.region, p.lat, p.lon) for p in load_provinces()],
+    )
+    catalogue = json.loads((REFERENCE_DIR / "catalogue.json").read_text(encoding="utf-8"))
+    await conn.executemany(
+        "INSERT INTO categories (id, name_th, name_en, position) VALUES ($1, $2, $3, $4)",
+        [(c["id"], c["name_th"], c["name_en"], c["position"]) for c in catalogue["categories"]],
+    )
+    await conn.executemany(
+        "INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days,"
+        " reference_value, quantity_step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            (
+                i["id"],
+                i["category_id"],
+                i["name_th"],
+                i["name_en"],
+                i["unit"],
+                i["kg_per_unit"],
+                i["shelf_life_days"],
+                i["reference_value"],
+                i["quantity_step"],
+            )
+            for i in catalogue["items"]
+        ],
+    )
+
+
 async def test_0017_gives_earlier_participants_their_distance_and_transport(empty_database_url: str) -> None:
     """Proposals made before 0017: each participant gets the road km of the transfers it gives and
     their transport at its run's cost per kg-km (0 for a run that had none, and for a receiver)."""
@@ -177,7 +215,7 @@ async def test_0017_gives_earlier_participants_their_distance_and_transport(empt
         migrations = load_migrations()
         before = [m for m in migrations if m.version < 17]
         await migrate(conn, before)
-        await load_reference_data(conn)
+        await _reference_before_0022(conn)
         a, b = [
             await conn.fetchval(
                 "INSERT INTO communities (name_en, kind, province_code, lat, lon)"
@@ -339,5 +377,32 @@ async def test_a_crash_inside_0020_leaves_every_secret_where_it_was_until_it_run
         assert again.returncode == 0, again.stderr
         assert "0020_idempotency_without_secrets" in again.stdout
         await _scrubbed(conn)
+    finally:
+        await conn.close()
+
+
+async def test_0022_gives_the_shipped_items_their_thai_words(empty_database_url: str) -> None:
+    """A database loaded before 0022 has its catalogue recorded as loaded; 0022 forgets that, so
+    the next start fills the shipped items' other names and counting words (the LINE reader reads
+    them from the table now) and keeps the reference values coordinators set."""
+    conn = await _connect(empty_database_url)
+    try:
+        migrations = load_migrations()
+        await migrate(conn, [m for m in migrations if m.version < 22])
+        await _reference_before_0022(conn)
+        await conn.execute("INSERT INTO reference_loads (name, checksum) VALUES ('catalogue', 'old')")
+        await conn.execute("UPDATE items SET reference_value = 27 WHERE id = 'rice-white'")
+        await migrate(conn, migrations)
+        assert "catalogue" in await load_reference_data(conn)
+        rows = {
+            r["id"]: r
+            for r in await conn.fetch(
+                "SELECT id, synonyms_th, counted_th, reference_value::float8 AS v FROM items"
+            )
+        }
+        assert rows["rice-white"]["synonyms_th"] == ["ข้าวสาร", "ข้าวเจ้า"]
+        assert rows["rice-white"]["v"] == 27
+        assert rows["eggs-chicken"]["counted_th"] == "ฟอง"
+        assert rows["dried-fish"]["counted_th"] is None
     finally:
         await conn.close()

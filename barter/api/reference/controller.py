@@ -1,19 +1,23 @@
-"""Reference data: open to everyone, like a printed price list on the village notice board."""
+"""Reference data: open to everyone, like a printed price list on the village notice board; goods
+the catalogue lacks are added by coordinators and admins (with their key)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
-from barter.api.deps import Conn, provide_public_connection
-from barter.api.openapi import PUBLIC
+from barter.api.auth import SECURITY, CallerDep
+from barter.api.deps import Conn, provide_connection, provide_public_connection
+from barter.api.http import json_response
+from barter.api.openapi import PUBLIC, problems
 from barter.api.schemas import ListOf
 from barter.domain.model import Region
-from barter.schemas.reference import CategoryOut, ItemOut, ProvinceOut, RegionOut
-from barter.services import read
+from barter.schemas.reference import CategoryOut, ItemNew, ItemOut, ProvinceOut, RegionOut
+from barter.services import catalogue, read
 
 
 class ReferenceController(Controller):
@@ -50,3 +54,20 @@ class ReferenceController(Controller):
         ] = None,
     ) -> ListOf[ItemOut]:
         return ListOf(await read.items(conn, category_id, q))
+
+    @post(
+        "/items",
+        status_code=201,
+        summary="Add goods the catalogue lacks, e.g. ปลาทู (coordinators and admins)",
+        description="The id is made from the English name; the quantity step follows the unit. A Thai "
+        "name or synonym another item uses, or one naming a whole category (ข้าว, ผัก), is refused "
+        "by field (422): the LINE reader must know which goods a message names.",
+        responses=problems(400, 401, 403, 422),
+        security=SECURITY,
+        dependencies={"conn": Provide(provide_connection)},
+    )
+    async def add_item(
+        self, state: State, conn: Conn, caller: CallerDep, data: JSONBody[ItemNew]
+    ) -> Response[ItemOut]:
+        out = await catalogue.add_item(conn, caller, data, state.clock.now())
+        return json_response(out, 201, headers={"Location": f"/v1/items/{out.id}/values"})

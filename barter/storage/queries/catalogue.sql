@@ -30,3 +30,21 @@ LIMIT 200;
 -- name: region_values
 SELECT region, value::float8 AS value, version, updated_at FROM item_region_values
 WHERE item_id = $1 ORDER BY region;
+
+-- name: catalogue_entries
+-- Every item as the readers of goods' names take it (the LINE reader, spreadsheets, the console):
+-- the shipped catalogue in its file's order, then the items the network added, oldest first.
+SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit, shelf_life_days,
+       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
+       synonyms_th, counted_th
+FROM items
+ORDER BY position NULLS LAST, added_at, id;
+
+-- name: insert_network_item
+-- An item the network adds. ON CONFLICT: the id was taken meanwhile (the caller picks another);
+-- a Thai name taken meanwhile fails on items_name_th.
+INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value,
+                   quantity_step, synonyms_th, counted_th, added_by, added_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+ON CONFLICT (id) DO NOTHING
+RETURNING id;

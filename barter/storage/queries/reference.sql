@@ -23,7 +23,7 @@ GROUP BY c.id ORDER BY c.position, c.id;
 -- name: list_items
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
        shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
-       version
+       version, counted_th
 FROM items
 WHERE ($1::text IS NULL OR category_id = $1)
   AND ($2::text IS NULL OR search_text LIKE $2 ESCAPE '\')
@@ -32,7 +32,7 @@ ORDER BY category_id, id;
 -- name: get_item
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
        shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
-       version
+       version, counted_th
 FROM items WHERE id = $1;
 
 -- name: category_exists
@@ -67,11 +67,13 @@ ON CONFLICT (id) DO UPDATE SET name_th = EXCLUDED.name_th, name_en = EXCLUDED.na
 
 -- name: insert_item_if_new
 -- Reference values may have been changed by coordinators since: a reload never overwrites them
--- (only the quantity step, which is how the goods come, follows the catalogue).
+-- (only the quantity step, which is how the goods come, the words Thai calls and counts them by,
+-- and their place in the catalogue follow the file).
 INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value,
-                   quantity_step)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (id) DO UPDATE SET quantity_step = EXCLUDED.quantity_step;
+                   quantity_step, synonyms_th, counted_th, position)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT (id) DO UPDATE SET quantity_step = EXCLUDED.quantity_step, synonyms_th = EXCLUDED.synonyms_th,
+                               counted_th = EXCLUDED.counted_th, position = EXCLUDED.position;
 
 -- name: category_units
 SELECT DISTINCT unit FROM items WHERE category_id = $1 ORDER BY unit;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 import asyncpg
 
@@ -48,3 +49,51 @@ async def changes(conn: asyncpg.Connection, item_id: str) -> list[asyncpg.Record
 async def region_values(conn: asyncpg.Connection, item_id: str) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(query("region_values"), item_id)
     return rows
+
+
+async def entries(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every item with its Thai words, the shipped catalogue first in its order (catalogue_entries)."""
+    rows: list[asyncpg.Record] = await conn.fetch(query("catalogue_entries"))
+    return rows
+
+
+async def insert_item(
+    conn: asyncpg.Connection,
+    *,
+    item_id: str,
+    category_id: str,
+    name_th: str,
+    name_en: str,
+    unit: str,
+    kg_per_unit: float,
+    shelf_life_days: int,
+    reference_value: float,
+    quantity_step: float,
+    synonyms_th: list[str],
+    counted_th: str | None,
+    added_by: int,
+    added_at: datetime,
+) -> Literal["added", "id_taken", "name_taken"]:
+    """Add an item the network names. In a savepoint: a Thai name another item took meanwhile
+    (items_name_th) leaves the caller's transaction usable."""
+    try:
+        async with conn.transaction():
+            added = await conn.fetchval(
+                query("insert_network_item"),
+                item_id,
+                category_id,
+                name_th,
+                name_en,
+                unit,
+                Decimal(f"{kg_per_unit:.4f}"),
+                shelf_life_days,
+                Decimal(f"{reference_value:.2f}"),
+                Decimal(f"{quantity_step:.4f}"),
+                synonyms_th,
+                counted_th,
+                added_by,
+                added_at,
+            )
+    except asyncpg.UniqueViolationError:
+        return "name_taken"
+    return "added" if added is not None else "id_taken"

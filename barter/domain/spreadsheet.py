@@ -334,6 +334,7 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
         community_id = _whole(cells, "community_id", errors)
         if community_id is not None:
             values["community_id"] = community_id
+    item = None
     if text.get("item"):
         item = items.get(re.sub(r"\s+", "", text["item"]).lower())
         if item is None:
@@ -359,6 +360,8 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
             values[key] = amount
     if text.get("unit"):
         unit = _unit(text["unit"])
+        if unit is None and item is not None and item.counted_th == re.sub(r"\s+", "", text["unit"]):
+            unit = "piece"  # the item's own counting word: ไก่ย่าง 5 ตัว, as ไข่ไก่ 300 ฟอง
         if unit is None:
             name = text["unit"]
             errors.append(

@@ -8,9 +8,10 @@ kind word ("มี" or "ขาย" offer, "ต้องการ" need, "แล�
 that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
 amount starts a new item (but an amount alone on the line under a name is that name's:
 "ปลาแห้ง⏎20 กิโล" is one item). Each item is its words and its amount (digits or Thai number words, a
-unit); its words must be a catalogue name or synonym (or several, one after another), else a
-category's word (CATEGORY_WORDS: "ข้าว" is any rice, a category need; offered, which_item is asked),
-else a close spelling of a name, else the item is unknown. A container's size in brackets ("3 กระสอบ
+unit, or the item's own counting word: "ไก่ย่าง 5 ตัว" of goods added counted in ตัว); its words
+must be a catalogue name or synonym (or several, one after another), else a category's word
+(CATEGORY_WORDS: "ข้าว" is any rice, a category need; offered, which_item is asked), else a close
+spelling of a name, else the item is unknown. A container's size in brackets ("3 กระสอบ
 (50 กก./กระสอบ)") reads as written without them; other brackets are spaces. A wish after "แลก" or
 "ต้องการ" is kept even when unknown (asked, never dropped). Every item becomes its own draft line, with the
 dates of its clause; an amount that could be several items' is none of theirs until the sender
@@ -76,6 +77,8 @@ class CatalogueEntry(Protocol):
     def reference_value(self) -> float: ...
     @property
     def synonyms_th(self) -> tuple[str, ...]: ...
+    @property
+    def counted_th(self) -> str | None: ...  # a piece item's counting word (ตัว): its unit, read
 
 
 class Draft(msgspec.Struct, frozen=True, kw_only=True):
@@ -390,6 +393,7 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
     extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS}
+    extra |= {item.counted_th for item in catalogue if item.counted_th}  # "5ตัว": 5 + ตัว
     in_category: dict[str, tuple[CatalogueEntry, ...]] = {}
     for item in catalogue:
         in_category[item.category_id] = (*in_category.get(item.category_id, ()), item)
@@ -966,6 +970,14 @@ def _draft(
     if item is None and category is None:
         problems.append("unknown_item")
     units = (item.unit,) if item is not None else () if category is None else category[1]
+    if (
+        amount is not None
+        and amount.needs_size
+        and item is not None
+        and item.counted_th is not None
+        and amount.unit_text == item.counted_th
+    ):  # the item's own counting word, no container: "ไก่ย่าง 5 ตัว" is 5 pieces of it
+        amount = _Amount(amount.quantity, "piece", amount.unit_text, needs_size=False)
     quantity = None if amount is None else amount.quantity
     unit = None if amount is None else amount.unit
     if amount is None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from barter.domain.model import Unit
-from barter.reference import load_catalogue
+from barter.reference import CatalogueItem, load_catalogue
 
 # Every unit barter reads, by its code -> (catalogue unit, factor to multiply the quantity by).
 FACTORS: dict[str, tuple[Unit, float]] = {
@@ -60,17 +59,47 @@ def thai_unit(unit: str) -> str:
     return _named(unit).th
 
 
-@cache
+# The goods barter knows, as barter.domain says their amounts (counting words, `thai_unit_for`):
+# the shipped catalogue (barter/reference/catalogue.json) until the live one is read, then the
+# live one, the shipped goods and those the network added (ปลาทู, ไก่ย่าง counted ตัว).
+# barter.services.catalogue.current, which every reader of goods' names calls (the LINE webhook,
+# the import, the console's goods list, a matching run making its proposals, adding goods), hands
+# each catalogue it reads to `goods_known`, and the server reads it once when it starts, so that a
+# fresh process knows the goods added before it. The domain does no I/O: this is what it was told.
+# Its limit: with several server processes, goods another process added are said in ชิ้น here (a
+# console page, a notice) until this process next reads the catalogue (a LINE message, an import,
+# the offer form, a run) or starts again; what is stored (a proposal's explanation) was written
+# by a process that had read it.
+_KNOWN: list[Sequence[CatalogueItem] | None] = [None]
+_WORDS: list[tuple[Sequence[CatalogueItem] | None, dict[str, str]]] = [(None, {})]
+
+
+def goods_known(catalogue: Sequence[CatalogueItem] | None) -> None:
+    """The live catalogue, as barter.services.catalogue.current read it: what the goods are said in
+    (None: the shipped catalogue, as before any was read)."""
+    _KNOWN[0] = catalogue
+
+
+def known_goods() -> Sequence[CatalogueItem]:
+    """The goods last read (`goods_known`), else the shipped catalogue."""
+    return _KNOWN[0] or load_catalogue()
+
+
 def counting_words() -> dict[str, str]:
-    """Item id -> the counting word (ลักษณนาม) Thai counts it in, for the catalogue's piece items
-    that have one (eggs-chicken -> ฟอง): the catalogue's `counted_th`, read once."""
-    return {item.id: item.counted_th for item in load_catalogue() if item.counted_th}
+    """Item id -> the counting word (ลักษณนาม) Thai counts it in, for the piece items that have one
+    (eggs-chicken -> ฟอง, an added ไก่ย่าง -> ตัว): `counted_th` of the goods known, worked out once
+    per catalogue read."""
+    goods = known_goods()
+    if _WORDS[0][0] is not goods:
+        _WORDS[0] = (goods, {item.id: item.counted_th for item in goods if item.counted_th})
+    return _WORDS[0][1]
 
 
 def thai_unit_for(unit: str, item_id: str | None) -> str:
-    """How Thai says an amount of the item in `unit`: a piece item by its counting word from the
-    catalogue (ไข่ไก่ 300 ฟอง, มะพร้าว 100 ลูก, ผ้าไหม 20 ผืน), else the unit's word (กก., ลิตร; ชิ้น
-    for a piece item with none, or when the item is not known). English says "pieces" for all."""
+    """How Thai says an amount of the item in `unit`: a piece item by its counting word, as the goods
+    known name it, shipped or added (ไข่ไก่ 300 ฟอง, มะพร้าว 100 ลูก, ผ้าไหม 20 ผืน, an added ไก่ย่าง 5
+    ตัว), else the unit's word (กก., ลิตร; ชิ้น for a piece item with none, or when the item is not
+    known). English says "pieces" for all."""
     if unit == "piece" and item_id is not None:
         word = counting_words().get(item_id)
         if word is not None:

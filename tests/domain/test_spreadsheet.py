@@ -17,6 +17,7 @@ from barter.domain.spreadsheet import (
     template_xlsx,
 )
 from barter.reference import load_catalogue
+from tests.added_goods import ADDED
 
 CATALOGUE = load_catalogue()
 
@@ -237,3 +238,16 @@ def test_text_python_reads_as_no_finite_number_is_no_number(fmt: Format, cell: s
     assert [(e.field, e.code) for e in community.errors] == [("community_id", "not_a_number")]
     assert [(e.field, e.code) for e in quantity.errors] == [("quantity", "not_a_number")]
     assert quantity.quantity is None
+
+
+def test_a_sheet_counts_an_added_item_in_its_own_word() -> None:
+    header = "kind,community_id,item,quantity,unit\n"
+    rows = "offer,5,ไก่ย่าง,12,ตัว\noffer,5,ปลาทู,40,กก.\noffer,5,ไข่ไก่,30,ตัว\n"
+    drafts = read_sheet((header + rows).encode(), "csv", ADDED)
+    assert [(d.item_id, d.quantity, d.unit, d.ok) for d in drafts] == [
+        ("grilled-chicken", 12, "piece", True),
+        ("short-mackerel", 40, "kg", True),
+        ("eggs-chicken", 30, None, False),
+    ]
+    # ตัว is the chicken's word, not the eggs'
+    assert [(e.field, e.code) for e in drafts[2].errors] == [("unit", "not_known")]

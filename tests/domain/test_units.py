@@ -15,6 +15,7 @@ from barter.domain.errors import FieldError
 from barter.domain.proposals import Leg, OwnTerm, explain
 from barter.domain.spreadsheet import _unit as sheet_unit
 from barter.reference import load_catalogue
+from tests.added_goods import ADDED
 
 TODAY = date(2026, 12, 3)
 _BY_UNIT = {u: [i for i in load_catalogue() if i.unit == u] for u in ("kg", "litre", "piece")}
@@ -231,3 +232,45 @@ def test_a_refusal_names_the_unit_in_the_items_counting_word_where_it_names_the_
     assert said("counted_in", {"units": "piece", "item_id": "coconut"})[0] == "จำนวน: ของนี้นับเป็น ลูก"
     # no item named (a category's units): the units' own words
     assert said("counted_in", {"units": ["kg", "piece"]})[0] == "จำนวน: ของนี้นับเป็น กก., ชิ้น"
+
+
+def test_goods_the_network_added_are_said_in_their_own_counting_word_once_known() -> None:
+    """barter.domain is told the live catalogue (barter.services.catalogue.current): an added
+    ไก่ย่าง counted in ตัว is said in it, in one amount and in a category's sum; forgotten, ชิ้น."""
+    assert units.thai_unit_for("piece", "grilled-chicken") == "ชิ้น"  # the shipped catalogue knows none
+    units.goods_known(ADDED)
+    assert units.counting_words() == {**COUNTED, "grilled-chicken": "ตัว"}
+    assert units.thai_unit_for("piece", "grilled-chicken") == "ตัว"
+    assert units.thai_unit_for("kg", "short-mackerel") == "กก."
+    assert units.thai_unit_of_all("piece", ["grilled-chicken"]) == "ตัว"
+    chicken = Leg(1, 2, 9, "piece", "ไก่ย่าง", "Grilled chicken", value=1350, item_id="grilled-chicken")
+    mackerel = Leg(2, 1, 15, "kg", "ปลาทู", "Short mackerel", value=1350, item_id="short-mackerel")
+    thai, english = explain(1, [chicken, mackerel], NAMES, "swap")
+    assert "ไก่ย่าง 9 ตัว" in thai, thai
+    assert "ปลาทู 15 กก." in thai, thai
+    assert "9 pieces" in english, english
+    units.goods_known(None)
+    assert units.thai_unit_for("piece", "grilled-chicken") == "ชิ้น"
+    assert units.counting_words() == COUNTED
+
+
+@pytest.mark.parametrize(
+    ("message", "read", "problems"),
+    [
+        ("มีไก่ย่าง 5 ตัว", ("grilled-chicken", 5, "piece"), ()),
+        ("ต้องการไก่ย่างสิบตัว", ("grilled-chicken", 10, "piece"), ()),
+        ("มีไก่ย่าง 5ตัว", ("grilled-chicken", 5, "piece"), ()),
+        ("มีไก่ย่าง 5 ชิ้น", ("grilled-chicken", 5, "piece"), ()),
+        # weighed mackerel counted in fish is asked their weight, as before: "ตัวละกี่กิโล?"
+        ("มีปลาทู 20 ตัว", ("short-mackerel", 20, None), ("unit_needs_size",)),
+        ("มีปลาทู 20 กิโล", ("short-mackerel", 20, "kg"), ()),
+        # ตัว is the chicken's word, not the eggs': asked, as any unknown word after a number
+        ("มีไข่ไก่ 5 ตัว", ("eggs-chicken", 5, None), ("unit_needs_size",)),
+        ("มีใบมะกรูด 2 กิโล", ("kaffir-lime-leaves", 2, "kg"), ()),
+    ],
+)
+def test_an_added_items_own_counting_word_is_read_as_its_pieces(
+    message: str, read: tuple[str, float, str | None], problems: tuple[str, ...]
+) -> None:
+    (draft,) = thai_text.read_post(message, ADDED, TODAY).drafts
+    assert (draft.item_id, draft.quantity, draft.unit, draft.problems) == (*read, problems)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import cast
 
 import asyncpg
 from litestar import Litestar
@@ -54,7 +55,7 @@ from barter.channels.line.webhook import line_webhook
 from barter.channels.notices import notices_from_settings
 from barter.console.web import SWAGGER, console_parts
 from barter.domain.clock import Clock, SystemClock
-from barter.services import idempotency, line, ratelimit
+from barter.services import catalogue, idempotency, line, ratelimit
 from barter.settings import Settings, ensure_secret
 from barter.storage.bootstrap import prepare_database
 from barter.storage.database import Database
@@ -127,6 +128,10 @@ def create_app(
             )
             app.state.pool = pool
             app.state.export_pool = export_pool
+            async with pool.acquire() as first:
+                # the goods added before this process started: their counting words (ไก่ย่าง 5
+                # ตัว) on every page and message (barter.domain.units.goods_known)
+                await catalogue.current(cast(asyncpg.Connection, first))
             app.state.database = database
             runner = Runner(
                 database,

@@ -33,7 +33,7 @@ from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentO
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
-from barter.services import communities, line, listings, logistics, read, run_consents, runs, stats
+from barter.services import catalogue, communities, line, listings, logistics, read, run_consents, runs, stats
 from barter.services import proposals as workflow
 from barter.services.line import ActiveCodeOut, CodeOut, LinkOut
 from barter.settings import Settings
@@ -82,6 +82,10 @@ async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
 
 
 async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    """Every item a form lists, the shipped catalogue's and those the network added (ปลาทู); the
+    catalogue read first, so that the form says each in its counting word (ไก่ย่าง (ตัว)) even in
+    a process that did not add it (barter.domain.units.goods_known)."""
+    await catalogue.current(conn)
     return [msgspec.structs.asdict(i) for i in await read.items(conn, None, None)]
 
 

@@ -38,8 +38,8 @@ from barter.console.session import SignInRequired, find_viewer, provide_viewer, 
 from barter.domain import phone, thaidate
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
-from barter.domain.units import UNIT_NAMES, counting_words
-from barter.reference import Province, Subdistrict, load_catalogue, load_provinces, load_subdistricts
+from barter.domain.units import UNIT_NAMES, counting_words, known_goods
+from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
 from barter.settings import Settings
 
 log = logging.getLogger("barter.console")
@@ -250,24 +250,22 @@ def unbroken(text: str) -> Markup:
 
 # The units a figure is written with in text barter.domain writes (the explanations of an
 # exchange): the catalogue's units in Thai and English, the counting words of its piece items (300
-# ฟอง), reference values (บาท) and road distances (กม.); longest first, so that "packs" is not
-# read as "pack".
-FIGURE_UNITS = sorted(
-    {
-        *(name for named in UNIT_NAMES.values() for name in named),
-        *counting_words().values(),
-        *("บาท", "กม.", "baht", "km"),
-    },
-    key=len,
-    reverse=True,
-)
+# ฟอง; an added ไก่ย่าง's ตัว: barter.domain.units.counting_words, the goods this process knows),
+# reference values (บาท) and road distances (กม.); longest first, so that "packs" is not read as
+# "pack".
+_FIXED_UNITS = (*(name for named in UNIT_NAMES.values() for name in named), "บาท", "กม.", "baht", "km")
 _FIGURE = r"\d[\d,]*(?:\.\d+)?"
-# "20 กก.", "1,500 บาท", "12.5 litres", and a date as the domain writes it, "10 ธ.ค. 2569"; an
-# English unit only as a whole word ("km", not the start of "kmz")
-FIGURES = re.compile(
-    rf"{_FIGURE}[ \u00a0](?:(?:{'|'.join(map(re.escape, FIGURE_UNITS))})(?![A-Za-z])"
-    rf"|(?:{'|'.join(map(re.escape, thaidate.MONTHS_TH + thaidate.MONTHS_EN))})[ \u00a0]\d{{4}}(?!\d))"
-)
+
+
+@cache
+def _figures(counted: frozenset[str]) -> re.Pattern[str]:
+    """ "20 กก.", "1,500 บาท", "12.5 litres", "5 ตัว" (a counting word in `counted`), and a date as the
+    domain writes it, "10 ธ.ค. 2569"; an English unit only as a whole word ("km", not "kmz")."""
+    units = sorted({*_FIXED_UNITS, *counted}, key=len, reverse=True)
+    return re.compile(
+        rf"{_FIGURE}[ \u00a0](?:(?:{'|'.join(map(re.escape, units))})(?![A-Za-z])"
+        rf"|(?:{'|'.join(map(re.escape, thaidate.MONTHS_TH + thaidate.MONTHS_EN))})[ \u00a0]\d{{4}}(?!\d))"
+    )
 
 
 def figures(text: str | None) -> Markup:
@@ -276,7 +274,7 @@ def figures(text: str | None) -> Markup:
     the console's own `quantity` and `baht` set theirs (`unbroken`). The text is unchanged."""
     text = text or ""
     out, at = [], 0
-    for found in FIGURES.finditer(text):
+    for found in _figures(frozenset(counting_words().values())).finditer(text):
         out += [escape(text[at : found.start()]), unbroken(found.group())]
         at = found.end()
     out.append(escape(text[at:]))
@@ -288,10 +286,10 @@ def quantity(value: float | None, unit: str, item: str | None = None) -> Markup:
     return unbroken(i18n.quantity(value, unit, item))
 
 
-@cache
 def _counted_in(category_id: str, unit: str) -> tuple[str, ...]:
-    """The catalogue's items of the category that are counted in `unit`."""
-    return tuple(i.id for i in load_catalogue() if i.category_id == category_id and i.unit == unit)
+    """The items of the category that are counted in `unit`: the shipped catalogue's and those the
+    network added (barter.domain.units.known_goods)."""
+    return tuple(i.id for i in known_goods() if i.category_id == category_id and i.unit == unit)
 
 
 def category_quantity(value: float | None, unit: str, category_id: str) -> Markup:

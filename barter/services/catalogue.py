@@ -17,6 +17,7 @@ import msgspec
 from barter.domain.access import Caller, require_role, require_writer
 from barter.domain.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.thai_text import CATEGORY_WORDS
+from barter.domain.units import goods_known
 from barter.reference import CatalogueItem
 from barter.schemas.reference import ItemNew, ItemOut, ItemValues, RegionValue, ValueChange, ValueSet
 from barter.storage import reference
@@ -77,10 +78,13 @@ _LAST: list[tuple[CatalogueItem, ...]] = [()]  # the last catalogue read
 async def current(conn: asyncpg.Connection) -> tuple[CatalogueItem, ...]:
     """Every item as its names are read: the shipped catalogue in its order, then the goods the
     network added. The same tuple object while nothing changed, so what is built from it once (the
-    LINE reader's word index, cached per catalogue object) is not built again for each message."""
+    LINE reader's word index, cached per catalogue object) is not built again for each message.
+    barter.domain.units is told it too (`goods_known`): the counting words amounts are said in
+    everywhere (ไก่ย่าง 5 ตัว) follow the goods this process last read."""
     items = tuple(msgspec.convert(dict(r), CatalogueItem) for r in await repo.entries(conn))
     if items != _LAST[0]:
         _LAST[0] = items
+    goods_known(_LAST[0])
     return _LAST[0]
 
 
@@ -206,6 +210,7 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
             )
             row = await reference.get_item(conn, item_id)
             assert row is not None
+            await current(conn)  # this process says its amounts in its counting word from now on
             return ItemOut(**dict(row))
     raise ValidationFailed(
         [

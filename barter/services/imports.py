@@ -32,9 +32,8 @@ from barter.domain.spreadsheet import (
     row_error,
     said_in_row,
 )
-from barter.domain.thai_text import CatalogueEntry
 from barter.schemas.base import converted
-from barter.services import existing
+from barter.services import catalogue, existing
 from barter.storage.repos import imports as repo
 
 
@@ -144,14 +143,13 @@ async def import_sheet(
     caller: Caller,
     data: bytes,
     fmt: Format,
-    catalogue: Sequence[CatalogueEntry],
     clock: Clock,
     *,
     dry_run: bool,
 ) -> ImportReport:
     require_role(caller, "admin", "coordinator")
-    try:
-        drafts = read_sheet(data, fmt, catalogue)
+    try:  # the goods' names of the live catalogue: those the network added (ปลาทู) as well
+        drafts = read_sheet(data, fmt, await catalogue.current(conn))
     except SheetError as exc:
         raise ValidationFailed([exc.error]) from None
     importer = dataclasses.replace(caller, via="import")

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from barter.domain.spreadsheet import template_headers
+from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
 from tests.dates import ahead, be_slash
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
@@ -76,6 +77,37 @@ async def test_eggs_weighed_in_a_sheet_are_told_they_are_counted_in_fong(world: 
     said, refused = await refusals_of(world, body)
     assert said == {2: [("unit", "counted_in", 'แถวที่ 2 คอลัมน์ "หน่วย": ของนี้นับเป็น ฟอง')], 3: []}
     assert refused == [("rows[2].unit", "counted_in")]
+
+
+async def test_a_sheet_naming_goods_the_network_added_is_read_in_their_own_words(world: World) -> None:
+    """ปลาทู and ไก่ย่าง (counted ตัว), added by a coordinator through another server process: a
+    sheet names them as it names the shipped goods, and counts the chicken in its ตัว; weighed,
+    the chicken is told it is counted in ตัว (not ชิ้น)."""
+    mackerel = await add_goods(world, MACKEREL)
+    chicken = await add_goods(world, GRILLED_CHICKEN)
+    as_if_added_elsewhere()
+    weighed = xlsx([["มี", world.a["id"], "ไก่ย่าง", 3, "กก.", "", ""]])
+    said, refused = await refusals_of(world, weighed)
+    assert said == {2: [("unit", "counted_in", 'แถวที่ 2 คอลัมน์ "หน่วย": ของนี้นับเป็น ตัว')]}
+    assert refused == [("rows[2].unit", "counted_in")]
+    body = xlsx(
+        [
+            ["มี", world.a["id"], "ปลาทู", 40, "กก.", "", "สดจากเรือ"],
+            ["มี", world.a["id"], "ไก่ย่าง", 12, "ตัว", "", ""],
+            ["ต้องการ", world.a["id"], "ไก่ย่าง", 6, "ตัว", be_slash(ahead(20)), ""],
+        ]
+    )
+    created = await send(world, COORD, body, dry_run=False)
+    assert created.status_code == 201, created.text
+    assert [(r["kind"], r["item_id"], r["quantity"], r["unit"]) for r in created.json()["report"]] == [
+        ("offer", mackerel, 40, "kg"),
+        ("offer", chicken, 12, "piece"),
+        ("need", chicken, 6, "piece"),
+    ]
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    assert sorted((o["item_id"], o["quantity"], o["unit"]) for o in offers) == sorted(
+        [(mackerel, 40.0, "kg"), (chicken, 12.0, "piece")]
+    )
 
 
 async def test_dry_run_reports_every_row_and_a_bad_row_stops_only_itself(world: World) -> None:

@@ -18,7 +18,6 @@ from barter.api.http import IdempotencyDep
 from barter.api.openapi import PUBLIC, problems
 from barter.domain.clock import thai_today
 from barter.domain.spreadsheet import detect_format, template_csv, template_xlsx
-from barter.reference import load_catalogue
 from barter.services import imports as service
 from barter.services.imports import ImportReport
 
@@ -50,9 +49,7 @@ class ImportController(Controller):
         body = await request.body()
         content_type = request.headers.get("content-type", "")
         fmt = "xlsx" if XLSX in content_type else detect_format(filename, body)
-        report = await service.import_sheet(
-            conn, caller, body, fmt, load_catalogue(), state.clock, dry_run=dry_run
-        )
+        report = await service.import_sheet(conn, caller, body, fmt, state.clock, dry_run=dry_run)
         return await idempotency.respond(report, 200 if dry_run or report.replayed else 201)
 
     @get(

@@ -26,7 +26,7 @@ from barter.channels.line.client import LinePlatform
 from barter.channels.line.signature import HEADER, verify
 from barter.domain.errors import MalformedRequest, NotFound, PayloadTooLarge, Unauthorized
 from barter.failpoints import failpoint
-from barter.reference import load_catalogue
+from barter.services import catalogue
 from barter.webhooks.relay import RelayConfig
 
 PATH = "/line/webhook"
@@ -49,17 +49,18 @@ async def line_webhook(request: Request[Any, Any, Any], state: State) -> Respons
         callback = events.parse(body)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise MalformedRequest(f"Not a LINE webhook body: {exc}") from None
-    ctx = bot.Context(
-        secret=settings.secret,
-        catalogue=load_catalogue(),
-        clock=state.clock,
-        history=timedelta(days=settings.line_history_days),
-    )
     pool: asyncpg.Pool = state.pool
     for event in callback.events:
         async with pool.acquire() as proxy:
             conn = cast(asyncpg.Connection, proxy)
             async with conn.transaction():
+                # the live catalogue: goods the network added (ปลาทู) are read as the shipped are
+                ctx = bot.Context(
+                    secret=settings.secret,
+                    catalogue=await catalogue.current(conn),
+                    clock=state.clock,
+                    history=timedelta(days=settings.line_history_days),
+                )
                 answer = await bot.handle(conn, ctx, event)
                 chat_id = None if event.source is None else event.source.chat_id
                 kept = (

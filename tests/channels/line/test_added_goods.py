@@ -1,0 +1,49 @@
+"""Goods the network adds (ปลาทู, ไก่ย่าง) are read from a LINE message and said back as the
+shipped goods are: the bot reads the live catalogue, not the file it was shipped with."""
+
+from __future__ import annotations
+
+from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
+from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_webhook import button_data, last_reply, link
+from tests.channels.standins import LinePlatform
+from tests.world import OWNER, World
+
+
+async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
+    world: World, line_platform: LinePlatform
+) -> None:
+    mackerel = await add_goods(world, MACKEREL)
+    await link(world, world.a)
+    await deliver(world.client, message("มีปลาทู 20 กิโล"))
+    reply = last_reply(line_platform)
+    assert "• มี ปลาทู 20 กก." in reply["text"], reply["text"]
+    confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
+    assert (await deliver(world.client, confirm)).status_code == 200
+    (offer,) = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    assert (offer["item_id"], offer["quantity"], offer["unit"]) == (mackerel, 20, "kg")
+    assert f"• มีให้ ปลาทู 20 กก. (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
+
+
+async def test_added_goods_are_read_and_said_in_their_own_counting_word(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """ไก่ย่าง, added counted in ตัว by a coordinator through another server process: "5 ตัว" is 5
+    pieces of it, said back in ตัว (never ชิ้น, never asked "ตัวละกี่กิโล?"); weighed kaffir lime
+    leaves (ใบมะกรูด, whose name starts with the counting word ใบ) beside it are read as before."""
+    chicken = await add_goods(world, GRILLED_CHICKEN)
+    as_if_added_elsewhere()
+    await link(world, world.a)
+    await deliver(world.client, message("มีไก่ย่าง 5 ตัว และใบมะกรูด 2 กิโล"))
+    reply = last_reply(line_platform)
+    assert "• มี ไก่ย่าง 5 ตัว" in reply["text"], reply["text"]
+    assert "• มี ใบมะกรูด 2 กก." in reply["text"], reply["text"]
+    assert "ชิ้น" not in reply["text"]
+    assert "ตัวละ" not in reply["text"]
+    confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
+    assert (await deliver(world.client, confirm)).status_code == 200
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    posted = {(o["item_id"], o["quantity"], o["unit"]): o["id"] for o in offers}
+    assert set(posted) == {(chicken, 5, "piece"), ("kaffir-lime-leaves", 2, "kg")}, offers
+    said = last_reply(line_platform)["text"]
+    assert f"• มีให้ ไก่ย่าง 5 ตัว (ของที่มีให้ #{posted[(chicken, 5, 'piece')]})" in said, said

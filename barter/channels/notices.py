@@ -26,6 +26,7 @@ from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.units import thai_unit_for
+from barter.services import catalogue
 from barter.storage.repos import notices as repo
 from barter.storage.repos.notices import NoticeResult
 from barter.webhooks.relay import RelayConfig, retry_delay
@@ -174,6 +175,9 @@ class Notices:
             rows = await repo.claim_due(conn, self.config.batch_size)
             if not rows:
                 return 0
+            # goods added by another process (`barter relay` runs apart) said in their counting
+            # word: ไก่ย่าง 9 ตัว (barter.domain.units.goods_known)
+            await catalogue.current(conn)
             slots = asyncio.Semaphore(self.config.concurrency)
             # One chat or phone at a time, in event order (a proposal before its approval);
             # different recipients in parallel.

@@ -63,13 +63,14 @@ def thai_unit(unit: str) -> str:
 # the shipped catalogue (barter/reference/catalogue.json) until the live one is read, then the
 # live one, the shipped goods and those the network added (ปลาทู, ไก่ย่าง counted ตัว).
 # barter.services.catalogue.current, which every reader of goods' names calls (the LINE webhook,
-# the import, the console's goods list, a matching run making its proposals, adding goods), hands
-# each catalogue it reads to `goods_known`, and the server reads it once when it starts, so that a
-# fresh process knows the goods added before it. The domain does no I/O: this is what it was told.
-# Its limit: with several server processes, goods another process added are said in ชิ้น here (a
-# console page, a notice) until this process next reads the catalogue (a LINE message, an import,
-# the offer form, a run) or starts again; what is stored (a proposal's explanation) was written
-# by a process that had read it.
+# the import, the console's goods list, a matching run making its proposals, the relay before it
+# sends notices, adding goods), hands each catalogue it reads to `goods_known`, and the server
+# reads it once when it starts, so that a fresh process knows the goods added before it. The
+# domain does no I/O: this is what it was told. Its limit: with several server processes, goods
+# another process added are said in ชิ้น by a console page of this one (a listing, today's supply)
+# until this process next reads the catalogue (a LINE message, an import, an offer form, a run, a
+# notice) or starts again; what is stored (a proposal's explanation) was written by a process that
+# had read it.
 _KNOWN: list[Sequence[CatalogueItem] | None] = [None]
 _WORDS: list[tuple[Sequence[CatalogueItem] | None, dict[str, str]]] = [(None, {})]
 

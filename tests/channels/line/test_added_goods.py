@@ -3,11 +3,13 @@ shipped goods are: the bot reads the live catalogue, not the file it was shipped
 
 from __future__ import annotations
 
+from barter.webhooks.relay import Relay
 from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
 from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_notices import linked_with_sms
 from tests.channels.line.test_webhook import button_data, last_reply, link
-from tests.channels.standins import LinePlatform
-from tests.world import OWNER, World
+from tests.channels.standins import LinePlatform, SmsGateway
+from tests.world import OWNER, Goods, World, make_proposal
 
 
 async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
@@ -47,3 +49,19 @@ async def test_added_goods_are_read_and_said_in_their_own_counting_word(
     assert set(posted) == {(chicken, 5, "piece"), ("kaffir-lime-leaves", 2, "kg")}, offers
     said = last_reply(line_platform)["text"]
     assert f"• มีให้ ไก่ย่าง 5 ตัว (ของที่มีให้ #{posted[(chicken, 5, 'piece')]})" in said, said
+
+
+async def test_a_proposal_of_added_goods_is_told_by_sms_in_their_counting_word(
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
+) -> None:
+    """The relay (`barter relay` may run as a process of its own, which added nothing) says an
+    exchange of ไก่ย่าง, counted in ตัว, by SMS in ตัว, as on LINE."""
+    chicken = await add_goods(world, GRILLED_CHICKEN)
+    await linked_with_sms(world)
+    proposal_id = await make_proposal(world, gives=Goods(chicken, "processed-food:piece", 150, 9))
+    as_if_added_elsewhere()
+    await relay.drain()
+    [sms] = sms_gateway.sent
+    assert sms.message.startswith(f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้ไก่ย่าง 9 ตัว ได้ข้าวหอมมะลิ"), sms
+    [push] = [s for s in line_platform.sent if s.kind == "push"]
+    assert "คุณให้ไก่ย่าง 9 ตัว (มูลค่าประมาณ " in push.messages[0]["text"]

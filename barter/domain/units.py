@@ -63,7 +63,7 @@ def thai_unit(unit: str) -> str:
 # the shipped catalogue (barter/reference/catalogue.json) until the live one is read, then the
 # live one, the shipped goods and those the network added (ปลาทู, ไก่ย่าง counted ตัว).
 # barter.services.catalogue.current, which every reader of goods' names calls (the LINE webhook,
-# the import, the console's goods list, a matching run making its proposals, the relay before it
+# the import, the console's goods list, a matching run before it writes its proposals, the relay before it
 # sends notices, adding goods), hands each catalogue it reads to `goods_known`, and the server
 # reads it once when it starts, so that a fresh process knows the goods added before it. The
 # domain does no I/O: this is what it was told. Its limit: with several server processes, goods

@@ -54,7 +54,7 @@ from barter.schemas.proposals import (
     ProposalOut,
     TransferOut,
 )
-from barter.services import arrivals, catalogue
+from barter.services import arrivals
 from barter.storage.repos import audit, disputes, logistics, outbox
 from barter.storage.repos import proposals as repo
 from barter.storage.repos import repair as repair_repo
@@ -220,7 +220,6 @@ async def create_all(
 ) -> Made:
     """Each exchange becomes a proposal holding its quantities, or is dropped whole (its savepoint
     rolled back) when the market moved since the snapshot and a quantity is no longer there."""
-    await catalogue.current(conn)  # the explanations say goods added since start in their words
     now = clock.now()
     values = {i.id: i.value for i in instance.items}
     ids = sorted({parse_key(c.id) for c in instance.communities})

@@ -36,6 +36,7 @@ from barter.failpoints import failpoint
 from barter.matching.model import EngineSettings, Instance, Solution
 from barter.matching.snapshot import build_instance
 from barter.processes import follow_parent
+from barter.services import catalogue
 from barter.services.proposals import create_all
 from barter.settings import DECLINE_COOLDOWN_DAYS
 from barter.storage.database import Database
@@ -306,6 +307,9 @@ class Runner:
             now=self.clock.now(),
         )
         async with conn.transaction():
+            # the explanations written next say goods added since this process started (another
+            # process's too) in their counting words: ไก่ย่าง 9 ตัว (barter.domain.units.goods_known)
+            await catalogue.current(conn)
             made = await create_all(
                 conn,
                 run_id=run_id,

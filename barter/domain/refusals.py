@@ -38,7 +38,7 @@ class Words:
 # A field by the name its form gives it (a path's first part: `receipts[0].quantity` is `receipts`).
 FIELDS: Mapping[str, Words] = {
     "item_id": Words("สินค้า", "Goods"),
-    "category_id": Words("สินค้า", "Goods"),
+    "category_id": Words("หมวดสินค้า", "Category"),
     "what": Words("สินค้า", "Goods"),
     "quantity": Words("จำนวน", "How much"),
     "min_lot": Words("แลกครั้งละอย่างน้อย", "Smallest lot to exchange"),
@@ -68,6 +68,12 @@ FIELDS: Mapping[str, Words] = {
     "recur_until": Words("ทำซ้ำถึงวันที่", "Repeat until"),
     "accept_offer_ids": Words("ข้อเสนอที่รับ", "Offers accepted"),
     "file": Words("ไฟล์", "File"),
+    # goods the network adds to the catalogue (barter.services.catalogue.add_item)
+    "kg_per_unit": Words("น้ำหนักต่อหน่วย (กก.)", "Weight of one unit (kg)"),
+    "reference_value": Words("มูลค่าอ้างอิง (บาทต่อหน่วย)", "Reference value (baht per unit)"),
+    "shelf_life_days": Words("เก็บได้กี่วัน", "Keeps for (days)"),
+    "synonyms_th": Words("ชื่ออื่นที่เรียกกัน", "Other names"),
+    "counted_th": Words("ลักษณนาม", "Counting word"),
 }
 
 # What is wrong, by `FieldError.code`; `{name}` is filled from its params.
@@ -207,8 +213,28 @@ PROBLEMS: Mapping[str, Words] = {
     "too_deep": Words("ข้อมูล JSON ซ้อนกันลึกเกินไป", "the JSON nests too deeply"),
     # Text that a pattern refuses, said by the shape it asks for (SHAPES below) where one is named.
     "bad_format": Words("เขียนไม่ตรงรูปแบบที่กำหนด", "is not written in the expected form"),
+    # goods the network adds to the catalogue (barter.services.catalogue.add_item): every channel
+    # reads goods by their Thai names, so no two goods share one, nor is one a category's word
+    "name_taken": Words('"{name}" เป็นชื่อที่ใช้เรียก {item} อยู่แล้ว', '"{name}" already names {item}'),
+    "category_word": Words(
+        '"{name}" เป็นชื่อของทั้งหมวด ให้ใช้ชื่อที่เจาะจงกว่านี้',
+        '"{name}" names a whole category: give a more precise name',
+    ),
+    "given_twice": Words('ใส่ "{name}" ซ้ำ', '"{name}" is given twice'),
+    "not_thai": Words("ต้องเขียนเป็นภาษาไทย", "must be written in Thai"),
+    "kg_is_one": Words(
+        "ของที่นับเป็น กก. หนักหน่วยละ 1 กก. อยู่แล้ว ให้เว้นว่าง",
+        "goods counted in kg weigh 1 kg a unit: leave this empty",
+    ),
+    "pieces_only": Words(
+        "ใส่เฉพาะของที่นับเป็นชิ้น ให้เว้นว่าง", "only goods counted in pieces take one: leave this empty"
+    ),
     "invalid": Words("ใช้ไม่ได้", "is not valid"),
 }
+
+# A name taken by goods of that very name (`name_taken` whose `item` is the `name`, or none): said
+# without naming the goods a second time.
+NAME_TAKEN_ITSELF = Words('มีสินค้าชื่อ "{name}" ในรายการแล้ว', '"{name}" is in the catalogue already')
 
 # What to write where a pattern refused the text (`bad_format` with `{"shape": ...}`, by the
 # shape names of barter.domain.formats): the shape in words, never the regular expression; and a
@@ -265,6 +291,8 @@ def problem(error: FieldError) -> Words:
     shape = error.params.get("shape")
     if error.code in ("bad_format", "bad_date") and isinstance(shape, str) and shape in SHAPES:
         return SHAPES[shape]
+    if error.code == "name_taken" and error.params.get("item") in (None, "", error.params.get("name")):
+        return NAME_TAKEN_ITSELF.format(error.params)
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 

@@ -31,6 +31,7 @@ from barter.schemas.listings import (
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut, TransferRef
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
+from barter.schemas.reference import ItemListed, ItemNew
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
 from barter.services import catalogue, communities, line, listings, logistics, read, run_consents, runs, stats
@@ -49,6 +50,8 @@ __all__ = [
     "CommunityOut",
     "CommunityPatch",
     "ConsentAnswer",
+    "ItemListed",
+    "ItemNew",
     "Kind",
     "LinkOut",
     "NeedCreate",
@@ -87,6 +90,20 @@ async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
     a process that did not add it (barter.domain.units.goods_known)."""
     await catalogue.current(conn)
     return [msgspec.structs.asdict(i) for i in await read.items(conn, None, None)]
+
+
+# --- goods -------------------------------------------------------------------------------------
+
+
+async def goods(conn: asyncpg.Connection) -> list[ItemListed]:
+    """The catalogue as the goods page lists it (every signed-in reader sees it)."""
+    return await catalogue.listed(conn)
+
+
+async def add_goods(conn: asyncpg.Connection, caller: Caller, data: ItemNew, clock: Clock) -> ItemListed:
+    """Add goods the catalogue lacks (coordinators and admins: the service refuses anyone else)."""
+    added = await catalogue.add_item(conn, caller, data, clock.now())
+    return next(i for i in await catalogue.listed(conn) if i.id == added.id)
 
 
 # --- communities --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ HANDLERS below and reached from the community's page.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -26,7 +27,16 @@ from barter.console import errors as console_errors
 from barter.console import i18n, maps, uses
 from barter.console.i18n import _
 from barter.console.line import LineCodes
-from barter.console.session import Conn, Viewer, ViewerDep, sign_in, sign_out, with_cookie
+from barter.console.session import (
+    Conn,
+    Viewer,
+    ViewerDep,
+    sign_in,
+    sign_out,
+    take_flash,
+    with_cookie,
+    with_flash,
+)
 from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
@@ -749,6 +759,128 @@ async def _community_page(
     )
 
 
+# --- goods ----------------------------------------------------------------------------------------
+
+GOODS = "/console/goods/"
+UNITS = ("kg", "litre", "piece", "pack")
+GOODS_FIELDS = (
+    "name_th",
+    "name_en",
+    "category_id",
+    "unit",
+    "kg_per_unit",
+    "reference_value",
+    "shelf_life_days",
+    "synonyms_th",
+    "counted_th",
+)
+
+
+def _whole(value: float | None) -> int | float | None:
+    """A count typed as a number ("3", "3.0"): whole, as the input takes it; else as it is, for the
+    input's own checks to refuse (`whole_number`)."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _names(text: str | None) -> list[str]:
+    """Other names typed in one box, separated by commas or lines (ปลาทูนึ่ง, ปลาทูสด)."""
+    return [name.strip() for name in re.split(r"[,\n\r]+", text or "") if name.strip()]
+
+
+def _goods_input(form: Form) -> uses.ItemNew:
+    """The goods as typed in the form, or ValidationFailed naming each field refused."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {
+        "name_th": one(form, "name_th"),
+        "name_en": one(form, "name_en"),
+        "category_id": one(form, "category_id"),
+        "unit": one(form, "unit"),
+        "kg_per_unit": number(form, "kg_per_unit", errors),
+        "reference_value": number(form, "reference_value", errors),
+        "shelf_life_days": _whole(number(form, "shelf_life_days", errors)),
+        "synonyms_th": _names(one(form, "synonyms_th")),
+        "counted_th": one(form, "counted_th"),
+    }
+    data: uses.ItemNew = convert(values, uses.ItemNew, errors)
+    return data
+
+
+def _matches(item: uses.ItemListed, q: str) -> bool:
+    """The goods are named by `q`: their Thai or English name, or another of their Thai names."""
+    wanted = re.sub(r"\s+", "", q).lower()
+    return any(
+        wanted in re.sub(r"\s+", "", name).lower() for name in (item.name_th, item.name_en, *item.synonyms_th)
+    )
+
+
+async def _goods_page(
+    conn: Conn,
+    viewer: Viewer,
+    *,
+    q: str = "",
+    added: str | None = None,
+    error: Sequence[console_errors.Said] = (),
+    form: Form | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The catalogue by category, each category's goods in the catalogue's order (the shipped
+    ones first, then those the network added); coordinators and admins also see the form to add
+    goods (`form`: what was typed into one that was refused, to show it again)."""
+    goods = await uses.goods(conn)
+    shown = [i for i in goods if _matches(i, q)] if q.strip() else goods
+    categories = await uses.categories(conn)
+    return page(
+        "goods.html",
+        viewer,
+        "goods",
+        status_code=status_code,
+        categories=categories,
+        groups=[(c, [i for i in shown if i.category_id == c["id"]]) for c in categories],
+        found=len(shown),
+        q=q,
+        added=next((i for i in goods if i.id == added), None),
+        can_add=viewer.caller.role in ("admin", "coordinator"),
+        units=UNITS,
+        error=list(error),
+        form={**dict.fromkeys(GOODS_FIELDS, ""), **_entered(form)},
+    )
+
+
+class Goods(Controller):
+    """สินค้า: the catalogue of goods every channel reads, open to every signed-in reader; goods
+    it lacks (ปลาทู, ข้าวโพด) are added here by coordinators and admins."""
+
+    path = "/goods"
+
+    @get("/")
+    async def catalogue(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        viewer: ViewerDep,
+        state: State,
+        q: FromQuery[str | None] = None,
+    ) -> Template:
+        """With the goods just added said once (a flash: a reload does not say it again)."""
+        flashed, clear = take_flash(request, state, GOODS)
+        shown = await _goods_page(conn, viewer, q=q or "", added=flashed)
+        if clear is not None:
+            shown.set_cookie(clear)
+        return shown
+
+    @post("/")
+    async def add(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        form = await read_form(request)
+        try:
+            added = await uses.add_goods(conn, viewer.caller, _goods_input(form), state.clock)
+        except ValidationFailed as exc:
+            return await _goods_page(conn, viewer, error=_messages(exc), form=form, status_code=422)
+        redirect = Redirect(path=f"{GOODS}#goods-{added.id}", status_code=303)
+        return with_flash(redirect, request, state, GOODS, added.id)
+
+
 # --- matching -----------------------------------------------------------------------------------
 
 
@@ -1139,6 +1271,7 @@ HANDLERS: list[ControllerRouterHandler] = [
     Today,
     Communities,
     LineCodes,
+    Goods,
     Matching,
     Proposals,
     Logistics,

@@ -129,3 +129,11 @@ class ItemNew(Input):
         ]
         | None
     ) = None
+
+
+class ItemListed(ItemOut):
+    """An item as the console's goods page lists it: with the other Thai names people call it by
+    and, for goods the network added (not the shipped catalogue's), when it was added."""
+
+    synonyms_th: list[str] = msgspec.field(default_factory=list)
+    added_at: datetime | None = None

@@ -19,7 +19,15 @@ from barter.domain.errors import FieldError, Forbidden, NotFound, StaleVersion, 
 from barter.domain.thai_text import CATEGORY_WORDS
 from barter.domain.units import goods_known
 from barter.reference import CatalogueItem
-from barter.schemas.reference import ItemNew, ItemOut, ItemValues, RegionValue, ValueChange, ValueSet
+from barter.schemas.reference import (
+    ItemListed,
+    ItemNew,
+    ItemOut,
+    ItemValues,
+    RegionValue,
+    ValueChange,
+    ValueSet,
+)
 from barter.storage import reference
 from barter.storage.repos import audit
 from barter.storage.repos import catalogue as repo
@@ -86,6 +94,13 @@ async def current(conn: asyncpg.Connection) -> tuple[CatalogueItem, ...]:
         _LAST[0] = items
     goods_known(_LAST[0])
     return _LAST[0]
+
+
+async def listed(conn: asyncpg.Connection) -> list[ItemListed]:
+    """Every item as the console's goods page lists it (open to every signed-in reader, as the
+    catalogue is to everyone): in the catalogue's order, with its national reference value, its
+    other Thai names and when the network added it."""
+    return [ItemListed(**dict(r)) for r in await repo.goods_listed(conn)]
 
 
 _THAI = re.compile(r"[\u0e01-\u0e5b]")

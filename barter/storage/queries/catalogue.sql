@@ -48,3 +48,13 @@ INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_l
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (id) DO NOTHING
 RETURNING id;
+
+-- name: goods_listed
+-- The goods as the console's goods page lists them: each with its reference value, the other Thai
+-- names it is called by, and when the network added it (NULL for the shipped catalogue's), in the
+-- catalogue's order (the shipped items in their file's order, then those added, oldest first).
+SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit, shelf_life_days,
+       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step, version,
+       counted_th, synonyms_th, added_at
+FROM items
+ORDER BY position NULLS LAST, added_at, id;

@@ -97,3 +97,9 @@ async def insert_item(
     except asyncpg.UniqueViolationError:
         return "name_taken"
     return "added" if added is not None else "id_taken"
+
+
+async def goods_listed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every item with its value, other names and when the network added it (goods_listed)."""
+    rows: list[asyncpg.Record] = await conn.fetch(query("goods_listed"))
+    return rows

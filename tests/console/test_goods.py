@@ -1,0 +1,233 @@
+"""The console's goods page (สินค้า): who sees the catalogue, who adds goods, and each refusal said at
+its field in Thai, the values typed kept."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+
+from barter.console import i18n
+from barter.domain import refusals
+from barter.domain.errors import FieldError
+from tests.console.conftest import csrf_of, sign_in
+from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, Client, World
+
+GOODS = "/console/goods/"
+PARTNER_DETAIL = "partner_with_detail"
+MACKEREL = {
+    "name_th": "ปลาทู",
+    "name_en": "Short mackerel",
+    "category_id": "fish-seafood",
+    "unit": "kg",
+    "kg_per_unit": "",
+    "reference_value": "90",
+    "shelf_life_days": "3",
+    "synonyms_th": "ปลาทูนึ่ง, ปลาทูสด",
+    "counted_th": "",
+}
+
+
+async def _signed_in_as(world: World, persona: str) -> None:
+    """Signed in as `persona`; a partner's key (with or without detail) is refused at sign-in, and
+    stays a stranger, as anonymous is."""
+    world.client.cookies.clear()
+    if persona == ANON:
+        return
+    if persona == PARTNER_DETAIL:
+        key = await world.new_key(role="partner", name="Agency with detail", partner_detail=True)
+    else:
+        key = world.keys[persona]
+    if persona in (PARTNER, PARTNER_DETAIL):
+        token = await csrf_of(world.client)
+        refused = await world.client.post(
+            "/console/signin", data={"key": key, "_csrf_token": token}, follow_redirects=False
+        )
+        assert refused.status_code == 403
+        return
+    await sign_in(world.client, key)
+
+
+async def _add(client: Client, body: dict[str, str]) -> Any:
+    token = await csrf_of(client, "/console/signin")  # any console page's token does
+    return await client.post(GOODS, data={**body, "_csrf_token": token}, follow_redirects=False)
+
+
+async def _listed(world: World, q: str) -> list[str]:
+    found = (await world.get(OWNER, "/v1/items", q=q)).json()["data"]
+    return [i["id"] for i in found]
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees", "form", "adds"),
+    [
+        (OWNER, 200, False, 403),
+        (OTHER, 200, False, 403),
+        (COORD, 200, True, 303),
+        (COORD_ELSEWHERE, 200, True, 303),
+        (PARTNER, 302, False, 302),
+        (PARTNER_DETAIL, 302, False, 302),
+        (ADMIN, 200, True, 303),
+        (ANON, 302, False, 302),
+    ],
+)
+async def test_who_sees_the_goods_and_who_adds_them(
+    world: World, persona: str, sees: int, form: bool, adds: int
+) -> None:
+    await _signed_in_as(world, persona)
+    page = await world.client.get(GOODS, follow_redirects=False)
+    assert page.status_code == sees
+    if sees == 302:
+        assert page.headers["location"].startswith("/console/signin")
+    else:
+        assert "ไข่ไก่" in page.text  # the catalogue, to every signed-in reader
+        assert ('id="add-form"' in page.text) == form
+        assert 'href="/console/goods/"' in page.text  # in the navigation
+    added = await _add(world.client, MACKEREL)
+    assert added.status_code == adds, added.text
+    if adds == 403:
+        assert "รหัสของคุณไม่มีสิทธิ์ทำรายการนี้" in added.text, added.text  # the 403 page, in Thai
+    assert await _listed(world, "ปลาทู") == (["short-mackerel"] if adds == 303 else [])
+
+
+async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the_api(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    added = await _add(world.client, MACKEREL)
+    assert added.status_code == 303, added.text
+    assert added.headers["location"] == "/console/goods/#goods-short-mackerel"
+    page = await world.client.get(GOODS)
+    assert "เพิ่ม ปลาทู แล้ว" in page.text
+    listed = re.search(r'<li id="goods-short-mackerel".*?</li>', page.text, re.S)
+    assert listed is not None
+    item = listed.group()
+    assert "ปลาทู" in item
+    assert "Short mackerel" in item
+    assert "90\u00a0บาท" in item
+    assert "ต่อ กก." in item
+    assert "ปลาทูนึ่ง, ปลาทูสด" in item
+    added_at = await world.db.fetchval("SELECT added_at FROM items WHERE id = 'short-mackerel'")
+    i18n.use("th")
+    assert f'เครือข่ายเพิ่มเมื่อ <span class="nobr">{i18n.thai_date(added_at)}</span>' in item
+    assert str(added_at.year + 543) in item  # the Buddhist era
+    # the shipped catalogue's goods are not said to be added by the network
+    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', page.text, re.S)
+    assert eggs is not None
+    assert "เครือข่ายเพิ่ม" not in eggs.group()
+    assert "ต่อ ฟอง" in eggs.group()  # a piece item by its counting word
+    again = await world.client.get(GOODS)
+    assert "เพิ่ม ปลาทู แล้ว" not in again.text  # said once: a reload does not say it again
+    (body,) = (await world.get(OWNER, "/v1/items", q="ปลาทู")).json()["data"]
+    assert (body["id"], body["unit"], body["reference_value"], body["shelf_life_days"]) == (
+        "short-mackerel",
+        "kg",
+        90,
+        3,
+    )
+    synonyms = await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'short-mackerel'")
+    assert synonyms == ["ปลาทูนึ่ง", "ปลาทูสด"]
+
+
+async def test_goods_in_pieces_keep_their_counting_word(world: World) -> None:
+    await sign_in(world.client, world.keys[ADMIN])
+    body = {
+        **MACKEREL,
+        "name_th": "ปูม้า",
+        "name_en": "Blue crab",
+        "unit": "piece",
+        "kg_per_unit": "0.3",
+        "reference_value": "45",
+        "synonyms_th": "ปูม้านึ่ง\nปูม้าสด",
+        "counted_th": "ตัว",
+    }
+    assert (await _add(world.client, body)).status_code == 303
+    page = await world.client.get(GOODS)
+    item = re.search(r'<li id="goods-blue-crab".*?</li>', page.text, re.S)
+    assert item is not None
+    assert "ต่อ ตัว" in item.group()
+    assert "หนักตัวละ" in item.group()
+    (listed,) = (await world.get(OWNER, "/v1/items", q="ปูม้า")).json()["data"]
+    assert (listed["counted_th"], listed["kg_per_unit"], listed["quantity_step"]) == ("ตัว", 0.3, 1)
+    synonyms = await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'blue-crab'")
+    assert synonyms == ["ปูม้านึ่ง", "ปูม้าสด"]
+
+
+# Each refusal: what is typed (over MACKEREL), the field's input id, the code it is refused with
+# and its params (the words are refusals.PROBLEMS's).
+REFUSALS: list[tuple[dict[str, str], str, str, dict[str, str]]] = [
+    ({"name_th": "ไข่ไก่"}, "add-name-th", "name_taken", {"name": "ไข่ไก่"}),
+    ({"synonyms_th": "ปลาทูนึ่ง, ไข่"}, "add-synonyms", "name_taken", {"name": "ไข่", "item": "ไข่ไก่"}),
+    ({"name_th": "ผัก", "synonyms_th": ""}, "add-name-th", "category_word", {"name": "ผัก"}),
+    ({"synonyms_th": "ปลาทูนึ่ง, ปลาทูนึ่ง"}, "add-synonyms", "given_twice", {"name": "ปลาทูนึ่ง"}),
+    ({"name_th": "Mackerel"}, "add-name-th", "not_thai", {}),
+    ({"kg_per_unit": "2"}, "add-kg", "kg_is_one", {}),
+    ({"counted_th": "ตัว"}, "add-counted", "pieces_only", {}),
+    ({"category_id": "spices"}, "add-category", "unknown", {}),
+    ({"unit": "pack"}, "add-kg", "required", {}),
+    ({"reference_value": "เก้าสิบ"}, "add-value", "not_a_number", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "code", "params"), REFUSALS, ids=[r[2] + "-" + r[1] for r in REFUSALS]
+)
+async def test_each_refusal_is_said_at_its_field_in_thai_and_what_was_typed_is_kept(
+    world: World, typed: dict[str, str], field: str, code: str, params: dict[str, str]
+) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    body = {**MACKEREL, **typed}
+    refused = await _add(world.client, body)
+    assert refused.status_code == 422, refused.text
+    text = html.unescape(refused.text)
+    words = refusals.problem(FieldError(field, "", code=code, params=params))
+    said = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', text, re.S)
+    assert said is not None, (code, field)
+    assert words.th in said.group(1)
+    assert re.search(r"[\u0e01-\u0e5b]", words.th)
+    marked = re.search(rf'<(?:input|select|textarea) id="{field}"[^>]*>', text)
+    assert marked is not None
+    assert 'aria-invalid="true"' in marked.group()
+    assert f'aria-describedby="{field}-error"' in marked.group()
+    # the form comes back at its anchor, each value as typed
+    assert 'action="/console/goods/#add-form"' in text
+    assert f'value="{body["reference_value"]}"' in text
+    assert f'value="{body["name_th"]}"' in text
+    assert f">{body['synonyms_th']}</textarea>" in text
+    assert re.search(rf'<option value="{body["unit"]}" selected>', text)
+    assert await _listed(world, "ปลาทู") == []
+
+
+async def test_adding_goods_needs_the_csrf_token(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    refused = await world.client.post(GOODS, data=MACKEREL, follow_redirects=False)
+    assert refused.status_code == 403
+    assert await _listed(world, "ปลาทู") == []
+
+
+async def test_goods_are_found_by_any_of_their_names(world: World) -> None:
+    await sign_in(world.client, world.keys[OWNER])
+    found = await world.client.get(GOODS, params={"q": "ปลาตากแห้ง"})  # ปลาแห้ง's other name
+    assert 'id="goods-dried-fish"' in found.text
+    assert 'id="goods-eggs-chicken"' not in found.text
+    english = await world.client.get(GOODS, params={"q": "chicken"})
+    assert 'id="goods-eggs-chicken"' in english.text
+    assert 'id="goods-dried-fish"' not in english.text
+    none = await world.client.get(GOODS, params={"q": "ปลาทู"})
+    assert "ไม่พบสินค้าชื่อนี้" in none.text
+    assert "เพิ่มสินค้าด้านล่าง" not in none.text  # a community has no form to add them
+
+
+async def test_the_goods_page_in_english(world: World) -> None:
+    await sign_in(world.client, world.keys[COORD])
+    await world.client.get("/console/lang/en?next=/console/goods/")
+    page = await world.client.get(GOODS)
+    assert '<html lang="en">' in page.text
+    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', page.text, re.S)
+    assert eggs is not None
+    assert "Chicken eggs" in eggs.group()
+    assert "4\u00a0baht" in eggs.group()
+    assert "per piece" in eggs.group()
+    assert '<span class="en" lang="th">ไข่ไก่</span>' in eggs.group()
+    assert "Add goods" in page.text
+    assert "เพิ่มสินค้า" not in page.text

@@ -35,7 +35,13 @@ EN_DATE = rf"(?:\d{{1,2}}\s)?(?:{'|'.join(MONTHS_EN)})\s\d{{4}}(?:\s\d{{2}}:\d{{
 EN_AMOUNT = r"\d[\d,.]*\s(?:kg|km|litres?|pieces?|packs?|baht)\b"
 # The pages of the day (tests/console/day.py), by the name it gives them, then the lists.
 DAY = ("community", "proposal", "run", "plan", "sheet", "account", "today")
-LISTS = ("/console/communities/", "/console/proposals/?show=all", "/console/matching/", "/console/logistics/")
+LISTS = (
+    "/console/communities/",
+    "/console/proposals/?show=all",
+    "/console/matching/",
+    "/console/logistics/",
+    "/console/goods/",
+)
 
 # Every table's nearest box that scrolls sideways, and how many tables that box holds: 1 for a
 # table in a box of its own (0: no box, the page itself would scroll).

@@ -31,7 +31,7 @@ from barter.schemas.listings import (
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut, TransferRef
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
-from barter.schemas.reference import ItemListed, ItemNew
+from barter.schemas.reference import ItemListed, ItemNew, ItemOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
 from barter.services import catalogue, communities, line, listings, logistics, read, run_consents, runs, stats
@@ -100,10 +100,14 @@ async def goods(conn: asyncpg.Connection) -> list[ItemListed]:
     return await catalogue.listed(conn)
 
 
-async def add_goods(conn: asyncpg.Connection, caller: Caller, data: ItemNew, clock: Clock) -> ItemListed:
+def may_add_goods(caller: Caller) -> None:
+    """Forbidden unless the caller may add goods (before the form is read)."""
+    catalogue.may_add(caller)
+
+
+async def add_goods(conn: asyncpg.Connection, caller: Caller, data: ItemNew, clock: Clock) -> ItemOut:
     """Add goods the catalogue lacks (coordinators and admins: the service refuses anyone else)."""
-    added = await catalogue.add_item(conn, caller, data, clock.now())
-    return next(i for i in await catalogue.listed(conn) if i.id == added.id)
+    return await catalogue.add_item(conn, caller, data, clock.now())
 
 
 # --- communities --------------------------------------------------------------------------------

@@ -872,6 +872,7 @@ class Goods(Controller):
     async def add(
         self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
     ) -> Response[Any]:
+        uses.may_add_goods(viewer.caller)  # a community's post is refused as such, whatever it holds
         form = await read_form(request)
         try:
             added = await uses.add_goods(conn, viewer.caller, _goods_input(form), state.clock)

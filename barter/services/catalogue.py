@@ -169,14 +169,21 @@ def _slug(name_en: str | None) -> str:
     return slug if slug[:1].isalpha() else "item"
 
 
+def may_add(caller: Caller) -> None:
+    """Forbidden unless the caller may add goods (coordinators and admins: the catalogue is the
+    whole network's). A form asks first, so a post from anyone else is refused as such, whatever
+    it holds."""
+    require_writer(caller)
+    require_role(caller, "admin", "coordinator")
+
+
 async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now: datetime) -> ItemOut:
     """Add goods the catalogue lacks. Coordinators and admins: the catalogue is the whole network's.
     Refused, by field: a Thai name or synonym another item (or the same request) already uses, one
     naming a whole category (ข้าว, ผัก: the LINE reader takes those for any goods of it), names not
     in Thai, an unknown category, a weight missing or wrong for the unit, a counting word for goods
     not counted in pieces."""
-    require_writer(caller)
-    require_role(caller, "admin", "coordinator")
+    may_add(caller)
     known = await current(conn)
     categories = {r["id"] for r in await reference.list_categories(conn)}
     errors = _new_item_errors(data, known, categories)

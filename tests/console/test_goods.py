@@ -90,6 +90,9 @@ async def test_who_sees_the_goods_and_who_adds_them(
     if adds == 403:
         assert "รหัสของคุณไม่มีสิทธิ์ทำรายการนี้" in added.text, added.text  # the 403 page, in Thai
     assert await _listed(world, "ปลาทู") == (["short-mackerel"] if adds == 303 else [])
+    # a form refused for what it holds says so to who may add goods; anyone else is refused as such
+    empty = await _add(world.client, {})
+    assert empty.status_code == (422 if adds == 303 else adds), empty.text
 
 
 async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the_api(world: World) -> None:

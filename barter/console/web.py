@@ -268,17 +268,32 @@ def _figures(counted: frozenset[str]) -> re.Pattern[str]:
     )
 
 
-def figures(text: str | None) -> Markup:
-    """Text barter.domain wrote (an exchange's explanation, shared with LINE), escaped, with each
-    figure and its unit ("20 กก.", "79 บาท") and each date ("10 ธ.ค. 2569") set on one line as
-    the console's own `quantity` and `baht` set theirs (`unbroken`). The text is unchanged."""
+def _kept_whole(pattern: re.Pattern[str], text: str | None) -> Markup:
+    """`text`, escaped, with what `pattern` finds in it set on one line (`unbroken`)."""
     text = text or ""
     out, at = [], 0
-    for found in _figures(frozenset(counting_words().values())).finditer(text):
+    for found in pattern.finditer(text):
         out += [escape(text[at : found.start()]), unbroken(found.group())]
         at = found.end()
     out.append(escape(text[at:]))
     return Markup("").join(out)
+
+
+def figures(text: str | None) -> Markup:
+    """Text barter.domain wrote (an exchange's explanation, shared with LINE), escaped, with each
+    figure and its unit ("20 กก.", "79 บาท") and each date ("10 ธ.ค. 2569") set on one line as
+    the console's own `quantity` and `baht` set theirs (`unbroken`). The text is unchanged."""
+    return _kept_whole(_figures(frozenset(counting_words().values())), text)
+
+
+# A short name a refusal quotes ("ไข่ไก่" already names goods); a long one may wrap as text does.
+QUOTED = re.compile(r'"[^"\n]{1,20}"')
+
+
+def quoted(text: str | None) -> Markup:
+    """A refusal's words, escaped, with each short name it quotes set on one line: on a 320 px
+    phone "ไข่ไก่" was parted between its two words, "ไข่ at a line's end and ไก่" on the next."""
+    return _kept_whole(QUOTED, text)
 
 
 def quantity(value: float | None, unit: str, item: str | None = None) -> Markup:
@@ -365,6 +380,7 @@ def environment() -> jinja2.Environment:
         category_quantity=category_quantity,
         measured=measured,
         figures=figures,
+        quoted=quoted,
         dial=dial,
         exchange=exchange_number,
         unit=i18n.unit_name,

@@ -7,10 +7,11 @@ from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from barter.console import i18n
 from barter.console.errors import of_detail
-from barter.console.web import Measure, run_measures, run_stage
+from barter.console.web import Measure, quoted, run_measures, run_stage
 from barter.domain.errors import Conflict
 
 
@@ -114,3 +115,12 @@ def test_how_close_is_never_more_than_the_figures_show(objective: float, bound: 
         assert shown, closeness.value.text
         assert float(shown.group(1).replace(",", "")) <= objective / bound * 100 + 1e-9
     i18n.use("th")
+
+
+def test_a_short_name_a_refusal_quotes_is_kept_on_one_line_and_escaped() -> None:
+    said = quoted('ใส่ "ไข่ไก่" ซ้ำ, "<b>" และ "ชื่อยาวมากเกินกว่ายี่สิบตัวอักษรแน่นอน"')
+    q = "&#34;"  # a quotation mark, escaped
+    assert said == Markup(
+        f'ใส่ <span class="nobr">{q}ไข่ไก่{q}</span> ซ้ำ, <span class="nobr">{q}&lt;b&gt;{q}</span> และ '
+        f"{q}ชื่อยาวมากเกินกว่ายี่สิบตัวอักษรแน่นอน{q}"  # a long one wraps as text does
+    )

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
 
 from barter.domain.formats import CATALOGUE_ID
 from barter.domain.model import Region
@@ -57,6 +57,16 @@ class ItemOut(msgspec.Struct):
     quantity_step: float = 0.0001
     version: int = 1
     counted_th: CountedTh = None
+    synonyms_th: Annotated[
+        list[str], Meta(description="Other Thai names people call the goods by, e.g. ข้าวสาร for white rice")
+    ] = msgspec.field(default_factory=list)
+    added_at: Annotated[
+        datetime | None,
+        Meta(
+            description="When a coordinator or an admin added the goods (they correct them with PATCH); "
+            "null for the shipped catalogue's goods"
+        ),
+    ] = None
 
 
 class Health(msgspec.Struct):
@@ -68,7 +78,7 @@ class Health(msgspec.Struct):
 class ValueSet(Input):
     """A reference value in baht per unit: national (no region; admins) or for one region."""
 
-    value: Annotated[float, Meta(gt=0, le=1e7)]
+    value: Annotated[float, Meta(ge=0.01, le=1e7, description="Baht per unit, to the satang (0.01)")]
     region: Region | None = None
     reason: Annotated[str, Meta(max_length=500)] | None = None
 
@@ -97,38 +107,64 @@ class ItemValues(msgspec.Struct):
     changes: list[ValueChange]
 
 
+# What adding goods and correcting them share: the words people call them by (NFC, each at most
+# its length; checked again by the service: Thai, not taken, no control or invisible characters).
+NameTh = Annotated[str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู")]
+NameEn = Annotated[
+    str, Meta(min_length=1, max_length=80, description="The English name, e.g. Short mackerel")
+]
+SynonymsTh = Annotated[
+    list[Annotated[str, Meta(min_length=1, max_length=60)]],
+    Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง"),
+]
+CountingWord = Annotated[
+    str, Meta(min_length=1, max_length=10, description="A piece item's counting word, e.g. ตัว, ลูก, ฟอง")
+]
+ShelfLife = Annotated[int, Meta(ge=1, le=3650, description="How many days it keeps")]
+KgPerUnit = Annotated[
+    float,
+    Meta(
+        ge=0.0001,
+        le=1000,
+        description="Weight of one unit in kg (to 0.0001 kg; 1 for kg, required for pieces and packs)",
+    ),
+]
+
+
 class ItemNew(Input):
     """Goods the shipped catalogue lacks, added by a coordinator or an admin (ปลาทู, ข้าวโพด).
 
-    The id is made from the English name (`mackerel`, or `item-N` where it has no Latin letters);
-    the quantity step follows the unit (0.1 for kg and litres, whole pieces and packs)."""
+    The id is made from the English name (`short-mackerel`; `item-1`, `item-2`, ... where it has
+    no Latin letters); the quantity step follows the unit (0.1 for kg and litres, whole pieces and
+    packs). Goods with no English name are called by their Thai name in English too (`name_en`).
+    Names are Thai (a Thai letter at least), with no control or invisible characters; spaces
+    around them are dropped and runs of spaces inside become one."""
 
-    name_th: Annotated[str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู")]
+    name_th: NameTh
     category_id: Annotated[str, Meta(pattern=CATALOGUE_ID, description="The category, e.g. fish-seafood")]
     unit: Annotated[Literal["kg", "litre", "piece", "pack"], Meta(description="How it is counted")]
-    reference_value: Annotated[float, Meta(gt=0, le=1e7, description="Baht per unit, for balancing")]
-    shelf_life_days: Annotated[int, Meta(ge=1, le=3650, description="How many days it keeps")]
-    name_en: Annotated[str, Meta(min_length=1, max_length=80, description="The English name")] | None = None
-    kg_per_unit: (
-        Annotated[
-            float,
-            Meta(
-                gt=0, le=1000, description="Weight of one unit (kg; 1 for kg, required for pieces and packs)"
-            ),
-        ]
-        | None
-    ) = None
-    synonyms_th: Annotated[
-        list[Annotated[str, Meta(min_length=1, max_length=60)]],
-        Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง"),
-    ] = msgspec.field(default_factory=list)
-    counted_th: (
-        Annotated[
-            str,
-            Meta(min_length=1, max_length=10, description="A piece item's counting word, e.g. ตัว, ลูก, ฟอง"),
-        ]
-        | None
-    ) = None
+    reference_value: Annotated[
+        float, Meta(ge=0.01, le=1e7, description="Baht per unit, for balancing (to the satang, 0.01)")
+    ]
+    shelf_life_days: ShelfLife
+    name_en: NameEn | None = None
+    kg_per_unit: KgPerUnit | None = None
+    synonyms_th: SynonymsTh = msgspec.field(default_factory=list)
+    counted_th: CountingWord | None = None
+
+
+class ItemPatch(Input):
+    """A correction to goods the network added (PATCH /v1/items/{item_id}, with If-Match): only the
+    fields sent change. Their unit and category stay (listings count in them: post new goods
+    instead); the shipped catalogue's goods are corrected in its file (409 `shipped_item`).
+    `synonyms_th` replaces the whole list; `counted_th: null` drops the counting word."""
+
+    name_th: NameTh | UnsetType = UNSET
+    name_en: NameEn | UnsetType = UNSET
+    synonyms_th: SynonymsTh | UnsetType = UNSET
+    counted_th: CountingWord | UnsetType | None = UNSET
+    shelf_life_days: ShelfLife | UnsetType = UNSET
+    kg_per_unit: KgPerUnit | UnsetType = UNSET
 
 
 class ItemListed(ItemOut):

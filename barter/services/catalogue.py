@@ -2,20 +2,30 @@
 
 The items table holds the shipped catalogue (barter/reference/catalogue.json, loaded at start) and
 the goods coordinators and admins add (ปลาทู, ข้าวโพด: `add_item`); `current` is what the LINE
-reader, spreadsheets and the console read goods' names by. Admins set national reference values and
-any region's, coordinators their regions'. Every change is versioned and audited; proposals keep
-the value they used on each transfer."""
+reader, spreadsheets and the console read goods' names by; `update_item` corrects goods the
+network added (never the shipped ones: a reload of the file would undo it). Admins set national
+reference values and any region's, coordinators their regions'. Every change is versioned and
+audited; proposals keep the value they used on each transfer."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from datetime import datetime
 
 import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role, require_writer
-from barter.domain.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from barter.domain.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
 from barter.domain.thai_text import CATEGORY_WORDS
 from barter.domain.units import goods_known
 from barter.reference import CatalogueItem
@@ -23,6 +33,7 @@ from barter.schemas.reference import (
     ItemListed,
     ItemNew,
     ItemOut,
+    ItemPatch,
     ItemValues,
     RegionValue,
     ValueChange,
@@ -103,27 +114,51 @@ async def listed(conn: asyncpg.Connection) -> list[ItemListed]:
     return [ItemListed(**dict(r)) for r in await repo.goods_listed(conn)]
 
 
-_THAI = re.compile(r"[\u0e01-\u0e5b]")
+async def get_item(conn: asyncpg.Connection, item_id: str) -> ItemOut:
+    """One item of the catalogue, with its version (the ETag a correction sends back)."""
+    row = await reference.get_item(conn, item_id)
+    if row is None:
+        raise NotFound("No item with that id")
+    return ItemOut(**dict(row))
+
+
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")  # a consonant: Thai digits or marks alone name nothing
 _STEP = {"kg": 0.1, "litre": 0.1, "piece": 1.0, "pack": 1.0}
+# Control characters, zero-width and other format characters, line and paragraph separators: a
+# goods' name is what the LINE reader matches typed words against, and no one types these (a
+# community's name may keep a zero-width space; goods' names may not).
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def _words(text: str) -> str:
+    """A name as names are compared (and as the LINE reader matches them): without its spaces."""
     return re.sub(r"\s+", "", text)
 
 
-def _new_item_errors(
-    data: ItemNew, known: tuple[CatalogueItem, ...], categories: set[str]
-) -> list[FieldError]:
+def _tidy(text: str) -> str:
+    """A name as it is kept: no spaces around it, one space where there were several."""
+    return " ".join(text.split())
+
+
+def _unseen(text: str) -> bool:
+    return any(unicodedata.category(ch) in _UNSEEN for ch in text)
+
+
+def _name_errors(names: Iterable[tuple[str, str]], others: tuple[CatalogueItem, ...]) -> list[FieldError]:
+    """What is wrong with each Thai name given (path, name), in order: a name another item uses
+    (its name or a synonym), one naming a whole category, one given twice, one not in Thai."""
     errors: list[FieldError] = []
-    if data.category_id not in categories:
-        errors.append(FieldError("category_id", "no such category", code="unknown"))
-    taken = {_words(name): item for item in known for name in (item.name_th, *item.synonyms_th)}
+    taken = {_words(name): item for item in others for name in (item.name_th, *item.synonyms_th)}
     named: set[str] = set()
-    for path, name in [("name_th", data.name_th)] + [
-        (f"synonyms_th[{k}]", s) for k, s in enumerate(data.synonyms_th)
-    ]:
+    for path, name in names:
         word = _words(name)
-        if not _THAI.search(word):
+        if not word:
+            errors.append(FieldError(path, "must not be blank", code="required"))
+        elif _unseen(name):
+            errors.append(
+                FieldError(path, "must not contain control or invisible characters", code="bad_characters")
+            )
+        elif not _THAI_LETTER.search(word):
             errors.append(FieldError(path, "must be written in Thai", code="not_thai"))
         elif word in taken:
             other = taken[word]
@@ -146,25 +181,69 @@ def _new_item_errors(
                 FieldError(path, f"{name!r} is given twice", code="given_twice", params={"name": name})
             )
         named.add(word)
-    if data.unit == "kg" and data.kg_per_unit not in (None, 1):
+    return errors
+
+
+def _name_en_errors(name_en: str | None) -> list[FieldError]:
+    if name_en is None:
+        return []
+    if not name_en.strip():
+        return [FieldError("name_en", "must not be blank", code="required")]
+    if _unseen(name_en):
+        return [
+            FieldError("name_en", "must not contain control or invisible characters", code="bad_characters")
+        ]
+    return []
+
+
+def _measure_errors(
+    unit: str, kg_per_unit: float | None, counted_th: str | None, *, weight_needed: bool
+) -> list[FieldError]:
+    """A weight wrong for the unit (or missing, when `weight_needed`), a counting word for goods not
+    counted in pieces or not one Thai word."""
+    errors: list[FieldError] = []
+    if unit == "kg" and kg_per_unit not in (None, 1):
         errors.append(
             FieldError("kg_per_unit", "an item counted in kg weighs 1 kg per unit", code="kg_is_one")
         )
-    if data.unit != "kg" and data.kg_per_unit is None:
+    if weight_needed and unit != "kg" and kg_per_unit is None:
         errors.append(FieldError("kg_per_unit", "give the weight of one unit in kg", code="required"))
-    if data.counted_th is not None:
-        if data.unit != "piece":
+    if counted_th is not None:
+        if unit != "piece":
             errors.append(
                 FieldError(
                     "counted_th", "only goods counted in pieces have a counting word", code="pieces_only"
                 )
             )
-        elif not _THAI.search(data.counted_th) or _words(data.counted_th) != data.counted_th:
+        elif _unseen(counted_th):
+            errors.append(
+                FieldError(
+                    "counted_th", "must not contain control or invisible characters", code="bad_characters"
+                )
+            )
+        elif not _THAI_LETTER.search(counted_th) or _words(counted_th) != counted_th:
             errors.append(FieldError("counted_th", "one Thai word, e.g. ตัว", code="not_thai"))
     return errors
 
 
+def _new_item_errors(
+    data: ItemNew, known: tuple[CatalogueItem, ...], categories: set[str]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if data.category_id not in categories:
+        errors.append(FieldError("category_id", "no such category", code="unknown"))
+    errors += _name_errors(
+        [("name_th", data.name_th)] + [(f"synonyms_th[{k}]", s) for k, s in enumerate(data.synonyms_th)],
+        known,
+    )
+    errors += _name_en_errors(data.name_en)
+    errors += _measure_errors(data.unit, data.kg_per_unit, data.counted_th, weight_needed=True)
+    return errors
+
+
 def _slug(name_en: str | None) -> str:
+    """The id an English name makes (`Short mackerel` -> `short-mackerel`); `item` where it has no
+    Latin letter to start with."""
     slug = re.sub(r"[^a-z0-9]+", "-", (name_en or "").lower()).strip("-")[:48].strip("-")
     return slug if slug[:1].isalpha() else "item"
 
@@ -177,63 +256,84 @@ def may_add(caller: Caller) -> None:
     require_role(caller, "admin", "coordinator")
 
 
+def _ids(base: str) -> list[str]:
+    """The ids to try, in order: `short-mackerel`, `short-mackerel-2`, ...; `item-1`, `item-2`, ..."""
+    first = [base] if base != "item" else ["item-1"]
+    return first + [f"{base}-{n}" for n in range(2, 1000)]
+
+
+async def _audited(
+    conn: asyncpg.Connection, caller: Caller, action: str, item_id: str, before: ItemOut | None
+) -> ItemOut:
+    """The item as it was kept (names tidied, the value to the satang, the weight and step its
+    unit gives), recorded in the audit as what `action` made of it: not what was sent."""
+    out = await get_item(conn, item_id)
+    await audit.record(
+        conn,
+        caller,
+        action=action,
+        entity="item",
+        entity_id=item_id,
+        before=None if before is None else msgspec.to_builtins(before),
+        after=msgspec.to_builtins(out),
+    )
+    return out
+
+
+def _taken_meanwhile(name: str) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            FieldError(
+                "name_th",
+                "another item took this name meanwhile",
+                code="name_taken",
+                params={"name": name, "item": name},
+            )
+        ]
+    )
+
+
 async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now: datetime) -> ItemOut:
     """Add goods the catalogue lacks. Coordinators and admins: the catalogue is the whole network's.
     Refused, by field: a Thai name or synonym another item (or the same request) already uses, one
     naming a whole category (ข้าว, ผัก: the LINE reader takes those for any goods of it), names not
-    in Thai, an unknown category, a weight missing or wrong for the unit, a counting word for goods
-    not counted in pieces."""
+    in Thai, blank or with control or invisible characters, an unknown category, a weight missing
+    or wrong for the unit, a counting word for goods not counted in pieces.
+
+    Adds and renames hold the catalogue's names lock (repo.lock_names) from the check to the commit:
+    two coordinators adding ปลาทู at once get one 201 and one 422 `name_taken`, never a 500."""
     may_add(caller)
+    await repo.lock_names(conn)
     known = await current(conn)
     categories = {r["id"] for r in await reference.list_categories(conn)}
     errors = _new_item_errors(data, known, categories)
     if errors:
         raise ValidationFailed(errors)
-    base = _slug(data.name_en)
+    name_th = _tidy(data.name_th)
     ids = {item.id for item in known}
-    candidates = [base] if base != "item" else []
-    candidates += [f"{base}-{n}" for n in range(2, 200)]
-    for item_id in (c for c in candidates if c not in ids):
+    for item_id in (c for c in _ids(_slug(data.name_en)) if c not in ids):
         outcome = await repo.insert_item(
             conn,
             item_id=item_id,
             category_id=data.category_id,
-            name_th=data.name_th.strip(),
-            name_en=(data.name_en or data.name_th).strip(),
+            name_th=name_th,
+            name_en=_tidy(data.name_en) if data.name_en is not None else name_th,
             unit=data.unit,
             kg_per_unit=1.0 if data.unit == "kg" else float(data.kg_per_unit or 1.0),
             shelf_life_days=data.shelf_life_days,
             reference_value=data.reference_value,
             quantity_step=_STEP[data.unit],
-            synonyms_th=[s.strip() for s in data.synonyms_th],
+            synonyms_th=[_tidy(s) for s in data.synonyms_th],
             counted_th=data.counted_th,
             added_by=caller.key_id,
             added_at=now,
         )
         if outcome == "name_taken":
-            raise ValidationFailed(
-                [
-                    FieldError(
-                        "name_th",
-                        "another item took this name meanwhile",
-                        code="name_taken",
-                        params={"name": data.name_th, "item": data.name_th},
-                    )
-                ]
-            )
+            raise _taken_meanwhile(name_th)
         if outcome == "added":
-            await audit.record(
-                conn,
-                caller,
-                action="add_item",
-                entity="item",
-                entity_id=item_id,
-                after={**msgspec.to_builtins(data), "id": item_id},
-            )
-            row = await reference.get_item(conn, item_id)
-            assert row is not None
+            out = await _audited(conn, caller, "add_item", item_id, None)
             await current(conn)  # this process says its amounts in its counting word from now on
-            return ItemOut(**dict(row))
+            return out
     raise ValidationFailed(
         [
             FieldError(
@@ -244,3 +344,89 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
             )
         ]
     )
+
+
+class ShippedItem(Conflict):
+    """Goods of the shipped catalogue: their names come from its file, which a reload reads again."""
+
+    code = "shipped_item"
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__(
+            f"{item_id} is one of the shipped catalogue's goods: its names come from "
+            "barter/reference/catalogue.json, which the next load would read again. Only goods the "
+            "network added are corrected here.",
+            detail_th=(
+                f"{item_id} เป็นสินค้าในรายการสินค้าที่มากับระบบ ชื่อของสินค้านี้มาจากไฟล์รายการสินค้า "
+                "ซึ่งจะถูกอ่านใหม่ทุกครั้งที่โหลด แก้ได้เฉพาะสินค้าที่เครือข่ายเพิ่มเอง"
+            ),
+        )
+
+
+def _patched_names(data: ItemPatch, name_th: str, synonyms: list[str]) -> list[tuple[str, str]]:
+    """The item's Thai names after the correction, by path; those it keeps first, so that a name
+    given twice is said at the field the correction sent."""
+    named = [("name_th", name_th)] + [(f"synonyms_th[{k}]", s) for k, s in enumerate(synonyms)]
+    sent = {"name_th"} if data.name_th is not msgspec.UNSET else set()
+    if data.synonyms_th is not msgspec.UNSET:
+        sent |= {p for p, _ in named if p.startswith("synonyms_th")}
+    return [n for n in named if n[0] not in sent] + [n for n in named if n[0] in sent]
+
+
+async def update_item(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    item_id: str,
+    version: int | None,
+    data: ItemPatch,
+) -> ItemOut:
+    """Correct goods the network added: their Thai and English names, synonyms, counting word,
+    shelf life and weight per unit (coordinators and admins). Not their unit or category (listings
+    count in them), nor the shipped catalogue's goods (409 `shipped_item`). The same refusals as
+    adding, against the other items' names (its own are its own); 412 when `version` (If-Match)
+    is not the item's. Versioned and audited."""
+    require_writer(caller)
+    require_role(caller, "admin", "coordinator")
+    await repo.lock_names(conn)
+    row = await repo.item_for_update(conn, item_id)
+    if row is None:
+        raise NotFound("No item with that id")
+    if row["added_by"] is None:
+        raise ShippedItem(item_id)
+    if version is not None and row["version"] != version:
+        raise StaleVersion(f"The item changed since you read it (now version {row['version']})")
+    before = ItemOut(**{k: v for k, v in dict(row).items() if k != "added_by"})
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    name_th = changes.get("name_th", before.name_th)
+    synonyms = changes.get("synonyms_th", before.synonyms_th)
+    counted = changes.get("counted_th", before.counted_th)
+    kg_per_unit = changes.get("kg_per_unit", before.kg_per_unit)
+    others = tuple(item for item in await current(conn) if item.id != item_id)
+    errors = _name_errors(_patched_names(data, name_th, synonyms), others)
+    errors += _name_en_errors(changes.get("name_en"))
+    errors += _measure_errors(
+        before.unit,
+        changes.get("kg_per_unit"),
+        changes.get("counted_th") if "counted_th" in changes else None,
+        weight_needed=False,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    name_th = _tidy(name_th)
+    if "name_en" in changes:
+        name_en = _tidy(changes["name_en"])
+    else:  # goods with no English name are called by their Thai name: it follows the Thai one
+        name_en = name_th if before.name_en == before.name_th else before.name_en
+    kept = await repo.update_item(
+        conn,
+        item_id,
+        name_th=name_th,
+        name_en=name_en,
+        synonyms_th=[_tidy(s) for s in synonyms],
+        counted_th=counted,
+        shelf_life_days=changes.get("shelf_life_days", before.shelf_life_days),
+        kg_per_unit=kg_per_unit,
+    )
+    if not kept:  # cannot happen under the names lock; a 422, never a 500
+        raise _taken_meanwhile(name_th)
+    return await _audited(conn, caller, "update_item", item_id, before)

@@ -2,7 +2,9 @@
 
 The figures ship inside the package (`barter/reference/`). Loading is idempotent: each file's
 checksum is recorded, so a start with unchanged files does nothing, and a changed file is merged
-(geography is overwritten, catalogue items are only added, never overwritten).
+(geography is overwritten, catalogue items are only added, never overwritten; goods the network
+added through the API or the console are never touched, nor is a file item loaded over one of
+them, by its id or by its Thai name).
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import csv
 import hashlib
 import io
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from barter.storage.repos.catalogue import lock_names
 from barter.storage.sql import contains_pattern, query
+
+log = logging.getLogger(__name__)
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 
@@ -84,9 +90,24 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
                 query("upsert_category"),
                 [(c["id"], c["name_th"], c["name_en"], c["position"]) for c in catalogue["categories"]],
             )
-            await conn.executemany(
-                query("insert_item_if_new"),
-                [
+            await lock_names(conn)
+            added = await conn.fetch(query("network_item_names"))
+            ids = {r["id"]: r["name_th"] for r in added}
+            names = {r["name_th"]: r["id"] for r in added}
+            items = []
+            for position, i in enumerate(catalogue["items"]):
+                holder = i["id"] if i["id"] in ids else names.get(i["name_th"])
+                if holder is not None:
+                    log.warning(
+                        "catalogue item %s (%s) not loaded: the network added %s (%s) before the file "
+                        "named it",
+                        i["id"],
+                        i["name_th"],
+                        holder,
+                        ids.get(holder, i["name_th"]),
+                    )
+                    continue
+                items.append(
                     (
                         i["id"],
                         i["category_id"],
@@ -101,9 +122,8 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
                         i.get("counted_th"),
                         position,
                     )
-                    for position, i in enumerate(catalogue["items"])
-                ],
-            )
+                )
+            await conn.executemany(query("insert_item_if_new"), items)
             await conn.execute(query("record_reference_load"), "catalogue", checksum)
             loaded.append("catalogue")
     return loaded

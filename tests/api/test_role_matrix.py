@@ -77,6 +77,20 @@ async def patch_community(w: World, p: str) -> Any:
     return await w.patch(p, url, {"contact": "โทร 1"}, (await w.get(ADMIN, url)).headers["etag"])
 
 
+async def patch_added_item(w: World, p: str) -> Any:
+    body = {
+        "name_th": f"มันสำปะหลัง {p}",
+        "category_id": "vegetables",
+        "unit": "kg",
+        "reference_value": 5,
+        "shelf_life_days": 30,
+        "name_en": f"Cassava {p}",
+    }
+    added = await w.post(ADMIN, "/v1/items", body)
+    assert added.status_code == 201, added.text
+    return await w.patch(p, added.headers["location"], {"shelf_life_days": 20}, added.headers["etag"])
+
+
 async def post_offer(w: World, p: str) -> Any:
     return await w.post(p, "/v1/offers", {"community_id": w.a["id"], "item_id": "dried-fish", "quantity": 9})
 
@@ -336,6 +350,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         ),
         roles(201, ADMIN, COORD, COORD_ELSEWHERE),  # the catalogue is the whole network's, not a region's
     ),
+    ("GET", "/v1/items/{item_id:str}"): Row(get("/v1/items/dried-fish"), everyone(200)),
+    ("PATCH", "/v1/items/{item_id:str}"): Row(patch_added_item, roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
     ("GET", "/v1/communities"): Row(get("/v1/communities"), any_key()),
     ("POST", "/v1/communities"): Row(post_community, roles(201, ADMIN, COORD)),
     ("GET", "/v1/communities/{community_id:int}"): Row(get("/v1/communities/{a}"), any_key()),

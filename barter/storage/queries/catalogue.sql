@@ -58,3 +58,23 @@ SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_un
        counted_th, synonyms_th, added_at
 FROM items
 ORDER BY position NULLS LAST, added_at, id;
+
+-- name: lock_catalogue_names
+-- Held until the transaction ends by whoever adds or renames goods (and by the catalogue's load):
+-- the names one reads as free are still free when it writes them, synonyms included (which no
+-- index guards).
+SELECT pg_advisory_xact_lock($1);
+
+-- name: item_for_update
+SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit, shelf_life_days,
+       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step, version,
+       counted_th, synonyms_th, added_at, added_by
+FROM items WHERE id = $1
+FOR UPDATE;
+
+-- name: update_network_item
+-- A correction to goods the network added; their unit, category and values stay.
+UPDATE items
+SET name_th = $2, name_en = $3, synonyms_th = $4, counted_th = $5, shelf_life_days = $6, kg_per_unit = $7,
+    version = version + 1, updated_at = now()
+WHERE id = $1 AND added_by IS NOT NULL;

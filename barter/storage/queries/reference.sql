@@ -23,7 +23,7 @@ GROUP BY c.id ORDER BY c.position, c.id;
 -- name: list_items
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
        shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
-       version, counted_th
+       version, counted_th, synonyms_th, added_at
 FROM items
 WHERE ($1::text IS NULL OR category_id = $1)
   AND ($2::text IS NULL OR search_text LIKE $2 ESCAPE '\')
@@ -32,7 +32,7 @@ ORDER BY category_id, id;
 -- name: get_item
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit,
        shelf_life_days, reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
-       version, counted_th
+       version, counted_th, synonyms_th, added_at
 FROM items WHERE id = $1;
 
 -- name: category_exists
@@ -68,12 +68,19 @@ ON CONFLICT (id) DO UPDATE SET name_th = EXCLUDED.name_th, name_en = EXCLUDED.na
 -- name: insert_item_if_new
 -- Reference values may have been changed by coordinators since: a reload never overwrites them
 -- (only the quantity step, which is how the goods come, the words Thai calls and counts them by,
--- and their place in the catalogue follow the file).
+-- and their place in the catalogue follow the file). Goods the network added are never touched
+-- (the loader leaves out a file item whose id or Thai name one of them holds: network_item_names).
 INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value,
                    quantity_step, synonyms_th, counted_th, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (id) DO UPDATE SET quantity_step = EXCLUDED.quantity_step, synonyms_th = EXCLUDED.synonyms_th,
-                               counted_th = EXCLUDED.counted_th, position = EXCLUDED.position;
+                               counted_th = EXCLUDED.counted_th, position = EXCLUDED.position
+WHERE items.added_by IS NULL;
+
+-- name: network_item_names
+-- The ids and Thai names of the goods the network added: a catalogue file naming one is not loaded
+-- over them.
+SELECT id, name_th FROM items WHERE added_by IS NOT NULL;
 
 -- name: category_units
 SELECT DISTINCT unit FROM items WHERE category_id = $1 ORDER BY unit;

@@ -11,6 +11,10 @@ import asyncpg
 from barter.storage.repos import one
 from barter.storage.sql import query
 
+# One advisory lock id ("bart" + 4) for the catalogue's names: adding or renaming goods, and loading
+# the catalogue file, hold it until their transaction ends.
+CATALOGUE_NAMES_LOCK = 0x62617274_00000004
+
 
 async def set_value(conn: asyncpg.Connection, item_id: str, region: str | None, value: float) -> int | None:
     """The new version of the value (national when `region` is None); None when no such item."""
@@ -57,6 +61,16 @@ async def entries(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return rows
 
 
+async def lock_names(conn: asyncpg.Connection) -> None:
+    """Hold the catalogue's names until the transaction ends (lock_catalogue_names): two adds or
+    renames of goods never both take the same Thai name or synonym."""
+    await conn.execute(query("lock_catalogue_names"), CATALOGUE_NAMES_LOCK)
+
+
+def _kg(kg_per_unit: float) -> Decimal:
+    return Decimal(f"{kg_per_unit:.4f}")
+
+
 async def insert_item(
     conn: asyncpg.Connection,
     *,
@@ -85,7 +99,7 @@ async def insert_item(
                 name_th,
                 name_en,
                 unit,
-                Decimal(f"{kg_per_unit:.4f}"),
+                _kg(kg_per_unit),
                 shelf_life_days,
                 Decimal(f"{reference_value:.2f}"),
                 Decimal(f"{quantity_step:.4f}"),
@@ -94,7 +108,9 @@ async def insert_item(
                 added_by,
                 added_at,
             )
-    except asyncpg.UniqueViolationError:
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name != "items_name_th":
+            raise
         return "name_taken"
     return "added" if added is not None else "id_taken"
 
@@ -103,3 +119,41 @@ async def goods_listed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Every item with its value, other names and when the network added it (goods_listed)."""
     rows: list[asyncpg.Record] = await conn.fetch(query("goods_listed"))
     return rows
+
+
+async def item_for_update(conn: asyncpg.Connection, item_id: str) -> asyncpg.Record | None:
+    """The item, locked until the transaction ends, with who added it (None: shipped)."""
+    row: asyncpg.Record | None = await conn.fetchrow(query("item_for_update"), item_id)
+    return row
+
+
+async def update_item(
+    conn: asyncpg.Connection,
+    item_id: str,
+    *,
+    name_th: str,
+    name_en: str,
+    synonyms_th: list[str],
+    counted_th: str | None,
+    shelf_life_days: int,
+    kg_per_unit: float,
+) -> bool:
+    """Correct goods the network added (a new version); False, in a savepoint, when another item
+    holds the Thai name (items_name_th)."""
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                query("update_network_item"),
+                item_id,
+                name_th,
+                name_en,
+                synonyms_th,
+                counted_th,
+                shelf_life_days,
+                _kg(kg_per_unit),
+            )
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name != "items_name_th":
+            raise
+        return False
+    return True

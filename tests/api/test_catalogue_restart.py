@@ -1,0 +1,107 @@
+"""Goods the network added outlive a restart and every load of the catalogue file: the load never
+removes or overwrites them, nor loads a file item over one of them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from barter.api.app import create_app
+from barter.domain.clock import ManualClock
+from barter.settings import Settings
+from barter.storage import reference
+from barter.storage.reference import REFERENCE_DIR, load_reference_data
+from tests.api.test_catalogue_items import MACKEREL
+from tests.world import ANON, COORD, World
+
+EGGS = {
+    "name_th": "ไข่นกกระทา",
+    "name_en": "Quail eggs",
+    "category_id": "eggs",
+    "unit": "piece",
+    "kg_per_unit": 0.012,
+    "reference_value": 1.5,
+    "shelf_life_days": 20,
+    "counted_th": "ฟอง",
+    "synonyms_th": ["ไข่นก"],
+}
+ROW = "SELECT * FROM items WHERE added_by IS NOT NULL ORDER BY id"
+
+
+async def _added(world: World) -> list[dict[str, Any]]:
+    for body in (MACKEREL, EGGS):
+        response = await world.post(COORD, "/v1/items", body)
+        assert response.status_code == 201, response.text
+    corrected = await world.patch(COORD, "/v1/items/quail-eggs", {"synonyms_th": ["ไข่นก", "ไข่นกทา"]}, '"v1"')
+    assert corrected.status_code == 200, corrected.text
+    return [dict(r) for r in await world.db.fetch(ROW)]
+
+
+async def test_added_goods_outlive_a_restart_that_loads_the_catalogue_again(
+    world: World, settings: Settings, clock: ManualClock
+) -> None:
+    before = await _added(world)
+    assert [(r["id"], r["synonyms_th"], r["counted_th"]) for r in before] == [
+        ("quail-eggs", ["ไข่นก", "ไข่นกทา"], "ฟอง"),
+        ("short-mackerel", ["ปลาทูนึ่ง"], None),
+    ]
+    # nothing changed but the load's memory of the file: the next start loads it again
+    await world.db.execute("DELETE FROM reference_loads WHERE name = 'catalogue'")
+    async with AsyncTestClient(app=create_app(settings, clock=clock)) as restarted:
+        assert await world.db.fetchval("SELECT count(*) FROM reference_loads WHERE name = 'catalogue'") == 1
+        eggs = (await restarted.get("/v1/items/quail-eggs")).json()
+        listed = (await restarted.get("/v1/items", params={"q": "ปลาทู"})).json()["data"]
+    assert [dict(r) for r in await world.db.fetch(ROW)] == before
+    assert (eggs["synonyms_th"], eggs["counted_th"], eggs["version"]) == (["ไข่นก", "ไข่นกทา"], "ฟอง", 2)
+    assert [(i["id"], i["synonyms_th"]) for i in listed] == [("short-mackerel", ["ปลาทูนึ่ง"])]
+    # and the shipped goods' words are still the file's
+    assert (await world.get(ANON, "/v1/items/eggs-chicken")).json()["counted_th"] == "ฟอง"
+
+
+async def test_a_load_with_its_checksum_forgotten_changes_no_added_goods(world: World) -> None:
+    before = await _added(world)
+    await world.db.execute("DELETE FROM reference_loads WHERE name = 'catalogue'")
+    assert await load_reference_data(world.db) == ["catalogue"]
+    assert [dict(r) for r in await world.db.fetch(ROW)] == before
+
+
+async def test_a_file_naming_added_goods_does_not_load_over_them(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A later catalogue file that ships goods the network already added (by id, or by Thai name
+    under another id) leaves the network's as they are, loads the rest, and starts: no unique
+    violation stops the server."""
+    before = await _added(world)
+    for name in ("regions.json", "provinces.json", "subdistricts.csv"):
+        shutil.copy(REFERENCE_DIR / name, tmp_path / name)
+    catalogue = json.loads((REFERENCE_DIR / "catalogue.json").read_text(encoding="utf-8"))
+    shipped = {
+        "category_id": "fish-seafood",
+        "unit": "kg",
+        "kg_per_unit": 1,
+        "shelf_life_days": 3,
+        "reference_value": 80,
+        "quantity_step": 0.1,
+    }
+    catalogue["items"] += [
+        {**shipped, "id": "short-mackerel", "name_th": "ปลาทูสด", "name_en": "Mackerel", "synonyms_th": ["ทู"]},
+        {**shipped, "id": "mackerel", "name_th": "ไข่นกกระทา", "name_en": "Quail eggs"},
+        {**shipped, "id": "squid-fresh", "name_th": "ปลาหมึกสด", "name_en": "Fresh squid"},
+    ]
+    (tmp_path / "catalogue.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    with caplog.at_level(logging.WARNING, logger="barter.storage.reference"):
+        assert await load_reference_data(world.db) == ["catalogue"]
+    assert [dict(r) for r in await world.db.fetch(ROW)] == before
+    assert await world.db.fetchval("SELECT count(*) FROM items WHERE id = 'mackerel'") == 0
+    assert await world.db.fetchval("SELECT name_th FROM items WHERE id = 'squid-fresh'") == "ปลาหมึกสด"
+    skipped = sorted(
+        r.getMessage().split()[2] for r in caplog.records if r.name == "barter.storage.reference"
+    )
+    assert skipped == ["mackerel", "short-mackerel"]

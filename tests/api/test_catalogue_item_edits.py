@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from litestar import Litestar
 
+from barter.api.openapi import openapi_document
 from tests.api.test_catalogue_items import MACKEREL
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
@@ -195,3 +197,30 @@ async def test_goods_with_no_english_name_keep_being_called_by_their_thai_name(w
         "Coconut crab",
         "item-1",
     )
+
+
+def test_the_openapi_document_describes_adding_and_correcting_goods(app: Litestar) -> None:
+    document = openapi_document(app)
+    schemas = document["components"]["schemas"]
+    assert set(schemas["ItemPatch"]["properties"]) == {
+        "name_th",
+        "name_en",
+        "synonyms_th",
+        "counted_th",
+        "shelf_life_days",
+        "kg_per_unit",
+    }
+    assert {"synonyms_th", "added_at", "counted_th", "version"} <= set(schemas["ItemOut"]["properties"])
+    correct = document["paths"]["/v1/items/{item_id}"]["patch"]
+    (if_match,) = [p for p in correct["parameters"] if p["name"] == "If-Match"]
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+    assert {"401", "403", "404", "409", "412", "422", "428"} <= set(correct["responses"])
+    assert "shipped_item" in correct["description"]
+    assert correct["security"]
+    add = document["paths"]["/v1/items"]["post"]
+    assert {"401", "403", "409", "422"} <= set(add["responses"])
+    assert "Idempotency-Key" in add["description"]
+    for code in ("name_taken", "category_word", "given_twice", "not_thai", "bad_characters"):
+        assert code in add["description"], code
+    read = document["paths"]["/v1/items/{item_id}"]["get"]
+    assert "security" not in read or not read["security"]

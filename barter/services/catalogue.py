@@ -130,14 +130,20 @@ _STEP = {"kg": 0.1, "litre": 0.1, "piece": 1.0, "pack": 1.0}
 _UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
-def _words(text: str) -> str:
-    """A name as names are compared (and as the LINE reader matches them): without its spaces."""
-    return re.sub(r"\s+", "", text)
+# Sara am typed as nikhahit and sara aa (น + ้ + ํ + า), which NFC leaves apart: it looks like น้ำ
+# but is not the same text, so neither the names' check nor the LINE reader would take it for น้ำ.
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
 def _tidy(text: str) -> str:
-    """A name as it is kept: no spaces around it, one space where there were several."""
-    return " ".join(text.split())
+    """A name as it is kept: no spaces around it, one space where there were several, sara am as
+    one character (ำ)."""
+    return _SARA_AM.sub("\\1\u0e33", " ".join(text.split()))
+
+
+def _words(text: str) -> str:
+    """A name as names are compared (and as the LINE reader matches them): tidied, without spaces."""
+    return _tidy(text).replace(" ", "")
 
 
 def _unseen(text: str) -> bool:

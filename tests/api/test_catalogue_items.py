@@ -224,3 +224,17 @@ async def test_a_retried_add_creates_one_item(world: World) -> None:
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
     assert await world.db.fetchval("SELECT count(*) FROM items WHERE added_by IS NOT NULL") == 1
+
+
+async def test_sara_am_typed_in_two_keys_is_the_same_name(world: World) -> None:
+    """น + ้ + ํ + า looks like น้ำ but is other text (NFC leaves it apart): kept as ำ, and taken for it."""
+    fish_sauce = await world.post(COORD, "/v1/items", {**CORN, "name_th": "น\u0e49\u0e4d\u0e32ปลา"})
+    assert _refused(fish_sauce) == [("name_th", "name_taken")]  # the shipped น้ำปลา
+    added = await world.post(
+        COORD, "/v1/items", {**CORN, "name_th": "น\u0e4d\u0e49\u0e32ตาลโตนด", "name_en": "Toddy palm sugar"}
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["name_th"] == "น\u0e49\u0e33ตาลโตนด"
+    assert [i["id"] for i in (await world.get(ANON, "/v1/items", q="น้ำตาลโตนด")).json()["data"]] == [
+        "toddy-palm-sugar"
+    ]

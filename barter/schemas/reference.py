@@ -109,18 +109,32 @@ class ItemValues(msgspec.Struct):
 
 # What adding goods and correcting them share: the words people call them by (NFC, each at most
 # its length; checked again by the service: Thai, not taken, no control or invisible characters).
-NameTh = Annotated[str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู")]
+NameTh = Annotated[
+    str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู", examples=["ปลาทู"])
+]
 NameEn = Annotated[
-    str, Meta(min_length=1, max_length=80, description="The English name, e.g. Short mackerel")
+    str,
+    Meta(
+        min_length=1,
+        max_length=80,
+        description="The English name, e.g. Short mackerel",
+        examples=["Short mackerel"],
+    ),
 ]
 SynonymsTh = Annotated[
     list[Annotated[str, Meta(min_length=1, max_length=60)]],
-    Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง"),
+    Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง", examples=[["ปลาทูนึ่ง"]]),
 ]
 CountingWord = Annotated[
-    str, Meta(min_length=1, max_length=10, description="A piece item's counting word, e.g. ตัว, ลูก, ฟอง")
+    str,
+    Meta(
+        min_length=1,
+        max_length=10,
+        description="A piece item's counting word, e.g. ตัว, ลูก, ฟอง",
+        examples=["ตัว"],
+    ),
 ]
-ShelfLife = Annotated[int, Meta(ge=1, le=3650, description="How many days it keeps")]
+ShelfLife = Annotated[int, Meta(ge=1, le=3650, description="How many days it keeps", examples=[3])]
 KgPerUnit = Annotated[
     float,
     Meta(
@@ -141,10 +155,16 @@ class ItemNew(Input):
     around them are dropped and runs of spaces inside become one."""
 
     name_th: NameTh
-    category_id: Annotated[str, Meta(pattern=CATALOGUE_ID, description="The category, e.g. fish-seafood")]
+    category_id: Annotated[
+        str,
+        Meta(pattern=CATALOGUE_ID, description="The category, e.g. fish-seafood", examples=["fish-seafood"]),
+    ]
     unit: Annotated[Literal["kg", "litre", "piece", "pack"], Meta(description="How it is counted")]
     reference_value: Annotated[
-        float, Meta(ge=0.01, le=1e7, description="Baht per unit, for balancing (to the satang, 0.01)")
+        float,
+        Meta(
+            ge=0.01, le=1e7, description="Baht per unit, for balancing (to the satang, 0.01)", examples=[90]
+        ),
     ]
     shelf_life_days: ShelfLife
     name_en: NameEn | None = None

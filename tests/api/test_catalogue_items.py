@@ -238,3 +238,22 @@ async def test_sara_am_typed_in_two_keys_is_the_same_name(world: World) -> None:
     assert [i["id"] for i in (await world.get(ANON, "/v1/items", q="น้ำตาลโตนด")).json()["data"]] == [
         "toddy-palm-sugar"
     ]
+
+
+async def test_the_api_explorers_example_adds_goods(world: World) -> None:
+    """The body /schema shows for POST /v1/items (each field's example) is one that adds ปลาทู."""
+    document = (await world.client.get("/schema/openapi.json")).json()
+    fields = document["components"]["schemas"]["ItemNew"]["properties"]
+    body = {name: field["examples"][0] for name, field in fields.items() if "examples" in field}
+    body["unit"] = "kg"  # an enum: the explorer shows its first value
+    assert set(body) == {
+        "name_th",
+        "category_id",
+        "unit",
+        "reference_value",
+        "shelf_life_days",
+        "synonyms_th",
+    }
+    added = await world.post(COORD, "/v1/items", body)
+    assert added.status_code == 201, added.text
+    assert (added.json()["name_th"], added.json()["synonyms_th"]) == ("ปลาทู", ["ปลาทูนึ่ง"])

@@ -257,3 +257,16 @@ async def test_the_api_explorers_example_adds_goods(world: World) -> None:
     added = await world.post(COORD, "/v1/items", body)
     assert added.status_code == 201, added.text
     assert (added.json()["name_th"], added.json()["synonyms_th"]) == ("ปลาทู", ["ปลาทูนึ่ง"])
+
+
+async def test_values_are_rounded_as_written_half_up_not_as_their_binary_float(world: World) -> None:
+    """2.675 is 2.67499... in binary: formatted to two places it was kept as 2.67."""
+    added = await world.post(
+        ADMIN, "/v1/items", {**CORN, "reference_value": 2.675, "unit": "piece", "kg_per_unit": 0.00015}
+    )
+    assert added.status_code == 201, added.text
+    assert (added.json()["reference_value"], added.json()["kg_per_unit"]) == (2.68, 0.0002)
+    value = await world.post(ADMIN, "/v1/items/dried-fish/values", {"value": 1.005})
+    assert value.status_code == 200, value.text
+    assert value.json()["reference_value"] == 1.01
+    assert [c["value"] for c in value.json()["changes"]] == [1.01]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import asyncpg
@@ -16,9 +16,23 @@ from barter.storage.sql import query
 CATALOGUE_NAMES_LOCK = 0x62617274_00000004
 
 
+def _rounded(value: float, places: str) -> Decimal:
+    """`value` as a person reads it (2.675 as written, not the binary 2.67499...), rounded half up:
+    a reference value of 2.675 baht is kept as 2.68, as anyone rounds it."""
+    return Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _baht(value: float) -> Decimal:
+    return _rounded(value, "0.01")
+
+
+def _kg(kg_per_unit: float) -> Decimal:
+    return _rounded(kg_per_unit, "0.0001")
+
+
 async def set_value(conn: asyncpg.Connection, item_id: str, region: str | None, value: float) -> int | None:
     """The new version of the value (national when `region` is None); None when no such item."""
-    amount = Decimal(f"{value:.2f}")
+    amount = _baht(value)
     if region is None:
         version: int | None = await conn.fetchval(query("set_national_value"), item_id, amount)
     else:
@@ -41,7 +55,7 @@ async def record_change(
     at: datetime,
 ) -> None:
     await conn.execute(
-        query("insert_value_change"), item_id, region, Decimal(f"{value:.2f}"), version, key_id, reason, at
+        query("insert_value_change"), item_id, region, _baht(value), version, key_id, reason, at
     )
 
 
@@ -65,10 +79,6 @@ async def lock_names(conn: asyncpg.Connection) -> None:
     """Hold the catalogue's names until the transaction ends (lock_catalogue_names): two adds or
     renames of goods never both take the same Thai name or synonym."""
     await conn.execute(query("lock_catalogue_names"), CATALOGUE_NAMES_LOCK)
-
-
-def _kg(kg_per_unit: float) -> Decimal:
-    return Decimal(f"{kg_per_unit:.4f}")
 
 
 async def insert_item(
@@ -101,8 +111,8 @@ async def insert_item(
                 unit,
                 _kg(kg_per_unit),
                 shelf_life_days,
-                Decimal(f"{reference_value:.2f}"),
-                Decimal(f"{quantity_step:.4f}"),
+                _baht(reference_value),
+                _kg(quantity_step),
                 synonyms_th,
                 counted_th,
                 added_by,

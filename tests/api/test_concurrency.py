@@ -166,3 +166,21 @@ async def test_two_corrections_of_one_item_with_one_etag_give_one_winner(world: 
     stored = await world.db.fetchrow("SELECT shelf_life_days, version FROM items WHERE id = 'cassava'")
     assert stored is not None
     assert (stored["shelf_life_days"], stored["version"]) == (winner.json()["shelf_life_days"], 2)
+
+
+async def test_a_retried_add_sent_again_at_once_adds_one_item(world: World, live: str) -> None:
+    """The same add with one Idempotency-Key, five times at once (a client retrying over a poor
+    connection): one item, one audit entry, the same answer to every one."""
+    headers = {"Idempotency-Key": "add-cassava-once"}
+    async with client(live, world.keys[COORD]) as south:
+        responses = await asyncio.gather(
+            *(
+                south.post("/v1/items", json={**CASSAVA, "name_en": "Cassava"}, headers=headers)
+                for _ in range(5)
+            )
+        )
+    assert [r.status_code for r in responses] == [201] * 5, [r.text for r in responses]
+    assert len({r.content for r in responses}) == 1
+    assert sum(r.headers.get("idempotency-replayed") == "true" for r in responses) == 4
+    assert await world.db.fetchval("SELECT count(*) FROM items WHERE added_by IS NOT NULL") == 1
+    assert await world.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'add_item'") == 1

@@ -408,13 +408,12 @@ async def update_item(
     counted = changes.get("counted_th", before.counted_th)
     kg_per_unit = changes.get("kg_per_unit", before.kg_per_unit)
     others = tuple(item for item in await current(conn) if item.id != item_id)
-    errors = _name_errors(_patched_names(data, name_th, synonyms), others)
+    # Its Thai names are checked when the correction touches them: a shelf life corrects alone.
+    renamed = {"name_th", "synonyms_th"} & changes.keys()
+    errors = _name_errors(_patched_names(data, name_th, synonyms), others) if renamed else []
     errors += _name_en_errors(changes.get("name_en"))
     errors += _measure_errors(
-        before.unit,
-        changes.get("kg_per_unit"),
-        changes.get("counted_th") if "counted_th" in changes else None,
-        weight_needed=False,
+        before.unit, changes.get("kg_per_unit"), changes.get("counted_th"), weight_needed=False
     )
     if errors:
         raise ValidationFailed(errors)

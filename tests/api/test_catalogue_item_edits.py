@@ -224,3 +224,14 @@ def test_the_openapi_document_describes_adding_and_correcting_goods(app: Litesta
         assert code in add["description"], code
     read = document["paths"]["/v1/items/{item_id}"]["get"]
     assert "security" not in read or not read["security"]
+
+
+async def test_a_name_the_file_took_since_does_not_block_other_corrections(world: World) -> None:
+    """A later catalogue file may give a shipped item a synonym an added item is named by (the
+    load does not refuse synonyms): its shelf life is still corrected; renaming says the clash."""
+    await _add(world)
+    await world.db.execute("UPDATE items SET synonyms_th = synonyms_th || '{ปลาทู}' WHERE id = 'dried-fish'")
+    shelf = await world.patch(COORD, URL, {"shelf_life_days": 4}, '"v1"')
+    assert shelf.status_code == 200, shelf.text
+    renamed = await world.patch(COORD, URL, {"synonyms_th": ["ปลาทูสด"]}, '"v2"')
+    assert _refused(renamed) == [("name_th", "name_taken")]

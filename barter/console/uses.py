@@ -31,7 +31,7 @@ from barter.schemas.listings import (
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut, TransferRef
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
-from barter.schemas.reference import ItemListed, ItemNew, ItemOut
+from barter.schemas.reference import ItemNew, ItemOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
 from barter.services import catalogue, communities, line, listings, logistics, read, run_consents, runs, stats
@@ -50,8 +50,8 @@ __all__ = [
     "CommunityOut",
     "CommunityPatch",
     "ConsentAnswer",
-    "ItemListed",
     "ItemNew",
+    "ItemOut",
     "Kind",
     "LinkOut",
     "NeedCreate",
@@ -95,7 +95,7 @@ async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
 # --- goods -------------------------------------------------------------------------------------
 
 
-async def goods(conn: asyncpg.Connection) -> list[ItemListed]:
+async def goods(conn: asyncpg.Connection) -> list[ItemOut]:
     """The catalogue as the goods page lists it (every signed-in reader sees it)."""
     return await catalogue.listed(conn)
 

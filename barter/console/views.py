@@ -805,7 +805,7 @@ def _goods_input(form: Form) -> uses.ItemNew:
     return data
 
 
-def _matches(item: uses.ItemListed, q: str) -> bool:
+def _matches(item: uses.ItemOut, q: str) -> bool:
     """The goods are named by `q`: their Thai or English name, or another of their Thai names."""
     wanted = re.sub(r"\s+", "", q).lower()
     return any(

@@ -185,11 +185,3 @@ class ItemPatch(Input):
     counted_th: CountingWord | UnsetType | None = UNSET
     shelf_life_days: ShelfLife | UnsetType = UNSET
     kg_per_unit: KgPerUnit | UnsetType = UNSET
-
-
-class ItemListed(ItemOut):
-    """An item as the console's goods page lists it: with the other Thai names people call it by
-    and, for goods the network added (not the shipped catalogue's), when it was added."""
-
-    synonyms_th: list[str] = msgspec.field(default_factory=list)
-    added_at: datetime | None = None

@@ -30,7 +30,6 @@ from barter.domain.thai_text import CATEGORY_WORDS
 from barter.domain.units import goods_known
 from barter.reference import CatalogueItem
 from barter.schemas.reference import (
-    ItemListed,
     ItemNew,
     ItemOut,
     ItemPatch,
@@ -107,11 +106,11 @@ async def current(conn: asyncpg.Connection) -> tuple[CatalogueItem, ...]:
     return _LAST[0]
 
 
-async def listed(conn: asyncpg.Connection) -> list[ItemListed]:
+async def listed(conn: asyncpg.Connection) -> list[ItemOut]:
     """Every item as the console's goods page lists it (open to every signed-in reader, as the
     catalogue is to everyone): in the catalogue's order, with its national reference value, its
     other Thai names and when the network added it."""
-    return [ItemListed(**dict(r)) for r in await repo.goods_listed(conn)]
+    return [ItemOut(**dict(r)) for r in await repo.goods_listed(conn)]
 
 
 async def get_item(conn: asyncpg.Connection, item_id: str) -> ItemOut:
@@ -434,4 +433,6 @@ async def update_item(
     )
     if not kept:  # cannot happen under the names lock; a 422, never a 500
         raise _taken_meanwhile(name_th)
-    return await _audited(conn, caller, "update_item", item_id, before)
+    out = await _audited(conn, caller, "update_item", item_id, before)
+    await current(conn)  # a corrected counting word is said from now on
+    return out

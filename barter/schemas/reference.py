@@ -69,6 +69,26 @@ class ItemOut(msgspec.Struct):
     ] = None
 
 
+class CommunityName(msgspec.Struct):
+    id: int
+    name_th: str | None
+    name_en: str | None
+
+
+class UnknownGoodsOut(msgspec.Struct):
+    """Goods communities named that the catalogue lacks (ปลาทู before anyone added it), as the
+    console's goods page lists them for coordinators: the word as last typed, how many times in
+    all, by which communities (those the reader acts for), through which channels, when first and
+    last."""
+
+    word: str
+    times: int
+    communities: list[CommunityName]
+    channels: list[Literal["line", "import"]]
+    first_seen: datetime
+    last_seen: datetime
+
+
 class Health(msgspec.Struct):
     status: str
     database: str

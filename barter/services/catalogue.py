@@ -41,6 +41,7 @@ from barter.schemas.reference import (
 from barter.storage import reference
 from barter.storage.repos import audit
 from barter.storage.repos import catalogue as repo
+from barter.storage.repos import unknown_goods as unknown_goods_repo
 
 
 async def values(conn: asyncpg.Connection, item_id: str) -> ItemValues:
@@ -134,29 +135,55 @@ _UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
-def _tidy(text: str) -> str:
+def tidy_name(text: str) -> str:
     """A name as it is kept: no spaces around it, one space where there were several, sara am as
     one character (ำ)."""
     return _SARA_AM.sub("\\1\u0e33", " ".join(text.split()))
 
 
-def _words(text: str) -> str:
+def name_key(text: str) -> str:
     """A name as names are compared (and as the LINE reader matches them): tidied, without spaces."""
-    return _tidy(text).replace(" ", "")
+    return tidy_name(text).replace(" ", "")
 
 
 def _unseen(text: str) -> bool:
     return any(unicodedata.category(ch) in _UNSEEN for ch in text)
 
 
+WORD_MAX = 60  # a goods' Thai name at most (schemas.reference.NameTh): what the add form takes
+
+
+def goods_word(text: str) -> str | None:
+    """What a community typed for goods, kept as goods' names are (`tidy_name`), or None where no
+    goods could be added by that name: blank, longer than a name, with control or invisible
+    characters, without a Thai letter, or a whole category's word (ข้าว, ปลา)."""
+    word = tidy_name(text)
+    if (
+        not word
+        or len(word) > WORD_MAX
+        or _unseen(word)
+        or not _THAI_LETTER.search(word)
+        or name_key(word) in CATEGORY_WORDS
+    ):
+        return None
+    return word
+
+
+async def _named_now(conn: asyncpg.Connection, names: Iterable[str]) -> None:
+    """Goods communities named while the catalogue lacked them (unknown_goods) are no longer
+    unknown once goods are called by one of these names: off the coordinators' list, in the
+    transaction that named them."""
+    await unknown_goods_repo.resolve(conn, sorted({name_key(n) for n in names}))
+
+
 def _name_errors(names: Iterable[tuple[str, str]], others: tuple[CatalogueItem, ...]) -> list[FieldError]:
     """What is wrong with each Thai name given (path, name), in order: a name another item uses
     (its name or a synonym), one naming a whole category, one given twice, one not in Thai."""
     errors: list[FieldError] = []
-    taken = {_words(name): item for item in others for name in (item.name_th, *item.synonyms_th)}
+    taken = {name_key(name): item for item in others for name in (item.name_th, *item.synonyms_th)}
     named: set[str] = set()
     for path, name in names:
-        word = _words(name)
+        word = name_key(name)
         if not word:
             errors.append(FieldError(path, "must not be blank", code="required"))
         elif _unseen(name):
@@ -226,7 +253,7 @@ def _measure_errors(
                     "counted_th", "must not contain control or invisible characters", code="bad_characters"
                 )
             )
-        elif not _THAI_LETTER.search(counted_th) or _words(counted_th) != counted_th:
+        elif not _THAI_LETTER.search(counted_th) or name_key(counted_th) != counted_th:
             errors.append(FieldError("counted_th", "one Thai word, e.g. ตัว", code="not_thai"))
     return errors
 
@@ -306,7 +333,9 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
     or wrong for the unit, a counting word for goods not counted in pieces.
 
     Adds and renames hold the catalogue's names lock (repo.lock_names) from the check to the commit:
-    two coordinators adding ปลาทู at once get one 201 and one 422 `name_taken`, never a 500."""
+    two coordinators adding ปลาทู at once get one 201 and one 422 `name_taken`, never a 500. The
+    words communities named that its Thai name or another name now is (ปลาทู, written while no
+    goods were called so) leave the coordinators' list in the same transaction."""
     may_add(caller)
     await repo.lock_names(conn)
     known = await current(conn)
@@ -314,7 +343,7 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
     errors = _new_item_errors(data, known, categories)
     if errors:
         raise ValidationFailed(errors)
-    name_th = _tidy(data.name_th)
+    name_th = tidy_name(data.name_th)
     ids = {item.id for item in known}
     for item_id in (c for c in _ids(_slug(data.name_en)) if c not in ids):
         outcome = await repo.insert_item(
@@ -322,13 +351,13 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
             item_id=item_id,
             category_id=data.category_id,
             name_th=name_th,
-            name_en=_tidy(data.name_en) if data.name_en is not None else name_th,
+            name_en=tidy_name(data.name_en) if data.name_en is not None else name_th,
             unit=data.unit,
             kg_per_unit=1.0 if data.unit == "kg" else float(data.kg_per_unit or 1.0),
             shelf_life_days=data.shelf_life_days,
             reference_value=data.reference_value,
             quantity_step=_STEP[data.unit],
-            synonyms_th=[_tidy(s) for s in data.synonyms_th],
+            synonyms_th=[tidy_name(s) for s in data.synonyms_th],
             counted_th=data.counted_th,
             added_by=caller.key_id,
             added_at=now,
@@ -336,6 +365,7 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
         if outcome == "name_taken":
             raise _taken_meanwhile(name_th)
         if outcome == "added":
+            await _named_now(conn, [name_th, *data.synonyms_th])
             out = await _audited(conn, caller, "add_item", item_id, None)
             await current(conn)  # this process says its amounts in its counting word from now on
             return out
@@ -416,9 +446,9 @@ async def update_item(
     )
     if errors:
         raise ValidationFailed(errors)
-    name_th = _tidy(name_th)
+    name_th = tidy_name(name_th)
     if "name_en" in changes:
-        name_en = _tidy(changes["name_en"])
+        name_en = tidy_name(changes["name_en"])
     else:  # goods with no English name are called by their Thai name: it follows the Thai one
         name_en = name_th if before.name_en == before.name_th else before.name_en
     kept = await repo.update_item(
@@ -426,13 +456,15 @@ async def update_item(
         item_id,
         name_th=name_th,
         name_en=name_en,
-        synonyms_th=[_tidy(s) for s in synonyms],
+        synonyms_th=[tidy_name(s) for s in synonyms],
         counted_th=counted,
         shelf_life_days=changes.get("shelf_life_days", before.shelf_life_days),
         kg_per_unit=kg_per_unit,
     )
     if not kept:  # cannot happen under the names lock; a 422, never a 500
         raise _taken_meanwhile(name_th)
+    if renamed:
+        await _named_now(conn, [name_th, *synonyms])
     out = await _audited(conn, caller, "update_item", item_id, before)
     await current(conn)  # a corrected counting word is said from now on
     return out

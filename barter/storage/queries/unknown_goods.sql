@@ -1,0 +1,38 @@
+-- name: note_unknown_goods
+-- A community named these goods words the catalogue does not know ($1 words, tidied; $2 community,
+-- $3 channel, $4 when): each counted once more, first seen kept, last seen and the word as last
+-- typed updated. Returns the words kept.
+INSERT INTO unknown_goods AS u (word, community_id, channel, first_seen, last_seen)
+SELECT w, $2, $3, $4, $4 FROM unnest($1::text[]) AS w
+ON CONFLICT ON CONSTRAINT unknown_goods_once DO UPDATE
+SET word = excluded.word, times = u.times + 1, last_seen = greatest(u.last_seen, excluded.last_seen)
+RETURNING word;
+
+-- name: unknown_goods_listed
+-- The goods words communities named that the catalogue lacks, one row per word (as names are
+-- compared: without spaces), of the communities the caller acts for ($1 admin: every one, $2 a
+-- coordinator's regions): how many times in all, by which communities (by name), when first and
+-- last; the most named first. The word as it was last typed stands for the others.
+SELECT u.word_key,
+       (array_agg(u.word ORDER BY u.last_seen DESC, u.id DESC))[1] AS word,
+       sum(u.times)::int AS times,
+       min(u.first_seen) AS first_seen,
+       max(u.last_seen) AS last_seen,
+       array_agg(DISTINCT u.channel ORDER BY u.channel) AS channels,
+       (SELECT jsonb_agg(jsonb_build_object('id', n.id, 'name_th', n.name_th, 'name_en', n.name_en)
+                         ORDER BY coalesce(n.name_th, n.name_en), n.id)
+        FROM communities n
+        WHERE n.id = ANY(array_agg(u.community_id))) AS communities
+FROM unknown_goods u
+JOIN communities c ON c.id = u.community_id
+JOIN provinces p ON p.code = c.province_code
+WHERE ($1::bool OR p.region = ANY($2::text[]))
+GROUP BY u.word_key
+ORDER BY sum(u.times) DESC, max(u.last_seen) DESC, u.word_key
+LIMIT $3;
+
+-- name: resolve_unknown_goods
+-- Goods now in the catalogue by one of these names ($1: as names are compared, without spaces):
+-- no longer unknown. Returns how many rows went.
+WITH gone AS (DELETE FROM unknown_goods WHERE word_key = ANY($1::text[]) RETURNING 1)
+SELECT count(*)::int FROM gone;

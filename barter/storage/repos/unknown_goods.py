@@ -1,0 +1,38 @@
+"""Goods words communities named that the catalogue did not know (ปลาทู before anyone added it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from barter.domain.access import Caller
+from barter.storage.sql import query
+
+
+async def note(
+    conn: asyncpg.Connection, words: Sequence[str], community_id: int, channel: str, at: datetime
+) -> list[str]:
+    """Count each word (tidied, one per word key) once more for the community; the words kept."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        query("note_unknown_goods"), list(words), community_id, channel, at
+    )
+    return [r["word"] for r in rows]
+
+
+async def listed(conn: asyncpg.Connection, caller: Caller, limit: int) -> list[asyncpg.Record]:
+    """One row per word, of the communities of the caller's regions (an admin's: all)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        query("unknown_goods_listed"),
+        caller.is_admin,
+        sorted(caller.regions) if caller.role == "coordinator" else [],
+        limit,
+    )
+    return rows
+
+
+async def resolve(conn: asyncpg.Connection, keys: Sequence[str]) -> int:
+    """Forget the words now naming goods of the catalogue (`keys`: as names are compared)."""
+    gone: int = await conn.fetchval(query("resolve_unknown_goods"), list(keys))
+    return gone

@@ -39,7 +39,7 @@ from barter.domain.thai_text import (
 )
 from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
-from barter.services import existing, sms_consent
+from barter.services import existing, sms_consent, unknown_goods
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as keys_repo
@@ -368,6 +368,19 @@ def _drafts(value: Any) -> list[Draft]:
 
 async def save_draft(conn: asyncpg.Connection, link: Link, message: str, drafts: tuple[Draft, ...]) -> int:
     return await repo.insert_draft(conn, link.id, message[:5000], _drafts_json(drafts))
+
+
+async def note_unknown_goods(
+    conn: asyncpg.Connection, link: Link, drafts: Sequence[Draft], now: datetime
+) -> frozenset[str]:
+    """The goods of the chat's post the reader did not know (its unknown_item lines: "ปลาทู" of
+    "มีปลาทู 20 กิโล" before anyone added it), counted for the chat's community so that its
+    coordinators see them (services.unknown_goods). Returns the words, as typed, that were (the
+    answer then says the coordinator will see them)."""
+    typed = [d.item_text for d in drafts if "unknown_item" in d.problems and d.item_text]
+    if not typed:
+        return frozenset()
+    return await unknown_goods.note(conn, link.community_id, typed, "line", now)
 
 
 class DraftGone(Exception):

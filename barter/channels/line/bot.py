@@ -160,8 +160,9 @@ async def _post(
         return []
     if not reading.drafts:
         return [replies.unreadable()]
+    noted = await service.note_unknown_goods(conn, link, reading.drafts, ctx.clock.now())
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
-    return [replies.draft_reply(draft_id, reading.drafts, ctx.catalogue)]
+    return [replies.draft_reply(draft_id, reading.drafts, ctx.catalogue, noted=noted)]
 
 
 def _a_post(ctx: Context, message: str) -> bool:

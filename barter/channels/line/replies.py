@@ -91,6 +91,12 @@ _QUESTIONS = {
     "which_item": "ของที่มีให้เป็นชนิดไหนคะ? พิมพ์ชื่อสินค้า เช่น ข้าวขาว ปลาเค็ม (which kind?)",
     "which_unit": "นับเป็นหน่วยอะไรคะ? เช่น กิโล หรือ ลิตร (which unit?)",
 }
+# Goods not in the catalogue whose name was kept for the community's coordinators (unknown_goods):
+# said so, for them to add, rather than asked for another name.
+NOTED = (
+    "ยังไม่มีสินค้านี้ในรายการค่ะ ผู้ประสานงานจะเห็นชื่อนี้และเพิ่มให้ได้"
+    " (not listed yet: your coordinator will see this name and can add it)"
+)
 
 
 def _which_item(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
@@ -137,9 +143,13 @@ def _question(
     *,
     short: bool = False,
     catalogue: Sequence[CatalogueEntry] = (),
+    noted: frozenset[str] = frozenset(),
 ) -> str:
     """The question about one problem of one line, in the words the sender used (`short`: under
-    its line among several, the example given once below them)."""
+    its line among several, the example given once below them; `noted`: goods' words kept for the
+    coordinators, said so)."""
+    if problem == "unknown_item" and draft.item_text in noted:
+        return NOTED
     if problem == "which_item":
         return _which_item(draft, catalogue)
     if problem == "which_unit":
@@ -163,9 +173,16 @@ def _question(
     return _QUESTIONS[problem]
 
 
-def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[CatalogueEntry]) -> TextMessage:
+def draft_reply(
+    draft_id: int,
+    drafts: Sequence[Draft],
+    catalogue: Sequence[CatalogueEntry],
+    *,
+    noted: frozenset[str] = frozenset(),
+) -> TextMessage:
     """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first
-    (a unit that does not fit is said with the item's own, from `catalogue`)."""
+    (a unit that does not fit is said with the item's own, from `catalogue`; goods it lacks whose
+    name was kept for the coordinators, `noted` as typed, are said to be)."""
     units = {item.id: item.unit for item in catalogue}
     names = {item.id: item.name_th for item in catalogue}
     problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
@@ -173,7 +190,7 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[Cata
         lines = [
             "เข้าใจว่า (we read):",
             _line(drafts[0], names),
-            *(_question(p, drafts[0], units, catalogue=catalogue) for p in problems),
+            *(_question(p, drafts[0], units, catalogue=catalogue, noted=noted) for p in problems),
         ]
     else:
         # each line's questions under it, so that several lines show which one is asked about
@@ -182,7 +199,7 @@ def draft_reply(draft_id: int, drafts: Sequence[Draft], catalogue: Sequence[Cata
             lines += [
                 _line(d, names),
                 *(
-                    f"  ↳ {_question(p, d, units, short=True, catalogue=catalogue)}"
+                    f"  ↳ {_question(p, d, units, short=True, catalogue=catalogue, noted=noted)}"
                     for p in d.problems
                     if p not in ("no_kind", "swap_sides")
                 ),

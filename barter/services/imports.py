@@ -6,7 +6,8 @@ created and what is wrong: by row number, column (as the template's header names
 in Thai and in English, in the words of barter.domain.refusals, with the problem's code. A dry run
 rolls every row back. A real import creates all rows in the caller's one transaction, or (if any
 row is wrong) none; the same file imported again by the same key answers the first report and
-creates nothing.
+creates nothing. Goods a row names that the catalogue lacks are counted for the row's community
+(services.unknown_goods), a dry run's too, so that coordinators see what communities want to trade.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 import msgspec
@@ -33,7 +34,8 @@ from barter.domain.spreadsheet import (
     said_in_row,
 )
 from barter.schemas.base import converted
-from barter.services import catalogue, existing
+from barter.services import catalogue, existing, unknown_goods
+from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import imports as repo
 
 
@@ -162,6 +164,7 @@ async def import_sheet(
             assert earlier is not None
             stored = msgspec.convert(earlier["report"], ImportReport)
             return msgspec.structs.replace(stored, replayed=True)
+    await _note_unknown_goods(conn, importer, drafts, clock.now())
     rows = [await _one_row(conn, importer, d, not dry_run, clock) for d in drafts]
     failed = sum(not r.ok for r in rows)
     report = ImportReport(
@@ -190,6 +193,31 @@ async def import_sheet(
     assert import_id is not None
     await repo.finish(conn, import_id, report.created, msgspec.to_builtins(report))
     return report
+
+
+def _unknown_goods(draft: RowDraft) -> str | None:
+    """The goods the row names that the catalogue lacks (its item refused `not_known`), as written."""
+    return next(
+        (str(e.params["name"]) for e in draft.errors if e.field == "item" and e.code == "not_known"), None
+    )
+
+
+async def _note_unknown_goods(
+    conn: asyncpg.Connection, importer: Caller, drafts: Sequence[RowDraft], now: datetime
+) -> None:
+    """The goods rows name that the catalogue lacks, counted once per file for each row's community
+    the importer acts for (a community another region's, or none, is no one's to learn of). In the
+    import's transaction: a real import refused for its rows keeps none of them (nothing of it is
+    kept); its dry run, which reports the same rows, does."""
+    named: dict[int, list[str]] = {}
+    for draft in drafts:
+        word = _unknown_goods(draft)
+        if word is not None and draft.community_id is not None:
+            named.setdefault(draft.community_id, []).append(word)
+    for community_id, words in sorted(named.items()):
+        community = await communities_repo.ref(conn, community_id)
+        if community is not None and importer.acts_for(community.id, community.region):
+            await unknown_goods.note(conn, community_id, words, "import", now)
 
 
 def _iso(day: date | None) -> str | None:

@@ -405,3 +405,37 @@ async def test_a_whole_number_cell_written_2_0_is_that_number_as_in_the_json_api
     assert created.status_code == 201, created.text
     priorities = await world.db.fetch("SELECT priority FROM needs ORDER BY id")
     assert [r["priority"] for r in priorities] == [2, 4]
+
+
+async def _unknown_goods(w: World) -> list[tuple[str, int, str, int]]:
+    rows = await w.db.fetch("SELECT word, community_id, channel, times FROM unknown_goods")
+    return sorted((r["word"], r["community_id"], r["channel"], r["times"]) for r in rows)
+
+
+async def test_goods_a_sheet_names_that_the_catalogue_lacks_are_kept_for_coordinators(world: World) -> None:
+    """A row naming goods the catalogue lacks is refused `not_known`, and the goods are kept for the
+    coordinators of the row's community (tidied as names are, once per file however many rows name
+    them), from the dry run that reports the row; not for a community the importer does not act
+    for; a real import refused for the row keeps nothing of it (the whole file is undone)."""
+    a, b = world.a["id"], world.b["id"]
+    rows = [
+        ["มี", a, " ปลาทู ", 40, "กก.", "", ""],
+        ["มี", a, "ปลาทู", 10, "กก.", "", ""],
+        ["ต้องการ", a, "มัน   สำปะหลัง", 50, "กก.", "", ""],
+        ["ต้องการ", b, "ข้าวโพด", 50, "กก.", "", ""],  # the north's: not this coordinator's to learn of
+        ["มี", a, "Mackerel", 10, "กก.", "", ""],  # no goods' Thai name: nothing to add by it
+        ["มี", a, "ปลาแห้ง", 10, "กก.", "", ""],
+    ]
+    report = await send(world, COORD, xlsx(rows), dry_run=True)
+    assert report.status_code == 200, report.text
+    refused = {r["row"]: [(e["field"], e["code"]) for e in r["errors"]] for r in report.json()["report"]}
+    assert refused[2] == refused[4] == refused[6] == [("item", "not_known")]
+    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
+    assert (await send(world, COORD, xlsx(rows), dry_run=False)).status_code == 422
+    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
+    assert (await send(world, ADMIN, xlsx(rows), dry_run=True)).status_code == 200  # acts for both
+    assert await _unknown_goods(world) == [
+        ("ข้าวโพด", b, "import", 1),
+        ("ปลาทู", a, "import", 2),
+        ("มัน สำปะหลัง", a, "import", 2),
+    ]

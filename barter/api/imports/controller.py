@@ -42,7 +42,11 @@ class ImportController(Controller):
         idempotency: IdempotencyDep,
         state: State,
         dry_run: Annotated[
-            bool, QueryParameter(description="Report what would happen; change nothing")
+            bool,
+            QueryParameter(
+                description="Report what would happen; create nothing (goods the catalogue lacks that "
+                "rows name are noted for coordinators)"
+            ),
         ] = False,
         filename: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> Response[ImportReport]:

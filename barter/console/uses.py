@@ -31,10 +31,21 @@ from barter.schemas.listings import (
 )
 from barter.schemas.logistics import PlanCreate, PlanOut, PlanSummary, ShipmentOut, TransferRef
 from barter.schemas.proposals import AccountOut, PlaceOut, ProposalOut, RunOut
-from barter.schemas.reference import ItemNew, ItemOut
+from barter.schemas.reference import ItemNew, ItemOut, UnknownGoodsOut
 from barter.schemas.runs import ConsentAnswer, RunConsentOut, RunConsentRequest, RunRequest
 from barter.schemas.stats import SupplyDemand
-from barter.services import catalogue, communities, line, listings, logistics, read, run_consents, runs, stats
+from barter.services import (
+    catalogue,
+    communities,
+    line,
+    listings,
+    logistics,
+    read,
+    run_consents,
+    runs,
+    stats,
+    unknown_goods,
+)
 from barter.services import proposals as workflow
 from barter.services.line import ActiveCodeOut, CodeOut, LinkOut
 from barter.settings import Settings
@@ -71,6 +82,7 @@ __all__ = [
     "RunOut",
     "ShipmentOut",
     "SupplyDemand",
+    "UnknownGoodsOut",
 ]
 
 # --- reference lists for forms ----------------------------------------------------------------
@@ -108,6 +120,11 @@ def may_add_goods(caller: Caller) -> None:
 async def add_goods(conn: asyncpg.Connection, caller: Caller, data: ItemNew, clock: Clock) -> ItemOut:
     """Add goods the catalogue lacks (coordinators and admins: the service refuses anyone else)."""
     return await catalogue.add_item(conn, caller, data, clock.now())
+
+
+async def goods_named_unknown(conn: asyncpg.Connection, caller: Caller) -> list[UnknownGoodsOut]:
+    """Goods the caller's communities named that the catalogue lacks (coordinators and admins)."""
+    return await unknown_goods.listed(conn, caller)
 
 
 # --- communities --------------------------------------------------------------------------------

@@ -824,11 +824,13 @@ async def _goods_page(
     status_code: int = 200,
 ) -> Template:
     """The catalogue by category, each category's goods in the catalogue's order (the shipped
-    ones first, then those the network added); coordinators and admins also see the form to add
-    goods (`form`: what was typed into one that was refused, to show it again)."""
+    ones first, then those the network added); coordinators and admins also see the goods their
+    communities named that it lacks, and the form to add goods (`form`: what was typed into one
+    that was refused, to show it again, or the name of goods named to add)."""
     goods = await uses.goods(conn)
     shown = [i for i in goods if _matches(i, q)] if q.strip() else goods
     categories = await uses.categories(conn)
+    can_add = viewer.caller.role in ("admin", "coordinator")
     return page(
         "goods.html",
         viewer,
@@ -839,7 +841,8 @@ async def _goods_page(
         found=len(shown),
         q=q,
         added=next((i for i in goods if i.id == added), None),
-        can_add=viewer.caller.role in ("admin", "coordinator"),
+        can_add=can_add,
+        unknown=await uses.goods_named_unknown(conn, viewer.caller) if can_add else [],
         units=UNITS,
         error=list(error),
         form={**dict.fromkeys(GOODS_FIELDS, ""), **_entered(form)},
@@ -860,10 +863,13 @@ class Goods(Controller):
         viewer: ViewerDep,
         state: State,
         q: FromQuery[str | None] = None,
+        name_th: FromQuery[str | None] = None,
     ) -> Template:
-        """With the goods just added said once (a flash: a reload does not say it again)."""
+        """With the goods just added said once (a flash: a reload does not say it again);
+        `name_th`: the add form opens with that name in it (goods communities named, to add)."""
         flashed, clear = take_flash(request, state, GOODS)
-        shown = await _goods_page(conn, viewer, q=q or "", added=flashed)
+        named = {"name_th": [name_th[:200]]} if name_th else None
+        shown = await _goods_page(conn, viewer, q=q or "", added=flashed, form=named)
         if clear is not None:
             shown.set_cookie(clear)
         return shown

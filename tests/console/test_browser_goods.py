@@ -4,13 +4,15 @@ and goods added by a coordinator, a refusal said at its field."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 from playwright.async_api import Browser, Page, expect
 
+from barter.services import unknown_goods
 from tests.console import test_browser
-from tests.console.day import sign_in
+from tests.console.day import seed_partner_village, sign_in
 from tests.console.test_browser import PHONE, _fits, _key, _one_line, _touchable, _village
 from tests.console.test_browser_english import THAI_UNMARKED
 from tests.console.test_browser_forms import WIDTHS, _said_right_under, _walk
@@ -152,5 +154,57 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         await expect(page.locator("#goods-short-mackerel")).to_have_count(0)
         await _nav_fits(page)
         await _walk(page, tmp_path)
+    finally:
+        await context.close()
+
+
+async def test_goods_communities_named_on_a_narrow_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """A southern coordinator at 320 px in Thai: the goods a southern village named on LINE and in a
+    sheet that the catalogue lacks, each with how many times, by whom and when last, fit the phone
+    with buttons a thumb's size; a word's button opens the add form with its name in it, in view;
+    the goods added, the word leaves the list and the others stay."""
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    village = await seed_partner_village(live, await _key(db, role="admin", name="network admin"))
+    now = datetime.now(UTC)
+    async with db.transaction():
+        await unknown_goods.note(db, village, ["ปลาทู", "มันสำปะหลัง"], "line", now)
+        await unknown_goods.note(db, village, ["ปลาทู"], "import", now)
+    context = await browser.new_context(locale="th-TH", viewport={**PHONE, "width": WIDTHS[0]})
+    try:
+        page = await context.new_page()
+        await sign_in(page, live, coordinator)
+        await page.goto(f"{live}/console/goods/")
+        section = page.locator("#named-unknown")
+        await expect(section.locator("h2")).to_have_text("สินค้าที่ชุมชนพิมพ์ถึงแต่ยังไม่มีในรายการ")
+        words = section.locator("li")
+        await expect(words).to_have_count(2)
+        mackerel = words.first  # the most named first
+        await expect(mackerel.locator("b")).to_have_text("ปลาทู")
+        await expect(mackerel).to_contain_text("พิมพ์ถึง 2 ครั้ง")
+        await expect(mackerel).to_contain_text("พิมพ์โดย: วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")
+        await expect(mackerel).to_contain_text(re.compile(r"ครั้งล่าสุด \d+ \S+ 25\d\d"))
+        await expect(words.nth(1).locator("b")).to_have_text("มันสำปะหลัง")
+        for wide in WIDTHS[::-1]:
+            await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
+            await _fits(page)
+            await _touchable(page, "#named-unknown .button")
+            await _one_line(page, "#named-unknown .nobr")  # "พิมพ์ถึง 2 ครั้ง", the date: each whole
+        await section.screenshot(path=tmp_path / f"goods-named-{WIDTHS[0]}.png")
+        await page.screenshot(path=tmp_path / f"goods-named-top-{WIDTHS[0]}.png")
+
+        await mackerel.get_by_role("link", name="เพิ่ม ปลาทู").click()
+        await expect(page).to_have_url(re.compile(r"/console/goods/\?name_th=[^#]+#add-form$"))
+        await expect(page.locator("#add-name-th")).to_have_value("ปลาทู")
+        await expect(page.locator("#add-name-th")).to_be_in_viewport()
+        await page.screenshot(path=tmp_path / f"goods-named-form-{WIDTHS[0]}.png")
+        await _fill(page, **{k: v for k, v in TYPED.items() if k != "name_th"})
+        await page.locator("#add-form").get_by_role("button", name="เพิ่มสินค้า").click()
+        await expect(page).to_have_url(f"{live}/console/goods/#goods-short-mackerel")
+        await expect(page.locator("#goods-added")).to_have_text("เพิ่ม ปลาทู แล้ว")
+        await expect(words).to_have_count(1)
+        await expect(words.locator("b")).to_have_text("มันสำปะหลัง")
+        await _fits(page)
     finally:
         await context.close()

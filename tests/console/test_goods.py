@@ -10,8 +10,20 @@ from typing import Any
 from barter.console import i18n
 from barter.domain import refusals
 from barter.domain.errors import FieldError
+from tests.api.test_imports import send, xlsx
 from tests.console.conftest import csrf_of, sign_in
-from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, Client, World
+from tests.world import (
+    ADMIN,
+    ANON,
+    COORD,
+    COORD_ELSEWHERE,
+    OTHER,
+    OWNER,
+    PARTNER,
+    Client,
+    World,
+    second_south_community,
+)
 
 GOODS = "/console/goods/"
 PARTNER_DETAIL = "partner_with_detail"
@@ -238,3 +250,113 @@ async def test_the_goods_page_in_english(world: World) -> None:
     assert '<span class="en" lang="th">ไข่ไก่</span>' in eggs.group()
     assert "Add goods" in page.text
     assert "เพิ่มสินค้า" not in page.text
+
+
+# --- goods communities named that the catalogue lacks ------------------------------------------
+
+NAMED = re.compile(r'<section id="named-unknown".*?</section>', re.S)
+
+
+async def _named_in_a_sheet(world: World, persona: str, *named: tuple[int, str]) -> None:
+    """Communities name goods in a sheet (community id, goods), which a dry run by `persona` keeps
+    for their coordinators where the catalogue lacks them (once per file and community)."""
+    rows = [["มี", community, goods, 10, "กก.", "", ""] for community, goods in named]
+    response = await send(world, persona, xlsx(rows), dry_run=True)
+    assert response.status_code == 200, response.text
+
+
+def _named_section(text: str) -> str:
+    found = NAMED.search(text)
+    return "" if found is None else html.unescape(found.group())
+
+
+# Who sees which goods communities named (none: the page has no such section), by persona: a
+# region's coordinator its communities', an admin everyone's, a community and a partner none.
+WHO_SEES: dict[str, tuple[int, set[str]]] = {
+    OWNER: (200, set()),
+    OTHER: (200, set()),
+    COORD: (200, {"ปลาทู"}),
+    COORD_ELSEWHERE: (200, {"มันสำปะหลัง"}),
+    PARTNER: (302, set()),
+    ADMIN: (200, {"ปลาทู", "มันสำปะหลัง"}),
+    ANON: (302, set()),
+}
+
+
+async def test_goods_communities_named_are_shown_to_who_adds_goods_for_them(world: World) -> None:
+    """ปลาทู, named by two southern communities (three times: two files name it for one of them),
+    is shown to the south's coordinator and the admin with how many times, by which communities and
+    when last, in the Buddhist era; มันสำปะหลัง, named by a northern one, to the north's coordinator
+    and the admin; neither to a community, a partner or anyone not signed in."""
+    a, b, a2 = world.a["id"], world.b["id"], (await second_south_community(world))["id"]
+    await _named_in_a_sheet(world, COORD, (a, "ปลาทู"), (a2, "ปลาทู"), (a, "ปลาทู"))
+    await _named_in_a_sheet(world, ADMIN, (a, "ปลาทู"), (b, "มันสำปะหลัง"))
+    last_seen = await world.db.fetchval("SELECT max(last_seen) FROM unknown_goods WHERE word = 'ปลาทู'")
+    i18n.use("th")
+    seen: dict[str, tuple[int, set[str]]] = {}
+    for persona in WHO_SEES:
+        await _signed_in_as(world, persona)
+        page = await world.client.get(GOODS, follow_redirects=False)
+        section = _named_section(page.text)
+        seen[persona] = (page.status_code, {w for w in ("ปลาทู", "มันสำปะหลัง") if w in section})
+        if "ปลาทู" in section:
+            assert "สินค้าที่ชุมชนพิมพ์ถึงแต่ยังไม่มีในรายการ" in section
+            assert "พิมพ์ถึง 3 ครั้ง" in section
+            assert "พิมพ์โดย: กลุ่มประมงพื้นบ้านบ้านปากบารา, บ้านทุ่งหว้า" in section
+            assert f'ครั้งล่าสุด <span class="nobr">{i18n.thai_date(last_seen)}</span>' in section
+            assert str(last_seen.year + 543) in section
+        if "มันสำปะหลัง" in section:
+            assert "พิมพ์ถึง 1 ครั้ง" in section
+            assert "วิสาหกิจชุมชนข้าวหอมมะลิเชียงราย" in section
+        if persona == COORD_ELSEWHERE:  # the south's communities are not its to know of
+            assert "ปากบารา" not in section
+            assert "ทุ่งหว้า" not in section
+        if page.status_code == 200 and not section:
+            assert "พิมพ์ถึง" not in page.text
+    assert seen == WHO_SEES
+
+
+async def test_goods_added_or_renamed_to_a_name_communities_named_leave_the_list(world: World) -> None:
+    """The list's button opens the add form with the name in it; goods added through it, or through
+    the API by a name or another name that is a word named (compared without spaces), or renamed to
+    one, take the word off the list, and the list goes when nothing is left on it."""
+    a = world.a["id"]
+    await _named_in_a_sheet(world, COORD, (a, "ปลาทู"), (a, "มัน  สำปะหลัง"), (a, "ข้าวโพดหวาน"))
+    await sign_in(world.client, world.keys[COORD])
+    section = _named_section((await world.client.get(GOODS)).text)
+    assert {"ปลาทู", "มัน สำปะหลัง", "ข้าวโพดหวาน"} <= set(re.findall(r'<b lang="th">(.*?)</b>', section))
+    link = re.search(r'<a class="button secondary" href="([^"]*)">เพิ่ม ปลาทู</a>', section)
+    assert link is not None, section
+    assert link.group(1) == "/console/goods/?name_th=%E0%B8%9B%E0%B8%A5%E0%B8%B2%E0%B8%97%E0%B8%B9#add-form"
+    opened = await world.client.get(link.group(1).split("#")[0])
+    assert re.search(r'<input id="add-name-th" name="name_th" required value="ปลาทู"', opened.text)
+    assert (await _add(world.client, MACKEREL)).status_code == 303
+    left = set(re.findall(r'<b lang="th">(.*?)</b>', _named_section((await world.client.get(GOODS)).text)))
+    assert left == {"มัน สำปะหลัง", "ข้าวโพดหวาน"}
+    cassava = {
+        "name_th": "มันสำปะหลัง",
+        "name_en": "Cassava",
+        "category_id": "vegetables",
+        "unit": "kg",
+        "reference_value": 4,
+        "shelf_life_days": 14,
+    }
+    assert (await world.post(ADMIN, "/v1/items", cassava)).status_code == 201
+    corn = {**cassava, "name_th": "ข้าวโพด", "name_en": "Corn"}
+    assert (await world.post(COORD, "/v1/items", corn)).status_code == 201
+    assert await world.db.fetchval("SELECT array_agg(word) FROM unknown_goods") == ["ข้าวโพดหวาน"]
+    renamed = await world.patch(COORD, "/v1/items/corn", {"synonyms_th": ["ข้าวโพด หวาน"]}, '"v1"')
+    assert renamed.status_code == 200, renamed.text
+    assert await world.db.fetchval("SELECT count(*) FROM unknown_goods") == 0
+    assert 'id="named-unknown"' not in (await world.client.get(GOODS)).text
+
+
+async def test_the_add_forms_name_is_filled_only_for_who_adds_goods_and_escaped(world: World) -> None:
+    await sign_in(world.client, world.keys[ADMIN])
+    opened = await world.client.get(GOODS, params={"name_th": '<b>"ปลาทู"</b>'})
+    assert 'value="&lt;b&gt;&#34;ปลาทู&#34;&lt;/b&gt;"' in opened.text
+    assert '<b>"ปลาทู"</b>' not in opened.text
+    await sign_in(world.client, world.keys[OWNER])
+    asked = await world.client.get(GOODS, params={"name_th": "ปลาทู"})
+    assert asked.status_code == 200
+    assert 'id="add-form"' not in asked.text

@@ -206,5 +206,14 @@ async def test_goods_communities_named_on_a_narrow_phone(
         await expect(words).to_have_count(1)
         await expect(words.locator("b")).to_have_text("มันสำปะหลัง")
         await _fits(page)
+
+        await page.get_by_role("link", name="English").click()
+        await expect(section.locator("h2")).to_have_text("Goods communities named that the catalogue lacks")
+        await expect(words).to_contain_text("named 1 time")
+        await expect(words).to_contain_text("Named by: Khuan Khanun jasmine rice enterprise")
+        await expect(words.get_by_role("link", name="Add มันสำปะหลัง")).to_be_visible()
+        assert await page.evaluate(THAI_UNMARKED) == []  # the Thai word marked as Thai, wherever said
+        await _fits(page)
+        await section.screenshot(path=tmp_path / f"goods-named-english-{WIDTHS[0]}.png")
     finally:
         await context.close()

@@ -327,7 +327,9 @@ async def test_goods_added_or_renamed_to_a_name_communities_named_leave_the_list
     await sign_in(world.client, world.keys[COORD])
     section = _named_section((await world.client.get(GOODS)).text)
     assert {"ปลาทู", "มัน สำปะหลัง", "ข้าวโพดหวาน"} <= set(re.findall(r'<b lang="th">(.*?)</b>', section))
-    link = re.search(r'<a class="button secondary" href="([^"]*)">เพิ่ม ปลาทู</a>', section)
+    link = re.search(
+        r'<a class="button secondary" href="([^"]*)">เพิ่ม <span lang="th">ปลาทู</span></a>', section
+    )
     assert link is not None, section
     assert link.group(1) == "/console/goods/?name_th=%E0%B8%9B%E0%B8%A5%E0%B8%B2%E0%B8%97%E0%B8%B9#add-form"
     opened = await world.client.get(link.group(1).split("#")[0])

@@ -10,7 +10,6 @@ audited; proposals keep the value they used on each transfer."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -26,6 +25,7 @@ from barter.domain.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from barter.domain.goods_names import THAI_LETTER, name_key, tidy_name, unseen
 from barter.domain.thai_text import CATEGORY_WORDS
 from barter.domain.units import goods_known
 from barter.reference import CatalogueItem
@@ -122,51 +122,7 @@ async def get_item(conn: asyncpg.Connection, item_id: str) -> ItemOut:
     return ItemOut(**dict(row))
 
 
-_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")  # a consonant: Thai digits or marks alone name nothing
 _STEP = {"kg": 0.1, "litre": 0.1, "piece": 1.0, "pack": 1.0}
-# Control characters, zero-width and other format characters, line and paragraph separators: a
-# goods' name is what the LINE reader matches typed words against, and no one types these (a
-# community's name may keep a zero-width space; goods' names may not).
-_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
-
-
-# Sara am typed as nikhahit and sara aa (น + ้ + ํ + า), which NFC leaves apart: it looks like น้ำ
-# but is not the same text, so neither the names' check nor the LINE reader would take it for น้ำ.
-_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-
-
-def tidy_name(text: str) -> str:
-    """A name as it is kept: no spaces around it, one space where there were several, sara am as
-    one character (ำ)."""
-    return _SARA_AM.sub("\\1\u0e33", " ".join(text.split()))
-
-
-def name_key(text: str) -> str:
-    """A name as names are compared (and as the LINE reader matches them): tidied, without spaces."""
-    return tidy_name(text).replace(" ", "")
-
-
-def _unseen(text: str) -> bool:
-    return any(unicodedata.category(ch) in _UNSEEN for ch in text)
-
-
-WORD_MAX = 60  # a goods' Thai name at most (schemas.reference.NameTh): what the add form takes
-
-
-def goods_word(text: str) -> str | None:
-    """What a community typed for goods, kept as goods' names are (`tidy_name`), or None where no
-    goods could be added by that name: blank, longer than a name, with control or invisible
-    characters, without a Thai letter, or a whole category's word (ข้าว, ปลา)."""
-    word = tidy_name(text)
-    if (
-        not word
-        or len(word) > WORD_MAX
-        or _unseen(word)
-        or not _THAI_LETTER.search(word)
-        or name_key(word) in CATEGORY_WORDS
-    ):
-        return None
-    return word
 
 
 async def _named_now(conn: asyncpg.Connection, names: Iterable[str]) -> None:
@@ -186,11 +142,11 @@ def _name_errors(names: Iterable[tuple[str, str]], others: tuple[CatalogueItem, 
         word = name_key(name)
         if not word:
             errors.append(FieldError(path, "must not be blank", code="required"))
-        elif _unseen(name):
+        elif unseen(name):
             errors.append(
                 FieldError(path, "must not contain control or invisible characters", code="bad_characters")
             )
-        elif not _THAI_LETTER.search(word):
+        elif not THAI_LETTER.search(word):
             errors.append(FieldError(path, "must be written in Thai", code="not_thai"))
         elif word in taken:
             other = taken[word]
@@ -221,7 +177,7 @@ def _name_en_errors(name_en: str | None) -> list[FieldError]:
         return []
     if not name_en.strip():
         return [FieldError("name_en", "must not be blank", code="required")]
-    if _unseen(name_en):
+    if unseen(name_en):
         return [
             FieldError("name_en", "must not contain control or invisible characters", code="bad_characters")
         ]
@@ -247,13 +203,13 @@ def _measure_errors(
                     "counted_th", "only goods counted in pieces have a counting word", code="pieces_only"
                 )
             )
-        elif _unseen(counted_th):
+        elif unseen(counted_th):
             errors.append(
                 FieldError(
                     "counted_th", "must not contain control or invisible characters", code="bad_characters"
                 )
             )
-        elif not _THAI_LETTER.search(counted_th) or name_key(counted_th) != counted_th:
+        elif not THAI_LETTER.search(counted_th) or name_key(counted_th) != counted_th:
             errors.append(FieldError("counted_th", "one Thai word, e.g. ตัว", code="not_thai"))
     return errors
 

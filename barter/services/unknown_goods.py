@@ -5,7 +5,7 @@ A linked LINE chat's message whose goods the reader does not know ("มีปล
 added ปลาทู), or a spreadsheet row naming goods the catalogue lacks, counts the word for the
 community (`note`), in the transaction that handles the message or the import: only the words the
 reader took for goods (never a message), only of a community (never a chat linked to none), only
-what could be a goods' name (`catalogue.goods_word`). Coordinators of the community's region and
+what could be a goods' name (`goods_names.goods_word`). Coordinators of the community's region and
 admins read them on the console's goods page (`listed`); goods added or renamed to one of the
 words take it off (`catalogue.add_item`, `update_item`, in their transaction).
 """
@@ -20,8 +20,8 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role
+from barter.domain.goods_names import goods_word, name_key
 from barter.schemas.reference import UnknownGoodsOut
-from barter.services import catalogue
 from barter.storage.repos import unknown_goods as repo
 
 Channel = Literal["line", "import"]
@@ -37,9 +37,9 @@ async def note(
     words: dict[str, str] = {}  # as names are compared -> as kept (the last typed)
     counted: set[str] = set()
     for text in typed:
-        word = catalogue.goods_word(text)
+        word = goods_word(text)
         if word is not None:
-            words[catalogue.name_key(word)] = word
+            words[name_key(word)] = word
             counted.add(text)
     if words:
         await repo.note(conn, sorted(words.values()), community_id, channel, now)
@@ -49,16 +49,7 @@ async def note(
 async def listed(conn: asyncpg.Connection, caller: Caller) -> list[UnknownGoodsOut]:
     """The words of the communities the caller acts for (a coordinator's regions; an admin's all),
     the most named first: for coordinators and admins, who add goods. A word goods are called by
-    by now (added by another process while the word was being written) is left out."""
+    by now (added by another process while the word was being written) is left out (the query)."""
     require_role(caller, "admin", "coordinator")
-    known = {
-        catalogue.name_key(name)
-        for item in await catalogue.current(conn)
-        for name in (item.name_th, *item.synonyms_th)
-    }
     rows = await repo.listed(conn, caller, LISTED_MAX)
-    return [
-        msgspec.convert({k: v for k, v in dict(r).items() if k != "word_key"}, UnknownGoodsOut)
-        for r in rows
-        if r["word_key"] not in known
-    ]
+    return [msgspec.convert(dict(r), UnknownGoodsOut) for r in rows]

@@ -12,9 +12,10 @@ RETURNING word;
 -- The goods words communities named that the catalogue lacks, one row per word (as names are
 -- compared: without spaces), of the communities the caller acts for ($1 admin: every one, $2 a
 -- coordinator's regions): how many times in all, by which communities (by name), when first and
--- last; the most named first. The word as it was last typed stands for the others.
-SELECT u.word_key,
-       (array_agg(u.word ORDER BY u.last_seen DESC, u.id DESC))[1] AS word,
+-- last; the most named first. The word as it was last typed stands for the others. A word goods
+-- are called by now is left out: another process added them while the word was being written,
+-- after its add had taken the words it named off.
+SELECT (array_agg(u.word ORDER BY u.last_seen DESC, u.id DESC))[1] AS word,
        sum(u.times)::int AS times,
        min(u.first_seen) AS first_seen,
        max(u.last_seen) AS last_seen,
@@ -27,6 +28,10 @@ FROM unknown_goods u
 JOIN communities c ON c.id = u.community_id
 JOIN provinces p ON p.code = c.province_code
 WHERE ($1::bool OR p.region = ANY($2::text[]))
+  AND NOT EXISTS (
+      SELECT 1
+      FROM items i, unnest(array_prepend(i.name_th, i.synonyms_th)) AS n
+      WHERE replace(n, ' ', '') = u.word_key)
 GROUP BY u.word_key
 ORDER BY sum(u.times) DESC, max(u.last_seen) DESC, u.word_key
 LIMIT $3;

@@ -22,7 +22,8 @@ async def note(
 
 
 async def listed(conn: asyncpg.Connection, caller: Caller, limit: int) -> list[asyncpg.Record]:
-    """One row per word, of the communities of the caller's regions (an admin's: all)."""
+    """One row per word, of the communities of the caller's regions (an admin's: all), but those
+    goods are called by."""
     rows: list[asyncpg.Record] = await conn.fetch(
         query("unknown_goods_listed"),
         caller.is_admin,

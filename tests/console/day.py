@@ -206,9 +206,10 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
 
 
 async def more_pages(page: Page, other: Page, base: str, day: Day, north_key: str, shoot: Shoot) -> None:
-    """After the day, the screens it did not need: changing an offer's goods and smallest lot, the
-    map picker, the community's LINE codes, and a run across regions that the North's coordinator
-    (signed in on `other`) is asked to consent to."""
+    """After the day, the screens it did not need: changing an offer's goods and smallest lot,
+    withdrawing it (asked first), the goods page and adding goods to it, the map picker, the
+    community's LINE codes, and a run across regions that the North's coordinator (signed in on
+    `other`) is asked to consent to."""
     await page.goto(f"{base}/console/communities/{day.community_id}")
     await page.locator("#offer-item").select_option("salted-squid")
     await page.locator("#offer-quantity").fill("30")
@@ -219,11 +220,51 @@ async def more_pages(page: Page, other: Page, base: str, day: Day, north_key: st
     await expect(offers.locator("select[name=item_id]").first).to_be_visible()
     await shoot(page, "offer-change")
 
+    # Withdrawing the squid asks first, on a page of its own; the coordinator keeps it.
+    squid = offers.locator("li[id^=offer-]").filter(has=page.locator("b", has_text="ปลาหมึกเค็ม"))
+    if await squid.locator("details").get_attribute("open") is None:  # the first listing's is open
+        await squid.locator("summary").click()
+    await squid.get_by_role("link", name="ถอนรายการ").click()
+    await expect(page.locator("#withdraw .ask b")).to_contain_text("ถอนรายการ ปลาหมึกเค็ม 30")
+    await shoot(page, "withdraw")
+    await page.get_by_role("link", name="ไม่ถอน เก็บไว้").click()
+    await expect(squid).to_be_visible()
+
+    # The goods page: the catalogue by category. Salted king mackerel is refused at its name (the
+    # catalogue's salted fish is called that already); steamed mackerel, which it lacks, is added.
+    await page.locator("nav.main a", has_text="สินค้า").click()
+    await expect(page.locator("#goods-eggs-chicken")).to_contain_text("ต่อ ฟอง")
+    await shoot(page, "goods")
+    await page.get_by_role("link", name="เพิ่มสินค้า").click()
+    form = page.locator("#add-form")
+    await form.locator("[name=name_th]").fill("ปลาอินทรีเค็ม")
+    await form.locator("[name=name_en]").fill("Salted king mackerel")
+    await form.locator("[name=category_id]").select_option("fish-seafood")
+    await form.locator("[name=unit]").select_option("kg")
+    await form.locator("[name=reference_value]").fill("450")
+    await form.locator("[name=shelf_life_days]").fill("180")
+    await form.get_by_role("button", name="เพิ่มสินค้า").click()
+    await expect(page.locator("#add-name-th-error")).to_contain_text("ปลาเค็ม")
+    await shoot(page, "goods-add")
+    await form.locator("[name=name_th]").fill("ปลาทูนึ่ง")
+    await form.locator("[name=name_en]").fill("Steamed short mackerel")
+    await form.locator("[name=reference_value]").fill("120")
+    await form.locator("[name=shelf_life_days]").fill("4")
+    await form.locator("[name=synonyms_th]").fill("ปลาทูเข่ง")
+    await form.get_by_role("button", name="เพิ่มสินค้า").click()
+    await expect(page.locator("#goods-added")).to_contain_text("ปลาทูนึ่ง")
+    await shoot(page, "goods-added")
+
+    # Registering Ko Sarai's fishers, placed on the map at their sub-district's point.
     await page.goto(f"{base}/console/communities/new")
+    await page.get_by_label("ชื่อภาษาไทย").fill("กลุ่มประมงพื้นบ้านเกาะสาหร่าย")
+    await page.get_by_label("ชื่อภาษาอังกฤษ").fill("Ko Sarai small-scale fishers")
+    await page.get_by_label("ประเภท").select_option("fishing")
     await page.get_by_label("จังหวัด").select_option("91")
     subdistrict = page.get_by_label("ตำบล")
     await expect(subdistrict.locator("option")).not_to_have_count(1)
-    await subdistrict.select_option(index=1)
+    await subdistrict.select_option("910106")  # เกาะสาหร่าย
+    await page.get_by_label("ติดต่อ (โทรศัพท์, LINE)").fill("081-555-0142")
     await page.get_by_text("หรือเลือกที่ตั้งบนแผนที่").click()
     await page.get_by_role("button", name="ใช้จุดกลางของตำบล").click()
     await expect(page.locator("#picker circle.picked")).to_have_count(1)

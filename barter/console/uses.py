@@ -97,11 +97,12 @@ async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
 
 
 async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    """Every item a form lists, the shipped catalogue's and those the network added (ปลาทู); the
+    """Every item a form lists, the shipped catalogue's and those the network added (ปลาทู), in the
+    catalogue's order as the goods page lists them (by id, a form opened at ข้าวเหนียวดำ); the
     catalogue read first, so that the form says each in its counting word (ไก่ย่าง (ตัว)) even in
     a process that did not add it (barter.domain.units.goods_known)."""
     await catalogue.current(conn)
-    return [msgspec.structs.asdict(i) for i in await read.items(conn, None, None)]
+    return [msgspec.structs.asdict(i) for i in await catalogue.listed(conn)]
 
 
 # --- goods -------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""A community's name in a page's heading, in a real browser on narrow phones: the screenshots
-showed the LINE page's heading cut the name of Tanyong Po inside the place name ("LINE
+"""What the README's screenshots (scripts/console_screenshots.py) showed wrong, in a real browser
+on narrow phones. The LINE page's heading cut the name of Tanyong Po inside the place name ("LINE
 กลุ่มประมงพื้นบ้านบ้านตันหยง" over "โป"), where the browser's dictionary knows no word to break it
-at. A name that fits on a line of its own now goes there whole."""
+at: a name that fits on a line of its own now goes there whole. A community's form to offer goods
+listed each category's goods by their English ids, so that it opened at black sticky rice
+(ข้าวเหนียวดำ, rice-black-sticky) and read ข้าวเหนียวดำ, ข้าวกล้อง, ข้าวหอมมะลิ…: it now lists them
+in the catalogue's order, as the goods page does."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from playwright.async_api import Browser, expect
 
 from tests.console import test_browser
 from tests.console.day import sign_in
-from tests.console.test_browser import PHONE, _fits, _key, _one_line
+from tests.console.test_browser import PHONE, _fits, _key, _one_line, _signed_in_on_a_phone, _village
 from tests.console.test_browser_forms import WIDTHS
 
 browser = test_browser.browser  # the fixtures of the day's walk: one chromium, the live app
@@ -47,3 +50,21 @@ async def test_a_communitys_name_in_the_line_pages_heading_is_not_cut_on_a_phone
                 await page.locator("h1").screenshot(path=tmp_path / f"line-heading-{wide}.png")
     finally:
         await context.close()
+
+
+async def test_a_communitys_forms_list_the_goods_in_the_catalogues_order_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection
+) -> None:
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    own, _ = await _village(live, db)
+    async with _signed_in_on_a_phone(browser, live, coordinator, "/console/goods/") as page:
+        catalogue = await page.locator("#category-rice li b").all_inner_texts()
+        assert catalogue[:3] == ["ข้าวหอมมะลิ", "ข้าวขาว", "ข้าวเหนียว"], catalogue
+        await page.goto(f"{live}/console/communities/{own}")
+        offered = page.locator("#offer-item")
+        rice = await offered.locator("optgroup").first.locator("option").all_inner_texts()
+        assert [o.rsplit(" (", 1)[0] for o in rice] == catalogue
+        await expect(offered.locator("option:checked")).to_have_text("ข้าวหอมมะลิ (กก.)")  # what it opens at
+        needed = await page.locator("#need-what optgroup").first.locator("option").all_inner_texts()
+        assert [o.rsplit(" (", 1)[0] for o in needed][-len(catalogue) :] == catalogue
+        await _fits(page)

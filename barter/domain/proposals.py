@@ -415,8 +415,16 @@ def _baht(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _in_sentence(name_en: str) -> str:
+    """Goods' English name inside a sentence: its first letter lower case, what it names as written
+    (jasmine rice (Hom Mali), not jasmine rice (hom mali)), an abbreviation whole (UHT milk)."""
+    if name_en[1:2].isupper():
+        return name_en
+    return name_en[:1].lower() + name_en[1:]
+
+
 def _what_en(leg: Leg) -> str:
-    return f"{figure(leg.quantity)} {english_unit(leg.unit, leg.quantity)} of {leg.item_en.lower()}"
+    return f"{figure(leg.quantity)} {english_unit(leg.unit, leg.quantity)} of {_in_sentence(leg.item_en)}"
 
 
 def _what_th(leg: Leg) -> str:
@@ -487,7 +495,7 @@ def explain(
             th.append("มาจากห่วงโซ่ที่เริ่มต้นด้วยการบริจาค ไม่ต้องให้สิ่งใดตอบแทน")
     for g in gets:
         if g.need_id is not None:
-            en.append(f"It fills your need for {g.item_en.lower()} (need {g.need_id}).")
+            en.append(f"It fills your need for {_in_sentence(g.item_en)} (need {g.need_id}).")
             th.append(f"ตรงกับความต้องการ{g.item_th}ของคุณ (รายการที่ {g.need_id})")
     if gives:
         sentence_th, sentence_en = _transport_sentences(gives, given=True)
@@ -512,13 +520,13 @@ def _own_terms(gives: Sequence[Leg], gets: Sequence[Leg]) -> list[tuple[str, str
             text = (
                 f"{leg.item_th} 1 {unit_th} ต่อ{term.ratio_item_th}อย่างน้อย {figure(term.ratio)} {ratio_th}",
                 f"at least {figure(term.ratio)} {english_unit(term.ratio_unit, term.ratio)} "
-                f"of {term.ratio_item_en.lower()} "
-                f"for each {unit_en} of {leg.item_en.lower()}",
+                f"of {_in_sentence(term.ratio_item_en)} "
+                f"for each {unit_en} of {_in_sentence(leg.item_en)}",
             )
         else:
             text = (
                 f"{leg.item_th} {unit_th}ละ {figure(term.unit_value)} บาท",
-                f"{leg.item_en.lower()} at {figure(term.unit_value)} baht a {unit_en}",
+                f"{_in_sentence(leg.item_en)} at {figure(term.unit_value)} baht a {unit_en}",
             )
         if text not in out:
             out.append(text)

@@ -137,3 +137,16 @@ def test_units_are_named_as_on_every_other_page() -> None:
     assert "ไข่ไก่ 12 แพ็ก " in thai
     assert "แพ็ค" not in thai
     assert "12 packs of eggs" in english
+
+
+def test_goods_named_in_a_sentence_keep_their_proper_names() -> None:
+    """Mid-sentence, goods' English names start lower case and keep the capitals of what they name:
+    the screenshots' exchange read "1,500 kg of jasmine rice (hom mali)" (the catalogue's Jasmine
+    rice (Hom Mali)); an abbreviation keeps its capitals too."""
+    jasmine = replace(RICE, item_en="Jasmine rice (Hom Mali)")
+    _, english = explain(1, [FISH, jasmine], NAMES, "cycle")
+    assert "receive 650 kg of jasmine rice (Hom Mali) (22,750 baht)" in english
+    assert "It fills your need for jasmine rice (Hom Mali) (need 17)." in english
+    assert "hom mali" not in english
+    _, english = explain(1, [replace(FISH, item_en="UHT milk", need_id=None)], NAMES, "chain")
+    assert "82.5 kg of UHT milk" in english

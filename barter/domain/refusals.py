@@ -215,7 +215,8 @@ PROBLEMS: Mapping[str, Words] = {
     "bad_format": Words("เขียนไม่ตรงรูปแบบที่กำหนด", "is not written in the expected form"),
     # goods the network adds to the catalogue (barter.services.catalogue.add_item): every channel
     # reads goods by their Thai names, so no two goods share one, nor is one a category's word
-    "name_taken": Words('"{name}" เป็นชื่อที่ใช้เรียก {item} อยู่แล้ว', '"{name}" already names {item}'),
+    # item_en: the other goods' English name, where the raise gives it (else the Thai one)
+    "name_taken": Words('"{name}" เป็นชื่อที่ใช้เรียก {item} อยู่แล้ว', '"{name}" already names {item_en}'),
     "category_word": Words(
         '"{name}" เป็นชื่อของทั้งหมวด ให้ใช้ชื่อที่เจาะจงกว่านี้',
         '"{name}" names a whole category: give a more precise name',
@@ -293,6 +294,8 @@ def problem(error: FieldError) -> Words:
         return SHAPES[shape]
     if error.code == "name_taken" and error.params.get("item") in (None, "", error.params.get("name")):
         return NAME_TAKEN_ITSELF.format(error.params)
+    if error.code == "name_taken" and "item_en" not in error.params:
+        return PROBLEMS["name_taken"].format({**error.params, "item_en": error.params.get("item", "")})
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 

@@ -155,7 +155,7 @@ def _name_errors(names: Iterable[tuple[str, str]], others: tuple[CatalogueItem, 
                     path,
                     f"{name!r} already names {other.name_en} ({other.id})",
                     code="name_taken",
-                    params={"name": name, "item": other.name_th},
+                    params={"name": name, "item": other.name_th, "item_en": other.name_en},
                 )
             )
         elif word in CATEGORY_WORDS:

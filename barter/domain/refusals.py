@@ -223,6 +223,7 @@ PROBLEMS: Mapping[str, Words] = {
     ),
     "given_twice": Words('ใส่ "{name}" ซ้ำ', '"{name}" is given twice'),
     "not_thai": Words("ต้องเขียนเป็นภาษาไทย", "must be written in Thai"),
+    "one_word": Words("ใส่คำเดียว เช่น ตัว ลูก ฟอง", "give a single word"),
     "kg_is_one": Words(
         "ของที่นับเป็น กก. หนักหน่วยละ 1 กก. อยู่แล้ว ให้เว้นว่าง",
         "goods counted in kg weigh 1 kg a unit: leave this empty",

@@ -209,8 +209,10 @@ def _measure_errors(
                     "counted_th", "must not contain control or invisible characters", code="bad_characters"
                 )
             )
-        elif not THAI_LETTER.search(counted_th) or name_key(counted_th) != counted_th:
+        elif not THAI_LETTER.search(counted_th):
             errors.append(FieldError("counted_th", "one Thai word, e.g. ตัว", code="not_thai"))
+        elif " " in tidy_name(counted_th):
+            errors.append(FieldError("counted_th", "one Thai word, e.g. ตัว", code="one_word"))
     return errors
 
 
@@ -314,7 +316,7 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
             reference_value=data.reference_value,
             quantity_step=_STEP[data.unit],
             synonyms_th=[tidy_name(s) for s in data.synonyms_th],
-            counted_th=data.counted_th,
+            counted_th=None if data.counted_th is None else tidy_name(data.counted_th),
             added_by=caller.key_id,
             added_at=now,
         )
@@ -413,7 +415,7 @@ async def update_item(
         name_th=name_th,
         name_en=name_en,
         synonyms_th=[tidy_name(s) for s in synonyms],
-        counted_th=counted,
+        counted_th=None if counted is None else tidy_name(counted),
         shelf_life_days=changes.get("shelf_life_days", before.shelf_life_days),
         kg_per_unit=kg_per_unit,
     )

@@ -265,3 +265,12 @@ async def test_values_are_rounded_as_written_half_up_not_as_their_binary_float(w
     assert value.status_code == 200, value.text
     assert value.json()["reference_value"] == 1.01
     assert [c["value"] for c in value.json()["changes"]] == [1.01]
+
+
+async def test_a_counting_word_is_kept_trimmed_and_must_be_one_word(world: World) -> None:
+    crab = {**CORN, "name_th": "ปูม้า", "name_en": "Blue crab", "unit": "piece", "kg_per_unit": 0.3}
+    two = await world.post(COORD, "/v1/items", {**crab, "counted_th": "ตัว ละ"})
+    assert _refused(two) == [("counted_th", "one_word")]
+    added = await world.post(COORD, "/v1/items", {**crab, "counted_th": " ตัว "})
+    assert added.status_code == 201, added.text
+    assert added.json()["counted_th"] == "ตัว"

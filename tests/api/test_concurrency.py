@@ -1,31 +1,39 @@
-"""Lost updates cannot happen: concurrent edits with one ETag give one winner."""
+"""Lost updates cannot happen: concurrent edits with one ETag give one winner.
+
+Every test here sends its requests at once to a real server (tests/live.py), on their own
+connections; `overlap` holds them in PostgreSQL until all of them wait there."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 
 import asyncpg
 import httpx
-import pytest
 
-from barter.api.app import create_app
-from barter.domain.clock import ManualClock
-from barter.settings import Settings
 from barter.storage.repos.catalogue import CATALOGUE_NAMES_LOCK
-from tests.live import client, serve
+from tests.live import Overlap, client
 from tests.polling import poll
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OWNER, World
 
 
-async def test_ten_concurrent_patches_with_one_etag(world: World) -> None:
+async def test_ten_concurrent_patches_with_one_etag(world: World, live: str, overlap: Overlap) -> None:
+    """The ten all read version 1 and wait on the offer's row (held elsewhere) before any edits it."""
     offer = await world.offer()
     url = f"/v1/offers/{offer['id']}"
-    responses = await asyncio.gather(
-        *(world.patch(OWNER if n % 2 else COORD, url, {"quantity": 100 + n}, '"v1"') for n in range(10))
-    )
+    async with client(live, world.keys[OWNER]) as owner, client(live, world.keys[COORD]) as coord:
+        responses = await overlap.on_row(
+            "offers",
+            offer["id"],
+            [
+                (owner if n % 2 else coord).patch(
+                    url, json={"quantity": 100 + n}, headers={"If-Match": '"v1"'}
+                )
+                for n in range(10)
+            ],
+        )
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [200] + [412] * 9
+    assert statuses == [200] + [412] * 9, [r.text for r in responses]
     winner = next(r for r in responses if r.status_code == 200).json()
     stored = await world.db.fetchrow(
         "SELECT quantity::float8 AS q, version FROM offers WHERE id = $1", offer["id"]
@@ -35,17 +43,21 @@ async def test_ten_concurrent_patches_with_one_etag(world: World) -> None:
     assert all(r.json()["code"] == "stale_version" for r in responses if r.status_code == 412)
 
 
-async def test_concurrent_patches_of_a_community(world: World) -> None:
+async def test_concurrent_patches_of_a_community(world: World, live: str, overlap: Overlap) -> None:
     url = f"/v1/communities/{world.a['id']}"
-    responses = await asyncio.gather(
-        *(world.patch(OWNER, url, {"contact": f"{n}"}, '"v1"') for n in range(10))
-    )
-    assert sorted(r.status_code for r in responses) == [200] + [412] * 9
+    async with client(live, world.keys[OWNER]) as owner:
+        responses = await overlap.on_row(
+            "communities",
+            world.a["id"],
+            [owner.patch(url, json={"contact": f"{n}"}, headers={"If-Match": '"v1"'}) for n in range(10)],
+        )
+    assert sorted(r.status_code for r in responses) == [200] + [412] * 9, [r.text for r in responses]
+    assert all(r.json()["code"] == "stale_version" for r in responses if r.status_code == 412)
+    assert await world.db.fetchval("SELECT version FROM communities WHERE id = $1", world.a["id"]) == 2
 
 
 # --- goods the network adds: coordinators at once, on real connections -----------------------------
-# litestar's AsyncTestClient answers one request at a time (its async requests wait on a portal), so
-# these run against a second app behind a real server, one HTTP client per coordinator.
+# One HTTP client per coordinator; the live server is a second app (tests/live.py).
 
 CASSAVA = {
     "name_th": "มันสำปะหลัง",
@@ -54,12 +66,6 @@ CASSAVA = {
     "reference_value": 5,
     "shelf_life_days": 30,
 }
-
-
-@pytest.fixture
-def live(settings: Settings, clock: ManualClock) -> Iterator[str]:
-    with serve(create_app(settings, clock=clock)) as base:
-        yield base
 
 
 async def _waiting_on_names(db: asyncpg.Connection) -> int:

@@ -13,6 +13,7 @@ from litestar import Litestar
 from barter.api.app import forget_old_records
 from barter.domain.clock import ManualClock
 from barter.services.idempotency import RETENTION
+from tests.live import Overlap, client
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -54,16 +55,24 @@ async def test_keys_are_scoped_to_the_caller(world: World) -> None:
     assert await _offers(world) == 2
 
 
-async def test_twenty_concurrent_duplicates_create_one_offer(world: World) -> None:
-    async def send() -> tuple[int, bytes]:
-        response = await world.post(OWNER, "/v1/offers", _offer_body(world), **{"Idempotency-Key": "burst"})
-        return response.status_code, response.content
-
-    results = await asyncio.gather(*(send() for _ in range(20)))
+async def test_twenty_concurrent_duplicates_create_one_offer(
+    world: World, live: str, overlap: Overlap
+) -> None:
+    """Twenty at once, on their own connections: community A's row is held elsewhere, so the first
+    to claim the key waits there and the other nineteen wait on its claim, all in flight."""
+    async with client(live, world.keys[OWNER]) as owner:
+        responses = await overlap.on_row(
+            "communities",
+            world.a["id"],
+            [
+                owner.post("/v1/offers", json=_offer_body(world), headers={"Idempotency-Key": "burst"})
+                for _ in range(20)
+            ],
+        )
     assert await _offers(world) == 1
-    statuses = [status for status, _ in results]
+    statuses = [r.status_code for r in responses]
     assert all(status in (201, 409) for status in statuses), statuses
-    assert len({body for status, body in results if status == 201}) == 1
+    assert len({r.content for r in responses if r.status_code == 201}) == 1
 
 
 async def test_failed_request_does_not_burn_the_key(world: World) -> None:
@@ -168,16 +177,19 @@ async def test_a_retried_secret_is_one_effect_never_stored_and_never_replayed(
     assert withheld == [route.field]
 
 
-async def test_concurrent_duplicates_issue_one_code_and_show_it_once(world: World) -> None:
+async def test_concurrent_duplicates_issue_one_code_and_show_it_once(
+    world: World, live: str, overlap: Overlap
+) -> None:
     url = f"/v1/communities/{world.a['id']}/line-codes"
-
-    async def send() -> Any:
-        return await world.post(COORD, url, {}, **{"Idempotency-Key": "s-burst"})
-
-    responses = await asyncio.gather(*(send() for _ in range(10)))
+    async with client(live, world.keys[COORD]) as coord:
+        responses = await overlap.on_row(
+            "communities",
+            world.a["id"],
+            [coord.post(url, json={}, headers={"Idempotency-Key": "s-burst"}) for _ in range(10)],
+        )
     assert await _count(world, "line_link_codes") == 1
     issued = [r for r in responses if r.status_code == 201]
-    assert len(issued) == 1
+    assert len(issued) == 1, [r.text for r in responses]
     others = {(r.status_code, r.json()["code"]) for r in responses if r.status_code != 201}
     assert others <= {(409, "secret_not_replayed"), (409, "busy")}, others
     assert issued[0].json()["code"] not in await _records_text(world)

@@ -7,7 +7,6 @@ process counts too.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,8 +18,9 @@ from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
 from barter.domain.clock import ManualClock
-from barter.services.planning import PLAN_SLOTS, key_slot
+from barter.services.planning import PLAN_SLOTS, RETRY_AFTER_S, key_slot
 from barter.settings import Settings, load_settings
+from tests.live import Overlap, client
 from tests.world import ADMIN, COORD, OWNER, World, make_proposal
 
 LIMITED = {"rate_limit_per_key": 5, "rate_limit_per_address": 8, "rate_limit_auth_failures": 3}
@@ -167,14 +167,28 @@ async def test_planning_beyond_the_bound_per_key_is_429_for_that_key_only(
         await busy.close()
 
 
-async def test_simultaneous_plans_get_a_slot_or_a_clear_429(world: World) -> None:
+async def test_simultaneous_plans_get_a_slot_or_a_clear_429(
+    world: World, live: str, overlap: Overlap, settings: Settings
+) -> None:
+    """Six at once from one key: the coordinator's key row is held elsewhere, so the plans that got
+    a slot wait to store themselves (their rows refer to the key) while the others are refused."""
     await make_proposal(world, "proposed")
-    answers = await asyncio.gather(
-        *(world.post(COORD, "/v1/logistics/plans", {"time_limit_s": 2, "preview": True}) for _ in range(6))
-    )
+    slots = settings.plan_per_key
+    async with client(live, world.keys[COORD]) as coord:
+        answers = await overlap.at_once(
+            "SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE",
+            world.key_ids[COORD],
+            calls=[
+                coord.post("/v1/logistics/plans", json={"time_limit_s": 2, "preview": True}) for _ in range(6)
+            ],
+            waiting=slots,
+            answered=6 - slots,
+        )
     statuses = sorted(r.status_code for r in answers)
     assert set(statuses) <= {201, 429}, statuses
     assert 201 in statuses
+    assert statuses == [201] * slots + [429] * (6 - slots), [r.text for r in answers]
     for response in answers:
         if response.status_code == 429:
             assert response.json()["code"] in {"planner_busy", "planner_busy_for_key"}
+            assert response.headers["retry-after"] == str(RETRY_AFTER_S)

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from barter.storage.repos import communities as communities_repo
+from tests.live import live, overlap
 from tests.polling import poll
 from tests.world import World, world
 
-__all__ = ["cycle", "world"]
+__all__ = ["cycle", "live", "overlap", "world"]
 
 NE_COORD = "coordinator_northeast"
 BOTH_COORD = "coordinator_south_northeast"

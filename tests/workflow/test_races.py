@@ -14,7 +14,6 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from litestar import Litestar
 
 from barter.api.app import create_app
 from barter.domain.clock import ManualClock
@@ -26,14 +25,6 @@ from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
 from tests.world import COORD, OWNER
 
 CLIENTS = 20
-
-
-@pytest.fixture
-def live(settings: Settings, clock: ManualClock) -> Iterator[str]:
-    # A second app on the same database, behind a real server (the in-process one stays for setup).
-    app: Litestar = create_app(settings, clock=clock)
-    with serve(app) as base:
-        yield base
 
 
 async def _invariants(db: asyncpg.Connection) -> None:

@@ -10,7 +10,6 @@ repair proposes A <-> D, and A <-> B is not proposed again until the cooldown en
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from barter.storage.database import Database
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import repair as repair_repo
 from barter.workflow.runner import Runner
+from tests.live import Overlap, client
 from tests.polling import poll
 from tests.world import ADMIN, COORD_ELSEWHERE, OTHER, OWNER, World, second_south_community
 
@@ -224,16 +224,22 @@ async def test_only_those_who_may_decline_start_a_repair(market: Market, persona
         assert await w.db.fetchval("SELECT count(*) FROM declined_arcs") == 0
 
 
-async def test_two_declines_at_the_same_moment_start_one_repair(market: Market) -> None:
-    """A and B decline the same proposal at once, on two connections: the proposal's row lock
-    lets one in; the other finds it rejected (409). One repair, one set of cooled arcs."""
+async def test_two_declines_at_the_same_moment_start_one_repair(
+    market: Market, live: str, overlap: Overlap
+) -> None:
+    """A and B decline the same proposal at once, on two connections (both wait on its row, held
+    elsewhere, before either goes on): the proposal's row lock lets one in; the other finds it
+    rejected (409). One repair, one set of cooled arcs."""
     m, w = market, market.world
     proposal = await first_proposal(m)
     url = f"/v1/proposals/{proposal['id']}/decline"
-    answers = await asyncio.gather(
-        w.post(OWNER, url, {"reason": "ปลาไม่พอ"}), w.post(OTHER, url, {"reason": "ข้าวไม่พอ"})
-    )
-    assert sorted(r.status_code for r in answers) == [200, 409]
+    async with client(live, w.keys[OWNER]) as a, client(live, w.keys[OTHER]) as b:
+        answers = await overlap.on_row(
+            "proposals",
+            proposal["id"],
+            [a.post(url, json={"reason": "ปลาไม่พอ"}), b.post(url, json={"reason": "ข้าวไม่พอ"})],
+        )
+    assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]
     assert len(await m.repairs_of(proposal["id"])) == 1
     (fallback,) = await m.proposals((await m.repair(proposal["id"]))["id"])
     # whichever declined, the arcs of A <-> B cool down and A <-> D is a different exchange
@@ -291,7 +297,7 @@ async def test_a_repair_waits_while_another_run_holds_its_regions(
 
 
 async def test_two_exchanges_declined_at_once_repair_one_after_the_other_holding_nothing_twice(
-    market: Market,
+    market: Market, live: str, overlap: Overlap
 ) -> None:
     """E, a second fishing group, makes two exchanges: A and E each with one of B and D. B and D
     decline theirs at the same moment: two repairs over the same regions, run one after the
@@ -309,11 +315,15 @@ async def test_two_exchanges_declined_at_once_repair_one_after_the_other_holding
     first = await m.proposals((await m.run())["id"])
     assert len(first) == 2
     by_partner = {next(iter(m.members(p) & {w.b["id"], m.d["id"]})): p for p in first}  # B's exchange and D's
-    answers = await asyncio.gather(
-        w.post(OTHER, f"/v1/proposals/{by_partner[w.b['id']]['id']}/decline", {"reason": "no"}),
-        w.post(D_KEY, f"/v1/proposals/{by_partner[m.d['id']]['id']}/decline", {"reason": "no"}),
-    )
-    assert [r.status_code for r in answers] == [200, 200]
+    async with client(live, w.keys[OTHER]) as b, client(live, w.keys[D_KEY]) as d:
+        answers = await overlap.at_once(  # both wait to record their cooled arcs before either commits
+            "LOCK TABLE declined_arcs IN SHARE MODE",
+            calls=[
+                b.post(f"/v1/proposals/{by_partner[w.b['id']]['id']}/decline", json={"reason": "no"}),
+                d.post(f"/v1/proposals/{by_partner[m.d['id']]['id']}/decline", json={"reason": "no"}),
+            ],
+        )
+    assert [r.status_code for r in answers] == [200, 200], [r.text for r in answers]
     repairs = [await m.repair(p["id"]) for p in first]
     made = [p for r in repairs for p in await m.proposals(r["id"])]
     assert sum(r["counts"]["dropped"] for r in repairs) == 0

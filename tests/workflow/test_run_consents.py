@@ -4,12 +4,12 @@ the south and the northeast, the Northeast coordinator consents, and the run fin
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from barter.domain.clock import ManualClock
+from tests.live import Overlap, client
 from tests.workflow.conftest import NE_COORD, Cycle
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER
 
@@ -142,16 +142,23 @@ async def test_bad_settings_are_refused_when_asked_not_when_consented(cycle: Cyc
     assert response.status_code == 422
 
 
-async def test_two_regions_consenting_at_once_start_exactly_one_run(cycle: Cycle) -> None:
+async def test_two_regions_consenting_at_once_start_exactly_one_run(
+    cycle: Cycle, live: str, overlap: Overlap
+) -> None:
     """Each answer locks the request: whichever commits second sees the other's consent and starts
-    the run (without the lock both could see the other still waiting, and nothing would start)."""
+    the run (without the lock both could see the other still waiting, and nothing would start).
+    Both answers wait on the request's row (held elsewhere) before either goes on."""
     asked = await _ask(cycle, regions=["south", "north", "northeast"])
     assert sorted(asked["waiting_for"]) == ["north", "northeast"]
-    answers = await asyncio.gather(
-        _answer(cycle, COORD_ELSEWHERE, asked["id"], "consent"),
-        _answer(cycle, NE_COORD, asked["id"], "consent"),
-    )
-    assert [a.status_code for a in answers] == [200, 200]
+    keys = cycle.world.keys
+    url = f"{URL}/{asked['id']}/answer"
+    async with client(live, keys[COORD_ELSEWHERE]) as north, client(live, keys[NE_COORD]) as northeast:
+        answers = await overlap.on_row(
+            "run_requests",
+            asked["id"],
+            [http.post(url, json={"answer": "consent"}) for http in (north, northeast)],
+        )
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
     assert sorted(a.json()["status"] for a in answers) == ["pending", "started"]
     run_id = next(a.json()["run_id"] for a in answers if a.json()["status"] == "started")
     assert await cycle.world.db.fetchval("SELECT count(*) FROM matching_runs") == 1

@@ -3,13 +3,13 @@ each caller sees only what is theirs."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
 import jsonschema_rs
 
 from tests.api.logistics.conftest import Leg, Towns, exchange
+from tests.live import Overlap, client
 from tests.world import ADMIN, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 
@@ -206,12 +206,22 @@ async def test_who_sees_which_shipments(world: World, towns: Towns) -> None:
     assert (await world.get(OWNER, "/v1/logistics/plans")).status_code == 403
 
 
-async def test_two_planners_racing_for_the_same_proposals_one_wins(world: World, towns: Towns) -> None:
+async def test_two_planners_racing_for_the_same_proposals_one_wins(
+    world: World, towns: Towns, live: str, overlap: Overlap
+) -> None:
+    """Both planners read the proposals as unplanned and make their plans, then wait to lock them
+    (held elsewhere) before storing: both are past every check when they race to claim them."""
     await _two_on_one_truck_unplanned(world, towns)
-    answers = await asyncio.gather(
-        *(world.post(ADMIN, "/v1/logistics/plans", {"regions": ["south"]}) for _ in range(2))
-    )
-    assert sorted(r.status_code for r in answers) == [201, 409]
+    proposals = [r["id"] for r in await world.db.fetch("SELECT id FROM proposals")]
+    async with client(live, world.keys[ADMIN]) as admin:
+        answers = await overlap.at_once(
+            "SELECT 1 FROM proposals WHERE id = ANY($1::bigint[]) FOR UPDATE",
+            proposals,
+            calls=[admin.post("/v1/logistics/plans", json={"regions": ["south"]}) for _ in range(2)],
+        )
+    assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+    (loser,) = [r for r in answers if r.status_code == 409]
+    assert loser.json()["code"] != "busy", loser.text  # the race was lost, not a lock wait
     claims = await world.db.fetchval("SELECT count(*) FROM planned_proposals")
     assert claims == 2
     plans = await world.db.fetchval("SELECT count(*) FROM logistics_plans")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 import asyncpg
@@ -20,7 +20,7 @@ from barter.domain.clock import ManualClock
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from barter.workflow.runner import sweep_expired
-from tests.live import client, serve
+from tests.live import Overlap, client, serve
 from tests.workflow.conftest import B_KEY, BOTH_COORD, C_KEY, NE_COORD, Cycle
 from tests.world import COORD, OWNER
 
@@ -60,10 +60,15 @@ async def _proposal(cycle: Cycle) -> dict[str, Any]:
     return proposal
 
 
-async def test_the_same_approval_twenty_times_has_one_effect(cycle: Cycle, live: str) -> None:
+async def test_the_same_approval_twenty_times_has_one_effect(
+    cycle: Cycle, live: str, overlap: Overlap
+) -> None:
+    """All twenty wait on the proposal's row (held elsewhere) before any approves it."""
     pid = (await _proposal(cycle))["id"]
     async with client(live, cycle.world.keys[COORD]) as http:
-        responses = await asyncio.gather(*(http.post(f"/v1/proposals/{pid}/approve") for _ in range(CLIENTS)))
+        responses = await overlap.on_row(
+            "proposals", pid, [http.post(f"/v1/proposals/{pid}/approve") for _ in range(CLIENTS)]
+        )
     _losers_name_the_state(list(responses))
     assert {r.status_code for r in responses} == {200}
     db = cycle.world.db
@@ -80,7 +85,7 @@ async def test_the_same_approval_twenty_times_has_one_effect(cycle: Cycle, live:
 
 
 async def test_approvals_while_the_community_withdraws_or_reduces_the_held_offer(
-    cycle: Cycle, live: str
+    cycle: Cycle, live: str, overlap: Overlap
 ) -> None:
     pid = (await _proposal(cycle))["id"]
     fish = (await cycle.world.get(OWNER, f"/v1/offers/{cycle.listings['fish']['id']}")).json()
@@ -93,7 +98,7 @@ async def test_approvals_while_the_community_withdraws_or_reduces_the_held_offer
         client(live, keys[B_KEY]) as b,
         client(live, keys[C_KEY]) as c,
     ):
-        calls = []
+        calls: list[Awaitable[httpx.Response]] = []
         for n in range(CLIENTS):
             if n % 4 == 0:
                 calls.append(owner.delete(url, headers={"If-Match": etag}))
@@ -105,7 +110,13 @@ async def test_approvals_while_the_community_withdraws_or_reduces_the_held_offer
                 calls.append(coord.post(f"/v1/proposals/{pid}/approve"))
             else:
                 calls.append((owner, b, c)[n % 3].post(f"/v1/proposals/{pid}/accept"))
-        responses = await asyncio.gather(*calls)
+        responses = await overlap.at_once(  # all twenty wait on the offer's row or the proposal's
+            "SELECT (SELECT count(*) FROM (SELECT FROM offers WHERE id = $1 FOR UPDATE) o)"
+            " + (SELECT count(*) FROM (SELECT FROM proposals WHERE id = $2 FOR UPDATE) p)",
+            fish["id"],
+            pid,
+            calls=calls,
+        )
     _losers_name_the_state(list(responses))
     assert all(r.status_code in (200, 409) for r in responses), [(r.status_code, r.text) for r in responses]
     withdrawals = [r for r, n in zip(responses, range(CLIENTS), strict=True) if n % 4 in (0, 1)]

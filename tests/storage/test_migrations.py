@@ -11,9 +11,10 @@ import asyncpg
 import pytest
 
 from barter.reference import load_provinces
-from barter.storage.migrations import Migration, MigrationError, load_migrations, migrate
+from barter.storage.migrations import MIGRATION_LOCK, Migration, MigrationError, load_migrations, migrate
 from barter.storage.reference import REFERENCE_DIR, load_reference_data
 from barter.storage.resources import migrations_dir
+from tests.live import Overlap
 
 SCHEMA_QUERY = """
 SELECT 'column' AS kind, table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable
@@ -133,9 +134,13 @@ async def test_fresh_database_equals_the_sum_of_migrations(
 
 
 async def test_concurrent_migrations_apply_each_file_once(empty_database_url: str) -> None:
-    conns = [await _connect(empty_database_url) for _ in range(4)]
+    """Four processes migrating at once: all four wait on the migration lock (held elsewhere)
+    before any migrates."""
+    conns = [await _connect(empty_database_url) for _ in range(5)]
     try:
-        results = await asyncio.gather(*(migrate(c) for c in conns))
+        results = await Overlap(conns[4], empty_database_url).at_once(
+            "SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK, calls=[migrate(c) for c in conns[:4]]
+        )
         assert sorted(len(r) for r in results) == [0, 0, 0, len(load_migrations())]
     finally:
         for c in conns:

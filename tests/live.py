@@ -103,7 +103,7 @@ class Overlap:
                 async def state() -> tuple[int, int]:
                     return await lock_waiters(self.db), sum(task.done() for task in tasks)
 
-                await poll(state, lambda now: now[0] > 0, timeout=60)
+                await poll(state, lambda now: now[0] > 0 or now[1] == len(tasks), timeout=60)
                 await poll(state, lambda now: now == expected, timeout=4)
             return list(await asyncio.gather(*tasks))
         finally:

@@ -159,15 +159,22 @@ def live_real_time(settings: Settings) -> Iterator[str]:
         yield base
 
 
-async def test_two_runs_started_at_once(cycle: Cycle, live_real_time: str) -> None:
+async def test_two_runs_started_at_once(cycle: Cycle, live_real_time: str, overlap: Overlap) -> None:
+    """The coordinator's key row is held elsewhere: the start that reserved the regions waits to
+    record its run (the row refers to the key) while every other start meets the reservation."""
     async with client(live_real_time, cycle.world.keys[BOTH_COORD]) as http:
-        responses = await asyncio.gather(
-            *(http.post("/v1/matching/runs", json={"time_limit_s": 5}) for _ in range(CLIENTS))
+        responses = await overlap.at_once(
+            "SELECT 1 FROM api_keys WHERE role = 'coordinator' AND regions @> $1 AND regions <@ $1 FOR UPDATE",
+            ["south", "northeast"],  # BOTH_COORD's
+            calls=[http.post("/v1/matching/runs", json={"time_limit_s": 5}) for _ in range(CLIENTS)],
+            waiting=1,
+            answered=CLIENTS - 1,
         )
     _losers_name_the_state(list(responses))
     started = [r for r in responses if r.status_code == 202]
     refused = [r for r in responses if r.status_code == 409]
     assert len(started) >= 1
+    assert len(started) == 1, [r.text for r in responses]  # the others all met the reservation
     assert len(started) + len(refused) == CLIENTS
     assert all(r.json()["code"] == "run_in_progress" for r in refused)
     for r in started:

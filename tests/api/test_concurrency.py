@@ -106,16 +106,19 @@ async def test_two_coordinators_adding_one_thai_name_at_once_get_one_item(world:
 
 
 async def test_a_burst_of_adds_of_one_name_is_one_201_and_the_rest_422_never_500(
-    world: World, live: str
+    world: World, live: str, overlap: Overlap
 ) -> None:
     personas = [COORD, COORD_ELSEWHERE, ADMIN] * 4
     clients = {p: client(live, world.keys[p]) for p in set(personas)}
     try:
-        responses = await asyncio.gather(
-            *(
+        # all twelve wait on the catalogue's names lock, held elsewhere, before any checks a name
+        responses = await overlap.at_once(
+            "SELECT pg_advisory_xact_lock($1)",
+            CATALOGUE_NAMES_LOCK,
+            calls=[
                 clients[p].post("/v1/items", json={**CASSAVA, "name_en": f"Cassava {n}"})
                 for n, p in enumerate(personas)
-            )
+            ],
         )
     finally:
         for http in clients.values():

@@ -989,3 +989,26 @@ async def test_a_thai_name_in_an_english_page_is_marked_thai(world: World) -> No
     assert f"of {marked}?</span>" in withdraw.text, withdraw.text
     for page in (community, withdraw):
         assert f'lang="th">{escaped}' not in page.text.replace(f"of {marked}", ""), page.url
+
+
+async def test_a_change_form_leaves_no_smallest_lot_blank_rather_than_saying_0(world: World) -> None:
+    # "แลกครั้งละอย่างน้อย 0" read as a rule; an offer without one shows the field empty, and an
+    # empty field changes nothing
+    none = await world.offer(COORD, min_lot=0)
+    some = await world.offer(COORD, item_id="salted-fish", min_lot=10)
+    await sign_in(world.client, world.keys[COORD])
+    page = (await world.client.get(f"/console/communities/{world.a['id']}")).text
+    values = {
+        listing: re.search(rf'<input id="offer-{listing}-min-lot" name="min_lot" value="([^"]*)"', page)
+        for listing in (none["id"], some["id"])
+    }
+    assert [m.group(1) if m else None for m in values.values()] == ["", "10"]
+    token = await csrf_of(world.client, f"/console/communities/{world.a['id']}")
+    kept = await world.client.post(
+        f"/console/communities/{world.a['id']}/offers/{none['id']}/edit",
+        data={"version": str(none["version"]), "quantity": "150", "min_lot": "", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert kept.status_code == 303, kept.text
+    offer = (await world.get(COORD, f"/v1/offers/{none['id']}")).json()
+    assert (offer["quantity"], offer["min_lot"]) == (150, 0)

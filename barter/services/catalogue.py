@@ -111,7 +111,7 @@ async def listed(conn: asyncpg.Connection) -> list[ItemOut]:
     """Every item as the console's goods page lists it (open to every signed-in reader, as the
     catalogue is to everyone): in the catalogue's order, with its national reference value, its
     other Thai names and when the network added it."""
-    return [ItemOut(**dict(r)) for r in await repo.goods_listed(conn)]
+    return [ItemOut(**dict(r)) for r in await repo.entries(conn)]
 
 
 async def get_item(conn: asyncpg.Connection, item_id: str) -> ItemOut:

@@ -32,11 +32,13 @@ SELECT region, value::float8 AS value, version, updated_at FROM item_region_valu
 WHERE item_id = $1 ORDER BY region;
 
 -- name: catalogue_entries
--- Every item as the readers of goods' names take it (the LINE reader, spreadsheets, the console):
--- the shipped catalogue in its file's order, then the items the network added, oldest first.
+-- Every item as the readers of goods' names take it (the LINE reader, spreadsheets) and the
+-- console's goods page lists it: the shipped catalogue in its file's order, then the items the
+-- network added, oldest first; with the other Thai names, the counting word, the version and when
+-- the network added it (NULL for the shipped catalogue's).
 SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit, shelf_life_days,
-       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step,
-       synonyms_th, counted_th
+       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step, version,
+       counted_th, synonyms_th, added_at
 FROM items
 ORDER BY position NULLS LAST, added_at, id;
 
@@ -48,16 +50,6 @@ INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_l
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (id) DO NOTHING
 RETURNING id;
-
--- name: goods_listed
--- The goods as the console's goods page lists them: each with its reference value, the other Thai
--- names it is called by, and when the network added it (NULL for the shipped catalogue's), in the
--- catalogue's order (the shipped items in their file's order, then those added, oldest first).
-SELECT id, category_id, name_th, name_en, unit, kg_per_unit::float8 AS kg_per_unit, shelf_life_days,
-       reference_value::float8 AS reference_value, quantity_step::float8 AS quantity_step, version,
-       counted_th, synonyms_th, added_at
-FROM items
-ORDER BY position NULLS LAST, added_at, id;
 
 -- name: lock_catalogue_names
 -- Held until the transaction ends by whoever adds or renames goods (and by the catalogue's load):

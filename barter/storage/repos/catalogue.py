@@ -125,12 +125,6 @@ async def insert_item(
     return "added" if added is not None else "id_taken"
 
 
-async def goods_listed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Every item with its value, other names and when the network added it (goods_listed)."""
-    rows: list[asyncpg.Record] = await conn.fetch(query("goods_listed"))
-    return rows
-
-
 async def item_for_update(conn: asyncpg.Connection, item_id: str) -> asyncpg.Record | None:
     """The item, locked until the transaction ends, with who added it (None: shipped)."""
     row: asyncpg.Record | None = await conn.fetchrow(query("item_for_update"), item_id)

@@ -215,7 +215,7 @@ PROBLEMS: Mapping[str, Words] = {
     "bad_format": Words("เขียนไม่ตรงรูปแบบที่กำหนด", "is not written in the expected form"),
     # goods the network adds to the catalogue (barter.services.catalogue.add_item): every channel
     # reads goods by their Thai names, so no two goods share one, nor is one a category's word
-    # item_en: the other goods' English name, where the raise gives it (else the Thai one)
+    # item, item_en: the other goods' Thai and English names (services.catalogue gives both)
     "name_taken": Words('"{name}" เป็นชื่อที่ใช้เรียก {item} อยู่แล้ว', '"{name}" already names {item_en}'),
     "category_word": Words(
         '"{name}" เป็นชื่อของทั้งหมวด ให้ใช้ชื่อที่เจาะจงกว่านี้',
@@ -295,8 +295,6 @@ def problem(error: FieldError) -> Words:
         return SHAPES[shape]
     if error.code == "name_taken" and error.params.get("item") in (None, "", error.params.get("name")):
         return NAME_TAKEN_ITSELF.format(error.params)
-    if error.code == "name_taken" and "item_en" not in error.params:
-        return PROBLEMS["name_taken"].format({**error.params, "item_en": error.params.get("item", "")})
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)
 
 

@@ -175,7 +175,12 @@ async def test_goods_in_pieces_keep_their_counting_word(world: World) -> None:
 # and its params (the words are refusals.PROBLEMS's).
 REFUSALS: list[tuple[dict[str, str], str, str, dict[str, str]]] = [
     ({"name_th": "ไข่ไก่"}, "add-name-th", "name_taken", {"name": "ไข่ไก่"}),
-    ({"synonyms_th": "ปลาทูนึ่ง, ไข่"}, "add-synonyms", "name_taken", {"name": "ไข่", "item": "ไข่ไก่"}),
+    (
+        {"synonyms_th": "ปลาทูนึ่ง, ไข่"},
+        "add-synonyms",
+        "name_taken",
+        {"name": "ไข่", "item": "ไข่ไก่", "item_en": "Chicken eggs"},
+    ),
     ({"name_th": "ผัก", "synonyms_th": ""}, "add-name-th", "category_word", {"name": "ผัก"}),
     ({"synonyms_th": "ปลาทูนึ่ง, ปลาทูนึ่ง"}, "add-synonyms", "given_twice", {"name": "ปลาทูนึ่ง"}),
     ({"name_th": "Mackerel"}, "add-name-th", "not_thai", {}),

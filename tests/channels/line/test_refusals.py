@@ -263,6 +263,7 @@ def test_every_field_error_code_is_said_in_thai_words_of_its_own(code: str) -> N
     assert code in refusals.PROBLEMS
     params = {"limit": 5, "step": 1, "planned": 148, "name": "longkong", "unit": "kg", "units": ["kg", "g"]}
     params["item"] = "langsat"  # the goods a name is taken by (name_taken)
+    params["item_en"] = "Langsat"
     error = FieldError("quantity", API_ENGLISH, code=code, params={**params, "columns": "kind"})
     [(th, en)] = _reasons(ValidationFailed([error]))
     assert th.startswith("• จำนวน: ")

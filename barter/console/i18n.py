@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import Translations
 from markupsafe import Markup, escape
@@ -176,6 +177,12 @@ def any_of(category: str) -> str:
     category's name is a title, "Rice", and reads lower-case inside the phrase)."""
     name = category if _current.get() == "th" else category.lower()
     return gettext("any %(category)s") % {"category": name}
+
+
+def listed(names: Iterable[str]) -> str:
+    """Names joined as the language joins a list: "ภาคเหนือ ภาคกลาง และภาคใต้" (Thai parts
+    names with spaces and joins the last with และ, not commas), "North, Central, and South"."""
+    return format_list(list(names), locale=_current.get())
 
 
 def slash_date(value: date) -> str:

@@ -395,6 +395,7 @@ def environment() -> jinja2.Environment:
         month=month_name,
         category=i18n.category_name,
         any_of=i18n.any_of,
+        listed=i18n.listed,
     )
     env.globals.update(
         pick=i18n.pick,

@@ -254,7 +254,9 @@ async def test_a_coordinators_forms_and_lists_on_narrow_phones(
         await sign_in(page, live, north)
         await page.goto(f"{live}/console/matching/")
         card = page.locator(f"#request-{asked.json()['id']}")
-        await expect(card.locator("p").first).to_have_text("ผู้ประสานงานภาคใต้ ขอจับคู่รวม ภาคเหนือ, ภาคใต้")
+        await expect(card.locator("p").first).to_have_text(
+            "ผู้ประสานงานภาคใต้ ขอจับคู่ข้ามภาคระหว่าง ภาคเหนือและภาคใต้"
+        )
         await _open_details(page)
         await _walk(page, tmp_path)
         await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})

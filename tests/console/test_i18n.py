@@ -50,6 +50,17 @@ def test_dates_in_the_buddhist_era_in_thai_and_common_era_in_english() -> None:
     i18n.use("th")
 
 
+def test_lists_of_names_joined_as_each_language_joins_them() -> None:
+    """Thai parts names with spaces and joins the last with และ (no commas, which read stiffly)."""
+    i18n.use("th")
+    assert i18n.listed(["ภาคเหนือ", "ภาคใต้"]) == "ภาคเหนือและภาคใต้"
+    assert i18n.listed(["ภาคเหนือ", "ภาคกลาง", "ภาคใต้"]) == "ภาคเหนือ ภาคกลาง และภาคใต้"
+    i18n.use("en")
+    assert i18n.listed(["North", "Central", "South"]) == "North, Central, and South"
+    assert i18n.listed(["South"]) == "South"
+    i18n.use("th")
+
+
 def test_dates_typed_in_forms() -> None:
     assert i18n.parse_thai_date("15/1/2570") == date(2027, 1, 15)
     assert i18n.parse_thai_date("15/1/2027") == date(2027, 1, 15)

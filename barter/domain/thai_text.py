@@ -9,7 +9,8 @@ that kind until the other kind word comes, and in a clause "และ", ",", a n
 amount starts a new item (but an amount alone on the line under a name is that name's:
 "ปลาแห้ง⏎20 กิโล" is one item). Each item is its words and its amount (digits or Thai number words, a
 unit, or the item's own counting word: "ไก่ย่าง 5 ตัว" of goods added counted in ตัว); its words
-must be a catalogue name or synonym (or several, one after another), else a category's word
+must be a catalogue name or synonym (or several, one after another; a category's word before goods
+of that category is a heading, "มีสมุนไพร ขมิ้นชัน 3 กิโล"), else a category's word
 (CATEGORY_WORDS: "ข้าว" is any rice, a category need; offered, which_item is asked), else a close
 spelling of a name, else the item is unknown. A container's size in brackets ("3 กระสอบ
 (50 กก./กระสอบ)") reads as written without them; other brackets are spaces. A wish after "แลก" or
@@ -202,7 +203,7 @@ _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี�
 _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
-        "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
+        "สัก", "ซัก", "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
         "อย่าง", "จาก", "ส่ง", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
@@ -613,6 +614,23 @@ def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry 
             if best[end] is None or len(found) < len(best[end] or ()):
                 best[end] = found
     return best[len(words)]
+
+
+def _headings_dropped(
+    named: list[tuple[CatalogueEntry | str, str]],
+) -> list[tuple[CatalogueEntry | str, str]]:
+    """Without a category's word written before goods of that category, as a heading ("มีสมุนไพร
+    ขมิ้นชัน 3 กิโล" offers turmeric, 3 kg; "ต้องการปลา ปลาเค็ม 20 กิโล" needs salted fish)."""
+    return [
+        (entry, text)
+        for (entry, text), (after, _) in zip(named, [*named[1:], (None, "")], strict=True)
+        if not (
+            isinstance(entry, str)
+            and after is not None
+            and not isinstance(after, str)
+            and after.category_id == entry
+        )
+    ]
 
 
 class _Item(msgspec.Struct):
@@ -1044,6 +1062,10 @@ def _which_item_asked(draft: Draft) -> Draft:
 def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     """The draft lines of one item: several when its words name several catalogue items."""
     named = _names_in(item.words, index) if item.words else None
+    if named is not None:
+        named = _headings_dropped(named)
+    if named is not None and len(named) == 1 and not isinstance(named[0][0], str):
+        item = msgspec.structs.replace(item, words=[named[0][1]])  # "สมุนไพร ขมิ้นชัน": turmeric
     if named is not None and len(named) > 1:
         amount = item.amount if item.each and not item.unclear else None
         return [

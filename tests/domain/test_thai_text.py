@@ -1336,6 +1336,24 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         "มีข้าวสาร 20 กิโล แลกปลาแห้ง",
         [("offer", "rice-white", 20, "kg", {}), ("need", "dried-fish", 1.8, "kg", {})],
     ),
+    # a category's word before goods of it is a heading: the amount is the goods'
+    ("มีสมุนไพร ขมิ้นชัน 3 กิโล", [("offer", "turmeric", 3, "kg", {})]),
+    (
+        "มีสมุนไพร ขมิ้นชัน ตะไคร้ อย่างละ 3 กิโล",
+        [("offer", "turmeric", 3, "kg", {}), ("offer", "lemongrass", 3, "kg", {})],
+    ),
+    ("ต้องการปลา ปลาเค็ม 20 กิโล", [("need", "salted-fish", 20, "kg", {})]),
+    # ...but not before goods of another category: rice and salted fish, whose amount is asked
+    (
+        "ต้องการข้าว ปลาเค็ม 20 กิโล",
+        [
+            ("need", None, None, None, {**RICE, "problems": ("no_quantity",)}),
+            ("need", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    # "สัก" (about, some) before an amount is no part of the goods' name
+    ("ขอข้าวสารสักสองกระสอบค่ะ", [("need", "rice-white", 2, None, {"problems": ("unit_needs_size",)})]),
+    ("ต้องการข้าวสารซัก 20 กิโล", [("need", "rice-white", 20, "kg", {})]),
     # talk about rice is still talk
     ("กินข้าวยังคะ", []),
     ("มีข้าวกินไหม", []),

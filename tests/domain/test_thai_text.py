@@ -1351,6 +1351,9 @@ CATEGORIES: list[tuple[str, list[D]]] = [
             ("need", "salted-fish", None, None, {"problems": ("no_quantity",)}),
         ],
     ),
+    # ต้องการ + ไข่ (eggs), never ต้อง + การไข่
+    ("ต้องการไข่ 30 ฟอง", [("need", "eggs-chicken", 30, "piece", {})]),
+    ("ต้องการไข่เป็ด 20 ฟอง", [("need", None, 20, "piece", {"problems": ("unknown_item",)})]),
     # "สัก" (about, some) before an amount is no part of the goods' name
     ("ขอข้าวสารสักสองกระสอบค่ะ", [("need", "rice-white", 2, None, {"problems": ("unit_needs_size",)})]),
     ("ต้องการข้าวสารซัก 20 กิโล", [("need", "rice-white", 20, "kg", {})]),
@@ -1486,3 +1489,14 @@ def test_every_way_of_bracketing_a_size_reads_as_the_plain_one(
         (d.item_id, d.quantity, d.unit, d.problems) for d in plain.drafts
     ]
     assert [(d.item_id, d.quantity) for d in written] == [(item.id, count * size)]
+
+
+def test_a_kind_word_written_onto_any_goods_name_is_read_apart_from_it() -> None:
+    """ "ต้องการไข่ 30 ฟอง" was read ต้อง + การไข่ (no kind, unknown goods): every kind word typed onto
+    every catalogue name and other name, with no space, still offers or needs those goods."""
+    catalogue = load_catalogue()
+    for item in catalogue:
+        for name in (item.name_th, *item.synonyms_th):
+            for word, kind in (("มี", "offer"), ("ต้องการ", "need"), ("อยากได้", "need")):
+                drafts = read_post(f"{word}{name} 5 กิโล", catalogue, TODAY).drafts
+                assert [(d.kind, d.item_id) for d in drafts][:1] == [(kind, item.id)], (word, name)

@@ -200,10 +200,11 @@ _DATE_MARK = "\x00date"  # stands in the tokens where a date was written: "\x00d
 _LINE_MARK = "\ue000"  # stands in the tokens where a new line starts (after its "," separator)
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
+_AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
     {
         "ครับ", "ค่ะ", "คะ", "ค่า", "จ้า", "จ้ะ", "นะ", "น่ะ", "ครัช", "จำนวน", "ประมาณ", "ราว", "ราวๆ", "ๆ",
-        "สัก", "ซัก", "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
+        "สัก", "ซัก", _AT_MOST, "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
         "อย่าง", "จาก", "ส่ง", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
@@ -244,6 +245,12 @@ _ABSOLUTE = re.compile(
 _NUMERIC = re.compile(
     rf"(?:{_PREFIX})?(?<![\d./-])(?P<date>(?P<day>\d{{1,2}})(?P<sep>[/-])(?P<month>\d{{1,2}})"
     rf"(?:(?P=sep){_YEAR})?)(?![\d/-])"
+)
+# A day of the month alone: "ภายในวันที่ 20", "วันที่ 20 นี้", "ภายใน 20 นี้" (without วันที่, only with
+# นี้: "ไม่เกิน 20" may be an amount), the next 20th to come. Not when a month, unit or span follows.
+_DAY_ONLY = re.compile(
+    rf"{_PREFIX}(?<![\d.])(?P<date>(?P<day_only>\d{{1,2}})(?P<this>\s*นี้)?)(?![\d./-])"
+    rf"(?!\s*(?:{_MONTH_ALT}|{_UNIT_ALT}|วัน|สัปดาห์|อาทิตย์|เดือน|ปี))"
 )
 _RELATIVE = re.compile(  # "ภายใน 3 วัน", "ภายใน 1-2 วัน" (by the last of them)
     rf"{_PREFIX}(?P<date>(?:\d+\s*-\s*)?(?P<n>\d+)\s*(?P<what>วัน|สัปดาห์|อาทิตย์|เดือน))"
@@ -311,7 +318,7 @@ class _BadDate(msgspec.Struct, frozen=True):
 def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFound | _BadDate]]:
     """The dates written in the text, each with its span (with its prefix), in the order written."""
     found: list[tuple[tuple[int, int], _DateFound | _BadDate]] = []
-    for pattern in (_ABSOLUTE, _NUMERIC, _RELATIVE, _NAMED, _NEAR, _BARE_NEAR, _FESTIVAL):
+    for pattern in (_ABSOLUTE, _NUMERIC, _DAY_ONLY, _RELATIVE, _NAMED, _NEAR, _BARE_NEAR, _FESTIVAL):
         for match in pattern.finditer(text):
             read = _read_date(match, today)
             if read is not None:
@@ -331,6 +338,11 @@ def _read_date(match: re.Match[str], today: date) -> _DateFound | _BadDate | Non
     groups = match.groupdict()
     if "festival" in groups:
         return _BadDate(match["date"])
+    if "day_only" in groups:
+        if "วันที่" not in match["prefix"] and match["this"] is None:
+            return None
+        day = _next_day_of_month(int(match["day_only"]), today)
+        return _BadDate(match["date"].strip()) if day is None else _DateFound(day, starts)
     if "day" in groups:
         month = _THAI_MONTHS.get(match["month"]) or int(match["month"])
         if match.re is _NUMERIC and match["year"] is None and (match["sep"] != "/" or not match["prefix"]):
@@ -345,6 +357,19 @@ def _read_date(match: re.Match[str], today: date) -> _DateFound | _BadDate | Non
             return _DateFound(today + timedelta(weeks=n), starts)
         return _DateFound(_add_months(today, n), starts)
     return _DateFound(_named_day(match["what"], today), starts)
+
+
+def _next_day_of_month(day: int, today: date) -> date | None:
+    """The next time the day of the month comes (today counts): "วันที่ 20" on 7 Dec is 20 Dec, on
+    21 Dec 20 Jan; None for a day no month has (or the next month lacks: "วันที่ 31" in November)."""
+    month_start = today.replace(day=1)
+    for months in (0, 1):
+        start = _add_months(month_start, months)
+        if day <= calendar.monthrange(start.year, start.month)[1]:
+            candidate = start.replace(day=day)
+            if candidate >= today:
+                return candidate
+    return None
 
 
 def _named_day(what: str, today: date) -> date:
@@ -395,7 +420,7 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
         names.extend((_squash(name), item.id) for name in (item.name_th, *item.synonyms_th))
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
-    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS}
+    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS, _AT_MOST}
     extra |= {item.counted_th for item in catalogue if item.counted_th}  # "5ตัว": 5 + ตัว
     in_category: dict[str, tuple[CatalogueEntry, ...]] = {}
     for item in catalogue:

@@ -846,6 +846,13 @@ def test_asking_who_is_interested_after_a_post_keeps_it(item: CatalogueItem, ask
 
 # Dates as people (and the bot's own replies) write them, against the injected today; a day that
 # does not exist is reported on the line (bad_date, with the date as written), never dropped.
+def _next_day(today: date, day: int) -> date:
+    """The next time a day of the month comes, counted here by walking the calendar a day at a time."""
+    while today.day != day:
+        today += timedelta(days=1)
+    return today
+
+
 DATES: list[tuple[str, list[D]]] = [
     (
         "ต้องการข้าวสาร 50 กก. ภายใน 15/1/2570",
@@ -953,6 +960,29 @@ DATES: list[tuple[str, list[D]]] = [
         "ต้องการข้าวสาร 50 กก. ภายใน 1-2 วัน",  # no date 1-2 (1 Feb): the last of 1-2 days
         [("need", "rice-white", 50, "kg", {"needed_by": TODAY + timedelta(days=2)})],
     ),
+    # A day of the month alone: the next one to come
+    (
+        "ต้องการข้าวสาร 50 กิโล ภายในวันที่ 20",
+        [("need", "rice-white", 50, "kg", {"needed_by": _next_day(TODAY, 20)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กิโล ใช้ภายใน 20 นี้",
+        [("need", "rice-white", 50, "kg", {"needed_by": _next_day(TODAY, 20)})],
+    ),
+    (
+        "มีปลาเค็ม 200 กิโล ส่งได้ตั้งแต่วันที่ 1",
+        [("offer", "salted-fish", 200, "kg", {"available_from": _next_day(TODAY, 1)})],
+    ),
+    (
+        "ต้องการข้าวสาร 50 กิโล ภายในวันที่ 32",
+        [("need", "rice-white", 50, "kg", {"problems": ("bad_date",), "date_text": "32"})],
+    ),
+    # ...never an amount: "ไม่เกิน 20 กิโล" (at most 20 kg) is the need's amount, "ภายใน 20 วัน" a span
+    ("ต้องการข้าวสารไม่เกิน 20 กิโล", [("need", "rice-white", 20, "kg", {"needed_by": None})]),
+    (
+        "ต้องการข้าวสาร 50 กิโล ภายใน 20 วัน",
+        [("need", "rice-white", 50, "kg", {"needed_by": TODAY + timedelta(days=20)})],
+    ),
     # A date belongs to the clause it is written in; before any kind word, to every line.
     (
         "มีปลาเค็ม 200 กิโล ต้องการข้าวสาร 50 กิโล ภายในสิ้นเดือน",
@@ -977,6 +1007,12 @@ def test_reads_dates(message: str, expected: list[D]) -> None:
 
 
 _TODAYS = st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31))
+
+
+@given(_TODAYS, st.integers(min_value=1, max_value=28))
+def test_a_day_of_the_month_alone_is_the_next_one_to_come(today: date, day: int) -> None:
+    (draft,) = read_post(f"ต้องการข้าวสาร 50 กิโล ภายในวันที่ {day}", load_catalogue(), today).drafts
+    assert draft.needed_by == _next_day(today, day)
 
 
 @pytest.mark.parametrize(

@@ -7,23 +7,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from barter.domain.thai_text import CATEGORY_WORDS
+from barter.domain.thai_text import CATEGORY_WORDS, sara_am_joined
 
 THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")  # a consonant: Thai digits or marks alone name nothing
 # Control characters, zero-width and other format characters, line and paragraph separators: a
 # goods' name is what the LINE reader matches typed words against, and no one types these (a
 # community's name may keep a zero-width space; goods' names may not).
 _UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
-# Sara am typed as nikhahit and sara aa (น + ้ + ํ + า), which NFC leaves apart: it looks like น้ำ
-# but is not the same text, so neither the names' check nor the LINE reader would take it for น้ำ.
-_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 WORD_MAX = 60  # a goods' Thai name at most (schemas.reference.NameTh): what the add form takes
 
 
 def tidy_name(text: str) -> str:
     """A name as it is kept: no spaces around it, one space where there were several, sara am as
-    one character (ำ)."""
-    return _SARA_AM.sub("\\1\u0e33", " ".join(text.split()))
+    one character (ำ), as the LINE reader reads it (`thai_text.sara_am_joined`)."""
+    return sara_am_joined(" ".join(text.split()))
 
 
 def name_key(text: str) -> str:

@@ -21,6 +21,7 @@ import msgspec
 
 from barter.domain import refusals, thaidate
 from barter.domain.errors import FieldError
+from barter.domain.goods_names import name_key
 from barter.domain.thai_text import CatalogueEntry
 from barter.domain.units import INPUT_UNITS, SPOKEN, normalise_unit
 
@@ -235,8 +236,14 @@ def _item_names(catalogue: Iterable[CatalogueEntry]) -> dict[str, CatalogueEntry
     names: dict[str, CatalogueEntry] = {}
     for item in catalogue:
         for name in (item.id, item.name_th, *item.synonyms_th):
-            names.setdefault(re.sub(r"\s+", "", name).lower(), item)
+            names.setdefault(_item_key(name), item)
     return names
+
+
+def _item_key(name: str) -> str:
+    """An item's name or id as a cell is matched against it: as names are compared (`name_key`:
+    no spaces, sara am typed as ํ + า read as ำ, as the LINE reader reads it), in any case (ids)."""
+    return name_key(name).lower()
 
 
 def row_error(row: int, error: FieldError) -> RowError:
@@ -336,7 +343,7 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
             values["community_id"] = community_id
     item = None
     if text.get("item"):
-        item = items.get(re.sub(r"\s+", "", text["item"]).lower())
+        item = items.get(_item_key(text["item"]))
         if item is None:
             name = text["item"]
             errors.append(
@@ -360,7 +367,7 @@ def read_row(number: int, cells: dict[str, Any], items: dict[str, CatalogueEntry
             values[key] = amount
     if text.get("unit"):
         unit = _unit(text["unit"])
-        if unit is None and item is not None and item.counted_th == re.sub(r"\s+", "", text["unit"]):
+        if unit is None and item is not None and item.counted_th == name_key(text["unit"]):
             unit = "piece"  # the item's own counting word: ไก่ย่าง 5 ตัว, as ไข่ไก่ 300 ฟอง
         if unit is None:
             name = text["unit"]

@@ -1,6 +1,7 @@
 """Thai free text ("มีปลาเค็ม 200 กิโล") read into listing drafts: pure, no I/O.
 
-A message is read in four steps: Thai digits become Arabic ones; each date phrase ("ภายในเดือนหน้า",
+A message is read in four steps: Thai digits become Arabic ones and sara am typed as two characters
+(ํ + า, "นํ้าปลา") the one it is (ำ, น้ำปลา); each date phrase ("ภายในเดือนหน้า",
 "ภายใน 15 ม.ค. 68", "ส่งได้ถึง 15/1/70") is taken out and resolved against `today` (Buddhist-era
 years accepted; a day that does not exist is kept as a question, bad_date), leaving a mark; the
 rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
@@ -453,9 +454,22 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# Sara am typed as nikhahit and sara aa (น + ้ + ํ + า, or น + ํ + ้ + า), as older phones and some
+# keyboards make it: NFC leaves it apart, so it looks like น้ำ but is other text, and neither a
+# goods' name (goods_names.tidy_name) nor a word the reader matches would be น้ำ.
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def sara_am_joined(text: str) -> str:
+    """The text with sara am typed as two characters (ํ + า, a tone mark maybe between) as the one
+    character ำ: "นํ้าปลา" is น้ำปลา."""
+    return _SARA_AM.sub("\\1\u0e33", text)
+
+
 def normalise(text: str) -> str:
-    """Thai digits to Arabic, thousands separators dropped, repeated tone marks folded, one space."""
-    text = thai_digit_to_arabic_digit(text)
+    """Thai digits to Arabic, thousands separators dropped, repeated tone marks folded, sara am as
+    one character (`sara_am_joined`), one space."""
+    text = sara_am_joined(thai_digit_to_arabic_digit(text))
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     text = re.sub(r"([\u0E48-\u0E4B])\1+", r"\1", text)  # "ค่่ะ" -> "ค่ะ"
     return re.sub(r"\s+", " ", text).strip()

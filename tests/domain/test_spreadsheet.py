@@ -251,3 +251,16 @@ def test_a_sheet_counts_an_added_item_in_its_own_word() -> None:
     ]
     # ตัว is the chicken's word, not the eggs'
     assert [(e.field, e.code) for e in drafts[2].errors] == [("unit", "not_known")]
+
+
+def test_sara_am_typed_as_two_characters_names_the_same_goods_in_a_sheet() -> None:
+    """A cell typed with ํ + า ("นํ้าปลา") names the goods as the LINE reader and the catalogue's
+    names do (goods_names.name_key): the same item as น้ำปลา, not an unknown one."""
+    header = "kind,community_id,item,quantity,unit\n"
+    rows = "offer,5,น้ำปลา,20,ลิตร\noffer,5,น\u0e4d\u0e49\u0e32ปลา,20,ลิตร\nneed,5,น\u0e49\u0e4d\u0e32พริกเผา,5,กก.\n"
+    drafts = read_sheet((header + rows).encode(), "csv", CATALOGUE)
+    assert [(d.item_id, d.ok) for d in drafts] == [
+        ("fish-sauce", True),
+        ("fish-sauce", True),
+        ("chili-paste-roasted", True),
+    ]

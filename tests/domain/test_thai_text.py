@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, get_args
 
@@ -10,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from barter.domain import thaidate
+from barter.domain.receipt_text import read_receipt_statement
 from barter.domain.thai_text import (
     CATEGORY_WORDS,
     Draft,
@@ -152,6 +154,61 @@ def test_table_is_large_and_varied() -> None:
     assert sum(any("\u0e50" <= ch <= "\u0e59" for ch in m) for m, _ in CASES) >= 5  # Thai digits
     assert sum(1 for _, e in CASES for d in e if d[4].get("guessed")) >= 3  # misspellings
     assert sum(1 for _, e in CASES for d in e if d[1] is None) >= 2  # unknown items
+
+
+_TONES = "\u0e48\u0e49\u0e4a\u0e4b"
+
+
+def _sara_am_in_two(name: str) -> list[str]:
+    """The name with each ำ typed as nikhahit and sara aa, as older phones and some keyboards make
+    it: after its tone mark ("น้ํา"), and before it ("นํ้า": what members over 50 type most)."""
+    after = name.replace("\u0e33", "\u0e4d\u0e32")
+    before = re.sub(f"([{_TONES}])\u0e33", "\u0e4d\\1\u0e32", name)
+    return [typed for typed in dict.fromkeys((after, before)) if "\u0e33" not in typed]  # no tone: one way
+
+
+_WITH_SARA_AM = [
+    (name, item.id, item.unit)
+    for item in load_catalogue()
+    for name in (item.name_th, *item.synonyms_th)
+    if "\u0e33" in name
+]
+
+
+@pytest.mark.parametrize(("name", "item_id", "unit"), _WITH_SARA_AM, ids=[n for n, _, _ in _WITH_SARA_AM])
+def test_sara_am_typed_as_two_characters_names_the_same_goods(name: str, item_id: str, unit: str) -> None:
+    """น้ำปลา, น้ำพริก..., ข้าวเหนียวดำ, ลำไย typed with ํ + า (a tone mark before or between) read
+    as typed with ำ: offered and needed, the same item, nothing asked."""
+    said = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}[unit]
+    typings = _sara_am_in_two(name)
+    assert typings
+    assert all("\u0e33" not in t and t != name for t in typings)
+    for typed in (name, *typings):
+        offer = read_post(f"มี{typed} 20 {said}", load_catalogue(), TODAY)
+        need = read_post(f"ต้องการ{typed} 5 {said} ภายในเดือนหน้า", load_catalogue(), TODAY)
+        assert [(d.kind, d.item_id, d.quantity, d.problems) for d in offer.drafts] == [
+            ("offer", item_id, 20, ())
+        ], typed
+        assert [(d.kind, d.item_id, d.needed_by, d.problems) for d in need.drafts] == [
+            ("need", item_id, date(2027, 1, 31), ())
+        ], typed
+
+
+def test_sara_am_in_two_characters_is_read_in_a_receipt_and_a_swap_too() -> None:
+    typed = "มีปลาเค็ม 10 กิโล แลกน\u0e4d\u0e49\u0e32ปลา"  # the wish after แลก: known, sized by value
+    offer, need = read_post(typed, load_catalogue(), TODAY).drafts
+    assert (offer.item_id, offer.quantity) == ("salted-fish", 10)
+    assert (need.kind, need.item_id, need.problems, need.quantity_from_value) == (
+        "need",
+        "fish-sauce",
+        (),
+        True,
+    )
+    assert "\u0e4d" not in need.item_text  # as the catalogue writes it
+    # "ได้รับนํ้าปลาแล้ว 20 ลิตร": the goods received are named as the catalogue names them
+    statement = read_receipt_statement("ได้รับน\u0e4d\u0e49\u0e32ปลาแล้ว 20 ลิตร", load_catalogue())
+    assert statement is not None
+    assert (statement.goods, statement.amount_text) == ("น้ำปลา", "20 ลิตร")
 
 
 def test_ready_only_without_problems() -> None:

@@ -16,7 +16,9 @@ of that category is a heading, "มีสมุนไพร ขมิ้นช�
 spelling of a name, else the item is unknown. A container's size in brackets ("3 กระสอบ
 (50 กก./กระสอบ)") reads as written without them; other brackets are spaces. A wish after "แลก" or
 "ต้องการ" is kept even when unknown (asked, never dropped). Every item becomes its own draft line, with the
-dates of its clause; an amount that could be several items' is none of theirs until the sender
+dates of its clause (but when the goods can be sent, "ส่งได้ภายใน…", "พร้อมส่ง…", is the offer's even
+written after the wish: "มีปลาเค็ม 50 กิโล แลกข้าว ส่งได้ภายในสิ้นเดือนนี้"; the wish's own is
+"ต้องการภายใน…", "ใช้ภายใน…"); an amount that could be several items' is none of theirs until the sender
 says. Questions, "ไม่มี" and chatter give no drafts. A draft only becomes a listing after the
 sender confirms it.
 """
@@ -233,8 +235,9 @@ _MONTH_ALT = "|".join(re.escape(m) for m in sorted(_THAI_MONTHS, key=len, revers
 _UNIT_ALT = "|".join(
     re.escape(u) for u in sorted({*UNITS, *CONTAINERS, *_MONEY_WORDS}, key=len, reverse=True)
 )
-# Before a last day ("ภายใน", "ถึง", the bot's own "ส่งได้ถึง") or a first day ("ตั้งแต่", "พร้อมส่ง").
-_END_PREFIX = r"ส่งได้\s*(?:ถึง|ภายใน)|ภายใน|ก่อน|ไม่เกิน|จนถึง|ถึง|หมดเขต|วันที่"
+# Before a last day ("ภายใน", "ถึง", the bot's own "ส่งได้ถึง", a wish's "ใช้ภายใน") or a first day
+# ("ตั้งแต่", "พร้อมส่ง").
+_END_PREFIX = r"ส่งได้\s*(?:ถึง|ภายใน)|(?:ต้อง)?ใช้\s*(?:ภายใน|ก่อน)|ภายใน|ก่อน|ไม่เกิน|จนถึง|ถึง|หมดเขต|วันที่"
 _START_PREFIX = r"ตั้งแต่|(?:พร้อมส่ง|ส่งได้)(?:\s*ตั้งแต่)?"
 _PREFIX = rf"(?P<prefix>(?:{_END_PREFIX}|(?P<start>{_START_PREFIX}))\s*(?:วันที่\s*)?)"
 _YEAR = rf"(?P<year>\d{{4}}|\d{{2}})(?![\d.])(?!\s*(?:{_UNIT_ALT}))"
@@ -310,10 +313,12 @@ def _gregorian(year_text: str | None, day: int, month: int, today: date) -> date
 class _DateFound(msgspec.Struct, frozen=True):
     day: date
     starts: bool  # "ตั้งแต่" / "พร้อมส่ง": a first day, not a last one
+    sent: bool = False  # "ส่งได้ภายใน", "พร้อมส่ง": when the goods given can go (`_sending`)
 
 
 class _BadDate(msgspec.Struct, frozen=True):
     text: str  # a day that does not exist, as written ("31 ก.พ.")
+    sent: bool = False
 
 
 def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFound | _BadDate]]:
@@ -322,6 +327,8 @@ def _find_dates(text: str, today: date) -> list[tuple[tuple[int, int], _DateFoun
     for pattern in (_ABSOLUTE, _NUMERIC, _DAY_ONLY, _RELATIVE, _NAMED, _NEAR, _BARE_NEAR, _FESTIVAL):
         for match in pattern.finditer(text):
             read = _read_date(match, today)
+            if read is not None and "ส่ง" in (match.groupdict().get("prefix") or ""):
+                read = msgspec.structs.replace(read, sent=True)  # "ส่งได้ภายใน", "พร้อมส่ง"
             if read is not None:
                 found.append((match.span(), read))
     found.sort(key=lambda f: (f[0][0], -f[0][1]))
@@ -1241,17 +1248,36 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     if not any(_listing(item, drafts) for item, drafts in lines):
         return Reading(drafts=())  # chatter, a question, a price, a greeting: nothing to post
     # A date is its clause's; one written where no line is (before the kind word), every line's.
+    # When goods can be sent ("ส่งได้ภายใน...") is the offer's (`_sending`).
     clauses = {item.clause for item, _ in lines}
+    offered = sorted({item.clause for item, _ in lines if item.kind == "offer"})
 
-    def written_for(clause: int) -> list[_DateFound | _BadDate]:
-        return [dates[n][1] for at, n in reader.dates if at == clause or at not in clauses]
+    def written_for(item: _Item) -> list[_DateFound | _BadDate]:
+        marks = [(_sending(at, dates[n][1], offered, clauses), dates[n][1]) for at, n in reader.dates]
+        return [
+            mark
+            for at, mark in marks
+            if (at == item.clause or at not in clauses)
+            and (item.kind == "offer" or not (mark.sent and offered))  # not the wish's
+        ]
 
     drafts = [
-        _sided(outdated(_dated(draft, written_for(item.clause)), today), reader.sides.get(item.clause))
+        _sided(outdated(_dated(draft, written_for(item)), today), reader.sides.get(item.clause))
         for item, item_drafts in lines
         for draft in item_drafts
     ]
     return Reading(drafts=_value_sized(_said_by_items(drafts, index), index))
+
+
+def _sending(at: int, mark: _DateFound | _BadDate, offered: Sequence[int], clauses: set[int]) -> int:
+    """The clause a date is for, written in clause `at`: its own, but a day the goods can be sent
+    ("ส่งได้ภายในสิ้นเดือนนี้", "พร้อมส่ง 15 ม.ค.") written after a wish ("มีปลาเค็ม 50 กิโล แลกข้าว
+    ส่งได้ภายใน...") is the goods given's, the offer's before it (or the first one after), not the
+    wish's: a wish's last day is said "ต้องการภายใน...", "ใช้ภายใน...". With no offer in the message,
+    the need's ("ต้องการข้าวสาร 50 กก. ส่งได้ถึง 20 ม.ค.": it may be sent until then)."""
+    if not mark.sent or not offered or at in offered or at not in clauses:
+        return at
+    return max((c for c in offered if c < at), default=offered[0])
 
 
 def _said_by_items(drafts: Sequence[Draft], index: _Index) -> list[Draft]:

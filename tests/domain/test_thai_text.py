@@ -1055,6 +1055,74 @@ DATES: list[tuple[str, list[D]]] = [
             ("need", "rice-sticky", 20, "kg", {"needed_by": date(2026, 12, 31)}),
         ],
     ),
+    # When the goods can be sent (ส่งได้..., พร้อมส่ง...) is the goods given's, the offer's, even
+    # written after the wish; a wish's own last day is said ต้องการภายใน..., ใช้ภายใน...
+    (
+        "มีปลาเค็ม 50 กิโล แลกข้าวสาร ส่งได้ภายในสิ้นเดือนนี้",
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": date(2026, 12, 31)}),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": None, "quantity_from_value": True}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล ต้องการข้าวสาร 100 กิโล ส่งได้ถึง 20 ม.ค.",
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": date(2027, 1, 20)}),
+            ("need", "rice-white", 100, "kg", {"needed_by": None}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล แลกข้าวสาร พร้อมส่ง 15 ม.ค.",
+        [
+            (
+                "offer",
+                "salted-fish",
+                50,
+                "kg",
+                {"available_from": date(2027, 1, 15), "available_until": None},
+            ),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": None}),
+        ],
+    ),
+    (  # before the kind word: every offer's, not the wish's
+        "ส่งได้ภายในสิ้นเดือนนี้ มีปลาเค็ม 50 กิโล แลกข้าวสาร",
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": date(2026, 12, 31)}),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": None}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล แลกข้าวสาร ส่งได้ถึงลอยกระทง",  # asked about on the offer's line
+        [
+            ("offer", "salted-fish", 50, "kg", {"problems": ("bad_date",), "date_text": "ลอยกระทง"}),
+            ("need", "rice-white", None, None, {"problems": ("no_quantity",), "date_text": None}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล แลกข้าวสาร ต้องการภายในสิ้นเดือนนี้",
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": None}),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": date(2026, 12, 31)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล แลกข้าวสาร ใช้ภายในสิ้นเดือนนี้",  # ใช้ is no goods: the rice stays known
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": None}),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": date(2026, 12, 31)}),
+        ],
+    ),
+    (
+        "มีปลาเค็ม 50 กิโล ส่งได้ภายใน 15 ม.ค. แลกข้าวสาร ต้องใช้ก่อนสิ้นเดือนนี้",  # each its own
+        [
+            ("offer", "salted-fish", 50, "kg", {"available_until": date(2027, 1, 15)}),
+            ("need", "rice-white", 458.3, "kg", {"needed_by": date(2026, 12, 31)}),
+        ],
+    ),
+    (  # no offer in the message: when it may be sent is the need's last day, as before
+        "ต้องการข้าวสาร 50 กก. ส่งได้ภายในสิ้นเดือนนี้",
+        [("need", "rice-white", 50, "kg", {"needed_by": date(2026, 12, 31)})],
+    ),
 ]
 
 
@@ -1353,20 +1421,16 @@ CATEGORIES: list[tuple[str, list[D]]] = [
     # after goods given, the wish sized by the same value, in the category's cheapest kind (ข้าวขาว
     # at 24 baht a kilo: 15 kg of dried squid at 950 is worth 593.75 kg of it)
     (
+        # (ส่งได้ภายใน...: when the squid can go, the offer's last day, not the rice's: DATES)
         "มีปลาหมึกแห้ง 15 กิโล แลกข้าว ส่งได้ภายในสิ้นเดือนนี้",
         [
-            ("offer", "dried-squid", 15, "kg", {}),
+            ("offer", "dried-squid", 15, "kg", {"available_until": date(2026, 12, 31)}),
             (
                 "need",
                 None,
                 593.8,
                 "kg",
-                {
-                    **RICE,
-                    "quantity_from_value": True,
-                    "valued_as": "rice-white",
-                    "needed_by": date(2026, 12, 31),
-                },
+                {**RICE, "quantity_from_value": True, "valued_as": "rice-white", "needed_by": None},
             ),
         ],
     ),

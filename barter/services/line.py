@@ -377,10 +377,22 @@ async def note_unknown_goods(
     "มีปลาทู 20 กิโล" before anyone added it), counted for the chat's community so that its
     coordinators see them (services.unknown_goods). Returns the words, as typed, that were (the
     answer then says the coordinator will see them)."""
-    typed = [d.item_text for d in drafts if "unknown_item" in d.problems and d.item_text]
+    typed = _unknown_goods(drafts)
     if not typed:
         return frozenset()
     return await unknown_goods.note(conn, link.community_id, typed, "line", now)
+
+
+def noted_goods(drafts: Sequence[Draft]) -> frozenset[str]:
+    """The words of the drafts' unknown goods that `note_unknown_goods` kept when their message
+    came (a draft is only saved for a linked chat, in the same transaction): the answer to a later
+    tap on the draft says again that the coordinators will see them."""
+    return unknown_goods.counted(_unknown_goods(drafts))
+
+
+def _unknown_goods(drafts: Sequence[Draft]) -> list[str]:
+    """The goods' words of the drafts' unknown_item lines, as typed."""
+    return [d.item_text for d in drafts if "unknown_item" in d.problems and d.item_text]
 
 
 class DraftGone(Exception):

@@ -34,16 +34,20 @@ async def note(
     """Count each goods word the community typed (`typed`: as the reader took them) once more,
     once however often one message or file names it. Returns those of `typed` that were counted
     (the others could name no goods: too long, not Thai, a category's word)."""
+    typed = list(typed)
     words: dict[str, str] = {}  # as names are compared -> as kept (the last typed)
-    counted: set[str] = set()
     for text in typed:
         word = goods_word(text)
         if word is not None:
             words[name_key(word)] = word
-            counted.add(text)
     if words:
         await repo.note(conn, sorted(words.values()), community_id, channel, now)
-    return frozenset(counted)
+    return counted(typed)
+
+
+def counted(typed: Iterable[str]) -> frozenset[str]:
+    """Those of `typed` that `note` counts: the words that could name goods (`goods_word`)."""
+    return frozenset(text for text in typed if goods_word(text) is not None)
 
 
 async def listed(conn: asyncpg.Connection, caller: Caller) -> list[UnknownGoodsOut]:

@@ -227,7 +227,7 @@ async def _draft_action(
         try:
             posted = await service.confirm_draft(conn, link, draft_id, ctx.clock)
         except service.DraftNotReady as unready:  # its day passed since: asked again, not posted
-            return [replies.draft_reply(draft_id, unready.drafts, ctx.catalogue)]
+            return [_tapped_reply(ctx, draft_id, unready.drafts)]
         named = [(p, replies.any_kind(p.item_name_th) if p.category_id else p.item_name_th) for p in posted]
         return [replies.posted([(p.kind, p.id, p.item_id, name, p.quantity, p.unit) for p, name in named])]
     if action == "swap":  # which side of "อยากแลก A กับ B" the community gives: way 1 is A
@@ -242,16 +242,24 @@ async def _draft_action(
             catalogue=ctx.catalogue,
             today=thai_today(ctx.clock.now()),
         )
-        return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
+        return [_tapped_reply(ctx, draft_id, drafts)]
     if action == "kind":
         kind = fields.get("k")
         if kind not in ("offer", "need"):
             return []
         today = thai_today(ctx.clock.now())
         drafts = await service.set_kind(conn, link, draft_id, kind, today)  # type: ignore[arg-type]
-        return [replies.draft_reply(draft_id, drafts, ctx.catalogue)]
+        return [_tapped_reply(ctx, draft_id, drafts)]
     await service.cancel_draft(conn, link, draft_id)
     return [replies.cancelled() if action == "cancel" else replies.edit()]
+
+
+def _tapped_reply(ctx: Context, draft_id: int, drafts: Sequence[Draft]) -> TextMessage:
+    """The draft as a tap on its buttons left it (offer or need, which side, ยืนยัน after its day
+    passed): what is still asked is said for someone who tapped, with the goods kept for the
+    coordinators when its message came said so again."""
+    noted = service.noted_goods(drafts)
+    return replies.draft_reply(draft_id, drafts, ctx.catalogue, noted=noted, tapped=True)
 
 
 async def _proposal_action(

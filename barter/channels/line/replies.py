@@ -97,6 +97,21 @@ NOTED = (
     "ยังไม่มีสินค้านี้ในรายการค่ะ ผู้ประสานงานจะเห็นชื่อนี้และเพิ่มให้ได้"
     " (not listed yet: your coordinator will see this name and can add it)"
 )
+# After a button tapped on a draft (offer or need, which side, ยืนยัน): the tap changed what it
+# could, and what is left is changed only by the whole message sent again (a name typed alone is
+# read as a new post), or, for goods kept for the coordinators, once they have added them.
+NOTED_TAPPED = (
+    "ยังไม่มีสินค้านี้ในรายการค่ะ ผู้ประสานงานจะเห็นชื่อนี้และเพิ่มให้ได้ เมื่อเพิ่มแล้ว ส่งข้อความนี้มาอีกครั้งนะคะ"
+    " (not listed yet: your coordinator will see this name and can add it;"
+    " once added, send this message again)"
+)
+UNKNOWN_TAPPED = (
+    "ยังไม่รู้จักสินค้านี้ค่ะ ถ้ามีชื่อเรียกอื่น ลองใช้ชื่อนั้นแทน เช่น ปลาเค็ม ข้าวสาร กุ้งแห้ง"
+    " (unknown item: if it goes by another name, use that one)"
+)
+RESEND = (
+    "ยังลงประกาศไม่ได้ค่ะ แก้แล้วพิมพ์ส่งมาใหม่ทั้งข้อความได้เลย (not posted yet: send the whole message again, corrected)"
+)
 
 
 def _which_item(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
@@ -144,10 +159,13 @@ def _question(
     short: bool = False,
     catalogue: Sequence[CatalogueEntry] = (),
     noted: frozenset[str] = frozenset(),
+    tapped: bool = False,
 ) -> str:
     """The question about one problem of one line, in the words the sender used (`short`: under
     its line among several, the example given once below them; `noted`: goods' words kept for the
-    coordinators, said so)."""
+    coordinators, said so; `tapped`: after a button, never "type another name")."""
+    if problem == "unknown_item" and tapped:
+        return NOTED_TAPPED if draft.item_text in noted else UNKNOWN_TAPPED
     if problem == "unknown_item" and draft.item_text in noted:
         return NOTED
     if problem == "which_item":
@@ -179,18 +197,25 @@ def draft_reply(
     catalogue: Sequence[CatalogueEntry],
     *,
     noted: frozenset[str] = frozenset(),
+    tapped: bool = False,
 ) -> TextMessage:
     """What was understood, and either ยืนยัน / แก้ไข / ยกเลิก or the question to answer first
     (a unit that does not fit is said with the item's own, from `catalogue`; goods it lacks whose
-    name was kept for the coordinators, `noted` as typed, are said to be)."""
+    name was kept for the coordinators, `noted` as typed, are said to be). `tapped`: the answer to
+    a button tapped on the draft, whose questions left are answered by the whole message sent
+    again (RESEND), or, for goods kept for the coordinators, once they are added (NOTED_TAPPED)."""
     units = {item.id: item.unit for item in catalogue}
     names = {item.id: item.name_th for item in catalogue}
     problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
+
+    def ask(problem: Problem, draft: Draft, *, short: bool = False) -> str:
+        return _question(problem, draft, units, short=short, catalogue=catalogue, noted=noted, tapped=tapped)
+
     if len(drafts) == 1:
         lines = [
             "เข้าใจว่า (we read):",
             _line(drafts[0], names),
-            *(_question(p, drafts[0], units, catalogue=catalogue, noted=noted) for p in problems),
+            *(ask(p, drafts[0]) for p in problems),
         ]
     else:
         # each line's questions under it, so that several lines show which one is asked about
@@ -198,11 +223,7 @@ def draft_reply(
         for d in drafts:
             lines += [
                 _line(d, names),
-                *(
-                    f"  ↳ {_question(p, d, units, short=True, catalogue=catalogue, noted=noted)}"
-                    for p in d.problems
-                    if p not in ("no_kind", "swap_sides")
-                ),
+                *(f"  ↳ {ask(p, d, short=True)}" for p in d.problems if p not in ("no_kind", "swap_sides")),
             ]
         if "no_quantity" in problems:
             lines.append("บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (say how much of each)")
@@ -228,10 +249,17 @@ def draft_reply(
         ]
     elif "swap_sides" in problems:
         buttons += [button(f"แบบที่ {way}", a="swap", g=way, d=draft_id) for way in (1, 2)]
-    else:
+    elif not tapped:
         lines.append("พิมพ์ข้อความใหม่ได้เลยค่ะ (send a corrected message)")
+    elif not _waits_for_coordinators(drafts, noted):  # else NOTED_TAPPED said when to send it again
+        lines.append(RESEND)
     buttons.append(button("ยกเลิก", a="cancel", d=draft_id))
     return text("\n".join(lines), buttons)
+
+
+def _waits_for_coordinators(drafts: Sequence[Draft], noted: frozenset[str]) -> bool:
+    """Nothing is left to ask of the drafts but goods kept for the coordinators to add."""
+    return all(d.item_text in noted and d.problems == ("unknown_item",) for d in drafts if d.problems)
 
 
 def _swap_ways(drafts: Sequence[Draft]) -> list[str]:

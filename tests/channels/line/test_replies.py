@@ -15,10 +15,10 @@ from barter.channels.line.replies import (
     receipt_refused,
     received_all_question,
 )
-from barter.domain.thai_text import CATEGORY_WORDS, read_post
+from barter.domain.thai_text import CATEGORY_WORDS, Kind, kind_chosen, outdated, read_post
 from barter.reference import CatalogueItem, load_catalogue
 from barter.schemas.proposals import TransferOut
-from barter.services.line import Awaited, Receipt, ReceiptAnswer
+from barter.services.line import Awaited, Receipt, ReceiptAnswer, noted_goods
 from tests.dates import ahead
 
 
@@ -214,3 +214,33 @@ def test_each_kind_the_which_question_names_reads_back_as_an_offer_of_it(word: s
         unit = {"kg": "กิโล", "litre": "ลิตร", "piece": "ชิ้น"}[item.unit]
         (draft,) = read_post(f"มี{name} {count} {unit}", load_catalogue(), ahead(0)).drafts
         assert (draft.item_id, draft.problems) == (item.id, ()), (name, draft)
+
+
+def test_after_a_tap_what_is_left_is_asked_of_the_whole_message_sent_again() -> None:
+    """A tap (offer or need, ยืนยัน after the day passed) leaves the kind of rice, or the day, to
+    say: by the whole message sent again, said so; goods that could be added wait for the
+    coordinators, with nothing to type now."""
+    catalogue = load_catalogue()
+
+    def tapped(message: str, kind: Kind = "offer", days: int = 0) -> list[str]:
+        drafts = [
+            outdated(kind_chosen(d, kind), ahead(days))
+            for d in read_post(message, catalogue, ahead(0)).drafts
+        ]
+        reply = draft_reply(1, drafts, catalogue, noted=noted_goods(drafts), tapped=True)
+        assert reply.quick_reply is not None
+        assert [item.action.label for item in reply.quick_reply.items] == ["ยกเลิก"]
+        return reply.text.splitlines()
+
+    resend = "ยังลงประกาศไม่ได้ค่ะ แก้แล้วพิมพ์ส่งมาใหม่ทั้งข้อความได้เลย (not posted yet: send the whole message again, corrected)"
+    rice = tapped("ข้าว 100 กิโล")
+    assert rice[2].startswith("ข้าวอะไรคะ? เช่น ข้าวหอมมะลิ"), rice
+    assert rice[3:] == [resend]
+    passed = tapped("ปลาเค็ม 20 กิโล ส่งได้ถึงพรุ่งนี้", days=3)  # confirmed three days later
+    assert "ผ่านไปแล้ว" in passed[3], passed
+    assert passed[4:] == [resend]
+    kept = tapped("ปลาทู 20 กิโล", kind="need")
+    assert kept[2].startswith("ยังไม่มีสินค้านี้ในรายการค่ะ ผู้ประสานงานจะเห็นชื่อนี้"), kept
+    assert len(kept) == 3  # nothing to send again until the coordinators add it
+    # not after a tap, as before: a message to correct
+    assert "พิมพ์ข้อความใหม่ได้เลยค่ะ (send a corrected message)" in _reply("มีข้าว 100 กิโล")

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from barter.domain.clock import ManualClock
-from tests.channels.line.conftest import deliver, message
-from tests.channels.line.test_webhook import last_reply, link
+from tests.channels.line.conftest import deliver, message, postback
+from tests.channels.line.test_webhook import button_data, last_reply, link
 from tests.channels.standins import LinePlatform
 from tests.world import World
 
 SEEN = "ผู้ประสานงานจะเห็นชื่อนี้และเพิ่มให้ได้"  # the answer where the name was kept
 TRY_ANOTHER = "ลองพิมพ์ชื่ออื่น"  # the answer where it was not
+RESEND = "ส่งมาใหม่ทั้งข้อความ"  # after a tap: what is left is fixed by the whole message, sent again
 
 
 async def named(w: World) -> list[tuple[str, int, str, int]]:
@@ -82,3 +83,49 @@ async def test_talk_and_words_that_name_no_goods_are_not_kept_nor_promised(
         assert TRY_ANOTHER in reply, reply
         assert SEEN not in reply, reply
     assert await named(world) == []
+
+
+async def test_after_a_tap_the_answer_says_what_is_left_never_to_type_another_name(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """A tap answers offer or need, or which side of a swap is given; the goods unknown are still
+    unknown after it. The answer to the tap says what is true then: goods kept for the coordinators
+    wait for them, as the first answer said (not "type another name"); other goods need the whole
+    message sent again; and nothing is posted."""
+
+    def tap(chat: str, label: str) -> dict[str, Any]:
+        data = button_data(last_reply(line_platform), label)
+        return postback("&".join(f"{k}={v}" for k, v in data.items()), chat=chat)
+
+    await link(world, world.a, chat="Ufisher1")
+    await deliver(world.client, message("ปลาทู 20 กิโล", chat="Ufisher1"))  # neither มี nor ต้องการ
+    assert SEEN in last_reply(line_platform)["text"]
+    await deliver(world.client, tap("Ufisher1", "มีให้ (offer)"))
+    tapped = last_reply(line_platform)
+    lines = tapped["text"].splitlines()
+    assert lines[:2] == ["เข้าใจว่า (we read):", "• มี “ปลาทู” (ไม่รู้จัก) 20 กก."], lines
+    assert SEEN in tapped["text"], tapped["text"]
+    assert "ส่งข้อความนี้มาอีกครั้ง" in tapped["text"]  # once the coordinator has added it
+    assert TRY_ANOTHER not in tapped["text"]
+    assert [i["action"]["label"] for i in tapped["quickReply"]["items"]] == ["ยกเลิก"]
+    # goods no one could add by that name (no Thai letter): sent again with another name, whole
+    await deliver(world.client, message("durian 20 กิโล", chat="Ufisher1"))
+    await deliver(world.client, tap("Ufisher1", "ต้องการ (need)"))
+    tapped = last_reply(line_platform)
+    assert "• ต้องการ “durian” (ไม่รู้จัก) 20 กก." in tapped["text"], tapped["text"]
+    assert "ชื่อเรียกอื่น" in tapped["text"]
+    assert RESEND in tapped["text"]
+    assert TRY_ANOTHER not in tapped["text"]
+    assert SEEN not in tapped["text"]
+    # a swap of unsaid sides in the group, its side tapped: the goods kept, said so under its line
+    await link(world, world.a)
+    await deliver(world.client, message("อยากแลกปลาทู 15 กิโล กับข้าวสาร 20 กิโล"))
+    assert SEEN in last_reply(line_platform)["text"]
+    await deliver(world.client, tap("Cgroup-pakbara", "แบบที่ 1"))
+    tapped = last_reply(line_platform)
+    lines = tapped["text"].splitlines()
+    assert lines[1] == "• มี “ปลาทู” (ไม่รู้จัก) 15 กก.", lines
+    assert lines[2].startswith(f"  ↳ ยังไม่มีสินค้านี้ในรายการค่ะ {SEEN}"), lines
+    assert TRY_ANOTHER not in tapped["text"]
+    assert await world.db.fetchval("SELECT count(*) FROM offers") == 0
+    assert await world.db.fetchval("SELECT count(*) FROM needs") == 0

@@ -104,15 +104,27 @@ def sms_notice(row: Any) -> str:
 
 
 SMS_WANTED_PARTS = 2  # a proposal SMS in two parts where it can be: every part is billed
-# There is no inbound SMS: answering, and stopping SMS, go through the coordinator.
+# There is no inbound SMS: answering, and stopping SMS, go through the coordinator, whose number
+# the SMS says when a coordinator of the community's region has given one (PUT /v1/keys/.../phone).
 SMS_ANSWER = "ตอบหรือหยุด SMS: แจ้งผู้ประสานงาน"
+SMS_CALL = ("ตอบหรือหยุด SMS: โทรผู้ประสานงาน {phone}", "ตอบหรือหยุด SMS: โทร {phone}")
+
+
+def sms_answers(phone: str | None) -> tuple[str, ...]:
+    """How to answer, the fuller first: call the coordinator at 081-234-5678 (as Thai people write
+    a mobile number; who it is, where it fits: an unknown number in an SMS looks like a scam), or,
+    with no number, tell the coordinator."""
+    if phone is None:
+        return (SMS_ANSWER,)
+    return tuple(said.format(phone=f"{phone[:3]}-{phone[3:6]}-{phone[6:]}") for said in SMS_CALL)
 
 
 def proposal_sms(row: Any) -> str:
     """A new proposal by SMS, for a member who reads nothing else: what the community gives and
-    gets, with whom, by when to answer and how. The most that fits SMS_WANTED_PARTS parts (else
-    SMS_MAX_PARTS): the partners' names (the first, the others counted), the goods after the first
-    of each side counted; the partner is left out only when nothing else fits; never a word cut."""
+    gets, with whom, by when to answer and how (whom to call: the number is never left out). The
+    most that fits SMS_WANTED_PARTS parts (else SMS_MAX_PARTS): the partners' names (the first,
+    the others counted), the goods after the first of each side counted; the partner is left out
+    only when nothing else fits; never a word cut."""
     proposal_id = int(row["payload"].get("proposal_id", 0))
     goods = row["goods"] or []
     gives = [_goods(g) for g in goods if g["gives"]]
@@ -120,27 +132,33 @@ def proposal_sms(row: Any) -> str:
     partners = list(row["partners"] or [])
     deadline = row["answer_by"]
     by = None if deadline is None else f"ตอบภายใน {thaidate.thai_moment(deadline, brief=True)}"
+    answers = sms_answers(row.get("coordinator_phone"))
 
-    def said(partner: str | None, gives: list[str], gets: list[str]) -> str:
+    def said(partner: str | None, gives: list[str], gets: list[str], answer: str) -> str:
         head = f"ข้อเสนอ #{proposal_id}" + ("" if partner is None else f" กับ{partner}") + ":"
         what = [f"{verb}{' และ'.join(side)}" for verb, side in (("ให้", gives), ("ได้", gets)) if side]
-        return " ".join(part for part in (head, *what, by, SMS_ANSWER) if part)
+        return " ".join(part for part in (head, *what, by, answer) if part)
 
     first = None if not partners else partners[0]
     if len(partners) > 1:
         first = f"{partners[0]} และอีก {len(partners) - 1} ชุมชน"
     # Who the partner is matters more than a part: the goods are counted, then a third part
-    # is paid, before the partner is left out (QA: the main swap's SMS named no partner).
+    # is paid, before the partner is left out (QA: the main swap's SMS named no partner). The
+    # coordinator's number is always said; the word ผู้ประสานงาน before it goes first.
     candidates = [
-        said(", ".join(partners) or None, gives, gets),
-        said(first, gives, gets),
-        said(first, _first(gives), _first(gets)),
+        said(who, give, get, answer)
+        for who, give, get in (
+            (", ".join(partners) or None, gives, gets),
+            (first, gives, gets),
+            (first, _first(gives), _first(gets)),
+        )
+        for answer in answers
     ]
     for limit in (SMS_WANTED_PARTS, SMS_MAX_PARTS):
         for sms in candidates:
             if len(segments(sms)) <= limit:
                 return sms
-    return said(None, _first(gives), _first(gets))
+    return said(None, _first(gives), _first(gets), answers[-1])
 
 
 def _goods(goods: Any) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from barter.domain.errors import FieldError, ValidationFailed
+
 _THAI_MOBILE = re.compile(r"^0[689][0-9]{8}$")
 _THAI_LANDLINE = re.compile(r"^0[2-7][0-9]{7}$")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -32,6 +34,17 @@ def thai_mobile(number: str) -> str | None:
     it is not a Thai mobile number (landlines, 02 ..., and anything else)."""
     digits = _digits(number)
     return digits if _THAI_MOBILE.match(digits) else None
+
+
+def mobile_in(path: str, number: str) -> str:
+    """The number a field holds as 0XXXXXXXXX, or ValidationFailed on that field coded not_mobile
+    (which the channels word in Thai: barter.domain.refusals)."""
+    mobile = thai_mobile(number)
+    if mobile is None:
+        raise ValidationFailed(
+            [FieldError(path, "not a Thai mobile number (06, 08 or 09 and 8 more digits)", code="not_mobile")]
+        )
+    return mobile
 
 
 class Dialled(NamedTuple):

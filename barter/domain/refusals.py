@@ -61,6 +61,7 @@ FIELDS: Mapping[str, Words] = {
     "reason": Words("เหตุผล", "Reason"),
     "receipts": Words("การได้รับของ", "Receipt"),
     "number": Words("เบอร์มือถือสำหรับ SMS", "Mobile number for SMS"),
+    "phone": Words("เบอร์มือถือผู้ประสานงาน", "Coordinator's mobile number"),
     "min_ratio_item_id": Words("สินค้าที่ขอแลก", "Goods asked in return"),
     "min_ratio": Words("อัตราแลกขั้นต่ำ", "Smallest ratio"),
     "recur_every": Words("ความถี่", "How often"),

@@ -9,6 +9,7 @@ from msgspec import Meta
 from barter.domain.access import Role
 from barter.domain.model import Region
 from barter.schemas.base import Input
+from barter.schemas.sms import PhoneNumber
 
 
 class KeyCreate(Input):
@@ -27,8 +28,17 @@ class KeyOut(msgspec.Struct):
     community_id: int | None
     partner_detail: bool
     prefix: str
+    # a coordinator's own number, said in the SMS its region's communities are sent (0XXXXXXXXX)
+    phone: str | None
     created_at: datetime
     revoked_at: datetime | None
+
+
+class KeyPhone(Input):
+    """A coordinator's phone number for the SMS its region's communities are sent (members without
+    a smartphone call it to answer a proposal or to stop SMS); null removes it."""
+
+    phone: PhoneNumber | None
 
 
 class KeyCreated(KeyOut):

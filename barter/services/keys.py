@@ -1,4 +1,6 @@
-"""API keys: created by admins (or the `barter keys` command on the server), shown once, revocable."""
+"""API keys: created by admins (or the `barter keys` command on the server), shown once, revocable.
+A coordinator's key carries its phone number (set by the coordinator or an admin), which the SMS to
+its region's communities says."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import msgspec
 from barter.domain.access import Caller, require_role
 from barter.domain.errors import FieldError, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
-from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut
+from barter.domain.phone import mobile_in
+from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut, KeyPhone
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as repo
@@ -95,3 +98,27 @@ async def revoke(conn: asyncpg.Connection, caller: Caller | None, key_id: int) -
             after=msgspec.to_builtins(out),
         )
     return out
+
+
+async def set_phone(conn: asyncpg.Connection, caller: Caller, key_id: int, data: KeyPhone) -> KeyOut:
+    """A coordinator key's phone number (null removes it): the coordinator itself, or an admin.
+    Another coordinator's key answers 404, as another tenant's objects do; community and partner
+    keys 403 (they never read a coordinator's number, only hear it in the SMS they are sent)."""
+    require_role(caller, "admin", "coordinator")
+    before = await repo.get_key(conn, key_id)
+    if before is None or (not caller.is_admin and key_id != caller.key_id):
+        raise NotFound("No key with that id")
+    if before["role"] != "coordinator":
+        raise ValidationFailed(
+            [FieldError("phone", "only a coordinator's key carries a phone number", code="not_for_role")]
+        )
+    phone = None if data.phone is None else mobile_in("phone", data.phone)
+    if phone == before["phone"]:
+        return key_out(before)
+    row = await repo.set_phone(conn, key_id, phone)
+    assert row is not None
+    changed = {"before": key_out(before), "after": key_out(row)}
+    await audit.record(
+        conn, caller, action="set_phone", entity="api_key", entity_id=key_id, **msgspec.to_builtins(changed)
+    )
+    return changed["after"]

@@ -12,7 +12,7 @@ import msgspec
 
 from barter.domain.access import Caller, require_acts_for
 from barter.domain.errors import FieldError, ValidationFailed
-from barter.domain.phone import thai_mobile
+from barter.domain.phone import mobile_in
 from barter.schemas.sms import SmsConsentIn, SmsConsentOut
 from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
@@ -41,12 +41,12 @@ async def record(
             raise ValidationFailed(
                 [FieldError("number", "consent to SMS needs the number to text", code="required")]
             )
-        number = _mobile(data.number)
+        number = mobile_in("number", data.number)
         row = await repo.opt_in(conn, community_id, number, caller.key_id, now)
         action = "opt_in"
     else:
         if data.number is not None:
-            _mobile(data.number)
+            mobile_in("number", data.number)
         opted_out = await repo.opt_out(conn, community_id, caller.key_id, now)
         if opted_out is None:  # not opted in: nothing changes, nothing to audit
             return before
@@ -64,17 +64,3 @@ async def record(
         after=msgspec.to_builtins(after),
     )
     return after
-
-
-def _mobile(number: str) -> str:
-    """The number as texted (0XXXXXXXXX), or ValidationFailed coded not_mobile."""
-    mobile = thai_mobile(number)
-    if mobile is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "number", "not a Thai mobile number (06, 08 or 09 and 8 more digits)", code="not_mobile"
-                )
-            ]
-        )
-    return mobile

@@ -121,6 +121,18 @@ async def revoke_key(w: World, p: str) -> Any:
     return await w.client.post(f"/v1/keys/{key_id}/revoke", headers=w.headers(p))
 
 
+async def put_key_phone(w: World, p: str) -> Any:
+    """The south coordinator's key: itself and admins set it, another coordinator finds no such
+    key; community and partner keys never touch (nor read) a coordinator's number."""
+    url = f"/v1/keys/{w.key_ids[COORD]}/phone"
+    return await w.client.put(url, json={"phone": "081-555-0101"}, headers=w.headers(p))
+
+
+async def put_my_phone(w: World, p: str) -> Any:
+    """Every caller's own key: only a coordinator's carries a number (an admin's is 422)."""
+    return await w.client.put("/v1/keys/me/phone", json={"phone": "081-555-0101"}, headers=w.headers(p))
+
+
 async def post_run(w: World, p: str) -> Any:
     response = await w.post(p, "/v1/matching/runs", {"time_limit_s": 5})
     if response.status_code == 202:  # let it finish, so the next persona is not refused for a running one
@@ -369,6 +381,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/keys"): Row(get("/v1/keys"), roles(200, ADMIN)),
     ("POST", "/v1/keys"): Row(post_key, roles(201, ADMIN)),
     ("POST", "/v1/keys/{key_id:int}/revoke"): Row(revoke_key, roles(200, ADMIN)),
+    ("PUT", "/v1/keys/{key_id:int}/phone"): Row(
+        put_key_phone, {**roles(200, ADMIN, COORD), COORD_ELSEWHERE: 404}
+    ),
+    ("PUT", "/v1/keys/me/phone"): Row(put_my_phone, {**roles(200, COORD, COORD_ELSEWHERE), ADMIN: 422}),
     ("GET", "/v1/audit"): Row(get("/v1/audit"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
     ("GET", "/v1/communities/{community_id:int}/account"): Row(get("/v1/communities/{a}/account"), MEMBER),
     ("POST", "/v1/matching/runs"): Row(post_run, roles(202, ADMIN, COORD, COORD_ELSEWHERE)),

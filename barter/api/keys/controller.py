@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
@@ -9,7 +9,7 @@ from barter.api.deps import Conn
 from barter.api.http import IdempotencyDep, IdPath
 from barter.api.openapi import problems
 from barter.api.schemas import ListOf
-from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut
+from barter.schemas.keys import KeyCreate, KeyCreated, KeyOut, KeyPhone
 from barter.services import keys as service
 
 
@@ -55,3 +55,29 @@ class KeyController(Controller):
     )
     async def revoke(self, conn: Conn, caller: CallerDep, key_id: IdPath) -> KeyOut:
         return await service.revoke(conn, caller, key_id)
+
+    @put(
+        "/{key_id:int}/phone",
+        summary="Set or remove a coordinator key's phone number (the coordinator itself, or admins)",
+        description=(
+            '`{"phone": "081-234-5678"}` (a Thai mobile number, kept as 0812345678) or '
+            '`{"phone": null}`. A proposal SMS to a community says the number of a coordinator '
+            "of its region, for members without a smartphone to call; community and partner keys "
+            "never read it. Another coordinator's key answers 404; a key that is not a "
+            "coordinator's 422 `not_for_role`; audited."
+        ),
+        responses=problems(400, 401, 403, 404, 413, 422),
+    )
+    async def set_phone(
+        self, data: JSONBody[KeyPhone], conn: Conn, caller: CallerDep, key_id: IdPath
+    ) -> KeyOut:
+        return await service.set_phone(conn, caller, key_id, data)
+
+    @put(
+        "/me/phone",
+        summary="Set or remove your own phone number as a coordinator",
+        description="The same as `PUT /v1/keys/{key_id}/phone` on the key making the request.",
+        responses=problems(400, 401, 403, 413, 422),
+    )
+    async def set_my_phone(self, data: JSONBody[KeyPhone], conn: Conn, caller: CallerDep) -> KeyOut:
+        return await service.set_phone(conn, caller, caller.key_id, data)

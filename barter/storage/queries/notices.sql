@@ -60,7 +60,16 @@ SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.communi
                WHERE t.proposal_id = pp.proposal_id AND t.receiver_id = n.community_id) AS receives,
        -- an SMS waiting to be sent goes only if the community is still opted in at that number
        n.channel <> 'sms' OR EXISTS (SELECT 1 FROM sms_consents s
-               WHERE s.community_id = n.community_id AND s.opted_in AND s.number = n.target) AS consented
+               WHERE s.community_id = n.community_id AND s.opted_in AND s.number = n.target) AS consented,
+       -- whom an SMS reader calls to answer: a coordinator of the community's region with a phone,
+       -- the one coordinating fewest regions (the nearest), then the longest-standing
+       (SELECT k.phone FROM api_keys k
+        JOIN communities c ON c.id = n.community_id
+        JOIN provinces p ON p.code = c.province_code
+        WHERE n.channel = 'sms' AND k.role = 'coordinator' AND k.revoked_at IS NULL
+          AND k.phone IS NOT NULL AND p.region = ANY(k.regions)
+        ORDER BY cardinality(k.regions), k.id
+        LIMIT 1) AS coordinator_phone
 FROM notifications n
 JOIN outbox_events e ON e.id = n.event_id
 LEFT JOIN proposal_participants pp

@@ -60,3 +60,8 @@ async def get_key(conn: asyncpg.Connection, key_id: int) -> asyncpg.Record | Non
 async def revoke_key(conn: asyncpg.Connection, key_id: int) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(query("revoke_key"), key_id)
     return row
+
+
+async def set_phone(conn: asyncpg.Connection, key_id: int, phone: str | None) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(query("set_key_phone"), key_id, phone)
+    return row

@@ -7,7 +7,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from barter.domain import refusals
 from barter.domain.clock import ManualClock
+from barter.domain.errors import FieldError, ValidationFailed
 from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
 from barter.webhooks.relay import Relay
@@ -22,6 +24,7 @@ from tests.world import (
     EGGS,
     FISH,
     OWNER,
+    PARTNER,
     Goods,
     World,
     make_proposal,
@@ -124,6 +127,54 @@ async def test_a_proposal_sms_says_what_with_whom_by_when_and_how_to_answer_in_t
     [push] = [s for s in line_platform.sent if s.kind == "push"]
     assert f"คุณให้{said} (มูลค่าประมาณ " in push.messages[0]["text"]
     assert "ชิ้น" not in push.messages[0]["text"]
+
+
+async def test_a_proposal_sms_says_the_number_of_a_coordinator_of_the_communitys_region(
+    world: World, line_platform: LinePlatform, sms_gateway: SmsGateway, relay: Relay
+) -> None:
+    """The coordinator gives its number (itself, or an admin for it); the SMS to a community of its
+    region says it, not the number of another region's coordinator; no community or partner reads
+    it anywhere in the API."""
+    elsewhere = await world.client.put(
+        "/v1/keys/me/phone", json={"phone": "089-999-0000"}, headers=world.headers(COORD_ELSEWHERE)
+    )
+    assert (elsewhere.status_code, elsewhere.json()["phone"]) == (200, "0899990000"), elsewhere.text
+    landline = await world.client.put(
+        "/v1/keys/me/phone", json={"phone": "02-123-4567"}, headers=world.headers(COORD)
+    )
+    assert landline.status_code == 422
+    assert [(e["path"], e["code"]) for e in landline.json()["errors"]] == [("phone", "not_mobile")]
+    [error] = landline.json()["errors"]
+    [words] = refusals.said(ValidationFailed([FieldError(error["path"], error["message"], error["code"])]))
+    assert words.th == "เบอร์มือถือผู้ประสานงาน: ต้องเป็นเบอร์มือถือ 10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09"
+    partner_key = await world.client.put(
+        f"/v1/keys/{world.key_ids[PARTNER]}/phone", json={"phone": "0815550101"}, headers=world.headers(ADMIN)
+    )
+    assert [(e["path"], e["code"]) for e in partner_key.json()["errors"]] == [("phone", "not_for_role")]
+    by_admin = await world.client.put(
+        f"/v1/keys/{world.key_ids[COORD]}/phone", json={"phone": "๐๘๑-๕๕๕-๐๑๐๑"}, headers=world.headers(ADMIN)
+    )
+    assert (by_admin.status_code, by_admin.json()["phone"]) == (200, "0815550101"), by_admin.text
+    await linked_with_sms(world)
+    proposal_id = await make_proposal(world)
+    await relay.drain()
+    [sms] = sms_gateway.sent
+    assert sms.message.endswith(" ตอบหรือหยุด SMS: โทร 081-555-0101"), sms.message
+    assert "089" not in sms.message
+    assert sms.credits == 2
+    for persona in (OWNER, PARTNER):
+        for url in (f"/v1/proposals/{proposal_id}", f"/v1/communities/{world.a['id']}", "/v1/keys"):
+            body = (await world.get(persona, url)).text
+            assert "0815550101" not in body, (persona, url)
+            assert "081-555-0101" not in body, (persona, url)
+    # a coordinator with no number any more: the SMS says to tell the coordinator, as before
+    removed = await world.client.put("/v1/keys/me/phone", json={"phone": None}, headers=world.headers(COORD))
+    assert removed.json()["phone"] is None
+    audit = (await world.get(ADMIN, "/v1/audit", entity="api_key")).json()["data"]
+    assert [(e["action"], e["after"]["phone"]) for e in audit[:2]] == [
+        ("set_phone", None),
+        ("set_phone", "0815550101"),
+    ]
 
 
 async def test_an_expired_proposal_is_told_politely_in_one_sms(

@@ -45,7 +45,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.domain.access import Caller, require_role, require_row_level
+from barter.domain.access import THAI_REGIONS, Caller, require_role, require_row_level
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
@@ -405,6 +405,10 @@ async def _scope(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, now
         raise Conflict(
             f"No {status} proposal touching {', '.join(regions)} waits for a plan",
             code="nothing_to_plan",
+            detail_th=(
+                f"ไม่มีข้อเสนอที่{'รอตอบรับ' if data.preview else 'อนุมัติแล้ว'}ใน"
+                f"{' '.join(THAI_REGIONS[r] for r in regions)} ที่รอวางแผนขนส่ง"
+            ),
         )
     return scope
 
@@ -453,6 +457,27 @@ async def create_plan(
     return out
 
 
+async def _claim(conn: asyncpg.Connection, proposal_ids: list[int], plan_id: int) -> None:
+    """The plan's proposals, claimed; or, when another planner stored a plan carrying one of them
+    while this one was made (both read it unplanned), 409 planned_meanwhile naming it and that
+    plan, and nothing of this one is kept (the transaction rolls back)."""
+    claimed = await repo.claim(conn, proposal_ids, plan_id)
+    taken = sorted(set(proposal_ids) - set(claimed))
+    if not taken:
+        return
+    other = await repo.plan_of(conn, taken[0])
+    raise Conflict(
+        f"Proposal {taken[0]} was planned meanwhile, by plan {other}, while this plan was made;"
+        " this plan was not stored: plan again for what is left",
+        code="planned_meanwhile",
+        extra={"proposal_ids": taken, "plan_id": other},
+        detail_th=(
+            f"ข้อเสนอ #{taken[0]} ถูกจัดเข้าแผนขนส่ง #{other} ไปแล้วระหว่างที่คำนวณแผนนี้"
+            " จึงไม่ได้บันทึกแผนนี้ วางแผนใหม่ได้สำหรับข้อเสนอที่เหลือ"
+        ),
+    )
+
+
 async def _store(
     conn: asyncpg.Connection,
     caller: Caller,
@@ -484,7 +509,7 @@ async def _store(
         now,
     )
     if not preview:
-        await repo.claim(conn, scope.proposals, plan_id)
+        await _claim(conn, scope.proposals, plan_id)
     outcome: dict[str, tuple[str, float | None, str | None, str | None]] = {}
     for h in result.handovers:
         outcome[h.transfer] = ("handover", h.km, None, None)

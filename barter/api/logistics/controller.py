@@ -64,6 +64,12 @@ class LogisticsPlanController(Controller):
     @post(
         "/",
         summary="Plan shipments for the approved proposals of your regions (or preview the proposed ones)",
+        description=(
+            "409 `nothing_to_plan` when no proposal waits for a plan; `planned_meanwhile` when another "
+            "plan, made at the same time, took one of its proposals first (`proposal_ids`, `plan_id`: "
+            "nothing of this one is stored; plan again for what is left); `proposals_changed` when one "
+            "moved on while the plan was made."
+        ),
         responses=problems(400, 401, 403, 409, 413, 415, 422, 429),
     )
     async def create(

@@ -45,9 +45,15 @@ RETURNING id;
 
 -- name: claim_proposals
 -- In id order, so two planners racing for the same proposals cannot deadlock: the second waits
--- for the first and then fails on the primary key.
+-- for the first, and a proposal the first claimed is not claimed again (not returned): the
+-- service names it and the plan that took it (409 planned_meanwhile), not a bare key violation.
 INSERT INTO planned_proposals (proposal_id, plan_id)
-SELECT id, $2 FROM unnest($1::bigint[]) AS id ORDER BY id;
+SELECT id, $2 FROM unnest($1::bigint[]) AS id ORDER BY id
+ON CONFLICT (proposal_id) DO NOTHING
+RETURNING proposal_id;
+
+-- name: plan_of_proposal
+SELECT plan_id FROM planned_proposals WHERE proposal_id = $1;
 
 -- name: insert_plan_transfer
 INSERT INTO plan_transfers (plan_id, proposal_id, position, lot, quantity, weight_kg, outcome, km, reason,

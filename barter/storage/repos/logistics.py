@@ -41,8 +41,17 @@ async def insert_plan(conn: asyncpg.Connection, *values: Any) -> int:
     return plan_id
 
 
-async def claim(conn: asyncpg.Connection, proposal_ids: list[int], plan_id: int) -> None:
-    await conn.execute(query("claim_proposals"), sorted(proposal_ids), plan_id)
+async def claim(conn: asyncpg.Connection, proposal_ids: list[int], plan_id: int) -> list[int]:
+    """The proposals claimed for the plan; one another plan claimed meanwhile (its transaction,
+    waited for, committed) is left out."""
+    rows = await conn.fetch(query("claim_proposals"), sorted(proposal_ids), plan_id)
+    return [r["proposal_id"] for r in rows]
+
+
+async def plan_of(conn: asyncpg.Connection, proposal_id: int) -> int | None:
+    """The active plan that carries the proposal, if one does."""
+    plan_id: int | None = await conn.fetchval(query("plan_of_proposal"), proposal_id)
+    return plan_id
 
 
 async def insert_plan_transfers(conn: asyncpg.Connection, rows: Sequence[tuple[Any, ...]]) -> None:

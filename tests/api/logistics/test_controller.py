@@ -210,18 +210,41 @@ async def test_two_planners_racing_for_the_same_proposals_one_wins(
     world: World, towns: Towns, live: str, overlap: Overlap
 ) -> None:
     """Both planners read the proposals as unplanned and make their plans, then wait to lock them
-    (held elsewhere) before storing: both are past every check when they race to claim them."""
+    (held elsewhere) before storing: both are past every check when they race to claim them. The
+    loser is told what happened, in Thai (the winner's plan took the proposals), not a bare key
+    violation."""
     await _two_on_one_truck_unplanned(world, towns)
-    proposals = [r["id"] for r in await world.db.fetch("SELECT id FROM proposals")]
+    proposals = sorted(r["id"] for r in await world.db.fetch("SELECT id FROM proposals"))
     async with client(live, world.keys[ADMIN]) as admin:
         answers = await overlap.at_once(
             "SELECT 1 FROM proposals WHERE id = ANY($1::bigint[]) FOR UPDATE",
             proposals,
-            calls=[admin.post("/v1/logistics/plans", json={"regions": ["south"]}) for _ in range(2)],
+            calls=[
+                admin.post(
+                    "/v1/logistics/plans", json={"regions": ["south"]}, headers={"Accept-Language": "th"}
+                )
+                for _ in range(2)
+            ],
         )
     assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+    (winner,) = [r.json() for r in answers if r.status_code == 201]
     (loser,) = [r for r in answers if r.status_code == 409]
-    assert loser.json()["code"] != "busy", loser.text  # the race was lost, not a lock wait
+    assert loser.headers["content-type"].startswith("application/problem+json")
+    problem = loser.json()
+    assert (problem["code"], problem["proposal_ids"], problem["plan_id"]) == (
+        "planned_meanwhile",
+        proposals,
+        winner["id"],
+    ), loser.text
+    assert problem["detail"] == (
+        f"ข้อเสนอ #{proposals[0]} ถูกจัดเข้าแผนขนส่ง #{winner['id']} ไปแล้วระหว่างที่คำนวณแผนนี้"
+        " จึงไม่ได้บันทึกแผนนี้ วางแผนใหม่ได้สำหรับข้อเสนอที่เหลือ"
+    )
+    again = await world.post(
+        ADMIN, "/v1/logistics/plans", {"regions": ["south"]}, **{"Accept-Language": "th"}
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "nothing_to_plan")
+    assert again.json()["detail"] == "ไม่มีข้อเสนอที่อนุมัติแล้วในภาคใต้ ที่รอวางแผนขนส่ง"
     claims = await world.db.fetchval("SELECT count(*) FROM planned_proposals")
     assert claims == 2
     plans = await world.db.fetchval("SELECT count(*) FROM logistics_plans")

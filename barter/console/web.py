@@ -499,7 +499,11 @@ def _barter_error(request: Request[Any, Any, Any], exc: BarterError) -> Response
         message += " " + errors.plain(exc.errors)
     elif exc.status in (403, 409):
         said = errors.of_detail(exc)
-        message += f" ({said.text})" if said.text else ""
+        if exc.status == 409 and exc.detail_th:
+            # it says what happened (nothing waits for a plan), which is not always "changed meanwhile"
+            message = said.text
+        else:
+            message += f" ({said.text})" if said.text else ""
         english = said.english
     return error_page(request, exc.status, message, english)
 

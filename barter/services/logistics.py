@@ -406,8 +406,8 @@ async def _scope(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, now
             f"No {status} proposal touching {', '.join(regions)} waits for a plan",
             code="nothing_to_plan",
             detail_th=(
-                f"ไม่มีข้อเสนอที่{'รอตอบรับ' if data.preview else 'อนุมัติแล้ว'}ใน"
-                f"{' '.join(THAI_REGIONS[r] for r in regions)} ที่รอวางแผนขนส่ง"
+                f"ยังไม่มีข้อเสนอที่{'รอตอบรับ' if data.preview else 'อนุมัติแล้ว'}ของ"
+                f"{' และ'.join(THAI_REGIONS[r] for r in regions)}ที่รอวางแผนขนส่ง"
             ),
         )
     return scope

@@ -68,3 +68,25 @@ async def test_a_communitys_forms_list_the_goods_in_the_catalogues_order_on_a_ph
         needed = await page.locator("#need-what optgroup").first.locator("option").all_inner_texts()
         assert [o.rsplit(" (", 1)[0] for o in needed][-len(catalogue) :] == catalogue
         await _fits(page)
+
+
+async def test_a_plan_with_nothing_to_plan_is_said_in_thai_on_a_phone(
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """The planner's 409s say what happened in Thai (the English beside), here nothing_to_plan:
+    no approved exchange of the south waits for a plan. (planned_meanwhile, the race's loser, is
+    said the same way: tests/api/logistics/test_controller.py.)"""
+    coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
+    async with _signed_in_on_a_phone(browser, live, coordinator, "/console/logistics/") as page:
+        await page.get_by_role("button", name="วางแผนขนส่ง").click()
+        said = page.get_by_role("alert")
+        # what happened, not "changed meanwhile, reload" (the other 409s' words: nothing changed)
+        await expect(said).to_have_text(
+            "ยังไม่มีข้อเสนอที่อนุมัติแล้วของภาคใต้ที่รอวางแผนขนส่ง No approved proposal touching south waits for a plan"
+        )
+        await expect(said.locator(".en")).to_contain_text(
+            "No approved proposal touching south waits for a plan"
+        )
+        await _fits(page)
+        await page.screenshot(path=tmp_path / "nothing-to-plan.png")
+        await page.screenshot(path="/tmp/smsfix-nothing-to-plan.png")

@@ -244,7 +244,7 @@ async def test_two_planners_racing_for_the_same_proposals_one_wins(
         ADMIN, "/v1/logistics/plans", {"regions": ["south"]}, **{"Accept-Language": "th"}
     )
     assert (again.status_code, again.json()["code"]) == (409, "nothing_to_plan")
-    assert again.json()["detail"] == "ไม่มีข้อเสนอที่อนุมัติแล้วในภาคใต้ ที่รอวางแผนขนส่ง"
+    assert again.json()["detail"] == "ยังไม่มีข้อเสนอที่อนุมัติแล้วของภาคใต้ที่รอวางแผนขนส่ง"
     claims = await world.db.fetchval("SELECT count(*) FROM planned_proposals")
     assert claims == 2
     plans = await world.db.fetchval("SELECT count(*) FROM logistics_plans")

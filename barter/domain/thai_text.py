@@ -202,6 +202,8 @@ _ROLES = frozenset(
 _DATE_MARK = "\x00date"  # stands in the tokens where a date was written: "\x00date0"
 _LINE_MARK = "\ue000"  # stands in the tokens where a new line starts (after its "," separator)
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
+# An address's numbers are no amount: "บ้านเลขที่ 12/3", "หมู่ 3", "หมู่ที่ 5", "ม.3", "ซอย 7".
+_ADDRESS = re.compile(r"(?:บ้านเลขที่|เลขที่|หมู่ที่|หมู่|ม\.|ซอย)\s*\d+(?:/\d+)?(?![\d.])")
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 _AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
@@ -731,6 +733,16 @@ class _Reader:
     def _clause_is_empty(self) -> bool:
         return not self.current.words and self.current.amount is None and not self._clause_has_items()
 
+    def _packing_end(self, tokens: Sequence[str], i: int) -> int | None:
+        """After an amount already in kilos or litres, how it is packed ("ข้าวสาร 100 กิโล ถุงละ 5
+        กิโล"): the index after it, read as a remark, not a second item "ถุง" of 5 kg; else None."""
+        amount, word = self.current.amount, tokens[i]
+        container = word.removesuffix("ละ")
+        if amount is None or amount.unit is None or container not in CONTAINERS:
+            return None
+        sized = _each_size(tokens, i, container)
+        return None if sized is None else sized[3]
+
     def _named_alone(self) -> bool:
         """The item being read has catalogue names for all its words and no amount yet."""
         words = self.current.words
@@ -837,6 +849,9 @@ class _Reader:
         if money is not None:
             self.price_open = False
             return money
+        packed = self._packing_end(tokens, i)
+        if packed is not None:
+            return packed
         found = _amount_at(tokens, i, self.index)
         if found is not None:
             if self.current.amount is not None:  # a second amount: a new item
@@ -1233,7 +1248,8 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     index = _cached_index(catalogue)
     unmarked = _LIST_MARK.sub("", text.replace(_LINE_MARK, ""))
     # A new line starts a new item (its name's amount may be alone on the next: _lines_joined).
-    body = _PHONE.sub(" ", normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked)))
+    body = normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked))
+    body = _ADDRESS.sub(" ", _PHONE.sub(" ", body))
     body = _MINUS.sub(f" {_MINUS_MARK} ", normalise(_unbracketed(body)))
     dates = _find_dates(body, today)
     tokens: list[str] = []

@@ -350,6 +350,20 @@ SEVERAL: list[tuple[str, list[D]]] = [
         "มีปลาเค็ม 200 กิโล โทร 081-234-5678",  # a phone number is no amount
         [("offer", "salted-fish", 200, "kg", {})],
     ),
+    # an address's numbers are no amount
+    ("มีปลาเค็ม 20 กิโล บ้านเลขที่ 12/3 หมู่ 3", [("offer", "salted-fish", 20, "kg", {})]),
+    ("ม.3 ต.ตำมะลัง มีปลาเค็ม 20 กิโล", [("offer", "salted-fish", 20, "kg", {})]),
+    (
+        "สวัสดีครับ ผมเป็นผู้ใหญ่บ้าน หมู่ที่ 3 มีข้าวเหนียว 200 กิโล ต้องการปลาแห้ง",
+        [
+            ("offer", "rice-sticky", 200, "kg", {}),
+            ("need", "dried-fish", 23.1, "kg", {}),  # sized to the rice's value
+        ],
+    ),
+    # how goods already weighed are packed is a remark, not a second item "ถุง"
+    ("มีข้าวสาร 100 กิโล ถุงละ 5 กิโล", [("offer", "rice-white", 100, "kg", {})]),
+    ("มีน้ำผึ้ง 3 ลิตร ขวดละ 750 ซีซี", [("offer", "honey", 3, "litre", {})]),
+    ("มีน้ำผึ้ง 5 ขวด ขวดละ 750 ซีซี", [("offer", "honey", 3.75, "litre", {})]),
     (
         "มีปลาเค็ม 200 กิโล ด่วน และกุ้งแห้ง 50 กิโล",  # a remark takes no one's amount
         [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],

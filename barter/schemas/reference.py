@@ -141,6 +141,17 @@ NameEn = Annotated[
         examples=["Short mackerel"],
     ),
 ]
+# A correction's English name: "" (or null) clears it, and the goods are called by their Thai name
+# in English again, as goods added with none are.
+NameEnOrCleared = Annotated[
+    str,
+    Meta(
+        max_length=80,
+        description='The English name, e.g. Short mackerel; null or "" clears it (the goods are then '
+        "called by their Thai name in English, as goods added without one are)",
+        examples=["Short mackerel"],
+    ),
+]
 SynonymsTh = Annotated[
     list[Annotated[str, Meta(min_length=1, max_length=60)]],
     Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง", examples=[["ปลาทูนึ่ง"]]),
@@ -197,10 +208,12 @@ class ItemPatch(Input):
     """A correction to goods the network added (PATCH /v1/items/{item_id}, with If-Match): only the
     fields sent change. Their unit and category stay (listings count in them: post new goods
     instead); the shipped catalogue's goods are corrected in its file (409 `shipped_item`).
-    `synonyms_th` replaces the whole list; `counted_th: null` drops the counting word."""
+    `synonyms_th` replaces the whole list; `counted_th: null` drops the counting word; `name_en:
+    null` (or "") drops the English name: the goods are called by their Thai name in English, and
+    follow a new Thai name, as goods added without one do."""
 
     name_th: NameTh | UnsetType = UNSET
-    name_en: NameEn | UnsetType = UNSET
+    name_en: NameEnOrCleared | UnsetType | None = UNSET
     synonyms_th: SynonymsTh | UnsetType = UNSET
     counted_th: CountingWord | UnsetType | None = UNSET
     shelf_life_days: ShelfLife | UnsetType = UNSET

@@ -374,10 +374,11 @@ async def update_item(
     data: ItemPatch,
 ) -> ItemOut:
     """Correct goods the network added: their Thai and English names, synonyms, counting word,
-    shelf life and weight per unit (coordinators and admins). Not their unit or category (listings
-    count in them), nor the shipped catalogue's goods (409 `shipped_item`). The same refusals as
-    adding, against the other items' names (its own are its own); 412 when `version` (If-Match)
-    is not the item's. Versioned and audited."""
+    shelf life and weight per unit (coordinators and admins); an English name null or "" is
+    cleared (the goods are called by their Thai name in English, as goods added without one are).
+    Not their unit or category (listings count in them), nor the shipped catalogue's goods (409
+    `shipped_item`). The same refusals as adding, against the other items' names (its own are its
+    own); 412 when `version` (If-Match) is not the item's. Versioned and audited."""
     require_writer(caller)
     require_role(caller, "admin", "coordinator")
     await repo.lock_names(conn)
@@ -398,14 +399,17 @@ async def update_item(
     # Its Thai names are checked when the correction touches them: a shelf life corrects alone.
     renamed = {"name_th", "synonyms_th"} & changes.keys()
     errors = _name_errors(_patched_names(data, name_th, synonyms), others) if renamed else []
-    errors += _name_en_errors(changes.get("name_en"))
+    cleared = "name_en" in changes and changes["name_en"] in (None, "")
+    errors += [] if cleared else _name_en_errors(changes.get("name_en"))
     errors += _measure_errors(
         before.unit, changes.get("kg_per_unit"), changes.get("counted_th"), weight_needed=False
     )
     if errors:
         raise ValidationFailed(errors)
     name_th = tidy_name(name_th)
-    if "name_en" in changes:
+    if cleared:  # called by their Thai name in English again, as goods added without one are
+        name_en = name_th
+    elif "name_en" in changes:
         name_en = tidy_name(changes["name_en"])
     else:  # goods with no English name are called by their Thai name: it follows the Thai one
         name_en = name_th if before.name_en == before.name_th else before.name_en

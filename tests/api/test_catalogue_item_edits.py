@@ -234,3 +234,31 @@ async def test_a_name_the_file_took_since_does_not_block_other_corrections(world
     assert shelf.status_code == 200, shelf.text
     renamed = await world.patch(COORD, URL, {"synonyms_th": ["ปลาทูสด"]}, '"v2"')
     assert _refused(renamed) == [("name_th", "name_taken")]
+
+
+async def test_an_english_name_cleared_is_the_thai_one_again_under_if_match(world: World) -> None:
+    """`name_en` null or "" clears the English name: the goods are called by their Thai name in
+    English, and follow a new Thai name, as goods added without one are; each clearing is a new
+    version (ETag), needs If-Match and is refused at a stale one; blank with spaces stays `required`."""
+    await _add(world)
+    missing = await world.patch(COORD, URL, {"name_en": None})
+    assert (missing.status_code, missing.json()["code"]) == (428, "precondition_required")
+    cleared = await world.patch(COORD, URL, {"name_en": None}, '"v1"')
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.headers["etag"] == '"v2"'
+    assert (cleared.json()["name_en"], cleared.json()["version"]) == ("ปลาทู", 2)
+    stale = await world.patch(COORD, URL, {"name_en": ""}, '"v1"')
+    assert (stale.status_code, stale.json()["code"]) == (412, "stale_version")
+    renamed = await world.patch(COORD, URL, {"name_th": "ปลาทูแม่กลอง"}, '"v2"')
+    assert (renamed.json()["name_th"], renamed.json()["name_en"]) == ("ปลาทูแม่กลอง", "ปลาทูแม่กลอง")
+    named = await world.patch(COORD, URL, {"name_en": "Mae Klong mackerel"}, '"v3"')
+    assert named.json()["name_en"] == "Mae Klong mackerel"
+    assert _refused(await world.patch(COORD, URL, {"name_en": "  "}, '"v4"')) == [("name_en", "required")]
+    emptied = await world.patch(COORD, URL, {"name_en": ""}, '"v4"')
+    assert (emptied.status_code, emptied.headers["etag"]) == (200, '"v5"')
+    assert (await world.get(ANON, URL)).json()["name_en"] == "ปลาทูแม่กลอง"
+    row = await world.db.fetchrow(
+        "SELECT before, after FROM audit_log WHERE action = 'update_item' ORDER BY id DESC LIMIT 1"
+    )
+    assert row is not None
+    assert (row["before"]["name_en"], row["after"]["name_en"]) == ("Mae Klong mackerel", "ปลาทูแม่กลอง")

@@ -96,7 +96,9 @@ class ReferenceController(Controller):
         "/items/{item_id:str}",
         summary="Correct goods the network added (coordinators and admins; If-Match required)",
         description="Names, synonyms (the whole list), counting word (null drops it), shelf life and "
-        "weight per unit; not the unit or category (listings count in them: `unknown_field`). The "
+        'weight per unit; `name_en` null or "" clears the English name (the goods are called by their '
+        "Thai name in English, as goods added without one are, and follow a new Thai name); not "
+        "the unit or category (listings count in them: `unknown_field`). The "
         "same refusals as adding, against the other items' names. The shipped catalogue's goods "
         "answer 409 `shipped_item`: their names come from its file.",
         responses=CHANGE,

@@ -49,6 +49,7 @@ from barter.api.proposals.controller import TRANSITIONS, ProposalController
 from barter.api.reference.controller import ReferenceController
 from barter.api.runs.controller import RunConsentController, RunController
 from barter.api.stats.controller import StatsController
+from barter.api.unknown_goods.controller import UnknownGoodsController
 from barter.api.webhooks.controller import WebhookController
 from barter.channels.line.client import LineHttpClient
 from barter.channels.line.webhook import line_webhook
@@ -185,6 +186,7 @@ def create_app(
             health,
             ReferenceController,
             CatalogueController,
+            UnknownGoodsController,
             CommunityController,
             OfferController,
             NeedController,

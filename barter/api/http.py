@@ -131,6 +131,9 @@ LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 def _in_range(value: Any) -> Any:
+    if isinstance(value, tuple | list):  # a sort by more than one value: each in range
+        for part in value:
+            _in_range(part)
     if isinstance(value, float | int) and not -MAX_SORT_NUMBER <= value <= MAX_SORT_NUMBER:
         raise ValueError("out of range")
     if isinstance(value, datetime) and (

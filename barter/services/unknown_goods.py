@@ -50,10 +50,25 @@ def counted(typed: Iterable[str]) -> frozenset[str]:
     return frozenset(text for text in typed if goods_word(text) is not None)
 
 
-async def listed(conn: asyncpg.Connection, caller: Caller) -> list[UnknownGoodsOut]:
+Position = tuple[int, datetime, int]
+"""Where a word stands in the list: how many times, when last, its first row's id (the API's cursor)."""
+
+
+async def page(
+    conn: asyncpg.Connection, caller: Caller, limit: int, after: Position | None = None
+) -> list[tuple[UnknownGoodsOut, Position]]:
     """The words of the communities the caller acts for (a coordinator's regions; an admin's all),
-    the most named first: for coordinators and admins, who add goods. A word goods are called by
-    by now (added by another process while the word was being written) is left out (the query)."""
+    the most named first, then the last named, from after `after`, each with its position (the
+    API's `GET /v1/unknown-goods` pages through them; the console's goods page reads the first
+    page): for coordinators and admins, who add goods. A word goods are called by by now (added
+    by another process while the word was being written) is left out (the query)."""
     require_role(caller, "admin", "coordinator")
-    rows = await repo.listed(conn, caller, LISTED_MAX)
-    return [msgspec.convert(dict(r), UnknownGoodsOut) for r in rows]
+    rows = await repo.listed(conn, caller, limit, after)
+    return [
+        (msgspec.convert(dict(r), UnknownGoodsOut), (r["times"], r["last_seen"], r["first_id"])) for r in rows
+    ]
+
+
+async def listed(conn: asyncpg.Connection, caller: Caller) -> list[UnknownGoodsOut]:
+    """The first `LISTED_MAX` words `page` gives: what the console's goods page lists."""
+    return [out for out, _ in await page(conn, caller, LISTED_MAX)]

@@ -466,6 +466,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/imports/template.csv"): Row(get("/v1/imports/template.csv"), everyone(200)),
     ("GET", "/v1/imports/template.xlsx"): Row(get("/v1/imports/template.xlsx"), everyone(200)),
     ("GET", "/v1/notifications"): Row(get("/v1/notifications"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
+    # Goods communities named that the catalogue lacks: those who add goods (coordinators their
+    # regions', admins all; the personas in tests/api/test_unknown_goods.py).
+    ("GET", "/v1/unknown-goods"): Row(get("/v1/unknown-goods"), roles(200, ADMIN, COORD, COORD_ELSEWHERE)),
     # SMS consent and the number: the community itself and those who act for it, nobody else.
     ("GET", "/v1/communities/{community_id:int}/sms"): Row(get("/v1/communities/{a}/sms"), acting_for_a(200)),
     ("PUT", "/v1/communities/{community_id:int}/sms"): Row(put_sms, acting_for_a(200)),

@@ -12,13 +12,17 @@ RETURNING word;
 -- The goods words communities named that the catalogue lacks, one row per word (as names are
 -- compared: without spaces), of the communities the caller acts for ($1 admin: every one, $2 a
 -- coordinator's regions): how many times in all, by which communities (by name), when first and
--- last; the most named first. The word as it was last typed stands for the others. A word goods
--- are called by now is left out: another process added them while the word was being written,
--- after its add had taken the words it named off.
+-- last; the most named first, then the last named, then the latest first noted (first_id: the
+-- word's first row the caller reads, which no other word's row shares). A page starts after
+-- ($4 times, $5 last seen, $6 first_id) when $4 is given (the API's cursor); $3 rows at most. The
+-- word as it was last typed stands for the others. A word goods are called by now is left out:
+-- another process added them while the word was being written, after its add had taken the words
+-- it named off.
 SELECT (array_agg(u.word ORDER BY u.last_seen DESC, u.id DESC))[1] AS word,
        sum(u.times)::int AS times,
        min(u.first_seen) AS first_seen,
        max(u.last_seen) AS last_seen,
+       min(u.id) AS first_id,
        array_agg(DISTINCT u.channel ORDER BY u.channel) AS channels,
        (SELECT jsonb_agg(jsonb_build_object('id', n.id, 'name_th', n.name_th, 'name_en', n.name_en)
                          ORDER BY coalesce(n.name_th, n.name_en), n.id)
@@ -33,7 +37,8 @@ WHERE ($1::bool OR p.region = ANY($2::text[]))
       FROM items i, unnest(array_prepend(i.name_th, i.synonyms_th)) AS n
       WHERE replace(n, ' ', '') = u.word_key)
 GROUP BY u.word_key
-ORDER BY sum(u.times) DESC, max(u.last_seen) DESC, u.word_key
+HAVING $4::bigint IS NULL OR (sum(u.times), max(u.last_seen), min(u.id)) < ($4::bigint, $5::timestamptz, $6::bigint)
+ORDER BY sum(u.times) DESC, max(u.last_seen) DESC, min(u.id) DESC
 LIMIT $3;
 
 -- name: resolve_unknown_goods

@@ -21,14 +21,20 @@ async def note(
     return [r["word"] for r in rows]
 
 
-async def listed(conn: asyncpg.Connection, caller: Caller, limit: int) -> list[asyncpg.Record]:
+async def listed(
+    conn: asyncpg.Connection, caller: Caller, limit: int, after: tuple[int, datetime, int] | None = None
+) -> list[asyncpg.Record]:
     """One row per word, of the communities of the caller's regions (an admin's: all), but those
-    goods are called by."""
+    goods are called by; the most named first, from after `after` (times, last seen, first id)."""
+    times, last_seen, first_id = after if after is not None else (None, None, None)
     rows: list[asyncpg.Record] = await conn.fetch(
         query("unknown_goods_listed"),
         caller.is_admin,
         sorted(caller.regions) if caller.role == "coordinator" else [],
         limit,
+        times,
+        last_seen,
+        first_id,
     )
     return rows
 

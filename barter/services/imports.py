@@ -7,7 +7,8 @@ in Thai and in English, in the words of barter.domain.refusals, with the problem
 rolls every row back. A real import creates all rows in the caller's one transaction, or (if any
 row is wrong) none; the same file imported again by the same key answers the first report and
 creates nothing. Goods a row names that the catalogue lacks are counted for the row's community
-(services.unknown_goods), a dry run's too, so that coordinators see what communities want to trade.
+(services.unknown_goods), a dry run's too, once per importing key and Thai day, so that
+coordinators see what communities want to trade.
 """
 
 from __future__ import annotations
@@ -205,8 +206,10 @@ def _unknown_goods(draft: RowDraft) -> str | None:
 async def _note_unknown_goods(
     conn: asyncpg.Connection, importer: Caller, drafts: Sequence[RowDraft], now: datetime
 ) -> None:
-    """The goods rows name that the catalogue lacks, counted once per file for each row's community
-    the importer acts for (a community another region's, or none, is no one's to learn of). In the
+    """The goods rows name that the catalogue lacks, counted for each row's community the importer
+    acts for (a community another region's, or none, is no one's to learn of), once per importing
+    key and Thai day: the dry runs of a sheet repeated while it is checked and fixed, and its import,
+    are one naming (a hash of the file would count each fix of another row again). In the
     import's transaction: a real import refused for its rows keeps none of them (nothing of it is
     kept); its dry run, which reports the same rows, does."""
     named: dict[int, list[str]] = {}
@@ -217,7 +220,7 @@ async def _note_unknown_goods(
     for community_id, words in sorted(named.items()):
         community = await communities_repo.ref(conn, community_id)
         if community is not None and importer.acts_for(community.id, community.region):
-            await unknown_goods.note(conn, community_id, words, "import", now)
+            await unknown_goods.note(conn, community_id, words, "import", now, importer=importer.key_id)
 
 
 def _iso(day: date | None) -> str | None:

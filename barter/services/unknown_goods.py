@@ -20,6 +20,7 @@ import asyncpg
 import msgspec
 
 from barter.domain.access import Caller, require_role
+from barter.domain.clock import thai_today
 from barter.domain.goods_names import goods_word, name_key
 from barter.schemas.reference import UnknownGoodsOut
 from barter.storage.repos import unknown_goods as repo
@@ -29,11 +30,19 @@ LISTED_MAX = 100  # words the goods page lists, the most named first
 
 
 async def note(
-    conn: asyncpg.Connection, community_id: int, typed: Iterable[str], channel: Channel, now: datetime
+    conn: asyncpg.Connection,
+    community_id: int,
+    typed: Iterable[str],
+    channel: Channel,
+    now: datetime,
+    *,
+    importer: int | None = None,
 ) -> frozenset[str]:
     """Count each goods word the community typed (`typed`: as the reader took them) once more,
-    once however often one message or file names it. Returns those of `typed` that were counted
-    (the others could name no goods: too long, not Thai, a category's word)."""
+    once however often one message or file names it; a spreadsheet's (`importer`: the importing
+    key) once per key and Thai day, so that the dry runs of a sheet being checked and fixed, and
+    its import, are one naming. Returns those of `typed` that were counted (the others could name
+    no goods: too long, not Thai, a category's word)."""
     typed = list(typed)
     words: dict[str, str] = {}  # as names are compared -> as kept (the last typed)
     for text in typed:
@@ -41,7 +50,8 @@ async def note(
         if word is not None:
             words[name_key(word)] = word
     if words:
-        await repo.note(conn, sorted(words.values()), community_id, channel, now)
+        sheet_of = None if importer is None else (importer, thai_today(now))
+        await repo.note(conn, sorted(words.values()), community_id, channel, now, sheet_of)
     return counted(typed)
 
 

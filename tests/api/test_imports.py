@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from barter.domain.clock import THAI_TIME, ManualClock
 from barter.domain.spreadsheet import template_headers
 from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
 from tests.dates import ahead, be_slash
@@ -439,3 +440,29 @@ async def test_goods_a_sheet_names_that_the_catalogue_lacks_are_kept_for_coordin
         ("ปลาทู", a, "import", 2),
         ("มัน สำปะหลัง", a, "import", 2),
     ]
+
+
+async def test_a_sheet_checked_again_counts_its_unknown_goods_once_a_day_per_importer(
+    world: World, clock: ManualClock
+) -> None:
+    """The dry runs of one sheet, repeated as it is (a CSV and its XLSX alike) or with another row
+    fixed, are one naming of its unknown goods for that importing key and Thai day: counted and
+    last seen once; another key's sheet, or the same sheet the next Thai day, is another."""
+    a = world.a["id"]
+    rows = [["มี", a, "ปลาทู", 40, "กก.", "", ""], ["มี", a, "ปลาแห้ง", -1, "กก.", "", ""]]
+    clock.advance(hours=(36 - clock.now().astimezone(THAI_TIME).hour) % 24)  # noon or so, in Thailand
+    first = clock.now()
+    for sheet in (rows, rows, [rows[0], ["มี", a, "ปลาแห้ง", 5, "กก.", "", ""]]):
+        assert (await send(world, COORD, xlsx(sheet), dry_run=True)).status_code == 200
+        clock.advance(minutes=10)
+    body = "\n".join(",".join(map(str, r)) for r in [HEADER, *rows]).encode()
+    assert (await send(world, COORD, body, dry_run=True, content_type="text/csv")).status_code == 200
+    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1)]
+    assert await world.db.fetchval("SELECT last_seen FROM unknown_goods") == first
+    assert (await send(world, ADMIN, xlsx(rows), dry_run=True)).status_code == 200
+    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 2)]
+    clock.advance(days=1)
+    assert (await send(world, COORD, xlsx(rows), dry_run=True)).status_code == 200
+    assert (await send(world, COORD, xlsx(rows), dry_run=True)).status_code == 200
+    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 3)]
+    assert await world.db.fetchval("SELECT last_seen FROM unknown_goods") == clock.now()

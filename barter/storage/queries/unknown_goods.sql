@@ -1,11 +1,22 @@
 -- name: note_unknown_goods
 -- A community named these goods words the catalogue does not know ($1 words, tidied; $2 community,
 -- $3 channel, $4 when): each counted once more, first seen kept, last seen and the word as last
--- typed updated. Returns the words kept.
-INSERT INTO unknown_goods AS u (word, community_id, channel, first_seen, last_seen)
-SELECT w, $2, $3, $4, $4 FROM unnest($1::text[]) AS w
+-- typed updated. A spreadsheet's ($5 the importing key, $6 the Thai day) is counted once per key
+-- and day: a word that key's sheets named that day already keeps its count and last seen (LINE's
+-- messages, with neither, each count). Returns the words kept.
+INSERT INTO unknown_goods AS u (word, community_id, channel, first_seen, last_seen, counted_on, counted_by)
+SELECT w, $2, $3, $4, $4, $6::date, CASE WHEN $5::bigint IS NOT NULL THEN ARRAY[$5::bigint] END
+FROM unnest($1::text[]) AS w
 ON CONFLICT ON CONSTRAINT unknown_goods_once DO UPDATE
-SET word = excluded.word, times = u.times + 1, last_seen = greatest(u.last_seen, excluded.last_seen)
+SET word = excluded.word,
+    times = u.times + CASE WHEN u.counted_on = excluded.counted_on AND $5 = ANY(u.counted_by) THEN 0 ELSE 1 END,
+    last_seen = CASE WHEN u.counted_on = excluded.counted_on AND $5 = ANY(u.counted_by) THEN u.last_seen
+                     ELSE greatest(u.last_seen, excluded.last_seen) END,
+    counted_on = excluded.counted_on,
+    counted_by = CASE WHEN u.counted_on = excluded.counted_on AND NOT $5 = ANY(u.counted_by)
+                      THEN u.counted_by || excluded.counted_by
+                      WHEN u.counted_on = excluded.counted_on THEN u.counted_by
+                      ELSE excluded.counted_by END
 RETURNING word;
 
 -- name: unknown_goods_listed

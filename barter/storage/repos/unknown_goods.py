@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
@@ -12,11 +12,18 @@ from barter.storage.sql import query
 
 
 async def note(
-    conn: asyncpg.Connection, words: Sequence[str], community_id: int, channel: str, at: datetime
+    conn: asyncpg.Connection,
+    words: Sequence[str],
+    community_id: int,
+    channel: str,
+    at: datetime,
+    sheet_of: tuple[int, date] | None = None,
 ) -> list[str]:
-    """Count each word (tidied, one per word key) once more for the community; the words kept."""
+    """Count each word (tidied, one per word key) once more for the community; a spreadsheet's
+    (`sheet_of`: the importing key and the Thai day) once per key and day. The words kept."""
+    key_id, day = sheet_of if sheet_of is not None else (None, None)
     rows: list[asyncpg.Record] = await conn.fetch(
-        query("note_unknown_goods"), list(words), community_id, channel, at
+        query("note_unknown_goods"), list(words), community_id, channel, at, key_id, day
     )
     return [r["word"] for r in rows]
 

@@ -4,7 +4,8 @@ The figures ship inside the package (`barter/reference/`). Loading is idempotent
 checksum is recorded, so a start with unchanged files does nothing, and a changed file is merged
 (geography is overwritten, catalogue items are only added, never overwritten; goods the network
 added through the API or the console are never touched, nor is a file item loaded over one of
-them, by its id or by its Thai name).
+them, by its id or by its Thai name, nor a file item's synonym one of them is called by: each is
+left out with a warning, compared as names are, without spaces).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import asyncpg
 
+from barter.domain.goods_names import name_key
 from barter.storage.repos.catalogue import lock_names
 from barter.storage.sql import contains_pattern, query
 
@@ -93,20 +95,35 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
             await lock_names(conn)
             added = await conn.fetch(query("network_item_names"))
             ids = {r["id"]: r["name_th"] for r in added}
-            names = {r["name_th"]: r["id"] for r in added}
+            # every name the network's goods are called by, as names are compared (without spaces)
+            names = {name_key(n): (r["id"], n) for r in added for n in (r["name_th"], *r["synonyms_th"])}
             items = []
             for position, i in enumerate(catalogue["items"]):
-                holder = i["id"] if i["id"] in ids else names.get(i["name_th"])
+                holder = (i["id"], ids[i["id"]]) if i["id"] in ids else names.get(name_key(i["name_th"]))
                 if holder is not None:
                     log.warning(
                         "catalogue item %s (%s) not loaded: the network added %s (%s) before the file "
                         "named it",
                         i["id"],
                         i["name_th"],
-                        holder,
-                        ids.get(holder, i["name_th"]),
+                        *holder,
                     )
                     continue
+                synonyms = []
+                for synonym in i.get("synonyms_th", []):
+                    taken = names.get(name_key(synonym))
+                    if taken is None:
+                        synonyms.append(synonym)
+                        continue
+                    # the rest of the goods load: only the word the network's goods are called by is left out
+                    log.warning(
+                        "catalogue synonym %s of %s (%s) not loaded: the network added %s, called %s, "
+                        "before the file named it",
+                        synonym,
+                        i["id"],
+                        i["name_th"],
+                        *taken,
+                    )
                 items.append(
                     (
                         i["id"],
@@ -118,7 +135,7 @@ async def load_reference_data(conn: asyncpg.Connection) -> list[str]:
                         i["shelf_life_days"],
                         i["reference_value"],
                         i["quantity_step"],
-                        i.get("synonyms_th", []),
+                        synonyms,
                         i.get("counted_th"),
                         position,
                     )

@@ -226,8 +226,8 @@ def test_the_openapi_document_describes_adding_and_correcting_goods(app: Litesta
 
 
 async def test_a_name_the_file_took_since_does_not_block_other_corrections(world: World) -> None:
-    """A later catalogue file may give a shipped item a synonym an added item is named by (the
-    load does not refuse synonyms): its shelf life is still corrected; renaming says the clash."""
+    """A shipped item may hold a synonym an added item is named by (a load before the loader left
+    such synonyms out gave it one): its shelf life is still corrected; renaming says the clash."""
     await _add(world)
     await world.db.execute("UPDATE items SET synonyms_th = synonyms_th || '{ปลาทู}' WHERE id = 'dried-fish'")
     shelf = await world.patch(COORD, URL, {"shelf_life_days": 4}, '"v1"')

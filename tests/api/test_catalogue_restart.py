@@ -71,6 +71,34 @@ async def test_a_load_with_its_checksum_forgotten_changes_no_added_goods(world: 
     assert [dict(r) for r in await world.db.fetch(ROW)] == before
 
 
+SHIPPED = {
+    "category_id": "fish-seafood",
+    "unit": "kg",
+    "kg_per_unit": 1,
+    "shelf_life_days": 3,
+    "reference_value": 80,
+    "quantity_step": 0.1,
+}
+
+
+def _a_later_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_items: list[dict[str, Any]],
+    synonyms: dict[str, list[str]] | None = None,
+) -> None:
+    """The reference files as a later release might ship them: the catalogue with `new_items` and
+    the shipped items' synonyms in `synonyms` (by id), the rest as they are."""
+    for name in ("regions.json", "provinces.json", "subdistricts.csv"):
+        shutil.copy(REFERENCE_DIR / name, tmp_path / name)
+    catalogue = json.loads((REFERENCE_DIR / "catalogue.json").read_text(encoding="utf-8"))
+    for item in catalogue["items"]:
+        item["synonyms_th"] = (synonyms or {}).get(item["id"], item.get("synonyms_th", []))
+    catalogue["items"] += new_items
+    (tmp_path / "catalogue.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+
+
 async def test_a_file_naming_added_goods_does_not_load_over_them(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -78,24 +106,21 @@ async def test_a_file_naming_added_goods_does_not_load_over_them(
     under another id) leaves the network's as they are, loads the rest, and starts: no unique
     violation stops the server."""
     before = await _added(world)
-    for name in ("regions.json", "provinces.json", "subdistricts.csv"):
-        shutil.copy(REFERENCE_DIR / name, tmp_path / name)
-    catalogue = json.loads((REFERENCE_DIR / "catalogue.json").read_text(encoding="utf-8"))
-    shipped = {
-        "category_id": "fish-seafood",
-        "unit": "kg",
-        "kg_per_unit": 1,
-        "shelf_life_days": 3,
-        "reference_value": 80,
-        "quantity_step": 0.1,
-    }
-    catalogue["items"] += [
-        {**shipped, "id": "short-mackerel", "name_th": "ปลาทูสด", "name_en": "Mackerel", "synonyms_th": ["ทู"]},
-        {**shipped, "id": "mackerel", "name_th": "ไข่นกกระทา", "name_en": "Quail eggs"},
-        {**shipped, "id": "squid-fresh", "name_th": "ปลาหมึกสด", "name_en": "Fresh squid"},
-    ]
-    (tmp_path / "catalogue.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    _a_later_file(
+        tmp_path,
+        monkeypatch,
+        [
+            {
+                **SHIPPED,
+                "id": "short-mackerel",
+                "name_th": "ปลาทูสด",
+                "name_en": "Mackerel",
+                "synonyms_th": ["ทู"],
+            },
+            {**SHIPPED, "id": "mackerel", "name_th": "ไข่นกกระทา", "name_en": "Quail eggs"},
+            {**SHIPPED, "id": "squid-fresh", "name_th": "ปลาหมึกสด", "name_en": "Fresh squid"},
+        ],
+    )
     with caplog.at_level(logging.WARNING, logger="barter.storage.reference"):
         assert await load_reference_data(world.db) == ["catalogue"]
     assert [dict(r) for r in await world.db.fetch(ROW)] == before
@@ -105,3 +130,61 @@ async def test_a_file_naming_added_goods_does_not_load_over_them(
         r.getMessage().split()[2] for r in caplog.records if r.name == "barter.storage.reference"
     )
     assert skipped == ["mackerel", "short-mackerel"]
+
+
+async def test_a_file_whose_names_the_network_added_leaves_them_out_with_a_warning(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A later file whose goods are called by a name the network's goods are called by (their
+    name or another name, compared without spaces) neither stops the start nor loads a second item
+    by it: a file item named so is not loaded; a synonym so, of a new item or of a shipped one
+    already loaded, is left out and the rest of the goods load; each said in a warning."""
+    before = await _added(world)  # ปลาทู (ปลาทูนึ่ง), ไข่นกกระทา (ไข่นก, ไข่นกทา)
+    _a_later_file(
+        tmp_path,
+        monkeypatch,
+        [
+            {
+                **SHIPPED,
+                "id": "mackerel-boiled",
+                "name_th": "ปลาทูต้ม",
+                "name_en": "Boiled mackerel",
+                "synonyms_th": ["ปลาทู นึ่ง", "ทูต้ม", "ไข่นกทา"],
+            },
+            {**SHIPPED, "id": "quail", "name_th": "ไข่ นก", "name_en": "Quail"},
+        ],
+        {"dried-fish": ["ปลาตากแห้ง", "ปลาทู"]},
+    )
+    with caplog.at_level(logging.WARNING, logger="barter.storage.reference"):
+        assert await load_reference_data(world.db) == ["catalogue"]
+    assert [dict(r) for r in await world.db.fetch(ROW)] == before
+    loaded = {
+        r["id"]: r["synonyms_th"]
+        for r in await world.db.fetch(
+            "SELECT id, synonyms_th FROM items WHERE id IN ('mackerel-boiled', 'quail', 'dried-fish')"
+        )
+    }
+    assert loaded == {"mackerel-boiled": ["ทูต้ม"], "dried-fish": ["ปลาตากแห้ง"]}
+    # no name calls two goods
+    names = await world.db.fetch(
+        "SELECT replace(n, ' ', '') AS n, count(*) FROM items, unnest(array_prepend(name_th, synonyms_th)) n "
+        "GROUP BY 1 HAVING count(*) > 1"
+    )
+    assert names == []
+    said = {
+        r.getMessage().split(" not loaded")[0]: r.getMessage()
+        for r in caplog.records
+        if r.name == "barter.storage.reference"
+    }
+    assert set(said) == {
+        "catalogue item quail (ไข่ นก)",
+        "catalogue synonym ปลาทู นึ่ง of mackerel-boiled (ปลาทูต้ม)",
+        "catalogue synonym ปลาทู of dried-fish (ปลาแห้ง)",
+        "catalogue synonym ไข่นกทา of mackerel-boiled (ปลาทูต้ม)",
+    }
+    egg = said["catalogue synonym ไข่นกทา of mackerel-boiled (ปลาทูต้ม)"]
+    assert "the network added quail-eggs, called ไข่นกทา" in egg
+    assert "the network added quail-eggs (ไข่นก)" in said["catalogue item quail (ไข่ นก)"]
+    # the LINE reader and the lists read ปลาทู as the network's goods still
+    found = (await world.get(ANON, "/v1/items", q="ปลาทู")).json()["data"]
+    assert {i["id"] for i in found} == {"short-mackerel", "mackerel-boiled"}

@@ -69,7 +69,8 @@ ON CONFLICT (id) DO UPDATE SET name_th = EXCLUDED.name_th, name_en = EXCLUDED.na
 -- Reference values may have been changed by coordinators since: a reload never overwrites them
 -- (only the quantity step, which is how the goods come, the words Thai calls and counts them by,
 -- and their place in the catalogue follow the file). Goods the network added are never touched
--- (the loader leaves out a file item whose id or Thai name one of them holds: network_item_names).
+-- (the loader leaves out a file item whose id or Thai name one of them holds, and a synonym one of
+-- them is called by: network_item_names).
 INSERT INTO items (id, category_id, name_th, name_en, unit, kg_per_unit, shelf_life_days, reference_value,
                    quantity_step, synonyms_th, counted_th, position)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -78,9 +79,9 @@ ON CONFLICT (id) DO UPDATE SET quantity_step = EXCLUDED.quantity_step, synonyms_
 WHERE items.added_by IS NULL;
 
 -- name: network_item_names
--- The ids and Thai names of the goods the network added: a catalogue file naming one is not loaded
--- over them.
-SELECT id, name_th FROM items WHERE added_by IS NOT NULL;
+-- The ids and Thai names (its name and other names) of the goods the network added: a catalogue
+-- file naming one is not loaded over them.
+SELECT id, name_th, synonyms_th FROM items WHERE added_by IS NOT NULL;
 
 -- name: category_units
 SELECT DISTINCT unit FROM items WHERE category_id = $1 ORDER BY unit;

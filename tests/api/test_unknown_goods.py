@@ -22,9 +22,11 @@ PARTNER_DETAIL = "partner_with_detail"
 T0 = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
 
 
-async def _named(w: World, community_id: int, words: list[str], at: datetime, channel: str = "line") -> None:
+async def _named(
+    w: World, community_id: int, words: list[str], at: datetime, channel: unknown_goods.Channel = "line"
+) -> None:
     async with w.db.transaction():
-        await unknown_goods.note(w.db, community_id, words, channel, at)  # type: ignore[arg-type]
+        await unknown_goods.note(w.db, community_id, words, channel, at)
 
 
 def _forged(sort: str, value: Any, last: Any) -> str:
@@ -65,7 +67,7 @@ async def test_who_reads_the_goods_communities_named(world: World) -> None:
         for u in body["data"]:
             if u["word"] == "ปลา ทู":
                 assert u["times"] == 3
-                assert [c["id"] for c in u["communities"]] == sorted([a, a2], key=lambda i: i != a)
+                assert [c["id"] for c in u["communities"]] == [a, a2]
                 assert u["channels"] == ["import", "line"]
                 assert datetime.fromisoformat(u["first_seen"]) == T0
                 assert datetime.fromisoformat(u["last_seen"]) == T0 + timedelta(hours=2)

@@ -554,13 +554,16 @@ def _unit_word(token: str, index: _Index) -> bool:
     )
 
 
+_SIZE = "ขนาด"  # "10 กระปุก ขนาด 200 กรัม": each jar's size
+
+
 def _each_size(tokens: Sequence[str], i: int, container: str) -> tuple[float, str, Unit, int] | None:
     """The size of each container after its count: "ถุงละ 5 กิโล", "ถุง ถุงละ 5 กิโล", "ถุงๆละ 5
-    กิโล" (from tokens[i], just after the count's "ถุง"): (size in catalogue units, unit as written,
-    catalogue unit, index after)."""
+    กิโล", "กระปุก ขนาด 200 กรัม" (from tokens[i], just after the count's "ถุง"): (size in catalogue
+    units, unit as written, catalogue unit, index after)."""
     if i < len(tokens) and tokens[i] in (container, "ๆ"):
         i += 1
-    if i < len(tokens) and tokens[i] in (container + "ละ", "ละ"):
+    if i < len(tokens) and tokens[i] in (container + "ละ", "ละ", _SIZE):
         i += 1
     elif i == 0 or tokens[i - 1] != container + "ละ":
         return None

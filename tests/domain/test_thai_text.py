@@ -364,6 +364,7 @@ SEVERAL: list[tuple[str, list[D]]] = [
     ("มีข้าวสาร 100 กิโล ถุงละ 5 กิโล", [("offer", "rice-white", 100, "kg", {})]),
     ("มีน้ำผึ้ง 3 ลิตร ขวดละ 750 ซีซี", [("offer", "honey", 3, "litre", {})]),
     ("มีน้ำผึ้ง 5 ขวด ขวดละ 750 ซีซี", [("offer", "honey", 3.75, "litre", {})]),
+    ("มีน้ำผึ้ง 5 ขวด ขนาด 750 มล.", [("offer", "honey", 3.75, "litre", {})]),  # ขนาด: each one's size
     (
         "มีปลาเค็ม 200 กิโล ด่วน และกุ้งแห้ง 50 กิโล",  # a remark takes no one's amount
         [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],

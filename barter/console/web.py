@@ -36,6 +36,7 @@ from barter.console import errors, i18n, maps
 from barter.console.i18n import _
 from barter.console.session import SignInRequired, find_viewer, provide_viewer, signed_in
 from barter.domain import phone, thaidate
+from barter.domain.access import ENGLISH_REGIONS, THAI_REGIONS
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
 from barter.domain.units import UNIT_NAMES, counting_words, known_goods
@@ -53,19 +54,9 @@ CSRF_COOKIE = "barter_csrf"
 HTMX_JS = "/static/vendor/htmx-2.0.11/htmx.min.js"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 
-REGION_NAMES = {
-    "north": ("ภาคเหนือ", "North"),
-    "northeast": ("ภาคตะวันออกเฉียงเหนือ", "Northeast"),
-    "central": ("ภาคกลาง", "Central"),
-    "east": ("ภาคตะวันออก", "East"),
-    "west": ("ภาคตะวันตก", "West"),
-    "south": ("ภาคใต้", "South"),
-}
-
 
 def region_name(code: str) -> str:
-    th, en = REGION_NAMES.get(code, (code, code))
-    return i18n.pick(th, en)
+    return i18n.pick(THAI_REGIONS.get(code, code), ENGLISH_REGIONS.get(code, code))
 
 
 def _place_name(code: str, places: Iterable[Province | Subdistrict]) -> str:

@@ -31,6 +31,14 @@ THAI_REGIONS = {
     "west": "ภาคตะวันตก",
     "south": "ภาคใต้",
 }
+ENGLISH_REGIONS = {
+    "north": "North",
+    "northeast": "Northeast",
+    "central": "Central",
+    "east": "East",
+    "west": "West",
+    "south": "South",
+}
 THAI_THINGS = {"community": "ชุมชน", "offer": "รายการของที่มี", "need": "รายการของที่ต้องการ"}
 
 

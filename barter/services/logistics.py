@@ -45,7 +45,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from barter.domain.access import THAI_REGIONS, Caller, require_role, require_row_level
+from barter.domain.access import ENGLISH_REGIONS, THAI_REGIONS, Caller, require_role, require_row_level
 from barter.domain.clock import Clock, thai_today
 from barter.domain.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
@@ -403,7 +403,8 @@ async def _scope(conn: asyncpg.Connection, caller: Caller, data: PlanCreate, now
         scope.touched.update(row["regions"])
     if not scope.proposals:
         raise Conflict(
-            f"No {status} proposal touching {', '.join(regions)} waits for a plan",
+            f"No {status} proposal of the {' and '.join(ENGLISH_REGIONS[r] for r in regions)} waits"
+            " for a plan",
             code="nothing_to_plan",
             detail_th=(
                 f"ยังไม่มีข้อเสนอที่{'รอตอบรับ' if data.preview else 'อนุมัติแล้ว'}ของ"

@@ -82,10 +82,10 @@ async def test_a_plan_with_nothing_to_plan_is_said_in_thai_on_a_phone(
         said = page.get_by_role("alert")
         # what happened, not "changed meanwhile, reload" (the other 409s' words: nothing changed)
         await expect(said).to_have_text(
-            "ยังไม่มีข้อเสนอที่อนุมัติแล้วของภาคใต้ที่รอวางแผนขนส่ง No approved proposal touching south waits for a plan"
+            "ยังไม่มีข้อเสนอที่อนุมัติแล้วของภาคใต้ที่รอวางแผนขนส่ง No approved proposal of the South waits for a plan"
         )
         await expect(said.locator(".en")).to_contain_text(
-            "No approved proposal touching south waits for a plan"
+            "No approved proposal of the South waits for a plan"
         )
         await _fits(page)
         await page.screenshot(path=tmp_path / "nothing-to-plan.png")

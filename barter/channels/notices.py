@@ -23,6 +23,7 @@ from barter.channels.line import outgoing, replies
 from barter.channels.line.client import LineHttpClient, LinePlatform
 from barter.channels.line.messages import TextMessage, text
 from barter.channels.sms import SmsGateway, ThaiBulkSmsGateway, segments
+from barter.domain import phone as phones
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.units import thai_unit_for
@@ -116,7 +117,7 @@ def sms_answers(phone: str | None) -> tuple[str, ...]:
     with no number, tell the coordinator."""
     if phone is None:
         return (SMS_ANSWER,)
-    return tuple(said.format(phone=f"{phone[:3]}-{phone[3:6]}-{phone[6:]}") for said in SMS_CALL)
+    return tuple(said.format(phone=phones.written(phone)) for said in SMS_CALL)
 
 
 def proposal_sms(row: Any) -> str:

@@ -19,6 +19,7 @@ from barter.domain.clock import Clock
 from barter.domain.errors import NotFound
 from barter.domain.proposals import Action
 from barter.schemas.communities import CommunityCreate, CommunityOut, CommunityPatch
+from barter.schemas.keys import KeyOut, KeyPhone
 from barter.schemas.listings import (
     Kind,
     ListingFilter,
@@ -37,6 +38,7 @@ from barter.schemas.stats import SupplyDemand
 from barter.services import (
     catalogue,
     communities,
+    keys,
     line,
     listings,
     logistics,
@@ -63,6 +65,8 @@ __all__ = [
     "ConsentAnswer",
     "ItemNew",
     "ItemOut",
+    "KeyOut",
+    "KeyPhone",
     "Kind",
     "LinkOut",
     "NeedCreate",
@@ -103,6 +107,20 @@ async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
     a process that did not add it (barter.domain.units.goods_known)."""
     await catalogue.current(conn)
     return [msgspec.structs.asdict(i) for i in await catalogue.listed(conn)]
+
+
+# --- my details ---------------------------------------------------------------------------------
+
+
+async def my_key(conn: asyncpg.Connection, caller: Caller) -> KeyOut:
+    """The signed-in coordinator's (or admin's) own key: name, role, regions, phone number."""
+    return await keys.own(conn, caller)
+
+
+async def set_my_phone(conn: asyncpg.Connection, caller: Caller, data: KeyPhone) -> KeyOut:
+    """Set or remove the signed-in coordinator's phone number: the service PUT /v1/keys/me/phone
+    calls, which checks the number and refuses any other role."""
+    return await keys.set_phone(conn, caller, caller.key_id, data)
 
 
 # --- goods -------------------------------------------------------------------------------------

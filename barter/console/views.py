@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
@@ -68,6 +68,21 @@ def coordinators_only(viewer: Viewer, nav: str, words: Callable[[], str]) -> Tem
 def to(path: str) -> Redirect:
     """After a form is handled: back to a page (303, so a reload does not resend the form)."""
     return Redirect(path=f"/console{path}", status_code=303)
+
+
+async def flashed_once(
+    request: Request[Any, Any, Any],
+    state: State,
+    path: str,
+    shown: Callable[[str | None], Awaitable[Template]],
+) -> Template:
+    """The page at `path` `shown` with what a form's answer flashed to it (None when nothing was),
+    the flash cleared by this answer, so that a reload says it no more (session.with_flash)."""
+    flashed, clear = take_flash(request, state, path)
+    answer = await shown(flashed)
+    if clear is not None:
+        answer.set_cookie(clear)
+    return answer
 
 
 async def read_form(request: Request[Any, Any, Any]) -> Form:
@@ -867,12 +882,13 @@ class Goods(Controller):
     ) -> Template:
         """With the goods just added said once (a flash: a reload does not say it again);
         `name_th`: the add form opens with that name in it (goods communities named, to add)."""
-        flashed, clear = take_flash(request, state, GOODS)
         named = {"name_th": [name_th[:200]]} if name_th else None
-        shown = await _goods_page(conn, viewer, q=q or "", added=flashed, form=named)
-        if clear is not None:
-            shown.set_cookie(clear)
-        return shown
+        return await flashed_once(
+            request,
+            state,
+            GOODS,
+            lambda flashed: _goods_page(conn, viewer, q=q or "", added=flashed, form=named),
+        )
 
     @post("/")
     async def add(
@@ -1266,6 +1282,78 @@ class Logistics(Controller):
         return to(f"/logistics/plans/{s.plan_id}")
 
 
+# --- my details -----------------------------------------------------------------------------------
+
+ME = "/console/me/"
+
+
+async def _my_details(
+    conn: Conn,
+    viewer: Viewer,
+    *,
+    error: Sequence[console_errors.Said] = (),
+    typed: str | None = None,
+    done: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """ข้อมูลของฉัน: the signed-in coordinator's name, role, regions and mobile number, with the
+    form that sets, changes or removes it (the number a proposal SMS to its regions' communities
+    says); an admin's details without it (only a coordinator's key carries a number). `typed`:
+    what was typed into a refused form, shown again; `done`: "saved" or "removed", said once."""
+    if viewer.caller.role not in ("admin", "coordinator"):
+        return coordinators_only(viewer, "", lambda: _("This page is for coordinators."))
+    key = await uses.my_key(conn, viewer.caller)
+    return page(
+        "me.html",
+        viewer,
+        "me",
+        status_code=status_code,
+        key=key,
+        why=console_errors.bilingual(
+            "",
+            lambda: _(
+                "Your number is sent in SMS to the communities of your regions that have no LINE,"
+                " so that they can call you."
+            ),
+        ),
+        error=list(error),
+        typed=typed,
+        done=done,
+    )
+
+
+class MyDetails(Controller):
+    """The signed-in viewer's own details, reached from the name in the header: always "mine" (no
+    key's id in the address); the number is set through the same service as PUT /v1/keys/me/phone."""
+
+    path = "/me"
+
+    @get("/")
+    async def mine(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Template:
+        return await flashed_once(request, state, ME, lambda flashed: _my_details(conn, viewer, done=flashed))
+
+    @post("/phone")
+    async def set_phone(
+        self, request: Request[Any, Any, Any], conn: Conn, viewer: ViewerDep, state: State
+    ) -> Response[Any]:
+        """Save the number typed (Thai digits, dashes and +66 taken as the API takes them), or
+        remove it (the remove button, or the field emptied); a refused number is said under the
+        field, as typed."""
+        form = await read_form(request)
+        typed = None if one(form, "remove") else one(form, "phone")
+        try:
+            data = (
+                uses.KeyPhone(phone=None) if typed is None else convert({"phone": typed}, uses.KeyPhone, [])
+            )
+            key = await uses.set_my_phone(conn, viewer.caller, data)
+        except ValidationFailed as exc:
+            return await _my_details(conn, viewer, error=_messages(exc), typed=typed or "", status_code=422)
+        done = "saved" if key.phone else "removed"
+        return with_flash(Redirect(path=ME, status_code=303), request, state, ME, done)
+
+
 @route("/{rest:path}", http_method=["GET", "POST"])
 async def no_such_page(viewer: ViewerDep, rest: FromPath[str]) -> Response[Any]:
     """Any other path under /console/: the console's not-found page, navigation kept."""
@@ -1282,4 +1370,5 @@ HANDLERS: list[ControllerRouterHandler] = [
     Matching,
     Proposals,
     Logistics,
+    MyDetails,
 ]

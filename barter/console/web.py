@@ -373,6 +373,7 @@ def environment() -> jinja2.Environment:
         figures=figures,
         quoted=quoted,
         dial=dial,
+        mobile=phone.written,
         exchange=exchange_number,
         unit=i18n.unit_name,
         region=region_name,

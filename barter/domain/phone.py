@@ -36,6 +36,11 @@ def thai_mobile(number: str) -> str | None:
     return digits if _THAI_MOBILE.match(digits) else None
 
 
+def written(mobile: str) -> str:
+    """A mobile number kept as 0XXXXXXXXX as Thai people write it: 081-234-5678."""
+    return f"{mobile[:3]}-{mobile[3:6]}-{mobile[6:]}"
+
+
 def mobile_in(path: str, number: str) -> str:
     """The number a field holds as 0XXXXXXXXX, or ValidationFailed on that field coded not_mobile
     (which the channels word in Thai: barter.domain.refusals)."""

@@ -100,6 +100,16 @@ async def revoke(conn: asyncpg.Connection, caller: Caller | None, key_id: int) -
     return out
 
 
+async def own(conn: asyncpg.Connection, caller: Caller) -> KeyOut:
+    """The caller's own key (never the key itself): what the console's "my details" page shows a
+    coordinator, its phone number among it, or an admin. Community and partner keys 403."""
+    require_role(caller, "admin", "coordinator")
+    row = await repo.get_key(conn, caller.key_id)
+    if row is None:
+        raise NotFound("No key with that id")
+    return key_out(row)
+
+
 async def set_phone(conn: asyncpg.Connection, caller: Caller, key_id: int, data: KeyPhone) -> KeyOut:
     """A coordinator key's phone number (null removes it): the coordinator itself, or an admin.
     Another coordinator's key answers 404, as another tenant's objects do; community and partner

@@ -225,6 +225,7 @@ async def test_no_page_loads_anything_from_another_site(world: World) -> None:
         f"/console/proposals/{proposal_id}",
         "/console/logistics/",
         "/console/goods/",
+        "/console/me/",
         planned.headers["location"],
         "/schema",
         "/schema/swagger",

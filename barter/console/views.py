@@ -1313,7 +1313,7 @@ async def _my_details(
             "",
             lambda: _(
                 "Your number is sent in SMS to the communities of your regions that have no LINE,"
-                " so that they can call you."
+                " so that their members can call you."
             ),
         ),
         error=list(error),

@@ -364,13 +364,14 @@ async def test_withdrawing_asks_first_and_a_refused_field_is_said_under_it_on_a_
         await context.close()
 
 
-async def test_a_refused_key_and_a_refused_run_are_said_under_their_fields_on_a_320_px_phone(
+async def test_a_refused_key_a_refused_run_and_a_refused_number_are_said_under_their_fields_on_a_320_px_phone(
     browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
 ) -> None:
     """Today's phone walks: the sign-in and matching forms still said a refusal only atop the form.
     At 320 px in Thai, a wrong key is said right under its field; a run's time limit refused is
     said under the time limit, and a run across regions with no other region ticked under the
-    regions' boxes (the last one), each box marked; each marked for a screen reader."""
+    regions' boxes (the last one), each box marked; each marked for a screen reader. Then the
+    coordinator's own mobile number, set on ข้อมูลของฉัน (no console page set it before)."""
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     context = await _narrowest_phone(browser, "th-TH")
     try:
@@ -411,8 +412,40 @@ async def test_a_refused_key_and_a_refused_run_are_said_under_their_fields_on_a_
         await expect(page.locator("#ask_time_limit_s")).not_to_have_attribute("aria-invalid", "true")
         await _walk(page)
         await page.screenshot(path=tmp_path / f"matching-regions-refused-{WIDTHS[0]}.png")
+
+        await _my_number_set(page, db, tmp_path)
     finally:
         await context.close()
+
+
+async def _my_number_set(page: Page, db: asyncpg.Connection, shots: Path) -> None:
+    """ข้อมูลของฉัน, from the coordinator's name in the header, at 320 px: a landline is refused
+    right under the field, as typed; the number typed in Thai digits is saved, and shown as Thai
+    people write it; the page fits 320 to 360 px, and 390 px."""
+    await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
+    await page.locator("header.top .who").get_by_role("link", name="ผู้ประสานงานภาคใต้").click()
+    await expect(page.locator("h1")).to_have_text("ข้อมูลของฉัน")
+    await expect(page.locator("#my-phone")).to_have_text("ยังไม่ได้ใส่")
+    field = page.get_by_label("เบอร์มือถือ")
+    save = page.get_by_role("button", name="บันทึก", exact=True)
+    await field.fill("02-123-4567")
+    await save.click()
+    said = page.locator("#phone-error")
+    await expect(said).to_contain_text("ต้องเป็นเบอร์มือถือ 10 หลัก ขึ้นต้นด้วย 06 08 หรือ 09")
+    await _said_right_under(field, said, "phone-error")
+    await expect(field).to_have_value("02-123-4567")
+    await page.screenshot(path=shots / f"me-refused-{WIDTHS[0]}.png", full_page=True)
+    await field.fill("๐๘๑-๒๓๔-๕๖๗๘")
+    await save.click()
+    await expect(page.locator("#phone-done")).to_have_text("บันทึกเบอร์ของคุณแล้ว")
+    await expect(page.locator("#my-phone")).to_have_text("081-234-5678")
+    await expect(field).to_have_value("081-234-5678")
+    assert await db.fetchval("SELECT phone FROM api_keys WHERE name = 'ผู้ประสานงานภาคใต้'") == "0812345678"
+    await page.screenshot(path=shots / f"me-saved-{WIDTHS[0]}.png", full_page=True)
+    await _walk(page)
+    await page.set_viewport_size({"width": 390, "height": PHONE["height"]})
+    await _fits(page)
+    await page.screenshot(path=shots / "me-saved-390.png", full_page=True)
 
 
 async def test_todays_supply_and_demand_counts_eggs_in_fong_on_a_320_px_phone(

@@ -53,7 +53,7 @@ async def test_my_details_and_my_number_for_each_role(world: World) -> None:
     assert "<dd>ผู้ประสานงาน</dd>" in page.text
     assert '<span class="nobr">ภาคใต้</span>' in page.text
     assert '<dd id="my-phone">ยังไม่ได้ใส่</dd>' in page.text
-    assert "ชุมชนในภาคที่คุณดูแลซึ่งไม่ได้ใช้ LINE" in page.text
+    assert "ชุมชนที่ไม่ได้ใช้ LINE ในภาคที่คุณดูแล" in page.text
     assert 'lang="en">Your number is sent in SMS' in page.text  # the English beside the Thai
     assert f'{HEADER_LINK} aria-current="page">' in page.text
     assert "ลบเบอร์ของฉัน" not in page.text  # nothing to remove yet

@@ -131,6 +131,7 @@ async def test_my_details_and_my_number_for_each_role(world: World) -> None:
         f"{ME}phone", data={"phone": "0812345678", "_csrf_token": token}, follow_redirects=False
     )
     assert posted.status_code == 403
+    assert "ต้องเป็นบทบาทใดบทบาทหนึ่งต่อไปนี้: ผู้ดูแลระบบ, ผู้ประสานงาน" in posted.text  # the service's refusal
 
     # removed by the coordinator (the remove button), said once; all of it audited via the console
     await sign_in(world.client, world.keys[COORD])
@@ -139,6 +140,11 @@ async def test_my_details_and_my_number_for_each_role(world: World) -> None:
     page = await world.client.get(ME)
     assert "ลบเบอร์ของคุณแล้ว" in page.text
     assert '<dd id="my-phone">ยังไม่ได้ใส่</dd>' in page.text
+    english = await world.client.get(f"/console/lang/en?next={ME}")  # follows it back here
+    assert "<h1>My details</h1>" in english.text
+    assert "Regions you coordinate" in english.text
+    assert "so that their members can call you." in english.text
+    assert "ข้อมูลของฉัน" not in english.text
     audited = await world.db.fetch(
         "SELECT after->>'phone' AS phone, via FROM audit_log WHERE entity = 'api_key' AND entity_id = $1"
         " AND action = 'set_phone' ORDER BY id",

@@ -113,7 +113,7 @@ async def test_my_details_and_my_number_for_each_role(world: World) -> None:
     assert "<dd>ผู้ดูแลระบบ</dd>" in page.text
     assert "<dd>ทุกภาค</dd>" in page.text
     assert 'name="phone"' not in page.text
-    assert "ใส่ได้เฉพาะรหัสของผู้ประสานงาน" in page.text
+    assert "เฉพาะรหัสของผู้ประสานงานเท่านั้นที่ใส่เบอร์มือถือสำหรับ SMS ได้" in page.text
     status, _, refused = await _send(world, phone="0812345678")
     assert status == 422
     assert "บทบาทนี้ไม่ใช้ช่องนี้" in refused

@@ -22,17 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = ROOT / "barter" / "console"
 PO = CONSOLE / "locale" / "th" / "LC_MESSAGES" / "messages.po"
 METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+# silent: a template Jinja cannot parse fails here, not left out of the catalogue without a word
 OPTIONS = {
-    "**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    "**/templates/**.html": {
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "true",
+        "lstrip_blocks": "true",
+        "silent": "false",
+    }
 }
 
 
 def extracted() -> Catalog:
     catalog = Catalog(locale="th", project="barter", fuzzy=False)
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(CONSOLE), METHODS, options_map=OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(CONSOLE), METHODS, options_map=OPTIONS, keywords=keywords
     ):
-        catalog.add(message, locations=[(filename, lineno)])
+        catalog.add(message, locations=[(filename, lineno)], context=context)
     return catalog
 
 
@@ -42,19 +49,22 @@ def main() -> None:
         with PO.open("rb") as f:
             old = read_po(f, locale="th")
         for message in fresh:
-            if message.id and message.id in old and old[message.id].string:
-                message.string = old[message.id].string
+            known = old.get(message.id, context=message.context) if message.id else None
+            if known is not None and known.string:
+                message.string = known.string
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(f, fresh, omit_header=False, sort_output=True, include_lineno=False, width=0)
     with PO.with_suffix(".mo").open("wb") as f:
         write_mo(f, fresh)
     # a plural's Thai is a tuple of forms, each of which must be written
-    forms = {m.id: m.string if isinstance(m.string, tuple) else (m.string,) for m in fresh if m.id}
+    forms = {
+        (m.context, m.id): m.string if isinstance(m.string, tuple) else (m.string,) for m in fresh if m.id
+    }
     missing = [mid for mid, thai in forms.items() if not all(thai)]
     print(f"{len(fresh)} messages, {len(missing)} without Thai")
-    for mid in missing:
-        print(f"  {mid!r}")
+    for context, mid in missing:
+        print(f"  {mid!r}" + (f" ({context})" if context else ""))
 
 
 if __name__ == "__main__":

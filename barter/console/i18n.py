@@ -80,6 +80,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue(_current.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` as said in `context` (a msgctxt): the same English, a different Thai, as the
+    navigation's short "แลกเปลี่ยน" beside the page's heading "การแลกเปลี่ยน"."""
+    return catalogue(_current.get()).pgettext(context, message)
+
+
 _ = gettext
 
 

@@ -212,6 +212,26 @@ async def _one_line(page: Page, selector: str) -> None:
     assert all(n == 1 for _, n in lines), (page.url, selector, lines)
 
 
+# The navigation's links: the top of each, and the page's own link's left and right.
+NAV_ROW = r"""() => {
+  const links = [...document.querySelectorAll('nav.main a')];
+  const on = document.querySelector('nav.main a[aria-current=page]').getBoundingClientRect();
+  return {tops: links.map(a => Math.round(a.getBoundingClientRect().top)), on: [on.left, on.right]};
+}"""
+
+
+async def _nav_in_one_row(page: Page) -> None:
+    """The navigation's links stand in one row (the same top), each a thumb's TOUCH_PX, and the
+    link of the page you are on (aria-current, for a screen reader too) is wholly in sight."""
+    assert page.viewport_size is not None
+    row = await page.evaluate(NAV_ROW)
+    assert len(set(row["tops"])) == 1, (page.url, page.viewport_size, row)
+    left, right = row["on"]
+    assert left >= 0, (page.url, page.viewport_size, row)
+    assert right <= page.viewport_size["width"], (page.url, page.viewport_size, row)
+    await _touchable(page, "nav.main a")
+
+
 TEXT_LINKS = "main a:not(.button):not(.tile)"  # links that are words in a list, table or line
 TOUCH_PX = 44  # the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt)
 
@@ -336,12 +356,14 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
 
 
 async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
-    browser: Browser, live: str, db: asyncpg.Connection
+    browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
 ) -> None:
     """QA as a coordinator at 360 px: the header's English and sign-out were 36 px tall, the
     region choices 28, a long choice's box was squeezed, and a card in the exchanges' list had its
     text against its border. The review: the text links in lists (an exchange, a run, a
-    community) were some 24 px tall; every text link of these pages is a 44 px target now."""
+    community) were some 24 px tall; every text link of these pages is a 44 px target now. The
+    screenshots: with สินค้า, the navigation's six links took two rows at 360 and 390 px (and 320);
+    they stand in one row at 390, 360 and 320 px, each a 44 px target, the page's own in sight."""
     admin = await _key(db, role="admin", name="network admin")
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     village, proposal = await _a_south_swap(live, admin)
@@ -357,13 +379,20 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
             f"/console/communities/{village}",  # its exchanges
             f"/console/matching/runs/{proposal['run_id']}",  # the exchanges a run found
         )
-        for path in (*listed, "/console/proposals/", "/console/logistics/"):
+        for path in (*listed, "/console/proposals/", "/console/logistics/", "/console/goods/"):
             await page.goto(f"{live}{path}")
             await _fits(page)
             await _touchable(page, "header.top button, header.top .lang")
-            await _touchable(page, "nav.main a")
+            await _nav_in_one_row(page)
             if path in listed:
                 await _touchable(page, TEXT_LINKS)
+        # the last of the six links, on its own page, at QA's phone and the narrowest: one row
+        await expect(page.locator("nav.main a[aria-current=page]")).to_have_text("สินค้า")
+        for wide in (QA_PHONE["width"], 320, PHONE["width"]):
+            await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
+            await _nav_in_one_row(page)
+            await _fits(page)
+            await page.locator("header.top, nav.main").last.screenshot(path=tmp_path / f"nav-{wide}.png")
         await page.goto(f"{live}/console/matching/")
         await _touchable(page, "main label.check")
         # the logistics page's preview choice has a two-line label: its box stays square

@@ -27,14 +27,15 @@ def test_every_message_has_its_thai_and_the_compiled_catalogue_is_current() -> N
         po = read_po(f, locale="th")
     with PO.with_suffix(".mo").open("rb") as f:
         mo = read_mo(f)
-    in_code = {_forms(m.id) for m in extracted() if m.id}
-    in_po = {_forms(m.id): _forms(m.string) for m in po if m.id}
+    # a message is its context and id: the menu's "Exchanges" (msgctxt "menu") is not the heading's
+    in_code = {(m.context, _forms(m.id)) for m in extracted() if m.id}
+    in_po = {(m.context, _forms(m.id)): _forms(m.string) for m in po if m.id}
     assert in_code <= in_po.keys(), (
         f"run python -m scripts.console_messages: {sorted(in_code - in_po.keys())}"
     )
     # a plural's Thai is its forms, each of which must be written ("" was taken for written)
     assert not [mid for mid in in_code if not all(in_po[mid])], "messages without Thai"
-    assert {_forms(m.id): _forms(m.string) for m in mo if m.id} == in_po, (
+    assert {(m.context, _forms(m.id)): _forms(m.string) for m in mo if m.id} == in_po, (
         "messages.mo is stale: python -m scripts.console_messages"
     )
 

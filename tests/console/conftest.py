@@ -7,9 +7,17 @@ from typing import Any
 
 from tests.world import Client, world
 
-__all__ = ["sign_in", "start_run", "world"]
+__all__ = ["sign_in", "start_run", "unkept", "world"]
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+KEPT = re.compile(r'<span class="kept">([^<]*)</span>')
+KEEPS = re.compile(r'<span class="keeps">([^<]*)</span>')
+
+
+def unkept(html: str) -> str:
+    """A page's HTML without the spans that keep a word or a goods name on one line, and the span
+    around their text (barter.console.web.kept_together): its text and other markup as written."""
+    return KEEPS.sub(r"\1", KEPT.sub(r"\1", html))
 
 
 async def csrf_of(client: Client, path: str = "/console/signin") -> str:

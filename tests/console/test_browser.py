@@ -18,6 +18,7 @@ from barter.api.app import create_app
 from barter.domain.clock import SystemClock
 from barter.domain.thaidate import MONTHS_TH
 from barter.domain.units import counting_words
+from barter.reference import load_catalogue
 from barter.schemas.keys import KeyCreate
 from barter.services import keys as keys_service
 from barter.services import line as line_service
@@ -202,14 +203,61 @@ async def _one_line(page: Page, selector: str) -> None:
     """Every `selector` on the page says what it says on one line."""
     lines = await page.locator(selector).evaluate_all(
         """els => els.map(e => {
-          const range = document.createRange();
-          range.selectNodeContents(e);
-          const rects = [...range.getClientRects()].filter(r => r.width > 0);
+          // its text's boxes (not its inner elements' own: a span's box may sit a pixel apart)
+          const rects = [], walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+          for (let node; (node = walk.nextNode());) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+          }
           return [e.textContent.trim(), new Set(rects.map(r => Math.round(r.top))).size];
         })"""
     )
     assert lines, selector
     assert all(n == 1 for _, n in lines), (page.url, selector, lines)
+
+
+# Words a Thai reader reads as one that Chromium's dictionary parts at a line's end (seen on
+# phones: "ผู้|ประสานงาน", "ได้|รับ", "เครือ|ข่าย", "ลง|ทะเบียน", "ไม่|ตอบ", the withdraw question's
+# "…ใช่|ไหม?"), and the catalogue's goods names ("ข้าว|หอม|มะลิ" on three lines of a table).
+KEPT_WORDS = (
+    "ผู้ประสานงาน",
+    "ได้รับ",
+    "เครือข่าย",
+    "ลงทะเบียน",
+    "ไม่ตอบ",
+    "ใช่ไหม",
+    *(item.name_th for item in load_catalogue()),
+)
+# Each place one of `phrases` is written in the text of `selector` (a map's SVG aside), with the
+# number of lines it is drawn on (Range.getClientRects: 1 when it is kept whole).
+PHRASES_ON_LINES = r"""([phrases, selector]) => {
+  const found = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walk.nextNode());) {
+      if (node.parentElement.closest('svg, option')) continue;
+      for (const phrase of phrases) {
+        for (let i = node.data.indexOf(phrase); i >= 0; i = node.data.indexOf(phrase, i + 1)) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + phrase.length);
+          const rects = [...range.getClientRects()].filter(r => r.width > 0);
+          if (rects.length) found.push([phrase, new Set(rects.map(r => Math.round(r.top))).size]);
+        }
+      }
+    }
+  }
+  return found;
+}"""
+
+
+async def _kept_whole(page: Page, selector: str = "header.top, nav.main, main") -> list[str]:
+    """No word of KEPT_WORDS shown in `selector` is drawn on two lines; the words seen."""
+    found = await page.evaluate(PHRASES_ON_LINES, [KEPT_WORDS, selector])
+    split = [phrase for phrase, lines in found if lines > 1]
+    assert not split, (page.url, page.viewport_size, split)
+    return [phrase for phrase, _ in found]
 
 
 # The navigation's links: the top of each, and the page's own link's left and right.
@@ -441,8 +489,9 @@ LONG_THAI_NAMES = (
 async def _tables_keep_thai_words(page: Page, widths: range) -> int:
     """At each width, no Thai word of the page's tables (a community's or a good's name, a month,
     a heading) is drawn on two lines, and the page does not scroll sideways; how many words were
-    seen at the last width. A table in a closed <details> (the run's technical details) is opened
-    first, as a reader would."""
+    seen at the last width; nor is any of KEPT_WORDS anywhere on the page ("ข้าว|หอม|มะลิ" stood on
+    three lines of a table's column, "ได้|รับ" in an explanation). A table in a closed <details>
+    (the run's technical details) is opened first, as a reader would."""
     assert page.viewport_size is not None
     height = page.viewport_size["height"]
     await page.locator("main details").evaluate_all("els => els.forEach(d => { d.open = true; })")
@@ -454,6 +503,7 @@ async def _tables_keep_thai_words(page: Page, widths: range) -> int:
             assert found, page.url  # the page has a table, with Thai in it
             split = [word for word, lines in found if lines != 1]
             assert not split, (page.url, wide, split)
+            await _kept_whole(page)
             await _fits(page)
     finally:
         await page.set_viewport_size({"width": widths[-1], "height": height})

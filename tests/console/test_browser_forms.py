@@ -22,6 +22,7 @@ from tests.console.test_browser import (
     WORDS_ON_LINES,
     _a_south_swap,
     _fits,
+    _kept_whole,
     _key,
     _one_line,
     _touchable,
@@ -41,6 +42,25 @@ TARGETS = (
 TAPPABLE = r"""(els) => els
   .filter(e => e.getClientRects().length)  // shown (not in a closed <details>)
   .map(e => [e.textContent.trim().slice(0, 40) || e.id || e.name, e.getBoundingClientRect().height])"""
+# The widths, from the question's own down to 160 px, at which `words` in the question `b` is
+# drawn on more than one line (its box narrowed in steps of 2 px, as a longer name would leave it).
+ASKED_AT_EVERY_WIDTH = r"""(b, words) => {
+  const box = b.closest('.ask'), split = [];
+  for (let w = Math.floor(box.getBoundingClientRect().width); w >= 160; w -= 2) {
+    box.style.width = w + 'px';
+    const walk = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walk.nextNode());) {
+      const i = node.data.indexOf(words);
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + words.length);
+      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) split.push(w);
+    }
+  }
+  box.style.width = '';
+  return split;
+}"""
 UNIT_HINT = "ตามหน่วยที่แสดงข้างสินค้า"  # "in the unit shown beside the goods"
 
 
@@ -51,8 +71,9 @@ async def _open_details(page: Page) -> None:
 
 async def _walk(page: Page, shots: Path | None = None) -> None:
     """At each of WIDTHS, the page as it is: nothing scrolls sideways, no Thai word of its header
-    or body is drawn on two lines (words as the browser's dictionary finds them), and everything
-    a thumb taps is at least TOUCH_PX tall; a photograph at the narrowest width into `shots`."""
+    or body is drawn on two lines (words as the browser's dictionary finds them, and KEPT_WORDS:
+    "ผู้ประสานงาน", "ใช่ไหม", a goods name), and everything a thumb taps is at least TOUCH_PX
+    tall; a photograph at the narrowest width into `shots`."""
     assert page.viewport_size is not None
     height = page.viewport_size["height"]
     try:
@@ -63,6 +84,7 @@ async def _walk(page: Page, shots: Path | None = None) -> None:
             assert words, page.url  # the page says something in Thai
             split = [word for word, lines in words if lines > 1]
             assert not split, (page.url, wide, split)
+            await _kept_whole(page)  # nor a word a reader reads as one, nor a goods name
             small = [t for t in await page.locator(TARGETS).evaluate_all(TAPPABLE) if t[1] < TOUCH_PX]
             assert not small, (page.url, wide, small)
             if shots is not None and wide == WIDTHS[0]:
@@ -335,6 +357,10 @@ async def test_withdrawing_asks_first_and_a_refused_field_is_said_under_it_on_a_
         question = page.locator("#withdraw .ask b")
         await expect(question).to_contain_text("ถอนรายการ ข้าวหอมมะลิ 1,500")
         await expect(question).to_contain_text("ของ วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน ใช่ไหม?")
+        # the screenshots' "…ใช่" over "ไหม?" at 320 px, a name's length from here: at every width
+        # the question may take on a phone, from this one's down, "ใช่ไหม" stays on one line
+        split = await question.evaluate(ASKED_AT_EVERY_WIDTH, "ใช่ไหม")
+        assert split == [], split
         await expect(page.locator("#withdraw")).to_contain_text("ยกเลิกการถอนไม่ได้")
         await _fits(page)
         choices = page.locator("#withdraw button, #withdraw a.button")

@@ -19,7 +19,7 @@ from barter.domain.errors import FieldError
 from barter.schemas.base import checked
 from barter.schemas.listings import OfferCreate
 from barter.settings import Settings
-from tests.console.conftest import CSRF_INPUT, csrf_of, sign_in, start_run
+from tests.console.conftest import CSRF_INPUT, csrf_of, sign_in, start_run, unkept
 from tests.dates import ahead, be_slash
 from tests.world import ADMIN, COORD, OWNER, PARTNER, Client, World
 
@@ -687,7 +687,7 @@ async def test_a_refused_key_is_said_at_its_field(
             "/console/signin", data={**typed, "_csrf_token": token}, follow_redirects=False
         )
         assert response.status_code == status, response.text
-        page = response.text
+        page = unkept(response.text)
         summary = re.search(r'<ul class="error" role="alert" id="signin-errors">(.*?)</ul>', page, re.S)
         assert summary, page
         tag, said = _said_at(page, "key")

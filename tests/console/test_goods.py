@@ -13,7 +13,7 @@ from barter.domain import refusals
 from barter.domain.errors import FieldError
 from barter.services import unknown_goods
 from tests.api.test_imports import send, xlsx
-from tests.console.conftest import csrf_of, sign_in
+from tests.console.conftest import csrf_of, sign_in, unkept
 from tests.world import (
     ADMIN,
     ANON,
@@ -116,8 +116,8 @@ async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the
     assert added.status_code == 303, added.text
     assert added.headers["location"] == "/console/goods/#goods-short-mackerel"
     page = await world.client.get(GOODS)
-    assert "เพิ่ม ปลาทู แล้ว" in page.text
-    listed = re.search(r'<li id="goods-short-mackerel".*?</li>', page.text, re.S)
+    assert "เพิ่ม ปลาทู แล้ว" in unkept(page.text)
+    listed = re.search(r'<li id="goods-short-mackerel".*?</li>', unkept(page.text), re.S)
     assert listed is not None
     item = listed.group()
     assert "ปลาทู" in item
@@ -130,7 +130,7 @@ async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the
     assert f'เครือข่ายเพิ่มเมื่อ <span class="nobr">{i18n.thai_date(added_at)}</span>' in item
     assert str(added_at.year + 543) in item  # the Buddhist era
     # the shipped catalogue's goods are not said to be added by the network
-    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', page.text, re.S)
+    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', unkept(page.text), re.S)
     assert eggs is not None
     assert "เครือข่ายเพิ่ม" not in eggs.group()
     assert "ต่อ ฟอง" in eggs.group()  # a piece item by its counting word
@@ -249,7 +249,7 @@ async def test_the_goods_page_in_english(world: World) -> None:
     await world.client.get("/console/lang/en?next=/console/goods/")
     page = await world.client.get(GOODS)
     assert '<html lang="en">' in page.text
-    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', page.text, re.S)
+    eggs = re.search(r'<li id="goods-eggs-chicken".*?</li>', unkept(page.text), re.S)
     assert eggs is not None
     assert "Chicken eggs" in eggs.group()
     assert "4\u00a0baht" in eggs.group()
@@ -304,7 +304,7 @@ async def test_goods_communities_named_are_shown_to_who_adds_goods_for_them(worl
     for persona in WHO_SEES:
         await _signed_in_as(world, persona)
         page = await world.client.get(GOODS, follow_redirects=False)
-        section = _named_section(page.text)
+        section = _named_section(unkept(page.text))
         seen[persona] = (page.status_code, {w for w in ("ปลาทู", "มันสำปะหลัง") if w in section})
         if "ปลาทู" in section:
             assert "สินค้าที่ชุมชนพิมพ์ถึงแต่ยังไม่มีในรายการ" in section

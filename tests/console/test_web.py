@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from barter.console import i18n
 from barter.console.errors import of_detail
-from barter.console.web import Measure, quoted, run_measures, run_stage
+from barter.console.web import Measure, kept_together, quoted, run_measures, run_stage
 from barter.domain.errors import Conflict
 
 
@@ -124,3 +124,29 @@ def test_a_short_name_a_refusal_quotes_is_kept_on_one_line_and_escaped() -> None
         f'ใส่ <span class="nobr">{q}ไข่ไก่{q}</span> ซ้ำ, <span class="nobr">{q}&lt;b&gt;{q}</span> และ '
         f"{q}ชื่อยาวมากเกินกว่ายี่สิบตัวอักษรแน่นอน{q}"  # a long one wraps as text does
     )
+
+
+def test_words_a_reader_reads_as_one_and_goods_names_are_kept_on_one_line_in_text_only() -> None:
+    """A page's text: "ใช่ไหม", "ผู้ประสานงาน" and a goods name ("ข้าวหอมมะลิ") each in a no-wrap
+    span, the text around them in one span with them (a flex box sees one item); the text itself
+    unchanged (no WORD JOINER: copy and paste, search and a screen reader get what was written).
+    Tags, their attributes and what is no HTML text (a map's SVG, a choice, the title) untouched."""
+    page = Markup(
+        '<title>ระบบผู้ประสานงาน</title><nav aria-label="ผู้ประสานงาน">'
+        '<a class="button">ลงทะเบียนชุมชน</a></nav><p>ถอน ข้าวหอมมะลิ ใช่ไหม? &amp; ผู้ประสานงาน</p>'
+        "<svg><title>ข้าวหอมมะลิ</title><text>ใช่ไหม</text></svg>"
+        "<select><option>ข้าวหอมมะลิ (กก.)</option></select><p>ไม่ได้รับ</p>"
+    )
+    kept = kept_together(page)
+    assert kept == (
+        '<title>ระบบผู้ประสานงาน</title><nav aria-label="ผู้ประสานงาน">'
+        '<a class="button"><span class="keeps"><span class="kept">ลงทะเบียน</span>ชุมชน</span></a></nav>'
+        '<p><span class="keeps">ถอน <span class="kept">ข้าวหอมมะลิ</span> <span class="kept">ใช่ไหม</span>?'
+        ' &amp; <span class="kept">ผู้ประสานงาน</span></span></p>'
+        "<svg><title>ข้าวหอมมะลิ</title><text>ใช่ไหม</text></svg>"
+        "<select><option>ข้าวหอมมะลิ (กก.)</option></select>"
+        '<p><span class="keeps">ไม่<span class="kept">ได้รับ</span></span></p>'
+    )
+    assert isinstance(kept, Markup)
+    assert "\u2060" not in kept
+    assert re.sub(r"<[^>]+>", "", kept) == re.sub(r"<[^>]+>", "", page)  # the text as written

@@ -505,6 +505,11 @@ async def _tables_keep_thai_words(page: Page, widths: range) -> int:
             assert not split, (page.url, wide, split)
             await _kept_whole(page)
             await _fits(page)
+            # nor does a table so kept scroll in its card (an account's monthly one did, at 320 px)
+            scrolled = await page.locator("main .scroll").evaluate_all(
+                "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.slice(0, 60))"
+            )
+            assert scrolled == [], (page.url, wide, scrolled)
     finally:
         await page.set_viewport_size({"width": widths[-1], "height": height})
     return len(found)

@@ -144,7 +144,8 @@ _STATED = re.compile(
     r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
 )
 _ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
-_THANKS = ("ขอบคุณมาก", "ขอบคุณ", "ขอบใจ", "นะ", "เลย", "จ้ะ")
+# "ขอบคุณมากๆ", "ขอบพระคุณค่ะ", "ขอบใจหลายๆ" (Isan: thanks a lot)
+_THANKS = ("ขอบพระคุณ", "ขอบคุณมาก", "ขอบคุณ", "ขอบใจ", "มาก", "หลาย", "ๆ", "นะ", "เลย", "จ้ะ")
 _COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{_alternation((*PARTICLES, *_THANKS))})*$")
 _GENERIC = "ของ"  # "ได้รับของแล้ว": the goods, whichever they are
 

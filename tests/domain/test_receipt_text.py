@@ -76,6 +76,10 @@ def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
         ("ได้รับข้าวแล้วค่ะ", "arrived", "ข้าว", ""),
         ("ข้าวมาถึงแล้วค่ะ", "arrived", "ข้าว", ""),
         ("รับแล้วค่ะ", "arrived", None, ""),
+        # thanks as people say them after it
+        ("ข้าวมาถึงแล้วค่ะ ขอบคุณมากๆ", "arrived", "ข้าว", ""),
+        ("ได้รับแล้วค่ะ ขอบพระคุณมากค่ะ", "arrived", None, ""),
+        ("ได้ข้าวแล้วจ้า ขอบใจหลายๆ", "arrived", "ข้าว", ""),
     ],
 )
 def test_a_receipt_stated_as_a_sentence_names_its_goods(

@@ -213,6 +213,7 @@ _FILLER = frozenset(
         "อย่าง", "จาก", "ส่ง", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
+        "บรรจุ", "ใส่", "แบ่ง",  # how goods are packed: "100 กิโล บรรจุถุงละ 5 กิโล"
         *_HEADINGS,
         *_PLAIN_DESCRIBING,
     }
@@ -737,14 +738,22 @@ class _Reader:
         return not self.current.words and self.current.amount is None and not self._clause_has_items()
 
     def _packing_end(self, tokens: Sequence[str], i: int) -> int | None:
-        """After an amount already in kilos or litres, how it is packed ("ข้าวสาร 100 กิโล ถุงละ 5
-        กิโล"): the index after it, read as a remark, not a second item "ถุง" of 5 kg; else None."""
+        """After an amount, how it is packed: the index after it, else None. After kilos or litres
+        ("ข้าวสาร 100 กิโล ถุงละ 5 กิโล") a remark, not a second item "ถุง" of 5 kg; after a count of
+        those containers ("20 ถุง บรรจุถุงละ 5 กิโล") their size."""
         amount, word = self.current.amount, tokens[i]
         container = word.removesuffix("ละ")
-        if amount is None or amount.unit is None or container not in CONTAINERS:
+        if amount is None or container not in CONTAINERS:
             return None
+        if tokens[i + 1 : i + 2] == [container]:  # "แบ่งใส่ถุง ถุงละ 5 กิโล", tokenised ถุง ถุง ละ
+            i += 1
         sized = _each_size(tokens, i, container)
-        return None if sized is None else sized[3]
+        if sized is None or (amount.unit is None and amount.unit_text != container):
+            return None
+        if amount.unit is None:  # "20 ถุง บรรจุถุงละ 5 กิโล": the bags' size, said after a word
+            size, unit_text, unit, _ = sized
+            self.current.amount = _Amount(round(amount.quantity * size, 4), unit, unit_text, needs_size=False)
+        return sized[3]
 
     def _named_alone(self) -> bool:
         """The item being read has catalogue names for all its words and no amount yet."""

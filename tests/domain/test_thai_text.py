@@ -362,6 +362,12 @@ SEVERAL: list[tuple[str, list[D]]] = [
     ),
     # how goods already weighed are packed is a remark, not a second item "ถุง"
     ("มีข้าวสาร 100 กิโล ถุงละ 5 กิโล", [("offer", "rice-white", 100, "kg", {})]),
+    ("มีข้าวสาร 100 กิโล แบ่งใส่ถุง ถุงละ 5 กิโล", [("offer", "rice-white", 100, "kg", {})]),
+    (
+        "มีข้าวสาร 100 กิโล บรรจุถุงละ 5 กิโล และปลาเค็ม 20 กิโล",
+        [("offer", "rice-white", 100, "kg", {}), ("offer", "salted-fish", 20, "kg", {})],
+    ),
+    ("มีข้าวสาร 20 ถุง บรรจุถุงละ 5 กิโล", [("offer", "rice-white", 100, "kg", {})]),  # the bags' size
     ("มีน้ำผึ้ง 3 ลิตร ขวดละ 750 ซีซี", [("offer", "honey", 3, "litre", {})]),
     ("มีน้ำผึ้ง 5 ขวด ขวดละ 750 ซีซี", [("offer", "honey", 3.75, "litre", {})]),
     ("มีน้ำผึ้ง 5 ขวด ขนาด 750 มล.", [("offer", "honey", 3.75, "litre", {})]),  # ขนาด: each one's size

@@ -16,13 +16,12 @@ from typing import Literal
 
 from pythainlp.util import thaiword_to_num
 
+from barter.domain.courtesy import PARTICLES, THANKS
 from barter.domain.thai_text import SHORT_WORDS, SPOILED_WORDS, UNITS, CatalogueEntry, normalise
 
 Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
 Condition = Literal["short", "spoiled"]
 
-# The polite particles and end words people put after what they say ("ได้รับแล้วค่ะ", "หยุด SMS ครับ").
-PARTICLES: tuple[str, ...] = ("ค่ะ", "คะ", "ค่า", "ครับ", "คับ", "ฮะ", "นะ", "จ้ะ", "จ้า", "น้า", "เด้อ")
 # Nothing came: a shortfall of all (asked how much arrived), or of the rest (asked what became of it).
 NOTHING_WORDS: tuple[str, ...] = ("ไม่ได้รับ", "ไม่ได้ของ", "ไม่ได้", "ไม่มี", "ไม่มา", "ไม่ถึง")
 # Not yet: the goods are still on their way ("ยังไม่ถึงค่ะ", "ยังไม่ได้รับ"), which is no shortfall.
@@ -144,9 +143,7 @@ _STATED = re.compile(
     r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
 )
 _ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
-# "ขอบคุณมากๆ", "ขอบพระคุณค่ะ", "ขอบใจหลายๆ" (Isan: thanks a lot)
-_THANKS = ("ขอบพระคุณ", "ขอบคุณมาก", "ขอบคุณ", "ขอบใจ", "มาก", "หลาย", "ๆ", "นะ", "เลย", "จ้ะ")
-_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{_alternation((*PARTICLES, *_THANKS))})*$")
+_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{_alternation((*PARTICLES, *THANKS))})*$")
 _GENERIC = "ของ"  # "ได้รับของแล้ว": the goods, whichever they are
 
 

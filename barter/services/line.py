@@ -24,10 +24,10 @@ import msgspec
 
 from barter.domain.access import Caller, CommunityRef, require_acts_for, require_role
 from barter.domain.clock import Clock, thai_today
+from barter.domain.courtesy import PARTICLES
 from barter.domain.errors import Conflict, NotFound, ValidationFailed
 from barter.domain.keys import generate_key
 from barter.domain.proposals import require_applies
-from barter.domain.receipt_text import PARTICLES
 from barter.domain.receipts import TOLERANCE, Stated
 from barter.domain.thai_text import (
     CatalogueEntry,

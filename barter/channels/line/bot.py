@@ -21,6 +21,7 @@ from barter.channels.line.events import Event
 from barter.channels.line.messages import Message, TextMessage
 from barter.domain import refusals
 from barter.domain.clock import Clock, thai_today
+from barter.domain.courtesy import courtesy
 from barter.domain.errors import BarterError
 from barter.domain.model import Unit
 from barter.domain.receipt_text import ReceiptWords, names_goods, read_receipt_statement, read_receipt_words
@@ -158,8 +159,11 @@ async def _post(
     reading = read_post(message, ctx.catalogue, thai_today(ctx.clock.now()))
     if sender.in_group and not any(_addressed(d) for d in reading.drafts):
         return []
-    if not reading.drafts:
-        return [replies.unreadable()]
+    if not reading.drafts:  # a hello or thanks alone is answered in kind, not "could not read that"
+        said = courtesy(message)
+        return [
+            replies.greeted() if said == "greeting" else replies.thanked() if said else replies.unreadable()
+        ]
     noted = await service.note_unknown_goods(conn, link, reading.drafts, ctx.clock.now())
     draft_id = await service.save_draft(conn, link, message, reading.drafts)
     return [replies.draft_reply(draft_id, reading.drafts, ctx.catalogue, noted=noted)]

@@ -273,6 +273,16 @@ def unreadable() -> TextMessage:
     return text("ขออภัย อ่านข้อความนี้ไม่ออกค่ะ (could not read that)\n" + EXAMPLE_TH)
 
 
+def greeted() -> TextMessage:
+    """The answer to a hello alone ("สวัสดีค่ะ"): hello back, and how to post."""
+    return text("สวัสดีค่ะ 🙏 (hello)\n" + EXAMPLE_TH)
+
+
+def thanked() -> TextMessage:
+    """The answer to thanks alone ("ขอบคุณมากค่ะ"): you are welcome, nothing more to do."""
+    return text("ยินดีค่ะ 🙏 (you are welcome)")
+
+
 def not_linked() -> TextMessage:
     return text(
         "สวัสดีค่ะ แชทนี้ยังไม่ได้เชื่อมกับชุมชนใน barter\n"

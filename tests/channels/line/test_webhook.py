@@ -203,11 +203,19 @@ async def test_in_a_group_chat_the_bot_says_nothing_to_what_it_cannot_read(
     assert last_reply(line_platform)["text"].startswith("เข้าใจว่า")
     await deliver(world.client, message("ต้องการข้าว 100 กิโล"))
     assert last_reply(line_platform)["text"].startswith("เข้าใจว่า")
-    # A member's own chat with the bot: it still helps.
+    # A member's own chat with the bot: it still helps, and a hello or thanks alone is answered in
+    # kind (a member over 50 greets first), not with "could not read that".
     await link(world, world.a, chat="Ufisher1")
-    for text in ("ขอบคุณค่ะ", "ดีมาก" * 300):
+    drafts = (await counts(world))[1]
+    for text in ("อากาศร้อนจัง", "ดีมาก" * 300):
         await deliver(world.client, message(text, chat="Ufisher1"))
+        assert last_reply(line_platform)["text"].startswith("ขออภัย อ่านข้อความนี้ไม่ออกค่ะ (could not read that)")
         assert "ลองพิมพ์แบบนี้" in last_reply(line_platform)["text"]
+    await deliver(world.client, message("สวัสดีค่ะ 🙏", chat="Ufisher1"))
+    assert last_reply(line_platform)["text"].startswith("สวัสดีค่ะ 🙏 (hello)\nลองพิมพ์แบบนี้นะคะ")
+    await deliver(world.client, message("ขอบคุณมากๆ ค่ะ", chat="Ufisher1"))
+    assert last_reply(line_platform)["text"] == "ยินดีค่ะ 🙏 (you are welcome)"
+    assert (await counts(world))[1] == drafts
 
 
 async def test_in_a_group_a_guessed_name_or_a_bare_number_with_an_item_is_answered(

@@ -9,6 +9,7 @@ that it is greeted or thanked back rather than told "could not read that".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Literal
 
 # The polite particles and end words people put after what they say ("ได้รับแล้วค่ะ", "หยุด SMS ครับ").
@@ -23,7 +24,7 @@ GREETINGS: tuple[str, ...] = (
 Courtesy = Literal["greeting", "thanks"]
 
 
-def alternation(words: tuple[str, ...]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """The words as a regular expression's alternatives, the longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 

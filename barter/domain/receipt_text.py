@@ -16,7 +16,7 @@ from typing import Literal
 
 from pythainlp.util import thaiword_to_num
 
-from barter.domain.courtesy import PARTICLES, THANKS
+from barter.domain.courtesy import PARTICLES, THANKS, alternation
 from barter.domain.thai_text import SHORT_WORDS, SPOILED_WORDS, UNITS, CatalogueEntry, normalise
 
 Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
@@ -52,21 +52,17 @@ class ReceiptWords:
     received: bool = False
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 def _only(words: Iterable[str]) -> re.Pattern[str]:
     """A text made of these words alone, in any order, with spaces and punctuation between."""
-    return re.compile(rf"^(?:{_PUNCTUATION}*(?:{_alternation(words)}))*{_PUNCTUATION}*$")
+    return re.compile(rf"^(?:{_PUNCTUATION}*(?:{alternation(words)}))*{_PUNCTUATION}*$")
 
 
 _CONDITION_WORDS = (*SPOILED_WORDS, *SHORT_WORDS, *NOTHING_WORDS)
 _SENTENCE = _only((*_AROUND, *_ALL_WORDS, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES, "ยัง"))
-_LEAD = re.compile(rf"^(?:{_PUNCTUATION}*(?:{_alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS))}))*")
+_LEAD = re.compile(rf"^(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS))}))*")
 _AFTER_NUMBER = re.compile(
-    rf"^{_PUNCTUATION}*(?:{_alternation(UNITS)})?"
-    rf"(?:{_PUNCTUATION}*(?:{_alternation((*_AROUND, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))}))*"
+    rf"^{_PUNCTUATION}*(?:{alternation(UNITS)})?"
+    rf"(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))}))*"
     rf"{_PUNCTUATION}*$"
 )
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?")
@@ -143,7 +139,7 @@ _STATED = re.compile(
     r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
 )
 _ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
-_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{_alternation((*PARTICLES, *THANKS))})*$")
+_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{alternation((*PARTICLES, *THANKS))})*$")
 _GENERIC = "ของ"  # "ได้รับของแล้ว": the goods, whichever they are
 
 

@@ -1280,8 +1280,9 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     clauses = {item.clause for item, _ in lines}
     offered = sorted({item.clause for item, _ in lines if item.kind == "offer"})
 
+    marks = [(_sending(at, dates[n][1], offered, clauses), dates[n][1]) for at, n in reader.dates]
+
     def written_for(item: _Item) -> list[_DateFound | _BadDate]:
-        marks = [(_sending(at, dates[n][1], offered, clauses), dates[n][1]) for at, n in reader.dates]
         return [
             mark
             for at, mark in marks

@@ -10,11 +10,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from barter.api.app import create_app
 from barter.domain import units
 from barter.domain.clock import ManualClock
 from barter.settings import Settings
 from barter.storage.database import init_connection
+from tests.apps import app_for
 from tests.pg import PgTestServer
 
 TEST_SECRET = "test-secret-0123456789abcdef"
@@ -109,7 +109,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def app(settings: Settings, clock: ManualClock) -> Litestar:
-    return create_app(settings, clock=clock)
+    return app_for(settings, clock=clock)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typing import cast
 
 import asyncpg
 from litestar import Litestar
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
@@ -106,11 +105,25 @@ def create_app(
     a webhook relay runs in the background of every process."""
     settings = ensure_secret(settings)
     assert settings.secret is not None
-    secret = settings.secret
-    clock = clock or SystemClock()
+    app = registered_app(settings.secret, run_in_process=run_in_process, relay=relay)
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    return app
+
+
+def registered_app(secret: str, *, run_in_process: bool, relay: bool) -> Litestar:
+    """Every route registered, and nothing in the state yet. The settings and the clock are read
+    from `app.state` each time the app starts (create_app puts them there), so that nothing but the
+    secret (the console's CSRF key) is fixed at registration. Registering takes most of a second
+    (about 250 handlers): the tests register once per process and start that app afresh for each
+    test, with its own database and clock (tests/apps.py)."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        settings: Settings = app.state.settings
+        clock: Clock = app.state.clock
+        if settings.secret != secret:
+            raise ValueError("the app was registered with another secret: make it with create_app")
         database = await Database.open(settings)
         try:
             await prepare_database(database)
@@ -157,7 +170,7 @@ def create_app(
                 RelayTask(
                     Relay(
                         database.connect,
-                        secret,
+                        settings.secret,
                         relay_config,
                         notices_from_settings(settings, relay_config),
                     )
@@ -179,7 +192,7 @@ def create_app(
         finally:
             database.close()
 
-    console = console_parts(settings, Provide(provide_public_connection))
+    console = console_parts(secret, Provide(provide_public_connection))
     app = Litestar(
         route_handlers=[
             *console.route_handlers,
@@ -216,7 +229,6 @@ def create_app(
             HTTPException: console.unrouted(EXCEPTION_HANDLERS[HTTPException]),
             Replay: replay_handler,
         },
-        state=State({"settings": settings, "clock": clock}),
         before_request=guard_request,
         middleware=[release_abandoned_connections, allow_header_middleware],
         lifespan=[lifespan],

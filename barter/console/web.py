@@ -1,6 +1,6 @@
 """The coordinator console's wiring: templates, static files, CSRF, language and error pages.
 
-`console_parts(settings)` gives create_app what to register; the pages are in
+`console_parts(secret)` gives create_app what to register; the pages are in
 barter/console/views.py and call the use cases only through barter/console/uses.py.
 """
 
@@ -41,7 +41,6 @@ from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
 from barter.domain.units import UNIT_NAMES, counting_words, known_goods
 from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
-from barter.settings import Settings
 
 log = logging.getLogger("barter.console")
 
@@ -602,15 +601,14 @@ def root() -> Redirect:
     return Redirect(path=f"{PREFIX}/")
 
 
-def console_parts(settings: Settings, connection: Provide) -> ConsoleParts:
+def console_parts(secret: str, connection: Provide) -> ConsoleParts:
     """What the app registers for the console. `connection` provides the request's pooled
     connection (a transaction for anything but GET): the app factory's, so that the console
     imports nothing from the JSON API."""
     from barter.console import views
 
-    assert settings.secret is not None
     csrf = CSRFConfig(
-        secret=settings.secret + ":console-csrf",
+        secret=secret + ":console-csrf",
         cookie_name=CSRF_COOKIE,
         cookie_path=PREFIX,
         cookie_httponly=True,

@@ -13,13 +13,13 @@ import asyncpg
 import pytest
 from litestar import Litestar
 
-from barter.api.app import create_app
 from barter.channels.line.signature import sign
 from barter.channels.notices import notices_from_settings
 from barter.domain.clock import ManualClock
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from barter.webhooks.relay import Relay, RelayConfig
+from tests.apps import app_for
 from tests.channels.standins import LinePlatform, SmsGateway
 from tests.conftest import TEST_SECRET
 from tests.world import Client, world
@@ -76,7 +76,7 @@ async def relay(settings: Settings, database_url: str) -> AsyncIterator[Relay]:
 @pytest.fixture
 def app(settings: Settings, clock: ManualClock) -> Litestar:
     """No background relay: the tests run the relay themselves, when they choose."""
-    return create_app(settings, clock=clock, relay=False)
+    return app_for(settings, clock=clock, relay=False)
 
 
 def now_ms() -> int:

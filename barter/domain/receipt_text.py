@@ -32,7 +32,7 @@ _DONE_WORDS = ("แล้ว", "เรียบร้อย")
 _AROUND = (
     "ได้", "รับ", "มา", "ของ", "ถึง", "แค่", "มี", "ใช้", "ที่", "ส่วน", "เหลือ", "อีก", "ก็", "มัน",
     "เรา", "ทาง", "หมด", "ไป", "บางส่วน", "ระหว่างทาง", "เท่านั้น", "ประมาณ", "ราว", "ๆ", "เลย",
-    "เพียง", "ทุก", "อย่าง", "ไม่",
+    "เพียง", "ทุก", "อย่าง", "ไม่", "แต่",
 )  # fmt: skip
 _RECEIVED = re.compile(r"ได้รับ|ได้ของ|รับของ|ของ(?:มา)?ถึง")
 _PUNCTUATION = r"[\s.,!~?]"
@@ -45,11 +45,14 @@ class ReceiptWords:
     nothing arrived, not yet (still on its way: nothing to record), an amount (with how the rest
     fared, if said), or only how the rest fared.
     `received`: the words themselves say goods were received (ได้รับ, ได้ของ, ของถึง), which a
-    bare number or "ครบแล้ว" does not."""
+    bare number or "ครบแล้ว" does not.
+    `lost`: the amount is what did not arrive usable, said after how it fared ("ได้รับแล้ว แต่เสียไป
+    10 กิโล", "ขาดไป 5 กิโล"), not what arrived."""
 
     said: Said
     condition: Condition | None = None
     received: bool = False
+    lost: bool = False
 
 
 def _only(words: Iterable[str]) -> re.Pattern[str]:
@@ -109,6 +112,31 @@ def _amount(text: str) -> ReceiptWords | None:
     return None
 
 
+# How goods fared, said right before an amount: that amount is what was lost ("เสียไป 10 กิโล").
+_LOST_WORD = re.compile(rf"(?:{alternation((*SPOILED_WORDS, *SHORT_WORDS))})(?:ไป)?")
+
+
+def _lost(text: str) -> ReceiptWords | None:
+    """An amount lost, after words that hold no number ("ได้รับแล้วค่ะ แต่เสียไป 10 กิโล", "หายไป 2
+    กิโลค่ะ"): the amount that arrived is the rest of what was sent."""
+    for word in _LOST_WORD.finditer(text):
+        before, after = text[: word.start()], text[word.end() :]
+        if before.strip() and not _SENTENCE.match(before):
+            continue
+        if NOT_YET in before or any(w in before for w in NOTHING_WORDS):
+            return None
+        amount = _amount(after.lstrip())
+        if amount is None:
+            continue
+        # how that amount fared is the word right before it ("ได้ไม่ครบ เสียไป 10 กิโล": spoiled)
+        return ReceiptWords("amount", _condition(word[0]), _RECEIVED.search(before) is not None, lost=True)
+    return None
+
+
+def _amount_or_lost(text: str) -> ReceiptWords | None:
+    return _amount(text) or _lost(text)
+
+
 def read_receipt_words(text: str) -> ReceiptWords | None:
     """What the message says about a receipt, or None when it is anything else."""
     body = normalise(text)
@@ -129,7 +157,7 @@ def read_receipt_words(text: str) -> ReceiptWords | None:
         if received and any(w in body for w in _DONE_WORDS):
             return ReceiptWords("arrived", None, True)
         return None
-    return _amount(body)
+    return _amount_or_lost(body)
 
 
 # A receipt stated as a sentence that may name the goods: "ได้รับข้าวหอมมะลิแล้ว 148 กิโล",
@@ -189,7 +217,9 @@ def read_receipt_statement(text: str, catalogue: Sequence[CatalogueEntry]) -> Re
     if _COURTESY.match(rest):
         said: Said = "all" if match["all"] else "arrived"
         return ReceiptStatement(ReceiptWords(said, None, received=True), goods)
-    amount = _amount(rest)
+    amount = _amount_or_lost(rest)
     if amount is None or amount.said != "amount":
         return None
-    return ReceiptStatement(ReceiptWords("amount", amount.condition, received=True), goods, rest)
+    return ReceiptStatement(
+        ReceiptWords("amount", amount.condition, received=True, lost=amount.lost), goods, rest
+    )

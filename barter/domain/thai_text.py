@@ -1199,6 +1199,8 @@ class QuantityReading(msgspec.Struct, frozen=True):
     quantity: float  # in the unit named (converted: 500 กรัม -> 0.5 kg), or as typed when none is
     unit: Unit | None  # the catalogue unit the text named, None when it named none
     condition: str | None  # "spoiled" or "short" when the text says so ("เสีย", "เน่า", "ขาด")
+    # the quantity is what did not arrive usable ("เสียไป 10 กิโล"): what arrived is the rest
+    lost: bool = False
 
 
 # How the goods that did not arrive usable fared, as a receipt says it (receipt_text reads them too).

@@ -831,7 +831,8 @@ async def _save(
 async def receipt_quantity(
     conn: asyncpg.Connection, link: Link, receipt: Receipt, reading: QuantityReading | None, now: datetime
 ) -> Receipt:
-    """The quantity of the transfer asked about (None: all of it). Raises ReceiptRefused."""
+    """The quantity of the transfer asked about (None: all of it); a reading of what was lost
+    ("เสียไป 10 กิโล") leaves the rest of what was sent. Raises ReceiptRefused."""
     transfer = receipt.transfer
     assert transfer is not None
     assert receipt.asking == "quantity"
@@ -842,10 +843,11 @@ async def receipt_quantity(
             raise ReceiptRefused(receipt, "unit")
         if reading.quantity > transfer.quantity + TOLERANCE:
             raise ReceiptRefused(receipt, "too_much")
-        full = reading.quantity >= transfer.quantity - TOLERANCE
+        arrived = max(transfer.quantity - reading.quantity, 0.0) if reading.lost else reading.quantity
+        full = arrived >= transfer.quantity - TOLERANCE
         answer = ReceiptAnswer(
             transfer.position,
-            transfer.quantity if full else reading.quantity,
+            transfer.quantity if full else arrived,
             "good" if full else reading.condition,
         )
     return await _save(conn, link, receipt, [a for _, a in receipt.answers] + [answer], now)

@@ -20,6 +20,15 @@ from barter.reference import load_catalogue
         ("ได้ 100 กิโล ที่เหลือเสีย", ReceiptWords("amount", "spoiled")),
         ("ใช้ได้ 120 กก. ที่เหลือเน่า", ReceiptWords("amount", "spoiled")),
         ("ได้ 120 ขาดไป 28", None),  # two numbers: which is the answer is not guessed
+        # The amount lost, said after how it fared: the rest of what was sent arrived.
+        ("ได้รับแล้วค่ะ แต่เสียไป 10 กิโล", ReceiptWords("amount", "spoiled", received=True, lost=True)),
+        ("ของถึงแล้ว เน่าไป ๕ กิโลครับ", ReceiptWords("amount", "spoiled", received=True, lost=True)),
+        ("ได้ครบ แต่เปียก 3 กิโล", ReceiptWords("amount", "spoiled", lost=True)),
+        ("ได้ไม่ครบ เสียไป 10 กิโล", ReceiptWords("amount", "spoiled", lost=True)),
+        ("เสียไปประมาณสิบกิโล", ReceiptWords("amount", "spoiled", lost=True)),
+        ("หายไป 2 กิโลค่ะ", ReceiptWords("amount", "short", lost=True)),
+        ("ขาด 8 กก.", ReceiptWords("amount", "short", lost=True)),
+        ("ได้รับแล้ว แต่ไม่ครบ", ReceiptWords("condition", "short", received=True)),
         ("ได้ของแล้ว 148 กิโล", ReceiptWords("amount", None, received=True)),
         ("ได้รับแล้วค่ะ", ReceiptWords("arrived", None, received=True)),
         ("ของถึงแล้วครับ", ReceiptWords("arrived", None, received=True)),
@@ -57,6 +66,10 @@ def test_receipt_words_are_read(text: str, words: ReceiptWords | None) -> None:
         "ได้เลยค่ะ",  # "sure"
         "ถึงแล้วค่ะ",  # somebody arrived, not the goods
         "เสียดาย",  # เสีย inside another word
+        "เสียดาย 10 กิโล",
+        "ไม่ได้รับ เสีย 10 กิโล",  # nothing came, and yet some spoiled: not guessed
+        "ยังไม่ได้ เสีย 10",
+        "พรุ่งนี้ขาด 10 คน",  # people missing, not goods
         "ไม่ครบองค์ประชุม",
         "",
         "120 " + "กิโล " * 30,
@@ -108,6 +121,13 @@ def test_a_receipt_stated_as_a_sentence_names_its_goods(
 )
 def test_a_sentence_that_is_no_receipt_statement_is_not_read_as_one(text: str) -> None:
     assert read_receipt_statement(text, load_catalogue()) is None
+
+
+def test_a_statement_naming_its_goods_may_say_the_amount_lost() -> None:
+    statement = read_receipt_statement("ได้รับข้าวแล้วค่ะ แต่เสียไป 10 กิโล", load_catalogue())
+    assert statement is not None
+    assert statement.words == ReceiptWords("amount", "spoiled", received=True, lost=True)
+    assert (statement.goods, statement.amount_text) == ("ข้าว", "ค่ะ แต่เสียไป 10 กิโล")
 
 
 def test_goods_are_named_by_the_whole_name_or_its_start() -> None:

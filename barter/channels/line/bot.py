@@ -150,7 +150,7 @@ async def _post(
         answered = await _receipt_text(conn, ctx, link, receipt, answer, words)
         if answered is not None:
             return answered
-    if words is not None and words.received and words.said in ("all", "arrived", "amount"):
+    if words is not None and words.received and words.said in ("all", "arrived", "amount", "condition"):
         return await _told_received(conn, ctx, link, answer, words, sender, goods)
     if receipt is None and words is not None and words.said != "not_yet":
         late = await service.receipt_expired_of(conn, link, sender.user_id, ctx.clock.now())
@@ -340,11 +340,9 @@ async def _receipt_text(
         if words.said == "nothing":
             reading = QuantityReading(quantity=0.0, unit=None, condition="short")
         elif words.said == "amount":
-            reading = read_quantity(message, ctx.catalogue)
+            reading = _typed_amount(ctx, message, words)
             if reading is None:
                 return None
-            if words.condition is not None:
-                reading = msgspec.structs.replace(reading, condition=words.condition)
         elif words.said != "all":
             return None
         return await _quantity_told(conn, link, receipt, reading, now)
@@ -372,20 +370,22 @@ async def _quantity_told(
 
 
 def _amount_field(fields: dict[str, str]) -> QuantityReading | None:
-    """The amount typed before the exchange was chosen, carried on its button (n, u, c)."""
+    """The amount typed before the exchange was chosen, carried on its button (n, u, c, and l when
+    it is the amount lost)."""
     try:
         quantity = float(fields.get("n", ""))
     except ValueError:
         return None
-    unit, condition = fields.get("u"), fields.get("c")
+    unit, condition, lost = fields.get("u"), fields.get("c"), fields.get("l")
     if (
         not math.isfinite(quantity)
         or quantity < 0
         or unit not in (None, *get_args(Unit))
         or condition not in (None, "short", "spoiled")
+        or lost not in (None, "1")
     ):
         return None
-    return QuantityReading(quantity=quantity, unit=unit, condition=condition)  # type: ignore[arg-type]
+    return QuantityReading(quantity=quantity, unit=unit, condition=condition, lost=lost == "1")  # type: ignore[arg-type]
 
 
 async def _told_received(
@@ -398,9 +398,9 @@ async def _told_received(
     goods: str | None = None,
 ) -> list[Message]:
     """Goods received, said in words without a question asked ("ได้รับแล้วค่ะ", "ได้ของแล้ว 120
-    กิโล"): of the one exchange on its way, confirmed with a button (an amount starts the partial
-    receipt); with several, which one is asked first (only those of the `goods` named, when some
-    are). Never read as a listing."""
+    กิโล", "ได้รับแล้ว แต่ไม่ครบ"): of the one exchange on its way, confirmed with a button (an
+    amount, or less than all, starts the partial receipt); with several, which one is asked first
+    (only those of the `goods` named, when some are). Never read as a listing."""
     awaited = await service.awaited_receipts(conn, link)
     if not awaited:
         return [] if sender.in_group else [replies.nothing_awaited()]
@@ -410,6 +410,9 @@ async def _told_received(
     if len(awaited) > 1:
         return [replies.which_received(awaited, _typed_amount(ctx, message, words))]
     [one] = awaited
+    if words.said == "condition":  # "ได้รับแล้ว แต่ไม่ครบ": how much did arrive is asked at once
+        asked = await service.start_receipt(conn, link, one.proposal_id, ctx.clock.now(), sender.user_id)
+        return [replies.receipt_ask(asked)]
     if words.said != "amount":
         return [replies.received_all_question(one, sender.user_id)]
     receipt = await service.start_receipt(conn, link, one.proposal_id, ctx.clock.now(), sender.user_id)
@@ -419,12 +422,15 @@ async def _told_received(
 
 
 def _typed_amount(ctx: Context, message: str, words: ReceiptWords) -> QuantityReading | None:
-    """The amount a receipt typed in words says, with how the rest fared; None when it says none."""
+    """The amount a receipt typed in words says, with how the rest fared, and whether it is the
+    amount lost ("เสียไป 10 กิโล"); None when it says none."""
     if words.said != "amount":
         return None
     reading = read_quantity(message, ctx.catalogue)
-    if reading is not None and words.condition is not None:
-        reading = msgspec.structs.replace(reading, condition=words.condition)
+    if reading is not None and (words.condition is not None or words.lost):
+        reading = msgspec.structs.replace(
+            reading, condition=words.condition or reading.condition, lost=words.lost
+        )
     return reading
 
 

@@ -427,6 +427,7 @@ def which_received(awaited: Sequence[Awaited], amount: QuantityReading | None = 
         told["n"] = repr(amount.quantity)
         told |= {"u": amount.unit} if amount.unit else {}
         told |= {"c": amount.condition} if amount.condition else {}
+        told |= {"l": "1"} if amount.lost else {}
     return text(
         "\n".join(lines),
         [

@@ -677,3 +677,39 @@ async def test_a_chat_of_the_receiving_community_records_its_own_receipt_only(
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     received = {t["receiver_id"]: t["received_at"] is not None for t in proposal["transfers"]}
     assert received == {world.a["id"]: True, world.a2["id"]: False}
+
+
+async def test_an_amount_lost_leaves_the_rest_of_what_was_sent_as_received(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """ "ได้รับแล้วค่ะ แต่เสียไป 10 กิโล": 10 kg spoiled on the way, so 138 of the 148 kg sent arrived
+    usable; said before an exchange is chosen too, and never more than was sent."""
+    await link(world, world.a)
+    first = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้รับแล้วค่ะ แต่เสียไป 10 กิโล"))
+    summary = said(line_platform)
+    assert "• ข้าวหอมมะลิ ใช้ได้ 138 จาก 148 กก. ของเสีย 10 กก." in summary["text"], summary["text"]
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0  # never a listing
+    await deliver(world.client, postback(data(summary, "ยกเลิก")))
+    # Less than all, said without an amount: how much arrived is asked at once.
+    await deliver(world.client, message("ได้รับแล้ว แต่ไม่ครบค่ะ"))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
+    await deliver(world.client, message("หายไป 200 กิโล"))  # more than was sent
+    assert "มากกว่าที่ตกลงไว้" in line_platform.sent[-1].messages[0]["text"]
+    await deliver(world.client, message("ขาดไป ๘ กิโลค่ะ"))
+    summary = said(line_platform)
+    assert "• ข้าวหอมมะลิ ได้รับ 140 จาก 148 กก. ขาด 8 กก." in summary["text"], summary["text"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
+    assert await received_by_a(world, first) == (140.0, "short")
+    # With two on their way, the amount lost rides on the buttons that ask which one arrived.
+    await make_proposal(world, "in_transit")
+    third = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ของถึงแล้ว เน่าไป 5 กิโลครับ"))
+    which = said(line_platform)
+    assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
+    await deliver(world.client, postback(data(which, f"#{third} ข้าวหอมมะลิ")))
+    summary = said(line_platform)
+    assert "• ข้าวหอมมะลิ ใช้ได้ 143 จาก 148 กก. ของเสีย 5 กก." in summary["text"], summary["text"]
+    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    assert await received_by_a(world, third) == (143.0, "spoiled")

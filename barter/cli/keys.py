@@ -31,6 +31,9 @@ def register(sub: Any) -> None:
     create.add_argument("--community", type=int, dest="community_id", help="the community of a community key")
     create.add_argument("--name", default="", help="who holds the key")
     create.add_argument("--detail", action="store_true", help="partner keys: grant row-level detail")
+    create.add_argument(
+        "--phone", help="coordinator keys: the mobile number the SMS to its regions' communities says"
+    )
     actions.add_parser("list", help="list keys (never the keys themselves)")
     revoke = actions.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key_id", type=int)
@@ -78,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
                                 "community_id": args.community_id,
                                 "name": args.name,
                                 "partner_detail": args.detail,
+                                "phone": args.phone,
                             },
                             KeyCreate,
                         )
@@ -85,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
                         scope = ", ".join(created.regions) or (
                             f"community {created.community_id}" if created.community_id else "all"
                         )
+                        scope += f"; phone {created.phone}" if created.phone else ""
                         return [
                             f"created key {created.id} ({created.role}; {scope}); it is shown only once:",
                             created.key,

@@ -18,6 +18,8 @@ class KeyCreate(Input):
     community_id: Annotated[int, Meta(ge=1, le=2**62)] | None = None
     name: Annotated[str, Meta(max_length=200)] = ""
     partner_detail: bool = False
+    # coordinator keys: the number said in the SMS to its regions' communities (PUT .../phone changes it)
+    phone: PhoneNumber | None = None
 
 
 class KeyOut(msgspec.Struct):

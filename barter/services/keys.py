@@ -39,6 +39,16 @@ async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, d
         errors.append(FieldError("community_id", "only community keys name a community", code="not_for_role"))
     if data.partner_detail and data.role != "partner":
         errors.append(FieldError("partner_detail", "only partner keys carry grants", code="not_for_role"))
+    phone = None
+    if data.phone is not None and data.role != "coordinator":
+        errors.append(
+            FieldError("phone", "only a coordinator's key carries a phone number", code="not_for_role")
+        )
+    elif data.phone is not None:
+        try:
+            phone = mobile_in("phone", data.phone)
+        except ValidationFailed as refused:
+            errors += refused.errors
     if errors:
         raise ValidationFailed(errors)
     key = generate_key()
@@ -51,6 +61,7 @@ async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, d
         regions=list(data.regions),
         community_id=data.community_id,
         partner_detail=data.partner_detail,
+        phone=phone,
         created_by=None if caller is None else caller.key_id,
     )
     out = key_out(row)

@@ -98,6 +98,22 @@ async def test_admin_creates_keys_shown_once(world: World) -> None:
     assert use.status_code == 200
     listed = (await world.get(ADMIN, "/v1/keys")).json()["data"]
     assert body["key"] not in str(listed)
+    assert body["phone"] is None
+
+
+async def test_a_coordinator_key_may_be_made_with_its_phone_number(world: World) -> None:
+    """The number the SMS to its regions' communities says, given as the key is made (Thai digits
+    and dashes as typed), so a new coordinator is not left out of the SMS until they set it."""
+    body = {"role": "coordinator", "regions": ["south"], "name": "ผู้ประสานงานสตูล", "phone": "๐๘๑-๒๓๔-๕๖๗๘"}
+    created = await world.post(ADMIN, "/v1/keys", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["phone"] == "0812345678"
+    [listed] = [
+        k for k in (await world.get(ADMIN, "/v1/keys")).json()["data"] if k["id"] == created.json()["id"]
+    ]
+    assert listed["phone"] == "0812345678"
+    [audited] = (await world.get(ADMIN, "/v1/audit", entity="api_key", entity_id=listed["id"])).json()["data"]
+    assert audited["after"]["phone"] == "0812345678"
 
 
 @pytest.mark.parametrize(
@@ -110,12 +126,15 @@ async def test_admin_creates_keys_shown_once(world: World) -> None:
         ({"role": "coordinator", "regions": ["south"], "partner_detail": True}, "partner_detail"),
         ({"role": "emperor"}, "role"),
         ({"role": "coordinator", "regions": ["mars"]}, "regions[0]"),
+        ({"role": "partner", "phone": "0812345678"}, "phone"),
+        ({"role": "coordinator", "regions": ["south"], "phone": "074-555-010"}, "phone"),  # a landline
     ],
 )
 async def test_key_rules(world: World, body: dict[str, object], path: str) -> None:
     response = await world.post(ADMIN, "/v1/keys", body)
     assert response.status_code == 422
     assert path in {e["path"] for e in response.json()["errors"]}
+    assert await world.db.fetchval("SELECT count(*) FROM api_keys") == len(world.keys)  # none made
 
 
 async def test_missing_key_is_401_even_with_a_bad_body(world: World) -> None:

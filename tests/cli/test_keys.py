@@ -42,8 +42,11 @@ async def test_create_list_revoke(database_url: str, tmp_path: Path) -> None:
         "north",
         "--name",
         "ผู้ประสานงานภาคใต้",
+        "--phone",
+        "081 234 5678",
     )
     assert created.returncode == 0, created.stderr
+    assert "phone 0812345678" in created.stdout
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("btr_")
     listed = barter(database_url, tmp_path, "list")
@@ -66,3 +69,6 @@ def test_bad_key_request_is_one_line_and_exit_2(database_url: str, tmp_path: Pat
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "community_id" in result.stderr
+    partner = barter(database_url, tmp_path, "create", "--role", "partner", "--phone", "0812345678")
+    assert partner.returncode == 2
+    assert "phone: only a coordinator's key carries a phone number" in partner.stderr

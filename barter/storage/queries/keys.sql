@@ -1,6 +1,6 @@
 -- name: insert_key
-INSERT INTO api_keys (name, role, regions, community_id, partner_detail, prefix, hash, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO api_keys (name, role, regions, community_id, partner_detail, prefix, hash, created_by, phone)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING id, name, role, regions, community_id, partner_detail, prefix, phone, created_at, revoked_at;
 
 -- name: find_key_by_hash

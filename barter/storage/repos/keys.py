@@ -19,6 +19,7 @@ async def insert_key(
     community_id: int | None,
     partner_detail: bool,
     created_by: int | None,
+    phone: str | None = None,
 ) -> asyncpg.Record:
     return await one(
         conn,
@@ -31,6 +32,7 @@ async def insert_key(
         display_prefix(key),
         key_hash(secret, key),
         created_by,
+        phone,
     )
 
 

@@ -5,7 +5,8 @@ A message is read in four steps: Thai digits become Arabic ones and sara am type
 "ภายใน 15 ม.ค. 68", "ส่งได้ถึง 15/1/70") is taken out and resolved against `today` (Buddhist-era
 years accepted; a day that does not exist is kept as a question, bad_date), leaving a mark; the
 rest is tokenised with PyThaiNLP (its bundled word list, no download) and read token by token: a
-kind word ("มี" or "ขาย" offer, "ต้องการ" need, "แลก A กับ B" both) starts a clause whose items all have
+kind word ("มี" or "ขาย" offer, "ต้องการ" need, "แลก A กับ B" both; after goods, "แลก",
+"ต้องการแลก", "อยากแลก" or "ขอแลก" gives them for what follows) starts a clause whose items all have
 that kind until the other kind word comes, and in a clause "และ", ",", a new line or a second
 amount starts a new item (but an amount alone on the line under a name is that name's:
 "ปลาแห้ง⏎20 กิโล" is one item). Each item is its words and its amount (digits or Thai number words, a
@@ -810,6 +811,11 @@ class _Reader:
         ):
             self.unlisted.add(len(self.kinds) - 1)
             return i + 1
+        wished_swap = word in _SWAP_NEED_WORDS or (word == "ขอ" and following in _SWAP_WORDS)
+        if wished_swap and not self._clause_is_empty():
+            # "ข้าวสาร 100 กก. ต้องการแลกกับกุ้งแห้ง", "มีปลาเค็ม 100 กิโล ขอแลกข้าวสาร": after goods,
+            # a wish to swap is a bare แลก
+            return self._swapped(tokens, i + (2 if word == "ขอ" else 1))
         kind = _kind_of(word)
         if kind is not None:
             if word == _LEFT and self.kinds[-1] is None and self._named_alone():  # "ปลาเค็มเหลือ..."
@@ -830,12 +836,7 @@ class _Reader:
                 self._open_clause("offer")
                 self.swap_open = True
                 return i + 1
-            # "มีปลาเค็ม 100 กิโล แลกข้าวสาร": what came before is given for what follows
-            given: Kind = self.kinds[-1] or "offer"
-            self._give(given)
-            self._open_clause("need" if given == "offer" else "offer")
-            self.current.wish = given == "offer"
-            return i + 2 if following in _SWAP_LINKS else i + 1
+            return self._swapped(tokens, i + 1)
         if self.swap_open and word in _SWAP_LINKS:
             self._open_clause("need")
             self.current.wish = True
@@ -888,6 +889,16 @@ class _Reader:
             self._close()
         self.current.words.append(word)
         return i + 1
+
+    def _swapped(self, tokens: Sequence[str], end: int) -> int:
+        """A swap word after goods ends at `end` ("มีปลาเค็ม 100 กิโล แลกข้าวสาร"): what came before
+        is given for what follows (goods needed are given up for what follows them); the index
+        after it, and after a กับ/เป็น that follows it."""
+        given: Kind = self.kinds[-1] or "offer"
+        self._give(given)
+        self._open_clause("need" if given == "offer" else "offer")
+        self.current.wish = given == "offer"
+        return end + 1 if end < len(tokens) and tokens[end] in _SWAP_LINKS else end
 
     def _give(self, kind: Kind) -> None:
         """The clause read so far is the given side of a swap."""

@@ -754,6 +754,36 @@ SWAP_NEEDS: list[tuple[str, list[D]]] = [
             ("need", "rice-sticky", 733.3, "kg", {"quantity_from_value": True}),
         ],
     ),
+    # After goods said without มี, the wish to swap says they are given, as a bare แลก does
+    # (100 kg of white rice at 24 for dried shrimp at 750: 3.2 kg).
+    (
+        "ข้าวสาร 100 กก. ต้องการแลกกับกุ้งแห้ง",
+        [
+            ("offer", "rice-white", 100, "kg", {}),
+            ("need", "dried-shrimp", 3.2, "kg", {"quantity_from_value": True}),
+        ],
+    ),
+    (
+        "ปลาเค็ม 100 กิโล อยากแลกข้าวสาร 200 กิโล",
+        [("offer", "salted-fish", 100, "kg", {}), ("need", "rice-white", 200, "kg", {})],
+    ),
+    # ขอแลก after goods: they are given ("ขอแลกกะปิ 10 กิโล กับ..." at the start gives the กะปิ too)
+    (
+        "มีปลาเค็ม 100 กิโล ขอแลกข้าวเหนียว",
+        [
+            ("offer", "salted-fish", 100, "kg", {}),
+            ("need", "rice-sticky", 733.3, "kg", {"quantity_from_value": True}),
+        ],
+    ),
+    (
+        "ปลาเค็ม 100 กิโล ขอแลกเป็นข้าวสาร 300 กิโล",
+        [("offer", "salted-fish", 100, "kg", {}), ("need", "rice-white", 300, "kg", {})],
+    ),
+    # after goods needed, what a wish to swap names is what is given for them
+    (
+        "ต้องการข้าวสาร 50 กิโล อยากแลกกับปลาเค็ม 5 กิโล",
+        [("need", "rice-white", 50, "kg", {}), ("offer", "salted-fish", 5, "kg", {})],
+    ),
 ]
 
 

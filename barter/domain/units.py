@@ -189,6 +189,7 @@ SPOKEN: dict[str, str] = {
     "โล": "kg",
     "ขีด": "hg",
     "ตัน": "t",
+    "เกวียน": "t",  # the rice trade's measure: a price "เกวียนละ 9,000" is per 1,000 kg
     "ถาด": "egg_tray",
     "แผง": "egg_tray",
 }

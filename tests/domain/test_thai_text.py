@@ -99,6 +99,8 @@ CASES: list[tuple[str, list[D]]] = [
     ),
     ("เรามีน้ำพริกเผา 25 กิโล", [("offer", "chili-paste-roasted", 25, "kg", {})]),
     ("ต้องการ ปลาแห้ง 1.5 ตัน", [("need", "dried-fish", 1500, "kg", {})]),
+    # a เกวียน of rice is 1,000 kg, as the rice trade weighs it (not a cart of unknown size)
+    ("มีข้าวหอมมะลิ 2 เกวียน", [("offer", "rice-jasmine", 2000, "kg", {})]),
     # ขาย (sell): goods to give, like มีขาย
     ("ขายปลาเค็ม 20 กิโล", [("offer", "salted-fish", 20, "kg", {})]),
     ("มีปลาเค็มขาย 20 กิโล", [("offer", "salted-fish", 20, "kg", {})]),

@@ -62,7 +62,7 @@ def test_a_sheet_takes_the_units_the_api_takes_as_thai_people_write_them(written
     assert sheet_unit(written) == unit
 
 
-@pytest.mark.parametrize("written", ["ตัน", "ขีด", "แผง", "กระปุก"])
+@pytest.mark.parametrize("written", ["ตัน", "เกวียน", "ขีด", "แผง", "กระปุก"])
 def test_a_sheet_refuses_a_unit_the_api_does_not_take(written: str) -> None:
     assert sheet_unit(written) is None
 

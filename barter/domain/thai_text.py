@@ -817,6 +817,9 @@ class _Reader:
             # a wish to swap is a bare แลก
             return self._swapped(tokens, i + (2 if word == "ขอ" else 1))
         kind = _kind_of(word)
+        if kind is not None and self.kinds[-1] is None and self._posted() and _line_ends(tokens, i + 1):
+            self._give(kind)  # said last, after the goods and their amount: "ปลาเค็ม 30 กิโล มีนะคะ"
+            return i + 1
         if kind is not None:
             if word == _LEFT and self.kinds[-1] is None and self._named_alone():  # "ปลาเค็มเหลือ..."
                 self.kinds[-1] = self.current.kind = kind
@@ -934,6 +937,16 @@ def _ends_clause(tokens: Sequence[str], i: int) -> bool:
     return True
 
 
+def _line_ends(tokens: Sequence[str], i: int) -> bool:
+    """Nothing but particles, fillers and punctuation from tokens[i] to the end of the line."""
+    for word in tokens[i:]:
+        if word == _LINE_MARK:
+            return True
+        if not _skipped(word) or word == "ได้" or word in _QUESTION_WORDS:
+            return False
+    return True
+
+
 def _polite(tokens: Sequence[str], i: int) -> bool:
     """The question word at tokens[i] follows "ได้": a request ("ขอ... ได้ไหมคะ?"), not a question."""
     j = i - 1
@@ -1014,6 +1027,27 @@ def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:
             continue
         joined.append(item)
     return joined
+
+
+def _amounts_of_goods_asked(items: list[_Item], unlisted: set[int]) -> list[_Item]:
+    """ "ใครมีข้าวสารบ้างคะ อยากได้ 50 กิโล": an amount alone, first in the clause right after a
+    question that named one goods without an amount, is an amount of those goods."""
+    read: list[_Item] = []
+    for item in items:
+        after_question = item.clause - 1 in unlisted and item.clause not in unlisted
+        asked = [i for i in items if i.clause == item.clause - 1 and i.words] if after_question else []
+        first = not any(i.clause == item.clause for i in read)
+        if (
+            first
+            and not item.words
+            and item.amount is not None
+            and len(asked) == 1
+            and asked[0].amount is None
+        ):
+            read.append(msgspec.structs.replace(item, words=list(asked[0].words)))
+        else:
+            read.append(item)
+    return read
 
 
 def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
@@ -1284,7 +1318,8 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         position = end
     tokens += _tokens(body[position:], index)
     reader = _Reader(index)
-    items = _without_remarks([i for i in reader.read(tokens) if i.clause not in reader.unlisted], index)
+    read = _amounts_of_goods_asked(reader.read(tokens), reader.unlisted)
+    items = _without_remarks([i for i in read if i.clause not in reader.unlisted], index)
     lines = [(item, _drafts_of(item, index)) for item in _shared(items)]
     if not any(_listing(item, drafts) for item, drafts in lines):
         return Reading(drafts=())  # chatter, a question, a price, a greeting: nothing to post

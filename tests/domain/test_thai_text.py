@@ -99,6 +99,10 @@ CASES: list[tuple[str, list[D]]] = [
     ),
     ("เรามีน้ำพริกเผา 25 กิโล", [("offer", "chili-paste-roasted", 25, "kg", {})]),
     ("ต้องการ ปลาแห้ง 1.5 ตัน", [("need", "dried-fish", 1500, "kg", {})]),
+    # the kind said last, after the goods and their amount
+    ("ปลาเค็ม 30 กิโล มีนะคะ", [("offer", "salted-fish", 30, "kg", {})]),
+    ("ข้าวสาร 50 กิโล ต้องการค่ะ", [("need", "rice-white", 50, "kg", {})]),
+    ("ปลาเค็ม 30 กิโล\nมีให้ค่ะ", [("offer", "salted-fish", 30, "kg", {})]),
     # a เกวียน of rice is 1,000 kg, as the rice trade weighs it (not a cart of unknown size)
     ("มีข้าวหอมมะลิ 2 เกวียน", [("offer", "rice-jasmine", 2000, "kg", {})]),
     # ขาย (sell): goods to give, like มีขาย
@@ -904,6 +908,10 @@ ASKING_POSTS: list[tuple[str, list[D]]] = [
     ("ขอข้าวสาร 50 กิโลได้ไหมคะ", [("need", "rice-white", 50, "kg", {})]),  # a polite request
     ("ต้องการข้าวสาร 50 กิโล ใครมีบ้างคะ", [("need", "rice-white", 50, "kg", {})]),
     ("ต้องการข้าวสาร ใครมีบ้าง", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
+    # The goods asked about, then only how much: that amount is of those goods.
+    ("ใครมีข้าวสารบ้างคะ อยากได้ 50 กิโล", [("need", "rice-white", 50, "kg", {})]),
+    ("มีข้าวสารไหม ต้องการ 50 กิโล ค่ะ", [("need", "rice-white", 50, "kg", {})]),
+    ("ใครต้องการปลาเค็มบ้าง มี 30 กิโล", [("offer", "salted-fish", 30, "kg", {})]),
     (
         "มีปลาเค็ม 200 กิโล ไม่ต้องการเงิน",
         [("offer", "salted-fish", 200, "kg", {})],

@@ -131,10 +131,12 @@ class Reading(msgspec.Struct, frozen=True):
 # spoken ones of barter.domain.units (its FACTORS: the one table of factors).
 UNITS: dict[str, tuple[Unit, float]] = {word: FACTORS[code] for word, code in SPOKEN.items()}
 # Containers and bunches of no fixed size: the sender is asked the size ("ถุงละ 5 กิโล"). Any other
-# word written after a number is asked about the same way, never taken for the item's own unit.
+# word written after a number is asked about the same way, never taken for the item's own unit. So
+# are the counting words of whole fish, fowl and heads (ตัว, หัว) and sheets (แผ่น), unless they are
+# the goods' own (ไก่ย่าง counted ตัว): "มีปลาทู 100 ตัว" is a post even of goods not yet known.
 CONTAINERS: tuple[str, ...] = (
     "แพ็ค", "แพค", "แพ็ก", "ถุง", "ห่อ", "ขวด", "กระสอบ", "ลัง", "กล่อง", "กระปุก", "กระป๋อง", "ซอง", "ถัง",
-    "แกลลอน", "ปี๊บ", "เข่ง", "โหล", "มัด", "กำ", "หวี", "เครือ", "พวง",
+    "แกลลอน", "ปี๊บ", "เข่ง", "โหล", "มัด", "กำ", "หวี", "เครือ", "พวง", "ตัว", "หัว", "แผ่น",
 )  # fmt: skip
 # Words that name a whole category, not one item ("ต้องการข้าว 100 กก": any rice will do) -> the
 # category's id. A catalogue name or synonym wins over them (ข้าวเหนียว, ข้าวสาร, ผักบุ้ง, ปลาเค็ม,

@@ -645,6 +645,25 @@ UNITS_AND_NAMES: list[tuple[str, list[D]]] = [
         "มีไข่เป็ด 100 ฟอง",
         [("offer", None, 100, "piece", {"problems": ("unknown_item",), "item_text": "ไข่เป็ด"})],
     ),
+    # Fish and fowl counted whole, garlic by the head: a post (how much one weighs is asked), not
+    # talk ("ประชุม 10 โมง"), even of goods not yet known.
+    (
+        "มีปลาทู 100 ตัว",
+        [
+            (
+                "offer",
+                None,
+                100,
+                None,
+                {"problems": ("unknown_item", "unit_needs_size"), "item_text": "ปลาทู", "unit_text": "ตัว"},
+            )
+        ],
+    ),
+    (
+        "มีกระเทียม 50 หัว",
+        [("offer", "garlic", 50, None, {"problems": ("unit_needs_size",), "unit_text": "หัว"})],
+    ),
+    ("มีปลาเค็ม 10 ตัว ตัวละ 1 กิโล", [("offer", "salted-fish", 10, "kg", {})]),
     (
         "มีน้ำพริกตาแดง 10 กระปุก",
         [("offer", None, 10, None, {"problems": ("unknown_item", "unit_needs_size")})],

@@ -192,6 +192,8 @@ _DESCRIBING = frozenset(
         "เยอะ", "เยอะมาก", "มาก", "มากมาย", "หลาย", "แดดเดียว", "ตากแดด", "อร่อย", "สวย", "คุณภาพดี",
         "พรีเมียม", "ชั้นดี", "อย่างดี", "คัด", "คัดพิเศษ", "พิเศษ", "แท้", "ออร์แกนิก", "ปลอดสาร",
         "ปลอดสารพิษ", "บ้านๆ", "โฮมเมด", "ทำเอง", "จำนวนมาก",
+        # rice varieties of the North and Northeast: "ข้าวเหนียวเขี้ยวงู" is sticky rice
+        "เขี้ยวงู", "สันป่าตอง",
         *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip
@@ -207,6 +209,10 @@ _LINE_MARK = "\ue000"  # stands in the tokens where a new line starts (after its
 _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678, 02 123 4567: no amount
 # An address's numbers are no amount: "บ้านเลขที่ 12/3", "หมู่ 3", "หมู่ที่ 5", "ม.3", "ซอย 7".
 _ADDRESS = re.compile(r"(?:บ้านเลขที่|เลขที่|หมู่ที่|หมู่|ม\.|ซอย)\s*\d+(?:/\d+)?(?![\d.])")
+# A rice variety's code is part of its name, no amount: "ข้าวเหนียว กข6", "ข้าวหอมมะลิ105 200 กิโล"
+# (but "ข้าวหอมมะลิ 105 กิโล" is 105 kg).
+_AMOUNT_WORDS = "|".join(map(re.escape, sorted({*UNITS, *CONTAINERS}, key=len, reverse=True)))
+_VARIETY = re.compile(rf"(?:พันธุ์\s*)?กข\.?\s*\d+(?![\d.])|(?<=มะลิ)\s*105(?![\d.])(?!\s*(?:{_AMOUNT_WORDS}))")
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 _AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
@@ -1310,7 +1316,7 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     unmarked = _LIST_MARK.sub("", text.replace(_LINE_MARK, ""))
     # A new line starts a new item (its name's amount may be alone on the next: _lines_joined).
     body = normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked))
-    body = _ADDRESS.sub(" ", _PHONE.sub(" ", body))
+    body = _VARIETY.sub(" ", _ADDRESS.sub(" ", _PHONE.sub(" ", body)))
     body = _MINUS.sub(f" {_MINUS_MARK} ", normalise(_unbracketed(body)))
     dates = _find_dates(body, today)
     tokens: list[str] = []

@@ -103,6 +103,13 @@ CASES: list[tuple[str, list[D]]] = [
     ("ปลาเค็ม 30 กิโล มีนะคะ", [("offer", "salted-fish", 30, "kg", {})]),
     ("ข้าวสาร 50 กิโล ต้องการค่ะ", [("need", "rice-white", 50, "kg", {})]),
     ("ปลาเค็ม 30 กิโล\nมีให้ค่ะ", [("offer", "salted-fish", 30, "kg", {})]),
+    # rice as farmers name it, by its variety: the code is no amount ("หอมมะลิ 105", "กข6")
+    ("มีข้าวหอมมะลิ105 200 กิโล", [("offer", "rice-jasmine", 200, "kg", {})]),
+    ("มีข้าวหอมมะลิ 105\n200 กิโล", [("offer", "rice-jasmine", 200, "kg", {})]),
+    ("มีข้าวหอมมะลิ 105 กิโล", [("offer", "rice-jasmine", 105, "kg", {})]),  # 105 kg
+    ("มีข้าวเหนียว กข6 500 กิโล", [("offer", "rice-sticky", 500, "kg", {})]),
+    ("ต้องการข้าวเหนียวพันธุ์ กข 6 จำนวน 500 กิโล", [("need", "rice-sticky", 500, "kg", {})]),
+    ("มีข้าวเหนียวเขี้ยวงู 300 กิโล", [("offer", "rice-sticky", 300, "kg", {})]),
     # a เกวียน of rice is 1,000 kg, as the rice trade weighs it (not a cart of unknown size)
     ("มีข้าวหอมมะลิ 2 เกวียน", [("offer", "rice-jasmine", 2000, "kg", {})]),
     # ขาย (sell): goods to give, like มีขาย

@@ -890,6 +890,8 @@ class _Reader:
                 (amount, after), self.current.unclear = upper, True
             if self.minus_at == i:  # "-5 กิโล": asked, never 5 kg
                 self.current.unclear = True
+            if i > 0 and tokens[i - 1] == "หลาย" and _NUMBER_WORD.match(word):  # "หลายสิบกิโล": asked
+                self.current.unclear = True
             self.current.amount = amount
             return after
         if _skipped(word):

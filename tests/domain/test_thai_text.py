@@ -110,6 +110,9 @@ CASES: list[tuple[str, list[D]]] = [
     ("มีข้าวเหนียว กข6 500 กิโล", [("offer", "rice-sticky", 500, "kg", {})]),
     ("ต้องการข้าวเหนียวพันธุ์ กข 6 จำนวน 500 กิโล", [("need", "rice-sticky", 500, "kg", {})]),
     ("มีข้าวเหนียวเขี้ยวงู 300 กิโล", [("offer", "rice-sticky", 300, "kg", {})]),
+    # "several tens of kilos" is no amount: asked, never 10 kg
+    ("มีปลาเค็มหลายสิบกิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
+    ("ต้องการข้าวสารหลายร้อยกิโล", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
     # a เกวียน of rice is 1,000 kg, as the rice trade weighs it (not a cart of unknown size)
     ("มีข้าวหอมมะลิ 2 เกวียน", [("offer", "rice-jasmine", 2000, "kg", {})]),
     # ขาย (sell): goods to give, like มีขาย

@@ -62,11 +62,13 @@ def _only(words: Iterable[str]) -> re.Pattern[str]:
 
 _CONDITION_WORDS = (*SPOILED_WORDS, *SHORT_WORDS, *NOTHING_WORDS)
 _SENTENCE = _only((*_AROUND, *_ALL_WORDS, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES, "ยัง"))
-_LEAD = re.compile(rf"^(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS))}))*")
+# before the number, politeness too: "ข้าวถึงแล้วนะคะ 148 กิโล"
+_LEAD = re.compile(
+    rf"^(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS, *PARTICLES))}))*"
+)
+_AFTER_WORDS = (*_AROUND, *_DONE_WORDS, *_ALL_WORDS, *_CONDITION_WORDS, *PARTICLES)
 _AFTER_NUMBER = re.compile(
-    rf"^{_PUNCTUATION}*(?:{alternation(UNITS)})?"
-    rf"(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_CONDITION_WORDS, *PARTICLES))}))*"
-    rf"{_PUNCTUATION}*$"
+    rf"^{_PUNCTUATION}*(?:{alternation(UNITS)})?(?:{_PUNCTUATION}*(?:{alternation(_AFTER_WORDS)}))*{_PUNCTUATION}*$"
 )
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?")
 
@@ -167,7 +169,13 @@ _STATED = re.compile(
     r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
 )
 _ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
-_COURTESY = re.compile(rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{alternation((*PARTICLES, *THANKS))})*$")
+# Politeness after a receipt, and thanks to whomever ("ขอบคุณทีมงานค่ะ", "ขอบคุณทุกคนนะคะ"): no
+# number, nor a word about goods that did not come after the thanks.
+_THANKING = ("ขอบพระคุณ", "ขอบคุณ", "ขอบใจ")
+_COURTESY = re.compile(
+    rf"^(?:[^\u0E00-\u0E7Fa-zA-Z0-9]|{alternation((*PARTICLES, *THANKS))})*"
+    rf"(?:(?:{alternation(_THANKING)})(?!.*(?:{alternation((*_CONDITION_WORDS, 'ไม่'))}))[^\d]{{0,40}})?$"
+)
 _GENERIC = "ของ"  # "ได้รับของแล้ว": the goods, whichever they are
 
 

@@ -1259,7 +1259,7 @@ class QuantityReading(msgspec.Struct, frozen=True):
 
 
 # How the goods that did not arrive usable fared, as a receipt says it (receipt_text reads them too).
-SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียก")
+SPOILED_WORDS: tuple[str, ...] = ("เสีย", "เน่า", "ขึ้นรา", "แตก", "เปียกน้ำ", "เปียก", "น้ำเข้า")
 SHORT_WORDS: tuple[str, ...] = ("ไม่ครบ", "ขาด", "หาย")
 
 

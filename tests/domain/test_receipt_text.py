@@ -29,6 +29,9 @@ from barter.reference import load_catalogue
         ("หายไป 2 กิโลค่ะ", ReceiptWords("amount", "short", lost=True)),
         ("ขาด 8 กก.", ReceiptWords("amount", "short", lost=True)),
         ("ได้รับแล้ว แต่ไม่ครบ", ReceiptWords("condition", "short", received=True)),
+        # politeness before the amount, and how it fared as people say it
+        ("ได้รับแล้วค่ะ 140 กิโล", ReceiptWords("amount", None, received=True)),
+        ("ของถึงแล้วแต่เปียกน้ำ", ReceiptWords("condition", "spoiled", received=True)),
         ("ได้ของแล้ว 148 กิโล", ReceiptWords("amount", None, received=True)),
         ("ได้รับแล้วค่ะ", ReceiptWords("arrived", None, received=True)),
         ("ของถึงแล้วครับ", ReceiptWords("arrived", None, received=True)),
@@ -93,6 +96,10 @@ def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
         ("ข้าวมาถึงแล้วค่ะ ขอบคุณมากๆ", "arrived", "ข้าว", ""),
         ("ได้รับแล้วค่ะ ขอบพระคุณมากค่ะ", "arrived", None, ""),
         ("ได้ข้าวแล้วจ้า ขอบใจหลายๆ", "arrived", "ข้าว", ""),
+        # thanks to whomever, after it
+        ("ได้ของครบแล้ว ขอบคุณทีมงานค่ะ", "all", None, ""),
+        ("ได้รับของแล้วค่ะ ขอบคุณทุกคนนะคะ", "arrived", None, ""),
+        ("ข้าวถึงแล้วนะคะ 148 กิโลครบ", "amount", "ข้าว", "นะคะ 148 กิโลครบ"),
     ],
 )
 def test_a_receipt_stated_as_a_sentence_names_its_goods(
@@ -116,6 +123,8 @@ def test_a_receipt_stated_as_a_sentence_names_its_goods(
         "ลุงมาถึงแล้ว",  # a person arrived
         "ถึงแล้วค่ะ",
         "รับแล้วค่ะ จะส่งพรุ่งนี้",  # more than a receipt
+        "ได้รับของแล้วค่ะ ขอบคุณค่ะ แต่ของเสียบางส่วน",  # not all well: not read as all of it
+        "ได้รับข้าวแล้วค่ะ ขอบคุณที่ส่ง 2 รอบ",  # a number after thanks: not guessed
         "มีปลาเค็ม 200 กิโล",
     ],
 )

@@ -169,6 +169,11 @@ _STATED = re.compile(
     r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]*?)\s*(?P<all>ครบ(?:ทั้งหมด)?)?\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
 )
 _ARRIVED = re.compile(r"^(?P<goods>[^\d\s]+?)\s*(?:มา)?ถึง(?P<all>ครบ)?\s*แล้ว(?P<rest>.*)$")
+# The amount said before แล้ว: "ได้รับข้าวสาร 50 กิโลเรียบร้อยค่ะ", "ได้ปลาเค็ม 20 กิโลแล้ว".
+_AMOUNT_STATED = re.compile(
+    r"^(?P<verb>ได้รับ|ได้|รับ)(?P<goods>[^\d\s]+?)\s*(?P<amount>\d[^\s]*(?:\s*[^\d\s]+?)?)"
+    r"\s*(?:แล้ว|เรียบร้อย(?:แล้ว)?)(?P<rest>.*)$"
+)
 # Politeness after a receipt, and thanks to whomever ("ขอบคุณทีมงานค่ะ", "ขอบคุณทุกคนนะคะ"): no
 # number, nor a word about goods that did not come after the thanks.
 _THANKING = ("ขอบพระคุณ", "ขอบคุณ", "ขอบใจ")
@@ -205,6 +210,19 @@ def _goods(typed: str, catalogue: Sequence[CatalogueEntry]) -> str | Literal[Fal
     return typed
 
 
+def _amount_stated(body: str, catalogue: Sequence[CatalogueEntry]) -> ReceiptStatement | None:
+    """Goods named, then their amount, then แล้ว, then only politeness: "ได้รับข้าวสาร 50 กิโล
+    เรียบร้อยค่ะ"."""
+    match = _AMOUNT_STATED.match(body)
+    if match is None or not _COURTESY.match(match["rest"].strip()):
+        return None
+    goods = _goods(match["goods"].strip(), catalogue)
+    amount = _amount(match["amount"])
+    if goods is False or amount is None:
+        return None
+    return ReceiptStatement(ReceiptWords("amount", None, received=True), goods, match["amount"])
+
+
 def read_receipt_statement(text: str, catalogue: Sequence[CatalogueEntry]) -> ReceiptStatement | None:
     """A receipt said as a sentence that may name the goods, or None when the message is not one."""
     body = normalise(text)
@@ -214,7 +232,7 @@ def read_receipt_statement(text: str, catalogue: Sequence[CatalogueEntry]) -> Re
     if match is None:
         match = _ARRIVED.match(body)
         if match is None or not match["goods"].strip():
-            return None
+            return _amount_stated(body, catalogue)
     typed = match["goods"].strip()
     if match.groupdict().get("verb") == "ได้" and not typed:  # "ได้แล้ว" is "done", not goods
         return None

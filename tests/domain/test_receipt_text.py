@@ -100,6 +100,9 @@ def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
         ("ได้ของครบแล้ว ขอบคุณทีมงานค่ะ", "all", None, ""),
         ("ได้รับของแล้วค่ะ ขอบคุณทุกคนนะคะ", "arrived", None, ""),
         ("ข้าวถึงแล้วนะคะ 148 กิโลครบ", "amount", "ข้าว", "นะคะ 148 กิโลครบ"),
+        # the amount said before แล้ว / เรียบร้อย
+        ("ได้รับข้าวสาร 50 กิโลเรียบร้อยค่ะ", "amount", "ข้าวสาร", "50 กิโล"),
+        ("ได้รับปลาเค็ม 20 กิโลแล้วค่ะ ขอบคุณค่ะ", "amount", "ปลาเค็ม", "20 กิโล"),
     ],
 )
 def test_a_receipt_stated_as_a_sentence_names_its_goods(
@@ -125,6 +128,8 @@ def test_a_receipt_stated_as_a_sentence_names_its_goods(
         "รับแล้วค่ะ จะส่งพรุ่งนี้",  # more than a receipt
         "ได้รับของแล้วค่ะ ขอบคุณค่ะ แต่ของเสียบางส่วน",  # not all well: not read as all of it
         "ได้รับข้าวแล้วค่ะ ขอบคุณที่ส่ง 2 รอบ",  # a number after thanks: not guessed
+        "ได้รับข้าวสาร 50 กิโลเรียบร้อยค่ะ จะส่งปลาพรุ่งนี้",  # more than a receipt
+        "ได้เวลา 10 โมงแล้ว",  # a time, not goods
         "มีปลาเค็ม 200 กิโล",
     ],
 )

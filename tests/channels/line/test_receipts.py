@@ -389,9 +389,13 @@ async def test_a_receipt_that_names_the_goods_is_a_receipt_never_a_listing(
         assert said(line_platform)["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?"), (
             typed
         )
-    # With an amount: a partial receipt, summed up before anything is recorded.
+    # With an amount (after แล้ว, or before it): a partial receipt, summed up before anything is
+    # recorded.
     await deliver(world.client, message("ได้รับข้าวหอมมะลิแล้ว 120 กิโล"))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
+    await deliver(world.client, postback(data(said(line_platform), "ยกเลิก")))
+    await deliver(world.client, message("ได้รับข้าวหอมมะลิ 130 กิโลเรียบร้อยค่ะ ขอบคุณค่ะ"))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 130 จาก 148 กก.")
     assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]

@@ -113,6 +113,8 @@ CASES: list[tuple[str, list[D]]] = [
     # "several tens of kilos" is no amount: asked, never 10 kg
     ("มีปลาเค็มหลายสิบกิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
     ("ต้องการข้าวสารหลายร้อยกิโล", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
+    # เหลือหลาย (plenty left) is one dictionary word: it describes, the amount is asked
+    ("มีปลาเค็มเหลือหลายกิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
     # a เกวียน of rice is 1,000 kg, as the rice trade weighs it (not a cart of unknown size)
     ("มีข้าวหอมมะลิ 2 เกวียน", [("offer", "rice-jasmine", 2000, "kg", {})]),
     # ขาย (sell): goods to give, like มีขาย

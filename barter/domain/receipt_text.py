@@ -120,10 +120,13 @@ _LOST_WORD = re.compile(rf"(?:{alternation((*SPOILED_WORDS, *SHORT_WORDS))})(?:�
 
 def _lost(text: str) -> ReceiptWords | None:
     """An amount lost, after words that hold no number ("ได้รับแล้วค่ะ แต่เสียไป 10 กิโล", "หายไป 2
-    กิโลค่ะ"): the amount that arrived is the rest of what was sent."""
+    กิโลค่ะ"): the amount that arrived is the rest of what was sent. After a receipt's words, the
+    goods may be named first, apart ("ได้รับแล้วค่ะ ปลาเน่าไป 2 กิโล")."""
     for word in _LOST_WORD.finditer(text):
         before, after = text[: word.start()], text[word.end() :]
-        if before.strip() and not _SENTENCE.match(before):
+        head, _, named = before.rstrip().rpartition(" ")
+        goods_named = _RECEIVED.search(head) is not None and _GOODS_WORD.fullmatch(named) is not None
+        if before.strip() and not _SENTENCE.match(before) and not (goods_named and _SENTENCE.match(head)):
             continue
         if NOT_YET in before or any(w in before for w in NOTHING_WORDS):
             return None
@@ -133,6 +136,9 @@ def _lost(text: str) -> ReceiptWords | None:
         # how that amount fared is the word right before it ("ได้ไม่ครบ เสียไป 10 กิโล": spoiled)
         return ReceiptWords("amount", _condition(word[0]), _RECEIVED.search(before) is not None, lost=True)
     return None
+
+
+_GOODS_WORD = re.compile(r"(?:แต่)?[\u0E01-\u0E2E\u0E30-\u0E4C]{2,20}")  # Thai letters only, no digits
 
 
 def _amount_or_lost(text: str) -> ReceiptWords | None:

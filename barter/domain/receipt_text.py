@@ -121,12 +121,10 @@ _LOST_WORD = re.compile(rf"(?:{alternation((*SPOILED_WORDS, *SHORT_WORDS))})(?:�
 def _lost(text: str) -> ReceiptWords | None:
     """An amount lost, after words that hold no number ("ได้รับแล้วค่ะ แต่เสียไป 10 กิโล", "หายไป 2
     กิโลค่ะ"): the amount that arrived is the rest of what was sent. After a receipt's words, the
-    goods may be named first, apart ("ได้รับแล้วค่ะ ปลาเน่าไป 2 กิโล")."""
+    goods may be named first ("ได้รับแล้วค่ะ ปลาเน่าไป 2 กิโล", "ได้รับแล้วค่ะปลาเน่าไป 2 กิโล")."""
     for word in _LOST_WORD.finditer(text):
         before, after = text[: word.start()], text[word.end() :]
-        head, _, named = before.rstrip().rpartition(" ")
-        goods_named = _RECEIVED.search(head) is not None and _GOODS_WORD.fullmatch(named) is not None
-        if before.strip() and not _SENTENCE.match(before) and not (goods_named and _SENTENCE.match(head)):
+        if before.strip() and not _SENTENCE.match(before) and not _goods_named_last(before.rstrip()):
             continue
         if NOT_YET in before or any(w in before for w in NOTHING_WORDS):
             return None
@@ -139,6 +137,16 @@ def _lost(text: str) -> ReceiptWords | None:
 
 
 _GOODS_WORD = re.compile(r"(?:แต่)?[\u0E01-\u0E2E\u0E30-\u0E4C]{2,20}")  # Thai letters only, no digits
+
+
+def _goods_named_last(text: str) -> bool:
+    """A receipt's words, then a word that names the goods (Thai letters, spaced or not): "ได้รับ
+    แล้วค่ะ ปลา", "ของถึงแล้วแต่ข้าว"."""
+    for split in range(len(text) - 2, 0, -1):
+        head, named = text[:split], text[split:].strip()
+        if _GOODS_WORD.fullmatch(named) and _RECEIVED.search(head) and _SENTENCE.match(head):
+            return True
+    return False
 
 
 def _amount_or_lost(text: str) -> ReceiptWords | None:

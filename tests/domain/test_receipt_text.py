@@ -31,6 +31,7 @@ from barter.reference import load_catalogue
         ("ได้รับแล้ว แต่ไม่ครบ", ReceiptWords("condition", "short", received=True)),
         # the goods named apart, before how they fared (the bot sums it up before recording it)
         ("ได้รับแล้วค่ะ ปลาเน่าไป 2 กิโล", ReceiptWords("amount", "spoiled", received=True, lost=True)),
+        ("ได้รับแล้วค่ะปลาเน่าไป 2 กิโล", ReceiptWords("amount", "spoiled", received=True, lost=True)),
         ("ของถึงแล้ว แต่ข้าวเปียก 5 กิโลครับ", ReceiptWords("amount", "spoiled", received=True, lost=True)),
         # politeness before the amount, and how it fared as people say it
         ("ได้รับแล้วค่ะ 140 กิโล", ReceiptWords("amount", None, received=True)),
@@ -77,6 +78,8 @@ def test_receipt_words_are_read(text: str, words: ReceiptWords | None) -> None:
         "ยังไม่ได้ เสีย 10",
         "พรุ่งนี้ขาด 10 คน",  # people missing, not goods
         "พรุ่งนี้ ลุงขาด 10 กิโล",  # no receipt said before it
+        "พรุ่งนี้ลุงขาด 10 กิโล",
+        "ไม่ได้รับ ปลาเสีย 10 กิโล",
         "ไม่ครบองค์ประชุม",
         "",
         "120 " + "กิโล " * 30,

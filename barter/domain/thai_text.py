@@ -40,6 +40,7 @@ from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie, thai_digit_to_arabic_digit, thaiword_to_num
 
 from barter.domain import thaidate
+from barter.domain.courtesy import alternation
 from barter.domain.model import Unit
 from barter.domain.units import FACTORS, SPOKEN
 from barter.reference import category_names_th
@@ -211,8 +212,9 @@ _PHONE = re.compile(r"(?<![\d.])0\d(?:[-\s]?\d){7,8}(?![\d.])")  # 081-234-5678,
 _ADDRESS = re.compile(r"(?:บ้านเลขที่|เลขที่|หมู่ที่|หมู่|ม\.|ซอย)\s*\d+(?:/\d+)?(?![\d.])")
 # A rice variety's code is part of its name, no amount: "ข้าวเหนียว กข6", "ข้าวหอมมะลิ105 200 กิโล"
 # (but "ข้าวหอมมะลิ 105 กิโล" is 105 kg).
-_AMOUNT_WORDS = "|".join(map(re.escape, sorted({*UNITS, *CONTAINERS}, key=len, reverse=True)))
-_VARIETY = re.compile(rf"(?:พันธุ์\s*)?กข\.?\s*\d+(?![\d.])|(?<=มะลิ)\s*105(?![\d.])(?!\s*(?:{_AMOUNT_WORDS}))")
+_VARIETY = re.compile(
+    rf"(?:พันธุ์\s*)?กข\.?\s*\d+(?![\d.])|(?<=มะลิ)\s*105(?![\d.])(?!\s*(?:{alternation((*UNITS, *CONTAINERS))}))"
+)
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 _AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
@@ -242,11 +244,9 @@ _THAI_MONTHS = {
     "พฤษภาคม": 5, "พ.ค.": 5, "มิถุนายน": 6, "มิ.ย.": 6, "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8,
     "กันยายน": 9, "ก.ย.": 9, "ตุลาคม": 10, "ต.ค.": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "ธันวาคม": 12, "ธ.ค.": 12,
 }  # fmt: skip
-_MONTH_ALT = "|".join(re.escape(m) for m in sorted(_THAI_MONTHS, key=len, reverse=True))
+_MONTH_ALT = alternation(_THAI_MONTHS)
 # A number after a month is the year unless a unit follows it: "ภายใน 15 ม.ค. 50 กก." is 50 kg.
-_UNIT_ALT = "|".join(
-    re.escape(u) for u in sorted({*UNITS, *CONTAINERS, *_MONEY_WORDS}, key=len, reverse=True)
-)
+_UNIT_ALT = alternation((*UNITS, *CONTAINERS, *_MONEY_WORDS))
 # Before a last day ("ภายใน", "ถึง", the bot's own "ส่งได้ถึง", a wish's "ใช้ภายใน") or a first day
 # ("ตั้งแต่", "พร้อมส่ง").
 _END_PREFIX = r"ส่งได้\s*(?:ถึง|ภายใน)|(?:ต้อง)?ใช้\s*(?:ภายใน|ก่อน)|ภายใน|ก่อน|ไม่เกิน|จนถึง|ถึง|หมดเขต|วันที่"
@@ -1044,19 +1044,12 @@ def _amounts_of_goods_asked(items: list[_Item], unlisted: set[int]) -> list[_Ite
     question that named one goods without an amount, is an amount of those goods."""
     read: list[_Item] = []
     for item in items:
-        after_question = item.clause - 1 in unlisted and item.clause not in unlisted
-        asked = [i for i in items if i.clause == item.clause - 1 and i.words] if after_question else []
-        first = not any(i.clause == item.clause for i in read)
-        if (
-            first
-            and not item.words
-            and item.amount is not None
-            and len(asked) == 1
-            and asked[0].amount is None
-        ):
-            read.append(msgspec.structs.replace(item, words=list(asked[0].words)))
-        else:
-            read.append(item)
+        asked: list[_Item] = []
+        first = all(i.clause != item.clause for i in read)
+        if first and not item.words and item.amount is not None and item.clause not in unlisted:
+            asked = [i for i in items if i.clause == item.clause - 1 and i.clause in unlisted and i.words]
+        named = len(asked) == 1 and asked[0].amount is None
+        read.append(msgspec.structs.replace(item, words=list(asked[0].words)) if named else item)
     return read
 
 
@@ -1286,8 +1279,8 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
 
 
 _NUMBER_TEXT = r"\d+(?:\.\d+)?"
-_CONTAINER_ALT = "|".join(re.escape(c) for c in sorted(CONTAINERS, key=len, reverse=True))
-_SIZE_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CONTAINER_ALT = alternation(CONTAINERS)
+_SIZE_UNIT_ALT = alternation(UNITS)
 # A container's size in brackets after its count: "3 กระสอบ (กระสอบละ 50 กก)", "(50 กก./กระสอบ)",
 # "(50 กก. ต่อกระสอบ)", "[ถุงละ 2 กิโล]": read as the same words written without them.
 _BRACKETED_SIZE = re.compile(

@@ -16,6 +16,11 @@ from barter.storage.repos import audit
 from barter.storage.repos import communities as communities_repo
 from barter.storage.repos import keys as repo
 
+# Refused on a key that is not a coordinator's, as it is made or changed.
+_PHONE_NOT_FOR_ROLE = FieldError(
+    "phone", "only a coordinator's key carries a phone number", code="not_for_role"
+)
+
 
 def key_out(row: asyncpg.Record) -> KeyOut:
     return KeyOut(**dict(row))
@@ -41,9 +46,7 @@ async def create(conn: asyncpg.Connection, caller: Caller | None, secret: str, d
         errors.append(FieldError("partner_detail", "only partner keys carry grants", code="not_for_role"))
     phone = None
     if data.phone is not None and data.role != "coordinator":
-        errors.append(
-            FieldError("phone", "only a coordinator's key carries a phone number", code="not_for_role")
-        )
+        errors.append(_PHONE_NOT_FOR_ROLE)
     elif data.phone is not None:
         try:
             phone = mobile_in("phone", data.phone)
@@ -130,9 +133,7 @@ async def set_phone(conn: asyncpg.Connection, caller: Caller, key_id: int, data:
     if before is None or (not caller.is_admin and key_id != caller.key_id):
         raise NotFound("No key with that id")
     if before["role"] != "coordinator":
-        raise ValidationFailed(
-            [FieldError("phone", "only a coordinator's key carries a phone number", code="not_for_role")]
-        )
+        raise ValidationFailed([_PHONE_NOT_FOR_ROLE])
     phone = None if data.phone is None else mobile_in("phone", data.phone)
     if phone == before["phone"]:
         return key_out(before)

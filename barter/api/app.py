@@ -76,22 +76,29 @@ EXPIRY_SWEEP_S = 15.0
 async def forget_old_records(app: Litestar) -> None:
     """Forget rate-limit windows, LINE history and idempotency records past their time (each
     sweep; a test calls it directly, on the app's clock)."""
-    now = app.state.clock.now()
-    async with app.state.pool.acquire() as conn:
-        await ratelimit.prune(conn, now, app.state.settings)
+    await _forget(app.state.pool, app.state.clock, app.state.settings)
+
+
+async def _forget(pool: asyncpg.Pool, clock: Clock, settings: Settings) -> None:
+    now = clock.now()
+    async with pool.acquire() as pooled:
+        conn = cast(asyncpg.Connection, pooled)
+        await ratelimit.prune(conn, now, settings)
         await idempotency.prune(conn, now)
-        await line.prune(conn, now, timedelta(days=app.state.settings.line_history_days))
+        await line.prune(conn, now, timedelta(days=settings.line_history_days))
 
 
-async def _sweep_expired_holds(app: Litestar) -> None:
+async def _sweep_expired_holds(pool: asyncpg.Pool, runner: Runner, clock: Clock, settings: Settings) -> None:
     """Periodically release holds that ran out (one sweeper at a time across processes), and
-    forget what is kept only for a while."""
+    forget what is kept only for a while. It works with the pool and runner of the start that made
+    it, never with what app.state holds later: a second start of the same app (a test's second
+    client) puts its own pool there, on another event loop, which this one must not touch."""
     while True:
         try:
-            await sweep_expired(app.state.pool, app.state.clock)
-            await app.state.runner.keep_listening()  # a lost LISTEN connection comes back
-            await app.state.runner.start_queued()  # repairs nobody heard of, or that waited
-            await forget_old_records(app)
+            await sweep_expired(pool, clock)
+            await runner.keep_listening()  # a lost LISTEN connection comes back
+            await runner.start_queued()  # repairs nobody heard of, or that waited
+            await _forget(pool, clock, settings)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("the hold expiry sweep failed; it runs again shortly")
         await asyncio.sleep(EXPIRY_SWEEP_S)
@@ -164,7 +171,7 @@ def registered_app(secret: str, *, run_in_process: bool, relay: bool) -> Litesta
             app.state.line = line
             await runner.recover()
             await runner.listen()
-            sweeper = asyncio.create_task(_sweep_expired_holds(app))
+            sweeper = asyncio.create_task(_sweep_expired_holds(pool, runner, clock, settings))
             relay_config = RelayConfig(allow_private=settings.allow_private_webhooks)
             relay_task = (
                 RelayTask(

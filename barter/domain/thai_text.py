@@ -180,6 +180,12 @@ _QUESTION_WORDS = frozenset(
     }
 )  # fmt: skip
 _WHO = "ใคร"  # "ใครมี...", "มีใครต้องการ...": the kind word after it asks
+# Questions that ask whether, or who: a clause they ask that names goods with an amount asks for
+# them from the other side. "ใครมีปลาเค็มบ้าง 30 กิโล", "ปลาเค็ม 30 กิโล มีไหมคะ" need the fish;
+# "ใครต้องการข้าวสาร 50 กิโลบ้าง" offers the rice. Questions of how much, what, where or when
+# ("มีปลาเค็ม 30 กิโล ราคาเท่าไหร่") leave the clause no listing.
+_WHETHER = frozenset({"ไหม", "มั้ย", "มั๊ย", "ไม๊", "หรือเปล่า", "รึเปล่า", "?", "บ้าง", _WHO})
+_OTHER_QUESTION = "\x00asks"  # "ใครว่างบ้าง": ใคร asking of something else than a kind word
 # After a post with its amount, a question about who is interested or how to get in touch ("ใคร
 # สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้") asks nothing about the goods: the post stands.
 _INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท"})
@@ -722,7 +728,8 @@ class _Reader:
         self.current = _Item(kind=None, clause=0)
         self.swap_open = False  # after a leading "แลก": "กับ" / "เป็น" turns to the wanted side
         self.price_open = False  # after "ราคา" or "กิโลละ": the next number is money
-        self.unlisted: set[int] = set()  # clauses that ask or say no: no listing in them
+        # the clauses that ask or say no (no listing in them), and their question words (ไม่: no)
+        self.asked: dict[int, set[str]] = {}
         self.who = False  # "ใคร" just before a kind word: its clause asks
         self.dates: list[tuple[int, int]] = []  # (clause, which date) for each date mark
         self.minus_at: int | None = None  # the token after a minus: its amount is asked
@@ -802,31 +809,40 @@ class _Reader:
             negated = _kind_of(following)
         if negated is not None:  # "ไม่มีปลาเค็มแล้ว", "ไม่ ต้องการ"
             self._open_clause(negated)
-            self.unlisted.add(len(self.kinds) - 1)
+            self._ask(_NOT)
             return i + (1 if word != _NOT else 2)
         talk = _interest_end(tokens, i) if self._posted() else None
         if talk is not None:  # "มีปลาเค็ม 200 กิโล ใครสนใจบ้าง"
             self._close()
             return talk
+        if word == "มี" and following == _WHO:  # "มีใครต้องการไหม": is there anyone who
+            return i + 1
         if word == _WHO:
             if following is not None and _kind_of(following) is not None:
                 self.who = True
             else:  # "ใครว่างบ้าง"
-                self.unlisted.add(len(self.kinds) - 1)
+                self._ask(_OTHER_QUESTION)
             return i + 1
-        if (word in _QUESTION_WORDS or (word == "บ้าง" and _ends_clause(tokens, i + 1))) and not _polite(
-            tokens, i
-        ):
-            self.unlisted.add(len(self.kinds) - 1)
-            return i + 1
+        if word in _QUESTION_WORDS or (word == "บ้าง" and _ends_clause(tokens, i + 1)):
+            if not _polite(tokens, i):
+                self._ask(word)
+            return i + 1  # after ได้, a request's politeness: "แลกปลาเค็มได้ไหมคะ"
         wished_swap = word in _SWAP_NEED_WORDS or (word == "ขอ" and following in _SWAP_WORDS)
         if wished_swap and not self._clause_is_empty():
             # "ข้าวสาร 100 กก. ต้องการแลกกับกุ้งแห้ง", "มีปลาเค็ม 100 กิโล ขอแลกข้าวสาร": after goods,
             # a wish to swap is a bare แลก
             return self._swapped(tokens, i + (2 if word == "ขอ" else 1))
         kind = _kind_of(word)
-        if kind is not None and self.kinds[-1] is None and self._posted() and _line_ends(tokens, i + 1):
-            self._give(kind)  # said last, after the goods and their amount: "ปลาเค็ม 30 กิโล มีนะคะ"
+        if (
+            kind is not None
+            and self.kinds[-1] is None
+            and self._posted()
+            and _line_ends(tokens, i + 1, asking=True)
+        ):
+            # said last, after the goods and their amount: "ปลาเค็ม 30 กิโล มีนะคะ"; or asked there
+            # ("ปลาเค็ม 30 กิโล มีไหมคะ", "ข้าวสาร 50 กิโล มีใครต้องการไหม": see _WHETHER)
+            self._give(kind)
+            self._asked_by_whom()
             return i + 1
         if kind is not None:
             if word == _LEFT and self.kinds[-1] is None and self._named_alone():  # "ปลาเค็มเหลือ..."
@@ -838,9 +854,7 @@ class _Reader:
             self.sides_open = word in _SWAP_NEED_WORDS
             if word in _WISH_WORDS and not self.current.words and self.current.amount is None:
                 self.current.wish = True
-            if self.who:
-                self.unlisted.add(len(self.kinds) - 1)
-                self.who = False
+            self._asked_by_whom()
             return i + 1
         if word in _SWAP_WORDS:
             if self._clause_is_empty():  # "แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"
@@ -903,6 +917,17 @@ class _Reader:
         self.current.words.append(word)
         return i + 1
 
+    def _ask(self, word: str) -> None:
+        """The clause being read asks (`word` is its question word): no listing, unless its
+        question asks only whether or who (`_WHETHER`, see `_asked_for`)."""
+        self.asked.setdefault(len(self.kinds) - 1, set()).add(word)
+
+    def _asked_by_whom(self) -> None:
+        """ "ใคร" came just before the kind word just read: its clause asks who."""
+        if self.who:
+            self._ask(_WHO)
+            self.who = False
+
     def _swapped(self, tokens: Sequence[str], end: int) -> int:
         """A swap word after goods ends at `end` ("มีปลาเค็ม 100 กิโล แลกข้าวสาร"): what came before
         is given for what follows (goods needed are given up for what follows them); the index
@@ -947,12 +972,15 @@ def _ends_clause(tokens: Sequence[str], i: int) -> bool:
     return True
 
 
-def _line_ends(tokens: Sequence[str], i: int) -> bool:
-    """Nothing but particles, fillers and punctuation from tokens[i] to the end of the line."""
+def _line_ends(tokens: Sequence[str], i: int, *, asking: bool = False) -> bool:
+    """Nothing but particles, fillers and punctuation from tokens[i] to the end of the line; when
+    `asking`, questions of whether or who too ("ไหมคะ", "ใครต้องการไหม")."""
     for word in tokens[i:]:
         if word == _LINE_MARK:
             return True
-        if not _skipped(word) or word == "ได้" or word in _QUESTION_WORDS:
+        if asking and word in _WHETHER:
+            continue
+        if not _skipped(word) or word in _QUESTION_WORDS or (word == "ได้" and not asking):
             return False
     return True
 
@@ -1051,6 +1079,26 @@ def _amounts_of_goods_asked(items: list[_Item], unlisted: set[int]) -> list[_Ite
         named = len(asked) == 1 and asked[0].amount is None
         read.append(msgspec.structs.replace(item, words=list(asked[0].words)) if named else item)
     return read
+
+
+def _asked_for(items: list[_Item], asked: dict[int, set[str]]) -> tuple[list[_Item], set[int]]:
+    """The items of clauses that ask whether or who (`_WHETHER`) with goods and an amount, turned to
+    the other kind: "ใครมีปลาเค็มบ้าง 30 กิโล" asks for the fish (a need), "ใครต้องการข้าวสาร 50
+    กิโลบ้าง" offers the rice. With the clauses still no listing: those that ask something else,
+    say no (ไม่มี), or name no goods with an amount ("มีข้าวสารไหม")."""
+    turned = {
+        clause
+        for clause, words in asked.items()
+        if words <= _WHETHER
+        and any(i.clause == clause and i.kind is not None and i.words and i.amount for i in items)
+    }
+    read = [
+        msgspec.structs.replace(item, kind="need" if item.kind == "offer" else "offer")
+        if item.clause in turned and item.kind is not None
+        else item
+        for item in items
+    ]
+    return read, set(asked) - turned
 
 
 def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
@@ -1321,8 +1369,9 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         position = end
     tokens += _tokens(body[position:], index)
     reader = _Reader(index)
-    read = _amounts_of_goods_asked(reader.read(tokens), reader.unlisted)
-    items = _without_remarks([i for i in read if i.clause not in reader.unlisted], index)
+    read = _amounts_of_goods_asked(reader.read(tokens), set(reader.asked))
+    read, unlisted = _asked_for(read, reader.asked)
+    items = _without_remarks([i for i in read if i.clause not in unlisted], index)
     lines = [(item, _drafts_of(item, index)) for item in _shared(items)]
     if not any(_listing(item, drafts) for item, drafts in lines):
         return Reading(drafts=())  # chatter, a question, a price, a greeting: nothing to post

@@ -236,6 +236,29 @@ async def test_in_a_group_a_guessed_name_or_a_bare_number_with_an_item_is_answer
     assert line_platform.sent[said:] == []
 
 
+async def test_in_a_group_asking_who_has_an_amount_of_goods_is_a_need_to_confirm(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """ "ใครมีปลาเค็มบ้าง 30 กิโล" is how a village asks the network for fish: the bot offers to post
+    the need, and posts it only when a member confirms. Asked without an amount it is talk."""
+    await link(world, world.a)
+    said = len(line_platform.sent)
+    for text in ("ใครมีปลาเค็มบ้างคะ", "มีข้าวสารไหม", "มีปลาเค็ม 30 กิโล ราคาเท่าไหร่"):
+        await deliver(world.client, message(text, user="Ufisher2"))
+    assert line_platform.sent[said:] == []
+    await deliver(world.client, message("ใครมีปลาเค็มบ้าง 30 กิโล", user="Ufisher2"))
+    reply = last_reply(line_platform)
+    assert reply["text"].splitlines() == [
+        "เข้าใจว่า (we read):",
+        "• ต้องการ ปลาเค็ม 30 กก.",
+        "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ",
+    ]
+    assert (await counts(world))[2] == 0
+    await deliver(world.client, postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}", user="Ufisher2"))
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert [(n["item_id"], n["quantity"]) for n in needs] == [("salted-fish", 30.0)]
+
+
 async def test_questions_cancel_and_unreadable_text(world: World, line_platform: LinePlatform) -> None:
     await link(world, world.a)
     await deliver(world.client, message("ข้าวหอมมะลิ 100 กิโล"))  # neither มี nor ต้องการ

@@ -1069,15 +1069,23 @@ def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:
 
 def _amounts_of_goods_asked(items: list[_Item], unlisted: set[int]) -> list[_Item]:
     """ "ใครมีข้าวสารบ้างคะ อยากได้ 50 กิโล": an amount alone, first in the clause right after a
-    question that named one goods without an amount, is an amount of those goods."""
+    question that named goods without an amount, is an amount of those goods. Of several goods
+    ("ใครมีข้าวสารกับน้ำปลาบ้าง อยากได้ 50 กิโล"), each is the clause's, its amount asked: whose
+    are the 50 kg?"""
     read: list[_Item] = []
     for item in items:
         asked: list[_Item] = []
         first = all(i.clause != item.clause for i in read)
         if first and not item.words and item.amount is not None and item.clause not in unlisted:
             asked = [i for i in items if i.clause == item.clause - 1 and i.clause in unlisted and i.words]
-        named = len(asked) == 1 and asked[0].amount is None
-        read.append(msgspec.structs.replace(item, words=list(asked[0].words)) if named else item)
+        if not asked or any(i.amount is not None for i in asked):
+            read.append(item)
+            continue
+        unclear = len(asked) > 1 and not item.each
+        read += [
+            msgspec.structs.replace(item, words=list(goods.words), separated=True, unclear=unclear)
+            for goods in asked
+        ]
     return read
 
 

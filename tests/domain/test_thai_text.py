@@ -945,6 +945,18 @@ ASKING_POSTS: list[tuple[str, list[D]]] = [
     # The goods asked about, then only how much: that amount is of those goods.
     ("ใครมีข้าวสารบ้างคะ อยากได้ 50 กิโล", [("need", "rice-white", 50, "kg", {})]),
     ("มีข้าวสารไหม ต้องการ 50 กิโล ค่ะ", [("need", "rice-white", 50, "kg", {})]),
+    # of two goods asked about, whose is the amount? asked of each
+    (
+        "ใครมีข้าวสารกับน้ำปลาบ้าง อยากได้ 50 กิโล",
+        [
+            ("need", "rice-white", None, None, {"problems": ("no_quantity",)}),
+            ("need", "fish-sauce", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "มีใครมีปลาเค็มและกุ้งแห้งไหม ต้องการอย่างละ 20 กิโล",
+        [("need", "salted-fish", 20, "kg", {}), ("need", "dried-shrimp", 20, "kg", {})],
+    ),
     ("ใครต้องการปลาเค็มบ้าง มี 30 กิโล", [("offer", "salted-fish", 30, "kg", {})]),
     (
         "มีปลาเค็ม 200 กิโล ไม่ต้องการเงิน",

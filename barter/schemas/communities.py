@@ -48,6 +48,13 @@ PointOut = Annotated[
         "(everyone else reads its province)"
     ),
 ]
+SubdistrictOut = Annotated[
+    str | None,
+    Meta(
+        description="The community's sub-district (ตำบล) code; null when none was given, and for those "
+        "who may not know its point (a sub-district places a village as nearly)"
+    ),
+]
 ContactOut = Annotated[
     str | None,
     Meta(
@@ -68,7 +75,7 @@ class CommunityOut(msgspec.Struct):
     region: str
     lat: PointOut
     lon: PointOut
-    subdistrict_code: str | None
+    subdistrict_code: SubdistrictOut
     contact: ContactOut
     created_at: datetime
     updated_at: datetime

@@ -20,13 +20,14 @@ from barter.storage.repos import proposals as proposals_repo
 
 def to_out(row: asyncpg.Record, caller: Caller) -> CommunityOut:
     """The community as `caller` may read it: its contact only where `Caller.sees_contact`, its
-    point (lat, lon) only where `Caller.sees_point` (the rule the console's maps follow); the
-    others read null there, and the province it is in."""
+    point (lat, lon) and its sub-district (which places a village as nearly) only where
+    `Caller.sees_point` (the rule the console's maps follow); the others read null there, and the
+    province it is in."""
     values = dict(row)
     if not caller.sees_contact(values["id"], values["region"]):
         values["contact"] = None
     if not caller.sees_point(values["id"], values["region"]):
-        values["lat"] = values["lon"] = None
+        values["lat"] = values["lon"] = values["subdistrict_code"] = None
     return CommunityOut(**values)
 
 

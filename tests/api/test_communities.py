@@ -114,6 +114,8 @@ async def test_the_point_and_contact_only_for_those_who_may_know_them(
     without a detail grant of its region; its province is for everyone."""
     world.keys[DETAIL_SOUTH] = await world.new_key(role="partner", regions=["south"], partner_detail=True)
     world.keys[DETAIL_NORTH] = await world.new_key(role="partner", regions=["north"], partner_detail=True)
+    # a sub-district places a village as nearly as its point does: told with the point or not at all
+    await world.db.execute("UPDATE communities SET subdistrict_code = '910101' WHERE id = $1", world.a["id"])
     one = await world.get(persona, f"/v1/communities/{world.a['id']}")
     assert one.status_code == 200, one.text
     listed = (await world.get(persona, "/v1/communities", region="south")).json()["data"]
@@ -122,6 +124,7 @@ async def test_the_point_and_contact_only_for_those_who_may_know_them(
         assert body["id"] == world.a["id"]
         assert (body["province_code"], body["region"]) == ("91", "south")
         assert (body["lat"], body["lon"]) == ((6.86, 99.72) if point else (None, None))
+        assert body["subdistrict_code"] == ("910101" if point else None)
         assert body["contact"] == ("081-234-5678" if contact else None)
     assert len(listed) == len(found) == 1
 

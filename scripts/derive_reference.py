@@ -6,7 +6,8 @@ Run from the repository root when the source data changes:
 
 It writes barter/reference/provinces.json (official code, Thai and English names, region and the
 centroid, taken as the mean of the province's sub-district coordinates) and
-barter/reference/subdistricts.csv (code, province, names, coordinates). The service reads only
+barter/reference/subdistricts.csv (code, province, names, coordinates, the district's names: two
+sub-districts of one province may share a name). The service reads only
 these committed files, never the source folder.
 """
 
@@ -86,6 +87,8 @@ def main(source: Path) -> None:
                 row["SUB_DISTRICT_ENGLISH"].strip(),
                 f"{lat:.4f}" if inside and lat is not None else "",
                 f"{lon:.4f}" if inside and lon is not None else "",
+                districts[row["DISTRICT_ID"]]["DISTRICT_THAI"].strip(),
+                districts[row["DISTRICT_ID"]]["DISTRICT_ENGLISH"].strip(),
             ]
         )
     out = []
@@ -109,7 +112,9 @@ def main(source: Path) -> None:
     )
     with (OUT / "subdistricts.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["code", "province_code", "name_th", "name_en", "lat", "lon"])
+        writer.writerow(
+            ["code", "province_code", "name_th", "name_en", "lat", "lon", "district_th", "district_en"]
+        )
         writer.writerows(sorted(subdistricts))
     print(f"wrote {len(out)} provinces and {len(subdistricts)} sub-districts to {OUT}")
 

@@ -11,7 +11,6 @@ import itertools
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Any, Literal
 
 import msgspec
@@ -41,7 +40,7 @@ from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
-from barter.reference import Subdistrict, load_subdistricts
+from barter.reference import load_subdistricts, subdistricts_by_code
 from barter.schemas.base import checked, converted
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
@@ -273,9 +272,9 @@ def _community_values(form: Form, errors: list[FieldError]) -> dict[str, Any]:
     }
     if values["lat"] is None and values["subdistrict_code"]:
         # No point picked on the map: the sub-district's own point.
-        for sub in load_subdistricts():
-            if sub.code == values["subdistrict_code"] and sub.lat is not None:
-                values["lat"], values["lon"] = sub.lat, sub.lon
+        sub = subdistricts_by_code().get(values["subdistrict_code"])
+        if sub is not None and sub.lat is not None:
+            values["lat"], values["lon"] = sub.lat, sub.lon
     return values
 
 
@@ -318,15 +317,10 @@ async def _community_form(
     )
 
 
-@cache
-def _subdistricts() -> dict[str, Subdistrict]:
-    return {s.code: s for s in load_subdistricts()}
-
-
 def _where(c: uses.CommunityOut) -> tuple[str, ...]:
     """Where a community is, finest first, for a map label that must tell it from a namesake:
     its sub-district (where it gave one), then its province."""
-    sub = _subdistricts().get(c.subdistrict_code or "")
+    sub = subdistricts_by_code().get(c.subdistrict_code or "")
     province = i18n.pick(c.province_name_th, c.province_name_en)
     return (i18n.pick(sub.name_th, sub.name_en), province) if sub else (province,)
 
@@ -1267,7 +1261,8 @@ class Logistics(Controller):
             viewer,
             "logistics",
             s=sheet.shipment,
-            contacts=sheet.contacts,
+            communities=sheet.communities,
+            region_phones=sheet.region_phones,
             rows=sheet.rows,
             map=maps.zoom(shipment_map([sheet.shipment])),
         )

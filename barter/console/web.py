@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -40,7 +40,7 @@ from barter.domain.access import ENGLISH_REGIONS, THAI_REGIONS
 from barter.domain.errors import BarterError, ValidationFailed
 from barter.domain.proposals import STATUS_WORDS
 from barter.domain.units import UNIT_NAMES, counting_words, known_goods
-from barter.reference import Province, Subdistrict, load_provinces, load_subdistricts
+from barter.reference import BANGKOK, Subdistrict, load_provinces, subdistricts_by_code
 
 log = logging.getLogger("barter.console")
 
@@ -58,19 +58,40 @@ def region_name(code: str) -> str:
     return i18n.pick(THAI_REGIONS.get(code, code), ENGLISH_REGIONS.get(code, code))
 
 
-def _place_name(code: str, places: Iterable[Province | Subdistrict]) -> str:
-    for place in places:
+def province_name(code: str) -> str:
+    for place in load_provinces():
         if place.code == code:
             return i18n.pick(place.name_th, place.name_en)
     return code
 
 
-def province_name(code: str) -> str:
-    return _place_name(code, load_provinces())
+def subdistrict_label(sub: Subdistrict) -> str:
+    """A sub-district as a list names it, with its district: a province may have two of one name
+    (ปากแพรก of เมืองกาญจนบุรี and of ท่ามะกา)."""
+    if i18n.current() == "th":
+        return f"{sub.name_th} ({'เขต' if sub.province_code == BANGKOK else 'อ.'}{sub.district_th})"
+    return f"{sub.name_en} ({sub.district_en})"
 
 
 def subdistrict_name(code: str) -> str:
-    return _place_name(code, load_subdistricts())
+    sub = subdistricts_by_code().get(code)
+    return code if sub is None else subdistrict_label(sub)
+
+
+def place_of(province_code: str, subdistrict_code: str | None) -> str:
+    """Where a community is, for a driver: its sub-district, district and province where the
+    reader may know them ("ต.บ่อพลอย อ.บ่อพลอย จ.กาญจนบุรี"), else its province."""
+    province = province_name(province_code)
+    sub = subdistricts_by_code().get(subdistrict_code or "")
+    bangkok = province_code == BANGKOK
+    if i18n.current() == "th":
+        named = province if bangkok else f"จ.{province}"
+        if sub is None:
+            return named
+        if bangkok:
+            return f"แขวง{sub.name_th} เขต{sub.district_th} {named}"
+        return f"ต.{sub.name_th} อ.{sub.district_th} {named}"
+    return province if sub is None else f"{sub.name_en}, {sub.district_en}, {province}"
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -441,6 +462,7 @@ def environment() -> jinja2.Environment:
         region=region_name,
         province=province_name,
         subdistrict=subdistrict_name,
+        tambon=subdistrict_label,
         role=_namer("role"),
         status=_namer("status"),
         kind=_namer("kind"),
@@ -455,6 +477,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         pick=i18n.pick,
         named=i18n.named,
+        place=place_of,
         field=i18n.field_name,
         lang=i18n.current,
         other_lang=i18n.other,

@@ -74,6 +74,9 @@ def category_names_th() -> dict[str, str]:
     return {c["id"]: c["name_th"] for c in _catalogue_file()["categories"]}
 
 
+BANGKOK = "10"  # its districts are เขต and sub-districts แขวง, elsewhere อำเภอ and ตำบล
+
+
 class Subdistrict(msgspec.Struct, frozen=True):
     code: str
     province_code: str
@@ -81,6 +84,8 @@ class Subdistrict(msgspec.Struct, frozen=True):
     name_en: str
     lat: float | None
     lon: float | None
+    district_th: str  # its district's (อำเภอ) name: two sub-districts of one province may share one
+    district_en: str
 
 
 @cache
@@ -96,6 +101,13 @@ def load_subdistricts() -> tuple[Subdistrict, ...]:
                 name_en=row["name_en"],
                 lat=float(row["lat"]) if row["lat"] else None,
                 lon=float(row["lon"]) if row["lon"] else None,
+                district_th=row["district_th"],
+                district_en=row["district_en"],
             )
             for row in csv.DictReader(f)
         )
+
+
+@cache
+def subdistricts_by_code() -> dict[str, Subdistrict]:
+    return {s.code: s for s in load_subdistricts()}

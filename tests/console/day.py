@@ -103,7 +103,7 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
     await page.get_by_label("จังหวัด").select_option("91")  # สตูล
     subdistrict = page.get_by_label("ตำบล")
     await expect(subdistrict.locator("option")).not_to_have_count(1)  # htmx filled the province's list
-    await subdistrict.select_option(label="ตำมะลัง")  # where บ้านตันหยงโป is, on the Satun coast
+    await subdistrict.select_option(label="ตำมะลัง (อ.เมืองสตูล)")  # where บ้านตันหยงโป is, on the Satun coast
     await page.get_by_label("ติดต่อ (โทรศัพท์, LINE)").fill("081-555-0101")
     await shoot(page, "community-register")
     await page.get_by_role("button", name="บันทึก").click()

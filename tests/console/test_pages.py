@@ -1013,3 +1013,19 @@ async def test_a_change_form_leaves_no_smallest_lot_blank_rather_than_saying_0(w
     assert kept.status_code == 303, kept.text
     offer = (await world.get(COORD, f"/v1/offers/{none['id']}")).json()
     assert (offer["quantity"], offer["min_lot"]) == (150, 0)
+
+
+async def test_sub_districts_of_one_name_in_a_province_are_told_apart_by_their_district(world: World) -> None:
+    """Nakhon Si Thammarat has two ปากแพรก (of ทุ่งสง and of ปากพนัง): a list of names alone let a
+    coordinator pick the wrong one, 200 km away. Each is listed with its district."""
+    await sign_in(world.client, world.keys[COORD])
+    listed = await world.client.get("/console/communities/subdistricts", params={"province_code": "80"})
+    assert listed.status_code == 200
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', listed.text))
+    assert (options["800901"], options["801217"]) == ("ปากแพรก (อ.ทุ่งสง)", "ปากแพรก (อ.ปากพนัง)")
+    assert len(set(options.values())) == len(options)  # no two alike
+    bangkok = await world.client.get("/console/communities/subdistricts", params={"province_code": "10"})
+    assert ">พระบรมมหาราชวัง (เขตพระนคร)</option>" in bangkok.text  # Bangkok's districts are เขต
+    world.client.cookies.set("lang", "en")
+    listed = await world.client.get("/console/communities/subdistricts", params={"province_code": "80"})
+    assert ">Pak Phraek (Thung Song)</option>" in listed.text

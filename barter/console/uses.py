@@ -449,19 +449,25 @@ async def shipment(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -
 
 @dataclass(frozen=True, slots=True)
 class DriverSheet:
-    """The printed packing and delivery sheet: the shipment, the contacts of its stops' communities
-    that the console shows the caller, and each stop's rows (a transfer and "load" or "unload")."""
+    """The printed packing and delivery sheet: the shipment, its stops' communities as the caller
+    may read them (where each is, as nearly as the caller may know; its contact where the caller
+    acts for it), the number to call for each region whose communities' contacts the caller may not
+    read, and each stop's rows (a transfer and "load" or "unload")."""
 
     shipment: ShipmentOut
-    contacts: dict[int, CommunityOut]
+    communities: dict[int, CommunityOut]
+    region_phones: dict[str, str]
     rows: list[list[tuple[TransferRef, str]]]
 
 
 async def driver_sheet(conn: asyncpg.Connection, caller: Caller, shipment_id: int) -> DriverSheet:
-    """The shipment and its stops' communities: two reads, however many stops it makes."""
+    """The shipment, its stops' communities and their regions' numbers: three reads, however many
+    stops it makes."""
     s = await shipment(conn, caller, shipment_id)
     stopped_at = [stop.community_id for stop in s.stops if stop.community_id is not None]
-    seen = [c for c in await communities.get_many(conn, caller, stopped_at) if _console_sees(caller, c)]
+    stops = await communities.get_many(conn, caller, stopped_at)
+    unreached = [c.region for c in stops if not _console_sees(caller, c)]
+    phones = await keys.region_phones(conn, caller, unreached) if unreached else {}
     refs = {(c.transfer.proposal_id, c.transfer.position, c.transfer.lot): c.transfer for c in s.carries}
     rows = [
         [
@@ -476,7 +482,7 @@ async def driver_sheet(conn: asyncpg.Connection, caller: Caller, shipment_id: in
         ]
         for stop in s.stops
     ]
-    return DriverSheet(s, {c.id: c for c in seen}, rows)
+    return DriverSheet(s, {c.id: c for c in stops}, phones, rows)
 
 
 async def shipments(conn: asyncpg.Connection, caller: Caller, limit: int = 50) -> list[ShipmentOut]:

@@ -144,3 +144,12 @@ async def set_phone(conn: asyncpg.Connection, caller: Caller, key_id: int, data:
         conn, caller, action="set_phone", entity="api_key", entity_id=key_id, **msgspec.to_builtins(changed)
     )
     return changed["after"]
+
+
+async def region_phones(conn: asyncpg.Connection, caller: Caller, regions: list[str]) -> dict[str, str]:
+    """Region -> the number its communities are told to call (a coordinator of it: the view
+    region_phones), for a coordinator or an admin; community and partner keys are told none, as
+    coordinators' numbers are never answered to them."""
+    if caller.role not in ("coordinator", "admin"):
+        return {}
+    return await repo.region_phones(conn, sorted(set(regions)))

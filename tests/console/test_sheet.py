@@ -126,7 +126,7 @@ async def test_the_sheet_reads_its_stops_communities_in_one_statement(world: Wor
     async with counted(world.db) as whole_sheet:
         sheet = await uses.driver_sheet(world.db, caller, shipment_id)
     assert len(whole_sheet) == len(shipment_alone) + 1, whole_sheet
-    assert {c: sheet.contacts[c].contact for c in stopped_at} == {
+    assert {c: sheet.communities[c].contact for c in stopped_at} == {
         world.a["id"]: world.a["contact"],
         world.a2["id"]: A2_CONTACT,
     }
@@ -163,3 +163,66 @@ async def test_who_reads_the_sheet(world: World, persona: str, status: int) -> N
     else:
         assert A2_CONTACT not in sheet.text
         assert world.a["contact"] not in sheet.text
+
+
+async def test_each_stop_says_where_it_is_as_nearly_as_the_reader_may_know(world: World) -> None:
+    """A driver needs more than a village's name to find it: its ตำบล, อำเภอ and จังหวัด where the
+    reader may know its point, else its province."""
+    _, path = await _sheet(world)
+    await world.db.execute("UPDATE communities SET subdistrict_code = '910101' WHERE id = $1", world.a["id"])
+    await world.db.execute("UPDATE communities SET subdistrict_code = '910401' WHERE id = $1", world.a2["id"])
+    sheet = (await world.client.get(path)).text
+    assert _places(sheet) == {
+        world.a["name_th"]: "ต.พิมาน อ.เมืองสตูล จ.สตูล",
+        world.a2["name_th"]: "ต.ท่าแพ อ.ท่าแพ จ.สตูล",
+    }
+    # what the truck does there, as its crew says it ("รับของ" read as the village receiving)
+    kinds = re.findall(r'<h3>\d+\. [^<]*<span class="hint">([^<]*)</span>', sheet)
+    assert {"จุดขึ้นของ", "จุดลงของ"} <= set(kinds)
+    assert not {"รับของ", "ส่งของ"} & set(kinds)
+    world.client.cookies.set("lang", "en")
+    sheet = (await world.client.get(path)).text
+    assert set(_places(sheet).values()) == {"Phiman, Mueang Satun, Satun", "Tha Phae, Tha Phae, Satun"}
+    # A's own key reads where A is, and of A2 only its province
+    world.client.cookies.clear()
+    await sign_in(world.client, world.keys[OWNER])
+    sheet = (await world.client.get(path)).text
+    assert _places(sheet) == {world.a["name_th"]: "ต.พิมาน อ.เมืองสตูล จ.สตูล", world.a2["name_th"]: "จ.สตูล"}
+
+
+def _places(html: str) -> dict[str, str]:
+    """Each stop's name on the sheet -> where it says the stop is."""
+    out = {}
+    for stop in html.split('<div class="card stop">')[1:]:
+        name = re.search(r"<h3>\d+\. (.*?) <span", stop)
+        place = re.search(r'<p class="place">(.*?)</p>', stop)
+        if name and place:
+            out[name.group(1)] = place.group(1)
+    return out
+
+
+async def test_a_stop_whose_contact_the_reader_may_not_read_gives_its_regions_coordinator(
+    world: World,
+) -> None:
+    """An exchange across regions stops at a village whose contact only its own region's
+    coordinators read: the sheet gives the number its members are told to call, a coordinator of
+    its region, so the driver can still reach someone. Never to a community's key."""
+    _, path = await _sheet(world)
+    # A2 now stands in the north (Chiang Rai), as in an exchange across regions
+    await world.db.execute("UPDATE communities SET province_code = '57' WHERE id = $1", world.a2["id"])
+    await world.db.execute("UPDATE api_keys SET phone = '0891234567' WHERE regions = '{north}'")
+    sheet = await world.client.get(path)
+    assert sheet.status_code == 200, sheet.text
+    assert _contacts(sheet.text)[world.a2["name_th"]] is None
+    assert A2_CONTACT not in sheet.text
+    assert '<a href="tel:+66891234567">089-123-4567</a>' in sheet.text  # dialled by a tap
+    assert "ติดต่อผ่านผู้ประสานงานภาคเหนือ: 089-123-4567" in re.sub(r"<[^>]+>", "", sheet.text)
+    assert _contacts(sheet.text)[world.a["name_th"]] == world.a["contact"]  # A's own, as before
+    world.client.cookies.set("lang", "en")
+    english = re.sub(r"<[^>]+>", "", (await world.client.get(path)).text)
+    assert "Contact through the North coordinator: 089-123-4567" in english
+    world.client.cookies.clear()
+    await sign_in(world.client, world.keys[OWNER])
+    sheet = await world.client.get(path)
+    assert sheet.status_code == 200
+    assert "089-123-4567" not in sheet.text

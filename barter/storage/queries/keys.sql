@@ -22,3 +22,7 @@ RETURNING id, name, role, regions, community_id, partner_detail, prefix, phone, 
 -- name: set_key_phone
 UPDATE api_keys SET phone = $2 WHERE id = $1
 RETURNING id, name, role, regions, community_id, partner_detail, prefix, phone, created_at, revoked_at;
+
+-- name: region_phones
+-- ($1 regions) the number each region's communities are told to call (the view, migration 0026)
+SELECT region, phone FROM region_phones WHERE region = ANY($1::text[]);

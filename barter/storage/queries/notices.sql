@@ -61,15 +61,12 @@ SELECT n.id, n.event_id, n.channel, n.target, n.retry_key, n.attempts, n.communi
        -- an SMS waiting to be sent goes only if the community is still opted in at that number
        n.channel <> 'sms' OR EXISTS (SELECT 1 FROM sms_consents s
                WHERE s.community_id = n.community_id AND s.opted_in AND s.number = n.target) AS consented,
-       -- whom an SMS reader calls to answer: a coordinator of the community's region with a phone,
-       -- the one coordinating fewest regions (the nearest), then the longest-standing
-       (SELECT k.phone FROM api_keys k
-        JOIN communities c ON c.id = n.community_id
-        JOIN provinces p ON p.code = c.province_code
-        WHERE n.channel = 'sms' AND k.role = 'coordinator' AND k.revoked_at IS NULL
-          AND k.phone IS NOT NULL AND p.region = ANY(k.regions)
-        ORDER BY cardinality(k.regions), k.id
-        LIMIT 1) AS coordinator_phone
+       -- whom an SMS reader calls to answer: a coordinator of the community's region (the view
+       -- region_phones, migration 0026)
+       (SELECT rp.phone FROM region_phones rp
+        JOIN provinces p ON p.region = rp.region
+        JOIN communities c ON c.province_code = p.code
+        WHERE n.channel = 'sms' AND c.id = n.community_id) AS coordinator_phone
 FROM notifications n
 JOIN outbox_events e ON e.id = n.event_id
 LEFT JOIN proposal_participants pp

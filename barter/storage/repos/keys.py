@@ -67,3 +67,8 @@ async def revoke_key(conn: asyncpg.Connection, key_id: int) -> asyncpg.Record | 
 async def set_phone(conn: asyncpg.Connection, key_id: int, phone: str | None) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(query("set_key_phone"), key_id, phone)
     return row
+
+
+async def region_phones(conn: asyncpg.Connection, regions: list[str]) -> dict[str, str]:
+    """Region -> the number its communities are told to call, for those of `regions` that have one."""
+    return {r["region"]: r["phone"] for r in await conn.fetch(query("region_phones"), regions)}

@@ -493,10 +493,10 @@ def explain(
         if kind == "chain":
             en.append("It comes from a chain started by a donation: nothing is asked back.")
             th.append("มาจากห่วงโซ่ที่เริ่มต้นด้วยการบริจาค ไม่ต้องให้สิ่งใดตอบแทน")
-    for g in gets:
+    for g in gets:  # which need by its goods: its number is in no village's hands
         if g.need_id is not None:
-            en.append(f"It fills your need for {_in_sentence(g.item_en)} (need {g.need_id}).")
-            th.append(f"ตรงกับความต้องการ{g.item_th}ของคุณ (รายการที่ {g.need_id})")
+            en.append(f"It fills your need for {_in_sentence(g.item_en)}.")
+            th.append(f"ตรงกับความต้องการ{g.item_th}ของคุณ")
     if gives:
         sentence_th, sentence_en = _transport_sentences(gives, given=True)
         th.append(sentence_th)

@@ -43,7 +43,7 @@ def test_a_swap_names_values_balance_need_distance_and_transport() -> None:
         "คุณให้ปลาแห้ง 82.5 กก. (มูลค่าประมาณ 21,450 บาท) แก่กลุ่มข้าวเหนียวกาฬสินธุ์ "
         "และได้รับข้าวเหนียว 650 กก. (22,750 บาท) จากกลุ่มข้าวเหนียวกาฬสินธุ์ "
         "คุณได้รับมากกว่าที่ให้ประมาณ 1,300 บาท "
-        "ตรงกับความต้องการข้าวเหนียวของคุณ (รายการที่ 17) "
+        "ตรงกับความต้องการข้าวเหนียวของคุณ "
         "สินค้าที่คุณให้เดินทางประมาณ 1,350 กม. ทางถนน ค่าขนส่งประมาณ 327 บาท เมื่อรวมส่งกับสินค้าอื่นในรถบรรทุก "
         "(ประมาณ 12,150 บาท หากส่งแยกคันด้วยรถที่ถูกที่สุด) "
         "สินค้าที่คุณได้รับเดินทางมาประมาณ 1,350 กม. ทางถนน ค่าขนส่งประมาณ 2,574 บาท "
@@ -53,7 +53,7 @@ def test_a_swap_names_values_balance_need_distance_and_transport() -> None:
         "You give 82.5 kg of dried fish (worth about 21,450 baht) to Kalasin sticky rice group "
         "and receive 650 kg of sticky rice (22,750 baht) from Kalasin sticky rice group. "
         "You receive about 1,300 baht more than you give. "
-        "It fills your need for sticky rice (need 17). "
+        "It fills your need for sticky rice. "
         "Your goods travel about 1,350 km by road; transport is estimated at about 327 baht on shared "
         "trucks (12,150 baht if the load went alone by the cheapest suitable vehicle). "
         "What you receive travels about 1,350 km by road to you; transport is estimated at about "
@@ -61,7 +61,7 @@ def test_a_swap_names_values_balance_need_distance_and_transport() -> None:
     )
     _, other = explain(2, [FISH, RICE], NAMES, "cycle")
     assert "You give about 1,300 baht more than you receive." in other
-    assert "It fills your need for dried fish (need 31)." in other
+    assert "It fills your need for dried fish." in other
 
 
 def test_a_chain_starts_with_a_donation() -> None:
@@ -146,7 +146,7 @@ def test_goods_named_in_a_sentence_keep_their_proper_names() -> None:
     jasmine = replace(RICE, item_en="Jasmine rice (Hom Mali)")
     _, english = explain(1, [FISH, jasmine], NAMES, "cycle")
     assert "receive 650 kg of jasmine rice (Hom Mali) (22,750 baht)" in english
-    assert "It fills your need for jasmine rice (Hom Mali) (need 17)." in english
+    assert "It fills your need for jasmine rice (Hom Mali)." in english
     assert "hom mali" not in english
     _, english = explain(1, [replace(FISH, item_en="UHT milk", need_id=None)], NAMES, "chain")
     assert "82.5 kg of UHT milk" in english

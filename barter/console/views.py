@@ -46,6 +46,7 @@ from barter.schemas.base import checked, converted
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
 ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
 Form = dict[str, list[str]]
+_RUN_LISTS = 100  # a run's page lists at most this many of its exchanges, and says so when it cuts
 FIRST_YEAR = 1900  # a date typed before this (or on or after a Buddhist-era-looking year) is a slip
 
 
@@ -989,8 +990,12 @@ class Matching(Controller):
     @get("/runs/{run_id:int}")
     async def run(self, conn: Conn, viewer: ViewerDep, run_id: FromPath[int]) -> Template:
         run = await uses.run(conn, viewer.caller, run_id)
-        found = await uses.proposals(conn, viewer.caller, run_id=run_id) if run.status == "succeeded" else []
-        return page("run.html", viewer, "matching", run=run, proposals=found)
+        found = (
+            await uses.proposals(conn, viewer.caller, run_id=run_id, limit=_RUN_LISTS)
+            if run.status == "succeeded"
+            else []
+        )
+        return page("run.html", viewer, "matching", run=run, proposals=found, listed_at_most=_RUN_LISTS)
 
     @get("/runs/{run_id:int}/progress")
     async def progress(self, conn: Conn, viewer: ViewerDep, run_id: FromPath[int]) -> Response[Any]:

@@ -140,6 +140,13 @@ def _names() -> dict[str, dict[str, str]]:
             "ten-wheel": _("ten-wheel truck"),
             "plane": _("plane"),
         },
+        # the engine's own word for its answer (the run's technical details)
+        "engine": {
+            "optimal": _("the best answer there is, proved"),
+            "feasible": _("a good answer, not proved the best"),
+            "none": _("no answer found"),
+            "infeasible_input": _("the market given could not be read"),
+        },
     }
 
 
@@ -468,6 +475,7 @@ def environment() -> jinja2.Environment:
         kind=_namer("kind"),
         stop=_namer("stop"),
         vehicle=_namer("vehicle"),
+        engine=_namer("engine"),
         month=month_name,
         category=i18n.category_name,
         any_of=i18n.any_of,

@@ -714,6 +714,10 @@ async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
     for term in ("ค่าเป้าหมาย", "ขอบเขตบน", "objective", "upper bound", "gap"):
         assert term not in outside, term
     assert "ค่าเป้าหมาย" in page.text  # kept for whoever opens the details
+    # the engine's word for its answer in Thai there too, its own beside
+    status = await world.db.fetchval("SELECT engine_status FROM matching_runs WHERE id = $1", run_id)
+    words = {"optimal": "ดีที่สุดแล้ว (พิสูจน์แล้ว)", "feasible": "ใช้ได้ แต่ยังไม่ได้พิสูจน์ว่าดีที่สุด"}
+    assert f'{words[status]} <span class="en" lang="en">({status})</span>' in unkept(page.text)
 
 
 async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_beside_the_shipment(
@@ -1029,3 +1033,27 @@ async def test_sub_districts_of_one_name_in_a_province_are_told_apart_by_their_d
     world.client.cookies.set("lang", "en")
     listed = await world.client.get("/console/communities/subdistricts", params={"province_code": "80"})
     assert ">Pak Phraek (Thung Song)</option>" in listed.text
+
+
+async def test_a_runs_page_says_how_many_of_its_exchanges_are_the_readers_regions(world: World) -> None:
+    """A run across six regions said "พบการแลกเปลี่ยน 184 รายการ" and, further down, listed 95 with
+    nothing to say why: a coordinator lists those of its own regions, and is told so."""
+    proposal_id = await make_proposal(world)
+    run_id = await world.db.fetchval("SELECT run_id FROM proposals WHERE id = $1", proposal_id)
+    await world.db.execute(  # as if two more were found in other regions
+        "UPDATE matching_runs SET counts = jsonb_build_object('proposals', 3), status = 'succeeded'"
+        " WHERE id = $1",
+        run_id,
+    )
+    await sign_in(world.client, world.keys[COORD])
+    page = unkept((await world.client.get(f"/console/matching/runs/{run_id}")).text)
+    assert "พบการแลกเปลี่ยน 3 รายการ" in page
+    assert "1 จาก 3 รายการที่พบ มีชุมชนที่คุณดูแลร่วมอยู่ด้วย" in page
+    assert f'href="/console/proposals/{proposal_id}"' in page
+    # all of them listed: no word of a share
+    await world.db.execute(
+        "UPDATE matching_runs SET counts = jsonb_build_object('proposals', 1) WHERE id = $1", run_id
+    )
+    page = unkept((await world.client.get(f"/console/matching/runs/{run_id}")).text)
+    assert 'id="run-share"' not in page
+    assert "การแลกเปลี่ยนที่พบ (1)" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -1057,3 +1058,22 @@ async def test_a_runs_page_says_how_many_of_its_exchanges_are_the_readers_region
     page = unkept((await world.client.get(f"/console/matching/runs/{run_id}")).text)
     assert 'id="run-share"' not in page
     assert "การแลกเปลี่ยนที่พบ (1)" in page
+
+
+async def test_the_list_of_exchanges_says_who_gives_what_to_whom_and_when(world: World) -> None:
+    """QA on a phone: each card named the communities and the goods apart, receiver sometimes
+    first, with no date: which way do the goods go? Each move now has its line."""
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    page = unkept((await world.client.get("/console/proposals/?show=all")).text)
+    card = page.split(f'href="/console/proposals/{proposal_id}"')[1].split("</li>\n</ul>")[0]
+    card = re.sub(r"</?span[^>]*>", "", card).replace("\xa0", " ")
+    moves = re.findall(r"<li><b>([^<]+)</b><br>(.*?) → (.*?)</li>", card)
+    a, a2 = world.a["name_th"], world.a2["name_th"]
+    assert moves == [("ปลาแห้ง 20 กก.", a, a2), ("ข้าวหอมมะลิ 148 กก.", a2, a)]
+    row = await world.db.fetchrow(
+        "SELECT created_at, hold_expires_at FROM proposals WHERE id = $1", proposal_id
+    )
+    bangkok = ZoneInfo("Asia/Bangkok")
+    assert f"เสนอเมื่อ {thai(row['created_at'].astimezone(bangkok).date())}" in card
+    assert f"จองถึง {thai(row['hold_expires_at'].astimezone(bangkok).date())} " in card  # to be answered

@@ -177,7 +177,7 @@ async def test_each_stop_says_where_it_is_as_nearly_as_the_reader_may_know(world
         world.a2["name_th"]: "ต.ท่าแพ อ.ท่าแพ จ.สตูล",
     }
     # what the truck does there, as its crew says it ("รับของ" read as the village receiving)
-    kinds = re.findall(r'<h3>\d+\. [^<]*<span class="hint">([^<]*)</span>', sheet)
+    kinds = re.findall(r'<h3>\d+\. [^<]*<span class="hint nobr">([^<]*)</span>', sheet)
     assert {"จุดขึ้นของ", "จุดลงของ"} <= set(kinds)
     assert not {"รับของ", "ส่งของ"} & set(kinds)
     world.client.cookies.set("lang", "en")

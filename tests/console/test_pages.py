@@ -1077,3 +1077,21 @@ async def test_the_list_of_exchanges_says_who_gives_what_to_whom_and_when(world:
     bangkok = ZoneInfo("Asia/Bangkok")
     assert f"เสนอเมื่อ {thai(row['created_at'].astimezone(bangkok).date())}" in card
     assert f"จองถึง {thai(row['hold_expires_at'].astimezone(bangkok).date())} " in card  # to be answered
+
+
+async def test_on_an_exchanges_page_what_moves_and_the_approval_come_before_the_long_explanations(
+    world: World,
+) -> None:
+    """On a phone the page is one column: the approve button sat under every community's
+    explanation and the map, some 3,600 px down. What moves and what the reader may do now come
+    first; each explanation says it is what the community is told (it says "คุณ" to the community)."""
+    proposal_id = await make_proposal(world)
+    await sign_in(world.client, world.keys[COORD])
+    page = (await world.client.get(f"/console/proposals/{proposal_id}")).text
+    approve = page.index(f'action="/console/proposals/{proposal_id}/approve"')
+    moves = page.index("<thead><tr><th>จาก</th>")
+    told = [m.start() for m in re.finditer('<div class="card participant"', page)]
+    assert len(told) == 2
+    assert moves < approve < min(told)
+    assert page.index('<figure class="map') > max(told)
+    assert unkept(page).count("ข้อความที่ชุมชนได้รับแจ้ง") == 2

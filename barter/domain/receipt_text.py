@@ -17,7 +17,7 @@ from typing import Literal
 from pythainlp.util import thaiword_to_num
 
 from barter.domain.courtesy import PARTICLES, THANKS, alternation
-from barter.domain.thai_text import SHORT_WORDS, SPOILED_WORDS, UNITS, CatalogueEntry, normalise
+from barter.domain.thai_text import CONTAINERS, SHORT_WORDS, SPOILED_WORDS, UNITS, CatalogueEntry, normalise
 
 Said = Literal["all", "arrived", "nothing", "not_yet", "amount", "condition"]
 Condition = Literal["short", "spoiled"]
@@ -67,8 +67,10 @@ _LEAD = re.compile(
     rf"^(?:{_PUNCTUATION}*(?:{alternation((*_AROUND, *_DONE_WORDS, *_ALL_WORDS, *PARTICLES))}))*"
 )
 _AFTER_WORDS = (*_AROUND, *_DONE_WORDS, *_ALL_WORDS, *_CONDITION_WORDS, *PARTICLES)
+# a unit, or a container or counting word ("2 กระสอบ"): read, to be told the goods' own unit is asked
 _AFTER_NUMBER = re.compile(
-    rf"^{_PUNCTUATION}*(?:{alternation(UNITS)})?(?:{_PUNCTUATION}*(?:{alternation(_AFTER_WORDS)}))*{_PUNCTUATION}*$"
+    rf"^{_PUNCTUATION}*(?:{alternation((*UNITS, *CONTAINERS))})?"
+    rf"(?:{_PUNCTUATION}*(?:{alternation(_AFTER_WORDS)}))*{_PUNCTUATION}*$"
 )
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?")
 

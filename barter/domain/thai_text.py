@@ -1305,6 +1305,9 @@ class QuantityReading(msgspec.Struct, frozen=True):
     condition: str | None  # "spoiled" or "short" when the text says so ("เสีย", "เน่า", "ขาด")
     # the quantity is what did not arrive usable ("เสียไป 10 กิโล"): what arrived is the rest
     lost: bool = False
+    # the container or counting word it was said in, of no known size ("2 กระสอบ"): no quantity of
+    # the goods' own unit, which is asked (`quantity` counts the containers)
+    counted_in: str | None = None
 
 
 # How the goods that did not arrive usable fared, as a receipt says it (receipt_text reads them too).
@@ -1331,7 +1334,10 @@ def read_quantity(text: str, catalogue: Sequence[CatalogueEntry]) -> QuantityRea
         if any(w in squashed for w in SHORT_WORDS)
         else None
     )
-    return QuantityReading(quantity=amount.quantity, unit=amount.unit, condition=condition)
+    counted_in = amount.unit_text if amount.unit is None and amount.needs_size else None
+    return QuantityReading(
+        quantity=amount.quantity, unit=amount.unit, condition=condition, counted_in=counted_in
+    )
 
 
 _NUMBER_TEXT = r"\d+(?:\.\d+)?"

@@ -37,6 +37,7 @@ from barter.domain.thai_text import (
     outdated,
     sides_chosen,
 )
+from barter.domain.units import thai_unit_for
 from barter.schemas.base import Input, checked
 from barter.schemas.sms import SmsConsentIn
 from barter.services import existing, sms_consent, unknown_goods
@@ -839,7 +840,12 @@ async def receipt_quantity(
     if reading is None:
         answer = ReceiptAnswer(transfer.position, transfer.quantity, "good")
     else:
-        if reading.unit is not None and reading.unit != transfer.unit:
+        own_word = reading.counted_in is not None and reading.counted_in == thai_unit_for(
+            transfer.unit, transfer.item_id
+        )  # "20 ตัว" of goods counted ตัว (an added ไก่ย่าง): their own unit
+        if (reading.unit is not None and reading.unit != transfer.unit) or (
+            reading.counted_in is not None and not own_word
+        ):  # "2 กระสอบ" of rice: how many kilos is asked again
             raise ReceiptRefused(receipt, "unit")
         if reading.quantity > transfer.quantity + TOLERANCE:
             raise ReceiptRefused(receipt, "too_much")

@@ -17,6 +17,9 @@ from barter.reference import load_catalogue
         ("มีแค่ร้อยสี่สิบ", ReceiptWords("amount")),
         ("ได้ 0 กิโล", ReceiptWords("amount")),
         ("120 ลิตร", ReceiptWords("amount")),  # an amount in another unit: the bot says so
+        ("ได้ 2 กระสอบ", ReceiptWords("amount")),  # in sacks: the bot asks the kilos, records none
+        ("10 ถุง", ReceiptWords("amount")),
+        ("ได้มา 3 ถุงค่ะ", ReceiptWords("amount")),
         ("ได้ 100 กิโล ที่เหลือเสีย", ReceiptWords("amount", "spoiled")),
         ("ใช้ได้ 120 กก. ที่เหลือเน่า", ReceiptWords("amount", "spoiled")),
         ("ได้ 120 ขาดไป 28", None),  # two numbers: which is the answer is not guessed
@@ -66,7 +69,6 @@ def test_receipt_words_are_read(text: str, words: ReceiptWords | None) -> None:
         "พรุ่งนี้ประชุม 10 โมงนะ",  # a time
         "ราคาปลาเค็มตอนนี้ 200 บาท",  # a price
         "ขอ 2 วันนะ",
-        "10 ถุง",  # a bag of no known size
         "1,00 กิโล",
         "มีปลาเค็ม 200 กิโล",  # a post
         "ขอบคุณค่ะ",
@@ -110,6 +112,9 @@ def test_chat_that_is_no_receipt_is_not_read_as_one(text: str) -> None:
         # the amount said before แล้ว / เรียบร้อย
         ("ได้รับข้าวสาร 50 กิโลเรียบร้อยค่ะ", "amount", "ข้าวสาร", "50 กิโล"),
         ("ได้รับปลาเค็ม 20 กิโลแล้วค่ะ ขอบคุณค่ะ", "amount", "ปลาเค็ม", "20 กิโล"),
+        # in sacks or fish counted whole: read, so that the bot asks the goods' own unit
+        ("ได้รับข้าวแล้ว 2 กระสอบ", "amount", "ข้าว", "2 กระสอบ"),
+        ("รับปลา 2 ตัวแล้ว", "amount", "ปลา", "2 ตัว"),
     ],
 )
 def test_a_receipt_stated_as_a_sentence_names_its_goods(

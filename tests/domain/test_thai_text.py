@@ -246,6 +246,10 @@ QUANTITIES: list[tuple[str, QuantityReading | None]] = [
     ("ได้ 100 กก. ที่เหลือเน่า", QuantityReading(100.0, "kg", "spoiled")),
     ("ขาดไป ได้แค่ 90", QuantityReading(90.0, None, "short")),
     ("ได้ 8 ขีด", QuantityReading(0.8, "kg", None)),
+    # containers and counting words of no known size: counted, never taken for the goods' unit
+    ("ได้ 2 กระสอบ", QuantityReading(2.0, None, None, counted_in="กระสอบ")),
+    ("20 ตัว", QuantityReading(20.0, None, None, counted_in="ตัว")),
+    ("2 กระสอบ ขนาด 50 กิโล", QuantityReading(100.0, "kg", None)),  # their size said: kilos
     ("-120", None),  # a minus: no amount that arrived
     ("ได้ -5 กิโล", None),
     ("สวัสดีค่ะ", None),

@@ -8,6 +8,7 @@ answer and nothing else.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -370,22 +371,29 @@ async def _quantity_told(
 
 
 def _amount_field(fields: dict[str, str]) -> QuantityReading | None:
-    """The amount typed before the exchange was chosen, carried on its button (n, u, c, and l when
-    it is the amount lost)."""
+    """The amount typed before the exchange was chosen, carried on its button (n, u, c, l when it
+    is the amount lost, k when it was counted in containers: "2 กระสอบ")."""
     try:
         quantity = float(fields.get("n", ""))
     except ValueError:
         return None
-    unit, condition, lost = fields.get("u"), fields.get("c"), fields.get("l")
+    unit, condition, lost, counted_in = fields.get("u"), fields.get("c"), fields.get("l"), fields.get("k")
     if (
         not math.isfinite(quantity)
         or quantity < 0
         or unit not in (None, *get_args(Unit))
         or condition not in (None, "short", "spoiled")
         or lost not in (None, "1")
+        or (counted_in is not None and not re.fullmatch(r"[\u0E00-\u0E7F]{1,12}", counted_in))
     ):
         return None
-    return QuantityReading(quantity=quantity, unit=unit, condition=condition, lost=lost == "1")  # type: ignore[arg-type]
+    return QuantityReading(
+        quantity=quantity,
+        unit=unit,  # type: ignore[arg-type]
+        condition=condition,
+        lost=lost == "1",
+        counted_in=counted_in,
+    )
 
 
 async def _told_received(

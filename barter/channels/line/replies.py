@@ -428,6 +428,7 @@ def which_received(awaited: Sequence[Awaited], amount: QuantityReading | None = 
         told |= {"u": amount.unit} if amount.unit else {}
         told |= {"c": amount.condition} if amount.condition else {}
         told |= {"l": "1"} if amount.lost else {}
+        told |= {"k": amount.counted_in} if amount.counted_in else {}
     return text(
         "\n".join(lines),
         [

@@ -717,3 +717,39 @@ async def test_an_amount_lost_leaves_the_rest_of_what_was_sent_as_received(
     assert "• ข้าวหอมมะลิ ใช้ได้ 143 จาก 148 กก. ของเสีย 5 กก." in summary["text"], summary["text"]
     await deliver(world.client, postback(data(summary, "ยืนยัน")))
     assert await received_by_a(world, third) == (143.0, "spoiled")
+
+
+async def test_an_amount_in_sacks_is_never_recorded_as_kilos_the_kilos_are_asked(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """ "ได้รับข้าวแล้ว 2 กระสอบ" was not read at all ("could not read that"); read as 2 of the
+    goods' own unit it would record 2 kg of 148. The sacks' weight is not known: the bot says the
+    rice is counted in kilos and asks again, and records nothing until it is told."""
+    await link(world, world.a)
+    proposal_id = await make_proposal(world, "in_transit")
+    for typed in ("ได้รับข้าวแล้ว 2 กระสอบ", "ได้รับข้าวหอมมะลิ 3 กระสอบแล้วค่ะ"):
+        await deliver(world.client, message(typed))
+        told = line_platform.sent[-1].messages[0]["text"]
+        assert told.startswith("หน่วยไม่ตรงค่ะ ข้าวหอมมะลินับเป็น กก."), (typed, told)
+        assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
+        assert await received_by_a(world, proposal_id) == (None, None)
+    await deliver(world.client, message("2 ถุง"))  # to the question itself: the same
+    assert line_platform.sent[-1].messages[0]["text"].startswith("หน่วยไม่ตรงค่ะ")
+    await deliver(world.client, message("ได้มา 100 กิโล"))
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 100 จาก 148 กก.")
+    assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0  # never a listing
+
+
+async def test_an_amount_in_sacks_typed_before_choosing_the_exchange_asks_the_kilos_once_chosen(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await make_proposal(world, "in_transit")
+    second = await make_proposal(world, "in_transit")
+    await deliver(world.client, message("ได้รับข้าวแล้ว 2 กระสอบ"))
+    which = said(line_platform)
+    assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
+    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    assert line_platform.sent[-1].messages[0]["text"].startswith("หน่วยไม่ตรงค่ะ ข้าวหอมมะลินับเป็น กก.")
+    assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
+    assert await received_by_a(world, second) == (None, None)

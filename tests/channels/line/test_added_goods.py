@@ -9,7 +9,7 @@ from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_notices import linked_with_sms
 from tests.channels.line.test_webhook import button_data, last_reply, link
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.world import OWNER, Goods, World, make_proposal
+from tests.world import OWNER, Goods, World, make_proposal, second_south_community
 
 
 async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
@@ -65,3 +65,17 @@ async def test_a_proposal_of_added_goods_is_told_by_sms_in_their_counting_word(
     assert sms.message.startswith(f"ข้อเสนอ #{proposal_id} กับบ้านทุ่งหว้า: ให้ไก่ย่าง 9 ตัว ได้ข้าวหอมมะลิ"), sms
     [push] = [s for s in line_platform.sent if s.kind == "push"]
     assert "คุณให้ไก่ย่าง 9 ตัว (มูลค่าประมาณ " in push.messages[0]["text"]
+
+
+async def test_a_receipt_of_goods_counted_in_their_own_word_takes_that_word(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """ไก่ย่าง are counted ตัว: "ได้รับไก่ย่าง 7 ตัวแล้ว" is 7 of them, where "ได้รับข้าวแล้ว 2 กระสอบ"
+    (a sack of no known size) asks the kilos (tests/channels/line/test_receipts.py)."""
+    chicken = await add_goods(world, GRILLED_CHICKEN)
+    await second_south_community(world)
+    await link(world, world.a2, chat="Cgroup-thungwa")  # A2 receives A's chicken
+    await make_proposal(world, "in_transit", gives=Goods(chicken, "processed-food:piece", 150, 9))
+    await deliver(world.client, message("ได้รับไก่ย่าง 7 ตัวแล้วค่ะ", chat="Cgroup-thungwa"))
+    told = line_platform.sent[-1].messages[-1]["text"]
+    assert told.startswith("ได้รับไก่ย่าง 7 จาก 9 ตัว"), told

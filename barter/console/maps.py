@@ -152,7 +152,9 @@ class Map:
         return drawn
 
 
-MIN_SPAN = 160.0  # map units (1.6 degrees of latitude): a zoomed map still shows its surroundings
+# map units (4 degrees of latitude): a zoomed map still shows its surroundings; at 1.6 degrees a
+# village stood alone on a staircase of the map's 0.06-degree cells
+MIN_SPAN = 400.0
 PAD = 0.35  # a zoomed map's margin around what it shows, as a share of that
 
 

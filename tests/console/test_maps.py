@@ -58,7 +58,7 @@ def test_on_the_country_map_places_sharing_a_spot_are_set_apart_by_the_country_m
         assert math.isclose(sum(y for _, y in xy) / 5, centre[1], abs_tol=0.1)
         return [math.dist(a, b) for a, b in zip(xy, xy[1:] + xy[:1], strict=True)]
 
-    assert max(gaps(maps.apart(shared))) < 2 * country.marker  # zoomed: overlapping here
+    assert max(gaps(maps.apart(shared))) < maps.APART * country.marker / 1.5  # zoomed: too close here
     assert min(gaps(maps.apart({**shared, "alone": yasothon}))) > 2 * maps.APART * country.marker
     for others in ({}, {"alone": yasothon}):
         spots = maps.apart({**shared, **others}, span=country.width)
@@ -301,3 +301,15 @@ def test_whether_an_arrow_runs_through_a_box() -> None:
     assert not maps._crosses((-5.0, 5.0, 15.0, 5.0), box)  # below it
     assert not maps._crosses((11.0, -10.0, 11.0, 10.0), box)  # beside it, upright
     assert not maps._crosses((-2.0, 3.0, 1.0, 7.0), box)  # past its corner
+
+
+def test_a_map_of_one_village_shows_its_surroundings() -> None:
+    """A community's page zoomed to its one point showed a red dot on a blank staircase of the
+    map's 0.06-degree cells (1.6 degrees wide): no coast, no neighbour to know it by. A zoomed map
+    is now at least 4 degrees (some 440 km) wide."""
+    m = maps.base_map()
+    m.points.append(maps.Point(*maps.project(8.43, 99.96), "สวนผลไม้"))
+    box = maps.zoom(m).box
+    assert box is not None
+    degrees = box[2] / maps.project(0, maps.unproject(0, 0)[1] + 1)[0]
+    assert degrees >= 4.0

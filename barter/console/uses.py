@@ -196,6 +196,9 @@ async def community(conn: asyncpg.Connection, caller: Caller, community_id: int)
     return out
 
 
+community_name_errors = communities.name_errors
+
+
 async def create_community(conn: asyncpg.Connection, caller: Caller, data: CommunityCreate) -> CommunityOut:
     return await communities.create(conn, caller, data)
 

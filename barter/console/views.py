@@ -373,7 +373,7 @@ class Communities(Controller):
                 )
                 if similar:
                     return await _community_form(conn, viewer, values, similar=similar)
-            data = convert(values, uses.CommunityCreate, errors)
+            data = convert(values, uses.CommunityCreate, errors + uses.community_name_errors(dict(values)))
             created = await uses.create_community(conn, viewer.caller, data)
         except ValidationFailed as exc:
             return await _community_form(

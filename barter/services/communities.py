@@ -35,16 +35,24 @@ def _blank(value: str | None) -> bool:
     return value is not None and not value.strip()
 
 
-async def _check(conn: asyncpg.Connection, values: dict[str, Any]) -> dict[str, Any]:
-    """Cross-field rules; returns the values with lat/lon defaulted. Raises with every problem."""
+def name_errors(values: dict[str, Any]) -> list[FieldError]:
+    """The rule of a community's names (a name in Thai or English, neither blank), with the names
+    stripped in `values`: checked with the rest of a form, so that a form left empty is told every
+    field it lacks at once, not the names on the next try."""
     errors: list[FieldError] = []
     for name in ("name_th", "name_en"):
-        if _blank(values[name]):
+        if _blank(values.get(name)):
             errors.append(FieldError(name, "must not be blank", code="required"))
-        elif values[name] is not None:
+        elif values.get(name) is not None:
             values[name] = values[name].strip()
-    if not values["name_th"] and not values["name_en"]:
+    if not values.get("name_th") and not values.get("name_en"):
         errors.append(FieldError("name_th", "give name_th or name_en (or both)", code="name_needed"))
+    return errors
+
+
+async def _check(conn: asyncpg.Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """Cross-field rules; returns the values with lat/lon defaulted. Raises with every problem."""
+    errors = name_errors(values)
     province = await reference.get_province(conn, values["province_code"])
     if province is None:
         errors.append(FieldError("province_code", "no province with this code", code="unknown"))

@@ -1095,3 +1095,23 @@ async def test_on_an_exchanges_page_what_moves_and_the_approval_come_before_the_
     assert moves < approve < min(told)
     assert page.index('<figure class="map') > max(told)
     assert unkept(page).count("ข้อความที่ชุมชนได้รับแจ้ง") == 2
+
+
+async def test_an_empty_community_form_says_every_missing_field_at_once(world: World) -> None:
+    """QA on a phone: the browser's own check stopped at the province, and the server then said
+    only the province; the missing name was said on the next try. The form leaves the checks to
+    the server, which now says them all, in Thai, at once."""
+    await sign_in(world.client, world.keys[COORD])
+    form = await world.client.get("/console/communities/new")
+    assert re.search(
+        r'<form method="post" action="/console/communities/" class="card" novalidate>', form.text
+    )
+    token = await csrf_of(world.client, "/console/communities/new")
+    refused = await world.client.post(
+        "/console/communities/",
+        data={"name_th": "", "name_en": "", "kind": "fishing", "province_code": "", "_csrf_token": token},
+    )
+    assert refused.status_code == 422, refused.text[:500]
+    said = unkept(refused.text)
+    assert "ใส่ชื่อภาษาไทยหรือภาษาอังกฤษ" in said
+    assert re.search(r"จังหวัด: [^<]+", said), said[:3000]

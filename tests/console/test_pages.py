@@ -716,9 +716,9 @@ async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
         assert term not in outside, term
     assert "ค่าเป้าหมาย" in page.text  # kept for whoever opens the details
     # the engine's word for its answer in Thai there too, its own beside
-    status = await world.db.fetchval("SELECT engine_status FROM matching_runs WHERE id = $1", run_id)
+    engine: str = await world.db.fetchval("SELECT engine_status FROM matching_runs WHERE id = $1", run_id)
     words = {"optimal": "ดีที่สุดแล้ว (พิสูจน์แล้ว)", "feasible": "ใช้ได้ แต่ยังไม่ได้พิสูจน์ว่าดีที่สุด"}
-    assert f'{words[status]} <span class="en" lang="en">({status})</span>' in unkept(page.text)
+    assert f'{words[engine]} <span class="en" lang="en">({engine})</span>' in unkept(page.text)
 
 
 async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_beside_the_shipment(
@@ -1074,6 +1074,7 @@ async def test_the_list_of_exchanges_says_who_gives_what_to_whom_and_when(world:
     row = await world.db.fetchrow(
         "SELECT created_at, hold_expires_at FROM proposals WHERE id = $1", proposal_id
     )
+    assert row is not None
     bangkok = ZoneInfo("Asia/Bangkok")
     assert f"เสนอเมื่อ {thai(row['created_at'].astimezone(bangkok).date())}" in card
     assert f"จองถึง {thai(row['hold_expires_at'].astimezone(bangkok).date())} " in card  # to be answered

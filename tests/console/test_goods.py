@@ -381,3 +381,14 @@ async def test_a_word_goods_are_called_by_by_now_is_not_listed(world: World) -> 
     await sign_in(world.client, world.keys[COORD])
     section = _named_section((await world.client.get(GOODS)).text)
     assert re.findall(r'<b lang="th">(.*?)</b>', section) == ["ปลาทู"]
+
+
+async def test_how_long_goods_keep_is_written_with_a_thousands_separator(world: World) -> None:
+    """QA read "เก็บได้ 3650 วัน" beside the woven cloth: every other figure of the console has its
+    separator ("1,300 ลูก")."""
+    await sign_in(world.client, world.keys[COORD])
+    page = unkept((await world.client.get(GOODS)).text)
+    assert "เก็บได้ 3,650 วัน" in page
+    assert "3650" not in page
+    world.client.cookies.set("lang", "en")
+    assert "Keeps 3,650 days" in unkept((await world.client.get(GOODS)).text)

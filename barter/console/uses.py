@@ -380,6 +380,7 @@ async def proposals(
     status: str | None = None,
     run_id: int | None = None,
     community_id: int | None = None,
+    before_id: int | None = None,
     limit: int = 100,
 ) -> list[ProposalOut]:
     return await read.proposal_page(
@@ -389,7 +390,7 @@ async def proposals(
         status=status,
         region=None,
         community_id=community_id,
-        before_id=None,
+        before_id=before_id,
         limit=limit,
     )
 

@@ -47,6 +47,7 @@ KINDS = ("fishing", "farming", "urban", "mixed", "other")
 ACTIONS: tuple[Action, ...] = ("accept", "decline", "approve", "reject", "dispatch", "complete", "cancel")
 Form = dict[str, list[str]]
 _RUN_LISTS = 100  # a run's page lists at most this many of its exchanges, and says so when it cuts
+_PAGE = 30  # exchanges on a page of the list: 95 cards made one page of 36,000 px on a phone
 FIRST_YEAR = 1900  # a date typed before this (or on or after a Buddhist-era-looking year) is a slip
 
 
@@ -1097,8 +1098,14 @@ class Proposals(Controller):
     path = "/proposals"
 
     @get("/")
-    async def queue(self, conn: Conn, viewer: ViewerDep, show: FromQuery[str] = "waiting") -> Template:
-        return await _queue(conn, viewer, show)
+    async def queue(
+        self,
+        conn: Conn,
+        viewer: ViewerDep,
+        show: FromQuery[str] = "waiting",
+        before: FromQuery[int | None] = None,
+    ) -> Template:
+        return await _queue(conn, viewer, show, before=before)
 
     @get("/{proposal_id:int}")
     async def card(self, conn: Conn, viewer: ViewerDep, proposal_id: FromPath[int]) -> Template:
@@ -1171,19 +1178,33 @@ class Proposals(Controller):
 
 
 async def _queue(
-    conn: Conn, viewer: Viewer, show: str, *, approved: Sequence[int] = (), refused: Sequence[int] = ()
+    conn: Conn,
+    viewer: Viewer,
+    show: str,
+    *,
+    before: int | None = None,
+    approved: Sequence[int] = (),
+    refused: Sequence[int] = (),
 ) -> Template:
-    """The exchanges `show` asks for: what waits for me, a status, or all."""
+    """The exchanges `show` asks for: what waits for me (all of it), or a status or all of them a
+    page at a time, newest first (`before`: the page after the exchange of that id)."""
     status = None if show in ("waiting", "all") else show
-    found = await uses.proposals(conn, viewer.caller, status=status)
+    older: int | None = None
     if show == "waiting":
+        found = await uses.proposals(conn, viewer.caller, status=status)
         found = [p for p in found if any(_mine(viewer, p).values())]
+    else:
+        found = await uses.proposals(conn, viewer.caller, status=status, before_id=before, limit=_PAGE + 1)
+        if len(found) > _PAGE:
+            found = found[:_PAGE]
+            older = found[-1].id
     return page(
         "proposals.html",
         viewer,
         "proposals",
         proposals=found,
         show=show,
+        older=older,
         mine={p.id: _mine(viewer, p) for p in found},
         approvable=any(_mine(viewer, p)["approve"] for p in found),
         approved=list(approved),

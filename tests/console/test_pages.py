@@ -11,7 +11,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
-from barter.console import maps
+from barter.console import maps, views
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
 from tests.across import province_centre
@@ -1116,3 +1116,27 @@ async def test_an_empty_community_form_says_every_missing_field_at_once(world: W
     said = unkept(refused.text)
     assert "ใส่ชื่อภาษาไทยหรือภาษาอังกฤษ" in said
     assert re.search(r"จังหวัด: [^<]+", said), said[:3000]
+
+
+async def test_the_list_of_exchanges_comes_a_page_at_a_time_newest_first(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """95 cards made one page of 36,000 px on a phone: a page holds a few (here 2), and a link
+    leads to the older ones; what waits for the reader is listed whole."""
+    monkeypatch.setattr(views, "_PAGE", 2)
+    made = [await make_proposal(world) for _ in range(3)]
+    await sign_in(world.client, world.keys[COORD])
+
+    def listed(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r'<a href="/console/proposals/(\d+)"><b>', html)]
+
+    first = await world.client.get("/console/proposals/?show=all")
+    assert listed(first.text) == [made[2], made[1]]
+    older = re.search(r'id="older" href="([^"]+)"', first.text)
+    assert older is not None
+    second = await world.client.get(older.group(1).replace("&amp;", "&"))
+    assert listed(second.text) == [made[0]]
+    assert 'id="older"' not in second.text
+    waiting = await world.client.get("/console/proposals/?show=waiting")
+    assert sorted(listed(waiting.text)) == sorted(made)  # all three wait for the south's answer
+    assert 'id="older"' not in waiting.text

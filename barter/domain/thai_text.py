@@ -204,6 +204,9 @@ _DESCRIBING = frozenset(
         *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip
+# Organic ("ข้าวหอมมะลิอินทรีย์", "ผักอินทรีย์"): describing, but after ปลา it names a fish (ปลาอินทรีย์,
+# king mackerel), which stays goods of its own name.
+_ORGANIC = "อินทรีย์"
 _LEFT = "เหลือ"  # after a name, what is left over: "ปลาเค็มเหลือเยอะ" offers it
 _NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
@@ -911,6 +914,8 @@ class _Reader:
         if _skipped(word):
             return i + 1
         if word.removesuffix("ๆ") in _DESCRIBING and self._named_alone():  # "ปลาเค็มแดดเดียว 200 กิโล"
+            return i + 1
+        if word == _ORGANIC and self._named_alone() and self.current.words[-1] != "ปลา":
             return i + 1
         if self.current.amount is not None:  # words after an amount: a new item, or a remark
             self._close()

@@ -110,6 +110,13 @@ CASES: list[tuple[str, list[D]]] = [
     ("มีข้าวเหนียว กข6 500 กิโล", [("offer", "rice-sticky", 500, "kg", {})]),
     ("ต้องการข้าวเหนียวพันธุ์ กข 6 จำนวน 500 กิโล", [("need", "rice-sticky", 500, "kg", {})]),
     ("มีข้าวเหนียวเขี้ยวงู 300 กิโล", [("offer", "rice-sticky", 300, "kg", {})]),
+    # organic (อินทรีย์) describes the goods; after ปลา it names a fish of its own (king mackerel)
+    ("มีข้าวหอมมะลิอินทรีย์ 500 กิโล", [("offer", "rice-jasmine", 500, "kg", {})]),
+    ("ต้องการข้าวเหนียวอินทรีย์ 100 กิโล", [("need", "rice-sticky", 100, "kg", {})]),
+    (
+        "มีปลาอินทรีย์ 20 กิโล",
+        [("offer", None, 20, "kg", {"problems": ("unknown_item",), "item_text": "ปลาอินทรีย์"})],
+    ),
     # "several tens of kilos" is no amount: asked, never 10 kg
     ("มีปลาเค็มหลายสิบกิโล", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
     ("ต้องการข้าวสารหลายร้อยกิโล", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),

@@ -201,6 +201,7 @@ _DESCRIBING = frozenset(
         "ปลอดสารพิษ", "บ้านๆ", "โฮมเมด", "ทำเอง", "จำนวนมาก",
         # rice varieties of the North and Northeast: "ข้าวเหนียวเขี้ยวงู" is sticky rice
         "เขี้ยวงู", "สันป่าตอง",
+        "ปีใหม่",  # this year's crop: "ข้าวหอมมะลิปีใหม่"
         *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip

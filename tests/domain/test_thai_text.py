@@ -110,6 +110,9 @@ CASES: list[tuple[str, list[D]]] = [
     ("มีข้าวเหนียว กข6 500 กิโล", [("offer", "rice-sticky", 500, "kg", {})]),
     ("ต้องการข้าวเหนียวพันธุ์ กข 6 จำนวน 500 กิโล", [("need", "rice-sticky", 500, "kg", {})]),
     ("มีข้าวเหนียวเขี้ยวงู 300 กิโล", [("offer", "rice-sticky", 300, "kg", {})]),
+    # milled jasmine rice as a rice trader says it, and this year's crop
+    ("มีข้าวสารหอมมะลิ 1 ตัน", [("offer", "rice-jasmine", 1000, "kg", {})]),
+    ("ข้าวหอมมะลิปีใหม่ 500 กิโล มีค่ะ", [("offer", "rice-jasmine", 500, "kg", {})]),
     # organic (อินทรีย์) describes the goods; after ปลา it names a fish of its own (king mackerel)
     ("มีข้าวหอมมะลิอินทรีย์ 500 กิโล", [("offer", "rice-jasmine", 500, "kg", {})]),
     ("ต้องการข้าวเหนียวอินทรีย์ 100 กิโล", [("need", "rice-sticky", 100, "kg", {})]),

@@ -209,6 +209,7 @@ _DESCRIBING = frozenset(
 # king mackerel), which stays goods of its own name.
 _ORGANIC = "อินทรีย์"
 _LEFT = "เหลือ"  # after a name, what is left over: "ปลาเค็มเหลือเยอะ" offers it
+_OR = "หรือ"  # between goods either of which would do: see _either
 _NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
 _ROLES = frozenset(
@@ -233,7 +234,7 @@ _FILLER = frozenset(
         "สัก", "ซัก", _AT_MOST, "ได้", "อยู่", "แล้ว", "เลย", "ทั้งหมด", "รวม", "ละ", "หน่อย", "บ้าง", "ที่", "ของ",
         "อย่าง", "จาก", "ส่ง", "ชุมชน", "เรา", "หมู่บ้าน", "บ้าน", "พี่", "น้อง",
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
-        "อีก", "ก็", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
+        "อีก", "ก็", "ก็ได้", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
         "บรรจุ", "ใส่", "แบ่ง",  # how goods are packed: "100 กิโล บรรจุถุงละ 5 กิโล"
         *_HEADINGS,
         *_PLAIN_DESCRIBING,
@@ -718,6 +719,7 @@ class _Item(msgspec.Struct):
     unclear: bool = False  # its amount may be another item's too, or is a range: none, until asked
     new_line: bool = False  # the first item of a line of the message
     wish: bool = False  # the first item after a word that says a wish (_WISH_WORDS, แลก after goods)
+    or_next: bool = False  # "หรือ" follows it: the next item is another that would do as well
 
 
 class _Reader:
@@ -793,7 +795,7 @@ class _Reader:
         while i < len(tokens):
             i = self._step(tokens, i)
         self._close()
-        return _lines_joined(_joined(self.items), self.index)
+        return _either(_lines_joined(_joined(self.items), self.index), self.index)
 
     def _step(self, tokens: Sequence[str], i: int) -> int:
         word = tokens[i]
@@ -875,6 +877,10 @@ class _Reader:
             self.sides[len(self.kinds) - 1] = "first"
             self._open_clause("need")
             self.sides[len(self.kinds) - 1] = "second"
+            return i + 1
+        if word == _OR and self.current.words and self.current.amount is None:  # "ข้าวหอมมะลิหรือข้าวเหนียว"
+            self.current.or_next = True
+            self._close(separated=True)
             return i + 1
         if word in _SEPARATORS:
             self._close(separated=True)
@@ -1044,6 +1050,29 @@ def _joined(items: list[_Item]) -> list[_Item]:
                 continue
         joined.append(item)
     return joined
+
+
+def _either(items: list[_Item], index: _Index) -> list[_Item]:
+    """Goods said one or the other ("ข้าวหอมมะลิหรือข้าวเหนียวก็ได้"): their category when both are
+    items of one whose goods share a unit (any rice will do, sized and asked as "ข้าว" is); else the
+    words as written, one item (asked about, never two listings where one was meant)."""
+    read: list[_Item] = []
+    for item in items:
+        last = read[-1] if read else None
+        if last is None or not last.or_next or last.clause != item.clause:
+            read.append(item)
+            continue
+        either = [_names_in(last.words, index), _names_in(item.words, index)]
+        goods = [found[0][0] for found in either if found is not None and len(found) == 1]
+        kinds = {g.category_id for g in goods if not isinstance(g, str)}
+        category = kinds.pop() if len(goods) == 2 and len(kinds) == 1 else None
+        word = next((w for w, c in index.categories.items() if c == category), None)
+        one_unit = category is not None and len({e.unit for e in index.in_category[category]}) == 1
+        merged = [word] if word is not None and one_unit else [*last.words, _OR, *item.words]
+        read[-1] = msgspec.structs.replace(
+            item, words=merged, separated=last.separated, new_line=last.new_line, wish=last.wish or item.wish
+        )
+    return read
 
 
 def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:

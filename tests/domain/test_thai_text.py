@@ -1576,6 +1576,15 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         [("need", None, 3, "litre", {"category_id": "vegetables", "problems": ("unit_mismatch",)})],
     ),
     ("ต้องการข้าว", [("need", None, None, None, {**RICE, "problems": ("no_quantity",)})]),
+    # one or the other of one category whose goods share a unit: any of the category will do
+    ("ต้องการข้าวหอมมะลิหรือข้าวเหนียว 200 กิโล", [("need", None, 200, "kg", RICE)]),
+    ("ต้องการข้าวหอมมะลิ หรือ ข้าวเหนียวก็ได้", [("need", None, None, None, {**RICE, "problems": ("no_quantity",)})]),
+    ("ต้องการผักบุ้งหรือคะน้า 10 กิโล", [("need", None, 10, "kg", {"category_id": "vegetables"})]),
+    # fish: the category holds fish sauce in litres too (any of it would be too much): asked as written
+    (
+        "ต้องการปลาเค็มหรือปลาแห้ง 20 กิโล",
+        [("need", None, 20, "kg", {"problems": ("unknown_item",), "item_text": "ปลาเค็มหรือปลาแห้ง"})],
+    ),
     ("มีข้าว 100 กิโล", [("offer", None, 100, "kg", {**RICE, "problems": ("which_item",)})]),
     ("มีปลา 20 กิโล", [("offer", None, 20, "kg", {**FISH, "problems": ("which_item",)})]),
     ("ข้าว 100 กิโล", [(None, None, 100, "kg", {**RICE, "problems": ("no_kind",)})]),

@@ -135,7 +135,7 @@ async def coordinators_day(page: Page, base: str, key: str, shoot: Shoot = nothi
 
     # Start a matching run for the South and wait for its result (the page polls with htmx).
     await page.get_by_role("link", name="จับคู่").click()
-    await page.get_by_label("เวลาคำนวณสูงสุด (วินาที)").fill("5")
+    await page.locator("#start-form").get_by_label("เวลาคำนวณสูงสุด (วินาที)").fill("5")
     await shoot(page, "matching")
     await page.get_by_role("button", name="เริ่มจับคู่").click()
     await expect(page.locator("#run-status")).to_have_text("เสร็จแล้ว", timeout=120_000)

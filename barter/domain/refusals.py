@@ -287,6 +287,12 @@ def _units(value: Any, item: str | None, *, thai: bool) -> str:
     return ", ".join(thai_unit_for(u, item) if thai else english_unit(u) for u in units)
 
 
+# Fields every channel that asks them offers as a list to pick from (the console's provinces): left
+# empty, they are chosen, not filled in.
+_CHOSEN = frozenset({"province_code"})
+CHOOSE = Words("กรุณาเลือก", "choose one")
+
+
 def problem(error: FieldError) -> Words:
     """What is wrong, without naming the field: `ต้องมากกว่า 0` / `must be more than 0` (a code
     without words of its own says only that the value is not valid; text that a pattern refused
@@ -294,6 +300,8 @@ def problem(error: FieldError) -> Words:
     shape = error.params.get("shape")
     if error.code in ("bad_format", "bad_date") and isinstance(shape, str) and shape in SHAPES:
         return SHAPES[shape]
+    if error.code == "required" and error.path in _CHOSEN:
+        return CHOOSE
     if error.code == "name_taken" and error.params.get("item") in (None, "", error.params.get("name")):
         return NAME_TAKEN_ITSELF.format(error.params)
     return PROBLEMS.get(error.code, PROBLEMS["invalid"]).format(error.params)

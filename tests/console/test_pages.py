@@ -1115,7 +1115,7 @@ async def test_an_empty_community_form_says_every_missing_field_at_once(world: W
     assert refused.status_code == 422, refused.text[:500]
     said = unkept(refused.text)
     assert "ใส่ชื่อภาษาไทยหรือภาษาอังกฤษ" in said
-    assert re.search(r"จังหวัด: [^<]+", said), said[:3000]
+    assert "จังหวัด: กรุณาเลือก" in said  # a list: chosen, not "filled in" (กรอก)
 
 
 async def test_the_list_of_exchanges_comes_a_page_at_a_time_newest_first(
@@ -1140,3 +1140,12 @@ async def test_the_list_of_exchanges_comes_a_page_at_a_time_newest_first(
     waiting = await world.client.get("/console/proposals/?show=waiting")
     assert sorted(listed(waiting.text)) == sorted(made)  # all three wait for the south's answer
     assert 'id="older"' not in waiting.text
+
+
+async def test_the_edit_form_names_the_community_it_edits_and_leads_back_to_it(world: World) -> None:
+    """QA: "แก้ไขข้อมูลชุมชน" said which form, not whose, and had no way back but the browser's."""
+    await sign_in(world.client, world.keys[COORD])
+    page = unkept((await world.client.get(f"/console/communities/{world.a['id']}/edit")).text)
+    editing = re.search(r'<p id="editing"><a href="([^"]+)">([^<]+)</a> · ([^<]+)</p>', page)
+    assert editing is not None, page[:3000]
+    assert editing.groups() == (f"/console/communities/{world.a['id']}", world.a["name_th"], "สตูล")

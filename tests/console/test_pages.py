@@ -748,6 +748,10 @@ async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_besid
     assert re.search(rf"<h1>[^<]*แผน #{plan_id} · S\d{{3}}</h1>", sheet.text), sheet.text[:2000]
     listing = await world.client.get("/console/logistics/")
     assert f"แผน #{plan_id} ·&nbsp;S" in listing.text  # the "·" kept with what follows it
+    # each shipment says its vehicle and how many stops it makes, not its code alone
+    assert re.search(
+        r"·&nbsp;(?:รถกระบะ|รถบรรทุก 6 ล้อ|รถบรรทุก 10 ล้อ) #\d+ ·&nbsp;\d+ จุดจอด ·&nbsp;", unkept(listing.text)
+    )
 
 
 @pytest.mark.parametrize(

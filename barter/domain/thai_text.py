@@ -40,7 +40,7 @@ from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie, thai_digit_to_arabic_digit, thaiword_to_num
 
 from barter.domain import thaidate
-from barter.domain.courtesy import alternation
+from barter.domain.courtesy import PARTICLES, alternation
 from barter.domain.model import Unit
 from barter.domain.units import FACTORS, SPOKEN
 from barter.reference import category_names_th
@@ -187,8 +187,8 @@ _WHO = "ใคร"  # "ใครมี...", "มีใครต้องกา�
 _WHETHER = frozenset({"ไหม", "มั้ย", "มั๊ย", "ไม๊", "หรือเปล่า", "รึเปล่า", "?", "บ้าง", _WHO})
 _OTHER_QUESTION = "\x00asks"  # "ใครว่างบ้าง": ใคร asking of something else than a kind word
 # After a post with its amount, a question about who is interested or how to get in touch ("ใคร
-# สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้") asks nothing about the goods: the post stands.
-_INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท"})
+# สนใจบ้าง", "สนใจไหมคะ", "ใครสนใจติดต่อได้", "เอาไหม") asks nothing about the goods: the post stands.
+_INTEREST_WORDS = frozenset({"สนใจ", "ติดต่อ", "ทัก", "ทักมา", "สอบถาม", "อินบ็อกซ์", "inbox", "แชท", "เอา"})
 # Describing words that say nothing of which goods even where no name comes before them ("ของสด",
 # "คุณภาพดี"): skipped wherever they are (_FILLER), not only after a name (_DESCRIBING).
 _PLAIN_DESCRIBING = frozenset({"สด", "ใหม่", "ดี", "คุณภาพ"})
@@ -831,7 +831,7 @@ class _Reader:
             return i + 1
         if word in _QUESTION_WORDS or (word == "บ้าง" and _ends_clause(tokens, i + 1)):
             if not _polite(tokens, i):
-                self._ask(word)
+                self._ask(word if self._of_the_goods(tokens, i) else _OTHER_QUESTION)
             return i + 1  # after ได้, a request's politeness: "แลกปลาเค็มได้ไหมคะ"
         wished_swap = word in _SWAP_NEED_WORDS or (word == "ขอ" and following in _SWAP_WORDS)
         if wished_swap and not self._clause_is_empty():
@@ -933,6 +933,25 @@ class _Reader:
         """The clause being read asks (`word` is its question word): no listing, unless its
         question asks only whether or who (`_WHETHER`, see `_asked_for`)."""
         self.asked.setdefault(len(self.kinds) - 1, set()).add(word)
+
+    def _of_the_goods(self, tokens: Sequence[str], i: int) -> bool:
+        """The question word at tokens[i] asks of the goods themselves: right after them, their
+        amount or the kind word, particles aside ("มีปลาเค็ม 50 กิโลไหม", "ปลาเค็มมีไหมคะ"), not after
+        another word ("มีปลาเค็ม 30 กิโล เอาไหม": want it?, "ราคา?", "ส่งไหม")."""
+        j = i - 1
+        while j >= 0 and (tokens[j] in PARTICLES or re.fullmatch(r"[\W_]+", tokens[j]) is not None):
+            j -= 1
+        if j < 0:
+            return False
+        before = tokens[j]
+        return (
+            _kind_of(before) is not None
+            or before == _WHO
+            or before.removesuffix("ละ") in UNITS
+            or before in CONTAINERS
+            or _is_number(before)
+            or (self._named_alone() and before == self.current.words[-1])
+        )
 
     def _asked_by_whom(self) -> None:
         """ "ใคร" came just before the kind word just read: its clause asks who."""

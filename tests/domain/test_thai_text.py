@@ -928,6 +928,9 @@ QUIET: list[str] = [
     "มีปลาเค็มหรือเปล่า",
     "มีใครต้องการปลาเค็มไหม",
     "มีปลาเค็ม 30 กิโล ราคาเท่าไหร่",  # a price asked, not the goods
+    "มีปลาเค็ม 30 กิโล ราคา?",
+    "มีปลาเค็ม 30 กิโล ส่งไหม",  # asks of the sending, not who has the goods
+    "มีปลาเค็ม 30 กิโล จริงไหม",
     "มีปลาเค็ม 30 กิโล ใครว่างบ้าง",  # asks who is free, not who has or needs
     "ข้าวสาร 50 กิโล เท่าไหร่คะ",
     "ไม่มีปลาเค็ม 30 กิโลแล้ว",
@@ -1016,6 +1019,8 @@ ASKED_WITH_AN_AMOUNT: list[tuple[str, list[D]]] = [
     ),
     # after a post, a question whether someone wants it keeps the post an offer
     ("มีปลาเค็ม 30 กิโล ต้องการไหมคะ", [("offer", "salted-fish", 30, "kg", {})]),
+    ("มีปลาเค็ม 30 กิโล เอาไหม", [("offer", "salted-fish", 30, "kg", {})]),
+    ("มีปลาเค็ม 30 กิโล ใครเอาบ้าง", [("offer", "salted-fish", 30, "kg", {})]),
 ]
 
 

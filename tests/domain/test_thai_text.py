@@ -113,6 +113,7 @@ CASES: list[tuple[str, list[D]]] = [
     # milled jasmine rice as a rice trader says it, and this year's crop
     ("มีข้าวสารหอมมะลิ 1 ตัน", [("offer", "rice-jasmine", 1000, "kg", {})]),
     ("ข้าวหอมมะลิปีใหม่ 500 กิโล มีค่ะ", [("offer", "rice-jasmine", 500, "kg", {})]),
+    ("มีปลาเค็มตากแห้ง 80 กิโล", [("offer", "salted-fish", 80, "kg", {})]),  # sun-dried: describes
     # organic (อินทรีย์) describes the goods; after ปลา it names a fish of its own (king mackerel)
     ("มีข้าวหอมมะลิอินทรีย์ 500 กิโล", [("offer", "rice-jasmine", 500, "kg", {})]),
     ("ต้องการข้าวเหนียวอินทรีย์ 100 กิโล", [("need", "rice-sticky", 100, "kg", {})]),

@@ -21,6 +21,7 @@ import httpcore
 import msgspec
 
 from barter.domain.phone import thai_mobile as domain_thai_mobile
+from barter.tls import client_context
 
 UCS2_SINGLE, UCS2_PART = 70, 67
 GSM_SINGLE, GSM_PART = 160, 153
@@ -145,9 +146,7 @@ class ThaiBulkSmsGateway:
         self._force = force
         self._hosts = tuple(registered_hosts)
         self._timeout_s = timeout_s
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(), keepalive_expiry=30.0
-        )
+        self._pool = httpcore.AsyncConnectionPool(ssl_context=client_context(), keepalive_expiry=30.0)
 
     async def send(self, to: str, text: str) -> SmsResult:
         try:

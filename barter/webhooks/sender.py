@@ -17,6 +17,7 @@ from typing import Any
 
 import httpcore
 
+from barter.tls import client_context
 from barter.webhooks.targets import TargetRefused, parse_target, vetted_addresses
 
 USER_AGENT = "barter-webhooks/1"
@@ -78,7 +79,7 @@ class Sender:
         self.allow_private = allow_private
         self.timeout_s = timeout_s
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=client_context(),
             max_connections=max_connections,
             keepalive_expiry=30.0,
             network_backend=VettedBackend(allow_private=allow_private),

@@ -21,6 +21,7 @@ import httpcore
 import msgspec
 
 from barter.channels.line.messages import MAX_MESSAGES, Message
+from barter.tls import client_context
 
 API_BASE = "https://api.line.me"
 REPLY_PATH = "/v2/bot/message/reply"
@@ -71,9 +72,7 @@ class LineHttpClient:
         self._token = access_token
         self._base = base_url.rstrip("/")
         self._timeout_s = timeout_s
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(), keepalive_expiry=30.0
-        )
+        self._pool = httpcore.AsyncConnectionPool(ssl_context=client_context(), keepalive_expiry=30.0)
 
     async def reply(self, reply_token: str, messages: Sequence[Message]) -> SendResult:
         body = msgspec.json.encode(_Reply(reply_token=reply_token, messages=list(messages[:MAX_MESSAGES])))

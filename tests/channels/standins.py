@@ -69,7 +69,11 @@ class StandIn:
                 pass  # a client killed mid-request (the crash tests) is expected here
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look again: every half second by default, which
+        # was most of a LINE test's teardown.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:

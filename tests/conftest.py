@@ -15,7 +15,7 @@ from barter.domain.clock import ManualClock
 from barter.settings import Settings
 from barter.storage.database import init_connection
 from tests.apps import app_for
-from tests.pg import PgTestServer
+from tests.pg import PgTestServer, scratch_root
 
 TEST_SECRET = "test-secret-0123456789abcdef"
 # Rate limits off and two plans per key: tests race many requests from one key and one address on
@@ -45,7 +45,7 @@ def pg_folder() -> Iterator[Path]:
     pytest starts on the machine: once, a server restarting in the middle of a test could then
     no longer read its own files ("could not stat data directory": Permission denied).
     """
-    with tempfile.TemporaryDirectory(prefix="barter-test-folder-") as name:
+    with tempfile.TemporaryDirectory(prefix="barter-test-folder-", dir=scratch_root()) as name:
         yield Path(name)
 
 

@@ -65,11 +65,16 @@ def province_name(code: str) -> str:
     return code
 
 
+def _thai_words(sub: Subdistrict) -> tuple[str, str]:
+    """What Thai calls a sub-district and a district: แขวง and เขต in Bangkok, ต. and อ. elsewhere."""
+    return ("แขวง", "เขต") if sub.province_code == BANGKOK else ("ต.", "อ.")
+
+
 def subdistrict_label(sub: Subdistrict) -> str:
     """A sub-district as a list names it, with its district: a province may have two of one name
-    (ปากแพรก of เมืองกาญจนบุรี and of ท่ามะกา)."""
+    (Nakhon Si Thammarat's ปากแพรก of อ.ทุ่งสง and of อ.ปากพนัง)."""
     if i18n.current() == "th":
-        return f"{sub.name_th} ({'เขต' if sub.province_code == BANGKOK else 'อ.'}{sub.district_th})"
+        return f"{sub.name_th} ({_thai_words(sub)[1]}{sub.district_th})"
     return f"{sub.name_en} ({sub.district_en})"
 
 
@@ -83,14 +88,12 @@ def place_of(province_code: str, subdistrict_code: str | None) -> str:
     reader may know them ("ต.บ่อพลอย อ.บ่อพลอย จ.กาญจนบุรี"), else its province."""
     province = province_name(province_code)
     sub = subdistricts_by_code().get(subdistrict_code or "")
-    bangkok = province_code == BANGKOK
     if i18n.current() == "th":
-        named = province if bangkok else f"จ.{province}"
+        named = province if province_code == BANGKOK else f"จ.{province}"
         if sub is None:
             return named
-        if bangkok:
-            return f"แขวง{sub.name_th} เขต{sub.district_th} {named}"
-        return f"ต.{sub.name_th} อ.{sub.district_th} {named}"
+        subdistrict, district = _thai_words(sub)
+        return f"{subdistrict}{sub.name_th} {district}{sub.district_th} {named}"
     return province if sub is None else f"{sub.name_en}, {sub.district_en}, {province}"
 
 

@@ -66,6 +66,7 @@ Problem = Literal[
     "swap_sides",
     "which_item",
     "which_unit",
+    "which_of",
 ]
 Side = Literal["first", "second"]
 
@@ -107,6 +108,9 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     available_until: date | None = None
     date_text: str | None = None  # a date as written that names no day (problem bad_date)
     side: Side | None = None  # of a swap not said which way (swap_sides): the side it was written on
+    # Goods written one or the other ("ปลาเค็มหรือปลาแห้ง") that no one category of one unit holds:
+    # their ids, item_id None until the sender picks one (which_of; item_chosen).
+    choices: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -721,6 +725,7 @@ class _Item(msgspec.Struct):
     new_line: bool = False  # the first item of a line of the message
     wish: bool = False  # the first item after a word that says a wish (_WISH_WORDS, แลก after goods)
     or_next: bool = False  # "หรือ" follows it: the next item is another that would do as well
+    choices: tuple[str, ...] = ()  # goods written one or the other, none of one category's (_either)
 
 
 class _Reader:
@@ -1074,8 +1079,11 @@ def _joined(items: list[_Item]) -> list[_Item]:
 
 def _either(items: list[_Item], index: _Index) -> list[_Item]:
     """Goods said one or the other ("ข้าวหอมมะลิหรือข้าวเหนียวก็ได้"): their category when both are
-    items of one whose goods share a unit (any rice will do, sized and asked as "ข้าว" is); else the
-    words as written, one item (asked about, never two listings where one was meant)."""
+    items of one whose goods share a unit (any rice will do, sized and asked as "ข้าว" is); two
+    catalogue items otherwise ("ปลาเค็มหรือปลาแห้ง": fish sauce shares their category), their
+    `choices`, one line asking which (a listing is of one item, and the category would be more than
+    was said); else the words as written, one item (asked about, never two listings where one was
+    meant)."""
     read: list[_Item] = []
     for item in items:
         last = read[-1] if read else None
@@ -1089,8 +1097,17 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
         word = next((w for w, c in index.categories.items() if c == category), None)
         one_unit = category is not None and len({e.unit for e in index.in_category[category]}) == 1
         merged = [word] if word is not None and one_unit else [*last.words, _OR, *item.words]
+        entries = [g for g in goods if not isinstance(g, str)]
+        ids = tuple(dict.fromkeys(g.id for g in entries)) if len(entries) == 2 and merged != [word] else ()
+        if len(ids) == 1:  # two names of one item ("ข้าวสารหรือข้าวขาว")
+            merged, ids = list(last.words), ()
         read[-1] = msgspec.structs.replace(
-            item, words=merged, separated=last.separated, new_line=last.new_line, wish=last.wish or item.wish
+            item,
+            words=merged,
+            separated=last.separated,
+            new_line=last.new_line,
+            wish=last.wish or item.wish,
+            choices=ids,
         )
     return read
 
@@ -1212,14 +1229,22 @@ def _draft(
     item_text: str,
     amount: _Amount | None,
     category: tuple[str, tuple[str, ...]] | None = None,
+    *,
+    choices: tuple[str, ...] = (),
+    index: _Index | None = None,
 ) -> Draft:
     """One draft line: of an item, or of a whole `category` (its id and its items' units) when no
     item is named ("ต้องการข้าว"): counted in the unit written, which must be one of its items',
-    or, written without one, in the one they share (else which_unit); offered, which_item."""
+    or, written without one, in the one they share (else which_unit); offered, which_item. Of
+    `choices` (item ids, from `index`): which_of, counted as a category is."""
     problems: list[Problem] = []
+    picks = [index.by_id[c] for c in choices] if index is not None else []
     if kind is None:
         problems.append("no_kind")
-    if item is None and category is None:
+    if picks:
+        problems.append("which_of")
+        category = ("", tuple(dict.fromkeys(p.unit for p in picks)))
+    elif item is None and category is None:
         problems.append("unknown_item")
     units = (item.unit,) if item is not None else () if category is None else category[1]
     if (
@@ -1243,10 +1268,12 @@ def _draft(
             problems.append("which_unit")  # "ต้องการปลา 20": kilos or litres?
         elif unit not in units:
             problems.append("unit_mismatch")
-    category_id = None if item is not None or category is None else category[0]
+    category_id = None if item is not None or category is None or picks else category[0]
     name = None
     if item is not None:
         name = item.name_th
+    elif picks:
+        name = " หรือ ".join(p.name_th for p in picks)
     elif category_id is not None:
         name = category_names_th().get(category_id, item_text)
     draft = Draft(
@@ -1259,6 +1286,7 @@ def _draft(
         quantity=quantity,
         unit=unit,
         unit_text=None if amount is None else amount.unit_text,
+        choices=tuple(p.id for p in picks),
         problems=tuple(problems),
     )
     return _which_item_asked(draft)
@@ -1270,7 +1298,9 @@ def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     of goods, a container or no unit ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
     amount of something no goods are counted in: "มีประชุม 9 โมง", "ขอ 5 นาทีนะ", "มีเรือ 2 ลำ"."""
     amount = item.amount
-    if any((d.item_id is not None and not d.guessed) or d.category_id is not None for d in drafts):
+    if any(
+        (d.item_id is not None and not d.guessed) or d.category_id is not None or d.choices for d in drafts
+    ):
         return item.kind is not None or amount is not None
     if amount is None:
         return False
@@ -1295,6 +1325,11 @@ def _which_item_asked(draft: Draft) -> Draft:
 
 def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     """The draft lines of one item: several when its words name several catalogue items."""
+    if item.choices:
+        amount = None if item.unclear else item.amount
+        return [
+            _draft(item.kind, None, False, "".join(item.words), amount, choices=item.choices, index=index)
+        ]
     named = _names_in(item.words, index) if item.words else None
     if named is not None:
         named = _headings_dropped(named)
@@ -1322,14 +1357,10 @@ def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
     wanted is sized by its cheapest item's reference value (`valued_as`): the most of it the given
     side is worth, the engine balancing each exchange by the value of the kind that comes; only
     when its items share one unit (else it is asked)."""
-    if (
-        wanted.quantity is not None
-        or given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
-        or given.quantity is None
-        or given.item_id is None
-        or (wanted.item_id is None and wanted.category_id is None)
-    ):
+    if not _worth_known(given, wanted) or (wanted.item_id is None and wanted.category_id is None):
         return wanted
+    assert given.quantity is not None
+    assert given.item_id is not None
     value = given.quantity * index.by_id[given.item_id].reference_value
     valued_as: str | None = None
     if wanted.item_id is not None:
@@ -1489,6 +1520,24 @@ def _said_by_items(drafts: Sequence[Draft], index: _Index) -> list[Draft]:
     ]
 
 
+def _worth_known(given: Draft, wanted: Draft) -> bool:
+    """A swap's wanted side has no quantity, and what its given side is worth is known."""
+    return (
+        wanted.quantity is None
+        and not given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
+        and given.quantity is not None
+        and given.item_id is not None
+    )
+
+
+def sized_once_chosen(drafts: Sequence[Draft], draft: Draft) -> bool:
+    """`draft` is a swap's wanted side, of goods written one or the other, that will be sized by
+    the given side's value once the sender picks which (item_chosen): its amount is not asked."""
+    offers = [d for d in drafts if d.kind == "offer"]
+    needs = [d for d in drafts if d.kind == "need"]
+    return bool(draft.choices) and needs == [draft] and len(offers) == 1 and _worth_known(offers[0], draft)
+
+
 def _value_sized(drafts: Sequence[Draft], index: _Index) -> tuple[Draft, ...]:
     """One thing for another ("แลกกุ้งแห้ง 20 กิโล กับข้าวเหนียว"): the wanted side without a
     quantity is as much as the given side is worth."""
@@ -1565,6 +1614,36 @@ def kind_chosen(draft: Draft, kind: Kind) -> Draft:
         available_from=None,
         available_until=None,
     )
+
+
+def item_chosen(
+    drafts: Sequence[Draft], line: int, item_id: str, catalogue: Sequence[CatalogueEntry]
+) -> tuple[Draft, ...]:
+    """The drafts once the sender picks which of the goods written one or the other line `line`
+    is of (which_of): counted in the unit written if it is the item's (else unit_mismatch), or in
+    the item's own when none was; a swap's other side without a quantity then sized by value.
+    Unchanged when the line offers no such choice."""
+    index = _cached_index(catalogue)
+    draft = drafts[line] if 0 <= line < len(drafts) else None
+    if draft is None or item_id not in draft.choices:
+        return tuple(drafts)
+    entry = index.by_id[item_id]
+    problems = [p for p in draft.problems if p not in ("which_of", "which_unit", "unit_mismatch")]
+    unit = draft.unit
+    if draft.quantity is not None and unit is None and "unit_needs_size" not in problems:
+        unit = entry.unit  # type: ignore[assignment]  # "ต้องการน้ำปลาหรือปลาร้า 20": in the one picked
+    elif unit is not None and unit != entry.unit:
+        problems.append("unit_mismatch")
+    chosen = msgspec.structs.replace(
+        draft,
+        item_id=entry.id,
+        item_name_th=entry.name_th,
+        item_text=entry.name_th,
+        unit=unit,
+        choices=(),
+        problems=tuple(problems),
+    )
+    return _value_sized([chosen if d is draft else d for d in drafts], index)
 
 
 def outdated(draft: Draft, today: date) -> Draft:

@@ -33,6 +33,7 @@ from barter.domain.thai_text import (
     CatalogueEntry,
     Draft,
     QuantityReading,
+    item_chosen,
     kind_chosen,
     outdated,
     sides_chosen,
@@ -442,6 +443,22 @@ async def set_sides(
     """Which side of a swap not said which way ("อยากแลก A กับ B") the community gives."""
     drafts = await pending_draft(conn, link, draft_id)
     fixed = sides_chosen(drafts, first_given=first_given, catalogue=catalogue)
+    return await _save_drafts(conn, draft_id, _as_of(fixed, today))
+
+
+async def set_item(
+    conn: asyncpg.Connection,
+    link: Link,
+    draft_id: int,
+    *,
+    line: int,
+    item_id: str,
+    catalogue: Sequence[CatalogueEntry],
+    today: date,
+) -> list[Draft]:
+    """Which of the goods written one or the other ("ปลาเค็มหรือปลาแห้ง") line `line` is of."""
+    drafts = await pending_draft(conn, link, draft_id)
+    fixed = item_chosen(drafts, line, item_id, catalogue)
     return await _save_drafts(conn, draft_id, _as_of(fixed, today))
 
 

@@ -18,11 +18,13 @@ from barter.domain.thai_text import (
     Problem,
     QuantityReading,
     Reading,
+    item_chosen,
     kind_chosen,
     outdated,
     read_post,
     read_quantity,
     sides_chosen,
+    sized_once_chosen,
 )
 from barter.reference import CatalogueItem, category_names_th, load_catalogue
 
@@ -1566,6 +1568,12 @@ def test_a_swap_of_unsaid_sides_is_asked_and_then_read_as_chosen(
 # the sender wrote is never dropped: sized by value after goods given, or asked.
 RICE = {"category_id": "rice"}
 FISH = {"category_id": "fish-seafood"}
+EITHER_FISH = {
+    "choices": ("salted-fish", "dried-fish"),
+    "item_name_th": "ปลาเค็ม หรือ ปลาแห้ง",
+    "category_id": None,
+    "problems": ("which_of",),
+}
 CATEGORIES: list[tuple[str, list[D]]] = [
     ("ต้องการข้าว 100 กก", [("need", None, 100, "kg", RICE)]),
     ("อยากได้ผัก 20 กิโล", [("need", None, 20, "kg", {"category_id": "vegetables"})]),
@@ -1586,10 +1594,19 @@ CATEGORIES: list[tuple[str, list[D]]] = [
     ("ต้องการข้าวหอมมะลิหรือข้าวเหนียว 200 กิโล", [("need", None, 200, "kg", RICE)]),
     ("ต้องการข้าวหอมมะลิ หรือ ข้าวเหนียวก็ได้", [("need", None, None, None, {**RICE, "problems": ("no_quantity",)})]),
     ("ต้องการผักบุ้งหรือคะน้า 10 กิโล", [("need", None, 10, "kg", {"category_id": "vegetables"})]),
-    # fish: the category holds fish sauce in litres too (any of it would be too much): asked as written
+    # fish: the category holds fish sauce in litres too (any of it would be more than was said):
+    # which of the two, asked (item_chosen), never goods nobody knows
     (
         "ต้องการปลาเค็มหรือปลาแห้ง 20 กิโล",
-        [("need", None, 20, "kg", {"problems": ("unknown_item",), "item_text": "ปลาเค็มหรือปลาแห้ง"})],
+        [("need", None, 20, "kg", {**EITHER_FISH, "item_text": "ปลาเค็มหรือปลาแห้ง"})],
+    ),
+    (
+        "ต้องการปลาเค็ม หรือ ปลาแห้ง",  # no amount: still a post, asked which and how much
+        [("need", None, None, None, {**EITHER_FISH, "problems": ("which_of", "no_quantity")})],
+    ),
+    (
+        "มีปลาเค็มหรือกุ้งแห้ง 20 กิโล",
+        [("offer", None, 20, "kg", {"choices": ("salted-fish", "dried-shrimp"), "problems": ("which_of",)})],
     ),
     ("มีข้าว 100 กิโล", [("offer", None, 100, "kg", {**RICE, "problems": ("which_item",)})]),
     ("มีปลา 20 กิโล", [("offer", None, 20, "kg", {**FISH, "problems": ("which_item",)})]),
@@ -1726,6 +1743,57 @@ def test_a_category_said_later_to_be_offered_is_asked_which_item() -> None:
         ("need", "rice", ()),
         ("offer", None, ()),
     ]
+
+
+def _picked(message: str, line: int, item_id: str) -> list[tuple[object, ...]]:
+    drafts = read_post(message, load_catalogue(), TODAY).drafts
+    chosen = item_chosen(drafts, line, item_id, load_catalogue())
+    return [(d.kind, d.item_id, d.quantity, d.unit, d.choices, d.problems) for d in chosen]
+
+
+def test_goods_written_one_or_the_other_become_the_one_picked() -> None:
+    assert _picked("ต้องการปลาเค็มหรือปลาแห้ง 20 กิโล", 0, "dried-fish") == [
+        ("need", "dried-fish", 20, "kg", (), ())
+    ]
+    # no unit written: the one picked counts in its own; one that does not fit it is asked about
+    assert _picked("ต้องการน้ำปลาหรือปลาร้า 20", 0, "fish-sauce") == [("need", "fish-sauce", 20, "litre", (), ())]
+    assert _picked("ต้องการน้ำปลาหรือปลาร้า 20 กิโล", 0, "fish-sauce") == [
+        ("need", "fish-sauce", 20, "kg", (), ("unit_mismatch",))
+    ]
+    # its amount still asked when none was written
+    assert _picked("ต้องการปลาเค็มหรือปลาแห้ง", 0, "salted-fish") == [
+        ("need", "salted-fish", None, None, (), ("no_quantity",))
+    ]
+
+
+def test_a_pick_outside_the_choices_or_the_lines_changes_nothing() -> None:
+    drafts = read_post("มีข้าวสาร 100 กิโล ต้องการปลาเค็มหรือกุ้งแห้ง 20 กิโล", load_catalogue(), TODAY).drafts
+    assert item_chosen(drafts, 1, "dried-fish", load_catalogue()) == drafts
+    assert item_chosen(drafts, 0, "salted-fish", load_catalogue()) == drafts  # the rice has no choice
+    assert item_chosen(drafts, 5, "salted-fish", load_catalogue()) == drafts
+    assert item_chosen(drafts, -1, "salted-fish", load_catalogue()) == drafts
+
+
+def test_a_swaps_wanted_side_written_one_or_the_other_is_sized_by_value_once_picked() -> None:
+    """15 kg of salted fish (reference 180 baht a kilo) for shrimp paste or rice: not asked how much,
+    sized by the value of the one picked."""
+    catalogue = {item.id: item for item in load_catalogue()}
+    drafts = read_post("มีปลาเค็ม 15 กิโล อยากแลกข้าวสาร หรือ กะปิ", load_catalogue(), TODAY).drafts
+    wanted = drafts[1]
+    assert wanted.choices == ("rice-white", "shrimp-paste")
+    assert sized_once_chosen(drafts, wanted)
+    assert not sized_once_chosen(drafts, drafts[0])
+    for pick in wanted.choices:
+        given, need = item_chosen(drafts, 1, pick, load_catalogue())
+        assert given == drafts[0]
+        worth = 15 * catalogue["salted-fish"].reference_value
+        assert need.item_id == pick
+        assert need.ready
+        assert need.quantity_from_value
+        assert need.quantity == round(worth / catalogue[pick].reference_value, 1)
+    # not sized where the given side's worth is not known: its amount is asked
+    unsized = read_post("มีปลาเค็ม อยากแลกข้าวสาร หรือ กะปิ", load_catalogue(), TODAY).drafts
+    assert not sized_once_chosen(unsized, unsized[1])
 
 
 _HOLDING_A_CATEGORY_WORD = [

@@ -200,7 +200,7 @@ async def _postback(
 ) -> list[Message]:
     action = fields.get("a")
     draft_id, proposal_id = _int(fields, "d"), _int(fields, "p")
-    if draft_id is not None and action in ("confirm", "cancel", "edit", "kind", "swap"):
+    if draft_id is not None and action in ("confirm", "cancel", "edit", "kind", "swap", "pick"):
         return await _draft_action(conn, ctx, link, action, draft_id, fields)
     if proposal_id is not None and action in ("accept", "decline", "recv"):
         return await _proposal_action(conn, ctx, link, action, proposal_id, fields, user_id)
@@ -244,6 +244,20 @@ async def _draft_action(
             link,
             draft_id,
             first_given=way == "1",
+            catalogue=ctx.catalogue,
+            today=thai_today(ctx.clock.now()),
+        )
+        return [_tapped_reply(ctx, draft_id, drafts)]
+    if action == "pick":  # which of goods written one or the other ("ปลาเค็มหรือปลาแห้ง")
+        line, item_id = _int(fields, "n"), fields.get("i", "")
+        if line is None or not item_id:
+            return []
+        drafts = await service.set_item(
+            conn,
+            link,
+            draft_id,
+            line=line,
+            item_id=item_id,
             catalogue=ctx.catalogue,
             today=thai_today(ctx.clock.now()),
         )

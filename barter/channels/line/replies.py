@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from barter.channels.line.messages import Message, QuickReplyItem, TextMessage, button, mentioning, text
+from barter.channels.line.messages import (
+    MAX_LABEL,
+    Message,
+    QuickReplyItem,
+    TextMessage,
+    button,
+    mentioning,
+    text,
+)
 from barter.domain import thaidate
 from barter.domain.numbers import figure
 from barter.domain.proposals import STATUS_WORDS
@@ -18,6 +26,7 @@ from barter.domain.thai_text import (
     Draft,
     Problem,
     QuantityReading,
+    sized_once_chosen,
 )
 from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit, thai_unit_for
 
@@ -90,6 +99,7 @@ _QUESTIONS = {
     "swap_sides": "ชุมชนมีอะไรให้ และต้องการอะไรคะ? (which side do you give?)",
     "which_item": "ของที่มีให้เป็นชนิดไหนคะ? พิมพ์ชื่อสินค้า เช่น ข้าวขาว ปลาเค็ม (which kind?)",
     "which_unit": "นับเป็นหน่วยอะไรคะ? เช่น กิโล หรือ ลิตร (which unit?)",
+    "which_of": "อย่างไหนคะ? กดเลือกได้เลย (which one?)",
 }
 # Goods not in the catalogue whose name was kept for the community's coordinators (unknown_goods):
 # said so, for them to add, rather than asked for another name.
@@ -127,6 +137,25 @@ def _which_item(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
     named = sorted(items, key=lambda i: word not in i.name_th)  # stable: catalogue order within
     examples = " ".join(i.name_th for i in named[:4])
     return f"{word}อะไรคะ? เช่น {examples} (which kind? an offer is one kind of goods)"
+
+
+def _which_of(draft: Draft, names: dict[str, str]) -> str:
+    """Goods written one or the other: which, a listing being of one kind of goods; both said
+    apart if both would do (as two listings, both may come)."""
+    picks = [names.get(c, c) for c in draft.choices]
+    if len(picks) < 2:
+        return _QUESTIONS["which_of"]
+    verb = {"offer": "มี", "need": "ต้องการ", None: ""}[draft.kind]
+    if draft.quantity is None:
+        both = "พร้อมจำนวนของแต่ละอย่าง"
+    else:
+        amount = f" {figure(draft.quantity)} {draft.unit_text or ''}".rstrip()
+        both = "เช่น " + verb + " ".join(f"{p}{amount}" for p in picks)
+    return (
+        f"{verb}{' หรือ '.join(picks)} อย่างไหนคะ? กดเลือกได้เลย ประกาศหนึ่งรายการเป็นของอย่างเดียว"
+        f" ถ้า{verb or 'ได้'}ทั้งสองอย่าง พิมพ์แยกกัน {both}"
+        " (which one? a listing is of one kind of goods; if both, list each)"
+    )
 
 
 def _which_unit(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
@@ -170,6 +199,8 @@ def _question(
         return NOTED
     if problem == "which_item":
         return _which_item(draft, catalogue)
+    if problem == "which_of":
+        return _which_of(draft, {item.id: item.name_th for item in catalogue})
     if problem == "which_unit":
         return _which_unit(draft, catalogue)
     if problem == "no_quantity" and short:
@@ -206,7 +237,7 @@ def draft_reply(
     again (RESEND), or, for goods kept for the coordinators, once they are added (NOTED_TAPPED)."""
     units = {item.id: item.unit for item in catalogue}
     names = {item.id: item.name_th for item in catalogue}
-    problems = list(dict.fromkeys(p for d in drafts for p in d.problems))
+    problems = list(dict.fromkeys(p for d in drafts for p in _asked(d, drafts)))
 
     def ask(problem: Problem, draft: Draft, *, short: bool = False) -> str:
         return _question(problem, draft, units, short=short, catalogue=catalogue, noted=noted, tapped=tapped)
@@ -223,7 +254,11 @@ def draft_reply(
         for d in drafts:
             lines += [
                 _line(d, names),
-                *(f"  ↳ {ask(p, d, short=True)}" for p in d.problems if p not in ("no_kind", "swap_sides")),
+                *(
+                    f"  ↳ {ask(p, d, short=True)}"
+                    for p in _asked(d, drafts)
+                    if p not in ("no_kind", "swap_sides")
+                ),
             ]
         if "no_quantity" in problems:
             lines.append("บอกจำนวนของแต่ละอย่าง เช่น ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล (say how much of each)")
@@ -249,12 +284,32 @@ def draft_reply(
         ]
     elif "swap_sides" in problems:
         buttons += [button(f"แบบที่ {way}", a="swap", g=way, d=draft_id) for way in (1, 2)]
+    elif "which_of" in problems:  # one line at a time: the first that asks
+        line, draft = next((n, d) for n, d in enumerate(drafts) if "which_of" in d.problems)
+        buttons += [
+            button(_label(names.get(c, c)), names.get(c, c), a="pick", n=line, i=c, d=draft_id)
+            for c in draft.choices
+        ]
     elif not tapped:
         lines.append("พิมพ์ข้อความใหม่ได้เลยค่ะ (send a corrected message)")
     elif not _waits_for_coordinators(drafts, noted):  # else NOTED_TAPPED said when to send it again
         lines.append(RESEND)
     buttons.append(button("ยกเลิก", a="cancel", d=draft_id))
     return text("\n".join(lines), buttons)
+
+
+def _asked(draft: Draft, drafts: Sequence[Draft]) -> tuple[Problem, ...]:
+    """The questions a line is asked now: its unit only once it is known which goods it is of, its
+    amount not when the pick will size it (a swap's wanted side: sized_once_chosen)."""
+    if "which_of" not in draft.problems:
+        return draft.problems
+    later = {"which_unit", *(("no_quantity",) if sized_once_chosen(drafts, draft) else ())}
+    return tuple(p for p in draft.problems if p not in later)
+
+
+def _label(name: str) -> str:
+    """A goods' name on a button, cut to what LINE allows (the full name is said when tapped)."""
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
 def _waits_for_coordinators(drafts: Sequence[Draft], noted: frozenset[str]) -> bool:

@@ -195,6 +195,19 @@ def test_a_wish_that_cannot_be_read_is_asked_about() -> None:
     assert lines[3] == "  ↳ จำนวนเท่าไรคะ? (how much?)"
 
 
+def test_goods_written_one_or_the_other_are_asked_which_and_only_then_their_unit_or_amount() -> None:
+    lines = _reply("ต้องการน้ำปลาหรือปลาร้า 20")
+    assert lines[1] == "• ต้องการ น้ำปลา หรือ ปลาร้า 20"
+    assert lines[2].startswith("ต้องการน้ำปลา หรือ ปลาร้า อย่างไหนคะ? กดเลือกได้เลย")
+    assert len(lines) == 3  # the unit is the one picked's: not asked before the pick
+    # a swap's wanted side is sized by value once picked: its amount is not asked
+    lines = _reply("มีปลาเค็ม 15 กิโล อยากแลกข้าวสาร หรือ กะปิ")
+    assert lines[2] == "• ต้องการ ข้าวขาว หรือ กะปิ ?"
+    assert not any("จำนวนเท่าไร" in line for line in lines)
+    # not a swap: the amount is asked too
+    assert any("จำนวนเท่าไร" in line for line in _reply("ต้องการปลาเค็มหรือปลาแห้ง"))
+
+
 def test_a_category_counted_in_no_unit_asks_which_when_its_kinds_differ() -> None:
     assert _reply("ต้องการปลา 20")[2] == "20 อะไรคะ? เช่น 20 กิโล หรือ 20 ลิตร (which unit?)"
     assert _reply("ต้องการข้าว 100")[1] == "• ต้องการ ข้าว (ชนิดใดก็ได้) 100 กก."

@@ -428,6 +428,44 @@ async def test_an_all_letter_code_issued_before_codes_had_a_digit_still_links(
     assert "ใช้ไม่ได้" in last_reply(line_platform)["text"]
 
 
+async def test_goods_written_one_or_the_other_are_asked_which_and_posted_as_the_one_tapped(
+    world: World, line_platform: LinePlatform
+) -> None:
+    """Salted or dried fish: fish sauce shares their category, so no category need says it; the
+    two are offered as buttons, never taken for goods nobody knows (kept for the coordinators)."""
+    await link(world, world.a)
+    await deliver(world.client, message("ต้องการปลาเค็มหรือปลาแห้ง 20 กิโลค่ะ"))
+    asked = last_reply(line_platform)
+    assert [i["action"]["label"] for i in asked["quickReply"]["items"]] == ["ปลาเค็ม", "ปลาแห้ง", "ยกเลิก"]
+    assert "• ต้องการ ปลาเค็ม หรือ ปลาแห้ง 20 กก." in asked["text"], asked["text"]
+    assert "ไม่รู้จัก" not in asked["text"]
+    assert await world.db.fetchval("SELECT count(*) FROM unknown_goods") == 0
+    await deliver(
+        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "ปลาแห้ง").items()))
+    )
+    chosen = last_reply(line_platform)
+    assert "• ต้องการ ปลาแห้ง 20 กก." in chosen["text"], chosen["text"]
+    await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
+    assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 20.0, "kg")]
+
+
+async def test_a_pick_of_goods_not_offered_to_choose_changes_nothing(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("ต้องการปลาเค็มหรือปลาแห้ง 20 กิโล"))
+    asked = last_reply(line_platform)
+    draft = button_data(asked, "ปลาเค็ม")["d"]
+    await deliver(world.client, postback(f"a=pick&n=0&i=rice-white&d={draft}"))  # not a choice
+    await deliver(world.client, postback(f"a=pick&n=7&i=salted-fish&d={draft}"))  # no such line
+    again = last_reply(line_platform)
+    assert [i["action"]["label"] for i in again["quickReply"]["items"]] == ["ปลาเค็ม", "ปลาแห้ง", "ยกเลิก"]
+    await deliver(world.client, postback(f"a=confirm&d={draft}"))  # still asked: nothing posted
+    assert (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"] == []
+
+
 async def test_a_swap_whose_sides_are_not_said_asks_which_is_given(
     world: World, line_platform: LinePlatform
 ) -> None:

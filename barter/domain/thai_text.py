@@ -884,7 +884,11 @@ class _Reader:
             self._open_clause("need")
             self.sides[len(self.kinds) - 1] = "second"
             return i + 1
-        if word == _OR and self.current.words and self.current.amount is None:  # "ข้าวหอมมะลิหรือข้าวเหนียว"
+        if (
+            word == _OR
+            and self.current.words
+            and (self.current.amount is None or _names_in([following or ""], self.index) is not None)
+        ):  # "ข้าวหอมมะลิหรือข้าวเหนียว"; after an amount, goods next: "ปลาเค็ม 20 กิโล หรือปลาแห้ง..."
             self.current.or_next = True
             self._close(separated=True)
             return i + 1
@@ -1083,7 +1087,9 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
     catalogue items otherwise ("ปลาเค็มหรือปลาแห้ง": fish sauce shares their category), their
     `choices`, one line asking which (a listing is of one item, and the category would be more than
     was said); else the words as written, one item (asked about, never two listings where one was
-    meant)."""
+    meant). Each may have its amount ("ปลาเค็ม 20 กิโล หรือปลาแห้ง 20 กิโล"): one, or none (asked)
+    where they differ; after an amount, "หรือ" joins goods only ("ปลาเค็ม 20 กิโล หรือจะแลกอะไรก็ได้"
+    leaves the fish as it was)."""
     read: list[_Item] = []
     for item in items:
         last = read[-1] if read else None
@@ -1092,6 +1098,11 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
             continue
         either = [_names_in(last.words, index), _names_in(item.words, index)]
         goods = [found[0][0] for found in either if found is not None and len(found) == 1]
+        said = [a for a in (last.amount, item.amount) if a is not None]
+        alike = all((a.quantity, a.unit) == (said[0].quantity, said[0].unit) for a in said)
+        if last.amount is not None and len(goods) < 2:
+            read.append(item)
+            continue
         kinds = {g.category_id for g in goods if not isinstance(g, str)}
         category = kinds.pop() if len(goods) == 2 and len(kinds) == 1 else None
         word = next((w for w, c in index.categories.items() if c == category), None)
@@ -1108,6 +1119,7 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
             new_line=last.new_line,
             wish=last.wish or item.wish,
             choices=ids,
+            amount=said[0] if said and alike else None,
         )
     return read
 

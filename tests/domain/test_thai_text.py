@@ -1604,6 +1604,18 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         "ต้องการปลาเค็ม หรือ ปลาแห้ง",  # no amount: still a post, asked which and how much
         [("need", None, None, None, {**EITHER_FISH, "problems": ("which_of", "no_quantity")})],
     ),
+    # each with its amount: one amount where they agree, asked where they differ
+    (
+        "ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 20 กก.ก็ได้",
+        [("need", None, 20, "kg", {**EITHER_FISH, "item_text": "ปลาเค็มหรือปลาแห้ง"})],
+    ),
+    (
+        "ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล",
+        [("need", None, None, None, {**EITHER_FISH, "problems": ("which_of", "no_quantity")})],
+    ),
+    ("ต้องการข้าวหอมมะลิ 50 กิโล หรือข้าวเหนียว 50 กิโล", [("need", None, 50, "kg", RICE)]),
+    # after an amount, "หรือ" and no goods: the line as it was
+    ("มีปลาเค็ม 20 กิโล หรือจะแลกอะไรก็ได้", [("offer", "salted-fish", 20, "kg", {})]),
     (
         "มีปลาเค็มหรือกุ้งแห้ง 20 กิโล",
         [("offer", None, 20, "kg", {"choices": ("salted-fish", "dried-shrimp"), "problems": ("which_of",)})],

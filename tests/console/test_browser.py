@@ -403,6 +403,24 @@ async def test_the_maps_use_a_phones_whole_width_and_nothing_sticks_out(
         await _fits(page)
 
 
+async def _header_in_two_rows(page: Page) -> None:
+    """The header on a phone: the way home beside sign-out, then who is signed in beside the
+    language; it took three rows (some 150 px of an 844 px screen) before the page began."""
+    boxes = {}
+    for part in ("header.top .brand", "header.top form", "header.top .who", "header.top .lang"):
+        box = await page.locator(part).bounding_box()
+        assert box is not None, part
+        boxes[part] = box
+    brand, out = boxes["header.top .brand"], boxes["header.top form"]
+    who, lang = boxes["header.top .who"], boxes["header.top .lang"]
+    assert brand["y"] + brand["height"] > out["y"] + out["height"] / 2 > brand["y"], (brand, out)
+    assert who["y"] >= brand["y"] + brand["height"] - 1, (brand, who)
+    assert lang["y"] >= out["y"] + out["height"] - 1, (out, lang)
+    header = await page.locator("header.top").bounding_box()
+    assert header is not None
+    assert header["height"] <= 2 * 44 + 40, header  # two thumb-high rows, a wrapped name's line
+
+
 async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
     browser: Browser, live: str, db: asyncpg.Connection, tmp_path: Path
 ) -> None:
@@ -440,6 +458,7 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
             await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
             await _nav_in_one_row(page)
             await _fits(page)
+            await _header_in_two_rows(page)
             await page.locator("header.top, nav.main").last.screenshot(path=tmp_path / f"nav-{wide}.png")
         await page.goto(f"{live}/console/matching/")
         await _touchable(page, "main label.check")

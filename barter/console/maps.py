@@ -98,6 +98,12 @@ class Map:
         return round(self._span / MARKERS, 2)
 
     @property
+    def regions(self) -> list[tuple[str, str]]:
+        """The regions and their colours, for the key of a map of the whole country (a zoomed map
+        shows a region or two, whose names its points say)."""
+        return [] if self.box else list(REGION_FILL.items())
+
+    @property
     def approximate(self) -> list[Point]:
         return [p for p in self.points if p.approx]
 

@@ -121,8 +121,12 @@ async def test_a_south_northeast_exchange_shows_both_ends_to_each_persona(
             (legend,) = LEGEND.findall(page.text)
             assert community["name_th"] in legend
             assert f"ตำแหน่งโดยประมาณ ({thai})" in legend
+    (legend,) = LEGEND.findall(page.text)
+    # its key says what an arrow is; an exchange zoomed on its ends names no region's colour
+    assert "ของ จากชุมชนที่ให้ไปยังชุมชนที่รับ" in legend
+    assert 'class="swatch"' not in legend
     if exact == set(ends):
-        assert not LEGEND.search(page.text)  # nothing approximate, nothing to explain
+        assert "โดยประมาณ" not in legend  # nothing approximate, nothing to explain
     _check_leaks(page.text, [c for name, (c, _, _) in ends.items() if name not in exact], points)
     # an arrow for every transfer: the fish south to north-east, the rice back
     assert sorted(ARROW.findall(page.text)) == ["ข้าวหอมมะลิ 1,500\xa0กก.", "ปลาแห้ง 200\xa0กก."]

@@ -752,6 +752,24 @@ async def test_a_plan_and_its_sheets_name_the_vehicle_in_thai_and_the_plan_besid
     assert re.search(
         r"·&nbsp;(?:รถกระบะ|รถบรรทุก 6 ล้อ|รถบรรทุก 10 ล้อ) #\d+ ·&nbsp;\d+ จุดจอด ·&nbsp;", unkept(listing.text)
     )
+    # the maps' keys: what an arrow is on each, and on the whole country's map the regions' colours
+    for html, arrow in (
+        (listing.text, "เที่ยวขนส่ง จากจุดจอดหนึ่งไปจุดถัดไป"),
+        (sheet.text, "เส้นทางของเที่ยวนี้ จากจุดจอดหนึ่งไปจุดถัดไป"),
+    ):
+        key = re.search(r'<figcaption class="map-legend">(.*?)</figcaption>', unkept(html), re.DOTALL)
+        assert key is not None
+        assert arrow in key.group(1)
+    whole = re.search(r'<figcaption class="map-legend">(.*?)</figcaption>', unkept(listing.text), re.DOTALL)
+    assert whole is not None
+    assert re.findall(r'class="swatch"[^>]*></span> (\S+)</li>', whole.group(1)) == [
+        "ภาคเหนือ",
+        "ภาคตะวันออกเฉียงเหนือ",
+        "ภาคกลาง",
+        "ภาคตะวันออก",
+        "ภาคตะวันตก",
+        "ภาคใต้",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -226,8 +226,16 @@ class Today(Controller):
             conn, caller, status="in_transit"
         )
         to_approve = [p for p in proposed if _mine(viewer, p)["approve"]]
+        # A community answers its own exchanges (it approves none): those come first, and "yet to
+        # answer" are the others it waits for, not itself.
+        own = caller.role == "community"
+        to_accept = [p for p in proposed if _mine(viewer, p)["accept"]] if own else []
         unanswered = [
-            (p, part) for p in proposed for part in p.participants if part.community_id in p.pending.accept
+            (p, part)
+            for p in proposed
+            for part in p.participants
+            if part.community_id in p.pending.accept
+            and not (own and part.community_id == caller.community_id)
         ]
         expiring = [p for p in proposed if uses.expiring(p, now)]
         to_receive = [p for p in moving if _mine(viewer, p)["receive"]]
@@ -246,6 +254,7 @@ class Today(Controller):
             viewer,
             "today",
             to_approve=to_approve,
+            to_accept=to_accept,
             unanswered=unanswered,
             expiring=expiring,
             to_receive=to_receive,
@@ -254,7 +263,12 @@ class Today(Controller):
             supply=supply,
             today=now,
             consents=consents,
-            waiting=len(to_approve) + len(unanswered) + len(to_receive) + len(shipments) + len(consents),
+            waiting=len(to_approve)
+            + len(to_accept)
+            + len(unanswered)
+            + len(to_receive)
+            + len(shipments)
+            + len(consents),
         )
 
 

@@ -694,6 +694,49 @@ async def test_a_communitys_today_links_to_no_page_it_may_not_see(world: World) 
     assert 'href="/console/logistics/"' in (await world.client.get("/console/")).text
 
 
+async def test_a_communitys_today_puts_the_exchanges_waiting_for_its_answer_first(world: World) -> None:
+    """A community approves nothing: its first tile counted "exchanges to approve" (always 0), and
+    it was listed among the communities that have not answered, as if someone else."""
+    proposal_id = await make_proposal(world, "proposed")
+    await sign_in(world.client, world.keys[OWNER])
+    today = unkept((await world.client.get("/console/")).text)
+    assert re.search(r"<b>1</b>การแลกเปลี่ยนที่รอคำตอบจากคุณ", today), today
+    assert "การแลกเปลี่ยนรออนุมัติ" not in today
+    waiting = re.search(r"<h2>รอคำตอบจากคุณ</h2>\s*<ul class=\"plain card\">(.*?)</ul>", today, re.S)
+    assert waiting is not None
+    assert f'href="/console/proposals/{proposal_id}"' in waiting.group(1)
+    others = re.search(r"<h2>ชุมชนที่ยังไม่ตอบ</h2>\s*<ul class=\"plain card\">(.*?)</ul>", today, re.S)
+    assert others is not None
+    assert world.a["name_th"] not in others.group(1)  # not itself
+    assert world.a2["name_th"] in others.group(1)  # the other village it waits for
+    # a coordinator's page as it was: both villages yet to answer, nothing of "your answer"
+    await sign_in(world.client, world.keys[COORD])
+    today = unkept((await world.client.get("/console/")).text)
+    assert "รอคำตอบจากคุณ" not in today
+    others = re.search(r"<h2>ชุมชนที่ยังไม่ตอบ</h2>\s*<ul class=\"plain card\">(.*?)</ul>", today, re.S)
+    assert others is not None
+    assert world.a["name_th"] in others.group(1)
+    assert world.a2["name_th"] in others.group(1)
+
+
+async def test_a_communitys_today_never_says_no_run_has_been_made(world: World) -> None:
+    """A community reads no runs: its home page said "ยังไม่เคยจับคู่" (never matched) after runs."""
+    await sign_in(world.client, world.keys[COORD])
+    assert (await start_run(world.client, "1")).status_code == 303
+    run_id = await world.db.fetchval("SELECT max(id) FROM matching_runs")
+
+    async def status() -> str:
+        return str(await world.db.fetchval("SELECT status FROM matching_runs WHERE id = $1", run_id))
+
+    await poll(status, lambda s: s == "succeeded")
+    assert f'href="/console/matching/runs/{run_id}"' in (await world.client.get("/console/")).text
+    await sign_in(world.client, world.keys[OWNER])
+    today = await world.client.get("/console/")
+    assert today.status_code == 200
+    assert "ยังไม่เคยจับคู่" not in today.text
+    assert "การจับคู่ครั้งล่าสุด" not in today.text
+
+
 async def test_a_finished_run_says_what_it_found_in_thai(world: World) -> None:
     await sign_in(world.client, world.keys[COORD])
     started = await start_run(world.client, "1")

@@ -28,7 +28,7 @@ from barter.domain.thai_text import (
     QuantityReading,
     sized_once_chosen,
 )
-from barter.domain.units import SIZE_WORDS, UNIT_NAMES, english_unit, thai_unit, thai_unit_for
+from barter.domain.units import SIZE_WORDS, SPOKEN, UNIT_NAMES, english_unit, thai_unit, thai_unit_for
 
 if TYPE_CHECKING:
     from barter.services.existing import TransferOut
@@ -54,6 +54,20 @@ def any_kind(category_name: str) -> str:
     return f"{category_name} (ชนิดใดก็ได้)"
 
 
+def _unit_said(draft: Draft) -> str:
+    """The draft's unit as a line says it: an item's own counting word (ผ้าไหม 10 ผืน); for goods not
+    known, the counting word typed ("ผ้าทอ 10 ผืน", not "10 ชิ้น") and eggs by the tray in ฟอง."""
+    if draft.unit not in UNIT_NAMES:
+        return draft.unit_text or ""
+    typed = SPOKEN.get(draft.unit_text or "")
+    if draft.unit == "piece" and draft.item_id is None and draft.category_id is None and typed is not None:
+        if typed == "piece":
+            return draft.unit_text or ""
+        if typed == "egg_tray":
+            return "ฟอง"
+    return thai_unit_for(draft.unit, draft.item_id)
+
+
 def _line(draft: Draft, names: dict[str, str]) -> str:
     verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
     if draft.category_id is not None:  # needed: any of it; offered or not said: as written, asked
@@ -67,7 +81,7 @@ def _line(draft: Draft, names: dict[str, str]) -> str:
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
     qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
-    unit = thai_unit_for(draft.unit, draft.item_id) if draft.unit in UNIT_NAMES else draft.unit_text or ""
+    unit = _unit_said(draft)
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
     if draft.quantity_from_value and draft.valued_as is not None:
         cheapest = names.get(draft.valued_as, draft.valued_as)

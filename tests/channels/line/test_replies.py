@@ -208,6 +208,14 @@ def test_goods_written_one_or_the_other_are_asked_which_and_only_then_their_unit
     assert any("จำนวนเท่าไร" in line for line in _reply("ต้องการปลาเค็มหรือปลาแห้ง"))
 
 
+def test_goods_not_known_keep_the_counting_word_typed() -> None:
+    """Not "ผ้าทอ 10 ชิ้น": the bot rewrote the member's ผืน while asking what the goods are."""
+    assert _reply("มีผ้าทอ 10 ผืน")[1] == "• มี “ผ้าทอ” (ไม่รู้จัก) 10 ผืน"
+    assert _reply("มีตะกร้า 5 ใบ")[1] == "• มี “ตะกร้า” (ไม่รู้จัก) 5 ใบ"
+    assert _reply("มีไข่เป็ด 20 แผง")[1] == "• มี “ไข่เป็ด” (ไม่รู้จัก) 600 ฟอง"  # a tray holds 30 eggs
+    assert _reply("มีผ้าไหม 10 ผืน")[1] == "• มี ผ้าไหมทอมือ 10 ผืน"  # known: its own word
+
+
 def test_a_category_counted_in_no_unit_asks_which_when_its_kinds_differ() -> None:
     assert _reply("ต้องการปลา 20")[2] == "20 อะไรคะ? เช่น 20 กิโล หรือ 20 ลิตร (which unit?)"
     assert _reply("ต้องการข้าว 100")[1] == "• ต้องการ ข้าว (ชนิดใดก็ได้) 100 กก."

@@ -214,7 +214,7 @@ _DESCRIBING = frozenset(
 # king mackerel), which stays goods of its own name.
 _ORGANIC = "อินทรีย์"
 _LEFT = "เหลือ"  # after a name, what is left over: "ปลาเค็มเหลือเยอะ" offers it
-_OR = "หรือ"  # between goods either of which would do: see _either
+OR_WORD = _OR = "หรือ"  # between goods either of which would do: see _either
 _NOT = "ไม่"  # "ไม่มี", "ไม่ต้องการ": the kind word after it is no listing
 # Words with a part in how a message is read: never an item's name or its unit.
 _ROLES = frozenset(
@@ -637,6 +637,22 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     if best is not None and best[0] >= 0.8:
         return index.by_id[best[1]], True
     return None, False
+
+
+# A word that begins the names of more kinds of goods than this says too little to ask which of them.
+_MOST_KINDS = 5
+
+
+def _kinds_named(phrase: str, index: _Index) -> tuple[str, ...]:
+    """The items whose names the phrase begins and leaves unfinished, two to _MOST_KINDS of them
+    ("น้ำพริก": เผา, ปลาย่าง or กะปิ; "ปลาหมึก": แห้ง or เค็ม; "ผ้า": ไหม or คราม); none for a name of
+    one, or a word shorter than four characters ("น้ำ" begins too many to mean any)."""
+    bare = _undescribed(phrase)
+    if len(bare) < 4 or bare in index.by_name:
+        return ()
+    ids = tuple(dict.fromkeys(item_id for name, item_id in index.names if name.startswith(bare)))
+    found = tuple(i for i in index.by_id if i in ids)  # in the catalogue's order
+    return found if 2 <= len(found) <= _MOST_KINDS else ()
 
 
 def _undescribed(phrase: str) -> str:
@@ -1361,6 +1377,9 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     if category is not None:  # before a close spelling: "ข้าว" is no misspelt ข้าวขาว
         return [_draft(item.kind, None, False, phrase, amount, _category(category, index))]
     entry, guessed = _match_item(phrase, index)
+    kinds = _kinds_named(phrase, index) if entry is None or guessed else ()
+    if kinds:  # "น้ำพริก": which of the three, asked, not a guess at one
+        return [_draft(item.kind, None, False, phrase, amount, choices=kinds, index=index)]
     return [_draft(item.kind, entry, guessed, phrase, amount)]
 
 
@@ -1542,12 +1561,16 @@ def _worth_known(given: Draft, wanted: Draft) -> bool:
     )
 
 
-def sized_once_chosen(drafts: Sequence[Draft], draft: Draft) -> bool:
-    """`draft` is a swap's wanted side, of goods written one or the other, that will be sized by
-    the given side's value once the sender picks which (item_chosen): its amount is not asked."""
-    offers = [d for d in drafts if d.kind == "offer"]
-    needs = [d for d in drafts if d.kind == "need"]
-    return bool(draft.choices) and needs == [draft] and len(offers) == 1 and _worth_known(offers[0], draft)
+def sized_once_chosen(drafts: Sequence[Draft], draft: Draft, catalogue: Sequence[CatalogueEntry]) -> bool:
+    """`draft`, of no quantity, gets one by value once the sender picks which goods a line is of
+    (item_chosen): a swap whose given or wanted side was written one or the other, or by a word
+    that begins several goods' names. Its amount is not asked."""
+    at = next((n for n, d in enumerate(drafts) if d is draft), None)
+    line = next((n for n, d in enumerate(drafts) if d.choices), None)
+    if at is None or line is None or draft.quantity is not None:
+        return False
+    picked = item_chosen(drafts, line, drafts[line].choices[0], catalogue)
+    return picked[at].quantity is not None
 
 
 def _value_sized(drafts: Sequence[Draft], index: _Index) -> tuple[Draft, ...]:

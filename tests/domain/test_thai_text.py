@@ -1778,6 +1778,51 @@ def test_goods_written_one_or_the_other_become_the_one_picked() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        ("มีน้ำพริก 10 กิโล", ("chili-paste-roasted", "chili-paste-fish", "chili-paste-kapi")),
+        ("มีปลาหมึก 10 กิโล", ("dried-squid", "salted-squid")),
+        ("ต้องการน้ำตาล 20 กิโล", ("cane-sugar", "palm-sugar")),
+    ],
+)
+def test_a_word_that_begins_several_goods_names_is_asked_which_kind_not_guessed(
+    message: str, kinds: tuple[str, ...]
+) -> None:
+    """ "น้ำพริก" was guessed to be น้ำพริกเผา (a close spelling), one of three."""
+    (draft,) = read_post(message, load_catalogue(), TODAY).drafts
+    assert draft.item_id is None
+    assert draft.choices == kinds
+    assert draft.problems == ("which_of",)
+    (picked,) = item_chosen([draft], 0, kinds[-1], load_catalogue())
+    assert picked.item_id == kinds[-1]
+    assert picked.ready
+
+
+@pytest.mark.parametrize(
+    ("message", "item_id", "guessed"),
+    [
+        ("มีน้ำ 10 ลิตร", None, False),  # begins too many names to mean any
+        ("มีปลาเคม 10 กิโล", "salted-fish", True),  # a slip of the keys: still the close spelling
+        ("มีข้าวหอ 10 กิโล", "rice-jasmine", True),  # begins one item's names only
+    ],
+)
+def test_a_word_that_begins_one_name_or_too_many_is_read_as_before(
+    message: str, item_id: str | None, guessed: bool
+) -> None:
+    (draft,) = read_post(message, load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.guessed, draft.choices) == (item_id, guessed, ())
+
+
+def test_the_other_side_of_a_swap_is_not_asked_its_amount_when_a_pick_sizes_it() -> None:
+    drafts = read_post("มีปลาหมึก 10 กิโล แลกข้าวสาร", load_catalogue(), TODAY).drafts
+    assert drafts[1].problems == ("no_quantity",)
+    assert sized_once_chosen(drafts, drafts[1], load_catalogue())
+    _, rice = item_chosen(drafts, 0, "dried-squid", load_catalogue())
+    assert rice.quantity is not None
+    assert rice.ready
+
+
 def test_a_pick_outside_the_choices_or_the_lines_changes_nothing() -> None:
     drafts = read_post("มีข้าวสาร 100 กิโล ต้องการปลาเค็มหรือกุ้งแห้ง 20 กิโล", load_catalogue(), TODAY).drafts
     assert item_chosen(drafts, 1, "dried-fish", load_catalogue()) == drafts
@@ -1793,8 +1838,8 @@ def test_a_swaps_wanted_side_written_one_or_the_other_is_sized_by_value_once_pic
     drafts = read_post("มีปลาเค็ม 15 กิโล อยากแลกข้าวสาร หรือ กะปิ", load_catalogue(), TODAY).drafts
     wanted = drafts[1]
     assert wanted.choices == ("rice-white", "shrimp-paste")
-    assert sized_once_chosen(drafts, wanted)
-    assert not sized_once_chosen(drafts, drafts[0])
+    assert sized_once_chosen(drafts, wanted, load_catalogue())
+    assert not sized_once_chosen(drafts, drafts[0], load_catalogue())
     for pick in wanted.choices:
         given, need = item_chosen(drafts, 1, pick, load_catalogue())
         assert given == drafts[0]
@@ -1805,7 +1850,7 @@ def test_a_swaps_wanted_side_written_one_or_the_other_is_sized_by_value_once_pic
         assert need.quantity == round(worth / catalogue[pick].reference_value, 1)
     # not sized where the given side's worth is not known: its amount is asked
     unsized = read_post("มีปลาเค็ม อยากแลกข้าวสาร หรือ กะปิ", load_catalogue(), TODAY).drafts
-    assert not sized_once_chosen(unsized, unsized[1])
+    assert not sized_once_chosen(unsized, unsized[1], load_catalogue())
 
 
 _HOLDING_A_CATEGORY_WORD = [

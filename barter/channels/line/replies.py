@@ -22,6 +22,7 @@ from barter.domain.refusals import PROBLEMS, Words
 from barter.domain.thai_text import (
     CATEGORY_WORDS,
     EXAMPLE_TH,
+    OR_WORD,
     CatalogueEntry,
     Draft,
     Problem,
@@ -72,6 +73,8 @@ def _line(draft: Draft, names: dict[str, str]) -> str:
     verb = {"offer": "มี", "need": "ต้องการ", None: "?"}[draft.kind]
     if draft.category_id is not None:  # needed: any of it; offered or not said: as written, asked
         item = any_kind(draft.item_name_th or draft.item_text) if draft.kind == "need" else draft.item_text
+    elif draft.choices and OR_WORD not in draft.item_text:  # "น้ำพริก": which kind is asked
+        item = f"{draft.item_text} (แบบไหน?)"
     elif draft.item_name_th:
         item = draft.item_name_th
     elif draft.item_text:
@@ -155,10 +158,13 @@ def _which_item(draft: Draft, catalogue: Sequence[CatalogueEntry]) -> str:
 
 def _which_of(draft: Draft, names: dict[str, str]) -> str:
     """Goods written one or the other: which, a listing being of one kind of goods; both said
-    apart if both would do (as two listings, both may come)."""
+    apart if both would do (as two listings, both may come). A word that begins several goods'
+    names ("น้ำพริก"): which kind."""
     picks = [names.get(c, c) for c in draft.choices]
     if len(picks) < 2:
         return _QUESTIONS["which_of"]
+    if OR_WORD not in draft.item_text:
+        return f"{draft.item_text}แบบไหนคะ? {' '.join(picks)} กดเลือกได้เลย (which kind?)"
     verb = {"offer": "มี", "need": "ต้องการ", None: ""}[draft.kind]
     if draft.quantity is None:
         both = "พร้อมจำนวนของแต่ละอย่าง"
@@ -251,7 +257,7 @@ def draft_reply(
     again (RESEND), or, for goods kept for the coordinators, once they are added (NOTED_TAPPED)."""
     units = {item.id: item.unit for item in catalogue}
     names = {item.id: item.name_th for item in catalogue}
-    problems = list(dict.fromkeys(p for d in drafts for p in _asked(d, drafts)))
+    problems = list(dict.fromkeys(p for d in drafts for p in _asked(d, drafts, catalogue)))
 
     def ask(problem: Problem, draft: Draft, *, short: bool = False) -> str:
         return _question(problem, draft, units, short=short, catalogue=catalogue, noted=noted, tapped=tapped)
@@ -270,7 +276,7 @@ def draft_reply(
                 _line(d, names),
                 *(
                     f"  ↳ {ask(p, d, short=True)}"
-                    for p in _asked(d, drafts)
+                    for p in _asked(d, drafts, catalogue)
                     if p not in ("no_kind", "swap_sides")
                 ),
             ]
@@ -312,12 +318,12 @@ def draft_reply(
     return text("\n".join(lines), buttons)
 
 
-def _asked(draft: Draft, drafts: Sequence[Draft]) -> tuple[Problem, ...]:
+def _asked(draft: Draft, drafts: Sequence[Draft], catalogue: Sequence[CatalogueEntry]) -> tuple[Problem, ...]:
     """The questions a line is asked now: its unit only once it is known which goods it is of, its
-    amount not when the pick will size it (a swap's wanted side: sized_once_chosen)."""
-    if "which_of" not in draft.problems:
-        return draft.problems
-    later = {"which_unit", *(("no_quantity",) if sized_once_chosen(drafts, draft) else ())}
+    amount not when a pick will size it (a swap's other side: sized_once_chosen)."""
+    later: set[Problem] = {"which_unit"} if "which_of" in draft.problems else set()
+    if "no_quantity" in draft.problems and sized_once_chosen(drafts, draft, catalogue):
+        later.add("no_quantity")
     return tuple(p for p in draft.problems if p not in later)
 
 

@@ -208,6 +208,16 @@ def test_goods_written_one_or_the_other_are_asked_which_and_only_then_their_unit
     assert any("จำนวนเท่าไร" in line for line in _reply("ต้องการปลาเค็มหรือปลาแห้ง"))
 
 
+def test_a_word_that_begins_several_goods_names_is_asked_which_kind() -> None:
+    lines = _reply("มีน้ำพริก 10 กิโล")
+    assert lines[1] == "• มี น้ำพริก (แบบไหน?) 10 กก."
+    assert lines[2] == "น้ำพริกแบบไหนคะ? น้ำพริกเผา น้ำพริกปลาย่าง น้ำพริกกะปิ กดเลือกได้เลย (which kind?)"
+    # the rice wanted is sized by the squid's value once its kind is picked: not asked how much
+    lines = _reply("มีปลาหมึก 10 กิโล แลกข้าวสาร")
+    assert lines[3] == "• ต้องการ ข้าวขาว ?"
+    assert not any("จำนวนเท่าไร" in line or "บอกจำนวน" in line for line in lines)
+
+
 def test_goods_not_known_keep_the_counting_word_typed() -> None:
     """Not "ผ้าทอ 10 ชิ้น": the bot rewrote the member's ผืน while asking what the goods are."""
     assert _reply("มีผ้าทอ 10 ผืน")[1] == "• มี “ผ้าทอ” (ไม่รู้จัก) 10 ผืน"

@@ -451,6 +451,27 @@ async def test_goods_written_one_or_the_other_are_asked_which_and_posted_as_the_
     assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 20.0, "kg")]
 
 
+async def test_a_word_that_begins_several_goods_names_offers_each_kind_as_a_button(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    await deliver(world.client, message("มีน้ำพริก 10 กิโล แลกข้าวสาร"))
+    asked = last_reply(line_platform)
+    labels = [i["action"]["label"] for i in asked["quickReply"]["items"]]
+    assert labels == ["น้ำพริกเผา", "น้ำพริกปลาย่าง", "น้ำพริกกะปิ", "ยกเลิก"]
+    await deliver(
+        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "น้ำพริกกะปิ").items()))
+    )
+    chosen = last_reply(line_platform)
+    assert "• มี น้ำพริกกะปิ 10 กก." in chosen["text"], chosen["text"]
+    await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
+    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert [(o["item_id"], o["quantity"]) for o in offers] == [("chili-paste-kapi", 10.0)]
+    assert [n["item_id"] for n in needs] == ["rice-white"]  # sized by the paste's value
+    assert needs[0]["quantity"] > 0
+
+
 async def test_a_pick_of_goods_not_offered_to_choose_changes_nothing(
     world: World, line_platform: LinePlatform
 ) -> None:

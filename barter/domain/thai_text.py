@@ -291,11 +291,14 @@ _NAMED = re.compile(
     rf"(?:{_PREFIX})?(?P<date>(?P<what>สิ้นเดือนหน้า|เดือนหน้า|สิ้นเดือนนี้|เดือนนี้|สิ้นเดือน|อาทิตย์หน้า|"
     r"สัปดาห์หน้า|สิ้นปีนี้|สิ้นปี|ปีหน้า))"
 )
-# A festival names a day whose date is not worked out here: asked about (bad_date), never dropped.
+# A festival names a day. Those of the solar calendar are worked out (_SOLAR_DAYS); those of the
+# lunar calendar (ตรุษจีน, ลอยกระทง, the Lent days, ฮารีรายอ...) move every year, and are asked about
+# (bad_date), never dropped.
 _FESTIVAL = re.compile(
     rf"{_PREFIX}(?P<date>(?P<festival>สงกรานต์|ปีใหม่|ตรุษจีน|ลอยกระทง|เข้าพรรษา|ออกพรรษา|สารทเดือนสิบ|"
     r"วันแม่|วันพ่อ|ฮารีรายอ|รายอ))"
 )
+_SOLAR_DAYS = {"สงกรานต์": (4, 13), "ปีใหม่": (1, 1), "วันแม่": (8, 12), "วันพ่อ": (12, 5)}  # (month, day)
 _NEAR = re.compile(rf"{_PREFIX}(?P<date>(?P<what>วันนี้|พรุ่งนี้|มะรืนนี้|มะรืน|สัปดาห์นี้|อาทิตย์นี้))")
 # พรุ่งนี้ / มะรืนนี้ without a lead-in word ("ต้องการข้าวสาร 50 กิโล พรุ่งนี้"): a need's day, an
 # offer's first day (its empty `start` group marks one). Not วันนี้, which says "nowadays" too
@@ -373,7 +376,11 @@ def _read_date(match: re.Match[str], today: date) -> _DateFound | _BadDate | Non
     starts = match["start"] is not None
     groups = match.groupdict()
     if "festival" in groups:
-        return _BadDate(match["date"])
+        solar = _SOLAR_DAYS.get(match["festival"])
+        if solar is None:
+            return _BadDate(match["date"])
+        this_year = date(today.year, *solar)  # the next to come (today counts)
+        return _DateFound(this_year if this_year >= today else date(today.year + 1, *solar), starts)
     if "day_only" in groups:
         if "วันที่" not in match["prefix"] and match["this"] is None:
             return None

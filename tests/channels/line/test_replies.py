@@ -133,9 +133,12 @@ def test_the_size_question_s_own_example_reads_as_the_item_in_its_unit(
 
 
 def test_a_festival_for_a_date_is_asked_about_as_a_day() -> None:
-    lines = _reply("ต้องการข้าวสาร 100 กิโล ก่อนสงกรานต์")
-    assert any("“สงกรานต์”" in line and "เช่น ภายใน 15 ม.ค." in line for line in lines), lines
+    lines = _reply("ต้องการข้าวสาร 100 กิโล ก่อนลอยกระทง")  # of the lunar calendar: moves every year
+    assert any("“ลอยกระทง”" in line and "เช่น ภายใน 15 ม.ค." in line for line in lines), lines
     assert not any("ไม่มีในปฏิทิน" in line for line in lines)  # it is a day, just not one read
+    # Songkran is 13 April every year: read, and said back as the day it is
+    lines = _reply("ต้องการข้าวสาร 100 กิโล ก่อนสงกรานต์")
+    assert any(line.strip().startswith("ภายใน 13 เม.ย.") for line in lines), lines
 
 
 def test_a_tap_on_another_members_receipt_question_names_them_or_says_who_they_are() -> None:

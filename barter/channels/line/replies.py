@@ -200,6 +200,14 @@ def _unit_mismatch(draft: Draft, units: dict[str, str]) -> str:
     return f"{said} (this item is counted in {english})"
 
 
+# What one container usually holds, for the example of the size question: a sack of rice is no
+# "2 กิโล", a bottle no "2 ลิตร" (the example said 2 of every container).
+_TYPICAL_SIZE = {
+    ("กระสอบ", "กิโล"): 50, ("ลัง", "กิโล"): 10, ("ถัง", "กิโล"): 20, ("ปี๊บ", "กิโล"): 15, ("เข่ง", "กิโล"): 20,
+    ("ขวด", "ลิตร"): 1, ("แกลลอน", "ลิตร"): 5, ("ถัง", "ลิตร"): 20, ("ถุง", "ฟอง"): 10, ("ลัง", "ฟอง"): 30,
+}  # fmt: skip
+
+
 def _question(
     problem: Problem,
     draft: Draft,
@@ -231,7 +239,9 @@ def _question(
         # in the item's own unit: "ขวดละกี่ลิตร" for น้ำปลา, "ถุงละกี่ฟอง" for eggs; kilos when unknown
         unit, counted = draft.unit_text, units.get(draft.item_id or "", "kg")
         size = thai_unit_for(counted, draft.item_id) if counted == "piece" else SIZE_WORDS.get(counted, "กิโล")
-        return f"{unit}ละกี่{size}คะ? เช่น 10 {unit} {unit}ละ 2 {size} (how much is one {unit}?)"
+        count = figure(draft.quantity) if draft.quantity is not None else "10"
+        each = _TYPICAL_SIZE.get((unit, size), 2)
+        return f"{unit}ละกี่{size}คะ? เช่น {count} {unit} {unit}ละ {each} {size} (how much is one {unit}?)"
     last = draft.needed_by or draft.available_until
     if problem == "past_date" and last is not None:
         return f"{thai_date(last)}: {_QUESTIONS['past_date']}"

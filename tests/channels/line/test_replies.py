@@ -53,9 +53,11 @@ def test_an_amount_of_unnamed_goods_says_so() -> None:
 
 
 def test_the_size_question_asks_in_the_items_own_unit() -> None:
-    assert _reply("มีน้ำปลา 20 ขวด")[2].startswith("ขวดละกี่ลิตรคะ? เช่น 10 ขวด ขวดละ 2 ลิตร")
-    assert _reply("มีมะพร้าว 5 เข่ง")[2].startswith("เข่งละกี่ลูกคะ? เช่น 10 เข่ง เข่งละ 2 ลูก")  # its own word
-    assert _reply("มีปลาเค็ม 5 เข่ง")[2].startswith("เข่งละกี่กิโลคะ? เช่น 10 เข่ง เข่งละ 2 กิโล")
+    assert _reply("มีน้ำปลา 20 ขวด")[2].startswith("ขวดละกี่ลิตรคะ? เช่น 20 ขวด ขวดละ 1 ลิตร")
+    assert _reply("มีมะพร้าว 5 เข่ง")[2].startswith("เข่งละกี่ลูกคะ? เช่น 5 เข่ง เข่งละ 2 ลูก")  # its own word
+    assert _reply("มีปลาเค็ม 5 เข่ง")[2].startswith("เข่งละกี่กิโลคะ? เช่น 5 เข่ง เข่งละ 20 กิโล")
+    # a sack of rice is no "2 กิโล": the example says what one usually holds, and the count typed
+    assert _reply("ต้องการข้าวเหนียว 1 กระสอบ")[2].startswith("กระสอบละกี่กิโลคะ? เช่น 1 กระสอบ กระสอบละ 50 กิโล")
 
 
 def test_eggs_are_counted_in_fong_as_a_villager_counts_them() -> None:
@@ -73,7 +75,7 @@ def test_a_unit_that_does_not_fit_a_piece_item_names_its_counting_word() -> None
 
 
 def test_the_size_question_for_a_piece_item_asks_in_its_counting_word() -> None:
-    assert _reply("มีไข่ไก่ 5 ถุง")[2].startswith("ถุงละกี่ฟองคะ? เช่น 10 ถุง ถุงละ 2 ฟอง")
+    assert _reply("มีไข่ไก่ 5 ถุง")[2].startswith("ถุงละกี่ฟองคะ? เช่น 5 ถุง ถุงละ 10 ฟอง")
     (draft,) = read_post("มีไข่ไก่ 5 ถุง ถุงละ 10 ฟอง", load_catalogue(), ahead(0)).drafts
     assert (draft.item_id, draft.quantity, draft.unit, draft.problems) == ("eggs-chicken", 50, "piece", ())
 

@@ -70,6 +70,22 @@ KINDS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
         {"fish-seafood": 0.3, "fruit": 0.25, "vegetables": 0.25, "rice": 0.2},
     ),
 }
+# The goods a synthetic market is drawn from: the shipped catalogue as it was when the benchmarks in
+# docs/benchmarks.md were measured. Goods added to the catalogue since are left out, so that a new
+# item changes no seed's market (each draw picks among a category's goods) and no figure measured.
+GOODS = frozenset(
+    {
+        "rice-jasmine", "rice-white", "rice-sticky", "rice-brown", "rice-riceberry", "rice-black-sticky",
+        "dried-fish", "salted-fish", "dried-anchovy", "dried-squid", "salted-squid", "dried-shrimp",
+        "shrimp-paste", "fish-sauce", "fermented-fish", "chili-paste-roasted", "chili-paste-fish",
+        "chili-paste-kapi", "dried-banana", "cashew-nuts", "tamarind", "turmeric", "ginger", "lemongrass",
+        "galangal", "kaffir-lime-leaves", "andrographis", "herbal-compress", "morning-glory",
+        "chinese-kale", "pumpkin", "bird-chili", "shallot", "garlic", "oyster-mushroom", "banana", "mango",
+        "durian", "longan", "coconut", "pineapple", "coffee-roasted", "coffee-green", "honey", "cane-sugar",
+        "palm-sugar", "eggs-chicken", "eggs-salted", "silk-cloth", "indigo-cloth", "bamboo-basket",
+        "sticky-rice-basket", "krajood-mat", "herbal-soap", "coconut-oil",
+    }
+)  # fmt: skip
 # region profile -> kinds of community, with weights
 PROFILES: dict[str, dict[str, float]] = {
     "coastal": {"fishing": 0.6, "rice": 0.15, "garden": 0.1, "processing": 0.15},
@@ -147,7 +163,10 @@ def generate_market(
     items = [
         Item(id=c.id, category=c.category_id, unit=c.unit, value=c.reference_value, kg_per_unit=c.kg_per_unit)
         for c in catalogue
+        if c.id in GOODS
     ]
+    if not items:
+        raise ValueError("generate_market draws from GOODS: the catalogue holds none of them")
     by_category: dict[str, list[Item]] = {}
     for item in items:
         by_category.setdefault(item.category, []).append(item)

@@ -1219,7 +1219,7 @@ def _asked_for(items: list[_Item], asked: dict[int, set[str]]) -> tuple[list[_It
 def _without_remarks(items: list[_Item], index: _Index) -> list[_Item]:
     """The items without the words that name no item and have no amount ("ด่วน", "ที่ อ.ละงู" after an
     amount, "ลุง" before the kind word): remarks, not items. Words after "และ" or on a line of their
-    own, or followed by such an item ("มีลองกอง และมังคุด 200 กิโล"), or that say a wish (`wish`:
+    own, or followed by such an item ("มีลางสาด และสะตอ 200 กิโล"), or that say a wish (`wish`:
     "ต้องการมันสำปะหลัง", "แลกมันสำปะหลัง" after goods given) are items, even unknown: asked."""
     kept: list[_Item] = []
     for position, item in enumerate(items):
@@ -1330,7 +1330,7 @@ def _draft(
 def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     """The item reads as meant for a listing, not as chatter: a name read for sure with มี/ต้องการ
     or an amount; a guessed name with an amount; unknown words, or none, with an amount in a unit
-    of goods, a container or no unit ("มีลองกอง 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
+    of goods, a container or no unit ("มีลางสาด 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
     amount of something no goods are counted in: "มีประชุม 9 โมง", "ขอ 5 นาทีนะ", "มีเรือ 2 ลำ"."""
     amount = item.amount
     if any(

@@ -113,7 +113,7 @@ async def test_a_sheet_naming_goods_the_network_added_is_read_in_their_own_words
 
 async def test_dry_run_reports_every_row_and_a_bad_row_stops_only_itself(world: World) -> None:
     rows = market(world)
-    rows[100] = ["มี", world.a["id"], "ลองกอง", "ห้าสิบ", "กก.", "", ""]  # unknown item, not a number
+    rows[100] = ["มี", world.a["id"], "ลางสาด", "ห้าสิบ", "กก.", "", ""]  # unknown item, not a number
     rows[200] = ["ต้องการ", world.b["id"], "ข้าวสาร", 50, "กก.", "", ""]  # a northern community
     rows[300] = ["มี", world.a["id"], "ปลาแห้ง", 5, "ลิตร", "", ""]  # dried fish is counted in kg
     response = await send(world, COORD, xlsx(rows), dry_run=True)
@@ -248,7 +248,7 @@ async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the
     bad = [
         ["มี", a, "ปลาแห้ง", -5, "กก.", ""],  # row 5
         ["ต้องการ", a, "ข้าวสาร", "ห้าสิบ", "กิโล", be_slash(ahead(60))],
-        ["มี", a, "ลองกอง", 20, "กก.", ""],
+        ["มี", a, "ลางสาด", 20, "กก.", ""],
         ["ต้องการ", a, "ข้าวสาร", 100, "กก.", "1/1/2560"],  # 1 Jan 2017
         ["ต้องการ", a, "ข้าวสาร", 100, "กก.", _christian_era(ahead(-10))],  # a Christian-era day gone by
         ["มี", a, "", 10, "กก.", ""],
@@ -274,7 +274,7 @@ async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the
     assert said == {
         5: [("quantity", "gt", 'แถวที่ 5 คอลัมน์ "จำนวน": ต้องมากกว่า 0')],
         6: [("quantity", "not_a_number", 'แถวที่ 6 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข')],
-        7: [("item", "not_known", 'แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลองกอง"')],
+        7: [("item", "not_known", 'แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลางสาด"')],
         8: [("needed_by", "in_the_past", f'แถวที่ 8 คอลัมน์ "ต้องการภายใน": {PASSED_TH}')],
         9: [("needed_by", "in_the_past", f'แถวที่ 9 คอลัมน์ "ต้องการภายใน": {PASSED_TH}')],
         10: [("item", "required", 'แถวที่ 10 คอลัมน์ "สินค้า": กรุณากรอกช่องนี้')],
@@ -284,7 +284,7 @@ async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the
     assert not re.search("[A-Za-z]", "".join(m for row in said.values() for _, _, m in row))  # Thai alone
     english = {r["row"]: [e["message_en"] for e in r["errors"]] for r in report["report"] if not r["ok"]}
     assert english[5] == ['Row 5, column "quantity": must be more than 0']
-    assert english[7] == ['Row 7, column "item": "ลองกอง" is not known']
+    assert english[7] == ['Row 7, column "item": "ลางสาด" is not known']
     assert english[12] == ['Row 12, column "unit": this is counted in kg']
     assert await listing_counts(world) == (0, 0)  # a dry run changes nothing
     # A real import is one transaction: with a bad row, nothing; its Thai detail says the rows too.
@@ -294,7 +294,7 @@ async def test_each_refused_row_says_its_row_column_and_problem_in_thai_with_the
     assert not MSGSPEC.search(refused.text), refused.text
     assert refused.json()["detail"] == (
         'นำเข้าไม่ได้ มี 8 แถวที่ต้องแก้: แถวที่ 5 คอลัมน์ "จำนวน": ต้องมากกว่า 0;'
-        ' แถวที่ 6 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข; แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลองกอง"'
+        ' แถวที่ 6 คอลัมน์ "จำนวน": ต้องเป็นตัวเลข; แถวที่ 7 คอลัมน์ "สินค้า": ไม่รู้จัก "ลางสาด"'
     )
     assert [(e["path"], e["code"]) for e in refused.json()["errors"]][:2] == [
         ("rows[5].quantity", "gt"),

@@ -81,7 +81,7 @@ def test_500_rows_and_a_bad_one_stops_only_itself() -> None:
         ]
         for i in range(500)
     )
-    rows[251] = ["มี", 3, "ลองกอง", "ห้าสิบ", "ถัง", ""]  # unknown item, not a number, unknown unit
+    rows[251] = ["มี", 3, "ลางสาด", "ห้าสิบ", "ถัง", ""]  # unknown item, not a number, unknown unit
     drafts = read_sheet(_xlsx(rows), "xlsx", CATALOGUE)
     assert len(drafts) == 500
     bad = [d for d in drafts if not d.ok]

@@ -58,7 +58,7 @@ CASES: list[tuple[str, list[D]]] = [
     ("อยากได้ข้าวเหนียง 100 กิโล", [("need", "rice-sticky", 100, "kg", {"guessed": True})]),  # misspelt
     ("มีตะใคร้ 30 กิโล", [("offer", "lemongrass", 30, "kg", {"guessed": True})]),  # misspelt
     (
-        "มีลองกอง 100 กิโล",
+        "มีลางสาด 100 กิโล",
         [("offer", None, 100, "kg", {"problems": ("unknown_item",)})],
     ),  # not in the catalogue
     ("ต้องการมันสำปะหลัง ห้าตัน", [("need", None, 5000, "kg", {"problems": ("unknown_item",)})]),
@@ -351,7 +351,7 @@ SEVERAL: list[tuple[str, list[D]]] = [
         [("offer", "salted-fish", 200, "kg", {}), ("offer", None, 50, "kg", {"problems": ("unknown_item",)})],
     ),
     (
-        "มีปลาเค็ม 200 กิโล และลองกอง",
+        "มีปลาเค็ม 200 กิโล และลางสาด",
         [
             ("offer", "salted-fish", 200, "kg", {}),
             ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
@@ -468,8 +468,8 @@ LINES: list[tuple[str, list[D]]] = [
     ("มีปลาเค็ม\n20", [("offer", "salted-fish", 20, "kg", {})]),  # in the item's own unit
     ("มีปลาเค็ม\nค่ะ\n200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
     (
-        "มีลองกอง\n100 กิโล",
-        [("offer", None, 100, "kg", {"problems": ("unknown_item",), "item_text": "ลองกอง"})],
+        "มีลางสาด\n100 กิโล",
+        [("offer", None, 100, "kg", {"problems": ("unknown_item",), "item_text": "ลางสาด"})],
     ),
     (
         "ต้องการข้าวสาร\nภายใน 15 ม.ค.\n50 กก.",
@@ -671,8 +671,8 @@ UNITS_AND_NAMES: list[tuple[str, list[D]]] = [
         ],
     ),
     (
-        "มีไข่เป็ด 100 ฟอง",
-        [("offer", None, 100, "piece", {"problems": ("unknown_item",), "item_text": "ไข่เป็ด"})],
+        "มีไข่นกกระทา 100 ฟอง",
+        [("offer", None, 100, "piece", {"problems": ("unknown_item",), "item_text": "ไข่นกกระทา"})],
     ),
     # Fish and fowl counted whole, garlic by the head: a post (how much one weighs is asked), not
     # talk ("ประชุม 10 โมง"), even of goods not yet known.
@@ -769,7 +769,7 @@ def test_baht_are_never_an_amount(item: CatalogueItem, baht: int) -> None:
 
 
 # Words describing the goods after a full catalogue name ("เหลือเยอะ", "แดดเดียว", "สด") leave it known;
-# a longer name that is another product (พริกแกง, ไข่เป็ด, above) does not.
+# a longer name that is another product (พริกแกง, ไข่นกกระทา, above) does not.
 DESCRIBED: list[tuple[str, list[D]]] = [
     ("มีปลาเค็มเหลือเยอะ", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
     ("ปลาเค็มเหลือเยอะค่ะ", [("offer", "salted-fish", None, None, {"problems": ("no_quantity",)})]),
@@ -993,7 +993,7 @@ ASKING_POSTS: list[tuple[str, list[D]]] = [
     ("มีปลาเค็ม 200 กิโล ใครสนใจติดต่อได้ค่ะ", [("offer", "salted-fish", 200, "kg", {})]),
     ("ต้องการข้าวสาร 50 กิโล ใครสนใจแลกทักมาได้ไหมคะ", [("need", "rice-white", 50, "kg", {})]),
     (
-        "มีลองกอง และมังคุด 200 กิโล",  # unknown items whose amount is unclear: still a post
+        "มีลางสาด และสะตอ 200 กิโล",  # unknown items whose amount is unclear: still a post
         [
             ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
             ("offer", None, None, None, {"problems": ("unknown_item", "no_quantity")}),
@@ -1730,7 +1730,8 @@ CATEGORIES: list[tuple[str, list[D]]] = [
     ),
     # ต้องการ + ไข่ (eggs), never ต้อง + การไข่
     ("ต้องการไข่ 30 ฟอง", [("need", "eggs-chicken", 30, "piece", {})]),
-    ("ต้องการไข่เป็ด 20 ฟอง", [("need", None, 20, "piece", {"problems": ("unknown_item",)})]),
+    ("ต้องการไข่นกกระทา 20 ฟอง", [("need", None, 20, "piece", {"problems": ("unknown_item",)})]),
+    ("ต้องการไข่เป็ด 20 ฟอง", [("need", "eggs-duck", 20, "piece", {})]),
     # "สัก" (about, some) before an amount is no part of the goods' name
     ("ขอข้าวสารสักสองกระสอบค่ะ", [("need", "rice-white", 2, None, {"problems": ("unit_needs_size",)})]),
     ("ต้องการข้าวสารซัก 20 กิโล", [("need", "rice-white", 20, "kg", {})]),

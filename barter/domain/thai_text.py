@@ -111,6 +111,9 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
     # Goods written one or the other ("ปลาเค็มหรือปลาแห้ง") that no one category of one unit holds:
     # their ids, item_id None until the sender picks one (which_of; item_chosen).
     choices: tuple[str, ...] = ()
+    # each choice's own amount where they were written with different ones ("ปลาเค็ม 20 กิโล หรือ
+    # ปลาแห้ง 10 กิโล"): (quantity, unit, unit as written), in the order of `choices`
+    choice_amounts: tuple[tuple[float, Unit | None, str | None], ...] = ()
     problems: tuple[Problem, ...] = ()
 
     @property
@@ -749,6 +752,7 @@ class _Item(msgspec.Struct):
     wish: bool = False  # the first item after a word that says a wish (_WISH_WORDS, แลก after goods)
     or_next: bool = False  # "หรือ" follows it: the next item is another that would do as well
     choices: tuple[str, ...] = ()  # goods written one or the other, none of one category's (_either)
+    choice_amounts: tuple[_Amount, ...] = ()  # each one's own, where they differ (in `choices` order)
 
 
 class _Reader:
@@ -1143,6 +1147,15 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
             wish=last.wish or item.wish,
             choices=ids,
             amount=said[0] if said and alike else None,
+            choice_amounts=(
+                (last.amount, item.amount)
+                if len(ids) == 2
+                and last.amount is not None
+                and item.amount is not None
+                and not alike
+                and not (last.amount.needs_size or item.amount.needs_size)
+                else ()
+            ),
         )
     return read
 
@@ -1362,8 +1375,14 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     """The draft lines of one item: several when its words name several catalogue items."""
     if item.choices:
         amount = None if item.unclear else item.amount
+        amounts = tuple((a.quantity, a.unit, a.unit_text) for a in item.choice_amounts)
         return [
-            _draft(item.kind, None, False, "".join(item.words), amount, choices=item.choices, index=index)
+            msgspec.structs.replace(
+                _draft(
+                    item.kind, None, False, "".join(item.words), amount, choices=item.choices, index=index
+                ),
+                choice_amounts=amounts,
+            )
         ]
     named = _names_in(item.words, index) if item.words else None
     if named is not None:
@@ -1671,6 +1690,10 @@ def item_chosen(
         return tuple(drafts)
     entry = index.by_id[item_id]
     problems = [p for p in draft.problems if p not in ("which_of", "which_unit", "unit_mismatch")]
+    if draft.choice_amounts:  # "ปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล": the amount written with it
+        quantity, unit_of, written = draft.choice_amounts[draft.choices.index(item_id)]
+        problems = [p for p in problems if p != "no_quantity"]
+        draft = msgspec.structs.replace(draft, quantity=quantity, unit=unit_of, unit_text=written)
     unit = draft.unit
     if draft.quantity is not None and unit is None and "unit_needs_size" not in problems:
         unit = entry.unit  # type: ignore[assignment]  # "ต้องการน้ำปลาหรือปลาร้า 20": in the one picked
@@ -1683,9 +1706,10 @@ def item_chosen(
         item_text=entry.name_th,
         unit=unit,
         choices=(),
+        choice_amounts=(),
         problems=tuple(problems),
     )
-    return _value_sized([chosen if d is draft else d for d in drafts], index)
+    return _value_sized([chosen if n == line else d for n, d in enumerate(drafts)], index)
 
 
 def outdated(draft: Draft, today: date) -> Draft:

@@ -1620,9 +1620,21 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         "ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 20 กก.ก็ได้",
         [("need", None, 20, "kg", {**EITHER_FISH, "item_text": "ปลาเค็มหรือปลาแห้ง"})],
     ),
-    (
+    (  # each keeps its own amount until one is picked
         "ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล",
-        [("need", None, None, None, {**EITHER_FISH, "problems": ("which_of", "no_quantity")})],
+        [
+            (
+                "need",
+                None,
+                None,
+                None,
+                {
+                    **EITHER_FISH,
+                    "problems": ("which_of", "no_quantity"),
+                    "choice_amounts": ((20.0, "kg", "กิโล"), (10.0, "kg", "กิโล")),
+                },
+            )
+        ],
     ),
     ("ต้องการข้าวหอมมะลิ 50 กิโล หรือข้าวเหนียว 50 กิโล", [("need", None, 50, "kg", RICE)]),
     # after an amount, "หรือ" and no goods: the line as it was
@@ -1833,6 +1845,23 @@ def test_the_other_side_of_a_swap_is_not_asked_its_amount_when_a_pick_sizes_it()
     _, rice = item_chosen(drafts, 0, "dried-squid", load_catalogue())
     assert rice.quantity is not None
     assert rice.ready
+
+
+def test_goods_written_one_or_the_other_each_with_its_amount_become_the_one_picked_with_its_own() -> None:
+    assert _picked("ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล", 0, "dried-fish") == [
+        ("need", "dried-fish", 10, "kg", (), ())
+    ]
+    assert _picked("ต้องการน้ำปลา 20 ลิตร หรือปลาร้า 10 กิโล", 0, "fish-sauce") == [
+        ("need", "fish-sauce", 20, "litre", (), ())
+    ]
+    # the other side of a swap, sized by the value of the one picked with its own amount
+    drafts = read_post("มีปลาหมึกแห้ง 5 กิโล หรือ กุ้งแห้ง 3 กิโล แลกข้าวสาร", load_catalogue(), TODAY).drafts
+    assert sized_once_chosen(drafts, drafts[1], load_catalogue())
+    values = {item.id: item.reference_value for item in load_catalogue()}
+    for pick, kilos in (("dried-squid", 5), ("dried-shrimp", 3)):
+        given, rice = item_chosen(drafts, 0, pick, load_catalogue())
+        assert (given.item_id, given.quantity, given.ready) == (pick, kilos, True)
+        assert rice.quantity == round(kilos * values[pick] / values["rice-white"], 1)
 
 
 def test_a_pick_outside_the_choices_or_the_lines_changes_nothing() -> None:

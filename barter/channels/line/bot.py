@@ -178,13 +178,18 @@ def _a_post(ctx: Context, message: str) -> bool:
 def _addressed(draft: Draft) -> bool:
     """A draft read from group talk is answered when it says two of: offered or needed, a known
     item (by name, or a guess with an amount), an amount (with its unit, or of a known item: its
-    own unit), a category named as one ("ต้องการข้าว 100 กิโล": any rice). "มีปลาเค็ม", "ต้องการข้าว 100
+    own unit), a category named as one ("ต้องการข้าว 100 กิโล": any rice), known goods one or the
+    other ("ปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล", each amount its own). "มีปลาเค็ม", "ต้องการข้าว 100
     กิโล", "ปลาเคม 200 กิโล" and "ปลาเค็ม 200" are posts to help with; "พรุ่งนี้ประชุม 10 โมงนะ",
     "มีปลาเคม" and "ข้าวหอมมะลิอร่อยมาก" are talk."""
-    amount = draft.quantity is not None and (draft.unit_text is not None or draft.item_id is not None)
+    amount = bool(draft.choice_amounts) or (
+        draft.quantity is not None and (draft.unit_text is not None or draft.item_id is not None)
+    )
     said = (
         draft.kind is not None,
-        (draft.item_id is not None and (not draft.guessed or amount)) or draft.category_id is not None,
+        (draft.item_id is not None and (not draft.guessed or amount))
+        or draft.category_id is not None
+        or bool(draft.choices),  # known goods, one or the other: "ปลาเค็มหรือปลาแห้ง"
         amount,
     )
     return sum(said) >= 2

@@ -75,6 +75,11 @@ def _line(draft: Draft, names: dict[str, str]) -> str:
         item = any_kind(draft.item_name_th or draft.item_text) if draft.kind == "need" else draft.item_text
     elif draft.choices and OR_WORD not in draft.item_text:  # "น้ำพริก": which kind is asked
         item = f"{draft.item_text} (แบบไหน?)"
+    elif draft.choice_amounts:  # "ปลาเค็ม 20 กก. หรือ ปลาแห้ง 10 กก.": each with its own amount
+        item = " หรือ ".join(
+            f"{names.get(c, c)} {figure(q)} {thai_unit_for(u, c) if u in UNIT_NAMES else t or ''}".rstrip()
+            for c, (q, u, t) in zip(draft.choices, draft.choice_amounts, strict=True)
+        )
     elif draft.item_name_th:
         item = draft.item_name_th
     elif draft.item_text:
@@ -83,8 +88,11 @@ def _line(draft: Draft, names: dict[str, str]) -> str:
         item = "(ไม่ทราบว่าสินค้าอะไร)"
     if draft.guessed:
         item += " (เดาจากคำที่พิมพ์)"
-    qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
-    unit = _unit_said(draft)
+    if draft.choice_amounts:  # said beside each choice
+        qty, unit = "", ""
+    else:
+        qty = "? " if draft.quantity is None else f"{figure(draft.quantity)} "
+        unit = _unit_said(draft)
     parts = [f"• {verb} {item} {qty}{unit}".rstrip()]
     if draft.quantity_from_value and draft.valued_as is not None:
         cheapest = names.get(draft.valued_as, draft.valued_as)
@@ -166,7 +174,13 @@ def _which_of(draft: Draft, names: dict[str, str]) -> str:
     if OR_WORD not in draft.item_text:
         return f"{draft.item_text}แบบไหนคะ? {' '.join(picks)} กดเลือกได้เลย (which kind?)"
     verb = {"offer": "มี", "need": "ต้องการ", None: ""}[draft.kind]
-    if draft.quantity is None:
+    if draft.choice_amounts:  # each written with its own: the example says them so
+        said = [
+            f"{p} {figure(q)} {t or ''}".rstrip()
+            for p, (q, _, t) in zip(picks, draft.choice_amounts, strict=True)
+        ]
+        both = f"เช่น {verb}{' '.join(said)}"
+    elif draft.quantity is None:
         both = "พร้อมจำนวนของแต่ละอย่าง"
     else:
         amount = f" {figure(draft.quantity)} {draft.unit_text or ''}".rstrip()
@@ -332,7 +346,9 @@ def _asked(draft: Draft, drafts: Sequence[Draft], catalogue: Sequence[CatalogueE
     """The questions a line is asked now: its unit only once it is known which goods it is of, its
     amount not when a pick will size it (a swap's other side: sized_once_chosen)."""
     later: set[Problem] = {"which_unit"} if "which_of" in draft.problems else set()
-    if "no_quantity" in draft.problems and sized_once_chosen(drafts, draft, catalogue):
+    if "no_quantity" in draft.problems and (
+        draft.choice_amounts or sized_once_chosen(drafts, draft, catalogue)
+    ):  # each choice has its own amount, or the pick sizes it
         later.add("no_quantity")
     return tuple(p for p in draft.problems if p not in later)
 

@@ -213,6 +213,13 @@ def test_goods_written_one_or_the_other_are_asked_which_and_only_then_their_unit
     assert any("จำนวนเท่าไร" in line for line in _reply("ต้องการปลาเค็มหรือปลาแห้ง"))
 
 
+def test_goods_written_one_or_the_other_each_with_its_amount_are_said_with_it() -> None:
+    lines = _reply("ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล")
+    assert lines[1] == "• ต้องการ ปลาเค็ม 20 กก. หรือ ปลาแห้ง 10 กก."
+    assert "เช่น ต้องการปลาเค็ม 20 กิโล ปลาแห้ง 10 กิโล" in lines[2]
+    assert not any("จำนวนเท่าไร" in line for line in lines)  # the pick says how much
+
+
 def test_a_word_that_begins_several_goods_names_is_asked_which_kind() -> None:
     lines = _reply("มีน้ำพริก 10 กิโล")
     assert lines[1] == "• มี น้ำพริก (แบบไหน?) 10 กก."

@@ -472,6 +472,22 @@ async def test_a_word_that_begins_several_goods_names_offers_each_kind_as_a_butt
     assert needs[0]["quantity"] > 0
 
 
+async def test_goods_written_one_or_the_other_each_with_its_amount_post_the_one_picked_with_its_own(
+    world: World, line_platform: LinePlatform
+) -> None:
+    await link(world, world.a)
+    # in the group chat: goods one or the other, each with its amount, is a post, not members' talk
+    await deliver(world.client, message("ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล"))
+    asked = last_reply(line_platform)
+    assert "• ต้องการ ปลาเค็ม 20 กก. หรือ ปลาแห้ง 10 กก." in asked["text"], asked["text"]
+    tapped = button_data(asked, "ปลาแห้ง")
+    await deliver(world.client, postback("&".join(f"{k}={v}" for k, v in tapped.items())))
+    await deliver(world.client, postback(f"a=confirm&d={tapped['d']}"))
+    assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
+    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 10.0, "kg")]
+
+
 async def test_a_pick_of_goods_not_offered_to_choose_changes_nothing(
     world: World, line_platform: LinePlatform
 ) -> None:

@@ -1116,13 +1116,32 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
     was said); else the words as written, one item (asked about, never two listings where one was
     meant). Each may have its amount ("ปลาเค็ม 20 กิโล หรือปลาแห้ง 20 กิโล"): one, or none (asked)
     where they differ; after an amount, "หรือ" joins goods only ("ปลาเค็ม 20 กิโล หรือจะแลกอะไรก็ได้"
-    leaves the fish as it was)."""
+    leaves the fish as it was). A third and more join the choices ("ปลาเค็มหรือปลาแห้งหรือกุ้งแห้ง"),
+    up to _MOST_KINDS, their amount asked unless all agree."""
     read: list[_Item] = []
     for item in items:
         last = read[-1] if read else None
         if last is None or not last.or_next or last.clause != item.clause:
             read.append(item)
             continue
+        if last.choices:
+            more = _names_in(item.words, index)
+            entry = more[0][0] if more is not None and len(more) == 1 else None
+            if entry is not None and not isinstance(entry, str) and len(last.choices) < _MOST_KINDS:
+                alike = (
+                    last.amount is None
+                    or item.amount is None
+                    or ((last.amount.quantity, last.amount.unit) == (item.amount.quantity, item.amount.unit))
+                )
+                read[-1] = msgspec.structs.replace(
+                    last,
+                    words=[*last.words, _OR, *item.words],
+                    choices=tuple(dict.fromkeys((*last.choices, entry.id))),
+                    amount=(last.amount or item.amount) if alike and not last.choice_amounts else None,
+                    choice_amounts=(),
+                    or_next=item.or_next,
+                )
+                continue
         either = [_names_in(last.words, index), _names_in(item.words, index)]
         goods = [found[0][0] for found in either if found is not None and len(found) == 1]
         said = [a for a in (last.amount, item.amount) if a is not None]

@@ -1637,6 +1637,11 @@ CATEGORIES: list[tuple[str, list[D]]] = [
         ],
     ),
     ("ต้องการข้าวหอมมะลิ 50 กิโล หรือข้าวเหนียว 50 กิโล", [("need", None, 50, "kg", RICE)]),
+    # a third joins the choices
+    (
+        "ต้องการปลาเค็มหรือปลาแห้งหรือกุ้งแห้ง 20 กิโล",
+        [("need", None, 20, "kg", {**EITHER_FISH, "choices": ("salted-fish", "dried-fish", "dried-shrimp")})],
+    ),
     # after an amount, "หรือ" and no goods: the line as it was
     ("มีปลาเค็ม 20 กิโล หรือจะแลกอะไรก็ได้", [("offer", "salted-fish", 20, "kg", {})]),
     (

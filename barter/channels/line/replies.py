@@ -187,8 +187,8 @@ def _which_of(draft: Draft, names: dict[str, str]) -> str:
         both = "เช่น " + verb + " ".join(f"{p}{amount}" for p in picks)
     return (
         f"{verb}{' หรือ '.join(picks)} อย่างไหนคะ? กดเลือกได้เลย ประกาศหนึ่งรายการเป็นของอย่างเดียว"
-        f" ถ้า{verb or 'ได้'}ทั้งสองอย่าง พิมพ์แยกกัน {both}"
-        " (which one? a listing is of one kind of goods; if both, list each)"
+        f" ถ้า{verb or 'ได้'}{'ทั้งสองอย่าง' if len(picks) == 2 else 'หลายอย่าง'} พิมพ์แยกกัน {both}"
+        " (which one? a listing is of one kind of goods; if more than one, list each)"
     )
 
 

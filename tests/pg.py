@@ -22,9 +22,9 @@ from barter.storage.database import Database
 from barter.storage.embedded import EmbeddedPostgres
 
 _counter = itertools.count()
-# Copies made ahead of the tests that take them. A copy of the template takes a quarter of a second
-# of waiting, not of work: four made at once take as long as one (measured on the embedded
-# PostgreSQL 18). One made ahead at a time left every quick test waiting for its copy.
+# Copies made ahead of the tests that take them, so that a quick test does not wait for its copy
+# (on an idle machine four copies made at once took as long as one; where a copy costs CPU, as on
+# ext4 before scratch_root, three ahead saved little: 3 s of 72 on three API test files).
 _AHEAD = 3
 # Memory enough for two test processes' servers (a few hundred MB each at most: see build_template).
 _ROOM = 2 * 2**30

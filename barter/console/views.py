@@ -225,11 +225,10 @@ class Today(Controller):
         moving = await uses.proposals(conn, caller, status="approved") + await uses.proposals(
             conn, caller, status="in_transit"
         )
-        to_approve = [p for p in proposed if _mine(viewer, p)["approve"]]
-        # A community answers its own exchanges (it approves none): those come first, and "yet to
-        # answer" are the others it waits for, not itself.
+        # What waits for my decision: a coordinator's approval, or a community's answer (it approves
+        # none); a community's "yet to answer" are the others it waits for, not itself.
         own = caller.role == "community"
-        to_accept = [p for p in proposed if _mine(viewer, p)["accept"]] if own else []
+        to_decide = [p for p in proposed if _mine(viewer, p)["accept" if own else "approve"]]
         unanswered = [
             (p, part)
             for p in proposed
@@ -253,8 +252,7 @@ class Today(Controller):
             "today.html",
             viewer,
             "today",
-            to_approve=to_approve,
-            to_accept=to_accept,
+            to_decide=to_decide,
             unanswered=unanswered,
             expiring=expiring,
             to_receive=to_receive,
@@ -263,12 +261,7 @@ class Today(Controller):
             supply=supply,
             today=now,
             consents=consents,
-            waiting=len(to_approve)
-            + len(to_accept)
-            + len(unanswered)
-            + len(to_receive)
-            + len(shipments)
-            + len(consents),
+            waiting=len(to_decide) + len(unanswered) + len(to_receive) + len(shipments) + len(consents),
         )
 
 

@@ -655,12 +655,12 @@ _MOST_KINDS = 5
 
 def _kinds_named(phrase: str, index: _Index) -> tuple[str, ...]:
     """The items whose names the phrase begins and leaves unfinished, two to _MOST_KINDS of them
-    ("น้ำพริก": เผา, ปลาย่าง or กะปิ; "ปลาหมึก": แห้ง or เค็ม; "ผ้า": ไหม or คราม); none for a name of
-    one, or a word shorter than four characters ("น้ำ" begins too many to mean any)."""
+    ("น้ำพริก": เผา, ปลาย่าง or กะปิ; "ปลาหมึก": แห้ง or เค็ม; "น้ำตาล": ทราย or มะพร้าว); none for a
+    name of one, or a word shorter than four characters ("น้ำ", "ผ้า": too little to mean any)."""
     bare = _undescribed(phrase)
     if len(bare) < 4 or bare in index.by_name:
         return ()
-    ids = tuple(dict.fromkeys(item_id for name, item_id in index.names if name.startswith(bare)))
+    ids = {item_id for name, item_id in index.names if name.startswith(bare)}
     found = tuple(i for i in index.by_id if i in ids)  # in the catalogue's order
     return found if 2 <= len(found) <= _MOST_KINDS else ()
 
@@ -1297,23 +1297,25 @@ def _draft(
     amount: _Amount | None,
     category: tuple[str, tuple[str, ...]] | None = None,
     *,
-    choices: tuple[str, ...] = (),
-    index: _Index | None = None,
+    choices: Sequence[CatalogueEntry] = (),
 ) -> Draft:
     """One draft line: of an item, or of a whole `category` (its id and its items' units) when no
     item is named ("ต้องการข้าว"): counted in the unit written, which must be one of its items',
     or, written without one, in the one they share (else which_unit); offered, which_item. Of
-    `choices` (item ids, from `index`): which_of, counted as a category is."""
+    goods written one or the other (`choices`): which_of, counted in their units as a category is."""
     problems: list[Problem] = []
-    picks = [index.by_id[c] for c in choices] if index is not None else []
     if kind is None:
         problems.append("no_kind")
-    if picks:
+    if choices:
         problems.append("which_of")
-        category = ("", tuple(dict.fromkeys(p.unit for p in picks)))
     elif item is None and category is None:
         problems.append("unknown_item")
-    units = (item.unit,) if item is not None else () if category is None else category[1]
+    if item is not None:
+        units: tuple[str, ...] = (item.unit,)
+    elif choices:
+        units = tuple(dict.fromkeys(c.unit for c in choices))
+    else:
+        units = () if category is None else category[1]
     if (
         amount is not None
         and amount.needs_size
@@ -1335,12 +1337,12 @@ def _draft(
             problems.append("which_unit")  # "ต้องการปลา 20": kilos or litres?
         elif unit not in units:
             problems.append("unit_mismatch")
-    category_id = None if item is not None or category is None or picks else category[0]
+    category_id = None if item is not None or category is None else category[0]
     name = None
     if item is not None:
         name = item.name_th
-    elif picks:
-        name = " หรือ ".join(p.name_th for p in picks)
+    elif choices:
+        name = " หรือ ".join(c.name_th for c in choices)
     elif category_id is not None:
         name = category_names_th().get(category_id, item_text)
     draft = Draft(
@@ -1353,7 +1355,7 @@ def _draft(
         quantity=quantity,
         unit=unit,
         unit_text=None if amount is None else amount.unit_text,
-        choices=tuple(p.id for p in picks),
+        choices=tuple(c.id for c in choices),
         problems=tuple(problems),
     )
     return _which_item_asked(draft)
@@ -1398,7 +1400,12 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
         return [
             msgspec.structs.replace(
                 _draft(
-                    item.kind, None, False, "".join(item.words), amount, choices=item.choices, index=index
+                    item.kind,
+                    None,
+                    False,
+                    "".join(item.words),
+                    amount,
+                    choices=[index.by_id[c] for c in item.choices],
                 ),
                 choice_amounts=amounts,
             )
@@ -1424,7 +1431,7 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
     entry, guessed = _match_item(phrase, index)
     kinds = _kinds_named(phrase, index) if entry is None or guessed else ()
     if kinds:  # "น้ำพริก": which of the three, asked, not a guess at one
-        return [_draft(item.kind, None, False, phrase, amount, choices=kinds, index=index)]
+        return [_draft(item.kind, None, False, phrase, amount, choices=[index.by_id[k] for k in kinds])]
     return [_draft(item.kind, entry, guessed, phrase, amount)]
 
 
@@ -1433,10 +1440,14 @@ def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
     wanted is sized by its cheapest item's reference value (`valued_as`): the most of it the given
     side is worth, the engine balancing each exchange by the value of the kind that comes; only
     when its items share one unit (else it is asked)."""
-    if not _worth_known(given, wanted) or (wanted.item_id is None and wanted.category_id is None):
+    if (
+        wanted.quantity is not None
+        or given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
+        or given.quantity is None
+        or given.item_id is None
+        or (wanted.item_id is None and wanted.category_id is None)
+    ):
         return wanted
-    assert given.quantity is not None
-    assert given.item_id is not None
     value = given.quantity * index.by_id[given.item_id].reference_value
     valued_as: str | None = None
     if wanted.item_id is not None:
@@ -1594,16 +1605,6 @@ def _said_by_items(drafts: Sequence[Draft], index: _Index) -> list[Draft]:
         for d in drafts
         if not (d.kind == "offer" and d.category_id in offered and d.quantity is None and d.item_id is None)
     ]
-
-
-def _worth_known(given: Draft, wanted: Draft) -> bool:
-    """A swap's wanted side has no quantity, and what its given side is worth is known."""
-    return (
-        wanted.quantity is None
-        and not given.problems  # "มีน้ำผึ้ง 3 ขวด": what the given side is worth is not known yet
-        and given.quantity is not None
-        and given.item_id is not None
-    )
 
 
 def sized_once_chosen(drafts: Sequence[Draft], draft: Draft, catalogue: Sequence[CatalogueEntry]) -> bool:

@@ -14,8 +14,7 @@ from barter.domain.thaidate import MONTHS_TH
 from barter.storage.repos import notices as notices_repo
 from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
-from tests.channels.line.test_receipts import data
-from tests.channels.line.test_webhook import link
+from tests.channels.line.test_webhook import button_postback, link
 from tests.channels.standins import LinePlatform, SmsGateway
 from tests.world import (
     ADMIN,
@@ -259,7 +258,7 @@ async def test_dispatch_notice_asks_receivers_to_confirm_receipt(
             "ได้ไม่ครบ",
             "ยกเลิก",
         ]
-        await deliver(world.client, postback(data(confirm, tap)))
+        await deliver(world.client, postback(button_postback(confirm, tap)))
         if tap == "ยกเลิก":
             assert line_platform.sent[-1].messages[-1]["text"].startswith("ยกเลิกแล้วค่ะ")
     assert line_platform.sent[-1].messages[-1]["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")

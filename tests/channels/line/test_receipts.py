@@ -12,7 +12,7 @@ import pytest
 from barter.domain.clock import ManualClock
 from barter.webhooks.relay import Relay
 from tests.channels.line.conftest import deliver, message, postback
-from tests.channels.line.test_webhook import button_data, link
+from tests.channels.line.test_webhook import button_data, button_postback, link
 from tests.channels.standins import LinePlatform
 from tests.world import ADMIN, COORD, World, make_proposal
 
@@ -20,11 +20,6 @@ from tests.world import ADMIN, COORD, World, make_proposal
 def said(platform: LinePlatform) -> dict[str, Any]:
     """The bot's last message (a reply may hold several: the last one asks the next question)."""
     return platform.sent[-1].messages[-1]
-
-
-def data(reply: dict[str, Any], label: str) -> str:
-    fields = button_data(reply, label)
-    return "&".join(f"{k}={v}" for k, v in fields.items())
 
 
 async def received_by_a(world: World, proposal_id: int) -> tuple[float | None, str | None]:
@@ -60,13 +55,13 @@ async def test_a_short_receipt_typed_in_thai_opens_the_dispute_the_api_would(
     await deliver(world.client, message("ได้มา ๑๒๐ กิโล"))
     why = said(line_platform)
     assert why["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
-    await deliver(world.client, postback(data(why, "ของเสีย")))
+    await deliver(world.client, postback(button_postback(why, "ของเสีย")))
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ใช้ได้ 120 จาก 148 กก. ของเสีย 28 กก." in summary["text"]
     # Nothing is recorded before the confirmation.
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] not in proposal["pending"]["receive"]
@@ -94,7 +89,7 @@ async def test_a_short_receipt_typed_in_thai_opens_the_dispute_the_api_would(
         "spoiled",
     )
     # A later tap on an old button changes nothing.
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert "ไปแล้ว" in said(line_platform)["text"]
 
 
@@ -108,11 +103,11 @@ async def test_all_of_it_by_button_or_typed_and_number_words(
     await deliver(world.client, message("ของมาไม่ครบค่ะ"))  # the condition, typed
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ได้รับ 140 จาก 148 กก. ขาด 8 กก." in summary["text"]
-    await deliver(world.client, postback(data(summary, "เริ่มใหม่")))
-    await deliver(world.client, postback(data(said(line_platform), "ครบ 148 กก.")))
+    await deliver(world.client, postback(button_postback(summary, "เริ่มใหม่")))
+    await deliver(world.client, postback(button_postback(said(line_platform), "ครบ 148 กก.")))
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ได้รับครบ 148 กก. สภาพดี" in summary["text"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     [rice] = [t for t in proposal["transfers"] if t["receiver_id"] == world.a["id"]]
     assert (rice["received_quantity"], rice["condition"]) == (148.0, "good")
@@ -132,7 +127,7 @@ async def test_a_message_that_is_no_answer_is_read_as_a_post_and_cancel_ends_the
     await deliver(world.client, message("ครบแล้วค่ะ"))  # typed "all of it"
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ได้รับครบ 148 กก. สภาพดี" in summary["text"]
-    await deliver(world.client, postback(data(summary, "ยกเลิก")))
+    await deliver(world.client, postback(button_postback(summary, "ยกเลิก")))
     assert "ยกเลิกแล้ว" in said(line_platform)["text"]
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]  # nothing recorded
@@ -151,7 +146,7 @@ async def test_a_question_the_exchange_overtook_is_dropped(world: World, line_pl
     asked = len(line_platform.sent)
     await deliver(world.client, message("120"))  # no longer an answer (nor, in a group, a post)
     assert line_platform.sent[asked:] == []
-    await deliver(world.client, postback(data(ask, "ครบ 148 กก.")))
+    await deliver(world.client, postback(button_postback(ask, "ครบ 148 กก.")))
     assert "ไปแล้ว" in said(line_platform)["text"]
     [rice] = [
         t
@@ -216,10 +211,10 @@ async def test_another_member_does_not_silently_cancel_a_receipt_being_told(
     assert summary["text"].startswith("สรุป"), summary["text"]
     # Meanwhile member 2 says it arrived and taps ได้ไม่ครบ: told member 1 is on it.
     await deliver(world.client, message("ได้รับแล้วค่ะ", user="Ufisher2"))
-    await deliver(world.client, postback(data(said(line_platform), "ได้ไม่ครบ"), user="Ufisher2"))
+    await deliver(world.client, postback(button_postback(said(line_platform), "ได้ไม่ครบ"), user="Ufisher2"))
     assert said(line_platform)["text"].startswith("มีสมาชิกอีกท่านกำลังบันทึกการได้รับของของรายการนี้อยู่ค่ะ")
     # Member 1's confirmation still records what they told.
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     assert await received_by_a(world, proposal_id) == (120.0, "short")
 
@@ -229,8 +224,8 @@ async def test_a_button_of_a_cancelled_receipt_question_says_it_was_cancelled(
 ) -> None:
     proposal_id = await short_receipt_asked(world, line_platform)
     ask = said(line_platform)
-    await deliver(world.client, postback(data(ask, "ยกเลิก")))
-    await deliver(world.client, postback(data(ask, "ครบ 148 กก.")))
+    await deliver(world.client, postback(button_postback(ask, "ยกเลิก")))
+    await deliver(world.client, postback(button_postback(ask, "ครบ 148 กก.")))
     reply = said(line_platform)["text"]
     assert reply.startswith("คำถามนี้ถูกยกเลิกไปแล้ว หรือมีคำถามใหม่มาแทนค่ะ"), reply
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
@@ -252,11 +247,11 @@ async def test_an_unanswered_receipt_question_expires_after_half_an_hour(
     assert receipt_questions(line_platform, asked) == []
     assert await world.db.fetchval("SELECT state FROM line_receipt_prompts") == "expired"
     # A button of the expired question says so and offers to start again; nothing is recorded.
-    for button in (data(why, "ของมาไม่ครบ"), data(ask, "ครบ 148 กก.")):
+    for button in (button_postback(why, "ของมาไม่ครบ"), button_postback(ask, "ครบ 148 กก.")):
         await deliver(world.client, postback(button))
         reply = said(line_platform)
         assert reply["text"].startswith("คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ"), reply["text"]
-        assert data(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
+        assert button_postback(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
 
@@ -273,7 +268,7 @@ async def test_an_answer_typed_after_the_question_ran_out_is_told_so_never_made_
     await deliver(world.client, message("120"))
     reply = said(line_platform)
     assert reply["text"].startswith("คำถามเรื่องการได้รับของนี้หมดเวลาแล้วค่ะ"), reply["text"]
-    assert data(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
+    assert button_postback(reply, "ได้ไม่ครบ") == f"a=recv&p={proposal_id}&q=short"
     # In the member's own chat with the bot, the same, not a listing of "? 120".
     await link(world, world.a, chat="Ufisher1")
     await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=short", chat="Ufisher1"))
@@ -304,10 +299,10 @@ async def test_an_answer_is_an_amount_not_any_text_with_a_number_in_it(
     await deliver(world.client, message("ไม่ได้รับของเลยค่ะ"))
     summary = said(line_platform)["text"]
     assert "• ข้าวหอมมะลิ ไม่ได้รับเลย ขาด 148 กก." in summary, summary
-    await deliver(world.client, postback(data(said(line_platform), "เริ่มใหม่")))
+    await deliver(world.client, postback(button_postback(said(line_platform), "เริ่มใหม่")))
     await deliver(world.client, message("ได้ 100 กิโล ที่เหลือเสีย"))  # an amount, and the rest
     assert "• ข้าวหอมมะลิ ใช้ได้ 100 จาก 148 กก. ของเสีย 48 กก." in said(line_platform)["text"]
-    await deliver(world.client, postback(data(said(line_platform), "เริ่มใหม่")))
+    await deliver(world.client, postback(button_postback(said(line_platform), "เริ่มใหม่")))
     await deliver(world.client, message("ได้ร้อยยี่สิบ"))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
     await deliver(world.client, message("ที่เหลือไม่ได้รับเลยค่ะ"))  # asked what became of the rest
@@ -350,7 +345,7 @@ async def test_a_receipt_typed_in_words_is_confirmed_with_a_button_before_it_is_
     assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]  # asked, not recorded
-    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    await deliver(world.client, postback(button_postback(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     [rice] = [
         t
@@ -393,7 +388,7 @@ async def test_a_receipt_that_names_the_goods_is_a_receipt_never_a_listing(
     # recorded.
     await deliver(world.client, message("ได้รับข้าวหอมมะลิแล้ว 120 กิโล"))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 120 จาก 148 กก.")
-    await deliver(world.client, postback(data(said(line_platform), "ยกเลิก")))
+    await deliver(world.client, postback(button_postback(said(line_platform), "ยกเลิก")))
     await deliver(world.client, message("ได้รับข้าวหอมมะลิ 130 กิโลเรียบร้อยค่ะ ขอบคุณค่ะ"))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิ 130 จาก 148 กก.")
     assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0
@@ -410,15 +405,15 @@ async def test_with_several_exchanges_on_their_way_the_bot_asks_which_arrived(
     await deliver(world.client, message("ได้รับแล้วค่ะ"))
     which = said(line_platform)
     assert which["text"].splitlines()[0].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
-    assert data(which, f"#{first} ข้าวหอมมะลิ") == f"a=recv&p={first}"
-    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    assert button_postback(which, f"#{first} ข้าวหอมมะลิ") == f"a=recv&p={first}"
+    await deliver(world.client, postback(button_postback(which, f"#{second} ข้าวหอมมะลิ")))
     asked = said(line_platform)
     assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{second} ครบแล้วใช่ไหมคะ?")
-    assert data(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short&by=Ufisher1"
+    assert button_postback(asked, "ได้ไม่ครบ") == f"a=recv&p={second}&q=short&by=Ufisher1"
     # In a member's own chat with the bot, told that nothing is on its way once both are in.
     for proposal_id in (first, second):
         await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all"))
-        await deliver(world.client, postback(data(said(line_platform), "ยืนยัน ได้รับครบ")))
+        await deliver(world.client, postback(button_postback(said(line_platform), "ยืนยัน ได้รับครบ")))
     await link(world, world.a, chat="Ufisher1")
     await deliver(world.client, message("ได้รับครบแล้วค่ะ", chat="Ufisher1"))
     assert said(line_platform)["text"].startswith("ตอนนี้ไม่มีของที่กำลังส่งมาให้ชุมชนนี้ค่ะ")
@@ -433,7 +428,7 @@ async def test_an_amount_typed_before_choosing_the_exchange_is_used_once_it_is_c
     await deliver(world.client, message("ได้ของแล้ว 100 กิโล ที่เหลือเสีย"))
     which = said(line_platform)
     assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
-    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    await deliver(world.client, postback(button_postback(which, f"#{second} ข้าวหอมมะลิ")))
     summary = said(line_platform)["text"]
     assert "• ข้าวหอมมะลิ ใช้ได้ 100 จาก 148 กก. ของเสีย 48 กก." in summary, summary
     assert (
@@ -472,7 +467,7 @@ async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_
     proposal_id = await short_receipt_asked(world, line_platform)  # asked of Ufisher1
     ask = said(line_platform)
     for label in ("ครบ 148 กก.", "ยกเลิก"):
-        await deliver(world.client, postback(data(ask, label), user="Ufisher2"))
+        await deliver(world.client, postback(button_postback(ask, label), user="Ufisher2"))
         reply = said(line_platform)
         # who was asked, by name: LINE shows the mention of Ufisher1 as their LINE name
         assert reply["type"] == "textV2", reply
@@ -487,11 +482,11 @@ async def test_in_a_group_only_the_member_asked_answers_the_receipt_question_by_
     await deliver(world.client, message("ของมาไม่ครบ"))
     summary = said(line_platform)
     assert summary["text"].startswith("สรุป"), summary["text"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน"), user="Ufisher2"))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน"), user="Ufisher2"))
     assert said(line_platform)["text"].startswith("คำถามนี้ถาม {asker} ไว้ค่ะ")
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     assert world.a["id"] in proposal["pending"]["receive"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     assert await received_by_a(world, proposal_id) == (120.0, "short")
 
@@ -504,12 +499,12 @@ async def test_another_members_confirmation_of_all_does_not_override_a_receipt_b
     await deliver(world.client, message("ได้รับแล้วค่ะ", user="Ufisher2"))
     asked = said(line_platform)
     assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?")
-    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    await deliver(world.client, postback(button_postback(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
     assert said(line_platform)["text"].startswith("มีสมาชิกอีกท่านกำลังบันทึกการได้รับของของรายการนี้อยู่ค่ะ")
     assert await received_by_a(world, proposal_id) == (None, None)
     # Member 1 goes on and records what they told.
     await deliver(world.client, message("ของมาไม่ครบ"))
-    await deliver(world.client, postback(data(said(line_platform), "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(said(line_platform), "ยืนยัน")))
     assert await received_by_a(world, proposal_id) == (120.0, "short")
 
 
@@ -532,7 +527,7 @@ async def _asked_all_after_choosing(world: World, line_platform: LinePlatform) -
     await make_proposal(world, "in_transit")
     proposal_id = await make_proposal(world, "in_transit")
     await deliver(world.client, message("ได้รับของแล้วค่ะ"))
-    await deliver(world.client, postback(data(said(line_platform), f"#{proposal_id} ข้าวหอมมะลิ")))
+    await deliver(world.client, postback(button_postback(said(line_platform), f"#{proposal_id} ข้าวหอมมะลิ")))
     return proposal_id
 
 
@@ -553,7 +548,7 @@ async def test_in_a_group_only_the_member_who_said_it_all_came_confirms_it(
     assert question["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?"), question
     assert await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts") == 0  # nobody mid-receipt
     for label in ("ยืนยัน ได้รับครบ", "ได้ไม่ครบ", "ยกเลิก"):
-        await deliver(world.client, postback(data(question, label), user="Ufisher2"))
+        await deliver(world.client, postback(button_postback(question, label), user="Ufisher2"))
         reply = said(line_platform)
         assert reply["type"] == "textV2", (label, reply)
         assert reply["text"].startswith("คำถามนี้ถาม {asker} ไว้ค่ะ"), (label, reply)
@@ -561,7 +556,7 @@ async def test_in_a_group_only_the_member_who_said_it_all_came_confirms_it(
         assert await received_by_a(world, proposal_id) == (None, None), label
         assert await world.db.fetchval("SELECT count(*) FROM line_receipt_prompts") == 0, label
     # The member asked confirms it.
-    await deliver(world.client, postback(data(question, "ยืนยัน ได้รับครบ")))
+    await deliver(world.client, postback(button_postback(question, "ยืนยัน ได้รับครบ")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     assert await received_by_a(world, proposal_id) == (148.0, "good")
 
@@ -572,9 +567,9 @@ async def test_the_member_asked_may_still_say_less_came_or_cancel(
     await link(world, world.a)
     proposal_id = await _asked_all_by_typing(world, line_platform)
     question = said(line_platform)
-    await deliver(world.client, postback(data(question, "ยกเลิก")))
+    await deliver(world.client, postback(button_postback(question, "ยกเลิก")))
     assert said(line_platform)["text"].startswith("ยกเลิกแล้วค่ะ")
-    await deliver(world.client, postback(data(question, "ได้ไม่ครบ")))
+    await deliver(world.client, postback(button_postback(question, "ได้ไม่ครบ")))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ?")
     assert await world.db.fetchval("SELECT asked_by FROM line_receipt_prompts") == "Ufisher1"
     assert await received_by_a(world, proposal_id) == (None, None)
@@ -592,7 +587,7 @@ async def test_a_confirmation_of_all_of_it_tied_to_no_one_asks_again_and_records
     assert asked["text"].startswith(f"ได้รับของจากข้อเสนอ #{proposal_id} ครบแล้วใช่ไหมคะ?")
     assert button_data(asked, "ยืนยัน ได้รับครบ")["by"] == "Ufisher2"
     assert await received_by_a(world, proposal_id) == (None, None)
-    await deliver(world.client, postback(data(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
+    await deliver(world.client, postback(button_postback(asked, "ยืนยัน ได้รับครบ"), user="Ufisher2"))
     assert await received_by_a(world, proposal_id) == (148.0, "good")
 
 
@@ -676,7 +671,9 @@ async def test_a_chat_of_the_receiving_community_records_its_own_receipt_only(
     """The same taps from the receiver's chat record its receipt, and nobody else's."""
     member, proposal_id = await _receiver(world)
     await deliver(world.client, postback(f"a=recv&p={proposal_id}&q=all", chat=member, user=member))
-    await deliver(world.client, postback(data(said(line_platform), "ยืนยัน ได้รับครบ"), chat=member, user=member))
+    await deliver(
+        world.client, postback(button_postback(said(line_platform), "ยืนยัน ได้รับครบ"), chat=member, user=member)
+    )
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     proposal = (await world.get(ADMIN, f"/v1/proposals/{proposal_id}")).json()
     received = {t["receiver_id"]: t["received_at"] is not None for t in proposal["transfers"]}
@@ -694,7 +691,7 @@ async def test_an_amount_lost_leaves_the_rest_of_what_was_sent_as_received(
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ใช้ได้ 138 จาก 148 กก. ของเสีย 10 กก." in summary["text"], summary["text"]
     assert await world.db.fetchval("SELECT count(*) FROM line_drafts") == 0  # never a listing
-    await deliver(world.client, postback(data(summary, "ยกเลิก")))
+    await deliver(world.client, postback(button_postback(summary, "ยกเลิก")))
     # Less than all, said without an amount: how much arrived is asked at once.
     await deliver(world.client, message("ได้รับแล้ว แต่ไม่ครบค่ะ"))
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
@@ -703,7 +700,7 @@ async def test_an_amount_lost_leaves_the_rest_of_what_was_sent_as_received(
     await deliver(world.client, message("ขาดไป ๘ กิโลค่ะ"))
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ได้รับ 140 จาก 148 กก. ขาด 8 กก." in summary["text"], summary["text"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert said(line_platform)["text"].startswith("บันทึกการได้รับของแล้วค่ะ ✓")
     assert await received_by_a(world, first) == (140.0, "short")
     # With two on their way, the amount lost rides on the buttons that ask which one arrived.
@@ -712,10 +709,10 @@ async def test_an_amount_lost_leaves_the_rest_of_what_was_sent_as_received(
     await deliver(world.client, message("ของถึงแล้ว เน่าไป 5 กิโลครับ"))
     which = said(line_platform)
     assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
-    await deliver(world.client, postback(data(which, f"#{third} ข้าวหอมมะลิ")))
+    await deliver(world.client, postback(button_postback(which, f"#{third} ข้าวหอมมะลิ")))
     summary = said(line_platform)
     assert "• ข้าวหอมมะลิ ใช้ได้ 143 จาก 148 กก. ของเสีย 5 กก." in summary["text"], summary["text"]
-    await deliver(world.client, postback(data(summary, "ยืนยัน")))
+    await deliver(world.client, postback(button_postback(summary, "ยืนยัน")))
     assert await received_by_a(world, third) == (143.0, "spoiled")
 
 
@@ -749,7 +746,7 @@ async def test_an_amount_in_sacks_typed_before_choosing_the_exchange_asks_the_ki
     await deliver(world.client, message("ได้รับข้าวแล้ว 2 กระสอบ"))
     which = said(line_platform)
     assert which["text"].startswith("มีของกำลังส่งมาให้ชุมชนนี้ 2 รายการค่ะ")
-    await deliver(world.client, postback(data(which, f"#{second} ข้าวหอมมะลิ")))
+    await deliver(world.client, postback(button_postback(which, f"#{second} ข้าวหอมมะลิ")))
     assert line_platform.sent[-1].messages[0]["text"].startswith("หน่วยไม่ตรงค่ะ ข้าวหอมมะลินับเป็น กก.")
     assert said(line_platform)["text"].startswith("ได้รับข้าวหอมมะลิเท่าไรคะ? (ตามที่ตกลง 148 กก.)")
     assert await received_by_a(world, second) == (None, None)

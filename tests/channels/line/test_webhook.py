@@ -39,6 +39,11 @@ def button_data(reply: dict[str, Any], label: str) -> dict[str, str]:
     raise AssertionError(f"no button {label!r} in {reply}")
 
 
+def button_postback(reply: dict[str, Any], label: str) -> str:
+    """The postback data a tap on the reply's button `label` sends."""
+    return "&".join(f"{k}={v}" for k, v in button_data(reply, label).items())
+
+
 async def link(
     w: World, community: dict[str, Any], chat: str = "Cgroup-pakbara", persona: str = COORD
 ) -> str:
@@ -440,9 +445,7 @@ async def test_goods_written_one_or_the_other_are_asked_which_and_posted_as_the_
     assert "• ต้องการ ปลาเค็ม หรือ ปลาแห้ง 20 กก." in asked["text"], asked["text"]
     assert "ไม่รู้จัก" not in asked["text"]
     assert await world.db.fetchval("SELECT count(*) FROM unknown_goods") == 0
-    await deliver(
-        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "ปลาแห้ง").items()))
-    )
+    await deliver(world.client, postback(button_postback(asked, "ปลาแห้ง")))
     chosen = last_reply(line_platform)
     assert "• ต้องการ ปลาแห้ง 20 กก." in chosen["text"], chosen["text"]
     await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
@@ -459,9 +462,7 @@ async def test_a_word_that_begins_several_goods_names_offers_each_kind_as_a_butt
     asked = last_reply(line_platform)
     labels = [i["action"]["label"] for i in asked["quickReply"]["items"]]
     assert labels == ["น้ำพริกเผา", "น้ำพริกปลาย่าง", "น้ำพริกกะปิ", "ยกเลิก"]
-    await deliver(
-        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "น้ำพริกกะปิ").items()))
-    )
+    await deliver(world.client, postback(button_postback(asked, "น้ำพริกกะปิ")))
     chosen = last_reply(line_platform)
     assert "• มี น้ำพริกกะปิ 10 กก." in chosen["text"], chosen["text"]
     await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
@@ -480,9 +481,8 @@ async def test_goods_written_one_or_the_other_each_with_its_amount_post_the_one_
     await deliver(world.client, message("ต้องการปลาเค็ม 20 กิโล หรือ ปลาแห้ง 10 กิโล"))
     asked = last_reply(line_platform)
     assert "• ต้องการ ปลาเค็ม 20 กก. หรือ ปลาแห้ง 10 กก." in asked["text"], asked["text"]
-    tapped = button_data(asked, "ปลาแห้ง")
-    await deliver(world.client, postback("&".join(f"{k}={v}" for k, v in tapped.items())))
-    await deliver(world.client, postback(f"a=confirm&d={tapped['d']}"))
+    await deliver(world.client, postback(button_postback(asked, "ปลาแห้ง")))
+    await deliver(world.client, postback(f"a=confirm&d={button_data(asked, 'ปลาแห้ง')['d']}"))
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
     needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
     assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 10.0, "kg")]
@@ -512,9 +512,7 @@ async def test_a_swap_whose_sides_are_not_said_asks_which_is_given(
     assert [i["action"]["label"] for i in asked["quickReply"]["items"]] == ["แบบที่ 1", "แบบที่ 2", "ยกเลิก"]
     assert "แบบที่ 2: มี ปลาเค็ม ต้องการ ข้าวขาว" in asked["text"], asked["text"]
     assert (await counts(world))[2] == 0
-    await deliver(
-        world.client, postback("&".join(f"{k}={v}" for k, v in button_data(asked, "แบบที่ 2").items()))
-    )
+    await deliver(world.client, postback(button_postback(asked, "แบบที่ 2")))
     chosen = last_reply(line_platform)
     assert "• มี ปลาเค็ม 2 กก." in chosen["text"], chosen["text"]
     assert "• ต้องการ ข้าวขาว 15 กก." in chosen["text"]

@@ -637,31 +637,62 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     for name in (phrase, _undescribed(phrase)):  # "กระติบ|ข้าวใหม่" as tokenised: กระติบข้าว + ใหม่
         if name in index.by_name:
             return index.by_id[index.by_name[name]], False
-    best: tuple[float, str] | None = None
+    close = _close_spellings(phrase, index)
+    if close:
+        return index.by_id[close[0]], True
+    return None, False
+
+
+_CLOSE = 0.8  # a phrase this alike to a name (SequenceMatcher's ratio) is a spelling of it ...
+_AS_CLOSE = 0.05  # ... and names within this of the closest are as likely meant
+
+
+def _close_spellings(phrase: str, index: _Index) -> tuple[str, ...]:
+    """The items the phrase is a close spelling of, the closest first, with those as close as it
+    (within _AS_CLOSE): "ผ้าทอมือ" is as near ผ้าไหมทอมือ as ผ้าฝ้ายทอมือ. A name of under three
+    characters, or one the phrase holds, is not spelt by it."""
+    ratios: dict[str, float] = {}
     for name, item_id in index.names:
         if len(name) < 3 or name in phrase:
             continue
         ratio = SequenceMatcher(None, phrase, name).ratio()
-        if best is None or ratio > best[0]:
-            best = (ratio, item_id)
-    if best is not None and best[0] >= 0.8:
-        return index.by_id[best[1]], True
-    return None, False
+        if ratio >= _CLOSE and ratio > ratios.get(item_id, 0.0):
+            ratios[item_id] = ratio
+    if not ratios:
+        return ()
+    best = max(ratios.values())
+    near = sorted((i for i, r in ratios.items() if r >= best - _AS_CLOSE), key=lambda i: -ratios[i])
+    return tuple(near)
 
 
 # A word that begins the names of more kinds of goods than this says too little to ask which of them.
 _MOST_KINDS = 5
 
 
+# Words for a family of goods whose names begin alike, and that beginning: "ผ้าทอ" (woven cloth,
+# which the 2020 trade swapped) is any of the cloths, ผ้าไหมทอมือ, ผ้าย้อมคราม or ผ้าฝ้ายทอมือ.
+_FAMILIES = {
+    "ผ้า": "ผ้า", "ผ้าทอ": "ผ้า", "ผ้าทอมือ": "ผ้า", "ผ้าพื้นเมือง": "ผ้า", "ผ้าพื้นบ้าน": "ผ้า",
+    "ผ้าทอพื้นเมือง": "ผ้า",
+}  # fmt: skip
+
+
 def _kinds_named(phrase: str, index: _Index) -> tuple[str, ...]:
-    """The items whose names the phrase begins and leaves unfinished, two to _MOST_KINDS of them
-    ("น้ำพริก": เผา, ปลาย่าง or กะปิ; "ปลาหมึก": แห้ง or เค็ม; "น้ำตาล": ทราย or มะพร้าว); none for a
-    name of one, or a word shorter than four characters ("น้ำ", "ผ้า": too little to mean any)."""
+    """The items the phrase could mean, two to _MOST_KINDS of them, in the catalogue's order; none
+    when it means one or too many:
+      * a word that begins their names and leaves them unfinished ("น้ำพริก": เผา, ปลาย่าง or กะปิ;
+        "ปลาหมึก": แห้ง or เค็ม; "น้ำตาล": ทราย or มะพร้าว), of four characters or more ("น้ำ" is too
+        little to mean any);
+      * a family's word (_FAMILIES: "ผ้าทอ", any cloth);
+      * a close spelling of several names alike ("ผ้าทอมือ": ผ้าไหมทอมือ or ผ้าฝ้ายทอมือ)."""
     bare = _undescribed(phrase)
-    if len(bare) < 4 or bare in index.by_name:
+    if bare in index.by_name:
         return ()
-    ids = {item_id for name, item_id in index.names if name.startswith(bare)}
-    found = tuple(i for i in index.by_id if i in ids)  # in the catalogue's order
+    stem = _FAMILIES.get(bare, bare if len(bare) >= 4 else None)
+    ids = {item_id for name, item_id in index.names if stem is not None and name.startswith(stem)}
+    if not ids:  # one name begun ("น้ำพริกปลา": น้ำพริกปลาย่าง) is that one, as a close spelling
+        ids = set(_close_spellings(phrase, index))
+    found = tuple(i for i in index.by_id if i in ids)
     return found if 2 <= len(found) <= _MOST_KINDS else ()
 
 

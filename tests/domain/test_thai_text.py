@@ -1807,12 +1807,21 @@ def test_goods_written_one_or_the_other_become_the_one_picked() -> None:
     ]
 
 
+CLOTHS = ("silk-cloth", "indigo-cloth", "cotton-cloth")
+
+
 @pytest.mark.parametrize(
     ("message", "kinds"),
     [
         ("มีน้ำพริก 10 กิโล", ("chili-paste-roasted", "chili-paste-fish", "chili-paste-kapi")),
         ("มีปลาหมึก 10 กิโล", ("dried-squid", "salted-squid")),
         ("ต้องการน้ำตาล 20 กิโล", ("cane-sugar", "palm-sugar")),
+        # woven cloth, as the 2020 trade's villages wrote it: "ผ้าทอมือ" was guessed to be silk, at
+        # three times cotton's value, and "ผ้าทอ" or "ผ้า" was goods nobody knew
+        ("มีผ้าทอ 20 ผืน", CLOTHS),
+        ("มีผ้าทอมือ 10 ผืน", CLOTHS),
+        ("ต้องการผ้า 5 ผืน", CLOTHS),
+        ("มีผ้าพื้นเมือง 8 ผืน", CLOTHS),
     ],
 )
 def test_a_word_that_begins_several_goods_names_is_asked_which_kind_not_guessed(
@@ -1828,12 +1837,24 @@ def test_a_word_that_begins_several_goods_names_is_asked_which_kind_not_guessed(
     assert picked.ready
 
 
+def test_a_slip_as_near_one_name_as_another_is_asked_which() -> None:
+    """ "ข่": ข่า or ไข่ without a letter. It was guessed to be the first in the catalogue."""
+    (draft,) = read_post("มีข่ 5 กิโล", load_catalogue(), TODAY).drafts
+    assert (draft.item_id, draft.choices, draft.problems) == (
+        None,
+        ("galangal", "eggs-chicken"),
+        ("which_of",),
+    )
+
+
 @pytest.mark.parametrize(
     ("message", "item_id", "guessed"),
     [
         ("มีน้ำ 10 ลิตร", None, False),  # begins too many names to mean any
         ("มีปลาเคม 10 กิโล", "salted-fish", True),  # a slip of the keys: still the close spelling
         ("มีข้าวหอ 10 กิโล", "rice-jasmine", True),  # begins one item's names only
+        ("มีน้ำพริกปลา 10 กิโล", "chili-paste-fish", True),  # ... though as near another's
+        ("มีผ้าไหม 10 ผืน", "silk-cloth", False),  # a cloth's own word
     ],
 )
 def test_a_word_that_begins_one_name_or_too_many_is_read_as_before(

@@ -472,6 +472,14 @@ async def test_a_coordinators_header_lists_and_choices_on_a_360_px_phone(
             "e => parseFloat(getComputedStyle(e).paddingLeft)"
         )
         assert inset >= 8, inset
+        # the filters' last row stood against the first card (0 px between them at 390 px)
+        for wide in (320, PHONE["width"]):
+            await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
+            filters = await page.locator("nav.filters").bounding_box()
+            card = await page.locator("main li.card").first.bounding_box()
+            assert filters is not None
+            assert card is not None
+            assert card["y"] - (filters["y"] + filters["height"]) >= 12, (wide, filters, card)
     finally:
         await context.close()
 

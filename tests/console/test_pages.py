@@ -1214,3 +1214,18 @@ async def test_the_edit_form_names_the_community_it_edits_and_leads_back_to_it(w
     editing = re.search(r'<p id="editing"><a href="([^"]+)">([^<]+)</a> · ([^<]+)</p>', page)
     assert editing is not None, page[:3000]
     assert editing.groups() == (f"/console/communities/{world.a['id']}", world.a["name_th"], "สตูล")
+
+
+async def test_an_empty_list_of_exchanges_says_what_is_not_there(world: World) -> None:
+    """ "ไม่มีรายการ" (nothing listed) was all an empty filter said: a coordinator with nothing to
+    approve reads that nothing waits for them, and the filter shown is marked as the page's."""
+    await sign_in(world.client, world.keys[COORD])
+    waiting = unkept((await world.client.get("/console/proposals/?show=waiting")).text)
+    assert re.search(r'<li class="card" id="none">ไม่มีการแลกเปลี่ยนที่รอคุณ</li>', waiting), waiting[-3000:]
+    assert re.search(r'aria-current="page" href="/console/proposals/\?show=waiting"', waiting)
+    done = unkept((await world.client.get("/console/proposals/?show=completed")).text)
+    assert '<li class="card" id="none">ไม่มีการแลกเปลี่ยนในสถานะนี้</li>' in done
+    assert 'aria-current="page" href="/console/proposals/?show=waiting"' not in done
+    await make_proposal(world)
+    waiting = (await world.client.get("/console/proposals/?show=waiting")).text
+    assert 'id="none"' not in waiting

@@ -1169,7 +1169,7 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
                     words=[*last.words, _OR, *item.words],
                     choices=tuple(dict.fromkeys((*last.choices, entry.id))),
                     amount=(last.amount or item.amount) if alike and not last.choice_amounts else None,
-                    choice_amounts=(),
+                    choice_amounts=_each_own(last, entry.id, item.amount, alike),
                     or_next=item.or_next,
                 )
                 continue
@@ -1208,6 +1208,19 @@ def _either(items: list[_Item], index: _Index) -> list[_Item]:
             ),
         )
     return read
+
+
+def _each_own(last: _Item, joining: str, amount: _Amount | None, alike: bool) -> tuple[_Amount, ...]:
+    """The choices' own amounts once `joining` is one more of them: each its own where they differ
+    ("A 20 กิโล หรือ B 10 กิโล หรือ C 5 กิโล"), none where they agree (the one amount) or one is not
+    said or must be sized (asked)."""
+    if joining in last.choices or amount is None or amount.needs_size:
+        return ()
+    if last.choice_amounts:
+        return (*last.choice_amounts, amount)
+    if last.amount is None or alike or last.amount.needs_size:
+        return ()
+    return (*(last.amount for _ in last.choices), amount)
 
 
 def _lines_joined(items: list[_Item], index: _Index) -> list[_Item]:

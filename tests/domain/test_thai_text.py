@@ -162,6 +162,9 @@ def _check(draft: Draft, expected: D) -> None:
         "side",
         "category_id",
         "valued_as",
+        "choices",
+        "choice_amounts",
+        "item_name_th",
     ):
         if field in extra:
             assert getattr(draft, field) == extra[field], field
@@ -1585,6 +1588,25 @@ EITHER_FISH = {
     "category_id": None,
     "problems": ("which_of",),
 }
+EITHER_THREE = {
+    **EITHER_FISH,
+    "choices": ("salted-fish", "dried-fish", "dried-shrimp"),
+    "item_name_th": "ปลาเค็ม หรือ ปลาแห้ง หรือ กุ้งแห้ง",
+}
+
+
+def _three_asked(*kilos: float) -> D:
+    """A need of salted fish, dried fish or dried shrimp, asked which, with these amounts each."""
+    amounts = tuple((float(k), "kg", "กิโล") for k in kilos)
+    return (
+        "need",
+        None,
+        None,
+        None,
+        {**EITHER_THREE, "problems": ("which_of", "no_quantity"), "choice_amounts": amounts},
+    )
+
+
 CATEGORIES: list[tuple[str, list[D]]] = [
     ("ต้องการข้าว 100 กก", [("need", None, 100, "kg", RICE)]),
     ("อยากได้ผัก 20 กิโล", [("need", None, 20, "kg", {"category_id": "vegetables"})]),
@@ -1640,8 +1662,13 @@ CATEGORIES: list[tuple[str, list[D]]] = [
     # a third joins the choices
     (
         "ต้องการปลาเค็มหรือปลาแห้งหรือกุ้งแห้ง 20 กิโล",
-        [("need", None, 20, "kg", {**EITHER_FISH, "choices": ("salted-fish", "dried-fish", "dried-shrimp")})],
+        [("need", None, 20, "kg", EITHER_THREE)],
     ),
+    # three or more, each its own amount where they differ (it was asked), one where they agree
+    ("ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล หรือกุ้งแห้ง 5 กิโล", [_three_asked(20, 10, 5)]),
+    ("ต้องการปลาเค็มหรือปลาแห้ง 20 กิโล หรือกุ้งแห้ง 5 กิโล", [_three_asked(20, 20, 5)]),
+    ("ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 20 กิโล หรือกุ้งแห้ง 20 กิโล", [("need", None, 20, "kg", EITHER_THREE)]),
+    ("ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล หรือกุ้งแห้ง", [_three_asked()]),  # one unsaid: asked
     # after an amount, "หรือ" and no goods: the line as it was
     ("มีปลาเค็ม 20 กิโล หรือจะแลกอะไรก็ได้", [("offer", "salted-fish", 20, "kg", {})]),
     (
@@ -1800,6 +1827,10 @@ def test_goods_written_one_or_the_other_become_the_one_picked() -> None:
     assert _picked("ต้องการน้ำปลาหรือปลาร้า 20", 0, "fish-sauce") == [("need", "fish-sauce", 20, "litre", (), ())]
     assert _picked("ต้องการน้ำปลาหรือปลาร้า 20 กิโล", 0, "fish-sauce") == [
         ("need", "fish-sauce", 20, "kg", (), ("unit_mismatch",))
+    ]
+    # of three with their own amounts, the third's
+    assert _picked("ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล หรือกุ้งแห้ง 5 กิโล", 0, "dried-shrimp") == [
+        ("need", "dried-shrimp", 5, "kg", (), ())
     ]
     # its amount still asked when none was written
     assert _picked("ต้องการปลาเค็มหรือปลาแห้ง", 0, "salted-fish") == [

@@ -222,6 +222,10 @@ def test_goods_written_one_or_the_other_each_with_its_amount_are_said_with_it() 
     lines = _reply("ต้องการปลาเค็มหรือปลาแห้งหรือกุ้งแห้ง 20 กิโล")
     assert lines[1] == "• ต้องการ ปลาเค็ม หรือ ปลาแห้ง หรือ กุ้งแห้ง 20 กก."
     assert "ถ้าต้องการหลายอย่าง พิมพ์แยกกัน" in lines[2]
+    # three, each its own amount: said with it, not asked
+    lines = _reply("ต้องการปลาเค็ม 20 กิโล หรือปลาแห้ง 10 กิโล หรือกุ้งแห้ง 5 กิโล")
+    assert lines[1] == "• ต้องการ ปลาเค็ม 20 กก. หรือ ปลาแห้ง 10 กก. หรือ กุ้งแห้ง 5 กก."
+    assert not any("จำนวนเท่าไร" in line for line in lines)
 
 
 def test_a_word_that_begins_several_goods_names_is_asked_which_kind() -> None:

@@ -235,6 +235,14 @@ _VARIETY = re.compile(
     rf"(?:พันธุ์\s*)?กข\.?\s*\d+(?![\d.])|(?<=มะลิ)\s*105(?![\d.])(?!\s*(?:{alternation((*UNITS, *CONTAINERS))}))"
 )
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
+# A line that says how to reach the poster ("ติดต่อ 081-234-5678", "โทร 0812345678", "ไลน์ไอดี
+# somchai99", "สอบถามเพิ่มเติม ทักแชทได้เลย"): no goods, unless it names some (_contacts_dropped). After
+# goods on their line ("...200 กิโล ใครสนใจติดต่อได้ค่ะ") it is a question of interest (_interest_end).
+_CONTACT = re.compile(
+    r"(?m)^[\W_]*(?:สนใจ\s*)?(?:ติดต่อ|โทรศัพท์|โทร\.?|เบอร์โทร|เบอร์(?!รี)|ไลน์ไอดี|ไอดีไลน์|ไลน์|line\s*id|ไอดี|สอบถาม|ทักแชท"
+    r"|ทักไลน์|ทักมา|อินบ็อกซ์|inbox)[^\n]*",
+    re.IGNORECASE,
+)
 _AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
     {
@@ -244,6 +252,7 @@ _FILLER = frozenset(
         "ค่ะๆ", "ครับๆ", "นะคะ", "นะครับ", "ทาง", "กลุ่ม", "ตอนนี้", "วันนี้", "ปีนี้", "ทางเรา", "พวกเรา",
         "อีก", "ก็", "ก็ได้", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
         "บรรจุ", "ใส่", "แบ่ง",  # how goods are packed: "100 กิโล บรรจุถุงละ 5 กิโล"
+        "สิ่ง", "สิ่งของ", "สินค้า",  # a list's heading: "สิ่งที่มี", "สินค้าที่ต้องการ"
         *_HEADINGS,
         *_PLAIN_DESCRIBING,
     }
@@ -1587,7 +1596,7 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     """What a Thai message offers and needs, as drafts to confirm, one per item in the order
     written; no drafts when it is no post (chatter, a question, a price): nothing to answer."""
     index = _cached_index(catalogue)
-    unmarked = _LIST_MARK.sub("", text.replace(_LINE_MARK, ""))
+    unmarked = _contacts_dropped(_LIST_MARK.sub("", text.replace(_LINE_MARK, "")), index)
     # A new line starts a new item (its name's amount may be alone on the next: _lines_joined).
     body = normalise(re.sub(r"[\r\n]+", f" , {_LINE_MARK} ", unmarked))
     body = _VARIETY.sub(" ", _ADDRESS.sub(" ", _PHONE.sub(" ", body)))
@@ -1627,6 +1636,22 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
         for draft in item_drafts
     ]
     return Reading(drafts=_value_sized(_said_by_items(drafts, index), index))
+
+
+def _contacts_dropped(text: str, index: _Index) -> str:
+    """The text without how to reach its poster (_CONTACT): a contact line below a wish was read as
+    goods wanted, unknown ("ต้องการข้าวสาร 100 กิโล⏎โทร 0812345678": a need of "โทร"). A contact's
+    line that names goods ("ติดต่อขอแลกข้าวสาร") is kept."""
+
+    def dropped(match: re.Match[str]) -> str:
+        said = _squash(normalise(match[0]))
+        return match[0] if any(name in said for name, _ in index.names) or _category_in(said, index) else " "
+
+    return _CONTACT.sub(dropped, text)
+
+
+def _category_in(text: str, index: _Index) -> bool:
+    return any(word in text for word in index.categories)
 
 
 def _sending(at: int, mark: _DateFound | _BadDate, offered: Sequence[int], clauses: set[int]) -> int:

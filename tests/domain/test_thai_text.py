@@ -855,6 +855,18 @@ _FISH_AND_SHRIMP: list[D] = [
     ("offer", "salted-fish", 200, "kg", {}),
     ("offer", "dried-shrimp", 50, "kg", {}),
 ]
+# How to reach the poster, on its own line after a wish: it was a need of "โทร", "ติดต่อ...", ...
+_CONTACT_LINES: list[tuple[str, list[D]]] = [
+    (f"ต้องการข้าวสาร 100 กิโล\n{contact}", [("need", "rice-white", 100, "kg", {})])
+    for contact in (
+        "โทร 0812345678",
+        "ติดต่อ 081-234-5678",
+        "ติดต่อผู้ใหญ่บ้าน",
+        "ไลน์ไอดี somchai99",
+        "Line ID: somchai99",
+        "สอบถามเพิ่มเติม ทักแชทได้เลย",
+    )
+]
 LISTS: list[tuple[str, list[D]]] = [
     ("มีของดังนี้\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีตามนี้ค่ะ\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
@@ -874,6 +886,19 @@ LISTS: list[tuple[str, list[D]]] = [
     ("มี\n-ปลาเค็ม 200 กิโล\n-กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),  # a dash before a word: a bullet
     ("มี\n– ปลาเค็ม 200 กิโล\n– กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีปลาเค็ม - 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),  # spaced: between name and amount
+    # headings that say "the things we have / need": "สิ่ง" was read as goods nobody knew
+    (
+        "สิ่งที่มี\n- ปลาเค็ม 200 กิโล\nสิ่งที่ต้องการ\n- ข้าวสาร 500 กิโล",
+        [("offer", "salted-fish", 200, "kg", {}), ("need", "rice-white", 500, "kg", {})],
+    ),
+    ("สินค้าที่มี ปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    *_CONTACT_LINES,
+    (
+        "📣 ชุมชนบ้านบางเหรียง จ.พังงา\nมี: ปลาเค็ม 200 กก., กุ้งแห้ง 50 กก.\nติดต่อ 081-234-5678",
+        _FISH_AND_SHRIMP,
+    ),
+    # a contact's line that names goods is read as any line is
+    ("ติดต่อ มีปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
 ]
 
 

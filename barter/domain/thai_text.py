@@ -606,17 +606,41 @@ def _each_size(tokens: Sequence[str], i: int, container: str) -> tuple[float, st
     """The size of each container after its count: "ถุงละ 5 กิโล", "ถุง ถุงละ 5 กิโล", "ถุงๆละ 5
     กิโล", "กระปุก ขนาด 200 กรัม" (from tokens[i], just after the count's "ถุง"): (size in catalogue
     units, unit as written, catalogue unit, index after)."""
+    at = _each_begins(tokens, i, container, (container + "ละ", "ละ", _SIZE))
+    if at is not None and at + 1 < len(tokens) and _is_number(tokens[at]) and tokens[at + 1] in UNITS:
+        size = _number([tokens[at]])
+        if size is not None:
+            unit, factor = UNITS[tokens[at + 1]]
+            return size * factor, tokens[at + 1], unit, at + 2
+    # containers in containers: "3 ลัง ลังละ 12 ขวด ขวดละ 700 ซีซี" (a crate of 12 bottles)
+    held = _each_holds(tokens, i, container)
+    inner = None if held is None else _each_size(tokens, held[2], held[1])
+    if held is None or inner is None:
+        return None
+    size, unit_text, unit, end = inner
+    return held[0] * size, unit_text, unit, end
+
+
+def _each_begins(tokens: Sequence[str], i: int, container: str, each: tuple[str, ...]) -> int | None:
+    """The index after "ถุงละ" (or "ถุง ถุงละ", "ถุงๆละ", one of `each`) from tokens[i], else None."""
     if i < len(tokens) and tokens[i] in (container, "ๆ"):
         i += 1
-    if i < len(tokens) and tokens[i] in (container + "ละ", "ละ", _SIZE):
-        i += 1
-    elif i == 0 or tokens[i - 1] != container + "ละ":
+    if i < len(tokens) and tokens[i] in each:
+        return i + 1
+    return i if i > 0 and tokens[i - 1] == container + "ละ" else None
+
+
+def _each_holds(tokens: Sequence[str], i: int, container: str) -> tuple[float, str, int] | None:
+    """How many smaller containers each holds, their size not said: "ลังละ 12 ขวด" (from tokens[i],
+    as for _each_size): (count, the smaller container, index after)."""
+    at = _each_begins(tokens, i, container, (container + "ละ", "ละ"))
+    if at is None:
         return None
-    if i + 1 < len(tokens) and _is_number(tokens[i]) and tokens[i + 1] in UNITS:
-        size = _number([tokens[i]])
-        if size is not None:
-            unit, factor = UNITS[tokens[i + 1]]
-            return size * factor, tokens[i + 1], unit, i + 2
+    i = at
+    if i + 1 < len(tokens) and _is_number(tokens[i]) and tokens[i + 1] in CONTAINERS:
+        count = _number([tokens[i]])
+        if count is not None:
+            return count, tokens[i + 1], i + 2
     return None
 
 
@@ -843,6 +867,12 @@ class _Reader:
         if tokens[i + 1 : i + 2] == [container]:  # "แบ่งใส่ถุง ถุงละ 5 กิโล", tokenised ถุง ถุง ละ
             i += 1
         sized = _each_size(tokens, i, container)
+        if sized is None and amount.unit is None and amount.unit_text == container:
+            held = _each_holds(tokens, i, container)  # "3 ลัง ลังละ 12 ขวด": 36 bottles, their size asked
+            if held is not None:
+                count, inner, end = held
+                self.current.amount = _Amount(round(amount.quantity * count, 4), None, inner, needs_size=True)
+                return end
         if sized is None or (amount.unit is None and amount.unit_text != container):
             return None
         if amount.unit is None:  # "20 ถุง บรรจุถุงละ 5 กิโล": the bags' size, said after a word

@@ -409,6 +409,14 @@ SEVERAL: list[tuple[str, list[D]]] = [
     ("มีน้ำผึ้ง 3 ลิตร ขวดละ 750 ซีซี", [("offer", "honey", 3, "litre", {})]),
     ("มีน้ำผึ้ง 5 ขวด ขวดละ 750 ซีซี", [("offer", "honey", 3.75, "litre", {})]),
     ("มีน้ำผึ้ง 5 ขวด ขนาด 750 มล.", [("offer", "honey", 3.75, "litre", {})]),  # ขนาด: each one's size
+    # containers in containers: a crate of 12 bottles was an unknown item "ลัง" of 8.4 litres
+    ("มีน้ำปลา 3 ลัง ลังละ 12 ขวด ขวดละ 700 ซีซี", [("offer", "fish-sauce", 25.2, "litre", {})]),
+    ("มีกะปิ 5 ลัง ลังละ 20 กระปุก กระปุกละครึ่งกิโล", [("offer", "shrimp-paste", 50, "kg", {})]),
+    (  # the bottles' size not said: the bottles counted, their size asked
+        "มีน้ำปลา 3 ลัง ลังละ 12 ขวด",
+        [("offer", "fish-sauce", 36, None, {"unit_text": "ขวด", "problems": ("unit_needs_size",)})],
+    ),
+    ("มีไข่ไก่ 5 ลัง ลังละ 10 แผง", [("offer", "eggs-chicken", 1500, "piece", {})]),  # a tray: 30 eggs
     (
         "มีปลาเค็ม 200 กิโล ด่วน และกุ้งแห้ง 50 กิโล",  # a remark takes no one's amount
         [("offer", "salted-fish", 200, "kg", {}), ("offer", "dried-shrimp", 50, "kg", {})],

@@ -789,6 +789,15 @@ DESCRIBED: list[tuple[str, list[D]]] = [
     ("มีปลาเค็มตากแดด 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),
     ("มีมะพร้าวสดอร่อย 100 ลูก", [("offer", "coconut", 100, "piece", {})]),
     ("มีกระติบข้าวใหม่ 2 ชิ้น", [("offer", "sticky-rice-basket", 2, "piece", {})]),  # กระติบ|ข้าวใหม่
+    # sizes and mixes were goods nobody knew ("กุ้งแห้งตัวใหญ่", "มะม่วงใหญ่")
+    ("มีกุ้งแห้งตัวใหญ่ 5 กิโล", [("offer", "dried-shrimp", 5, "kg", {})]),
+    ("มีมะม่วงลูกใหญ่ 20 กิโล", [("offer", "mango", 20, "kg", {})]),
+    ("มีปลาเค็มคละไซส์ 30 กิโล", [("offer", "salted-fish", 30, "kg", {})]),
+    ("มีหอมแดงหัวใหญ่ 20 กิโล", [("offer", "shallot", 20, "kg", {})]),
+    (
+        "มีผักสด หลายอย่าง 50 กิโล",
+        [("offer", None, 50, "kg", {"category_id": "vegetables", "problems": ("which_item",)})],
+    ),
 ]
 
 
@@ -797,7 +806,7 @@ def test_describing_words_after_a_name_leave_the_item_known(message: str, expect
     _check_reading(message, expected)
 
 
-_DESCRIBING = ("เหลือเยอะ", "เยอะมาก", "แดดเดียว", "ตากแดด", "สดๆ", "ใหม่", "อร่อย", "คุณภาพดี")
+_DESCRIBING = ("เหลือเยอะ", "เยอะมาก", "แดดเดียว", "ตากแดด", "สดๆ", "ใหม่", "อร่อย", "คุณภาพดี", "ไซส์ใหญ่", "คละไซส์")
 
 
 @given(st.sampled_from(load_catalogue()), st.sampled_from(_DESCRIBING), st.integers(1, 9999))

@@ -10,18 +10,19 @@ Jinja templates translate through the same `gettext`.
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import Translations
 from markupsafe import Markup, escape
+from pythainlp.util import collate
 
 from barter.domain import thaidate
 from barter.domain.clock import THAI_TIME
@@ -29,6 +30,7 @@ from barter.domain.errors import BarterError
 from barter.domain.refusals import FIELDS, Words
 from barter.domain.units import english_unit, thai_unit_for, thai_unit_of_all
 
+T = TypeVar("T")
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
 DEFAULT_LANG: Lang = "th"
@@ -152,6 +154,21 @@ def summed(value: float | None, unit: str, items: Iterable[str]) -> str:
 def detail(exc: BarterError) -> str:
     """An error's detail in the reader's language (the Thai one where it was written)."""
     return exc.detail_th if _current.get() == "th" and exc.detail_th else exc.detail
+
+
+def in_order(
+    items: Iterable[T], th: Callable[[T], tuple[str, ...]], en: Callable[[T], tuple[str, ...]]
+) -> list[T]:
+    """The items in the reader's alphabetical order of their names (`th` or `en`: a name, or a name
+    and what comes after it, as the district then the sub-district): in Thai, dictionary order
+    (PyThaiNLP's `collate`, which reads past a leading vowel: เกาะ after กาญจนบุรี, not after ฮ);
+    in English, by letters whatever their case. A list in the order of its codes (a province's 10,
+    11, ...) left a reader scanning all 77 for สตูล."""
+    listed = list(items)
+    if _current.get() == "th":
+        rank = {word: n for n, word in enumerate(collate({word for item in listed for word in th(item)}))}
+        return sorted(listed, key=lambda item: tuple(rank[word] for word in th(item)))
+    return sorted(listed, key=lambda item: tuple(word.casefold() for word in en(item)))
 
 
 def pick(th: str | None, en: str | None) -> str:

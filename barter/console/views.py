@@ -40,7 +40,7 @@ from barter.domain import thaidate
 from barter.domain.errors import BarterError, Conflict, FieldError, NotFound, StaleVersion, ValidationFailed
 from barter.domain.model import REGIONS
 from barter.domain.proposals import Action, TransitionConflict
-from barter.reference import load_subdistricts, subdistricts_by_code
+from barter.reference import Subdistrict, load_subdistricts, subdistricts_by_code
 from barter.schemas.base import checked, converted
 
 KINDS = ("fishing", "farming", "urban", "mixed", "other")
@@ -315,8 +315,10 @@ async def _community_form(
         "communities",
         status_code=status_code,
         values=values,
-        provinces=await uses.provinces(conn),
-        subdistricts=[s for s in load_subdistricts() if s.province_code == province],
+        provinces=i18n.in_order(
+            await uses.provinces(conn), lambda p: (p["name_th"],), lambda p: (p["name_en"],)
+        ),
+        districts=_districts(province),
         kinds=KINDS,
         error=list(error),
         similar=list(similar),
@@ -324,6 +326,17 @@ async def _community_form(
         typed=dict(typed or {}),
         map=maps.base_map(),
     )
+
+
+def _districts(province_code: str) -> list[list[Subdistrict]]:
+    """A province's sub-districts for a list to choose from, under their districts, each in the
+    reader's alphabetical order: a province has up to some 300 of them, listed by code."""
+    ordered = i18n.in_order(
+        (s for s in load_subdistricts() if s.province_code == province_code),
+        lambda s: (s.district_th, s.name_th),
+        lambda s: (s.district_en, s.name_en),
+    )
+    return [list(subs) for _, subs in itertools.groupby(ordered, lambda s: s.district_en)]
 
 
 def _where(c: uses.CommunityOut) -> tuple[str, ...]:
@@ -358,7 +371,11 @@ class Communities(Controller):
     ) -> Response[Any]:
         if viewer.caller.role == "community":
             return to(f"/communities/{viewer.caller.community_id}")
-        found = await uses.list_communities(conn, viewer.caller, q=q)
+        found = i18n.in_order(  # by province, then name: a region's 40 villages were in the order registered
+            await uses.list_communities(conn, viewer.caller, q=q),
+            lambda c: (c.province_name_th, c.name_th or c.name_en or ""),
+            lambda c: (c.province_name_en, c.name_en or c.name_th or ""),
+        )
         m = maps.base_map()
         m.points += _points(found, span=m.width)  # the whole country, unzoomed
         return page("communities.html", viewer, "communities", communities=found, q=q or "", map=m)
@@ -391,8 +408,7 @@ class Communities(Controller):
 
     @get("/subdistricts")
     async def subdistricts(self, viewer: ViewerDep, province_code: FromQuery[str] = "") -> Template:
-        options = [s for s in load_subdistricts() if s.province_code == province_code]
-        return page("_subdistricts.html", viewer, "", subdistricts=options, selected="")
+        return page("_subdistricts.html", viewer, "", districts=_districts(province_code), selected="")
 
     @get("/{community_id:int}")
     async def detail(self, conn: Conn, viewer: ViewerDep, community_id: FromPath[int]) -> Template:

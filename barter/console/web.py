@@ -78,6 +78,13 @@ def subdistrict_label(sub: Subdistrict) -> str:
     return f"{sub.name_en} ({sub.district_en})"
 
 
+def district_label(sub: Subdistrict) -> str:
+    """A sub-district's district, as a list's heading names it ("อ.ทุ่งสง", "เขตพระนคร")."""
+    if i18n.current() == "th":
+        return f"{_thai_words(sub)[1]}{sub.district_th}"
+    return f"{sub.district_en} district"
+
+
 def subdistrict_name(code: str) -> str:
     sub = subdistricts_by_code().get(code)
     return code if sub is None else subdistrict_label(sub)
@@ -473,6 +480,7 @@ def environment() -> jinja2.Environment:
         province=province_name,
         subdistrict=subdistrict_name,
         tambon=subdistrict_label,
+        district=district_label,
         role=_namer("role"),
         status=_namer("status"),
         kind=_namer("kind"),

@@ -14,6 +14,8 @@ from litestar.testing import AsyncTestClient
 from barter.console import maps, views
 from barter.console.session import COOKIE
 from barter.console.web import CONSOLE_PUBLIC
+from barter.reference import load_subdistricts
+from barter.storage.repos import communities as communities_repo
 from tests.across import province_centre
 from tests.console.conftest import csrf_of, sign_in, start_run, unkept
 from tests.dates import ahead, be_slash, thai
@@ -1229,3 +1231,88 @@ async def test_an_empty_list_of_exchanges_says_what_is_not_there(world: World) -
     await make_proposal(world)
     waiting = (await world.client.get("/console/proposals/?show=waiting")).text
     assert 'id="none"' not in waiting
+
+
+def _province_options(html: str) -> list[str]:
+    select = re.search(r'<select id="province_code".*?</select>', html, re.S)
+    assert select is not None, html[:2000]
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select.group(0))
+
+
+async def test_the_provinces_to_choose_from_are_in_the_readers_alphabetical_order(world: World) -> None:
+    """The 77 provinces were listed by code (กรุงเทพมหานคร, สมุทรปราการ, นนทบุรี, ...): a
+    coordinator registering a village of สตูล scanned them all. They stand as on Thai forms, in
+    dictionary order, a leading vowel read past (เชียงใหม่ under ช); in English, A to Z."""
+    await sign_in(world.client, world.keys[COORD])
+    thai = _province_options((await world.client.get("/console/communities/new")).text)
+    assert len(thai) == 77
+    assert thai[:4] == ["กระบี่", "กรุงเทพมหานคร", "กาญจนบุรี", "กาฬสินธุ์"]
+    assert thai[-1] == "อุบลราชธานี"
+    assert thai.index("ชัยภูมิ") < thai.index("เชียงใหม่") < thai.index("ตรัง")
+    assert thai.index("สงขลา") < thai.index("สตูล")
+    world.client.cookies.set("lang", "en")
+    english = _province_options((await world.client.get("/console/communities/new")).text)
+    assert english == sorted(english, key=str.casefold)
+    assert (english[0], english[-1]) == ("Amnat Charoen", "Yasothon")
+
+
+async def test_a_provinces_sub_districts_stand_under_their_districts_in_alphabetical_order(
+    world: World,
+) -> None:
+    """Nakhon Si Thammarat's 170 sub-districts were one list in code order. They stand under their
+    23 districts, districts and sub-districts each in the reader's alphabetical order."""
+    await sign_in(world.client, world.keys[COORD])
+    html = (await world.client.get("/console/communities/subdistricts", params={"province_code": "80"})).text
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', html, re.S)
+    districts = [label for label, _ in groups]
+    assert len(districts) == len(set(districts)) == 23
+    assert all(label.startswith("อ.") for label in districts)
+    assert districts.index("อ.ทุ่งสง") < districts.index("อ.ปากพนัง") < districts.index("อ.เมืองนครศรีธรรมราช")
+    under = {label: re.findall(r">([^<(]+) \(", options) for label, options in groups}
+    assert "ปากแพรก" in under["อ.ทุ่งสง"]
+    assert "ปากแพรก" in under["อ.ปากพนัง"]
+    assert sum(len(names) for names in under.values()) == sum(
+        s.province_code == "80" for s in load_subdistricts()
+    )
+    world.client.cookies.set("lang", "en")
+    html = (await world.client.get("/console/communities/subdistricts", params={"province_code": "80"})).text
+    labels = re.findall(r'<optgroup label="([^"]+)">', html)
+    assert labels == sorted(labels, key=str.casefold)
+    assert "Thung Song district" in labels
+
+
+async def test_the_communities_stand_by_province_then_name_in_the_readers_order(world: World) -> None:
+    """A region's communities were listed in the order they were registered."""
+    for province, name_th, name_en in (
+        ("91", "บ้านเกาะสาหร่าย", "Ko Sarai"),  # สตูล
+        ("92", "บ้านหาดสำราญ", "Hat Samran"),  # ตรัง
+        ("81", "บ้านเกาะลันตา", "Ko Lanta"),  # กระบี่
+        ("91", "กลุ่มแม่บ้านละงู", "La-ngu women's group"),  # สตูล
+    ):
+        await communities_repo.insert(
+            world.db,
+            name_th=name_th,
+            name_en=name_en,
+            kind="fishing",
+            province_code=province,
+            subdistrict_code=None,
+            lat=7.5,
+            lon=99.5,
+            contact=None,
+        )
+    await sign_in(world.client, world.keys[COORD])
+
+    async def listed() -> list[str]:
+        page = (await world.client.get("/console/communities/")).text
+        return re.findall(r'<a href="/console/communities/\d+"[^>]*>([^<]+)</a>', page)
+
+    thai = await listed()
+    assert [n for n in thai if n.startswith(("บ้าน", "กลุ่ม"))][:1] == ["บ้านเกาะลันตา"]  # กระบี่ first
+    satun = [n for n in thai if n in ("บ้านเกาะสาหร่าย", "กลุ่มแม่บ้านละงู", world.a["name_th"])]
+    assert satun == ["กลุ่มประมงพื้นบ้านบ้านปากบารา", "กลุ่มแม่บ้านละงู", "บ้านเกาะสาหร่าย"]
+    assert thai.index("บ้านหาดสำราญ") < thai.index("กลุ่มประมงพื้นบ้านบ้านปากบารา")  # ตรัง before สตูล
+    world.client.cookies.set("lang", "en")
+    english = await listed()
+    assert (
+        english.index("Ko Lanta") < english.index("Ko Sarai") < english.index("Hat Samran")
+    )  # Krabi, Satun, Trang

@@ -163,7 +163,8 @@ _NUMBER_WORD = re.compile(r"^(?:ครึ่ง|ศูนย์|หนึ่ง|
 _MULTIPLIERS = {"สิบ": 10.0, "ร้อย": 100.0, "พัน": 1000.0, "หมื่น": 10_000.0, "แสน": 100_000.0, "ล้าน": 1e6}
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 _OFFER_WORDS = ("มีขาย", "มีให้", "เหลือ", "มี", "ให้", "ขาย")  # "ขายปลาเค็ม 20 กิโล": goods to give
-_NEED_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้", "ขาด", "หา", "ขอ")  # "ต้องการแลกข้าวสาร": a need
+# "ต้องการแลกข้าวสาร": a need; so is "รับซื้อข้าวสาร" (we buy), as "ขาย" (sell) is an offer
+_NEED_WORDS = ("ต้องการแลก", "อยากแลก", "ต้องการ", "อยากได้", "ขาด", "หา", "ขอ", "รับซื้อ", "ซื้อ")
 _SWAP_WORDS = ("แลก", "แลกเปลี่ยน")  # "แลก A กับ B": A is given, B wanted
 # "อยากแลกข้าวสาร": rice is wanted; "อยากแลกข้าวสาร 15 กิโล กับปลาเค็ม 2 กิโล": either side may be the
 # one given, so it is asked (swap_sides)
@@ -246,6 +247,8 @@ _CONTACT = re.compile(
     r"|ทักไลน์|ทักมา|อินบ็อกซ์|inbox)[^\n]*",
     re.IGNORECASE,
 )
+# "anything will do" after goods wanted ("แลกปลาเค็ม อะไรก็ได้"): no question (อะไร), which dropped the wish
+_ANYTHING = ("อะไรก็ได้", "อะไรก็ได้หมด", "อะไรก็ได้ค่ะ", "อะไรก็ได้ครับ")
 _AT_MOST = "ไม่เกิน"  # "ต้องการข้าวไม่เกิน 20 กิโล": the amount is the need's (one word, not ไม่ + เกิน)
 _FILLER = frozenset(
     {
@@ -256,6 +259,7 @@ _FILLER = frozenset(
         "อีก", "ก็", "ก็ได้", "อยาก", "เอา", "เป็น", "แค่", "ได้รับ", "ด่วน", "พร้อม", "พร้อมส่ง",
         "บรรจุ", "ใส่", "แบ่ง",  # how goods are packed: "100 กิโล บรรจุถุงละ 5 กิโล"
         "สิ่ง", "สิ่งของ", "สินค้า",  # a list's heading: "สิ่งที่มี", "สินค้าที่ต้องการ"
+        *_ANYTHING,
         *_HEADINGS,
         *_PLAIN_DESCRIBING,
     }
@@ -478,7 +482,7 @@ def _index(catalogue: Sequence[CatalogueEntry]) -> _Index:
         names.extend((_squash(name), item.id) for name in (item.name_th, *item.synonyms_th))
     names.sort(key=lambda pair: (-len(pair[0]), pair[0]))
     extra = {n for n, _ in names} | set(UNITS) | set(CONTAINERS) | set(_OFFER_WORDS) | set(_NEED_WORDS)
-    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS, _AT_MOST}
+    extra |= {*_SWAP_WORDS, *_SWAP_LINKS, *_HEADINGS, *CATEGORY_WORDS, _AT_MOST, *_ANYTHING}
     extra |= {item.counted_th for item in catalogue if item.counted_th}  # "5ตัว": 5 + ตัว
     in_category: dict[str, tuple[CatalogueEntry, ...]] = {}
     for item in catalogue:
@@ -676,6 +680,10 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     close = _close_spellings(phrase, index)
     if close:
         return index.by_id[close[0]], True
+    bare = _undescribed(phrase)  # the first words of one name only: "ลูกประคบ" (ลูกประคบสมุนไพร)
+    begun = {item_id for name, item_id in index.names if len(bare) >= 4 and name.startswith(bare)}
+    if len(begun) == 1:
+        return index.by_id[begun.pop()], True
     return None, False
 
 

@@ -140,6 +140,14 @@ CASES: list[tuple[str, list[D]]] = [
     ),
     ("ขายไหมคะ", []),
     ("ใครขายปลาเค็มบ้าง", []),
+    # ซื้อ, รับซื้อ (buy): goods wanted; "รับซื้อข้าวสาร" was unknown goods "รับซื้อข้าวสาร", asked which side
+    ("รับซื้อข้าวสาร 100 กิโล", [("need", "rice-white", 100, "kg", {})]),
+    ("อยากซื้อปลาเค็ม 20 กิโล", [("need", "salted-fish", 20, "kg", {})]),
+    ("ต้องการซื้อข้าวสาร 100 กิโล", [("need", "rice-white", 100, "kg", {})]),
+    (
+        "ขายปลาเค็ม 20 กิโล ซื้อข้าวสาร 100 กิโล",
+        [("offer", "salted-fish", 20, "kg", {}), ("need", "rice-white", 100, "kg", {})],
+    ),
 ]
 
 
@@ -903,6 +911,14 @@ LISTS: list[tuple[str, list[D]]] = [
     ("มี\n-ปลาเค็ม 200 กิโล\n-กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),  # a dash before a word: a bullet
     ("มี\n– ปลาเค็ม 200 กิโล\n– กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีปลาเค็ม - 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),  # spaced: between name and amount
+    # "anything will do" after the goods wanted: no question, which dropped the wish (อะไร)
+    (
+        "มีข้าวหอมมะลิ 500 กก. แลกปลาเค็ม อะไรก็ได้",
+        [
+            ("offer", "rice-jasmine", 500, "kg", {}),
+            ("need", "salted-fish", 79.5, "kg", {"quantity_from_value": True}),
+        ],
+    ),
     # headings that say "the things we have / need": "สิ่ง" was read as goods nobody knew
     (
         "สิ่งที่มี\n- ปลาเค็ม 200 กิโล\nสิ่งที่ต้องการ\n- ข้าวสาร 500 กิโล",
@@ -1927,6 +1943,9 @@ def test_a_slip_as_near_one_name_as_another_is_asked_which() -> None:
         ("มีปลาเคม 10 กิโล", "salted-fish", True),  # a slip of the keys: still the close spelling
         ("มีข้าวหอ 10 กิโล", "rice-jasmine", True),  # begins one item's names only
         ("มีน้ำพริกปลา 10 กิโล", "chili-paste-fish", True),  # ... though as near another's
+        # ... however much of the name is left unsaid (they were goods nobody knew)
+        ("มีลูกประคบ 50 ลูก", "herbal-compress", True),
+        ("มีเม็ดมะม่วง 10 กิโล", "cashew-nuts", True),
         ("มีผ้าไหม 10 ผืน", "silk-cloth", False),  # a cloth's own word
     ],
 )

@@ -241,7 +241,7 @@ def test_a_word_that_begins_several_goods_names_is_asked_which_kind() -> None:
 def test_goods_not_known_keep_the_counting_word_typed() -> None:
     """Not "ผ้าขาวม้า 10 ชิ้น": the bot rewrote the member's ผืน while asking what the goods are."""
     assert _reply("มีผ้าขาวม้า 10 ผืน")[1] == "• มี “ผ้าขาวม้า” (ไม่รู้จัก) 10 ผืน"
-    assert _reply("มีตะกร้า 5 ใบ")[1] == "• มี “ตะกร้า” (ไม่รู้จัก) 5 ใบ"
+    assert _reply("มีหมวกสาน 5 ใบ")[1] == "• มี “หมวกสาน” (ไม่รู้จัก) 5 ใบ"
     assert _reply("มีไข่นกกระทา 20 แผง")[1] == "• มี “ไข่นกกระทา” (ไม่รู้จัก) 600 ฟอง"  # a tray: 30 eggs
     assert _reply("มีผ้าไหม 10 ผืน")[1] == "• มี ผ้าไหมทอมือ 10 ผืน"  # known: its own word
 

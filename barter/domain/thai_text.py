@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import msgspec
 from pythainlp.corpus.common import thai_words
@@ -776,19 +776,39 @@ def _names_in(words: Sequence[str], index: _Index) -> list[tuple[CatalogueEntry 
     """The catalogue items (or categories, by their id) the words name one after another ("ปลาเค็ม"
     "กุ้งแห้ง", "ข้าว" "ผัก"), each as written, when every word belongs to one of them; None
     otherwise. Fewest first."""
-    best: list[list[tuple[CatalogueEntry | str, str]] | None] = [[]] + [None] * len(words)
+    return _split(words, lambda text: _named(text, index))
+
+
+def _named(text: str, index: _Index) -> CatalogueEntry | str | None:
+    """The item (or the category, by its id) that `text` is a name of."""
+    if text in index.by_name:
+        return index.by_id[index.by_name[text]]
+    return index.categories.get(text)
+
+
+def _kinds_in(
+    words: Sequence[str], index: _Index
+) -> list[tuple[CatalogueEntry | str | tuple[str, ...], str]] | None:
+    """As _names_in, with words that could mean several items among them (_kinds_named: "ปลาหมึก",
+    "น้ำตาล", "ผ้า"), as those items' ids: "ปลาเค็ม ปลาหมึก กุ้งแห้ง" is three goods, not one unknown."""
+    return _split(words, lambda text: _named(text, index) or _kinds_named(text, index) or None)
+
+
+Named = TypeVar("Named")
+
+
+def _split(words: Sequence[str], name_of: Callable[[str], Named | None]) -> list[tuple[Named, str]] | None:
+    """The fewest runs of the words that each name something (`name_of`), with what each names and
+    its words as written; None when some word names nothing."""
+    best: list[list[tuple[Named, str]] | None] = [[]] + [None] * len(words)
     for end in range(1, len(words) + 1):
         for start in range(end):
             before = best[start]
-            text = "".join(words[start:end])
             if before is None:
                 continue
-            named: CatalogueEntry | str
-            if text in index.by_name:
-                named = index.by_id[index.by_name[text]]
-            elif text in index.categories:
-                named = index.categories[text]
-            else:
+            text = "".join(words[start:end])
+            named = name_of(text)
+            if named is None:
                 continue
             found = [*before, (named, text)]
             if best[end] is None or len(found) < len(best[end] or ()):
@@ -1505,6 +1525,20 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
             )
         ]
     named = _names_in(item.words, index) if item.words else None
+    # "ปลาเค็ม ปลาหมึก กุ้งแห้ง": which squid, asked on its line; but "น้ำพริกปลา" is one name begun
+    whole = "".join(item.words)
+    split = named is None and len(item.words) > 1 and _match_item(whole, index)[0] is None
+    parts = _kinds_in(item.words, index) if split and _category_of(whole, index) is None else None
+    if parts is not None and len(parts) > 1:
+        amount = item.amount if item.each and not item.unclear else None
+        return [
+            _draft(item.kind, None, False, text, amount, choices=[index.by_id[k] for k in entry])
+            if isinstance(entry, tuple)
+            else _draft(item.kind, None, False, text, amount, _category(entry, index))
+            if isinstance(entry, str)
+            else _draft(item.kind, entry, False, text, amount)
+            for entry, text in parts
+        ]
     if named is not None:
         named = _headings_dropped(named)
     if named is not None and len(named) == 1 and not isinstance(named[0][0], str):

@@ -911,6 +911,38 @@ LISTS: list[tuple[str, list[D]]] = [
     ("มี\n-ปลาเค็ม 200 กิโล\n-กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),  # a dash before a word: a bullet
     ("มี\n– ปลาเค็ม 200 กิโล\n– กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีปลาเค็ม - 200 กิโล", [("offer", "salted-fish", 200, "kg", {})]),  # spaced: between name and amount
+    # a list of goods wanted with a word for several kinds among them ("ปลาหมึก": dried or salted)
+    # was one unknown "ปลาเค็มปลาหมึกกุ้งแห้ง": each is its own line, the squid asked which
+    (
+        "ต้องการปลาเค็ม ปลาหมึก กุ้งแห้ง",
+        [
+            ("need", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            (
+                "need",
+                None,
+                None,
+                None,
+                {"choices": ("dried-squid", "salted-squid"), "problems": ("which_of", "no_quantity")},
+            ),
+            ("need", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
+    (
+        "ต้องการน้ำพริก ปลาเค็ม อย่างละ 10 กิโล",
+        [
+            (
+                "need",
+                None,
+                10,
+                "kg",
+                {
+                    "choices": ("chili-paste-roasted", "chili-paste-fish", "chili-paste-kapi"),
+                    "problems": ("which_of",),
+                },
+            ),
+            ("need", "salted-fish", 10, "kg", {}),
+        ],
+    ),
     # "anything will do" after the goods wanted: no question, which dropped the wish (อะไร)
     (
         "มีข้าวหอมมะลิ 500 กก. แลกปลาเค็ม อะไรก็ได้",

@@ -680,8 +680,7 @@ def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool
     close = _close_spellings(phrase, index)
     if close:
         return index.by_id[close[0]], True
-    bare = _undescribed(phrase)  # the first words of one name only: "ลูกประคบ" (ลูกประคบสมุนไพร)
-    begun = {item_id for name, item_id in index.names if len(bare) >= 4 and name.startswith(bare)}
+    begun = _begun(phrase, index)  # the first words of one name only: "ลูกประคบ" (ลูกประคบสมุนไพร)
     if len(begun) == 1:
         return index.by_id[begun.pop()], True
     return None, False
@@ -723,21 +722,28 @@ _FAMILIES = {
 
 def _kinds_named(phrase: str, index: _Index) -> tuple[str, ...]:
     """The items the phrase could mean, two to _MOST_KINDS of them, in the catalogue's order; none
-    when it means one or too many:
-      * a word that begins their names and leaves them unfinished ("น้ำพริก": เผา, ปลาย่าง or กะปิ;
-        "ปลาหมึก": แห้ง or เค็ม; "น้ำตาล": ทราย or มะพร้าว), of four characters or more ("น้ำ" is too
-        little to mean any);
-      * a family's word (_FAMILIES: "ผ้าทอ", any cloth);
-      * a close spelling of several names alike ("ผ้าทอมือ": ผ้าไหมทอมือ or ผ้าฝ้ายทอมือ)."""
-    bare = _undescribed(phrase)
-    if bare in index.by_name:
+    when it means one or too many: those whose names it begins (_begun: "น้ำพริก", เผา, ปลาย่าง or
+    กะปิ; "ผ้าทอ", any cloth), else those it is a close spelling of alike ("ผ้าทอมือ": ผ้าไหมทอมือ or
+    ผ้าฝ้ายทอมือ). One name begun ("น้ำพริกปลา": น้ำพริกปลาย่าง) is that one (_match_item)."""
+    if _undescribed(phrase) in index.by_name:
         return ()
+    return _kinds(_begun(phrase, index) or set(_close_spellings(phrase, index)), index)
+
+
+def _begun(phrase: str, index: _Index) -> set[str]:
+    """The items whose names the phrase begins and leaves unfinished ("ปลาหมึก": แห้ง or เค็ม;
+    "น้ำตาล": ทราย or มะพร้าว), the phrase of four characters or more ("น้ำ" is too little to mean
+    any), or a family's word (_FAMILIES: "ผ้าทอ", any cloth). None for a name."""
+    bare = _undescribed(phrase)
     stem = _FAMILIES.get(bare, bare if len(bare) >= 4 else None)
-    ids = {item_id for name, item_id in index.names if stem is not None and name.startswith(stem)}
-    if not ids:  # one name begun ("น้ำพริกปลา": น้ำพริกปลาย่าง) is that one, as a close spelling
-        ids = set(_close_spellings(phrase, index))
-    found = tuple(i for i in index.by_id if i in ids)
-    return found if 2 <= len(found) <= _MOST_KINDS else ()
+    if stem is None or bare in index.by_name:
+        return set()
+    return {item_id for name, item_id in index.names if name.startswith(stem)}
+
+
+def _kinds(ids: set[str], index: _Index) -> tuple[str, ...]:
+    """The items, in the catalogue's order, when they are two to _MOST_KINDS; else none."""
+    return tuple(i for i in index.by_id if i in ids) if 2 <= len(ids) <= _MOST_KINDS else ()
 
 
 def _undescribed(phrase: str) -> str:
@@ -789,9 +795,10 @@ def _named(text: str, index: _Index) -> CatalogueEntry | str | None:
 def _kinds_in(
     words: Sequence[str], index: _Index
 ) -> list[tuple[CatalogueEntry | str | tuple[str, ...], str]] | None:
-    """As _names_in, with words that could mean several items among them (_kinds_named: "ปลาหมึก",
-    "น้ำตาล", "ผ้า"), as those items' ids: "ปลาเค็ม ปลาหมึก กุ้งแห้ง" is three goods, not one unknown."""
-    return _split(words, lambda text: _named(text, index) or _kinds_named(text, index) or None)
+    """As _names_in, with words that begin several items' names among them (_begun: "ปลาหมึก",
+    "น้ำตาล", "ผ้า"), as those items' ids: "ปลาเค็ม ปลาหมึก กุ้งแห้ง" is three goods, not one unknown.
+    (A close spelling is not looked for in every run of the words.)"""
+    return _split(words, lambda text: _named(text, index) or _kinds(_begun(text, index), index) or None)
 
 
 Named = TypeVar("Named")
@@ -1525,42 +1532,42 @@ def _drafts_of(item: _Item, index: _Index) -> list[Draft]:
             )
         ]
     named = _names_in(item.words, index) if item.words else None
-    # "ปลาเค็ม ปลาหมึก กุ้งแห้ง": which squid, asked on its line; but "น้ำพริกปลา" is one name begun
-    whole = "".join(item.words)
-    split = named is None and len(item.words) > 1 and _match_item(whole, index)[0] is None
-    parts = _kinds_in(item.words, index) if split and _category_of(whole, index) is None else None
-    if parts is not None and len(parts) > 1:
-        amount = item.amount if item.each and not item.unclear else None
-        return [
-            _draft(item.kind, None, False, text, amount, choices=[index.by_id[k] for k in entry])
-            if isinstance(entry, tuple)
-            else _draft(item.kind, None, False, text, amount, _category(entry, index))
-            if isinstance(entry, str)
-            else _draft(item.kind, entry, False, text, amount)
-            for entry, text in parts
-        ]
     if named is not None:
         named = _headings_dropped(named)
-    if named is not None and len(named) == 1 and not isinstance(named[0][0], str):
-        item = msgspec.structs.replace(item, words=[named[0][1]])  # "สมุนไพร ขมิ้นชัน": turmeric
-    if named is not None and len(named) > 1:
-        amount = item.amount if item.each and not item.unclear else None
-        return [
-            _draft(item.kind, None, False, text, amount, _category(entry, index))
-            if isinstance(entry, str)
-            else _draft(item.kind, entry, False, text, amount)
-            for entry, text in named
-        ]
+        if len(named) > 1:
+            return _parts_drafts(item, named, index)
+        if not isinstance(named[0][0], str):
+            item = msgspec.structs.replace(item, words=[named[0][1]])  # "สมุนไพร ขมิ้นชัน": turmeric
     phrase = "".join(item.words)
     amount = None if item.unclear else item.amount
     category = _category_of(phrase, index)
     if category is not None:  # before a close spelling: "ข้าว" is no misspelt ข้าวขาว
         return [_draft(item.kind, None, False, phrase, amount, _category(category, index))]
     entry, guessed = _match_item(phrase, index)
+    # "ปลาเค็ม ปลาหมึก กุ้งแห้ง": a line each, the squid asked which; "น้ำพริกปลา" is one name begun
+    parts = _kinds_in(item.words, index) if named is None and entry is None and len(item.words) > 1 else None
+    if parts is not None and len(parts) > 1:
+        return _parts_drafts(item, parts, index)
     kinds = _kinds_named(phrase, index) if entry is None or guessed else ()
     if kinds:  # "น้ำพริก": which of the three, asked, not a guess at one
         return [_draft(item.kind, None, False, phrase, amount, choices=[index.by_id[k] for k in kinds])]
     return [_draft(item.kind, entry, guessed, phrase, amount)]
+
+
+def _parts_drafts(
+    item: _Item, parts: Sequence[tuple[CatalogueEntry | str | tuple[str, ...], str]], index: _Index
+) -> list[Draft]:
+    """A line for each of the goods one item's words name (_names_in, _kinds_in): an item, a
+    category (its id) or a choice of items (their ids); the amount only if it is each one's."""
+    amount = item.amount if item.each and not item.unclear else None
+    return [
+        _draft(item.kind, None, False, text, amount, choices=[index.by_id[k] for k in entry])
+        if isinstance(entry, tuple)
+        else _draft(item.kind, None, False, text, amount, _category(entry, index))
+        if isinstance(entry, str)
+        else _draft(item.kind, entry, False, text, amount)
+        for entry, text in parts
+    ]
 
 
 def _sized_by_value(given: Draft, wanted: Draft, index: _Index) -> Draft:
@@ -1720,13 +1727,10 @@ def _contacts_dropped(text: str, index: _Index) -> str:
 
     def dropped(match: re.Match[str]) -> str:
         said = _squash(normalise(match[0]))
-        return match[0] if any(name in said for name, _ in index.names) or _category_in(said, index) else " "
+        names = (*(name for name, _ in index.names), *index.categories)
+        return match[0] if any(name in said for name in names) else " "
 
     return _CONTACT.sub(dropped, text)
-
-
-def _category_in(text: str, index: _Index) -> bool:
-    return any(word in text for word in index.categories)
 
 
 def _sending(at: int, mark: _DateFound | _BadDate, offered: Sequence[int], clauses: set[int]) -> int:

@@ -7,9 +7,9 @@ from barter.webhooks.relay import Relay
 from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_notices import linked_with_sms
-from tests.channels.line.test_webhook import button_data, last_reply, link
+from tests.channels.line.test_webhook import button_data, last_reply, link, listings
 from tests.channels.standins import LinePlatform, SmsGateway
-from tests.world import OWNER, Goods, World, make_proposal, second_south_community
+from tests.world import Goods, World, make_proposal, second_south_community
 
 
 async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
@@ -22,7 +22,7 @@ async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
     assert "• มี ปลาทู 20 กก." in reply["text"], reply["text"]
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
     assert (await deliver(world.client, confirm)).status_code == 200
-    (offer,) = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    (offer,) = await listings(world, "offers")
     assert (offer["item_id"], offer["quantity"], offer["unit"]) == (mackerel, 20, "kg")
     assert f"• มีให้ ปลาทู 20 กก. (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
 
@@ -44,7 +44,7 @@ async def test_added_goods_are_read_and_said_in_their_own_counting_word(
     assert "ตัวละ" not in reply["text"]
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
     assert (await deliver(world.client, confirm)).status_code == 200
-    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    offers = await listings(world, "offers")
     posted = {(o["item_id"], o["quantity"], o["unit"]): o["id"] for o in offers}
     assert set(posted) == {(chicken, 5, "piece"), ("kaffir-lime-leaves", 2, "kg")}, offers
     said = last_reply(line_platform)["text"]

@@ -3,12 +3,10 @@ confirmed, and posted as a category need the API shows; offered, it is asked whi
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.channels.line.conftest import deliver, message, postback
-from tests.channels.line.test_webhook import button_data, counts, last_reply, link
+from tests.channels.line.test_webhook import button_data, counts, last_reply, link, listings
 from tests.channels.standins import LinePlatform
-from tests.world import COORD, OWNER, World
+from tests.world import COORD, World
 
 
 async def _confirmed(world: World, platform: LinePlatform, text: str, line: str) -> list[str]:
@@ -23,18 +21,11 @@ async def _confirmed(world: World, platform: LinePlatform, text: str, line: str)
     return str(last_reply(platform)["text"]).splitlines()
 
 
-async def _listings(world: World, kind: str) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = (await world.get(OWNER, f"/v1/{kind}", community_id=world.a["id"])).json()[
-        "data"
-    ]
-    return data
-
-
 async def test_rice_of_any_kind_confirmed_is_a_category_need_the_api_shows(
     world: World, line_platform: LinePlatform
 ) -> None:
     posted = await _confirmed(world, line_platform, "ต้องการข้าว 100 กก", "• ต้องการ ข้าว (ชนิดใดก็ได้) 100 กก.")
-    [need] = await _listings(world, "needs")
+    [need] = await listings(world, "needs")
     assert (need["category_id"], need["item_id"], need["quantity"], need["unit"]) == (
         "rice",
         None,
@@ -56,11 +47,9 @@ async def test_rice_wanted_for_squid_given_posts_both_sized_by_value(
     assert "ลงประกาศแล้วค่ะ ✓ (posted)" in await _confirmed(
         world, line_platform, "มีปลาหมึกแห้ง 15 กิโล แลกข้าว", line
     )
-    assert [(o["item_id"], o["quantity"]) for o in await _listings(world, "offers")] == [
-        ("dried-squid", 15.0)
-    ]
+    assert [(o["item_id"], o["quantity"]) for o in await listings(world, "offers")] == [("dried-squid", 15.0)]
     assert [
-        (n["category_id"], n["item_id"], n["quantity"], n["unit"]) for n in await _listings(world, "needs")
+        (n["category_id"], n["item_id"], n["quantity"], n["unit"]) for n in await listings(world, "needs")
     ] == [("rice", None, 593.8, "kg")]
 
 
@@ -68,7 +57,7 @@ async def test_fish_in_litres_is_posted_in_the_unit_read(world: World, line_plat
     """Fish and seafood come in kilos and litres (fish sauce): the need says which, as the API asks."""
     line = "• ต้องการ ปลาและอาหารทะเล (ชนิดใดก็ได้) 20 ลิตร"
     assert "ลงประกาศแล้วค่ะ ✓ (posted)" in await _confirmed(world, line_platform, "ต้องการปลา 20 ลิตร", line)
-    needs = await _listings(world, "needs")
+    needs = await listings(world, "needs")
     assert [(n["category_id"], n["quantity"], n["unit"]) for n in needs] == [("fish-seafood", 20.0, "litre")]
 
 
@@ -88,4 +77,4 @@ async def test_rice_offered_is_asked_which_kind_and_nothing_is_posted(
     await deliver(world.client, postback(f"a=confirm&d={draft}"))  # a stale ยืนยัน: asked again
     assert "ข้าวอะไรคะ? เช่น" in last_reply(line_platform)["text"]
     assert (await counts(world))[2] == 0
-    assert await _listings(world, "needs") == []
+    assert await listings(world, "needs") == []

@@ -19,10 +19,10 @@ from barter.domain.proposals import TransitionConflict
 from barter.domain.thaidate import MONTHS_TH
 from barter.services import line as line_service
 from tests.channels.line.conftest import deliver, message, postback
-from tests.channels.line.test_webhook import button_data, last_reply, link
+from tests.channels.line.test_webhook import button_data, last_reply, link, listings
 from tests.channels.standins import LinePlatform
 from tests.dates import ahead, thai
-from tests.world import OWNER, World
+from tests.world import World
 
 NOT_DONE = "ทำรายการไม่สำเร็จค่ะ (not done)"
 
@@ -108,7 +108,7 @@ async def test_goods_that_come_whole_refuse_a_fraction_in_thai(
 ) -> None:
     lines, _ = await _confirmed(world, line_platform, "มีมะพร้าว 2.5 ลูก")
     assert lines[:3] == [NOT_DONE, "• จำนวน: ของนี้นับทีละ 1", "  (How much: this goods comes in steps of 1)"]
-    assert (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"] == []
+    assert await listings(world, "offers") == []
 
 
 async def test_more_than_the_api_allows_is_refused_in_thai_not_posted(
@@ -120,7 +120,7 @@ async def test_more_than_the_api_allows_is_refused_in_thai_not_posted(
         "• จำนวน: ต้องไม่เกิน 1,000,000,000",
         "  (How much: must be at most 1,000,000,000)",
     ]
-    assert (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"] == []
+    assert await listings(world, "offers") == []
 
 
 async def test_a_proposal_that_is_not_there_is_said_in_thai(

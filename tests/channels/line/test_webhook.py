@@ -54,6 +54,14 @@ async def link(
     return code
 
 
+async def listings(world: World, kind: str) -> list[dict[str, Any]]:
+    """Community A's offers or needs (`kind`), as its own key reads them through the API."""
+    data: list[dict[str, Any]] = (await world.get(OWNER, f"/v1/{kind}", community_id=world.a["id"])).json()[
+        "data"
+    ]
+    return data
+
+
 async def counts(w: World) -> tuple[int, int, int, int]:
     row = await w.db.fetchrow(
         "SELECT (SELECT count(*) FROM line_events) AS e, (SELECT count(*) FROM line_drafts) AS d,"
@@ -109,7 +117,7 @@ async def test_ten_trays_of_eggs_are_read_and_posted_as_300_fong(
     assert "• มี ไข่ไก่ 300 ฟอง" in reply["text"]
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
     assert (await deliver(world.client, confirm)).status_code == 200
-    (offer,) = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    (offer,) = await listings(world, "offers")
     assert (offer["item_id"], offer["quantity"], offer["unit"]) == ("eggs-chicken", 300, "piece")
     assert f"• มีให้ ไข่ไก่ 300 ฟอง (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
 
@@ -130,7 +138,7 @@ async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_off
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}", user="Ufisher2")
     assert (await deliver(world.client, confirm)).status_code == 200
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
-    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    offers = await listings(world, "offers")
     assert [(o["item_id"], o["quantity"], o["unit"], o["available_from"]) for o in offers] == [
         ("salted-fish", 200.0, "kg", iso(ready))
     ]
@@ -142,7 +150,7 @@ async def test_a_signed_thai_message_from_a_linked_group_becomes_a_confirmed_off
     replies = len(line_platform.sent)
     assert (await deliver(world.client, confirm)).status_code == 200
     assert len(line_platform.sent) == replies
-    assert len((await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]) == 1
+    assert len(await listings(world, "offers")) == 1
 
 
 async def test_a_name_with_its_amount_on_the_next_line_is_one_line_to_confirm(
@@ -158,7 +166,7 @@ async def test_a_name_with_its_amount_on_the_next_line_is_one_line_to_confirm(
         "ถูกต้องไหมคะ? กด ยืนยัน เพื่อลงประกาศ",
     ]
     await deliver(world.client, postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}"))
-    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
+    offers = await listings(world, "offers")
     assert [(o["item_id"], o["quantity"]) for o in offers] == [("rice-sticky", 100.0)]
     # Offered or needed is the one question left; its answer makes the line ready.
     await deliver(world.client, message("ปลาแห้ง\n20 กิโล"))
@@ -260,7 +268,7 @@ async def test_in_a_group_asking_who_has_an_amount_of_goods_is_a_need_to_confirm
     ]
     assert (await counts(world))[2] == 0
     await deliver(world.client, postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}", user="Ufisher2"))
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    needs = await listings(world, "needs")
     assert [(n["item_id"], n["quantity"]) for n in needs] == [("salted-fish", 30.0)]
 
 
@@ -276,7 +284,7 @@ async def test_questions_cancel_and_unreadable_text(world: World, line_platform:
     await deliver(world.client, postback(f"a=confirm&d={need['d']}"))
     assert "ยืนยันหรือยกเลิกไปแล้ว" in last_reply(line_platform)["text"]
     assert (await counts(world))[2] == 0
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    needs = await listings(world, "needs")
     assert needs == []
 
 
@@ -389,8 +397,8 @@ async def test_a_posted_offer_and_need_are_numbered_each_in_its_own_list(
     await deliver(
         world.client, postback(f"a=confirm&d={button_data(last_reply(line_platform), 'ยืนยัน')['d']}")
     )
-    [offer] = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
-    [need] = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    [offer] = await listings(world, "offers")
+    [need] = await listings(world, "needs")
     assert last_reply(line_platform)["text"].splitlines()[1:3] == [
         f"• มีให้ ปลาเค็ม 100 กก. (ของที่มีให้ #{offer['id']})",
         f"• ต้องการ ข้าวขาว 50 กก. (ของที่ต้องการ #{need['id']})",
@@ -450,7 +458,7 @@ async def test_goods_written_one_or_the_other_are_asked_which_and_posted_as_the_
     assert "• ต้องการ ปลาแห้ง 20 กก." in chosen["text"], chosen["text"]
     await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    needs = await listings(world, "needs")
     assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 20.0, "kg")]
 
 
@@ -466,8 +474,8 @@ async def test_a_word_that_begins_several_goods_names_offers_each_kind_as_a_butt
     chosen = last_reply(line_platform)
     assert "• มี น้ำพริกกะปิ 10 กก." in chosen["text"], chosen["text"]
     await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
-    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    offers = await listings(world, "offers")
+    needs = await listings(world, "needs")
     assert [(o["item_id"], o["quantity"]) for o in offers] == [("chili-paste-kapi", 10.0)]
     assert [n["item_id"] for n in needs] == ["rice-white"]  # sized by the paste's value
     assert needs[0]["quantity"] > 0
@@ -484,7 +492,7 @@ async def test_goods_written_one_or_the_other_each_with_its_amount_post_the_one_
     await deliver(world.client, postback(button_postback(asked, "ปลาแห้ง")))
     await deliver(world.client, postback(f"a=confirm&d={button_data(asked, 'ปลาแห้ง')['d']}"))
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    needs = await listings(world, "needs")
     assert [(n["item_id"], n["quantity"], n["unit"]) for n in needs] == [("dried-fish", 10.0, "kg")]
 
 
@@ -500,7 +508,7 @@ async def test_a_pick_of_goods_not_offered_to_choose_changes_nothing(
     again = last_reply(line_platform)
     assert [i["action"]["label"] for i in again["quickReply"]["items"]] == ["ปลาเค็ม", "ปลาแห้ง", "ยกเลิก"]
     await deliver(world.client, postback(f"a=confirm&d={draft}"))  # still asked: nothing posted
-    assert (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"] == []
+    assert await listings(world, "needs") == []
 
 
 async def test_a_swap_whose_sides_are_not_said_asks_which_is_given(
@@ -518,7 +526,7 @@ async def test_a_swap_whose_sides_are_not_said_asks_which_is_given(
     assert "• ต้องการ ข้าวขาว 15 กก." in chosen["text"]
     await deliver(world.client, postback(f"a=confirm&d={button_data(chosen, 'ยืนยัน')['d']}"))
     assert "ลงประกาศแล้ว" in last_reply(line_platform)["text"]
-    offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
-    needs = (await world.get(OWNER, "/v1/needs", community_id=world.a["id"])).json()["data"]
+    offers = await listings(world, "offers")
+    needs = await listings(world, "needs")
     assert [(o["item_id"], o["quantity"]) for o in offers] == [("salted-fish", 2.0)]
     assert [(n["item_id"], n["quantity"]) for n in needs] == [("rice-white", 15.0)]

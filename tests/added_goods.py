@@ -1,5 +1,5 @@
 """Goods the network adds to the catalogue (POST /v1/items), for the tests of every channel that
-reads them: a weighed one (ปลาทู, in kg) and one counted in its own word (ไก่ย่าง, counted ตัว)."""
+reads them: a weighed one (ปลาช่อน, in kg) and one counted in its own word (ไก่ย่าง, counted ตัว)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from barter.domain import units
 from barter.reference import CatalogueItem, load_catalogue
 from tests.world import COORD, World
 
-MACKEREL: dict[str, Any] = {
-    "name_th": "ปลาทู",
-    "name_en": "Short mackerel",
+SNAKEHEAD: dict[str, Any] = {
+    "name_th": "ปลาช่อน",
+    "name_en": "Striped snakehead",
     "category_id": "fish-seafood",
     "unit": "kg",
     "reference_value": 90,
@@ -59,5 +59,5 @@ def _as_item(item_id: str, goods: dict[str, Any]) -> CatalogueItem:
 ADDED = (
     *load_catalogue(),
     _as_item("grilled-chicken", GRILLED_CHICKEN),
-    _as_item("short-mackerel", MACKEREL),
+    _as_item("striped-snakehead", SNAKEHEAD),
 )

@@ -101,7 +101,7 @@ async def categories(conn: asyncpg.Connection) -> list[dict[str, Any]]:
 
 
 async def items(conn: asyncpg.Connection) -> list[dict[str, Any]]:
-    """Every item a form lists, the shipped catalogue's and those the network added (ปลาทู), in the
+    """Every item a form lists, the shipped catalogue's and those the network added (ปลาช่อน), in the
     catalogue's order as the goods page lists them (by id, a form opened at ข้าวเหนียวดำ); the
     catalogue read first, so that the form says each in its counting word (ไก่ย่าง (ตัว)) even in
     a process that did not add it (barter.domain.units.goods_known)."""

@@ -817,7 +817,7 @@ def _whole(value: float | None) -> int | float | None:
 
 
 def _names(text: str | None) -> list[str]:
-    """Other names typed in one box, separated by commas or lines (ปลาทูนึ่ง, ปลาทูสด)."""
+    """Other names typed in one box, separated by commas or lines (ปลาช่อนนึ่ง, ปลาช่อนสด)."""
     return [name.strip() for name in re.split(r"[,\n\r]+", text or "") if name.strip()]
 
 
@@ -885,7 +885,7 @@ async def _goods_page(
 
 class Goods(Controller):
     """สินค้า: the catalogue of goods every channel reads, open to every signed-in reader; goods
-    it lacks (ปลาทู, ข้าวโพด) are added here by coordinators and admins."""
+    it lacks (ปลาช่อน, ข้าวโพด) are added here by coordinators and admins."""
 
     path = "/goods"
 

@@ -141,7 +141,7 @@ UNITS: dict[str, tuple[Unit, float]] = {word: FACTORS[code] for word, code in SP
 # Containers and bunches of no fixed size: the sender is asked the size ("ถุงละ 5 กิโล"). Any other
 # word written after a number is asked about the same way, never taken for the item's own unit. So
 # are the counting words of whole fish, fowl and heads (ตัว, หัว) and sheets (แผ่น), unless they are
-# the goods' own (ไก่ย่าง counted ตัว): "มีปลาทู 100 ตัว" is a post even of goods not yet known.
+# the goods' own (ไก่ย่าง counted ตัว): "มีปลาช่อน 100 ตัว" is a post even of goods not yet known.
 CONTAINERS: tuple[str, ...] = (
     "แพ็ค", "แพค", "แพ็ก", "ถุง", "ห่อ", "ขวด", "กระสอบ", "ลัง", "กล่อง", "กระปุก", "กระป๋อง", "ซอง", "ถัง",
     "แกลลอน", "ปี๊บ", "เข่ง", "โหล", "มัด", "กำ", "หวี", "เครือ", "พวง", "ตัว", "หัว", "แผ่น",
@@ -669,7 +669,7 @@ def _number(run: list[str]) -> float | None:
 
 def _match_item(phrase: str, index: _Index) -> tuple[CatalogueEntry | None, bool]:
     """(item, guessed): the item the phrase is a name or synonym of; else the one it is a close
-    spelling of ("ปลาเคม"). A name inside a phrase that says more ("พริกแกง" holds the synonym
+    spelling of ("ปลาเคม"). A name inside a phrase that says more ("พริกไทย" holds the synonym
     "พริก", "ไข่เป็ด" holds "ไข่") is not a misspelling of it: the phrase names another thing, which
     the catalogue may not have."""
     if not phrase:
@@ -1485,7 +1485,7 @@ def _draft(
 def _listing(item: _Item, drafts: Sequence[Draft]) -> bool:
     """The item reads as meant for a listing, not as chatter: a name read for sure with มี/ต้องการ
     or an amount; a guessed name with an amount; unknown words, or none, with an amount in a unit
-    of goods, a container or no unit ("มีลางสาด 100 กิโล", "ขอพริกแกง 5 กระปุก", "120"). Not an
+    of goods, a container or no unit ("มีลางสาด 100 กิโล", "ขอพริกไทย 5 กระปุก", "120"). Not an
     amount of something no goods are counted in: "มีประชุม 9 โมง", "ขอ 5 นาทีนะ", "มีเรือ 2 ลำ"."""
     amount = item.amount
     if any(

@@ -61,7 +61,7 @@ def thai_unit(unit: str) -> str:
 
 # The goods barter knows, as barter.domain says their amounts (counting words, `thai_unit_for`):
 # the shipped catalogue (barter/reference/catalogue.json) until the live one is read, then the
-# live one, the shipped goods and those the network added (ปลาทู, ไก่ย่าง counted ตัว).
+# live one, the shipped goods and those the network added (ปลาช่อน, ไก่ย่าง counted ตัว).
 # barter.services.catalogue.current, which every reader of goods' names calls (the LINE webhook,
 # the import, the console's goods list, a matching run before it writes its proposals, the relay before it
 # sends notices, adding goods), hands each catalogue it reads to `goods_known`, and the server

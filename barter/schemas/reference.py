@@ -76,7 +76,7 @@ class CommunityName(msgspec.Struct):
 
 
 class UnknownGoodsOut(msgspec.Struct):
-    """Goods communities named that the catalogue lacks (ปลาทู before anyone added it), as the
+    """Goods communities named that the catalogue lacks (ปลาช่อน before anyone added it), as the
     console's goods page lists them for coordinators: the word as last typed, how many times in
     all, by which communities (those the reader acts for), through which channels, when first and
     last."""
@@ -130,15 +130,15 @@ class ItemValues(msgspec.Struct):
 # What adding goods and correcting them share: the words people call them by (NFC, each at most
 # its length; checked again by the service: Thai, not taken, no control or invisible characters).
 NameTh = Annotated[
-    str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาทู", examples=["ปลาทู"])
+    str, Meta(min_length=1, max_length=60, description="The Thai name, e.g. ปลาช่อน", examples=["ปลาช่อน"])
 ]
 NameEn = Annotated[
     str,
     Meta(
         min_length=1,
         max_length=80,
-        description="The English name, e.g. Short mackerel",
-        examples=["Short mackerel"],
+        description="The English name, e.g. Striped snakehead",
+        examples=["Striped snakehead"],
     ),
 ]
 # A correction's English name: "" (or null) clears it, and the goods are called by their Thai name
@@ -147,14 +147,14 @@ NameEnOrCleared = Annotated[
     str,
     Meta(
         max_length=80,
-        description='The English name, e.g. Short mackerel; null or "" clears it (the goods are then '
+        description='The English name, e.g. Striped snakehead; null or "" clears it (the goods are then '
         "called by their Thai name in English, as goods added without one are)",
-        examples=["Short mackerel"],
+        examples=["Striped snakehead"],
     ),
 ]
 SynonymsTh = Annotated[
     list[Annotated[str, Meta(min_length=1, max_length=60)]],
-    Meta(max_length=10, description="Other Thai names people use, e.g. ปลาทูนึ่ง", examples=[["ปลาทูนึ่ง"]]),
+    Meta(max_length=10, description="Other Thai names people use, e.g. ปลาช่อนนึ่ง", examples=[["ปลาช่อนนึ่ง"]]),
 ]
 CountingWord = Annotated[
     str,
@@ -177,9 +177,9 @@ KgPerUnit = Annotated[
 
 
 class ItemNew(Input):
-    """Goods the shipped catalogue lacks, added by a coordinator or an admin (ปลาทู, ข้าวโพด).
+    """Goods the shipped catalogue lacks, added by a coordinator or an admin (ปลาช่อน, ข้าวโพด).
 
-    The id is made from the English name (`short-mackerel`; `item-1`, `item-2`, ... where it has
+    The id is made from the English name (`striped-snakehead`; `item-1`, `item-2`, ... where it has
     no Latin letters); the quantity step follows the unit (0.1 for kg and litres, whole pieces and
     packs). Goods with no English name are called by their Thai name in English too (`name_en`).
     Names are Thai (a Thai letter at least), with no control or invisible characters; spaces

@@ -1,7 +1,7 @@
 """The catalogue: the goods every channel reads, the goods the network adds, and their reference values.
 
 The items table holds the shipped catalogue (barter/reference/catalogue.json, loaded at start) and
-the goods coordinators and admins add (ปลาทู, ข้าวโพด: `add_item`); `current` is what the LINE
+the goods coordinators and admins add (ปลาช่อน, ข้าวโพด: `add_item`); `current` is what the LINE
 reader, spreadsheets and the console read goods' names by; `update_item` corrects goods the
 network added (never the shipped ones: a reload of the file would undo it). Admins set national
 reference values and any region's, coordinators their regions'. Every change is versioned and
@@ -232,7 +232,7 @@ def _new_item_errors(
 
 
 def _slug(name_en: str | None) -> str:
-    """The id an English name makes (`Short mackerel` -> `short-mackerel`); `item` where it has no
+    """The id an English name makes (`Striped snakehead` -> `striped-snakehead`); `item` where it has no
     Latin letter to start with."""
     slug = re.sub(r"[^a-z0-9]+", "-", (name_en or "").lower()).strip("-")[:48].strip("-")
     return slug if slug[:1].isalpha() else "item"
@@ -247,7 +247,7 @@ def may_add(caller: Caller) -> None:
 
 
 def _ids(base: str) -> list[str]:
-    """The ids to try, in order: `short-mackerel`, `short-mackerel-2`, ...; `item-1`, `item-2`, ..."""
+    """The ids to try, in order: `striped-snakehead`, `striped-snakehead-2`, ...; `item-1`, `item-2`, ..."""
     first = [base] if base != "item" else ["item-1"]
     return first + [f"{base}-{n}" for n in range(2, 1000)]
 
@@ -291,8 +291,8 @@ async def add_item(conn: asyncpg.Connection, caller: Caller, data: ItemNew, now:
     or wrong for the unit, a counting word for goods not counted in pieces.
 
     Adds and renames hold the catalogue's names lock (repo.lock_names) from the check to the commit:
-    two coordinators adding ปลาทู at once get one 201 and one 422 `name_taken`, never a 500. The
-    words communities named that its Thai name or another name now is (ปลาทู, written while no
+    two coordinators adding ปลาช่อน at once get one 201 and one 422 `name_taken`, never a 500. The
+    words communities named that its Thai name or another name now is (ปลาช่อน, written while no
     goods were called so) leave the coordinators' list in the same transaction."""
     may_add(caller)
     await repo.lock_names(conn)

@@ -151,7 +151,7 @@ async def import_sheet(
     dry_run: bool,
 ) -> ImportReport:
     require_role(caller, "admin", "coordinator")
-    try:  # the goods' names of the live catalogue: those the network added (ปลาทู) as well
+    try:  # the goods' names of the live catalogue: those the network added (ปลาช่อน) as well
         drafts = read_sheet(data, fmt, await catalogue.current(conn))
     except SheetError as exc:
         raise ValidationFailed([exc.error]) from None

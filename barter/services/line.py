@@ -375,8 +375,8 @@ async def save_draft(conn: asyncpg.Connection, link: Link, message: str, drafts:
 async def note_unknown_goods(
     conn: asyncpg.Connection, link: Link, drafts: Sequence[Draft], now: datetime
 ) -> frozenset[str]:
-    """The goods of the chat's post the reader did not know (its unknown_item lines: "ปลาทู" of
-    "มีปลาทู 20 กิโล" before anyone added it), counted for the chat's community so that its
+    """The goods of the chat's post the reader did not know (its unknown_item lines: "ปลาช่อน" of
+    "มีปลาช่อน 20 กิโล" before anyone added it), counted for the chat's community so that its
     coordinators see them (services.unknown_goods). Returns the words, as typed, that were (the
     answer then says the coordinator will see them)."""
     typed = _unknown_goods(drafts)

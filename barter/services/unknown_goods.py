@@ -1,8 +1,8 @@
 """Goods communities named that the catalogue lacks, kept so that coordinators learn what people want
 to trade.
 
-A linked LINE chat's message whose goods the reader does not know ("มีปลาทู 20 กิโล" before anyone
-added ปลาทู), or a spreadsheet row naming goods the catalogue lacks, counts the word for the
+A linked LINE chat's message whose goods the reader does not know ("มีปลาช่อน 20 กิโล" before anyone
+added ปลาช่อน), or a spreadsheet row naming goods the catalogue lacks, counts the word for the
 community (`note`), in the transaction that handles the message or the import: only the words the
 reader took for goods (never a message), only of a community (never a chat linked to none), only
 what could be a goods' name (`goods_names.goods_word`). Coordinators of the community's region and

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Litestar
 
 from barter.api.openapi import openapi_document
-from tests.api.test_catalogue_items import MACKEREL
+from tests.api.test_catalogue_items import SNAKEHEAD
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
 COCONUT_CRAB = {
@@ -19,10 +19,10 @@ COCONUT_CRAB = {
     "shelf_life_days": 2,
     "counted_th": "ตัว",
 }
-URL = "/v1/items/short-mackerel"
+URL = "/v1/items/striped-snakehead"
 
 
-async def _add(world: World, body: dict[str, Any] = MACKEREL) -> dict[str, Any]:
+async def _add(world: World, body: dict[str, Any] = SNAKEHEAD) -> dict[str, Any]:
     response = await world.post(ADMIN, "/v1/items", body)
     assert response.status_code == 201, response.text
     added: dict[str, Any] = response.json()
@@ -49,12 +49,12 @@ async def test_who_corrects_goods(world: World) -> None:
         (PARTNER, 403),
         (ANON, 401),
     ]:
-        response = await world.patch(persona, URL, {"name_en": f"Mackerel {persona}"}, f'"v{version}"')
+        response = await world.patch(persona, URL, {"name_en": f"Snakehead {persona}"}, f'"v{version}"')
         assert response.status_code == status, (persona, response.text)
         version += status == 200
         shown = (await world.get(ANON, URL)).json()
         assert shown["version"] == version, persona
-        assert (shown["name_en"] == f"Mackerel {persona}") == (status == 200), persona
+        assert (shown["name_en"] == f"Snakehead {persona}") == (status == 200), persona
 
 
 async def test_a_correction_is_versioned_audited_and_read_everywhere(world: World) -> None:
@@ -62,39 +62,39 @@ async def test_a_correction_is_versioned_audited_and_read_everywhere(world: Worl
     response = await world.patch(
         COORD,
         URL,
-        {"name_th": "ปลาทูแม่กลอง", "synonyms_th": ["ปลาทู", "ทูแม่กลอง"], "shelf_life_days": 4},
+        {"name_th": "ปลาช่อนแม่กลอง", "synonyms_th": ["ปลาช่อน", "ทูแม่กลอง"], "shelf_life_days": 4},
         '"v1"',
     )
     assert response.status_code == 200, response.text
     assert response.headers["etag"] == '"v2"'
     body = response.json()
     assert (body["name_th"], body["synonyms_th"], body["shelf_life_days"], body["version"]) == (
-        "ปลาทูแม่กลอง",
-        ["ปลาทู", "ทูแม่กลอง"],
+        "ปลาช่อนแม่กลอง",
+        ["ปลาช่อน", "ทูแม่กลอง"],
         4,
         2,
     )
     # unchanged: what was not sent, and what listings count in
     assert (body["name_en"], body["unit"], body["category_id"], body["reference_value"]) == (
-        "Short mackerel",
+        "Striped snakehead",
         "kg",
         "fish-seafood",
         90,
     )
     assert [i["id"] for i in (await world.get(ANON, "/v1/items", q="แม่กลอง")).json()["data"]] == [
-        "short-mackerel"
+        "striped-snakehead"
     ]
     row = await world.db.fetchrow(
         "SELECT actor_key_id, before, after FROM audit_log WHERE action = 'update_item' AND entity_id = $1",
-        "short-mackerel",
+        "striped-snakehead",
     )
     assert row is not None
     assert row["actor_key_id"] == world.key_ids[COORD]
-    assert (row["before"]["name_th"], row["before"]["version"]) == ("ปลาทู", 1)
+    assert (row["before"]["name_th"], row["before"]["version"]) == ("ปลาช่อน", 1)
     assert row["after"] == body
     # an offer of it keeps its item, under the new name
-    offer = await world.offer(item_id="short-mackerel", quantity=50, min_lot=5)
-    assert offer["item_id"] == "short-mackerel"
+    offer = await world.offer(item_id="striped-snakehead", quantity=50, min_lot=5)
+    assert offer["item_id"] == "striped-snakehead"
 
 
 async def test_if_match_is_required_and_a_stale_one_is_412(world: World) -> None:
@@ -108,7 +108,7 @@ async def test_if_match_is_required_and_a_stale_one_is_412(world: World) -> None
     assert (await world.post(ADMIN, f"{URL}/values", {"value": 95})).status_code == 200
     assert (await world.patch(ADMIN, URL, {"shelf_life_days": 6}, '"v2"')).status_code == 412
     assert (await world.patch(ADMIN, URL, {"shelf_life_days": 6}, '"v3"')).status_code == 200
-    assert (await world.db.fetchval("SELECT shelf_life_days FROM items WHERE id = 'short-mackerel'")) == 6
+    assert (await world.db.fetchval("SELECT shelf_life_days FROM items WHERE id = 'striped-snakehead'")) == 6
 
 
 async def test_the_shipped_catalogues_goods_are_not_corrected_here(world: World) -> None:
@@ -139,14 +139,14 @@ async def test_a_name_another_item_uses_is_refused_its_own_are_fine(world: World
     await _add(world)
     await _add(world, COCONUT_CRAB)
     # its own names, swapped: fine
-    swapped = await world.patch(ADMIN, URL, {"name_th": "ปลาทูนึ่ง", "synonyms_th": ["ปลาทู"]}, '"v1"')
+    swapped = await world.patch(ADMIN, URL, {"name_th": "ปลาช่อนนึ่ง", "synonyms_th": ["ปลาช่อน"]}, '"v1"')
     assert swapped.status_code == 200, swapped.text
     # another item's name or synonym, a shipped one's, a category word, a name given twice
     crab = "/v1/items/item-1"
     refused = await world.patch(
         ADMIN,
         crab,
-        {"name_th": "ปลาทู", "synonyms_th": ["ปลาทูนึ่ง", "ปลาแห้ง", "ผัก", "ปูยักษ์", "ปู ยักษ์", "  "]},
+        {"name_th": "ปลาช่อน", "synonyms_th": ["ปลาช่อนนึ่ง", "ปลาแห้ง", "ผัก", "ปูยักษ์", "ปู ยักษ์", "  "]},
         '"v1"',
     )
     assert _refused(refused) == [
@@ -158,7 +158,7 @@ async def test_a_name_another_item_uses_is_refused_its_own_are_fine(world: World
         ("synonyms_th[5]", "required"),
     ]
     # a name the item keeps, given again, is said at the field sent
-    again = await world.patch(ADMIN, URL, {"synonyms_th": ["ปลาทูนึ่ง"]}, '"v2"')
+    again = await world.patch(ADMIN, URL, {"synonyms_th": ["ปลาช่อนนึ่ง"]}, '"v2"')
     assert _refused(again) == [("synonyms_th[0]", "given_twice")]
     unseen = await world.patch(ADMIN, crab, {"name_th": "ปู\u200bมะพร้าว", "name_en": " "}, '"v1"')
     assert _refused(unseen) == [("name_th", "bad_characters"), ("name_en", "required")]
@@ -229,10 +229,10 @@ async def test_a_name_the_file_took_since_does_not_block_other_corrections(world
     """A shipped item may hold a synonym an added item is named by (a load before the loader left
     such synonyms out gave it one): its shelf life is still corrected; renaming says the clash."""
     await _add(world)
-    await world.db.execute("UPDATE items SET synonyms_th = synonyms_th || '{ปลาทู}' WHERE id = 'dried-fish'")
+    await world.db.execute("UPDATE items SET synonyms_th = synonyms_th || '{ปลาช่อน}' WHERE id = 'dried-fish'")
     shelf = await world.patch(COORD, URL, {"shelf_life_days": 4}, '"v1"')
     assert shelf.status_code == 200, shelf.text
-    renamed = await world.patch(COORD, URL, {"synonyms_th": ["ปลาทูสด"]}, '"v2"')
+    renamed = await world.patch(COORD, URL, {"synonyms_th": ["ปลาช่อนสด"]}, '"v2"')
     assert _refused(renamed) == [("name_th", "name_taken")]
 
 
@@ -246,19 +246,19 @@ async def test_an_english_name_cleared_is_the_thai_one_again_under_if_match(worl
     cleared = await world.patch(COORD, URL, {"name_en": None}, '"v1"')
     assert cleared.status_code == 200, cleared.text
     assert cleared.headers["etag"] == '"v2"'
-    assert (cleared.json()["name_en"], cleared.json()["version"]) == ("ปลาทู", 2)
+    assert (cleared.json()["name_en"], cleared.json()["version"]) == ("ปลาช่อน", 2)
     stale = await world.patch(COORD, URL, {"name_en": ""}, '"v1"')
     assert (stale.status_code, stale.json()["code"]) == (412, "stale_version")
-    renamed = await world.patch(COORD, URL, {"name_th": "ปลาทูแม่กลอง"}, '"v2"')
-    assert (renamed.json()["name_th"], renamed.json()["name_en"]) == ("ปลาทูแม่กลอง", "ปลาทูแม่กลอง")
-    named = await world.patch(COORD, URL, {"name_en": "Mae Klong mackerel"}, '"v3"')
-    assert named.json()["name_en"] == "Mae Klong mackerel"
+    renamed = await world.patch(COORD, URL, {"name_th": "ปลาช่อนแม่กลอง"}, '"v2"')
+    assert (renamed.json()["name_th"], renamed.json()["name_en"]) == ("ปลาช่อนแม่กลอง", "ปลาช่อนแม่กลอง")
+    named = await world.patch(COORD, URL, {"name_en": "Mae Klong snakehead"}, '"v3"')
+    assert named.json()["name_en"] == "Mae Klong snakehead"
     assert _refused(await world.patch(COORD, URL, {"name_en": "  "}, '"v4"')) == [("name_en", "required")]
     emptied = await world.patch(COORD, URL, {"name_en": ""}, '"v4"')
     assert (emptied.status_code, emptied.headers["etag"]) == (200, '"v5"')
-    assert (await world.get(ANON, URL)).json()["name_en"] == "ปลาทูแม่กลอง"
+    assert (await world.get(ANON, URL)).json()["name_en"] == "ปลาช่อนแม่กลอง"
     row = await world.db.fetchrow(
         "SELECT before, after FROM audit_log WHERE action = 'update_item' ORDER BY id DESC LIMIT 1"
     )
     assert row is not None
-    assert (row["before"]["name_en"], row["after"]["name_en"]) == ("Mae Klong mackerel", "ปลาทูแม่กลอง")
+    assert (row["before"]["name_en"], row["after"]["name_en"]) == ("Mae Klong snakehead", "ปลาช่อนแม่กลอง")

@@ -1,4 +1,4 @@
-"""Goods the network adds to the catalogue (ปลาทู, ข้าวโพด): who may, what is refused, where they show."""
+"""Goods the network adds to the catalogue (ปลาช่อน, ข้าวโพด): who may, what is refused, where they show."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
-MACKEREL = {
-    "name_th": "ปลาทู",
-    "name_en": "Short mackerel",
+SNAKEHEAD = {
+    "name_th": "ปลาช่อน",
+    "name_en": "Striped snakehead",
     "category_id": "fish-seafood",
     "unit": "kg",
     "reference_value": 90,
     "shelf_life_days": 3,
-    "synonyms_th": ["ปลาทูนึ่ง"],
+    "synonyms_th": ["ปลาช่อนนึ่ง"],
 }
 
 
@@ -32,34 +32,34 @@ WHO_ADDS = [
 async def test_who_adds_goods(world: World) -> None:
     # one world for every persona (a world costs a second to build): each adds goods of its own
     for n, (persona, status) in enumerate(WHO_ADDS):
-        body = {**MACKEREL, "name_th": f"ปลาทู {persona}", "name_en": f"Mackerel {n}", "synonyms_th": []}
+        body = {**SNAKEHEAD, "name_th": f"ปลาช่อน {persona}", "name_en": f"Snakehead {n}", "synonyms_th": []}
         response = await world.post(persona, "/v1/items", body)
         assert response.status_code == status, (persona, response.text)
-        listed = (await world.get(OWNER, "/v1/items", q=f"ปลาทู {persona}")).json()["data"]
+        listed = (await world.get(OWNER, "/v1/items", q=f"ปลาช่อน {persona}")).json()["data"]
         mine = [i["id"] for i in listed if i["name_th"] == body["name_th"]]
-        assert mine == ([f"mackerel-{n}"] if status == 201 else []), persona
+        assert mine == ([f"snakehead-{n}"] if status == 201 else []), persona
 
 
 async def test_added_goods_can_be_offered_and_are_audited(world: World) -> None:
-    added = await world.post(COORD, "/v1/items", MACKEREL)
+    added = await world.post(COORD, "/v1/items", SNAKEHEAD)
     assert added.status_code == 201
     body = added.json()
-    assert (body["id"], body["quantity_step"], body["kg_per_unit"]) == ("short-mackerel", 0.1, 1)
-    offer = await world.offer(item_id="short-mackerel", quantity=50, min_lot=5)
-    assert offer["item_id"] == "short-mackerel"
+    assert (body["id"], body["quantity_step"], body["kg_per_unit"]) == ("striped-snakehead", 0.1, 1)
+    offer = await world.offer(item_id="striped-snakehead", quantity=50, min_lot=5)
+    assert offer["item_id"] == "striped-snakehead"
     audited = await world.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'add_item'")
     assert audited == 1
 
 
 async def test_a_taken_name_or_a_category_word_is_refused_by_field(world: World) -> None:
-    assert (await world.post(ADMIN, "/v1/items", MACKEREL)).status_code == 201
-    again = await world.post(ADMIN, "/v1/items", {**MACKEREL, "name_en": "Mackerel"})
+    assert (await world.post(ADMIN, "/v1/items", SNAKEHEAD)).status_code == 201
+    again = await world.post(ADMIN, "/v1/items", {**SNAKEHEAD, "name_en": "Snakehead"})
     assert again.status_code == 422
     assert [(e["path"], e["code"]) for e in again.json()["errors"]] == [
         ("name_th", "name_taken"),
         ("synonyms_th[0]", "name_taken"),
     ]
-    rice = await world.post(ADMIN, "/v1/items", {**MACKEREL, "name_th": "ข้าว", "synonyms_th": ["ข้าวสาร"]})
+    rice = await world.post(ADMIN, "/v1/items", {**SNAKEHEAD, "name_th": "ข้าว", "synonyms_th": ["ข้าวสาร"]})
     assert [(e["path"], e["code"]) for e in rice.json()["errors"]] == [
         ("name_th", "category_word"),
         ("synonyms_th[0]", "name_taken"),
@@ -67,7 +67,7 @@ async def test_a_taken_name_or_a_category_word_is_refused_by_field(world: World)
     eggs = await world.post(
         ADMIN,
         "/v1/items",
-        {**MACKEREL, "name_th": "ไข่นกกระทา", "synonyms_th": [], "unit": "piece", "counted_th": "ฟอง"},
+        {**SNAKEHEAD, "name_th": "ไข่นกกระทา", "synonyms_th": [], "unit": "piece", "counted_th": "ฟอง"},
     )
     assert [(e["path"], e["code"]) for e in eggs.json()["errors"]] == [("kg_per_unit", "required")]
 
@@ -91,7 +91,7 @@ UNREADABLE: list[tuple[dict[str, Any], list[tuple[str, str]]]] = [
     ({"name_th": "   "}, [("name_th", "required")]),
     ({"name_th": "\u3000\u00a0"}, [("name_th", "required")]),
     ({"name_en": "  "}, [("name_en", "required")]),
-    # a zero-width space: looks like ปลาทู, is not what anyone types, the LINE reader never matches it
+    # a zero-width space: looks like ปลาช่อน, is not what anyone types, the LINE reader never matches it
     ({"name_th": "ข้าว\u200bโพด"}, [("name_th", "bad_characters")]),
     ({"name_th": "ข้าวโพด\n"}, [("name_th", "bad_characters")]),
     ({"name_th": "ข้าว\x07โพด"}, [("name_th", "bad_characters")]),
@@ -202,19 +202,19 @@ async def test_the_audit_keeps_what_was_added_not_what_was_sent(world: World) ->
 
 async def test_a_retried_add_creates_one_item(world: World) -> None:
     responses = [
-        await world.post(COORD, "/v1/items", MACKEREL, **{"Idempotency-Key": "add-mackerel"})
+        await world.post(COORD, "/v1/items", SNAKEHEAD, **{"Idempotency-Key": "add-snakehead"})
         for _ in range(3)
     ]
     assert [r.status_code for r in responses] == [201, 201, 201]
     assert len({r.content for r in responses}) == 1
     assert "idempotency-replayed" not in responses[0].headers
     assert [r.headers.get("idempotency-replayed") for r in responses[1:]] == ["true", "true"]
-    assert {r.headers["location"] for r in responses} == {"/v1/items/short-mackerel"}
-    assert await world.db.fetchval("SELECT count(*) FROM items WHERE name_th = 'ปลาทู'") == 1
+    assert {r.headers["location"] for r in responses} == {"/v1/items/striped-snakehead"}
+    assert await world.db.fetchval("SELECT count(*) FROM items WHERE name_th = 'ปลาช่อน'") == 1
     assert await world.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'add_item'") == 1
     # the same key with another body is refused, and nothing more is added
     other = await world.post(
-        COORD, "/v1/items", {**MACKEREL, "name_th": "ปลาลัง"}, **{"Idempotency-Key": "add-mackerel"}
+        COORD, "/v1/items", {**SNAKEHEAD, "name_th": "ปลาลัง"}, **{"Idempotency-Key": "add-snakehead"}
     )
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
@@ -236,7 +236,7 @@ async def test_sara_am_typed_in_two_keys_is_the_same_name(world: World) -> None:
 
 
 async def test_the_api_explorers_example_adds_goods(world: World) -> None:
-    """The body /schema shows for POST /v1/items (each field's example) is one that adds ปลาทู."""
+    """The body /schema shows for POST /v1/items (each field's example) is one that adds ปลาช่อน."""
     document = (await world.client.get("/schema/openapi.json")).json()
     fields = document["components"]["schemas"]["ItemNew"]["properties"]
     body = {name: field["examples"][0] for name, field in fields.items() if "examples" in field}
@@ -251,7 +251,7 @@ async def test_the_api_explorers_example_adds_goods(world: World) -> None:
     }
     added = await world.post(COORD, "/v1/items", body)
     assert added.status_code == 201, added.text
-    assert (added.json()["name_th"], added.json()["synonyms_th"]) == ("ปลาทู", ["ปลาทูนึ่ง"])
+    assert (added.json()["name_th"], added.json()["synonyms_th"]) == ("ปลาช่อน", ["ปลาช่อนนึ่ง"])
 
 
 async def test_values_are_rounded_as_written_half_up_not_as_their_binary_float(world: World) -> None:

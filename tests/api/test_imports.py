@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from barter.domain.clock import THAI_TIME, ManualClock
 from barter.domain.spreadsheet import template_headers
-from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
+from tests.added_goods import GRILLED_CHICKEN, SNAKEHEAD, add_goods, as_if_added_elsewhere
 from tests.dates import ahead, be_slash
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
 
@@ -81,10 +81,10 @@ async def test_eggs_weighed_in_a_sheet_are_told_they_are_counted_in_fong(world: 
 
 
 async def test_a_sheet_naming_goods_the_network_added_is_read_in_their_own_words(world: World) -> None:
-    """ปลาทู and ไก่ย่าง (counted ตัว), added by a coordinator through another server process: a
+    """ปลาช่อน and ไก่ย่าง (counted ตัว), added by a coordinator through another server process: a
     sheet names them as it names the shipped goods, and counts the chicken in its ตัว; weighed,
     the chicken is told it is counted in ตัว (not ชิ้น)."""
-    mackerel = await add_goods(world, MACKEREL)
+    snakehead = await add_goods(world, SNAKEHEAD)
     chicken = await add_goods(world, GRILLED_CHICKEN)
     as_if_added_elsewhere()
     weighed = xlsx([["มี", world.a["id"], "ไก่ย่าง", 3, "กก.", "", ""]])
@@ -93,7 +93,7 @@ async def test_a_sheet_naming_goods_the_network_added_is_read_in_their_own_words
     assert refused == [("rows[2].unit", "counted_in")]
     body = xlsx(
         [
-            ["มี", world.a["id"], "ปลาทู", 40, "กก.", "", "สดจากเรือ"],
+            ["มี", world.a["id"], "ปลาช่อน", 40, "กก.", "", "สดจากเรือ"],
             ["มี", world.a["id"], "ไก่ย่าง", 12, "ตัว", "", ""],
             ["ต้องการ", world.a["id"], "ไก่ย่าง", 6, "ตัว", be_slash(ahead(20)), ""],
         ]
@@ -101,13 +101,13 @@ async def test_a_sheet_naming_goods_the_network_added_is_read_in_their_own_words
     created = await send(world, COORD, body, dry_run=False)
     assert created.status_code == 201, created.text
     assert [(r["kind"], r["item_id"], r["quantity"], r["unit"]) for r in created.json()["report"]] == [
-        ("offer", mackerel, 40, "kg"),
+        ("offer", snakehead, 40, "kg"),
         ("offer", chicken, 12, "piece"),
         ("need", chicken, 6, "piece"),
     ]
     offers = (await world.get(OWNER, "/v1/offers", community_id=world.a["id"])).json()["data"]
     assert sorted((o["item_id"], o["quantity"], o["unit"]) for o in offers) == sorted(
-        [(mackerel, 40.0, "kg"), (chicken, 12.0, "piece")]
+        [(snakehead, 40.0, "kg"), (chicken, 12.0, "piece")]
     )
 
 
@@ -420,24 +420,24 @@ async def test_goods_a_sheet_names_that_the_catalogue_lacks_are_kept_for_coordin
     for; a real import refused for the row keeps nothing of it (the whole file is undone)."""
     a, b = world.a["id"], world.b["id"]
     rows = [
-        ["มี", a, " ปลาทู ", 40, "กก.", "", ""],
-        ["มี", a, "ปลาทู", 10, "กก.", "", ""],
+        ["มี", a, " ปลาช่อน ", 40, "กก.", "", ""],
+        ["มี", a, "ปลาช่อน", 10, "กก.", "", ""],
         ["ต้องการ", a, "มัน   สำปะหลัง", 50, "กก.", "", ""],
         ["ต้องการ", b, "ข้าวโพด", 50, "กก.", "", ""],  # the north's: not this coordinator's to learn of
-        ["มี", a, "Mackerel", 10, "กก.", "", ""],  # no goods' Thai name: nothing to add by it
+        ["มี", a, "Snakehead", 10, "กก.", "", ""],  # no goods' Thai name: nothing to add by it
         ["มี", a, "ปลาแห้ง", 10, "กก.", "", ""],
     ]
     report = await send(world, COORD, xlsx(rows), dry_run=True)
     assert report.status_code == 200, report.text
     refused = {r["row"]: [(e["field"], e["code"]) for e in r["errors"]] for r in report.json()["report"]}
     assert refused[2] == refused[4] == refused[6] == [("item", "not_known")]
-    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
+    assert await _unknown_goods(world) == [("ปลาช่อน", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
     assert (await send(world, COORD, xlsx(rows), dry_run=False)).status_code == 422
-    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
+    assert await _unknown_goods(world) == [("ปลาช่อน", a, "import", 1), ("มัน สำปะหลัง", a, "import", 1)]
     assert (await send(world, ADMIN, xlsx(rows), dry_run=True)).status_code == 200  # acts for both
     assert await _unknown_goods(world) == [
         ("ข้าวโพด", b, "import", 1),
-        ("ปลาทู", a, "import", 2),
+        ("ปลาช่อน", a, "import", 2),
         ("มัน สำปะหลัง", a, "import", 2),
     ]
 
@@ -449,7 +449,7 @@ async def test_a_sheet_checked_again_counts_its_unknown_goods_once_a_day_per_imp
     fixed, are one naming of its unknown goods for that importing key and Thai day: counted and
     last seen once; another key's sheet, or the same sheet the next Thai day, is another."""
     a = world.a["id"]
-    rows = [["มี", a, "ปลาทู", 40, "กก.", "", ""], ["มี", a, "ปลาแห้ง", -1, "กก.", "", ""]]
+    rows = [["มี", a, "ปลาช่อน", 40, "กก.", "", ""], ["มี", a, "ปลาแห้ง", -1, "กก.", "", ""]]
     clock.advance(hours=(36 - clock.now().astimezone(THAI_TIME).hour) % 24)  # noon or so, in Thailand
     first = clock.now()
     for sheet in (rows, rows, [rows[0], ["มี", a, "ปลาแห้ง", 5, "กก.", "", ""]]):
@@ -457,12 +457,12 @@ async def test_a_sheet_checked_again_counts_its_unknown_goods_once_a_day_per_imp
         clock.advance(minutes=10)
     body = "\n".join(",".join(map(str, r)) for r in [HEADER, *rows]).encode()
     assert (await send(world, COORD, body, dry_run=True, content_type="text/csv")).status_code == 200
-    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 1)]
+    assert await _unknown_goods(world) == [("ปลาช่อน", a, "import", 1)]
     assert await world.db.fetchval("SELECT last_seen FROM unknown_goods") == first
     assert (await send(world, ADMIN, xlsx(rows), dry_run=True)).status_code == 200
-    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 2)]
+    assert await _unknown_goods(world) == [("ปลาช่อน", a, "import", 2)]
     clock.advance(days=1)
     assert (await send(world, COORD, xlsx(rows), dry_run=True)).status_code == 200
     assert (await send(world, COORD, xlsx(rows), dry_run=True)).status_code == 200
-    assert await _unknown_goods(world) == [("ปลาทู", a, "import", 3)]
+    assert await _unknown_goods(world) == [("ปลาช่อน", a, "import", 3)]
     assert await world.db.fetchval("SELECT last_seen FROM unknown_goods") == clock.now()

@@ -34,24 +34,24 @@ def _forged(sort: str, value: Any, last: Any) -> str:
 
 
 async def test_who_reads_the_goods_communities_named(world: World) -> None:
-    """ปลาทู, named by two southern communities (LINE and a sheet), reaches the south's coordinator
+    """ปลาช่อน, named by two southern communities (LINE and a sheet), reaches the south's coordinator
     and the admin with its count, communities, channels and times; มันสำปะหลัง, named in the north,
     the north's coordinator and the admin; communities and partners (with a detail grant or
     without) are refused as on every coordinator's list, and no key is 401: in one world."""
     a, b, a2 = world.a["id"], world.b["id"], (await worlds.second_south_community(world))["id"]
-    await _named(world, a, ["ปลาทู"], T0)
-    await _named(world, a, ["ปลาทู"], T0 + timedelta(hours=1))
-    await _named(world, a2, ["ปลา ทู"], T0 + timedelta(hours=2), "import")
+    await _named(world, a, ["ปลาช่อน"], T0)
+    await _named(world, a, ["ปลาช่อน"], T0 + timedelta(hours=1))
+    await _named(world, a2, ["ปลา ช่อน"], T0 + timedelta(hours=2), "import")
     await _named(world, b, ["มันสำปะหลัง"], T0 + timedelta(hours=3))
     world.keys[PARTNER_DETAIL] = await world.new_key(role="partner", name="Agency", partner_detail=True)
     expected: dict[str, tuple[int, list[str] | str]] = {
         OWNER: (403, "forbidden"),
         OTHER: (403, "forbidden"),
-        COORD: (200, ["ปลา ทู"]),
+        COORD: (200, ["ปลา ช่อน"]),
         COORD_ELSEWHERE: (200, ["มันสำปะหลัง"]),
         PARTNER: (403, "forbidden"),
         PARTNER_DETAIL: (403, "forbidden"),
-        ADMIN: (200, ["ปลา ทู", "มันสำปะหลัง"]),
+        ADMIN: (200, ["ปลา ช่อน", "มันสำปะหลัง"]),
         ANON: (401, "unauthorized"),
     }
     got: dict[str, tuple[int, list[str] | str]] = {}
@@ -65,7 +65,7 @@ async def test_who_reads_the_goods_communities_named(world: World) -> None:
         got[persona] = (200, [u["word"] for u in body["data"]])
         assert body["next_cursor"] is None
         for u in body["data"]:
-            if u["word"] == "ปลา ทู":
+            if u["word"] == "ปลา ช่อน":
                 assert u["times"] == 3
                 assert [c["id"] for c in u["communities"]] == [a, a2]
                 assert u["channels"] == ["import", "line"]

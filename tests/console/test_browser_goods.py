@@ -23,13 +23,13 @@ live = test_browser.live
 NAV = "nav.main a"
 # The form to add goods as a coordinator fills it in (what each test changes, over it).
 TYPED = {
-    "name_th": "ปลาทู",
-    "name_en": "Short mackerel",
+    "name_th": "ปลาช่อน",
+    "name_en": "Striped snakehead",
     "category_id": "fish-seafood",
     "unit": "kg",
     "reference_value": "90",
     "shelf_life_days": "3",
-    "synonyms_th": "ปลาทูนึ่ง, ปลาทูสด",
+    "synonyms_th": "ปลาช่อนนึ่ง, ปลาช่อนสด",
 }
 
 
@@ -63,7 +63,7 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
     """A southern coordinator at 320, 340 and 360 px in Thai: the goods page (reached from the
     navigation) lists the catalogue by category, fits the phone, breaks no Thai word and has no
     target under 44 px; the form to add goods, refused for a name ไข่ไก่ already has, says so
-    right under the name, at the form, with what was typed kept; corrected, it adds ปลาทู and says
+    right under the name, at the form, with what was typed kept; corrected, it adds ปลาช่อน and says
     so in view. Then the same page in English, and a community's key, which sees no form."""
     coordinator = await _key(db, role="coordinator", regions=["south"], name="ผู้ประสานงานภาคใต้")
     context = await browser.new_context(locale="th-TH", viewport=PHONE)
@@ -98,20 +98,20 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         await expect(page.locator("#add-errors")).to_be_in_viewport()  # the form opens at itself
         await _said_right_under(page.locator("#add-name-th"), said, "add-name-th-error")
         await _one_line(page, "#add-name-th-error .nobr, #add-errors .nobr")  # "ไข่ไก่" is not parted
-        await expect(page.locator("#add-synonyms")).to_have_value("ปลาทูนึ่ง, ปลาทูสด")
+        await expect(page.locator("#add-synonyms")).to_have_value("ปลาช่อนนึ่ง, ปลาช่อนสด")
         await expect(page.locator("#add-category")).to_have_value("fish-seafood")
         await page.screenshot(path=tmp_path / f"goods-refused-{WIDTHS[0]}.png")
         await _walk(page)
 
         await page.set_viewport_size({"width": WIDTHS[0], "height": PHONE["height"]})
-        await page.locator("#add-name-th").fill("ปลาทู")
+        await page.locator("#add-name-th").fill("ปลาช่อน")
         await page.locator("#add-form").get_by_role("button", name="เพิ่มสินค้า").click()
-        await expect(page).to_have_url(f"{live}/console/goods/#goods-short-mackerel")
-        await expect(page.locator("#goods-added")).to_have_text("เพิ่ม ปลาทู แล้ว")
+        await expect(page).to_have_url(f"{live}/console/goods/#goods-striped-snakehead")
+        await expect(page.locator("#goods-added")).to_have_text("เพิ่ม ปลาช่อน แล้ว")
         await expect(page.locator("#goods-added")).to_be_in_viewport()
-        added = page.locator("#goods-short-mackerel")
+        added = page.locator("#goods-striped-snakehead")
         await expect(added).to_contain_text("90 บาท ต่อ กก.")
-        await expect(added).to_contain_text("ชื่ออื่นที่เรียกกัน: ปลาทูนึ่ง, ปลาทูสด")
+        await expect(added).to_contain_text("ชื่ออื่นที่เรียกกัน: ปลาช่อนนึ่ง, ปลาช่อนสด")
         await expect(added.locator(".badge")).to_contain_text(re.compile(r"เครือข่ายเพิ่มเมื่อ \d+ \S+ 25\d\d"))
         await expect(added).to_be_in_viewport()
         await page.screenshot(path=tmp_path / f"goods-added-{WIDTHS[0]}.png")
@@ -120,10 +120,10 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         await expect(page.locator("html")).to_have_attribute("lang", "en")
         await expect(page.locator("h1")).to_have_text("Goods")
         await expect(page.locator("#goods-eggs-chicken")).to_contain_text("4 baht per piece")
-        await expect(page.locator("#goods-short-mackerel")).to_contain_text("90 baht per kg")
+        await expect(page.locator("#goods-striped-snakehead")).to_contain_text("90 baht per kg")
         assert await page.evaluate(THAI_UNMARKED) == []  # Thai only as the names beside
         await _fill(
-            page, **{**TYPED, "name_th": "Mackerel", "name_en": "", "unit": "litre", "synonyms_th": ""}
+            page, **{**TYPED, "name_th": "Snakehead", "name_en": "", "unit": "litre", "synonyms_th": ""}
         )
         await page.locator("#add-form").get_by_role("button", name="Add goods").click()
         await expect(page.locator("#add-name-th-error")).to_have_text("must be written in Thai")
@@ -146,12 +146,12 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         page = await context.new_page()
         await sign_in(page, live, key)
         await page.goto(f"{live}/console/goods/")
-        await expect(page.locator("#goods-short-mackerel")).to_contain_text("ปลาทู")
+        await expect(page.locator("#goods-striped-snakehead")).to_contain_text("ปลาช่อน")
         await expect(page.locator("#add-form")).to_have_count(0)
         await page.get_by_label("ค้นหาสินค้าจากชื่อ").fill("ไข่")
         await page.get_by_role("button", name="ค้นหา").click()
         await expect(page.locator("#goods-eggs-chicken")).to_be_visible()
-        await expect(page.locator("#goods-short-mackerel")).to_have_count(0)
+        await expect(page.locator("#goods-striped-snakehead")).to_have_count(0)
         await _nav_fits(page)
         await _walk(page, tmp_path)
     finally:
@@ -169,8 +169,8 @@ async def test_goods_communities_named_on_a_narrow_phone(
     village = await seed_partner_village(live, await _key(db, role="admin", name="network admin"))
     now = datetime.now(UTC)
     async with db.transaction():
-        await unknown_goods.note(db, village, ["ปลาทู", "มันสำปะหลัง"], "line", now)
-        await unknown_goods.note(db, village, ["ปลาทู"], "import", now)
+        await unknown_goods.note(db, village, ["ปลาช่อน", "มันสำปะหลัง"], "line", now)
+        await unknown_goods.note(db, village, ["ปลาช่อน"], "import", now)
     context = await browser.new_context(locale="th-TH", viewport={**PHONE, "width": WIDTHS[0]})
     try:
         page = await context.new_page()
@@ -180,11 +180,11 @@ async def test_goods_communities_named_on_a_narrow_phone(
         await expect(section.locator("h2")).to_have_text("สินค้าที่ชุมชนพิมพ์ถึงแต่ยังไม่มีในรายการ")
         words = section.locator("li")
         await expect(words).to_have_count(2)
-        mackerel = words.first  # the most named first
-        await expect(mackerel.locator("b")).to_have_text("ปลาทู")
-        await expect(mackerel).to_contain_text("พิมพ์ถึง 2 ครั้ง")
-        await expect(mackerel).to_contain_text("พิมพ์โดย: วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")
-        await expect(mackerel).to_contain_text(re.compile(r"ครั้งล่าสุด \d+ \S+ 25\d\d"))
+        snakehead = words.first  # the most named first
+        await expect(snakehead.locator("b")).to_have_text("ปลาช่อน")
+        await expect(snakehead).to_contain_text("พิมพ์ถึง 2 ครั้ง")
+        await expect(snakehead).to_contain_text("พิมพ์โดย: วิสาหกิจชุมชนข้าวหอมบ้านควนขนุน")
+        await expect(snakehead).to_contain_text(re.compile(r"ครั้งล่าสุด \d+ \S+ 25\d\d"))
         await expect(words.nth(1).locator("b")).to_have_text("มันสำปะหลัง")
         for wide in WIDTHS[::-1]:
             await page.set_viewport_size({"width": wide, "height": PHONE["height"]})
@@ -194,15 +194,15 @@ async def test_goods_communities_named_on_a_narrow_phone(
         await section.screenshot(path=tmp_path / f"goods-named-{WIDTHS[0]}.png")
         await page.screenshot(path=tmp_path / f"goods-named-top-{WIDTHS[0]}.png")
 
-        await mackerel.get_by_role("link", name="เพิ่ม ปลาทู").click()
+        await snakehead.get_by_role("link", name="เพิ่ม ปลาช่อน").click()
         await expect(page).to_have_url(re.compile(r"/console/goods/\?name_th=[^#]+#add-form$"))
-        await expect(page.locator("#add-name-th")).to_have_value("ปลาทู")
+        await expect(page.locator("#add-name-th")).to_have_value("ปลาช่อน")
         await expect(page.locator("#add-name-th")).to_be_in_viewport()
         await page.screenshot(path=tmp_path / f"goods-named-form-{WIDTHS[0]}.png")
         await _fill(page, **{k: v for k, v in TYPED.items() if k != "name_th"})
         await page.locator("#add-form").get_by_role("button", name="เพิ่มสินค้า").click()
-        await expect(page).to_have_url(f"{live}/console/goods/#goods-short-mackerel")
-        await expect(page.locator("#goods-added")).to_have_text("เพิ่ม ปลาทู แล้ว")
+        await expect(page).to_have_url(f"{live}/console/goods/#goods-striped-snakehead")
+        await expect(page.locator("#goods-added")).to_have_text("เพิ่ม ปลาช่อน แล้ว")
         await expect(words).to_have_count(1)
         await expect(words.locator("b")).to_have_text("มันสำปะหลัง")
         await _fits(page)

@@ -29,15 +29,15 @@ from tests.world import (
 
 GOODS = "/console/goods/"
 PARTNER_DETAIL = "partner_with_detail"
-MACKEREL = {
-    "name_th": "ปลาทู",
-    "name_en": "Short mackerel",
+SNAKEHEAD = {
+    "name_th": "ปลาช่อน",
+    "name_en": "Striped snakehead",
     "category_id": "fish-seafood",
     "unit": "kg",
     "kg_per_unit": "",
     "reference_value": "90",
     "shelf_life_days": "3",
-    "synonyms_th": "ปลาทูนึ่ง, ปลาทูสด",
+    "synonyms_th": "ปลาช่อนนึ่ง, ปลาช่อนสด",
     "counted_th": "",
 }
 
@@ -85,7 +85,7 @@ MATRIX: dict[str, tuple[int, bool, int, int]] = {
     ADMIN: (200, True, 303, 422),
     ANON: (302, False, 302, 302),
 }
-FISH = ("ปลาทู", "ปลาช่อน", "ปลากะพง", "ปลาดุก", "ปลานิล", "ปลาตะเพียน", "ปลาสลิด", "ปลาทับทิม")
+FISH = ("ปลาหมอ", "ปลาช่อน", "ปลากะพง", "ปลาดุก", "ปลานิล", "ปลาตะเพียน", "ปลาสลิด", "ปลาทับทิม")
 
 
 async def test_who_sees_the_goods_and_who_adds_them(world: World) -> None:
@@ -98,7 +98,7 @@ async def test_who_sees_the_goods_and_who_adds_them(world: World) -> None:
         else:
             assert "ไข่ไก่" in page.text  # the catalogue, to every signed-in reader
             assert 'href="/console/goods/"' in page.text  # in the navigation
-        body = {**MACKEREL, "name_th": fish, "name_en": f"Fish of {persona}", "synonyms_th": ""}
+        body = {**SNAKEHEAD, "name_th": fish, "name_en": f"Fish of {persona}", "synonyms_th": ""}
         added = await _add(world.client, body)
         if added.status_code == 403:
             assert "รหัสของคุณไม่มีสิทธิ์ทำรายการนี้" in added.text, added.text  # the 403 page, in Thai
@@ -112,20 +112,20 @@ async def test_who_sees_the_goods_and_who_adds_them(world: World) -> None:
 
 async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the_api(world: World) -> None:
     await sign_in(world.client, world.keys[COORD])
-    added = await _add(world.client, MACKEREL)
+    added = await _add(world.client, SNAKEHEAD)
     assert added.status_code == 303, added.text
-    assert added.headers["location"] == "/console/goods/#goods-short-mackerel"
+    assert added.headers["location"] == "/console/goods/#goods-striped-snakehead"
     page = await world.client.get(GOODS)
-    assert "เพิ่ม ปลาทู แล้ว" in unkept(page.text)
-    listed = re.search(r'<li id="goods-short-mackerel".*?</li>', unkept(page.text), re.S)
+    assert "เพิ่ม ปลาช่อน แล้ว" in unkept(page.text)
+    listed = re.search(r'<li id="goods-striped-snakehead".*?</li>', unkept(page.text), re.S)
     assert listed is not None
     item = listed.group()
-    assert "ปลาทู" in item
-    assert "Short mackerel" in item
+    assert "ปลาช่อน" in item
+    assert "Striped snakehead" in item
     assert "90\u00a0บาท" in item
     assert "ต่อ กก." in item
-    assert "ปลาทูนึ่ง, ปลาทูสด" in item
-    added_at = await world.db.fetchval("SELECT added_at FROM items WHERE id = 'short-mackerel'")
+    assert "ปลาช่อนนึ่ง, ปลาช่อนสด" in item
+    added_at = await world.db.fetchval("SELECT added_at FROM items WHERE id = 'striped-snakehead'")
     i18n.use("th")
     assert f'เครือข่ายเพิ่มเมื่อ <span class="nobr">{i18n.thai_date(added_at)}</span>' in item
     assert str(added_at.year + 543) in item  # the Buddhist era
@@ -135,22 +135,22 @@ async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the
     assert "เครือข่ายเพิ่ม" not in eggs.group()
     assert "ต่อ ฟอง" in eggs.group()  # a piece item by its counting word
     again = await world.client.get(GOODS)
-    assert "เพิ่ม ปลาทู แล้ว" not in again.text  # said once: a reload does not say it again
-    (body,) = (await world.get(OWNER, "/v1/items", q="ปลาทู")).json()["data"]
+    assert "เพิ่ม ปลาช่อน แล้ว" not in again.text  # said once: a reload does not say it again
+    (body,) = (await world.get(OWNER, "/v1/items", q="ปลาช่อน")).json()["data"]
     assert (body["id"], body["unit"], body["reference_value"], body["shelf_life_days"]) == (
-        "short-mackerel",
+        "striped-snakehead",
         "kg",
         90,
         3,
     )
-    synonyms = await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'short-mackerel'")
-    assert synonyms == ["ปลาทูนึ่ง", "ปลาทูสด"]
+    synonyms = await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'striped-snakehead'")
+    assert synonyms == ["ปลาช่อนนึ่ง", "ปลาช่อนสด"]
 
 
 async def test_goods_in_pieces_keep_their_counting_word(world: World) -> None:
     await sign_in(world.client, world.keys[ADMIN])
     body = {
-        **MACKEREL,
+        **SNAKEHEAD,
         "name_th": "ปูม้า",
         "name_en": "Blue crab",
         "unit": "piece",
@@ -171,19 +171,19 @@ async def test_goods_in_pieces_keep_their_counting_word(world: World) -> None:
     assert synonyms == ["ปูม้านึ่ง", "ปูม้าสด"]
 
 
-# Each refusal: what is typed (over MACKEREL), the field's input id, the code it is refused with
+# Each refusal: what is typed (over SNAKEHEAD), the field's input id, the code it is refused with
 # and its params (the words are refusals.PROBLEMS's).
 REFUSALS: list[tuple[dict[str, str], str, str, dict[str, str]]] = [
     ({"name_th": "ไข่ไก่"}, "add-name-th", "name_taken", {"name": "ไข่ไก่"}),
     (
-        {"synonyms_th": "ปลาทูนึ่ง, ไข่"},
+        {"synonyms_th": "ปลาช่อนนึ่ง, ไข่"},
         "add-synonyms",
         "name_taken",
         {"name": "ไข่", "item": "ไข่ไก่", "item_en": "Chicken eggs"},
     ),
     ({"name_th": "ผัก", "synonyms_th": ""}, "add-name-th", "category_word", {"name": "ผัก"}),
-    ({"synonyms_th": "ปลาทูนึ่ง, ปลาทูนึ่ง"}, "add-synonyms", "given_twice", {"name": "ปลาทูนึ่ง"}),
-    ({"name_th": "Mackerel"}, "add-name-th", "not_thai", {}),
+    ({"synonyms_th": "ปลาช่อนนึ่ง, ปลาช่อนนึ่ง"}, "add-synonyms", "given_twice", {"name": "ปลาช่อนนึ่ง"}),
+    ({"name_th": "Snakehead"}, "add-name-th", "not_thai", {}),
     ({"kg_per_unit": "2"}, "add-kg", "kg_is_one", {}),
     ({"counted_th": "ตัว"}, "add-counted", "pieces_only", {}),
     ({"category_id": "spices"}, "add-category", "unknown", {}),
@@ -196,7 +196,7 @@ async def test_each_refusal_is_said_at_its_field_in_thai_and_what_was_typed_is_k
     # one world for every refusal (a world costs a second to build)
     await sign_in(world.client, world.keys[COORD])
     for typed, field, code, params in REFUSALS:
-        body = {**MACKEREL, **typed}
+        body = {**SNAKEHEAD, **typed}
         refused = await _add(world.client, body)
         assert refused.status_code == 422, refused.text
         text = html.unescape(refused.text)
@@ -215,20 +215,20 @@ async def test_each_refusal_is_said_at_its_field_in_thai_and_what_was_typed_is_k
         assert f'value="{body["name_th"]}"' in text
         assert f">{body['synonyms_th']}</textarea>" in text
         assert re.search(rf'<option value="{body["unit"]}" selected>', text)
-        assert await _listed(world, "ปลาทู") == []
+        assert await _listed(world, "ปลาช่อน") == []
 
 
 async def test_adding_goods_needs_the_csrf_token(world: World) -> None:
     await sign_in(world.client, world.keys[COORD])
-    refused = await world.client.post(GOODS, data=MACKEREL, follow_redirects=False)
+    refused = await world.client.post(GOODS, data=SNAKEHEAD, follow_redirects=False)
     assert refused.status_code == 403
     forged = await world.client.post(
-        GOODS, data={**MACKEREL, "_csrf_token": "0" * 128}, follow_redirects=False
+        GOODS, data={**SNAKEHEAD, "_csrf_token": "0" * 128}, follow_redirects=False
     )
     assert forged.status_code == 403
-    assert await _listed(world, "ปลาทู") == []
-    assert (await _add(world.client, MACKEREL)).status_code == 303  # with the page's token
-    assert await _listed(world, "ปลาทู") == ["short-mackerel"]
+    assert await _listed(world, "ปลาช่อน") == []
+    assert (await _add(world.client, SNAKEHEAD)).status_code == 303  # with the page's token
+    assert await _listed(world, "ปลาช่อน") == ["striped-snakehead"]
 
 
 async def test_goods_are_found_by_any_of_their_names(world: World) -> None:
@@ -239,7 +239,7 @@ async def test_goods_are_found_by_any_of_their_names(world: World) -> None:
     english = await world.client.get(GOODS, params={"q": "chicken"})
     assert 'id="goods-eggs-chicken"' in english.text
     assert 'id="goods-dried-fish"' not in english.text
-    none = await world.client.get(GOODS, params={"q": "ปลาทู"})
+    none = await world.client.get(GOODS, params={"q": "ปลาช่อน"})
     assert "ไม่พบสินค้าชื่อนี้" in none.text
     assert "เพิ่มสินค้าด้านล่าง" not in none.text  # a community has no form to add them
 
@@ -282,31 +282,31 @@ def _named_section(text: str) -> str:
 WHO_SEES: dict[str, tuple[int, set[str]]] = {
     OWNER: (200, set()),
     OTHER: (200, set()),
-    COORD: (200, {"ปลาทู"}),
+    COORD: (200, {"ปลาช่อน"}),
     COORD_ELSEWHERE: (200, {"มันสำปะหลัง"}),
     PARTNER: (302, set()),
-    ADMIN: (200, {"ปลาทู", "มันสำปะหลัง"}),
+    ADMIN: (200, {"ปลาช่อน", "มันสำปะหลัง"}),
     ANON: (302, set()),
 }
 
 
 async def test_goods_communities_named_are_shown_to_who_adds_goods_for_them(world: World) -> None:
-    """ปลาทู, named by two southern communities (three times: two files name it for one of them),
+    """ปลาช่อน, named by two southern communities (three times: two files name it for one of them),
     is shown to the south's coordinator and the admin with how many times, by which communities and
     when last, in the Buddhist era; มันสำปะหลัง, named by a northern one, to the north's coordinator
     and the admin; neither to a community, a partner or anyone not signed in."""
     a, b, a2 = world.a["id"], world.b["id"], (await second_south_community(world))["id"]
-    await _named_in_a_sheet(world, COORD, (a, "ปลาทู"), (a2, "ปลาทู"), (a, "ปลาทู"))
-    await _named_in_a_sheet(world, ADMIN, (a, "ปลาทู"), (b, "มันสำปะหลัง"))
-    last_seen = await world.db.fetchval("SELECT max(last_seen) FROM unknown_goods WHERE word = 'ปลาทู'")
+    await _named_in_a_sheet(world, COORD, (a, "ปลาช่อน"), (a2, "ปลาช่อน"), (a, "ปลาช่อน"))
+    await _named_in_a_sheet(world, ADMIN, (a, "ปลาช่อน"), (b, "มันสำปะหลัง"))
+    last_seen = await world.db.fetchval("SELECT max(last_seen) FROM unknown_goods WHERE word = 'ปลาช่อน'")
     i18n.use("th")
     seen: dict[str, tuple[int, set[str]]] = {}
     for persona in WHO_SEES:
         await _signed_in_as(world, persona)
         page = await world.client.get(GOODS, follow_redirects=False)
         section = _named_section(unkept(page.text))
-        seen[persona] = (page.status_code, {w for w in ("ปลาทู", "มันสำปะหลัง") if w in section})
-        if "ปลาทู" in section:
+        seen[persona] = (page.status_code, {w for w in ("ปลาช่อน", "มันสำปะหลัง") if w in section})
+        if "ปลาช่อน" in section:
             assert "สินค้าที่ชุมชนพิมพ์ถึงแต่ยังไม่มีในรายการ" in section
             assert "พิมพ์ถึง 3 ครั้ง" in section
             assert "พิมพ์โดย: กลุ่มประมงพื้นบ้านบ้านปากบารา, บ้านทุ่งหว้า" in section
@@ -328,22 +328,25 @@ async def test_goods_added_or_renamed_to_a_name_communities_named_leave_the_list
     the API by a name or another name that is a word named (compared without spaces), or renamed to
     one, take the word off the list, and the list goes when nothing is left on it."""
     a = world.a["id"]
-    await _named_in_a_sheet(world, COORD, (a, "ปลาทู"), (a, "มัน  สำปะหลัง"), (a, "ข้าวโพดหวาน"))
+    await _named_in_a_sheet(world, COORD, (a, "ปลาช่อน"), (a, "มัน  สำปะหลัง"), (a, "ข้าวโพดหวาน"))
     await sign_in(world.client, world.keys[COORD])
     section = _named_section((await world.client.get(GOODS)).text)
-    assert {"ปลาทู", "มัน สำปะหลัง", "ข้าวโพดหวาน"} <= set(re.findall(r'<b lang="th">(.*?)</b>', section))
+    assert {"ปลาช่อน", "มัน สำปะหลัง", "ข้าวโพดหวาน"} <= set(re.findall(r'<b lang="th">(.*?)</b>', section))
     link = re.search(
-        r'<a class="button secondary" href="([^"]*)">เพิ่ม <span lang="th">ปลาทู</span></a>', section
+        r'<a class="button secondary" href="([^"]*)">เพิ่ม <span lang="th">ปลาช่อน</span></a>', section
     )
     assert link is not None, section
-    assert link.group(1) == "/console/goods/?name_th=%E0%B8%9B%E0%B8%A5%E0%B8%B2%E0%B8%97%E0%B8%B9#add-form"
+    assert (
+        link.group(1)
+        == "/console/goods/?name_th=%E0%B8%9B%E0%B8%A5%E0%B8%B2%E0%B8%8A%E0%B9%88%E0%B8%AD%E0%B8%99#add-form"
+    )
     opened = await world.client.get(link.group(1).split("#")[0])
-    assert re.search(r'<input id="add-name-th" name="name_th" required value="ปลาทู"', opened.text)
-    assert (await _add(world.client, MACKEREL)).status_code == 303
+    assert re.search(r'<input id="add-name-th" name="name_th" required value="ปลาช่อน"', opened.text)
+    assert (await _add(world.client, SNAKEHEAD)).status_code == 303
     left = set(re.findall(r'<b lang="th">(.*?)</b>', _named_section((await world.client.get(GOODS)).text)))
     assert left == {"มัน สำปะหลัง", "ข้าวโพดหวาน"}
     kept = await world.db.fetchval("SELECT array_agg(word ORDER BY word) FROM unknown_goods")
-    assert "ปลาทู" not in kept  # gone with the add, not only left off the page
+    assert "ปลาช่อน" not in kept  # gone with the add, not only left off the page
     cassava = {
         "name_th": "มันสำปะหลัง",
         "name_en": "Cassava",
@@ -364,11 +367,11 @@ async def test_goods_added_or_renamed_to_a_name_communities_named_leave_the_list
 
 async def test_the_add_forms_name_is_filled_only_for_who_adds_goods_and_escaped(world: World) -> None:
     await sign_in(world.client, world.keys[ADMIN])
-    opened = await world.client.get(GOODS, params={"name_th": '<b>"ปลาทู"</b>'})
-    assert 'value="&lt;b&gt;&#34;ปลาทู&#34;&lt;/b&gt;"' in opened.text
-    assert '<b>"ปลาทู"</b>' not in opened.text
+    opened = await world.client.get(GOODS, params={"name_th": '<b>"ปลาช่อน"</b>'})
+    assert 'value="&lt;b&gt;&#34;ปลาช่อน&#34;&lt;/b&gt;"' in opened.text
+    assert '<b>"ปลาช่อน"</b>' not in opened.text
     await sign_in(world.client, world.keys[OWNER])
-    asked = await world.client.get(GOODS, params={"name_th": "ปลาทู"})
+    asked = await world.client.get(GOODS, params={"name_th": "ปลาช่อน"})
     assert asked.status_code == 200
     assert 'id="add-form"' not in asked.text
 
@@ -377,10 +380,10 @@ async def test_a_word_goods_are_called_by_by_now_is_not_listed(world: World) -> 
     """A word kept while another process added goods by that name (its add's delete ran before the
     word was written) is not listed as lacking: ไข่ ไก่ is ไข่ไก่, compared without spaces."""
     async with world.db.transaction():
-        await unknown_goods.note(world.db, world.a["id"], ["ไข่ ไก่", "ปลาทู"], "line", datetime.now(UTC))
+        await unknown_goods.note(world.db, world.a["id"], ["ไข่ ไก่", "ปลาช่อน"], "line", datetime.now(UTC))
     await sign_in(world.client, world.keys[COORD])
     section = _named_section((await world.client.get(GOODS)).text)
-    assert re.findall(r'<b lang="th">(.*?)</b>', section) == ["ปลาทู"]
+    assert re.findall(r'<b lang="th">(.*?)</b>', section) == ["ปลาช่อน"]
 
 
 async def test_how_long_goods_keep_is_written_with_a_thousands_separator(world: World) -> None:

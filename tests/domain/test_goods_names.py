@@ -7,10 +7,10 @@ import pytest
 from barter.domain.goods_names import WORD_MAX, goods_word, name_key
 
 KEPT = [
-    ("ปลาทู", "ปลาทู"),
+    ("ปลาช่อน", "ปลาช่อน"),
     ("  มัน   สำปะหลัง ", "มัน สำปะหลัง"),  # spaces as a name keeps them
     ("น\u0e49\u0e4d\u0e32ตาลโตนด", "น้ำตาลโตนด"),  # sara am typed as nikhahit and sara aa: one ำ
-    ("ปลาทู2", "ปลาทู2"),
+    ("ปลาช่อน2", "ปลาช่อน2"),
     ("ก" * WORD_MAX, "ก" * WORD_MAX),
 ]
 REFUSED = [

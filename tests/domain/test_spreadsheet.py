@@ -242,11 +242,11 @@ def test_text_python_reads_as_no_finite_number_is_no_number(fmt: Format, cell: s
 
 def test_a_sheet_counts_an_added_item_in_its_own_word() -> None:
     header = "kind,community_id,item,quantity,unit\n"
-    rows = "offer,5,ไก่ย่าง,12,ตัว\noffer,5,ปลาทู,40,กก.\noffer,5,ไข่ไก่,30,ตัว\n"
+    rows = "offer,5,ไก่ย่าง,12,ตัว\noffer,5,ปลาช่อน,40,กก.\noffer,5,ไข่ไก่,30,ตัว\n"
     drafts = read_sheet((header + rows).encode(), "csv", ADDED)
     assert [(d.item_id, d.quantity, d.unit, d.ok) for d in drafts] == [
         ("grilled-chicken", 12, "piece", True),
-        ("short-mackerel", 40, "kg", True),
+        ("striped-snakehead", 40, "kg", True),
         ("eggs-chicken", 30, None, False),
     ]
     # ตัว is the chicken's word, not the eggs'

@@ -108,6 +108,7 @@ def test_own_terms_say_their_units_in_the_plural_where_it_is_one() -> None:
 COUNTED = {
     "herbal-compress": "ลูก",
     "coconut": "ลูก",
+    "pomelo": "ลูก",
     "eggs-chicken": "ฟอง",
     "eggs-salted": "ฟอง",
     "eggs-duck": "ฟอง",
@@ -243,13 +244,13 @@ def test_goods_the_network_added_are_said_in_their_own_counting_word_once_known(
     units.goods_known(ADDED)
     assert units.counting_words() == {**COUNTED, "grilled-chicken": "ตัว"}
     assert units.thai_unit_for("piece", "grilled-chicken") == "ตัว"
-    assert units.thai_unit_for("kg", "short-mackerel") == "กก."
+    assert units.thai_unit_for("kg", "striped-snakehead") == "กก."
     assert units.thai_unit_of_all("piece", ["grilled-chicken"]) == "ตัว"
     chicken = Leg(1, 2, 9, "piece", "ไก่ย่าง", "Grilled chicken", value=1350, item_id="grilled-chicken")
-    mackerel = Leg(2, 1, 15, "kg", "ปลาทู", "Short mackerel", value=1350, item_id="short-mackerel")
-    thai, english = explain(1, [chicken, mackerel], NAMES, "swap")
+    snakehead = Leg(2, 1, 15, "kg", "ปลาช่อน", "Striped snakehead", value=1350, item_id="striped-snakehead")
+    thai, english = explain(1, [chicken, snakehead], NAMES, "swap")
     assert "ไก่ย่าง 9 ตัว" in thai, thai
-    assert "ปลาทู 15 กก." in thai, thai
+    assert "ปลาช่อน 15 กก." in thai, thai
     assert "9 pieces" in english, english
     units.goods_known(None)
     assert units.thai_unit_for("piece", "grilled-chicken") == "ชิ้น"
@@ -263,9 +264,9 @@ def test_goods_the_network_added_are_said_in_their_own_counting_word_once_known(
         ("ต้องการไก่ย่างสิบตัว", ("grilled-chicken", 10, "piece"), ()),
         ("มีไก่ย่าง 5ตัว", ("grilled-chicken", 5, "piece"), ()),
         ("มีไก่ย่าง 5 ชิ้น", ("grilled-chicken", 5, "piece"), ()),
-        # weighed mackerel counted in fish is asked their weight, as before: "ตัวละกี่กิโล?"
-        ("มีปลาทู 20 ตัว", ("short-mackerel", 20, None), ("unit_needs_size",)),
-        ("มีปลาทู 20 กิโล", ("short-mackerel", 20, "kg"), ()),
+        # weighed snakehead counted in fish is asked their weight, as before: "ตัวละกี่กิโล?"
+        ("มีปลาช่อน 20 ตัว", ("striped-snakehead", 20, None), ("unit_needs_size",)),
+        ("มีปลาช่อน 20 กิโล", ("striped-snakehead", 20, "kg"), ()),
         # ตัว is the chicken's word, not the eggs': asked, as any unknown word after a number
         ("มีไข่ไก่ 5 ตัว", ("eggs-chicken", 5, None), ("unit_needs_size",)),
         ("มีใบมะกรูด 2 กิโล", ("kaffir-lime-leaves", 2, "kg"), ()),

@@ -31,6 +31,23 @@ def test_catalogue_items_have_units_weights_and_values() -> None:
     assert all(i.kg_per_unit > 0 and i.reference_value > 0 and i.shelf_life_days > 0 for i in items)
 
 
+def test_a_need_for_any_rice_is_filled_by_rice_to_eat_never_by_paddy() -> None:
+    """ "ต้องการข้าว 100 กิโล" is a need of the rice category, which any of its goods fill. Paddy
+    (ข้าวเปลือก) must be milled before it is eaten, so it is a grain of its own category."""
+    by_id = {i.id: i for i in load_catalogue()}
+    assert by_id["paddy"].category_id == "grains-beans"
+    assert {i.category_id for i in by_id.values() if i.name_th.startswith("ข้าวเปลือก")} == {"grains-beans"}
+    assert "rice-white" in {i.id for i in by_id.values() if i.category_id == "rice"}
+
+
+def test_no_name_calls_two_goods() -> None:
+    """Each Thai name and other name of the shipped goods calls one item (compared without spaces):
+    "กาแฟ" alone is no item's, so the reader asks which coffee."""
+    names = [n.replace(" ", "") for i in load_catalogue() for n in (i.name_th, *i.synonyms_th)]
+    assert len(names) == len(set(names))
+    assert "กาแฟ" not in names
+
+
 def test_every_item_counted_in_pieces_has_a_counting_word_and_no_other_item_has_one() -> None:
     for item in load_catalogue():
         assert (item.counted_th is not None) == (item.unit == "piece"), item.id

@@ -67,8 +67,8 @@ class ReferenceController(Controller):
     @post(
         "/items",
         status_code=201,
-        summary="Add goods the catalogue lacks, e.g. ปลาทู (coordinators and admins)",
-        description="The id is made from the English name (`short-mackerel`; `item-1`, `item-2`, ... "
+        summary="Add goods the catalogue lacks, e.g. ปลาช่อน (coordinators and admins)",
+        description="The id is made from the English name (`striped-snakehead`; `item-1`, `item-2`, ... "
         "without one, when the English name is the Thai one); the quantity step follows the unit. A "
         "Thai name or synonym another item uses (`name_taken`), one naming a whole category (ข้าว, "
         "ผัก: `category_word`), given twice (`given_twice`), not in Thai (`not_thai`), blank "

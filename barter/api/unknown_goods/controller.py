@@ -1,4 +1,4 @@
-"""Goods communities named that the catalogue lacks (ปลาทู before anyone added it): the list the
+"""Goods communities named that the catalogue lacks (ปลาช่อน before anyone added it): the list the
 console's goods page shows coordinators, read by the same use case (barter/services/unknown_goods.py)."""
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ async def line_webhook(request: Request[Any, Any, Any], state: State) -> Respons
         async with pool.acquire() as proxy:
             conn = cast(asyncpg.Connection, proxy)
             async with conn.transaction():
-                # the live catalogue: goods the network added (ปลาทู) are read as the shipped are
+                # the live catalogue: goods the network added (ปลาช่อน) are read as the shipped are
                 ctx = bot.Context(
                     secret=settings.secret,
                     catalogue=await catalogue.current(conn),

@@ -1,4 +1,4 @@
-"""Goods words communities named that the catalogue did not know (ปลาทู before anyone added it)."""
+"""Goods words communities named that the catalogue did not know (ปลาช่อน before anyone added it)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Goods the network adds (ปลาทู, ไก่ย่าง) are read from a LINE message and said back as the
+"""Goods the network adds (ปลาช่อน, ไก่ย่าง) are read from a LINE message and said back as the
 shipped goods are: the bot reads the live catalogue, not the file it was shipped with."""
 
 from __future__ import annotations
 
 from barter.webhooks.relay import Relay
-from tests.added_goods import GRILLED_CHICKEN, MACKEREL, add_goods, as_if_added_elsewhere
+from tests.added_goods import GRILLED_CHICKEN, SNAKEHEAD, add_goods, as_if_added_elsewhere
 from tests.channels.line.conftest import deliver, message, postback
 from tests.channels.line.test_notices import linked_with_sms
 from tests.channels.line.test_webhook import button_data, last_reply, link, listings
@@ -15,16 +15,16 @@ from tests.world import Goods, World, make_proposal, second_south_community
 async def test_goods_a_coordinator_added_become_an_offer_from_a_line_message(
     world: World, line_platform: LinePlatform
 ) -> None:
-    mackerel = await add_goods(world, MACKEREL)
+    snakehead = await add_goods(world, SNAKEHEAD)
     await link(world, world.a)
-    await deliver(world.client, message("มีปลาทู 20 กิโล"))
+    await deliver(world.client, message("มีปลาช่อน 20 กิโล"))
     reply = last_reply(line_platform)
-    assert "• มี ปลาทู 20 กก." in reply["text"], reply["text"]
+    assert "• มี ปลาช่อน 20 กก." in reply["text"], reply["text"]
     confirm = postback(f"a=confirm&d={button_data(reply, 'ยืนยัน')['d']}")
     assert (await deliver(world.client, confirm)).status_code == 200
     (offer,) = await listings(world, "offers")
-    assert (offer["item_id"], offer["quantity"], offer["unit"]) == (mackerel, 20, "kg")
-    assert f"• มีให้ ปลาทู 20 กก. (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
+    assert (offer["item_id"], offer["quantity"], offer["unit"]) == (snakehead, 20, "kg")
+    assert f"• มีให้ ปลาช่อน 20 กก. (ของที่มีให้ #{offer['id']})" in last_reply(line_platform)["text"]
 
 
 async def test_added_goods_are_read_and_said_in_their_own_counting_word(

@@ -296,7 +296,7 @@ def test_after_a_tap_what_is_left_is_asked_of_the_whole_message_sent_again() -> 
     passed = tapped("ปลาเค็ม 20 กิโล ส่งได้ถึงพรุ่งนี้", days=3)  # confirmed three days later
     assert "ผ่านไปแล้ว" in passed[3], passed
     assert passed[4:] == [resend]
-    kept = tapped("ปลาทู 20 กิโล", kind="need")
+    kept = tapped("ปลาช่อน 20 กิโล", kind="need")
     assert kept[2].startswith("ยังไม่มีสินค้านี้ในรายการค่ะ ผู้ประสานงานจะเห็นชื่อนี้"), kept
     assert len(kept) == 3  # nothing to send again until the coordinators add it
     # not after a tap, as before: a message to correct

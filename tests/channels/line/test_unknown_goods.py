@@ -1,4 +1,4 @@
-"""Goods a linked chat names that the catalogue lacks ("มีปลาทู 20 กิโล" before anyone added ปลาทู)
+"""Goods a linked chat names that the catalogue lacks ("มีปลาช่อน 20 กิโล" before anyone added ปลาช่อน)
 are kept for the community's coordinators and counted, and the answer says the coordinator will see
 the name; a chat linked to no community, group talk and words that could name no goods leave
 nothing, and their answer promises nothing."""
@@ -33,33 +33,33 @@ async def test_goods_a_linked_chat_names_that_the_catalogue_lacks_are_kept_and_c
     world: World, line_platform: LinePlatform, clock: ManualClock
 ) -> None:
     await link(world, world.a)
-    first = message("มีปลาทู 20 กิโล")
+    first = message("มีปลาช่อน 20 กิโล")
     await deliver(world.client, first)
     reply = last_reply(line_platform)["text"]
-    assert "• มี “ปลาทู” (ไม่รู้จัก) 20 กก." in reply, reply
+    assert "• มี “ปลาช่อน” (ไม่รู้จัก) 20 กก." in reply, reply
     assert f"ยังไม่มีสินค้านี้ในรายการค่ะ {SEEN} (not listed yet: your coordinator" in reply, reply
     assert TRY_ANOTHER not in reply
-    assert await named(world) == [("ปลาทู", world.a["id"], "line", 1)]
-    assert await seen(world, "ปลาทู") == (clock.now(), clock.now())
+    assert await named(world) == [("ปลาช่อน", world.a["id"], "line", 1)]
+    assert await seen(world, "ปลาช่อน") == (clock.now(), clock.now())
     await deliver(world.client, first)  # LINE delivers the same event again: counted once
-    assert await named(world) == [("ปลาทู", world.a["id"], "line", 1)]
+    assert await named(world) == [("ปลาช่อน", world.a["id"], "line", 1)]
     at_first = clock.now()
     clock.advance(hours=3)
-    await deliver(world.client, message("ต้องการมันสำปะหลัง 50 กก\nมีปลาทู 30 กิโล"))
+    await deliver(world.client, message("ต้องการมันสำปะหลัง 50 กก\nมีปลาช่อน 30 กิโล"))
     reply = last_reply(line_platform)["text"]
     assert reply.count(SEEN) == 2, reply  # under each line it was said of
     assert await named(world) == [
-        ("ปลาทู", world.a["id"], "line", 2),
+        ("ปลาช่อน", world.a["id"], "line", 2),
         ("มันสำปะหลัง", world.a["id"], "line", 1),
     ]
-    assert await seen(world, "ปลาทู") == (at_first, clock.now())
+    assert await seen(world, "ปลาช่อน") == (at_first, clock.now())
 
 
 async def test_a_chat_linked_to_no_community_leaves_no_word(
     world: World, line_platform: LinePlatform
 ) -> None:
     for chat in ("Cstranger", "Ustranger"):
-        await deliver(world.client, message("มีปลาทู 20 กิโล", chat=chat))
+        await deliver(world.client, message("มีปลาช่อน 20 กิโล", chat=chat))
         reply = last_reply(line_platform)["text"]
         assert "ยังไม่ได้เชื่อม" in reply
         assert SEEN not in reply
@@ -73,10 +73,10 @@ async def test_talk_and_words_that_name_no_goods_are_not_kept_nor_promised(
     (no Thai letter, longer than a goods' name: 64 letters) is asked about as before, with no promise."""
     await link(world, world.a)
     said = len(line_platform.sent)
-    await deliver(world.client, message("ปลาทูอร่อยมาก"))  # talk among the group's members
+    await deliver(world.client, message("ปลาช่อนอร่อยมาก"))  # talk among the group's members
     assert line_platform.sent[said:] == []
     await link(world, world.a, chat="Ufisher1")
-    for text in ("มี durian 20 กิโล", "มี" + "ปลาทูนึ่งแม่กลอง" * 4 + " 20 กิโล"):
+    for text in ("มี durian 20 กิโล", "มี" + "ปลาช่อนนึ่งแม่กลอง" * 4 + " 20 กิโล"):
         await deliver(world.client, message(text, chat="Ufisher1"))
         reply = last_reply(line_platform)["text"]
         assert "(ไม่รู้จัก)" in reply, (text, reply)
@@ -98,12 +98,12 @@ async def test_after_a_tap_the_answer_says_what_is_left_never_to_type_another_na
         return postback("&".join(f"{k}={v}" for k, v in data.items()), chat=chat)
 
     await link(world, world.a, chat="Ufisher1")
-    await deliver(world.client, message("ปลาทู 20 กิโล", chat="Ufisher1"))  # neither มี nor ต้องการ
+    await deliver(world.client, message("ปลาช่อน 20 กิโล", chat="Ufisher1"))  # neither มี nor ต้องการ
     assert SEEN in last_reply(line_platform)["text"]
     await deliver(world.client, tap("Ufisher1", "มีให้ (offer)"))
     tapped = last_reply(line_platform)
     lines = tapped["text"].splitlines()
-    assert lines[:2] == ["เข้าใจว่า (we read):", "• มี “ปลาทู” (ไม่รู้จัก) 20 กก."], lines
+    assert lines[:2] == ["เข้าใจว่า (we read):", "• มี “ปลาช่อน” (ไม่รู้จัก) 20 กก."], lines
     assert SEEN in tapped["text"], tapped["text"]
     assert "ส่งข้อความนี้มาอีกครั้ง" in tapped["text"]  # once the coordinator has added it
     assert TRY_ANOTHER not in tapped["text"]
@@ -119,12 +119,12 @@ async def test_after_a_tap_the_answer_says_what_is_left_never_to_type_another_na
     assert SEEN not in tapped["text"]
     # a swap of unsaid sides in the group, its side tapped: the goods kept, said so under its line
     await link(world, world.a)
-    await deliver(world.client, message("อยากแลกปลาทู 15 กิโล กับข้าวสาร 20 กิโล"))
+    await deliver(world.client, message("อยากแลกปลาช่อน 15 กิโล กับข้าวสาร 20 กิโล"))
     assert SEEN in last_reply(line_platform)["text"]
     await deliver(world.client, tap("Cgroup-pakbara", "แบบที่ 1"))
     tapped = last_reply(line_platform)
     lines = tapped["text"].splitlines()
-    assert lines[1] == "• มี “ปลาทู” (ไม่รู้จัก) 15 กก.", lines
+    assert lines[1] == "• มี “ปลาช่อน” (ไม่รู้จัก) 15 กก.", lines
     assert lines[2].startswith(f"  ↳ ยังไม่มีสินค้านี้ในรายการค่ะ {SEEN}"), lines
     assert TRY_ANOTHER not in tapped["text"]
     assert await world.db.fetchval("SELECT count(*) FROM offers") == 0

@@ -213,7 +213,7 @@ _DESCRIBING = frozenset(
         "ปีใหม่",  # this year's crop: "ข้าวหอมมะลิปีใหม่"
         # sizes and mixes: "กุ้งแห้งตัวใหญ่", "มะม่วงลูกใหญ่", "ผักสด หลายอย่าง"
         "ใหญ่", "เล็ก", "ตัวใหญ่", "ตัวเล็ก", "ตัวกลาง", "ลูกใหญ่", "ลูกเล็ก", "ผลใหญ่", "หัวใหญ่", "ไซส์",
-        "ไซส์ใหญ่", "ไซส์เล็ก", "ไซส์กลาง", "คละไซส์", "คละ", "หลายอย่าง", "หลายชนิด",
+        "ไซส์ใหญ่", "ไซส์เล็ก", "ไซส์กลาง", "คละไซส์", "คละ", "หลายอย่าง", "หลายชนิด", "เม็ดใหญ่", "เม็ดเล็ก",
         *_PLAIN_DESCRIBING,
     }
 )  # fmt: skip
@@ -240,11 +240,14 @@ _VARIETY = re.compile(
 )
 _HEADINGS = ("ดังนี้", "ตามนี้", "ต่อไปนี้", "ดังต่อไปนี้", "รายการ")  # "มีของดังนี้": a list follows
 # A line that says how to reach the poster ("ติดต่อ 081-234-5678", "โทร 0812345678", "ไลน์ไอดี
-# somchai99", "สอบถามเพิ่มเติม ทักแชทได้เลย"): no goods, unless it names some (_contacts_dropped). After
-# goods on their line ("...200 กิโล ใครสนใจติดต่อได้ค่ะ") it is a question of interest (_interest_end).
+# somchai99", "สอบถามเพิ่มเติม ทักแชทได้เลย"): no goods, unless it names some (_contacts_dropped). So is
+# the rest of a line after goods and a space, from one of the surer of those words ("แลกข้าวสาร
+# ติดต่อได้ค่ะ" was a wish of the unknown goods "ข้าวสารติดต่อได้"). After goods and their amount,
+# "...200 กิโล ใครสนใจบ้าง" is a question of interest (_interest_end).
 _CONTACT = re.compile(
-    r"(?m)^[\W_]*(?:สนใจ\s*)?(?:ติดต่อ|โทรศัพท์|โทร\.?|เบอร์โทร|เบอร์(?!รี)|ไลน์ไอดี|ไอดีไลน์|ไลน์|line\s*id|ไอดี|สอบถาม|ทักแชท"
-    r"|ทักไลน์|ทักมา|อินบ็อกซ์|inbox)[^\n]*",
+    r"(?m)^[\W_]*(?:ใคร\s*)?(?:สนใจ\s*)?(?:ติดต่อ|โทรศัพท์|โทร\.?|เบอร์โทร|เบอร์(?!รี)|ไลน์ไอดี|ไอดีไลน์|ไลน์|line\s*id|ไอดี"
+    r"|สอบถาม|ทักแชท|ทักไลน์|ทักมา|อินบ็อกซ์|inbox)[^\n]*"
+    r"|(?<=\S)[ \t]+(?:ใคร\s*)?(?:สนใจ\s*)?(?:ติดต่อ|โทรศัพท์|โทร|ทักแชท|ทักไลน์|ทักมา|อินบ็อกซ์|inbox)[^\n]*",
     re.IGNORECASE,
 )
 # "anything will do" after goods wanted ("แลกปลาเค็ม อะไรก็ได้"): no question (อะไร), which dropped the wish
@@ -546,11 +549,29 @@ class _Amount(msgspec.Struct, frozen=True):
 def _tokens(text: str, index: _Index) -> list[str]:
     if not text.strip():
         return []
-    return [
-        t
-        for t in word_tokenize(text, custom_dict=index.trie, engine="newmm", keep_whitespace=False)
-        if t.strip()
-    ]
+    words = word_tokenize(text, custom_dict=index.trie, engine="newmm", keep_whitespace=False)
+    return _wishes_to_swap([t for t in words if t.strip()])
+
+
+# Said before แลก (or ขอแลก), a wish to swap as อยากแลก is one: "สนใจแลก..." (interested in swapping),
+# "ติดต่อขอแลก..." (get in touch to swap). The goods after them were all read as wanted.
+_SWAP_LEADS = ("สนใจ", "ติดต่อ")
+
+
+def _wishes_to_swap(tokens: list[str]) -> list[str]:
+    """The tokens with each lead-in to a swap (_SWAP_LEADS, then ขอ or not, then แลก) as "อยากแลก":
+    "สนใจแลกข้าวสาร 100 กิโล กับปลาเค็ม 20 กิโล" asks which side is given, as "อยากแลก..." does."""
+    read: list[str] = []
+    i = 0
+    while i < len(tokens):
+        swap = i + 1 + (tokens[i + 1 : i + 2] == ["ขอ"])
+        if tokens[i] in _SWAP_LEADS and swap < len(tokens) and tokens[swap] in _SWAP_WORDS:
+            read.append("อยากแลก")
+            i = swap + 1
+            continue
+        read.append(tokens[i])
+        i += 1
+    return read
 
 
 def _is_number(token: str) -> bool:

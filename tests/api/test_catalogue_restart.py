@@ -231,7 +231,10 @@ async def test_a_network_on_the_first_catalogue_gets_the_new_goods_and_words_on_
         r["id"]: r["synonyms_th"]
         for r in await world.db.fetch("SELECT id, synonyms_th FROM items WHERE id LIKE 'coffee-%'")
     }
-    assert coffee == {"coffee-roasted": ["เมล็ดกาแฟคั่ว", "กาแฟบด"], "coffee-green": ["กาแฟดิบ", "กาแฟสาร"]}
+    assert coffee == {
+        "coffee-roasted": ["เมล็ดกาแฟคั่ว", "กาแฟบด", "กาแฟคั่วบด"],
+        "coffee-green": ["กาแฟดิบ", "กาแฟสาร"],
+    }
     assert [dict(r) for r in await world.db.fetch(ROW)] == before
     found = (await world.get(ANON, "/v1/items", q="ปลาทู")).json()["data"]
     assert [(i["id"], i["category_id"], i["unit"]) for i in found] == [("mackerel", "fish-seafood", "kg")]

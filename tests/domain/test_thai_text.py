@@ -171,6 +171,10 @@ CASES: list[tuple[str, list[D]]] = [
     # coffee by the state it is in: green beans are a third of roasted coffee's value
     ("มีกาแฟสาร 20 กิโล", [("offer", "coffee-green", 20, "kg", {})]),
     ("มีกาแฟบด 5 กิโล", [("offer", "coffee-roasted", 5, "kg", {})]),
+    ("ต้องการกาแฟคั่วบด 5 กิโล", [("need", "coffee-roasted", 5, "kg", {})]),
+    # curry pastes by their curries, chili by its size
+    ("มีพริกแกงเขียวหวาน 5 กิโล", [("offer", "curry-paste", 5, "kg", {})]),
+    ("มีพริกแห้งเม็ดใหญ่ 30 กก.", [("offer", "dried-chili", 30, "kg", {})]),
 ]
 
 
@@ -915,6 +919,18 @@ _CONTACT_LINES: list[tuple[str, list[D]]] = [
         "สอบถามเพิ่มเติม ทักแชทได้เลย",
     )
 ]
+# a contact word before a wish to swap ("get in touch to swap", "interested in swapping") is a wish
+# to swap: which side is given is asked, as after อยากแลก; both goods were read as wanted
+_SWAP_LEADS: list[tuple[str, list[D]]] = [
+    (
+        f"{lead}ข้าวสาร 100 กิโล กับปลาเค็ม 20 กิโล",
+        [
+            (None, "rice-white", 100, "kg", {"problems": ("swap_sides",)}),
+            (None, "salted-fish", 20, "kg", {"problems": ("swap_sides",)}),
+        ],
+    )
+    for lead in ("ติดต่อขอแลก", "ติดต่อแลก", "สนใจแลก", "สนใจแลกเปลี่ยน")
+]
 LISTS: list[tuple[str, list[D]]] = [
     ("มีของดังนี้\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีตามนี้ค่ะ\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
@@ -987,6 +1003,25 @@ LISTS: list[tuple[str, list[D]]] = [
     ),
     # a contact's line that names goods is read as any line is
     ("ติดต่อ มีปลาเค็ม 200 กิโล กุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
+    # after goods on their line: "ข้าวสาร ติดต่อได้ค่ะ" was the unknown goods "ข้าวสารติดต่อได้", and
+    # the post below it no post at all
+    (
+        "ชุมชนเรามีปลาเค็ม 100 กิโล ใครอยากแลกข้าวสาร ติดต่อได้ค่ะ",
+        [
+            ("offer", "salted-fish", 100, "kg", {}),
+            ("need", "rice-white", 916.7, "kg", {"quantity_from_value": True}),
+        ],
+    ),
+    ("ต้องการข้าวสาร ติดต่อได้ค่ะ", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
+    ("ต้องการข้าวสาร 100 กิโล โทร 0812345678", [("need", "rice-white", 100, "kg", {})]),
+    *_SWAP_LEADS,
+    (
+        "มีปลาเค็ม 100 กิโล ติดต่อขอแลกข้าวสาร",
+        [
+            ("offer", "salted-fish", 100, "kg", {}),
+            ("need", "rice-white", 916.7, "kg", {"quantity_from_value": True}),
+        ],
+    ),
 ]
 
 

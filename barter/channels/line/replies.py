@@ -57,11 +57,13 @@ def any_kind(category_name: str) -> str:
 
 def _unit_said(draft: Draft) -> str:
     """The draft's unit as a line says it: an item's own counting word (ผ้าไหม 10 ผืน); for goods not
-    known, the counting word typed ("ผ้าทอ 10 ผืน", not "10 ชิ้น") and eggs by the tray in ฟอง."""
+    known, or weighed goods counted ("มะนาว 500 ลูก", asked in kg), the counting word typed ("ผ้าทอ 10
+    ผืน", not "10 ชิ้น") and eggs by the tray in ฟอง."""
     if draft.unit not in UNIT_NAMES:
         return draft.unit_text or ""
     typed = SPOKEN.get(draft.unit_text or "")
-    if draft.unit == "piece" and draft.item_id is None and draft.category_id is None and typed is not None:
+    not_its_own = (draft.item_id is None and draft.category_id is None) or "unit_mismatch" in draft.problems
+    if draft.unit == "piece" and not_its_own and typed is not None:
         if typed == "piece":
             return draft.unit_text or ""
         if typed == "egg_tray":

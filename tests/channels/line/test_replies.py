@@ -74,6 +74,13 @@ def test_a_unit_that_does_not_fit_a_piece_item_names_its_counting_word() -> None
     assert any("สบู่สมุนไพรนับเป็น ก้อน ค่ะ" in line for line in _reply("มีสบู่สมุนไพร 2 กิโล"))
 
 
+def test_weighed_goods_counted_are_said_back_in_the_word_typed() -> None:
+    """ "มะนาว 500 ลูก" was said back as "500 ชิ้น" (pieces) above the question."""
+    lines = _reply("มีมะนาว 500 ลูก")
+    assert lines[1] == "• มี มะนาว 500 ลูก"
+    assert "หน่วยไม่ตรงกับสินค้านี้: มะนาวนับเป็น กก. ค่ะ (this item is counted in kg)" in lines, lines
+
+
 def test_the_size_question_for_a_piece_item_asks_in_its_counting_word() -> None:
     assert _reply("มีไข่ไก่ 5 ถุง")[2].startswith("ถุงละกี่ฟองคะ? เช่น 5 ถุง ถุงละ 10 ฟอง")
     (draft,) = read_post("มีไข่ไก่ 5 ถุง ถุงละ 10 ฟอง", load_catalogue(), ahead(0)).drafts

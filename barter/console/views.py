@@ -817,7 +817,7 @@ def _whole(value: float | None) -> int | float | None:
 
 
 def _names(text: str | None) -> list[str]:
-    """Other names typed in one box, separated by commas or lines (ปลาช่อนนึ่ง, ปลาช่อนสด)."""
+    """Other names typed in one box, separated by commas or lines (ปลาช่อนสด, ปลาช่อนนา)."""
     return [name.strip() for name in re.split(r"[,\n\r]+", text or "") if name.strip()]
 
 

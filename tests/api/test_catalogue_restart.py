@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from barter.api.app import create_app
 from barter.domain.clock import ManualClock
+from barter.services import unknown_goods
 from barter.settings import Settings
 from barter.storage import reference
 from barter.storage.reference import REFERENCE_DIR, load_reference_data
@@ -32,6 +34,7 @@ EGGS = {
     "synonyms_th": ["ไข่นก"],
 }
 ROW = "SELECT * FROM items WHERE added_by IS NOT NULL ORDER BY id"
+T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
 async def _added(world: World) -> list[dict[str, Any]]:
@@ -221,6 +224,13 @@ async def test_a_network_on_the_first_catalogue_gets_the_new_goods_and_words_on_
     assert await load_reference_data(world.db) == ["catalogue"]
     assert await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'coffee-roasted'") == ["กาแฟ"]
     assert await world.db.fetchval("SELECT count(*) FROM items WHERE added_by IS NULL") == 60
+    # meanwhile a village posted goods that catalogue lacked, on its coordinator's list to add
+    async with world.db.transaction():
+        await unknown_goods.note(world.db, world.a["id"], ["ปลาทู", "มันสำปะหลัง"], "line", T0)
+    assert [u["word"] for u in (await world.get(COORD, "/v1/unknown-goods")).json()["data"]] == [
+        "มันสำปะหลัง",
+        "ปลาทู",
+    ]
 
     monkeypatch.setattr(reference, "REFERENCE_DIR", real)  # the next start, on this release
     assert await load_reference_data(world.db) == ["catalogue"]
@@ -240,3 +250,5 @@ async def test_a_network_on_the_first_catalogue_gets_the_new_goods_and_words_on_
     assert [(i["id"], i["category_id"], i["unit"]) for i in found] == [("mackerel", "fish-seafood", "kg")]
     grains = (await world.get(ANON, "/v1/items", category_id="grains-beans")).json()["data"]
     assert {i["id"] for i in grains} == {"paddy", "peanuts", "mung-beans"}
+    # ปลาทู is goods now: off the list, where adding it would be refused as a name taken
+    assert [u["word"] for u in (await world.get(COORD, "/v1/unknown-goods")).json()["data"]] == ["มันสำปะหลัง"]

@@ -231,7 +231,7 @@ async def more_pages(page: Page, other: Page, base: str, day: Day, north_key: st
     await expect(squid).to_be_visible()
 
     # The goods page: the catalogue by category. Salted king mackerel is refused at its name (the
-    # catalogue's salted fish is called that already); steamed snakehead, which it lacks, is added.
+    # catalogue's salted fish is called that already); sun-dried snakehead, which it lacks, is added.
     await page.locator("nav.main a", has_text="สินค้า").click()
     await expect(page.locator("#goods-eggs-chicken")).to_contain_text("ต่อ ฟอง")
     await shoot(page, "goods")
@@ -246,13 +246,13 @@ async def more_pages(page: Page, other: Page, base: str, day: Day, north_key: st
     await form.get_by_role("button", name="เพิ่มสินค้า").click()
     await expect(page.locator("#add-name-th-error")).to_contain_text("ปลาเค็ม")
     await shoot(page, "goods-add")
-    await form.locator("[name=name_th]").fill("ปลาช่อนนึ่ง")
-    await form.locator("[name=name_en]").fill("Steamed short snakehead")
-    await form.locator("[name=reference_value]").fill("120")
-    await form.locator("[name=shelf_life_days]").fill("4")
-    await form.locator("[name=synonyms_th]").fill("ปลาช่อนเข่ง")
+    await form.locator("[name=name_th]").fill("ปลาช่อนแดดเดียว")
+    await form.locator("[name=name_en]").fill("Sun-dried snakehead")
+    await form.locator("[name=reference_value]").fill("250")
+    await form.locator("[name=shelf_life_days]").fill("30")
+    await form.locator("[name=synonyms_th]").fill("ปลาช่อนแห้ง")
     await form.get_by_role("button", name="เพิ่มสินค้า").click()
-    await expect(page.locator("#goods-added")).to_contain_text("ปลาช่อนนึ่ง")
+    await expect(page.locator("#goods-added")).to_contain_text("ปลาช่อนแดดเดียว")
     await shoot(page, "goods-added")
 
     # Registering Ko Sarai's fishers, placed on the map at their sub-district's point.

@@ -29,7 +29,7 @@ TYPED = {
     "unit": "kg",
     "reference_value": "90",
     "shelf_life_days": "3",
-    "synonyms_th": "ปลาช่อนนึ่ง, ปลาช่อนสด",
+    "synonyms_th": "ปลาช่อนสด, ปลาช่อนนา",
 }
 
 
@@ -98,7 +98,7 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         await expect(page.locator("#add-errors")).to_be_in_viewport()  # the form opens at itself
         await _said_right_under(page.locator("#add-name-th"), said, "add-name-th-error")
         await _one_line(page, "#add-name-th-error .nobr, #add-errors .nobr")  # "ไข่ไก่" is not parted
-        await expect(page.locator("#add-synonyms")).to_have_value("ปลาช่อนนึ่ง, ปลาช่อนสด")
+        await expect(page.locator("#add-synonyms")).to_have_value("ปลาช่อนสด, ปลาช่อนนา")
         await expect(page.locator("#add-category")).to_have_value("fish-seafood")
         await page.screenshot(path=tmp_path / f"goods-refused-{WIDTHS[0]}.png")
         await _walk(page)
@@ -111,7 +111,7 @@ async def test_the_goods_page_and_adding_goods_on_narrow_phones(
         await expect(page.locator("#goods-added")).to_be_in_viewport()
         added = page.locator("#goods-striped-snakehead")
         await expect(added).to_contain_text("90 บาท ต่อ กก.")
-        await expect(added).to_contain_text("ชื่ออื่นที่เรียกกัน: ปลาช่อนนึ่ง, ปลาช่อนสด")
+        await expect(added).to_contain_text("ชื่ออื่นที่เรียกกัน: ปลาช่อนสด, ปลาช่อนนา")
         await expect(added.locator(".badge")).to_contain_text(re.compile(r"เครือข่ายเพิ่มเมื่อ \d+ \S+ 25\d\d"))
         await expect(added).to_be_in_viewport()
         await page.screenshot(path=tmp_path / f"goods-added-{WIDTHS[0]}.png")

@@ -37,7 +37,7 @@ SNAKEHEAD = {
     "kg_per_unit": "",
     "reference_value": "90",
     "shelf_life_days": "3",
-    "synonyms_th": "ปลาช่อนนึ่ง, ปลาช่อนสด",
+    "synonyms_th": "ปลาช่อนสด, ปลาช่อนนา",
     "counted_th": "",
 }
 
@@ -124,7 +124,7 @@ async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the
     assert "Striped snakehead" in item
     assert "90\u00a0บาท" in item
     assert "ต่อ กก." in item
-    assert "ปลาช่อนนึ่ง, ปลาช่อนสด" in item
+    assert "ปลาช่อนสด, ปลาช่อนนา" in item
     added_at = await world.db.fetchval("SELECT added_at FROM items WHERE id = 'striped-snakehead'")
     i18n.use("th")
     assert f'เครือข่ายเพิ่มเมื่อ <span class="nobr">{i18n.thai_date(added_at)}</span>' in item
@@ -144,7 +144,7 @@ async def test_goods_added_through_the_form_are_listed_said_once_and_read_by_the
         3,
     )
     synonyms = await world.db.fetchval("SELECT synonyms_th FROM items WHERE id = 'striped-snakehead'")
-    assert synonyms == ["ปลาช่อนนึ่ง", "ปลาช่อนสด"]
+    assert synonyms == ["ปลาช่อนสด", "ปลาช่อนนา"]
 
 
 async def test_goods_in_pieces_keep_their_counting_word(world: World) -> None:

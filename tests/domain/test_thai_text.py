@@ -159,6 +159,19 @@ CASES: list[tuple[str, list[D]]] = [
         [("offer", "smoked-fish", 30, "kg", {}), ("offer", "dried-chili", 20, "kg", {})],
     ),
     ("มีส้มโอ 100 ลูก", [("offer", "pomelo", 100, "piece", {})]),
+    # by their kinds and places: jasmine paddy was paddy and jasmine rice, neither with an amount
+    ("มีข้าวเปลือกหอมมะลิ 5 ตัน", [("offer", "paddy", 5000, "kg", {})]),
+    ("มีปลาทูแม่กลอง 20 กิโล", [("offer", "mackerel", 20, "kg", {})]),
+    ("มีส้มโอทับทิมสยาม 50 ลูก", [("offer", "pomelo", 50, "piece", {})]),
+    # salted mackerel, the South's salted fish, in a list: it was one unknown "ปลาทูเค็มปลาหมึกแห้งกุ้งแห้ง"
+    (
+        "มีปลาทูเค็ม ปลาหมึกแห้ง กุ้งแห้ง",
+        [
+            ("offer", "salted-fish", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-squid", None, None, {"problems": ("no_quantity",)}),
+            ("offer", "dried-shrimp", None, None, {"problems": ("no_quantity",)}),
+        ],
+    ),
     ("ต้องการเครื่องแกง 10 กิโล", [("need", "curry-paste", 10, "kg", {})]),
     (
         "มีหน่อไม้ 40 กิโล มะนาว 30 กิโล",

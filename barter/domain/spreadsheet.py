@@ -23,7 +23,8 @@ from barter.domain import refusals, thaidate
 from barter.domain.errors import FieldError
 from barter.domain.goods_names import name_key
 from barter.domain.thai_text import CatalogueEntry
-from barter.domain.units import INPUT_UNITS, SPOKEN, normalise_unit
+from barter.domain.units import INPUT_UNITS, SPOKEN, normalise_unit, thai_unit
+from barter.reference import CatalogueItem
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -134,8 +135,20 @@ def template_csv(today: date) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Thai correctly
 
 
-def template_xlsx(today: date) -> bytes:
+GOODS_SHEET = "สินค้า (goods)"
+GOODS_HEADERS = ("สินค้า (item)", "ชื่ออังกฤษ (English)", "หน่วย (unit)", "ชื่ออื่นที่เรียกกัน (other names)")
+_TEMPLATE_ROWS = 1000  # rows of the list sheet that offer the goods and kinds to pick
+
+
+def template_xlsx(today: date, catalogue: Sequence[CatalogueItem] = ()) -> bytes:
+    """The template: the list sheet (รายการ, with two example rows) and, when the catalogue is
+    given, a sheet of its goods (their Thai names, as the item column takes them, English names,
+    units and other names). The list's item and kind columns offer a pick from the goods and
+    มี / ต้องการ; anything else may still be typed (other names are read too, and unknown goods are
+    refused at their row on import)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -144,10 +157,23 @@ def template_xlsx(today: date) -> bytes:
     sheet.append(template_headers())
     for row in template_rows(today):
         sheet.append(row)
-    from openpyxl.utils import get_column_letter
-
     for index in range(1, len(COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 18
+    column = {key: get_column_letter(n) for n, key in enumerate(COLUMNS, start=1)}
+    picks = [('"มี,ต้องการ"', column["kind"])]
+    if catalogue:
+        goods = book.create_sheet(GOODS_SHEET)
+        goods.append(list(GOODS_HEADERS))
+        for item in catalogue:
+            unit = (item.counted_th if item.unit == "piece" else None) or thai_unit(item.unit)
+            goods.append([item.name_th, item.name_en, unit, ", ".join(item.synonyms_th)])
+        for letter, width in zip("ABCD", (28, 28, 10, 40), strict=True):
+            goods.column_dimensions[letter].width = width
+        picks.append((f"'{GOODS_SHEET}'!$A$2:$A${len(catalogue) + 1}", column["item"]))
+    for formula, letter in picks:
+        pick = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+        pick.add(f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(pick)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -33,6 +33,7 @@ from barter.domain.spreadsheet import (
     read_sheet,
     row_error,
     said_in_row,
+    template_xlsx,
 )
 from barter.schemas.base import converted
 from barter.services import catalogue, existing, unknown_goods
@@ -139,6 +140,12 @@ async def _one_row(
         return _report(draft, _errors_of(draft.row, exc))
     assert out is not None
     return _report(draft, [], quantity=out.quantity, unit=out.unit, listing_id=out.id if keep else None)
+
+
+async def template(conn: asyncpg.Connection, today: date) -> bytes:
+    """The XLSX template, its sheet of goods the live catalogue's: the shipped goods and those the
+    network added, each offered in the list's item column. Open to everyone, as the catalogue is."""
+    return template_xlsx(today, await catalogue.current(conn))
 
 
 async def import_sheet(

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from barter.domain.clock import THAI_TIME, ManualClock
-from barter.domain.spreadsheet import template_headers
+from barter.domain.spreadsheet import GOODS_SHEET, template_headers
 from tests.added_goods import GRILLED_CHICKEN, SNAKEHEAD, add_goods, as_if_added_elsewhere
 from tests.dates import ahead, be_slash
 from tests.world import ADMIN, ANON, COORD, COORD_ELSEWHERE, OTHER, OWNER, PARTNER, World
@@ -188,6 +188,24 @@ async def test_only_coordinators_and_admins_import_and_anyone_gets_the_template(
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert sheet is not None
     assert sheet["A1"].value == "ประเภท (kind)"
+
+
+async def test_the_template_offers_the_live_catalogue_goods_the_network_added_among_them(
+    world: World,
+) -> None:
+    """Anyone downloads it, as the catalogue is open; its goods sheet is the catalogue as the import
+    reads it, so goods a coordinator added a moment ago are offered in the item column too."""
+    await add_goods(world, GRILLED_CHICKEN)
+    workbook = await world.client.get("/v1/imports/template.xlsx")
+    assert workbook.status_code == 200
+    book = load_workbook(io.BytesIO(workbook.content))
+    goods = [[c.value for c in row] for row in book[GOODS_SHEET].iter_rows(min_row=2)]
+    shipped = (await world.get(ANON, "/v1/items", limit=200)).json()["data"]
+    assert len(goods) == len(shipped)
+    assert goods[-1][:3] == ["ไก่ย่าง", "Grilled chicken", "ตัว"]
+    assert "ปลาเค็ม" in {g[0] for g in goods}
+    picks = {str(v.sqref): v.formula1 for v in book["รายการ"].data_validations.dataValidation}
+    assert picks["C2:C1001"] == f"'{GOODS_SHEET}'!$A$2:$A${len(goods) + 1}"
 
 
 async def test_a_row_needed_by_a_day_already_past_is_refused_by_the_same_rule(world: World) -> None:

@@ -8,6 +8,8 @@ from openpyxl import Workbook, load_workbook
 
 from barter.domain import refusals
 from barter.domain.spreadsheet import (
+    GOODS_HEADERS,
+    GOODS_SHEET,
     Format,
     SheetError,
     detect_format,
@@ -36,7 +38,10 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 TODAY = date(2027, 12, 20)
 
 
-@pytest.mark.parametrize(("fmt", "data"), [("csv", template_csv(TODAY)), ("xlsx", template_xlsx(TODAY))])
+@pytest.mark.parametrize(
+    ("fmt", "data"),
+    [("csv", template_csv(TODAY)), ("xlsx", template_xlsx(TODAY)), ("xlsx", template_xlsx(TODAY, CATALOGUE))],
+)
 def test_the_template_reads_back_as_two_good_rows(fmt: str, data: bytes) -> None:
     assert detect_format(f"t.{fmt}", data) == fmt
     offer, need = read_sheet(data, "csv" if fmt == "csv" else "xlsx", CATALOGUE)
@@ -66,6 +71,33 @@ def test_template_xlsx_has_thai_headers_with_english() -> None:
     assert sheet is not None
     assert [c.value for c in sheet[1]] == template_headers()
     assert template_headers()[0] == "ประเภท (kind)"
+
+
+def test_the_template_offers_every_goods_to_pick_and_each_reads_back_as_its_item() -> None:
+    """A coordinator filling the template had to know the catalogue's names: a sheet the import
+    refused at each misspelt one. The template's goods sheet lists them (with the goods the network
+    added), the item column offers them, the kind column มี or ต้องการ, and typing anything else is
+    not blocked (other names are read too)."""
+    book = load_workbook(io.BytesIO(template_xlsx(TODAY, ADDED)))
+    assert book.sheetnames == ["รายการ", GOODS_SHEET]
+    goods = [[c.value for c in row] for row in book[GOODS_SHEET].iter_rows()]
+    assert goods[0] == list(GOODS_HEADERS)
+    by_name = {row[0]: row for row in goods[1:]}
+    assert [row[0] for row in goods[1:]] == [i.name_th for i in ADDED]
+    assert by_name["ส้มโอ"][1:] == ["Pomelo", "ลูก", "ส้มโอทับทิมสยาม, ส้มโอขาวน้ำผึ้ง, ส้มโอขาวแตงกวา"]
+    assert by_name["ไก่ย่าง"][2] == "ตัว"  # goods the network added, in their own counting word
+    assert by_name["ปลาเค็ม"][2] == "กก."
+    picks = {str(v.sqref): v for v in book["รายการ"].data_validations.dataValidation}
+    assert picks["C2:C1001"].formula1 == f"'{GOODS_SHEET}'!$A$2:$A${len(ADDED) + 1}"
+    assert picks["A2:A1001"].formula1 == '"มี,ต้องการ"'
+    assert not any(v.showErrorMessage for v in picks.values())
+    # every name offered is read back as its goods, in the unit the sheet says
+    rows: list[list[object]] = [["ประเภท", "รหัสชุมชน", "สินค้า", "จำนวน", "หน่วย"]]
+    rows += [["มี", 12, name, 10, row[2]] for name, row in by_name.items()]
+    read = read_sheet(_xlsx(rows), "xlsx", ADDED)
+    assert [(r.ok, r.item_id) for r in read] == [(True, i.id) for i in ADDED], [
+        r.errors for r in read if not r.ok
+    ]
 
 
 def test_500_rows_and_a_bad_one_stops_only_itself() -> None:

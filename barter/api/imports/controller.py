@@ -10,14 +10,15 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.params import QueryParameter
 
 from barter.api.auth import SECURITY, CallerDep
-from barter.api.deps import Conn
+from barter.api.deps import Conn, provide_public_connection
 from barter.api.http import IdempotencyDep
 from barter.api.openapi import PUBLIC, problems
 from barter.domain.clock import thai_today
-from barter.domain.spreadsheet import detect_format, template_csv, template_xlsx
+from barter.domain.spreadsheet import detect_format, template_csv
 from barter.services import imports as service
 from barter.services.imports import ImportReport
 
@@ -69,10 +70,16 @@ class ImportController(Controller):
             headers={"content-disposition": 'attachment; filename="barter-import.csv"'},
         )
 
-    @get("/template.xlsx", summary="The import template (XLSX)", responses=PUBLIC, media_type=XLSX)
-    async def template_xlsx(self, state: State) -> Response[bytes]:
+    @get(
+        "/template.xlsx",
+        summary="The import template (XLSX), with a sheet of the catalogue's goods the item column offers",
+        responses=PUBLIC,
+        media_type=XLSX,
+        dependencies={"conn": Provide(provide_public_connection)},
+    )
+    async def template_xlsx(self, conn: Conn, state: State) -> Response[bytes]:
         return Response(
-            template_xlsx(thai_today(state.clock.now())),
+            await service.template(conn, thai_today(state.clock.now())),
             media_type=XLSX,
             headers={"content-disposition": 'attachment; filename="barter-import.xlsx"'},
         )

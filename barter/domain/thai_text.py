@@ -1741,15 +1741,28 @@ def read_post(text: str, catalogue: Sequence[CatalogueEntry], today: date) -> Re
     return Reading(drafts=_value_sized(_said_by_items(drafts, index), index))
 
 
+# The words a post goes on with after a contact ("โทร 081... ต้องการลางสาด 50 กิโล"); not ขอ, หา or
+# ให้, which a contact's own words hold ("ติดต่อขอเบอร์", "ติดต่อให้โทร").
+_POST_WORDS = tuple(w for w in (*_OFFER_WORDS, *_NEED_WORDS, *_SWAP_WORDS) if w not in ("ขอ", "หา", "ให้"))
+
+
 def _contacts_dropped(text: str, index: _Index) -> str:
     """The text without how to reach its poster (_CONTACT): a contact line below a wish was read as
-    goods wanted, unknown ("ต้องการข้าวสาร 100 กิโล⏎โทร 0812345678": a need of "โทร"). A contact's
-    line that names goods ("ติดต่อขอแลกข้าวสาร") is kept."""
+    goods wanted, unknown ("ต้องการข้าวสาร 100 กิโล⏎โทร 0812345678": a need of "โทร"). A contact
+    that names goods ("ติดต่อขอแลกข้าวสาร") is kept; one that goes on to post goods with an amount,
+    even goods not known ("โทร 081... ต้องการลางสาด 50 กิโล"), keeps that post: read, never lost."""
 
     def dropped(match: re.Match[str]) -> str:
         said = _squash(normalise(match[0]))
         names = (*(name for name, _ in index.names), *index.categories)
-        return match[0] if any(name in said for name in names) else " "
+        if any(name in said for name in names):
+            return match[0]
+        posts = [
+            at
+            for word in _POST_WORDS
+            if (at := match[0].find(word)) >= 0 and re.search(r"\d", match[0][at:]) is not None
+        ]
+        return " " + match[0][min(posts) :] if posts else " "
 
     return _CONTACT.sub(dropped, text)
 

@@ -944,6 +944,17 @@ _SWAP_LEADS: list[tuple[str, list[D]]] = [
     )
     for lead in ("ติดต่อขอแลก", "ติดต่อแลก", "สนใจแลก", "สนใจแลกเปลี่ยน")
 ]
+# goods had or wanted after a contact, even goods not known, are read, never dropped with it
+_AFTER_A_CONTACT: list[tuple[str, list[D]]] = [
+    (
+        f"มีปลาเค็ม 100 กิโล{between}โทร 0812345678 ต้องการลางสาด 50 กิโล",
+        [
+            ("offer", "salted-fish", 100, "kg", {}),
+            ("need", None, 50, "kg", {"problems": ("unknown_item",)}),
+        ],
+    )
+    for between in (" ", "\n")
+]
 LISTS: list[tuple[str, list[D]]] = [
     ("มีของดังนี้\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
     ("มีตามนี้ค่ะ\nปลาเค็ม 200 กิโล\nกุ้งแห้ง 50 กิโล", _FISH_AND_SHRIMP),
@@ -1027,6 +1038,7 @@ LISTS: list[tuple[str, list[D]]] = [
     ),
     ("ต้องการข้าวสาร ติดต่อได้ค่ะ", [("need", "rice-white", None, None, {"problems": ("no_quantity",)})]),
     ("ต้องการข้าวสาร 100 กิโล โทร 0812345678", [("need", "rice-white", 100, "kg", {})]),
+    *_AFTER_A_CONTACT,
     *_SWAP_LEADS,
     (
         "มีปลาเค็ม 100 กิโล ติดต่อขอแลกข้าวสาร",

@@ -16,6 +16,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
+from schemathesis.core.parameters import ParameterLocation
 
 from barter.api.app import create_app
 from barter.api.openapi import openapi_document
@@ -112,4 +113,18 @@ def test_api_holds_its_contract(case: Any, fuzz_target: dict[str, Any]) -> None:
     # Calls go in-process to the app under test (its lifespan runs in schemathesis's own thread).
     case.operation.schema.app = fuzz_target["app"]
     for key in fuzz_target["tenants"].values():
-        case.call_and_validate(app=fuzz_target["app"], headers={"Authorization": f"Bearer {key}"})
+        case.call_and_validate(app=fuzz_target["app"], headers=_key_unless_left_out(case, key))
+
+
+def _key_unless_left_out(case: Any, key: str) -> dict[str, str]:
+    """The tenant's key, unless the case left Authorization out to break the schema (its headers
+    generated negative): the key added then made a request the API must refuse one it rightly
+    accepts, and the check failed now and then (GET /v1/shipments?=null with a key, 200)."""
+    headers = case.meta.components.get(ParameterLocation.HEADER) if case.meta is not None else None
+    if (
+        headers is not None
+        and headers.mode == GenerationMode.NEGATIVE
+        and "Authorization" not in (case.headers or {})
+    ):
+        return {}
+    return {"Authorization": f"Bearer {key}"}
